@@ -76,7 +76,7 @@ describe('Emulator framework', () => {
   it('rejects unknown fault fields and routes with a message', async () => {
     const r = await fetch(`${url}/_emulator/faults`, { method: 'POST', body: JSON.stringify({ routes: ['GET /zzz'] }) });
     expect(r.status).toBe(400);
-    expect((await r.json()).error).toMatch(/Unknown route/);
+    expect(((await r.json()) as { error: string }).error).toMatch(/Unknown route/);
   });
 
   it('resets connections, hangs, and sends malformed JSON on request', async () => {

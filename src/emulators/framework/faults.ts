@@ -1,6 +1,6 @@
 /**
  * Fault injection for emulators (`POST /_emulator/faults`). Faults are deterministic so tests can assert exact
- * counts: with `rate: 0.5`, every second matching request fails, starting with the first.
+ * counts: with `rate: 0.5`, every second matching request fails (the 2nd, 4th, ...); with `rate: 1`, every one.
  */
 
 /** The wire form of one fault, as posted to `/_emulator/faults`. */

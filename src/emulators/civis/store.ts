@@ -1,0 +1,1079 @@
+/**
+ * Internal to the Civis emulator: the mutable platform state (seeded by `seed.ts`), the rules that change it, and
+ * the rendering of records into wire objects.
+ */
+import { badRequest, notFound, type Body } from './query.js';
+import type {
+  CivisCancelResult,
+  CivisCredential,
+  CivisDatabase,
+  CivisFile,
+  CivisFileCreated,
+  CivisGroupRef,
+  CivisImport,
+  CivisImportDetail,
+  CivisImportEndpoint,
+  CivisJob,
+  CivisJobDetail,
+  CivisMe,
+  CivisModel,
+  CivisModelBuild,
+  CivisModelDetail,
+  CivisModelType,
+  CivisPrediction,
+  CivisPredictionDetail,
+  CivisProject,
+  CivisProjectDetail,
+  CivisQuery,
+  CivisReport,
+  CivisReportDetail,
+  CivisRun,
+  CivisSchedule,
+  CivisScript,
+  CivisScriptDetail,
+  CivisTableDetail,
+  CivisTableSummary,
+  CivisUserDetail,
+  CivisUserRef,
+  CivisUserSummary,
+} from './types.js';
+import { EmulatorError } from '../framework/emulator.js';
+
+/** Every credential type the API knows (`GET /credentials/types`). */
+export const CREDENTIAL_TYPES = [
+  'Amazon Web Services S3',
+  'Bitbucket',
+  'CASS/NCOA PAF',
+  'Certificate',
+  'Civis Platform',
+  'Custom',
+  'Database',
+  'Google',
+  'Github',
+  'Salesforce User',
+  'Salesforce Client',
+  'TableauUser',
+] as const;
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+export interface UserRecord {
+  id: number;
+  name: string;
+  username: string;
+  email: string;
+  initials: string;
+  online: boolean;
+  active: boolean;
+  accountStatus: string;
+  roles: string[];
+  groups: CivisGroupRef[];
+  createdAt: string;
+  lastSeenAt: string | null;
+  title: string | null;
+  department: string | null;
+  timeZone: string;
+  featureFlags: Record<string, boolean>;
+  ref: CivisUserRef;
+}
+
+export interface CredentialRecord {
+  wire: CivisCredential;
+  ownerId: number;
+  /** Stored for `/credentials/authenticate`; never rendered. */
+  password: string;
+  /** Users who can read it besides the owner; `all` for credentials shared with the whole organisation. */
+  sharedWith: 'all' | number[];
+  system: boolean;
+}
+
+export interface TableRecord {
+  summary: CivisTableSummary;
+  detail: CivisTableDetail;
+}
+
+/** A run of a job or a query. Seeded runs are frozen; runs started through the API progress as they are polled. */
+export interface RunRecord {
+  id: number;
+  state: string;
+  createdMs: number;
+  startedMs: number | null;
+  finishedMs: number | null;
+  error: string | null;
+  live: boolean;
+  /** Polling reads seen while queued or running. */
+  reads: number;
+  /** What a live run ends as. */
+  outcome: 'succeeded' | 'failed';
+  outcomeError: string | null;
+}
+
+export interface ImportSpec {
+  syncType: string;
+  isOutbound: boolean;
+  source: CivisImportEndpoint;
+  destination: CivisImportEndpoint;
+}
+
+/** Scripts and imports are both jobs and share one id space, as on the platform. */
+export interface JobRecord {
+  id: number;
+  name: string;
+  type: string;
+  kind: 'script' | 'import';
+  authorId: number;
+  createdAt: string;
+  updatedAt: string;
+  archived: boolean;
+  hidden: boolean;
+  fromTemplateId: number | null;
+  templateScriptId: number | null;
+  isTemplate: boolean;
+  parentId: number | null;
+  category: string;
+  timeZone: string;
+  schedule: CivisSchedule;
+  projectIds: number[];
+  sql: string | null;
+  source: string | null;
+  runs: RunRecord[];
+  import: ImportSpec | null;
+}
+
+export interface ModelRecord {
+  wire: CivisModel;
+  detail: CivisModelDetail;
+  builds: CivisModelBuild[];
+}
+
+export interface PredictionRecord {
+  wire: CivisPrediction;
+  detail: CivisPredictionDetail;
+}
+
+export interface ProjectRecord {
+  id: number;
+  authorId: number;
+  name: string;
+  description: string | null;
+  note: string | null;
+  memberIds: number[];
+  autoShare: boolean;
+  hidden: boolean;
+  archived: boolean;
+  createdAt: string;
+  updatedAt: string;
+  scriptIds: number[];
+  importIds: number[];
+  modelIds: number[];
+  reportIds: number[];
+  fileIds: number[];
+  tableIds: number[];
+}
+
+export interface FileRecord {
+  id: number;
+  name: string;
+  authorId: number;
+  createdAt: string;
+  expiresAt: string | null;
+  description: string | null;
+  content: Buffer | null;
+}
+
+export interface QueryRecord {
+  id: number;
+  authorId: number;
+  database: number;
+  credential: number;
+  sql: string;
+  previewRows: number;
+  hidden: boolean;
+  createdAt: string;
+  run: RunRecord;
+  result: { columns: string[]; rows: string[][] } | null;
+}
+
+export interface ReportRecord {
+  wire: CivisReport;
+  detail: CivisReportDetail;
+  memberIds: number[];
+}
+
+/** The seed as built by `seed.ts`: every collection plus the next free id of each writable one. */
+export interface SeedData {
+  users: Map<number, UserRecord>;
+  credentials: Map<number, CredentialRecord>;
+  databases: Map<number, CivisDatabase>;
+  tables: Map<number, TableRecord>;
+  jobs: Map<number, JobRecord>;
+  models: Map<number, ModelRecord>;
+  modelTypes: CivisModelType[];
+  predictions: Map<number, PredictionRecord>;
+  projects: Map<number, ProjectRecord>;
+  files: Map<number, FileRecord>;
+  queries: Map<number, QueryRecord>;
+  reports: Map<number, ReportRecord>;
+  nextIds: { credential: number; run: number; query: number; file: number; project: number };
+  organization: { id: number; name: string; slug: string };
+}
+
+/** How runs started through the API move on. */
+export interface ProgressOptions {
+  /** Polling reads (GET of the run, its job, script or query) after which a queued run has finished. */
+  runReadsToFinish: number;
+  /** Milliseconds after creation after which a run has finished whatever the reads; `undefined` turns time off. */
+  runFinishAfterMs: number | undefined;
+  now: () => number;
+}
+
+/** What a SQL text does when run, decided by `seed.ts` from the tables it names. */
+export type SqlOutcome = { columns: string[]; rows: string[][] } | { error: string };
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+/** The platform state for one emulator instance. */
+export class CivisStore implements SeedData {
+  users!: Map<number, UserRecord>;
+  credentials!: Map<number, CredentialRecord>;
+  databases!: Map<number, CivisDatabase>;
+  tables!: Map<number, TableRecord>;
+  jobs!: Map<number, JobRecord>;
+  models!: Map<number, ModelRecord>;
+  modelTypes!: CivisModelType[];
+  predictions!: Map<number, PredictionRecord>;
+  projects!: Map<number, ProjectRecord>;
+  files!: Map<number, FileRecord>;
+  queries!: Map<number, QueryRecord>;
+  reports!: Map<number, ReportRecord>;
+  nextIds!: SeedData['nextIds'];
+  organization!: SeedData['organization'];
+  /** Bumped by every change, so ETags change with the data. */
+  version = 0;
+
+  constructor(
+    seed: SeedData,
+    private readonly progress: ProgressOptions,
+    private readonly runSql: (store: CivisStore, databaseId: number, sql: string, previewRows: number) => SqlOutcome,
+  ) {
+    Object.assign(this, seed);
+  }
+
+  private nowIso(): string {
+    return new Date(this.progress.now()).toISOString();
+  }
+
+  // ---------------------------------------------------------------- users
+
+  user(id: number): UserRecord {
+    const u = this.users.get(id);
+    if (!u) throw notFound();
+    return u;
+  }
+
+  userSummary(u: UserRecord): CivisUserSummary {
+    return {
+      id: u.id,
+      user: u.username,
+      name: u.name,
+      email: u.email,
+      active: u.active,
+      primaryGroupId: u.groups[0]!.id,
+      groups: u.groups,
+      createdAt: u.createdAt,
+      currentSignInAt: u.lastSeenAt,
+      updatedAt: u.createdAt,
+      lastSeenAt: u.lastSeenAt,
+      suspended: !u.active,
+      createdById: null,
+      lastUpdatedById: null,
+      unconfirmedEmail: null,
+      accountStatus: u.accountStatus,
+    };
+  }
+
+  userDetail(u: UserRecord, callerId: number): CivisUserDetail {
+    return {
+      ...this.userSummary(u),
+      initials: u.initials,
+      city: null,
+      state: null,
+      timeZone: u.timeZone,
+      department: u.department,
+      title: u.title,
+      githubUsername: null,
+      robot: false,
+      phone: null,
+      organizationSlug: this.organization.slug,
+      myPermissionLevel: u.id === callerId ? 'manage' : 'read',
+    };
+  }
+
+  me(u: UserRecord): CivisMe {
+    return {
+      id: u.id,
+      name: u.name,
+      email: u.email,
+      username: u.username,
+      initials: u.initials,
+      lastCheckedAnnouncements: u.createdAt,
+      featureFlags: u.featureFlags,
+      roles: u.roles,
+      preferences: { default_success_notifications_on: true, default_failure_notifications_on: true, welcome_dismissed: true },
+      customBranding: null,
+      primaryGroupId: u.groups[0]!.id,
+      groups: u.groups,
+      organizationName: this.organization.name,
+      organizationSlug: this.organization.slug,
+      organizationDefaultThemeId: null,
+      createdAt: u.createdAt,
+      signInCount: 42,
+      assumingRole: false,
+      roleAssumer: {},
+      assumingAdmin: false,
+      assumingAdminExpiration: null,
+      superadminModeExpiration: null,
+      disableNonCompliantFedrampFeatures: false,
+      personaRole: null,
+      createdById: null,
+      lastUpdatedById: null,
+    };
+  }
+
+  // ---------------------------------------------------------------- credentials
+
+  canRead(c: CredentialRecord, callerId: number): boolean {
+    return c.ownerId === callerId || c.sharedWith === 'all' || c.sharedWith.includes(callerId);
+  }
+
+  /** A credential the caller may read; others are 404, as the API hides what one may not see. */
+  credential(id: number, callerId: number): CredentialRecord {
+    const c = this.credentials.get(id);
+    if (!c || !this.canRead(c, callerId)) throw notFound();
+    return c;
+  }
+
+  /** The caller's default credential, if any. */
+  defaultCredential(callerId: number): CredentialRecord | undefined {
+    for (const c of this.credentials.values()) if (c.ownerId === callerId && c.wire.default) return c;
+    return undefined;
+  }
+
+  createCredential(callerId: number, body: Body): CivisCredential {
+    const type = body.string('type');
+    if (!type) throw badRequest(`type is required; expected one of ${CREDENTIAL_TYPES.join(', ')}.`);
+    checkType(type);
+    const ownerId = body.int('userId') ?? callerId;
+    if (ownerId !== callerId) {
+      throw badRequest(`userId ${ownerId} is not the caller (${callerId}); credentials can only be created for yourself.`);
+    }
+    const password = body.string('password');
+    if (password === undefined || password === null) throw badRequest('password is required (it is stored, never returned).');
+    const username = body.string('username') ?? null;
+    if (type === 'Database' && !username) throw badRequest('username is required for a Database credential.');
+    const now = this.nowIso();
+    const owner = this.user(ownerId);
+    const wire: CivisCredential = {
+      id: this.nextIds.credential++,
+      name: body.string('name') || username || type,
+      type,
+      username,
+      description: body.string('description') ?? null,
+      owner: owner.username,
+      user: owner.ref,
+      remoteHostId: null,
+      remoteHostName: null,
+      state: body.string('state') ?? null,
+      createdAt: now,
+      updatedAt: now,
+      default: false,
+      oauth: body.bool('oauth') ?? false,
+    };
+    this.applyRemoteHost(wire, body);
+    if (type === 'Database' && wire.remoteHostId === null) {
+      throw badRequest('remoteHostId is required for a Database credential; GET /databases/ lists the ids.');
+    }
+    const rec: CredentialRecord = { wire, ownerId, password, sharedWith: [], system: body.bool('systemCredential') ?? false };
+    // Validate (makeDefault may refuse) before anything is stored.
+    if (body.bool('default')) this.makeDefault(rec);
+    this.credentials.set(wire.id, rec);
+    this.version++;
+    return wire;
+  }
+
+  /** PUT (`replace`: type and password required, omitted optional fields reset) or PATCH (only given fields). */
+  updateCredential(callerId: number, id: number, body: Body, replace: boolean): CivisCredential {
+    const rec = this.credential(id, callerId);
+    // Someone else's credential is as invisible to writes as an unknown one.
+    if (rec.ownerId !== callerId) throw notFound();
+    const w = { ...rec.wire };
+    if (replace) {
+      const type = body.string('type');
+      if (!type) throw badRequest('type is required on PUT; use PATCH to change single fields.');
+      const password = body.string('password');
+      if (password === undefined || password === null) throw badRequest('password is required on PUT; use PATCH to change single fields.');
+    }
+    const type = body.string('type');
+    if (type) {
+      checkType(type);
+      w.type = type;
+    }
+    if (body.has('name')) w.name = body.string('name') ?? w.name;
+    if (replace || body.has('username')) w.username = body.string('username') ?? null;
+    if (replace || body.has('description')) w.description = body.string('description') ?? null;
+    if (replace || body.has('state')) w.state = body.string('state') ?? null;
+    if (body.has('oauth')) w.oauth = body.bool('oauth') ?? false;
+    if (replace) {
+      w.remoteHostId = null;
+      w.remoteHostName = null;
+    }
+    this.applyRemoteHost(w, body);
+    if (w.type === 'Database' && w.remoteHostId === null) {
+      throw badRequest('remoteHostId is required for a Database credential; GET /databases/ lists the ids.');
+    }
+    const def = body.bool('default');
+    if (def === true && w.type !== 'Database') {
+      throw badRequest(`only Database credentials can be a default, this one is ${JSON.stringify(w.type)}.`);
+    }
+    const password = body.string('password');
+    if (password !== undefined && password !== null) rec.password = password;
+    w.updatedAt = this.nowIso();
+    if (def === false) w.default = false;
+    rec.wire = w;
+    if (def === true) this.makeDefault(rec);
+    this.version++;
+    return rec.wire;
+  }
+
+  deleteCredential(callerId: number, id: number): void {
+    const rec = this.credential(id, callerId);
+    if (rec.ownerId !== callerId) throw notFound();
+    this.credentials.delete(id);
+    this.version++;
+  }
+
+  /** `POST /credentials/authenticate`: finds the caller-visible credential with that username and password. */
+  authenticate(callerId: number, body: Body): CivisCredential {
+    const username = body.string('username');
+    const password = body.string('password');
+    if (!username || password === undefined || password === null) throw badRequest('username and password are required.');
+    for (const c of this.credentials.values()) {
+      if (c.wire.username === username && c.password === password && this.canRead(c, callerId)) return c.wire;
+    }
+    throw new EmulatorError(400, 'Username or password is incorrect.', { error: 'authentication_error' });
+  }
+
+  private applyRemoteHost(w: CivisCredential, body: Body): void {
+    if (!body.has('remoteHostId')) return;
+    const hostId = body.int('remoteHostId');
+    if (hostId === null || hostId === undefined) {
+      w.remoteHostId = null;
+      w.remoteHostName = null;
+      return;
+    }
+    const db = this.databases.get(hostId);
+    if (!db) throw badRequest(`remoteHostId ${hostId} is not a known remote host; GET /databases/ lists the ids.`);
+    w.remoteHostId = db.id;
+    w.remoteHostName = db.name;
+  }
+
+  /** One default per owner: setting one unsets the previous. */
+  private makeDefault(rec: CredentialRecord): void {
+    if (rec.wire.type !== 'Database') {
+      throw badRequest(`only Database credentials can be a default, this one is ${JSON.stringify(rec.wire.type)}.`);
+    }
+    for (const c of this.credentials.values()) {
+      if (c.ownerId === rec.ownerId && c.wire.default && c !== rec) c.wire = { ...c.wire, default: false };
+    }
+    rec.wire = { ...rec.wire, default: true };
+  }
+
+  // ---------------------------------------------------------------- databases and tables
+
+  database(id: number): CivisDatabase {
+    const d = this.databases.get(id);
+    if (!d) throw notFound();
+    return d;
+  }
+
+  table(id: number): TableRecord {
+    const t = this.tables.get(id);
+    if (!t) throw notFound();
+    return t;
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  /** Moves a live run on: `observe` counts one polling read. Returns whether its state changed. */
+  settle(run: RunRecord, observe: boolean): boolean {
+    if (!run.live || TERMINAL.has(run.state)) return false;
+    if (observe) run.reads++;
+    const now = this.progress.now();
+    const { runReadsToFinish, runFinishAfterMs } = this.progress;
+    const before = run.state;
+    if (run.reads >= runReadsToFinish || (runFinishAfterMs !== undefined && now - run.createdMs >= runFinishAfterMs)) {
+      run.startedMs ??= now;
+      run.finishedMs = now;
+      run.state = run.outcome;
+      run.error = run.outcome === 'failed' ? run.outcomeError : null;
+    } else if (run.reads >= 1 && run.state === 'queued') {
+      run.state = 'running';
+      run.startedMs = now;
+    }
+    if (run.state !== before) {
+      this.version++;
+      return true;
+    }
+    return false;
+  }
+
+  newRun(outcome: RunRecord['outcome'] = 'succeeded', outcomeError: string | null = null): RunRecord {
+    const run: RunRecord = {
+      id: this.nextIds.run++,
+      state: 'queued',
+      createdMs: this.progress.now(),
+      startedMs: null,
+      finishedMs: null,
+      error: null,
+      live: true,
+      reads: 0,
+      outcome,
+      outcomeError,
+    };
+    this.settle(run, false);
+    this.version++;
+    return run;
+  }
+
+  runWire(r: RunRecord): CivisRun {
+    return { id: r.id, state: r.state, createdAt: iso(r.createdMs)!, startedAt: iso(r.startedMs), finishedAt: iso(r.finishedMs), error: r.error };
+  }
+
+  // ---------------------------------------------------------------- jobs, scripts, imports
+
+  job(id: number): JobRecord {
+    const j = this.jobs.get(id);
+    if (!j) throw notFound();
+    return j;
+  }
+
+  lastRun(j: JobRecord): RunRecord | undefined {
+    return j.runs[j.runs.length - 1];
+  }
+
+  /** Settles time-based progress of a job's newest run; `observe` when this read is a poll of it. */
+  touchJob(j: JobRecord, observe: boolean): void {
+    const r = this.lastRun(j);
+    if (r) this.settle(r, observe);
+  }
+
+  jobState(j: JobRecord): string {
+    return this.lastRun(j)?.state ?? 'idle';
+  }
+
+  activeRun(j: JobRecord): RunRecord | undefined {
+    return j.runs.find((r) => r.state === 'queued' || r.state === 'running');
+  }
+
+  /** `POST /jobs/{id}/runs` and `POST /scripts/{id}/run`: a run, unless one is already queued or running. */
+  startRun(j: JobRecord, conflict: (active: RunRecord) => { error: string; message: string }): RunRecord {
+    this.touchJob(j, false);
+    const active = this.activeRun(j);
+    if (active) {
+      const { error, message } = conflict(active);
+      throw new EmulatorError(409, message, { error });
+    }
+    const run = this.newRun();
+    j.runs.push(run);
+    return run;
+  }
+
+  cancelRun(j: JobRecord): CivisCancelResult {
+    this.touchJob(j, false);
+    const run = this.activeRun(j);
+    if (!run) {
+      throw new EmulatorError(409, `Script ${j.id} has no queued or running run to cancel; its state is ${this.jobState(j)}.`, {
+        error: 'conflict',
+      });
+    }
+    run.state = 'cancelled';
+    run.finishedMs = this.progress.now();
+    run.live = false;
+    this.version++;
+    return { id: run.id, state: run.state, isCancelRequested: true };
+  }
+
+  jobWire(j: JobRecord): CivisJob {
+    const last = this.lastRun(j);
+    return {
+      id: j.id,
+      name: j.name,
+      type: j.type,
+      fromTemplateId: j.fromTemplateId,
+      state: this.jobState(j),
+      createdAt: j.createdAt,
+      updatedAt: j.updatedAt,
+      lastRun: last ? this.runWire(last) : null,
+      archived: j.archived,
+      author: this.user(j.authorId).ref,
+      schedule: j.schedule,
+    };
+  }
+
+  jobDetail(j: JobRecord): CivisJobDetail {
+    const author = this.user(j.authorId);
+    return {
+      ...this.jobWire(j),
+      runs: j.runs
+        .slice(-10)
+        .reverse()
+        .map((r) => this.runWire(r)),
+      hidden: j.hidden,
+      successEmailSubject: null,
+      successEmailBody: null,
+      runningAsUser: author.name,
+      runByUser: author.name,
+    };
+  }
+
+  scriptWire(j: JobRecord): CivisScript {
+    const last = this.lastRun(j);
+    const segment = SCRIPT_SEGMENTS[j.type] ?? 'custom';
+    return {
+      id: j.id,
+      name: j.name,
+      type: j.type,
+      createdAt: j.createdAt,
+      updatedAt: j.updatedAt,
+      author: this.user(j.authorId).ref,
+      state: this.jobState(j),
+      finishedAt: last ? iso(last.finishedMs) : null,
+      category: j.category,
+      projects: j.projectIds.map((id) => ({ id, name: this.projects.get(id)?.name ?? '' })),
+      parentId: j.parentId,
+      isTemplate: j.isTemplate,
+      fromTemplateId: j.fromTemplateId,
+      templateScriptId: j.templateScriptId,
+      links: { details: `/scripts/${segment}/${j.id}`, runs: `/scripts/${segment}/${j.id}/runs` },
+      timeZone: j.timeZone,
+      lastRun: last ? this.runWire(last) : null,
+      archived: j.archived,
+    };
+  }
+
+  scriptDetail(j: JobRecord, callerId: number): CivisScriptDetail {
+    return {
+      ...this.scriptWire(j),
+      hidden: j.hidden,
+      schedule: j.schedule,
+      params: [],
+      arguments: {},
+      runningAs: this.user(j.authorId).ref,
+      sql: j.sql,
+      source: j.source,
+      expectedRuntime: null,
+      myPermissionLevel: j.authorId === callerId ? 'manage' : 'read',
+    };
+  }
+
+  importWire(j: JobRecord): CivisImport {
+    const last = this.lastRun(j);
+    const spec = j.import!;
+    return {
+      name: j.name,
+      syncType: spec.syncType,
+      source: spec.source,
+      destination: spec.destination,
+      schedule: j.schedule,
+      id: j.id,
+      isOutbound: spec.isOutbound,
+      jobType: 'import',
+      state: this.jobState(j),
+      createdAt: j.createdAt,
+      updatedAt: j.updatedAt,
+      lastRun: last ? this.runWire(last) : null,
+      user: this.user(j.authorId).ref,
+      timeZone: j.timeZone,
+      archived: j.archived,
+    };
+  }
+
+  importDetail(j: JobRecord, callerId: number): CivisImportDetail {
+    return {
+      ...this.importWire(j),
+      hidden: j.hidden,
+      parentId: j.parentId,
+      runningAs: this.user(j.authorId).ref,
+      myPermissionLevel: j.authorId === callerId ? 'manage' : 'read',
+    };
+  }
+
+  // ---------------------------------------------------------------- models and predictions
+
+  model(id: number): ModelRecord {
+    const m = this.models.get(id);
+    if (!m) throw notFound();
+    return m;
+  }
+
+  prediction(id: number): PredictionRecord {
+    const p = this.predictions.get(id);
+    if (!p) throw notFound();
+    return p;
+  }
+
+  // ---------------------------------------------------------------- projects
+
+  canSeeProject(p: ProjectRecord, callerId: number): boolean {
+    return p.authorId === callerId || p.memberIds.includes(callerId);
+  }
+
+  project(id: number, callerId: number): ProjectRecord {
+    const p = this.projects.get(id);
+    if (!p || !this.canSeeProject(p, callerId)) throw notFound();
+    return p;
+  }
+
+  createProject(callerId: number, body: Body): CivisProjectDetail {
+    const name = body.string('name');
+    if (!name) throw badRequest('name is required to create a project.');
+    const now = this.nowIso();
+    const p: ProjectRecord = {
+      id: this.nextIds.project++,
+      authorId: callerId,
+      name,
+      description: body.string('description') ?? null,
+      note: body.string('note') ?? null,
+      memberIds: [callerId],
+      autoShare: body.bool('autoShare') ?? false,
+      hidden: body.bool('hidden') ?? false,
+      archived: false,
+      createdAt: now,
+      updatedAt: now,
+      scriptIds: [],
+      importIds: [],
+      modelIds: [],
+      reportIds: [],
+      fileIds: [],
+      tableIds: [],
+    };
+    this.projects.set(p.id, p);
+    this.version++;
+    return this.projectDetail(p, callerId);
+  }
+
+  updateProject(callerId: number, id: number, body: Body): CivisProjectDetail {
+    const p = this.project(id, callerId);
+    const name = body.string('name');
+    if (!name) throw badRequest('name is required on PUT /projects/{project_id}.');
+    p.name = name;
+    p.description = body.string('description') ?? null;
+    p.note = body.string('note') ?? null;
+    p.updatedAt = this.nowIso();
+    this.version++;
+    return this.projectDetail(p, callerId);
+  }
+
+  deleteProject(callerId: number, id: number): void {
+    const p = this.project(id, callerId);
+    if (p.authorId !== callerId) throw notFound();
+    this.projects.delete(id);
+    this.version++;
+  }
+
+  projectWire(p: ProjectRecord): CivisProject {
+    return {
+      id: p.id,
+      author: this.user(p.authorId).ref,
+      name: p.name,
+      description: p.description,
+      users: p.memberIds.map((id) => this.user(id).ref),
+      autoShare: p.autoShare,
+      createdAt: p.createdAt,
+      updatedAt: p.updatedAt,
+      archived: p.archived,
+    };
+  }
+
+  projectDetail(p: ProjectRecord, callerId: number): CivisProjectDetail {
+    const jobsOf = (ids: number[]) =>
+      ids
+        .map((id) => this.jobs.get(id))
+        .filter((j): j is JobRecord => j !== undefined)
+        .map((j) => {
+          const last = this.lastRun(j);
+          return {
+            id: j.id,
+            createdAt: j.createdAt,
+            updatedAt: j.updatedAt,
+            name: j.name,
+            type: j.type,
+            finishedAt: last ? iso(last.finishedMs) : null,
+            state: this.jobState(j),
+            lastRun: last ? this.runWire(last) : null,
+          };
+        });
+    const scripts = jobsOf(p.scriptIds);
+    const imports = jobsOf(p.importIds);
+    const models = p.modelIds
+      .map((id) => this.models.get(id))
+      .filter((m): m is ModelRecord => m !== undefined)
+      .map((m) => ({
+        id: m.wire.id,
+        createdAt: m.wire.createdAt,
+        updatedAt: m.wire.updatedAt,
+        name: m.wire.modelName,
+        state: m.wire.currentBuildState,
+        lastRun: m.wire.lastRun,
+      }));
+    const reports = p.reportIds
+      .map((id) => this.reports.get(id))
+      .filter((r): r is ReportRecord => r !== undefined)
+      .map((r) => ({ id: r.wire.id, createdAt: r.wire.createdAt, updatedAt: r.wire.updatedAt, name: r.wire.name, state: r.wire.state }));
+    const files = p.fileIds
+      .map((id) => this.files.get(id))
+      .filter((f): f is FileRecord => f !== undefined)
+      .map((f) => ({
+        id: f.id,
+        createdAt: f.createdAt,
+        updatedAt: f.createdAt,
+        name: f.name,
+        fileName: f.name,
+        fileSize: f.content ? f.content.length : null,
+        expired: false,
+      }));
+    const tables = p.tableIds
+      .map((id) => this.tables.get(id))
+      .filter((t): t is TableRecord => t !== undefined)
+      .map((t) => ({
+        schema: t.summary.schema,
+        name: t.summary.name,
+        rowCount: t.summary.rowCount,
+        columnCount: t.summary.columnCount,
+        createdAt: t.detail.schemaUpdatedAt ?? p.createdAt,
+        updatedAt: t.detail.dataUpdatedAt ?? p.updatedAt,
+      }));
+    const author = this.user(p.authorId).username;
+    const allObjects = [
+      ...scripts.map((s) => ({ objectId: s.id, objectType: 'JobTypes::Script', fcoType: 'scripts', subType: s.type, name: s.name, icon: 'script', updatedAt: s.updatedAt })),
+      ...imports.map((s) => ({ objectId: s.id, objectType: 'JobTypes::Import', fcoType: 'imports', subType: s.type, name: s.name, icon: 'import', updatedAt: s.updatedAt })),
+      ...models.map((m) => ({ objectId: m.id, objectType: 'Model', fcoType: 'models', subType: 'model', name: m.name, icon: 'model', updatedAt: m.updatedAt })),
+      ...reports.map((r) => ({ objectId: r.id, objectType: 'Report', fcoType: 'reports', subType: 'report', name: r.name, icon: 'report', updatedAt: r.updatedAt })),
+      ...files.map((f) => ({ objectId: f.id, objectType: 'S3File', fcoType: 'files', subType: 'file', name: f.name, icon: 'file', updatedAt: f.updatedAt })),
+    ].map((o) => ({ projectId: p.id, ...o, author, archived: false }));
+    return {
+      ...this.projectWire(p),
+      tables,
+      surveys: [],
+      scripts,
+      imports,
+      exports: [],
+      models,
+      notebooks: [],
+      services: [],
+      workflows: [],
+      reports,
+      scriptTemplates: [],
+      files,
+      enhancements: [],
+      projects: [],
+      allObjects,
+      note: p.note,
+      canCurrentUserEnableAutoShare: p.authorId === callerId,
+      hidden: p.hidden,
+      parentProject: null,
+      myPermissionLevel: p.authorId === callerId ? 'manage' : 'write',
+    };
+  }
+
+  // ---------------------------------------------------------------- files
+
+  file(id: number): FileRecord {
+    const f = this.files.get(id);
+    if (!f) throw notFound();
+    return f;
+  }
+
+  createFile(callerId: number, body: Body, origin: string): CivisFileCreated {
+    const name = body.string('name');
+    if (!name) throw badRequest('name is required to create a file.');
+    const createdMs = this.progress.now();
+    const expires = body.string('expiresAt');
+    if (expires && Number.isNaN(Date.parse(expires))) throw badRequest(`expiresAt must be an ISO 8601 time, got ${JSON.stringify(expires)}.`);
+    const f: FileRecord = {
+      id: this.nextIds.file++,
+      name,
+      authorId: callerId,
+      createdAt: new Date(createdMs).toISOString(),
+      expiresAt: expires ? new Date(expires).toISOString() : new Date(createdMs + 30 * 86_400_000).toISOString(),
+      description: body.string('description') ?? null,
+      content: null,
+    };
+    this.files.set(f.id, f);
+    this.version++;
+    const key = `files/${f.id}/${name}`;
+    return {
+      id: f.id,
+      name: f.name,
+      createdAt: f.createdAt,
+      fileSize: null,
+      expiresAt: f.expiresAt,
+      description: f.description,
+      uploadUrl: `${origin}/files/${f.id}/upload`,
+      uploadFields: {
+        key,
+        success_action_status: '204',
+        'Content-Type': 'application/octet-stream',
+        policy: Buffer.from(JSON.stringify({ key, expiration: f.expiresAt })).toString('base64'),
+        'x-amz-algorithm': 'AWS4-HMAC-SHA256',
+        'x-amz-credential': `EMULATOR/${f.createdAt.slice(0, 10).replace(/-/g, '')}/us-east-1/s3/aws4_request`,
+        'x-amz-date': f.createdAt.replace(/[-:]/g, '').replace(/\.\d+/, ''),
+        'x-amz-signature': `emulator-signature-${f.id}`,
+      },
+      myPermissionLevel: 'manage',
+    };
+  }
+
+  uploadFile(id: number, content: Buffer): void {
+    const f = this.file(id);
+    f.content = content;
+    this.version++;
+  }
+
+  fileWire(f: FileRecord, origin: string, callerId: number): CivisFile {
+    const isCsv = /\.csv(\.gz)?$/.test(f.name);
+    let header: string[] = [];
+    if (isCsv && f.content && !f.name.endsWith('.gz')) {
+      const firstLine = f.content.subarray(0, 4096).toString('utf8').split('\n')[0] ?? '';
+      header = firstLine.split(',').filter((h) => h !== '');
+    }
+    return {
+      id: f.id,
+      name: f.name,
+      createdAt: f.createdAt,
+      fileSize: f.content ? f.content.length : null,
+      expiresAt: f.expiresAt,
+      description: f.description,
+      author: this.user(f.authorId).ref,
+      downloadUrl: f.content ? `${origin}/files/${f.id}/download` : null,
+      fileUrl: `${origin}/files/${f.id}`,
+      detectedInfo: {
+        includeHeader: isCsv ? header.length > 0 : null,
+        columnDelimiter: isCsv ? 'comma' : null,
+        compression: f.name.endsWith('.gz') ? 'gzip' : isCsv ? 'none' : null,
+        tableColumns: header.map((name) => ({ name, sqlType: 'VARCHAR(256)' })),
+      },
+      myPermissionLevel: f.authorId === callerId ? 'manage' : 'read',
+    };
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  query(id: number): QueryRecord {
+    const q = this.queries.get(id);
+    if (!q) throw notFound();
+    return q;
+  }
+
+  createQuery(callerId: number, body: Body): CivisQuery {
+    const database = body.int('database');
+    if (database === undefined || database === null) throw badRequest('database is required: the id of the database to run the SQL on.');
+    if (!this.databases.has(database)) throw badRequest(`database ${database} is not a known database; GET /databases/ lists the ids.`);
+    const sql = body.string('sql');
+    if (!sql || !sql.trim()) throw badRequest('sql is required and must not be blank.');
+    let credential = body.int('credential') ?? undefined;
+    if (credential === undefined) {
+      credential = this.pickDatabaseCredential(callerId, database)?.wire.id;
+      if (credential === undefined) {
+        throw badRequest(`you have no credential for database ${database}; pass credential=<id of a Database credential>.`);
+      }
+    } else {
+      const c = this.credentials.get(credential);
+      if (!c || !this.canRead(c, callerId)) throw badRequest(`credential ${credential} does not exist or is not shared with you.`);
+      if (c.wire.type !== 'Database') throw badRequest(`credential ${credential} is a ${c.wire.type} credential; queries need a Database one.`);
+    }
+    const previewRows = body.int('previewRows') ?? 100;
+    if (previewRows < 0 || previewRows > 1000) throw badRequest(`previewRows must be between 0 and 1000, got ${previewRows}.`);
+    const outcome = this.runSql(this, database, sql, previewRows);
+    const run = 'error' in outcome ? this.newRun('failed', outcome.error) : this.newRun();
+    const q: QueryRecord = {
+      id: this.nextIds.query++,
+      authorId: callerId,
+      database,
+      credential,
+      sql,
+      previewRows,
+      hidden: body.bool('hidden') ?? true,
+      createdAt: iso(run.createdMs)!,
+      run,
+      result: 'error' in outcome ? null : outcome,
+    };
+    this.queries.set(q.id, q);
+    this.version++;
+    return this.queryWire(q, false);
+  }
+
+  /** The caller's credential on that database: the default if it points there, else the first one they own. */
+  pickDatabaseCredential(callerId: number, database: number): CredentialRecord | undefined {
+    let first: CredentialRecord | undefined;
+    for (const c of this.credentials.values()) {
+      if (c.ownerId !== callerId || c.wire.type !== 'Database' || c.wire.remoteHostId !== database) continue;
+      if (c.wire.default) return c;
+      first ??= c;
+    }
+    return first;
+  }
+
+  queryWire(q: QueryRecord, excludeResults: boolean): CivisQuery {
+    const r = q.run;
+    const done = r.state === 'succeeded' && q.result !== null;
+    return {
+      id: q.id,
+      database: q.database,
+      sql: q.sql,
+      credential: q.credential,
+      resultRows: done && !excludeResults ? q.result!.rows : null,
+      resultColumns: done && !excludeResults ? q.result!.columns : null,
+      error: r.error,
+      startedAt: iso(r.startedMs),
+      finishedAt: iso(r.finishedMs),
+      state: r.state,
+      scriptId: null,
+      exception: r.error,
+      createdAt: q.createdAt,
+      updatedAt: iso(r.finishedMs ?? r.startedMs ?? r.createdMs)!,
+      lastRunId: r.id,
+      hidden: q.hidden,
+      archived: false,
+      name: null,
+      author: this.user(q.authorId).ref,
+      previewRows: q.previewRows,
+      reportId: null,
+    };
+  }
+
+  // ---------------------------------------------------------------- reports
+
+  report(id: number): ReportRecord {
+    const r = this.reports.get(id);
+    if (!r) throw notFound();
+    return r;
+  }
+}
+
+function checkType(type: string): void {
+  if (!(CREDENTIAL_TYPES as readonly string[]).includes(type)) {
+    throw badRequest(`type ${JSON.stringify(type)} is not a credential type; expected one of ${CREDENTIAL_TYPES.join(', ')}.`);
+  }
+}
+
+/** The URL segment of each script type in `links`. */
+export const SCRIPT_SEGMENTS: Record<string, string> = {
+  'JobTypes::SqlRunner': 'sql',
+  'JobTypes::PythonDocker': 'python3',
+  'JobTypes::RDocker': 'r',
+  'JobTypes::ContainerDocker': 'containers',
+  'JobTypes::JavascriptRunner': 'javascript',
+};

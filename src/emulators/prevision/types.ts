@@ -1,0 +1,284 @@
+/**
+ * Wire types of the Prevision.io `/ext/v1` API and of a deployed model's host, as the emulator serves them. Keys are
+ * spelled exactly as the `previsionio` SDK reads them (snake_case, Mongo-style `_id`).
+ */
+
+/** Lifecycle state shared by experiment versions, datasets and predictions (`ExperimentState` in the SDK). */
+export type PrevisionState = 'pending' | 'running' | 'done' | 'failed';
+
+export type TrainingType = 'classification' | 'regression' | 'multiclassification' | 'text-similarity' | 'object-detection';
+export type DataType = 'tabular' | 'timeseries' | 'images';
+export type TypeViolationPolicy = 'best_effort' | 'strict';
+export type AccessType = 'public' | 'fine_grained' | 'private';
+
+/** Event names on `GET /ext/v1/events` that the SDK waits on. */
+export type PrevisionEventName = 'DEPLOYMENT_PREDICTION_UPDATE' | 'EXPERIMENT_VERSION_UPDATE' | 'DATASET_UPDATE';
+
+/** `metaData` of every paged list. `currentPage` is 1-based. */
+export interface ListMetaData {
+  totalItems: number;
+  rowsPerPage: number;
+  currentPage: number;
+  nextPage: boolean;
+}
+
+/** A paged list: `{items, metaData}`. */
+export interface ListPage<T> {
+  items: T[];
+  metaData: ListMetaData;
+}
+
+/** The error envelope: `{status, err_code, message}`; `message` may be a list of strings. */
+export interface PrevisionErrorBody {
+  status: number;
+  err_code: string;
+  message: string | string[];
+}
+
+export interface UserRef {
+  _id: string;
+  email: string;
+}
+
+/** `GET /ext/v1/profile`. */
+export interface Profile {
+  _id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  company: string;
+  roles: string[];
+  created_at: string;
+}
+
+/** `GET /ext/v1/version`; `oidc_url` is where the deployed-model token endpoint lives. */
+export interface VersionInfo {
+  version: string;
+  build: string;
+  oidc_url: string;
+}
+
+export interface Project {
+  _id: string;
+  name: string;
+  description: string | null;
+  color: string;
+  created_by: string;
+  created_at: string;
+  admins: UserRef[];
+  contributors: UserRef[];
+  viewers: UserRef[];
+  pipelines_count: number;
+  experiments_count: number;
+  dataset_count: number;
+}
+
+/** A column of a dataset as `/datasets/{id}/sample` lists it. */
+export interface DatasetColumn {
+  name: string;
+  type: 'numerical' | 'categorical';
+}
+
+export type CellValue = string | number | null;
+
+export interface Dataset {
+  _id: string;
+  project_id: string;
+  name: string;
+  separator: string;
+  decimal: string;
+  file_type: 'csv' | 'zip' | 'parquet';
+  datasource: null;
+  copy_state: PrevisionState;
+  describe_state: PrevisionState;
+  drift_state: PrevisionState;
+  embeddings_state: PrevisionState;
+  /** Read by the R SDK's `get_dataset_info` loop. */
+  isAvailable: boolean;
+  nb_rows: number;
+  nb_columns: number;
+  size: number;
+  created_at: string;
+  created_by: string;
+}
+
+/** `GET /datasets/{id}/sample`: columns as objects, rows as arrays aligned with them. */
+export interface DatasetSample {
+  columns: DatasetColumn[];
+  rows: CellValue[][];
+}
+
+export interface Experiment {
+  _id: string;
+  project_id: string;
+  name: string;
+  provider: 'prevision-auto-ml' | 'external';
+  training_type: TrainingType;
+  data_type: DataType;
+  hosting: 'prevision' | 'external';
+  created_at: string;
+  created_by: string;
+  versions_count: number;
+}
+
+export interface ExperimentVersionParams {
+  target_column: string;
+  id_column: string | null;
+  fold_column: string | null;
+  weight_column: string | null;
+  time_column: string | null;
+  group_columns: string[] | null;
+  apriori_columns: string[] | null;
+  drop_list: string[];
+  metric: string;
+  profile: 'quick' | 'normal' | 'advanced';
+  features_engineering_selected_list: string[];
+  normal_models: string[];
+  lite_models: string[];
+  simple_models: string[];
+  features_selection_time: number;
+  features_selection_count: number | null;
+}
+
+export interface ExperimentVersion {
+  _id: string;
+  project_id: string;
+  experiment_id: string;
+  description: string | null;
+  version: number;
+  parent_version: string | null;
+  created_at: string;
+  experiment: { data_type: DataType; training_type: TrainingType };
+  dataset_id: string;
+  holdout_dataset_id: string | null;
+  experiment_version_params: ExperimentVersionParams;
+  state: PrevisionState;
+  /** True until `PUT /experiment-versions/{id}/confirm`. */
+  draft: boolean;
+  best_model: { _id: string; model_name: string; metric: { name: string; value: number } } | null;
+  models_count: number;
+}
+
+export interface Model {
+  _id: string;
+  project_id: string;
+  experiment_id: string;
+  experiment_version_id: string;
+  model_name: string;
+  name: string;
+  deployable: boolean;
+  training_type: TrainingType;
+  provider: 'prevision-auto-ml' | 'external';
+  hosting: 'prevision' | 'external';
+  tags: string[];
+  metric: { name: string; value: number };
+  created_at: string;
+}
+
+export interface DeploymentVersion {
+  version: number;
+  name: string;
+  main_model_id: string;
+  main_model_experiment_version_id: string;
+  challenger_model_id: string | null;
+  challenger_model_experiment_version_id: string | null;
+  created_at: string;
+}
+
+export interface DeploymentModelRef {
+  _id: string;
+  model_name: string;
+  experiment_version_id: string;
+  role: 'main' | 'challenger';
+}
+
+/** `GET /deployments/{id}`; `url` is the deployed model's host (served by this emulator under `/deployments-host/{id}`). */
+export interface Deployment {
+  _id: string;
+  project_id: string;
+  name: string;
+  description: string | null;
+  experiment_id: string;
+  current_version: number;
+  versions: DeploymentVersion[];
+  deploy_state: PrevisionState;
+  main_model_run_state: PrevisionState;
+  current_type_violation_policy: TypeViolationPolicy;
+  access_type: AccessType;
+  training_type: TrainingType;
+  models: DeploymentModelRef[];
+  url: string;
+  created_at: string;
+  created_by: string;
+}
+
+/** An API key of a deployment; the secret is only served by `/api-keys/{id}/secret`. */
+export interface ApiKey {
+  _id: string;
+  deployment_id: string;
+  project_id: string;
+  service_account_client_id: string;
+  created_at: string;
+}
+
+export interface ApiKeySecret {
+  service_account_client_id: string;
+  client_secret: string;
+}
+
+export interface DeploymentPrediction {
+  _id: string;
+  project_id: string;
+  deployment_id: string;
+  deployment_version: number;
+  dataset_id: string;
+  dataset_name: string;
+  filename: string;
+  state: PrevisionState;
+  main_model_id: string;
+  challenger_model_id: string | null;
+  main_model_prediction_state: PrevisionState;
+  challenger_model_prediction_state: PrevisionState | null;
+  missing_columns: string[];
+  predictions_count: number | null;
+  created_at: string;
+  created_by: string;
+}
+
+/** A feature the deployed model expects (`GET {deployment url}/inputs`). */
+export interface DeployedInput {
+  name: string;
+  type: 'numerical' | 'categorical';
+  required: boolean;
+  values?: string[];
+}
+
+/** `GET {deployment url}/outputs`; the SDK reads `outputs[0].keyName`. */
+export interface DeployedOutput {
+  keyName: string;
+  name: string;
+  type: 'numerical' | 'categorical';
+  values?: string[];
+}
+
+/** `POST {oidc_url}/auth/realms/prevision.io/protocol/openid-connect/token`. */
+export interface TokenResponse {
+  access_token: string;
+  expires_in: number;
+  refresh_expires_in: number;
+  token_type: 'Bearer';
+  'not-before-policy': number;
+  scope: string;
+}
+
+/**
+ * `POST {deployment url}/predict`. Top-level keys are the documented shape; `response.predictions` repeats them
+ * keyed by the target name (`outputs[0].keyName`), which is where the SDK's `DeployedModel.predict` reads.
+ */
+export interface UnitPredictionResponse {
+  prediction: string | number;
+  probas?: Record<string, number>;
+  confidence?: Record<string, number>;
+  explanation?: Record<string, number>;
+  response: { predictions: Record<string, unknown> };
+}

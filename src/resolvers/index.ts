@@ -1,0 +1,42 @@
+/** The full resolver map: scalars, then each domain's resolvers merged type by type. */
+import { DateTimeResolver, JSONObjectResolver, JSONResolver, LocalDateResolver, URLResolver } from 'graphql-scalars';
+import type { Resolvers } from '../generated/resolvers.js';
+import { dataikuResolvers } from './dataiku.js';
+import { createNodeResolvers } from './node.js';
+import { platformResolvers } from './platform.js';
+import { previstoResolvers } from './previsto.js';
+
+function merge(...maps: Resolvers[]): Resolvers {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const map of maps) {
+    for (const [type, fields] of Object.entries(map)) {
+      out[type] = fields instanceof Object && !('serialize' in fields) ? { ...(out[type] ?? {}), ...(fields as object) } : (fields as never);
+    }
+  }
+  return out as Resolvers;
+}
+
+export function createResolvers(): Resolvers {
+  const nodes = createNodeResolvers({
+    Contact: (ctx, id) => ctx.previsto.contact.load(id),
+    Agreement: (ctx, id) => ctx.previsto.agreement.load(id),
+    Assignment: (ctx, id) => ctx.previsto.assignment.load(id),
+    Endpoint: (ctx, id) => {
+      const ref = ctx.services.endpoints.resolve(ctx.services.codec.encode('Endpoint', id), ctx.services.codec);
+      return 'prevision' in ref ? null : ref;
+    },
+  });
+  return merge(
+    {
+      DateTime: DateTimeResolver,
+      LocalDate: LocalDateResolver,
+      JSON: JSONResolver,
+      JSONObject: JSONObjectResolver,
+      URL: URLResolver,
+    },
+    nodes,
+    platformResolvers,
+    dataikuResolvers,
+    previstoResolvers,
+  );
+}

@@ -1,0 +1,38 @@
+/** Resolvers of `Query.platforms` and `Platform`. */
+import type { PlatformKind, Resolvers } from '../generated/resolvers.js';
+import type { PlatformStatusResult } from '../server/status.js';
+import { PLATFORMS, type PlatformName } from '../upstreams/types.js';
+
+/** Mapper of `Platform`. */
+export interface PlatformInfo {
+  name: PlatformName;
+  url: string;
+  emulated: boolean;
+}
+
+/** Mapper of `PlatformStatus`. */
+export type PlatformStatusInfo = PlatformStatusResult;
+
+export function platformKind(name: PlatformName): PlatformKind {
+  return name.toUpperCase() as PlatformKind;
+}
+
+export function platformName(kind: PlatformKind): PlatformName {
+  return kind.toLowerCase() as PlatformName;
+}
+
+export const platformResolvers: Resolvers = {
+  Query: {
+    platforms: (_p, _a, ctx) => PLATFORMS.map((name) => ({ name, ...ctx.services.platforms[name] })),
+    platform: (_p, { kind }, ctx) => {
+      const name = platformName(kind);
+      return { name, ...ctx.services.platforms[name] };
+    },
+  },
+  Platform: {
+    kind: (p) => platformKind(p.name),
+    url: (p) => p.url,
+    emulated: (p) => p.emulated,
+    status: (p, _a, ctx) => ctx.services.status.check(p.name),
+  },
+};

@@ -1,0 +1,92 @@
+/**
+ * Boots the embedded emulators for every platform whose URL is not configured, and turns a Config into the
+ * dependencies `createServer` needs. Used by `main.ts` (default ports) and by tests (port 0).
+ */
+import type { Emulator } from '../emulators/framework/emulator.js';
+import { EMULATORS } from '../emulators/registry.js';
+import { DATAIKU_DEMO_ENDPOINTS, DATAIKU_DEFAULT_OPTIONS } from '../emulators/dataiku/index.js';
+import { PLATFORMS, type PlatformName } from '../upstreams/types.js';
+import type { Config, DataikuEndpointConfig } from './config.js';
+import type { PlatformEndpoint } from './context.js';
+
+export interface EmbeddedStack {
+  /** The config with emulated platforms' credentials filled in. */
+  config: Config;
+  platforms: Record<PlatformName, PlatformEndpoint>;
+  dataikuEndpoints: DataikuEndpointConfig[];
+  /** The emulators started, by platform. */
+  emulators: Partial<Record<PlatformName, Emulator>>;
+  close(): Promise<void>;
+}
+
+export interface BootOptions {
+  /** Environment map for the emulators' own overrides (demo keys, limits). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Port per emulated platform; 0 picks a free port. Defaults to each emulator's default port. */
+  port?(platform: PlatformName, defaultPort: number): number;
+  host?: string;
+  /** Extra emulator options per platform (tests shrink windows and limits). */
+  emulatorOptions?: Partial<Record<PlatformName, Record<string, unknown>>>;
+}
+
+/** The credential the gateway uses against an emulator it started itself. */
+function emulatorCredential(platform: PlatformName, options: Record<string, unknown>): string | undefined {
+  const first = (key: string): string | undefined => {
+    const v = options[key];
+    return Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
+  };
+  switch (platform) {
+    case 'dataiku':
+      return first('apiKeys') ?? DATAIKU_DEFAULT_OPTIONS.apiKeys[0];
+    case 'civis':
+      return first('apiKeys') ?? 'augur-demo-civis';
+    case 'prevision':
+      return first('masterTokens') ?? 'augur-demo-prevision';
+    case 'previsto': {
+      const tenants = options['tenants'];
+      const t = Array.isArray(tenants) ? (tenants[0] as { secretKey?: unknown } | undefined) : undefined;
+      return typeof t?.secretKey === 'string' ? t.secretKey : 'sk_augur_demo';
+    }
+  }
+}
+
+export async function bootEmbedded(config: Config, options: BootOptions = {}): Promise<EmbeddedStack> {
+  const env = options.env ?? {};
+  const emulators: Partial<Record<PlatformName, Emulator>> = {};
+  const platforms = {} as Record<PlatformName, PlatformEndpoint>;
+  const resolved: Config = { ...config, platforms: { ...config.platforms } };
+  let dataikuServiceId = DATAIKU_DEFAULT_OPTIONS.serviceId;
+  try {
+    for (const platform of PLATFORMS) {
+      const settings = config.platforms[platform];
+      if (settings.url) {
+        platforms[platform] = { url: settings.url, emulated: false };
+        continue;
+      }
+      const mod = EMULATORS[platform];
+      const emulatorOptions = { ...(mod.optionsFromEnv(env) as Record<string, unknown>), ...(options.emulatorOptions?.[platform] ?? {}) };
+      const emulator = mod.create(emulatorOptions as never);
+      const port = options.port ? options.port(platform, mod.defaultPort) : mod.defaultPort;
+      const url = await emulator.listen(port, options.host ?? '127.0.0.1');
+      emulators[platform] = emulator;
+      platforms[platform] = { url: platform === 'prevision' ? `${url}/ext/v1` : url, emulated: true };
+      resolved.platforms[platform] = { ...settings, credential: settings.credential ?? emulatorCredential(platform, emulatorOptions) };
+      if (platform === 'dataiku' && typeof emulatorOptions['serviceId'] === 'string') dataikuServiceId = emulatorOptions['serviceId'];
+    }
+  } catch (err) {
+    await Promise.all(Object.values(emulators).map((e) => e.close()));
+    throw err;
+  }
+  const dataikuEndpoints =
+    config.dataiku.endpoints ??
+    DATAIKU_DEMO_ENDPOINTS.map((e) => ({ serviceId: dataikuServiceId, endpointId: e.id, type: e.type as DataikuEndpointConfig['type'] }));
+  return {
+    config: resolved,
+    platforms,
+    dataikuEndpoints,
+    emulators,
+    close: async () => {
+      await Promise.all(Object.values(emulators).map((e) => e.close()));
+    },
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * Configuration: `parseConfig(env)` turns an environment map into a typed Config. It never reads `process.env`
+ * itself; an invalid value fails with a message naming the variable, what it expected and what it got.
+ */
+import type { PlatformName } from '../upstreams/types.js';
+
+/** The kinds of Dataiku API node endpoints Augur knows how to call. */
+export type DataikuEndpointType = 'PREDICTION' | 'FORECAST' | 'CAUSAL_PREDICTION' | 'SQL_QUERY' | 'DATASET_LOOKUP' | 'FUNCTION';
+export const DATAIKU_ENDPOINT_TYPES: readonly DataikuEndpointType[] = [
+  'PREDICTION',
+  'FORECAST',
+  'CAUSAL_PREDICTION',
+  'SQL_QUERY',
+  'DATASET_LOOKUP',
+  'FUNCTION',
+];
+
+export interface DataikuEndpointConfig {
+  serviceId: string;
+  endpointId: string;
+  type: DataikuEndpointType;
+}
+
+export interface PlatformSettings {
+  /** Base URL; undefined means "use the embedded emulator". */
+  url: string | undefined;
+  /** The gateway's own credential for the platform (callers may send theirs per request). */
+  credential: string | undefined;
+  timeoutMs: number;
+  /** Keep-alive connections in the pool. */
+  connections: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: string;
+  /** Signs global ids and cursors; change it and every issued id and cursor becomes invalid. */
+  idSecret: string;
+  paging: { maxPageSize: number; defaultPageSize: number };
+  /** Records per Dataiku multi call (predict-multi, lookup-multi, predict-effect-multi). */
+  batchSize: number;
+  /** How long one operation may wait in total for retries and rate budgets, in ms. */
+  requestBudgetMs: number;
+  /** Retries one operation may spend across all upstream calls. */
+  retryBudget: number;
+  retry: { baseDelayMs: number; maxDelayMs: number; maxAttempts: number };
+  breaker: { threshold: number; cooldownMs: number };
+  /** Seconds a platform status check is reused. */
+  statusTtlMs: number;
+  platforms: Record<PlatformName, PlatformSettings>;
+  dataiku: {
+    /** Endpoints Augur exposes; undefined means the embedded emulator's demo service. */
+    endpoints: DataikuEndpointConfig[] | undefined;
+  };
+  previsto: { rateLimitPerMinute: number; rateWindowMs: number };
+}
+
+/** A configuration error: the message names the variable and what to fix. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function str(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}".`);
+  }
+  return n;
+}
+
+function url(env: Env, name: string): string | undefined {
+  const raw = str(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL such as https://api.example.com, got "${raw}".`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(`${name} must use http or https, got "${parsed.protocol}".`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/**
+ * Parses `AUGUR_DATAIKU_ENDPOINTS`: a comma-separated list of `service/endpoint:TYPE`, e.g.
+ * `fraud/score:PREDICTION,fraud/sales:FORECAST`.
+ */
+export function parseDataikuEndpoints(raw: string, name = 'AUGUR_DATAIKU_ENDPOINTS'): DataikuEndpointConfig[] {
+  const out: DataikuEndpointConfig[] = [];
+  for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([^/\s:]+)\/([^/\s:]+):([A-Z_]+)$/.exec(item);
+    if (!m) throw new ConfigError(`${name} entries must look like "service/endpoint:TYPE", got "${item}".`);
+    const type = m[3] as DataikuEndpointType;
+    if (!DATAIKU_ENDPOINT_TYPES.includes(type)) {
+      throw new ConfigError(`${name} entry "${item}" has unknown type ${type}; expected one of ${DATAIKU_ENDPOINT_TYPES.join(', ')}.`);
+    }
+    if (out.some((e) => e.serviceId === m[1] && e.endpointId === m[2])) throw new ConfigError(`${name} lists "${m[1]}/${m[2]}" twice.`);
+    out.push({ serviceId: m[1]!, endpointId: m[2]!, type });
+  }
+  if (out.length === 0) throw new ConfigError(`${name} is set but lists no endpoints.`);
+  return out;
+}
+
+/** The built-in id secret: ids stay stable across restarts and replicas unless AUGUR_ID_SECRET is set. */
+const DEFAULT_ID_SECRET = 'augur-default-id-secret-v1';
+
+export function parseConfig(env: Env): Config {
+  const platform = (urlVar: string, keyVar: string, prefix: string, timeoutMs: number): PlatformSettings => ({
+    url: url(env, urlVar),
+    credential: str(env, keyVar),
+    timeoutMs: int(env, `AUGUR_${prefix}_TIMEOUT_MS`, timeoutMs, 1, 600_000),
+    connections: int(env, `AUGUR_${prefix}_CONNECTIONS`, 64, 1, 1024),
+  });
+  const endpointsRaw = str(env, 'AUGUR_DATAIKU_ENDPOINTS');
+  const config: Config = {
+    port: int(env, 'PORT', 4000, 0, 65535),
+    host: str(env, 'HOST') ?? '127.0.0.1',
+    logLevel: str(env, 'LOG_LEVEL') ?? 'info',
+    idSecret: str(env, 'AUGUR_ID_SECRET') ?? DEFAULT_ID_SECRET,
+    paging: {
+      maxPageSize: int(env, 'AUGUR_MAX_PAGE_SIZE', 100, 1, 1000),
+      defaultPageSize: int(env, 'AUGUR_DEFAULT_PAGE_SIZE', 20, 1, 1000),
+    },
+    batchSize: int(env, 'AUGUR_BATCH_SIZE', 100, 1, 10_000),
+    requestBudgetMs: int(env, 'AUGUR_REQUEST_BUDGET_MS', 5000, 0, 600_000),
+    retryBudget: int(env, 'AUGUR_RETRY_BUDGET', 6, 0, 1000),
+    retry: {
+      baseDelayMs: int(env, 'AUGUR_RETRY_BASE_DELAY_MS', 100, 0, 60_000),
+      maxDelayMs: int(env, 'AUGUR_RETRY_MAX_DELAY_MS', 2000, 0, 600_000),
+      maxAttempts: int(env, 'AUGUR_RETRY_MAX_ATTEMPTS', 3, 1, 10),
+    },
+    breaker: {
+      threshold: int(env, 'AUGUR_BREAKER_THRESHOLD', 5, 1, 1000),
+      cooldownMs: int(env, 'AUGUR_BREAKER_COOLDOWN_MS', 5000, 100, 600_000),
+    },
+    statusTtlMs: int(env, 'AUGUR_STATUS_TTL_MS', 5000, 0, 3_600_000),
+    platforms: {
+      dataiku: platform('DATAIKU_APINODE_URL', 'DATAIKU_API_KEY', 'DATAIKU', 30_000),
+      previsto: platform('PREVISTO_URL', 'PREVISTO_API_KEY', 'PREVISTO', 15_000),
+      prevision: platform('PREVISION_URL', 'PREVISION_MASTER_TOKEN', 'PREVISION', 30_000),
+      civis: platform('CIVIS_API_ENDPOINT', 'CIVIS_API_KEY', 'CIVIS', 30_000),
+    },
+    dataiku: { endpoints: endpointsRaw === undefined ? undefined : parseDataikuEndpoints(endpointsRaw) },
+    previsto: {
+      rateLimitPerMinute: int(env, 'PREVISTO_RATE_LIMIT', 120, 1, 1_000_000),
+      rateWindowMs: int(env, 'AUGUR_PREVISTO_RATE_WINDOW_MS', 60_000, 1, 3_600_000),
+    },
+  };
+  if (config.paging.defaultPageSize > config.paging.maxPageSize) {
+    throw new ConfigError(
+      `AUGUR_DEFAULT_PAGE_SIZE (${config.paging.defaultPageSize}) cannot exceed AUGUR_MAX_PAGE_SIZE (${config.paging.maxPageSize}).`,
+    );
+  }
+  if (config.platforms.dataiku.url && !config.dataiku.endpoints) {
+    throw new ConfigError(
+      'DATAIKU_APINODE_URL is set but AUGUR_DATAIKU_ENDPOINTS is not: the API node cannot list its endpoints, so declare them, e.g. AUGUR_DATAIKU_ENDPOINTS="fraud/score:PREDICTION".',
+    );
+  }
+  return config;
+}

@@ -1,0 +1,111 @@
+/**
+ * The per-operation context: the caller's upstream credentials, the operation's retry and wait budget, and loaders
+ * created fresh for every request (so nothing cached can cross from one caller to another).
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Config } from './config.js';
+import type { EndpointRegistry } from './endpoints.js';
+import { AugurError, ErrorCode } from './errors.js';
+import type { Logger } from './logger.js';
+import type { IdCodec } from '../relay/ids.js';
+import { RequestBudget } from '../upstreams/http.js';
+import type { UpstreamHttp } from '../upstreams/http.js';
+import { PLATFORM_LABEL, type PlatformName } from '../upstreams/types.js';
+import type { DataikuClient } from '../upstreams/dataiku/client.js';
+import type { PrevistoClient } from '../upstreams/previsto/client.js';
+import { createDataikuLoaders, type DataikuLoaders } from '../loaders/dataiku.js';
+import { createPrevistoLoaders, type PrevistoLoaders, type TotalsCache } from '../loaders/previsto.js';
+import type { StatusChecker } from './status.js';
+
+/** Where each platform lives, as resolved at start-up. */
+export interface PlatformEndpoint {
+  url: string;
+  emulated: boolean;
+}
+
+/** Long-lived collaborators shared by every request. */
+export interface Services {
+  config: Config;
+  codec: IdCodec;
+  logger: Logger;
+  redactor: { redact(text: string): string; add(secret: string): void };
+  platforms: Record<PlatformName, PlatformEndpoint>;
+  http: Record<PlatformName, UpstreamHttp>;
+  endpoints: EndpointRegistry;
+  dataiku: DataikuClient;
+  previsto: PrevistoClient;
+  previstoTotals: TotalsCache;
+  status: StatusChecker;
+}
+
+/** The request headers through which callers send their own upstream credentials. */
+export const CREDENTIAL_HEADERS: Record<PlatformName, string> = {
+  prevision: 'x-prevision-token',
+  dataiku: 'x-dataiku-api-key',
+  civis: 'x-civis-api-key',
+  previsto: 'x-previsto-api-key',
+};
+
+const CREDENTIAL_SHAPE = /^[\x21-\x7e]{1,512}$/;
+
+export interface Context {
+  requestId: string;
+  services: Services;
+  budget: RequestBudget;
+  /** The credential to use for a platform: the caller's header, else the configured one. Throws UNAUTHENTICATED for a malformed header. */
+  credential(platform: PlatformName): string | undefined;
+  /** Loaders of this request, created on first use. */
+  readonly dataiku: DataikuLoaders;
+  readonly previsto: PrevistoLoaders;
+}
+
+/** Creates the context of one operation from its HTTP headers. */
+export function createContext(services: Services, headers: IncomingHttpHeaders | Map<string, string>): Context {
+  const get = (name: string): string | undefined =>
+    headers instanceof Map ? headers.get(name) : (Array.isArray(headers[name]) ? headers[name][0] : (headers[name] as string | undefined));
+  const incomingId = get('x-request-id');
+  const requestId = incomingId && /^[A-Za-z0-9._:-]{1,128}$/.test(incomingId) ? incomingId : randomUUID();
+  const { config } = services;
+  const budget = new RequestBudget(Date.now() + config.requestBudgetMs, config.retryBudget, requestId);
+
+  const forwarded: Partial<Record<PlatformName, string>> = {};
+  const malformed: Partial<Record<PlatformName, true>> = {};
+  for (const [platform, header] of Object.entries(CREDENTIAL_HEADERS) as Array<[PlatformName, string]>) {
+    const value = get(header);
+    if (value === undefined) continue;
+    if (!CREDENTIAL_SHAPE.test(value)) malformed[platform] = true;
+    else {
+      forwarded[platform] = value;
+      services.redactor.add(value);
+    }
+  }
+
+  const credential = (platform: PlatformName): string | undefined => {
+    if (malformed[platform]) {
+      throw new AugurError(
+        ErrorCode.UNAUTHENTICATED,
+        `The ${CREDENTIAL_HEADERS[platform]} header is malformed: expected 1 to 512 printable ASCII characters without spaces. ${PLATFORM_LABEL[platform]} was not called.`,
+        { platform },
+      );
+    }
+    return forwarded[platform] ?? config.platforms[platform].credential;
+  };
+
+  let dataiku: DataikuLoaders | undefined;
+  let previsto: PrevistoLoaders | undefined;
+  return {
+    requestId,
+    services,
+    budget,
+    credential,
+    get dataiku() {
+      dataiku ??= createDataikuLoaders(services.dataiku, { apiKey: credential('dataiku'), budget }, config.batchSize);
+      return dataiku;
+    },
+    get previsto() {
+      previsto ??= createPrevistoLoaders(services.previsto, { apiKey: credential('previsto'), budget }, services.previstoTotals, Math.min(100, config.paging.maxPageSize));
+      return previsto;
+    },
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * Builds Augur: the upstream clients, the executable schema, Apollo Server and the HTTP handler. No I/O happens
+ * here (no listen, no environment), so tests build servers freely; `main.ts` wires it to the outside world.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { Config, DataikuEndpointConfig } from './config.js';
+import { createContext, type Context, type PlatformEndpoint, type Services } from './context.js';
+import { EndpointRegistry } from './endpoints.js';
+import { createFormatError } from './errors.js';
+import { createRedactor, type Logger } from './logger.js';
+import { buildSchema } from './schema.js';
+import { StatusChecker } from './status.js';
+import { IdCodec } from '../relay/ids.js';
+import { createResolvers } from '../resolvers/index.js';
+import { TotalsCache } from '../loaders/previsto.js';
+import { CircuitBreaker } from '../upstreams/breaker.js';
+import { UpstreamHttp, type ParsedUpstreamError } from '../upstreams/http.js';
+import { RateBudget } from '../upstreams/rateBudget.js';
+import { retryPolicyFor } from '../upstreams/retry.js';
+import { PLATFORMS, type PlatformName } from '../upstreams/types.js';
+import { DataikuClient, parseDataikuError } from '../upstreams/dataiku/client.js';
+import { PrevistoClient, parsePrevistoError } from '../upstreams/previsto/client.js';
+
+export interface ServerDeps {
+  config: Config;
+  /** Where each platform lives (configured URL or a started emulator). */
+  platforms: Record<PlatformName, PlatformEndpoint>;
+  /** Dataiku endpoints to expose. */
+  dataikuEndpoints: readonly DataikuEndpointConfig[];
+  logger: Logger;
+}
+
+export interface AugurServer {
+  services: Services;
+  apollo: ApolloServer<Context>;
+  /** Node `http` request handler serving `/graphql` and `/healthz`. */
+  handler(req: IncomingMessage, res: ServerResponse): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const ERROR_PARSERS: Record<PlatformName, (body: unknown) => ParsedUpstreamError> = {
+  dataiku: parseDataikuError,
+  previsto: parsePrevistoError,
+  civis: (body) => {
+    if (typeof body !== 'object' || body === null) return {};
+    const b = body as { error?: unknown; errorDescription?: unknown };
+    return {
+      ...(typeof b.errorDescription === 'string' ? { message: b.errorDescription } : {}),
+      ...(typeof b.error === 'string' ? { upstreamCode: b.error } : {}),
+    };
+  },
+  prevision: (body) => {
+    if (typeof body !== 'object' || body === null) return {};
+    const b = body as { message?: unknown; err_code?: unknown };
+    const message = Array.isArray(b.message) ? b.message.join('; ') : b.message;
+    return {
+      ...(typeof message === 'string' ? { message } : {}),
+      ...(typeof b.err_code === 'string' ? { upstreamCode: b.err_code } : {}),
+    };
+  },
+};
+
+/** Largest request body accepted, in bytes. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createServer(deps: ServerDeps): AugurServer {
+  const { config, logger } = deps;
+  const secrets = PLATFORMS.map((p) => config.platforms[p].credential).filter((s): s is string => !!s);
+  const redactor = createRedactor(secrets);
+
+  const http = {} as Record<PlatformName, UpstreamHttp>;
+  for (const platform of PLATFORMS) {
+    const settings = config.platforms[platform];
+    http[platform] = new UpstreamHttp({
+      platform,
+      baseUrl: deps.platforms[platform].url,
+      timeoutMs: settings.timeoutMs,
+      connections: settings.connections,
+      retry: retryPolicyFor(platform, config.retry),
+      parseError: ERROR_PARSERS[platform],
+      logger,
+      redact: redactor.redact,
+      breaker: new CircuitBreaker({
+        threshold: config.breaker.threshold,
+        cooldownMs: config.breaker.cooldownMs,
+        onStateChange: (state) => logger.warn({ event: 'breaker', platform, state }, `circuit breaker ${state}`),
+      }),
+      ...(platform === 'previsto'
+        ? { rateBudget: new RateBudget({ limit: config.previsto.rateLimitPerMinute, windowMs: config.previsto.rateWindowMs }) }
+        : {}),
+    });
+  }
+
+  const services: Services = {
+    config,
+    codec: new IdCodec(config.idSecret),
+    logger,
+    redactor,
+    platforms: deps.platforms,
+    http,
+    endpoints: new EndpointRegistry(deps.dataikuEndpoints),
+    dataiku: new DataikuClient(http.dataiku),
+    previsto: new PrevistoClient(http.previsto),
+    previstoTotals: new TotalsCache(60_000),
+    status: new StatusChecker(http, config.statusTtlMs),
+  };
+
+  const apollo = new ApolloServer<Context>({
+    schema: buildSchema(createResolvers()),
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    formatError: createFormatError((error, formatted) =>
+      logger.error({ event: 'internal_error', err: error instanceof Error ? { message: redactor.redact(error.message), stack: error.stack } : String(error), path: formatted.path }, 'unexpected error while resolving'),
+    ),
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+  });
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    handle(req, res).catch((err: unknown) => {
+      logger.error({ event: 'http_error', err: String(err) }, 'request handling failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.destroy();
+    });
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path !== '/graphql' && path !== '/graphql/') {
+      return sendJson(res, 404, { errors: [{ message: `No route ${path}. GraphQL is served at /graphql.`, extensions: { code: 'NOT_FOUND' } }] });
+    }
+    const method = (req.method ?? 'GET').toUpperCase();
+    let body: unknown;
+    if (method === 'POST') {
+      const raw = await readBody(req, MAX_BODY_BYTES);
+      if (raw === 'too-large') {
+        return sendJson(res, 413, {
+          errors: [{ message: `Request body exceeds ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST', limit: MAX_BODY_BYTES } }],
+        });
+      }
+      const type = req.headers['content-type'] ?? '';
+      if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
+        try {
+          body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+        } catch {
+          return sendJson(res, 400, {
+            errors: [{ message: 'The request body is not valid JSON. Send {"query": "...", "variables": {...}}.', extensions: { code: 'BAD_REQUEST' } }],
+          });
+        }
+      } else {
+        body = raw.toString('utf8');
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: q === -1 ? '' : url.slice(q), body };
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: async () => createContext(services, req.headers),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.setHeader('content-length', Buffer.byteLength(response.body.string));
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  };
+
+  return {
+    services,
+    apollo,
+    handler,
+    start: () => apollo.start(),
+    async stop() {
+      await apollo.stop();
+      await Promise.all(PLATFORMS.map((p) => http[p].close()));
+    },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      resolve('too-large');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > limit) {
+        over = true;
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!over) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
+}

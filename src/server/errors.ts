@@ -1,0 +1,96 @@
+/**
+ * Augur's error vocabulary: a stable `extensions.code` per failure kind, one `GraphQLError` subclass that carries
+ * the platform details, and the `formatError` hook that masks anything unexpected.
+ */
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { PlatformName } from '../upstreams/types.js';
+
+/** Every code Augur itself puts in `extensions.code` (GraphQL's own validation codes pass through untouched). */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  UPSTREAM_ERROR: 'UPSTREAM_ERROR',
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Details attached to an error's `extensions`, beside `code`. */
+export interface ErrorDetails {
+  platform?: PlatformName;
+  upstreamStatus?: number;
+  /** The offending parameter, when the upstream (Previsto) or Augur's own validation names one. */
+  param?: string;
+  /** Seconds after which retrying may succeed. */
+  retryAfter?: number;
+  /** Anything else worth a stable key (e.g. `limit` for input limits). */
+  [key: string]: unknown;
+}
+
+/** An error Augur raises on purpose: its message is safe to show and its code is stable. */
+export class AugurError extends GraphQLError {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options: { cause?: unknown } = {}) {
+    const extensions: Record<string, unknown> = { code };
+    for (const [k, v] of Object.entries(details)) if (v !== undefined) extensions[k] = v;
+    super(message, { extensions, originalError: options.cause instanceof Error ? options.cause : undefined });
+    this.name = 'AugurError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Shorthand for the most common case: the caller sent something Augur will not forward. */
+export function badInput(message: string, details: ErrorDetails = {}): AugurError {
+  return new AugurError(ErrorCode.BAD_USER_INPUT, message, details);
+}
+
+const PASS_THROUGH_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+/**
+ * Apollo's `formatError`: Augur's own errors and GraphQL's request errors pass; anything else (a bug, a library
+ * throwing) is logged and masked so no internal detail or secret reaches the caller.
+ */
+export function createFormatError(
+  onMasked: (error: unknown, formatted: GraphQLFormattedError) => void,
+): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  return (formatted, error) => {
+    // Walk the wrapping chain by shape: graphql-js may be loaded twice (ESM and CJS builds), so `instanceof
+    // GraphQLError` is not reliable for errors located by the executor.
+    let original: unknown = error;
+    for (let i = 0; i < 5 && !(original instanceof AugurError); i++) {
+      const next = (original as { originalError?: unknown } | null)?.originalError;
+      if (!next) break;
+      original = next;
+    }
+    if (original instanceof AugurError) {
+      return { ...formatted, message: original.message, extensions: { ...original.extensions } };
+    }
+    const code = formatted.extensions?.['code'];
+    if (typeof code === 'string' && PASS_THROUGH_CODES.has(code)) {
+      const { stacktrace: _omit, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+      void _omit;
+      return { ...formatted, extensions };
+    }
+    onMasked(error, formatted);
+    const masked: GraphQLFormattedError = {
+      message: 'Internal server error. The failure was logged with this request id; retrying may help.',
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+    return formatted.path ? { ...masked, path: formatted.path, ...(formatted.locations ? { locations: formatted.locations } : {}) } : masked;
+  };
+}

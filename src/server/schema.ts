@@ -1,0 +1,30 @@
+/** Loads the SDL files of `schema/` and builds the executable schema. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLSchema } from 'graphql';
+import type { Resolvers } from '../generated/resolvers.js';
+
+/** Finds the project's `schema/` directory from this module's location (works from `src/` and from `dist/src/`). */
+export function schemaDirectory(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'schema');
+    if (existsSync(join(candidate, 'base.graphql'))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error('Cannot find the schema/ directory (looked upwards from the server module for schema/base.graphql).');
+}
+
+/** The SDL of every `schema/*.graphql` file, in name order. */
+export function loadTypeDefs(dir = schemaDirectory()): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((f) => readFileSync(join(dir, f), 'utf8'));
+}
+
+export function buildSchema(resolvers: Resolvers): GraphQLSchema {
+  return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never, inheritResolversFromInterfaces: true });
+}

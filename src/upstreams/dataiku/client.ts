@@ -1,0 +1,131 @@
+/**
+ * Client for the Dataiku API node user API: the verbs of `dataikuapi.APINodeClient`, with the same bodies.
+ */
+import type { RequestBudget, UpstreamHttp } from '../http.js';
+import type {
+  DataikuDispatch,
+  DataikuEffect,
+  DataikuErrorBody,
+  DataikuExplanations,
+  DataikuForecast,
+  DataikuLookup,
+  DataikuPrediction,
+  DataikuRecord,
+  DataikuSqlResult,
+} from './types.js';
+
+/** Where a call goes: one endpoint of one service. */
+export interface DataikuTarget {
+  serviceId: string;
+  endpointId: string;
+}
+
+/** The caller's API key and the operation's budget, passed with every call. */
+export interface DataikuCallContext {
+  apiKey: string | undefined;
+  budget: RequestBudget;
+}
+
+/** Options shared by every record of a predict call. */
+export interface DataikuPredictOptions {
+  explanations: DataikuExplanations;
+  dispatch?: DataikuDispatch;
+}
+
+/** Reads the error envelope `{errorType, message, detailedMessage}`. */
+export function parseDataikuError(body: unknown): { message?: string; upstreamCode?: string } {
+  if (typeof body !== 'object' || body === null) return {};
+  const b = body as DataikuErrorBody;
+  const out: { message?: string; upstreamCode?: string } = {};
+  const message = b.detailedMessage ?? b.message;
+  if (typeof message === 'string') out.message = message;
+  if (typeof b.errorType === 'string') out.upstreamCode = b.errorType;
+  return out;
+}
+
+export class DataikuClient {
+  constructor(private readonly http: UpstreamHttp) {}
+
+  private async post<T>(
+    ctx: DataikuCallContext,
+    target: DataikuTarget,
+    verb: string,
+    body: unknown,
+    idempotent: boolean,
+  ): Promise<T> {
+    const res = await this.http.request<T>({
+      method: 'POST',
+      path: `/public/api/v1/${encodeURIComponent(target.serviceId)}/${encodeURIComponent(target.endpointId)}/${verb}`,
+      route: `POST /public/api/v1/{service}/{endpoint}/${verb}`,
+      authorization: ctx.apiKey ? `Basic ${Buffer.from(`${ctx.apiKey}:`).toString('base64')}` : undefined,
+      body,
+      idempotent,
+      budget: ctx.budget,
+    });
+    return res.data;
+  }
+
+  async predict(ctx: DataikuCallContext, target: DataikuTarget, record: DataikuRecord, options: DataikuPredictOptions): Promise<DataikuPrediction> {
+    const body: Record<string, unknown> = { features: record.features, explanations: options.explanations };
+    if (options.dispatch) body['dispatch'] = options.dispatch;
+    if (record.context) body['context'] = record.context;
+    const data = await this.post<{ result: DataikuPrediction }>(ctx, target, 'predict', body, true);
+    return data.result;
+  }
+
+  async predictMulti(ctx: DataikuCallContext, target: DataikuTarget, records: DataikuRecord[], options: DataikuPredictOptions): Promise<DataikuPrediction[]> {
+    const body: Record<string, unknown> = { items: records, explanations: options.explanations };
+    if (options.dispatch) body['dispatch'] = options.dispatch;
+    const data = await this.post<{ results: DataikuPrediction[] }>(ctx, target, 'predict-multi', body, true);
+    return data.results;
+  }
+
+  async forecast(ctx: DataikuCallContext, target: DataikuTarget, items: Record<string, unknown>[], dispatch?: DataikuDispatch): Promise<DataikuForecast[]> {
+    const body: Record<string, unknown> = { items };
+    if (dispatch) body['dispatch'] = dispatch;
+    const data = await this.post<{ results: DataikuForecast[] }>(ctx, target, 'forecast', body, true);
+    return data.results;
+  }
+
+  async predictEffect(ctx: DataikuCallContext, target: DataikuTarget, record: DataikuRecord, dispatch?: DataikuDispatch): Promise<DataikuEffect> {
+    const body: Record<string, unknown> = { features: record.features };
+    if (record.context) body['context'] = record.context;
+    if (dispatch) body['dispatch'] = dispatch;
+    const data = await this.post<{ result: DataikuEffect }>(ctx, target, 'predict-effect', body, true);
+    return data.result;
+  }
+
+  async predictEffectMulti(ctx: DataikuCallContext, target: DataikuTarget, records: DataikuRecord[], dispatch?: DataikuDispatch): Promise<DataikuEffect[]> {
+    const body: Record<string, unknown> = { items: records };
+    if (dispatch) body['dispatch'] = dispatch;
+    const data = await this.post<{ results: DataikuEffect[] }>(ctx, target, 'predict-effect-multi', body, true);
+    return data.results;
+  }
+
+  async lookup(ctx: DataikuCallContext, target: DataikuTarget, data: Record<string, unknown>, context?: Record<string, unknown>): Promise<DataikuLookup> {
+    const body: Record<string, unknown> = { data };
+    if (context) body['context'] = context;
+    const res = await this.post<{ results?: DataikuLookup[] }>(ctx, target, 'lookup', body, true);
+    return res.results?.[0] ?? { notFound: true };
+  }
+
+  async lookupMulti(
+    ctx: DataikuCallContext,
+    target: DataikuTarget,
+    items: Array<{ data: Record<string, unknown>; context?: Record<string, unknown> }>,
+  ): Promise<DataikuLookup[]> {
+    const res = await this.post<{ results?: DataikuLookup[] }>(ctx, target, 'lookup-multi', { items }, true);
+    return res.results ?? [];
+  }
+
+  async sqlQuery(ctx: DataikuCallContext, target: DataikuTarget, parameters: Record<string, unknown>): Promise<DataikuSqlResult> {
+    return this.post<DataikuSqlResult>(ctx, target, 'query', parameters, true);
+  }
+
+  /** Runs a function endpoint; never retried, since a function may have effects. */
+  async run(ctx: DataikuCallContext, target: DataikuTarget, args: Record<string, unknown>): Promise<unknown> {
+    const res = await this.post<unknown>(ctx, target, 'run', args, false);
+    if (typeof res === 'object' && res !== null && 'response' in res) return (res as { response: unknown }).response;
+    return res;
+  }
+}

@@ -1,0 +1,59 @@
+/** Wire types of the Dataiku API node user API (upstreams.md §2); resolver parents map onto these. */
+
+export interface DataikuExplanations {
+  enabled: boolean | null;
+  method: 'SHAPLEY' | 'ICE' | null;
+  nExplanations: number | null;
+  nMonteCarloSteps: number | null;
+}
+
+export type DataikuDispatch = { forcedGeneration: string } | { dispatchKey: string };
+
+/** One record to score: its features and optional per-record context. */
+export interface DataikuRecord {
+  features: Record<string, unknown>;
+  context?: Record<string, unknown>;
+}
+
+/** A prediction result (`result` of /predict, an element of `results` of /predict-multi). */
+export interface DataikuPrediction {
+  prediction?: unknown;
+  probas?: Record<string, number>;
+  probaPercentile?: number;
+  explanations?: Record<string, number>;
+  conditionals?: Record<string, unknown>;
+  ignored: boolean;
+  ignoreReason?: string;
+}
+
+export interface DataikuForecast {
+  forecast?: number | null;
+  ignored: boolean;
+  ignoreReason?: string;
+  quantiles?: number[];
+  quantilesValues?: number[];
+  time: string;
+  timeseriesIdentifier?: Record<string, unknown>;
+}
+
+export interface DataikuEffect {
+  predictedEffect?: number;
+  ignored: boolean;
+  ignoreReason?: string;
+}
+
+export interface DataikuLookup {
+  data?: Record<string, unknown>;
+  notFound?: boolean;
+}
+
+export interface DataikuSqlResult {
+  columns: string[];
+  rows: Array<Array<string | null>>;
+}
+
+export interface DataikuErrorBody {
+  errorType?: string;
+  message?: string;
+  detailedMessage?: string;
+}
