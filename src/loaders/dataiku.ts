@@ -6,6 +6,7 @@ import DataLoader from 'dataloader';
 import { stableStringify } from '../relay/ids.js';
 import { AugurError, ErrorCode } from '../server/errors.js';
 import type { DataikuCallContext, DataikuClient, DataikuPredictOptions, DataikuTarget } from '../upstreams/dataiku/client.js';
+import type { AugurObserver } from '../server/observer.js';
 import type { DataikuDispatch, DataikuEffect, DataikuLookup, DataikuPrediction, DataikuRecord } from '../upstreams/dataiku/types.js';
 
 export interface LookupItem {
@@ -31,7 +32,12 @@ function lengthChecked<T>(results: T[] | undefined, expected: number, verb: stri
 }
 
 /** Creates the loaders of one request for one Dataiku credential. */
-export function createDataikuLoaders(client: DataikuClient, ctx: DataikuCallContext, batchSize: number): DataikuLoaders {
+export function createDataikuLoaders(
+  client: DataikuClient,
+  ctx: DataikuCallContext,
+  batchSize: number,
+  observe: Pick<Required<AugurObserver>, 'loaderBatch'>,
+): DataikuLoaders {
   const predictLoaders = new Map<string, DataLoader<DataikuRecord, DataikuPrediction, string>>();
   const effectLoaders = new Map<string, DataLoader<DataikuRecord, DataikuEffect, string>>();
   const lookupLoaders = new Map<string, DataLoader<LookupItem, DataikuLookup, string>>();
@@ -43,6 +49,7 @@ export function createDataikuLoaders(client: DataikuClient, ctx: DataikuCallCont
       let loader = predictLoaders.get(key);
       if (!loader) {
         loader = new DataLoader<DataikuRecord, DataikuPrediction, string>(async (records) => {
+          observe.loaderBatch('dataiku', 'predict', records.length);
           if (records.length === 1) return [await client.predict(ctx, target, records[0]!, options)];
           return lengthChecked(await client.predictMulti(ctx, target, [...records], options), records.length, 'predict-multi');
         }, loaderOptions);
@@ -55,6 +62,7 @@ export function createDataikuLoaders(client: DataikuClient, ctx: DataikuCallCont
       let loader = effectLoaders.get(key);
       if (!loader) {
         loader = new DataLoader<DataikuRecord, DataikuEffect, string>(async (records) => {
+          observe.loaderBatch('dataiku', 'predictEffect', records.length);
           if (records.length === 1) return [await client.predictEffect(ctx, target, records[0]!, dispatch)];
           return lengthChecked(await client.predictEffectMulti(ctx, target, [...records], dispatch), records.length, 'predict-effect-multi');
         }, loaderOptions);
@@ -67,6 +75,7 @@ export function createDataikuLoaders(client: DataikuClient, ctx: DataikuCallCont
       let loader = lookupLoaders.get(key);
       if (!loader) {
         loader = new DataLoader<LookupItem, DataikuLookup, string>(async (items) => {
+          observe.loaderBatch('dataiku', 'lookup', items.length);
           if (items.length === 1) return [await client.lookup(ctx, target, items[0]!.data, items[0]!.context)];
           return lengthChecked(await client.lookupMulti(ctx, target, [...items]), items.length, 'lookup-multi');
         }, loaderOptions);

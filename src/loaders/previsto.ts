@@ -6,6 +6,7 @@
  */
 import DataLoader from 'dataloader';
 import { AugurError, ErrorCode } from '../server/errors.js';
+import type { AugurObserver } from '../server/observer.js';
 import type { PrevistoCallContext, PrevistoClient, PrevistoListQuery, PrevistoPage } from '../upstreams/previsto/client.js';
 import { listQueryString } from '../upstreams/previsto/client.js';
 import type { PrevistoAgreement, PrevistoAssignment, PrevistoContact, PrevistoResource } from '../upstreams/previsto/types.js';
@@ -53,6 +54,7 @@ export function createPrevistoLoaders(
   ctx: PrevistoCallContext,
   totals: TotalsCache,
   maxPageSize: number,
+  observe: Pick<Required<AugurObserver>, 'loaderBatch'>,
 ): PrevistoLoaders {
   const fingerprint = client.fingerprint(ctx.apiKey);
   const listLoader = new DataLoader<string, PrevistoPage<Item>>(
@@ -136,7 +138,13 @@ export function createPrevistoLoaders(
   };
 
   for (const resource of ['contacts', 'agreements', 'assignments'] as const) {
-    byId[resource] = new DataLoader<string, Item>((ids) => loadMany(resource, ids), { maxBatchSize: 1000 });
+    byId[resource] = new DataLoader<string, Item>(
+      (ids) => {
+        observe.loaderBatch('previsto', resource, ids.length);
+        return loadMany(resource, ids);
+      },
+      { maxBatchSize: 1000 },
+    );
   }
 
   return {

@@ -17,6 +17,7 @@ import type { PrevistoClient } from '../upstreams/previsto/client.js';
 import { createDataikuLoaders, type DataikuLoaders } from '../loaders/dataiku.js';
 import { createPrevistoLoaders, type PrevistoLoaders, type TotalsCache } from '../loaders/previsto.js';
 import type { StatusChecker } from './status.js';
+import type { AugurObserver } from './observer.js';
 
 /** Where each platform lives, as resolved at start-up. */
 export interface PlatformEndpoint {
@@ -37,6 +38,8 @@ export interface Services {
   previsto: PrevistoClient;
   previstoTotals: TotalsCache;
   status: StatusChecker;
+  /** Where Augur reports its own work (metrics, logs). */
+  observe: Required<AugurObserver>;
 }
 
 /** The request headers through which callers send their own upstream credentials. */
@@ -100,11 +103,17 @@ export function createContext(services: Services, headers: IncomingHttpHeaders |
     budget,
     credential,
     get dataiku() {
-      dataiku ??= createDataikuLoaders(services.dataiku, { apiKey: credential('dataiku'), budget }, config.batchSize);
+      dataiku ??= createDataikuLoaders(services.dataiku, { apiKey: credential('dataiku'), budget }, config.batchSize, services.observe);
       return dataiku;
     },
     get previsto() {
-      previsto ??= createPrevistoLoaders(services.previsto, { apiKey: credential('previsto'), budget }, services.previstoTotals, Math.min(100, config.paging.maxPageSize));
+      previsto ??= createPrevistoLoaders(
+        services.previsto,
+        { apiKey: credential('previsto'), budget },
+        services.previstoTotals,
+        Math.min(100, config.paging.maxPageSize),
+        services.observe,
+      );
       return previsto;
     },
   };

@@ -3,13 +3,14 @@
  * here (no listen, no environment), so tests build servers freely; `main.ts` wires it to the outside world.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Config, DataikuEndpointConfig } from './config.js';
 import { createContext, type Context, type PlatformEndpoint, type Services } from './context.js';
 import { EndpointRegistry } from './endpoints.js';
 import { createFormatError } from './errors.js';
 import { createRedactor, type Logger } from './logger.js';
+import { combineObservers, type AugurObserver } from './observer.js';
 import { buildSchema } from './schema.js';
 import { StatusChecker } from './status.js';
 import { IdCodec } from '../relay/ids.js';
@@ -30,7 +31,18 @@ export interface ServerDeps {
   /** Dataiku endpoints to expose. */
   dataikuEndpoints: readonly DataikuEndpointConfig[];
   logger: Logger;
+  /** Subscribers to upstream attempts, breaker changes, rate-limit waits and loader batches. */
+  observers?: readonly AugurObserver[];
 }
+
+/** An extra HTTP route (exact path). */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/**
+ * A hook run before routing; it answers the request itself (and returns true) or lets it through (false).
+ * CORS preflights and the GraphiQL page are served this way.
+ */
+export type BeforeHook = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
 export interface AugurServer {
   services: Services;
@@ -68,6 +80,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export function createServer(deps: ServerDeps): AugurServer {
   const { config, logger } = deps;
+  const observe = combineObservers(deps.observers ?? []);
   const secrets = PLATFORMS.map((p) => config.platforms[p].credential).filter((s): s is string => !!s);
   const redactor = createRedactor(secrets);
 
@@ -83,13 +96,23 @@ export function createServer(deps: ServerDeps): AugurServer {
       parseError: ERROR_PARSERS[platform],
       logger,
       redact: redactor.redact,
+      onAttempt: observe.upstreamAttempt,
       breaker: new CircuitBreaker({
         threshold: config.breaker.threshold,
         cooldownMs: config.breaker.cooldownMs,
-        onStateChange: (state) => logger.warn({ event: 'breaker', platform, state }, `circuit breaker ${state}`),
+        onStateChange: (state) => {
+          logger.warn({ event: 'breaker', platform, state }, `circuit breaker ${state}`);
+          observe.breakerState(platform, state);
+        },
       }),
       ...(platform === 'previsto'
-        ? { rateBudget: new RateBudget({ limit: config.previsto.rateLimitPerMinute, windowMs: config.previsto.rateWindowMs }) }
+        ? {
+            rateBudget: new RateBudget({
+              limit: config.previsto.rateLimitPerMinute,
+              windowMs: config.previsto.rateWindowMs,
+              onWait: (ms) => observe.rateLimitWait('previsto', ms),
+            }),
+          }
         : {}),
     });
   }
@@ -106,7 +129,13 @@ export function createServer(deps: ServerDeps): AugurServer {
     previsto: new PrevistoClient(http.previsto),
     previstoTotals: new TotalsCache(60_000),
     status: new StatusChecker(http, config.statusTtlMs),
+    observe,
   };
+
+  // Extension points: Apollo plugins, hooks run before routing, and extra HTTP routes.
+  const plugins: ApolloServerPlugin<Context>[] = [ApolloServerPluginLandingPageDisabled()];
+  const before: BeforeHook[] = [];
+  const routes = new Map<string, RouteHandler>([['/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' })]]);
 
   const apollo = new ApolloServer<Context>({
     schema: buildSchema(createResolvers()),
@@ -115,7 +144,7 @@ export function createServer(deps: ServerDeps): AugurServer {
     formatError: createFormatError((error, formatted) =>
       logger.error({ event: 'internal_error', err: error instanceof Error ? { message: redactor.redact(error.message), stack: error.stack } : String(error), path: formatted.path }, 'unexpected error while resolving'),
     ),
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins,
   });
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
@@ -130,7 +159,9 @@ export function createServer(deps: ServerDeps): AugurServer {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    for (const hook of before) if (await hook(req, res)) return;
+    const route = routes.get(path);
+    if (route) return route(req, res);
     if (path !== '/graphql' && path !== '/graphql/') {
       return sendJson(res, 404, { errors: [{ message: `No route ${path}. GraphQL is served at /graphql.`, extensions: { code: 'NOT_FOUND' } }] });
     }

@@ -400,7 +400,7 @@ export class CivisStore implements SeedData {
     if (body.bool('default')) this.makeDefault(rec);
     this.credentials.set(wire.id, rec);
     this.version++;
-    return wire;
+    return rec.wire;
   }
 
   /** PUT (`replace`: type and password required, omitted optional fields reset) or PATCH (only given fields). */
