@@ -4,10 +4,12 @@ import { connectionFromArray } from '../relay/connection.js';
 import type { Context } from '../server/context.js';
 import { endpointLocalId, type DataikuEndpointRef, type EndpointRef } from '../server/endpoints.js';
 import type { DataikuEndpointType } from '../server/config.js';
-import { AugurError, ErrorCode, badInput } from '../server/errors.js';
+import { badInput } from '../server/errors.js';
 import type { DataikuCallContext, DataikuPredictOptions } from '../upstreams/dataiku/client.js';
 import type { DataikuDispatch, DataikuPrediction } from '../upstreams/dataiku/types.js';
 import { platformKind, platformName } from './platform.js';
+import { deploymentRef, loadPrevision, predictOnDeployment, previsionEndpoints } from './prevision.js';
+import type { PrevisionDeployment } from '../upstreams/prevision/types.js';
 
 /** Mapper of `SqlRow`: one row with the column names it is read against. */
 export interface SqlRowShape {
@@ -87,6 +89,22 @@ function dispatchOf(dispatch: InputMaybe<DispatchInput> | undefined): DataikuDis
   return undefined;
 }
 
+/**
+ * Scores one record on any prediction endpoint: a Dataiku PREDICTION endpoint (batched into predict-multi) or a
+ * Prevision deployment (its unit /predict).
+ */
+export function predictAny(
+  ctx: Context,
+  endpoint: string,
+  features: Record<string, unknown>,
+  args: { explanations?: InputMaybe<ExplanationsInput>; dispatch?: InputMaybe<DispatchInput>; context?: InputMaybe<Record<string, unknown>> },
+): Promise<DataikuPrediction> {
+  const options = predictOptions(args.explanations, args.dispatch);
+  const ref = ctx.services.endpoints.resolve(endpoint, ctx.services.codec);
+  if ('prevision' in ref) return predictOnDeployment(ctx, ref.prevision, features, args);
+  return predictRecord(ctx, dataikuEndpoint(ctx, endpoint, 'PREDICTION'), features, options, args.context);
+}
+
 /** Scores one record on a Dataiku PREDICTION endpoint through the request's batching loader. */
 export function predictRecord(
   ctx: Context,
@@ -103,23 +121,20 @@ const MAX_FORECAST_RECORDS = 10_000;
 
 export const dataikuResolvers: Resolvers = {
   Query: {
-    endpoints: (_p, args, ctx) => {
+    endpoints: async (_p, args, ctx) => {
       const platform = args.platform ? platformName(args.platform) : undefined;
       const all: EndpointRef[] = [];
       if (!platform || platform === 'dataiku') all.push(...ctx.services.endpoints.dataikuEndpoints());
+      if ((!platform || platform === 'prevision') && (!args.type || args.type === 'DEPLOYMENT')) all.push(...(await previsionEndpoints(ctx)));
       const filtered = args.type ? all.filter((e) => e.type === args.type) : all;
       return connectionFromArray('endpoints', { platform: args.platform ?? null, type: args.type ?? null }, args, filtered, ctx.services.codec, ctx.services.config.paging);
     },
-    endpoint: (_p, { id }, ctx) => {
+    endpoint: async (_p, { id }, ctx) => {
       const ref = ctx.services.endpoints.resolve(id, ctx.services.codec, 'id');
-      if ('prevision' in ref) throw new AugurError(ErrorCode.NOT_FOUND, `No Prevision deployment ${ref.prevision} is known to this Augur instance.`, { platform: 'prevision' });
-      return ref;
+      if (!('prevision' in ref)) return ref;
+      return deploymentRef(await loadPrevision<PrevisionDeployment>(ctx, 'PrevisionDeployment', ref.prevision));
     },
-    predict: (_p, args, ctx) => {
-      const options = predictOptions(args.explanations, args.dispatch);
-      const ref = dataikuEndpoint(ctx, args.endpoint, 'PREDICTION');
-      return predictRecord(ctx, ref, args.features, options, args.context);
-    },
+    predict: (_p, args, ctx) => predictAny(ctx, args.endpoint, args.features, args),
     forecast: async (_p, args, ctx) => {
       const ref = dataikuEndpoint(ctx, args.endpoint, 'FORECAST');
       if (args.records.length === 0) throw badInput('records must hold at least one history row.', { param: 'records' });

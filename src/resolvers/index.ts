@@ -5,6 +5,8 @@ import { dataikuResolvers } from './dataiku.js';
 import { createNodeResolvers } from './node.js';
 import { platformResolvers } from './platform.js';
 import { previstoResolvers } from './previsto.js';
+import { deploymentRef, loadPrevision, previsionResolvers } from './prevision.js';
+import type { PrevisionDeployment } from '../upstreams/prevision/types.js';
 
 function merge(...maps: Resolvers[]): Resolvers {
   const out: Record<string, Record<string, unknown>> = {};
@@ -21,9 +23,17 @@ export function createResolvers(): Resolvers {
     Contact: (ctx, id) => ctx.previsto.contact.load(id),
     Agreement: (ctx, id) => ctx.previsto.agreement.load(id),
     Assignment: (ctx, id) => ctx.previsto.assignment.load(id),
-    Endpoint: (ctx, id) => {
+    PrevisionProject: (ctx, id) => loadPrevision(ctx, 'PrevisionProject', id),
+    PrevisionDataset: (ctx, id) => loadPrevision(ctx, 'PrevisionDataset', id),
+    PrevisionExperiment: (ctx, id) => loadPrevision(ctx, 'PrevisionExperiment', id),
+    PrevisionExperimentVersion: (ctx, id) => loadPrevision(ctx, 'PrevisionExperimentVersion', id),
+    PrevisionModel: (ctx, id) => loadPrevision(ctx, 'PrevisionModel', id),
+    PrevisionDeployment: (ctx, id) => loadPrevision(ctx, 'PrevisionDeployment', id),
+    PrevisionDeploymentPrediction: (ctx, id) => loadPrevision(ctx, 'PrevisionDeploymentPrediction', id),
+    Endpoint: async (ctx, id) => {
       const ref = ctx.services.endpoints.resolve(ctx.services.codec.encode('Endpoint', id), ctx.services.codec);
-      return 'prevision' in ref ? null : ref;
+      if (!('prevision' in ref)) return ref;
+      return deploymentRef(await loadPrevision<PrevisionDeployment>(ctx, 'PrevisionDeployment', ref.prevision));
     },
   });
   return merge(
@@ -38,5 +48,6 @@ export function createResolvers(): Resolvers {
     platformResolvers,
     dataikuResolvers,
     previstoResolvers,
+    previsionResolvers,
   );
 }

@@ -16,7 +16,7 @@ import type { Context } from '../server/context.js';
 import { badInput } from '../server/errors.js';
 import type { PrevistoListQuery } from '../upstreams/previsto/client.js';
 import type { PrevistoAgreement, PrevistoAssignment, PrevistoContact, PrevistoResource } from '../upstreams/previsto/types.js';
-import { dataikuEndpoint, predictOptions, predictRecord } from './dataiku.js';
+import { predictAny } from './dataiku.js';
 
 /** Mapper of `GeoPoint`: Previsto's `[longitude, latitude]`. */
 export type LonLat = [number, number];
@@ -323,11 +323,7 @@ export const previstoResolvers: Resolvers = {
       const filters = { ...agreementFilters(ctx, args.filter), contactId: c.id };
       return connection<PrevistoAgreement>(ctx, 'Contact.agreements', 'agreements', args, listBase(filters, sortOf(args.orderBy, AGREEMENT_ORDER)));
     },
-    predict: (c, args, ctx) => {
-      const options = predictOptions(args.explanations, args.dispatch);
-      const ref = dataikuEndpoint(ctx, args.endpoint, 'PREDICTION');
-      return predictRecord(ctx, ref, { ...contactFeatures(c), ...(args.features ?? {}) }, options, args.context);
-    },
+    predict: (c, args, ctx) => predictAny(ctx, args.endpoint, { ...contactFeatures(c), ...(args.features ?? {}) }, args),
   },
   Agreement: {
     id: globalId('Agreement'),

@@ -14,6 +14,8 @@ import type { UpstreamHttp } from '../upstreams/http.js';
 import { PLATFORM_LABEL, type PlatformName } from '../upstreams/types.js';
 import type { DataikuClient } from '../upstreams/dataiku/client.js';
 import type { PrevistoClient } from '../upstreams/previsto/client.js';
+import type { PrevisionClient } from '../upstreams/prevision/client.js';
+import { createPrevisionLoaders, type PrevisionLoaders } from '../loaders/prevision.js';
 import { createDataikuLoaders, type DataikuLoaders } from '../loaders/dataiku.js';
 import { createPrevistoLoaders, type PrevistoLoaders, type TotalsCache } from '../loaders/previsto.js';
 import type { StatusChecker } from './status.js';
@@ -37,6 +39,7 @@ export interface Services {
   dataiku: DataikuClient;
   previsto: PrevistoClient;
   previstoTotals: TotalsCache;
+  prevision: PrevisionClient;
   status: StatusChecker;
   /** Where Augur reports its own work (metrics, logs). */
   observe: Required<AugurObserver>;
@@ -61,6 +64,7 @@ export interface Context {
   /** Loaders of this request, created on first use. */
   readonly dataiku: DataikuLoaders;
   readonly previsto: PrevistoLoaders;
+  readonly prevision: PrevisionLoaders;
 }
 
 /** Creates the context of one operation from its HTTP headers. */
@@ -97,6 +101,7 @@ export function createContext(services: Services, headers: IncomingHttpHeaders |
 
   let dataiku: DataikuLoaders | undefined;
   let previsto: PrevistoLoaders | undefined;
+  let prevision: PrevisionLoaders | undefined;
   return {
     requestId,
     services,
@@ -115,6 +120,10 @@ export function createContext(services: Services, headers: IncomingHttpHeaders |
         services.observe,
       );
       return previsto;
+    },
+    get prevision() {
+      prevision ??= createPrevisionLoaders(services.prevision, { masterToken: credential('prevision'), budget }, services.observe);
+      return prevision;
     },
   };
 }

@@ -23,6 +23,7 @@ import { retryPolicyFor } from '../upstreams/retry.js';
 import { PLATFORMS, type PlatformName } from '../upstreams/types.js';
 import { DataikuClient, parseDataikuError } from '../upstreams/dataiku/client.js';
 import { PrevistoClient, parsePrevistoError } from '../upstreams/previsto/client.js';
+import { PrevisionClient, parsePrevisionError } from '../upstreams/prevision/client.js';
 
 export interface ServerDeps {
   config: Config;
@@ -64,15 +65,7 @@ const ERROR_PARSERS: Record<PlatformName, (body: unknown) => ParsedUpstreamError
       ...(typeof b.error === 'string' ? { upstreamCode: b.error } : {}),
     };
   },
-  prevision: (body) => {
-    if (typeof body !== 'object' || body === null) return {};
-    const b = body as { message?: unknown; err_code?: unknown };
-    const message = Array.isArray(b.message) ? b.message.join('; ') : b.message;
-    return {
-      ...(typeof message === 'string' ? { message } : {}),
-      ...(typeof b.err_code === 'string' ? { upstreamCode: b.err_code } : {}),
-    };
-  },
+  prevision: parsePrevisionError,
 };
 
 /** Largest request body accepted, in bytes. */
@@ -85,11 +78,11 @@ export function createServer(deps: ServerDeps): AugurServer {
   const redactor = createRedactor(secrets);
 
   const http = {} as Record<PlatformName, UpstreamHttp>;
-  for (const platform of PLATFORMS) {
+  const makeHttp = (platform: PlatformName, baseUrl: string, breaker: CircuitBreaker | undefined): UpstreamHttp => {
     const settings = config.platforms[platform];
-    http[platform] = new UpstreamHttp({
+    return new UpstreamHttp({
       platform,
-      baseUrl: deps.platforms[platform].url,
+      baseUrl,
       timeoutMs: settings.timeoutMs,
       connections: settings.connections,
       retry: retryPolicyFor(platform, config.retry),
@@ -97,14 +90,7 @@ export function createServer(deps: ServerDeps): AugurServer {
       logger,
       redact: redactor.redact,
       onAttempt: observe.upstreamAttempt,
-      breaker: new CircuitBreaker({
-        threshold: config.breaker.threshold,
-        cooldownMs: config.breaker.cooldownMs,
-        onStateChange: (state) => {
-          logger.warn({ event: 'breaker', platform, state }, `circuit breaker ${state}`);
-          observe.breakerState(platform, state);
-        },
-      }),
+      ...(breaker ? { breaker } : {}),
       ...(platform === 'previsto'
         ? {
             rateBudget: new RateBudget({
@@ -115,7 +101,29 @@ export function createServer(deps: ServerDeps): AugurServer {
           }
         : {}),
     });
+  };
+  const breakers = {} as Record<PlatformName, CircuitBreaker>;
+  for (const platform of PLATFORMS) {
+    breakers[platform] = new CircuitBreaker({
+      threshold: config.breaker.threshold,
+      cooldownMs: config.breaker.cooldownMs,
+      onStateChange: (state) => {
+        logger.warn({ event: 'breaker', platform, state }, `circuit breaker ${state}`);
+        observe.breakerState(platform, state);
+      },
+    });
+    http[platform] = makeHttp(platform, deps.platforms[platform].url, breakers[platform]);
   }
+  // Deployed-model and token hosts of Prevision: one pool per origin, sharing Prevision's breaker.
+  const previsionHosts = new Map<string, UpstreamHttp>();
+  const previsionHost = (baseUrl: string): UpstreamHttp => {
+    let client = previsionHosts.get(baseUrl);
+    if (!client) {
+      client = makeHttp('prevision', baseUrl, breakers.prevision);
+      previsionHosts.set(baseUrl, client);
+    }
+    return client;
+  };
 
   const services: Services = {
     config,
@@ -128,6 +136,7 @@ export function createServer(deps: ServerDeps): AugurServer {
     dataiku: new DataikuClient(http.dataiku),
     previsto: new PrevistoClient(http.previsto),
     previstoTotals: new TotalsCache(60_000),
+    prevision: new PrevisionClient({ api: http.prevision, host: previsionHost, addSecret: (secret) => redactor.add(secret) }),
     status: new StatusChecker(http, config.statusTtlMs),
     observe,
   };
@@ -214,7 +223,7 @@ export function createServer(deps: ServerDeps): AugurServer {
     start: () => apollo.start(),
     async stop() {
       await apollo.stop();
-      await Promise.all(PLATFORMS.map((p) => http[p].close()));
+      await Promise.all([...PLATFORMS.map((p) => http[p].close()), ...[...previsionHosts.values()].map((h) => h.close())]);
     },
   };
 }

@@ -861,7 +861,6 @@ function buildModels(users: Map<number, UserRecord>, tables: Map<number, TableRe
     const t = tables.get(tableId)!.summary;
     const lastRun = runOf(85000 + id, state, 600 + (id - 3500) * 40, error);
     const model = specs.find((m) => m.id === modelId)!;
-    const modelTable = tables.get(model.table)!.summary;
     const wire = {
       id,
       modelId,
@@ -881,7 +880,7 @@ function buildModels(users: Map<number, UserRecord>, tables: Map<number, TableRe
         scoredTables: state === 'succeeded' ? [{ id: tableId, schema: t.schema, name: t.name, createdAt: lastRun.finishedAt!, scoreStats: [] }] : [],
         schedule: UNSCHEDULED,
         limitingSQL: null,
-        primaryKey: (modelTable.name === 'customers' ? ['customer_id'] : tables.get(tableId)!.detail.primaryKeys).slice(),
+        primaryKey: tables.get(model.table)!.detail.primaryKeys.slice(),
       },
     });
   }

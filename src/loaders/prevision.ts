@@ -1,0 +1,64 @@
+/**
+ * Per-request Prevision loaders: every object read by path once per request, and unit predictions on a deployment
+ * de-duplicated by features (a deployed model scores one record per call, so distinct records run in parallel).
+ */
+import DataLoader from 'dataloader';
+import { stableStringify } from '../relay/ids.js';
+import type { AugurObserver } from '../server/observer.js';
+import type { PrevisionCallContext, PrevisionClient } from '../upstreams/prevision/client.js';
+import type { PrevisionDeployment, PrevisionUnitPrediction } from '../upstreams/prevision/types.js';
+
+export interface PrevisionLoaders {
+  /** GET of one resource path (e.g. `/deployments/{id}`), memoised for the request; `route` is its template. */
+  get<T>(path: string, route: string): Promise<T>;
+  /** One page of a list, memoised for the request. */
+  list<T>(path: string, route: string, pageIndex: number, size: number): Promise<{ items: T[]; total: number }>;
+  predict(deployment: PrevisionDeployment): DataLoader<Record<string, unknown>, PrevisionUnitPrediction, string>;
+}
+
+export function createPrevisionLoaders(
+  client: PrevisionClient,
+  ctx: PrevisionCallContext,
+  observe: Pick<Required<AugurObserver>, 'loaderBatch'>,
+): PrevisionLoaders {
+  const gets = new DataLoader<string, unknown>(
+    (keys) =>
+      Promise.all(
+        keys.map((key) => {
+          const [path, route] = key.split('\n') as [string, string];
+          return client.get<unknown>(ctx, path, route).catch((e: unknown) => e as Error);
+        }),
+      ),
+    { batch: false },
+  );
+  const lists = new DataLoader<string, { items: unknown[]; total: number }>(
+    (keys) =>
+      Promise.all(
+        keys.map((key) => {
+          const [path, route, page, size] = key.split('\n') as [string, string, string, string];
+          return client.list<unknown>(ctx, path, route, Number(page), Number(size)).catch((e: unknown) => e as Error);
+        }),
+      ),
+    { batch: false },
+  );
+  const predictors = new Map<string, DataLoader<Record<string, unknown>, PrevisionUnitPrediction, string>>();
+  return {
+    get: <T>(path: string, route: string) => gets.load(`${path}\n${route}`) as Promise<T>,
+    list: <T>(path: string, route: string, pageIndex: number, size: number) =>
+      lists.load(`${path}\n${route}\n${pageIndex}\n${size}`) as Promise<{ items: T[]; total: number }>,
+    predict(deployment) {
+      let loader = predictors.get(deployment._id);
+      if (!loader) {
+        loader = new DataLoader<Record<string, unknown>, PrevisionUnitPrediction, string>(
+          (records) => {
+            observe.loaderBatch('prevision', 'predict', records.length);
+            return Promise.all(records.map((r) => client.predictUnit(ctx, deployment, r).catch((e: unknown) => e as Error)));
+          },
+          { cacheKeyFn: stableStringify, maxBatchSize: 100 },
+        );
+        predictors.set(deployment._id, loader);
+      }
+      return loader;
+    },
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * Client for Prevision.io: the `/ext/v1` API with the raw master token, and deployed-model hosts with OAuth2
+ * client-credentials tokens, fetched once per deployment and credential and refreshed shortly before they expire.
+ */
+import { createHash } from 'node:crypto';
+import { AugurError, ErrorCode } from '../../server/errors.js';
+import type { RequestBudget, UpstreamHttp } from '../http.js';
+import type { PrevisionDeployment, PrevisionListPage, PrevisionUnitPrediction, PrevisionVersionInfo } from './types.js';
+
+export interface PrevisionCallContext {
+  masterToken: string | undefined;
+  budget: RequestBudget;
+}
+
+/** Reads the error envelope `{status, err_code, message}` (`message` may be a list). */
+export function parsePrevisionError(body: unknown): { message?: string; upstreamCode?: string } {
+  if (typeof body !== 'object' || body === null) return {};
+  const b = body as { message?: unknown; err_code?: unknown; error?: unknown };
+  const message = Array.isArray(b.message) ? b.message.join('; ') : b.message;
+  const out: { message?: string; upstreamCode?: string } = {};
+  if (typeof message === 'string') out.message = message;
+  const code = b.err_code ?? b.error;
+  if (typeof code === 'string') out.upstreamCode = code;
+  return out;
+}
+
+interface TokenEntry {
+  clientId: string;
+  clientSecret: string;
+  accessToken?: string;
+  expiresAt: number;
+  refreshing?: Promise<string>;
+}
+
+export interface PrevisionClientOptions {
+  /** The `/ext/v1` API. */
+  api: UpstreamHttp;
+  /** Returns the HTTP client of another Prevision host (deployed models, the OIDC token endpoint). */
+  host(baseUrl: string): UpstreamHttp;
+  /** Registers a secret (OAuth client secrets, access tokens) so it is redacted from every log line. */
+  addSecret(secret: string): void;
+  now?: () => number;
+}
+
+/** How long before expiry a token is refreshed: 60 s as the SDK does, or a quarter of a short lifetime. */
+function refreshMarginMs(lifetimeMs: number): number {
+  return Math.min(60_000, lifetimeMs / 4);
+}
+
+export class PrevisionClient {
+  private readonly tokens = new Map<string, TokenEntry>();
+  private oidc: { url: string; at: number } | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: PrevisionClientOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  private auth(ctx: PrevisionCallContext): string | undefined {
+    return ctx.masterToken;
+  }
+
+  async get<T>(ctx: PrevisionCallContext, path: string, route: string): Promise<T> {
+    const res = await this.options.api.request<T>({
+      method: 'GET',
+      path,
+      route: `GET ${route}`,
+      authorization: this.auth(ctx),
+      idempotent: true,
+      budget: ctx.budget,
+    });
+    return res.data;
+  }
+
+  /** Reads one page (zero-based `pageIndex`; Prevision's pages are 1-based). */
+  async list<T>(ctx: PrevisionCallContext, path: string, route: string, pageIndex: number, rowsPerPage: number): Promise<{ items: T[]; total: number }> {
+    const sep = path.includes('?') ? '&' : '?';
+    const page = await this.get<PrevisionListPage<T>>(ctx, `${path}${sep}page=${pageIndex + 1}&rowsPerPage=${rowsPerPage}`, route);
+    const items = Array.isArray(page?.items) ? page.items : [];
+    const total = Number(page?.metaData?.totalItems);
+    return { items, total: Number.isFinite(total) ? total : pageIndex * rowsPerPage + items.length };
+  }
+
+  /** Starts a bulk prediction of a dataset on a deployment. Never retried: it creates a job. */
+  async startDeploymentPrediction(ctx: PrevisionCallContext, deploymentId: string, datasetId: string): Promise<{ _id: string }> {
+    const res = await this.options.api.request<{ _id: string }>({
+      method: 'POST',
+      path: `/deployments/${encodeURIComponent(deploymentId)}/deployment-predictions`,
+      route: 'POST /deployments/{id}/deployment-predictions',
+      authorization: this.auth(ctx),
+      body: { dataset_id: datasetId },
+      idempotent: false,
+      budget: ctx.budget,
+    });
+    return res.data;
+  }
+
+  /** Scores one record on a deployed model, with a cached OAuth2 token. */
+  async predictUnit(ctx: PrevisionCallContext, deployment: PrevisionDeployment, features: Record<string, unknown>): Promise<PrevisionUnitPrediction> {
+    if (!deployment.url) {
+      throw new AugurError(ErrorCode.UPSTREAM_ERROR, `Prevision deployment ${deployment._id} has no URL yet (state ${deployment.deploy_state ?? 'unknown'}).`, {
+        platform: 'prevision',
+      });
+    }
+    const token = await this.accessToken(ctx, deployment._id);
+    const res = await this.options.host(deployment.url).request<PrevisionUnitPrediction>({
+      method: 'POST',
+      path: '/predict',
+      route: 'POST {deployment}/predict',
+      authorization: `Bearer ${token}`,
+      body: features,
+      idempotent: true,
+      budget: ctx.budget,
+    });
+    return res.data;
+  }
+
+  private fingerprint(ctx: PrevisionCallContext, deploymentId: string): string {
+    return `${createHash('sha256').update(ctx.masterToken ?? '').digest('base64url').slice(0, 16)}|${deploymentId}`;
+  }
+
+  private async accessToken(ctx: PrevisionCallContext, deploymentId: string): Promise<string> {
+    const key = this.fingerprint(ctx, deploymentId);
+    let entry = this.tokens.get(key);
+    if (!entry) {
+      const keys = await this.get<{ items?: Array<{ _id: string }> }>(ctx, `/deployments/${encodeURIComponent(deploymentId)}/api-keys`, '/deployments/{id}/api-keys');
+      const keyId = keys.items?.[0]?._id;
+      if (!keyId) {
+        throw new AugurError(ErrorCode.UPSTREAM_ERROR, `Prevision deployment ${deploymentId} has no API key; create one in Prevision to score through Augur.`, {
+          platform: 'prevision',
+        });
+      }
+      const secret = await this.get<{ service_account_client_id: string; client_secret: string }>(ctx, `/api-keys/${encodeURIComponent(keyId)}/secret`, '/api-keys/{id}/secret');
+      this.options.addSecret(secret.client_secret);
+      entry = this.tokens.get(key) ?? { clientId: secret.service_account_client_id, clientSecret: secret.client_secret, expiresAt: 0 };
+      if (this.tokens.size > 10_000) this.tokens.clear();
+      this.tokens.set(key, entry);
+    }
+    if (entry.accessToken && this.now() < entry.expiresAt) return entry.accessToken;
+    entry.refreshing ??= this.fetchToken(ctx, entry).finally(() => {
+      entry.refreshing = undefined;
+    });
+    return entry.refreshing;
+  }
+
+  private async fetchToken(ctx: PrevisionCallContext, entry: TokenEntry): Promise<string> {
+    const oidcUrl = await this.oidcUrl(ctx);
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: entry.clientId, client_secret: entry.clientSecret });
+    const res = await this.options.host(oidcUrl).request<{ access_token?: string; expires_in?: number }>({
+      method: 'POST',
+      path: '/auth/realms/prevision.io/protocol/openid-connect/token',
+      route: 'POST {oidc}/auth/realms/prevision.io/protocol/openid-connect/token',
+      body: form.toString(),
+      contentType: 'application/x-www-form-urlencoded',
+      idempotent: true,
+      budget: ctx.budget,
+    });
+    const token = res.data?.access_token;
+    if (!token) throw new AugurError(ErrorCode.UPSTREAM_ERROR, 'Prevision token endpoint answered without an access token.', { platform: 'prevision' });
+    this.options.addSecret(token);
+    const lifetimeMs = Math.max(1, Number(res.data.expires_in ?? 300)) * 1000;
+    entry.accessToken = token;
+    entry.expiresAt = this.now() + lifetimeMs - refreshMarginMs(lifetimeMs);
+    return token;
+  }
+
+  private async oidcUrl(ctx: PrevisionCallContext): Promise<string> {
+    if (this.oidc && this.now() - this.oidc.at < 300_000) return this.oidc.url;
+    const info = await this.get<PrevisionVersionInfo>(ctx, '/version', '/version');
+    if (!info?.oidc_url) throw new AugurError(ErrorCode.UPSTREAM_ERROR, 'Prevision /version did not name an oidc_url.', { platform: 'prevision' });
+    this.oidc = { url: info.oidc_url.replace(/\/+$/, ''), at: this.now() };
+    return this.oidc.url;
+  }
+}
