@@ -16,17 +16,17 @@ const ANNA = { name: 'Anna Jensen', city: 'Kundeby', countryCode: 'DK', email: '
 
 describe('Query.endpoints', () => {
   it('lists the configured Dataiku endpoints as a connection with exact pageInfo, without any upstream call', async () => {
-    const r = await stack.gql(`{ endpoints(first: 3) { totalCount edges { cursor node { id name serviceId type platform } } pageInfo { hasNextPage hasPreviousPage endCursor } } }`);
+    const r = await stack.gql(`{ endpoints(platform: DATAIKU, first: 3) { totalCount edges { cursor node { id name serviceId type platform } } pageInfo { hasNextPage hasPreviousPage endCursor } } }`);
     expect(r.errors).toBeUndefined();
     const c = r.data!.endpoints;
     expect(c.totalCount).toBe(7);
     expect(c.edges.map((e: any) => e.node.name)).toEqual(['churn', 'price', 'sales-forecast']);
     expect(c.edges[0].node).toMatchObject({ serviceId: 'augur-demo', type: 'PREDICTION', platform: 'DATAIKU' });
     expect(c.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
-    const next = await stack.gql(`query($a: String) { endpoints(first: 10, after: $a) { edges { node { name } } pageInfo { hasNextPage hasPreviousPage } } }`, { a: c.pageInfo.endCursor });
+    const next = await stack.gql(`query($a: String) { endpoints(platform: DATAIKU, first: 10, after: $a) { edges { node { name } } pageInfo { hasNextPage hasPreviousPage } } }`, { a: c.pageInfo.endCursor });
     expect(next.data!.endpoints.edges.map((e: any) => e.node.name)).toEqual(['uplift', 'customers-sql', 'customers-lookup', 'score']);
     expect(next.data!.endpoints.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
-    const back = await stack.gql(`{ endpoints(last: 2) { edges { node { name } } pageInfo { hasNextPage hasPreviousPage } } }`);
+    const back = await stack.gql(`{ endpoints(platform: DATAIKU, last: 2) { edges { node { name } } pageInfo { hasNextPage hasPreviousPage } } }`);
     expect(back.data!.endpoints.edges.map((e: any) => e.node.name)).toEqual(['customers-lookup', 'score']);
     expect(back.data!.endpoints.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
     const typed = await stack.gql(`{ endpoints(type: FORECAST) { totalCount edges { node { name } } } }`);
@@ -35,7 +35,7 @@ describe('Query.endpoints', () => {
   });
 
   it('resolves endpoint ids through node(id) and endpoint(id)', async () => {
-    const r = await stack.gql(`{ endpoints(first: 1) { edges { node { id } } } }`);
+    const r = await stack.gql(`{ endpoints(platform: DATAIKU, first: 1) { edges { node { id } } } }`);
     const id = r.data!.endpoints.edges[0].node.id;
     const n = await stack.gql(`query($id: ID!) { node(id: $id) { id ... on Endpoint { name } } endpoint(id: $id) { name } byName: endpoint(id: "augur-demo/price") { name } }`, { id });
     expect(n.data).toEqual({ node: { id, name: 'churn' }, endpoint: { name: 'churn' }, byName: { name: 'price' } });
