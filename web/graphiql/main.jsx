@@ -1,0 +1,43 @@
+// Browser entry of the GraphiQL page that Augur serves at GET /graphql; bundled by scripts/build-graphiql.mjs.
+import { createRoot } from 'react-dom/client';
+import { GraphiQL } from 'graphiql';
+import 'graphiql/style.css';
+
+/** Page settings written by the server into a JSON script tag (never executed, so the CSP needs no inline script). */
+const settings = JSON.parse(document.getElementById('augur-graphiql-settings')?.textContent || '{}');
+const endpoint = settings.endpoint || '/graphql';
+
+/**
+ * Posts every operation (introspection included) as JSON to Augur, same origin, with the headers editor's headers.
+ * A body that is not JSON becomes a GraphQL error so the response pane always shows what happened.
+ */
+async function fetcher(params, options) {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      accept: 'application/graphql-response+json, application/json',
+      'content-type': 'application/json',
+      ...(options && options.headers),
+    },
+    body: JSON.stringify(params),
+  });
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { errors: [{ message: `Augur answered HTTP ${response.status} with a body that is not JSON: ${text.slice(0, 300)}` }] };
+  }
+}
+
+createRoot(document.getElementById('graphiql')).render(
+  <GraphiQL
+    fetcher={fetcher}
+    defaultQuery={settings.defaultQuery}
+    defaultHeaders={settings.defaultHeaders}
+    defaultEditorToolsVisibility="headers"
+    isHeadersEditorEnabled
+    shouldPersistHeaders={false}
+  >
+    <GraphiQL.Logo>Augur</GraphiQL.Logo>
+  </GraphiQL>,
+);
