@@ -54,6 +54,16 @@ export interface Config {
     endpoints: DataikuEndpointConfig[] | undefined;
   };
   previsto: { rateLimitPerMinute: number; rateWindowMs: number };
+  /** Serve GraphiQL to browsers at `GET /graphql`. */
+  graphiql: boolean;
+  /** Origins allowed to call `/graphql` from a browser: `'*'` allows any (the Origin is reflected), `[]` none. */
+  cors: { origins: '*' | string[] };
+  /** Operation limits, checked before any resolver runs. */
+  limits: { maxDepth: number; maxAliases: number; maxCost: number; maxBodyBytes: number };
+  /** Gateway API keys; when non-empty every GraphQL request must carry one. */
+  apiKeys: string[];
+  /** Whether schema introspection is served. */
+  introspection: boolean;
 }
 
 /** A configuration error: the message names the variable and what to fix. */
@@ -94,6 +104,37 @@ function url(env: Env, name: string): string | undefined {
     throw new ConfigError(`${name} must use http or https, got "${parsed.protocol}".`);
   }
   return raw.replace(/\/+$/, '');
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  const v = raw.toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(`${name} must be true or false (or 1/0, yes/no, on/off), got "${raw}".`);
+}
+
+/** Parses `AUGUR_CORS_ORIGINS`: `*` (any origin, the default), `none`, or a comma-separated list of origins. */
+export function parseCorsOrigins(raw: string | undefined, name = 'AUGUR_CORS_ORIGINS'): '*' | string[] {
+  if (raw === undefined || raw.trim() === '*') return '*';
+  if (raw.trim().toLowerCase() === 'none') return [];
+  const out: string[] = [];
+  for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (item === '*') throw new ConfigError(`${name} is either "*" (any origin) or a list of origins, not both; got "${raw}".`);
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(item);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || `${parsed.origin}/` !== parsed.href) {
+      throw new ConfigError(`${name} entries must be origins such as https://app.example.com or http://localhost:3000 (scheme, host, optional port, no path), got "${item}".`);
+    }
+    out.push(parsed.origin);
+  }
+  if (out.length === 0) throw new ConfigError(`${name} is set but lists no origins; use "none" to allow no cross-origin browser calls.`);
+  return out;
 }
 
 /**
@@ -160,7 +201,20 @@ export function parseConfig(env: Env): Config {
       rateLimitPerMinute: int(env, 'PREVISTO_RATE_LIMIT', 120, 1, 1_000_000),
       rateWindowMs: int(env, 'AUGUR_PREVISTO_RATE_WINDOW_MS', 60_000, 1, 3_600_000),
     },
+    graphiql: bool(env, 'AUGUR_GRAPHIQL', true),
+    cors: { origins: parseCorsOrigins(str(env, 'AUGUR_CORS_ORIGINS')) },
+    limits: {
+      maxDepth: int(env, 'AUGUR_MAX_DEPTH', 12, 1, 100),
+      maxAliases: int(env, 'AUGUR_MAX_ALIASES', 200, 0, 100_000),
+      maxCost: int(env, 'AUGUR_MAX_COST', 5000, 1, 10_000_000),
+      maxBodyBytes: int(env, 'AUGUR_MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    },
+    apiKeys: (str(env, 'AUGUR_API_KEYS') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    introspection: bool(env, 'AUGUR_INTROSPECTION', true),
   };
+  if (config.apiKeys.some((key) => key.length < 16)) {
+    throw new ConfigError('AUGUR_API_KEYS entries must have at least 16 characters each; generate them randomly.');
+  }
   if (config.paging.defaultPageSize > config.paging.maxPageSize) {
     throw new ConfigError(
       `AUGUR_DEFAULT_PAGE_SIZE (${config.paging.defaultPageSize}) cannot exceed AUGUR_MAX_PAGE_SIZE (${config.paging.maxPageSize}).`,

@@ -7,11 +7,15 @@ import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLReque
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Config, DataikuEndpointConfig } from './config.js';
 import { createContext, type Context, type PlatformEndpoint, type Services } from './context.js';
+import { createCors } from './cors.js';
 import { EndpointRegistry } from './endpoints.js';
 import { createFormatError } from './errors.js';
+import { createGraphiQL } from './graphiql.js';
 import { createRedactor, type Logger } from './logger.js';
 import { combineObservers, type AugurObserver } from './observer.js';
 import { buildSchema } from './schema.js';
+import { ApiKeyCheck } from './apiKeys.js';
+import { limitRules } from './limits.js';
 import { StatusChecker } from './status.js';
 import { IdCodec } from '../relay/ids.js';
 import { createResolvers } from '../resolvers/index.js';
@@ -68,8 +72,6 @@ const ERROR_PARSERS: Record<PlatformName, (body: unknown) => ParsedUpstreamError
   prevision: parsePrevisionError,
 };
 
-/** Largest request body accepted, in bytes. */
-const MAX_BODY_BYTES = 1024 * 1024;
 
 export function createServer(deps: ServerDeps): AugurServer {
   const { config, logger } = deps;
@@ -144,10 +146,17 @@ export function createServer(deps: ServerDeps): AugurServer {
   // Extension points: Apollo plugins, hooks run before routing, and extra HTTP routes.
   const plugins: ApolloServerPlugin<Context>[] = [ApolloServerPluginLandingPageDisabled()];
   const before: BeforeHook[] = [];
+  before.push(createCors({ origins: config.cors.origins }));
+  if (config.graphiql) before.push(createGraphiQL());
   const routes = new Map<string, RouteHandler>([['/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' })]]);
+
+  const apiKeys = new ApiKeyCheck(config.apiKeys);
+  const MAX_BODY_BYTES = config.limits.maxBodyBytes;
 
   const apollo = new ApolloServer<Context>({
     schema: buildSchema(createResolvers()),
+    introspection: config.introspection,
+    validationRules: limitRules({ ...config.limits, defaultPageSize: config.paging.defaultPageSize, maxPageSize: config.paging.maxPageSize }),
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     formatError: createFormatError((error, formatted) =>
@@ -173,6 +182,12 @@ export function createServer(deps: ServerDeps): AugurServer {
     if (route) return route(req, res);
     if (path !== '/graphql' && path !== '/graphql/') {
       return sendJson(res, 404, { errors: [{ message: `No route ${path}. GraphQL is served at /graphql.`, extensions: { code: 'NOT_FOUND' } }] });
+    }
+    if (!apiKeys.allows(req.headers)) {
+      res.setHeader('www-authenticate', 'Bearer realm="augur"');
+      return sendJson(res, 401, {
+        errors: [{ message: 'A valid Augur API key is required: send it as "Authorization: Bearer <key>" or "x-api-key".', extensions: { code: 'UNAUTHENTICATED' } }],
+      });
     }
     const method = (req.method ?? 'GET').toUpperCase();
     let body: unknown;

@@ -174,16 +174,12 @@ export class UpstreamHttp {
     const { retry, breaker } = this.options;
     let attempt = 0;
     for (;;) {
-      if (breaker && !breaker.allow()) {
-        throw new AugurError(
-          ErrorCode.UPSTREAM_UNAVAILABLE,
-          `${this.label} is failing; Augur stopped calling it for a few seconds to let it recover. Retry shortly.`,
-          { platform: this.platform, retryAfter: Math.max(1, Math.ceil(breaker.msUntilProbe() / 1000)) },
-        );
-      }
+      if (breaker?.state === 'open') throw this.breakerOpen(breaker);
+      // The rate budget comes before claiming a half-open breaker's single probe, so the probe is never stuck waiting.
       if (this.options.rateBudget && req.rateKey !== undefined) {
         await this.options.rateBudget.acquire(req.rateKey, req.budget, this.platform);
       }
+      if (breaker && !breaker.allow()) throw this.breakerOpen(breaker);
       const outcome = await this.attempt<T>(req, attempt > 0);
       if (outcome.kind === 'ok') {
         breaker?.success();
@@ -215,6 +211,14 @@ export class UpstreamHttp {
       req.budget.retries++;
       await sleep(waitMs);
     }
+  }
+
+  private breakerOpen(breaker: CircuitBreaker): AugurError {
+    return new AugurError(
+      ErrorCode.UPSTREAM_UNAVAILABLE,
+      `${this.label} is failing; Augur stopped calling it for a few seconds to let it recover. Retry shortly.`,
+      { platform: this.platform, retryAfter: Math.max(1, Math.ceil(breaker.msUntilProbe() / 1000)) },
+    );
   }
 
   private async attempt<T>(
