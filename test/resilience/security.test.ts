@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PREVISION_DEMO } from '../../src/emulators/prevision/index.js';
+import { startStack, type TestStack } from '../helpers/stack.js';
+
+const GATEWAY_KEY = 'gw-key-0123456789abcdef';
+
+describe('hostile input', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { AUGUR_MAX_DEPTH: '12', AUGUR_MAX_ALIASES: '200', AUGUR_MAX_COST: '5000' } });
+  });
+  afterAll(() => stack.close());
+
+  async function upstreamTotal(): Promise<number> {
+    let total = 0;
+    for (const p of ['dataiku', 'previsto', 'civis', 'prevision'] as const) total += (await stack.requests(p)).total;
+    return total;
+  }
+
+  it('rejects too-deep, too-aliased and too-costly operations before any upstream call, naming the limit', async () => {
+    await stack.reset();
+    const deep = `{ contacts(first: 1) { edges { node { assignments(first: 1) { edges { node { contact { assignments(first: 1) { edges { node { contact { assignments(first: 1) { edges { node { id } } } } } } } } } } } } } } }`;
+    const d = await stack.gql(deep);
+    expect(d.errors?.[0]?.message).toMatch(/levels deep; the limit is 12/);
+    expect(d.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 12 });
+
+    const aliases = `{ ${Array.from({ length: 201 }, (_, i) => `a${i}: platforms { kind }`).join(' ')} }`;
+    const a = await stack.gql(aliases);
+    expect(a.errors?.[0]?.message).toMatch(/more than 200 aliases/);
+
+    const costly = `{ contacts(first: 100) { edges { node { assignments(first: 100) { edges { node { id contact { name } } } } } } } }`;
+    const c = await stack.gql(costly);
+    expect(c.errors?.[0]?.message).toMatch(/estimated cost is \d+; the limit is 5000/);
+    expect(await upstreamTotal()).toBe(0);
+  });
+
+  it('accepts the documented heavy operations: 100 scored contacts, 50 aliased predicts', async () => {
+    const scored = await stack.gql(`{ contacts(first: 100) { edges { node { name predict(endpoint: "churn") { prediction } } } } }`);
+    expect(scored.errors).toBeUndefined();
+    const aliased = await stack.gql(`{ ${Array.from({ length: 50 }, (_, i) => `p${i}: predict(endpoint: "churn", features: {n: ${i}}) { prediction }`).join(' ')} }`);
+    expect(aliased.errors).toBeUndefined();
+  });
+
+  it('answers malformed JSON with 400 and oversized bodies with 413, never reaching an upstream', async () => {
+    await stack.reset();
+    const bad = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ platforms { kind } }"' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: Array<{ message: string }> }).errors[0]!.message).toMatch(/not valid JSON/);
+    const big = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ platforms { kind } }`, variables: { pad: 'x'.repeat(1024 * 1024 + 10) } }) });
+    expect(big.status).toBe(413);
+    const batch = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: '{ platforms { kind } }' }, { query: '{ platforms { kind } }' }]) });
+    expect(batch.status).toBe(400);
+    expect(await upstreamTotal()).toBe(0);
+  });
+
+  it('rejects malformed JSON scalars and oversized pages as BAD_USER_INPUT', async () => {
+    const scalar = await stack.gql(`query($f: JSONObject!) { predict(endpoint: "churn", features: $f) { prediction } }`, { f: [1, 2] });
+    expect(scalar.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    const page = await stack.gql(`{ contacts(last: 500) { totalCount } }`);
+    expect(page.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 100 });
+    const nodes = await stack.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: Array.from({ length: 101 }, () => 'x') });
+    expect(nodes.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 100 });
+  });
+
+  it('keeps CSRF prevention on: a simple cross-site request is refused', async () => {
+    const r = await fetch(`${stack.url}?query=${encodeURIComponent('{ platforms { kind } }')}`);
+    expect(r.status).toBe(400);
+    expect(await r.text()).toMatch(/CSRF|preflight/i);
+  });
+});
+
+describe('gateway API keys and introspection', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { AUGUR_API_KEYS: `${GATEWAY_KEY},another-key-0123456789`, AUGUR_INTROSPECTION: 'false' } });
+  });
+  afterAll(() => stack.close());
+
+  it('answers 401 without a valid key and serves with one', async () => {
+    const none = await stack.gql(`{ platforms { kind } }`);
+    expect(none.status).toBe(401);
+    expect(none.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    expect(none.headers.get('www-authenticate')).toMatch(/Bearer/);
+    expect((await stack.gql(`{ platforms { kind } }`, undefined, { authorization: 'Bearer wrong-key-0123456789' })).status).toBe(401);
+    const ok = await stack.gql(`{ platforms { kind } }`, undefined, { authorization: `Bearer ${GATEWAY_KEY}` });
+    expect(ok.status).toBe(200);
+    expect(ok.data!.platforms).toHaveLength(4);
+    expect((await stack.gql(`{ platforms { kind } }`, undefined, { 'x-api-key': 'another-key-0123456789' })).status).toBe(200);
+  });
+
+  it('refuses introspection when turned off', async () => {
+    const r = await stack.gql(`{ __schema { types { name } } }`, undefined, { authorization: `Bearer ${GATEWAY_KEY}` });
+    expect(r.errors?.[0]?.message).toMatch(/introspection/i);
+  });
+});
+
+describe('credentials never leak', () => {
+  const secrets = {
+    DATAIKU_API_KEY: 'augur-demo-dataiku',
+    PREVISTO_API_KEY: 'sk_augur_demo',
+    PREVISION_MASTER_TOKEN: 'augur-demo-prevision',
+    CIVIS_API_KEY: 'augur-demo-civis',
+  };
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { ...secrets, LOG_LEVEL: 'debug' } });
+  });
+  afterAll(() => stack.close());
+
+  it('keeps every configured and forwarded key, token and client secret out of responses and log lines', async () => {
+    const forwarded = ['wrong-dataiku-key-1', 'sk_wrong_previsto_2', 'wrong-prevision-3', 'wrong-civis-key-4'];
+    const bodies: string[] = [];
+    const run = async (q: string, headers?: Record<string, string>) => {
+      const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: q }) });
+      bodies.push(await res.text());
+      bodies.push(JSON.stringify([...res.headers]));
+    };
+    const everything = `{ platforms { kind url status { reachable error } } contacts(first: 2) { totalCount } predict(endpoint: "churn", features: {a: 1}) { prediction }
+      prevision { projects(first: 1) { totalCount } } p: predict(endpoint: "${PREVISION_DEMO.deployments[0]!.id}", features: {tenure_months: 1}) { prediction } }`;
+    await run(everything);
+    await run(everything, { 'x-dataiku-api-key': forwarded[0]!, 'x-previsto-api-key': forwarded[1]!, 'x-prevision-token': forwarded[2]!, 'x-civis-api-key': forwarded[3]! });
+    await stack.faults('dataiku', { status: 500 });
+    await stack.faults('previsto', { status: 401 });
+    await run(everything);
+    await stack.reset();
+    const haystack = bodies.join('\n') + '\n' + stack.logs.map((l) => JSON.stringify(l)).join('\n');
+    const all = [...Object.values(secrets), ...forwarded, ...PREVISION_DEMO.deployments.map((d) => d.clientSecret)];
+    for (const secret of all) {
+      expect(haystack.includes(secret), secret).toBe(false);
+      expect(haystack.includes(Buffer.from(`${secret}:`).toString('base64')), `basic ${secret}`).toBe(false);
+    }
+    expect(stack.logs.some((l) => l['event'] === 'upstream_failure')).toBe(true);
+  });
+});
