@@ -1,0 +1,12 @@
+/**
+ * Builds `dist/` once before the suite, so tests that spawn the real gateway or emulator processes
+ * (`node dist/src/...`) run the code under test, and never race each other building it.
+ */
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+export default function setup(): void {
+  const require = createRequire(import.meta.url);
+  const tsc = require.resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+}
