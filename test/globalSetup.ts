@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 
 export default function setup(): void {
+  // For quick local runs of tests that never spawn processes: AUGUR_TEST_NO_BUILD=1 npx vitest run test/gateway
+  if (process.env['AUGUR_TEST_NO_BUILD'] === '1') return;
   const require = createRequire(import.meta.url);
   const tsc = require.resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

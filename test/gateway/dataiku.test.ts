@@ -186,6 +186,10 @@ describe('Dataiku error mapping', () => {
     const q = `{ predict(endpoint: "churn", features: {name: "A"}) { prediction } }`;
     await stack.faults('dataiku', { status: 404 });
     expect((await stack.gql(q)).errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', upstreamStatus: 404 });
+    await stack.faults('dataiku', { status: 403 });
+    expect((await stack.gql(q)).errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', upstreamStatus: 403 });
+    await stack.faults('dataiku', { status: 400 });
+    expect((await stack.gql(q)).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', upstreamStatus: 400 });
     await stack.faults('dataiku', { status: 429, retryAfter: 30 });
     expect((await stack.gql(q)).errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', upstreamStatus: 429, retryAfter: 30 });
     await stack.faults('dataiku', { status: 500 });

@@ -184,6 +184,33 @@ describe('single objects, nesting and node ids', () => {
     expect(c.agreements.edges.every((e: any) => e.node.contact.previstoId === a.contactId)).toBe(true);
   });
 
+  it('reads single assignments and agreements, and pages agreements with filters', async () => {
+    const a = (await upstream<PrevistoAssignment[]>('/assignments?page=0&size=1')).body[0]!;
+    const one = await stack.gql(`query($id: ID!) { assignment(id: $id) { id previstoId contact { previstoId } status action plan { executionTime accountIds } address { city } } }`, { id: a.id });
+    expect(one.errors).toBeUndefined();
+    expect(one.data!.assignment).toMatchObject({ previstoId: a.id, contact: { previstoId: a.contactId } });
+    const ags = await stack.gql(`query($c: ID) { agreements(first: 3, filter: {contactId: $c}, orderBy: [{field: AMOUNT, direction: DESC}]) { totalCount edges { node { id previstoId amount contactId } } } }`, { c: a.contactId });
+    expect(ags.errors).toBeUndefined();
+    const amounts = ags.data!.agreements.edges.map((e: any) => e.node.amount);
+    expect([...amounts].sort((x: number, y: number) => y - x)).toEqual(amounts);
+    expect(ags.data!.agreements.edges.every((e: any) => e.node.contactId === a.contactId)).toBe(true);
+    const first = ags.data!.agreements.edges[0].node;
+    const single = await stack.gql(`query($id: ID!) { agreement(id: $id) { previstoId } byGlobal: agreement(id: "${first.id}") { previstoId } }`, { id: first.previstoId });
+    expect(single.data).toEqual({ agreement: { previstoId: first.previstoId }, byGlobal: { previstoId: first.previstoId } });
+    const byStatus = await stack.gql(`{ assignments(first: 5, filter: {status: INVOICED}) { totalCount edges { node { status } } } }`);
+    const expected = await upstream<PrevistoAssignment[]>('/assignments?page=0&size=1&status=Invoiced');
+    expect(byStatus.data!.assignments.totalCount).toBe(expected.total);
+    expect(byStatus.data!.assignments.edges.every((e: any) => e.node.status === 'INVOICED')).toBe(true);
+  });
+
+  it('reports platforms and their status', async () => {
+    const r = await stack.gql(`{ platforms { kind emulated url status { reachable latencyMs checkedAt version } } platform(kind: DATAIKU) { kind status { reachable version } } }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.platforms.map((p: any) => p.kind)).toEqual(['PREVISION', 'DATAIKU', 'CIVIS', 'PREVISTO']);
+    expect(r.data!.platforms.every((p: any) => p.emulated && p.status.reachable)).toBe(true);
+    expect(r.data!.platform.status.version).toBeTruthy();
+  });
+
   it('reads the account', async () => {
     const r = await stack.gql(`{ account { id previstoId name roles meta } }`);
     expect(r.errors).toBeUndefined();
