@@ -20,6 +20,8 @@ const result = await build({
   platform: 'browser',
   target: ['chrome111', 'firefox111', 'safari16.4'],
   jsx: 'automatic',
+  // Independent of the project's tsconfig.json, so the output depends only on web/ and node_modules.
+  tsconfigRaw: {},
   charset: 'utf8',
   legalComments: 'eof',
   define: { 'process.env.NODE_ENV': '"production"' },

@@ -8,6 +8,8 @@ import type { PrevistoContact as PrevistoContactMapper, PrevistoAgreement as Pre
 import type { LonLat as LonLatMapper } from '../resolvers/previsto.js';
 import type { PrevisionRoot as PrevisionRootMapper } from '../resolvers/prevision.js';
 import type { PrevisionProject as PrevisionProjectMapper, PrevisionDataset as PrevisionDatasetMapper, PrevisionExperiment as PrevisionExperimentMapper, PrevisionExperimentVersion as PrevisionExperimentVersionMapper, PrevisionModel as PrevisionModelMapper, PrevisionDeployment as PrevisionDeploymentMapper, PrevisionDeploymentPrediction as PrevisionDeploymentPredictionMapper } from '../upstreams/prevision/types.js';
+import type { CivisRoot as CivisRootMapper, CivisProjectObjectShape as CivisProjectObjectShapeMapper } from '../resolvers/civis.js';
+import type { CivisCredential as CivisCredentialMapper, CivisUserParent as CivisUserParentMapper, CivisGroupRef as CivisGroupRefMapper, CivisDatabase as CivisDatabaseMapper, CivisTableSummary as CivisTableSummaryMapper, CivisTableTag as CivisTableTagMapper, CivisColumn as CivisColumnMapper, CivisFile as CivisFileMapper, CivisImport as CivisImportMapper, CivisImportEndpoint as CivisImportEndpointMapper, CivisJob as CivisJobMapper, CivisJobRunParent as CivisJobRunParentMapper, CivisRun as CivisRunMapper, CivisModel as CivisModelMapper, CivisPrediction as CivisPredictionMapper, CivisProject as CivisProjectMapper, CivisQuery as CivisQueryMapper, CivisReport as CivisReportMapper, CivisScript as CivisScriptMapper } from '../upstreams/civis/types.js';
 import type { Context } from '../server/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -380,6 +382,1357 @@ export type AssignmentTaskInput = {
   workType?: InputMaybe<Scalars['String']['input']>;
 };
 
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type Civis = {
+  __typename?: 'Civis';
+  /**
+   * The AWS credential with this name, as civis-python's `get_aws_credential_id`: AWS credentials named `name`, then
+   * those of `owner` when given; when several remain without an owner, the caller's own. Fails with NOT_FOUND when
+   * none matches, and with BAD_USER_INPUT when the name stays ambiguous.
+   */
+  awsCredential?: Maybe<Credential>;
+  /** One credential by global id or Civis id. */
+  credential?: Maybe<Credential>;
+  /**
+   * One database by id, or by exact name as civis-python's `get_database_id` (`GET /databases/`, matched on name).
+   * Pass exactly one of `id` and `name`.
+   */
+  database?: Maybe<CivisDatabase>;
+  /**
+   * The Database credential with this username on a database, as civis-python's `get_database_credential_id`: matched
+   * on the remote host id when `database` is an id, on the remote host name otherwise. NOT_FOUND when none matches.
+   */
+  databaseCredential?: Maybe<Credential>;
+  /** Databases (remote hosts) the caller can use. Civis answers them in one unpaginated list. */
+  databases?: Maybe<CivisDatabaseConnection>;
+  /** The caller's default credential (`GET /credentials/?default=true`, first result), or null when there is none. */
+  defaultCredential?: Maybe<Credential>;
+  /** One file by global id or Civis id. */
+  file?: Maybe<CivisFile>;
+  /** Files stored in Civis, newest first. */
+  files?: Maybe<CivisFileConnection>;
+  /** One import by global id or Civis id. */
+  import?: Maybe<CivisImport>;
+  /** Imports (and exports), most recently changed first unless `orderBy` says otherwise. */
+  imports?: Maybe<CivisImportConnection>;
+  /** One job by global id or Civis id. */
+  job?: Maybe<CivisJob>;
+  /** Jobs of every kind (scripts, imports...), most recently changed first. */
+  jobs?: Maybe<CivisJobConnection>;
+  /** The user the Civis API key belongs to (`GET /users/me`). */
+  me?: Maybe<CivisUser>;
+  /** One model by global id or Civis id. */
+  model?: Maybe<CivisModel>;
+  /** CivisML models, most recently changed first. */
+  models?: Maybe<CivisModelConnection>;
+  /** One prediction by global id or Civis id. */
+  prediction?: Maybe<CivisPrediction>;
+  /** Scoring runs of models. Civis answers them in one unpaginated list. */
+  predictions?: Maybe<CivisPredictionConnection>;
+  /** One project by global id or Civis id. */
+  project?: Maybe<CivisProject>;
+  /** Projects the caller belongs to, most recently changed first unless `orderBy` says otherwise. */
+  projects?: Maybe<CivisProjectConnection>;
+  /** The caller's own queries, newest first. */
+  queries?: Maybe<CivisQueryConnection>;
+  /** One of the caller's queries by global id or Civis id; reading it is how a query's progress is polled. */
+  query?: Maybe<CivisQuery>;
+  /** One report by global id or Civis id. */
+  report?: Maybe<CivisReport>;
+  /** Reports shared with the caller, most recently changed first unless `orderBy` says otherwise. */
+  reports?: Maybe<CivisReportConnection>;
+  /** One script by global id or Civis id. */
+  script?: Maybe<CivisScript>;
+  /** Scripts (SQL, Python, R, containers), most recently changed first unless `orderBy` says otherwise. */
+  scripts?: Maybe<CivisScriptConnection>;
+  /**
+   * One table by id, or by name as civis-python's `get_table_id`: `name` is `schema.table` (either part may be
+   * double-quoted), `database` a name or id; the first of `GET /tables/?database_id=&schema=&name=` is returned.
+   * Pass either `id`, or `name` with `database`.
+   */
+  table?: Maybe<CivisTable>;
+  /** Tables the caller can see, ordered by schema then name. */
+  tables?: Maybe<CivisTableConnection>;
+  /** One user by global id or Civis id. */
+  user?: Maybe<CivisUser>;
+  /** Active users of the organisation, by name. */
+  users?: Maybe<CivisUserConnection>;
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisAwsCredentialArgs = {
+  name: Scalars['String']['input'];
+  owner?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisCredentialArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisDatabaseArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisDatabaseCredentialArgs = {
+  database: Scalars['ID']['input'];
+  username: Scalars['String']['input'];
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisDatabasesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisFileArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisFilesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  author?: InputMaybe<Array<Scalars['ID']['input']>>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisImportArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisImportsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  archived?: InputMaybe<Scalars['Boolean']['input']>;
+  author?: InputMaybe<Array<Scalars['ID']['input']>>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CivisOrder>;
+  status?: InputMaybe<Array<CivisRunState>>;
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisJobArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisJobsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  archived?: InputMaybe<Scalars['Boolean']['input']>;
+  author?: InputMaybe<Array<Scalars['ID']['input']>>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  state?: InputMaybe<Array<CivisRunState>>;
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisModelArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisModelsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  archived?: InputMaybe<Scalars['Boolean']['input']>;
+  author?: InputMaybe<Array<Scalars['ID']['input']>>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisPredictionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisPredictionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  model?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisProjectArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisProjectsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  archived?: InputMaybe<Scalars['Boolean']['input']>;
+  author?: InputMaybe<Array<Scalars['ID']['input']>>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CivisOrder>;
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisQueriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  database?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisQueryArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisReportArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisReportsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  archived?: InputMaybe<Scalars['Boolean']['input']>;
+  author?: InputMaybe<Array<Scalars['ID']['input']>>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CivisOrder>;
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisScriptArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisScriptsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  archived?: InputMaybe<Scalars['Boolean']['input']>;
+  author?: InputMaybe<Array<Scalars['ID']['input']>>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CivisOrder>;
+  status?: InputMaybe<Array<CivisRunState>>;
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisTableArgs = {
+  database?: InputMaybe<Scalars['ID']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisTablesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  database?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  schema?: InputMaybe<Scalars['String']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisUserArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
+ * global id or a Civis id.
+ */
+export type CivisUsersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A column of a Civis table, with Civis's statistics. */
+export type CivisColumn = {
+  __typename?: 'CivisColumn';
+  /** Average, for numbers. */
+  avgValue?: Maybe<Scalars['Float']['output']>;
+  /** Civis's data type. */
+  civisDataType?: Maybe<Scalars['String']['output']>;
+  /** Description. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Number of distinct values. */
+  distinctCount?: Maybe<Scalars['Float']['output']>;
+  /** Largest value, for numbers. */
+  maxValue?: Maybe<Scalars['String']['output']>;
+  /** Smallest value, for numbers. */
+  minValue?: Maybe<Scalars['String']['output']>;
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Number of null values. */
+  nullCount?: Maybe<Scalars['Float']['output']>;
+  /** Position in the table (1-based). */
+  order?: Maybe<Scalars['Int']['output']>;
+  /** A few sample values. */
+  sampleValues?: Maybe<Array<Scalars['String']['output']>>;
+  /** SQL type. */
+  sqlType?: Maybe<Scalars['String']['output']>;
+  /** Standard deviation, for numbers. */
+  stddev?: Maybe<Scalars['Float']['output']>;
+  /** Whether it can serve as a primary key. */
+  useableAsPrimaryKey?: Maybe<Scalars['Boolean']['output']>;
+};
+
+/** A page of table columns. */
+export type CivisColumnConnection = {
+  __typename?: 'CivisColumnConnection';
+  /** Edges of this page. */
+  edges: Array<CivisColumnEdge>;
+  /** Nodes of this page. */
+  nodes: Array<CivisColumn>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A table column in a connection. */
+export type CivisColumnEdge = {
+  __typename?: 'CivisColumnEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The column. */
+  node: CivisColumn;
+};
+
+/** A database (a Civis remote host). */
+export type CivisDatabase = Node & {
+  __typename?: 'CivisDatabase';
+  /** Adapter (redshift, postgresql...). */
+  adapter?: Maybe<Scalars['String']['output']>;
+  /** Civis's own id. */
+  civisId: Scalars['Int']['output'];
+  /** Cluster identifier. */
+  clusterIdentifier?: Maybe<Scalars['String']['output']>;
+  /** Database name on the host. */
+  databaseName?: Maybe<Scalars['String']['output']>;
+  /** Host name. */
+  host?: Maybe<Scalars['String']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Whether Civis manages it. */
+  managed?: Maybe<Scalars['Boolean']['output']>;
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Port. */
+  port?: Maybe<Scalars['Int']['output']>;
+  /** Schema names of the database (`GET /databases/{id}/schemas`). */
+  schemas?: Maybe<Array<Scalars['String']['output']>>;
+  /** Tables of this database, ordered by schema then name. */
+  tables?: Maybe<CivisTableConnection>;
+};
+
+
+/** A database (a Civis remote host). */
+export type CivisDatabaseTablesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  schema?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A page of Civis databases. */
+export type CivisDatabaseConnection = {
+  __typename?: 'CivisDatabaseConnection';
+  /** Edges of this page. */
+  edges: Array<CivisDatabaseEdge>;
+  /** Nodes of this page. */
+  nodes: Array<CivisDatabase>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total number of databases. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Civis database in a connection. */
+export type CivisDatabaseEdge = {
+  __typename?: 'CivisDatabaseEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The database. */
+  node: CivisDatabase;
+};
+
+/** A file stored in Civis. */
+export type CivisFile = Node & {
+  __typename?: 'CivisFile';
+  /** Who uploaded it. */
+  author?: Maybe<CivisUser>;
+  /** Civis's own id. */
+  civisId: Scalars['Int']['output'];
+  /** When created. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Description. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Temporary download link, once uploaded. */
+  downloadUrl?: Maybe<Scalars['String']['output']>;
+  /** When it expires, if ever. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Size in bytes, once uploaded. */
+  fileSize?: Maybe<Scalars['Float']['output']>;
+  /** Civis URL of the file. */
+  fileUrl?: Maybe<Scalars['String']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** File name. */
+  name: Scalars['String']['output'];
+};
+
+/** A page of Civis files. */
+export type CivisFileConnection = {
+  __typename?: 'CivisFileConnection';
+  /** Edges of this page. */
+  edges: Array<CivisFileEdge>;
+  /** Nodes of this page. */
+  nodes: Array<CivisFile>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Civis file in a connection. */
+export type CivisFileEdge = {
+  __typename?: 'CivisFileEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The file. */
+  node: CivisFile;
+};
+
+/** A Civis group. */
+export type CivisGroup = {
+  __typename?: 'CivisGroup';
+  /** Civis id of the group. */
+  civisId: Scalars['Int']['output'];
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Civis id of the organisation. */
+  organizationId?: Maybe<Scalars['Int']['output']>;
+  /** Name of the organisation. */
+  organizationName?: Maybe<Scalars['String']['output']>;
+  /** Slug. */
+  slug?: Maybe<Scalars['String']['output']>;
+};
+
+/** A Civis import or export (a kind of job). */
+export type CivisImport = Node & {
+  __typename?: 'CivisImport';
+  /** Whether archived. */
+  archived?: Maybe<Scalars['Boolean']['output']>;
+  /** Its owner. */
+  author?: Maybe<CivisUser>;
+  /** Civis's own id (also its job id). */
+  civisId: Scalars['Int']['output'];
+  /** When created. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Where the data goes. */
+  destination?: Maybe<CivisImportEndpoint>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Whether it exports out of Civis. */
+  isOutbound?: Maybe<Scalars['Boolean']['output']>;
+  /** The last run. */
+  lastRun?: Maybe<CivisJobRun>;
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Runs, newest first. */
+  runs?: Maybe<CivisJobRunConnection>;
+  /** Whether it runs on a schedule. */
+  scheduled?: Maybe<Scalars['Boolean']['output']>;
+  /** Where the data comes from. */
+  source?: Maybe<CivisImportEndpoint>;
+  /** State of the last run. */
+  state?: Maybe<CivisRunState>;
+  /** Sync type (Dbsync, Salesforce, GdocImport, AutoImport). */
+  syncType?: Maybe<Scalars['String']['output']>;
+  /** When last changed. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+/** A Civis import or export (a kind of job). */
+export type CivisImportRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of Civis imports. */
+export type CivisImportConnection = {
+  __typename?: 'CivisImportConnection';
+  /** Edges of this page. */
+  edges: Array<CivisImportEdge>;
+  /** Nodes of this page. */
+  nodes: Array<CivisImport>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Civis import in a connection. */
+export type CivisImportEdge = {
+  __typename?: 'CivisImportEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The import. */
+  node: CivisImport;
+};
+
+/** The source or destination of an import. */
+export type CivisImportEndpoint = {
+  __typename?: 'CivisImportEndpoint';
+  /** Civis id of the credential used. */
+  credentialId?: Maybe<Scalars['Int']['output']>;
+  /** Name. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Civis id of the remote host, when it is one. */
+  remoteHostId?: Maybe<Scalars['Int']['output']>;
+};
+
+/** A Civis job: the common view of scripts, imports and other runnable objects. */
+export type CivisJob = Node & {
+  __typename?: 'CivisJob';
+  /** Whether archived. */
+  archived?: Maybe<Scalars['Boolean']['output']>;
+  /** Its author. */
+  author?: Maybe<CivisUser>;
+  /** Civis's own id. */
+  civisId: Scalars['Int']['output'];
+  /** When created. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** The last run. */
+  lastRun?: Maybe<CivisJobRun>;
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** One run of this job by global id or Civis run id; reading it is how a run's progress is polled. */
+  run?: Maybe<CivisJobRun>;
+  /** Runs, newest first. */
+  runs?: Maybe<CivisJobRunConnection>;
+  /** Whether it runs on a schedule. */
+  scheduled?: Maybe<Scalars['Boolean']['output']>;
+  /** State of the last run (IDLE when never run). */
+  state?: Maybe<CivisRunState>;
+  /** Job type (e.g. `JobTypes::SqlRunner`). */
+  type?: Maybe<Scalars['String']['output']>;
+  /** When last changed. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+/** A Civis job: the common view of scripts, imports and other runnable objects. */
+export type CivisJobRunArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** A Civis job: the common view of scripts, imports and other runnable objects. */
+export type CivisJobRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of Civis jobs. */
+export type CivisJobConnection = {
+  __typename?: 'CivisJobConnection';
+  /** Edges of this page. */
+  edges: Array<CivisJobEdge>;
+  /** Nodes of this page. */
+  nodes: Array<CivisJob>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Civis job in a connection. */
+export type CivisJobEdge = {
+  __typename?: 'CivisJobEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The job. */
+  node: CivisJob;
+};
+
+/** One run of a Civis job, script or import. */
+export type CivisJobRun = Node & {
+  __typename?: 'CivisJobRun';
+  /** Civis's own id of the run. */
+  civisId: Scalars['Int']['output'];
+  /** When created. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Error message of a failed run. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** When finished. */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** The job. */
+  job?: Maybe<CivisJob>;
+  /** Civis id of the job. */
+  jobId: Scalars['Int']['output'];
+  /** When started. */
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** State. */
+  state?: Maybe<CivisRunState>;
+};
+
+/** A page of job runs. */
+export type CivisJobRunConnection = {
+  __typename?: 'CivisJobRunConnection';
+  /** Edges of this page. */
+  edges: Array<CivisJobRunEdge>;
+  /** Nodes of this page. */
+  nodes: Array<CivisJobRun>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A job run in a connection. */
+export type CivisJobRunEdge = {
+  __typename?: 'CivisJobRunEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The run. */
+  node: CivisJobRun;
+};
+
+/** A CivisML model. */
+export type CivisModel = Node & {
+  __typename?: 'CivisModel';
+  /** Civis id of the active build. */
+  activeBuildId?: Maybe<Scalars['Int']['output']>;
+  /** Whether archived. */
+  archived?: Maybe<Scalars['Boolean']['output']>;
+  /** Its owner. */
+  author?: Maybe<CivisUser>;
+  /** Civis's own id. */
+  civisId: Scalars['Int']['output'];
+  /** When created. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Error of the current build. */
+  currentBuildException?: Maybe<Scalars['String']['output']>;
+  /** State of the current build (idle, running, succeeded, failed). */
+  currentBuildState?: Maybe<Scalars['String']['output']>;
+  /** The training database. */
+  database?: Maybe<CivisDatabase>;
+  /** Dependent variable. */
+  dependentVariable?: Maybe<Scalars['String']['output']>;
+  /** Description. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** The last build run. */
+  lastRun?: Maybe<CivisRunStatus>;
+  /** Civis id of the model type. */
+  modelTypeId?: Maybe<Scalars['Int']['output']>;
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Predictions (scoring runs) of this model. */
+  predictions?: Maybe<CivisPredictionConnection>;
+  /** Primary key column. */
+  primaryKey?: Maybe<Scalars['String']['output']>;
+  /** Training table, as `schema.name`. */
+  tableName?: Maybe<Scalars['String']['output']>;
+  /** When last changed. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+/** A CivisML model. */
+export type CivisModelPredictionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of CivisML models. */
+export type CivisModelConnection = {
+  __typename?: 'CivisModelConnection';
+  /** Edges of this page. */
+  edges: Array<CivisModelEdge>;
+  /** Nodes of this page. */
+  nodes: Array<CivisModel>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A CivisML model in a connection. */
+export type CivisModelEdge = {
+  __typename?: 'CivisModelEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The model. */
+  node: CivisModel;
+};
+
+/** An explicit order for a Civis list. Without one, Civis's default order applies (newest change first for most lists). */
+export type CivisOrder = {
+  /** Direction; ascending when omitted. */
+  direction?: InputMaybe<SortDirection>;
+  /** Field to sort by. */
+  field: CivisOrderField;
+};
+
+/** Fields Civis lists can be ordered by. */
+export type CivisOrderField =
+  /** Creation time (Civis `created_at`). */
+  | 'CREATED_AT'
+  /** Name, ignoring case (Civis `name`). */
+  | 'NAME'
+  /** Last change (Civis `updated_at`). */
+  | 'UPDATED_AT';
+
+/** A scoring run of a CivisML model on a table. */
+export type CivisPrediction = Node & {
+  __typename?: 'CivisPrediction';
+  /** Civis's own id. */
+  civisId: Scalars['Int']['output'];
+  /** Error of a failed prediction. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** When finished. */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** The last run. */
+  lastRun?: Maybe<CivisRunStatus>;
+  /** The model. */
+  model?: Maybe<CivisModel>;
+  /** Output table, as `schema.name`. */
+  outputTableName?: Maybe<Scalars['String']['output']>;
+  /** Primary key columns. */
+  primaryKey?: Maybe<Array<Scalars['String']['output']>>;
+  /** The scored table. */
+  scoredTable?: Maybe<CivisTable>;
+  /** Scored table, as `schema.name`. */
+  scoredTableName?: Maybe<Scalars['String']['output']>;
+  /** When started. */
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** State. */
+  state?: Maybe<CivisRunState>;
+};
+
+/** A page of Civis predictions. */
+export type CivisPredictionConnection = {
+  __typename?: 'CivisPredictionConnection';
+  /** Edges of this page. */
+  edges: Array<CivisPredictionEdge>;
+  /** Nodes of this page. */
+  nodes: Array<CivisPrediction>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total number of predictions. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Civis prediction in a connection. */
+export type CivisPredictionEdge = {
+  __typename?: 'CivisPredictionEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The prediction. */
+  node: CivisPrediction;
+};
+
+/** A Civis project. */
+export type CivisProject = Node & {
+  __typename?: 'CivisProject';
+  /** Whether archived. */
+  archived?: Maybe<Scalars['Boolean']['output']>;
+  /** Its author. */
+  author?: Maybe<CivisUser>;
+  /** Whether new objects are shared with members automatically. */
+  autoShare?: Maybe<Scalars['Boolean']['output']>;
+  /** Civis's own id. */
+  civisId: Scalars['Int']['output'];
+  /** When created. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Description. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Members. */
+  members?: Maybe<Array<CivisUser>>;
+  /** The caller's permission (read, write, manage). */
+  myPermissionLevel?: Maybe<Scalars['String']['output']>;
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Note. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** Objects in the project (scripts, imports, models, reports, files). */
+  objects?: Maybe<Array<CivisProjectObject>>;
+  /** When last changed. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A page of Civis projects. */
+export type CivisProjectConnection = {
+  __typename?: 'CivisProjectConnection';
+  /** Edges of this page. */
+  edges: Array<CivisProjectEdge>;
+  /** Nodes of this page. */
+  nodes: Array<CivisProject>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Civis project in a connection. */
+export type CivisProjectEdge = {
+  __typename?: 'CivisProjectEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The project. */
+  node: CivisProject;
+};
+
+/** An object in a Civis project. */
+export type CivisProjectObject = {
+  __typename?: 'CivisProjectObject';
+  /** Civis id of the object. */
+  civisId: Scalars['Int']['output'];
+  /** Name. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Civis type of the object (e.g. `JobTypes::Script`, `Model`). */
+  objectType?: Maybe<Scalars['String']['output']>;
+  /** When last changed. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A SQL query run on a Civis database; it runs asynchronously. */
+export type CivisQuery = Node & {
+  __typename?: 'CivisQuery';
+  /** Who ran it. */
+  author?: Maybe<CivisUser>;
+  /** Civis's own id. */
+  civisId: Scalars['Int']['output'];
+  /** When created. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The credential used. */
+  credential?: Maybe<Credential>;
+  /** Civis id of the credential used. */
+  credentialId?: Maybe<Scalars['Int']['output']>;
+  /** The database. */
+  database?: Maybe<CivisDatabase>;
+  /** Civis id of the database. */
+  databaseId?: Maybe<Scalars['Int']['output']>;
+  /** Error of a failed query. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** When finished. */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Civis id of the last run. */
+  lastRunId?: Maybe<Scalars['Int']['output']>;
+  /** Rows the preview keeps. */
+  previewRows?: Maybe<Scalars['Int']['output']>;
+  /** Column names of the result preview, once succeeded. */
+  resultColumns?: Maybe<Array<Scalars['String']['output']>>;
+  /** Rows of the result preview (values as text), once succeeded. */
+  resultRows?: Maybe<Array<Array<Maybe<Scalars['String']['output']>>>>;
+  /** SQL text. */
+  sql: Scalars['String']['output'];
+  /** When started. */
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** State. */
+  state?: Maybe<CivisRunState>;
+  /** When last changed. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A page of Civis queries. */
+export type CivisQueryConnection = {
+  __typename?: 'CivisQueryConnection';
+  /** Edges of this page. */
+  edges: Array<CivisQueryEdge>;
+  /** Nodes of this page. */
+  nodes: Array<CivisQuery>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Civis query in a connection. */
+export type CivisQueryEdge = {
+  __typename?: 'CivisQueryEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The query. */
+  node: CivisQuery;
+};
+
+/** A Civis report (HTML or Tableau). */
+export type CivisReport = Node & {
+  __typename?: 'CivisReport';
+  /** Whether archived. */
+  archived?: Maybe<Scalars['Boolean']['output']>;
+  /** Its owner. */
+  author?: Maybe<CivisUser>;
+  /** Civis's own id. */
+  civisId: Scalars['Int']['output'];
+  /** When created. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When its last run finished. */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** The last run. */
+  lastRun?: Maybe<CivisRunStatus>;
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** The script producing it, when any. */
+  script?: Maybe<CivisScript>;
+  /** State of the last run. */
+  state?: Maybe<CivisRunState>;
+  /** Tableau workbook id, for Tableau reports. */
+  tableauId?: Maybe<Scalars['Int']['output']>;
+  /** Type (e.g. `ReportTypes::HTML`). */
+  type?: Maybe<Scalars['String']['output']>;
+  /** When last changed. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A page of Civis reports. */
+export type CivisReportConnection = {
+  __typename?: 'CivisReportConnection';
+  /** Edges of this page. */
+  edges: Array<CivisReportEdge>;
+  /** Nodes of this page. */
+  nodes: Array<CivisReport>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Civis report in a connection. */
+export type CivisReportEdge = {
+  __typename?: 'CivisReportEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The report. */
+  node: CivisReport;
+};
+
+/** State of a Civis run, job, script, import, query or prediction. */
+export type CivisRunState =
+  /** Cancelled before it finished. */
+  | 'cancelled'
+  /** Finished with an error. */
+  | 'failed'
+  /** Never run. */
+  | 'idle'
+  /** Waiting to start. */
+  | 'queued'
+  /** In progress. */
+  | 'running'
+  /** Finished successfully. */
+  | 'succeeded';
+
+/** The last run of a model, model build, prediction or report (not addressable on its own). */
+export type CivisRunStatus = {
+  __typename?: 'CivisRunStatus';
+  /** Civis id of the run. */
+  civisId: Scalars['Int']['output'];
+  /** When created. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Error message of a failed run. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** When finished. */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When started. */
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** State. */
+  state?: Maybe<CivisRunState>;
+};
+
+/** A Civis script (SQL, Python, R, container...), a kind of job. */
+export type CivisScript = Node & {
+  __typename?: 'CivisScript';
+  /** Whether archived. */
+  archived?: Maybe<Scalars['Boolean']['output']>;
+  /** Its author. */
+  author?: Maybe<CivisUser>;
+  /** Category (script, import, export, enhancement). */
+  category?: Maybe<Scalars['String']['output']>;
+  /** Civis's own id (also its job id). */
+  civisId: Scalars['Int']['output'];
+  /** When created. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When its last run finished. */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Civis id of the template it was made from. */
+  fromTemplateId?: Maybe<Scalars['Int']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Whether it is a template. */
+  isTemplate?: Maybe<Scalars['Boolean']['output']>;
+  /** The last run. */
+  lastRun?: Maybe<CivisJobRun>;
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Runs, newest first. */
+  runs?: Maybe<CivisJobRunConnection>;
+  /** Source code, for Python, R and container scripts. */
+  source?: Maybe<Scalars['String']['output']>;
+  /** SQL, for SQL scripts. */
+  sql?: Maybe<Scalars['String']['output']>;
+  /** State of the last run. */
+  state?: Maybe<CivisRunState>;
+  /** Job type (e.g. `JobTypes::PythonDocker`). */
+  type?: Maybe<Scalars['String']['output']>;
+  /** When last changed. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+/** A Civis script (SQL, Python, R, container...), a kind of job. */
+export type CivisScriptRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of Civis scripts. */
+export type CivisScriptConnection = {
+  __typename?: 'CivisScriptConnection';
+  /** Edges of this page. */
+  edges: Array<CivisScriptEdge>;
+  /** Nodes of this page. */
+  nodes: Array<CivisScript>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Civis script in a connection. */
+export type CivisScriptEdge = {
+  __typename?: 'CivisScriptEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The script. */
+  node: CivisScript;
+};
+
+/** A table or view in a Civis database. */
+export type CivisTable = Node & {
+  __typename?: 'CivisTable';
+  /** Civis's own id. */
+  civisId: Scalars['Int']['output'];
+  /** Number of columns. */
+  columnCount?: Maybe<Scalars['Int']['output']>;
+  /** Columns (`GET /tables/{id}/columns`), by name. */
+  columns?: Maybe<CivisColumnConnection>;
+  /** When the data last changed. */
+  dataUpdatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The database. */
+  database?: Maybe<CivisDatabase>;
+  /** Description. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** `schema.name`. */
+  fullName: Scalars['String']['output'];
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Whether it is a view. */
+  isView?: Maybe<Scalars['Boolean']['output']>;
+  /** When the metadata was last refreshed. */
+  lastRefresh?: Maybe<Scalars['DateTime']['output']>;
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Database role owning the table. */
+  owner?: Maybe<Scalars['String']['output']>;
+  /** Primary key columns. */
+  primaryKeys?: Maybe<Array<Scalars['String']['output']>>;
+  /** Whether Civis's metadata is current (current, stale...). */
+  refreshStatus?: Maybe<Scalars['String']['output']>;
+  /** Number of rows. */
+  rowCount?: Maybe<Scalars['Float']['output']>;
+  /** Schema. */
+  schema: Scalars['String']['output'];
+  /** When the schema last changed. */
+  schemaUpdatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Size in megabytes. */
+  sizeMb?: Maybe<Scalars['Float']['output']>;
+  /** Tags. */
+  tags?: Maybe<Array<CivisTableTag>>;
+};
+
+
+/** A table or view in a Civis database. */
+export type CivisTableColumnsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A page of Civis tables. */
+export type CivisTableConnection = {
+  __typename?: 'CivisTableConnection';
+  /** Edges of this page. */
+  edges: Array<CivisTableEdge>;
+  /** Nodes of this page. */
+  nodes: Array<CivisTable>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Civis table in a connection. */
+export type CivisTableEdge = {
+  __typename?: 'CivisTableEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The table. */
+  node: CivisTable;
+};
+
+/** A table tag. */
+export type CivisTableTag = {
+  __typename?: 'CivisTableTag';
+  /** Civis id of the tag. */
+  civisId: Scalars['Int']['output'];
+  /** Name. */
+  name: Scalars['String']['output'];
+};
+
+/** A Civis user. */
+export type CivisUser = Node & {
+  __typename?: 'CivisUser';
+  /** Account status (active, inactive). */
+  accountStatus?: Maybe<Scalars['String']['output']>;
+  /** Whether the account is active. */
+  active?: Maybe<Scalars['Boolean']['output']>;
+  /** Civis's own id. */
+  civisId: Scalars['Int']['output'];
+  /** When the account was created. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Department. */
+  department?: Maybe<Scalars['String']['output']>;
+  /** E-mail address. */
+  email?: Maybe<Scalars['String']['output']>;
+  /** Groups the user belongs to. */
+  groups?: Maybe<Array<CivisGroup>>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Initials. */
+  initials?: Maybe<Scalars['String']['output']>;
+  /** When last seen. */
+  lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Full name. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Whether online, as embedded in objects that reference the user; null when Civis did not say. */
+  online?: Maybe<Scalars['Boolean']['output']>;
+  /** Time zone (IANA name). */
+  timeZone?: Maybe<Scalars['String']['output']>;
+  /** Job title. */
+  title?: Maybe<Scalars['String']['output']>;
+  /** Username. */
+  username?: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of Civis users. */
+export type CivisUserConnection = {
+  __typename?: 'CivisUserConnection';
+  /** Edges of this page. */
+  edges: Array<CivisUserEdge>;
+  /** Nodes of this page. */
+  nodes: Array<CivisUser>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Civis user in a connection. */
+export type CivisUserEdge = {
+  __typename?: 'CivisUserEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The user. */
+  node: CivisUser;
+};
+
 /** The probability of one class. */
 export type ClassProbability = {
   __typename?: 'ClassProbability';
@@ -612,6 +1965,20 @@ export type CreateAssignmentInput = {
   tasks?: InputMaybe<Array<AssignmentTaskInput>>;
 };
 
+/** A new SQL query to run. */
+export type CreateCivisQueryInput = {
+  /** The Database credential to run it with (global id or Civis id); the caller's credential on that database when omitted. */
+  credential?: InputMaybe<Scalars['ID']['input']>;
+  /** The database: global id, Civis id or name. */
+  database: Scalars['ID']['input'];
+  /** Whether to hide it from the Civis UI (Civis's default: hidden). */
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Rows of the result to keep as a preview (0 to 1000, Civis's default 100). */
+  previewRows?: InputMaybe<Scalars['Int']['input']>;
+  /** SQL to run. */
+  sql: Scalars['String']['input'];
+};
+
 /** Fields of a new contact. */
 export type CreateContactInput = {
   /** How work is invoiced. */
@@ -653,6 +2020,112 @@ export type CreateContactInput = {
   /** Id in an external system. */
   remoteId?: InputMaybe<Scalars['String']['input']>;
 };
+
+/** A new credential. The password is sent to Civis and never returned by any field. */
+export type CreateCredentialInput = {
+  /** Make it the caller's default Database credential. */
+  default?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Name; the username when omitted. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Password or secret (for AWS, the secret access key). Write-only. */
+  password: Scalars['String']['input'];
+  /** Civis id of the remote host (database) it is for; required for Database credentials. */
+  remoteHostId?: InputMaybe<Scalars['Int']['input']>;
+  /** State, for state-scoped credentials. */
+  state?: InputMaybe<Scalars['String']['input']>;
+  /** Type. */
+  type: CredentialType;
+  /** Username (for AWS, the access key id). Required for Database credentials. */
+  username?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A Civis credential. Secrets (passwords, keys) are write-only: no field ever returns them. */
+export type Credential = Node & {
+  __typename?: 'Credential';
+  /** Civis's own id. */
+  civisId: Scalars['Int']['output'];
+  /** When created. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Whether it is its owner's default Database credential. */
+  default: Scalars['Boolean']['output'];
+  /** Description. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Whether it was obtained through OAuth. */
+  oauth: Scalars['Boolean']['output'];
+  /** The owner; the fields Civis embeds (name, username, initials, online) cost no extra call. */
+  owner?: Maybe<CivisUser>;
+  /** Username of the owner, as Civis reports it. */
+  ownerUsername?: Maybe<Scalars['String']['output']>;
+  /** Civis id of the remote host (database) it is for, when any. */
+  remoteHostId?: Maybe<Scalars['Int']['output']>;
+  /** Name of that remote host. */
+  remoteHostName?: Maybe<Scalars['String']['output']>;
+  /** State (for state-scoped credentials). */
+  state?: Maybe<Scalars['String']['output']>;
+  /** Type, or null for a type this Augur does not know (see `typeName`). */
+  type?: Maybe<CredentialType>;
+  /** Type exactly as Civis names it. */
+  typeName: Scalars['String']['output'];
+  /** When last changed. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Username (for AWS credentials, the access key id). */
+  username?: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of credentials. */
+export type CredentialConnection = {
+  __typename?: 'CredentialConnection';
+  /** Edges of this page. */
+  edges: Array<CredentialEdge>;
+  /** Nodes of this page. */
+  nodes: Array<Credential>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages (Civis's `X-Pagination-Total-Entries`). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A credential in a connection. */
+export type CredentialEdge = {
+  __typename?: 'CredentialEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The credential. */
+  node: Credential;
+};
+
+/** Type of a Civis credential; each value stands for the Civis type name given in its description. */
+export type CredentialType =
+  /** `Amazon Web Services S3`: an AWS access key pair. */
+  | 'Amazon Web Services S3'
+  /** `Bitbucket`. */
+  | 'Bitbucket'
+  /** `CASS/NCOA PAF`: a postal address certificate. */
+  | 'CASS/NCOA PAF'
+  /** `Certificate`. */
+  | 'Certificate'
+  /** `Civis Platform`. */
+  | 'Civis Platform'
+  /** `Custom`: any other service. */
+  | 'Custom'
+  /** `Database`: a user of a warehouse (a remote host). */
+  | 'Database'
+  /** `Github`. */
+  | 'Github'
+  /** `Google`. */
+  | 'Google'
+  /** `Salesforce Client`. */
+  | 'Salesforce Client'
+  /** `Salesforce User`. */
+  | 'Salesforce User'
+  /** `TableauUser`. */
+  | 'TableauUser';
 
 /** The result of a delete. */
 export type DeletePayload = {
@@ -856,14 +2329,26 @@ export type Mutation = {
   createAgreement?: Maybe<Agreement>;
   /** Creates an assignment. */
   createAssignment?: Maybe<Assignment>;
+  /** Runs SQL on a Civis database; poll `civis { query(id) { state } }` until it has finished. Never retried. */
+  createCivisQuery?: Maybe<CivisQuery>;
   /** Creates a contact. Metadata is validated before anything is sent. Never retried once it may have reached Previsto. */
   createContact?: Maybe<Contact>;
+  /** Creates a credential owned by the caller. Never retried. */
+  createCredential?: Maybe<Credential>;
   /** Deletes an agreement. */
   deleteAgreement?: Maybe<DeletePayload>;
   /** Deletes an assignment. */
   deleteAssignment?: Maybe<DeletePayload>;
   /** Deletes a contact. */
   deleteContact?: Maybe<DeletePayload>;
+  /** Deletes a credential of the caller's. */
+  deleteCredential?: Maybe<DeletePayload>;
+  /**
+   * Starts a run of a Civis job (`POST /jobs/{id}/runs`). Never retried, since a repeat would start a second run.
+   * A job that already has a queued or running run fails with UPSTREAM_ERROR and `extensions.upstreamCode`
+   * `already_running`.
+   */
+  runCivisJob?: Maybe<CivisJobRun>;
   /** Runs a Dataiku function endpoint with the given arguments and returns its result. Never retried. */
   runFunction?: Maybe<FunctionResult>;
   /** Starts a bulk prediction of a dataset on a deployment; read its state back through the returned object. Never retried. */
@@ -874,6 +2359,8 @@ export type Mutation = {
   updateAssignment?: Maybe<Assignment>;
   /** Changes a contact; omitted fields stay unchanged. */
   updateContact?: Maybe<Contact>;
+  /** Changes a credential of the caller's (a PATCH: omitted fields stay unchanged). Never retried. */
+  updateCredential?: Maybe<Credential>;
 };
 
 
@@ -890,8 +2377,20 @@ export type MutationCreateAssignmentArgs = {
 
 
 /** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreateCivisQueryArgs = {
+  input: CreateCivisQueryInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationCreateContactArgs = {
   input: CreateContactInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreateCredentialArgs = {
+  input: CreateCredentialInput;
 };
 
 
@@ -910,6 +2409,18 @@ export type MutationDeleteAssignmentArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationDeleteContactArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationDeleteCredentialArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationRunCivisJobArgs = {
+  job: Scalars['ID']['input'];
 };
 
 
@@ -945,6 +2456,13 @@ export type MutationUpdateAssignmentArgs = {
 export type MutationUpdateContactArgs = {
   id: Scalars['ID']['input'];
   input: UpdateContactInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationUpdateCredentialArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateCredentialInput;
 };
 
 /** An object with a global id. Ids are opaque and signed: pass them back exactly as Augur returned them. */
@@ -1527,10 +3045,14 @@ export type Query = {
   assignment?: Maybe<Assignment>;
   /** Previsto assignments as a connection. */
   assignments?: Maybe<AssignmentConnection>;
+  /** Civis Platform: databases, tables, jobs, models, queries and the rest, and civis-python's look-up helpers. */
+  civis: Civis;
   /** One contact by global id or Previsto id. */
   contact?: Maybe<Contact>;
   /** Previsto contacts as a connection. `search` and `nearby` are exclusive. */
   contacts?: Maybe<ContactConnection>;
+  /** Credentials the Civis API key can read, most recently changed first unless `orderBy` says otherwise. */
+  credentials?: Maybe<CredentialConnection>;
   /** One endpoint by global id, `service/endpoint`, or endpoint name. */
   endpoint?: Maybe<Endpoint>;
   /** Endpoints Augur can call: configured Dataiku endpoints and Prevision deployments. */
@@ -1629,6 +3151,24 @@ export type QueryContactsArgs = {
   nearby?: InputMaybe<GeoPointInput>;
   orderBy?: InputMaybe<Array<ContactOrder>>;
   search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * The root of every read. Fields that call an upstream are nullable: when one platform fails, its fields are null with
+ * an error in `errors`, and every other field keeps its data.
+ */
+export type QueryCredentialsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  default?: InputMaybe<Scalars['Boolean']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<CivisOrder>;
+  owner?: InputMaybe<Array<Scalars['ID']['input']>>;
+  remoteHostId?: InputMaybe<Scalars['Int']['input']>;
+  type?: InputMaybe<Array<CredentialType>>;
 };
 
 
@@ -1878,6 +3418,26 @@ export type UpdateContactInput = {
   remoteId?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Changes to a credential; omitted fields stay unchanged (sent as a PATCH). */
+export type UpdateCredentialInput = {
+  /** Make it (true) or stop it being (false) the caller's default Database credential. */
+  default?: InputMaybe<Scalars['Boolean']['input']>;
+  /** New description; null clears it. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** New name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New password or secret. Write-only. */
+  password?: InputMaybe<Scalars['String']['input']>;
+  /** New remote host (Civis id); null clears it. */
+  remoteHostId?: InputMaybe<Scalars['Int']['input']>;
+  /** New state; null clears it. */
+  state?: InputMaybe<Scalars['String']['input']>;
+  /** New type. */
+  type?: InputMaybe<CredentialType>;
+  /** New username; null clears it. */
+  username?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -1955,7 +3515,21 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( PrevistoAccountMapper )
     | ( PrevistoAgreementMapper )
     | ( PrevistoAssignmentMapper )
+    | ( CivisDatabaseMapper )
+    | ( CivisFileMapper )
+    | ( CivisImportMapper )
+    | ( CivisJobMapper )
+    | ( CivisJobRunParentMapper )
+    | ( CivisModelMapper )
+    | ( CivisPredictionMapper )
+    | ( CivisProjectMapper )
+    | ( CivisQueryMapper )
+    | ( CivisReportMapper )
+    | ( CivisScriptMapper )
+    | ( CivisTableSummaryMapper )
+    | ( CivisUserParentMapper )
     | ( PrevistoContactMapper )
+    | ( CivisCredentialMapper )
     | ( EndpointRefMapper )
     | ( PrevisionDatasetMapper )
     | ( PrevisionDeploymentMapper )
@@ -1992,6 +3566,57 @@ export type ResolversTypes = ResolversObject<{
   AssignmentTask: ResolverTypeWrapper<PrevistoTaskMapper>;
   AssignmentTaskInput: AssignmentTaskInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Civis: ResolverTypeWrapper<CivisRootMapper>;
+  CivisColumn: ResolverTypeWrapper<CivisColumnMapper>;
+  CivisColumnConnection: ResolverTypeWrapper<Omit<CivisColumnConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisColumnEdge']>, nodes: Array<ResolversTypes['CivisColumn']> }>;
+  CivisColumnEdge: ResolverTypeWrapper<Omit<CivisColumnEdge, 'node'> & { node: ResolversTypes['CivisColumn'] }>;
+  CivisDatabase: ResolverTypeWrapper<CivisDatabaseMapper>;
+  CivisDatabaseConnection: ResolverTypeWrapper<Omit<CivisDatabaseConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisDatabaseEdge']>, nodes: Array<ResolversTypes['CivisDatabase']> }>;
+  CivisDatabaseEdge: ResolverTypeWrapper<Omit<CivisDatabaseEdge, 'node'> & { node: ResolversTypes['CivisDatabase'] }>;
+  CivisFile: ResolverTypeWrapper<CivisFileMapper>;
+  CivisFileConnection: ResolverTypeWrapper<Omit<CivisFileConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisFileEdge']>, nodes: Array<ResolversTypes['CivisFile']> }>;
+  CivisFileEdge: ResolverTypeWrapper<Omit<CivisFileEdge, 'node'> & { node: ResolversTypes['CivisFile'] }>;
+  CivisGroup: ResolverTypeWrapper<CivisGroupRefMapper>;
+  CivisImport: ResolverTypeWrapper<CivisImportMapper>;
+  CivisImportConnection: ResolverTypeWrapper<Omit<CivisImportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisImportEdge']>, nodes: Array<ResolversTypes['CivisImport']> }>;
+  CivisImportEdge: ResolverTypeWrapper<Omit<CivisImportEdge, 'node'> & { node: ResolversTypes['CivisImport'] }>;
+  CivisImportEndpoint: ResolverTypeWrapper<CivisImportEndpointMapper>;
+  CivisJob: ResolverTypeWrapper<CivisJobMapper>;
+  CivisJobConnection: ResolverTypeWrapper<Omit<CivisJobConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisJobEdge']>, nodes: Array<ResolversTypes['CivisJob']> }>;
+  CivisJobEdge: ResolverTypeWrapper<Omit<CivisJobEdge, 'node'> & { node: ResolversTypes['CivisJob'] }>;
+  CivisJobRun: ResolverTypeWrapper<CivisJobRunParentMapper>;
+  CivisJobRunConnection: ResolverTypeWrapper<Omit<CivisJobRunConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisJobRunEdge']>, nodes: Array<ResolversTypes['CivisJobRun']> }>;
+  CivisJobRunEdge: ResolverTypeWrapper<Omit<CivisJobRunEdge, 'node'> & { node: ResolversTypes['CivisJobRun'] }>;
+  CivisModel: ResolverTypeWrapper<CivisModelMapper>;
+  CivisModelConnection: ResolverTypeWrapper<Omit<CivisModelConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisModelEdge']>, nodes: Array<ResolversTypes['CivisModel']> }>;
+  CivisModelEdge: ResolverTypeWrapper<Omit<CivisModelEdge, 'node'> & { node: ResolversTypes['CivisModel'] }>;
+  CivisOrder: CivisOrder;
+  CivisOrderField: CivisOrderField;
+  CivisPrediction: ResolverTypeWrapper<CivisPredictionMapper>;
+  CivisPredictionConnection: ResolverTypeWrapper<Omit<CivisPredictionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisPredictionEdge']>, nodes: Array<ResolversTypes['CivisPrediction']> }>;
+  CivisPredictionEdge: ResolverTypeWrapper<Omit<CivisPredictionEdge, 'node'> & { node: ResolversTypes['CivisPrediction'] }>;
+  CivisProject: ResolverTypeWrapper<CivisProjectMapper>;
+  CivisProjectConnection: ResolverTypeWrapper<Omit<CivisProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisProjectEdge']>, nodes: Array<ResolversTypes['CivisProject']> }>;
+  CivisProjectEdge: ResolverTypeWrapper<Omit<CivisProjectEdge, 'node'> & { node: ResolversTypes['CivisProject'] }>;
+  CivisProjectObject: ResolverTypeWrapper<CivisProjectObjectShapeMapper>;
+  CivisQuery: ResolverTypeWrapper<CivisQueryMapper>;
+  CivisQueryConnection: ResolverTypeWrapper<Omit<CivisQueryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisQueryEdge']>, nodes: Array<ResolversTypes['CivisQuery']> }>;
+  CivisQueryEdge: ResolverTypeWrapper<Omit<CivisQueryEdge, 'node'> & { node: ResolversTypes['CivisQuery'] }>;
+  CivisReport: ResolverTypeWrapper<CivisReportMapper>;
+  CivisReportConnection: ResolverTypeWrapper<Omit<CivisReportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisReportEdge']>, nodes: Array<ResolversTypes['CivisReport']> }>;
+  CivisReportEdge: ResolverTypeWrapper<Omit<CivisReportEdge, 'node'> & { node: ResolversTypes['CivisReport'] }>;
+  CivisRunState: null;
+  CivisRunStatus: ResolverTypeWrapper<CivisRunMapper>;
+  CivisScript: ResolverTypeWrapper<CivisScriptMapper>;
+  CivisScriptConnection: ResolverTypeWrapper<Omit<CivisScriptConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisScriptEdge']>, nodes: Array<ResolversTypes['CivisScript']> }>;
+  CivisScriptEdge: ResolverTypeWrapper<Omit<CivisScriptEdge, 'node'> & { node: ResolversTypes['CivisScript'] }>;
+  CivisTable: ResolverTypeWrapper<CivisTableSummaryMapper>;
+  CivisTableConnection: ResolverTypeWrapper<Omit<CivisTableConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisTableEdge']>, nodes: Array<ResolversTypes['CivisTable']> }>;
+  CivisTableEdge: ResolverTypeWrapper<Omit<CivisTableEdge, 'node'> & { node: ResolversTypes['CivisTable'] }>;
+  CivisTableTag: ResolverTypeWrapper<CivisTableTagMapper>;
+  CivisUser: ResolverTypeWrapper<CivisUserParentMapper>;
+  CivisUserConnection: ResolverTypeWrapper<Omit<CivisUserConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisUserEdge']>, nodes: Array<ResolversTypes['CivisUser']> }>;
+  CivisUserEdge: ResolverTypeWrapper<Omit<CivisUserEdge, 'node'> & { node: ResolversTypes['CivisUser'] }>;
   ClassProbability: ResolverTypeWrapper<ClassProbability>;
   Contact: ResolverTypeWrapper<PrevistoContactMapper>;
   ContactConnection: ResolverTypeWrapper<Omit<ContactConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ContactEdge']>, nodes: Array<ResolversTypes['Contact']> }>;
@@ -2001,7 +3626,13 @@ export type ResolversTypes = ResolversObject<{
   ContactOrderField: ContactOrderField;
   CreateAgreementInput: CreateAgreementInput;
   CreateAssignmentInput: CreateAssignmentInput;
+  CreateCivisQueryInput: CreateCivisQueryInput;
   CreateContactInput: CreateContactInput;
+  CreateCredentialInput: CreateCredentialInput;
+  Credential: ResolverTypeWrapper<CivisCredentialMapper>;
+  CredentialConnection: ResolverTypeWrapper<Omit<CredentialConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CredentialEdge']>, nodes: Array<ResolversTypes['Credential']> }>;
+  CredentialEdge: ResolverTypeWrapper<Omit<CredentialEdge, 'node'> & { node: ResolversTypes['Credential'] }>;
+  CredentialType: null;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeletePayload: ResolverTypeWrapper<DeletePayload>;
   DispatchInput: DispatchInput;
@@ -2070,6 +3701,7 @@ export type ResolversTypes = ResolversObject<{
   UpdateAgreementInput: UpdateAgreementInput;
   UpdateAssignmentInput: UpdateAssignmentInput;
   UpdateContactInput: UpdateContactInput;
+  UpdateCredentialInput: UpdateCredentialInput;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -2090,6 +3722,55 @@ export type ResolversParentTypes = ResolversObject<{
   AssignmentTask: PrevistoTaskMapper;
   AssignmentTaskInput: AssignmentTaskInput;
   Boolean: Scalars['Boolean']['output'];
+  Civis: CivisRootMapper;
+  CivisColumn: CivisColumnMapper;
+  CivisColumnConnection: Omit<CivisColumnConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisColumnEdge']>, nodes: Array<ResolversParentTypes['CivisColumn']> };
+  CivisColumnEdge: Omit<CivisColumnEdge, 'node'> & { node: ResolversParentTypes['CivisColumn'] };
+  CivisDatabase: CivisDatabaseMapper;
+  CivisDatabaseConnection: Omit<CivisDatabaseConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisDatabaseEdge']>, nodes: Array<ResolversParentTypes['CivisDatabase']> };
+  CivisDatabaseEdge: Omit<CivisDatabaseEdge, 'node'> & { node: ResolversParentTypes['CivisDatabase'] };
+  CivisFile: CivisFileMapper;
+  CivisFileConnection: Omit<CivisFileConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisFileEdge']>, nodes: Array<ResolversParentTypes['CivisFile']> };
+  CivisFileEdge: Omit<CivisFileEdge, 'node'> & { node: ResolversParentTypes['CivisFile'] };
+  CivisGroup: CivisGroupRefMapper;
+  CivisImport: CivisImportMapper;
+  CivisImportConnection: Omit<CivisImportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisImportEdge']>, nodes: Array<ResolversParentTypes['CivisImport']> };
+  CivisImportEdge: Omit<CivisImportEdge, 'node'> & { node: ResolversParentTypes['CivisImport'] };
+  CivisImportEndpoint: CivisImportEndpointMapper;
+  CivisJob: CivisJobMapper;
+  CivisJobConnection: Omit<CivisJobConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisJobEdge']>, nodes: Array<ResolversParentTypes['CivisJob']> };
+  CivisJobEdge: Omit<CivisJobEdge, 'node'> & { node: ResolversParentTypes['CivisJob'] };
+  CivisJobRun: CivisJobRunParentMapper;
+  CivisJobRunConnection: Omit<CivisJobRunConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisJobRunEdge']>, nodes: Array<ResolversParentTypes['CivisJobRun']> };
+  CivisJobRunEdge: Omit<CivisJobRunEdge, 'node'> & { node: ResolversParentTypes['CivisJobRun'] };
+  CivisModel: CivisModelMapper;
+  CivisModelConnection: Omit<CivisModelConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisModelEdge']>, nodes: Array<ResolversParentTypes['CivisModel']> };
+  CivisModelEdge: Omit<CivisModelEdge, 'node'> & { node: ResolversParentTypes['CivisModel'] };
+  CivisOrder: CivisOrder;
+  CivisPrediction: CivisPredictionMapper;
+  CivisPredictionConnection: Omit<CivisPredictionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisPredictionEdge']>, nodes: Array<ResolversParentTypes['CivisPrediction']> };
+  CivisPredictionEdge: Omit<CivisPredictionEdge, 'node'> & { node: ResolversParentTypes['CivisPrediction'] };
+  CivisProject: CivisProjectMapper;
+  CivisProjectConnection: Omit<CivisProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisProjectEdge']>, nodes: Array<ResolversParentTypes['CivisProject']> };
+  CivisProjectEdge: Omit<CivisProjectEdge, 'node'> & { node: ResolversParentTypes['CivisProject'] };
+  CivisProjectObject: CivisProjectObjectShapeMapper;
+  CivisQuery: CivisQueryMapper;
+  CivisQueryConnection: Omit<CivisQueryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisQueryEdge']>, nodes: Array<ResolversParentTypes['CivisQuery']> };
+  CivisQueryEdge: Omit<CivisQueryEdge, 'node'> & { node: ResolversParentTypes['CivisQuery'] };
+  CivisReport: CivisReportMapper;
+  CivisReportConnection: Omit<CivisReportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisReportEdge']>, nodes: Array<ResolversParentTypes['CivisReport']> };
+  CivisReportEdge: Omit<CivisReportEdge, 'node'> & { node: ResolversParentTypes['CivisReport'] };
+  CivisRunStatus: CivisRunMapper;
+  CivisScript: CivisScriptMapper;
+  CivisScriptConnection: Omit<CivisScriptConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisScriptEdge']>, nodes: Array<ResolversParentTypes['CivisScript']> };
+  CivisScriptEdge: Omit<CivisScriptEdge, 'node'> & { node: ResolversParentTypes['CivisScript'] };
+  CivisTable: CivisTableSummaryMapper;
+  CivisTableConnection: Omit<CivisTableConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisTableEdge']>, nodes: Array<ResolversParentTypes['CivisTable']> };
+  CivisTableEdge: Omit<CivisTableEdge, 'node'> & { node: ResolversParentTypes['CivisTable'] };
+  CivisTableTag: CivisTableTagMapper;
+  CivisUser: CivisUserParentMapper;
+  CivisUserConnection: Omit<CivisUserConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisUserEdge']>, nodes: Array<ResolversParentTypes['CivisUser']> };
+  CivisUserEdge: Omit<CivisUserEdge, 'node'> & { node: ResolversParentTypes['CivisUser'] };
   ClassProbability: ClassProbability;
   Contact: PrevistoContactMapper;
   ContactConnection: Omit<ContactConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ContactEdge']>, nodes: Array<ResolversParentTypes['Contact']> };
@@ -2098,7 +3779,12 @@ export type ResolversParentTypes = ResolversObject<{
   ContactOrder: ContactOrder;
   CreateAgreementInput: CreateAgreementInput;
   CreateAssignmentInput: CreateAssignmentInput;
+  CreateCivisQueryInput: CreateCivisQueryInput;
   CreateContactInput: CreateContactInput;
+  CreateCredentialInput: CreateCredentialInput;
+  Credential: CivisCredentialMapper;
+  CredentialConnection: Omit<CredentialConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CredentialEdge']>, nodes: Array<ResolversParentTypes['Credential']> };
+  CredentialEdge: Omit<CredentialEdge, 'node'> & { node: ResolversParentTypes['Credential'] };
   DateTime: Scalars['DateTime']['output'];
   DeletePayload: DeletePayload;
   DispatchInput: DispatchInput;
@@ -2159,6 +3845,7 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateAgreementInput: UpdateAgreementInput;
   UpdateAssignmentInput: UpdateAssignmentInput;
   UpdateContactInput: UpdateContactInput;
+  UpdateCredentialInput: UpdateCredentialInput;
 }>;
 
 export type AccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = ResolversObject<{
@@ -2278,6 +3965,494 @@ export type AssignmentTaskResolvers<ContextType = Context, ParentType extends Re
   workType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type CivisResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Civis'] = ResolversParentTypes['Civis']> = ResolversObject<{
+  awsCredential?: Resolver<Maybe<ResolversTypes['Credential']>, ParentType, ContextType, RequireFields<CivisAwsCredentialArgs, 'name'>>;
+  credential?: Resolver<Maybe<ResolversTypes['Credential']>, ParentType, ContextType, RequireFields<CivisCredentialArgs, 'id'>>;
+  database?: Resolver<Maybe<ResolversTypes['CivisDatabase']>, ParentType, ContextType, Partial<CivisDatabaseArgs>>;
+  databaseCredential?: Resolver<Maybe<ResolversTypes['Credential']>, ParentType, ContextType, RequireFields<CivisDatabaseCredentialArgs, 'database' | 'username'>>;
+  databases?: Resolver<Maybe<ResolversTypes['CivisDatabaseConnection']>, ParentType, ContextType, Partial<CivisDatabasesArgs>>;
+  defaultCredential?: Resolver<Maybe<ResolversTypes['Credential']>, ParentType, ContextType>;
+  file?: Resolver<Maybe<ResolversTypes['CivisFile']>, ParentType, ContextType, RequireFields<CivisFileArgs, 'id'>>;
+  files?: Resolver<Maybe<ResolversTypes['CivisFileConnection']>, ParentType, ContextType, Partial<CivisFilesArgs>>;
+  import?: Resolver<Maybe<ResolversTypes['CivisImport']>, ParentType, ContextType, RequireFields<CivisImportArgs, 'id'>>;
+  imports?: Resolver<Maybe<ResolversTypes['CivisImportConnection']>, ParentType, ContextType, Partial<CivisImportsArgs>>;
+  job?: Resolver<Maybe<ResolversTypes['CivisJob']>, ParentType, ContextType, RequireFields<CivisJobArgs, 'id'>>;
+  jobs?: Resolver<Maybe<ResolversTypes['CivisJobConnection']>, ParentType, ContextType, Partial<CivisJobsArgs>>;
+  me?: Resolver<Maybe<ResolversTypes['CivisUser']>, ParentType, ContextType>;
+  model?: Resolver<Maybe<ResolversTypes['CivisModel']>, ParentType, ContextType, RequireFields<CivisModelArgs, 'id'>>;
+  models?: Resolver<Maybe<ResolversTypes['CivisModelConnection']>, ParentType, ContextType, Partial<CivisModelsArgs>>;
+  prediction?: Resolver<Maybe<ResolversTypes['CivisPrediction']>, ParentType, ContextType, RequireFields<CivisPredictionArgs, 'id'>>;
+  predictions?: Resolver<Maybe<ResolversTypes['CivisPredictionConnection']>, ParentType, ContextType, Partial<CivisPredictionsArgs>>;
+  project?: Resolver<Maybe<ResolversTypes['CivisProject']>, ParentType, ContextType, RequireFields<CivisProjectArgs, 'id'>>;
+  projects?: Resolver<Maybe<ResolversTypes['CivisProjectConnection']>, ParentType, ContextType, Partial<CivisProjectsArgs>>;
+  queries?: Resolver<Maybe<ResolversTypes['CivisQueryConnection']>, ParentType, ContextType, Partial<CivisQueriesArgs>>;
+  query?: Resolver<Maybe<ResolversTypes['CivisQuery']>, ParentType, ContextType, RequireFields<CivisQueryArgs, 'id'>>;
+  report?: Resolver<Maybe<ResolversTypes['CivisReport']>, ParentType, ContextType, RequireFields<CivisReportArgs, 'id'>>;
+  reports?: Resolver<Maybe<ResolversTypes['CivisReportConnection']>, ParentType, ContextType, Partial<CivisReportsArgs>>;
+  script?: Resolver<Maybe<ResolversTypes['CivisScript']>, ParentType, ContextType, RequireFields<CivisScriptArgs, 'id'>>;
+  scripts?: Resolver<Maybe<ResolversTypes['CivisScriptConnection']>, ParentType, ContextType, Partial<CivisScriptsArgs>>;
+  table?: Resolver<Maybe<ResolversTypes['CivisTable']>, ParentType, ContextType, Partial<CivisTableArgs>>;
+  tables?: Resolver<Maybe<ResolversTypes['CivisTableConnection']>, ParentType, ContextType, Partial<CivisTablesArgs>>;
+  user?: Resolver<Maybe<ResolversTypes['CivisUser']>, ParentType, ContextType, RequireFields<CivisUserArgs, 'id'>>;
+  users?: Resolver<Maybe<ResolversTypes['CivisUserConnection']>, ParentType, ContextType, Partial<CivisUsersArgs>>;
+}>;
+
+export type CivisColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisColumn'] = ResolversParentTypes['CivisColumn']> = ResolversObject<{
+  avgValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  civisDataType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  distinctCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  maxValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  minValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nullCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  sampleValues?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  sqlType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  stddev?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  useableAsPrimaryKey?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+}>;
+
+export type CivisColumnConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisColumnConnection'] = ResolversParentTypes['CivisColumnConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CivisColumnEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CivisColumn']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CivisColumnEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisColumnEdge'] = ResolversParentTypes['CivisColumnEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CivisColumn'], ParentType, ContextType>;
+}>;
+
+export type CivisDatabaseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisDatabase'] = ResolversParentTypes['CivisDatabase']> = ResolversObject<{
+  adapter?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  civisId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  clusterIdentifier?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  databaseName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  host?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  managed?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  port?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  schemas?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  tables?: Resolver<Maybe<ResolversTypes['CivisTableConnection']>, ParentType, ContextType, Partial<CivisDatabaseTablesArgs>>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CivisDatabaseConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisDatabaseConnection'] = ResolversParentTypes['CivisDatabaseConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CivisDatabaseEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CivisDatabase']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CivisDatabaseEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisDatabaseEdge'] = ResolversParentTypes['CivisDatabaseEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CivisDatabase'], ParentType, ContextType>;
+}>;
+
+export type CivisFileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisFile'] = ResolversParentTypes['CivisFile']> = ResolversObject<{
+  author?: Resolver<Maybe<ResolversTypes['CivisUser']>, ParentType, ContextType>;
+  civisId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  downloadUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  fileSize?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  fileUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CivisFileConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisFileConnection'] = ResolversParentTypes['CivisFileConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CivisFileEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CivisFile']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CivisFileEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisFileEdge'] = ResolversParentTypes['CivisFileEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CivisFile'], ParentType, ContextType>;
+}>;
+
+export type CivisGroupResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisGroup'] = ResolversParentTypes['CivisGroup']> = ResolversObject<{
+  civisId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  organizationId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  organizationName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  slug?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type CivisImportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisImport'] = ResolversParentTypes['CivisImport']> = ResolversObject<{
+  archived?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  author?: Resolver<Maybe<ResolversTypes['CivisUser']>, ParentType, ContextType>;
+  civisId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  destination?: Resolver<Maybe<ResolversTypes['CivisImportEndpoint']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isOutbound?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  lastRun?: Resolver<Maybe<ResolversTypes['CivisJobRun']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  runs?: Resolver<Maybe<ResolversTypes['CivisJobRunConnection']>, ParentType, ContextType, Partial<CivisImportRunsArgs>>;
+  scheduled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['CivisImportEndpoint']>, ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['CivisRunState']>, ParentType, ContextType>;
+  syncType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CivisImportConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisImportConnection'] = ResolversParentTypes['CivisImportConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CivisImportEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CivisImport']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CivisImportEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisImportEdge'] = ResolversParentTypes['CivisImportEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CivisImport'], ParentType, ContextType>;
+}>;
+
+export type CivisImportEndpointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisImportEndpoint'] = ResolversParentTypes['CivisImportEndpoint']> = ResolversObject<{
+  credentialId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  remoteHostId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type CivisJobResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisJob'] = ResolversParentTypes['CivisJob']> = ResolversObject<{
+  archived?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  author?: Resolver<Maybe<ResolversTypes['CivisUser']>, ParentType, ContextType>;
+  civisId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastRun?: Resolver<Maybe<ResolversTypes['CivisJobRun']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  run?: Resolver<Maybe<ResolversTypes['CivisJobRun']>, ParentType, ContextType, RequireFields<CivisJobRunArgs, 'id'>>;
+  runs?: Resolver<Maybe<ResolversTypes['CivisJobRunConnection']>, ParentType, ContextType, Partial<CivisJobRunsArgs>>;
+  scheduled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['CivisRunState']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CivisJobConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisJobConnection'] = ResolversParentTypes['CivisJobConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CivisJobEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CivisJob']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CivisJobEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisJobEdge'] = ResolversParentTypes['CivisJobEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CivisJob'], ParentType, ContextType>;
+}>;
+
+export type CivisJobRunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisJobRun'] = ResolversParentTypes['CivisJobRun']> = ResolversObject<{
+  civisId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['CivisJob']>, ParentType, ContextType>;
+  jobId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['CivisRunState']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CivisJobRunConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisJobRunConnection'] = ResolversParentTypes['CivisJobRunConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CivisJobRunEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CivisJobRun']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CivisJobRunEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisJobRunEdge'] = ResolversParentTypes['CivisJobRunEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CivisJobRun'], ParentType, ContextType>;
+}>;
+
+export type CivisModelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisModel'] = ResolversParentTypes['CivisModel']> = ResolversObject<{
+  activeBuildId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  archived?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  author?: Resolver<Maybe<ResolversTypes['CivisUser']>, ParentType, ContextType>;
+  civisId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  currentBuildException?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  currentBuildState?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  database?: Resolver<Maybe<ResolversTypes['CivisDatabase']>, ParentType, ContextType>;
+  dependentVariable?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastRun?: Resolver<Maybe<ResolversTypes['CivisRunStatus']>, ParentType, ContextType>;
+  modelTypeId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  predictions?: Resolver<Maybe<ResolversTypes['CivisPredictionConnection']>, ParentType, ContextType, Partial<CivisModelPredictionsArgs>>;
+  primaryKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tableName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CivisModelConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisModelConnection'] = ResolversParentTypes['CivisModelConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CivisModelEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CivisModel']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CivisModelEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisModelEdge'] = ResolversParentTypes['CivisModelEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CivisModel'], ParentType, ContextType>;
+}>;
+
+export type CivisPredictionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisPrediction'] = ResolversParentTypes['CivisPrediction']> = ResolversObject<{
+  civisId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastRun?: Resolver<Maybe<ResolversTypes['CivisRunStatus']>, ParentType, ContextType>;
+  model?: Resolver<Maybe<ResolversTypes['CivisModel']>, ParentType, ContextType>;
+  outputTableName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  primaryKey?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  scoredTable?: Resolver<Maybe<ResolversTypes['CivisTable']>, ParentType, ContextType>;
+  scoredTableName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['CivisRunState']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CivisPredictionConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisPredictionConnection'] = ResolversParentTypes['CivisPredictionConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CivisPredictionEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CivisPrediction']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CivisPredictionEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisPredictionEdge'] = ResolversParentTypes['CivisPredictionEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CivisPrediction'], ParentType, ContextType>;
+}>;
+
+export type CivisProjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisProject'] = ResolversParentTypes['CivisProject']> = ResolversObject<{
+  archived?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  author?: Resolver<Maybe<ResolversTypes['CivisUser']>, ParentType, ContextType>;
+  autoShare?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  civisId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  members?: Resolver<Maybe<Array<ResolversTypes['CivisUser']>>, ParentType, ContextType>;
+  myPermissionLevel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  objects?: Resolver<Maybe<Array<ResolversTypes['CivisProjectObject']>>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CivisProjectConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisProjectConnection'] = ResolversParentTypes['CivisProjectConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CivisProjectEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CivisProject']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CivisProjectEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisProjectEdge'] = ResolversParentTypes['CivisProjectEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CivisProject'], ParentType, ContextType>;
+}>;
+
+export type CivisProjectObjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisProjectObject'] = ResolversParentTypes['CivisProjectObject']> = ResolversObject<{
+  civisId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  objectType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type CivisQueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisQuery'] = ResolversParentTypes['CivisQuery']> = ResolversObject<{
+  author?: Resolver<Maybe<ResolversTypes['CivisUser']>, ParentType, ContextType>;
+  civisId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  credential?: Resolver<Maybe<ResolversTypes['Credential']>, ParentType, ContextType>;
+  credentialId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  database?: Resolver<Maybe<ResolversTypes['CivisDatabase']>, ParentType, ContextType>;
+  databaseId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastRunId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  previewRows?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  resultColumns?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  resultRows?: Resolver<Maybe<Array<Array<Maybe<ResolversTypes['String']>>>>, ParentType, ContextType>;
+  sql?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['CivisRunState']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CivisQueryConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisQueryConnection'] = ResolversParentTypes['CivisQueryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CivisQueryEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CivisQuery']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CivisQueryEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisQueryEdge'] = ResolversParentTypes['CivisQueryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CivisQuery'], ParentType, ContextType>;
+}>;
+
+export type CivisReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisReport'] = ResolversParentTypes['CivisReport']> = ResolversObject<{
+  archived?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  author?: Resolver<Maybe<ResolversTypes['CivisUser']>, ParentType, ContextType>;
+  civisId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastRun?: Resolver<Maybe<ResolversTypes['CivisRunStatus']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  script?: Resolver<Maybe<ResolversTypes['CivisScript']>, ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['CivisRunState']>, ParentType, ContextType>;
+  tableauId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CivisReportConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisReportConnection'] = ResolversParentTypes['CivisReportConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CivisReportEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CivisReport']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CivisReportEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisReportEdge'] = ResolversParentTypes['CivisReportEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CivisReport'], ParentType, ContextType>;
+}>;
+
+export type CivisRunStateResolvers = { CANCELLED: 'cancelled', FAILED: 'failed', IDLE: 'idle', QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded' };
+
+export type CivisRunStatusResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisRunStatus'] = ResolversParentTypes['CivisRunStatus']> = ResolversObject<{
+  civisId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['CivisRunState']>, ParentType, ContextType>;
+}>;
+
+export type CivisScriptResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisScript'] = ResolversParentTypes['CivisScript']> = ResolversObject<{
+  archived?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  author?: Resolver<Maybe<ResolversTypes['CivisUser']>, ParentType, ContextType>;
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  civisId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  fromTemplateId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isTemplate?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  lastRun?: Resolver<Maybe<ResolversTypes['CivisJobRun']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  runs?: Resolver<Maybe<ResolversTypes['CivisJobRunConnection']>, ParentType, ContextType, Partial<CivisScriptRunsArgs>>;
+  source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sql?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['CivisRunState']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CivisScriptConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisScriptConnection'] = ResolversParentTypes['CivisScriptConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CivisScriptEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CivisScript']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CivisScriptEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisScriptEdge'] = ResolversParentTypes['CivisScriptEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CivisScript'], ParentType, ContextType>;
+}>;
+
+export type CivisTableResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisTable'] = ResolversParentTypes['CivisTable']> = ResolversObject<{
+  civisId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  columnCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  columns?: Resolver<Maybe<ResolversTypes['CivisColumnConnection']>, ParentType, ContextType, Partial<CivisTableColumnsArgs>>;
+  dataUpdatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  database?: Resolver<Maybe<ResolversTypes['CivisDatabase']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isView?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  lastRefresh?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  owner?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  primaryKeys?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  refreshStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rowCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  schema?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  schemaUpdatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  sizeMb?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  tags?: Resolver<Maybe<Array<ResolversTypes['CivisTableTag']>>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CivisTableConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisTableConnection'] = ResolversParentTypes['CivisTableConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CivisTableEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CivisTable']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CivisTableEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisTableEdge'] = ResolversParentTypes['CivisTableEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CivisTable'], ParentType, ContextType>;
+}>;
+
+export type CivisTableTagResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisTableTag'] = ResolversParentTypes['CivisTableTag']> = ResolversObject<{
+  civisId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CivisUserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisUser'] = ResolversParentTypes['CivisUser']> = ResolversObject<{
+  accountStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  active?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  civisId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  department?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  groups?: Resolver<Maybe<Array<ResolversTypes['CivisGroup']>>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  initials?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  online?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  timeZone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CivisUserConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisUserConnection'] = ResolversParentTypes['CivisUserConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CivisUserEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CivisUser']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CivisUserEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisUserEdge'] = ResolversParentTypes['CivisUserEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CivisUser'], ParentType, ContextType>;
+}>;
+
 export type ClassProbabilityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ClassProbability'] = ResolversParentTypes['ClassProbability']> = ResolversObject<{
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   probability?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -2327,6 +4502,40 @@ export type ContactEdgeResolvers<ContextType = Context, ParentType extends Resol
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Contact'], ParentType, ContextType>;
 }>;
+
+export type CredentialResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Credential'] = ResolversParentTypes['Credential']> = ResolversObject<{
+  civisId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  default?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  oauth?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  owner?: Resolver<Maybe<ResolversTypes['CivisUser']>, ParentType, ContextType>;
+  ownerUsername?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  remoteHostId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  remoteHostName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['CredentialType']>, ParentType, ContextType>;
+  typeName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CredentialConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CredentialConnection'] = ResolversParentTypes['CredentialConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CredentialEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Credential']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CredentialEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CredentialEdge'] = ResolversParentTypes['CredentialEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Credential'], ParentType, ContextType>;
+}>;
+
+export type CredentialTypeResolvers = { AMAZON_WEB_SERVICES_S3: 'Amazon Web Services S3', BITBUCKET: 'Bitbucket', CASS_NCOA_PAF: 'CASS/NCOA PAF', CERTIFICATE: 'Certificate', CIVIS_PLATFORM: 'Civis Platform', CUSTOM: 'Custom', DATABASE: 'Database', GITHUB: 'Github', GOOGLE: 'Google', SALESFORCE_CLIENT: 'Salesforce Client', SALESFORCE_USER: 'Salesforce User', TABLEAU_USER: 'TableauUser' };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -2408,19 +4617,24 @@ export type LookupResultResolvers<ContextType = Context, ParentType extends Reso
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   createAgreement?: Resolver<Maybe<ResolversTypes['Agreement']>, ParentType, ContextType, RequireFields<MutationCreateAgreementArgs, 'input'>>;
   createAssignment?: Resolver<Maybe<ResolversTypes['Assignment']>, ParentType, ContextType, RequireFields<MutationCreateAssignmentArgs, 'input'>>;
+  createCivisQuery?: Resolver<Maybe<ResolversTypes['CivisQuery']>, ParentType, ContextType, RequireFields<MutationCreateCivisQueryArgs, 'input'>>;
   createContact?: Resolver<Maybe<ResolversTypes['Contact']>, ParentType, ContextType, RequireFields<MutationCreateContactArgs, 'input'>>;
+  createCredential?: Resolver<Maybe<ResolversTypes['Credential']>, ParentType, ContextType, RequireFields<MutationCreateCredentialArgs, 'input'>>;
   deleteAgreement?: Resolver<Maybe<ResolversTypes['DeletePayload']>, ParentType, ContextType, RequireFields<MutationDeleteAgreementArgs, 'id'>>;
   deleteAssignment?: Resolver<Maybe<ResolversTypes['DeletePayload']>, ParentType, ContextType, RequireFields<MutationDeleteAssignmentArgs, 'id'>>;
   deleteContact?: Resolver<Maybe<ResolversTypes['DeletePayload']>, ParentType, ContextType, RequireFields<MutationDeleteContactArgs, 'id'>>;
+  deleteCredential?: Resolver<Maybe<ResolversTypes['DeletePayload']>, ParentType, ContextType, RequireFields<MutationDeleteCredentialArgs, 'id'>>;
+  runCivisJob?: Resolver<Maybe<ResolversTypes['CivisJobRun']>, ParentType, ContextType, RequireFields<MutationRunCivisJobArgs, 'job'>>;
   runFunction?: Resolver<Maybe<ResolversTypes['FunctionResult']>, ParentType, ContextType, RequireFields<MutationRunFunctionArgs, 'endpoint'>>;
   startDeploymentPrediction?: Resolver<Maybe<ResolversTypes['PrevisionDeploymentPrediction']>, ParentType, ContextType, RequireFields<MutationStartDeploymentPredictionArgs, 'dataset' | 'deployment'>>;
   updateAgreement?: Resolver<Maybe<ResolversTypes['Agreement']>, ParentType, ContextType, RequireFields<MutationUpdateAgreementArgs, 'id' | 'input'>>;
   updateAssignment?: Resolver<Maybe<ResolversTypes['Assignment']>, ParentType, ContextType, RequireFields<MutationUpdateAssignmentArgs, 'id' | 'input'>>;
   updateContact?: Resolver<Maybe<ResolversTypes['Contact']>, ParentType, ContextType, RequireFields<MutationUpdateContactArgs, 'id' | 'input'>>;
+  updateCredential?: Resolver<Maybe<ResolversTypes['Credential']>, ParentType, ContextType, RequireFields<MutationUpdateCredentialArgs, 'id' | 'input'>>;
 }>;
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'Account' | 'Agreement' | 'Assignment' | 'Contact' | 'Endpoint' | 'PrevisionDataset' | 'PrevisionDeployment' | 'PrevisionDeploymentPrediction' | 'PrevisionExperiment' | 'PrevisionExperimentVersion' | 'PrevisionModel' | 'PrevisionProject', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Account' | 'Agreement' | 'Assignment' | 'CivisDatabase' | 'CivisFile' | 'CivisImport' | 'CivisJob' | 'CivisJobRun' | 'CivisModel' | 'CivisPrediction' | 'CivisProject' | 'CivisQuery' | 'CivisReport' | 'CivisScript' | 'CivisTable' | 'CivisUser' | 'Contact' | 'Credential' | 'Endpoint' | 'PrevisionDataset' | 'PrevisionDeployment' | 'PrevisionDeploymentPrediction' | 'PrevisionExperiment' | 'PrevisionExperimentVersion' | 'PrevisionModel' | 'PrevisionProject', ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -2666,8 +4880,10 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   agreements?: Resolver<Maybe<ResolversTypes['AgreementConnection']>, ParentType, ContextType, Partial<QueryAgreementsArgs>>;
   assignment?: Resolver<Maybe<ResolversTypes['Assignment']>, ParentType, ContextType, RequireFields<QueryAssignmentArgs, 'id'>>;
   assignments?: Resolver<Maybe<ResolversTypes['AssignmentConnection']>, ParentType, ContextType, Partial<QueryAssignmentsArgs>>;
+  civis?: Resolver<ResolversTypes['Civis'], ParentType, ContextType>;
   contact?: Resolver<Maybe<ResolversTypes['Contact']>, ParentType, ContextType, RequireFields<QueryContactArgs, 'id'>>;
   contacts?: Resolver<Maybe<ResolversTypes['ContactConnection']>, ParentType, ContextType, Partial<QueryContactsArgs>>;
+  credentials?: Resolver<Maybe<ResolversTypes['CredentialConnection']>, ParentType, ContextType, Partial<QueryCredentialsArgs>>;
   endpoint?: Resolver<Maybe<ResolversTypes['Endpoint']>, ParentType, ContextType, RequireFields<QueryEndpointArgs, 'id'>>;
   endpoints?: Resolver<Maybe<ResolversTypes['EndpointConnection']>, ParentType, ContextType, Partial<QueryEndpointsArgs>>;
   forecast?: Resolver<Maybe<Array<ResolversTypes['Forecast']>>, ParentType, ContextType, RequireFields<QueryForecastArgs, 'endpoint' | 'records'>>;
@@ -2718,10 +4934,63 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AssignmentPlan?: AssignmentPlanResolvers<ContextType>;
   AssignmentStatus?: AssignmentStatusResolvers;
   AssignmentTask?: AssignmentTaskResolvers<ContextType>;
+  Civis?: CivisResolvers<ContextType>;
+  CivisColumn?: CivisColumnResolvers<ContextType>;
+  CivisColumnConnection?: CivisColumnConnectionResolvers<ContextType>;
+  CivisColumnEdge?: CivisColumnEdgeResolvers<ContextType>;
+  CivisDatabase?: CivisDatabaseResolvers<ContextType>;
+  CivisDatabaseConnection?: CivisDatabaseConnectionResolvers<ContextType>;
+  CivisDatabaseEdge?: CivisDatabaseEdgeResolvers<ContextType>;
+  CivisFile?: CivisFileResolvers<ContextType>;
+  CivisFileConnection?: CivisFileConnectionResolvers<ContextType>;
+  CivisFileEdge?: CivisFileEdgeResolvers<ContextType>;
+  CivisGroup?: CivisGroupResolvers<ContextType>;
+  CivisImport?: CivisImportResolvers<ContextType>;
+  CivisImportConnection?: CivisImportConnectionResolvers<ContextType>;
+  CivisImportEdge?: CivisImportEdgeResolvers<ContextType>;
+  CivisImportEndpoint?: CivisImportEndpointResolvers<ContextType>;
+  CivisJob?: CivisJobResolvers<ContextType>;
+  CivisJobConnection?: CivisJobConnectionResolvers<ContextType>;
+  CivisJobEdge?: CivisJobEdgeResolvers<ContextType>;
+  CivisJobRun?: CivisJobRunResolvers<ContextType>;
+  CivisJobRunConnection?: CivisJobRunConnectionResolvers<ContextType>;
+  CivisJobRunEdge?: CivisJobRunEdgeResolvers<ContextType>;
+  CivisModel?: CivisModelResolvers<ContextType>;
+  CivisModelConnection?: CivisModelConnectionResolvers<ContextType>;
+  CivisModelEdge?: CivisModelEdgeResolvers<ContextType>;
+  CivisPrediction?: CivisPredictionResolvers<ContextType>;
+  CivisPredictionConnection?: CivisPredictionConnectionResolvers<ContextType>;
+  CivisPredictionEdge?: CivisPredictionEdgeResolvers<ContextType>;
+  CivisProject?: CivisProjectResolvers<ContextType>;
+  CivisProjectConnection?: CivisProjectConnectionResolvers<ContextType>;
+  CivisProjectEdge?: CivisProjectEdgeResolvers<ContextType>;
+  CivisProjectObject?: CivisProjectObjectResolvers<ContextType>;
+  CivisQuery?: CivisQueryResolvers<ContextType>;
+  CivisQueryConnection?: CivisQueryConnectionResolvers<ContextType>;
+  CivisQueryEdge?: CivisQueryEdgeResolvers<ContextType>;
+  CivisReport?: CivisReportResolvers<ContextType>;
+  CivisReportConnection?: CivisReportConnectionResolvers<ContextType>;
+  CivisReportEdge?: CivisReportEdgeResolvers<ContextType>;
+  CivisRunState?: CivisRunStateResolvers;
+  CivisRunStatus?: CivisRunStatusResolvers<ContextType>;
+  CivisScript?: CivisScriptResolvers<ContextType>;
+  CivisScriptConnection?: CivisScriptConnectionResolvers<ContextType>;
+  CivisScriptEdge?: CivisScriptEdgeResolvers<ContextType>;
+  CivisTable?: CivisTableResolvers<ContextType>;
+  CivisTableConnection?: CivisTableConnectionResolvers<ContextType>;
+  CivisTableEdge?: CivisTableEdgeResolvers<ContextType>;
+  CivisTableTag?: CivisTableTagResolvers<ContextType>;
+  CivisUser?: CivisUserResolvers<ContextType>;
+  CivisUserConnection?: CivisUserConnectionResolvers<ContextType>;
+  CivisUserEdge?: CivisUserEdgeResolvers<ContextType>;
   ClassProbability?: ClassProbabilityResolvers<ContextType>;
   Contact?: ContactResolvers<ContextType>;
   ContactConnection?: ContactConnectionResolvers<ContextType>;
   ContactEdge?: ContactEdgeResolvers<ContextType>;
+  Credential?: CredentialResolvers<ContextType>;
+  CredentialConnection?: CredentialConnectionResolvers<ContextType>;
+  CredentialEdge?: CredentialEdgeResolvers<ContextType>;
+  CredentialType?: CredentialTypeResolvers;
   DateTime?: GraphQLScalarType;
   DeletePayload?: DeletePayloadResolvers<ContextType>;
   EffectPrediction?: EffectPredictionResolvers<ContextType>;

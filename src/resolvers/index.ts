@@ -6,6 +6,7 @@ import { createNodeResolvers } from './node.js';
 import { platformResolvers } from './platform.js';
 import { previstoResolvers } from './previsto.js';
 import { deploymentRef, loadPrevision, previsionResolvers } from './prevision.js';
+import { civisNodeFetchers, civisResolvers } from './civis.js';
 import type { PrevisionDeployment } from '../upstreams/prevision/types.js';
 
 function merge(...maps: Resolvers[]): Resolvers {
@@ -18,8 +19,10 @@ function merge(...maps: Resolvers[]): Resolvers {
   return out as Resolvers;
 }
 
-export function createResolvers(): Resolvers {
-  const nodes = createNodeResolvers({
+/** How each node type is loaded by id: `Query.node` and, in a federated graph, each entity's `__resolveReference`. */
+export function createNodeFetchers(): Partial<Record<NodeTypeName, NodeFetcher>> {
+  return {
+    ...civisNodeFetchers,
     Contact: (ctx, id) => ctx.previsto.contact.load(id),
     Agreement: (ctx, id) => ctx.previsto.agreement.load(id),
     Assignment: (ctx, id) => ctx.previsto.assignment.load(id),
@@ -49,5 +52,6 @@ export function createResolvers(): Resolvers {
     dataikuResolvers,
     previstoResolvers,
     previsionResolvers,
+    civisResolvers,
   );
 }

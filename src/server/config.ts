@@ -64,7 +64,26 @@ export interface Config {
   apiKeys: string[];
   /** Whether schema introspection is served. */
   introspection: boolean;
+  /** Serve Prometheus metrics at `GET /metrics`. */
+  metrics: boolean;
+  /** How long a SIGTERM waits for in-flight requests before stopping anyway, in ms. */
+  shutdownGraceMs: number;
+  /** OpenTelemetry tracing over OTLP/HTTP; the exporter reads the other `OTEL_EXPORTER_OTLP_*` variables itself. */
+  tracing: { enabled: boolean; serviceName: string };
+  /**
+   * State shared by replicas (rate budgets, breaker openings, persisted queries, cached responses). Without a URL
+   * every replica keeps its own, in memory. `replicas` sizes each replica's share of a rate limit while Redis is down.
+   */
+  redis: { url: string | undefined; commandTimeoutMs: number; replicas: number };
+  /** `apq`: automatic persisted queries; `allowlist`: only the manifest's operations; `off`: neither. */
+  persistedQueries: { mode: PersistedQueryMode; manifest: string | undefined };
+  /** Cache hints in seconds per GraphQL type name, and whether whole responses are cached server-side. */
+  cache: { ttls: Record<string, number>; responseCache: boolean };
+  /** Serve the schema as an Apollo Federation 2 subgraph. */
+  federation: boolean;
 }
+
+export type PersistedQueryMode = 'apq' | 'allowlist' | 'off';
 
 /** A configuration error: the message names the variable and what to fix. */
 export class ConfigError extends Error {
@@ -115,6 +134,21 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false (or 1/0, yes/no, on/off), got "${raw}".`);
 }
 
+/**
+ * Tracing is on when `OTEL_TRACES_EXPORTER` is `otlp`, or when an OTLP endpoint is set and `OTEL_TRACES_EXPORTER` is
+ * not `none`; `OTEL_SDK_DISABLED=true` turns it off whatever else is set.
+ */
+function tracingEnabled(env: Env): boolean {
+  if (str(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true') return false;
+  const exporters = (str(env, 'OTEL_TRACES_EXPORTER') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const unsupported = exporters.filter((e) => e !== 'otlp' && e !== 'none');
+  if (unsupported.length) {
+    throw new ConfigError(`OTEL_TRACES_EXPORTER supports "otlp" or "none", got "${unsupported.join(',')}"; unset it or use otlp with OTEL_EXPORTER_OTLP_ENDPOINT.`);
+  }
+  if (exporters.includes('none')) return false;
+  return exporters.includes('otlp') || !!str(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') || !!str(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+}
+
 /** Parses `AUGUR_CORS_ORIGINS`: `*` (any origin, the default), `none`, or a comma-separated list of origins. */
 export function parseCorsOrigins(raw: string | undefined, name = 'AUGUR_CORS_ORIGINS'): '*' | string[] {
   if (raw === undefined || raw.trim() === '*') return '*';
@@ -155,6 +189,46 @@ export function parseDataikuEndpoints(raw: string, name = 'AUGUR_DATAIKU_ENDPOIN
   }
   if (out.length === 0) throw new ConfigError(`${name} is set but lists no endpoints.`);
   return out;
+}
+
+/** Parses `REDIS_URL`: `redis://[user:password@]host[:port][/db]` or `rediss://` for TLS. */
+function redisUrl(env: Env, name: string): string | undefined {
+  const raw = str(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || !parsed.hostname) {
+    // The value may hold a password: name the shape expected, never echo it.
+    throw new ConfigError(`${name} must be a URL such as redis://127.0.0.1:6379 or rediss://user:password@host:6380/0.`);
+  }
+  return raw;
+}
+
+/** Parses `AUGUR_CACHE_TTLS`: comma-separated `Type=seconds`, e.g. `Contact=30,Endpoint=300`. */
+export function parseCacheTtls(raw: string | undefined, name = 'AUGUR_CACHE_TTLS'): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (raw === undefined) return out;
+  for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([_A-Za-z][_0-9A-Za-z]*)\s*=\s*(\d+)$/.exec(item);
+    if (!m) throw new ConfigError(`${name} entries must look like "Type=seconds" (e.g. "Contact=30"), got "${item}".`);
+    if (m[1]! in out) throw new ConfigError(`${name} lists type ${m[1]} twice.`);
+    const seconds = Number(m[2]);
+    if (seconds > 31_536_000) throw new ConfigError(`${name} entry "${item}" exceeds one year (31536000 s).`);
+    out[m[1]!] = seconds;
+  }
+  return out;
+}
+
+function persistedMode(env: Env, name: string): PersistedQueryMode {
+  const raw = str(env, name);
+  if (raw === undefined) return 'apq';
+  const v = raw.toLowerCase();
+  if (v === 'apq' || v === 'allowlist' || v === 'off') return v;
+  throw new ConfigError(`${name} must be apq (automatic persisted queries, the default), allowlist (only registered operations) or off, got "${raw}".`);
 }
 
 /** The built-in id secret: ids stay stable across restarts and replicas unless AUGUR_ID_SECRET is set. */
@@ -211,6 +285,17 @@ export function parseConfig(env: Env): Config {
     },
     apiKeys: (str(env, 'AUGUR_API_KEYS') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     introspection: bool(env, 'AUGUR_INTROSPECTION', true),
+    metrics: bool(env, 'AUGUR_METRICS', true),
+    shutdownGraceMs: int(env, 'AUGUR_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    tracing: { enabled: tracingEnabled(env), serviceName: str(env, 'OTEL_SERVICE_NAME') ?? 'augur' },
+    redis: {
+      url: redisUrl(env, 'REDIS_URL'),
+      commandTimeoutMs: int(env, 'AUGUR_REDIS_TIMEOUT_MS', 100, 5, 10_000),
+      replicas: int(env, 'AUGUR_REPLICAS', 1, 1, 1000),
+    },
+    persistedQueries: { mode: persistedMode(env, 'AUGUR_PERSISTED_QUERIES'), manifest: str(env, 'AUGUR_PERSISTED_QUERIES_MANIFEST') },
+    cache: { ttls: parseCacheTtls(str(env, 'AUGUR_CACHE_TTLS')), responseCache: bool(env, 'AUGUR_RESPONSE_CACHE', false) },
+    federation: bool(env, 'AUGUR_FEDERATION', false),
   };
   if (config.apiKeys.some((key) => key.length < 16)) {
     throw new ConfigError('AUGUR_API_KEYS entries must have at least 16 characters each; generate them randomly.');
@@ -218,6 +303,16 @@ export function parseConfig(env: Env): Config {
   if (config.paging.defaultPageSize > config.paging.maxPageSize) {
     throw new ConfigError(
       `AUGUR_DEFAULT_PAGE_SIZE (${config.paging.defaultPageSize}) cannot exceed AUGUR_MAX_PAGE_SIZE (${config.paging.maxPageSize}).`,
+    );
+  }
+  if (config.cache.responseCache && Object.keys(config.cache.ttls).length === 0) {
+    throw new ConfigError(
+      'AUGUR_RESPONSE_CACHE=true caches only responses whose types have a cache TTL, and AUGUR_CACHE_TTLS sets none; set it too, e.g. AUGUR_CACHE_TTLS="Contact=30,Endpoint=300".',
+    );
+  }
+  if (config.persistedQueries.manifest && config.persistedQueries.mode !== 'allowlist') {
+    throw new ConfigError(
+      `AUGUR_PERSISTED_QUERIES_MANIFEST is read only in allow-list mode, and AUGUR_PERSISTED_QUERIES is "${config.persistedQueries.mode}"; set AUGUR_PERSISTED_QUERIES=allowlist or unset the manifest.`,
     );
   }
   if (config.platforms.dataiku.url && !config.dataiku.endpoints) {

@@ -15,9 +15,11 @@ import { PLATFORM_LABEL, type PlatformName } from '../upstreams/types.js';
 import type { DataikuClient } from '../upstreams/dataiku/client.js';
 import type { PrevistoClient } from '../upstreams/previsto/client.js';
 import type { PrevisionClient } from '../upstreams/prevision/client.js';
+import type { CivisClient } from '../upstreams/civis/client.js';
 import { createPrevisionLoaders, type PrevisionLoaders } from '../loaders/prevision.js';
 import { createDataikuLoaders, type DataikuLoaders } from '../loaders/dataiku.js';
 import { createPrevistoLoaders, type PrevistoLoaders, type TotalsCache } from '../loaders/previsto.js';
+import { createCivisLoaders, type CivisLoaders } from '../loaders/civis.js';
 import type { StatusChecker } from './status.js';
 import type { AugurObserver } from './observer.js';
 
@@ -40,6 +42,7 @@ export interface Services {
   previsto: PrevistoClient;
   previstoTotals: TotalsCache;
   prevision: PrevisionClient;
+  civis: CivisClient;
   status: StatusChecker;
   /** Where Augur reports its own work (metrics, logs). */
   observe: Required<AugurObserver>;
@@ -65,14 +68,23 @@ export interface Context {
   readonly dataiku: DataikuLoaders;
   readonly previsto: PrevistoLoaders;
   readonly prevision: PrevisionLoaders;
+  readonly civis: CivisLoaders;
 }
 
-/** Creates the context of one operation from its HTTP headers. */
-export function createContext(services: Services, headers: IncomingHttpHeaders | Map<string, string>): Context {
+/** The caller's `x-request-id` when it is 1 to 128 characters of `A-Za-z0-9._:-`, else a new UUID. */
+export function requestIdFrom(headers: IncomingHttpHeaders | Map<string, string>): string {
+  const raw = headers instanceof Map ? headers.get('x-request-id') : headers['x-request-id'];
+  const incomingId = Array.isArray(raw) ? raw[0] : raw;
+  return incomingId && /^[A-Za-z0-9._:-]{1,128}$/.test(incomingId) ? incomingId : randomUUID();
+}
+
+/**
+ * Creates the context of one operation from its HTTP headers. `requestId` is the id already chosen for the request
+ * (by `requestIdFrom`, so the HTTP layer can echo it); without it one is derived from the headers.
+ */
+export function createContext(services: Services, headers: IncomingHttpHeaders | Map<string, string>, requestId = requestIdFrom(headers)): Context {
   const get = (name: string): string | undefined =>
     headers instanceof Map ? headers.get(name) : (Array.isArray(headers[name]) ? headers[name][0] : (headers[name] as string | undefined));
-  const incomingId = get('x-request-id');
-  const requestId = incomingId && /^[A-Za-z0-9._:-]{1,128}$/.test(incomingId) ? incomingId : randomUUID();
   const { config } = services;
   const budget = new RequestBudget(Date.now() + config.requestBudgetMs, config.retryBudget, requestId);
 
@@ -102,6 +114,7 @@ export function createContext(services: Services, headers: IncomingHttpHeaders |
   let dataiku: DataikuLoaders | undefined;
   let previsto: PrevistoLoaders | undefined;
   let prevision: PrevisionLoaders | undefined;
+  let civis: CivisLoaders | undefined;
   return {
     requestId,
     services,
@@ -124,6 +137,10 @@ export function createContext(services: Services, headers: IncomingHttpHeaders |
     get prevision() {
       prevision ??= createPrevisionLoaders(services.prevision, { masterToken: credential('prevision'), budget }, services.observe);
       return prevision;
+    },
+    get civis() {
+      civis ??= createCivisLoaders(services.civis, { apiKey: credential('civis'), budget }, services.observe);
+      return civis;
     },
   };
 }

@@ -6,13 +6,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Config, DataikuEndpointConfig } from './config.js';
-import { createContext, type Context, type PlatformEndpoint, type Services } from './context.js';
+import { createContext, requestIdFrom, type Context, type PlatformEndpoint, type Services } from './context.js';
 import { createCors } from './cors.js';
 import { EndpointRegistry } from './endpoints.js';
 import { createFormatError } from './errors.js';
 import { createGraphiQL } from './graphiql.js';
 import { createRedactor, type Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
 import { combineObservers, type AugurObserver } from './observer.js';
+import { loggingPlugin } from './plugins/logging.js';
+import { readinessRoute } from './plugins/readiness.js';
+import type { Tracing } from './tracing.js';
 import { buildSchema } from './schema.js';
 import { ApiKeyCheck } from './apiKeys.js';
 import { limitRules } from './limits.js';
@@ -28,6 +32,7 @@ import { PLATFORMS, type PlatformName } from '../upstreams/types.js';
 import { DataikuClient, parseDataikuError } from '../upstreams/dataiku/client.js';
 import { PrevistoClient, parsePrevistoError } from '../upstreams/previsto/client.js';
 import { PrevisionClient, parsePrevisionError } from '../upstreams/prevision/client.js';
+import { CivisClient, parseCivisError } from '../upstreams/civis/client.js';
 
 export interface ServerDeps {
   config: Config;
@@ -38,6 +43,8 @@ export interface ServerDeps {
   logger: Logger;
   /** Subscribers to upstream attempts, breaker changes, rate-limit waits and loader batches. */
   observers?: readonly AugurObserver[];
+  /** OpenTelemetry tracing, when enabled (`startTracing` in `tracing.ts`). */
+  tracing?: Tracing;
 }
 
 /** An extra HTTP route (exact path). */
@@ -61,21 +68,15 @@ export interface AugurServer {
 const ERROR_PARSERS: Record<PlatformName, (body: unknown) => ParsedUpstreamError> = {
   dataiku: parseDataikuError,
   previsto: parsePrevistoError,
-  civis: (body) => {
-    if (typeof body !== 'object' || body === null) return {};
-    const b = body as { error?: unknown; errorDescription?: unknown };
-    return {
-      ...(typeof b.errorDescription === 'string' ? { message: b.errorDescription } : {}),
-      ...(typeof b.error === 'string' ? { upstreamCode: b.error } : {}),
-    };
-  },
+  civis: parseCivisError,
   prevision: parsePrevisionError,
 };
 
 
 export function createServer(deps: ServerDeps): AugurServer {
   const { config, logger } = deps;
-  const observe = combineObservers(deps.observers ?? []);
+  const metrics = config.metrics ? createMetrics() : undefined;
+  const observe = combineObservers([...(deps.observers ?? []), ...(metrics ? [metrics.observer] : []), ...(deps.tracing ? [deps.tracing.observer] : [])]);
   const secrets = PLATFORMS.map((p) => config.platforms[p].credential).filter((s): s is string => !!s);
   const redactor = createRedactor(secrets);
 
@@ -139,6 +140,7 @@ export function createServer(deps: ServerDeps): AugurServer {
     previsto: new PrevistoClient(http.previsto),
     previstoTotals: new TotalsCache(60_000),
     prevision: new PrevisionClient({ api: http.prevision, host: previsionHost, addSecret: (secret) => redactor.add(secret) }),
+    civis: new CivisClient(http.civis),
     status: new StatusChecker(http, config.statusTtlMs),
     observe,
   };
@@ -147,8 +149,15 @@ export function createServer(deps: ServerDeps): AugurServer {
   const plugins: ApolloServerPlugin<Context>[] = [ApolloServerPluginLandingPageDisabled()];
   const before: BeforeHook[] = [];
   before.push(createCors({ origins: config.cors.origins }));
-  if (config.graphiql) before.push(createGraphiQL());
+  if (config.graphiql) before.push(createGraphiQL({ logger }));
   const routes = new Map<string, RouteHandler>([['/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' })]]);
+  plugins.push(loggingPlugin({ logger }));
+  routes.set('/readyz', readinessRoute({ http, platforms: deps.platforms }));
+  if (metrics) {
+    plugins.push(metrics.plugin);
+    routes.set('/metrics', metrics.route);
+  }
+  if (deps.tracing) plugins.push(deps.tracing.plugin);
 
   const apiKeys = new ApiKeyCheck(config.apiKeys);
   const MAX_BODY_BYTES = config.limits.maxBodyBytes;
@@ -216,10 +225,11 @@ export function createServer(deps: ServerDeps): AugurServer {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: q === -1 ? '' : url.slice(q), body };
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest,
-      context: async () => createContext(services, req.headers),
-    });
+    // The request id is chosen here so the response can echo it, whatever happens during execution.
+    const requestId = requestIdFrom(req.headers);
+    res.setHeader('x-request-id', requestId);
+    const execute = () => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => createContext(services, req.headers, requestId) });
+    const response = await (deps.tracing ? deps.tracing.around(req, requestId, execute) : execute());
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {

@@ -23,10 +23,30 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel });
   const stack = await bootEmbedded(config, { env: process.env });
-  const augur = createServer({ config: stack.config, platforms: stack.platforms, dataikuEndpoints: stack.dataikuEndpoints, logger });
+  // Tracing loads its SDK only when enabled, so a server without it starts as fast as before.
+  const tracing = config.tracing.enabled ? await (await import('./tracing.js')).startTracing({ serviceName: config.tracing.serviceName }) : undefined;
+  const augur = createServer({
+    config: stack.config,
+    platforms: stack.platforms,
+    dataikuEndpoints: stack.dataikuEndpoints,
+    logger,
+    ...(tracing ? { tracing: tracing.tracing } : {}),
+  });
   await augur.start();
 
-  const server = http.createServer(augur.handler);
+  // Requests being answered, so a SIGTERM can wait for them.
+  const inFlight = new Set<http.ServerResponse>();
+  let draining = false;
+  let onDrained: (() => void) | undefined;
+  const server = http.createServer((req, res) => {
+    inFlight.add(res);
+    if (draining) res.setHeader('connection', 'close');
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (inFlight.size === 0) onDrained?.();
+    });
+    augur.handler(req, res);
+  });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -44,19 +64,45 @@ async function main(): Promise<void> {
     `Augur listening on http://${config.host}:${port}/graphql`,
   );
 
+  // Shutdown: stop accepting connections, let in-flight requests finish within the grace period, then stop.
+  // Exits 0 when everything in flight was answered, 1 when the grace period cut requests off.
+  const graceMs = config.shutdownGraceMs;
+  const drainAndStop = async (signal: string): Promise<void> => {
+    const shutdownAt = performance.now();
+    logger.info({ event: 'shutdown', signal, inFlight: inFlight.size, graceMs }, 'draining in-flight requests');
+    draining = true;
+    // Responses still to come close their connection, so keep-alive clients reconnect to another instance.
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+    setTimeout(() => process.exit(1), graceMs + 10_000).unref();
+    server.close();
+    server.closeIdleConnections();
+    const drained =
+      inFlight.size === 0 ||
+      (await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), graceMs);
+        onDrained = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+      }));
+    if (!drained) logger.warn({ event: 'shutdown_timeout', inFlight: inFlight.size, graceMs }, 'grace period over; closing the requests still in flight');
+    server.closeAllConnections();
+    try {
+      await augur.stop();
+      await tracing?.shutdown();
+      await stack.close();
+    } catch (err) {
+      logger.error({ event: 'shutdown_error', err: String(err) }, 'stopping failed');
+      process.exit(1);
+    }
+    logger.info({ event: 'stopped', drained, durationMs: Math.round(performance.now() - shutdownAt) }, 'Augur stopped');
+    process.exit(drained ? 0 : 1);
+  };
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ event: 'shutdown', signal }, 'draining in-flight operations');
-    server.close(() => {
-      void augur
-        .stop()
-        .then(() => stack.close())
-        .finally(() => process.exit(0));
-    });
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 30_000).unref();
+    void drainAndStop(signal);
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

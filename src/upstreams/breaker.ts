@@ -2,14 +2,27 @@
  * A per-platform circuit breaker. After `threshold` consecutive failures (5xx, timeouts, connection errors) it
  * opens: calls fail fast for `cooldownMs`, then one probe is let through (half-open); its success closes the
  * breaker, its failure opens it again.
+ *
+ * Replicas may share openings (`share`, see `RedisBreakerSync`): the decision stays local and synchronous; an opening
+ * caused here is published, and an opening published by another replica is adopted with `adopt()`.
  */
+import type { PlatformName } from './types.js';
+
 export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** Where a breaker tells other replicas about its openings and recoveries. Must never throw. */
+export interface BreakerShare {
+  opened(platform: PlatformName, cooldownMs: number): void;
+  closed(platform: PlatformName): void;
+}
 
 export interface BreakerOptions {
   threshold: number;
   cooldownMs: number;
   now?: () => number;
   onStateChange?(state: BreakerState): void;
+  /** Publishes openings caused by this replica's failures, and closings by its probes. */
+  share?: { platform: PlatformName; to: BreakerShare };
 }
 
 export class CircuitBreaker {
@@ -47,7 +60,10 @@ export class CircuitBreaker {
   success(): void {
     this.failures = 0;
     this.probing = false;
-    if (this.current !== 'closed') this.set('closed');
+    if (this.current !== 'closed') {
+      this.set('closed');
+      if (this.options.share) this.options.share.to.closed(this.options.share.platform);
+    }
   }
 
   failure(): void {
@@ -56,7 +72,23 @@ export class CircuitBreaker {
       this.probing = false;
       this.openedAt = this.now();
       this.set('open');
+      if (this.options.share) this.options.share.to.opened(this.options.share.platform, this.options.cooldownMs);
     }
+  }
+
+  /**
+   * Adopts an opening made by another replica that lasts `remainingMs` more: this breaker fails fast until then, and
+   * then probes as usual. Answers whether anything changed (an opening already known, or one ending sooner than this
+   * breaker's own, is ignored; so is one arriving while this replica's probe is out, which decides for itself).
+   */
+  adopt(remainingMs: number): boolean {
+    if (remainingMs <= 0 || this.probing) return false;
+    const until = this.now() + remainingMs;
+    // 50 ms of slack: this replica's own publication comes back to it with a slightly different remaining time.
+    if (this.current !== 'closed' && until <= this.openedAt + this.options.cooldownMs + 50) return false;
+    this.openedAt = until - this.options.cooldownMs;
+    this.set('open');
+    return true;
   }
 
   private set(state: BreakerState): void {

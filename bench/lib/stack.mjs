@@ -1,0 +1,370 @@
+/**
+ * Benchmark support (not part of Augur's public code): starts the emulators and the gateway as separate child
+ * processes on loopback, talks to the emulators' control planes, and reads CPU and memory figures from /proc.
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const PLATFORMS = ['prevision', 'dataiku', 'civis', 'previsto'];
+
+/** Dataiku endpoints of the emulator's demo service, declared to the gateway as a real API node requires. */
+export const DATAIKU_ENDPOINTS =
+  'augur-demo/churn:PREDICTION,augur-demo/price:PREDICTION,augur-demo/sales-forecast:FORECAST,' +
+  'augur-demo/uplift:CAUSAL_PREDICTION,augur-demo/customers-sql:SQL_QUERY,augur-demo/customers-lookup:DATASET_LOOKUP,' +
+  'augur-demo/score:FUNCTION';
+
+/** Previsto's per-key limit for the run, given once to the emulator and to the gateway's client-side budget. */
+export function previstoRateLimit(env = process.env) {
+  const raw = env.BENCH_PREVISTO_RATE_LIMIT ?? '1000000';
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
+    throw new Error(`BENCH_PREVISTO_RATE_LIMIT must be an integer between 1 and 1000000 (the gateway's PREVISTO_RATE_LIMIT range), got "${raw}".`);
+  }
+  return n;
+}
+
+const children = new Set();
+let exitHookInstalled = false;
+
+function track(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    // Never leave a child of this run behind, whatever ends the harness.
+    process.once('exit', () => {
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    });
+    for (const sig of ['SIGINT', 'SIGTERM']) {
+      process.once(sig, () => {
+        for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+        process.exit(130);
+      });
+    }
+  }
+}
+
+/** Keeps the last lines a child wrote, for error messages. */
+function tail(child, max = 40) {
+  const lines = [];
+  const push = (chunk) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      lines.push(line);
+      if (lines.length > max) lines.shift();
+    }
+  };
+  child.stdout?.on('data', push);
+  child.stderr?.on('data', push);
+  return lines;
+}
+
+function waitFor(child, lines, predicate, what, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => done(new Error(`${what} did not become ready within ${timeoutMs} ms. Last output:\n${lines.join('\n')}`)), timeoutMs);
+    const onData = (chunk) => {
+      buffer += chunk.toString('utf8');
+      let nl;
+      while ((nl = buffer.indexOf('\n')) !== -1) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        const value = predicate(line);
+        if (value !== undefined) return done(undefined, value);
+      }
+    };
+    const onExit = (code, signal) => done(new Error(`${what} exited (code ${code}, signal ${signal}) before it was ready. Last output:\n${lines.join('\n')}`));
+    function done(err, value) {
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve(value);
+    }
+    child.stdout.on('data', onData);
+    child.once('exit', onExit);
+  });
+}
+
+/** Stops a child this harness started (SIGTERM, then SIGKILL after `graceMs`), resolving once it has exited. */
+export function stopChild(child, graceMs = 10_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Starts every emulator in one child process (`node dist/src/emulators/main.js`) on free ports.
+ * @returns {{ child, pid, urls: Record<string, string>, stop(): Promise<void> }}
+ */
+export async function startEmulators({ previstoLimit }) {
+  const env = { ...process.env, AUGUR_EMULATOR_HOST: '127.0.0.1', AUGUR_EMULATOR_PREVISTO_RATE_LIMIT: String(previstoLimit) };
+  for (const p of PLATFORMS) env[`AUGUR_EMULATOR_${p.toUpperCase()}_PORT`] = '0';
+  const child = spawn(process.execPath, ['dist/src/emulators/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  track(child);
+  const lines = tail(child);
+  const urls = {};
+  await waitFor(
+    child,
+    lines,
+    (line) => {
+      const m = /^(\w+)\s+(http:\/\/\S+)\s*$/.exec(line);
+      if (m && PLATFORMS.includes(m[1])) urls[m[1]] = m[2];
+      return line.startsWith('Control plane') ? true : undefined;
+    },
+    'The emulators (node dist/src/emulators/main.js)',
+    15_000,
+  );
+  for (const p of PLATFORMS) if (!urls[p]) throw new Error(`The emulators did not print a URL for ${p}. Output:\n${lines.join('\n')}`);
+  const limitLine = lines.find((l) => l.includes('rate limit:') && l.includes('per secret key'));
+  if (!limitLine?.includes(`${previstoLimit}/`)) {
+    throw new Error(`The Previsto emulator did not take the configured limit ${previstoLimit}: it printed "${limitLine ?? '(nothing)'}".`);
+  }
+  return { child, pid: child.pid, urls, stop: () => stopChild(child) };
+}
+
+/** The gateway's environment against separately started emulators. */
+export function gatewayEnv(urls, { port, previstoLimit }) {
+  return {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    DATAIKU_APINODE_URL: urls.dataiku,
+    PREVISTO_URL: urls.previsto,
+    // A configured Prevision URL is used as given, so it names the /ext/v1 API the embedded setup would use.
+    PREVISION_URL: `${urls.prevision}/ext/v1`,
+    CIVIS_API_ENDPOINT: urls.civis,
+    DATAIKU_API_KEY: 'augur-demo-dataiku',
+    PREVISTO_API_KEY: 'sk_augur_demo',
+    PREVISION_MASTER_TOKEN: 'augur-demo-prevision',
+    CIVIS_API_KEY: 'augur-demo-civis',
+    AUGUR_DATAIKU_ENDPOINTS: DATAIKU_ENDPOINTS,
+    PREVISTO_RATE_LIMIT: String(previstoLimit),
+  };
+}
+
+/** Spawns `node [nodeArgs] dist/src/server/main.js` with the benchmark environment; does not wait. */
+export function spawnGateway(urls, { port = 0, previstoLimit, nodeArgs = [] }) {
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/server/main.js'], {
+    cwd: ROOT,
+    env: gatewayEnv(urls, { port, previstoLimit }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  track(child);
+  const lines = tail(child);
+  return { child, pid: child.pid, lines };
+}
+
+/**
+ * Starts the gateway and waits for its `listening` log line.
+ * @returns {{ child, pid, url: string, graphqlUrl: string, startupMs: number, stop(): Promise<void> }}
+ */
+export async function startGateway(urls, options) {
+  const { child, pid, lines } = spawnGateway(urls, options);
+  const listening = await waitFor(
+    child,
+    lines,
+    (line) => {
+      if (!line.startsWith('{')) return undefined;
+      try {
+        const entry = JSON.parse(line);
+        return entry.event === 'listening' ? entry : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    'The gateway (node dist/src/server/main.js)',
+    15_000,
+  );
+  for (const p of PLATFORMS) {
+    if (listening.platforms?.[p]?.emulated !== false) {
+      throw new Error(`The gateway reports ${p} as emulated: it must run against the separately started emulators. Log: ${JSON.stringify(listening)}`);
+    }
+  }
+  const graphqlUrl = listening.url;
+  return { child, pid, graphqlUrl, url: graphqlUrl.replace(/\/graphql$/, ''), startupMs: listening.startupMs, lines, stop: () => stopChild(child) };
+}
+
+/** A free loopback port (for the cold-start runs, which must know the port before the gateway logs it). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// ---- GraphQL and control plane ----
+
+/** One GraphQL operation over HTTP; answers `{ status, body }` with the parsed JSON body. */
+export async function gql(graphqlUrl, query, variables) {
+  const res = await fetch(graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(variables ? { query, variables } : { query }),
+  });
+  const text = await res.text();
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`The gateway answered HTTP ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`);
+  }
+  return { status: res.status, body };
+}
+
+/** Throws unless the operation answered 200 without `errors`; returns `data`. */
+export async function gqlOk(graphqlUrl, query, what) {
+  const { status, body } = await gql(graphqlUrl, query);
+  if (status !== 200 || body.errors) {
+    throw new Error(`${what}: expected HTTP 200 without errors, got HTTP ${status} ${JSON.stringify(body).slice(0, 500)}`);
+  }
+  return body.data;
+}
+
+async function control(url, method, route, body) {
+  const res = await fetch(`${url}/_emulator/${route}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} ${url}/_emulator/${route} answered ${res.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+export function createControl(urls) {
+  return {
+    /** Resets counters, logs, faults, data and rate windows of every emulator. */
+    resetAll: () => Promise.all(PLATFORMS.map((p) => control(urls[p], 'POST', 'reset'))),
+    /** `{ platform: { total, byRoute } }` */
+    async counts() {
+      const out = {};
+      for (const p of PLATFORMS) out[p] = await control(urls[p], 'GET', 'requests');
+      return out;
+    },
+    log: (platform) => control(urls[platform], 'GET', 'requests?log=1').then((r) => r.log),
+    setFaults: (platform, spec) => control(urls[platform], 'POST', 'faults', spec),
+    faults: (platform) => control(urls[platform], 'GET', 'faults').then((r) => r.faults),
+    clearFaults: () => Promise.all(PLATFORMS.map((p) => control(urls[p], 'DELETE', 'faults'))),
+  };
+}
+
+// ---- /proc sampling ----
+
+let clkTck;
+function clockTicks() {
+  if (clkTck === undefined) {
+    try {
+      clkTck = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clkTck = 100;
+    }
+  }
+  return clkTck;
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After "pid (comm) ", field 3 (state) is index 0; utime and stime are fields 14 and 15.
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+}
+
+/** `{ rssKb, hwmKb }` from /proc/<pid>/status. */
+export function memory(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
+}
+
+/** Busy CPU seconds of the whole machine (all cores) from /proc/stat. */
+export function machineBusySeconds() {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal ...: busy is everything but idle and iowait.
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  return (total - f[3] - f[4]) / clockTicks();
+}
+
+export function loadavg() {
+  return readFileSync('/proc/loadavg', 'utf8').trim();
+}
+
+/**
+ * Samples CPU use and RSS of some processes (and of this one) over a window.
+ * `stop()` answers `{ wallS, cpuPct: { name: % of one core }, rssPeakMb: { name } }`.
+ */
+export function sampleProcesses(pids, intervalMs = 100) {
+  const startWall = performance.now();
+  const startCpu = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  const startSelf = process.cpuUsage();
+  const startMachine = machineBusySeconds();
+  const peakKb = Object.fromEntries(Object.keys(pids).map((name) => [name, 0]));
+  const sample = () => {
+    for (const [name, pid] of Object.entries(pids)) {
+      try {
+        peakKb[name] = Math.max(peakKb[name], memory(pid).rssKb);
+      } catch {
+        // the process may be exiting
+      }
+    }
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      const wallS = (performance.now() - startWall) / 1000;
+      const cpuPct = {};
+      for (const [name, pid] of Object.entries(pids)) cpuPct[name] = round(((cpuSeconds(pid) - startCpu[name]) / wallS) * 100, 1);
+      const self = process.cpuUsage(startSelf);
+      cpuPct.loadGenerator = round(((self.user + self.system) / 1e6 / wallS) * 100, 1);
+      // Whatever else ran on the machine meanwhile (other work sharing the cores), in % of one core.
+      const machinePct = ((machineBusySeconds() - startMachine) / wallS) * 100;
+      const ours = Object.values(cpuPct).reduce((a, b) => a + b, 0);
+      cpuPct.others = round(Math.max(0, machinePct - ours), 1);
+      const rssPeakMb = Object.fromEntries(Object.entries(peakKb).map(([n, kb]) => [n, round(kb / 1024, 1)]));
+      return { wallS: round(wallS, 2), cpuPct, rssPeakMb };
+    },
+  };
+}
+
+// ---- numbers ----
+
+export function round(n, digits = 2) {
+  if (n === null || n === undefined || !Number.isFinite(n)) return n ?? null;
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+/** Exact percentile (nearest rank) of a numeric array. */
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+export function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

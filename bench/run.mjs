@@ -1,0 +1,476 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: Augur's benchmark. Starts the four emulators and the gateway as separate processes on loopback,
+ * then measures, in one run and side by side:
+ *   direct                     Dataiku's REST predict, straight to the emulator
+ *   single                     the same prediction through Augur as a one-field GraphQL operation
+ *   scored-contacts            contacts(first: 100) each scored with churn
+ *   aliased-predicts           50 aliased predict fields in one operation
+ *   assignments-with-contacts  assignments(first: 100) with their contacts
+ *   cold start                 gateway process start to first successful GraphQL answer
+ * Prints a table, then as its last line one JSON object (also written to bench/results/latest.json).
+ *
+ *   npm run bench                  the measurements
+ *   npm run bench -- --profile     instead, CPU profiles of the gateway under the single and scored-contacts load
+ *
+ * Environment: BENCH_DURATION (s per throughput scenario, default 8), BENCH_THROUGHPUT_ROUNDS (direct and single
+ * alternate in this many rounds, default 2), BENCH_LATENCY_ROUNDS (default 3, 2 s per side each),
+ * BENCH_CONNECTIONS (default 50), BENCH_COUNT_OPS (default 20), BENCH_COLD_RUNS (default 5),
+ * BENCH_PREVISTO_RATE_LIMIT (default 1000000 per minute, given to the emulator and to the gateway alike).
+ */
+import http from 'node:http';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { load, latencyOf, mergeRuns } from './lib/load.mjs';
+import { CHECKS, DIRECT, QUERIES, graphqlRequest } from './lib/scenarios.mjs';
+import {
+  ROOT,
+  createControl,
+  freePort,
+  gqlOk,
+  loadavg,
+  median,
+  memory,
+  previstoRateLimit,
+  round,
+  sampleProcesses,
+  sleep,
+  spawnGateway,
+  startEmulators,
+  startGateway,
+  stopChild,
+} from './lib/stack.mjs';
+import { formatSummary, summarizeFile } from './profile-summary.mjs';
+
+const RESULTS = path.join(ROOT, 'bench', 'results');
+
+function intEnv(name, fallback, min, max) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}".`);
+  return n;
+}
+
+const DURATION = intEnv('BENCH_DURATION', 8, 1, 120);
+const LATENCY_ROUNDS = intEnv('BENCH_LATENCY_ROUNDS', 3, 1, 20);
+const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 50, 1, 1000);
+const ROUNDS = intEnv('BENCH_THROUGHPUT_ROUNDS', 2, 1, 20);
+const COUNT_OPS = intEnv('BENCH_COUNT_OPS', 20, 1, 1000);
+const COLD_RUNS = intEnv('BENCH_COLD_RUNS', 5, 1, 50);
+const PREVISTO_LIMIT = previstoRateLimit();
+
+const log = (...args) => console.error(...args);
+
+/** The load of each GraphQL scenario, with the string every good answer contains. */
+const GRAPHQL = {
+  single: graphqlRequest(QUERIES.single, '"prediction"'),
+  scoredContacts: graphqlRequest(QUERIES.scoredContacts, '"prediction"'),
+  aliasedPredicts: graphqlRequest(QUERIES.aliasedPredicts, '"p49"'),
+  assignmentsWithContacts: graphqlRequest(QUERIES.assignmentsWithContacts, '"contact"'),
+};
+const LABEL = {
+  direct: 'direct (Dataiku REST)',
+  single: 'single',
+  scoredContacts: 'scored-contacts',
+  aliasedPredicts: 'aliased-predicts',
+  assignmentsWithContacts: 'assignments-with-contacts',
+};
+
+/** Upstream calls of `n` operations, read from the emulators after a reset; and whether one operation repeats a call. */
+async function upstreamCalls(control, graphqlUrl, name, n) {
+  await control.resetAll();
+  const data = await gqlOk(graphqlUrl, QUERIES[name], LABEL[name]);
+  CHECKS[name](data);
+  const duplicates = [];
+  const perPlatformOne = {};
+  for (const [platform, c] of Object.entries(await control.counts())) {
+    perPlatformOne[platform] = c.total;
+    if (c.total === 0) continue;
+    const keys = (await control.log(platform)).map((l) => `${l.method} ${l.path}?${l.query}`);
+    const seen = new Set();
+    for (const k of keys) {
+      if (seen.has(k)) duplicates.push(`${platform}: ${k}`);
+      seen.add(k);
+    }
+  }
+  await control.resetAll();
+  for (let i = 0; i < n; i++) await gqlOk(graphqlUrl, QUERIES[name], LABEL[name]);
+  const counts = await control.counts();
+  const byPlatform = {};
+  const byRoute = {};
+  let total = 0;
+  for (const [platform, c] of Object.entries(counts)) {
+    if (c.total === 0) continue;
+    byPlatform[platform] = round(c.total / n, 3);
+    for (const [route, k] of Object.entries(c.byRoute)) byRoute[`${platform} ${route}`] = round(k / n, 3);
+    total += c.total;
+  }
+  return { perOp: round(total / n, 3), operations: n, byPlatform, byRoute, firstOp: perPlatformOne, duplicatesInOneOp: duplicates };
+}
+
+/** One throughput run with a 1 s unmeasured warm-up, sampling the processes' CPU and RSS. */
+async function throughput(origin, request, pids) {
+  await load({ url: origin, requests: [request], connections: CONNECTIONS, duration: 1 });
+  const sampler = sampleProcesses(pids);
+  const run = await load({ url: origin, requests: [request], connections: CONNECTIONS, duration: DURATION });
+  return { ...run, processes: sampler.stop() };
+}
+
+/**
+ * Direct and single at CONNECTIONS connections, alternating in ROUNDS rounds (DURATION s in all per side), so that
+ * both see the same machine when other work shares its cores; the gateway is a process of its own.
+ */
+async function directVsSingle(urls, emulatorsPid) {
+  const gateway = await startGateway(urls, { port: 0, previstoLimit: PREVISTO_LIMIT });
+  try {
+    CHECKS.single(await gqlOk(gateway.graphqlUrl, QUERIES.single, LABEL.single));
+    const pids = { gateway: gateway.pid, emulators: emulatorsPid };
+    const targets = { direct: [urls.dataiku, DIRECT], single: [gateway.url, GRAPHQL.single] };
+    for (const [origin, request] of Object.values(targets)) await load({ url: origin, requests: [request], connections: CONNECTIONS, duration: 1 });
+    const slice = Math.max(1, Math.round(DURATION / ROUNDS));
+    const parts = { direct: [], single: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const [name, [origin, request]] of Object.entries(targets)) {
+        const sampler = sampleProcesses(pids);
+        const run = await load({ url: origin, requests: [request], connections: CONNECTIONS, duration: slice });
+        parts[name].push({ ...run, processes: sampler.stop() });
+      }
+    }
+    const mem = memory(gateway.pid);
+    return {
+      direct: mergeRuns(parts.direct),
+      single: { ...mergeRuns(parts.single), gatewayHwmMb: round(mem.hwmKb / 1024, 1), gatewayRssAfterMb: round(mem.rssKb / 1024, 1) },
+    };
+  } finally {
+    await gateway.stop();
+  }
+}
+
+/**
+ * A GraphQL throughput run against a gateway process of its own, so each scenario's memory peak (VmHWM) and heap
+ * are its own and not inherited from the scenario before.
+ */
+async function gatewayThroughput(urls, emulatorsPid, name) {
+  const gateway = await startGateway(urls, { port: 0, previstoLimit: PREVISTO_LIMIT });
+  try {
+    CHECKS[name](await gqlOk(gateway.graphqlUrl, QUERIES[name], LABEL[name]));
+    const run = await throughput(gateway.url, GRAPHQL[name], { gateway: gateway.pid, emulators: emulatorsPid });
+    const mem = memory(gateway.pid);
+    return { ...run, gatewayHwmMb: round(mem.hwmKb / 1024, 1), gatewayRssAfterMb: round(mem.rssKb / 1024, 1) };
+  } finally {
+    await gateway.stop();
+  }
+}
+
+/** Minimal POST over a fresh connection (no pooling), for polling a starting process. */
+function postOnce(port, body) {
+  return new Promise((resolve) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', () => resolve(undefined));
+      },
+    );
+    req.on('error', () => resolve(undefined));
+    req.end(body);
+  });
+}
+
+/** Spawns a process and polls until `ok(answer)`; answers the ms from spawn to that answer. */
+async function timeToFirstAnswer(spawnIt, port, body, ok) {
+  const t0 = performance.now();
+  const { child, lines } = spawnIt(port);
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`The process exited (code ${child.exitCode}) before answering. Output:\n${lines.join('\n')}`);
+      const answer = await postOnce(port, body);
+      if (answer && ok(answer)) return performance.now() - t0;
+      if (performance.now() - t0 > 20_000) throw new Error(`No successful answer within 20 s. Last answer: ${JSON.stringify(answer)}. Output:\n${lines.join('\n')}`);
+      await sleep(2);
+    }
+  } finally {
+    await stopChild(child);
+  }
+}
+
+async function coldStart(urls) {
+  const body = JSON.stringify({ query: QUERIES.single });
+  const okGraphql = (a) => a.status === 200 && a.text.includes('"prediction"') && !a.text.includes('"errors"');
+  const gatewayRuns = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const port = await freePort();
+    gatewayRuns.push(await timeToFirstAnswer((p) => spawnGateway(urls, { port: p, previstoLimit: PREVISTO_LIMIT }), port, body, okGraphql));
+  }
+  // Context: the same measure for a bare Node HTTP server, i.e. what Node itself costs before any Augur code runs.
+  const bare = `require('http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('{}')); }).listen(Number(process.argv[1]), '127.0.0.1')`;
+  const nodeRuns = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const port = await freePort();
+    nodeRuns.push(
+      await timeToFirstAnswer(
+        (p) => {
+          const child = spawn(process.execPath, ['-e', bare, String(p)], { stdio: ['ignore', 'pipe', 'pipe'] });
+          return { child, lines: [] };
+        },
+        port,
+        body,
+        (a) => a.status === 200,
+      ),
+    );
+  }
+  return { medianMs: median(gatewayRuns), runsMs: gatewayRuns.map((v) => round(v, 1)), bareNodeMedianMs: median(nodeRuns), bareNodeRunsMs: nodeRuns.map((v) => round(v, 1)) };
+}
+
+function pad(v, n, right = false) {
+  const s = v === null || v === undefined ? '-' : String(v);
+  return right ? s.padEnd(n) : s.padStart(n);
+}
+
+async function measure() {
+  const loadStart = loadavg();
+  log(`Augur benchmark: node ${process.version}, ${os.cpus().length} cores, loadavg ${loadStart}`);
+  const emulators = await startEmulators({ previstoLimit: PREVISTO_LIMIT });
+  const gateway = await startGateway(emulators.urls, { port: 0, previstoLimit: PREVISTO_LIMIT });
+  const idleMem = memory(gateway.pid);
+  const control = createControl(emulators.urls);
+  log(`emulators pid ${emulators.pid}: ${Object.entries(emulators.urls).map(([p, u]) => `${p} ${u}`).join(', ')}`);
+  log(`gateway pid ${gateway.pid}: ${gateway.graphqlUrl} (startup ${gateway.startupMs} ms); Previsto limit ${PREVISTO_LIMIT}/min on both sides`);
+  const dataikuOrigin = emulators.urls.dataiku;
+  const direct = { ...DIRECT };
+
+  try {
+    // 1. Every scenario answers correctly, and its upstream calls per operation, counted by the emulators.
+    const calls = {};
+    for (const name of ['single', 'scoredContacts', 'aliasedPredicts', 'assignmentsWithContacts']) {
+      calls[name] = await upstreamCalls(control, gateway.graphqlUrl, name, COUNT_OPS);
+      log(`calls/op ${LABEL[name]}: ${calls[name].perOp} ${JSON.stringify(calls[name].byRoute)}${calls[name].duplicatesInOneOp.length ? ` DUPLICATES ${calls[name].duplicatesInOneOp.join(', ')}` : ''}`);
+    }
+    await control.resetAll();
+
+    // 2. Added latency: one connection, back to back, direct and single interleaved in rounds.
+    const latencyRuns = { direct: [], single: [] };
+    await load({ url: dataikuOrigin, requests: [direct], connections: 1, duration: 1 });
+    await load({ url: gateway.url, requests: [GRAPHQL.single], connections: 1, duration: 1 });
+    for (let r = 0; r < LATENCY_ROUNDS; r++) {
+      latencyRuns.direct.push(await load({ url: dataikuOrigin, requests: [direct], connections: 1, duration: 2 }));
+      latencyRuns.single.push(await load({ url: gateway.url, requests: [GRAPHQL.single], connections: 1, duration: 2 }));
+    }
+    const latency = {
+      direct: latencyOf(latencyRuns.direct),
+      single: latencyOf(latencyRuns.single),
+      errors: [...latencyRuns.direct, ...latencyRuns.single].reduce((n, r) => n + r.errors, 0),
+      outcomes: {
+        direct: latencyRuns.direct.map((r) => r.outcomes),
+        single: latencyRuns.single.map((r) => r.outcomes),
+      },
+    };
+    log(`latency 1 conn: direct p50 ${latency.direct.p50.toFixed(3)} ms, single p50 ${latency.single.p50.toFixed(3)} ms`);
+
+    // 3. Throughput at CONNECTIONS connections.
+    const runs = {};
+    // Each throughput scenario gets a gateway process of its own (memory peaks are then the scenario's own).
+    await gateway.stop();
+    Object.assign(runs, await directVsSingle(emulators.urls, emulators.pid));
+    log(`direct: ${runs.direct.rps.toFixed(0)} rps, ${runs.direct.errors} errors, emulators CPU ${runs.direct.processes.cpuPct.emulators}%`);
+    log(`single: ${runs.single.rps.toFixed(0)} rps, ${runs.single.errors} errors, gateway CPU ${runs.single.processes.cpuPct.gateway}%`);
+    for (const name of ['scoredContacts', 'aliasedPredicts', 'assignmentsWithContacts']) {
+      runs[name] = await gatewayThroughput(emulators.urls, emulators.pid, name);
+      log(`${LABEL[name]}: ${runs[name].rps.toFixed(0)} rps, ${runs[name].errors} errors, gateway CPU ${runs[name].processes.cpuPct.gateway}%, RSS peak ${runs[name].gatewayHwmMb} MB`);
+    }
+
+    // 4. Cold start (the load gateway is stopped; the emulators keep running).
+    const cold = await coldStart(emulators.urls);
+    log(`cold start: median ${cold.medianMs.toFixed(1)} ms (${cold.runsMs.join(', ')}); bare node ${cold.bareNodeMedianMs.toFixed(1)} ms`);
+    const loadEnd = loadavg();
+
+    // ---- report ----
+    const failed = Object.entries(runs).filter(([, r]) => r.errors > 0).map(([n]) => n);
+    if (latency.errors > 0) failed.push('latency');
+    const heaviest = Object.entries(runs)
+      .filter(([n]) => n !== 'direct')
+      .sort((a, b) => b[1].gatewayHwmMb - a[1].gatewayHwmMb)[0][0];
+    const rssPeakMb = runs[heaviest].gatewayHwmMb;
+    const ok = (name) => (runs[name].errors === 0 ? round(runs[name].rps, 1) : null);
+    const result = {
+      throughputRatioSingleVsDirect: runs.direct.errors || runs.single.errors ? null : round(runs.single.rps / runs.direct.rps, 3),
+      addedLatencyP50Ms: latency.errors ? null : round(latency.single.p50 - latency.direct.p50, 3),
+      addedLatencyP99Ms: latency.errors ? null : round(latency.single.p99 - latency.direct.p99, 3),
+      upstreamCallsPerOp: {
+        scoredContacts: calls.scoredContacts.perOp,
+        aliasedPredicts: calls.aliasedPredicts.perOp,
+        assignmentsWithContacts: calls.assignmentsWithContacts.perOp,
+      },
+      rssPeakMb,
+      coldStartMs: round(cold.medianMs, 1),
+      rps: {
+        direct: ok('direct'),
+        single: ok('single'),
+        scoredContacts: ok('scoredContacts'),
+        aliasedPredicts: ok('aliasedPredicts'),
+        assignmentsWithContacts: ok('assignmentsWithContacts'),
+      },
+    };
+
+    // CPU time per operation of the process doing the work (emulators for direct, gateway otherwise): unlike rps it
+    // hardly depends on what else runs on the machine.
+    const cpuPerOp = (name, r) => ((r.processes.cpuPct[name === 'direct' ? 'emulators' : 'gateway'] / 100) * 1000) / r.rps;
+    for (const [name, r] of Object.entries(runs)) r.cpuMsPerOp = round(cpuPerOp(name, r), 3);
+    const out = [];
+    out.push('');
+    out.push(`Augur benchmark, ${new Date().toISOString()}: node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'})`);
+    out.push(`loadavg before: ${loadStart}   after: ${loadEnd}`);
+    out.push(`gateway and emulators are separate processes on loopback; Previsto limit ${PREVISTO_LIMIT}/min (emulator and gateway budget)`);
+    out.push('');
+    out.push(`Throughput: ${CONNECTIONS} connections, ${DURATION} s each after a 1 s warm-up (direct and single alternate in ${ROUNDS} rounds). CPU % is of one core (200 = both cores), from /proc: gateway, emulators, load generator (this process), and every other process on the machine.`);
+    out.push('CPU ms/op: CPU time per operation of the process doing the work (the emulators for direct, the gateway otherwise).');
+    out.push(
+      `${pad('scenario', 27, true)}${pad('rps', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('errors', 8)}${pad('calls/op', 10)}${pad('gw CPU%', 9)}${pad('emu CPU%', 10)}${pad('gen CPU%', 10)}${pad('other CPU%', 12)}${pad('gw RSS MB', 11)}${pad('CPU ms/op', 11)}`,
+    );
+    for (const [name, r] of Object.entries(runs)) {
+      out.push(
+        `${pad(LABEL[name], 27, true)}${pad(r.rps.toFixed(0), 9)}${pad(r.latencyMs.p50.toFixed(2), 9)}${pad(r.latencyMs.p99.toFixed(2), 9)}${pad(r.errors, 8)}` +
+          `${pad(name === 'direct' ? 1 : calls[name].perOp, 10)}${pad(r.processes.cpuPct.gateway ?? '-', 9)}${pad(r.processes.cpuPct.emulators, 10)}` +
+          `${pad(r.processes.cpuPct.loadGenerator, 10)}${pad(r.processes.cpuPct.others, 12)}${pad(name === 'direct' ? '-' : r.gatewayHwmMb, 11)}${pad(cpuPerOp(name, r).toFixed(3), 11)}`,
+      );
+    }
+    for (const [name, r] of Object.entries(runs)) {
+      if (r.errors) out.push(`  FAILED MEASUREMENT ${LABEL[name]}: ${r.errors} error responses ${JSON.stringify(r.outcomes)} transport ${JSON.stringify(r.transport)}`);
+    }
+    out.push('');
+    out.push(`Added latency: 1 connection, back to back, ${LATENCY_ROUNDS} interleaved rounds of 2 s per side (high-resolution times of every response).`);
+    out.push(`${pad('', 27, true)}${pad('samples', 9)}${pad('p50 ms', 9)}${pad('p90 ms', 9)}${pad('p99 ms', 9)}${pad('mean ms', 9)}`);
+    for (const name of ['direct', 'single']) {
+      const l = latency[name];
+      out.push(`${pad(LABEL[name], 27, true)}${pad(l.samples, 9)}${pad(l.p50.toFixed(3), 9)}${pad(l.p90.toFixed(3), 9)}${pad(l.p99.toFixed(3), 9)}${pad(l.mean.toFixed(3), 9)}`);
+    }
+    out.push(
+      `${pad('added by Augur', 27, true)}${pad('', 9)}${pad((latency.single.p50 - latency.direct.p50).toFixed(3), 9)}${pad((latency.single.p90 - latency.direct.p90).toFixed(3), 9)}` +
+        `${pad((latency.single.p99 - latency.direct.p99).toFixed(3), 9)}${pad((latency.single.mean - latency.direct.mean).toFixed(3), 9)}`,
+    );
+    if (latency.errors) out.push(`  FAILED MEASUREMENT latency: ${latency.errors} error responses ${JSON.stringify(latency.outcomes)}`);
+    out.push('');
+    out.push(`Upstream calls per operation (emulator counters after a reset, ${COUNT_OPS} operations):`);
+    for (const [name, c] of Object.entries(calls)) {
+      out.push(`  ${pad(LABEL[name], 26, true)}${pad(c.perOp, 6)}  ${Object.entries(c.byRoute).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+      out.push(`  ${pad('', 26, true)}${pad('', 6)}  duplicate requests in one operation: ${c.duplicatesInOneOp.length ? c.duplicatesInOneOp.join(', ') : 'none'}`);
+    }
+    out.push('');
+    out.push(
+      `Gateway RSS: ${round(idleMem.rssKb / 1024, 1)} MB idle after start; peak ${rssPeakMb} MB (VmHWM of the gateway process that ran ${LABEL[heaviest]}, the heaviest scenario), ` +
+        `${runs[heaviest].gatewayRssAfterMb} MB at its end. Each scenario runs in a fresh gateway process (gw RSS MB column: its VmHWM).`,
+    );
+    out.push(`Cold start (spawn to first successful predict answer, ${COLD_RUNS} runs): median ${cold.medianMs.toFixed(1)} ms [${cold.runsMs.join(', ')}]; a bare Node HTTP server: ${cold.bareNodeMedianMs.toFixed(1)} ms.`);
+    out.push(
+      `Emulators are not the bottleneck: during single they used ${runs.single.processes.cpuPct.emulators}% of a core while the gateway used ${runs.single.processes.cpuPct.gateway}%; ` +
+        `served directly they answer ${runs.direct.rps.toFixed(0)} rps (${round(runs.direct.rps / runs.single.rps, 1)}× single).`,
+    );
+    out.push('');
+    const target = (label, value, goal, met) => out.push(`  ${pad(label, 34, true)}${pad(value ?? 'failed', 12)}  target ${pad(goal, 8, true)} ${value === null ? 'FAILED' : met ? 'met' : 'MISSED'}`);
+    out.push('Targets:');
+    target('throughput ratio single/direct', result.throughputRatioSingleVsDirect, '>= 0.1', result.throughputRatioSingleVsDirect >= 0.1);
+    target('added latency p50 (ms)', result.addedLatencyP50Ms, '<= 1', result.addedLatencyP50Ms <= 1);
+    target('added latency p99 (ms)', result.addedLatencyP99Ms, '<= 5', result.addedLatencyP99Ms <= 5);
+    target('gateway RSS peak (MB)', result.rssPeakMb, '<= 150', result.rssPeakMb <= 150);
+    target('cold start (ms)', result.coldStartMs, '<= 500', result.coldStartMs <= 500);
+    target('calls/op scored-contacts', result.upstreamCallsPerOp.scoredContacts, '2', result.upstreamCallsPerOp.scoredContacts === 2);
+    target('calls/op aliased-predicts', result.upstreamCallsPerOp.aliasedPredicts, '1', result.upstreamCallsPerOp.aliasedPredicts === 1);
+    target('calls/op assignments-with-contacts', result.upstreamCallsPerOp.assignmentsWithContacts, '<= 4', result.upstreamCallsPerOp.assignmentsWithContacts <= 4);
+    target('duplicate requests (assignments)', calls.assignmentsWithContacts.duplicatesInOneOp.length, '0', calls.assignmentsWithContacts.duplicatesInOneOp.length === 0);
+    if (failed.length) out.push(`FAILED MEASUREMENTS (error responses under load): ${failed.join(', ')}; their figures are null in the JSON.`);
+    out.push('');
+
+    mkdirSync(RESULTS, { recursive: true });
+    writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(result)}\n`);
+    const strip = (r) => {
+      const { times: _t, ...rest } = r;
+      return rest;
+    };
+    writeFileSync(
+      path.join(RESULTS, 'latest-detail.json'),
+      `${JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          node: process.version,
+          cores: os.cpus().length,
+          loadavg: { before: loadStart, after: loadEnd },
+          settings: { connections: CONNECTIONS, durationS: DURATION, throughputRounds: ROUNDS, latencyRounds: LATENCY_ROUNDS, countOps: COUNT_OPS, coldRuns: COLD_RUNS, previstoLimit: PREVISTO_LIMIT },
+          result,
+          throughput: Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, strip(r)])),
+          latency,
+          calls,
+          gatewayIdleMemoryKb: idleMem,
+          heaviestScenario: heaviest,
+          coldStart: cold,
+          failed,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    console.log(out.join('\n'));
+    console.log(JSON.stringify(result));
+    return failed.length ? 1 : 0;
+  } finally {
+    await gateway.stop();
+    await emulators.stop();
+  }
+}
+
+/** `--profile`: a fresh gateway under `node --cpu-prof` per scenario, loaded as in the throughput runs. */
+async function profile() {
+  mkdirSync(RESULTS, { recursive: true });
+  log(`Profiling: node ${process.version}, loadavg ${loadavg()}`);
+  const emulators = await startEmulators({ previstoLimit: PREVISTO_LIMIT });
+  const summaries = {};
+  try {
+    for (const name of ['single', 'scoredContacts']) {
+      const file = path.join(RESULTS, `${name}.cpuprofile`);
+      rmSync(file, { force: true });
+      const gateway = await startGateway(emulators.urls, {
+        port: 0,
+        previstoLimit: PREVISTO_LIMIT,
+        nodeArgs: ['--cpu-prof', '--cpu-prof-dir=bench/results', `--cpu-prof-name=${name}.cpuprofile.tmp`],
+      });
+      let run;
+      try {
+        await gqlOk(gateway.graphqlUrl, QUERIES[name], LABEL[name]);
+        await load({ url: gateway.url, requests: [GRAPHQL[name]], connections: CONNECTIONS, duration: 1 });
+        run = await load({ url: gateway.url, requests: [GRAPHQL[name]], connections: CONNECTIONS, duration: DURATION });
+      } finally {
+        await gateway.stop();
+      }
+      const tmp = path.join(RESULTS, `${name}.cpuprofile.tmp`);
+      for (let i = 0; i < 100 && !existsSync(tmp); i++) await sleep(50);
+      if (!existsSync(tmp)) throw new Error(`The gateway did not write ${tmp}: it must exit cleanly on SIGTERM for --cpu-prof to save the profile.`);
+      renameSync(tmp, file);
+      const summary = summarizeFile(file);
+      summaries[name] = { file: path.relative(ROOT, file), rpsUnderProfiler: round(run.rps, 1), errors: run.errors, ...summary };
+      console.log(formatSummary(summary, { top: 25, title: `\n== ${LABEL[name]} under load (${CONNECTIONS} connections, ${DURATION} s, ${run.rps.toFixed(0)} rps with the profiler on, ${run.errors} errors): ${path.relative(ROOT, file)}` }));
+    }
+  } finally {
+    await emulators.stop();
+  }
+  writeFileSync(path.join(RESULTS, 'profile-summary.json'), `${JSON.stringify(summaries, null, 2)}\n`);
+  console.log(`\nloadavg after: ${loadavg()}. Full profiles open in Chrome DevTools (Performance > Load profile); summaries in bench/results/profile-summary.json.`);
+  return Object.values(summaries).some((s) => s.errors > 0) ? 1 : 0;
+}
+
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => a !== '--profile');
+if (unknown.length) {
+  console.error(`Unknown argument(s) ${unknown.join(' ')}. Usage: npm run bench [-- --profile]`);
+  process.exit(2);
+}
+(args.includes('--profile') ? profile() : measure()).then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(1);
+  },
+);

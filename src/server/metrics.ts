@@ -1,0 +1,172 @@
+/**
+ * Prometheus metrics (`GET /metrics`): GraphQL operations, upstream requests, retries, rate-limit waits, breaker
+ * states, DataLoader batch sizes and the process's own metrics. Every server owns its registry, so several servers in
+ * one process never share or clash over a metric. Label values are bounded by construction: platforms and route
+ * templates come from code, and operation names are capped (see `OperationNameLabels`).
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Context } from './context.js';
+import type { RouteHandler } from './createServer.js';
+import type { AugurObserver } from './observer.js';
+import { operationName, operationOutcome } from './plugins/operation.js';
+import type { BreakerState } from '../upstreams/breaker.js';
+import { PLATFORMS } from '../upstreams/types.js';
+
+export interface MetricsOptions {
+  /** Distinct operation names labelled before further names become `other`. Default 100. */
+  maxOperationNames?: number;
+  /** Longest operation name labelled as itself; longer names become `other`. Default 64. */
+  maxOperationNameLength?: number;
+  /** Also export process and Node.js metrics (`collectDefaultMetrics`). Default true. */
+  processMetrics?: boolean;
+}
+
+export interface Metrics {
+  /** Subscribe it to the server's observers: upstream attempts, breaker changes, rate-limit waits, loader batches. */
+  observer: AugurObserver;
+  /** Counts and times every GraphQL operation. */
+  plugin: ApolloServerPlugin<Context>;
+  /** `GET /metrics` in the Prometheus text format. */
+  route: RouteHandler;
+  registry: Registry;
+}
+
+/** The gauge value of each breaker state. */
+export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const BATCH_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000];
+
+/**
+ * Maps operation names to label values with bounded cardinality: unnamed operations are `anonymous`; names that are
+ * too long, or that arrive after `max` distinct names were seen, are `other`.
+ */
+export class OperationNameLabels {
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly max: number,
+    private readonly maxLength: number,
+  ) {}
+
+  label(name: string | null): string {
+    if (name === null) return 'anonymous';
+    if (name.length > this.maxLength) return 'other';
+    if (this.seen.has(name)) return name;
+    if (this.seen.size >= this.max) return 'other';
+    this.seen.add(name);
+    return name;
+  }
+}
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const names = new OperationNameLabels(options.maxOperationNames ?? 100, options.maxOperationNameLength ?? 64);
+
+  const operations = new Counter({
+    name: 'augur_graphql_operations_total',
+    help: 'GraphQL operations answered, by operation name and outcome (ok, partial, error).',
+    labelNames: ['operation', 'outcome'] as const,
+    registers,
+  });
+  const operationSeconds = new Histogram({
+    name: 'augur_graphql_operation_duration_seconds',
+    help: 'Time from receiving a GraphQL operation to sending its response, by operation name.',
+    labelNames: ['operation'] as const,
+    buckets: SECONDS_BUCKETS,
+    registers,
+  });
+  const upstreamRequests = new Counter({
+    name: 'augur_upstream_requests_total',
+    help: 'Upstream HTTP attempts (retries included), by platform, route template and HTTP status ("error" when no answer arrived).',
+    labelNames: ['platform', 'route', 'status'] as const,
+    registers,
+  });
+  const upstreamSeconds = new Histogram({
+    name: 'augur_upstream_request_duration_seconds',
+    help: 'Duration of upstream HTTP attempts, by platform and route template.',
+    labelNames: ['platform', 'route'] as const,
+    buckets: SECONDS_BUCKETS,
+    registers,
+  });
+  const retries = new Counter({
+    name: 'augur_upstream_retries_total',
+    help: 'Upstream attempts that were retries of a failed attempt, by platform and route template.',
+    labelNames: ['platform', 'route'] as const,
+    registers,
+  });
+  const batchSizes = new Histogram({
+    name: 'augur_loader_batch_size',
+    help: 'Keys per DataLoader batch, by platform and loader.',
+    labelNames: ['platform', 'loader'] as const,
+    buckets: BATCH_BUCKETS,
+    registers,
+  });
+  const rateWaits = new Counter({
+    name: 'augur_rate_limit_waits_total',
+    help: "Times a request waited for Augur's own client-side rate budget, by platform.",
+    labelNames: ['platform'] as const,
+    registers,
+  });
+  const rateWaitSeconds = new Counter({
+    name: 'augur_rate_limit_wait_seconds_total',
+    help: "Total seconds requests waited for Augur's own client-side rate budget, by platform.",
+    labelNames: ['platform'] as const,
+    registers,
+  });
+  const breaker = new Gauge({
+    name: 'augur_circuit_breaker_state',
+    help: 'Circuit breaker state per platform: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['platform'] as const,
+    registers,
+  });
+  for (const platform of PLATFORMS) breaker.set({ platform }, 0);
+
+  const observer: AugurObserver = {
+    upstreamAttempt({ platform, route, status, durationMs, retry }) {
+      upstreamRequests.inc({ platform, route, status: String(status) });
+      upstreamSeconds.observe({ platform, route }, durationMs / 1000);
+      if (retry) retries.inc({ platform, route });
+    },
+    breakerState(platform, state) {
+      breaker.set({ platform }, BREAKER_STATE_VALUE[state]);
+    },
+    rateLimitWait(platform, waitMs) {
+      rateWaits.inc({ platform });
+      rateWaitSeconds.inc({ platform }, waitMs / 1000);
+    },
+    loaderBatch(platform, loader, size) {
+      batchSizes.observe({ platform, loader }, size);
+    },
+  };
+
+  const plugin: ApolloServerPlugin<Context> = {
+    async requestDidStart() {
+      const started = performance.now();
+      return {
+        async willSendResponse(requestContext) {
+          const operation = names.label(operationName(requestContext, Number.POSITIVE_INFINITY));
+          operations.inc({ operation, outcome: operationOutcome(requestContext.response) });
+          operationSeconds.observe({ operation }, (performance.now() - started) / 1000);
+        },
+      };
+    },
+  };
+
+  const route: RouteHandler = async (req, res) => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (method !== 'GET' && method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`/metrics answers GET, not ${method}.\n`);
+      return;
+    }
+    const text = await registry.metrics();
+    res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text) });
+    res.end(method === 'HEAD' ? undefined : text);
+  };
+
+  return { observer, plugin, route, registry };
+}

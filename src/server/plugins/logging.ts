@@ -1,0 +1,44 @@
+/**
+ * One structured log line per GraphQL operation (`event: "operation"`). Only facts Augur computed are logged (name,
+ * type, outcome, timings, counts, error codes, request id): never headers, variables or the query text, so no secret
+ * a caller sends can reach the logs.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Context } from '../context.js';
+import type { Logger } from '../logger.js';
+import { errorCodes, operationName, operationOutcome, operationType } from './operation.js';
+
+export interface LoggingPluginOptions {
+  logger: Logger;
+}
+
+export function loggingPlugin({ logger }: LoggingPluginOptions): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      const started = performance.now();
+      return {
+        async willSendResponse(requestContext) {
+          const ctx = requestContext.contextValue;
+          const outcome = operationOutcome(requestContext.response);
+          const { codes, count } = errorCodes(requestContext.response);
+          const name = operationName(requestContext);
+          logger.info(
+            {
+              event: 'operation',
+              requestId: ctx.requestId,
+              operationName: name,
+              operationType: operationType(requestContext),
+              outcome,
+              durationMs: Math.round((performance.now() - started) * 100) / 100,
+              upstreamCalls: ctx.budget.calls,
+              retries: ctx.budget.retries,
+              errorCodes: codes,
+              errorCount: count,
+            },
+            `${name ?? 'anonymous'} ${outcome}`,
+          );
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * Optional OpenTelemetry tracing: one SERVER span per GraphQL operation (joining the caller's trace when it sends a
+ * W3C `traceparent`) and one CLIENT span per upstream attempt, child of its operation's span. Loader batches,
+ * rate-limit waits and breaker changes become events on the operation span.
+ *
+ * `main.ts` imports this module (and through it the SDK and the OTLP/HTTP exporter) only when tracing is enabled, so
+ * a server without tracing never loads any of it. The exporter reads the standard `OTEL_EXPORTER_OTLP_*` variables
+ * itself. No query text, variables or headers are recorded.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage } from 'node:http';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import type { Context } from './context.js';
+import type { AugurObserver } from './observer.js';
+import { errorCodes, operationName, operationOutcome, operationType } from './plugins/operation.js';
+
+export interface Tracing {
+  /** Names the operation span and records its outcome. */
+  plugin: ApolloServerPlugin<Context>;
+  /** Turns upstream attempts into spans and the other events into span events. */
+  observer: AugurObserver;
+  /** Runs one GraphQL request inside its operation span. */
+  around<T>(req: IncomingMessage, requestId: string, run: () => Promise<T>): Promise<T>;
+}
+
+export interface TracingOptions {
+  tracer: Tracer;
+  /** Extracts the caller's trace context from the request headers (W3C trace context in `startTracing`). */
+  propagator?: TextMapPropagator;
+}
+
+const HEADER_GETTER = {
+  keys: (headers: IncomingMessage['headers']) => Object.keys(headers),
+  get: (headers: IncomingMessage['headers'], key: string) => headers[key],
+};
+
+/** Tracing over a given tracer; `startTracing` builds one exporting over OTLP. */
+export function createTracing({ tracer, propagator }: TracingOptions): Tracing {
+  // The span of the operation being executed, found again by the observer hooks and the plugin.
+  const current = new AsyncLocalStorage<Span>();
+
+  const plugin: ApolloServerPlugin<Context> = {
+    async requestDidStart() {
+      const span = current.getStore();
+      if (!span) return;
+      return {
+        async didResolveOperation(requestContext) {
+          const type = operationType(requestContext);
+          const name = operationName(requestContext);
+          span.updateName(name ? `${type} ${name}` : (type ?? 'graphql'));
+          if (type) span.setAttribute('graphql.operation.type', type);
+          if (name) span.setAttribute('graphql.operation.name', name);
+        },
+        async willSendResponse(requestContext) {
+          const outcome = operationOutcome(requestContext.response);
+          const { codes } = errorCodes(requestContext.response);
+          const ctx = requestContext.contextValue;
+          span.setAttributes({
+            'augur.outcome': outcome,
+            'augur.upstream_calls': ctx.budget.calls,
+            'augur.retries': ctx.budget.retries,
+            ...(codes.length ? { 'augur.error_codes': codes } : {}),
+          });
+          if (outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR, message: codes.join(', ') });
+        },
+      };
+    },
+  };
+
+  const observer: AugurObserver = {
+    upstreamAttempt({ platform, route, method, status, durationMs, retry }) {
+      const parent = current.getStore();
+      const end = performance.timeOrigin + performance.now();
+      const span = tracer.startSpan(
+        route,
+        {
+          kind: SpanKind.CLIENT,
+          startTime: end - durationMs,
+          attributes: {
+            'augur.platform': platform,
+            'http.request.method': method,
+            'url.template': route,
+            'augur.retry': retry,
+            ...(typeof status === 'number' ? { 'http.response.status_code': status } : { 'error.type': 'network' }),
+          },
+        },
+        parent ? trace.setSpan(ROOT_CONTEXT, parent) : ROOT_CONTEXT,
+      );
+      if (status === 'error' || status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end(end);
+    },
+    loaderBatch(platform, loader, size) {
+      current.getStore()?.addEvent('loader.batch', { 'augur.platform': platform, 'augur.loader': loader, 'augur.batch_size': size });
+    },
+    rateLimitWait(platform, waitMs) {
+      current.getStore()?.addEvent('rate_limit.wait', { 'augur.platform': platform, 'augur.wait_ms': waitMs });
+    },
+    breakerState(platform, state) {
+      current.getStore()?.addEvent('circuit_breaker.state', { 'augur.platform': platform, 'augur.state': state });
+    },
+  };
+
+  return {
+    plugin,
+    observer,
+    async around(req, requestId, run) {
+      const parent = propagator ? propagator.extract(ROOT_CONTEXT, req.headers, HEADER_GETTER) : ROOT_CONTEXT;
+      const span = tracer.startSpan('graphql', { kind: SpanKind.SERVER, attributes: { 'augur.request_id': requestId } }, parent);
+      try {
+        return await current.run(span, run);
+      } catch (err) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.name : 'error' });
+        throw err;
+      } finally {
+        span.end();
+      }
+    },
+  };
+}
+
+export interface StartTracingOptions {
+  serviceName: string;
+  serviceVersion?: string;
+  /** Where spans go; defaults to the OTLP/HTTP exporter configured by the `OTEL_EXPORTER_OTLP_*` variables. */
+  exporter?: SpanExporter;
+  /** Export each span as it ends instead of in batches (tests). Default false. */
+  immediate?: boolean;
+}
+
+export interface StartedTracing {
+  tracing: Tracing;
+  /** Flushes pending spans and stops exporting. */
+  shutdown(): Promise<void>;
+}
+
+/** Loads the SDK and the exporter and starts a tracer provider (not registered globally). */
+export async function startTracing(options: StartTracingOptions): Promise<StartedTracing> {
+  const [sdk, resources, core] = await Promise.all([import('@opentelemetry/sdk-trace'), import('@opentelemetry/resources'), import('@opentelemetry/core')]);
+  const exporter = options.exporter ?? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter();
+  const provider = new sdk.TracerProvider({
+    resource: resources.resourceFromAttributes({
+      'service.name': options.serviceName,
+      ...(options.serviceVersion ? { 'service.version': options.serviceVersion } : {}),
+    }),
+    spanProcessors: [options.immediate ? new sdk.SimpleSpanProcessor({ exporter }) : new sdk.BatchSpanProcessor({ exporter })],
+  });
+  return {
+    tracing: createTracing({ tracer: provider.getTracer('augur'), propagator: new core.W3CTraceContextPropagator() }),
+    shutdown: () => provider.shutdown(),
+  };
+}

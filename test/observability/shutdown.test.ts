@@ -1,0 +1,169 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { scoreChurn } from '../../src/emulators/dataiku/index.js';
+import type { Emulator } from '../../src/emulators/framework/emulator.js';
+import { EMULATORS } from '../../src/emulators/registry.js';
+
+// The real gateway process, as `npm start` runs it; `dist/` is built by the suite's global setup.
+const MAIN = fileURLToPath(new URL('../../dist/src/server/main.js', import.meta.url));
+const SLOW = `query Slow { predict(endpoint: "churn", features: { name: "Anna Jensen" }) { prediction } }`;
+
+const emulators = {} as Record<keyof typeof EMULATORS, Emulator>;
+beforeAll(async () => {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build with "npm run build" (the test suite's global setup does).`);
+  for (const platform of Object.keys(EMULATORS) as Array<keyof typeof EMULATORS>) {
+    emulators[platform] = EMULATORS[platform].create();
+    await emulators[platform].listen(0);
+  }
+});
+afterAll(async () => {
+  await Promise.all(Object.values(emulators).map((e) => e.close()));
+});
+beforeEach(async () => {
+  await Promise.all(Object.values(emulators).map((e) => fetch(`${e.url}/_emulator/reset`, { method: 'POST' })));
+});
+
+interface Gateway {
+  child: ChildProcess;
+  url: string;
+  logs: Array<Record<string, unknown>>;
+  exit: Promise<number | null>;
+  /** Resolves with the first log line of this event. */
+  next(event: string): Promise<Record<string, unknown>>;
+}
+
+let running: ChildProcess | undefined;
+afterEach(() => {
+  if (running && running.exitCode === null && running.signalCode === null) running.kill('SIGKILL');
+  running = undefined;
+});
+
+/** Spawns `node dist/src/server/main.js` against the emulators of this process and waits until it listens. */
+async function spawnGateway(env: Record<string, string> = {}): Promise<Gateway> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      DATAIKU_APINODE_URL: emulators.dataiku.url,
+      DATAIKU_API_KEY: 'augur-demo-dataiku',
+      AUGUR_DATAIKU_ENDPOINTS: 'augur-demo/churn:PREDICTION',
+      PREVISTO_URL: emulators.previsto.url,
+      PREVISTO_API_KEY: 'sk_augur_demo',
+      PREVISION_URL: `${emulators.prevision.url}/ext/v1`,
+      PREVISION_MASTER_TOKEN: 'augur-demo-prevision',
+      CIVIS_API_ENDPOINT: emulators.civis.url,
+      CIVIS_API_KEY: 'augur-demo-civis',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running = child;
+  const logs: Array<Record<string, unknown>> = [];
+  const waiters: Array<{ event: string; resolve(line: Record<string, unknown>): void }> = [];
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  createInterface({ input: child.stdout! }).on('line', (text) => {
+    let line: Record<string, unknown>;
+    try {
+      line = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    logs.push(line);
+    for (const w of waiters.filter((w) => w.event === line['event'])) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(line);
+    }
+  });
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const next = (event: string) => {
+    const seen = logs.find((l) => l['event'] === event);
+    return seen ? Promise.resolve(seen) : new Promise<Record<string, unknown>>((resolve) => waiters.push({ event, resolve }));
+  };
+  const listening = await Promise.race([
+    next('listening'),
+    exit.then((code) => {
+      throw new Error(`the gateway exited with ${code} before listening: ${stderr}`);
+    }),
+  ]);
+  return { child, url: listening['url'] as string, logs, exit, next };
+}
+
+/** Posts a GraphQL operation on a fresh connection. */
+function post(url: string, query: string): Promise<{ status: number; body: string; endedAt: number }> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify({ query });
+    const req = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, endedAt: Date.now() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Resolves once the Dataiku emulator has received a request (it then holds it for the injected latency). */
+async function dataikuReceived(): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const { total } = (await (await fetch(`${emulators.dataiku.url}/_emulator/requests`)).json()) as { total: number };
+    if (total > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the slow operation never reached the Dataiku emulator');
+}
+
+async function slowDataiku(latencyMs: number): Promise<void> {
+  const res = await fetch(`${emulators.dataiku.url}/_emulator/faults`, { method: 'POST', body: JSON.stringify({ latencyMs }) });
+  expect(res.status).toBe(200);
+}
+
+describe('SIGTERM', () => {
+  it('stops accepting connections, answers the operation in flight with its data, then exits 0', async () => {
+    const gateway = await spawnGateway();
+    await slowDataiku(1500);
+    const inFlight = post(gateway.url, SLOW);
+    inFlight.catch(() => undefined); // awaited below; this only keeps a failed run from also reporting it unhandled
+    await dataikuReceived();
+    const signalledAt = Date.now();
+    gateway.child.kill('SIGTERM');
+
+    expect(await gateway.next('shutdown')).toMatchObject({ signal: 'SIGTERM', inFlight: 1, graceMs: 10_000 });
+    // A new connection is refused, or reset when it reached the backlog just before the listener closed.
+    await expect(post(gateway.url, `{ __typename }`)).rejects.toThrow(/ECONNREFUSED|ECONNRESET/);
+
+    const answered = await inFlight;
+    expect(answered.status).toBe(200);
+    expect(JSON.parse(answered.body)).toEqual({ data: { predict: { prediction: (scoreChurn({ name: 'Anna Jensen' }) as { prediction: string }).prediction } } });
+    expect(answered.endedAt).toBeGreaterThan(signalledAt);
+    expect(await gateway.exit).toBe(0);
+    expect(gateway.logs.find((l) => l['event'] === 'operation')).toMatchObject({ operationName: 'Slow', outcome: 'ok', upstreamCalls: 1 });
+    expect(gateway.logs.find((l) => l['event'] === 'stopped')).toMatchObject({ drained: true });
+    const { byRoute } = (await (await fetch(`${emulators.dataiku.url}/_emulator/requests`)).json()) as { byRoute: Record<string, number> };
+    expect(byRoute).toEqual({ 'POST /public/api/v1/{service}/{endpoint}/predict': 1 });
+  });
+
+  it('gives up on requests still in flight after AUGUR_SHUTDOWN_GRACE_MS and exits 1', async () => {
+    const gateway = await spawnGateway({ AUGUR_SHUTDOWN_GRACE_MS: '300' });
+    await slowDataiku(5000);
+    const inFlight = post(gateway.url, SLOW).then(
+      (r) => r,
+      (err: Error) => err,
+    );
+    await dataikuReceived();
+    const signalledAt = Date.now();
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exit).toBe(1);
+    expect(Date.now() - signalledAt).toBeLessThan(3000);
+    expect(await inFlight).toBeInstanceOf(Error); // the connection was closed unanswered
+    expect(gateway.logs.find((l) => l['event'] === 'shutdown_timeout')).toMatchObject({ inFlight: 1, graceMs: 300 });
+    expect(gateway.logs.find((l) => l['event'] === 'stopped')).toMatchObject({ drained: false });
+  });
+});
