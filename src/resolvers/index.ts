@@ -1,13 +1,15 @@
 /** The full resolver map: scalars, then each domain's resolvers merged type by type. */
+import { GraphQLScalarType } from 'graphql';
 import { DateTimeResolver, JSONObjectResolver, JSONResolver, LocalDateResolver, URLResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers.js';
 import { dataikuResolvers } from './dataiku.js';
-import { createNodeResolvers } from './node.js';
+import { createNodeResolvers, type NodeFetcher } from './node.js';
 import { platformResolvers } from './platform.js';
 import { previstoResolvers } from './previsto.js';
 import { deploymentRef, loadPrevision, previsionResolvers } from './prevision.js';
 import { civisNodeFetchers, civisResolvers } from './civis.js';
 import type { PrevisionDeployment } from '../upstreams/prevision/types.js';
+import type { NodeTypeName } from '../relay/ids.js';
 
 function merge(...maps: Resolvers[]): Resolvers {
   const out: Record<string, Record<string, unknown>> = {};
@@ -38,14 +40,25 @@ export function createNodeFetchers(): Partial<Record<NodeTypeName, NodeFetcher>>
       if (!('prevision' in ref)) return ref;
       return deploymentRef(await loadPrevision<PrevisionDeployment>(ctx, 'PrevisionDeployment', ref.prevision));
     },
-  });
+  };
+}
+
+/** A graphql-scalars scalar without its own description, so the one written in `schema/base.graphql` is served. */
+function keepSchemaDescription(scalar: GraphQLScalarType): GraphQLScalarType {
+  const { description: _drop, ...config } = scalar.toConfig();
+  void _drop;
+  return new GraphQLScalarType(config);
+}
+
+export function createResolvers(): Resolvers {
+  const nodes = createNodeResolvers(createNodeFetchers());
   return merge(
     {
-      DateTime: DateTimeResolver,
-      LocalDate: LocalDateResolver,
-      JSON: JSONResolver,
-      JSONObject: JSONObjectResolver,
-      URL: URLResolver,
+      DateTime: keepSchemaDescription(DateTimeResolver),
+      LocalDate: keepSchemaDescription(LocalDateResolver),
+      JSON: keepSchemaDescription(JSONResolver),
+      JSONObject: keepSchemaDescription(JSONObjectResolver),
+      URL: keepSchemaDescription(URLResolver),
     },
     nodes,
     platformResolvers,

@@ -5,6 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
+import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { Config, DataikuEndpointConfig } from './config.js';
 import { createContext, requestIdFrom, type Context, type PlatformEndpoint, type Services } from './context.js';
 import { createCors } from './cors.js';
@@ -18,15 +20,19 @@ import { loggingPlugin } from './plugins/logging.js';
 import { readinessRoute } from './plugins/readiness.js';
 import type { Tracing } from './tracing.js';
 import { buildSchema } from './schema.js';
+import { buildFederatedSchema } from './federation.js';
+import { AllowList, APQ_TTL_SECONDS, resolveManifest } from './persisted.js';
+import { RedisBreakerSync, RedisKeyValueCache, RedisState } from './redis.js';
+import { cacheHintsPlugin, checkCacheTtls, responseCache } from './responseCache.js';
 import { ApiKeyCheck } from './apiKeys.js';
 import { limitRules } from './limits.js';
 import { StatusChecker } from './status.js';
 import { IdCodec } from '../relay/ids.js';
-import { createResolvers } from '../resolvers/index.js';
+import { createNodeFetchers, createResolvers } from '../resolvers/index.js';
 import { TotalsCache } from '../loaders/previsto.js';
 import { CircuitBreaker } from '../upstreams/breaker.js';
 import { UpstreamHttp, type ParsedUpstreamError } from '../upstreams/http.js';
-import { RateBudget } from '../upstreams/rateBudget.js';
+import { RateBudget, SharedRateStore } from '../upstreams/rateBudget.js';
 import { retryPolicyFor } from '../upstreams/retry.js';
 import { PLATFORMS, type PlatformName } from '../upstreams/types.js';
 import { DataikuClient, parseDataikuError } from '../upstreams/dataiku/client.js';
@@ -79,6 +85,13 @@ export function createServer(deps: ServerDeps): AugurServer {
   const observe = combineObservers([...(deps.observers ?? []), ...(metrics ? [metrics.observer] : []), ...(deps.tracing ? [deps.tracing.observer] : [])]);
   const secrets = PLATFORMS.map((p) => config.platforms[p].credential).filter((s): s is string => !!s);
   const redactor = createRedactor(secrets);
+  // Shared state for replicas, when REDIS_URL is set; nothing connects before start().
+  const redis = config.redis.url ? new RedisState({ url: config.redis.url, logger, commandTimeoutMs: config.redis.commandTimeoutMs }) : undefined;
+  if (redis) {
+    const password = new URL(config.redis.url!).password;
+    if (password) redactor.add(decodeURIComponent(password));
+    if (metrics) redis.registerMetrics(metrics.registry);
+  }
 
   const http = {} as Record<PlatformName, UpstreamHttp>;
   const makeHttp = (platform: PlatformName, baseUrl: string, breaker: CircuitBreaker | undefined): UpstreamHttp => {
@@ -100,6 +113,7 @@ export function createServer(deps: ServerDeps): AugurServer {
               limit: config.previsto.rateLimitPerMinute,
               windowMs: config.previsto.rateWindowMs,
               onWait: (ms) => observe.rateLimitWait('previsto', ms),
+              ...(redis ? { store: new SharedRateStore(redis, { replicas: config.redis.replicas, namespace: 'previsto' }) } : {}),
             }),
           }
         : {}),

@@ -95,7 +95,7 @@ describe('GET /metrics', () => {
   });
 
   it('counts waits for the client-side rate budget and their total seconds', async () => {
-    const limited = await startStack({ env: { PREVISTO_RATE_LIMIT: '2', AUGUR_PREVISTO_RATE_WINDOW_MS: '400' } });
+    const limited = await startStack({ env: { PREVISTO_RATE_LIMIT: '2', AUGUR_PREVISTO_RATE_WINDOW_MS: '1500' } });
     try {
       for (let i = 0; i < 3; i++) expect((await limited.gql(`{ contacts(first: 1) { totalCount } }`)).errors).toBeUndefined();
       const samples = await scrape(limited.url);
@@ -103,14 +103,14 @@ describe('GET /metrics', () => {
       expect(value(samples, 'augur_rate_limit_waits_total', { platform: 'previsto' })).toBe(1);
       const waited = value(samples, 'augur_rate_limit_wait_seconds_total', { platform: 'previsto' });
       expect(waited).toBeGreaterThan(0);
-      expect(waited).toBeLessThanOrEqual(0.4);
+      expect(waited).toBeLessThanOrEqual(1.5);
     } finally {
       await limited.close();
     }
   });
 
   it('reports the circuit breaker state per platform: 2 when open, 0 again once a probe succeeds', async () => {
-    const fragile = await startStack({ env: { AUGUR_BREAKER_THRESHOLD: '1', AUGUR_BREAKER_COOLDOWN_MS: '100' } });
+    const fragile = await startStack({ env: { AUGUR_BREAKER_THRESHOLD: '1', AUGUR_BREAKER_COOLDOWN_MS: '1000' } });
     try {
       await fragile.faults('dataiku', { status: 503 });
       const failed = await fragile.gql(`{ predict(endpoint: "churn", features: { name: "A" }) { prediction } }`);
@@ -121,7 +121,7 @@ describe('GET /metrics', () => {
       expect(value(samples, 'augur_circuit_breaker_state', { platform: 'previsto' })).toBe(0);
 
       await fragile.reset();
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await new Promise((resolve) => setTimeout(resolve, 1050)); // the cooldown, after which one probe may go out
       expect((await fragile.gql(`{ predict(endpoint: "churn", features: { name: "A" }) { prediction } }`)).errors).toBeUndefined();
       samples = await scrape(fragile.url);
       expect(value(samples, 'augur_circuit_breaker_state', { platform: 'dataiku' })).toBe(0);

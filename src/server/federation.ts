@@ -1,0 +1,75 @@
+/**
+ * Augur as an Apollo Federation 2 subgraph (`AUGUR_FEDERATION=true`). The SDL of `schema/` stays plain: the
+ * federation `@link` and an `@key(fields: "id")` on every Node type that can be loaded by id are added here, and each
+ * such entity resolves references through the same loaders as `Query.node`. `@apollo/subgraph` then adds
+ * `_service { sdl }` and `_entities`.
+ */
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { Kind, parse, type ConstDirectiveNode, type DefinitionNode, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { Context } from './context.js';
+import { badInput } from './errors.js';
+import { loadTypeDefs } from './schema.js';
+import type { Resolvers } from '../generated/resolvers.js';
+import type { NodeTypeName } from '../relay/ids.js';
+import type { NodeFetcher } from '../resolvers/node.js';
+
+/** The Federation version Augur's subgraph schema links to. */
+export const FEDERATION_SPEC_URL = 'https://specs.apollo.dev/federation/v2.3';
+
+const KEY_DIRECTIVE: ConstDirectiveNode = {
+  kind: Kind.DIRECTIVE,
+  name: { kind: Kind.NAME, value: 'key' },
+  arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'fields' }, value: { kind: Kind.STRING, value: 'id' } }],
+};
+
+/**
+ * The subgraph type definitions: `typeDefs` plus the federation link, with `@key(fields: "id")` on the object types
+ * named in `entities` (each must implement Node, whose `id` is Augur's global id).
+ */
+export function subgraphTypeDefs(typeDefs: readonly string[], entities: ReadonlySet<string>): DocumentNode {
+  const definitions: DefinitionNode[] = [...parse(`extend schema @link(url: "${FEDERATION_SPEC_URL}", import: ["@key"])`).definitions];
+  for (const sdl of typeDefs) {
+    for (const def of parse(sdl).definitions) {
+      if (def.kind === Kind.OBJECT_TYPE_DEFINITION && entities.has(def.name.value)) {
+        if (!def.interfaces?.some((i) => i.name.value === 'Node')) {
+          throw new Error(`Type ${def.name.value} is declared an entity but does not implement Node, so it has no global id to key on.`);
+        }
+        definitions.push({ ...def, directives: [...(def.directives ?? []), KEY_DIRECTIVE] });
+      } else {
+        definitions.push(def);
+      }
+    }
+  }
+  return { kind: Kind.DOCUMENT, definitions };
+}
+
+/** `__resolveReference` per entity type: decodes the global id and loads the object as `Query.node` does. */
+export function entityResolvers(fetchers: Partial<Record<NodeTypeName, NodeFetcher>>): Record<string, { __resolveReference: unknown }> {
+  const out: Record<string, { __resolveReference: unknown }> = {};
+  for (const [typename, fetch] of Object.entries(fetchers) as Array<[NodeTypeName, NodeFetcher]>) {
+    out[typename] = {
+      __resolveReference: async (reference: { id?: unknown }, ctx: Context): Promise<object | null> => {
+        if (typeof reference.id !== 'string') {
+          throw badInput(`A ${typename} reference needs its "id" (the global id Augur issued), got ${JSON.stringify(reference.id ?? null)}.`, { param: 'representations' });
+        }
+        const { type, localId } = ctx.services.codec.decode(reference.id);
+        if (type !== typename) {
+          throw badInput(`The id in this ${typename} reference belongs to a ${type}; send the id of a ${typename}.`, { param: 'representations' });
+        }
+        const obj = await fetch(ctx, localId);
+        // A copy: the subgraph library tags it with __typename, and the loader's cached object must stay untouched.
+        return obj === null ? null : Object.assign(Object.create(Object.getPrototypeOf(obj) as object) as object, obj);
+      },
+    };
+  }
+  return out;
+}
+
+/** The executable subgraph schema: Augur's schema and resolvers, plus federation's `_service` and `_entities`. */
+export function buildFederatedSchema(resolvers: Resolvers, fetchers: Partial<Record<NodeTypeName, NodeFetcher>>): GraphQLSchema {
+  const entities = new Set(Object.keys(fetchers));
+  const references = entityResolvers(fetchers);
+  const merged: Record<string, unknown> = { ...resolvers };
+  for (const [type, resolver] of Object.entries(references)) merged[type] = { ...((merged[type] as object | undefined) ?? {}), ...resolver };
+  return buildSubgraphSchema({ typeDefs: subgraphTypeDefs(loadTypeDefs(), entities), resolvers: merged as never } as Parameters<typeof buildSubgraphSchema>[0]);
+}
