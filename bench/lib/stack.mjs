@@ -155,10 +155,10 @@ export function gatewayEnv(urls, { port, previstoLimit }) {
 }
 
 /** Spawns `node [nodeArgs] dist/src/server/main.js` with the benchmark environment; does not wait. */
-export function spawnGateway(urls, { port = 0, previstoLimit, nodeArgs = [] }) {
+export function spawnGateway(urls, { port = 0, previstoLimit, nodeArgs = [], env = {} }) {
   const child = spawn(process.execPath, [...nodeArgs, 'dist/src/server/main.js'], {
     cwd: ROOT,
-    env: gatewayEnv(urls, { port, previstoLimit }),
+    env: { ...gatewayEnv(urls, { port, previstoLimit }), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   track(child);

@@ -60,7 +60,9 @@ export async function bootEmbedded(config: Config, options: BootOptions = {}): P
     for (const platform of PLATFORMS) {
       const settings = config.platforms[platform];
       if (settings.url) {
-        platforms[platform] = { url: settings.url, emulated: false };
+        // PREVISION_URL names the host, as for the previsionio SDK; the API lives under /ext/v1.
+        const url = platform === 'prevision' && !/\/ext\/v1$/.test(settings.url) ? `${settings.url}/ext/v1` : settings.url;
+        platforms[platform] = { url, emulated: false };
         continue;
       }
       const mod = EMULATORS[platform];

@@ -120,10 +120,13 @@ export function createServer(deps: ServerDeps): AugurServer {
     });
   };
   const breakers = {} as Record<PlatformName, CircuitBreaker>;
+  // With Redis, openings are published to and adopted from the other replicas.
+  const breakerSync = redis ? new RedisBreakerSync(redis, breakers, logger) : undefined;
   for (const platform of PLATFORMS) {
     breakers[platform] = new CircuitBreaker({
       threshold: config.breaker.threshold,
       cooldownMs: config.breaker.cooldownMs,
+      ...(breakerSync ? { share: { platform, to: breakerSync } } : {}),
       onStateChange: (state) => {
         logger.warn({ event: 'breaker', platform, state }, `circuit breaker ${state}`);
         observe.breakerState(platform, state);
@@ -173,11 +176,32 @@ export function createServer(deps: ServerDeps): AugurServer {
   }
   if (deps.tracing) plugins.push(deps.tracing.plugin);
 
+  // Persisted queries, cache hints and the response cache (shared through Redis when configured).
+  const resolvers = createResolvers();
+  const schema = config.federation ? buildFederatedSchema(resolvers, createNodeFetchers()) : buildSchema(resolvers);
+  const sharedCache = (feature: 'persisted_queries' | 'response_cache', prefix: string): KeyValueCache<string> =>
+    redis ? new RedisKeyValueCache(redis, feature, { prefix }) : new InMemoryLRUCache<string>();
+  let persistedQueries: { cache: KeyValueCache<string>; ttl?: number } | false = false;
+  if (config.persistedQueries.mode === 'apq') persistedQueries = { cache: sharedCache('persisted_queries', 'pq:'), ttl: APQ_TTL_SECONDS };
+  else if (config.persistedQueries.mode === 'allowlist') {
+    const allowList = new AllowList(resolveManifest(config.persistedQueries.manifest));
+    persistedQueries = { cache: allowList.cache() };
+    plugins.push(allowList.plugin<Context>());
+    logger.info({ event: 'persisted_queries', mode: 'allowlist', operations: allowList.size }, `serving only the ${allowList.size} operations of the persisted query manifest`);
+  }
+  if (Object.keys(config.cache.ttls).length > 0) {
+    checkCacheTtls(config.cache.ttls, schema);
+    // Cache control first: the hints plugin sets hints through what it adds to each field's info.
+    plugins.push(ApolloServerPluginCacheControl(), cacheHintsPlugin<Context>(config.cache.ttls));
+    if (config.cache.responseCache) plugins.push(responseCache(sharedCache('response_cache', 'rc:')));
+  }
+
   const apiKeys = new ApiKeyCheck(config.apiKeys);
   const MAX_BODY_BYTES = config.limits.maxBodyBytes;
 
   const apollo = new ApolloServer<Context>({
-    schema: buildSchema(createResolvers()),
+    schema,
+    persistedQueries,
     introspection: config.introspection,
     validationRules: limitRules({ ...config.limits, defaultPageSize: config.paging.defaultPageSize, maxPageSize: config.paging.maxPageSize }),
     includeStacktraceInErrorResponses: false,
@@ -259,9 +283,17 @@ export function createServer(deps: ServerDeps): AugurServer {
     services,
     apollo,
     handler,
-    start: () => apollo.start(),
+    async start() {
+      if (redis) {
+        await redis.connect();
+        breakerSync?.start();
+      }
+      await apollo.start();
+    },
     async stop() {
       await apollo.stop();
+      breakerSync?.stop();
+      await redis?.close();
       await Promise.all([...PLATFORMS.map((p) => http[p].close()), ...[...previsionHosts.values()].map((h) => h.close())]);
     },
   };
