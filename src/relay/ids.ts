@@ -88,13 +88,22 @@ export class IdCodec {
     return { type, localId };
   }
 
-  /** Tries to decode; answers undefined instead of throwing for ids that are not Augur ids at all. */
+  /**
+   * Decodes without throwing: undefined for anything that is not a valid Augur id. Endpoint names such as "churn"
+   * take this path on every predict, so it must not build errors.
+   */
   tryDecode(id: string): { type: NodeTypeName; localId: string } | undefined {
-    try {
-      return this.decode(id);
-    } catch {
-      return undefined;
-    }
+    if (typeof id !== 'string' || id.length < 12 || id.length > 600 || !/^[A-Za-z0-9_-]+$/.test(id)) return undefined;
+    const text = Buffer.from(id, 'base64url').toString('utf8');
+    const bar = text.lastIndexOf('|');
+    const colon = text.indexOf(':');
+    if (bar === -1 || colon === -1 || colon > bar) return undefined;
+    const payload = text.slice(0, bar);
+    if (!this.verify(payload, text.slice(bar + 1))) return undefined;
+    const type = payload.slice(0, colon) as NodeTypeName;
+    const localId = payload.slice(colon + 1);
+    const shape = (NODE_TYPES as Record<string, RegExp>)[type];
+    return shape && shape.test(localId) ? { type, localId } : undefined;
   }
 
   /** A cursor for item `offset` of the connection identified by `binding`. */

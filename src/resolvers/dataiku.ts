@@ -28,8 +28,12 @@ const FIELD_FOR_TYPE: Record<DataikuEndpointType, string> = {
 };
 
 /** Resolves an `endpoint` argument to a configured Dataiku endpoint of the expected type. */
-export function dataikuEndpoint(ctx: Context, arg: string, expected: DataikuEndpointType): DataikuEndpointRef {
-  const ref = ctx.services.endpoints.resolve(arg, ctx.services.codec);
+export function dataikuEndpoint(
+  ctx: Context,
+  arg: string,
+  expected: DataikuEndpointType,
+  ref: DataikuEndpointRef | { prevision: string } = ctx.services.endpoints.resolve(arg, ctx.services.codec),
+): DataikuEndpointRef {
   if ('prevision' in ref) {
     throw badInput(`Endpoint "${arg}" is a Prevision deployment; only ${FIELD_FOR_TYPE[expected]} on a Dataiku ${expected} endpoint works here.`, {
       param: 'endpoint',
@@ -102,7 +106,7 @@ export function predictAny(
   const options = predictOptions(args.explanations, args.dispatch);
   const ref = ctx.services.endpoints.resolve(endpoint, ctx.services.codec);
   if ('prevision' in ref) return predictOnDeployment(ctx, ref.prevision, features, args);
-  return predictRecord(ctx, dataikuEndpoint(ctx, endpoint, 'PREDICTION'), features, options, args.context);
+  return predictRecord(ctx, dataikuEndpoint(ctx, endpoint, 'PREDICTION', ref), features, options, args.context);
 }
 
 /** Scores one record on a Dataiku PREDICTION endpoint through the request's batching loader. */

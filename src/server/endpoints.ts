@@ -33,6 +33,7 @@ export class EndpointRegistry {
   private readonly dataiku: DataikuEndpointRef[];
   private readonly byPath = new Map<string, DataikuEndpointRef>();
   private readonly byName = new Map<string, DataikuEndpointRef[]>();
+  private readonly resolved = new Map<string, DataikuEndpointRef | { prevision: string }>();
 
   constructor(endpoints: readonly DataikuEndpointConfig[]) {
     this.dataiku = endpoints.map((e) => ({ platform: 'dataiku' as const, ...e }));
@@ -52,6 +53,16 @@ export class EndpointRegistry {
    * endpoint name. Answers `{prevision: deploymentId}` for a Prevision deployment id, which the caller resolves.
    */
   resolve(arg: string, codec: IdCodec, argName = 'endpoint'): DataikuEndpointRef | { prevision: string } {
+    // Resolution is pure for a given argument, and the same few endpoints are named on every request.
+    const cached = this.resolved.get(arg);
+    if (cached) return cached;
+    const ref = this.resolveUncached(arg, codec, argName);
+    if (this.resolved.size >= 1000) this.resolved.clear();
+    this.resolved.set(arg, ref);
+    return ref;
+  }
+
+  private resolveUncached(arg: string, codec: IdCodec, argName: string): DataikuEndpointRef | { prevision: string } {
     const decoded = codec.tryDecode(arg);
     if (decoded) {
       if (decoded.type !== 'Endpoint') {
