@@ -3,7 +3,6 @@
  * de-duplicated by features (a deployed model scores one record per call, so distinct records run in parallel).
  */
 import DataLoader from 'dataloader';
-import { stableStringify } from '../relay/ids.js';
 import type { AugurObserver } from '../server/observer.js';
 import type { PrevisionCallContext, PrevisionClient } from '../upstreams/prevision/client.js';
 import type { PrevisionDeployment, PrevisionUnitPrediction } from '../upstreams/prevision/types.js';
@@ -54,7 +53,7 @@ export function createPrevisionLoaders(
             observe.loaderBatch('prevision', 'predict', records.length);
             return Promise.all(records.map((r) => client.predictUnit(ctx, deployment, r).catch((e: unknown) => e as Error)));
           },
-          { cacheKeyFn: stableStringify, maxBatchSize: 100 },
+          { cacheKeyFn: (record) => JSON.stringify(record), maxBatchSize: 100 },
         );
         predictors.set(deployment._id, loader);
       }

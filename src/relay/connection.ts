@@ -180,7 +180,7 @@ export async function resolveConnection<T>(
     else ({ items } = await readRange(source, start, end));
   }
 
-  const edges = items.map((node, i) => ({ node, cursor: codec.cursor(binding, start + i) }));
+  const edges = lazyEdges(items, start, binding, codec);
   const end = start + items.length;
   return {
     edges,
@@ -193,6 +193,23 @@ export async function resolveConnection<T>(
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
   };
+}
+
+/**
+ * Edges whose cursor is signed only when read: most queries select nodes but no cursor, and an HMAC per edge would
+ * be the costliest part of a page.
+ */
+function lazyEdges<T>(items: T[], start: number, binding: string, codec: IdCodec): Edge<T>[] {
+  return items.map((node, i) => {
+    let cursor: string | undefined;
+    return {
+      node,
+      get cursor() {
+        cursor ??= codec.cursor(binding, start + i);
+        return cursor;
+      },
+    };
+  });
 }
 
 /** A connection over a list already in memory (configured Dataiku endpoints, for instance). */
@@ -211,7 +228,7 @@ export function connectionFromArray<T>(
   const start = w.forward ? lower : Math.max(lower, upper - w.count);
   const end = w.forward ? Math.min(upper, lower + w.count) : upper;
   const items = end > start ? all.slice(start, end) : [];
-  const edges = items.map((node, i) => ({ node, cursor: codec.cursor(binding, start + i) }));
+  const edges = lazyEdges(items, start, binding, codec);
   return {
     edges,
     nodes: items,

@@ -93,10 +93,12 @@ async function main(): Promise<void> {
       await stack.close();
     } catch (err) {
       logger.error({ event: 'shutdown_error', err: String(err) }, 'stopping failed');
-      process.exit(1);
+      logger.flush(() => process.exit(1));
+      return;
     }
     logger.info({ event: 'stopped', drained, durationMs: Math.round(performance.now() - shutdownAt) }, 'Augur stopped');
-    process.exit(drained ? 0 : 1);
+    // Log lines are written asynchronously: flush them before exiting.
+    logger.flush(() => process.exit(drained ? 0 : 1));
   };
   let stopping = false;
   const shutdown = (signal: string) => {
