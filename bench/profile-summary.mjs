@@ -3,7 +3,10 @@
  * Prints the top self-time functions of a V8 `.cpuprofile` (as written by `node --cpu-prof`), then self time by
  * area (Augur's own folders, each npm package, Node internals, GC).
  *
- *   node bench/profile-summary.mjs bench/results/single.cpuprofile [--top 25]
+ *   node bench/profile-summary.mjs bench/results/single.cpuprofile [--top 25] [--inclusive tryDecode,cursor]
+ *
+ * `--inclusive` adds the total time spent in (and below) the named functions, e.g. a helper whose own frames are
+ * cheap but whose callees are not.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -99,6 +102,30 @@ export function summarize(profile) {
   return { totalMs: Math.round(totalUs / 1000), idleMs: Math.round(idleUs / 1000), busyMs: Math.round(busyUs / 1000), functions, areas };
 }
 
+/** Time spent in or below each named function (by function name), once per sample, in ms and % of busy time. */
+export function inclusive(profile, names) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const totals = Object.fromEntries(names.map((n) => [n, 0]));
+  let busyUs = 0;
+  const { samples, timeDeltas } = profile;
+  for (let i = 0; i < samples.length; i++) {
+    const dt = i + 1 < timeDeltas.length ? Math.max(0, timeDeltas[i + 1]) : 0;
+    if (nodes.get(samples[i]).callFrame.functionName === '(idle)') continue;
+    busyUs += dt;
+    const seen = new Set();
+    for (let id = samples[i]; id !== undefined; id = parent.get(id)) {
+      const name = nodes.get(id).callFrame.functionName;
+      if (name in totals && !seen.has(name)) {
+        seen.add(name);
+        totals[name] += dt;
+      }
+    }
+  }
+  return names.map((name) => ({ name, ms: Math.round(totals[name] / 100) / 10, pctOfBusy: Math.round((totals[name] / (busyUs || 1)) * 1000) / 10 }));
+}
+
 export function summarizeFile(file) {
   return summarize(JSON.parse(readFileSync(file, 'utf8')));
 }
@@ -125,10 +152,20 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   const args = process.argv.slice(2);
   const topAt = args.indexOf('--top');
   const top = topAt === -1 ? 25 : Number(args[topAt + 1]);
-  const files = args.filter((a, i) => !a.startsWith('--') && (topAt === -1 || i !== topAt + 1));
+  const inclAt = args.indexOf('--inclusive');
+  const names = inclAt === -1 ? [] : (args[inclAt + 1] ?? '').split(',').filter(Boolean);
+  const values = new Set([topAt, inclAt].filter((i) => i !== -1).map((i) => i + 1));
+  const files = args.filter((a, i) => !a.startsWith('--') && !values.has(i));
   if (files.length === 0 || !Number.isInteger(top) || top < 1) {
-    console.error('Usage: node bench/profile-summary.mjs <file.cpuprofile> [more files] [--top 25]');
+    console.error('Usage: node bench/profile-summary.mjs <file.cpuprofile> [more files] [--top 25] [--inclusive fnA,fnB]');
     process.exit(2);
   }
-  for (const file of files) console.log(formatSummary(summarizeFile(file), { top, title: `== ${file}` }), '\n');
+  for (const file of files) {
+    console.log(formatSummary(summarizeFile(file), { top, title: `== ${file}` }));
+    if (names.length) {
+      console.log('\ntime in and below:');
+      for (const r of inclusive(JSON.parse(readFileSync(file, 'utf8')), names)) console.log(`${r.ms.toFixed(1).padStart(9)} ${r.pctOfBusy.toFixed(1).padStart(6)}  ${r.name}`);
+    }
+    console.log('');
+  }
 }

@@ -182,7 +182,10 @@ function postOnce(port, body) {
   });
 }
 
-/** Spawns a process and polls until `ok(answer)`; answers the ms from spawn to that answer. */
+/**
+ * Spawns a process and polls until `ok(answer)`; answers the ms from spawn to that answer, and the `startupMs` the
+ * gateway logged with its `listening` line (its own time from main() to listening), when there is one.
+ */
 async function timeToFirstAnswer(spawnIt, port, body, ok) {
   const t0 = performance.now();
   const { child, lines } = spawnIt(port);
@@ -190,7 +193,11 @@ async function timeToFirstAnswer(spawnIt, port, body, ok) {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`The process exited (code ${child.exitCode}) before answering. Output:\n${lines.join('\n')}`);
       const answer = await postOnce(port, body);
-      if (answer && ok(answer)) return performance.now() - t0;
+      if (answer && ok(answer)) {
+        const ms = performance.now() - t0;
+        const listening = lines.map((l) => /"event":"listening".*"startupMs":(\d+)/.exec(l)).find(Boolean);
+        return { ms, startupMs: listening ? Number(listening[1]) : undefined };
+      }
       if (performance.now() - t0 > 20_000) throw new Error(`No successful answer within 20 s. Last answer: ${JSON.stringify(answer)}. Output:\n${lines.join('\n')}`);
       await sleep(2);
     }
@@ -203,9 +210,12 @@ async function coldStart(urls) {
   const body = JSON.stringify({ query: QUERIES.single });
   const okGraphql = (a) => a.status === 200 && a.text.includes('"prediction"') && !a.text.includes('"errors"');
   const gatewayRuns = [];
+  const mainMs = [];
   for (let i = 0; i < COLD_RUNS; i++) {
     const port = await freePort();
-    gatewayRuns.push(await timeToFirstAnswer((p) => spawnGateway(urls, { port: p, previstoLimit: PREVISTO_LIMIT }), port, body, okGraphql));
+    const r = await timeToFirstAnswer((p) => spawnGateway(urls, { port: p, previstoLimit: PREVISTO_LIMIT }), port, body, okGraphql);
+    gatewayRuns.push(r.ms);
+    if (r.startupMs !== undefined) mainMs.push(r.startupMs);
   }
   // Context: the same measure for a bare Node HTTP server, i.e. what Node itself costs before any Augur code runs.
   const bare = `require('http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('{}')); }).listen(Number(process.argv[1]), '127.0.0.1')`;
@@ -213,7 +223,7 @@ async function coldStart(urls) {
   for (let i = 0; i < COLD_RUNS; i++) {
     const port = await freePort();
     nodeRuns.push(
-      await timeToFirstAnswer(
+      (await timeToFirstAnswer(
         (p) => {
           const child = spawn(process.execPath, ['-e', bare, String(p)], { stdio: ['ignore', 'pipe', 'pipe'] });
           return { child, lines: [] };
@@ -221,10 +231,16 @@ async function coldStart(urls) {
         port,
         body,
         (a) => a.status === 200,
-      ),
+      )).ms,
     );
   }
-  return { medianMs: median(gatewayRuns), runsMs: gatewayRuns.map((v) => round(v, 1)), bareNodeMedianMs: median(nodeRuns), bareNodeRunsMs: nodeRuns.map((v) => round(v, 1)) };
+  return {
+    medianMs: median(gatewayRuns),
+    runsMs: gatewayRuns.map((v) => round(v, 1)),
+    mainToListeningMedianMs: mainMs.length ? median(mainMs) : null,
+    bareNodeMedianMs: median(nodeRuns),
+    bareNodeRunsMs: nodeRuns.map((v) => round(v, 1)),
+  };
 }
 
 function pad(v, n, right = false) {
@@ -365,7 +381,7 @@ async function measure() {
       `Gateway RSS: ${round(idleMem.rssKb / 1024, 1)} MB idle after start; peak ${rssPeakMb} MB (VmHWM of the gateway process that ran ${LABEL[heaviest]}, the heaviest scenario), ` +
         `${runs[heaviest].gatewayRssAfterMb} MB at its end. Each scenario runs in a fresh gateway process (gw RSS MB column: its VmHWM).`,
     );
-    out.push(`Cold start (spawn to first successful predict answer, ${COLD_RUNS} runs): median ${cold.medianMs.toFixed(1)} ms [${cold.runsMs.join(', ')}]; a bare Node HTTP server: ${cold.bareNodeMedianMs.toFixed(1)} ms.`);
+    out.push(`Cold start (spawn to first successful predict answer, ${COLD_RUNS} runs): median ${cold.medianMs.toFixed(1)} ms [${cold.runsMs.join(', ')}], of which main() to listening (the gateway's logged startupMs) ${cold.mainToListeningMedianMs ?? '-'} ms, the rest being Node's start, module loading and the first answer; a bare Node HTTP server: ${cold.bareNodeMedianMs.toFixed(1)} ms.`);
     out.push(
       `Emulators are not the bottleneck: during single they used ${runs.single.processes.cpuPct.emulators}% of a core while the gateway used ${runs.single.processes.cpuPct.gateway}%; ` +
         `served directly they answer ${runs.direct.rps.toFixed(0)} rps (${round(runs.direct.rps / runs.single.rps, 1)}× single).`,

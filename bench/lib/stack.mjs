@@ -142,8 +142,8 @@ export function gatewayEnv(urls, { port, previstoLimit }) {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     DATAIKU_APINODE_URL: urls.dataiku,
     PREVISTO_URL: urls.previsto,
-    // A configured Prevision URL is used as given, so it names the /ext/v1 API the embedded setup would use.
-    PREVISION_URL: `${urls.prevision}/ext/v1`,
+    // The host, as documented; Augur adds /ext/v1 (and accepts a URL that already ends with it).
+    PREVISION_URL: urls.prevision,
     CIVIS_API_ENDPOINT: urls.civis,
     DATAIKU_API_KEY: 'augur-demo-dataiku',
     PREVISTO_API_KEY: 'sk_augur_demo',

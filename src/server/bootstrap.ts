@@ -3,8 +3,6 @@
  * dependencies `createServer` needs. Used by `main.ts` (default ports) and by tests (port 0).
  */
 import type { Emulator } from '../emulators/framework/emulator.js';
-import { EMULATORS } from '../emulators/registry.js';
-import { DATAIKU_DEMO_ENDPOINTS, DATAIKU_DEFAULT_OPTIONS } from '../emulators/dataiku/index.js';
 import { PLATFORMS, type PlatformName } from '../upstreams/types.js';
 import type { Config, DataikuEndpointConfig } from './config.js';
 import type { PlatformEndpoint } from './context.js';
@@ -37,7 +35,7 @@ function emulatorCredential(platform: PlatformName, options: Record<string, unkn
   };
   switch (platform) {
     case 'dataiku':
-      return first('apiKeys') ?? DATAIKU_DEFAULT_OPTIONS.apiKeys[0];
+      return first('apiKeys') ?? 'augur-demo-dataiku';
     case 'civis':
       return first('apiKeys') ?? 'augur-demo-civis';
     case 'prevision':
@@ -55,7 +53,10 @@ export async function bootEmbedded(config: Config, options: BootOptions = {}): P
   const emulators: Partial<Record<PlatformName, Emulator>> = {};
   const platforms = {} as Record<PlatformName, PlatformEndpoint>;
   const resolved: Config = { ...config, platforms: { ...config.platforms } };
-  let dataikuServiceId = DATAIKU_DEFAULT_OPTIONS.serviceId;
+  let dataikuServiceId: string | undefined;
+  // The emulators are loaded only when a platform is emulated: a fully configured gateway never pays for them.
+  const needsEmulators = PLATFORMS.some((p) => !config.platforms[p].url) || !config.dataiku.endpoints;
+  const { EMULATORS } = needsEmulators ? await import('../emulators/registry.js') : { EMULATORS: undefined };
   try {
     for (const platform of PLATFORMS) {
       const settings = config.platforms[platform];
@@ -65,7 +66,7 @@ export async function bootEmbedded(config: Config, options: BootOptions = {}): P
         platforms[platform] = { url, emulated: false };
         continue;
       }
-      const mod = EMULATORS[platform];
+      const mod = EMULATORS![platform];
       const emulatorOptions = { ...(mod.optionsFromEnv(env) as Record<string, unknown>), ...(options.emulatorOptions?.[platform] ?? {}) };
       const emulator = mod.create(emulatorOptions as never);
       const port = options.port ? options.port(platform, mod.defaultPort) : mod.defaultPort;
@@ -79,9 +80,12 @@ export async function bootEmbedded(config: Config, options: BootOptions = {}): P
     await Promise.all(Object.values(emulators).map((e) => e.close()));
     throw err;
   }
-  const dataikuEndpoints =
-    config.dataiku.endpoints ??
-    DATAIKU_DEMO_ENDPOINTS.map((e) => ({ serviceId: dataikuServiceId, endpointId: e.id, type: e.type as DataikuEndpointConfig['type'] }));
+  let dataikuEndpoints = config.dataiku.endpoints;
+  if (!dataikuEndpoints) {
+    const demo = await import('../emulators/dataiku/index.js');
+    const serviceId = dataikuServiceId ?? demo.DATAIKU_DEFAULT_OPTIONS.serviceId;
+    dataikuEndpoints = demo.DATAIKU_DEMO_ENDPOINTS.map((e) => ({ serviceId, endpointId: e.id, type: e.type as DataikuEndpointConfig['type'] }));
+  }
   return {
     config: resolved,
     platforms,

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { Config, DataikuEndpointConfig } from './config.js';
@@ -179,20 +179,23 @@ export function createServer(deps: ServerDeps): AugurServer {
   // Persisted queries, cache hints and the response cache (shared through Redis when configured).
   const resolvers = createResolvers();
   const schema = config.federation ? buildFederatedSchema(resolvers, createNodeFetchers()) : buildSchema(resolvers);
+  // Apollo would add federated (ftv1) traces for any caller asking for them: timings and errors stay in Augur's logs.
+  if (config.federation) plugins.push(ApolloServerPluginInlineTraceDisabled());
   const sharedCache = (feature: 'persisted_queries' | 'response_cache', prefix: string): KeyValueCache<string> =>
     redis ? new RedisKeyValueCache(redis, feature, { prefix }) : new InMemoryLRUCache<string>();
   let persistedQueries: { cache: KeyValueCache<string>; ttl?: number } | false = false;
+  let allowList: AllowList | undefined;
   if (config.persistedQueries.mode === 'apq') persistedQueries = { cache: sharedCache('persisted_queries', 'pq:'), ttl: APQ_TTL_SECONDS };
   else if (config.persistedQueries.mode === 'allowlist') {
-    const allowList = new AllowList(resolveManifest(config.persistedQueries.manifest));
+    allowList = new AllowList(resolveManifest(config.persistedQueries.manifest));
     persistedQueries = { cache: allowList.cache() };
-    plugins.push(allowList.plugin<Context>());
     logger.info({ event: 'persisted_queries', mode: 'allowlist', operations: allowList.size }, `serving only the ${allowList.size} operations of the persisted query manifest`);
   }
   if (Object.keys(config.cache.ttls).length > 0) {
     checkCacheTtls(config.cache.ttls, schema);
-    // Cache control first: the hints plugin sets hints through what it adds to each field's info.
-    plugins.push(ApolloServerPluginCacheControl(), cacheHintsPlugin<Context>(config.cache.ttls));
+    // Hints before cache control: Apollo runs willResolveField hooks in reverse plugin order, and the hints plugin
+    // needs what cache control adds to each field's info.
+    plugins.push(cacheHintsPlugin<Context>(config.cache.ttls), ApolloServerPluginCacheControl());
     if (config.cache.responseCache) plugins.push(responseCache(sharedCache('response_cache', 'rc:')));
   }
 
@@ -258,6 +261,9 @@ export function createServer(deps: ServerDeps): AugurServer {
         body = raw.toString('utf8');
       }
     }
+    // Allow-list mode refuses unregistered operations here, before Apollo parses or validates them.
+    const refusal = allowList?.refusal(method, q === -1 ? '' : url.slice(q), body);
+    if (refusal) return sendJson(res, refusal.status, refusal.body);
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);

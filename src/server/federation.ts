@@ -5,7 +5,7 @@
  * `_service { sdl }` and `_entities`.
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { Kind, parse, type ConstDirectiveNode, type DefinitionNode, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { Kind, parse, visit, type ConstDirectiveNode, type DefinitionNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Context } from './context.js';
 import { badInput } from './errors.js';
 import { loadTypeDefs } from './schema.js';
@@ -24,12 +24,24 @@ const KEY_DIRECTIVE: ConstDirectiveNode = {
 
 /**
  * The subgraph type definitions: `typeDefs` plus the federation link, with `@key(fields: "id")` on the object types
- * named in `entities` (each must implement Node, whose `id` is Augur's global id).
+ * named in `entities` (each must implement Node, whose `id` is Augur's global id). Enums no field or argument uses
+ * (the documentation-only `ErrorCode`) are left out: composition would flag each as an unused enum.
  */
 export function subgraphTypeDefs(typeDefs: readonly string[], entities: ReadonlySet<string>): DocumentNode {
   const definitions: DefinitionNode[] = [...parse(`extend schema @link(url: "${FEDERATION_SPEC_URL}", import: ["@key"])`).definitions];
-  for (const sdl of typeDefs) {
-    for (const def of parse(sdl).definitions) {
+  const documents = typeDefs.map((sdl) => parse(sdl));
+  const referenced = new Set<string>();
+  for (const doc of documents) {
+    visit(doc, {
+      NamedType(node, _key, parent) {
+        // Names in `implements` lists count too; the definitions' own names are not NamedType nodes.
+        if (parent) referenced.add(node.name.value);
+      },
+    });
+  }
+  for (const doc of documents) {
+    for (const def of doc.definitions) {
+      if (def.kind === Kind.ENUM_TYPE_DEFINITION && !referenced.has(def.name.value)) continue;
       if (def.kind === Kind.OBJECT_TYPE_DEFINITION && entities.has(def.name.value)) {
         if (!def.interfaces?.some((i) => i.name.value === 'Node')) {
           throw new Error(`Type ${def.name.value} is declared an entity but does not implement Node, so it has no global id to key on.`);

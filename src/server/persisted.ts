@@ -4,16 +4,14 @@
  *   hash answers PERSISTED_QUERY_NOT_FOUND and the client resends hash and query, which registers it. The store is
  *   shared by replicas through Redis when `REDIS_URL` is set, else in memory.
  * - `allowlist`: only the operations of a manifest (Apollo's persisted query manifest format) are served, by id or by
- *   full text; anything else is refused with PERSISTED_QUERY_NOT_ALLOWED (HTTP 403). The manifest is read from
+ *   full text; anything else is refused with PERSISTED_QUERY_NOT_ALLOWED (HTTP 403) before it is even parsed. The manifest is read from
  *   `AUGUR_PERSISTED_QUERIES_MANIFEST`, or built from the GraphQL documents under `examples/`.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import type { ApolloServerPlugin } from '@apollo/server';
-import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { PrefixingKeyValueCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import {
-  GraphQLError,
   Kind,
   parse,
   print,
@@ -23,7 +21,6 @@ import {
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
 } from 'graphql';
-import { AugurError, type ErrorCode } from './errors.js';
 import { schemaDirectory } from './schema.js';
 
 /** One operation of a manifest. */
@@ -211,30 +208,42 @@ export class AllowList {
     return ok;
   }
 
-  /** A read-only APQ store: registered operations resolve by id; registrations of anything else are ignored. */
+  /**
+   * A read-only APQ store: registered operations resolve by id; registrations of anything else are ignored. Marked so
+   * Apollo does not prefix its keys (the ids are looked up as they are).
+   */
   cache(): KeyValueCache<string> {
-    return {
-      get: async (key) => this.bodies.get(key),
+    return PrefixingKeyValueCache.cacheDangerouslyDoesNotNeedPrefixesForIsolation({
+      get: async (key: string) => this.bodies.get(key),
       set: async () => undefined,
       delete: async () => false,
-    };
+    });
   }
 
-  /** Refuses every operation whose text is not registered, before it is parsed. */
-  plugin<T extends object>(): ApolloServerPlugin<T> {
-    return {
-      requestDidStart: async () => ({
-        didResolveSource: async ({ source, request }) => {
-          if (this.allows(source)) return;
-          const name = request.operationName ? ` "${request.operationName}"` : '';
-          const message = `This server only runs registered operations, and the operation${name} sent is not in its persisted query manifest. Send a registered operation (by its id in extensions.persistedQuery.sha256Hash, or its exact text), or register it and redeploy.`;
-          // The Augur error inside carries the code shown to the caller; the outer error's `http` sets the status.
-          throw new GraphQLError(message, {
-            originalError: new AugurError(PERSISTED_QUERY_NOT_ALLOWED as ErrorCode, message),
-            extensions: { code: PERSISTED_QUERY_NOT_ALLOWED, http: { status: 403 } },
-          });
+  /**
+   * Checks a GraphQL-over-HTTP request before Apollo parses anything: every operation carrying its text (POST body,
+   * batch, or GET `query` parameter) must be registered. Operations sent by hash alone pass: Apollo looks them up in
+   * `cache()`, which knows only registered ids. Answers the error response to send, or undefined.
+   */
+  refusal(method: string, search: string, body: unknown): { status: number; body: { errors: unknown[] } } | undefined {
+    const requests: unknown[] = method === 'GET' ? [Object.fromEntries(new URLSearchParams(search))] : Array.isArray(body) ? body : [body];
+    for (const r of requests) {
+      const query = (r as { query?: unknown } | null)?.query;
+      if (typeof query !== 'string' || query === '' || this.allows(query)) continue;
+      const name = (r as { operationName?: unknown }).operationName;
+      const label = typeof name === 'string' && name ? ` "${name}"` : '';
+      return {
+        status: 403,
+        body: {
+          errors: [
+            {
+              message: `This server only runs registered operations, and the operation${label} sent is not in its persisted query manifest. Send a registered operation (its id in extensions.persistedQuery.sha256Hash, or its exact text), or register it and redeploy.`,
+              extensions: { code: PERSISTED_QUERY_NOT_ALLOWED },
+            },
+          ],
         },
-      }),
-    };
+      };
+    }
+    return undefined;
   }
 }

@@ -88,7 +88,8 @@ export class RedisState implements SlidingWindowBackend {
       enableOfflineQueue: false,
       autoResendUnfulfilledCommands: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: options.commandTimeoutMs,
+      // A backstop that clears commands of a hung server; callers stop waiting much sooner (see `withTimeout`).
+      commandTimeout: Math.max(1000, options.commandTimeoutMs * 10),
       connectTimeout: Math.max(500, options.commandTimeoutMs * 5),
       // Reconnect forever, backing off to one attempt per second.
       retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 5), 1000),
@@ -145,7 +146,7 @@ export class RedisState implements SlidingWindowBackend {
       return { ok: false };
     }
     try {
-      const value = await command(this.client);
+      const value = await this.withTimeout(command(this.client));
       if (!this.up) this.markUp();
       return { ok: true, value };
     } catch (err) {
@@ -153,6 +154,41 @@ export class RedisState implements SlidingWindowBackend {
       this.fallbacks?.inc({ feature });
       return { ok: false };
     }
+  }
+
+  /**
+   * Rejects when `pending` has not settled `commandTimeoutMs` after the call. When the timer fires the event loop may
+   * have been busy past the deadline with Redis's reply already waiting on the socket, so I/O gets one turn
+   * (`setImmediate` runs after the poll phase) before the command counts as timed out.
+   */
+  private withTimeout<T>(pending: Promise<T>): Promise<T> {
+    const ms = this.options.commandTimeoutMs;
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(
+        () =>
+          setImmediate(() => {
+            if (settled) return;
+            settled = true;
+            reject(new Error(`Redis did not answer within ${ms} ms`));
+          }),
+        ms,
+      );
+      pending.then(
+        (value) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (err: unknown) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
   }
 
   /** The sliding window of the rate budget, in Redis (see SLIDING_WINDOW_LUA); undefined when Redis failed. */

@@ -57,8 +57,9 @@ function parentField(path: ResponsePath): ResponsePath | undefined {
 }
 
 /**
- * Sets cache hints from `ttls` on query fields. Must come after Apollo's cache-control plugin in the plugin list, so
- * `info.cacheControl` exists when its hook runs.
+ * Sets cache hints from `ttls` on query fields. Must come before Apollo's cache-control plugin in the plugin list:
+ * Apollo calls `willResolveField` hooks in reverse plugin order, and this one needs the `info.cacheControl` that
+ * cache control sets up.
  */
 export function cacheHintsPlugin<T extends object>(ttls: Readonly<Record<string, number>>): ApolloServerPlugin<T> {
   return {

@@ -58,11 +58,13 @@ export class CircuitBreaker {
   }
 
   success(): void {
+    const wasProbe = this.probing;
     this.failures = 0;
     this.probing = false;
     if (this.current !== 'closed') {
       this.set('closed');
-      if (this.options.share) this.options.share.to.closed(this.options.share.platform);
+      // Only a probe's success speaks for the platform; a call sent before the opening may just have been lucky.
+      if (wasProbe && this.options.share) this.options.share.to.closed(this.options.share.platform);
     }
   }
 
