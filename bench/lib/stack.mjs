@@ -104,13 +104,13 @@ export function stopChild(child, graceMs = 10_000) {
 }
 
 /**
- * Starts every emulator in one child process (`node dist/src/emulators/main.js`) on free ports.
+ * Starts every emulator in one child process (`node dist/augur/emulators.js`) on free ports.
  * @returns {{ child, pid, urls: Record<string, string>, stop(): Promise<void> }}
  */
 export async function startEmulators({ previstoLimit }) {
   const env = { ...process.env, AUGUR_EMULATOR_HOST: '127.0.0.1', AUGUR_EMULATOR_PREVISTO_RATE_LIMIT: String(previstoLimit) };
   for (const p of PLATFORMS) env[`AUGUR_EMULATOR_${p.toUpperCase()}_PORT`] = '0';
-  const child = spawn(process.execPath, ['dist/src/emulators/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['dist/augur/emulators.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   track(child);
   const lines = tail(child);
   const urls = {};
@@ -122,7 +122,7 @@ export async function startEmulators({ previstoLimit }) {
       if (m && PLATFORMS.includes(m[1])) urls[m[1]] = m[2];
       return line.startsWith('Control plane') ? true : undefined;
     },
-    'The emulators (node dist/src/emulators/main.js)',
+    'The emulators (node dist/augur/emulators.js)',
     15_000,
   );
   for (const p of PLATFORMS) if (!urls[p]) throw new Error(`The emulators did not print a URL for ${p}. Output:\n${lines.join('\n')}`);
@@ -154,9 +154,9 @@ export function gatewayEnv(urls, { port, previstoLimit }) {
   };
 }
 
-/** Spawns `node [nodeArgs] dist/src/server/main.js` with the benchmark environment; does not wait. */
+/** Spawns `node [nodeArgs] dist/augur/main.js` (what `npm start` runs) with the benchmark environment; does not wait. */
 export function spawnGateway(urls, { port = 0, previstoLimit, nodeArgs = [], env = {} }) {
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/server/main.js'], {
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/augur/main.js'], {
     cwd: ROOT,
     env: { ...gatewayEnv(urls, { port, previstoLimit }), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -184,7 +184,7 @@ export async function startGateway(urls, options) {
         return undefined;
       }
     },
-    'The gateway (node dist/src/server/main.js)',
+    'The gateway (node dist/augur/main.js)',
     15_000,
   );
   for (const p of PLATFORMS) {

@@ -20,8 +20,14 @@ export interface DataikuLoaders {
   lookup(target: DataikuTarget): DataLoader<LookupItem, DataikuLookup, string>;
 }
 
-function recordKey(record: unknown): string {
-  return JSON.stringify(record);
+/**
+ * A record may carry its cache key already (a contact scored with its own fields is keyed by its id and the
+ * overrides, far cheaper than its JSON); the symbol property is never serialised into the upstream request.
+ */
+export const RECORD_KEY: unique symbol = Symbol('augur.recordKey');
+
+function recordKey(record: object & { [RECORD_KEY]?: string }): string {
+  return record[RECORD_KEY] ?? JSON.stringify(record);
 }
 
 function lengthChecked<T>(results: T[] | undefined, expected: number, verb: string): T[] {
@@ -51,7 +57,8 @@ export function createDataikuLoaders(
 
   return {
     predict(target, options) {
-      const key = `${target.serviceId}/${target.endpointId}|${stableStringify(options)}`;
+      // predictOptions() builds options with a fixed key order, so their JSON is canonical.
+      const key = `${target.serviceId}/${target.endpointId}|${JSON.stringify(options)}`;
       let loader = predictLoaders.get(key);
       if (!loader) {
         loader = new DataLoader<DataikuRecord, DataikuPrediction, string>(async (records) => {

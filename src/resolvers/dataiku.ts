@@ -6,7 +6,8 @@ import { endpointLocalId, type DataikuEndpointRef, type EndpointRef } from '../s
 import type { DataikuEndpointType } from '../server/config.js';
 import { badInput } from '../server/errors.js';
 import type { DataikuCallContext, DataikuPredictOptions } from '../upstreams/dataiku/client.js';
-import type { DataikuDispatch, DataikuPrediction } from '../upstreams/dataiku/types.js';
+import type { DataikuDispatch, DataikuPrediction, DataikuRecord } from '../upstreams/dataiku/types.js';
+import { RECORD_KEY } from '../loaders/dataiku.js';
 import { platformKind, platformName } from './platform.js';
 import { deploymentRef, loadPrevision, predictOnDeployment, previsionEndpoints } from './prevision.js';
 import type { PrevisionDeployment } from '../upstreams/prevision/types.js';
@@ -102,11 +103,12 @@ export function predictAny(
   endpoint: string,
   features: Record<string, unknown>,
   args: { explanations?: InputMaybe<ExplanationsInput>; dispatch?: InputMaybe<DispatchInput>; context?: InputMaybe<Record<string, unknown>> },
+  recordKey?: string,
 ): Promise<DataikuPrediction> {
   const options = predictOptions(args.explanations, args.dispatch);
   const ref = ctx.services.endpoints.resolve(endpoint, ctx.services.codec);
   if ('prevision' in ref) return predictOnDeployment(ctx, ref.prevision, features, args);
-  return predictRecord(ctx, dataikuEndpoint(ctx, endpoint, 'PREDICTION', ref), features, options, args.context);
+  return predictRecord(ctx, dataikuEndpoint(ctx, endpoint, 'PREDICTION', ref), features, options, args.context, recordKey);
 }
 
 /** Scores one record on a Dataiku PREDICTION endpoint through the request's batching loader. */
@@ -116,8 +118,10 @@ export function predictRecord(
   features: Record<string, unknown>,
   options: DataikuPredictOptions,
   context: Record<string, unknown> | null | undefined,
+  recordKey?: string,
 ): Promise<DataikuPrediction> {
-  const record = context ? { features, context } : { features };
+  const record: DataikuRecord & { [RECORD_KEY]?: string } = context ? { features, context } : { features };
+  if (recordKey !== undefined) record[RECORD_KEY] = context ? `${recordKey}|${JSON.stringify(context)}` : recordKey;
   return ctx.dataiku.predict(ref, options).load(record);
 }
 

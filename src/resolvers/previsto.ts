@@ -323,7 +323,9 @@ export const previstoResolvers: Resolvers = {
       const filters = { ...agreementFilters(ctx, args.filter), contactId: c.id };
       return connection<PrevistoAgreement>(ctx, 'Contact.agreements', 'agreements', args, listBase(filters, sortOf(args.orderBy, AGREEMENT_ORDER)));
     },
-    predict: (c, args, ctx) => predictAny(ctx, args.endpoint, { ...contactFeatures(c), ...(args.features ?? {}) }, args),
+    // Within one request a contact id always names the same fields, so the id and the overrides key the record.
+    predict: (c, args, ctx) =>
+      predictAny(ctx, args.endpoint, { ...contactFeatures(c), ...(args.features ?? {}) }, args, `contact:${c.id}|${args.features ? JSON.stringify(args.features) : ''}`),
   },
   Agreement: {
     id: globalId('Agreement'),

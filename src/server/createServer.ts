@@ -4,7 +4,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { Config, DataikuEndpointConfig } from './config.js';
@@ -197,6 +201,9 @@ export function createServer(deps: ServerDeps): AugurServer {
     // needs what cache control adds to each field's info.
     plugins.push(cacheHintsPlugin<Context>(config.cache.ttls), ApolloServerPluginCacheControl());
     if (config.cache.responseCache) plugins.push(responseCache(sharedCache('response_cache', 'rc:')));
+  } else {
+    // Apollo installs cache control by default, which runs a hook for every resolved field; without TTLs it is unused.
+    plugins.push(ApolloServerPluginCacheControlDisabled());
   }
 
   const apiKeys = new ApiKeyCheck(config.apiKeys);
