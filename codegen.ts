@@ -1,4 +1,5 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { ENUM_VALUES } from './src/resolvers/enums.js';
 
 /**
  * Resolver types generated from `schema/`, with resolver parents mapped to the upstream wire types. The output in
@@ -23,31 +24,7 @@ const config: CodegenConfig = {
           JSONObject: 'Record<string, unknown>',
           URL: 'string',
         },
-        enumValues: {
-          AccountingMode: { NONE: 'None', ADD_TO_DRAFT: 'AddToDraft', ADD_TO_INVOICE: 'AddToInvoice' },
-          AccountingTime: { BEFORE_WORK: 'BeforeWork', AFTER_WORK: 'AfterWork' },
-          InvoiceDelivery: { NONE: 'None', EMAIL: 'Email' },
-          AgreementType: { PRIMARY: 'Primary', SUPPLEMENTARY: 'Supplementary' },
-          PlanningDateType: { FIXED: 'Fixed', OPTIMAL: 'Optimal' },
-          AssignmentAction: { NONE: 'None', SKIPPED: 'Skipped', COMPLETED: 'Completed' },
-          AssignmentStatus: { NONE: 'None', APPENDED_TO_ORDER: 'AppendedToOrder', INVOICED: 'Invoiced', FULFILLED: 'Fulfilled' },
-          PrevisionState: { PENDING: 'pending', RUNNING: 'running', DONE: 'done', FAILED: 'failed' },
-          CivisRunState: { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed', CANCELLED: 'cancelled', IDLE: 'idle' },
-          CredentialType: {
-            AMAZON_WEB_SERVICES_S3: 'Amazon Web Services S3',
-            BITBUCKET: 'Bitbucket',
-            CASS_NCOA_PAF: 'CASS/NCOA PAF',
-            CERTIFICATE: 'Certificate',
-            CIVIS_PLATFORM: 'Civis Platform',
-            CUSTOM: 'Custom',
-            DATABASE: 'Database',
-            GOOGLE: 'Google',
-            GITHUB: 'Github',
-            SALESFORCE_USER: 'Salesforce User',
-            SALESFORCE_CLIENT: 'Salesforce Client',
-            TABLEAU_USER: 'TableauUser',
-          },
-        },
+        enumValues: ENUM_VALUES,
         mappers: {
           Platform: '../resolvers/platform.js#PlatformInfo',
           PlatformStatus: '../resolvers/platform.js#PlatformStatusInfo',

@@ -4,6 +4,7 @@
  * that reference them.
  */
 import DataLoader from 'dataloader';
+import { memoize } from './memo.js';
 import type { AugurObserver } from '../server/observer.js';
 import { civisQueryString, type CivisCallContext, type CivisClient, type CivisPage, type CivisParams } from '../upstreams/civis/client.js';
 import type { CivisMe, CivisUserDetail } from '../upstreams/civis/types.js';
@@ -20,28 +21,14 @@ export interface CivisLoaders {
 }
 
 export function createCivisLoaders(client: CivisClient, ctx: CivisCallContext, observe: Pick<Required<AugurObserver>, 'loaderBatch'>): CivisLoaders {
-  const gets = new DataLoader<string, unknown>(
-    (keys) =>
-      Promise.all(
-        keys.map((key) => {
-          const [path, route] = key.split('\n') as [string, string];
-          return client.get<unknown>(ctx, path, route).catch((e: unknown) => e as Error);
-        }),
-      ),
-    { batch: false },
-  );
-  const lists = new DataLoader<string, CivisPage<unknown>>(
-    (keys) =>
-      Promise.all(
-        keys.map((key) => {
-          const [path, route, qs, page, limit] = key.split('\n') as [string, string, string, string, string];
-          const params = Object.fromEntries(new URLSearchParams(qs));
-          return client.list<unknown>(ctx, path, route, params, Number(page), Number(limit)).catch((e: unknown) => e as Error);
-        }),
-      ),
-    { batch: false },
-  );
-  const get = <T>(path: string, route: string) => gets.load(`${path}\n${route}`) as Promise<T>;
+  const get = memoize(
+    (path: string, route: string) => `${path}\n${route}`,
+    (path: string, route: string) => client.get<unknown>(ctx, path, route),
+  ) as <T>(path: string, route: string) => Promise<T>;
+  const list = memoize(
+    (path: string, _route: string, params: CivisParams, pageIndex: number, limit: number) => `${path}\n${civisQueryString(params)}\n${pageIndex}\n${limit}`,
+    (path: string, route: string, params: CivisParams, pageIndex: number, limit: number) => client.list<unknown>(ctx, path, route, params, pageIndex, limit),
+  ) as <T>(path: string, route: string, params: CivisParams, pageIndex: number, limit: number) => Promise<CivisPage<T>>;
   const user = new DataLoader<number, CivisUserDetail>(
     (ids) => {
       observe.loaderBatch('civis', 'users', ids.length);
@@ -51,8 +38,7 @@ export function createCivisLoaders(client: CivisClient, ctx: CivisCallContext, o
   );
   return {
     get,
-    list: <T>(path: string, route: string, params: CivisParams, pageIndex: number, limit: number) =>
-      lists.load(`${path}\n${route}\n${civisQueryString(params)}\n${pageIndex}\n${limit}`) as Promise<CivisPage<T>>,
+    list,
     user,
     me: () => get<CivisMe>('/users/me', '/users/me'),
   };

@@ -3,6 +3,7 @@
  * de-duplicated by features (a deployed model scores one record per call, so distinct records run in parallel).
  */
 import DataLoader from 'dataloader';
+import { memoize } from './memo.js';
 import type { AugurObserver } from '../server/observer.js';
 import type { PrevisionCallContext, PrevisionClient } from '../upstreams/prevision/client.js';
 import type { PrevisionDeployment, PrevisionUnitPrediction } from '../upstreams/prevision/types.js';
@@ -20,31 +21,18 @@ export function createPrevisionLoaders(
   ctx: PrevisionCallContext,
   observe: Pick<Required<AugurObserver>, 'loaderBatch'>,
 ): PrevisionLoaders {
-  const gets = new DataLoader<string, unknown>(
-    (keys) =>
-      Promise.all(
-        keys.map((key) => {
-          const [path, route] = key.split('\n') as [string, string];
-          return client.get<unknown>(ctx, path, route).catch((e: unknown) => e as Error);
-        }),
-      ),
-    { batch: false },
+  const get = memoize(
+    (path: string, route: string) => `${path}\n${route}`,
+    (path: string, route: string) => client.get<unknown>(ctx, path, route),
   );
-  const lists = new DataLoader<string, { items: unknown[]; total: number }>(
-    (keys) =>
-      Promise.all(
-        keys.map((key) => {
-          const [path, route, page, size] = key.split('\n') as [string, string, string, string];
-          return client.list<unknown>(ctx, path, route, Number(page), Number(size)).catch((e: unknown) => e as Error);
-        }),
-      ),
-    { batch: false },
+  const list = memoize(
+    (path: string, _route: string, pageIndex: number, size: number) => `${path}\n${pageIndex}\n${size}`,
+    (path: string, route: string, pageIndex: number, size: number) => client.list<unknown>(ctx, path, route, pageIndex, size),
   );
   const predictors = new Map<string, DataLoader<Record<string, unknown>, PrevisionUnitPrediction, string>>();
   return {
-    get: <T>(path: string, route: string) => gets.load(`${path}\n${route}`) as Promise<T>,
-    list: <T>(path: string, route: string, pageIndex: number, size: number) =>
-      lists.load(`${path}\n${route}\n${pageIndex}\n${size}`) as Promise<{ items: T[]; total: number }>,
+    get: get as <T>(path: string, route: string) => Promise<T>,
+    list: list as <T>(path: string, route: string, pageIndex: number, size: number) => Promise<{ items: T[]; total: number }>,
     predict(deployment) {
       let loader = predictors.get(deployment._id);
       if (!loader) {

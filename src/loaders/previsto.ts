@@ -5,6 +5,7 @@
  * gets one GET per id.
  */
 import DataLoader from 'dataloader';
+import { memoize } from './memo.js';
 import { AugurError, ErrorCode } from '../server/errors.js';
 import type { AugurObserver } from '../server/observer.js';
 import type { PrevistoCallContext, PrevistoClient, PrevistoListQuery, PrevistoPage } from '../upstreams/previsto/client.js';
@@ -57,21 +58,15 @@ export function createPrevistoLoaders(
   observe: Pick<Required<AugurObserver>, 'loaderBatch'>,
 ): PrevistoLoaders {
   const fingerprint = client.fingerprint(ctx.apiKey);
-  const listLoader = new DataLoader<string, PrevistoPage<Item>>(
-    (keys) =>
-      Promise.all(
-        keys.map((key) => {
-          const [resource, qs] = key.split('?') as [PrevistoResource, string];
-          return client.list<Item>(ctx, resource, queryFromString(qs)).catch((e: unknown) => e as Error);
-        }),
-      ),
-    { batch: false },
+  const readPage = memoize(
+    (resource: PrevistoResource, query: PrevistoListQuery) => `${resource}?${listQueryString(query)}`,
+    (resource: PrevistoResource, query: PrevistoListQuery) => client.list<Item>(ctx, resource, query),
   );
 
   const byId: Record<PrevistoResource, DataLoader<string, Item>> = {} as never;
 
   const list = async <T>(resource: PrevistoResource, query: PrevistoListQuery): Promise<PrevistoPage<T>> => {
-    const page = await listLoader.load(`${resource}?${listQueryString(query)}`);
+    const page = await readPage(resource, query);
     const loader = byId[resource];
     for (const item of page.items) loader.prime(item.id, item);
     const unfiltered = !query.filters || Object.keys(query.filters).length === 0;
@@ -153,23 +148,4 @@ export function createPrevistoLoaders(
     assignment: byId.assignments as DataLoader<string, PrevistoAssignment>,
     list,
   };
-}
-
-function queryFromString(qs: string): PrevistoListQuery {
-  const params = new URLSearchParams(qs);
-  const q: PrevistoListQuery = { page: Number(params.get('page')), size: Number(params.get('size')) };
-  const filters: Record<string, string> = {};
-  const sort: string[] = [];
-  for (const [k, v] of params) {
-    if (k === 'page' || k === 'size') continue;
-    if (k === 'sort') sort.push(v);
-    else if (k === 'search') q.search = v;
-    else if (k === 'nearby') {
-      const [lon, lat] = v.split(',').map(Number);
-      q.nearby = [lon!, lat!];
-    } else filters[k] = v;
-  }
-  if (Object.keys(filters).length) q.filters = filters;
-  if (sort.length) q.sort = sort;
-  return q;
 }

@@ -2,6 +2,7 @@
  * Resolvers of the Civis Platform part of the schema: `Query.credentials`, the `Civis` namespace (twelve resources
  * and civis-python's look-up helpers), the Civis objects, and the writes (job runs, queries, credentials).
  */
+import { ENUM_VALUES } from './enums.js';
 import type { CivisOrder, InputMaybe, Resolvers } from '../generated/resolvers.js';
 import { connectionFromArray, resolveConnection, type ConnectionArgs, type PageSource } from '../relay/connection.js';
 import type { NodeTypeName } from '../relay/ids.js';
@@ -87,21 +88,8 @@ const LISTS = {
 const AWS = 'Amazon Web Services S3';
 /** Credentials lists the helpers read in one page, as civis-python does with the server's default limit. */
 const HELPER_LIMIT = 1000;
-const RUN_STATES = new Set(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'idle']);
-const CREDENTIAL_TYPES = new Set([
-  AWS,
-  'Bitbucket',
-  'CASS/NCOA PAF',
-  'Certificate',
-  'Civis Platform',
-  'Custom',
-  'Database',
-  'Google',
-  'Github',
-  'Salesforce User',
-  'Salesforce Client',
-  'TableauUser',
-]);
+const RUN_STATES = new Set<string>(Object.values(ENUM_VALUES.CivisRunState));
+const CREDENTIAL_TYPES = new Set<string>(Object.values(ENUM_VALUES.CredentialType));
 const NUMERIC_ID = /^[0-9]{1,15}$/;
 
 function call(ctx: Context): CivisCallContext {
@@ -690,20 +678,5 @@ export const civisResolvers: Resolvers = {
     source: detailField<CivisScriptDetail, string | null>('CivisScript', 'source', (d) => d.source ?? null),
     lastRun: (s) => jobRun(s.id, s.lastRun),
     runs: (s, args, ctx) => runsConnection(ctx, s.id, args),
-  },
-  CivisRunState: { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed', CANCELLED: 'cancelled', IDLE: 'idle' },
-  CredentialType: {
-    AMAZON_WEB_SERVICES_S3: 'Amazon Web Services S3',
-    BITBUCKET: 'Bitbucket',
-    CASS_NCOA_PAF: 'CASS/NCOA PAF',
-    CERTIFICATE: 'Certificate',
-    CIVIS_PLATFORM: 'Civis Platform',
-    CUSTOM: 'Custom',
-    DATABASE: 'Database',
-    GOOGLE: 'Google',
-    GITHUB: 'Github',
-    SALESFORCE_USER: 'Salesforce User',
-    SALESFORCE_CLIENT: 'Salesforce Client',
-    TABLEAU_USER: 'TableauUser',
   },
 };

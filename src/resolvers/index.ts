@@ -2,6 +2,7 @@
 import { GraphQLScalarType } from 'graphql';
 import { DateTimeResolver, JSONObjectResolver, JSONResolver, LocalDateResolver, URLResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers.js';
+import { ENUM_VALUES } from './enums.js';
 import { dataikuResolvers } from './dataiku.js';
 import { createNodeResolvers, type NodeFetcher } from './node.js';
 import { platformResolvers } from './platform.js';
@@ -59,6 +60,7 @@ export function createResolvers(): Resolvers {
       JSON: keepSchemaDescription(JSONResolver),
       JSONObject: keepSchemaDescription(JSONObjectResolver),
       URL: keepSchemaDescription(URLResolver),
+      ...ENUM_VALUES,
     },
     nodes,
     platformResolvers,

@@ -222,5 +222,4 @@ export const previsionResolvers: Resolvers = {
     createdAt: (p) => date(p.created_at),
     deployment: (p, _a, ctx) => loadPrevision(ctx, 'PrevisionDeployment', p.deployment_id),
   },
-  PrevisionState: { PENDING: 'pending', RUNNING: 'running', DONE: 'done', FAILED: 'failed' },
 };

@@ -359,11 +359,4 @@ export const previstoResolvers: Resolvers = {
     longitude: (p) => p[0],
     latitude: (p) => p[1],
   },
-  AccountingMode: { NONE: 'None', ADD_TO_DRAFT: 'AddToDraft', ADD_TO_INVOICE: 'AddToInvoice' },
-  AccountingTime: { BEFORE_WORK: 'BeforeWork', AFTER_WORK: 'AfterWork' },
-  InvoiceDelivery: { NONE: 'None', EMAIL: 'Email' },
-  AgreementType: { PRIMARY: 'Primary', SUPPLEMENTARY: 'Supplementary' },
-  PlanningDateType: { FIXED: 'Fixed', OPTIMAL: 'Optimal' },
-  AssignmentAction: { NONE: 'None', SKIPPED: 'Skipped', COMPLETED: 'Completed' },
-  AssignmentStatus: { NONE: 'None', APPENDED_TO_ORDER: 'AppendedToOrder', INVOICED: 'Invoiced', FULFILLED: 'Fulfilled' },
 };

@@ -1,0 +1,29 @@
+/**
+ * Internal values of the schema's enums: the upstream wire strings each GraphQL enum value stands for. One table
+ * serves both the resolvers (enum resolvers) and `codegen.ts` (`enumValues`, so generated types use wire values).
+ */
+export const ENUM_VALUES = {
+  AccountingMode: { NONE: 'None', ADD_TO_DRAFT: 'AddToDraft', ADD_TO_INVOICE: 'AddToInvoice' },
+  AccountingTime: { BEFORE_WORK: 'BeforeWork', AFTER_WORK: 'AfterWork' },
+  InvoiceDelivery: { NONE: 'None', EMAIL: 'Email' },
+  AgreementType: { PRIMARY: 'Primary', SUPPLEMENTARY: 'Supplementary' },
+  PlanningDateType: { FIXED: 'Fixed', OPTIMAL: 'Optimal' },
+  AssignmentAction: { NONE: 'None', SKIPPED: 'Skipped', COMPLETED: 'Completed' },
+  AssignmentStatus: { NONE: 'None', APPENDED_TO_ORDER: 'AppendedToOrder', INVOICED: 'Invoiced', FULFILLED: 'Fulfilled' },
+  PrevisionState: { PENDING: 'pending', RUNNING: 'running', DONE: 'done', FAILED: 'failed' },
+  CivisRunState: { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed', CANCELLED: 'cancelled', IDLE: 'idle' },
+  CredentialType: {
+    AMAZON_WEB_SERVICES_S3: 'Amazon Web Services S3',
+    BITBUCKET: 'Bitbucket',
+    CASS_NCOA_PAF: 'CASS/NCOA PAF',
+    CERTIFICATE: 'Certificate',
+    CIVIS_PLATFORM: 'Civis Platform',
+    CUSTOM: 'Custom',
+    DATABASE: 'Database',
+    GOOGLE: 'Google',
+    GITHUB: 'Github',
+    SALESFORCE_USER: 'Salesforce User',
+    SALESFORCE_CLIENT: 'Salesforce Client',
+    TABLEAU_USER: 'TableauUser',
+  },
+} as const;
