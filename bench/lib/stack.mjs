@@ -154,9 +154,12 @@ export function gatewayEnv(urls, { port, previstoLimit }) {
   };
 }
 
-/** Spawns `node [nodeArgs] dist/augur/main.js` (what `npm start` runs) with the benchmark environment; does not wait. */
+/**
+ * Spawns `node [BENCH_NODE_FLAGS] [nodeArgs] dist/augur/main.js` (what `npm start` runs) with the benchmark
+ * environment; does not wait. BENCH_NODE_FLAGS (space-separated V8/Node flags) measures memory/speed trade-offs.
+ */
 export function spawnGateway(urls, { port = 0, previstoLimit, nodeArgs = [], env = {} }) {
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/augur/main.js'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), ...nodeArgs, 'dist/augur/main.js'], {
     cwd: ROOT,
     env: { ...gatewayEnv(urls, { port, previstoLimit }), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
