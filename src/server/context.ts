@@ -115,32 +115,30 @@ export function createContext(services: Services, headers: IncomingHttpHeaders |
   let previsto: PrevistoLoaders | undefined;
   let prevision: PrevisionLoaders | undefined;
   let civis: CivisLoaders | undefined;
-  return {
-    requestId,
-    services,
-    budget,
-    credential,
-    get dataiku() {
-      dataiku ??= createDataikuLoaders(services.dataiku, { apiKey: credential('dataiku'), budget }, config.batchSize, services.observe);
-      return dataiku;
+  // The lazy loaders live on the prototype: Apollo copies the context's own properties (Object.assign) for each
+  // operation, which would otherwise run every getter, creating every platform's loaders and failing the whole
+  // request on one malformed credential header.
+  const lazy = Object.create(null, {
+    dataiku: {
+      get: () => (dataiku ??= createDataikuLoaders(services.dataiku, { apiKey: credential('dataiku'), budget }, config.batchSize, services.observe)),
     },
-    get previsto() {
-      previsto ??= createPrevistoLoaders(
-        services.previsto,
-        { apiKey: credential('previsto'), budget },
-        services.previstoTotals,
-        Math.min(100, config.paging.maxPageSize),
-        services.observe,
-      );
-      return previsto;
+    previsto: {
+      get: () =>
+        (previsto ??= createPrevistoLoaders(
+          services.previsto,
+          { apiKey: credential('previsto'), budget },
+          services.previstoTotals,
+          Math.min(100, config.paging.maxPageSize),
+          services.observe,
+        )),
     },
-    get prevision() {
-      prevision ??= createPrevisionLoaders(services.prevision, { masterToken: credential('prevision'), budget }, services.observe);
-      return prevision;
+    prevision: {
+      get: () => (prevision ??= createPrevisionLoaders(services.prevision, { masterToken: credential('prevision'), budget }, services.observe)),
     },
-    get civis() {
-      civis ??= createCivisLoaders(services.civis, { apiKey: credential('civis'), budget }, services.observe);
-      return civis;
+    civis: {
+      get: () => (civis ??= createCivisLoaders(services.civis, { apiKey: credential('civis'), budget }, services.observe)),
     },
-  };
+  }) as Pick<Context, 'dataiku' | 'previsto' | 'prevision' | 'civis'>;
+  const context = Object.create(lazy) as Context;
+  return Object.assign(context, { requestId, services, budget, credential });
 }

@@ -294,6 +294,18 @@ describe('Previsto error mapping', () => {
     expect((await stack.gql(q)).errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', upstreamStatus: 404 });
   });
 
+  it('fails only Previsto fields, with HTTP 200 and no call, when the Previsto key header is malformed', async () => {
+    const r = await stack.gql(`{ contacts(first: 1) { totalCount } platforms { kind } predict(endpoint: "churn", features: {name: "A"}) { prediction } }`, undefined, {
+      'x-previsto-api-key': 'has space',
+    });
+    expect(r.status).toBe(200);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors?.[0]).toMatchObject({ path: ['contacts'], extensions: { code: 'UNAUTHENTICATED', platform: 'previsto' } });
+    expect(r.data!.platforms).toHaveLength(4);
+    expect(r.data!.predict.prediction).toBeTruthy();
+    expect((await stack.requests('previsto')).total).toBe(0);
+  });
+
   it('never retries a create after it may have reached Previsto', async () => {
     await stack.faults('previsto', { status: 503, routes: ['POST /contacts'] });
     const r = await stack.gql(`mutation { createContact(input: {name: "Once"}) { id } }`);
