@@ -153,7 +153,8 @@ async function databaseIdOf(ctx: Context, arg: string, argName: string): Promise
 
 function userIds(ctx: Context, ids: InputMaybe<string[]> | undefined, argName: string): string | undefined {
   if (!ids || ids.length === 0) return undefined;
-  if (ids.length > 100) throw badInput(`${argName} accepts at most 100 ids, got ${ids.length}.`, { param: argName, limit: 100 });
+  const max = ctx.services.config.limits.maxIds;
+  if (ids.length > max) throw badInput(`${argName} accepts at most ${max} ids (AUGUR_MAX_IDS), got ${ids.length}.`, { param: argName, limit: max });
   return ids.map((id, i) => civisId(ctx, id, 'CivisUser', `${argName}[${i}]`)).join(',');
 }
 

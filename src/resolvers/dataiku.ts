@@ -125,8 +125,6 @@ export function predictRecord(
   return ctx.dataiku.predict(ref, options).load(record);
 }
 
-const MAX_FORECAST_RECORDS = 10_000;
-
 export const dataikuResolvers: Resolvers = {
   Query: {
     endpoints: async (_p, args, ctx) => {
@@ -146,8 +144,9 @@ export const dataikuResolvers: Resolvers = {
     forecast: async (_p, args, ctx) => {
       const ref = dataikuEndpoint(ctx, args.endpoint, 'FORECAST');
       if (args.records.length === 0) throw badInput('records must hold at least one history row.', { param: 'records' });
-      if (args.records.length > MAX_FORECAST_RECORDS) {
-        throw badInput(`records holds ${args.records.length} rows, above the limit of ${MAX_FORECAST_RECORDS} per call.`, { param: 'records', limit: MAX_FORECAST_RECORDS });
+      const max = ctx.services.config.limits.maxRecords;
+      if (args.records.length > max) {
+        throw badInput(`records holds ${args.records.length} rows, above the limit of ${max} per call (AUGUR_MAX_RECORDS).`, { param: 'records', limit: max });
       }
       return ctx.services.dataiku.forecast(dataikuCall(ctx), ref, args.records, dispatchOf(args.dispatch));
     },

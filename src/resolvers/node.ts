@@ -21,8 +21,9 @@ export function createNodeResolvers(fetchers: Partial<Record<NodeTypeName, NodeF
     Query: {
       node: (_p, { id }, ctx) => resolve(id, ctx) as never,
       nodes: (_p, { ids }, ctx) => {
-        if (ids.length > 100) {
-          throw new AugurError(ErrorCode.BAD_USER_INPUT, `nodes accepts at most 100 ids per call, got ${ids.length}.`, { param: 'ids', limit: 100 });
+        const max = ctx.services.config.limits.maxIds;
+        if (ids.length > max) {
+          throw new AugurError(ErrorCode.BAD_USER_INPUT, `nodes accepts at most ${max} ids per call (AUGUR_MAX_IDS), got ${ids.length}.`, { param: 'ids', limit: max });
         }
         return ids.map((id) => resolve(id, ctx)) as never;
       },

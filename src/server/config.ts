@@ -59,7 +59,16 @@ export interface Config {
   /** Origins allowed to call `/graphql` from a browser: `'*'` allows any (the Origin is reflected), `[]` none. */
   cors: { origins: '*' | string[] };
   /** Operation limits, checked before any resolver runs. */
-  limits: { maxDepth: number; maxAliases: number; maxCost: number; maxBodyBytes: number };
+  limits: {
+    maxDepth: number;
+    maxAliases: number;
+    maxCost: number;
+    maxBodyBytes: number;
+    /** Most history rows per `forecast` call. */
+    maxRecords: number;
+    /** Most ids per list-of-ids argument (`nodes(ids)`, Civis id lists). */
+    maxIds: number;
+  };
   /** Gateway API keys; when non-empty every GraphQL request must carry one. */
   apiKeys: string[];
   /** Whether schema introspection is served. */
@@ -282,6 +291,8 @@ export function parseConfig(env: Env): Config {
       maxAliases: int(env, 'AUGUR_MAX_ALIASES', 200, 0, 100_000),
       maxCost: int(env, 'AUGUR_MAX_COST', 5000, 1, 10_000_000),
       maxBodyBytes: int(env, 'AUGUR_MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+      maxRecords: int(env, 'AUGUR_MAX_RECORDS', 10_000, 1, 10_000),
+      maxIds: int(env, 'AUGUR_MAX_IDS', 100, 1, 10_000),
     },
     apiKeys: (str(env, 'AUGUR_API_KEYS') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     introspection: bool(env, 'AUGUR_INTROSPECTION', true),

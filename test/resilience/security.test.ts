@@ -60,6 +60,9 @@ describe('hostile input', () => {
     expect(page.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 100 });
     const nodes = await stack.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: Array.from({ length: 101 }, () => 'x') });
     expect(nodes.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 100 });
+    const rows = Array.from({ length: 10_001 }, (_, i) => ({ date: '2024-01-01', store: 'A', sales: i }));
+    const forecast = await stack.gql(`query($r: [JSONObject!]!) { forecast(endpoint: "sales-forecast", records: $r) { forecast } }`, { r: rows });
+    expect(forecast.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'records', limit: 10_000 });
   });
 
   it('keeps CSRF prevention on: a simple cross-site request is refused', async () => {
