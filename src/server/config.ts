@@ -73,6 +73,8 @@ export interface Config {
   apiKeys: string[];
   /** Whether schema introspection is served. */
   introspection: boolean;
+  /** Execute operations compiled by graphql-jit instead of graphql-js's interpreter. */
+  jit: boolean;
   /** Serve Prometheus metrics at `GET /metrics`. */
   metrics: boolean;
   /** How long a SIGTERM waits for in-flight requests before stopping anyway, in ms. */
@@ -296,6 +298,7 @@ export function parseConfig(env: Env): Config {
     },
     apiKeys: (str(env, 'AUGUR_API_KEYS') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     introspection: bool(env, 'AUGUR_INTROSPECTION', true),
+    jit: bool(env, 'AUGUR_JIT', false),
     metrics: bool(env, 'AUGUR_METRICS', true),
     shutdownGraceMs: int(env, 'AUGUR_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     tracing: { enabled: tracingEnabled(env), serviceName: str(env, 'OTEL_SERVICE_NAME') ?? 'augur' },

@@ -30,6 +30,7 @@ import { RedisBreakerSync, RedisKeyValueCache, RedisState } from './redis.js';
 import { cacheHintsPlugin, checkCacheTtls, responseCache } from './responseCache.js';
 import { ApiKeyCheck } from './apiKeys.js';
 import { limitRules } from './limits.js';
+import { jitGateway } from './jit.js';
 import { StatusChecker } from './status.js';
 import { IdCodec } from '../relay/ids.js';
 import { createNodeFetchers, createResolvers } from '../resolvers/index.js';
@@ -210,7 +211,7 @@ export function createServer(deps: ServerDeps): AugurServer {
   const MAX_BODY_BYTES = config.limits.maxBodyBytes;
 
   const apollo = new ApolloServer<Context>({
-    schema,
+    ...(config.jit ? { gateway: jitGateway(schema) } : { schema }),
     persistedQueries,
     introspection: config.introspection,
     validationRules: limitRules({ ...config.limits, defaultPageSize: config.paging.defaultPageSize, maxPageSize: config.paging.maxPageSize }),

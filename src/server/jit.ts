@@ -1,0 +1,49 @@
+/**
+ * Compiled execution with graphql-jit. Apollo Server keeps parsing, validation, plugins and error formatting; only
+ * execution is replaced, through Apollo's gateway interface, by a per-document compiled function that is cached.
+ * graphql-js's interpreter allocates an argument object, a promise collection and a result map per field; the
+ * compiled form does far less of that, which lowers both CPU and heap churn on list-heavy operations.
+ */
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import { GraphQLError, getVariableValues, type GraphQLSchema } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+
+export function jitGateway(schema: GraphQLSchema, maxDocuments = 1000): GatewayInterface {
+  const compiled = new Map<string, CompiledQuery>();
+  return {
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: '' });
+      return () => {};
+    },
+    async load() {
+      return {
+        executor: async (requestContext) => {
+          // Apollo leaves variable coercion to a gateway: answer bad variables as Apollo itself does (400, BAD_USER_INPUT).
+          const definitions = requestContext.operation.variableDefinitions ?? [];
+          if (definitions.length > 0) {
+            const coerced = getVariableValues(schema, definitions, requestContext.request.variables ?? {}, { maxErrors: 50 });
+            if (coerced.errors) {
+              return {
+                errors: coerced.errors.map(
+                  (e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } }),
+                ),
+              };
+            }
+          }
+          const key = `${requestContext.queryHash}\n${requestContext.operationName ?? ''}`;
+          let query = compiled.get(key);
+          if (!query) {
+            const result = compileQuery(schema, requestContext.document, requestContext.operationName ?? undefined);
+            if (!isCompiledQuery(result)) return result;
+            // Documents are already bounded by Apollo's document cache; this only keeps memory flat under abuse.
+            if (compiled.size >= maxDocuments) compiled.clear();
+            compiled.set(key, result);
+            query = result;
+          }
+          return query.query(undefined, requestContext.context, requestContext.request.variables ?? {});
+        },
+      };
+    },
+    async stop() {},
+  };
+}

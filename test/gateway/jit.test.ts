@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type TestStack } from '../helpers/stack.js';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack({ env: { AUGUR_JIT: 'true', PREVISTO_RATE_LIMIT: '100000' }, emulatorOptions: { previsto: { rateLimitPerMinute: 100_000 } } });
+});
+afterAll(() => stack.close());
+
+describe('compiled execution (AUGUR_JIT=true)', () => {
+  it('answers the same data with the same upstream calls', async () => {
+    await stack.reset();
+    const q = `query Scored($n: Int) { contacts(first: $n) { totalCount pageInfo { hasNextPage } edges { cursor node { id name predict(endpoint: "churn") { prediction probabilities { label probability } } } } } }`;
+    const jit = await stack.gql(q, { n: 100 });
+    expect(jit.errors).toBeUndefined();
+    expect(jit.data!.contacts.edges).toHaveLength(100);
+    expect((await stack.requests('previsto')).byRoute).toEqual({ 'GET /contacts': 1 });
+    expect((await stack.requests('dataiku')).byRoute).toEqual({ 'POST /public/api/v1/{service}/{endpoint}/predict-multi': 1 });
+    const plain = await startStack();
+    try {
+      const interpreted = await plain.gql(q, { n: 100 });
+      expect(jit.data).toEqual(interpreted.data);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('keeps error codes, partial data and node type resolution', async () => {
+    const r = await stack.gql(`{ predict(endpoint: "nope", features: {a: 1}) { prediction } platforms { kind } }`);
+    expect(r.errors?.[0]).toMatchObject({ path: ['predict'], extensions: { code: 'NOT_FOUND' } });
+    expect(r.data!.platforms).toHaveLength(4);
+    const ep = await stack.gql(`{ endpoints(platform: DATAIKU, first: 1) { nodes { id } } }`);
+    const n = await stack.gql(`query($id: ID!) { node(id: $id) { __typename ... on Endpoint { name } } }`, { id: ep.data!.endpoints.nodes[0].id });
+    expect(n.data!.node).toEqual({ __typename: 'Endpoint', name: 'churn' });
+  });
+
+  it('rejects bad variables with 400 BAD_USER_INPUT before executing', async () => {
+    const r = await stack.gql(`query($f: JSONObject!) { predict(endpoint: "churn", features: $f) { prediction } }`, { f: [1, 2] });
+    expect(r.status).toBe(400);
+    expect(r.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+  });
+});
