@@ -241,6 +241,9 @@ export function createServer(deps: ServerDeps): AugurServer {
     if (path !== '/graphql' && path !== '/graphql/') {
       return sendJson(res, 404, { errors: [{ message: `No route ${path}. GraphQL is served at /graphql.`, extensions: { code: 'NOT_FOUND' } }] });
     }
+    // The request id is chosen first so every answer echoes it, refusals before Apollo included.
+    const requestId = requestIdFrom(req.headers);
+    res.setHeader('x-request-id', requestId);
     if (!apiKeys.allows(req.headers)) {
       res.setHeader('www-authenticate', 'Bearer realm="augur"');
       return sendJson(res, 401, {
@@ -277,9 +280,6 @@ export function createServer(deps: ServerDeps): AugurServer {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: q === -1 ? '' : url.slice(q), body };
-    // The request id is chosen here so the response can echo it, whatever happens during execution.
-    const requestId = requestIdFrom(req.headers);
-    res.setHeader('x-request-id', requestId);
     const execute = () => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => createContext(services, req.headers, requestId) });
     const response = await (deps.tracing ? deps.tracing.around(req, requestId, execute) : execute());
     for (const [key, value] of response.headers) res.setHeader(key, value);

@@ -43,8 +43,9 @@ describe('hostile input', () => {
 
   it('answers malformed JSON with 400 and oversized bodies with 413, never reaching an upstream', async () => {
     await stack.reset();
-    const bad = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ platforms { kind } }"' });
+    const bad = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-bad-json-1' }, body: '{"query": "{ platforms { kind } }"' });
     expect(bad.status).toBe(400);
+    expect(bad.headers.get('x-request-id')).toBe('req-bad-json-1');
     expect(((await bad.json()) as { errors: Array<{ message: string }> }).errors[0]!.message).toMatch(/not valid JSON/);
     const big = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ platforms { kind } }`, variables: { pad: 'x'.repeat(1024 * 1024 + 10) } }) });
     expect(big.status).toBe(413);
