@@ -5,6 +5,15 @@ import { ENUM_VALUES } from './src/resolvers/enums.js';
  * Resolver types generated from `schema/`, with resolver parents mapped to the upstream wire types. The output in
  * `src/generated` is committed; `npm test` fails when it drifts from the schema or this file.
  */
+/** How the schema's scalars appear in TypeScript, for the server's resolver types and the consumers' client types. */
+const SCALARS = {
+  DateTime: 'string',
+  LocalDate: 'string',
+  JSON: 'unknown',
+  JSONObject: 'Record<string, unknown>',
+  URL: 'string',
+};
+
 const config: CodegenConfig = {
   schema: 'schema/*.graphql',
   emitLegacyCommonJSImports: false,
@@ -17,13 +26,7 @@ const config: CodegenConfig = {
         useIndexSignature: true,
         contextType: '../server/context.js#Context',
         enumsAsTypes: true,
-        scalars: {
-          DateTime: 'string',
-          LocalDate: 'string',
-          JSON: 'unknown',
-          JSONObject: 'Record<string, unknown>',
-          URL: 'string',
-        },
+        scalars: SCALARS,
         enumValues: ENUM_VALUES,
         mappers: {
           Platform: '../resolvers/platform.js#PlatformInfo',
@@ -83,13 +86,7 @@ const config: CodegenConfig = {
       config: {
         useTypeImports: true,
         enumsAsTypes: true,
-        scalars: {
-          DateTime: 'string',
-          LocalDate: 'string',
-          JSON: 'unknown',
-          JSONObject: 'Record<string, unknown>',
-          URL: 'string',
-        },
+        scalars: SCALARS,
       },
     },
   },

@@ -55,46 +55,58 @@ export function createDataikuLoaders(
   // variables have) are scored once. Native JSON.stringify costs a fraction of a canonical form.
   const loaderOptions = { maxBatchSize: batchSize, cacheKeyFn: recordKey };
 
+  /**
+   * One loader per key: a single record goes to the verb's single-record call, several to its multi call (which
+   * answers one result per record, in order).
+   */
+  const batching = <K, V>(
+    loaders: Map<string, DataLoader<K, V, string>>,
+    key: string,
+    name: string,
+    one: (item: K) => Promise<V>,
+    many: (items: K[]) => Promise<V[]>,
+    multiVerb: string,
+  ): DataLoader<K, V, string> => {
+    let loader = loaders.get(key);
+    if (!loader) {
+      loader = new DataLoader<K, V, string>(async (items) => {
+        observe.loaderBatch('dataiku', name, items.length);
+        if (items.length === 1) return [await one(items[0]!)];
+        return lengthChecked(await many([...items]), items.length, multiVerb);
+      }, loaderOptions as DataLoader.Options<K, V, string>);
+      loaders.set(key, loader);
+    }
+    return loader;
+  };
+
   return {
-    predict(target, options) {
-      // predictOptions() builds options with a fixed key order, so their JSON is canonical.
-      const key = `${target.serviceId}/${target.endpointId}|${JSON.stringify(options)}`;
-      let loader = predictLoaders.get(key);
-      if (!loader) {
-        loader = new DataLoader<DataikuRecord, DataikuPrediction, string>(async (records) => {
-          observe.loaderBatch('dataiku', 'predict', records.length);
-          if (records.length === 1) return [await client.predict(ctx, target, records[0]!, options)];
-          return lengthChecked(await client.predictMulti(ctx, target, [...records], options), records.length, 'predict-multi');
-        }, loaderOptions);
-        predictLoaders.set(key, loader);
-      }
-      return loader;
-    },
-    effect(target, dispatch) {
-      const key = `${target.serviceId}/${target.endpointId}|${stableStringify(dispatch ?? null)}`;
-      let loader = effectLoaders.get(key);
-      if (!loader) {
-        loader = new DataLoader<DataikuRecord, DataikuEffect, string>(async (records) => {
-          observe.loaderBatch('dataiku', 'predictEffect', records.length);
-          if (records.length === 1) return [await client.predictEffect(ctx, target, records[0]!, dispatch)];
-          return lengthChecked(await client.predictEffectMulti(ctx, target, [...records], dispatch), records.length, 'predict-effect-multi');
-        }, loaderOptions);
-        effectLoaders.set(key, loader);
-      }
-      return loader;
-    },
-    lookup(target) {
-      const key = `${target.serviceId}/${target.endpointId}`;
-      let loader = lookupLoaders.get(key);
-      if (!loader) {
-        loader = new DataLoader<LookupItem, DataikuLookup, string>(async (items) => {
-          observe.loaderBatch('dataiku', 'lookup', items.length);
-          if (items.length === 1) return [await client.lookup(ctx, target, items[0]!.data, items[0]!.context)];
-          return lengthChecked(await client.lookupMulti(ctx, target, [...items]), items.length, 'lookup-multi');
-        }, loaderOptions);
-        lookupLoaders.set(key, loader);
-      }
-      return loader;
-    },
+    // predictOptions() builds options with a fixed key order, so their JSON is canonical.
+    predict: (target, options) =>
+      batching(
+        predictLoaders,
+        `${target.serviceId}/${target.endpointId}|${JSON.stringify(options)}`,
+        'predict',
+        (record) => client.predict(ctx, target, record, options),
+        (records) => client.predictMulti(ctx, target, records, options),
+        'predict-multi',
+      ),
+    effect: (target, dispatch) =>
+      batching(
+        effectLoaders,
+        `${target.serviceId}/${target.endpointId}|${stableStringify(dispatch ?? null)}`,
+        'predictEffect',
+        (record) => client.predictEffect(ctx, target, record, dispatch),
+        (records) => client.predictEffectMulti(ctx, target, records, dispatch),
+        'predict-effect-multi',
+      ),
+    lookup: (target) =>
+      batching(
+        lookupLoaders,
+        `${target.serviceId}/${target.endpointId}`,
+        'lookup',
+        (item) => client.lookup(ctx, target, item.data, item.context),
+        (items) => client.lookupMulti(ctx, target, items),
+        'lookup-multi',
+      ),
   };
 }
