@@ -298,7 +298,7 @@ export function parseConfig(env: Env): Config {
     },
     apiKeys: (str(env, 'AUGUR_API_KEYS') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     introspection: bool(env, 'AUGUR_INTROSPECTION', true),
-    jit: bool(env, 'AUGUR_JIT', false),
+    jit: bool(env, 'AUGUR_JIT', true),
     metrics: bool(env, 'AUGUR_METRICS', true),
     shutdownGraceMs: int(env, 'AUGUR_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     tracing: { enabled: tracingEnabled(env), serviceName: str(env, 'OTEL_SERVICE_NAME') ?? 'augur' },

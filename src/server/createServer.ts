@@ -24,13 +24,9 @@ import { loggingPlugin } from './plugins/logging.js';
 import { readinessRoute } from './plugins/readiness.js';
 import type { Tracing } from './tracing.js';
 import { buildSchema } from './schema.js';
-import { buildFederatedSchema } from './federation.js';
 import { AllowList, APQ_TTL_SECONDS, resolveManifest } from './persisted.js';
-import { RedisBreakerSync, RedisKeyValueCache, RedisState } from './redis.js';
-import { cacheHintsPlugin, checkCacheTtls, responseCache } from './responseCache.js';
 import { ApiKeyCheck } from './apiKeys.js';
 import { limitRules } from './limits.js';
-import { jitGateway } from './jit.js';
 import { StatusChecker } from './status.js';
 import { IdCodec } from '../relay/ids.js';
 import { createNodeFetchers, createResolvers } from '../resolvers/index.js';
@@ -84,14 +80,24 @@ const ERROR_PARSERS: Record<PlatformName, (body: unknown) => ParsedUpstreamError
 };
 
 
-export function createServer(deps: ServerDeps): AugurServer {
+/**
+ * Builds the gateway. Optional features (Redis, Federation, compiled execution, the response cache) are imported only
+ * when configured: their code never occupies memory, or start-up time, in a gateway that does not use them.
+ */
+export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   const { config, logger } = deps;
+  const [redisModule, federationModule, jitModule, cacheModule] = await Promise.all([
+    config.redis.url ? import('./redis.js') : undefined,
+    config.federation ? import('./federation.js') : undefined,
+    config.jit ? import('./jit.js') : undefined,
+    Object.keys(config.cache.ttls).length > 0 ? import('./responseCache.js') : undefined,
+  ]);
   const metrics = config.metrics ? createMetrics() : undefined;
   const observe = combineObservers([...(deps.observers ?? []), ...(metrics ? [metrics.observer] : []), ...(deps.tracing ? [deps.tracing.observer] : [])]);
   const secrets = PLATFORMS.map((p) => config.platforms[p].credential).filter((s): s is string => !!s);
   const redactor = createRedactor(secrets);
   // Shared state for replicas, when REDIS_URL is set; nothing connects before start().
-  const redis = config.redis.url ? new RedisState({ url: config.redis.url, logger, commandTimeoutMs: config.redis.commandTimeoutMs }) : undefined;
+  const redis = redisModule && config.redis.url ? new redisModule.RedisState({ url: config.redis.url, logger, commandTimeoutMs: config.redis.commandTimeoutMs }) : undefined;
   if (redis) {
     const password = new URL(config.redis.url!).password;
     if (password) redactor.add(decodeURIComponent(password));
@@ -126,7 +132,7 @@ export function createServer(deps: ServerDeps): AugurServer {
   };
   const breakers = {} as Record<PlatformName, CircuitBreaker>;
   // With Redis, openings are published to and adopted from the other replicas.
-  const breakerSync = redis ? new RedisBreakerSync(redis, breakers, logger) : undefined;
+  const breakerSync = redisModule && redis ? new redisModule.RedisBreakerSync(redis, breakers, logger) : undefined;
   for (const platform of PLATFORMS) {
     breakers[platform] = new CircuitBreaker({
       threshold: config.breaker.threshold,
@@ -183,11 +189,11 @@ export function createServer(deps: ServerDeps): AugurServer {
 
   // Persisted queries, cache hints and the response cache (shared through Redis when configured).
   const resolvers = createResolvers();
-  const schema = config.federation ? buildFederatedSchema(resolvers, createNodeFetchers()) : buildSchema(resolvers);
+  const schema = federationModule ? federationModule.buildFederatedSchema(resolvers, createNodeFetchers()) : buildSchema(resolvers);
   // Apollo would add federated (ftv1) traces for any caller asking for them: timings and errors stay in Augur's logs.
   if (config.federation) plugins.push(ApolloServerPluginInlineTraceDisabled());
   const sharedCache = (feature: 'persisted_queries' | 'response_cache', prefix: string): KeyValueCache<string> =>
-    redis ? new RedisKeyValueCache(redis, feature, { prefix }) : new InMemoryLRUCache<string>();
+    redisModule && redis ? new redisModule.RedisKeyValueCache(redis, feature, { prefix }) : new InMemoryLRUCache<string>();
   let persistedQueries: { cache: KeyValueCache<string>; ttl?: number } | false = false;
   let allowList: AllowList | undefined;
   if (config.persistedQueries.mode === 'apq') persistedQueries = { cache: sharedCache('persisted_queries', 'pq:'), ttl: APQ_TTL_SECONDS };
@@ -196,7 +202,8 @@ export function createServer(deps: ServerDeps): AugurServer {
     persistedQueries = { cache: allowList.cache() };
     logger.info({ event: 'persisted_queries', mode: 'allowlist', operations: allowList.size }, `serving only the ${allowList.size} operations of the persisted query manifest`);
   }
-  if (Object.keys(config.cache.ttls).length > 0) {
+  if (cacheModule) {
+    const { cacheHintsPlugin, checkCacheTtls, responseCache } = cacheModule;
     checkCacheTtls(config.cache.ttls, schema);
     // Hints before cache control: Apollo runs willResolveField hooks in reverse plugin order, and the hints plugin
     // needs what cache control adds to each field's info.
@@ -211,7 +218,7 @@ export function createServer(deps: ServerDeps): AugurServer {
   const MAX_BODY_BYTES = config.limits.maxBodyBytes;
 
   const apollo = new ApolloServer<Context>({
-    ...(config.jit ? { gateway: jitGateway(schema) } : { schema }),
+    ...(jitModule ? { gateway: jitModule.jitGateway(schema) } : { schema }),
     persistedQueries,
     introspection: config.introspection,
     validationRules: limitRules({ ...config.limits, defaultPageSize: config.paging.defaultPageSize, maxPageSize: config.paging.maxPageSize }),

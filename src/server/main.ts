@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const stack = await bootEmbedded(config, { env: process.env });
   // Tracing loads its SDK only when enabled, so a server without it starts as fast as before.
   const tracing = config.tracing.enabled ? await (await import('./tracing.js')).startTracing({ serviceName: config.tracing.serviceName }) : undefined;
-  const augur = createServer({
+  const augur = await createServer({
     config: stack.config,
     platforms: stack.platforms,
     dataikuEndpoints: stack.dataikuEndpoints,

@@ -26,5 +26,6 @@ export function loadTypeDefs(dir = schemaDirectory()): string[] {
 }
 
 export function buildSchema(resolvers: Resolvers): GraphQLSchema {
-  return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never, inheritResolversFromInterfaces: true });
+  // Without token locations, the schema's AST (kept by graphql-js for the life of the process) is about 1 MB smaller.
+  return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never, inheritResolversFromInterfaces: true, noLocation: true });
 }

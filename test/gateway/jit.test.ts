@@ -16,7 +16,7 @@ describe('compiled execution (AUGUR_JIT=true)', () => {
     expect(jit.data!.contacts.edges).toHaveLength(100);
     expect((await stack.requests('previsto')).byRoute).toEqual({ 'GET /contacts': 1 });
     expect((await stack.requests('dataiku')).byRoute).toEqual({ 'POST /public/api/v1/{service}/{endpoint}/predict-multi': 1 });
-    const plain = await startStack();
+    const plain = await startStack({ env: { AUGUR_JIT: 'false' } });
     try {
       const interpreted = await plain.gql(q, { n: 100 });
       expect(jit.data).toEqual(interpreted.data);

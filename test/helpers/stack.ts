@@ -50,7 +50,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     },
   });
   const logger = createLogger({ level: config.logLevel, destination });
-  const augur = createServer({ config: embedded.config, platforms: embedded.platforms, dataikuEndpoints: embedded.dataikuEndpoints, logger });
+  const augur = await createServer({ config: embedded.config, platforms: embedded.platforms, dataikuEndpoints: embedded.dataikuEndpoints, logger });
   await augur.start();
   const server = http.createServer(augur.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

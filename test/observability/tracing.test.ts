@@ -25,7 +25,7 @@ beforeAll(async () => {
   const config = parseConfig({ LOG_LEVEL: 'silent', AUGUR_RETRY_BASE_DELAY_MS: '5', AUGUR_RETRY_MAX_DELAY_MS: '20' });
   embedded = await bootEmbedded(config, { port: () => 0 });
   tracing = await startTracing({ serviceName: 'augur-test', exporter, immediate: true });
-  augur = createServer({
+  augur = await createServer({
     config: embedded.config,
     platforms: embedded.platforms,
     dataikuEndpoints: embedded.dataikuEndpoints,

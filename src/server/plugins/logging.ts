@@ -13,6 +13,9 @@ export interface LoggingPluginOptions {
 }
 
 export function loggingPlugin({ logger }: LoggingPluginOptions): ApolloServerPlugin<Context> {
+  // Every field of this line is computed by Augur (no header, variable, query text or upstream text), so it skips the
+  // root logger's path-based redaction, which walks and copies each logged object: 4-5x the cost of the line itself.
+  const operations = logger.child({}, { redact: [] });
   return {
     async requestDidStart() {
       const started = performance.now();
@@ -22,7 +25,7 @@ export function loggingPlugin({ logger }: LoggingPluginOptions): ApolloServerPlu
           const outcome = operationOutcome(requestContext.response);
           const { codes, count } = errorCodes(requestContext.response);
           const name = operationName(requestContext);
-          logger.info(
+          operations.info(
             {
               event: 'operation',
               requestId: ctx.requestId,
