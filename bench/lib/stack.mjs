@@ -155,11 +155,24 @@ export function gatewayEnv(urls, { port, previstoLimit }) {
 }
 
 /**
- * Spawns `node [BENCH_NODE_FLAGS] [nodeArgs] dist/augur/main.js` (what `npm start` runs) with the benchmark
- * environment; does not wait. BENCH_NODE_FLAGS (space-separated V8/Node flags) measures memory/speed trade-offs.
+ * The Node.js flags `npm start` passes (package.json's start script: `node <flags> dist/augur/main.js`), so the
+ * benchmark measures the gateway exactly as it is started. BENCH_NODE_FLAGS (space-separated) replaces them, to
+ * measure other memory/speed trade-offs; set it to a single space for none.
+ */
+export function gatewayNodeFlags(env = process.env) {
+  if (env.BENCH_NODE_FLAGS !== undefined) return env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
+  const start = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts?.start ?? '';
+  const m = /^node((?: --[\w-]+(?:=\S+)?)*) dist\/augur\/main\.js$/.exec(start);
+  if (!m) throw new Error(`package.json's start script is not "node [--flags] dist/augur/main.js": "${start}"`);
+  return m[1].split(' ').filter(Boolean);
+}
+
+/**
+ * Spawns `node <flags of npm start> [nodeArgs] dist/augur/main.js` (what `npm start` runs) with the benchmark
+ * environment; does not wait.
  */
 export function spawnGateway(urls, { port = 0, previstoLimit, nodeArgs = [], env = {} }) {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), ...nodeArgs, 'dist/augur/main.js'], {
+  const child = spawn(process.execPath, [...gatewayNodeFlags(), ...nodeArgs, 'dist/augur/main.js'], {
     cwd: ROOT,
     env: { ...gatewayEnv(urls, { port, previstoLimit }), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

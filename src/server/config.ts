@@ -69,6 +69,12 @@ export interface Config {
     /** Most ids per list-of-ids argument (`nodes(ids)`, Civis id lists). */
     maxIds: number;
   };
+  /**
+   * Admission control: summed cost estimate of the operations executing at once (0: no limit), operations waiting
+   * beyond it before 503 SERVER_BUSY, and how long an operation holds its share at most (a slow upstream must not
+   * starve the others).
+   */
+  admission: { maxActiveCost: number; maxQueued: number; slotMs: number };
   /** Gateway API keys; when non-empty every GraphQL request must carry one. */
   apiKeys: string[];
   /** Whether schema introspection is served. */
@@ -295,6 +301,11 @@ export function parseConfig(env: Env): Config {
       maxBodyBytes: int(env, 'AUGUR_MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
       maxRecords: int(env, 'AUGUR_MAX_RECORDS', 10_000, 1, 10_000),
       maxIds: int(env, 'AUGUR_MAX_IDS', 100, 1, 10_000),
+    },
+    admission: {
+      maxActiveCost: int(env, 'AUGUR_MAX_ACTIVE_COST', 3000, 0, 100_000_000),
+      maxQueued: int(env, 'AUGUR_MAX_QUEUED_OPERATIONS', 1000, 0, 1_000_000),
+      slotMs: int(env, 'AUGUR_ACTIVE_SLOT_MS', 100, 1, 600_000),
     },
     apiKeys: (str(env, 'AUGUR_API_KEYS') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     introspection: bool(env, 'AUGUR_INTROSPECTION', true),

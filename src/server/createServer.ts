@@ -11,6 +11,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
+import type { OperationDefinitionNode } from 'graphql';
 import type { Config, DataikuEndpointConfig } from './config.js';
 import { createContext, requestIdFrom, type Context, type PlatformEndpoint, type Services } from './context.js';
 import { createCors } from './cors.js';
@@ -20,11 +21,13 @@ import { createGraphiQL } from './graphiql.js';
 import { createRedactor, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { combineObservers, type AugurObserver } from './observer.js';
+import { admissionPlugin } from './plugins/admission.js';
 import { loggingPlugin } from './plugins/logging.js';
 import { readinessRoute } from './plugins/readiness.js';
 import type { Tracing } from './tracing.js';
 import { buildSchema } from './schema.js';
 import { AllowList, APQ_TTL_SECONDS, resolveManifest } from './persisted.js';
+import { AdmissionGate } from './admission.js';
 import { ApiKeyCheck } from './apiKeys.js';
 import { limitRules } from './limits.js';
 import { StatusChecker } from './status.js';
@@ -217,11 +220,17 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   const apiKeys = new ApiKeyCheck(config.apiKeys);
   const MAX_BODY_BYTES = config.limits.maxBodyBytes;
 
+  // Operations execute while their summed cost estimate stays within AUGUR_MAX_ACTIVE_COST (see admission.ts).
+  const admission = new AdmissionGate(config.admission);
+  const costs = new WeakMap<OperationDefinitionNode, number>();
+  metrics?.watchAdmission(admission);
+  plugins.push(admissionPlugin(admission, costs));
+
   const apollo = new ApolloServer<Context>({
     ...(jitModule ? { gateway: jitModule.jitGateway(schema) } : { schema }),
     persistedQueries,
     introspection: config.introspection,
-    validationRules: limitRules({ ...config.limits, defaultPageSize: config.paging.defaultPageSize, maxPageSize: config.paging.maxPageSize }),
+    validationRules: limitRules({ ...config.limits, defaultPageSize: config.paging.defaultPageSize, maxPageSize: config.paging.maxPageSize }, costs),
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     formatError: createFormatError((error, formatted) =>
@@ -312,6 +321,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       await apollo.start();
     },
     async stop() {
+      admission.close();
       await apollo.stop();
       breakerSync?.stop();
       await redis?.close();

@@ -16,6 +16,8 @@ export const ErrorCode = {
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** The gateway's own queue of operations is full (HTTP 503 with Retry-After). */
+  SERVER_BUSY: 'SERVER_BUSY',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -52,6 +54,7 @@ export function badInput(message: string, details: ErrorDetails = {}): AugurErro
 }
 
 const PASS_THROUGH_CODES = new Set([
+  'SERVER_BUSY',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',

@@ -12,6 +12,7 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLOutputType,
+  type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
   type ValueNode,
@@ -49,7 +50,11 @@ function intArg(node: FieldNode, name: string, variables: Record<string, unknown
  * Builds the validation rules. Variables are not known at validation time in graphql-js, so a connection whose
  * `first`/`last` is a variable counts at the maximum page size: the estimate never undercounts.
  */
-export function limitRules(limits: OperationLimits & { maxPageSize: number }): Array<(context: ValidationContext) => ASTVisitor> {
+export function limitRules(
+  limits: OperationLimits & { maxPageSize: number },
+  /** Receives each validated operation's estimated cost (admission control weighs operations by it). */
+  costs?: WeakMap<OperationDefinitionNode, number>,
+): Array<(context: ValidationContext) => ASTVisitor> {
   const depthRule = (context: ValidationContext): ASTVisitor => {
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const def of context.getDocument().definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
@@ -140,6 +145,7 @@ export function limitRules(limits: OperationLimits & { maxPageSize: number }): A
       OperationDefinition(node) {
         const root = node.operation === 'query' ? schema.getQueryType() : node.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
         const cost = costOf(node.selectionSet, root ?? undefined, 0);
+        costs?.set(node, cost);
         if (cost > limits.maxCost) {
           context.reportError(
             limitError(

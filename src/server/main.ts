@@ -3,6 +3,7 @@
  * URL are served by their embedded emulators.
  */
 import http from 'node:http';
+import { getHeapStatistics } from 'node:v8';
 import { ConfigError, parseConfig } from './config.js';
 import { bootEmbedded } from './bootstrap.js';
 import { createServer } from './createServer.js';
@@ -59,6 +60,8 @@ async function main(): Promise<void> {
       event: 'listening',
       url: `http://${config.host}:${port}/graphql`,
       startupMs: Math.round(performance.now() - startedAt),
+      // `npm start` sets the heap's size with Node.js flags (see Performance in the README); this shows what applies.
+      heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1048576),
       platforms: Object.fromEntries(PLATFORMS.map((p) => [p, stack.platforms[p]])),
     },
     `Augur listening on http://${config.host}:${port}/graphql`,

@@ -6,6 +6,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AdmissionGate } from './admission.js';
 import type { Context } from './context.js';
 import type { RouteHandler } from './createServer.js';
 import type { AugurObserver } from './observer.js';
@@ -30,6 +31,8 @@ export interface Metrics {
   /** `GET /metrics` in the Prometheus text format. */
   route: RouteHandler;
   registry: Registry;
+  /** Exports the admission gate's slots in use, queue length and refusals. */
+  watchAdmission(gate: AdmissionGate): void;
 }
 
 /** The gauge value of each breaker state. */
@@ -168,5 +171,41 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     res.end(method === 'HEAD' ? undefined : text);
   };
 
-  return { observer, plugin, route, registry };
+  const watchAdmission = (gate: AdmissionGate): void => {
+    new Gauge({
+      name: 'augur_operations_active',
+      help: 'GraphQL operations admitted and counting against AUGUR_MAX_ACTIVE_COST.',
+      registers,
+      collect() {
+        this.set(gate.activeCount);
+      },
+    });
+    new Gauge({
+      name: 'augur_operations_active_cost',
+      help: 'Summed cost estimate of the admitted operations.',
+      registers,
+      collect() {
+        this.set(gate.activeCost);
+      },
+    });
+    new Gauge({
+      name: 'augur_operations_queued',
+      help: 'GraphQL operations waiting for admission.',
+      registers,
+      collect() {
+        this.set(gate.queuedCount);
+      },
+    });
+    new Counter({
+      name: 'augur_operations_refused_total',
+      help: 'GraphQL requests answered 503 SERVER_BUSY because the queue was full (AUGUR_MAX_QUEUED_OPERATIONS).',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(gate.refused);
+      },
+    });
+  };
+
+  return { observer, plugin, route, registry, watchAdmission };
 }
