@@ -22,6 +22,7 @@ await build({
   charset: 'ascii',
   // graphql-js and Apollo skip their development-only checks (graphql-js's cross-realm instanceof costs ~3% of CPU).
   define: { 'process.env.NODE_ENV': '"production"' },
+  alias: { '@apollo/utils.createhash': './scripts/bundle-shims/createhash.cjs' },
   // CommonJS dependencies inside an ES module bundle need a require.
   banner: { js: "import { createRequire as __augurCreateRequire } from 'node:module'; const require = __augurCreateRequire(import.meta.url);" },
 });
