@@ -8,7 +8,8 @@ import { scoreChurn } from '../../src/emulators/dataiku/index.js';
 import type { Emulator } from '../../src/emulators/framework/emulator.js';
 import { EMULATORS } from '../../src/emulators/registry.js';
 
-// The real gateway process, as `npm start` runs it; `dist/` is built by the suite's global setup.
+// The gateway process from the unbundled build (test/processes/start.test.ts runs the bundle `npm start` runs);
+// `dist/` is built by the suite's global setup.
 const MAIN = fileURLToPath(new URL('../../dist/src/server/main.js', import.meta.url));
 const SLOW = `query Slow { predict(endpoint: "churn", features: { name: "Anna Jensen" }) { prediction } }`;
 
