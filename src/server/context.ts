@@ -64,6 +64,8 @@ export interface Context {
   budget: RequestBudget;
   /** The credential to use for a platform: the caller's header, else the configured one. Throws UNAUTHENTICATED for a malformed header. */
   credential(platform: PlatformName): string | undefined;
+  /** Whether the caller has hung up (its connection closed); always false when not served over HTTP. */
+  callerGone(): boolean;
   /** Loaders of this request, created on first use. */
   readonly dataiku: DataikuLoaders;
   readonly previsto: PrevistoLoaders;
@@ -82,7 +84,12 @@ export function requestIdFrom(headers: IncomingHttpHeaders | Map<string, string>
  * Creates the context of one operation from its HTTP headers. `requestId` is the id already chosen for the request
  * (by `requestIdFrom`, so the HTTP layer can echo it); without it one is derived from the headers.
  */
-export function createContext(services: Services, headers: IncomingHttpHeaders | Map<string, string>, requestId = requestIdFrom(headers)): Context {
+export function createContext(
+  services: Services,
+  headers: IncomingHttpHeaders | Map<string, string>,
+  requestId = requestIdFrom(headers),
+  callerGone: () => boolean = () => false,
+): Context {
   const get = (name: string): string | undefined =>
     headers instanceof Map ? headers.get(name) : (Array.isArray(headers[name]) ? headers[name][0] : (headers[name] as string | undefined));
   const { config } = services;
@@ -140,5 +147,5 @@ export function createContext(services: Services, headers: IncomingHttpHeaders |
     },
   }) as Pick<Context, 'dataiku' | 'previsto' | 'prevision' | 'civis'>;
   const context = Object.create(lazy) as Context;
-  return Object.assign(context, { requestId, services, budget, credential });
+  return Object.assign(context, { requestId, services, budget, credential, callerGone });
 }

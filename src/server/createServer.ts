@@ -296,7 +296,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: q === -1 ? '' : url.slice(q), body };
-    const execute = () => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => createContext(services, req.headers, requestId) });
+    const execute = () => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => createContext(services, req.headers, requestId, () => req.socket.destroyed) });
     const response = await (deps.tracing ? deps.tracing.around(req, requestId, execute) : execute());
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

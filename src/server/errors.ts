@@ -18,6 +18,8 @@ export const ErrorCode = {
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /** The gateway's own queue of operations is full (HTTP 503 with Retry-After). */
   SERVER_BUSY: 'SERVER_BUSY',
+  /** The caller hung up while its operation waited for admission; logged and counted, never seen by anyone. */
+  CALLER_GONE: 'CALLER_GONE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -55,6 +57,7 @@ export function badInput(message: string, details: ErrorDetails = {}): AugurErro
 
 const PASS_THROUGH_CODES = new Set([
   'SERVER_BUSY',
+  'CALLER_GONE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AdmissionGate, type AdmissionTicket } from '../../src/server/admission.js';
 import { parseConfig } from '../../src/server/config.js';
@@ -130,6 +131,35 @@ describe('admission through HTTP', () => {
     expect(many.every((r) => r.status === 200)).toBe(true);
     // One at a time they would take 25 x 200 ms; together, about one latency.
     expect(performance.now() - started).toBeLessThan(25 * 200 / 2);
+  });
+  it('drops, unexecuted, an operation whose caller hung up while it waited', async () => {
+    await stack.faults('previsto', { latencyMs: 300 });
+    const first = stack.gql(HEAVY);
+    await new Promise((r) => setTimeout(r, 50));
+    // A second caller queues behind it, then hangs up before its turn.
+    await new Promise<void>((resolve) => {
+      const req = http.request(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' } });
+      req.on('error', () => resolve());
+      req.end(JSON.stringify({ query: HEAVY }));
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 50);
+    });
+    expect((await first).status).toBe(200);
+    const dropped = async (): Promise<Record<string, unknown> | undefined> => {
+      for (let i = 0; i < 50; i++) {
+        const line = stack.logs.find((l) => l['event'] === 'operation' && (l['errorCodes'] as string[] | undefined)?.includes('CALLER_GONE'));
+        if (line) return line;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return undefined;
+    };
+    expect(await dropped()).toMatchObject({ outcome: 'error', upstreamCalls: 0 });
+    expect((await stack.requests('previsto')).total).toBe(1);
+    // The gate is free again.
+    await stack.faults('previsto', []);
+    expect((await stack.gql(HEAVY)).status).toBe(200);
   });
 });
 

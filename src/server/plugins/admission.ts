@@ -1,7 +1,8 @@
 /**
  * Admission control inside Apollo's pipeline: once an operation is parsed, validated and resolved (so its estimated
  * cost is known, and a bad request never queues), it waits for the gate before executing, and gives its cost back when
- * its response is sent. A full queue answers 503 `SERVER_BUSY` with `Retry-After: 1`, before any upstream call.
+ * its response is sent. A full queue answers 503 `SERVER_BUSY` with `Retry-After: 1`, before any upstream call; an
+ * operation whose caller hung up while it waited is dropped unexecuted.
  */
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type OperationDefinitionNode } from 'graphql';
@@ -14,7 +15,7 @@ export function admissionPlugin(gate: AdmissionGate, costs: WeakMap<OperationDef
     async requestDidStart() {
       let ticket: AdmissionTicket | undefined;
       return {
-        async didResolveOperation({ operation }) {
+        async didResolveOperation({ operation, contextValue }) {
           // Validation records every operation's cost; an unknown one (never the case with Apollo's document store)
           // counts as one field.
           const entry = gate.enter((operation && costs.get(operation)) ?? 1);
@@ -23,7 +24,18 @@ export function admissionPlugin(gate: AdmissionGate, costs: WeakMap<OperationDef
               extensions: { code: ErrorCode.SERVER_BUSY, retryAfter: 1, http: { status: 503, headers: new HeaderMap([['retry-after', '1']]) } },
             });
           }
-          ticket = entry instanceof Promise ? await entry : entry;
+          if (entry instanceof Promise) {
+            ticket = await entry;
+            // A caller that hung up while its operation waited gets nothing executed: under overload, clients that
+            // time out and retry would otherwise have every abandoned attempt run as well.
+            if (contextValue.callerGone()) {
+              gate.leave(ticket);
+              ticket = undefined;
+              throw new GraphQLError('The caller closed the connection while the operation waited for admission; nothing was executed.', {
+                extensions: { code: ErrorCode.CALLER_GONE, http: { status: 499 } },
+              });
+            }
+          } else ticket = entry;
         },
         async willSendResponse() {
           if (ticket) gate.leave(ticket);
