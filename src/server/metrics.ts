@@ -172,30 +172,21 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   };
 
   const watchAdmission = (gate: AdmissionGate): void => {
-    new Gauge({
-      name: 'augur_operations_active',
-      help: 'GraphQL operations admitted and counting against AUGUR_MAX_ACTIVE_COST.',
-      registers,
-      collect() {
-        this.set(gate.activeCount);
-      },
-    });
-    new Gauge({
-      name: 'augur_operations_active_cost',
-      help: 'Summed cost estimate of the admitted operations.',
-      registers,
-      collect() {
-        this.set(gate.activeCost);
-      },
-    });
-    new Gauge({
-      name: 'augur_operations_queued',
-      help: 'GraphQL operations waiting for admission.',
-      registers,
-      collect() {
-        this.set(gate.queuedCount);
-      },
-    });
+    const gauges: Array<[name: string, help: string, read: () => number]> = [
+      ['augur_operations_active', 'GraphQL operations admitted and counting against AUGUR_MAX_ACTIVE_COST.', () => gate.activeCount],
+      ['augur_operations_active_cost', 'Summed cost estimate of the admitted operations.', () => gate.activeCost],
+      ['augur_operations_queued', 'GraphQL operations waiting for admission.', () => gate.queuedCount],
+    ];
+    for (const [name, help, read] of gauges) {
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
+    }
     new Counter({
       name: 'augur_operations_refused_total',
       help: 'GraphQL requests answered 503 SERVER_BUSY because the queue was full (AUGUR_MAX_QUEUED_OPERATIONS).',
