@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePorts } from '../helpers/ports.js';
 
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const c of children) c.kill('SIGTERM');
 });
 
-/** Starts `npm run emulators`' program on free-ish ports and collects its banner. */
+/** Starts `npm run emulators`' program on the given ports and collects its banner. */
 function startEmulators(ports: Record<string, number>): Promise<string> {
   const env: Record<string, string> = { ...(process.env as Record<string, string>) };
   for (const [name, port] of Object.entries(ports)) env[`AUGUR_EMULATOR_${name.toUpperCase()}_PORT`] = String(port);
@@ -25,9 +26,20 @@ function startEmulators(ports: Record<string, number>): Promise<string> {
 
 describe('npm run emulators', () => {
   it('serves every emulator alone on its port and prints URLs and demo credentials', async () => {
-    const base = 46_000 + Math.floor(Math.random() * 1000) * 4;
-    const ports = { prevision: base, dataiku: base + 1, civis: base + 2, previsto: base + 3 };
-    const banner = await startEmulators(ports);
+    // Ports the OS handed out; another process may still take one before the emulators bind it, so a clash is
+    // retried on fresh ports rather than failing the run.
+    let ports: Record<'prevision' | 'dataiku' | 'civis' | 'previsto', number>;
+    let banner = '';
+    for (let attempt = 1; ; attempt++) {
+      const [prevision, dataiku, civis, previsto] = await freePorts(4);
+      ports = { prevision, dataiku, civis, previsto };
+      try {
+        banner = await startEmulators(ports);
+        break;
+      } catch (error) {
+        if (attempt === 3 || !String(error).includes('EADDRINUSE')) throw error;
+      }
+    }
     for (const [name, port] of Object.entries(ports)) {
       expect(banner).toContain(`http://127.0.0.1:${port}`);
       expect(banner).toContain(name);

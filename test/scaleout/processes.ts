@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EMULATORS } from '../../src/emulators/registry.js';
 import type { Emulator } from '../../src/emulators/framework/emulator.js';
 import type { LoggedRequest } from '../../src/emulators/framework/emulator.js';
-import { freePort } from '../helpers/redis.js';
+import { freePort } from '../helpers/ports.js';
 
 export interface GraphQLResult {
   status: number;
