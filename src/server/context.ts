@@ -21,7 +21,7 @@ import { createDataikuLoaders, type DataikuLoaders } from '../loaders/dataiku.js
 import { createPrevistoLoaders, type PrevistoLoaders, type TotalsCache } from '../loaders/previsto.js';
 import { createCivisLoaders, type CivisLoaders } from '../loaders/civis.js';
 import type { StatusChecker } from './status.js';
-import type { AugurObserver } from './observer.js';
+import type { CombinedObserver } from './observer.js';
 
 /** Where each platform lives, as resolved at start-up. */
 export interface PlatformEndpoint {
@@ -45,7 +45,7 @@ export interface Services {
   civis: CivisClient;
   status: StatusChecker;
   /** Where Augur reports its own work (metrics, logs). */
-  observe: Required<AugurObserver>;
+  observe: CombinedObserver;
 }
 
 /** The request headers through which callers send their own upstream credentials. */

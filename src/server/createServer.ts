@@ -120,6 +120,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       logger,
       redact: redactor.redact,
       onAttempt: observe.upstreamAttempt,
+      ...(observe.upstreamAttemptStart ? { onAttemptStart: observe.upstreamAttemptStart } : {}),
       ...(breaker ? { breaker } : {}),
       ...(platform === 'previsto'
         ? {

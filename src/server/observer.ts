@@ -3,18 +3,26 @@
  * DataLoader batches. Metrics and logs subscribe; every hook is optional and must never throw.
  */
 import type { BreakerState } from '../upstreams/breaker.js';
-import type { UpstreamAttempt } from '../upstreams/http.js';
+import type { AttemptEnd, UpstreamAttempt, UpstreamAttemptStart } from '../upstreams/http.js';
 import type { PlatformName } from '../upstreams/types.js';
 
 export interface AugurObserver {
+  /**
+   * Before an upstream attempt is sent: may add headers to it (trace context) and return what to call when it ends.
+   * Only observers that need the start (tracing) implement it; without any, upstream calls skip this step.
+   */
+  upstreamAttemptStart?(attempt: UpstreamAttemptStart, headers: Record<string, string>): AttemptEnd | undefined;
   upstreamAttempt?(event: UpstreamAttempt): void;
   breakerState?(platform: PlatformName, state: BreakerState): void;
   rateLimitWait?(platform: PlatformName, waitMs: number): void;
   loaderBatch?(platform: PlatformName, loader: string, size: number): void;
 }
 
+/** Every hook present, except the attempt start, absent when no observer needs it. */
+export type CombinedObserver = Omit<Required<AugurObserver>, 'upstreamAttemptStart'> & Pick<AugurObserver, 'upstreamAttemptStart'>;
+
 /** Fans one event out to every observer, isolating failures. */
-export function combineObservers(observers: readonly AugurObserver[]): Required<AugurObserver> {
+export function combineObservers(observers: readonly AugurObserver[]): CombinedObserver {
   const each =
     <K extends keyof AugurObserver>(key: K) =>
     (...args: Parameters<NonNullable<AugurObserver[K]>>): void => {
@@ -26,7 +34,33 @@ export function combineObservers(observers: readonly AugurObserver[]): Required<
         }
       }
     };
+  const starters = observers.filter((o) => o.upstreamAttemptStart);
+  const upstreamAttemptStart =
+    starters.length === 0
+      ? undefined
+      : (attempt: UpstreamAttemptStart, headers: Record<string, string>): AttemptEnd | undefined => {
+          const ends: AttemptEnd[] = [];
+          for (const o of starters) {
+            try {
+              const end = o.upstreamAttemptStart!(attempt, headers);
+              if (end) ends.push(end);
+            } catch {
+              // As above: an observer failing must never fail a request.
+            }
+          }
+          if (ends.length === 0) return undefined;
+          return (event) => {
+            for (const end of ends) {
+              try {
+                end(event);
+              } catch {
+                // Same.
+              }
+            }
+          };
+        };
   return {
+    upstreamAttemptStart,
     upstreamAttempt: each('upstreamAttempt'),
     breakerState: each('breakerState'),
     rateLimitWait: each('rateLimitWait'),

@@ -1,6 +1,7 @@
 /**
  * Optional OpenTelemetry tracing: one SERVER span per GraphQL operation (joining the caller's trace when it sends a
- * W3C `traceparent`) and one CLIENT span per upstream attempt, child of its operation's span. Loader batches,
+ * W3C `traceparent`) and one CLIENT span per upstream attempt, child of its operation's span, whose context is sent
+ * upstream as `traceparent` so a platform that traces continues the same trace. Loader batches,
  * rate-limit waits and breaker changes become events on the operation span.
  *
  * `main.ts` imports this module (and through it the SDK and the OTLP/HTTP exporter) only when tracing is enabled, so
@@ -27,9 +28,15 @@ export interface Tracing {
 
 export interface TracingOptions {
   tracer: Tracer;
-  /** Extracts the caller's trace context from the request headers (W3C trace context in `startTracing`). */
+  /** Reads the caller's trace context from the request and writes each attempt's upstream (W3C trace context in `startTracing`). */
   propagator?: TextMapPropagator;
 }
+
+const HEADER_SETTER = {
+  set: (headers: Record<string, string>, key: string, value: string) => {
+    headers[key] = value;
+  },
+};
 
 const HEADER_GETTER = {
   keys: (headers: IncomingMessage['headers']) => Object.keys(headers),
@@ -70,26 +77,25 @@ export function createTracing({ tracer, propagator }: TracingOptions): Tracing {
   };
 
   const observer: AugurObserver = {
-    upstreamAttempt({ platform, route, method, status, durationMs, retry }) {
+    // The CLIENT span starts as the attempt is sent, and its context goes upstream as W3C `traceparent`, so a
+    // platform that traces joins the caller's trace under this attempt.
+    upstreamAttemptStart({ platform, route, method, retry }, headers) {
       const parent = current.getStore();
-      const end = performance.timeOrigin + performance.now();
       const span = tracer.startSpan(
         route,
         {
           kind: SpanKind.CLIENT,
-          startTime: end - durationMs,
-          attributes: {
-            'augur.platform': platform,
-            'http.request.method': method,
-            'url.template': route,
-            'augur.retry': retry,
-            ...(typeof status === 'number' ? { 'http.response.status_code': status } : { 'error.type': 'network' }),
-          },
+          attributes: { 'augur.platform': platform, 'http.request.method': method, 'url.template': route, 'augur.retry': retry },
         },
         parent ? trace.setSpan(ROOT_CONTEXT, parent) : ROOT_CONTEXT,
       );
-      if (status === 'error' || status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end(end);
+      propagator?.inject(trace.setSpan(ROOT_CONTEXT, span), headers, HEADER_SETTER);
+      return ({ status }) => {
+        if (typeof status === 'number') span.setAttribute('http.response.status_code', status);
+        else span.setAttribute('error.type', 'network');
+        if (status === 'error' || status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+      };
     },
     loaderBatch(platform, loader, size) {
       current.getStore()?.addEvent('loader.batch', { 'augur.platform': platform, 'augur.loader': loader, 'augur.batch_size': size });

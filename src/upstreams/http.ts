@@ -71,7 +71,20 @@ export interface UpstreamHttpOptions {
   rateBudget?: RateBudget;
   /** Called once per upstream attempt, for metrics. */
   onAttempt?(event: UpstreamAttempt): void;
+  /** Called before each attempt (tracing): may add headers, and returns what to call when the attempt ends. */
+  onAttemptStart?(attempt: UpstreamAttemptStart, headers: Record<string, string>): AttemptEnd | undefined;
 }
+
+/** An attempt about to be sent, as reported to `onAttemptStart`. */
+export interface UpstreamAttemptStart {
+  platform: PlatformName;
+  route: string;
+  method: HttpMethod;
+  retry: boolean;
+}
+
+/** Told how an attempt ended. */
+export type AttemptEnd = (event: UpstreamAttempt) => void;
 
 /** One attempt as reported to `onAttempt`. */
 export interface UpstreamAttempt {
@@ -236,6 +249,7 @@ export class UpstreamHttp {
       body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
       if (req.contentType !== null) headers['content-type'] = req.contentType ?? 'application/json';
     }
+    const ending = this.options.onAttemptStart?.({ platform: this.platform, route: req.route, method: req.method, retry: isRetry }, headers);
     const started = performance.now();
     req.budget.calls++;
     let status: number | 'error' = 'error';
@@ -297,14 +311,16 @@ export class UpstreamHttp {
           );
       return { kind: 'fail', error: { status: undefined, networkCode: timeout ? 'TIMEOUT' : code, error } };
     } finally {
-      this.options.onAttempt?.({
+      const event: UpstreamAttempt = {
         platform: this.platform,
         route: req.route,
         method: req.method,
         status,
         durationMs: performance.now() - started,
         retry: isRetry,
-      });
+      };
+      this.options.onAttempt?.(event);
+      ending?.(event);
     }
   }
 

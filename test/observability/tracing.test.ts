@@ -99,6 +99,53 @@ describe('tracing', () => {
     expect(fresh.parentSpanContext).toBeUndefined();
   });
 
+  it('sends each upstream attempt its own span as W3C traceparent, in the caller\'s trace', async () => {
+    const r = await gql(SCORED_CONTACTS, { 'x-request-id': 'trace-up', traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` });
+    expect(r.errors).toBeUndefined();
+    const clients = exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.CLIENT);
+    expect(clients).toHaveLength(2);
+    const received = [];
+    for (const platform of ['previsto', 'dataiku'] as const) {
+      const res = await fetch(`${embedded.emulators[platform]!.url}/_emulator/requests?log=1`);
+      const { log } = (await res.json()) as { log: Array<{ route: string; traceparent?: string }> };
+      received.push(...log);
+    }
+    expect(received).toHaveLength(2);
+    for (const request of received) {
+      const span = clients.find((c) => c.name === request.route)!;
+      expect(span).toBeDefined();
+      // version - trace id - the attempt's span id - sampled
+      expect(request.traceparent).toBe(`00-${TRACE_ID}-${span.spanContext().spanId}-01`);
+    }
+  });
+
+  it('sends no trace context upstream when tracing is off', async () => {
+    const plain = await createServer({
+      config: embedded.config,
+      platforms: embedded.platforms,
+      dataikuEndpoints: embedded.dataikuEndpoints,
+      logger: createLogger({ level: 'silent' }),
+    });
+    await plain.start();
+    const plainServer = http.createServer(plain.handler);
+    await new Promise<void>((resolve) => plainServer.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(plainServer.address() as AddressInfo).port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` },
+        body: JSON.stringify({ query: '{ contacts(first: 1) { totalCount } }' }),
+      });
+      expect(((await res.json()) as { errors?: unknown }).errors).toBeUndefined();
+      const { log } = (await (await fetch(`${embedded.emulators.previsto!.url}/_emulator/requests?log=1`)).json()) as { log: Array<{ traceparent?: string }> };
+      expect(log).toHaveLength(1);
+      expect(log[0]!.traceparent).toBeUndefined();
+    } finally {
+      plainServer.closeAllConnections();
+      await new Promise<void>((resolve) => plainServer.close(() => resolve()));
+      await plain.stop();
+    }
+  });
+
   it('marks failed upstream attempts and a failed operation as errors', async () => {
     const previsto = embedded.emulators.previsto!;
     await fetch(`${previsto.url}/_emulator/faults`, { method: 'POST', body: JSON.stringify({ status: 503, routes: ['GET /contacts'] }) });

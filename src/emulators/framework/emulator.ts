@@ -95,6 +95,8 @@ export interface LoggedRequest {
   path: string;
   query: string;
   status: number;
+  /** The W3C trace context the caller sent, when it sent one. */
+  traceparent?: string;
 }
 
 const LOG_LIMIT = 5000;
@@ -265,6 +267,8 @@ export class Emulator {
 
     const { route, params } = matched;
     const logEntry = this.count(route.key, method, path, queryString, 0);
+    const traceparent = req.headers['traceparent'];
+    if (typeof traceparent === 'string') logEntry.traceparent = traceparent;
     let parsed: { value: unknown } | undefined;
     const body = rawBody instanceof Error ? Buffer.alloc(0) : rawBody;
     const emReq: EmulatorRequest = {
