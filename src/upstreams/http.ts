@@ -23,6 +23,10 @@ export class RequestBudget {
   retries = 0;
   /** Upstream calls made, for logs and metrics. */
   calls = 0;
+  /** Milliseconds the operation waited for admission before executing, for logs. */
+  queuedMs = 0;
+  /** Milliseconds its upstream calls waited for a client-side rate budget (Previsto's per-key limit), for logs. */
+  rateLimitWaitMs = 0;
 
   constructor(
     readonly deadline: number,

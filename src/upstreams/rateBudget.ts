@@ -127,6 +127,7 @@ export class RateBudget {
         );
       }
       this.options.onWait?.(wait);
+      budget.rateLimitWaitMs += wait;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }

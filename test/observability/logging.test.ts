@@ -32,6 +32,8 @@ describe('operation log line', () => {
       operationName: 'ScoredContacts',
       operationType: 'query',
       outcome: 'ok',
+      queuedMs: 0,
+      rateLimitWaitMs: 0,
       upstreamCalls: 2,
       retries: 0,
       errorCodes: [],

@@ -97,13 +97,18 @@ describe('GET /metrics', () => {
   it('counts waits for the client-side rate budget and their total seconds', async () => {
     const limited = await startStack({ env: { PREVISTO_RATE_LIMIT: '2', AUGUR_PREVISTO_RATE_WINDOW_MS: '1500' } });
     try {
-      for (let i = 0; i < 3; i++) expect((await limited.gql(`{ contacts(first: 1) { totalCount } }`)).errors).toBeUndefined();
+      for (let i = 0; i < 3; i++) expect((await limited.gql(`{ contacts(first: 1) { totalCount } }`, undefined, { 'x-request-id': `rate-wait-${i}` })).errors).toBeUndefined();
       const samples = await scrape(limited.url);
+      // The operation that waited says so in its log line, by as much as the metric counted.
+      const waits = [0, 1, 2].map((i) => limited.logs.find((l) => l['event'] === 'operation' && l['requestId'] === `rate-wait-${i}`)?.['rateLimitWaitMs']);
+      expect(waits.slice(0, 2)).toEqual([0, 0]);
+      expect(waits[2]).toBeGreaterThan(0);
       expect((await limited.requests('previsto')).byRoute).toEqual({ 'GET /contacts': 3 });
       expect(value(samples, 'augur_rate_limit_waits_total', { platform: 'previsto' })).toBe(1);
       const waited = value(samples, 'augur_rate_limit_wait_seconds_total', { platform: 'previsto' });
       expect(waited).toBeGreaterThan(0);
       expect(waited).toBeLessThanOrEqual(1.5);
+      expect(waits[2]).toBeCloseTo(waited * 1000, 0);
     } finally {
       await limited.close();
     }

@@ -117,12 +117,17 @@ describe('admission through HTTP', () => {
   it('queues a cheap operation behind one that takes the whole budget, and runs cheap ones side by side', async () => {
     await stack.faults('previsto', { latencyMs: 300 });
     const finished: string[] = [];
-    const heavy = stack.gql(HEAVY).then((r) => (finished.push('heavy'), r));
+    const heavy = stack.gql(HEAVY, undefined, { 'x-request-id': 'admission-heavy' }).then((r) => (finished.push('heavy'), r));
     await new Promise((r) => setTimeout(r, 50));
-    const cheap = stack.gql(PREDICT).then((r) => (finished.push('cheap'), r));
+    const cheap = stack.gql(PREDICT, undefined, { 'x-request-id': 'admission-cheap' }).then((r) => (finished.push('cheap'), r));
     expect((await heavy).status).toBe(200);
     expect((await cheap).data?.predict?.prediction).toEqual(expect.any(String));
     expect(finished).toEqual(['heavy', 'cheap']);
+    // Each operation's log line says how long it waited for admission: the cheap one about the heavy one's 300 ms.
+    const line = (id: string) => stack.logs.find((l) => l['event'] === 'operation' && l['requestId'] === id)!;
+    expect(line('admission-heavy')['queuedMs']).toBe(0);
+    expect(line('admission-cheap')['queuedMs']).toBeGreaterThan(150);
+    expect(line('admission-cheap')['queuedMs']).toBeLessThanOrEqual(line('admission-cheap')['durationMs'] as number);
 
     // 25 predictions cost 100 together: they all run at once.
     await stack.faults('dataiku', { latencyMs: 200 });

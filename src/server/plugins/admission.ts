@@ -25,7 +25,9 @@ export function admissionPlugin(gate: AdmissionGate, costs: WeakMap<OperationDef
             });
           }
           if (entry instanceof Promise) {
+            const waitFrom = performance.now();
             ticket = await entry;
+            contextValue.budget.queuedMs = Math.round((performance.now() - waitFrom) * 100) / 100;
             // A caller that hung up while its operation waited gets nothing executed: under overload, clients that
             // time out and retry would otherwise have every abandoned attempt run as well.
             if (contextValue.callerGone()) {

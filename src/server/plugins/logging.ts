@@ -33,6 +33,9 @@ export function loggingPlugin({ logger }: LoggingPluginOptions): ApolloServerPlu
               operationType: operationType(requestContext),
               outcome,
               durationMs: Math.round((performance.now() - started) * 100) / 100,
+              // Parts of durationMs spent waiting: for admission, and for Previsto's rate budget (summed over calls).
+              queuedMs: ctx.budget.queuedMs,
+              rateLimitWaitMs: ctx.budget.rateLimitWaitMs,
               upstreamCalls: ctx.budget.calls,
               retries: ctx.budget.retries,
               errorCodes: codes,
