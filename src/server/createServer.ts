@@ -19,7 +19,7 @@ import { EndpointRegistry } from './endpoints.js';
 import { createFormatError } from './errors.js';
 import { createGraphiQL } from './graphiql.js';
 import { createRedactor, type Logger } from './logger.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type RefusalReason } from './metrics.js';
 import { combineObservers, type AugurObserver } from './observer.js';
 import { admissionPlugin } from './plugins/admission.js';
 import { loggingPlugin } from './plugins/logging.js';
@@ -248,6 +248,15 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     });
   };
 
+  // A request refused before Apollo sees it: answered, logged and counted like an operation, without its content.
+  const refusals = logger.child({}, { redact: [] });
+  const refuse = (res: ServerResponse, requestId: string, status: number, reason: RefusalReason, body: { errors: unknown[] }): void => {
+    const code = (body.errors[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code ?? null;
+    refusals.info({ event: 'refused', requestId, status, reason, code }, `request refused: ${reason}`);
+    metrics?.refused(reason);
+    sendJson(res, status, body);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -263,7 +272,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     res.setHeader('x-request-id', requestId);
     if (!apiKeys.allows(req.headers)) {
       res.setHeader('www-authenticate', 'Bearer realm="augur"');
-      return sendJson(res, 401, {
+      return refuse(res, requestId, 401, 'unauthenticated', {
         errors: [{ message: 'A valid Augur API key is required: send it as "Authorization: Bearer <key>" or "x-api-key".', extensions: { code: 'UNAUTHENTICATED' } }],
       });
     }
@@ -272,7 +281,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     if (method === 'POST') {
       const raw = await readBody(req, MAX_BODY_BYTES);
       if (raw === 'too-large') {
-        return sendJson(res, 413, {
+        return refuse(res, requestId, 413, 'body_too_large', {
           errors: [{ message: `Request body exceeds ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST', limit: MAX_BODY_BYTES } }],
         });
       }
@@ -281,7 +290,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
         try {
           body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
         } catch {
-          return sendJson(res, 400, {
+          return refuse(res, requestId, 400, 'malformed_json', {
             errors: [{ message: 'The request body is not valid JSON. Send {"query": "...", "variables": {...}}.', extensions: { code: 'BAD_REQUEST' } }],
           });
         }
@@ -291,7 +300,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     }
     // Allow-list mode refuses unregistered operations here, before Apollo parses or validates them.
     const refusal = allowList?.refusal(method, q === -1 ? '' : url.slice(q), body);
-    if (refusal) return sendJson(res, refusal.status, refusal.body);
+    if (refusal) return refuse(res, requestId, refusal.status, 'not_registered', refusal.body);
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);

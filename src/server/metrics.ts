@@ -33,7 +33,13 @@ export interface Metrics {
   registry: Registry;
   /** Exports the admission gate's slots in use, queue length and refusals. */
   watchAdmission(gate: AdmissionGate): void;
+  /** Counts a request refused before it reached GraphQL execution's pipeline. */
+  refused(reason: RefusalReason): void;
 }
+
+/** Why a request was refused before reaching Apollo: the `reason` of its log line and of `augur_http_refused_total`. */
+export type RefusalReason = 'unauthenticated' | 'body_too_large' | 'malformed_json' | 'not_registered';
+const REFUSAL_REASONS: readonly RefusalReason[] = ['unauthenticated', 'body_too_large', 'malformed_json', 'not_registered'];
 
 /** The gauge value of each breaker state. */
 export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
@@ -127,6 +133,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers,
   });
   for (const platform of PLATFORMS) breaker.set({ platform }, 0);
+  const refusals = new Counter({
+    name: 'augur_http_refused_total',
+    help: 'Requests to /graphql refused before GraphQL handled them (and so not in augur_graphql_operations_total), by reason.',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  for (const reason of REFUSAL_REASONS) refusals.inc({ reason }, 0);
 
   const observer: AugurObserver = {
     upstreamAttempt({ platform, route, status, durationMs, retry }) {
@@ -198,5 +211,5 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     });
   };
 
-  return { observer, plugin, route, registry, watchAdmission };
+  return { observer, plugin, route, registry, watchAdmission, refused: (reason) => refusals.inc({ reason }) };
 }

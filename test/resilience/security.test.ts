@@ -52,6 +52,15 @@ describe('hostile input', () => {
     const batch = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: '{ platforms { kind } }' }, { query: '{ platforms { kind } }' }]) });
     expect(batch.status).toBe(400);
     expect(await upstreamTotal()).toBe(0);
+    // Refused before GraphQL: each still gets a log line and a count, by reason.
+    expect(stack.logs.filter((l) => l['event'] === 'refused' && l['requestId'] === 'req-bad-json-1')).toEqual([
+      expect.objectContaining({ status: 400, reason: 'malformed_json', code: 'BAD_REQUEST' }),
+    ]);
+    expect(stack.logs.some((l) => l['event'] === 'refused' && l['reason'] === 'body_too_large' && l['status'] === 413)).toBe(true);
+    const metrics = await (await fetch(stack.url.replace(/graphql$/, 'metrics'))).text();
+    expect(metrics).toMatch(/^augur_http_refused_total\{reason="malformed_json"\} 1$/m);
+    expect(metrics).toMatch(/^augur_http_refused_total\{reason="body_too_large"\} 1$/m);
+    expect(metrics).toMatch(/^augur_http_refused_total\{reason="unauthenticated"\} 0$/m);
   });
 
   it('rejects malformed JSON scalars and oversized pages as BAD_USER_INPUT', async () => {
@@ -90,6 +99,12 @@ describe('gateway API keys and introspection', () => {
     expect(ok.status).toBe(200);
     expect(ok.data!.platforms).toHaveLength(4);
     expect((await stack.gql(`{ platforms { kind } }`, undefined, { 'x-api-key': 'another-key-0123456789' })).status).toBe(200);
+    const refused = stack.logs.filter((l) => l['event'] === 'refused');
+    expect(refused).toHaveLength(2);
+    for (const line of refused) expect(line).toMatchObject({ status: 401, reason: 'unauthenticated', code: 'UNAUTHENTICATED', requestId: expect.any(String) });
+    expect(JSON.stringify(refused)).not.toContain('wrong-key');
+    const metrics = await (await fetch(stack.url.replace(/graphql$/, 'metrics'))).text();
+    expect(metrics).toMatch(/^augur_http_refused_total\{reason="unauthenticated"\} 2$/m);
   });
 
   it('refuses introspection when turned off', async () => {

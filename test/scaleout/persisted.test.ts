@@ -121,6 +121,12 @@ describe('allow-list mode', () => {
     expect((await allow.requests('previsto')).total).toBe(0);
     const registeredViaGet = await fetch(`${allow.url}?query=${encodeURIComponent(QUERY)}`, { headers: { 'apollo-require-preflight': '1' } });
     expect(registeredViaGet.status).toBe(200);
+    // Refused before GraphQL parses them, so counted apart from operations, without their text in the log.
+    const metrics = await (await fetch(allow.url.replace(/graphql$/, 'metrics'))).text();
+    expect(metrics).toMatch(/^augur_http_refused_total\{reason="not_registered"\} 4$/m);
+    const lines = allow.logs.filter((l) => l['event'] === 'refused');
+    expect(lines.map((l) => [l['status'], l['reason'], l['code']])).toEqual(Array(4).fill([403, 'not_registered', 'PERSISTED_QUERY_NOT_ALLOWED']));
+    expect(JSON.stringify(lines)).not.toContain('contacts');
   });
 
   it('defaults to the operations of examples/, and npm run persisted:manifest writes the same manifest', async () => {
