@@ -85,6 +85,8 @@ export interface Config {
   metrics: boolean;
   /** How long a SIGTERM waits for in-flight requests before stopping anyway, in ms. */
   shutdownGraceMs: number;
+  /** After SIGTERM, how long to keep accepting connections (readiness already failing) before draining. */
+  shutdownDelayMs: number;
   /** OpenTelemetry tracing over OTLP/HTTP; the exporter reads the other `OTEL_EXPORTER_OTLP_*` variables itself. */
   tracing: { enabled: boolean; serviceName: string };
   /**
@@ -312,6 +314,7 @@ export function parseConfig(env: Env): Config {
     jit: bool(env, 'AUGUR_JIT', true),
     metrics: bool(env, 'AUGUR_METRICS', true),
     shutdownGraceMs: int(env, 'AUGUR_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    shutdownDelayMs: int(env, 'AUGUR_SHUTDOWN_DELAY_MS', 0, 0, 600_000),
     tracing: { enabled: tracingEnabled(env), serviceName: str(env, 'OTEL_SERVICE_NAME') ?? 'augur' },
     redis: {
       url: redisUrl(env, 'REDIS_URL'),

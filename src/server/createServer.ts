@@ -72,6 +72,8 @@ export interface AugurServer {
   /** Node `http` request handler serving `/graphql` and `/healthz`. */
   handler(req: IncomingMessage, res: ServerResponse): void;
   start(): Promise<void>;
+  /** From now on `/readyz` answers 503 `{ready: false, draining: true}`, so load balancers stop sending traffic. */
+  beginDraining(): void;
   stop(): Promise<void>;
 }
 
@@ -184,7 +186,8 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   if (config.graphiql) before.push(createGraphiQL({ logger }));
   const routes = new Map<string, RouteHandler>([['/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' })]]);
   plugins.push(loggingPlugin({ logger }));
-  routes.set('/readyz', readinessRoute({ http, platforms: deps.platforms }));
+  let draining = false;
+  routes.set('/readyz', readinessRoute({ http, platforms: deps.platforms, draining: () => draining }));
   if (metrics) {
     plugins.push(metrics.plugin);
     routes.set('/metrics', metrics.route);
@@ -233,6 +236,9 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     introspection: config.introspection,
     validationRules: limitRules({ ...config.limits, defaultPageSize: config.paging.defaultPageSize, maxPageSize: config.paging.maxPageSize }, costs),
     includeStacktraceInErrorResponses: false,
+    // The embedding program owns shutdown (main.ts drains, then calls stop()); Apollo's own SIGTERM handler would
+    // stop it at once and fail every request still to come during the drain.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     formatError: createFormatError((error, formatted) =>
       logger.error({ event: 'internal_error', err: error instanceof Error ? { message: redactor.redact(error.message), stack: error.stack } : String(error), path: formatted.path }, 'unexpected error while resolving'),
@@ -329,6 +335,9 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
         breakerSync?.start();
       }
       await apollo.start();
+    },
+    beginDraining() {
+      draining = true;
     },
     async stop() {
       admission.close();

@@ -67,16 +67,25 @@ async function main(): Promise<void> {
     `Augur listening on http://${config.host}:${port}/graphql`,
   );
 
-  // Shutdown: stop accepting connections, let in-flight requests finish within the grace period, then stop.
+  // Shutdown: fail readiness at once; keep accepting connections for the delay (load balancers take a moment to
+  // stop routing here); then stop accepting, let in-flight requests finish within the grace period, and stop.
   // Exits 0 when everything in flight was answered, 1 when the grace period cut requests off.
   const graceMs = config.shutdownGraceMs;
+  const delayMs = config.shutdownDelayMs;
   const drainAndStop = async (signal: string): Promise<void> => {
     const shutdownAt = performance.now();
-    logger.info({ event: 'shutdown', signal, inFlight: inFlight.size, graceMs }, 'draining in-flight requests');
+    augur.beginDraining();
     draining = true;
     // Responses still to come close their connection, so keep-alive clients reconnect to another instance.
     for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
-    setTimeout(() => process.exit(1), graceMs + 10_000).unref();
+    setTimeout(() => process.exit(1), delayMs + graceMs + 10_000).unref();
+    if (delayMs > 0) {
+      logger.info({ event: 'shutdown_delay', signal, delayMs }, 'not ready; still accepting connections for the shutdown delay');
+      server.closeIdleConnections();
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+    logger.info({ event: 'shutdown', signal, inFlight: inFlight.size, graceMs }, 'draining in-flight requests');
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
     server.close();
     server.closeIdleConnections();
     const drained =

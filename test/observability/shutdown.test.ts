@@ -151,6 +151,45 @@ describe('SIGTERM', () => {
     expect(byRoute).toEqual({ 'POST /public/api/v1/{service}/{endpoint}/predict': 1 });
   });
 
+  it('with AUGUR_SHUTDOWN_DELAY_MS, fails readiness at once and keeps serving for the delay before draining', async () => {
+    const gateway = await spawnGateway({ AUGUR_SHUTDOWN_DELAY_MS: '800' });
+    const readyz = gateway.url.replace(/graphql$/, 'readyz');
+    expect((await fetch(readyz)).status).toBe(200);
+    const signalledAt = Date.now();
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.next('shutdown_delay')).toMatchObject({ signal: 'SIGTERM', delayMs: 800 });
+
+    // Not ready, without probing any platform...
+    const before = (await (await fetch(`${emulators.dataiku.url}/_emulator/requests`)).json()) as { total: number };
+    const notReady = await fetch(readyz);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toEqual({ ready: false, draining: true });
+    // ...yet a request arriving on a new connection during the delay is still answered, closing its connection.
+    const late = await new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
+      const payload = JSON.stringify({ query: SLOW });
+      const req = http.request(gateway.url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+    expect(Date.now() - signalledAt).toBeLessThan(800);
+    expect(late.status).toBe(200);
+    expect(late.connection).toBe('close');
+    expect(JSON.parse(late.body).data.predict.prediction).toEqual(expect.any(String));
+    const after = (await (await fetch(`${emulators.dataiku.url}/_emulator/requests`)).json()) as { total: number };
+    expect(after.total - before.total).toBe(1); // the predict; readiness probed nothing
+
+    // After the delay the listener closes and the process drains and exits.
+    await gateway.next('shutdown');
+    expect(Date.now() - signalledAt).toBeGreaterThanOrEqual(790);
+    await expect(post(gateway.url, `{ __typename }`)).rejects.toThrow(/ECONNREFUSED|ECONNRESET/);
+    expect(await gateway.exit).toBe(0);
+    expect(gateway.logs.filter((l) => (l['level'] as number) >= 40)).toEqual([]);
+  });
+
   it('gives up on requests still in flight after AUGUR_SHUTDOWN_GRACE_MS and exits 1', async () => {
     const gateway = await spawnGateway({ AUGUR_SHUTDOWN_GRACE_MS: '300' });
     await slowDataiku(5000);

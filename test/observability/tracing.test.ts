@@ -208,9 +208,14 @@ describe('tracing configuration', () => {
     expect(() => parseConfig({ OTEL_TRACES_EXPORTER: 'zipkin' })).toThrow(/OTEL_TRACES_EXPORTER supports "otlp" or "none", got "zipkin"/);
   });
 
-  it('reads AUGUR_METRICS and AUGUR_SHUTDOWN_GRACE_MS with their defaults', () => {
-    expect(parseConfig({})).toMatchObject({ metrics: true, shutdownGraceMs: 10_000 });
-    expect(parseConfig({ AUGUR_METRICS: 'false', AUGUR_SHUTDOWN_GRACE_MS: '2500' })).toMatchObject({ metrics: false, shutdownGraceMs: 2500 });
+  it('reads AUGUR_METRICS, AUGUR_SHUTDOWN_GRACE_MS and AUGUR_SHUTDOWN_DELAY_MS with their defaults', () => {
+    expect(parseConfig({})).toMatchObject({ metrics: true, shutdownGraceMs: 10_000, shutdownDelayMs: 0 });
+    expect(parseConfig({ AUGUR_METRICS: 'false', AUGUR_SHUTDOWN_GRACE_MS: '2500', AUGUR_SHUTDOWN_DELAY_MS: '5000' })).toMatchObject({
+      metrics: false,
+      shutdownGraceMs: 2500,
+      shutdownDelayMs: 5000,
+    });
+    expect(() => parseConfig({ AUGUR_SHUTDOWN_DELAY_MS: 'soon' })).toThrow(/AUGUR_SHUTDOWN_DELAY_MS must be an integer/);
     expect(() => parseConfig({ AUGUR_SHUTDOWN_GRACE_MS: '-1' })).toThrow(/AUGUR_SHUTDOWN_GRACE_MS must be an integer between 0 and 600000, got "-1"/);
   });
 });

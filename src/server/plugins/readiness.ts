@@ -2,7 +2,8 @@
  * `GET /readyz`: whether every platform Augur serves is reachable now. It answers 200 `{ready: true, platforms}` or
  * 503 `{ready: false, platforms}` with each platform's detail. Checks are reused for `ttlMs` only (1 s by default),
  * so readiness flips within a second of a platform going down or coming back, while a burst of probes still costs
- * each platform at most one request per second.
+ * each platform at most one request per second. Once shutdown begins it answers 503 `{ready: false, draining: true}`
+ * without probing.
  */
 import type { RouteHandler } from '../createServer.js';
 import type { PlatformEndpoint } from '../context.js';
@@ -17,6 +18,8 @@ export interface ReadinessOptions {
   ttlMs?: number;
   /** Longest a platform may take to answer its probe, in ms. Default 1000. */
   timeoutMs?: number;
+  /** Whether the server is shutting down: then it is not ready, whatever the platforms. */
+  draining?: () => boolean;
 }
 
 export function readinessRoute(options: ReadinessOptions): RouteHandler {
@@ -34,6 +37,12 @@ export function readinessRoute(options: ReadinessOptions): RouteHandler {
     return Promise.race([checker.check(platform), late]).finally(() => clearTimeout(timer));
   };
   return async (_req, res) => {
+    if (options.draining?.()) {
+      const text = JSON.stringify({ ready: false, draining: true });
+      res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+      res.end(text);
+      return;
+    }
     const results = await Promise.all(PLATFORMS.map(async (p) => [p, await check(p)] as const));
     const platforms = Object.fromEntries(
       results.map(([p, s]) => [p, { reachable: s.reachable, emulated: options.platforms[p].emulated, latencyMs: s.latencyMs, error: s.error, checkedAt: s.checkedAt }]),
