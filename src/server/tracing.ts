@@ -68,6 +68,8 @@ export function createTracing({ tracer, propagator }: TracingOptions): Tracing {
             'augur.outcome': outcome,
             'augur.upstream_calls': ctx.budget.calls,
             'augur.retries': ctx.budget.retries,
+            'augur.queued_ms': ctx.budget.queuedMs,
+            'augur.rate_limit_wait_ms': ctx.budget.rateLimitWaitMs,
             ...(codes.length ? { 'augur.error_codes': codes } : {}),
           });
           if (outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR, message: codes.join(', ') });

@@ -77,6 +77,8 @@ describe('tracing', () => {
         'augur.outcome': 'ok',
         'augur.upstream_calls': 2,
         'augur.retries': 0,
+        'augur.queued_ms': 0,
+        'augur.rate_limit_wait_ms': 0,
       });
       expect(op.status.code).toBe(SpanStatusCode.UNSET);
       expect(op.resource.attributes['service.name']).toBe('augur-test');
