@@ -1,5 +1,5 @@
 /** The full resolver map: scalars, then each domain's resolvers merged type by type. */
-import { GraphQLScalarType } from 'graphql';
+import { GraphQLError, GraphQLScalarType } from 'graphql';
 import { DateTimeResolver, JSONObjectResolver, JSONResolver, LocalDateResolver, URLResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers.js';
 import { ENUM_VALUES } from './enums.js';
@@ -51,14 +51,51 @@ function keepSchemaDescription(scalar: GraphQLScalarType): GraphQLScalarType {
   return new GraphQLScalarType(config);
 }
 
+/** How deep a JSON argument may nest (objects and arrays); deeper input is refused as BAD_USER_INPUT. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether a value nests objects or arrays more than `max` levels deep (checked without recursion). */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v as object)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/**
+ * A JSON scalar refusing input nested beyond MAX_JSON_DEPTH: such input has no use for any platform, and hashing or
+ * serialising it for the upstream call would exhaust the stack.
+ */
+function boundedJson(scalar: GraphQLScalarType): GraphQLScalarType {
+  const config = scalar.toConfig();
+  const check = (value: unknown): unknown => {
+    if (value !== null && typeof value === 'object' && nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+      throw new GraphQLError(`${config.name} values may nest objects and arrays at most ${MAX_JSON_DEPTH} levels deep.`, {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+    }
+    return value;
+  };
+  return new GraphQLScalarType({
+    ...config,
+    parseValue: (value) => check(config.parseValue!(value)),
+    parseLiteral: (ast, variables) => check(config.parseLiteral!(ast, variables)),
+  });
+}
+
 export function createResolvers(): Resolvers {
   const nodes = createNodeResolvers(createNodeFetchers());
   return merge(
     {
       DateTime: keepSchemaDescription(DateTimeResolver),
       LocalDate: keepSchemaDescription(LocalDateResolver),
-      JSON: keepSchemaDescription(JSONResolver),
-      JSONObject: keepSchemaDescription(JSONObjectResolver),
+      JSON: boundedJson(keepSchemaDescription(JSONResolver)),
+      JSONObject: boundedJson(keepSchemaDescription(JSONObjectResolver)),
       URL: keepSchemaDescription(URLResolver),
       ...ENUM_VALUES,
     },

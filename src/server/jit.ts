@@ -40,10 +40,25 @@ export function jitGateway(schema: GraphQLSchema, maxDocuments = 1000): GatewayI
             compiled.set(key, result);
             query = result;
           }
-          return query.query(undefined, requestContext.context, requestContext.request.variables ?? {});
+          const result = await query.query(undefined, requestContext.context, requestContext.request.variables ?? {});
+          if (result.errors) result.errors = result.errors.map(withExtensions);
+          return result;
         },
       };
     },
     async stop() {},
   };
+}
+
+/**
+ * graphql-jit wraps an error thrown by a resolver in its own GraphQLError, whose `extensions` is undefined when the
+ * thrown error had none (a TypeError, a RangeError); graphql-js always sets an object, and Apollo's error formatting
+ * reads it. Such errors are rebuilt as graphql-js errors, keeping message, path, locations and the original error, so
+ * they are masked and logged like any unexpected error.
+ */
+function withExtensions(error: GraphQLError): GraphQLError {
+  if (error.extensions) return error;
+  const rebuilt = new GraphQLError(error.message, { path: error.path, originalError: error.originalError ?? undefined });
+  (rebuilt as { locations: GraphQLError['locations'] }).locations = error.locations;
+  return rebuilt;
 }

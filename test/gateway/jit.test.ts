@@ -1,4 +1,8 @@
+import { ApolloServer } from '@apollo/server';
+import { makeExecutableSchema } from '@graphql-tools/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFormatError } from '../../src/server/errors.js';
+import { jitGateway } from '../../src/server/jit.js';
 import { startStack, type TestStack } from '../helpers/stack.js';
 
 let stack: TestStack;
@@ -32,6 +36,35 @@ describe('compiled execution (AUGUR_JIT=true)', () => {
     const ep = await stack.gql(`{ endpoints(platform: DATAIKU, first: 1) { nodes { id } } }`);
     const n = await stack.gql(`query($id: ID!) { node(id: $id) { __typename ... on Endpoint { name } } }`, { id: ep.data!.endpoints.nodes[0].id });
     expect(n.data!.node).toEqual({ __typename: 'Endpoint', name: 'churn' });
+  });
+
+  it('masks and logs an unexpected resolver error with its path, as the interpreter does', async () => {
+    // graphql-jit leaves `extensions` undefined on a wrapped TypeError; Apollo's formatting used to fail on it,
+    // answering a bare "Internal server error" without path and never logging the cause.
+    const schema = makeExecutableSchema({
+      typeDefs: `type Query { ok: String broken: String }`,
+      resolvers: { Query: { ok: () => 'yes', broken: () => (null as unknown as { x: { y: string } }).x.y } },
+    });
+    const masked: unknown[] = [];
+    const apollo = new ApolloServer({ gateway: jitGateway(schema), formatError: createFormatError((error) => masked.push(error)) });
+    await apollo.start();
+    try {
+      const response = await apollo.executeOperation({ query: `{ ok broken }` });
+      const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+      expect(result?.data).toEqual({ ok: 'yes', broken: null });
+      expect(result?.errors).toEqual([
+        {
+          message: expect.stringContaining('Internal server error. The failure was logged'),
+          path: ['broken'],
+          locations: [{ line: 1, column: 6 }],
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        },
+      ]);
+      expect(masked).toHaveLength(1);
+      expect((masked[0] as { originalError?: unknown }).originalError).toBeInstanceOf(TypeError);
+    } finally {
+      await apollo.stop();
+    }
   });
 
   it('rejects bad variables with 400 BAD_USER_INPUT before executing', async () => {

@@ -63,6 +63,37 @@ describe('hostile input', () => {
     expect(metrics).toMatch(/^augur_http_refused_total\{reason="unauthenticated"\} 0$/m);
   });
 
+  it('refuses JSON arguments nested past 64 levels as BAD_USER_INPUT, compiled or interpreted, calling no upstream', async () => {
+    // Written as text: a value this deep would exhaust the test's own stack in JSON.stringify.
+    const nested = (depth: number) => `${'{"a":'.repeat(depth - 1)}{"leaf":1}${'}'.repeat(depth - 1)}`;
+    const PREDICT = 'query($f: JSONObject!) { predict(endpoint: \\"churn\\", features: $f) { prediction } }';
+    const post = async (url: string, features: string) => {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"query":"${PREDICT}","variables":{"f":${features}}}` });
+      return { status: res.status, ...((await res.json()) as { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }) };
+    };
+    const plain = await startStack({ env: { AUGUR_JIT: 'false' } });
+    try {
+      for (const s of [stack, plain]) {
+        await s.reset();
+        const deep = await post(s.url, nested(5000));
+        expect(deep.status).toBe(400);
+        expect(deep.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+        expect(deep.errors?.[0]?.message).toContain('at most 64 levels deep');
+        const literal = await s.gql(`{ predict(endpoint: "churn", features: {a: ${'['.repeat(100)}${']'.repeat(100)}}) { prediction } }`);
+        expect(literal.status).toBe(400);
+        expect(literal.errors?.[0]?.message).toContain('at most 64 levels deep');
+        expect((await s.requests('dataiku')).total).toBe(0);
+        // 64 levels are accepted.
+        const ok = await post(s.url, nested(64));
+        expect(ok.errors).toBeUndefined();
+        expect(ok.data?.['predict']).toEqual({ prediction: expect.any(String) });
+        expect((await post(s.url, nested(65))).errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+      }
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('rejects malformed JSON scalars and oversized pages as BAD_USER_INPUT', async () => {
     const scalar = await stack.gql(`query($f: JSONObject!) { predict(endpoint: "churn", features: $f) { prediction } }`, { f: [1, 2] });
     expect(scalar.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
