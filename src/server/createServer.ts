@@ -20,6 +20,7 @@ import { createFormatError } from './errors.js';
 import { createGraphiQL } from './graphiql.js';
 import { createRedactor, type Logger } from './logger.js';
 import { createMetrics, type RefusalReason } from './metrics.js';
+import { SupportedOperationTypesRule } from './operationTypes.js';
 import { combineObservers, type AugurObserver } from './observer.js';
 import { admissionPlugin } from './plugins/admission.js';
 import { loggingPlugin } from './plugins/logging.js';
@@ -234,7 +235,10 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     ...(jitModule ? { gateway: jitModule.jitGateway(schema) } : { schema }),
     persistedQueries,
     introspection: config.introspection,
-    validationRules: limitRules({ ...config.limits, defaultPageSize: config.paging.defaultPageSize, maxPageSize: config.paging.maxPageSize }, costs),
+    validationRules: [
+      SupportedOperationTypesRule,
+      ...limitRules({ ...config.limits, defaultPageSize: config.paging.defaultPageSize, maxPageSize: config.paging.maxPageSize }, costs),
+    ],
     includeStacktraceInErrorResponses: false,
     // The embedding program owns shutdown (main.ts drains, then calls stop()); Apollo's own SIGTERM handler would
     // stop it at once and fail every request still to come during the drain.

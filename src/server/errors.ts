@@ -87,6 +87,12 @@ export function createFormatError(
       return { ...formatted, message: original.message, extensions: { ...original.extensions } };
     }
     const code = formatted.extensions?.['code'];
+    // Apollo's own request errors without a code (an APQ hash that does not match its query) carry a 4xx status: the
+    // caller's mistake, answered as BAD_REQUEST rather than masked.
+    const status = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions?.http?.status;
+    if (code === ErrorCode.INTERNAL_SERVER_ERROR && !formatted.path && typeof status === 'number' && status >= 400 && status < 500) {
+      return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
+    }
     if (typeof code === 'string' && PASS_THROUGH_CODES.has(code)) {
       const { stacktrace: _omit, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
       void _omit;

@@ -5,7 +5,7 @@
  * compiled form does far less of that, which lowers both CPU and heap churn on list-heavy operations.
  */
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import { GraphQLError, getVariableValues, type GraphQLSchema } from 'graphql';
+import { GraphQLError, execute, getVariableValues, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 export function jitGateway(schema: GraphQLSchema, maxDocuments = 1000): GatewayInterface {
@@ -18,6 +18,11 @@ export function jitGateway(schema: GraphQLSchema, maxDocuments = 1000): GatewayI
     async load() {
       return {
         executor: async (requestContext) => {
+          // No operation resolved (several without operationName, or an unknown name): graphql-js answers with the
+          // error Apollo expects here (OPERATION_RESOLUTION_FAILURE) and executes nothing.
+          if (!requestContext.operation) {
+            return execute({ schema, document: requestContext.document, operationName: requestContext.request.operationName ?? null });
+          }
           // Apollo leaves variable coercion to a gateway: answer bad variables as Apollo itself does (400, BAD_USER_INPUT).
           const definitions = requestContext.operation.variableDefinitions ?? [];
           if (definitions.length > 0) {
@@ -34,7 +39,7 @@ export function jitGateway(schema: GraphQLSchema, maxDocuments = 1000): GatewayI
           let query = compiled.get(key);
           if (!query) {
             const result = compileQuery(schema, requestContext.document, requestContext.operationName ?? undefined);
-            if (!isCompiledQuery(result)) return result;
+            if (!isCompiledQuery(result)) return { ...result, ...(result.errors ? { errors: result.errors.map(withExtensions) } : {}) };
             // Documents are already bounded by Apollo's document cache; this only keeps memory flat under abuse.
             if (compiled.size >= maxDocuments) compiled.clear();
             compiled.set(key, result);

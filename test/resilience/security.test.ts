@@ -94,6 +94,40 @@ describe('hostile input', () => {
     }
   });
 
+  it('answers a subscription, a persisted-query hash not matching its query and an unresolvable operation as the caller\'s mistakes, compiled or interpreted', async () => {
+    const plain = await startStack({ env: { AUGUR_JIT: 'false' } });
+    try {
+      for (const s of [stack, plain]) await callerMistakes(s);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  async function callerMistakes(stack: TestStack): Promise<void> {
+    const subscription = await stack.gql(`subscription Watch { contacts { totalCount } }`);
+    expect(subscription.status).toBe(400);
+    expect(subscription.errors).toEqual([
+      { message: 'This API serves no subscriptions, only queries and mutations.', locations: [{ line: 1, column: 1 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+    ]);
+    const res = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ errors: [{ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } }] });
+    // Several operations without operationName, or a name the document does not define.
+    for (const [body, message] of [
+      [{ query: 'query A { __typename } query B { __typename }' }, 'Must provide operation name if query contains multiple operations.'],
+      [{ query: 'query A { __typename }', operationName: 'Z' }, 'Unknown operation named "Z".'],
+    ] as const) {
+      const r = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(r.status).toBe(400);
+      expect(await r.json()).toEqual({ errors: [{ message, extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] });
+    }
+    expect(stack.logs.some((l) => l['event'] === 'internal_error')).toBe(false);
+  }
+
   it('rejects malformed JSON scalars and oversized pages as BAD_USER_INPUT', async () => {
     const scalar = await stack.gql(`query($f: JSONObject!) { predict(endpoint: "churn", features: $f) { prediction } }`, { f: [1, 2] });
     expect(scalar.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
