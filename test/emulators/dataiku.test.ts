@@ -168,6 +168,12 @@ describe('dataiku emulator: authentication and errors', () => {
       expect(a.headers.get('dss-api-version')).toBe('1');
       expect(a.headers.get('dss-version')).toBe('13.5.0');
     }
+    // An injected truncated body still comes with them.
+    emulator.setFaults({ malformed: true, count: 1 });
+    const truncated = await fetch(`${url}${BASE}/churn/predict`, { method: 'POST', headers: { authorization: BASIC }, body: Buffer.from(JSON.stringify(sdkPredict(ANNA))) });
+    expect(truncated.status).toBe(200);
+    expect(truncated.headers.get('dss-api-version')).toBe('1');
+    await expect(truncated.json()).rejects.toThrow();
   });
 
   it('opens the service when no key is configured, and caps multi calls at maxItems', async () => {

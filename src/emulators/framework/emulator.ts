@@ -299,9 +299,9 @@ export class Emulator {
         return;
       }
       if (fault.malformed) {
+        // Sent like any reply (the platform's usual headers included), only the body is cut short.
         logEntry.status = 200;
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"truncated": [1, 2,');
+        this.send(res, emReq, { status: 200, headers: { 'content-type': 'application/json' }, body: '{"truncated": [1, 2,' });
         return;
       }
       if (fault.status) {
