@@ -186,7 +186,10 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   before.push(createCors({ origins: config.cors.origins }));
   if (config.graphiql) before.push(createGraphiQL({ logger }));
   const routes = new Map<string, RouteHandler>([['/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' })]]);
-  plugins.push(loggingPlugin({ logger }));
+  // Each validated operation's estimated cost, recorded by the limit rules: admission control weighs operations by
+  // it, and the operation log line shows it.
+  const costs = new WeakMap<OperationDefinitionNode, number>();
+  plugins.push(loggingPlugin({ logger, costs }));
   let draining = false;
   routes.set('/readyz', readinessRoute({ http, platforms: deps.platforms, draining: () => draining }));
   if (metrics) {
@@ -227,7 +230,6 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
 
   // Operations execute while their summed cost estimate stays within AUGUR_MAX_ACTIVE_COST (see admission.ts).
   const admission = new AdmissionGate(config.admission);
-  const costs = new WeakMap<OperationDefinitionNode, number>();
   metrics?.watchAdmission(admission);
   plugins.push(admissionPlugin(admission, costs));
 

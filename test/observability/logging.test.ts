@@ -32,6 +32,7 @@ describe('operation log line', () => {
       operationName: 'ScoredContacts',
       operationType: 'query',
       outcome: 'ok',
+      cost: 601, // contacts 1 + 100 x (edges 1 + node 1 + predict 3 + prediction 1)
       queuedMs: 0,
       rateLimitWaitMs: 0,
       upstreamCalls: 2,
@@ -71,6 +72,7 @@ describe('operation log line', () => {
       operationName: null,
       operationType: null,
       outcome: 'error',
+      cost: null,
       upstreamCalls: 0,
       errorCodes: ['GRAPHQL_VALIDATION_FAILED'],
     });

@@ -4,15 +4,18 @@
  * a caller sends can reach the logs.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { OperationDefinitionNode } from 'graphql';
 import type { Context } from '../context.js';
 import type { Logger } from '../logger.js';
 import { errorCodes, operationName, operationOutcome, operationType } from './operation.js';
 
 export interface LoggingPluginOptions {
   logger: Logger;
+  /** Estimated cost of each validated operation, as recorded by the limit rules. */
+  costs?: WeakMap<OperationDefinitionNode, number>;
 }
 
-export function loggingPlugin({ logger }: LoggingPluginOptions): ApolloServerPlugin<Context> {
+export function loggingPlugin({ logger, costs }: LoggingPluginOptions): ApolloServerPlugin<Context> {
   // Every field of this line is computed by Augur (no header, variable, query text or upstream text), so it skips the
   // root logger's path-based redaction, which walks and copies each logged object: 4-5x the cost of the line itself.
   const operations = logger.child({}, { redact: [] });
@@ -32,6 +35,8 @@ export function loggingPlugin({ logger }: LoggingPluginOptions): ApolloServerPlu
               operationName: name,
               operationType: operationType(requestContext),
               outcome,
+              // The estimate admission control weighs (AUGUR_MAX_ACTIVE_COST); null when the document did not validate.
+              cost: (requestContext.operation && costs?.get(requestContext.operation)) ?? null,
               durationMs: Math.round((performance.now() - started) * 100) / 100,
               // Parts of durationMs spent waiting: for admission, and for Previsto's rate budget (summed over calls).
               queuedMs: ctx.budget.queuedMs,
