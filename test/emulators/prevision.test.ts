@@ -326,7 +326,7 @@ describe('experiments, versions and models', () => {
     expect(v2).toMatchObject({
       _id: '61dfea10a3f91c2e7b5e21ab',
       version: 2,
-      parent_version: versions.body.items[0]._id,
+      parent_version: versions.body.items[0].version,
       experiment: { data_type: 'tabular', training_type: 'classification' },
       experiment_version_params: { target_column: 'churn', id_column: 'customer_id', metric: 'auc' },
       state: 'done',
@@ -400,6 +400,27 @@ describe('deployments and API keys', () => {
     const failed = await call(url, `/ext/v1/deployment-predictions/${CHURN_API.predictionIds[1]}/download`);
     expect(failed.status).toBe(400);
     expect(failed.body.message).toMatch(/no result to download \(state failed\)/);
+  });
+
+  it('deletes a deployment on DELETE /model-deployments/{id}, the path the SDK\'s delete() uses, with 204', async () => {
+    const alias = await call(url, `/ext/v1/model-deployments/${HOUSE_API.id}`);
+    const canonical = await call(url, `/ext/v1/deployments/${HOUSE_API.id}`);
+    expect(alias.status).toBe(200);
+    expect(alias.body).toEqual(canonical.body);
+    const del = await call(url, `/ext/v1/model-deployments/${HOUSE_API.id}`, { method: 'DELETE' });
+    expect(del.status).toBe(204);
+    expect(del.text).toBe('');
+    expect((await call(url, `/ext/v1/deployments/${HOUSE_API.id}`)).status).toBe(404);
+    expect((await call(url, `/ext/v1/model-deployments/${HOUSE_API.id}`)).status).toBe(404);
+    expect((await call(url, `/ext/v1/deployments/${HOUSE_API.id}/api-keys`)).status).toBe(404);
+    expect((await call(url, `/ext/v1/deployment-predictions/${HOUSE_API.predictionIds[0]}`)).status).toBe(404);
+    expect((await call(url, `/ext/v1/projects/${ESTATE.id}/model-deployments`)).body.metaData.totalItems).toBe(0);
+    const again = await call(url, `/ext/v1/model-deployments/${HOUSE_API.id}`, { method: 'DELETE' });
+    expect(again.status).toBe(404);
+    expect(again.body).toEqual({ status: 404, err_code: 'E_NOT_FOUND', message: expect.stringContaining(HOUSE_API.id) });
+    const routes = (await counters(url)).byRoute;
+    expect(routes['DELETE /ext/v1/model-deployments/{id}']).toBe(2);
+    expect(routes['DELETE /ext/v1/deployments/{id}']).toBeUndefined();
   });
 
   it('validates a new deployment against the project, experiment, version and model', async () => {

@@ -15,7 +15,7 @@ import {
   type HandlerContext,
 } from './context.js';
 import { firstZipEntry, parseCsv, parseMultipart, zipSingleFile, formatCsv } from './files.js';
-import { defaultMetric, finishVersion, predictionCsv, trainModels } from './seed.js';
+import { defaultMetric, finishVersion, predictionCsv, recordModels, trainModels } from './seed.js';
 import type { DatasetRecord, DeploymentRecord, ModelRecord, PredictionRecord } from './store.js';
 import type {
   AccessType,
@@ -99,6 +99,40 @@ export function apiRoutes(ctx: HandlerContext): RouteDef[] {
     }
     return d;
   };
+  /**
+   * `parent_version` as the SDK sends it (`Supervised.new_version` and `ExternalExperimentVersion.new_version` pass
+   * `parent_version=self.version`, the integer version number), or as a version `_id`; either way a version of the
+   * same experiment.
+   */
+  const parentVersion = (e: Experiment, raw: unknown): ExperimentVersion | null => {
+    if (raw === undefined || raw === null) return null;
+    const siblings = [...store.versions.values()].filter((v) => v.experiment_id === e._id);
+    let found: ExperimentVersion | undefined;
+    if (typeof raw === 'number' && Number.isInteger(raw)) {
+      found = siblings.find((v) => v.version === raw);
+    } else if (typeof raw === 'string' && raw !== '') {
+      found = siblings.find((v) => v._id === raw) ?? (/^\d+$/.test(raw) ? siblings.find((v) => v.version === Number(raw)) : undefined);
+    } else {
+      throw badRequest(`Field "parent_version" must be a version number (or a version id) of experiment ${e._id}, got ${JSON.stringify(raw)}.`);
+    }
+    if (!found) {
+      const known = siblings.map((v) => v.version).join(', ') || 'none';
+      throw badRequest(`Field "parent_version": ${JSON.stringify(raw)} is not a version of experiment ${e._id} (its versions: ${known}); send an existing version number.`);
+    }
+    return found;
+  };
+  const getDeployment = (req: EmulatorRequest): EmulatorReply => {
+    const d = deployment(req.params['id']!);
+    store.jobs.read(d._id);
+    return ok(deploymentWire(d, req));
+  };
+  const deleteDeployment = (req: EmulatorRequest): EmulatorReply => {
+    store.deleteDeployment(deployment(req.params['id']!)._id);
+    return noContent();
+  };
+  const modelsOf = (versionId: string): ModelRecord[] => [...store.models.values()].filter((m) => m.wire.experiment_version_id === versionId);
+  const deploymentUsing = (versionId: string): DeploymentRecord | undefined =>
+    [...store.deployments.values()].find((d) => d.models.some((m) => m.experiment_version_id === versionId));
 
   const routes: RouteDef[] = [
     {
@@ -364,10 +398,7 @@ export function apiRoutes(ctx: HandlerContext): RouteDef[] {
         }
         const idColumn = optionalString(body, 'id_column');
         if (idColumn !== null && !columns.has(idColumn)) throw badRequest(`Field "id_column": ${JSON.stringify(idColumn)} is not a column of dataset ${ds.wire.name}.`);
-        const parent = optionalString(body, 'parent_version');
-        if (parent !== null && store.versions.get(parent)?.experiment_id !== e._id) {
-          throw badRequest(`Field "parent_version": ${JSON.stringify(parent)} is not a version of experiment ${e._id}.`);
-        }
+        const parent = parentVersion(e, body['parent_version']);
         const holdout = optionalString(body, 'holdout_dataset_id');
         if (holdout !== null) datasetInProject(e.project_id, holdout, 'holdout_dataset_id');
         const metric = optionalString(body, 'metric') ?? defaultMetric(e.training_type).name;
@@ -381,7 +412,7 @@ export function apiRoutes(ctx: HandlerContext): RouteDef[] {
           experiment_id: e._id,
           description: optionalString(body, 'description'),
           version: e.versions_count,
-          parent_version: parent,
+          parent_version: parent?.version ?? null,
           created_at: new Date(now).toISOString(),
           experiment: { data_type: e.data_type, training_type: e.training_type },
           dataset_id: ds.wire._id,
@@ -429,22 +460,60 @@ export function apiRoutes(ctx: HandlerContext): RouteDef[] {
         const v = version(req.params['id']!);
         if (!v.draft) throw badRequest(`Experiment version ${v._id} is already confirmed (state ${v.state}); create a new version to train again.`);
         v.draft = false;
+        // The platform lists models as they finish, while the version is still running (the SDK's own tests wait
+        // for `len(models) > 0`, then assert `running` and call `stop()`): the first model comes with `running`,
+        // the others with `done`.
+        let trained: ModelRecord[] | null = null;
         store.jobs.start(v._id, 'EXPERIMENT_VERSION_UPDATE', [
           () => {
             v.state = 'running';
+            const ds = store.datasets.get(v.dataset_id);
+            if (!ds) return;
+            trained = trainModels(store.ids, v, ds, options.now());
+            store.models.set(trained[0]!.wire._id, trained[0]!);
+            recordModels(v, trained.slice(0, 1));
           },
           () => {
-            const ds = store.datasets.get(v.dataset_id);
-            if (!ds) {
+            if (!trained) {
               v.state = 'failed';
               return;
             }
-            const models = trainModels(store.ids, v, ds, options.now());
-            for (const m of models) store.models.set(m.wire._id, m);
-            finishVersion(v, models);
+            for (const m of trained) store.models.set(m.wire._id, m);
+            finishVersion(v, trained);
           },
         ]);
         return ok(v);
+      },
+    },
+    {
+      method: 'PUT',
+      path: `${API}/experiment-versions/{id}/stop`,
+      handler: (req) => {
+        const v = version(req.params['id']!);
+        store.jobs.settleOne(v._id);
+        if (v.draft) throw badRequest(`Experiment version ${v._id} is a draft: confirm it (PUT /experiment-versions/${v._id}/confirm) before stopping it.`);
+        if (v.state === 'pending' || v.state === 'running') {
+          // Stopping keeps the models trained so far and ends in `done`: the SDK's stop() then waits for
+          // EXPERIMENT_VERSION_UPDATE and a `done` state (`failed` would raise).
+          store.jobs.cancel(v._id);
+          finishVersion(v, modelsOf(v._id));
+          hub.emit('EXPERIMENT_VERSION_UPDATE', v._id);
+        }
+        // A JSON object either way: stop() logs `parse_json(response).items()`.
+        return ok(v);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: `${API}/experiment-versions/{id}`,
+      handler: (req) => {
+        const v = version(req.params['id']!);
+        const deployed = deploymentUsing(v._id);
+        if (deployed) throw badRequest(`Experiment version ${v._id} has a model deployed as ${JSON.stringify(deployed.name)} (${deployed._id}); delete the deployment first.`);
+        // The experiment's versions_count is left as is: version numbers are never reused, so a child's
+        // parent_version keeps naming one version.
+        store.deleteVersion(v._id);
+        return noContent();
       },
     },
     {
@@ -549,19 +618,24 @@ export function apiRoutes(ctx: HandlerContext): RouteDef[] {
     {
       method: 'GET',
       path: `${API}/deployments/{id}`,
-      handler: (req) => {
-        const d = deployment(req.params['id']!);
-        store.jobs.read(d._id);
-        return ok(deploymentWire(d, req));
-      },
+      handler: (req) => getDeployment(req),
     },
     {
       method: 'DELETE',
       path: `${API}/deployments/{id}`,
-      handler: (req) => {
-        store.deleteDeployment(deployment(req.params['id']!)._id);
-        return noContent();
-      },
+      handler: (req) => deleteDeployment(req),
+    },
+    // `ExperimentDeployment.resource` is 'model-deployments': the inherited ApiResource.delete() and
+    // update_status() address `/model-deployments/{id}`, while from_id() reads `/deployments/{id}`.
+    {
+      method: 'GET',
+      path: `${API}/model-deployments/{id}`,
+      handler: (req) => getDeployment(req),
+    },
+    {
+      method: 'DELETE',
+      path: `${API}/model-deployments/{id}`,
+      handler: (req) => deleteDeployment(req),
     },
     {
       method: 'GET',
@@ -661,7 +735,9 @@ export function apiRoutes(ctx: HandlerContext): RouteDef[] {
             if (w.challenger_model_prediction_state) w.challenger_model_prediction_state = final;
           },
         ]);
-        return ok({ _id: w._id });
+        // The whole prediction, as GET /deployment-predictions/{id} serves it: predict_from_dataset() builds
+        // DeploymentPrediction(**body), whose constructor requires _id, project_id and deployment_id.
+        return ok(w);
       },
     },
     {

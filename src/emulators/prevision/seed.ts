@@ -106,12 +106,17 @@ export function trainModels(
   });
 }
 
-/** Marks a version as trained and points `best_model` at its `best`-tagged model. */
-export function finishVersion(version: ExperimentVersion, models: readonly ModelRecord[]): void {
+/** Points `models_count` and `best_model` (the `best`-tagged model, else the first) at the models trained so far. */
+export function recordModels(version: ExperimentVersion, models: readonly ModelRecord[]): void {
   const best = models.find((m) => m.wire.tags.includes('best')) ?? models[0];
-  version.state = 'done';
   version.models_count = models.length;
   version.best_model = best ? { _id: best.wire._id, model_name: best.wire.model_name, metric: { ...best.wire.metric } } : null;
+}
+
+/** Marks a version as trained (or stopped) with the models it produced. */
+export function finishVersion(version: ExperimentVersion, models: readonly ModelRecord[]): void {
+  recordModels(version, models);
+  version.state = 'done';
 }
 
 /** The zipped CSV a bulk prediction produces: input columns plus `pred_<target>` (and `proba_<class>` columns). */
@@ -324,7 +329,7 @@ export function buildSeed(ids: ObjectIdFactory): PlatformData {
       experiment_id: e._id,
       description: opts.description ?? null,
       version: e.versions_count,
-      parent_version: opts.parent?._id ?? null,
+      parent_version: opts.parent?.version ?? null,
       created_at: iso(at),
       experiment: { data_type: e.data_type, training_type: e.training_type },
       dataset_id: ds.wire._id,

@@ -263,12 +263,14 @@ export class PrevisionStore {
 
   deleteExperiment(id: string): void {
     this.experiments.delete(id);
-    for (const v of [...this.versions.values()]) {
-      if (v.experiment_id !== id) continue;
-      this.versions.delete(v._id);
-      this.jobs.cancel(v._id);
-      for (const m of [...this.models.values()]) if (m.wire.experiment_version_id === v._id) this.models.delete(m.wire._id);
-    }
+    for (const v of [...this.versions.values()]) if (v.experiment_id === id) this.deleteVersion(v._id);
+  }
+
+  /** Removes a version, its models and its training job. */
+  deleteVersion(id: string): void {
+    this.versions.delete(id);
+    this.jobs.cancel(id);
+    for (const m of [...this.models.values()]) if (m.wire.experiment_version_id === id) this.models.delete(m.wire._id);
   }
 
   deleteDeployment(id: string): void {

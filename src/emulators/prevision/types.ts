@@ -146,7 +146,11 @@ export interface ExperimentVersion {
   experiment_id: string;
   description: string | null;
   version: number;
-  parent_version: string | null;
+  /**
+   * The parent's `version` number: `Supervised.new_version` and `ExternalExperimentVersion.new_version` send
+   * `parent_version=self.version`, and the SDK reads the key back as it stored it.
+   */
+  parent_version: number | null;
   created_at: string;
   experiment: { data_type: DataType; training_type: TrainingType };
   dataset_id: string;

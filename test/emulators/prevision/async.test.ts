@@ -28,10 +28,14 @@ describe('asynchronous jobs driven by reads (asyncStepReads: 1)', () => {
       body: JSON.stringify({ dataset_id: CHURN_SCORING }),
     });
     expect(created.status).toBe(200);
-    expect(Object.keys(created.body)).toEqual(['_id']);
     const id = created.body._id as string;
+    // predict_from_dataset() builds DeploymentPrediction(**body): _id, project_id and deployment_id are required.
+    expect(created.body).toMatchObject({ _id: expect.stringMatching(/^[0-9a-f]{24}$/), project_id: CHURN.id, deployment_id: CHURN_API.id });
     const seen: string[][] = [];
-    for (let i = 0; i < 4; i++) seen.push(states((await call(url, `/ext/v1/deployment-predictions/${id}`)).body));
+    const first = await call(url, `/ext/v1/deployment-predictions/${id}`);
+    expect(created.body).toEqual(first.body);
+    seen.push(states(first.body));
+    for (let i = 0; i < 3; i++) seen.push(states((await call(url, `/ext/v1/deployment-predictions/${id}`)).body));
     expect(seen).toEqual([
       ['pending', 'pending'],
       ['running', 'running'],
