@@ -478,7 +478,7 @@ describe('civis emulator: other resources', () => {
   it('creates a file (201) with an upload URL that takes an S3-style multipart POST, then serves it', async () => {
     const f = await call('/files/', { method: 'POST', body: { name: 'scores.csv' } });
     expect(f.status).toBe(201);
-    expect(f.body).toMatchObject({ id: 8005, name: 'scores.csv', fileSize: null, uploadUrl: `${url}/files/8005/upload` });
+    expect(f.body).toMatchObject({ id: 8005, name: 'scores.csv', fileSize: 0, uploadUrl: `${url}/files/8005/upload` });
     expect(f.body.uploadFields).toMatchObject({ key: 'files/8005/scores.csv' });
     const form = new FormData();
     for (const [k, v] of Object.entries(f.body.uploadFields as Record<string, string>)) form.append(k, v);
@@ -535,9 +535,15 @@ describe('civis emulator: rate limits', () => {
       expect((await call('/jobs/5005/runs', { base, method: 'POST' })).status).toBe(201);
       const over = await call('/queries/', { base, method: 'POST', body: { database: 32, sql: 'SELECT 1' } });
       expect(over.status).toBe(429);
+      // On this 429 the pair describes the run-creating limit that refused the request.
       expect(over.headers.get('x-ratelimit-limit')).toBe('1');
+      expect(over.headers.get('x-ratelimit-remaining')).toBe('0');
       expect(Number(over.headers.get('retry-after'))).toBe(300);
-      expect((await call('/jobs/5005', { base })).status).toBe(200);
+      const read = await call('/jobs/5005', { base });
+      expect(read.status).toBe(200);
+      // Everywhere else it describes the general window again (three requests taken so far).
+      expect(read.headers.get('x-ratelimit-limit')).toBe('1000');
+      expect(read.headers.get('x-ratelimit-remaining')).toBe('997');
     } finally {
       await em.close();
     }

@@ -24,11 +24,15 @@ export interface CivisOptions {
    * Default: `augur-demo-civis` (me) and `augur-demo-civis-2` (bob).
    */
   apiKeys: string[];
-  /** General requests per key per window (`X-RateLimit-Limit`). Default 1000, as the platform documents. */
+  /**
+   * General requests per key per window, reported as `X-RateLimit-Limit`. Default 1000. The platform's real limit is
+   * not published (civis-python only reads the header), so this number, like the window below, is the emulator's own
+   * choice.
+   */
   rateLimit: number;
-  /** Run-creating requests (job runs, script runs, queries) per key per window. Default 100. */
+  /** Run-creating requests (job runs, script runs, queries) per key per window. Default 100, also our own choice. */
   runRateLimit: number;
-  /** Rate-limit window in milliseconds. Default 300 000 (the platform's 300 seconds). */
+  /** Rate-limit window in milliseconds, shared by both limits. Default 300 000 (300 s), our own choice. */
   rateWindowMs: number;
   /** Polling reads after which a run or query started through the API has finished. Default 2 (queued, running, done). */
   runReadsToFinish: number;
@@ -194,6 +198,8 @@ function createCivisEmulator(options: Partial<CivisOptions> = {}): Emulator {
       if (runCreating.has(req.routeKey)) {
         const runs = runLimiter.take(key);
         if (!runs.allowed) {
+          // The X-RateLimit-* pair always describes one limit: the general window everywhere else, but on this 429
+          // the run-creating limit that refused the request, so Limit and Remaining (0) agree with Retry-After.
           info.limit = runs.limit;
           info.remaining = 0;
           return withRetryAfter(errorReply(429, '', {}), runs.retryAfterSeconds);
@@ -209,6 +215,7 @@ function createCivisEmulator(options: Partial<CivisOptions> = {}): Emulator {
       h['X-Request-Id'] = `00000000-0000-4000-8000-${requestSeq.toString(16).padStart(12, '0')}`;
       const info = req ? callers.get(req) : undefined;
       h['X-Runtime'] = info ? ((performance.now() - info.start) / 1000).toFixed(6) : '0.000100';
+      // The general per-key limit and what is left of it (see `before` for the one exception, a run-limit 429).
       h['X-RateLimit-Limit'] = info?.limit ?? o.rateLimit;
       h['X-RateLimit-Remaining'] = info?.remaining ?? o.rateLimit;
       if (req && req.method === 'GET' && reply.status === 200 && reply.body !== undefined) {

@@ -9,9 +9,15 @@ export function toCamel(snake: string): string {
   return snake.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
 
-/** `remoteHostId` -> `remote_host_id`. */
+/**
+ * `remoteHostId` -> `remote_host_id`, `provideAPIKey` -> `provide_api_key`: the same two rules civis-python's
+ * `camel_to_snake` applies to spec property names, so body keys arrive under exactly the names it sends.
+ */
 export function toSnake(camel: string): string {
-  return camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return camel
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase();
 }
 
 const spellings = new Map<string, readonly string[]>();
@@ -155,6 +161,50 @@ export class Body {
     if (typeof v === 'boolean') return v;
     if (typeof v === 'string') return parseBool(v, camel);
     throw badRequest(`${camel} must be a boolean, got ${JSON.stringify(v)}.`);
+  }
+
+  /** A JSON object field, e.g. `appState`; arrays and scalars are a 400. */
+  object(camel: string): Record<string, unknown> | null | undefined {
+    const v = this.raw(camel);
+    if (v === undefined || v === null) return v as undefined | null;
+    if (typeof v !== 'object' || Array.isArray(v)) throw badRequest(`${camel} must be a JSON object, got ${JSON.stringify(v)}.`);
+    return v as Record<string, unknown>;
+  }
+
+  /** A nested object read with the same spellings (`source.remote_host_id`). */
+  nested(camel: string): Body | null | undefined {
+    const v = this.object(camel);
+    return v === undefined || v === null ? v : new Body(v);
+  }
+
+  /** An array of strings, e.g. `primaryKeys`. */
+  stringList(camel: string): string[] | null | undefined {
+    const v = this.raw(camel);
+    if (v === undefined || v === null) return v as undefined | null;
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
+      throw badRequest(`${camel} must be an array of strings, got ${JSON.stringify(v)}.`);
+    }
+    return v as string[];
+  }
+
+  /** An array of integers, e.g. `scheduledDays`. */
+  intList(camel: string): number[] | null | undefined {
+    const v = this.raw(camel);
+    if (v === undefined || v === null) return v as undefined | null;
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isInteger(x))) {
+      throw badRequest(`${camel} must be an array of integers, got ${JSON.stringify(v)}.`);
+    }
+    return v as number[];
+  }
+
+  /** An object whose values are all strings, e.g. `ontologyMapping`. */
+  stringMap(camel: string): Record<string, string> | null | undefined {
+    const v = this.object(camel);
+    if (v === undefined || v === null) return v;
+    for (const [k, x] of Object.entries(v)) {
+      if (typeof x !== 'string') throw badRequest(`${camel}.${k} must be a string (a column name), got ${JSON.stringify(x)}.`);
+    }
+    return v as Record<string, string>;
   }
 }
 

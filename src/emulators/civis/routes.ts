@@ -243,6 +243,24 @@ const CREDENTIAL_BODY: Record<string, Shape> = {
   oauth: 'boolean',
 };
 
+/** `expiresAt` null keeps a file indefinitely; absent on `POST /files/` it means 30 days. */
+const FILE_BODY: Record<string, Shape> = { name: 'string', expiresAt: 'string', description: 'string' };
+
+const IMPORT_ENDPOINT: Shape = { remoteHostId: 'integer', credentialId: 'integer', additionalCredentials: ['integer'] };
+
+const NOTIFICATIONS: Shape = {
+  urls: ['string'],
+  successEmailSubject: 'string',
+  successEmailBody: 'string',
+  successEmailAddresses: ['string'],
+  successEmailFromName: 'string',
+  successEmailReplyTo: 'string',
+  failureEmailAddresses: ['string'],
+  stallWarningMinutes: 'integer',
+  successOn: 'boolean',
+  failureOn: 'boolean',
+};
+
 // ------------------------------------------------------------------------------------------------ routes
 
 /** The Civis route table, in matching order (literal segments such as `/users/me` before `/users/{id}`). */
@@ -506,6 +524,17 @@ export function civisRoutes(ctx: RouteContext): CivisRoute[] {
       path: '/tables/{id}',
       handler: (req) => ok(store().table(pathId(req)).detail),
       doc: { summary: 'Show basic table info', status: 200, sample: (s) => [...s.tables.values()].map((t) => t.detail) },
+    },
+    {
+      method: 'PATCH',
+      path: '/tables/{id}',
+      handler: (req) => ok(store().updateTable(pathId(req), body(req))),
+      doc: {
+        summary: 'Update a table',
+        body: { properties: { ontologyMapping: 'object', description: 'string', primaryKeys: ['string'], lastModifiedKeys: ['string'] } },
+        status: 200,
+        sample: (s) => [...s.tables.values()].map((t) => s.tableUpdated(t)),
+      },
     },
     {
       method: 'GET',
@@ -934,6 +963,30 @@ export function civisRoutes(ctx: RouteContext): CivisRoute[] {
       },
     },
     {
+      method: 'POST',
+      path: '/scripts/',
+      handler: (req) => ok(store().createScript(me(req), body(req)), 201),
+      doc: {
+        summary: 'Create a script',
+        body: {
+          properties: {
+            name: 'string',
+            remoteHostId: 'integer',
+            credentialId: 'integer',
+            sql: 'string',
+            params: [{ name: 'string', label: 'string', description: 'string', type: 'string', required: 'boolean', value: 'string', default: 'string' }],
+            arguments: 'object',
+            templateScriptId: 'integer',
+            notifications: NOTIFICATIONS,
+            hidden: 'boolean',
+          },
+          required: ['name', 'remoteHostId', 'credentialId', 'sql'],
+        },
+        status: 201,
+        sample: (s) => [...s.jobs.values()].filter((j) => j.kind === 'script').map((j) => s.scriptDetail(j, j.authorId)),
+      },
+    },
+    {
       method: 'GET',
       path: '/scripts/{id}',
       handler: (req) => {
@@ -947,6 +1000,17 @@ export function civisRoutes(ctx: RouteContext): CivisRoute[] {
         status: 200,
         sample: (s) => [...s.jobs.values()].filter((j) => j.kind === 'script').map((j) => s.scriptDetail(j, j.authorId)),
       },
+    },
+    {
+      method: 'DELETE',
+      path: '/scripts/{id}',
+      handler: (req) => {
+        store().archiveScript(me(req), scriptJob(req));
+        return { status: 204 };
+      },
+      // The platform's own summary: civis-python skips every operation whose summary says "deprecated", so, as
+      // against the real API, it builds no `scripts.delete` (the route still answers plain HTTP callers).
+      doc: { summary: 'Archive a script (deprecated, use archive endpoints instead)', status: 204 },
     },
     {
       method: 'POST',
@@ -985,8 +1049,8 @@ export function civisRoutes(ctx: RouteContext): CivisRoute[] {
           s.touchJob(j, false);
           const spec = j.import!;
           if (types && !types.some((t) => t.toLowerCase() === spec.syncType.toLowerCase())) continue;
-          if (destination && !destination.includes(spec.destination.remoteHostId ?? -1)) continue;
-          if (source && !source.includes(spec.source.remoteHostId ?? -1)) continue;
+          if (destination && !destination.includes(spec.destination?.remoteHostId ?? -1)) continue;
+          if (source && !source.includes(spec.source?.remoteHostId ?? -1)) continue;
           if (status && !status(s.jobState(j))) continue;
           if (authors && !authors.includes(j.authorId)) continue;
           if (!hidden(j.hidden) || !archived(j.archived)) continue;
@@ -1009,6 +1073,39 @@ export function civisRoutes(ctx: RouteContext): CivisRoute[] {
         status: 200,
         array: true,
         sample: (s) => [...s.jobs.values()].filter((j) => j.kind === 'import').map((j) => s.importWire(j)),
+      },
+    },
+    {
+      method: 'POST',
+      path: '/imports/',
+      handler: (req) => ok(store().createImport(me(req), body(req)), 201),
+      doc: {
+        summary: 'Create a new import configuration',
+        body: {
+          properties: {
+            name: 'string',
+            syncType: 'string',
+            isOutbound: 'boolean',
+            source: IMPORT_ENDPOINT,
+            destination: IMPORT_ENDPOINT,
+            schedule: {
+              scheduled: 'boolean',
+              scheduledDays: ['integer'],
+              scheduledHours: ['integer'],
+              scheduledMinutes: ['integer'],
+              scheduledRunsPerHour: 'integer',
+              scheduledDaysOfMonth: ['integer'],
+            },
+            notifications: NOTIFICATIONS,
+            parentId: 'integer',
+            nextRunAt: 'string',
+            timeZone: 'string',
+            hidden: 'boolean',
+          },
+          required: ['name', 'syncType', 'isOutbound'],
+        },
+        status: 201,
+        sample: (s) => [...s.jobs.values()].filter((j) => j.kind === 'import').map((j) => s.importDetail(j, j.authorId)),
       },
     },
     {
@@ -1109,6 +1206,13 @@ export function civisRoutes(ctx: RouteContext): CivisRoute[] {
       },
       doc: { summary: 'Get details about a query', status: 200, sample: (s) => [...s.queries.values()].map((x) => s.queryWire(x, false)) },
     },
+    {
+      method: 'DELETE',
+      path: '/queries/{id}',
+      // The platform keeps the query and answers it, hidden (200, not 204).
+      handler: (req) => ok(store().hideQuery(me(req), pathId(req))),
+      doc: { summary: 'Sets Query Hidden to true', status: 200, sample: (s) => [...s.queries.values()].map((x) => s.queryWire(x, false)) },
+    },
 
     // -------------------------------------------------------------- reports
     {
@@ -1150,6 +1254,28 @@ export function civisRoutes(ctx: RouteContext): CivisRoute[] {
       },
     },
     {
+      method: 'POST',
+      path: '/reports/',
+      // 200, not 201, as the platform answers it.
+      handler: (req) => ok(store().createReport(me(req), body(req))),
+      doc: {
+        summary: 'Create an HTML report',
+        body: {
+          properties: {
+            scriptId: 'integer',
+            name: 'string',
+            codeBody: 'string',
+            appState: 'object',
+            provideAPIKey: 'boolean',
+            templateId: 'integer',
+            hidden: 'boolean',
+          },
+        },
+        status: 200,
+        sample: (s) => [...s.reports.values()].map((r) => r.detail),
+      },
+    },
+    {
       method: 'GET',
       path: '/reports/{id}',
       handler: (req) => {
@@ -1158,6 +1284,28 @@ export function civisRoutes(ctx: RouteContext): CivisRoute[] {
         return ok(r.detail);
       },
       doc: { summary: 'Get a single report', status: 200, sample: (s) => [...s.reports.values()].map((r) => r.detail) },
+    },
+    {
+      method: 'PATCH',
+      path: '/reports/{id}',
+      handler: (req) => ok(store().updateReport(me(req), pathId(req), body(req))),
+      doc: {
+        summary: 'Update a report',
+        body: {
+          properties: {
+            name: 'string',
+            scriptId: 'integer',
+            codeBody: 'string',
+            config: 'string',
+            appState: 'object',
+            provideAPIKey: 'boolean',
+            templateId: 'integer',
+            useViewersTableauUsername: 'boolean',
+          },
+        },
+        status: 200,
+        sample: (s) => [...s.reports.values()].map((r) => r.detail),
+      },
     },
 
     // -------------------------------------------------------------- files
@@ -1188,7 +1336,7 @@ export function civisRoutes(ctx: RouteContext): CivisRoute[] {
       handler: (req) => ok(store().createFile(me(req), body(req), origin(req)), 201),
       doc: {
         summary: 'Initiate an upload of a file into the platform',
-        body: { properties: { name: 'string', expiresAt: 'string', description: 'string' }, required: ['name'] },
+        body: { properties: FILE_BODY, required: ['name'] },
         status: 201,
         sample: () => [
           {
@@ -1220,6 +1368,28 @@ export function civisRoutes(ctx: RouteContext): CivisRoute[] {
           P.str('link_expires_at', 'The date and time the download link will expire. Must be a time between now and 36 hours from now. Defaults to 30 minutes from now.'),
           P.bool('inline', 'If true, will return a url that can be displayed inline in HTML'),
         ],
+        status: 200,
+        sample: (s) => [...s.files.values()].map((f) => s.fileWire(f, 'http://127.0.0.1', f.authorId)),
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/files/{id}',
+      handler: (req) => ok(store().updateFile(me(req), pathId(req), body(req), true, origin(req))),
+      doc: {
+        summary: 'Update details about a file',
+        body: { properties: FILE_BODY, required: ['name', 'expiresAt'] },
+        status: 200,
+        sample: (s) => [...s.files.values()].map((f) => s.fileWire(f, 'http://127.0.0.1', f.authorId)),
+      },
+    },
+    {
+      method: 'PATCH',
+      path: '/files/{id}',
+      handler: (req) => ok(store().updateFile(me(req), pathId(req), body(req), false, origin(req))),
+      doc: {
+        summary: 'Update details about a file',
+        body: { properties: FILE_BODY },
         status: 200,
         sample: (s) => [...s.files.values()].map((f) => s.fileWire(f, 'http://127.0.0.1', f.authorId)),
       },

@@ -1056,7 +1056,7 @@ function buildReports(users: Map<number, UserRecord>, jobs: Map<number, JobRecor
     };
     out.set(s.id, {
       wire,
-      detail: { ...wire, authDataUrl: null, authCodeUrl: null, config: null, validOutputFile: s.state === 'succeeded', provideAPIKey: false, hidden: false, myPermissionLevel: 'read' },
+      detail: { ...wire, authDataUrl: null, authCodeUrl: null, config: null, validOutputFile: s.state === 'succeeded', provideAPIKey: false, hidden: false, myPermissionLevel: 'read', appState: {}, useViewersTableauUsername: false },
       memberIds: s.members,
     });
   }
@@ -1118,7 +1118,7 @@ export function buildSeed(): SeedData {
     files: buildFiles(),
     queries,
     reports,
-    nextIds: { credential: 1001 + CREDENTIALS.length, run: afterQueries, query: 6006, file: 8005, project: 7005 },
+    nextIds: { credential: 1001 + CREDENTIALS.length, run: afterQueries, query: 6006, file: 8005, project: 7005, job: 5105, report: 9004 },
     organization: ORGANIZATION,
   };
 }

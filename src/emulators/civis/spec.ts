@@ -24,6 +24,7 @@ const FREE_FORM = new Set([
   'crossValidationParameters',
   'notifications',
   'uploadFields',
+  'appState',
 ]);
 
 const RUN: Schema = {

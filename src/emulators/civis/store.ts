@@ -33,6 +33,7 @@ import type {
   CivisScriptDetail,
   CivisTableDetail,
   CivisTableSummary,
+  CivisTableUpdated,
   CivisUserDetail,
   CivisUserRef,
   CivisUserSummary,
@@ -56,6 +57,11 @@ export const CREDENTIAL_TYPES = [
 ] as const;
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** Import sync types `POST /imports/` accepts. */
+export const IMPORT_SYNC_TYPES = ['Dbsync', 'AutoImport', 'GdocImport', 'GdocExport', 'Salesforce'] as const;
+
+const DAY_MS = 86_400_000;
 
 export interface UserRecord {
   id: number;
@@ -111,8 +117,8 @@ export interface RunRecord {
 export interface ImportSpec {
   syncType: string;
   isOutbound: boolean;
-  source: CivisImportEndpoint;
-  destination: CivisImportEndpoint;
+  source: CivisImportEndpoint | null;
+  destination: CivisImportEndpoint | null;
 }
 
 /** Scripts and imports are both jobs and share one id space, as on the platform. */
@@ -138,6 +144,9 @@ export interface JobRecord {
   source: string | null;
   runs: RunRecord[];
   import: ImportSpec | null;
+  /** Script parameters and their values, as given when the script was created. */
+  params?: unknown[];
+  arguments?: Record<string, unknown>;
 }
 
 export interface ModelRecord {
@@ -198,6 +207,8 @@ export interface ReportRecord {
   wire: CivisReport;
   detail: CivisReportDetail;
   memberIds: number[];
+  /** The HTML of a report created or edited through the API; stored, never rendered in JSON. */
+  codeBody?: string | null;
 }
 
 /** The seed as built by `seed.ts`: every collection plus the next free id of each writable one. */
@@ -214,7 +225,8 @@ export interface SeedData {
   files: Map<number, FileRecord>;
   queries: Map<number, QueryRecord>;
   reports: Map<number, ReportRecord>;
-  nextIds: { credential: number; run: number; query: number; file: number; project: number };
+  /** `job` is shared by scripts and imports, as their ids are. */
+  nextIds: { credential: number; run: number; query: number; file: number; project: number; job: number; report: number };
   organization: { id: number; name: string; slug: string };
 }
 
@@ -504,6 +516,66 @@ export class CivisStore implements SeedData {
     return t;
   }
 
+  /** `PATCH /tables/{id}`: only the fields given change; key lists and mapped columns must be columns of the table. */
+  updateTable(id: number, body: Body): CivisTableUpdated {
+    const t = this.table(id);
+    const columns = new Set(t.detail.columns.map((c) => c.name));
+    const checkColumns = (field: string, names: Iterable<string>) => {
+      for (const n of names) {
+        if (!columns.has(n)) {
+          throw badRequest(`${field}: ${JSON.stringify(n)} is not a column of ${t.summary.schema}.${t.summary.name}; GET /tables/${id}/columns lists them.`);
+        }
+      }
+    };
+    const description = body.has('description') ? (body.string('description') ?? null) : undefined;
+    const primaryKeys = body.has('primaryKeys') ? (body.stringList('primaryKeys') ?? []) : undefined;
+    const lastModifiedKeys = body.has('lastModifiedKeys') ? (body.stringList('lastModifiedKeys') ?? []) : undefined;
+    const ontologyMapping = body.has('ontologyMapping') ? (body.stringMap('ontologyMapping') ?? {}) : undefined;
+    if (primaryKeys) checkColumns('primaryKeys', primaryKeys);
+    if (lastModifiedKeys) checkColumns('lastModifiedKeys', lastModifiedKeys);
+    if (ontologyMapping) checkColumns('ontologyMapping', Object.values(ontologyMapping));
+    // Validate everything before changing anything.
+    if (description !== undefined) {
+      t.summary = { ...t.summary, description };
+      t.detail = { ...t.detail, description };
+    }
+    if (primaryKeys) t.detail = { ...t.detail, primaryKeys: [...primaryKeys] };
+    if (lastModifiedKeys) t.detail = { ...t.detail, lastModifiedKeys: [...lastModifiedKeys] };
+    if (ontologyMapping) t.detail = { ...t.detail, ontologyMapping: { ...ontologyMapping } };
+    this.version++;
+    return this.tableUpdated(t);
+  }
+
+  /** The answer of `PATCH /tables/{id}`, fields in the platform's order. */
+  tableUpdated(t: TableRecord): CivisTableUpdated {
+    const s = t.summary;
+    const d = t.detail;
+    return {
+      id: s.id,
+      databaseId: s.databaseId,
+      schema: s.schema,
+      name: s.name,
+      description: s.description,
+      isView: s.isView,
+      rowCount: s.rowCount,
+      columnCount: s.columnCount,
+      sizeMb: s.sizeMb,
+      owner: s.owner,
+      distkey: s.distkey,
+      sortkeys: s.sortkeys,
+      refreshStatus: s.refreshStatus,
+      lastRefresh: s.lastRefresh,
+      dataUpdatedAt: d.dataUpdatedAt,
+      schemaUpdatedAt: d.schemaUpdatedAt,
+      refreshId: s.refreshId,
+      lastRun: s.lastRun,
+      primaryKeys: d.primaryKeys,
+      lastModifiedKeys: d.lastModifiedKeys,
+      tableTags: s.tableTags,
+      ontologyMapping: d.ontologyMapping,
+    };
+  }
+
   // ---------------------------------------------------------------- runs
 
   /** Moves a live run on: `observe` counts one polling read. Returns whether its state changed. */
@@ -668,8 +740,8 @@ export class CivisStore implements SeedData {
       ...this.scriptWire(j),
       hidden: j.hidden,
       schedule: j.schedule,
-      params: [],
-      arguments: {},
+      params: j.params ?? [],
+      arguments: j.arguments ?? {},
       runningAs: this.user(j.authorId).ref,
       sql: j.sql,
       source: j.source,
@@ -707,6 +779,150 @@ export class CivisStore implements SeedData {
       parentId: j.parentId,
       runningAs: this.user(j.authorId).ref,
       myPermissionLevel: j.authorId === callerId ? 'manage' : 'read',
+    };
+  }
+
+  /** A new job record of the caller's, idle, unscheduled, in no project. */
+  private newJob(callerId: number, over: Pick<JobRecord, 'name' | 'type' | 'kind' | 'category'> & Partial<JobRecord>): JobRecord {
+    const now = this.nowIso();
+    const j: JobRecord = {
+      id: this.nextIds.job++,
+      authorId: callerId,
+      createdAt: now,
+      updatedAt: now,
+      archived: false,
+      hidden: false,
+      fromTemplateId: null,
+      templateScriptId: null,
+      isTemplate: false,
+      parentId: null,
+      timeZone: this.user(callerId).timeZone,
+      schedule: { scheduled: false, scheduledDays: [], scheduledHours: [], scheduledMinutes: [], scheduledRunsPerHour: null, scheduledDaysOfMonth: [] },
+      projectIds: [],
+      sql: null,
+      source: null,
+      runs: [],
+      import: null,
+      ...over,
+    };
+    this.jobs.set(j.id, j);
+    this.version++;
+    return j;
+  }
+
+  /** A Database credential the caller may use, or a 400 naming the field. */
+  private databaseCredential(callerId: number, id: number, field: string): CredentialRecord {
+    const c = this.credentials.get(id);
+    if (!c || !this.canRead(c, callerId)) throw badRequest(`${field} ${id} does not exist or is not shared with you; GET /credentials/ lists yours.`);
+    if (c.wire.type !== 'Database') throw badRequest(`${field} ${id} is a ${c.wire.type} credential; a Database one is needed.`);
+    return c;
+  }
+
+  /** `POST /scripts/`: a SQL script on a database, run with a Database credential. */
+  createScript(callerId: number, body: Body): CivisScriptDetail {
+    const name = body.string('name');
+    if (!name || !name.trim()) throw badRequest('name is required and must not be blank.');
+    const hostId = body.int('remoteHostId');
+    if (hostId === undefined || hostId === null) throw badRequest('remoteHostId is required: the id of the database the SQL runs on (GET /databases/ lists them).');
+    if (!this.databases.has(hostId)) throw badRequest(`remoteHostId ${hostId} is not a known database; GET /databases/ lists the ids.`);
+    const credentialId = body.int('credentialId');
+    if (credentialId === undefined || credentialId === null) throw badRequest('credentialId is required: the id of a Database credential for that database.');
+    this.databaseCredential(callerId, credentialId, 'credentialId');
+    const sql = body.string('sql');
+    if (!sql || !sql.trim()) throw badRequest('sql is required and must not be blank.');
+    const templateScriptId = body.int('templateScriptId') ?? null;
+    if (templateScriptId !== null && this.jobs.get(templateScriptId)?.kind !== 'script') {
+      throw badRequest(`templateScriptId ${templateScriptId} is not a known script; GET /scripts/ lists the ids.`);
+    }
+    const params = body.raw('params');
+    if (params !== undefined && params !== null && !Array.isArray(params)) throw badRequest(`params must be an array of parameter definitions, got ${JSON.stringify(params)}.`);
+    const args = body.object('arguments') ?? {};
+    body.object('notifications');
+    const j = this.newJob(callerId, {
+      name,
+      type: 'JobTypes::SqlRunner',
+      kind: 'script',
+      category: 'script',
+      hidden: body.bool('hidden') ?? false,
+      fromTemplateId: templateScriptId,
+      templateScriptId,
+      sql,
+      params: (params as unknown[] | null | undefined) ?? [],
+      arguments: args,
+    });
+    return this.scriptDetail(j, callerId);
+  }
+
+  /** `DELETE /scripts/{id}`: archives the caller's script (it stays readable, with `archived: true`). */
+  archiveScript(callerId: number, j: JobRecord): void {
+    // Someone else's script is as invisible to writes as an unknown one.
+    if (j.authorId !== callerId) throw notFound();
+    if (j.archived) return;
+    j.archived = true;
+    j.updatedAt = this.nowIso();
+    this.version++;
+  }
+
+  /** `POST /imports/`: an import configuration with no syncs and no runs yet. */
+  createImport(callerId: number, body: Body): CivisImportDetail {
+    const name = body.string('name');
+    if (!name || !name.trim()) throw badRequest('name is required and must not be blank.');
+    const syncType = body.string('syncType');
+    if (!syncType || !(IMPORT_SYNC_TYPES as readonly string[]).includes(syncType)) {
+      throw badRequest(`syncType must be one of ${IMPORT_SYNC_TYPES.join(', ')}, got ${JSON.stringify(syncType ?? null)}.`);
+    }
+    const isOutbound = body.bool('isOutbound');
+    if (isOutbound === undefined) throw badRequest('isOutbound is required: true for an export out of Civis, false for an import.');
+    const source = this.importEndpoint(callerId, body, 'source');
+    const destination = this.importEndpoint(callerId, body, 'destination');
+    const parentId = body.int('parentId') ?? null;
+    if (parentId !== null && !this.jobs.has(parentId)) throw badRequest(`parentId ${parentId} is not a known job; GET /jobs/ lists the ids.`);
+    const nextRunAt = body.string('nextRunAt');
+    if (nextRunAt && Number.isNaN(Date.parse(nextRunAt))) throw badRequest(`nextRunAt must be an ISO 8601 time, got ${JSON.stringify(nextRunAt)}.`);
+    body.object('notifications');
+    const schedule = this.scheduleFrom(body.nested('schedule'));
+    const j = this.newJob(callerId, {
+      name,
+      type: 'JobTypes::Import',
+      kind: 'import',
+      category: isOutbound ? 'export' : 'import',
+      hidden: body.bool('hidden') ?? false,
+      parentId,
+      ...(schedule ? { schedule } : {}),
+      ...(body.string('timeZone') ? { timeZone: body.string('timeZone')! } : {}),
+      import: { syncType, isOutbound, source, destination },
+    });
+    return this.importDetail(j, callerId);
+  }
+
+  /** An import's `source` or `destination`: a known remote host and/or a credential the caller may read. */
+  private importEndpoint(callerId: number, body: Body, field: 'source' | 'destination'): CivisImportEndpoint | null {
+    const b = body.nested(field);
+    if (!b) return null;
+    const hostId = b.int('remoteHostId') ?? null;
+    const credentialId = b.int('credentialId') ?? null;
+    const additionalCredentials = b.intList('additionalCredentials') ?? [];
+    const db = hostId === null ? undefined : this.databases.get(hostId);
+    if (hostId !== null && !db) throw badRequest(`${field}.remoteHostId ${hostId} is not a known remote host; GET /databases/ lists the ids.`);
+    let credentialName: string | undefined;
+    for (const id of [...(credentialId === null ? [] : [credentialId]), ...additionalCredentials]) {
+      const c = this.credentials.get(id);
+      if (!c || !this.canRead(c, callerId)) throw badRequest(`${field}: credential ${id} does not exist or is not shared with you.`);
+      credentialName ??= c.wire.name;
+    }
+    return { remoteHostId: hostId, credentialId, additionalCredentials, name: db?.name ?? credentialName ?? '' };
+  }
+
+  private scheduleFrom(b: Body | null | undefined): CivisSchedule | undefined {
+    if (!b) return undefined;
+    const perHour = b.int('scheduledRunsPerHour') ?? null;
+    return {
+      scheduled: b.bool('scheduled') ?? false,
+      scheduledDays: b.intList('scheduledDays') ?? [],
+      scheduledHours: b.intList('scheduledHours') ?? [],
+      scheduledMinutes: b.intList('scheduledMinutes') ?? [],
+      scheduledRunsPerHour: perHour,
+      scheduledDaysOfMonth: b.intList('scheduledDaysOfMonth') ?? [],
     };
   }
 
@@ -896,18 +1112,29 @@ export class CivisStore implements SeedData {
     return f;
   }
 
+  /**
+   * `expiresAt` of a body: absent gives `fallback`, an explicit null keeps the file indefinitely (civis-python's
+   * `expires_at=None`), a string must be an ISO 8601 time.
+   */
+  private expiresAtOf(body: Body, fallback: string | null): string | null {
+    if (!body.has('expiresAt')) return fallback;
+    const v = body.string('expiresAt');
+    if (v === null || v === undefined) return null;
+    if (Number.isNaN(Date.parse(v))) throw badRequest(`expiresAt must be an ISO 8601 time, or null to keep the file indefinitely; got ${JSON.stringify(v)}.`);
+    return new Date(v).toISOString();
+  }
+
   createFile(callerId: number, body: Body, origin: string): CivisFileCreated {
     const name = body.string('name');
     if (!name) throw badRequest('name is required to create a file.');
     const createdMs = this.progress.now();
-    const expires = body.string('expiresAt');
-    if (expires && Number.isNaN(Date.parse(expires))) throw badRequest(`expiresAt must be an ISO 8601 time, got ${JSON.stringify(expires)}.`);
     const f: FileRecord = {
       id: this.nextIds.file++,
       name,
       authorId: callerId,
       createdAt: new Date(createdMs).toISOString(),
-      expiresAt: expires ? new Date(expires).toISOString() : new Date(createdMs + 30 * 86_400_000).toISOString(),
+      // Without expiresAt a file expires in 30 days.
+      expiresAt: this.expiresAtOf(body, new Date(createdMs + 30 * DAY_MS).toISOString()),
       description: body.string('description') ?? null,
       content: null,
     };
@@ -918,7 +1145,7 @@ export class CivisStore implements SeedData {
       id: f.id,
       name: f.name,
       createdAt: f.createdAt,
-      fileSize: null,
+      fileSize: 0,
       expiresAt: f.expiresAt,
       description: f.description,
       uploadUrl: `${origin}/files/${f.id}/upload`,
@@ -936,6 +1163,37 @@ export class CivisStore implements SeedData {
     };
   }
 
+  /**
+   * `PUT` (`replace`: name and expiresAt required, an omitted description resets) or `PATCH /files/{id}` (only the
+   * fields given). A new name must keep the file's extension.
+   */
+  updateFile(callerId: number, id: number, body: Body, replace: boolean, origin: string): CivisFile {
+    const f = this.file(id);
+    // Someone else's file is as invisible to writes as an unknown one.
+    if (f.authorId !== callerId) throw notFound();
+    if (replace && !body.has('name')) throw badRequest('name is required on PUT; use PATCH to change single fields.');
+    if (replace && !body.has('expiresAt')) {
+      throw badRequest('expiresAt is required on PUT (null keeps the file indefinitely); use PATCH to change single fields.');
+    }
+    let name = f.name;
+    if (body.has('name')) {
+      const n = body.string('name');
+      if (!n || !n.trim()) throw badRequest('name must not be blank.');
+      const ext = (x: string) => (x.includes('.') ? x.slice(x.lastIndexOf('.')).toLowerCase() : '');
+      if (ext(n) !== ext(f.name)) {
+        throw badRequest(`name ${JSON.stringify(n)} must keep the extension of ${JSON.stringify(f.name)} (${JSON.stringify(ext(f.name))}).`);
+      }
+      name = n;
+    }
+    const expiresAt = this.expiresAtOf(body, f.expiresAt);
+    const description = replace || body.has('description') ? (body.string('description') ?? null) : f.description;
+    f.name = name;
+    f.expiresAt = expiresAt;
+    f.description = description;
+    this.version++;
+    return this.fileWire(f, origin, callerId);
+  }
+
   uploadFile(id: number, content: Buffer): void {
     const f = this.file(id);
     f.content = content;
@@ -943,6 +1201,7 @@ export class CivisStore implements SeedData {
   }
 
   fileWire(f: FileRecord, origin: string, callerId: number): CivisFile {
+    const download = f.content ? `${origin}/files/${f.id}/download` : null;
     const isCsv = /\.csv(\.gz)?$/.test(f.name);
     let header: string[] = [];
     if (isCsv && f.content && !f.name.endsWith('.gz')) {
@@ -953,12 +1212,13 @@ export class CivisStore implements SeedData {
       id: f.id,
       name: f.name,
       createdAt: f.createdAt,
-      fileSize: f.content ? f.content.length : null,
+      fileSize: f.content ? f.content.length : 0,
       expiresAt: f.expiresAt,
       description: f.description,
       author: this.user(f.authorId).ref,
-      downloadUrl: f.content ? `${origin}/files/${f.id}/download` : null,
-      fileUrl: `${origin}/files/${f.id}`,
+      // The platform hands out one presigned URL under both names; civis-python downloads `fileUrl` without auth.
+      downloadUrl: download,
+      fileUrl: download,
       detectedInfo: {
         includeHeader: isCsv ? header.length > 0 : null,
         columnDelimiter: isCsv ? 'comma' : null,
@@ -1015,6 +1275,18 @@ export class CivisStore implements SeedData {
     return this.queryWire(q, false);
   }
 
+  /** `DELETE /queries/{id}`: hides the caller's query and answers it (the platform keeps it). */
+  hideQuery(callerId: number, id: number): CivisQuery {
+    const q = this.query(id);
+    if (q.authorId !== callerId) throw notFound();
+    this.settle(q.run, false);
+    if (!q.hidden) {
+      q.hidden = true;
+      this.version++;
+    }
+    return this.queryWire(q, false);
+  }
+
   /** The caller's credential on that database: the default if it points there, else the first one they own. */
   pickDatabaseCredential(callerId: number, database: number): CredentialRecord | undefined {
     let first: CredentialRecord | undefined;
@@ -1060,6 +1332,104 @@ export class CivisStore implements SeedData {
     const r = this.reports.get(id);
     if (!r) throw notFound();
     return r;
+  }
+
+  /** The script a report is backed by, from a body's `scriptId`: `null` clears it, an unknown id is a 400. */
+  private reportScript(body: Body): JobRecord | null | undefined {
+    if (!body.has('scriptId')) return undefined;
+    const id = body.int('scriptId');
+    if (id === undefined || id === null) return null;
+    const j = this.jobs.get(id);
+    if (!j || j.kind !== 'script') throw badRequest(`scriptId ${id} is not a known script; GET /scripts/ lists the ids.`);
+    return j;
+  }
+
+  private reportName(body: Body): string | undefined {
+    if (!body.has('name')) return undefined;
+    const name = body.string('name');
+    if (!name || !name.trim()) throw badRequest('name must not be blank.');
+    return name;
+  }
+
+  /** `POST /reports/`: an HTML report of the caller's, backed by a script if one is given; it has not run yet. */
+  createReport(callerId: number, body: Body): CivisReportDetail {
+    const script = this.reportScript(body) ?? null;
+    const id = this.nextIds.report;
+    const name = this.reportName(body) ?? `Report #${id}`;
+    const templateId = body.int('templateId') ?? null;
+    const appState = body.object('appState') ?? {};
+    const codeBody = body.string('codeBody') ?? null;
+    const provideAPIKey = body.bool('provideAPIKey') ?? false;
+    const hidden = body.bool('hidden') ?? false;
+    const now = this.nowIso();
+    const wire: CivisReport = {
+      id,
+      name,
+      user: this.user(callerId).ref,
+      createdAt: now,
+      updatedAt: now,
+      type: 'ReportTypes::HTML',
+      archived: false,
+      projects: [],
+      state: 'idle',
+      finishedAt: null,
+      vizUpdatedAt: null,
+      script: script ? { id: script.id, name: script.name, sql: script.sql ?? '' } : null,
+      jobPath: script ? `/scripts/${script.id}` : null,
+      tableauId: null,
+      templateId,
+      authThumbnailUrl: null,
+      lastRun: null,
+    };
+    const detail: CivisReportDetail = {
+      ...wire,
+      authDataUrl: null,
+      authCodeUrl: null,
+      config: null,
+      validOutputFile: false,
+      provideAPIKey,
+      hidden,
+      myPermissionLevel: 'manage',
+      appState,
+      useViewersTableauUsername: false,
+    };
+    this.nextIds.report++;
+    this.reports.set(id, { wire, detail, memberIds: [callerId], codeBody });
+    this.version++;
+    return detail;
+  }
+
+  /** `PATCH /reports/{id}`: only the fields given change. A new template resets `appState` unless one is given. */
+  updateReport(callerId: number, id: number, body: Body): CivisReportDetail {
+    const r = this.report(id);
+    // Reports one may read but does not own are as invisible to writes as unknown ones.
+    if (!r.memberIds.includes(callerId) || r.wire.user.id !== callerId) throw notFound();
+    const name = this.reportName(body);
+    const script = this.reportScript(body);
+    const templateId = body.has('templateId') ? (body.int('templateId') ?? null) : undefined;
+    const appState = body.has('appState') ? (body.object('appState') ?? {}) : undefined;
+    const codeBody = body.has('codeBody') ? (body.string('codeBody') ?? null) : undefined;
+    const config = body.has('config') ? (body.string('config') ?? null) : undefined;
+    const provideAPIKey = body.bool('provideAPIKey');
+    const viewersTableau = body.bool('useViewersTableauUsername');
+    const wire: CivisReport = { ...r.wire, updatedAt: this.nowIso() };
+    if (name !== undefined) wire.name = name;
+    if (script !== undefined) {
+      wire.script = script ? { id: script.id, name: script.name, sql: script.sql ?? '' } : null;
+      wire.jobPath = script ? `/scripts/${script.id}` : null;
+    }
+    if (templateId !== undefined) wire.templateId = templateId;
+    const detail: CivisReportDetail = { ...r.detail, ...wire };
+    if (templateId !== undefined && templateId !== r.wire.templateId && appState === undefined) detail.appState = {};
+    if (appState !== undefined) detail.appState = appState;
+    if (config !== undefined) detail.config = config;
+    if (provideAPIKey !== undefined) detail.provideAPIKey = provideAPIKey;
+    if (viewersTableau !== undefined) detail.useViewersTableauUsername = viewersTableau;
+    r.wire = wire;
+    r.detail = detail;
+    if (codeBody !== undefined) r.codeBody = codeBody;
+    this.version++;
+    return detail;
   }
 }
 

@@ -125,6 +125,15 @@ export interface CivisColumn {
   distinctCount: number;
 }
 
+/** `PATCH /tables/{id}`: the summary plus the editable metadata, without columns, joins or definitions. */
+export interface CivisTableUpdated extends CivisTableSummary {
+  dataUpdatedAt: string | null;
+  schemaUpdatedAt: string | null;
+  primaryKeys: string[];
+  lastModifiedKeys: string[];
+  ontologyMapping: Record<string, string>;
+}
+
 export interface CivisTableDetail extends CivisTableSummary {
   dataUpdatedAt: string | null;
   schemaUpdatedAt: string | null;
@@ -288,8 +297,9 @@ export interface CivisImportEndpoint {
 export interface CivisImport {
   name: string;
   syncType: string;
-  source: CivisImportEndpoint;
-  destination: CivisImportEndpoint;
+  /** `null` when the import has none (an AutoImport has no source). */
+  source: CivisImportEndpoint | null;
+  destination: CivisImportEndpoint | null;
   schedule: CivisSchedule;
   id: number;
   isOutbound: boolean;
@@ -440,7 +450,8 @@ export interface CivisFileCreated {
   id: number;
   name: string;
   createdAt: string;
-  fileSize: number | null;
+  /** 0 until the upload lands. */
+  fileSize: number;
   expiresAt: string | null;
   description: string | null;
   uploadUrl: string;
@@ -448,17 +459,21 @@ export interface CivisFileCreated {
   myPermissionLevel: string;
 }
 
-/** `GET /files/{id}`. */
+/** `GET /files/{id}`, `PUT` and `PATCH /files/{id}`. */
 export interface CivisFile {
   id: number;
   name: string;
   createdAt: string;
-  fileSize: number | null;
+  /** 0 while the file has no content. */
+  fileSize: number;
+  /** `null`: kept indefinitely. */
   expiresAt: string | null;
   description: string | null;
   author: CivisUserRef;
+  /** A presigned-style URL that needs no auth; `null` while the file has no content. */
   downloadUrl: string | null;
-  fileUrl: string;
+  /** The same URL as `downloadUrl` (civis-python downloads through this one, without auth). */
+  fileUrl: string | null;
   detectedInfo: {
     includeHeader: boolean | null;
     columnDelimiter: string | null;
@@ -522,4 +537,6 @@ export interface CivisReportDetail extends CivisReport {
   provideAPIKey: boolean;
   hidden: boolean;
   myPermissionLevel: string;
+  appState: Record<string, unknown>;
+  useViewersTableauUsername: boolean;
 }

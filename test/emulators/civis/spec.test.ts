@@ -42,7 +42,8 @@ describe('civis emulator: /endpoints (generated Swagger 2.0)', () => {
       for (const [method, op] of Object.entries(ops)) {
         const where = `${method} ${path}`;
         expect(typeof op.summary, where).toBe('string');
-        expect(op.summary.toLowerCase(), where).not.toContain('deprecated');
+        // Only the route the platform itself marks deprecated says so (civis-python then builds no method for it).
+        if (where !== 'delete /scripts/{id}') expect(op.summary.toLowerCase(), where).not.toContain('deprecated');
         const [status, response] = Object.entries(op.responses as Record<string, any>)[0]!;
         expect(Number(status), where).toBeGreaterThanOrEqual(200);
         expect(typeof response.description, where).toBe('string');
@@ -111,6 +112,88 @@ describe('civis emulator: /endpoints (generated Swagger 2.0)', () => {
     expect(b.headers.get('etag')).toBe(a.headers.get('etag'));
     expect(await b.text()).toBe(await a.text());
     expect(b.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  });
+});
+
+/** civis-python's `parse_method_name(verb, path)` (legacy naming), for a path already stripped of its slashes. */
+function methodName(verb: string, path: string): string {
+  const bracketed = (x: string) => /^\{.*\}$/.test(x);
+  const elems = path.split('/').slice(1);
+  const names: string[] = [];
+  elems.forEach((e, i) => {
+    const prev = i > 0 ? elems[i - 1] : undefined;
+    if (!bracketed(e)) names.push(e);
+    else if (prev !== undefined && bracketed(prev)) names.push(prev.replace(/^[{|}]+|[{|}]+$/g, ''));
+  });
+  const final = elems.length ? elems[elems.length - 1]! : '';
+  const v = verb === 'get' && !bracketed(final) ? 'list' : verb;
+  const p = names.join('_');
+  return (p ? `${v}_${p}` : v).replace(/-/g, '_');
+}
+
+/** `resource.method` for every operation civis-python builds from the document (it skips "deprecated" summaries). */
+function clientMethods(doc: { paths: Record<string, Record<string, { summary: string }>> }): Map<string, { path: string; verb: string }> {
+  const out = new Map<string, { path: string; verb: string }>();
+  for (const [rawPath, ops] of Object.entries(doc.paths)) {
+    const path = rawPath.replace(/^\/+|\/+$/g, '');
+    const resource = path.split('/')[0]!.toLowerCase().replace(/-/g, '_');
+    for (const [verb, op] of Object.entries(ops)) {
+      if (op.summary.toLowerCase().includes('deprecated')) continue;
+      out.set(`${resource}.${methodName(verb, path)}`, { path: rawPath, verb });
+    }
+  }
+  return out;
+}
+
+describe('civis emulator: the client civis-python builds from /endpoints', () => {
+  it('has the write methods of the reference table, with the body arguments they take', () => {
+    const methods = clientMethods(spec);
+    const expected: Record<string, string> = {
+      'tables.patch': 'PATCH /tables/{id}',
+      'files.put': 'PUT /files/{id}',
+      'files.patch': 'PATCH /files/{id}',
+      'imports.post': 'POST /imports/',
+      'queries.delete': 'DELETE /queries/{id}',
+      'reports.post': 'POST /reports/',
+      'reports.patch': 'PATCH /reports/{id}',
+      'scripts.post': 'POST /scripts/',
+    };
+    for (const [name, route] of Object.entries(expected)) {
+      const m = methods.get(name);
+      expect(m, name).toBeDefined();
+      expect(`${m!.verb.toUpperCase()} ${m!.path}`, name).toBe(route);
+    }
+    // DELETE /scripts/{id} keeps the platform's "deprecated" summary, so civis-python builds no method for it, as
+    // against the real API.
+    expect(spec.paths['/scripts/{id}'].delete.summary).toMatch(/deprecated/);
+    expect(methods.has('scripts.delete')).toBe(false);
+    // Reads keep their names next to the new writes.
+    for (const name of ['tables.get', 'files.get', 'files.post', 'imports.list', 'queries.get', 'reports.list', 'reports.get', 'scripts.list', 'scripts.get']) {
+      expect(methods.has(name), name).toBe(true);
+    }
+    const body = (path: string, verb: string) => spec.paths[path][verb].parameters.find((p: any) => p.in === 'body').schema;
+    expect(Object.keys(body('/tables/{id}', 'patch').properties)).toEqual(['ontologyMapping', 'description', 'primaryKeys', 'lastModifiedKeys']);
+    expect(body('/tables/{id}', 'patch').properties.primaryKeys).toEqual({ type: 'array', items: { type: 'string' } });
+    expect(body('/files/{id}', 'put').required).toEqual(['name', 'expiresAt']);
+    expect(body('/files/{id}', 'patch').required).toBeUndefined();
+    expect(body('/imports/', 'post').required).toEqual(['name', 'syncType', 'isOutbound']);
+    expect(body('/scripts/', 'post').required).toEqual(['name', 'remoteHostId', 'credentialId', 'sql']);
+    expect(Object.keys(body('/reports/', 'post').properties)).toContain('provideAPIKey');
+  });
+
+  it('declares the statuses the routes answer: 204 for a script archive, 200 for a hidden query and a new report', () => {
+    const status = (path: string, verb: string) => Object.keys(spec.paths[path][verb].responses);
+    expect(status('/scripts/{id}', 'delete')).toEqual(['204']);
+    expect(spec.paths['/scripts/{id}'].delete.responses['204']).toEqual({ description: 'success' });
+    expect(status('/queries/{id}', 'delete')).toEqual(['200']);
+    expect(status('/reports/', 'post')).toEqual(['200']);
+    expect(status('/imports/', 'post')).toEqual(['201']);
+    expect(status('/scripts/', 'post')).toEqual(['201']);
+    expect(status('/tables/{id}', 'patch')).toEqual(['200']);
+    const patched = spec.paths['/tables/{id}'].patch.responses['200'].schema.properties;
+    expect(patched.columns).toBeUndefined();
+    expect(patched.ontologyMapping).toEqual({ type: 'object' });
+    expect(spec.paths['/files/{id}'].get.responses['200'].schema.properties.fileUrl).toEqual({ type: 'string' });
   });
 });
 
