@@ -245,6 +245,8 @@ const CREDENTIAL_BODY: Record<string, Shape> = {
 
 /** `expiresAt` null keeps a file indefinitely; absent on `POST /files/` it means 30 days. */
 const FILE_BODY: Record<string, Shape> = { name: 'string', expiresAt: 'string', description: 'string' };
+/** `numParts` is how many part URLs `POST /files/multipart` hands out. */
+const MULTIPART_FILE_BODY: Record<string, Shape> = { ...FILE_BODY, numParts: 'integer' };
 
 const IMPORT_ENDPOINT: Shape = { remoteHostId: 'integer', credentialId: 'integer', additionalCredentials: ['integer'] };
 
@@ -1354,6 +1356,36 @@ export function civisRoutes(ctx: RouteContext): CivisRoute[] {
       },
     },
     {
+      method: 'POST',
+      path: '/files/multipart',
+      handler: (req) => ok(store().createMultipartFile(me(req), body(req), origin(req)), 201),
+      doc: {
+        summary: 'Initiate a multipart upload',
+        body: { properties: MULTIPART_FILE_BODY, required: ['name', 'numParts'] },
+        status: 201,
+        sample: () => [
+          {
+            id: 8006,
+            name: 'large.csv',
+            createdAt: '2026-01-05T09:00:00.000Z',
+            fileSize: 0,
+            expiresAt: '2026-02-04T09:00:00.000Z',
+            description: 'x',
+            uploadUrls: ['http://127.0.0.1/files/8006/parts/1?uploadId=x', 'http://127.0.0.1/files/8006/parts/2?uploadId=x'],
+          },
+        ],
+      },
+    },
+    {
+      method: 'POST',
+      path: '/files/multipart/{id}/complete',
+      handler: (req) => {
+        store().completeMultipart(me(req), pathId(req));
+        return { status: 204 };
+      },
+      doc: { summary: 'Complete a multipart upload', status: 204 },
+    },
+    {
       method: 'GET',
       path: '/files/{id}',
       handler: (req) => {
@@ -1402,6 +1434,17 @@ export function civisRoutes(ctx: RouteContext): CivisRoute[] {
       handler: (req) => {
         store().uploadFile(pathId(req), extractFilePart(req.rawBody, req.headers['content-type']));
         return { status: 204 };
+      },
+    },
+    {
+      // A part URL of `POST /files/multipart`: S3's UploadPart answer is an empty 200 with the part's ETag.
+      method: 'PUT',
+      path: '/files/{id}/parts/{part_num}',
+      public: true,
+      external: true,
+      handler: (req) => {
+        const etag = store().uploadPart(pathId(req), pathId(req, 'part_num'), req.query.get('uploadId') ?? '', req.rawBody);
+        return { status: 200, headers: { ETag: `"${etag}"` } };
       },
     },
     {

@@ -2,6 +2,7 @@
  * Internal to the Civis emulator: the mutable platform state (seeded by `seed.ts`), the rules that change it, and
  * the rendering of records into wire objects.
  */
+import { createHash } from 'node:crypto';
 import { badRequest, notFound, type Body } from './query.js';
 import type {
   CivisCancelResult,
@@ -20,6 +21,7 @@ import type {
   CivisModelBuild,
   CivisModelDetail,
   CivisModelType,
+  CivisMultipartFileCreated,
   CivisPrediction,
   CivisPredictionDetail,
   CivisProject,
@@ -62,6 +64,15 @@ const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 export const IMPORT_SYNC_TYPES = ['Dbsync', 'AutoImport', 'GdocImport', 'GdocExport', 'Salesforce'] as const;
 
 const DAY_MS = 86_400_000;
+
+/**
+ * S3's multipart limits, which the platform's part URLs are subject to: at most 10 000 parts, and every part but the
+ * last at least 5 MiB when the upload is completed (civis-python's own `MIN_PART_SIZE`).
+ */
+export const MULTIPART_MAX_PARTS = 10_000;
+export const MULTIPART_MIN_PART_BYTES = 5 * 2 ** 20;
+/** Part URLs are good for 12 hours, as the API documents for `uploadUrls`. */
+const PART_URL_TTL_S = 12 * 3600;
 
 export interface UserRecord {
   id: number;
@@ -188,6 +199,17 @@ export interface FileRecord {
   expiresAt: string | null;
   description: string | null;
   content: Buffer | null;
+  /** The multipart upload in progress, from `POST /files/multipart` until it is completed or aborted. */
+  upload?: MultipartUpload | null;
+}
+
+/** A multipart upload in progress: the parts received so far through the part URLs. */
+export interface MultipartUpload {
+  /** Carried by every part URL, so a URL of an earlier, finished upload no longer matches anything. */
+  uploadId: string;
+  numParts: number;
+  /** Part number (1-based) to its bytes; a part sent again replaces the earlier copy, as S3 does. */
+  parts: Map<number, Buffer>;
 }
 
 export interface QueryRecord {
@@ -1124,22 +1146,30 @@ export class CivisStore implements SeedData {
     return new Date(v).toISOString();
   }
 
-  createFile(callerId: number, body: Body, origin: string): CivisFileCreated {
-    const name = body.string('name');
-    if (!name) throw badRequest('name is required to create a file.');
+  /** A new file record without content; `name` is validated by the caller, `expiresAt` and `description` here. */
+  private newFile(callerId: number, name: string, body: Body): FileRecord {
     const createdMs = this.progress.now();
+    // Without expiresAt a file expires in 30 days.
+    const expiresAt = this.expiresAtOf(body, new Date(createdMs + 30 * DAY_MS).toISOString());
+    const description = body.string('description') ?? null;
     const f: FileRecord = {
       id: this.nextIds.file++,
       name,
       authorId: callerId,
       createdAt: new Date(createdMs).toISOString(),
-      // Without expiresAt a file expires in 30 days.
-      expiresAt: this.expiresAtOf(body, new Date(createdMs + 30 * DAY_MS).toISOString()),
-      description: body.string('description') ?? null,
+      expiresAt,
+      description,
       content: null,
     };
     this.files.set(f.id, f);
     this.version++;
+    return f;
+  }
+
+  createFile(callerId: number, body: Body, origin: string): CivisFileCreated {
+    const name = body.string('name');
+    if (!name) throw badRequest('name is required to create a file.');
+    const f = this.newFile(callerId, name, body);
     const key = `files/${f.id}/${name}`;
     return {
       id: f.id,
@@ -1197,6 +1227,95 @@ export class CivisStore implements SeedData {
   uploadFile(id: number, content: Buffer): void {
     const f = this.file(id);
     f.content = content;
+    this.version++;
+  }
+
+  /**
+   * `POST /files/multipart`: a file without content plus one part URL per part. The parts are `PUT` to those URLs
+   * (see {@link uploadPart}) and joined by {@link completeMultipart}.
+   */
+  createMultipartFile(callerId: number, body: Body, origin: string): CivisMultipartFileCreated {
+    const name = body.string('name');
+    if (!name) throw badRequest('name is required to create a file.');
+    const numParts = body.int('numParts');
+    if (numParts === undefined || numParts === null) {
+      throw badRequest(`numParts is required: the number of parts the file will be uploaded in (1 to ${MULTIPART_MAX_PARTS}).`);
+    }
+    if (numParts < 1 || numParts > MULTIPART_MAX_PARTS) throw badRequest(`numParts must be between 1 and ${MULTIPART_MAX_PARTS}, got ${numParts}.`);
+    const f = this.newFile(callerId, name, body);
+    const upload: MultipartUpload = {
+      uploadId: Buffer.from(`${f.id}:${f.createdAt}:${this.version}`).toString('base64url'),
+      numParts,
+      parts: new Map(),
+    };
+    f.upload = upload;
+    const amzDate = f.createdAt.replace(/[-:]/g, '').replace(/\.\d+/, '');
+    const uploadUrls = Array.from({ length: numParts }, (_, i) => {
+      const part = i + 1;
+      const q = new URLSearchParams({
+        uploadId: upload.uploadId,
+        'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+        'X-Amz-Credential': `EMULATOR/${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request`,
+        'X-Amz-Date': amzDate,
+        'X-Amz-Expires': String(PART_URL_TTL_S),
+        'X-Amz-SignedHeaders': 'host',
+        'X-Amz-Signature': `emulator-signature-${f.id}-${part}`,
+      });
+      return `${origin}/files/${f.id}/parts/${part}?${q.toString()}`;
+    });
+    return {
+      id: f.id,
+      name: f.name,
+      createdAt: f.createdAt,
+      fileSize: 0,
+      expiresAt: f.expiresAt,
+      description: f.description,
+      uploadUrls,
+    };
+  }
+
+  /**
+   * A part `PUT` to its URL. A file without an upload in progress, another upload's id or a part number the upload
+   * did not hand out is unknown (404). Answers the part's MD5, which S3 sends back as its ETag.
+   */
+  uploadPart(id: number, partNumber: number, uploadId: string, content: Buffer): string {
+    const upload = this.files.get(id)?.upload;
+    if (!upload || upload.uploadId !== uploadId || partNumber < 1 || partNumber > upload.numParts) throw notFound();
+    upload.parts.set(partNumber, content);
+    return createHash('md5').update(content).digest('hex');
+  }
+
+  /**
+   * `POST /files/multipart/{id}/complete`: joins the parts in part order into the file's content. Missing parts, or
+   * a part other than the last under 5 MiB, fail (400) and abort the upload, as the platform aborts the underlying
+   * S3 upload: its part URLs stop working and the file stays without content.
+   */
+  completeMultipart(callerId: number, id: number): void {
+    const f = this.file(id);
+    // Someone else's file is as invisible to writes as an unknown one.
+    if (f.authorId !== callerId) throw notFound();
+    const upload = f.upload;
+    if (!upload) {
+      throw badRequest(`file ${id} has no multipart upload in progress (it was never started, or is already completed or aborted); start one with POST /files/multipart.`);
+    }
+    const missing: number[] = [];
+    const small: number[] = [];
+    for (let n = 1; n <= upload.numParts; n++) {
+      const part = upload.parts.get(n);
+      if (!part) missing.push(n);
+      else if (n < upload.numParts && part.length < MULTIPART_MIN_PART_BYTES) small.push(n);
+    }
+    if (missing.length > 0 || small.length > 0) {
+      f.upload = null;
+      this.version++;
+      const problem =
+        missing.length > 0
+          ? `part(s) ${missing.join(', ')} of ${upload.numParts} were never uploaded`
+          : `part(s) ${small.join(', ')} are under the ${MULTIPART_MIN_PART_BYTES} bytes every part but the last needs`;
+      throw badRequest(`the multipart upload of file ${id} cannot be completed: ${problem}. The upload is aborted; start again with POST /files/multipart.`);
+    }
+    f.content = Buffer.concat(Array.from({ length: upload.numParts }, (_, i) => upload.parts.get(i + 1)!));
+    f.upload = null;
     this.version++;
   }
 

@@ -459,6 +459,19 @@ export interface CivisFileCreated {
   myPermissionLevel: string;
 }
 
+/** `POST /files/multipart`: the file record plus one presigned-style part URL per part, in part order. */
+export interface CivisMultipartFileCreated {
+  id: number;
+  name: string;
+  createdAt: string;
+  /** 0 until the upload is completed. */
+  fileSize: number;
+  expiresAt: string | null;
+  description: string | null;
+  /** `PUT` each part's bytes to its URL (no auth), then `POST /files/multipart/{id}/complete`. */
+  uploadUrls: string[];
+}
+
 /** `GET /files/{id}`, `PUT` and `PATCH /files/{id}`. */
 export interface CivisFile {
   id: number;

@@ -31,7 +31,8 @@ describe('civis emulator: /endpoints (generated Swagger 2.0)', () => {
     const documented = Object.entries(spec.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
     );
-    const routes = emulator.routeKeys().filter((k) => !k.endsWith('/upload') && !k.endsWith('/download'));
+    // The upload, part and download URLs stand in for S3, outside the API.
+    const routes = emulator.routeKeys().filter((k) => !/\/(upload|download|parts\/\{part_num\})$/.test(k));
     expect(documented.sort()).toEqual(routes.sort());
     expect(spec.swagger).toBe('2.0');
     expect(spec.securityDefinitions.api_key).toEqual({ type: 'apiKey', name: 'Authorization', in: 'header' });
@@ -179,6 +180,26 @@ describe('civis emulator: the client civis-python builds from /endpoints', () =>
     expect(body('/imports/', 'post').required).toEqual(['name', 'syncType', 'isOutbound']);
     expect(body('/scripts/', 'post').required).toEqual(['name', 'remoteHostId', 'credentialId', 'sql']);
     expect(Object.keys(body('/reports/', 'post').properties)).toContain('provideAPIKey');
+  });
+
+  it('has files.post_multipart and files.post_multipart_complete, shaped as the vendor declares them', () => {
+    const methods = clientMethods(spec);
+    expect(methods.get('files.post_multipart')).toEqual({ path: '/files/multipart', verb: 'post' });
+    expect(methods.get('files.post_multipart_complete')).toEqual({ path: '/files/multipart/{id}/complete', verb: 'post' });
+    const create = spec.paths['/files/multipart'].post;
+    const body = create.parameters.find((p: any) => p.in === 'body').schema;
+    expect(Object.keys(body.properties)).toEqual(['name', 'expiresAt', 'description', 'numParts']);
+    expect(body.properties.numParts).toEqual({ type: 'integer' });
+    expect(body.required).toEqual(['name', 'numParts']);
+    expect(Object.keys(create.responses)).toEqual(['201']);
+    const created = create.responses['201'].schema.properties;
+    expect(Object.keys(created)).toEqual(['id', 'name', 'createdAt', 'fileSize', 'expiresAt', 'description', 'uploadUrls']);
+    expect(created.uploadUrls).toEqual({ type: 'array', items: { type: 'string' } });
+    const complete = spec.paths['/files/multipart/{id}/complete'].post;
+    expect(complete.parameters).toEqual([{ name: 'id', in: 'path', required: true, type: 'integer', description: 'The id.' }]);
+    expect(complete.responses).toEqual({ '204': { description: 'success' } });
+    // The part URLs are not API routes, so civis-python builds nothing for them.
+    expect(Object.keys(spec.paths).filter((p) => p.includes('/parts'))).toEqual([]);
   });
 
   it('declares the statuses the routes answer: 204 for a script archive, 200 for a hidden query and a new report', () => {
