@@ -3,7 +3,24 @@
  * vendor paths, so `/_emulator/requests` keys are e.g. `GET /ext/v1/deployment-predictions/{id}`.
  */
 import { hashString } from '../framework/util.js';
-import type { EmulatorRequest, EmulatorReply, RouteDef } from '../framework/emulator.js';
+import { EmulatorError, type EmulatorRequest, type EmulatorReply, type RouteDef } from '../framework/emulator.js';
+import {
+  correlationMatrix,
+  crossValidation,
+  distributionChart,
+  droppedFeatures,
+  dynamicAnalysis,
+  evaluate,
+  featureImportances,
+  featureInfos,
+  featuresStats,
+  hyperparameters,
+  metricValue,
+  modelAnalysis,
+  predictionTable,
+  versionGraph,
+  type Table,
+} from './analysis.js';
 import {
   badRequest,
   notFound,
@@ -16,12 +33,13 @@ import {
 } from './context.js';
 import { firstZipEntry, parseCsv, parseMultipart, zipSingleFile, formatCsv } from './files.js';
 import { defaultMetric, finishVersion, predictionCsv, recordModels, trainModels } from './seed.js';
-import type { DatasetRecord, DeploymentRecord, ModelRecord, PredictionRecord } from './store.js';
+import type { DatasetRecord, DeploymentRecord, ModelRecord, PredictionRecord, ValidationPredictionRecord } from './store.js';
 import type {
   AccessType,
   DataType,
   Dataset,
   Deployment,
+  DeploymentModelRef,
   Experiment,
   ExperimentVersion,
   Project,
@@ -133,6 +151,114 @@ export function apiRoutes(ctx: HandlerContext): RouteDef[] {
   const modelsOf = (versionId: string): ModelRecord[] => [...store.models.values()].filter((m) => m.wire.experiment_version_id === versionId);
   const deploymentUsing = (versionId: string): DeploymentRecord | undefined =>
     [...store.deployments.values()].find((d) => d.models.some((m) => m.experiment_version_id === versionId));
+  const validationPrediction = (id: string): ValidationPredictionRecord => {
+    const p = store.validationPredictions.get(id);
+    if (!p) throw notFound('Validation prediction', id);
+    return p;
+  };
+  /** The dataset a version trained on, which describes its features and scores its models. */
+  const trainingDataset = (v: ExperimentVersion): DatasetRecord => {
+    const d = store.datasets.get(v.dataset_id);
+    if (!d) throw badRequest(`The training dataset ${v.dataset_id} of experiment version ${v._id} has been deleted, so it can no longer be analysed.`);
+    return d;
+  };
+  const modelVersion = (m: ModelRecord): ExperimentVersion => version(m.wire.experiment_version_id);
+  /** The version's best model's importances, by feature name; `null` before a model exists. */
+  const bestImportances = (v: ExperimentVersion, ds: DatasetRecord): Map<string, number> | null => {
+    const best = v.best_model ? store.models.get(v.best_model._id) : undefined;
+    return best ? new Map(featureImportances(best, v, ds).map((f) => [f.feature, f.importance])) : null;
+  };
+  const booleanField = (body: Record<string, unknown>, key: string, fallback: boolean): boolean => {
+    const v = body[key];
+    if (v === undefined || v === null) return fallback;
+    if (v === true || v === 'true') return true;
+    if (v === false || v === 'false') return false;
+    throw badRequest(`Field "${key}" must be "true" or "false" (or a JSON boolean), got ${JSON.stringify(v)}.`);
+  };
+  /** A main or challenger model named by `<role>_model_experiment_version_id` and `<role>_model_id`: a trained model of `e`. */
+  const pickModel = (body: Record<string, unknown>, e: Experiment, role: 'main' | 'challenger'): { v: ExperimentVersion; m: ModelRecord } | null => {
+    const vKey = `${role}_model_experiment_version_id`;
+    const mKey = `${role}_model_id`;
+    if (role === 'challenger' && body[vKey] === undefined && body[mKey] === undefined) return null;
+    const v = store.versions.get(requiredString(body, vKey));
+    if (!v || v.experiment_id !== e._id) throw badRequest(`Field "${vKey}": no version ${JSON.stringify(body[vKey])} in experiment ${e._id}.`);
+    if (v.state !== 'done') throw badRequest(`Field "${vKey}": version ${v._id} has not finished training (state ${v.state}).`);
+    const m = store.models.get(requiredString(body, mKey));
+    if (!m || m.wire.experiment_version_id !== v._id) throw badRequest(`Field "${mKey}": no model ${JSON.stringify(body[mKey])} in version ${v._id}.`);
+    return { v, m };
+  };
+  const modelRefs = (main: { v: ExperimentVersion; m: ModelRecord }, challenger: { v: ExperimentVersion; m: ModelRecord } | null): DeploymentModelRef[] => [
+    { _id: main.m.wire._id, model_name: main.m.wire.model_name, experiment_version_id: main.v._id, role: 'main' },
+    ...(challenger ? [{ _id: challenger.m.wire._id, model_name: challenger.m.wire.model_name, experiment_version_id: challenger.v._id, role: 'challenger' as const }] : []),
+  ];
+  const newValidationPrediction = (
+    v: ExperimentVersion,
+    m: ModelRecord,
+    ds: DatasetRecord,
+    opts: { confidence: boolean; folder: string | null; holdout: boolean },
+  ): ValidationPredictionRecord => {
+    const now = options.now();
+    const scorer = m.scorer;
+    const columns = new Set(ds.columns.map((c) => c.name));
+    const rec: ValidationPredictionRecord = {
+      wire: {
+        _id: store.ids.next(now),
+        project_id: v.project_id,
+        experiment_id: v.experiment_id,
+        experiment_version_id: v._id,
+        model_id: m.wire._id,
+        model_name: m.wire.model_name,
+        dataset_id: ds.wire._id,
+        dataset_name: ds.wire.name,
+        folder_dataset_id: opts.folder,
+        filename: `${ds.wire.name}_predictions`,
+        state: 'pending',
+        confidence: opts.confidence,
+        holdout: opts.holdout,
+        download_available: false,
+        missing_columns: scorer ? scorer.features.map((f) => f.name).filter((n) => !columns.has(n)) : [],
+        score: null,
+        duration: null,
+        predictions_count: null,
+        created_at: new Date(now).toISOString(),
+        created_by: store.profile._id,
+      },
+      result: null,
+    };
+    store.validationPredictions.set(rec.wire._id, rec);
+    return rec;
+  };
+  /**
+   * Scores the dataset with the model (validation predictions use best effort: missing features count as neutral),
+   * and the version's metric when the dataset holds the target. Models the emulator does not score fail.
+   */
+  const completeValidation = (rec: ValidationPredictionRecord, v: ExperimentVersion, m: ModelRecord, ds: DatasetRecord): void => {
+    const w = rec.wire;
+    const scorer = m.scorer;
+    w.duration = Math.max(0, Math.round((options.now() - Date.parse(w.created_at)) / 1000));
+    if (!scorer) {
+      w.state = 'failed';
+      return;
+    }
+    rec.result = predictionTable(scorer, ds, w.confidence);
+    const metric = v.experiment_version_params.metric;
+    const value = metricValue(metric, scorer, evaluate(scorer, ds));
+    w.score = value === null ? null : { name: metric, value };
+    w.predictions_count = rec.result.rows.length;
+    w.download_available = true;
+    w.state = 'done';
+  };
+  /** Ends a training (or a stop): records the models and, with a holdout dataset, scores it with each model. */
+  const finishTraining = (v: ExperimentVersion, models: readonly ModelRecord[]): void => {
+    finishVersion(v, models);
+    const holdout = v.holdout_dataset_id === null ? undefined : store.datasets.get(v.holdout_dataset_id);
+    if (!holdout) return;
+    const scored = new Set([...store.validationPredictions.values()].filter((p) => p.wire.holdout && p.wire.experiment_version_id === v._id).map((p) => p.wire.model_id));
+    for (const m of models) {
+      if (scored.has(m.wire._id)) continue;
+      completeValidation(newValidationPrediction(v, m, holdout, { confidence: false, folder: null, holdout: true }), v, m, holdout);
+    }
+  };
 
   const routes: RouteDef[] = [
     {
@@ -479,7 +605,7 @@ export function apiRoutes(ctx: HandlerContext): RouteDef[] {
               return;
             }
             for (const m of trained) store.models.set(m.wire._id, m);
-            finishVersion(v, trained);
+            finishTraining(v, trained);
           },
         ]);
         return ok(v);
@@ -496,7 +622,7 @@ export function apiRoutes(ctx: HandlerContext): RouteDef[] {
           // Stopping keeps the models trained so far and ends in `done`: the SDK's stop() then waits for
           // EXPERIMENT_VERSION_UPDATE and a `done` state (`failed` would raise).
           store.jobs.cancel(v._id);
-          finishVersion(v, modelsOf(v._id));
+          finishTraining(v, modelsOf(v._id));
           hub.emit('EXPERIMENT_VERSION_UPDATE', v._id);
         }
         // A JSON object either way: stop() logs `parse_json(response).items()`.
@@ -528,7 +654,203 @@ export function apiRoutes(ctx: HandlerContext): RouteDef[] {
         );
       },
     },
+    {
+      method: 'GET',
+      path: `${API}/experiment-versions/{id}/features`,
+      handler: (req) => {
+        const v = version(req.params['id']!);
+        store.jobs.settleAll();
+        const ds = trainingDataset(v);
+        return page(featureInfos(v, ds, bestImportances(v, ds)), req);
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API}/experiment-versions/{id}/features/{name}`,
+      handler: (req) => {
+        const v = version(req.params['id']!);
+        store.jobs.settleAll();
+        const ds = trainingDataset(v);
+        const name = req.params['name']!;
+        const i = ds.columns.findIndex((c) => c.name === name);
+        if (i === -1) {
+          throw new EmulatorError(
+            404,
+            `Feature ${JSON.stringify(name)} is not a column of dataset ${ds.wire.name} (names are case-sensitive); list them with GET /experiment-versions/${v._id}/features.`,
+          );
+        }
+        // get_feature_info() drops every key containing "chart".
+        return ok({ ...featureInfos(v, ds, bestImportances(v, ds))[i]!, distribution_chart: distributionChart(ds, i) });
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API}/experiment-versions/{id}/features-stats`,
+      handler: (req) => {
+        const v = version(req.params['id']!);
+        return ok(featuresStats(v, trainingDataset(v)));
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API}/experiment-versions/{id}/dropped-features`,
+      handler: (req) => {
+        const v = version(req.params['id']!);
+        return page(droppedFeatures(v, trainingDataset(v)), req);
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API}/experiment-versions/{id}/correlation-matrix`,
+      handler: (req) => {
+        const v = version(req.params['id']!);
+        return ok(correlationMatrix(v, trainingDataset(v)));
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API}/experiment-versions/{id}/graph`,
+      handler: (req) => {
+        const v = version(req.params['id']!);
+        store.jobs.settleAll();
+        return ok(versionGraph(v, store.datasets.get(v.dataset_id)?.wire.name ?? null, modelsOf(v._id)));
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API}/experiment-versions/{id}/holdout-predictions`,
+      handler: (req) => {
+        const id = version(req.params['id']!)._id;
+        store.jobs.settleAll();
+        // Not paged: get_holdout_predictions() reads `items` of the bare response.
+        return ok({ items: [...store.validationPredictions.values()].filter((p) => p.wire.holdout && p.wire.experiment_version_id === id).map((p) => p.wire) });
+      },
+    },
+
+    // Validation predictions (a model of a version scoring a dataset)
+    {
+      method: 'POST',
+      path: `${API}/experiment-versions/{id}/validation-predictions`,
+      handler: (req) => {
+        const v = version(req.params['id']!);
+        const body = objectBody(req);
+        if (v.experiment.training_type === 'text-similarity' || body['queries_dataset_id'] !== undefined) {
+          throw badRequest(
+            `Text-similarity predictions (queries_dataset_id, top_k) are not supported here; experiment version ${v._id} is ${v.experiment.training_type}. Send {dataset_id, model_id, confidence} for a tabular model.`,
+          );
+        }
+        store.jobs.settleAll();
+        const modelId = requiredString(body, 'model_id');
+        const m = store.models.get(modelId);
+        if (!m || m.wire.experiment_version_id !== v._id) {
+          throw badRequest(`Field "model_id": no model ${JSON.stringify(modelId)} in experiment version ${v._id}; list them with GET /experiment-versions/${v._id}/models.`);
+        }
+        const ds = datasetInProject(v.project_id, body['dataset_id'], 'dataset_id');
+        const confidence = booleanField(body, 'confidence', false);
+        const folder = optionalString(body, 'folder_dataset_id');
+        if (folder !== null) datasetInProject(v.project_id, folder, 'folder_dataset_id');
+        const rec = newValidationPrediction(v, m, ds, { confidence, folder, holdout: false });
+        store.jobs.start(rec.wire._id, 'PREDICTION_UPDATE', [
+          () => {
+            rec.wire.state = 'running';
+          },
+          () => completeValidation(rec, v, m, ds),
+        ]);
+        // The whole prediction: _predict_bulk() builds ValidationPrediction(**body), whose constructor requires
+        // _id, experiment_id, experiment_version_id and project_id.
+        return ok(rec.wire);
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API}/validation-predictions/{id}`,
+      handler: (req) => {
+        const p = validationPrediction(req.params['id']!);
+        store.jobs.read(p.wire._id);
+        return ok(p.wire);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: `${API}/validation-predictions/{id}`,
+      handler: (req) => {
+        store.deleteValidationPrediction(validationPrediction(req.params['id']!).wire._id);
+        return noContent();
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API}/validation-predictions/{id}/download`,
+      handler: (req) => {
+        const p = validationPrediction(req.params['id']!);
+        const extension = req.query.get('extension') || 'zip';
+        if (extension !== 'zip' && extension !== 'csv') {
+          throw badRequest(
+            extension === 'parquet'
+              ? 'Parquet downloads are not supported here: ask for extension=zip (the default) or extension=csv.'
+              : `Query parameter extension must be zip, csv or parquet, got ${JSON.stringify(extension)}.`,
+          );
+        }
+        store.jobs.settleAll();
+        if (!p.result) {
+          throw badRequest(`Prediction ${p.wire._id} has no result to download (state ${p.wire.state}); wait for its PREDICTION_UPDATE event and state done.`);
+        }
+        return tableReply(p.wire.filename, p.result, extension);
+      },
+    },
+
+    // Models
     { method: 'GET', path: `${API}/models/{id}`, handler: (req) => ok(model(req.params['id']!).wire) },
+    {
+      method: 'GET',
+      path: `${API}/models/{id}/hyperparameters/download`,
+      handler: (req) => ok(hyperparameters(model(req.params['id']!).wire)),
+    },
+    {
+      method: 'GET',
+      path: `${API}/models/{id}/features-importances/download`,
+      handler: (req) => {
+        const m = model(req.params['id']!);
+        const v = modelVersion(m);
+        const rows = featureImportances(m, v, store.datasets.get(v.dataset_id)).map((f) => [f.feature, f.importance]);
+        return tableReply(`${m.wire.model_name}_features_importances`, { header: ['feature', 'importance'], rows }, 'zip');
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API}/models/{id}/cross-validation/download`,
+      handler: (req) => {
+        const m = model(req.params['id']!);
+        const v = modelVersion(m);
+        const cv = crossValidation(m, v, trainingDataset(v));
+        if (!cv) throw badRequest(`Model ${m.wire._id} is a ${m.wire.training_type} model, which has no cross-validation file.`);
+        return tableReply(`${m.wire.model_name}_cross_validation`, cv, 'zip');
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API}/models/{id}/analysis`,
+      handler: (req) => {
+        const m = model(req.params['id']!);
+        return ok(modelAnalysis(m, trainingDataset(modelVersion(m))));
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API}/models/{id}/dynamic-analysis`,
+      handler: (req) => {
+        const m = model(req.params['id']!);
+        const raw = req.query.get('threshold');
+        const threshold = raw === null ? 0.5 : Number(raw);
+        if (raw !== null && (raw.trim() === '' || !Number.isFinite(threshold) || threshold < 0 || threshold > 1)) {
+          throw badRequest(`Query parameter threshold must be a number between 0 and 1, got ${JSON.stringify(raw)}.`);
+        }
+        if (!m.scorer?.classes) {
+          throw badRequest(`Dynamic analysis is for binary classification models; model ${m.wire._id} is a ${m.wire.training_type} model.`);
+        }
+        return ok(dynamicAnalysis(m.scorer, evaluate(m.scorer, trainingDataset(modelVersion(m))), threshold));
+      },
+    },
 
     // Deployments
     {
@@ -552,19 +874,8 @@ export function apiRoutes(ctx: HandlerContext): RouteDef[] {
         const name = requiredString(body, 'name');
         const e = store.experiments.get(requiredString(body, 'experiment_id'));
         if (!e || e.project_id !== pid) throw badRequest(`Field "experiment_id": no experiment ${JSON.stringify(body['experiment_id'])} in project ${pid}.`);
-        const pickModel = (role: 'main' | 'challenger'): { v: ExperimentVersion; m: ModelRecord } | null => {
-          const vKey = `${role}_model_experiment_version_id`;
-          const mKey = `${role}_model_id`;
-          if (role === 'challenger' && body[vKey] === undefined && body[mKey] === undefined) return null;
-          const v = store.versions.get(requiredString(body, vKey));
-          if (!v || v.experiment_id !== e._id) throw badRequest(`Field "${vKey}": no version ${JSON.stringify(body[vKey])} in experiment ${e._id}.`);
-          if (v.state !== 'done') throw badRequest(`Field "${vKey}": version ${v._id} has not finished training (state ${v.state}).`);
-          const m = store.models.get(requiredString(body, mKey));
-          if (!m || m.wire.experiment_version_id !== v._id) throw badRequest(`Field "${mKey}": no model ${JSON.stringify(body[mKey])} in version ${v._id}.`);
-          return { v, m };
-        };
-        const main = pickModel('main')!;
-        const challenger = pickModel('challenger');
+        const main = pickModel(body, e, 'main')!;
+        const challenger = pickModel(body, e, 'challenger');
         const policy = oneOf<TypeViolationPolicy>(body, 'type_violation_policy', ['best_effort', 'strict'], 'best_effort');
         const access = oneOf<AccessType>(body, 'access_type', ['public', 'fine_grained', 'private'], 'fine_grained');
         const now = options.now();
@@ -591,12 +902,7 @@ export function apiRoutes(ctx: HandlerContext): RouteDef[] {
           current_type_violation_policy: policy,
           access_type: access,
           training_type: e.training_type,
-          models: [
-            { _id: main.m.wire._id, model_name: main.m.wire.model_name, experiment_version_id: main.v._id, role: 'main' },
-            ...(challenger
-              ? [{ _id: challenger.m.wire._id, model_name: challenger.m.wire.model_name, experiment_version_id: challenger.v._id, role: 'challenger' as const }]
-              : []),
-          ],
+          models: modelRefs(main, challenger),
           created_at: new Date(now).toISOString(),
           created_by: store.profile._id,
         };
@@ -636,6 +942,50 @@ export function apiRoutes(ctx: HandlerContext): RouteDef[] {
       method: 'DELETE',
       path: `${API}/model-deployments/{id}`,
       handler: (req) => deleteDeployment(req),
+    },
+    {
+      method: 'POST',
+      path: `${API}/deployments/{id}/versions`,
+      handler: (req) => {
+        const d = deployment(req.params['id']!);
+        store.jobs.settleOne(d._id);
+        if (d.deploy_state !== 'done' || d.main_model_run_state !== 'done') {
+          throw badRequest(
+            `Deployment ${d._id} is still deploying (deploy_state ${d.deploy_state}, main_model_run_state ${d.main_model_run_state}); wait until both are done before adding a version.`,
+          );
+        }
+        const body = objectBody(req);
+        const name = requiredString(body, 'name');
+        const e = experiment(d.experiment_id);
+        const main = pickModel(body, e, 'main')!;
+        const challenger = pickModel(body, e, 'challenger');
+        const now = options.now();
+        const number = Math.max(0, ...d.versions.map((x) => x.version)) + 1;
+        d.versions.push({
+          version: number,
+          name,
+          main_model_id: main.m.wire._id,
+          main_model_experiment_version_id: main.v._id,
+          challenger_model_id: challenger?.m.wire._id ?? null,
+          challenger_model_experiment_version_id: challenger?.v._id ?? null,
+          created_at: new Date(now).toISOString(),
+        });
+        // A rolling update: the current version keeps serving (deploy_state stays done) while the new one starts;
+        // current_version and models switch when main_model_run_state reaches done, which the SDK polls.
+        d.main_model_run_state = 'pending';
+        store.jobs.start(d._id, null, [
+          () => {
+            d.main_model_run_state = 'running';
+          },
+          () => {
+            d.current_version = number;
+            d.models = modelRefs(main, challenger);
+            d.main_model_run_state = 'done';
+          },
+        ]);
+        // new_version() reads `_id` and then GETs /deployments/{_id}: the deployment's own id.
+        return ok(deploymentWire(d, req));
+      },
     },
     {
       method: 'GET',
@@ -772,6 +1122,17 @@ export function apiRoutes(ctx: HandlerContext): RouteDef[] {
     },
   ];
   return routes;
+}
+
+/** A table as a download: a zip holding `<name>.csv` (what `zip_to_pandas` reads), or the csv itself. */
+function tableReply(name: string, table: Table, extension: 'zip' | 'csv'): EmulatorReply {
+  const csv = Buffer.from(formatCsv(table.header, table.rows));
+  if (extension === 'zip') return zipReply(`${name}.zip`, zipSingleFile(`${name}.csv`, csv));
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` },
+    body: csv,
+  };
 }
 
 function zipReply(filename: string, zip: Buffer): EmulatorReply {

@@ -1,14 +1,16 @@
 /**
- * The Prevision.io emulator: the `/ext/v1` master-token API (projects, datasets, experiments, versions, models,
- * deployments, API keys, bulk deployment predictions, the `/events` SSE stream) plus, on the same server, the
- * Keycloak-style token endpoint and each deployed model's host under `/deployments-host/{deploymentId}`.
+ * The Prevision.io emulator: the `/ext/v1` master-token API (projects, datasets, experiments, versions and their
+ * feature analyses, models and their details, validation and holdout predictions, deployments and their versions,
+ * API keys, bulk deployment predictions, the `/events` SSE stream) plus, on the same server, the Keycloak-style
+ * token endpoint and each deployed model's host under `/deployments-host/{deploymentId}`.
  *
- * Asynchronous resources (deployment predictions, dataset uploads, experiment trainings, new deployments) move
- * `pending` → `running` → `done` one step every `asyncStepMs` of the emulator clock, or one step every
- * `asyncStepReads` reads of the resource (`GET /deployment-predictions/{id}`...), whichever is further along; each
- * step of a prediction, dataset or version emits its SSE event (`DEPLOYMENT_PREDICTION_UPDATE`, `DATASET_UPDATE`,
- * `EXPERIMENT_VERSION_UPDATE`). With the real clock a timer delivers steps on time; with an injected `now`, steps
- * are applied when the API is read, so tests stay deterministic and never sleep.
+ * Asynchronous resources (deployment and validation predictions, dataset uploads, experiment trainings, new
+ * deployments and deployment versions) move `pending` → `running` → `done` one step every `asyncStepMs` of the
+ * emulator clock, or one step every `asyncStepReads` reads of the resource (`GET /deployment-predictions/{id}`...),
+ * whichever is further along; each step of a prediction, dataset or version emits its SSE event
+ * (`DEPLOYMENT_PREDICTION_UPDATE`, `PREDICTION_UPDATE`, `DATASET_UPDATE`, `EXPERIMENT_VERSION_UPDATE`). With the
+ * real clock a timer delivers steps on time; with an injected `now`, steps are applied when the API is read, so
+ * tests stay deterministic and never sleep.
  */
 import { Emulator, type EmulatorReply, type EmulatorRequest } from '../framework/emulator.js';
 import type { EmulatorModule } from '../framework/platform.js';

@@ -209,3 +209,23 @@ export function quantiles(scorer: Scorer, prediction: number): Record<string, nu
     'TARGET_quantile=90': round(prediction + spread, 2),
   };
 }
+
+/** Standard normal quantiles of the confidence columns bulk predictions carry (1st to 99th percentile). */
+const QUANTILE_Z: ReadonlyArray<readonly [number, number]> = [
+  [1, -2.3263],
+  [5, -1.6449],
+  [10, -1.2816],
+  [25, -0.6745],
+  [50, 0],
+  [75, 0.6745],
+  [95, 1.6449],
+  [99, 2.3263],
+];
+
+/**
+ * Regression confidence of a bulk prediction: one `TARGET_quantile=<q>` column per percentile (the SDK's tests look
+ * for `_quantile=1`, `=5`, ... `=99` in the column names). The 10th and 50th agree with {@link quantiles}.
+ */
+export function quantileColumns(scorer: Scorer, prediction: number): Array<[string, number]> {
+  return QUANTILE_Z.map(([q, z]) => [`TARGET_quantile=${q}`, z === 0 ? prediction : round(prediction + z * scorer.unit, 2)]);
+}

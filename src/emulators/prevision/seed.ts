@@ -5,6 +5,7 @@
  * and after every reset. {@link PREVISION_DEMO} exposes the ids and credentials tests and gateways rely on.
  */
 import { hashString, seededRandom } from '../framework/util.js';
+import { predictionTable, trainingExclusions } from './analysis.js';
 import { formatCsv, zipSingleFile } from './files.js';
 import { buildScorer, round, score, type Scorer, type ScorerHints, type TargetStats } from './scoring.js';
 import {
@@ -79,7 +80,7 @@ export function trainModels(
   const spread = ys.length > 1 ? Math.max(...ys) - Math.min(...ys) : 1;
   const best = lower ? spread * (0.08 + 0.04 * rnd()) : 0.84 + 0.08 * rnd();
   const values = lower ? [best, best * 1.08, best * 1.25] : [best, best - 0.01 - 0.02 * rnd(), best - 0.04 - 0.03 * rnd()];
-  const exclude = version.experiment_version_params.id_column ? [version.experiment_version_params.id_column] : [];
+  const exclude = trainingExclusions(version);
   return MODEL_TEMPLATES.map((t, i) => {
     const at = atMs + i * 60_000;
     const _id = ids.next(at);
@@ -121,19 +122,8 @@ export function finishVersion(version: ExperimentVersion, models: readonly Model
 
 /** The zipped CSV a bulk prediction produces: input columns plus `pred_<target>` (and `proba_<class>` columns). */
 export function predictionCsv(scorer: Scorer, dataset: DatasetRecord, name: string): { zip: Buffer; count: number } {
-  const header = dataset.columns.map((c) => c.name).filter((n) => n !== scorer.target);
-  const keep = dataset.columns.map((c, i) => (c.name === scorer.target ? -1 : i)).filter((i) => i !== -1);
-  const extra = scorer.classes ? [`pred_${scorer.target}`, ...scorer.classes.map((c) => `proba_${c}`)] : [`pred_${scorer.target}`];
-  const rows = dataset.rows.map((r) => {
-    const input: Record<string, unknown> = {};
-    dataset.columns.forEach((c, i) => (input[c.name] = r[i]));
-    const s = score(scorer, input, false);
-    const out: CellValue[] = keep.map((i) => r[i] ?? null);
-    out.push(s.prediction);
-    if (scorer.classes && s.probability !== null) out.push(s.probability, round(1 - s.probability, 4));
-    return out;
-  });
-  return { zip: zipSingleFile(`${name}.csv`, Buffer.from(formatCsv([...header, ...extra], rows))), count: rows.length };
+  const table = predictionTable(scorer, dataset);
+  return { zip: zipSingleFile(`${name}.csv`, Buffer.from(formatCsv(table.header, table.rows))), count: table.rows.length };
 }
 
 type Gen = (rnd: () => number, i: number) => CellValue;

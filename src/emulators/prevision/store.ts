@@ -1,13 +1,14 @@
 /**
  * Internal to the Prevision emulator: the in-memory platform state (records keyed by `_id`), Mongo-style id
- * generation, and the runner that moves asynchronous resources (deployment predictions, dataset uploads, experiment
- * trainings, deployments) through `pending` → `running` → `done`.
+ * generation, and the runner that moves asynchronous resources (deployment and validation predictions, dataset
+ * uploads, experiment trainings, deployments) through `pending` → `running` → `done`.
  *
  * Progress is deterministic. A job advances one step every `asyncStepMs` of the emulator clock (`now`), or one step
  * every `asyncStepReads` reads of the resource (`GET /deployment-predictions/{id}` and friends), whichever is further
  * along. With the real clock a timer applies due steps so that SSE listeners (the SDK only re-reads a resource after
  * an event) are told without polling; with an injected clock, steps are applied whenever the API is read.
  */
+import type { Table } from './analysis.js';
 import type { Scorer } from './scoring.js';
 import type {
   ApiKey,
@@ -22,6 +23,7 @@ import type {
   PrevisionEventName,
   Profile,
   Project,
+  ValidationPrediction,
 } from './types.js';
 
 export interface DatasetRecord {
@@ -48,6 +50,12 @@ export interface PredictionRecord {
   wire: DeploymentPrediction;
   /** The zipped CSV served by `/download`, built when the prediction completes. */
   result: Buffer | null;
+}
+
+export interface ValidationPredictionRecord {
+  wire: ValidationPrediction;
+  /** The predictions, built when the job completes; `/download` serves them zipped (default) or as csv. */
+  result: Table | null;
 }
 
 export interface AccessToken {
@@ -206,6 +214,7 @@ export class PrevisionStore {
   readonly apiKeys = new Map<string, ApiKeyRecord>();
   readonly apiKeysByClientId = new Map<string, ApiKeyRecord>();
   readonly predictions = new Map<string, PredictionRecord>();
+  readonly validationPredictions = new Map<string, ValidationPredictionRecord>();
   readonly tokens = new Map<string, AccessToken>();
   /** Issued tokens, for unguessable-enough but deterministic values. */
   tokenSerial = 0;
@@ -244,6 +253,7 @@ export class PrevisionStore {
     this.apiKeys.clear();
     this.apiKeysByClientId.clear();
     this.predictions.clear();
+    this.validationPredictions.clear();
     this.tokens.clear();
     this.tokenSerial = 0;
   }
@@ -266,11 +276,17 @@ export class PrevisionStore {
     for (const v of [...this.versions.values()]) if (v.experiment_id === id) this.deleteVersion(v._id);
   }
 
-  /** Removes a version, its models and its training job. */
+  /** Removes a version, its models, its validation and holdout predictions and its training job. */
   deleteVersion(id: string): void {
     this.versions.delete(id);
     this.jobs.cancel(id);
     for (const m of [...this.models.values()]) if (m.wire.experiment_version_id === id) this.models.delete(m.wire._id);
+    for (const p of [...this.validationPredictions.values()]) if (p.wire.experiment_version_id === id) this.deleteValidationPrediction(p.wire._id);
+  }
+
+  deleteValidationPrediction(id: string): void {
+    this.validationPredictions.delete(id);
+    this.jobs.cancel(id);
   }
 
   deleteDeployment(id: string): void {

@@ -11,8 +11,11 @@ export type DataType = 'tabular' | 'timeseries' | 'images';
 export type TypeViolationPolicy = 'best_effort' | 'strict';
 export type AccessType = 'public' | 'fine_grained' | 'private';
 
-/** Event names on `GET /ext/v1/events` that the SDK waits on. */
-export type PrevisionEventName = 'DEPLOYMENT_PREDICTION_UPDATE' | 'EXPERIMENT_VERSION_UPDATE' | 'DATASET_UPDATE';
+/**
+ * Event names on `GET /ext/v1/events` that the SDK waits on (`PREDICTION_UPDATE` for validation predictions:
+ * `ValidationPrediction._wait_for_prediction`).
+ */
+export type PrevisionEventName = 'DEPLOYMENT_PREDICTION_UPDATE' | 'EXPERIMENT_VERSION_UPDATE' | 'DATASET_UPDATE' | 'PREDICTION_UPDATE';
 
 /** `metaData` of every paged list. `currentPage` is 1-based. */
 export interface ListMetaData {
@@ -285,4 +288,65 @@ export interface UnitPredictionResponse {
   confidence?: Record<string, number>;
   explanation?: Record<string, number>;
   response: { predictions: Record<string, unknown> };
+}
+
+/**
+ * `POST /experiment-versions/{id}/validation-predictions`, `GET /validation-predictions/{id}`. The SDK builds
+ * `ValidationPrediction(**body)`, which requires `_id`, `experiment_id`, `experiment_version_id` and `project_id`,
+ * waits on `PREDICTION_UPDATE` until `state` is `done` (or `failed`), and names downloads after `filename`.
+ * Holdout predictions (`GET /experiment-versions/{id}/holdout-predictions`) have the same shape with `holdout: true`.
+ */
+export interface ValidationPrediction {
+  _id: string;
+  project_id: string;
+  experiment_id: string;
+  experiment_version_id: string;
+  model_id: string;
+  model_name: string;
+  dataset_id: string;
+  dataset_name: string;
+  folder_dataset_id: string | null;
+  filename: string;
+  state: PrevisionState;
+  confidence: boolean;
+  holdout: boolean;
+  download_available: boolean;
+  missing_columns: string[];
+  /** The version's metric on this dataset, when it holds the target and the metric is one the emulator computes. */
+  score: { name: string; value: number } | null;
+  /** Seconds from creation to completion. */
+  duration: number | null;
+  predictions_count: number | null;
+  created_at: string;
+  created_by: string;
+}
+
+/** An item of `GET /experiment-versions/{id}/features`; `/features/{name}` adds `distribution_chart`. */
+export interface FeatureInfo {
+  name: string;
+  /** `linear` for numerical columns, as the SDK's `get_feature_info` docstring names them. */
+  type: 'linear' | 'categorical';
+  role: 'target' | 'id' | 'fold' | 'weight' | 'feature' | 'dropped';
+  stats: FeatureStats;
+  /** Share of the best model's feature importance (0..1); `null` for non-features or before a model exists. */
+  importance_value: number | null;
+}
+
+export type FeatureStats =
+  | { nb_values: number; nb_missing: number; min: number | null; max: number | null; mean: number | null; std: number | null; median: number | null }
+  | { nb_values: number; nb_missing: number; nb_modalities: number; modalities: Array<{ value: string; count: number; frequency: number }> };
+
+/** An item of `GET /experiment-versions/{id}/correlation-matrix`: the SDK reads `name` and `correlation[j].score`. */
+export interface CorrelationRow {
+  name: string;
+  correlation: Array<{ name: string; score: number }>;
+}
+
+/** `GET /models/{id}/dynamic-analysis?threshold=`: the SDK reads `confusion_matrix` and `score.{accuracy, precision, recall, f1Score}`. */
+export interface DynamicAnalysis {
+  threshold: number;
+  /** Rows are the actual class, columns the predicted one, both in `labels` order (negative first). */
+  labels: [string, string];
+  confusion_matrix: [[number, number], [number, number]];
+  score: { accuracy: number; precision: number; recall: number; f1Score: number };
 }

@@ -1,6 +1,7 @@
 /** Test helpers for the Prevision emulator contract tests (not a test file). */
 import { previsionEmulator, PREVISION_DEMO, type PrevisionOptions } from '../../../src/emulators/prevision/index.js';
 import type { PrevisionEmulator } from '../../../src/emulators/prevision/index.js';
+import { firstZipEntry } from '../../../src/emulators/prevision/files.js';
 
 export const TOKEN = PREVISION_DEMO.masterToken;
 export const AUTH = { authorization: TOKEN };
@@ -139,4 +140,22 @@ export class EventStream {
     this.waiters = [];
     for (const f of w) f();
   }
+}
+
+/** Downloads a zip and reads its first entry the way the SDK's `zip_to_pandas` does: a csv, as rows of cells. */
+export async function zipCsv(url: string, path: string): Promise<{ status: number; contentType: string | null; name: string; rows: string[][] }> {
+  const res = await fetch(url + path, { headers: { authorization: TOKEN } });
+  const buf = Buffer.from(await res.arrayBuffer());
+  if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${buf.toString('utf8')}`);
+  const entry = firstZipEntry(buf);
+  if (!entry) throw new Error(`${path} did not answer a zip`);
+  return { status: res.status, contentType: res.headers.get('content-type'), name: entry.name, rows: csvRows(entry.data.toString('utf8')) };
+}
+
+/** Splits simple csv text (no quoted separators) into rows of cells. */
+export function csvRows(text: string): string[][] {
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
 }
