@@ -85,7 +85,6 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
     logger.info({ event: 'shutdown', signal, inFlight: inFlight.size, graceMs }, 'draining in-flight requests');
-    for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
     server.close();
     server.closeIdleConnections();
     const drained =

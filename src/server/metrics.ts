@@ -33,7 +33,7 @@ export interface Metrics {
   registry: Registry;
   /** Exports the admission gate's slots in use, queue length and refusals. */
   watchAdmission(gate: AdmissionGate): void;
-  /** Counts a request refused before it reached GraphQL execution's pipeline. */
+  /** Counts a request to `/graphql` refused before Apollo handled it. */
   refused(reason: RefusalReason): void;
 }
 
