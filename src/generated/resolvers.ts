@@ -413,7 +413,10 @@ export type Civis = {
   defaultCredential?: Maybe<Credential>;
   /** One file by global id or Civis id. */
   file?: Maybe<CivisFile>;
-  /** Files stored in Civis, newest first. */
+  /**
+   * Files stored in Civis, newest first. Civis's published API has no file listing (`/files/` takes POST only), so a
+   * platform that does not serve `GET /files/` answers this field with NOT_FOUND; `file(id:)` works everywhere.
+   */
   files?: Maybe<CivisFileConnection>;
   /** One import by global id or Civis id. */
   import?: Maybe<CivisImport>;

@@ -458,7 +458,22 @@ export const civisResolvers: Resolvers = {
       }
       return found;
     },
-    files: (_r, args, ctx) => connection(ctx, 'files', LISTS.files, { author: userIds(ctx, args.author, 'author') }, args),
+    files: async (_r, args, ctx) => {
+      try {
+        return await connection(ctx, 'files', LISTS.files, { author: userIds(ctx, args.author, 'author') }, args);
+      } catch (err) {
+        // Civis's published API has no file listing (`/files/` takes POST only); a platform without one answers 404.
+        if (err instanceof AugurError && err.code === ErrorCode.NOT_FOUND && err.details.upstreamStatus === 404) {
+          throw new AugurError(
+            ErrorCode.NOT_FOUND,
+            'This Civis platform does not list files (GET /files/ answered 404). Read a file by id with `civis { file(id:) }`; a project lists its files.',
+            { platform: 'civis', upstreamStatus: 404 },
+            { cause: err },
+          );
+        }
+        throw err;
+      }
+    },
     file: (_r, { id }, ctx) => loadCivis(ctx, 'CivisFile', civisId(ctx, id, 'CivisFile')),
     imports: (_r, args, ctx) =>
       connection(ctx, 'imports', LISTS.imports, { status: states(args.status), author: userIds(ctx, args.author, 'author'), archived: flag(args.archived) }, args, args.orderBy),

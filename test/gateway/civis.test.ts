@@ -401,6 +401,20 @@ describe('Civis namespace', () => {
     expect(c.credential).toEqual({ name: 'aws-analytics', username: 'AKIAEMULATOR0ADA0001', type: 'AMAZON_WEB_SERVICES_S3', owner: { username: 'ada.demo' } });
   });
 
+  it('explains a platform without a file listing, while file(id:) keeps working', async () => {
+    await stack.faults('civis', { status: 404, routes: ['GET /files/'] });
+    const r = await stack.gql(`{ civis { files(first: 2) { totalCount } file(id: "8001") { name } } }`);
+    expect(r.data!.civis.files).toBeNull();
+    expect(r.data!.civis.file).toEqual({ name: 'customers_2025.csv' });
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        path: ['civis', 'files'],
+        message: expect.stringContaining('does not list files'),
+        extensions: { code: 'NOT_FOUND', platform: 'civis', upstreamStatus: 404 },
+      }),
+    ]);
+  });
+
   it('resolves every Civis object through node(id)', async () => {
     const r = await stack.gql(`{ credentials(first: 1) { nodes { id } } civis {
       me { id } database(id: "32") { id } table(id: "2001") { id } file(id: "8001") { id } import(id: "5101") { id }
