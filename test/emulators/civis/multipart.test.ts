@@ -1,60 +1,11 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../../src/emulators/framework/emulator.js';
-import { civisEmulator } from '../../../src/emulators/civis/index.js';
+import { describe, expect, it } from 'vitest';
+import { KEY2, NOT_FOUND, civisUnderTest, expectBadRequest } from './helpers.js';
 
-const KEY = 'augur-demo-civis';
-const KEY2 = 'augur-demo-civis-2';
-const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
-const NOT_FOUND = { error: 'not_found', errorDescription: 'The requested endpoint could not be found.', code: 404 };
 /** civis-python's `MIN_PART_SIZE`, the smallest part it cuts, and the smallest S3 accepts for any part but the last. */
 const MIN_PART = 5 * 2 ** 20;
-
-let emulator: Emulator;
-let url = '';
-
-beforeAll(async () => {
-  emulator = civisEmulator.create();
-  url = await emulator.listen(0);
-});
-afterAll(() => emulator.close());
-beforeEach(async () => {
-  await fetch(`${url}/_emulator/reset`, { method: 'POST' });
-});
-
-interface Call {
-  key?: string | null;
-  method?: string;
-  body?: unknown;
-}
-
-async function call(path: string, opts: Call = {}): Promise<{ status: number; headers: Headers; body: any; text: string }> {
-  const headers: Record<string, string> = {};
-  const key = opts.key === undefined ? KEY : opts.key;
-  if (key !== null) headers['authorization'] = basic(key);
-  const init: RequestInit = { method: opts.method ?? 'GET', headers };
-  if (opts.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(opts.body);
-  }
-  const res = await fetch(`${url}${path}`, init);
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = text;
-  }
-  return { status: res.status, headers: res.headers, body, text };
-}
-
-function expectBadRequest(r: { status: number; body: any }, fragment: string): void {
-  expect(r.status).toBe(400);
-  expect(r.body.error).toBe('bad_request');
-  expect(r.body.code).toBe(400);
-  expect(r.body.errorDescription).toMatch(/^The given request was not as expected: /);
-  expect(r.body.errorDescription).toContain(fragment);
-}
+const civis = civisUnderTest();
+const call = civis.call;
 
 /** Bytes that differ from offset to offset, so a part joined out of order or twice cannot go unnoticed. */
 function content(size: number): Buffer {
@@ -87,7 +38,7 @@ describe('civis emulator: multipart upload (civis.io.file_to_civis above 50 MiB)
     const urls = created.body.uploadUrls as string[];
     expect(urls).toHaveLength(3);
     expect(new Set(urls).size).toBe(3);
-    for (const u of urls) expect(u.startsWith(`${url}/files/${created.body.id}/parts/`)).toBe(true);
+    for (const u of urls) expect(u.startsWith(`${civis.url}/files/${created.body.id}/parts/`)).toBe(true);
 
     // Until it is completed the file has no content, like a single upload before its form POST.
     expect((await call(`/files/${created.body.id}`)).body).toMatchObject({ fileSize: 0, downloadUrl: null, fileUrl: null });
@@ -110,7 +61,7 @@ describe('civis emulator: multipart upload (civis.io.file_to_civis above 50 MiB)
 
     const got = (await call(`/files/${created.body.id}`)).body;
     expect(got.fileSize).toBe(file.length);
-    expect(got.fileUrl).toBe(`${url}/files/${created.body.id}/download`);
+    expect(got.fileUrl).toBe(`${civis.url}/files/${created.body.id}/download`);
     expect(got.downloadUrl).toBe(got.fileUrl);
     const res = await fetch(got.fileUrl);
     expect(res.status).toBe(200);
@@ -169,7 +120,7 @@ describe('civis emulator: multipart part URLs', () => {
   it('answer 404 for an unknown file, another upload id, a part number not handed out, or a file without a multipart upload', async () => {
     const created = (await call('/files/multipart', { method: 'POST', body: { name: 'p.bin', numParts: 2 } })).body;
     const first = new URL(created.uploadUrls[0]);
-    const at = (path: string, query = first.search) => `${url}${path}${query}`;
+    const at = (path: string, query = first.search) => `${civis.url}${path}${query}`;
     const bytes = Buffer.from('x');
     expect((await putPart(at('/files/999999/parts/1'), bytes)).status).toBe(404);
     expect((await putPart(at(`/files/${created.id}/parts/0`), bytes)).status).toBe(404);

@@ -1,65 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../../src/emulators/framework/emulator.js';
-import { civisEmulator } from '../../../src/emulators/civis/index.js';
+import { describe, expect, it } from 'vitest';
+import { KEY2, NOT_FOUND, civisUnderTest, expectBadRequest } from './helpers.js';
 
-const KEY = 'augur-demo-civis';
-const KEY2 = 'augur-demo-civis-2';
-const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
-const NOT_FOUND = { error: 'not_found', errorDescription: 'The requested endpoint could not be found.', code: 404 };
-
-let emulator: Emulator;
-let url = '';
-
-beforeAll(async () => {
-  emulator = civisEmulator.create();
-  url = await emulator.listen(0);
-});
-afterAll(() => emulator.close());
-beforeEach(async () => {
-  await fetch(`${url}/_emulator/reset`, { method: 'POST' });
-});
-
-interface Call {
-  key?: string | null;
-  method?: string;
-  body?: unknown;
-}
-
-async function call(path: string, opts: Call = {}): Promise<{ status: number; headers: Headers; body: any; text: string }> {
-  const headers: Record<string, string> = {};
-  const key = opts.key === undefined ? KEY : opts.key;
-  if (key !== null) headers['authorization'] = basic(key);
-  const init: RequestInit = { method: opts.method ?? 'GET', headers };
-  if (opts.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(opts.body);
-  }
-  const res = await fetch(`${url}${path}`, init);
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = text;
-  }
-  return { status: res.status, headers: res.headers, body, text };
-}
-
-/** A 400 in the platform's envelope whose description contains `fragment`. */
-function expectBadRequest(r: { status: number; body: any }, fragment: string): void {
-  expect(r.status).toBe(400);
-  expect(r.body.error).toBe('bad_request');
-  expect(r.body.code).toBe(400);
-  expect(r.body.errorDescription).toMatch(/^The given request was not as expected: /);
-  expect(r.body.errorDescription).toContain(fragment);
-}
+const civis = civisUnderTest();
+const call = civis.call;
 
 const ids = (list: Array<{ id: number }>) => list.map((x) => x.id);
 
 describe('civis emulator: file download URLs (civis.io.civis_to_file)', () => {
   it('serves fileUrl equal to downloadUrl, and fetching it without any auth gives the bytes', async () => {
     const f = (await call('/files/8001')).body;
-    expect(f.fileUrl).toBe(`${url}/files/8001/download`);
+    expect(f.fileUrl).toBe(`${civis.url}/files/8001/download`);
     expect(f.fileUrl).toBe(f.downloadUrl);
     const res = await fetch(f.fileUrl);
     expect(res.status).toBe(200);
@@ -111,7 +61,7 @@ describe('civis emulator: PUT and PATCH /files/{id}', () => {
   it('replaces name, expiry and description with PUT, keeping the extension', async () => {
     const put = await call('/files/8001', { method: 'PUT', body: { name: 'customers_2026.csv', expires_at: '2030-01-01T00:00:00Z', description: 'Renamed.' } });
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ id: 8001, name: 'customers_2026.csv', expiresAt: '2030-01-01T00:00:00.000Z', description: 'Renamed.', fileUrl: `${url}/files/8001/download` });
+    expect(put.body).toMatchObject({ id: 8001, name: 'customers_2026.csv', expiresAt: '2030-01-01T00:00:00.000Z', description: 'Renamed.', fileUrl: `${civis.url}/files/8001/download` });
     expect((await call('/files/8001')).body.name).toBe('customers_2026.csv');
     const cleared = await call('/files/8001', { method: 'PUT', body: { name: 'customers_2026.csv', expiresAt: null } });
     expect(cleared.body).toMatchObject({ expiresAt: null, description: null });
