@@ -1,22 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulators/framework/emulator.js';
 import { civisEmulator, type CivisCredential, type CivisOptions } from '../../src/emulators/civis/index.js';
+import { KEY, KEY2, basic, civisUnderTest } from './civis/helpers.js';
 
-const KEY = 'augur-demo-civis';
-const KEY2 = 'augur-demo-civis-2';
-const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
-
-let emulator: Emulator;
-let url = '';
-
-beforeAll(async () => {
-  emulator = civisEmulator.create();
-  url = await emulator.listen(0);
-});
-afterAll(() => emulator.close());
-beforeEach(async () => {
-  await fetch(`${url}/_emulator/reset`, { method: 'POST' });
-});
+const civis = civisUnderTest();
 
 interface Call {
   key?: string | null;
@@ -32,7 +19,7 @@ async function call(path: string, opts: Call = {}): Promise<{ status: number; he
   if (key !== null) headers['authorization'] ??= basic(key);
   const init: RequestInit = { method: opts.method ?? 'GET', headers };
   if (opts.body !== undefined) init.body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-  const res = await fetch(`${opts.base ?? url}${path}`, init);
+  const res = await fetch(`${opts.base ?? civis.url}${path}`, init);
   const text = await res.text();
   let body: unknown;
   try {
@@ -478,7 +465,7 @@ describe('civis emulator: other resources', () => {
   it('creates a file (201) with an upload URL that takes an S3-style multipart POST, then serves it', async () => {
     const f = await call('/files/', { method: 'POST', body: { name: 'scores.csv' } });
     expect(f.status).toBe(201);
-    expect(f.body).toMatchObject({ id: 8005, name: 'scores.csv', fileSize: 0, uploadUrl: `${url}/files/8005/upload` });
+    expect(f.body).toMatchObject({ id: 8005, name: 'scores.csv', fileSize: 0, uploadUrl: `${civis.url}/files/8005/upload` });
     expect(f.body.uploadFields).toMatchObject({ key: 'files/8005/scores.csv' });
     const form = new FormData();
     for (const [k, v] of Object.entries(f.body.uploadFields as Record<string, string>)) form.append(k, v);
@@ -486,14 +473,14 @@ describe('civis emulator: other resources', () => {
     const up = await fetch(f.body.uploadUrl, { method: 'POST', body: form });
     expect(up.status).toBe(204);
     const got = (await call('/files/8005')).body;
-    expect(got).toMatchObject({ fileSize: 8, downloadUrl: `${url}/files/8005/download`, detectedInfo: { includeHeader: true, tableColumns: [{ name: 'a' }, { name: 'b' }] } });
+    expect(got).toMatchObject({ fileSize: 8, downloadUrl: `${civis.url}/files/8005/download`, detectedInfo: { includeHeader: true, tableColumns: [{ name: 'a' }, { name: 'b' }] } });
     expect(await (await fetch(got.downloadUrl)).text()).toBe('a,b\n1,2\n');
   });
 
   it('restores the seed on reset', async () => {
     await call('/credentials/1001', { method: 'DELETE' });
     expect((await call('/credentials/1001')).status).toBe(404);
-    await fetch(`${url}/_emulator/reset`, { method: 'POST' });
+    await fetch(`${civis.url}/_emulator/reset`, { method: 'POST' });
     expect((await call('/credentials/1001')).body.default).toBe(true);
   });
 });
@@ -566,8 +553,8 @@ describe('civis emulator: rate limits', () => {
 
 describe('civis emulator: faults', () => {
   const route = 'GET /credentials/';
-  const setFault = (spec: unknown) => fetch(`${url}/_emulator/faults`, { method: 'POST', body: JSON.stringify(spec) });
-  const counts = async () => (await (await fetch(`${url}/_emulator/requests`)).json()) as { total: number; byRoute: Record<string, number> };
+  const setFault = (spec: unknown) => fetch(`${civis.url}/_emulator/faults`, { method: 'POST', body: JSON.stringify(spec) });
+  const counts = async () => (await (await fetch(`${civis.url}/_emulator/requests`)).json()) as { total: number; byRoute: Record<string, number> };
 
   it('injects a status at a rate with the Civis envelope, and counts every request', async () => {
     await setFault({ status: 503, rate: 0.5, routes: [route] });
@@ -599,18 +586,18 @@ describe('civis emulator: faults', () => {
 
   it('hangs, resets the connection, sends malformed JSON, and adds latency', async () => {
     await setFault({ hang: true, routes: [route] });
-    await expect(fetch(`${url}/credentials/`, { headers: { authorization: basic(KEY) }, signal: AbortSignal.timeout(150) })).rejects.toThrow();
+    await expect(fetch(`${civis.url}/credentials/`, { headers: { authorization: basic(KEY) }, signal: AbortSignal.timeout(150) })).rejects.toThrow();
     await setFault({ reset: true, routes: [route] });
-    await expect(fetch(`${url}/credentials/`, { headers: { authorization: basic(KEY) } })).rejects.toThrow();
+    await expect(fetch(`${civis.url}/credentials/`, { headers: { authorization: basic(KEY) } })).rejects.toThrow();
     await setFault({ malformed: true, routes: [route] });
-    const bad = await fetch(`${url}/credentials/`, { headers: { authorization: basic(KEY) } });
+    const bad = await fetch(`${civis.url}/credentials/`, { headers: { authorization: basic(KEY) } });
     expect(bad.status).toBe(200);
     await expect(bad.json()).rejects.toThrow();
     await setFault({ latencyMs: 120, routes: [route] });
     const t0 = performance.now();
     expect((await call('/credentials/')).status).toBe(200);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(110);
-    await fetch(`${url}/_emulator/faults`, { method: 'DELETE' });
+    await fetch(`${civis.url}/_emulator/faults`, { method: 'DELETE' });
     expect((await counts()).byRoute[route]).toBe(4);
   });
 });
