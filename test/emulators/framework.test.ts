@@ -10,6 +10,8 @@ const emulator = new Emulator({
     { method: 'GET', path: '/items/', handler: () => ({ status: 200, body: [1, 2] }) },
     { method: 'GET', path: '/items/{id}', handler: (req) => ({ status: 200, body: { id: req.params['id'] } }) },
     { method: 'POST', path: '/items/{id}/echo', handler: (req) => ({ status: 200, body: { got: req.body() } }) },
+    { method: 'PUT', path: '/uploads/{id}', maxBodyBytes: 4096, handler: (req) => ({ status: 200, body: { bytes: req.rawBody.length } }) },
+    { method: 'PUT', path: '/small/{id}', maxBodyBytes: 8, handler: (req) => ({ status: 200, body: { bytes: req.rawBody.length } }) },
     {
       method: 'GET',
       path: '/missing/{id}',
@@ -19,6 +21,7 @@ const emulator = new Emulator({
     },
   ],
   errorReply: (status, message, extra) => ({ status, body: { message, ...extra } }),
+  maxBodyBytes: 1024,
 });
 let url = '';
 
@@ -48,6 +51,17 @@ describe('Emulator framework', () => {
     expect(await b.json()).toEqual({ got: { name: 'A', meta: { hair: 'Brown' } } });
     const c = await fetch(`${url}/items/1/echo`, { method: 'POST', body: '{bad' });
     expect(c.status).toBe(400);
+  });
+
+  it('caps request bodies at the emulator\'s limit, or at a route\'s own (upload routes)', async () => {
+    const send = (path: string, size: number, method = 'PUT') => fetch(`${url}${path}`, { method, body: Buffer.alloc(size, 0x61) });
+    expect((await send('/items/1/echo', 2000, 'POST')).status).toBe(413);
+    const big = await send('/uploads/1', 3000);
+    expect(big.status).toBe(200);
+    expect(await big.json()).toEqual({ bytes: 3000 });
+    expect((await send('/uploads/1', 5000)).status).toBe(413);
+    expect((await send('/small/1', 8)).status).toBe(200);
+    expect((await send('/small/1', 9)).status).toBe(413);
   });
 
   it('answers unknown routes, wrong methods and thrown errors with the platform envelope', async () => {

@@ -19,6 +19,11 @@ import {
 import { CREDENTIAL_TYPES, type CivisStore, type JobRecord } from './store.js';
 import type { CivisColumn, CivisCredential, CivisRun, CivisTableSummary } from './types.js';
 
+/** Largest single-POST upload body: a 50 MiB file plus its form fields. */
+const SINGLE_UPLOAD_MAX_BYTES = 64 * 2 ** 20;
+/** Largest multipart part the emulator takes (held in memory). */
+const PART_MAX_BYTES = 2 ** 30;
+
 /** A JSON schema in shorthand: a type name, `[item]` for arrays, or an object of properties. */
 export type Shape = 'integer' | 'number' | 'string' | 'boolean' | 'object' | Shape[] | { [key: string]: Shape };
 
@@ -1431,6 +1436,8 @@ export function civisRoutes(ctx: RouteContext): CivisRoute[] {
       path: '/files/{id}/upload',
       public: true,
       external: true,
+      // civis-python uploads files up to 50 MiB in one form POST; the form's fields come on top.
+      maxBodyBytes: SINGLE_UPLOAD_MAX_BYTES,
       handler: (req) => {
         store().uploadFile(pathId(req), extractFilePart(req.rawBody, req.headers['content-type']));
         return { status: 204 };
@@ -1441,6 +1448,9 @@ export function civisRoutes(ctx: RouteContext): CivisRoute[] {
       method: 'PUT',
       path: '/files/{id}/parts/{part_num}',
       public: true,
+      // civis-python cuts parts of sqrt(5 MiB x file size): over 50 MiB for files past 500 MiB. Parts are held in
+      // memory, so the emulator takes parts up to 1 GiB (files up to about 200 GiB), not S3's 5 GiB.
+      maxBodyBytes: PART_MAX_BYTES,
       external: true,
       handler: (req) => {
         const etag = store().uploadPart(pathId(req), pathId(req, 'part_num'), req.query.get('uploadId') ?? '', req.rawBody);

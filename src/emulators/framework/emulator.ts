@@ -48,6 +48,8 @@ export interface RouteDef {
   handler: Handler;
   /** Skip the platform's `before` hook (auth, rate limits) for this route. */
   public?: boolean;
+  /** Largest body this route accepts, in bytes, instead of the emulator's `maxBodyBytes` (upload routes). */
+  maxBodyBytes?: number;
 }
 
 /** Thrown by handlers (or hooks) to answer with the platform's error envelope. */
@@ -100,6 +102,8 @@ export interface LoggedRequest {
 }
 
 const LOG_LIMIT = 5000;
+/** Largest request body an emulator accepts unless configured otherwise. */
+const DEFAULT_MAX_BODY_BYTES = 50 * 1024 * 1024;
 
 function trimSlash(p: string): string {
   return p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p;
@@ -253,8 +257,9 @@ export class Emulator {
       return;
     }
 
-    const rawBody = await readBody(req, this.options.maxBodyBytes ?? 50 * 1024 * 1024).catch((e: unknown) => e as Error);
     const matched = this.match(method, path);
+    const limit = (typeof matched === 'object' ? matched.route.def.maxBodyBytes : undefined) ?? this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const rawBody = await readBody(req, limit).catch((e: unknown) => e as Error);
     if (matched === undefined || matched === 'method') {
       this.count(`${method} (unmatched)`, method, path, queryString, matched === 'method' ? 405 : 404);
       const reply =

@@ -68,6 +68,20 @@ describe('civis emulator: multipart upload (civis.io.file_to_civis above 50 MiB)
     expect(Buffer.from(await res.arrayBuffer()).equals(file)).toBe(true);
   });
 
+  it('takes a part larger than the API\'s 50 MiB body cap, as civis-python cuts for files past 500 MiB', async () => {
+    // sqrt(5 MiB x 720 MiB) = 60 MiB: the part size civis-python picks for a 720 MiB file.
+    const part = Buffer.alloc(60 * 2 ** 20, 0x7a);
+    const created = (await call('/files/multipart', { method: 'POST', body: { name: 'huge.bin', numParts: 1 } })).body;
+    const put = await putPart(created.uploadUrls[0], part);
+    expect(put.status).toBe(200);
+    expect(put.headers.get('etag')).toBe(`"${createHash('md5').update(part).digest('hex')}"`);
+    expect((await call(`/files/multipart/${created.id}/complete`, { method: 'POST' })).status).toBe(204);
+    expect((await call(`/files/${created.id}`)).body.fileSize).toBe(part.length);
+    // The API routes keep theirs.
+    const tooBig = await fetch(`${civis.url}/files/multipart`, { method: 'POST', body: part });
+    expect(tooBig.status).toBe(413);
+  });
+
   it('takes the body under the recorded example spelling too (num_parts), with description and the 30-day default expiry', async () => {
     const created = await call('/files/multipart', { method: 'POST', body: { name: 'my_file.csv.gzip', num_parts: 2, description: 'my description' } });
     expect(created.status).toBe(201);
