@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { previsionEmulator, PREVISION_DEMO } from '../../src/emulators/prevision/index.js';
 import type { PrevisionEmulator } from '../../src/emulators/prevision/index.js';
 import { firstZipEntry } from '../../src/emulators/prevision/files.js';
-import { call, counters, reset, startPrevision, TOKEN } from './prevision/helpers.js';
+import { call, counters, reset, startPrevision, TOKEN, usePrevision } from './prevision/helpers.js';
 
 const [CHURN, ESTATE] = PREVISION_DEMO.projects as [(typeof PREVISION_DEMO.projects)[0], (typeof PREVISION_DEMO.projects)[0]];
 const [CHURN_API, HOUSE_API] = PREVISION_DEMO.deployments as [
@@ -13,11 +13,7 @@ const [CHURN_API, HOUSE_API] = PREVISION_DEMO.deployments as [
 let em: PrevisionEmulator;
 let url = '';
 
-beforeAll(async () => {
-  ({ em, url } = await startPrevision({ asyncStepMs: 0, asyncStepReads: 1 }));
-});
-afterAll(() => em.close());
-beforeEach(() => reset(url));
+usePrevision({ asyncStepMs: 0, asyncStepReads: 1 }, (s) => ({ em, url } = s));
 
 describe('previsionEmulator module', () => {
   it('declares its platform, default port and demo credentials', () => {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PREVISION_DEMO } from '../../../src/emulators/prevision/index.js';
 import type { PrevisionEmulator } from '../../../src/emulators/prevision/index.js';
 import { zipSingleFile } from '../../../src/emulators/prevision/files.js';
-import { accessToken, call, EventStream, reset, startPrevision, TOKEN } from './helpers.js';
+import { accessToken, call, EventStream, startPrevision, TOKEN, usePrevision } from './helpers.js';
 
 const [CHURN, ESTATE] = PREVISION_DEMO.projects as [(typeof PREVISION_DEMO.projects)[0], (typeof PREVISION_DEMO.projects)[0]];
 const CHURN_API = PREVISION_DEMO.deployments[0]!;
@@ -16,11 +16,7 @@ const states = (p: { state: string; main_model_prediction_state: string }): stri
 describe('asynchronous jobs driven by reads (asyncStepReads: 1)', () => {
   let em: PrevisionEmulator;
   let url = '';
-  beforeAll(async () => {
-    ({ em, url } = await startPrevision({ asyncStepMs: 0, asyncStepReads: 1 }));
-  });
-  afterAll(() => em.close());
-  beforeEach(() => reset(url));
+  usePrevision({ asyncStepMs: 0, asyncStepReads: 1 }, (s) => ({ em, url } = s));
 
   it('moves a deployment prediction pending → running → done, one step per read, with an event per step', async () => {
     const created = await call(url, `/ext/v1/deployments/${CHURN_API.id}/deployment-predictions`, {
@@ -180,12 +176,8 @@ describe('asynchronous jobs driven by reads (asyncStepReads: 1)', () => {
 
 describe('asynchronous jobs driven by an injected clock', () => {
   let now = Date.UTC(2024, 4, 1, 12, 0, 0);
-  let em: PrevisionEmulator;
   let url = '';
-  beforeAll(async () => {
-    ({ em, url } = await startPrevision({ now: () => now, asyncStepMs: 1000, keepAliveMs: 0 }));
-  });
-  afterAll(() => em.close());
+  usePrevision({ now: () => now, asyncStepMs: 1000, keepAliveMs: 0 }, (s) => ({ url } = s), { resetEach: false });
 
   it('advances with the clock, shows it on reads and lists, and streams each change in the SDK chunk format', async () => {
     const { stream, response } = await EventStream.open(url);

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PREVISION_DEMO } from '../../../src/emulators/prevision/index.js';
-import type { PrevisionEmulator } from '../../../src/emulators/prevision/index.js';
 import { firstZipEntry } from '../../../src/emulators/prevision/files.js';
-import { accessToken, call, counters, reset, startPrevision, TOKEN, TOKEN_URL_PATH } from './helpers.js';
+import { accessToken, call, counters, startPrevision, TOKEN, TOKEN_URL_PATH, usePrevision } from './helpers.js';
 
 const CHURN_API = PREVISION_DEMO.deployments[0]!;
 const HOUSE_API = PREVISION_DEMO.deployments[1]!;
@@ -13,15 +12,10 @@ const HIGH_RISK = { tenure_months: 3, monthly_charges: 99.5, contract: 'month-to
 const HOUSE = { surface_m2: 120, rooms: 4, city: 'Paris', year_built: 2005 };
 
 let now = Date.UTC(2024, 0, 1);
-let em: PrevisionEmulator;
 let url = '';
 const host = (d: { id: string }): string => `${url}/deployments-host/${d.id}`;
 
-beforeAll(async () => {
-  ({ em, url } = await startPrevision({ now: () => now, tokenTtlSeconds: 120 }));
-});
-afterAll(() => em.close());
-beforeEach(() => reset(url));
+usePrevision({ now: () => now, tokenTtlSeconds: 120 }, (s) => ({ url } = s));
 
 describe('token endpoint ({oidc_url}/auth/realms/prevision.io/protocol/openid-connect/token)', () => {
   it('issues a Bearer token for the API key client credentials sent in the form', async () => {

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PREVISION_DEMO } from '../../../src/emulators/prevision/index.js';
-import type { PrevisionEmulator } from '../../../src/emulators/prevision/index.js';
-import { accessToken, call, reset, startPrevision, zipCsv } from './helpers.js';
+import { accessToken, call, reset, zipCsv, usePrevision } from './helpers.js';
 
 const [CHURN, ESTATE] = PREVISION_DEMO.projects as [(typeof PREVISION_DEMO.projects)[0], (typeof PREVISION_DEMO.projects)[0]];
 const [CHURN_API, HOUSE_API] = PREVISION_DEMO.deployments as [(typeof PREVISION_DEMO.deployments)[0], (typeof PREVISION_DEMO.deployments)[0]];
@@ -12,13 +11,8 @@ const LEAD_EXP = ESTATE.experimentIds[1]!;
 const UNKNOWN_ID = '000000000000000000000000';
 const CHURN_COLUMNS = ['customer_id', 'tenure_months', 'monthly_charges', 'contract', 'support_calls', 'churn'];
 
-let em: PrevisionEmulator;
 let url = '';
-beforeAll(async () => {
-  ({ em, url } = await startPrevision({ asyncStepMs: 0, asyncStepReads: 1 }));
-});
-afterAll(() => em.close());
-beforeEach(() => reset(url));
+usePrevision({ asyncStepMs: 0, asyncStepReads: 1 }, (s) => ({ url } = s));
 
 const round = (x: number): number => Math.round(x * 10_000) / 10_000;
 const get = async (path: string) => call(url, `/ext/v1${path}`);

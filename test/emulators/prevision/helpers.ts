@@ -1,4 +1,5 @@
 /** Test helpers for the Prevision emulator contract tests (not a test file). */
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { previsionEmulator, PREVISION_DEMO, type PrevisionOptions } from '../../../src/emulators/prevision/index.js';
 import type { PrevisionEmulator } from '../../../src/emulators/prevision/index.js';
 import { firstZipEntry } from '../../../src/emulators/prevision/files.js';
@@ -11,6 +12,24 @@ export async function startPrevision(options: Partial<PrevisionOptions> = {}): P
   const em = previsionEmulator.create(options) as PrevisionEmulator;
   const url = await em.listen(0);
   return { em, url };
+}
+
+/**
+ * Runs a Prevision emulator for the enclosing describe block (or file): started before its tests, closed after them,
+ * and its data reset before each test unless `resetEach` is false. `onStart` receives it once it listens.
+ */
+export function usePrevision(
+  options: Partial<PrevisionOptions>,
+  onStart: (started: { em: PrevisionEmulator; url: string }) => void,
+  { resetEach = true }: { resetEach?: boolean } = {},
+): void {
+  let started: { em: PrevisionEmulator; url: string } | undefined;
+  beforeAll(async () => {
+    started = await startPrevision(options);
+    onStart(started);
+  });
+  afterAll(() => started?.em.close());
+  if (resetEach) beforeEach(() => reset(started!.url));
 }
 
 export interface JsonReply {

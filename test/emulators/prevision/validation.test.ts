@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PREVISION_DEMO } from '../../../src/emulators/prevision/index.js';
 import type { PrevisionEmulator } from '../../../src/emulators/prevision/index.js';
 import { zipSingleFile } from '../../../src/emulators/prevision/files.js';
-import { call, counters, csvRows, EventStream, reset, startPrevision, TOKEN, zipCsv } from './helpers.js';
+import { call, counters, csvRows, EventStream, reset, TOKEN, zipCsv, usePrevision } from './helpers.js';
 
 const [CHURN, ESTATE] = PREVISION_DEMO.projects as [(typeof PREVISION_DEMO.projects)[0], (typeof PREVISION_DEMO.projects)[0]];
 const [CHURN_API, HOUSE_API] = PREVISION_DEMO.deployments as [(typeof PREVISION_DEMO.deployments)[0], (typeof PREVISION_DEMO.deployments)[0]];
@@ -17,11 +17,7 @@ const versionOf = async (url: string, modelId: string): Promise<string> => (awai
 describe('validation predictions (asyncStepReads: 1)', () => {
   let em: PrevisionEmulator;
   let url = '';
-  beforeAll(async () => {
-    ({ em, url } = await startPrevision({ asyncStepMs: 0, asyncStepReads: 1 }));
-  });
-  afterAll(() => em.close());
-  beforeEach(() => reset(url));
+  usePrevision({ asyncStepMs: 0, asyncStepReads: 1 }, (s) => ({ em, url } = s));
 
   const start = async (versionId: string, body: Record<string, unknown>) =>
     call(url, `/ext/v1/experiment-versions/${versionId}/validation-predictions`, { method: 'POST', body: JSON.stringify(body) });
@@ -229,11 +225,7 @@ describe('validation predictions (asyncStepReads: 1)', () => {
 describe('holdout predictions (asyncStepReads: 1)', () => {
   let url = '';
   let em: PrevisionEmulator;
-  beforeAll(async () => {
-    ({ em, url } = await startPrevision({ asyncStepMs: 0, asyncStepReads: 1 }));
-  });
-  afterAll(() => em.close());
-  beforeEach(() => reset(url));
+  usePrevision({ asyncStepMs: 0, asyncStepReads: 1 }, (s) => ({ em, url } = s));
 
   const train = async (extra: Record<string, unknown>): Promise<string> => {
     const draft = await call(url, `/ext/v1/experiments/${LEAD_EXP}/versions`, {
@@ -297,10 +289,7 @@ describe('validation prediction events with an injected clock', () => {
   let now = Date.UTC(2024, 4, 1, 12, 0, 0);
   let em: PrevisionEmulator;
   let url = '';
-  beforeAll(async () => {
-    ({ em, url } = await startPrevision({ now: () => now, asyncStepMs: 1000, keepAliveMs: 0 }));
-  });
-  afterAll(() => em.close());
+  usePrevision({ now: () => now, asyncStepMs: 1000, keepAliveMs: 0 }, (s) => ({ em, url } = s), { resetEach: false });
 
   it('streams PREDICTION_UPDATE in the SDK chunk format and reports the duration in seconds', async () => {
     const { stream } = await EventStream.open(url);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PREVISION_DEMO } from '../../../src/emulators/prevision/index.js';
 import type { PrevisionEmulator } from '../../../src/emulators/prevision/index.js';
-import { call, counters, reset, startPrevision } from './helpers.js';
+import { call, counters, startPrevision, usePrevision } from './helpers.js';
 
 const [CHURN, ESTATE] = PREVISION_DEMO.projects as [(typeof PREVISION_DEMO.projects)[0], (typeof PREVISION_DEMO.projects)[0]];
 const CHURN_API = PREVISION_DEMO.deployments[0]!;
@@ -26,11 +26,7 @@ const versionBody = (extra: Record<string, unknown> = {}): string =>
 describe('experiment versions (asyncStepReads: 1)', () => {
   let em: PrevisionEmulator;
   let url = '';
-  beforeAll(async () => {
-    ({ em, url } = await startPrevision({ asyncStepMs: 0, asyncStepReads: 1 }));
-  });
-  afterAll(() => em.close());
-  beforeEach(() => reset(url));
+  usePrevision({ asyncStepMs: 0, asyncStepReads: 1 }, (s) => ({ em, url } = s));
 
   const seedVersions = async (experimentId: string): Promise<Wire[]> => (await call(url, `/ext/v1/experiments/${experimentId}/versions`)).body.items;
   const draft = async (extra: Record<string, unknown> = {}): Promise<Wire> => {
