@@ -59,7 +59,8 @@ export const SEED_IDS = {
   queuedJob: 5004,
 } as const;
 
-const UNSCHEDULED: CivisSchedule = {
+/** The schedule of a job that runs only when asked. */
+export const UNSCHEDULED: CivisSchedule = {
   scheduled: false,
   scheduledDays: [],
   scheduledHours: [],

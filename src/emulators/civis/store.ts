@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { badRequest, notFound, type Body } from './query.js';
+import { UNSCHEDULED } from './seed.js';
 import type {
   CivisCancelResult,
   CivisCredential,
@@ -819,7 +820,7 @@ export class CivisStore implements SeedData {
       isTemplate: false,
       parentId: null,
       timeZone: this.user(callerId).timeZone,
-      schedule: { scheduled: false, scheduledDays: [], scheduledHours: [], scheduledMinutes: [], scheduledRunsPerHour: null, scheduledDaysOfMonth: [] },
+      schedule: { ...UNSCHEDULED },
       projectIds: [],
       sql: null,
       source: null,
@@ -1166,18 +1167,18 @@ export class CivisStore implements SeedData {
     return f;
   }
 
+  /** The fields both upload starts answer first, in the platform's order: a file with no content yet. */
+  private createdFile(f: FileRecord) {
+    return { id: f.id, name: f.name, createdAt: f.createdAt, fileSize: 0, expiresAt: f.expiresAt, description: f.description };
+  }
+
   createFile(callerId: number, body: Body, origin: string): CivisFileCreated {
     const name = body.string('name');
     if (!name) throw badRequest('name is required to create a file.');
     const f = this.newFile(callerId, name, body);
     const key = `files/${f.id}/${name}`;
     return {
-      id: f.id,
-      name: f.name,
-      createdAt: f.createdAt,
-      fileSize: 0,
-      expiresAt: f.expiresAt,
-      description: f.description,
+      ...this.createdFile(f),
       uploadUrl: `${origin}/files/${f.id}/upload`,
       uploadFields: {
         key,
@@ -1263,15 +1264,7 @@ export class CivisStore implements SeedData {
       });
       return `${origin}/files/${f.id}/parts/${part}?${q.toString()}`;
     });
-    return {
-      id: f.id,
-      name: f.name,
-      createdAt: f.createdAt,
-      fileSize: 0,
-      expiresAt: f.expiresAt,
-      description: f.description,
-      uploadUrls,
-    };
+    return { ...this.createdFile(f), uploadUrls };
   }
 
   /**
