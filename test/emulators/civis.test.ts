@@ -5,30 +5,7 @@ import { KEY, KEY2, basic, civisUnderTest } from './civis/helpers.js';
 
 const civis = civisUnderTest();
 
-interface Call {
-  key?: string | null;
-  method?: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-  base?: string;
-}
-
-async function call(path: string, opts: Call = {}): Promise<{ status: number; headers: Headers; body: any; text: string }> {
-  const headers: Record<string, string> = { ...opts.headers };
-  const key = opts.key === undefined ? KEY : opts.key;
-  if (key !== null) headers['authorization'] ??= basic(key);
-  const init: RequestInit = { method: opts.method ?? 'GET', headers };
-  if (opts.body !== undefined) init.body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-  const res = await fetch(`${opts.base ?? civis.url}${path}`, init);
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = text;
-  }
-  return { status: res.status, headers: res.headers, body, text };
-}
+const call = civis.call;
 
 const ids = (list: Array<{ id: number }>) => list.map((x) => x.id);
 

@@ -12,8 +12,11 @@ export interface Call {
   /** The key sent as Basic username; `null` sends no Authorization. Default KEY. */
   key?: string | null;
   method?: string;
-  /** Sent as JSON, the way civis-python sends `json=`. */
+  /** An object is sent as JSON, the way civis-python sends `json=`; a string is sent as it is. */
   body?: unknown;
+  headers?: Record<string, string>;
+  /** Another emulator's base URL. */
+  base?: string;
 }
 
 export interface Answer {
@@ -46,15 +49,16 @@ export function civisUnderTest(): CivisUnderTest {
       return url;
     },
     async call(path, opts = {}) {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...opts.headers };
       const key = opts.key === undefined ? KEY : opts.key;
-      if (key !== null) headers['authorization'] = basic(key);
+      if (key !== null) headers['authorization'] ??= basic(key);
       const init: RequestInit = { method: opts.method ?? 'GET', headers };
-      if (opts.body !== undefined) {
-        headers['content-type'] = 'application/json';
+      if (typeof opts.body === 'string') init.body = opts.body;
+      else if (opts.body !== undefined) {
+        headers['content-type'] ??= 'application/json';
         init.body = JSON.stringify(opts.body);
       }
-      const res = await fetch(`${url}${path}`, init);
+      const res = await fetch(`${opts.base ?? url}${path}`, init);
       const text = await res.text();
       let body: unknown;
       try {
