@@ -111,6 +111,20 @@ function post(url: string, query: string): Promise<{ status: number; body: strin
   });
 }
 
+/** GETs on a fresh connection: a pooled keep-alive socket may be the one the gateway closes as it starts draining. */
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
 /** Resolves once the Dataiku emulator has received a request (it then holds it for the injected latency). */
 async function dataikuReceived(): Promise<void> {
   for (let i = 0; i < 100; i++) {
@@ -154,16 +168,16 @@ describe('SIGTERM', () => {
   it('with AUGUR_SHUTDOWN_DELAY_MS, fails readiness at once and keeps serving for the delay before draining', async () => {
     const gateway = await spawnGateway({ AUGUR_SHUTDOWN_DELAY_MS: '800' });
     const readyz = gateway.url.replace(/graphql$/, 'readyz');
-    expect((await fetch(readyz)).status).toBe(200);
+    expect((await get(readyz)).status).toBe(200);
     const signalledAt = Date.now();
     gateway.child.kill('SIGTERM');
     expect(await gateway.next('shutdown_delay')).toMatchObject({ signal: 'SIGTERM', delayMs: 800 });
 
     // Not ready, without probing any platform...
     const before = (await (await fetch(`${emulators.dataiku.url}/_emulator/requests`)).json()) as { total: number };
-    const notReady = await fetch(readyz);
+    const notReady = await get(readyz);
     expect(notReady.status).toBe(503);
-    expect(await notReady.json()).toEqual({ ready: false, draining: true });
+    expect(JSON.parse(notReady.body)).toEqual({ ready: false, draining: true });
     // ...yet a request arriving on a new connection during the delay is still answered, closing its connection.
     const late = await new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
       const payload = JSON.stringify({ query: SLOW });
