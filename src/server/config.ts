@@ -68,7 +68,24 @@ export interface Config {
     maxRecords: number;
     /** Most ids per list-of-ids argument (`nodes(ids)`, Civis id lists). */
     maxIds: number;
+    /** Most lexical tokens in a document; parsing stops past it. */
+    maxTokens: number;
+    /** Most directives in an operation, fragments expanded. */
+    maxDirectives: number;
+    /** Deepest nesting of lists and objects in an input value (literal or variable). */
+    maxInputDepth: number;
+    /** Bound on the field-merging checks validation would run (see limits.ts). */
+    maxFieldComparisons: number;
   };
+  /** Longest an operation runs before its upstream calls are aborted and it answers what it has, in ms. */
+  operationTimeoutMs: number;
+  /**
+   * Fair use of rate-limited upstream keys: the share of a key's budget one operation may plan to spend (0 to 1), and
+   * whether callers sharing a key get equal shares of its window.
+   */
+  fairShare: { operationShare: number; enabled: boolean };
+  /** Proxies whose `X-Forwarded-For` is believed when identifying a caller by address (IPs or CIDR blocks). */
+  trustedProxies: string[];
   /**
    * Admission control: summed cost estimate of the operations executing at once (0: no limit), operations waiting
    * beyond it before 503 SERVER_BUSY, and how long an operation holds its share at most (a slow upstream must not
@@ -303,7 +320,17 @@ export function parseConfig(env: Env): Config {
       maxBodyBytes: int(env, 'AUGUR_MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
       maxRecords: int(env, 'AUGUR_MAX_RECORDS', 10_000, 1, 10_000),
       maxIds: int(env, 'AUGUR_MAX_IDS', 100, 1, 10_000),
+      maxTokens: int(env, 'AUGUR_MAX_TOKENS', 5000, 100, 100_000),
+      maxDirectives: int(env, 'AUGUR_MAX_DIRECTIVES', 50, 0, 10_000),
+      maxInputDepth: int(env, 'AUGUR_MAX_INPUT_DEPTH', 64, 1, 256),
+      maxFieldComparisons: int(env, 'AUGUR_MAX_FIELD_COMPARISONS', 50_000, 100, 10_000_000),
     },
+    operationTimeoutMs: int(env, 'AUGUR_OPERATION_TIMEOUT_MS', 15_000, 10, 600_000),
+    fairShare: {
+      operationShare: int(env, 'AUGUR_OPERATION_SHARE_PERCENT', 25, 1, 100) / 100,
+      enabled: bool(env, 'AUGUR_FAIR_SHARE', true),
+    },
+    trustedProxies: (str(env, 'AUGUR_TRUSTED_PROXIES') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     admission: {
       maxActiveCost: int(env, 'AUGUR_MAX_ACTIVE_COST', 3000, 0, 100_000_000),
       maxQueued: int(env, 'AUGUR_MAX_QUEUED_OPERATIONS', 1000, 0, 1_000_000),

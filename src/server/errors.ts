@@ -20,6 +20,13 @@ export const ErrorCode = {
   SERVER_BUSY: 'SERVER_BUSY',
   /** The caller hung up while its operation waited for admission; logged and counted, never seen by anyone. */
   CALLER_GONE: 'CALLER_GONE',
+  /**
+   * The operation exceeds one of Augur's limits (tokens, depth, aliases, directives, cost, introspection, upstream
+   * calls per operation); `extensions.limit` names it and `extensions.max` gives its configured value. Nothing ran.
+   */
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  /** The operation ran past `AUGUR_OPERATION_TIMEOUT_MS`: its remaining upstream calls were aborted. */
+  OPERATION_TIMEOUT: 'OPERATION_TIMEOUT',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -57,6 +64,7 @@ export function badInput(message: string, details: ErrorDetails = {}): AugurErro
 
 const PASS_THROUGH_CODES = new Set([
   'SERVER_BUSY',
+  'LIMIT_EXCEEDED',
   'CALLER_GONE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
