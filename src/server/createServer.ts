@@ -26,11 +26,13 @@ import { admissionPlugin } from './plugins/admission.js';
 import { loggingPlugin } from './plugins/logging.js';
 import { readinessRoute } from './plugins/readiness.js';
 import type { Tracing } from './tracing.js';
-import { buildSchema } from './schema.js';
+import { buildSchema, loadTypeDefFiles } from './schema.js';
 import { AllowList, APQ_TTL_SECONDS, resolveManifest } from './persisted.js';
 import { AdmissionGate } from './admission.js';
 import { ApiKeyCheck } from './apiKeys.js';
-import { limitRules } from './limits.js';
+import { DocumentGuard } from './guard.js';
+import { limitRule, upstreamCallsError, type LimitSettings, type OperationMeasure } from './limits.js';
+import { fieldCallsOf } from './upstreamCalls.js';
 import { StatusChecker } from './status.js';
 import { IdCodec } from '../relay/ids.js';
 import { createNodeFetchers, createResolvers } from '../resolvers/index.js';
@@ -186,9 +188,10 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   before.push(createCors({ origins: config.cors.origins }));
   if (config.graphiql) before.push(createGraphiQL({ logger }));
   const routes = new Map<string, RouteHandler>([['/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' })]]);
-  // Each validated operation's estimated cost, recorded by the limit rules: admission control weighs operations by
-  // it, and the operation log line shows it.
-  const costs = new WeakMap<OperationDefinitionNode, number>();
+  // Each validated operation's measure, recorded by the limit rule: admission control weighs operations by their
+  // estimated cost, and the operation log line shows it.
+  const measures = new WeakMap<OperationDefinitionNode, OperationMeasure>();
+  const costs = { get: (operation: OperationDefinitionNode) => measures.get(operation)?.cost };
   plugins.push(loggingPlugin({ logger, costs }));
   let draining = false;
   routes.set('/readyz', readinessRoute({ http, platforms: deps.platforms, draining: () => draining }));
@@ -225,30 +228,53 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     plugins.push(ApolloServerPluginCacheControlDisabled());
   }
 
+  // Limits, checked in time linear in the document: by the guard before Apollo for HTTP requests, and again as a
+  // validation rule (persisted-query hashes, executeOperation) that records each operation's measure.
+  const limits: LimitSettings = {
+    ...config.limits,
+    defaultPageSize: config.paging.defaultPageSize,
+    maxPageSize: config.paging.maxPageSize,
+    batchSize: config.batchSize,
+    maxCalls: {
+      previsto: {
+        max: Math.max(1, Math.floor(config.previsto.rateLimitPerMinute * (60_000 / config.previsto.rateWindowMs) * config.fairShare.operationShare)),
+        perMinute: Math.round(config.previsto.rateLimitPerMinute * (60_000 / config.previsto.rateWindowMs)),
+        share: config.fairShare.operationShare,
+      },
+    },
+  };
+  const fieldCalls = fieldCallsOf(loadTypeDefFiles(), schema);
+  const guard = new DocumentGuard(schema, { ...limits, maxTokens: config.limits.maxTokens }, fieldCalls);
+
   const apiKeys = new ApiKeyCheck(config.apiKeys);
   const MAX_BODY_BYTES = config.limits.maxBodyBytes;
 
   // Operations execute while their summed cost estimate stays within AUGUR_MAX_ACTIVE_COST (see admission.ts).
   const admission = new AdmissionGate(config.admission);
   metrics?.watchAdmission(admission);
-  plugins.push(admissionPlugin(admission, costs));
+  plugins.push(
+    admissionPlugin(admission, costs, ({ operation, document, request }) => {
+      const measure = operation && measures.get(operation);
+      const error = measure && upstreamCallsError(measure, operation, document, schema, limits, fieldCalls, request.variables);
+      if (error) throw error;
+    }),
+  );
 
+  let formatError: ReturnType<typeof createFormatError>;
   const apollo = new ApolloServer<Context>({
     ...(jitModule ? { gateway: jitModule.jitGateway(schema) } : { schema }),
     persistedQueries,
     introspection: config.introspection,
-    validationRules: [
-      SupportedOperationTypesRule,
-      ...limitRules({ ...config.limits, defaultPageSize: config.paging.defaultPageSize, maxPageSize: config.paging.maxPageSize }, costs),
-    ],
+    parseOptions: { maxTokens: config.limits.maxTokens },
+    validationRules: [SupportedOperationTypesRule, limitRule(limits, fieldCalls, measures)],
     includeStacktraceInErrorResponses: false,
     // The embedding program owns shutdown (main.ts drains, then calls stop()); Apollo's own SIGTERM handler would
     // stop it at once and fail every request still to come during the drain.
     stopOnTerminationSignals: false,
     csrfPrevention: true,
-    formatError: createFormatError((error, formatted) =>
+    formatError: (formatError = createFormatError((error, formatted) =>
       logger.error({ event: 'internal_error', err: error instanceof Error ? { message: redactor.redact(error.message), stack: error.stack } : String(error), path: formatted.path }, 'unexpected error while resolving'),
-    ),
+    )),
     plugins,
   });
 
@@ -313,6 +339,11 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     // Allow-list mode refuses unregistered operations here, before Apollo parses or validates them.
     const refusal = allowList?.refusal(method, q === -1 ? '' : url.slice(q), body);
     if (refusal) return refuse(res, requestId, refusal.status, 'not_registered', refusal.body);
+    const query = method === 'POST' ? (body as { query?: unknown } | undefined)?.query : new URLSearchParams(q === -1 ? '' : url.slice(q)).get('query');
+    if (typeof query === 'string') {
+      const errors = guard.check(query);
+      if (errors) return refuse(res, requestId, 400, 'limit', { errors: errors.map((e) => formatError(e.toJSON(), e)) });
+    }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);

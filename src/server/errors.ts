@@ -75,6 +75,35 @@ const PASS_THROUGH_CODES = new Set([
   'BAD_REQUEST',
 ]);
 
+const TOKEN_LIMIT_MESSAGE = /Document contains more than (\d+) tokens/;
+
+/** The limit error for a document past `maxTokens`, from graphql-js's parse error; undefined for any other error. */
+export function tokenLimitError(error: unknown): GraphQLError | undefined {
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  const m = TOKEN_LIMIT_MESSAGE.exec(message);
+  if (!m) return undefined;
+  const max = Number(m[1]);
+  return new GraphQLError(`The document has more than ${max} tokens, the limit. Send a smaller document (or persist it).`, {
+    extensions: { code: ErrorCode.LIMIT_EXCEEDED, limit: 'maxTokens', max },
+  });
+}
+
+/**
+ * The stable code of a limit's error: Apollo files every validation error under GRAPHQL_VALIDATION_FAILED and every
+ * parse error under GRAPHQL_PARSE_FAILED; the limits' own codes (and their `limit` and `max`) are restored here.
+ */
+function limitFormatted(formatted: GraphQLFormattedError): GraphQLFormattedError | undefined {
+  const ext = formatted.extensions ?? {};
+  if (ext['code'] === 'GRAPHQL_VALIDATION_FAILED' && typeof ext['limit'] === 'string') {
+    return { ...formatted, extensions: { ...ext, code: ext['limit'] === 'maxInputDepth' ? ErrorCode.BAD_USER_INPUT : ErrorCode.LIMIT_EXCEEDED } };
+  }
+  if (ext['code'] === 'GRAPHQL_PARSE_FAILED') {
+    const limit = tokenLimitError(formatted.message);
+    if (limit) return { message: limit.message, extensions: limit.extensions };
+  }
+  return undefined;
+}
+
 /**
  * Apollo's `formatError`: Augur's own errors and GraphQL's request errors pass; anything else (a bug, a library
  * throwing) is logged and masked so no internal detail or secret reaches the caller.
@@ -83,6 +112,8 @@ export function createFormatError(
   onMasked: (error: unknown, formatted: GraphQLFormattedError) => void,
 ): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
   return (formatted, error) => {
+    const limit = limitFormatted(formatted);
+    if (limit) return limit;
     // Walk the wrapping chain by shape: graphql-js may be loaded twice (ESM and CJS builds), so `instanceof
     // GraphQLError` is not reliable for errors located by the executor.
     let original: unknown = error;

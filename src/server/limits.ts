@@ -1,163 +1,569 @@
 /**
- * Operation limits enforced at validation time, before any resolver runs and so before any upstream call: selection
- * depth, aliases, and a cost estimate where list fields multiply the cost of what they select by the page size asked.
+ * Operation limits, checked before any resolver runs and so before any upstream call. One pass measures every
+ * operation of a document: depth, aliases, directives, estimated cost, the field-merge checks validation would run,
+ * introspection (depth and `__schema` count) and the upstream calls it may make per platform.
+ *
+ * Each fragment is measured once, in each of the three contexts it can appear in, and its summary reused at every
+ * spread, so the check is linear in the document's size whatever its fragments multiply to: thirty fragments each
+ * spreading the next one twice measure 2^30 fields in 31 steps, and are refused. Counts follow spreads as if each were
+ * written out, so they never undercount what execution could do.
  */
 import {
   GraphQLError,
   Kind,
+  getIntrospectionQuery,
   getNamedType,
-  isListType,
-  isNonNullType,
+  parse,
+  type ASTNode,
   type ASTVisitor,
+  type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLNamedType,
   type GraphQLOutputType,
+  type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
   type ValueNode,
 } from 'graphql';
+import { PLATFORM_LABEL, PLATFORMS, type PlatformName } from '../upstreams/types.js';
 
-export interface OperationLimits {
+export interface LimitSettings {
   maxDepth: number;
   maxAliases: number;
+  maxDirectives: number;
   maxCost: number;
-  /** Page size assumed for a connection without `first`/`last`. */
+  maxFieldComparisons: number;
+  maxInputDepth: number;
+  /** Page size assumed for a connection without `first`/`last`; `maxPageSize` when they are variables. */
   defaultPageSize: number;
+  maxPageSize: number;
+  /** Records per batched upstream call (Dataiku's multi endpoints). */
+  batchSize: number;
+  /** Ids assumed for a `nodes(ids:)` given as a variable. */
+  maxIds: number;
+  /** Most calls one operation may plan, per rate-limited platform. */
+  maxCalls: Partial<Record<PlatformName, { max: number; perMinute: number; share: number }>>;
 }
 
-/** Fields that call an upstream cost this much more than a plain field. */
-const UPSTREAM_FIELD_COST = 2;
-const UPSTREAM_FIELDS = new Set(['predict', 'predictEffect', 'lookup', 'forecast', 'sqlQuery', 'runFunction']);
-
-function limitError(message: string, limit: number, got: number): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, got } });
+/** What one operation was measured at. */
+export interface OperationMeasure {
+  cost: number;
+  depth: number;
+  /** Depth of its introspection selections (0: none). */
+  introspectionDepth: number;
+  aliases: number;
+  directives: number;
+  /** Upper bound of the upstream calls it may make, per platform. */
+  calls: Record<PlatformName, number>;
 }
 
-function intArg(node: FieldNode, name: string, variables: Record<string, unknown> | undefined): number | undefined {
+/** Fields that call a model (batched into the platform's multi endpoints) cost this much more than a plain field. */
+const MODEL_FIELD_COST = 2;
+const MODEL_FIELDS = new Set(['predict', 'predictEffect', 'lookup', 'forecast', 'sqlQuery', 'runFunction']);
+
+/** Introspection fields whose lists are as long as something in the schema. */
+const INTROSPECTION_LISTS = new Set(['types', 'directives', 'fields', 'inputFields', 'enumValues', 'args', 'interfaces', 'possibleTypes']);
+
+/** Where a field sits: plain, inside introspection reached by `__type` (one type), or by `types` (every type). */
+const enum Scope {
+  Plain = 0,
+  OneType = 1,
+  AllTypes = 2,
+}
+
+interface Summary {
+  /** Deepest path of plain fields, this level counting 1. */
+  depth: number;
+  /** Deepest path that enters introspection (0: none). */
+  introDepth: number;
+  aliases: number;
+  directives: number;
+  cost: number;
+  schemas: number;
+  /** This level's response keys, fragments flattened: how many selections share each and their subtrees' size. */
+  keys: Map<string, { count: number; size: number }>;
+  /** Fragment spreads at this level, nested spreads included. */
+  spreads: number;
+  /** Field selections in the whole subtree, this level included. */
+  size: number;
+  /** Field-merge checks of the levels below this one. */
+  comparisons: number;
+  /** Upstream calls per instance of the parent, and items of batched calls, per platform. */
+  calls: Float64Array;
+  items: Float64Array;
+}
+
+const PLATFORM_INDEX = new Map(PLATFORMS.map((p, i) => [p, i]));
+
+function emptySummary(): Summary {
+  return {
+    depth: 0,
+    introDepth: 0,
+    aliases: 0,
+    directives: 0,
+    cost: 0,
+    schemas: 0,
+    keys: new Map(),
+    spreads: 0,
+    size: 0,
+    comparisons: 0,
+    calls: new Float64Array(PLATFORMS.length),
+    items: new Float64Array(PLATFORMS.length),
+  };
+}
+
+/** Multiplication where 0 wins over Infinity (a `first: 0` page of an unbounded subtree costs nothing). */
+function mul(a: number, b: number): number {
+  return a === 0 || b === 0 ? 0 : a * b;
+}
+
+function addKey(s: Summary, key: string, count: number, size: number): void {
+  const k = s.keys.get(key);
+  if (k) {
+    k.count += count;
+    k.size += size;
+  } else s.keys.set(key, { count, size });
+}
+
+/**
+ * The field-merge checks graphql-js's OverlappingFieldsCanBeMerged rule makes at one level: every selection of a
+ * response key against every other (each comparing their subtrees), and every pair of fragments spread side by side.
+ */
+function comparisonsAt(s: Summary): number {
+  let total = mul(s.spreads, s.spreads);
+  for (const k of s.keys.values()) total += mul(k.count, k.size);
+  return total;
+}
+
+/** Adds `child`, seen `times` times per instance of the parent, into `into` (flattened: same level). */
+function merge(into: Summary, child: Summary): void {
+  into.depth = Math.max(into.depth, child.depth);
+  into.introDepth = Math.max(into.introDepth, child.introDepth);
+  into.aliases += child.aliases;
+  into.directives += child.directives;
+  into.cost += child.cost;
+  into.schemas += child.schemas;
+  for (const [key, k] of child.keys) addKey(into, key, k.count, k.size);
+  into.spreads += child.spreads;
+  into.size += child.size;
+  into.comparisons += child.comparisons;
+  for (let i = 0; i < PLATFORMS.length; i++) {
+    into.calls[i]! += child.calls[i]!;
+    into.items[i]! += child.items[i]!;
+  }
+}
+
+/** Sizes of the schema that introspection lists return: every type, and per type the average and the largest. */
+interface IntrospectionSizes {
+  types: number;
+  /** The most wrappers (non-null, list) around any field's or argument's type. */
+  wrapping: number;
+  directives: number;
+  avg: Record<string, number>;
+  max: Record<string, number>;
+}
+
+const introspectionSizes = new WeakMap<GraphQLSchema, IntrospectionSizes>();
+
+function sizesOf(schema: GraphQLSchema): IntrospectionSizes {
+  let sizes = introspectionSizes.get(schema);
+  if (sizes) return sizes;
+  const types = Object.values(schema.getTypeMap());
+  const directives = schema.getDirectives();
+  const totals: Record<string, number> = { fields: 0, inputFields: 0, enumValues: 0, args: 0, interfaces: 0, possibleTypes: 0 };
+  const max: Record<string, number> = { ...totals };
+  const count = (key: string, n: number): void => {
+    totals[key]! += n;
+    max[key] = Math.max(max[key]!, n);
+  };
+  let fieldCount = 0;
+  let argCount = 0;
+  let wrapping = 0;
+  const wrapsOf = (t: unknown): number => {
+    let n = 0;
+    for (let w = t as { ofType?: unknown }; w && 'ofType' in w && w.ofType; w = w.ofType as { ofType?: unknown }) n++;
+    return n;
+  };
+  for (const type of types) {
+    const t = type as GraphQLNamedType & Record<string, unknown>;
+    if ('getFields' in t && typeof t.getFields === 'function') {
+      const fields = Object.values(t.getFields() as Record<string, { type: unknown; args?: Array<{ type: unknown }> }>);
+      count(`${'getInterfaces' in t ? 'fields' : 'inputFields'}`, fields.length);
+      for (const f of fields) {
+        fieldCount++;
+        wrapping = Math.max(wrapping, wrapsOf(f.type), ...(f.args ?? []).map((a) => wrapsOf(a.type)));
+        argCount += f.args?.length ?? 0;
+        max['args'] = Math.max(max['args']!, f.args?.length ?? 0);
+      }
+    }
+    if ('getValues' in t && typeof t.getValues === 'function') count('enumValues', (t.getValues() as unknown[]).length);
+    if ('getInterfaces' in t && typeof t.getInterfaces === 'function') count('interfaces', (t.getInterfaces() as unknown[]).length);
+    if ('getTypes' in t && typeof t.getTypes === 'function') count('possibleTypes', (t.getTypes() as unknown[]).length);
+  }
+  for (const d of directives) {
+    argCount += d.args.length;
+    fieldCount++;
+    max['args'] = Math.max(max['args']!, d.args.length);
+  }
+  const avg: Record<string, number> = {};
+  for (const key of Object.keys(totals)) avg[key] = Math.max(1, Math.ceil(totals[key]! / types.length));
+  avg['args'] = Math.max(1, Math.ceil(argCount / Math.max(1, fieldCount)));
+  sizes = { types: types.length, wrapping, directives: directives.length, avg, max };
+  introspectionSizes.set(schema, sizes);
+  return sizes;
+}
+
+/** Which platform's upstream a field calls, and whether its calls are batched; undefined: it calls none. */
+export type FieldCalls = (parentType: string, field: string) => { platform: PlatformName; batched: boolean } | undefined;
+
+/** What GraphiQL and code generators send: introspection may go as deep as this query (a deeper `ofType` chain is refused). */
+const STANDARD_INTROSPECTION = parse(
+  getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }),
+  { noLocation: true },
+);
+const standardDepths = new WeakMap<GraphQLSchema, number>();
+
+function introspectionDepthLimit(schema: GraphQLSchema, settings: LimitSettings, fieldCalls: FieldCalls): number {
+  let depth = standardDepths.get(schema);
+  if (depth === undefined) {
+    // The standard query itself is measured without this limit.
+    standardDepths.set(schema, Infinity);
+    const { operations } = measureDocument(STANDARD_INTROSPECTION, schema, settings, fieldCalls);
+    depth = Math.max(...[...operations.values()].map((o) => o.introspectionDepth));
+    standardDepths.set(schema, depth);
+  }
+  return Math.max(settings.maxDepth, depth);
+}
+
+const INTROSPECTION_OBJECT_COST = 0.1;
+
+/**
+ * A field's own cost: 1, 3 for a model call; inside introspection, 1 per object returned and nothing for its scalars
+ * (what it returns is held in memory: the standard introspection query, 3,300 objects and 290 KB for this schema,
+ * is estimated at about 1,000).
+ */
+function ownCost(name: string, scope: Scope, hasSelections: boolean): number {
+  if (scope !== Scope.Plain) return hasSelections ? INTROSPECTION_OBJECT_COST : 0;
+  return MODEL_FIELDS.has(name) ? 1 + MODEL_FIELD_COST : 1;
+}
+
+function intValue(node: FieldNode, name: string, variables: Record<string, unknown> | undefined): number | 'variable' | undefined {
   const arg = node.arguments?.find((a) => a.name.value === name);
   if (!arg) return undefined;
-  const v: ValueNode = arg.value;
-  if (v.kind === Kind.INT) return Number(v.value);
-  if (v.kind === Kind.VARIABLE) {
-    const value = variables?.[v.name.value];
-    return typeof value === 'number' ? value : undefined;
+  if (arg.value.kind === Kind.INT) return Number(arg.value.value);
+  if (arg.value.kind === Kind.VARIABLE) {
+    const value = variables?.[arg.value.name.value];
+    return typeof value === 'number' ? value : 'variable';
   }
   return undefined;
 }
 
+function limitError(message: string, limit: string, max: number, got: number | undefined, node: ASTNode | undefined, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, {
+    ...(node ? { nodes: [node] } : {}),
+    extensions: { code: 'LIMIT_EXCEEDED', limit, max, ...(got !== undefined && Number.isFinite(got) ? { got } : {}), ...extra },
+  });
+}
+
+function amount(n: number): string {
+  return Number.isFinite(n) && n < 1e15 ? String(n) : 'more than 10^15';
+}
+
+/** Deepest nesting of lists and objects in a value, measured up to `stopAt` (so hostile input cannot recurse far). */
+function valueDepth(value: ValueNode, stopAt: number): number {
+  if (value.kind !== Kind.LIST && value.kind !== Kind.OBJECT) return 0;
+  if (stopAt <= 0) return 1;
+  let deepest = 0;
+  const children = value.kind === Kind.LIST ? value.values : value.fields.map((f) => f.value);
+  for (const child of children) {
+    deepest = Math.max(deepest, valueDepth(child, stopAt - 1));
+    if (deepest >= stopAt) break;
+  }
+  return 1 + deepest;
+}
+
+export interface MeasureOptions {
+  /** The request's variables, when known: page sizes and id lists given as variables are counted as sent. */
+  variables?: Record<string, unknown>;
+  /**
+   * Whether to check `maxCalls`. Upstream calls depend on variables (`nodes(ids: $ids)`), so they are checked once the
+   * variables are known (limitPlugin); the other limits are properties of the document alone.
+   */
+  checkCalls?: boolean;
+}
+
 /**
- * Builds the validation rules. Variables are not known at validation time in graphql-js, so a connection whose
- * `first`/`last` is a variable counts at the maximum page size: the estimate never undercounts.
+ * Measures every operation of `document` and reports what exceeds `settings`. Unknown fields, types and fragments
+ * and fragment cycles count as nothing: validation reports them.
  */
-export function limitRules(
-  limits: OperationLimits & { maxPageSize: number },
-  /** Receives each validated operation's estimated cost (admission control weighs operations by it). */
-  costs?: WeakMap<OperationDefinitionNode, number>,
-): Array<(context: ValidationContext) => ASTVisitor> {
-  const depthRule = (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const def of context.getDocument().definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-    const depthOf = (set: SelectionSetNode | undefined, seen: Set<string>): number => {
-      if (!set) return 0;
-      let max = 0;
-      for (const sel of set.selections) {
-        if (sel.kind === Kind.FIELD) {
-          if (sel.name.value.startsWith('__')) continue;
-          max = Math.max(max, 1 + depthOf(sel.selectionSet, seen));
-        } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-          max = Math.max(max, depthOf(sel.selectionSet, seen));
+export function measureDocument(
+  document: DocumentNode,
+  schema: GraphQLSchema,
+  settings: LimitSettings,
+  fieldCalls: FieldCalls,
+  options: MeasureOptions = {},
+): { errors: GraphQLError[]; operations: Map<OperationDefinitionNode, OperationMeasure> } {
+  const { variables } = options;
+  const errors: GraphQLError[] = [];
+  const operations = new Map<OperationDefinitionNode, OperationMeasure>();
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION && !fragments.has(def.name.value)) fragments.set(def.name.value, def);
+
+  // Input values first: their nesting is a property of the text, not of execution.
+  const tooDeep = findDeepValue(document, settings.maxInputDepth);
+  if (tooDeep) {
+    errors.push(
+      new GraphQLError(`Input values may nest lists and objects at most ${settings.maxInputDepth} levels deep; this one nests more.`, {
+        nodes: [tooDeep],
+        extensions: { code: 'BAD_USER_INPUT', limit: 'maxInputDepth', max: settings.maxInputDepth },
+      }),
+    );
+    return { errors, operations };
+  }
+
+  const sizes = sizesOf(schema);
+  const memo = new Map<string, Summary>();
+  const inProgress = new Set<string>();
+
+  const fragmentSummary = (name: string, scope: Scope, wraps: number): Summary | undefined => {
+    const key = `${scope}:${wraps}:${name}`;
+    const known = memo.get(key);
+    if (known) return known;
+    const frag = fragments.get(name);
+    if (!frag || inProgress.has(key)) return undefined;
+    inProgress.add(key);
+    const summary = measureSet(frag.selectionSet, schema.getType(frag.typeCondition.name.value), scope, wraps);
+    inProgress.delete(key);
+    memo.set(key, summary);
+    return summary;
+  };
+
+  const multiplierOf = (sel: FieldNode, parentScope: Scope, fieldType: GraphQLNamedType | undefined): number => {
+    const name = sel.name.value;
+    if (parentScope !== Scope.Plain && INTROSPECTION_LISTS.has(name)) {
+      if (name === 'types') return sizes.types;
+      if (name === 'directives') return sizes.directives;
+      return (parentScope === Scope.AllTypes ? sizes.avg : sizes.max)[name] ?? 1;
+    }
+    if (fieldType?.name.endsWith('Connection')) {
+      const first = intValue(sel, 'first', variables);
+      const last = intValue(sel, 'last', variables);
+      const given = typeof first === 'number' ? first : typeof last === 'number' ? last : undefined;
+      if (given !== undefined) return Math.max(0, given);
+      return first === 'variable' || last === 'variable' ? settings.maxPageSize : settings.defaultPageSize;
+    }
+    return 1;
+  };
+
+  /** `wraps`: how many `ofType` levels lead here; past the schema's deepest type wrapping they return null. */
+  function measureSet(set: SelectionSetNode | undefined, type: GraphQLNamedType | null | undefined, scope: Scope, wraps = 0): Summary {
+    const s = emptySummary();
+    if (!set) return s;
+    const fields = type && 'getFields' in type ? (type.getFields() as Record<string, { type: GraphQLOutputType } | undefined>) : undefined;
+    for (const sel of set.selections) {
+      s.directives += sel.directives?.length ?? 0;
+      if (sel.kind === Kind.FIELD) {
+        const name = sel.name.value;
+        if (sel.alias) s.aliases++;
+        s.size++;
+        if (name === '__typename') {
+          addKey(s, sel.alias?.value ?? name, 1, 1);
+          s.cost += ownCost(name, scope, false);
+          if (scope === Scope.Plain) s.depth = Math.max(s.depth, 1);
+          else s.introDepth = Math.max(s.introDepth, 1);
+          continue;
+        }
+        const entersIntrospection = name === '__schema' || name === '__type';
+        const def = entersIntrospection ? undefined : fields?.[name];
+        const fieldType = entersIntrospection ? schema.getType(name === '__schema' ? '__Schema' : '__Type') ?? undefined : def ? getNamedType(def.type) : undefined;
+        // Lists of one type's members are as long as the longest such list; below `types`, as long as the average.
+        const childScope = entersIntrospection ? Scope.OneType : scope === Scope.Plain ? Scope.Plain : name === 'types' ? Scope.AllTypes : scope;
+        const childWraps = name === 'ofType' ? wraps + 1 : 0;
+        const child = measureSet(sel.selectionSet, fieldType, childScope, childWraps);
+        const times = childWraps > sizes.wrapping ? 0 : multiplierOf(sel, scope, fieldType);
+        if (name === '__schema') s.schemas++;
+        s.schemas += mul(times, child.schemas);
+        s.aliases += child.aliases;
+        s.directives += child.directives;
+        s.cost += (childWraps > sizes.wrapping ? 0 : ownCost(name, scope, !!sel.selectionSet)) + mul(times, child.cost);
+        if (scope === Scope.Plain && !entersIntrospection) {
+          s.depth = Math.max(s.depth, 1 + child.depth);
+          if (child.introDepth > 0) s.introDepth = Math.max(s.introDepth, 1 + child.introDepth);
         } else {
-          const name = sel.name.value;
-          const frag = fragments.get(name);
-          if (!frag || seen.has(name)) continue;
-          max = Math.max(max, depthOf(frag.selectionSet, new Set([...seen, name])));
+          s.introDepth = Math.max(s.introDepth, 1 + Math.max(child.depth, child.introDepth));
         }
-        if (max > limits.maxDepth) return max;
-      }
-      return max;
-    };
-    return {
-      OperationDefinition(node) {
-        const depth = depthOf(node.selectionSet, new Set());
-        if (depth > limits.maxDepth) {
-          context.reportError(limitError(`The operation is ${depth} levels deep; the limit is ${limits.maxDepth}. Split it into smaller operations.`, limits.maxDepth, depth));
-        }
-      },
-    };
-  };
-
-  const aliasRule = (context: ValidationContext): ASTVisitor => {
-    let aliases = 0;
-    let reported = false;
-    return {
-      Field(node) {
-        if (!node.alias) return;
-        aliases++;
-        if (aliases > limits.maxAliases && !reported) {
-          reported = true;
-          context.reportError(limitError(`The document uses more than ${limits.maxAliases} aliases, the limit. Batch fewer fields per operation.`, limits.maxAliases, aliases));
-        }
-      },
-    };
-  };
-
-  const costRule = (context: ValidationContext): ASTVisitor => {
-    const schema = context.getSchema();
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const def of context.getDocument().definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-
-    const costOf = (set: SelectionSetNode | undefined, parentType: GraphQLOutputType | undefined, depth: number): number => {
-      if (!set || depth > limits.maxDepth + 2) return 0;
-      const named = parentType ? getNamedType(parentType) : undefined;
-      const fields = named && 'getFields' in named ? named.getFields() : undefined;
-      let total = 0;
-      for (const sel of set.selections) {
-        if (sel.kind === Kind.FIELD) {
-          if (sel.name.value.startsWith('__')) continue;
-          const field = fields?.[sel.name.value];
-          const type = field?.type;
-          let unwrapped = type;
-          while (unwrapped && isNonNullType(unwrapped)) unwrapped = unwrapped.ofType;
-          const isConnection = !!type && getNamedType(type).name.endsWith('Connection');
-          const own = UPSTREAM_FIELDS.has(sel.name.value) ? 1 + UPSTREAM_FIELD_COST : 1;
-          let multiplier = 1;
-          if (isConnection) {
-            const hasPaging = sel.arguments?.some((a) => a.name.value === 'first' || a.name.value === 'last');
-            const first = intArg(sel, 'first', undefined) ?? intArg(sel, 'last', undefined);
-            multiplier = first ?? (hasPaging ? limits.maxPageSize : limits.defaultPageSize);
-          } else if (unwrapped && isListType(unwrapped) && sel.name.value === 'nodes') {
-            multiplier = 1;
+        s.size += child.size;
+        addKey(s, sel.alias?.value ?? name, 1, 1 + child.size);
+        s.comparisons += child.comparisons + comparisonsAt(child);
+        if (scope === Scope.Plain && !entersIntrospection && type) {
+          const calls = fieldCalls(type.name, name);
+          if (calls) {
+            const i = PLATFORM_INDEX.get(calls.platform)!;
+            if (calls.batched) s.items[i]! += 1;
+            else s.calls[i]! += name === 'nodes' ? idsOf(sel) : 1;
           }
-          total += own + (isConnection ? multiplier : 1) * costOf(sel.selectionSet, type, depth + 1);
-        } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-          const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : undefined;
-          total += costOf(sel.selectionSet, (cond as GraphQLOutputType | undefined) ?? parentType, depth);
-        } else {
-          const frag = fragments.get(sel.name.value);
-          if (frag) total += costOf(frag.selectionSet, schema.getType(frag.typeCondition.name.value) as GraphQLOutputType | undefined, depth + 1);
         }
+        for (let i = 0; i < PLATFORMS.length; i++) {
+          s.calls[i]! += mul(times, child.calls[i]!);
+          s.items[i]! += mul(times, child.items[i]!);
+        }
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
+        merge(s, measureSet(sel.selectionSet, cond, scope, wraps));
+      } else {
+        s.spreads++;
+        const summary = fragmentSummary(sel.name.value, scope, wraps);
+        if (summary) merge(s, summary);
       }
-      return total;
-    };
+    }
+    return s;
+  }
 
-    return {
-      OperationDefinition(node) {
-        const root = node.operation === 'query' ? schema.getQueryType() : node.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-        const cost = costOf(node.selectionSet, root ?? undefined, 0);
-        costs?.set(node, cost);
-        if (cost > limits.maxCost) {
-          context.reportError(
-            limitError(
-              `The operation's estimated cost is ${cost}; the limit is ${limits.maxCost}. Each field costs 1 (fields that call a model cost 3) and connection fields multiply what they select by first/last. Ask for smaller pages or fewer fields.`,
-              limits.maxCost,
-              cost,
-            ),
-          );
-        }
-      },
-    };
+  const idsOf = (sel: FieldNode): number => {
+    const arg = sel.arguments?.find((a) => a.name.value === 'ids');
+    const value = arg?.value.kind === Kind.LIST ? arg.value.values : arg?.value.kind === Kind.VARIABLE ? variables?.[arg.value.name.value] : undefined;
+    // More ids than maxIds are refused by the resolver before any call.
+    if (Array.isArray(value)) return value.length > settings.maxIds ? 0 : value.length;
+    return settings.maxIds;
   };
 
-  return [depthRule, aliasRule, costRule];
+  for (const def of document.definitions) {
+    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+    const root = def.operation === 'query' ? schema.getQueryType() : def.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+    const s = measureSet(def.selectionSet, root, Scope.Plain);
+    const comparisons = s.comparisons + comparisonsAt(s);
+    const calls = {} as Record<PlatformName, number>;
+    PLATFORMS.forEach((p, i) => (calls[p] = s.calls[i]! + Math.ceil(s.items[i]! / settings.batchSize)));
+    const cost = Math.ceil(s.cost);
+    operations.set(def, { cost, depth: s.depth, introspectionDepth: s.introDepth, aliases: s.aliases, directives: s.directives, calls });
+    const report = (e: GraphQLError): void => void errors.push(e);
+    if (s.depth > settings.maxDepth) {
+      report(limitError(`The operation is ${amount(s.depth)} levels deep; the limit is ${settings.maxDepth}. Split it into smaller operations.`, 'maxDepth', settings.maxDepth, s.depth, def));
+    }
+    const introLimit = introspectionDepthLimit(schema, settings, fieldCalls);
+    if (s.introDepth > introLimit) {
+      report(
+        limitError(
+          `The operation's introspection is ${amount(s.introDepth)} levels deep; the limit is ${introLimit}, what the standard introspection query needs. Shorten its ofType chains.`,
+          'maxIntrospectionDepth',
+          introLimit,
+          s.introDepth,
+          def,
+        ),
+      );
+    }
+    if (s.schemas > 1) {
+      report(limitError(`The operation selects __schema ${amount(s.schemas)} times; an operation may select it once.`, 'maxIntrospectionSchemas', 1, s.schemas, def));
+    }
+    if (s.aliases > settings.maxAliases) {
+      report(limitError(`The operation uses ${amount(s.aliases)} aliases, fragments expanded: more than ${settings.maxAliases} aliases, the limit. Batch fewer fields per operation.`, 'maxAliases', settings.maxAliases, s.aliases, def));
+    }
+    if (s.directives > settings.maxDirectives) {
+      report(limitError(`The operation uses ${amount(s.directives)} directives, fragments expanded; the limit is ${settings.maxDirectives}.`, 'maxDirectives', settings.maxDirectives, s.directives, def));
+    }
+    if (comparisons > settings.maxFieldComparisons) {
+      report(
+        limitError(
+          `The operation would take ${amount(comparisons)} field-merge checks to validate; the limit is ${settings.maxFieldComparisons}. Select each field once per selection set rather than repeating it or spreading many fragments side by side.`,
+          'maxFieldComparisons',
+          settings.maxFieldComparisons,
+          comparisons,
+          def,
+        ),
+      );
+    }
+    if (cost > settings.maxCost) {
+      report(
+        limitError(
+          `The operation's estimated cost is ${amount(cost)}; the limit is ${settings.maxCost}. Each field costs 1 (fields that call a model cost 3, introspection 0.1 per object) and connection fields multiply what they select by first/last. Ask for smaller pages or fewer fields.`,
+          'maxCost',
+          settings.maxCost,
+          cost,
+          def,
+        ),
+      );
+    }
+    if (options.checkCalls) for (const [platform, budget] of Object.entries(settings.maxCalls) as Array<[PlatformName, NonNullable<LimitSettings['maxCalls'][PlatformName]>]>) {
+      if (calls[platform] > budget.max) {
+        report(
+          limitError(
+            `The operation may make ${amount(calls[platform])} ${PLATFORM_LABEL[platform]} calls; one operation may plan at most ${budget.max}, ${Math.round(budget.share * 100)}% of the ${budget.perMinute} calls per minute the key allows, so other callers keep theirs. Ask for fewer or smaller lists, or split the operation.`,
+            'maxUpstreamCalls',
+            budget.max,
+            calls[platform],
+            def,
+            { platform },
+          ),
+        );
+      }
+    }
+  }
+  return { errors, operations };
+}
+
+/** The first argument value or variable default nested deeper than `max`, found without deep recursion. */
+function findDeepValue(document: DocumentNode, max: number): ValueNode | undefined {
+  let found: ValueNode | undefined;
+  const check = (value: ValueNode): void => {
+    if (!found && valueDepth(value, max) > max) found = value;
+  };
+  const walkSet = (set: SelectionSetNode | undefined, stack: SelectionSetNode[]): void => void (set && stack.push(set));
+  const stack: SelectionSetNode[] = [];
+  for (const def of document.definitions) {
+    if (def.kind === Kind.OPERATION_DEFINITION) {
+      for (const v of def.variableDefinitions ?? []) if (v.defaultValue) check(v.defaultValue);
+      for (const d of def.directives ?? []) for (const a of d.arguments ?? []) check(a.value);
+    }
+    if (def.kind === Kind.OPERATION_DEFINITION || def.kind === Kind.FRAGMENT_DEFINITION) walkSet(def.selectionSet, stack);
+  }
+  while (stack.length > 0 && !found) {
+    for (const sel of stack.pop()!.selections) {
+      for (const d of sel.directives ?? []) for (const a of d.arguments ?? []) check(a.value);
+      if (sel.kind === Kind.FIELD) for (const a of sel.arguments ?? []) check(a.value);
+      if (sel.kind !== Kind.FRAGMENT_SPREAD) walkSet(sel.selectionSet, stack);
+    }
+  }
+  return found;
+}
+
+/**
+ * The limits as a validation rule, for documents that reach Apollo without passing the HTTP guard (persisted-query
+ * hashes, `executeOperation`). It records every operation's measure for admission control and the operation log line.
+ */
+export function limitRule(
+  settings: LimitSettings,
+  fieldCalls: FieldCalls,
+  measures?: WeakMap<OperationDefinitionNode, OperationMeasure>,
+): (context: ValidationContext) => ASTVisitor {
+  return (context) => ({
+    Document(node) {
+      const { errors, operations } = measureDocument(node, context.getSchema(), settings, fieldCalls);
+      if (measures) for (const [op, m] of operations) measures.set(op, m);
+      for (const e of errors) context.reportError(e);
+      return false;
+    },
+  });
+}
+
+/**
+ * The error for an operation that may make more calls to a rate-limited platform than its share of the key's budget,
+ * counted with the request's variables; undefined when it keeps within it. Checked before admission and before any
+ * upstream call.
+ */
+export function upstreamCallsError(
+  measure: OperationMeasure,
+  operation: OperationDefinitionNode,
+  document: DocumentNode,
+  schema: GraphQLSchema,
+  settings: LimitSettings,
+  fieldCalls: FieldCalls,
+  variables: Record<string, unknown> | undefined,
+): GraphQLError | undefined {
+  const over = (Object.entries(settings.maxCalls) as Array<[PlatformName, { max: number }]>).some(([p, b]) => measure.calls[p] > b.max);
+  if (!over) return undefined;
+  const { errors } = measureDocument(document, schema, settings, fieldCalls, { ...(variables ? { variables } : {}), checkCalls: true });
+  const error = errors.find((e) => e.extensions['limit'] === 'maxUpstreamCalls' && e.nodes?.[0] === operation);
+  return error && new GraphQLError(error.message, { nodes: error.nodes ?? [], extensions: { ...error.extensions, http: { status: 400 } } });
 }

@@ -38,8 +38,8 @@ export interface Metrics {
 }
 
 /** Why a request was refused before reaching Apollo: the `reason` of its log line and of `augur_http_refused_total`. */
-export type RefusalReason = 'unauthenticated' | 'body_too_large' | 'malformed_json' | 'not_registered';
-const REFUSAL_REASONS: readonly RefusalReason[] = ['unauthenticated', 'body_too_large', 'malformed_json', 'not_registered'];
+export type RefusalReason = 'unauthenticated' | 'body_too_large' | 'malformed_json' | 'not_registered' | 'limit';
+const REFUSAL_REASONS: readonly RefusalReason[] = ['unauthenticated', 'body_too_large', 'malformed_json', 'not_registered', 'limit'];
 
 /** The gauge value of each breaker state. */
 export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };

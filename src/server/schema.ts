@@ -19,13 +19,18 @@ export function schemaDirectory(): string {
 
 /** The SDL of every `schema/*.graphql` file, in name order. */
 export function loadTypeDefs(dir = schemaDirectory()): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.graphql'))
-    .sort()
-    .map((f) => readFileSync(join(dir, f), 'utf8'));
+  return loadTypeDefFiles(dir).map((f) => f.sdl);
 }
 
 export function buildSchema(resolvers: Resolvers): GraphQLSchema {
   // Without token locations, the schema's AST (kept by graphql-js for the life of the process) is about 1 MB smaller.
   return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never, inheritResolversFromInterfaces: true, noLocation: true });
+}
+
+/** The SDL files of `schema/` with their names (`previsto.graphql`), in name order. */
+export function loadTypeDefFiles(dir = schemaDirectory()): Array<{ name: string; sdl: string }> {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((name) => ({ name, sdl: readFileSync(join(dir, name), 'utf8') }));
 }

@@ -22,7 +22,7 @@ describe('hostile input', () => {
     const deep = `{ contacts(first: 1) { edges { node { assignments(first: 1) { edges { node { contact { assignments(first: 1) { edges { node { contact { assignments(first: 1) { edges { node { id } } } } } } } } } } } } } } }`;
     const d = await stack.gql(deep);
     expect(d.errors?.[0]?.message).toMatch(/levels deep; the limit is 12/);
-    expect(d.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 12 });
+    expect(d.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'maxDepth', max: 12 });
 
     const aliases = `{ ${Array.from({ length: 201 }, (_, i) => `a${i}: platforms { kind }`).join(' ')} }`;
     const a = await stack.gql(aliases);

@@ -4,18 +4,25 @@
  * its response is sent. A full queue answers 503 `SERVER_BUSY` with `Retry-After: 1`, before any upstream call; an
  * operation whose caller hung up while it waited is dropped unexecuted.
  */
-import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { GraphQLError, type OperationDefinitionNode } from 'graphql';
 import type { AdmissionGate, AdmissionTicket } from '../admission.js';
 import type { Context } from '../context.js';
 import { ErrorCode } from '../errors.js';
 
-export function admissionPlugin(gate: AdmissionGate, costs: WeakMap<OperationDefinitionNode, number>): ApolloServerPlugin<Context> {
+export function admissionPlugin(
+  gate: AdmissionGate,
+  costs: Pick<WeakMap<OperationDefinitionNode, number>, 'get'>,
+  /** Runs first and may refuse the operation by throwing (the upstream-call share): nothing is queued then. */
+  check?: (requestContext: GraphQLRequestContextDidResolveOperation<Context>) => void,
+): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       let ticket: AdmissionTicket | undefined;
       return {
-        async didResolveOperation({ operation, contextValue }) {
+        async didResolveOperation(requestContext) {
+          check?.(requestContext);
+          const { operation, contextValue } = requestContext;
           // Validation records every operation's cost; an unknown one (never the case with Apollo's document store)
           // counts as one field.
           const entry = gate.enter((operation && costs.get(operation)) ?? 1);

@@ -12,7 +12,7 @@ import { errorCodes, operationName, operationOutcome, operationType } from './op
 export interface LoggingPluginOptions {
   logger: Logger;
   /** Estimated cost of each validated operation, as recorded by the limit rules. */
-  costs?: WeakMap<OperationDefinitionNode, number>;
+  costs?: Pick<WeakMap<OperationDefinitionNode, number>, 'get'>;
 }
 
 export function loggingPlugin({ logger, costs }: LoggingPluginOptions): ApolloServerPlugin<Context> {

@@ -1,0 +1,51 @@
+/**
+ * Which fields call which platform, for the limits' estimate of upstream calls per operation. Read from the schema's
+ * layout: a field belongs to the platform whose SDL file declares it (`schema/previsto.graphql` ...). Within a
+ * platform, root fields call it, and so do fields that take arguments and return objects (connections, model calls)
+ * and fields that return another entity (`Assignment.contact`, loaded by id). Edges and connections carry data their
+ * parent already fetched. Model fields (`predict` ...) call Dataiku wherever they are declared, batched into its multi
+ * endpoints.
+ */
+import { Kind, parse, type GraphQLSchema, type TypeNode } from 'graphql';
+import type { FieldCalls } from './limits.js';
+import { PLATFORMS, type PlatformName } from '../upstreams/types.js';
+
+const MODEL_FIELDS = new Set(['predict', 'predictEffect', 'lookup', 'forecast', 'sqlQuery', 'runFunction']);
+
+function namedTypeOf(type: TypeNode): string {
+  return type.kind === Kind.NAMED_TYPE ? type.name.value : namedTypeOf(type.type);
+}
+
+export function fieldCallsOf(files: ReadonlyArray<{ name: string; sdl: string }>, schema: GraphQLSchema): FieldCalls {
+  const table = new Map<string, { platform: PlatformName; batched: boolean }>();
+  const node = schema.getType('Node');
+  const isEntity = (typeName: string): boolean => {
+    const t = schema.getType(typeName);
+    return !!t && !!node && 'getInterfaces' in t && t.getInterfaces().some((i) => i.name === 'Node');
+  };
+  const isComposite = (typeName: string): boolean => {
+    const t = schema.getType(typeName);
+    return !!t && 'getFields' in t && !('getValues' in t);
+  };
+  for (const file of files) {
+    const platform = PLATFORMS.find((p) => `${p}.graphql` === file.name);
+    for (const def of parse(file.sdl, { noLocation: true }).definitions) {
+      if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+      const parent = def.name.value;
+      for (const field of def.fields ?? []) {
+        const name = field.name.value;
+        const returns = namedTypeOf(field.type);
+        const key = `${parent}.${name}`;
+        if (MODEL_FIELDS.has(name)) table.set(key, { platform: 'dataiku', batched: true });
+        else if (!platform) {
+          // `node`/`nodes` resolve ids of any platform: they are counted against the scarcest, Previsto.
+          if (parent === 'Query' && (name === 'node' || name === 'nodes')) table.set(key, { platform: 'previsto', batched: false });
+        } else if (/(Edge|Connection|PageInfo)$/.test(parent)) continue;
+        else if (parent === 'Query' || parent === 'Mutation' || (isComposite(returns) && ((field.arguments?.length ?? 0) > 0 || isEntity(returns)))) {
+          table.set(key, { platform, batched: false });
+        }
+      }
+    }
+  }
+  return (parentType, field) => table.get(`${parentType}.${field}`);
+}
