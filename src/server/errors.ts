@@ -75,7 +75,7 @@ const PASS_THROUGH_CODES = new Set([
   'BAD_REQUEST',
 ]);
 
-const TOKEN_LIMIT_MESSAGE = /Document contains more than (\d+) tokens/;
+const TOKEN_LIMIT_MESSAGE = /Document contains more tha[nt] (\d+) tokens/;
 
 /** The limit error for a document past `maxTokens`, from graphql-js's parse error; undefined for any other error. */
 export function tokenLimitError(error: unknown): GraphQLError | undefined {

@@ -6,7 +6,7 @@
  *
  * Accepted documents are remembered, so a document sent again costs one map lookup here and Apollo's own cache there.
  */
-import { parse, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Lexer, Source, TokenKind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { tokenLimitError } from './errors.js';
 import { measureDocument, type FieldCalls, type LimitSettings } from './limits.js';
 
@@ -25,6 +25,8 @@ export class DocumentGuard {
   /** Undefined when `query` may go on to Apollo (a syntax error included: Apollo reports it); else the errors to answer. */
   check(query: string): GraphQLError[] | undefined {
     if (this.accepted.has(query)) return undefined;
+    const nesting = this.nesting(query);
+    if (nesting) return [nesting];
     let document: DocumentNode;
     try {
       document = parse(query, { maxTokens: this.settings.maxTokens });
@@ -35,6 +37,55 @@ export class DocumentGuard {
     const { errors } = measureDocument(document, this.schema, this.settings, this.fieldCalls);
     if (errors.length > 0) return errors;
     this.remember(query);
+    return undefined;
+  }
+
+  /**
+   * graphql-js parses recursively: a document nesting lists or selections a few thousand levels deep overflows the
+   * stack before any limit could be measured. Its tokens are scanned first, without recursion, and a document nesting
+   * deeper than any limit allows is refused here. Syntax errors are left to the parser to report.
+   */
+  private nesting(query: string): GraphQLError | undefined {
+    const { maxInputDepth, maxDepth, maxTokens } = this.settings;
+    // Selections nest one level per field, plus inline fragments: far more than this has no use.
+    const maxSelectionNesting = 4 * Math.max(maxDepth, 16);
+    const lexer = new Lexer(new Source(query));
+    const stack: number[] = [];
+    let inArguments = 0;
+    let selections = 0;
+    try {
+      for (let tokens = 0, token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
+        if (++tokens > maxTokens) return tokenLimitError(`Document contains more than ${maxTokens} tokens`);
+        const kind = token.kind;
+        if (kind === TokenKind.PAREN_L) {
+          stack.push(0);
+          inArguments++;
+        } else if (kind === TokenKind.BRACE_L || kind === TokenKind.BRACKET_L) {
+          if (inArguments > 0) {
+            const depth = (stack.length > 0 ? stack[stack.length - 1]! : 0) + 1;
+            stack.push(depth);
+            if (depth > maxInputDepth) {
+              return new GraphQLError(`Input values may nest lists and objects at most ${maxInputDepth} levels deep; this one nests more.`, {
+                extensions: { code: 'BAD_USER_INPUT', limit: 'maxInputDepth', max: maxInputDepth },
+              });
+            }
+          } else {
+            stack.push(-1);
+            if (++selections > maxSelectionNesting) {
+              return new GraphQLError(`The document nests selections more than ${maxSelectionNesting} levels deep; the depth limit is ${maxDepth}.`, {
+                extensions: { code: 'LIMIT_EXCEEDED', limit: 'maxDepth', max: maxDepth },
+              });
+            }
+          }
+        } else if (kind === TokenKind.PAREN_R || kind === TokenKind.BRACE_R || kind === TokenKind.BRACKET_R) {
+          const top = stack.pop();
+          if (kind === TokenKind.PAREN_R) inArguments = Math.max(0, inArguments - 1);
+          else if (top === -1) selections--;
+        }
+      }
+    } catch {
+      return undefined;
+    }
     return undefined;
   }
 

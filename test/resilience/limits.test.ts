@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getIntrospectionQuery, parse } from 'graphql';
+import { createContext } from '../../src/server/context.js';
+import { measureDocument, type LimitSettings } from '../../src/server/limits.js';
+import { buildSchema, loadTypeDefFiles } from '../../src/server/schema.js';
+import { fieldCallsOf } from '../../src/server/upstreamCalls.js';
+import { createResolvers } from '../../src/resolvers/index.js';
+import { startStack, type TestStack } from '../helpers/stack.js';
+
+const PLATFORMS = ['dataiku', 'previsto', 'civis', 'prevision'] as const;
+
+describe('operation limits', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  async function upstreamTotal(): Promise<number> {
+    let total = 0;
+    for (const p of PLATFORMS) total += (await stack.requests(p)).total;
+    return total;
+  }
+
+  async function refused(query: string, variables?: Record<string, unknown>) {
+    const r = await stack.gql(query, variables);
+    expect(r.status).toBe(400);
+    expect(r.data).toBeUndefined();
+    return r.errors![0]!;
+  }
+
+  it('measures a fragment bomb once per fragment and refuses it, naming each limit and its configured value', async () => {
+    await stack.reset();
+    const bomb = `${Array.from({ length: 30 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join('\n')}
+      fragment F30 on Query { __typename } query { ...F0 }`;
+    const r = await stack.gql(bomb);
+    expect(r.status).toBe(400);
+    const limits = r.errors!.map((e) => e.extensions);
+    expect(limits).toContainEqual({ code: 'LIMIT_EXCEEDED', limit: 'maxCost', max: 5000, got: 2 ** 30 });
+    expect(limits).toContainEqual(expect.objectContaining({ code: 'LIMIT_EXCEEDED', limit: 'maxFieldComparisons', max: 50_000 }));
+    expect(await upstreamTotal()).toBe(0);
+    // Refused before Apollo: logged and counted like the other refusals.
+    expect(stack.logs.some((l) => l['event'] === 'refused' && l['reason'] === 'limit' && l['code'] === 'LIMIT_EXCEEDED')).toBe(true);
+  });
+
+  it('counts aliases and directives through fragments, and refuses repeated fields that would make validation quadratic', async () => {
+    const aliasFragment = `fragment A on Query { ${Array.from({ length: 20 }, (_, i) => `a${i}: __typename`).join(' ')} }`;
+    const aliases = await refused(`query { ${Array.from({ length: 11 }, () => '...A').join(' ')} } ${aliasFragment}`);
+    expect(aliases.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'maxAliases', max: 200, got: 220 });
+    const directives = await refused(`{ ${'__typename @include(if: true) '.repeat(51)} }`);
+    expect(directives.extensions).toMatchObject({ limit: 'maxDirectives', max: 50, got: 51 });
+    const repeated = await refused(`{ ${'platforms { kind } '.repeat(400)} }`);
+    expect(repeated.extensions).toMatchObject({ limit: 'maxFieldComparisons', max: 50_000 });
+    expect(repeated.message).toMatch(/field-merge checks/);
+    const sideBySide = await refused(
+      `{ ${Array.from({ length: 300 }, (_, i) => `...F${i}`).join(' ')} } ${Array.from({ length: 300 }, (_, i) => `fragment F${i} on Query { platforms { kind } }`).join(' ')}`,
+    );
+    expect(sideBySide.extensions).toMatchObject({ limit: 'maxFieldComparisons' });
+  });
+
+  it('stops parsing past the token limit, over HTTP and for documents that skip the HTTP guard', async () => {
+    const flood = `{ ${'__typename '.repeat(6000)} }`;
+    const http = await refused(flood);
+    expect(http).toEqual({ message: expect.stringMatching(/more than 5000 tokens/), extensions: { code: 'LIMIT_EXCEEDED', limit: 'maxTokens', max: 5000 } });
+    const direct = await stack.augur.apollo.executeOperation({ query: flood }, { contextValue: createContext(stack.augur.services, new Map()) });
+    expect(direct.body.kind === 'single' && direct.body.singleResult.errors?.[0]?.extensions).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'maxTokens', max: 5000 });
+  });
+
+  it('refuses input values nested past the limit as BAD_USER_INPUT before validation recurses into them', async () => {
+    const deep = await refused(`{ predict(endpoint: "churn", features: {a: ${'['.repeat(2000)}${']'.repeat(2000)}}) { prediction } }`);
+    expect(deep.extensions).toEqual({ code: 'BAD_USER_INPUT', limit: 'maxInputDepth', max: 64 });
+  });
+
+  it('serves the standard introspection queries, each costing about a tenth of an object per object, through admission', async () => {
+    for (const query of [getIntrospectionQuery(), getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true })]) {
+      const r = await stack.gql(query);
+      expect(r.errors).toBeUndefined();
+      expect((r.data as { __schema: { types: unknown[] } }).__schema.types.length).toBeGreaterThan(100);
+    }
+    const line = stack.logs.filter((l) => l['event'] === 'operation' && l['operationName'] === 'IntrospectionQuery').pop();
+    expect(line?.['cost']).toBeGreaterThan(500);
+    expect(line?.['cost']).toBeLessThan(3000);
+  });
+
+  it('refuses a second __schema, an ofType chain deeper than the standard query, and introspection past the cost limit', async () => {
+    const twice = await refused(`{ a: __schema { queryType { name } } b: __schema { queryType { name } } }`);
+    expect(twice.extensions).toMatchObject({ limit: 'maxIntrospectionSchemas', max: 1, got: 2 });
+    const chain = `__type(name: "Contact") { fields { type { ${'ofType { '.repeat(20)}name${' }'.repeat(20)} } } }`;
+    const deep = await refused(`{ ${chain} }`);
+    expect(deep.extensions).toMatchObject({ limit: 'maxIntrospectionDepth' });
+    const wide = await refused(`{ ${Array.from({ length: 150 }, (_, i) => `t${i}: __type(name: "Query") { fields { args { type { name } } type { fields { type { name } } } } }`).join(' ')} }`);
+    expect(wide.extensions).toMatchObject({ limit: 'maxCost', max: 5000 });
+  });
+
+  it('refuses an operation planning more Previsto calls than its share of the key, counting variables, before any call', async () => {
+    await stack.reset();
+    const grab = await refused(`{ ${Array.from({ length: 150 }, (_, i) => `c${i}: contacts(first: 1, search: "x${i}") { totalCount }`).join(' ')} }`);
+    expect(grab.extensions).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'maxUpstreamCalls', max: 30, got: 150, platform: 'previsto' });
+    expect(grab.message).toMatch(/150 Previsto calls; one operation may plan at most 30/);
+    // Per contact, one call for its assignments: the page size given as a variable decides.
+    const perContact = `query($n: Int) { contacts(first: $n) { edges { node { assignments(first: 1) { totalCount } } } } }`;
+    expect((await refused(perContact, { n: 40 })).extensions).toMatchObject({ limit: 'maxUpstreamCalls', got: 41 });
+    expect(await upstreamTotal()).toBe(0);
+    const fits = await stack.gql(perContact, { n: 5 });
+    expect(fits.errors).toBeUndefined();
+    expect((await stack.requests('previsto')).total).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('measureDocument', () => {
+  const schema = buildSchema(createResolvers());
+  const calls = fieldCallsOf(loadTypeDefFiles(), schema);
+  const settings: LimitSettings = {
+    maxDepth: 12,
+    maxAliases: 200,
+    maxDirectives: 50,
+    maxCost: 5000,
+    maxFieldComparisons: 50_000,
+    maxInputDepth: 64,
+    defaultPageSize: 20,
+    maxPageSize: 100,
+    batchSize: 100,
+    maxIds: 100,
+    maxCalls: { previsto: { max: 30, perMinute: 120, share: 0.25 } },
+  };
+  const measure = (query: string) => [...measureDocument(parse(query), schema, settings, calls).operations.values()][0]!;
+
+  it('counts upstream calls per platform: lists multiply, model calls batch', () => {
+    expect(measure(`{ contacts(first: 100) { edges { node { name predict(endpoint: "churn") { prediction } } } } }`).calls).toEqual({ prevision: 0, dataiku: 1, civis: 0, previsto: 1 });
+    expect(measure(`{ assignments(first: 20) { edges { node { id contact { name } } } } }`).calls.previsto).toBe(21);
+    expect(measure(`{ ${Array.from({ length: 150 }, (_, i) => `p${i}: predict(endpoint: "churn", features: {n: ${i}}) { prediction }`).join(' ')} }`).calls.dataiku).toBe(2);
+  });
+
+  it('measures the same totals whether fields are written out or spread from fragments', () => {
+    const written = measure(`{ contacts(first: 3) { edges { node { id name } } } contacts2: contacts(first: 3) { edges { node { id name } } } }`);
+    const spread = measure(`{ ...Q contacts2: contacts(first: 3) { ...E } } fragment Q on Query { contacts(first: 3) { ...E } } fragment E on ContactConnection { edges { node { id name } } }`);
+    expect(spread).toEqual(written);
+  });
+});
