@@ -6,7 +6,7 @@
  */
 import DataLoader from 'dataloader';
 import { memoize } from './memo.js';
-import { AugurError, ErrorCode } from '../server/errors.js';
+import { AugurError, ErrorCode, quote } from '../server/errors.js';
 import type { AugurObserver } from '../server/observer.js';
 import type { PrevistoCallContext, PrevistoClient, PrevistoListQuery, PrevistoPage } from '../upstreams/previsto/client.js';
 import { listQueryString } from '../upstreams/previsto/client.js';
@@ -125,7 +125,7 @@ export function createPrevistoLoaders(
       (id) =>
         found.get(id) ??
         errors.get(id) ??
-        new AugurError(ErrorCode.NOT_FOUND, `Previsto has no ${resource.slice(0, -1)} with id "${id}".`, {
+        new AugurError(ErrorCode.NOT_FOUND, `Previsto has no ${resource.slice(0, -1)} with id ${quote(id)}.`, {
           platform: 'previsto',
           upstreamStatus: 404,
         }),

@@ -7,7 +7,7 @@ import type { CivisOrder, InputMaybe, Resolvers } from '../generated/resolvers.j
 import { connectionFromArray, resolveConnection, type ConnectionArgs, type PageSource } from '../relay/connection.js';
 import type { NodeTypeName } from '../relay/ids.js';
 import type { Context } from '../server/context.js';
-import { AugurError, ErrorCode, badInput } from '../server/errors.js';
+import { AugurError, ErrorCode, badInput, quote } from '../server/errors.js';
 import type { CivisCallContext, CivisCredentialWrite, CivisParams, CivisQueryWrite } from '../upstreams/civis/client.js';
 import type {
   CivisCredential,
@@ -134,8 +134,8 @@ async function databaseByName(ctx: Context, name: string, argName: string): Prom
   const all = await databases(ctx);
   const db = all.find((d) => d.name === name);
   if (!db) {
-    const known = all.slice(0, 20).map((d) => `"${d.name}"`).join(', ');
-    throw new AugurError(ErrorCode.NOT_FOUND, `Civis has no database named "${name}" (argument "${argName}"); databases visible to this key: ${known || 'none'}.`, {
+    const known = all.slice(0, 20).map((d) => quote(d.name)).join(', ');
+    throw new AugurError(ErrorCode.NOT_FOUND, `Civis has no database named ${quote(name)} (argument "${argName}"); databases visible to this key: ${known || 'none'}.`, {
       platform: 'civis',
       param: argName,
     });
@@ -257,7 +257,7 @@ export function splitSchemaTable(text: string, argName = 'name'): { schema: stri
   }
   parts.push(current);
   if (quoted || parts.length > 2 || parts.some((p) => p === '')) {
-    throw badInput(`Argument "${argName}" must be "schema.table" (double-quote a part that contains dots), got ${JSON.stringify(text.slice(0, 200))}.`, {
+    throw badInput(`Argument "${argName}" must be "schema.table" (double-quote a part that contains dots), got ${quote(text)}.`, {
       param: argName,
     });
   }
@@ -402,7 +402,7 @@ export const civisResolvers: Resolvers = {
       let found = page.items.filter((c) => c.name === name);
       if (owner != null) found = found.filter((c) => c.owner === owner);
       if (found.length === 0) {
-        throw new AugurError(ErrorCode.NOT_FOUND, `Civis has no AWS credential named "${name}"${owner != null ? ` owned by "${owner}"` : ''} that this key can read.`, {
+        throw new AugurError(ErrorCode.NOT_FOUND, `Civis has no AWS credential named ${quote(name)}${owner != null ? ` owned by ${quote(owner)}` : ''} that this key can read.`, {
           platform: 'civis',
         });
       }
@@ -411,8 +411,8 @@ export const civisResolvers: Resolvers = {
         const me = await ctx.civis.me();
         const mine = found.filter((c) => c.owner === me.username);
         if (mine.length === 0) {
-          const owners = [...new Set(found.map((c) => `"${c.owner}"`))].join(', ');
-          throw badInput(`The AWS credential name "${name}" is ambiguous: it is owned by ${owners}, none of them you ("${me.username}"). Pass owner.`, {
+          const owners = [...new Set(found.map((c) => quote(c.owner)))].join(', ');
+          throw badInput(`The AWS credential name ${quote(name)} is ambiguous: it is owned by ${owners}, none of them you (${quote(me.username)}). Pass owner.`, {
             param: 'owner',
           });
         }
@@ -429,7 +429,7 @@ export const civisResolvers: Resolvers = {
       const page = await ctx.civis.list<CivisCredential>('/credentials/', '/credentials/', { type: 'Database' }, 0, HELPER_LIMIT);
       const found = page.items.find((c) => c.username === username && match(c));
       if (!found) {
-        throw new AugurError(ErrorCode.NOT_FOUND, `Civis has no Database credential for username "${username}" on database "${database}" that this key can read.`, {
+        throw new AugurError(ErrorCode.NOT_FOUND, `Civis has no Database credential for username ${quote(username)} on database ${quote(database)} that this key can read.`, {
           platform: 'civis',
         });
       }
@@ -454,7 +454,7 @@ export const civisResolvers: Resolvers = {
       const page = await ctx.civis.list<CivisTableSummary>('/tables/', '/tables/', { database_id: databaseId, schema, name: table }, 0, 1);
       const found = page.items[0];
       if (!found) {
-        throw new AugurError(ErrorCode.NOT_FOUND, `Civis has no table ${name} in database "${database}" that this key can see.`, { platform: 'civis', param: 'name' });
+        throw new AugurError(ErrorCode.NOT_FOUND, `Civis has no table ${quote(name)} in database ${quote(database)} that this key can see.`, { platform: 'civis', param: 'name' });
       }
       return found;
     },

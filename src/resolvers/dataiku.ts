@@ -4,7 +4,7 @@ import { connectionFromArray } from '../relay/connection.js';
 import type { Context } from '../server/context.js';
 import { endpointLocalId, type DataikuEndpointRef, type EndpointRef } from '../server/endpoints.js';
 import type { DataikuEndpointType } from '../server/config.js';
-import { badInput } from '../server/errors.js';
+import { badInput, quote } from '../server/errors.js';
 import type { DataikuCallContext, DataikuPredictOptions } from '../upstreams/dataiku/client.js';
 import type { DataikuDispatch, DataikuPrediction, DataikuRecord } from '../upstreams/dataiku/types.js';
 import { RECORD_KEY } from '../loaders/dataiku.js';
@@ -36,7 +36,7 @@ export function dataikuEndpoint(
   ref: DataikuEndpointRef | { prevision: string } = ctx.services.endpoints.resolve(arg, ctx.services.codec),
 ): DataikuEndpointRef {
   if ('prevision' in ref) {
-    throw badInput(`Endpoint "${arg}" is a Prevision deployment; only ${FIELD_FOR_TYPE[expected]} on a Dataiku ${expected} endpoint works here.`, {
+    throw badInput(`Endpoint ${quote(arg)} is a Prevision deployment; only ${FIELD_FOR_TYPE[expected]} on a Dataiku ${expected} endpoint works here.`, {
       param: 'endpoint',
     });
   }

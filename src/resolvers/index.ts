@@ -51,7 +51,7 @@ function keepSchemaDescription(scalar: GraphQLScalarType): GraphQLScalarType {
   return new GraphQLScalarType(config);
 }
 
-/** How deep a JSON argument may nest (objects and arrays); deeper input is refused as BAD_USER_INPUT. */
+/** Default of `AUGUR_MAX_INPUT_DEPTH`: how deep a JSON argument may nest (objects and arrays). */
 export const MAX_JSON_DEPTH = 64;
 
 /** Whether a value nests objects or arrays more than `max` levels deep (checked without recursion). */
@@ -68,16 +68,17 @@ function nestsDeeperThan(value: unknown, max: number): boolean {
 }
 
 /**
- * A JSON scalar refusing input nested beyond MAX_JSON_DEPTH: such input has no use for any platform, and hashing or
- * serialising it for the upstream call would exhaust the stack.
+ * A JSON scalar refusing input nested beyond `maxDepth` levels as BAD_USER_INPUT: such input has no use for any
+ * platform, and hashing or serialising it for the upstream call would exhaust the stack.
  */
-function boundedJson(scalar: GraphQLScalarType): GraphQLScalarType {
+function boundedJson(scalar: GraphQLScalarType, maxDepth: number): GraphQLScalarType {
   const config = scalar.toConfig();
   const check = (value: unknown): unknown => {
-    if (value !== null && typeof value === 'object' && nestsDeeperThan(value, MAX_JSON_DEPTH)) {
-      throw new GraphQLError(`${config.name} values may nest objects and arrays at most ${MAX_JSON_DEPTH} levels deep.`, {
-        extensions: { code: 'BAD_USER_INPUT' },
-      });
+    if (value !== null && typeof value === 'object' && nestsDeeperThan(value, maxDepth)) {
+      throw new GraphQLError(
+        `${config.name} values may nest objects and arrays at most ${maxDepth} levels deep (AUGUR_MAX_INPUT_DEPTH); send a flatter value.`,
+        { extensions: { code: 'BAD_USER_INPUT', limit: 'maxInputDepth', max: maxDepth } },
+      );
     }
     return value;
   };
@@ -88,14 +89,20 @@ function boundedJson(scalar: GraphQLScalarType): GraphQLScalarType {
   });
 }
 
-export function createResolvers(): Resolvers {
+export interface ResolverOptions {
+  /** `AUGUR_MAX_INPUT_DEPTH`: deepest nesting of objects and arrays accepted in a JSON or JSONObject argument. */
+  maxInputDepth?: number;
+}
+
+export function createResolvers(options: ResolverOptions = {}): Resolvers {
+  const maxInputDepth = options.maxInputDepth ?? MAX_JSON_DEPTH;
   const nodes = createNodeResolvers(createNodeFetchers());
   return merge(
     {
       DateTime: keepSchemaDescription(DateTimeResolver),
       LocalDate: keepSchemaDescription(LocalDateResolver),
-      JSON: boundedJson(keepSchemaDescription(JSONResolver)),
-      JSONObject: boundedJson(keepSchemaDescription(JSONObjectResolver)),
+      JSON: boundedJson(keepSchemaDescription(JSONResolver), maxInputDepth),
+      JSONObject: boundedJson(keepSchemaDescription(JSONObjectResolver), maxInputDepth),
       URL: keepSchemaDescription(URLResolver),
       ...ENUM_VALUES,
     },

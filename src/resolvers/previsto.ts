@@ -13,7 +13,7 @@ import type {
 import { resolveConnection, type ConnectionArgs, type PageSource } from '../relay/connection.js';
 import type { NodeTypeName } from '../relay/ids.js';
 import type { Context } from '../server/context.js';
-import { badInput } from '../server/errors.js';
+import { badInput, quote } from '../server/errors.js';
 import type { PrevistoListQuery } from '../upstreams/previsto/client.js';
 import type { PrevistoAgreement, PrevistoAssignment, PrevistoContact, PrevistoResource } from '../upstreams/previsto/types.js';
 import { predictAny } from './dataiku.js';
@@ -51,7 +51,7 @@ export function validateMeta(meta: Record<string, unknown> | null | undefined, p
   const out: Record<string, string> = {};
   for (const [key, value] of entries) {
     if (key.length === 0 || key.length > META_LIMITS.keyLength) {
-      throw badInput(`${param} key "${key.slice(0, 60)}" has ${key.length} characters; key names must have 1 to ${META_LIMITS.keyLength}.`, {
+      throw badInput(`${param} key ${quote(key)} has ${key.length} characters; key names must have 1 to ${META_LIMITS.keyLength}.`, {
         param,
         limit: META_LIMITS.keyLength,
       });
@@ -74,7 +74,7 @@ export function validateMeta(meta: Record<string, unknown> | null | undefined, p
 function metaFilters(conditions: InputMaybe<MetaCondition[]> | undefined, filters: Record<string, string>): void {
   for (const { key, value } of conditions ?? []) {
     if (!/^[A-Za-z0-9_-]{1,40}$/.test(key)) {
-      throw badInput(`filter.meta key "${key.slice(0, 60)}" must be 1 to 40 letters, digits, "_" or "-".`, { param: 'filter.meta' });
+      throw badInput(`filter.meta key ${quote(key)} must be 1 to 40 letters, digits, "_" or "-".`, { param: 'filter.meta' });
     }
     filters[`meta.${key}`] = value;
   }

@@ -202,7 +202,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   if (deps.tracing) plugins.push(deps.tracing.plugin);
 
   // Persisted queries, cache hints and the response cache (shared through Redis when configured).
-  const resolvers = createResolvers();
+  const resolvers = createResolvers({ maxInputDepth: config.limits.maxInputDepth });
   const schema = federationModule ? federationModule.buildFederatedSchema(resolvers, createNodeFetchers()) : buildSchema(resolvers);
   // Apollo would add federated (ftv1) traces for any caller asking for them: timings and errors stay in Augur's logs.
   if (config.federation) plugins.push(ApolloServerPluginInlineTraceDisabled());
@@ -265,6 +265,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     ...(jitModule ? { gateway: jitModule.jitGateway(schema) } : { schema }),
     persistedQueries,
     introspection: config.introspection,
+    hideSchemaDetailsFromClientErrors: !config.introspection,
     parseOptions: { maxTokens: config.limits.maxTokens },
     validationRules: [SupportedOperationTypesRule, limitRule(limits, fieldCalls, measures)],
     includeStacktraceInErrorResponses: false,
@@ -274,6 +275,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     csrfPrevention: true,
     formatError: (formatError = createFormatError((error, formatted) =>
       logger.error({ event: 'internal_error', err: error instanceof Error ? { message: redactor.redact(error.message), stack: error.stack } : String(error), path: formatted.path }, 'unexpected error while resolving'),
+      { hideSuggestions: !config.introspection },
     )),
     plugins,
   });

@@ -3,7 +3,7 @@
  * embedded emulator's demo service); Prevision deployments are added by the Prevision part of the schema.
  */
 import type { DataikuEndpointConfig, DataikuEndpointType } from './config.js';
-import { AugurError, ErrorCode, badInput } from './errors.js';
+import { AugurError, ErrorCode, badInput, quote } from './errors.js';
 import type { IdCodec } from '../relay/ids.js';
 
 export interface DataikuEndpointRef {
@@ -85,13 +85,13 @@ export class EndpointRegistry {
     if (named && named.length === 1) return named[0]!;
     if (named && named.length > 1) {
       throw badInput(
-        `Endpoint name "${arg}" is ambiguous: it exists in services ${named.map((n) => n.serviceId).join(', ')}. Use "service/endpoint" or the endpoint's id.`,
+        `Endpoint name ${quote(arg)} is ambiguous: it exists in services ${named.map((n) => n.serviceId).join(', ')}. Use "service/endpoint" or the endpoint's id.`,
         { param: argName },
       );
     }
     throw new AugurError(
       ErrorCode.NOT_FOUND,
-      `No endpoint "${arg.slice(0, 200)}". Pass an id from Query.endpoints, "service/endpoint", or a configured endpoint name (${[...this.byName.keys()].slice(0, 10).join(', ')}).`,
+      `No endpoint ${quote(arg)}. Pass an id from Query.endpoints, "service/endpoint", or a configured endpoint name (${[...this.byName.keys()].slice(0, 10).join(', ')}).`,
       { param: argName },
     );
   }

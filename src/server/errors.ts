@@ -57,6 +57,35 @@ export class AugurError extends GraphQLError {
   }
 }
 
+/** Longest part of a caller's value that an error message repeats. */
+export const ECHO_MAX_CHARS = 100;
+/** Longest error message Augur serves, whoever wrote it (Augur, graphql-js, Apollo, an upstream). */
+export const MESSAGE_MAX_CHARS = 1000;
+
+/** The first `max` characters of `text` plus `…`, never splitting a surrogate pair; `text` itself when short enough. */
+function clip(text: string, max = ECHO_MAX_CHARS): string {
+  if (text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  return `${text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max)}…`;
+}
+
+/**
+ * A caller's value as an error message may show it: a string JSON-quoted, anything else as its JSON text, cut to
+ * ECHO_MAX_CHARS characters with a trailing `…`. Every message of Augur's own that repeats caller input goes through
+ * this, so a 900 KB id is never echoed back whole.
+ */
+export function quote(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(clip(value));
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // Cyclic, or nested deeper than JSON.stringify's recursion allows.
+    text = undefined;
+  }
+  return clip(text ?? typeof value);
+}
+
 /** Shorthand for the most common case: the caller sent something Augur will not forward. */
 export function badInput(message: string, details: ErrorDetails = {}): AugurError {
   return new AugurError(ErrorCode.BAD_USER_INPUT, message, details);
@@ -104,11 +133,104 @@ function limitFormatted(formatted: GraphQLFormattedError): GraphQLFormattedError
   return undefined;
 }
 
+const isSpace = (ch: string): boolean => ch === ' ' || ch === '\n' || ch === '\t' || ch === '\r';
+
+/**
+ * Bounds what a message repeats of the request: every double-quoted run and every run without spaces longer than
+ * ECHO_MAX_CHARS is cut (graphql-js and Apollo quote literals, names and variable values whole, and print objects
+ * and lists unquoted), then the whole message to MESSAGE_MAX_CHARS. A scan, not a regular expression: the message
+ * may be megabytes long.
+ */
+export function clipMessage(message: string): string {
+  if (message.length <= ECHO_MAX_CHARS) return message;
+  let out = '';
+  let i = 0;
+  while (i < message.length && out.length <= MESSAGE_MAX_CHARS) {
+    const ch = message[i]!;
+    if (isSpace(ch)) {
+      out += ch;
+      i++;
+    } else if (ch === '"') {
+      let j = i + 1;
+      while (j < message.length && message[j] !== '"') j += message[j] === '\\' ? 2 : 1;
+      let inner = message.slice(i + 1, Math.min(j, message.length));
+      if (inner.length > ECHO_MAX_CHARS) {
+        let kept = clip(inner).slice(0, -1);
+        // Never end on half an escape sequence.
+        if ((kept.length - kept.replace(/\\+$/, '').length) % 2 === 1) kept = kept.slice(0, -1);
+        inner = `${kept}…`;
+      }
+      out += j < message.length ? `"${inner}"` : `"${inner}`;
+      i = j + 1;
+    } else {
+      let j = i;
+      while (j < message.length && message[j] !== '"' && !isSpace(message[j]!)) j++;
+      out += clip(message.slice(i, j));
+      i = j;
+    }
+  }
+  return clip(out, MESSAGE_MAX_CHARS - 1);
+}
+
+/**
+ * graphql-js's "Did you mean …?" ending, which names types, fields and enum values of the schema. A search from the
+ * end rather than Apollo's regular expression, which scans to the end from each occurrence.
+ */
+function withoutSuggestions(message: string): string {
+  if (!message.endsWith('?')) return message;
+  const at = message.lastIndexOf(' Did you mean ');
+  return at === -1 ? message : message.slice(0, at);
+}
+
+export interface FormatErrorOptions {
+  /**
+   * Drop graphql-js's "Did you mean …?" suggestions from every message, variable coercion included (Apollo's
+   * `hideSchemaDetailsFromClientErrors` covers validation only). Set when introspection is off.
+   */
+  hideSuggestions?: boolean;
+}
+
 /**
  * Apollo's `formatError`: Augur's own errors and GraphQL's request errors pass; anything else (a bug, a library
- * throwing) is logged and masked so no internal detail or secret reaches the caller.
+ * throwing) is logged and masked so no internal detail or secret reaches the caller. Every message served is bounded
+ * by `clipMessage`.
  */
 export function createFormatError(
+  onMasked: (error: unknown, formatted: GraphQLFormattedError) => void,
+  options: FormatErrorOptions = {},
+): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  const format = createUnboundedFormatError(onMasked);
+  return (formatted, error) => {
+    // graphql-js parses recursively: a document nested thousands of levels deep exhausts the stack, and Apollo reports
+    // the RangeError as a syntax error whose message says so. The caller's document is at fault, not the gateway.
+    if (formatted.extensions?.['code'] === 'GRAPHQL_PARSE_FAILED' && wrapsRangeError(error)) {
+      return {
+        message: 'The document nests lists, objects or selection sets too deeply to be parsed; send a flatter document.',
+        extensions: { code: ErrorCode.BAD_USER_INPUT },
+      };
+    }
+    const out = format(formatted, error);
+    const message = clipMessage(options.hideSuggestions ? withoutSuggestions(out.message) : out.message);
+    const extensions = out.extensions;
+    // The input-depth check throws from a scalar: a literal fails in validation, whose code Apollo sets; the limit is
+    // the caller's to fix either way, so it answers one code.
+    if (extensions?.['limit'] === 'maxInputDepth' && extensions['code'] === 'GRAPHQL_VALIDATION_FAILED') {
+      return { ...out, message, extensions: { ...extensions, code: ErrorCode.BAD_USER_INPUT } };
+    }
+    return message === out.message ? out : { ...out, message };
+  };
+}
+
+function wrapsRangeError(error: unknown): boolean {
+  let current = error;
+  for (let i = 0; i < 5 && current; i++) {
+    if (current instanceof RangeError || (current as { name?: unknown }).name === 'RangeError') return true;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return false;
+}
+
+function createUnboundedFormatError(
   onMasked: (error: unknown, formatted: GraphQLFormattedError) => void,
 ): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
   return (formatted, error) => {

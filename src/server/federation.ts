@@ -7,7 +7,7 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { Kind, parse, visit, type ConstDirectiveNode, type DefinitionNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Context } from './context.js';
-import { badInput } from './errors.js';
+import { badInput, quote } from './errors.js';
 import { loadTypeDefs } from './schema.js';
 import type { Resolvers } from '../generated/resolvers.js';
 import type { NodeTypeName } from '../relay/ids.js';
@@ -62,7 +62,7 @@ export function entityResolvers(fetchers: Partial<Record<NodeTypeName, NodeFetch
     out[typename] = {
       __resolveReference: async (reference: { id?: unknown }, ctx: Context): Promise<object | null> => {
         if (typeof reference.id !== 'string') {
-          throw badInput(`A ${typename} reference needs its "id" (the global id Augur issued), got ${JSON.stringify(reference.id ?? null)}.`, { param: 'representations' });
+          throw badInput(`A ${typename} reference needs its "id" (the global id Augur issued), got ${quote(reference.id ?? null)}.`, { param: 'representations' });
         }
         const { type, localId } = ctx.services.codec.decode(reference.id);
         if (type !== typename) {

@@ -30,7 +30,7 @@ export function jitGateway(schema: GraphQLSchema, maxDocuments = 1000): GatewayI
             if (coerced.errors) {
               return {
                 errors: coerced.errors.map(
-                  (e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } }),
+                  (e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'BAD_USER_INPUT', http: { status: 400 } } }),
                 ),
               };
             }
