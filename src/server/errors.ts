@@ -2,7 +2,7 @@
  * Augur's error vocabulary: a stable `extensions.code` per failure kind, one `GraphQLError` subclass that carries
  * the platform details, and the `formatError` hook that masks anything unexpected.
  */
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type ASTNode, type GraphQLFormattedError } from 'graphql';
 import type { PlatformName } from '../upstreams/types.js';
 
 /** Every code Augur itself puts in `extensions.code` (GraphQL's own validation codes pass through untouched). */
@@ -114,6 +114,14 @@ export function tokenLimitError(error: unknown): GraphQLError | undefined {
   const max = Number(m[1]);
   return new GraphQLError(`The document has more than ${max} tokens, the limit. Send a smaller document (or persist it).`, {
     extensions: { code: ErrorCode.LIMIT_EXCEEDED, limit: 'maxTokens', max },
+  });
+}
+
+/** An input value (literal or variable) nested deeper than `AUGUR_MAX_INPUT_DEPTH`. */
+export function inputDepthError(max: number, nodes?: readonly ASTNode[]): GraphQLError {
+  return new GraphQLError(`Input values may nest objects and arrays at most ${max} levels deep (AUGUR_MAX_INPUT_DEPTH); send a flatter value.`, {
+    ...(nodes ? { nodes } : {}),
+    extensions: { code: ErrorCode.BAD_USER_INPUT, limit: 'maxInputDepth', max },
   });
 }
 

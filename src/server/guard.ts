@@ -7,7 +7,7 @@
  * Accepted documents are remembered, so a document sent again costs one map lookup here and Apollo's own cache there.
  */
 import { GraphQLError, Lexer, Source, TokenKind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { tokenLimitError } from './errors.js';
+import { inputDepthError, tokenLimitError } from './errors.js';
 import { measureDocument, type FieldCalls, type LimitSettings } from './limits.js';
 
 export class DocumentGuard {
@@ -65,9 +65,7 @@ export class DocumentGuard {
             const depth = (stack.length > 0 ? stack[stack.length - 1]! : 0) + 1;
             stack.push(depth);
             if (depth > maxInputDepth) {
-              return new GraphQLError(`Input values may nest lists and objects at most ${maxInputDepth} levels deep; this one nests more.`, {
-                extensions: { code: 'BAD_USER_INPUT', limit: 'maxInputDepth', max: maxInputDepth },
-              });
+              return inputDepthError(maxInputDepth);
             }
           } else {
             stack.push(-1);

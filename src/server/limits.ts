@@ -27,6 +27,7 @@ import {
   type ValidationContext,
   type ValueNode,
 } from 'graphql';
+import { inputDepthError } from './errors.js';
 import { PLATFORM_LABEL, PLATFORMS, type PlatformName } from '../upstreams/types.js';
 
 export interface LimitSettings {
@@ -314,12 +315,7 @@ export function measureDocument(
   // Input values first: their nesting is a property of the text, not of execution.
   const tooDeep = findDeepValue(document, settings.maxInputDepth);
   if (tooDeep) {
-    errors.push(
-      new GraphQLError(`Input values may nest lists and objects at most ${settings.maxInputDepth} levels deep; this one nests more.`, {
-        nodes: [tooDeep],
-        extensions: { code: 'BAD_USER_INPUT', limit: 'maxInputDepth', max: settings.maxInputDepth },
-      }),
-    );
+    errors.push(inputDepthError(settings.maxInputDepth, [tooDeep]));
     return { errors, operations };
   }
 
