@@ -29,6 +29,12 @@ export interface OperationLimits {
 /** Fields that call an upstream cost this much more than a plain field. */
 const UPSTREAM_FIELD_COST = 2;
 const UPSTREAM_FIELDS = new Set(['predict', 'predictEffect', 'lookup', 'forecast', 'sqlQuery', 'runFunction']);
+/**
+ * Lists that are not connections yet as long as the upstream makes them: each counts as a page of the maximum page
+ * size, or 200 aliased SQL queries (cost 1,600 otherwise) would build a 7 MB response, blocking the event loop for
+ * well over 50 ms while it is serialised.
+ */
+const UPSTREAM_SIZED_LISTS = new Set(['SqlQueryResult.rows']);
 
 function limitError(message: string, limit: number, got: number): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, got } });
@@ -129,7 +135,8 @@ export function limitRules(
           } else if (unwrapped && isListType(unwrapped) && sel.name.value === 'nodes') {
             multiplier = 1;
           }
-          total += own + (isConnection ? multiplier : 1) * costOf(sel.selectionSet, type, depth + 1);
+          if (!isConnection) multiplier = named && UPSTREAM_SIZED_LISTS.has(`${named.name}.${sel.name.value}`) ? limits.maxPageSize : 1;
+          total += own + multiplier * costOf(sel.selectionSet, type, depth + 1);
         } else if (sel.kind === Kind.INLINE_FRAGMENT) {
           const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : undefined;
           total += costOf(sel.selectionSet, (cond as GraphQLOutputType | undefined) ?? parentType, depth);
