@@ -10,6 +10,7 @@ import { AugurError, ErrorCode } from './errors.js';
 import type { Logger } from './logger.js';
 import type { IdCodec } from '../relay/ids.js';
 import { RequestBudget } from '../upstreams/http.js';
+import { OperationDeadline } from '../upstreams/deadline.js';
 import type { UpstreamHttp } from '../upstreams/http.js';
 import { PLATFORM_LABEL, type PlatformName } from '../upstreams/types.js';
 import type { DataikuClient } from '../upstreams/dataiku/client.js';
@@ -93,7 +94,8 @@ export function createContext(
   const get = (name: string): string | undefined =>
     headers instanceof Map ? headers.get(name) : (Array.isArray(headers[name]) ? headers[name][0] : (headers[name] as string | undefined));
   const { config } = services;
-  const budget = new RequestBudget(Date.now() + config.requestBudgetMs, config.retryBudget, requestId);
+  // The deadline's clock is started by the deadline plugin when execution starts (see plugins/deadline.ts).
+  const budget = new RequestBudget(Date.now() + config.requestBudgetMs, config.retryBudget, requestId, new OperationDeadline(config.operationTimeoutMs));
 
   const forwarded: Partial<Record<PlatformName, string>> = {};
   const malformed: Partial<Record<PlatformName, true>> = {};

@@ -23,6 +23,7 @@ import { createMetrics, type RefusalReason } from './metrics.js';
 import { SupportedOperationTypesRule } from './operationTypes.js';
 import { combineObservers, type AugurObserver } from './observer.js';
 import { admissionPlugin } from './plugins/admission.js';
+import { deadlinePlugin } from './plugins/deadline.js';
 import { loggingPlugin } from './plugins/logging.js';
 import { readinessRoute } from './plugins/readiness.js';
 import type { Tracing } from './tracing.js';
@@ -259,6 +260,8 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       if (error) throw error;
     }),
   );
+  // Past AUGUR_OPERATION_TIMEOUT_MS of execution an operation's upstream calls are aborted and it answers what it has.
+  plugins.push(deadlinePlugin({ logger }));
 
   let formatError: ReturnType<typeof createFormatError>;
   const apollo = new ApolloServer<Context>({

@@ -64,6 +64,13 @@ export interface OperationMeasure {
 const MODEL_FIELD_COST = 2;
 const MODEL_FIELDS = new Set(['predict', 'predictEffect', 'lookup', 'forecast', 'sqlQuery', 'runFunction']);
 
+/**
+ * Lists that are not connections yet as long as the upstream makes them: each counts as a page of the maximum page
+ * size, or 200 aliased SQL queries would build a 7 MB response, blocking the event loop for well over 50 ms while it
+ * is serialised.
+ */
+const UPSTREAM_SIZED_LISTS = new Set(['SqlQueryResult.rows']);
+
 /** Introspection fields whose lists are as long as something in the schema. */
 const INTROSPECTION_LISTS = new Set(['types', 'directives', 'fields', 'inputFields', 'enumValues', 'args', 'interfaces', 'possibleTypes']);
 
@@ -336,7 +343,7 @@ export function measureDocument(
     return summary;
   };
 
-  const multiplierOf = (sel: FieldNode, parentScope: Scope, fieldType: GraphQLNamedType | undefined): number => {
+  const multiplierOf = (sel: FieldNode, parentScope: Scope, parentType: GraphQLNamedType | null | undefined, fieldType: GraphQLNamedType | undefined): number => {
     const name = sel.name.value;
     if (parentScope !== Scope.Plain && INTROSPECTION_LISTS.has(name)) {
       if (name === 'types') return sizes.types;
@@ -350,6 +357,7 @@ export function measureDocument(
       if (given !== undefined) return Math.max(0, given);
       return first === 'variable' || last === 'variable' ? settings.maxPageSize : settings.defaultPageSize;
     }
+    if (parentType && UPSTREAM_SIZED_LISTS.has(`${parentType.name}.${sel.name.value}`)) return settings.maxPageSize;
     return 1;
   };
 
@@ -378,7 +386,7 @@ export function measureDocument(
         const childScope = entersIntrospection ? Scope.OneType : scope === Scope.Plain ? Scope.Plain : name === 'types' ? Scope.AllTypes : scope;
         const childWraps = name === 'ofType' ? wraps + 1 : 0;
         const child = measureSet(sel.selectionSet, fieldType, childScope, childWraps);
-        const times = childWraps > sizes.wrapping ? 0 : multiplierOf(sel, scope, fieldType);
+        const times = childWraps > sizes.wrapping ? 0 : multiplierOf(sel, scope, type, fieldType);
         if (name === '__schema') s.schemas++;
         s.schemas += mul(times, child.schemas);
         s.aliases += child.aliases;

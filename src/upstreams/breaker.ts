@@ -68,6 +68,14 @@ export class CircuitBreaker {
     }
   }
 
+  /**
+   * An allowed call ended without a verdict on the platform (its operation's deadline cut it short): nothing is
+   * counted, and when that call was the half-open probe (`wasProbe`), the next call may probe instead.
+   */
+  abandon(wasProbe: boolean): void {
+    if (wasProbe && this.probing && this.state === 'half-open') this.probing = false;
+  }
+
   failure(): void {
     this.failures++;
     if (this.probing || this.failures >= this.options.threshold) {

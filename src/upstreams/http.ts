@@ -10,12 +10,14 @@ import type { Logger } from '../server/logger.js';
 import { PLATFORM_LABEL, type PlatformName } from './types.js';
 import type { CircuitBreaker } from './breaker.js';
 import type { RateBudget } from './rateBudget.js';
+import { OperationDeadline, sleep } from './deadline.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
- * Limits shared by every upstream call of one GraphQL operation: a deadline for waiting (retries, rate budgets) and
- * a total number of retries, so one operation can never multiply load on an upstream.
+ * Limits shared by every upstream call of one GraphQL operation: a deadline for waiting (retries, rate budgets), a
+ * total number of retries, so one operation can never multiply load on an upstream, and the operation's own deadline,
+ * whose signal aborts whatever of it is still in flight.
  */
 export class RequestBudget {
   retriesLeft: number;
@@ -32,13 +34,19 @@ export class RequestBudget {
     readonly deadline: number,
     retries: number,
     readonly requestId = '',
+    readonly operationDeadline = new OperationDeadline(0),
   ) {
     this.retriesLeft = retries;
   }
 
-  /** Milliseconds left before the deadline (never negative). */
+  /** Aborted when the operation's deadline passes. */
+  get signal(): AbortSignal {
+    return this.operationDeadline.signal;
+  }
+
+  /** Milliseconds left for waiting: before the wait deadline and before the operation's own (never negative). */
   remainingMs(now = Date.now()): number {
-    return Math.max(0, this.deadline - now);
+    return Math.max(0, Math.min(this.deadline - now, this.operationDeadline.remainingMs()));
   }
 }
 
@@ -141,10 +149,6 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(t) ? undefined : Math.max(0, Math.ceil((t - now) / 1000));
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** A keep-alive client for one upstream platform. */
 export class UpstreamHttp {
   readonly platform: PlatformName;
@@ -164,6 +168,12 @@ export class UpstreamHttp {
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
+  }
+
+  /** The pool right now: open connections, requests on them, requests waiting for one (diagnostics and tests). */
+  get stats(): { connected: number; running: number; pending: number } {
+    const { connected, running, pending } = this.pool.stats;
+    return { connected, running, pending };
   }
 
   /** Closes the pool (pending requests are aborted). */
@@ -189,18 +199,33 @@ export class UpstreamHttp {
   /** Sends a request, retrying where the platform's policy and the operation's budget allow. */
   async request<T>(req: UpstreamRequest): Promise<UpstreamResponse<T>> {
     const { retry, breaker } = this.options;
+    const { signal } = req.budget;
     let attempt = 0;
     for (;;) {
+      // Past the operation's deadline nothing more is sent, a first attempt included.
+      if (signal.aborted) throw this.deadlinePassed(req, false);
       if (breaker?.state === 'open') throw this.breakerOpen(breaker);
       // The rate budget comes before claiming a half-open breaker's single probe, so the probe is never stuck waiting.
       if (this.options.rateBudget && req.rateKey !== undefined) {
-        await this.options.rateBudget.acquire(req.rateKey, req.budget, this.platform);
+        try {
+          await this.options.rateBudget.acquire(req.rateKey, req.budget, this.platform);
+        } catch (err) {
+          // Its wait ends at the deadline; anything it answers once the deadline passed is about the deadline.
+          throw signal.aborted ? this.deadlinePassed(req, false) : err;
+        }
+        if (signal.aborted) throw this.deadlinePassed(req, false);
       }
+      const probe = breaker !== undefined && breaker.state === 'half-open';
       if (breaker && !breaker.allow()) throw this.breakerOpen(breaker);
       const outcome = await this.attempt<T>(req, attempt > 0);
       if (outcome.kind === 'ok') {
         breaker?.success();
         return outcome.response;
+      }
+      if (outcome.kind === 'aborted') {
+        // Cut short by the operation, not failed by the upstream: the breaker counts nothing, and it is never retried.
+        breaker?.abandon(probe);
+        throw this.deadlinePassed(req, true);
       }
       const failure = outcome.error;
       const counts = failure.status === undefined || failure.status >= 500;
@@ -226,8 +251,25 @@ export class UpstreamHttp {
       }
       req.budget.retriesLeft--;
       req.budget.retries++;
-      await sleep(waitMs);
+      try {
+        await sleep(waitMs, signal);
+      } catch {
+        throw this.deadlinePassed(req, false);
+      }
     }
+  }
+
+  /** The error of a call the operation's deadline stopped: `sent` when it was already on its way to the upstream. */
+  private deadlinePassed(req: UpstreamRequest, sent: boolean): AugurError {
+    const ms = req.budget.operationDeadline.timeoutMs;
+    const what = sent
+      ? `while waiting for ${this.label}; the call was cancelled${req.idempotent ? '' : ' and may still have been applied, so check before repeating it'}`
+      : `before ${this.label} was called; the call was not sent`;
+    return new AugurError(
+      ErrorCode.OPERATION_TIMEOUT,
+      `The operation ran past its ${ms} ms limit (AUGUR_OPERATION_TIMEOUT_MS) ${what}. Fields resolved before the limit keep their data; ask for fewer fields or retry later.`,
+      { limit: 'operationTimeoutMs', max: ms, platform: this.platform },
+    );
   }
 
   private breakerOpen(breaker: CircuitBreaker): AugurError {
@@ -243,6 +285,7 @@ export class UpstreamHttp {
     isRetry: boolean,
   ): Promise<
     | { kind: 'ok'; response: UpstreamResponse<T> }
+    | { kind: 'aborted' }
     | { kind: 'fail'; error: { error: AugurError; status: number | undefined; networkCode?: string; retryAfter?: number } }
   > {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
@@ -265,6 +308,7 @@ export class UpstreamHttp {
         body,
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
+        signal: req.budget.signal,
       });
       status = res.statusCode;
       const text = await res.body.text();
@@ -301,6 +345,10 @@ export class UpstreamHttp {
       const retryAfter = parseRetryAfter(headerValue(res.headers, 'retry-after'));
       return { kind: 'fail', error: { status, retryAfter, error: this.errorFromResponse(status, parsed, retryAfter) } };
     } catch (err) {
+      if (req.budget.signal.aborted) {
+        this.logFailure(req, 'error', 'aborted', 'the operation deadline passed');
+        return { kind: 'aborted' };
+      }
       const code = (err as { code?: string }).code ?? '';
       this.logFailure(req, 'error', code || String(err));
       const timeout = err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError;

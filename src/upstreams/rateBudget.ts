@@ -10,6 +10,7 @@
  */
 import { AugurError, ErrorCode } from '../server/errors.js';
 import type { RequestBudget } from './http.js';
+import { sleep } from './deadline.js';
 import { PLATFORM_LABEL, type PlatformName } from './types.js';
 
 /** Where sliding windows are kept. */
@@ -128,7 +129,8 @@ export class RateBudget {
       }
       this.options.onWait?.(wait);
       budget.rateLimitWaitMs += wait;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      // Ends early, rejecting, when the operation's deadline passes.
+      await sleep(wait, budget.signal);
     }
   }
 }

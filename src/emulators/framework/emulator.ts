@@ -99,6 +99,8 @@ export interface LoggedRequest {
   status: number;
   /** The W3C trace context the caller sent, when it sent one. */
   traceparent?: string;
+  /** Set when the caller closed the connection before the answer was sent (it gave up on a slow or hung request). */
+  callerClosed?: true;
 }
 
 const LOG_LIMIT = 5000;
@@ -272,6 +274,9 @@ export class Emulator {
 
     const { route, params } = matched;
     const logEntry = this.count(route.key, method, path, queryString, 0);
+    res.once('close', () => {
+      if (!res.writableFinished) logEntry.callerClosed = true;
+    });
     const traceparent = req.headers['traceparent'];
     if (typeof traceparent === 'string') logEntry.traceparent = traceparent;
     let parsed: { value: unknown } | undefined;

@@ -136,11 +136,20 @@ export class PrevisionClient {
       if (this.tokens.size > 10_000) this.tokens.clear();
       this.tokens.set(key, entry);
     }
-    if (entry.accessToken && this.now() < entry.expiresAt) return entry.accessToken;
-    entry.refreshing ??= this.fetchToken(ctx, entry).finally(() => {
-      entry.refreshing = undefined;
-    });
-    return entry.refreshing;
+    for (;;) {
+      if (entry.accessToken && this.now() < entry.expiresAt) return entry.accessToken;
+      const current = entry;
+      const refreshing = (current.refreshing ??= this.fetchToken(ctx, current).finally(() => {
+        current.refreshing = undefined;
+      }));
+      try {
+        return await refreshing;
+      } catch (e) {
+        // The refresh is shared, and the operation that started it may have reached its deadline (it started first,
+        // so its deadline passes first): that says nothing about this operation, which fetches a token itself.
+        if (!(e instanceof AugurError && e.code === ErrorCode.OPERATION_TIMEOUT) || ctx.budget.signal.aborted) throw e;
+      }
+    }
   }
 
   private async fetchToken(ctx: PrevisionCallContext, entry: TokenEntry): Promise<string> {
