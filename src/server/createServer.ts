@@ -32,6 +32,7 @@ import { AllowList, APQ_TTL_SECONDS, resolveManifest } from './persisted.js';
 import { AdmissionGate } from './admission.js';
 import { ApiKeyCheck } from './apiKeys.js';
 import { DocumentGuard } from './guard.js';
+import { introspectionCachePlugin } from './introspection.js';
 import { limitRule, upstreamCallsError, type LimitSettings, type OperationMeasure } from './limits.js';
 import { fieldCallsOf } from './upstreamCalls.js';
 import { StatusChecker } from './status.js';
@@ -260,6 +261,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       if (error) throw error;
     }),
   );
+  plugins.push(introspectionCachePlugin<Context>());
   // Past AUGUR_OPERATION_TIMEOUT_MS of execution an operation's upstream calls are aborted and it answers what it has.
   plugins.push(deadlinePlugin({ logger }));
 

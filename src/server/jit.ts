@@ -7,6 +7,7 @@
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { GraphQLError, execute, getVariableValues, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { isIntrospectionOnly } from './introspection.js';
 
 export function jitGateway(schema: GraphQLSchema, maxDocuments = 1000): GatewayInterface {
   const compiled = new Map<string, CompiledQuery>();
@@ -34,6 +35,10 @@ export function jitGateway(schema: GraphQLSchema, maxDocuments = 1000): GatewayI
                 ),
               };
             }
+          }
+          // Introspection resolves from the schema in memory: compiling it costs more than running it once.
+          if (isIntrospectionOnly(requestContext.operation, requestContext.document)) {
+            return execute({ schema, document: requestContext.document, operationName: requestContext.operationName, variableValues: requestContext.request.variables ?? {} });
           }
           const key = `${requestContext.queryHash}\n${requestContext.operationName ?? ''}`;
           let query = compiled.get(key);

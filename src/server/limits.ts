@@ -168,6 +168,8 @@ interface IntrospectionSizes {
   types: number;
   /** The most wrappers (non-null, list) around any field's or argument's type. */
   wrapping: number;
+  /** Per `ofType` level k (from 1), the share of type references wrapped at least k times: what that level returns. */
+  wrapShare: number[];
   directives: number;
   avg: Record<string, number>;
   max: Record<string, number>;
@@ -189,9 +191,11 @@ function sizesOf(schema: GraphQLSchema): IntrospectionSizes {
   let fieldCount = 0;
   let argCount = 0;
   let wrapping = 0;
+  const wrapCounts: number[] = [];
   const wrapsOf = (t: unknown): number => {
     let n = 0;
     for (let w = t as { ofType?: unknown }; w && 'ofType' in w && w.ofType; w = w.ofType as { ofType?: unknown }) n++;
+    wrapCounts[n] = (wrapCounts[n] ?? 0) + 1;
     return n;
   };
   for (const type of types) {
@@ -216,9 +220,12 @@ function sizesOf(schema: GraphQLSchema): IntrospectionSizes {
     max['args'] = Math.max(max['args']!, d.args.length);
   }
   const avg: Record<string, number> = {};
-  for (const key of Object.keys(totals)) avg[key] = Math.max(1, Math.ceil(totals[key]! / types.length));
-  avg['args'] = Math.max(1, Math.ceil(argCount / Math.max(1, fieldCount)));
-  sizes = { types: types.length, wrapping, directives: directives.length, avg, max };
+  for (const key of Object.keys(totals)) avg[key] = totals[key]! / types.length;
+  avg['args'] = argCount / Math.max(1, fieldCount);
+  const references = wrapCounts.reduce((a, b) => a + (b ?? 0), 0);
+  const wrapShare = [1];
+  for (let k = 1; k <= wrapping; k++) wrapShare[k] = wrapCounts.slice(k).reduce((a, b) => a + (b ?? 0), 0) / Math.max(1, references);
+  sizes = { types: types.length, wrapping, wrapShare, directives: directives.length, avg, max };
   introspectionSizes.set(schema, sizes);
   return sizes;
 }
@@ -245,7 +252,7 @@ function introspectionDepthLimit(schema: GraphQLSchema, settings: LimitSettings,
   return Math.max(settings.maxDepth, depth);
 }
 
-const INTROSPECTION_OBJECT_COST = 0.1;
+const INTROSPECTION_OBJECT_COST = 1;
 
 /**
  * A field's own cost: 1, 3 for a model call; inside introspection, 1 per object returned and nothing for its scalars
@@ -343,8 +350,9 @@ export function measureDocument(
     return summary;
   };
 
-  const multiplierOf = (sel: FieldNode, parentScope: Scope, parentType: GraphQLNamedType | null | undefined, fieldType: GraphQLNamedType | undefined): number => {
+  const multiplierOf = (sel: FieldNode, parentScope: Scope, parentType: GraphQLNamedType | null | undefined, fieldType: GraphQLNamedType | undefined, wraps: number): number => {
     const name = sel.name.value;
+    if (parentScope !== Scope.Plain && name === 'ofType') return sizes.wrapShare[wraps + 1] ?? 0;
     if (parentScope !== Scope.Plain && INTROSPECTION_LISTS.has(name)) {
       if (name === 'types') return sizes.types;
       if (name === 'directives') return sizes.directives;
@@ -386,12 +394,15 @@ export function measureDocument(
         const childScope = entersIntrospection ? Scope.OneType : scope === Scope.Plain ? Scope.Plain : name === 'types' ? Scope.AllTypes : scope;
         const childWraps = name === 'ofType' ? wraps + 1 : 0;
         const child = measureSet(sel.selectionSet, fieldType, childScope, childWraps);
-        const times = childWraps > sizes.wrapping ? 0 : multiplierOf(sel, scope, type, fieldType);
+        const times = multiplierOf(sel, scope, type, fieldType, wraps);
         if (name === '__schema') s.schemas++;
         s.schemas += mul(times, child.schemas);
         s.aliases += child.aliases;
         s.directives += child.directives;
-        s.cost += (childWraps > sizes.wrapping ? 0 : ownCost(name, scope, !!sel.selectionSet)) + mul(times, child.cost);
+        if (scope === Scope.Plain && !entersIntrospection) s.cost += ownCost(name, scope, true) + mul(times, child.cost);
+        // Introspection costs what it returns: every object of a list (an `ofType` level, for the share of type
+        // references wrapped that many times), each with what it selects.
+        else s.cost += mul(times, ownCost(name, childScope, !!sel.selectionSet) + child.cost);
         if (scope === Scope.Plain && !entersIntrospection) {
           s.depth = Math.max(s.depth, 1 + child.depth);
           if (child.introDepth > 0) s.introDepth = Math.max(s.introDepth, 1 + child.introDepth);

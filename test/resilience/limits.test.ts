@@ -71,15 +71,15 @@ describe('operation limits', () => {
     expect(deep.extensions).toEqual({ code: 'BAD_USER_INPUT', limit: 'maxInputDepth', max: 64 });
   });
 
-  it('serves the standard introspection queries, each costing about a tenth of an object per object, through admission', async () => {
+  it('serves the standard introspection queries, costing the objects they return, through admission', async () => {
     for (const query of [getIntrospectionQuery(), getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true })]) {
       const r = await stack.gql(query);
       expect(r.errors).toBeUndefined();
       expect((r.data as { __schema: { types: unknown[] } }).__schema.types.length).toBeGreaterThan(100);
     }
     const line = stack.logs.filter((l) => l['event'] === 'operation' && l['operationName'] === 'IntrospectionQuery').pop();
-    expect(line?.['cost']).toBeGreaterThan(500);
-    expect(line?.['cost']).toBeLessThan(3000);
+    expect(line?.['cost']).toBeGreaterThan(2000);
+    expect(line?.['cost']).toBeLessThan(4000);
   });
 
   it('refuses a second __schema, an ofType chain deeper than the standard query, and introspection past the cost limit', async () => {
@@ -135,5 +135,26 @@ describe('measureDocument', () => {
     const written = measure(`{ contacts(first: 3) { edges { node { id name } } } contacts2: contacts(first: 3) { edges { node { id name } } } }`);
     const spread = measure(`{ ...Q contacts2: contacts(first: 3) { ...E } } fragment Q on Query { contacts(first: 3) { ...E } } fragment E on ContactConnection { edges { node { id name } } }`);
     expect(spread).toEqual(written);
+  });
+
+  it('counts the rows of a SQL query as a page of the maximum page size, so 200 aliased queries (7 MB) are refused', () => {
+    const sql = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `s${i}: sqlQuery(endpoint: "customers-sql", parameters: {minRevenue: ${-1 - i}}) { rowCount rows { values record } }`).join(' ')} }`;
+    // sqlQuery 3, rowCount 1, rows 1 + 100 x (values 1 + record 1).
+    expect(measure(sql(1)).cost).toBe(3 + 1 + 1 + 100 * 2);
+    // Lists the schema bounds itself (a prediction's probabilities) still count once.
+    expect(measure(`{ predict(endpoint: "churn", features: {}) { probabilities { label probability } } }`).cost).toBe(3 + 1 + 2);
+    const { errors } = measureDocument(parse(sql(200)), schema, settings, calls);
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/estimated cost is 41000; the limit is 5000/)]);
+    expect(measureDocument(parse(sql(24)), schema, settings, calls).errors).toEqual([]);
+  });
+
+  it('estimates introspection by the objects it returns: the standard query within the cost limit, a flood of __type past it', () => {
+    const standard = measure(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }));
+    // The schema's real answer holds about 3,300 objects; the estimate must leave room for the schema to grow.
+    expect(standard.cost).toBeGreaterThan(2000);
+    expect(standard.cost).toBeLessThan(settings.maxCost * 0.8);
+    // Contact has 29 fields: each __type answers 1 + 29 x 2 objects.
+    expect(measure(`{ ${Array.from({ length: 200 }, (_, i) => `t${i}: __type(name: "Contact") { fields { name type { name } } }`).join(' ')} }`).cost).toBe(200 * 59);
   });
 });
