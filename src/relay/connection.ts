@@ -77,7 +77,8 @@ function readWindow(args: ConnectionArgs, binding: string, codec: IdCodec, limit
     if (value > limits.maxPageSize) {
       throw badInput(`Argument "${name}" is ${value}, above the maximum page size of ${limits.maxPageSize}. Page through the connection with cursors instead.`, {
         param: name,
-        limit: limits.maxPageSize,
+        limit: 'maxPageSize',
+        max: limits.maxPageSize,
       });
     }
   }

@@ -154,7 +154,7 @@ async function databaseIdOf(ctx: Context, arg: string, argName: string): Promise
 function userIds(ctx: Context, ids: InputMaybe<string[]> | undefined, argName: string): string | undefined {
   if (!ids || ids.length === 0) return undefined;
   const max = ctx.services.config.limits.maxIds;
-  if (ids.length > max) throw badInput(`${argName} accepts at most ${max} ids (AUGUR_MAX_IDS), got ${ids.length}.`, { param: argName, limit: max });
+  if (ids.length > max) throw badInput(`${argName} accepts at most ${max} ids (AUGUR_MAX_IDS), got ${ids.length}.`, { param: argName, limit: 'maxIds', max });
   return ids.map((id, i) => civisId(ctx, id, 'CivisUser', `${argName}[${i}]`)).join(',');
 }
 
@@ -337,7 +337,7 @@ export const civisResolvers: Resolvers = {
       if (args.default === false) {
         throw badInput('Civis can only narrow credentials to the default one: pass default: true, or leave default out to list them all.', { param: 'default' });
       }
-      if (args.name != null && args.name.length > 200) throw badInput('name may have at most 200 characters.', { param: 'name', limit: 200 });
+      if (args.name != null && args.name.length > 200) throw badInput('name may have at most 200 characters.', { param: 'name', limit: 'maxNameLength', max: 200 });
       const params: CivisParams = {
         type: states(args.type),
         name: args.name || undefined,

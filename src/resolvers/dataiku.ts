@@ -146,7 +146,7 @@ export const dataikuResolvers: Resolvers = {
       if (args.records.length === 0) throw badInput('records must hold at least one history row.', { param: 'records' });
       const max = ctx.services.config.limits.maxRecords;
       if (args.records.length > max) {
-        throw badInput(`records holds ${args.records.length} rows, above the limit of ${max} per call (AUGUR_MAX_RECORDS).`, { param: 'records', limit: max });
+        throw badInput(`records holds ${args.records.length} rows, above the limit of ${max} per call (AUGUR_MAX_RECORDS).`, { param: 'records', limit: 'maxRecords', max });
       }
       return ctx.services.dataiku.forecast(dataikuCall(ctx), ref, args.records, dispatchOf(args.dispatch));
     },

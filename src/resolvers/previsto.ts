@@ -140,7 +140,7 @@ const AGREEMENT_ORDER: Record<AgreementOrder['field'], string> = { DESCRIPTION: 
 /** Turns `orderBy` into Previsto `sort` entries, with `id` appended as a tiebreaker so the order is total (and reversible). */
 function sortOf<F extends string>(orderBy: InputMaybe<Array<{ field: F; direction?: InputMaybe<'ASC' | 'DESC'> }>> | undefined, map: Record<F, string>): string[] | undefined {
   if (!orderBy || orderBy.length === 0) return undefined;
-  if (orderBy.length > 5) throw badInput(`orderBy has ${orderBy.length} entries; at most 5 are allowed.`, { param: 'orderBy', limit: 5 });
+  if (orderBy.length > 5) throw badInput(`orderBy has ${orderBy.length} entries; at most 5 are allowed.`, { param: 'orderBy', limit: 'maxOrderBy', max: 5 });
   const sort = orderBy.map((o) => `${map[o.field]},${(o.direction ?? 'ASC').toLowerCase()}`);
   if (!sort.some((s) => s.startsWith('id,'))) sort.push('id,asc');
   return sort;
@@ -226,7 +226,7 @@ export const previstoResolvers: Resolvers = {
       if (args.nearby != null && args.orderBy?.length) throw badInput('"nearby" orders by distance; it cannot be combined with "orderBy".', { param: 'orderBy' });
       const base = listBase(contactFilters(args.filter), sortOf(args.orderBy, CONTACT_ORDER));
       if (args.search != null) {
-        if (args.search.length > 200) throw badInput('search may have at most 200 characters.', { param: 'search', limit: 200 });
+        if (args.search.length > 200) throw badInput('search may have at most 200 characters.', { param: 'search', limit: 'maxSearchLength', max: 200 });
         base.search = args.search;
       }
       if (args.nearby != null) base.nearby = lonLat(args.nearby, 'nearby');

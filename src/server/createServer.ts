@@ -327,7 +327,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       const raw = await readBody(req, MAX_BODY_BYTES);
       if (raw === 'too-large') {
         return refuse(res, requestId, 413, 'body_too_large', {
-          errors: [{ message: `Request body exceeds ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST', limit: MAX_BODY_BYTES } }],
+          errors: [{ message: `Request body exceeds ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST', limit: 'maxBodyBytes', max: MAX_BODY_BYTES } }],
         });
       }
       const type = req.headers['content-type'] ?? '';

@@ -98,9 +98,9 @@ interface Summary {
   size: number;
   /** Field-merge checks of the levels below this one. */
   comparisons: number;
-  /** Upstream calls per instance of the parent, and items of batched calls, per platform. */
-  calls: Float64Array;
-  items: Float64Array;
+  /** Upstream calls per instance of the parent, and items of batched calls, per platform (absent: none). */
+  calls: Float64Array | undefined;
+  items: Float64Array | undefined;
 }
 
 const PLATFORM_INDEX = new Map(PLATFORMS.map((p, i) => [p, i]));
@@ -117,9 +117,23 @@ function emptySummary(): Summary {
     spreads: 0,
     size: 0,
     comparisons: 0,
-    calls: new Float64Array(PLATFORMS.length),
-    items: new Float64Array(PLATFORMS.length),
+    calls: undefined,
+    items: undefined,
   };
+}
+
+/** What a leaf field selects: shared, never written to. */
+const LEAF: Summary = Object.freeze(emptySummary());
+
+/** Adds `calls` upstream calls and `items` batched items of `platform`, seen `times` times. */
+function addCalls(s: Summary, times: number, calls: Float64Array | undefined, items: Float64Array | undefined): void {
+  if (!calls || !items) return;
+  s.calls ??= new Float64Array(PLATFORMS.length);
+  s.items ??= new Float64Array(PLATFORMS.length);
+  for (let i = 0; i < PLATFORMS.length; i++) {
+    s.calls[i]! += mul(times, calls[i]!);
+    s.items[i]! += mul(times, items[i]!);
+  }
 }
 
 /** Multiplication where 0 wins over Infinity (a `first: 0` page of an unbounded subtree costs nothing). */
@@ -157,10 +171,7 @@ function merge(into: Summary, child: Summary): void {
   into.spreads += child.spreads;
   into.size += child.size;
   into.comparisons += child.comparisons;
-  for (let i = 0; i < PLATFORMS.length; i++) {
-    into.calls[i]! += child.calls[i]!;
-    into.items[i]! += child.items[i]!;
-  }
+  addCalls(into, 1, child.calls, child.items);
 }
 
 /** Sizes of the schema that introspection lists return: every type, and per type the average and the largest. */
@@ -371,8 +382,8 @@ export function measureDocument(
 
   /** `wraps`: how many `ofType` levels lead here; past the schema's deepest type wrapping they return null. */
   function measureSet(set: SelectionSetNode | undefined, type: GraphQLNamedType | null | undefined, scope: Scope, wraps = 0): Summary {
+    if (!set) return LEAF;
     const s = emptySummary();
-    if (!set) return s;
     const fields = type && 'getFields' in type ? (type.getFields() as Record<string, { type: GraphQLOutputType } | undefined>) : undefined;
     for (const sel of set.selections) {
       s.directives += sel.directives?.length ?? 0;
@@ -416,14 +427,13 @@ export function measureDocument(
           const calls = fieldCalls(type.name, name);
           if (calls) {
             const i = PLATFORM_INDEX.get(calls.platform)!;
+            s.calls ??= new Float64Array(PLATFORMS.length);
+            s.items ??= new Float64Array(PLATFORMS.length);
             if (calls.batched) s.items[i]! += 1;
             else s.calls[i]! += name === 'nodes' ? idsOf(sel) : 1;
           }
         }
-        for (let i = 0; i < PLATFORMS.length; i++) {
-          s.calls[i]! += mul(times, child.calls[i]!);
-          s.items[i]! += mul(times, child.items[i]!);
-        }
+        addCalls(s, times, child.calls, child.items);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
         merge(s, measureSet(sel.selectionSet, cond, scope, wraps));
@@ -450,7 +460,7 @@ export function measureDocument(
     const s = measureSet(def.selectionSet, root, Scope.Plain);
     const comparisons = s.comparisons + comparisonsAt(s);
     const calls = {} as Record<PlatformName, number>;
-    PLATFORMS.forEach((p, i) => (calls[p] = s.calls[i]! + Math.ceil(s.items[i]! / settings.batchSize)));
+    PLATFORMS.forEach((p, i) => (calls[p] = (s.calls?.[i] ?? 0) + Math.ceil((s.items?.[i] ?? 0) / settings.batchSize)));
     const cost = Math.ceil(s.cost);
     operations.set(def, { cost, depth: s.depth, introspectionDepth: s.introDepth, aliases: s.aliases, directives: s.directives, calls });
     const report = (e: GraphQLError): void => void errors.push(e);

@@ -132,12 +132,12 @@ describe('hostile input', () => {
     const scalar = await stack.gql(`query($f: JSONObject!) { predict(endpoint: "churn", features: $f) { prediction } }`, { f: [1, 2] });
     expect(scalar.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     const page = await stack.gql(`{ contacts(last: 500) { totalCount } }`);
-    expect(page.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 100 });
+    expect(page.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'maxPageSize', max: 100 });
     const nodes = await stack.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: Array.from({ length: 101 }, () => 'x') });
-    expect(nodes.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 100 });
+    expect(nodes.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'maxIds', max: 100 });
     const rows = Array.from({ length: 10_001 }, (_, i) => ({ date: '2024-01-01', store: 'A', sales: i }));
     const forecast = await stack.gql(`query($r: [JSONObject!]!) { forecast(endpoint: "sales-forecast", records: $r) { forecast } }`, { r: rows });
-    expect(forecast.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'records', limit: 10_000 });
+    expect(forecast.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'records', limit: 'maxRecords', max: 10_000 });
   });
 
   it('keeps CSRF prevention on: a simple cross-site request is refused', async () => {
