@@ -130,6 +130,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
             rateBudget: new RateBudget({
               limit: config.previsto.rateLimitPerMinute,
               windowMs: config.previsto.rateWindowMs,
+              fairShare: config.fairShare.enabled,
               onWait: (ms) => observe.rateLimitWait('previsto', ms),
               ...(redis ? { store: new SharedRateStore(redis, { replicas: config.redis.replicas, namespace: 'previsto' }) } : {}),
             }),

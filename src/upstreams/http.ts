@@ -117,6 +117,8 @@ export interface UpstreamRequest {
   budget: RequestBudget;
   /** Key for the client-side rate budget (a credential fingerprint, never the secret itself). */
   rateKey?: string;
+  /** Who the call is made for (an opaque id, see server/callers.ts), so callers sharing a key share its budget fairly. */
+  caller?: string;
 }
 
 export interface UpstreamResponse<T> {
@@ -194,7 +196,7 @@ export class UpstreamHttp {
       if (breaker?.state === 'open') throw this.breakerOpen(breaker);
       // The rate budget comes before claiming a half-open breaker's single probe, so the probe is never stuck waiting.
       if (this.options.rateBudget && req.rateKey !== undefined) {
-        await this.options.rateBudget.acquire(req.rateKey, req.budget, this.platform);
+        await this.options.rateBudget.acquire(req.rateKey, req.caller, req.budget, this.platform);
       }
       if (breaker && !breaker.allow()) throw this.breakerOpen(breaker);
       const outcome = await this.attempt<T>(req, attempt > 0);
