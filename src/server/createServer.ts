@@ -30,6 +30,7 @@ import { buildSchema } from './schema.js';
 import { AllowList, APQ_TTL_SECONDS, resolveManifest } from './persisted.js';
 import { AdmissionGate } from './admission.js';
 import { ApiKeyCheck } from './apiKeys.js';
+import { callerOf } from './callers.js';
 import { limitRules } from './limits.js';
 import { StatusChecker } from './status.js';
 import { IdCodec } from '../relay/ids.js';
@@ -319,7 +320,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: q === -1 ? '' : url.slice(q), body };
-    const execute = () => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => createContext(services, req.headers, requestId, () => req.socket.destroyed) });
+    const execute = () => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => createContext(services, req.headers, requestId, () => req.socket.destroyed, callerOf(req, config)) });
     const response = await (deps.tracing ? deps.tracing.around(req, requestId, execute) : execute());
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
