@@ -184,7 +184,7 @@ function listBase(filters: Record<string, string>, sort: string[] | undefined): 
 }
 
 function call(ctx: Context) {
-  return { apiKey: ctx.credential('previsto'), budget: ctx.budget };
+  return { apiKey: ctx.credential('previsto'), budget: ctx.budget, caller: ctx.caller };
 }
 
 function lonLat(p: { longitude: number; latitude: number }, param: string): LonLat {

@@ -9,6 +9,12 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
+/** The gateway API key a request presents: `x-api-key`, else `Authorization: Bearer <key>`. */
+export function presentedApiKey(headers: IncomingHttpHeaders): string | undefined {
+  const auth = headers.authorization;
+  return typeof headers['x-api-key'] === 'string' ? headers['x-api-key'] : auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+}
+
 export class ApiKeyCheck {
   private readonly digests: Buffer[];
 
@@ -23,8 +29,7 @@ export class ApiKeyCheck {
   /** Whether the request carries a configured key (always true when no key is configured). */
   allows(headers: IncomingHttpHeaders): boolean {
     if (this.digests.length === 0) return true;
-    const auth = headers.authorization;
-    const presented = typeof headers['x-api-key'] === 'string' ? headers['x-api-key'] : auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+    const presented = presentedApiKey(headers);
     if (!presented) return false;
     const d = digest(presented);
     let ok = false;

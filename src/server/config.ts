@@ -2,6 +2,7 @@
  * Configuration: `parseConfig(env)` turns an environment map into a typed Config. It never reads `process.env`
  * itself; an invalid value fails with a message naming the variable, what it expected and what it got.
  */
+import { isIP } from 'node:net';
 import type { PlatformName } from '../upstreams/types.js';
 
 /** The kinds of Dataiku API node endpoints Augur knows how to call. */
@@ -259,6 +260,22 @@ export function parseCacheTtls(raw: string | undefined, name = 'AUGUR_CACHE_TTLS
   return out;
 }
 
+/** Parses `AUGUR_TRUSTED_PROXIES`: comma-separated IP addresses or CIDR blocks, e.g. `10.0.0.0/8,::1`. */
+export function parseTrustedProxies(raw: string | undefined, name = 'AUGUR_TRUSTED_PROXIES'): string[] {
+  const out: string[] = [];
+  for (const item of (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [address = '', prefix, extra] = item.split('/');
+    const family = isIP(address);
+    const bits = family === 6 ? 128 : 32;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !prefixOk || extra !== undefined) {
+      throw new ConfigError(`${name} entries must be IP addresses or CIDR blocks such as 10.0.0.1, 10.0.0.0/8 or fd00::/8, got "${item}".`);
+    }
+    out.push(item);
+  }
+  return out;
+}
+
 function persistedMode(env: Env, name: string): PersistedQueryMode {
   const raw = str(env, name);
   if (raw === undefined) return 'apq';
@@ -330,7 +347,7 @@ export function parseConfig(env: Env): Config {
       operationShare: int(env, 'AUGUR_OPERATION_SHARE_PERCENT', 25, 1, 100) / 100,
       enabled: bool(env, 'AUGUR_FAIR_SHARE', true),
     },
-    trustedProxies: (str(env, 'AUGUR_TRUSTED_PROXIES') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    trustedProxies: parseTrustedProxies(str(env, 'AUGUR_TRUSTED_PROXIES')),
     admission: {
       maxActiveCost: int(env, 'AUGUR_MAX_ACTIVE_COST', 3000, 0, 100_000_000),
       maxQueued: int(env, 'AUGUR_MAX_QUEUED_OPERATIONS', 1000, 0, 1_000_000),

@@ -63,6 +63,8 @@ export interface Context {
   requestId: string;
   services: Services;
   budget: RequestBudget;
+  /** Who is calling (an opaque id from `callerOf`, never a secret): callers sharing an upstream key share its rate budget fairly. */
+  caller: string;
   /** The credential to use for a platform: the caller's header, else the configured one. Throws UNAUTHENTICATED for a malformed header. */
   credential(platform: PlatformName): string | undefined;
   /** Whether the caller has hung up (its connection closed); always false when not served over HTTP. */
@@ -83,13 +85,15 @@ export function requestIdFrom(headers: IncomingHttpHeaders | Map<string, string>
 
 /**
  * Creates the context of one operation from its HTTP headers. `requestId` is the id already chosen for the request
- * (by `requestIdFrom`, so the HTTP layer can echo it); without it one is derived from the headers.
+ * (by `requestIdFrom`, so the HTTP layer can echo it); without it one is derived from the headers. `caller` says who
+ * calls (the HTTP layer passes `callerOf(req)`); operations run without HTTP all count as one caller, `local`.
  */
 export function createContext(
   services: Services,
   headers: IncomingHttpHeaders | Map<string, string>,
   requestId = requestIdFrom(headers),
   callerGone: () => boolean = () => false,
+  caller = 'local',
 ): Context {
   const get = (name: string): string | undefined =>
     headers instanceof Map ? headers.get(name) : (Array.isArray(headers[name]) ? headers[name][0] : (headers[name] as string | undefined));
@@ -135,7 +139,7 @@ export function createContext(
       get: () =>
         (previsto ??= createPrevistoLoaders(
           services.previsto,
-          { apiKey: credential('previsto'), budget },
+          { apiKey: credential('previsto'), budget, caller },
           services.previstoTotals,
           Math.min(100, config.paging.maxPageSize),
           services.observe,
@@ -149,5 +153,5 @@ export function createContext(
     },
   }) as Pick<Context, 'dataiku' | 'previsto' | 'prevision' | 'civis'>;
   const context = Object.create(lazy) as Context;
-  return Object.assign(context, { requestId, services, budget, credential, callerGone });
+  return Object.assign(context, { requestId, services, budget, caller, credential, callerGone });
 }

@@ -31,6 +31,7 @@ import { buildSchema, loadTypeDefFiles } from './schema.js';
 import { AllowList, APQ_TTL_SECONDS, resolveManifest } from './persisted.js';
 import { AdmissionGate } from './admission.js';
 import { ApiKeyCheck } from './apiKeys.js';
+import { callerOf } from './callers.js';
 import { DocumentGuard } from './guard.js';
 import { introspectionCachePlugin } from './introspection.js';
 import { limitRule, upstreamCallsError, type LimitSettings, type OperationMeasure } from './limits.js';
@@ -134,6 +135,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
             rateBudget: new RateBudget({
               limit: config.previsto.rateLimitPerMinute,
               windowMs: config.previsto.rateWindowMs,
+              fairShare: config.fairShare.enabled,
               onWait: (ms) => observe.rateLimitWait('previsto', ms),
               ...(redis ? { store: new SharedRateStore(redis, { replicas: config.redis.replicas, namespace: 'previsto' }) } : {}),
             }),
@@ -356,7 +358,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: q === -1 ? '' : url.slice(q), body };
-    const execute = () => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => createContext(services, req.headers, requestId, () => req.socket.destroyed) });
+    const execute = () => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => createContext(services, req.headers, requestId, () => req.socket.destroyed, callerOf(req, config)) });
     const response = await (deps.tracing ? deps.tracing.around(req, requestId, execute) : execute());
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

@@ -11,8 +11,9 @@ import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyva
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from './logger.js';
+import { RATE_WINDOW_LUA } from './redisRateWindow.js';
 import type { BreakerShare, CircuitBreaker } from '../upstreams/breaker.js';
-import type { SlidingWindowBackend } from '../upstreams/rateBudget.js';
+import type { SharedTake, SlidingWindowBackend, Take } from '../upstreams/rateBudget.js';
 import type { PlatformName } from '../upstreams/types.js';
 
 /** What fell back to local state when Redis failed (a metric label). */
@@ -31,28 +32,17 @@ export interface RedisStateOptions {
   now?: () => number;
 }
 
-/**
- * Atomic sliding window over a sorted set: members are the slots taken, scored by Redis's own clock (so replicas with
- * skewed clocks agree). Answers 0 when a slot was taken, else the milliseconds until the oldest slot leaves the window.
- * KEYS[1] window key; ARGV limit, windowMs, unique member suffix.
- */
-const SLIDING_WINDOW_LUA = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) < limit then
-  redis.call('ZADD', KEYS[1], now, now .. ':' .. ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], window)
-  return 0
-end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + window - now + 1)
-`;
-
 type RedisWithScripts = Redis & {
-  augurSlidingWindow(key: string, limit: number, windowMs: number, member: string): Promise<number>;
+  augurRateWindow(
+    window: string,
+    callers: string,
+    callerWindow: string,
+    limit: number,
+    windowMs: number,
+    buckets: number,
+    caller: string,
+    maxCallers: number,
+  ): Promise<[number, number, number]>;
 };
 
 /** A command's outcome: Redis answered (`ok`), or it failed or was skipped and the caller must use local state. */
@@ -68,7 +58,6 @@ export class RedisState implements SlidingWindowBackend {
   /** Whether `redis_unavailable` was logged and `redis_recovered` is owed. */
   private reportedDown = false;
   private skipUntil = 0;
-  private counter = 0;
   private closed = false;
   private readonly now: () => number;
   private readonly logger: Logger;
@@ -94,7 +83,7 @@ export class RedisState implements SlidingWindowBackend {
       // Reconnect forever, backing off to one attempt per second.
       retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 5), 1000),
     }) as RedisWithScripts;
-    this.client.defineCommand('augurSlidingWindow', { numberOfKeys: 1, lua: SLIDING_WINDOW_LUA });
+    this.client.defineCommand('augurRateWindow', { numberOfKeys: 3, lua: RATE_WINDOW_LUA });
     this.client.on('ready', () => this.markUp());
     this.client.on('error', (err: Error) => this.markDown(err.message));
     this.client.on('close', () => this.markDown('connection closed'));
@@ -191,11 +180,19 @@ export class RedisState implements SlidingWindowBackend {
     });
   }
 
-  /** The sliding window of the rate budget, in Redis (see SLIDING_WINDOW_LUA); undefined when Redis failed. */
-  async slidingWindow(key: string, limit: number, windowMs: number): Promise<number | undefined> {
-    const member = `${this.replicaId}:${++this.counter}`;
-    const r = await this.run('rate_budget', (c) => c.augurSlidingWindow(`${this.keyPrefix}rate:${key}`, limit, windowMs, member));
-    return r.ok ? Number(r.value) : undefined;
+  /**
+   * The rate budget's window, in Redis (see RATE_WINDOW_LUA); undefined when Redis failed. The keys share a hash tag,
+   * so a Redis Cluster keeps them on one node as the script needs.
+   */
+  async slidingWindow(key: string, take: SharedTake): Promise<Take | undefined> {
+    const base = `${this.keyPrefix}rate:{${key}}`;
+    const caller = take.caller ?? '';
+    const r = await this.run('rate_budget', (c) =>
+      c.augurRateWindow(base, `${base}:callers`, `${base}:caller:${caller}`, take.limit, take.windowMs, take.buckets, caller, take.maxCallers),
+    );
+    if (!r.ok) return undefined;
+    const [waitMs, callers, over] = r.value.map(Number) as [number, number, number];
+    return { waitMs, callers, overShare: over === 1 };
   }
 
   /** Registers `augur_redis_up` and `augur_redis_fallbacks_total` in a metrics registry. */

@@ -125,6 +125,8 @@ export interface UpstreamRequest {
   budget: RequestBudget;
   /** Key for the client-side rate budget (a credential fingerprint, never the secret itself). */
   rateKey?: string;
+  /** Who the call is made for (an opaque id, see server/callers.ts), so callers sharing a key share its budget fairly. */
+  caller?: string;
 }
 
 export interface UpstreamResponse<T> {
@@ -208,7 +210,7 @@ export class UpstreamHttp {
       // The rate budget comes before claiming a half-open breaker's single probe, so the probe is never stuck waiting.
       if (this.options.rateBudget && req.rateKey !== undefined) {
         try {
-          await this.options.rateBudget.acquire(req.rateKey, req.budget, this.platform);
+          await this.options.rateBudget.acquire(req.rateKey, req.caller, req.budget, this.platform);
         } catch (err) {
           // Its wait ends at the deadline; anything it answers once the deadline passed is about the deadline.
           throw signal.aborted ? this.deadlinePassed(req, false) : err;

@@ -44,7 +44,7 @@ describe('a replica started while Redis is down', () => {
     const res = await post(stack.url, { query, extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(query) } } });
     expect(res.errors).toBeUndefined();
     const keys = await redis.client().keys('augur:*');
-    expect(keys.filter((k) => k.startsWith('augur:rate:previsto:'))).toHaveLength(1);
+    expect(keys.filter((k) => /^augur:rate:\{previsto:[^}]+\}$/.test(k))).toHaveLength(1);
     await expect.poll(() => redis.client().exists(`augur:pq:apq:${sha256Hex(query)}`)).toBe(1);
   });
 });

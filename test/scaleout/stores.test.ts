@@ -4,42 +4,39 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker, type BreakerShare, type BreakerState } from '../../src/upstreams/breaker.js';
-import { MemoryRateStore, SharedRateStore, type SlidingWindowBackend } from '../../src/upstreams/rateBudget.js';
+import { SharedRateStore, type SharedTake, type SlidingWindowBackend, type Take } from '../../src/upstreams/rateBudget.js';
 
 describe('SharedRateStore', () => {
   it('uses the shared window while it answers, and this replica\'s share of the limit when it does not', async () => {
     let now = 0;
-    let shared: number | undefined = 0;
-    const calls: string[] = [];
+    let shared: Take | undefined = { waitMs: 0, callers: 1, overShare: false };
+    const calls: Array<[string, SharedTake]> = [];
     const backend: SlidingWindowBackend = {
-      slidingWindow: async (key) => {
-        calls.push(key);
+      slidingWindow: async (key, take) => {
+        calls.push([key, take]);
         return shared;
       },
     };
     const store = new SharedRateStore(backend, { replicas: 3, namespace: 'previsto', now: () => now });
     // 10 slots granted by the shared window are remembered locally.
-    for (let i = 0; i < 10; i++) expect(await store.take('k', 120, 60_000)).toBe(0);
-    expect(calls).toEqual(Array(10).fill('previsto:k'));
+    for (let i = 0; i < 10; i++) expect((await store.take('k', 'addr:10.0.0.1', 120, 60_000)).waitMs).toBe(0);
+    expect(calls).toEqual(Array(10).fill(['previsto:k', { caller: 'addr:10.0.0.1', limit: 120, windowMs: 60_000, buckets: 60, maxCallers: 10_000 }]));
     shared = undefined;
     // Fallback: 120 / 3 = 40 per window, the 10 already made included.
     const granted = [];
-    for (let i = 0; i < 35; i++) granted.push(await store.take('k', 120, 60_000));
+    for (let i = 0; i < 35; i++) granted.push((await store.take('k', 'addr:10.0.0.1', 120, 60_000)).waitMs);
     expect(granted.filter((w) => w === 0)).toHaveLength(30);
-    expect(granted.at(-1)).toBe(60_001);
-    now = 60_001;
-    expect(await store.take('k', 120, 60_000)).toBe(0);
+    // All were taken in the first 1 s bucket, which stops counting when the 62nd begins (60 buckets and the margin);
+    // the answer is one more, for timers firing early.
+    expect(granted.at(-1)).toBe(62_001);
+    now = 62_000;
+    expect((await store.take('k', 'addr:10.0.0.1', 120, 60_000)).waitMs).toBe(0);
   });
 
-  it('keeps today\'s in-memory window', () => {
-    let now = 1000;
-    const store = new MemoryRateStore(() => now);
-    expect(store.take('k', 2, 1000)).toBe(0);
-    now += 400;
-    expect(store.take('k', 2, 1000)).toBe(0);
-    expect(store.take('k', 2, 1000)).toBe(601);
-    now += 601;
-    expect(store.take('k', 2, 1000)).toBe(0);
+  it('passes on what the shared window answered, a refusal over the caller\'s share included', async () => {
+    const refusal: Take = { waitMs: 1500, callers: 4, overShare: true };
+    const store = new SharedRateStore({ slidingWindow: async () => refusal }, { replicas: 2, namespace: 'previsto' });
+    expect(await store.take('k', 'key:0123456789abcdef', 120, 60_000)).toEqual(refusal);
   });
 });
 

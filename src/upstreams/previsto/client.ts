@@ -10,6 +10,8 @@ import type { PrevistoAccount, PrevistoErrorBody, PrevistoResource } from './typ
 export interface PrevistoCallContext {
   apiKey: string | undefined;
   budget: RequestBudget;
+  /** Who the call is made for (shares of the key's rate budget). */
+  caller?: string;
 }
 
 /** One list request. `filters` are equality filters by (dot-path) property; `sort` entries are `prop,asc|desc`. */
@@ -82,6 +84,7 @@ export class PrevistoClient {
       idempotent: true,
       budget: ctx.budget,
       rateKey: this.fingerprint(ctx.apiKey),
+      caller: ctx.caller,
     });
     const items = Array.isArray(res.data) ? res.data : [];
     const header = res.headers['x-total-count'];
@@ -98,6 +101,7 @@ export class PrevistoClient {
       idempotent: true,
       budget: ctx.budget,
       rateKey: this.fingerprint(ctx.apiKey),
+      caller: ctx.caller,
     });
     return res.data;
   }
@@ -113,6 +117,7 @@ export class PrevistoClient {
       idempotent: false,
       budget: ctx.budget,
       rateKey: this.fingerprint(ctx.apiKey),
+      caller: ctx.caller,
     });
     return res.data;
   }
@@ -129,6 +134,7 @@ export class PrevistoClient {
       idempotent: method === 'PUT',
       budget: ctx.budget,
       rateKey: this.fingerprint(ctx.apiKey),
+      caller: ctx.caller,
     });
     return res.data;
   }
@@ -142,6 +148,7 @@ export class PrevistoClient {
       idempotent: true,
       budget: ctx.budget,
       rateKey: this.fingerprint(ctx.apiKey),
+      caller: ctx.caller,
     });
   }
 
@@ -154,6 +161,7 @@ export class PrevistoClient {
       idempotent: true,
       budget: ctx.budget,
       rateKey: this.fingerprint(ctx.apiKey),
+      caller: ctx.caller,
     });
     return res.data;
   }
