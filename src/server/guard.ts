@@ -6,9 +6,18 @@
  *
  * Accepted documents are remembered, so a document sent again costs one map lookup here and Apollo's own cache there.
  */
-import { GraphQLError, Lexer, Source, TokenKind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Lexer, Source, TokenKind as GraphQLTokenKind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { inputDepthError, tokenLimitError } from './errors.js';
 import { measureDocument, type FieldCalls, type LimitSettings } from './limits.js';
+
+// graphql's enums read once: through a bundle's CommonJS interop every access would run a getter chain.
+const TokenKind = GraphQLTokenKind;
+
+function tooDeep(maxDepth: number): GraphQLError {
+  return new GraphQLError(`The document nests selections far deeper than the depth limit of ${maxDepth}.`, {
+    extensions: { code: 'LIMIT_EXCEEDED', limit: 'maxDepth', max: maxDepth },
+  });
+}
 
 export class DocumentGuard {
   private readonly accepted = new Map<string, true>();
@@ -25,16 +34,17 @@ export class DocumentGuard {
   /** Undefined when `query` may go on to Apollo (a syntax error included: Apollo reports it); else the errors to answer. */
   check(query: string): GraphQLError[] | undefined {
     if (this.accepted.has(query)) return undefined;
-    const nesting = this.nesting(query);
-    if (nesting) return [nesting];
-    let document: DocumentNode;
+    let errors: GraphQLError[];
     try {
-      document = parse(query, { maxTokens: this.settings.maxTokens });
+      const document: DocumentNode = parse(query, { maxTokens: this.settings.maxTokens });
+      errors = measureDocument(document, this.schema, this.settings, this.fieldCalls).errors;
     } catch (error) {
       const limit = tokenLimitError(error);
-      return limit ? [limit] : undefined;
+      if (limit) return [limit];
+      // Nested deep enough to exhaust the stack: find out what nests, without recursion.
+      if (error instanceof RangeError) return [this.nesting(query) ?? tooDeep(this.settings.maxDepth)];
+      return undefined;
     }
-    const { errors } = measureDocument(document, this.schema, this.settings, this.fieldCalls);
     if (errors.length > 0) return errors;
     this.remember(query);
     return undefined;
@@ -42,8 +52,8 @@ export class DocumentGuard {
 
   /**
    * graphql-js parses recursively: a document nesting lists or selections a few thousand levels deep overflows the
-   * stack before any limit could be measured. Its tokens are scanned first, without recursion, and a document nesting
-   * deeper than any limit allows is refused here. Syntax errors are left to the parser to report.
+   * stack before any limit could be measured. Such a document's tokens are scanned without recursion to tell which
+   * limit it breaks.
    */
   private nesting(query: string): GraphQLError | undefined {
     const { maxInputDepth, maxDepth, maxTokens } = this.settings;
@@ -70,9 +80,7 @@ export class DocumentGuard {
           } else {
             stack.push(-1);
             if (++selections > maxSelectionNesting) {
-              return new GraphQLError(`The document nests selections more than ${maxSelectionNesting} levels deep; the depth limit is ${maxDepth}.`, {
-                extensions: { code: 'LIMIT_EXCEEDED', limit: 'maxDepth', max: maxDepth },
-              });
+              return tooDeep(maxDepth);
             }
           }
         } else if (kind === TokenKind.PAREN_R || kind === TokenKind.BRACE_R || kind === TokenKind.BRACKET_R) {

@@ -5,7 +5,10 @@
  * and served without executing them again.
  */
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
-import { Kind, type DocumentNode, type FormattedExecutionResult, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { Kind as GraphQLKind, type DocumentNode, type FormattedExecutionResult, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+
+// graphql's enums read once: through a bundle's CommonJS interop every access would run a getter chain.
+const Kind = GraphQLKind;
 
 /** Whether every root field of `operation` (fragments included) is `__schema`, `__type` or `__typename`. */
 export function isIntrospectionOnly(operation: OperationDefinitionNode, document: DocumentNode): boolean {

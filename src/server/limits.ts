@@ -10,9 +10,9 @@
  */
 import {
   GraphQLError,
-  Kind,
+  Kind as GraphQLKind,
   getIntrospectionQuery,
-  getNamedType,
+  getNamedType as graphqlGetNamedType,
   parse,
   type ASTNode,
   type ASTVisitor,
@@ -29,6 +29,10 @@ import {
 } from 'graphql';
 import { inputDepthError } from './errors.js';
 import { PLATFORM_LABEL, PLATFORMS, type PlatformName } from '../upstreams/types.js';
+
+// graphql's enums read once: through a bundle's CommonJS interop every access would run a getter chain.
+const Kind = GraphQLKind;
+const getNamedType = graphqlGetNamedType;
 
 export interface LimitSettings {
   maxDepth: number;
@@ -69,7 +73,7 @@ const MODEL_FIELDS = new Set(['predict', 'predictEffect', 'lookup', 'forecast', 
  * size, or 200 aliased SQL queries would build a 7 MB response, blocking the event loop for well over 50 ms while it
  * is serialised.
  */
-const UPSTREAM_SIZED_LISTS = new Set(['SqlQueryResult.rows']);
+const UPSTREAM_SIZED_LISTS = new Map([['SqlQueryResult', 'rows']]);
 
 /** Introspection fields whose lists are as long as something in the schema. */
 const INTROSPECTION_LISTS = new Set(['types', 'directives', 'fields', 'inputFields', 'enumValues', 'args', 'interfaces', 'possibleTypes']);
@@ -376,7 +380,7 @@ export function measureDocument(
       if (given !== undefined) return Math.max(0, given);
       return first === 'variable' || last === 'variable' ? settings.maxPageSize : settings.defaultPageSize;
     }
-    if (parentType && UPSTREAM_SIZED_LISTS.has(`${parentType.name}.${sel.name.value}`)) return settings.maxPageSize;
+    if (parentType && UPSTREAM_SIZED_LISTS.get(parentType.name) === sel.name.value) return settings.maxPageSize;
     return 1;
   };
 

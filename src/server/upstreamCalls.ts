@@ -17,7 +17,12 @@ function namedTypeOf(type: TypeNode): string {
 }
 
 export function fieldCallsOf(files: ReadonlyArray<{ name: string; sdl: string }>, schema: GraphQLSchema): FieldCalls {
-  const table = new Map<string, { platform: PlatformName; batched: boolean }>();
+  const table = new Map<string, Map<string, { platform: PlatformName; batched: boolean }>>();
+  const set = (parent: string, field: string, calls: { platform: PlatformName; batched: boolean }): void => {
+    let fields = table.get(parent);
+    if (!fields) table.set(parent, (fields = new Map()));
+    fields.set(field, calls);
+  };
   const node = schema.getType('Node');
   const isEntity = (typeName: string): boolean => {
     const t = schema.getType(typeName);
@@ -35,17 +40,16 @@ export function fieldCallsOf(files: ReadonlyArray<{ name: string; sdl: string }>
       for (const field of def.fields ?? []) {
         const name = field.name.value;
         const returns = namedTypeOf(field.type);
-        const key = `${parent}.${name}`;
-        if (MODEL_FIELDS.has(name)) table.set(key, { platform: 'dataiku', batched: true });
+        if (MODEL_FIELDS.has(name)) set(parent, name, { platform: 'dataiku', batched: true });
         else if (!platform) {
           // `node`/`nodes` resolve ids of any platform: they are counted against the scarcest, Previsto.
-          if (parent === 'Query' && (name === 'node' || name === 'nodes')) table.set(key, { platform: 'previsto', batched: false });
+          if (parent === 'Query' && (name === 'node' || name === 'nodes')) set(parent, name, { platform: 'previsto', batched: false });
         } else if (/(Edge|Connection|PageInfo)$/.test(parent)) continue;
         else if (parent === 'Query' || parent === 'Mutation' || (isComposite(returns) && ((field.arguments?.length ?? 0) > 0 || isEntity(returns)))) {
-          table.set(key, { platform, batched: false });
+          set(parent, name, { platform, batched: false });
         }
       }
     }
   }
-  return (parentType, field) => table.get(`${parentType}.${field}`);
+  return (parentType, field) => table.get(parentType)?.get(field);
 }
