@@ -263,7 +263,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       if (error) throw error;
     }),
   );
-  plugins.push(introspectionCachePlugin<Context>());
+  plugins.push(introspectionCachePlugin<Context>({ ...(metrics ? { onHit: () => metrics.introspectionCacheHit() } : {}) }));
   // Past AUGUR_OPERATION_TIMEOUT_MS of execution an operation's upstream calls are aborted and it answers what it has.
   plugins.push(deadlinePlugin({ logger }));
 

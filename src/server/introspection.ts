@@ -40,7 +40,7 @@ function keyOf(ctx: Ctx): string | undefined {
   return `${queryHash}\n${ctx.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
 }
 
-export function introspectionCachePlugin<C extends object>(entries = 8): ApolloServerPlugin<C> {
+export function introspectionCachePlugin<C extends object>({ entries = 8, onHit }: { entries?: number; onHit?: () => void } = {}): ApolloServerPlugin<C> {
   const results = new Map<string, FormattedExecutionResult>();
   return {
     async requestDidStart() {
@@ -54,6 +54,7 @@ export function introspectionCachePlugin<C extends object>(entries = 8): ApolloS
           results.delete(key!);
           results.set(key!, hit);
           key = undefined;
+          onHit?.();
           return { http: ctx.response.http, body: { kind: 'single', singleResult: hit } };
         },
         async willSendResponse({ response }) {

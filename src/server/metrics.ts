@@ -35,6 +35,8 @@ export interface Metrics {
   watchAdmission(gate: AdmissionGate): void;
   /** Counts a request to `/graphql` refused before Apollo handled it. */
   refused(reason: RefusalReason): void;
+  /** Counts an introspection-only operation answered from memory. */
+  introspectionCacheHit(): void;
 }
 
 /** Why a request was refused before reaching Apollo: the `reason` of its log line and of `augur_http_refused_total`. */
@@ -140,6 +142,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers,
   });
   for (const reason of REFUSAL_REASONS) refusals.inc({ reason }, 0);
+  const introspectionHits = new Counter({
+    name: 'augur_introspection_cache_hits_total',
+    help: 'Introspection-only operations answered from memory, without executing them again.',
+    registers,
+  });
 
   const observer: AugurObserver = {
     upstreamAttempt({ platform, route, status, durationMs, retry }) {
@@ -211,5 +218,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     });
   };
 
-  return { observer, plugin, route, registry, watchAdmission, refused: (reason) => refusals.inc({ reason }) };
+  return {
+    observer,
+    plugin,
+    route,
+    registry,
+    watchAdmission,
+    refused: (reason) => refusals.inc({ reason }),
+    introspectionCacheHit: () => introspectionHits.inc(),
+  };
 }

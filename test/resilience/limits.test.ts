@@ -77,6 +77,11 @@ describe('operation limits', () => {
       expect(r.errors).toBeUndefined();
       expect((r.data as { __schema: { types: unknown[] } }).__schema.types.length).toBeGreaterThan(100);
     }
+    // The same query again is answered from memory, identically.
+    const again = await stack.gql(getIntrospectionQuery());
+    expect(again.data).toEqual((await stack.gql(getIntrospectionQuery())).data);
+    const metrics = await (await fetch(stack.url.replace(/graphql$/, 'metrics'))).text();
+    expect(metrics).toMatch(/^augur_introspection_cache_hits_total 2$/m);
     const line = stack.logs.filter((l) => l['event'] === 'operation' && l['operationName'] === 'IntrospectionQuery').pop();
     expect(line?.['cost']).toBeGreaterThan(2000);
     expect(line?.['cost']).toBeLessThan(4000);
