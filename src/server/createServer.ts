@@ -350,7 +350,8 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     if (refusal) return refuse(res, requestId, refusal.status, 'not_registered', refusal.body);
     const query = method === 'POST' ? (body as { query?: unknown } | undefined)?.query : new URLSearchParams(q === -1 ? '' : url.slice(q)).get('query');
     if (typeof query === 'string') {
-      const errors = guard.check(query);
+      const request = method === 'POST' ? (body as { variables?: unknown; operationName?: unknown }) : variablesOf(url.slice(q));
+      const errors = guard.check(query, request);
       if (errors) return refuse(res, requestId, 400, 'limit', { errors: errors.map((e) => formatError(e.toJSON(), e)) });
     }
     const headers = new HeaderMap();
@@ -393,6 +394,19 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       await Promise.all([...PLATFORMS.map((p) => http[p].close()), ...[...previsionHosts.values()].map((h) => h.close())]);
     },
   };
+}
+
+/** A GET request's variables and operation name, for the guard; unparsable variables are left to Apollo to report. */
+function variablesOf(search: string): { variables?: unknown; operationName?: unknown } {
+  const params = new URLSearchParams(search);
+  const raw = params.get('variables');
+  let variables: unknown;
+  try {
+    variables = raw ? JSON.parse(raw) : undefined;
+  } catch {
+    variables = undefined;
+  }
+  return { variables, operationName: params.get('operationName') ?? undefined };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -4,14 +4,20 @@
  * field-merging rule compares repeated fields pairwise), so the limits must refuse hostile documents first, in time
  * linear in their size; Apollo then validates only documents whose shape is known to be cheap to check.
  *
- * Accepted documents are remembered, so a document sent again costs one map lookup here and Apollo's own cache there.
+ * Verdicts are remembered, so a document sent again costs one map lookup here (and Apollo's own cache there).
  */
-import { GraphQLError, Lexer, Source, TokenKind as GraphQLTokenKind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Lexer, Source, TokenKind as GraphQLTokenKind, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { inputDepthError, tokenLimitError } from './errors.js';
-import { measureDocument, type FieldCalls, type LimitSettings } from './limits.js';
+import { measureDocument, plansTooManyCalls, type FieldCalls, type LimitSettings } from './limits.js';
 
 // graphql's enums read once: through a bundle's CommonJS interop every access would run a getter chain.
 const TokenKind = GraphQLTokenKind;
+
+/** A document's verdict: refused with `errors`, or accepted, with its `document` when its upstream calls must be counted with variables. */
+interface Verdict {
+  errors?: GraphQLError[];
+  document?: DocumentNode;
+}
 
 function tooDeep(maxDepth: number): GraphQLError {
   return new GraphQLError(`The document nests selections far deeper than the depth limit of ${maxDepth}.`, {
@@ -20,8 +26,9 @@ function tooDeep(maxDepth: number): GraphQLError {
 }
 
 export class DocumentGuard {
-  private readonly accepted = new Map<string, true>();
-  private acceptedChars = 0;
+  /** Documents already checked, with their verdict, oldest first. */
+  private readonly verdicts = new Map<string, Verdict>();
+  private verdictChars = 0;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -31,23 +38,39 @@ export class DocumentGuard {
     private readonly memory = { documents: 2000, chars: 8 * 1024 * 1024 },
   ) {}
 
-  /** Undefined when `query` may go on to Apollo (a syntax error included: Apollo reports it); else the errors to answer. */
-  check(query: string): GraphQLError[] | undefined {
-    if (this.accepted.has(query)) return undefined;
-    let errors: GraphQLError[];
+  /**
+   * Undefined when `query` may go on to Apollo (a syntax error included: Apollo reports it); else the errors to answer.
+   * The upstream calls an operation plans depend on its variables: they are counted with the request's.
+   */
+  check(query: string, request: { variables?: unknown; operationName?: unknown } = {}): GraphQLError[] | undefined {
+    let verdict = this.verdicts.get(query);
+    if (!verdict) {
+      verdict = this.verdict(query);
+      this.remember(query, verdict);
+    }
+    if (verdict.errors) return verdict.errors;
+    if (!verdict.document) return undefined;
+    const variables = request.variables && typeof request.variables === 'object' ? (request.variables as Record<string, unknown>) : undefined;
+    const name = typeof request.operationName === 'string' ? request.operationName : undefined;
+    const { errors } = measureDocument(verdict.document, this.schema, this.settings, this.fieldCalls, { ...(variables ? { variables } : {}), checkCalls: true });
+    const calls = errors.filter((e) => e.extensions['limit'] === 'maxUpstreamCalls' && (name === undefined || (e.nodes?.[0] as OperationDefinitionNode | undefined)?.name?.value === name));
+    return calls.length > 0 ? calls : undefined;
+  }
+
+  private verdict(query: string): Verdict {
     try {
       const document: DocumentNode = parse(query, { maxTokens: this.settings.maxTokens });
-      errors = measureDocument(document, this.schema, this.settings, this.fieldCalls).errors;
+      const { errors, operations } = measureDocument(document, this.schema, this.settings, this.fieldCalls);
+      if (errors.length > 0) return { errors };
+      // Kept only when an operation may plan more upstream calls than allowed, to count them again with variables.
+      return [...operations.values()].some((m) => plansTooManyCalls(m, this.settings)) ? { document } : {};
     } catch (error) {
       const limit = tokenLimitError(error);
-      if (limit) return [limit];
+      if (limit) return { errors: [limit] };
       // Nested deep enough to exhaust the stack: find out what nests, without recursion.
-      if (error instanceof RangeError) return [this.nesting(query) ?? tooDeep(this.settings.maxDepth)];
-      return undefined;
+      if (error instanceof RangeError) return { errors: [this.nesting(query) ?? tooDeep(this.settings.maxDepth)] };
+      return {};
     }
-    if (errors.length > 0) return errors;
-    this.remember(query);
-    return undefined;
   }
 
   /**
@@ -95,14 +118,16 @@ export class DocumentGuard {
     return undefined;
   }
 
-  private remember(query: string): void {
+  /** Keeps a verdict, so a document sent again (a client's own, or an attacker replaying one) costs a lookup. */
+  private remember(query: string, verdict: Verdict): void {
     if (query.length > this.memory.chars / 4) return;
-    while (this.accepted.size >= this.memory.documents || this.acceptedChars + query.length > this.memory.chars) {
-      const oldest = this.accepted.keys().next().value as string;
-      this.accepted.delete(oldest);
-      this.acceptedChars -= oldest.length;
+    while (this.verdicts.size >= this.memory.documents || this.verdictChars + query.length > this.memory.chars) {
+      const oldest = this.verdicts.keys().next().value as string;
+      this.verdicts.delete(oldest);
+      this.verdictChars -= oldest.length;
     }
-    this.accepted.set(query, true);
-    this.acceptedChars += query.length;
+    this.verdicts.set(query, verdict);
+    this.verdictChars += query.length;
   }
+
 }

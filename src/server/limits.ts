@@ -576,6 +576,11 @@ export function limitRule(
   });
 }
 
+/** Whether an operation, counted without its variables, may plan more calls than allowed on some platform. */
+export function plansTooManyCalls(measure: OperationMeasure, settings: LimitSettings): boolean {
+  return (Object.entries(settings.maxCalls) as Array<[PlatformName, { max: number }]>).some(([p, b]) => measure.calls[p] > b.max);
+}
+
 /**
  * The error for an operation that may make more calls to a rate-limited platform than its share of the key's budget,
  * counted with the request's variables; undefined when it keeps within it. Checked before admission and before any
@@ -590,8 +595,7 @@ export function upstreamCallsError(
   fieldCalls: FieldCalls,
   variables: Record<string, unknown> | undefined,
 ): GraphQLError | undefined {
-  const over = (Object.entries(settings.maxCalls) as Array<[PlatformName, { max: number }]>).some(([p, b]) => measure.calls[p] > b.max);
-  if (!over) return undefined;
+  if (!plansTooManyCalls(measure, settings)) return undefined;
   const { errors } = measureDocument(document, schema, settings, fieldCalls, { ...(variables ? { variables } : {}), checkCalls: true });
   const error = errors.find((e) => e.extensions['limit'] === 'maxUpstreamCalls' && e.nodes?.[0] === operation);
   return error && new GraphQLError(error.message, { nodes: error.nodes ?? [], extensions: { ...error.extensions, http: { status: 400 } } });
