@@ -345,6 +345,10 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
         body = raw.toString('utf8');
       }
     }
+    // Apollo's batching is off: an array is refused here, before Apollo looks at it.
+    if (Array.isArray(body)) {
+      return refuse(res, requestId, 400, 'batched', { errors: [{ message: 'Operation batching disabled.', extensions: { code: 'BAD_REQUEST' } }] });
+    }
     // Allow-list mode refuses unregistered operations here, before Apollo parses or validates them.
     const refusal = allowList?.refusal(method, q === -1 ? '' : url.slice(q), body);
     if (refusal) return refuse(res, requestId, refusal.status, 'not_registered', refusal.body);
@@ -352,7 +356,10 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     if (typeof query === 'string') {
       const request = method === 'POST' ? (body as { variables?: unknown; operationName?: unknown }) : variablesOf(url.slice(q));
       const errors = guard.check(query, request);
-      if (errors) return refuse(res, requestId, 400, 'limit', { errors: errors.map((e) => formatError(e.toJSON(), e)) });
+      if (errors) {
+        const reason = errors[0]?.extensions['code'] === 'GRAPHQL_PARSE_FAILED' ? 'syntax' : 'limit';
+        return refuse(res, requestId, 400, reason, { errors: errors.map((e) => formatError(e.toJSON(), e)) });
+      }
     }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {

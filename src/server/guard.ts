@@ -39,7 +39,7 @@ export class DocumentGuard {
   ) {}
 
   /**
-   * Undefined when `query` may go on to Apollo (a syntax error included: Apollo reports it); else the errors to answer.
+   * Undefined when `query` may go on to Apollo; else the errors to answer (a syntax error's as Apollo words it).
    * The upstream calls an operation plans depend on its variables: they are counted with the request's.
    */
   check(query: string, request: { variables?: unknown; operationName?: unknown } = {}): GraphQLError[] | undefined {
@@ -69,6 +69,10 @@ export class DocumentGuard {
       if (limit) return { errors: [limit] };
       // Nested deep enough to exhaust the stack: find out what nests, without recursion.
       if (error instanceof RangeError) return { errors: [this.nesting(query) ?? tooDeep(this.settings.maxDepth)] };
+      // A syntax error, answered as Apollo would, and remembered like any other verdict.
+      if (error instanceof GraphQLError) {
+        return { errors: [new GraphQLError(error.message, { ...(error.source ? { source: error.source } : {}), ...(error.positions ? { positions: error.positions } : {}), extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
+      }
       return {};
     }
   }
