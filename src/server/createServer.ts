@@ -16,7 +16,7 @@ import type { Config, DataikuEndpointConfig } from './config.js';
 import { createContext, requestIdFrom, type Context, type PlatformEndpoint, type Services } from './context.js';
 import { createCors } from './cors.js';
 import { EndpointRegistry } from './endpoints.js';
-import { createFormatError } from './errors.js';
+import { createFormatError, inputDepthError } from './errors.js';
 import { createGraphiQL } from './graphiql.js';
 import { createRedactor, type Logger } from './logger.js';
 import { createMetrics, type RefusalReason } from './metrics.js';
@@ -32,7 +32,7 @@ import { AllowList, APQ_TTL_SECONDS, resolveManifest } from './persisted.js';
 import { AdmissionGate } from './admission.js';
 import { ApiKeyCheck } from './apiKeys.js';
 import { callerOf } from './callers.js';
-import { DocumentGuard } from './guard.js';
+import { DocumentGuard, jsonNestsDeeperThan } from './guard.js';
 import { introspectionCachePlugin } from './introspection.js';
 import { limitRule, upstreamCallsError, type LimitSettings, type OperationMeasure } from './limits.js';
 import { fieldCallsOf } from './upstreamCalls.js';
@@ -334,6 +334,11 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       }
       const type = req.headers['content-type'] ?? '';
       if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
+        // The body, its variables and a typed input around a JSON value take a few levels of their own.
+        if (jsonNestsDeeperThan(raw, config.limits.maxInputDepth + JSON_BODY_LEVELS)) {
+          const error = inputDepthError(config.limits.maxInputDepth);
+          return refuse(res, requestId, 400, 'limit', { errors: [formatError(error.toJSON(), error)] });
+        }
         try {
           body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
         } catch {
@@ -415,6 +420,9 @@ function variablesOf(search: string): { variables?: unknown; operationName?: unk
   }
   return { variables, operationName: params.get('operationName') ?? undefined };
 }
+
+/** Nesting a request body may add around an input value: the body, `variables`, and input objects holding a JSON value. */
+const JSON_BODY_LEVELS = 8;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

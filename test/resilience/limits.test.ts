@@ -163,3 +163,13 @@ describe('measureDocument', () => {
     expect(measure(`{ ${Array.from({ length: 200 }, (_, i) => `t${i}: __type(name: "Contact") { fields { name type { name } } }`).join(' ')} }`).cost).toBe(200 * 59);
   });
 });
+
+describe('jsonNestsDeeperThan', () => {
+  it('counts nesting outside strings only, escapes included', async () => {
+    const { jsonNestsDeeperThan } = await import('../../src/server/guard.js');
+    const deep = (n: number) => Buffer.from(`{"v":${'['.repeat(n)}${']'.repeat(n)}}`);
+    expect(jsonNestsDeeperThan(deep(9), 10)).toBe(false);
+    expect(jsonNestsDeeperThan(deep(10), 10)).toBe(true);
+    expect(jsonNestsDeeperThan(Buffer.from(`{"q":"${'['.repeat(50)}\\\\\\"{{{"}`), 3)).toBe(false);
+  });
+});
