@@ -22,8 +22,8 @@ export interface Replica {
   /** Every JSON log line the process wrote so far. */
   logs: Array<Record<string, unknown>>;
   gql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult>;
-  /** Waits until a log line matches. */
-  waitForLog(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** Waits until a log line matches, among the lines from index `from` on (default: all). */
+  waitForLog(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number, from?: number): Promise<Record<string, unknown>>;
   metrics(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -63,10 +63,10 @@ export async function startReplica(name: string, env: Record<string, string>): P
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-  const waitForLog = (match: (line: Record<string, unknown>) => boolean, timeoutMs = 10_000): Promise<Record<string, unknown>> =>
+  const waitForLog = (match: (line: Record<string, unknown>) => boolean, timeoutMs = 10_000, from = 0): Promise<Record<string, unknown>> =>
     new Promise((resolve, reject) => {
       const check = (): boolean => {
-        const found = logs.find(match);
+        const found = logs.find((line, i) => i >= from && match(line));
         if (found) {
           waiters.delete(onData);
           clearTimeout(timer);
