@@ -26,15 +26,7 @@ import { Client } from 'undici';
 import { ATTACKS, attackBody } from './lib/attacks.mjs';
 import { classify } from './lib/load.mjs';
 import { QUERIES, graphqlRequest } from './lib/scenarios.mjs';
-import { ROOT, gqlOk, loadavg, percentile, previstoRateLimit, round, sampleProcesses, sleep, startEmulators, startGateway, stopChild } from './lib/stack.mjs';
-
-function intEnv(name, fallback, min, max) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}".`);
-  return n;
-}
+import { gqlOk, intEnv, loadavg, percentile, previstoRateLimit, ROOT, round, sampleProcesses, sleep, startEmulators, startGateway, stopChild } from './lib/stack.mjs';
 
 const SECONDS = intEnv('ATTACK_SECONDS', 5, 1, 600);
 const ATTACK_CONNECTIONS = intEnv('ATTACK_CONNECTIONS', 20, 1, 1000);

@@ -22,15 +22,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, createControl, freePort, loadavg, round, sleep, startEmulators, startGateway, stopChild } from './lib/stack.mjs';
-
-function intEnv(name, fallback, min, max) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}".`);
-  return n;
-}
+import { createControl, freePort, intEnv, loadavg, ROOT, round, sleep, startEmulators, startGateway, stopChild } from './lib/stack.mjs';
 
 const SECONDS = intEnv('FAIRSHARE_SECONDS', 120, 5, 3600);
 const GREEDY_PAUSE_MS = intEnv('FAIRSHARE_GREEDY_PAUSE_MS', 50, 0, 60_000);

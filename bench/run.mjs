@@ -25,34 +25,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { load, latencyOf, mergeRuns } from './lib/load.mjs';
 import { CHECKS, DIRECT, QUERIES, graphqlRequest } from './lib/scenarios.mjs';
-import {
-  ROOT,
-  createControl,
-  freePort,
-  gqlOk,
-  loadavg,
-  median,
-  memory,
-  previstoRateLimit,
-  round,
-  sampleProcesses,
-  sleep,
-  spawnGateway,
-  startEmulators,
-  startGateway,
-  stopChild,
-} from './lib/stack.mjs';
+import { createControl, freePort, gqlOk, intEnv, loadavg, median, memory, previstoRateLimit, ROOT, round, sampleProcesses, sleep, spawnGateway, startEmulators, startGateway, stopChild } from './lib/stack.mjs';
 import { formatSummary, summarizeFile } from './profile-summary.mjs';
 
 const RESULTS = path.join(ROOT, 'bench', 'results');
-
-function intEnv(name, fallback, min, max) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}".`);
-  return n;
-}
 
 const DURATION = intEnv('BENCH_DURATION', 8, 1, 120);
 const LATENCY_ROUNDS = intEnv('BENCH_LATENCY_ROUNDS', 3, 1, 20);

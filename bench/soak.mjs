@@ -16,15 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { load } from './lib/load.mjs';
 import { QUERIES, graphqlRequest } from './lib/scenarios.mjs';
-import { ROOT, PLATFORMS, createControl, gqlOk, loadavg, memory, previstoRateLimit, round, sampleProcesses, startEmulators, startGateway } from './lib/stack.mjs';
-
-function intEnv(name, fallback, min, max) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}".`);
-  return n;
-}
+import { ROOT, PLATFORMS, createControl, gqlOk, intEnv, loadavg, memory, previstoRateLimit, round, sampleProcesses, startEmulators, startGateway } from './lib/stack.mjs';
 
 const OPERATIONS = intEnv('SOAK_OPERATIONS', 10_000, 100, 1_000_000);
 const CONNECTIONS = intEnv('SOAK_CONNECTIONS', 100, 1, 1000);

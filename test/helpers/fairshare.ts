@@ -3,6 +3,9 @@
  * The light callers start first, as callers already using a key do when a greedy one arrives.
  */
 
+import { expect } from 'vitest';
+import { maxInWindow } from '../scaleout/processes.js';
+
 export interface Answer {
   status: number;
   data?: Record<string, any> | null;
@@ -96,4 +99,28 @@ export async function runScenario(s: Scenario): Promise<{ greedy: CallerTally; l
     ...s.lights.map((send, i) => lightLoop(send, lights[i]!, (i * s.lightEveryMs) / s.lights.length)),
   ]);
   return { greedy, lights, elapsedMs: Date.now() - started };
+}
+
+/**
+ * The fair-share outcome both setups must show: the light callers answered (at least 95%), the greedy one refused
+ * with the fair-share message and a `retryAfter` and held to `share` calls per window, and Previsto never past its
+ * limit nor answering 429, every field answered being one call it saw.
+ */
+export function expectFairOutcome(
+  run: { greedy: CallerTally; lights: CallerTally[]; elapsedMs: number },
+  log: ReadonlyArray<{ at: number; status: number }>,
+  rule: { windowMs: number; limit: number; share: number },
+): void {
+  const { greedy, lights, elapsedMs } = run;
+  for (const t of [greedy, ...lights]) expect(t.other).toEqual([]);
+  const sent = lights.reduce((n, t) => n + t.sent, 0);
+  expect(lights.reduce((n, t) => n + t.answered, 0) / sent).toBeGreaterThanOrEqual(0.95);
+  expect(greedy.fairShareMessages).toBeGreaterThan(0);
+  expect(greedy.maxRetryAfter).toBeGreaterThan(0);
+  // At most `share` calls per window it ran in, plus the window it began in.
+  expect(greedy.fields).toBeGreaterThan(0);
+  expect(greedy.fields).toBeLessThanOrEqual(rule.share * (Math.ceil(elapsedMs / rule.windowMs) + 1));
+  expect(log.filter((l) => l.status === 429)).toEqual([]);
+  expect(maxInWindow(log.map((l) => l.at), rule.windowMs)).toBeLessThanOrEqual(rule.limit);
+  expect(log.length).toBe(greedy.fields + lights.reduce((n, t) => n + t.fields, 0));
 }
