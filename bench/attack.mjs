@@ -19,14 +19,13 @@
  * (default 20), NORMAL_CONNECTIONS (default 10), ATTACK_TIMEOUT_S (per request, default 2), ATTACK_CLASSES (comma-
  * separated names, default all), BENCH_PREVISTO_RATE_LIMIT.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'undici';
 import { ATTACKS, attackBody } from './lib/attacks.mjs';
 import { classify } from './lib/load.mjs';
 import { QUERIES, graphqlRequest } from './lib/scenarios.mjs';
-import { gqlOk, intEnv, loadavg, percentile, previstoRateLimit, ROOT, round, sampleProcesses, sleep, startEmulators, startGateway, stopChild } from './lib/stack.mjs';
+import { gqlOk, intEnv, loadavg, percentile, previstoRateLimit, ROOT, round, sampleProcesses, sleep, startEmulators, startGateway, stopChild, runMain, report } from './lib/stack.mjs';
 
 const SECONDS = intEnv('ATTACK_SECONDS', 5, 1, 600);
 const ATTACK_CONNECTIONS = intEnv('ATTACK_CONNECTIONS', 20, 1, 1000);
@@ -281,10 +280,7 @@ async function main() {
     );
     out.push(result.missed.length ? `MISSED: ${result.missed.join(', ')}` : 'All classes met the targets.');
     out.push('');
-    mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
-    writeFileSync(path.join(ROOT, 'bench', 'results', 'attack-latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-    console.log(out.join('\n'));
-    console.log(JSON.stringify(result));
+    report('attack', out, result);
     return result.missed.length === 0 ? 0 : 1;
   } finally {
     await stopChild(gateway.child, 2_000);
@@ -292,10 +288,4 @@ async function main() {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err instanceof Error ? err.stack : err);
-    process.exit(1);
-  },
-);
+runMain(main);

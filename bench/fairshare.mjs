@@ -22,7 +22,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createControl, freePort, intEnv, loadavg, ROOT, round, sleep, startEmulators, startGateway, stopChild } from './lib/stack.mjs';
+import { createControl, freePort, intEnv, loadavg, ROOT, round, sleep, startEmulators, startGateway, stopChild, runMain } from './lib/stack.mjs';
 
 const SECONDS = intEnv('FAIRSHARE_SECONDS', 120, 5, 3600);
 const GREEDY_PAUSE_MS = intEnv('FAIRSHARE_GREEDY_PAUSE_MS', 50, 0, 60_000);
@@ -186,10 +186,4 @@ async function main() {
   return ok ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err instanceof Error ? err.stack : err);
-    process.exit(1);
-  },
-);
+runMain(main);

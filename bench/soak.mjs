@@ -11,12 +11,11 @@
  * Environment: SOAK_OPERATIONS (default 10000), SOAK_CONNECTIONS (default 100), SOAK_STATUS_TTL_MS (the gateway's
  * AUGUR_STATUS_TTL_MS, default 100), BENCH_PREVISTO_RATE_LIMIT.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { load } from './lib/load.mjs';
 import { QUERIES, graphqlRequest } from './lib/scenarios.mjs';
-import { ROOT, PLATFORMS, createControl, gqlOk, intEnv, loadavg, memory, previstoRateLimit, round, sampleProcesses, startEmulators, startGateway } from './lib/stack.mjs';
+import { ROOT, PLATFORMS, createControl, gqlOk, intEnv, loadavg, memory, previstoRateLimit, round, sampleProcesses, startEmulators, startGateway, runMain, report } from './lib/stack.mjs';
 
 const OPERATIONS = intEnv('SOAK_OPERATIONS', 10_000, 100, 1_000_000);
 const CONNECTIONS = intEnv('SOAK_CONNECTIONS', 100, 1, 1000);
@@ -128,10 +127,7 @@ async function main() {
     out.push(`gateway RSS: start ${result.gatewayRssMb.start} MB, half-way ${result.gatewayRssMb.half ?? '-'} MB, end ${result.gatewayRssMb.end} MB, peak ${result.gatewayRssMb.peak} MB`);
     out.push(`CPU (% of one core): gateway ${processes.cpuPct.gateway}, emulators ${processes.cpuPct.emulators}, load generator ${processes.cpuPct.loadGenerator}, other processes ${processes.cpuPct.others}`);
     out.push('');
-    mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
-    writeFileSync(path.join(ROOT, 'bench', 'results', 'soak-latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-    console.log(out.join('\n'));
-    console.log(JSON.stringify(result));
+    report('soak', out, result);
     return completed === OPERATIONS && run.transport.errors === 0 && run.transport.timeouts === 0 ? 0 : 1;
   } finally {
     await gateway.stop();
@@ -139,10 +135,4 @@ async function main() {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err instanceof Error ? err.stack : err);
-    process.exit(1);
-  },
-);
+runMain(main);

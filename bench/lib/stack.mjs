@@ -3,7 +3,7 @@
  * processes on loopback, talks to the emulators' control planes, and reads CPU and memory figures from /proc.
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -392,4 +392,23 @@ export function intEnv(name, fallback, min, max) {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}".`);
   return n;
+}
+
+/** Prints a bench's report lines, then its result as the last line, also written to `bench/results/<name>-latest.json`. */
+export function report(name, lines, result) {
+  mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(path.join(ROOT, 'bench', 'results', `${name}-latest.json`), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(lines.join('\n'));
+  console.log(JSON.stringify(result));
+}
+
+/** Runs a bench's `main`, exiting with the code it answers (1 on a crash, with the stack printed). */
+export function runMain(main) {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err instanceof Error ? err.stack : err);
+      process.exit(1);
+    },
+  );
 }
