@@ -64,6 +64,11 @@ export class AdmissionGate {
     return this.used;
   }
 
+  /** Operations that may wait before new ones are refused. */
+  get maxQueued(): number {
+    return this.options.maxQueued;
+  }
+
   get queuedCount(): number {
     return this.waiting.length - this.head;
   }

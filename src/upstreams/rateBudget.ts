@@ -231,7 +231,10 @@ export class RateBudget {
         const message = taken.overShare
           ? `Augur shares ${PLATFORM_LABEL[platform]}'s limit of ${per} for this key fairly among the ${taken.callers} callers using it, and this caller has used its share of ${Math.ceil(limit / taken.callers)}; retry after ${retryAfter} s.`
           : `Augur is keeping within ${PLATFORM_LABEL[platform]}'s limit of ${per} for this key; retry after ${retryAfter} s.`;
-        throw new AugurError(ErrorCode.RATE_LIMITED, message, { platform, retryAfter });
+        const limitDetails = taken.overShare
+          ? { limit: 'fairShare', max: Math.ceil(limit / taken.callers), callers: taken.callers }
+          : { limit: 'rateLimit', max: limit, windowSeconds: Math.round(windowMs / 1000) };
+        throw new AugurError(ErrorCode.RATE_LIMITED, message, { platform, retryAfter, ...limitDetails });
       }
       this.options.onWait?.(wait);
       budget.rateLimitWaitMs += wait;

@@ -104,7 +104,7 @@ describe('admission through HTTP', () => {
     const busy = answers.filter((a) => a.status === 503);
     expect(busy).toHaveLength(1);
     expect(busy[0]!.headers.get('retry-after')).toBe('1');
-    expect(busy[0]!.errors).toEqual([{ message: expect.stringContaining('capacity'), extensions: { code: 'SERVER_BUSY', retryAfter: 1 } }]);
+    expect(busy[0]!.errors).toEqual([{ message: expect.stringContaining('capacity'), extensions: { code: 'SERVER_BUSY', retryAfter: 1, limit: 'maxQueuedOperations', max: 1 } }]);
     expect(answers.filter((a) => a.status === 200 && a.data?.contacts?.edges?.length === 100)).toHaveLength(2);
     expect((await stack.requests('previsto')).total).toBe(2);
     const metrics = await (await fetch(stack.url.replace(/graphql$/, 'metrics'))).text();

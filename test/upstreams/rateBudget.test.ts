@@ -191,7 +191,7 @@ describe('RateBudget', () => {
     // Its slots stop counting 61 to 62 s from now (the 60 buckets of 1 s after theirs and the margin's one), rounded up.
     const retryAfter = (err as AugurError).extensions['retryAfter'] as number;
     expect([62, 63]).toContain(retryAfter);
-    expect((err as AugurError).extensions).toEqual({ code: 'RATE_LIMITED', platform: 'previsto', retryAfter });
+    expect((err as AugurError).extensions).toEqual({ code: 'RATE_LIMITED', platform: 'previsto', retryAfter, limit: 'fairShare', max: 2, callers: 2 });
     expect((err as AugurError).message).toBe(
       `Augur shares Previsto's limit of 4 requests per 60 s for this key fairly among the 2 callers using it, and this caller has used its share of 2; retry after ${retryAfter} s.`,
     );

@@ -28,7 +28,13 @@ export function admissionPlugin(
           const entry = gate.enter((operation && costs.get(operation)) ?? 1);
           if (entry === undefined) {
             throw new GraphQLError('Augur is at capacity: too many operations are waiting. Retry after a second.', {
-              extensions: { code: ErrorCode.SERVER_BUSY, retryAfter: 1, http: { status: 503, headers: new HeaderMap([['retry-after', '1']]) } },
+              extensions: {
+                code: ErrorCode.SERVER_BUSY,
+                retryAfter: 1,
+                limit: 'maxQueuedOperations',
+                max: gate.maxQueued,
+                http: { status: 503, headers: new HeaderMap([['retry-after', '1']]) },
+              },
             });
           }
           if (entry instanceof Promise) {
