@@ -63,7 +63,7 @@ const PATHS: Record<CivisType, { path: (id: number) => string; route: string }> 
   CivisScript: { path: (id) => `/scripts/${id}`, route: '/scripts/{id}' },
 };
 
-/** A paginated Civis list and the largest `limit` it accepts (upstreams.md §3.3). */
+/** A paginated Civis list and the largest `limit` it accepts (docs/upstreams.md §7.3 "Pagination"). */
 interface ListSpec {
   path: string;
   route: string;

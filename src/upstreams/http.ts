@@ -50,7 +50,7 @@ export class RequestBudget {
   }
 }
 
-/** How one platform retries, per upstreams.md §5. */
+/** How one platform retries, per docs/upstreams.md §3 "Retries and timeouts". */
 export interface RetryPolicy {
   /** Total attempts including the first. */
   maxAttempts: number;

@@ -1,5 +1,5 @@
 /**
- * Each platform's retry rules (upstreams.md §5), as RetryPolicy objects for the shared HTTP layer.
+ * Each platform's retry rules (docs/upstreams.md §3 "Retries and timeouts"), as RetryPolicy objects for the shared HTTP layer.
  */
 import type { HttpMethod, RetryPolicy } from './http.js';
 import type { PlatformName } from './types.js';

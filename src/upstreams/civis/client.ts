@@ -1,5 +1,5 @@
 /**
- * Client for the Civis Platform API (upstreams.md §3): HTTP Basic with the API key as username, page-based lists
+ * Client for the Civis Platform API (docs/upstreams.md §7 "Civis Platform"): HTTP Basic with the API key as username, page-based lists
  * (`page_num` 1-based, `limit`, `order`, `order_dir`) whose totals arrive in `X-Pagination-Total-Entries`, and the
  * writes Augur exposes (job runs, queries, credentials). Retries follow the platform's rules (`retryPolicyFor`),
  * with writes repeated only where Civis's rules make it safe (429/503 on POST, never PATCH).

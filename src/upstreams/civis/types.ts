@@ -1,5 +1,5 @@
 /**
- * Wire types of the Civis Platform API (upstreams.md §3): camelCase JSON as the platform answers it. The field lists
+ * Wire types of the Civis Platform API (docs/upstreams.md §7 "Civis Platform"): camelCase JSON as the platform answers it. The field lists
  * are the emulator's, which follow the vendor's published Swagger document; resolver parents map onto these.
  */
 import type { CivisMe, CivisRun, CivisUserDetail, CivisUserRef } from '../../emulators/civis/types.js';

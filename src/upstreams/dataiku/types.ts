@@ -1,4 +1,4 @@
-/** Wire types of the Dataiku API node user API (upstreams.md §2); resolver parents map onto these. */
+/** Wire types of the Dataiku API node user API (docs/upstreams.md §6 "Dataiku API node"); resolver parents map onto these. */
 
 export interface DataikuExplanations {
   enabled: boolean | null;

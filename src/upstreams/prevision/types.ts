@@ -1,4 +1,4 @@
-/** Wire types of the Prevision.io `/ext/v1` API and deployed-model hosts (upstreams.md §1); resolver parents map onto these. */
+/** Wire types of the Prevision.io `/ext/v1` API and deployed-model hosts (docs/upstreams.md §5 "Prevision.io"); resolver parents map onto these. */
 
 export type PrevisionState = 'pending' | 'running' | 'done' | 'failed';
 

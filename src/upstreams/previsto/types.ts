@@ -1,4 +1,4 @@
-/** Wire types of the Previsto API (upstreams.md §4.5); resolver parents map onto these. */
+/** Wire types of the Previsto API (docs/upstreams.md §8.7 "Resource fields"); resolver parents map onto these. */
 
 export type Meta = Record<string, string>;
 
