@@ -17,7 +17,6 @@ import type {
   CivisTableTag,
 } from './types.js';
 import type {
-  CivisStore,
   CredentialRecord,
   FileRecord,
   JobRecord,
@@ -31,7 +30,7 @@ import type {
   SqlOutcome,
   TableRecord,
   UserRecord,
-} from './store.js';
+} from './records.js';
 
 /** 2026-01-05T09:00:00.000Z: every seeded time is an offset from it. */
 export const SEED_BASE_MS = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -348,7 +347,7 @@ function buildTables(rnd: () => number): Map<number, TableRecord> {
  * Runs a SQL text against the seeded tables: `SELECT cols|*|count(*) FROM schema.table [LIMIT n]`. A table that does
  * not exist fails the query the way the warehouse would; SQL without a FROM answers one row.
  */
-export function runSql(store: CivisStore, databaseId: number, sql: string, previewRows: number): SqlOutcome {
+export function runSql(store: Pick<SeedData, 'tables'>, databaseId: number, sql: string, previewRows: number): SqlOutcome {
   const from = /\bfrom\s+"?([A-Za-z_][\w]*)"?\s*\.\s*"?([A-Za-z_][\w]*)"?/i.exec(sql);
   if (!from) {
     const literal = /^\s*select\s+([^\s,;]+)\s*;?\s*$/i.exec(sql);
@@ -1064,7 +1063,7 @@ function buildReports(users: Map<number, UserRecord>, jobs: Map<number, JobRecor
   return out;
 }
 
-function buildQueries(store: Pick<CivisStore, 'tables'>, firstRunId: number): { queries: Map<number, QueryRecord>; nextRun: number } {
+function buildQueries(store: Pick<SeedData, 'tables'>, firstRunId: number): { queries: Map<number, QueryRecord>; nextRun: number } {
   let runId = firstRunId;
   const specs: Array<[number, number, number, number, string, number]> = [
     // id, author, database, credential, sql, hours
@@ -1076,7 +1075,7 @@ function buildQueries(store: Pick<CivisStore, 'tables'>, firstRunId: number): { 
   ];
   const out = new Map<number, QueryRecord>();
   for (const [id, author, database, credential, sql, hours] of specs) {
-    const outcome = runSql(store as CivisStore, database, sql, 100);
+    const outcome = runSql(store, database, sql, 100);
     const failed = 'error' in outcome;
     const run = frozenRun(runId++, failed ? 'failed' : 'succeeded', hours, failed ? outcome.error : null);
     out.set(id, {
