@@ -5,7 +5,6 @@
  */
 import { EmulatorError } from '../framework/emulator.js';
 import { geocode } from './data.js';
-import type { PrevistoStore } from './store.js';
 import type {
   Account,
   Agreement,
@@ -18,11 +17,22 @@ import type {
   Organization,
 } from './types.js';
 
+/**
+ * What the rules here read from the store: the collections references are checked against, and the organization.
+ * `PrevistoStore` is one; the rules take this view so that the store can import them without a circle.
+ */
+export interface StoreView {
+  readonly organization: Organization | null;
+  readonly accounts: { has(id: string): boolean };
+  readonly contacts: { has(id: string): boolean; get(id: string): Contact | undefined };
+  readonly agreements: { has(id: string): boolean; get(id: string): Agreement | undefined };
+}
+
 /** Metadata limits from the API introduction. */
 export const META_LIMITS = { keys: 20, keyLength: 40, valueLength: 500 } as const;
 
 type Body = Record<string, unknown>;
-type Coercer = (value: unknown, param: string, store: PrevistoStore) => unknown;
+type Coercer = (value: unknown, param: string, store: StoreView) => unknown;
 
 function fail(param: string, message: string): never {
   throw new EmulatorError(400, message, { param });
@@ -196,7 +206,7 @@ export function mergeMeta(base: Meta, v: unknown): Meta {
   return out;
 }
 
-function apply(target: object, body: Body, fields: Readonly<Record<string, Coercer>>, store: PrevistoStore, prefix = ''): void {
+function apply(target: object, body: Body, fields: Readonly<Record<string, Coercer>>, store: StoreView, prefix = ''): void {
   const t = target as Body;
   for (const key in fields) {
     if (has(body, key)) t[key] = fields[key]!(body[key], prefix + key, store);
@@ -239,7 +249,7 @@ const CONTACT_FIELDS: Readonly<Record<string, Coercer>> = {
 };
 
 /** Builds a new contact; only `name` is required, `location` is geocoded from the address when omitted. */
-export function newContact(store: PrevistoStore, raw: unknown): Contact {
+export function newContact(store: StoreView, raw: unknown): Contact {
   const body = asBody(raw);
   if (!has(body, 'name')) missing('name');
   const c: Contact = {
@@ -275,7 +285,7 @@ export function newContact(store: PrevistoStore, raw: unknown): Contact {
 }
 
 /** The contact after a partial update (the original is not modified). */
-export function updatedContact(store: PrevistoStore, current: Contact, raw: unknown): Contact {
+export function updatedContact(store: StoreView, current: Contact, raw: unknown): Contact {
   const body = asBody(raw);
   const c: Contact = { ...current, agentIds: [...current.agentIds] };
   apply(c, body, CONTACT_FIELDS, store);
@@ -312,7 +322,7 @@ const AGREEMENT_FIELDS: Readonly<Record<string, Coercer>> = {
 };
 
 /** Builds a new agreement; `contactId`, `description` and `duration` (at least 3 minutes) are required. */
-export function newAgreement(store: PrevistoStore, raw: unknown): Agreement {
+export function newAgreement(store: StoreView, raw: unknown): Agreement {
   const body = asBody(raw);
   for (const k of ['contactId', 'description', 'duration']) if (!has(body, k)) missing(k);
   const a: Agreement = {
@@ -342,7 +352,7 @@ export function newAgreement(store: PrevistoStore, raw: unknown): Agreement {
   return a;
 }
 
-export function updatedAgreement(store: PrevistoStore, current: Agreement, raw: unknown): Agreement {
+export function updatedAgreement(store: StoreView, current: Agreement, raw: unknown): Agreement {
   const body = asBody(raw);
   const a: Agreement = { ...current };
   apply(a, body, AGREEMENT_FIELDS, store);
@@ -411,7 +421,7 @@ function planBody(body: Body): Body | undefined {
   return merged;
 }
 
-function task(store: PrevistoStore, raw: unknown, i: number): AssignmentTask {
+function task(store: StoreView, raw: unknown, i: number): AssignmentTask {
   const p = `tasks[${i}]`;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('tasks', `'${p}' must be an object, got ${shown(raw)}.`);
   const t: AssignmentTask = {
@@ -442,14 +452,14 @@ function task(store: PrevistoStore, raw: unknown, i: number): AssignmentTask {
   return t;
 }
 
-function tasks(store: PrevistoStore, v: unknown): AssignmentTask[] {
+function tasks(store: StoreView, v: unknown): AssignmentTask[] {
   if (v === null || v === '') return [];
   const list = listLike(v);
   if (!list) fail('tasks', `'tasks' must be a list of task objects, got ${shown(v)}.`);
   return list.map((x, i) => task(store, x, i));
 }
 
-function address(store: PrevistoStore, base: AssignmentAddress | null, v: unknown, key: string): AssignmentAddress | null {
+function address(store: StoreView, base: AssignmentAddress | null, v: unknown, key: string): AssignmentAddress | null {
   if (v === null || v === '') return null;
   if (typeof v !== 'object' || Array.isArray(v)) fail(key, `'${key}' must be an object with street, apartment, postalCode, city and countryCode, got ${shown(v)}.`);
   const a: AssignmentAddress = base ? { ...base } : { street: null, apartment: null, postalCode: null, city: null, countryCode: null };
@@ -461,7 +471,7 @@ function address(store: PrevistoStore, base: AssignmentAddress | null, v: unknow
  * Builds a new assignment. Required: `contactId`, `accountId`, `location` and `plan.executionTime` (or the legacy
  * `timestamp`). `contactName`, `payingContactId` and `address` come from the contact when omitted.
  */
-export function newAssignment(store: PrevistoStore, raw: unknown, createdDate: string): Assignment {
+export function newAssignment(store: StoreView, raw: unknown, createdDate: string): Assignment {
   const body = asBody(raw);
   const plan = planBody(body);
   for (const k of ['contactId', 'accountId', 'location']) if (!has(body, k)) missing(k);
@@ -499,7 +509,7 @@ export function newAssignment(store: PrevistoStore, raw: unknown, createdDate: s
   return a;
 }
 
-export function updatedAssignment(store: PrevistoStore, current: Assignment, raw: unknown): Assignment {
+export function updatedAssignment(store: StoreView, current: Assignment, raw: unknown): Assignment {
   const body = asBody(raw);
   const a: Assignment = { ...current, plan: { ...current.plan } };
   apply(a, body, ASSIGNMENT_FIELDS, store);
@@ -523,7 +533,7 @@ const ACCOUNT_FIELDS: Readonly<Record<string, Coercer>> = {
 };
 
 /** `POST /accounts/current`: only `name`, `email`, `languageCode` and `meta` can change. */
-export function updatedAccount(store: PrevistoStore, current: Account, raw: unknown): Account {
+export function updatedAccount(store: StoreView, current: Account, raw: unknown): Account {
   const body = asBody(raw);
   const a: Account = { ...current };
   apply(a, body, ACCOUNT_FIELDS, store);
@@ -549,7 +559,7 @@ const ORGANIZATION_FIELDS: Readonly<Record<string, Coercer>> = {
   referenceId: text,
 };
 
-export function newOrganization(store: PrevistoStore, raw: unknown, id: string, createdDate: string): Organization {
+export function newOrganization(store: StoreView, raw: unknown, id: string, createdDate: string): Organization {
   const body = asBody(raw);
   if (!has(body, 'name')) missing('name');
   const o: Organization = {
@@ -583,7 +593,7 @@ export function newOrganization(store: PrevistoStore, raw: unknown, id: string, 
   return o;
 }
 
-export function updatedOrganization(store: PrevistoStore, current: Organization, raw: unknown): Organization {
+export function updatedOrganization(store: StoreView, current: Organization, raw: unknown): Organization {
   const o: Organization = { ...current };
   apply(o, asBody(raw), ORGANIZATION_FIELDS, store);
   return o;
