@@ -1,6 +1,8 @@
 /**
  * Internal to the Civis emulator: the mutable platform state (seeded by `seed.ts`), the rules that change it, and
- * the rendering of records into wire objects.
+ * the rendering of records into wire objects. The store is built in layers, one class per file, each adding a group
+ * of resources: `BaseStore` (users, credentials, tables, runs) < `JobsStore` (jobs, scripts, imports, models,
+ * predictions) < `FilesStore` (files, queries, reports) < `CivisStore` (projects, which list all of those).
  */
 import { badRequest, notFound, type Body } from './query.js';
 import type { CivisProject, CivisProjectDetail } from './types.js';
