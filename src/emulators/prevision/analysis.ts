@@ -6,7 +6,7 @@
  */
 import { hashString, seededRandom } from '../framework/util.js';
 import { quantileColumns, round, score, type Scorer } from './scoring.js';
-import type { DatasetRecord, ModelRecord } from './store.js';
+import type { DatasetRecord, ModelRecord, Table } from './records.js';
 import type {
   CellValue,
   CorrelationRow,
@@ -17,11 +17,7 @@ import type {
   Model,
 } from './types.js';
 
-/** A CSV-shaped result: a header and rows aligned with it. */
-export interface Table {
-  header: string[];
-  rows: CellValue[][];
-}
+export type { Table } from './records.js';
 
 /** Folds of the cross-validation file (rows are dealt round-robin). */
 const CV_FOLDS = 5;

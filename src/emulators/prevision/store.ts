@@ -8,61 +8,26 @@
  * along. With the real clock a timer applies due steps so that SSE listeners (the SDK only re-reads a resource after
  * an event) are told without polling; with an injected clock, steps are applied whenever the API is read.
  */
-import type { Table } from './analysis.js';
-import type { Scorer } from './scoring.js';
+import type { Experiment, ExperimentVersion, PrevisionEventName, Profile, Project } from './types.js';
 import type {
-  ApiKey,
-  CellValue,
-  Dataset,
-  DatasetColumn,
-  Deployment,
-  DeploymentPrediction,
-  Experiment,
-  ExperimentVersion,
-  Model,
-  PrevisionEventName,
-  Profile,
-  Project,
-  ValidationPrediction,
-} from './types.js';
+  AccessToken,
+  ApiKeyRecord,
+  DatasetRecord,
+  DeploymentRecord,
+  ModelRecord,
+  PredictionRecord,
+  ValidationPredictionRecord,
+} from './records.js';
 
-export interface DatasetRecord {
-  wire: Dataset;
-  columns: DatasetColumn[];
-  rows: CellValue[][];
-}
-
-export interface ModelRecord {
-  wire: Model;
-  /** `null` for training types the emulator does not score (multiclass, text similarity, images). */
-  scorer: Scorer | null;
-}
-
-/** A deployment without `url`, which depends on the host the client reached us on. */
-export type DeploymentRecord = Omit<Deployment, 'url'>;
-
-export interface ApiKeyRecord {
-  wire: ApiKey;
-  secret: string;
-}
-
-export interface PredictionRecord {
-  wire: DeploymentPrediction;
-  /** The zipped CSV served by `/download`, built when the prediction completes. */
-  result: Buffer | null;
-}
-
-export interface ValidationPredictionRecord {
-  wire: ValidationPrediction;
-  /** The predictions, built when the job completes; `/download` serves them zipped (default) or as csv. */
-  result: Table | null;
-}
-
-export interface AccessToken {
-  deploymentId: string;
-  clientId: string;
-  expiresAt: number;
-}
+export type {
+  AccessToken,
+  ApiKeyRecord,
+  DatasetRecord,
+  DeploymentRecord,
+  ModelRecord,
+  PredictionRecord,
+  ValidationPredictionRecord,
+} from './records.js';
 
 /**
  * Mongo ObjectId layout: 4-byte creation time, 5-byte process value, 3-byte counter. Seed records take their

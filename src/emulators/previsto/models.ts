@@ -3,9 +3,7 @@
  * every value arrives as a string) into validated records. Creates fill defaults; updates are partial: fields not
  * sent stay unchanged, nested objects (`plan`, `address`) merge field by field and `meta` merges key by key.
  */
-import { EmulatorError } from '../framework/emulator.js';
 import { geocode } from './data.js';
-import type { PrevistoStore } from './store.js';
 import type {
   Account,
   Agreement,
@@ -13,202 +11,40 @@ import type {
   AssignmentAddress,
   AssignmentTask,
   Contact,
-  LonLat,
-  Meta,
   Organization,
+  StoreView,
 } from './types.js';
+import {
+  type Body,
+  type Coercer,
+  fail,
+  shown,
+  missing,
+  asBody,
+  has,
+  listLike,
+  text,
+  requiredText,
+  bool,
+  integer,
+  positiveNumber,
+  oneOf,
+  date,
+  dateTime,
+  countryCode,
+  currency,
+  languageCode,
+  email,
+  recurrenceRule,
+  location,
+  stringList,
+  reference,
+  mergeMeta,
+  apply,
+  sub,
+} from './fields.js';
 
-/** Metadata limits from the API introduction. */
-export const META_LIMITS = { keys: 20, keyLength: 40, valueLength: 500 } as const;
-
-type Body = Record<string, unknown>;
-type Coercer = (value: unknown, param: string, store: PrevistoStore) => unknown;
-
-function fail(param: string, message: string): never {
-  throw new EmulatorError(400, message, { param });
-}
-
-function shown(v: unknown): string {
-  if (typeof v === 'string') return `'${v.length > 60 ? `${v.slice(0, 60)}...` : v}'`;
-  if (Array.isArray(v)) return 'an array';
-  if (v === null) return 'null';
-  return typeof v === 'object' ? 'an object' : String(v);
-}
-
-function missing(param: string): never {
-  // The wording of the documented example error: "'name' must be specified."
-  return fail(param, `'${param}' must be specified.`);
-}
-
-/** A request body as an object; an empty body counts as `{}`. */
-export function asBody(raw: unknown): Body {
-  if (raw === undefined) return {};
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new EmulatorError(400, `Expected a JSON object (or form fields) as the request body, got ${shown(raw)}.`);
-  }
-  return raw as Body;
-}
-
-const has = (b: Body, k: string): boolean => Object.hasOwn(b, k) && b[k] !== undefined;
-
-/** Arrays sent as form fields arrive as `{ "0": ..., "1": ... }` (from `x[0]=...&x[1]=...`). */
-function listLike(v: unknown): unknown[] | undefined {
-  if (Array.isArray(v)) return v;
-  if (v !== null && typeof v === 'object') {
-    const keys = Object.keys(v);
-    if (keys.length > 0 && keys.every((k) => /^\d+$/.test(k))) {
-      return keys.sort((a, b) => Number(a) - Number(b)).map((k) => (v as Body)[k]);
-    }
-  }
-  return undefined;
-}
-
-const text: Coercer = (v, p) => {
-  if (v === null) return null;
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return fail(p, `'${p}' must be a string, got ${shown(v)}.`);
-};
-
-const requiredText: Coercer = (v, p, s) => {
-  const t = text(v, p, s) as string | null;
-  if (t === null || t.trim() === '') missing(p);
-  return t;
-};
-
-const bool: Coercer = (v, p) => {
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'string') {
-    const l = v.trim().toLowerCase();
-    if (l === 'true' || l === '1') return true;
-    if (l === 'false' || l === '0') return false;
-  }
-  return fail(p, `'${p}' must be true or false, got ${shown(v)}.`);
-};
-
-function integer(min: number, nullable: boolean, unit = ''): Coercer {
-  return (v, p) => {
-    if ((v === null || v === '') && nullable) return null;
-    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : NaN;
-    if (!Number.isInteger(n)) return fail(p, `'${p}' must be a whole number${unit}, got ${shown(v)}.`);
-    if (n < min) return fail(p, `'${p}' must be at least ${min}${unit}, got ${n}.`);
-    return n;
-  };
-}
-
-const positiveNumber: Coercer = (v, p) => {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  if (!Number.isFinite(n) || n <= 0) return fail(p, `'${p}' must be a positive number, got ${shown(v)}.`);
-  return n;
-};
-
-function oneOf(values: readonly string[], nullable: boolean): Coercer {
-  return (v, p) => {
-    if ((v === null || v === '') && nullable) return null;
-    if (typeof v === 'string' && values.includes(v)) return v;
-    return fail(p, `'${p}' must be one of ${values.join(', ')}${nullable ? ' (or null)' : ''}; got ${shown(v)}.`);
-  };
-}
-
-function pattern(re: RegExp, what: string, example: string, transform: (s: string) => string = (s) => s): Coercer {
-  return (v, p) => {
-    if (v === null || v === '') return null;
-    if (typeof v === 'string' && re.test(v)) return transform(v);
-    return fail(p, `'${p}' must be ${what} such as '${example}', got ${shown(v)}.`);
-  };
-}
-
-const date = pattern(/^\d{4}-\d{2}-\d{2}$/, 'a date (YYYY-MM-DD)', '2025-06-02');
-const dateTime = pattern(
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/,
-  'a date and time (YYYY-MM-DDTHH:mm)',
-  '2025-06-02T08:30',
-);
-const countryCode = pattern(/^[A-Za-z]{2}$/, 'a 2-letter ISO 3166-1 country code', 'DK', (s) => s.toUpperCase());
-const currency = pattern(/^[A-Za-z]{3}$/, 'a 3-letter ISO 4217 currency code', 'DKK', (s) => s.toUpperCase());
-const languageCode = pattern(/^[A-Za-z]{2}$/, 'a 2-letter ISO 639-1 language code', 'da', (s) => s.toLowerCase());
-const email = pattern(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an e-mail address', 'john@doe.com');
-
-const recurrenceRule: Coercer = (v, p) => {
-  if (v === null || v === '') return null;
-  if (typeof v === 'string' && /(^|;)FREQ=(SECONDLY|MINUTELY|HOURLY|DAILY|WEEKLY|MONTHLY|YEARLY)(;|$)/i.test(v)) return v;
-  return fail(p, `'${p}' must be an iCal RRULE such as 'FREQ=WEEKLY;INTERVAL=4;WKST=MO', got ${shown(v)}.`);
-};
-
-const location: Coercer = (v, p) => {
-  const list = typeof v === 'string' ? v.split(',') : listLike(v);
-  const nums = list?.map((x) => (typeof x === 'number' ? x : typeof x === 'string' && x.trim() !== '' ? Number(x) : NaN));
-  if (!nums || nums.length !== 2 || !nums.every(Number.isFinite) || Math.abs(nums[0]!) > 180 || Math.abs(nums[1]!) > 90) {
-    return fail(p, `'${p}' must be [longitude, latitude], e.g. [10.5286863, 56.8039035], got ${shown(v)}.`);
-  }
-  return [nums[0]!, nums[1]!] as LonLat;
-};
-
-const stringList: Coercer = (v, p) => {
-  if (v === null || v === '') return [];
-  if (typeof v === 'string') return [v];
-  const list = listLike(v);
-  if (!list || !list.every((x) => typeof x === 'string')) return fail(p, `'${p}' must be a list of ids, got ${shown(v)}.`);
-  return list as string[];
-};
-
-function reference(kind: 'contact' | 'agreement' | 'account', nullable: boolean): Coercer {
-  return (v, p, store) => {
-    if ((v === null || v === '') && nullable) return null;
-    if (typeof v !== 'string' || v.trim() === '') return missing(p);
-    const known =
-      kind === 'contact' ? store.contacts.has(v) : kind === 'agreement' ? store.agreements.has(v) : store.accounts.has(v);
-    if (!known) {
-      const where = kind === 'account' ? 'GET /accounts/current' : `GET /${kind}s`;
-      return fail(p, `'${p}' refers to ${kind} '${v}', which does not exist in this organization. Use an id from ${where}.`);
-    }
-    return v;
-  };
-}
-
-/** Validates `meta` against the documented limits and merges it into `base` (null or "" deletes a key). */
-export function mergeMeta(base: Meta, v: unknown): Meta {
-  if (v === undefined) return base;
-  if (v === null || v === '') return {};
-  if (typeof v !== 'object' || Array.isArray(v)) {
-    return fail('meta', `'meta' must be an object of string values, e.g. {"hairColor": "Brown"} or meta[hairColor]=Brown; got ${shown(v)}.`);
-  }
-  const out: Meta = { ...base };
-  for (const [k, val] of Object.entries(v as Body)) {
-    if (k.length === 0 || k.length > META_LIMITS.keyLength) {
-      fail('meta', `meta key names must be 1 to ${META_LIMITS.keyLength} characters long; '${k.slice(0, 60)}' has ${k.length}.`);
-    }
-    if (val === null || val === '') {
-      delete out[k];
-      continue;
-    }
-    if (typeof val === 'object') fail('meta', `meta values must be strings, but meta.${k} is ${shown(val)}.`);
-    const s = String(val);
-    if (s.length > META_LIMITS.valueLength) {
-      fail('meta', `meta values may be at most ${META_LIMITS.valueLength} characters long; meta.${k} has ${s.length}.`);
-    }
-    out[k] = s;
-  }
-  const n = Object.keys(out).length;
-  if (n > META_LIMITS.keys) {
-    fail('meta', `meta may hold at most ${META_LIMITS.keys} keys, this would leave ${n}. Remove keys (send them as null or "") to make room.`);
-  }
-  return out;
-}
-
-function apply(target: object, body: Body, fields: Readonly<Record<string, Coercer>>, store: PrevistoStore, prefix = ''): void {
-  const t = target as Body;
-  for (const key in fields) {
-    if (has(body, key)) t[key] = fields[key]!(body[key], prefix + key, store);
-  }
-}
-
-function sub(body: Body, key: string): Body | undefined {
-  const v = body[key];
-  if (v === undefined) return undefined;
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) fail(key, `'${key}' must be an object, got ${shown(v)}.`);
-  return v as Body;
-}
+export { META_LIMITS } from './fields.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Contacts
@@ -239,7 +75,7 @@ const CONTACT_FIELDS: Readonly<Record<string, Coercer>> = {
 };
 
 /** Builds a new contact; only `name` is required, `location` is geocoded from the address when omitted. */
-export function newContact(store: PrevistoStore, raw: unknown): Contact {
+export function newContact(store: StoreView, raw: unknown): Contact {
   const body = asBody(raw);
   if (!has(body, 'name')) missing('name');
   const c: Contact = {
@@ -275,7 +111,7 @@ export function newContact(store: PrevistoStore, raw: unknown): Contact {
 }
 
 /** The contact after a partial update (the original is not modified). */
-export function updatedContact(store: PrevistoStore, current: Contact, raw: unknown): Contact {
+export function updatedContact(store: StoreView, current: Contact, raw: unknown): Contact {
   const body = asBody(raw);
   const c: Contact = { ...current, agentIds: [...current.agentIds] };
   apply(c, body, CONTACT_FIELDS, store);
@@ -312,7 +148,7 @@ const AGREEMENT_FIELDS: Readonly<Record<string, Coercer>> = {
 };
 
 /** Builds a new agreement; `contactId`, `description` and `duration` (at least 3 minutes) are required. */
-export function newAgreement(store: PrevistoStore, raw: unknown): Agreement {
+export function newAgreement(store: StoreView, raw: unknown): Agreement {
   const body = asBody(raw);
   for (const k of ['contactId', 'description', 'duration']) if (!has(body, k)) missing(k);
   const a: Agreement = {
@@ -342,7 +178,7 @@ export function newAgreement(store: PrevistoStore, raw: unknown): Agreement {
   return a;
 }
 
-export function updatedAgreement(store: PrevistoStore, current: Agreement, raw: unknown): Agreement {
+export function updatedAgreement(store: StoreView, current: Agreement, raw: unknown): Agreement {
   const body = asBody(raw);
   const a: Agreement = { ...current };
   apply(a, body, AGREEMENT_FIELDS, store);
@@ -411,7 +247,7 @@ function planBody(body: Body): Body | undefined {
   return merged;
 }
 
-function task(store: PrevistoStore, raw: unknown, i: number): AssignmentTask {
+function task(store: StoreView, raw: unknown, i: number): AssignmentTask {
   const p = `tasks[${i}]`;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('tasks', `'${p}' must be an object, got ${shown(raw)}.`);
   const t: AssignmentTask = {
@@ -442,14 +278,14 @@ function task(store: PrevistoStore, raw: unknown, i: number): AssignmentTask {
   return t;
 }
 
-function tasks(store: PrevistoStore, v: unknown): AssignmentTask[] {
+function tasks(store: StoreView, v: unknown): AssignmentTask[] {
   if (v === null || v === '') return [];
   const list = listLike(v);
   if (!list) fail('tasks', `'tasks' must be a list of task objects, got ${shown(v)}.`);
   return list.map((x, i) => task(store, x, i));
 }
 
-function address(store: PrevistoStore, base: AssignmentAddress | null, v: unknown, key: string): AssignmentAddress | null {
+function address(store: StoreView, base: AssignmentAddress | null, v: unknown, key: string): AssignmentAddress | null {
   if (v === null || v === '') return null;
   if (typeof v !== 'object' || Array.isArray(v)) fail(key, `'${key}' must be an object with street, apartment, postalCode, city and countryCode, got ${shown(v)}.`);
   const a: AssignmentAddress = base ? { ...base } : { street: null, apartment: null, postalCode: null, city: null, countryCode: null };
@@ -461,7 +297,7 @@ function address(store: PrevistoStore, base: AssignmentAddress | null, v: unknow
  * Builds a new assignment. Required: `contactId`, `accountId`, `location` and `plan.executionTime` (or the legacy
  * `timestamp`). `contactName`, `payingContactId` and `address` come from the contact when omitted.
  */
-export function newAssignment(store: PrevistoStore, raw: unknown, createdDate: string): Assignment {
+export function newAssignment(store: StoreView, raw: unknown, createdDate: string): Assignment {
   const body = asBody(raw);
   const plan = planBody(body);
   for (const k of ['contactId', 'accountId', 'location']) if (!has(body, k)) missing(k);
@@ -499,7 +335,7 @@ export function newAssignment(store: PrevistoStore, raw: unknown, createdDate: s
   return a;
 }
 
-export function updatedAssignment(store: PrevistoStore, current: Assignment, raw: unknown): Assignment {
+export function updatedAssignment(store: StoreView, current: Assignment, raw: unknown): Assignment {
   const body = asBody(raw);
   const a: Assignment = { ...current, plan: { ...current.plan } };
   apply(a, body, ASSIGNMENT_FIELDS, store);
@@ -523,7 +359,7 @@ const ACCOUNT_FIELDS: Readonly<Record<string, Coercer>> = {
 };
 
 /** `POST /accounts/current`: only `name`, `email`, `languageCode` and `meta` can change. */
-export function updatedAccount(store: PrevistoStore, current: Account, raw: unknown): Account {
+export function updatedAccount(store: StoreView, current: Account, raw: unknown): Account {
   const body = asBody(raw);
   const a: Account = { ...current };
   apply(a, body, ACCOUNT_FIELDS, store);
@@ -549,7 +385,7 @@ const ORGANIZATION_FIELDS: Readonly<Record<string, Coercer>> = {
   referenceId: text,
 };
 
-export function newOrganization(store: PrevistoStore, raw: unknown, id: string, createdDate: string): Organization {
+export function newOrganization(store: StoreView, raw: unknown, id: string, createdDate: string): Organization {
   const body = asBody(raw);
   if (!has(body, 'name')) missing('name');
   const o: Organization = {
@@ -583,7 +419,7 @@ export function newOrganization(store: PrevistoStore, raw: unknown, id: string, 
   return o;
 }
 
-export function updatedOrganization(store: PrevistoStore, current: Organization, raw: unknown): Organization {
+export function updatedOrganization(store: StoreView, current: Organization, raw: unknown): Organization {
   const o: Organization = { ...current };
   apply(o, asBody(raw), ORGANIZATION_FIELDS, store);
   return o;

@@ -184,3 +184,15 @@ export interface PrevistoErrorBody {
   message: string;
   param?: string;
 }
+
+/**
+ * What the model rules (`models.ts`, `fields.ts`) read from the store: the collections references are checked
+ * against, and the organization. `PrevistoStore` is one; the rules take this view so that the store can import them
+ * without a circle.
+ */
+export interface StoreView {
+  readonly organization: Organization | null;
+  readonly accounts: { has(id: string): boolean };
+  readonly contacts: { has(id: string): boolean; get(id: string): Contact | undefined };
+  readonly agreements: { has(id: string): boolean; get(id: string): Agreement | undefined };
+}

@@ -1,0 +1,348 @@
+/**
+ * Internal to the Civis emulator: the store's jobs (scripts and imports share one id space), models and predictions.
+ */
+import { badRequest, notFound, type Body } from './query.js';
+import { UNSCHEDULED } from './seed.js';
+import type {
+  CivisCancelResult,
+  CivisImport,
+  CivisImportDetail,
+  CivisImportEndpoint,
+  CivisJob,
+  CivisJobDetail,
+  CivisSchedule,
+  CivisScript,
+  CivisScriptDetail,
+} from './types.js';
+import {
+  IMPORT_SYNC_TYPES,
+  SCRIPT_SEGMENTS,
+  type CredentialRecord,
+  type RunRecord,
+  type JobRecord,
+  type ModelRecord,
+  type PredictionRecord,
+} from './records.js';
+import { EmulatorError } from '../framework/emulator.js';
+import { BaseStore, iso } from './baseStore.js';
+
+/** The store with jobs, scripts, imports, models and predictions. */
+export class JobsStore extends BaseStore {
+  // ---------------------------------------------------------------- jobs, scripts, imports
+
+  job(id: number): JobRecord {
+    const j = this.jobs.get(id);
+    if (!j) throw notFound();
+    return j;
+  }
+
+  lastRun(j: JobRecord): RunRecord | undefined {
+    return j.runs[j.runs.length - 1];
+  }
+
+  /** Settles time-based progress of a job's newest run; `observe` when this read is a poll of it. */
+  touchJob(j: JobRecord, observe: boolean): void {
+    const r = this.lastRun(j);
+    if (r) this.settle(r, observe);
+  }
+
+  jobState(j: JobRecord): string {
+    return this.lastRun(j)?.state ?? 'idle';
+  }
+
+  activeRun(j: JobRecord): RunRecord | undefined {
+    return j.runs.find((r) => r.state === 'queued' || r.state === 'running');
+  }
+
+  /** `POST /jobs/{id}/runs` and `POST /scripts/{id}/run`: a run, unless one is already queued or running. */
+  startRun(j: JobRecord, conflict: (active: RunRecord) => { error: string; message: string }): RunRecord {
+    this.touchJob(j, false);
+    const active = this.activeRun(j);
+    if (active) {
+      const { error, message } = conflict(active);
+      throw new EmulatorError(409, message, { error });
+    }
+    const run = this.newRun();
+    j.runs.push(run);
+    return run;
+  }
+
+  cancelRun(j: JobRecord): CivisCancelResult {
+    this.touchJob(j, false);
+    const run = this.activeRun(j);
+    if (!run) {
+      throw new EmulatorError(409, `Script ${j.id} has no queued or running run to cancel; its state is ${this.jobState(j)}.`, {
+        error: 'conflict',
+      });
+    }
+    run.state = 'cancelled';
+    run.finishedMs = this.progress.now();
+    run.live = false;
+    this.version++;
+    return { id: run.id, state: run.state, isCancelRequested: true };
+  }
+
+  jobWire(j: JobRecord): CivisJob {
+    const last = this.lastRun(j);
+    return {
+      id: j.id,
+      name: j.name,
+      type: j.type,
+      fromTemplateId: j.fromTemplateId,
+      state: this.jobState(j),
+      createdAt: j.createdAt,
+      updatedAt: j.updatedAt,
+      lastRun: last ? this.runWire(last) : null,
+      archived: j.archived,
+      author: this.user(j.authorId).ref,
+      schedule: j.schedule,
+    };
+  }
+
+  jobDetail(j: JobRecord): CivisJobDetail {
+    const author = this.user(j.authorId);
+    return {
+      ...this.jobWire(j),
+      runs: j.runs
+        .slice(-10)
+        .reverse()
+        .map((r) => this.runWire(r)),
+      hidden: j.hidden,
+      successEmailSubject: null,
+      successEmailBody: null,
+      runningAsUser: author.name,
+      runByUser: author.name,
+    };
+  }
+
+  scriptWire(j: JobRecord): CivisScript {
+    const last = this.lastRun(j);
+    const segment = SCRIPT_SEGMENTS[j.type] ?? 'custom';
+    return {
+      id: j.id,
+      name: j.name,
+      type: j.type,
+      createdAt: j.createdAt,
+      updatedAt: j.updatedAt,
+      author: this.user(j.authorId).ref,
+      state: this.jobState(j),
+      finishedAt: last ? iso(last.finishedMs) : null,
+      category: j.category,
+      projects: j.projectIds.map((id) => ({ id, name: this.projects.get(id)?.name ?? '' })),
+      parentId: j.parentId,
+      isTemplate: j.isTemplate,
+      fromTemplateId: j.fromTemplateId,
+      templateScriptId: j.templateScriptId,
+      links: { details: `/scripts/${segment}/${j.id}`, runs: `/scripts/${segment}/${j.id}/runs` },
+      timeZone: j.timeZone,
+      lastRun: last ? this.runWire(last) : null,
+      archived: j.archived,
+    };
+  }
+
+  scriptDetail(j: JobRecord, callerId: number): CivisScriptDetail {
+    return {
+      ...this.scriptWire(j),
+      hidden: j.hidden,
+      schedule: j.schedule,
+      params: j.params ?? [],
+      arguments: j.arguments ?? {},
+      runningAs: this.user(j.authorId).ref,
+      sql: j.sql,
+      source: j.source,
+      expectedRuntime: null,
+      myPermissionLevel: j.authorId === callerId ? 'manage' : 'read',
+    };
+  }
+
+  importWire(j: JobRecord): CivisImport {
+    const last = this.lastRun(j);
+    const spec = j.import!;
+    return {
+      name: j.name,
+      syncType: spec.syncType,
+      source: spec.source,
+      destination: spec.destination,
+      schedule: j.schedule,
+      id: j.id,
+      isOutbound: spec.isOutbound,
+      jobType: 'import',
+      state: this.jobState(j),
+      createdAt: j.createdAt,
+      updatedAt: j.updatedAt,
+      lastRun: last ? this.runWire(last) : null,
+      user: this.user(j.authorId).ref,
+      timeZone: j.timeZone,
+      archived: j.archived,
+    };
+  }
+
+  importDetail(j: JobRecord, callerId: number): CivisImportDetail {
+    return {
+      ...this.importWire(j),
+      hidden: j.hidden,
+      parentId: j.parentId,
+      runningAs: this.user(j.authorId).ref,
+      myPermissionLevel: j.authorId === callerId ? 'manage' : 'read',
+    };
+  }
+
+  /** A new job record of the caller's, idle, unscheduled, in no project. */
+  private newJob(callerId: number, over: Pick<JobRecord, 'name' | 'type' | 'kind' | 'category'> & Partial<JobRecord>): JobRecord {
+    const now = this.nowIso();
+    const j: JobRecord = {
+      id: this.nextIds.job++,
+      authorId: callerId,
+      createdAt: now,
+      updatedAt: now,
+      archived: false,
+      hidden: false,
+      fromTemplateId: null,
+      templateScriptId: null,
+      isTemplate: false,
+      parentId: null,
+      timeZone: this.user(callerId).timeZone,
+      schedule: { ...UNSCHEDULED },
+      projectIds: [],
+      sql: null,
+      source: null,
+      runs: [],
+      import: null,
+      ...over,
+    };
+    this.jobs.set(j.id, j);
+    this.version++;
+    return j;
+  }
+
+  /** A Database credential the caller may use, or a 400 naming the field. */
+  private databaseCredential(callerId: number, id: number, field: string): CredentialRecord {
+    const c = this.credentials.get(id);
+    if (!c || !this.canRead(c, callerId)) throw badRequest(`${field} ${id} does not exist or is not shared with you; GET /credentials/ lists yours.`);
+    if (c.wire.type !== 'Database') throw badRequest(`${field} ${id} is a ${c.wire.type} credential; a Database one is needed.`);
+    return c;
+  }
+
+  /** `POST /scripts/`: a SQL script on a database, run with a Database credential. */
+  createScript(callerId: number, body: Body): CivisScriptDetail {
+    const name = body.string('name');
+    if (!name || !name.trim()) throw badRequest('name is required and must not be blank.');
+    const hostId = body.int('remoteHostId');
+    if (hostId === undefined || hostId === null) throw badRequest('remoteHostId is required: the id of the database the SQL runs on (GET /databases/ lists them).');
+    if (!this.databases.has(hostId)) throw badRequest(`remoteHostId ${hostId} is not a known database; GET /databases/ lists the ids.`);
+    const credentialId = body.int('credentialId');
+    if (credentialId === undefined || credentialId === null) throw badRequest('credentialId is required: the id of a Database credential for that database.');
+    this.databaseCredential(callerId, credentialId, 'credentialId');
+    const sql = body.string('sql');
+    if (!sql || !sql.trim()) throw badRequest('sql is required and must not be blank.');
+    const templateScriptId = body.int('templateScriptId') ?? null;
+    if (templateScriptId !== null && this.jobs.get(templateScriptId)?.kind !== 'script') {
+      throw badRequest(`templateScriptId ${templateScriptId} is not a known script; GET /scripts/ lists the ids.`);
+    }
+    const params = body.raw('params');
+    if (params !== undefined && params !== null && !Array.isArray(params)) throw badRequest(`params must be an array of parameter definitions, got ${JSON.stringify(params)}.`);
+    const args = body.object('arguments') ?? {};
+    body.object('notifications');
+    const j = this.newJob(callerId, {
+      name,
+      type: 'JobTypes::SqlRunner',
+      kind: 'script',
+      category: 'script',
+      hidden: body.bool('hidden') ?? false,
+      fromTemplateId: templateScriptId,
+      templateScriptId,
+      sql,
+      params: (params as unknown[] | null | undefined) ?? [],
+      arguments: args,
+    });
+    return this.scriptDetail(j, callerId);
+  }
+
+  /** `DELETE /scripts/{id}`: archives the caller's script (it stays readable, with `archived: true`). */
+  archiveScript(callerId: number, j: JobRecord): void {
+    // Someone else's script is as invisible to writes as an unknown one.
+    if (j.authorId !== callerId) throw notFound();
+    if (j.archived) return;
+    j.archived = true;
+    j.updatedAt = this.nowIso();
+    this.version++;
+  }
+
+  /** `POST /imports/`: an import configuration with no syncs and no runs yet. */
+  createImport(callerId: number, body: Body): CivisImportDetail {
+    const name = body.string('name');
+    if (!name || !name.trim()) throw badRequest('name is required and must not be blank.');
+    const syncType = body.string('syncType');
+    if (!syncType || !(IMPORT_SYNC_TYPES as readonly string[]).includes(syncType)) {
+      throw badRequest(`syncType must be one of ${IMPORT_SYNC_TYPES.join(', ')}, got ${JSON.stringify(syncType ?? null)}.`);
+    }
+    const isOutbound = body.bool('isOutbound');
+    if (isOutbound === undefined) throw badRequest('isOutbound is required: true for an export out of Civis, false for an import.');
+    const source = this.importEndpoint(callerId, body, 'source');
+    const destination = this.importEndpoint(callerId, body, 'destination');
+    const parentId = body.int('parentId') ?? null;
+    if (parentId !== null && !this.jobs.has(parentId)) throw badRequest(`parentId ${parentId} is not a known job; GET /jobs/ lists the ids.`);
+    const nextRunAt = body.string('nextRunAt');
+    if (nextRunAt && Number.isNaN(Date.parse(nextRunAt))) throw badRequest(`nextRunAt must be an ISO 8601 time, got ${JSON.stringify(nextRunAt)}.`);
+    body.object('notifications');
+    const schedule = this.scheduleFrom(body.nested('schedule'));
+    const j = this.newJob(callerId, {
+      name,
+      type: 'JobTypes::Import',
+      kind: 'import',
+      category: isOutbound ? 'export' : 'import',
+      hidden: body.bool('hidden') ?? false,
+      parentId,
+      ...(schedule ? { schedule } : {}),
+      ...(body.string('timeZone') ? { timeZone: body.string('timeZone')! } : {}),
+      import: { syncType, isOutbound, source, destination },
+    });
+    return this.importDetail(j, callerId);
+  }
+
+  /** An import's `source` or `destination`: a known remote host and/or a credential the caller may read. */
+  private importEndpoint(callerId: number, body: Body, field: 'source' | 'destination'): CivisImportEndpoint | null {
+    const b = body.nested(field);
+    if (!b) return null;
+    const hostId = b.int('remoteHostId') ?? null;
+    const credentialId = b.int('credentialId') ?? null;
+    const additionalCredentials = b.intList('additionalCredentials') ?? [];
+    const db = hostId === null ? undefined : this.databases.get(hostId);
+    if (hostId !== null && !db) throw badRequest(`${field}.remoteHostId ${hostId} is not a known remote host; GET /databases/ lists the ids.`);
+    let credentialName: string | undefined;
+    for (const id of [...(credentialId === null ? [] : [credentialId]), ...additionalCredentials]) {
+      const c = this.credentials.get(id);
+      if (!c || !this.canRead(c, callerId)) throw badRequest(`${field}: credential ${id} does not exist or is not shared with you.`);
+      credentialName ??= c.wire.name;
+    }
+    return { remoteHostId: hostId, credentialId, additionalCredentials, name: db?.name ?? credentialName ?? '' };
+  }
+
+  private scheduleFrom(b: Body | null | undefined): CivisSchedule | undefined {
+    if (!b) return undefined;
+    const perHour = b.int('scheduledRunsPerHour') ?? null;
+    return {
+      scheduled: b.bool('scheduled') ?? false,
+      scheduledDays: b.intList('scheduledDays') ?? [],
+      scheduledHours: b.intList('scheduledHours') ?? [],
+      scheduledMinutes: b.intList('scheduledMinutes') ?? [],
+      scheduledRunsPerHour: perHour,
+      scheduledDaysOfMonth: b.intList('scheduledDaysOfMonth') ?? [],
+    };
+  }
+
+  // ---------------------------------------------------------------- models and predictions
+
+  model(id: number): ModelRecord {
+    const m = this.models.get(id);
+    if (!m) throw notFound();
+    return m;
+  }
+
+  prediction(id: number): PredictionRecord {
+    const p = this.predictions.get(id);
+    if (!p) throw notFound();
+    return p;
+  }
+
+}
