@@ -4,9 +4,9 @@
  */
 import DataLoader from 'dataloader';
 import { stableStringify } from '../relay/ids.js';
-import { AugurError, ErrorCode } from '../server/errors.js';
+import { AugurError, ErrorCode } from '../core/errors.js';
 import type { DataikuCallContext, DataikuClient, DataikuPredictOptions, DataikuTarget } from '../upstreams/dataiku/client.js';
-import type { AugurObserver } from '../server/observer.js';
+import type { AugurObserver } from '../core/observer.js';
 import type { DataikuDispatch, DataikuEffect, DataikuLookup, DataikuPrediction, DataikuRecord } from '../upstreams/dataiku/types.js';
 
 export interface LookupItem {

@@ -3,7 +3,7 @@
  * configured id secret), and signed, so a forged, truncated or tampered value is rejected before any upstream call.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { badInput } from '../server/errors.js';
+import { badInput } from '../core/errors.js';
 
 /** The object types a global id may name, with the shape their upstream-local id must have. */
 export const NODE_TYPES = {

@@ -7,7 +7,7 @@ import type { CivisOrder, InputMaybe, Resolvers } from '../generated/resolvers.j
 import { connectionFromArray, resolveConnection, type ConnectionArgs, type PageSource } from '../relay/connection.js';
 import type { NodeTypeName } from '../relay/ids.js';
 import type { Context } from '../server/context.js';
-import { AugurError, ErrorCode, badInput, quote } from '../server/errors.js';
+import { AugurError, ErrorCode, badInput, quote } from '../core/errors.js';
 import type { CivisCallContext, CivisCredentialWrite, CivisParams, CivisQueryWrite } from '../upstreams/civis/client.js';
 import type {
   CivisCredential,

@@ -4,7 +4,7 @@ import { connectionFromArray } from '../relay/connection.js';
 import type { Context } from '../server/context.js';
 import { endpointLocalId, type DataikuEndpointRef, type EndpointRef } from '../server/endpoints.js';
 import type { DataikuEndpointType } from '../server/config.js';
-import { badInput, quote } from '../server/errors.js';
+import { badInput, quote } from '../core/errors.js';
 import type { DataikuCallContext, DataikuPredictOptions } from '../upstreams/dataiku/client.js';
 import type { DataikuDispatch, DataikuPrediction, DataikuRecord } from '../upstreams/dataiku/types.js';
 import { RECORD_KEY } from '../loaders/dataiku.js';

@@ -2,7 +2,7 @@
 import type { Resolvers } from '../generated/resolvers.js';
 import type { NodeTypeName } from '../relay/ids.js';
 import type { Context } from '../server/context.js';
-import { AugurError, ErrorCode } from '../server/errors.js';
+import { AugurError, ErrorCode } from '../core/errors.js';
 
 /** Loads the object a decoded global id names; platforms register their types here. */
 export type NodeFetcher = (ctx: Context, localId: string) => Promise<object | null> | object | null;

@@ -1,7 +1,7 @@
 /** Resolvers of `Query.platforms` and `Platform`. */
 import type { PlatformKind, Resolvers } from '../generated/resolvers.js';
 import type { PlatformStatusResult } from '../server/status.js';
-import { PLATFORMS, type PlatformName } from '../upstreams/types.js';
+import { PLATFORMS, type PlatformName } from '../core/upstream.js';
 
 /** Mapper of `Platform`. */
 export interface PlatformInfo {

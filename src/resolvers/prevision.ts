@@ -4,7 +4,7 @@ import { resolveConnection, type ConnectionArgs, type PageSource } from '../rela
 import type { NodeTypeName } from '../relay/ids.js';
 import type { Context } from '../server/context.js';
 import type { PrevisionDeploymentRef } from '../server/endpoints.js';
-import { AugurError, ErrorCode, badInput } from '../server/errors.js';
+import { AugurError, ErrorCode, badInput } from '../core/errors.js';
 import type { DataikuPrediction } from '../upstreams/dataiku/types.js';
 import type {
   PrevisionDataset,

@@ -13,7 +13,7 @@ import type {
 import { resolveConnection, type ConnectionArgs, type PageSource } from '../relay/connection.js';
 import type { NodeTypeName } from '../relay/ids.js';
 import type { Context } from '../server/context.js';
-import { badInput, quote } from '../server/errors.js';
+import { badInput, quote } from '../core/errors.js';
 import type { PrevistoListQuery } from '../upstreams/previsto/client.js';
 import type { PrevistoAgreement, PrevistoAssignment, PrevistoContact, PrevistoResource } from '../upstreams/previsto/types.js';
 import { predictAny } from './dataiku.js';

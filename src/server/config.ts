@@ -3,7 +3,7 @@
  * itself; an invalid value fails with a message naming the variable, what it expected and what it got.
  */
 import { isIP } from 'node:net';
-import type { PlatformName } from '../upstreams/types.js';
+import type { PlatformName } from '../core/upstream.js';
 
 /** The kinds of Dataiku API node endpoints Augur knows how to call. */
 export type DataikuEndpointType = 'PREDICTION' | 'FORECAST' | 'CAUSAL_PREDICTION' | 'SQL_QUERY' | 'DATASET_LOOKUP' | 'FUNCTION';

@@ -6,13 +6,13 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Config } from './config.js';
 import type { EndpointRegistry } from './endpoints.js';
-import { AugurError, ErrorCode } from './errors.js';
-import type { Logger } from './logger.js';
+import { AugurError, ErrorCode } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import type { IdCodec } from '../relay/ids.js';
 import { RequestBudget } from '../upstreams/http.js';
 import { OperationDeadline } from '../upstreams/deadline.js';
 import type { UpstreamHttp } from '../upstreams/http.js';
-import { PLATFORM_LABEL, type PlatformName } from '../upstreams/types.js';
+import { PLATFORM_LABEL, type PlatformName } from '../core/upstream.js';
 import type { DataikuClient } from '../upstreams/dataiku/client.js';
 import type { PrevistoClient } from '../upstreams/previsto/client.js';
 import type { PrevisionClient } from '../upstreams/prevision/client.js';
@@ -22,7 +22,7 @@ import { createDataikuLoaders, type DataikuLoaders } from '../loaders/dataiku.js
 import { createPrevistoLoaders, type PrevistoLoaders, type TotalsCache } from '../loaders/previsto.js';
 import { createCivisLoaders, type CivisLoaders } from '../loaders/civis.js';
 import type { StatusChecker } from './status.js';
-import type { CombinedObserver } from './observer.js';
+import type { CombinedObserver } from '../core/observer.js';
 
 /** Where each platform lives, as resolved at start-up. */
 export interface PlatformEndpoint {

@@ -3,7 +3,7 @@
  * embedded emulator's demo service); Prevision deployments are added by the Prevision part of the schema.
  */
 import type { DataikuEndpointConfig, DataikuEndpointType } from './config.js';
-import { AugurError, ErrorCode, badInput, quote } from './errors.js';
+import { AugurError, ErrorCode, badInput, quote } from '../core/errors.js';
 import type { IdCodec } from '../relay/ids.js';
 
 export interface DataikuEndpointRef {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { BeforeHook } from './createServer.js';
 import { addVary } from './cors.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../core/logger.js';
 
 /** Where the page's assets are served. */
 export const GRAPHIQL_ASSET_PREFIX = '/graphiql/';

@@ -3,7 +3,7 @@
  * answer proves reachability), reused for a few seconds so status queries never hammer an upstream.
  */
 import type { UpstreamHttp } from '../upstreams/http.js';
-import type { PlatformName } from '../upstreams/types.js';
+import type { PlatformName } from '../core/upstream.js';
 
 export interface PlatformStatusResult {
   reachable: boolean;

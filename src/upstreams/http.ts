@@ -5,14 +5,13 @@
  */
 import { Pool, errors as undiciErrors } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header.js';
-import { AugurError, ErrorCode } from '../server/errors.js';
-import type { Logger } from '../server/logger.js';
-import { PLATFORM_LABEL, type PlatformName } from './types.js';
+import { AugurError, ErrorCode } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { PLATFORM_LABEL, type HttpMethod, type PlatformName } from '../core/upstream.js';
+import type { AttemptEnd, UpstreamAttempt, UpstreamAttemptStart } from '../core/observer.js';
 import type { CircuitBreaker } from './breaker.js';
 import type { RateBudget } from './rateBudget.js';
 import { OperationDeadline, sleep } from './deadline.js';
-
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * Limits shared by every upstream call of one GraphQL operation: a deadline for waiting (retries, rate budgets), a
@@ -85,27 +84,6 @@ export interface UpstreamHttpOptions {
   onAttempt?(event: UpstreamAttempt): void;
   /** Called before each attempt (tracing): may add headers, and returns what to call when the attempt ends. */
   onAttemptStart?(attempt: UpstreamAttemptStart, headers: Record<string, string>): AttemptEnd | undefined;
-}
-
-/** An attempt about to be sent, as reported to `onAttemptStart`. */
-export interface UpstreamAttemptStart {
-  platform: PlatformName;
-  route: string;
-  method: HttpMethod;
-  retry: boolean;
-}
-
-/** Told how an attempt ended. */
-export type AttemptEnd = (event: UpstreamAttempt) => void;
-
-/** One attempt as reported to `onAttempt`. */
-export interface UpstreamAttempt {
-  platform: PlatformName;
-  route: string;
-  method: HttpMethod;
-  status: number | 'error';
-  durationMs: number;
-  retry: boolean;
 }
 
 export interface UpstreamRequest {

@@ -3,7 +3,7 @@
  * costs the same per call whatever the limit, keeps its memory bounded, and shares a key fairly among its callers.
  */
 import { describe, expect, it } from 'vitest';
-import { AugurError } from '../../src/server/errors.js';
+import { AugurError } from '../../src/core/errors.js';
 import { BucketWindow } from '../../src/upstreams/bucketWindow.js';
 import { RequestBudget } from '../../src/upstreams/http.js';
 import { MemoryRateStore, RateBudget } from '../../src/upstreams/rateBudget.js';

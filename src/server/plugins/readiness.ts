@@ -9,7 +9,7 @@ import type { RouteHandler } from '../createServer.js';
 import type { PlatformEndpoint } from '../context.js';
 import { StatusChecker, type PlatformStatusResult } from '../status.js';
 import type { UpstreamHttp } from '../../upstreams/http.js';
-import { PLATFORMS, type PlatformName } from '../../upstreams/types.js';
+import { PLATFORMS, type PlatformName } from '../../core/upstream.js';
 
 export interface ReadinessOptions {
   http: Record<PlatformName, UpstreamHttp>;
