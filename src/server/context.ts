@@ -9,7 +9,7 @@ import type { EndpointRegistry } from './endpoints.js';
 import { AugurError, ErrorCode } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { IdCodec } from '../relay/ids.js';
-import { RequestBudget } from '../upstreams/http.js';
+import { RequestBudget } from '../upstreams/requestBudget.js';
 import { OperationDeadline } from '../upstreams/deadline.js';
 import type { UpstreamHttp } from '../upstreams/http.js';
 import { PLATFORM_LABEL, type PlatformName } from '../core/upstream.js';

@@ -27,6 +27,7 @@ import { admissionPlugin } from './plugins/admission.js';
 import { deadlinePlugin } from './plugins/deadline.js';
 import { loggingPlugin } from './plugins/logging.js';
 import { readinessRoute } from './plugins/readiness.js';
+import type { BeforeHook, RouteHandler } from './routes.js';
 import type { Tracing } from './tracing.js';
 import { buildSchema, loadTypeDefFiles } from './schema.js';
 import { AllowList, APQ_TTL_SECONDS, resolveManifest } from './persisted.js';
@@ -63,15 +64,6 @@ export interface ServerDeps {
   /** OpenTelemetry tracing, when enabled (`startTracing` in `tracing.ts`). */
   tracing?: Tracing;
 }
-
-/** An extra HTTP route (exact path). */
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
-
-/**
- * A hook run before routing; it answers the request itself (and returns true) or lets it through (false).
- * CORS preflights and the GraphiQL page are served this way.
- */
-export type BeforeHook = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
 export interface AugurServer {
   services: Services;

@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import type { BeforeHook } from './createServer.js';
+import type { BeforeHook } from './routes.js';
 import { addVary } from './cors.js';
 import type { Logger } from '../core/logger.js';
 

@@ -8,7 +8,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AdmissionGate } from './admission.js';
 import type { Context } from './context.js';
-import type { RouteHandler } from './createServer.js';
+import type { RouteHandler } from './routes.js';
 import type { AugurObserver } from '../core/observer.js';
 import { operationName, operationOutcome } from './plugins/operation.js';
 import { PLATFORMS, type BreakerState } from '../core/upstream.js';

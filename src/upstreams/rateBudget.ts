@@ -15,7 +15,7 @@
  */
 import { AugurError, ErrorCode } from '../core/errors.js';
 import { BucketWindow, bucketsFor } from './bucketWindow.js';
-import type { RequestBudget } from './http.js';
+import type { RequestBudget } from './requestBudget.js';
 import { sleep } from './deadline.js';
 import { PLATFORM_LABEL, type PlatformName } from '../core/upstream.js';
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { AugurError } from '../../src/core/errors.js';
 import { BucketWindow } from '../../src/upstreams/bucketWindow.js';
-import { RequestBudget } from '../../src/upstreams/http.js';
+import { RequestBudget } from '../../src/upstreams/requestBudget.js';
 import { MemoryRateStore, RateBudget } from '../../src/upstreams/rateBudget.js';
 
 /** The most entries of `times` (sorted) in any half-open interval [s, s + windowMs), as a fixed-window upstream counts. */

@@ -5,7 +5,7 @@
  * each platform at most one request per second. Once shutdown begins it answers 503 `{ready: false, draining: true}`
  * without probing.
  */
-import type { RouteHandler } from '../createServer.js';
+import type { RouteHandler } from '../routes.js';
 import type { PlatformEndpoint } from '../context.js';
 import { StatusChecker, type PlatformStatusResult } from '../status.js';
 import type { UpstreamHttp } from '../../upstreams/http.js';

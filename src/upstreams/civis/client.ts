@@ -4,7 +4,8 @@
  * writes Augur exposes (job runs, queries, credentials). Retries follow the platform's rules (`retryPolicyFor`),
  * with writes repeated only where Civis's rules make it safe (429/503 on POST, never PATCH).
  */
-import type { RequestBudget, UpstreamHttp } from '../http.js';
+import type { UpstreamHttp } from '../http.js';
+import type { RequestBudget } from '../requestBudget.js';
 import type { HttpMethod } from '../../core/upstream.js';
 import type { CivisCredential, CivisQuery, CivisRun } from './types.js';
 

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { AugurError, ErrorCode } from '../../core/errors.js';
-import type { RequestBudget, UpstreamHttp } from '../http.js';
+import type { UpstreamHttp } from '../http.js';
+import type { RequestBudget } from '../requestBudget.js';
 import type { PrevisionDeployment, PrevisionListPage, PrevisionUnitPrediction, PrevisionVersionInfo } from './types.js';
 
 export interface PrevisionCallContext {
