@@ -5,7 +5,7 @@
 import type { Emulator } from '../emulators/framework/emulator.js';
 import { PLATFORMS, type PlatformName } from '../core/upstream.js';
 import type { Config, DataikuEndpointConfig } from './config.js';
-import type { PlatformEndpoint } from './context.js';
+import type { PlatformEndpoint } from '../resolvers/context.js';
 
 export interface EmbeddedStack {
   /** The config with emulated platforms' credentials filled in. */

@@ -4,17 +4,7 @@
  */
 import { isIP } from 'node:net';
 import type { PlatformName } from '../core/upstream.js';
-
-/** The kinds of Dataiku API node endpoints Augur knows how to call. */
-export type DataikuEndpointType = 'PREDICTION' | 'FORECAST' | 'CAUSAL_PREDICTION' | 'SQL_QUERY' | 'DATASET_LOOKUP' | 'FUNCTION';
-export const DATAIKU_ENDPOINT_TYPES: readonly DataikuEndpointType[] = [
-  'PREDICTION',
-  'FORECAST',
-  'CAUSAL_PREDICTION',
-  'SQL_QUERY',
-  'DATASET_LOOKUP',
-  'FUNCTION',
-];
+import { DATAIKU_ENDPOINT_TYPES, type DataikuEndpointType } from '../upstreams/dataiku/types.js';
 
 export interface DataikuEndpointConfig {
   serviceId: string;

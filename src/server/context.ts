@@ -23,15 +23,10 @@ import { createPrevistoLoaders, type PrevistoLoaders, type TotalsCache } from '.
 import { createCivisLoaders, type CivisLoaders } from '../loaders/civis.js';
 import type { StatusChecker } from './status.js';
 import type { CombinedObserver } from '../core/observer.js';
-
-/** Where each platform lives, as resolved at start-up. */
-export interface PlatformEndpoint {
-  url: string;
-  emulated: boolean;
-}
+import type { Context as ResolverContext, PlatformEndpoint, ResolverServices } from '../resolvers/context.js';
 
 /** Long-lived collaborators shared by every request. */
-export interface Services {
+export interface Services extends ResolverServices {
   config: Config;
   codec: IdCodec;
   logger: Logger;
@@ -59,21 +54,9 @@ export const CREDENTIAL_HEADERS: Record<PlatformName, string> = {
 
 const CREDENTIAL_SHAPE = /^[\x21-\x7e]{1,512}$/;
 
-export interface Context {
-  requestId: string;
+/** The context of one operation as the server builds it: the resolvers' context, with every service wired. */
+export interface Context extends ResolverContext {
   services: Services;
-  budget: RequestBudget;
-  /** Who is calling (an opaque id from `callerOf`, never a secret): callers sharing an upstream key share its rate budget fairly. */
-  caller: string;
-  /** The credential to use for a platform: the caller's header, else the configured one. Throws UNAUTHENTICATED for a malformed header. */
-  credential(platform: PlatformName): string | undefined;
-  /** Whether the caller has hung up (its connection closed); always false when not served over HTTP. */
-  callerGone(): boolean;
-  /** Loaders of this request, created on first use. */
-  readonly dataiku: DataikuLoaders;
-  readonly previsto: PrevistoLoaders;
-  readonly prevision: PrevisionLoaders;
-  readonly civis: CivisLoaders;
 }
 
 /** The caller's `x-request-id` when it is 1 to 128 characters of `A-Za-z0-9._:-`, else a new UUID. */

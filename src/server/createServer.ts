@@ -13,7 +13,8 @@ import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheContr
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { OperationDefinitionNode } from 'graphql';
 import type { Config, DataikuEndpointConfig } from './config.js';
-import { createContext, requestIdFrom, type Context, type PlatformEndpoint, type Services } from './context.js';
+import { createContext, requestIdFrom, type Context, type Services } from './context.js';
+import type { PlatformEndpoint } from '../resolvers/context.js';
 import { createCors } from './cors.js';
 import { EndpointRegistry } from './endpoints.js';
 import { createFormatError, inputDepthError } from './errors.js';

@@ -4,14 +4,7 @@
  */
 import type { UpstreamHttp } from '../upstreams/http.js';
 import type { PlatformName } from '../core/upstream.js';
-
-export interface PlatformStatusResult {
-  reachable: boolean;
-  version: string | null;
-  latencyMs: number | null;
-  checkedAt: string;
-  error: string | null;
-}
+import type { PlatformStatusResult } from '../resolvers/models.js';
 
 /** The path probed per platform, and how its version is read. */
 const PROBES: Record<PlatformName, { path: string; version(headers: Record<string, unknown>, text: string): string | null }> = {

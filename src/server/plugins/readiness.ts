@@ -6,8 +6,9 @@
  * without probing.
  */
 import type { RouteHandler } from '../routes.js';
-import type { PlatformEndpoint } from '../context.js';
-import { StatusChecker, type PlatformStatusResult } from '../status.js';
+import type { PlatformEndpoint } from '../../resolvers/context.js';
+import { StatusChecker } from '../status.js';
+import type { PlatformStatusResult } from '../../resolvers/models.js';
 import type { UpstreamHttp } from '../../upstreams/http.js';
 import { PLATFORMS, type PlatformName } from '../../core/upstream.js';
 

@@ -2,7 +2,7 @@
  * Wire types of the Civis Platform API (upstreams.md §3): camelCase JSON as the platform answers it. The field lists
  * are the emulator's, which follow the vendor's published Swagger document; resolver parents map onto these.
  */
-import type { CivisMe, CivisRun, CivisUserDetail, CivisUserRef } from '../../emulators/civis/types.js';
+import type { CivisMe, CivisProjectDetail, CivisRun, CivisUserDetail, CivisUserRef } from '../../emulators/civis/types.js';
 
 export type * from '../../emulators/civis/types.js';
 
@@ -15,3 +15,6 @@ export type CivisUserParent = { id: number } & Partial<Omit<CivisUserRef, 'id'>>
 
 /** A run of a job (scripts and imports are jobs too), with the job it belongs to: its global id is `jobId:runId`. */
 export type CivisJobRunParent = CivisRun & { jobId: number };
+
+/** Mapper of `CivisProjectObject`: one entry of a project's `allObjects`. */
+export type CivisProjectObjectShape = CivisProjectDetail['allObjects'][number];
