@@ -3,7 +3,7 @@
  * endpoint with the same options joins one multi call per `batchSize` records, and identical records are sent once.
  */
 import DataLoader from 'dataloader';
-import { stableStringify } from '../relay/ids.js';
+import { stableStringify } from '../core/stableStringify.js';
 import { AugurError, ErrorCode } from '../core/errors.js';
 import type { DataikuCallContext, DataikuClient, DataikuPredictOptions, DataikuTarget } from '../upstreams/dataiku/client.js';
 import type { AugurObserver } from '../core/observer.js';
