@@ -5,7 +5,7 @@
  */
 import DataLoader from 'dataloader';
 import { memoize } from './memo.js';
-import type { AugurObserver } from '../server/observer.js';
+import type { AugurObserver } from '../core/observer.js';
 import { civisQueryString, type CivisCallContext, type CivisClient, type CivisPage, type CivisParams } from '../upstreams/civis/client.js';
 import type { CivisMe, CivisUserDetail } from '../upstreams/civis/types.js';
 

@@ -3,10 +3,10 @@
  * endpoint with the same options joins one multi call per `batchSize` records, and identical records are sent once.
  */
 import DataLoader from 'dataloader';
-import { stableStringify } from '../relay/ids.js';
-import { AugurError, ErrorCode } from '../server/errors.js';
+import { stableStringify } from '../core/stableStringify.js';
+import { AugurError, ErrorCode } from '../core/errors.js';
 import type { DataikuCallContext, DataikuClient, DataikuPredictOptions, DataikuTarget } from '../upstreams/dataiku/client.js';
-import type { AugurObserver } from '../server/observer.js';
+import type { AugurObserver } from '../core/observer.js';
 import type { DataikuDispatch, DataikuEffect, DataikuLookup, DataikuPrediction, DataikuRecord } from '../upstreams/dataiku/types.js';
 
 export interface LookupItem {

@@ -4,7 +4,7 @@
  */
 import DataLoader from 'dataloader';
 import { memoize } from './memo.js';
-import type { AugurObserver } from '../server/observer.js';
+import type { AugurObserver } from '../core/observer.js';
 import type { PrevisionCallContext, PrevisionClient } from '../upstreams/prevision/client.js';
 import type { PrevisionDeployment, PrevisionUnitPrediction } from '../upstreams/prevision/types.js';
 

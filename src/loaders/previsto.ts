@@ -6,8 +6,8 @@
  */
 import DataLoader from 'dataloader';
 import { memoize } from './memo.js';
-import { AugurError, ErrorCode, quote } from '../server/errors.js';
-import type { AugurObserver } from '../server/observer.js';
+import { AugurError, ErrorCode, quote } from '../core/errors.js';
+import type { AugurObserver } from '../core/observer.js';
 import type { PrevistoCallContext, PrevistoClient, PrevistoListQuery, PrevistoPage } from '../upstreams/previsto/client.js';
 import { listQueryString } from '../upstreams/previsto/client.js';
 import type { PrevistoAgreement, PrevistoAssignment, PrevistoContact, PrevistoResource } from '../upstreams/previsto/types.js';

@@ -4,7 +4,7 @@
  * at most `maxPageSize` items costs at most two upstream list calls, and `pageInfo` is exact at both ends because
  * every upstream reports its total.
  */
-import { badInput } from '../server/errors.js';
+import { badInput } from '../core/errors.js';
 import { connectionBinding, type IdCodec } from './ids.js';
 
 /** The four Relay paging arguments. */

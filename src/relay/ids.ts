@@ -3,7 +3,8 @@
  * configured id secret), and signed, so a forged, truncated or tampered value is rejected before any upstream call.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { badInput } from '../server/errors.js';
+import { badInput } from '../core/errors.js';
+import { stableStringify } from '../core/stableStringify.js';
 
 /** The object types a global id may name, with the shape their upstream-local id must have. */
 export const NODE_TYPES = {
@@ -135,17 +136,6 @@ export class IdCodec {
     if (!Number.isSafeInteger(offset) || offset < 0) throw invalid('malformed');
     return offset;
   }
-}
-
-/** Canonical JSON (sorted keys) so equal arguments always produce equal strings. */
-export function stableStringify(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(obj[k])}`).join(',')}}`;
 }
 
 /** A short digest naming a connection and the arguments that shape its item list (not the paging arguments). */

@@ -6,8 +6,8 @@ import { ENUM_VALUES } from './enums.js';
 import type { CivisOrder, InputMaybe, Resolvers } from '../generated/resolvers.js';
 import { connectionFromArray, resolveConnection, type ConnectionArgs, type PageSource } from '../relay/connection.js';
 import type { NodeTypeName } from '../relay/ids.js';
-import type { Context } from '../server/context.js';
-import { AugurError, ErrorCode, badInput, quote } from '../server/errors.js';
+import type { Context } from './context.js';
+import { AugurError, ErrorCode, badInput, quote } from '../core/errors.js';
 import type { CivisCallContext, CivisCredentialWrite, CivisParams, CivisQueryWrite } from '../upstreams/civis/client.js';
 import type {
   CivisCredential,
@@ -17,6 +17,7 @@ import type {
   CivisPrediction,
   CivisPredictionDetail,
   CivisProjectDetail,
+  CivisProjectObjectShape,
   CivisRun,
   CivisScriptDetail,
   CivisTableDetail,
@@ -25,12 +26,6 @@ import type {
   CivisUserParent,
 } from '../upstreams/civis/types.js';
 import type { NodeFetcher } from './node.js';
-
-/** Mapper of the `Civis` namespace type. */
-export type CivisRoot = Record<string, never>;
-
-/** Mapper of `CivisProjectObject`: one entry of a project's `allObjects`. */
-export type CivisProjectObjectShape = CivisProjectDetail['allObjects'][number];
 
 /** Civis object types addressable by a numeric Civis id. */
 type CivisType =

@@ -1,22 +1,16 @@
 /** Resolvers of the Dataiku part of the schema: endpoints, predictions, forecasts, effects, lookups, SQL, functions. */
 import type { DispatchInput, ExplanationsInput, InputMaybe, Resolvers } from '../generated/resolvers.js';
 import { connectionFromArray } from '../relay/connection.js';
-import type { Context } from '../server/context.js';
-import { endpointLocalId, type DataikuEndpointRef, type EndpointRef } from '../server/endpoints.js';
-import type { DataikuEndpointType } from '../server/config.js';
-import { badInput, quote } from '../server/errors.js';
+import type { Context } from './context.js';
+import { endpointLocalId, type DataikuEndpointRef, type EndpointRef } from './models.js';
+import type { DataikuEndpointType } from '../upstreams/dataiku/types.js';
+import { badInput, quote } from '../core/errors.js';
 import type { DataikuCallContext, DataikuPredictOptions } from '../upstreams/dataiku/client.js';
 import type { DataikuDispatch, DataikuPrediction, DataikuRecord } from '../upstreams/dataiku/types.js';
 import { RECORD_KEY } from '../loaders/dataiku.js';
 import { platformKind, platformName } from './platform.js';
 import { deploymentRef, loadPrevision, predictOnDeployment, previsionEndpoints } from './prevision.js';
 import type { PrevisionDeployment } from '../upstreams/prevision/types.js';
-
-/** Mapper of `SqlRow`: one row with the column names it is read against. */
-export interface SqlRowShape {
-  values: Array<string | null>;
-  columns: string[];
-}
 
 /** Where the same `endpoint` argument must lead, by field. */
 const FIELD_FOR_TYPE: Record<DataikuEndpointType, string> = {

@@ -1,8 +1,8 @@
 /** Resolvers of `Query.node` and `Query.nodes`: one global id scheme for the objects of all four platforms. */
 import type { Resolvers } from '../generated/resolvers.js';
 import type { NodeTypeName } from '../relay/ids.js';
-import type { Context } from '../server/context.js';
-import { AugurError, ErrorCode } from '../server/errors.js';
+import type { Context } from './context.js';
+import { AugurError, ErrorCode } from '../core/errors.js';
 
 /** Loads the object a decoded global id names; platforms register their types here. */
 export type NodeFetcher = (ctx: Context, localId: string) => Promise<object | null> | object | null;

@@ -1,17 +1,6 @@
 /** Resolvers of `Query.platforms` and `Platform`. */
 import type { PlatformKind, Resolvers } from '../generated/resolvers.js';
-import type { PlatformStatusResult } from '../server/status.js';
-import { PLATFORMS, type PlatformName } from '../upstreams/types.js';
-
-/** Mapper of `Platform`. */
-export interface PlatformInfo {
-  name: PlatformName;
-  url: string;
-  emulated: boolean;
-}
-
-/** Mapper of `PlatformStatus`. */
-export type PlatformStatusInfo = PlatformStatusResult;
+import { PLATFORMS, type PlatformName } from '../core/upstream.js';
 
 export function platformKind(name: PlatformName): PlatformKind {
   return name.toUpperCase() as PlatformKind;

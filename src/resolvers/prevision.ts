@@ -2,9 +2,9 @@
 import type { Resolvers } from '../generated/resolvers.js';
 import { resolveConnection, type ConnectionArgs, type PageSource } from '../relay/connection.js';
 import type { NodeTypeName } from '../relay/ids.js';
-import type { Context } from '../server/context.js';
-import type { PrevisionDeploymentRef } from '../server/endpoints.js';
-import { AugurError, ErrorCode, badInput } from '../server/errors.js';
+import type { Context } from './context.js';
+import type { PrevisionDeploymentRef } from './models.js';
+import { AugurError, ErrorCode, badInput } from '../core/errors.js';
 import type { DataikuPrediction } from '../upstreams/dataiku/types.js';
 import type {
   PrevisionDataset,
@@ -16,9 +16,6 @@ import type {
   PrevisionProject,
   PrevisionUnitPrediction,
 } from '../upstreams/prevision/types.js';
-
-/** Mapper of the `Prevision` namespace type. */
-export type PrevisionRoot = Record<string, never>;
 
 const PAGE_SIZE_LIMIT = 100;
 /** Most deployments listed into `Query.endpoints` (projects × deployments pages). */

@@ -12,14 +12,11 @@ import type {
 } from '../generated/resolvers.js';
 import { resolveConnection, type ConnectionArgs, type PageSource } from '../relay/connection.js';
 import type { NodeTypeName } from '../relay/ids.js';
-import type { Context } from '../server/context.js';
-import { badInput, quote } from '../server/errors.js';
+import type { Context } from './context.js';
+import { badInput, quote } from '../core/errors.js';
 import type { PrevistoListQuery } from '../upstreams/previsto/client.js';
-import type { PrevistoAgreement, PrevistoAssignment, PrevistoContact, PrevistoResource } from '../upstreams/previsto/types.js';
+import type { LonLat, PrevistoAgreement, PrevistoAssignment, PrevistoContact, PrevistoResource } from '../upstreams/previsto/types.js';
 import { predictAny } from './dataiku.js';
-
-/** Mapper of `GeoPoint`: Previsto's `[longitude, latitude]`. */
-export type LonLat = [number, number];
 
 /** Previsto's hard upstream page-size limit. */
 const UPSTREAM_MAX_SIZE = 100;

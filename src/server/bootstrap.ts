@@ -3,9 +3,9 @@
  * dependencies `createServer` needs. Used by `main.ts` (default ports) and by tests (port 0).
  */
 import type { Emulator } from '../emulators/framework/emulator.js';
-import { PLATFORMS, type PlatformName } from '../upstreams/types.js';
+import { PLATFORMS, type PlatformName } from '../core/upstream.js';
 import type { Config, DataikuEndpointConfig } from './config.js';
-import type { PlatformEndpoint } from './context.js';
+import type { PlatformEndpoint } from '../resolvers/context.js';
 
 export interface EmbeddedStack {
   /** The config with emulated platforms' credentials filled in. */

@@ -3,18 +3,8 @@
  * itself; an invalid value fails with a message naming the variable, what it expected and what it got.
  */
 import { isIP } from 'node:net';
-import type { PlatformName } from '../upstreams/types.js';
-
-/** The kinds of Dataiku API node endpoints Augur knows how to call. */
-export type DataikuEndpointType = 'PREDICTION' | 'FORECAST' | 'CAUSAL_PREDICTION' | 'SQL_QUERY' | 'DATASET_LOOKUP' | 'FUNCTION';
-export const DATAIKU_ENDPOINT_TYPES: readonly DataikuEndpointType[] = [
-  'PREDICTION',
-  'FORECAST',
-  'CAUSAL_PREDICTION',
-  'SQL_QUERY',
-  'DATASET_LOOKUP',
-  'FUNCTION',
-];
+import type { PlatformName } from '../core/upstream.js';
+import { DATAIKU_ENDPOINT_TYPES, type DataikuEndpointType } from '../upstreams/dataiku/types.js';
 
 export interface DataikuEndpointConfig {
   serviceId: string;

@@ -6,13 +6,13 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Config } from './config.js';
 import type { EndpointRegistry } from './endpoints.js';
-import { AugurError, ErrorCode } from './errors.js';
-import type { Logger } from './logger.js';
+import { AugurError, ErrorCode } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import type { IdCodec } from '../relay/ids.js';
-import { RequestBudget } from '../upstreams/http.js';
+import { RequestBudget } from '../upstreams/requestBudget.js';
 import { OperationDeadline } from '../upstreams/deadline.js';
 import type { UpstreamHttp } from '../upstreams/http.js';
-import { PLATFORM_LABEL, type PlatformName } from '../upstreams/types.js';
+import { PLATFORM_LABEL, type PlatformName } from '../core/upstream.js';
 import type { DataikuClient } from '../upstreams/dataiku/client.js';
 import type { PrevistoClient } from '../upstreams/previsto/client.js';
 import type { PrevisionClient } from '../upstreams/prevision/client.js';
@@ -22,16 +22,11 @@ import { createDataikuLoaders, type DataikuLoaders } from '../loaders/dataiku.js
 import { createPrevistoLoaders, type PrevistoLoaders, type TotalsCache } from '../loaders/previsto.js';
 import { createCivisLoaders, type CivisLoaders } from '../loaders/civis.js';
 import type { StatusChecker } from './status.js';
-import type { CombinedObserver } from './observer.js';
-
-/** Where each platform lives, as resolved at start-up. */
-export interface PlatformEndpoint {
-  url: string;
-  emulated: boolean;
-}
+import type { CombinedObserver } from '../core/observer.js';
+import type { Context as ResolverContext, PlatformEndpoint, ResolverServices } from '../resolvers/context.js';
 
 /** Long-lived collaborators shared by every request. */
-export interface Services {
+export interface Services extends ResolverServices {
   config: Config;
   codec: IdCodec;
   logger: Logger;
@@ -59,21 +54,9 @@ export const CREDENTIAL_HEADERS: Record<PlatformName, string> = {
 
 const CREDENTIAL_SHAPE = /^[\x21-\x7e]{1,512}$/;
 
-export interface Context {
-  requestId: string;
+/** The context of one operation as the server builds it: the resolvers' context, with every service wired. */
+export interface Context extends ResolverContext {
   services: Services;
-  budget: RequestBudget;
-  /** Who is calling (an opaque id from `callerOf`, never a secret): callers sharing an upstream key share its rate budget fairly. */
-  caller: string;
-  /** The credential to use for a platform: the caller's header, else the configured one. Throws UNAUTHENTICATED for a malformed header. */
-  credential(platform: PlatformName): string | undefined;
-  /** Whether the caller has hung up (its connection closed); always false when not served over HTTP. */
-  callerGone(): boolean;
-  /** Loaders of this request, created on first use. */
-  readonly dataiku: DataikuLoaders;
-  readonly previsto: PrevistoLoaders;
-  readonly prevision: PrevisionLoaders;
-  readonly civis: CivisLoaders;
 }
 
 /** The caller's `x-request-id` when it is 1 to 128 characters of `A-Za-z0-9._:-`, else a new UUID. */

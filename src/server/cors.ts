@@ -7,7 +7,7 @@
  * allowed: callers authenticate with headers.
  */
 import type { ServerResponse } from 'node:http';
-import type { BeforeHook } from './createServer.js';
+import type { BeforeHook } from './routes.js';
 
 /** Request headers a browser may send cross-origin: what GraphiQL, Apollo Client and urql send, plus Augur's own. */
 export const CORS_ALLOWED_HEADERS: readonly string[] = [

@@ -13,19 +13,22 @@ import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheContr
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { OperationDefinitionNode } from 'graphql';
 import type { Config, DataikuEndpointConfig } from './config.js';
-import { createContext, requestIdFrom, type Context, type PlatformEndpoint, type Services } from './context.js';
+import { createContext, requestIdFrom, type Context, type Services } from './context.js';
+import type { PlatformEndpoint } from '../resolvers/context.js';
 import { createCors } from './cors.js';
 import { EndpointRegistry } from './endpoints.js';
 import { createFormatError, inputDepthError } from './errors.js';
 import { createGraphiQL } from './graphiql.js';
-import { createRedactor, type Logger } from './logger.js';
+import { createRedactor } from './logger.js';
+import type { Logger } from '../core/logger.js';
 import { createMetrics, type RefusalReason } from './metrics.js';
 import { SupportedOperationTypesRule } from './operationTypes.js';
-import { combineObservers, type AugurObserver } from './observer.js';
+import { combineObservers, type AugurObserver } from '../core/observer.js';
 import { admissionPlugin } from './plugins/admission.js';
 import { deadlinePlugin } from './plugins/deadline.js';
 import { loggingPlugin } from './plugins/logging.js';
 import { readinessRoute } from './plugins/readiness.js';
+import type { BeforeHook, RouteHandler } from './routes.js';
 import type { Tracing } from './tracing.js';
 import { buildSchema, loadTypeDefFiles } from './schema.js';
 import { AllowList, APQ_TTL_SECONDS, resolveManifest } from './persisted.js';
@@ -44,7 +47,7 @@ import { CircuitBreaker } from '../upstreams/breaker.js';
 import { UpstreamHttp, type ParsedUpstreamError } from '../upstreams/http.js';
 import { RateBudget, SharedRateStore } from '../upstreams/rateBudget.js';
 import { retryPolicyFor } from '../upstreams/retry.js';
-import { PLATFORMS, type PlatformName } from '../upstreams/types.js';
+import { PLATFORMS, type PlatformName } from '../core/upstream.js';
 import { DataikuClient, parseDataikuError } from '../upstreams/dataiku/client.js';
 import { PrevistoClient, parsePrevistoError } from '../upstreams/previsto/client.js';
 import { PrevisionClient, parsePrevisionError } from '../upstreams/prevision/client.js';
@@ -62,15 +65,6 @@ export interface ServerDeps {
   /** OpenTelemetry tracing, when enabled (`startTracing` in `tracing.ts`). */
   tracing?: Tracing;
 }
-
-/** An extra HTTP route (exact path). */
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
-
-/**
- * A hook run before routing; it answers the request itself (and returns true) or lets it through (false).
- * CORS preflights and the GraphiQL page are served this way.
- */
-export type BeforeHook = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
 export interface AugurServer {
   services: Services;

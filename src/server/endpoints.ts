@@ -2,32 +2,10 @@
  * The endpoints Augur can call. Dataiku's user API cannot list endpoints, so they come from configuration (or the
  * embedded emulator's demo service); Prevision deployments are added by the Prevision part of the schema.
  */
-import type { DataikuEndpointConfig, DataikuEndpointType } from './config.js';
-import { AugurError, ErrorCode, badInput, quote } from './errors.js';
+import type { DataikuEndpointConfig } from './config.js';
+import type { DataikuEndpointRef } from '../resolvers/models.js';
+import { AugurError, ErrorCode, badInput, quote } from '../core/errors.js';
 import type { IdCodec } from '../relay/ids.js';
-
-export interface DataikuEndpointRef {
-  platform: 'dataiku';
-  serviceId: string;
-  endpointId: string;
-  type: DataikuEndpointType;
-}
-
-export interface PrevisionDeploymentRef {
-  platform: 'prevision';
-  deploymentId: string;
-  projectId: string;
-  name: string;
-  type: 'DEPLOYMENT';
-}
-
-/** An endpoint as resolvers see it (the mapper of the GraphQL `Endpoint` type). */
-export type EndpointRef = DataikuEndpointRef | PrevisionDeploymentRef;
-
-/** The upstream-local part of an endpoint's global id. */
-export function endpointLocalId(ref: EndpointRef): string {
-  return ref.platform === 'dataiku' ? `dataiku:${ref.serviceId}/${ref.endpointId}` : `prevision:${ref.deploymentId}`;
-}
 
 export class EndpointRegistry {
   private readonly dataiku: DataikuEndpointRef[];

@@ -7,7 +7,7 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { Kind, parse, visit, type ConstDirectiveNode, type DefinitionNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Context } from './context.js';
-import { badInput, quote } from './errors.js';
+import { badInput, quote } from '../core/errors.js';
 import { loadTypeDefs } from './schema.js';
 import type { Resolvers } from '../generated/resolvers.js';
 import type { NodeTypeName } from '../relay/ids.js';

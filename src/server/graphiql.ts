@@ -10,9 +10,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import type { BeforeHook } from './createServer.js';
+import type { BeforeHook } from './routes.js';
 import { addVary } from './cors.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../core/logger.js';
 
 /** Where the page's assets are served. */
 export const GRAPHIQL_ASSET_PREFIX = '/graphiql/';

@@ -28,7 +28,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { inputDepthError } from './errors.js';
-import { PLATFORM_LABEL, PLATFORMS, type PlatformName } from '../upstreams/types.js';
+import { PLATFORM_LABEL, PLATFORMS, type PlatformName } from '../core/upstream.js';
 
 // graphql's enums read once: through a bundle's CommonJS interop every access would run a getter chain.
 const Kind = GraphQLKind;

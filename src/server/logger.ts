@@ -2,9 +2,8 @@
  * Structured JSON logging (pino). Secrets are removed by construction: every logged string that may carry
  * upstream text goes through the redactor built from the configured and forwarded keys.
  */
-import { pino, type Logger as PinoLogger, type DestinationStream } from 'pino';
-
-export type Logger = Pick<PinoLogger, 'info' | 'warn' | 'error' | 'debug' | 'child' | 'flush'>;
+import { pino, type DestinationStream } from 'pino';
+import type { Logger } from '../core/logger.js';
 
 export interface LoggerOptions {
   level?: string;

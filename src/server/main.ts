@@ -8,7 +8,7 @@ import { ConfigError, parseConfig } from './config.js';
 import { bootEmbedded } from './bootstrap.js';
 import { createServer } from './createServer.js';
 import { createLogger } from './logger.js';
-import { PLATFORMS } from '../upstreams/types.js';
+import { PLATFORMS } from '../core/upstream.js';
 
 async function main(): Promise<void> {
   const startedAt = performance.now();

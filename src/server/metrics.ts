@@ -8,11 +8,10 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AdmissionGate } from './admission.js';
 import type { Context } from './context.js';
-import type { RouteHandler } from './createServer.js';
-import type { AugurObserver } from './observer.js';
+import type { RouteHandler } from './routes.js';
+import type { AugurObserver } from '../core/observer.js';
 import { operationName, operationOutcome } from './plugins/operation.js';
-import type { BreakerState } from '../upstreams/breaker.js';
-import { PLATFORMS } from '../upstreams/types.js';
+import { PLATFORMS, type BreakerState } from '../core/upstream.js';
 
 export interface MetricsOptions {
   /** Distinct operation names labelled before further names become `other`. Default 100. */

@@ -10,11 +10,11 @@ import { Redis } from 'ioredis';
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Logger } from './logger.js';
+import type { Logger } from '../core/logger.js';
 import { RATE_WINDOW_LUA } from './redisRateWindow.js';
 import type { BreakerShare, CircuitBreaker } from '../upstreams/breaker.js';
 import type { SharedTake, SlidingWindowBackend, Take } from '../upstreams/rateBudget.js';
-import type { PlatformName } from '../upstreams/types.js';
+import type { PlatformName } from '../core/upstream.js';
 
 /** What fell back to local state when Redis failed (a metric label). */
 export type RedisFeature = 'rate_budget' | 'breaker' | 'persisted_queries' | 'response_cache';

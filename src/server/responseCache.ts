@@ -19,7 +19,7 @@ import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { getNamedType, isCompositeType, type GraphQLSchema, type ResponsePath } from 'graphql';
 import { ConfigError } from './config.js';
 import type { Context } from './context.js';
-import { PLATFORMS } from '../upstreams/types.js';
+import { PLATFORMS } from '../core/upstream.js';
 
 /** What Apollo's cache-control plugin adds to `info` (see `@apollo/cache-control-types`). */
 interface CacheControlInfo {

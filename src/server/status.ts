@@ -3,15 +3,8 @@
  * answer proves reachability), reused for a few seconds so status queries never hammer an upstream.
  */
 import type { UpstreamHttp } from '../upstreams/http.js';
-import type { PlatformName } from '../upstreams/types.js';
-
-export interface PlatformStatusResult {
-  reachable: boolean;
-  version: string | null;
-  latencyMs: number | null;
-  checkedAt: string;
-  error: string | null;
-}
+import type { PlatformName } from '../core/upstream.js';
+import type { PlatformStatusResult } from '../resolvers/models.js';
 
 /** The path probed per platform, and how its version is read. */
 const PROBES: Record<PlatformName, { path: string; version(headers: Record<string, unknown>, text: string): string | null }> = {

@@ -14,7 +14,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { Context } from './context.js';
-import type { AugurObserver } from './observer.js';
+import type { AugurObserver } from '../core/observer.js';
 import { errorCodes, operationName, operationOutcome, operationType } from './plugins/operation.js';
 
 export interface Tracing {

@@ -8,7 +8,7 @@
  */
 import { Kind, parse, type GraphQLSchema, type TypeNode } from 'graphql';
 import type { FieldCalls } from './limits.js';
-import { PLATFORMS, type PlatformName } from '../upstreams/types.js';
+import { PLATFORMS, type PlatformName } from '../core/upstream.js';
 
 const MODEL_FIELDS = new Set(['predict', 'predictEffect', 'lookup', 'forecast', 'sqlQuery', 'runFunction']);
 

@@ -6,9 +6,7 @@
  * Replicas may share openings (`share`, see `RedisBreakerSync`): the decision stays local and synchronous; an opening
  * caused here is published, and an opening published by another replica is adopted with `adopt()`.
  */
-import type { PlatformName } from './types.js';
-
-export type BreakerState = 'closed' | 'open' | 'half-open';
+import type { BreakerState, PlatformName } from '../core/upstream.js';
 
 /** Where a breaker tells other replicas about its openings and recoveries. Must never throw. */
 export interface BreakerShare {

@@ -5,50 +5,14 @@
  */
 import { Pool, errors as undiciErrors } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header.js';
-import { AugurError, ErrorCode } from '../server/errors.js';
-import type { Logger } from '../server/logger.js';
-import { PLATFORM_LABEL, type PlatformName } from './types.js';
+import { AugurError, ErrorCode } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { PLATFORM_LABEL, type HttpMethod, type PlatformName } from '../core/upstream.js';
+import type { AttemptEnd, UpstreamAttempt, UpstreamAttemptStart } from '../core/observer.js';
 import type { CircuitBreaker } from './breaker.js';
 import type { RateBudget } from './rateBudget.js';
-import { OperationDeadline, sleep } from './deadline.js';
-
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/**
- * Limits shared by every upstream call of one GraphQL operation: a deadline for waiting (retries, rate budgets), a
- * total number of retries, so one operation can never multiply load on an upstream, and the operation's own deadline,
- * whose signal aborts whatever of it is still in flight.
- */
-export class RequestBudget {
-  retriesLeft: number;
-  /** Retries performed, for logs and metrics. */
-  retries = 0;
-  /** Upstream calls made, for logs and metrics. */
-  calls = 0;
-  /** Milliseconds the operation waited for admission before executing, for logs. */
-  queuedMs = 0;
-  /** Milliseconds its upstream calls waited for a client-side rate budget (Previsto's per-key limit), for logs. */
-  rateLimitWaitMs = 0;
-
-  constructor(
-    readonly deadline: number,
-    retries: number,
-    readonly requestId = '',
-    readonly operationDeadline = new OperationDeadline(0),
-  ) {
-    this.retriesLeft = retries;
-  }
-
-  /** Aborted when the operation's deadline passes. */
-  get signal(): AbortSignal {
-    return this.operationDeadline.signal;
-  }
-
-  /** Milliseconds left for waiting: before the wait deadline and before the operation's own (never negative). */
-  remainingMs(now = Date.now()): number {
-    return Math.max(0, Math.min(this.deadline - now, this.operationDeadline.remainingMs()));
-  }
-}
+import { sleep } from './deadline.js';
+import type { RequestBudget } from './requestBudget.js';
 
 /** How one platform retries, per docs/upstreams.md §3 "Retries and timeouts". */
 export interface RetryPolicy {
@@ -85,27 +49,6 @@ export interface UpstreamHttpOptions {
   onAttempt?(event: UpstreamAttempt): void;
   /** Called before each attempt (tracing): may add headers, and returns what to call when the attempt ends. */
   onAttemptStart?(attempt: UpstreamAttemptStart, headers: Record<string, string>): AttemptEnd | undefined;
-}
-
-/** An attempt about to be sent, as reported to `onAttemptStart`. */
-export interface UpstreamAttemptStart {
-  platform: PlatformName;
-  route: string;
-  method: HttpMethod;
-  retry: boolean;
-}
-
-/** Told how an attempt ended. */
-export type AttemptEnd = (event: UpstreamAttempt) => void;
-
-/** One attempt as reported to `onAttempt`. */
-export interface UpstreamAttempt {
-  platform: PlatformName;
-  route: string;
-  method: HttpMethod;
-  status: number | 'error';
-  durationMs: number;
-  retry: boolean;
 }
 
 export interface UpstreamRequest {

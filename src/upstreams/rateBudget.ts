@@ -13,11 +13,11 @@
  * keeps them in Redis so several replicas together stay within one limit, falling back to a local share of the
  * limit while Redis is unavailable.
  */
-import { AugurError, ErrorCode } from '../server/errors.js';
+import { AugurError, ErrorCode } from '../core/errors.js';
 import { BucketWindow, bucketsFor } from './bucketWindow.js';
-import type { RequestBudget } from './http.js';
+import type { RequestBudget } from './requestBudget.js';
 import { sleep } from './deadline.js';
-import { PLATFORM_LABEL, type PlatformName } from './types.js';
+import { PLATFORM_LABEL, type PlatformName } from '../core/upstream.js';
 
 /** What taking a slot answered. */
 export interface Take {

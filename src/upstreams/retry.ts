@@ -1,8 +1,8 @@
 /**
  * Each platform's retry rules (docs/upstreams.md §3 "Retries and timeouts"), as RetryPolicy objects for the shared HTTP layer.
  */
-import type { HttpMethod, RetryPolicy } from './http.js';
-import type { PlatformName } from './types.js';
+import type { RetryPolicy } from './http.js';
+import type { HttpMethod, PlatformName } from '../core/upstream.js';
 
 const GATEWAY_STATUSES = new Set([502, 503, 504]);
 /** Failures where the request certainly did not reach the upstream, so even a write may be repeated. */

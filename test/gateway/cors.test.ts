@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/server/config.js';
 import { CORS_ALLOWED_HEADERS } from '../../src/server/cors.js';
 import { startStack, type TestStack } from '../helpers/stack.js';
-import type { PlatformName } from '../../src/upstreams/types.js';
+import type { PlatformName } from '../../src/core/upstream.js';
 
 const APP = 'https://app.example.com';
 const DEV = 'http://localhost:5173';

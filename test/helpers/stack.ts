@@ -9,7 +9,7 @@ import { parseConfig } from '../../src/server/config.js';
 import { bootEmbedded, type EmbeddedStack } from '../../src/server/bootstrap.js';
 import { createServer, type AugurServer } from '../../src/server/createServer.js';
 import { createLogger } from '../../src/server/logger.js';
-import type { PlatformName } from '../../src/upstreams/types.js';
+import type { PlatformName } from '../../src/core/upstream.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;

@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import type { StackOptions } from './stack.js';
 import type { StackWorkerMessage } from './stackWorker.js';
-import type { PlatformName } from '../../src/upstreams/types.js';
+import type { PlatformName } from '../../src/core/upstream.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = path.join(ROOT, 'dist', 'test-helpers', 'stackWorker.mjs');

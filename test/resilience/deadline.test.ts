@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AugurError, ErrorCode } from '../../src/server/errors.js';
+import { AugurError, ErrorCode } from '../../src/core/errors.js';
 import { CircuitBreaker } from '../../src/upstreams/breaker.js';
 import { OperationDeadline } from '../../src/upstreams/deadline.js';
-import { RequestBudget, type UpstreamHttp, type UpstreamRequest } from '../../src/upstreams/http.js';
+import type { UpstreamHttp, UpstreamRequest } from '../../src/upstreams/http.js';
+import { RequestBudget } from '../../src/upstreams/requestBudget.js';
 import { PrevisionClient } from '../../src/upstreams/prevision/client.js';
 import type { PrevisionDeployment } from '../../src/upstreams/prevision/types.js';
-import type { PlatformName } from '../../src/upstreams/types.js';
+import type { PlatformName } from '../../src/core/upstream.js';
 import { startStack, type TestStack } from '../helpers/stack.js';
 import { scrape, value } from '../observability/prometheus.js';
 

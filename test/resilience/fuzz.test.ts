@@ -26,7 +26,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createResolvers } from '../../src/resolvers/index.js';
 import { buildSchema } from '../../src/server/schema.js';
-import { PLATFORMS } from '../../src/upstreams/types.js';
+import { PLATFORMS } from '../../src/core/upstream.js';
 import { startStack, type TestStack } from '../helpers/stack.js';
 
 const NUM_RUNS = 150;

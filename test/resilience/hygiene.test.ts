@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clipMessage, quote } from '../../src/server/errors.js';
-import { PLATFORMS } from '../../src/upstreams/types.js';
+import { clipMessage } from '../../src/server/errors.js';
+import { quote } from '../../src/core/errors.js';
+import { PLATFORMS } from '../../src/core/upstream.js';
 import { startStack, type GraphQLResponse, type TestStack } from '../helpers/stack.js';
 
 /** 900 KB: under the 1 MB body limit with room for the rest of the request. */

@@ -3,7 +3,8 @@
  * published by other replicas.
  */
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker, type BreakerShare, type BreakerState } from '../../src/upstreams/breaker.js';
+import { CircuitBreaker, type BreakerShare } from '../../src/upstreams/breaker.js';
+import type { BreakerState } from '../../src/core/upstream.js';
 import { SharedRateStore, type SharedTake, type SlidingWindowBackend, type Take } from '../../src/upstreams/rateBudget.js';
 
 describe('SharedRateStore', () => {

@@ -3,9 +3,9 @@
  * costs the same per call whatever the limit, keeps its memory bounded, and shares a key fairly among its callers.
  */
 import { describe, expect, it } from 'vitest';
-import { AugurError } from '../../src/server/errors.js';
+import { AugurError } from '../../src/core/errors.js';
 import { BucketWindow } from '../../src/upstreams/bucketWindow.js';
-import { RequestBudget } from '../../src/upstreams/http.js';
+import { RequestBudget } from '../../src/upstreams/requestBudget.js';
 import { MemoryRateStore, RateBudget } from '../../src/upstreams/rateBudget.js';
 
 /** The most entries of `times` (sorted) in any half-open interval [s, s + windowMs), as a fixed-window upstream counts. */

@@ -8,7 +8,7 @@ import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextDidResolv
 import { GraphQLError, type OperationDefinitionNode } from 'graphql';
 import type { AdmissionGate, AdmissionTicket } from '../admission.js';
 import type { Context } from '../context.js';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../../core/errors.js';
 
 export function admissionPlugin(
   gate: AdmissionGate,

@@ -8,7 +8,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from '../context.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../../core/logger.js';
 
 export interface DeadlinePluginOptions {
   /** Told when an operation's deadline passes (one warning line per such operation). */

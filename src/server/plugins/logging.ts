@@ -6,7 +6,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { OperationDefinitionNode } from 'graphql';
 import type { Context } from '../context.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../../core/logger.js';
 import { errorCodes, operationName, operationOutcome, operationType } from './operation.js';
 
 export interface LoggingPluginOptions {

@@ -5,11 +5,12 @@
  * each platform at most one request per second. Once shutdown begins it answers 503 `{ready: false, draining: true}`
  * without probing.
  */
-import type { RouteHandler } from '../createServer.js';
-import type { PlatformEndpoint } from '../context.js';
-import { StatusChecker, type PlatformStatusResult } from '../status.js';
+import type { RouteHandler } from '../routes.js';
+import type { PlatformEndpoint } from '../../resolvers/context.js';
+import { StatusChecker } from '../status.js';
+import type { PlatformStatusResult } from '../../resolvers/models.js';
 import type { UpstreamHttp } from '../../upstreams/http.js';
-import { PLATFORMS, type PlatformName } from '../../upstreams/types.js';
+import { PLATFORMS, type PlatformName } from '../../core/upstream.js';
 
 export interface ReadinessOptions {
   http: Record<PlatformName, UpstreamHttp>;

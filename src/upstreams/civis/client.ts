@@ -4,7 +4,9 @@
  * writes Augur exposes (job runs, queries, credentials). Retries follow the platform's rules (`retryPolicyFor`),
  * with writes repeated only where Civis's rules make it safe (429/503 on POST, never PATCH).
  */
-import type { HttpMethod, RequestBudget, UpstreamHttp } from '../http.js';
+import type { UpstreamHttp } from '../http.js';
+import type { RequestBudget } from '../requestBudget.js';
+import type { HttpMethod } from '../../core/upstream.js';
 import type { CivisCredential, CivisQuery, CivisRun } from './types.js';
 
 /** The caller's API key and the operation's budget, passed with every call. */

@@ -1,7 +1,8 @@
 /**
  * Client for the Dataiku API node user API: the verbs of `dataikuapi.APINodeClient`, with the same bodies.
  */
-import type { RequestBudget, UpstreamHttp } from '../http.js';
+import type { UpstreamHttp } from '../http.js';
+import type { RequestBudget } from '../requestBudget.js';
 import type {
   DataikuDispatch,
   DataikuEffect,

@@ -57,3 +57,21 @@ export interface DataikuErrorBody {
   message?: string;
   detailedMessage?: string;
 }
+
+/** The kinds of Dataiku API node endpoints Augur knows how to call. */
+export type DataikuEndpointType = 'PREDICTION' | 'FORECAST' | 'CAUSAL_PREDICTION' | 'SQL_QUERY' | 'DATASET_LOOKUP' | 'FUNCTION';
+export const DATAIKU_ENDPOINT_TYPES: readonly DataikuEndpointType[] = [
+  'PREDICTION',
+  'FORECAST',
+  'CAUSAL_PREDICTION',
+  'SQL_QUERY',
+  'DATASET_LOOKUP',
+  'FUNCTION',
+];
+
+
+/** Mapper of `SqlRow`: one row with the column names it is read against. */
+export interface SqlRowShape {
+  values: Array<string | null>;
+  columns: string[];
+}

@@ -3,8 +3,9 @@
  * client-credentials tokens, fetched once per deployment and credential and refreshed shortly before they expire.
  */
 import { createHash } from 'node:crypto';
-import { AugurError, ErrorCode } from '../../server/errors.js';
-import type { RequestBudget, UpstreamHttp } from '../http.js';
+import { AugurError, ErrorCode } from '../../core/errors.js';
+import type { UpstreamHttp } from '../http.js';
+import type { RequestBudget } from '../requestBudget.js';
 import type { PrevisionDeployment, PrevisionListPage, PrevisionUnitPrediction, PrevisionVersionInfo } from './types.js';
 
 export interface PrevisionCallContext {

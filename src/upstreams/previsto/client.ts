@@ -3,7 +3,8 @@
  * for contacts, agreements and assignments, plus the current account.
  */
 import { createHash } from 'node:crypto';
-import type { RequestBudget, UpstreamHttp } from '../http.js';
+import type { UpstreamHttp } from '../http.js';
+import type { RequestBudget } from '../requestBudget.js';
 import type { PrevistoAccount, PrevistoErrorBody, PrevistoResource } from './types.js';
 
 /** The caller's secret key and the operation's budget, passed with every call. */

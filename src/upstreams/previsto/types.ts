@@ -124,3 +124,6 @@ export interface PrevistoErrorBody {
 
 /** The Previsto collections Augur reads and writes. */
 export type PrevistoResource = 'contacts' | 'agreements' | 'assignments';
+
+/** Mapper of `GeoPoint`: Previsto's `[longitude, latitude]`. */
+export type LonLat = [number, number];

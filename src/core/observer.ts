@@ -2,9 +2,28 @@
  * What Augur reports about its own work: upstream attempts, retries, rate-budget waits, breaker changes and
  * DataLoader batches. Metrics and logs subscribe; every hook is optional and must never throw.
  */
-import type { BreakerState } from '../upstreams/breaker.js';
-import type { AttemptEnd, UpstreamAttempt, UpstreamAttemptStart } from '../upstreams/http.js';
-import type { PlatformName } from '../upstreams/types.js';
+import type { BreakerState, HttpMethod, PlatformName } from './upstream.js';
+
+/** An attempt about to be sent, as reported to `onAttemptStart`. */
+export interface UpstreamAttemptStart {
+  platform: PlatformName;
+  route: string;
+  method: HttpMethod;
+  retry: boolean;
+}
+
+/** Told how an attempt ended. */
+export type AttemptEnd = (event: UpstreamAttempt) => void;
+
+/** One attempt as reported to `onAttempt`. */
+export interface UpstreamAttempt {
+  platform: PlatformName;
+  route: string;
+  method: HttpMethod;
+  status: number | 'error';
+  durationMs: number;
+  retry: boolean;
+}
 
 export interface AugurObserver {
   /**

@@ -1,4 +1,7 @@
-/** Names shared by every upstream client. */
+/**
+ * Names shared by the upstream clients and whoever observes them: the platforms, the HTTP methods, the breaker
+ * states.
+ */
 
 /** The four upstream platforms, as used in config keys, metrics labels and `extensions.platform`. */
 export type PlatformName = 'prevision' | 'dataiku' | 'civis' | 'previsto';
@@ -12,3 +15,9 @@ export const PLATFORM_LABEL: Record<PlatformName, string> = {
   civis: 'Civis Platform',
   previsto: 'Previsto',
 };
+
+/** The methods the upstream clients send. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A platform's circuit breaker: `open` refuses calls, `half-open` lets one probe through. */
+export type BreakerState = 'closed' | 'open' | 'half-open';

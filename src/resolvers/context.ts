@@ -1,0 +1,77 @@
+/**
+ * The per-operation context as resolvers see it: the caller's credentials, the operation's budget, this request's
+ * loaders, and the few long-lived services resolvers call. Types only; the server's own Context (server/context.ts)
+ * extends this one with everything it wires, so resolvers never import the server.
+ */
+import type { PlatformName } from '../core/upstream.js';
+import type { IdCodec } from '../relay/ids.js';
+import type { RequestBudget } from '../upstreams/requestBudget.js';
+import type { DataikuClient } from '../upstreams/dataiku/client.js';
+import type { PrevistoClient } from '../upstreams/previsto/client.js';
+import type { PrevisionClient } from '../upstreams/prevision/client.js';
+import type { CivisClient } from '../upstreams/civis/client.js';
+import type { PrevisionLoaders } from '../loaders/prevision.js';
+import type { DataikuLoaders } from '../loaders/dataiku.js';
+import type { PrevistoLoaders } from '../loaders/previsto.js';
+import type { CivisLoaders } from '../loaders/civis.js';
+import type { DataikuEndpointRef, PlatformStatusResult } from './models.js';
+
+/** Where each platform lives, as resolved at start-up. */
+export interface PlatformEndpoint {
+  url: string;
+  emulated: boolean;
+}
+
+/** The endpoints resolvers can address (server/endpoints.ts `EndpointRegistry`). */
+export interface EndpointDirectory {
+  dataikuEndpoints(): readonly DataikuEndpointRef[];
+  /** A Dataiku endpoint, or the Prevision deployment id an argument names; throws BAD_USER_INPUT for anything else. */
+  resolve(arg: string, codec: IdCodec, argName?: string): DataikuEndpointRef | { prevision: string };
+}
+
+/** Platform reachability (server/status.ts `StatusChecker`). */
+export interface StatusSource {
+  check(platform: PlatformName): Promise<PlatformStatusResult>;
+}
+
+/** The settings resolvers read (a part of the server's Config). */
+export interface ResolverSettings {
+  paging: { maxPageSize: number; defaultPageSize: number };
+  limits: {
+    /** Most history rows per `forecast` call. */
+    maxRecords: number;
+    /** Most ids per list-of-ids argument (`nodes(ids)`, Civis id lists). */
+    maxIds: number;
+  };
+}
+
+/** Long-lived collaborators resolvers call, shared by every request. */
+export interface ResolverServices {
+  config: ResolverSettings;
+  codec: IdCodec;
+  platforms: Record<PlatformName, PlatformEndpoint>;
+  endpoints: EndpointDirectory;
+  dataiku: DataikuClient;
+  previsto: PrevistoClient;
+  prevision: PrevisionClient;
+  civis: CivisClient;
+  status: StatusSource;
+}
+
+/** The context every resolver receives (codegen's `contextType`). */
+export interface Context {
+  requestId: string;
+  services: ResolverServices;
+  budget: RequestBudget;
+  /** Who is calling (an opaque id from `callerOf`, never a secret): callers sharing an upstream key share its rate budget fairly. */
+  caller: string;
+  /** The credential to use for a platform: the caller's header, else the configured one. Throws UNAUTHENTICATED for a malformed header. */
+  credential(platform: PlatformName): string | undefined;
+  /** Whether the caller has hung up (its connection closed); always false when not served over HTTP. */
+  callerGone(): boolean;
+  /** Loaders of this request, created on first use. */
+  readonly dataiku: DataikuLoaders;
+  readonly previsto: PrevistoLoaders;
+  readonly prevision: PrevisionLoaders;
+  readonly civis: CivisLoaders;
+}

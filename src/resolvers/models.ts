@@ -1,0 +1,56 @@
+/**
+ * Mapper types of the GraphQL types that are no upstream's wire type (platforms, endpoints, namespace roots). They
+ * import nothing generated, so codegen's mappers can point here without an import circle.
+ */
+import type { PlatformName } from '../core/upstream.js';
+import type { DataikuEndpointType } from '../upstreams/dataiku/types.js';
+
+/** Mapper of `Platform`. */
+export interface PlatformInfo {
+  name: PlatformName;
+  url: string;
+  emulated: boolean;
+}
+
+/** Mapper of `PlatformStatus`. */
+export type PlatformStatusInfo = PlatformStatusResult;
+
+/** The outcome of a platform's status probe (`StatusChecker.check`). */
+export interface PlatformStatusResult {
+  reachable: boolean;
+  version: string | null;
+  latencyMs: number | null;
+  checkedAt: string;
+  error: string | null;
+}
+
+/** Mapper of the `Prevision` namespace type. */
+export type PrevisionRoot = Record<string, never>;
+
+/** Mapper of the `Civis` namespace type. */
+export type CivisRoot = Record<string, never>;
+
+/** A configured Dataiku API node endpoint. */
+export interface DataikuEndpointRef {
+  platform: 'dataiku';
+  serviceId: string;
+  endpointId: string;
+  type: DataikuEndpointType;
+}
+
+/** A Prevision.io deployment, exposed as an endpoint. */
+export interface PrevisionDeploymentRef {
+  platform: 'prevision';
+  deploymentId: string;
+  projectId: string;
+  name: string;
+  type: 'DEPLOYMENT';
+}
+
+/** An endpoint as resolvers see it (the mapper of the GraphQL `Endpoint` type). */
+export type EndpointRef = DataikuEndpointRef | PrevisionDeploymentRef;
+
+/** The upstream-local part of an endpoint's global id. */
+export function endpointLocalId(ref: EndpointRef): string {
+  return ref.platform === 'dataiku' ? `dataiku:${ref.serviceId}/${ref.endpointId}` : `prevision:${ref.deploymentId}`;
+}
