@@ -201,7 +201,9 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
 
   // Persisted queries, cache hints and the response cache (shared through Redis when configured).
   const resolvers = createResolvers({ maxInputDepth: config.limits.maxInputDepth });
-  const schema = federationModule ? federationModule.buildFederatedSchema(resolvers, createNodeFetchers()) : buildSchema(resolvers);
+  // The schema's files are read once: the schema is built from them, and the limits learn from them which platform each field calls.
+  const typeDefFiles = loadTypeDefFiles();
+  const schema = federationModule ? federationModule.buildFederatedSchema(resolvers, createNodeFetchers(), typeDefFiles) : buildSchema(resolvers, typeDefFiles);
   // Apollo would add federated (ftv1) traces for any caller asking for them: timings and errors stay in Augur's logs.
   if (config.federation) plugins.push(ApolloServerPluginInlineTraceDisabled());
   const sharedCache = (feature: 'persisted_queries' | 'response_cache', prefix: string): KeyValueCache<string> =>
@@ -241,7 +243,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       },
     },
   };
-  const fieldCalls = fieldCallsOf(loadTypeDefFiles(), schema);
+  const fieldCalls = fieldCallsOf(typeDefFiles, schema);
   const guard = new DocumentGuard(schema, { ...limits, maxTokens: config.limits.maxTokens }, fieldCalls);
 
   const apiKeys = new ApiKeyCheck(config.apiKeys);

@@ -8,7 +8,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { Kind, parse, visit, type ConstDirectiveNode, type DefinitionNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Context } from './context.js';
 import { badInput, quote } from '../core/errors.js';
-import { loadTypeDefs } from './schema.js';
+import { loadTypeDefFiles } from './schema.js';
 import type { Resolvers } from '../generated/resolvers.js';
 import type { NodeTypeName } from '../relay/ids.js';
 import type { NodeFetcher } from '../resolvers/node.js';
@@ -78,10 +78,10 @@ export function entityResolvers(fetchers: Partial<Record<NodeTypeName, NodeFetch
 }
 
 /** The executable subgraph schema: Augur's schema and resolvers, plus federation's `_service` and `_entities`. */
-export function buildFederatedSchema(resolvers: Resolvers, fetchers: Partial<Record<NodeTypeName, NodeFetcher>>): GraphQLSchema {
+export function buildFederatedSchema(resolvers: Resolvers, fetchers: Partial<Record<NodeTypeName, NodeFetcher>>, files = loadTypeDefFiles()): GraphQLSchema {
   const entities = new Set(Object.keys(fetchers));
   const references = entityResolvers(fetchers);
   const merged: Record<string, unknown> = { ...resolvers };
   for (const [type, resolver] of Object.entries(references)) merged[type] = { ...((merged[type] as object | undefined) ?? {}), ...resolver };
-  return buildSubgraphSchema({ typeDefs: subgraphTypeDefs(loadTypeDefs(), entities), resolvers: merged as never } as Parameters<typeof buildSubgraphSchema>[0]);
+  return buildSubgraphSchema({ typeDefs: subgraphTypeDefs(files.map((f) => f.sdl), entities), resolvers: merged as never } as Parameters<typeof buildSubgraphSchema>[0]);
 }

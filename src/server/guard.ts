@@ -6,9 +6,9 @@
  *
  * Verdicts are remembered, so a document sent again costs one map lookup here (and Apollo's own cache there).
  */
-import { GraphQLError, Lexer, Source, TokenKind as GraphQLTokenKind, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Lexer, Source, TokenKind as GraphQLTokenKind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { inputDepthError, tokenLimitError } from './errors.js';
-import { measureDocument, plansTooManyCalls, type FieldCalls, type LimitSettings } from './limits.js';
+import { measureDocument, plannedCallErrors, plansTooManyCalls, type FieldCalls, type LimitSettings } from './limits.js';
 
 // graphql's enums read once: through a bundle's CommonJS interop every access would run a getter chain.
 const TokenKind = GraphQLTokenKind;
@@ -52,8 +52,7 @@ export class DocumentGuard {
     if (!verdict.document) return undefined;
     const variables = request.variables && typeof request.variables === 'object' ? (request.variables as Record<string, unknown>) : undefined;
     const name = typeof request.operationName === 'string' ? request.operationName : undefined;
-    const { errors } = measureDocument(verdict.document, this.schema, this.settings, this.fieldCalls, { ...(variables ? { variables } : {}), checkCalls: true });
-    const calls = errors.filter((e) => e.extensions['limit'] === 'maxUpstreamCalls' && (name === undefined || (e.nodes?.[0] as OperationDefinitionNode | undefined)?.name?.value === name));
+    const calls = plannedCallErrors(verdict.document, this.schema, this.settings, this.fieldCalls, variables, (op) => name === undefined || op.name?.value === name);
     return calls.length > 0 ? calls : undefined;
   }
 

@@ -596,7 +596,19 @@ export function upstreamCallsError(
   variables: Record<string, unknown> | undefined,
 ): GraphQLError | undefined {
   if (!plansTooManyCalls(measure, settings)) return undefined;
-  const { errors } = measureDocument(document, schema, settings, fieldCalls, { ...(variables ? { variables } : {}), checkCalls: true });
-  const error = errors.find((e) => e.extensions['limit'] === 'maxUpstreamCalls' && e.nodes?.[0] === operation);
+  const [error] = plannedCallErrors(document, schema, settings, fieldCalls, variables, (op) => op === operation);
   return error && new GraphQLError(error.message, { nodes: error.nodes ?? [], extensions: { ...error.extensions, http: { status: 400 } } });
+}
+
+/** The `maxUpstreamCalls` errors of the operations `isOperation` picks, their calls counted with `variables`. */
+export function plannedCallErrors(
+  document: DocumentNode,
+  schema: GraphQLSchema,
+  settings: LimitSettings,
+  fieldCalls: FieldCalls,
+  variables: Record<string, unknown> | undefined,
+  isOperation: (operation: OperationDefinitionNode) => boolean,
+): GraphQLError[] {
+  const { errors } = measureDocument(document, schema, settings, fieldCalls, { ...(variables ? { variables } : {}), checkCalls: true });
+  return errors.filter((e) => e.extensions['limit'] === 'maxUpstreamCalls' && isOperation(e.nodes?.[0] as OperationDefinitionNode));
 }

@@ -2,14 +2,13 @@
  * Internal to the Civis emulator: the imports routes.
  */
 import type { EmulatorRequest } from '../../framework/emulator.js';
-import { notFound, paginate, qFlagFilter, qIntList, qList, type PageSpec } from '../query.js';
+import { paginate, qFlagFilter, qIntList, qList, type PageSpec } from '../query.js';
 import type { JobRecord } from '../store.js';
 import {
   type CivisRoute,
   type RouteContext,
   SCRIPTS_PAGE,
   ok,
-  pathId,
   body,
   stateFilter,
   P,
@@ -18,6 +17,7 @@ import {
   AUTHOR,
   IMPORT_ENDPOINT,
   NOTIFICATIONS,
+  jobOfKind,
 } from './kit.js';
 
 /** The imports routes, in matching order. */
@@ -25,11 +25,7 @@ export function importRoutes(ctx: RouteContext): CivisRoute[] {
   const store = () => ctx.store();
   const me = (req: EmulatorRequest) => ctx.callerId(req);
 
-  const importJob = (req: EmulatorRequest): JobRecord => {
-    const j = store().job(pathId(req));
-    if (j.kind !== 'import') throw notFound();
-    return j;
-  };
+  const importJob = (req: EmulatorRequest): JobRecord => jobOfKind(store(), req, 'import');
 
   return [
     // -------------------------------------------------------------- imports

@@ -4,7 +4,7 @@
  */
 import type { EmulatorReply, EmulatorRequest, RouteDef } from '../../framework/emulator.js';
 import { Body, badRequest, notFound, qList, type PageSpec } from '../query.js';
-import type { CivisStore } from '../store.js';
+import type { CivisStore, JobRecord } from '../store.js';
 import type { CivisColumn, CivisCredential, CivisRun, CivisTableSummary } from '../types.js';
 
 /** A JSON schema in shorthand: a type name, `[item]` for arrays, or an object of properties. */
@@ -156,6 +156,13 @@ export function pathId(req: EmulatorRequest, name = 'id'): number {
   const v = req.params[name] ?? '';
   if (!/^\d+$/.test(v)) throw notFound();
   return Number(v);
+}
+
+/** The job named by the path's id, when it is of `kind` (imports and scripts are jobs of their own kind); else 404. */
+export function jobOfKind(store: CivisStore, req: EmulatorRequest, kind: JobRecord['kind']): JobRecord {
+  const j = store.job(pathId(req));
+  if (j.kind !== kind) throw notFound();
+  return j;
 }
 
 export function body(req: EmulatorRequest): Body {

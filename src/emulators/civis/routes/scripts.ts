@@ -2,14 +2,13 @@
  * Internal to the Civis emulator: the scripts routes.
  */
 import type { EmulatorRequest } from '../../framework/emulator.js';
-import { badRequest, notFound, paginate, qFlagFilter, qIntList, qList, qString, type PageSpec } from '../query.js';
+import { badRequest, paginate, qFlagFilter, qIntList, qList, qString, type PageSpec } from '../query.js';
 import type { JobRecord } from '../store.js';
 import {
   type CivisRoute,
   type RouteContext,
   SCRIPTS_PAGE,
   ok,
-  pathId,
   body,
   stateFilter,
   SCRIPT_TYPE_FILTER,
@@ -18,6 +17,7 @@ import {
   ARCHIVED,
   AUTHOR,
   NOTIFICATIONS,
+  jobOfKind,
 } from './kit.js';
 
 /** The scripts routes, in matching order. */
@@ -25,11 +25,7 @@ export function scriptRoutes(ctx: RouteContext): CivisRoute[] {
   const store = () => ctx.store();
   const me = (req: EmulatorRequest) => ctx.callerId(req);
 
-  const scriptJob = (req: EmulatorRequest): JobRecord => {
-    const j = store().job(pathId(req));
-    if (j.kind !== 'script') throw notFound();
-    return j;
-  };
+  const scriptJob = (req: EmulatorRequest): JobRecord => jobOfKind(store(), req, 'script');
 
   return [
     // -------------------------------------------------------------- scripts
