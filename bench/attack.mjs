@@ -77,7 +77,7 @@ async function healthy(origin) {
  * @returns {Promise<{ sent: number, answered: number, timeouts: number, transportErrors: number, failures: number,
  *   outcomes: Record<string, number>, latencyMs: { p50: number, p99: number, max: number, samples: number } }>}
  */
-async function drive(origin, requests, connections, seconds) {
+async function drive(origin, requests, connections, seconds, localAddress) {
   const bodies = requests.map((r) => ({ ...r, body: Buffer.from(r.body) }));
   const deadline = performance.now() + seconds * 1000;
   const times = [];
@@ -86,7 +86,7 @@ async function drive(origin, requests, connections, seconds) {
   let timeouts = 0;
   let transportErrors = 0;
   const connection = async (c) => {
-    const client = new Client(origin, { pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
+    const client = new Client(origin, { pipelining: 1, headersTimeout: 0, bodyTimeout: 0, ...(localAddress ? { localAddress } : {}) });
     try {
       for (let i = c; performance.now() < deadline; i++) {
         const r = bodies[i % bodies.length];
@@ -133,12 +133,12 @@ async function drive(origin, requests, connections, seconds) {
 const normalRun = (origin, seconds) => drive(origin, NORMAL, NORMAL_CONNECTIONS, seconds);
 
 /** One phase: normal traffic, and the attack (when given) on its own connections for the same time. */
-async function phase(gateway, emulatorsPid, seconds, attack) {
+async function phase(gateway, emulatorsPid, seconds, attack, attackerAddress) {
   await eventLoopMaxMs(gateway.url); // resets the histogram: the reading after the phase covers the phase alone
   const sampler = sampleProcesses({ gateway: gateway.pid, emulators: emulatorsPid });
   const [normal, hostile] = await Promise.all([
     normalRun(gateway.url, seconds),
-    attack ? drive(gateway.url, [{ path: '/graphql', body: attackBody(attack.name) }], ATTACK_CONNECTIONS, seconds) : undefined,
+    attack ? drive(gateway.url, [{ path: '/graphql', body: attackBody(attack.name) }], ATTACK_CONNECTIONS, seconds, attackerAddress) : undefined,
   ]);
   const processes = sampler.stop();
   const stallMs = await eventLoopMaxMs(gateway.url);
@@ -175,8 +175,10 @@ async function main() {
     log(`baseline: ${baseline.requests} requests, p99 ${baseline.p99Ms} ms, ${baseline.errors} errors, event loop max ${baseline.eventLoopMaxMs} ms`);
 
     const classes = {};
-    for (const attack of selected) {
-      const r = await phase(gateway, emulators.pid, SECONDS, attack);
+    for (const [i, attack] of selected.entries()) {
+      // Each class comes from a client of its own (127.0.0.2, .3, …; normal traffic from 127.0.0.1), with a fresh
+      // allowance of refused requests before the gateway slows it down (AUGUR_REFUSALS_PER_MINUTE; 0 turns it off).
+      const r = await phase(gateway, emulators.pid, SECONDS, attack, `127.0.${Math.floor((i + 2) / 256)}.${(i + 2) % 256}`);
       const stuck = !(await healthy(gateway.url));
       const answered = r.hostile.answered;
       const normalAnswered = r.normal.answered;

@@ -35,6 +35,19 @@ export function callerOf(req: CallerRequest, config: Pick<Config, 'apiKeys' | 't
   return `addr:${clientAddress(req, config.trustedProxies)}`;
 }
 
+/**
+ * Who to slow down when requests are refused (throttle.ts): only what a client cannot change at will, a valid gateway
+ * key (`valid` says the key check passed), else its address. Upstream credentials are not checked by Augur, so a
+ * client could send a new one with each request to look like a new caller.
+ */
+export function clientOf(req: CallerRequest, config: Pick<Config, 'apiKeys' | 'trustedProxies'>, valid: boolean): string {
+  if (valid && config.apiKeys.length > 0) {
+    const key = presentedApiKey(req.headers);
+    if (key) return `key:${fingerprint(key)}`;
+  }
+  return `addr:${clientAddress(req, config.trustedProxies)}`;
+}
+
 /** 16 hex digits of SHA-256: enough to tell callers apart, useless for recovering what was hashed. */
 function fingerprint(secret: string): string {
   return createHash('sha256').update(secret).digest('hex').slice(0, 16);

@@ -55,6 +55,8 @@ export interface Config {
     maxAliases: number;
     maxCost: number;
     maxBodyBytes: number;
+    /** Longest GraphQL document, in UTF-8 bytes; checked before it is parsed or hashed. */
+    maxDocumentBytes: number;
     /** Most history rows per `forecast` call. */
     maxRecords: number;
     /** Most ids per list-of-ids argument (`nodes(ids)`, Civis id lists). */
@@ -75,6 +77,11 @@ export interface Config {
    * whether callers sharing a key get equal shares of its window.
    */
   fairShare: { operationShare: number; enabled: boolean };
+  /**
+   * Callers whose requests keep being refused are slowed (throttle.ts): refused requests allowed per caller per
+   * minute before each of its requests waits `delayMs` (0: never slowed).
+   */
+  refusals: { perMinute: number; delayMs: number };
   /** Proxies whose `X-Forwarded-For` is believed when identifying a caller by address (IPs or CIDR blocks). */
   trustedProxies: string[];
   /**
@@ -325,6 +332,7 @@ export function parseConfig(env: Env): Config {
       maxAliases: int(env, 'AUGUR_MAX_ALIASES', 200, 0, 100_000),
       maxCost: int(env, 'AUGUR_MAX_COST', 5000, 1, 10_000_000),
       maxBodyBytes: int(env, 'AUGUR_MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+      maxDocumentBytes: int(env, 'AUGUR_MAX_DOCUMENT_BYTES', 128 * 1024, 1024, 100 * 1024 * 1024),
       maxRecords: int(env, 'AUGUR_MAX_RECORDS', 10_000, 1, 10_000),
       maxIds: int(env, 'AUGUR_MAX_IDS', 100, 1, 10_000),
       maxTokens: int(env, 'AUGUR_MAX_TOKENS', 5000, 100, 100_000),
@@ -336,6 +344,10 @@ export function parseConfig(env: Env): Config {
     fairShare: {
       operationShare: int(env, 'AUGUR_OPERATION_SHARE_PERCENT', 25, 1, 100) / 100,
       enabled: bool(env, 'AUGUR_FAIR_SHARE', true),
+    },
+    refusals: {
+      perMinute: int(env, 'AUGUR_REFUSALS_PER_MINUTE', 60, 0, 1_000_000),
+      delayMs: int(env, 'AUGUR_REFUSAL_DELAY_MS', 1000, 1, 60_000),
     },
     trustedProxies: parseTrustedProxies(str(env, 'AUGUR_TRUSTED_PROXIES')),
     admission: {

@@ -11,7 +11,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
-import type { OperationDefinitionNode } from 'graphql';
+import type { GraphQLError, OperationDefinitionNode } from 'graphql';
 import type { Config, DataikuEndpointConfig } from './config.js';
 import { createContext, requestIdFrom, type Context, type Services } from './context.js';
 import type { PlatformEndpoint } from '../resolvers/context.js';
@@ -34,8 +34,10 @@ import { buildSchema, loadTypeDefFiles } from './schema.js';
 import { AllowList, APQ_TTL_SECONDS, resolveManifest } from './persisted.js';
 import { AdmissionGate } from './admission.js';
 import { ApiKeyCheck } from './apiKeys.js';
-import { callerOf } from './callers.js';
+import { callerOf, clientOf } from './callers.js';
+import { RefusalThrottle } from './throttle.js';
 import { DocumentGuard, jsonNestsDeeperThan } from './guard.js';
+import { Turns } from './turns.js';
 import { introspectionCachePlugin } from './introspection.js';
 import { limitRule, upstreamCallsError, type LimitSettings, type OperationMeasure } from './limits.js';
 import { fieldCallsOf } from './upstreamCalls.js';
@@ -244,10 +246,27 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     },
   };
   const fieldCalls = fieldCallsOf(typeDefFiles, schema);
-  const guard = new DocumentGuard(schema, { ...limits, maxTokens: config.limits.maxTokens }, fieldCalls);
+  const guard = new DocumentGuard(schema, { ...limits, maxTokens: config.limits.maxTokens, maxDocumentBytes: config.limits.maxDocumentBytes }, fieldCalls);
 
   const apiKeys = new ApiKeyCheck(config.apiKeys);
   const MAX_BODY_BYTES = config.limits.maxBodyBytes;
+  // Callers whose requests keep being refused are slowed down (see throttle.ts).
+  const throttle = new RefusalThrottle(config.refusals);
+  const noteRefused = (client: string): void => {
+    if (throttle.refused(client)) refusals.warn({ event: 'caller_slowed', client, perMinute: config.refusals.perMinute, delayMs: config.refusals.delayMs }, 'caller slowed down: too many refused requests');
+  };
+  plugins.push({
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          const client = (contextValue as ThrottledContext)[CLIENT];
+          if (client && errors.some(isCallerFault)) noteRefused(client);
+        },
+      };
+    },
+  });
+  // Large bodies are decoded and checked one per event-loop turn (see turns.ts).
+  const largeBodies = new Turns();
 
   // Operations execute while their summed cost estimate stays within AUGUR_MAX_ACTIVE_COST (see admission.ts).
   const admission = new AdmissionGate(config.admission);
@@ -293,10 +312,11 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
 
   // A request refused before Apollo sees it: answered, logged and counted like an operation, without its content.
   const refusals = logger.child({}, { redact: [] });
-  const refuse = (res: ServerResponse, requestId: string, status: number, reason: RefusalReason, body: { errors: unknown[] }): void => {
+  const refuse = (res: ServerResponse, requestId: string, client: string, status: number, reason: RefusalReason, body: { errors: unknown[] }): void => {
     const code = (body.errors[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code ?? null;
     refusals.info({ event: 'refused', requestId, status, reason, code }, `request refused: ${reason}`);
     metrics?.refused(reason);
+    if (reason !== 'throttled') noteRefused(client);
     sendJson(res, status, body);
   };
 
@@ -313,9 +333,22 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     // The request id is chosen first so every answer echoes it, refusals before Apollo included.
     const requestId = requestIdFrom(req.headers);
     res.setHeader('x-request-id', requestId);
-    if (!apiKeys.allows(req.headers)) {
+    const keyValid = apiKeys.allows(req.headers);
+    const client = clientOf(req, config, keyValid);
+    const throttled = throttle.verdict(client);
+    if (throttled === 'refuse') {
+      res.setHeader('retry-after', String(Math.ceil(config.refusals.delayMs / 1000)));
+      return refuse(res, requestId, client, 429, 'throttled', {
+        errors: [{ message: 'Too many of this client\'s requests were refused recently; retry later, with requests that pass the limits.', extensions: { code: 'RATE_LIMITED', limit: 'refusalsPerMinute', max: config.refusals.perMinute } }],
+      });
+    }
+    if (throttled === 'wait') {
+      metrics?.slowed();
+      await throttle.hold();
+    }
+    if (!keyValid) {
       res.setHeader('www-authenticate', 'Bearer realm="augur"');
-      return refuse(res, requestId, 401, 'unauthenticated', {
+      return refuse(res, requestId, client, 401, 'unauthenticated', {
         errors: [{ message: 'A valid Augur API key is required: send it as "Authorization: Bearer <key>" or "x-api-key".', extensions: { code: 'UNAUTHENTICATED' } }],
       });
     }
@@ -324,21 +357,22 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     if (method === 'POST') {
       const raw = await readBody(req, MAX_BODY_BYTES);
       if (raw === 'too-large') {
-        return refuse(res, requestId, 413, 'body_too_large', {
+        return refuse(res, requestId, client, 413, 'body_too_large', {
           errors: [{ message: `Request body exceeds ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST', limit: 'maxBodyBytes', max: MAX_BODY_BYTES } }],
         });
       }
+      if (raw.length > LARGE_BODY_BYTES) await largeBodies.next();
       const type = req.headers['content-type'] ?? '';
       if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
         // The body, its variables and a typed input around a JSON value take a few levels of their own.
         if (jsonNestsDeeperThan(raw, config.limits.maxInputDepth + JSON_BODY_LEVELS)) {
           const error = inputDepthError(config.limits.maxInputDepth);
-          return refuse(res, requestId, 400, 'limit', { errors: [formatError(error.toJSON(), error)] });
+          return refuse(res, requestId, client, 400, 'limit', { errors: [formatError(error.toJSON(), error)] });
         }
         try {
           body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
         } catch {
-          return refuse(res, requestId, 400, 'malformed_json', {
+          return refuse(res, requestId, client, 400, 'malformed_json', {
             errors: [{ message: 'The request body is not valid JSON. Send {"query": "...", "variables": {...}}.', extensions: { code: 'BAD_REQUEST' } }],
           });
         }
@@ -348,18 +382,18 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     }
     // Apollo's batching is off: an array is refused here, before Apollo looks at it.
     if (Array.isArray(body)) {
-      return refuse(res, requestId, 400, 'batched', { errors: [{ message: 'Operation batching disabled.', extensions: { code: 'BAD_REQUEST' } }] });
+      return refuse(res, requestId, client, 400, 'batched', { errors: [{ message: 'Operation batching disabled.', extensions: { code: 'BAD_REQUEST' } }] });
     }
     // Allow-list mode refuses unregistered operations here, before Apollo parses or validates them.
     const refusal = allowList?.refusal(method, q === -1 ? '' : url.slice(q), body);
-    if (refusal) return refuse(res, requestId, refusal.status, 'not_registered', refusal.body);
+    if (refusal) return refuse(res, requestId, client, refusal.status, 'not_registered', refusal.body);
     const query = method === 'POST' ? (body as { query?: unknown } | undefined)?.query : new URLSearchParams(q === -1 ? '' : url.slice(q)).get('query');
     if (typeof query === 'string') {
       const request = method === 'POST' ? (body as { variables?: unknown; operationName?: unknown }) : variablesOf(url.slice(q));
       const errors = guard.check(query, request);
       if (errors) {
         const reason = errors[0]?.extensions['code'] === 'GRAPHQL_PARSE_FAILED' ? 'syntax' : 'limit';
-        return refuse(res, requestId, 400, reason, { errors: errors.map((e) => formatError(e.toJSON(), e)) });
+        return refuse(res, requestId, client, 400, reason, { errors: errors.map((e) => formatError(e.toJSON(), e)) });
       }
     }
     const headers = new HeaderMap();
@@ -367,7 +401,11 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: q === -1 ? '' : url.slice(q), body };
-    const execute = () => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => createContext(services, req.headers, requestId, () => req.socket.destroyed, callerOf(req, config)) });
+    const execute = () => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => {
+      const context = createContext(services, req.headers, requestId, () => req.socket.destroyed, callerOf(req, config));
+      // A property, not a WeakMap entry: Apollo hands plugins a shallow copy of the context.
+      return Object.assign(context, { [CLIENT]: client });
+    } });
     const response = await (deps.tracing ? deps.tracing.around(req, requestId, execute) : execute());
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -416,6 +454,22 @@ function variablesOf(search: string): { variables?: unknown; operationName?: unk
   }
   return { variables, operationName: params.get('operationName') ?? undefined };
 }
+
+/** Who to slow down if the operation's errors are the caller's fault (throttle.ts). */
+const CLIENT = Symbol('client');
+type ThrottledContext = Context & { [CLIENT]?: string };
+
+/** Errors the caller could have avoided: a request answered with one counts against its allowance (throttle.ts). */
+const CALLER_FAULTS = new Set(['BAD_USER_INPUT', 'LIMIT_EXCEEDED', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
+
+/** Whether an error is the caller's own fault; graphql-jit wraps resolver errors without their extensions. */
+function isCallerFault(error: GraphQLError): boolean {
+  const code = error.extensions['code'] ?? (error.originalError as { extensions?: Record<string, unknown> } | undefined)?.extensions?.['code'];
+  return typeof code === 'string' && CALLER_FAULTS.has(code);
+}
+
+/** Bodies past this size take their turn (turns.ts): decoding and checking one costs about a millisecond per 100 KB. */
+const LARGE_BODY_BYTES = 64 * 1024;
 
 /** Nesting a request body may add around an input value: the body, `variables`, and input objects holding a JSON value. */
 const JSON_BODY_LEVELS = 8;

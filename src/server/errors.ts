@@ -34,6 +34,13 @@ export function tokenLimitError(error: unknown): GraphQLError | undefined {
   });
 }
 
+/** A document longer than `AUGUR_MAX_DOCUMENT_BYTES`, refused before it is parsed. */
+export function documentSizeError(max: number): GraphQLError {
+  return new GraphQLError(`The document is longer than ${max} bytes (AUGUR_MAX_DOCUMENT_BYTES). Send a smaller document, pass large values as variables, or persist it.`, {
+    extensions: { code: ErrorCode.LIMIT_EXCEEDED, limit: 'maxDocumentBytes', max },
+  });
+}
+
 /** An input value (literal or variable) nested deeper than `AUGUR_MAX_INPUT_DEPTH`. */
 export function inputDepthError(max: number, nodes?: readonly ASTNode[]): GraphQLError {
   return new GraphQLError(`Input values may nest objects and arrays at most ${max} levels deep (AUGUR_MAX_INPUT_DEPTH); send a flatter value.`, {

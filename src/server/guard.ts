@@ -7,7 +7,7 @@
  * Verdicts are remembered, so a document sent again costs one map lookup here (and Apollo's own cache there).
  */
 import { GraphQLError, Lexer, Source, TokenKind as GraphQLTokenKind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { inputDepthError, tokenLimitError } from './errors.js';
+import { documentSizeError, inputDepthError, tokenLimitError } from './errors.js';
 import { measureDocument, plannedCallErrors, plansTooManyCalls, type FieldCalls, type LimitSettings } from './limits.js';
 
 // graphql's enums read once: through a bundle's CommonJS interop every access would run a getter chain.
@@ -32,7 +32,7 @@ export class DocumentGuard {
 
   constructor(
     private readonly schema: GraphQLSchema,
-    private readonly settings: LimitSettings & { maxTokens: number },
+    private readonly settings: LimitSettings & { maxTokens: number; maxDocumentBytes: number },
     private readonly fieldCalls: FieldCalls,
     /** Remembered documents: at most this many, and this many characters in all. */
     private readonly memory = { documents: 2000, chars: 8 * 1024 * 1024 },
@@ -43,6 +43,8 @@ export class DocumentGuard {
    * The upstream calls an operation plans depend on its variables: they are counted with the request's.
    */
   check(query: string, request: { variables?: unknown; operationName?: unknown } = {}): GraphQLError[] | undefined {
+    // Before anything reads the whole text (the verdict map hashes it, Apollo hashes it again, the lexer walks it).
+    if (tooLong(query, this.settings.maxDocumentBytes)) return [documentSizeError(this.settings.maxDocumentBytes)];
     let verdict = this.verdicts.get(query);
     if (!verdict) {
       verdict = this.verdict(query);
@@ -135,11 +137,22 @@ export class DocumentGuard {
 
 }
 
+/** Whether `text` takes more than `max` bytes in UTF-8 (at most 3 per UTF-16 unit), counted only when it could. */
+function tooLong(text: string, max: number): boolean {
+  if (text.length > max) return true;
+  return text.length * 3 > max && Buffer.byteLength(text, 'utf8') > max;
+}
+
 /**
  * Whether a JSON text nests objects and arrays deeper than `max`, found by scanning its bytes: parsing ten thousand
  * nested arrays costs milliseconds and as many allocations, which a request body of 20 KB should not be able to buy.
  */
 export function jsonNestsDeeperThan(json: Buffer, max: number): boolean {
+  // Nesting deeper than `max` needs more than `max` opening brackets: counted natively first, most bodies stop here.
+  let opening = 0;
+  for (let i = json.indexOf(0x7b); i !== -1 && opening <= max; i = json.indexOf(0x7b, i + 1)) opening++;
+  for (let i = json.indexOf(0x5b); i !== -1 && opening <= max; i = json.indexOf(0x5b, i + 1)) opening++;
+  if (opening <= max) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < json.length; i++) {

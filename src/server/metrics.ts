@@ -34,13 +34,15 @@ export interface Metrics {
   watchAdmission(gate: AdmissionGate): void;
   /** Counts a request to `/graphql` refused before Apollo handled it. */
   refused(reason: RefusalReason): void;
+  /** Counts a request held back because its caller's requests keep being refused (throttle.ts). */
+  slowed(): void;
   /** Counts an introspection-only operation answered from memory. */
   introspectionCacheHit(): void;
 }
 
 /** Why a request was refused before reaching Apollo: the `reason` of its log line and of `augur_http_refused_total`. */
-export type RefusalReason = 'unauthenticated' | 'body_too_large' | 'malformed_json' | 'batched' | 'not_registered' | 'syntax' | 'limit';
-const REFUSAL_REASONS: readonly RefusalReason[] = ['unauthenticated', 'body_too_large', 'malformed_json', 'batched', 'not_registered', 'syntax', 'limit'];
+export type RefusalReason = 'unauthenticated' | 'body_too_large' | 'malformed_json' | 'batched' | 'not_registered' | 'syntax' | 'limit' | 'throttled';
+const REFUSAL_REASONS: readonly RefusalReason[] = ['unauthenticated', 'body_too_large', 'malformed_json', 'batched', 'not_registered', 'syntax', 'limit', 'throttled'];
 
 /** The gauge value of each breaker state. */
 export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
@@ -141,6 +143,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers,
   });
   for (const reason of REFUSAL_REASONS) refusals.inc({ reason }, 0);
+  const slowed = new Counter({
+    name: 'augur_http_slowed_total',
+    help: 'Requests to /graphql held back before being read because their caller had spent its allowance of refused requests.',
+    registers,
+  });
   const introspectionHits = new Counter({
     name: 'augur_introspection_cache_hits_total',
     help: 'Introspection-only operations answered from memory, without executing them again.',
@@ -224,6 +231,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registry,
     watchAdmission,
     refused: (reason) => refusals.inc({ reason }),
+    slowed: () => slowed.inc(),
     introspectionCacheHit: () => introspectionHits.inc(),
   };
 }

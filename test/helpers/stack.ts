@@ -39,7 +39,8 @@ export interface StackOptions {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
-  const env = { LOG_LEVEL: 'debug', AUGUR_RETRY_BASE_DELAY_MS: '5', AUGUR_RETRY_MAX_DELAY_MS: '20', ...options.env };
+  // Suites send many refused documents from one address on purpose: slowing such callers is tested on its own.
+  const env = { LOG_LEVEL: 'debug', AUGUR_RETRY_BASE_DELAY_MS: '5', AUGUR_RETRY_MAX_DELAY_MS: '20', AUGUR_REFUSALS_PER_MINUTE: '0', ...options.env };
   const config = parseConfig(env);
   const embedded = await bootEmbedded(config, { port: () => 0, ...(options.emulatorOptions ? { emulatorOptions: options.emulatorOptions } : {}) });
   const logs: Array<Record<string, unknown>> = [];

@@ -66,6 +66,15 @@ describe('operation limits', () => {
     expect(direct.body.kind === 'single' && direct.body.singleResult.errors?.[0]?.extensions).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'maxTokens', max: 5000 });
   });
 
+  it('refuses a document longer than maxDocumentBytes before parsing it, counting UTF-8 bytes', async () => {
+    const long = await refused(`{ contact(id: "${'A'.repeat(140_000)}") { name } }`);
+    expect(long.extensions).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'maxDocumentBytes', max: 131_072 });
+    // 50,000 three-byte characters: 50,000 UTF-16 units, 150,000 bytes.
+    const wide = await refused(`{ contact(id: "${'€'.repeat(50_000)}") { name } }`);
+    expect(wide.extensions).toMatchObject({ limit: 'maxDocumentBytes' });
+    expect(await upstreamTotal()).toBe(0);
+  });
+
   it('refuses input values nested past the limit as BAD_USER_INPUT before validation recurses into them', async () => {
     const deep = await refused(`{ predict(endpoint: "churn", features: {a: ${'['.repeat(2000)}${']'.repeat(2000)}}) { prediction } }`);
     expect(deep.extensions).toEqual({ code: 'BAD_USER_INPUT', limit: 'maxInputDepth', max: 64 });
