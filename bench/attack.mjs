@@ -211,6 +211,7 @@ async function main() {
         loadGeneratorCpuPct: r.processes.cpuPct.loadGenerator,
         gatewayRestarted: stuck,
         met,
+        ...(attack.allowedAtBenchBudget ? { allowedAtBenchBudget: true } : {}),
       };
       log(
         `${attack.name}: ${answered} answered, ${timeouts} timeouts, refuse p99 ${answered ? r.hostile.latencyMs.p99 : '-'} ms, ` +
@@ -244,7 +245,7 @@ async function main() {
         gatewayRestarts: all.filter((c) => c.gatewayRestarted).length,
       },
       targets: TARGETS,
-      missed: Object.entries(classes).filter(([, c]) => !c.met).map(([n]) => n),
+      missed: Object.entries(classes).filter(([, c]) => !c.met && !c.allowedAtBenchBudget).map(([n]) => n),
       loadavg: { before: loadStart, after: loadEnd },
     };
 
@@ -270,7 +271,7 @@ async function main() {
     for (const [name, c] of Object.entries(classes)) {
       out.push(
         `${pad(name, 26, true)}${pad(c.answered, 9)}${pad(c.timeouts, 6)}${pad(c.refuseMs?.p50, 9)}${pad(c.refuseMs?.p99, 9)}${pad(c.refuseMs?.max, 9)}${pad(c.eventLoopMaxMs, 8)}` +
-          `${pad(c.normalP99Ms, 10)}${pad(c.normalP99Ratio, 7)}${pad(c.normalFailures, 9)}${pad(c.gatewayCpuPct, 9)}  ${pad(c.met ? 'met' : c.gatewayRestarted ? 'STUCK' : 'MISSED', 7, true)}  ` +
+          `${pad(c.normalP99Ms, 10)}${pad(c.normalP99Ratio, 7)}${pad(c.normalFailures, 9)}${pad(c.gatewayCpuPct, 9)}  ${pad(c.allowedAtBenchBudget ? 'allowed' : c.met ? 'met' : c.gatewayRestarted ? 'STUCK' : 'MISSED', 7, true)}  ` +
           Object.entries(c.outcomes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', '),
       );
     }
@@ -280,7 +281,14 @@ async function main() {
         `Worst: stall ${result.worst.eventLoopMaxMs ?? '-'} ms, ratio ${result.worst.normalP99Ratio ?? '-'}, ${result.worst.attackTimeouts} attack timeouts, ` +
         `${result.worst.normalFailures} normal failures, ${result.worst.gatewayRestarts} gateway restarts.`,
     );
-    out.push(result.missed.length ? `MISSED: ${result.missed.join(', ')}` : 'All classes met the targets.');
+    out.push(result.missed.length ? `MISSED: ${result.missed.join(', ')}` : 'All attack classes met the targets.');
+    const allowed = Object.keys(classes).filter((n) => classes[n].allowedAtBenchBudget);
+    if (allowed.length) {
+      out.push(
+        `allowed: ${allowed.join(', ')}: an attack only against Previsto's real budget (refused there before any call, as the test suite checks); ` +
+          `under the bench's raised budget (PREVISTO_RATE_LIMIT=${PREVISTO_LIMIT}) it is a heavy allowed operation, shown for its cost to the others but not judged.`,
+      );
+    }
     out.push('');
     report('attack', out, result);
     return result.missed.length === 0 ? 0 : 1;

@@ -20,6 +20,11 @@ export interface AttackClass {
   codes: readonly string[];
   /** True for the class meant to cross the body limit (answered 413 before GraphQL). */
   overBodyLimit: boolean;
+  /**
+   * True for the class that is an attack only against a real upstream budget: the bench raises Previsto's budget so
+   * its normal traffic is never rate limited, and under that budget the class is an allowed, heavy operation.
+   */
+  allowedAtBenchBudget?: boolean;
 }
 
 export declare const DOCUMENT_REFUSAL_CODES: readonly string[];

@@ -233,7 +233,7 @@ export const ATTACKS = [
   { name: 'many-operations', group: 'operations', build: manyOperations },
   { name: 'batched', group: 'operations', build: batched, codes: REQUEST_REFUSAL_CODES },
   { name: 'deep-selection', group: 'depth', build: deepSelection },
-  { name: 'previsto-budget-grab', group: 'upstream budget', build: previstoBudgetGrab },
+  { name: 'previsto-budget-grab', group: 'upstream budget', build: previstoBudgetGrab, allowedAtBenchBudget: true },
   { name: 'body-over-limit', group: 'body', build: bodyOverLimit, codes: REQUEST_REFUSAL_CODES, overBodyLimit: true },
 ].map((a) => ({ codes: DOCUMENT_REFUSAL_CODES, overBodyLimit: false, ...a }));
 

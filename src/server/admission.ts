@@ -1,8 +1,10 @@
 /**
  * Admission control for GraphQL operations, weighted by their estimated cost (the same estimate `AUGUR_MAX_COST`
- * checks). Operations execute while the cost in flight stays within `maxActiveCost`; the others wait in arrival order
- * after validation and before execution, and past `maxQueued` waiting the gateway answers 503 `SERVER_BUSY` with
- * `Retry-After` instead of taking more work than it can hold.
+ * checks). Operations execute while the cost in flight stays within `maxActiveCost`; the others wait after validation
+ * and before execution, and past `maxQueued` waiting the gateway answers 503 `SERVER_BUSY` with `Retry-After` instead
+ * of taking more work than it can hold. Waiting is fair between clients: the next slot goes to the client with the
+ * least cost executing, so one client sending heavy operations on many connections waits behind its own work, not in
+ * front of everyone else's.
  *
  * Why: on a saturated CPU, running fifty list-heavy operations at once is not faster than running five; it only keeps
  * fifty operations' upstream bodies alive ten times longer, which the garbage collector then promotes and sweeps. A
@@ -29,12 +31,23 @@ export interface AdmissionTicket {
 
 interface Slot extends AdmissionTicket {
   readonly weight: number;
+  readonly client: ClientQueue;
   released: boolean;
 }
 
 interface Waiter {
   readonly weight: number;
+  /** Arrival order, across clients. */
+  readonly seq: number;
   readonly resolve: (slot: Slot) => void;
+}
+
+/** One client's waiting operations, oldest first, and the cost it has executing now. */
+interface ClientQueue {
+  readonly id: string;
+  readonly waiters: Waiter[];
+  head: number;
+  active: number;
 }
 
 const UNLIMITED: AdmissionTicket = Object.freeze({ since: 0 });
@@ -42,9 +55,13 @@ const UNLIMITED: AdmissionTicket = Object.freeze({ since: 0 });
 export class AdmissionGate {
   /** Slots held, oldest admission first (a Set keeps insertion order). */
   private readonly active = new Set<Slot>();
-  private readonly waiting: Waiter[] = [];
+  /** Clients with operations waiting or executing. */
+  private readonly clients = new Map<string, ClientQueue>();
+  /** Clients with operations waiting. */
+  private readonly waitingClients = new Set<ClientQueue>();
+  private queued = 0;
+  private seq = 0;
   private used = 0;
-  private head = 0;
   private timer: NodeJS.Timeout | undefined;
   /** Requests refused because the queue was full, since start. */
   refused = 0;
@@ -70,27 +87,35 @@ export class AdmissionGate {
   }
 
   get queuedCount(): number {
-    return this.waiting.length - this.head;
+    return this.queued;
   }
 
   /**
    * A ticket at once, a promise of one when the operation must wait, or `undefined` when the queue is full. An
-   * operation costing more than the whole budget runs when nothing else does.
+   * operation costing more than the whole budget runs when nothing else does. `client` says whose operation it is:
+   * when several clients wait, the next slot goes to the one with the least cost executing (see `drain`).
    */
-  enter(cost: number): AdmissionTicket | Promise<AdmissionTicket> | undefined {
+  enter(cost: number, client = ''): AdmissionTicket | Promise<AdmissionTicket> | undefined {
     if (this.options.maxActiveCost <= 0) return UNLIMITED;
     const weight = Math.min(Math.max(1, Math.ceil(cost) || 1), this.options.maxActiveCost);
     this.expire();
     this.drain();
-    if (this.queuedCount === 0 && this.fits(weight)) return this.admit(weight);
-    if (this.queuedCount >= this.options.maxQueued) {
+    const queue = this.queueOf(client);
+    if (this.queued === 0 && this.fits(weight)) return this.admit(weight, queue);
+    if (this.queued >= this.options.maxQueued) {
       this.refused++;
+      this.forgetIfIdle(queue);
       return undefined;
     }
-    return new Promise<AdmissionTicket>((resolve) => {
-      this.waiting.push({ weight, resolve });
-      this.arm();
+    const waiting = new Promise<AdmissionTicket>((resolve) => {
+      queue.waiters.push({ weight, seq: this.seq++, resolve });
     });
+    this.queued++;
+    this.waitingClients.add(queue);
+    // A client with less executing than those already waiting may go first, at once if its operation fits.
+    this.drain();
+    if (this.queued > 0) this.arm();
+    return waiting;
   }
 
   /** Gives the slot back (idempotent) and admits the next waiting operation. */
@@ -100,7 +125,7 @@ export class AdmissionGate {
     if (slot.released) return;
     slot.released = true;
     if (this.active.delete(slot)) {
-      this.used -= slot.weight;
+      this.release(slot);
       this.drain();
     }
   }
@@ -111,32 +136,68 @@ export class AdmissionGate {
     this.timer = undefined;
   }
 
+  private queueOf(id: string): ClientQueue {
+    let queue = this.clients.get(id);
+    if (!queue) {
+      queue = { id, waiters: [], head: 0, active: 0 };
+      this.clients.set(id, queue);
+    }
+    return queue;
+  }
+
+  private forgetIfIdle(queue: ClientQueue): void {
+    if (queue.active <= 0 && queue.head >= queue.waiters.length) this.clients.delete(queue.id);
+  }
+
   private fits(weight: number): boolean {
     return this.used === 0 || this.used + weight <= this.options.maxActiveCost;
   }
 
-  private admit(weight: number): Slot {
-    const slot: Slot = { since: this.now(), weight, released: false };
+  private admit(weight: number, client: ClientQueue): Slot {
+    const slot: Slot = { since: this.now(), weight, client, released: false };
     this.active.add(slot);
     this.used += weight;
+    client.active += weight;
     return slot;
   }
 
-  /** Admits waiting operations in arrival order while the next one fits. */
+  private release(slot: Slot): void {
+    this.used -= slot.weight;
+    slot.client.active -= slot.weight;
+    this.forgetIfIdle(slot.client);
+  }
+
+  /**
+   * The client whose oldest waiting operation goes next: the one with the least cost executing, so a client that
+   * sends many heavy operations queues behind its own and never ahead of a client with little running; among equals,
+   * the earliest arrival. With one client this is arrival order.
+   */
+  private next(): ClientQueue | undefined {
+    let best: ClientQueue | undefined;
+    for (const queue of this.waitingClients) {
+      if (!best || queue.active < best.active || (queue.active === best.active && queue.waiters[queue.head]!.seq < best.waiters[best.head]!.seq)) best = queue;
+    }
+    return best;
+  }
+
+  /** Admits waiting operations, fairest client first, while the next one fits. */
   private drain(): void {
-    while (this.queuedCount > 0 && this.fits(this.waiting[this.head]!.weight)) {
-      const waiter = this.waiting[this.head]!;
-      this.waiting[this.head++] = undefined as never;
-      waiter.resolve(this.admit(waiter.weight));
+    for (let queue = this.next(); queue; queue = this.next()) {
+      const waiter = queue.waiters[queue.head]!;
+      if (!this.fits(waiter.weight)) break;
+      queue.waiters[queue.head++] = undefined as never;
+      this.queued--;
+      if (queue.head >= queue.waiters.length) {
+        queue.waiters.length = 0;
+        queue.head = 0;
+        this.waitingClients.delete(queue);
+      } else if (queue.head > 1024 && queue.head * 2 > queue.waiters.length) {
+        queue.waiters.splice(0, queue.head);
+        queue.head = 0;
+      }
+      waiter.resolve(this.admit(waiter.weight, queue));
     }
-    if (this.queuedCount === 0) {
-      this.waiting.length = 0;
-      this.head = 0;
-      this.close();
-    } else if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-      this.waiting.splice(0, this.head);
-      this.head = 0;
-    }
+    if (this.queued === 0) this.close();
   }
 
   /** Slots held longer than `slotMs` stop counting: their operations are waiting on something slow. */
@@ -145,7 +206,7 @@ export class AdmissionGate {
     for (const slot of this.active) {
       if (slot.since > before) break;
       this.active.delete(slot);
-      this.used -= slot.weight;
+      this.release(slot);
     }
   }
 
@@ -158,7 +219,7 @@ export class AdmissionGate {
       this.timer = undefined;
       this.expire();
       this.drain();
-      if (this.queuedCount > 0) this.arm();
+      if (this.queued > 0) this.arm();
     }, delay);
     this.timer.unref();
   }

@@ -276,7 +276,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       const measure = operation && measures.get(operation);
       const error = measure && upstreamCallsError(measure, operation, document, schema, limits, fieldCalls, request.variables);
       if (error) throw error;
-    }),
+    }, (context) => (context as ThrottledContext)[CLIENT] ?? context.caller),
   );
   plugins.push(introspectionCachePlugin<Context>({ ...(metrics ? { onHit: () => metrics.introspectionCacheHit() } : {}) }));
   // Past AUGUR_OPERATION_TIMEOUT_MS of execution an operation's upstream calls are aborted and it answers what it has.

@@ -34,6 +34,41 @@ describe('AdmissionGate', () => {
     gate.close();
   });
 
+  it('gives the next slot to the client with the least cost executing, so a heavy client waits behind its own work', async () => {
+    const gate = new AdmissionGate({ maxActiveCost: 10, maxQueued: 100, slotMs: 60_000 });
+    const heavy = [gate.enter(5, 'greedy'), gate.enter(5, 'greedy')] as AdmissionTicket[];
+    const order: string[] = [];
+    const greedyWaiting = [1, 2, 3].map((i) => (gate.enter(5, 'greedy') as Promise<AdmissionTicket>).then((t) => (order.push(`greedy ${i}`), t)));
+    const light = (gate.enter(2, 'light') as Promise<AdmissionTicket>).then((t) => (order.push('light'), t));
+    expect(gate.queuedCount).toBe(4);
+    gate.leave(heavy[0]!); // 5 free: the light client (nothing executing) goes before the greedy one's queue
+    await light;
+    expect(order).toEqual(['light']);
+    expect([gate.activeCost, gate.queuedCount]).toEqual([7, 3]);
+    gate.leave(heavy[1]!);
+    gate.leave(await light);
+    await greedyWaiting[0];
+    await greedyWaiting[1];
+    expect(order).toEqual(['light', 'greedy 1', 'greedy 2']);
+    gate.leave(await greedyWaiting[0]!);
+    gate.leave(await greedyWaiting[1]!);
+    gate.leave(await greedyWaiting[2]!);
+    expect([gate.activeCost, gate.queuedCount]).toEqual([0, 0]);
+    gate.close();
+  });
+
+  it('admits a client with nothing executing at once when its operation fits, though another client waits', () => {
+    const gate = new AdmissionGate({ maxActiveCost: 10, maxQueued: 100, slotMs: 60_000 });
+    gate.enter(6, 'greedy');
+    const waiting = gate.enter(6, 'greedy');
+    expect(waiting).toBeInstanceOf(Promise);
+    const light = gate.enter(3, 'light');
+    // Admitted within enter: the promise is already settled with a ticket.
+    expect([gate.activeCost, gate.queuedCount]).toEqual([9, 1]);
+    expect(light).toBeInstanceOf(Promise);
+    gate.close();
+  });
+
   it('runs an operation costing more than the whole budget alone', async () => {
     const gate = new AdmissionGate({ maxActiveCost: 10, maxQueued: 10, slotMs: 60_000 });
     const big = gate.enter(5000);

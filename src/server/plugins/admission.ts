@@ -15,6 +15,8 @@ export function admissionPlugin(
   costs: Pick<WeakMap<OperationDefinitionNode, number>, 'get'>,
   /** Runs first and may refuse the operation by throwing (the upstream-call share): nothing is queued then. */
   check?: (requestContext: GraphQLRequestContextDidResolveOperation<Context>) => void,
+  /** Whose operation it is, for fair waiting between clients (the context's caller by default). */
+  clientOf: (context: Context) => string = (context) => context.caller,
 ): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
@@ -25,7 +27,7 @@ export function admissionPlugin(
           const { operation, contextValue } = requestContext;
           // Validation records every operation's cost; an unknown one (never the case with Apollo's document store)
           // counts as one field.
-          const entry = gate.enter((operation && costs.get(operation)) ?? 1);
+          const entry = gate.enter((operation && costs.get(operation)) ?? 1, clientOf(contextValue));
           if (entry === undefined) {
             throw new GraphQLError('Augur is at capacity: too many operations are waiting. Retry after a second.', {
               extensions: {
