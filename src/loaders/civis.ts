@@ -1,19 +1,35 @@
 /**
- * Per-request Civis loaders: every resource path read once per request, every list page read once, and users
- * loaded with one `GET /users/{id}` per distinct user (Civis has no multi-get), whatever the number of objects
- * that reference them.
+ * Per-request Civis loaders: every object and every unpaginated list read once per request, every list page read
+ * once, and users loaded with one `GET /users/{id}` per distinct user (Civis has no multi-get), whatever the number
+ * of objects that reference them.
  */
 import DataLoader from 'dataloader';
 import { memoize } from './memo.js';
 import type { AugurObserver } from '../core/observer.js';
-import { civisQueryString, type CivisCallContext, type CivisClient, type CivisPage, type CivisParams } from '../upstreams/civis/client.js';
-import type { CivisMe, CivisUserDetail } from '../upstreams/civis/types.js';
+import {
+  civisQueryString,
+  type CivisCallContext,
+  type CivisClient,
+  type CivisCollection,
+  type CivisList,
+  type CivisPage,
+  type CivisParams,
+} from '../upstreams/civis/client.js';
+import type { CivisDatabase, CivisMe, CivisPrediction, CivisRun, CivisSchema, CivisUserDetail } from '../upstreams/civis/types.js';
 
 export interface CivisLoaders {
-  /** GET of one resource path (e.g. `/jobs/5001`), memoised for the request; `route` is its template. */
-  get<T>(path: string, route: string): Promise<T>;
+  /** One object by collection and Civis id (`GET /{collection}/{id}`), memoised for the request. */
+  get<T>(collection: CivisCollection, id: number): Promise<T>;
+  /** One run of a job, a script or an import, memoised for the request. */
+  jobRun(jobId: number, runId: number): Promise<CivisRun>;
+  /** Every database the key can see, once per request. */
+  databases(): Promise<CivisDatabase[]>;
+  /** The schemas of a database, once per database and request. */
+  databaseSchemas(databaseId: number): Promise<CivisSchema[]>;
+  /** The predictions, of one model or of all, once per request. */
+  predictions(modelId?: number): Promise<CivisPrediction[]>;
   /** One page of a paginated list (zero-based `pageIndex`), memoised for the request. */
-  list<T>(path: string, route: string, params: CivisParams, pageIndex: number, limit: number): Promise<CivisPage<T>>;
+  list<T>(list: CivisList, params: CivisParams, pageIndex: number, limit: number): Promise<CivisPage<T>>;
   /** `GET /users/{id}` by Civis user id: one call per distinct user and request. */
   user: DataLoader<number, CivisUserDetail>;
   /** `GET /users/me`, once per request. */
@@ -22,24 +38,29 @@ export interface CivisLoaders {
 
 export function createCivisLoaders(client: CivisClient, ctx: CivisCallContext, observe: Pick<Required<AugurObserver>, 'loaderBatch'>): CivisLoaders {
   const get = memoize(
-    (path: string, route: string) => `${path}\n${route}`,
-    (path: string, route: string) => client.get<unknown>(ctx, path, route),
-  ) as <T>(path: string, route: string) => Promise<T>;
+    (collection: CivisCollection, id: number) => `${collection}\n${id}`,
+    (collection: CivisCollection, id: number) => client.get<unknown>(ctx, collection, id),
+  ) as <T>(collection: CivisCollection, id: number) => Promise<T>;
   const list = memoize(
-    (path: string, _route: string, params: CivisParams, pageIndex: number, limit: number) => `${path}\n${civisQueryString(params)}\n${pageIndex}\n${limit}`,
-    (path: string, route: string, params: CivisParams, pageIndex: number, limit: number) => client.list<unknown>(ctx, path, route, params, pageIndex, limit),
-  ) as <T>(path: string, route: string, params: CivisParams, pageIndex: number, limit: number) => Promise<CivisPage<T>>;
+    (list: CivisList, params: CivisParams, pageIndex: number, limit: number) => `${list.path}\n${civisQueryString(params)}\n${pageIndex}\n${limit}`,
+    (list: CivisList, params: CivisParams, pageIndex: number, limit: number) => client.list<unknown>(ctx, list, params, pageIndex, limit),
+  ) as <T>(list: CivisList, params: CivisParams, pageIndex: number, limit: number) => Promise<CivisPage<T>>;
   const user = new DataLoader<number, CivisUserDetail>(
     (ids) => {
       observe.loaderBatch('civis', 'users', ids.length);
-      return Promise.all(ids.map((id) => get<CivisUserDetail>(`/users/${id}`, '/users/{id}').catch((e: unknown) => e as Error)));
+      return Promise.all(ids.map((id) => get<CivisUserDetail>('users', id).catch((e: unknown) => e as Error)));
     },
     { maxBatchSize: 100 },
   );
+  const once = <A extends unknown[], V>(fetch: (...args: A) => Promise<V>) => memoize((...args: A) => args.join('\n'), fetch);
   return {
     get,
+    jobRun: once((jobId: number, runId: number) => client.getJobRun(ctx, jobId, runId)),
+    databases: once(() => client.listDatabases(ctx)),
+    databaseSchemas: once((databaseId: number) => client.listDatabaseSchemas(ctx, databaseId)),
+    predictions: once((modelId?: number) => client.listPredictions(ctx, modelId)),
     list,
     user,
-    me: () => get<CivisMe>('/users/me', '/users/me'),
+    me: once(() => client.getMe(ctx)),
   };
 }

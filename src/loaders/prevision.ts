@@ -1,18 +1,18 @@
 /**
- * Per-request Prevision loaders: every object read by path once per request, and unit predictions on a deployment
+ * Per-request Prevision loaders: every object and every list page read once per request, and unit predictions on a deployment
  * de-duplicated by features (a deployed model scores one record per call, so distinct records run in parallel).
  */
 import DataLoader from 'dataloader';
 import { memoize } from './memo.js';
 import type { AugurObserver } from '../core/observer.js';
-import type { PrevisionCallContext, PrevisionClient } from '../upstreams/prevision/client.js';
+import type { PrevisionCallContext, PrevisionClient, PrevisionCollection, PrevisionList } from '../upstreams/prevision/client.js';
 import type { PrevisionDeployment, PrevisionUnitPrediction } from '../upstreams/prevision/types.js';
 
 export interface PrevisionLoaders {
-  /** GET of one resource path (e.g. `/deployments/{id}`), memoised for the request; `route` is its template. */
-  get<T>(path: string, route: string): Promise<T>;
-  /** One page of a list, memoised for the request. */
-  list<T>(path: string, route: string, pageIndex: number, size: number): Promise<{ items: T[]; total: number }>;
+  /** One object by collection and Prevision id (`GET /{collection}/{id}`), memoised for the request. */
+  get<T>(collection: PrevisionCollection, id: string): Promise<T>;
+  /** One page of a list (zero-based `pageIndex`), memoised for the request. */
+  list<T>(list: PrevisionList, pageIndex: number, size: number): Promise<{ items: T[]; total: number }>;
   predict(deployment: PrevisionDeployment): DataLoader<Record<string, unknown>, PrevisionUnitPrediction, string>;
 }
 
@@ -22,17 +22,17 @@ export function createPrevisionLoaders(
   observe: Pick<Required<AugurObserver>, 'loaderBatch'>,
 ): PrevisionLoaders {
   const get = memoize(
-    (path: string, route: string) => `${path}\n${route}`,
-    (path: string, route: string) => client.get<unknown>(ctx, path, route),
+    (collection: PrevisionCollection, id: string) => `${collection}\n${id}`,
+    (collection: PrevisionCollection, id: string) => client.get<unknown>(ctx, collection, id),
   );
   const list = memoize(
-    (path: string, _route: string, pageIndex: number, size: number) => `${path}\n${pageIndex}\n${size}`,
-    (path: string, route: string, pageIndex: number, size: number) => client.list<unknown>(ctx, path, route, pageIndex, size),
+    (list: PrevisionList, pageIndex: number, size: number) => `${list.path}\n${pageIndex}\n${size}`,
+    (list: PrevisionList, pageIndex: number, size: number) => client.list<unknown>(ctx, list, pageIndex, size),
   );
   const predictors = new Map<string, DataLoader<Record<string, unknown>, PrevisionUnitPrediction, string>>();
   return {
-    get: get as <T>(path: string, route: string) => Promise<T>,
-    list: list as <T>(path: string, route: string, pageIndex: number, size: number) => Promise<{ items: T[]; total: number }>,
+    get: get as <T>(collection: PrevisionCollection, id: string) => Promise<T>,
+    list: list as <T>(list: PrevisionList, pageIndex: number, size: number) => Promise<{ items: T[]; total: number }>,
     predict(deployment) {
       let loader = predictors.get(deployment._id);
       if (!loader) {

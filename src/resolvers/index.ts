@@ -8,19 +8,10 @@ import { createNodeResolvers, type NodeFetcher } from './node.js';
 import { platformResolvers } from './platform.js';
 import { previstoResolvers } from './previsto.js';
 import { deploymentRef, loadPrevision, previsionResolvers } from './prevision.js';
-import { civisNodeFetchers, civisResolvers } from './civis.js';
+import { civisNodeFetchers, civisResolvers } from './civis/index.js';
+import { mergeResolvers } from './merge.js';
 import type { PrevisionDeployment } from '../upstreams/prevision/types.js';
 import type { NodeTypeName } from '../relay/ids.js';
-
-function merge(...maps: Resolvers[]): Resolvers {
-  const out: Record<string, Record<string, unknown>> = {};
-  for (const map of maps) {
-    for (const [type, fields] of Object.entries(map)) {
-      out[type] = fields instanceof Object && !('serialize' in fields) ? { ...(out[type] ?? {}), ...(fields as object) } : (fields as never);
-    }
-  }
-  return out as Resolvers;
-}
 
 /** How each node type is loaded by id: `Query.node` and, in a federated graph, each entity's `__resolveReference`. */
 export function createNodeFetchers(): Partial<Record<NodeTypeName, NodeFetcher>> {
@@ -97,7 +88,7 @@ export interface ResolverOptions {
 export function createResolvers(options: ResolverOptions = {}): Resolvers {
   const maxInputDepth = options.maxInputDepth ?? MAX_JSON_DEPTH;
   const nodes = createNodeResolvers(createNodeFetchers());
-  return merge(
+  return mergeResolvers(
     {
       DateTime: keepSchemaDescription(DateTimeResolver),
       LocalDate: keepSchemaDescription(LocalDateResolver),

@@ -6,6 +6,7 @@ import type { Context } from './context.js';
 import type { PrevisionDeploymentRef } from './models.js';
 import { AugurError, ErrorCode, badInput } from '../core/errors.js';
 import type { DataikuPrediction } from '../upstreams/dataiku/types.js';
+import { PREVISION_LISTS, type PrevisionCollection, type PrevisionList } from '../upstreams/prevision/client.js';
 import type {
   PrevisionDataset,
   PrevisionDeployment,
@@ -30,15 +31,15 @@ type PrevisionType =
   | 'PrevisionDeployment'
   | 'PrevisionDeploymentPrediction';
 
-/** Where each type is read by id. */
-const PATHS: Record<PrevisionType, { path: (id: string) => string; route: string }> = {
-  PrevisionProject: { path: (id) => `/projects/${id}`, route: '/projects/{id}' },
-  PrevisionDataset: { path: (id) => `/datasets/${id}`, route: '/datasets/{id}' },
-  PrevisionExperiment: { path: (id) => `/experiments/${id}`, route: '/experiments/{id}' },
-  PrevisionExperimentVersion: { path: (id) => `/experiment-versions/${id}`, route: '/experiment-versions/{id}' },
-  PrevisionModel: { path: (id) => `/models/${id}`, route: '/models/{id}' },
-  PrevisionDeployment: { path: (id) => `/deployments/${id}`, route: '/deployments/{id}' },
-  PrevisionDeploymentPrediction: { path: (id) => `/deployment-predictions/${id}`, route: '/deployment-predictions/{id}' },
+/** The collection each type is read from by id. */
+const COLLECTIONS: Record<PrevisionType, PrevisionCollection> = {
+  PrevisionProject: 'projects',
+  PrevisionDataset: 'datasets',
+  PrevisionExperiment: 'experiments',
+  PrevisionExperimentVersion: 'experiment-versions',
+  PrevisionModel: 'models',
+  PrevisionDeployment: 'deployments',
+  PrevisionDeploymentPrediction: 'deployment-predictions',
 };
 
 /** Reads an id argument that may be a global id or a Prevision (24-hex) id. */
@@ -55,22 +56,22 @@ export function previsionId(ctx: Context, arg: string, type: PrevisionType, argN
 
 /** Loads one Prevision object by its type and id, through the request's loaders. */
 export function loadPrevision<T>(ctx: Context, type: PrevisionType, id: string): Promise<T> {
-  const p = PATHS[type];
-  return ctx.prevision.get<T>(p.path(encodeURIComponent(id)), p.route);
+  return ctx.prevision.get<T>(COLLECTIONS[type], id);
 }
 
-function source<T>(ctx: Context, path: string, route: string): PageSource<T> {
-  return { maxPageSize: PAGE_SIZE_LIMIT, fetchPage: (page, size) => ctx.prevision.list<T>(path, route, page, size) };
+function source<T>(ctx: Context, list: PrevisionList): PageSource<T> {
+  return { maxPageSize: PAGE_SIZE_LIMIT, fetchPage: (page, size) => ctx.prevision.list<T>(list, page, size) };
 }
 
-function connection<T>(ctx: Context, name: string, path: string, route: string, args: ConnectionArgs) {
-  return resolveConnection<T>(name, { path }, args, source<T>(ctx, path, route), ctx.services.codec, ctx.services.config.paging);
+/** A connection over a paged Prevision list; cursors are bound to the list. */
+function connection<T>(ctx: Context, name: string, list: PrevisionList, args: ConnectionArgs) {
+  return resolveConnection<T>(name, { path: list.path }, args, source<T>(ctx, list), ctx.services.codec, ctx.services.config.paging);
 }
 
-async function readAll<T>(ctx: Context, path: string, route: string): Promise<T[]> {
-  const first = await ctx.prevision.list<T>(path, route, 0, PAGE_SIZE_LIMIT);
+async function readAll<T>(ctx: Context, list: PrevisionList): Promise<T[]> {
+  const first = await ctx.prevision.list<T>(list, 0, PAGE_SIZE_LIMIT);
   const pages = Math.min(MAX_LISTED_PAGES, Math.ceil(first.total / PAGE_SIZE_LIMIT));
-  const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => ctx.prevision.list<T>(path, route, i + 1, PAGE_SIZE_LIMIT)));
+  const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => ctx.prevision.list<T>(list, i + 1, PAGE_SIZE_LIMIT)));
   return [first, ...rest].flatMap((p) => p.items);
 }
 
@@ -80,10 +81,8 @@ export function deploymentRef(d: PrevisionDeployment): PrevisionDeploymentRef {
 
 /** Every deployment of every project, as endpoints. */
 export async function previsionEndpoints(ctx: Context): Promise<PrevisionDeploymentRef[]> {
-  const projects = await readAll<PrevisionProject>(ctx, '/projects', '/projects');
-  const perProject = await Promise.all(
-    projects.map((p) => readAll<PrevisionDeployment>(ctx, `/projects/${encodeURIComponent(p._id)}/model-deployments`, '/projects/{id}/model-deployments')),
-  );
+  const projects = await readAll<PrevisionProject>(ctx, PREVISION_LISTS.projects);
+  const perProject = await Promise.all(projects.map((p) => readAll<PrevisionDeployment>(ctx, PREVISION_LISTS.deploymentsOf(p._id))));
   return perProject.flat().map(deploymentRef);
 }
 
@@ -94,7 +93,7 @@ function toPrediction(p: PrevisionUnitPrediction): DataikuPrediction {
   return out;
 }
 
-/** Scores one record on a Prevision deployment (the deployed model's unit `/predict`, OAuth2 token cached). */
+/** Scores one record on a Prevision deployment (the deployed model's unit predict call, OAuth2 token cached). */
 export async function predictOnDeployment(
   ctx: Context,
   deploymentId: string,
@@ -132,7 +131,7 @@ export const previsionResolvers: Resolvers = {
     },
   },
   Prevision: {
-    projects: (_r, args, ctx) => connection<PrevisionProject>(ctx, 'prevision.projects', '/projects', '/projects', args),
+    projects: (_r, args, ctx) => connection<PrevisionProject>(ctx, 'prevision.projects', PREVISION_LISTS.projects, args),
     project: (_r, { id }, ctx) => loadPrevision(ctx, 'PrevisionProject', previsionId(ctx, id, 'PrevisionProject')),
     dataset: (_r, { id }, ctx) => loadPrevision(ctx, 'PrevisionDataset', previsionId(ctx, id, 'PrevisionDataset')),
     experiment: (_r, { id }, ctx) => loadPrevision(ctx, 'PrevisionExperiment', previsionId(ctx, id, 'PrevisionExperiment')),
@@ -145,11 +144,9 @@ export const previsionResolvers: Resolvers = {
     id: gid('PrevisionProject'),
     previsionId: (p) => p._id,
     createdAt: (p) => date(p.created_at),
-    datasets: (p, args, ctx) => connection<PrevisionDataset>(ctx, 'PrevisionProject.datasets', `/projects/${p._id}/datasets`, '/projects/{id}/datasets', args),
-    experiments: (p, args, ctx) =>
-      connection<PrevisionExperiment>(ctx, 'PrevisionProject.experiments', `/projects/${p._id}/experiments`, '/projects/{id}/experiments', args),
-    deployments: (p, args, ctx) =>
-      connection<PrevisionDeployment>(ctx, 'PrevisionProject.deployments', `/projects/${p._id}/model-deployments`, '/projects/{id}/model-deployments', args),
+    datasets: (p, args, ctx) => connection<PrevisionDataset>(ctx, 'PrevisionProject.datasets', PREVISION_LISTS.datasetsOf(p._id), args),
+    experiments: (p, args, ctx) => connection<PrevisionExperiment>(ctx, 'PrevisionProject.experiments', PREVISION_LISTS.experimentsOf(p._id), args),
+    deployments: (p, args, ctx) => connection<PrevisionDeployment>(ctx, 'PrevisionProject.deployments', PREVISION_LISTS.deploymentsOf(p._id), args),
   },
   PrevisionDataset: {
     id: gid('PrevisionDataset'),
@@ -167,8 +164,7 @@ export const previsionResolvers: Resolvers = {
     trainingType: (e) => e.training_type ?? null,
     dataType: (e) => e.data_type ?? null,
     project: (e, _a, ctx) => loadPrevision(ctx, 'PrevisionProject', e.project_id),
-    versions: (e, args, ctx) =>
-      connection<PrevisionExperimentVersion>(ctx, 'PrevisionExperiment.versions', `/experiments/${e._id}/versions`, '/experiments/{id}/versions', args),
+    versions: (e, args, ctx) => connection<PrevisionExperimentVersion>(ctx, 'PrevisionExperiment.versions', PREVISION_LISTS.versionsOf(e._id), args),
   },
   PrevisionExperimentVersion: {
     id: gid('PrevisionExperimentVersion'),
@@ -178,8 +174,7 @@ export const previsionResolvers: Resolvers = {
     bestModelScore: (v) => v.best_model?.metric?.value ?? null,
     createdAt: (v) => date(v.created_at),
     experiment: (v, _a, ctx) => loadPrevision(ctx, 'PrevisionExperiment', v.experiment_id),
-    models: (v, args, ctx) =>
-      connection<PrevisionModel>(ctx, 'PrevisionExperimentVersion.models', `/experiment-versions/${v._id}/models`, '/experiment-versions/{id}/models', args),
+    models: (v, args, ctx) => connection<PrevisionModel>(ctx, 'PrevisionExperimentVersion.models', PREVISION_LISTS.modelsOf(v._id), args),
   },
   PrevisionModel: {
     id: gid('PrevisionModel'),
@@ -200,14 +195,7 @@ export const previsionResolvers: Resolvers = {
     currentVersion: (d) => d.current_version ?? null,
     createdAt: (d) => date(d.created_at),
     endpoint: (d) => deploymentRef(d),
-    predictions: (d, args, ctx) =>
-      connection<PrevisionDeploymentPrediction>(
-        ctx,
-        'PrevisionDeployment.predictions',
-        `/deployments/${d._id}/deployment-predictions`,
-        '/deployments/{id}/deployment-predictions',
-        args,
-      ),
+    predictions: (d, args, ctx) => connection<PrevisionDeploymentPrediction>(ctx, 'PrevisionDeployment.predictions', PREVISION_LISTS.predictionsOf(d._id), args),
   },
   PrevisionDeploymentPrediction: {
     id: gid('PrevisionDeploymentPrediction'),

@@ -46,14 +46,18 @@ import { IdCodec } from '../relay/ids.js';
 import { createNodeFetchers, createResolvers } from '../resolvers/index.js';
 import { TotalsCache } from '../loaders/previsto.js';
 import { CircuitBreaker } from '../upstreams/breaker.js';
-import { UpstreamHttp, type ParsedUpstreamError } from '../upstreams/http.js';
+import { UpstreamHttp } from '../upstreams/http.js';
+import type { RetryTuning, UpstreamPolicy } from '../upstreams/policy.js';
 import { RateBudget, SharedRateStore } from '../upstreams/rateBudget.js';
-import { retryPolicyFor } from '../upstreams/retry.js';
 import { PLATFORMS, type PlatformName } from '../core/upstream.js';
-import { DataikuClient, parseDataikuError } from '../upstreams/dataiku/client.js';
-import { PrevistoClient, parsePrevistoError } from '../upstreams/previsto/client.js';
-import { PrevisionClient, parsePrevisionError } from '../upstreams/prevision/client.js';
-import { CivisClient, parseCivisError } from '../upstreams/civis/client.js';
+import { DataikuClient } from '../upstreams/dataiku/client.js';
+import { dataikuPolicy } from '../upstreams/dataiku/policy.js';
+import { PrevistoClient } from '../upstreams/previsto/client.js';
+import { previstoPolicy } from '../upstreams/previsto/policy.js';
+import { PrevisionClient } from '../upstreams/prevision/client.js';
+import { previsionPolicy } from '../upstreams/prevision/policy.js';
+import { CivisClient } from '../upstreams/civis/client.js';
+import { civisPolicy } from '../upstreams/civis/policy.js';
 
 export interface ServerDeps {
   config: Config;
@@ -79,11 +83,12 @@ export interface AugurServer {
   stop(): Promise<void>;
 }
 
-const ERROR_PARSERS: Record<PlatformName, (body: unknown) => ParsedUpstreamError> = {
-  dataiku: parseDataikuError,
-  previsto: parsePrevistoError,
-  civis: parseCivisError,
-  prevision: parsePrevisionError,
+/** Each platform's retry and error rules (`src/upstreams/<platform>/policy.ts`). */
+const POLICIES: Record<PlatformName, (tuning: RetryTuning) => UpstreamPolicy> = {
+  dataiku: dataikuPolicy,
+  previsto: previstoPolicy,
+  civis: civisPolicy,
+  prevision: previsionPolicy,
 };
 
 
@@ -115,12 +120,10 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   const makeHttp = (platform: PlatformName, baseUrl: string, breaker: CircuitBreaker | undefined): UpstreamHttp => {
     const settings = config.platforms[platform];
     return new UpstreamHttp({
-      platform,
+      policy: POLICIES[platform](config.retry),
       baseUrl,
       timeoutMs: settings.timeoutMs,
       connections: settings.connections,
-      retry: retryPolicyFor(platform, config.retry),
-      parseError: ERROR_PARSERS[platform],
       logger,
       redact: redactor.redact,
       onAttempt: observe.upstreamAttempt,
@@ -165,6 +168,12 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     return client;
   };
 
+  const clients = {
+    dataiku: new DataikuClient(http.dataiku),
+    previsto: new PrevistoClient(http.previsto),
+    prevision: new PrevisionClient({ api: http.prevision, host: previsionHost, addSecret: (secret) => redactor.add(secret) }),
+    civis: new CivisClient(http.civis),
+  };
   const services: Services = {
     config,
     codec: new IdCodec(config.idSecret),
@@ -173,12 +182,9 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     platforms: deps.platforms,
     http,
     endpoints: new EndpointRegistry(deps.dataikuEndpoints),
-    dataiku: new DataikuClient(http.dataiku),
-    previsto: new PrevistoClient(http.previsto),
+    ...clients,
     previstoTotals: new TotalsCache(60_000),
-    prevision: new PrevisionClient({ api: http.prevision, host: previsionHost, addSecret: (secret) => redactor.add(secret) }),
-    civis: new CivisClient(http.civis),
-    status: new StatusChecker(http, config.statusTtlMs),
+    status: new StatusChecker(clients, config.statusTtlMs),
     observe,
   };
 
@@ -194,7 +200,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   const costs = { get: (operation: OperationDefinitionNode) => measures.get(operation)?.cost };
   plugins.push(loggingPlugin({ logger, costs }));
   let draining = false;
-  routes.set('/readyz', readinessRoute({ http, platforms: deps.platforms, draining: () => draining }));
+  routes.set('/readyz', readinessRoute({ clients, platforms: deps.platforms, draining: () => draining }));
   if (metrics) {
     plugins.push(metrics.plugin);
     routes.set('/metrics', metrics.route);

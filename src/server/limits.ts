@@ -1,252 +1,25 @@
 /**
- * Operation limits, checked before any resolver runs and so before any upstream call. One pass measures every
- * operation of a document: depth, aliases, directives, estimated cost, the field-merge checks validation would run,
- * introspection (depth and `__schema` count) and the upstream calls it may make per platform.
- *
- * Each fragment is measured once, in each of the three contexts it can appear in, and its summary reused at every
- * spread, so the check is linear in the document's size whatever its fragments multiply to: thirty fragments each
- * spreading the next one twice measure 2^30 fields in 31 steps, and are refused. Counts follow spreads as if each were
- * written out, so they never undercount what execution could do.
+ * Operation limits, checked before any resolver runs and so before any upstream call: depth, aliases, directives,
+ * estimated cost, field-merge checks, introspection and the upstream calls per rate-limited platform, each measured
+ * by one linear pass over the document (measure.ts) and refused with a `LIMIT_EXCEEDED` error naming the limit.
  */
-import {
-  GraphQLError,
-  Kind as GraphQLKind,
-  getIntrospectionQuery,
-  getNamedType as graphqlGetNamedType,
-  parse,
-  type ASTNode,
-  type ASTVisitor,
-  type DocumentNode,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type GraphQLNamedType,
-  type GraphQLOutputType,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-  type ValidationContext,
-  type ValueNode,
-} from 'graphql';
+import { GraphQLError, getIntrospectionQuery, parse, type ASTNode, type ASTVisitor, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationContext } from 'graphql';
 import { inputDepthError } from './errors.js';
-import { PLATFORM_LABEL, PLATFORMS, type PlatformName } from '../core/upstream.js';
+import { findDeepValue, measureOperations, type FieldCalls, type MeasureSettings, type OperationMeasure } from './measure.js';
+import { PLATFORM_LABEL, type PlatformName } from '../core/upstream.js';
 
-// graphql's enums read once: through a bundle's CommonJS interop every access would run a getter chain.
-const Kind = GraphQLKind;
-const getNamedType = graphqlGetNamedType;
+export type { FieldCalls, OperationMeasure } from './measure.js';
 
-export interface LimitSettings {
+export interface LimitSettings extends MeasureSettings {
   maxDepth: number;
   maxAliases: number;
   maxDirectives: number;
   maxCost: number;
   maxFieldComparisons: number;
   maxInputDepth: number;
-  /** Page size assumed for a connection without `first`/`last`; `maxPageSize` when they are variables. */
-  defaultPageSize: number;
-  maxPageSize: number;
-  /** Records per batched upstream call (Dataiku's multi endpoints). */
-  batchSize: number;
-  /** Ids assumed for a `nodes(ids:)` given as a variable. */
-  maxIds: number;
   /** Most calls one operation may plan, per rate-limited platform. */
   maxCalls: Partial<Record<PlatformName, { max: number; perMinute: number; share: number }>>;
 }
-
-/** What one operation was measured at. */
-export interface OperationMeasure {
-  cost: number;
-  depth: number;
-  /** Depth of its introspection selections (0: none). */
-  introspectionDepth: number;
-  aliases: number;
-  directives: number;
-  /** Upper bound of the upstream calls it may make, per platform. */
-  calls: Record<PlatformName, number>;
-}
-
-/** Fields that call a model (batched into the platform's multi endpoints) cost this much more than a plain field. */
-const MODEL_FIELD_COST = 2;
-const MODEL_FIELDS = new Set(['predict', 'predictEffect', 'lookup', 'forecast', 'sqlQuery', 'runFunction']);
-
-/**
- * Lists that are not connections yet as long as the upstream makes them: each counts as a page of the maximum page
- * size, or 200 aliased SQL queries would build a 7 MB response, blocking the event loop for well over 50 ms while it
- * is serialised.
- */
-const UPSTREAM_SIZED_LISTS = new Map([['SqlQueryResult', 'rows']]);
-
-/** Introspection fields whose lists are as long as something in the schema. */
-const INTROSPECTION_LISTS = new Set(['types', 'directives', 'fields', 'inputFields', 'enumValues', 'args', 'interfaces', 'possibleTypes']);
-
-/** Where a field sits: plain, inside introspection reached by `__type` (one type), or by `types` (every type). */
-const enum Scope {
-  Plain = 0,
-  OneType = 1,
-  AllTypes = 2,
-}
-
-interface Summary {
-  /** Deepest path of plain fields, this level counting 1. */
-  depth: number;
-  /** Deepest path that enters introspection (0: none). */
-  introDepth: number;
-  aliases: number;
-  directives: number;
-  cost: number;
-  schemas: number;
-  /** This level's response keys, fragments flattened: how many selections share each and their subtrees' size. */
-  keys: Map<string, { count: number; size: number }>;
-  /** Fragment spreads at this level, nested spreads included. */
-  spreads: number;
-  /** Field selections in the whole subtree, this level included. */
-  size: number;
-  /** Field-merge checks of the levels below this one. */
-  comparisons: number;
-  /** Upstream calls per instance of the parent, and items of batched calls, per platform (absent: none). */
-  calls: Float64Array | undefined;
-  items: Float64Array | undefined;
-}
-
-const PLATFORM_INDEX = new Map(PLATFORMS.map((p, i) => [p, i]));
-
-function emptySummary(): Summary {
-  return {
-    depth: 0,
-    introDepth: 0,
-    aliases: 0,
-    directives: 0,
-    cost: 0,
-    schemas: 0,
-    keys: new Map(),
-    spreads: 0,
-    size: 0,
-    comparisons: 0,
-    calls: undefined,
-    items: undefined,
-  };
-}
-
-/** What a leaf field selects: shared, never written to. */
-const LEAF: Summary = Object.freeze(emptySummary());
-
-/** Adds `calls` upstream calls and `items` batched items of `platform`, seen `times` times. */
-function addCalls(s: Summary, times: number, calls: Float64Array | undefined, items: Float64Array | undefined): void {
-  if (!calls || !items) return;
-  s.calls ??= new Float64Array(PLATFORMS.length);
-  s.items ??= new Float64Array(PLATFORMS.length);
-  for (let i = 0; i < PLATFORMS.length; i++) {
-    s.calls[i]! += mul(times, calls[i]!);
-    s.items[i]! += mul(times, items[i]!);
-  }
-}
-
-/** Multiplication where 0 wins over Infinity (a `first: 0` page of an unbounded subtree costs nothing). */
-function mul(a: number, b: number): number {
-  return a === 0 || b === 0 ? 0 : a * b;
-}
-
-function addKey(s: Summary, key: string, count: number, size: number): void {
-  const k = s.keys.get(key);
-  if (k) {
-    k.count += count;
-    k.size += size;
-  } else s.keys.set(key, { count, size });
-}
-
-/**
- * The field-merge checks graphql-js's OverlappingFieldsCanBeMerged rule makes at one level: every selection of a
- * response key against every other (each comparing their subtrees), and every pair of fragments spread side by side.
- */
-function comparisonsAt(s: Summary): number {
-  let total = mul(s.spreads, s.spreads);
-  for (const k of s.keys.values()) total += mul(k.count, k.size);
-  return total;
-}
-
-/** Adds `child`, seen `times` times per instance of the parent, into `into` (flattened: same level). */
-function merge(into: Summary, child: Summary): void {
-  into.depth = Math.max(into.depth, child.depth);
-  into.introDepth = Math.max(into.introDepth, child.introDepth);
-  into.aliases += child.aliases;
-  into.directives += child.directives;
-  into.cost += child.cost;
-  into.schemas += child.schemas;
-  for (const [key, k] of child.keys) addKey(into, key, k.count, k.size);
-  into.spreads += child.spreads;
-  into.size += child.size;
-  into.comparisons += child.comparisons;
-  addCalls(into, 1, child.calls, child.items);
-}
-
-/** Sizes of the schema that introspection lists return: every type, and per type the average and the largest. */
-interface IntrospectionSizes {
-  types: number;
-  /** The most wrappers (non-null, list) around any field's or argument's type. */
-  wrapping: number;
-  /** Per `ofType` level k (from 1), the share of type references wrapped at least k times: what that level returns. */
-  wrapShare: number[];
-  directives: number;
-  avg: Record<string, number>;
-  max: Record<string, number>;
-}
-
-const introspectionSizes = new WeakMap<GraphQLSchema, IntrospectionSizes>();
-
-function sizesOf(schema: GraphQLSchema): IntrospectionSizes {
-  let sizes = introspectionSizes.get(schema);
-  if (sizes) return sizes;
-  const types = Object.values(schema.getTypeMap());
-  const directives = schema.getDirectives();
-  const totals: Record<string, number> = { fields: 0, inputFields: 0, enumValues: 0, args: 0, interfaces: 0, possibleTypes: 0 };
-  const max: Record<string, number> = { ...totals };
-  const count = (key: string, n: number): void => {
-    totals[key]! += n;
-    max[key] = Math.max(max[key]!, n);
-  };
-  let fieldCount = 0;
-  let argCount = 0;
-  let wrapping = 0;
-  const wrapCounts: number[] = [];
-  const wrapsOf = (t: unknown): number => {
-    let n = 0;
-    for (let w = t as { ofType?: unknown }; w && 'ofType' in w && w.ofType; w = w.ofType as { ofType?: unknown }) n++;
-    wrapCounts[n] = (wrapCounts[n] ?? 0) + 1;
-    return n;
-  };
-  for (const type of types) {
-    const t = type as GraphQLNamedType & Record<string, unknown>;
-    if ('getFields' in t && typeof t.getFields === 'function') {
-      const fields = Object.values(t.getFields() as Record<string, { type: unknown; args?: Array<{ type: unknown }> }>);
-      count(`${'getInterfaces' in t ? 'fields' : 'inputFields'}`, fields.length);
-      for (const f of fields) {
-        fieldCount++;
-        wrapping = Math.max(wrapping, wrapsOf(f.type), ...(f.args ?? []).map((a) => wrapsOf(a.type)));
-        argCount += f.args?.length ?? 0;
-        max['args'] = Math.max(max['args']!, f.args?.length ?? 0);
-      }
-    }
-    if ('getValues' in t && typeof t.getValues === 'function') count('enumValues', (t.getValues() as unknown[]).length);
-    if ('getInterfaces' in t && typeof t.getInterfaces === 'function') count('interfaces', (t.getInterfaces() as unknown[]).length);
-    if ('getTypes' in t && typeof t.getTypes === 'function') count('possibleTypes', (t.getTypes() as unknown[]).length);
-  }
-  for (const d of directives) {
-    argCount += d.args.length;
-    fieldCount++;
-    max['args'] = Math.max(max['args']!, d.args.length);
-  }
-  const avg: Record<string, number> = {};
-  for (const key of Object.keys(totals)) avg[key] = totals[key]! / types.length;
-  avg['args'] = argCount / Math.max(1, fieldCount);
-  const references = wrapCounts.reduce((a, b) => a + (b ?? 0), 0);
-  const wrapShare = [1];
-  for (let k = 1; k <= wrapping; k++) wrapShare[k] = wrapCounts.slice(k).reduce((a, b) => a + (b ?? 0), 0) / Math.max(1, references);
-  sizes = { types: types.length, wrapping, wrapShare, directives: directives.length, avg, max };
-  introspectionSizes.set(schema, sizes);
-  return sizes;
-}
-
-/** Which platform's upstream a field calls, and whether its calls are batched; undefined: it calls none. */
-export type FieldCalls = (parentType: string, field: string) => { platform: PlatformName; batched: boolean } | undefined;
 
 /** What GraphiQL and code generators send: introspection may go as deep as this query (a deeper `ofType` chain is refused). */
 const STANDARD_INTROSPECTION = parse(
@@ -258,36 +31,11 @@ const standardDepths = new WeakMap<GraphQLSchema, number>();
 function introspectionDepthLimit(schema: GraphQLSchema, settings: LimitSettings, fieldCalls: FieldCalls): number {
   let depth = standardDepths.get(schema);
   if (depth === undefined) {
-    // The standard query itself is measured without this limit.
-    standardDepths.set(schema, Infinity);
-    const { operations } = measureDocument(STANDARD_INTROSPECTION, schema, settings, fieldCalls);
-    depth = Math.max(...[...operations.values()].map((o) => o.introspectionDepth));
+    const operations = measureOperations(STANDARD_INTROSPECTION, schema, settings, fieldCalls);
+    depth = Math.max(...[...operations.values()].map((o) => o.measure.introspectionDepth));
     standardDepths.set(schema, depth);
   }
   return Math.max(settings.maxDepth, depth);
-}
-
-const INTROSPECTION_OBJECT_COST = 1;
-
-/**
- * A field's own cost: 1, 3 for a model call; inside introspection, 1 per object returned and nothing for its scalars
- * (what it returns is held in memory: the standard introspection query, 3,300 objects and 290 KB for this schema,
- * is estimated at about 1,000).
- */
-function ownCost(name: string, scope: Scope, hasSelections: boolean): number {
-  if (scope !== Scope.Plain) return hasSelections ? INTROSPECTION_OBJECT_COST : 0;
-  return MODEL_FIELDS.has(name) ? 1 + MODEL_FIELD_COST : 1;
-}
-
-function intValue(node: FieldNode, name: string, variables: Record<string, unknown> | undefined): number | 'variable' | undefined {
-  const arg = node.arguments?.find((a) => a.name.value === name);
-  if (!arg) return undefined;
-  if (arg.value.kind === Kind.INT) return Number(arg.value.value);
-  if (arg.value.kind === Kind.VARIABLE) {
-    const value = variables?.[arg.value.name.value];
-    return typeof value === 'number' ? value : 'variable';
-  }
-  return undefined;
 }
 
 function limitError(message: string, limit: string, max: number, got: number | undefined, node: ASTNode | undefined, extra: Record<string, unknown> = {}): GraphQLError {
@@ -299,19 +47,6 @@ function limitError(message: string, limit: string, max: number, got: number | u
 
 function amount(n: number): string {
   return Number.isFinite(n) && n < 1e15 ? String(n) : 'more than 10^15';
-}
-
-/** Deepest nesting of lists and objects in a value, measured up to `stopAt` (so hostile input cannot recurse far). */
-function valueDepth(value: ValueNode, stopAt: number): number {
-  if (value.kind !== Kind.LIST && value.kind !== Kind.OBJECT) return 0;
-  if (stopAt <= 0) return 1;
-  let deepest = 0;
-  const children = value.kind === Kind.LIST ? value.values : value.fields.map((f) => f.value);
-  for (const child of children) {
-    deepest = Math.max(deepest, valueDepth(child, stopAt - 1));
-    if (deepest >= stopAt) break;
-  }
-  return 1 + deepest;
 }
 
 export interface MeasureOptions {
@@ -338,8 +73,6 @@ export function measureDocument(
   const { variables } = options;
   const errors: GraphQLError[] = [];
   const operations = new Map<OperationDefinitionNode, OperationMeasure>();
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION && !fragments.has(def.name.value)) fragments.set(def.name.value, def);
 
   // Input values first: their nesting is a property of the text, not of execution.
   const tooDeep = findDeepValue(document, settings.maxInputDepth);
@@ -348,149 +81,33 @@ export function measureDocument(
     return { errors, operations };
   }
 
-  const sizes = sizesOf(schema);
-  const memo = new Map<string, Summary>();
-  const inProgress = new Set<string>();
-
-  const fragmentSummary = (name: string, scope: Scope, wraps: number): Summary | undefined => {
-    const key = `${scope}:${wraps}:${name}`;
-    const known = memo.get(key);
-    if (known) return known;
-    const frag = fragments.get(name);
-    if (!frag || inProgress.has(key)) return undefined;
-    inProgress.add(key);
-    const summary = measureSet(frag.selectionSet, schema.getType(frag.typeCondition.name.value), scope, wraps);
-    inProgress.delete(key);
-    memo.set(key, summary);
-    return summary;
-  };
-
-  const multiplierOf = (sel: FieldNode, parentScope: Scope, parentType: GraphQLNamedType | null | undefined, fieldType: GraphQLNamedType | undefined, wraps: number): number => {
-    const name = sel.name.value;
-    if (parentScope !== Scope.Plain && name === 'ofType') return sizes.wrapShare[wraps + 1] ?? 0;
-    if (parentScope !== Scope.Plain && INTROSPECTION_LISTS.has(name)) {
-      if (name === 'types') return sizes.types;
-      if (name === 'directives') return sizes.directives;
-      return (parentScope === Scope.AllTypes ? sizes.avg : sizes.max)[name] ?? 1;
-    }
-    if (fieldType?.name.endsWith('Connection')) {
-      const first = intValue(sel, 'first', variables);
-      const last = intValue(sel, 'last', variables);
-      const given = typeof first === 'number' ? first : typeof last === 'number' ? last : undefined;
-      if (given !== undefined) return Math.max(0, given);
-      return first === 'variable' || last === 'variable' ? settings.maxPageSize : settings.defaultPageSize;
-    }
-    if (parentType && UPSTREAM_SIZED_LISTS.get(parentType.name) === sel.name.value) return settings.maxPageSize;
-    return 1;
-  };
-
-  /** `wraps`: how many `ofType` levels lead here; past the schema's deepest type wrapping they return null. */
-  function measureSet(set: SelectionSetNode | undefined, type: GraphQLNamedType | null | undefined, scope: Scope, wraps = 0): Summary {
-    if (!set) return LEAF;
-    const s = emptySummary();
-    const fields = type && 'getFields' in type ? (type.getFields() as Record<string, { type: GraphQLOutputType } | undefined>) : undefined;
-    for (const sel of set.selections) {
-      s.directives += sel.directives?.length ?? 0;
-      if (sel.kind === Kind.FIELD) {
-        const name = sel.name.value;
-        if (sel.alias) s.aliases++;
-        s.size++;
-        if (name === '__typename') {
-          addKey(s, sel.alias?.value ?? name, 1, 1);
-          s.cost += ownCost(name, scope, false);
-          if (scope === Scope.Plain) s.depth = Math.max(s.depth, 1);
-          else s.introDepth = Math.max(s.introDepth, 1);
-          continue;
-        }
-        const entersIntrospection = name === '__schema' || name === '__type';
-        const def = entersIntrospection ? undefined : fields?.[name];
-        const fieldType = entersIntrospection ? schema.getType(name === '__schema' ? '__Schema' : '__Type') ?? undefined : def ? getNamedType(def.type) : undefined;
-        // Lists of one type's members are as long as the longest such list; below `types`, as long as the average.
-        const childScope = entersIntrospection ? Scope.OneType : scope === Scope.Plain ? Scope.Plain : name === 'types' ? Scope.AllTypes : scope;
-        const childWraps = name === 'ofType' ? wraps + 1 : 0;
-        const child = measureSet(sel.selectionSet, fieldType, childScope, childWraps);
-        const times = multiplierOf(sel, scope, type, fieldType, wraps);
-        if (name === '__schema') s.schemas++;
-        s.schemas += mul(times, child.schemas);
-        s.aliases += child.aliases;
-        s.directives += child.directives;
-        if (scope === Scope.Plain && !entersIntrospection) s.cost += ownCost(name, scope, true) + mul(times, child.cost);
-        // Introspection costs what it returns: every object of a list (an `ofType` level, for the share of type
-        // references wrapped that many times), each with what it selects.
-        else s.cost += mul(times, ownCost(name, childScope, !!sel.selectionSet) + child.cost);
-        if (scope === Scope.Plain && !entersIntrospection) {
-          s.depth = Math.max(s.depth, 1 + child.depth);
-          if (child.introDepth > 0) s.introDepth = Math.max(s.introDepth, 1 + child.introDepth);
-        } else {
-          s.introDepth = Math.max(s.introDepth, 1 + Math.max(child.depth, child.introDepth));
-        }
-        s.size += child.size;
-        addKey(s, sel.alias?.value ?? name, 1, 1 + child.size);
-        s.comparisons += child.comparisons + comparisonsAt(child);
-        if (scope === Scope.Plain && !entersIntrospection && type) {
-          const calls = fieldCalls(type.name, name);
-          if (calls) {
-            const i = PLATFORM_INDEX.get(calls.platform)!;
-            s.calls ??= new Float64Array(PLATFORMS.length);
-            s.items ??= new Float64Array(PLATFORMS.length);
-            if (calls.batched) s.items[i]! += 1;
-            else s.calls[i]! += name === 'nodes' ? idsOf(sel) : 1;
-          }
-        }
-        addCalls(s, times, child.calls, child.items);
-      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : type;
-        merge(s, measureSet(sel.selectionSet, cond, scope, wraps));
-      } else {
-        s.spreads++;
-        const summary = fragmentSummary(sel.name.value, scope, wraps);
-        if (summary) merge(s, summary);
-      }
-    }
-    return s;
-  }
-
-  const idsOf = (sel: FieldNode): number => {
-    const arg = sel.arguments?.find((a) => a.name.value === 'ids');
-    const value = arg?.value.kind === Kind.LIST ? arg.value.values : arg?.value.kind === Kind.VARIABLE ? variables?.[arg.value.name.value] : undefined;
-    // More ids than maxIds are refused by the resolver before any call.
-    if (Array.isArray(value)) return value.length > settings.maxIds ? 0 : value.length;
-    return settings.maxIds;
-  };
-
-  for (const def of document.definitions) {
-    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
-    const root = def.operation === 'query' ? schema.getQueryType() : def.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-    const s = measureSet(def.selectionSet, root, Scope.Plain);
-    const comparisons = s.comparisons + comparisonsAt(s);
-    const calls = {} as Record<PlatformName, number>;
-    PLATFORMS.forEach((p, i) => (calls[p] = (s.calls?.[i] ?? 0) + Math.ceil((s.items?.[i] ?? 0) / settings.batchSize)));
-    const cost = Math.ceil(s.cost);
-    operations.set(def, { cost, depth: s.depth, introspectionDepth: s.introDepth, aliases: s.aliases, directives: s.directives, calls });
+  for (const [def, { measure, comparisons, schemas }] of measureOperations(document, schema, settings, fieldCalls, variables)) {
+    operations.set(def, measure);
+    const { cost, calls } = measure;
     const report = (e: GraphQLError): void => void errors.push(e);
-    if (s.depth > settings.maxDepth) {
-      report(limitError(`The operation is ${amount(s.depth)} levels deep; the limit is ${settings.maxDepth}. Split it into smaller operations.`, 'maxDepth', settings.maxDepth, s.depth, def));
+    if (measure.depth > settings.maxDepth) {
+      report(limitError(`The operation is ${amount(measure.depth)} levels deep; the limit is ${settings.maxDepth}. Split it into smaller operations.`, 'maxDepth', settings.maxDepth, measure.depth, def));
     }
     const introLimit = introspectionDepthLimit(schema, settings, fieldCalls);
-    if (s.introDepth > introLimit) {
+    if (measure.introspectionDepth > introLimit) {
       report(
         limitError(
-          `The operation's introspection is ${amount(s.introDepth)} levels deep; the limit is ${introLimit}, what the standard introspection query needs. Shorten its ofType chains.`,
+          `The operation's introspection is ${amount(measure.introspectionDepth)} levels deep; the limit is ${introLimit}, what the standard introspection query needs. Shorten its ofType chains.`,
           'maxIntrospectionDepth',
           introLimit,
-          s.introDepth,
+          measure.introspectionDepth,
           def,
         ),
       );
     }
-    if (s.schemas > 1) {
-      report(limitError(`The operation selects __schema ${amount(s.schemas)} times; an operation may select it once.`, 'maxIntrospectionSchemas', 1, s.schemas, def));
+    if (schemas > 1) {
+      report(limitError(`The operation selects __schema ${amount(schemas)} times; an operation may select it once.`, 'maxIntrospectionSchemas', 1, schemas, def));
     }
-    if (s.aliases > settings.maxAliases) {
-      report(limitError(`The operation uses ${amount(s.aliases)} aliases, fragments expanded: more than ${settings.maxAliases} aliases, the limit. Batch fewer fields per operation.`, 'maxAliases', settings.maxAliases, s.aliases, def));
+    if (measure.aliases > settings.maxAliases) {
+      report(limitError(`The operation uses ${amount(measure.aliases)} aliases, fragments expanded: more than ${settings.maxAliases} aliases, the limit. Batch fewer fields per operation.`, 'maxAliases', settings.maxAliases, measure.aliases, def));
     }
-    if (s.directives > settings.maxDirectives) {
-      report(limitError(`The operation uses ${amount(s.directives)} directives, fragments expanded; the limit is ${settings.maxDirectives}.`, 'maxDirectives', settings.maxDirectives, s.directives, def));
+    if (measure.directives > settings.maxDirectives) {
+      report(limitError(`The operation uses ${amount(measure.directives)} directives, fragments expanded; the limit is ${settings.maxDirectives}.`, 'maxDirectives', settings.maxDirectives, measure.directives, def));
     }
     if (comparisons > settings.maxFieldComparisons) {
       report(
@@ -530,31 +147,6 @@ export function measureDocument(
     }
   }
   return { errors, operations };
-}
-
-/** The first argument value or variable default nested deeper than `max`, found without deep recursion. */
-function findDeepValue(document: DocumentNode, max: number): ValueNode | undefined {
-  let found: ValueNode | undefined;
-  const check = (value: ValueNode): void => {
-    if (!found && valueDepth(value, max) > max) found = value;
-  };
-  const walkSet = (set: SelectionSetNode | undefined, stack: SelectionSetNode[]): void => void (set && stack.push(set));
-  const stack: SelectionSetNode[] = [];
-  for (const def of document.definitions) {
-    if (def.kind === Kind.OPERATION_DEFINITION) {
-      for (const v of def.variableDefinitions ?? []) if (v.defaultValue) check(v.defaultValue);
-      for (const d of def.directives ?? []) for (const a of d.arguments ?? []) check(a.value);
-    }
-    if (def.kind === Kind.OPERATION_DEFINITION || def.kind === Kind.FRAGMENT_DEFINITION) walkSet(def.selectionSet, stack);
-  }
-  while (stack.length > 0 && !found) {
-    for (const sel of stack.pop()!.selections) {
-      for (const d of sel.directives ?? []) for (const a of d.arguments ?? []) check(a.value);
-      if (sel.kind === Kind.FIELD) for (const a of sel.arguments ?? []) check(a.value);
-      if (sel.kind !== Kind.FRAGMENT_SPREAD) walkSet(sel.selectionSet, stack);
-    }
-  }
-  return found;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
- * The shared undici layer every platform client goes through: one keep-alive pool per upstream, timeouts, safe
- * retries with a per-operation budget, client-side rate budgets, a circuit breaker, and the single place where an
- * upstream HTTP status becomes an Augur error.
+ * The shared undici layer every platform client goes through: one keep-alive pool per upstream, timeouts, the
+ * operation's retry and wait budgets and its deadline, client-side rate budgets and the circuit breaker. What differs
+ * by platform (which failures are retried, the backoff, `Retry-After`, what an HTTP error answer becomes) is the
+ * platform's policy (`<platform>/policy.ts`), passed in.
  */
 import { Pool, errors as undiciErrors } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header.js';
@@ -10,35 +11,18 @@ import type { Logger } from '../core/logger.js';
 import { PLATFORM_LABEL, type HttpMethod, type PlatformName } from '../core/upstream.js';
 import type { AttemptEnd, UpstreamAttempt, UpstreamAttemptStart } from '../core/observer.js';
 import type { CircuitBreaker } from './breaker.js';
+import type { FailedAttempt, UpstreamPolicy } from './policy.js';
 import type { RateBudget } from './rateBudget.js';
 import { sleep } from './deadline.js';
 import type { RequestBudget } from './requestBudget.js';
 
-/** How one platform retries, per docs/upstreams.md §3 "Retries and timeouts". */
-export interface RetryPolicy {
-  /** Total attempts including the first. */
-  maxAttempts: number;
-  /** Whether a failed attempt may be repeated. `status` is undefined for network failures and timeouts. */
-  retryable(method: HttpMethod, idempotent: boolean, status: number | undefined, networkCode?: string): boolean;
-  /** Delay before attempt `attempt` (1 = first retry), in ms, before applying `Retry-After`. */
-  backoffMs(attempt: number): number;
-}
-
-/** The error envelope fields Augur reads from an upstream error body. */
-export interface ParsedUpstreamError {
-  message?: string;
-  param?: string;
-  upstreamCode?: string;
-}
-
 export interface UpstreamHttpOptions {
-  platform: PlatformName;
+  /** The platform's retry and error rules; its `platform` names the upstream in errors, logs and metrics. */
+  policy: UpstreamPolicy;
   /** Base URL including any path prefix, e.g. `http://127.0.0.1:4101/ext/v1`. */
   baseUrl: string;
   timeoutMs: number;
   connections: number;
-  retry: RetryPolicy;
-  parseError(body: unknown): ParsedUpstreamError;
   logger: Logger;
   /** Removes every configured or forwarded secret from text before it is logged or returned. */
   redact(text: string): string;
@@ -80,20 +64,6 @@ export interface UpstreamResponse<T> {
 
 const NETWORK_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
-function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-/** Parses `Retry-After` (seconds or an HTTP date) into whole seconds. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const n = Number(value);
-  if (Number.isFinite(n) && n >= 0) return Math.ceil(n);
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? undefined : Math.max(0, Math.ceil((t - now) / 1000));
-}
-
 /** A keep-alive client for one upstream platform. */
 export class UpstreamHttp {
   readonly platform: PlatformName;
@@ -102,8 +72,8 @@ export class UpstreamHttp {
   private readonly label: string;
 
   constructor(private readonly options: UpstreamHttpOptions) {
-    this.platform = options.platform;
-    this.label = PLATFORM_LABEL[options.platform];
+    this.platform = options.policy.platform;
+    this.label = PLATFORM_LABEL[this.platform];
     const url = new URL(options.baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.pool = new Pool(url.origin, {
@@ -143,7 +113,7 @@ export class UpstreamHttp {
 
   /** Sends a request, retrying where the platform's policy and the operation's budget allow. */
   async request<T>(req: UpstreamRequest): Promise<UpstreamResponse<T>> {
-    const { retry, breaker } = this.options;
+    const { policy, breaker } = this.options;
     const { signal } = req.budget;
     let attempt = 0;
     for (;;) {
@@ -179,21 +149,12 @@ export class UpstreamHttp {
 
       attempt++;
       const canRetry =
-        attempt < retry.maxAttempts &&
+        attempt < policy.maxAttempts &&
         req.budget.retriesLeft > 0 &&
-        retry.retryable(req.method, req.idempotent, failure.status, failure.networkCode);
+        policy.retryable(req.method, req.idempotent, failure.status, failure.networkCode);
       if (!canRetry) throw failure.error;
-      const waitMs = Math.max(retry.backoffMs(attempt), (failure.retryAfter ?? 0) * 1000);
-      if (waitMs > req.budget.remainingMs()) {
-        if (failure.status === 429) {
-          throw new AugurError(
-            ErrorCode.RATE_LIMITED,
-            `${this.label} is rate limiting these requests and asked to wait ${failure.retryAfter ?? Math.ceil(waitMs / 1000)} s, longer than this request may wait. Retry after that.`,
-            { platform: this.platform, upstreamStatus: 429, retryAfter: failure.retryAfter ?? Math.ceil(waitMs / 1000) },
-          );
-        }
-        throw failure.error;
-      }
+      const waitMs = Math.max(policy.backoffMs(attempt), (failure.retryAfter ?? 0) * 1000);
+      if (waitMs > req.budget.remainingMs()) throw policy.waitTooLong(failure, waitMs);
       req.budget.retriesLeft--;
       req.budget.retries++;
       try {
@@ -231,7 +192,7 @@ export class UpstreamHttp {
   ): Promise<
     | { kind: 'ok'; response: UpstreamResponse<T> }
     | { kind: 'aborted' }
-    | { kind: 'fail'; error: { error: AugurError; status: number | undefined; networkCode?: string; retryAfter?: number } }
+    | { kind: 'fail'; error: FailedAttempt & { networkCode?: string } }
   > {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     if (req.authorization) headers['authorization'] = req.authorization;
@@ -287,8 +248,9 @@ export class UpstreamHttp {
       } catch {
         parsed = undefined;
       }
-      const retryAfter = parseRetryAfter(headerValue(res.headers, 'retry-after'));
-      return { kind: 'fail', error: { status, retryAfter, error: this.errorFromResponse(status, parsed, retryAfter) } };
+      const { policy } = this.options;
+      const retryAfter = policy.retryAfter(res.headers);
+      return { kind: 'fail', error: { status, retryAfter, error: policy.errorFromResponse(status, parsed, retryAfter, this.options.redact) } };
     } catch (err) {
       if (req.budget.signal.aborted) {
         this.logFailure(req, 'error', 'aborted', 'the operation deadline passed');
@@ -318,47 +280,6 @@ export class UpstreamHttp {
       };
       this.options.onAttempt?.(event);
       ending?.(event);
-    }
-  }
-
-  /** The one place where an upstream HTTP status becomes an Augur error code. */
-  errorFromResponse(status: number, body: unknown, retryAfter?: number): AugurError {
-    const parsed = body === undefined ? {} : this.options.parseError(body);
-    const upstreamMessage = parsed.message ? this.options.redact(parsed.message).slice(0, 300).replace(/[.\s]+$/, '') : undefined;
-    const details = { platform: this.platform, upstreamStatus: status, param: parsed.param, retryAfter };
-    const label = this.label;
-    switch (true) {
-      case status === 400 || status === 422:
-        return new AugurError(
-          ErrorCode.BAD_USER_INPUT,
-          `${label} rejected the request${parsed.param ? ` (parameter "${parsed.param}")` : ''}: ${upstreamMessage ?? 'bad request'}.`,
-          details,
-        );
-      case status === 401:
-        return new AugurError(
-          ErrorCode.UNAUTHENTICATED,
-          `${label} did not accept the credential in use. Check the configured key or the one sent in the request header.`,
-          details,
-        );
-      case status === 403:
-        return new AugurError(ErrorCode.FORBIDDEN, `${label} denied access with this credential${upstreamMessage ? `: ${upstreamMessage}` : ''}.`, details);
-      case status === 404:
-        return new AugurError(ErrorCode.NOT_FOUND, `${label} has no such resource${upstreamMessage ? `: ${upstreamMessage}` : ''}.`, details);
-      case status === 409 || status === 402:
-        return new AugurError(ErrorCode.UPSTREAM_ERROR, `${label} refused the request (HTTP ${status})${upstreamMessage ? `: ${upstreamMessage}` : ''}.`, {
-          ...details,
-          upstreamCode: parsed.upstreamCode,
-        });
-      case status === 429:
-        return new AugurError(
-          ErrorCode.RATE_LIMITED,
-          `${label} is rate limiting these requests${retryAfter !== undefined ? `; retry after ${retryAfter} s` : ''}.`,
-          details,
-        );
-      case status === 502 || status === 503 || status === 504:
-        return new AugurError(ErrorCode.UPSTREAM_UNAVAILABLE, `${label} is unavailable (HTTP ${status}).`, details);
-      default:
-        return new AugurError(ErrorCode.UPSTREAM_ERROR, `${label} failed with HTTP ${status}.`, details);
     }
   }
 

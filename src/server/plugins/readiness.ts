@@ -7,13 +7,13 @@
  */
 import type { RouteHandler } from '../routes.js';
 import type { PlatformEndpoint } from '../../resolvers/context.js';
-import { StatusChecker } from '../status.js';
+import { StatusChecker, type PlatformProbe } from '../status.js';
 import type { PlatformStatusResult } from '../../resolvers/models.js';
-import type { UpstreamHttp } from '../../upstreams/http.js';
 import { PLATFORMS, type PlatformName } from '../../core/upstream.js';
 
 export interface ReadinessOptions {
-  http: Record<PlatformName, UpstreamHttp>;
+  /** The platform clients, whose probes are called. */
+  clients: Record<PlatformName, PlatformProbe>;
   platforms: Record<PlatformName, PlatformEndpoint>;
   /** How long one check is reused, in ms. Default 1000. */
   ttlMs?: number;
@@ -25,7 +25,7 @@ export interface ReadinessOptions {
 
 export function readinessRoute(options: ReadinessOptions): RouteHandler {
   const timeoutMs = options.timeoutMs ?? 1000;
-  const checker = new StatusChecker(options.http, options.ttlMs ?? 1000, timeoutMs);
+  const checker = new StatusChecker(options.clients, options.ttlMs ?? 1000, timeoutMs);
   // The probe's own timeout covers the answer, not connecting: a readiness answer never waits much longer.
   const check = (platform: PlatformName): Promise<PlatformStatusResult> => {
     let timer: NodeJS.Timeout | undefined;

@@ -1,13 +1,13 @@
 /**
  * Client for the Civis Platform API (docs/upstreams.md §7 "Civis Platform"): HTTP Basic with the API key as username, page-based lists
  * (`page_num` 1-based, `limit`, `order`, `order_dir`) whose totals arrive in `X-Pagination-Total-Entries`, and the
- * writes Augur exposes (job runs, queries, credentials). Retries follow the platform's rules (`retryPolicyFor`),
- * with writes repeated only where Civis's rules make it safe (429/503 on POST, never PATCH).
+ * writes Augur exposes (job runs, queries, credentials). Every Civis path Augur calls is here. Retries follow
+ * `civisPolicy` (policy.ts), with writes repeated only where Civis's rules make it safe (429/503 on POST, never PATCH).
  */
 import type { UpstreamHttp } from '../http.js';
 import type { RequestBudget } from '../requestBudget.js';
 import type { HttpMethod } from '../../core/upstream.js';
-import type { CivisCredential, CivisQuery, CivisRun } from './types.js';
+import type { CivisCredential, CivisDatabase, CivisMe, CivisPrediction, CivisQuery, CivisRun, CivisSchema } from './types.js';
 
 /** The caller's API key and the operation's budget, passed with every call. */
 export interface CivisCallContext {
@@ -22,16 +22,6 @@ export type CivisParams = Record<string, string | number | boolean | undefined>;
 export interface CivisPage<T> {
   items: T[];
   total: number;
-}
-
-/** Reads the error envelope `{error, errorDescription, code}`. */
-export function parseCivisError(body: unknown): { message?: string; upstreamCode?: string } {
-  if (typeof body !== 'object' || body === null) return {};
-  const b = body as { error?: unknown; errorDescription?: unknown };
-  const out: { message?: string; upstreamCode?: string } = {};
-  if (typeof b.errorDescription === 'string' && b.errorDescription !== '') out.message = b.errorDescription;
-  if (typeof b.error === 'string' && b.error !== '') out.upstreamCode = b.error;
-  return out;
 }
 
 /** Builds a query string in a stable order (so equal lists share one memoised request). */
@@ -49,9 +39,78 @@ function withQuery(path: string, params: CivisParams): string {
   return qs ? `${path}?${qs}` : path;
 }
 
+/** An unpaginated list as an array, whatever arrived. */
+function arrayOf<T>(data: T[] | undefined): T[] {
+  return Array.isArray(data) ? data : [];
+}
+
 function headerNumber(value: string | string[] | undefined): number {
   return Number(Array.isArray(value) ? value[0] : value);
 }
+
+/** The Civis collections whose objects Augur reads by id, with `GET /{collection}/{id}`. */
+export type CivisCollection =
+  | 'credentials'
+  | 'databases'
+  | 'tables'
+  | 'files'
+  | 'imports'
+  | 'jobs'
+  | 'models'
+  | 'predictions'
+  | 'projects'
+  | 'queries'
+  | 'reports'
+  | 'scripts'
+  | 'users';
+
+/** The route template of each read by id, for logs and metrics (Civis's spec names the projects parameter `project_id`). */
+const OBJECT_ROUTES: Record<CivisCollection, string> = {
+  credentials: '/credentials/{id}',
+  databases: '/databases/{id}',
+  tables: '/tables/{id}',
+  files: '/files/{id}',
+  imports: '/imports/{id}',
+  jobs: '/jobs/{id}',
+  models: '/models/{id}',
+  predictions: '/predictions/{id}',
+  projects: '/projects/{project_id}',
+  queries: '/queries/{id}',
+  reports: '/reports/{id}',
+  scripts: '/scripts/{id}',
+  users: '/users/{id}',
+};
+
+/**
+ * A paginated Civis list: where it is read, and the largest `limit` Civis accepts for it (docs/upstreams.md §7.3
+ * "Pagination"). Its `path` identifies the list: the request's memo and its connections' cursors are keyed by it.
+ */
+export interface CivisList {
+  readonly path: string;
+  readonly route: string;
+  readonly maxLimit: number;
+}
+
+const list = (path: string, maxLimit: number): CivisList => ({ path, route: path, maxLimit });
+
+/** Civis's paginated lists: the collections, a job's runs and a table's columns. */
+export const CIVIS_LISTS = {
+  credentials: list('/credentials/', 1000),
+  tables: list('/tables/', 1000),
+  files: list('/files/', 50),
+  imports: list('/imports/', 50),
+  jobs: list('/jobs/', 50),
+  models: list('/models/', 50),
+  projects: list('/projects/', 1000),
+  queries: list('/queries/', 50),
+  reports: list('/reports/', 50),
+  scripts: list('/scripts/', 50),
+  users: list('/users/', 10000),
+  /** `GET /jobs/{id}/runs`: the runs of a job, a script or an import. */
+  runsOf: (jobId: number): CivisList => list(`/jobs/${jobId}/runs`, 100),
+  /** `GET /tables/{id}/columns`. */
+  columnsOf: (tableId: number): CivisList => list(`/tables/${tableId}/columns`, 50),
+};
 
 /** Body of `POST /credentials/`. The password is sent, stored by Civis, and never returned. */
 export interface CivisCredentialWrite {
@@ -81,28 +140,52 @@ export class CivisClient {
     return ctx.apiKey ? `Basic ${Buffer.from(`${ctx.apiKey}:`).toString('base64')}` : undefined;
   }
 
-  /** GET of one resource (path with its query string); `route` is the template for logs and metrics. */
-  async get<T>(ctx: CivisCallContext, path: string, route: string): Promise<T> {
-    const res = await this.http.request<T>({
-      method: 'GET',
-      path,
-      route: `GET ${route}`,
-      authorization: this.auth(ctx),
-      idempotent: true,
-      budget: ctx.budget,
-    });
-    return res.data;
+  /** A reachability check (`GET /users/me` without a credential): any HTTP answer counts. Civis reports no version. */
+  async probe(timeoutMs: number): Promise<{ version: string | null }> {
+    await this.http.probe('/users/me', timeoutMs);
+    return { version: null };
+  }
+
+  /** `GET /{collection}/{id}`: one object by its Civis id. */
+  get<T>(ctx: CivisCallContext, collection: CivisCollection, id: number): Promise<T> {
+    return this.read<T>(ctx, `/${collection}/${id}`, OBJECT_ROUTES[collection]);
+  }
+
+  /** `GET /jobs/{id}/runs/{run_id}`: one run of a job, a script or an import. */
+  getJobRun(ctx: CivisCallContext, jobId: number, runId: number): Promise<CivisRun> {
+    return this.read<CivisRun>(ctx, `/jobs/${jobId}/runs/${runId}`, '/jobs/{id}/runs/{run_id}');
+  }
+
+  /** `GET /users/me`: the user the API key belongs to. */
+  getMe(ctx: CivisCallContext): Promise<CivisMe> {
+    return this.read<CivisMe>(ctx, '/users/me', '/users/me');
+  }
+
+  /** `GET /databases/`: every database the key can see (an unpaginated array). */
+  async listDatabases(ctx: CivisCallContext): Promise<CivisDatabase[]> {
+    return arrayOf(await this.read<CivisDatabase[]>(ctx, '/databases/', '/databases/'));
+  }
+
+  /** `GET /databases/{id}/schemas` (an unpaginated array). */
+  async listDatabaseSchemas(ctx: CivisCallContext, databaseId: number): Promise<CivisSchema[]> {
+    return arrayOf(await this.read<CivisSchema[]>(ctx, `/databases/${databaseId}/schemas`, '/databases/{id}/schemas'));
+  }
+
+  /** `GET /predictions/`, of one model when `modelId` is given (an unpaginated array). */
+  async listPredictions(ctx: CivisCallContext, modelId?: number): Promise<CivisPrediction[]> {
+    const path = modelId === undefined ? '/predictions/' : `/predictions/?model_id=${modelId}`;
+    return arrayOf(await this.read<CivisPrediction[]>(ctx, path, '/predictions/'));
   }
 
   /**
    * Reads one page of a paginated list: zero-based `pageIndex` (Civis's `page_num` is 1-based) of `limit` items.
    * Civis answers a bare array past the last page and the total in `X-Pagination-Total-Entries`.
    */
-  async list<T>(ctx: CivisCallContext, path: string, route: string, params: CivisParams, pageIndex: number, limit: number): Promise<CivisPage<T>> {
+  async list<T>(ctx: CivisCallContext, list: CivisList, params: CivisParams, pageIndex: number, limit: number): Promise<CivisPage<T>> {
     const res = await this.http.request<T[]>({
       method: 'GET',
-      path: withQuery(path, { ...params, page_num: pageIndex + 1, limit }),
-      route: `GET ${route}`,
+      path: withQuery(list.path, { ...params, page_num: pageIndex + 1, limit }),
+      route: `GET ${list.route}`,
       authorization: this.auth(ctx),
       idempotent: true,
       budget: ctx.budget,
@@ -142,6 +225,19 @@ export class CivisClient {
       idempotent: true,
       budget: ctx.budget,
     });
+  }
+
+  /** A GET of one path (with its query string); `route` is its template for logs and metrics. */
+  private async read<T>(ctx: CivisCallContext, path: string, route: string): Promise<T> {
+    const res = await this.http.request<T>({
+      method: 'GET',
+      path,
+      route: `GET ${route}`,
+      authorization: this.auth(ctx),
+      idempotent: true,
+      budget: ctx.budget,
+    });
+    return res.data;
   }
 
   /**

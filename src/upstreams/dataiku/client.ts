@@ -1,12 +1,12 @@
 /**
- * Client for the Dataiku API node user API: the verbs of `dataikuapi.APINodeClient`, with the same bodies.
+ * Client for the Dataiku API node user API: the verbs of `dataikuapi.APINodeClient`, with the same bodies. Every
+ * Dataiku path Augur calls is here; retries and errors follow `dataikuPolicy` (policy.ts).
  */
 import type { UpstreamHttp } from '../http.js';
 import type { RequestBudget } from '../requestBudget.js';
 import type {
   DataikuDispatch,
   DataikuEffect,
-  DataikuErrorBody,
   DataikuExplanations,
   DataikuForecast,
   DataikuLookup,
@@ -33,19 +33,15 @@ export interface DataikuPredictOptions {
   dispatch?: DataikuDispatch;
 }
 
-/** Reads the error envelope `{errorType, message, detailedMessage}`. */
-export function parseDataikuError(body: unknown): { message?: string; upstreamCode?: string } {
-  if (typeof body !== 'object' || body === null) return {};
-  const b = body as DataikuErrorBody;
-  const out: { message?: string; upstreamCode?: string } = {};
-  const message = b.detailedMessage ?? b.message;
-  if (typeof message === 'string') out.message = message;
-  if (typeof b.errorType === 'string') out.upstreamCode = b.errorType;
-  return out;
-}
-
 export class DataikuClient {
   constructor(private readonly http: UpstreamHttp) {}
+
+  /** A reachability check (`GET /public/api/v1/` without a credential): any HTTP answer counts; `DSS-Version` names the version. */
+  async probe(timeoutMs: number): Promise<{ version: string | null }> {
+    const res = await this.http.probe('/public/api/v1/', timeoutMs);
+    const version = res.headers['dss-version'];
+    return { version: typeof version === 'string' ? version : null };
+  }
 
   private async post<T>(
     ctx: DataikuCallContext,

@@ -1,6 +1,7 @@
 /**
  * Client for Prevision.io: the `/ext/v1` API with the raw master token, and deployed-model hosts with OAuth2
  * client-credentials tokens, fetched once per deployment and credential and refreshed shortly before they expire.
+ * Every Prevision path Augur calls is here; retries and errors follow `previsionPolicy` (policy.ts).
  */
 import { createHash } from 'node:crypto';
 import { AugurError, ErrorCode } from '../../core/errors.js';
@@ -13,17 +14,33 @@ export interface PrevisionCallContext {
   budget: RequestBudget;
 }
 
-/** Reads the error envelope `{status, err_code, message}` (`message` may be a list). */
-export function parsePrevisionError(body: unknown): { message?: string; upstreamCode?: string } {
-  if (typeof body !== 'object' || body === null) return {};
-  const b = body as { message?: unknown; err_code?: unknown; error?: unknown };
-  const message = Array.isArray(b.message) ? b.message.join('; ') : b.message;
-  const out: { message?: string; upstreamCode?: string } = {};
-  if (typeof message === 'string') out.message = message;
-  const code = b.err_code ?? b.error;
-  if (typeof code === 'string') out.upstreamCode = code;
-  return out;
+/** The Prevision collections whose objects Augur reads by id, with `GET /{collection}/{id}`. */
+export type PrevisionCollection = 'projects' | 'datasets' | 'experiments' | 'experiment-versions' | 'models' | 'deployments' | 'deployment-predictions';
+
+/**
+ * A paged Prevision list. Its `path` identifies the list: the request's memo and its connections' cursors are keyed
+ * by it.
+ */
+export interface PrevisionList {
+  readonly path: string;
+  readonly route: string;
 }
+
+const under = (collection: string, id: string, list: string): PrevisionList => ({
+  path: `/${collection}/${encodeURIComponent(id)}/${list}`,
+  route: `/${collection}/{id}/${list}`,
+});
+
+/** Prevision's paged lists: the projects, and what each project, experiment, version and deployment holds. */
+export const PREVISION_LISTS = {
+  projects: { path: '/projects', route: '/projects' } as PrevisionList,
+  datasetsOf: (projectId: string) => under('projects', projectId, 'datasets'),
+  experimentsOf: (projectId: string) => under('projects', projectId, 'experiments'),
+  deploymentsOf: (projectId: string) => under('projects', projectId, 'model-deployments'),
+  versionsOf: (experimentId: string) => under('experiments', experimentId, 'versions'),
+  modelsOf: (versionId: string) => under('experiment-versions', versionId, 'models'),
+  predictionsOf: (deploymentId: string) => under('deployments', deploymentId, 'deployment-predictions'),
+};
 
 interface TokenEntry {
   clientId: string;
@@ -61,7 +78,31 @@ export class PrevisionClient {
     return ctx.masterToken;
   }
 
-  async get<T>(ctx: PrevisionCallContext, path: string, route: string): Promise<T> {
+  /** A reachability check (`GET /version` without a credential): any HTTP answer counts; the body names the version. */
+  async probe(timeoutMs: number): Promise<{ version: string | null }> {
+    const res = await this.options.api.probe('/version', timeoutMs);
+    try {
+      const v = (JSON.parse(res.text) as { version?: unknown; api_version?: unknown }).version;
+      return { version: typeof v === 'string' ? v : null };
+    } catch {
+      return { version: null };
+    }
+  }
+
+  /** `GET /{collection}/{id}`: one object by its Prevision id. */
+  get<T>(ctx: PrevisionCallContext, collection: PrevisionCollection, id: string): Promise<T> {
+    return this.read<T>(ctx, `/${collection}/${encodeURIComponent(id)}`, `/${collection}/{id}`);
+  }
+
+  /** Reads one page (zero-based `pageIndex`; Prevision's pages are 1-based). */
+  async list<T>(ctx: PrevisionCallContext, list: PrevisionList, pageIndex: number, rowsPerPage: number): Promise<{ items: T[]; total: number }> {
+    const page = await this.read<PrevisionListPage<T>>(ctx, `${list.path}?page=${pageIndex + 1}&rowsPerPage=${rowsPerPage}`, list.route);
+    const items = Array.isArray(page?.items) ? page.items : [];
+    const total = Number(page?.metaData?.totalItems);
+    return { items, total: Number.isFinite(total) ? total : pageIndex * rowsPerPage + items.length };
+  }
+
+  private async read<T>(ctx: PrevisionCallContext, path: string, route: string): Promise<T> {
     const res = await this.options.api.request<T>({
       method: 'GET',
       path,
@@ -71,15 +112,6 @@ export class PrevisionClient {
       budget: ctx.budget,
     });
     return res.data;
-  }
-
-  /** Reads one page (zero-based `pageIndex`; Prevision's pages are 1-based). */
-  async list<T>(ctx: PrevisionCallContext, path: string, route: string, pageIndex: number, rowsPerPage: number): Promise<{ items: T[]; total: number }> {
-    const sep = path.includes('?') ? '&' : '?';
-    const page = await this.get<PrevisionListPage<T>>(ctx, `${path}${sep}page=${pageIndex + 1}&rowsPerPage=${rowsPerPage}`, route);
-    const items = Array.isArray(page?.items) ? page.items : [];
-    const total = Number(page?.metaData?.totalItems);
-    return { items, total: Number.isFinite(total) ? total : pageIndex * rowsPerPage + items.length };
   }
 
   /** Starts a bulk prediction of a dataset on a deployment. Never retried: it creates a job. */
@@ -124,14 +156,14 @@ export class PrevisionClient {
     const key = this.fingerprint(ctx, deploymentId);
     let entry = this.tokens.get(key);
     if (!entry) {
-      const keys = await this.get<{ items?: Array<{ _id: string }> }>(ctx, `/deployments/${encodeURIComponent(deploymentId)}/api-keys`, '/deployments/{id}/api-keys');
+      const keys = await this.read<{ items?: Array<{ _id: string }> }>(ctx, `/deployments/${encodeURIComponent(deploymentId)}/api-keys`, '/deployments/{id}/api-keys');
       const keyId = keys.items?.[0]?._id;
       if (!keyId) {
         throw new AugurError(ErrorCode.UPSTREAM_ERROR, `Prevision deployment ${deploymentId} has no API key; create one in Prevision to score through Augur.`, {
           platform: 'prevision',
         });
       }
-      const secret = await this.get<{ service_account_client_id: string; client_secret: string }>(ctx, `/api-keys/${encodeURIComponent(keyId)}/secret`, '/api-keys/{id}/secret');
+      const secret = await this.read<{ service_account_client_id: string; client_secret: string }>(ctx, `/api-keys/${encodeURIComponent(keyId)}/secret`, '/api-keys/{id}/secret');
       this.options.addSecret(secret.client_secret);
       entry = this.tokens.get(key) ?? { clientId: secret.service_account_client_id, clientSecret: secret.client_secret, expiresAt: 0 };
       if (this.tokens.size > 10_000) this.tokens.clear();
@@ -176,7 +208,7 @@ export class PrevisionClient {
 
   private async oidcUrl(ctx: PrevisionCallContext): Promise<string> {
     if (this.oidc && this.now() - this.oidc.at < 300_000) return this.oidc.url;
-    const info = await this.get<PrevisionVersionInfo>(ctx, '/version', '/version');
+    const info = await this.read<PrevisionVersionInfo>(ctx, '/version', '/version');
     if (!info?.oidc_url) throw new AugurError(ErrorCode.UPSTREAM_ERROR, 'Prevision /version did not name an oidc_url.', { platform: 'prevision' });
     this.oidc = { url: info.oidc_url.replace(/\/+$/, ''), at: this.now() };
     return this.oidc.url;

@@ -1,11 +1,12 @@
 /**
  * Client for the Previsto REST API: list (page/size with `x-total-count`), get, create, partial update and delete
- * for contacts, agreements and assignments, plus the current account.
+ * for contacts, agreements and assignments, plus the current account. Every Previsto path Augur calls is here;
+ * retries and errors follow `previstoPolicy` (policy.ts).
  */
 import { createHash } from 'node:crypto';
 import type { UpstreamHttp } from '../http.js';
 import type { RequestBudget } from '../requestBudget.js';
-import type { PrevistoAccount, PrevistoErrorBody, PrevistoResource } from './types.js';
+import type { PrevistoAccount, PrevistoResource } from './types.js';
 
 /** The caller's secret key and the operation's budget, passed with every call. */
 export interface PrevistoCallContext {
@@ -30,17 +31,6 @@ export interface PrevistoPage<T> {
   total: number;
 }
 
-/** Reads the error envelope `{type, message, param}`. */
-export function parsePrevistoError(body: unknown): { message?: string; param?: string; upstreamCode?: string } {
-  if (typeof body !== 'object' || body === null) return {};
-  const b = body as PrevistoErrorBody;
-  const out: { message?: string; param?: string; upstreamCode?: string } = {};
-  if (typeof b.message === 'string') out.message = b.message;
-  if (typeof b.param === 'string') out.param = b.param;
-  if (typeof b.type === 'string') out.upstreamCode = b.type;
-  return out;
-}
-
 /** Builds the query string of a list request (exported for tests and cache keys). */
 export function listQueryString(q: PrevistoListQuery): string {
   const params = new URLSearchParams();
@@ -59,6 +49,12 @@ export class PrevistoClient {
   private readonly fingerprints = new Map<string, string>();
 
   constructor(private readonly http: UpstreamHttp) {}
+
+  /** A reachability check (`GET /accounts/current` without a credential): any HTTP answer counts. Previsto reports no version. */
+  async probe(timeoutMs: number): Promise<{ version: string | null }> {
+    await this.http.probe('/accounts/current', timeoutMs);
+    return { version: null };
+  }
 
   /** A non-secret key identifying a credential, for rate budgets and caches. */
   fingerprint(apiKey: string | undefined): string {

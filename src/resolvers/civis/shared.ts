@@ -1,0 +1,146 @@
+/**
+ * Not public: what the Civis resolver maps share. Reading ids (global or Civis), loading objects through the
+ * request's loaders, connections over Civis's paginated and unpaginated lists, and the small field mappers.
+ */
+import { ENUM_VALUES } from '../enums.js';
+import type { CivisOrder, InputMaybe } from '../../generated/resolvers.js';
+import { connectionFromArray, resolveConnection, type ConnectionArgs, type PageSource } from '../../relay/connection.js';
+import type { NodeTypeName } from '../../relay/ids.js';
+import type { Context } from '../context.js';
+import { badInput } from '../../core/errors.js';
+import type { CivisCallContext, CivisCollection, CivisList, CivisParams } from '../../upstreams/civis/client.js';
+import type { CivisJobRunParent, CivisRun } from '../../upstreams/civis/types.js';
+
+/** Civis object types addressable by a numeric Civis id. */
+export type CivisType =
+  | 'Credential'
+  | 'CivisDatabase'
+  | 'CivisTable'
+  | 'CivisFile'
+  | 'CivisImport'
+  | 'CivisJob'
+  | 'CivisModel'
+  | 'CivisPrediction'
+  | 'CivisProject'
+  | 'CivisQuery'
+  | 'CivisReport'
+  | 'CivisScript';
+
+/** The collection each type is read from by id. */
+export const COLLECTIONS: Record<CivisType, CivisCollection> = {
+  Credential: 'credentials',
+  CivisDatabase: 'databases',
+  CivisTable: 'tables',
+  CivisFile: 'files',
+  CivisImport: 'imports',
+  CivisJob: 'jobs',
+  CivisModel: 'models',
+  CivisPrediction: 'predictions',
+  CivisProject: 'projects',
+  CivisQuery: 'queries',
+  CivisReport: 'reports',
+  CivisScript: 'scripts',
+};
+
+export const NUMERIC_ID = /^[0-9]{1,15}$/;
+const RUN_STATES = new Set<string>(Object.values(ENUM_VALUES.CivisRunState));
+
+/** The caller's Civis key and the operation's budget, for calls made through the client (writes). */
+export function call(ctx: Context): CivisCallContext {
+  return { apiKey: ctx.credential('civis'), budget: ctx.budget };
+}
+
+/** Reads an id argument that may be a global id (of one of `types`) or a Civis id. */
+export function civisId(ctx: Context, arg: string, types: NodeTypeName | readonly NodeTypeName[], argName = 'id'): number {
+  if (NUMERIC_ID.test(arg)) return Number(arg);
+  const expected = typeof types === 'string' ? [types] : types;
+  return Number(ctx.services.codec.decode(arg, expected, argName).localId);
+}
+
+/** Loads one Civis object by its type and Civis id, through the request's loaders. */
+export function loadCivis<T>(ctx: Context, type: CivisType, id: number): Promise<T> {
+  return ctx.civis.get<T>(COLLECTIONS[type], id);
+}
+
+/** A list-of-users argument as Civis's comma list of user ids (at most `maxIds`). */
+export function userIds(ctx: Context, ids: InputMaybe<string[]> | undefined, argName: string): string | undefined {
+  if (!ids || ids.length === 0) return undefined;
+  const max = ctx.services.config.limits.maxIds;
+  if (ids.length > max) throw badInput(`${argName} accepts at most ${max} ids (AUGUR_MAX_IDS), got ${ids.length}.`, { param: argName, limit: 'maxIds', max });
+  return ids.map((id, i) => civisId(ctx, id, 'CivisUser', `${argName}[${i}]`)).join(',');
+}
+
+/** A list of states as Civis's comma list. */
+export function states(values: InputMaybe<string[]> | undefined): string | undefined {
+  return values && values.length > 0 ? values.join(',') : undefined;
+}
+
+export function flag(value: InputMaybe<boolean> | undefined): boolean | undefined {
+  return value === null || value === undefined ? undefined : value;
+}
+
+const ORDER_FIELD: Record<CivisOrder['field'], string> = { UPDATED_AT: 'updated_at', CREATED_AT: 'created_at', NAME: 'name' };
+
+interface OrderParams {
+  order: string;
+  order_dir: 'asc' | 'desc';
+}
+
+function orderParams(order: InputMaybe<CivisOrder> | undefined): OrderParams | undefined {
+  if (!order) return undefined;
+  return { order: ORDER_FIELD[order.field], order_dir: order.direction === 'DESC' ? 'desc' : 'asc' };
+}
+
+/**
+ * A page source over one Civis list. With an explicit order it is reversible by flipping `order_dir` (Civis breaks
+ * ties by id in the same direction, so the flipped list is the exact reverse); Civis's default orders are not
+ * assumed to be.
+ */
+function civisSource<W, T>(ctx: Context, list: CivisList, params: CivisParams, order: OrderParams | undefined, map: (item: W) => T): PageSource<T> {
+  const read = (p: CivisParams) => async (page: number, size: number) => {
+    const result = await ctx.civis.list<W>(list, p, page, size);
+    return { items: result.items.map(map), total: result.total };
+  };
+  const source: PageSource<T> = { maxPageSize: list.maxLimit, fetchPage: read({ ...params, ...order }) };
+  if (order) source.fetchReversedPage = read({ ...params, order: order.order, order_dir: order.order_dir === 'asc' ? 'desc' : 'asc' });
+  return source;
+}
+
+/** A connection over a paginated Civis list; cursors are bound to the list, its filters and its order. */
+export function connection<W, T = W>(
+  ctx: Context,
+  name: string,
+  list: CivisList,
+  params: CivisParams,
+  args: ConnectionArgs,
+  order?: InputMaybe<CivisOrder>,
+  map: (item: W) => T = (item) => item as unknown as T,
+) {
+  const o = orderParams(order);
+  const shaping = { path: list.path, params, order: o ?? null };
+  return resolveConnection<T>(name, shaping, args, civisSource<W, T>(ctx, list, params, o, map), ctx.services.codec, ctx.services.config.paging);
+}
+
+/** A connection over one of Civis's unpaginated lists (databases, predictions); the paging arguments are checked before the call. */
+export async function arrayConnection<T>(ctx: Context, name: string, shaping: unknown, args: ConnectionArgs, fetch: () => Promise<T[]>) {
+  const { codec, config } = ctx.services;
+  connectionFromArray(name, shaping, args, [], codec, config.paging);
+  return connectionFromArray(name, shaping, args, await fetch(), codec, config.paging);
+}
+
+/** Reads a field only the object read by id carries: from the parent when it is already that detail, else loaded. */
+export function detailField<D extends { id: number }, V>(type: CivisType, marker: keyof D, pick: (d: D) => V) {
+  return async (parent: { id: number }, _a: unknown, ctx: Context): Promise<V> => {
+    const detail = marker in parent ? (parent as D) : await loadCivis<D>(ctx, type, parent.id);
+    return pick(detail);
+  };
+}
+
+export const gid = (type: NodeTypeName) => (o: { id: number }, _a: unknown, ctx: Context) => ctx.services.codec.encode(type, String(o.id));
+export const date = (v: string | null | undefined) => (v ? v : null);
+/**
+ * A wire state as the `CivisRunState` enum's internal value (null for a state this schema does not know). The cast
+ * works around typescript-resolvers typing enums with object `enumValues` as `null` (graphql-code-generator #10204).
+ */
+export const runState = (v: string | null | undefined) => (v && RUN_STATES.has(v) ? v : null) as never;
+export const jobRun = (jobId: number, run: CivisRun | null | undefined): CivisJobRunParent | null => (run ? { ...run, jobId } : null);

@@ -1,0 +1,46 @@
+/**
+ * Previsto's retry and error rules (docs/upstreams.md §3 and §8.5). Previsto publishes none; **[OURS]** a 429 is
+ * repeated on any method (the request was refused before it was processed, so even a create is safe), and 502, 503
+ * and 504 on GET and DELETE only. `Retry-After` is honoured. The client-side rate budget that keeps Augur under
+ * Previsto's limit in the first place is `../rateBudget.ts`.
+ */
+import type { ParsedUpstreamError, UpstreamPolicy, RetryTuning } from '../policy.js';
+import {
+  DEFAULT_RETRY_TUNING,
+  GATEWAY_STATUSES,
+  errorFromStatus,
+  jitteredBackoff,
+  networkRetryable,
+  rateLimitedOrOwnError,
+  retryAfterHeader,
+} from '../policy.js';
+import type { PrevistoErrorBody } from './types.js';
+
+/** Reads the error envelope `{type, message, param}`. */
+export function parsePrevistoError(body: unknown): ParsedUpstreamError {
+  if (typeof body !== 'object' || body === null) return {};
+  const b = body as PrevistoErrorBody;
+  const out: ParsedUpstreamError = {};
+  if (typeof b.message === 'string') out.message = b.message;
+  if (typeof b.param === 'string') out.param = b.param;
+  if (typeof b.type === 'string') out.upstreamCode = b.type;
+  return out;
+}
+
+export function previstoPolicy(tuning: RetryTuning = DEFAULT_RETRY_TUNING): UpstreamPolicy {
+  return {
+    platform: 'previsto',
+    maxAttempts: tuning.maxAttempts,
+    backoffMs: jitteredBackoff(tuning),
+    retryAfter: retryAfterHeader,
+    retryable(method, idempotent, status, networkCode) {
+      if (status === undefined) return networkRetryable(idempotent, networkCode);
+      // A 429 means the request was refused unprocessed, so even a write may be repeated.
+      if (status === 429) return true;
+      return GATEWAY_STATUSES.has(status) && (method === 'GET' || method === 'DELETE');
+    },
+    errorFromResponse: (status, body, retryAfter, redact) =>
+      errorFromStatus('previsto', status, body === undefined ? {} : parsePrevistoError(body), retryAfter, redact),
+    waitTooLong: rateLimitedOrOwnError('previsto'),
+  };
+}
