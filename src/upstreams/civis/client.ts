@@ -91,7 +91,7 @@ export interface CivisList {
   readonly maxLimit: number;
 }
 
-const list = (path: string, maxLimit: number): CivisList => ({ path, route: path, maxLimit });
+const list = (path: string, maxLimit: number, route = path): CivisList => ({ path, route, maxLimit });
 
 /** Civis's paginated lists: the collections, a job's runs and a table's columns. */
 export const CIVIS_LISTS = {
@@ -107,9 +107,9 @@ export const CIVIS_LISTS = {
   scripts: list('/scripts/', 50),
   users: list('/users/', 10000),
   /** `GET /jobs/{id}/runs`: the runs of a job, a script or an import. */
-  runsOf: (jobId: number): CivisList => list(`/jobs/${jobId}/runs`, 100),
+  runsOf: (jobId: number): CivisList => list(`/jobs/${jobId}/runs`, 100, '/jobs/{id}/runs'),
   /** `GET /tables/{id}/columns`. */
-  columnsOf: (tableId: number): CivisList => list(`/tables/${tableId}/columns`, 50),
+  columnsOf: (tableId: number): CivisList => list(`/tables/${tableId}/columns`, 50, '/tables/{id}/columns'),
 };
 
 /** Body of `POST /credentials/`. The password is sent, stored by Civis, and never returned. */
