@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 
 rmSync('dist/augur', { recursive: true, force: true });
 await build({
-  entryPoints: { main: 'dist/src/server/main.js', emulators: 'dist/src/emulators/main.js' },
+  entryPoints: { main: 'dist/src/server/main.js', emulators: 'emulators/dist/main.js' },
   bundle: true,
   splitting: true,
   platform: 'node',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PREVISION_DEMO } from '../../../src/emulators/prevision/index.js';
-import type { PrevisionEmulator } from '../../../src/emulators/prevision/index.js';
+import { PREVISION_DEMO } from '../../src/prevision/index.js';
+import type { PrevisionEmulator } from '../../src/prevision/index.js';
 import { call, counters, startPrevision, usePrevision } from './helpers.js';
 
 const [CHURN, ESTATE] = PREVISION_DEMO.projects as [(typeof PREVISION_DEMO.projects)[0], (typeof PREVISION_DEMO.projects)[0]];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulators/framework/emulator.js';
-import { civisEmulator, type CivisCredential, type CivisOptions } from '../../src/emulators/civis/index.js';
+import type { Emulator } from '../src/framework/emulator.js';
+import { civisEmulator, type CivisCredential, type CivisOptions } from '../src/civis/index.js';
 import { KEY, KEY2, basic, civisUnderTest } from './civis/helpers.js';
 
 const civis = civisUnderTest();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PREVISION_DEMO } from '../../../src/emulators/prevision/index.js';
+import { PREVISION_DEMO } from '../../src/prevision/index.js';
 import { accessToken, call, reset, zipCsv, usePrevision } from './helpers.js';
 
 const [CHURN, ESTATE] = PREVISION_DEMO.projects as [(typeof PREVISION_DEMO.projects)[0], (typeof PREVISION_DEMO.projects)[0]];

@@ -1,7 +1,7 @@
 /** What the Civis emulator's route tests share: the demo keys, a fresh emulator per file, and one way to call it. */
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
-import type { Emulator } from '../../../src/emulators/framework/emulator.js';
-import { civisEmulator } from '../../../src/emulators/civis/index.js';
+import type { Emulator } from '../../src/framework/emulator.js';
+import { civisEmulator } from '../../src/civis/index.js';
 
 export const KEY = 'augur-demo-civis';
 export const KEY2 = 'augur-demo-civis-2';

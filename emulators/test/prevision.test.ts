@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { previsionEmulator, PREVISION_DEMO } from '../../src/emulators/prevision/index.js';
-import type { PrevisionEmulator } from '../../src/emulators/prevision/index.js';
-import { firstZipEntry } from '../../src/emulators/prevision/files.js';
+import { previsionEmulator, PREVISION_DEMO } from '../src/prevision/index.js';
+import type { PrevisionEmulator } from '../src/prevision/index.js';
+import { firstZipEntry } from '../src/prevision/files.js';
 import { call, counters, reset, startPrevision, TOKEN, usePrevision } from './prevision/helpers.js';
 
 const [CHURN, ESTATE] = PREVISION_DEMO.projects as [(typeof PREVISION_DEMO.projects)[0], (typeof PREVISION_DEMO.projects)[0]];

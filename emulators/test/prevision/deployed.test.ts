@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PREVISION_DEMO } from '../../../src/emulators/prevision/index.js';
-import { firstZipEntry } from '../../../src/emulators/prevision/files.js';
+import { PREVISION_DEMO } from '../../src/prevision/index.js';
+import { firstZipEntry } from '../../src/prevision/files.js';
 import { accessToken, call, counters, startPrevision, TOKEN, TOKEN_URL_PATH, usePrevision } from './helpers.js';
 
 const CHURN_API = PREVISION_DEMO.deployments[0]!;

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulators/framework/emulator.js';
-import { hashString } from '../../src/emulators/framework/util.js';
+import type { Emulator } from '../src/framework/emulator.js';
+import { hashString } from '../src/framework/util.js';
 import {
   DATAIKU_DEMO_ENDPOINTS,
   dataikuEmulator,
@@ -12,7 +12,7 @@ import {
   scorePrice,
   scoreUplift,
   seedCustomers,
-} from '../../src/emulators/dataiku/index.js';
+} from '../src/dataiku/index.js';
 
 const KEY = 'augur-demo-dataiku';
 const BASIC = `Basic ${Buffer.from(`${KEY}:`).toString('base64')}`;

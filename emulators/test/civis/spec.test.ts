@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../../src/emulators/framework/emulator.js';
-import { civisEmulator } from '../../../src/emulators/civis/index.js';
+import type { Emulator } from '../../src/framework/emulator.js';
+import { civisEmulator } from '../../src/civis/index.js';
 
 const auth = { authorization: `Basic ${Buffer.from('augur-demo-civis:').toString('base64')}` };
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Emulator, EmulatorError } from '../../src/emulators/framework/emulator.js';
-import { parseForm } from '../../src/emulators/framework/body.js';
-import { FixedWindowLimiter } from '../../src/emulators/framework/util.js';
+import { Emulator, EmulatorError } from '../src/framework/emulator.js';
+import { parseForm } from '../src/framework/body.js';
+import { FixedWindowLimiter } from '../src/framework/util.js';
 
 const emulator = new Emulator({
   name: 'test',

@@ -1,8 +1,8 @@
 /** Test helpers for the Prevision emulator contract tests (not a test file). */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { previsionEmulator, PREVISION_DEMO, type PrevisionOptions } from '../../../src/emulators/prevision/index.js';
-import type { PrevisionEmulator } from '../../../src/emulators/prevision/index.js';
-import { firstZipEntry } from '../../../src/emulators/prevision/files.js';
+import { previsionEmulator, PREVISION_DEMO, type PrevisionOptions } from '../../src/prevision/index.js';
+import type { PrevisionEmulator } from '../../src/prevision/index.js';
+import { firstZipEntry } from '../../src/prevision/files.js';
 
 export const TOKEN = PREVISION_DEMO.masterToken;
 export const AUTH = { authorization: TOKEN };

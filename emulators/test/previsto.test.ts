@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { previstoEmulator } from '../../src/emulators/previsto/index.js';
-import type { Emulator } from '../../src/emulators/framework/emulator.js';
+import { previstoEmulator } from '../src/previsto/index.js';
+import type { Emulator } from '../src/framework/emulator.js';
 import { PK, SK, basic, call, listAll, requests, reset } from './previsto/http.js';
 
 const OTHER_SK = 'sk_other_tenant';
