@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Emulator, EmulatorError } from '../src/framework/emulator.js';
 import { parseForm } from '../src/framework/body.js';
+import { openApiDocument, operationKeys, type OpenApiDocument } from '../src/framework/openapi.js';
 import { FixedWindowLimiter } from '../src/framework/util.js';
 
 const emulator = new Emulator({
@@ -102,6 +103,72 @@ describe('Emulator framework', () => {
     emulator.setFaults({ hang: true });
     await expect(fetch(`${url}/items/1`, { signal: AbortSignal.timeout(200) })).rejects.toThrow();
     emulator.clearFaults();
+  });
+
+  it('lists its control routes and answers an unknown one with those it knows', async () => {
+    expect(emulator.controlRouteKeys()).toContain('GET /_emulator/openapi.json');
+    const listed = (await (await fetch(`${url}/_emulator/routes`)).json()) as { routes: string[] };
+    expect(listed.routes).toEqual(emulator.routeKeys());
+    const r = await fetch(`${url}/_emulator/nope`);
+    expect(r.status).toBe(404);
+    expect(((await r.json()) as { error: string }).error).toMatch(/^Unknown control route GET \/_emulator\/nope\. Known: GET \/_emulator\/requests, /);
+  });
+
+  it('answers GET /_emulator/openapi.json with 404 when the platform has no document', async () => {
+    const r = await fetch(`${url}/_emulator/openapi.json`);
+    expect(r.status).toBe(404);
+    expect(await r.json()).toEqual({ error: 'This emulator has no OpenAPI document.' });
+  });
+
+  it('serves the platform\'s OpenAPI document with the control plane added, building it once', async () => {
+    let built = 0;
+    const documented = new Emulator({
+      name: 'documented',
+      routes: [{ method: 'GET', path: '/things/{id}', handler: () => ({ status: 200, body: {} }) }],
+      errorReply: (status, message) => ({ status, body: { message } }),
+      openapi: () => {
+        built++;
+        return openApiDocument({
+          title: 'Things (emulator)',
+          version: '1',
+          description: 'A test platform.',
+          tags: [{ name: 'Things', description: 'Things.' }],
+          securitySchemes: { key: { type: 'http', scheme: 'basic' } },
+          security: [{ key: [] }],
+          schemas: {},
+          pathParams: { id: 'The thing.' },
+          paths: { '/things/{id}': { get: { summary: 'Get a thing', responses: { '200': { description: 'The thing.' } } } } },
+        });
+      },
+    });
+    const base = await documented.listen(0);
+    try {
+      const doc = (await (await fetch(`${base}/_emulator/openapi.json`)).json()) as OpenApiDocument;
+      await fetch(`${base}/_emulator/openapi.json`);
+      expect(built).toBe(1);
+      expect(operationKeys(doc).sort()).toEqual(['GET /things/{id}', ...documented.controlRouteKeys()].sort());
+      expect(doc.paths['/things/{id}']!.get!['parameters']).toEqual([{ name: 'id', in: 'path', required: true, description: 'The thing.', schema: { type: 'string' } }]);
+      expect(doc.paths['/_emulator/reset']!.post).toMatchObject({ tags: ['Emulator control'], security: [] });
+      expect(doc.tags!.map((t) => t.name)).toEqual(['Things', 'Emulator control']);
+    } finally {
+      await documented.close();
+    }
+  });
+
+  it('refuses to build a document whose template names an undescribed path parameter', () => {
+    const build = () =>
+      openApiDocument({
+        title: 'Broken',
+        version: '1',
+        description: '',
+        tags: [],
+        securitySchemes: {},
+        security: [],
+        schemas: {},
+        pathParams: {},
+        paths: { '/things/{thingId}': { get: { summary: 'Get', responses: { '200': { description: 'ok' } } } } },
+      });
+    expect(build).toThrow('path parameter {thingId} of /things/{thingId} has no description');
   });
 });
 

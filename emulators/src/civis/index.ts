@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Emulator, EmulatorError, type EmulatorReply, type EmulatorRequest } from '../framework/emulator.js';
 import type { EmulatorModule } from '../framework/platform.js';
 import { FixedWindowLimiter, hashString, readCredential } from '../framework/util.js';
+import { civisOpenApi } from './openapi.js';
 import { civisRoutes, type CivisRoute } from './routes.js';
 import { buildSeed, runSql, SEED_IDS } from './seed.js';
 import { buildSpec } from './spec.js';
@@ -168,14 +169,19 @@ function createCivisEmulator(options: Partial<CivisOptions> = {}): Emulator {
   });
 
   // The document is generated once, from a fresh seed, so it is the same whatever the data has become.
-  let spec: { json: string; etag: string } | undefined;
+  let spec: { doc: Record<string, unknown>; json: string; etag: string } | undefined;
+  const swagger = (): NonNullable<typeof spec> => {
+    if (!spec) {
+      const doc = buildSpec(routes, newStore());
+      const json = JSON.stringify(doc);
+      spec = { doc, json, etag: `W/"${hashString(json).toString(16)}"` };
+    }
+    return spec;
+  };
   const endpoints = routes.find((r) => r.path === '/endpoints/')!;
   endpoints.handler = () => {
-    if (!spec) {
-      const json = JSON.stringify(buildSpec(routes, newStore()));
-      spec = { json, etag: `W/"${hashString(json).toString(16)}"` };
-    }
-    return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ETag: spec.etag }, body: spec.json };
+    const { json, etag } = swagger();
+    return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ETag: etag }, body: json };
   };
 
   const runCreating = new Set(routes.filter((r) => r.createsRun).map((r) => `${r.method} ${r.path}`));
@@ -237,6 +243,7 @@ function createCivisEmulator(options: Partial<CivisOptions> = {}): Emulator {
       runLimiter.reset();
       requestSeq = 0;
     },
+    openapi: () => civisOpenApi(swagger().doc as unknown as Parameters<typeof civisOpenApi>[0]),
   });
 }
 

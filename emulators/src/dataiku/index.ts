@@ -7,6 +7,7 @@ import { Emulator } from '../framework/emulator.js';
 import type { EmulatorModule } from '../framework/platform.js';
 import { DEFAULT_CUSTOMER_SEED, seedCustomers } from './customers.js';
 import { DATAIKU_DEMO_ENDPOINTS, DATAIKU_DEMO_SERVICE_ID } from './endpoints.js';
+import { dataikuOpenApi } from './openapi.js';
 import { dataikuAuth, dataikuErrorReply, dataikuRoutes } from './routes.js';
 
 export * from './types.js';
@@ -99,6 +100,7 @@ export function createDataikuEmulator(options: Partial<DataikuOptions> = {}): Em
       reply.headers = reply.headers ? { ...reply.headers, ...versionHeaders } : versionHeaders;
     },
     reset() {},
+    openapi: dataikuOpenApi,
   });
 }
 

@@ -5,8 +5,10 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FaultSet, type FaultSpec } from './faults.js';
+import { FaultSet, type ActiveFault, type FaultSpec } from './faults.js';
 import { BodyError, parseBody } from './body.js';
+import { controlPlaneOpenApi, controlRouteKeys, handleControl } from './control.js';
+import type { OpenApiDocument } from './openapi.js';
 
 /** A request as a route handler sees it. */
 export interface EmulatorRequest {
@@ -81,6 +83,11 @@ export interface EmulatorOptions {
   collapseSlashes?: boolean;
   /** Largest accepted request body, in bytes. */
   maxBodyBytes?: number;
+  /**
+   * The platform's OpenAPI 3.1 document, listing every route of `routes` (the framework adds its control plane).
+   * Built on first use, for `GET /_emulator/openapi.json`.
+   */
+  openapi?(): OpenApiDocument;
 }
 
 interface CompiledRoute {
@@ -134,6 +141,7 @@ export class Emulator {
   private total = 0;
   private log: LoggedRequest[] = [];
   private baseUrl = '';
+  private document: OpenApiDocument | undefined;
 
   constructor(private readonly options: EmulatorOptions) {
     this.name = options.name;
@@ -149,6 +157,38 @@ export class Emulator {
   /** Every route key (`METHOD /template`), in declaration order. */
   routeKeys(): string[] {
     return this.routes.map((r) => r.key);
+  }
+
+  /** Every route with whether it skips the platform's `before` hook (authentication), in declaration order. */
+  routeTable(): Array<{ key: string; method: string; path: string; public: boolean }> {
+    return this.routes.map((r) => ({ key: r.key, method: r.def.method, path: r.def.path, public: r.def.public === true }));
+  }
+
+  /** The control plane's routes (`METHOD /_emulator/...`), which every emulator serves besides its own. */
+  controlRouteKeys(): string[] {
+    return controlRouteKeys();
+  }
+
+  /**
+   * The OpenAPI 3.1 document served at `GET /_emulator/openapi.json`: the platform's, with the control plane added;
+   * undefined when the platform has none.
+   */
+  openapi(): OpenApiDocument | undefined {
+    if (this.document || !this.options.openapi) return this.document;
+    const doc = this.options.openapi();
+    const control = controlPlaneOpenApi();
+    this.document = { ...doc, tags: [...(doc.tags ?? []), control.tag], paths: { ...doc.paths, ...control.paths } };
+    return this.document;
+  }
+
+  /** The request log as served by `GET /_emulator/requests?log=1` (the last 5,000 requests). */
+  requestLog(): readonly LoggedRequest[] {
+    return this.log;
+  }
+
+  /** The installed faults with their counters, as served by `GET /_emulator/faults`. */
+  faultList(): ActiveFault[] {
+    return this.faults.list();
   }
 
   /** Request counts as served by `GET /_emulator/requests`. */
@@ -389,42 +429,8 @@ export class Emulator {
     if (!isLoopback(req.socket.remoteAddress)) return json(403, { error: 'The emulator control plane answers loopback callers only.' });
     const body = await readBody(req, 1024 * 1024).catch(() => Buffer.alloc(0));
     const url = new URL(req.url ?? '/', 'http://emulator');
-    const route = `${method} ${trimSlash(path)}`;
-    switch (route) {
-      case 'GET /_emulator/requests': {
-        const out: Record<string, unknown> = this.requests();
-        if (url.searchParams.has('log')) out['log'] = this.log;
-        return json(200, out);
-      }
-      case 'POST /_emulator/reset':
-        this.reset();
-        return json(200, { reset: true });
-      case 'GET /_emulator/faults':
-        return json(200, { faults: this.faults.list() });
-      case 'POST /_emulator/faults': {
-        let spec: unknown;
-        try {
-          spec = JSON.parse(body.toString('utf8') || '{}');
-        } catch {
-          return json(400, { error: 'Expected a JSON fault object (or an array of them).' });
-        }
-        try {
-          this.faults.set(spec as FaultSpec | FaultSpec[], new Set(this.routeKeys()));
-        } catch (e) {
-          return json(400, { error: (e as Error).message });
-        }
-        return json(200, { faults: this.faults.list() });
-      }
-      case 'DELETE /_emulator/faults':
-        this.faults.clear();
-        return json(200, { faults: [] });
-      case 'GET /_emulator/routes':
-        return json(200, { routes: this.routeKeys() });
-      default:
-        return json(404, {
-          error: `Unknown control route ${route}. Known: GET /_emulator/requests, POST /_emulator/reset, GET|POST|DELETE /_emulator/faults, GET /_emulator/routes.`,
-        });
-    }
+    const reply = handleControl(this, `${method} ${trimSlash(path)}`, url, body);
+    json(reply.status, reply.body);
   }
 }
 

@@ -18,6 +18,7 @@ import { apiRoutes } from './api.js';
 import { baseUrlResolver, type HandlerContext, type ResolvedPrevisionOptions } from './context.js';
 import { EventHub, type SentEvent } from './events.js';
 import { DEPLOYMENT_HOST_PREFIX, hostRoutes, TOKEN_PATH } from './host.js';
+import { previsionOpenApi } from './openapi.js';
 import { buildSeed, DEFAULT_MASTER_TOKEN, PREVISION_DEMO } from './seed.js';
 import { JobRunner, ObjectIdFactory, PrevisionStore } from './store.js';
 import type { PrevisionErrorBody } from './types.js';
@@ -177,6 +178,7 @@ function create(options?: Partial<PrevisionOptions>): PrevisionEmulator {
       return previsionErrorReply(401, authMessage(h), {});
     },
     reset: seed,
+    openapi: previsionOpenApi,
   });
   return emulator;
 }

@@ -5,6 +5,7 @@
 import { Emulator, type EmulatorReply, type EmulatorRequest, type RouteDef } from '../framework/emulator.js';
 import { FixedWindowLimiter, readCredential } from '../framework/util.js';
 import { searchAddresses } from './data.js';
+import { previstoOpenApi } from './openapi.js';
 import { twoFactorPhone } from './models.js';
 import { AGREEMENT_LIST, ASSIGNMENT_LIST, CONTACT_LIST, runList, type ListHooks, type ListSpec } from './query.js';
 import { PrevistoStore, type Collection } from './store.js';
@@ -218,6 +219,7 @@ export function createPrevisto(options: PrevistoOptions): Emulator {
     routes,
     errorReply: previstoError,
     before,
+    openapi: () => previstoOpenApi(PUBLIC_KEY_ROUTES),
     reset() {
       for (const t of tenants) t.store = new PrevistoStore(t.seed, options.now);
       secretLimiter.reset();

@@ -5,7 +5,6 @@ import type { RouteDef } from '../../framework/emulator.js';
 import { badRequest, objectBody, type HandlerContext } from '../context.js';
 import { predictionCsv } from '../seed.js';
 import type { PredictionRecord } from '../store.js';
-import type {  } from '../types.js';
 import { API, ok, zipReply, type ApiScope } from './scope.js';
 
 /** The `/ext/v1` bulk predictions routes. */
