@@ -1,5 +1,7 @@
 // Bundles the built gateway into dist/augur/ (one module graph instead of hundreds of files): `npm start` runs it,
 // and it starts in about half the time of the unbundled build. Dynamic imports (emulators, tracing) stay separate chunks.
+// The emulators come from their package's build (emulators/dist/, compiled first by `npm run build`), and
+// dist/augur/emulators.js is `npm run emulators`' program.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 
