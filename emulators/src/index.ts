@@ -8,3 +8,4 @@ export { Emulator, EmulatorError } from './framework/emulator.js';
 export type { EmulatorOptions, EmulatorReply, EmulatorRequest, Handler, LoggedRequest, RouteDef } from './framework/emulator.js';
 export type { FaultSpec } from './framework/faults.js';
 export type { EmulatedPlatform, EmulatorModule } from './framework/platform.js';
+export { operationKeys, type OpenApiDocument } from './framework/openapi.js';
