@@ -1,7 +1,8 @@
 /**
  * The gateway's layers: imports point down only (core < upstreams < loaders, relay < resolvers < server), no circles
- * anywhere (the emulators included), and the gateway reaches the emulators only from the module that boots them.
- * `npm run lint` checks it; tests may import anything, so test/ is not cruised.
+ * anywhere (the emulators included); the gateway reaches its emulators package (`emulators/`, `@augur/emulators`)
+ * only from the module that boots them, and the emulators never reach the gateway. `npm run lint` cruises `src` and
+ * `emulators/src`; tests may import anything, so neither test/ is cruised.
  */
 module.exports = {
   forbidden: [
@@ -21,16 +22,23 @@ module.exports = {
     {
       name: 'gateway-does-not-import-emulators',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/(emulators/|server/bootstrap\\.ts$)' },
-      to: { path: '^src/emulators/' },
+      comment: 'Only src/server/bootstrap.ts boots the emulators; the rest of the gateway knows them over HTTP only.',
+      from: { path: '^src/', pathNot: '^src/server/bootstrap\\.ts$' },
+      to: { path: '^(emulators/|node_modules/@augur/emulators/)' },
     },
-    { name: 'emulators-do-not-import-the-gateway', severity: 'error', from: { path: '^src/emulators/' }, to: { path: '^src/', pathNot: '^src/emulators/' } },
+    {
+      name: 'emulators-import-only-themselves',
+      severity: 'error',
+      comment: 'The emulators package stands alone: its own files and Node\'s modules, never the gateway.',
+      from: { path: '^emulators/' },
+      to: { pathNot: '^emulators/', dependencyTypesNot: ['core'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
     tsConfig: { fileName: 'tsconfig.json' },
     // Type-only imports count: a layer that needs a type from above is as tied to it as one calling it.
     tsPreCompilationDeps: true,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['augur-source', 'import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js'] },
   },
 };

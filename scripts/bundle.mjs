@@ -1,11 +1,13 @@
 // Bundles the built gateway into dist/augur/ (one module graph instead of hundreds of files): `npm start` runs it,
 // and it starts in about half the time of the unbundled build. Dynamic imports (emulators, tracing) stay separate chunks.
+// The emulators come from their package's build (emulators/dist/, compiled first by `npm run build`), and
+// dist/augur/emulators.js is `npm run emulators`' program.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 
 rmSync('dist/augur', { recursive: true, force: true });
 await build({
-  entryPoints: { main: 'dist/src/server/main.js', emulators: 'dist/src/emulators/main.js' },
+  entryPoints: { main: 'dist/src/server/main.js', emulators: 'emulators/dist/main.js' },
   bundle: true,
   splitting: true,
   platform: 'node',

@@ -2,7 +2,7 @@
  * Boots the embedded emulators for every platform whose URL is not configured, and turns a Config into the
  * dependencies `createServer` needs. Used by `main.ts` (default ports) and by tests (port 0).
  */
-import type { Emulator } from '../emulators/framework/emulator.js';
+import type { Emulator } from '@augur/emulators';
 import { PLATFORMS, type PlatformName } from '../core/upstream.js';
 import type { Config, DataikuEndpointConfig } from './config.js';
 import type { PlatformEndpoint } from '../resolvers/context.js';
@@ -56,7 +56,7 @@ export async function bootEmbedded(config: Config, options: BootOptions = {}): P
   let dataikuServiceId: string | undefined;
   // The emulators are loaded only when a platform is emulated: a fully configured gateway never pays for them.
   const needsEmulators = PLATFORMS.some((p) => !config.platforms[p].url) || !config.dataiku.endpoints;
-  const { EMULATORS } = needsEmulators ? await import('../emulators/registry.js') : { EMULATORS: undefined };
+  const { EMULATORS } = needsEmulators ? await import('@augur/emulators') : { EMULATORS: undefined };
   try {
     for (const platform of PLATFORMS) {
       const settings = config.platforms[platform];
@@ -82,7 +82,7 @@ export async function bootEmbedded(config: Config, options: BootOptions = {}): P
   }
   let dataikuEndpoints = config.dataiku.endpoints;
   if (!dataikuEndpoints) {
-    const demo = await import('../emulators/dataiku/index.js');
+    const demo = await import('@augur/emulators/dataiku');
     const serviceId = dataikuServiceId ?? demo.DATAIKU_DEFAULT_OPTIONS.serviceId;
     dataikuEndpoints = demo.DATAIKU_DEMO_ENDPOINTS.map((e) => ({ serviceId, endpointId: e.id, type: e.type as DataikuEndpointConfig['type'] }));
   }

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { scoreChurn } from '../../src/emulators/dataiku/index.js';
+import { scoreChurn } from '@augur/emulators/dataiku';
 import { contactFeatures } from '../../src/resolvers/previsto.js';
 import type { PrevistoContact } from '../../src/upstreams/previsto/types.js';
 import { startStack, type TestStack } from '../helpers/stack.js';

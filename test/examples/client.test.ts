@@ -8,7 +8,7 @@ import { buildClientSchema, buildSchema, findBreakingChanges, findDangerousChang
 import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { GraphQLRequestError, request, runExamples, salesHistory } from '../../examples/client/index.js';
 import { ScoredContacts } from '../../examples/client/operations.js';
-import { forecastSales, scoreChurn } from '../../src/emulators/dataiku/index.js';
+import { forecastSales, scoreChurn } from '@augur/emulators/dataiku';
 import { contactFeatures } from '../../src/resolvers/previsto.js';
 import { loadTypeDefs } from '../../src/server/schema.js';
 import type { PrevistoContact } from '../../src/upstreams/previsto/types.js';

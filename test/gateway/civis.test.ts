@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CIVIS_DEMO_API_KEY, CIVIS_DEMO_API_KEY_2, SEED_IDS, type CivisCredential } from '../../src/emulators/civis/index.js';
+import { CIVIS_DEMO_API_KEY, CIVIS_DEMO_API_KEY_2, SEED_IDS, type CivisCredential } from '@augur/emulators/civis';
 import { startStack, type TestStack } from '../helpers/stack.js';
 
 let stack: TestStack;

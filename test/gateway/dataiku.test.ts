@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { scoreChurn, scorePrice, scoreUplift, forecastSales, demoSalesHistory, runScore, seedCustomers, lookupCustomer } from '../../src/emulators/dataiku/index.js';
+import { scoreChurn, scorePrice, scoreUplift, forecastSales, demoSalesHistory, runScore, seedCustomers, lookupCustomer } from '@augur/emulators/dataiku';
 import { startStack, type TestStack } from '../helpers/stack.js';
 
 const PREDICT = 'POST /public/api/v1/{service}/{endpoint}/predict';

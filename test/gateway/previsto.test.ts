@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { scoreChurn } from '../../src/emulators/dataiku/index.js';
+import { scoreChurn } from '@augur/emulators/dataiku';
 import { contactFeatures } from '../../src/resolvers/previsto.js';
 import type { PrevistoAssignment, PrevistoContact } from '../../src/upstreams/previsto/types.js';
 import { startStack, type TestStack } from '../helpers/stack.js';

@@ -1,8 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulators/framework/emulator.js';
-import { EMULATORS } from '../../src/emulators/registry.js';
+import { EMULATORS, type Emulator } from '@augur/emulators';
 import { startStack, type TestStack } from '../helpers/stack.js';
 
 const SCORED_CONTACTS = `query ScoredContacts { contacts(first: 100) { edges { node { predict(endpoint: "churn") { prediction } } } } }`;

@@ -4,9 +4,8 @@ import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { scoreChurn } from '../../src/emulators/dataiku/index.js';
-import type { Emulator } from '../../src/emulators/framework/emulator.js';
-import { EMULATORS } from '../../src/emulators/registry.js';
+import { scoreChurn } from '@augur/emulators/dataiku';
+import { EMULATORS, type Emulator } from '@augur/emulators';
 
 // The gateway process from the unbundled build (test/processes/start.test.ts runs the bundle `npm start` runs);
 // `dist/` is built by the suite's global setup.

@@ -11,7 +11,7 @@ afterAll(() => {
 function startEmulators(ports: Record<string, number>): Promise<string> {
   const env: Record<string, string> = { ...(process.env as Record<string, string>) };
   for (const [name, port] of Object.entries(ports)) env[`AUGUR_EMULATOR_${name.toUpperCase()}_PORT`] = String(port);
-  const child = spawn(process.execPath, ['dist/src/emulators/main.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['emulators/dist/main.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';

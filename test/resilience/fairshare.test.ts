@@ -4,7 +4,7 @@
  * their gateway API keys.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LoggedRequest } from '../../src/emulators/framework/emulator.js';
+import type { LoggedRequest } from '@augur/emulators';
 import { expectFairOutcome, runScenario, type Send } from '../helpers/fairshare.js';
 import { startStack, type TestStack } from '../helpers/stack.js';
 

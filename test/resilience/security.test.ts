@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PREVISION_DEMO } from '../../src/emulators/prevision/index.js';
+import { PREVISION_DEMO } from '@augur/emulators/prevision';
 import { startStack, type TestStack } from '../helpers/stack.js';
 
 const GATEWAY_KEY = 'gw-key-0123456789abcdef';

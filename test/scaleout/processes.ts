@@ -3,9 +3,7 @@
  * emulators they share, started in the test process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { EMULATORS } from '../../src/emulators/registry.js';
-import type { Emulator } from '../../src/emulators/framework/emulator.js';
-import type { LoggedRequest } from '../../src/emulators/framework/emulator.js';
+import { EMULATORS, type Emulator, type LoggedRequest } from '@augur/emulators';
 import { freePort } from '../helpers/ports.js';
 
 export interface GraphQLResult {

@@ -3,7 +3,7 @@
  * JSON: the gateway does not import the emulator, so this check, enforced by `npm run typecheck`, keeps the two equal.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import type * as Emulator from '../../src/emulators/civis/types.js';
+import type * as Emulator from '@augur/emulators/civis';
 import type * as Gateway from '../../src/upstreams/civis/types.js';
 
 describe('Civis wire types', () => {
