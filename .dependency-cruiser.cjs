@@ -8,8 +8,18 @@ module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
     { name: 'core-imports-nothing', severity: 'error', from: { path: '^src/core/' }, to: { path: '^src/', pathNot: '^src/core/' } },
-    { name: 'upstreams-import-core-only', severity: 'error', from: { path: '^src/upstreams/' }, to: { path: '^src/', pathNot: '^src/(core|upstreams)/' } },
-    { name: 'loaders-import-upstreams-core', severity: 'error', from: { path: '^src/loaders/' }, to: { path: '^src/', pathNot: '^src/(core|upstreams|loaders)/' } },
+    {
+      name: 'upstreams-import-core-only',
+      severity: 'error',
+      from: { path: '^src/upstreams/' },
+      to: { path: '^src/', pathNot: '^src/(core|upstreams)/' },
+    },
+    {
+      name: 'loaders-import-upstreams-core',
+      severity: 'error',
+      from: { path: '^src/loaders/' },
+      to: { path: '^src/', pathNot: '^src/(core|upstreams|loaders)/' },
+    },
     { name: 'relay-imports-core', severity: 'error', from: { path: '^src/relay/' }, to: { path: '^src/', pathNot: '^src/(core|relay)/' } },
     {
       name: 'resolvers-import-below',
@@ -18,7 +28,12 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(core|upstreams|loaders|relay|generated|resolvers)/' },
     },
     // The generated resolver types map onto the resolvers' model and context types.
-    { name: 'generated-imports-below-server', severity: 'error', from: { path: '^src/generated/' }, to: { path: '^src/', pathNot: '^src/(core|upstreams|resolvers|generated)/' } },
+    {
+      name: 'generated-imports-below-server',
+      severity: 'error',
+      from: { path: '^src/generated/' },
+      to: { path: '^src/', pathNot: '^src/(core|upstreams|resolvers|generated)/' },
+    },
     {
       name: 'gateway-does-not-import-emulators',
       severity: 'error',
@@ -29,7 +44,7 @@ module.exports = {
     {
       name: 'emulators-import-only-themselves',
       severity: 'error',
-      comment: 'The emulators package stands alone: its own files and Node\'s modules, never the gateway.',
+      comment: "The emulators package stands alone: its own files and Node's modules, never the gateway.",
       from: { path: '^emulators/' },
       to: { pathNot: '^emulators/', dependencyTypesNot: ['core'] },
     },
@@ -39,6 +54,10 @@ module.exports = {
     tsConfig: { fileName: 'tsconfig.json' },
     // Type-only imports count: a layer that needs a type from above is as tied to it as one calling it.
     tsPreCompilationDeps: true,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['augur-source', 'import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['augur-source', 'import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js'],
+    },
   },
 };

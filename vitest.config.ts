@@ -13,7 +13,12 @@ const require = createRequire(import.meta.url);
 const emulatorExports = (require('./emulators/package.json') as { exports: Record<string, string | Record<string, string>> }).exports;
 const emulatorSources = Object.entries(emulatorExports).flatMap(([subpath, target]) =>
   typeof target === 'object' && target['augur-source']
-    ? [{ find: new RegExp(`^@augur/emulators${subpath.slice(1)}$`), replacement: fileURLToPath(new URL(`./emulators/${target['augur-source']}`, import.meta.url)) }]
+    ? [
+        {
+          find: new RegExp(`^@augur/emulators${subpath.slice(1)}$`),
+          replacement: fileURLToPath(new URL(`./emulators/${target['augur-source']}`, import.meta.url)),
+        },
+      ]
     : [],
 );
 

@@ -60,7 +60,8 @@ function summarize(profile) {
   const self = new Map();
   const inclusive = new Map();
   let total = 0;
-  const key = (cf) => `${cf.functionName || '(anonymous)'}  ${cf.url ? `${path.relative(ROOT, cf.url.replace(/^file:\/\//, ''))}:${cf.lineNumber + 1}` : '(builtin or compiled query)'}`;
+  const key = (cf) =>
+    `${cf.functionName || '(anonymous)'}  ${cf.url ? `${path.relative(ROOT, cf.url.replace(/^file:\/\//, ''))}:${cf.lineNumber + 1}` : '(builtin or compiled query)'}`;
   const walk = (node, stack) => {
     const k = key(node.callFrame);
     total += node.selfSize;
@@ -78,13 +79,21 @@ const summary = {};
 try {
   for (const scenario of chosen.length ? chosen : SCENARIOS) {
     const port = await freePort();
-    const gateway = await startGateway(emulators.urls, { port: 0, previstoLimit: previstoRateLimit(), nodeArgs: [`--inspect=127.0.0.1:${port}`] });
+    const gateway = await startGateway(emulators.urls, {
+      port: 0,
+      previstoLimit: previstoRateLimit(),
+      nodeArgs: [`--inspect=127.0.0.1:${port}`],
+    });
     const cdp = await inspector(port);
     try {
       const requests = [graphqlRequest(QUERIES[scenario], '"data"')];
       await load({ url: gateway.url, requests, connections: CONNECTIONS, duration: 2 }); // warm-up, not sampled
       await cdp.call('HeapProfiler.enable');
-      await cdp.call('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      await cdp.call('HeapProfiler.startSampling', {
+        samplingInterval: 4096,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
       const run = await load({ url: gateway.url, requests, connections: CONNECTIONS, duration: DURATION });
       const { profile } = await cdp.call('HeapProfiler.stopSampling');
       if (run.errors) throw new Error(`${scenario}: ${run.errors} failed responses (${JSON.stringify(run.outcomes)})`);
@@ -93,7 +102,9 @@ try {
       const { total, self, inclusive } = summarize(profile);
       const perOp = (bytes) => (bytes / 1024 / run.completed).toFixed(1).padStart(8);
       summary[scenario] = { kbPerOperation: Math.round((total / 1024 / run.completed) * 10) / 10, operations: run.completed };
-      console.log(`\n== ${scenario}: ${run.completed} operations (${Math.round(run.rps)} rps with the profiler on), ${perOp(total).trim()} KB allocated per operation`);
+      console.log(
+        `\n== ${scenario}: ${run.completed} operations (${Math.round(run.rps)} rps with the profiler on), ${perOp(total).trim()} KB allocated per operation`,
+      );
       console.log(`${'KB/op'.padStart(8)}  self: the function allocated it`);
       for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`${perOp(v)}  ${k}`);
       console.log(`${'KB/op'.padStart(8)}  inclusive: allocated in the function or what it called`);

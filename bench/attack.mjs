@@ -25,7 +25,22 @@ import { Client } from 'undici';
 import { ATTACKS, attackBody } from './lib/attacks.mjs';
 import { classify } from './lib/load.mjs';
 import { QUERIES, graphqlRequest } from './lib/scenarios.mjs';
-import { gqlOk, intEnv, loadavg, percentile, previstoRateLimit, ROOT, round, sampleProcesses, sleep, startEmulators, startGateway, stopChild, runMain, report } from './lib/stack.mjs';
+import {
+  gqlOk,
+  intEnv,
+  loadavg,
+  percentile,
+  previstoRateLimit,
+  ROOT,
+  round,
+  sampleProcesses,
+  sleep,
+  startEmulators,
+  startGateway,
+  stopChild,
+  runMain,
+  report,
+} from './lib/stack.mjs';
 
 const SECONDS = intEnv('ATTACK_SECONDS', 5, 1, 600);
 const ATTACK_CONNECTIONS = intEnv('ATTACK_CONNECTIONS', 20, 1, 1000);
@@ -37,9 +52,13 @@ const TARGETS = { eventLoopMaxMs: 50, normalP99Ratio: 2 };
 const selected = (() => {
   const raw = process.env.ATTACK_CLASSES;
   if (!raw) return ATTACKS;
-  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !ATTACKS.some((a) => a.name === n));
-  if (unknown.length) throw new Error(`ATTACK_CLASSES names unknown classes: ${unknown.join(', ')}. Known: ${ATTACKS.map((a) => a.name).join(', ')}.`);
+  if (unknown.length)
+    throw new Error(`ATTACK_CLASSES names unknown classes: ${unknown.join(', ')}. Known: ${ATTACKS.map((a) => a.name).join(', ')}.`);
   return ATTACKS.filter((a) => names.includes(a.name));
 })();
 
@@ -94,7 +113,13 @@ async function drive(origin, requests, connections, seconds, localAddress) {
         sent++;
         const started = performance.now();
         try {
-          const res = await client.request({ path: r.path, method: 'POST', headers: { 'content-type': 'application/json' }, body: r.body, signal });
+          const res = await client.request({
+            path: r.path,
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: r.body,
+            signal,
+          });
           const text = await res.body.text();
           times.push(performance.now() - started);
           const outcome = classify(res.statusCode, text, r.marker);
@@ -138,7 +163,9 @@ async function phase(gateway, emulatorsPid, seconds, attack, attackerAddress) {
   const sampler = sampleProcesses({ gateway: gateway.pid, emulators: emulatorsPid });
   const [normal, hostile] = await Promise.all([
     normalRun(gateway.url, seconds),
-    attack ? drive(gateway.url, [{ path: '/graphql', body: attackBody(attack.name) }], ATTACK_CONNECTIONS, seconds, attackerAddress) : undefined,
+    attack
+      ? drive(gateway.url, [{ path: '/graphql', body: attackBody(attack.name) }], ATTACK_CONNECTIONS, seconds, attackerAddress)
+      : undefined,
   ]);
   const processes = sampler.stop();
   const stallMs = await eventLoopMaxMs(gateway.url);
@@ -152,7 +179,9 @@ const pad = (v, n, right = false) => {
 
 async function main() {
   const loadStart = loadavg();
-  log(`Attack bench: ${selected.length} classes, ${SECONDS} s each at ${ATTACK_CONNECTIONS} connections beside ${NORMAL_CONNECTIONS} of normal traffic; node ${process.version}, ${os.cpus().length} cores, loadavg ${loadStart}`);
+  log(
+    `Attack bench: ${selected.length} classes, ${SECONDS} s each at ${ATTACK_CONNECTIONS} connections beside ${NORMAL_CONNECTIONS} of normal traffic; node ${process.version}, ${os.cpus().length} cores, loadavg ${loadStart}`,
+  );
   for (const a of selected) attackBody(a.name); // build every body first (and check each against the body limit)
   const emulators = await startEmulators({ previstoLimit: PREVISTO_LIMIT });
   const start = () => startGateway(emulators.urls, { port: 0, previstoLimit: PREVISTO_LIMIT });
@@ -172,7 +201,9 @@ async function main() {
       eventLoopMaxMs: base.stallMs,
       gatewayCpuPct: base.processes.cpuPct.gateway,
     };
-    log(`baseline: ${baseline.requests} requests, p99 ${baseline.p99Ms} ms, ${baseline.errors} errors, event loop max ${baseline.eventLoopMaxMs} ms`);
+    log(
+      `baseline: ${baseline.requests} requests, p99 ${baseline.p99Ms} ms, ${baseline.errors} errors, event loop max ${baseline.eventLoopMaxMs} ms`,
+    );
 
     const classes = {};
     for (const [i, attack] of selected.entries()) {
@@ -245,12 +276,16 @@ async function main() {
         gatewayRestarts: all.filter((c) => c.gatewayRestarted).length,
       },
       targets: TARGETS,
-      missed: Object.entries(classes).filter(([, c]) => !c.met && !c.allowedAtBenchBudget).map(([n]) => n),
+      missed: Object.entries(classes)
+        .filter(([, c]) => !c.met && !c.allowedAtBenchBudget)
+        .map(([n]) => n),
       loadavg: { before: loadStart, after: loadEnd },
     };
 
     const out = [''];
-    out.push(`Augur attack bench, ${new Date().toISOString()}: node ${process.version}, ${os.cpus().length} cores; loadavg before ${loadStart}, after ${loadEnd}`);
+    out.push(
+      `Augur attack bench, ${new Date().toISOString()}: node ${process.version}, ${os.cpus().length} cores; loadavg before ${loadStart}, after ${loadEnd}`,
+    );
     out.push(
       `Normal traffic (single predict + contacts(first: 20)) on ${NORMAL_CONNECTIONS} connections; each attack on ${ATTACK_CONNECTIONS} connections for ${SECONDS} s; requests time out after ${TIMEOUT_S} s.`,
     );
@@ -258,7 +293,7 @@ async function main() {
       `Baseline (${2 * SECONDS} s, no attack): ${baseline.requests} requests, ${baseline.rps} rps, p50 ${baseline.p50Ms} ms, p99 ${baseline.p99Ms} ms, ${baseline.errors} errors; ` +
         `longest event-loop stall ${baseline.eventLoopMaxMs ?? '-'} ms; gateway CPU ${baseline.gatewayCpuPct}%`,
     );
-    out.push('Stall: the gateway\'s nodejs_eventloop_lag_max_seconds over the phase (10 ms sampling; never below ~10 ms).');
+    out.push("Stall: the gateway's nodejs_eventloop_lag_max_seconds over the phase (10 ms sampling; never below ~10 ms).");
     out.push('');
     out.push(
       `${pad('attack class', 26, true)}${pad('answered', 9)}${pad('t/o', 6)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}${pad('stall', 8)}` +
@@ -272,7 +307,10 @@ async function main() {
       out.push(
         `${pad(name, 26, true)}${pad(c.answered, 9)}${pad(c.timeouts, 6)}${pad(c.refuseMs?.p50, 9)}${pad(c.refuseMs?.p99, 9)}${pad(c.refuseMs?.max, 9)}${pad(c.eventLoopMaxMs, 8)}` +
           `${pad(c.normalP99Ms, 10)}${pad(c.normalP99Ratio, 7)}${pad(c.normalFailures, 9)}${pad(c.gatewayCpuPct, 9)}  ${pad(c.allowedAtBenchBudget ? 'allowed' : c.met ? 'met' : c.gatewayRestarted ? 'STUCK' : 'MISSED', 7, true)}  ` +
-          Object.entries(c.outcomes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', '),
+          Object.entries(c.outcomes)
+            .sort((a, b) => b[1] - a[1])
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', '),
       );
     }
     out.push('');

@@ -22,11 +22,26 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createControl, freePort, intEnv, loadavg, ROOT, round, sleep, startEmulators, startGateway, stopChild, runMain } from './lib/stack.mjs';
+import {
+  createControl,
+  freePort,
+  intEnv,
+  loadavg,
+  ROOT,
+  round,
+  sleep,
+  startEmulators,
+  startGateway,
+  stopChild,
+  runMain,
+} from './lib/stack.mjs';
 
 const SECONDS = intEnv('FAIRSHARE_SECONDS', 120, 5, 3600);
 const GREEDY_PAUSE_MS = intEnv('FAIRSHARE_GREEDY_PAUSE_MS', 50, 0, 60_000);
-const MODES = (process.env.FAIRSHARE_MODES ?? 'single,replicas').split(',').map((m) => m.trim()).filter(Boolean);
+const MODES = (process.env.FAIRSHARE_MODES ?? 'single,replicas')
+  .split(',')
+  .map((m) => m.trim())
+  .filter(Boolean);
 for (const m of MODES) if (m !== 'single' && m !== 'replicas') throw new Error(`FAIRSHARE_MODES lists single and/or replicas, got "${m}".`);
 
 const LIMIT = 120;
@@ -43,11 +58,15 @@ const LIGHT_QUERY = '{ contacts(first: 1) { edges { node { name } } } }';
 /** A redis-server of this run, persistence off. */
 async function startRedis() {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`redis-server did not start within 10 s: ${output}`)), 10_000);
-    child.once('error', (err) => reject(new Error(`redis-server could not start (${err.message}); install it: apt-get install -y redis-server`)));
+    child.once('error', (err) =>
+      reject(new Error(`redis-server could not start (${err.message}); install it: apt-get install -y redis-server`)),
+    );
     child.stdout.on('data', (d) => {
       output += d.toString();
       if (output.includes('Ready to accept connections')) {
@@ -60,7 +79,17 @@ async function startRedis() {
 }
 
 function tally(name) {
-  return { caller: name, sent: 0, answered: 0, fieldsWithData: 0, rateLimitedOperations: 0, rateLimited: 0, fairShareMessages: 0, retryAfterSeconds: null, otherErrors: {} };
+  return {
+    caller: name,
+    sent: 0,
+    answered: 0,
+    fieldsWithData: 0,
+    rateLimitedOperations: 0,
+    rateLimited: 0,
+    fairShareMessages: 0,
+    retryAfterSeconds: null,
+    otherErrors: {},
+  };
 }
 
 function count(t, status, body) {
@@ -83,7 +112,11 @@ function count(t, status, body) {
 
 async function send(url, key, query) {
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ query }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ query }),
+    });
     return { status: res.status, body: await res.json() };
   } catch (err) {
     return { status: 0, body: { errors: [{ message: String(err), extensions: { code: 'TRANSPORT' } }] } };
@@ -145,7 +178,10 @@ async function runMode(mode) {
     const previsto = {
       requests: log.length,
       status429: log.filter((l) => l.status === 429).length,
-      maxInAnyMinute: maxInWindow(log.map((l) => l.at), WINDOW_MS),
+      maxInAnyMinute: maxInWindow(
+        log.map((l) => l.at),
+        WINDOW_MS,
+      ),
     };
     return { mode, gateways: gateways.length, seconds: round(elapsedS, 1), callers: [...tallies.values()], previsto };
   } finally {
@@ -157,27 +193,45 @@ async function runMode(mode) {
 
 function report(r) {
   const lines = [`mode ${r.mode}: ${r.gateways} gateway(s), ${r.seconds} s`];
-  lines.push('caller       sent  answered  fields with data  RATE_LIMITED ops / errors (fair-share message)  retryAfter seen  other errors');
+  lines.push(
+    'caller       sent  answered  fields with data  RATE_LIMITED ops / errors (fair-share message)  retryAfter seen  other errors',
+  );
   for (const t of r.callers) {
     const seen = t.retryAfterSeconds ? `${t.retryAfterSeconds.min}-${t.retryAfterSeconds.max} s` : '-';
-    const other = Object.entries(t.otherErrors).map(([c, n]) => `${c} ${n}`).join(', ') || '-';
+    const other =
+      Object.entries(t.otherErrors)
+        .map(([c, n]) => `${c} ${n}`)
+        .join(', ') || '-';
     const limited = `${t.rateLimitedOperations} / ${t.rateLimited} (${t.fairShareMessages})`;
-    lines.push(`${t.caller.padEnd(10)}${String(t.sent).padStart(7)}${String(t.answered).padStart(10)}${String(t.fieldsWithData).padStart(18)}  ${limited.padStart(45)}  ${seen.padStart(15)}  ${other}`);
+    lines.push(
+      `${t.caller.padEnd(10)}${String(t.sent).padStart(7)}${String(t.answered).padStart(10)}${String(t.fieldsWithData).padStart(18)}  ${limited.padStart(45)}  ${seen.padStart(15)}  ${other}`,
+    );
   }
   const lights = r.callers.filter((t) => t.caller !== 'greedy');
   const sent = lights.reduce((n, t) => n + t.sent, 0);
   const answered = lights.reduce((n, t) => n + t.answered, 0);
   lines.push(`light callers answered with data: ${answered} of ${sent} (${round((answered / sent) * 100, 1)}%)`);
-  lines.push(`Previsto emulator: ${r.previsto.requests} GET /contacts, ${r.previsto.status429} answered 429, at most ${r.previsto.maxInAnyMinute} in any minute (limit ${LIMIT})`);
+  lines.push(
+    `Previsto emulator: ${r.previsto.requests} GET /contacts, ${r.previsto.status429} answered 429, at most ${r.previsto.maxInAnyMinute} in any minute (limit ${LIMIT})`,
+  );
   return lines.join('\n');
 }
 
 async function main() {
   const loadStart = loadavg();
-  console.error(`Fair share: ${MODES.join(', ')}; ${SECONDS} s each; node ${process.version}, ${os.cpus().length} cores, loadavg ${loadStart}`);
+  console.error(
+    `Fair share: ${MODES.join(', ')}; ${SECONDS} s each; node ${process.version}, ${os.cpus().length} cores, loadavg ${loadStart}`,
+  );
   const runs = [];
   for (const mode of MODES) runs.push(await runMode(mode));
-  const result = { limitPerMinute: LIMIT, greedyAliases: ALIASES, lightEveryS: LIGHT_EVERY_MS / 1000, greedyPauseMs: GREEDY_PAUSE_MS, runs, loadavg: { before: loadStart, after: loadavg() } };
+  const result = {
+    limitPerMinute: LIMIT,
+    greedyAliases: ALIASES,
+    lightEveryS: LIGHT_EVERY_MS / 1000,
+    greedyPauseMs: GREEDY_PAUSE_MS,
+    runs,
+    loadavg: { before: loadStart, after: loadavg() },
+  };
   console.log(['', `Augur fair share, ${new Date().toISOString()}`, ...runs.map(report), ''].join('\n\n'));
   mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(path.join(ROOT, 'bench', 'results', 'fairshare-latest.json'), `${JSON.stringify(result, null, 2)}\n`);

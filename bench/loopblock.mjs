@@ -70,7 +70,14 @@ async function measure(jit) {
     new Promise((resolve, reject) => {
       const body = JSON.stringify({ query });
       const req = http.request(
-        { host: '127.0.0.1', port: server.address().port, path: '/graphql', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        {
+          host: '127.0.0.1',
+          port: server.address().port,
+          path: '/graphql',
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
         (res) => {
           let bytes = 0;
           let head = '';
@@ -78,7 +85,9 @@ async function measure(jit) {
             if (head.length < 200) head += chunk.toString('utf8', 0, 200);
             bytes += chunk.length;
           });
-          res.on('end', () => (res.statusCode === 200 && head.startsWith('{"data"') ? resolve(bytes) : reject(new Error(`${res.statusCode} ${head}`))));
+          res.on('end', () =>
+            res.statusCode === 200 && head.startsWith('{"data"') ? resolve(bytes) : reject(new Error(`${res.statusCode} ${head}`)),
+          );
         },
       );
       req.on('error', reject);
@@ -110,7 +119,11 @@ async function measure(jit) {
       const sorted = (xs) => xs.sort((a, b) => a - b).map((x) => Math.round(x * 10) / 10);
       const c = sorted(cpu);
       const d = sorted(delay);
-      out[name] = { bytes, longestBlockCpuMs: { median: c[c.length >> 1], max: c.at(-1) }, loopDelayMs: { min: d[0], median: d[d.length >> 1], max: d.at(-1) } };
+      out[name] = {
+        bytes,
+        longestBlockCpuMs: { median: c[c.length >> 1], max: c.at(-1) },
+        loopDelayMs: { min: d[0], median: d[d.length >> 1], max: d.at(-1) },
+      };
     }
   } finally {
     agent.destroy();

@@ -123,7 +123,11 @@ export function inclusive(profile, names) {
       }
     }
   }
-  return names.map((name) => ({ name, ms: Math.round(totals[name] / 100) / 10, pctOfBusy: Math.round((totals[name] / (busyUs || 1)) * 1000) / 10 }));
+  return names.map((name) => ({
+    name,
+    ms: Math.round(totals[name] / 100) / 10,
+    pctOfBusy: Math.round((totals[name] / (busyUs || 1)) * 1000) / 10,
+  }));
 }
 
 export function summarizeFile(file) {
@@ -137,14 +141,20 @@ export function formatSummary(summary, { top = 25, callers = 10, title = '' } = 
   lines.push(`profiled ${summary.totalMs} ms, busy ${summary.busyMs} ms, idle ${summary.idleMs} ms; % are of busy time`);
   lines.push(`${'self ms'.padStart(9)} ${'%'.padStart(6)}  function  (location)`);
   for (const f of summary.functions.slice(0, top)) {
-    lines.push(`${f.selfMs.toFixed(1).padStart(9)} ${f.pctOfBusy.toFixed(1).padStart(6)}  ${f.name}${f.location ? `  (${f.location})` : ''}`);
+    lines.push(
+      `${f.selfMs.toFixed(1).padStart(9)} ${f.pctOfBusy.toFixed(1).padStart(6)}  ${f.name}${f.location ? `  (${f.location})` : ''}`,
+    );
   }
-  lines.push('', `where the top ${Math.min(callers, summary.functions.length)} are called from (heaviest caller chain, share of the function's self time):`);
+  lines.push(
+    '',
+    `where the top ${Math.min(callers, summary.functions.length)} are called from (heaviest caller chain, share of the function's self time):`,
+  );
   for (const f of summary.functions.slice(0, callers)) {
     if (f.mainCaller) lines.push(`  ${f.name}: ${Math.round(f.mainCallerShare * 100)}% via ${f.mainCaller}`);
   }
   lines.push('', 'self time by area:');
-  for (const a of summary.areas.slice(0, 15)) lines.push(`${a.selfMs.toFixed(1).padStart(9)} ${a.pctOfBusy.toFixed(1).padStart(6)}  ${a.area}`);
+  for (const a of summary.areas.slice(0, 15))
+    lines.push(`${a.selfMs.toFixed(1).padStart(9)} ${a.pctOfBusy.toFixed(1).padStart(6)}  ${a.area}`);
   return lines.join('\n');
 }
 
@@ -164,7 +174,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
     console.log(formatSummary(summarizeFile(file), { top, title: `== ${file}` }));
     if (names.length) {
       console.log('\ntime in and below:');
-      for (const r of inclusive(JSON.parse(readFileSync(file, 'utf8')), names)) console.log(`${r.ms.toFixed(1).padStart(9)} ${r.pctOfBusy.toFixed(1).padStart(6)}  ${r.name}`);
+      for (const r of inclusive(JSON.parse(readFileSync(file, 'utf8')), names))
+        console.log(`${r.ms.toFixed(1).padStart(9)} ${r.pctOfBusy.toFixed(1).padStart(6)}  ${r.name}`);
     }
     console.log('');
   }

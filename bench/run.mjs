@@ -25,7 +25,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { load, latencyOf, mergeRuns } from './lib/load.mjs';
 import { CHECKS, DIRECT, QUERIES, graphqlRequest } from './lib/scenarios.mjs';
-import { createControl, freePort, gqlOk, intEnv, loadavg, median, memory, previstoRateLimit, ROOT, round, sampleProcesses, sleep, spawnGateway, startEmulators, startGateway, stopChild } from './lib/stack.mjs';
+import {
+  createControl,
+  freePort,
+  gqlOk,
+  intEnv,
+  loadavg,
+  median,
+  memory,
+  previstoRateLimit,
+  ROOT,
+  round,
+  sampleProcesses,
+  sleep,
+  spawnGateway,
+  startEmulators,
+  startGateway,
+  stopChild,
+} from './lib/stack.mjs';
 import { formatSummary, summarizeFile } from './profile-summary.mjs';
 
 const RESULTS = path.join(ROOT, 'bench', 'results');
@@ -105,7 +122,8 @@ async function directVsSingle(urls, emulatorsPid) {
     CHECKS.single(await gqlOk(gateway.graphqlUrl, QUERIES.single, LABEL.single));
     const pids = { gateway: gateway.pid, emulators: emulatorsPid };
     const targets = { direct: [urls.dataiku, DIRECT], single: [gateway.url, GRAPHQL.single] };
-    for (const [origin, request] of Object.values(targets)) await load({ url: origin, requests: [request], connections: CONNECTIONS, duration: 1 });
+    for (const [origin, request] of Object.values(targets))
+      await load({ url: origin, requests: [request], connections: CONNECTIONS, duration: 1 });
     const slice = Math.max(1, Math.round(DURATION / ROUNDS));
     const parts = { direct: [], single: [] };
     for (let r = 0; r < ROUNDS; r++) {
@@ -145,7 +163,14 @@ async function gatewayThroughput(urls, emulatorsPid, name) {
 function postOnce(port, body) {
   return new Promise((resolve) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/graphql',
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
@@ -167,14 +192,16 @@ async function timeToFirstAnswer(spawnIt, port, body, ok) {
   const { child, lines } = spawnIt(port);
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`The process exited (code ${child.exitCode}) before answering. Output:\n${lines.join('\n')}`);
+      if (child.exitCode !== null)
+        throw new Error(`The process exited (code ${child.exitCode}) before answering. Output:\n${lines.join('\n')}`);
       const answer = await postOnce(port, body);
       if (answer && ok(answer)) {
         const ms = performance.now() - t0;
         const listening = lines.map((l) => /"event":"listening".*"startupMs":(\d+)/.exec(l)).find(Boolean);
         return { ms, startupMs: listening ? Number(listening[1]) : undefined };
       }
-      if (performance.now() - t0 > 20_000) throw new Error(`No successful answer within 20 s. Last answer: ${JSON.stringify(answer)}. Output:\n${lines.join('\n')}`);
+      if (performance.now() - t0 > 20_000)
+        throw new Error(`No successful answer within 20 s. Last answer: ${JSON.stringify(answer)}. Output:\n${lines.join('\n')}`);
       await sleep(2);
     }
   } finally {
@@ -199,15 +226,17 @@ async function coldStart(urls) {
   for (let i = 0; i < COLD_RUNS; i++) {
     const port = await freePort();
     nodeRuns.push(
-      (await timeToFirstAnswer(
-        (p) => {
-          const child = spawn(process.execPath, ['-e', bare, String(p)], { stdio: ['ignore', 'pipe', 'pipe'] });
-          return { child, lines: [] };
-        },
-        port,
-        body,
-        (a) => a.status === 200,
-      )).ms,
+      (
+        await timeToFirstAnswer(
+          (p) => {
+            const child = spawn(process.execPath, ['-e', bare, String(p)], { stdio: ['ignore', 'pipe', 'pipe'] });
+            return { child, lines: [] };
+          },
+          port,
+          body,
+          (a) => a.status === 200,
+        )
+      ).ms,
     );
   }
   return {
@@ -231,8 +260,14 @@ async function measure() {
   const gateway = await startGateway(emulators.urls, { port: 0, previstoLimit: PREVISTO_LIMIT });
   const idleMem = memory(gateway.pid);
   const control = createControl(emulators.urls);
-  log(`emulators pid ${emulators.pid}: ${Object.entries(emulators.urls).map(([p, u]) => `${p} ${u}`).join(', ')}`);
-  log(`gateway pid ${gateway.pid}: ${gateway.graphqlUrl} (startup ${gateway.startupMs} ms); Previsto limit ${PREVISTO_LIMIT}/min on both sides`);
+  log(
+    `emulators pid ${emulators.pid}: ${Object.entries(emulators.urls)
+      .map(([p, u]) => `${p} ${u}`)
+      .join(', ')}`,
+  );
+  log(
+    `gateway pid ${gateway.pid}: ${gateway.graphqlUrl} (startup ${gateway.startupMs} ms); Previsto limit ${PREVISTO_LIMIT}/min on both sides`,
+  );
   const dataikuOrigin = emulators.urls.dataiku;
   const direct = { ...DIRECT };
 
@@ -241,7 +276,9 @@ async function measure() {
     const calls = {};
     for (const name of ['single', 'scoredContacts', 'aliasedPredicts', 'assignmentsWithContacts']) {
       calls[name] = await upstreamCalls(control, gateway.graphqlUrl, name, COUNT_OPS);
-      log(`calls/op ${LABEL[name]}: ${calls[name].perOp} ${JSON.stringify(calls[name].byRoute)}${calls[name].duplicatesInOneOp.length ? ` DUPLICATES ${calls[name].duplicatesInOneOp.join(', ')}` : ''}`);
+      log(
+        `calls/op ${LABEL[name]}: ${calls[name].perOp} ${JSON.stringify(calls[name].byRoute)}${calls[name].duplicatesInOneOp.length ? ` DUPLICATES ${calls[name].duplicatesInOneOp.join(', ')}` : ''}`,
+      );
     }
     await control.resetAll();
 
@@ -269,11 +306,15 @@ async function measure() {
     // Each throughput scenario gets a gateway process of its own (memory peaks are then the scenario's own).
     await gateway.stop();
     Object.assign(runs, await directVsSingle(emulators.urls, emulators.pid));
-    log(`direct: ${runs.direct.rps.toFixed(0)} rps, ${runs.direct.errors} errors, emulators CPU ${runs.direct.processes.cpuPct.emulators}%`);
+    log(
+      `direct: ${runs.direct.rps.toFixed(0)} rps, ${runs.direct.errors} errors, emulators CPU ${runs.direct.processes.cpuPct.emulators}%`,
+    );
     log(`single: ${runs.single.rps.toFixed(0)} rps, ${runs.single.errors} errors, gateway CPU ${runs.single.processes.cpuPct.gateway}%`);
     for (const name of ['scoredContacts', 'aliasedPredicts', 'assignmentsWithContacts']) {
       runs[name] = await gatewayThroughput(emulators.urls, emulators.pid, name);
-      log(`${LABEL[name]}: ${runs[name].rps.toFixed(0)} rps, ${runs[name].errors} errors, gateway CPU ${runs[name].processes.cpuPct.gateway}%, RSS peak ${runs[name].gatewayHwmMb} MB`);
+      log(
+        `${LABEL[name]}: ${runs[name].rps.toFixed(0)} rps, ${runs[name].errors} errors, gateway CPU ${runs[name].processes.cpuPct.gateway}%, RSS peak ${runs[name].gatewayHwmMb} MB`,
+      );
     }
 
     // 4. Cold start (the load gateway is stopped; the emulators keep running).
@@ -282,7 +323,9 @@ async function measure() {
     const loadEnd = loadavg();
 
     // ---- report ----
-    const failed = Object.entries(runs).filter(([, r]) => r.errors > 0).map(([n]) => n);
+    const failed = Object.entries(runs)
+      .filter(([, r]) => r.errors > 0)
+      .map(([n]) => n);
     if (latency.errors > 0) failed.push('latency');
     const heaviest = Object.entries(runs)
       .filter(([n]) => n !== 'direct')
@@ -315,11 +358,17 @@ async function measure() {
     for (const [name, r] of Object.entries(runs)) r.cpuMsPerOp = round(cpuPerOp(name, r), 3);
     const out = [];
     out.push('');
-    out.push(`Augur benchmark, ${new Date().toISOString()}: node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'})`);
+    out.push(
+      `Augur benchmark, ${new Date().toISOString()}: node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'})`,
+    );
     out.push(`loadavg before: ${loadStart}   after: ${loadEnd}`);
-    out.push(`gateway and emulators are separate processes on loopback; Previsto limit ${PREVISTO_LIMIT}/min (emulator and gateway budget)`);
+    out.push(
+      `gateway and emulators are separate processes on loopback; Previsto limit ${PREVISTO_LIMIT}/min (emulator and gateway budget)`,
+    );
     out.push('');
-    out.push(`Throughput: ${CONNECTIONS} connections, ${DURATION} s each after a 1 s warm-up (direct and single alternate in ${ROUNDS} rounds). CPU % is of one core (200 = both cores), from /proc: gateway, emulators, load generator (this process), and every other process on the machine.`);
+    out.push(
+      `Throughput: ${CONNECTIONS} connections, ${DURATION} s each after a 1 s warm-up (direct and single alternate in ${ROUNDS} rounds). CPU % is of one core (200 = both cores), from /proc: gateway, emulators, load generator (this process), and every other process on the machine.`,
+    );
     out.push('CPU ms/op: CPU time per operation of the process doing the work (the emulators for direct, the gateway otherwise).');
     out.push(
       `${pad('scenario', 27, true)}${pad('rps', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('errors', 8)}${pad('calls/op', 10)}${pad('gw CPU%', 9)}${pad('emu CPU%', 10)}${pad('gen CPU%', 10)}${pad('other CPU%', 12)}${pad('gw RSS MB', 11)}${pad('CPU ms/op', 11)}`,
@@ -332,14 +381,21 @@ async function measure() {
       );
     }
     for (const [name, r] of Object.entries(runs)) {
-      if (r.errors) out.push(`  FAILED MEASUREMENT ${LABEL[name]}: ${r.errors} error responses ${JSON.stringify(r.outcomes)} transport ${JSON.stringify(r.transport)}`);
+      if (r.errors)
+        out.push(
+          `  FAILED MEASUREMENT ${LABEL[name]}: ${r.errors} error responses ${JSON.stringify(r.outcomes)} transport ${JSON.stringify(r.transport)}`,
+        );
     }
     out.push('');
-    out.push(`Added latency: 1 connection, back to back, ${LATENCY_ROUNDS} interleaved rounds of 2 s per side (high-resolution times of every response).`);
+    out.push(
+      `Added latency: 1 connection, back to back, ${LATENCY_ROUNDS} interleaved rounds of 2 s per side (high-resolution times of every response).`,
+    );
     out.push(`${pad('', 27, true)}${pad('samples', 9)}${pad('p50 ms', 9)}${pad('p90 ms', 9)}${pad('p99 ms', 9)}${pad('mean ms', 9)}`);
     for (const name of ['direct', 'single']) {
       const l = latency[name];
-      out.push(`${pad(LABEL[name], 27, true)}${pad(l.samples, 9)}${pad(l.p50.toFixed(3), 9)}${pad(l.p90.toFixed(3), 9)}${pad(l.p99.toFixed(3), 9)}${pad(l.mean.toFixed(3), 9)}`);
+      out.push(
+        `${pad(LABEL[name], 27, true)}${pad(l.samples, 9)}${pad(l.p50.toFixed(3), 9)}${pad(l.p90.toFixed(3), 9)}${pad(l.p99.toFixed(3), 9)}${pad(l.mean.toFixed(3), 9)}`,
+      );
     }
     out.push(
       `${pad('added by Augur', 27, true)}${pad('', 9)}${pad((latency.single.p50 - latency.direct.p50).toFixed(3), 9)}${pad((latency.single.p90 - latency.direct.p90).toFixed(3), 9)}` +
@@ -349,21 +405,32 @@ async function measure() {
     out.push('');
     out.push(`Upstream calls per operation (emulator counters after a reset, ${COUNT_OPS} operations):`);
     for (const [name, c] of Object.entries(calls)) {
-      out.push(`  ${pad(LABEL[name], 26, true)}${pad(c.perOp, 6)}  ${Object.entries(c.byRoute).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
-      out.push(`  ${pad('', 26, true)}${pad('', 6)}  duplicate requests in one operation: ${c.duplicatesInOneOp.length ? c.duplicatesInOneOp.join(', ') : 'none'}`);
+      out.push(
+        `  ${pad(LABEL[name], 26, true)}${pad(c.perOp, 6)}  ${Object.entries(c.byRoute)
+          .map(([k, v]) => `${k} ×${v}`)
+          .join(', ')}`,
+      );
+      out.push(
+        `  ${pad('', 26, true)}${pad('', 6)}  duplicate requests in one operation: ${c.duplicatesInOneOp.length ? c.duplicatesInOneOp.join(', ') : 'none'}`,
+      );
     }
     out.push('');
     out.push(
       `Gateway RSS: ${round(idleMem.rssKb / 1024, 1)} MB idle after start; peak ${rssPeakMb} MB (VmHWM of the gateway process that ran ${LABEL[heaviest]}, the heaviest scenario), ` +
         `${runs[heaviest].gatewayRssAfterMb} MB at its end. Each scenario runs in a fresh gateway process (gw RSS MB column: its VmHWM).`,
     );
-    out.push(`Cold start (spawn to first successful predict answer, ${COLD_RUNS} runs): median ${cold.medianMs.toFixed(1)} ms [${cold.runsMs.join(', ')}], of which main() to listening (the gateway's logged startupMs) ${cold.mainToListeningMedianMs ?? '-'} ms, the rest being Node's start, module loading and the first answer; a bare Node HTTP server: ${cold.bareNodeMedianMs.toFixed(1)} ms.`);
+    out.push(
+      `Cold start (spawn to first successful predict answer, ${COLD_RUNS} runs): median ${cold.medianMs.toFixed(1)} ms [${cold.runsMs.join(', ')}], of which main() to listening (the gateway's logged startupMs) ${cold.mainToListeningMedianMs ?? '-'} ms, the rest being Node's start, module loading and the first answer; a bare Node HTTP server: ${cold.bareNodeMedianMs.toFixed(1)} ms.`,
+    );
     out.push(
       `Emulators are not the bottleneck: during single they used ${runs.single.processes.cpuPct.emulators}% of a core while the gateway used ${runs.single.processes.cpuPct.gateway}%; ` +
         `served directly they answer ${runs.direct.rps.toFixed(0)} rps (${round(runs.direct.rps / runs.single.rps, 1)}× single).`,
     );
     out.push('');
-    const target = (label, value, goal, met) => out.push(`  ${pad(label, 34, true)}${pad(value ?? 'failed', 12)}  target ${pad(goal, 8, true)} ${value === null ? 'FAILED' : met ? 'met' : 'MISSED'}`);
+    const target = (label, value, goal, met) =>
+      out.push(
+        `  ${pad(label, 34, true)}${pad(value ?? 'failed', 12)}  target ${pad(goal, 8, true)} ${value === null ? 'FAILED' : met ? 'met' : 'MISSED'}`,
+      );
     out.push('Targets:');
     target('throughput ratio single/direct', result.throughputRatioSingleVsDirect, '>= 0.1', result.throughputRatioSingleVsDirect >= 0.1);
     target('added latency p50 (ms)', result.addedLatencyP50Ms, '<= 1', result.addedLatencyP50Ms <= 1);
@@ -372,9 +439,20 @@ async function measure() {
     target('cold start (ms)', result.coldStartMs, '<= 500', result.coldStartMs <= 500);
     target('calls/op scored-contacts', result.upstreamCallsPerOp.scoredContacts, '2', result.upstreamCallsPerOp.scoredContacts === 2);
     target('calls/op aliased-predicts', result.upstreamCallsPerOp.aliasedPredicts, '1', result.upstreamCallsPerOp.aliasedPredicts === 1);
-    target('calls/op assignments-with-contacts', result.upstreamCallsPerOp.assignmentsWithContacts, '<= 4', result.upstreamCallsPerOp.assignmentsWithContacts <= 4);
-    target('duplicate requests (assignments)', calls.assignmentsWithContacts.duplicatesInOneOp.length, '0', calls.assignmentsWithContacts.duplicatesInOneOp.length === 0);
-    if (failed.length) out.push(`FAILED MEASUREMENTS (error responses under load): ${failed.join(', ')}; their figures are null in the JSON.`);
+    target(
+      'calls/op assignments-with-contacts',
+      result.upstreamCallsPerOp.assignmentsWithContacts,
+      '<= 4',
+      result.upstreamCallsPerOp.assignmentsWithContacts <= 4,
+    );
+    target(
+      'duplicate requests (assignments)',
+      calls.assignmentsWithContacts.duplicatesInOneOp.length,
+      '0',
+      calls.assignmentsWithContacts.duplicatesInOneOp.length === 0,
+    );
+    if (failed.length)
+      out.push(`FAILED MEASUREMENTS (error responses under load): ${failed.join(', ')}; their figures are null in the JSON.`);
     out.push('');
 
     mkdirSync(RESULTS, { recursive: true });
@@ -391,7 +469,15 @@ async function measure() {
           node: process.version,
           cores: os.cpus().length,
           loadavg: { before: loadStart, after: loadEnd },
-          settings: { connections: CONNECTIONS, durationS: DURATION, throughputRounds: ROUNDS, latencyRounds: LATENCY_ROUNDS, countOps: COUNT_OPS, coldRuns: COLD_RUNS, previstoLimit: PREVISTO_LIMIT },
+          settings: {
+            connections: CONNECTIONS,
+            durationS: DURATION,
+            throughputRounds: ROUNDS,
+            latencyRounds: LATENCY_ROUNDS,
+            countOps: COUNT_OPS,
+            coldRuns: COLD_RUNS,
+            previstoLimit: PREVISTO_LIMIT,
+          },
           result,
           throughput: Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, strip(r)])),
           latency,
@@ -439,17 +525,25 @@ async function profile() {
       }
       const tmp = path.join(RESULTS, `${name}.cpuprofile.tmp`);
       for (let i = 0; i < 100 && !existsSync(tmp); i++) await sleep(50);
-      if (!existsSync(tmp)) throw new Error(`The gateway did not write ${tmp}: it must exit cleanly on SIGTERM for --cpu-prof to save the profile.`);
+      if (!existsSync(tmp))
+        throw new Error(`The gateway did not write ${tmp}: it must exit cleanly on SIGTERM for --cpu-prof to save the profile.`);
       renameSync(tmp, file);
       const summary = summarizeFile(file);
       summaries[name] = { file: path.relative(ROOT, file), rpsUnderProfiler: round(run.rps, 1), errors: run.errors, ...summary };
-      console.log(formatSummary(summary, { top: 25, title: `\n== ${LABEL[name]} under load (${CONNECTIONS} connections, ${DURATION} s, ${run.rps.toFixed(0)} rps with the profiler on, ${run.errors} errors): ${path.relative(ROOT, file)}` }));
+      console.log(
+        formatSummary(summary, {
+          top: 25,
+          title: `\n== ${LABEL[name]} under load (${CONNECTIONS} connections, ${DURATION} s, ${run.rps.toFixed(0)} rps with the profiler on, ${run.errors} errors): ${path.relative(ROOT, file)}`,
+        }),
+      );
     }
   } finally {
     await emulators.stop();
   }
   writeFileSync(path.join(RESULTS, 'profile-summary.json'), `${JSON.stringify(summaries, null, 2)}\n`);
-  console.log(`\nloadavg after: ${loadavg()}. Full profiles open in Chrome DevTools (Performance > Load profile); summaries in bench/results/profile-summary.json.`);
+  console.log(
+    `\nloadavg after: ${loadavg()}. Full profiles open in Chrome DevTools (Performance > Load profile); summaries in bench/results/profile-summary.json.`,
+  );
   return Object.values(summaries).some((s) => s.errors > 0) ? 1 : 0;
 }
 

@@ -15,7 +15,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { load } from './lib/load.mjs';
 import { QUERIES, graphqlRequest } from './lib/scenarios.mjs';
-import { ROOT, PLATFORMS, createControl, gqlOk, intEnv, loadavg, memory, previstoRateLimit, round, sampleProcesses, startEmulators, startGateway, runMain, report } from './lib/stack.mjs';
+import {
+  ROOT,
+  PLATFORMS,
+  createControl,
+  gqlOk,
+  intEnv,
+  loadavg,
+  memory,
+  previstoRateLimit,
+  round,
+  sampleProcesses,
+  startEmulators,
+  startGateway,
+  runMain,
+  report,
+} from './lib/stack.mjs';
 
 const OPERATIONS = intEnv('SOAK_OPERATIONS', 10_000, 100, 1_000_000);
 const CONNECTIONS = intEnv('SOAK_CONNECTIONS', 100, 1, 1000);
@@ -38,7 +53,11 @@ const FAULTS = {
 /** Ten requests per cycle, giving the mix; each connection walks the cycle from the start. */
 const MIX = [
   ...Array.from({ length: 4 }, (_, i) =>
-    graphqlRequest(`{ predict(endpoint: "churn", features: {name: "Soak ${i}", city: "Aarhus"}) { prediction } }`, '"prediction"', 'single'),
+    graphqlRequest(
+      `{ predict(endpoint: "churn", features: {name: "Soak ${i}", city: "Aarhus"}) { prediction } }`,
+      '"prediction"',
+      'single',
+    ),
   ),
   ...Array.from({ length: 3 }, () => graphqlRequest(QUERIES.scoredContacts20, '"contacts"', 'scoredContacts20')),
   ...Array.from({ length: 2 }, () => graphqlRequest(QUERIES.assignmentsWithContacts20, '"assignments"', 'assignmentsWithContacts20')),
@@ -49,9 +68,15 @@ const mb = (kb) => round(kb / 1024, 1);
 
 async function main() {
   const loadStart = loadavg();
-  console.error(`Soak: ${OPERATIONS} operations, ${CONNECTIONS} concurrent; node ${process.version}, ${os.cpus().length} cores, loadavg ${loadStart}`);
+  console.error(
+    `Soak: ${OPERATIONS} operations, ${CONNECTIONS} concurrent; node ${process.version}, ${os.cpus().length} cores, loadavg ${loadStart}`,
+  );
   const emulators = await startEmulators({ previstoLimit: PREVISTO_LIMIT });
-  const gateway = await startGateway(emulators.urls, { port: 0, previstoLimit: PREVISTO_LIMIT, env: { AUGUR_STATUS_TTL_MS: String(STATUS_TTL_MS) } });
+  const gateway = await startGateway(emulators.urls, {
+    port: 0,
+    previstoLimit: PREVISTO_LIMIT,
+    env: { AUGUR_STATUS_TTL_MS: String(STATUS_TTL_MS) },
+  });
   const control = createControl(emulators.urls);
   try {
     // One clean pass of each operation first, so a broken stack fails here rather than as 10,000 errors.
@@ -110,22 +135,52 @@ async function main() {
     };
 
     const out = [''];
-    out.push(`Augur soak, ${new Date().toISOString()}: node ${process.version}, ${os.cpus().length} cores; loadavg before ${loadStart}, after ${loadEnd}`);
-    out.push(`faults: ${Object.entries(FAULTS).map(([p, f]) => `${p} ${JSON.stringify(f)}`).join(', ')}; gateway AUGUR_STATUS_TTL_MS=${STATUS_TTL_MS}`);
-    out.push(`${completed} of ${OPERATIONS} operations in ${result.durationS} s (${result.opsPerSec} ops/s) at ${CONNECTIONS} concurrent; p50 ${run.latencyMs.p50.toFixed(1)} ms, p99 ${run.latencyMs.p99.toFixed(1)} ms, max ${run.latencyMs.max.toFixed(0)} ms`);
+    out.push(
+      `Augur soak, ${new Date().toISOString()}: node ${process.version}, ${os.cpus().length} cores; loadavg before ${loadStart}, after ${loadEnd}`,
+    );
+    out.push(
+      `faults: ${Object.entries(FAULTS)
+        .map(([p, f]) => `${p} ${JSON.stringify(f)}`)
+        .join(', ')}; gateway AUGUR_STATUS_TTL_MS=${STATUS_TTL_MS}`,
+    );
+    out.push(
+      `${completed} of ${OPERATIONS} operations in ${result.durationS} s (${result.opsPerSec} ops/s) at ${CONNECTIONS} concurrent; p50 ${run.latencyMs.p50.toFixed(1)} ms, p99 ${run.latencyMs.p99.toFixed(1)} ms, max ${run.latencyMs.max.toFixed(0)} ms`,
+    );
     out.push('');
     out.push(`${'operation'.padEnd(28)}${'responses'.padStart(10)}  outcomes`);
     for (const [kind, o] of Object.entries(run.byKind)) {
       const n = Object.values(o).reduce((a, b) => a + b, 0);
-      out.push(`${kind.padEnd(28)}${String(n).padStart(10)}  ${Object.entries(o).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      out.push(
+        `${kind.padEnd(28)}${String(n).padStart(10)}  ${Object.entries(o)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
     }
-    out.push(`${'all'.padEnd(28)}${String(completed).padStart(10)}  ${Object.entries(run.outcomes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    out.push(
+      `${'all'.padEnd(28)}${String(completed).padStart(10)}  ${Object.entries(run.outcomes)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
     out.push(`transport errors ${run.transport.errors}, timeouts ${run.transport.timeouts}`);
     out.push('');
-    out.push(`faults injected by the emulators: ${Object.entries(injected).map(([p, f]) => `${p} ${f ? `${f.injected} of ${f.seen}` : '-'}`).join(', ')}`);
-    out.push(`upstream calls: ${Object.entries(result.upstreamCalls).map(([p, n]) => `${p} ${n}`).join(', ')}`);
-    out.push(`gateway RSS: start ${result.gatewayRssMb.start} MB, half-way ${result.gatewayRssMb.half ?? '-'} MB, end ${result.gatewayRssMb.end} MB, peak ${result.gatewayRssMb.peak} MB`);
-    out.push(`CPU (% of one core): gateway ${processes.cpuPct.gateway}, emulators ${processes.cpuPct.emulators}, load generator ${processes.cpuPct.loadGenerator}, other processes ${processes.cpuPct.others}`);
+    out.push(
+      `faults injected by the emulators: ${Object.entries(injected)
+        .map(([p, f]) => `${p} ${f ? `${f.injected} of ${f.seen}` : '-'}`)
+        .join(', ')}`,
+    );
+    out.push(
+      `upstream calls: ${Object.entries(result.upstreamCalls)
+        .map(([p, n]) => `${p} ${n}`)
+        .join(', ')}`,
+    );
+    out.push(
+      `gateway RSS: start ${result.gatewayRssMb.start} MB, half-way ${result.gatewayRssMb.half ?? '-'} MB, end ${result.gatewayRssMb.end} MB, peak ${result.gatewayRssMb.peak} MB`,
+    );
+    out.push(
+      `CPU (% of one core): gateway ${processes.cpuPct.gateway}, emulators ${processes.cpuPct.emulators}, load generator ${processes.cpuPct.loadGenerator}, other processes ${processes.cpuPct.others}`,
+    );
     out.push('');
     report('soak', out, result);
     return completed === OPERATIONS && run.transport.errors === 0 && run.transport.timeouts === 0 ? 0 : 1;

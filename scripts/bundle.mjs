@@ -26,5 +26,7 @@ await build({
   define: { 'process.env.NODE_ENV': '"production"' },
   alias: { '@apollo/utils.createhash': './scripts/bundle-shims/createhash.cjs' },
   // CommonJS dependencies inside an ES module bundle need a require.
-  banner: { js: "import { createRequire as __augurCreateRequire } from 'node:module'; const require = __augurCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __augurCreateRequire } from 'node:module'; const require = __augurCreateRequire(import.meta.url);",
+  },
 });

@@ -172,7 +172,12 @@ function giantIdVariable() {
 
 /** 1000 named operations in one document (10,000 tokens); `operationName` picks one. */
 function manyOperations() {
-  return { query: range(1000).map((i) => `query Q${i} { a: __typename b: __typename }`).join('\n'), operationName: 'Q500' };
+  return {
+    query: range(1000)
+      .map((i) => `query Q${i} { a: __typename b: __typename }`)
+      .join('\n'),
+    operationName: 'Q500',
+  };
 }
 
 /** A JSON array of 100 operations, each of which would call Previsto: Apollo's batching is off. */
@@ -248,7 +253,9 @@ export function attackBody(name) {
     body = attack.json ? attack.json() : JSON.stringify(attack.build());
     const over = Buffer.byteLength(body) > MAX_BODY_BYTES;
     if (over !== attack.overBodyLimit) {
-      throw new Error(`Attack "${name}" is ${Buffer.byteLength(body)} bytes: it must be ${attack.overBodyLimit ? 'over' : 'under'} the ${MAX_BODY_BYTES} byte body limit.`);
+      throw new Error(
+        `Attack "${name}" is ${Buffer.byteLength(body)} bytes: it must be ${attack.overBodyLimit ? 'over' : 'under'} the ${MAX_BODY_BYTES} byte body limit.`,
+      );
     }
     bodies.set(name, body);
   }

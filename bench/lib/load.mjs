@@ -159,7 +159,14 @@ export function mergeRuns(parts) {
     byKind: {},
     transport,
     rps: completed / durationS,
-    latencyMs: { p50: round(l.p50, 3), p90: round(l.p90, 3), p99: round(l.p99, 3), max: round(times[times.length - 1], 3), mean: round(l.mean, 3), samples: l.samples },
+    latencyMs: {
+      p50: round(l.p50, 3),
+      p90: round(l.p90, 3),
+      p99: round(l.p99, 3),
+      max: round(times[times.length - 1], 3),
+      mean: round(l.mean, 3),
+      samples: l.samples,
+    },
     times,
   };
   if (parts.every((p) => p.processes)) {

@@ -16,7 +16,8 @@ export const QUERIES = {
   scoredContacts: `{ contacts(first: 100) { edges { node { name predict(endpoint: "churn") { prediction } } } } }`,
   aliasedPredicts: `{ ${Array.from(
     { length: 50 },
-    (_, i) => `p${i}: predict(endpoint: "churn", features: {name: "Contact ${i}", city: "${i % 2 ? 'Aarhus' : 'Odense'}", archived: ${i % 3 === 0}}) { prediction }`,
+    (_, i) =>
+      `p${i}: predict(endpoint: "churn", features: {name: "Contact ${i}", city: "${i % 2 ? 'Aarhus' : 'Odense'}", archived: ${i % 3 === 0}}) { prediction }`,
   ).join(' ')} }`,
   assignmentsWithContacts: `{ assignments(first: 100) { edges { node { contact { name } } } } }`,
   // Soak mix (smaller pages, and the status of every platform).

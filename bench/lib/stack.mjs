@@ -22,7 +22,9 @@ export function previstoRateLimit(env = process.env) {
   const raw = env.BENCH_PREVISTO_RATE_LIMIT ?? '1000000';
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
-    throw new Error(`BENCH_PREVISTO_RATE_LIMIT must be an integer between 1 and 1000000 (the gateway's PREVISTO_RATE_LIMIT range), got "${raw}".`);
+    throw new Error(
+      `BENCH_PREVISTO_RATE_LIMIT must be an integer between 1 and 1000000 (the gateway's PREVISTO_RATE_LIMIT range), got "${raw}".`,
+    );
   }
   return n;
 }
@@ -66,7 +68,10 @@ function tail(child, max = 40) {
 function waitFor(child, lines, predicate, what, timeoutMs) {
   return new Promise((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(() => done(new Error(`${what} did not become ready within ${timeoutMs} ms. Last output:\n${lines.join('\n')}`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`${what} did not become ready within ${timeoutMs} ms. Last output:\n${lines.join('\n')}`)),
+      timeoutMs,
+    );
     const onData = (chunk) => {
       buffer += chunk.toString('utf8');
       let nl;
@@ -77,7 +82,8 @@ function waitFor(child, lines, predicate, what, timeoutMs) {
         if (value !== undefined) return done(undefined, value);
       }
     };
-    const onExit = (code, signal) => done(new Error(`${what} exited (code ${code}, signal ${signal}) before it was ready. Last output:\n${lines.join('\n')}`));
+    const onExit = (code, signal) =>
+      done(new Error(`${what} exited (code ${code}, signal ${signal}) before it was ready. Last output:\n${lines.join('\n')}`));
     function done(err, value) {
       clearTimeout(timer);
       child.stdout.off('data', onData);
@@ -205,11 +211,21 @@ export async function startGateway(urls, options) {
   );
   for (const p of PLATFORMS) {
     if (listening.platforms?.[p]?.emulated !== false) {
-      throw new Error(`The gateway reports ${p} as emulated: it must run against the separately started emulators. Log: ${JSON.stringify(listening)}`);
+      throw new Error(
+        `The gateway reports ${p} as emulated: it must run against the separately started emulators. Log: ${JSON.stringify(listening)}`,
+      );
     }
   }
   const graphqlUrl = listening.url;
-  return { child, pid, graphqlUrl, url: graphqlUrl.replace(/\/graphql$/, ''), startupMs: listening.startupMs, lines, stop: () => stopChild(child) };
+  return {
+    child,
+    pid,
+    graphqlUrl,
+    url: graphqlUrl.replace(/\/graphql$/, ''),
+    startupMs: listening.startupMs,
+    lines,
+    stop: () => stopChild(child),
+  };
 }
 
 /** A free loopback port (for the cold-start runs, which must know the port before the gateway logs it). */

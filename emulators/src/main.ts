@@ -20,7 +20,9 @@ async function main(): Promise<void> {
     console.log(`${name.padEnd(10)} ${url}`);
     for (const line of module.describe(options)) console.log(`           ${line}`);
   }
-  console.log('\nControl plane on each: GET /_emulator/requests, POST /_emulator/reset, GET|POST|DELETE /_emulator/faults, GET /_emulator/openapi.json.');
+  console.log(
+    '\nControl plane on each: GET /_emulator/requests, POST /_emulator/reset, GET|POST|DELETE /_emulator/faults, GET /_emulator/openapi.json.',
+  );
   const stop = async () => {
     await Promise.all(started.map((e) => e.close()));
     process.exit(0);

@@ -13,7 +13,9 @@ describe('civis emulator: authentication', () => {
   const UNAUTHORIZED = { error: 'unauthorized', errorDescription: 'Invalid API key.', code: 401 };
 
   it('answers 401 with WWW-Authenticate and the error envelope when the key is missing, wrong, or not Basic/Bearer', async () => {
-    for (const headers of [{}, { authorization: basic('nope') }, { authorization: 'Bearer nope' }, { authorization: KEY }] as Array<Record<string, string>>) {
+    for (const headers of [{}, { authorization: basic('nope') }, { authorization: 'Bearer nope' }, { authorization: KEY }] as Array<
+      Record<string, string>
+    >) {
       const r = await call('/credentials/', { key: null, headers });
       expect(r.status).toBe(401);
       expect(r.headers.get('www-authenticate')).toBe('Bearer realm="api"');
@@ -212,7 +214,7 @@ describe('civis emulator: credentials', () => {
     expect(badType.status).toBe(400);
   });
 
-  it('answers default=true (or True, as Python sends it) with just the caller\'s default credential', async () => {
+  it("answers default=true (or True, as Python sends it) with just the caller's default credential", async () => {
     expect(ids((await call('/credentials/?default=true')).body)).toEqual([1001]);
     expect(ids((await call('/credentials/?default=True&type=Database')).body)).toEqual([1001]);
     expect((await call('/credentials/?default=true&type=Github')).body).toEqual([]);
@@ -232,7 +234,15 @@ describe('civis emulator: credentials', () => {
       body: { type: 'Database', username: 'ada_new', password: 'hunter2-secret', remote_host_id: 61, name: 'ada-new' },
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: 1037, name: 'ada-new', type: 'Database', owner: 'ada.demo', remoteHostId: 61, remoteHostName: 'redshift-sandbox', default: false });
+    expect(created.body).toMatchObject({
+      id: 1037,
+      name: 'ada-new',
+      type: 'Database',
+      owner: 'ada.demo',
+      remoteHostId: 61,
+      remoteHostName: 'redshift-sandbox',
+      default: false,
+    });
     expect(created.text).not.toContain('hunter2');
     const put = await call('/credentials/1037', {
       method: 'PUT',
@@ -267,19 +277,25 @@ describe('civis emulator: credentials', () => {
   });
 
   it('moves the default when a new default is created, and validates types and hosts', async () => {
-    const created = await call('/credentials/', { method: 'POST', body: { type: 'Database', username: 'u', password: 'p', remoteHostId: 45, default: true } });
+    const created = await call('/credentials/', {
+      method: 'POST',
+      body: { type: 'Database', username: 'u', password: 'p', remoteHostId: 45, default: true },
+    });
     expect(created.body.default).toBe(true);
     expect(ids((await call('/credentials/?default=true')).body)).toEqual([created.body.id]);
     expect((await call('/credentials/1001')).body.default).toBe(false);
     const badType = await call('/credentials/', { method: 'POST', body: { type: 'FTP', username: 'u', password: 'p' } });
     expect(badType.status).toBe(400);
     expect(badType.body.errorDescription).toContain('expected one of Amazon Web Services S3');
-    const noHost = await call('/credentials/', { method: 'POST', body: { type: 'Database', username: 'u', password: 'p', remoteHostId: 999 } });
+    const noHost = await call('/credentials/', {
+      method: 'POST',
+      body: { type: 'Database', username: 'u', password: 'p', remoteHostId: 999 },
+    });
     expect(noHost.status).toBe(400);
     expect(noHost.body.errorDescription).toContain('GET /databases/');
   });
 
-  it('does not let one user change or delete another user\'s credential', async () => {
+  it("does not let one user change or delete another user's credential", async () => {
     expect((await call('/credentials/1001', { key: KEY2, method: 'PATCH', body: { name: 'mine' } })).status).toBe(404);
     expect((await call('/credentials/1001', { key: KEY2, method: 'DELETE' })).status).toBe(404);
     expect((await call('/credentials/1001')).body.name).toBe('ada_demo');
@@ -317,9 +333,22 @@ describe('civis emulator: databases and tables (get_database_id, get_table_id)',
 
   it('serves table details with columns, and pages columns ordered by name or position', async () => {
     const t = (await call('/tables/2001')).body;
-    expect(t).toMatchObject({ id: 2001, databaseId: 32, schema: 'public', name: 'customers', rowCount: 12500, columnCount: 8, primaryKeys: ['customer_id'] });
+    expect(t).toMatchObject({
+      id: 2001,
+      databaseId: 32,
+      schema: 'public',
+      name: 'customers',
+      rowCount: 12500,
+      columnCount: 8,
+      primaryKeys: ['customer_id'],
+    });
     expect(t.columns).toHaveLength(8);
-    expect(t.columns[1]).toMatchObject({ name: 'email', sqlType: 'character varying(256)', order: 2, sampleValues: ['user1@example.com', 'user2@example.com', 'user3@example.com'] });
+    expect(t.columns[1]).toMatchObject({
+      name: 'email',
+      sqlType: 'character varying(256)',
+      order: 2,
+      sampleValues: ['user1@example.com', 'user2@example.com', 'user3@example.com'],
+    });
     const byName = await call('/tables/2001/columns?limit=3');
     expect(byName.body.map((c: { name: string }) => c.name)).toEqual(['churned', 'customer_id', 'email']);
     expect(byName.headers.get('x-pagination-total-pages')).toBe('3');
@@ -367,7 +396,11 @@ describe('civis emulator: jobs and runs', () => {
     expect((await call('/scripts/5001/run', { method: 'POST' })).status).toBe(204);
     const again = await call('/scripts/5001/run', { method: 'POST' });
     expect(again.status).toBe(409);
-    expect(again.body).toEqual({ error: 'conflict', errorDescription: 'The script cannot be queued because it is already active.', code: 409 });
+    expect(again.body).toEqual({
+      error: 'conflict',
+      errorDescription: 'The script cannot be queued because it is already active.',
+      code: 409,
+    });
     const cancel = await call('/scripts/5001/cancel', { method: 'POST' });
     expect(cancel.status).toBe(202);
     expect(cancel.body).toMatchObject({ state: 'cancelled', isCancelRequested: true });
@@ -381,7 +414,10 @@ describe('civis emulator: jobs and runs', () => {
 
 describe('civis emulator: queries', () => {
   it('answers a new query queued, then running, then succeeded with resultRows and resultColumns', async () => {
-    const q = await call('/queries/', { method: 'POST', body: { database: 32, sql: 'SELECT customer_id, email FROM public.customers LIMIT 2', preview_rows: 10 } });
+    const q = await call('/queries/', {
+      method: 'POST',
+      body: { database: 32, sql: 'SELECT customer_id, email FROM public.customers LIMIT 2', preview_rows: 10 },
+    });
     expect(q.status).toBe(201);
     expect(q.body).toMatchObject({ id: 6006, database: 32, credential: 1001, state: 'queued', resultRows: null });
     expect((await call('/queries/6006')).body.state).toBe('running');
@@ -403,10 +439,12 @@ describe('civis emulator: queries', () => {
     expect(failed).toMatchObject({ state: 'failed', error: 'relation "public.nope" does not exist', resultRows: null });
     const bad = await call('/queries/', { method: 'POST', body: { database: 999, sql: 'SELECT 1' } });
     expect(bad.status).toBe(400);
-    expect(bad.body.errorDescription).toBe('The given request was not as expected: database 999 is not a known database; GET /databases/ lists the ids.');
+    expect(bad.body.errorDescription).toBe(
+      'The given request was not as expected: database 999 is not a known database; GET /databases/ lists the ids.',
+    );
   });
 
-  it('lists only the caller\'s queries', async () => {
+  it("lists only the caller's queries", async () => {
     expect(ids((await call('/queries/')).body)).toEqual([6005, 6003, 6001]);
     expect(ids((await call('/queries/', { key: KEY2 })).body)).toEqual([6002]);
     expect((await call('/queries/6002')).status).toBe(404);
@@ -415,15 +453,28 @@ describe('civis emulator: queries', () => {
 
 describe('civis emulator: other resources', () => {
   it('serves users, models with builds, predictions by modelId, projects, imports, reports and files', async () => {
-    expect((await call('/users/')).body.map((u: { user: string }) => u.user)).toEqual(['ada.demo', 'bob.analyst', 'carol.eng', 'dan.viewer', 'erin.admin']);
+    expect((await call('/users/')).body.map((u: { user: string }) => u.user)).toEqual([
+      'ada.demo',
+      'bob.analyst',
+      'carol.eng',
+      'dan.viewer',
+      'erin.admin',
+    ]);
     expect((await call('/users/?account_status=all')).body).toHaveLength(6);
     expect((await call('/users/4259')).body).toMatchObject({ id: 4259, user: 'carol.eng', name: 'Carol Engineer' });
     expect(ids((await call('/models/')).body)).toEqual([3003, 3001, 3002]);
-    expect((await call('/models/3001')).body).toMatchObject({ activeBuildId: 3102, dependentVariable: 'churned', tableName: 'public.customers' });
+    expect((await call('/models/3001')).body).toMatchObject({
+      activeBuildId: 3102,
+      dependentVariable: 'churned',
+      tableName: 'public.customers',
+    });
     expect(ids((await call('/models/3001/builds')).body)).toEqual([3102, 3101]);
     expect(ids((await call('/predictions/?modelId=3001')).body)).toEqual([3501, 3502]);
     expect(ids((await call('/predictions/?model_id=3002')).body)).toEqual([3503]);
-    expect((await call('/predictions/3501')).body).toMatchObject({ scoredTableName: 'public.customers', outputTableName: 'analytics.churn_scores' });
+    expect((await call('/predictions/3501')).body).toMatchObject({
+      scoredTableName: 'public.customers',
+      outputTableName: 'analytics.churn_scores',
+    });
     expect(ids((await call('/projects/')).body)).toEqual([7002, 7001]);
     expect(ids((await call('/imports/')).body)).toEqual([5103, 5101, 5102, 5104]);
     expect(ids((await call('/reports/')).body)).toEqual([9002, 9001]);
@@ -450,7 +501,11 @@ describe('civis emulator: other resources', () => {
     const up = await fetch(f.body.uploadUrl, { method: 'POST', body: form });
     expect(up.status).toBe(204);
     const got = (await call('/files/8005')).body;
-    expect(got).toMatchObject({ fileSize: 8, downloadUrl: `${civis.url}/files/8005/download`, detectedInfo: { includeHeader: true, tableColumns: [{ name: 'a' }, { name: 'b' }] } });
+    expect(got).toMatchObject({
+      fileSize: 8,
+      downloadUrl: `${civis.url}/files/8005/download`,
+      detectedInfo: { includeHeader: true, tableColumns: [{ name: 'a' }, { name: 'b' }] },
+    });
     expect(await (await fetch(got.downloadUrl)).text()).toBe('a,b\n1,2\n');
   });
 
@@ -531,7 +586,8 @@ describe('civis emulator: rate limits', () => {
 describe('civis emulator: faults', () => {
   const route = 'GET /credentials/';
   const setFault = (spec: unknown) => fetch(`${civis.url}/_emulator/faults`, { method: 'POST', body: JSON.stringify(spec) });
-  const counts = async () => (await (await fetch(`${civis.url}/_emulator/requests`)).json()) as { total: number; byRoute: Record<string, number> };
+  const counts = async () =>
+    (await (await fetch(`${civis.url}/_emulator/requests`)).json()) as { total: number; byRoute: Record<string, number> };
 
   it('injects a status at a rate with the Civis envelope, and counts every request', async () => {
     await setFault({ status: 503, rate: 0.5, routes: [route] });
@@ -563,7 +619,9 @@ describe('civis emulator: faults', () => {
 
   it('hangs, resets the connection, sends malformed JSON, and adds latency', async () => {
     await setFault({ hang: true, routes: [route] });
-    await expect(fetch(`${civis.url}/credentials/`, { headers: { authorization: basic(KEY) }, signal: AbortSignal.timeout(150) })).rejects.toThrow();
+    await expect(
+      fetch(`${civis.url}/credentials/`, { headers: { authorization: basic(KEY) }, signal: AbortSignal.timeout(150) }),
+    ).rejects.toThrow();
     await setFault({ reset: true, routes: [route] });
     await expect(fetch(`${civis.url}/credentials/`, { headers: { authorization: basic(KEY) } })).rejects.toThrow();
     await setFault({ malformed: true, routes: [route] });

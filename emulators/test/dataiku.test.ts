@@ -170,7 +170,11 @@ describe('dataiku emulator: authentication and errors', () => {
     }
     // An injected truncated body still comes with them.
     emulator.setFaults({ malformed: true, count: 1 });
-    const truncated = await fetch(`${url}${BASE}/churn/predict`, { method: 'POST', headers: { authorization: BASIC }, body: Buffer.from(JSON.stringify(sdkPredict(ANNA))) });
+    const truncated = await fetch(`${url}${BASE}/churn/predict`, {
+      method: 'POST',
+      headers: { authorization: BASIC },
+      body: Buffer.from(JSON.stringify(sdkPredict(ANNA))),
+    });
     expect(truncated.status).toBe(200);
     expect(truncated.headers.get('dss-api-version')).toBe('1');
     await expect(truncated.json()).rejects.toThrow();
@@ -182,7 +186,11 @@ describe('dataiku emulator: authentication and errors', () => {
     try {
       const ok = await post(`${BASE}/churn/predict-multi`, { items: [{ features: ANNA }, { features: {} }] }, { auth: null, base });
       expect(ok.status).toBe(200);
-      const tooMany = await post(`${BASE}/churn/predict-multi`, { items: [{ features: {} }, { features: {} }, { features: {} }] }, { auth: null, base });
+      const tooMany = await post(
+        `${BASE}/churn/predict-multi`,
+        { items: [{ features: {} }, { features: {} }, { features: {} }] },
+        { auth: null, base },
+      );
       expectError(tooMany, 400, 'BadRequestException', /holds 3 records; at most 2/);
     } finally {
       await open.close();
@@ -239,7 +247,12 @@ describe('dataiku emulator: predict', () => {
 
   it('is deterministic and reacts to contact fields and extra numeric features', async () => {
     const archived = await api('churn', 'predict', sdkPredict({ ...ANNA, archived: true, email: null }));
-    expect(archived.body.result).toEqual({ prediction: 'churn', probaPercentile: 91, probas: { churn: 0.900227, stay: 0.099773 }, ignored: false });
+    expect(archived.body.result).toEqual({
+      prediction: 'churn',
+      probaPercentile: 91,
+      probas: { churn: 0.900227, stay: 0.099773 },
+      ignored: false,
+    });
     const extra = await api('churn', 'predict', sdkPredict({ ...ANNA, openInvoices: 250 }));
     expect(extra.body.result.probas.churn).not.toBe(0.197777);
     expect(extra.body.result).toEqual(scoreChurn({ ...ANNA, openInvoices: 250 }));
@@ -273,9 +286,19 @@ describe('dataiku emulator: predict', () => {
 
   it('validates the explanations object: method, nExplanations and nMonteCarloSteps 25..1000', async () => {
     expect((await api('churn', 'predict', sdkPredict(ANNA, { withExplanations: true, method: 'SHAPLEY', mc: 1000 }))).status).toBe(200);
-    expectError(await api('churn', 'predict', sdkPredict(ANNA, { mc: 24 })), 400, 'BadRequestException', /between 25 and 1000.*got number 24/);
+    expectError(
+      await api('churn', 'predict', sdkPredict(ANNA, { mc: 24 })),
+      400,
+      'BadRequestException',
+      /between 25 and 1000.*got number 24/,
+    );
     expectError(await api('churn', 'predict', sdkPredict(ANNA, { mc: 1001 })), 400, 'BadRequestException', /between 25 and 1000/);
-    expectError(await api('churn', 'predict', sdkPredict(ANNA, { method: 'LIME' })), 400, 'BadRequestException', /"SHAPLEY", "ICE" or null/);
+    expectError(
+      await api('churn', 'predict', sdkPredict(ANNA, { method: 'LIME' })),
+      400,
+      'BadRequestException',
+      /"SHAPLEY", "ICE" or null/,
+    );
     expectError(await api('churn', 'predict', sdkPredict(ANNA, { n: 0 })), 400, 'BadRequestException', /nExplanations/);
     expectError(await api('churn', 'predict', { features: ANNA, explanations: { enabled: 'yes' } }), 400, 'BadRequestException', /enabled/);
   });
@@ -307,30 +330,57 @@ describe('dataiku emulator: predict', () => {
     expect(a.body.apiContext.endpointId).toBe('price');
     const e = await api('price', 'predict', sdkPredict({ surface: 100, rooms: 4, city: 'Aarhus' }, { withExplanations: true, n: 2 }));
     expect(e.body.result.explanations).toEqual({ city: 180000, surface: 225000 });
-    expect(e.body.result).toEqual(scorePrice({ surface: 100, rooms: 4, city: 'Aarhus' }, { enabled: true, method: 'ICE', nExplanations: 2, nMonteCarloSteps: 100 }));
+    expect(e.body.result).toEqual(
+      scorePrice({ surface: 100, rooms: 4, city: 'Aarhus' }, { enabled: true, method: 'ICE', nExplanations: 2, nMonteCarloSteps: 100 }),
+    );
   });
 });
 
 describe('dataiku emulator: predict-multi', () => {
   it('answers one result per item in input order, ignored ones included, with batch timing', async () => {
     const items = [{ features: ANNA }, { features: {}, context: { i: 2 } }, { features: { ...ANNA, archived: true } }];
-    const a = await api('churn', 'predict-multi', { items, explanations: { enabled: null, method: null, nExplanations: null, nMonteCarloSteps: null } });
+    const a = await api('churn', 'predict-multi', {
+      items,
+      explanations: { enabled: null, method: null, nExplanations: null, nMonteCarloSteps: null },
+    });
     expect(a.status).toBe(200);
-    expect(a.body.results).toEqual([scoreChurn(ANNA), { ignored: true, ignoreReason: 'IGNORED_BY_MODEL' }, scoreChurn({ ...ANNA, archived: true })]);
+    expect(a.body.results).toEqual([
+      scoreChurn(ANNA),
+      { ignored: true, ignoreReason: 'IGNORED_BY_MODEL' },
+      scoreChurn({ ...ANNA, archived: true }),
+    ]);
     expect(a.body.results[0].prediction).toBe('stay');
-    expect(a.body.timing).toEqual({ preProcessing: 15, wait: 3, enrich: 0, preparation: 83, prediction: 141, explanation: 0, postProcessing: 12 });
+    expect(a.body.timing).toEqual({
+      preProcessing: 15,
+      wait: 3,
+      enrich: 0,
+      preparation: 83,
+      prediction: 141,
+      explanation: 0,
+      postProcessing: 12,
+    });
     expect(a.body.apiContext).toEqual({ serviceId: 'augur-demo', endpointId: 'churn', serviceGeneration: 'v2' });
     expect((await counters()).byRoute).toEqual({ 'POST /public/api/v1/{service}/{endpoint}/predict-multi': 1 });
   });
 
   it('refuses an item without features, a missing items array, and more than 10,000 items', async () => {
-    expectError(await api('churn', 'predict-multi', { items: [{ features: ANNA }, { context: {} }] }), 400, 'BadRequestException', /items\[1\] has no "features"/);
+    expectError(
+      await api('churn', 'predict-multi', { items: [{ features: ANNA }, { context: {} }] }),
+      400,
+      'BadRequestException',
+      /items\[1\] has no "features"/,
+    );
     expectError(await api('churn', 'predict-multi', { features: ANNA }), 400, 'BadRequestException', /"items" must be an array/);
     const many = Array.from({ length: 10_000 }, () => ({ features: {} }));
     const ok = await api('churn', 'predict-multi', { items: many });
     expect(ok.status).toBe(200);
     expect(ok.body.results).toHaveLength(10_000);
-    expectError(await api('churn', 'predict-multi', { items: [...many, { features: {} }] }), 400, 'BadRequestException', /10001 records; at most 10000/);
+    expectError(
+      await api('churn', 'predict-multi', { items: [...many, { features: {} }] }),
+      400,
+      'BadRequestException',
+      /10001 records; at most 10000/,
+    );
   });
 
   it('applies explanations and dispatch to the whole batch', async () => {
@@ -392,9 +442,24 @@ describe('dataiku emulator: forecast', () => {
   });
 
   it('refuses rows without a store, with a bad date or target, and an empty batch', async () => {
-    expectError(await api('sales-forecast', 'forecast', { items: [{ date: '2015-01-04T00:00:00.000Z', sales: 1 }] }), 400, 'BadRequestException', /items\[0\]\.store/);
-    expectError(await api('sales-forecast', 'forecast', { items: [{ date: 'yesterday', store: 'A', sales: 1 }] }), 400, 'BadRequestException', /items\[0\]\.date/);
-    expectError(await api('sales-forecast', 'forecast', { items: [{ date: '2015-01-04', store: 'A', sales: 'x' }] }), 400, 'BadRequestException', /sales must be a number/);
+    expectError(
+      await api('sales-forecast', 'forecast', { items: [{ date: '2015-01-04T00:00:00.000Z', sales: 1 }] }),
+      400,
+      'BadRequestException',
+      /items\[0\]\.store/,
+    );
+    expectError(
+      await api('sales-forecast', 'forecast', { items: [{ date: 'yesterday', store: 'A', sales: 1 }] }),
+      400,
+      'BadRequestException',
+      /items\[0\]\.date/,
+    );
+    expectError(
+      await api('sales-forecast', 'forecast', { items: [{ date: '2015-01-04', store: 'A', sales: 'x' }] }),
+      400,
+      'BadRequestException',
+      /sales must be a number/,
+    );
     expectError(await api('sales-forecast', 'forecast', { items: [] }), 400, 'BadRequestException', /empty/);
     expectError(await api('sales-forecast', 'predict', sdkPredict({})), 400, 'BadRequestException', /FORECAST/);
   });
@@ -406,11 +471,24 @@ describe('dataiku emulator: predict-effect', () => {
     const one = await api('uplift', 'predict-effect', { features: f });
     expect(one.body.result).toStrictEqual({ predictedEffect: 0.107727, ignored: false });
     expect(one.body.apiContext.endpointId).toBe('uplift');
-    const many = await api('uplift', 'predict-effect-multi', { items: [{ features: {} }, { features: f, context: {} }], dispatch: { forcedGeneration: 'v1' } });
+    const many = await api('uplift', 'predict-effect-multi', {
+      items: [{ features: {} }, { features: f, context: {} }],
+      dispatch: { forcedGeneration: 'v1' },
+    });
     expect(many.body.results).toEqual([{ ignored: true, ignoreReason: 'IGNORED_BY_MODEL' }, scoreUplift(f)]);
     expect(many.body.apiContext.serviceGeneration).toBe('v1');
-    expectError(await api('uplift', 'predict-effect-multi', { items: [{ data: f }] }), 400, 'BadRequestException', /items\[0\] has no "features"/);
-    expectError(await api('uplift', 'predict', sdkPredict(f)), 400, 'BadRequestException', /CAUSAL_PREDICTION.*predict-effect or predict-effect-multi/);
+    expectError(
+      await api('uplift', 'predict-effect-multi', { items: [{ data: f }] }),
+      400,
+      'BadRequestException',
+      /items\[0\] has no "features"/,
+    );
+    expectError(
+      await api('uplift', 'predict', sdkPredict(f)),
+      400,
+      'BadRequestException',
+      /CAUSAL_PREDICTION.*predict-effect or predict-effect-multi/,
+    );
   });
 });
 
@@ -421,7 +499,16 @@ describe('dataiku emulator: SQL query', () => {
     const first = await api('customers-sql', 'query', {});
     expect(first.body.columns).toEqual(['id', 'name', 'email', 'country', 'city', 'segment', 'revenue', 'signup_date']);
     expect(first.body.rows).toHaveLength(100);
-    expect(first.body.rows[0]).toEqual(['C0001', 'Camille Jensen', 'camille.jensen1@example.com', 'GB', 'London', 'SMB', '18213.61', '2023-12-16']);
+    expect(first.body.rows[0]).toEqual([
+      'C0001',
+      'Camille Jensen',
+      'camille.jensen1@example.com',
+      'GB',
+      'London',
+      'SMB',
+      '18213.61',
+      '2023-12-16',
+    ]);
     expect(first.body).not.toHaveProperty('timing');
     const last = await api('customers-sql', 'query', { offset: 100 });
     expect(last.body.rows.map((r: string[]) => r[0])).toEqual(customers.customers.slice(100).map((c) => c.id));
@@ -442,14 +529,26 @@ describe('dataiku emulator: SQL query', () => {
   it('filters by flat named parameters (numbers may come as strings)', async () => {
     const dk = await api('customers-sql', 'query', { country: 'dk', limit: 3 });
     expect(dk.body.rows.map((r: string[]) => r[0])).toEqual(['C0016', 'C0021', 'C0030']);
-    const rich = await api('customers-sql', 'query', { segment: 'ENTERPRISE', minRevenue: '2000000', signedUpAfter: '2022-01-01', country: null });
-    const expected = customers.customers.filter((c) => c.segment === 'ENTERPRISE' && c.revenue >= 2_000_000 && c.signup_date >= '2022-01-01');
+    const rich = await api('customers-sql', 'query', {
+      segment: 'ENTERPRISE',
+      minRevenue: '2000000',
+      signedUpAfter: '2022-01-01',
+      country: null,
+    });
+    const expected = customers.customers.filter(
+      (c) => c.segment === 'ENTERPRISE' && c.revenue >= 2_000_000 && c.signup_date >= '2022-01-01',
+    );
     expect(expected.length).toBeGreaterThan(0);
     expect(rich.body.rows.map((r: string[]) => r[0])).toEqual(expected.map((c) => c.id));
   });
 
   it('refuses an unknown parameter and out-of-range values', async () => {
-    expectError(await api('customers-sql', 'query', { city: 'Aarhus' }), 400, 'BadRequestException', /Unknown parameter "city".*country, segment, minRevenue/);
+    expectError(
+      await api('customers-sql', 'query', { city: 'Aarhus' }),
+      400,
+      'BadRequestException',
+      /Unknown parameter "city".*country, segment, minRevenue/,
+    );
     expectError(await api('customers-sql', 'query', { limit: 1001 }), 400, 'BadRequestException', /limit.*0\.\.1000/);
     expectError(await api('customers-sql', 'query', { minRevenue: 'lots' }), 400, 'BadRequestException', /minRevenue/);
     expectError(await api('customers-sql', 'query', { signedUpAfter: '01/02/2022' }), 400, 'BadRequestException', /YYYY-MM-DD/);
@@ -475,12 +574,18 @@ describe('dataiku emulator: dataset lookup', () => {
         },
       ],
     });
-    expect((await api('customers-lookup', 'lookup', { data: { id: 'C0002' }, context: { by: 'test' } })).body.results[0].data.name).toBe('Lars Lambert');
-    expect((await api('customers-lookup', 'lookup', { data: { customerId: 'C9999' } })).body).toStrictEqual({ results: [{ data: {}, notFound: true }] });
+    expect((await api('customers-lookup', 'lookup', { data: { id: 'C0002' }, context: { by: 'test' } })).body.results[0].data.name).toBe(
+      'Lars Lambert',
+    );
+    expect((await api('customers-lookup', 'lookup', { data: { customerId: 'C9999' } })).body).toStrictEqual({
+      results: [{ data: {}, notFound: true }],
+    });
   });
 
   it('answers lookup-multi one result per input, in order, misses included', async () => {
-    const a = await api('customers-lookup', 'lookup-multi', { items: [{ data: { customerId: 'C0003' } }, { data: { customerId: 'X' } }, { data: { id: 'C0001' } }] });
+    const a = await api('customers-lookup', 'lookup-multi', {
+      items: [{ data: { customerId: 'C0003' } }, { data: { customerId: 'X' } }, { data: { id: 'C0001' } }],
+    });
     expect(a.body.results.map((r: any) => r.data.id ?? (r.notFound ? 'missing' : '?'))).toEqual(['C0003', 'missing', 'C0001']);
     expect(a.body.results[1]).toStrictEqual({ data: {}, notFound: true });
   });
@@ -488,7 +593,12 @@ describe('dataiku emulator: dataset lookup', () => {
   it('refuses records without data or without a key', async () => {
     expectError(await api('customers-lookup', 'lookup', { customerId: 'C0001' }), 400, 'BadRequestException', /"data" must be an object/);
     expectError(await api('customers-lookup', 'lookup', { data: { name: 'x' } }), 400, 'BadRequestException', /"customerId" \(or "id"\)/);
-    expectError(await api('customers-lookup', 'lookup-multi', { items: [{ data: { id: 'C0001' } }, {}] }), 400, 'BadRequestException', /items\[1\] must contain a "data" object/);
+    expectError(
+      await api('customers-lookup', 'lookup-multi', { items: [{ data: { id: 'C0001' } }, {}] }),
+      400,
+      'BadRequestException',
+      /items\[1\] must contain a "data" object/,
+    );
   });
 });
 
@@ -548,7 +658,12 @@ describe('dataiku emulator: faults and control plane', () => {
   it('hangs, resets and sends malformed JSON on request', async () => {
     emulator.setFaults({ hang: true, routes: [PREDICT], count: 1 });
     await expect(
-      fetch(`${url}${BASE}/churn/predict`, { method: 'POST', headers: { authorization: BASIC }, body: Buffer.from(JSON.stringify(sdkPredict(ANNA))), signal: AbortSignal.timeout(200) }),
+      fetch(`${url}${BASE}/churn/predict`, {
+        method: 'POST',
+        headers: { authorization: BASIC },
+        body: Buffer.from(JSON.stringify(sdkPredict(ANNA))),
+        signal: AbortSignal.timeout(200),
+      }),
     ).rejects.toThrow();
     emulator.setFaults({ reset: true, routes: [PREDICT], count: 1 });
     await expect(api('churn', 'predict', sdkPredict(ANNA))).rejects.toThrow();
@@ -617,7 +732,9 @@ describe('dataikuEmulator module', () => {
   });
 
   it('serves a custom service id and key from options', async () => {
-    const em = dataikuEmulator.create(dataikuEmulator.optionsFromEnv({ AUGUR_EMULATOR_DATAIKU_API_KEY: 'k1,k2', AUGUR_EMULATOR_DATAIKU_SERVICE_ID: 'svc' }));
+    const em = dataikuEmulator.create(
+      dataikuEmulator.optionsFromEnv({ AUGUR_EMULATOR_DATAIKU_API_KEY: 'k1,k2', AUGUR_EMULATOR_DATAIKU_SERVICE_ID: 'svc' }),
+    );
     const base = await em.listen(0);
     try {
       const a = await post('/public/api/v1/svc/churn/predict', sdkPredict(ANNA), { auth: 'Bearer k2', base });

@@ -54,7 +54,7 @@ describe('Emulator framework', () => {
     expect(c.status).toBe(400);
   });
 
-  it('caps request bodies at the emulator\'s limit, or at a route\'s own (upload routes)', async () => {
+  it("caps request bodies at the emulator's limit, or at a route's own (upload routes)", async () => {
     const send = (path: string, size: number, method = 'PUT') => fetch(`${url}${path}`, { method, body: Buffer.alloc(size, 0x61) });
     expect((await send('/items/1/echo', 2000, 'POST')).status).toBe(413);
     const big = await send('/uploads/1', 3000);
@@ -111,7 +111,9 @@ describe('Emulator framework', () => {
     expect(listed.routes).toEqual(emulator.routeKeys());
     const r = await fetch(`${url}/_emulator/nope`);
     expect(r.status).toBe(404);
-    expect(((await r.json()) as { error: string }).error).toMatch(/^Unknown control route GET \/_emulator\/nope\. Known: GET \/_emulator\/requests, /);
+    expect(((await r.json()) as { error: string }).error).toMatch(
+      /^Unknown control route GET \/_emulator\/nope\. Known: GET \/_emulator\/requests, /,
+    );
   });
 
   it('answers GET /_emulator/openapi.json with 404 when the platform has no document', async () => {
@@ -120,7 +122,7 @@ describe('Emulator framework', () => {
     expect(await r.json()).toEqual({ error: 'This emulator has no OpenAPI document.' });
   });
 
-  it('serves the platform\'s OpenAPI document with the control plane added, building it once', async () => {
+  it("serves the platform's OpenAPI document with the control plane added, building it once", async () => {
     let built = 0;
     const documented = new Emulator({
       name: 'documented',
@@ -147,7 +149,9 @@ describe('Emulator framework', () => {
       await fetch(`${base}/_emulator/openapi.json`);
       expect(built).toBe(1);
       expect(operationKeys(doc).sort()).toEqual(['GET /things/{id}', ...documented.controlRouteKeys()].sort());
-      expect(doc.paths['/things/{id}']!.get!['parameters']).toEqual([{ name: 'id', in: 'path', required: true, description: 'The thing.', schema: { type: 'string' } }]);
+      expect(doc.paths['/things/{id}']!.get!['parameters']).toEqual([
+        { name: 'id', in: 'path', required: true, description: 'The thing.', schema: { type: 'string' } },
+      ]);
       expect(doc.paths['/_emulator/reset']!.post).toMatchObject({ tags: ['Emulator control'], security: [] });
       expect(doc.tags!.map((t) => t.name)).toEqual(['Things', 'Emulator control']);
     } finally {

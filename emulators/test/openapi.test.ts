@@ -35,7 +35,7 @@ function resolvePointer(doc: unknown, pointer: string): unknown {
   return at;
 }
 
-describe.each(Object.keys(EMULATORS) as EmulatorName[])('the %s emulator\'s OpenAPI document', (name) => {
+describe.each(Object.keys(EMULATORS) as EmulatorName[])("the %s emulator's OpenAPI document", (name) => {
   let emulator: Emulator;
   let doc: OpenApiDocument;
   let served: Response;
@@ -66,24 +66,31 @@ describe.each(Object.keys(EMULATORS) as EmulatorName[])('the %s emulator\'s Open
     for (const { key, path, op } of operations(doc)) {
       const declared = (op.parameters ?? []).filter((p) => p.in === 'path');
       expect(declared.map((p) => p.name).sort(), key).toEqual(templateParams(path).sort());
-      expect(declared.every((p) => p.required === true), key).toBe(true);
+      expect(
+        declared.every((p) => p.required === true),
+        key,
+      ).toBe(true);
     }
   });
 
-  it('gives each operation a summary and a success answer, and the platform\'s credentials to exactly the routes that check them', () => {
+  it("gives each operation a summary and a success answer, and the platform's credentials to exactly the routes that check them", () => {
     const table = new Map(emulator.routeTable().map((r) => [r.key, r]));
     const schemes = Object.keys(doc.components?.securitySchemes ?? {});
     expect(doc.security?.length).toBeGreaterThan(0);
     for (const { key, op } of operations(doc)) {
       expect(typeof op['summary'] === 'string' && op['summary'] !== '', key).toBe(true);
-      expect(Object.keys(op['responses'] as object).some((s) => /^[23]\d\d$/.test(s)), key).toBe(true);
+      expect(
+        Object.keys(op['responses'] as object).some((s) => /^[23]\d\d$/.test(s)),
+        key,
+      ).toBe(true);
       const route = table.get(key);
       // A route the platform's auth hook checks takes the document's credentials; a public route (which skips the
       // hook: a token endpoint, a stand-in for storage) states its own, and the control plane takes none.
       if (route && !route.public) expect(op.security, `${key} takes the document's credentials`).toBeUndefined();
       else expect(op.security, `${key} states its own credentials`).toBeDefined();
       if (!route) expect(op.security, key).toEqual([]);
-      for (const requirement of op.security ?? doc.security!) for (const scheme of Object.keys(requirement as object)) expect(schemes, key).toContain(scheme);
+      for (const requirement of op.security ?? doc.security!)
+        for (const scheme of Object.keys(requirement as object)) expect(schemes, key).toContain(scheme);
     }
   });
 

@@ -144,7 +144,14 @@ describe('projects', () => {
       body: JSON.stringify({ name: 'Fraud', description: 'card fraud', color: '#8E00E6' }),
     });
     expect(c.status).toBe(200);
-    expect(c.body).toMatchObject({ name: 'Fraud', description: 'card fraud', color: '#8E00E6', created_by: PREVISION_DEMO.user.id, contributors: [], pipelines_count: 0 });
+    expect(c.body).toMatchObject({
+      name: 'Fraud',
+      description: 'card fraud',
+      color: '#8E00E6',
+      created_by: PREVISION_DEMO.user.id,
+      contributors: [],
+      pipelines_count: 0,
+    });
     expect(c.body._id).toMatch(/^[0-9a-f]{24}$/);
     expect((await call(url, `/ext/v1/projects/${c.body._id}`)).body.name).toBe('Fraud');
     expect((await call(url, '/ext/v1/projects')).body.metaData.totalItems).toBe(3);
@@ -156,7 +163,11 @@ describe('projects', () => {
     expect(noName.body).toEqual({ status: 400, err_code: 'E_BAD_REQUEST', message: expect.stringContaining('Field "name" is required') });
     const badColor = await call(url, '/ext/v1/projects', { method: 'POST', body: JSON.stringify({ name: 'x', color: 'green' }) });
     expect(badColor.body.message).toMatch(/hex colour/);
-    const malformed = await call(url, '/ext/v1/projects', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":' });
+    const malformed = await call(url, '/ext/v1/projects', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":',
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.body.err_code).toBe('E_BAD_REQUEST');
   });
@@ -293,17 +304,31 @@ describe('experiments, versions and models', () => {
       ['House price', 'regression'],
       ['Lead conversion', 'classification'],
     ]);
-    expect(r.body.items[0]).toMatchObject({ project_id: ESTATE.id, provider: 'prevision-auto-ml', data_type: 'tabular', hosting: 'prevision' });
+    expect(r.body.items[0]).toMatchObject({
+      project_id: ESTATE.id,
+      provider: 'prevision-auto-ml',
+      data_type: 'tabular',
+      hosting: 'prevision',
+    });
   });
 
   it('creates an experiment and validates its enums', async () => {
     const ok = await call(url, `/ext/v1/projects/${ESTATE.id}/experiments`, {
       method: 'POST',
-      body: JSON.stringify({ name: 'Rent', provider: 'prevision-auto-ml', data_type: 'tabular', training_type: 'regression', hosting: 'prevision' }),
+      body: JSON.stringify({
+        name: 'Rent',
+        provider: 'prevision-auto-ml',
+        data_type: 'tabular',
+        training_type: 'regression',
+        hosting: 'prevision',
+      }),
     });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ name: 'Rent', project_id: ESTATE.id, training_type: 'regression' });
-    const bad = await call(url, `/ext/v1/projects/${ESTATE.id}/experiments`, { method: 'POST', body: JSON.stringify({ name: 'x', training_type: 'clustering' }) });
+    const bad = await call(url, `/ext/v1/projects/${ESTATE.id}/experiments`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'x', training_type: 'clustering' }),
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/training_type" must be one of classification, regression/);
   });
@@ -329,7 +354,11 @@ describe('experiments, versions and models', () => {
       created_at: '2022-01-13T09:00:00.000Z',
     });
     const single = await call(url, `/ext/v1/experiment-versions/${v2._id}`);
-    expect(single.body.best_model).toEqual({ _id: CHURN_API.modelId, model_name: 'LightGBM-1', metric: { name: 'auc', value: expect.any(Number) } });
+    expect(single.body.best_model).toEqual({
+      _id: CHURN_API.modelId,
+      model_name: 'LightGBM-1',
+      metric: { name: 'auc', value: expect.any(Number) },
+    });
     const models = await call(url, `/ext/v1/experiment-versions/${v2._id}/models`);
     expect(models.body.items.map((m: { model_name: string; tags: string[] }) => [m.model_name, m.tags])).toEqual([
       ['LightGBM-1', ['best']],
@@ -337,12 +366,18 @@ describe('experiments, versions and models', () => {
       ['Linear-3', ['simple']],
     ]);
     const model = await call(url, `/ext/v1/models/${CHURN_API.modelId}`);
-    expect(model.body).toMatchObject({ experiment_version_id: v2._id, project_id: CHURN.id, deployable: true, training_type: 'classification', hosting: 'prevision' });
+    expect(model.body).toMatchObject({
+      experiment_version_id: v2._id,
+      project_id: CHURN.id,
+      deployable: true,
+      training_type: 'classification',
+      hosting: 'prevision',
+    });
   });
 });
 
 describe('deployments and API keys', () => {
-  it('lists deployments whose url is this emulator\'s deployed-model host', async () => {
+  it("lists deployments whose url is this emulator's deployed-model host", async () => {
     const r = await call(url, `/ext/v1/projects/${CHURN.id}/model-deployments`);
     expect(r.body.items).toHaveLength(1);
     expect(r.body.items[0]).toMatchObject({
@@ -386,11 +421,19 @@ describe('deployments and API keys', () => {
 
   it('lists seeded bulk predictions, one done and one failed, and downloads the done one', async () => {
     const r = await call(url, `/ext/v1/deployments/${CHURN_API.id}/deployment-predictions`);
-    expect(r.body.items.map((p: { _id: string; state: string; main_model_prediction_state: string }) => [p._id, p.state, p.main_model_prediction_state])).toEqual([
+    expect(
+      r.body.items.map((p: { _id: string; state: string; main_model_prediction_state: string }) => [
+        p._id,
+        p.state,
+        p.main_model_prediction_state,
+      ]),
+    ).toEqual([
       ['61e7d310a3f91c2e7b5e21c6', 'done', 'done'],
       ['61e7e120a3f91c2e7b5e21c7', 'failed', 'failed'],
     ]);
-    const res = await fetch(`${url}/ext/v1/deployment-predictions/${CHURN_API.predictionIds[0]}/download`, { headers: { authorization: TOKEN } });
+    const res = await fetch(`${url}/ext/v1/deployment-predictions/${CHURN_API.predictionIds[0]}/download`, {
+      headers: { authorization: TOKEN },
+    });
     const csv = firstZipEntry(Buffer.from(await res.arrayBuffer()))!.data.toString('utf8');
     expect(csv.split('\n')[0]).toBe('customer_id,tenure_months,monthly_charges,contract,support_calls,pred_churn,proba_yes,proba_no');
     const failed = await call(url, `/ext/v1/deployment-predictions/${CHURN_API.predictionIds[1]}/download`);
@@ -398,7 +441,7 @@ describe('deployments and API keys', () => {
     expect(failed.body.message).toMatch(/no result to download \(state failed\)/);
   });
 
-  it('deletes a deployment on DELETE /model-deployments/{id}, the path the SDK\'s delete() uses, with 204', async () => {
+  it("deletes a deployment on DELETE /model-deployments/{id}, the path the SDK's delete() uses, with 204", async () => {
     const alias = await call(url, `/ext/v1/model-deployments/${HOUSE_API.id}`);
     const canonical = await call(url, `/ext/v1/deployments/${HOUSE_API.id}`);
     expect(alias.status).toBe(200);
@@ -420,7 +463,12 @@ describe('deployments and API keys', () => {
   });
 
   it('validates a new deployment against the project, experiment, version and model', async () => {
-    const body = { name: 'x', experiment_id: CHURN.experimentIds[0], main_model_experiment_version_id: 'nope', main_model_id: CHURN_API.modelId };
+    const body = {
+      name: 'x',
+      experiment_id: CHURN.experimentIds[0],
+      main_model_experiment_version_id: 'nope',
+      main_model_id: CHURN_API.modelId,
+    };
     const r = await call(url, `/ext/v1/projects/${CHURN.id}/model-deployments`, { method: 'POST', body: JSON.stringify(body) });
     expect(r.status).toBe(400);
     expect(r.body.message).toMatch(/main_model_experiment_version_id": no version "nope"/);
@@ -457,7 +505,10 @@ describe('fault injection', () => {
   });
 
   it('sends the platform envelope and Retry-After with an injected 429', async () => {
-    await fetch(`${url}/_emulator/faults`, { method: 'POST', body: JSON.stringify({ status: 429, retryAfter: 7, routes: [route], count: 1 }) });
+    await fetch(`${url}/_emulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ status: 429, retryAfter: 7, routes: [route], count: 1 }),
+    });
     const r = await call(url, '/ext/v1/projects');
     expect(r.status).toBe(429);
     expect(r.headers.get('retry-after')).toBe('7');
@@ -467,7 +518,9 @@ describe('fault injection', () => {
 
   it('hangs a request until the client gives up', async () => {
     em.setFaults({ hang: true, routes: [route], count: 1 });
-    await expect(fetch(`${url}/ext/v1/projects`, { headers: { authorization: TOKEN }, signal: AbortSignal.timeout(150) })).rejects.toThrow();
+    await expect(
+      fetch(`${url}/ext/v1/projects`, { headers: { authorization: TOKEN }, signal: AbortSignal.timeout(150) }),
+    ).rejects.toThrow();
     expect((await counters(url)).byRoute[route]).toBe(1);
   });
 

@@ -26,7 +26,11 @@ let assignments: any[] = [];
 
 const get = (path: string, key: string | null = SK) => call(url, 'GET', path, { key });
 const invalid = (message: string | RegExp, param?: string) =>
-  expect.objectContaining({ type: 'invalid_request_error', message: typeof message === 'string' ? message : expect.stringMatching(message), ...(param ? { param } : {}) });
+  expect.objectContaining({
+    type: 'invalid_request_error',
+    message: typeof message === 'string' ? message : expect.stringMatching(message),
+    ...(param ? { param } : {}),
+  });
 
 beforeAll(async () => {
   emulator = previstoEmulator.create({
@@ -77,9 +81,16 @@ describe('previsto emulator: authentication', () => {
       expect(r.status, `${method} ${path}`).toBe(403);
       expect(r.json).toEqual(denied);
     }
-    const c = await call(url, 'POST', '/contacts', { key: PK, json: { name: 'Web Lead', phone: '+4522123456' }, headers: { 'x-2fa-token': '123456' } });
+    const c = await call(url, 'POST', '/contacts', {
+      key: PK,
+      json: { name: 'Web Lead', phone: '+4522123456' },
+      headers: { 'x-2fa-token': '123456' },
+    });
     expect(c.status).toBe(200);
-    const a = await call(url, 'POST', '/agreements', { key: PK, json: { contactId: c.json.id, description: 'Vinduespudsning', duration: 15 } });
+    const a = await call(url, 'POST', '/agreements', {
+      key: PK,
+      json: { contactId: c.json.id, description: 'Vinduespudsning', duration: 15 },
+    });
     expect(a.status).toBe(200);
     expect(a.json.contactId).toBe(c.json.id);
     expect((await call(url, 'POST', '/accounts/actions/sendTwoFactorToken', { key: PK, json: { phone: '+4522123456' } })).json).toEqual({});
@@ -97,12 +108,16 @@ describe('previsto emulator: seed data', () => {
     expect(contacts.slice(0, 3).map((c) => [c.id, c.name])).toEqual(FIRST_CONTACTS);
     expect(agreements[0].id).toBe(FIRST_AGREEMENT);
     expect(assignments[0].id).toBe(FIRST_ASSIGNMENT);
-    for (const [list, prefix] of [[contacts, 'cont-'], [agreements, 'agrmt-'], [assignments, 'asgmt-']] as const) {
+    for (const [list, prefix] of [
+      [contacts, 'cont-'],
+      [agreements, 'agrmt-'],
+      [assignments, 'asgmt-'],
+    ] as const) {
       for (const r of list) expect(r.id).toMatch(new RegExp(`^${prefix}[0-9A-Za-z]{16,20}$`));
     }
   });
 
-  it('keeps references real: agreements and assignments point at seeded contacts, tasks at that contact\'s agreements', () => {
+  it("keeps references real: agreements and assignments point at seeded contacts, tasks at that contact's agreements", () => {
     const contactIds = new Set(contacts.map((c) => c.id));
     const agreementsById = new Map(agreements.map((a) => [a.id, a]));
     expect(agreements.every((a) => contactIds.has(a.contactId))).toBe(true);
@@ -118,7 +133,8 @@ describe('previsto emulator: seed data', () => {
     expect(new Set(assignments.slice(0, 100).map((a) => a.contactId)).size).toBe(84);
     const times = assignments.map((a) => a.plan.executionTime).sort();
     expect(times[0]! >= '2025-01-01' && times.at(-1)! < '2027-01-01').toBe(true);
-    const count = (f: (a: any) => string) => assignments.reduce((m: Record<string, number>, a) => ({ ...m, [f(a)]: (m[f(a)] ?? 0) + 1 }), {});
+    const count = (f: (a: any) => string) =>
+      assignments.reduce((m: Record<string, number>, a) => ({ ...m, [f(a)]: (m[f(a)] ?? 0) + 1 }), {});
     expect(count((a) => a.status)).toEqual({ None: 682, Fulfilled: 77, AppendedToOrder: 143, Invoiced: 98 });
     expect(count((a) => a.action)).toEqual({ None: 676, Completed: 267, Skipped: 57 });
   });
@@ -203,7 +219,12 @@ describe('previsto emulator: account and organization', () => {
   it('updates the account partially from form fields with meta[key]=value', async () => {
     const r = await call(url, 'POST', '/accounts/current', { form: { email: 'jane@doe.com', 'meta[hairColor]': 'Brown' } });
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ name: 'Anders Holm', email: 'jane@doe.com', emailValidated: false, meta: { role: 'owner', hairColor: 'Brown' } });
+    expect(r.json).toMatchObject({
+      name: 'Anders Holm',
+      email: 'jane@doe.com',
+      emailValidated: false,
+      meta: { role: 'owner', hairColor: 'Brown' },
+    });
     const bad = await call(url, 'POST', '/account', { json: { email: 'not-an-email' } });
     expect(bad.status).toBe(400);
     expect(bad.json).toEqual(invalid(/'email' must be an e-mail address/, 'email'));
@@ -221,7 +242,12 @@ describe('previsto emulator: account and organization', () => {
 
   it('serves the organization, updates it partially, and refuses a second organization with 402', async () => {
     const o = await get('/organization');
-    expect(o.json).toMatchObject({ id: ORGANIZATION, name: 'Glasklart Vinduespolering', baseCurrency: 'DKK', timeZone: 'Europe/Copenhagen' });
+    expect(o.json).toMatchObject({
+      id: ORGANIZATION,
+      name: 'Glasklart Vinduespolering',
+      baseCurrency: 'DKK',
+      timeZone: 'Europe/Copenhagen',
+    });
     const u = await call(url, 'PUT', `/organizations/${ORGANIZATION}`, { form: { phone: '+4522123456' } });
     expect(u.json).toMatchObject({ name: 'Glasklart Vinduespolering', phone: '+4522123456' });
     const dup = await call(url, 'POST', '/organizations', { json: { name: 'Another' } });
@@ -274,7 +300,9 @@ describe('previsto emulator: filters', () => {
     expect(archived.json.every((c: any) => c.archived === true)).toBe(true);
     const ag = agreements[0];
     const byAmount = await listAll(url, `/agreements?amount=${ag.amount}.0&duration=${ag.duration}`);
-    expect(byAmount.map((a) => a.id)).toEqual(agreements.filter((a) => a.amount === ag.amount && a.duration === ag.duration).map((a) => a.id));
+    expect(byAmount.map((a) => a.id)).toEqual(
+      agreements.filter((a) => a.amount === ag.amount && a.duration === ag.duration).map((a) => a.id),
+    );
     const city = await listAll(url, '/contacts?city=Odense%20C');
     expect(city.map((c) => c.id)).toEqual(contacts.filter((c) => c.city === 'Odense C').map((c) => c.id));
     expect((await get('/contacts?accountingMode=null')).headers.get('x-total-count')).toBe('70');
@@ -317,8 +345,7 @@ describe('previsto emulator: filters', () => {
 
 describe('previsto emulator: sorting', () => {
   const ids = (xs: any[]) => xs.map((x) => x.id);
-  const by = <T>(xs: T[], key: (x: T) => string, dir = 1) =>
-    [...xs].sort((a, b) => (key(a) < key(b) ? -dir : key(a) > key(b) ? dir : 0));
+  const by = <T>(xs: T[], key: (x: T) => string, dir = 1) => [...xs].sort((a, b) => (key(a) < key(b) ? -dir : key(a) > key(b) ? dir : 0));
 
   it('sorts ascending by default, descending on request, ties in creation order', async () => {
     expect(ids(await listAll(url, '/contacts?sort=name'))).toEqual(ids(by(contacts, (c) => c.name)));
@@ -365,7 +392,8 @@ describe('previsto emulator: contact search and nearby', () => {
     expect(near).toHaveLength(250);
     const rad = Math.PI / 180;
     const d = (c: any) => {
-      const h = Math.sin(((c.location[1] - 57.0488) * rad) / 2) ** 2 +
+      const h =
+        Math.sin(((c.location[1] - 57.0488) * rad) / 2) ** 2 +
         Math.cos(57.0488 * rad) * Math.cos(c.location[1] * rad) * Math.sin(((c.location[0] - 9.9217) * rad) / 2) ** 2;
       return 2 * 6371 * Math.asin(Math.sqrt(h));
     };
@@ -384,10 +412,20 @@ describe('previsto emulator: contact search and nearby', () => {
 
 describe('previsto emulator: contacts CRUD', () => {
   it('creates from JSON with defaults, a generated id and a location resolved from the address', async () => {
-    const r = await call(url, 'POST', '/contacts', { json: { name: 'Anna Jensen', address: 'Kundevej 2', postalCode: '8000', city: 'Aarhus C' } });
+    const r = await call(url, 'POST', '/contacts', {
+      json: { name: 'Anna Jensen', address: 'Kundevej 2', postalCode: '8000', city: 'Aarhus C' },
+    });
     expect(r.status).toBe(200);
     expect(r.json.id).toMatch(/^cont-[0-9A-Za-z]{16,20}$/);
-    expect(r.json).toMatchObject({ name: 'Anna Jensen', countryCode: 'DK', archived: false, notifyBeforeWork: false, agentIds: [], meta: {}, accountingMode: null });
+    expect(r.json).toMatchObject({
+      name: 'Anna Jensen',
+      countryCode: 'DK',
+      archived: false,
+      notifyBeforeWork: false,
+      agentIds: [],
+      meta: {},
+      accountingMode: null,
+    });
     expect(r.json.location[0]).toBeCloseTo(10.2, 0);
     expect(r.json.location[1]).toBeCloseTo(56.16, 0);
     const last = await get('/contacts?size=1&page=250');
@@ -399,10 +437,21 @@ describe('previsto emulator: contacts CRUD', () => {
 
   it('creates from a form body with meta[key]=value, booleans and location[] as strings', async () => {
     const r = await call(url, 'POST', '/contacts', {
-      form: { name: 'Anna Jensen', 'meta[hairColor]': 'Brown', notifyBeforeWork: 'true', 'location[]': ['10.5286863', '56.8039035'], number: '42' },
+      form: {
+        name: 'Anna Jensen',
+        'meta[hairColor]': 'Brown',
+        notifyBeforeWork: 'true',
+        'location[]': ['10.5286863', '56.8039035'],
+        number: '42',
+      },
     });
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ meta: { hairColor: 'Brown' }, notifyBeforeWork: true, location: [10.5286863, 56.8039035], number: '42' });
+    expect(r.json).toMatchObject({
+      meta: { hairColor: 'Brown' },
+      notifyBeforeWork: true,
+      location: [10.5286863, 56.8039035],
+      number: '42',
+    });
   });
 
   it('answers a missing name with the documented error shape', async () => {
@@ -449,7 +498,9 @@ describe('previsto emulator: contacts CRUD', () => {
       expect(r.status).toBe(400);
       expect(r.json).toEqual(invalid(/meta/, 'meta'));
     }
-    const form = await call(url, 'POST', '/contacts', { form: { name: 'x', ...Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`meta[k${i}]`, 'v'])) } });
+    const form = await call(url, 'POST', '/contacts', {
+      form: { name: 'x', ...Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`meta[k${i}]`, 'v'])) },
+    });
     expect(form.json.param).toBe('meta');
   });
 
@@ -489,7 +540,14 @@ describe('previsto emulator: agreements', () => {
   it('creates with documented defaults from form fields and updates partially', async () => {
     const contactId = FIRST_CONTACTS[0]![0];
     const r = await call(url, 'POST', '/agreements', {
-      form: { contactId, description: 'Window Cleaning', duration: '15', amount: '23900', recurrenceRule: 'FREQ=WEEKLY;INTERVAL=4;WKST=MO', 'meta[note]': 'Good Deal' },
+      form: {
+        contactId,
+        description: 'Window Cleaning',
+        duration: '15',
+        amount: '23900',
+        recurrenceRule: 'FREQ=WEEKLY;INTERVAL=4;WKST=MO',
+        'meta[note]': 'Good Deal',
+      },
     });
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({
@@ -516,7 +574,12 @@ describe('previsto emulator: assignments', () => {
   it('requires contactId, accountId, location and plan.executionTime', async () => {
     const c = contact();
     const full = { contactId: c.id, accountId: WORKER_ACCOUNT, location: c.location, plan: { executionTime: '2026-03-02T08:00' } };
-    for (const [drop, param] of [['contactId', 'contactId'], ['accountId', 'accountId'], ['location', 'location'], ['plan', 'plan.executionTime']] as const) {
+    for (const [drop, param] of [
+      ['contactId', 'contactId'],
+      ['accountId', 'accountId'],
+      ['location', 'location'],
+      ['plan', 'plan.executionTime'],
+    ] as const) {
       const json: Record<string, unknown> = { ...full };
       delete json[drop];
       const r = await call(url, 'POST', '/assignments', { json });
@@ -524,7 +587,9 @@ describe('previsto emulator: assignments', () => {
       expect(r.json).toEqual({ type: 'invalid_request_error', message: `'${param}' must be specified.`, param });
     }
     expect((await call(url, 'POST', '/assignments', { json: { ...full, accountId: 'acct-nope' } })).json.param).toBe('accountId');
-    expect((await call(url, 'POST', '/assignments', { json: { ...full, plan: { executionTime: 'tomorrow' } } })).json.param).toBe('plan.executionTime');
+    expect((await call(url, 'POST', '/assignments', { json: { ...full, plan: { executionTime: 'tomorrow' } } })).json.param).toBe(
+      'plan.executionTime',
+    );
     expect((await call(url, 'POST', '/assignments', { json: { ...full, status: 'Paid' } })).json.param).toBe('status');
   });
 
@@ -532,7 +597,13 @@ describe('previsto emulator: assignments', () => {
     const c = contact();
     const ag = agreements.find((a) => a.contactId === c.id)!;
     const r = await call(url, 'POST', '/assignments', {
-      json: { contactId: c.id, accountId: WORKER_ACCOUNT, location: c.location, plan: { executionTime: '2026-03-02T08:00' }, tasks: [{ agreementId: ag.id }] },
+      json: {
+        contactId: c.id,
+        accountId: WORKER_ACCOUNT,
+        location: c.location,
+        plan: { executionTime: '2026-03-02T08:00' },
+        tasks: [{ agreementId: ag.id }],
+      },
     });
     expect(r.status).toBe(200);
     expect(r.json.id).toMatch(/^asgmt-[0-9A-Za-z]{16,20}$/);
@@ -543,7 +614,18 @@ describe('previsto emulator: assignments', () => {
       status: 'None',
       plan: { executionTime: '2026-03-02T08:00', indicativeDate: '2026-03-02', accountIds: [], indicativeDateType: 'Optimal' },
       address: { street: c.address, apartment: c.appartment, postalCode: c.postalCode, city: c.city, countryCode: 'DK' },
-      tasks: [{ agreementId: ag.id, reference: ag.id, description: ag.description, amount: ag.amount, unitPrice: ag.amount, quantity: 1, duration: ag.duration, workType: 'WindowCleaning' }],
+      tasks: [
+        {
+          agreementId: ag.id,
+          reference: ag.id,
+          description: ag.description,
+          amount: ag.amount,
+          unitPrice: ag.amount,
+          quantity: 1,
+          duration: ag.duration,
+          workType: 'WindowCleaning',
+        },
+      ],
       deliveryAddress: null,
     });
     expect(Date.parse(r.json.createdDate)).not.toBeNaN();
@@ -551,7 +633,9 @@ describe('previsto emulator: assignments', () => {
 
   it('accepts the legacy timestamp field and a form body with nested plan[...] fields', async () => {
     const c = contact();
-    const legacy = await call(url, 'POST', '/assignments', { json: { contactId: c.id, accountId: WORKER_ACCOUNT, location: c.location, timestamp: '2025-05-31T08:05' } });
+    const legacy = await call(url, 'POST', '/assignments', {
+      json: { contactId: c.id, accountId: WORKER_ACCOUNT, location: c.location, timestamp: '2025-05-31T08:05' },
+    });
     expect(legacy.json.plan.executionTime).toBe('2025-05-31T08:05');
     const form = await call(url, 'POST', '/assignments', {
       form: {
@@ -568,12 +652,25 @@ describe('previsto emulator: assignments', () => {
     });
     expect(form.status).toBe(200);
     expect(form.json.plan).toMatchObject({ executionTime: '2025-06-01T09:00', indicativeDateType: 'Fixed' });
-    expect(form.json.tasks).toEqual([{ agreementId: null, reference: null, description: 'Ekstra', amount: 15000, unitPrice: 15000, quantity: 1, duration: 20, workType: 'WindowCleaning' }]);
+    expect(form.json.tasks).toEqual([
+      {
+        agreementId: null,
+        reference: null,
+        description: 'Ekstra',
+        amount: 15000,
+        unitPrice: 15000,
+        quantity: 1,
+        duration: 20,
+        workType: 'WindowCleaning',
+      },
+    ]);
   });
 
   it('updates partially with PUT, merging plan and re-resolving contactName when the contact changes', async () => {
     const a = assignments[0];
-    const u = await call(url, 'PUT', `/assignments/${a.id}`, { json: { action: 'Completed', plan: { executionTime: '2026-01-05T10:00' } } });
+    const u = await call(url, 'PUT', `/assignments/${a.id}`, {
+      json: { action: 'Completed', plan: { executionTime: '2026-01-05T10:00' } },
+    });
     expect(u.json).toEqual({ ...a, action: 'Completed', plan: { ...a.plan, executionTime: '2026-01-05T10:00' } });
     const other = contacts.find((c) => c.id !== a.contactId)!;
     const moved = await call(url, 'PATCH', `/assignments/${a.id}`, { json: { contactId: other.id } });
@@ -596,7 +693,14 @@ describe('previsto emulator: helpers and errors', () => {
   it('completes addresses with the SDK IAddress shape', async () => {
     const r = await get('/addresses?preferredCountryCode=DK&q=Vesterbrogade%2012%20Aarhus');
     expect(r.json).toEqual([
-      expect.objectContaining({ street: 'Vesterbrogade', houseNumber: '12', postalCode: '8000', city: 'Aarhus C', countryCode: 'DK', village: null }),
+      expect.objectContaining({
+        street: 'Vesterbrogade',
+        houseNumber: '12',
+        postalCode: '8000',
+        city: 'Aarhus C',
+        countryCode: 'DK',
+        village: null,
+      }),
     ]);
     expect(typeof r.json[0].latitude).toBe('string');
     expect((await get('/addresses')).json).toEqual(invalid(/'q' must be specified/, 'q'));
@@ -612,7 +716,11 @@ describe('previsto emulator: helpers and errors', () => {
     expect([nope.status, nope.json.type]).toEqual([404, 'invalid_request_error']);
     const verb = await call(url, 'PUT', '/contacts');
     expect([verb.status, verb.json.type]).toEqual([405, 'invalid_request_error']);
-    const bad = await fetch(`${url}/contacts`, { method: 'POST', headers: { ...basic(SK), 'content-type': 'application/json' }, body: '{"name":' });
+    const bad = await fetch(`${url}/contacts`, {
+      method: 'POST',
+      headers: { ...basic(SK), 'content-type': 'application/json' },
+      body: '{"name":',
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as any).type).toBe('invalid_request_error');
   });

@@ -50,7 +50,11 @@ export async function request<TResult, TVariables>(
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
-    throw new GraphQLRequestError(`${source.operationName ?? 'operation'}: expected a GraphQL JSON response, got HTTP ${res.status}: ${text.slice(0, 200)}`, res.status, []);
+    throw new GraphQLRequestError(
+      `${source.operationName ?? 'operation'}: expected a GraphQL JSON response, got HTTP ${res.status}: ${text.slice(0, 200)}`,
+      res.status,
+      [],
+    );
   }
   if (body.errors?.length || body.data == null) {
     const errors = body.errors ?? [];
@@ -70,7 +74,11 @@ export function salesHistory(): Array<{ date: string; store: string; sales: numb
   ] as const) {
     for (let day = 0; day < 14; day++) {
       const weekly = [0, 4, 6, 3, -2, 10, 14][day % 7]!;
-      rows.push({ date: new Date(start + day * 86_400_000).toISOString(), store, sales: Math.round((base + trend * day + weekly) * 100) / 100 });
+      rows.push({
+        date: new Date(start + day * 86_400_000).toISOString(),
+        store,
+        sales: Math.round((base + trend * day + weekly) * 100) / 100,
+      });
     }
   }
   return rows;
@@ -104,7 +112,8 @@ export async function runExamples(url: string, options: ClientOptions = {}): Pro
   const first = await request(url, ContactsForward, { first: 3 }, options);
   const second = await request(url, ContactsForward, { first: 3, after: first.contacts?.pageInfo.endCursor ?? null }, options);
   const back = await request(url, ContactsBackward, { last: 3, before: second.contacts?.pageInfo.startCursor ?? null }, options);
-  const names = (page: { contacts: { edges: Array<{ node: { name: string } }> } | null }) => page.contacts?.edges.map((e) => e.node.name) ?? [];
+  const names = (page: { contacts: { edges: Array<{ node: { name: string } }> } | null }) =>
+    page.contacts?.edges.map((e) => e.node.name) ?? [];
 
   const { createContact } = await request(url, CreateContact, { input: { name: 'Example Client Contact', city: 'Aarhus' } }, options);
   if (!createContact) throw new Error('CreateContact returned no contact.');

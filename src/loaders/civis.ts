@@ -36,13 +36,18 @@ export interface CivisLoaders {
   me(): Promise<CivisMe>;
 }
 
-export function createCivisLoaders(client: CivisClient, ctx: CivisCallContext, observe: Pick<Required<AugurObserver>, 'loaderBatch'>): CivisLoaders {
+export function createCivisLoaders(
+  client: CivisClient,
+  ctx: CivisCallContext,
+  observe: Pick<Required<AugurObserver>, 'loaderBatch'>,
+): CivisLoaders {
   const get = memoize(
     (collection: CivisCollection, id: number) => `${collection}\n${id}`,
     (collection: CivisCollection, id: number) => client.get<unknown>(ctx, collection, id),
   ) as <T>(collection: CivisCollection, id: number) => Promise<T>;
   const list = memoize(
-    (list: CivisList, params: CivisParams, pageIndex: number, limit: number) => `${list.path}\n${civisQueryString(params)}\n${pageIndex}\n${limit}`,
+    (list: CivisList, params: CivisParams, pageIndex: number, limit: number) =>
+      `${list.path}\n${civisQueryString(params)}\n${pageIndex}\n${limit}`,
     (list: CivisList, params: CivisParams, pageIndex: number, limit: number) => client.list<unknown>(ctx, list, params, pageIndex, limit),
   ) as <T>(list: CivisList, params: CivisParams, pageIndex: number, limit: number) => Promise<CivisPage<T>>;
   const user = new DataLoader<number, CivisUserDetail>(

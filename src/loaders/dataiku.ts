@@ -69,11 +69,14 @@ export function createDataikuLoaders(
   ): DataLoader<K, V, string> => {
     let loader = loaders.get(key);
     if (!loader) {
-      loader = new DataLoader<K, V, string>(async (items) => {
-        observe.loaderBatch('dataiku', name, items.length);
-        if (items.length === 1) return [await one(items[0]!)];
-        return lengthChecked(await many([...items]), items.length, multiVerb);
-      }, loaderOptions as DataLoader.Options<K, V, string>);
+      loader = new DataLoader<K, V, string>(
+        async (items) => {
+          observe.loaderBatch('dataiku', name, items.length);
+          if (items.length === 1) return [await one(items[0]!)];
+          return lengthChecked(await many([...items]), items.length, multiVerb);
+        },
+        loaderOptions as DataLoader.Options<K, V, string>,
+      );
       loaders.set(key, loader);
     }
     return loader;

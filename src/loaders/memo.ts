@@ -4,7 +4,10 @@
  */
 import DataLoader from 'dataloader';
 
-export function memoize<A extends unknown[], V>(toKey: (...args: A) => string, fetch: (...args: A) => Promise<V>): (...args: A) => Promise<V> {
+export function memoize<A extends unknown[], V>(
+  toKey: (...args: A) => string,
+  fetch: (...args: A) => Promise<V>,
+): (...args: A) => Promise<V> {
   const pending = new Map<string, A>();
   const loader = new DataLoader<string, V>(
     (keys) =>

@@ -73,13 +73,17 @@ function readWindow(args: ConnectionArgs, binding: string, codec: IdCodec, limit
     ['last', last],
   ] as const) {
     if (value === undefined || value === null) continue;
-    if (!Number.isInteger(value) || value < 0) throw badInput(`Argument "${name}" must be a non-negative integer, got ${value}.`, { param: name });
+    if (!Number.isInteger(value) || value < 0)
+      throw badInput(`Argument "${name}" must be a non-negative integer, got ${value}.`, { param: name });
     if (value > limits.maxPageSize) {
-      throw badInput(`Argument "${name}" is ${value}, above the maximum page size of ${limits.maxPageSize}. Page through the connection with cursors instead.`, {
-        param: name,
-        limit: 'maxPageSize',
-        max: limits.maxPageSize,
-      });
+      throw badInput(
+        `Argument "${name}" is ${value}, above the maximum page size of ${limits.maxPageSize}. Page through the connection with cursors instead.`,
+        {
+          param: name,
+          limit: 'maxPageSize',
+          max: limits.maxPageSize,
+        },
+      );
     }
   }
   if (first != null && last != null) {

@@ -140,5 +140,9 @@ export class IdCodec {
 
 /** A short digest naming a connection and the arguments that shape its item list (not the paging arguments). */
 export function connectionBinding(name: string, shapingArgs: unknown): string {
-  return createHash('sha256').update(`${name}\n${stableStringify(shapingArgs)}`).digest().subarray(0, 9).toString('base64url');
+  return createHash('sha256')
+    .update(`${name}\n${stableStringify(shapingArgs)}`)
+    .digest()
+    .subarray(0, 9)
+    .toString('base64url');
 }

@@ -30,9 +30,12 @@ export function dataikuEndpoint(
   ref: DataikuEndpointRef | { prevision: string } = ctx.services.endpoints.resolve(arg, ctx.services.codec),
 ): DataikuEndpointRef {
   if ('prevision' in ref) {
-    throw badInput(`Endpoint ${quote(arg)} is a Prevision deployment; only ${FIELD_FOR_TYPE[expected]} on a Dataiku ${expected} endpoint works here.`, {
-      param: 'endpoint',
-    });
+    throw badInput(
+      `Endpoint ${quote(arg)} is a Prevision deployment; only ${FIELD_FOR_TYPE[expected]} on a Dataiku ${expected} endpoint works here.`,
+      {
+        param: 'endpoint',
+      },
+    );
   }
   if (ref.type !== expected) {
     throw badInput(
@@ -48,7 +51,10 @@ export function dataikuCall(ctx: Context): DataikuCallContext {
 }
 
 /** Validates prediction options before anything is sent, with the same rules as the API node. */
-export function predictOptions(explanations: InputMaybe<ExplanationsInput> | undefined, dispatch: InputMaybe<DispatchInput> | undefined): DataikuPredictOptions {
+export function predictOptions(
+  explanations: InputMaybe<ExplanationsInput> | undefined,
+  dispatch: InputMaybe<DispatchInput> | undefined,
+): DataikuPredictOptions {
   const e = explanations ?? {};
   if (e.nExplanations != null && e.nExplanations < 1) {
     throw badInput(`explanations.nExplanations must be at least 1, got ${e.nExplanations}.`, { param: 'explanations.nExplanations' });
@@ -96,7 +102,11 @@ export function predictAny(
   ctx: Context,
   endpoint: string,
   features: Record<string, unknown>,
-  args: { explanations?: InputMaybe<ExplanationsInput>; dispatch?: InputMaybe<DispatchInput>; context?: InputMaybe<Record<string, unknown>> },
+  args: {
+    explanations?: InputMaybe<ExplanationsInput>;
+    dispatch?: InputMaybe<DispatchInput>;
+    context?: InputMaybe<Record<string, unknown>>;
+  },
   recordKey?: string,
 ): Promise<DataikuPrediction> {
   const options = predictOptions(args.explanations, args.dispatch);
@@ -125,9 +135,17 @@ export const dataikuResolvers: Resolvers = {
       const platform = args.platform ? platformName(args.platform) : undefined;
       const all: EndpointRef[] = [];
       if (!platform || platform === 'dataiku') all.push(...ctx.services.endpoints.dataikuEndpoints());
-      if ((!platform || platform === 'prevision') && (!args.type || args.type === 'DEPLOYMENT')) all.push(...(await previsionEndpoints(ctx)));
+      if ((!platform || platform === 'prevision') && (!args.type || args.type === 'DEPLOYMENT'))
+        all.push(...(await previsionEndpoints(ctx)));
       const filtered = args.type ? all.filter((e) => e.type === args.type) : all;
-      return connectionFromArray('endpoints', { platform: args.platform ?? null, type: args.type ?? null }, args, filtered, ctx.services.codec, ctx.services.config.paging);
+      return connectionFromArray(
+        'endpoints',
+        { platform: args.platform ?? null, type: args.type ?? null },
+        args,
+        filtered,
+        ctx.services.codec,
+        ctx.services.config.paging,
+      );
     },
     endpoint: async (_p, { id }, ctx) => {
       const ref = ctx.services.endpoints.resolve(id, ctx.services.codec, 'id');
@@ -140,7 +158,11 @@ export const dataikuResolvers: Resolvers = {
       if (args.records.length === 0) throw badInput('records must hold at least one history row.', { param: 'records' });
       const max = ctx.services.config.limits.maxRecords;
       if (args.records.length > max) {
-        throw badInput(`records holds ${args.records.length} rows, above the limit of ${max} per call (AUGUR_MAX_RECORDS).`, { param: 'records', limit: 'maxRecords', max });
+        throw badInput(`records holds ${args.records.length} rows, above the limit of ${max} per call (AUGUR_MAX_RECORDS).`, {
+          param: 'records',
+          limit: 'maxRecords',
+          max,
+        });
       }
       return ctx.services.dataiku.forecast(dataikuCall(ctx), ref, args.records, dispatchOf(args.dispatch));
     },
@@ -184,7 +206,10 @@ export const dataikuResolvers: Resolvers = {
   Forecast: {
     time: (f) => f.time,
     forecast: (f) => (f.ignored ? null : (f.forecast ?? null)),
-    quantiles: (f) => (f.quantiles ?? []).map((level, i) => ({ level, value: f.quantilesValues?.[i] ?? Number.NaN })).filter((q) => Number.isFinite(q.value)),
+    quantiles: (f) =>
+      (f.quantiles ?? [])
+        .map((level, i) => ({ level, value: f.quantilesValues?.[i] ?? Number.NaN }))
+        .filter((q) => Number.isFinite(q.value)),
     timeseriesIdentifier: (f) => f.timeseriesIdentifier ?? null,
     ignored: (f) => f.ignored === true,
     ignoreReason: (f) => f.ignoreReason ?? null,

@@ -6,7 +6,8 @@ export function mergeResolvers(...maps: Resolvers[]): Resolvers {
   const out: Record<string, Record<string, unknown>> = {};
   for (const map of maps) {
     for (const [type, fields] of Object.entries(map)) {
-      out[type] = fields instanceof Object && !('serialize' in fields) ? { ...(out[type] ?? {}), ...(fields as object) } : (fields as never);
+      out[type] =
+        fields instanceof Object && !('serialize' in fields) ? { ...(out[type] ?? {}), ...(fields as object) } : (fields as never);
     }
   }
   return out as Resolvers;

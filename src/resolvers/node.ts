@@ -23,7 +23,11 @@ export function createNodeResolvers(fetchers: Partial<Record<NodeTypeName, NodeF
       nodes: (_p, { ids }, ctx) => {
         const max = ctx.services.config.limits.maxIds;
         if (ids.length > max) {
-          throw new AugurError(ErrorCode.BAD_USER_INPUT, `nodes accepts at most ${max} ids per call (AUGUR_MAX_IDS), got ${ids.length}.`, { param: 'ids', limit: 'maxIds', max });
+          throw new AugurError(ErrorCode.BAD_USER_INPUT, `nodes accepts at most ${max} ids per call (AUGUR_MAX_IDS), got ${ids.length}.`, {
+            param: 'ids',
+            limit: 'maxIds',
+            max,
+          });
         }
         return ids.map((id) => resolve(id, ctx)) as never;
       },

@@ -71,7 +71,9 @@ function connection<T>(ctx: Context, name: string, list: PrevisionList, args: Co
 async function readAll<T>(ctx: Context, list: PrevisionList): Promise<T[]> {
   const first = await ctx.prevision.list<T>(list, 0, PAGE_SIZE_LIMIT);
   const pages = Math.min(MAX_LISTED_PAGES, Math.ceil(first.total / PAGE_SIZE_LIMIT));
-  const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => ctx.prevision.list<T>(list, i + 1, PAGE_SIZE_LIMIT)));
+  const rest = await Promise.all(
+    Array.from({ length: Math.max(0, pages - 1) }, (_, i) => ctx.prevision.list<T>(list, i + 1, PAGE_SIZE_LIMIT)),
+  );
   return [first, ...rest].flatMap((p) => p.items);
 }
 
@@ -100,10 +102,14 @@ export async function predictOnDeployment(
   features: Record<string, unknown>,
   options: { dispatch?: unknown; context?: unknown; explanations?: { enabled?: boolean | null } | null },
 ): Promise<DataikuPrediction> {
-  if (options.dispatch) throw badInput('dispatch applies to Dataiku endpoints only; remove it for a Prevision deployment.', { param: 'dispatch' });
-  if (options.context) throw badInput('context applies to Dataiku endpoints only; remove it for a Prevision deployment.', { param: 'context' });
+  if (options.dispatch)
+    throw badInput('dispatch applies to Dataiku endpoints only; remove it for a Prevision deployment.', { param: 'dispatch' });
+  if (options.context)
+    throw badInput('context applies to Dataiku endpoints only; remove it for a Prevision deployment.', { param: 'context' });
   if (options.explanations?.enabled) {
-    throw badInput('Explanations are not available through Augur for Prevision deployments; remove explanations.enabled.', { param: 'explanations' });
+    throw badInput('Explanations are not available through Augur for Prevision deployments; remove explanations.enabled.', {
+      param: 'explanations',
+    });
   }
   const deployment = await loadPrevision<PrevisionDeployment>(ctx, 'PrevisionDeployment', deploymentId);
   return toPrediction(await ctx.prevision.predict(deployment).load(features));
@@ -125,8 +131,15 @@ export const previsionResolvers: Resolvers = {
     startDeploymentPrediction: async (_p, args, ctx) => {
       const deploymentId = previsionId(ctx, args.deployment, 'PrevisionDeployment', 'deployment');
       const datasetId = previsionId(ctx, args.dataset, 'PrevisionDataset', 'dataset');
-      const started = await ctx.services.prevision.startDeploymentPrediction({ masterToken: ctx.credential('prevision'), budget: ctx.budget }, deploymentId, datasetId);
-      if (!started?._id) throw new AugurError(ErrorCode.UPSTREAM_ERROR, 'Prevision did not return the id of the started prediction.', { platform: 'prevision' });
+      const started = await ctx.services.prevision.startDeploymentPrediction(
+        { masterToken: ctx.credential('prevision'), budget: ctx.budget },
+        deploymentId,
+        datasetId,
+      );
+      if (!started?._id)
+        throw new AugurError(ErrorCode.UPSTREAM_ERROR, 'Prevision did not return the id of the started prediction.', {
+          platform: 'prevision',
+        });
       return loadPrevision<PrevisionDeploymentPrediction>(ctx, 'PrevisionDeploymentPrediction', started._id);
     },
   },
@@ -135,18 +148,22 @@ export const previsionResolvers: Resolvers = {
     project: (_r, { id }, ctx) => loadPrevision(ctx, 'PrevisionProject', previsionId(ctx, id, 'PrevisionProject')),
     dataset: (_r, { id }, ctx) => loadPrevision(ctx, 'PrevisionDataset', previsionId(ctx, id, 'PrevisionDataset')),
     experiment: (_r, { id }, ctx) => loadPrevision(ctx, 'PrevisionExperiment', previsionId(ctx, id, 'PrevisionExperiment')),
-    experimentVersion: (_r, { id }, ctx) => loadPrevision(ctx, 'PrevisionExperimentVersion', previsionId(ctx, id, 'PrevisionExperimentVersion')),
+    experimentVersion: (_r, { id }, ctx) =>
+      loadPrevision(ctx, 'PrevisionExperimentVersion', previsionId(ctx, id, 'PrevisionExperimentVersion')),
     model: (_r, { id }, ctx) => loadPrevision(ctx, 'PrevisionModel', previsionId(ctx, id, 'PrevisionModel')),
     deployment: (_r, { id }, ctx) => loadPrevision(ctx, 'PrevisionDeployment', previsionId(ctx, id, 'PrevisionDeployment')),
-    deploymentPrediction: (_r, { id }, ctx) => loadPrevision(ctx, 'PrevisionDeploymentPrediction', previsionId(ctx, id, 'PrevisionDeploymentPrediction')),
+    deploymentPrediction: (_r, { id }, ctx) =>
+      loadPrevision(ctx, 'PrevisionDeploymentPrediction', previsionId(ctx, id, 'PrevisionDeploymentPrediction')),
   },
   PrevisionProject: {
     id: gid('PrevisionProject'),
     previsionId: (p) => p._id,
     createdAt: (p) => date(p.created_at),
     datasets: (p, args, ctx) => connection<PrevisionDataset>(ctx, 'PrevisionProject.datasets', PREVISION_LISTS.datasetsOf(p._id), args),
-    experiments: (p, args, ctx) => connection<PrevisionExperiment>(ctx, 'PrevisionProject.experiments', PREVISION_LISTS.experimentsOf(p._id), args),
-    deployments: (p, args, ctx) => connection<PrevisionDeployment>(ctx, 'PrevisionProject.deployments', PREVISION_LISTS.deploymentsOf(p._id), args),
+    experiments: (p, args, ctx) =>
+      connection<PrevisionExperiment>(ctx, 'PrevisionProject.experiments', PREVISION_LISTS.experimentsOf(p._id), args),
+    deployments: (p, args, ctx) =>
+      connection<PrevisionDeployment>(ctx, 'PrevisionProject.deployments', PREVISION_LISTS.deploymentsOf(p._id), args),
   },
   PrevisionDataset: {
     id: gid('PrevisionDataset'),
@@ -164,7 +181,8 @@ export const previsionResolvers: Resolvers = {
     trainingType: (e) => e.training_type ?? null,
     dataType: (e) => e.data_type ?? null,
     project: (e, _a, ctx) => loadPrevision(ctx, 'PrevisionProject', e.project_id),
-    versions: (e, args, ctx) => connection<PrevisionExperimentVersion>(ctx, 'PrevisionExperiment.versions', PREVISION_LISTS.versionsOf(e._id), args),
+    versions: (e, args, ctx) =>
+      connection<PrevisionExperimentVersion>(ctx, 'PrevisionExperiment.versions', PREVISION_LISTS.versionsOf(e._id), args),
   },
   PrevisionExperimentVersion: {
     id: gid('PrevisionExperimentVersion'),
@@ -195,7 +213,8 @@ export const previsionResolvers: Resolvers = {
     currentVersion: (d) => d.current_version ?? null,
     createdAt: (d) => date(d.created_at),
     endpoint: (d) => deploymentRef(d),
-    predictions: (d, args, ctx) => connection<PrevisionDeploymentPrediction>(ctx, 'PrevisionDeployment.predictions', PREVISION_LISTS.predictionsOf(d._id), args),
+    predictions: (d, args, ctx) =>
+      connection<PrevisionDeploymentPrediction>(ctx, 'PrevisionDeployment.predictions', PREVISION_LISTS.predictionsOf(d._id), args),
   },
   PrevisionDeploymentPrediction: {
     id: gid('PrevisionDeploymentPrediction'),

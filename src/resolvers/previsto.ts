@@ -124,7 +124,13 @@ function agreementFilters(ctx: Context, f: InputMaybe<AgreementFilter> | undefin
   return filters;
 }
 
-const CONTACT_ORDER: Record<ContactOrder['field'], string> = { NAME: 'name', CITY: 'city', POSTAL_CODE: 'postalCode', EMAIL: 'email', ID: 'id' };
+const CONTACT_ORDER: Record<ContactOrder['field'], string> = {
+  NAME: 'name',
+  CITY: 'city',
+  POSTAL_CODE: 'postalCode',
+  EMAIL: 'email',
+  ID: 'id',
+};
 const ASSIGNMENT_ORDER: Record<AssignmentOrder['field'], string> = {
   EXECUTION_TIME: 'plan.executionTime',
   CREATED_DATE: 'createdDate',
@@ -132,12 +138,22 @@ const ASSIGNMENT_ORDER: Record<AssignmentOrder['field'], string> = {
   STATUS: 'status',
   ID: 'id',
 };
-const AGREEMENT_ORDER: Record<AgreementOrder['field'], string> = { DESCRIPTION: 'description', AMOUNT: 'amount', DURATION: 'duration', NEXT_DATE: 'nextDate', ID: 'id' };
+const AGREEMENT_ORDER: Record<AgreementOrder['field'], string> = {
+  DESCRIPTION: 'description',
+  AMOUNT: 'amount',
+  DURATION: 'duration',
+  NEXT_DATE: 'nextDate',
+  ID: 'id',
+};
 
 /** Turns `orderBy` into Previsto `sort` entries, with `id` appended as a tiebreaker so the order is total (and reversible). */
-function sortOf<F extends string>(orderBy: InputMaybe<Array<{ field: F; direction?: InputMaybe<'ASC' | 'DESC'> }>> | undefined, map: Record<F, string>): string[] | undefined {
+function sortOf<F extends string>(
+  orderBy: InputMaybe<Array<{ field: F; direction?: InputMaybe<'ASC' | 'DESC'> }>> | undefined,
+  map: Record<F, string>,
+): string[] | undefined {
   if (!orderBy || orderBy.length === 0) return undefined;
-  if (orderBy.length > 5) throw badInput(`orderBy has ${orderBy.length} entries; at most 5 are allowed.`, { param: 'orderBy', limit: 'maxOrderBy', max: 5 });
+  if (orderBy.length > 5)
+    throw badInput(`orderBy has ${orderBy.length} entries; at most 5 are allowed.`, { param: 'orderBy', limit: 'maxOrderBy', max: 5 });
   const sort = orderBy.map((o) => `${map[o.field]},${(o.direction ?? 'ASC').toLowerCase()}`);
   if (!sort.some((s) => s.startsWith('id,'))) sort.push('id,asc');
   return sort;
@@ -220,10 +236,12 @@ export const previstoResolvers: Resolvers = {
   Query: {
     contacts: (_p, args, ctx) => {
       if (args.search != null && args.nearby != null) throw badInput('Pass either "search" or "nearby", not both.', { param: 'nearby' });
-      if (args.nearby != null && args.orderBy?.length) throw badInput('"nearby" orders by distance; it cannot be combined with "orderBy".', { param: 'orderBy' });
+      if (args.nearby != null && args.orderBy?.length)
+        throw badInput('"nearby" orders by distance; it cannot be combined with "orderBy".', { param: 'orderBy' });
       const base = listBase(contactFilters(args.filter), sortOf(args.orderBy, CONTACT_ORDER));
       if (args.search != null) {
-        if (args.search.length > 200) throw badInput('search may have at most 200 characters.', { param: 'search', limit: 'maxSearchLength', max: 200 });
+        if (args.search.length > 200)
+          throw badInput('search may have at most 200 characters.', { param: 'search', limit: 'maxSearchLength', max: 200 });
         base.search = args.search;
       }
       if (args.nearby != null) base.nearby = lonLat(args.nearby, 'nearby');
@@ -231,10 +249,22 @@ export const previstoResolvers: Resolvers = {
     },
     contact: (_p, { id }, ctx) => ctx.previsto.contact.load(previstoId(ctx, id, 'Contact')),
     assignments: (_p, args, ctx) =>
-      connection<PrevistoAssignment>(ctx, 'assignments', 'assignments', args, listBase(assignmentFilters(ctx, args.filter), sortOf(args.orderBy, ASSIGNMENT_ORDER))),
+      connection<PrevistoAssignment>(
+        ctx,
+        'assignments',
+        'assignments',
+        args,
+        listBase(assignmentFilters(ctx, args.filter), sortOf(args.orderBy, ASSIGNMENT_ORDER)),
+      ),
     assignment: (_p, { id }, ctx) => ctx.previsto.assignment.load(previstoId(ctx, id, 'Assignment')),
     agreements: (_p, args, ctx) =>
-      connection<PrevistoAgreement>(ctx, 'agreements', 'agreements', args, listBase(agreementFilters(ctx, args.filter), sortOf(args.orderBy, AGREEMENT_ORDER))),
+      connection<PrevistoAgreement>(
+        ctx,
+        'agreements',
+        'agreements',
+        args,
+        listBase(agreementFilters(ctx, args.filter), sortOf(args.orderBy, AGREEMENT_ORDER)),
+      ),
     agreement: (_p, { id }, ctx) => ctx.previsto.agreement.load(previstoId(ctx, id, 'Agreement')),
     account: (_p, _a, ctx) => ctx.services.previsto.account(call(ctx)),
   },
@@ -247,7 +277,12 @@ export const previstoResolvers: Resolvers = {
     updateContact: (_p, { id, input }, ctx) => {
       const meta = validateMeta(input.meta, 'input.meta');
       const raw = previstoId(ctx, id, 'Contact');
-      return ctx.services.previsto.update<PrevistoContact>(call(ctx), 'contacts', raw, body({ ...input, meta }, { apartment: 'appartment' }));
+      return ctx.services.previsto.update<PrevistoContact>(
+        call(ctx),
+        'contacts',
+        raw,
+        body({ ...input, meta }, { apartment: 'appartment' }),
+      );
     },
     deleteContact: async (_p, { id }, ctx) => {
       const raw = previstoId(ctx, id, 'Contact');
@@ -256,13 +291,15 @@ export const previstoResolvers: Resolvers = {
     },
     createAgreement: (_p, { input }, ctx) => {
       const meta = validateMeta(input.meta, 'input.meta');
-      if (input.duration < 3) throw badInput(`input.duration must be at least 3 minutes, got ${input.duration}.`, { param: 'input.duration' });
+      if (input.duration < 3)
+        throw badInput(`input.duration must be at least 3 minutes, got ${input.duration}.`, { param: 'input.duration' });
       const contactId = previstoId(ctx, input.contactId, 'Contact', 'input.contactId');
       return ctx.services.previsto.create<PrevistoAgreement>(call(ctx), 'agreements', body({ ...input, contactId, meta }));
     },
     updateAgreement: (_p, { id, input }, ctx) => {
       const meta = validateMeta(input.meta, 'input.meta');
-      if (input.duration != null && input.duration < 3) throw badInput(`input.duration must be at least 3 minutes, got ${input.duration}.`, { param: 'input.duration' });
+      if (input.duration != null && input.duration < 3)
+        throw badInput(`input.duration must be at least 3 minutes, got ${input.duration}.`, { param: 'input.duration' });
       const raw = previstoId(ctx, id, 'Agreement');
       return ctx.services.previsto.update<PrevistoAgreement>(call(ctx), 'agreements', raw, body({ ...input, meta }));
     },
@@ -314,15 +351,33 @@ export const previstoResolvers: Resolvers = {
     meta: (c) => c.meta ?? {},
     assignments: (c, args, ctx) => {
       const filters = { ...assignmentFilters(ctx, args.filter), contactId: c.id };
-      return connection<PrevistoAssignment>(ctx, 'Contact.assignments', 'assignments', args, listBase(filters, sortOf(args.orderBy, ASSIGNMENT_ORDER)));
+      return connection<PrevistoAssignment>(
+        ctx,
+        'Contact.assignments',
+        'assignments',
+        args,
+        listBase(filters, sortOf(args.orderBy, ASSIGNMENT_ORDER)),
+      );
     },
     agreements: (c, args, ctx) => {
       const filters = { ...agreementFilters(ctx, args.filter), contactId: c.id };
-      return connection<PrevistoAgreement>(ctx, 'Contact.agreements', 'agreements', args, listBase(filters, sortOf(args.orderBy, AGREEMENT_ORDER)));
+      return connection<PrevistoAgreement>(
+        ctx,
+        'Contact.agreements',
+        'agreements',
+        args,
+        listBase(filters, sortOf(args.orderBy, AGREEMENT_ORDER)),
+      );
     },
     // Within one request a contact id always names the same fields, so the id and the overrides key the record.
     predict: (c, args, ctx) =>
-      predictAny(ctx, args.endpoint, { ...contactFeatures(c), ...(args.features ?? {}) }, args, `contact:${c.id}|${args.features ? JSON.stringify(args.features) : ''}`),
+      predictAny(
+        ctx,
+        args.endpoint,
+        { ...contactFeatures(c), ...(args.features ?? {}) },
+        args,
+        `contact:${c.id}|${args.features ? JSON.stringify(args.features) : ''}`,
+      ),
   },
   Agreement: {
     id: globalId('Agreement'),

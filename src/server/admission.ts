@@ -175,7 +175,12 @@ export class AdmissionGate {
   private next(): ClientQueue | undefined {
     let best: ClientQueue | undefined;
     for (const queue of this.waitingClients) {
-      if (!best || queue.active < best.active || (queue.active === best.active && queue.waiters[queue.head]!.seq < best.waiters[best.head]!.seq)) best = queue;
+      if (
+        !best ||
+        queue.active < best.active ||
+        (queue.active === best.active && queue.waiters[queue.head]!.seq < best.waiters[best.head]!.seq)
+      )
+        best = queue;
     }
     return best;
   }

@@ -84,7 +84,11 @@ export async function bootEmbedded(config: Config, options: BootOptions = {}): P
   if (!dataikuEndpoints) {
     const demo = await import('@augur/emulators/dataiku');
     const serviceId = dataikuServiceId ?? demo.DATAIKU_DEFAULT_OPTIONS.serviceId;
-    dataikuEndpoints = demo.DATAIKU_DEMO_ENDPOINTS.map((e) => ({ serviceId, endpointId: e.id, type: e.type as DataikuEndpointConfig['type'] }));
+    dataikuEndpoints = demo.DATAIKU_DEMO_ENDPOINTS.map((e) => ({
+      serviceId,
+      endpointId: e.id,
+      type: e.type as DataikuEndpointConfig['type'],
+    }));
   }
   return {
     config: resolved,

@@ -174,10 +174,15 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
  */
 function tracingEnabled(env: Env): boolean {
   if (str(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true') return false;
-  const exporters = (str(env, 'OTEL_TRACES_EXPORTER') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const exporters = (str(env, 'OTEL_TRACES_EXPORTER') ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const unsupported = exporters.filter((e) => e !== 'otlp' && e !== 'none');
   if (unsupported.length) {
-    throw new ConfigError(`OTEL_TRACES_EXPORTER supports "otlp" or "none", got "${unsupported.join(',')}"; unset it or use otlp with OTEL_EXPORTER_OTLP_ENDPOINT.`);
+    throw new ConfigError(
+      `OTEL_TRACES_EXPORTER supports "otlp" or "none", got "${unsupported.join(',')}"; unset it or use otlp with OTEL_EXPORTER_OTLP_ENDPOINT.`,
+    );
   }
   if (exporters.includes('none')) return false;
   return exporters.includes('otlp') || !!str(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') || !!str(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
@@ -188,7 +193,10 @@ export function parseCorsOrigins(raw: string | undefined, name = 'AUGUR_CORS_ORI
   if (raw === undefined || raw.trim() === '*') return '*';
   if (raw.trim().toLowerCase() === 'none') return [];
   const out: string[] = [];
-  for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (item === '*') throw new ConfigError(`${name} is either "*" (any origin) or a list of origins, not both; got "${raw}".`);
     let parsed: URL | undefined;
     try {
@@ -197,7 +205,9 @@ export function parseCorsOrigins(raw: string | undefined, name = 'AUGUR_CORS_ORI
       parsed = undefined;
     }
     if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || `${parsed.origin}/` !== parsed.href) {
-      throw new ConfigError(`${name} entries must be origins such as https://app.example.com or http://localhost:3000 (scheme, host, optional port, no path), got "${item}".`);
+      throw new ConfigError(
+        `${name} entries must be origins such as https://app.example.com or http://localhost:3000 (scheme, host, optional port, no path), got "${item}".`,
+      );
     }
     out.push(parsed.origin);
   }
@@ -211,7 +221,10 @@ export function parseCorsOrigins(raw: string | undefined, name = 'AUGUR_CORS_ORI
  */
 export function parseDataikuEndpoints(raw: string, name = 'AUGUR_DATAIKU_ENDPOINTS'): DataikuEndpointConfig[] {
   const out: DataikuEndpointConfig[] = [];
-  for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([^/\s:]+)\/([^/\s:]+):([A-Z_]+)$/.exec(item);
     if (!m) throw new ConfigError(`${name} entries must look like "service/endpoint:TYPE", got "${item}".`);
     const type = m[3] as DataikuEndpointType;
@@ -246,7 +259,10 @@ function redisUrl(env: Env, name: string): string | undefined {
 export function parseCacheTtls(raw: string | undefined, name = 'AUGUR_CACHE_TTLS'): Record<string, number> {
   const out: Record<string, number> = {};
   if (raw === undefined) return out;
-  for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([_A-Za-z][_0-9A-Za-z]*)\s*=\s*(\d+)$/.exec(item);
     if (!m) throw new ConfigError(`${name} entries must look like "Type=seconds" (e.g. "Contact=30"), got "${item}".`);
     if (m[1]! in out) throw new ConfigError(`${name} lists type ${m[1]} twice.`);
@@ -260,7 +276,10 @@ export function parseCacheTtls(raw: string | undefined, name = 'AUGUR_CACHE_TTLS
 /** Parses `AUGUR_TRUSTED_PROXIES`: comma-separated IP addresses or CIDR blocks, e.g. `10.0.0.0/8,::1`. */
 export function parseTrustedProxies(raw: string | undefined, name = 'AUGUR_TRUSTED_PROXIES'): string[] {
   const out: string[] = [];
-  for (const item of (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [address = '', prefix, extra] = item.split('/');
     const family = isIP(address);
     const bits = family === 6 ? 128 : 32;
@@ -278,7 +297,9 @@ function persistedMode(env: Env, name: string): PersistedQueryMode {
   if (raw === undefined) return 'apq';
   const v = raw.toLowerCase();
   if (v === 'apq' || v === 'allowlist' || v === 'off') return v;
-  throw new ConfigError(`${name} must be apq (automatic persisted queries, the default), allowlist (only registered operations) or off, got "${raw}".`);
+  throw new ConfigError(
+    `${name} must be apq (automatic persisted queries, the default), allowlist (only registered operations) or off, got "${raw}".`,
+  );
 }
 
 /** The built-in id secret: ids stay stable across restarts and replicas unless AUGUR_ID_SECRET is set. */
@@ -355,7 +376,10 @@ export function parseConfig(env: Env): Config {
       maxQueued: int(env, 'AUGUR_MAX_QUEUED_OPERATIONS', 1000, 0, 1_000_000),
       slotMs: int(env, 'AUGUR_ACTIVE_SLOT_MS', 100, 1, 600_000),
     },
-    apiKeys: (str(env, 'AUGUR_API_KEYS') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    apiKeys: (str(env, 'AUGUR_API_KEYS') ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
     introspection: bool(env, 'AUGUR_INTROSPECTION', true),
     jit: bool(env, 'AUGUR_JIT', true),
     metrics: bool(env, 'AUGUR_METRICS', true),

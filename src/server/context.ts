@@ -79,10 +79,15 @@ export function createContext(
   caller = 'local',
 ): Context {
   const get = (name: string): string | undefined =>
-    headers instanceof Map ? headers.get(name) : (Array.isArray(headers[name]) ? headers[name][0] : (headers[name] as string | undefined));
+    headers instanceof Map ? headers.get(name) : Array.isArray(headers[name]) ? headers[name][0] : (headers[name] as string | undefined);
   const { config } = services;
   // The deadline's clock is started by the deadline plugin when execution starts (see plugins/deadline.ts).
-  const budget = new RequestBudget(Date.now() + config.requestBudgetMs, config.retryBudget, requestId, new OperationDeadline(config.operationTimeoutMs));
+  const budget = new RequestBudget(
+    Date.now() + config.requestBudgetMs,
+    config.retryBudget,
+    requestId,
+    new OperationDeadline(config.operationTimeoutMs),
+  );
 
   const forwarded: Partial<Record<PlatformName, string>> = {};
   const malformed: Partial<Record<PlatformName, true>> = {};
@@ -116,7 +121,8 @@ export function createContext(
   // request on one malformed credential header.
   const lazy = Object.create(null, {
     dataiku: {
-      get: () => (dataiku ??= createDataikuLoaders(services.dataiku, { apiKey: credential('dataiku'), budget }, config.batchSize, services.observe)),
+      get: () =>
+        (dataiku ??= createDataikuLoaders(services.dataiku, { apiKey: credential('dataiku'), budget }, config.batchSize, services.observe)),
     },
     previsto: {
       get: () =>
@@ -129,7 +135,8 @@ export function createContext(
         )),
     },
     prevision: {
-      get: () => (prevision ??= createPrevisionLoaders(services.prevision, { masterToken: credential('prevision'), budget }, services.observe)),
+      get: () =>
+        (prevision ??= createPrevisionLoaders(services.prevision, { masterToken: credential('prevision'), budget }, services.observe)),
     },
     civis: {
       get: () => (civis ??= createCivisLoaders(services.civis, { apiKey: credential('civis'), budget }, services.observe)),

@@ -95,7 +95,13 @@ export function createCors(options: CorsOptions): BeforeHook {
 /** Adds a value to the response's Vary header, keeping those already set. */
 export function addVary(res: ServerResponse, value: string): void {
   const current = res.getHeader('vary');
-  const list = current === undefined ? [] : String(current).split(',').map((s) => s.trim()).filter(Boolean);
+  const list =
+    current === undefined
+      ? []
+      : String(current)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
   if (!list.some((v) => v.toLowerCase() === value.toLowerCase())) list.push(value);
   res.setHeader('vary', list.join(', '));
 }

@@ -91,7 +91,6 @@ const POLICIES: Record<PlatformName, (tuning: RetryTuning) => UpstreamPolicy> = 
   prevision: previsionPolicy,
 };
 
-
 /**
  * Builds the gateway. Optional features (Redis, Federation, compiled execution, the response cache) are imported only
  * when configured: their code never occupies memory, or start-up time, in a gateway that does not use them.
@@ -105,11 +104,18 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     Object.keys(config.cache.ttls).length > 0 ? import('./responseCache.js') : undefined,
   ]);
   const metrics = config.metrics ? createMetrics() : undefined;
-  const observe = combineObservers([...(deps.observers ?? []), ...(metrics ? [metrics.observer] : []), ...(deps.tracing ? [deps.tracing.observer] : [])]);
+  const observe = combineObservers([
+    ...(deps.observers ?? []),
+    ...(metrics ? [metrics.observer] : []),
+    ...(deps.tracing ? [deps.tracing.observer] : []),
+  ]);
   const secrets = PLATFORMS.map((p) => config.platforms[p].credential).filter((s): s is string => !!s);
   const redactor = createRedactor(secrets);
   // Shared state for replicas, when REDIS_URL is set; nothing connects before start().
-  const redis = redisModule && config.redis.url ? new redisModule.RedisState({ url: config.redis.url, logger, commandTimeoutMs: config.redis.commandTimeoutMs }) : undefined;
+  const redis =
+    redisModule && config.redis.url
+      ? new redisModule.RedisState({ url: config.redis.url, logger, commandTimeoutMs: config.redis.commandTimeoutMs })
+      : undefined;
   if (redis) {
     const password = new URL(config.redis.url!).password;
     if (password) redactor.add(decodeURIComponent(password));
@@ -211,7 +217,9 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   const resolvers = createResolvers({ maxInputDepth: config.limits.maxInputDepth });
   // The schema's files are read once: the schema is built from them, and the limits learn from them which platform each field calls.
   const typeDefFiles = loadTypeDefFiles();
-  const schema = federationModule ? federationModule.buildFederatedSchema(resolvers, createNodeFetchers(), typeDefFiles) : buildSchema(resolvers, typeDefFiles);
+  const schema = federationModule
+    ? federationModule.buildFederatedSchema(resolvers, createNodeFetchers(), typeDefFiles)
+    : buildSchema(resolvers, typeDefFiles);
   // Apollo would add federated (ftv1) traces for any caller asking for them: timings and errors stay in Augur's logs.
   if (config.federation) plugins.push(ApolloServerPluginInlineTraceDisabled());
   const sharedCache = (feature: 'persisted_queries' | 'response_cache', prefix: string): KeyValueCache<string> =>
@@ -222,7 +230,10 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   else if (config.persistedQueries.mode === 'allowlist') {
     allowList = new AllowList(resolveManifest(config.persistedQueries.manifest));
     persistedQueries = { cache: allowList.cache() };
-    logger.info({ event: 'persisted_queries', mode: 'allowlist', operations: allowList.size }, `serving only the ${allowList.size} operations of the persisted query manifest`);
+    logger.info(
+      { event: 'persisted_queries', mode: 'allowlist', operations: allowList.size },
+      `serving only the ${allowList.size} operations of the persisted query manifest`,
+    );
   }
   if (cacheModule) {
     const { cacheHintsPlugin, checkCacheTtls, responseCache } = cacheModule;
@@ -245,21 +256,32 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     batchSize: config.batchSize,
     maxCalls: {
       previsto: {
-        max: Math.max(1, Math.floor(config.previsto.rateLimitPerMinute * (60_000 / config.previsto.rateWindowMs) * config.fairShare.operationShare)),
+        max: Math.max(
+          1,
+          Math.floor(config.previsto.rateLimitPerMinute * (60_000 / config.previsto.rateWindowMs) * config.fairShare.operationShare),
+        ),
         perMinute: Math.round(config.previsto.rateLimitPerMinute * (60_000 / config.previsto.rateWindowMs)),
         share: config.fairShare.operationShare,
       },
     },
   };
   const fieldCalls = fieldCallsOf(typeDefFiles, schema);
-  const guard = new DocumentGuard(schema, { ...limits, maxTokens: config.limits.maxTokens, maxDocumentBytes: config.limits.maxDocumentBytes }, fieldCalls);
+  const guard = new DocumentGuard(
+    schema,
+    { ...limits, maxTokens: config.limits.maxTokens, maxDocumentBytes: config.limits.maxDocumentBytes },
+    fieldCalls,
+  );
 
   const apiKeys = new ApiKeyCheck(config.apiKeys);
   const MAX_BODY_BYTES = config.limits.maxBodyBytes;
   // Callers whose requests keep being refused are slowed down (see throttle.ts).
   const throttle = new RefusalThrottle(config.refusals);
   const noteRefused = (client: string): void => {
-    if (throttle.refused(client)) refusals.warn({ event: 'caller_slowed', client, perMinute: config.refusals.perMinute, delayMs: config.refusals.delayMs }, 'caller slowed down: too many refused requests');
+    if (throttle.refused(client))
+      refusals.warn(
+        { event: 'caller_slowed', client, perMinute: config.refusals.perMinute, delayMs: config.refusals.delayMs },
+        'caller slowed down: too many refused requests',
+      );
   };
   plugins.push({
     async requestDidStart() {
@@ -278,11 +300,16 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   const admission = new AdmissionGate(config.admission);
   metrics?.watchAdmission(admission);
   plugins.push(
-    admissionPlugin(admission, costs, ({ operation, document, request }) => {
-      const measure = operation && measures.get(operation);
-      const error = measure && upstreamCallsError(measure, operation, document, schema, limits, fieldCalls, request.variables);
-      if (error) throw error;
-    }, (context) => (context as ThrottledContext)[CLIENT] ?? context.caller),
+    admissionPlugin(
+      admission,
+      costs,
+      ({ operation, document, request }) => {
+        const measure = operation && measures.get(operation);
+        const error = measure && upstreamCallsError(measure, operation, document, schema, limits, fieldCalls, request.variables);
+        if (error) throw error;
+      },
+      (context) => (context as ThrottledContext)[CLIENT] ?? context.caller,
+    ),
   );
   plugins.push(introspectionCachePlugin<Context>({ ...(metrics ? { onHit: () => metrics.introspectionCacheHit() } : {}) }));
   // Past AUGUR_OPERATION_TIMEOUT_MS of execution an operation's upstream calls are aborted and it answers what it has.
@@ -301,8 +328,16 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     // stop it at once and fail every request still to come during the drain.
     stopOnTerminationSignals: false,
     csrfPrevention: true,
-    formatError: (formatError = createFormatError((error, formatted) =>
-      logger.error({ event: 'internal_error', err: error instanceof Error ? { message: redactor.redact(error.message), stack: error.stack } : String(error), path: formatted.path }, 'unexpected error while resolving'),
+    formatError: (formatError = createFormatError(
+      (error, formatted) =>
+        logger.error(
+          {
+            event: 'internal_error',
+            err: error instanceof Error ? { message: redactor.redact(error.message), stack: error.stack } : String(error),
+            path: formatted.path,
+          },
+          'unexpected error while resolving',
+        ),
       { hideSuggestions: !config.introspection },
     )),
     plugins,
@@ -311,14 +346,22 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((err: unknown) => {
       logger.error({ event: 'http_error', err: String(err) }, 'request handling failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent)
+        sendJson(res, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy();
     });
   };
 
   // A request refused before Apollo sees it: answered, logged and counted like an operation, without its content.
   const refusals = logger.child({}, { redact: [] });
-  const refuse = (res: ServerResponse, requestId: string, client: string, status: number, reason: RefusalReason, body: { errors: unknown[] }): void => {
+  const refuse = (
+    res: ServerResponse,
+    requestId: string,
+    client: string,
+    status: number,
+    reason: RefusalReason,
+    body: { errors: unknown[] },
+  ): void => {
     const code = (body.errors[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code ?? null;
     refusals.info({ event: 'refused', requestId, status, reason, code }, `request refused: ${reason}`);
     metrics?.refused(reason);
@@ -334,7 +377,9 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     const route = routes.get(path);
     if (route) return route(req, res);
     if (path !== '/graphql' && path !== '/graphql/') {
-      return sendJson(res, 404, { errors: [{ message: `No route ${path}. GraphQL is served at /graphql.`, extensions: { code: 'NOT_FOUND' } }] });
+      return sendJson(res, 404, {
+        errors: [{ message: `No route ${path}. GraphQL is served at /graphql.`, extensions: { code: 'NOT_FOUND' } }],
+      });
     }
     // The request id is chosen first so every answer echoes it, refusals before Apollo included.
     const requestId = requestIdFrom(req.headers);
@@ -345,7 +390,12 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     if (throttled === 'refuse') {
       res.setHeader('retry-after', String(Math.ceil(config.refusals.delayMs / 1000)));
       return refuse(res, requestId, client, 429, 'throttled', {
-        errors: [{ message: 'Too many of this client\'s requests were refused recently; retry later, with requests that pass the limits.', extensions: { code: 'RATE_LIMITED', limit: 'refusalsPerMinute', max: config.refusals.perMinute } }],
+        errors: [
+          {
+            message: "Too many of this client's requests were refused recently; retry later, with requests that pass the limits.",
+            extensions: { code: 'RATE_LIMITED', limit: 'refusalsPerMinute', max: config.refusals.perMinute },
+          },
+        ],
       });
     }
     if (throttled === 'wait') {
@@ -355,7 +405,12 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     if (!keyValid) {
       res.setHeader('www-authenticate', 'Bearer realm="augur"');
       return refuse(res, requestId, client, 401, 'unauthenticated', {
-        errors: [{ message: 'A valid Augur API key is required: send it as "Authorization: Bearer <key>" or "x-api-key".', extensions: { code: 'UNAUTHENTICATED' } }],
+        errors: [
+          {
+            message: 'A valid Augur API key is required: send it as "Authorization: Bearer <key>" or "x-api-key".',
+            extensions: { code: 'UNAUTHENTICATED' },
+          },
+        ],
       });
     }
     const method = (req.method ?? 'GET').toUpperCase();
@@ -364,7 +419,12 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       const raw = await readBody(req, MAX_BODY_BYTES);
       if (raw === 'too-large') {
         return refuse(res, requestId, client, 413, 'body_too_large', {
-          errors: [{ message: `Request body exceeds ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST', limit: 'maxBodyBytes', max: MAX_BODY_BYTES } }],
+          errors: [
+            {
+              message: `Request body exceeds ${MAX_BODY_BYTES} bytes.`,
+              extensions: { code: 'BAD_REQUEST', limit: 'maxBodyBytes', max: MAX_BODY_BYTES },
+            },
+          ],
         });
       }
       if (raw.length > LARGE_BODY_BYTES) await largeBodies.next();
@@ -379,7 +439,12 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
           body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
         } catch {
           return refuse(res, requestId, client, 400, 'malformed_json', {
-            errors: [{ message: 'The request body is not valid JSON. Send {"query": "...", "variables": {...}}.', extensions: { code: 'BAD_REQUEST' } }],
+            errors: [
+              {
+                message: 'The request body is not valid JSON. Send {"query": "...", "variables": {...}}.',
+                extensions: { code: 'BAD_REQUEST' },
+              },
+            ],
           });
         }
       } else {
@@ -388,12 +453,15 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     }
     // Apollo's batching is off: an array is refused here, before Apollo looks at it.
     if (Array.isArray(body)) {
-      return refuse(res, requestId, client, 400, 'batched', { errors: [{ message: 'Operation batching disabled.', extensions: { code: 'BAD_REQUEST' } }] });
+      return refuse(res, requestId, client, 400, 'batched', {
+        errors: [{ message: 'Operation batching disabled.', extensions: { code: 'BAD_REQUEST' } }],
+      });
     }
     // Allow-list mode refuses unregistered operations here, before Apollo parses or validates them.
     const refusal = allowList?.refusal(method, q === -1 ? '' : url.slice(q), body);
     if (refusal) return refuse(res, requestId, client, refusal.status, 'not_registered', refusal.body);
-    const query = method === 'POST' ? (body as { query?: unknown } | undefined)?.query : new URLSearchParams(q === -1 ? '' : url.slice(q)).get('query');
+    const query =
+      method === 'POST' ? (body as { query?: unknown } | undefined)?.query : new URLSearchParams(q === -1 ? '' : url.slice(q)).get('query');
     if (typeof query === 'string') {
       const request = method === 'POST' ? (body as { variables?: unknown; operationName?: unknown }) : variablesOf(url.slice(q));
       const errors = guard.check(query, request);
@@ -407,11 +475,15 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: q === -1 ? '' : url.slice(q), body };
-    const execute = () => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => {
-      const context = createContext(services, req.headers, requestId, () => req.socket.destroyed, callerOf(req, config));
-      // A property, not a WeakMap entry: Apollo hands plugins a shallow copy of the context.
-      return Object.assign(context, { [CLIENT]: client });
-    } });
+    const execute = () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest,
+        context: async () => {
+          const context = createContext(services, req.headers, requestId, () => req.socket.destroyed, callerOf(req, config));
+          // A property, not a WeakMap entry: Apollo hands plugins a shallow copy of the context.
+          return Object.assign(context, { [CLIENT]: client });
+        },
+      });
     const response = await (deps.tracing ? deps.tracing.around(req, requestId, execute) : execute());
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -470,7 +542,8 @@ const CALLER_FAULTS = new Set(['BAD_USER_INPUT', 'LIMIT_EXCEEDED', 'GRAPHQL_PARS
 
 /** Whether an error is the caller's own fault; graphql-jit wraps resolver errors without their extensions. */
 function isCallerFault(error: GraphQLError): boolean {
-  const code = error.extensions['code'] ?? (error.originalError as { extensions?: Record<string, unknown> } | undefined)?.extensions?.['code'];
+  const code =
+    error.extensions['code'] ?? (error.originalError as { extensions?: Record<string, unknown> } | undefined)?.extensions?.['code'];
   return typeof code === 'string' && CALLER_FAULTS.has(code);
 }
 

@@ -36,17 +36,23 @@ export function tokenLimitError(error: unknown): GraphQLError | undefined {
 
 /** A document longer than `AUGUR_MAX_DOCUMENT_BYTES`, refused before it is parsed. */
 export function documentSizeError(max: number): GraphQLError {
-  return new GraphQLError(`The document is longer than ${max} bytes (AUGUR_MAX_DOCUMENT_BYTES). Send a smaller document, pass large values as variables, or persist it.`, {
-    extensions: { code: ErrorCode.LIMIT_EXCEEDED, limit: 'maxDocumentBytes', max },
-  });
+  return new GraphQLError(
+    `The document is longer than ${max} bytes (AUGUR_MAX_DOCUMENT_BYTES). Send a smaller document, pass large values as variables, or persist it.`,
+    {
+      extensions: { code: ErrorCode.LIMIT_EXCEEDED, limit: 'maxDocumentBytes', max },
+    },
+  );
 }
 
 /** An input value (literal or variable) nested deeper than `AUGUR_MAX_INPUT_DEPTH`. */
 export function inputDepthError(max: number, nodes?: readonly ASTNode[]): GraphQLError {
-  return new GraphQLError(`Input values may nest objects and arrays at most ${max} levels deep (AUGUR_MAX_INPUT_DEPTH); send a flatter value.`, {
-    ...(nodes ? { nodes } : {}),
-    extensions: { code: ErrorCode.BAD_USER_INPUT, limit: 'maxInputDepth', max },
-  });
+  return new GraphQLError(
+    `Input values may nest objects and arrays at most ${max} levels deep (AUGUR_MAX_INPUT_DEPTH); send a flatter value.`,
+    {
+      ...(nodes ? { nodes } : {}),
+      extensions: { code: ErrorCode.BAD_USER_INPUT, limit: 'maxInputDepth', max },
+    },
+  );
 }
 
 /**
@@ -56,7 +62,10 @@ export function inputDepthError(max: number, nodes?: readonly ASTNode[]): GraphQ
 function limitFormatted(formatted: GraphQLFormattedError): GraphQLFormattedError | undefined {
   const ext = formatted.extensions ?? {};
   if (ext['code'] === 'GRAPHQL_VALIDATION_FAILED' && typeof ext['limit'] === 'string') {
-    return { ...formatted, extensions: { ...ext, code: ext['limit'] === 'maxInputDepth' ? ErrorCode.BAD_USER_INPUT : ErrorCode.LIMIT_EXCEEDED } };
+    return {
+      ...formatted,
+      extensions: { ...ext, code: ext['limit'] === 'maxInputDepth' ? ErrorCode.BAD_USER_INPUT : ErrorCode.LIMIT_EXCEEDED },
+    };
   }
   if (ext['code'] === 'GRAPHQL_PARSE_FAILED') {
     const limit = tokenLimitError(formatted.message);
@@ -196,6 +205,8 @@ function createUnboundedFormatError(
       message: 'Internal server error. The failure was logged with this request id; retrying may help.',
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
-    return formatted.path ? { ...masked, path: formatted.path, ...(formatted.locations ? { locations: formatted.locations } : {}) } : masked;
+    return formatted.path
+      ? { ...masked, path: formatted.path, ...(formatted.locations ? { locations: formatted.locations } : {}) }
+      : masked;
   };
 }

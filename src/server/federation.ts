@@ -62,11 +62,15 @@ export function entityResolvers(fetchers: Partial<Record<NodeTypeName, NodeFetch
     out[typename] = {
       __resolveReference: async (reference: { id?: unknown }, ctx: Context): Promise<object | null> => {
         if (typeof reference.id !== 'string') {
-          throw badInput(`A ${typename} reference needs its "id" (the global id Augur issued), got ${quote(reference.id ?? null)}.`, { param: 'representations' });
+          throw badInput(`A ${typename} reference needs its "id" (the global id Augur issued), got ${quote(reference.id ?? null)}.`, {
+            param: 'representations',
+          });
         }
         const { type, localId } = ctx.services.codec.decode(reference.id);
         if (type !== typename) {
-          throw badInput(`The id in this ${typename} reference belongs to a ${type}; send the id of a ${typename}.`, { param: 'representations' });
+          throw badInput(`The id in this ${typename} reference belongs to a ${type}; send the id of a ${typename}.`, {
+            param: 'representations',
+          });
         }
         const obj = await fetch(ctx, localId);
         // A copy: the subgraph library tags it with __typename, and the loader's cached object must stay untouched.
@@ -78,10 +82,21 @@ export function entityResolvers(fetchers: Partial<Record<NodeTypeName, NodeFetch
 }
 
 /** The executable subgraph schema: Augur's schema and resolvers, plus federation's `_service` and `_entities`. */
-export function buildFederatedSchema(resolvers: Resolvers, fetchers: Partial<Record<NodeTypeName, NodeFetcher>>, files = loadTypeDefFiles()): GraphQLSchema {
+export function buildFederatedSchema(
+  resolvers: Resolvers,
+  fetchers: Partial<Record<NodeTypeName, NodeFetcher>>,
+  files = loadTypeDefFiles(),
+): GraphQLSchema {
   const entities = new Set(Object.keys(fetchers));
   const references = entityResolvers(fetchers);
   const merged: Record<string, unknown> = { ...resolvers };
-  for (const [type, resolver] of Object.entries(references)) merged[type] = { ...((merged[type] as object | undefined) ?? {}), ...resolver };
-  return buildSubgraphSchema({ typeDefs: subgraphTypeDefs(files.map((f) => f.sdl), entities), resolvers: merged as never } as Parameters<typeof buildSubgraphSchema>[0]);
+  for (const [type, resolver] of Object.entries(references))
+    merged[type] = { ...((merged[type] as object | undefined) ?? {}), ...resolver };
+  return buildSubgraphSchema({
+    typeDefs: subgraphTypeDefs(
+      files.map((f) => f.sdl),
+      entities,
+    ),
+    resolvers: merged as never,
+  } as Parameters<typeof buildSubgraphSchema>[0]);
 }

@@ -127,7 +127,9 @@ export function createGraphiQL(options: GraphiQLOptions = {}): BeforeHook {
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       options.logger?.error({ event: 'graphiql_bundle_missing', dir, err: reason }, 'the GraphiQL bundle could not be read');
-      assets = new Error('This installation has no GraphiQL bundle: rebuild it with `npm run graphiql:build`, or set AUGUR_GRAPHIQL=false.');
+      assets = new Error(
+        'This installation has no GraphiQL bundle: rebuild it with `npm run graphiql:build`, or set AUGUR_GRAPHIQL=false.',
+      );
     }
     return assets;
   };
@@ -250,7 +252,11 @@ function serveAsset(req: IncomingMessage, res: ServerResponse, asset: Asset, hea
 
 function sendText(res: ServerResponse, status: number, text: string): void {
   const body = Buffer.from(text, 'utf8');
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length, 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': body.length,
+    'x-content-type-options': 'nosniff',
+  });
   res.end(body);
 }
 

@@ -52,9 +52,17 @@ export class DocumentGuard {
     }
     if (verdict.errors) return verdict.errors;
     if (!verdict.document) return undefined;
-    const variables = request.variables && typeof request.variables === 'object' ? (request.variables as Record<string, unknown>) : undefined;
+    const variables =
+      request.variables && typeof request.variables === 'object' ? (request.variables as Record<string, unknown>) : undefined;
     const name = typeof request.operationName === 'string' ? request.operationName : undefined;
-    const calls = plannedCallErrors(verdict.document, this.schema, this.settings, this.fieldCalls, variables, (op) => name === undefined || op.name?.value === name);
+    const calls = plannedCallErrors(
+      verdict.document,
+      this.schema,
+      this.settings,
+      this.fieldCalls,
+      variables,
+      (op) => name === undefined || op.name?.value === name,
+    );
     return calls.length > 0 ? calls : undefined;
   }
 
@@ -72,7 +80,15 @@ export class DocumentGuard {
       if (error instanceof RangeError) return { errors: [this.nesting(query) ?? tooDeep(this.settings.maxDepth)] };
       // A syntax error, answered as Apollo would, and remembered like any other verdict.
       if (error instanceof GraphQLError) {
-        return { errors: [new GraphQLError(error.message, { ...(error.source ? { source: error.source } : {}), ...(error.positions ? { positions: error.positions } : {}), extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
+        return {
+          errors: [
+            new GraphQLError(error.message, {
+              ...(error.source ? { source: error.source } : {}),
+              ...(error.positions ? { positions: error.positions } : {}),
+              extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+            }),
+          ],
+        };
       }
       return {};
     }
@@ -134,7 +150,6 @@ export class DocumentGuard {
     this.verdicts.set(query, verdict);
     this.verdictChars += query.length;
   }
-
 }
 
 /** Whether `text` takes more than `max` bytes in UTF-8 (at most 3 per UTF-16 unit), counted only when it could. */
@@ -158,7 +173,8 @@ export function jsonNestsDeeperThan(json: Buffer, max: number): boolean {
   for (let i = 0; i < json.length; i++) {
     const c = json[i]!;
     if (inString) {
-      if (c === 0x5c) i++; // backslash: the next byte is escaped
+      if (c === 0x5c)
+        i++; // backslash: the next byte is escaped
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {

@@ -5,7 +5,13 @@
  * and served without executing them again.
  */
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
-import { Kind as GraphQLKind, type DocumentNode, type FormattedExecutionResult, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  Kind as GraphQLKind,
+  type DocumentNode,
+  type FormattedExecutionResult,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 
 // graphql's enums read once: through a bundle's CommonJS interop every access would run a getter chain.
 const Kind = GraphQLKind;
@@ -40,7 +46,10 @@ function keyOf(ctx: Ctx): string | undefined {
   return `${queryHash}\n${ctx.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
 }
 
-export function introspectionCachePlugin<C extends object>({ entries = 8, onHit }: { entries?: number; onHit?: () => void } = {}): ApolloServerPlugin<C> {
+export function introspectionCachePlugin<C extends object>({
+  entries = 8,
+  onHit,
+}: { entries?: number; onHit?: () => void } = {}): ApolloServerPlugin<C> {
   const results = new Map<string, FormattedExecutionResult>();
   return {
     async requestDidStart() {

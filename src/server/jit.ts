@@ -31,14 +31,23 @@ export function jitGateway(schema: GraphQLSchema, maxDocuments = 1000): GatewayI
             if (coerced.errors) {
               return {
                 errors: coerced.errors.map(
-                  (e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'BAD_USER_INPUT', http: { status: 400 } } }),
+                  (e) =>
+                    new GraphQLError(e.message, {
+                      nodes: e.nodes,
+                      extensions: { ...e.extensions, code: 'BAD_USER_INPUT', http: { status: 400 } },
+                    }),
                 ),
               };
             }
           }
           // Introspection resolves from the schema in memory: compiling it costs more than running it once.
           if (isIntrospectionOnly(requestContext.operation, requestContext.document)) {
-            return execute({ schema, document: requestContext.document, operationName: requestContext.operationName, variableValues: requestContext.request.variables ?? {} });
+            return execute({
+              schema,
+              document: requestContext.document,
+              operationName: requestContext.operationName,
+              variableValues: requestContext.request.variables ?? {},
+            });
           }
           const key = `${requestContext.queryHash}\n${requestContext.operationName ?? ''}`;
           let query = compiled.get(key);

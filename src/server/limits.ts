@@ -3,7 +3,17 @@
  * estimated cost, field-merge checks, introspection and the upstream calls per rate-limited platform, each measured
  * by one linear pass over the document (measure.ts) and refused with a `LIMIT_EXCEEDED` error naming the limit.
  */
-import { GraphQLError, getIntrospectionQuery, parse, type ASTNode, type ASTVisitor, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationContext } from 'graphql';
+import {
+  GraphQLError,
+  getIntrospectionQuery,
+  parse,
+  type ASTNode,
+  type ASTVisitor,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValidationContext,
+} from 'graphql';
 import { inputDepthError } from './errors.js';
 import { findDeepValue, measureOperations, type FieldCalls, type MeasureSettings, type OperationMeasure } from './measure.js';
 import { PLATFORM_LABEL, type PlatformName } from '../core/upstream.js';
@@ -23,7 +33,13 @@ export interface LimitSettings extends MeasureSettings {
 
 /** What GraphiQL and code generators send: introspection may go as deep as this query (a deeper `ofType` chain is refused). */
 const STANDARD_INTROSPECTION = parse(
-  getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }),
+  getIntrospectionQuery({
+    descriptions: true,
+    specifiedByUrl: true,
+    directiveIsRepeatable: true,
+    schemaDescription: true,
+    inputValueDeprecation: true,
+  }),
   { noLocation: true },
 );
 const standardDepths = new WeakMap<GraphQLSchema, number>();
@@ -38,7 +54,14 @@ function introspectionDepthLimit(schema: GraphQLSchema, settings: LimitSettings,
   return Math.max(settings.maxDepth, depth);
 }
 
-function limitError(message: string, limit: string, max: number, got: number | undefined, node: ASTNode | undefined, extra: Record<string, unknown> = {}): GraphQLError {
+function limitError(
+  message: string,
+  limit: string,
+  max: number,
+  got: number | undefined,
+  node: ASTNode | undefined,
+  extra: Record<string, unknown> = {},
+): GraphQLError {
   return new GraphQLError(message, {
     ...(node ? { nodes: [node] } : {}),
     extensions: { code: 'LIMIT_EXCEEDED', limit, max, ...(got !== undefined && Number.isFinite(got) ? { got } : {}), ...extra },
@@ -86,7 +109,15 @@ export function measureDocument(
     const { cost, calls } = measure;
     const report = (e: GraphQLError): void => void errors.push(e);
     if (measure.depth > settings.maxDepth) {
-      report(limitError(`The operation is ${amount(measure.depth)} levels deep; the limit is ${settings.maxDepth}. Split it into smaller operations.`, 'maxDepth', settings.maxDepth, measure.depth, def));
+      report(
+        limitError(
+          `The operation is ${amount(measure.depth)} levels deep; the limit is ${settings.maxDepth}. Split it into smaller operations.`,
+          'maxDepth',
+          settings.maxDepth,
+          measure.depth,
+          def,
+        ),
+      );
     }
     const introLimit = introspectionDepthLimit(schema, settings, fieldCalls);
     if (measure.introspectionDepth > introLimit) {
@@ -101,13 +132,37 @@ export function measureDocument(
       );
     }
     if (schemas > 1) {
-      report(limitError(`The operation selects __schema ${amount(schemas)} times; an operation may select it once.`, 'maxIntrospectionSchemas', 1, schemas, def));
+      report(
+        limitError(
+          `The operation selects __schema ${amount(schemas)} times; an operation may select it once.`,
+          'maxIntrospectionSchemas',
+          1,
+          schemas,
+          def,
+        ),
+      );
     }
     if (measure.aliases > settings.maxAliases) {
-      report(limitError(`The operation uses ${amount(measure.aliases)} aliases, fragments expanded: more than ${settings.maxAliases} aliases, the limit. Batch fewer fields per operation.`, 'maxAliases', settings.maxAliases, measure.aliases, def));
+      report(
+        limitError(
+          `The operation uses ${amount(measure.aliases)} aliases, fragments expanded: more than ${settings.maxAliases} aliases, the limit. Batch fewer fields per operation.`,
+          'maxAliases',
+          settings.maxAliases,
+          measure.aliases,
+          def,
+        ),
+      );
     }
     if (measure.directives > settings.maxDirectives) {
-      report(limitError(`The operation uses ${amount(measure.directives)} directives, fragments expanded; the limit is ${settings.maxDirectives}.`, 'maxDirectives', settings.maxDirectives, measure.directives, def));
+      report(
+        limitError(
+          `The operation uses ${amount(measure.directives)} directives, fragments expanded; the limit is ${settings.maxDirectives}.`,
+          'maxDirectives',
+          settings.maxDirectives,
+          measure.directives,
+          def,
+        ),
+      );
     }
     if (comparisons > settings.maxFieldComparisons) {
       report(
@@ -131,20 +186,23 @@ export function measureDocument(
         ),
       );
     }
-    if (options.checkCalls) for (const [platform, budget] of Object.entries(settings.maxCalls) as Array<[PlatformName, NonNullable<LimitSettings['maxCalls'][PlatformName]>]>) {
-      if (calls[platform] > budget.max) {
-        report(
-          limitError(
-            `The operation may make ${amount(calls[platform])} ${PLATFORM_LABEL[platform]} calls; one operation may plan at most ${budget.max}, ${Math.round(budget.share * 100)}% of the ${budget.perMinute} calls per minute the key allows, so other callers keep theirs. Ask for fewer or smaller lists, or split the operation.`,
-            'maxUpstreamCalls',
-            budget.max,
-            calls[platform],
-            def,
-            { platform },
-          ),
-        );
+    if (options.checkCalls)
+      for (const [platform, budget] of Object.entries(settings.maxCalls) as Array<
+        [PlatformName, NonNullable<LimitSettings['maxCalls'][PlatformName]>]
+      >) {
+        if (calls[platform] > budget.max) {
+          report(
+            limitError(
+              `The operation may make ${amount(calls[platform])} ${PLATFORM_LABEL[platform]} calls; one operation may plan at most ${budget.max}, ${Math.round(budget.share * 100)}% of the ${budget.perMinute} calls per minute the key allows, so other callers keep theirs. Ask for fewer or smaller lists, or split the operation.`,
+              'maxUpstreamCalls',
+              budget.max,
+              calls[platform],
+              def,
+              { platform },
+            ),
+          );
+        }
       }
-    }
   }
   return { errors, operations };
 }

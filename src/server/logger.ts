@@ -21,7 +21,17 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       base: { service: 'augur' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
-        paths: ['authorization', '*.authorization', 'headers.authorization', 'apiKey', '*.apiKey', 'password', '*.password', 'secret', '*.secret'],
+        paths: [
+          'authorization',
+          '*.authorization',
+          'headers.authorization',
+          'apiKey',
+          '*.apiKey',
+          'password',
+          '*.password',
+          'secret',
+          '*.secret',
+        ],
         censor: '[REDACTED]',
       },
     },

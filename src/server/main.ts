@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const stack = await bootEmbedded(config, { env: process.env });
   // Tracing loads its SDK only when enabled, so a server without it starts as fast as before.
-  const tracing = config.tracing.enabled ? await (await import('./tracing.js')).startTracing({ serviceName: config.tracing.serviceName }) : undefined;
+  const tracing = config.tracing.enabled
+    ? await (await import('./tracing.js')).startTracing({ serviceName: config.tracing.serviceName })
+    : undefined;
   const augur = await createServer({
     config: stack.config,
     platforms: stack.platforms,
@@ -96,7 +98,11 @@ async function main(): Promise<void> {
           resolve(true);
         };
       }));
-    if (!drained) logger.warn({ event: 'shutdown_timeout', inFlight: inFlight.size, graceMs }, 'grace period over; closing the requests still in flight');
+    if (!drained)
+      logger.warn(
+        { event: 'shutdown_timeout', inFlight: inFlight.size, graceMs },
+        'grace period over; closing the requests still in flight',
+      );
     server.closeAllConnections();
     try {
       await augur.stop();

@@ -292,7 +292,8 @@ export function measureOperations(
 ): Map<OperationDefinitionNode, OperationSize> {
   const operations = new Map<OperationDefinitionNode, OperationSize>();
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION && !fragments.has(def.name.value)) fragments.set(def.name.value, def);
+  for (const def of document.definitions)
+    if (def.kind === Kind.FRAGMENT_DEFINITION && !fragments.has(def.name.value)) fragments.set(def.name.value, def);
 
   const sizes = sizesOf(schema);
   const memo = new Map<string, Summary>();
@@ -311,7 +312,13 @@ export function measureOperations(
     return summary;
   };
 
-  const multiplierOf = (sel: FieldNode, parentScope: Scope, parentType: GraphQLNamedType | null | undefined, fieldType: GraphQLNamedType | undefined, wraps: number): number => {
+  const multiplierOf = (
+    sel: FieldNode,
+    parentScope: Scope,
+    parentType: GraphQLNamedType | null | undefined,
+    fieldType: GraphQLNamedType | undefined,
+    wraps: number,
+  ): number => {
     const name = sel.name.value;
     if (parentScope !== Scope.Plain && name === 'ofType') return sizes.wrapShare[wraps + 1] ?? 0;
     if (parentScope !== Scope.Plain && INTROSPECTION_LISTS.has(name)) {
@@ -350,9 +357,19 @@ export function measureOperations(
         }
         const entersIntrospection = name === '__schema' || name === '__type';
         const def = entersIntrospection ? undefined : fields?.[name];
-        const fieldType = entersIntrospection ? schema.getType(name === '__schema' ? '__Schema' : '__Type') ?? undefined : def ? getNamedType(def.type) : undefined;
+        const fieldType = entersIntrospection
+          ? (schema.getType(name === '__schema' ? '__Schema' : '__Type') ?? undefined)
+          : def
+            ? getNamedType(def.type)
+            : undefined;
         // Lists of one type's members are as long as the longest such list; below `types`, as long as the average.
-        const childScope = entersIntrospection ? Scope.OneType : scope === Scope.Plain ? Scope.Plain : name === 'types' ? Scope.AllTypes : scope;
+        const childScope = entersIntrospection
+          ? Scope.OneType
+          : scope === Scope.Plain
+            ? Scope.Plain
+            : name === 'types'
+              ? Scope.AllTypes
+              : scope;
         const childWraps = name === 'ofType' ? wraps + 1 : 0;
         const child = measureSet(sel.selectionSet, fieldType, childScope, childWraps);
         const times = multiplierOf(sel, scope, type, fieldType, wraps);
@@ -398,7 +415,8 @@ export function measureOperations(
 
   const idsOf = (sel: FieldNode): number => {
     const arg = sel.arguments?.find((a) => a.name.value === 'ids');
-    const value = arg?.value.kind === Kind.LIST ? arg.value.values : arg?.value.kind === Kind.VARIABLE ? variables?.[arg.value.name.value] : undefined;
+    const value =
+      arg?.value.kind === Kind.LIST ? arg.value.values : arg?.value.kind === Kind.VARIABLE ? variables?.[arg.value.name.value] : undefined;
     // More ids than maxIds are refused by the resolver before any call.
     if (Array.isArray(value)) return value.length > settings.maxIds ? 0 : value.length;
     return settings.maxIds;
@@ -406,7 +424,12 @@ export function measureOperations(
 
   for (const def of document.definitions) {
     if (def.kind !== Kind.OPERATION_DEFINITION) continue;
-    const root = def.operation === 'query' ? schema.getQueryType() : def.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+    const root =
+      def.operation === 'query'
+        ? schema.getQueryType()
+        : def.operation === 'mutation'
+          ? schema.getMutationType()
+          : schema.getSubscriptionType();
     const s = measureSet(def.selectionSet, root, Scope.Plain);
     const comparisons = s.comparisons + comparisonsAt(s);
     const calls = {} as Record<PlatformName, number>;
@@ -442,4 +465,3 @@ export function findDeepValue(document: DocumentNode, max: number): ValueNode | 
   }
   return found;
 }
-

@@ -41,8 +41,18 @@ export interface Metrics {
 }
 
 /** Why a request was refused before reaching Apollo: the `reason` of its log line and of `augur_http_refused_total`. */
-export type RefusalReason = 'unauthenticated' | 'body_too_large' | 'malformed_json' | 'batched' | 'not_registered' | 'syntax' | 'limit' | 'throttled';
-const REFUSAL_REASONS: readonly RefusalReason[] = ['unauthenticated', 'body_too_large', 'malformed_json', 'batched', 'not_registered', 'syntax', 'limit', 'throttled'];
+export type RefusalReason =
+  'unauthenticated' | 'body_too_large' | 'malformed_json' | 'batched' | 'not_registered' | 'syntax' | 'limit' | 'throttled';
+const REFUSAL_REASONS: readonly RefusalReason[] = [
+  'unauthenticated',
+  'body_too_large',
+  'malformed_json',
+  'batched',
+  'not_registered',
+  'syntax',
+  'limit',
+  'throttled',
+];
 
 /** The gauge value of each breaker state. */
 export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };

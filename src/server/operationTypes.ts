@@ -16,7 +16,11 @@ export function SupportedOperationTypesRule(context: ValidationContext): ASTVisi
     OperationDefinition(node) {
       if (schema.getRootType(node.operation)) return;
       const served = Object.values(OperationTypeNode).filter((t) => schema.getRootType(t));
-      context.reportError(new GraphQLError(`This API serves no ${PLURAL[node.operation]}, only ${served.map((t) => PLURAL[t]).join(' and ')}.`, { nodes: node }));
+      context.reportError(
+        new GraphQLError(`This API serves no ${PLURAL[node.operation]}, only ${served.map((t) => PLURAL[t]).join(' and ')}.`, {
+          nodes: node,
+        }),
+      );
     },
   };
 }

@@ -103,7 +103,10 @@ export function manifestFromDocuments(documents: ReadonlyArray<{ file: string; t
     for (const def of doc.definitions) {
       if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
       else if (def.kind === Kind.OPERATION_DEFINITION) {
-        if (!def.name) throw new Error(`${file}: persisted operations need a name; name the anonymous ${def.operation} (e.g. "${def.operation} MyOperation { ... }").`);
+        if (!def.name)
+          throw new Error(
+            `${file}: persisted operations need a name; name the anonymous ${def.operation} (e.g. "${def.operation} MyOperation { ... }").`,
+          );
         operations.push({ op: def, file });
       }
     }
@@ -118,7 +121,8 @@ export function manifestFromDocuments(documents: ReadonlyArray<{ file: string; t
           const name = spread.name.value;
           if (used.has(name)) return;
           const fragment = fragments.get(name);
-          if (!fragment) throw new Error(`${file}: operation ${op.name!.value} spreads fragment ${name}, which no document under the examples defines.`);
+          if (!fragment)
+            throw new Error(`${file}: operation ${op.name!.value} spreads fragment ${name}, which no document under the examples defines.`);
           used.set(name, fragment);
           collect(fragment);
         },
@@ -130,11 +134,16 @@ export function manifestFromDocuments(documents: ReadonlyArray<{ file: string; t
     const id = sha256Hex(body);
     const name = op.name!.value;
     const other = names.get(name);
-    if (other !== undefined && other !== id) throw new Error(`${file}: two different operations are named ${name}; operation names must be unique in a manifest.`);
+    if (other !== undefined && other !== id)
+      throw new Error(`${file}: two different operations are named ${name}; operation names must be unique in a manifest.`);
     names.set(name, id);
     byId.set(id, { id, name, type: op.operation, body });
   }
-  return { format: 'apollo-persisted-query-manifest', version: 1, operations: [...byId.values()].sort((a, b) => a.name.localeCompare(b.name)) };
+  return {
+    format: 'apollo-persisted-query-manifest',
+    version: 1,
+    operations: [...byId.values()].sort((a, b) => a.name.localeCompare(b.name)),
+  };
 }
 
 /** Reads and checks a manifest file. */
@@ -143,7 +152,9 @@ export function loadManifest(path: string): PersistedQueryManifest {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`AUGUR_PERSISTED_QUERIES_MANIFEST (${path}) cannot be read as JSON: ${(err as Error).message}. Generate it with "npm run persisted:manifest".`);
+    throw new Error(
+      `AUGUR_PERSISTED_QUERIES_MANIFEST (${path}) cannot be read as JSON: ${(err as Error).message}. Generate it with "npm run persisted:manifest".`,
+    );
   }
   const m = raw as Partial<PersistedQueryManifest>;
   if (m?.format !== 'apollo-persisted-query-manifest' || m.version !== 1 || !Array.isArray(m.operations)) {

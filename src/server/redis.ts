@@ -188,7 +188,16 @@ export class RedisState implements SlidingWindowBackend {
     const base = `${this.keyPrefix}rate:{${key}}`;
     const caller = take.caller ?? '';
     const r = await this.run('rate_budget', (c) =>
-      c.augurRateWindow(base, `${base}:callers`, `${base}:caller:${caller}`, take.limit, take.windowMs, take.buckets, caller, take.maxCallers),
+      c.augurRateWindow(
+        base,
+        `${base}:callers`,
+        `${base}:caller:${caller}`,
+        take.limit,
+        take.windowMs,
+        take.buckets,
+        caller,
+        take.maxCallers,
+      ),
     );
     if (!r.ok) return undefined;
     const [waitMs, callers, over] = r.value.map(Number) as [number, number, number];
@@ -266,7 +275,9 @@ export class RedisKeyValueCache implements KeyValueCache<string> {
   async set(key: string, value: string, options?: KeyValueCacheSetOptions): Promise<void> {
     const ttl = options?.ttl ?? this.options.defaultTtlSeconds;
     await this.local.set(key, value, ttl ? { ttl } : undefined);
-    await this.redis.run(this.feature, (c) => (ttl ? c.set(this.key(key), value, 'PX', Math.round(ttl * 1000)) : c.set(this.key(key), value)));
+    await this.redis.run(this.feature, (c) =>
+      ttl ? c.set(this.key(key), value, 'PX', Math.round(ttl * 1000)) : c.set(this.key(key), value),
+    );
   }
 
   async delete(key: string): Promise<boolean | void> {
@@ -333,7 +344,10 @@ export class RedisBreakerSync implements BreakerShare {
         const [err, ttl] = r.value[i] ?? [];
         if (err || typeof ttl !== 'number' || ttl <= 0) return;
         if (this.breakers[platform]?.adopt(ttl)) {
-          this.logger.warn({ event: 'breaker_adopted', platform, remainingMs: ttl }, `circuit breaker opened by another replica; failing fast for ${ttl} ms`);
+          this.logger.warn(
+            { event: 'breaker_adopted', platform, remainingMs: ttl },
+            `circuit breaker opened by another replica; failing fast for ${ttl} ms`,
+          );
         }
       });
     } finally {

@@ -38,7 +38,9 @@ export function checkCacheTtls(ttls: Readonly<Record<string, number>>, schema: G
   for (const name of Object.keys(ttls)) {
     const type = schema.getType(name);
     if (!type || !isCompositeType(type)) {
-      throw new ConfigError(`AUGUR_CACHE_TTLS names ${name}, which is not an object, interface or union type of the schema; check the spelling (type names are case-sensitive).`);
+      throw new ConfigError(
+        `AUGUR_CACHE_TTLS names ${name}, which is not an object, interface or union type of the schema; check the spelling (type names are case-sensitive).`,
+      );
     }
   }
 }

@@ -24,7 +24,12 @@ export function loadTypeDefs(dir = schemaDirectory()): string[] {
 
 export function buildSchema(resolvers: Resolvers, files = loadTypeDefFiles()): GraphQLSchema {
   // Without token locations, the schema's AST (kept by graphql-js for the life of the process) is about 1 MB smaller.
-  return makeExecutableSchema({ typeDefs: files.map((f) => f.sdl), resolvers: resolvers as never, inheritResolversFromInterfaces: true, noLocation: true });
+  return makeExecutableSchema({
+    typeDefs: files.map((f) => f.sdl),
+    resolvers: resolvers as never,
+    inheritResolversFromInterfaces: true,
+    noLocation: true,
+  });
 }
 
 /** The SDL files of `schema/` with their names (`previsto.graphql`), in name order. */

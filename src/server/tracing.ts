@@ -145,7 +145,11 @@ export interface StartedTracing {
 
 /** Loads the SDK and the exporter and starts a tracer provider (not registered globally). */
 export async function startTracing(options: StartTracingOptions): Promise<StartedTracing> {
-  const [sdk, resources, core] = await Promise.all([import('@opentelemetry/sdk-trace'), import('@opentelemetry/resources'), import('@opentelemetry/core')]);
+  const [sdk, resources, core] = await Promise.all([
+    import('@opentelemetry/sdk-trace'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/core'),
+  ]);
   const exporter = options.exporter ?? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter();
   const provider = new sdk.TracerProvider({
     resource: resources.resourceFromAttributes({

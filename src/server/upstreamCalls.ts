@@ -45,7 +45,11 @@ export function fieldCallsOf(files: ReadonlyArray<{ name: string; sdl: string }>
           // `node`/`nodes` resolve ids of any platform: they are counted against the scarcest, Previsto.
           if (parent === 'Query' && (name === 'node' || name === 'nodes')) set(parent, name, { platform: 'previsto', batched: false });
         } else if (/(Edge|Connection|PageInfo)$/.test(parent)) continue;
-        else if (parent === 'Query' || parent === 'Mutation' || (isComposite(returns) && ((field.arguments?.length ?? 0) > 0 || isEntity(returns)))) {
+        else if (
+          parent === 'Query' ||
+          parent === 'Mutation' ||
+          (isComposite(returns) && ((field.arguments?.length ?? 0) > 0 || isEntity(returns)))
+        ) {
           set(parent, name, { platform, batched: false });
         }
       }

@@ -190,9 +190,7 @@ export class UpstreamHttp {
     req: UpstreamRequest,
     isRetry: boolean,
   ): Promise<
-    | { kind: 'ok'; response: UpstreamResponse<T> }
-    | { kind: 'aborted' }
-    | { kind: 'fail'; error: FailedAttempt & { networkCode?: string } }
+    { kind: 'ok'; response: UpstreamResponse<T> } | { kind: 'aborted' } | { kind: 'fail'; error: FailedAttempt & { networkCode?: string } }
   > {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     if (req.authorization) headers['authorization'] = req.authorization;
@@ -202,7 +200,10 @@ export class UpstreamHttp {
       body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
       if (req.contentType !== null) headers['content-type'] = req.contentType ?? 'application/json';
     }
-    const ending = this.options.onAttemptStart?.({ platform: this.platform, route: req.route, method: req.method, retry: isRetry }, headers);
+    const ending = this.options.onAttemptStart?.(
+      { platform: this.platform, route: req.route, method: req.method, retry: isRetry },
+      headers,
+    );
     const started = performance.now();
     req.budget.calls++;
     let status: number | 'error' = 'error';
@@ -250,7 +251,10 @@ export class UpstreamHttp {
       }
       const { policy } = this.options;
       const retryAfter = policy.retryAfter(res.headers);
-      return { kind: 'fail', error: { status, retryAfter, error: policy.errorFromResponse(status, parsed, retryAfter, this.options.redact) } };
+      return {
+        kind: 'fail',
+        error: { status, retryAfter, error: policy.errorFromResponse(status, parsed, retryAfter, this.options.redact) },
+      };
     } catch (err) {
       if (req.budget.signal.aborted) {
         this.logFailure(req, 'error', 'aborted', 'the operation deadline passed');

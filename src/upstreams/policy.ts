@@ -67,7 +67,9 @@ const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
  * and neither timed out nor got a malformed body.
  */
 export function networkRetryable(idempotent: boolean, networkCode: string | undefined): boolean {
-  return networkCode !== undefined && networkCode !== 'MALFORMED' && (NEVER_SENT.has(networkCode) || (idempotent && networkCode !== 'TIMEOUT'));
+  return (
+    networkCode !== undefined && networkCode !== 'MALFORMED' && (NEVER_SENT.has(networkCode) || (idempotent && networkCode !== 'TIMEOUT'))
+  );
 }
 
 /** Exponential backoff with full jitter over `tuning` (civis-python's `wait_random_exponential`). */
@@ -101,7 +103,11 @@ export function errorFromStatus(
   retryAfter: number | undefined,
   redact: (text: string) => string,
 ): AugurError {
-  const upstreamMessage = parsed.message ? redact(parsed.message).slice(0, 300).replace(/[.\s]+$/, '') : undefined;
+  const upstreamMessage = parsed.message
+    ? redact(parsed.message)
+        .slice(0, 300)
+        .replace(/[.\s]+$/, '')
+    : undefined;
   const details = { platform, upstreamStatus: status, param: parsed.param, retryAfter };
   const label = PLATFORM_LABEL[platform];
   switch (true) {
@@ -118,14 +124,22 @@ export function errorFromStatus(
         details,
       );
     case status === 403:
-      return new AugurError(ErrorCode.FORBIDDEN, `${label} denied access with this credential${upstreamMessage ? `: ${upstreamMessage}` : ''}.`, details);
+      return new AugurError(
+        ErrorCode.FORBIDDEN,
+        `${label} denied access with this credential${upstreamMessage ? `: ${upstreamMessage}` : ''}.`,
+        details,
+      );
     case status === 404:
       return new AugurError(ErrorCode.NOT_FOUND, `${label} has no such resource${upstreamMessage ? `: ${upstreamMessage}` : ''}.`, details);
     case status === 409 || status === 402:
-      return new AugurError(ErrorCode.UPSTREAM_ERROR, `${label} refused the request (HTTP ${status})${upstreamMessage ? `: ${upstreamMessage}` : ''}.`, {
-        ...details,
-        upstreamCode: parsed.upstreamCode,
-      });
+      return new AugurError(
+        ErrorCode.UPSTREAM_ERROR,
+        `${label} refused the request (HTTP ${status})${upstreamMessage ? `: ${upstreamMessage}` : ''}.`,
+        {
+          ...details,
+          upstreamCode: parsed.upstreamCode,
+        },
+      );
     case status === 429:
       return new AugurError(
         ErrorCode.RATE_LIMITED,

@@ -17,7 +17,15 @@ const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,im
  * Hosts that appear in the bundle only as hyperlinks, SVG/XML namespaces or text in descriptions and licences; none is
  * fetched, and the page's Content-Security-Policy would refuse it anyway.
  */
-const NON_FETCHED_URL_HOSTS = ['www.w3.org', 'github.com', 'react.dev', 'yarnpkg.com', 'en.wikipedia.org', 'commonmark.org', 'codemirror.net'];
+const NON_FETCHED_URL_HOSTS = [
+  'www.w3.org',
+  'github.com',
+  'react.dev',
+  'yarnpkg.com',
+  'en.wikipedia.org',
+  'commonmark.org',
+  'codemirror.net',
+];
 
 let stack: TestStack;
 let origin: string;
@@ -125,7 +133,10 @@ describe('GraphiQL over HTTP', () => {
 describe('createGraphiQL without its bundle', () => {
   it('answers 500 with what to do, and logs where it looked without telling the caller', async () => {
     const logged: Array<Record<string, unknown>> = [];
-    const hook = createGraphiQL({ assetsDir: join(tmpdir(), 'augur-no-such-bundle'), logger: { error: (obj: Record<string, unknown>) => logged.push(obj) } as never });
+    const hook = createGraphiQL({
+      assetsDir: join(tmpdir(), 'augur-no-such-bundle'),
+      logger: { error: (obj: Record<string, unknown>) => logged.push(obj) } as never,
+    });
     const server = createHttpServer(async (req, res) => {
       if (!(await hook(req, res))) res.writeHead(418).end();
     });
@@ -166,7 +177,10 @@ describe('GraphiQL bundle', () => {
     for (const file of ['graphiql.js', 'graphiql.css']) {
       const text = readFileSync(join(dir, file), 'utf8');
       const hosts = new Set([...text.matchAll(/https?:\/\/([a-z0-9.-]+)/gi)].map((m) => m[1]!.toLowerCase()));
-      expect([...hosts].filter((h) => !NON_FETCHED_URL_HOSTS.includes(h)), file).toEqual([]);
+      expect(
+        [...hosts].filter((h) => !NON_FETCHED_URL_HOSTS.includes(h)),
+        file,
+      ).toEqual([]);
       expect(text).not.toMatch(/fonts\.googleapis|fonts\.gstatic|unpkg|jsdelivr|cdnjs/i);
     }
     // The fonts are inlined.

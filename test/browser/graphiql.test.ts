@@ -11,7 +11,16 @@ import { startStack, type TestStack } from '../helpers/stack.js';
 
 /** Debian's Chromium (`apt-get install chromium`; `.ci/run` installs it). Never a downloaded browser build. */
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results', 'graphiql.png');
 const PREVISTO_AUTH = { authorization: `Basic ${Buffer.from('sk_augur_demo:').toString('base64')}` };
 
@@ -64,11 +73,18 @@ async function firstContacts(n: number): Promise<PrevistoContact[]> {
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`The GraphiQL browser tests need Debian's Chromium at ${CHROMIUM}, which is missing. Install it with: apt-get install -y chromium (.ci/run does this).`);
+    throw new Error(
+      `The GraphiQL browser tests need Debian's Chromium at ${CHROMIUM}, which is missing. Install it with: apt-get install -y chromium (.ci/run does this).`,
+    );
   }
   stack = await startStack({ emulatorOptions: { previsto: { rateLimitPerMinute: 100_000 } }, env: { PREVISTO_RATE_LIMIT: '100000' } });
   profile = mkdtempSync(join(tmpdir(), 'augur-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1440, height: 900 } });
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1440, height: 900 },
+  });
   await context.route('**/*', (route) => {
     const url = route.request().url();
     if (isLoopback(url)) return route.continue();
@@ -105,7 +121,8 @@ describe('GraphiQL page', () => {
     const query = await editor(page, QUERY);
     expect(query).toContain('query ScoredContacts');
     expect(query).toContain('predict(endpoint: "churn")');
-    for (const header of ['x-dataiku-api-key', 'x-previsto-api-key', 'x-civis-api-key', 'x-prevision-token']) expect(query).toContain(header);
+    for (const header of ['x-dataiku-api-key', 'x-previsto-api-key', 'x-civis-api-key', 'x-prevision-token'])
+      expect(query).toContain(header);
     const expected = await firstContacts(5);
     await stack.reset(); // loading the page fetched the schema, which calls no platform
 
@@ -114,7 +131,9 @@ describe('GraphiQL page', () => {
     expect(result.errors).toBeUndefined();
     const nodes = result.data.contacts.edges.map((e: any) => e.node);
     expect(nodes.map((n: any) => n.name)).toEqual(expected.map((c) => c.name));
-    expect(nodes.map((n: any) => n.predict.prediction)).toEqual(expected.map((c) => (scoreChurn(contactFeatures(c)) as { prediction: string }).prediction));
+    expect(nodes.map((n: any) => n.predict.prediction)).toEqual(
+      expected.map((c) => (scoreChurn(contactFeatures(c)) as { prediction: string }).prediction),
+    );
     expect(nodes[0].predict.probabilities.map((p: any) => p.label).sort()).toEqual(['churn', 'stay']);
     // What a person sees: the first contact and a prediction in the result pane.
     await expect.poll(() => page.locator('.result-window').innerText()).toContain(expected[0]!.name);

@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { ResultOf, VariablesOf } from '@graphql-typed-document-node/core';
-import { buildClientSchema, buildSchema, findBreakingChanges, findDangerousChanges, getIntrospectionQuery, printSchema, type IntrospectionQuery } from 'graphql';
+import {
+  buildClientSchema,
+  buildSchema,
+  findBreakingChanges,
+  findDangerousChanges,
+  getIntrospectionQuery,
+  printSchema,
+  type IntrospectionQuery,
+} from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { GraphQLRequestError, request, runExamples, salesHistory } from '../../examples/client/index.js';
 import { ScoredContacts } from '../../examples/client/operations.js';
@@ -37,14 +45,20 @@ describe('examples/client', () => {
     const results = await runExamples(stack.url);
 
     expect(results.scored.map((c) => c.name)).toEqual(contacts.slice(0, 5).map((c) => c.name));
-    expect(results.scored.map((c) => c.prediction)).toEqual(contacts.slice(0, 5).map((c) => (scoreChurn(contactFeatures(c)) as { prediction: string }).prediction));
-    expect(results.scored[0]!.churnProbability).toBe((scoreChurn(contactFeatures(contacts[0]!)) as { probas: Record<string, number> }).probas.churn);
+    expect(results.scored.map((c) => c.prediction)).toEqual(
+      contacts.slice(0, 5).map((c) => (scoreChurn(contactFeatures(c)) as { prediction: string }).prediction),
+    );
+    expect(results.scored[0]!.churnProbability).toBe(
+      (scoreChurn(contactFeatures(contacts[0]!)) as { probas: Record<string, number> }).probas.churn,
+    );
     expect(results.totalContacts).toBeGreaterThan(5);
 
     const expectedForecast = forecastSales(salesHistory());
     expect(results.forecast).toHaveLength(expectedForecast.length);
     expect(results.forecast.map((f) => f.forecast)).toEqual(expectedForecast.map((f) => f.forecast));
-    expect(new Set(results.forecast.map((f) => JSON.stringify(f.timeseriesIdentifier)))).toEqual(new Set(['{"store":"A"}', '{"store":"B"}']));
+    expect(new Set(results.forecast.map((f) => JSON.stringify(f.timeseriesIdentifier)))).toEqual(
+      new Set(['{"store":"A"}', '{"store":"B"}']),
+    );
 
     const names = contacts.map((c) => c.name);
     expect(results.paging.forward).toEqual([names.slice(0, 3), names.slice(3, 6)]);
@@ -98,7 +112,10 @@ describe('npm run schema:print', () => {
       const introspection = await stack.gql<IntrospectionQuery>(getIntrospectionQuery());
       const served = buildClientSchema(introspection.data!);
       const fromFile = buildSchema(printed);
-      for (const [a, b] of [[served, fromFile], [fromFile, served]] as const) {
+      for (const [a, b] of [
+        [served, fromFile],
+        [fromFile, served],
+      ] as const) {
         expect(findBreakingChanges(a, b)).toEqual([]);
         expect(findDangerousChanges(a, b)).toEqual([]);
       }

@@ -65,7 +65,9 @@ describe('Query.credentials', () => {
     const back = await stack.gql(`query($b: String) { credentials(last: 3, before: $b) { ${PAGE} } }`, { b: end });
     expect(ids(back.data!.credentials)).toEqual(all.slice(4, 7));
     expect(back.data!.credentials.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true });
-    const toStart = await stack.gql(`query($b: String) { credentials(last: 10, before: $b) { ${PAGE} } }`, { b: back.data!.credentials.pageInfo.startCursor });
+    const toStart = await stack.gql(`query($b: String) { credentials(last: 10, before: $b) { ${PAGE} } }`, {
+      b: back.data!.credentials.pageInfo.startCursor,
+    });
     expect(ids(toStart.data!.credentials)).toEqual(all.slice(0, 4));
     expect(toStart.data!.credentials.pageInfo.hasPreviousPage).toBe(false);
   });
@@ -79,7 +81,12 @@ describe('Query.credentials', () => {
     expect(r.data!.credentials.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
     const log = await civisLog();
     expect(log).toHaveLength(1);
-    expect(Object.fromEntries(new URLSearchParams(log[0]!.query))).toMatchObject({ order: 'name', order_dir: 'desc', page_num: '1', limit: '4' });
+    expect(Object.fromEntries(new URLSearchParams(log[0]!.query))).toMatchObject({
+      order: 'name',
+      order_dir: 'desc',
+      page_num: '1',
+      limit: '4',
+    });
     // Paging on backward from there stays in the ascending order.
     const before = await stack.gql(`query($b: String) { credentials(last: 3, before: $b, orderBy: {field: NAME}) { ${PAGE} } }`, {
       b: r.data!.credentials.pageInfo.startCursor,
@@ -91,18 +98,32 @@ describe('Query.credentials', () => {
 
   it('answers an empty page past the end and an empty list with exact pageInfo', async () => {
     const last = await stack.gql(`{ credentials(last: 1) { pageInfo { endCursor } } }`);
-    const past = await stack.gql(`query($a: String) { credentials(first: 10, after: $a) { ${PAGE} } }`, { a: last.data!.credentials.pageInfo.endCursor });
+    const past = await stack.gql(`query($a: String) { credentials(first: 10, after: $a) { ${PAGE} } }`, {
+      a: last.data!.credentials.pageInfo.endCursor,
+    });
     expect(past.errors).toBeUndefined();
-    expect(past.data!.credentials).toMatchObject({ edges: [], totalCount: 34, pageInfo: { hasNextPage: false, hasPreviousPage: true, endCursor: null } });
+    expect(past.data!.credentials).toMatchObject({
+      edges: [],
+      totalCount: 34,
+      pageInfo: { hasNextPage: false, hasPreviousPage: true, endCursor: null },
+    });
     const none = await stack.gql(`{ credentials(first: 5, name: "no-such-credential") { ${PAGE} } }`);
-    expect(none.data!.credentials).toMatchObject({ edges: [], totalCount: 0, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null } });
+    expect(none.data!.credentials).toMatchObject({
+      edges: [],
+      totalCount: 0,
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null },
+    });
   });
 
   it('filters by type, name, owner, remote host and default through Civis query parameters', async () => {
-    const aws = await stack.gql(`{ credentials(first: 50, type: [AMAZON_WEB_SERVICES_S3]) { totalCount nodes { civisId type typeName } } }`);
+    const aws = await stack.gql(
+      `{ credentials(first: 50, type: [AMAZON_WEB_SERVICES_S3]) { totalCount nodes { civisId type typeName } } }`,
+    );
     expect(aws.data!.credentials.totalCount).toBe(7);
     expect(aws.data!.credentials.nodes.map((n: any) => n.civisId).sort()).toEqual([1012, 1013, 1014, 1015, 1016, 1017, 1018]);
-    expect(aws.data!.credentials.nodes.every((n: any) => n.type === 'AMAZON_WEB_SERVICES_S3' && n.typeName === 'Amazon Web Services S3')).toBe(true);
+    expect(
+      aws.data!.credentials.nodes.every((n: any) => n.type === 'AMAZON_WEB_SERVICES_S3' && n.typeName === 'Amazon Web Services S3'),
+    ).toBe(true);
 
     const two = await stack.gql(`{ credentials(first: 50, type: [GITHUB, GOOGLE]) { totalCount } }`);
     expect(two.data!.credentials.totalCount).toBe(4 + 3); // github-carol is private to carol
@@ -111,11 +132,16 @@ describe('Query.credentials', () => {
     expect(named.data!.credentials.nodes.map((n: any) => n.civisId).sort()).toEqual([1015, 1016]);
 
     const bobId = await stack.gql(`{ civis { user(id: "${SEED_IDS.bob}") { id } } }`);
-    const byOwner = await stack.gql(`query($o: [ID!]) { credentials(first: 50, owner: $o) { totalCount nodes { ownerUsername owner { civisId } } } }`, {
-      o: [bobId.data!.civis.user.id],
-    });
+    const byOwner = await stack.gql(
+      `query($o: [ID!]) { credentials(first: 50, owner: $o) { totalCount nodes { ownerUsername owner { civisId } } } }`,
+      {
+        o: [bobId.data!.civis.user.id],
+      },
+    );
     expect(byOwner.data!.credentials.totalCount).toBe(11); // bob owns 12; salesforce-bob is private to him
-    expect(byOwner.data!.credentials.nodes.every((n: any) => n.ownerUsername === 'bob.analyst' && n.owner.civisId === SEED_IDS.bob)).toBe(true);
+    expect(byOwner.data!.credentials.nodes.every((n: any) => n.ownerUsername === 'bob.analyst' && n.owner.civisId === SEED_IDS.bob)).toBe(
+      true,
+    );
     const byNumericOwners = await stack.gql(`{ credentials(first: 50, owner: ["4258", "4259"], type: DATABASE) { totalCount } }`);
     expect(byNumericOwners.data!.credentials.totalCount).toBe(4 + 4);
 
@@ -125,7 +151,9 @@ describe('Query.credentials', () => {
     const def = await stack.gql(`{ credentials(default: true) { totalCount nodes { civisId default } } }`);
     expect(def.data!.credentials).toEqual({ totalCount: 1, nodes: [{ civisId: 1001, default: true }] });
 
-    const queries = (await civisLog()).filter((l) => l.route === 'GET /credentials/').map((l) => Object.fromEntries(new URLSearchParams(l.query)));
+    const queries = (await civisLog())
+      .filter((l) => l.route === 'GET /credentials/')
+      .map((l) => Object.fromEntries(new URLSearchParams(l.query)));
     expect(queries).toContainEqual(expect.objectContaining({ type: 'Github,Google' }));
     expect(queries).toContainEqual(expect.objectContaining({ users: '4258,4259', type: 'Database' }));
     expect(queries).toContainEqual(expect.objectContaining({ users: '4258' }));
@@ -193,9 +221,16 @@ describe('credential owners', () => {
 
 describe('Civis helpers', () => {
   it('me and defaultCredential', async () => {
-    const r = await stack.gql(`{ civis { me { civisId username email groups { name } } defaultCredential { civisId name default remoteHostName } } }`);
+    const r = await stack.gql(
+      `{ civis { me { civisId username email groups { name } } defaultCredential { civisId name default remoteHostName } } }`,
+    );
     expect(r.errors).toBeUndefined();
-    expect(r.data!.civis.me).toEqual({ civisId: SEED_IDS.me, username: 'ada.demo', email: 'ada.demo@example.com', groups: [{ name: 'Data Science' }] });
+    expect(r.data!.civis.me).toEqual({
+      civisId: SEED_IDS.me,
+      username: 'ada.demo',
+      email: 'ada.demo@example.com',
+      groups: [{ name: 'Data Science' }],
+    });
     expect(r.data!.civis.defaultCredential).toEqual({ civisId: 1001, name: 'ada_demo', default: true, remoteHostName: 'redshift-general' });
     const bob = await stack.gql(`{ civis { me { username } defaultCredential { civisId } } }`, undefined, BOB);
     expect(bob.data!.civis).toEqual({ me: { username: 'bob.analyst' }, defaultCredential: { civisId: 1005 } });
@@ -238,7 +273,12 @@ describe('Civis helpers', () => {
       { g: db61.data!.civis.database.id },
     );
     expect(r.errors).toBeUndefined();
-    expect(r.data!.civis).toEqual({ byName: { civisId: 1002 }, byId: { civisId: 1001 }, byGlobal: { civisId: 1003 }, etl: { civisId: 1010 } });
+    expect(r.data!.civis).toEqual({
+      byName: { civisId: 1002 },
+      byId: { civisId: 1001 },
+      byGlobal: { civisId: 1003 },
+      etl: { civisId: 1010 },
+    });
     const none = await stack.gql(`{ civis { databaseCredential(username: "ada_demo", database: "no-such-db") { civisId } } }`);
     expect(none.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
   });
@@ -250,10 +290,19 @@ describe('Civis helpers', () => {
     } }`);
     expect(r.errors).toBeUndefined();
     expect(r.data!.civis.database).toEqual({ civisId: SEED_IDS.databases.postgresAnalytics, adapter: 'postgresql', port: 5432 });
-    expect(r.data!.civis.table).toEqual({ civisId: SEED_IDS.customersTable, fullName: 'public.customers', rowCount: 12500, database: { name: 'redshift-general' } });
+    expect(r.data!.civis.table).toEqual({
+      civisId: SEED_IDS.customersTable,
+      fullName: 'public.customers',
+      rowCount: 12500,
+      database: { name: 'redshift-general' },
+    });
     expect(await routes()).toEqual({ 'GET /databases/': 1, 'GET /tables/': 1, 'GET /databases/{id}': 1 });
     const tableQuery = (await civisLog()).find((l) => l.route === 'GET /tables/')!;
-    expect(Object.fromEntries(new URLSearchParams(tableQuery.query))).toMatchObject({ database_id: '32', schema: 'public', name: 'customers' });
+    expect(Object.fromEntries(new URLSearchParams(tableQuery.query))).toMatchObject({
+      database_id: '32',
+      schema: 'public',
+      name: 'customers',
+    });
 
     const more = await stack.gql(`{ civis {
       sandbox: table(name: "public.customers", database: "61") { civisId }
@@ -270,7 +319,13 @@ describe('Civis helpers', () => {
       e: table(name: "public.customers") { civisId }
     } }`);
     const byPath = Object.fromEntries(errors.errors!.map((e) => [e.path!.join('.'), e.extensions!['code']]));
-    expect(byPath).toEqual({ 'civis.a': 'NOT_FOUND', 'civis.b': 'NOT_FOUND', 'civis.c': 'BAD_USER_INPUT', 'civis.d': 'BAD_USER_INPUT', 'civis.e': 'BAD_USER_INPUT' });
+    expect(byPath).toEqual({
+      'civis.a': 'NOT_FOUND',
+      'civis.b': 'NOT_FOUND',
+      'civis.c': 'BAD_USER_INPUT',
+      'civis.d': 'BAD_USER_INPUT',
+      'civis.e': 'BAD_USER_INPUT',
+    });
     expect(errors.errors!.find((e) => e.path!.join('.') === 'civis.a')!.message).toMatch(/"redshift-general"/);
   });
 });
@@ -285,8 +340,19 @@ describe('Civis namespace', () => {
     } }`);
     expect(r.errors).toBeUndefined();
     const c = r.data!.civis;
-    expect(c.databases).toEqual({ totalCount: 3, pageInfo: { hasNextPage: true }, nodes: [{ civisId: 32, name: 'redshift-general' }, { civisId: 45, name: 'postgres-analytics' }] });
-    expect(c.tables.nodes.map((t: any) => t.fullName)).toEqual(['analytics.churn_scores', 'analytics.customer_360', 'analytics.daily_revenue']);
+    expect(c.databases).toEqual({
+      totalCount: 3,
+      pageInfo: { hasNextPage: true },
+      nodes: [
+        { civisId: 32, name: 'redshift-general' },
+        { civisId: 45, name: 'postgres-analytics' },
+      ],
+    });
+    expect(c.tables.nodes.map((t: any) => t.fullName)).toEqual([
+      'analytics.churn_scores',
+      'analytics.customer_360',
+      'analytics.daily_revenue',
+    ]);
     expect(c.tables.nodes[1].isView).toBe(true);
     expect(c.table.primaryKeys).toEqual(['customer_id']);
     expect(c.table.tags).toEqual([{ name: 'PII' }, { name: 'Certified' }]);
@@ -298,7 +364,14 @@ describe('Civis namespace', () => {
         { name: 'email', order: 2, sqlType: 'character varying(256)' },
       ],
     });
-    expect(c.db).toEqual({ name: 'redshift-sandbox', schemas: ['public', 'scratch'], tables: { totalCount: 3, nodes: [{ fullName: 'public.customers' }, { fullName: 'scratch.ada_experiments' }, { fullName: 'scratch.ltv_scores' }] } });
+    expect(c.db).toEqual({
+      name: 'redshift-sandbox',
+      schemas: ['public', 'scratch'],
+      tables: {
+        totalCount: 3,
+        nodes: [{ fullName: 'public.customers' }, { fullName: 'scratch.ada_experiments' }, { fullName: 'scratch.ltv_scores' }],
+      },
+    });
     expect((await routes())['GET /tables/{id}/columns']).toBe(1);
   });
 
@@ -318,7 +391,13 @@ describe('Civis namespace', () => {
       state: 'RUNNING',
       author: { username: 'ada.demo' },
       lastRun: { civisId: 90004, state: 'RUNNING', jobId: 5002 },
-      runs: { totalCount: 2, nodes: [{ civisId: 90004, state: 'RUNNING' }, { civisId: 90003, state: 'SUCCEEDED' }] },
+      runs: {
+        totalCount: 2,
+        nodes: [
+          { civisId: 90004, state: 'RUNNING' },
+          { civisId: 90003, state: 'SUCCEEDED' },
+        ],
+      },
       run: { state: 'SUCCEEDED' },
     });
   });
@@ -351,8 +430,23 @@ describe('Civis namespace', () => {
     const names = c.scripts.nodes.map((n: any) => n.name);
     expect(c.scripts.totalCount).toBe(7); // 8 seeded scripts, one archived
     expect(names).toEqual([...names].sort((a: string, b: string) => a.toLowerCase().localeCompare(b.toLowerCase())));
-    expect(c.script).toEqual({ name: 'Nightly revenue rollup', category: 'script', sql: expect.stringContaining('INSERT INTO analytics.daily_revenue'), state: 'SUCCEEDED', lastRun: { civisId: 90002 }, runs: { totalCount: 2 } });
-    expect(c.imports.nodes).toEqual([{ civisId: 5102, name: 'Salesforce opportunities', syncType: 'Salesforce', source: { credentialId: 1036 }, destination: { remoteHostId: 32 } }]);
+    expect(c.script).toEqual({
+      name: 'Nightly revenue rollup',
+      category: 'script',
+      sql: expect.stringContaining('INSERT INTO analytics.daily_revenue'),
+      state: 'SUCCEEDED',
+      lastRun: { civisId: 90002 },
+      runs: { totalCount: 2 },
+    });
+    expect(c.imports.nodes).toEqual([
+      {
+        civisId: 5102,
+        name: 'Salesforce opportunities',
+        syncType: 'Salesforce',
+        source: { credentialId: 1036 },
+        destination: { remoteHostId: 32 },
+      },
+    ]);
     expect(c.import).toEqual({ name: 'Sync accounts from postgres', isOutbound: false, scheduled: true, author: { username: 'ada.demo' } });
     expect(c.models.totalCount).toBe(3);
     expect(c.model).toEqual({
@@ -376,7 +470,12 @@ describe('Civis namespace', () => {
       { civisId: 7001, name: 'Churn reduction' },
       { civisId: 7002, name: 'Revenue reporting' },
     ]);
-    expect(c.project).toMatchObject({ name: 'Churn reduction', note: 'Weekly sync on Mondays.', author: { username: 'ada.demo' }, myPermissionLevel: 'manage' });
+    expect(c.project).toMatchObject({
+      name: 'Churn reduction',
+      note: 'Weekly sync on Mondays.',
+      author: { username: 'ada.demo' },
+      myPermissionLevel: 'manage',
+    });
     expect(c.project.members.map((m: any) => m.username)).toEqual(['ada.demo', 'bob.analyst']);
     expect(c.project.objects.map((o: any) => o.civisId)).toEqual([5002, 3001, 8001, 8002]);
     expect(c.queries.totalCount).toBe(3); // ada's own
@@ -390,15 +489,34 @@ describe('Civis namespace', () => {
       author: { username: 'ada.demo' },
     });
     expect(c.reports.nodes.map((n: any) => n.civisId).sort()).toEqual([9001, 9002]);
-    expect(c.report).toEqual({ name: 'Revenue dashboard', type: 'ReportTypes::HTML', state: 'SUCCEEDED', script: { civisId: 5001 }, author: { username: 'bob.analyst' }, lastRun: { state: 'SUCCEEDED' } });
+    expect(c.report).toEqual({
+      name: 'Revenue dashboard',
+      type: 'ReportTypes::HTML',
+      state: 'SUCCEEDED',
+      script: { civisId: 5001 },
+      author: { username: 'bob.analyst' },
+      lastRun: { state: 'SUCCEEDED' },
+    });
     expect(c.files.totalCount).toBe(4);
     expect(c.file).toMatchObject({ name: 'customers_2025.csv', author: { username: 'ada.demo' } });
     expect(c.file.fileSize).toBeGreaterThan(0);
     expect(c.file.downloadUrl).toMatch(/\/files\/8001\/download$/);
     expect(c.users).toEqual({ totalCount: 5, nodes: [{ username: 'ada.demo' }, { username: 'bob.analyst' }, { username: 'carol.eng' }] });
     expect(c.bobs.nodes).toEqual([{ civisId: 4258, email: 'bob.analyst@example.com' }]);
-    expect(c.user).toEqual({ username: 'erin.admin', name: 'Erin Admin', title: 'Head of Data', department: 'Platform', timeZone: 'America/Chicago', accountStatus: 'active' });
-    expect(c.credential).toEqual({ name: 'aws-analytics', username: 'AKIAEMULATOR0ADA0001', type: 'AMAZON_WEB_SERVICES_S3', owner: { username: 'ada.demo' } });
+    expect(c.user).toEqual({
+      username: 'erin.admin',
+      name: 'Erin Admin',
+      title: 'Head of Data',
+      department: 'Platform',
+      timeZone: 'America/Chicago',
+      accountStatus: 'active',
+    });
+    expect(c.credential).toEqual({
+      name: 'aws-analytics',
+      username: 'AKIAEMULATOR0ADA0001',
+      type: 'AMAZON_WEB_SERVICES_S3',
+      owner: { username: 'ada.demo' },
+    });
   });
 
   it('explains a platform without a file listing, while file(id:) keeps working', async () => {
@@ -439,12 +557,15 @@ describe('Civis namespace', () => {
       [c.report.id, 'CivisReport', 9001],
       [c.script.id, 'CivisScript', 5002],
     ];
-    const nodes = await stack.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on Credential { civisId } ... on CivisUser { civisId }
+    const nodes = await stack.gql(
+      `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on Credential { civisId } ... on CivisUser { civisId }
       ... on CivisDatabase { civisId } ... on CivisTable { civisId } ... on CivisFile { civisId } ... on CivisImport { civisId }
       ... on CivisJob { civisId } ... on CivisJobRun { civisId jobId } ... on CivisModel { civisId } ... on CivisPrediction { civisId }
-      ... on CivisProject { civisId } ... on CivisQuery { civisId } ... on CivisReport { civisId } ... on CivisScript { civisId } } }`, {
-      ids: expected.map((e) => e[0]),
-    });
+      ... on CivisProject { civisId } ... on CivisQuery { civisId } ... on CivisReport { civisId } ... on CivisScript { civisId } } }`,
+      {
+        ids: expected.map((e) => e[0]),
+      },
+    );
     expect(nodes.errors).toBeUndefined();
     nodes.data!.nodes.forEach((n: any, i: number) => {
       const [id, type, civisId] = expected[i]!;
@@ -461,7 +582,9 @@ describe('Civis mutations', () => {
     const job = await stack.gql(`{ civis { job(id: "${SEED_IDS.idleJob}") { id state } } }`);
     expect(job.data!.civis.job.state).toBe('IDLE');
     await stack.reset();
-    const run = await stack.gql(`mutation($j: ID!) { runCivisJob(job: $j) { id civisId jobId state job { civisId } } }`, { j: job.data!.civis.job.id });
+    const run = await stack.gql(`mutation($j: ID!) { runCivisJob(job: $j) { id civisId jobId state job { civisId } } }`, {
+      j: job.data!.civis.job.id,
+    });
     expect(run.errors).toBeUndefined();
     expect(run.data!.runCivisJob).toMatchObject({ jobId: SEED_IDS.idleJob, state: 'QUEUED', job: { civisId: SEED_IDS.idleJob } });
     const runId = run.data!.runCivisJob.civisId;
@@ -472,7 +595,12 @@ describe('Civis mutations', () => {
     await stack.reset();
     const conflict = await stack.gql(`mutation { runCivisJob(job: "${SEED_IDS.runningJob}") { civisId } }`);
     expect(conflict.data!.runCivisJob).toBeNull();
-    expect(conflict.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', platform: 'civis', upstreamStatus: 409, upstreamCode: 'already_running' });
+    expect(conflict.errors?.[0]?.extensions).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      platform: 'civis',
+      upstreamStatus: 409,
+      upstreamCode: 'already_running',
+    });
     expect(conflict.errors?.[0]?.message).toMatch(/already has a queued or running run/);
     expect(await routes()).toEqual({ 'POST /jobs/{id}/runs': 1 });
   });
@@ -483,7 +611,11 @@ describe('Civis mutations', () => {
       { i: { database: 'redshift-general', sql: 'SELECT customer_id, email FROM public.customers LIMIT 3' } },
     );
     expect(created.errors).toBeUndefined();
-    expect(created.data!.createCivisQuery).toMatchObject({ state: 'QUEUED', database: { name: 'redshift-general' }, credential: { civisId: 1001 } });
+    expect(created.data!.createCivisQuery).toMatchObject({
+      state: 'QUEUED',
+      database: { name: 'redshift-general' },
+      credential: { civisId: 1001 },
+    });
     const body = (await civisLog()).find((l) => l.route === 'POST /queries/');
     expect(body).toBeDefined();
     const id = created.data!.createCivisQuery.civisId;
@@ -504,7 +636,9 @@ describe('Civis mutations', () => {
     ]);
     expect((await routes())['POST /queries/']).toBe(1);
 
-    const bad = await stack.gql(`mutation { createCivisQuery(input: { database: "45", sql: "SELECT 1", credential: "1012" }) { civisId } }`);
+    const bad = await stack.gql(
+      `mutation { createCivisQuery(input: { database: "45", sql: "SELECT 1", credential: "1012" }) { civisId } }`,
+    );
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', platform: 'civis', upstreamStatus: 400 });
   });
 
@@ -523,7 +657,14 @@ describe('Civis mutations', () => {
     );
     expect(created.errors).toBeUndefined();
     const cred = created.data!.createCredential;
-    expect(cred).toMatchObject({ name: 'augur-test-cred', type: 'CUSTOM', username: 'tester', description: 'made by a test', owner: { username: 'ada.demo' }, default: false });
+    expect(cred).toMatchObject({
+      name: 'augur-test-cred',
+      type: 'CUSTOM',
+      username: 'tester',
+      description: 'made by a test',
+      owner: { username: 'ada.demo' },
+      default: false,
+    });
     // Civis stored the password: it authenticates with it.
     const auth = async (pw: string) =>
       fetch(`${stack.embedded.emulators.civis!.url}/credentials/authenticate`, {
@@ -533,10 +674,13 @@ describe('Civis mutations', () => {
       });
     expect((await auth(password)).status).toBe(200);
 
-    const updated = await gql(`mutation($id: ID!, $i: UpdateCredentialInput!) { updateCredential(id: $id, input: $i) { civisId name description } }`, {
-      id: cred.id,
-      i: { password: newPassword, description: null },
-    });
+    const updated = await gql(
+      `mutation($id: ID!, $i: UpdateCredentialInput!) { updateCredential(id: $id, input: $i) { civisId name description } }`,
+      {
+        id: cred.id,
+        i: { password: newPassword, description: null },
+      },
+    );
     expect(updated.errors).toBeUndefined();
     expect(updated.data!.updateCredential).toEqual({ civisId: cred.civisId, name: 'augur-test-cred', description: null });
     expect((await auth(newPassword)).status).toBe(200);
@@ -564,7 +708,9 @@ describe('Civis mutations', () => {
   });
 
   it('keeps each caller to their own credentials', async () => {
-    const created = await stack.gql(`mutation { createCredential(input: { type: CUSTOM, name: "ada-private", password: "Pa55-private-91d0" }) { civisId } }`);
+    const created = await stack.gql(
+      `mutation { createCredential(input: { type: CUSTOM, name: "ada-private", password: "Pa55-private-91d0" }) { civisId } }`,
+    );
     expect(created.errors).toBeUndefined();
     const privateId = created.data!.createCredential.civisId;
     const q = `{ credentials(first: 100) { totalCount nodes { civisId ownerUsername } } }`;
@@ -589,7 +735,9 @@ describe('Civis mutations', () => {
 
 describe('Civis errors', () => {
   it('maps a refused key to UNAUTHENTICATED and leaves other platforms data in place', async () => {
-    const r = await stack.gql(`{ civis { me { username } } contacts(first: 1) { totalCount } }`, undefined, { 'x-civis-api-key': 'wrong-key' });
+    const r = await stack.gql(`{ civis { me { username } } contacts(first: 1) { totalCount } }`, undefined, {
+      'x-civis-api-key': 'wrong-key',
+    });
     expect(r.data!.civis.me).toBeNull();
     expect(r.data!.contacts.totalCount).toBeGreaterThan(0);
     expect(r.errors).toHaveLength(1);
@@ -601,7 +749,10 @@ describe('Civis errors', () => {
   it('maps 404 to NOT_FOUND', async () => {
     const r = await stack.gql(`{ civis { job(id: "999999") { name } model(id: "3001") { name } } }`);
     expect(r.data!.civis).toEqual({ job: null, model: { name: 'Churn propensity' } });
-    expect(r.errors?.[0]).toMatchObject({ path: ['civis', 'job'], extensions: { code: 'NOT_FOUND', platform: 'civis', upstreamStatus: 404 } });
+    expect(r.errors?.[0]).toMatchObject({
+      path: ['civis', 'job'],
+      extensions: { code: 'NOT_FOUND', platform: 'civis', upstreamStatus: 404 },
+    });
   });
 
   it('answers RATE_LIMITED with retryAfter at once when Retry-After exceeds the request budget', async () => {

@@ -53,7 +53,10 @@ describe('CORS with AUGUR_CORS_ORIGINS set to a list', () => {
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe(APP);
     expect(res.headers.get('access-control-allow-methods')).toBe('GET, POST, OPTIONS');
-    const allowed = res.headers.get('access-control-allow-headers')!.split(',').map((h) => h.trim());
+    const allowed = res.headers
+      .get('access-control-allow-headers')!
+      .split(',')
+      .map((h) => h.trim());
     for (const header of CLIENT_HEADERS) expect(allowed).toContain(header);
     expect(res.headers.get('access-control-max-age')).toBe('7200');
     expect(res.headers.get('access-control-allow-credentials')).toBeNull();
@@ -92,7 +95,11 @@ describe('CORS with AUGUR_CORS_ORIGINS set to a list', () => {
   });
 
   it('gives other origins and same-server calls no CORS headers on actual requests', async () => {
-    const foreign = await fetch(stack.url, { method: 'POST', headers: { origin: EVIL, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const foreign = await fetch(stack.url, {
+      method: 'POST',
+      headers: { origin: EVIL, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(corsHeaders(foreign)).toEqual({});
     expect(foreign.headers.get('vary')).toMatch(/\bOrigin\b/);
     await foreign.arrayBuffer();
@@ -104,8 +111,14 @@ describe('CORS with AUGUR_CORS_ORIGINS set to a list', () => {
 
   it.each([
     ['text/plain', JSON.stringify({ query: 'mutation { createContact(input: { name: "Forged" }) { id } }' })],
-    ['application/x-www-form-urlencoded', 'query=mutation%20%7B%20createContact(input%3A%20%7B%20name%3A%20%22Forged%22%20%7D)%20%7B%20id%20%7D%20%7D'],
-    ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="query"\r\n\r\nmutation { createContact(input: { name: "Forged" }) { id } }\r\n--x--\r\n'],
+    [
+      'application/x-www-form-urlencoded',
+      'query=mutation%20%7B%20createContact(input%3A%20%7B%20name%3A%20%22Forged%22%20%7D)%20%7B%20id%20%7D%20%7D',
+    ],
+    [
+      'multipart/form-data; boundary=x',
+      '--x\r\nContent-Disposition: form-data; name="query"\r\n\r\nmutation { createContact(input: { name: "Forged" }) { id } }\r\n--x--\r\n',
+    ],
   ])('keeps CSRF prevention: a simple cross-origin POST as %s runs nothing, even from an allowed origin', async (type, body) => {
     const res = await fetch(stack.url, { method: 'POST', headers: { origin: APP, 'content-type': type }, body });
     expect(res.status).toBe(400);
@@ -147,7 +160,11 @@ describe('CORS by default (any origin)', () => {
       const pre = await preflight(stack.url, origin, 'content-type, x-dataiku-api-key');
       expect(pre.status).toBe(204);
       expect(pre.headers.get('access-control-allow-origin')).toBe(origin);
-      const res = await fetch(stack.url, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+      const res = await fetch(stack.url, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
       expect(res.headers.get('access-control-allow-origin')).toBe(origin);
       expect(await res.json()).toEqual({ data: { __typename: 'Query' } });
     }
@@ -159,7 +176,10 @@ describe('AUGUR_CORS_ORIGINS', () => {
     expect(parseConfig({}).cors.origins).toBe('*');
     expect(parseConfig({ AUGUR_CORS_ORIGINS: '*' }).cors.origins).toBe('*');
     expect(parseConfig({ AUGUR_CORS_ORIGINS: 'none' }).cors.origins).toEqual([]);
-    expect(parseConfig({ AUGUR_CORS_ORIGINS: 'HTTPS://App.Example.com/, http://localhost:3000' }).cors.origins).toEqual([APP, 'http://localhost:3000']);
+    expect(parseConfig({ AUGUR_CORS_ORIGINS: 'HTTPS://App.Example.com/, http://localhost:3000' }).cors.origins).toEqual([
+      APP,
+      'http://localhost:3000',
+    ]);
   });
 
   it.each([

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { scoreChurn, scorePrice, scoreUplift, forecastSales, demoSalesHistory, runScore, seedCustomers, lookupCustomer } from '@augur/emulators/dataiku';
+import {
+  scoreChurn,
+  scorePrice,
+  scoreUplift,
+  forecastSales,
+  demoSalesHistory,
+  runScore,
+  seedCustomers,
+  lookupCustomer,
+} from '@augur/emulators/dataiku';
 import { startStack, type TestStack } from '../helpers/stack.js';
 
 const PREDICT = 'POST /public/api/v1/{service}/{endpoint}/predict';
@@ -16,17 +25,24 @@ const ANNA = { name: 'Anna Jensen', city: 'Kundeby', countryCode: 'DK', email: '
 
 describe('Query.endpoints', () => {
   it('lists the configured Dataiku endpoints as a connection with exact pageInfo, without any upstream call', async () => {
-    const r = await stack.gql(`{ endpoints(platform: DATAIKU, first: 3) { totalCount edges { cursor node { id name serviceId type platform } } pageInfo { hasNextPage hasPreviousPage endCursor } } }`);
+    const r = await stack.gql(
+      `{ endpoints(platform: DATAIKU, first: 3) { totalCount edges { cursor node { id name serviceId type platform } } pageInfo { hasNextPage hasPreviousPage endCursor } } }`,
+    );
     expect(r.errors).toBeUndefined();
     const c = r.data!.endpoints;
     expect(c.totalCount).toBe(7);
     expect(c.edges.map((e: any) => e.node.name)).toEqual(['churn', 'price', 'sales-forecast']);
     expect(c.edges[0].node).toMatchObject({ serviceId: 'augur-demo', type: 'PREDICTION', platform: 'DATAIKU' });
     expect(c.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
-    const next = await stack.gql(`query($a: String) { endpoints(platform: DATAIKU, first: 10, after: $a) { edges { node { name } } pageInfo { hasNextPage hasPreviousPage } } }`, { a: c.pageInfo.endCursor });
+    const next = await stack.gql(
+      `query($a: String) { endpoints(platform: DATAIKU, first: 10, after: $a) { edges { node { name } } pageInfo { hasNextPage hasPreviousPage } } }`,
+      { a: c.pageInfo.endCursor },
+    );
     expect(next.data!.endpoints.edges.map((e: any) => e.node.name)).toEqual(['uplift', 'customers-sql', 'customers-lookup', 'score']);
     expect(next.data!.endpoints.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
-    const back = await stack.gql(`{ endpoints(platform: DATAIKU, last: 2) { edges { node { name } } pageInfo { hasNextPage hasPreviousPage } } }`);
+    const back = await stack.gql(
+      `{ endpoints(platform: DATAIKU, last: 2) { edges { node { name } } pageInfo { hasNextPage hasPreviousPage } } }`,
+    );
     expect(back.data!.endpoints.edges.map((e: any) => e.node.name)).toEqual(['customers-lookup', 'score']);
     expect(back.data!.endpoints.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
     const typed = await stack.gql(`{ endpoints(type: FORECAST) { totalCount edges { node { name } } } }`);
@@ -37,14 +53,20 @@ describe('Query.endpoints', () => {
   it('resolves endpoint ids through node(id) and endpoint(id)', async () => {
     const r = await stack.gql(`{ endpoints(platform: DATAIKU, first: 1) { edges { node { id } } } }`);
     const id = r.data!.endpoints.edges[0].node.id;
-    const n = await stack.gql(`query($id: ID!) { node(id: $id) { id ... on Endpoint { name } } endpoint(id: $id) { name } byName: endpoint(id: "augur-demo/price") { name } }`, { id });
+    const n = await stack.gql(
+      `query($id: ID!) { node(id: $id) { id ... on Endpoint { name } } endpoint(id: $id) { name } byName: endpoint(id: "augur-demo/price") { name } }`,
+      { id },
+    );
     expect(n.data).toEqual({ node: { id, name: 'churn' }, endpoint: { name: 'churn' }, byName: { name: 'price' } });
   });
 });
 
 describe('Query.predict', () => {
   it('scores one record with one /predict call and maps probabilities', async () => {
-    const r = await stack.gql(`query($f: JSONObject!) { predict(endpoint: "churn", features: $f) { prediction probabilities { label probability } probaPercentile ignored ignoreReason explanations { feature } } }`, { f: ANNA });
+    const r = await stack.gql(
+      `query($f: JSONObject!) { predict(endpoint: "churn", features: $f) { prediction probabilities { label probability } probaPercentile ignored ignoreReason explanations { feature } } }`,
+      { f: ANNA },
+    );
     expect(r.errors).toBeUndefined();
     const expected = scoreChurn(ANNA) as { prediction: string; probas: Record<string, number>; probaPercentile: number };
     expect(r.data!.predict).toEqual({
@@ -59,7 +81,11 @@ describe('Query.predict', () => {
   });
 
   it('batches 50 aliased predicts on one endpoint into one predict-multi call and dedupes identical records', async () => {
-    const fields = Array.from({ length: 50 }, (_, i) => `p${i}: predict(endpoint: "churn", features: {name: "C${i % 40}", archived: ${i % 2 === 0}}) { prediction probabilities { probability } }`);
+    const fields = Array.from(
+      { length: 50 },
+      (_, i) =>
+        `p${i}: predict(endpoint: "churn", features: {name: "C${i % 40}", archived: ${i % 2 === 0}}) { prediction probabilities { probability } }`,
+    );
     const r = await stack.gql(`{ ${fields.join('\n')} }`);
     expect(r.errors).toBeUndefined();
     expect(Object.keys(r.data!)).toHaveLength(50);
@@ -105,7 +131,9 @@ describe('Query.predict', () => {
   });
 
   it('passes dispatch and context through', async () => {
-    const r = await stack.gql(`{ predict(endpoint: "churn", features: {name: "X"}, dispatch: {forcedGeneration: "v1"}, context: {channel: "web"}) { prediction } }`);
+    const r = await stack.gql(
+      `{ predict(endpoint: "churn", features: {name: "X"}, dispatch: {forcedGeneration: "v1"}, context: {channel: "web"}) { prediction } }`,
+    );
     expect(r.errors).toBeUndefined();
     const bad = await stack.gql(`{ predict(endpoint: "churn", features: {name: "X"}, dispatch: {forcedGeneration: "v9"}) { prediction } }`);
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', platform: 'dataiku', upstreamStatus: 400 });
@@ -115,7 +143,10 @@ describe('Query.predict', () => {
 describe('Query.forecast', () => {
   it('forecasts each time series with quantiles', async () => {
     const history = demoSalesHistory();
-    const r = await stack.gql(`query($r: [JSONObject!]!) { forecast(endpoint: "sales-forecast", records: $r) { time forecast quantiles { level value } timeseriesIdentifier ignored } }`, { r: history });
+    const r = await stack.gql(
+      `query($r: [JSONObject!]!) { forecast(endpoint: "sales-forecast", records: $r) { time forecast quantiles { level value } timeseriesIdentifier ignored } }`,
+      { r: history },
+    );
     expect(r.errors).toBeUndefined();
     const expected = forecastSales(history);
     expect(r.data!.forecast).toHaveLength(expected.length);
@@ -131,7 +162,10 @@ describe('Query.forecast', () => {
 describe('predictEffect, lookup, sqlQuery and runFunction', () => {
   it('batches predictEffect into predict-effect-multi', async () => {
     const f1 = { tenureMonths: 6, monthlySpend: 100, channel: 'sms', segment: 'SMB' };
-    const r = await stack.gql(`query($a: JSONObject!) { a: predictEffect(endpoint: "uplift", features: $a) { predictedEffect ignored } b: predictEffect(endpoint: "uplift", features: {tenureMonths: 20}) { predictedEffect } }`, { a: f1 });
+    const r = await stack.gql(
+      `query($a: JSONObject!) { a: predictEffect(endpoint: "uplift", features: $a) { predictedEffect ignored } b: predictEffect(endpoint: "uplift", features: {tenureMonths: 20}) { predictedEffect } }`,
+      { a: f1 },
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data!['a'].predictedEffect).toBe((scoreUplift(f1) as { predictedEffect: number }).predictedEffect);
     expect((await stack.requests('dataiku')).byRoute).toEqual({ 'POST /public/api/v1/{service}/{endpoint}/predict-effect-multi': 1 });
@@ -139,7 +173,9 @@ describe('predictEffect, lookup, sqlQuery and runFunction', () => {
 
   it('batches lookups into lookup-multi and reports misses', async () => {
     const table = seedCustomers();
-    const r = await stack.gql(`{ a: lookup(endpoint: "customers-lookup", data: {customerId: "C0001"}) { found data } b: lookup(endpoint: "customers-lookup", data: {customerId: "NOPE"}) { found data } }`);
+    const r = await stack.gql(
+      `{ a: lookup(endpoint: "customers-lookup", data: {customerId: "C0001"}) { found data } b: lookup(endpoint: "customers-lookup", data: {customerId: "NOPE"}) { found data } }`,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data!['a']).toEqual({ found: true, data: lookupCustomer(table, { customerId: 'C0001' }).data });
     expect(r.data!['b']).toEqual({ found: false, data: null });
@@ -147,7 +183,9 @@ describe('predictEffect, lookup, sqlQuery and runFunction', () => {
   });
 
   it('runs a SQL query with typed columns and rows', async () => {
-    const r = await stack.gql(`{ sqlQuery(endpoint: "customers-sql", parameters: {country: "DK", limit: 3}) { rowCount columns { name index } rows { values record value(column: "country") } } }`);
+    const r = await stack.gql(
+      `{ sqlQuery(endpoint: "customers-sql", parameters: {country: "DK", limit: 3}) { rowCount columns { name index } rows { values record value(column: "country") } } }`,
+    );
     expect(r.errors).toBeUndefined();
     const q = r.data!.sqlQuery;
     expect(q.rowCount).toBe(3);
@@ -169,7 +207,9 @@ describe('predictEffect, lookup, sqlQuery and runFunction', () => {
 
 describe('Dataiku error mapping', () => {
   it('maps 401 from a bad per-request key to UNAUTHENTICATED for Dataiku fields only', async () => {
-    const r = await stack.gql(`{ predict(endpoint: "churn", features: {name: "A"}) { prediction } platforms { kind } }`, undefined, { 'x-dataiku-api-key': 'wrong-key-123' });
+    const r = await stack.gql(`{ predict(endpoint: "churn", features: {name: "A"}) { prediction } platforms { kind } }`, undefined, {
+      'x-dataiku-api-key': 'wrong-key-123',
+    });
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', platform: 'dataiku', upstreamStatus: 401 });
     expect(r.data!.predict).toBeNull();
     expect(r.data!.platforms).toHaveLength(4);
@@ -177,7 +217,9 @@ describe('Dataiku error mapping', () => {
   });
 
   it('rejects a malformed credential header without calling Dataiku', async () => {
-    const r = await stack.gql(`{ predict(endpoint: "churn", features: {name: "A"}) { prediction } }`, undefined, { 'x-dataiku-api-key': 'has space' });
+    const r = await stack.gql(`{ predict(endpoint: "churn", features: {name: "A"}) { prediction } }`, undefined, {
+      'x-dataiku-api-key': 'has space',
+    });
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', platform: 'dataiku' });
     expect((await stack.requests('dataiku')).total).toBe(0);
   });

@@ -7,7 +7,10 @@ import { startStack, type TestStack } from '../helpers/stack.js';
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startStack({ env: { AUGUR_JIT: 'true', PREVISTO_RATE_LIMIT: '100000' }, emulatorOptions: { previsto: { rateLimitPerMinute: 100_000 } } });
+  stack = await startStack({
+    env: { AUGUR_JIT: 'true', PREVISTO_RATE_LIMIT: '100000' },
+    emulatorOptions: { previsto: { rateLimitPerMinute: 100_000 } },
+  });
 });
 afterAll(() => stack.close());
 
@@ -34,7 +37,9 @@ describe('compiled execution (AUGUR_JIT=true)', () => {
     expect(r.errors?.[0]).toMatchObject({ path: ['predict'], extensions: { code: 'NOT_FOUND' } });
     expect(r.data!.platforms).toHaveLength(4);
     const ep = await stack.gql(`{ endpoints(platform: DATAIKU, first: 1) { nodes { id } } }`);
-    const n = await stack.gql(`query($id: ID!) { node(id: $id) { __typename ... on Endpoint { name } } }`, { id: ep.data!.endpoints.nodes[0].id });
+    const n = await stack.gql(`query($id: ID!) { node(id: $id) { __typename ... on Endpoint { name } } }`, {
+      id: ep.data!.endpoints.nodes[0].id,
+    });
     expect(n.data!.node).toEqual({ __typename: 'Endpoint', name: 'churn' });
   });
 

@@ -26,10 +26,16 @@ describe('Query.prevision', () => {
     expect(c.totalCount).toBe(PREVISION_DEMO.projects.length);
     expect(c.edges[0].node.previsionId).toBe(PREVISION_DEMO.projects[0]!.id);
     expect(c.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
-    const next = await stack.gql(`query($a: String) { prevision { projects(first: 5, after: $a) { ${PAGE} } } }`, { a: c.pageInfo.endCursor });
-    expect(next.data!.prevision.projects.edges.map((e: any) => e.node.previsionId)).toEqual(PREVISION_DEMO.projects.slice(1).map((p) => p.id));
+    const next = await stack.gql(`query($a: String) { prevision { projects(first: 5, after: $a) { ${PAGE} } } }`, {
+      a: c.pageInfo.endCursor,
+    });
+    expect(next.data!.prevision.projects.edges.map((e: any) => e.node.previsionId)).toEqual(
+      PREVISION_DEMO.projects.slice(1).map((p) => p.id),
+    );
     expect(next.data!.prevision.projects.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
-    const back = await stack.gql(`query($b: String) { prevision { projects(last: 1, before: $b) { ${PAGE} } } }`, { b: next.data!.prevision.projects.pageInfo.startCursor });
+    const back = await stack.gql(`query($b: String) { prevision { projects(last: 1, before: $b) { ${PAGE} } } }`, {
+      b: next.data!.prevision.projects.pageInfo.startCursor,
+    });
     expect(back.data!.prevision.projects.edges.map((e: any) => e.node.previsionId)).toEqual([PREVISION_DEMO.projects[0]!.id]);
     const counts = await stack.requests('prevision');
     expect(counts.byRoute['GET /ext/v1/projects']).toBe(3);
@@ -58,7 +64,9 @@ describe('Query.prevision', () => {
   it('resolves every object through node(id)', async () => {
     const r = await stack.gql(`query($id: ID!) { prevision { deployment(id: $id) { id name } } }`, { id: CHURN.id });
     const gid = r.data!.prevision.deployment.id;
-    const n = await stack.gql(`query($id: ID!) { node(id: $id) { __typename ... on PrevisionDeployment { previsionId name } } }`, { id: gid });
+    const n = await stack.gql(`query($id: ID!) { node(id: $id) { __typename ... on PrevisionDeployment { previsionId name } } }`, {
+      id: gid,
+    });
     expect(n.data!.node).toEqual({ __typename: 'PrevisionDeployment', previsionId: CHURN.id, name: CHURN.name });
     const missing = await stack.gql(`{ prevision { dataset(id: "000000000000000000000000") { name } } }`);
     expect(missing.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', platform: 'prevision', upstreamStatus: 404 });
@@ -72,13 +80,27 @@ describe('Prevision deployments as endpoints', () => {
     const names = list.data!.endpoints.nodes.map((n: any) => n.name);
     expect(names.sort()).toEqual(PREVISION_DEMO.deployments.map((d) => d.name).sort());
     const churnId = list.data!.endpoints.nodes.find((n: any) => n.name === CHURN.name).id;
-    const r = await stack.gql(`query($e: ID!, $f: JSONObject!) { predict(endpoint: $e, features: $f) { prediction probabilities { label probability } ignored } }`, { e: churnId, f: HIGH_RISK });
+    const r = await stack.gql(
+      `query($e: ID!, $f: JSONObject!) { predict(endpoint: $e, features: $f) { prediction probabilities { label probability } ignored } }`,
+      { e: churnId, f: HIGH_RISK },
+    );
     expect(r.errors).toBeUndefined();
-    expect(r.data!.predict).toEqual({ prediction: 'yes', probabilities: [{ label: 'yes', probability: 0.9442 }, { label: 'no', probability: 0.0558 }], ignored: false });
+    expect(r.data!.predict).toEqual({
+      prediction: 'yes',
+      probabilities: [
+        { label: 'yes', probability: 0.9442 },
+        { label: 'no', probability: 0.0558 },
+      ],
+      ignored: false,
+    });
   });
 
   it('fetches the OAuth2 token once across many predicts, and refreshes it before expiry', async () => {
-    const fields = Array.from({ length: 10 }, (_, i) => `p${i}: predict(endpoint: "${HOUSE.id}", features: {surface_m2: ${50 + i}, rooms: 3, city: "Lyon", year_built: 1990}) { prediction }`);
+    const fields = Array.from(
+      { length: 10 },
+      (_, i) =>
+        `p${i}: predict(endpoint: "${HOUSE.id}", features: {surface_m2: ${50 + i}, rooms: 3, city: "Lyon", year_built: 1990}) { prediction }`,
+    );
     const first = await stack.gql(`{ ${fields.join(' ')} }`);
     expect(first.errors).toBeUndefined();
     const again = await stack.gql(`{ ${fields.slice(0, 3).join(' ')} }`);
@@ -104,14 +126,19 @@ describe('Prevision deployments as endpoints', () => {
 describe('bulk deployment predictions', () => {
   it('starts a prediction and reads its state as it moves pending → running → done', async () => {
     const dataset = PREVISION_DEMO.projects[0]!.datasetIds[1]!;
-    const started = await stack.gql(`mutation($d: ID!, $ds: ID!) { startDeploymentPrediction(deployment: $d, dataset: $ds) { id previsionId state datasetId deployment { name } } }`, { d: CHURN.id, ds: dataset });
+    const started = await stack.gql(
+      `mutation($d: ID!, $ds: ID!) { startDeploymentPrediction(deployment: $d, dataset: $ds) { id previsionId state datasetId deployment { name } } }`,
+      { d: CHURN.id, ds: dataset },
+    );
     expect(started.errors).toBeUndefined();
     const p = started.data!.startDeploymentPrediction;
     expect(p.datasetId).toBe(dataset);
     expect(p.deployment.name).toBe(CHURN.name);
     const states = [p.state];
     for (let i = 0; i < 4 && states[states.length - 1] !== 'DONE'; i++) {
-      const r = await stack.gql(`query($id: ID!) { prevision { deploymentPrediction(id: $id) { state mainModelPredictionState } } }`, { id: p.id });
+      const r = await stack.gql(`query($id: ID!) { prevision { deploymentPrediction(id: $id) { state mainModelPredictionState } } }`, {
+        id: p.id,
+      });
       states.push(r.data!.prevision.deploymentPrediction.state);
     }
     expect(states[states.length - 1]).toBe('DONE');
@@ -119,14 +146,20 @@ describe('bulk deployment predictions', () => {
     expect((await stack.requests('prevision')).byRoute['POST /ext/v1/deployments/{id}/deployment-predictions']).toBe(1);
   });
 
-  it('pages a deployment\'s predictions', async () => {
-    const r = await stack.gql(`query($id: ID!) { prevision { deployment(id: $id) { predictions(first: 10) { totalCount nodes { previsionId state } } } } }`, { id: CHURN.id });
+  it("pages a deployment's predictions", async () => {
+    const r = await stack.gql(
+      `query($id: ID!) { prevision { deployment(id: $id) { predictions(first: 10) { totalCount nodes { previsionId state } } } } }`,
+      { id: CHURN.id },
+    );
     expect(r.data!.prevision.deployment.predictions.nodes.map((n: any) => n.previsionId)).toEqual(CHURN.predictionIds);
   });
 
   it('never retries the start of a bulk prediction', async () => {
     await stack.faults('prevision', { status: 503, routes: ['POST /ext/v1/deployments/{id}/deployment-predictions'] });
-    const r = await stack.gql(`mutation($d: ID!, $ds: ID!) { startDeploymentPrediction(deployment: $d, dataset: $ds) { id } }`, { d: CHURN.id, ds: PREVISION_DEMO.projects[0]!.datasetIds[1] });
+    const r = await stack.gql(`mutation($d: ID!, $ds: ID!) { startDeploymentPrediction(deployment: $d, dataset: $ds) { id } }`, {
+      d: CHURN.id,
+      ds: PREVISION_DEMO.projects[0]!.datasetIds[1],
+    });
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', platform: 'prevision', upstreamStatus: 503 });
     expect((await stack.requests('prevision')).byRoute['POST /ext/v1/deployments/{id}/deployment-predictions']).toBe(1);
   });

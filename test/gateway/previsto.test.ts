@@ -45,7 +45,9 @@ describe('Query.contacts', () => {
     const back = await stack.gql(`query($b: String) { contacts(last: 3, before: $b) { ${PAGE} } }`, { b: end });
     expect(back.data!.contacts.edges.map((e: any) => e.node.previstoId)).toEqual(all.body.slice(1, 4).map((x) => x.id));
     expect(back.data!.contacts.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true });
-    const toStart = await stack.gql(`query($b: String) { contacts(last: 10, before: $b) { ${PAGE} } }`, { b: back.data!.contacts.pageInfo.startCursor });
+    const toStart = await stack.gql(`query($b: String) { contacts(last: 10, before: $b) { ${PAGE} } }`, {
+      b: back.data!.contacts.pageInfo.startCursor,
+    });
     expect(toStart.data!.contacts.edges.map((e: any) => e.node.previstoId)).toEqual([all.body[0]!.id]);
     expect(toStart.data!.contacts.pageInfo.hasPreviousPage).toBe(false);
   });
@@ -69,26 +71,39 @@ describe('Query.contacts', () => {
   it('returns an empty page past the end with exact pageInfo', async () => {
     const { total } = await upstream<PrevistoContact[]>('/contacts?page=0&size=1');
     const last = await stack.gql(`{ contacts(last: 1) { pageInfo { endCursor } } }`);
-    const past = await stack.gql(`query($a: String) { contacts(first: 10, after: $a) { ${PAGE} } }`, { a: last.data!.contacts.pageInfo.endCursor });
-    expect(past.data!.contacts).toMatchObject({ edges: [], totalCount: total, pageInfo: { hasNextPage: false, hasPreviousPage: true, endCursor: null } });
+    const past = await stack.gql(`query($a: String) { contacts(first: 10, after: $a) { ${PAGE} } }`, {
+      a: last.data!.contacts.pageInfo.endCursor,
+    });
+    expect(past.data!.contacts).toMatchObject({
+      edges: [],
+      totalCount: total,
+      pageInfo: { hasNextPage: false, hasPreviousPage: true, endCursor: null },
+    });
     const none = await stack.gql(`{ contacts(first: 5, filter: {city: "Atlantis"}) { ${PAGE} } }`);
     expect(none.data!.contacts).toMatchObject({ edges: [], totalCount: 0, pageInfo: { hasNextPage: false, hasPreviousPage: false } });
   });
 
   it('filters, sorts and searches through Previsto query parameters', async () => {
     const sample = (await upstream<PrevistoContact[]>('/contacts?page=0&size=1')).body[0]!;
-    const byCity = await stack.gql(`query($c: String) { contacts(first: 100, filter: {city: $c}) { totalCount edges { node { city } } } }`, { c: sample.city });
+    const byCity = await stack.gql(
+      `query($c: String) { contacts(first: 100, filter: {city: $c}) { totalCount edges { node { city } } } }`,
+      { c: sample.city },
+    );
     const expected = await upstream<PrevistoContact[]>(`/contacts?page=0&size=1&city=${encodeURIComponent(sample.city!)}`);
     expect(byCity.data!.contacts.totalCount).toBe(expected.total);
     expect(byCity.data!.contacts.edges.every((e: any) => e.node.city === sample.city)).toBe(true);
     const sorted = await stack.gql(`{ contacts(first: 20, orderBy: [{field: NAME, direction: DESC}]) { edges { node { name } } } }`);
     const names = sorted.data!.contacts.edges.map((e: any) => e.node.name);
     expect([...names].sort().reverse()).toEqual(names);
-    const search = await stack.gql(`query($s: String) { contacts(first: 5, search: $s) { totalCount edges { node { name } } } }`, { s: sample.name.split(' ')[0] });
+    const search = await stack.gql(`query($s: String) { contacts(first: 5, search: $s) { totalCount edges { node { name } } } }`, {
+      s: sample.name.split(' ')[0],
+    });
     expect(search.data!.contacts.totalCount).toBeGreaterThan(0);
     const both = await stack.gql(`{ contacts(search: "a", nearby: {longitude: 10, latitude: 56}) { totalCount } }`);
     expect(both.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
-    const near = await stack.gql(`{ contacts(first: 3, nearby: {longitude: 10.2, latitude: 56.1}) { edges { node { location { longitude latitude } } } } }`);
+    const near = await stack.gql(
+      `{ contacts(first: 3, nearby: {longitude: 10.2, latitude: 56.1}) { edges { node { location { longitude latitude } } } } }`,
+    );
     expect(near.data!.contacts.edges).toHaveLength(3);
   });
 
@@ -101,7 +116,11 @@ describe('Query.contacts', () => {
       [`query($a: String) { contacts(first: 2, after: $a) { totalCount } }`, { a: 'not-a-cursor!' }, /not a valid cursor/],
       [`query($a: String) { contacts(first: 2, after: $a) { totalCount } }`, { a: tampered }, /not a valid cursor/],
       [`query($a: String) { contacts(first: 2, after: $a) { totalCount } }`, { a: cursor.slice(0, 10) }, /not a valid cursor/],
-      [`query($a: String) { contacts(first: 2, after: $a, filter: {archived: true}) { totalCount } }`, { a: cursor }, /different connection/],
+      [
+        `query($a: String) { contacts(first: 2, after: $a, filter: {archived: true}) { totalCount } }`,
+        { a: cursor },
+        /different connection/,
+      ],
       [`query($a: String) { assignments(first: 2, after: $a) { totalCount } }`, { a: cursor }, /different connection/],
       [`{ contacts(first: 101) { totalCount } }`, {}, /maximum page size of 100/],
       [`{ contacts(first: -1) { totalCount } }`, {}, /non-negative/],
@@ -118,7 +137,9 @@ describe('Query.contacts', () => {
 
 describe('upstream call counts', () => {
   it('scores 100 contacts with exactly 2 upstream calls: one list, one predict-multi', async () => {
-    const r = await stack.gql(`{ contacts(first: 100) { edges { node { name predict(endpoint: "churn") { prediction probabilities { label probability } } } } } }`);
+    const r = await stack.gql(
+      `{ contacts(first: 100) { edges { node { name predict(endpoint: "churn") { prediction probabilities { label probability } } } } } }`,
+    );
     expect(r.errors).toBeUndefined();
     const edges = r.data!.contacts.edges;
     expect(edges).toHaveLength(100);
@@ -136,7 +157,9 @@ describe('upstream call counts', () => {
     for (const e of edges) expect(e.node.contact.previstoId).toBe(e.node.contactId);
     const counts = await stack.requests('previsto');
     expect(counts.total).toBeLessThanOrEqual(4);
-    const log = (await (await fetch(`${stack.embedded.emulators.previsto!.url}/_emulator/requests?log=1`)).json()) as { log: Array<{ path: string; query: string }> };
+    const log = (await (await fetch(`${stack.embedded.emulators.previsto!.url}/_emulator/requests?log=1`)).json()) as {
+      log: Array<{ path: string; query: string }>;
+    };
     const keys = log.log.map((l) => `${l.path}?${l.query}`);
     expect(new Set(keys).size).toBe(keys.length);
   });
@@ -157,7 +180,9 @@ describe('single objects, nesting and node ids', () => {
     const r = await stack.gql(`query($id: ID!) { contact(id: $id) { id previstoId name } }`, { id: first.id });
     expect(r.data!.contact).toMatchObject({ previstoId: first.id, name: first.name });
     const gid = r.data!.contact.id;
-    const n = await stack.gql(`query($id: ID!) { node(id: $id) { __typename id ... on Contact { name } } nodes(ids: [$id]) { id } }`, { id: gid });
+    const n = await stack.gql(`query($id: ID!) { node(id: $id) { __typename id ... on Contact { name } } nodes(ids: [$id]) { id } }`, {
+      id: gid,
+    });
     expect(n.data).toEqual({ node: { __typename: 'Contact', id: gid, name: first.name }, nodes: [{ id: gid }] });
     const missing = await stack.gql(`{ contact(id: "cont-DoesNotExist0000") { name } }`);
     expect(missing.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', platform: 'previsto', upstreamStatus: 404 });
@@ -173,29 +198,42 @@ describe('single objects, nesting and node ids', () => {
     expect((await stack.requests('previsto')).total).toBe(0);
   });
 
-  it('pages a contact\'s assignments and agreements, and loads task agreements', async () => {
+  it("pages a contact's assignments and agreements, and loads task agreements", async () => {
     const a = (await upstream<PrevistoAssignment[]>('/assignments?page=0&size=1')).body[0]!;
-    const r = await stack.gql(`query($id: ID!) { contact(id: $id) { assignments(first: 5) { totalCount edges { node { contactId tasks { agreementId agreement { previstoId } } } } } agreements(first: 5) { totalCount edges { node { contactId contact { previstoId } } } } } }`, { id: a.contactId });
+    const r = await stack.gql(
+      `query($id: ID!) { contact(id: $id) { assignments(first: 5) { totalCount edges { node { contactId tasks { agreementId agreement { previstoId } } } } } agreements(first: 5) { totalCount edges { node { contactId contact { previstoId } } } } } }`,
+      { id: a.contactId },
+    );
     expect(r.errors).toBeUndefined();
     const c = r.data!.contact;
     expect(c.assignments.totalCount).toBeGreaterThan(0);
     expect(c.assignments.edges.every((e: any) => e.node.contactId === a.contactId)).toBe(true);
-    for (const e of c.assignments.edges) for (const t of e.node.tasks) if (t.agreementId) expect(t.agreement.previstoId).toBe(t.agreementId);
+    for (const e of c.assignments.edges)
+      for (const t of e.node.tasks) if (t.agreementId) expect(t.agreement.previstoId).toBe(t.agreementId);
     expect(c.agreements.edges.every((e: any) => e.node.contact.previstoId === a.contactId)).toBe(true);
   });
 
   it('reads single assignments and agreements, and pages agreements with filters', async () => {
     const a = (await upstream<PrevistoAssignment[]>('/assignments?page=0&size=1')).body[0]!;
-    const one = await stack.gql(`query($id: ID!) { assignment(id: $id) { id previstoId contact { previstoId } status action plan { executionTime accountIds } address { city } } }`, { id: a.id });
+    const one = await stack.gql(
+      `query($id: ID!) { assignment(id: $id) { id previstoId contact { previstoId } status action plan { executionTime accountIds } address { city } } }`,
+      { id: a.id },
+    );
     expect(one.errors).toBeUndefined();
     expect(one.data!.assignment).toMatchObject({ previstoId: a.id, contact: { previstoId: a.contactId } });
-    const ags = await stack.gql(`query($c: ID) { agreements(first: 3, filter: {contactId: $c}, orderBy: [{field: AMOUNT, direction: DESC}]) { totalCount edges { node { id previstoId amount contactId } } } }`, { c: a.contactId });
+    const ags = await stack.gql(
+      `query($c: ID) { agreements(first: 3, filter: {contactId: $c}, orderBy: [{field: AMOUNT, direction: DESC}]) { totalCount edges { node { id previstoId amount contactId } } } }`,
+      { c: a.contactId },
+    );
     expect(ags.errors).toBeUndefined();
     const amounts = ags.data!.agreements.edges.map((e: any) => e.node.amount);
     expect([...amounts].sort((x: number, y: number) => y - x)).toEqual(amounts);
     expect(ags.data!.agreements.edges.every((e: any) => e.node.contactId === a.contactId)).toBe(true);
     const first = ags.data!.agreements.edges[0].node;
-    const single = await stack.gql(`query($id: ID!) { agreement(id: $id) { previstoId } byGlobal: agreement(id: "${first.id}") { previstoId } }`, { id: first.previstoId });
+    const single = await stack.gql(
+      `query($id: ID!) { agreement(id: $id) { previstoId } byGlobal: agreement(id: "${first.id}") { previstoId } }`,
+      { id: first.previstoId },
+    );
     expect(single.data).toEqual({ agreement: { previstoId: first.previstoId }, byGlobal: { previstoId: first.previstoId } });
     const byStatus = await stack.gql(`{ assignments(first: 5, filter: {status: INVOICED}) { totalCount edges { node { status } } } }`);
     const expected = await upstream<PrevistoAssignment[]>('/assignments?page=0&size=1&status=Invoiced');
@@ -204,7 +242,9 @@ describe('single objects, nesting and node ids', () => {
   });
 
   it('reports platforms and their status', async () => {
-    const r = await stack.gql(`{ platforms { kind emulated url status { reachable latencyMs checkedAt version } } platform(kind: DATAIKU) { kind status { reachable version } } }`);
+    const r = await stack.gql(
+      `{ platforms { kind emulated url status { reachable latencyMs checkedAt version } } platform(kind: DATAIKU) { kind status { reachable version } } }`,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data!.platforms.map((p: any) => p.kind)).toEqual(['PREVISION', 'DATAIKU', 'CIVIS', 'PREVISTO']);
     expect(r.data!.platforms.every((p: any) => p.emulated && p.status.reachable)).toBe(true);
@@ -220,7 +260,9 @@ describe('single objects, nesting and node ids', () => {
 
 describe('mutations', () => {
   it('creates, updates and deletes a contact; metadata is validated before any upstream call', async () => {
-    const created = await stack.gql(`mutation { createContact(input: {name: "Ny Kunde", city: "Aarhus", apartment: "2. tv", meta: {source: "augur"}}) { id previstoId name apartment meta } }`);
+    const created = await stack.gql(
+      `mutation { createContact(input: {name: "Ny Kunde", city: "Aarhus", apartment: "2. tv", meta: {source: "augur"}}) { id previstoId name apartment meta } }`,
+    );
     expect(created.errors).toBeUndefined();
     const c = created.data!.createContact;
     expect(c).toMatchObject({ name: 'Ny Kunde', apartment: '2. tv', meta: { source: 'augur' } });
@@ -250,24 +292,48 @@ describe('mutations', () => {
   it('creates and updates agreements and assignments, and maps Previsto 400s with param', async () => {
     const contact = (await upstream<PrevistoContact[]>('/contacts?page=0&size=1')).body[0]!;
     const account = (await upstream<{ id: string }>('/accounts/current')).body;
-    const ag = await stack.gql(`mutation($c: ID!) { createAgreement(input: {contactId: $c, description: "Vinduespudsning", duration: 15, amount: 23900, type: PRIMARY, planningDateType: OPTIMAL}) { id previstoId contact { previstoId } type planningDateType amount } }`, { c: contact.id });
+    const ag = await stack.gql(
+      `mutation($c: ID!) { createAgreement(input: {contactId: $c, description: "Vinduespudsning", duration: 15, amount: 23900, type: PRIMARY, planningDateType: OPTIMAL}) { id previstoId contact { previstoId } type planningDateType amount } }`,
+      { c: contact.id },
+    );
     expect(ag.errors).toBeUndefined();
-    expect(ag.data!.createAgreement).toMatchObject({ contact: { previstoId: contact.id }, type: 'PRIMARY', planningDateType: 'OPTIMAL', amount: 23900 });
+    expect(ag.data!.createAgreement).toMatchObject({
+      contact: { previstoId: contact.id },
+      type: 'PRIMARY',
+      planningDateType: 'OPTIMAL',
+      amount: 23900,
+    });
     const as = await stack.gql(
       `mutation($c: ID!, $a: ID, $acct: String!) { createAssignment(input: {contactId: $c, accountId: $acct, location: {longitude: 10.5, latitude: 56.8}, plan: {executionTime: "2026-12-01T08:00"}, tasks: [{agreementId: $a, description: "Pudsning", amount: 20000}]}) { id contactName status action plan { executionTime } tasks { agreement { previstoId } } location { longitude } } }`,
       { c: contact.id, a: ag.data!.createAgreement.id, acct: account.id },
     );
     expect(as.errors).toBeUndefined();
-    expect(as.data!.createAssignment).toMatchObject({ contactName: contact.name, plan: { executionTime: '2026-12-01T08:00' }, tasks: [{ agreement: { previstoId: ag.data!.createAgreement.previstoId } }] });
-    const upd = await stack.gql(`mutation($id: ID!) { updateAssignment(id: $id, input: {action: COMPLETED, status: INVOICED}) { action status } }`, { id: as.data!.createAssignment.id });
+    expect(as.data!.createAssignment).toMatchObject({
+      contactName: contact.name,
+      plan: { executionTime: '2026-12-01T08:00' },
+      tasks: [{ agreement: { previstoId: ag.data!.createAgreement.previstoId } }],
+    });
+    const upd = await stack.gql(
+      `mutation($id: ID!) { updateAssignment(id: $id, input: {action: COMPLETED, status: INVOICED}) { action status } }`,
+      { id: as.data!.createAssignment.id },
+    );
     expect(upd.data!.updateAssignment).toEqual({ action: 'COMPLETED', status: 'INVOICED' });
-    const upAg = await stack.gql(`mutation($id: ID!) { updateAgreement(id: $id, input: {description: "Ny"}) { description duration } }`, { id: ag.data!.createAgreement.id });
+    const upAg = await stack.gql(`mutation($id: ID!) { updateAgreement(id: $id, input: {description: "Ny"}) { description duration } }`, {
+      id: ag.data!.createAgreement.id,
+    });
     expect(upAg.data!.updateAgreement).toEqual({ description: 'Ny', duration: 15 });
-    const delAs = await stack.gql(`mutation($id: ID!) { deleteAssignment(id: $id) { deletedId } deleteAgreement(id: "${ag.data!.createAgreement.previstoId}") { deletedId } }`, { id: as.data!.createAssignment.id });
+    const delAs = await stack.gql(
+      `mutation($id: ID!) { deleteAssignment(id: $id) { deletedId } deleteAgreement(id: "${ag.data!.createAgreement.previstoId}") { deletedId } }`,
+      { id: as.data!.createAssignment.id },
+    );
     expect(delAs.errors).toBeUndefined();
-    const short = await stack.gql(`mutation($c: ID!) { createAgreement(input: {contactId: $c, description: "x", duration: 2}) { id } }`, { c: contact.id });
+    const short = await stack.gql(`mutation($c: ID!) { createAgreement(input: {contactId: $c, description: "x", duration: 2}) { id } }`, {
+      c: contact.id,
+    });
     expect(short.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'input.duration' });
-    const upstream400 = await stack.gql(`mutation { createAssignment(input: {contactId: "cont-DoesNotExist0000", accountId: "a", location: {longitude: 1, latitude: 1}, plan: {executionTime: "2026-01-01T08:00"}}) { id } }`);
+    const upstream400 = await stack.gql(
+      `mutation { createAssignment(input: {contactId: "cont-DoesNotExist0000", accountId: "a", location: {longitude: 1, latitude: 1}, plan: {executionTime: "2026-01-01T08:00"}}) { id } }`,
+    );
     expect(upstream400.errors?.[0]?.extensions?.['platform']).toBe('previsto');
     expect(upstream400.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', upstreamStatus: 400 });
     expect(upstream400.errors?.[0]?.extensions?.['param']).toBeTruthy();
@@ -275,7 +341,7 @@ describe('mutations', () => {
 });
 
 describe('Previsto error mapping', () => {
-  it('maps 401, 403 (public key), 429 and 5xx, leaving other platforms\' data in place', async () => {
+  it("maps 401, 403 (public key), 429 and 5xx, leaving other platforms' data in place", async () => {
     const q = `{ contacts(first: 1) { totalCount } predict(endpoint: "churn", features: {name: "A"}) { prediction } }`;
     const unauth = await stack.gql(q, undefined, { 'x-previsto-api-key': 'sk_wrong' });
     expect(unauth.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', platform: 'previsto', upstreamStatus: 401 });
@@ -295,9 +361,13 @@ describe('Previsto error mapping', () => {
   });
 
   it('fails only Previsto fields, with HTTP 200 and no call, when the Previsto key header is malformed', async () => {
-    const r = await stack.gql(`{ contacts(first: 1) { totalCount } platforms { kind } predict(endpoint: "churn", features: {name: "A"}) { prediction } }`, undefined, {
-      'x-previsto-api-key': 'has space',
-    });
+    const r = await stack.gql(
+      `{ contacts(first: 1) { totalCount } platforms { kind } predict(endpoint: "churn", features: {name: "A"}) { prediction } }`,
+      undefined,
+      {
+        'x-previsto-api-key': 'has space',
+      },
+    );
     expect(r.status).toBe(200);
     expect(r.errors).toHaveLength(1);
     expect(r.errors?.[0]).toMatchObject({ path: ['contacts'], extensions: { code: 'UNAUTHENTICATED', platform: 'previsto' } });

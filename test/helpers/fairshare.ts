@@ -121,6 +121,11 @@ export function expectFairOutcome(
   expect(greedy.fields).toBeGreaterThan(0);
   expect(greedy.fields).toBeLessThanOrEqual(rule.share * (Math.ceil(elapsedMs / rule.windowMs) + 1));
   expect(log.filter((l) => l.status === 429)).toEqual([]);
-  expect(maxInWindow(log.map((l) => l.at), rule.windowMs)).toBeLessThanOrEqual(rule.limit);
+  expect(
+    maxInWindow(
+      log.map((l) => l.at),
+      rule.windowMs,
+    ),
+  ).toBeLessThanOrEqual(rule.limit);
   expect(log.length).toBe(greedy.fields + lights.reduce((n, t) => n + t.fields, 0));
 }

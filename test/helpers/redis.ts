@@ -45,14 +45,20 @@ export async function startRedis(): Promise<TestRedis> {
 
   const launch = async (): Promise<void> => {
     output = '';
-    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const proc = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child = proc;
     proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const spawnError = new Promise<never>((_, reject) =>
-      proc.once('error', (err) => reject(new Error(`redis-server could not start (${err.message}); install it: apt-get install -y redis-server`))),
+      proc.once('error', (err) =>
+        reject(new Error(`redis-server could not start (${err.message}); install it: apt-get install -y redis-server`)),
+      ),
     );
     const deadline = Date.now() + 10_000;
     for (;;) {

@@ -24,7 +24,11 @@ export interface TestStack {
   embedded: EmbeddedStack;
   /** Every log line written so far, parsed. */
   logs: Array<Record<string, unknown>>;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   /** `GET /_emulator/requests` of one emulator. */
   requests(platform: PlatformName): Promise<{ total: number; byRoute: Record<string, number> }>;
   /** Resets every emulator (data, counters, faults, windows). */
@@ -40,9 +44,18 @@ export interface StackOptions {
 
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
   // Suites send many refused documents from one address on purpose: slowing such callers is tested on its own.
-  const env = { LOG_LEVEL: 'debug', AUGUR_RETRY_BASE_DELAY_MS: '5', AUGUR_RETRY_MAX_DELAY_MS: '20', AUGUR_REFUSALS_PER_MINUTE: '0', ...options.env };
+  const env = {
+    LOG_LEVEL: 'debug',
+    AUGUR_RETRY_BASE_DELAY_MS: '5',
+    AUGUR_RETRY_MAX_DELAY_MS: '20',
+    AUGUR_REFUSALS_PER_MINUTE: '0',
+    ...options.env,
+  };
   const config = parseConfig(env);
-  const embedded = await bootEmbedded(config, { port: () => 0, ...(options.emulatorOptions ? { emulatorOptions: options.emulatorOptions } : {}) });
+  const embedded = await bootEmbedded(config, {
+    port: () => 0,
+    ...(options.emulatorOptions ? { emulatorOptions: options.emulatorOptions } : {}),
+  });
   const logs: Array<Record<string, unknown>> = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -51,7 +64,12 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     },
   });
   const logger = createLogger({ level: config.logLevel, destination });
-  const augur = await createServer({ config: embedded.config, platforms: embedded.platforms, dataikuEndpoints: embedded.dataikuEndpoints, logger });
+  const augur = await createServer({
+    config: embedded.config,
+    platforms: embedded.platforms,
+    dataikuEndpoints: embedded.dataikuEndpoints,
+    logger,
+  });
   await augur.start();
   const server = http.createServer(augur.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -78,7 +96,10 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       return { status: res.status, headers: res.headers, data: body.data, errors: body.errors };
     },
     async requests(platform) {
-      return (await (await fetch(`${emulatorUrl(platform)}/_emulator/requests`)).json()) as { total: number; byRoute: Record<string, number> };
+      return (await (await fetch(`${emulatorUrl(platform)}/_emulator/requests`)).json()) as {
+        total: number;
+        byRoute: Record<string, number>;
+      };
     },
     async reset() {
       await Promise.all(Object.values(embedded.emulators).map((e) => fetch(`${e.url}/_emulator/reset`, { method: 'POST' })));

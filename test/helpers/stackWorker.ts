@@ -7,9 +7,7 @@ import { startStack, type StackOptions } from './stack.js';
 
 /** Messages this worker posts. */
 export type StackWorkerMessage =
-  | { type: 'ready'; url: string; emulators: Record<string, string> }
-  | { type: 'failed'; error: string }
-  | { type: 'closed' };
+  { type: 'ready'; url: string; emulators: Record<string, string> } | { type: 'failed'; error: string } | { type: 'closed' };
 
 const port = parentPort!;
 try {

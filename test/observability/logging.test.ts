@@ -14,7 +14,8 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 beforeEach(() => stack.reset());
 
-const linesOf = (s: TestStack, event: string, requestId: string) => s.logs.filter((l) => l['event'] === event && l['requestId'] === requestId);
+const linesOf = (s: TestStack, event: string, requestId: string) =>
+  s.logs.filter((l) => l['event'] === event && l['requestId'] === requestId);
 
 describe('operation log line', () => {
   it('logs one line per operation with name, type, outcome, duration, upstream calls, retries and error codes', async () => {
@@ -54,7 +55,14 @@ describe('operation log line', () => {
     );
     expect(r.data!.contacts).toBeNull();
     const [line] = linesOf(stack, 'operation', 'obs-test-partial-1');
-    expect(line).toMatchObject({ operationName: 'Mixed', outcome: 'partial', retries: 2, upstreamCalls: 4, errorCodes: ['UPSTREAM_UNAVAILABLE'], errorCount: 1 });
+    expect(line).toMatchObject({
+      operationName: 'Mixed',
+      outcome: 'partial',
+      retries: 2,
+      upstreamCalls: 4,
+      errorCodes: ['UPSTREAM_UNAVAILABLE'],
+      errorCount: 1,
+    });
     const failures = linesOf(stack, 'upstream_failure', 'obs-test-partial-1');
     expect(failures).toHaveLength((await stack.requests('previsto')).byRoute['GET /contacts']!);
     expect(failures).toHaveLength(3);
@@ -127,7 +135,10 @@ describe('x-request-id', () => {
             res.end(JSON.stringify({ errorType: 'Internal', message: `could not use ${req.headers['authorization']}` }));
             return;
           }
-          const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'content-length')) as Record<string, string>;
+          const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'content-length')) as Record<
+            string,
+            string
+          >;
           fetch(`${dataiku.url}${req.url}`, { method: req.method!, headers, ...(chunks.length ? { body: Buffer.concat(chunks) } : {}) })
             .then(async (upstream) => {
               res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
@@ -153,7 +164,9 @@ describe('x-request-id', () => {
 
     it('forwards the request id on every upstream call of the operation', async () => {
       seen.length = 0;
-      const r = await proxied.gql(`{ a: predict(endpoint: "churn", features: { name: "A" }) { prediction } }`, undefined, { 'x-request-id': 'obs-upstream-1' });
+      const r = await proxied.gql(`{ a: predict(endpoint: "churn", features: { name: "A" }) { prediction } }`, undefined, {
+        'x-request-id': 'obs-upstream-1',
+      });
       expect(r.errors).toBeUndefined();
       expect(r.headers.get('x-request-id')).toBe('obs-upstream-1');
       expect(seen).toEqual([{ path: '/public/api/v1/augur-demo/churn/predict', requestId: 'obs-upstream-1' }]);
@@ -163,7 +176,9 @@ describe('x-request-id', () => {
     it('logs a failed call with platform, route, status and the body with every credential redacted', async () => {
       echoAuthorization = true;
       try {
-        const r = await proxied.gql(`{ predict(endpoint: "churn", features: { name: "A" }) { prediction } }`, undefined, { 'x-request-id': 'obs-upstream-2' });
+        const r = await proxied.gql(`{ predict(endpoint: "churn", features: { name: "A" }) { prediction } }`, undefined, {
+          'x-request-id': 'obs-upstream-2',
+        });
         expect(r.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', platform: 'dataiku', upstreamStatus: 500 });
       } finally {
         echoAuthorization = false;

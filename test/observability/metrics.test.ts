@@ -63,7 +63,9 @@ describe('GET /metrics', () => {
   it('labels outcomes partial and error, counts each retry, and labels failed attempts by status', async () => {
     await stack.faults('previsto', { status: 503, routes: ['GET /contacts'] });
     const before = await scrape(stack.url);
-    const partial = await stack.gql(`query Mixed { contacts(first: 1) { totalCount } predict(endpoint: "churn", features: { name: "A" }) { prediction } }`);
+    const partial = await stack.gql(
+      `query Mixed { contacts(first: 1) { totalCount } predict(endpoint: "churn", features: { name: "A" }) { prediction } }`,
+    );
     expect(partial.data!.contacts).toBeNull();
     expect(partial.data!.predict.prediction).toEqual(expect.any(String));
     expect(partial.errors![0]!.extensions!['code']).toBe('UPSTREAM_UNAVAILABLE');
@@ -97,10 +99,15 @@ describe('GET /metrics', () => {
   it('counts waits for the client-side rate budget and their total seconds', async () => {
     const limited = await startStack({ env: { PREVISTO_RATE_LIMIT: '2', AUGUR_PREVISTO_RATE_WINDOW_MS: '1500' } });
     try {
-      for (let i = 0; i < 3; i++) expect((await limited.gql(`{ contacts(first: 1) { totalCount } }`, undefined, { 'x-request-id': `rate-wait-${i}` })).errors).toBeUndefined();
+      for (let i = 0; i < 3; i++)
+        expect(
+          (await limited.gql(`{ contacts(first: 1) { totalCount } }`, undefined, { 'x-request-id': `rate-wait-${i}` })).errors,
+        ).toBeUndefined();
       const samples = await scrape(limited.url);
       // The operation that waited says so in its log line, by as much as the metric counted.
-      const waits = [0, 1, 2].map((i) => limited.logs.find((l) => l['event'] === 'operation' && l['requestId'] === `rate-wait-${i}`)?.['rateLimitWaitMs']);
+      const waits = [0, 1, 2].map(
+        (i) => limited.logs.find((l) => l['event'] === 'operation' && l['requestId'] === `rate-wait-${i}`)?.['rateLimitWaitMs'],
+      );
       expect(waits.slice(0, 2)).toEqual([0, 0]);
       expect(waits[2]).toBeGreaterThan(0);
       expect((await limited.requests('previsto')).byRoute).toEqual({ 'GET /contacts': 3 });
@@ -162,7 +169,13 @@ describe('GET /metrics', () => {
 describe('OperationNameLabels', () => {
   it('labels the first N distinct names as themselves and every later new name as other', () => {
     const labels = new OperationNameLabels(2, 64);
-    expect([labels.label('A'), labels.label('B'), labels.label('C'), labels.label('A'), labels.label(null)]).toEqual(['A', 'B', 'other', 'A', 'anonymous']);
+    expect([labels.label('A'), labels.label('B'), labels.label('C'), labels.label('A'), labels.label(null)]).toEqual([
+      'A',
+      'B',
+      'other',
+      'A',
+      'anonymous',
+    ]);
     expect(labels.label('x'.repeat(65))).toBe('other');
   });
 });

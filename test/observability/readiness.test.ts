@@ -23,7 +23,8 @@ describe('GET /readyz', () => {
     expect(up.status).toBe(200);
     expect(up.body.ready).toBe(true);
     expect(Object.keys(up.body.platforms).sort()).toEqual(['civis', 'dataiku', 'prevision', 'previsto']);
-    for (const p of Object.values(up.body.platforms)) expect(p).toMatchObject({ reachable: true, emulated: true, error: null, latencyMs: expect.any(Number) });
+    for (const p of Object.values(up.body.platforms))
+      expect(p).toMatchObject({ reachable: true, emulated: true, error: null, latencyMs: expect.any(Number) });
 
     await stack.embedded.emulators.previsto!.close();
     const started = Date.now();

@@ -99,12 +99,16 @@ async function spawnGateway(env: Record<string, string> = {}): Promise<Gateway> 
 function post(url: string, query: string): Promise<{ status: number; body: string; endedAt: number }> {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify({ query });
-    const req = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, endedAt: Date.now() }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, endedAt: Date.now() }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -155,7 +159,9 @@ describe('SIGTERM', () => {
 
     const answered = await inFlight;
     expect(answered.status).toBe(200);
-    expect(JSON.parse(answered.body)).toEqual({ data: { predict: { prediction: (scoreChurn({ name: 'Anna Jensen' }) as { prediction: string }).prediction } } });
+    expect(JSON.parse(answered.body)).toEqual({
+      data: { predict: { prediction: (scoreChurn({ name: 'Anna Jensen' }) as { prediction: string }).prediction } },
+    });
     expect(answered.endedAt).toBeGreaterThan(signalledAt);
     expect(await gateway.exit).toBe(0);
     expect(gateway.logs.find((l) => l['event'] === 'operation')).toMatchObject({ operationName: 'Slow', outcome: 'ok', upstreamCalls: 1 });

@@ -50,11 +50,16 @@ beforeEach(async () => {
 });
 
 async function gql(query: string, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
   return (await res.json()) as { data?: Record<string, any>; errors?: Array<{ extensions?: Record<string, unknown> }> };
 }
 
-const childrenOf = (spans: ReadableSpan[], parent: ReadableSpan) => spans.filter((s) => s.parentSpanContext?.spanId === parent.spanContext().spanId);
+const childrenOf = (spans: ReadableSpan[], parent: ReadableSpan) =>
+  spans.filter((s) => s.parentSpanContext?.spanId === parent.spanContext().spanId);
 const ms = (t: [number, number]) => t[0] * 1000 + t[1] / 1e6;
 
 describe('tracing', () => {
@@ -91,7 +96,11 @@ describe('tracing', () => {
         expect(ms(c.startTime)).toBeGreaterThanOrEqual(ms(op.startTime) - 1);
         expect(ms(c.endTime)).toBeLessThanOrEqual(ms(op.endTime) + 1);
       }
-      expect(op.events.find((e) => e.name === 'loader.batch')?.attributes).toMatchObject({ 'augur.platform': 'dataiku', 'augur.loader': 'predict', 'augur.batch_size': 100 });
+      expect(op.events.find((e) => e.name === 'loader.batch')?.attributes).toMatchObject({
+        'augur.platform': 'dataiku',
+        'augur.loader': 'predict',
+        'augur.batch_size': 100,
+      });
     }
     const joined = operations.find((s) => s.attributes['augur.request_id'] === 'trace-a')!;
     expect(joined.spanContext().traceId).toBe(TRACE_ID);
@@ -101,7 +110,7 @@ describe('tracing', () => {
     expect(fresh.parentSpanContext).toBeUndefined();
   });
 
-  it('sends each upstream attempt its own span as W3C traceparent, in the caller\'s trace', async () => {
+  it("sends each upstream attempt its own span as W3C traceparent, in the caller's trace", async () => {
     const r = await gql(SCORED_CONTACTS, { 'x-request-id': 'trace-up', traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` });
     expect(r.errors).toBeUndefined();
     const clients = exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.CLIENT);
@@ -138,7 +147,9 @@ describe('tracing', () => {
         body: JSON.stringify({ query: '{ contacts(first: 1) { totalCount } }' }),
       });
       expect(((await res.json()) as { errors?: unknown }).errors).toBeUndefined();
-      const { log } = (await (await fetch(`${embedded.emulators.previsto!.url}/_emulator/requests?log=1`)).json()) as { log: Array<{ traceparent?: string }> };
+      const { log } = (await (await fetch(`${embedded.emulators.previsto!.url}/_emulator/requests?log=1`)).json()) as {
+        log: Array<{ traceparent?: string }>;
+      };
       expect(log).toHaveLength(1);
       expect(log[0]!.traceparent).toBeUndefined();
     } finally {
@@ -203,7 +214,10 @@ describe('tracing configuration', () => {
     expect(parseConfig({}).tracing).toEqual({ enabled: false, serviceName: 'augur' });
     expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing.enabled).toBe(true);
     expect(parseConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' }).tracing.enabled).toBe(true);
-    expect(parseConfig({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_SERVICE_NAME: 'gateway' }).tracing).toEqual({ enabled: true, serviceName: 'gateway' });
+    expect(parseConfig({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_SERVICE_NAME: 'gateway' }).tracing).toEqual({
+      enabled: true,
+      serviceName: 'gateway',
+    });
     expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_TRACES_EXPORTER: 'none' }).tracing.enabled).toBe(false);
     expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }).tracing.enabled).toBe(false);
     expect(() => parseConfig({ OTEL_TRACES_EXPORTER: 'zipkin' })).toThrow(ConfigError);
@@ -218,6 +232,8 @@ describe('tracing configuration', () => {
       shutdownDelayMs: 5000,
     });
     expect(() => parseConfig({ AUGUR_SHUTDOWN_DELAY_MS: 'soon' })).toThrow(/AUGUR_SHUTDOWN_DELAY_MS must be an integer/);
-    expect(() => parseConfig({ AUGUR_SHUTDOWN_GRACE_MS: '-1' })).toThrow(/AUGUR_SHUTDOWN_GRACE_MS must be an integer between 0 and 600000, got "-1"/);
+    expect(() => parseConfig({ AUGUR_SHUTDOWN_GRACE_MS: '-1' })).toThrow(
+      /AUGUR_SHUTDOWN_GRACE_MS must be an integer between 0 and 600000, got "-1"/,
+    );
   });
 });

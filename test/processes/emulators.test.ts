@@ -44,10 +44,13 @@ describe('npm run emulators', () => {
       expect(banner).toContain(`http://127.0.0.1:${port}`);
       expect(banner).toContain(name);
     }
-    for (const credential of ['augur-demo-dataiku', 'sk_augur_demo', 'pk_augur_demo', 'augur-demo-prevision', 'augur-demo-civis']) expect(banner).toContain(credential);
+    for (const credential of ['augur-demo-dataiku', 'sk_augur_demo', 'pk_augur_demo', 'augur-demo-prevision', 'augur-demo-civis'])
+      expect(banner).toContain(credential);
 
     const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
-    const contacts = await fetch(`http://127.0.0.1:${ports.previsto}/contacts?size=5`, { headers: { authorization: basic('sk_augur_demo') } });
+    const contacts = await fetch(`http://127.0.0.1:${ports.previsto}/contacts?size=5`, {
+      headers: { authorization: basic('sk_augur_demo') },
+    });
     expect(contacts.status).toBe(200);
     expect(Number(contacts.headers.get('x-total-count'))).toBeGreaterThanOrEqual(250);
     const predict = await fetch(`http://127.0.0.1:${ports.dataiku}/public/api/v1/augur-demo/churn/predict`, {
@@ -56,7 +59,9 @@ describe('npm run emulators', () => {
       body: JSON.stringify({ features: { name: 'A' } }),
     });
     expect(((await predict.json()) as { result: { ignored: boolean } }).result.ignored).toBe(false);
-    const version = await fetch(`http://127.0.0.1:${ports.prevision}/ext/v1/version`, { headers: { authorization: 'augur-demo-prevision' } });
+    const version = await fetch(`http://127.0.0.1:${ports.prevision}/ext/v1/version`, {
+      headers: { authorization: 'augur-demo-prevision' },
+    });
     expect(version.status).toBe(200);
     const me = await fetch(`http://127.0.0.1:${ports.civis}/users/me`, { headers: { authorization: basic('augur-demo-civis') } });
     expect(((await me.json()) as { username: string }).username).toBeTruthy();

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const START = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts['start']!;
+const START = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> })
+  .scripts['start']!;
 
 let running: ChildProcess | undefined;
 afterEach(() => {
@@ -58,15 +59,18 @@ describe('npm start', () => {
     expect(listening['heapLimitMb']).toBeGreaterThanOrEqual(1024);
     expect(listening['heapLimitMb']).toBeLessThan(1100);
     expect(Object.values(listening['platforms'] as Record<string, { emulated: boolean }>).every((p) => p.emulated)).toBe(true);
-    const r = await gql(url, `{ predict(endpoint: "churn", features: {name: "Anna Jensen"}) { prediction } assignments(first: 5) { edges { node { contact { name } } } } }`);
+    const r = await gql(
+      url,
+      `{ predict(endpoint: "churn", features: {name: "Anna Jensen"}) { prediction } assignments(first: 5) { edges { node { contact { name } } } } }`,
+    );
     expect(r.status).toBe(200);
     expect(r.body['errors']).toBeUndefined();
     expect(r.body['data'].predict.prediction).toEqual(expect.any(String));
     expect(r.body['data'].assignments.edges).toHaveLength(5);
     // The same document again is served from Apollo's document cache, keyed by the query's hash.
-    expect((await gql(url, `{ predict(endpoint: "churn", features: {name: "Anna Jensen"}) { prediction } }`)).body['data'].predict.prediction).toEqual(
-      r.body['data'].predict.prediction,
-    );
+    expect(
+      (await gql(url, `{ predict(endpoint: "churn", features: {name: "Anna Jensen"}) { prediction } }`)).body['data'].predict.prediction,
+    ).toEqual(r.body['data'].predict.prediction);
   });
 
   it('loads an optional feature from its own chunk when configured (Federation)', async () => {

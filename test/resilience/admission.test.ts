@@ -38,7 +38,9 @@ describe('AdmissionGate', () => {
     const gate = new AdmissionGate({ maxActiveCost: 10, maxQueued: 100, slotMs: 60_000 });
     const heavy = [gate.enter(5, 'greedy'), gate.enter(5, 'greedy')] as AdmissionTicket[];
     const order: string[] = [];
-    const greedyWaiting = [1, 2, 3].map((i) => (gate.enter(5, 'greedy') as Promise<AdmissionTicket>).then((t) => (order.push(`greedy ${i}`), t)));
+    const greedyWaiting = [1, 2, 3].map((i) =>
+      (gate.enter(5, 'greedy') as Promise<AdmissionTicket>).then((t) => (order.push(`greedy ${i}`), t)),
+    );
     const light = (gate.enter(2, 'light') as Promise<AdmissionTicket>).then((t) => (order.push('light'), t));
     expect(gate.queuedCount).toBe(4);
     gate.leave(heavy[0]!); // 5 free: the light client (nothing executing) goes before the greedy one's queue
@@ -139,7 +141,12 @@ describe('admission through HTTP', () => {
     const busy = answers.filter((a) => a.status === 503);
     expect(busy).toHaveLength(1);
     expect(busy[0]!.headers.get('retry-after')).toBe('1');
-    expect(busy[0]!.errors).toEqual([{ message: expect.stringContaining('capacity'), extensions: { code: 'SERVER_BUSY', retryAfter: 1, limit: 'maxQueuedOperations', max: 1 } }]);
+    expect(busy[0]!.errors).toEqual([
+      {
+        message: expect.stringContaining('capacity'),
+        extensions: { code: 'SERVER_BUSY', retryAfter: 1, limit: 'maxQueuedOperations', max: 1 },
+      },
+    ]);
     expect(answers.filter((a) => a.status === 200 && a.data?.contacts?.edges?.length === 100)).toHaveLength(2);
     expect((await stack.requests('previsto')).total).toBe(2);
     const metrics = await (await fetch(stack.url.replace(/graphql$/, 'metrics'))).text();
@@ -170,7 +177,7 @@ describe('admission through HTTP', () => {
     const many = await Promise.all(Array.from({ length: 25 }, () => stack.gql(PREDICT)));
     expect(many.every((r) => r.status === 200)).toBe(true);
     // One at a time they would take 25 x 200 ms; together, about one latency.
-    expect(performance.now() - started).toBeLessThan(25 * 200 / 2);
+    expect(performance.now() - started).toBeLessThan((25 * 200) / 2);
   });
   it('drops, unexecuted, an operation whose caller hung up while it waited', async () => {
     await stack.faults('previsto', { latencyMs: 300 });
@@ -189,7 +196,9 @@ describe('admission through HTTP', () => {
     expect((await first).status).toBe(200);
     const dropped = async (): Promise<Record<string, unknown> | undefined> => {
       for (let i = 0; i < 50; i++) {
-        const line = stack.logs.find((l) => l['event'] === 'operation' && (l['errorCodes'] as string[] | undefined)?.includes('CALLER_GONE'));
+        const line = stack.logs.find(
+          (l) => l['event'] === 'operation' && (l['errorCodes'] as string[] | undefined)?.includes('CALLER_GONE'),
+        );
         if (line) return line;
         await new Promise((r) => setTimeout(r, 20));
       }

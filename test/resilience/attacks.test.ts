@@ -25,7 +25,12 @@ interface Answer {
 async function post(url: string, body: string, timeoutMs = GIVE_UP_MS): Promise<Answer> {
   const started = performance.now();
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const text = await res.text();
     const ms = performance.now() - started;
     try {
@@ -39,7 +44,10 @@ async function post(url: string, body: string, timeoutMs = GIVE_UP_MS): Promise<
   }
 }
 
-const describeAnswer = (a: Answer): string => (a.status === 'timeout' ? `no answer within ${a.ms.toFixed(0)} ms` : `HTTP ${a.status} in ${a.ms.toFixed(1)} ms: ${a.text ?? JSON.stringify(a.body).slice(0, 300)}`);
+const describeAnswer = (a: Answer): string =>
+  a.status === 'timeout'
+    ? `no answer within ${a.ms.toFixed(0)} ms`
+    : `HTTP ${a.status} in ${a.ms.toFixed(1)} ms: ${a.text ?? JSON.stringify(a.body).slice(0, 300)}`;
 
 describe('attack corpus', () => {
   let stack: ThreadStack;
@@ -77,7 +85,9 @@ describe('attack corpus', () => {
     expect.soft(errors.length, `${attack.name} must be answered with errors: ${describeAnswer(a)}`).toBeGreaterThan(0);
     // Data, if any, holds nothing an upstream produced: every root field is null.
     const data = a.body?.data;
-    const answered = Object.entries(data ?? {}).filter(([, v]) => v !== null).map(([k]) => k);
+    const answered = Object.entries(data ?? {})
+      .filter(([, v]) => v !== null)
+      .map(([k]) => k);
     expect.soft(answered.length, `${attack.name} answered data for ${answered.slice(0, 5).join(', ')}: ${describeAnswer(a)}`).toBe(0);
     const extensions = errors[0]?.extensions ?? {};
     expect.soft(attack.codes, `${attack.name}: extensions ${JSON.stringify(extensions)}`).toContain(extensions['code']);
@@ -89,24 +99,28 @@ describe('attack corpus', () => {
 
   describe.each(ATTACKS.map((a) => [a.name, a] as const))('%s', (_name, attack) => {
     // Retried: the timings are wall-clock on a machine other suites share; a real regression fails every attempt.
-    it(`is refused within ${REFUSE_MS} ms before any upstream call, and a probe in flight meanwhile answers within ${PROBE_MS} ms`, { retry: 2 }, async () => {
-      await freshIfStuck();
-      await stack.reset();
+    it(
+      `is refused within ${REFUSE_MS} ms before any upstream call, and a probe in flight meanwhile answers within ${PROBE_MS} ms`,
+      { retry: 2 },
+      async () => {
+        await freshIfStuck();
+        await stack.reset();
 
-      const first = await post(stack.url, attackBody(attack.name));
-      if (first.status === 'timeout') stuck = true;
-      expectRefused(attack, first);
+        const first = await post(stack.url, attackBody(attack.name));
+        if (first.status === 'timeout') stuck = true;
+        expectRefused(attack, first);
 
-      const { attack: timed, probe } = await attackWithProbe(attack);
-      expectRefused(attack, timed);
-      expect.soft(timed.ms, `${attack.name} took ${timed.ms.toFixed(1)} ms to refuse`).toBeLessThan(REFUSE_MS);
-      expect.soft(probe.status, `probe during ${attack.name}: ${describeAnswer(probe)}`).toBe(200);
-      expect.soft(probe.body?.data, `probe during ${attack.name}`).toEqual({ __typename: 'Query' });
-      expect.soft(probe.ms, `probe during ${attack.name} took ${probe.ms.toFixed(1)} ms`).toBeLessThan(PROBE_MS);
+        const { attack: timed, probe } = await attackWithProbe(attack);
+        expectRefused(attack, timed);
+        expect.soft(timed.ms, `${attack.name} took ${timed.ms.toFixed(1)} ms to refuse`).toBeLessThan(REFUSE_MS);
+        expect.soft(probe.status, `probe during ${attack.name}: ${describeAnswer(probe)}`).toBe(200);
+        expect.soft(probe.body?.data, `probe during ${attack.name}`).toEqual({ __typename: 'Query' });
+        expect.soft(probe.ms, `probe during ${attack.name} took ${probe.ms.toFixed(1)} ms`).toBeLessThan(PROBE_MS);
 
-      if (stuck) return; // the emulators share the stuck thread; the restart comes before the next test
-      expect(await stack.totals()).toEqual(NO_CALLS);
-    });
+        if (stuck) return; // the emulators share the stuck thread; the restart comes before the next test
+        expect(await stack.totals()).toEqual(NO_CALLS);
+      },
+    );
   });
 });
 
@@ -126,7 +140,13 @@ describe('heavy legitimate operations', () => {
   }
 
   it("answers GraphiQL's and codegen's introspection queries without calling an upstream", async () => {
-    const full = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+    const full = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+    });
     for (const query of [full, getIntrospectionQuery()]) {
       const { data, calls } = await ok(query);
       expect((data['__schema'] as { types: Array<{ name: string }> }).types.map((t) => t.name)).toContain('Contact');

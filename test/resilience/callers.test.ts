@@ -35,7 +35,7 @@ async function direct(key: string): Promise<Array<{ id: string; name: string }>>
 }
 
 describe('two callers with different upstream keys', () => {
-  it('never serve one caller data loaded with the other caller\'s key, even under concurrency', async () => {
+  it("never serve one caller data loaded with the other caller's key, even under concurrency", async () => {
     const [a, b] = await Promise.all([direct(KEY_A), direct(KEY_B)]);
     const idsA = new Set(a.map((c) => c.id));
     const idsB = new Set(b.map((c) => c.id));
@@ -67,12 +67,21 @@ describe('writes under faults', () => {
       { reset: true, rate: 0.1, routes: ['GET /contacts'] },
     ]);
     const names = Array.from({ length: 30 }, (_, i) => `Write Test ${i}`);
-    const results = await Promise.all(names.map((name) => stack.gql(`mutation($n: String!) { createContact(input: {name: $n}) { previstoId name } }`, { n: name }, { 'x-previsto-api-key': KEY_A })));
+    const results = await Promise.all(
+      names.map((name) =>
+        stack.gql(
+          `mutation($n: String!) { createContact(input: {name: $n}) { previstoId name } }`,
+          { n: name },
+          { 'x-previsto-api-key': KEY_A },
+        ),
+      ),
+    );
     await stack.faults('previsto', []);
     const acknowledged = results.filter((r) => !r.errors).map((r) => r.data!.createContact.name as string);
     expect(acknowledged.length).toBeGreaterThan(0);
     expect(acknowledged.length).toBeLessThan(30);
-    for (const r of results.filter((x) => x.errors)) expect(r.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', platform: 'previsto' });
+    for (const r of results.filter((x) => x.errors))
+      expect(r.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', platform: 'previsto' });
     const stored = await direct(KEY_A);
     const storedNames = stored.map((c) => c.name).filter((n) => n.startsWith('Write Test'));
     for (const name of acknowledged) expect(storedNames.filter((n) => n === name)).toHaveLength(1);
@@ -97,7 +106,11 @@ describe('Previsto rate budget', () => {
       expect(rateLimited[0]!.errors![0]!.extensions!['retryAfter']).toBeGreaterThan(0);
       const counts = await limited.requests('previsto');
       expect(counts.total).toBe(5);
-      const log = ((await (await fetch(`${limited.embedded.emulators.previsto!.url}/_emulator/requests?log=1`)).json()) as { log: Array<{ status: number }> }).log;
+      const log = (
+        (await (await fetch(`${limited.embedded.emulators.previsto!.url}/_emulator/requests?log=1`)).json()) as {
+          log: Array<{ status: number }>;
+        }
+      ).log;
       expect(log.some((l) => l.status === 429)).toBe(false);
     } finally {
       await limited.close();

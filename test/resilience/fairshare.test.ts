@@ -58,7 +58,15 @@ describe('fair share of a Previsto key', () => {
     stack = await start(true);
     const { greedy, lights, elapsedMs } = await scenario(stack);
     const log = await previstoLog(stack);
-    console.log(JSON.stringify({ fairShare: true, elapsedMs, greedy, lights, previsto: { requests: log.length, status429: log.filter((l) => l.status === 429).length } }));
+    console.log(
+      JSON.stringify({
+        fairShare: true,
+        elapsedMs,
+        greedy,
+        lights,
+        previsto: { requests: log.length, status429: log.filter((l) => l.status === 429).length },
+      }),
+    );
 
     // Six callers share 24 calls per window: ceil(24 / 6) = 4 each.
     expectFairOutcome({ greedy, lights, elapsedMs }, log, { windowMs: WINDOW_MS, limit: LIMIT, share: 4 });
@@ -71,7 +79,15 @@ describe('fair share of a Previsto key', () => {
     const log = await previstoLog(stack);
     const sent = lights.reduce((n, t) => n + t.sent, 0);
     const answered = lights.reduce((n, t) => n + t.answered, 0);
-    console.log(JSON.stringify({ fairShare: false, greedyFields: greedy.fields, lightsSent: sent, lightsAnswered: answered, status429: log.filter((l) => l.status === 429).length }));
+    console.log(
+      JSON.stringify({
+        fairShare: false,
+        greedyFields: greedy.fields,
+        lightsSent: sent,
+        lightsAnswered: answered,
+        status429: log.filter((l) => l.status === 429).length,
+      }),
+    );
     expect(answered / sent).toBeLessThan(0.8);
     expect(greedy.fairShareMessages).toBe(0);
     expect(log.filter((l) => l.status === 429)).toEqual([]);

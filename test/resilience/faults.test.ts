@@ -20,7 +20,8 @@ beforeEach(() => stack.reset());
 
 async function log(platform: 'previsto' | 'dataiku' | 'civis' | 'prevision') {
   const url = stack.embedded.emulators[platform]!.url;
-  return ((await (await fetch(`${url}/_emulator/requests?log=1`)).json()) as { log: Array<{ at: number; route: string; status: number }> }).log;
+  return ((await (await fetch(`${url}/_emulator/requests?log=1`)).json()) as { log: Array<{ at: number; route: string; status: number }> })
+    .log;
 }
 
 const CONTACTS = `{ contacts(first: 2) { totalCount } }`;
@@ -63,7 +64,7 @@ describe('5xx bursts, hangs, resets and malformed bodies', () => {
     expect((await stack.requests('previsto')).byRoute['GET /contacts']).toBe(3);
   });
 
-  it('times out a hanging upstream with UPSTREAM_TIMEOUT and keeps other platforms\' data', async () => {
+  it("times out a hanging upstream with UPSTREAM_TIMEOUT and keeps other platforms' data", async () => {
     await stack.faults('dataiku', { hang: true });
     const started = Date.now();
     const r = await stack.gql(`{ predict(endpoint: "churn", features: {name: "A"}) { prediction } contacts(first: 1) { totalCount } }`);

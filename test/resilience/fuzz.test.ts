@@ -36,7 +36,14 @@ const ANSWER_WITHIN_MS = 1000;
 /** Longest error message the gateway serves (see clipMessage in src/server/errors.ts). */
 const MESSAGE_MAX_CHARS = 1000;
 /** Codes of answers refused before execution: none of them may have reached an upstream. */
-const REFUSED_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'LIMIT_EXCEEDED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
+const REFUSED_CODES = new Set([
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'LIMIT_EXCEEDED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
 /** Deepest selection the generator nests (the gateway's own limit is 12). */
 const MAX_SELECTION_DEPTH = 4;
 
@@ -125,7 +132,23 @@ const FLOATS = [0, 0.5, 1.5, -2];
 const JSONS: unknown[] = [1, 's', { a: 1 }, [1, 2], { nested: { b: true } }, null];
 const JSON_OBJECTS: unknown[] = [{}, { a: 1, b: 'x' }, { tenure: 3, plan: 'pro' }];
 /** Values of the wrong type (or no value at all) for any argument position. */
-const WRONG_VALUES = ['"str"', '42', '4.5', 'true', 'null', 'NOT_AN_ENUM', '{a: 1}', '[1, 2]', '[[["deep"]]]', '$undeclared', `"${'x'.repeat(2000)}"`, '{}', '[]', '-1', '99999999999'];
+const WRONG_VALUES = [
+  '"str"',
+  '42',
+  '4.5',
+  'true',
+  'null',
+  'NOT_AN_ENUM',
+  '{a: 1}',
+  '[1, 2]',
+  '[[["deep"]]]',
+  '$undeclared',
+  `"${'x'.repeat(2000)}"`,
+  '{}',
+  '[]',
+  '-1',
+  '99999999999',
+];
 
 function scalarJson(gen: Gen, name: string, argName: string): unknown {
   switch (name) {
@@ -162,7 +185,7 @@ function jsonFor(gen: Gen, type: GraphQLInputType, argName: string, depth = 0): 
     const out: Record<string, unknown> = {};
     for (const field of Object.values(type.getFields())) {
       const required = isNonNullType(field.type) && field.defaultValue === undefined;
-      if ((required || (depth < 3 && chance(gen, 0.3)))) out[field.name] = jsonFor(gen, field.type, field.name, depth + 1);
+      if (required || (depth < 3 && chance(gen, 0.3))) out[field.name] = jsonFor(gen, field.type, field.name, depth + 1);
     }
     return out;
   }
@@ -173,7 +196,8 @@ function jsonFor(gen: Gen, type: GraphQLInputType, argName: string, depth = 0): 
 function literalFor(gen: Gen, type: GraphQLInputType, argName: string, depth = 0): string {
   if (isNonNullType(type)) return literalFor(gen, type.ofType, argName, depth);
   if (depth > 0 && chance(gen, 0.05)) return 'null';
-  if (isListType(type)) return `[${Array.from({ length: nat(gen, 2) }, () => literalFor(gen, type.ofType, argName, depth + 1)).join(', ')}]`;
+  if (isListType(type))
+    return `[${Array.from({ length: nat(gen, 2) }, () => literalFor(gen, type.ofType, argName, depth + 1)).join(', ')}]`;
   if (isEnumType(type)) return pick(gen, type.getValues()).name;
   if (isInputObjectType(type)) {
     const parts: string[] = [];
@@ -190,7 +214,10 @@ function literalFor(gen: Gen, type: GraphQLInputType, argName: string, depth = 0
 function jsonLiteral(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `[${value.map(jsonLiteral).join(', ')}]`;
-  if (typeof value === 'object') return `{${Object.entries(value as object).map(([k, v]) => `${k}: ${jsonLiteral(v)}`).join(', ')}}`;
+  if (typeof value === 'object')
+    return `{${Object.entries(value as object)
+      .map(([k, v]) => `${k}: ${jsonLiteral(v)}`)
+      .join(', ')}}`;
   return JSON.stringify(value);
 }
 
@@ -271,7 +298,8 @@ function selectionLists(op: Operation): Selection[][] {
   return lists;
 }
 
-const fieldsOf = (op: Operation) => selectionLists(op).flatMap((l) => l.filter((s): s is Extract<Selection, { kind: 'field' }> => s.kind === 'field'));
+const fieldsOf = (op: Operation) =>
+  selectionLists(op).flatMap((l) => l.filter((s): s is Extract<Selection, { kind: 'field' }> => s.kind === 'field'));
 
 const MUTATIONS: Record<string, (gen: Gen, op: Operation) => void> = {
   dropSelection(gen, op) {
@@ -283,7 +311,8 @@ const MUTATIONS: Record<string, (gen: Gen, op: Operation) => void> = {
   },
   renameField(gen, op) {
     const fields = fieldsOf(op);
-    if (fields.length) pick(gen, fields).name = pick(gen, ['unknownField', 'contactz', '__schema', '__type', 'id', 'edges', 'node', 'totalCount', 'Query']);
+    if (fields.length)
+      pick(gen, fields).name = pick(gen, ['unknownField', 'contactz', '__schema', '__type', 'id', 'edges', 'node', 'totalCount', 'Query']);
   },
   garbleArgument(gen, op) {
     const args = fieldsOf(op).flatMap((f) => f.args);
@@ -291,7 +320,11 @@ const MUTATIONS: Record<string, (gen: Gen, op: Operation) => void> = {
   },
   addArgument(gen, op) {
     const fields = fieldsOf(op);
-    if (fields.length) pick(gen, fields).args.push({ name: pick(gen, ['first', 'bogus', 'id', 'filter', 'endpoint']), value: pick(gen, [...WRONG_VALUES, '1', '"churn"']) });
+    if (fields.length)
+      pick(gen, fields).args.push({
+        name: pick(gen, ['first', 'bogus', 'id', 'filter', 'endpoint']),
+        value: pick(gen, [...WRONG_VALUES, '1', '"churn"']),
+      });
   },
   swapTypeCondition(gen, op) {
     const names = [...Object.keys(gen.schema.getTypeMap()).filter((n) => !n.startsWith('__')), 'Nope'];
@@ -303,7 +336,14 @@ const MUTATIONS: Record<string, (gen: Gen, op: Operation) => void> = {
     const b = fresh(gen, 'R');
     // Either one fragment spreading itself or two spreading each other.
     const mutual = chance(gen, 0.5);
-    op.fragments.push({ name: a, on: 'Query', selections: [{ kind: 'field', name: '__typename', args: [], directives: [] }, { kind: 'spread', name: mutual ? b : a, directives: [] }] });
+    op.fragments.push({
+      name: a,
+      on: 'Query',
+      selections: [
+        { kind: 'field', name: '__typename', args: [], directives: [] },
+        { kind: 'spread', name: mutual ? b : a, directives: [] },
+      ],
+    });
     if (mutual) op.fragments.push({ name: b, on: 'Query', selections: [{ kind: 'spread', name: a, directives: [] }] });
     op.selections.push({ kind: 'spread', name: a, directives: [] });
   },
@@ -314,7 +354,18 @@ const MUTATIONS: Record<string, (gen: Gen, op: Operation) => void> = {
       op.fragments.push({
         name,
         on: 'Query',
-        selections: i + 1 < length ? [{ kind: 'spread', name: names[i + 1]!, directives: [] }] : [{ kind: 'field', name: 'platforms', args: [], directives: [], selections: [{ kind: 'field', name: 'kind', args: [], directives: [] }] }],
+        selections:
+          i + 1 < length
+            ? [{ kind: 'spread', name: names[i + 1]!, directives: [] }]
+            : [
+                {
+                  kind: 'field',
+                  name: 'platforms',
+                  args: [],
+                  directives: [],
+                  selections: [{ kind: 'field', name: 'kind', args: [], directives: [] }],
+                },
+              ],
       }),
     );
     op.selections.push({ kind: 'spread', name: names[0]!, directives: [] });
@@ -344,7 +395,8 @@ const MUTATIONS: Record<string, (gen: Gen, op: Operation) => void> = {
       const f = pick(gen, fields);
       const list = selectionLists(op).find((l) => l.includes(f))!;
       const differ = chance(gen, 0.5);
-      for (let i = 1 + nat(gen, 300); i > 0; i--) list.push({ ...f, args: differ ? [...f.args, { name: 'first', value: String(i % 3) }] : f.args });
+      for (let i = 1 + nat(gen, 300); i > 0; i--)
+        list.push({ ...f, args: differ ? [...f.args, { name: 'first', value: String(i % 3) }] : f.args });
     }
   },
   garbleVariables(gen, op) {
@@ -353,13 +405,20 @@ const MUTATIONS: Record<string, (gen: Gen, op: Operation) => void> = {
     if (which === 0) op.rawVariables = { value: random };
     else if (op.variables.length && which === 1) pick(gen, op.variables).value = random;
     else if (op.variables.length && which === 2) pick(gen, op.variables).omitted = true;
-    else op.variables.push({ name: fresh(gen, 'extra'), type: pick(gen, ['Int', 'String!', '[ID!]!', 'JSON', 'Nope', 'ContactOrder']), value: random });
+    else
+      op.variables.push({
+        name: fresh(gen, 'extra'),
+        type: pick(gen, ['Int', 'String!', '[ID!]!', 'JSON', 'Nope', 'ContactOrder']),
+        value: random,
+      });
   },
   directive(gen, op) {
     const lists = selectionLists(op).filter((l) => l.length > 0);
     if (lists.length) {
       const list = pick(gen, lists);
-      list[nat(gen, list.length - 1)]!.directives.push(pick(gen, ['@skip(if: true)', '@include(if: false)', '@include(if: "yes")', '@unknown', '@deprecated', '@skip']));
+      list[nat(gen, list.length - 1)]!.directives.push(
+        pick(gen, ['@skip(if: true)', '@include(if: false)', '@include(if: "yes")', '@unknown', '@deprecated', '@skip']),
+      );
     }
   },
   conflictingAlias(gen, op) {
@@ -367,11 +426,22 @@ const MUTATIONS: Record<string, (gen: Gen, op: Operation) => void> = {
     if (fields.length) {
       const f = pick(gen, fields);
       const list = selectionLists(op).find((l) => l.includes(f))!;
-      list.push({ kind: 'field', alias: f.alias ?? f.name, name: pick(gen, ['__typename', 'id', 'name', 'platforms']), args: [], directives: [] });
+      list.push({
+        kind: 'field',
+        alias: f.alias ?? f.name,
+        name: pick(gen, ['__typename', 'id', 'name', 'platforms']),
+        args: [],
+        directives: [],
+      });
     }
   },
   secondOperation(gen, op) {
-    op.extra = pick(gen, ['query Other { __typename }', 'query { __typename }', 'mutation M { __typename }', 'subscription S { __typename }']);
+    op.extra = pick(gen, [
+      'query Other { __typename }',
+      'query { __typename }',
+      'mutation M { __typename }',
+      'subscription S { __typename }',
+    ]);
     if (chance(gen, 0.5)) op.operationName = pick(gen, ['Other', 'Fuzz', 'Missing']);
   },
 };
@@ -425,10 +495,29 @@ describe('fuzzed query documents', () => {
     });
     schema = buildSchema(createResolvers());
     // Real global ids (so node and by-id fields find something), forged-looking ones, raw ids and endpoint names.
-    const real = await stack.gql(`{ contacts(first: 2) { edges { node { id } } } agreements(first: 1) { edges { node { id } } } endpoints(first: 3) { edges { node { id } } } }`);
-    const found = JSON.stringify(real.data ?? {}).match(/"id":"([^"]+)"/g)?.map((m) => m.slice(6, -1)) ?? [];
+    const real = await stack.gql(
+      `{ contacts(first: 2) { edges { node { id } } } agreements(first: 1) { edges { node { id } } } endpoints(first: 3) { edges { node { id } } } }`,
+    );
+    const found =
+      JSON.stringify(real.data ?? {})
+        .match(/"id":"([^"]+)"/g)
+        ?.map((m) => m.slice(6, -1)) ?? [];
     const codec = stack.augur.services.codec;
-    ids = [...found, 'churn', 'price', 'sales-forecast', 'score', 'cont-abcd1234', 'agrmt-abcd1234', '123', '0123456789abcdef01234567', codec.encode('CivisUser', '1'), codec.encode('PrevisionProject', '0123456789abcdef01234567'), 'bm9wZQ', ''];
+    ids = [
+      ...found,
+      'churn',
+      'price',
+      'sales-forecast',
+      'score',
+      'cont-abcd1234',
+      'agrmt-abcd1234',
+      '123',
+      '0123456789abcdef01234567',
+      codec.encode('CivisUser', '1'),
+      codec.encode('PrevisionProject', '0123456789abcdef01234567'),
+      'bm9wZQ',
+      '',
+    ];
   });
   afterAll(() => stack?.close());
 
@@ -477,10 +566,12 @@ describe('fuzzed query documents', () => {
       if (long) throw new Error(describeCase(`an error message has ${long.message!.length} characters`, text));
       if (res.status === 400 && codes.length > 0 && codes.every((code) => typeof code === 'string' && REFUSED_CODES.has(code))) {
         const after = await upstreamTotal();
-        if (after !== before) throw new Error(describeCase(`refused with ${codes.join(', ')} but ${after - before} upstream call(s) were made`, text));
+        if (after !== before)
+          throw new Error(describeCase(`refused with ${codes.join(', ')} but ${after - before} upstream call(s) were made`, text));
       }
       const health = await stack.gql('{ __typename }');
-      if (health.status !== 200 || health.data?.['__typename'] !== 'Query') throw new Error(describeCase(`the gateway is unhealthy after this case: HTTP ${health.status}`, JSON.stringify(health)));
+      if (health.status !== 200 || health.data?.['__typename'] !== 'Query')
+        throw new Error(describeCase(`the gateway is unhealthy after this case: HTTP ${health.status}`, JSON.stringify(health)));
     });
     await fc.assert(property, {
       numRuns: NUM_RUNS,

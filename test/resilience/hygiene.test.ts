@@ -54,7 +54,9 @@ describe('quote', () => {
 
 describe('clipMessage', () => {
   it('cuts every quoted run and every run without spaces past 100 characters, and the whole message past 1,000', () => {
-    expect(clipMessage(`Expected value of type "Int", found "${HUGE}".`)).toBe(`Expected value of type "Int", found "${'x'.repeat(100)}…".`);
+    expect(clipMessage(`Expected value of type "Int", found "${HUGE}".`)).toBe(
+      `Expected value of type "Int", found "${'x'.repeat(100)}…".`,
+    );
     expect(clipMessage(`got invalid value { ${HUGE}: 1 } at "o[0]"`)).toBe(`got invalid value { ${'x'.repeat(100)}… 1 } at "o[0]"`);
     // An escape is never cut in half: the run keeps whole escapes only.
     const escaped = clipMessage(`value "${'a'.repeat(99)}\\"${'b'.repeat(50)}" here`);
@@ -111,7 +113,9 @@ describe('error hygiene', () => {
     const endpoint = await compiled.gql(`query($e: ID!) { predict(endpoint: $e, features: {a: 1}) { prediction } }`, { e: HUGE });
     expectBounded(endpoint, ['NOT_FOUND']);
     expect(endpoint.errors?.[0]?.message).toContain(`No endpoint "${'x'.repeat(100)}…".`);
-    const meta = await compiled.gql(`query($m: [MetaCondition!]) { contacts(first: 1, filter: {meta: $m}) { totalCount } }`, { m: [{ key: HUGE, value: 'v' }] });
+    const meta = await compiled.gql(`query($m: [MetaCondition!]) { contacts(first: 1, filter: {meta: $m}) { totalCount } }`, {
+      m: [{ key: HUGE, value: 'v' }],
+    });
     expectBounded(meta, ['BAD_USER_INPUT']);
     expect(meta.errors?.[0]?.message).toContain(`filter.meta key "${'x'.repeat(100)}…" must be`);
     expect(await upstreamTotal(compiled)).toBe(0);
@@ -124,9 +128,25 @@ describe('error hygiene', () => {
       const cases: Array<[GraphQLResponse, number, string]> = [
         [await stack.gql(`{ contacts(first: "${HUGE}") { totalCount } }`), 400, 'GRAPHQL_VALIDATION_FAILED'],
         [await stack.gql(`query($n: Int) { contacts(first: $n) { totalCount } }`, { n: HUGE }), 400, 'BAD_USER_INPUT'],
-        [await stack.gql(`{ contacts(first: 1, orderBy: [{field: ${ENUM_LIKE}, direction: ASC}]) { totalCount } }`), 400, 'GRAPHQL_VALIDATION_FAILED'],
-        [await stack.gql(`query($o: [ContactOrder!]) { contacts(first: 1, orderBy: $o) { totalCount } }`, { o: [{ field: ENUM_LIKE, direction: 'ASC' }] }), 400, 'BAD_USER_INPUT'],
-        [await stack.gql(`query($o: [ContactOrder!]) { contacts(first: 1, orderBy: $o) { totalCount } }`, { o: [{ [HUGE]: 1, field: 'NAME', direction: 'ASC' }] }), 400, 'BAD_USER_INPUT'],
+        [
+          await stack.gql(`{ contacts(first: 1, orderBy: [{field: ${ENUM_LIKE}, direction: ASC}]) { totalCount } }`),
+          400,
+          'GRAPHQL_VALIDATION_FAILED',
+        ],
+        [
+          await stack.gql(`query($o: [ContactOrder!]) { contacts(first: 1, orderBy: $o) { totalCount } }`, {
+            o: [{ field: ENUM_LIKE, direction: 'ASC' }],
+          }),
+          400,
+          'BAD_USER_INPUT',
+        ],
+        [
+          await stack.gql(`query($o: [ContactOrder!]) { contacts(first: 1, orderBy: $o) { totalCount } }`, {
+            o: [{ [HUGE]: 1, field: 'NAME', direction: 'ASC' }],
+          }),
+          400,
+          'BAD_USER_INPUT',
+        ],
         [await stack.gql(`{ ${HUGE} }`), 400, 'GRAPHQL_VALIDATION_FAILED'],
         [await stack.gql(`{ contacts(${HUGE}: 1) { totalCount } }`), 400, 'GRAPHQL_VALIDATION_FAILED'],
       ];
@@ -143,18 +163,32 @@ describe('error hygiene', () => {
     const probes = async (stack: TestStack) => [
       await stack.gql(`{ contactz(first: 1) { totalCount } }`),
       await stack.gql(`{ contacts(first: 1, orderBy: [{field: NAMEE, direction: ASC}]) { totalCount } }`),
-      await stack.gql(`query($o: [ContactOrder!]) { contacts(first: 1, orderBy: $o) { totalCount } }`, { o: [{ field: 'NAMEE', direction: 'ASC' }] }),
-      await stack.gql(`query($o: [ContactOrder!]) { contacts(first: 1, orderBy: $o) { totalCount } }`, { o: [{ fieldd: 'NAME', direction: 'ASC' }] }),
+      await stack.gql(`query($o: [ContactOrder!]) { contacts(first: 1, orderBy: $o) { totalCount } }`, {
+        o: [{ field: 'NAMEE', direction: 'ASC' }],
+      }),
+      await stack.gql(`query($o: [ContactOrder!]) { contacts(first: 1, orderBy: $o) { totalCount } }`, {
+        o: [{ fieldd: 'NAME', direction: 'ASC' }],
+      }),
     ];
     const open = await probes(compiled);
-    expect(open.map((r) => r.errors?.[0]?.extensions?.['code'])).toEqual(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_USER_INPUT']);
+    expect(open.map((r) => r.errors?.[0]?.extensions?.['code'])).toEqual([
+      'GRAPHQL_VALIDATION_FAILED',
+      'GRAPHQL_VALIDATION_FAILED',
+      'BAD_USER_INPUT',
+      'BAD_USER_INPUT',
+    ]);
     expect(open[0]!.errors?.[0]?.message).toBe('Cannot query field "contactz" on type "Query". Did you mean "contact" or "contacts"?');
     expect(open[2]!.errors?.[0]?.message).toMatch(/Did you mean the enum value "NAME"\?$/);
     expect(open.flatMap((r) => r.errors ?? []).filter((e) => /Did you mean/.test(e.message)).length).toBeGreaterThanOrEqual(4);
     for (const stack of [locked, interpreted]) {
       const closed = await probes(stack);
       expect(closed.map((r) => r.status)).toEqual([400, 400, 400, 400]);
-      expect(closed.map((r) => r.errors?.[0]?.extensions?.['code'])).toEqual(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_USER_INPUT']);
+      expect(closed.map((r) => r.errors?.[0]?.extensions?.['code'])).toEqual([
+        'GRAPHQL_VALIDATION_FAILED',
+        'GRAPHQL_VALIDATION_FAILED',
+        'BAD_USER_INPUT',
+        'BAD_USER_INPUT',
+      ]);
       expect(closed[0]!.errors?.[0]?.message).toBe('Cannot query field "contactz" on type "Query".');
       expect(closed[2]!.errors?.[0]?.message).toBe(
         'Variable "$o" got invalid value "NAMEE" at "o[0].field"; Value "NAMEE" does not exist in "ContactOrderField" enum.',
@@ -169,9 +203,15 @@ describe('error hygiene', () => {
       [compiled, 'PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound'],
       [locked, 'PERSISTED_QUERY_NOT_SUPPORTED', 'PersistedQueryNotSupported'],
     ] as const) {
-      const viaPost = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ extensions }) });
+      const viaPost = await fetch(stack.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ extensions }),
+      });
       // GET needs a header a browser form cannot send (Apollo's CSRF prevention).
-      const viaGet = await fetch(`${stack.url}?extensions=${encodeURIComponent(JSON.stringify(extensions))}`, { headers: { 'apollo-require-preflight': 'true' } });
+      const viaGet = await fetch(`${stack.url}?extensions=${encodeURIComponent(JSON.stringify(extensions))}`, {
+        headers: { 'apollo-require-preflight': 'true' },
+      });
       for (const res of [viaPost, viaGet]) {
         expect(res.status).toBe(200);
         expect(res.headers.get('cache-control')).toBe('private, no-cache, must-revalidate');

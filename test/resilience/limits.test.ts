@@ -61,9 +61,19 @@ describe('operation limits', () => {
   it('stops parsing past the token limit, over HTTP and for documents that skip the HTTP guard', async () => {
     const flood = `{ ${'__typename '.repeat(6000)} }`;
     const http = await refused(flood);
-    expect(http).toEqual({ message: expect.stringMatching(/more than 5000 tokens/), extensions: { code: 'LIMIT_EXCEEDED', limit: 'maxTokens', max: 5000 } });
-    const direct = await stack.augur.apollo.executeOperation({ query: flood }, { contextValue: createContext(stack.augur.services, new Map()) });
-    expect(direct.body.kind === 'single' && direct.body.singleResult.errors?.[0]?.extensions).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'maxTokens', max: 5000 });
+    expect(http).toEqual({
+      message: expect.stringMatching(/more than 5000 tokens/),
+      extensions: { code: 'LIMIT_EXCEEDED', limit: 'maxTokens', max: 5000 },
+    });
+    const direct = await stack.augur.apollo.executeOperation(
+      { query: flood },
+      { contextValue: createContext(stack.augur.services, new Map()) },
+    );
+    expect(direct.body.kind === 'single' && direct.body.singleResult.errors?.[0]?.extensions).toEqual({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'maxTokens',
+      max: 5000,
+    });
   });
 
   it('refuses a document longer than maxDocumentBytes before parsing it, counting UTF-8 bytes', async () => {
@@ -81,7 +91,16 @@ describe('operation limits', () => {
   });
 
   it('serves the standard introspection queries, costing the objects they return, through admission', async () => {
-    for (const query of [getIntrospectionQuery(), getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true })]) {
+    for (const query of [
+      getIntrospectionQuery(),
+      getIntrospectionQuery({
+        descriptions: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        schemaDescription: true,
+        inputValueDeprecation: true,
+      }),
+    ]) {
       const r = await stack.gql(query);
       expect(r.errors).toBeUndefined();
       expect((r.data as { __schema: { types: unknown[] } }).__schema.types.length).toBeGreaterThan(100);
@@ -102,13 +121,17 @@ describe('operation limits', () => {
     const chain = `__type(name: "Contact") { fields { type { ${'ofType { '.repeat(20)}name${' }'.repeat(20)} } } }`;
     const deep = await refused(`{ ${chain} }`);
     expect(deep.extensions).toMatchObject({ limit: 'maxIntrospectionDepth' });
-    const wide = await refused(`{ ${Array.from({ length: 150 }, (_, i) => `t${i}: __type(name: "Query") { fields { args { type { name } } type { fields { type { name } } } } }`).join(' ')} }`);
+    const wide = await refused(
+      `{ ${Array.from({ length: 150 }, (_, i) => `t${i}: __type(name: "Query") { fields { args { type { name } } type { fields { type { name } } } } }`).join(' ')} }`,
+    );
     expect(wide.extensions).toMatchObject({ limit: 'maxCost', max: 5000 });
   });
 
   it('refuses an operation planning more Previsto calls than its share of the key, counting variables, before any call', async () => {
     await stack.reset();
-    const grab = await refused(`{ ${Array.from({ length: 150 }, (_, i) => `c${i}: contacts(first: 1, search: "x${i}") { totalCount }`).join(' ')} }`);
+    const grab = await refused(
+      `{ ${Array.from({ length: 150 }, (_, i) => `c${i}: contacts(first: 1, search: "x${i}") { totalCount }`).join(' ')} }`,
+    );
     expect(grab.extensions).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'maxUpstreamCalls', max: 30, got: 150, platform: 'previsto' });
     expect(grab.message).toMatch(/150 Previsto calls; one operation may plan at most 30/);
     // Per contact, one call for its assignments: the page size given as a variable decides.
@@ -140,14 +163,27 @@ describe('measureDocument', () => {
   const measure = (query: string) => [...measureDocument(parse(query), schema, settings, calls).operations.values()][0]!;
 
   it('counts upstream calls per platform: lists multiply, model calls batch', () => {
-    expect(measure(`{ contacts(first: 100) { edges { node { name predict(endpoint: "churn") { prediction } } } } }`).calls).toEqual({ prevision: 0, dataiku: 1, civis: 0, previsto: 1 });
+    expect(measure(`{ contacts(first: 100) { edges { node { name predict(endpoint: "churn") { prediction } } } } }`).calls).toEqual({
+      prevision: 0,
+      dataiku: 1,
+      civis: 0,
+      previsto: 1,
+    });
     expect(measure(`{ assignments(first: 20) { edges { node { id contact { name } } } } }`).calls.previsto).toBe(21);
-    expect(measure(`{ ${Array.from({ length: 150 }, (_, i) => `p${i}: predict(endpoint: "churn", features: {n: ${i}}) { prediction }`).join(' ')} }`).calls.dataiku).toBe(2);
+    expect(
+      measure(
+        `{ ${Array.from({ length: 150 }, (_, i) => `p${i}: predict(endpoint: "churn", features: {n: ${i}}) { prediction }`).join(' ')} }`,
+      ).calls.dataiku,
+    ).toBe(2);
   });
 
   it('measures the same totals whether fields are written out or spread from fragments', () => {
-    const written = measure(`{ contacts(first: 3) { edges { node { id name } } } contacts2: contacts(first: 3) { edges { node { id name } } } }`);
-    const spread = measure(`{ ...Q contacts2: contacts(first: 3) { ...E } } fragment Q on Query { contacts(first: 3) { ...E } } fragment E on ContactConnection { edges { node { id name } } }`);
+    const written = measure(
+      `{ contacts(first: 3) { edges { node { id name } } } contacts2: contacts(first: 3) { edges { node { id name } } } }`,
+    );
+    const spread = measure(
+      `{ ...Q contacts2: contacts(first: 3) { ...E } } fragment Q on Query { contacts(first: 3) { ...E } } fragment E on ContactConnection { edges { node { id name } } }`,
+    );
     expect(spread).toEqual(written);
   });
 
@@ -164,12 +200,23 @@ describe('measureDocument', () => {
   });
 
   it('estimates introspection by the objects it returns: the standard query within the cost limit, a flood of __type past it', () => {
-    const standard = measure(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }));
+    const standard = measure(
+      getIntrospectionQuery({
+        descriptions: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        schemaDescription: true,
+        inputValueDeprecation: true,
+      }),
+    );
     // The schema's real answer holds about 3,300 objects; the estimate must leave room for the schema to grow.
     expect(standard.cost).toBeGreaterThan(2000);
     expect(standard.cost).toBeLessThan(settings.maxCost * 0.8);
     // Contact has 29 fields: each __type answers 1 + 29 x 2 objects.
-    expect(measure(`{ ${Array.from({ length: 200 }, (_, i) => `t${i}: __type(name: "Contact") { fields { name type { name } } }`).join(' ')} }`).cost).toBe(200 * 59);
+    expect(
+      measure(`{ ${Array.from({ length: 200 }, (_, i) => `t${i}: __type(name: "Contact") { fields { name type { name } } }`).join(' ')} }`)
+        .cost,
+    ).toBe(200 * 59);
   });
 });
 

@@ -37,19 +37,33 @@ describe('hostile input', () => {
   it('accepts the documented heavy operations: 100 scored contacts, 50 aliased predicts', async () => {
     const scored = await stack.gql(`{ contacts(first: 100) { edges { node { name predict(endpoint: "churn") { prediction } } } } }`);
     expect(scored.errors).toBeUndefined();
-    const aliased = await stack.gql(`{ ${Array.from({ length: 50 }, (_, i) => `p${i}: predict(endpoint: "churn", features: {n: ${i}}) { prediction }`).join(' ')} }`);
+    const aliased = await stack.gql(
+      `{ ${Array.from({ length: 50 }, (_, i) => `p${i}: predict(endpoint: "churn", features: {n: ${i}}) { prediction }`).join(' ')} }`,
+    );
     expect(aliased.errors).toBeUndefined();
   });
 
   it('answers malformed JSON with 400 and oversized bodies with 413, never reaching an upstream', async () => {
     await stack.reset();
-    const bad = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-bad-json-1' }, body: '{"query": "{ platforms { kind } }"' });
+    const bad = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'req-bad-json-1' },
+      body: '{"query": "{ platforms { kind } }"',
+    });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('x-request-id')).toBe('req-bad-json-1');
     expect(((await bad.json()) as { errors: Array<{ message: string }> }).errors[0]!.message).toMatch(/not valid JSON/);
-    const big = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ platforms { kind } }`, variables: { pad: 'x'.repeat(1024 * 1024 + 10) } }) });
+    const big = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ platforms { kind } }`, variables: { pad: 'x'.repeat(1024 * 1024 + 10) } }),
+    });
     expect(big.status).toBe(413);
-    const batch = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: '{ platforms { kind } }' }, { query: '{ platforms { kind } }' }]) });
+    const batch = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: '{ platforms { kind } }' }, { query: '{ platforms { kind } }' }]),
+    });
     expect(batch.status).toBe(400);
     expect(await upstreamTotal()).toBe(0);
     // Refused before GraphQL: each still gets a log line and a count, by reason.
@@ -68,8 +82,18 @@ describe('hostile input', () => {
     const nested = (depth: number) => `${'{"a":'.repeat(depth - 1)}{"leaf":1}${'}'.repeat(depth - 1)}`;
     const PREDICT = 'query($f: JSONObject!) { predict(endpoint: \\"churn\\", features: $f) { prediction } }';
     const post = async (url: string, features: string) => {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"query":"${PREDICT}","variables":{"f":${features}}}` });
-      return { status: res.status, ...((await res.json()) as { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }) };
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `{"query":"${PREDICT}","variables":{"f":${features}}}`,
+      });
+      return {
+        status: res.status,
+        ...((await res.json()) as {
+          data?: Record<string, unknown>;
+          errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+        }),
+      };
     };
     const plain = await startStack({ env: { AUGUR_JIT: 'false' } });
     try {
@@ -94,7 +118,7 @@ describe('hostile input', () => {
     }
   });
 
-  it('answers a subscription, a persisted-query hash not matching its query and an unresolvable operation as the caller\'s mistakes, compiled or interpreted', async () => {
+  it("answers a subscription, a persisted-query hash not matching its query and an unresolvable operation as the caller's mistakes, compiled or interpreted", async () => {
     const plain = await startStack({ env: { AUGUR_JIT: 'false' } });
     try {
       for (const s of [stack, plain]) await callerMistakes(s);
@@ -107,7 +131,11 @@ describe('hostile input', () => {
     const subscription = await stack.gql(`subscription Watch { contacts { totalCount } }`);
     expect(subscription.status).toBe(400);
     expect(subscription.errors).toEqual([
-      { message: 'This API serves no subscriptions, only queries and mutations.', locations: [{ line: 1, column: 1 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+      {
+        message: 'This API serves no subscriptions, only queries and mutations.',
+        locations: [{ line: 1, column: 1 }],
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      },
     ]);
     const res = await fetch(stack.url, {
       method: 'POST',
@@ -136,7 +164,9 @@ describe('hostile input', () => {
     const nodes = await stack.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: Array.from({ length: 101 }, () => 'x') });
     expect(nodes.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'maxIds', max: 100 });
     const rows = Array.from({ length: 10_001 }, (_, i) => ({ date: '2024-01-01', store: 'A', sales: i }));
-    const forecast = await stack.gql(`query($r: [JSONObject!]!) { forecast(endpoint: "sales-forecast", records: $r) { forecast } }`, { r: rows });
+    const forecast = await stack.gql(`query($r: [JSONObject!]!) { forecast(endpoint: "sales-forecast", records: $r) { forecast } }`, {
+      r: rows,
+    });
     expect(forecast.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'records', limit: 'maxRecords', max: 10_000 });
   });
 
@@ -166,7 +196,8 @@ describe('gateway API keys and introspection', () => {
     expect((await stack.gql(`{ platforms { kind } }`, undefined, { 'x-api-key': 'another-key-0123456789' })).status).toBe(200);
     const refused = stack.logs.filter((l) => l['event'] === 'refused');
     expect(refused).toHaveLength(2);
-    for (const line of refused) expect(line).toMatchObject({ status: 401, reason: 'unauthenticated', code: 'UNAUTHENTICATED', requestId: expect.any(String) });
+    for (const line of refused)
+      expect(line).toMatchObject({ status: 401, reason: 'unauthenticated', code: 'UNAUTHENTICATED', requestId: expect.any(String) });
     expect(JSON.stringify(refused)).not.toContain('wrong-key');
     const metrics = await (await fetch(stack.url.replace(/graphql$/, 'metrics'))).text();
     expect(metrics).toMatch(/^augur_http_refused_total\{reason="unauthenticated"\} 2$/m);
@@ -195,14 +226,23 @@ describe('credentials never leak', () => {
     const forwarded = ['wrong-dataiku-key-1', 'sk_wrong_previsto_2', 'wrong-prevision-3', 'wrong-civis-key-4'];
     const bodies: string[] = [];
     const run = async (q: string, headers?: Record<string, string>) => {
-      const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: q }) });
+      const res = await fetch(stack.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: q }),
+      });
       bodies.push(await res.text());
       bodies.push(JSON.stringify([...res.headers]));
     };
     const everything = `{ platforms { kind url status { reachable error } } contacts(first: 2) { totalCount } predict(endpoint: "churn", features: {a: 1}) { prediction }
       prevision { projects(first: 1) { totalCount } } p: predict(endpoint: "${PREVISION_DEMO.deployments[0]!.id}", features: {tenure_months: 1}) { prediction } }`;
     await run(everything);
-    await run(everything, { 'x-dataiku-api-key': forwarded[0]!, 'x-previsto-api-key': forwarded[1]!, 'x-prevision-token': forwarded[2]!, 'x-civis-api-key': forwarded[3]! });
+    await run(everything, {
+      'x-dataiku-api-key': forwarded[0]!,
+      'x-previsto-api-key': forwarded[1]!,
+      'x-prevision-token': forwarded[2]!,
+      'x-civis-api-key': forwarded[3]!,
+    });
     await stack.faults('dataiku', { status: 500 });
     await stack.faults('previsto', { status: 401 });
     await run(everything);

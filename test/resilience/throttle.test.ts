@@ -12,7 +12,12 @@ async function send(url: string, localAddress: string, body: unknown): Promise<{
   const client = new Client(target.origin, { localAddress });
   const started = performance.now();
   try {
-    const res = await client.request({ path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await client.request({
+      path: target.pathname,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.statusCode, body: await res.body.json(), ms: performance.now() - started };
   } finally {
     await client.close();
@@ -95,7 +100,10 @@ describe('a client whose requests keep being refused', () => {
   it('counts errors the caller could have avoided inside an operation too (a malformed id), not upstream failures', async () => {
     const client = '127.0.0.4';
     for (let i = 0; i < ALLOWANCE; i++) {
-      const r = await send(stack.url, client, { query: 'query($id: ID!) { contact(id: $id) { name } }', variables: { id: 'A'.repeat(5000) } });
+      const r = await send(stack.url, client, {
+        query: 'query($id: ID!) { contact(id: $id) { name } }',
+        variables: { id: 'A'.repeat(5000) },
+      });
       expect(r.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
       expect(r.ms).toBeLessThan(DELAY_MS);
     }

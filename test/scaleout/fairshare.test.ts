@@ -54,7 +54,15 @@ describe('two replicas sharing Redis', () => {
       durationMs: 3 * WINDOW_MS,
     });
     const log = (await upstreams.previstoLog()).filter((l) => l.route === 'GET /contacts');
-    console.log(JSON.stringify({ replicas: 2, elapsedMs, greedy, lights, previsto: { requests: log.length, status429: log.filter((l) => l.status === 429).length } }));
+    console.log(
+      JSON.stringify({
+        replicas: 2,
+        elapsedMs,
+        greedy,
+        lights,
+        previsto: { requests: log.length, status429: log.filter((l) => l.status === 429).length },
+      }),
+    );
 
     // Held to ceil(24 / 6) = 4 calls per window across both replicas.
     expectFairOutcome({ greedy, lights, elapsedMs }, log, { windowMs: WINDOW_MS, limit: LIMIT, share: 4 });

@@ -88,7 +88,9 @@ describe('Augur as a Federation 2 subgraph', () => {
   });
 
   it('rejects a representation whose id belongs to another type, without calling any upstream', async () => {
-    const page = await stack.gql<{ agreements: { edges: Array<{ node: { id: string } }> } }>('{ agreements(first: 1) { edges { node { id } } } }');
+    const page = await stack.gql<{ agreements: { edges: Array<{ node: { id: string } }> } }>(
+      '{ agreements(first: 1) { edges { node { id } } } }',
+    );
     await stack.reset();
     const res = await stack.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id } } }', {
       r: [{ __typename: 'Contact', id: page.data!.agreements.edges[0]!.node.id }],

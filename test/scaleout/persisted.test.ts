@@ -115,17 +115,23 @@ describe('allow-list mode', () => {
     expect(code(await post(allow.url, byHash(sha256Hex(sneaky))))).toBe('PERSISTED_QUERY_NOT_FOUND');
     // Introspection is an operation like any other, and GET is no way around it.
     expect(code(await post(allow.url, { query: '{ __schema { types { name } } }' }))).toBe('PERSISTED_QUERY_NOT_ALLOWED');
-    const viaGet = await fetch(`${allow.url}?query=${encodeURIComponent('{ contacts(first: 3) { totalCount } }')}`, { headers: { 'apollo-require-preflight': '1' } });
+    const viaGet = await fetch(`${allow.url}?query=${encodeURIComponent('{ contacts(first: 3) { totalCount } }')}`, {
+      headers: { 'apollo-require-preflight': '1' },
+    });
     expect(viaGet.status).toBe(403);
     expect(code((await viaGet.json()) as never)).toBe('PERSISTED_QUERY_NOT_ALLOWED');
     expect((await allow.requests('previsto')).total).toBe(0);
-    const registeredViaGet = await fetch(`${allow.url}?query=${encodeURIComponent(QUERY)}`, { headers: { 'apollo-require-preflight': '1' } });
+    const registeredViaGet = await fetch(`${allow.url}?query=${encodeURIComponent(QUERY)}`, {
+      headers: { 'apollo-require-preflight': '1' },
+    });
     expect(registeredViaGet.status).toBe(200);
     // Refused before GraphQL parses them, so counted apart from operations, without their text in the log.
     const metrics = await (await fetch(allow.url.replace(/graphql$/, 'metrics'))).text();
     expect(metrics).toMatch(/^augur_http_refused_total\{reason="not_registered"\} 4$/m);
     const lines = allow.logs.filter((l) => l['event'] === 'refused');
-    expect(lines.map((l) => [l['status'], l['reason'], l['code']])).toEqual(Array(4).fill([403, 'not_registered', 'PERSISTED_QUERY_NOT_ALLOWED']));
+    expect(lines.map((l) => [l['status'], l['reason'], l['code']])).toEqual(
+      Array(4).fill([403, 'not_registered', 'PERSISTED_QUERY_NOT_ALLOWED']),
+    );
     expect(JSON.stringify(lines)).not.toContain('contacts');
   });
 

@@ -75,7 +75,11 @@ export async function startReplica(name: string, env: Record<string, string>): P
       const onData = (): void => void check();
       const timer = setTimeout(() => {
         waiters.delete(onData);
-        reject(new Error(`${name}: no matching log line within ${timeoutMs} ms. stderr: ${stderr.slice(-2000)} last logs: ${JSON.stringify(logs.slice(-5))}`));
+        reject(
+          new Error(
+            `${name}: no matching log line within ${timeoutMs} ms. stderr: ${stderr.slice(-2000)} last logs: ${JSON.stringify(logs.slice(-5))}`,
+          ),
+        );
       }, timeoutMs);
       if (!check()) waiters.add(onData);
     });

@@ -22,7 +22,14 @@ afterAll(async () => {
   await redis?.close();
 });
 
-const take = (over: Partial<SharedTake> = {}): SharedTake => ({ caller: undefined, limit: 5, windowMs: 60_000, buckets: 60, maxCallers: 10_000, ...over });
+const take = (over: Partial<SharedTake> = {}): SharedTake => ({
+  caller: undefined,
+  limit: 5,
+  windowMs: 60_000,
+  buckets: 60,
+  maxCallers: 10_000,
+  ...over,
+});
 
 describe('RedisState rate window', () => {
   it('grants up to the limit, then answers the ms until the oldest bucket leaves, in a hash of bounded size', async () => {

@@ -51,7 +51,9 @@ describe('a replica started while Redis is down', () => {
 
 describe('Redis configuration', () => {
   it('accepts redis:// and rediss:// URLs and rejects anything else without echoing it', () => {
-    expect(parseConfig({ REDIS_URL: 'rediss://user:pw@cache.example.com:6380/1' }).redis.url).toBe('rediss://user:pw@cache.example.com:6380/1');
+    expect(parseConfig({ REDIS_URL: 'rediss://user:pw@cache.example.com:6380/1' }).redis.url).toBe(
+      'rediss://user:pw@cache.example.com:6380/1',
+    );
     expect(parseConfig({}).redis).toEqual({ url: undefined, commandTimeoutMs: 100, replicas: 1 });
     expect(() => parseConfig({ REDIS_URL: 'http://user:hunter2@cache:6379' })).toThrow(/REDIS_URL must be a URL such as redis:\/\//);
     expect(() => parseConfig({ REDIS_URL: 'http://user:hunter2@cache:6379' })).not.toThrow(/hunter2/);

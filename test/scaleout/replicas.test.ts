@@ -23,7 +23,13 @@ beforeAll(async () => {
       { secretKey: OUTAGE_KEY, seed: 7 },
     ],
   });
-  const common = { REDIS_URL: redis.url, AUGUR_REPLICAS: '3', AUGUR_BREAKER_THRESHOLD: '2', AUGUR_BREAKER_COOLDOWN_MS: '4000', AUGUR_RETRY_MAX_ATTEMPTS: '1' };
+  const common = {
+    REDIS_URL: redis.url,
+    AUGUR_REPLICAS: '3',
+    AUGUR_BREAKER_THRESHOLD: '2',
+    AUGUR_BREAKER_COOLDOWN_MS: '4000',
+    AUGUR_RETRY_MAX_ATTEMPTS: '1',
+  };
   // Replica 1 talks to Dataiku A, the others to Dataiku B: a breaker opened by A's faults must still reach them.
   replicas = await Promise.all([
     startReplica('replica-1', { ...upstreams.env('A'), ...common }),
@@ -46,7 +52,8 @@ async function windowKeys(): Promise<string[]> {
 function outcome(r: GraphQLResult): 'data' | 'rate-limited' | 'other' {
   if (r.status === 200 && r.data?.['contacts'] && !r.errors) return 'data';
   const e = r.errors?.[0]?.extensions;
-  if (r.status === 200 && e?.['code'] === 'RATE_LIMITED' && typeof e['retryAfter'] === 'number' && (e['retryAfter'] as number) > 0) return 'rate-limited';
+  if (r.status === 200 && e?.['code'] === 'RATE_LIMITED' && typeof e['retryAfter'] === 'number' && (e['retryAfter'] as number) > 0)
+    return 'rate-limited';
   return 'other';
 }
 
@@ -64,7 +71,12 @@ describe('three replicas sharing Redis', () => {
 
     const log = (await upstreams.previstoLog()).filter((e) => e.route === 'GET /contacts');
     expect(log.filter((e) => e.status === 429)).toEqual([]);
-    expect(maxInWindow(log.map((e) => e.at), 60_000)).toBeLessThanOrEqual(120);
+    expect(
+      maxInWindow(
+        log.map((e) => e.at),
+        60_000,
+      ),
+    ).toBeLessThanOrEqual(120);
     // Every operation answered with data made exactly one upstream call, and the replicas used the shared budget
     // (each replica alone could have sent 120; a third of it each would be 40).
     expect(log.length).toBe(answered);
@@ -74,7 +86,15 @@ describe('three replicas sharing Redis', () => {
     const keys = await windowKeys();
     expect(keys.length).toBe(1);
     expect(Number(await redis.client().hget(keys[0]!, 's'))).toBeGreaterThanOrEqual(answered);
-    console.log(JSON.stringify({ burst: 300, elapsedMs: elapsed, answeredWithData: answered, rateLimited: 300 - answered, upstreamRequests: log.length }));
+    console.log(
+      JSON.stringify({
+        burst: 300,
+        elapsedMs: elapsed,
+        answeredWithData: answered,
+        rateLimited: 300 - answered,
+        upstreamRequests: log.length,
+      }),
+    );
   }, 90_000);
 
   it('keep answering from local state when Redis dies, log it, and use Redis again once it is back', async () => {
@@ -122,7 +142,9 @@ describe('three replicas sharing Redis', () => {
     expect(opened?.errors?.[0]?.extensions?.['code']).toBe('UPSTREAM_UNAVAILABLE');
     expect(await redis.client().pttl('augur:breaker:dataiku')).toBeGreaterThan(0);
 
-    await Promise.all(replicas.slice(1).map((r) => r.waitForLog((l) => l['event'] === 'breaker_adopted' && l['platform'] === 'dataiku', 2000)));
+    await Promise.all(
+      replicas.slice(1).map((r) => r.waitForLog((l) => l['event'] === 'breaker_adopted' && l['platform'] === 'dataiku', 2000)),
+    );
     const callsBefore = upstreams.dataikuB.requests().total;
     const fast = await replicas[1]!.gql(predict);
     expect(fast.errors?.[0]?.extensions?.['code']).toBe('UPSTREAM_UNAVAILABLE');

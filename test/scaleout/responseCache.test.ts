@@ -9,7 +9,14 @@ import { startStack, type TestStack } from '../helpers/stack.js';
 
 const SECOND_KEY = 'sk_augur_second_tenant';
 const CONTACTS = '{ contacts(first: 3) { edges { node { name city } } pageInfo { hasNextPage } } }';
-const tenants = { previsto: { tenants: [{ secretKey: 'sk_augur_demo', seed: 4104 }, { secretKey: SECOND_KEY, seed: 99 }] } };
+const tenants = {
+  previsto: {
+    tenants: [
+      { secretKey: 'sk_augur_demo', seed: 4104 },
+      { secretKey: SECOND_KEY, seed: 99 },
+    ],
+  },
+};
 const env = { AUGUR_CACHE_TTLS: 'Contact=30,Endpoint=300', AUGUR_RESPONSE_CACHE: 'true' };
 
 let redis: TestRedis;

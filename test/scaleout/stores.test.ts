@@ -8,7 +8,7 @@ import type { BreakerState } from '../../src/core/upstream.js';
 import { SharedRateStore, type SharedTake, type SlidingWindowBackend, type Take } from '../../src/upstreams/rateBudget.js';
 
 describe('SharedRateStore', () => {
-  it('uses the shared window while it answers, and this replica\'s share of the limit when it does not', async () => {
+  it("uses the shared window while it answers, and this replica's share of the limit when it does not", async () => {
     let now = 0;
     let shared: Take | undefined = { waitMs: 0, callers: 1, overShare: false };
     const calls: Array<[string, SharedTake]> = [];
@@ -21,7 +21,9 @@ describe('SharedRateStore', () => {
     const store = new SharedRateStore(backend, { replicas: 3, namespace: 'previsto', now: () => now });
     // 10 slots granted by the shared window are remembered locally.
     for (let i = 0; i < 10; i++) expect((await store.take('k', 'addr:10.0.0.1', 120, 60_000)).waitMs).toBe(0);
-    expect(calls).toEqual(Array(10).fill(['previsto:k', { caller: 'addr:10.0.0.1', limit: 120, windowMs: 60_000, buckets: 60, maxCallers: 10_000 }]));
+    expect(calls).toEqual(
+      Array(10).fill(['previsto:k', { caller: 'addr:10.0.0.1', limit: 120, windowMs: 60_000, buckets: 60, maxCallers: 10_000 }]),
+    );
     shared = undefined;
     // Fallback: 120 / 3 = 40 per window, the 10 already made included.
     const granted = [];
@@ -34,7 +36,7 @@ describe('SharedRateStore', () => {
     expect((await store.take('k', 'addr:10.0.0.1', 120, 60_000)).waitMs).toBe(0);
   });
 
-  it('passes on what the shared window answered, a refusal over the caller\'s share included', async () => {
+  it("passes on what the shared window answered, a refusal over the caller's share included", async () => {
     const refusal: Take = { waitMs: 1500, callers: 4, overShare: true };
     const store = new SharedRateStore({ slidingWindow: async () => refusal }, { replicas: 2, namespace: 'previsto' });
     expect(await store.take('k', 'key:0123456789abcdef', 120, 60_000)).toEqual(refusal);
@@ -47,7 +49,13 @@ describe('CircuitBreaker sharing', () => {
     const published: string[] = [];
     const states: BreakerState[] = [];
     const share: BreakerShare = { opened: (p, ms) => published.push(`open ${p} ${ms}`), closed: (p) => published.push(`closed ${p}`) };
-    const b = new CircuitBreaker({ threshold: 2, cooldownMs: 1000, now: () => now, onStateChange: (s) => states.push(s), share: { platform: 'dataiku', to: share } });
+    const b = new CircuitBreaker({
+      threshold: 2,
+      cooldownMs: 1000,
+      now: () => now,
+      onStateChange: (s) => states.push(s),
+      share: { platform: 'dataiku', to: share },
+    });
     return { b, published, states, advance: (ms: number) => (now += ms) };
   }
 

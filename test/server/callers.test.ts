@@ -38,7 +38,9 @@ describe('callerOf', () => {
     expect(callerOf(request({ 'x-civis-api-key': 'civis-secret', 'x-previsto-api-key': PREVISTO_KEY }, '10.1.1.1'), c)).toBe(one);
     expect(callerOf(request({ 'x-previsto-api-key': PREVISTO_KEY }), c)).not.toBe(one);
     // The same value under another platform's header is another caller.
-    expect(callerOf(request({ 'x-dataiku-api-key': PREVISTO_KEY }), c)).not.toBe(callerOf(request({ 'x-previsto-api-key': PREVISTO_KEY }), c));
+    expect(callerOf(request({ 'x-dataiku-api-key': PREVISTO_KEY }), c)).not.toBe(
+      callerOf(request({ 'x-previsto-api-key': PREVISTO_KEY }), c),
+    );
     expect(one).not.toContain('sk_live');
   });
 
@@ -68,11 +70,18 @@ describe('callerOf', () => {
 
 describe('AUGUR_TRUSTED_PROXIES', () => {
   it('accepts IP addresses and CIDR blocks and names the variable for anything else', () => {
-    expect(config({ AUGUR_TRUSTED_PROXIES: '10.0.0.1, 10.0.0.0/8,::1,fd00::/8' }).trustedProxies).toEqual(['10.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8']);
+    expect(config({ AUGUR_TRUSTED_PROXIES: '10.0.0.1, 10.0.0.0/8,::1,fd00::/8' }).trustedProxies).toEqual([
+      '10.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+      'fd00::/8',
+    ]);
     expect(config().trustedProxies).toEqual([]);
     for (const bad of ['proxy.internal', '10.0.0.0/33', '10.0.0.0/8/1', 'fd00::/129', '10.0.0.0/']) {
       expect(() => config({ AUGUR_TRUSTED_PROXIES: bad }), bad).toThrow(ConfigError);
-      expect(() => config({ AUGUR_TRUSTED_PROXIES: bad }), bad).toThrow(/^AUGUR_TRUSTED_PROXIES entries must be IP addresses or CIDR blocks/);
+      expect(() => config({ AUGUR_TRUSTED_PROXIES: bad }), bad).toThrow(
+        /^AUGUR_TRUSTED_PROXIES entries must be IP addresses or CIDR blocks/,
+      );
     }
   });
 });

@@ -105,7 +105,15 @@ describe('MemoryRateStore window', () => {
     const batchMs = run(store);
     const firstMs = Math.min(...batchMs.slice(0, 5));
     const lastMs = Math.min(...batchMs.slice(-5));
-    console.log(JSON.stringify({ held: 300_000, visitedFirst10k: first, visitedLast10k: last - before, firstBatchesMinCpuMs: +firstMs.toFixed(2), lastBatchesMinCpuMs: +lastMs.toFixed(2) }));
+    console.log(
+      JSON.stringify({
+        held: 300_000,
+        visitedFirst10k: first,
+        visitedLast10k: last - before,
+        firstBatchesMinCpuMs: +firstMs.toFixed(2),
+        lastBatchesMinCpuMs: +lastMs.toFixed(2),
+      }),
+    );
     expect(lastMs).toBeLessThan(firstMs * 3);
     expect(store.size).toBe(1);
     expect(store.callersOf('k')).toBe(1);
@@ -191,7 +199,14 @@ describe('RateBudget', () => {
     // Its slots stop counting 61 to 62 s from now (the 60 buckets of 1 s after theirs and the margin's one), rounded up.
     const retryAfter = (err as AugurError).extensions['retryAfter'] as number;
     expect([62, 63]).toContain(retryAfter);
-    expect((err as AugurError).extensions).toEqual({ code: 'RATE_LIMITED', platform: 'previsto', retryAfter, limit: 'fairShare', max: 2, callers: 2 });
+    expect((err as AugurError).extensions).toEqual({
+      code: 'RATE_LIMITED',
+      platform: 'previsto',
+      retryAfter,
+      limit: 'fairShare',
+      max: 2,
+      callers: 2,
+    });
     expect((err as AugurError).message).toBe(
       `Augur shares Previsto's limit of 4 requests per 60 s for this key fairly among the 2 callers using it, and this caller has used its share of 2; retry after ${retryAfter} s.`,
     );
@@ -199,7 +214,7 @@ describe('RateBudget', () => {
     await rate.acquire('k', 'b', budget(100), 'previsto');
   });
 
-  it('keeps today\'s message when the key\'s whole window is full, and ignores callers without fair share', async () => {
+  it("keeps today's message when the key's whole window is full, and ignores callers without fair share", async () => {
     const rate = new RateBudget({ limit: 2, windowMs: 60_000 });
     await rate.acquire('k', 'a', budget(100), 'previsto');
     await rate.acquire('k', 'a', budget(100), 'previsto');
@@ -208,7 +223,7 @@ describe('RateBudget', () => {
     expect(err.extensions['retryAfter']).toBeGreaterThanOrEqual(60);
   });
 
-  it('waits for a slot when the wait fits in the operation\'s budget', async () => {
+  it("waits for a slot when the wait fits in the operation's budget", async () => {
     const waits: number[] = [];
     const rate = new RateBudget({ limit: 1, windowMs: 120, fairShare: true, onWait: (ms) => waits.push(ms) });
     const b = budget(1000);

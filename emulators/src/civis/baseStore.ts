@@ -315,7 +315,9 @@ export class BaseStore implements SeedData {
     const checkColumns = (field: string, names: Iterable<string>) => {
       for (const n of names) {
         if (!columns.has(n)) {
-          throw badRequest(`${field}: ${JSON.stringify(n)} is not a column of ${t.summary.schema}.${t.summary.name}; GET /tables/${id}/columns lists them.`);
+          throw badRequest(
+            `${field}: ${JSON.stringify(n)} is not a column of ${t.summary.schema}.${t.summary.name}; GET /tables/${id}/columns lists them.`,
+          );
         }
       }
     };
@@ -412,9 +414,15 @@ export class BaseStore implements SeedData {
   }
 
   runWire(r: RunRecord): CivisRun {
-    return { id: r.id, state: r.state, createdAt: iso(r.createdMs)!, startedAt: iso(r.startedMs), finishedAt: iso(r.finishedMs), error: r.error };
+    return {
+      id: r.id,
+      state: r.state,
+      createdAt: iso(r.createdMs)!,
+      startedAt: iso(r.startedMs),
+      finishedAt: iso(r.finishedMs),
+      error: r.error,
+    };
   }
-
 }
 
 function checkType(type: string): void {

@@ -3,14 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import { badRequest, notFound, type Body } from './query.js';
-import type {
-  CivisFile,
-  CivisFileCreated,
-  CivisMultipartFileCreated,
-  CivisQuery,
-  CivisReport,
-  CivisReportDetail,
-} from './types.js';
+import type { CivisFile, CivisFileCreated, CivisMultipartFileCreated, CivisQuery, CivisReport, CivisReportDetail } from './types.js';
 import {
   MULTIPART_MAX_PARTS,
   MULTIPART_MIN_PART_BYTES,
@@ -46,7 +39,8 @@ export class FilesStore extends JobsStore {
     if (!body.has('expiresAt')) return fallback;
     const v = body.string('expiresAt');
     if (v === null || v === undefined) return null;
-    if (Number.isNaN(Date.parse(v))) throw badRequest(`expiresAt must be an ISO 8601 time, or null to keep the file indefinitely; got ${JSON.stringify(v)}.`);
+    if (Number.isNaN(Date.parse(v)))
+      throw badRequest(`expiresAt must be an ISO 8601 time, or null to keep the file indefinitely; got ${JSON.stringify(v)}.`);
     return new Date(v).toISOString();
   }
 
@@ -115,7 +109,9 @@ export class FilesStore extends JobsStore {
       if (!n || !n.trim()) throw badRequest('name must not be blank.');
       const ext = (x: string) => (x.includes('.') ? x.slice(x.lastIndexOf('.')).toLowerCase() : '');
       if (ext(n) !== ext(f.name)) {
-        throw badRequest(`name ${JSON.stringify(n)} must keep the extension of ${JSON.stringify(f.name)} (${JSON.stringify(ext(f.name))}).`);
+        throw badRequest(
+          `name ${JSON.stringify(n)} must keep the extension of ${JSON.stringify(f.name)} (${JSON.stringify(ext(f.name))}).`,
+        );
       }
       name = n;
     }
@@ -145,7 +141,8 @@ export class FilesStore extends JobsStore {
     if (numParts === undefined || numParts === null) {
       throw badRequest(`numParts is required: the number of parts the file will be uploaded in (1 to ${MULTIPART_MAX_PARTS}).`);
     }
-    if (numParts < 1 || numParts > MULTIPART_MAX_PARTS) throw badRequest(`numParts must be between 1 and ${MULTIPART_MAX_PARTS}, got ${numParts}.`);
+    if (numParts < 1 || numParts > MULTIPART_MAX_PARTS)
+      throw badRequest(`numParts must be between 1 and ${MULTIPART_MAX_PARTS}, got ${numParts}.`);
     const f = this.newFile(callerId, name, body);
     const upload: MultipartUpload = {
       uploadId: Buffer.from(`${f.id}:${f.createdAt}:${this.version}`).toString('base64url'),
@@ -192,7 +189,9 @@ export class FilesStore extends JobsStore {
     if (f.authorId !== callerId) throw notFound();
     const upload = f.upload;
     if (!upload) {
-      throw badRequest(`file ${id} has no multipart upload in progress (it was never started, or is already completed or aborted); start one with POST /files/multipart.`);
+      throw badRequest(
+        `file ${id} has no multipart upload in progress (it was never started, or is already completed or aborted); start one with POST /files/multipart.`,
+      );
     }
     const missing: number[] = [];
     const small: number[] = [];
@@ -208,7 +207,9 @@ export class FilesStore extends JobsStore {
         missing.length > 0
           ? `part(s) ${missing.join(', ')} of ${upload.numParts} were never uploaded`
           : `part(s) ${small.join(', ')} are under the ${MULTIPART_MIN_PART_BYTES} bytes every part but the last needs`;
-      throw badRequest(`the multipart upload of file ${id} cannot be completed: ${problem}. The upload is aborted; start again with POST /files/multipart.`);
+      throw badRequest(
+        `the multipart upload of file ${id} cannot be completed: ${problem}. The upload is aborted; start again with POST /files/multipart.`,
+      );
     }
     f.content = Buffer.concat(Array.from({ length: upload.numParts }, (_, i) => upload.parts.get(i + 1)!));
     f.upload = null;
@@ -267,7 +268,8 @@ export class FilesStore extends JobsStore {
     } else {
       const c = this.credentials.get(credential);
       if (!c || !this.canRead(c, callerId)) throw badRequest(`credential ${credential} does not exist or is not shared with you.`);
-      if (c.wire.type !== 'Database') throw badRequest(`credential ${credential} is a ${c.wire.type} credential; queries need a Database one.`);
+      if (c.wire.type !== 'Database')
+        throw badRequest(`credential ${credential} is a ${c.wire.type} credential; queries need a Database one.`);
     }
     const previewRows = body.int('previewRows') ?? 100;
     if (previewRows < 0 || previewRows > 1000) throw badRequest(`previewRows must be between 0 and 1000, got ${previewRows}.`);

@@ -139,7 +139,9 @@ function mapKeys(apiKeys: readonly string[]): Map<string, number> {
       const found = [...seed.users.values()].find((u) => String(u.id) === who || u.username === who);
       if (!found) {
         const known = [...seed.users.values()].map((u) => `${u.id} (${u.username})`).join(', ');
-        throw new Error(`Civis emulator: API key ${JSON.stringify(key)} maps to unknown user ${JSON.stringify(who)}; known users: ${known}.`);
+        throw new Error(
+          `Civis emulator: API key ${JSON.stringify(key)} maps to unknown user ${JSON.stringify(who)}; known users: ${known}.`,
+        );
       }
       userId = found.id;
     }
@@ -256,7 +258,8 @@ function intFromEnv(env: Readonly<Record<string, string | undefined>>, name: str
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
   const v = Number(raw);
-  if (!Number.isInteger(v) || v < min) throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}; unset it to use the default.`);
+  if (!Number.isInteger(v) || v < min)
+    throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}; unset it to use the default.`);
   return v;
 }
 

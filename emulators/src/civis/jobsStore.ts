@@ -218,7 +218,8 @@ export class JobsStore extends BaseStore {
   /** A Database credential the caller may use, or a 400 naming the field. */
   private databaseCredential(callerId: number, id: number, field: string): CredentialRecord {
     const c = this.credentials.get(id);
-    if (!c || !this.canRead(c, callerId)) throw badRequest(`${field} ${id} does not exist or is not shared with you; GET /credentials/ lists yours.`);
+    if (!c || !this.canRead(c, callerId))
+      throw badRequest(`${field} ${id} does not exist or is not shared with you; GET /credentials/ lists yours.`);
     if (c.wire.type !== 'Database') throw badRequest(`${field} ${id} is a ${c.wire.type} credential; a Database one is needed.`);
     return c;
   }
@@ -228,10 +229,12 @@ export class JobsStore extends BaseStore {
     const name = body.string('name');
     if (!name || !name.trim()) throw badRequest('name is required and must not be blank.');
     const hostId = body.int('remoteHostId');
-    if (hostId === undefined || hostId === null) throw badRequest('remoteHostId is required: the id of the database the SQL runs on (GET /databases/ lists them).');
+    if (hostId === undefined || hostId === null)
+      throw badRequest('remoteHostId is required: the id of the database the SQL runs on (GET /databases/ lists them).');
     if (!this.databases.has(hostId)) throw badRequest(`remoteHostId ${hostId} is not a known database; GET /databases/ lists the ids.`);
     const credentialId = body.int('credentialId');
-    if (credentialId === undefined || credentialId === null) throw badRequest('credentialId is required: the id of a Database credential for that database.');
+    if (credentialId === undefined || credentialId === null)
+      throw badRequest('credentialId is required: the id of a Database credential for that database.');
     this.databaseCredential(callerId, credentialId, 'credentialId');
     const sql = body.string('sql');
     if (!sql || !sql.trim()) throw badRequest('sql is required and must not be blank.');
@@ -240,7 +243,8 @@ export class JobsStore extends BaseStore {
       throw badRequest(`templateScriptId ${templateScriptId} is not a known script; GET /scripts/ lists the ids.`);
     }
     const params = body.raw('params');
-    if (params !== undefined && params !== null && !Array.isArray(params)) throw badRequest(`params must be an array of parameter definitions, got ${JSON.stringify(params)}.`);
+    if (params !== undefined && params !== null && !Array.isArray(params))
+      throw badRequest(`params must be an array of parameter definitions, got ${JSON.stringify(params)}.`);
     const args = body.object('arguments') ?? {};
     body.object('notifications');
     const j = this.newJob(callerId, {
@@ -281,9 +285,11 @@ export class JobsStore extends BaseStore {
     const source = this.importEndpoint(callerId, body, 'source');
     const destination = this.importEndpoint(callerId, body, 'destination');
     const parentId = body.int('parentId') ?? null;
-    if (parentId !== null && !this.jobs.has(parentId)) throw badRequest(`parentId ${parentId} is not a known job; GET /jobs/ lists the ids.`);
+    if (parentId !== null && !this.jobs.has(parentId))
+      throw badRequest(`parentId ${parentId} is not a known job; GET /jobs/ lists the ids.`);
     const nextRunAt = body.string('nextRunAt');
-    if (nextRunAt && Number.isNaN(Date.parse(nextRunAt))) throw badRequest(`nextRunAt must be an ISO 8601 time, got ${JSON.stringify(nextRunAt)}.`);
+    if (nextRunAt && Number.isNaN(Date.parse(nextRunAt)))
+      throw badRequest(`nextRunAt must be an ISO 8601 time, got ${JSON.stringify(nextRunAt)}.`);
     body.object('notifications');
     const schedule = this.scheduleFrom(body.nested('schedule'));
     const j = this.newJob(callerId, {
@@ -308,7 +314,8 @@ export class JobsStore extends BaseStore {
     const credentialId = b.int('credentialId') ?? null;
     const additionalCredentials = b.intList('additionalCredentials') ?? [];
     const db = hostId === null ? undefined : this.databases.get(hostId);
-    if (hostId !== null && !db) throw badRequest(`${field}.remoteHostId ${hostId} is not a known remote host; GET /databases/ lists the ids.`);
+    if (hostId !== null && !db)
+      throw badRequest(`${field}.remoteHostId ${hostId} is not a known remote host; GET /databases/ lists the ids.`);
     let credentialName: string | undefined;
     for (const id of [...(credentialId === null ? [] : [credentialId]), ...additionalCredentials]) {
       const c = this.credentials.get(id);
@@ -344,5 +351,4 @@ export class JobsStore extends BaseStore {
     if (!p) throw notFound();
     return p;
   }
-
 }

@@ -79,11 +79,17 @@ function convert(path: string, swagger: SwaggerOperation): Operation {
 const STORAGE: Paths = {
   '/files/{id}/upload': {
     post: {
-      summary: 'Upload a file\'s content (the `uploadUrl` of `POST /files/`)',
+      summary: "Upload a file's content (the `uploadUrl` of `POST /files/`)",
       tags: ['storage'],
-      description: 'A form POST as to S3: the `file` field is the content (a body that is not multipart is taken whole). Up to 64 MiB [OURS].',
+      description:
+        'A form POST as to S3: the `file` field is the content (a body that is not multipart is taken whole). Up to 64 MiB [OURS].',
       security: [],
-      requestBody: { required: true, content: { 'multipart/form-data': { schema: object({ file: str(undefined, { contentMediaType: 'application/octet-stream' }) }, ['file']) } } },
+      requestBody: {
+        required: true,
+        content: {
+          'multipart/form-data': { schema: object({ file: str(undefined, { contentMediaType: 'application/octet-stream' }) }, ['file']) },
+        },
+      },
       responses: { '204': { description: 'Stored.' }, '404': responseRef('NotFound') },
     },
   },
@@ -91,22 +97,34 @@ const STORAGE: Paths = {
     put: {
       summary: 'Upload one part of a multipart upload (a part URL of `POST /files/multipart`)',
       tags: ['storage'],
-      description: 'As S3\'s UploadPart. Parts are held in memory, up to 1 GiB each [OURS].',
+      description: "As S3's UploadPart. Parts are held in memory, up to 1 GiB each [OURS].",
       security: [],
       parameters: [
         { name: 'part_num', in: 'path', required: true, description: 'The part number, from 1.', schema: int(undefined, { minimum: 1 }) },
         query('uploadId', str(), 'The upload id in the part URL.'),
       ],
-      requestBody: { required: true, content: { 'application/octet-stream': { schema: str(undefined, { contentMediaType: 'application/octet-stream' }) } } },
-      responses: { '200': { description: 'Stored; the body is empty.', headers: { ETag: { description: 'The part\'s ETag, for `complete`.', schema: str() } } }, '404': responseRef('NotFound') },
+      requestBody: {
+        required: true,
+        content: { 'application/octet-stream': { schema: str(undefined, { contentMediaType: 'application/octet-stream' }) } },
+      },
+      responses: {
+        '200': {
+          description: 'Stored; the body is empty.',
+          headers: { ETag: { description: "The part's ETag, for `complete`.", schema: str() } },
+        },
+        '404': responseRef('NotFound'),
+      },
     },
   },
   '/files/{id}/download': {
     get: {
-      summary: 'Download a file\'s content (a file\'s `downloadUrl`)',
+      summary: "Download a file's content (a file's `downloadUrl`)",
       tags: ['storage'],
       security: [],
-      responses: { '200': media('The content, typed by the file name (csv, json, html, else octet-stream).', 'application/octet-stream'), '404': responseRef('NotFound') },
+      responses: {
+        '200': media('The content, typed by the file name (csv, json, html, else octet-stream).', 'application/octet-stream'),
+        '404': responseRef('NotFound'),
+      },
     },
   },
 };
@@ -130,24 +148,35 @@ export function civisOpenApi(swagger: { paths: Record<string, Record<string, Swa
       'The part of the Civis Platform API the emulator serves, as `civis-python` calls it: camelCase JSON, collection paths ending in `/`, ' +
       '1-based pages with `X-Pagination-*` headers, and query parameters accepted in snake_case, camelCase and `key[]` forms. Every API answer carries ' +
       '`X-Request-Id`, `X-Runtime` and `X-RateLimit-Limit`/`-Remaining`; GETs answering 200 carry an `ETag` and answer 304 to a matching `If-None-Match`. ' +
-      'Operations and schemas follow the route table, as the Swagger 2.0 document at `GET /endpoints` does. See docs/upstreams.md §7; [OURS] marks the emulator\'s own choices.',
+      "Operations and schemas follow the route table, as the Swagger 2.0 document at `GET /endpoints` does. See docs/upstreams.md §7; [OURS] marks the emulator's own choices.",
     tags,
     securitySchemes: {
-      apiKeyBasic: { type: 'http', scheme: 'basic', description: 'The API key as the username, with an empty password (as civis-python sends it).' },
-      apiKeyBearer: { type: 'http', scheme: 'bearer', description: 'The API key as a Bearer token (the vendor\'s recorded examples).' },
+      apiKeyBasic: {
+        type: 'http',
+        scheme: 'basic',
+        description: 'The API key as the username, with an empty password (as civis-python sends it).',
+      },
+      apiKeyBearer: { type: 'http', scheme: 'bearer', description: "The API key as a Bearer token (the vendor's recorded examples)." },
     },
     security: [{ apiKeyBasic: [] }, { apiKeyBearer: [] }],
     schemas: {
-      Error: object({ error: str('A code such as `bad_request`, `not_found`, `conflict`, `already_running`.'), errorDescription: str(), code: int('The HTTP status.') }, [
-        'error',
-        'errorDescription',
-        'code',
-      ]),
+      Error: object(
+        {
+          error: str('A code such as `bad_request`, `not_found`, `conflict`, `already_running`.'),
+          errorDescription: str(),
+          code: int('The HTTP status.'),
+        },
+        ['error', 'errorDescription', 'code'],
+      ),
     },
     responses: {
       BadRequest: error('"The given request was not as expected: ..." (`bad_request`).'),
-      Unauthorized: error('"Invalid API key." (`unauthorized`).', { 'WWW-Authenticate': '`Bearer realm="api"`; civis-python reads it on every 401.' }),
-      NotFound: error('"The requested endpoint could not be found.": unknown routes, methods and records, and records the caller may not see.'),
+      Unauthorized: error('"Invalid API key." (`unauthorized`).', {
+        'WWW-Authenticate': '`Bearer realm="api"`; civis-python reads it on every 401.',
+      }),
+      NotFound: error(
+        '"The requested endpoint could not be found.": unknown routes, methods and records, and records the caller may not see.',
+      ),
       RateLimited: error('"Rate limit exceeded." (`rate_limited`): 1000 requests, of which 100 run-creating, per key per 300 s [OURS].', {
         'Retry-After': 'Seconds to the end of the window.',
       }),

@@ -36,10 +36,8 @@ export const CREDENTIAL_TYPES = [
   'TableauUser',
 ] as const;
 
-
 /** Import sync types `POST /imports/` accepts. */
 export const IMPORT_SYNC_TYPES = ['Dbsync', 'AutoImport', 'GdocImport', 'GdocExport', 'Salesforce'] as const;
-
 
 /**
  * S3's multipart limits, which the platform's part URLs are subject to: at most 10 000 parts, and every part but the

@@ -147,9 +147,17 @@ function queryParam(p: QueryParamDoc): Record<string, unknown> {
 function pageParams(page: PageSpec<never>): QueryParamDoc[] {
   const orders = Object.keys(page.orders);
   return [
-    { name: 'limit', type: 'integer', description: `Number of results to return. Defaults to ${page.defaultLimit}. Maximum allowed is ${page.maxLimit}.` },
+    {
+      name: 'limit',
+      type: 'integer',
+      description: `Number of results to return. Defaults to ${page.defaultLimit}. Maximum allowed is ${page.maxLimit}.`,
+    },
     { name: 'page_num', type: 'integer', description: 'Page number of the results to return. Defaults to the first page, 1.' },
-    { name: 'order', type: 'string', description: `The field on which to order the result set. Defaults to ${page.defaultOrder}. Must be one of: ${orders.join(', ')}.` },
+    {
+      name: 'order',
+      type: 'string',
+      description: `The field on which to order the result set. Defaults to ${page.defaultOrder}. Must be one of: ${orders.join(', ')}.`,
+    },
     {
       name: 'order_dir',
       type: 'string',
@@ -167,7 +175,13 @@ export function buildSpec(routes: readonly CivisRoute[], sample: CivisStore): Re
     const parameters: Array<Record<string, unknown>> = [];
     for (const m of r.path.matchAll(/\{([^}]+)\}/g)) {
       const name = m[1]!;
-      parameters.push({ name, in: 'path', required: true, type: /(^|_)id$/.test(name) ? 'integer' : 'string', description: `The ${name.replace(/_/g, ' ')}.` });
+      parameters.push({
+        name,
+        in: 'path',
+        required: true,
+        type: /(^|_)id$/.test(name) ? 'integer' : 'string',
+        description: `The ${name.replace(/_/g, ' ')}.`,
+      });
     }
     for (const p of doc.query ?? []) parameters.push(queryParam(p));
     if (doc.page) for (const p of pageParams(doc.page)) parameters.push(queryParam(p));

@@ -147,11 +147,51 @@ export class CivisStore extends FilesStore {
       }));
     const author = this.user(p.authorId).username;
     const allObjects = [
-      ...scripts.map((s) => ({ objectId: s.id, objectType: 'JobTypes::Script', fcoType: 'scripts', subType: s.type, name: s.name, icon: 'script', updatedAt: s.updatedAt })),
-      ...imports.map((s) => ({ objectId: s.id, objectType: 'JobTypes::Import', fcoType: 'imports', subType: s.type, name: s.name, icon: 'import', updatedAt: s.updatedAt })),
-      ...models.map((m) => ({ objectId: m.id, objectType: 'Model', fcoType: 'models', subType: 'model', name: m.name, icon: 'model', updatedAt: m.updatedAt })),
-      ...reports.map((r) => ({ objectId: r.id, objectType: 'Report', fcoType: 'reports', subType: 'report', name: r.name, icon: 'report', updatedAt: r.updatedAt })),
-      ...files.map((f) => ({ objectId: f.id, objectType: 'S3File', fcoType: 'files', subType: 'file', name: f.name, icon: 'file', updatedAt: f.updatedAt })),
+      ...scripts.map((s) => ({
+        objectId: s.id,
+        objectType: 'JobTypes::Script',
+        fcoType: 'scripts',
+        subType: s.type,
+        name: s.name,
+        icon: 'script',
+        updatedAt: s.updatedAt,
+      })),
+      ...imports.map((s) => ({
+        objectId: s.id,
+        objectType: 'JobTypes::Import',
+        fcoType: 'imports',
+        subType: s.type,
+        name: s.name,
+        icon: 'import',
+        updatedAt: s.updatedAt,
+      })),
+      ...models.map((m) => ({
+        objectId: m.id,
+        objectType: 'Model',
+        fcoType: 'models',
+        subType: 'model',
+        name: m.name,
+        icon: 'model',
+        updatedAt: m.updatedAt,
+      })),
+      ...reports.map((r) => ({
+        objectId: r.id,
+        objectType: 'Report',
+        fcoType: 'reports',
+        subType: 'report',
+        name: r.name,
+        icon: 'report',
+        updatedAt: r.updatedAt,
+      })),
+      ...files.map((f) => ({
+        objectId: f.id,
+        objectType: 'S3File',
+        fcoType: 'files',
+        subType: 'file',
+        name: f.name,
+        icon: 'file',
+        updatedAt: f.updatedAt,
+      })),
     ].map((o) => ({ projectId: p.id, ...o, author, archived: false }));
     return {
       ...this.projectWire(p),
@@ -177,5 +217,4 @@ export class CivisStore extends FilesStore {
       myPermissionLevel: p.authorId === callerId ? 'manage' : 'write',
     };
   }
-
 }

@@ -127,8 +127,7 @@ export const DATAIKU_DEMO_ENDPOINTS: readonly DataikuEndpointDescription[] = [
     type: 'FORECAST',
     verbs: DATAIKU_VERBS_BY_TYPE.FORECAST,
     description:
-      'Daily sales forecast per store: send past rows {date, store, sales}; answers 3 daily steps after the last ' +
-      'date of each store.',
+      'Daily sales forecast per store: send past rows {date, store, sales}; answers 3 daily steps after the last ' + 'date of each store.',
     timeseries: {
       dateColumn: 'date',
       identifierColumns: ['store'],

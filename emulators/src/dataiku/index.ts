@@ -56,14 +56,17 @@ export const DATAIKU_DEFAULT_OPTIONS: Readonly<DataikuOptions> = Object.freeze({
 export function resolveDataikuOptions(options: Partial<DataikuOptions> = {}): DataikuOptions {
   const generations = options.generations ?? DATAIKU_DEFAULT_OPTIONS.generations;
   if (generations.length === 0) throw new Error('Dataiku emulator option "generations" must list at least one generation, e.g. ["v1"].');
-  const activeGeneration = options.activeGeneration ?? (options.generations ? generations[generations.length - 1]! : DATAIKU_DEFAULT_OPTIONS.activeGeneration);
+  const activeGeneration =
+    options.activeGeneration ?? (options.generations ? generations[generations.length - 1]! : DATAIKU_DEFAULT_OPTIONS.activeGeneration);
   if (!generations.includes(activeGeneration)) {
     throw new Error(`Dataiku emulator option "activeGeneration" must be one of ${generations.join(', ')}, got "${activeGeneration}".`);
   }
   const maxItems = options.maxItems ?? DATAIKU_DEFAULT_OPTIONS.maxItems;
-  if (!Number.isInteger(maxItems) || maxItems < 1) throw new Error(`Dataiku emulator option "maxItems" must be a positive integer, got ${maxItems}.`);
+  if (!Number.isInteger(maxItems) || maxItems < 1)
+    throw new Error(`Dataiku emulator option "maxItems" must be a positive integer, got ${maxItems}.`);
   const serviceId = options.serviceId ?? DATAIKU_DEFAULT_OPTIONS.serviceId;
-  if (!serviceId || serviceId.includes('/')) throw new Error(`Dataiku emulator option "serviceId" must be a non-empty id without "/", got "${serviceId}".`);
+  if (!serviceId || serviceId.includes('/'))
+    throw new Error(`Dataiku emulator option "serviceId" must be a non-empty id without "/", got "${serviceId}".`);
   return {
     apiKeys: [...(options.apiKeys ?? DATAIKU_DEFAULT_OPTIONS.apiKeys)],
     serviceId,

@@ -216,10 +216,7 @@ export function churnProbability(features: Features): number {
 }
 
 /** Scores one record on the `churn` endpoint, exactly as the emulator answers it inside `result`. */
-export function scoreChurn(
-  features: Features,
-  explanations: ResolvedExplanations = NO_EXPLANATIONS,
-): ClassificationResult | IgnoredResult {
+export function scoreChurn(features: Features, explanations: ResolvedExplanations = NO_EXPLANATIONS): ClassificationResult | IgnoredResult {
   if (!hasAnyFeature(features)) return ignoredResult();
   const contributions: Record<string, number> | undefined = explanations.enabled ? {} : undefined;
   const p = round6(1 / (1 + Math.exp(-churnLogit(features, contributions))));
@@ -239,7 +236,7 @@ export function scoreChurn(
 /** Price multipliers per city (lower-case); other cities get 0.8..1.2 from a hash of the name. */
 export const PRICE_CITY_FACTORS: Readonly<Record<string, number>> = {
   copenhagen: 1.55,
-  'københavn': 1.55,
+  københavn: 1.55,
   aarhus: 1.25,
   odense: 1,
   aalborg: 0.95,
@@ -257,10 +254,7 @@ export function priceCityFactor(city: unknown): number {
  * price = 150000 + 9000 × surface × cityFactor + 12000 × rooms, rounded to 2 decimals. A missing or non-numeric
  * surface is imputed as 80, rooms as 3. Explanations are contributions relative to that imputed baseline.
  */
-export function scorePrice(
-  features: Features,
-  explanations: ResolvedExplanations = NO_EXPLANATIONS,
-): RegressionResult | IgnoredResult {
+export function scorePrice(features: Features, explanations: ResolvedExplanations = NO_EXPLANATIONS): RegressionResult | IgnoredResult {
   if (!hasAnyFeature(features)) return ignoredResult();
   const surface = numericFeature(features['surface']) ?? 80;
   const rooms = numericFeature(features['rooms']) ?? 3;
@@ -353,7 +347,10 @@ export function forecastSales(items: ReadonlyArray<Record<string, unknown>>, spe
   for (let i = 0; i < items.length; i++) {
     const row = items[i]!;
     if (row === null || typeof row !== 'object' || Array.isArray(row)) {
-      throw new EmulatorError(400, `items[${i}] must be a flat object {${dateColumn}, ${identifierColumn}, ${target}}, got ${JSON.stringify(row)}.`);
+      throw new EmulatorError(
+        400,
+        `items[${i}] must be a flat object {${dateColumn}, ${identifierColumn}, ${target}}, got ${JSON.stringify(row)}.`,
+      );
     }
     const id = row[identifierColumn];
     if (typeof id !== 'string' && typeof id !== 'number') {
@@ -454,7 +451,8 @@ export function runScore(kwargs: Record<string, unknown>): number {
       throw new EmulatorError(400, `score() got an unexpected keyword argument "${k}". It takes: values, weights (optional).`);
     }
   }
-  if (kwargs['values'] === undefined) throw new EmulatorError(400, 'score() is missing the required argument "values" (an array of numbers).');
+  if (kwargs['values'] === undefined)
+    throw new EmulatorError(400, 'score() is missing the required argument "values" (an array of numbers).');
   const values = finiteArray('values', kwargs['values']);
   if (values.length === 0) throw new EmulatorError(400, 'Argument "values" must hold at least one number, got [].');
   const rawWeights = kwargs['weights'];

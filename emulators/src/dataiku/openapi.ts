@@ -50,15 +50,26 @@ const schemas: Record<string, Schema> = {
         nMonteCarloSteps: nullable(int(undefined, { minimum: 25, maximum: 1000 })),
       }),
     ),
-    description: 'The SDK always sends all four; `null` means the endpoint\'s default.',
+    description: "The SDK always sends all four; `null` means the endpoint's default.",
   },
   Dispatch: {
-    ...nullable(object({ forcedGeneration: nullable(str('A generation of the service, e.g. `v1`.')), dispatchKey: nullable({ type: ['string', 'number'] }) })),
+    ...nullable(
+      object({
+        forcedGeneration: nullable(str('A generation of the service, e.g. `v1`.')),
+        dispatchKey: nullable({ type: ['string', 'number'] }),
+      }),
+    ),
     description: 'Pick a generation: forced, or sticky by key (the same key always lands on the same generation).',
   },
-  ApiContext: object({ serviceId: str(), endpointId: str(), serviceGeneration: str() }, ['serviceId', 'endpointId', 'serviceGeneration'], '[OURS]'),
+  ApiContext: object(
+    { serviceId: str(), endpointId: str(), serviceGeneration: str() },
+    ['serviceId', 'endpointId', 'serviceGeneration'],
+    '[OURS]',
+  ),
   PredictionTiming: object(
-    Object.fromEntries(['preProcessing', 'wait', 'enrich', 'preparation', 'prediction', 'explanation', 'postProcessing'].map((k) => [k, int()])),
+    Object.fromEntries(
+      ['preProcessing', 'wait', 'enrich', 'preparation', 'prediction', 'explanation', 'postProcessing'].map((k) => [k, int()]),
+    ),
     ['preProcessing', 'wait', 'enrich', 'preparation', 'prediction', 'explanation', 'postProcessing'],
     'Microseconds [OURS].',
   ),
@@ -104,28 +115,39 @@ const schemas: Record<string, Schema> = {
     ['data'],
     'A lookup result; `notFound` only when nothing matched [OURS].',
   ),
-  SqlQueryResponse: object(
-    { columns: arrayOf(str()), rows: arrayOf(arrayOf(nullable(str())), 'Values as strings, or null.') },
-    ['columns', 'rows'],
-  ),
+  SqlQueryResponse: object({ columns: arrayOf(str()), rows: arrayOf(arrayOf(nullable(str())), 'Values as strings, or null.') }, [
+    'columns',
+    'rows',
+  ]),
 };
 
 const envelope = (key: 'result' | 'results', result: Schema, timing = 'PredictionTiming'): Schema =>
-  object({ [key]: key === 'results' ? arrayOf(result) : result, timing: ref(timing), apiContext: ref('ApiContext') }, [key, 'timing', 'apiContext']);
+  object({ [key]: key === 'results' ? arrayOf(result) : result, timing: ref(timing), apiContext: ref('ApiContext') }, [
+    key,
+    'timing',
+    'apiContext',
+  ]);
 
-const items = (fields: Record<string, Schema>, required: string[]): Schema => arrayOf(object(fields, required), 'At most 10,000 per call [OURS].');
+const items = (fields: Record<string, Schema>, required: string[]): Schema =>
+  arrayOf(object(fields, required), 'At most 10,000 per call [OURS].');
 
 /** Request body and answer of each verb. */
 const VERBS: Record<DataikuVerb, { summary: string; body: Schema; answer: Schema; bodyOptional?: boolean }> = {
   predict: {
     summary: 'Score one record',
-    body: object({ features: ref('Features'), explanations: ref('Explanations'), dispatch: ref('Dispatch'), context: CONTEXT }, ['features']),
+    body: object({ features: ref('Features'), explanations: ref('Explanations'), dispatch: ref('Dispatch'), context: CONTEXT }, [
+      'features',
+    ]),
     answer: envelope('result', ref('PredictionResult')),
   },
   'predict-multi': {
     summary: 'Score records, one result per item in order',
     body: object(
-      { items: items({ features: ref('Features'), context: CONTEXT }, ['features']), explanations: ref('Explanations'), dispatch: ref('Dispatch') },
+      {
+        items: items({ features: ref('Features'), context: CONTEXT }, ['features']),
+        explanations: ref('Explanations'),
+        dispatch: ref('Dispatch'),
+      },
       ['items'],
     ),
     answer: envelope('results', ref('PredictionResult')),
@@ -146,8 +168,8 @@ const VERBS: Record<DataikuVerb, { summary: string; body: Schema; answer: Schema
     answer: envelope('results', ref('CausalResult')),
   },
   query: {
-    summary: 'Run the endpoint\'s SQL query with named parameters',
-    body: mapOf(ANY, 'The query\'s parameters themselves, flat.'),
+    summary: "Run the endpoint's SQL query with named parameters",
+    body: mapOf(ANY, "The query's parameters themselves, flat."),
     bodyOptional: true,
     answer: ref('SqlQueryResponse'),
   },
@@ -162,16 +184,20 @@ const VERBS: Record<DataikuVerb, { summary: string; body: Schema; answer: Schema
     answer: object({ results: arrayOf(ref('LookupResult')) }, ['results']),
   },
   run: {
-    summary: 'Call the endpoint\'s function with keyword arguments',
-    body: mapOf(ANY, 'The function\'s keyword arguments themselves, flat.'),
+    summary: "Call the endpoint's function with keyword arguments",
+    body: mapOf(ANY, "The function's keyword arguments themselves, flat."),
     bodyOptional: true,
-    answer: object({ response: { description: 'What the function returned.' }, timing: ref('FunctionTiming'), apiContext: ref('ApiContext') }, ['response', 'timing', 'apiContext']),
+    answer: object(
+      { response: { description: 'What the function returned.' }, timing: ref('FunctionTiming'), apiContext: ref('ApiContext') },
+      ['response', 'timing', 'apiContext'],
+    ),
   },
 };
 
-const TYPE_OF = Object.fromEntries(
-  Object.entries(DATAIKU_VERBS_BY_TYPE).flatMap(([type, verbs]) => verbs.map((v) => [v, type])),
-) as Record<DataikuVerb, DataikuEndpointType>;
+const TYPE_OF = Object.fromEntries(Object.entries(DATAIKU_VERBS_BY_TYPE).flatMap(([type, verbs]) => verbs.map((v) => [v, type]))) as Record<
+  DataikuVerb,
+  DataikuEndpointType
+>;
 
 function verbOperation(verb: DataikuVerb): Operation {
   const v = VERBS[verb];
@@ -198,16 +224,22 @@ export function dataikuOpenApi(): OpenApiDocument {
     version: '13.5.0',
     description:
       'The API node user API as `dataikuapi.APINodeClient` calls it: every call is `POST /public/api/v1/{service}/{endpoint}/{verb}` with a JSON body. ' +
-      'The node cannot list its services or endpoints. See docs/upstreams.md §6; [OURS] marks the emulator\'s own choices.',
+      "The node cannot list its services or endpoints. See docs/upstreams.md §6; [OURS] marks the emulator's own choices.",
     tags: Object.keys(DATAIKU_VERBS_BY_TYPE).map((type) => ({ name: type, description: `Verbs of ${type} endpoints.` })),
     securitySchemes: {
-      apiKeyBasic: { type: 'http', scheme: 'basic', description: 'The API key as the username, with a blank password (the SDK\'s form).' },
-      apiKeyBearer: { type: 'http', scheme: 'bearer', description: 'The API key as a Bearer token (also accepted). A node configured with no key is open.' },
+      apiKeyBasic: { type: 'http', scheme: 'basic', description: "The API key as the username, with a blank password (the SDK's form)." },
+      apiKeyBearer: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'The API key as a Bearer token (also accepted). A node configured with no key is open.',
+      },
     },
     security: [{ apiKeyBasic: [] }, { apiKeyBearer: [] }],
     schemas,
     responses: {
-      BadRequest: error('Malformed body, a verb the endpoint type does not answer, invalid explanations or dispatch, too many items, or bad arguments.'),
+      BadRequest: error(
+        'Malformed body, a verb the endpoint type does not answer, invalid explanations or dispatch, too many items, or bad arguments.',
+      ),
       Unauthorized: error('Missing or wrong API key.'),
       NotFound: error('Unknown service (answered before the key is checked) or endpoint.'),
     },

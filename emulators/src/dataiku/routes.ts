@@ -214,7 +214,10 @@ export function dataikuRoutes(rt: DataikuRuntime): RouteDef[] {
   const generationOf = (dispatch: unknown): string => {
     if (dispatch === undefined || dispatch === null) return rt.activeGeneration;
     if (!isObject(dispatch)) {
-      throw new EmulatorError(400, `"dispatch" must be an object {"forcedGeneration": "..."} or {"dispatchKey": "..."}; got ${describeValue(dispatch)}.`);
+      throw new EmulatorError(
+        400,
+        `"dispatch" must be an object {"forcedGeneration": "..."} or {"dispatchKey": "..."}; got ${describeValue(dispatch)}.`,
+      );
     }
     const forced = dispatch['forcedGeneration'];
     if (forced !== undefined && forced !== null) {
@@ -249,7 +252,10 @@ export function dataikuRoutes(rt: DataikuRuntime): RouteDef[] {
 
   const featuresOf = (v: unknown, where: string): Features => {
     if (!isObject(v)) {
-      throw new EmulatorError(400, `${where} must be an object of feature name to value, e.g. {"features": {"city": "Aarhus"}}; got ${describeValue(v)}.`);
+      throw new EmulatorError(
+        400,
+        `${where} must be an object of feature name to value, e.g. {"features": {"city": "Aarhus"}}; got ${describeValue(v)}.`,
+      );
     }
     return v;
   };
@@ -266,7 +272,10 @@ export function dataikuRoutes(rt: DataikuRuntime): RouteDef[] {
   const resolveExplanations = (raw: unknown, defaults: ResolvedExplanations): ResolvedExplanations => {
     if (raw === undefined || raw === null) return defaults;
     if (!isObject(raw)) {
-      throw new EmulatorError(400, `"explanations" must be an object {enabled, method, nExplanations, nMonteCarloSteps}; got ${describeValue(raw)}.`);
+      throw new EmulatorError(
+        400,
+        `"explanations" must be an object {enabled, method, nExplanations, nMonteCarloSteps}; got ${describeValue(raw)}.`,
+      );
     }
     const { enabled, method, nExplanations, nMonteCarloSteps } = raw;
     // The SDK always sends all four, null meaning "the endpoint's default": the common case allocates nothing.
@@ -284,7 +293,10 @@ export function dataikuRoutes(rt: DataikuRuntime): RouteDef[] {
       nMonteCarloSteps != null &&
       (typeof nMonteCarloSteps !== 'number' || !Number.isInteger(nMonteCarloSteps) || nMonteCarloSteps < 25 || nMonteCarloSteps > 1000)
     ) {
-      throw new EmulatorError(400, `explanations.nMonteCarloSteps must be an integer between 25 and 1000 or null; got ${describeValue(nMonteCarloSteps)}.`);
+      throw new EmulatorError(
+        400,
+        `explanations.nMonteCarloSteps must be an integer between 25 and 1000 or null; got ${describeValue(nMonteCarloSteps)}.`,
+      );
     }
     return {
       enabled: (enabled as boolean | null | undefined) ?? defaults.enabled,
@@ -319,7 +331,8 @@ export function dataikuRoutes(rt: DataikuRuntime): RouteDef[] {
       for (let i = 0; i < items.length; i++) {
         const item = items[i];
         if (!isObject(item)) throw new EmulatorError(400, `items[${i}] must be an object {"features": {...}}; got ${describeValue(item)}.`);
-        if (!('features' in item)) throw new EmulatorError(400, `items[${i}] has no "features": each record must contain a "features" object.`);
+        if (!('features' in item))
+          throw new EmulatorError(400, `items[${i}] has no "features": each record must contain a "features" object.`);
         checkContext(item['context'], `items[${i}].context`);
         results[i] = impl.score(featuresOf(item['features'], `items[${i}].features`), explanations);
       }
@@ -363,7 +376,8 @@ export function dataikuRoutes(rt: DataikuRuntime): RouteDef[] {
       for (let i = 0; i < items.length; i++) {
         const item = items[i];
         if (!isObject(item)) throw new EmulatorError(400, `items[${i}] must be an object {"features": {...}}; got ${describeValue(item)}.`);
-        if (!('features' in item)) throw new EmulatorError(400, `items[${i}] has no "features": each record must contain a "features" object.`);
+        if (!('features' in item))
+          throw new EmulatorError(400, `items[${i}] has no "features": each record must contain a "features" object.`);
         checkContext(item['context'], `items[${i}].context`);
         results[i] = impl.score(featuresOf(item['features'], `items[${i}].features`));
       }
@@ -385,7 +399,10 @@ export function dataikuRoutes(rt: DataikuRuntime): RouteDef[] {
       const body = objectBody(req, 'lookup', '{"data": {"customerId": "C0001"}}');
       const data = body['data'];
       if (!isObject(data)) {
-        throw new EmulatorError(400, `"data" must be an object holding the lookup key, e.g. {"customerId": "C0001"}; got ${describeValue(data)}.`);
+        throw new EmulatorError(
+          400,
+          `"data" must be an object holding the lookup key, e.g. {"customerId": "C0001"}; got ${describeValue(data)}.`,
+        );
       }
       checkContext(body['context'], '"context"');
       // Even the single-record call answers a list: the SDK reads results[0].
@@ -400,7 +417,10 @@ export function dataikuRoutes(rt: DataikuRuntime): RouteDef[] {
       for (let i = 0; i < items.length; i++) {
         const item = items[i];
         if (!isObject(item) || !isObject(item['data'])) {
-          throw new EmulatorError(400, `items[${i}] must contain a "data" object, e.g. {"data": {"customerId": "C0001"}}; got ${JSON.stringify(item)}.`);
+          throw new EmulatorError(
+            400,
+            `items[${i}] must contain a "data" object, e.g. {"data": {"customerId": "C0001"}}; got ${JSON.stringify(item)}.`,
+          );
         }
         checkContext(item['context'], `items[${i}].context`);
         results[i] = impl.lookup(item['data'], `items[${i}].data`);

@@ -5,25 +5,11 @@
  */
 
 /** The kinds of endpoint an API node service can hold. */
-export type DataikuEndpointType =
-  | 'PREDICTION'
-  | 'FORECAST'
-  | 'CAUSAL_PREDICTION'
-  | 'SQL_QUERY'
-  | 'DATASET_LOOKUP'
-  | 'FUNCTION';
+export type DataikuEndpointType = 'PREDICTION' | 'FORECAST' | 'CAUSAL_PREDICTION' | 'SQL_QUERY' | 'DATASET_LOOKUP' | 'FUNCTION';
 
 /** The last path segment of every user API call. */
 export type DataikuVerb =
-  | 'predict'
-  | 'predict-multi'
-  | 'forecast'
-  | 'predict-effect'
-  | 'predict-effect-multi'
-  | 'query'
-  | 'lookup'
-  | 'lookup-multi'
-  | 'run';
+  'predict' | 'predict-multi' | 'forecast' | 'predict-effect' | 'predict-effect-multi' | 'query' | 'lookup' | 'lookup-multi' | 'run';
 
 /** How explanations are computed: Shapley values (Monte Carlo) or individual conditional expectations. */
 export type ExplanationMethod = 'SHAPLEY' | 'ICE';

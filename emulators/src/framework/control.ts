@@ -60,8 +60,13 @@ const COUNTS: Schema = object(
 );
 const FAULT: Schema = object({
   latencyMs: int('Delay before answering, for every matching request.', { minimum: 0 }),
-  status: int('Answer with this status in the platform\'s error envelope.', { minimum: 100, maximum: 599 }),
-  rate: { type: 'number', minimum: 0, maximum: 1, description: 'Share of matching requests that fail, deterministically (0.5: every second one). Default 1.' },
+  status: int("Answer with this status in the platform's error envelope.", { minimum: 100, maximum: 599 }),
+  rate: {
+    type: 'number',
+    minimum: 0,
+    maximum: 1,
+    description: 'Share of matching requests that fail, deterministically (0.5: every second one). Default 1.',
+  },
   retryAfter: int('`Retry-After` seconds sent with `status`.', { minimum: 0 }),
   hang: bool('Never answer.'),
   reset: bool('Reset the connection without answering.'),
@@ -69,7 +74,9 @@ const FAULT: Schema = object({
   routes: arrayOf(str(), 'Only these routes: `METHOD /template` or `/template`. Default: every platform route.'),
   count: int('Stop after this many failures.', { minimum: 1 }),
 });
-const FAULTS: Schema = object({ faults: arrayOf(object({}, [], 'An installed fault with its `seen` and `injected` counters.')) }, ['faults']);
+const FAULTS: Schema = object({ faults: arrayOf(object({}, [], 'An installed fault with its `seen` and `injected` counters.')) }, [
+  'faults',
+]);
 
 const CONTROL_ROUTES: ControlRoute[] = [
   {
@@ -186,7 +193,7 @@ export function controlPlaneOpenApi(): { tag: { name: string; description: strin
   return {
     tag: {
       name: CONTROL_TAG,
-      description: 'The emulator\'s own control plane, not part of the vendor API. Answers loopback callers only (403 otherwise).',
+      description: "The emulator's own control plane, not part of the vendor API. Answers loopback callers only (403 otherwise).",
     },
     paths,
   };

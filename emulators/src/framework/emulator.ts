@@ -38,10 +38,7 @@ export interface EmulatorReply {
  * A route handler. Returning `undefined` means the handler wrote to `res` itself (server-sent events, for
  * instance); otherwise the framework sends the reply.
  */
-export type Handler = (
-  req: EmulatorRequest,
-  res: http.ServerResponse,
-) => EmulatorReply | undefined | Promise<EmulatorReply | undefined>;
+export type Handler = (req: EmulatorRequest, res: http.ServerResponse) => EmulatorReply | undefined | Promise<EmulatorReply | undefined>;
 
 export interface RouteDef {
   method: string;
@@ -300,7 +297,8 @@ export class Emulator {
     }
 
     const matched = this.match(method, path);
-    const limit = (typeof matched === 'object' ? matched.route.def.maxBodyBytes : undefined) ?? this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const limit =
+      (typeof matched === 'object' ? matched.route.def.maxBodyBytes : undefined) ?? this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const rawBody = await readBody(req, limit).catch((e: unknown) => e as Error);
     if (matched === undefined || matched === 'method') {
       this.count(`${method} (unmatched)`, method, path, queryString, matched === 'method' ? 405 : 404);

@@ -55,15 +55,31 @@ export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${na
 /** A reference to a shared response, `#/components/responses/<name>`. */
 export const responseRef = (name: string): Record<string, unknown> => ({ $ref: `#/components/responses/${name}` });
 
-export const str = (description?: string, extra: Schema = {}): Schema => ({ type: 'string', ...(description ? { description } : {}), ...extra });
-export const int = (description?: string, extra: Schema = {}): Schema => ({ type: 'integer', ...(description ? { description } : {}), ...extra });
-export const num = (description?: string, extra: Schema = {}): Schema => ({ type: 'number', ...(description ? { description } : {}), ...extra });
+export const str = (description?: string, extra: Schema = {}): Schema => ({
+  type: 'string',
+  ...(description ? { description } : {}),
+  ...extra,
+});
+export const int = (description?: string, extra: Schema = {}): Schema => ({
+  type: 'integer',
+  ...(description ? { description } : {}),
+  ...extra,
+});
+export const num = (description?: string, extra: Schema = {}): Schema => ({
+  type: 'number',
+  ...(description ? { description } : {}),
+  ...extra,
+});
 export const bool = (description?: string): Schema => ({ type: 'boolean', ...(description ? { description } : {}) });
 export const dateTime = (description?: string): Schema => str(description, { format: 'date-time' });
 export const enumOf = (values: readonly string[], description?: string): Schema => str(description, { enum: [...values] });
 export const arrayOf = (items: Schema, description?: string): Schema => ({ type: 'array', items, ...(description ? { description } : {}) });
 /** A map with string keys and values of one schema (`{}` for any JSON value). */
-export const mapOf = (values: Schema, description?: string): Schema => ({ type: 'object', additionalProperties: values, ...(description ? { description } : {}) });
+export const mapOf = (values: Schema, description?: string): Schema => ({
+  type: 'object',
+  additionalProperties: values,
+  ...(description ? { description } : {}),
+});
 /** The schema, or `null`. */
 export const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
 
@@ -92,13 +108,19 @@ export function json(description: string, schema?: Schema, headers: Record<strin
   const out: Record<string, unknown> = { description };
   if (schema) out['content'] = { 'application/json': { schema } };
   if (Object.keys(headers).length > 0) {
-    out['headers'] = Object.fromEntries(Object.entries(headers).map(([name, text]) => [name, { description: text, schema: { type: 'string' } }]));
+    out['headers'] = Object.fromEntries(
+      Object.entries(headers).map(([name, text]) => [name, { description: text, schema: { type: 'string' } }]),
+    );
   }
   return out;
 }
 
 /** A response with a body of another media type (downloads, event streams). */
-export function media(description: string, type: string, schema: Schema = str(undefined, { contentMediaType: type })): Record<string, unknown> {
+export function media(
+  description: string,
+  type: string,
+  schema: Schema = str(undefined, { contentMediaType: type }),
+): Record<string, unknown> {
   return { description, content: { [type]: { schema } } };
 }
 
@@ -130,11 +152,16 @@ export function openApiDocument(parts: DocumentParts): OpenApiDocument {
     for (const method of HTTP_METHODS) {
       const op = item[method];
       if (!op) continue;
-      const declared = ((op['parameters'] as Array<{ name: string; in: string }> | undefined) ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+      const declared = ((op['parameters'] as Array<{ name: string; in: string }> | undefined) ?? [])
+        .filter((p) => p.in === 'path')
+        .map((p) => p.name);
       const missing = names.filter((n) => !declared.includes(n));
       const added = missing.map((name) => {
         const description = parts.pathParams[name];
-        if (!description) throw new Error(`OpenAPI document "${parts.title}": path parameter {${name}} of ${path} has no description; add it to pathParams.`);
+        if (!description)
+          throw new Error(
+            `OpenAPI document "${parts.title}": path parameter {${name}} of ${path} has no description; add it to pathParams.`,
+          );
         return { name, in: 'path', required: true, description, schema: { type: 'string' } };
       });
       out[method] = added.length ? { ...op, parameters: [...added, ...((op['parameters'] as unknown[] | undefined) ?? [])] } : op;

@@ -7,15 +7,7 @@
 import { hashString, seededRandom } from '../framework/util.js';
 import { quantileColumns, round, score, type Scorer } from './scoring.js';
 import type { DatasetRecord, ModelRecord, Table } from './records.js';
-import type {
-  CellValue,
-  CorrelationRow,
-  DynamicAnalysis,
-  ExperimentVersion,
-  FeatureInfo,
-  FeatureStats,
-  Model,
-} from './types.js';
+import type { CellValue, CorrelationRow, DynamicAnalysis, ExperimentVersion, FeatureInfo, FeatureStats, Model } from './types.js';
 
 export type { Table } from './records.js';
 
@@ -110,7 +102,7 @@ export function evaluate(scorer: Scorer, dataset: DatasetRecord): Scored[] {
 function aucOf(ys: readonly number[], ps: readonly number[]): number | null {
   const idx = ps.map((_, i) => i).sort((a, b) => ps[a]! - ps[b]!);
   const ranks = new Array<number>(ps.length);
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && ps[idx[j + 1]!] === ps[idx[i]!]) j++;
     for (let k = i; k <= j; k++) ranks[idx[k]!] = (i + j) / 2 + 1;
@@ -243,7 +235,12 @@ export function optimalThreshold(scorer: Scorer, scored: readonly Scored[]): { t
  * metrics and residual statistics.
  */
 export function modelAnalysis(model: ModelRecord, dataset: DatasetRecord): Record<string, unknown> {
-  const base = { model_id: model.wire._id, model_name: model.wire.model_name, training_type: model.wire.training_type, dataset_id: dataset.wire._id };
+  const base = {
+    model_id: model.wire._id,
+    model_name: model.wire.model_name,
+    training_type: model.wire.training_type,
+    dataset_id: dataset.wire._id,
+  };
   const scorer = model.scorer;
   if (!scorer) return { ...base, nb_rows: dataset.rows.length };
   const scored = evaluate(scorer, dataset);
@@ -288,7 +285,11 @@ export function modelAnalysis(model: ModelRecord, dataset: DatasetRecord): Recor
  * weighs a numerical feature by |weight| and a categorical one by half the spread of its level weights; other models
  * draw importances from their id.
  */
-export function featureImportances(model: ModelRecord, version: ExperimentVersion, dataset: DatasetRecord | undefined): Array<{ feature: string; importance: number }> {
+export function featureImportances(
+  model: ModelRecord,
+  version: ExperimentVersion,
+  dataset: DatasetRecord | undefined,
+): Array<{ feature: string; importance: number }> {
   let raw: Array<[string, number]>;
   if (model.scorer) {
     raw = model.scorer.features.map((f) => {
@@ -378,12 +379,20 @@ export function hyperparameters(model: Model): Record<string, string | number | 
     };
   }
   if (classification || multiclass) {
-    return { estimator: 'LogisticRegression', penalty: 'l2', C: pick([0.01, 0.1, 1, 10]), fit_intercept: true, max_iter: 1000, random_state: seed };
+    return {
+      estimator: 'LogisticRegression',
+      penalty: 'l2',
+      C: pick([0.01, 0.1, 1, 10]),
+      fit_intercept: true,
+      max_iter: 1000,
+      random_state: seed,
+    };
   }
   return { estimator: 'Ridge', alpha: pick([0.01, 0.1, 1, 10]), fit_intercept: true, random_state: seed };
 }
 
-const numbersOf = (dataset: DatasetRecord, i: number): number[] => dataset.rows.map((r) => r[i]).filter((v): v is number => typeof v === 'number');
+const numbersOf = (dataset: DatasetRecord, i: number): number[] =>
+  dataset.rows.map((r) => r[i]).filter((v): v is number => typeof v === 'number');
 
 function statsOf(dataset: DatasetRecord, i: number): FeatureStats {
   const values = dataset.rows.map((r) => r[i]).filter((v) => v !== null && v !== undefined);
@@ -395,7 +404,15 @@ function statsOf(dataset: DatasetRecord, i: number): FeatureStats {
     const std = xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1));
     const mid = Math.floor(xs.length / 2);
     const median = xs.length % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2;
-    return { nb_values: xs.length, nb_missing: nbMissing, min: xs[0]!, max: xs[xs.length - 1]!, mean: round(mean, 4), std: round(std, 4), median: round(median, 4) };
+    return {
+      nb_values: xs.length,
+      nb_missing: nbMissing,
+      min: xs[0]!,
+      max: xs[xs.length - 1]!,
+      mean: round(mean, 4),
+      std: round(std, 4),
+      median: round(median, 4),
+    };
   }
   const counts = new Map<string, number>();
   for (const v of values) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
@@ -407,7 +424,11 @@ function statsOf(dataset: DatasetRecord, i: number): FeatureStats {
 }
 
 /** Every column of the version's dataset as `/features` lists it; importances come from the version's best model. */
-export function featureInfos(version: ExperimentVersion, dataset: DatasetRecord, importances: ReadonlyMap<string, number> | null): FeatureInfo[] {
+export function featureInfos(
+  version: ExperimentVersion,
+  dataset: DatasetRecord,
+  importances: ReadonlyMap<string, number> | null,
+): FeatureInfo[] {
   return dataset.columns.map((c, i) => {
     const role = roleOf(version, c.name);
     return {
@@ -463,7 +484,10 @@ export function featuresStats(version: ExperimentVersion, dataset: DatasetRecord
 }
 
 /** Columns the version does not learn from: its `drop_list`, and features holding at most one distinct value. */
-export function droppedFeatures(version: ExperimentVersion, dataset: DatasetRecord): Array<{ name: string; reason: 'drop_list' | 'constant' }> {
+export function droppedFeatures(
+  version: ExperimentVersion,
+  dataset: DatasetRecord,
+): Array<{ name: string; reason: 'drop_list' | 'constant' }> {
   const out: Array<{ name: string; reason: 'drop_list' | 'constant' }> = [];
   dataset.columns.forEach((c, i) => {
     const role = roleOf(version, c.name);
@@ -477,7 +501,9 @@ export function droppedFeatures(version: ExperimentVersion, dataset: DatasetReco
 
 function pearson(dataset: DatasetRecord, a: number, b: number): number {
   if (a === b) return 1;
-  const pairs = dataset.rows.map((r) => [r[a], r[b]] as const).filter((p): p is readonly [number, number] => typeof p[0] === 'number' && typeof p[1] === 'number');
+  const pairs = dataset.rows
+    .map((r) => [r[a], r[b]] as const)
+    .filter((p): p is readonly [number, number] => typeof p[0] === 'number' && typeof p[1] === 'number');
   if (pairs.length < 2) return 0;
   const ma = pairs.reduce((s, p) => s + p[0], 0) / pairs.length;
   const mb = pairs.reduce((s, p) => s + p[1], 0) / pairs.length;
@@ -498,11 +524,18 @@ function pearson(dataset: DatasetRecord, a: number, b: number): number {
  */
 export function correlationMatrix(version: ExperimentVersion, dataset: DatasetRecord): CorrelationRow[] {
   const idx = dataset.columns.map((c, i) => ({ c, i })).filter(({ c }) => c.type === 'numerical' && roleOf(version, c.name) === 'feature');
-  return idx.map(({ c, i }) => ({ name: c.name, correlation: idx.map(({ c: d, i: j }) => ({ name: d.name, score: pearson(dataset, i, j) })) }));
+  return idx.map(({ c, i }) => ({
+    name: c.name,
+    correlation: idx.map(({ c: d, i: j }) => ({ name: d.name, score: pearson(dataset, i, j) })),
+  }));
 }
 
 /** `GET /experiment-versions/{id}/graph`: the dataset, the selected feature engineerings and the models, as a DAG. */
-export function versionGraph(version: ExperimentVersion, datasetName: string | null, models: readonly ModelRecord[]): { nodes: Array<Record<string, unknown>>; edges: Array<{ source: string; target: string }> } {
+export function versionGraph(
+  version: ExperimentVersion,
+  datasetName: string | null,
+  models: readonly ModelRecord[],
+): { nodes: Array<Record<string, unknown>>; edges: Array<{ source: string; target: string }> } {
   const nodes: Array<Record<string, unknown>> = [{ id: version.dataset_id, type: 'dataset', name: datasetName }];
   const edges: Array<{ source: string; target: string }> = [];
   const engineering = version.experiment_version_params.features_engineering_selected_list;

@@ -134,7 +134,10 @@ export function parseCsv(
   decimal = '.',
   maxRows = 5000,
 ): { columns: DatasetColumn[]; rows: CellValue[][]; totalRows: number } {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   if (lines.length === 0) return { columns: [], rows: [], totalRows: 0 };
   const names = splitCsvLine(lines[0]!, separator).map((n) => n.trim());
   const cells = lines.slice(1, maxRows + 1).map((l) => splitCsvLine(l, separator));

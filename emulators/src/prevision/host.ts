@@ -41,12 +41,28 @@ export function hostRoutes(ctx: HandlerContext): RouteDef[] {
       );
     }
     const token = store.tokens.get(cred.token);
-    if (!token) throw new EmulatorError(401, 'Unknown access token: fetch a new one from the token endpoint with the deployment API key.', {}, challenge);
+    if (!token)
+      throw new EmulatorError(
+        401,
+        'Unknown access token: fetch a new one from the token endpoint with the deployment API key.',
+        {},
+        challenge,
+      );
     if (token.expiresAt <= options.now()) {
-      throw new EmulatorError(401, 'The access token has expired: fetch a new one from the token endpoint (refresh before expires_in runs out).', {}, challenge);
+      throw new EmulatorError(
+        401,
+        'The access token has expired: fetch a new one from the token endpoint (refresh before expires_in runs out).',
+        {},
+        challenge,
+      );
     }
     if (token.deploymentId !== dep._id) {
-      throw new EmulatorError(401, `This access token belongs to another deployment; use an API key of deployment ${dep._id}.`, {}, challenge);
+      throw new EmulatorError(
+        401,
+        `This access token belongs to another deployment; use an API key of deployment ${dep._id}.`,
+        {},
+        challenge,
+      );
     }
     if (dep.deploy_state !== 'done') store.jobs.settleOne(dep._id);
     if (dep.deploy_state !== 'done') {
@@ -66,7 +82,11 @@ export function hostRoutes(ctx: HandlerContext): RouteDef[] {
         const raw = req.body();
         const body = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
         if (body['grant_type'] !== 'client_credentials') {
-          return oauthError(400, 'unsupported_grant_type', `Expected grant_type=client_credentials, got ${JSON.stringify(body['grant_type'] ?? null)}.`);
+          return oauthError(
+            400,
+            'unsupported_grant_type',
+            `Expected grant_type=client_credentials, got ${JSON.stringify(body['grant_type'] ?? null)}.`,
+          );
         }
         // requests-oauthlib sends the client as HTTP Basic by default; other clients put it in the form.
         const cred = readCredential(req.headers);
@@ -74,7 +94,11 @@ export function hostRoutes(ctx: HandlerContext): RouteDef[] {
         const secret = cred.scheme === 'basic' ? cred.password : body['client_secret'];
         const key = typeof clientId === 'string' ? store.apiKeysByClientId.get(clientId) : undefined;
         if (!key || typeof secret !== 'string' || secret !== key.secret) {
-          return oauthError(401, 'invalid_client', 'Invalid client credentials: use the client_id and client_secret of a deployment API key.');
+          return oauthError(
+            401,
+            'invalid_client',
+            'Invalid client credentials: use the client_id and client_secret of a deployment API key.',
+          );
         }
         const now = options.now();
         if (store.tokens.size >= TOKEN_PRUNE_AT) {
@@ -169,7 +193,9 @@ export function hostRoutes(ctx: HandlerContext): RouteDef[] {
           s = score(scorer, input, dep.current_type_violation_policy === 'strict');
         } catch (e) {
           if (e instanceof FeatureError) {
-            throw badRequest(`Type violation (policy strict): ${e.message}. Expected features: ${scorer.features.map((f) => `${f.name} (${f.type})`).join(', ')}.`);
+            throw badRequest(
+              `Type violation (policy strict): ${e.message}. Expected features: ${scorer.features.map((f) => `${f.name} (${f.type})`).join(', ')}.`,
+            );
           }
           throw e;
         }
@@ -206,7 +232,8 @@ function featuresFrom(body: unknown): Record<string, unknown> {
       for (const x of body as Array<{ name: unknown; value?: unknown }>) out[String(x.name)] = x.value;
       return out;
     }
-    if (body.length === 1 && typeof body[0] === 'object' && body[0] !== null && !Array.isArray(body[0])) return body[0] as Record<string, unknown>;
+    if (body.length === 1 && typeof body[0] === 'object' && body[0] !== null && !Array.isArray(body[0]))
+      return body[0] as Record<string, unknown>;
   } else if (typeof body === 'object' && body !== null) {
     return body as Record<string, unknown>;
   }

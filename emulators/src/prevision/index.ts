@@ -69,7 +69,8 @@ const ERROR_CODES: Record<number, string> = {
 export function previsionErrorReply(status: number, message: string, extra: Record<string, unknown>): EmulatorReply {
   const body: PrevisionErrorBody = {
     status,
-    err_code: typeof extra['err_code'] === 'string' ? extra['err_code'] : (ERROR_CODES[status] ?? (status >= 500 ? 'E_INTERNAL' : 'E_BAD_REQUEST')),
+    err_code:
+      typeof extra['err_code'] === 'string' ? extra['err_code'] : (ERROR_CODES[status] ?? (status >= 500 ? 'E_INTERNAL' : 'E_BAD_REQUEST')),
     message,
   };
   return { status, body };
@@ -85,7 +86,8 @@ function resolve(o: Partial<PrevisionOptions> = {}): ResolvedPrevisionOptions {
   };
   const rows = nonNegative('defaultRowsPerPage', o.defaultRowsPerPage, 10);
   const maxRows = nonNegative('maxRowsPerPage', o.maxRowsPerPage, 1000);
-  if (rows < 1 || rows > maxRows) throw new Error(`Prevision emulator: defaultRowsPerPage must be within 1..maxRowsPerPage (${maxRows}), got ${rows}.`);
+  if (rows < 1 || rows > maxRows)
+    throw new Error(`Prevision emulator: defaultRowsPerPage must be within 1..maxRowsPerPage (${maxRows}), got ${rows}.`);
   const ttl = nonNegative('tokenTtlSeconds', o.tokenTtlSeconds, 300);
   if (ttl < 1) throw new Error(`Prevision emulator: tokenTtlSeconds must be at least 1, got ${ttl}.`);
   return {

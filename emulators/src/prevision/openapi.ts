@@ -67,7 +67,7 @@ const host = { tag: 'Deployed model host' };
 
 const api: Paths = {
   '/version': {
-    get: one('Platform version and the token endpoint\'s base URL', 'VersionInfo', {
+    get: one("Platform version and the token endpoint's base URL", 'VersionInfo', {
       tag: 'Platform',
       description: 'Augur reads `oidc_url` from it and uses it as the reachability probe.',
     }),
@@ -93,18 +93,25 @@ const api: Paths = {
     }),
   },
   '/projects/{id}': { get: one('Get a project', 'Project', projects), delete: remove('Delete a project and what it holds', projects) },
-  '/projects/{id}/users': { get: list('List a project\'s users with their role', 'ProjectUser', projects) },
-  '/projects/{pid}/datasets': { get: list('List a project\'s datasets', 'Dataset', datasets) },
+  '/projects/{id}/users': { get: list("List a project's users with their role", 'ProjectUser', projects) },
+  '/projects/{pid}/datasets': { get: list("List a project's datasets", 'Dataset', datasets) },
   '/projects/{pid}/datasets/file': {
     post: one('Upload a dataset (csv, or a zip holding one)', 'Dataset', {
       ...datasets,
-      description: 'Answers at once with `copy_state: running`; the dataset is ready after its `DATASET_UPDATE` events. Parquet is refused.',
+      description:
+        'Answers at once with `copy_state: running`; the dataset is ready after its `DATASET_UPDATE` events. Parquet is refused.',
       body: {
         required: true,
         content: {
           'multipart/form-data': {
             schema: object(
-              { name: str(), file: str('csv or zip.', { contentMediaType: 'application/octet-stream' }), separator: str('Default `,`.'), decimal: str('Default `.`.'), origin: str() },
+              {
+                name: str(),
+                file: str('csv or zip.', { contentMediaType: 'application/octet-stream' }),
+                separator: str('Default `,`.'),
+                decimal: str('Default `.`.'),
+                origin: str(),
+              },
               ['name', 'file'],
             ),
           },
@@ -114,9 +121,11 @@ const api: Paths = {
   },
   '/datasets/{id}': { get: one('Get a dataset', 'Dataset', datasets), delete: remove('Delete a dataset', datasets) },
   '/datasets/{id}/sample': { get: one('The first rows of a dataset', 'DatasetSample', datasets) },
-  '/datasets/{id}/download': { get: op('Download a dataset', { '200': ZIP }, { ...datasets, description: '400 while it is still being copied.' }) },
+  '/datasets/{id}/download': {
+    get: op('Download a dataset', { '200': ZIP }, { ...datasets, description: '400 while it is still being copied.' }),
+  },
   '/projects/{pid}/experiments': {
-    get: list('List a project\'s experiments', 'Experiment', experiments),
+    get: list("List a project's experiments", 'Experiment', experiments),
     post: one('Create an experiment', 'Experiment', {
       ...experiments,
       body: jsonBody(
@@ -138,7 +147,7 @@ const api: Paths = {
     delete: remove('Delete an experiment (400 while it is deployed)', experiments),
   },
   '/experiments/{id}/versions': {
-    get: list('List an experiment\'s versions', 'ExperimentVersion', experiments),
+    get: list("List an experiment's versions", 'ExperimentVersion', experiments),
     post: one('Create a draft version (train it with confirm)', 'ExperimentVersion', {
       ...experiments,
       body: jsonBody(
@@ -151,7 +160,7 @@ const api: Paths = {
             weight_column: str(),
             time_column: str(),
             holdout_dataset_id: str(),
-            parent_version: { type: ['integer', 'string'], description: 'The parent\'s version number (as the SDK sends it) or id.' },
+            parent_version: { type: ['integer', 'string'], description: "The parent's version number (as the SDK sends it) or id." },
             description: str(),
             metric: str(),
             profile: str('`quick` (default), `normal` or `advanced`.'),
@@ -179,10 +188,15 @@ const api: Paths = {
     }),
   },
   '/experiment-versions/{id}/stop': {
-    put: one('Stop training, keeping the models trained so far', 'ExperimentVersion', { ...versions, description: 'The version ends `done` [OURS].' }),
+    put: one('Stop training, keeping the models trained so far', 'ExperimentVersion', {
+      ...versions,
+      description: 'The version ends `done` [OURS].',
+    }),
   },
-  '/experiment-versions/{id}/models': { get: list('List a version\'s models', 'Model', versions) },
-  '/experiment-versions/{id}/features': { get: list('List the training dataset\'s features with their role and statistics', 'FeatureInfo', versions) },
+  '/experiment-versions/{id}/models': { get: list("List a version's models", 'Model', versions) },
+  '/experiment-versions/{id}/features': {
+    get: list("List the training dataset's features with their role and statistics", 'FeatureInfo', versions),
+  },
   '/experiment-versions/{id}/features/{name}': {
     get: one('One feature, with its distribution chart', 'FeatureInfo', {
       ...versions,
@@ -195,22 +209,45 @@ const api: Paths = {
   '/experiment-versions/{id}/dropped-features': {
     get: op(
       'List the features training left out, and why',
-      { '200': json('One page.', object({ items: arrayOf(object({ name: str(), reason: str('`drop_list` or `constant`.') }, ['name', 'reason'])), metaData: ref('ListMetaData') }, ['items', 'metaData'])) },
+      {
+        '200': json(
+          'One page.',
+          object(
+            {
+              items: arrayOf(object({ name: str(), reason: str('`drop_list` or `constant`.') }, ['name', 'reason'])),
+              metaData: ref('ListMetaData'),
+            },
+            ['items', 'metaData'],
+          ),
+        ),
+      },
       { ...versions, parameters: PAGING },
     ),
   },
-  '/experiment-versions/{id}/correlation-matrix': { get: one('Correlations between numerical features', arrayOf(ref('CorrelationRow')), versions) },
+  '/experiment-versions/{id}/correlation-matrix': {
+    get: one('Correlations between numerical features', arrayOf(ref('CorrelationRow')), versions),
+  },
   '/experiment-versions/{id}/graph': {
-    get: one('The training graph: dataset, feature engineering and models', object({ nodes: arrayOf(object({})), edges: arrayOf(object({ source: str(), target: str() }, ['source', 'target'])) }, ['nodes', 'edges']), versions),
+    get: one(
+      'The training graph: dataset, feature engineering and models',
+      object({ nodes: arrayOf(object({})), edges: arrayOf(object({ source: str(), target: str() }, ['source', 'target'])) }, [
+        'nodes',
+        'edges',
+      ]),
+      versions,
+    ),
   },
   '/experiment-versions/{id}/holdout-predictions': {
-    get: one('The version\'s holdout predictions (not paged)', object({ items: arrayOf(ref('ValidationPrediction')) }, ['items']), versions),
+    get: one("The version's holdout predictions (not paged)", object({ items: arrayOf(ref('ValidationPrediction')) }, ['items']), versions),
   },
   '/experiment-versions/{id}/validation-predictions': {
-    post: one('Predict a dataset with one of the version\'s models', 'ValidationPrediction', {
+    post: one("Predict a dataset with one of the version's models", 'ValidationPrediction', {
       ...predictions,
-      description: 'Answers the whole prediction [OURS]; it finishes after its `PREDICTION_UPDATE` events. Text-similarity predictions are not emulated.',
-      body: jsonBody(object({ dataset_id: str(), model_id: str(), confidence: bool(), folder_dataset_id: str() }, ['dataset_id', 'model_id'])),
+      description:
+        'Answers the whole prediction [OURS]; it finishes after its `PREDICTION_UPDATE` events. Text-similarity predictions are not emulated.',
+      body: jsonBody(
+        object({ dataset_id: str(), model_id: str(), confidence: bool(), folder_dataset_id: str() }, ['dataset_id', 'model_id']),
+      ),
     }),
   },
   '/validation-predictions/{id}': {
@@ -218,18 +255,39 @@ const api: Paths = {
     delete: remove('Delete a validation prediction', predictions),
   },
   '/validation-predictions/{id}/download': {
-    get: op('Download a validation prediction\'s result', { '200': { description: 'The result as a zip (default) or csv.', content: { 'application/zip': { schema: str() }, 'text/csv': { schema: str() } } } }, {
-      ...predictions,
-      parameters: [query('extension', { type: 'string', enum: ['zip', 'csv', 'parquet'], default: 'zip' }, 'Parquet is refused (400).')],
-    }),
+    get: op(
+      "Download a validation prediction's result",
+      {
+        '200': {
+          description: 'The result as a zip (default) or csv.',
+          content: { 'application/zip': { schema: str() }, 'text/csv': { schema: str() } },
+        },
+      },
+      {
+        ...predictions,
+        parameters: [query('extension', { type: 'string', enum: ['zip', 'csv', 'parquet'], default: 'zip' }, 'Parquet is refused (400).')],
+      },
+    ),
   },
   '/models/{id}': { get: one('Get a model', 'Model', models) },
-  '/models/{id}/hyperparameters/download': { get: one('A model\'s hyperparameters', mapOf({ type: ['string', 'number', 'boolean'] }), models) },
-  '/models/{id}/features-importances/download': { get: op('A model\'s feature importances (csv in a zip)', { '200': ZIP }, models) },
-  '/models/{id}/cross-validation/download': {
-    get: op('A model\'s cross-validation predictions (csv in a zip)', { '200': ZIP }, { ...models, description: '400 for model types without one.' }),
+  '/models/{id}/hyperparameters/download': {
+    get: one("A model's hyperparameters", mapOf({ type: ['string', 'number', 'boolean'] }), models),
   },
-  '/models/{id}/analysis': { get: one('A model\'s analysis document', object({}, [], 'Computed from the model and its dataset, the same on every run [OURS].'), models) },
+  '/models/{id}/features-importances/download': { get: op("A model's feature importances (csv in a zip)", { '200': ZIP }, models) },
+  '/models/{id}/cross-validation/download': {
+    get: op(
+      "A model's cross-validation predictions (csv in a zip)",
+      { '200': ZIP },
+      { ...models, description: '400 for model types without one.' },
+    ),
+  },
+  '/models/{id}/analysis': {
+    get: one(
+      "A model's analysis document",
+      object({}, [], 'Computed from the model and its dataset, the same on every run [OURS].'),
+      models,
+    ),
+  },
   '/models/{id}/dynamic-analysis': {
     get: one('Confusion matrix and scores at a threshold (binary classification)', 'DynamicAnalysis', {
       ...models,
@@ -237,7 +295,7 @@ const api: Paths = {
     }),
   },
   '/projects/{pid}/model-deployments': {
-    get: list('List a project\'s deployments', 'Deployment', deployments),
+    get: list("List a project's deployments", 'Deployment', deployments),
     post: one('Deploy a model (and an optional challenger)', 'Deployment', {
       ...deployments,
       body: jsonBody(
@@ -268,27 +326,33 @@ const api: Paths = {
       ...deployments,
       body: jsonBody(
         object(
-          { name: str(), main_model_experiment_version_id: str(), main_model_id: str(), challenger_model_experiment_version_id: str(), challenger_model_id: str() },
+          {
+            name: str(),
+            main_model_experiment_version_id: str(),
+            main_model_id: str(),
+            challenger_model_experiment_version_id: str(),
+            challenger_model_id: str(),
+          },
           ['name', 'main_model_experiment_version_id', 'main_model_id'],
         ),
       ),
     }),
   },
   '/deployments/{id}/api-keys': {
-    get: list('List a deployment\'s API keys (Augur takes the first)', 'ApiKey', deployments),
+    get: list("List a deployment's API keys (Augur takes the first)", 'ApiKey', deployments),
     post: one('Create an API key for a deployment', 'ApiKey', deployments),
   },
-  '/api-keys/{id}/secret': { get: one('An API key\'s client id and secret', 'ApiKeySecret', deployments) },
+  '/api-keys/{id}/secret': { get: one("An API key's client id and secret", 'ApiKeySecret', deployments) },
   '/deployments/{id}/deployment-predictions': {
     post: one('Start a bulk prediction of a dataset', 'DeploymentPrediction', {
       ...predictions,
       description: 'Answers at once; it finishes after its `DEPLOYMENT_PREDICTION_UPDATE` events. Not retried by Augur.',
       body: jsonBody(object({ dataset_id: str() }, ['dataset_id'])),
     }),
-    get: list('List a deployment\'s bulk predictions', 'DeploymentPrediction', predictions),
+    get: list("List a deployment's bulk predictions", 'DeploymentPrediction', predictions),
   },
   '/deployment-predictions/{id}': { get: one('Get a bulk prediction', 'DeploymentPrediction', predictions) },
-  '/deployment-predictions/{id}/download': { get: op('Download a bulk prediction\'s result', { '200': ZIP }, predictions) },
+  '/deployment-predictions/{id}/download': { get: op("Download a bulk prediction's result", { '200': ZIP }, predictions) },
 };
 
 const bearer = [{ accessToken: [] }];
@@ -299,7 +363,9 @@ const hostOp = (summary: string, schema: Schema, extra: Partial<Operation> = {})
   ...extra,
   responses: {
     '200': json('The answer.', schema),
-    '401': json('Missing, unknown or expired token, or one of another deployment.', ref('Error'), { 'WWW-Authenticate': '`Bearer realm="prevision.io", error="invalid_token"`.' }),
+    '401': json('Missing, unknown or expired token, or one of another deployment.', ref('Error'), {
+      'WWW-Authenticate': '`Bearer realm="prevision.io", error="invalid_token"`.',
+    }),
     '404': responseRef('NotFound'),
     '503': json('The deployment is not running yet.', ref('Error')),
   },
@@ -310,7 +376,7 @@ const others: Paths = {
     post: {
       summary: 'OAuth2 client-credentials token for a deployed model',
       tags: ['Token'],
-      description: 'Keycloak\'s path under `oidc_url`. Client credentials in the form or as HTTP Basic.',
+      description: "Keycloak's path under `oidc_url`. Client credentials in the form or as HTTP Basic.",
       security: [{}, { clientBasic: [] }],
       requestBody: {
         required: true,
@@ -328,16 +394,25 @@ const others: Paths = {
     },
   },
   [`${DEPLOYMENT_HOST_PREFIX}/{deploymentId}/about`]: {
-    get: hostOp('What the deployed model is', object({ problem_type: str(), name: str(), deployment_id: str(), model_id: str(), model_name: str(), target: str(), version: int() }, ['problem_type', 'target'])),
+    get: hostOp(
+      'What the deployed model is',
+      object(
+        { problem_type: str(), name: str(), deployment_id: str(), model_id: str(), model_name: str(), target: str(), version: int() },
+        ['problem_type', 'target'],
+      ),
+    ),
   },
   [`${DEPLOYMENT_HOST_PREFIX}/{deploymentId}/inputs`]: { get: hostOp('The features the model expects', arrayOf(ref('DeployedInput'))) },
   [`${DEPLOYMENT_HOST_PREFIX}/{deploymentId}/outputs`]: { get: hostOp('What the model predicts', arrayOf(ref('DeployedOutput'))) },
   [`${DEPLOYMENT_HOST_PREFIX}/{deploymentId}/predict`]: {
     post: hostOp('Score one record', ref('UnitPrediction'), {
-      parameters: [query('confidence', { type: 'string', enum: ['true', 'false'] }, 'Add `confidence`.'), query('explain', { type: 'string', enum: ['true', 'false'] }, 'Add `explanation`.')],
+      parameters: [
+        query('confidence', { type: 'string', enum: ['true', 'false'] }, 'Add `confidence`.'),
+        query('explain', { type: 'string', enum: ['true', 'false'] }, 'Add `explanation`.'),
+      ],
       requestBody: jsonBody(
-        { oneOf: [mapOf({}, 'Feature name to value.'), arrayOf(object({ name: str(), value: {} }, ['name']), 'The SDK\'s form.')] },
-        'The record\'s feature values.',
+        { oneOf: [mapOf({}, 'Feature name to value.'), arrayOf(object({ name: str(), value: {} }, ['name']), "The SDK's form.")] },
+        "The record's feature values.",
       ),
     }),
   },
@@ -350,17 +425,33 @@ export function previsionOpenApi(): OpenApiDocument {
     title: 'Prevision.io API (Augur emulator)',
     version: '11.7.0',
     description:
-      'Prevision.io\'s `/ext/v1` API as the `previsionio` SDK calls it, with the raw master token in `Authorization` (no `Bearer`); ' +
-      'the OAuth2 token endpoint; and each deployment\'s host, which scores one record per call with a Bearer access token. ' +
-      'Long jobs are asynchronous: read their state fields or wait on `/events`. See docs/upstreams.md §5; [OURS] marks the emulator\'s own choices.',
-    tags: ['Platform', 'Projects', 'Datasets', 'Experiments', 'Experiment versions', 'Models', 'Deployments', 'Predictions', 'Token', host.tag].map((name) => ({
+      "Prevision.io's `/ext/v1` API as the `previsionio` SDK calls it, with the raw master token in `Authorization` (no `Bearer`); " +
+      "the OAuth2 token endpoint; and each deployment's host, which scores one record per call with a Bearer access token. " +
+      "Long jobs are asynchronous: read their state fields or wait on `/events`. See docs/upstreams.md §5; [OURS] marks the emulator's own choices.",
+    tags: [
+      'Platform',
+      'Projects',
+      'Datasets',
+      'Experiments',
+      'Experiment versions',
+      'Models',
+      'Deployments',
+      'Predictions',
+      'Token',
+      host.tag,
+    ].map((name) => ({
       name,
-      description: name === host.tag ? 'A deployment\'s `url`: `/deployments-host/{deploymentId}` on the emulator.' : `${name} routes.`,
+      description: name === host.tag ? "A deployment's `url`: `/deployments-host/{deploymentId}` on the emulator." : `${name} routes.`,
     })),
     securitySchemes: {
-      masterToken: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'The master token itself, with no `Bearer ` prefix.' },
+      masterToken: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'Authorization',
+        description: 'The master token itself, with no `Bearer ` prefix.',
+      },
       accessToken: { type: 'http', scheme: 'bearer', description: 'An access token from the token endpoint, for one deployment.' },
-      clientBasic: { type: 'http', scheme: 'basic', description: 'A deployment API key\'s client id and secret.' },
+      clientBasic: { type: 'http', scheme: 'basic', description: "A deployment API key's client id and secret." },
     },
     security: [{ masterToken: [] }],
     schemas: PREVISION_SCHEMAS,

@@ -13,13 +13,16 @@ const METRIC = object({ name: str(), value: num() }, ['name', 'value']);
 const USER_REF = object({ _id: ID, email: str() }, ['_id', 'email']);
 
 /** An object schema whose keys are all present in answers. */
-const record = (properties: Record<string, Schema>, description?: string): Schema => object(properties, Object.keys(properties), description);
+const record = (properties: Record<string, Schema>, description?: string): Schema =>
+  object(properties, Object.keys(properties), description);
 
 export const PREVISION_SCHEMAS: Record<string, Schema> = {
   Error: object(
     {
       status: int(),
-      err_code: str('By status [OURS]: `E_BAD_REQUEST`, `E_UNK` (401), `E_FORBIDDEN`, `E_NOT_FOUND`, `E_METHOD_NOT_ALLOWED`, `E_CONFLICT`, ...'),
+      err_code: str(
+        'By status [OURS]: `E_BAD_REQUEST`, `E_UNK` (401), `E_FORBIDDEN`, `E_NOT_FOUND`, `E_METHOD_NOT_ALLOWED`, `E_CONFLICT`, ...',
+      ),
       message: { anyOf: [str(), arrayOf(str())], description: 'A string, or a list of strings.' },
     },
     ['status', 'err_code', 'message'],
@@ -99,7 +102,7 @@ export const PREVISION_SCHEMAS: Record<string, Schema> = {
     experiment_id: ID,
     description: text(),
     version: int('1, 2, ... within the experiment; never reused.'),
-    parent_version: nullable(int('The parent\'s `version` number.')),
+    parent_version: nullable(int("The parent's `version` number.")),
     created_at: dateTime(),
     experiment: record({ data_type: DATA_TYPE, training_type: TRAINING_TYPE }),
     dataset_id: ID,
@@ -150,8 +153,12 @@ export const PREVISION_SCHEMAS: Record<string, Schema> = {
       name: str(),
       type: enumOf(['linear', 'categorical']),
       role: enumOf(['target', 'id', 'fold', 'weight', 'feature', 'dropped']),
-      stats: object({ nb_values: int(), nb_missing: int() }, ['nb_values', 'nb_missing'], 'Numerical: min, max, mean, std, median; categorical: nb_modalities, modalities.'),
-      importance_value: nullable(num('Share of the best model\'s importance, 0 to 1.')),
+      stats: object(
+        { nb_values: int(), nb_missing: int() },
+        ['nb_values', 'nb_missing'],
+        'Numerical: min, max, mean, std, median; categorical: nb_modalities, modalities.',
+      ),
+      importance_value: nullable(num("Share of the best model's importance, 0 to 1.")),
       distribution_chart: arrayOf(mapOf({ type: ['string', 'number'] }), 'Only from `/features/{name}`.'),
     },
     ['name', 'type', 'role', 'stats', 'importance_value'],
@@ -209,7 +216,7 @@ export const PREVISION_SCHEMAS: Record<string, Schema> = {
     access_type: enumOf(['public', 'fine_grained', 'private']),
     training_type: TRAINING_TYPE,
     models: arrayOf(record({ _id: ID, model_name: str(), experiment_version_id: ID, role: enumOf(['main', 'challenger']) })),
-    url: str('The deployed model\'s host: `<base>/deployments-host/<_id>` on the emulator.'),
+    url: str("The deployed model's host: `<base>/deployments-host/<_id>` on the emulator."),
     created_at: dateTime(),
     created_by: ID,
   }),
@@ -246,7 +253,11 @@ export const PREVISION_SCHEMAS: Record<string, Schema> = {
     { name: str(), type: enumOf(['numerical', 'categorical']), required: bool(), values: arrayOf(str(), 'Categorical levels.') },
     ['name', 'type', 'required'],
   ),
-  DeployedOutput: object({ keyName: str(), name: str(), type: enumOf(['numerical', 'categorical']), values: arrayOf(str()) }, ['keyName', 'name', 'type']),
+  DeployedOutput: object({ keyName: str(), name: str(), type: enumOf(['numerical', 'categorical']), values: arrayOf(str()) }, [
+    'keyName',
+    'name',
+    'type',
+  ]),
   UnitPrediction: object(
     {
       prediction: { type: ['string', 'number'] },

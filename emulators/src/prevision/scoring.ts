@@ -37,8 +37,7 @@ export interface Scorer {
 
 /** Known target statistics, used when a dataset's target column is generated from the scorer itself (seed data). */
 export type TargetStats =
-  | { kind: 'classification'; classes: [string, string]; positiveRate: number }
-  | { kind: 'regression'; mean: number; std: number };
+  { kind: 'classification'; classes: [string, string]; positiveRate: number } | { kind: 'regression'; mean: number; std: number };
 
 /** See {@link buildScorer}: `{tenure_months: -1, contract: ['two-year', 'one-year', 'month-to-month']}`. */
 export type ScorerHints = Readonly<Record<string, 1 | -1 | readonly string[]>>;

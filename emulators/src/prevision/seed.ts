@@ -133,9 +133,18 @@ interface ColumnSpec {
   gen: Gen;
 }
 
-const int = (a: number, b: number): Gen => (rnd) => Math.floor(a + rnd() * (b - a + 1));
-const num = (a: number, b: number): Gen => (rnd) => round(a + rnd() * (b - a), 2);
-const pick = (values: readonly string[]): Gen => (rnd) => values[Math.floor(rnd() * values.length)]!;
+const int =
+  (a: number, b: number): Gen =>
+  (rnd) =>
+    Math.floor(a + rnd() * (b - a + 1));
+const num =
+  (a: number, b: number): Gen =>
+  (rnd) =>
+    round(a + rnd() * (b - a), 2);
+const pick =
+  (values: readonly string[]): Gen =>
+  (rnd) =>
+    values[Math.floor(rnd() * values.length)]!;
 
 const CHURN_FEATURES: ColumnSpec[] = [
   { name: 'tenure_months', type: 'numerical', gen: int(1, 72) },
@@ -151,8 +160,18 @@ const HOUSE_FEATURES: ColumnSpec[] = [
   { name: 'year_built', type: 'numerical', gen: int(1900, 2020) },
 ];
 // Hints keep the demo models plausible: short tenure and many support calls mean churn, Paris is expensive...
-const CHURN_HINTS: ScorerHints = { tenure_months: -1, monthly_charges: 1, support_calls: 1, contract: ['two-year', 'one-year', 'month-to-month'] };
-const VALUE_HINTS: ScorerHints = { tenure_months: 1, monthly_charges: 1, support_calls: -1, contract: ['month-to-month', 'one-year', 'two-year'] };
+const CHURN_HINTS: ScorerHints = {
+  tenure_months: -1,
+  monthly_charges: 1,
+  support_calls: 1,
+  contract: ['two-year', 'one-year', 'month-to-month'],
+};
+const VALUE_HINTS: ScorerHints = {
+  tenure_months: 1,
+  monthly_charges: 1,
+  support_calls: -1,
+  contract: ['month-to-month', 'one-year', 'two-year'],
+};
 const HOUSE_HINTS: ScorerHints = { surface_m2: 1, rooms: 1, year_built: 1, city: ['Nantes', 'Bordeaux', 'Lyon', 'Paris'] };
 const LEAD_HINTS: ScorerHints = { visits: 1, days_since_contact: -1, channel: ['email', 'web', 'phone'] };
 
@@ -175,7 +194,16 @@ function generateTable(
   const rows = Array.from({ length: count }, (_, i) => specs.map((s) => s.gen(rnd, i)));
   if (!target) return { columns, rows };
   const kind = target.stats.kind;
-  const truth = buildScorer({ trainingType: kind, target: target.name, columns, rows, seed: seed ^ 0x5bd1e995, exclude, targetStats: target.stats, hints: target.hints });
+  const truth = buildScorer({
+    trainingType: kind,
+    target: target.name,
+    columns,
+    rows,
+    seed: seed ^ 0x5bd1e995,
+    exclude,
+    targetStats: target.stats,
+    hints: target.hints,
+  });
   const withTarget = rows.map((r) => {
     const input: Record<string, unknown> = {};
     columns.forEach((c, j) => (input[c.name] = r[j]));
@@ -439,14 +467,29 @@ export function buildSeed(ids: ObjectIdFactory): PlatformData {
   const churnTrain = dataset(
     churnProject,
     'churn_train',
-    generateTable(101, 40, [CUSTOMER_ID, ...CHURN_FEATURES], { name: 'churn', stats: { kind: 'classification', classes: ['yes', 'no'], positiveRate: 0.3 }, hints: CHURN_HINTS }, ['customer_id']),
+    generateTable(
+      101,
+      40,
+      [CUSTOMER_ID, ...CHURN_FEATURES],
+      { name: 'churn', stats: { kind: 'classification', classes: ['yes', 'no'], positiveRate: 0.3 }, hints: CHURN_HINTS },
+      ['customer_id'],
+    ),
     SEED_BASE_MS + 1 * HOUR,
   );
-  const churnScoring = dataset(churnProject, 'churn_scoring', generateTable(102, 12, [CUSTOMER_ID, ...CHURN_FEATURES]), SEED_BASE_MS + 2 * HOUR);
+  const churnScoring = dataset(
+    churnProject,
+    'churn_scoring',
+    generateTable(102, 12, [CUSTOMER_ID, ...CHURN_FEATURES]),
+    SEED_BASE_MS + 2 * HOUR,
+  );
   const valueTrain = dataset(
     churnProject,
     'customer_value_train',
-    generateTable(103, 40, CHURN_FEATURES, { name: 'lifetime_value', stats: { kind: 'regression', mean: 2400, std: 900 }, hints: VALUE_HINTS }),
+    generateTable(103, 40, CHURN_FEATURES, {
+      name: 'lifetime_value',
+      stats: { kind: 'regression', mean: 2400, std: 900 },
+      hints: VALUE_HINTS,
+    }),
     SEED_BASE_MS + 3 * HOUR,
   );
   const churnExp = experiment(churnProject, 'Churn prediction', 'classification', SEED_BASE_MS + 1 * DAY);
@@ -465,7 +508,12 @@ export function buildSeed(ids: ObjectIdFactory): PlatformData {
   version(valueExp, valueTrain, 'lifetime_value', SEED_BASE_MS + 2 * DAY + HOUR, { description: 'baseline', hints: VALUE_HINTS });
 
   // Project 2: real estate (regression deployed) and lead conversion (classification).
-  const estateProject = project('Real estate', 'Price estimates and lead scoring for the agency network', '#0099E6', SEED_BASE_MS + 4 * DAY);
+  const estateProject = project(
+    'Real estate',
+    'Price estimates and lead scoring for the agency network',
+    '#0099E6',
+    SEED_BASE_MS + 4 * DAY,
+  );
   const housesTrain = dataset(
     estateProject,
     'houses_train',
@@ -476,11 +524,18 @@ export function buildSeed(ids: ObjectIdFactory): PlatformData {
   const leadsTrain = dataset(
     estateProject,
     'leads_train',
-    generateTable(203, 40, LEAD_FEATURES, { name: 'converted', stats: { kind: 'classification', classes: ['yes', 'no'], positiveRate: 0.25 }, hints: LEAD_HINTS }),
+    generateTable(203, 40, LEAD_FEATURES, {
+      name: 'converted',
+      stats: { kind: 'classification', classes: ['yes', 'no'], positiveRate: 0.25 },
+      hints: LEAD_HINTS,
+    }),
     SEED_BASE_MS + 4 * DAY + 3 * HOUR,
   );
   const houseExp = experiment(estateProject, 'House price', 'regression', SEED_BASE_MS + 5 * DAY);
-  const houseV1 = version(houseExp, housesTrain, 'price_keur', SEED_BASE_MS + 5 * DAY + HOUR, { description: 'baseline', hints: HOUSE_HINTS });
+  const houseV1 = version(houseExp, housesTrain, 'price_keur', SEED_BASE_MS + 5 * DAY + HOUR, {
+    description: 'baseline',
+    hints: HOUSE_HINTS,
+  });
   const leadExp = experiment(estateProject, 'Lead conversion', 'classification', SEED_BASE_MS + 6 * DAY);
   version(leadExp, leadsTrain, 'converted', SEED_BASE_MS + 6 * DAY + HOUR, { description: 'baseline', hints: LEAD_HINTS });
 

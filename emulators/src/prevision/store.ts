@@ -44,7 +44,10 @@ export class ObjectIdFactory {
   }
 
   next(atMs: number): string {
-    const ts = Math.floor(atMs / 1000).toString(16).padStart(8, '0').slice(-8);
+    const ts = Math.floor(atMs / 1000)
+      .toString(16)
+      .padStart(8, '0')
+      .slice(-8);
     const c = (this.counter++ & 0xffffff).toString(16).padStart(6, '0');
     return ts + this.machine + c;
   }
@@ -158,11 +161,14 @@ export class JobRunner {
     if (this.jobs.size === 0) return;
     let due = Number.POSITIVE_INFINITY;
     for (const job of this.jobs.values()) due = Math.min(due, job.startedAt + (job.step + 1) * this.timing.stepMs);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.settleAll();
-      this.schedule();
-    }, Math.max(0, due - this.timing.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.settleAll();
+        this.schedule();
+      },
+      Math.max(0, due - this.timing.now()),
+    );
     this.timer.unref();
   }
 }
@@ -246,7 +252,8 @@ export class PrevisionStore {
     this.versions.delete(id);
     this.jobs.cancel(id);
     for (const m of [...this.models.values()]) if (m.wire.experiment_version_id === id) this.models.delete(m.wire._id);
-    for (const p of [...this.validationPredictions.values()]) if (p.wire.experiment_version_id === id) this.deleteValidationPrediction(p.wire._id);
+    for (const p of [...this.validationPredictions.values()])
+      if (p.wire.experiment_version_id === id) this.deleteValidationPrediction(p.wire._id);
   }
 
   deleteValidationPrediction(id: string): void {

@@ -333,8 +333,21 @@ export interface FeatureInfo {
 }
 
 export type FeatureStats =
-  | { nb_values: number; nb_missing: number; min: number | null; max: number | null; mean: number | null; std: number | null; median: number | null }
-  | { nb_values: number; nb_missing: number; nb_modalities: number; modalities: Array<{ value: string; count: number; frequency: number }> };
+  | {
+      nb_values: number;
+      nb_missing: number;
+      min: number | null;
+      max: number | null;
+      mean: number | null;
+      std: number | null;
+      median: number | null;
+    }
+  | {
+      nb_values: number;
+      nb_missing: number;
+      nb_modalities: number;
+      modalities: Array<{ value: string; count: number; frequency: number }>;
+    };
 
 /** An item of `GET /experiment-versions/{id}/correlation-matrix`: the SDK reads `name` and `correlation[j].score`. */
 export interface CorrelationRow {

@@ -143,8 +143,7 @@ export function reference(kind: 'contact' | 'agreement' | 'account', nullable: b
   return (v, p, store) => {
     if ((v === null || v === '') && nullable) return null;
     if (typeof v !== 'string' || v.trim() === '') return missing(p);
-    const known =
-      kind === 'contact' ? store.contacts.has(v) : kind === 'agreement' ? store.agreements.has(v) : store.accounts.has(v);
+    const known = kind === 'contact' ? store.contacts.has(v) : kind === 'agreement' ? store.agreements.has(v) : store.accounts.has(v);
     if (!known) {
       const where = kind === 'account' ? 'GET /accounts/current' : `GET /${kind}s`;
       return fail(p, `'${p}' refers to ${kind} '${v}', which does not exist in this organization. Use an id from ${where}.`);
@@ -158,7 +157,10 @@ export function mergeMeta(base: Meta, v: unknown): Meta {
   if (v === undefined) return base;
   if (v === null || v === '') return {};
   if (typeof v !== 'object' || Array.isArray(v)) {
-    return fail('meta', `'meta' must be an object of string values, e.g. {"hairColor": "Brown"} or meta[hairColor]=Brown; got ${shown(v)}.`);
+    return fail(
+      'meta',
+      `'meta' must be an object of string values, e.g. {"hairColor": "Brown"} or meta[hairColor]=Brown; got ${shown(v)}.`,
+    );
   }
   const out: Meta = { ...base };
   for (const [k, val] of Object.entries(v as Body)) {
@@ -178,7 +180,10 @@ export function mergeMeta(base: Meta, v: unknown): Meta {
   }
   const n = Object.keys(out).length;
   if (n > META_LIMITS.keys) {
-    fail('meta', `meta may hold at most ${META_LIMITS.keys} keys, this would leave ${n}. Remove keys (send them as null or "") to make room.`);
+    fail(
+      'meta',
+      `meta may hold at most ${META_LIMITS.keys} keys, this would leave ${n}. Remove keys (send them as null or "") to make room.`,
+    );
   }
   return out;
 }

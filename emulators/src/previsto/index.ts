@@ -41,9 +41,7 @@ function publicLimitFor(secretLimit: number): number {
 function resolve(options: Partial<PrevistoOptions> = {}): PrevistoOptions {
   const rateLimitPerMinute = options.rateLimitPerMinute ?? PREVISTO_DEFAULT_RATE_LIMIT;
   return {
-    tenants: options.tenants ?? [
-      { secretKey: PREVISTO_DEMO_SECRET_KEY, publicKey: PREVISTO_DEMO_PUBLIC_KEY, seed: PREVISTO_DEFAULT_SEED },
-    ],
+    tenants: options.tenants ?? [{ secretKey: PREVISTO_DEMO_SECRET_KEY, publicKey: PREVISTO_DEMO_PUBLIC_KEY, seed: PREVISTO_DEFAULT_SEED }],
     rateLimitPerMinute,
     publicRateLimitPerMinute: options.publicRateLimitPerMinute ?? publicLimitFor(rateLimitPerMinute),
     rateWindowMs: options.rateWindowMs ?? 60_000,

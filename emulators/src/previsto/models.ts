@@ -4,16 +4,7 @@
  * sent stay unchanged, nested objects (`plan`, `address`) merge field by field and `meta` merges key by key.
  */
 import { geocode } from './data.js';
-import type {
-  Account,
-  Agreement,
-  Assignment,
-  AssignmentAddress,
-  AssignmentTask,
-  Contact,
-  Organization,
-  StoreView,
-} from './types.js';
+import type { Account, Agreement, Assignment, AssignmentAddress, AssignmentTask, Contact, Organization, StoreView } from './types.js';
 import {
   type Body,
   type Coercer,
@@ -287,7 +278,8 @@ function tasks(store: StoreView, v: unknown): AssignmentTask[] {
 
 function address(store: StoreView, base: AssignmentAddress | null, v: unknown, key: string): AssignmentAddress | null {
   if (v === null || v === '') return null;
-  if (typeof v !== 'object' || Array.isArray(v)) fail(key, `'${key}' must be an object with street, apartment, postalCode, city and countryCode, got ${shown(v)}.`);
+  if (typeof v !== 'object' || Array.isArray(v))
+    fail(key, `'${key}' must be an object with street, apartment, postalCode, city and countryCode, got ${shown(v)}.`);
   const a: AssignmentAddress = base ? { ...base } : { street: null, apartment: null, postalCode: null, city: null, countryCode: null };
   apply(a, v as Body, ADDRESS_FIELDS, store, `${key}.`);
   return a;
@@ -329,7 +321,13 @@ export function newAssignment(store: StoreView, raw: unknown, createdDate: strin
   if (!has(body, 'payingContactId')) a.payingContactId = contact.payingContactId ?? contact.id;
   a.address = has(body, 'address')
     ? address(store, null, body['address'], 'address')
-    : { street: contact.address, apartment: contact.appartment, postalCode: contact.postalCode, city: contact.city, countryCode: contact.countryCode };
+    : {
+        street: contact.address,
+        apartment: contact.appartment,
+        postalCode: contact.postalCode,
+        city: contact.city,
+        countryCode: contact.countryCode,
+      };
   if (has(body, 'deliveryAddress')) a.deliveryAddress = address(store, null, body['deliveryAddress'], 'deliveryAddress');
   a.meta = mergeMeta(a.meta, body['meta']);
   return a;

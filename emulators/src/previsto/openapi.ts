@@ -63,7 +63,7 @@ const AGREEMENT: Record<string, Schema> = {
   description: str(),
   note: text(),
   amount: int('In 1/100 of the currency unit.'),
-  currency: str('Defaults to the organization\'s `baseCurrency`.'),
+  currency: str("Defaults to the organization's `baseCurrency`."),
   contactId: str(),
   recurrenceRule: text('An iCal RRULE.'),
   type: enumOf(['Primary', 'Supplementary']),
@@ -186,16 +186,48 @@ const schemas: Record<string, Schema> = {
   ...shapes('Agreement', AGREEMENT, ['contactId', 'description', 'duration']),
   ...shapes('Assignment', ASSIGNMENT, ['contactId', 'accountId', 'location', 'plan']),
   ...shapes('Account', ACCOUNT, null, ['name', 'email', 'languageCode', 'meta']),
-  ...shapes('Organization', ORGANIZATION, ['name'], [
-    'name', 'url', 'address', 'postalCode', 'city', 'countryCode', 'phone', 'email', 'registrationNo', 'languageCode', 'baseCurrency', 'subjectToVat', 'timeZone', 'referenceId',
-  ]),
+  ...shapes(
+    'Organization',
+    ORGANIZATION,
+    ['name'],
+    [
+      'name',
+      'url',
+      'address',
+      'postalCode',
+      'city',
+      'countryCode',
+      'phone',
+      'email',
+      'registrationNo',
+      'languageCode',
+      'baseCurrency',
+      'subjectToVat',
+      'timeZone',
+      'referenceId',
+    ],
+  ),
   AddressHit: object(
-    { city: str(), countryCode: str(), houseNumber: str(), latitude: str(), longitude: str(), postalCode: str(), street: str(), village: text() },
+    {
+      city: str(),
+      countryCode: str(),
+      houseNumber: str(),
+      latitude: str(),
+      longitude: str(),
+      postalCode: str(),
+      street: str(),
+      village: text(),
+    },
     ['city', 'countryCode', 'houseNumber', 'latitude', 'longitude', 'postalCode', 'street', 'village'],
   ),
 };
 
-const ERRORS = { '400': responseRef('BadRequest'), '401': responseRef('Unauthorized'), '403': responseRef('Forbidden'), '429': responseRef('RateLimited') };
+const ERRORS = {
+  '400': responseRef('BadRequest'),
+  '401': responseRef('Unauthorized'),
+  '403': responseRef('Forbidden'),
+  '429': responseRef('RateLimited'),
+};
 const NOT_FOUND = { '404': responseRef('NotFound') };
 const LIST_PARAMS = [
   query('page', int(undefined, { minimum: 0, default: 0 }), 'Zero-based page number; a page past the end is `[]`.'),
@@ -226,18 +258,25 @@ const idOp = (summary: string, responses: Record<string, unknown>, extra: Partia
 function resource(plural: string, name: string, listParams: unknown[], updateNote: string): Paths {
   const tag = plural[0]!.toUpperCase() + plural.slice(1);
   const update = (verb: string): Operation =>
-    idOp(`Update a ${name.toLowerCase()} (partial)`, { '200': json(`The updated ${name.toLowerCase()}.`, ref(name)) }, {
-      tags: [tag],
-      description: verb === 'post' ? updateNote : `[OURS] The emulator also takes ${verb.toUpperCase()}, as a partial update like POST.`,
-      requestBody: jsonBody(ref(`${name}Update`), 'JSON, or a form with nested `meta[key]=value`.'),
-    });
+    idOp(
+      `Update a ${name.toLowerCase()} (partial)`,
+      { '200': json(`The updated ${name.toLowerCase()}.`, ref(name)) },
+      {
+        tags: [tag],
+        description: verb === 'post' ? updateNote : `[OURS] The emulator also takes ${verb.toUpperCase()}, as a partial update like POST.`,
+        requestBody: jsonBody(ref(`${name}Update`), 'JSON, or a form with nested `meta[key]=value`.'),
+      },
+    );
   return {
     [`/${plural}`]: {
       get: {
         summary: `List ${plural}`,
         tags: [tag],
         parameters: listParams,
-        responses: { '200': json(`A page of ${plural}, a bare array.`, arrayOf(ref(name)), { 'x-total-count': 'Total matching records.' }), ...ERRORS },
+        responses: {
+          '200': json(`A page of ${plural}, a bare array.`, arrayOf(ref(name)), { 'x-total-count': 'Total matching records.' }),
+          ...ERRORS,
+        },
       },
       post: {
         summary: `Create a ${name.toLowerCase()}`,
@@ -264,16 +303,23 @@ const account = (summary: string, verb: 'get' | 'post'): Operation => ({
 });
 
 const organizationUpdate = (verb: string): Operation =>
-  idOp('Update an organization (partial)', { '200': json('The updated organization.', ref('Organization')) }, {
-    tags: ['Organization'],
-    ...(verb === 'post' ? {} : { description: `[OURS] The emulator also takes ${verb.toUpperCase()}, as a partial update like POST.` }),
-    requestBody: jsonBody(ref('OrganizationUpdate')),
-  });
+  idOp(
+    'Update an organization (partial)',
+    { '200': json('The updated organization.', ref('Organization')) },
+    {
+      tags: ['Organization'],
+      ...(verb === 'post' ? {} : { description: `[OURS] The emulator also takes ${verb.toUpperCase()}, as a partial update like POST.` }),
+      requestBody: jsonBody(ref('OrganizationUpdate')),
+    },
+  );
 
 const paths: Paths = {
   '/accounts/current': { get: account('The account of the key', 'get'), post: account('Update the account of the key', 'post') },
   '/account': {
-    get: { ...account('The account of the key', 'get'), description: '[OURS] An alias of `/accounts/current` (the vendor\'s intro spells it so).' },
+    get: {
+      ...account('The account of the key', 'get'),
+      description: "[OURS] An alias of `/accounts/current` (the vendor's intro spells it so).",
+    },
     post: { ...account('Update the account of the key', 'post'), description: '[OURS] An alias of `/accounts/current`.' },
   },
   '/accounts/actions/sendTwoFactorToken': {
@@ -286,7 +332,11 @@ const paths: Paths = {
   },
   '/accounts/{id}': { delete: idOp('Delete an account', { '200': json('Deleted; the body is empty.') }, { tags: ['Account'] }) },
   '/organization': {
-    get: { summary: 'The organization of the key', tags: ['Organization'], responses: { '200': json('The organization.', ref('Organization')), ...ERRORS } },
+    get: {
+      summary: 'The organization of the key',
+      tags: ['Organization'],
+      responses: { '200': json('The organization.', ref('Organization')), ...ERRORS },
+    },
   },
   '/organizations': {
     post: {
@@ -311,12 +361,16 @@ const paths: Paths = {
     'Contact',
     [
       ...LIST_PARAMS,
-      query('search', str(), 'Free text over the contact\'s name, address, email, phone...; not with `nearby`.'),
-      query('nearby', str(undefined, { pattern: '^-?[0-9.]+,-?[0-9.]+$' }), '`<longitude>,<latitude>`: ordered by distance; not with `search`.'),
+      query('search', str(), "Free text over the contact's name, address, email, phone...; not with `nearby`."),
+      query(
+        'nearby',
+        str(undefined, { pattern: '^-?[0-9.]+,-?[0-9.]+$' }),
+        '`<longitude>,<latitude>`: ordered by distance; not with `search`.',
+      ),
     ],
-    'The vendor\'s update verb for contacts.',
+    "The vendor's update verb for contacts.",
   ),
-  ...resource('agreements', 'Agreement', LIST_PARAMS, 'The vendor\'s update verb for agreements.'),
+  ...resource('agreements', 'Agreement', LIST_PARAMS, "The vendor's update verb for agreements."),
   ...resource(
     'assignments',
     'Assignment',
@@ -334,7 +388,7 @@ const paths: Paths = {
 };
 
 // The vendor's update verb for assignments is PUT.
-paths['/assignments/{id}']!.put = { ...paths['/assignments/{id}']!.put!, description: 'The vendor\'s update verb for assignments.' };
+paths['/assignments/{id}']!.put = { ...paths['/assignments/{id}']!.put!, description: "The vendor's update verb for assignments." };
 
 /** The Previsto emulator's OpenAPI document; `publicKeyRoutes` are the route keys a public key may call. */
 export function previstoOpenApi(publicKeyRoutes: ReadonlySet<string>): OpenApiDocument {
@@ -351,11 +405,16 @@ export function previstoOpenApi(publicKeyRoutes: ReadonlySet<string>): OpenApiDo
     title: 'Previsto API (Augur emulator)',
     version: '1',
     description:
-      'Previsto\'s REST API at `https://api.previsto.io`: HTTP Basic with the API key as username and an empty password. Secret `sk_` keys have full access; ' +
+      "Previsto's REST API at `https://api.previsto.io`: HTTP Basic with the API key as username and an empty password. Secret `sk_` keys have full access; " +
       'public `pk_` keys only the operations marked `x-public-key` (others answer 403). 120 requests per minute per secret key, 30 per public key [OURS]. ' +
-      'See docs/upstreams.md §8; [OURS] marks the emulator\'s own choices.',
-    tags: ['Account', 'Organization', 'Contacts', 'Agreements', 'Assignments', 'Addresses'].map((name) => ({ name, description: `${name} routes.` })),
-    securitySchemes: { apiKey: { type: 'http', scheme: 'basic', description: 'The `sk_` or `pk_` key as username, empty password (`curl -u sk_...:`).' } },
+      "See docs/upstreams.md §8; [OURS] marks the emulator's own choices.",
+    tags: ['Account', 'Organization', 'Contacts', 'Agreements', 'Assignments', 'Addresses'].map((name) => ({
+      name,
+      description: `${name} routes.`,
+    })),
+    securitySchemes: {
+      apiKey: { type: 'http', scheme: 'basic', description: 'The `sk_` or `pk_` key as username, empty password (`curl -u sk_...:`).' },
+    },
     security: [{ apiKey: [] }],
     schemas,
     responses: {

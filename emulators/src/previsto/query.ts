@@ -39,9 +39,29 @@ const PAGING = ['page', 'size', 'sort'];
 export const CONTACT_LIST: ListSpec = {
   resource: 'contacts',
   schema: {
-    ...scalars('id', 'name', 'address', 'appartment', 'postalCode', 'city', 'countryCode', 'number', 'remoteId',
-      'remoteOrderId', 'phone', 'email', 'registrationNo', 'ean', 'accountingMode', 'accountingTime', 'invoiceDelivery',
-      'payingContactId', 'note', 'notifyBeforeWork', 'archived'),
+    ...scalars(
+      'id',
+      'name',
+      'address',
+      'appartment',
+      'postalCode',
+      'city',
+      'countryCode',
+      'number',
+      'remoteId',
+      'remoteOrderId',
+      'phone',
+      'email',
+      'registrationNo',
+      'ean',
+      'accountingMode',
+      'accountingTime',
+      'invoiceDelivery',
+      'payingContactId',
+      'note',
+      'notifyBeforeWork',
+      'archived',
+    ),
     location: SA,
     agentIds: SA,
     meta: META,
@@ -53,9 +73,26 @@ export const CONTACT_LIST: ListSpec = {
 export const AGREEMENT_LIST: ListSpec = {
   resource: 'agreements',
   schema: {
-    ...scalars('id', 'description', 'note', 'amount', 'currency', 'contactId', 'recurrenceRule', 'type', 'workType',
-      'duration', 'planningDateType', 'planningDate', 'startDate', 'endDate', 'previousDate', 'nextDate', 'accountId',
-      'archived'),
+    ...scalars(
+      'id',
+      'description',
+      'note',
+      'amount',
+      'currency',
+      'contactId',
+      'recurrenceRule',
+      'type',
+      'workType',
+      'duration',
+      'planningDateType',
+      'planningDate',
+      'startDate',
+      'endDate',
+      'previousDate',
+      'nextDate',
+      'accountId',
+      'archived',
+    ),
     meta: META,
   },
   aliases: {},
@@ -67,8 +104,18 @@ const ADDRESS: FieldDef = { kind: 'object', fields: scalars('street', 'apartment
 export const ASSIGNMENT_LIST: ListSpec = {
   resource: 'assignments',
   schema: {
-    ...scalars('id', 'createdDate', 'contactId', 'contactName', 'payingContactId', 'accountId', 'action',
-      'remoteOrderId', 'status', 'handledDate'),
+    ...scalars(
+      'id',
+      'createdDate',
+      'contactId',
+      'contactName',
+      'payingContactId',
+      'accountId',
+      'action',
+      'remoteOrderId',
+      'status',
+      'handledDate',
+    ),
     meta: META,
     location: SA,
     plan: { kind: 'object', fields: { ...scalars('executionTime', 'indicativeDate', 'indicativeDateType'), accountIds: SA } },
@@ -128,14 +175,17 @@ function resolveUncached(spec: ListSpec, name: string): Outcome {
     }
     if (def.kind === 'object' || def.kind === 'objectArray') {
       if (last) {
-        const sub = Object.keys(def.fields!).map((f) => `${key}.${f}`).join(', ');
+        const sub = Object.keys(def.fields!)
+          .map((f) => `${key}.${f}`)
+          .join(', ');
         return { error: `'${name}' is an object; filter or sort on one of its fields: ${sub}.` };
       }
       steps.push({ key, many: def.kind === 'objectArray' });
       schema = def.fields;
       continue;
     }
-    if (!last) return { error: `Unknown property '${name}' on ${spec.resource}: '${key}' has no fields. Use one of: ${propertyList(spec)}.` };
+    if (!last)
+      return { error: `Unknown property '${name}' on ${spec.resource}: '${key}' has no fields. Use one of: ${propertyList(spec)}.` };
     steps.push({ key, many: false });
     flattenLast = def.kind === 'scalarArray';
     schema = undefined;
@@ -257,7 +307,15 @@ function parseNearby(raw: string): LonLat {
   const parts = raw.split(',');
   const lon = Number(parts[0]);
   const lat = Number(parts[1]);
-  if (parts.length !== 2 || parts[0]!.trim() === '' || parts[1]!.trim() === '' || !Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
+  if (
+    parts.length !== 2 ||
+    parts[0]!.trim() === '' ||
+    parts[1]!.trim() === '' ||
+    !Number.isFinite(lon) ||
+    !Number.isFinite(lat) ||
+    Math.abs(lon) > 180 ||
+    Math.abs(lat) > 90
+  ) {
     throw bad('nearby', `'nearby' must be '<longitude>,<latitude>' (e.g. nearby=10.2039,56.1629), got '${raw}'.`);
   }
   return [lon, lat];
@@ -316,9 +374,7 @@ export function runList<T>(all: readonly T[], query: URLSearchParams, spec: List
     let ok = true;
     for (const { r, wanted } of filters) {
       // Repeating a parameter widens the match (`status=Invoiced&status=Fulfilled`).
-      const hit = r.single
-        ? matchesAny(r.single(rec), wanted)
-        : r.values(rec).some((v) => matchesAny(v, wanted));
+      const hit = r.single ? matchesAny(r.single(rec), wanted) : r.values(rec).some((v) => matchesAny(v, wanted));
       if (!hit) {
         ok = false;
         break;

@@ -121,7 +121,12 @@ export function createPrevisto(options: PrevistoOptions): Emulator {
   // DELETE answers 200 with an empty body.
   const deleted = (): EmulatorReply => ({ status: 200 });
   const JSON_TYPE = 'application/json; charset=utf-8';
-  const list = <T extends { id: string }>(coll: Collection<T>, req: EmulatorRequest, spec: ListSpec, hooks?: ListHooks<T>): EmulatorReply => {
+  const list = <T extends { id: string }>(
+    coll: Collection<T>,
+    req: EmulatorRequest,
+    spec: ListSpec,
+    hooks?: ListHooks<T>,
+  ): EmulatorReply => {
     const { total, items } = runList(coll.all(), req.query, spec, hooks);
     return { status: 200, headers: { 'x-total-count': total, 'content-type': JSON_TYPE }, body: coll.jsonArray(items) };
   };
@@ -210,7 +215,8 @@ export function createPrevisto(options: PrevistoOptions): Emulator {
   // Address autocomplete, as the browser SDK's `searchAddress` uses it.
   add('GET', '/addresses', (req) => {
     const q = req.query.get('q');
-    if (!q || !q.trim()) return previstoError(400, "'q' must be specified: the address text to complete, e.g. q=Vesterbrogade 3 Aarhus.", { param: 'q' });
+    if (!q || !q.trim())
+      return previstoError(400, "'q' must be specified: the address text to complete, e.g. q=Vesterbrogade 3 Aarhus.", { param: 'q' });
     return ok(searchAddresses(q));
   });
 

@@ -230,7 +230,11 @@ export function buildSeed(seed: number): SeedData {
       amount: int(20, 120) * 500,
       currency: 'DKK',
       contactId: contact.id,
-      recurrenceRule: chance(0.85) ? (chance(0.8) ? `FREQ=WEEKLY;INTERVAL=${interval};WKST=MO` : `FREQ=MONTHLY;INTERVAL=${pick([1, 3, 6])}`) : null,
+      recurrenceRule: chance(0.85)
+        ? chance(0.8)
+          ? `FREQ=WEEKLY;INTERVAL=${interval};WKST=MO`
+          : `FREQ=MONTHLY;INTERVAL=${pick([1, 3, 6])}`
+        : null,
       type: chance(0.8) ? 'Primary' : 'Supplementary',
       workType: 'WindowCleaning',
       duration: int(1, 24) * 5,

@@ -86,7 +86,9 @@ export class Collection<T extends { id: string }> {
 }
 
 function notFound(kind: string, id: string, list: string): EmulatorError {
-  return new EmulatorError(404, `No ${kind} with id '${id}' exists in this organization. List existing ones with GET ${list}.`, { param: 'id' });
+  return new EmulatorError(404, `No ${kind} with id '${id}' exists in this organization. List existing ones with GET ${list}.`, {
+    param: 'id',
+  });
 }
 
 /** A tenant's data store, seeded deterministically from `seed`. */
@@ -173,7 +175,10 @@ export class PrevistoStore {
   createOrganization(body: unknown): Organization {
     if (this.organization) {
       // "A user can only create a new organization if it is not related to an organization yet."
-      throw new EmulatorError(402, `This account is already related to organization '${this.organization.id}'; an account can only create an organization when it has none.`);
+      throw new EmulatorError(
+        402,
+        `This account is already related to organization '${this.organization.id}'; an account can only create an organization when it has none.`,
+      );
     }
     const org = newOrganization(this, body, this.newId('org-'), this.stamp());
     this.organization = org;

@@ -68,7 +68,7 @@ describe('civis emulator: multipart upload (civis.io.file_to_civis above 50 MiB)
     expect(Buffer.from(await res.arrayBuffer()).equals(file)).toBe(true);
   });
 
-  it('takes a part larger than the API\'s 50 MiB body cap, as civis-python cuts for files past 500 MiB', async () => {
+  it("takes a part larger than the API's 50 MiB body cap, as civis-python cuts for files past 500 MiB", async () => {
     // sqrt(5 MiB x 720 MiB) = 60 MiB: the part size civis-python picks for a 720 MiB file.
     const part = Buffer.alloc(60 * 2 ** 20, 0x7a);
     const created = (await call('/files/multipart', { method: 'POST', body: { name: 'huge.bin', numParts: 1 } })).body;
@@ -83,7 +83,10 @@ describe('civis emulator: multipart upload (civis.io.file_to_civis above 50 MiB)
   });
 
   it('takes the body under the recorded example spelling too (num_parts), with description and the 30-day default expiry', async () => {
-    const created = await call('/files/multipart', { method: 'POST', body: { name: 'my_file.csv.gzip', num_parts: 2, description: 'my description' } });
+    const created = await call('/files/multipart', {
+      method: 'POST',
+      body: { name: 'my_file.csv.gzip', num_parts: 2, description: 'my description' },
+    });
     expect(created.status).toBe(201);
     expect(created.body.uploadUrls).toHaveLength(2);
     expect(created.body.description).toBe('my description');
@@ -111,10 +114,22 @@ describe('civis emulator: multipart upload (civis.io.file_to_civis above 50 MiB)
   it('refuses a create without name or numParts, or with numParts outside 1..10000, and allocates no file', async () => {
     expectBadRequest(await call('/files/multipart', { method: 'POST', body: { name: 'x.csv' } }), 'numParts is required');
     expectBadRequest(await call('/files/multipart', { method: 'POST', body: { numParts: 2 } }), 'name is required');
-    expectBadRequest(await call('/files/multipart', { method: 'POST', body: { name: 'x.csv', numParts: 0 } }), 'numParts must be between 1 and 10000, got 0');
-    expectBadRequest(await call('/files/multipart', { method: 'POST', body: { name: 'x.csv', numParts: 10_001 } }), 'numParts must be between 1 and 10000');
-    expectBadRequest(await call('/files/multipart', { method: 'POST', body: { name: 'x.csv', numParts: 'two' } }), 'numParts must be an integer');
-    expectBadRequest(await call('/files/multipart', { method: 'POST', body: { name: 'x.csv', numParts: 2, expiresAt: 'soon' } }), 'expiresAt must be an ISO 8601 time');
+    expectBadRequest(
+      await call('/files/multipart', { method: 'POST', body: { name: 'x.csv', numParts: 0 } }),
+      'numParts must be between 1 and 10000, got 0',
+    );
+    expectBadRequest(
+      await call('/files/multipart', { method: 'POST', body: { name: 'x.csv', numParts: 10_001 } }),
+      'numParts must be between 1 and 10000',
+    );
+    expectBadRequest(
+      await call('/files/multipart', { method: 'POST', body: { name: 'x.csv', numParts: 'two' } }),
+      'numParts must be an integer',
+    );
+    expectBadRequest(
+      await call('/files/multipart', { method: 'POST', body: { name: 'x.csv', numParts: 2, expiresAt: 'soon' } }),
+      'expiresAt must be an ISO 8601 time',
+    );
     const before = (await call('/files/')).body.length;
     const ok = await call('/files/multipart', { method: 'POST', body: { name: 'x.csv', numParts: 2 } });
     expect(ok.body.id).toBe(8005);
@@ -179,13 +194,19 @@ describe('civis emulator: POST /files/multipart/{id}/complete', () => {
     const created = (await call('/files/multipart', { method: 'POST', body: { name: 'small.bin', numParts: 2 } })).body;
     await putPart(created.uploadUrls[0], content(MIN_PART - 1));
     await putPart(created.uploadUrls[1], Buffer.from('tail'));
-    expectBadRequest(await call(`/files/multipart/${created.id}/complete`, { method: 'POST' }), `part(s) 1 are under the ${MIN_PART} bytes`);
+    expectBadRequest(
+      await call(`/files/multipart/${created.id}/complete`, { method: 'POST' }),
+      `part(s) 1 are under the ${MIN_PART} bytes`,
+    );
     expect((await call(`/files/${created.id}`)).body.fileSize).toBe(0);
   });
 
   it('is a 400 for a file from the single-upload route, and a 404 for an unknown file or one of another user', async () => {
     const single = (await call('/files/', { method: 'POST', body: { name: 's.csv' } })).body;
-    expectBadRequest(await call(`/files/multipart/${single.id}/complete`, { method: 'POST' }), `file ${single.id} has no multipart upload in progress`);
+    expectBadRequest(
+      await call(`/files/multipart/${single.id}/complete`, { method: 'POST' }),
+      `file ${single.id} has no multipart upload in progress`,
+    );
     const unknown = await call('/files/multipart/999999/complete', { method: 'POST' });
     expect(unknown.status).toBe(404);
     expect(unknown.body).toEqual(NOT_FOUND);

@@ -50,7 +50,10 @@ describe('civis emulator: /endpoints (generated Swagger 2.0)', () => {
         expect(typeof response.description, where).toBe('string');
         if (response.schema) expect(badTypes(response.schema, where, []), where).toEqual([]);
         const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-        expect(op.parameters.filter((p: any) => p.in === 'path').map((p: any) => p.name), where).toEqual(pathParams);
+        expect(
+          op.parameters.filter((p: any) => p.in === 'path').map((p: any) => p.name),
+          where,
+        ).toEqual(pathParams);
         for (const p of op.parameters) {
           expect(typeof p.required, `${where} ${p.name}`).toBe('boolean');
           if (p.in === 'body') expect(badTypes(p.schema, `${where} body`, []), where).toEqual([]);
@@ -62,7 +65,10 @@ describe('civis emulator: /endpoints (generated Swagger 2.0)', () => {
 
   it('declares limit and page_num exactly on the paginated lists, so only those are iterable', () => {
     const paginated = Object.entries(spec.paths as Record<string, Record<string, any>>)
-      .filter(([, ops]) => ops['get']?.parameters.some((p: any) => p.name === 'limit') && ops['get']?.parameters.some((p: any) => p.name === 'page_num'))
+      .filter(
+        ([, ops]) =>
+          ops['get']?.parameters.some((p: any) => p.name === 'limit') && ops['get']?.parameters.some((p: any) => p.name === 'page_num'),
+      )
       .map(([p]) => p)
       .sort();
     expect(paginated).toEqual([
@@ -98,7 +104,20 @@ describe('civis emulator: /endpoints (generated Swagger 2.0)', () => {
     expect(Object.keys(post.responses)).toEqual(['201']);
     const item = spec.paths['/credentials/'].get.responses['200'].schema.items;
     expect(Object.keys(item.properties)).toEqual([
-      'id', 'name', 'type', 'username', 'description', 'owner', 'user', 'remoteHostId', 'remoteHostName', 'state', 'createdAt', 'updatedAt', 'default', 'oauth',
+      'id',
+      'name',
+      'type',
+      'username',
+      'description',
+      'owner',
+      'user',
+      'remoteHostId',
+      'remoteHostName',
+      'state',
+      'createdAt',
+      'updatedAt',
+      'default',
+      'oauth',
     ]);
     expect(item.properties.password).toBeUndefined();
     expect(spec.paths['/tables/'].get.responses['200'].schema.items.properties.lastRun.properties.state).toEqual({ type: 'string' });
@@ -169,11 +188,26 @@ describe('civis emulator: the client civis-python builds from /endpoints', () =>
     expect(spec.paths['/scripts/{id}'].delete.summary).toMatch(/deprecated/);
     expect(methods.has('scripts.delete')).toBe(false);
     // Reads keep their names next to the new writes.
-    for (const name of ['tables.get', 'files.get', 'files.post', 'imports.list', 'queries.get', 'reports.list', 'reports.get', 'scripts.list', 'scripts.get']) {
+    for (const name of [
+      'tables.get',
+      'files.get',
+      'files.post',
+      'imports.list',
+      'queries.get',
+      'reports.list',
+      'reports.get',
+      'scripts.list',
+      'scripts.get',
+    ]) {
       expect(methods.has(name), name).toBe(true);
     }
     const body = (path: string, verb: string) => spec.paths[path][verb].parameters.find((p: any) => p.in === 'body').schema;
-    expect(Object.keys(body('/tables/{id}', 'patch').properties)).toEqual(['ontologyMapping', 'description', 'primaryKeys', 'lastModifiedKeys']);
+    expect(Object.keys(body('/tables/{id}', 'patch').properties)).toEqual([
+      'ontologyMapping',
+      'description',
+      'primaryKeys',
+      'lastModifiedKeys',
+    ]);
     expect(body('/tables/{id}', 'patch').properties.primaryKeys).toEqual({ type: 'array', items: { type: 'string' } });
     expect(body('/files/{id}', 'put').required).toEqual(['name', 'expiresAt']);
     expect(body('/files/{id}', 'patch').required).toBeUndefined();
@@ -235,19 +269,32 @@ describe('civisEmulator module', () => {
         AUGUR_EMULATOR_CIVIS_RUN_READS: '0',
         AUGUR_EMULATOR_CIVIS_RUN_FINISH_MS: '250',
       }),
-    ).toEqual({ apiKeys: ['k1', 'k2=carol.eng'], rateLimit: 5, runRateLimit: 2, rateWindowMs: 1000, runReadsToFinish: 0, runFinishAfterMs: 250 });
-    expect(() => civisEmulator.optionsFromEnv({ AUGUR_EMULATOR_CIVIS_RATE_LIMIT: 'lots' })).toThrow(/AUGUR_EMULATOR_CIVIS_RATE_LIMIT must be an integer >= 1, got "lots"/);
+    ).toEqual({
+      apiKeys: ['k1', 'k2=carol.eng'],
+      rateLimit: 5,
+      runRateLimit: 2,
+      rateWindowMs: 1000,
+      runReadsToFinish: 0,
+      runFinishAfterMs: 250,
+    });
+    expect(() => civisEmulator.optionsFromEnv({ AUGUR_EMULATOR_CIVIS_RATE_LIMIT: 'lots' })).toThrow(
+      /AUGUR_EMULATOR_CIVIS_RATE_LIMIT must be an integer >= 1, got "lots"/,
+    );
   });
 
   it('maps keys to users in order or by name, and refuses an unknown user', async () => {
     const em = civisEmulator.create({ apiKeys: ['first', 'second=carol.eng'], runReadsToFinish: 0 });
     const base = await em.listen(0);
     try {
-      const who = async (key: string) => ((await (await fetch(`${base}/users/me`, { headers: { authorization: `Bearer ${key}` } })).json()) as { username: string }).username;
+      const who = async (key: string) =>
+        ((await (await fetch(`${base}/users/me`, { headers: { authorization: `Bearer ${key}` } })).json()) as { username: string })
+          .username;
       expect(await who('first')).toBe('ada.demo');
       expect(await who('second')).toBe('carol.eng');
       expect((await fetch(`${base}/users/me`, { headers: auth })).status).toBe(401);
-      const run = (await (await fetch(`${base}/jobs/5005/runs`, { method: 'POST', headers: { authorization: 'Bearer first' } })).json()) as { state: string };
+      const run = (await (
+        await fetch(`${base}/jobs/5005/runs`, { method: 'POST', headers: { authorization: 'Bearer first' } })
+      ).json()) as { state: string };
       expect(run.state).toBe('succeeded');
     } finally {
       await em.close();

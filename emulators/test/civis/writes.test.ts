@@ -53,15 +53,27 @@ describe('civis emulator: POST /files/ expiresAt', () => {
     expect(Date.parse(absent.expiresAt) - Date.parse(absent.createdAt)).toBe(30 * 86_400_000);
     const given = (await call('/files/', { method: 'POST', body: { name: 'b.csv', expiresAt: '2031-05-06T07:08:09Z' } })).body;
     expect(given.expiresAt).toBe('2031-05-06T07:08:09.000Z');
-    expectBadRequest(await call('/files/', { method: 'POST', body: { name: 'c.csv', expiresAt: 'next week' } }), 'expiresAt must be an ISO 8601 time');
+    expectBadRequest(
+      await call('/files/', { method: 'POST', body: { name: 'c.csv', expiresAt: 'next week' } }),
+      'expiresAt must be an ISO 8601 time',
+    );
   });
 });
 
 describe('civis emulator: PUT and PATCH /files/{id}', () => {
   it('replaces name, expiry and description with PUT, keeping the extension', async () => {
-    const put = await call('/files/8001', { method: 'PUT', body: { name: 'customers_2026.csv', expires_at: '2030-01-01T00:00:00Z', description: 'Renamed.' } });
+    const put = await call('/files/8001', {
+      method: 'PUT',
+      body: { name: 'customers_2026.csv', expires_at: '2030-01-01T00:00:00Z', description: 'Renamed.' },
+    });
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ id: 8001, name: 'customers_2026.csv', expiresAt: '2030-01-01T00:00:00.000Z', description: 'Renamed.', fileUrl: `${civis.url}/files/8001/download` });
+    expect(put.body).toMatchObject({
+      id: 8001,
+      name: 'customers_2026.csv',
+      expiresAt: '2030-01-01T00:00:00.000Z',
+      description: 'Renamed.',
+      fileUrl: `${civis.url}/files/8001/download`,
+    });
     expect((await call('/files/8001')).body.name).toBe('customers_2026.csv');
     const cleared = await call('/files/8001', { method: 'PUT', body: { name: 'customers_2026.csv', expiresAt: null } });
     expect(cleared.body).toMatchObject({ expiresAt: null, description: null });
@@ -82,7 +94,7 @@ describe('civis emulator: PUT and PATCH /files/{id}', () => {
     expect((await call('/files/8001')).body.name).toBe('customers_2025.csv');
   });
 
-  it('answers 404 for an unknown file and for someone else\'s', async () => {
+  it("answers 404 for an unknown file and for someone else's", async () => {
     for (const method of ['PUT', 'PATCH']) {
       const unknown = await call('/files/999999', { method, body: { name: 'x.csv', expiresAt: null } });
       expect(unknown.status, method).toBe(404);
@@ -96,29 +108,76 @@ describe('civis emulator: PATCH /tables/{id}', () => {
   it('updates description, keys and ontology mapping from snake_case keys and answers the detail without columns', async () => {
     const r = await call('/tables/2001', {
       method: 'PATCH',
-      body: { description: 'Customers, one row each.', primary_keys: ['customer_id'], last_modified_keys: ['signup_date'], ontology_mapping: { primary_key: 'customer_id', email: 'email' } },
+      body: {
+        description: 'Customers, one row each.',
+        primary_keys: ['customer_id'],
+        last_modified_keys: ['signup_date'],
+        ontology_mapping: { primary_key: 'customer_id', email: 'email' },
+      },
     });
     expect(r.status).toBe(200);
     expect(Object.keys(r.body)).toEqual([
-      'id', 'databaseId', 'schema', 'name', 'description', 'isView', 'rowCount', 'columnCount', 'sizeMb', 'owner', 'distkey', 'sortkeys',
-      'refreshStatus', 'lastRefresh', 'dataUpdatedAt', 'schemaUpdatedAt', 'refreshId', 'lastRun', 'primaryKeys', 'lastModifiedKeys', 'tableTags', 'ontologyMapping',
+      'id',
+      'databaseId',
+      'schema',
+      'name',
+      'description',
+      'isView',
+      'rowCount',
+      'columnCount',
+      'sizeMb',
+      'owner',
+      'distkey',
+      'sortkeys',
+      'refreshStatus',
+      'lastRefresh',
+      'dataUpdatedAt',
+      'schemaUpdatedAt',
+      'refreshId',
+      'lastRun',
+      'primaryKeys',
+      'lastModifiedKeys',
+      'tableTags',
+      'ontologyMapping',
     ]);
-    expect(r.body).toMatchObject({ id: 2001, description: 'Customers, one row each.', lastModifiedKeys: ['signup_date'], ontologyMapping: { primary_key: 'customer_id', email: 'email' } });
+    expect(r.body).toMatchObject({
+      id: 2001,
+      description: 'Customers, one row each.',
+      lastModifiedKeys: ['signup_date'],
+      ontologyMapping: { primary_key: 'customer_id', email: 'email' },
+    });
     const detail = (await call('/tables/2001')).body;
-    expect(detail).toMatchObject({ description: 'Customers, one row each.', lastModifiedKeys: ['signup_date'], primaryKeys: ['customer_id'] });
+    expect(detail).toMatchObject({
+      description: 'Customers, one row each.',
+      lastModifiedKeys: ['signup_date'],
+      primaryKeys: ['customer_id'],
+    });
     expect(detail.columns).toHaveLength(8);
     expect((await call('/tables/?database_id=32&schema=public&name=customers')).body[0].description).toBe('Customers, one row each.');
   });
 
   it('leaves fields that are not in the body alone', async () => {
     const r = await call('/tables/2001', { method: 'PATCH', body: { lastModifiedKeys: ['signup_date'] } });
-    expect(r.body).toMatchObject({ description: 'One row per customer.', primaryKeys: ['customer_id'], ontologyMapping: { email: 'email' } });
+    expect(r.body).toMatchObject({
+      description: 'One row per customer.',
+      primaryKeys: ['customer_id'],
+      ontologyMapping: { email: 'email' },
+    });
   });
 
   it('rejects keys that are not columns and values of the wrong type with 400, changing nothing', async () => {
-    expectBadRequest(await call('/tables/2001', { method: 'PATCH', body: { description: 'x', primaryKeys: ['nope'] } }), 'primaryKeys: "nope" is not a column of public.customers');
-    expectBadRequest(await call('/tables/2001', { method: 'PATCH', body: { primaryKeys: 'customer_id' } }), 'primaryKeys must be an array of strings');
-    expectBadRequest(await call('/tables/2001', { method: 'PATCH', body: { ontologyMapping: { email: 3 } } }), 'ontologyMapping.email must be a string');
+    expectBadRequest(
+      await call('/tables/2001', { method: 'PATCH', body: { description: 'x', primaryKeys: ['nope'] } }),
+      'primaryKeys: "nope" is not a column of public.customers',
+    );
+    expectBadRequest(
+      await call('/tables/2001', { method: 'PATCH', body: { primaryKeys: 'customer_id' } }),
+      'primaryKeys must be an array of strings',
+    );
+    expectBadRequest(
+      await call('/tables/2001', { method: 'PATCH', body: { ontologyMapping: { email: 3 } } }),
+      'ontologyMapping.email must be a string',
+    );
     expect((await call('/tables/2001')).body.description).toBe('One row per customer.');
   });
 
@@ -164,7 +223,10 @@ describe('civis emulator: POST /imports/', () => {
   });
 
   it('answers a missing source as null', async () => {
-    const r = await call('/imports/', { method: 'POST', body: { name: 'Auto', syncType: 'AutoImport', isOutbound: false, destination: { remoteHostId: 61 } } });
+    const r = await call('/imports/', {
+      method: 'POST',
+      body: { name: 'Auto', syncType: 'AutoImport', isOutbound: false, destination: { remoteHostId: 61 } },
+    });
     expect(r.status).toBe(201);
     expect(r.body.source).toBeNull();
     expect(r.body.destination).toMatchObject({ remoteHostId: 61, credentialId: null, name: 'redshift-sandbox' });
@@ -172,9 +234,15 @@ describe('civis emulator: POST /imports/', () => {
 
   it('rejects a missing isOutbound, an unknown sync type and an unknown remote host with 400', async () => {
     expectBadRequest(await call('/imports/', { method: 'POST', body: { name: 'x', syncType: 'Dbsync' } }), 'isOutbound is required');
-    expectBadRequest(await call('/imports/', { method: 'POST', body: { name: 'x', syncType: 'Ftp', isOutbound: false } }), 'syncType must be one of Dbsync, AutoImport');
     expectBadRequest(
-      await call('/imports/', { method: 'POST', body: { name: 'x', syncType: 'Dbsync', isOutbound: false, source: { remoteHostId: 999 } } }),
+      await call('/imports/', { method: 'POST', body: { name: 'x', syncType: 'Ftp', isOutbound: false } }),
+      'syncType must be one of Dbsync, AutoImport',
+    );
+    expectBadRequest(
+      await call('/imports/', {
+        method: 'POST',
+        body: { name: 'x', syncType: 'Dbsync', isOutbound: false, source: { remoteHostId: 999 } },
+      }),
       'source.remoteHostId 999 is not a known remote host',
     );
     expect((await call('/imports/5105')).status).toBe(404);
@@ -191,7 +259,7 @@ describe('civis emulator: DELETE /queries/{id}', () => {
     expect((await call('/queries/6001')).body.hidden).toBe(true);
   });
 
-  it('answers 404 for an unknown query and for someone else\'s', async () => {
+  it("answers 404 for an unknown query and for someone else's", async () => {
     const unknown = await call('/queries/999999', { method: 'DELETE' });
     expect(unknown.status).toBe(404);
     expect(unknown.body).toEqual(NOT_FOUND);
@@ -245,8 +313,17 @@ describe('civis emulator: POST and PATCH /reports/', () => {
     const r = await call('/reports/9002', { method: 'PATCH', body: { name: 'Churn v2', template_id: 3 } });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ id: 9002, name: 'Churn v2', templateId: 3, appState: {}, script: { id: 5002 }, state: 'running' });
-    const again = await call('/reports/9002', { method: 'PATCH', body: { appState: { filter: 'NY' }, script_id: 5005, use_viewers_tableau_username: true } });
-    expect(again.body).toMatchObject({ name: 'Churn v2', appState: { filter: 'NY' }, script: { id: 5005, name: 'Ad hoc export' }, jobPath: '/scripts/5005', useViewersTableauUsername: true });
+    const again = await call('/reports/9002', {
+      method: 'PATCH',
+      body: { appState: { filter: 'NY' }, script_id: 5005, use_viewers_tableau_username: true },
+    });
+    expect(again.body).toMatchObject({
+      name: 'Churn v2',
+      appState: { filter: 'NY' },
+      script: { id: 5005, name: 'Ad hoc export' },
+      jobPath: '/scripts/5005',
+      useViewersTableauUsername: true,
+    });
     expect((await call('/reports/9002')).body).toEqual(again.body);
     expect((await call('/reports/')).body.find((x: { id: number }) => x.id === 9002).name).toBe('Churn v2');
   });
@@ -261,15 +338,30 @@ describe('civis emulator: POST and PATCH /reports/', () => {
   });
 
   it('rejects a bad scriptId or a non-boolean flag on PATCH with 400, changing nothing', async () => {
-    expectBadRequest(await call('/reports/9002', { method: 'PATCH', body: { name: 'y', scriptId: 999 } }), 'scriptId 999 is not a known script');
-    expectBadRequest(await call('/reports/9002', { method: 'PATCH', body: { provide_api_key: 'maybe' } }), 'provideAPIKey must be true or false');
+    expectBadRequest(
+      await call('/reports/9002', { method: 'PATCH', body: { name: 'y', scriptId: 999 } }),
+      'scriptId 999 is not a known script',
+    );
+    expectBadRequest(
+      await call('/reports/9002', { method: 'PATCH', body: { provide_api_key: 'maybe' } }),
+      'provideAPIKey must be true or false',
+    );
     expect((await call('/reports/9002')).body.name).toBe('Churn deep dive');
   });
 });
 
 describe('civis emulator: POST /scripts/ and DELETE /scripts/{id}', () => {
   it('creates an idle SQL script (201) that can then be run', async () => {
-    const r = await call('/scripts/', { method: 'POST', body: { name: 'Top customers', remote_host_id: 32, credential_id: 1001, sql: 'SELECT * FROM public.customers LIMIT 10', arguments: { n: 10 } } });
+    const r = await call('/scripts/', {
+      method: 'POST',
+      body: {
+        name: 'Top customers',
+        remote_host_id: 32,
+        credential_id: 1001,
+        sql: 'SELECT * FROM public.customers LIMIT 10',
+        arguments: { n: 10 },
+      },
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({
       id: 5105,
@@ -295,12 +387,18 @@ describe('civis emulator: POST /scripts/ and DELETE /scripts/{id}', () => {
     const github = (await call('/credentials/?type=Github&name=github-ada')).body[0].id as number;
     const base = { name: 'x', remoteHostId: 32, credentialId: 1001, sql: 'SELECT 1' };
     expectBadRequest(await call('/scripts/', { method: 'POST', body: { ...base, sql: undefined } }), 'sql is required');
-    expectBadRequest(await call('/scripts/', { method: 'POST', body: { ...base, remoteHostId: 999 } }), 'remoteHostId 999 is not a known database');
-    expectBadRequest(await call('/scripts/', { method: 'POST', body: { ...base, credentialId: github } }), `credentialId ${github} is a Github credential`);
+    expectBadRequest(
+      await call('/scripts/', { method: 'POST', body: { ...base, remoteHostId: 999 } }),
+      'remoteHostId 999 is not a known database',
+    );
+    expectBadRequest(
+      await call('/scripts/', { method: 'POST', body: { ...base, credentialId: github } }),
+      `credentialId ${github} is a Github credential`,
+    );
     expect((await call('/scripts/5105')).status).toBe(404);
   });
 
-  it('archives the caller\'s script (204): still readable, archived, and out of the default list', async () => {
+  it("archives the caller's script (204): still readable, archived, and out of the default list", async () => {
     const r = await call('/scripts/5005', { method: 'DELETE' });
     expect(r.status).toBe(204);
     expect(r.text).toBe('');
@@ -309,7 +407,7 @@ describe('civis emulator: POST /scripts/ and DELETE /scripts/{id}', () => {
     expect(ids((await call('/scripts/?archived=true')).body)).toContain(5005);
   });
 
-  it('answers 404 for an unknown script, an import id and someone else\'s script', async () => {
+  it("answers 404 for an unknown script, an import id and someone else's script", async () => {
     const unknown = await call('/scripts/999999', { method: 'DELETE' });
     expect(unknown.status).toBe(404);
     expect(unknown.body).toEqual(NOT_FOUND);

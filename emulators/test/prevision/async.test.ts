@@ -39,7 +39,13 @@ describe('asynchronous jobs driven by reads (asyncStepReads: 1)', () => {
       ['done', 'done'],
     ]);
     const done = await call(url, `/ext/v1/deployment-predictions/${id}`);
-    expect(done.body).toMatchObject({ deployment_id: CHURN_API.id, dataset_id: CHURN_SCORING, main_model_id: CHURN_API.modelId, predictions_count: 12, challenger_model_prediction_state: null });
+    expect(done.body).toMatchObject({
+      deployment_id: CHURN_API.id,
+      dataset_id: CHURN_SCORING,
+      main_model_id: CHURN_API.modelId,
+      predictions_count: 12,
+      challenger_model_prediction_state: null,
+    });
     expect(em.events()).toEqual([
       { id: 1, event: 'DEPLOYMENT_PREDICTION_UPDATE', data: { _id: id } },
       { id: 2, event: 'DEPLOYMENT_PREDICTION_UPDATE', data: { _id: id } },
@@ -48,14 +54,22 @@ describe('asynchronous jobs driven by reads (asyncStepReads: 1)', () => {
   });
 
   it('refuses a download before the prediction is done', async () => {
-    const id = (await call(url, `/ext/v1/deployments/${CHURN_API.id}/deployment-predictions`, { method: 'POST', body: JSON.stringify({ dataset_id: CHURN_SCORING }) })).body._id;
+    const id = (
+      await call(url, `/ext/v1/deployments/${CHURN_API.id}/deployment-predictions`, {
+        method: 'POST',
+        body: JSON.stringify({ dataset_id: CHURN_SCORING }),
+      })
+    ).body._id;
     const r = await call(url, `/ext/v1/deployment-predictions/${id}/download`);
     expect(r.status).toBe(400);
     expect(r.body.message).toMatch(/state pending/);
   });
 
   it('rejects a prediction on a dataset of another project', async () => {
-    const r = await call(url, `/ext/v1/deployments/${CHURN_API.id}/deployment-predictions`, { method: 'POST', body: JSON.stringify({ dataset_id: LEADS_TRAIN }) });
+    const r = await call(url, `/ext/v1/deployments/${CHURN_API.id}/deployment-predictions`, {
+      method: 'POST',
+      body: JSON.stringify({ dataset_id: LEADS_TRAIN }),
+    });
     expect(r.status).toBe(400);
     expect(r.body.message).toMatch(/does not exist in project/);
   });
@@ -128,7 +142,13 @@ describe('asynchronous jobs driven by reads (asyncStepReads: 1)', () => {
 
     const dep = await call(url, `/ext/v1/projects/${ESTATE.id}/model-deployments`, {
       method: 'POST',
-      body: JSON.stringify({ name: 'leads-api', experiment_id: LEAD_EXP, main_model_experiment_version_id: vid, main_model_id: best._id, type_violation_policy: 'best_effort' }),
+      body: JSON.stringify({
+        name: 'leads-api',
+        experiment_id: LEAD_EXP,
+        main_model_experiment_version_id: vid,
+        main_model_id: best._id,
+        type_violation_policy: 'best_effort',
+      }),
     });
     expect(dep.status).toBe(200);
     expect(dep.body).toMatchObject({ deploy_state: 'pending', url: `${url}/deployments-host/${dep.body._id}` });
@@ -141,16 +161,25 @@ describe('asynchronous jobs driven by reads (asyncStepReads: 1)', () => {
     const token = await accessToken(url, secret.service_account_client_id, secret.client_secret);
     const inputs = await call(`${dep.body.url}`, '/inputs', { auth: `Bearer ${token}` });
     expect(inputs.body.map((i: { name: string }) => i.name)).toEqual(['visits', 'days_since_contact', 'channel']);
-    const p = await call(dep.body.url, '/predict', { method: 'POST', auth: `Bearer ${token}`, body: JSON.stringify({ visits: 20, days_since_contact: 2, channel: 'phone' }) });
+    const p = await call(dep.body.url, '/predict', {
+      method: 'POST',
+      auth: `Bearer ${token}`,
+      body: JSON.stringify({ visits: 20, days_since_contact: 2, channel: 'phone' }),
+    });
     expect(p.status).toBe(200);
     expect(['yes', 'no']).toContain(p.body.prediction);
     expect(p.body.probas.yes + p.body.probas.no).toBeCloseTo(1, 4);
   });
 
   it('rejects a version whose target is not a dataset column', async () => {
-    const r = await call(url, `/ext/v1/experiments/${LEAD_EXP}/versions`, { method: 'POST', body: JSON.stringify({ dataset_id: LEADS_TRAIN, target_column: 'price' }) });
+    const r = await call(url, `/ext/v1/experiments/${LEAD_EXP}/versions`, {
+      method: 'POST',
+      body: JSON.stringify({ dataset_id: LEADS_TRAIN, target_column: 'price' }),
+    });
     expect(r.status).toBe(400);
-    expect(r.body.message).toMatch(/"price" is not a column of dataset leads_train \(columns: visits, days_since_contact, channel, converted\)/);
+    expect(r.body.message).toMatch(
+      /"price" is not a column of dataset leads_train \(columns: visits, days_since_contact, channel, converted\)/,
+    );
   });
 
   it('fails a strict deployment prediction on a dataset missing features, listing them', async () => {
@@ -158,14 +187,28 @@ describe('asynchronous jobs driven by reads (asyncStepReads: 1)', () => {
     const v = versions[0];
     const dep = await call(url, `/ext/v1/projects/${ESTATE.id}/model-deployments`, {
       method: 'POST',
-      body: JSON.stringify({ name: 'strict', experiment_id: HOUSE_EXP, main_model_experiment_version_id: v._id, main_model_id: v.best_model._id, type_violation_policy: 'strict' }),
+      body: JSON.stringify({
+        name: 'strict',
+        experiment_id: HOUSE_EXP,
+        main_model_experiment_version_id: v._id,
+        main_model_id: v.best_model._id,
+        type_violation_policy: 'strict',
+      }),
     });
-    const early = await call(url, `/ext/v1/deployments/${dep.body._id}/deployment-predictions`, { method: 'POST', body: JSON.stringify({ dataset_id: ESTATE.datasetIds[1] }) });
+    const early = await call(url, `/ext/v1/deployments/${dep.body._id}/deployment-predictions`, {
+      method: 'POST',
+      body: JSON.stringify({ dataset_id: ESTATE.datasetIds[1] }),
+    });
     expect(early.status).toBe(400);
     expect(early.body.message).toMatch(/not running yet \(deploy_state pending\)/);
     await call(url, `/ext/v1/deployments/${dep.body._id}`);
     await call(url, `/ext/v1/deployments/${dep.body._id}`);
-    const id = (await call(url, `/ext/v1/deployments/${dep.body._id}/deployment-predictions`, { method: 'POST', body: JSON.stringify({ dataset_id: LEADS_TRAIN }) })).body._id;
+    const id = (
+      await call(url, `/ext/v1/deployments/${dep.body._id}/deployment-predictions`, {
+        method: 'POST',
+        body: JSON.stringify({ dataset_id: LEADS_TRAIN }),
+      })
+    ).body._id;
     let p = (await call(url, `/ext/v1/deployment-predictions/${id}`)).body;
     expect(p.missing_columns).toEqual(['surface_m2', 'rooms', 'city', 'year_built']);
     p = (await call(url, `/ext/v1/deployment-predictions/${id}`)).body;
@@ -183,7 +226,12 @@ describe('asynchronous jobs driven by an injected clock', () => {
     const { stream, response } = await EventStream.open(url);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const id = (await call(url, `/ext/v1/deployments/${CHURN_API.id}/deployment-predictions`, { method: 'POST', body: JSON.stringify({ dataset_id: CHURN_SCORING }) })).body._id as string;
+    const id = (
+      await call(url, `/ext/v1/deployments/${CHURN_API.id}/deployment-predictions`, {
+        method: 'POST',
+        body: JSON.stringify({ dataset_id: CHURN_SCORING }),
+      })
+    ).body._id as string;
     // Mongo-style ids carry their creation second.
     expect(id.slice(0, 8)).toBe(Math.floor(now / 1000).toString(16));
     expect(states((await call(url, `/ext/v1/deployment-predictions/${id}`)).body)).toEqual(['pending', 'pending']);
@@ -225,7 +273,12 @@ describe('event stream lifecycle with the real clock', () => {
     try {
       await stream.waitFor((s) => s.text.includes(':keep-alive\n\n'));
       expect(stream.text.startsWith(':ok\n\n')).toBe(true);
-      const id = (await call(url, `/ext/v1/deployments/${CHURN_API.id}/deployment-predictions`, { method: 'POST', body: JSON.stringify({ dataset_id: CHURN_SCORING }) })).body._id as string;
+      const id = (
+        await call(url, `/ext/v1/deployments/${CHURN_API.id}/deployment-predictions`, {
+          method: 'POST',
+          body: JSON.stringify({ dataset_id: CHURN_SCORING }),
+        })
+      ).body._id as string;
       await stream.waitFor((s) => s.events().length === 2);
       expect(stream.events().map((e) => e.data._id)).toEqual([id, id]);
       expect(states((await call(url, `/ext/v1/deployment-predictions/${id}`)).body)).toEqual(['done', 'done']);

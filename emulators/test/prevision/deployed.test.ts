@@ -59,12 +59,22 @@ describe('token endpoint ({oidc_url}/auth/realms/prevision.io/protocol/openid-co
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual({ error: 'invalid_client', error_description: expect.stringMatching(/Invalid client credentials/) });
     expect(wrong.text).not.toContain('guess-123');
-    const unknown = await call(url, TOKEN_URL_PATH, { method: 'POST', auth: null, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=x&client_secret=y' });
+    const unknown = await call(url, TOKEN_URL_PATH, {
+      method: 'POST',
+      auth: null,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials&client_id=x&client_secret=y',
+    });
     expect(unknown.body.error).toBe('invalid_client');
   });
 
   it('answers 400 unsupported_grant_type for another grant', async () => {
-    const r = await call(url, TOKEN_URL_PATH, { method: 'POST', auth: null, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=password&username=a&password=b' });
+    const r = await call(url, TOKEN_URL_PATH, {
+      method: 'POST',
+      auth: null,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=password&username=a&password=b',
+    });
     expect(r.status).toBe(400);
     expect(r.body.error).toBe('unsupported_grant_type');
   });
@@ -72,7 +82,12 @@ describe('token endpoint ({oidc_url}/auth/realms/prevision.io/protocol/openid-co
   it('defaults expires_in to 300 seconds', async () => {
     const other = await startPrevision();
     try {
-      const r = await call(other.url, TOKEN_URL_PATH, { method: 'POST', auth: null, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=client_credentials&client_id=${CHURN_API.clientId}&client_secret=${CHURN_API.clientSecret}` });
+      const r = await call(other.url, TOKEN_URL_PATH, {
+        method: 'POST',
+        auth: null,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `grant_type=client_credentials&client_id=${CHURN_API.clientId}&client_secret=${CHURN_API.clientSecret}`,
+      });
       expect(r.body.expires_in).toBe(300);
     } finally {
       await other.em.close();
@@ -84,7 +99,13 @@ describe('deployed model host (<base>/deployments-host/<deploymentId>)', () => {
   it('describes the classification model: /about, /inputs, /outputs', async () => {
     const t = `Bearer ${await accessToken(url, CHURN_API.clientId, CHURN_API.clientSecret)}`;
     const about = await call(host(CHURN_API), '/about', { auth: t });
-    expect(about.body).toMatchObject({ problem_type: 'classification', provider: 'prevision-auto-ml', name: 'churn-api', model_id: CHURN_API.modelId, target: 'churn' });
+    expect(about.body).toMatchObject({
+      problem_type: 'classification',
+      provider: 'prevision-auto-ml',
+      name: 'churn-api',
+      model_id: CHURN_API.modelId,
+      target: 'churn',
+    });
     const inputs = await call(host(CHURN_API), '/inputs', { auth: t });
     expect(inputs.body).toEqual([
       { name: 'tenure_months', type: 'numerical', required: true },
@@ -98,14 +119,22 @@ describe('deployed model host (<base>/deployments-host/<deploymentId>)', () => {
 
   it('predicts a classification from a JSON body sent without Content-Type, fetching the token once', async () => {
     const t = `Bearer ${await accessToken(url, CHURN_API.clientId, CHURN_API.clientSecret)}`;
-    const plain = await fetch(`${host(CHURN_API)}/predict`, { method: 'POST', headers: { authorization: t }, body: Buffer.from(JSON.stringify(HIGH_RISK)) });
+    const plain = await fetch(`${host(CHURN_API)}/predict`, {
+      method: 'POST',
+      headers: { authorization: t },
+      body: Buffer.from(JSON.stringify(HIGH_RISK)),
+    });
     expect(plain.status).toBe(200);
     expect(await plain.json()).toEqual({
       prediction: 'yes',
       probas: { yes: 0.9442, no: 0.0558 },
       response: { predictions: { churn: 'yes', probas: { yes: 0.9442, no: 0.0558 } } },
     });
-    const low = await call(host(CHURN_API), '/predict', { method: 'POST', auth: t, body: JSON.stringify({ tenure_months: 60, monthly_charges: 30, contract: 'two-year', support_calls: 0 }) });
+    const low = await call(host(CHURN_API), '/predict', {
+      method: 'POST',
+      auth: t,
+      body: JSON.stringify({ tenure_months: 60, monthly_charges: 30, contract: 'two-year', support_calls: 0 }),
+    });
     expect(low.body.prediction).toBe('no');
     expect(low.body.probas).toEqual({ yes: 0.0078, no: 0.9922 });
     const c = await counters(url);
@@ -116,7 +145,11 @@ describe('deployed model host (<base>/deployments-host/<deploymentId>)', () => {
   it('adds confidence and explanation when asked, and accepts the SDK [{name, value}] body', async () => {
     const t = `Bearer ${await accessToken(url, CHURN_API.clientId, CHURN_API.clientSecret)}`;
     const sdkBody = Object.entries(HIGH_RISK).map(([name, value]) => ({ name, value }));
-    const r = await call(host(CHURN_API), '/predict?explain=true&confidence=true', { method: 'POST', auth: t, body: JSON.stringify(sdkBody) });
+    const r = await call(host(CHURN_API), '/predict?explain=true&confidence=true', {
+      method: 'POST',
+      auth: t,
+      body: JSON.stringify(sdkBody),
+    });
     expect(r.body.prediction).toBe('yes');
     expect(r.body.confidence).toEqual({ score: 0.9442 });
     expect(r.body.explanation).toEqual({ tenure_months: 1.4527, monthly_charges: 0.3012, contract: 1.131, support_calls: 0.4551 });
@@ -136,18 +169,33 @@ describe('deployed model host (<base>/deployments-host/<deploymentId>)', () => {
     expect(r.body).toEqual({
       prediction: 427.33,
       confidence: { 'TARGET_quantile=10': 347.76, 'TARGET_quantile=50': 427.33, 'TARGET_quantile=90': 506.9 },
-      response: { predictions: { price_keur: 427.33, 'TARGET_quantile=10': 347.76, 'TARGET_quantile=50': 427.33, 'TARGET_quantile=90': 506.9 } },
+      response: {
+        predictions: { price_keur: 427.33, 'TARGET_quantile=10': 347.76, 'TARGET_quantile=50': 427.33, 'TARGET_quantile=90': 506.9 },
+      },
     });
-    const plain = await call(host(HOUSE_API), '/predict', { method: 'POST', auth: t, body: JSON.stringify({ surface_m2: 40, rooms: 1, city: 'Nantes', year_built: 1930 }) });
+    const plain = await call(host(HOUSE_API), '/predict', {
+      method: 'POST',
+      auth: t,
+      body: JSON.stringify({ surface_m2: 40, rooms: 1, city: 'Nantes', year_built: 1930 }),
+    });
     expect(plain.body).toEqual({ prediction: 88.17, response: { predictions: { price_keur: 88.17 } } });
   });
 
   it('agrees with the seeded bulk prediction for the same row', async () => {
-    const zip = Buffer.from(await (await fetch(`${url}/ext/v1/deployment-predictions/${CHURN_API.predictionIds[0]}/download`, { headers: { authorization: TOKEN } })).arrayBuffer());
+    const zip = Buffer.from(
+      await (
+        await fetch(`${url}/ext/v1/deployment-predictions/${CHURN_API.predictionIds[0]}/download`, { headers: { authorization: TOKEN } })
+      ).arrayBuffer(),
+    );
     const [header, first] = firstZipEntry(zip)!.data.toString('utf8').split('\n') as [string, string];
     const row = Object.fromEntries(header.split(',').map((h, i) => [h, first.split(',')[i]]));
     const t = `Bearer ${await accessToken(url, CHURN_API.clientId, CHURN_API.clientSecret)}`;
-    const input = { tenure_months: Number(row['tenure_months']), monthly_charges: Number(row['monthly_charges']), contract: row['contract'], support_calls: Number(row['support_calls']) };
+    const input = {
+      tenure_months: Number(row['tenure_months']),
+      monthly_charges: Number(row['monthly_charges']),
+      contract: row['contract'],
+      support_calls: Number(row['support_calls']),
+    };
     const unit = await call(host(CHURN_API), '/predict', { method: 'POST', auth: t, body: JSON.stringify(input) });
     expect(unit.body.prediction).toBe(row['pred_churn']);
     expect(unit.body.probas.yes).toBe(Number(row['proba_yes']));
@@ -155,12 +203,20 @@ describe('deployed model host (<base>/deployments-host/<deploymentId>)', () => {
 
   it('treats missing or mistyped features as neutral under best_effort, and a non-object body as 400', async () => {
     const t = `Bearer ${await accessToken(url, HOUSE_API.clientId, HOUSE_API.clientSecret)}`;
-    const partial = await call(host(HOUSE_API), '/predict', { method: 'POST', auth: t, body: JSON.stringify({ surface_m2: '120', city: 'Atlantis', extra: 1 }) });
+    const partial = await call(host(HOUSE_API), '/predict', {
+      method: 'POST',
+      auth: t,
+      body: JSON.stringify({ surface_m2: '120', city: 'Atlantis', extra: 1 }),
+    });
     expect(partial.status).toBe(200);
     expect(typeof partial.body.prediction).toBe('number');
     const bad = await call(host(HOUSE_API), '/predict', { method: 'POST', auth: t, body: '42' });
     expect(bad.status).toBe(400);
-    expect(bad.body).toEqual({ status: 400, err_code: 'E_BAD_REQUEST', message: expect.stringMatching(/Expected a JSON body of feature values/) });
+    expect(bad.body).toEqual({
+      status: 400,
+      err_code: 'E_BAD_REQUEST',
+      message: expect.stringMatching(/Expected a JSON body of feature values/),
+    });
     const broken = await call(host(HOUSE_API), '/predict', { method: 'POST', auth: t, body: '{"surface_m2":' });
     expect(broken.status).toBe(400);
   });
@@ -169,7 +225,11 @@ describe('deployed model host (<base>/deployments-host/<deploymentId>)', () => {
     const none = await call(host(CHURN_API), '/predict', { method: 'POST', auth: null, body: JSON.stringify(HIGH_RISK) });
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer /);
-    expect(none.body).toEqual({ status: 401, err_code: 'E_UNK', message: expect.stringMatching(/Expected "Authorization: Bearer <access_token>"/) });
+    expect(none.body).toEqual({
+      status: 401,
+      err_code: 'E_UNK',
+      message: expect.stringMatching(/Expected "Authorization: Bearer <access_token>"/),
+    });
     const master = await call(host(CHURN_API), '/about', { auth: TOKEN });
     expect(master.status).toBe(401);
     const unknown = await call(host(CHURN_API), '/about', { auth: 'Bearer pvat.nope' });
@@ -191,7 +251,10 @@ describe('deployed model host (<base>/deployments-host/<deploymentId>)', () => {
     const expired = await call(host(CHURN_API), '/about', { auth: t });
     expect(expired.status).toBe(401);
     expect(expired.body.message).toMatch(/expired/);
-    expect((await call(host(CHURN_API), '/about', { auth: `Bearer ${await accessToken(url, CHURN_API.clientId, CHURN_API.clientSecret)}` })).status).toBe(200);
+    expect(
+      (await call(host(CHURN_API), '/about', { auth: `Bearer ${await accessToken(url, CHURN_API.clientId, CHURN_API.clientSecret)}` }))
+        .status,
+    ).toBe(200);
   });
 
   it('answers 404 E_NOT_FOUND for an unknown deployment host', async () => {

@@ -3,7 +3,10 @@ import { PREVISION_DEMO } from '../../src/prevision/index.js';
 import { accessToken, call, reset, zipCsv, usePrevision } from './helpers.js';
 
 const [CHURN, ESTATE] = PREVISION_DEMO.projects as [(typeof PREVISION_DEMO.projects)[0], (typeof PREVISION_DEMO.projects)[0]];
-const [CHURN_API, HOUSE_API] = PREVISION_DEMO.deployments as [(typeof PREVISION_DEMO.deployments)[0], (typeof PREVISION_DEMO.deployments)[0]];
+const [CHURN_API, HOUSE_API] = PREVISION_DEMO.deployments as [
+  (typeof PREVISION_DEMO.deployments)[0],
+  (typeof PREVISION_DEMO.deployments)[0],
+];
 const CHURN_EXP = CHURN.experimentIds[0]!;
 const CHURN_TRAIN = CHURN.datasetIds[0]!;
 const LEADS_TRAIN = ESTATE.datasetIds[2]!;
@@ -25,11 +28,22 @@ describe('model details', () => {
     const vid = await versionOf(CHURN_API.modelId);
     const [lgb, xgb, linear] = await modelsOf(vid);
     const h = (await get(`/models/${lgb!._id}/hyperparameters/download`)).body;
-    expect(h).toMatchObject({ boosting_type: 'gbdt', objective: 'binary', learning_rate: expect.any(Number), num_leaves: expect.any(Number) });
+    expect(h).toMatchObject({
+      boosting_type: 'gbdt',
+      objective: 'binary',
+      learning_rate: expect.any(Number),
+      num_leaves: expect.any(Number),
+    });
     await reset(url);
     expect((await get(`/models/${lgb!._id}/hyperparameters/download`)).body).toEqual(h);
-    expect((await get(`/models/${xgb!._id}/hyperparameters/download`)).body).toMatchObject({ booster: 'gbtree', objective: 'binary:logistic' });
-    expect((await get(`/models/${linear!._id}/hyperparameters/download`)).body).toMatchObject({ estimator: 'LogisticRegression', penalty: 'l2' });
+    expect((await get(`/models/${xgb!._id}/hyperparameters/download`)).body).toMatchObject({
+      booster: 'gbtree',
+      objective: 'binary:logistic',
+    });
+    expect((await get(`/models/${linear!._id}/hyperparameters/download`)).body).toMatchObject({
+      estimator: 'LogisticRegression',
+      penalty: 'l2',
+    });
     expect((await get(`/models/${HOUSE_API.modelId}/hyperparameters/download`)).body.objective).toBe('regression');
   });
 
@@ -67,7 +81,9 @@ describe('model details', () => {
     const at = (await get(`/models/${CHURN_API.modelId}/dynamic-analysis?threshold=${chart.optimal_proba}`)).body;
     expect(at.score.f1Score).toBe(chart.optimal_f1Score);
     for (const t of [0.2, 0.35, 0.65, 0.8]) {
-      expect((await get(`/models/${CHURN_API.modelId}/dynamic-analysis?threshold=${t}`)).body.score.f1Score).toBeLessThanOrEqual(chart.optimal_f1Score);
+      expect((await get(`/models/${CHURN_API.modelId}/dynamic-analysis?threshold=${t}`)).body.score.f1Score).toBeLessThanOrEqual(
+        chart.optimal_f1Score,
+      );
     }
   });
 
@@ -109,14 +125,17 @@ describe('model details', () => {
     expect(r.body.message).toMatch(/binary classification models; model .* is a regression model/);
   });
 
-  it.each(['hyperparameters/download', 'features-importances/download', 'cross-validation/download', 'analysis', 'dynamic-analysis?threshold=0.5'])(
-    'answers 404 E_NOT_FOUND for /models/{unknown}/%s',
-    async (suffix) => {
-      const r = await get(`/models/${UNKNOWN_ID}/${suffix}`);
-      expect(r.status).toBe(404);
-      expect(r.body.err_code).toBe('E_NOT_FOUND');
-    },
-  );
+  it.each([
+    'hyperparameters/download',
+    'features-importances/download',
+    'cross-validation/download',
+    'analysis',
+    'dynamic-analysis?threshold=0.5',
+  ])('answers 404 E_NOT_FOUND for /models/{unknown}/%s', async (suffix) => {
+    const r = await get(`/models/${UNKNOWN_ID}/${suffix}`);
+    expect(r.status).toBe(404);
+    expect(r.body.err_code).toBe('E_NOT_FOUND');
+  });
 
   it('answers 400 when the training dataset is gone, naming it', async () => {
     expect((await call(url, `/ext/v1/datasets/${CHURN_TRAIN}`, { method: 'DELETE' })).status).toBe(204);
@@ -145,7 +164,10 @@ describe('experiment version details', () => {
 
   it("gives each feature its share of the best model's importance", async () => {
     const vid = await churnVersion();
-    const features = (await get(`/experiment-versions/${vid}/features?rowsPerPage=10`)).body.items as Array<{ name: string; importance_value: number | null }>;
+    const features = (await get(`/experiment-versions/${vid}/features?rowsPerPage=10`)).body.items as Array<{
+      name: string;
+      importance_value: number | null;
+    }>;
     const best = (await modelsOf(vid)).find((m) => m.tags.includes('best'))!;
     const importances = (await zipCsv(url, `/ext/v1/models/${best._id}/features-importances/download`)).rows.slice(1);
     for (const [name, value] of importances) expect(features.find((f) => f.name === name)!.importance_value).toBe(Number(value));
@@ -199,8 +221,13 @@ describe('experiment version details', () => {
     const v2 = draft.body._id as string;
     await call(url, `/ext/v1/experiment-versions/${v2}/confirm`, { method: 'PUT' });
     for (let i = 0; i < 3; i++) await get(`/experiment-versions/${v2}`);
-    expect((await get(`/experiment-versions/${v2}/dropped-features`)).body.items).toEqual([{ name: 'days_since_contact', reason: 'drop_list' }]);
-    expect((await get(`/experiment-versions/${v2}/features/days_since_contact`)).body).toMatchObject({ role: 'dropped', importance_value: null });
+    expect((await get(`/experiment-versions/${v2}/dropped-features`)).body.items).toEqual([
+      { name: 'days_since_contact', reason: 'drop_list' },
+    ]);
+    expect((await get(`/experiment-versions/${v2}/features/days_since_contact`)).body).toMatchObject({
+      role: 'dropped',
+      importance_value: null,
+    });
     expect((await get(`/experiment-versions/${v2}/features-stats`)).body).toMatchObject({ nb_features: 2, nb_dropped_features: 1 });
     const best = (await modelsOf(v2)).find((m) => m.tags.includes('best'))!;
     const importances = (await zipCsv(url, `/ext/v1/models/${best._id}/features-importances/download`)).rows.slice(1).map((r) => r[0]);
@@ -213,19 +240,35 @@ describe('experiment version details', () => {
     form.set('file', new Blob(['x,same,label\n1,7,yes\n2,7,no\n3,7,yes\n4,,no\n'], { type: 'text/csv' }), 'flat.csv');
     const ds = (await call(url, `/ext/v1/projects/${CHURN.id}/datasets/file`, { method: 'POST', body: form })).body._id as string;
     for (let i = 0; i < 2; i++) await get(`/datasets/${ds}`);
-    const draft = await call(url, `/ext/v1/experiments/${CHURN_EXP}/versions`, { method: 'POST', body: JSON.stringify({ dataset_id: ds, target_column: 'label' }) });
+    const draft = await call(url, `/ext/v1/experiments/${CHURN_EXP}/versions`, {
+      method: 'POST',
+      body: JSON.stringify({ dataset_id: ds, target_column: 'label' }),
+    });
     expect(draft.status).toBe(200);
     const vid = draft.body._id as string;
     // Features are described from the dataset, before any training.
     expect((await get(`/experiment-versions/${vid}/dropped-features`)).body.items).toEqual([{ name: 'same', reason: 'constant' }]);
-    expect((await get(`/experiment-versions/${vid}/features-stats`)).body).toMatchObject({ nb_features: 2, nb_dropped_features: 1, missing_ratio: round(1 / 12) });
-    expect((await get(`/experiment-versions/${vid}/features/same`)).body.stats).toMatchObject({ nb_values: 3, nb_missing: 1, min: 7, max: 7, std: 0 });
+    expect((await get(`/experiment-versions/${vid}/features-stats`)).body).toMatchObject({
+      nb_features: 2,
+      nb_dropped_features: 1,
+      missing_ratio: round(1 / 12),
+    });
+    expect((await get(`/experiment-versions/${vid}/features/same`)).body.stats).toMatchObject({
+      nb_values: 3,
+      nb_missing: 1,
+      min: 7,
+      max: 7,
+      std: 0,
+    });
     expect((await get(`/experiment-versions/${vid}/features/x`)).body.importance_value).toBeNull();
   });
 
   it('serves the correlation matrix of the numerical features in the shape the SDK turns into a DataFrame', async () => {
     const vid = await churnVersion();
-    const corr = (await get(`/experiment-versions/${vid}/correlation-matrix`)).body as Array<{ name: string; correlation: Array<{ name: string; score: number }> }>;
+    const corr = (await get(`/experiment-versions/${vid}/correlation-matrix`)).body as Array<{
+      name: string;
+      correlation: Array<{ name: string; score: number }>;
+    }>;
     const names = corr.map((d) => d.name);
     expect(names).toEqual(['tenure_months', 'monthly_charges', 'support_calls']);
     corr.forEach((row, i) => {
@@ -249,7 +292,8 @@ describe('experiment version details', () => {
 });
 
 describe('POST /deployments/{id}/versions', () => {
-  const versions = async () => (await get(`/experiments/${CHURN_EXP}/versions`)).body.items as Array<{ _id: string; best_model: { _id: string } }>;
+  const versions = async () =>
+    (await get(`/experiments/${CHURN_EXP}/versions`)).body.items as Array<{ _id: string; best_model: { _id: string } }>;
   const newVersion = async (deploymentId: string, body: Record<string, unknown>) =>
     call(url, `/ext/v1/deployments/${deploymentId}/versions`, { method: 'POST', body: JSON.stringify(body) });
 
@@ -273,7 +317,11 @@ describe('POST /deployments/{id}/versions', () => {
     for (let i = 0; i < 3; i++) states.push((await get(`/deployments/${CHURN_API.id}`)).body.main_model_run_state);
     expect(states).toEqual(['pending', 'running', 'done']);
     const after = (await get(`/deployments/${CHURN_API.id}`)).body;
-    expect(after).toMatchObject({ current_version: 2, deploy_state: 'done', models: [{ _id: fastest._id, model_name: 'XGBoost-2', experiment_version_id: v1!._id, role: 'main' }] });
+    expect(after).toMatchObject({
+      current_version: 2,
+      deploy_state: 'done',
+      models: [{ _id: fastest._id, model_name: 'XGBoost-2', experiment_version_id: v1!._id, role: 'main' }],
+    });
     expect(await about()).toMatchObject({ model_id: fastest._id, version: 2 });
   });
 
@@ -303,8 +351,16 @@ describe('POST /deployments/{id}/versions', () => {
 
   it.each([
     ['no name', {}, /Field "name" is required/],
-    ['a version of another experiment', { name: 'x', main_model_experiment_version_id: 'house', main_model_id: 'm' }, /Field "main_model_experiment_version_id": no version/],
-    ['a model of another version', { name: 'x', main_model_experiment_version_id: 'v1', main_model_id: HOUSE_API.modelId }, /Field "main_model_id": no model/],
+    [
+      'a version of another experiment',
+      { name: 'x', main_model_experiment_version_id: 'house', main_model_id: 'm' },
+      /Field "main_model_experiment_version_id": no version/,
+    ],
+    [
+      'a model of another version',
+      { name: 'x', main_model_experiment_version_id: 'v1', main_model_id: HOUSE_API.modelId },
+      /Field "main_model_id": no model/,
+    ],
   ])('answers 400 for %s, leaving the deployment as it was', async (_name, raw, message) => {
     const [v1] = await versions();
     const houseVersion = await versionOf(HOUSE_API.modelId);

@@ -162,7 +162,10 @@ export class EventStream {
 }
 
 /** Downloads a zip and reads its first entry the way the SDK's `zip_to_pandas` does: a csv, as rows of cells. */
-export async function zipCsv(url: string, path: string): Promise<{ status: number; contentType: string | null; name: string; rows: string[][] }> {
+export async function zipCsv(
+  url: string,
+  path: string,
+): Promise<{ status: number; contentType: string | null; name: string; rows: string[][] }> {
   const res = await fetch(url + path, { headers: { authorization: TOKEN } });
   const buf = Buffer.from(await res.arrayBuffer());
   if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${buf.toString('utf8')}`);

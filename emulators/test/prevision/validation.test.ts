@@ -5,14 +5,18 @@ import { zipSingleFile } from '../../src/prevision/files.js';
 import { call, counters, csvRows, EventStream, reset, TOKEN, zipCsv, usePrevision } from './helpers.js';
 
 const [CHURN, ESTATE] = PREVISION_DEMO.projects as [(typeof PREVISION_DEMO.projects)[0], (typeof PREVISION_DEMO.projects)[0]];
-const [CHURN_API, HOUSE_API] = PREVISION_DEMO.deployments as [(typeof PREVISION_DEMO.deployments)[0], (typeof PREVISION_DEMO.deployments)[0]];
+const [CHURN_API, HOUSE_API] = PREVISION_DEMO.deployments as [
+  (typeof PREVISION_DEMO.deployments)[0],
+  (typeof PREVISION_DEMO.deployments)[0],
+];
 const [CHURN_TRAIN, CHURN_SCORING] = CHURN.datasetIds as [string, string];
 const [, HOUSES_SCORING, LEADS_TRAIN] = ESTATE.datasetIds as [string, string, string];
 const LEAD_EXP = ESTATE.experimentIds[1]!;
 const UNKNOWN_ID = '000000000000000000000000';
 
 /** The version a seeded deployment's main model belongs to. */
-const versionOf = async (url: string, modelId: string): Promise<string> => (await call(url, `/ext/v1/models/${modelId}`)).body.experiment_version_id;
+const versionOf = async (url: string, modelId: string): Promise<string> =>
+  (await call(url, `/ext/v1/models/${modelId}`)).body.experiment_version_id;
 
 describe('validation predictions (asyncStepReads: 1)', () => {
   let em: PrevisionEmulator;
@@ -30,13 +34,18 @@ describe('validation predictions (asyncStepReads: 1)', () => {
 
   it("runs Model.predict's flow: upload a dataframe as a zip, predict, wait on PREDICTION_UPDATE, download", async () => {
     // Dataset._new(dataframe=df): a multipart upload of a zip holding "<name>.csv", then DATASET_UPDATE until done.
-    const csv = 'customer_id,tenure_months,monthly_charges,contract,support_calls\nC-9001,3,99.5,month-to-month,4\nC-9002,60,25,two-year,0\nC-9003,12,70,one-year,2\n';
+    const csv =
+      'customer_id,tenure_months,monthly_charges,contract,support_calls\nC-9001,3,99.5,month-to-month,4\nC-9002,60,25,two-year,0\nC-9003,12,70,one-year,2\n';
     const form = new FormData();
     form.set('name', 'test_LightGBM-1_a1b2c3');
     form.set('file', new Blob([zipSingleFile('test_LightGBM-1_a1b2c3.csv', Buffer.from(csv))], { type: 'application/zip' }), 'tmpabc.zip');
     const ds = (await call(url, `/ext/v1/projects/${CHURN.id}/datasets/file`, { method: 'POST', body: form })).body;
     for (let i = 0; i < 2; i++) await call(url, `/ext/v1/datasets/${ds._id}`);
-    expect((await call(url, `/ext/v1/datasets/${ds._id}`)).body).toMatchObject({ copy_state: 'done', describe_state: 'done', drift_state: 'done' });
+    expect((await call(url, `/ext/v1/datasets/${ds._id}`)).body).toMatchObject({
+      copy_state: 'done',
+      describe_state: 'done',
+      drift_state: 'done',
+    });
 
     const vid = await versionOf(url, CHURN_API.modelId);
     const created = await start(vid, { dataset_id: ds._id, model_id: CHURN_API.modelId, confidence: 'false' });
@@ -70,16 +79,34 @@ describe('validation predictions (asyncStepReads: 1)', () => {
       { id: expect.any(Number), event: 'PREDICTION_UPDATE', data: { _id: id } },
       { id: expect.any(Number), event: 'PREDICTION_UPDATE', data: { _id: id } },
     ]);
-    expect((await call(url, `/ext/v1/validation-predictions/${id}`)).body).toMatchObject({ predictions_count: 3, download_available: true, score: null });
+    expect((await call(url, `/ext/v1/validation-predictions/${id}`)).body).toMatchObject({
+      predictions_count: 3,
+      download_available: true,
+      score: null,
+    });
 
     const out = await zipCsv(url, `/ext/v1/validation-predictions/${id}/download`);
     expect(out.contentType).toBe('application/zip');
     expect(out.name).toBe('test_LightGBM-1_a1b2c3_predictions.csv');
-    expect(out.rows[0]).toEqual(['customer_id', 'tenure_months', 'monthly_charges', 'contract', 'support_calls', 'pred_churn', 'proba_yes', 'proba_no']);
+    expect(out.rows[0]).toEqual([
+      'customer_id',
+      'tenure_months',
+      'monthly_charges',
+      'contract',
+      'support_calls',
+      'pred_churn',
+      'proba_yes',
+      'proba_no',
+    ]);
     expect(out.rows).toHaveLength(4);
 
     // The same model deployed scores the same dataset identically.
-    const dp = (await call(url, `/ext/v1/deployments/${CHURN_API.id}/deployment-predictions`, { method: 'POST', body: JSON.stringify({ dataset_id: ds._id }) })).body;
+    const dp = (
+      await call(url, `/ext/v1/deployments/${CHURN_API.id}/deployment-predictions`, {
+        method: 'POST',
+        body: JSON.stringify({ dataset_id: ds._id }),
+      })
+    ).body;
     for (let i = 0; i < 3; i++) await call(url, `/ext/v1/deployment-predictions/${dp._id}`);
     expect((await zipCsv(url, `/ext/v1/deployment-predictions/${dp._id}/download`)).rows).toEqual(out.rows);
     expect(out.rows[1]![5]).toBe('yes');
@@ -195,12 +222,28 @@ describe('validation predictions (asyncStepReads: 1)', () => {
 
   it.each([
     ['no model_id', { dataset_id: CHURN_SCORING }, /Field "model_id" is required/],
-    ['a model of another version', { dataset_id: CHURN_SCORING, model_id: HOUSE_API.modelId }, /Field "model_id": no model .* in experiment version/],
+    [
+      'a model of another version',
+      { dataset_id: CHURN_SCORING, model_id: HOUSE_API.modelId },
+      /Field "model_id": no model .* in experiment version/,
+    ],
     ['no dataset_id', { model_id: CHURN_API.modelId }, /Field "dataset_id" is required/],
     ['a dataset of another project', { dataset_id: LEADS_TRAIN, model_id: CHURN_API.modelId }, /does not exist in project/],
-    ['confidence "yes"', { dataset_id: CHURN_SCORING, model_id: CHURN_API.modelId, confidence: 'yes' }, /Field "confidence" must be "true" or "false"/],
-    ['an unknown folder_dataset_id', { dataset_id: CHURN_SCORING, model_id: CHURN_API.modelId, folder_dataset_id: UNKNOWN_ID }, /Field "folder_dataset_id"/],
-    ['a text-similarity body', { model_id: CHURN_API.modelId, queries_dataset_id: CHURN_SCORING, queries_dataset_content_column: 'x', top_k: 10 }, /Text-similarity predictions/],
+    [
+      'confidence "yes"',
+      { dataset_id: CHURN_SCORING, model_id: CHURN_API.modelId, confidence: 'yes' },
+      /Field "confidence" must be "true" or "false"/,
+    ],
+    [
+      'an unknown folder_dataset_id',
+      { dataset_id: CHURN_SCORING, model_id: CHURN_API.modelId, folder_dataset_id: UNKNOWN_ID },
+      /Field "folder_dataset_id"/,
+    ],
+    [
+      'a text-similarity body',
+      { model_id: CHURN_API.modelId, queries_dataset_id: CHURN_SCORING, queries_dataset_content_column: 'x', top_k: 10 },
+      /Text-similarity predictions/,
+    ],
   ])('answers 400 for %s', async (_name, body, message) => {
     const vid = await versionOf(url, CHURN_API.modelId);
     const r = await start(vid, body);
@@ -248,7 +291,14 @@ describe('holdout predictions (asyncStepReads: 1)', () => {
     expect(body.items.map((p: { model_id: string }) => p.model_id)).toEqual(models.map((m) => m._id));
     for (const p of body.items) {
       // get_holdout_predictions() pops `_id` from each item.
-      expect(p).toMatchObject({ _id: expect.stringMatching(/^[0-9a-f]{24}$/), experiment_version_id: vid, dataset_id: LEADS_TRAIN, holdout: true, state: 'done', predictions_count: 40 });
+      expect(p).toMatchObject({
+        _id: expect.stringMatching(/^[0-9a-f]{24}$/),
+        experiment_version_id: vid,
+        dataset_id: LEADS_TRAIN,
+        holdout: true,
+        state: 'done',
+        predictions_count: 40,
+      });
       expect(p.score).toEqual({ name: 'auc', value: expect.any(Number) });
     }
     const { rows } = await zipCsv(url, `/ext/v1/validation-predictions/${body.items[0]._id}/download`);
@@ -261,7 +311,10 @@ describe('holdout predictions (asyncStepReads: 1)', () => {
     const vid = await train({ holdout_dataset_id: LEADS_TRAIN });
     // One read: the stop applies the step due next (the first model, state running), then stops.
     await call(url, `/ext/v1/experiment-versions/${vid}`);
-    expect((await call(url, `/ext/v1/experiment-versions/${vid}/stop`, { method: 'PUT' })).body).toMatchObject({ state: 'done', models_count: 1 });
+    expect((await call(url, `/ext/v1/experiment-versions/${vid}/stop`, { method: 'PUT' })).body).toMatchObject({
+      state: 'done',
+      models_count: 1,
+    });
     expect((await holdouts(vid)).items).toHaveLength(1);
   });
 
@@ -278,7 +331,12 @@ describe('holdout predictions (asyncStepReads: 1)', () => {
     for (let i = 0; i < 3; i++) await call(url, `/ext/v1/experiment-versions/${vid}`);
     const holdoutId = (await holdouts(vid)).items[0]._id;
     const models = (await call(url, `/ext/v1/experiment-versions/${vid}/models`)).body.items;
-    const predId = (await call(url, `/ext/v1/experiment-versions/${vid}/validation-predictions`, { method: 'POST', body: JSON.stringify({ dataset_id: LEADS_TRAIN, model_id: models[0]._id }) })).body._id;
+    const predId = (
+      await call(url, `/ext/v1/experiment-versions/${vid}/validation-predictions`, {
+        method: 'POST',
+        body: JSON.stringify({ dataset_id: LEADS_TRAIN, model_id: models[0]._id }),
+      })
+    ).body._id;
     expect((await call(url, `/ext/v1/experiment-versions/${vid}`, { method: 'DELETE' })).status).toBe(204);
     expect((await call(url, `/ext/v1/validation-predictions/${holdoutId}`)).status).toBe(404);
     expect((await call(url, `/ext/v1/validation-predictions/${predId}`)).status).toBe(404);
@@ -295,7 +353,12 @@ describe('validation prediction events with an injected clock', () => {
     const { stream } = await EventStream.open(url);
     try {
       const vid = await versionOf(url, CHURN_API.modelId);
-      const id = (await call(url, `/ext/v1/experiment-versions/${vid}/validation-predictions`, { method: 'POST', body: JSON.stringify({ dataset_id: CHURN_SCORING, model_id: CHURN_API.modelId, confidence: 'false' }) })).body._id as string;
+      const id = (
+        await call(url, `/ext/v1/experiment-versions/${vid}/validation-predictions`, {
+          method: 'POST',
+          body: JSON.stringify({ dataset_id: CHURN_SCORING, model_id: CHURN_API.modelId, confidence: 'false' }),
+        })
+      ).body._id as string;
       now += 1000;
       expect((await call(url, `/ext/v1/validation-predictions/${id}`)).body.state).toBe('running');
       now += 1000;

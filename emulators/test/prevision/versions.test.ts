@@ -21,21 +21,30 @@ interface Wire {
 
 /** What `Supervised.new_version` posts: the copied config plus `parent_version=self.version`. */
 const versionBody = (extra: Record<string, unknown> = {}): string =>
-  JSON.stringify({ description: 'retrain', dataset_id: LEADS_TRAIN, target_column: 'converted', metric: 'auc', holdout_dataset_id: null, ...extra });
+  JSON.stringify({
+    description: 'retrain',
+    dataset_id: LEADS_TRAIN,
+    target_column: 'converted',
+    metric: 'auc',
+    holdout_dataset_id: null,
+    ...extra,
+  });
 
 describe('experiment versions (asyncStepReads: 1)', () => {
   let em: PrevisionEmulator;
   let url = '';
   usePrevision({ asyncStepMs: 0, asyncStepReads: 1 }, (s) => ({ em, url } = s));
 
-  const seedVersions = async (experimentId: string): Promise<Wire[]> => (await call(url, `/ext/v1/experiments/${experimentId}/versions`)).body.items;
+  const seedVersions = async (experimentId: string): Promise<Wire[]> =>
+    (await call(url, `/ext/v1/experiments/${experimentId}/versions`)).body.items;
   const draft = async (extra: Record<string, unknown> = {}): Promise<Wire> => {
     const r = await call(url, `/ext/v1/experiments/${LEAD_EXP}/versions`, { method: 'POST', body: versionBody(extra) });
     expect(r.status).toBe(200);
     return r.body;
   };
   const read = async (id: string): Promise<Wire> => (await call(url, `/ext/v1/experiment-versions/${id}`)).body;
-  const models = async (id: string): Promise<Array<{ _id: string; tags: string[] }>> => (await call(url, `/ext/v1/experiment-versions/${id}/models`)).body.items;
+  const models = async (id: string): Promise<Array<{ _id: string; tags: string[] }>> =>
+    (await call(url, `/ext/v1/experiment-versions/${id}/models`)).body.items;
 
   it('stores the seed parent as the parent version number, the form the SDK sends and reads back', async () => {
     const [v1, v2] = await seedVersions(CHURN_EXP);
@@ -107,7 +116,12 @@ describe('experiment versions (asyncStepReads: 1)', () => {
     // A stopped version is done, so its best model deploys.
     const dep = await call(url, `/ext/v1/projects/${ESTATE.id}/model-deployments`, {
       method: 'POST',
-      body: JSON.stringify({ name: 'stopped', experiment_id: LEAD_EXP, main_model_experiment_version_id: v._id, main_model_id: kept[0]!._id }),
+      body: JSON.stringify({
+        name: 'stopped',
+        experiment_id: LEAD_EXP,
+        main_model_experiment_version_id: v._id,
+        main_model_id: kept[0]!._id,
+      }),
     });
     expect(dep.status).toBe(200);
   });

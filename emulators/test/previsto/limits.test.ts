@@ -154,16 +154,39 @@ describe('previsto emulator: module', () => {
     expect(previstoEmulator.platform).toBe('previsto');
     expect(previstoEmulator.defaultPort).toBe(4104);
     expect(previstoEmulator.create().routeKeys()).toEqual([
-      'GET /accounts/current', 'POST /accounts/current', 'GET /account', 'POST /account',
-      'POST /accounts/actions/sendTwoFactorToken', 'DELETE /accounts/{id}',
-      'GET /organization', 'POST /organizations', 'POST /organizations/{id}', 'PUT /organizations/{id}',
-      'PATCH /organizations/{id}', 'DELETE /organizations/{id}',
-      'GET /contacts', 'POST /contacts', 'GET /contacts/{id}', 'POST /contacts/{id}', 'PUT /contacts/{id}',
-      'PATCH /contacts/{id}', 'DELETE /contacts/{id}',
-      'GET /agreements', 'POST /agreements', 'GET /agreements/{id}', 'POST /agreements/{id}', 'PUT /agreements/{id}',
-      'PATCH /agreements/{id}', 'DELETE /agreements/{id}',
-      'GET /assignments', 'POST /assignments', 'GET /assignments/{id}', 'POST /assignments/{id}',
-      'PUT /assignments/{id}', 'PATCH /assignments/{id}', 'DELETE /assignments/{id}',
+      'GET /accounts/current',
+      'POST /accounts/current',
+      'GET /account',
+      'POST /account',
+      'POST /accounts/actions/sendTwoFactorToken',
+      'DELETE /accounts/{id}',
+      'GET /organization',
+      'POST /organizations',
+      'POST /organizations/{id}',
+      'PUT /organizations/{id}',
+      'PATCH /organizations/{id}',
+      'DELETE /organizations/{id}',
+      'GET /contacts',
+      'POST /contacts',
+      'GET /contacts/{id}',
+      'POST /contacts/{id}',
+      'PUT /contacts/{id}',
+      'PATCH /contacts/{id}',
+      'DELETE /contacts/{id}',
+      'GET /agreements',
+      'POST /agreements',
+      'GET /agreements/{id}',
+      'POST /agreements/{id}',
+      'PUT /agreements/{id}',
+      'PATCH /agreements/{id}',
+      'DELETE /agreements/{id}',
+      'GET /assignments',
+      'POST /assignments',
+      'GET /assignments/{id}',
+      'POST /assignments/{id}',
+      'PUT /assignments/{id}',
+      'PATCH /assignments/{id}',
+      'DELETE /assignments/{id}',
       'GET /addresses',
     ]);
   });
@@ -180,7 +203,9 @@ describe('previsto emulator: module', () => {
       rateLimitPerMinute: 50,
       publicRateLimitPerMinute: 5,
     });
-    expect(() => previstoEmulator.optionsFromEnv({ AUGUR_EMULATOR_PREVISTO_RATE_LIMIT: 'lots' })).toThrow(/AUGUR_EMULATOR_PREVISTO_RATE_LIMIT/);
+    expect(() => previstoEmulator.optionsFromEnv({ AUGUR_EMULATOR_PREVISTO_RATE_LIMIT: 'lots' })).toThrow(
+      /AUGUR_EMULATOR_PREVISTO_RATE_LIMIT/,
+    );
     expect(() => previstoEmulator.optionsFromEnv({ AUGUR_EMULATOR_PREVISTO_PUBLIC_KEY: 'sk_augur_demo' })).toThrow(/must differ/);
     const e = previstoEmulator.create(opts);
     const u = await e.listen(0);
@@ -193,7 +218,14 @@ describe('previsto emulator: module', () => {
   });
 
   it('refuses a key configured twice', () => {
-    expect(() => previstoEmulator.create({ tenants: [{ secretKey: 'sk_a', seed: 1 }, { secretKey: 'sk_b', publicKey: 'sk_a', seed: 2 }] })).toThrow(/configured twice/);
+    expect(() =>
+      previstoEmulator.create({
+        tenants: [
+          { secretKey: 'sk_a', seed: 1 },
+          { secretKey: 'sk_b', publicKey: 'sk_a', seed: 2 },
+        ],
+      }),
+    ).toThrow(/configured twice/);
   });
 
   it('describes the demo credentials and limits', () => {

@@ -30,18 +30,16 @@ async function withoutSecret<T>(secret: string | null | undefined, run: () => Pr
 }
 
 /** Copies the given fields (`undefined` omitted; `null` kept only where Civis accepts it as "clear"). */
-function credentialBody(
-  input: {
-    type?: InputMaybe<string>;
-    name?: InputMaybe<string>;
-    username?: InputMaybe<string>;
-    password?: InputMaybe<string>;
-    description?: InputMaybe<string>;
-    remoteHostId?: InputMaybe<number>;
-    state?: InputMaybe<string>;
-    default?: InputMaybe<boolean>;
-  },
-): CivisCredentialWrite {
+function credentialBody(input: {
+  type?: InputMaybe<string>;
+  name?: InputMaybe<string>;
+  username?: InputMaybe<string>;
+  password?: InputMaybe<string>;
+  description?: InputMaybe<string>;
+  remoteHostId?: InputMaybe<number>;
+  state?: InputMaybe<string>;
+  default?: InputMaybe<boolean>;
+}): CivisCredentialWrite {
   const out: CivisCredentialWrite = {};
   if (input.type != null) out.type = input.type;
   if (input.name != null) out.name = input.name;
@@ -63,9 +61,12 @@ export const credentialResolvers: Resolvers = {
   Query: {
     credentials: (_p, args, ctx) => {
       if (args.default === false) {
-        throw badInput('Civis can only narrow credentials to the default one: pass default: true, or leave default out to list them all.', { param: 'default' });
+        throw badInput('Civis can only narrow credentials to the default one: pass default: true, or leave default out to list them all.', {
+          param: 'default',
+        });
       }
-      if (args.name != null && args.name.length > 200) throw badInput('name may have at most 200 characters.', { param: 'name', limit: 'maxNameLength', max: 200 });
+      if (args.name != null && args.name.length > 200)
+        throw badInput('name may have at most 200 characters.', { param: 'name', limit: 'maxNameLength', max: 200 });
       const params: CivisParams = {
         type: states(args.type),
         name: args.name || undefined,
@@ -103,9 +104,13 @@ export const credentialResolvers: Resolvers = {
       let found = page.items.filter((c) => c.name === name);
       if (owner != null) found = found.filter((c) => c.owner === owner);
       if (found.length === 0) {
-        throw new AugurError(ErrorCode.NOT_FOUND, `Civis has no AWS credential named ${quote(name)}${owner != null ? ` owned by ${quote(owner)}` : ''} that this key can read.`, {
-          platform: 'civis',
-        });
+        throw new AugurError(
+          ErrorCode.NOT_FOUND,
+          `Civis has no AWS credential named ${quote(name)}${owner != null ? ` owned by ${quote(owner)}` : ''} that this key can read.`,
+          {
+            platform: 'civis',
+          },
+        );
       }
       if (found.length > 1 && owner == null) {
         // As civis-python: several owners share the name, so prefer the caller's own.
@@ -113,9 +118,12 @@ export const credentialResolvers: Resolvers = {
         const mine = found.filter((c) => c.owner === me.username);
         if (mine.length === 0) {
           const owners = [...new Set(found.map((c) => quote(c.owner)))].join(', ');
-          throw badInput(`The AWS credential name ${quote(name)} is ambiguous: it is owned by ${owners}, none of them you (${quote(me.username)}). Pass owner.`, {
-            param: 'owner',
-          });
+          throw badInput(
+            `The AWS credential name ${quote(name)} is ambiguous: it is owned by ${owners}, none of them you (${quote(me.username)}). Pass owner.`,
+            {
+              param: 'owner',
+            },
+          );
         }
         found = mine;
       }
@@ -130,9 +138,13 @@ export const credentialResolvers: Resolvers = {
       const page = await credentialsPage(ctx, { type: 'Database' }, HELPER_LIMIT);
       const found = page.items.find((c) => c.username === username && match(c));
       if (!found) {
-        throw new AugurError(ErrorCode.NOT_FOUND, `Civis has no Database credential for username ${quote(username)} on database ${quote(database)} that this key can read.`, {
-          platform: 'civis',
-        });
+        throw new AugurError(
+          ErrorCode.NOT_FOUND,
+          `Civis has no Database credential for username ${quote(username)} on database ${quote(database)} that this key can read.`,
+          {
+            platform: 'civis',
+          },
+        );
       }
       return found;
     },

@@ -15,11 +15,18 @@ async function databaseByName(ctx: Context, name: string, argName: string): Prom
   const all = await ctx.civis.databases();
   const db = all.find((d) => d.name === name);
   if (!db) {
-    const known = all.slice(0, 20).map((d) => quote(d.name)).join(', ');
-    throw new AugurError(ErrorCode.NOT_FOUND, `Civis has no database named ${quote(name)} (argument "${argName}"); databases visible to this key: ${known || 'none'}.`, {
-      platform: 'civis',
-      param: argName,
-    });
+    const known = all
+      .slice(0, 20)
+      .map((d) => quote(d.name))
+      .join(', ');
+    throw new AugurError(
+      ErrorCode.NOT_FOUND,
+      `Civis has no database named ${quote(name)} (argument "${argName}"); databases visible to this key: ${known || 'none'}.`,
+      {
+        platform: 'civis',
+        param: argName,
+      },
+    );
   }
   return db;
 }
@@ -32,8 +39,17 @@ async function databaseIdOf(ctx: Context, arg: string, argName: string): Promise
   return (await databaseByName(ctx, arg, argName)).id;
 }
 
-function tablesConnection(ctx: Context, databaseId: number | undefined, a: { schema?: InputMaybe<string>; name?: InputMaybe<string>; search?: InputMaybe<string> } & ConnectionArgs) {
-  const params: CivisParams = { database_id: databaseId, schema: a.schema ?? undefined, name: a.name ?? undefined, search: a.search ?? undefined };
+function tablesConnection(
+  ctx: Context,
+  databaseId: number | undefined,
+  a: { schema?: InputMaybe<string>; name?: InputMaybe<string>; search?: InputMaybe<string> } & ConnectionArgs,
+) {
+  const params: CivisParams = {
+    database_id: databaseId,
+    schema: a.schema ?? undefined,
+    name: a.name ?? undefined,
+    search: a.search ?? undefined,
+  };
   return connection<CivisTableSummary>(ctx, 'tables', CIVIS_LISTS.tables, params, a);
 }
 
@@ -89,24 +105,36 @@ export const databaseResolvers: Resolvers = {
       if (id != null) return loadCivis(ctx, 'CivisDatabase', civisId(ctx, id, 'CivisDatabase'));
       return databaseByName(ctx, name!, 'name');
     },
-    tables: async (_r, args, ctx) => tablesConnection(ctx, args.database != null ? await databaseIdOf(ctx, args.database, 'database') : undefined, args),
+    tables: async (_r, args, ctx) =>
+      tablesConnection(ctx, args.database != null ? await databaseIdOf(ctx, args.database, 'database') : undefined, args),
     table: async (_r, { id, name, database }, ctx) => {
       if (id != null) {
         if (name != null || database != null) throw badInput('Pass either "id", or "name" with "database", not both.', { param: 'id' });
         return loadCivis(ctx, 'CivisTable', civisId(ctx, id, 'CivisTable'));
       }
-      if (name == null || database == null) throw badInput('Pass either "id", or "name" ("schema.table") with "database".', { param: name == null ? 'name' : 'database' });
+      if (name == null || database == null)
+        throw badInput('Pass either "id", or "name" ("schema.table") with "database".', { param: name == null ? 'name' : 'database' });
       const { schema, table } = splitSchemaTable(name);
       const databaseId = await databaseIdOf(ctx, database, 'database');
       const page = await ctx.civis.list<CivisTableSummary>(CIVIS_LISTS.tables, { database_id: databaseId, schema, name: table }, 0, 1);
       const found = page.items[0];
       if (!found) {
-        throw new AugurError(ErrorCode.NOT_FOUND, `Civis has no table ${quote(name)} in database ${quote(database)} that this key can see.`, { platform: 'civis', param: 'name' });
+        throw new AugurError(
+          ErrorCode.NOT_FOUND,
+          `Civis has no table ${quote(name)} in database ${quote(database)} that this key can see.`,
+          { platform: 'civis', param: 'name' },
+        );
       }
       return found;
     },
     queries: async (_r, args, ctx) =>
-      connection(ctx, 'queries', CIVIS_LISTS.queries, { database_id: args.database != null ? await databaseIdOf(ctx, args.database, 'database') : undefined }, args),
+      connection(
+        ctx,
+        'queries',
+        CIVIS_LISTS.queries,
+        { database_id: args.database != null ? await databaseIdOf(ctx, args.database, 'database') : undefined },
+        args,
+      ),
     query: (_r, { id }, ctx) => loadCivis(ctx, 'CivisQuery', civisId(ctx, id, 'CivisQuery')),
   },
   CivisDatabase: {

@@ -17,7 +17,9 @@ import { workspaceResolvers } from './workspace.js';
 
 /** Everything `Query.node` can fetch on Civis. */
 export const civisNodeFetchers: Partial<Record<NodeTypeName, NodeFetcher>> = {
-  ...Object.fromEntries((Object.keys(COLLECTIONS) as CivisType[]).map((type) => [type, (ctx: Context, id: string) => loadCivis<object>(ctx, type, Number(id))])),
+  ...Object.fromEntries(
+    (Object.keys(COLLECTIONS) as CivisType[]).map((type) => [type, (ctx: Context, id: string) => loadCivis<object>(ctx, type, Number(id))]),
+  ),
   CivisUser: (ctx, id) => ctx.civis.user.load(Number(id)),
   CivisJobRun: (ctx, id) => {
     const [jobId, runId] = id.split(':').map(Number) as [number, number];

@@ -8,7 +8,21 @@ import { AugurError, ErrorCode, badInput } from '../../core/errors.js';
 import { CIVIS_LISTS } from '../../upstreams/civis/client.js';
 import type { CivisJobRunParent, CivisRun, CivisScriptDetail } from '../../upstreams/civis/types.js';
 import type { Context } from '../context.js';
-import { NUMERIC_ID, call, civisId, connection, date, detailField, flag, gid, jobRun, loadCivis, runState, states, userIds } from './shared.js';
+import {
+  NUMERIC_ID,
+  call,
+  civisId,
+  connection,
+  date,
+  detailField,
+  flag,
+  gid,
+  jobRun,
+  loadCivis,
+  runState,
+  states,
+  userIds,
+} from './shared.js';
 
 /** One run of a job, a script or an import, through the request's loaders. */
 export async function loadRun(ctx: Context, jobId: number, runId: number): Promise<CivisJobRunParent> {
@@ -54,12 +68,24 @@ export const jobResolvers: Resolvers = {
         ctx,
         'jobs',
         CIVIS_LISTS.jobs,
-        { state: states(args.state), q: args.search || undefined, author: userIds(ctx, args.author, 'author'), archived: flag(args.archived) },
+        {
+          state: states(args.state),
+          q: args.search || undefined,
+          author: userIds(ctx, args.author, 'author'),
+          archived: flag(args.archived),
+        },
         args,
       ),
     job: (_r, { id }, ctx) => loadCivis(ctx, 'CivisJob', civisId(ctx, id, ['CivisJob', 'CivisScript', 'CivisImport'])),
     reports: (_r, args, ctx) =>
-      connection(ctx, 'reports', CIVIS_LISTS.reports, { author: userIds(ctx, args.author, 'author'), archived: flag(args.archived) }, args, args.orderBy),
+      connection(
+        ctx,
+        'reports',
+        CIVIS_LISTS.reports,
+        { author: userIds(ctx, args.author, 'author'), archived: flag(args.archived) },
+        args,
+        args.orderBy,
+      ),
     report: (_r, { id }, ctx) => loadCivis(ctx, 'CivisReport', civisId(ctx, id, 'CivisReport')),
     scripts: (_r, args, ctx) =>
       connection(

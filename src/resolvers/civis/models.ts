@@ -15,9 +15,16 @@ function predictionsConnection(ctx: Context, modelId: number | undefined, args: 
 export const modelResolvers: Resolvers = {
   Civis: {
     models: (_r, args, ctx) =>
-      connection(ctx, 'models', CIVIS_LISTS.models, { model_name: args.name || undefined, author: userIds(ctx, args.author, 'author'), archived: flag(args.archived) }, args),
+      connection(
+        ctx,
+        'models',
+        CIVIS_LISTS.models,
+        { model_name: args.name || undefined, author: userIds(ctx, args.author, 'author'), archived: flag(args.archived) },
+        args,
+      ),
     model: (_r, { id }, ctx) => loadCivis(ctx, 'CivisModel', civisId(ctx, id, 'CivisModel')),
-    predictions: (_r, args, ctx) => predictionsConnection(ctx, args.model != null ? civisId(ctx, args.model, 'CivisModel', 'model') : undefined, args),
+    predictions: (_r, args, ctx) =>
+      predictionsConnection(ctx, args.model != null ? civisId(ctx, args.model, 'CivisModel', 'model') : undefined, args),
     prediction: (_r, { id }, ctx) => loadCivis(ctx, 'CivisPrediction', civisId(ctx, id, 'CivisPrediction')),
   },
   CivisModel: {

@@ -66,7 +66,8 @@ export function loadCivis<T>(ctx: Context, type: CivisType, id: number): Promise
 export function userIds(ctx: Context, ids: InputMaybe<string[]> | undefined, argName: string): string | undefined {
   if (!ids || ids.length === 0) return undefined;
   const max = ctx.services.config.limits.maxIds;
-  if (ids.length > max) throw badInput(`${argName} accepts at most ${max} ids (AUGUR_MAX_IDS), got ${ids.length}.`, { param: argName, limit: 'maxIds', max });
+  if (ids.length > max)
+    throw badInput(`${argName} accepts at most ${max} ids (AUGUR_MAX_IDS), got ${ids.length}.`, { param: argName, limit: 'maxIds', max });
   return ids.map((id, i) => civisId(ctx, id, 'CivisUser', `${argName}[${i}]`)).join(',');
 }
 
@@ -96,7 +97,13 @@ function orderParams(order: InputMaybe<CivisOrder> | undefined): OrderParams | u
  * ties by id in the same direction, so the flipped list is the exact reverse); Civis's default orders are not
  * assumed to be.
  */
-function civisSource<W, T>(ctx: Context, list: CivisList, params: CivisParams, order: OrderParams | undefined, map: (item: W) => T): PageSource<T> {
+function civisSource<W, T>(
+  ctx: Context,
+  list: CivisList,
+  params: CivisParams,
+  order: OrderParams | undefined,
+  map: (item: W) => T,
+): PageSource<T> {
   const read = (p: CivisParams) => async (page: number, size: number) => {
     const result = await ctx.civis.list<W>(list, p, page, size);
     return { items: result.items.map(map), total: result.total };
@@ -118,7 +125,14 @@ export function connection<W, T = W>(
 ) {
   const o = orderParams(order);
   const shaping = { path: list.path, params, order: o ?? null };
-  return resolveConnection<T>(name, shaping, args, civisSource<W, T>(ctx, list, params, o, map), ctx.services.codec, ctx.services.config.paging);
+  return resolveConnection<T>(
+    name,
+    shaping,
+    args,
+    civisSource<W, T>(ctx, list, params, o, map),
+    ctx.services.codec,
+    ctx.services.config.paging,
+  );
 }
 
 /** A connection over one of Civis's unpaginated lists (databases, predictions); the paging arguments are checked before the call. */

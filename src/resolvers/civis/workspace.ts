@@ -40,7 +40,14 @@ export const workspaceResolvers: Resolvers = {
     },
     file: (_r, { id }, ctx) => loadCivis(ctx, 'CivisFile', civisId(ctx, id, 'CivisFile')),
     projects: (_r, args, ctx) =>
-      connection(ctx, 'projects', CIVIS_LISTS.projects, { author: userIds(ctx, args.author, 'author'), archived: flag(args.archived) }, args, args.orderBy),
+      connection(
+        ctx,
+        'projects',
+        CIVIS_LISTS.projects,
+        { author: userIds(ctx, args.author, 'author'), archived: flag(args.archived) },
+        args,
+        args.orderBy,
+      ),
     project: (_r, { id }, ctx) => loadCivis(ctx, 'CivisProject', civisId(ctx, id, 'CivisProject')),
     users: (_r, args, ctx) => connection(ctx, 'users', CIVIS_LISTS.users, { query: args.search || undefined }, args),
     user: (_r, { id }, ctx) => ctx.civis.user.load(civisId(ctx, id, 'CivisUser')),
@@ -77,7 +84,11 @@ export const workspaceResolvers: Resolvers = {
     id: gid('CivisProject'),
     civisId: (p) => p.id,
     note: detailField<CivisProjectDetail, string | null>('CivisProject', 'note', (d) => d.note ?? null),
-    myPermissionLevel: detailField<CivisProjectDetail, string | null>('CivisProject', 'myPermissionLevel', (d) => d.myPermissionLevel ?? null),
+    myPermissionLevel: detailField<CivisProjectDetail, string | null>(
+      'CivisProject',
+      'myPermissionLevel',
+      (d) => d.myPermissionLevel ?? null,
+    ),
     objects: detailField<CivisProjectDetail, CivisProjectObjectShape[]>('CivisProject', 'allObjects', (d) => d.allObjects ?? []),
     createdAt: (p) => date(p.createdAt),
     updatedAt: (p) => date(p.updatedAt),

@@ -23,7 +23,12 @@ export function deadlinePlugin({ logger }: DeadlinePluginOptions): ApolloServerP
           const { budget } = contextValue;
           budget.operationDeadline.start(() =>
             logger.warn(
-              { event: 'operation_timeout', requestId: budget.requestId, timeoutMs: budget.operationDeadline.timeoutMs, upstreamCalls: budget.calls },
+              {
+                event: 'operation_timeout',
+                requestId: budget.requestId,
+                timeoutMs: budget.operationDeadline.timeoutMs,
+                upstreamCalls: budget.calls,
+              },
               'operation deadline passed; aborting its upstream calls',
             ),
           );

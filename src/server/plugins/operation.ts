@@ -12,7 +12,10 @@ export type OperationOutcome = 'ok' | 'partial' | 'error';
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
 /** The first (or only) result of a response, whatever its delivery. */
-function firstResult(response: GraphQLResponse): { data?: Record<string, unknown> | null; errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> } {
+function firstResult(response: GraphQLResponse): {
+  data?: Record<string, unknown> | null;
+  errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }>;
+} {
   return response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
 }
 

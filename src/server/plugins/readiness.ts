@@ -40,17 +40,28 @@ export function readinessRoute(options: ReadinessOptions): RouteHandler {
   return async (_req, res) => {
     if (options.draining?.()) {
       const text = JSON.stringify({ ready: false, draining: true });
-      res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+      res.writeHead(503, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+        'cache-control': 'no-store',
+      });
       res.end(text);
       return;
     }
     const results = await Promise.all(PLATFORMS.map(async (p) => [p, await check(p)] as const));
     const platforms = Object.fromEntries(
-      results.map(([p, s]) => [p, { reachable: s.reachable, emulated: options.platforms[p].emulated, latencyMs: s.latencyMs, error: s.error, checkedAt: s.checkedAt }]),
+      results.map(([p, s]) => [
+        p,
+        { reachable: s.reachable, emulated: options.platforms[p].emulated, latencyMs: s.latencyMs, error: s.error, checkedAt: s.checkedAt },
+      ]),
     );
     const ready = results.every(([, s]) => s.reachable);
     const text = JSON.stringify({ ready, platforms });
-    res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+    res.writeHead(ready ? 200 : 503, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      'cache-control': 'no-store',
+    });
     res.end(text);
   };
 }

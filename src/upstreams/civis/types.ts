@@ -367,7 +367,14 @@ export interface CivisModel {
   currentBuildState: string;
   currentBuildException: string | null;
   builds: Array<{ id: number; name: string; createdAt: string; description: string | null }>;
-  predictions: Array<{ id: number; tableName: string; primaryKey: string[]; limitingSQL: string | null; outputTable: string; state: string }>;
+  predictions: Array<{
+    id: number;
+    tableName: string;
+    primaryKey: string[];
+    limitingSQL: string | null;
+    outputTable: string;
+    state: string;
+  }>;
   lastOutputLocation: string | null;
   archived: boolean;
 }
@@ -427,8 +434,26 @@ export interface CivisProject {
 export interface CivisProjectDetail extends CivisProject {
   tables: Array<{ schema: string; name: string; rowCount: number; columnCount: number; createdAt: string; updatedAt: string }>;
   surveys: unknown[];
-  scripts: Array<{ id: number; createdAt: string; updatedAt: string; name: string; type: string; finishedAt: string | null; state: string; lastRun: CivisRun | null }>;
-  imports: Array<{ id: number; createdAt: string; updatedAt: string; name: string; type: string; finishedAt: string | null; state: string; lastRun: CivisRun | null }>;
+  scripts: Array<{
+    id: number;
+    createdAt: string;
+    updatedAt: string;
+    name: string;
+    type: string;
+    finishedAt: string | null;
+    state: string;
+    lastRun: CivisRun | null;
+  }>;
+  imports: Array<{
+    id: number;
+    createdAt: string;
+    updatedAt: string;
+    name: string;
+    type: string;
+    finishedAt: string | null;
+    state: string;
+    lastRun: CivisRun | null;
+  }>;
   exports: unknown[];
   models: Array<{ id: number; createdAt: string; updatedAt: string; name: string; state: string; lastRun: CivisRun | null }>;
   notebooks: unknown[];
@@ -436,10 +461,29 @@ export interface CivisProjectDetail extends CivisProject {
   workflows: unknown[];
   reports: Array<{ id: number; createdAt: string; updatedAt: string; name: string; state: string }>;
   scriptTemplates: unknown[];
-  files: Array<{ id: number; createdAt: string; updatedAt: string; name: string; fileName: string; fileSize: number | null; expired: boolean }>;
+  files: Array<{
+    id: number;
+    createdAt: string;
+    updatedAt: string;
+    name: string;
+    fileName: string;
+    fileSize: number | null;
+    expired: boolean;
+  }>;
   enhancements: unknown[];
   projects: CivisProjectObjectRef[];
-  allObjects: Array<{ projectId: number; objectId: number; objectType: string; fcoType: string; subType: string; name: string; icon: string; author: string; updatedAt: string; archived: boolean }>;
+  allObjects: Array<{
+    projectId: number;
+    objectId: number;
+    objectType: string;
+    fcoType: string;
+    subType: string;
+    name: string;
+    icon: string;
+    author: string;
+    updatedAt: string;
+    archived: boolean;
+  }>;
   note: string | null;
   canCurrentUserEnableAutoShare: boolean;
   hidden: boolean;
@@ -561,7 +605,9 @@ export interface CivisReportDetail extends CivisReport {
  * credentials, jobs and projects, a `GET /users/` summary, `GET /users/{id}`, or `GET /users/me`. Only `id` is
  * certain; resolvers load `GET /users/{id}` (once per user and request) for a field the shape at hand lacks.
  */
-export type CivisUserParent = { id: number } & Partial<Omit<CivisUserRef, 'id'>> & Partial<Omit<CivisUserDetail, 'id'>> & Partial<Omit<CivisMe, 'id'>>;
+export type CivisUserParent = { id: number } & Partial<Omit<CivisUserRef, 'id'>> &
+  Partial<Omit<CivisUserDetail, 'id'>> &
+  Partial<Omit<CivisMe, 'id'>>;
 
 /** A run of a job (scripts and imports are jobs too), with the job it belongs to: its global id is `jobId:runId`. */
 export type CivisJobRunParent = CivisRun & { jobId: number };

@@ -43,13 +43,7 @@ export class DataikuClient {
     return { version: typeof version === 'string' ? version : null };
   }
 
-  private async post<T>(
-    ctx: DataikuCallContext,
-    target: DataikuTarget,
-    verb: string,
-    body: unknown,
-    idempotent: boolean,
-  ): Promise<T> {
+  private async post<T>(ctx: DataikuCallContext, target: DataikuTarget, verb: string, body: unknown, idempotent: boolean): Promise<T> {
     const res = await this.http.request<T>({
       method: 'POST',
       path: `/public/api/v1/${encodeURIComponent(target.serviceId)}/${encodeURIComponent(target.endpointId)}/${verb}`,
@@ -62,7 +56,12 @@ export class DataikuClient {
     return res.data;
   }
 
-  async predict(ctx: DataikuCallContext, target: DataikuTarget, record: DataikuRecord, options: DataikuPredictOptions): Promise<DataikuPrediction> {
+  async predict(
+    ctx: DataikuCallContext,
+    target: DataikuTarget,
+    record: DataikuRecord,
+    options: DataikuPredictOptions,
+  ): Promise<DataikuPrediction> {
     const body: Record<string, unknown> = { features: record.features, explanations: options.explanations };
     if (options.dispatch) body['dispatch'] = options.dispatch;
     if (record.context) body['context'] = record.context;
@@ -70,21 +69,36 @@ export class DataikuClient {
     return data.result;
   }
 
-  async predictMulti(ctx: DataikuCallContext, target: DataikuTarget, records: DataikuRecord[], options: DataikuPredictOptions): Promise<DataikuPrediction[]> {
+  async predictMulti(
+    ctx: DataikuCallContext,
+    target: DataikuTarget,
+    records: DataikuRecord[],
+    options: DataikuPredictOptions,
+  ): Promise<DataikuPrediction[]> {
     const body: Record<string, unknown> = { items: records, explanations: options.explanations };
     if (options.dispatch) body['dispatch'] = options.dispatch;
     const data = await this.post<{ results: DataikuPrediction[] }>(ctx, target, 'predict-multi', body, true);
     return data.results;
   }
 
-  async forecast(ctx: DataikuCallContext, target: DataikuTarget, items: Record<string, unknown>[], dispatch?: DataikuDispatch): Promise<DataikuForecast[]> {
+  async forecast(
+    ctx: DataikuCallContext,
+    target: DataikuTarget,
+    items: Record<string, unknown>[],
+    dispatch?: DataikuDispatch,
+  ): Promise<DataikuForecast[]> {
     const body: Record<string, unknown> = { items };
     if (dispatch) body['dispatch'] = dispatch;
     const data = await this.post<{ results: DataikuForecast[] }>(ctx, target, 'forecast', body, true);
     return data.results;
   }
 
-  async predictEffect(ctx: DataikuCallContext, target: DataikuTarget, record: DataikuRecord, dispatch?: DataikuDispatch): Promise<DataikuEffect> {
+  async predictEffect(
+    ctx: DataikuCallContext,
+    target: DataikuTarget,
+    record: DataikuRecord,
+    dispatch?: DataikuDispatch,
+  ): Promise<DataikuEffect> {
     const body: Record<string, unknown> = { features: record.features };
     if (record.context) body['context'] = record.context;
     if (dispatch) body['dispatch'] = dispatch;
@@ -92,14 +106,24 @@ export class DataikuClient {
     return data.result;
   }
 
-  async predictEffectMulti(ctx: DataikuCallContext, target: DataikuTarget, records: DataikuRecord[], dispatch?: DataikuDispatch): Promise<DataikuEffect[]> {
+  async predictEffectMulti(
+    ctx: DataikuCallContext,
+    target: DataikuTarget,
+    records: DataikuRecord[],
+    dispatch?: DataikuDispatch,
+  ): Promise<DataikuEffect[]> {
     const body: Record<string, unknown> = { items: records };
     if (dispatch) body['dispatch'] = dispatch;
     const data = await this.post<{ results: DataikuEffect[] }>(ctx, target, 'predict-effect-multi', body, true);
     return data.results;
   }
 
-  async lookup(ctx: DataikuCallContext, target: DataikuTarget, data: Record<string, unknown>, context?: Record<string, unknown>): Promise<DataikuLookup> {
+  async lookup(
+    ctx: DataikuCallContext,
+    target: DataikuTarget,
+    data: Record<string, unknown>,
+    context?: Record<string, unknown>,
+  ): Promise<DataikuLookup> {
     const body: Record<string, unknown> = { data };
     if (context) body['context'] = context;
     const res = await this.post<{ results?: DataikuLookup[] }>(ctx, target, 'lookup', body, true);

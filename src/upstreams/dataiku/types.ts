@@ -69,7 +69,6 @@ export const DATAIKU_ENDPOINT_TYPES: readonly DataikuEndpointType[] = [
   'FUNCTION',
 ];
 
-
 /** Mapper of `SqlRow`: one row with the column names it is read against. */
 export interface SqlRowShape {
   values: Array<string | null>;

@@ -15,7 +15,8 @@ export interface PrevisionCallContext {
 }
 
 /** The Prevision collections whose objects Augur reads by id, with `GET /{collection}/{id}`. */
-export type PrevisionCollection = 'projects' | 'datasets' | 'experiments' | 'experiment-versions' | 'models' | 'deployments' | 'deployment-predictions';
+export type PrevisionCollection =
+  'projects' | 'datasets' | 'experiments' | 'experiment-versions' | 'models' | 'deployments' | 'deployment-predictions';
 
 /**
  * A paged Prevision list. Its `path` identifies the list: the request's memo and its connections' cursors are keyed
@@ -95,7 +96,12 @@ export class PrevisionClient {
   }
 
   /** Reads one page (zero-based `pageIndex`; Prevision's pages are 1-based). */
-  async list<T>(ctx: PrevisionCallContext, list: PrevisionList, pageIndex: number, rowsPerPage: number): Promise<{ items: T[]; total: number }> {
+  async list<T>(
+    ctx: PrevisionCallContext,
+    list: PrevisionList,
+    pageIndex: number,
+    rowsPerPage: number,
+  ): Promise<{ items: T[]; total: number }> {
     const page = await this.read<PrevisionListPage<T>>(ctx, `${list.path}?page=${pageIndex + 1}&rowsPerPage=${rowsPerPage}`, list.route);
     const items = Array.isArray(page?.items) ? page.items : [];
     const total = Number(page?.metaData?.totalItems);
@@ -129,11 +135,19 @@ export class PrevisionClient {
   }
 
   /** Scores one record on a deployed model, with a cached OAuth2 token. */
-  async predictUnit(ctx: PrevisionCallContext, deployment: PrevisionDeployment, features: Record<string, unknown>): Promise<PrevisionUnitPrediction> {
+  async predictUnit(
+    ctx: PrevisionCallContext,
+    deployment: PrevisionDeployment,
+    features: Record<string, unknown>,
+  ): Promise<PrevisionUnitPrediction> {
     if (!deployment.url) {
-      throw new AugurError(ErrorCode.UPSTREAM_ERROR, `Prevision deployment ${deployment._id} has no URL yet (state ${deployment.deploy_state ?? 'unknown'}).`, {
-        platform: 'prevision',
-      });
+      throw new AugurError(
+        ErrorCode.UPSTREAM_ERROR,
+        `Prevision deployment ${deployment._id} has no URL yet (state ${deployment.deploy_state ?? 'unknown'}).`,
+        {
+          platform: 'prevision',
+        },
+      );
     }
     const token = await this.accessToken(ctx, deployment._id);
     const res = await this.options.host(deployment.url).request<PrevisionUnitPrediction>({
@@ -149,21 +163,36 @@ export class PrevisionClient {
   }
 
   private fingerprint(ctx: PrevisionCallContext, deploymentId: string): string {
-    return `${createHash('sha256').update(ctx.masterToken ?? '').digest('base64url').slice(0, 16)}|${deploymentId}`;
+    return `${createHash('sha256')
+      .update(ctx.masterToken ?? '')
+      .digest('base64url')
+      .slice(0, 16)}|${deploymentId}`;
   }
 
   private async accessToken(ctx: PrevisionCallContext, deploymentId: string): Promise<string> {
     const key = this.fingerprint(ctx, deploymentId);
     let entry = this.tokens.get(key);
     if (!entry) {
-      const keys = await this.read<{ items?: Array<{ _id: string }> }>(ctx, `/deployments/${encodeURIComponent(deploymentId)}/api-keys`, '/deployments/{id}/api-keys');
+      const keys = await this.read<{ items?: Array<{ _id: string }> }>(
+        ctx,
+        `/deployments/${encodeURIComponent(deploymentId)}/api-keys`,
+        '/deployments/{id}/api-keys',
+      );
       const keyId = keys.items?.[0]?._id;
       if (!keyId) {
-        throw new AugurError(ErrorCode.UPSTREAM_ERROR, `Prevision deployment ${deploymentId} has no API key; create one in Prevision to score through Augur.`, {
-          platform: 'prevision',
-        });
+        throw new AugurError(
+          ErrorCode.UPSTREAM_ERROR,
+          `Prevision deployment ${deploymentId} has no API key; create one in Prevision to score through Augur.`,
+          {
+            platform: 'prevision',
+          },
+        );
       }
-      const secret = await this.read<{ service_account_client_id: string; client_secret: string }>(ctx, `/api-keys/${encodeURIComponent(keyId)}/secret`, '/api-keys/{id}/secret');
+      const secret = await this.read<{ service_account_client_id: string; client_secret: string }>(
+        ctx,
+        `/api-keys/${encodeURIComponent(keyId)}/secret`,
+        '/api-keys/{id}/secret',
+      );
       this.options.addSecret(secret.client_secret);
       entry = this.tokens.get(key) ?? { clientId: secret.service_account_client_id, clientSecret: secret.client_secret, expiresAt: 0 };
       if (this.tokens.size > 10_000) this.tokens.clear();
@@ -198,7 +227,10 @@ export class PrevisionClient {
       budget: ctx.budget,
     });
     const token = res.data?.access_token;
-    if (!token) throw new AugurError(ErrorCode.UPSTREAM_ERROR, 'Prevision token endpoint answered without an access token.', { platform: 'prevision' });
+    if (!token)
+      throw new AugurError(ErrorCode.UPSTREAM_ERROR, 'Prevision token endpoint answered without an access token.', {
+        platform: 'prevision',
+      });
     this.options.addSecret(token);
     const lifetimeMs = Math.max(1, Number(res.data.expires_in ?? 300)) * 1000;
     entry.accessToken = token;
@@ -209,7 +241,8 @@ export class PrevisionClient {
   private async oidcUrl(ctx: PrevisionCallContext): Promise<string> {
     if (this.oidc && this.now() - this.oidc.at < 300_000) return this.oidc.url;
     const info = await this.read<PrevisionVersionInfo>(ctx, '/version', '/version');
-    if (!info?.oidc_url) throw new AugurError(ErrorCode.UPSTREAM_ERROR, 'Prevision /version did not name an oidc_url.', { platform: 'prevision' });
+    if (!info?.oidc_url)
+      throw new AugurError(ErrorCode.UPSTREAM_ERROR, 'Prevision /version did not name an oidc_url.', { platform: 'prevision' });
     this.oidc = { url: info.oidc_url.replace(/\/+$/, ''), at: this.now() };
     return this.oidc.url;
   }

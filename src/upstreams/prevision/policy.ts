@@ -5,7 +5,14 @@
  * honoured. The deployed-model and token hosts follow the same rules.
  */
 import type { ParsedUpstreamError, UpstreamPolicy, RetryTuning } from '../policy.js';
-import { DEFAULT_RETRY_TUNING, errorFromStatus, jitteredBackoff, networkRetryable, rateLimitedOrOwnError, retryAfterHeader } from '../policy.js';
+import {
+  DEFAULT_RETRY_TUNING,
+  errorFromStatus,
+  jitteredBackoff,
+  networkRetryable,
+  rateLimitedOrOwnError,
+  retryAfterHeader,
+} from '../policy.js';
 
 /** Reads the error envelope `{status, err_code, message}` (`message` may be a list). */
 export function parsePrevisionError(body: unknown): ParsedUpstreamError {

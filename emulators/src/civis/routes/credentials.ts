@@ -5,17 +5,7 @@ import type { EmulatorRequest } from '../../framework/emulator.js';
 import { badRequest, paginate, qBool, qInt, qIntList, qList, qString, type PageSpec } from '../query.js';
 import { CREDENTIAL_TYPES } from '../store.js';
 import type { CivisCredential } from '../types.js';
-import {
-  type CivisRoute,
-  type RouteContext,
-  CREDENTIALS_PAGE,
-  ok,
-  pathId,
-  body,
-  contains,
-  P,
-  CREDENTIAL_BODY,
-} from './kit.js';
+import { type CivisRoute, type RouteContext, CREDENTIALS_PAGE, ok, pathId, body, contains, P, CREDENTIAL_BODY } from './kit.js';
 
 /** The spec route and the credentials routes, in matching order. */
 export function credentialRoutes(ctx: RouteContext): CivisRoute[] {
@@ -57,7 +47,11 @@ export function credentialRoutes(ctx: RouteContext): CivisRoute[] {
       method: 'GET',
       path: '/endpoints/',
       handler: () => ok({}),
-      doc: { summary: 'Show the API specification (Swagger 2.0)', query: [P.str('openapi_version', 'Only 2.0 (Swagger) is served.')], status: 200 },
+      doc: {
+        summary: 'Show the API specification (Swagger 2.0)',
+        query: [P.str('openapi_version', 'Only 2.0 (Swagger) is served.')],
+        status: 200,
+      },
     },
 
     // -------------------------------------------------------------- credentials
@@ -68,12 +62,21 @@ export function credentialRoutes(ctx: RouteContext): CivisRoute[] {
       doc: {
         summary: 'List credentials',
         query: [
-          P.str('type', `The type (or types) of credentials to return. One or more of: ${CREDENTIAL_TYPES.join(', ')}. Specify multiple values as a comma-separated list (e.g., "A,B").`),
+          P.str(
+            'type',
+            `The type (or types) of credentials to return. One or more of: ${CREDENTIAL_TYPES.join(', ')}. Specify multiple values as a comma-separated list (e.g., "A,B").`,
+          ),
           P.int('remote_host_id', 'The ID of the remote host associated with the credentials to return.'),
           P.bool('default', "If true, will return a list with a single credential which is the current user's default credential."),
           P.bool('system_credentials', 'If true, will only return system credentials.'),
-          P.str('users', 'A comma-separated list of user ids. If specified, returns set of credentials owned by the users that requesting user has at least read access on.'),
-          P.str('name', 'If specified, will be used to filter the credentials returned. Will return any credential whose name contains the search string.'),
+          P.str(
+            'users',
+            'A comma-separated list of user ids. If specified, returns set of credentials owned by the users that requesting user has at least read access on.',
+          ),
+          P.str(
+            'name',
+            'If specified, will be used to filter the credentials returned. Will return any credential whose name contains the search string.',
+          ),
         ],
         page: CREDENTIALS_PAGE as PageSpec<never>,
         status: 200,
@@ -104,7 +107,10 @@ export function credentialRoutes(ctx: RouteContext): CivisRoute[] {
       handler: (req) => ok(store().authenticate(me(req), body(req))),
       doc: {
         summary: 'Authenticate against a remote host',
-        body: { properties: { url: 'string', remoteHostType: 'string', username: 'string', password: 'string' }, required: ['url', 'remoteHostType', 'username', 'password'] },
+        body: {
+          properties: { url: 'string', remoteHostType: 'string', username: 'string', password: 'string' },
+          required: ['url', 'remoteHostType', 'username', 'password'],
+        },
         status: 200,
         sample: (s) => [...s.credentials.values()].map((c) => c.wire),
       },

@@ -115,7 +115,10 @@ export function fileRoutes(ctx: RouteContext): CivisRoute[] {
       doc: {
         summary: 'Get details about a file',
         query: [
-          P.str('link_expires_at', 'The date and time the download link will expire. Must be a time between now and 36 hours from now. Defaults to 30 minutes from now.'),
+          P.str(
+            'link_expires_at',
+            'The date and time the download link will expire. Must be a time between now and 36 hours from now. Defaults to 30 minutes from now.',
+          ),
           P.bool('inline', 'If true, will return a url that can be displayed inline in HTML'),
         ],
         status: 200,

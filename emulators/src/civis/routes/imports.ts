@@ -60,10 +60,19 @@ export function importRoutes(ctx: RouteContext): CivisRoute[] {
       doc: {
         summary: 'List Imports',
         query: [
-          P.str('type', 'If specified, return imports of these types. It accepts a comma-separated list, possible values are \'AutoImport\', \'Dbsync\', \'Salesforce\', \'GdocImport\'.'),
-          P.str('destination', 'If specified, returns imports with one of these destinations. It accepts a comma-separated list of remote host ids.'),
+          P.str(
+            'type',
+            "If specified, return imports of these types. It accepts a comma-separated list, possible values are 'AutoImport', 'Dbsync', 'Salesforce', 'GdocImport'.",
+          ),
+          P.str(
+            'destination',
+            'If specified, returns imports with one of these destinations. It accepts a comma-separated list of remote host ids.',
+          ),
           P.str('source', 'If specified, returns imports with one of these sources. It accepts a comma-separated list of remote host ids.'),
-          P.str('status', 'If specified, returns imports with one of these statuses. It accepts a comma-separated list, possible values are \'running\', \'failed\', \'succeeded\', \'idle\', \'scheduled\'.'),
+          P.str(
+            'status',
+            "If specified, returns imports with one of these statuses. It accepts a comma-separated list, possible values are 'running', 'failed', 'succeeded', 'idle', 'scheduled'.",
+          ),
           AUTHOR,
           HIDDEN,
           ARCHIVED,

@@ -57,10 +57,16 @@ export function jobRoutes(ctx: RouteContext): CivisRoute[] {
       doc: {
         summary: 'List jobs',
         query: [
-          P.str('state', 'The job\'s state. One or more of queued, running, succeeded, failed, and cancelled. Specify multiple values as a comma-separated list (e.g., "A,B").'),
+          P.str(
+            'state',
+            'The job\'s state. One or more of queued, running, succeeded, failed, and cancelled. Specify multiple values as a comma-separated list (e.g., "A,B").',
+          ),
           P.str('type', 'The job\'s type. Specify multiple values as a comma-separated list (e.g., "A,B").'),
           P.str('q', 'Query string to search on the id, name, and job type.'),
-          P.str('permission', 'A permissions string, one of "read", "write", or "manage". Lists only jobs for which the current user has that permission.'),
+          P.str(
+            'permission',
+            'A permissions string, one of "read", "write", or "manage". Lists only jobs for which the current user has that permission.',
+          ),
           P.bool('scheduled', 'If the item is scheduled.'),
           HIDDEN,
           ARCHIVED,
@@ -131,7 +137,11 @@ export function jobRoutes(ctx: RouteContext): CivisRoute[] {
         s.settle(run, true);
         return ok(s.runWire(run));
       },
-      doc: { summary: 'Check status of a job', status: 200, sample: (s) => [...s.jobs.values()].flatMap((j) => j.runs.map((r) => s.runWire(r))) },
+      doc: {
+        summary: 'Check status of a job',
+        status: 200,
+        sample: (s) => [...s.jobs.values()].flatMap((j) => j.runs.map((r) => s.runWire(r))),
+      },
     },
   ];
 }

@@ -52,7 +52,8 @@ export type Dated = { createdAt: string; updatedAt: string };
 export const byUpdated = (x: Dated) => x.updatedAt;
 export const byCreated = (x: Dated) => x.createdAt;
 export const byName = (x: { name: string }) => x.name.toLowerCase();
-export const byLastRun = (x: { lastRun: CivisRun | null }) => (x.lastRun ? (x.lastRun.finishedAt ?? x.lastRun.startedAt ?? x.lastRun.createdAt) : null);
+export const byLastRun = (x: { lastRun: CivisRun | null }) =>
+  x.lastRun ? (x.lastRun.finishedAt ?? x.lastRun.startedAt ?? x.lastRun.createdAt) : null;
 
 export const CREDENTIALS_PAGE: PageSpec<CivisCredential> = {
   defaultLimit: 1000,
@@ -67,7 +68,13 @@ export const TABLES_PAGE: PageSpec<CivisTableSummary> = {
   defaultLimit: 50,
   maxLimit: 1000,
   // The API accepts these order names; all but `name` sort by schema then name.
-  orders: { schema: tableKey, name: (t) => `${t.name}\u0000${t.schema}`, search: tableKey, table_tag_ids: tableKey, credential_id: tableKey },
+  orders: {
+    schema: tableKey,
+    name: (t) => `${t.name}\u0000${t.schema}`,
+    search: tableKey,
+    table_tag_ids: tableKey,
+    credential_id: tableKey,
+  },
   defaultOrder: 'schema',
   defaultDir: 'asc',
 };
@@ -222,7 +229,10 @@ export const P = {
 };
 export const HIDDEN = P.bool('hidden', 'If specified to be true, returns hidden items. Defaults to false, returning non-hidden items.');
 export const ARCHIVED = P.str('archived', 'The archival status of the requested item(s): false (default), true, or all.');
-export const AUTHOR = P.str('author', 'If specified, return items from any of these authors. It accepts a comma-separated list of user IDs.');
+export const AUTHOR = P.str(
+  'author',
+  'If specified, return items from any of these authors. It accepts a comma-separated list of user IDs.',
+);
 
 export const CREDENTIAL_BODY: Record<string, Shape> = {
   name: 'string',

@@ -2,19 +2,7 @@
  * Internal to the Civis emulator: the models and predictions routes.
  */
 import { badRequest, notFound, paginate, qFlagFilter, qInt, qIntList, qString, type PageSpec } from '../query.js';
-import {
-  type CivisRoute,
-  type RouteContext,
-  MODELS_PAGE,
-  RUNS_PAGE,
-  ok,
-  pathId,
-  contains,
-  P,
-  HIDDEN,
-  ARCHIVED,
-  AUTHOR,
-} from './kit.js';
+import { type CivisRoute, type RouteContext, MODELS_PAGE, RUNS_PAGE, ok, pathId, contains, P, HIDDEN, ARCHIVED, AUTHOR } from './kit.js';
 
 /** The models and predictions routes, in matching order. */
 export function modelRoutes(ctx: RouteContext): CivisRoute[] {
@@ -33,7 +21,8 @@ export function modelRoutes(ctx: RouteContext): CivisRoute[] {
         const dv = qString(q, 'dependent_variable');
         const status = qString(q, 'status');
         const statuses = ['running', 'failed', 'succeeded', 'idle', 'scheduled'];
-        if (status !== undefined && !statuses.includes(status)) throw badRequest(`status must be one of ${statuses.join(', ')}, got ${JSON.stringify(status)}.`);
+        if (status !== undefined && !statuses.includes(status))
+          throw badRequest(`status must be one of ${statuses.join(', ')}, got ${JSON.stringify(status)}.`);
         const authors = qIntList(q, 'author');
         const hidden = qFlagFilter(q, 'hidden');
         const archived = qFlagFilter(q, 'archived');
@@ -54,7 +43,10 @@ export function modelRoutes(ctx: RouteContext): CivisRoute[] {
         summary: 'List models',
         query: [
           P.str('model_name', 'If specified, will be used to filter the models returned. Substring matching is supported.'),
-          P.str('training_table_name', 'If specified, will be used to filter the models returned by the training dataset table name. Substring matching is supported.'),
+          P.str(
+            'training_table_name',
+            'If specified, will be used to filter the models returned by the training dataset table name. Substring matching is supported.',
+          ),
           P.str('dependent_variable', 'If specified, will be used to filter the models returned by the dependent variable column name.'),
           P.str('status', 'If specified, returns models with one of these statuses: running, failed, succeeded, idle, scheduled.'),
           AUTHOR,

@@ -3,18 +3,7 @@
  */
 import type { EmulatorRequest } from '../../framework/emulator.js';
 import { badRequest, paginate, qBool, qFlagFilter, qIntList, qString, type PageSpec } from '../query.js';
-import {
-  type CivisRoute,
-  type RouteContext,
-  PROJECTS_PAGE,
-  ok,
-  pathId,
-  body,
-  P,
-  HIDDEN,
-  ARCHIVED,
-  AUTHOR,
-} from './kit.js';
+import { type CivisRoute, type RouteContext, PROJECTS_PAGE, ok, pathId, body, P, HIDDEN, ARCHIVED, AUTHOR } from './kit.js';
 
 /** The projects routes, in matching order. */
 export function projectRoutes(ctx: RouteContext): CivisRoute[] {
@@ -52,7 +41,10 @@ export function projectRoutes(ctx: RouteContext): CivisRoute[] {
       doc: {
         summary: 'List projects',
         query: [
-          P.str('permission', 'A permissions string, one of "read", "write", or "manage". Lists only projects for which the current user has that permission.'),
+          P.str(
+            'permission',
+            'A permissions string, one of "read", "write", or "manage". Lists only projects for which the current user has that permission.',
+          ),
           P.bool('auto_share', 'Used to filter projects based on whether the project is autoshare enabled or not.'),
           AUTHOR,
           HIDDEN,
@@ -70,7 +62,10 @@ export function projectRoutes(ctx: RouteContext): CivisRoute[] {
       handler: (req) => ok(store().createProject(me(req), body(req)), 201),
       doc: {
         summary: 'Create a project',
-        body: { properties: { name: 'string', description: 'string', note: 'string', autoShare: 'boolean', hidden: 'boolean' }, required: ['name', 'description'] },
+        body: {
+          properties: { name: 'string', description: 'string', note: 'string', autoShare: 'boolean', hidden: 'boolean' },
+          required: ['name', 'description'],
+        },
         status: 201,
         sample: (s) => [...s.projects.values()].map((p) => s.projectDetail(p, p.authorId)),
       },
@@ -82,7 +77,11 @@ export function projectRoutes(ctx: RouteContext): CivisRoute[] {
         const s = store();
         return ok(s.projectDetail(s.project(pathId(req, 'project_id'), me(req)), me(req)));
       },
-      doc: { summary: 'Get a detailed view of a project and the objects in it', status: 200, sample: (s) => [...s.projects.values()].map((p) => s.projectDetail(p, p.authorId)) },
+      doc: {
+        summary: 'Get a detailed view of a project and the objects in it',
+        status: 200,
+        sample: (s) => [...s.projects.values()].map((p) => s.projectDetail(p, p.authorId)),
+      },
     },
     {
       method: 'PUT',

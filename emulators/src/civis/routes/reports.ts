@@ -3,18 +3,7 @@
  */
 import type { EmulatorRequest } from '../../framework/emulator.js';
 import { notFound, paginate, qFlagFilter, qInt, qIntList, qList, type PageSpec } from '../query.js';
-import {
-  type CivisRoute,
-  type RouteContext,
-  SCRIPTS_PAGE,
-  ok,
-  pathId,
-  body,
-  P,
-  HIDDEN,
-  ARCHIVED,
-  AUTHOR,
-} from './kit.js';
+import { type CivisRoute, type RouteContext, SCRIPTS_PAGE, ok, pathId, body, P, HIDDEN, ARCHIVED, AUTHOR } from './kit.js';
 
 /** The reports routes, in matching order. */
 export function reportRoutes(ctx: RouteContext): CivisRoute[] {
@@ -49,7 +38,10 @@ export function reportRoutes(ctx: RouteContext): CivisRoute[] {
       doc: {
         summary: 'List Reports',
         query: [
-          P.str('type', 'If specified, return report of these types. It accepts a comma-separated list, possible values are \'tableau\' or \'other\'.'),
+          P.str(
+            'type',
+            "If specified, return report of these types. It accepts a comma-separated list, possible values are 'tableau' or 'other'.",
+          ),
           P.int('template_id', 'If specified, return reports using the provided Template.'),
           AUTHOR,
           HIDDEN,

@@ -38,7 +38,8 @@ export function scriptRoutes(ctx: RouteContext): CivisRoute[] {
         const typeNames = qList(q, 'type');
         const types = typeNames?.map((t) => {
           const jt = SCRIPT_TYPE_FILTER[t.toLowerCase()];
-          if (!jt) throw badRequest(`type must be a comma list of ${Object.keys(SCRIPT_TYPE_FILTER).join(', ')}, got ${JSON.stringify(t)}.`);
+          if (!jt)
+            throw badRequest(`type must be a comma list of ${Object.keys(SCRIPT_TYPE_FILTER).join(', ')}, got ${JSON.stringify(t)}.`);
           return jt;
         });
         const category = qString(q, 'category');
@@ -65,7 +66,10 @@ export function scriptRoutes(ctx: RouteContext): CivisRoute[] {
           P.str('type', 'If specified, return items of these types. The valid types are sql, python3, javascript, r, and containers.'),
           P.str('category', 'A job category for filtering scripts. Must be one of script, import, export, and enhancement.'),
           AUTHOR,
-          P.str('status', 'If specified, returns items with one of these statuses. It accepts a comma-separated list, possible values are \'running\', \'failed\', \'succeeded\', \'idle\', \'scheduled\'.'),
+          P.str(
+            'status',
+            "If specified, returns items with one of these statuses. It accepts a comma-separated list, possible values are 'running', 'failed', 'succeeded', 'idle', 'scheduled'.",
+          ),
           HIDDEN,
           ARCHIVED,
         ],
@@ -87,7 +91,17 @@ export function scriptRoutes(ctx: RouteContext): CivisRoute[] {
             remoteHostId: 'integer',
             credentialId: 'integer',
             sql: 'string',
-            params: [{ name: 'string', label: 'string', description: 'string', type: 'string', required: 'boolean', value: 'string', default: 'string' }],
+            params: [
+              {
+                name: 'string',
+                label: 'string',
+                description: 'string',
+                type: 'string',
+                required: 'boolean',
+                value: 'string',
+                default: 'string',
+              },
+            ],
             arguments: 'object',
             templateScriptId: 'integer',
             notifications: NOTIFICATIONS,
@@ -130,7 +144,10 @@ export function scriptRoutes(ctx: RouteContext): CivisRoute[] {
       path: '/scripts/{id}/run',
       createsRun: true,
       handler: (req) => {
-        store().startRun(scriptJob(req), () => ({ error: 'conflict', message: 'The script cannot be queued because it is already active.' }));
+        store().startRun(scriptJob(req), () => ({
+          error: 'conflict',
+          message: 'The script cannot be queued because it is already active.',
+        }));
         return { status: 204 };
       },
       doc: { summary: 'Run a script', status: 204 },

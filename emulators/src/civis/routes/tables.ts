@@ -4,18 +4,7 @@
 import type { EmulatorRequest } from '../../framework/emulator.js';
 import { badRequest, paginate, qInt, qIntList, qString, type PageSpec } from '../query.js';
 import type { CivisTableSummary } from '../types.js';
-import {
-  type CivisRoute,
-  type RouteContext,
-  TABLES_PAGE,
-  COLUMNS_PAGE,
-  ok,
-  pathId,
-  body,
-  matcher,
-  contains,
-  P,
-} from './kit.js';
+import { type CivisRoute, type RouteContext, TABLES_PAGE, COLUMNS_PAGE, ok, pathId, body, matcher, contains, P } from './kit.js';
 
 /** The databases and tables routes, in matching order. */
 export function tableRoutes(ctx: RouteContext): CivisRoute[] {
@@ -75,7 +64,8 @@ export function tableRoutes(ctx: RouteContext): CivisRoute[] {
         const out = [];
         for (const t of s.tables.values()) {
           const x = t.summary;
-          if (x.databaseId === db.id && x.schema === schema) out.push({ name: x.name, schema: x.schema, isView: x.isView, databaseId: x.databaseId });
+          if (x.databaseId === db.id && x.schema === schema)
+            out.push({ name: x.name, schema: x.schema, isView: x.isView, databaseId: x.databaseId });
         }
         out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         return ok(out);
@@ -125,10 +115,24 @@ export function tableRoutes(ctx: RouteContext): CivisRoute[] {
         summary: 'List tables',
         query: [
           P.int('database_id', 'The ID of the database.'),
-          P.str('schema', 'If specified, will be used to filter the tables returned. Substring matching is supported with "%" and "*" wildcards; without them the match is exact.'),
-          P.str('name', 'If specified, will be used to filter the tables returned. Substring matching is supported with "%" and "*" wildcards; without them the match is exact.'),
-          P.str('search', 'If specified, will search across schema and name (in the full form schema.name) and will return any full name containing the search string.'),
-          { name: 'table_tag_ids', type: 'array', items: 'integer', description: 'If specified, returns tables that have one of these Table Tags.' },
+          P.str(
+            'schema',
+            'If specified, will be used to filter the tables returned. Substring matching is supported with "%" and "*" wildcards; without them the match is exact.',
+          ),
+          P.str(
+            'name',
+            'If specified, will be used to filter the tables returned. Substring matching is supported with "%" and "*" wildcards; without them the match is exact.',
+          ),
+          P.str(
+            'search',
+            'If specified, will search across schema and name (in the full form schema.name) and will return any full name containing the search string.',
+          ),
+          {
+            name: 'table_tag_ids',
+            type: 'array',
+            items: 'integer',
+            description: 'If specified, returns tables that have one of these Table Tags.',
+          },
           P.int('credential_id', 'If specified, will be used instead of the default credential to filter the tables returned.'),
         ],
         page: TABLES_PAGE as PageSpec<never>,

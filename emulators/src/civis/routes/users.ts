@@ -20,7 +20,8 @@ export function userRoutes(ctx: RouteContext): CivisRoute[] {
         const q = req.query;
         const text = contains(qString(q, 'query'));
         const status = (qString(q, 'account_status') ?? 'active').toLowerCase();
-        if (!['active', 'inactive', 'all'].includes(status)) throw badRequest(`account_status must be active, inactive or all, got ${JSON.stringify(status)}.`);
+        if (!['active', 'inactive', 'all'].includes(status))
+          throw badRequest(`account_status must be active, inactive or all, got ${JSON.stringify(status)}.`);
         const groupIds = [...(qIntList(q, 'group_id') ?? []), ...(qIntList(q, 'group_ids') ?? [])];
         const orgId = qInt(q, 'organization_id');
         const flag = qString(q, 'feature_flag');
@@ -41,12 +42,15 @@ export function userRoutes(ctx: RouteContext): CivisRoute[] {
         summary: 'List users',
         query: [
           P.str('feature_flag', 'Return users that have a feature flag enabled.'),
-          P.str('account_status', 'The account status by which to filter users. May be one of "active", "inactive", or "all". Defaults to active.'),
+          P.str(
+            'account_status',
+            'The account status by which to filter users. May be one of "active", "inactive", or "all". Defaults to active.',
+          ),
           P.str('query', 'Return users who match the given query, based on name, user, and email.'),
           P.int('group_id', 'The ID of the group by which to filter users.'),
           { name: 'group_ids', type: 'array', items: 'integer', description: 'The IDs of the groups by which to filter users.' },
           P.int('organization_id', 'The ID of the organization by which to filter users.'),
-          P.bool('exclude_groups', 'Whether or not to exclude users\' groups. Default: false.'),
+          P.bool('exclude_groups', "Whether or not to exclude users' groups. Default: false."),
         ],
         page: USERS_PAGE as PageSpec<never>,
         status: 200,

@@ -131,7 +131,11 @@ export const CREDENTIALS: CredSeed[] = [
   [4257, 'Salesforce User', 'salesforce-ada', 'ada@salesforce.example', null, false, false],
 ];
 
-export function buildCredentials(users: Map<number, UserRecord>, dbs: Map<number, CivisDatabase>, rnd: () => number): Map<number, CredentialRecord> {
+export function buildCredentials(
+  users: Map<number, UserRecord>,
+  dbs: Map<number, CivisDatabase>,
+  rnd: () => number,
+): Map<number, CredentialRecord> {
   const out = new Map<number, CredentialRecord>();
   CREDENTIALS.forEach(([ownerId, type, name, username, hostId, isDefault, isPrivate], i) => {
     const id = 1001 + i;

@@ -40,7 +40,9 @@ export function buildJobs(): { jobs: Map<number, JobRecord>; nextRun: number } {
     source: null,
     import: null,
   };
-  const script = (over: Partial<JobRecord> & Pick<JobRecord, 'id' | 'name' | 'type' | 'authorId' | 'createdAt' | 'updatedAt' | 'runs'>): JobRecord => ({
+  const script = (
+    over: Partial<JobRecord> & Pick<JobRecord, 'id' | 'name' | 'type' | 'authorId' | 'createdAt' | 'updatedAt' | 'runs'>,
+  ): JobRecord => ({
     ...base,
     kind: 'script',
     category: 'script',

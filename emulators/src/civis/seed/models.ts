@@ -13,7 +13,10 @@ export const MODEL_TYPES: CivisModelType[] = [
   { id: 4, algorithm: 'sparse_linear_regressor', dvType: 'continuous', fintAllowed: true },
 ];
 
-export function buildModels(users: Map<number, UserRecord>, tables: Map<number, TableRecord>): { models: Map<number, ModelRecord>; predictions: Map<number, PredictionRecord> } {
+export function buildModels(
+  users: Map<number, UserRecord>,
+  tables: Map<number, TableRecord>,
+): { models: Map<number, ModelRecord>; predictions: Map<number, PredictionRecord> } {
   const runOf = (id: number, state: string, hours: number, error: string | null = null): CivisRun => {
     const r = frozenRun(id, state, hours, error);
     return {
@@ -36,7 +39,14 @@ export function buildModels(users: Map<number, UserRecord>, tables: Map<number, 
       description: null,
       rootMeanSquaredError: done && !binary ? 412.37 : null,
       rSquaredError: done && !binary ? 0.61 : null,
-      rocPoints: done && binary ? [{ falsePositiveRate: 0, truePositiveRate: 0 }, { falsePositiveRate: 0.2, truePositiveRate: 0.71 }, { falsePositiveRate: 1, truePositiveRate: 1 }] : [],
+      rocPoints:
+        done && binary
+          ? [
+              { falsePositiveRate: 0, truePositiveRate: 0 },
+              { falsePositiveRate: 0.2, truePositiveRate: 0.71 },
+              { falsePositiveRate: 1, truePositiveRate: 1 },
+            ]
+          : [],
       rocAuc: done && binary ? 0.83 : null,
       averageLogLoss: done && binary ? 0.41 : null,
       fitDurationInSeconds: done ? 318 : null,
@@ -46,7 +56,19 @@ export function buildModels(users: Map<number, UserRecord>, tables: Map<number, 
     };
   };
   // [id, name, tableId, credentialId, dv, modelTypeId, userId, builds, activeBuildId, archived, hours]
-  const specs: Array<{ id: number; name: string; table: number; cred: number; dv: string; type: number; user: number; builds: CivisModelBuild[]; active: number | null; archived: boolean; hours: number }> = [
+  const specs: Array<{
+    id: number;
+    name: string;
+    table: number;
+    cred: number;
+    dv: string;
+    type: number;
+    user: number;
+    builds: CivisModelBuild[];
+    active: number | null;
+    archived: boolean;
+    hours: number;
+  }> = [
     {
       id: 3001,
       name: 'Churn propensity',
@@ -68,7 +90,10 @@ export function buildModels(users: Map<number, UserRecord>, tables: Map<number, 
       dv: 'lifetime_value',
       type: 3,
       user: 4258,
-      builds: [build(3103, 'Build 1', 'failed', 410, false, 'Dependent variable lifetime_value has 12% nulls'), build(3104, 'Build 2', 'succeeded', 450, false)],
+      builds: [
+        build(3103, 'Build 1', 'failed', 410, false, 'Dependent variable lifetime_value has 12% nulls'),
+        build(3104, 'Build 2', 'succeeded', 450, false),
+      ],
       active: 3104,
       archived: false,
       hours: 400,
@@ -128,7 +153,8 @@ export function buildModels(users: Map<number, UserRecord>, tables: Map<number, 
       wire,
       detail: {
         ...wire,
-        scoredTables: state === 'succeeded' ? [{ id: tableId, schema: t.schema, name: t.name, createdAt: lastRun.finishedAt!, scoreStats: [] }] : [],
+        scoredTables:
+          state === 'succeeded' ? [{ id: tableId, schema: t.schema, name: t.name, createdAt: lastRun.finishedAt!, scoreStats: [] }] : [],
         schedule: UNSCHEDULED,
         limitingSQL: null,
         primaryKey: tables.get(model.table)!.detail.primaryKeys.slice(),
@@ -181,7 +207,13 @@ export function buildModels(users: Map<number, UserRecord>, tables: Map<number, 
     };
     models.set(m.id, {
       wire,
-      detail: { ...wire, activeBuildId: m.active, notifications: { successEmailSubject: null, failureOn: true }, runningAs: users.get(m.user)!.ref, hidden: false },
+      detail: {
+        ...wire,
+        activeBuildId: m.active,
+        notifications: { successEmailSubject: null, failureOn: true },
+        runningAs: users.get(m.user)!.ref,
+        hidden: false,
+      },
       builds: m.builds,
     });
   }

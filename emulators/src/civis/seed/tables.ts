@@ -261,7 +261,9 @@ export function buildTables(rnd: () => number): Map<number, TableRecord> {
       joins: [],
       multipartKey: [],
       enhancements: [],
-      viewDef: t.view ? `SELECT c.customer_id, c.email, count(o.order_id) AS orders, c.lifetime_value FROM public.customers c LEFT JOIN public.orders o USING (customer_id) GROUP BY 1, 2, 4` : null,
+      viewDef: t.view
+        ? `SELECT c.customer_id, c.email, count(o.order_id) AS orders, c.lifetime_value FROM public.customers c LEFT JOIN public.orders o USING (customer_id) GROUP BY 1, 2, 4`
+        : null,
       tableDef: t.view ? null : `CREATE TABLE ${t.schema}.${t.name} (${columns.map((x) => `${x.name} ${x.sqlType}`).join(', ')})`,
       outgoingTableMatches: [],
     };

@@ -2,21 +2,15 @@
  * Internal to the Civis emulator: the seeded projects, files, reports and queries.
  */
 import type { CivisRun } from '../types.js';
-import type {
-  FileRecord,
-  JobRecord,
-  ProjectRecord,
-  QueryRecord,
-  ReportRecord,
-  SeedData,
-  UserRecord,
-} from '../records.js';
+import type { FileRecord, JobRecord, ProjectRecord, QueryRecord, ReportRecord, SeedData, UserRecord } from '../records.js';
 import { at } from './base.js';
 import { runSql } from './tables.js';
 import { frozenRun } from './jobs.js';
 
 export function buildProjects(): Map<number, ProjectRecord> {
-  const p = (over: Partial<ProjectRecord> & Pick<ProjectRecord, 'id' | 'authorId' | 'name' | 'memberIds' | 'createdAt' | 'updatedAt'>): ProjectRecord => ({
+  const p = (
+    over: Partial<ProjectRecord> & Pick<ProjectRecord, 'id' | 'authorId' | 'name' | 'memberIds' | 'createdAt' | 'updatedAt'>,
+  ): ProjectRecord => ({
     description: null,
     note: null,
     autoShare: false,
@@ -85,21 +79,101 @@ export function buildProjects(): Map<number, ProjectRecord> {
 }
 
 export function buildFiles(): Map<number, FileRecord> {
-  const customers = ['customer_id,email,state', ...[0, 1, 2, 3, 4].map((r) => `${r + 1},user${r + 1}@example.com,${['IL', 'NY', 'CA', 'TX', 'WA'][r]}`)].join('\n') + '\n';
+  const customers =
+    [
+      'customer_id,email,state',
+      ...[0, 1, 2, 3, 4].map((r) => `${r + 1},user${r + 1}@example.com,${['IL', 'NY', 'CA', 'TX', 'WA'][r]}`),
+    ].join('\n') + '\n';
   const list: FileRecord[] = [
-    { id: 8001, name: 'customers_2025.csv', authorId: 4257, createdAt: at(200), expiresAt: null, description: 'Customer extract for the churn project.', content: Buffer.from(customers) },
-    { id: 8002, name: 'churn_model_report.html', authorId: 4257, createdAt: at(630), expiresAt: at(630 + 24 * 30), description: null, content: Buffer.from('<html><body><h1>Churn propensity</h1><p>AUC 0.83</p></body></html>\n') },
-    { id: 8003, name: 'partner_drop.csv', authorId: 4258, createdAt: at(700), expiresAt: at(700 + 24 * 7), description: 'Weekly partner drop.', content: Buffer.from('partner_id,amount\n1,10.50\n2,99.00\n') },
-    { id: 8004, name: 'ltv_weights.json', authorId: 4259, createdAt: at(720), expiresAt: null, description: null, content: Buffer.from('{"intercept": 12.5, "orders": 3.1}\n') },
+    {
+      id: 8001,
+      name: 'customers_2025.csv',
+      authorId: 4257,
+      createdAt: at(200),
+      expiresAt: null,
+      description: 'Customer extract for the churn project.',
+      content: Buffer.from(customers),
+    },
+    {
+      id: 8002,
+      name: 'churn_model_report.html',
+      authorId: 4257,
+      createdAt: at(630),
+      expiresAt: at(630 + 24 * 30),
+      description: null,
+      content: Buffer.from('<html><body><h1>Churn propensity</h1><p>AUC 0.83</p></body></html>\n'),
+    },
+    {
+      id: 8003,
+      name: 'partner_drop.csv',
+      authorId: 4258,
+      createdAt: at(700),
+      expiresAt: at(700 + 24 * 7),
+      description: 'Weekly partner drop.',
+      content: Buffer.from('partner_id,amount\n1,10.50\n2,99.00\n'),
+    },
+    {
+      id: 8004,
+      name: 'ltv_weights.json',
+      authorId: 4259,
+      createdAt: at(720),
+      expiresAt: null,
+      description: null,
+      content: Buffer.from('{"intercept": 12.5, "orders": 3.1}\n'),
+    },
   ];
   return new Map(list.map((f) => [f.id, f]));
 }
 
 export function buildReports(users: Map<number, UserRecord>, jobs: Map<number, JobRecord>): Map<number, ReportRecord> {
-  const specs: Array<{ id: number; name: string; user: number; type: string; state: string; hours: number; script: number | null; projects: Array<{ id: number; name: string }>; tableauId: number | null; members: number[] }> = [
-    { id: 9001, name: 'Revenue dashboard', user: 4258, type: 'ReportTypes::HTML', state: 'succeeded', hours: 820, script: 5001, projects: [{ id: 7002, name: 'Revenue reporting' }], tableauId: null, members: [4258, 4257, 4260] },
-    { id: 9002, name: 'Churn deep dive', user: 4257, type: 'ReportTypes::HTML', state: 'running', hours: 935, script: 5002, projects: [], tableauId: null, members: [4257] },
-    { id: 9003, name: 'Tableau KPI workbook', user: 4259, type: 'ReportTypes::Tableau', state: 'succeeded', hours: 500, script: null, projects: [], tableauId: 77, members: [4259, 4261] },
+  const specs: Array<{
+    id: number;
+    name: string;
+    user: number;
+    type: string;
+    state: string;
+    hours: number;
+    script: number | null;
+    projects: Array<{ id: number; name: string }>;
+    tableauId: number | null;
+    members: number[];
+  }> = [
+    {
+      id: 9001,
+      name: 'Revenue dashboard',
+      user: 4258,
+      type: 'ReportTypes::HTML',
+      state: 'succeeded',
+      hours: 820,
+      script: 5001,
+      projects: [{ id: 7002, name: 'Revenue reporting' }],
+      tableauId: null,
+      members: [4258, 4257, 4260],
+    },
+    {
+      id: 9002,
+      name: 'Churn deep dive',
+      user: 4257,
+      type: 'ReportTypes::HTML',
+      state: 'running',
+      hours: 935,
+      script: 5002,
+      projects: [],
+      tableauId: null,
+      members: [4257],
+    },
+    {
+      id: 9003,
+      name: 'Tableau KPI workbook',
+      user: 4259,
+      type: 'ReportTypes::Tableau',
+      state: 'succeeded',
+      hours: 500,
+      script: null,
+      projects: [],
+      tableauId: 77,
+      members: [4259, 4261],
+    },
   ];
   const out = new Map<number, ReportRecord>();
   for (const s of specs) {
@@ -134,7 +208,18 @@ export function buildReports(users: Map<number, UserRecord>, jobs: Map<number, J
     };
     out.set(s.id, {
       wire,
-      detail: { ...wire, authDataUrl: null, authCodeUrl: null, config: null, validOutputFile: s.state === 'succeeded', provideAPIKey: false, hidden: false, myPermissionLevel: 'read', appState: {}, useViewersTableauUsername: false },
+      detail: {
+        ...wire,
+        authDataUrl: null,
+        authCodeUrl: null,
+        config: null,
+        validOutputFile: s.state === 'succeeded',
+        provideAPIKey: false,
+        hidden: false,
+        myPermissionLevel: 'read',
+        appState: {},
+        useViewersTableauUsername: false,
+      },
       memberIds: s.members,
     });
   }

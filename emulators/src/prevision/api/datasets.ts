@@ -20,7 +20,10 @@ export function datasetRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef[] 
       handler: (req) => {
         const pid = project(req.params['pid']!)._id;
         store.jobs.settleAll();
-        return page([...store.datasets.values()].filter((d) => d.wire.project_id === pid).map((d) => d.wire), req);
+        return page(
+          [...store.datasets.values()].filter((d) => d.wire.project_id === pid).map((d) => d.wire),
+          req,
+        );
       },
     },
     {
@@ -124,7 +127,8 @@ export function datasetRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef[] 
       handler: (req) => {
         const d = dataset(req.params['id']!);
         store.jobs.settleAll();
-        if (d.wire.copy_state !== 'done') throw badRequest(`Dataset ${d.wire._id} is still being copied (copy_state ${d.wire.copy_state}); retry once it is done.`);
+        if (d.wire.copy_state !== 'done')
+          throw badRequest(`Dataset ${d.wire._id} is still being copied (copy_state ${d.wire.copy_state}); retry once it is done.`);
         const csv = formatCsv(
           d.columns.map((c) => c.name),
           d.rows,

@@ -3,15 +3,7 @@
  */
 import { hashString } from '../../framework/util.js';
 import type { RouteDef } from '../../framework/emulator.js';
-import {
-  badRequest,
-  notFound,
-  objectBody,
-  oneOf,
-  optionalString,
-  requiredString,
-  type HandlerContext,
-} from '../context.js';
+import { badRequest, notFound, objectBody, oneOf, optionalString, requiredString, type HandlerContext } from '../context.js';
 import type { DeploymentRecord } from '../store.js';
 import type { AccessType, TypeViolationPolicy } from '../types.js';
 import { API, ok, type ApiScope } from './scope.js';
@@ -19,17 +11,7 @@ import { API, ok, type ApiScope } from './scope.js';
 /** The `/ext/v1` deployments routes. */
 export function deploymentRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef[] {
   const { store, options } = ctx;
-  const {
-    page,
-    project,
-    experiment,
-    deployment,
-    deploymentWire,
-    getDeployment,
-    deleteDeployment,
-    pickModel,
-    modelRefs,
-  } = scope;
+  const { page, project, experiment, deployment, deploymentWire, getDeployment, deleteDeployment, pickModel, modelRefs } = scope;
 
   return [
     // Deployments
@@ -53,7 +35,8 @@ export function deploymentRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef
         const body = objectBody(req);
         const name = requiredString(body, 'name');
         const e = store.experiments.get(requiredString(body, 'experiment_id'));
-        if (!e || e.project_id !== pid) throw badRequest(`Field "experiment_id": no experiment ${JSON.stringify(body['experiment_id'])} in project ${pid}.`);
+        if (!e || e.project_id !== pid)
+          throw badRequest(`Field "experiment_id": no experiment ${JSON.stringify(body['experiment_id'])} in project ${pid}.`);
         const main = pickModel(body, e, 'main')!;
         const challenger = pickModel(body, e, 'challenger');
         const policy = oneOf<TypeViolationPolicy>(body, 'type_violation_policy', ['best_effort', 'strict'], 'best_effort');
@@ -172,7 +155,10 @@ export function deploymentRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef
       path: `${API}/deployments/{id}/api-keys`,
       handler: (req) => {
         const id = deployment(req.params['id']!)._id;
-        return page([...store.apiKeys.values()].filter((k) => k.wire.deployment_id === id).map((k) => k.wire), req);
+        return page(
+          [...store.apiKeys.values()].filter((k) => k.wire.deployment_id === id).map((k) => k.wire),
+          req,
+        );
       },
     },
     {

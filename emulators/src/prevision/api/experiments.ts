@@ -2,14 +2,7 @@
  * Internal to the Prevision emulator: the `/ext/v1` experiments and experiment versions routes.
  */
 import { EmulatorError, type RouteDef } from '../../framework/emulator.js';
-import {
-  correlationMatrix,
-  distributionChart,
-  droppedFeatures,
-  featureInfos,
-  featuresStats,
-  versionGraph,
-} from '../analysis.js';
+import { correlationMatrix, distributionChart, droppedFeatures, featureInfos, featuresStats, versionGraph } from '../analysis.js';
 import { badRequest, objectBody, oneOf, optionalString, requiredString, type HandlerContext } from '../context.js';
 import { defaultMetric, recordModels, trainModels } from '../seed.js';
 import type { ModelRecord } from '../store.js';
@@ -40,7 +33,10 @@ export function experimentRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef
       path: `${API}/projects/{pid}/experiments`,
       handler: (req) => {
         const pid = project(req.params['pid']!)._id;
-        return page([...store.experiments.values()].filter((e) => e.project_id === pid), req);
+        return page(
+          [...store.experiments.values()].filter((e) => e.project_id === pid),
+          req,
+        );
       },
     },
     {
@@ -79,7 +75,10 @@ export function experimentRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef
       handler: (req) => {
         const e = experiment(req.params['id']!);
         const deployed = [...store.deployments.values()].find((d) => d.experiment_id === e._id);
-        if (deployed) throw badRequest(`Experiment ${e._id} is deployed as ${JSON.stringify(deployed.name)} (${deployed._id}); delete the deployment first.`);
+        if (deployed)
+          throw badRequest(
+            `Experiment ${e._id} is deployed as ${JSON.stringify(deployed.name)} (${deployed._id}); delete the deployment first.`,
+          );
         store.deleteExperiment(e._id);
         return noContent();
       },
@@ -90,7 +89,10 @@ export function experimentRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef
       handler: (req) => {
         const id = experiment(req.params['id']!)._id;
         store.jobs.settleAll();
-        return page([...store.versions.values()].filter((v) => v.experiment_id === id), req);
+        return page(
+          [...store.versions.values()].filter((v) => v.experiment_id === id),
+          req,
+        );
       },
     },
     {
@@ -103,16 +105,20 @@ export function experimentRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef
         const target = requiredString(body, 'target_column');
         const columns = new Set(ds.columns.map((c) => c.name));
         if (!columns.has(target)) {
-          throw badRequest(`Field "target_column": ${JSON.stringify(target)} is not a column of dataset ${ds.wire.name} (columns: ${[...columns].join(', ')}).`);
+          throw badRequest(
+            `Field "target_column": ${JSON.stringify(target)} is not a column of dataset ${ds.wire.name} (columns: ${[...columns].join(', ')}).`,
+          );
         }
         const idColumn = optionalString(body, 'id_column');
-        if (idColumn !== null && !columns.has(idColumn)) throw badRequest(`Field "id_column": ${JSON.stringify(idColumn)} is not a column of dataset ${ds.wire.name}.`);
+        if (idColumn !== null && !columns.has(idColumn))
+          throw badRequest(`Field "id_column": ${JSON.stringify(idColumn)} is not a column of dataset ${ds.wire.name}.`);
         const parent = parentVersion(e, body['parent_version']);
         const holdout = optionalString(body, 'holdout_dataset_id');
         if (holdout !== null) datasetInProject(e.project_id, holdout, 'holdout_dataset_id');
         const metric = optionalString(body, 'metric') ?? defaultMetric(e.training_type).name;
         const profile = oneOf(body, 'profile', ['quick', 'normal', 'advanced'] as const, 'quick');
-        const strings = (k: string): string[] => (Array.isArray(body[k]) ? (body[k] as unknown[]).filter((x): x is string => typeof x === 'string') : []);
+        const strings = (k: string): string[] =>
+          Array.isArray(body[k]) ? (body[k] as unknown[]).filter((x): x is string => typeof x === 'string') : [];
         const now = options.now();
         e.versions_count++;
         const v: ExperimentVersion = {
@@ -167,7 +173,8 @@ export function experimentRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef
       path: `${API}/experiment-versions/{id}/confirm`,
       handler: (req) => {
         const v = version(req.params['id']!);
-        if (!v.draft) throw badRequest(`Experiment version ${v._id} is already confirmed (state ${v.state}); create a new version to train again.`);
+        if (!v.draft)
+          throw badRequest(`Experiment version ${v._id} is already confirmed (state ${v.state}); create a new version to train again.`);
         v.draft = false;
         // The platform lists models as they finish, while the version is still running (the SDK's own tests wait
         // for `len(models) > 0`, then assert `running` and call `stop()`): the first model comes with `running`,
@@ -200,7 +207,10 @@ export function experimentRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef
       handler: (req) => {
         const v = version(req.params['id']!);
         store.jobs.settleOne(v._id);
-        if (v.draft) throw badRequest(`Experiment version ${v._id} is a draft: confirm it (PUT /experiment-versions/${v._id}/confirm) before stopping it.`);
+        if (v.draft)
+          throw badRequest(
+            `Experiment version ${v._id} is a draft: confirm it (PUT /experiment-versions/${v._id}/confirm) before stopping it.`,
+          );
         if (v.state === 'pending' || v.state === 'running') {
           // Stopping keeps the models trained so far and ends in `done`: the SDK's stop() then waits for
           // EXPERIMENT_VERSION_UPDATE and a `done` state (`failed` would raise).
@@ -218,7 +228,10 @@ export function experimentRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef
       handler: (req) => {
         const v = version(req.params['id']!);
         const deployed = deploymentUsing(v._id);
-        if (deployed) throw badRequest(`Experiment version ${v._id} has a model deployed as ${JSON.stringify(deployed.name)} (${deployed._id}); delete the deployment first.`);
+        if (deployed)
+          throw badRequest(
+            `Experiment version ${v._id} has a model deployed as ${JSON.stringify(deployed.name)} (${deployed._id}); delete the deployment first.`,
+          );
         // The experiment's versions_count is left as is: version numbers are never reused, so a child's
         // parent_version keeps naming one version.
         store.deleteVersion(v._id);
@@ -306,7 +319,11 @@ export function experimentRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef
         const id = version(req.params['id']!)._id;
         store.jobs.settleAll();
         // Not paged: get_holdout_predictions() reads `items` of the bare response.
-        return ok({ items: [...store.validationPredictions.values()].filter((p) => p.wire.holdout && p.wire.experiment_version_id === id).map((p) => p.wire) });
+        return ok({
+          items: [...store.validationPredictions.values()]
+            .filter((p) => p.wire.holdout && p.wire.experiment_version_id === id)
+            .map((p) => p.wire),
+        });
       },
     },
   ];

@@ -2,14 +2,7 @@
  * Internal to the Prevision emulator: the `/ext/v1` validation predictions and models routes.
  */
 import type { RouteDef } from '../../framework/emulator.js';
-import {
-  crossValidation,
-  dynamicAnalysis,
-  evaluate,
-  featureImportances,
-  hyperparameters,
-  modelAnalysis,
-} from '../analysis.js';
+import { crossValidation, dynamicAnalysis, evaluate, featureImportances, hyperparameters, modelAnalysis } from '../analysis.js';
 import { badRequest, objectBody, optionalString, requiredString, type HandlerContext } from '../context.js';
 import { API, ok, noContent, tableReply, type ApiScope } from './scope.js';
 
@@ -45,7 +38,9 @@ export function modelRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef[] {
         const modelId = requiredString(body, 'model_id');
         const m = store.models.get(modelId);
         if (!m || m.wire.experiment_version_id !== v._id) {
-          throw badRequest(`Field "model_id": no model ${JSON.stringify(modelId)} in experiment version ${v._id}; list them with GET /experiment-versions/${v._id}/models.`);
+          throw badRequest(
+            `Field "model_id": no model ${JSON.stringify(modelId)} in experiment version ${v._id}; list them with GET /experiment-versions/${v._id}/models.`,
+          );
         }
         const ds = datasetInProject(v.project_id, body['dataset_id'], 'dataset_id');
         const confidence = booleanField(body, 'confidence', false);
@@ -95,7 +90,9 @@ export function modelRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef[] {
         }
         store.jobs.settleAll();
         if (!p.result) {
-          throw badRequest(`Prediction ${p.wire._id} has no result to download (state ${p.wire.state}); wait for its PREDICTION_UPDATE event and state done.`);
+          throw badRequest(
+            `Prediction ${p.wire._id} has no result to download (state ${p.wire.state}); wait for its PREDICTION_UPDATE event and state done.`,
+          );
         }
         return tableReply(p.wire.filename, p.result, extension);
       },

@@ -20,7 +20,8 @@ export function predictionRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef
       handler: (req) => {
         const d = deployment(req.params['id']!);
         store.jobs.settleAll();
-        if (d.deploy_state !== 'done') throw badRequest(`Deployment ${d._id} is not running yet (deploy_state ${d.deploy_state}); wait until it is done.`);
+        if (d.deploy_state !== 'done')
+          throw badRequest(`Deployment ${d._id} is not running yet (deploy_state ${d.deploy_state}); wait until it is done.`);
         const body = objectBody(req);
         const ds = datasetInProject(d.project_id, body['dataset_id'], 'dataset_id');
         const main = store.models.get(d.models[0]!._id);
@@ -82,7 +83,10 @@ export function predictionRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef
       handler: (req) => {
         const id = deployment(req.params['id']!)._id;
         store.jobs.settleAll();
-        return page([...store.predictions.values()].filter((p) => p.wire.deployment_id === id).map((p) => p.wire), req);
+        return page(
+          [...store.predictions.values()].filter((p) => p.wire.deployment_id === id).map((p) => p.wire),
+          req,
+        );
       },
     },
     {
@@ -101,7 +105,9 @@ export function predictionRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef
         const p = prediction(req.params['id']!);
         store.jobs.settleAll();
         if (!p.result) {
-          throw badRequest(`Prediction ${p.wire._id} has no result to download (state ${p.wire.state}); wait for main_model_prediction_state done.`);
+          throw badRequest(
+            `Prediction ${p.wire._id} has no result to download (state ${p.wire.state}); wait for main_model_prediction_state done.`,
+          );
         }
         return zipReply(`${p.wire.filename}.zip`, p.result);
       },

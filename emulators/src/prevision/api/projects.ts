@@ -37,7 +37,8 @@ export function projectRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef[] 
         const name = requiredString(body, 'name');
         const description = optionalString(body, 'description');
         const color = optionalString(body, 'color') ?? '#16D92C';
-        if (!/^#[0-9A-Fa-f]{6}$/.test(color)) throw badRequest(`Field "color" must be a hex colour such as "#16D92C", got ${JSON.stringify(color)}.`);
+        if (!/^#[0-9A-Fa-f]{6}$/.test(color))
+          throw badRequest(`Field "color" must be a hex colour such as "#16D92C", got ${JSON.stringify(color)}.`);
         const now = options.now();
         const me = { _id: store.profile._id, email: store.profile.email };
         const p: Project = {

@@ -7,13 +7,7 @@ import { evaluate, featureImportances, metricValue, predictionTable, type Table 
 import { badRequest, notFound, paginate, requiredString, type HandlerContext } from '../context.js';
 import { zipSingleFile, formatCsv } from '../files.js';
 import { finishVersion } from '../seed.js';
-import type {
-  DatasetRecord,
-  DeploymentRecord,
-  ModelRecord,
-  PredictionRecord,
-  ValidationPredictionRecord,
-} from '../store.js';
+import type { DatasetRecord, DeploymentRecord, ModelRecord, PredictionRecord, ValidationPredictionRecord } from '../store.js';
 import type { Deployment, DeploymentModelRef, Experiment, ExperimentVersion, Project } from '../types.js';
 
 /** Platform version reported by `GET /ext/v1/version`. */
@@ -28,8 +22,7 @@ export const noContent = (): EmulatorReply => ({ status: 204 });
 export function apiScope(ctx: HandlerContext) {
   const { store, options } = ctx;
 
-  const page = <T extends object>(items: readonly T[], req: EmulatorRequest): EmulatorReply =>
-    ok(paginate(items, req.query, options));
+  const page = <T extends object>(items: readonly T[], req: EmulatorRequest): EmulatorReply => ok(paginate(items, req.query, options));
 
   const project = (id: string): Project => {
     const p = store.projects.get(id);
@@ -78,9 +71,11 @@ export function apiScope(ctx: HandlerContext) {
     return p;
   };
   const datasetInProject = (pid: string, id: unknown, field: string): DatasetRecord => {
-    if (typeof id !== 'string' || id === '') throw badRequest(`Field "${field}" is required and must be a dataset id, got ${JSON.stringify(id)}.`);
+    if (typeof id !== 'string' || id === '')
+      throw badRequest(`Field "${field}" is required and must be a dataset id, got ${JSON.stringify(id)}.`);
     const d = store.datasets.get(id);
-    if (!d || d.wire.project_id !== pid) throw badRequest(`Field "${field}": dataset ${JSON.stringify(id)} does not exist in project ${pid}.`);
+    if (!d || d.wire.project_id !== pid)
+      throw badRequest(`Field "${field}": dataset ${JSON.stringify(id)} does not exist in project ${pid}.`);
     if (d.wire.copy_state !== 'done') {
       throw badRequest(`Dataset ${id} is not ready (copy_state ${d.wire.copy_state}); wait for its DATASET_UPDATE event and retry.`);
     }
@@ -100,11 +95,15 @@ export function apiScope(ctx: HandlerContext) {
     } else if (typeof raw === 'string' && raw !== '') {
       found = siblings.find((v) => v._id === raw) ?? (/^\d+$/.test(raw) ? siblings.find((v) => v.version === Number(raw)) : undefined);
     } else {
-      throw badRequest(`Field "parent_version" must be a version number (or a version id) of experiment ${e._id}, got ${JSON.stringify(raw)}.`);
+      throw badRequest(
+        `Field "parent_version" must be a version number (or a version id) of experiment ${e._id}, got ${JSON.stringify(raw)}.`,
+      );
     }
     if (!found) {
       const known = siblings.map((v) => v.version).join(', ') || 'none';
-      throw badRequest(`Field "parent_version": ${JSON.stringify(raw)} is not a version of experiment ${e._id} (its versions: ${known}); send an existing version number.`);
+      throw badRequest(
+        `Field "parent_version": ${JSON.stringify(raw)} is not a version of experiment ${e._id} (its versions: ${known}); send an existing version number.`,
+      );
     }
     return found;
   };
@@ -117,7 +116,8 @@ export function apiScope(ctx: HandlerContext) {
     store.deleteDeployment(deployment(req.params['id']!)._id);
     return noContent();
   };
-  const modelsOf = (versionId: string): ModelRecord[] => [...store.models.values()].filter((m) => m.wire.experiment_version_id === versionId);
+  const modelsOf = (versionId: string): ModelRecord[] =>
+    [...store.models.values()].filter((m) => m.wire.experiment_version_id === versionId);
   const deploymentUsing = (versionId: string): DeploymentRecord | undefined =>
     [...store.deployments.values()].find((d) => d.models.some((m) => m.experiment_version_id === versionId));
   const validationPrediction = (id: string): ValidationPredictionRecord => {
@@ -128,7 +128,10 @@ export function apiScope(ctx: HandlerContext) {
   /** The dataset a version trained on, which describes its features and scores its models. */
   const trainingDataset = (v: ExperimentVersion): DatasetRecord => {
     const d = store.datasets.get(v.dataset_id);
-    if (!d) throw badRequest(`The training dataset ${v.dataset_id} of experiment version ${v._id} has been deleted, so it can no longer be analysed.`);
+    if (!d)
+      throw badRequest(
+        `The training dataset ${v.dataset_id} of experiment version ${v._id} has been deleted, so it can no longer be analysed.`,
+      );
     return d;
   };
   const modelVersion = (m: ModelRecord): ExperimentVersion => version(m.wire.experiment_version_id);
@@ -145,20 +148,38 @@ export function apiScope(ctx: HandlerContext) {
     throw badRequest(`Field "${key}" must be "true" or "false" (or a JSON boolean), got ${JSON.stringify(v)}.`);
   };
   /** A main or challenger model named by `<role>_model_experiment_version_id` and `<role>_model_id`: a trained model of `e`. */
-  const pickModel = (body: Record<string, unknown>, e: Experiment, role: 'main' | 'challenger'): { v: ExperimentVersion; m: ModelRecord } | null => {
+  const pickModel = (
+    body: Record<string, unknown>,
+    e: Experiment,
+    role: 'main' | 'challenger',
+  ): { v: ExperimentVersion; m: ModelRecord } | null => {
     const vKey = `${role}_model_experiment_version_id`;
     const mKey = `${role}_model_id`;
     if (role === 'challenger' && body[vKey] === undefined && body[mKey] === undefined) return null;
     const v = store.versions.get(requiredString(body, vKey));
-    if (!v || v.experiment_id !== e._id) throw badRequest(`Field "${vKey}": no version ${JSON.stringify(body[vKey])} in experiment ${e._id}.`);
+    if (!v || v.experiment_id !== e._id)
+      throw badRequest(`Field "${vKey}": no version ${JSON.stringify(body[vKey])} in experiment ${e._id}.`);
     if (v.state !== 'done') throw badRequest(`Field "${vKey}": version ${v._id} has not finished training (state ${v.state}).`);
     const m = store.models.get(requiredString(body, mKey));
-    if (!m || m.wire.experiment_version_id !== v._id) throw badRequest(`Field "${mKey}": no model ${JSON.stringify(body[mKey])} in version ${v._id}.`);
+    if (!m || m.wire.experiment_version_id !== v._id)
+      throw badRequest(`Field "${mKey}": no model ${JSON.stringify(body[mKey])} in version ${v._id}.`);
     return { v, m };
   };
-  const modelRefs = (main: { v: ExperimentVersion; m: ModelRecord }, challenger: { v: ExperimentVersion; m: ModelRecord } | null): DeploymentModelRef[] => [
+  const modelRefs = (
+    main: { v: ExperimentVersion; m: ModelRecord },
+    challenger: { v: ExperimentVersion; m: ModelRecord } | null,
+  ): DeploymentModelRef[] => [
     { _id: main.m.wire._id, model_name: main.m.wire.model_name, experiment_version_id: main.v._id, role: 'main' },
-    ...(challenger ? [{ _id: challenger.m.wire._id, model_name: challenger.m.wire.model_name, experiment_version_id: challenger.v._id, role: 'challenger' as const }] : []),
+    ...(challenger
+      ? [
+          {
+            _id: challenger.m.wire._id,
+            model_name: challenger.m.wire.model_name,
+            experiment_version_id: challenger.v._id,
+            role: 'challenger' as const,
+          },
+        ]
+      : []),
   ];
   const newValidationPrediction = (
     v: ExperimentVersion,
@@ -222,7 +243,11 @@ export function apiScope(ctx: HandlerContext) {
     finishVersion(v, models);
     const holdout = v.holdout_dataset_id === null ? undefined : store.datasets.get(v.holdout_dataset_id);
     if (!holdout) return;
-    const scored = new Set([...store.validationPredictions.values()].filter((p) => p.wire.holdout && p.wire.experiment_version_id === v._id).map((p) => p.wire.model_id));
+    const scored = new Set(
+      [...store.validationPredictions.values()]
+        .filter((p) => p.wire.holdout && p.wire.experiment_version_id === v._id)
+        .map((p) => p.wire.model_id),
+    );
     for (const m of models) {
       if (scored.has(m.wire._id)) continue;
       completeValidation(newValidationPrediction(v, m, holdout, { confidence: false, folder: null, holdout: true }), v, m, holdout);
