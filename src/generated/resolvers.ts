@@ -3436,6 +3436,37 @@ export type UpdateCredentialInput = {
   username?: InputMaybe<Scalars['String']['input']>;
 };
 
+/**
+ * A problem with a mutation's input that the caller can fix, returned in the mutation's payload (`userErrors`) rather
+ * than in the response's top-level `errors`, so a form can show it next to the field it names. Failures the caller
+ * cannot fix (an upstream down, a timeout, a rate limit) stay in top-level `errors`.
+ */
+export type UserError = {
+  __typename?: 'UserError';
+  /** What is wrong, as a stable code. */
+  code: UserErrorCode;
+  /**
+   * Path to the input value at fault, as the caller wrote it: `["input", "email"]`, `["input", "meta", "tier"]`. Empty
+   * when the input as a whole is at fault.
+   */
+  field: Array<Scalars['String']['output']>;
+  /** What is wrong and how to fix it, in words fit to show a user. */
+  message: Scalars['String']['output'];
+};
+
+/** The kinds of `UserError`. */
+export type UserErrorCode =
+  /** The input conflicts with the platform's current state (a duplicate, an object in the wrong state). */
+  | 'CONFLICT'
+  /** The value is not acceptable (format, range, length, or rejected by the platform). */
+  | 'INVALID'
+  /** The platform refuses because the account's plan or quota is exhausted. */
+  | 'LIMIT_REACHED'
+  /** The object the input refers to does not exist (or is not visible with this credential). */
+  | 'NOT_FOUND'
+  /** A value that must be given is missing or empty. */
+  | 'REQUIRED';
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -3700,6 +3731,8 @@ export type ResolversTypes = ResolversObject<{
   UpdateAssignmentInput: UpdateAssignmentInput;
   UpdateContactInput: UpdateContactInput;
   UpdateCredentialInput: UpdateCredentialInput;
+  UserError: ResolverTypeWrapper<UserError>;
+  UserErrorCode: UserErrorCode;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -3844,6 +3877,7 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateAssignmentInput: UpdateAssignmentInput;
   UpdateContactInput: UpdateContactInput;
   UpdateCredentialInput: UpdateCredentialInput;
+  UserError: UserError;
 }>;
 
 export type AccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = ResolversObject<{
@@ -4917,6 +4951,12 @@ export interface UrlScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes[
   name: 'URL';
 }
 
+export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Account?: AccountResolvers<ContextType>;
   AccountingMode?: AccountingModeResolvers;
@@ -5041,5 +5081,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SqlQueryResult?: SqlQueryResultResolvers<ContextType>;
   SqlRow?: SqlRowResolvers<ContextType>;
   URL?: GraphQLScalarType;
+  UserError?: UserErrorResolvers<ContextType>;
 }>;
 
