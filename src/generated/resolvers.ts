@@ -2255,6 +2255,17 @@ export type FeatureExplanation = {
   value: Scalars['Float']['output'];
 };
 
+/** The type of value a model's input feature takes. */
+export type FeatureType =
+  /** A boolean. */
+  | 'BOOLEAN'
+  /** A calendar date or a point in time, as an ISO 8601 string. */
+  | 'DATE'
+  /** A number (integer or decimal). */
+  | 'NUMBER'
+  /** A string; a categorical feature takes one of its known levels as a string. */
+  | 'STRING';
+
 /** One forecast step of one time series. */
 export type Forecast = {
   __typename?: 'Forecast';
@@ -2294,6 +2305,17 @@ export type GeoPointInput = {
   latitude: Scalars['Float']['input'];
   /** Longitude in degrees, -180..180. */
   longitude: Scalars['Float']['input'];
+};
+
+/** One feature a model takes as input, as the platform describes it. */
+export type InputFeature = {
+  __typename?: 'InputFeature';
+  /** Feature name, as the prediction input's key. */
+  name: Scalars['String']['output'];
+  /** Whether a prediction input must give it. */
+  required: Scalars['Boolean']['output'];
+  /** Type of value the feature takes. */
+  type: FeatureType;
 };
 
 /** How invoices reach a contact. */
@@ -3674,12 +3696,14 @@ export type ResolversTypes = ResolversObject<{
   ExplanationMethod: ExplanationMethod;
   ExplanationsInput: ExplanationsInput;
   FeatureExplanation: ResolverTypeWrapper<FeatureExplanation>;
+  FeatureType: FeatureType;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Forecast: ResolverTypeWrapper<DataikuForecastMapper>;
   FunctionResult: ResolverTypeWrapper<FunctionResult>;
   GeoPoint: ResolverTypeWrapper<LonLatMapper>;
   GeoPointInput: GeoPointInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  InputFeature: ResolverTypeWrapper<InputFeature>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   InvoiceDelivery: null;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
@@ -3831,6 +3855,7 @@ export type ResolversParentTypes = ResolversObject<{
   GeoPoint: LonLatMapper;
   GeoPointInput: GeoPointInput;
   ID: Scalars['ID']['output'];
+  InputFeature: InputFeature;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   JSONObject: Scalars['JSONObject']['output'];
@@ -4627,6 +4652,12 @@ export type GeoPointResolvers<ContextType = Context, ParentType extends Resolver
   longitude?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
+export type InputFeatureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InputFeature'] = ResolversParentTypes['InputFeature']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  required?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['FeatureType'], ParentType, ContextType>;
+}>;
+
 export type InvoiceDeliveryResolvers = { EMAIL: 'Email', NONE: 'None' };
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
@@ -5039,6 +5070,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Forecast?: ForecastResolvers<ContextType>;
   FunctionResult?: FunctionResultResolvers<ContextType>;
   GeoPoint?: GeoPointResolvers<ContextType>;
+  InputFeature?: InputFeatureResolvers<ContextType>;
   InvoiceDelivery?: InvoiceDeliveryResolvers;
   JSON?: GraphQLScalarType;
   JSONObject?: GraphQLScalarType;
