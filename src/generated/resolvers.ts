@@ -1731,12 +1731,12 @@ export type CivisUserEdge = {
   node: CivisUser;
 };
 
-/** The probability of one class. */
+/** The probability a classification model gives one class. */
 export type ClassProbability = {
   __typename?: 'ClassProbability';
-  /** Class label. */
+  /** The class label. */
   label: Scalars['String']['output'];
-  /** Probability between 0 and 1. */
+  /** Probability of the class, from 0 to 1. */
   probability: Scalars['Float']['output'];
 };
 
