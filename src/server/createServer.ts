@@ -418,6 +418,8 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     if (method === 'POST') {
       const raw = await readBody(req, MAX_BODY_BYTES);
       if (raw === 'too-large') {
+        // The rest of the body is left unread: the connection closes once the answer is written.
+        res.setHeader('connection', 'close');
         return refuse(res, requestId, client, 413, 'body_too_large', {
           errors: [
             {
@@ -562,8 +564,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
+    // Past the limit the body is not read at all: the refusal closes the connection (see its caller), so a client
+    // posting megabytes costs neither the reading nor the garbage collection of what it sends.
     if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
       resolve('too-large');
       return;
     }
@@ -575,6 +578,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
       size += chunk.length;
       if (size > limit) {
         over = true;
+        req.pause();
         resolve('too-large');
         return;
       }
