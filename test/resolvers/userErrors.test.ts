@@ -24,7 +24,7 @@ describe('userErrors', () => {
   });
 
   it('answers a payload with its result, or empty with the user error, and rethrows the rest', async () => {
-    const make = (name: string) => ({ contact: { name } });
+    const make = (name: string): { contact: { name: string } | null } => ({ contact: { name } });
     await expect(payload(async () => 'Ada', make, { contact: null })).resolves.toEqual({ contact: { name: 'Ada' }, userErrors: [] });
     const refused = await payload(
       async () => {

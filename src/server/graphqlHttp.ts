@@ -1,0 +1,308 @@
+/**
+ * The HTTP face of `/graphql`: everything between a request's first byte and Apollo. The routes and hooks go first;
+ * then the request id, the API key, the slowing of clients whose requests keep being refused (throttle.ts), the body
+ * (its size, JSON nesting, batching, the persisted-query allow list) and the document guard (guard.ts) each refuse
+ * what they must without Apollo parsing anything; what passes is executed by Apollo and written back.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { Logger } from '../core/logger.js';
+import type { ApiKeyCheck } from './apiKeys.js';
+import { callerOf, clientOf } from './callers.js';
+import type { Config } from './config.js';
+import { createContext, requestIdFrom, type Context, type Services } from './context.js';
+import { inputDepthError } from './errors.js';
+import { jsonNestsDeeperThan, type DocumentGuard } from './guard.js';
+import type { Metrics, RefusalReason } from './metrics.js';
+import type { AllowList } from './persisted.js';
+import type { BeforeHook, RouteHandler } from './routes.js';
+import { RefusalThrottle } from './throttle.js';
+import type { Tracing } from './tracing.js';
+import { Turns } from './turns.js';
+
+export interface GraphQLHttpOptions {
+  config: Config;
+  logger: Logger;
+  services: Services;
+  guard: DocumentGuard;
+  apiKeys: ApiKeyCheck;
+  /** Set in allow-list mode: unregistered operations are refused before Apollo. */
+  allowList: AllowList | undefined;
+  /** Routes other than `/graphql`, by path, and hooks that may answer any request first (CORS, GraphiQL). */
+  routes: ReadonlyMap<string, RouteHandler>;
+  before: readonly BeforeHook[];
+  metrics?: Metrics;
+  tracing?: Tracing;
+}
+
+export interface GraphQLHttp {
+  /** Counts operations answered with errors the caller could have avoided against its allowance. */
+  plugin: ApolloServerPlugin<Context>;
+  /** The client an operation's context belongs to (for fair admission): its key or address, as the throttle knows it. */
+  clientOf(context: Context): string;
+  /** The Node request handler, once Apollo and its error formatter exist. */
+  handler(
+    apollo: ApolloServer<Context>,
+    formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
+  ): (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
+  const { config, logger, services, guard, apiKeys, allowList, routes, before, metrics, tracing } = options;
+  // A request refused before Apollo sees it: answered, logged and counted like an operation, without its content.
+  const refusals = logger.child({}, { redact: [] });
+  const MAX_BODY_BYTES = config.limits.maxBodyBytes;
+  // Callers whose requests keep being refused are slowed down (see throttle.ts).
+  const throttle = new RefusalThrottle(config.refusals);
+  const noteRefused = (client: string): void => {
+    if (throttle.refused(client))
+      refusals.warn(
+        { event: 'caller_slowed', client, perMinute: config.refusals.perMinute, delayMs: config.refusals.delayMs },
+        'caller slowed down: too many refused requests',
+      );
+  };
+  const plugin: ApolloServerPlugin<Context> = {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          const client = (contextValue as ThrottledContext)[CLIENT];
+          if (client && errors.some(isCallerFault)) noteRefused(client);
+        },
+      };
+    },
+  };
+  // Large bodies are decoded and checked one per event-loop turn (see turns.ts).
+  const largeBodies = new Turns();
+
+  return {
+    plugin,
+    clientOf: (context) => (context as ThrottledContext)[CLIENT] ?? context.caller,
+    handler(apollo, formatError) {
+      const refuse = (
+        res: ServerResponse,
+        requestId: string,
+        client: string,
+        status: number,
+        reason: RefusalReason,
+        body: { errors: unknown[] },
+      ): void => {
+        const code = (body.errors[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code ?? null;
+        refusals.info({ event: 'refused', requestId, status, reason, code }, `request refused: ${reason}`);
+        metrics?.refused(reason);
+        if (reason !== 'throttled') noteRefused(client);
+        sendJson(res, status, body);
+      };
+
+      const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+        const url = req.url ?? '/';
+        const q = url.indexOf('?');
+        const path = q === -1 ? url : url.slice(0, q);
+        for (const hook of before) if (await hook(req, res)) return;
+        const route = routes.get(path);
+        if (route) return route(req, res);
+        if (path !== '/graphql' && path !== '/graphql/') {
+          return sendJson(res, 404, {
+            errors: [{ message: `No route ${path}. GraphQL is served at /graphql.`, extensions: { code: 'NOT_FOUND' } }],
+          });
+        }
+        // The request id is chosen first so every answer echoes it, refusals before Apollo included.
+        const requestId = requestIdFrom(req.headers);
+        res.setHeader('x-request-id', requestId);
+        const keyValid = apiKeys.allows(req.headers);
+        const client = clientOf(req, config, keyValid);
+        const throttled = throttle.verdict(client);
+        if (throttled === 'refuse') {
+          res.setHeader('retry-after', String(Math.ceil(config.refusals.delayMs / 1000)));
+          return refuse(res, requestId, client, 429, 'throttled', {
+            errors: [
+              {
+                message: "Too many of this client's requests were refused recently; retry later, with requests that pass the limits.",
+                extensions: { code: 'RATE_LIMITED', limit: 'refusalsPerMinute', max: config.refusals.perMinute },
+              },
+            ],
+          });
+        }
+        if (throttled === 'wait') {
+          metrics?.slowed();
+          await throttle.hold();
+        }
+        if (!keyValid) {
+          res.setHeader('www-authenticate', 'Bearer realm="augur"');
+          return refuse(res, requestId, client, 401, 'unauthenticated', {
+            errors: [
+              {
+                message: 'A valid Augur API key is required: send it as "Authorization: Bearer <key>" or "x-api-key".',
+                extensions: { code: 'UNAUTHENTICATED' },
+              },
+            ],
+          });
+        }
+        const method = (req.method ?? 'GET').toUpperCase();
+        let body: unknown;
+        if (method === 'POST') {
+          const raw = await readBody(req, MAX_BODY_BYTES);
+          if (raw === 'too-large') {
+            // The rest of the body is left unread: the connection closes once the answer is written.
+            res.setHeader('connection', 'close');
+            return refuse(res, requestId, client, 413, 'body_too_large', {
+              errors: [
+                {
+                  message: `Request body exceeds ${MAX_BODY_BYTES} bytes.`,
+                  extensions: { code: 'BAD_REQUEST', limit: 'maxBodyBytes', max: MAX_BODY_BYTES },
+                },
+              ],
+            });
+          }
+          if (raw.length > LARGE_BODY_BYTES) await largeBodies.next();
+          const type = req.headers['content-type'] ?? '';
+          if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
+            // The body, its variables and a typed input around a JSON value take a few levels of their own.
+            if (jsonNestsDeeperThan(raw, config.limits.maxInputDepth + JSON_BODY_LEVELS)) {
+              const error = inputDepthError(config.limits.maxInputDepth);
+              return refuse(res, requestId, client, 400, 'limit', { errors: [formatError(error.toJSON(), error)] });
+            }
+            try {
+              body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+            } catch {
+              return refuse(res, requestId, client, 400, 'malformed_json', {
+                errors: [
+                  {
+                    message: 'The request body is not valid JSON. Send {"query": "...", "variables": {...}}.',
+                    extensions: { code: 'BAD_REQUEST' },
+                  },
+                ],
+              });
+            }
+          } else {
+            body = raw.toString('utf8');
+          }
+        }
+        // Apollo's batching is off: an array is refused here, before Apollo looks at it.
+        if (Array.isArray(body)) {
+          return refuse(res, requestId, client, 400, 'batched', {
+            errors: [{ message: 'Operation batching disabled.', extensions: { code: 'BAD_REQUEST' } }],
+          });
+        }
+        // Allow-list mode refuses unregistered operations here, before Apollo parses or validates them.
+        const refusal = allowList?.refusal(method, q === -1 ? '' : url.slice(q), body);
+        if (refusal) return refuse(res, requestId, client, refusal.status, 'not_registered', refusal.body);
+        const query =
+          method === 'POST'
+            ? (body as { query?: unknown } | undefined)?.query
+            : new URLSearchParams(q === -1 ? '' : url.slice(q)).get('query');
+        if (typeof query === 'string') {
+          const request = method === 'POST' ? (body as { variables?: unknown; operationName?: unknown }) : variablesOf(url.slice(q));
+          const errors = guard.check(query, request);
+          if (errors) {
+            const reason = errors[0]?.extensions['code'] === 'GRAPHQL_PARSE_FAILED' ? 'syntax' : 'limit';
+            return refuse(res, requestId, client, 400, reason, { errors: errors.map((e) => formatError(e.toJSON(), e)) });
+          }
+        }
+        const headers = new HeaderMap();
+        for (const [key, value] of Object.entries(req.headers)) {
+          if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+        }
+        const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: q === -1 ? '' : url.slice(q), body };
+        const execute = () =>
+          apollo.executeHTTPGraphQLRequest({
+            httpGraphQLRequest,
+            context: async () => {
+              const context = createContext(services, req.headers, requestId, () => req.socket.destroyed, callerOf(req, config));
+              // A property, not a WeakMap entry: Apollo hands plugins a shallow copy of the context.
+              return Object.assign(context, { [CLIENT]: client });
+            },
+          });
+        const response = await (tracing ? tracing.around(req, requestId, execute) : execute());
+        for (const [key, value] of response.headers) res.setHeader(key, value);
+        res.statusCode = response.status ?? 200;
+        if (response.body.kind === 'complete') {
+          res.setHeader('content-length', Buffer.byteLength(response.body.string));
+          res.end(response.body.string);
+        } else {
+          for await (const chunk of response.body.asyncIterator) res.write(chunk);
+          res.end();
+        }
+      };
+
+      return (req: IncomingMessage, res: ServerResponse): void => {
+        handle(req, res).catch((err: unknown) => {
+          logger.error({ event: 'http_error', err: String(err) }, 'request handling failed');
+          if (!res.headersSent)
+            sendJson(res, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+          else res.destroy();
+        });
+      };
+    },
+  };
+}
+
+/** A GET request's variables and operation name, for the guard; unparsable variables are left to Apollo to report. */
+function variablesOf(search: string): { variables?: unknown; operationName?: unknown } {
+  const params = new URLSearchParams(search);
+  const raw = params.get('variables');
+  let variables: unknown;
+  try {
+    variables = raw ? JSON.parse(raw) : undefined;
+  } catch {
+    variables = undefined;
+  }
+  return { variables, operationName: params.get('operationName') ?? undefined };
+}
+
+/** Who to slow down if the operation's errors are the caller's fault (throttle.ts). */
+const CLIENT = Symbol('client');
+type ThrottledContext = Context & { [CLIENT]?: string };
+
+/** Errors the caller could have avoided: a request answered with one counts against its allowance (throttle.ts). */
+const CALLER_FAULTS = new Set(['BAD_USER_INPUT', 'LIMIT_EXCEEDED', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
+
+/** Whether an error is the caller's own fault; graphql-jit wraps resolver errors without their extensions. */
+function isCallerFault(error: GraphQLError): boolean {
+  const code =
+    error.extensions['code'] ?? (error.originalError as { extensions?: Record<string, unknown> } | undefined)?.extensions?.['code'];
+  return typeof code === 'string' && CALLER_FAULTS.has(code);
+}
+
+/** Bodies past this size take their turn (turns.ts): decoding and checking one costs about a millisecond per 100 KB. */
+const LARGE_BODY_BYTES = 64 * 1024;
+
+/** Nesting a request body may add around an input value: the body, `variables`, and input objects holding a JSON value. */
+const JSON_BODY_LEVELS = 8;
+
+/** Answers `body` as JSON with `status`. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    // Past the limit the body is not read at all: the refusal closes the connection (see its caller), so a client
+    // posting megabytes costs neither the reading nor the garbage collection of what it sends.
+    if (Number.isFinite(declared) && declared > limit) {
+      resolve('too-large');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > limit) {
+        over = true;
+        req.pause();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!over) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
+}
