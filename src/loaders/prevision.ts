@@ -1,12 +1,12 @@
 /**
- * Per-request Prevision loaders: every object and every list page read once per request, and unit predictions on a deployment
+ * Per-request Prevision loaders: every object, list page and deployed model's inputs read once per request, and unit predictions on a deployment
  * de-duplicated by features (a deployed model scores one record per call, so distinct records run in parallel).
  */
 import DataLoader from 'dataloader';
 import { memoize } from './memo.js';
 import type { AugurObserver } from '../core/observer.js';
 import type { PrevisionCallContext, PrevisionClient, PrevisionCollection, PrevisionList } from '../upstreams/prevision/client.js';
-import type { PrevisionDeployment, PrevisionUnitPrediction } from '../upstreams/prevision/types.js';
+import type { PrevisionDeployedInput, PrevisionDeployment, PrevisionUnitPrediction } from '../upstreams/prevision/types.js';
 
 export interface PrevisionLoaders {
   /** One object by collection and Prevision id (`GET /{collection}/{id}`), memoised for the request. */
@@ -14,6 +14,8 @@ export interface PrevisionLoaders {
   /** One page of a list (zero-based `pageIndex`), memoised for the request. */
   list<T>(list: PrevisionList, pageIndex: number, size: number): Promise<{ items: T[]; total: number }>;
   predict(deployment: PrevisionDeployment): DataLoader<Record<string, unknown>, PrevisionUnitPrediction, string>;
+  /** The features a deployment's model takes, read once per deployment and request. */
+  inputs(deployment: PrevisionDeployment): Promise<PrevisionDeployedInput[]>;
 }
 
 export function createPrevisionLoaders(
@@ -29,10 +31,15 @@ export function createPrevisionLoaders(
     (list: PrevisionList, pageIndex: number, size: number) => `${list.path}\n${pageIndex}\n${size}`,
     (list: PrevisionList, pageIndex: number, size: number) => client.list<unknown>(ctx, list, pageIndex, size),
   );
+  const inputs = memoize(
+    (deployment: PrevisionDeployment) => deployment._id,
+    (deployment: PrevisionDeployment) => client.deployedInputs(ctx, deployment),
+  );
   const predictors = new Map<string, DataLoader<Record<string, unknown>, PrevisionUnitPrediction, string>>();
   return {
     get: get as <T>(collection: PrevisionCollection, id: string) => Promise<T>,
     list: list as <T>(list: PrevisionList, pageIndex: number, size: number) => Promise<{ items: T[]; total: number }>,
+    inputs,
     predict(deployment) {
       let loader = predictors.get(deployment._id);
       if (!loader) {

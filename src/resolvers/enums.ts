@@ -25,5 +25,7 @@ export const ENUM_VALUES = {
     SALESFORCE_USER: 'Salesforce User',
     SALESFORCE_CLIENT: 'Salesforce Client',
     TABLEAU_USER: 'TableauUser',
+    // Not a Civis type: what a type this schema does not know reads as (and what no input may send).
+    OTHER: '(other)',
   },
 } as const;

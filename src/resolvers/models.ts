@@ -27,6 +27,24 @@ export interface PlatformStatusResult {
 /** Mapper of the `Prevision` namespace type. */
 export type PrevisionRoot = Record<string, never>;
 
+/** Mapper of `PrevisionPrediction` and its implementations: a deployed model's answer, typed by what it predicts. */
+export type PrevisionPredictionResult = PrevisionClassificationResult | PrevisionRegressionResult;
+
+/** Mapper of `PrevisionClassification`. */
+export interface PrevisionClassificationResult {
+  kind: 'classification';
+  label: string;
+  probabilities: Array<{ label: string; probability: number }>;
+  raw: Record<string, unknown>;
+}
+
+/** Mapper of `PrevisionRegression`. */
+export interface PrevisionRegressionResult {
+  kind: 'regression';
+  value: number;
+  raw: Record<string, unknown>;
+}
+
 /** Mapper of the `Civis` namespace type. */
 export type CivisRoot = Record<string, never>;
 

@@ -1,14 +1,16 @@
 /** Resolvers of the Prevision.io part of the schema, and predictions on Prevision deployments. */
-import type { Resolvers } from '../generated/resolvers.js';
+import type { FeatureType, InputMaybe, Resolvers } from '../generated/resolvers.js';
 import { resolveConnection, type ConnectionArgs, type PageSource } from '../relay/connection.js';
 import type { NodeTypeName } from '../relay/ids.js';
 import type { Context } from './context.js';
-import type { PrevisionDeploymentRef } from './models.js';
-import { AugurError, ErrorCode, badInput } from '../core/errors.js';
+import type { PrevisionDeploymentRef, PrevisionPredictionResult } from './models.js';
+import { fieldNamedIn, payload, pointing } from './userErrors.js';
+import { AugurError, ErrorCode, badInput, quote } from '../core/errors.js';
 import type { DataikuPrediction } from '../upstreams/dataiku/types.js';
 import { PREVISION_LISTS, type PrevisionCollection, type PrevisionList } from '../upstreams/prevision/client.js';
 import type {
   PrevisionDataset,
+  PrevisionDeployedInput,
   PrevisionDeployment,
   PrevisionDeploymentPrediction,
   PrevisionExperiment,
@@ -21,6 +23,7 @@ import type {
 const PAGE_SIZE_LIMIT = 100;
 /** Most deployments listed into `Query.endpoints` (projects × deployments pages). */
 const MAX_LISTED_PAGES = 20;
+const PREVISION_ID = /^[0-9a-f]{24}$/;
 
 type PrevisionType =
   | 'PrevisionProject'
@@ -42,9 +45,8 @@ const COLLECTIONS: Record<PrevisionType, PrevisionCollection> = {
   PrevisionDeploymentPrediction: 'deployment-predictions',
 };
 
-/** Reads an id argument that may be a global id or a Prevision (24-hex) id. */
+/** Reads a global id argument as the Prevision id it stands for; a deployment may also be given by its Endpoint's id. */
 export function previsionId(ctx: Context, arg: string, type: PrevisionType, argName = 'id'): string {
-  if (/^[0-9a-f]{24}$/.test(arg)) return arg;
   if (type === 'PrevisionDeployment') {
     const decoded = ctx.services.codec.decode(arg, ['PrevisionDeployment', 'Endpoint'], argName);
     if (decoded.type === 'PrevisionDeployment') return decoded.localId;
@@ -52,6 +54,22 @@ export function previsionId(ctx: Context, arg: string, type: PrevisionType, argN
     throw badInput(`Argument "${argName}" is a Dataiku endpoint, not a Prevision deployment.`, { param: argName });
   }
   return ctx.services.codec.decode(arg, [type], argName).localId;
+}
+
+/** Reads a single-object look-up's `id` (a global id) or `platformId` (Prevision's own id): exactly one. */
+function lookupId(ctx: Context, args: { id?: InputMaybe<string>; platformId?: InputMaybe<string> }, type: PrevisionType): string {
+  if ((args.id == null) === (args.platformId == null)) {
+    throw badInput('Pass exactly one of "id" (a global id) and "platformId" (Prevision\'s own id).', {
+      param: args.id == null ? 'id' : 'platformId',
+    });
+  }
+  if (args.id != null) return previsionId(ctx, args.id, type);
+  if (!PREVISION_ID.test(args.platformId!)) {
+    throw badInput(`Argument "platformId" must be Prevision's own id (24 hexadecimal digits), got ${quote(args.platformId)}.`, {
+      param: 'platformId',
+    });
+  }
+  return args.platformId!;
 }
 
 /** Loads one Prevision object by its type and id, through the request's loaders. */
@@ -88,11 +106,80 @@ export async function previsionEndpoints(ctx: Context): Promise<PrevisionDeploym
   return perProject.flat().map(deploymentRef);
 }
 
+/** The schema's type of a deployed model's input. */
+function featureType(input: PrevisionDeployedInput): FeatureType {
+  return input.type === 'numerical' ? 'NUMBER' : 'STRING';
+}
+
+/**
+ * Checks a record against the features a deployed model takes, before it is sent: every required feature present and
+ * not null, every given value of its feature's type. Features the model does not take are left to Prevision, which
+ * ignores them. Fails with BAD_USER_INPUT naming each feature at fault.
+ */
+export function checkFeatures(inputs: readonly PrevisionDeployedInput[], features: Record<string, unknown>, param = 'features'): void {
+  const problems: string[] = [];
+  const names: string[] = [];
+  for (const input of inputs) {
+    const value = features[input.name];
+    let problem: string | undefined;
+    if (value === undefined || value === null) {
+      if (input.required) problem = `${quote(input.name)} is required and missing`;
+    } else if (featureType(input) === 'NUMBER' && (typeof value !== 'number' || !Number.isFinite(value))) {
+      problem = `${quote(input.name)} takes a number, got ${quote(value)}`;
+    } else if (featureType(input) === 'STRING' && typeof value !== 'string') {
+      problem = `${quote(input.name)} takes a string, got ${quote(value)}`;
+    }
+    if (problem) {
+      problems.push(problem);
+      names.push(input.name);
+    }
+  }
+  if (problems.length > 0) {
+    const expected = inputs.map((i) => `${i.name} (${featureType(i) === 'NUMBER' ? 'number' : 'string'})`).join(', ');
+    throw badInput(`${param} does not fit the deployed model: ${problems.join('; ')}. It takes: ${expected}. Nothing was scored.`, {
+      param,
+      features: names,
+    });
+  }
+}
+
+/** Loads a deployment, checks `features` against its model's inputs, and scores them (the deployed model's unit predict). */
+async function scoreOnDeployment(
+  ctx: Context,
+  deploymentId: string,
+  features: Record<string, unknown>,
+  param: string,
+): Promise<PrevisionUnitPrediction> {
+  const deployment = await loadPrevision<PrevisionDeployment>(ctx, 'PrevisionDeployment', deploymentId);
+  checkFeatures(await ctx.prevision.inputs(deployment), features, param);
+  return ctx.prevision.predict(deployment).load(features);
+}
+
 function toPrediction(p: PrevisionUnitPrediction): DataikuPrediction {
   const out: DataikuPrediction = { prediction: p.prediction, ignored: false };
   if (p.probas && typeof p.probas === 'object') out.probas = p.probas;
   if (p.explanation && !Array.isArray(p.explanation) && typeof p.explanation === 'object') out.explanations = p.explanation;
   return out;
+}
+
+/** The typed result of a unit prediction: a class with its probabilities, or a number. */
+function typedPrediction(deploymentId: string, p: PrevisionUnitPrediction): PrevisionPredictionResult {
+  const raw: Record<string, unknown> = { prediction: p.prediction };
+  if (p.probas && typeof p.probas === 'object') raw['probas'] = p.probas;
+  if (p.confidence && typeof p.confidence === 'object') raw['confidence'] = p.confidence;
+  if (typeof p.prediction === 'number' && !p.probas) return { kind: 'regression', value: p.prediction, raw };
+  if (typeof p.prediction === 'string' || typeof p.prediction === 'number' || typeof p.prediction === 'boolean') {
+    const probabilities = Object.entries(p.probas ?? {})
+      .filter((e): e is [string, number] => typeof e[1] === 'number')
+      .map(([label, probability]) => ({ label, probability }))
+      .sort((a, b) => b.probability - a.probability);
+    return { kind: 'classification', label: String(p.prediction), probabilities, raw };
+  }
+  throw new AugurError(
+    ErrorCode.UPSTREAM_ERROR,
+    `Prevision deployment ${deploymentId} answered a prediction that is neither a class nor a number.`,
+    { platform: 'prevision' },
+  );
 }
 
 /** Scores one record on a Prevision deployment (the deployed model's unit predict call, OAuth2 token cached). */
@@ -111,54 +198,75 @@ export async function predictOnDeployment(
       param: 'explanations',
     });
   }
-  const deployment = await loadPrevision<PrevisionDeployment>(ctx, 'PrevisionDeployment', deploymentId);
-  return toPrediction(await ctx.prevision.predict(deployment).load(features));
+  return toPrediction(await scoreOnDeployment(ctx, deploymentId, features, 'features'));
 }
 
 const gid = (type: NodeTypeName) => (o: { _id: string }, _a: unknown, ctx: Context) => ctx.services.codec.encode(type, o._id);
-const date = (v: string | null | undefined) => (v ? v : null);
+const pid = (o: { _id: string }) => o._id;
 /**
  * A wire state as the `PrevisionState` enum's internal value. The cast works around typescript-resolvers typing
  * enums with object `enumValues` as `null` (graphql-code-generator issue #10204).
  */
-const state = (v: string | null | undefined) => (v ?? null) as never;
+const state = <S extends string | null>(v: S) => v as never;
 
 export const previsionResolvers: Resolvers = {
   Query: {
     prevision: () => ({}),
   },
   Mutation: {
-    startDeploymentPrediction: async (_p, args, ctx) => {
-      const deploymentId = previsionId(ctx, args.deployment, 'PrevisionDeployment', 'deployment');
-      const datasetId = previsionId(ctx, args.dataset, 'PrevisionDataset', 'dataset');
-      const started = await ctx.services.prevision.startDeploymentPrediction(
-        { masterToken: ctx.credential('prevision'), budget: ctx.budget },
-        deploymentId,
-        datasetId,
-      );
-      if (!started?._id)
-        throw new AugurError(ErrorCode.UPSTREAM_ERROR, 'Prevision did not return the id of the started prediction.', {
-          platform: 'prevision',
-        });
-      return loadPrevision<PrevisionDeploymentPrediction>(ctx, 'PrevisionDeploymentPrediction', started._id);
-    },
+    startDeploymentPrediction: (_p, { input }, ctx) =>
+      payload(
+        async () => {
+          const deploymentId = previsionId(ctx, input.deploymentId, 'PrevisionDeployment', 'input.deploymentId');
+          const datasetId = previsionId(ctx, input.datasetId, 'PrevisionDataset', 'input.datasetId');
+          const started = await pointing(
+            () =>
+              ctx.services.prevision.startDeploymentPrediction(
+                { masterToken: ctx.credential('prevision'), budget: ctx.budget },
+                deploymentId,
+                datasetId,
+              ),
+            (e) =>
+              e.code === ErrorCode.NOT_FOUND
+                ? 'input.deploymentId'
+                : fieldNamedIn(e.message, [
+                    ['input.datasetId', 'dataset_id', 'dataset'],
+                    ['input.deploymentId', 'deployment'],
+                  ]),
+          );
+          if (!started?._id)
+            throw new AugurError(ErrorCode.UPSTREAM_ERROR, 'Prevision did not return the id of the started prediction.', {
+              platform: 'prevision',
+            });
+          return loadPrevision<PrevisionDeploymentPrediction>(ctx, 'PrevisionDeploymentPrediction', started._id);
+        },
+        (deploymentPrediction): { deploymentPrediction: PrevisionDeploymentPrediction | null } => ({ deploymentPrediction }),
+        { deploymentPrediction: null },
+      ),
   },
   Prevision: {
     projects: (_r, args, ctx) => connection<PrevisionProject>(ctx, 'prevision.projects', PREVISION_LISTS.projects, args),
-    project: (_r, { id }, ctx) => loadPrevision(ctx, 'PrevisionProject', previsionId(ctx, id, 'PrevisionProject')),
-    dataset: (_r, { id }, ctx) => loadPrevision(ctx, 'PrevisionDataset', previsionId(ctx, id, 'PrevisionDataset')),
-    experiment: (_r, { id }, ctx) => loadPrevision(ctx, 'PrevisionExperiment', previsionId(ctx, id, 'PrevisionExperiment')),
-    experimentVersion: (_r, { id }, ctx) =>
-      loadPrevision(ctx, 'PrevisionExperimentVersion', previsionId(ctx, id, 'PrevisionExperimentVersion')),
-    model: (_r, { id }, ctx) => loadPrevision(ctx, 'PrevisionModel', previsionId(ctx, id, 'PrevisionModel')),
-    deployment: (_r, { id }, ctx) => loadPrevision(ctx, 'PrevisionDeployment', previsionId(ctx, id, 'PrevisionDeployment')),
-    deploymentPrediction: (_r, { id }, ctx) =>
-      loadPrevision(ctx, 'PrevisionDeploymentPrediction', previsionId(ctx, id, 'PrevisionDeploymentPrediction')),
+    project: (_r, args, ctx) => loadPrevision(ctx, 'PrevisionProject', lookupId(ctx, args, 'PrevisionProject')),
+    dataset: (_r, args, ctx) => loadPrevision(ctx, 'PrevisionDataset', lookupId(ctx, args, 'PrevisionDataset')),
+    experiment: (_r, args, ctx) => loadPrevision(ctx, 'PrevisionExperiment', lookupId(ctx, args, 'PrevisionExperiment')),
+    experimentVersion: (_r, args, ctx) =>
+      loadPrevision(ctx, 'PrevisionExperimentVersion', lookupId(ctx, args, 'PrevisionExperimentVersion')),
+    model: (_r, args, ctx) => loadPrevision(ctx, 'PrevisionModel', lookupId(ctx, args, 'PrevisionModel')),
+    deployment: (_r, args, ctx) => loadPrevision(ctx, 'PrevisionDeployment', lookupId(ctx, args, 'PrevisionDeployment')),
+    deploymentPrediction: (_r, args, ctx) =>
+      loadPrevision(ctx, 'PrevisionDeploymentPrediction', lookupId(ctx, args, 'PrevisionDeploymentPrediction')),
+    predict: async (_r, { deployment, features }, ctx) => {
+      const deploymentId = previsionId(ctx, deployment, 'PrevisionDeployment', 'deployment');
+      return typedPrediction(deploymentId, await scoreOnDeployment(ctx, deploymentId, features, 'features'));
+    },
+  },
+  PrevisionPrediction: {
+    __resolveType: (p) => (p.kind === 'classification' ? 'PrevisionClassification' : 'PrevisionRegression'),
   },
   PrevisionProject: {
     id: gid('PrevisionProject'),
-    previsionId: (p) => p._id,
-    createdAt: (p) => date(p.created_at),
+    platformId: pid,
+    createdAt: (p) => p.created_at,
     datasets: (p, args, ctx) => connection<PrevisionDataset>(ctx, 'PrevisionProject.datasets', PREVISION_LISTS.datasetsOf(p._id), args),
     experiments: (p, args, ctx) =>
       connection<PrevisionExperiment>(ctx, 'PrevisionProject.experiments', PREVISION_LISTS.experimentsOf(p._id), args),
@@ -167,63 +275,71 @@ export const previsionResolvers: Resolvers = {
   },
   PrevisionDataset: {
     id: gid('PrevisionDataset'),
-    previsionId: (d) => d._id,
-    fileType: (d) => d.file_type ?? null,
-    rowCount: (d) => d.nb_rows ?? null,
-    columnCount: (d) => d.nb_columns ?? null,
-    copyState: (d) => state(d.copy_state ?? null),
-    describeState: (d) => state(d.describe_state ?? null),
-    createdAt: (d) => date(d.created_at),
+    platformId: pid,
+    fileType: (d) => d.file_type,
+    rowCount: (d) => d.nb_rows,
+    columnCount: (d) => d.nb_columns,
+    copyState: (d) => state(d.copy_state),
+    describeState: (d) => state(d.describe_state),
+    createdAt: (d) => d.created_at,
   },
   PrevisionExperiment: {
     id: gid('PrevisionExperiment'),
-    previsionId: (e) => e._id,
-    trainingType: (e) => e.training_type ?? null,
-    dataType: (e) => e.data_type ?? null,
+    platformId: pid,
+    trainingType: (e) => e.training_type,
+    dataType: (e) => e.data_type,
     project: (e, _a, ctx) => loadPrevision(ctx, 'PrevisionProject', e.project_id),
     versions: (e, args, ctx) =>
       connection<PrevisionExperimentVersion>(ctx, 'PrevisionExperiment.versions', PREVISION_LISTS.versionsOf(e._id), args),
   },
   PrevisionExperimentVersion: {
     id: gid('PrevisionExperimentVersion'),
-    previsionId: (v) => v._id,
-    targetColumn: (v) => v.experiment_version_params?.target_column ?? null,
-    metric: (v) => v.experiment_version_params?.metric ?? v.best_model?.metric?.name ?? null,
-    bestModelScore: (v) => v.best_model?.metric?.value ?? null,
-    createdAt: (v) => date(v.created_at),
+    platformId: pid,
+    state: (v) => state(v.state),
+    targetColumn: (v) => v.experiment_version_params.target_column,
+    metric: (v) => v.experiment_version_params.metric,
+    bestModelScore: (v) => v.best_model?.metric.value ?? null,
+    createdAt: (v) => v.created_at,
     experiment: (v, _a, ctx) => loadPrevision(ctx, 'PrevisionExperiment', v.experiment_id),
     models: (v, args, ctx) => connection<PrevisionModel>(ctx, 'PrevisionExperimentVersion.models', PREVISION_LISTS.modelsOf(v._id), args),
   },
   PrevisionModel: {
     id: gid('PrevisionModel'),
-    previsionId: (m) => m._id,
+    platformId: pid,
     name: (m) => m.model_name,
-    deployable: (m) => m.deployable === true,
-    trainingType: (m) => m.training_type ?? m.type_problem ?? null,
-    tags: (m) => m.tags ?? [],
-    score: (m) => m.metric?.value ?? null,
+    trainingType: (m) => m.training_type,
+    metric: (m) => m.metric.name,
+    score: (m) => m.metric.value,
   },
   PrevisionDeployment: {
     id: gid('PrevisionDeployment'),
-    previsionId: (d) => d._id,
-    deployState: (d) => state(d.deploy_state ?? null),
-    mainModelRunState: (d) => state(d.main_model_run_state ?? d.run_state ?? null),
-    trainingType: (d) => d.training_type ?? null,
-    accessType: (d) => d.access_type ?? null,
-    currentVersion: (d) => d.current_version ?? null,
-    createdAt: (d) => date(d.created_at),
+    platformId: pid,
+    deployState: (d) => state(d.deploy_state),
+    mainModelRunState: (d) => state(d.main_model_run_state),
+    trainingType: (d) => d.training_type,
+    accessType: (d) => d.access_type,
+    currentVersion: (d) => d.current_version,
+    createdAt: (d) => d.created_at,
+    inputFeatures: async (d, _a, ctx) =>
+      (await ctx.prevision.inputs(d)).map((input) => ({ name: input.name, type: featureType(input), required: input.required })),
     endpoint: (d) => deploymentRef(d),
     predictions: (d, args, ctx) =>
       connection<PrevisionDeploymentPrediction>(ctx, 'PrevisionDeployment.predictions', PREVISION_LISTS.predictionsOf(d._id), args),
   },
   PrevisionDeploymentPrediction: {
     id: gid('PrevisionDeploymentPrediction'),
-    previsionId: (p) => p._id,
-    mainModelPredictionState: (p) => state(p.main_model_prediction_state ?? null),
-    challengerModelPredictionState: (p) => state(p.challenger_model_prediction_state ?? null),
-    datasetId: (p) => p.dataset_id ?? null,
-    predictionsCount: (p) => p.predictions_count ?? null,
-    createdAt: (p) => date(p.created_at),
+    platformId: pid,
+    state: (p) => state(p.state),
+    mainModelPredictionState: (p) => state(p.main_model_prediction_state),
+    challengerModelPredictionState: (p) => state(p.challenger_model_prediction_state),
+    datasetPlatformId: (p) => p.dataset_id,
+    // A dataset may be deleted after it was scored: that is an answer (null), not a failure.
+    dataset: (p, _a, ctx) =>
+      loadPrevision<PrevisionDataset>(ctx, 'PrevisionDataset', p.dataset_id).catch((e: unknown) => {
+        if (e instanceof AugurError && e.code === ErrorCode.NOT_FOUND) return null;
+        throw e;
+      }),
+    createdAt: (p) => p.created_at,
     deployment: (p, _a, ctx) => loadPrevision(ctx, 'PrevisionDeployment', p.deployment_id),
   },
 };

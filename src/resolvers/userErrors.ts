@@ -63,3 +63,41 @@ export async function payload<R, P extends object>(
     return { ...empty, userErrors: [userError] };
   }
 }
+
+/**
+ * One input field a platform's refusal may name: its path in the mutation's input (`input.datasetId`) and the words
+ * the platform's messages use for it (`dataset_id`, `dataset`).
+ */
+export type NamedField = readonly [param: string, ...words: string[]];
+
+/** The path of the first of `fields` whose words appear (as whole words, any case) in `message`, else undefined. */
+export function fieldNamedIn(message: string, fields: readonly NamedField[]): string | undefined {
+  for (const [param, ...words] of fields) {
+    for (const word of words) {
+      const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      if (new RegExp(`(^|[^A-Za-z0-9_])${escaped}($|[^A-Za-z0-9_])`, 'i').test(message)) return param;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs an upstream write and, when the platform refuses the input without naming a parameter (Civis and Prevision
+ * never do), points the refusal at an input field: the one `locate` names (from the status, or from words of the
+ * platform's message), else the input as a whole. Failures the caller cannot fix pass through unchanged.
+ */
+export async function pointing<R>(
+  run: () => Promise<R>,
+  locate: (error: AugurError) => string | undefined,
+  inputArg = 'input',
+): Promise<R> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof AugurError && error.details.param === undefined && userErrorOf(error, inputArg)) {
+      const param = locate(error) ?? inputArg;
+      throw new AugurError(error.code, error.message, { ...error.details, param }, { cause: error });
+    }
+    throw error;
+  }
+}

@@ -35,8 +35,8 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 beforeEach(() => stack.reset());
 
-const PAGE = `edges { cursor node { civisId name } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount`;
-const ids = (conn: any): number[] => conn.edges.map((e: any) => e.node.civisId);
+const PAGE = `edges { cursor node { platformId name } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount`;
+const ids = (conn: any): number[] => conn.edges.map((e: any) => Number(e.node.platformId));
 
 describe('Query.credentials', () => {
   it('pages forward with totals from X-Pagination-Total-Entries, one list call per page', async () => {
@@ -117,10 +117,18 @@ describe('Query.credentials', () => {
 
   it('filters by type, name, owner, remote host and default through Civis query parameters', async () => {
     const aws = await stack.gql(
-      `{ credentials(first: 50, type: [AMAZON_WEB_SERVICES_S3]) { totalCount nodes { civisId type typeName } } }`,
+      `{ credentials(first: 50, type: [AMAZON_WEB_SERVICES_S3]) { totalCount nodes { platformId type typeName } } }`,
     );
     expect(aws.data!.credentials.totalCount).toBe(7);
-    expect(aws.data!.credentials.nodes.map((n: any) => n.civisId).sort()).toEqual([1012, 1013, 1014, 1015, 1016, 1017, 1018]);
+    expect(aws.data!.credentials.nodes.map((n: any) => n.platformId).sort()).toEqual([
+      '1012',
+      '1013',
+      '1014',
+      '1015',
+      '1016',
+      '1017',
+      '1018',
+    ]);
     expect(
       aws.data!.credentials.nodes.every((n: any) => n.type === 'AMAZON_WEB_SERVICES_S3' && n.typeName === 'Amazon Web Services S3'),
     ).toBe(true);
@@ -128,28 +136,40 @@ describe('Query.credentials', () => {
     const two = await stack.gql(`{ credentials(first: 50, type: [GITHUB, GOOGLE]) { totalCount } }`);
     expect(two.data!.credentials.totalCount).toBe(4 + 3); // github-carol is private to carol
 
-    const named = await stack.gql(`{ credentials(first: 50, name: "ml-art") { nodes { civisId name } } }`);
-    expect(named.data!.credentials.nodes.map((n: any) => n.civisId).sort()).toEqual([1015, 1016]);
+    const named = await stack.gql(`{ credentials(first: 50, name: "ml-art") { nodes { platformId name } } }`);
+    expect(named.data!.credentials.nodes.map((n: any) => n.platformId).sort()).toEqual(['1015', '1016']);
 
-    const bobId = await stack.gql(`{ civis { user(id: "${SEED_IDS.bob}") { id } } }`);
+    const bobId = await stack.gql(`{ civis { user(platformId: "${SEED_IDS.bob}") { id } } }`);
     const byOwner = await stack.gql(
-      `query($o: [ID!]) { credentials(first: 50, owner: $o) { totalCount nodes { ownerUsername owner { civisId } } } }`,
+      `query($o: [ID!]) { credentials(first: 50, owner: $o) { totalCount nodes { ownerUsername owner { platformId } } } }`,
       {
         o: [bobId.data!.civis.user.id],
       },
     );
     expect(byOwner.data!.credentials.totalCount).toBe(11); // bob owns 12; salesforce-bob is private to him
-    expect(byOwner.data!.credentials.nodes.every((n: any) => n.ownerUsername === 'bob.analyst' && n.owner.civisId === SEED_IDS.bob)).toBe(
-      true,
+    expect(
+      byOwner.data!.credentials.nodes.every((n: any) => n.ownerUsername === 'bob.analyst' && n.owner.platformId === String(SEED_IDS.bob)),
+    ).toBe(true);
+    const carolId = await stack.gql(`{ civis { user(platformId: "4259") { id } } }`);
+    const byTwoOwners = await stack.gql(`query($o: [ID!]) { credentials(first: 50, owner: $o, type: DATABASE) { totalCount } }`, {
+      o: [bobId.data!.civis.user.id, carolId.data!.civis.user.id],
+    });
+    expect(byTwoOwners.data!.credentials.totalCount).toBe(4 + 4);
+
+    const db61 = await stack.gql(`{ civis { database(platformId: "61") { id } } }`);
+    const onHost = await stack.gql(
+      `query($h: ID) { credentials(first: 50, remoteHost: $h) { nodes { platformId remoteHostName remoteHost { name } } } }`,
+      {
+        h: db61.data!.civis.database.id,
+      },
     );
-    const byNumericOwners = await stack.gql(`{ credentials(first: 50, owner: ["4258", "4259"], type: DATABASE) { totalCount } }`);
-    expect(byNumericOwners.data!.credentials.totalCount).toBe(4 + 4);
+    expect(onHost.data!.credentials.nodes.map((n: any) => n.platformId).sort()).toEqual(['1003', '1006', '1009']);
+    expect(
+      onHost.data!.credentials.nodes.every((n: any) => n.remoteHostName === 'redshift-sandbox' && n.remoteHost.name === 'redshift-sandbox'),
+    ).toBe(true);
 
-    const onHost = await stack.gql(`{ credentials(first: 50, remoteHostId: 61) { nodes { civisId remoteHostName } } }`);
-    expect(onHost.data!.credentials.nodes.map((n: any) => n.civisId).sort()).toEqual([1003, 1006, 1009]);
-
-    const def = await stack.gql(`{ credentials(default: true) { totalCount nodes { civisId default } } }`);
-    expect(def.data!.credentials).toEqual({ totalCount: 1, nodes: [{ civisId: 1001, default: true }] });
+    const def = await stack.gql(`{ credentials(default: true) { totalCount nodes { platformId default } } }`);
+    expect(def.data!.credentials).toEqual({ totalCount: 1, nodes: [{ platformId: '1001', default: true }] });
 
     const queries = (await civisLog())
       .filter((l) => l.route === 'GET /credentials/')
@@ -209,10 +229,10 @@ describe('credential owners', () => {
   });
 
   it('builds owners from the embedded summary with no user call at all', async () => {
-    const r = await stack.gql(`{ credentials(first: 34) { nodes { owner { id civisId username name initials online } } } }`);
+    const r = await stack.gql(`{ credentials(first: 34) { nodes { owner { id platformId username name initials online } } } }`);
     expect(r.errors).toBeUndefined();
     const ada = r.data!.credentials.nodes.find((n: any) => n.owner.username === 'ada.demo').owner;
-    expect(ada).toMatchObject({ civisId: 4257, name: 'Ada Demo', initials: 'AD', online: true });
+    expect(ada).toMatchObject({ platformId: '4257', name: 'Ada Demo', initials: 'AD', online: true });
     expect(await routes()).toEqual({ 'GET /credentials/': 1 });
     const node = await stack.gql(`query($id: ID!) { node(id: $id) { ... on CivisUser { username email title } } }`, { id: ada.id });
     expect(node.data!.node).toEqual({ username: 'ada.demo', email: 'ada.demo@example.com', title: 'Data Scientist' });
@@ -222,76 +242,90 @@ describe('credential owners', () => {
 describe('Civis helpers', () => {
   it('me and defaultCredential', async () => {
     const r = await stack.gql(
-      `{ civis { me { civisId username email groups { name } } defaultCredential { civisId name default remoteHostName } } }`,
+      `{ civis { me { platformId username email groups { name } } defaultCredential { platformId name default remoteHostName } } }`,
     );
     expect(r.errors).toBeUndefined();
     expect(r.data!.civis.me).toEqual({
-      civisId: SEED_IDS.me,
+      platformId: String(SEED_IDS.me),
       username: 'ada.demo',
       email: 'ada.demo@example.com',
       groups: [{ name: 'Data Science' }],
     });
-    expect(r.data!.civis.defaultCredential).toEqual({ civisId: 1001, name: 'ada_demo', default: true, remoteHostName: 'redshift-general' });
-    const bob = await stack.gql(`{ civis { me { username } defaultCredential { civisId } } }`, undefined, BOB);
-    expect(bob.data!.civis).toEqual({ me: { username: 'bob.analyst' }, defaultCredential: { civisId: 1005 } });
+    expect(r.data!.civis.defaultCredential).toEqual({
+      platformId: '1001',
+      name: 'ada_demo',
+      default: true,
+      remoteHostName: 'redshift-general',
+    });
+    const bob = await stack.gql(`{ civis { me { username } defaultCredential { platformId } } }`, undefined, BOB);
+    expect(bob.data!.civis).toEqual({ me: { username: 'bob.analyst' }, defaultCredential: { platformId: '1005' } });
     expect(await routes()).toEqual({ 'GET /users/me': 2, 'GET /credentials/': 2 });
   });
 
   it('awsCredential filters by name, then owner, then falls back to the caller', async () => {
     const r = await stack.gql(`{ civis {
-      mine: awsCredential(name: "aws-analytics") { civisId ownerUsername }
-      bobs: awsCredential(name: "aws-analytics", owner: "bob.analyst") { civisId }
-      only: awsCredential(name: "aws-archive") { civisId }
+      mine: awsCredential(name: "aws-analytics") { platformId ownerUsername }
+      bobs: awsCredential(name: "aws-analytics", owner: "bob.analyst") { platformId }
+      only: awsCredential(name: "aws-archive") { platformId }
     } }`);
     expect(r.errors).toBeUndefined();
-    expect(r.data!.civis).toEqual({ mine: { civisId: 1012, ownerUsername: 'ada.demo' }, bobs: { civisId: 1013 }, only: { civisId: 1014 } });
+    expect(r.data!.civis).toEqual({
+      mine: { platformId: '1012', ownerUsername: 'ada.demo' },
+      bobs: { platformId: '1013' },
+      only: { platformId: '1014' },
+    });
     // One AWS list shared by the three fields; /users/me only for the ambiguous name.
     expect(await routes()).toEqual({ 'GET /credentials/': 1, 'GET /users/me': 1 });
     expect(Object.fromEntries(new URLSearchParams((await civisLog())[0]!.query))).toMatchObject({ type: 'Amazon Web Services S3' });
 
-    const asBob = await stack.gql(`{ civis { awsCredential(name: "aws-analytics") { civisId } } }`, undefined, BOB);
-    expect(asBob.data!.civis.awsCredential.civisId).toBe(1013);
-    const ambiguous = await stack.gql(`{ civis { awsCredential(name: "aws-ml-artifacts") { civisId } } }`, undefined, BOB);
+    const asBob = await stack.gql(`{ civis { awsCredential(name: "aws-analytics") { platformId } } }`, undefined, BOB);
+    expect(asBob.data!.civis.awsCredential.platformId).toBe('1013');
+    const ambiguous = await stack.gql(`{ civis { awsCredential(name: "aws-ml-artifacts") { platformId } } }`, undefined, BOB);
     expect(ambiguous.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'owner' });
     expect(ambiguous.errors?.[0]?.message).toMatch(/ambiguous/);
     expect(ambiguous.errors?.[0]?.message).toContain('"ada.demo"');
     expect(ambiguous.errors?.[0]?.message).toContain('"carol.eng"');
-    const missing = await stack.gql(`{ civis { awsCredential(name: "aws-analytics", owner: "carol.eng") { civisId } } }`);
+    const missing = await stack.gql(`{ civis { awsCredential(name: "aws-analytics", owner: "carol.eng") { platformId } } }`);
     expect(missing.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
     expect(missing.data!.civis.awsCredential).toBeNull();
   });
 
-  it('databaseCredential matches the username on a host id or host name', async () => {
-    const db61 = await stack.gql(`{ civis { database(id: "61") { id } } }`);
+  it('databaseCredential matches the username on a database given by global id or by name', async () => {
+    const db61 = await stack.gql(`{ civis { database(platformId: "61") { id } } }`);
     const r = await stack.gql(
       `query($g: ID!) { civis {
-        byName: databaseCredential(username: "ada_demo", database: "postgres-analytics") { civisId }
-        byId: databaseCredential(username: "ada_demo", database: "32") { civisId }
-        byGlobal: databaseCredential(username: "ada_demo", database: $g) { civisId }
-        etl: databaseCredential(username: "etl_service", database: "redshift-general") { civisId }
+        byName: databaseCredential(username: "ada_demo", databaseName: "postgres-analytics") { platformId }
+        byGlobal: databaseCredential(username: "ada_demo", database: $g) { platformId }
+        etl: databaseCredential(username: "etl_service", databaseName: "redshift-general") { platformId }
       } }`,
       { g: db61.data!.civis.database.id },
     );
     expect(r.errors).toBeUndefined();
     expect(r.data!.civis).toEqual({
-      byName: { civisId: 1002 },
-      byId: { civisId: 1001 },
-      byGlobal: { civisId: 1003 },
-      etl: { civisId: 1010 },
+      byName: { platformId: '1002' },
+      byGlobal: { platformId: '1003' },
+      etl: { platformId: '1010' },
     });
-    const none = await stack.gql(`{ civis { databaseCredential(username: "ada_demo", database: "no-such-db") { civisId } } }`);
+    const none = await stack.gql(`{ civis { databaseCredential(username: "ada_demo", databaseName: "no-such-db") { platformId } } }`);
     expect(none.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+    const both = await stack.gql(
+      `query($g: ID!) { civis { databaseCredential(username: "ada_demo", database: $g, databaseName: "x") { platformId } } }`,
+      {
+        g: db61.data!.civis.database.id,
+      },
+    );
+    expect(both.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'databaseName' });
   });
 
   it('database(name) and table("schema.table", database) resolve as civis-python does', async () => {
     const r = await stack.gql(`{ civis {
-      database(name: "postgres-analytics") { civisId adapter port }
-      table(name: "public.customers", database: "redshift-general") { civisId fullName rowCount database { name } }
+      database(name: "postgres-analytics") { platformId adapter port }
+      table(name: "public.customers", databaseName: "redshift-general") { platformId fullName rowCount database { name } }
     } }`);
     expect(r.errors).toBeUndefined();
-    expect(r.data!.civis.database).toEqual({ civisId: SEED_IDS.databases.postgresAnalytics, adapter: 'postgresql', port: 5432 });
+    expect(r.data!.civis.database).toEqual({ platformId: String(SEED_IDS.databases.postgresAnalytics), adapter: 'postgresql', port: 5432 });
     expect(r.data!.civis.table).toEqual({
-      civisId: SEED_IDS.customersTable,
+      platformId: String(SEED_IDS.customersTable),
       fullName: 'public.customers',
       rowCount: 12500,
       database: { name: 'redshift-general' },
@@ -304,19 +338,23 @@ describe('Civis helpers', () => {
       name: 'customers',
     });
 
-    const more = await stack.gql(`{ civis {
-      sandbox: table(name: "public.customers", database: "61") { civisId }
-      quoted: table(name: "\\"public\\".\\"orders\\"", database: "redshift-general") { civisId }
-    } }`);
+    const sandboxDb = await stack.gql(`{ civis { database(platformId: "61") { id } } }`);
+    const more = await stack.gql(
+      `query($db: ID) { civis {
+      sandbox: table(name: "public.customers", database: $db) { platformId }
+      quoted: table(name: "\\"public\\".\\"orders\\"", databaseName: "redshift-general") { platformId }
+    } }`,
+      { db: sandboxDb.data!.civis.database.id },
+    );
     expect(more.errors).toBeUndefined();
-    expect(more.data!.civis).toEqual({ sandbox: { civisId: 2012 }, quoted: { civisId: 2002 } });
+    expect(more.data!.civis).toEqual({ sandbox: { platformId: '2012' }, quoted: { platformId: '2002' } });
 
     const errors = await stack.gql(`{ civis {
-      a: database(name: "nope") { civisId }
-      b: table(name: "public.nope", database: "redshift-general") { civisId }
-      c: table(name: "a.b.c", database: "redshift-general") { civisId }
-      d: database { civisId }
-      e: table(name: "public.customers") { civisId }
+      a: database(name: "nope") { platformId }
+      b: table(name: "public.nope", databaseName: "redshift-general") { platformId }
+      c: table(name: "a.b.c", databaseName: "redshift-general") { platformId }
+      d: database { platformId }
+      e: table(name: "public.customers") { platformId }
     } }`);
     const byPath = Object.fromEntries(errors.errors!.map((e) => [e.path!.join('.'), e.extensions!['code']]));
     expect(byPath).toEqual({
@@ -333,10 +371,10 @@ describe('Civis helpers', () => {
 describe('Civis namespace', () => {
   it('lists and reads databases, tables and columns', async () => {
     const r = await stack.gql(`{ civis {
-      databases(first: 2) { totalCount pageInfo { hasNextPage } nodes { civisId name } }
-      tables(database: "redshift-general", schema: "analytics", first: 10) { totalCount nodes { civisId fullName isView } }
-      table(id: "${SEED_IDS.customersTable}") { primaryKeys tags { name } columns(first: 3) { totalCount nodes { name order sqlType } } }
-      db: database(id: "61") { name schemas tables(first: 5) { totalCount nodes { fullName } } }
+      databases(first: 2) { totalCount pageInfo { hasNextPage } nodes { platformId name } }
+      tables(databaseName: "redshift-general", schema: "analytics", first: 10) { totalCount nodes { platformId fullName isView } }
+      table(platformId: "${SEED_IDS.customersTable}") { primaryKeys tags { name } columns(first: 3) { totalCount nodes { name order sqlType } } }
+      db: database(platformId: "61") { name schemas tables(first: 5) { totalCount nodes { fullName } } }
     } }`);
     expect(r.errors).toBeUndefined();
     const c = r.data!.civis;
@@ -344,8 +382,8 @@ describe('Civis namespace', () => {
       totalCount: 3,
       pageInfo: { hasNextPage: true },
       nodes: [
-        { civisId: 32, name: 'redshift-general' },
-        { civisId: 45, name: 'postgres-analytics' },
+        { platformId: '32', name: 'redshift-general' },
+        { platformId: '45', name: 'postgres-analytics' },
       ],
     });
     expect(c.tables.nodes.map((t: any) => t.fullName)).toEqual([
@@ -378,24 +416,24 @@ describe('Civis namespace', () => {
   it('lists and reads jobs and their runs', async () => {
     const r = await stack.gql(`{ civis {
       jobs(first: 50) { totalCount }
-      running: jobs(first: 50, state: [RUNNING]) { nodes { civisId } }
-      job(id: "${SEED_IDS.runningJob}") { name type state author { username } lastRun { civisId state jobId } runs(first: 5) { totalCount nodes { civisId state } } run(id: "90003") { state finishedAt } }
+      running: jobs(first: 50, state: [RUNNING]) { nodes { platformId } }
+      job(platformId: "${SEED_IDS.runningJob}") { name type state author { username } lastRun { platformId state jobPlatformId } runs(first: 5) { totalCount nodes { platformId state } } run(platformId: "90003") { state finishedAt } }
     } }`);
     expect(r.errors).toBeUndefined();
     const c = r.data!.civis;
     expect(c.jobs.totalCount).toBe(11); // 12 seeded, one archived
-    expect(c.running.nodes.map((n: any) => n.civisId).sort()).toEqual([5002, 5103]);
+    expect(c.running.nodes.map((n: any) => n.platformId).sort()).toEqual(['5002', '5103']);
     expect(c.job).toMatchObject({
       name: 'Churn feature build',
       type: 'JobTypes::PythonDocker',
       state: 'RUNNING',
       author: { username: 'ada.demo' },
-      lastRun: { civisId: 90004, state: 'RUNNING', jobId: 5002 },
+      lastRun: { platformId: '90004', state: 'RUNNING', jobPlatformId: '5002' },
       runs: {
         totalCount: 2,
         nodes: [
-          { civisId: 90004, state: 'RUNNING' },
-          { civisId: 90003, state: 'SUCCEEDED' },
+          { platformId: '90004', state: 'RUNNING' },
+          { platformId: '90003', state: 'SUCCEEDED' },
         ],
       },
       run: { state: 'SUCCEEDED' },
@@ -405,25 +443,25 @@ describe('Civis namespace', () => {
   it('lists and reads scripts, imports, models, predictions, projects, queries, reports, files and users', async () => {
     const r = await stack.gql(`{ civis {
       scripts(first: 50, orderBy: {field: NAME}) { totalCount nodes { name } }
-      script(id: "5001") { name category sql state lastRun { civisId } runs { totalCount } }
-      imports(first: 10, status: [FAILED]) { nodes { civisId name syncType source { credentialId } destination { remoteHostId } } }
-      import(id: "5101") { name isOutbound scheduled author { username } }
-      models(first: 10) { totalCount nodes { civisId } }
-      model(id: "3001") { name dependentVariable currentBuildState activeBuildId database { name } predictions { totalCount nodes { civisId } } }
+      script(platformId: "5001") { name category sql state lastRun { platformId } runs { totalCount } }
+      imports(first: 10, status: [FAILED]) { nodes { platformId name syncType source { name credential { platformId } } destination { remoteHost { platformId name } } } }
+      import(platformId: "5101") { name isOutbound scheduled author { username } }
+      models(first: 10) { totalCount nodes { platformId } }
+      model(platformId: "3001") { name dependentVariable currentBuildState activeBuildPlatformId database { name } predictions { totalCount nodes { platformId } } }
       predictions(first: 10) { totalCount }
-      prediction(id: "3502") { state error scoredTableName primaryKey model { name } scoredTable { civisId } }
-      projects(first: 10, orderBy: {field: CREATED_AT}) { nodes { civisId name } }
-      project(id: "7001") { name note author { username } members { username } myPermissionLevel objects { civisId objectType } }
-      queries(first: 10) { totalCount nodes { civisId } }
-      query(id: "6001") { sql state resultColumns resultRows database { civisId } credential { civisId } author { username } }
-      reports(first: 10) { nodes { civisId } }
-      report(id: "9001") { name type state script { civisId } author { username } lastRun { state } }
-      files(first: 10) { totalCount nodes { civisId } }
-      file(id: "8001") { name fileSize author { username } downloadUrl }
+      prediction(platformId: "3502") { state error scoredTableName primaryKey model { name } scoredTable { platformId } }
+      projects(first: 10, orderBy: {field: CREATED_AT}) { nodes { platformId name } }
+      project(platformId: "7001") { name note author { username } members { username } myPermissionLevel objects { platformId objectType } }
+      queries(first: 10) { totalCount nodes { platformId } }
+      query(platformId: "6001") { sql state result { columns rows } databasePlatformId database { platformId } credential { platformId } author { username } }
+      reports(first: 10) { nodes { platformId } }
+      report(platformId: "9001") { name type state script { platformId } author { username } lastRun { state } }
+      files(first: 10) { totalCount nodes { platformId } }
+      file(platformId: "8001") { name fileSize author { username } downloadUrl }
       users(first: 3) { totalCount nodes { username } }
-      bobs: users(search: "bob") { nodes { civisId email } }
-      user(id: "4261") { username name title department timeZone accountStatus }
-      credential(id: "1012") { name username type owner { username } }
+      bobs: users(search: "bob") { nodes { platformId email } }
+      user(platformId: "4261") { username name title department timeZone accountStatus }
+      credential(platformId: "1012") { name username type owner { username } }
     } }`);
     expect(r.errors).toBeUndefined();
     const c = r.data!.civis;
@@ -435,16 +473,16 @@ describe('Civis namespace', () => {
       category: 'script',
       sql: expect.stringContaining('INSERT INTO analytics.daily_revenue'),
       state: 'SUCCEEDED',
-      lastRun: { civisId: 90002 },
+      lastRun: { platformId: '90002' },
       runs: { totalCount: 2 },
     });
     expect(c.imports.nodes).toEqual([
       {
-        civisId: 5102,
+        platformId: '5102',
         name: 'Salesforce opportunities',
         syncType: 'Salesforce',
-        source: { credentialId: 1036 },
-        destination: { remoteHostId: 32 },
+        source: { name: expect.any(String), credential: { platformId: '1036' } },
+        destination: { remoteHost: { platformId: '32', name: 'redshift-general' } },
       },
     ]);
     expect(c.import).toEqual({ name: 'Sync accounts from postgres', isOutbound: false, scheduled: true, author: { username: 'ada.demo' } });
@@ -452,10 +490,10 @@ describe('Civis namespace', () => {
     expect(c.model).toEqual({
       name: 'Churn propensity',
       dependentVariable: 'churned',
-      currentBuildState: 'succeeded',
-      activeBuildId: 3102,
+      currentBuildState: 'SUCCEEDED',
+      activeBuildPlatformId: '3102',
       database: { name: 'redshift-general' },
-      predictions: { totalCount: 2, nodes: [{ civisId: 3501 }, { civisId: 3502 }] },
+      predictions: { totalCount: 2, nodes: [{ platformId: '3501' }, { platformId: '3502' }] },
     });
     expect(c.predictions.totalCount).toBe(4);
     expect(c.prediction).toEqual({
@@ -464,11 +502,11 @@ describe('Civis namespace', () => {
       scoredTableName: 'public.customers',
       primaryKey: ['customer_id'],
       model: { name: 'Churn propensity' },
-      scoredTable: { civisId: 2012 },
+      scoredTable: { platformId: '2012' },
     });
     expect(c.projects.nodes).toEqual([
-      { civisId: 7001, name: 'Churn reduction' },
-      { civisId: 7002, name: 'Revenue reporting' },
+      { platformId: '7001', name: 'Churn reduction' },
+      { platformId: '7002', name: 'Revenue reporting' },
     ]);
     expect(c.project).toMatchObject({
       name: 'Churn reduction',
@@ -477,23 +515,23 @@ describe('Civis namespace', () => {
       myPermissionLevel: 'manage',
     });
     expect(c.project.members.map((m: any) => m.username)).toEqual(['ada.demo', 'bob.analyst']);
-    expect(c.project.objects.map((o: any) => o.civisId)).toEqual([5002, 3001, 8001, 8002]);
+    expect(c.project.objects.map((o: any) => o.platformId)).toEqual(['5002', '3001', '8001', '8002']);
     expect(c.queries.totalCount).toBe(3); // ada's own
     expect(c.query).toEqual({
       sql: 'SELECT customer_id, email FROM public.customers LIMIT 5',
       state: 'SUCCEEDED',
-      resultColumns: ['customer_id', 'email'],
-      resultRows: expect.arrayContaining([['1', 'user1@example.com']]),
-      database: { civisId: 32 },
-      credential: { civisId: 1001 },
+      result: { columns: ['customer_id', 'email'], rows: expect.arrayContaining([['1', 'user1@example.com']]) },
+      databasePlatformId: '32',
+      database: { platformId: '32' },
+      credential: { platformId: '1001' },
       author: { username: 'ada.demo' },
     });
-    expect(c.reports.nodes.map((n: any) => n.civisId).sort()).toEqual([9001, 9002]);
+    expect(c.reports.nodes.map((n: any) => n.platformId).sort()).toEqual(['9001', '9002']);
     expect(c.report).toEqual({
       name: 'Revenue dashboard',
       type: 'ReportTypes::HTML',
       state: 'SUCCEEDED',
-      script: { civisId: 5001 },
+      script: { platformId: '5001' },
       author: { username: 'bob.analyst' },
       lastRun: { state: 'SUCCEEDED' },
     });
@@ -502,7 +540,7 @@ describe('Civis namespace', () => {
     expect(c.file.fileSize).toBeGreaterThan(0);
     expect(c.file.downloadUrl).toMatch(/\/files\/8001\/download$/);
     expect(c.users).toEqual({ totalCount: 5, nodes: [{ username: 'ada.demo' }, { username: 'bob.analyst' }, { username: 'carol.eng' }] });
-    expect(c.bobs.nodes).toEqual([{ civisId: 4258, email: 'bob.analyst@example.com' }]);
+    expect(c.bobs.nodes).toEqual([{ platformId: '4258', email: 'bob.analyst@example.com' }]);
     expect(c.user).toEqual({
       username: 'erin.admin',
       name: 'Erin Admin',
@@ -521,7 +559,7 @@ describe('Civis namespace', () => {
 
   it('explains a platform without a file listing, while file(id:) keeps working', async () => {
     await stack.faults('civis', { status: 404, routes: ['GET /files/'] });
-    const r = await stack.gql(`{ civis { files(first: 2) { totalCount } file(id: "8001") { name } } }`);
+    const r = await stack.gql(`{ civis { files(first: 2) { totalCount } file(platformId: "8001") { name } } }`);
     expect(r.data!.civis.files).toBeNull();
     expect(r.data!.civis.file).toEqual({ name: 'customers_2025.csv' });
     expect(r.errors).toEqual([
@@ -535,9 +573,9 @@ describe('Civis namespace', () => {
 
   it('resolves every Civis object through node(id)', async () => {
     const r = await stack.gql(`{ credentials(first: 1) { nodes { id } } civis {
-      me { id } database(id: "32") { id } table(id: "2001") { id } file(id: "8001") { id } import(id: "5101") { id }
-      job(id: "5001") { id lastRun { id } } model(id: "3001") { id } prediction(id: "3501") { id } project(id: "7001") { id }
-      query(id: "6001") { id } report(id: "9001") { id } script(id: "5002") { id }
+      me { id } database(platformId: "32") { id } table(platformId: "2001") { id } file(platformId: "8001") { id } import(platformId: "5101") { id }
+      job(platformId: "5001") { id lastRun { id } } model(platformId: "3001") { id } prediction(platformId: "3501") { id } project(platformId: "7001") { id }
+      query(platformId: "6001") { id } report(platformId: "9001") { id } script(platformId: "5002") { id }
     } }`);
     expect(r.errors).toBeUndefined();
     const c = r.data!.civis;
@@ -558,88 +596,154 @@ describe('Civis namespace', () => {
       [c.script.id, 'CivisScript', 5002],
     ];
     const nodes = await stack.gql(
-      `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on Credential { civisId } ... on CivisUser { civisId }
-      ... on CivisDatabase { civisId } ... on CivisTable { civisId } ... on CivisFile { civisId } ... on CivisImport { civisId }
-      ... on CivisJob { civisId } ... on CivisJobRun { civisId jobId } ... on CivisModel { civisId } ... on CivisPrediction { civisId }
-      ... on CivisProject { civisId } ... on CivisQuery { civisId } ... on CivisReport { civisId } ... on CivisScript { civisId } } }`,
+      `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on Credential { platformId } ... on CivisUser { platformId }
+      ... on CivisDatabase { platformId } ... on CivisTable { platformId } ... on CivisFile { platformId } ... on CivisImport { platformId }
+      ... on CivisJob { platformId } ... on CivisJobRun { platformId jobPlatformId } ... on CivisModel { platformId } ... on CivisPrediction { platformId }
+      ... on CivisProject { platformId } ... on CivisQuery { platformId } ... on CivisReport { platformId } ... on CivisScript { platformId } } }`,
       {
         ids: expected.map((e) => e[0]),
       },
     );
     expect(nodes.errors).toBeUndefined();
     nodes.data!.nodes.forEach((n: any, i: number) => {
-      const [id, type, civisId] = expected[i]!;
+      const [id, type, platformId] = expected[i]!;
       expect(n.__typename).toBe(type);
       expect(n.id).toBe(id);
-      if (civisId) expect(n.civisId).toBe(civisId);
+      if (platformId) expect(n.platformId).toBe(String(platformId));
     });
-    expect(nodes.data!.nodes[7].jobId).toBe(5001);
+    expect(nodes.data!.nodes[7].jobPlatformId).toBe('5001');
   });
 });
 
 describe('Civis mutations', () => {
-  it('runs a job once, and maps the 409 of a running job to already_running without retrying', async () => {
-    const job = await stack.gql(`{ civis { job(id: "${SEED_IDS.idleJob}") { id state } } }`);
+  /** The global id of a Civis object, by type and Civis id (the codec Augur signs ids with). */
+  const gid = (type: 'CivisJob' | 'CivisDatabase' | 'Credential' | 'CivisScript', id: number) =>
+    stack.augur.services.codec.encode(type, String(id));
+  const RUN = `mutation($i: RunCivisJobInput!) { runCivisJob(input: $i) {
+    run { id platformId jobPlatformId state job { platformId } } userErrors { field code message } } }`;
+  const CREATE_QUERY = `mutation($i: CreateCivisQueryInput!) { createCivisQuery(input: $i) {
+    query { id platformId state database { name } credential { platformId } } userErrors { field code message } } }`;
+  const CREATE_CREDENTIAL = `mutation($i: CreateCredentialInput!) { createCredential(input: $i) {
+    credential { id platformId name type username description owner { username } default } userErrors { field code message } } }`;
+  const UPDATE_CREDENTIAL = `mutation($i: UpdateCredentialInput!) { updateCredential(input: $i) {
+    credential { platformId name description } userErrors { field code message } } }`;
+  const DELETE_CREDENTIAL = `mutation($i: DeleteCredentialInput!) { deleteCredential(input: $i) { deletedId userErrors { field code message } } }`;
+
+  it('runs a job once, and answers a CONFLICT user error for a job already running, without retrying', async () => {
+    const job = await stack.gql(`{ civis { job(platformId: "${SEED_IDS.idleJob}") { id state } } }`);
     expect(job.data!.civis.job.state).toBe('IDLE');
     await stack.reset();
-    const run = await stack.gql(`mutation($j: ID!) { runCivisJob(job: $j) { id civisId jobId state job { civisId } } }`, {
-      j: job.data!.civis.job.id,
-    });
+    const run = await stack.gql(RUN, { i: { jobId: job.data!.civis.job.id } });
     expect(run.errors).toBeUndefined();
-    expect(run.data!.runCivisJob).toMatchObject({ jobId: SEED_IDS.idleJob, state: 'QUEUED', job: { civisId: SEED_IDS.idleJob } });
-    const runId = run.data!.runCivisJob.civisId;
-    const read = await stack.gql(`{ civis { job(id: "${SEED_IDS.idleJob}") { lastRun { civisId } } } }`);
-    expect(read.data!.civis.job.lastRun.civisId).toBe(runId);
+    expect(run.data!.runCivisJob.userErrors).toEqual([]);
+    expect(run.data!.runCivisJob.run).toMatchObject({
+      jobPlatformId: String(SEED_IDS.idleJob),
+      state: 'QUEUED',
+      job: { platformId: String(SEED_IDS.idleJob) },
+    });
+    const runId = run.data!.runCivisJob.run.platformId;
+    const read = await stack.gql(`{ civis { job(platformId: "${SEED_IDS.idleJob}") { lastRun { platformId } } } }`);
+    expect(read.data!.civis.job.lastRun.platformId).toBe(runId);
     expect((await routes())['POST /jobs/{id}/runs']).toBe(1);
 
     await stack.reset();
-    const conflict = await stack.gql(`mutation { runCivisJob(job: "${SEED_IDS.runningJob}") { civisId } }`);
-    expect(conflict.data!.runCivisJob).toBeNull();
-    expect(conflict.errors?.[0]?.extensions).toMatchObject({
-      code: 'UPSTREAM_ERROR',
-      platform: 'civis',
-      upstreamStatus: 409,
-      upstreamCode: 'already_running',
+    const conflict = await stack.gql(RUN, { i: { jobId: gid('CivisJob', SEED_IDS.runningJob) } });
+    expect(conflict.errors).toBeUndefined();
+    expect(conflict.data!.runCivisJob).toEqual({
+      run: null,
+      userErrors: [{ field: ['input', 'jobId'], code: 'CONFLICT', message: expect.stringMatching(/already has a queued or running run/) }],
     });
-    expect(conflict.errors?.[0]?.message).toMatch(/already has a queued or running run/);
+    expect(await routes()).toEqual({ 'POST /jobs/{id}/runs': 1 });
+  });
+
+  it('refuses a job id that is malformed, empty or of another type before any call, and points an unknown job at input.jobId', async () => {
+    for (const [jobId, message] of [
+      ['not-an-id!', /not a valid Augur id/],
+      ['', /not a valid Augur id/],
+      [gid('Credential', 1001), /is the id of a Credential/],
+    ] as const) {
+      const r = await stack.gql(RUN, { i: { jobId } });
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.runCivisJob.run).toBeNull();
+      expect(r.data!.runCivisJob.userErrors).toEqual([
+        { field: ['input', 'jobId'], code: 'INVALID', message: expect.stringMatching(message) },
+      ]);
+    }
+    expect((await stack.requests('civis')).total).toBe(0);
+
+    // A script is a job too; an unknown one is refused by Civis (404).
+    const unknown = await stack.gql(RUN, { i: { jobId: gid('CivisScript', 999999) } });
+    expect(unknown.data!.runCivisJob.userErrors).toEqual([{ field: ['input', 'jobId'], code: 'NOT_FOUND', message: expect.any(String) }]);
     expect(await routes()).toEqual({ 'POST /jobs/{id}/runs': 1 });
   });
 
   it('creates a query and reads its state back until it has succeeded', async () => {
-    const created = await stack.gql(
-      `mutation($i: CreateCivisQueryInput!) { createCivisQuery(input: $i) { id civisId state database { name } credential { civisId } } }`,
-      { i: { database: 'redshift-general', sql: 'SELECT customer_id, email FROM public.customers LIMIT 3' } },
-    );
+    const created = await stack.gql(CREATE_QUERY, {
+      i: { databaseName: 'redshift-general', sql: 'SELECT customer_id, email FROM public.customers LIMIT 3' },
+    });
     expect(created.errors).toBeUndefined();
-    expect(created.data!.createCivisQuery).toMatchObject({
+    expect(created.data!.createCivisQuery.userErrors).toEqual([]);
+    expect(created.data!.createCivisQuery.query).toMatchObject({
       state: 'QUEUED',
       database: { name: 'redshift-general' },
-      credential: { civisId: 1001 },
+      credential: { platformId: '1001' },
     });
     const body = (await civisLog()).find((l) => l.route === 'POST /queries/');
     expect(body).toBeDefined();
-    const id = created.data!.createCivisQuery.civisId;
+    const id = created.data!.createCivisQuery.query.platformId;
     const states: string[] = [];
     let last: any;
     for (let i = 0; i < 5 && last?.state !== 'SUCCEEDED'; i++) {
-      const r = await stack.gql(`{ civis { query(id: "${id}") { state resultRows resultColumns } } }`);
+      const r = await stack.gql(`{ civis { query(platformId: "${id}") { state result { columns rows } } } }`);
       expect(r.errors).toBeUndefined();
       last = r.data!.civis.query;
       states.push(last.state);
     }
     expect(states).toEqual(['RUNNING', 'SUCCEEDED']);
-    expect(last.resultColumns).toEqual(['customer_id', 'email']);
-    expect(last.resultRows).toEqual([
-      ['1', 'user1@example.com'],
-      ['2', 'user2@example.com'],
-      ['3', 'user3@example.com'],
-    ]);
+    expect(last.result).toEqual({
+      columns: ['customer_id', 'email'],
+      rows: [
+        ['1', 'user1@example.com'],
+        ['2', 'user2@example.com'],
+        ['3', 'user3@example.com'],
+      ],
+    });
     expect((await routes())['POST /queries/']).toBe(1);
+  });
 
-    const bad = await stack.gql(
-      `mutation { createCivisQuery(input: { database: "45", sql: "SELECT 1", credential: "1012" }) { civisId } }`,
-    );
-    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', platform: 'civis', upstreamStatus: 400 });
+  it('answers createCivisQuery user errors: its own checks before any call, and Civis refusals at the field they name', async () => {
+    const cases: Array<[Record<string, unknown>, string[], string]> = [
+      [{ databaseName: 'redshift-general', sql: '   ' }, ['input', 'sql'], 'REQUIRED'],
+      [{ databaseName: 'redshift-general', sql: 'SELECT 1', previewRows: 5000 }, ['input', 'previewRows'], 'INVALID'],
+      [{ sql: 'SELECT 1' }, ['input', 'databaseId'], 'REQUIRED'],
+      [{ databaseId: gid('CivisDatabase', 32), databaseName: 'redshift-general', sql: 'SELECT 1' }, ['input', 'databaseName'], 'INVALID'],
+      [{ databaseId: 'nope', sql: 'SELECT 1' }, ['input', 'databaseId'], 'INVALID'],
+      [{ databaseName: 'redshift-general', sql: 'SELECT 1', credentialId: gid('CivisJob', 1) }, ['input', 'credentialId'], 'INVALID'],
+    ];
+    for (const [input, field, code] of cases) {
+      const r = await stack.gql(CREATE_QUERY, { i: input });
+      expect(r.errors, JSON.stringify(input)).toBeUndefined();
+      expect(r.data!.createCivisQuery.query).toBeNull();
+      expect(r.data!.createCivisQuery.userErrors, JSON.stringify(input)).toMatchObject([{ field, code }]);
+    }
+    expect((await stack.requests('civis')).total).toBe(0);
+
+    // An unknown database name costs the database list, and no query is started.
+    const unknown = await stack.gql(CREATE_QUERY, { i: { databaseName: 'no-such-db', sql: 'SELECT 1' } });
+    expect(unknown.data!.createCivisQuery.userErrors).toMatchObject([{ field: ['input', 'databaseName'], code: 'NOT_FOUND' }]);
+    expect(await routes()).toEqual({ 'GET /databases/': 1 });
+
+    // Civis refuses an AWS credential for a query: a 400 naming the credential.
+    await stack.reset();
+    const refused = await stack.gql(CREATE_QUERY, {
+      i: { databaseId: gid('CivisDatabase', 45), sql: 'SELECT 1', credentialId: gid('Credential', 1012) },
+    });
+    expect(refused.errors).toBeUndefined();
+    expect(refused.data!.createCivisQuery).toEqual({
+      query: null,
+      userErrors: [{ field: ['input', 'credentialId'], code: 'INVALID', message: expect.stringContaining('queries need a Database one') }],
+    });
+    expect(await routes()).toEqual({ 'POST /queries/': 1 });
   });
 
   it('creates, updates and deletes a credential without ever returning or logging the password', async () => {
@@ -651,12 +755,12 @@ describe('Civis mutations', () => {
       responses.push(r);
       return r;
     };
-    const created = await gql(
-      `mutation($i: CreateCredentialInput!) { createCredential(input: $i) { id civisId name type username description owner { username } default } }`,
-      { i: { type: 'CUSTOM', name: 'augur-test-cred', username: 'tester', password, description: 'made by a test' } },
-    );
+    const created = await gql(CREATE_CREDENTIAL, {
+      i: { type: 'CUSTOM', name: 'augur-test-cred', username: 'tester', password, description: 'made by a test' },
+    });
     expect(created.errors).toBeUndefined();
-    const cred = created.data!.createCredential;
+    expect(created.data!.createCredential.userErrors).toEqual([]);
+    const cred = created.data!.createCredential.credential;
     expect(cred).toMatchObject({
       name: 'augur-test-cred',
       type: 'CUSTOM',
@@ -674,59 +778,87 @@ describe('Civis mutations', () => {
       });
     expect((await auth(password)).status).toBe(200);
 
-    const updated = await gql(
-      `mutation($id: ID!, $i: UpdateCredentialInput!) { updateCredential(id: $id, input: $i) { civisId name description } }`,
-      {
-        id: cred.id,
-        i: { password: newPassword, description: null },
-      },
-    );
+    const updated = await gql(UPDATE_CREDENTIAL, { i: { id: cred.id, password: newPassword, description: null } });
     expect(updated.errors).toBeUndefined();
-    expect(updated.data!.updateCredential).toEqual({ civisId: cred.civisId, name: 'augur-test-cred', description: null });
+    expect(updated.data!.updateCredential).toEqual({
+      credential: { platformId: cred.platformId, name: 'augur-test-cred', description: null },
+      userErrors: [],
+    });
     expect((await auth(newPassword)).status).toBe(200);
     expect((await auth(password)).status).toBe(400);
 
-    const read = await gql(`query($id: ID!) { node(id: $id) { ... on Credential { civisId name username } } }`, { id: cred.id });
-    expect(read.data!.node).toEqual({ civisId: cred.civisId, name: 'augur-test-cred', username: 'tester' });
+    const read = await gql(`query($id: ID!) { node(id: $id) { ... on Credential { platformId name username } } }`, { id: cred.id });
+    expect(read.data!.node).toEqual({ platformId: cred.platformId, name: 'augur-test-cred', username: 'tester' });
 
-    const failed = await gql(`mutation($i: CreateCredentialInput!) { createCredential(input: $i) { civisId } }`, {
-      i: { type: 'DATABASE', username: 'nohost', password },
-    });
-    expect(failed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', upstreamStatus: 400 });
-
-    const deleted = await gql(`mutation($id: ID!) { deleteCredential(id: $id) { deletedId } }`, { id: cred.id });
-    expect(deleted.data!.deleteCredential.deletedId).toBe(cred.id);
+    const deleted = await gql(DELETE_CREDENTIAL, { i: { id: cred.id } });
+    expect(deleted.data!.deleteCredential).toEqual({ deletedId: cred.id, userErrors: [] });
     const gone = await gql(`query($id: ID!) { node(id: $id) { id } }`, { id: cred.id });
     expect(gone.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
 
     const counts = await routes();
-    expect(counts).toMatchObject({ 'POST /credentials/': 2, 'PATCH /credentials/{id}': 1, 'DELETE /credentials/{id}': 1 });
+    expect(counts).toMatchObject({ 'POST /credentials/': 1, 'PATCH /credentials/{id}': 1, 'DELETE /credentials/{id}': 1 });
     const everything = JSON.stringify(responses) + JSON.stringify(stack.logs);
     expect(everything).not.toContain(password);
     expect(everything).not.toContain(newPassword);
     expect(everything).not.toContain(Buffer.from(password).toString('base64'));
   });
 
+  it('answers credential user errors: bad values and an empty name before any call, Civis refusals at the field they name', async () => {
+    const password = 'Pa55-refused-5c2e';
+    const own: Array<[string, Record<string, unknown>, string[], string]> = [
+      [CREATE_CREDENTIAL, { type: 'CUSTOM', name: '  ', password }, ['input', 'name'], 'REQUIRED'],
+      [CREATE_CREDENTIAL, { type: 'CUSTOM', name: 'x', password: '' }, ['input', 'password'], 'REQUIRED'],
+      [CREATE_CREDENTIAL, { type: 'OTHER', name: 'x', password }, ['input', 'type'], 'INVALID'],
+      [CREATE_CREDENTIAL, { type: 'CUSTOM', password, remoteHostId: '61' }, ['input', 'remoteHostId'], 'INVALID'],
+      [CREATE_CREDENTIAL, { type: 'DATABASE', username: 'nohost', password }, ['input', 'remoteHostId'], 'REQUIRED'],
+      [CREATE_CREDENTIAL, { type: 'DATABASE', password, remoteHostId: gid('CivisDatabase', 61) }, ['input', 'username'], 'REQUIRED'],
+      [UPDATE_CREDENTIAL, { id: gid('Credential', 1001) }, ['input'], 'INVALID'],
+      [UPDATE_CREDENTIAL, { id: gid('Credential', 1001), name: '' }, ['input', 'name'], 'REQUIRED'],
+      [UPDATE_CREDENTIAL, { id: '1001', name: 'x' }, ['input', 'id'], 'INVALID'],
+      [DELETE_CREDENTIAL, { id: gid('CivisDatabase', 32) }, ['input', 'id'], 'INVALID'],
+    ];
+    for (const [mutation, input, field, code] of own) {
+      const r = await stack.gql(mutation, { i: input });
+      expect(r.errors, JSON.stringify(input)).toBeUndefined();
+      const result = Object.values(r.data!)[0] as any;
+      expect(result.userErrors, JSON.stringify(input)).toMatchObject([{ field, code }]);
+      expect('credential' in result ? result.credential : result.deletedId).toBeNull();
+    }
+    expect((await stack.requests('civis')).total).toBe(0);
+
+    // Civis makes only Database credentials a default: its 400 names the field.
+    const refused = await stack.gql(CREATE_CREDENTIAL, { i: { type: 'CUSTOM', name: 'not-a-default', password, default: true } });
+    expect(refused.data!.createCredential).toEqual({
+      credential: null,
+      userErrors: [{ field: ['input', 'default'], code: 'INVALID', message: expect.stringContaining('only Database credentials') }],
+    });
+    // Bob's credential is as invisible to Ada's writes as an unknown one.
+    const bobs = await stack.gql(UPDATE_CREDENTIAL, { i: { id: gid('Credential', 1005), name: 'mine-now' } });
+    expect(bobs.data!.updateCredential.userErrors).toMatchObject([{ field: ['input', 'id'], code: 'NOT_FOUND' }]);
+    const notMine = await stack.gql(DELETE_CREDENTIAL, { i: { id: gid('Credential', 1005) } });
+    expect(notMine.data!.deleteCredential).toMatchObject({ deletedId: null, userErrors: [{ field: ['input', 'id'], code: 'NOT_FOUND' }] });
+    expect(await routes()).toEqual({ 'POST /credentials/': 1, 'PATCH /credentials/{id}': 1, 'DELETE /credentials/{id}': 1 });
+    expect(JSON.stringify(stack.logs)).not.toContain(password);
+  });
+
   it('keeps each caller to their own credentials', async () => {
-    const created = await stack.gql(
-      `mutation { createCredential(input: { type: CUSTOM, name: "ada-private", password: "Pa55-private-91d0" }) { civisId } }`,
-    );
+    const created = await stack.gql(CREATE_CREDENTIAL, { i: { type: 'CUSTOM', name: 'ada-private', password: 'Pa55-private-91d0' } });
     expect(created.errors).toBeUndefined();
-    const privateId = created.data!.createCredential.civisId;
-    const q = `{ credentials(first: 100) { totalCount nodes { civisId ownerUsername } } }`;
+    const privateId = created.data!.createCredential.credential.platformId;
+    const q = `{ credentials(first: 100) { totalCount nodes { platformId ownerUsername } } }`;
     const asBob = await stack.gql(q, undefined, BOB);
     const asAda = await stack.gql(q);
     expect(asBob.errors).toBeUndefined();
-    const bobIds = asBob.data!.credentials.nodes.map((n: any) => n.civisId);
-    const adaIds = asAda.data!.credentials.nodes.map((n: any) => n.civisId);
-    expect(bobIds).toContain(1035); // salesforce-bob, private to bob
-    expect(adaIds).not.toContain(1035);
+    const bobIds = asBob.data!.credentials.nodes.map((n: any) => n.platformId);
+    const adaIds = asAda.data!.credentials.nodes.map((n: any) => n.platformId);
+    expect(bobIds).toContain('1035'); // salesforce-bob, private to bob
+    expect(adaIds).not.toContain('1035');
     expect(adaIds).toContain(privateId);
     expect(bobIds).not.toContain(privateId);
-    expect(bobIds).not.toContain(1029); // carol's private one
+    expect(bobIds).not.toContain('1029'); // carol's private one
     expect(asBob.data!.credentials.totalCount).toBe(35); // all but carol's private one
     expect(asAda.data!.credentials.totalCount).toBe(35);
-    const peek = await stack.gql(`{ civis { credential(id: "${privateId}") { name } } }`, undefined, BOB);
+    const peek = await stack.gql(`{ civis { credential(platformId: "${privateId}") { name } } }`, undefined, BOB);
     expect(peek.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', upstreamStatus: 404 });
     const calls = (await civisLog()).filter((l) => l.route === 'GET /credentials/');
     expect(calls).toHaveLength(2);
@@ -747,7 +879,7 @@ describe('Civis errors', () => {
   });
 
   it('maps 404 to NOT_FOUND', async () => {
-    const r = await stack.gql(`{ civis { job(id: "999999") { name } model(id: "3001") { name } } }`);
+    const r = await stack.gql(`{ civis { job(platformId: "999999") { name } model(platformId: "3001") { name } } }`);
     expect(r.data!.civis).toEqual({ job: null, model: { name: 'Churn propensity' } });
     expect(r.errors?.[0]).toMatchObject({
       path: ['civis', 'job'],
@@ -774,17 +906,28 @@ describe('Civis errors', () => {
   });
 
   it('repeats a job run only after 503 (refused before acting), never after 502', async () => {
+    const finished = await stack.gql(`{ civis { job(platformId: "${SEED_IDS.finishedJob}") { id } } }`);
+    const input = { jobId: finished.data!.civis.job.id };
     await stack.reset();
     await stack.faults('civis', { status: 502, count: 1, routes: ['POST /jobs/{id}/runs'] });
-    const r = await stack.gql(`mutation { runCivisJob(job: "${SEED_IDS.finishedJob}") { civisId } }`);
-    expect(r.data!.runCivisJob).toBeNull();
+    const r = await stack.gql(`mutation($i: RunCivisJobInput!) { runCivisJob(input: $i) { run { platformId } userErrors { field } } }`, {
+      i: input,
+    });
+    // An upstream failure is no user error: the whole field fails, in top-level errors.
+    expect(r.data).toBeNull();
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', platform: 'civis', upstreamStatus: 502 });
     expect(await routes()).toEqual({ 'POST /jobs/{id}/runs': 1 });
 
     await stack.reset();
     await stack.faults('civis', { status: 503, count: 1, routes: ['POST /jobs/{id}/runs'] });
-    const again = await stack.gql(`mutation { runCivisJob(job: "${SEED_IDS.finishedJob}") { civisId state } }`);
+    const again = await stack.gql(
+      `mutation($i: RunCivisJobInput!) { runCivisJob(input: $i) { run { platformId state } userErrors { field } } }`,
+      {
+        i: input,
+      },
+    );
     expect(again.errors).toBeUndefined();
+    expect(again.data!.runCivisJob.userErrors).toEqual([]);
     expect(await routes()).toEqual({ 'POST /jobs/{id}/runs': 2 });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Civis databases, tables and queries: `Civis.databases`, `database`, `tables`, `table`, `queries`, `query`, their
- * object types, and `Mutation.createCivisQuery`. A database argument may be a global id, a Civis id or a name.
+ * object types, and `Mutation.createCivisQuery`. A database is given by global id or by name, in two arguments.
  */
 import type { InputMaybe, Resolvers } from '../../generated/resolvers.js';
 import type { ConnectionArgs } from '../../relay/connection.js';
@@ -8,7 +8,9 @@ import { AugurError, ErrorCode, badInput, quote } from '../../core/errors.js';
 import { CIVIS_LISTS, type CivisParams, type CivisQueryWrite } from '../../upstreams/civis/client.js';
 import type { CivisDatabase, CivisTableDetail, CivisTableSummary } from '../../upstreams/civis/types.js';
 import type { Context } from '../context.js';
-import { NUMERIC_ID, arrayConnection, call, civisId, connection, date, detailField, gid, loadCivis, runState } from './shared.js';
+import type { CivisColumn, CivisQuery } from '../../upstreams/civis/types.js';
+import { payload, pointing, fieldNamedIn } from '../userErrors.js';
+import { arrayConnection, call, civisId, connection, detailField, gid, loadCivis, lookupId, pid, runState } from './shared.js';
 
 /** civis-python's `get_database_id`: the database with exactly this name. */
 async function databaseByName(ctx: Context, name: string, argName: string): Promise<CivisDatabase> {
@@ -21,7 +23,7 @@ async function databaseByName(ctx: Context, name: string, argName: string): Prom
       .join(', ');
     throw new AugurError(
       ErrorCode.NOT_FOUND,
-      `Civis has no database named ${quote(name)} (argument "${argName}"); databases visible to this key: ${known || 'none'}.`,
+      `Civis has no database named ${quote(name)} ("${argName}"); databases visible to this key: ${known || 'none'}.`,
       {
         platform: 'civis',
         param: argName,
@@ -31,12 +33,27 @@ async function databaseByName(ctx: Context, name: string, argName: string): Prom
   return db;
 }
 
-/** A database argument: a global id, a Civis id, or a name (looked up among the key's databases). */
-async function databaseIdOf(ctx: Context, arg: string, argName: string): Promise<number> {
-  if (NUMERIC_ID.test(arg)) return Number(arg);
-  const decoded = ctx.services.codec.tryDecode(arg);
-  if (decoded) return civisId(ctx, arg, 'CivisDatabase', argName);
-  return (await databaseByName(ctx, arg, argName)).id;
+/**
+ * A database given by global id (`idArg`) or by name (`nameArg`, looked up among the key's databases), at most one of
+ * them; undefined when neither is given.
+ */
+async function databaseIdOf(
+  ctx: Context,
+  id: InputMaybe<string> | undefined,
+  name: InputMaybe<string> | undefined,
+  idArg: string,
+  nameArg: string,
+): Promise<number | undefined> {
+  if (id != null && name != null) throw badInput(`Pass either "${idArg}" or "${nameArg}", not both.`, { param: nameArg });
+  if (id != null) return civisId(ctx, id, 'CivisDatabase', idArg);
+  if (name != null) return (await databaseByName(ctx, name, nameArg)).id;
+  return undefined;
+}
+
+/** Civis's statistics of a column, when it has all of them (numeric columns). */
+function numericStats(c: CivisColumn) {
+  if (c.minValue == null || c.maxValue == null || c.avgValue == null || c.stddev == null) return null;
+  return { min: c.minValue, max: c.maxValue, average: c.avgValue, standardDeviation: c.stddev };
 }
 
 function tablesConnection(
@@ -86,42 +103,72 @@ export function splitSchemaTable(text: string, argName = 'name'): { schema: stri
 
 export const databaseResolvers: Resolvers = {
   Mutation: {
-    createCivisQuery: async (_p, { input }, ctx) => {
-      if (!input.sql.trim()) throw badInput('input.sql is blank; pass the SQL to run.', { param: 'input.sql' });
-      if (input.previewRows != null && (input.previewRows < 0 || input.previewRows > 1000)) {
-        throw badInput(`input.previewRows must be between 0 and 1000, got ${input.previewRows}.`, { param: 'input.previewRows' });
-      }
-      const body: CivisQueryWrite = { database: await databaseIdOf(ctx, input.database, 'input.database'), sql: input.sql };
-      if (input.credential != null) body.credential = civisId(ctx, input.credential, 'Credential', 'input.credential');
-      if (input.previewRows != null) body.previewRows = input.previewRows;
-      if (input.hidden != null) body.hidden = input.hidden;
-      return ctx.services.civis.createQuery(call(ctx), body);
-    },
+    createCivisQuery: (_p, { input }, ctx) =>
+      payload(
+        async () => {
+          if (input.databaseId == null && input.databaseName == null) {
+            throw badInput('Give the database: input.databaseId (a global id) or input.databaseName.', {
+              param: 'input.databaseId',
+              reason: 'required',
+            });
+          }
+          if (!input.sql.trim()) throw badInput('input.sql is blank; pass the SQL to run.', { param: 'input.sql', reason: 'required' });
+          if (input.previewRows != null && (input.previewRows < 0 || input.previewRows > 1000)) {
+            throw badInput(`input.previewRows must be between 0 and 1000, got ${input.previewRows}.`, { param: 'input.previewRows' });
+          }
+          const credential = input.credentialId != null ? civisId(ctx, input.credentialId, 'Credential', 'input.credentialId') : undefined;
+          const database = await databaseIdOf(ctx, input.databaseId, input.databaseName, 'input.databaseId', 'input.databaseName');
+          const body: CivisQueryWrite = { database: database!, sql: input.sql };
+          if (credential !== undefined) body.credential = credential;
+          if (input.previewRows != null) body.previewRows = input.previewRows;
+          if (input.hidden != null) body.hidden = input.hidden;
+          const databaseField = input.databaseId != null ? 'input.databaseId' : 'input.databaseName';
+          return pointing(
+            () => ctx.services.civis.createQuery(call(ctx), body),
+            (e) =>
+              fieldNamedIn(e.message, [
+                ['input.credentialId', 'credential'],
+                [databaseField, 'database'],
+                ['input.previewRows', 'previewRows'],
+                ['input.sql', 'sql'],
+              ]),
+          );
+        },
+        (query): { query: CivisQuery | null } => ({ query }),
+        { query: null },
+      ),
   },
   Civis: {
     databases: (_r, args, ctx) => arrayConnection(ctx, 'databases', {}, args, () => ctx.civis.databases()),
-    database: (_r, { id, name }, ctx) => {
-      if ((id == null) === (name == null)) throw badInput('Pass exactly one of "id" and "name".', { param: id == null ? 'id' : 'name' });
-      if (id != null) return loadCivis(ctx, 'CivisDatabase', civisId(ctx, id, 'CivisDatabase'));
-      return databaseByName(ctx, name!, 'name');
+    database: (_r, { id, platformId, name }, ctx) => {
+      const given = [id, platformId, name].filter((v) => v != null).length;
+      if (given !== 1)
+        throw badInput('Pass exactly one of "id", "platformId" and "name".', {
+          param: id == null ? (platformId == null ? 'id' : 'platformId') : 'name',
+        });
+      if (name == null) return loadCivis(ctx, 'CivisDatabase', lookupId(ctx, { id, platformId }, 'CivisDatabase'));
+      return databaseByName(ctx, name, 'name');
     },
     tables: async (_r, args, ctx) =>
-      tablesConnection(ctx, args.database != null ? await databaseIdOf(ctx, args.database, 'database') : undefined, args),
-    table: async (_r, { id, name, database }, ctx) => {
-      if (id != null) {
-        if (name != null || database != null) throw badInput('Pass either "id", or "name" with "database", not both.', { param: 'id' });
-        return loadCivis(ctx, 'CivisTable', civisId(ctx, id, 'CivisTable'));
+      tablesConnection(ctx, await databaseIdOf(ctx, args.database, args.databaseName, 'database', 'databaseName'), args),
+    table: async (_r, { id, platformId, name, database, databaseName }, ctx) => {
+      if (id != null || platformId != null) {
+        if (name != null || database != null || databaseName != null)
+          throw badInput('Pass either "id" (or "platformId"), or "name" with "database" or "databaseName", not both.', { param: 'name' });
+        return loadCivis(ctx, 'CivisTable', lookupId(ctx, { id, platformId }, 'CivisTable'));
       }
-      if (name == null || database == null)
-        throw badInput('Pass either "id", or "name" ("schema.table") with "database".', { param: name == null ? 'name' : 'database' });
+      if (name == null)
+        throw badInput('Pass "id", "platformId", or "name" ("schema.table") with "database" or "databaseName".', { param: 'name' });
+      if (database == null && databaseName == null)
+        throw badInput('Pass the database of "name": "database" (a global id) or "databaseName".', { param: 'database' });
       const { schema, table } = splitSchemaTable(name);
-      const databaseId = await databaseIdOf(ctx, database, 'database');
+      const databaseId = await databaseIdOf(ctx, database, databaseName, 'database', 'databaseName');
       const page = await ctx.civis.list<CivisTableSummary>(CIVIS_LISTS.tables, { database_id: databaseId, schema, name: table }, 0, 1);
       const found = page.items[0];
       if (!found) {
         throw new AugurError(
           ErrorCode.NOT_FOUND,
-          `Civis has no table ${quote(name)} in database ${quote(database)} that this key can see.`,
+          `Civis has no table ${quote(name)} in database ${quote(database ?? databaseName)} that this key can see.`,
           { platform: 'civis', param: 'name' },
         );
       }
@@ -132,44 +179,43 @@ export const databaseResolvers: Resolvers = {
         ctx,
         'queries',
         CIVIS_LISTS.queries,
-        { database_id: args.database != null ? await databaseIdOf(ctx, args.database, 'database') : undefined },
+        { database_id: await databaseIdOf(ctx, args.database, args.databaseName, 'database', 'databaseName') },
         args,
       ),
-    query: (_r, { id }, ctx) => loadCivis(ctx, 'CivisQuery', civisId(ctx, id, 'CivisQuery')),
+    query: (_r, args, ctx) => loadCivis(ctx, 'CivisQuery', lookupId(ctx, args, 'CivisQuery')),
   },
   CivisDatabase: {
     id: gid('CivisDatabase'),
-    civisId: (d) => d.id,
+    platformId: pid,
     schemas: async (d, _a, ctx) => (await ctx.civis.databaseSchemas(d.id)).map((r) => r.schema),
     tables: (d, args, ctx) => tablesConnection(ctx, d.id, args),
   },
   CivisTable: {
     id: gid('CivisTable'),
-    civisId: (t) => t.id,
+    platformId: pid,
     fullName: (t) => `${t.schema}.${t.name}`,
-    lastRefresh: (t) => date(t.lastRefresh),
-    tags: (t) => t.tableTags ?? [],
-    primaryKeys: detailField<CivisTableDetail, string[]>('CivisTable', 'primaryKeys', (d) => d.primaryKeys ?? []),
-    dataUpdatedAt: detailField<CivisTableDetail, string | null>('CivisTable', 'dataUpdatedAt', (d) => date(d.dataUpdatedAt)),
-    schemaUpdatedAt: detailField<CivisTableDetail, string | null>('CivisTable', 'schemaUpdatedAt', (d) => date(d.schemaUpdatedAt)),
+    tags: (t) => t.tableTags,
+    primaryKeys: detailField<CivisTableDetail, string[]>('CivisTable', 'primaryKeys', (d) => d.primaryKeys),
+    dataUpdatedAt: detailField<CivisTableDetail, string | null>('CivisTable', 'dataUpdatedAt', (d) => d.dataUpdatedAt),
+    schemaUpdatedAt: detailField<CivisTableDetail, string | null>('CivisTable', 'schemaUpdatedAt', (d) => d.schemaUpdatedAt),
     database: (t, _a, ctx) => loadCivis(ctx, 'CivisDatabase', t.databaseId),
     columns: (t, args, ctx) => connection(ctx, 'columns', CIVIS_LISTS.columnsOf(t.id), { name: args.name || undefined }, args),
   },
   CivisTableTag: {
-    civisId: (t) => t.id,
+    platformId: pid,
+  },
+  CivisColumn: {
+    numericStats,
   },
   CivisQuery: {
     id: gid('CivisQuery'),
-    civisId: (q) => q.id,
+    platformId: pid,
     state: (q) => runState(q.state),
-    createdAt: (q) => date(q.createdAt),
-    startedAt: (q) => date(q.startedAt),
-    finishedAt: (q) => date(q.finishedAt),
-    updatedAt: (q) => date(q.updatedAt),
-    databaseId: (q) => q.database,
+    result: (q) => (q.resultColumns && q.resultRows ? { columns: q.resultColumns, rows: q.resultRows } : null),
+    lastRunPlatformId: (q) => String(q.lastRunId),
+    databasePlatformId: (q) => String(q.database),
     database: (q, _a, ctx) => loadCivis(ctx, 'CivisDatabase', q.database),
-    credentialId: (q) => q.credential,
-    credential: (q, _a, ctx) => (q.credential ? loadCivis(ctx, 'Credential', q.credential) : null),
-    author: (q) => q.author ?? null,
+    credentialPlatformId: (q) => String(q.credential),
+    credential: (q, _a, ctx) => loadCivis(ctx, 'Credential', q.credential),
   },
 };

@@ -8,21 +8,26 @@ import { AugurError, ErrorCode, badInput } from '../../core/errors.js';
 import { CIVIS_LISTS } from '../../upstreams/civis/client.js';
 import type { CivisJobRunParent, CivisRun, CivisScriptDetail } from '../../upstreams/civis/types.js';
 import type { Context } from '../context.js';
+import { payload, pointing } from '../userErrors.js';
 import {
-  NUMERIC_ID,
   call,
   civisId,
   connection,
-  date,
   detailField,
   flag,
   gid,
+  idString,
   jobRun,
   loadCivis,
+  lookupId,
+  pid,
+  platformIdArg,
   runState,
   states,
   userIds,
 } from './shared.js';
+
+const JOB_TYPES = ['CivisJob', 'CivisScript', 'CivisImport'] as const;
 
 /** One run of a job, a script or an import, through the request's loaders. */
 export async function loadRun(ctx: Context, jobId: number, runId: number): Promise<CivisJobRunParent> {
@@ -36,21 +41,29 @@ function runsConnection(ctx: Context, jobId: number, args: ConnectionArgs) {
 
 export const jobResolvers: Resolvers = {
   Mutation: {
-    runCivisJob: async (_p, { job }, ctx) => {
-      const id = civisId(ctx, job, ['CivisJob', 'CivisScript', 'CivisImport'], 'job');
-      try {
-        return jobRun(id, await ctx.services.civis.runJob(call(ctx), id));
-      } catch (e) {
-        if (e instanceof AugurError && e.details['upstreamCode'] === 'already_running') {
-          throw new AugurError(
-            ErrorCode.UPSTREAM_ERROR,
-            `Civis job ${id} already has a queued or running run, and Civis runs a job once at a time. Wait until civis { job(id: "${id}") { lastRun { state } } } has finished, then start it again.`,
-            e.details,
-          );
-        }
-        throw e;
-      }
-    },
+    runCivisJob: (_p, { input }, ctx) =>
+      payload(
+        async () => {
+          const id = civisId(ctx, input.jobId, JOB_TYPES, 'input.jobId');
+          // Every refusal of a run is about the job: unknown (404) or already running (409 `already_running`).
+          const run = await pointing(
+            () => ctx.services.civis.runJob(call(ctx), id),
+            () => 'input.jobId',
+          ).catch((e: unknown) => {
+            if (e instanceof AugurError && e.details['upstreamCode'] === 'already_running') {
+              throw new AugurError(
+                ErrorCode.UPSTREAM_ERROR,
+                'The job already has a queued or running run, and Civis runs a job once at a time. Wait until its lastRun has finished, then start it again.',
+                e.details,
+              );
+            }
+            throw e;
+          });
+          return jobRun(id, run)!;
+        },
+        (run): { run: CivisJobRunParent | null } => ({ run }),
+        { run: null },
+      ),
   },
   Civis: {
     imports: (_r, args, ctx) =>
@@ -62,7 +75,7 @@ export const jobResolvers: Resolvers = {
         args,
         args.orderBy,
       ),
-    import: (_r, { id }, ctx) => loadCivis(ctx, 'CivisImport', civisId(ctx, id, 'CivisImport')),
+    import: (_r, args, ctx) => loadCivis(ctx, 'CivisImport', lookupId(ctx, args, 'CivisImport')),
     jobs: (_r, args, ctx) =>
       connection(
         ctx,
@@ -76,7 +89,7 @@ export const jobResolvers: Resolvers = {
         },
         args,
       ),
-    job: (_r, { id }, ctx) => loadCivis(ctx, 'CivisJob', civisId(ctx, id, ['CivisJob', 'CivisScript', 'CivisImport'])),
+    job: (_r, args, ctx) => loadCivis(ctx, 'CivisJob', lookupId(ctx, args, JOB_TYPES)),
     reports: (_r, args, ctx) =>
       connection(
         ctx,
@@ -86,7 +99,7 @@ export const jobResolvers: Resolvers = {
         args,
         args.orderBy,
       ),
-    report: (_r, { id }, ctx) => loadCivis(ctx, 'CivisReport', civisId(ctx, id, 'CivisReport')),
+    report: (_r, args, ctx) => loadCivis(ctx, 'CivisReport', lookupId(ctx, args, 'CivisReport')),
     scripts: (_r, args, ctx) =>
       connection(
         ctx,
@@ -96,35 +109,39 @@ export const jobResolvers: Resolvers = {
         args,
         args.orderBy,
       ),
-    script: (_r, { id }, ctx) => loadCivis(ctx, 'CivisScript', civisId(ctx, id, 'CivisScript')),
+    script: (_r, args, ctx) => loadCivis(ctx, 'CivisScript', lookupId(ctx, args, 'CivisScript')),
   },
   CivisImport: {
     id: gid('CivisImport'),
-    civisId: (i) => i.id,
+    platformId: pid,
     state: (i) => runState(i.state),
-    scheduled: (i) => i.schedule?.scheduled ?? null,
-    createdAt: (i) => date(i.createdAt),
-    updatedAt: (i) => date(i.updatedAt),
-    author: (i) => i.user ?? null,
+    scheduled: (i) => i.schedule.scheduled,
+    author: (i) => i.user,
     lastRun: (i) => jobRun(i.id, i.lastRun),
     runs: (i, args, ctx) => runsConnection(ctx, i.id, args),
   },
+  CivisImportEndpoint: {
+    remoteHost: (e, _a, ctx) => (e.remoteHostId != null ? loadCivis(ctx, 'CivisDatabase', e.remoteHostId) : null),
+    credential: (e, _a, ctx) => (e.credentialId != null ? loadCivis(ctx, 'Credential', e.credentialId) : null),
+  },
   CivisJob: {
     id: gid('CivisJob'),
-    civisId: (j) => j.id,
+    platformId: pid,
     state: (j) => runState(j.state),
-    scheduled: (j) => j.schedule?.scheduled ?? null,
-    createdAt: (j) => date(j.createdAt),
-    updatedAt: (j) => date(j.updatedAt),
-    author: (j) => j.author ?? null,
+    scheduled: (j) => j.schedule.scheduled,
     lastRun: (j) => jobRun(j.id, j.lastRun),
     runs: (j, args, ctx) => runsConnection(ctx, j.id, args),
-    run: (j, { id }, ctx) => {
+    run: (j, { id, platformId }, ctx) => {
+      if ((id == null) === (platformId == null)) {
+        throw badInput('Pass exactly one of "id" (a global id) and "platformId" (Civis\'s own id of the run).', {
+          param: id == null ? 'id' : 'platformId',
+        });
+      }
       let runId: number;
-      if (NUMERIC_ID.test(id)) runId = Number(id);
+      if (platformId != null) runId = platformIdArg(platformId);
       else {
-        const [jobId, run] = ctx.services.codec.decode(id, ['CivisJobRun']).localId.split(':').map(Number) as [number, number];
-        if (jobId !== j.id) throw badInput(`Argument "id" is a run of job ${jobId}, not of job ${j.id}.`, { param: 'id' });
+        const [jobId, run] = ctx.services.codec.decode(id!, ['CivisJobRun']).localId.split(':').map(Number) as [number, number];
+        if (jobId !== j.id) throw badInput('Argument "id" is a run of another job.', { param: 'id' });
         runId = run;
       }
       return loadRun(ctx, j.id, runId);
@@ -132,41 +149,30 @@ export const jobResolvers: Resolvers = {
   },
   CivisJobRun: {
     id: (r, _a, ctx) => ctx.services.codec.encode('CivisJobRun', `${r.jobId}:${r.id}`),
-    civisId: (r) => r.id,
+    platformId: pid,
+    jobPlatformId: (r) => String(r.jobId),
     state: (r) => runState(r.state),
-    createdAt: (r) => date(r.createdAt),
-    startedAt: (r) => date(r.startedAt),
-    finishedAt: (r) => date(r.finishedAt),
     job: (r, _a, ctx) => loadCivis(ctx, 'CivisJob', r.jobId),
   },
   CivisRunStatus: {
-    civisId: (r) => r.id,
+    platformId: pid,
     state: (r) => runState(r.state),
-    createdAt: (r) => date(r.createdAt),
-    startedAt: (r) => date(r.startedAt),
-    finishedAt: (r) => date(r.finishedAt),
   },
   CivisReport: {
     id: gid('CivisReport'),
-    civisId: (r) => r.id,
+    platformId: pid,
     state: (r) => runState(r.state),
-    createdAt: (r) => date(r.createdAt),
-    updatedAt: (r) => date(r.updatedAt),
-    finishedAt: (r) => date(r.finishedAt),
-    author: (r) => r.user ?? null,
+    author: (r) => r.user,
     script: (r, _a, ctx) => (r.script ? loadCivis(ctx, 'CivisScript', r.script.id) : null),
-    lastRun: (r) => r.lastRun ?? null,
+    tableauId: (r) => idString(r.tableauId),
   },
   CivisScript: {
     id: gid('CivisScript'),
-    civisId: (s) => s.id,
+    platformId: pid,
     state: (s) => runState(s.state),
-    createdAt: (s) => date(s.createdAt),
-    updatedAt: (s) => date(s.updatedAt),
-    finishedAt: (s) => date(s.finishedAt),
-    author: (s) => s.author ?? null,
-    sql: detailField<CivisScriptDetail, string | null>('CivisScript', 'sql', (d) => d.sql ?? null),
-    source: detailField<CivisScriptDetail, string | null>('CivisScript', 'source', (d) => d.source ?? null),
+    fromTemplatePlatformId: (s) => idString(s.fromTemplateId),
+    sql: detailField<CivisScriptDetail, string | null>('CivisScript', 'sql', (d) => d.sql),
+    source: detailField<CivisScriptDetail, string | null>('CivisScript', 'source', (d) => d.source),
     lastRun: (s) => jobRun(s.id, s.lastRun),
     runs: (s, args, ctx) => runsConnection(ctx, s.id, args),
   },

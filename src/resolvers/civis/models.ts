@@ -2,9 +2,23 @@
 import type { Resolvers } from '../../generated/resolvers.js';
 import type { ConnectionArgs } from '../../relay/connection.js';
 import { CIVIS_LISTS } from '../../upstreams/civis/client.js';
-import type { CivisModelDetail, CivisPredictionDetail } from '../../upstreams/civis/types.js';
+import type { CivisModelDetail, CivisPredictionDetail, CivisTableSummary } from '../../upstreams/civis/types.js';
+import { AugurError, ErrorCode } from '../../core/errors.js';
 import type { Context } from '../context.js';
-import { arrayConnection, civisId, connection, date, detailField, flag, gid, loadCivis, runState, userIds } from './shared.js';
+import {
+  arrayConnection,
+  civisId,
+  connection,
+  detailField,
+  flag,
+  gid,
+  idString,
+  loadCivis,
+  lookupId,
+  pid,
+  runState,
+  userIds,
+} from './shared.js';
 
 /** Civis does not paginate predictions: the list (of one model, or of all) is paged here. */
 function predictionsConnection(ctx: Context, modelId: number | undefined, args: ConnectionArgs) {
@@ -22,32 +36,33 @@ export const modelResolvers: Resolvers = {
         { model_name: args.name || undefined, author: userIds(ctx, args.author, 'author'), archived: flag(args.archived) },
         args,
       ),
-    model: (_r, { id }, ctx) => loadCivis(ctx, 'CivisModel', civisId(ctx, id, 'CivisModel')),
+    model: (_r, args, ctx) => loadCivis(ctx, 'CivisModel', lookupId(ctx, args, 'CivisModel')),
     predictions: (_r, args, ctx) =>
       predictionsConnection(ctx, args.model != null ? civisId(ctx, args.model, 'CivisModel', 'model') : undefined, args),
-    prediction: (_r, { id }, ctx) => loadCivis(ctx, 'CivisPrediction', civisId(ctx, id, 'CivisPrediction')),
+    prediction: (_r, args, ctx) => loadCivis(ctx, 'CivisPrediction', lookupId(ctx, args, 'CivisPrediction')),
   },
   CivisModel: {
     id: gid('CivisModel'),
-    civisId: (m) => m.id,
+    platformId: pid,
     name: (m) => m.modelName,
     database: (m, _a, ctx) => loadCivis(ctx, 'CivisDatabase', m.databaseId),
-    activeBuildId: detailField<CivisModelDetail, number | null>('CivisModel', 'activeBuildId', (d) => d.activeBuildId ?? null),
-    createdAt: (m) => date(m.createdAt),
-    updatedAt: (m) => date(m.updatedAt),
-    author: (m) => m.user ?? null,
-    lastRun: (m) => m.lastRun ?? null,
+    modelTypePlatformId: (m) => String(m.modelTypeId),
+    currentBuildState: (m) => runState(m.currentBuildState),
+    activeBuildPlatformId: detailField<CivisModelDetail, string | null>('CivisModel', 'activeBuildId', (d) => idString(d.activeBuildId)),
+    author: (m) => m.user,
     predictions: (m, args, ctx) => predictionsConnection(ctx, m.id, args),
   },
   CivisPrediction: {
     id: gid('CivisPrediction'),
-    civisId: (p) => p.id,
+    platformId: pid,
     state: (p) => runState(p.state),
-    primaryKey: detailField<CivisPredictionDetail, string[]>('CivisPrediction', 'primaryKey', (d) => d.primaryKey ?? []),
-    startedAt: (p) => date(p.startedAt),
-    finishedAt: (p) => date(p.finishedAt),
-    lastRun: (p) => p.lastRun ?? null,
+    primaryKey: detailField<CivisPredictionDetail, string[]>('CivisPrediction', 'primaryKey', (d) => d.primaryKey),
     model: (p, _a, ctx) => loadCivis(ctx, 'CivisModel', p.modelId),
-    scoredTable: (p, _a, ctx) => loadCivis(ctx, 'CivisTable', p.scoredTableId),
+    // A scored table may be dropped after the prediction ran: that is an answer (null), not a failure.
+    scoredTable: (p, _a, ctx) =>
+      loadCivis<CivisTableSummary>(ctx, 'CivisTable', p.scoredTableId).catch((e: unknown) => {
+        if (e instanceof AugurError && e.code === ErrorCode.NOT_FOUND) return null;
+        throw e;
+      }),
   },
 };

@@ -1,13 +1,14 @@
 /**
- * Not public: what the Civis resolver maps share. Reading ids (global or Civis), loading objects through the
- * request's loaders, connections over Civis's paginated and unpaginated lists, and the small field mappers.
+ * Not public: what the Civis resolver maps share. Reading ids (global ids, and Civis's own ids where an argument is
+ * named `platformId`), loading objects through the request's loaders, connections over Civis's paginated and
+ * unpaginated lists, and the small field mappers.
  */
 import { ENUM_VALUES } from '../enums.js';
 import type { CivisOrder, InputMaybe } from '../../generated/resolvers.js';
 import { connectionFromArray, resolveConnection, type ConnectionArgs, type PageSource } from '../../relay/connection.js';
 import type { NodeTypeName } from '../../relay/ids.js';
 import type { Context } from '../context.js';
-import { badInput } from '../../core/errors.js';
+import { AugurError, ErrorCode, badInput, quote } from '../../core/errors.js';
 import type { CivisCallContext, CivisCollection, CivisList, CivisParams } from '../../upstreams/civis/client.js';
 import type { CivisJobRunParent, CivisRun } from '../../upstreams/civis/types.js';
 
@@ -50,11 +51,36 @@ export function call(ctx: Context): CivisCallContext {
   return { apiKey: ctx.credential('civis'), budget: ctx.budget };
 }
 
-/** Reads an id argument that may be a global id (of one of `types`) or a Civis id. */
+/** Reads a global id argument (of one of `types`) as the Civis id it stands for. */
 export function civisId(ctx: Context, arg: string, types: NodeTypeName | readonly NodeTypeName[], argName = 'id'): number {
-  if (NUMERIC_ID.test(arg)) return Number(arg);
   const expected = typeof types === 'string' ? [types] : types;
   return Number(ctx.services.codec.decode(arg, expected, argName).localId);
+}
+
+/** Reads a `platformId` argument: Civis's own id of an object, a positive integer written as a string. */
+export function platformIdArg(arg: string, argName = 'platformId'): number {
+  if (!NUMERIC_ID.test(arg) || Number(arg) === 0) {
+    throw badInput(`Argument "${argName}" must be Civis's own id (digits, as \`platformId\` gives it), got ${quote(arg)}.`, {
+      param: argName,
+    });
+  }
+  return Number(arg);
+}
+
+/** The ways to name one object: its global id, or Civis's own id. */
+export interface IdOrPlatformId {
+  id?: InputMaybe<string>;
+  platformId?: InputMaybe<string>;
+}
+
+/** Reads a single-object look-up's `id` or `platformId` (exactly one) as the Civis id. */
+export function lookupId(ctx: Context, args: IdOrPlatformId, types: NodeTypeName | readonly NodeTypeName[]): number {
+  if ((args.id == null) === (args.platformId == null)) {
+    throw badInput('Pass exactly one of "id" (a global id) and "platformId" (Civis\'s own id).', {
+      param: args.id == null ? 'id' : 'platformId',
+    });
+  }
+  return args.id != null ? civisId(ctx, args.id, types) : platformIdArg(args.platformId!);
 }
 
 /** Loads one Civis object by its type and Civis id, through the request's loaders. */
@@ -151,10 +177,22 @@ export function detailField<D extends { id: number }, V>(type: CivisType, marker
 }
 
 export const gid = (type: NodeTypeName) => (o: { id: number }, _a: unknown, ctx: Context) => ctx.services.codec.encode(type, String(o.id));
+/** Civis's own id as `platformId` serves it. */
+export const pid = (o: { id: number }) => String(o.id);
+/** Another object's Civis id as a `...PlatformId` field serves it. */
+export const idString = (v: number | null | undefined) => (v == null ? null : String(v));
 export const date = (v: string | null | undefined) => (v ? v : null);
 /**
- * A wire state as the `CivisRunState` enum's internal value (null for a state this schema does not know). The cast
- * works around typescript-resolvers typing enums with object `enumValues` as `null` (graphql-code-generator #10204).
+ * A wire state as the `CivisRunState` enum's internal value. Civis documents every state it reports; one outside
+ * that list breaks its contract and fails the field. The cast works around typescript-resolvers typing enums with
+ * object `enumValues` as `null` (graphql-code-generator #10204).
  */
-export const runState = (v: string | null | undefined) => (v && RUN_STATES.has(v) ? v : null) as never;
+export const runState = (v: string | null | undefined) => {
+  if (v && RUN_STATES.has(v)) return v as never;
+  throw new AugurError(
+    ErrorCode.UPSTREAM_ERROR,
+    `Civis reported the state ${quote(v)}, which is none of the states it documents (${[...RUN_STATES].join(', ')}).`,
+    { platform: 'civis' },
+  );
+};
 export const jobRun = (jobId: number, run: CivisRun | null | undefined): CivisJobRunParent | null => (run ? { ...run, jobId } : null);

@@ -7,15 +7,22 @@ import { AugurError, ErrorCode } from '../../core/errors.js';
 import { CIVIS_LISTS } from '../../upstreams/civis/client.js';
 import type { CivisProjectDetail, CivisProjectObjectShape, CivisUserDetail, CivisUserParent } from '../../upstreams/civis/types.js';
 import type { Context } from '../context.js';
-import { civisId, connection, date, detailField, flag, gid, loadCivis, userIds } from './shared.js';
+import { connection, detailField, flag, gid, loadCivis, lookupId, pid, userIds } from './shared.js';
 
-/** Reads a field of a user from the shape at hand, or from the user loaded by id (once per user and request) when it lacks it. */
+/**
+ * Reads a field of a user from the shape at hand, or from the user loaded by id (once per user and request) when it
+ * lacks it: a user's own record carries every field (`undefined` there would break Civis's contract).
+ */
 function userField<V>(pick: (u: CivisUserParent) => V | undefined) {
-  return async (u: CivisUserParent, _a: unknown, ctx: Context): Promise<V | null> => {
+  return async (u: CivisUserParent, _a: unknown, ctx: Context): Promise<V> => {
     const v = pick(u);
     if (v !== undefined) return v;
     const detail: CivisUserDetail = await ctx.civis.user.load(u.id);
-    return pick(detail as CivisUserParent) ?? null;
+    const loaded = pick(detail as CivisUserParent);
+    if (loaded === undefined) {
+      throw new AugurError(ErrorCode.UPSTREAM_ERROR, `Civis's record of user ${u.id} lacks a field it documents.`, { platform: 'civis' });
+    }
+    return loaded;
   };
 }
 
@@ -30,7 +37,7 @@ export const workspaceResolvers: Resolvers = {
         if (err instanceof AugurError && err.code === ErrorCode.NOT_FOUND && err.details.upstreamStatus === 404) {
           throw new AugurError(
             ErrorCode.NOT_FOUND,
-            'This Civis platform does not list files (GET /files/ answered 404). Read a file by id with `civis { file(id:) }`; a project lists its files.',
+            'This Civis platform does not list files. Read a file by id with civis { file(id:) }; a project lists its files in objects.',
             { platform: 'civis', upstreamStatus: 404 },
             { cause: err },
           );
@@ -38,7 +45,7 @@ export const workspaceResolvers: Resolvers = {
         throw err;
       }
     },
-    file: (_r, { id }, ctx) => loadCivis(ctx, 'CivisFile', civisId(ctx, id, 'CivisFile')),
+    file: (_r, args, ctx) => loadCivis(ctx, 'CivisFile', lookupId(ctx, args, 'CivisFile')),
     projects: (_r, args, ctx) =>
       connection(
         ctx,
@@ -48,13 +55,13 @@ export const workspaceResolvers: Resolvers = {
         args,
         args.orderBy,
       ),
-    project: (_r, { id }, ctx) => loadCivis(ctx, 'CivisProject', civisId(ctx, id, 'CivisProject')),
+    project: (_r, args, ctx) => loadCivis(ctx, 'CivisProject', lookupId(ctx, args, 'CivisProject')),
     users: (_r, args, ctx) => connection(ctx, 'users', CIVIS_LISTS.users, { query: args.search || undefined }, args),
-    user: (_r, { id }, ctx) => ctx.civis.user.load(civisId(ctx, id, 'CivisUser')),
+    user: (_r, args, ctx) => ctx.civis.user.load(lookupId(ctx, args, 'CivisUser')),
   },
   CivisUser: {
     id: gid('CivisUser'),
-    civisId: (u) => u.id,
+    platformId: pid,
     // Embedded references and the current user say `username`; the user list and a user read by id say `user`.
     username: userField((u) => u.username ?? u.user),
     name: userField((u) => u.name),
@@ -71,32 +78,22 @@ export const workspaceResolvers: Resolvers = {
     lastSeenAt: userField((u) => u.lastSeenAt),
   },
   CivisGroup: {
-    civisId: (g) => g.id,
+    platformId: pid,
+    organizationPlatformId: (g) => String(g.organizationId),
   },
   CivisFile: {
     id: gid('CivisFile'),
-    civisId: (f) => f.id,
-    createdAt: (f) => date(f.createdAt),
-    expiresAt: (f) => date(f.expiresAt),
-    author: (f) => f.author ?? null,
+    platformId: pid,
   },
   CivisProject: {
     id: gid('CivisProject'),
-    civisId: (p) => p.id,
-    note: detailField<CivisProjectDetail, string | null>('CivisProject', 'note', (d) => d.note ?? null),
-    myPermissionLevel: detailField<CivisProjectDetail, string | null>(
-      'CivisProject',
-      'myPermissionLevel',
-      (d) => d.myPermissionLevel ?? null,
-    ),
-    objects: detailField<CivisProjectDetail, CivisProjectObjectShape[]>('CivisProject', 'allObjects', (d) => d.allObjects ?? []),
-    createdAt: (p) => date(p.createdAt),
-    updatedAt: (p) => date(p.updatedAt),
-    author: (p) => p.author ?? null,
-    members: (p) => p.users ?? [],
+    platformId: pid,
+    note: detailField<CivisProjectDetail, string | null>('CivisProject', 'note', (d) => d.note),
+    myPermissionLevel: detailField<CivisProjectDetail, string>('CivisProject', 'myPermissionLevel', (d) => d.myPermissionLevel),
+    objects: detailField<CivisProjectDetail, CivisProjectObjectShape[]>('CivisProject', 'allObjects', (d) => d.allObjects),
+    members: (p) => p.users,
   },
   CivisProjectObject: {
-    civisId: (o) => o.objectId,
-    updatedAt: (o) => date(o.updatedAt),
+    platformId: (o) => String(o.objectId),
   },
 };

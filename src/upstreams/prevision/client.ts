@@ -7,7 +7,13 @@ import { createHash } from 'node:crypto';
 import { AugurError, ErrorCode } from '../../core/errors.js';
 import type { UpstreamHttp } from '../http.js';
 import type { RequestBudget } from '../requestBudget.js';
-import type { PrevisionDeployment, PrevisionListPage, PrevisionUnitPrediction, PrevisionVersionInfo } from './types.js';
+import type {
+  PrevisionDeployedInput,
+  PrevisionDeployment,
+  PrevisionListPage,
+  PrevisionUnitPrediction,
+  PrevisionVersionInfo,
+} from './types.js';
 
 export interface PrevisionCallContext {
   masterToken: string | undefined;
@@ -134,32 +140,76 @@ export class PrevisionClient {
     return res.data;
   }
 
+  /** The features a deployed model takes (`GET {url}/inputs` on its host), with a cached OAuth2 token. */
+  async deployedInputs(ctx: PrevisionCallContext, deployment: PrevisionDeployment): Promise<PrevisionDeployedInput[]> {
+    const host = this.deployedHost(deployment);
+    const res = await this.withToken(ctx, deployment._id, (token) =>
+      host.request<PrevisionDeployedInput[]>({
+        method: 'GET',
+        path: '/inputs',
+        route: 'GET {deployment}/inputs',
+        authorization: `Bearer ${token}`,
+        idempotent: true,
+        budget: ctx.budget,
+      }),
+    );
+    if (!Array.isArray(res.data)) {
+      throw new AugurError(ErrorCode.UPSTREAM_ERROR, `Prevision deployment ${deployment._id} did not list its model's inputs.`, {
+        platform: 'prevision',
+      });
+    }
+    return res.data;
+  }
+
+  private deployedHost(deployment: PrevisionDeployment): UpstreamHttp {
+    if (!deployment.url) {
+      throw new AugurError(
+        ErrorCode.UPSTREAM_ERROR,
+        `Prevision deployment ${deployment._id} has no URL yet (deployState ${deployment.deploy_state}).`,
+        { platform: 'prevision' },
+      );
+    }
+    return this.options.host(deployment.url);
+  }
+
   /** Scores one record on a deployed model, with a cached OAuth2 token. */
   async predictUnit(
     ctx: PrevisionCallContext,
     deployment: PrevisionDeployment,
     features: Record<string, unknown>,
   ): Promise<PrevisionUnitPrediction> {
-    if (!deployment.url) {
-      throw new AugurError(
-        ErrorCode.UPSTREAM_ERROR,
-        `Prevision deployment ${deployment._id} has no URL yet (state ${deployment.deploy_state ?? 'unknown'}).`,
-        {
-          platform: 'prevision',
-        },
-      );
-    }
-    const token = await this.accessToken(ctx, deployment._id);
-    const res = await this.options.host(deployment.url).request<PrevisionUnitPrediction>({
-      method: 'POST',
-      path: '/predict',
-      route: 'POST {deployment}/predict',
-      authorization: `Bearer ${token}`,
-      body: features,
-      idempotent: true,
-      budget: ctx.budget,
-    });
+    const host = this.deployedHost(deployment);
+    const res = await this.withToken(ctx, deployment._id, (token) =>
+      host.request<PrevisionUnitPrediction>({
+        method: 'POST',
+        path: '/predict',
+        route: 'POST {deployment}/predict',
+        authorization: `Bearer ${token}`,
+        body: features,
+        idempotent: true,
+        budget: ctx.budget,
+      }),
+    );
     return res.data;
+  }
+
+  /**
+   * Calls a deployed model's host with the deployment's token. A token the host refuses (401: revoked, or the
+   * platform restarted before it expired) is dropped and the call made once more with a fresh one.
+   */
+  private async withToken<T>(ctx: PrevisionCallContext, deploymentId: string, call: (token: string) => Promise<T>): Promise<T> {
+    const token = await this.accessToken(ctx, deploymentId);
+    try {
+      return await call(token);
+    } catch (e) {
+      if (!(e instanceof AugurError && e.code === ErrorCode.UNAUTHENTICATED && e.details.upstreamStatus === 401)) throw e;
+      const entry = this.tokens.get(this.fingerprint(ctx, deploymentId));
+      if (entry?.accessToken === token) {
+        entry.accessToken = undefined;
+        entry.expiresAt = 0;
+      }
+      return call(await this.accessToken(ctx, deploymentId));
+    }
   }
 
   private fingerprint(ctx: PrevisionCallContext, deploymentId: string): string {

@@ -1,4 +1,8 @@
-/** Wire types of the Prevision.io `/ext/v1` API and deployed-model hosts (docs/upstreams.md §5 "Prevision.io"); resolver parents map onto these. */
+/**
+ * Wire types of the Prevision.io `/ext/v1` API and deployed-model hosts (docs/upstreams.md §5 "Prevision.io"); resolver
+ * parents map onto these. A key is required where the `previsionio` SDK reads it from every answer (it builds its
+ * objects from them), as the emulator serves them.
+ */
 
 export type PrevisionState = 'pending' | 'running' | 'done' | 'failed';
 
@@ -10,10 +14,10 @@ export interface PrevisionListPage<T> {
 export interface PrevisionProject {
   _id: string;
   name: string;
-  description?: string | null;
-  color?: string | null;
+  description: string | null;
+  color: string;
   created_by?: string | null;
-  created_at?: string | null;
+  created_at: string;
   pipelines_count?: number | null;
   experiments_count?: number | null;
   dataset_count?: number | null;
@@ -21,92 +25,102 @@ export interface PrevisionProject {
 
 export interface PrevisionDataset {
   _id: string;
-  project_id?: string;
+  project_id: string;
   name: string;
-  separator?: string | null;
-  file_type?: string | null;
-  copy_state?: PrevisionState | null;
-  describe_state?: PrevisionState | null;
+  separator: string;
+  file_type: string;
+  copy_state: PrevisionState;
+  describe_state: PrevisionState;
   drift_state?: PrevisionState | null;
   embeddings_state?: PrevisionState | null;
-  nb_rows?: number | null;
-  nb_columns?: number | null;
-  created_at?: string | null;
+  nb_rows: number;
+  nb_columns: number;
+  created_at: string;
 }
 
 export interface PrevisionExperiment {
   _id: string;
   project_id: string;
   name: string;
-  provider?: string | null;
-  training_type?: string | null;
-  data_type?: string | null;
-  hosting?: string | null;
-  created_at?: string | null;
+  provider: string;
+  training_type: string;
+  data_type: string;
+  hosting: string;
+  created_at: string;
 }
 
 export interface PrevisionExperimentVersion {
   _id: string;
   project_id: string;
   experiment_id: string;
-  description?: string | null;
+  description: string | null;
   version: number;
-  created_at?: string | null;
-  dataset_id?: string | null;
-  state?: PrevisionState | null;
-  best_model?: { _id?: string; model_name?: string; metric?: { name?: string; value?: number } } | null;
-  experiment_version_params?: { target_column?: string; metric?: string } | null;
+  created_at: string;
+  dataset_id: string;
+  state: PrevisionState;
+  best_model: { _id: string; model_name: string; metric: { name: string; value: number } } | null;
+  experiment_version_params: { target_column: string; metric: string };
 }
 
 export interface PrevisionModel {
   _id: string;
   experiment_version_id: string;
-  project_id?: string;
+  project_id: string;
   model_name: string;
-  deployable?: boolean | null;
-  training_type?: string | null;
-  type_problem?: string | null;
+  deployable: boolean;
+  training_type: string;
   provider?: string | null;
   hosting?: string | null;
-  tags?: string[] | null;
-  metric?: { name?: string; value?: number } | null;
+  tags: string[];
+  metric: { name: string; value: number };
 }
 
 export interface PrevisionDeployment {
   _id: string;
   project_id: string;
   name: string;
-  description?: string | null;
-  experiment_id?: string | null;
-  current_version?: number | null;
-  deploy_state?: PrevisionState | null;
-  main_model_run_state?: PrevisionState | null;
-  run_state?: PrevisionState | null;
-  current_type_violation_policy?: string | null;
-  access_type?: string | null;
-  training_type?: string | null;
-  url?: string | null;
-  created_at?: string | null;
+  description: string | null;
+  experiment_id: string;
+  current_version: number;
+  deploy_state: PrevisionState;
+  main_model_run_state: PrevisionState;
+  current_type_violation_policy: string;
+  access_type: string;
+  training_type: string;
+  /** The deployed model's host, which serves `/inputs` and `/predict` (5.6). */
+  url: string;
+  created_at: string;
 }
 
 export interface PrevisionDeploymentPrediction {
   _id: string;
-  project_id?: string;
+  project_id: string;
   deployment_id: string;
-  dataset_id?: string | null;
+  dataset_id: string;
   filename?: string | null;
-  state?: PrevisionState | null;
+  state: PrevisionState;
   main_model_id?: string | null;
   challenger_model_id?: string | null;
-  main_model_prediction_state?: PrevisionState | null;
-  challenger_model_prediction_state?: PrevisionState | null;
-  predictions_count?: number | null;
-  created_at?: string | null;
+  main_model_prediction_state: PrevisionState;
+  challenger_model_prediction_state: PrevisionState | null;
+  predictions_count: number | null;
+  created_at: string;
 }
 
 export interface PrevisionVersionInfo {
   version?: string;
   oidc_url: string;
+}
+
+/**
+ * A feature the deployed model takes (`GET {url}/inputs`): a number is `numerical`, a level `categorical` (with the
+ * levels the model knows in `values`).
+ */
+export interface PrevisionDeployedInput {
+  name: string;
+  type: 'numerical' | 'categorical';
+  required: boolean;
+  values?: string[];
 }
 
 /** The unit prediction answer of a deployed model (`POST {url}/predict`). */
