@@ -235,7 +235,7 @@ describe('credentials never leak', () => {
       bodies.push(JSON.stringify([...res.headers]));
     };
     const everything = `{ platforms { kind url status { reachable error } } contacts(first: 2) { totalCount } predict(endpoint: "churn", features: {a: 1}) { prediction }
-      prevision { projects(first: 1) { totalCount } } p: predict(endpoint: "${PREVISION_DEMO.deployments[0]!.id}", features: {tenure_months: 1}) { prediction } }`;
+      prevision { projects(first: 1) { totalCount } } p: predict(endpoint: "${PREVISION_DEMO.deployments[0]!.id}", features: {tenure_months: 1, monthly_charges: 50, contract: "month-to-month", support_calls: 0}) { prediction } }`;
     await run(everything);
     await run(everything, {
       'x-dataiku-api-key': forwarded[0]!,

@@ -43,7 +43,7 @@ export const COLLECTIONS: Record<CivisType, CivisCollection> = {
   CivisScript: 'scripts',
 };
 
-export const NUMERIC_ID = /^[0-9]{1,15}$/;
+const NUMERIC_ID = /^[0-9]{1,15}$/;
 const RUN_STATES = new Set<string>(Object.values(ENUM_VALUES.CivisRunState));
 
 /** The caller's Civis key and the operation's budget, for calls made through the client (writes). */
@@ -181,7 +181,6 @@ export const gid = (type: NodeTypeName) => (o: { id: number }, _a: unknown, ctx:
 export const pid = (o: { id: number }) => String(o.id);
 /** Another object's Civis id as a `...PlatformId` field serves it. */
 export const idString = (v: number | null | undefined) => (v == null ? null : String(v));
-export const date = (v: string | null | undefined) => (v ? v : null);
 /**
  * A wire state as the `CivisRunState` enum's internal value. Civis documents every state it reports; one outside
  * that list breaks its contract and fails the field. The cast works around typescript-resolvers typing enums with
