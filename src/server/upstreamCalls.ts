@@ -3,8 +3,8 @@
  * layout: a field belongs to the platform whose SDL file declares it (`schema/previsto.graphql` ...). Within a
  * platform, root fields call it, and so do fields that take arguments and return objects (connections, model calls)
  * and fields that return another entity (`Assignment.contact`, loaded by id). Edges and connections carry data their
- * parent already fetched. Model fields (`predict` ...) of the shared and Dataiku schema call Dataiku wherever they are
- * declared, batched into its multi endpoints; a platform's own model field (`Prevision.predict`) calls that platform.
+ * parent already fetched. Model fields (`predict` ...) call Dataiku wherever they are declared, batched into its multi
+ * endpoints, except Prevision's own `Prevision.predict`, which calls Prevision once per record.
  */
 import { Kind, parse, type GraphQLSchema, type TypeNode } from 'graphql';
 import type { FieldCalls } from './limits.js';
@@ -40,7 +40,7 @@ export function fieldCallsOf(files: ReadonlyArray<{ name: string; sdl: string }>
       for (const field of def.fields ?? []) {
         const name = field.name.value;
         const returns = namedTypeOf(field.type);
-        if (MODEL_FIELDS.has(name) && (!platform || platform === 'dataiku')) set(parent, name, { platform: 'dataiku', batched: true });
+        if (MODEL_FIELDS.has(name) && platform !== 'prevision') set(parent, name, { platform: 'dataiku', batched: true });
         else if (!platform) {
           // `node`/`nodes` resolve ids of any platform: they are counted against the scarcest, Previsto.
           if (parent === 'Query' && (name === 'node' || name === 'nodes')) set(parent, name, { platform: 'previsto', batched: false });

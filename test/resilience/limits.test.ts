@@ -175,6 +175,11 @@ describe('measureDocument', () => {
         `{ ${Array.from({ length: 150 }, (_, i) => `p${i}: predict(endpoint: "churn", features: {n: ${i}}) { prediction }`).join(' ')} }`,
       ).calls.dataiku,
     ).toBe(2);
+    // Prevision's own predict scores one record per call on Prevision, not on Dataiku.
+    const prevision = measure(
+      `{ prevision { ${Array.from({ length: 3 }, (_, i) => `p${i}: predict(deployment: "d", features: {n: ${i}}) { raw }`).join(' ')} } }`,
+    ).calls;
+    expect(prevision).toMatchObject({ prevision: 1 + 3, dataiku: 0 }); // the namespace root counts as one
   });
 
   it('measures the same totals whether fields are written out or spread from fragments', () => {
