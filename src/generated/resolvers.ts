@@ -379,8 +379,9 @@ export type AssignmentTaskInput = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type Civis = {
   __typename?: 'Civis';
@@ -466,8 +467,9 @@ export type Civis = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisAwsCredentialArgs = {
   name: Scalars['String']['input'];
@@ -477,8 +479,9 @@ export type CivisAwsCredentialArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisCredentialArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
@@ -488,8 +491,9 @@ export type CivisCredentialArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisDatabaseArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
@@ -500,8 +504,9 @@ export type CivisDatabaseArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisDatabaseCredentialArgs = {
   database?: InputMaybe<Scalars['ID']['input']>;
@@ -512,8 +517,9 @@ export type CivisDatabaseCredentialArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisDatabasesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -525,8 +531,9 @@ export type CivisDatabasesArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisFileArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
@@ -536,8 +543,9 @@ export type CivisFileArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisFilesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -550,8 +558,9 @@ export type CivisFilesArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisImportArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
@@ -561,8 +570,9 @@ export type CivisImportArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisImportsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -578,8 +588,9 @@ export type CivisImportsArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisJobArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
@@ -589,8 +600,9 @@ export type CivisJobArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisJobsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -606,8 +618,9 @@ export type CivisJobsArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisModelArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
@@ -617,8 +630,9 @@ export type CivisModelArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisModelsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -633,8 +647,9 @@ export type CivisModelsArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisPredictionArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
@@ -644,8 +659,9 @@ export type CivisPredictionArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisPredictionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -658,8 +674,9 @@ export type CivisPredictionsArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisProjectArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
@@ -669,8 +686,9 @@ export type CivisProjectArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisProjectsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -685,8 +703,9 @@ export type CivisProjectsArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisQueriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -700,8 +719,9 @@ export type CivisQueriesArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisQueryArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
@@ -711,8 +731,9 @@ export type CivisQueryArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisReportArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
@@ -722,8 +743,9 @@ export type CivisReportArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisReportsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -738,8 +760,9 @@ export type CivisReportsArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisScriptArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
@@ -749,8 +772,9 @@ export type CivisScriptArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisScriptsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -766,8 +790,9 @@ export type CivisScriptsArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisTableArgs = {
   database?: InputMaybe<Scalars['ID']['input']>;
@@ -780,8 +805,9 @@ export type CivisTableArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisTablesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -798,8 +824,9 @@ export type CivisTablesArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisUserArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
@@ -809,8 +836,9 @@ export type CivisUserArgs = {
 
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
- * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages; ids accept a
- * global id or a Civis id.
+ * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
+ * object is read by global id (`id`) or by Civis's own id (`platformId`): pass exactly one. Arguments of type `ID` take
+ * global ids only.
  */
 export type CivisUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
