@@ -32,7 +32,7 @@ describe('npm run emulators', () => {
     let banner = '';
     for (let attempt = 1; ; attempt++) {
       const [prevision, dataiku, civis, previsto] = await freePorts(4);
-      ports = { prevision, dataiku, civis, previsto };
+      ports = { prevision: prevision!, dataiku: dataiku!, civis: civis!, previsto: previsto! };
       try {
         banner = await startEmulators(ports);
         break;
