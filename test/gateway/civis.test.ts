@@ -820,7 +820,7 @@ describe('Civis mutations', () => {
     for (const [mutation, input, field, code] of own) {
       const r = await stack.gql(mutation, { i: input });
       expect(r.errors, JSON.stringify(input)).toBeUndefined();
-      const result = Object.values(r.data!)[0] as any;
+      const result = Object.values(r.data!)[0];
       expect(result.userErrors, JSON.stringify(input)).toMatchObject([{ field, code }]);
       expect('credential' in result ? result.credential : result.deletedId).toBeNull();
     }

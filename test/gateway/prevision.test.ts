@@ -84,6 +84,31 @@ describe('Query.prevision', () => {
     const missing = await stack.gql(`{ prevision { dataset(platformId: "000000000000000000000000") { name } } }`);
     expect(missing.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', platform: 'prevision', upstreamStatus: 404 });
   });
+
+  it('reads one object by exactly one of id and platformId, refusing anything else before any call', async () => {
+    const { deploymentId } = await globalIds(CHURN.id, PREVISION_DEMO.projects[0]!.datasetIds[0]!);
+    await stack.reset();
+    const r = await stack.gql(
+      `query($id: ID!, $gid: String!) { prevision {
+        both: deployment(id: $id, platformId: "${CHURN.id}") { name }
+        neither: deployment { name }
+        malformed: dataset(platformId: "42") { name }
+        global: dataset(platformId: $gid) { name }
+        wrongType: dataset(id: $id) { name }
+      } }`,
+      { id: deploymentId, gid: deploymentId },
+    );
+    const byPath = Object.fromEntries(r.errors!.map((e) => [e.path!.join('.'), e.extensions!['param']]));
+    expect(byPath).toEqual({
+      'prevision.both': 'platformId',
+      'prevision.neither': 'id',
+      'prevision.malformed': 'platformId',
+      'prevision.global': 'platformId',
+      'prevision.wrongType': 'id',
+    });
+    expect(r.errors!.every((e) => e.extensions!['code'] === 'BAD_USER_INPUT')).toBe(true);
+    expect((await stack.requests('prevision')).total).toBe(0);
+  });
 });
 
 describe('Prevision deployments as endpoints', () => {

@@ -1,4 +1,4 @@
-import { parse, type DefinitionNode, type FieldDefinitionNode } from 'graphql';
+import { Kind, parse, type DefinitionNode, type FieldDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { loadTypeDefFiles } from '../../src/server/schema.js';
 
@@ -12,10 +12,10 @@ const TARGET = 0.25;
 
 function outputFields(def: DefinitionNode): readonly FieldDefinitionNode[] {
   switch (def.kind) {
-    case 'ObjectTypeDefinition':
-    case 'ObjectTypeExtension':
-    case 'InterfaceTypeDefinition':
-    case 'InterfaceTypeExtension':
+    case Kind.OBJECT_TYPE_DEFINITION:
+    case Kind.OBJECT_TYPE_EXTENSION:
+    case Kind.INTERFACE_TYPE_DEFINITION:
+    case Kind.INTERFACE_TYPE_EXTENSION:
       return def.fields ?? [];
     default:
       return [];
@@ -28,7 +28,7 @@ function nullableFields(sdl: string): { nullable: string[]; total: number } {
   for (const def of parse(sdl).definitions) {
     for (const field of outputFields(def)) {
       total++;
-      if (field.type.kind !== 'NonNullType') nullable.push(`${'name' in def && def.name ? def.name.value : '?'}.${field.name.value}`);
+      if (field.type.kind !== Kind.NON_NULL_TYPE) nullable.push(`${'name' in def && def.name ? def.name.value : '?'}.${field.name.value}`);
     }
   }
   return { nullable, total };
@@ -48,7 +48,7 @@ describe('Civis and Prevision schema nullability', () => {
     const undocumented: string[] = [];
     for (const def of parse(files.get(name)!).definitions) {
       for (const field of outputFields(def)) {
-        if (field.type.kind === 'NonNullType') continue;
+        if (field.type.kind === Kind.NON_NULL_TYPE) continue;
         const parent = 'name' in def && def.name ? def.name.value : '?';
         // Fields of the namespace roots (`Civis`, `Prevision`) and root types call an upstream and may fail alone.
         if (['Civis', 'Prevision', 'Query', 'Mutation'].includes(parent)) continue;
