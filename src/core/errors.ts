@@ -72,6 +72,16 @@ export class InputErrors extends AugurError {
   }
 }
 
+const REST_HINT = /\s*[^.!?]*\b(?:GET|POST|PUT|PATCH|DELETE) \/[^\s.!?]*[^.!?]*[.!?]?/g;
+
+/**
+ * An upstream's message as Augur serves it: without the sentences that point to the upstream's REST routes ("Use an
+ * id from GET /contacts."), which mean nothing to a GraphQL client.
+ */
+export function withoutRestHints(message: string): string {
+  return message.replace(REST_HINT, '').trim();
+}
+
 /** Longest part of a caller's value that an error message repeats. */
 export const ECHO_MAX_CHARS = 100;
 /** The first `max` characters of `text` plus `…`, never splitting a surrogate pair; `text` itself when short enough. */

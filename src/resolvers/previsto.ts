@@ -393,6 +393,30 @@ function assignmentBody(ctx: Context, input: AssignmentFields): Record<string, u
   return wire;
 }
 
+/** Where Previsto's contact fields sit in `CreateContactInput` and `UpdateContactInput`, by Previsto's name. */
+const CONTACT_PARAMS: Record<string, string> = {
+  address: 'address.street',
+  appartment: 'address.apartment',
+  postalCode: 'address.postalCode',
+  city: 'address.city',
+  countryCode: 'address.countryCode',
+};
+
+/**
+ * Runs a contact write, naming the input field the caller wrote when Previsto refuses one of the fields Augur moves
+ * (`countryCode` is `input.address.countryCode`).
+ */
+async function contactWrite<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const param = error instanceof AugurError ? error.details.param : undefined;
+    const moved = param === undefined ? undefined : CONTACT_PARAMS[param.split('.')[0]!];
+    if (!(error instanceof AugurError) || moved === undefined) throw error;
+    throw new AugurError(error.code, error.message, { ...error.details, param: moved }, { cause: error });
+  }
+}
+
 /** The contact's own fields, sent as prediction features. */
 export function contactFeatures(contact: PrevistoContact): Record<string, unknown> {
   const { id: _id, ...features } = contact;
@@ -443,7 +467,7 @@ export const previstoResolvers: Resolvers = {
       payload(
         () => {
           const wire = contactBody(ctx, input);
-          return ctx.services.previsto.create<PrevistoContact>(call(ctx), 'contacts', wire);
+          return contactWrite(() => ctx.services.previsto.create<PrevistoContact>(call(ctx), 'contacts', wire));
         },
         (contact) => ({ contact }),
         { contact: null },
@@ -454,7 +478,8 @@ export const previstoResolvers: Resolvers = {
           const raw = previstoId(ctx, input.id, 'Contact', 'input.id');
           const { id: _id, ...fields } = input;
           void _id;
-          return ctx.services.previsto.update<PrevistoContact>(call(ctx), 'contacts', raw, contactBody(ctx, fields));
+          const wire = contactBody(ctx, fields);
+          return contactWrite(() => ctx.services.previsto.update<PrevistoContact>(call(ctx), 'contacts', raw, wire));
         },
         (contact) => ({ contact }),
         { contact: null },

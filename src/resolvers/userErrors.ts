@@ -29,7 +29,13 @@ export function userErrorOf(error: unknown, inputArg = 'input'): UserError | und
     ? path.map(String)
     : inputPath(typeof error.details.param === 'string' ? error.details.param : undefined, inputArg);
   const code = userErrorCode(error);
-  return code ? { field, code, message: error.message } : undefined;
+  if (!code) return undefined;
+  // An upstream names its own parameter ("meta.tier"); the caller wrote a path into the input.
+  const message =
+    error.details.upstreamStatus !== undefined && field.length > 0
+      ? error.message.replace(/ \(parameter "[^"]*"\)/, ` (${field.join('.')})`)
+      : error.message;
+  return { field, code, message };
 }
 
 /** The `UserError`s for `error` (one per problem of an `InputErrors`) when the caller can fix it all, else undefined. */

@@ -81,25 +81,29 @@ describe('Prevision deployments as endpoints', () => {
     expect(names.sort()).toEqual(PREVISION_DEMO.deployments.map((d) => d.name).sort());
     const churnId = list.data!.endpoints.nodes.find((n: any) => n.name === CHURN.name).id;
     const r = await stack.gql(
-      `query($e: ID!, $f: JSONObject!) { predict(endpoint: $e, features: $f) { prediction probabilities { label probability } ignored } }`,
+      `query($e: ID!, $f: JSONObject!) { predict(endpoint: $e, features: $f) { result { __typename ... on ClassificationResult { predictedClass probabilities { label probability } } } ignored } }`,
       { e: churnId, f: HIGH_RISK },
     );
     expect(r.errors).toBeUndefined();
     expect(r.data!.predict).toEqual({
-      prediction: 'yes',
-      probabilities: [
-        { label: 'yes', probability: 0.9442 },
-        { label: 'no', probability: 0.0558 },
-      ],
+      result: {
+        __typename: 'ClassificationResult',
+        predictedClass: 'yes',
+        probabilities: [
+          { label: 'yes', probability: 0.9442 },
+          { label: 'no', probability: 0.0558 },
+        ],
+      },
       ignored: false,
     });
   });
 
   it('fetches the OAuth2 token once across many predicts, and refreshes it before expiry', async () => {
+    const house = stack.augur.services.codec.encode('Endpoint', `prevision:${HOUSE.id}`);
     const fields = Array.from(
       { length: 10 },
       (_, i) =>
-        `p${i}: predict(endpoint: "${HOUSE.id}", features: {surface_m2: ${50 + i}, rooms: 3, city: "Lyon", year_built: 1990}) { prediction }`,
+        `p${i}: predict(endpoint: "${house}", features: {surface_m2: ${50 + i}, rooms: 3, city: "Lyon", year_built: 1990}) { ignored }`,
     );
     const first = await stack.gql(`{ ${fields.join(' ')} }`);
     expect(first.errors).toBeUndefined();
@@ -117,7 +121,8 @@ describe('Prevision deployments as endpoints', () => {
   }, 20_000);
 
   it('rejects Dataiku-only options on a deployment before any call', async () => {
-    const r = await stack.gql(`{ predict(endpoint: "${CHURN.id}", features: {a: 1}, dispatch: {forcedGeneration: "v1"}) { prediction } }`);
+    const churn = stack.augur.services.codec.encode('Endpoint', `prevision:${CHURN.id}`);
+    const r = await stack.gql(`{ predict(endpoint: "${churn}", features: {a: 1}, dispatch: {forcedGeneration: "v1"}) { ignored } }`);
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'dispatch' });
     expect((await stack.requests('prevision')).total).toBe(0);
   });

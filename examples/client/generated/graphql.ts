@@ -4,6 +4,7 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 /** How a contact's work is invoiced. */
 export type AccountingMode =
   /** Added to a draft invoice. */
@@ -35,7 +36,7 @@ export type CreateContactInput = {
   /** How invoices are delivered. */
   invoiceDelivery?: InvoiceDelivery | null | undefined;
   /** Metadata: at most 20 keys of at most 40 characters, string values of at most 500 characters. */
-  meta?: Record<string, unknown> | null | undefined;
+  meta?: { [key: string]: JsonValue } | null | undefined;
   /** Name; must not be empty. */
   name: string;
   /** Internal note. */
@@ -106,11 +107,11 @@ export type ScoredContactsQuery = { contacts: { totalCount: number, edges: Array
            } | null } }> } | null };
 
 export type SalesForecastQueryVariables = Exact<{
-  history: Array<Record<string, unknown>> | Record<string, unknown>;
+  history: Array<{ [key: string]: JsonValue }> | { [key: string]: JsonValue };
 }>;
 
 
-export type SalesForecastQuery = { forecast: Array<{ time: string, value: number | null, timeseriesIdentifier: Record<string, unknown>, quantiles: Array<{ level: number, value: number }> }> | null };
+export type SalesForecastQuery = { forecast: Array<{ time: string, value: number | null, timeseriesIdentifier: { [key: string]: JsonValue }, quantiles: Array<{ level: number, value: number }> }> | null };
 
 export type ContactsForwardQueryVariables = Exact<{
   first: number;
