@@ -96,6 +96,11 @@ describe('examples/client', () => {
     expectTypeOf<Extract<Result, { __typename: 'RegressionResult' }>['predictedValue']>().toEqualTypeOf<number>();
     const data = await request(stack.url, ScoredContacts, { first: 1 });
     expect(data.contacts?.edges).toHaveLength(1);
+    // JSON values are typed too: no operation's result or variables type falls back to unknown or any.
+    const generated = readFileSync('examples/client/generated/graphql.ts', 'utf8');
+    const operationTypes = generated.split(/\n(?=export )/).filter((text) => /^export type \w+(Query|Mutation)(Variables)? = /.test(text));
+    expect(operationTypes).toHaveLength(12);
+    for (const text of operationTypes) expect(text).not.toMatch(/\b(unknown|any)\b/);
   });
 });
 
