@@ -20,7 +20,6 @@
  * separated names, default all), BENCH_PREVISTO_RATE_LIMIT.
  */
 import os from 'node:os';
-import path from 'node:path';
 import { Client } from 'undici';
 import { ATTACKS, attackBody } from './lib/attacks.mjs';
 import { classify } from './lib/load.mjs';
@@ -31,7 +30,6 @@ import {
   loadavg,
   percentile,
   previstoRateLimit,
-  ROOT,
   round,
   sampleProcesses,
   sleep,

@@ -12,11 +12,9 @@
  * AUGUR_STATUS_TTL_MS, default 100), BENCH_PREVISTO_RATE_LIMIT.
  */
 import os from 'node:os';
-import path from 'node:path';
 import { load } from './lib/load.mjs';
 import { QUERIES, graphqlRequest } from './lib/scenarios.mjs';
 import {
-  ROOT,
   PLATFORMS,
   createControl,
   gqlOk,

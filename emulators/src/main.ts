@@ -9,8 +9,7 @@ async function main(): Promise<void> {
   const env = process.env;
   const host = env['AUGUR_EMULATOR_HOST'] ?? '127.0.0.1';
   const started: Emulator[] = [];
-  for (const [name, mod] of Object.entries(EMULATORS)) {
-    const module = mod as (typeof EMULATORS)[keyof typeof EMULATORS];
+  for (const [name, module] of Object.entries(EMULATORS)) {
     const options = module.optionsFromEnv(env) as never;
     const portVar = `AUGUR_EMULATOR_${name.toUpperCase()}_PORT`;
     const port = env[portVar] ? Number(env[portVar]) : module.defaultPort;
@@ -27,8 +26,9 @@ async function main(): Promise<void> {
     await Promise.all(started.map((e) => e.close()));
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  // Fire and forget: stop() exits the process once every emulator has closed.
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 }
 
 main().catch((err: unknown) => {

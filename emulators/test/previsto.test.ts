@@ -7,7 +7,7 @@ const OTHER_SK = 'sk_other_tenant';
 const OTHER_PK = 'pk_other_tenant';
 
 // Values fixed by seed 4104 (the default tenant).
-const FIRST_CONTACTS = [
+const FIRST_CONTACTS: Array<[id: string, name: string]> = [
   ['cont-exlozTk2dRQVZEhOJ', 'Peter Damgaard Mogensen'],
   ['cont-XxgFIGIjLRTCAoWdjskt', 'Magnus Møller'],
   ['cont-oEoF2UxayI9d9kEuwwt', 'Ida Bruun'],

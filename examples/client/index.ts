@@ -4,7 +4,7 @@
  * a field renamed in Augur breaks this file's build instead of a dashboard at run time.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print, type OperationDefinitionNode } from 'graphql';
+import { Kind, print, type OperationDefinitionNode } from 'graphql';
 import { ContactsBackward, ContactsForward, CreateContact, DeleteContact, SalesForecast, ScoredContacts } from './operations.js';
 import type { SalesForecastQuery } from './generated/graphql.js';
 
@@ -36,7 +36,7 @@ export async function request<TResult, TVariables>(
 ): Promise<TResult> {
   let source = printed.get(document);
   if (!source) {
-    const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+    const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
     source = { query: print(document), operationName: operation?.name?.value };
     printed.set(document, source);
   }
@@ -58,7 +58,8 @@ export async function request<TResult, TVariables>(
   }
   if (body.errors?.length || body.data == null) {
     const errors = body.errors ?? [];
-    const summary = errors.map((e) => `${e.message}${e.extensions?.code ? ` (${String(e.extensions.code)})` : ''}`).join('; ') || 'no data';
+    const codeOf = (code: unknown): string => (typeof code === 'string' ? code : JSON.stringify(code));
+    const summary = errors.map((e) => `${e.message}${e.extensions?.code ? ` (${codeOf(e.extensions.code)})` : ''}`).join('; ') || 'no data';
     throw new GraphQLRequestError(`${source.operationName ?? 'operation'} failed with HTTP ${res.status}: ${summary}`, res.status, errors);
   }
   return body.data;

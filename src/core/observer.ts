@@ -53,7 +53,7 @@ export function combineObservers(observers: readonly AugurObserver[]): CombinedO
         }
       }
     };
-  const starters = observers.filter((o) => o.upstreamAttemptStart);
+  const starters = observers.filter((o) => o.upstreamAttemptStart !== undefined);
   const upstreamAttemptStart =
     starters.length === 0
       ? undefined

@@ -83,8 +83,8 @@ function boundedJson(scalar: GraphQLScalarType, maxDepth: number): GraphQLScalar
   };
   return new GraphQLScalarType({
     ...config,
-    parseValue: (value) => check(config.parseValue!(value)),
-    parseLiteral: (ast, variables) => check(config.parseLiteral!(ast, variables)),
+    parseValue: (value) => check(config.parseValue(value)),
+    parseLiteral: (ast, variables) => check(config.parseLiteral(ast, variables)),
   });
 }
 

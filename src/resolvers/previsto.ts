@@ -82,6 +82,7 @@ export function validateMeta(meta: Record<string, unknown> | null | undefined, p
         param: `${param}.${key}`,
       });
     }
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects were refused just above; TypeScript narrows the rest of `unknown` only to `{}`
     const text = value === null ? '' : String(value);
     if (text.length > META_LIMITS.valueLength) {
       throw badInput(`${param}.${key} has ${text.length} characters; values may have at most ${META_LIMITS.valueLength}.`, {

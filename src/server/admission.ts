@@ -218,7 +218,7 @@ export class AdmissionGate {
   /** While operations wait, wakes up when the oldest slot expires, in case no operation finishes before. */
   private arm(): void {
     if (this.timer) return;
-    const oldest = this.active.values().next().value as Slot | undefined;
+    const oldest = this.active.values().next().value;
     const delay = oldest ? Math.max(1, Math.ceil(oldest.since + this.options.slotMs - this.now())) : 1;
     this.timer = setTimeout(() => {
       this.timer = undefined;

@@ -30,7 +30,7 @@ export interface Services extends ResolverServices {
   config: Config;
   codec: IdCodec;
   logger: Logger;
-  redactor: { redact(text: string): string; add(secret: string): void };
+  redactor: { redact: (text: string) => string; add: (secret: string) => void };
   platforms: Record<PlatformName, PlatformEndpoint>;
   http: Record<PlatformName, UpstreamHttp>;
   endpoints: EndpointRegistry;
@@ -79,7 +79,7 @@ export function createContext(
   caller = 'local',
 ): Context {
   const get = (name: string): string | undefined =>
-    headers instanceof Map ? headers.get(name) : Array.isArray(headers[name]) ? headers[name][0] : (headers[name] as string | undefined);
+    headers instanceof Map ? headers.get(name) : Array.isArray(headers[name]) ? headers[name][0] : headers[name];
   const { config } = services;
   // The deadline's clock is started by the deadline plugin when execution starts (see plugins/deadline.ts).
   const budget = new RequestBudget(

@@ -77,7 +77,7 @@ export interface AugurServer {
   services: Services;
   apollo: ApolloServer<Context>;
   /** Node `http` request handler serving `/graphql` and `/healthz`. */
-  handler(req: IncomingMessage, res: ServerResponse): void;
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
   start(): Promise<void>;
   /** From now on `/readyz` answers 503 `{ready: false, draining: true}`, so load balancers stop sending traffic. */
   beginDraining(): void;

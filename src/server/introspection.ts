@@ -7,6 +7,7 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import {
   Kind as GraphQLKind,
+  OperationTypeNode as GraphQLOperationTypeNode,
   type DocumentNode,
   type FormattedExecutionResult,
   type OperationDefinitionNode,
@@ -15,10 +16,11 @@ import {
 
 // graphql's enums read once: through a bundle's CommonJS interop every access would run a getter chain.
 const Kind = GraphQLKind;
+const OperationTypeNode = GraphQLOperationTypeNode;
 
 /** Whether every root field of `operation` (fragments included) is `__schema`, `__type` or `__typename`. */
 export function isIntrospectionOnly(operation: OperationDefinitionNode, document: DocumentNode): boolean {
-  if (operation.operation !== 'query') return false;
+  if (operation.operation !== OperationTypeNode.QUERY) return false;
   const fragments = new Map<string, SelectionSetNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def.selectionSet);
   const seen = new Set<string>();

@@ -40,7 +40,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 /** Builds a function that replaces every occurrence of the given secrets (and their Basic encodings) in text. */
-export function createRedactor(secrets: Iterable<string>): { redact(text: string): string; add(secret: string): void } {
+export function createRedactor(secrets: Iterable<string>): { redact: (text: string) => string; add: (secret: string) => void } {
   const known = new Set<string>();
   let pattern: RegExp | undefined;
   const rebuild = (): void => {

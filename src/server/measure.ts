@@ -10,6 +10,7 @@
  */
 import {
   Kind as GraphQLKind,
+  OperationTypeNode as GraphQLOperationTypeNode,
   getNamedType as graphqlGetNamedType,
   type DocumentNode,
   type FieldNode,
@@ -25,6 +26,7 @@ import { PLATFORMS, type PlatformName } from '../core/upstream.js';
 
 // graphql's enums read once: through a bundle's CommonJS interop every access would run a getter chain.
 const Kind = GraphQLKind;
+const OperationTypeNode = GraphQLOperationTypeNode;
 const getNamedType = graphqlGetNamedType;
 
 /** The settings the walk itself depends on: how long the lists it multiplies by are assumed to be. */
@@ -212,7 +214,8 @@ function sizesOf(schema: GraphQLSchema): IntrospectionSizes {
     return n;
   };
   for (const type of types) {
-    const t = type as GraphQLNamedType & Record<string, unknown>;
+    // Read by shape: which of these methods a type has says what it holds.
+    const t = type as Partial<Record<'getFields' | 'getValues' | 'getInterfaces' | 'getTypes', () => unknown>>;
     if ('getFields' in t && typeof t.getFields === 'function') {
       const fields = Object.values(t.getFields() as Record<string, { type: unknown; args?: Array<{ type: unknown }> }>);
       count(`${'getInterfaces' in t ? 'fields' : 'inputFields'}`, fields.length);
@@ -425,9 +428,9 @@ export function measureOperations(
   for (const def of document.definitions) {
     if (def.kind !== Kind.OPERATION_DEFINITION) continue;
     const root =
-      def.operation === 'query'
+      def.operation === OperationTypeNode.QUERY
         ? schema.getQueryType()
-        : def.operation === 'mutation'
+        : def.operation === OperationTypeNode.MUTATION
           ? schema.getMutationType()
           : schema.getSubscriptionType();
     const s = measureSet(def.selectionSet, root, Scope.Plain);

@@ -16,7 +16,7 @@ import { createHmac } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
-import { getNamedType, isCompositeType, type GraphQLSchema, type ResponsePath } from 'graphql';
+import { getNamedType, isCompositeType, OperationTypeNode, type GraphQLSchema, type ResponsePath } from 'graphql';
 import { ConfigError } from './config.js';
 import type { Context } from './context.js';
 import { PLATFORMS } from '../core/upstream.js';
@@ -67,7 +67,7 @@ export function cacheHintsPlugin<T extends object>(ttls: Readonly<Record<string,
   return {
     requestDidStart: async () => ({
       executionDidStart: async (requestContext) => {
-        if (requestContext.operation.operation !== 'query') return undefined;
+        if (requestContext.operation.operation !== OperationTypeNode.QUERY) return undefined;
         const assigned = new Map<string, number>();
         return {
           willResolveField({ info }) {

@@ -20,7 +20,7 @@ export function fieldCallsOf(files: ReadonlyArray<{ name: string; sdl: string }>
   const table = new Map<string, Map<string, { platform: PlatformName; batched: boolean }>>();
   const set = (parent: string, field: string, calls: { platform: PlatformName; batched: boolean }): void => {
     let fields = table.get(parent);
-    if (!fields) table.set(parent, (fields = new Map()));
+    if (!fields) table.set(parent, (fields = new Map<string, { platform: PlatformName; batched: boolean }>()));
     fields.set(field, calls);
   };
   const node = schema.getType('Node');

@@ -25,7 +25,7 @@ export interface UpstreamHttpOptions {
   connections: number;
   logger: Logger;
   /** Removes every configured or forwarded secret from text before it is logged or returned. */
-  redact(text: string): string;
+  redact: (text: string) => string;
   breaker?: CircuitBreaker;
   /** Client-side request budget per key (Previsto's 120 requests per minute). */
   rateBudget?: RateBudget;

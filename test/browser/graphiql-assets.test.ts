@@ -137,8 +137,11 @@ describe('createGraphiQL without its bundle', () => {
       assetsDir: join(tmpdir(), 'augur-no-such-bundle'),
       logger: { error: (obj: Record<string, unknown>) => logged.push(obj) } as never,
     });
-    const server = createHttpServer(async (req, res) => {
-      if (!(await hook(req, res))) res.writeHead(418).end();
+    const server = createHttpServer((req, res) => {
+      // Node ignores a listener's promise; a failure still surfaces as an unhandled rejection.
+      void (async () => {
+        if (!(await hook(req, res))) res.writeHead(418).end();
+      })();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {

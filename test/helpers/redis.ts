@@ -53,8 +53,8 @@ export async function startRedis(): Promise<TestRedis> {
       },
     );
     child = proc;
-    proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const spawnError = new Promise<never>((_, reject) =>
       proc.once('error', (err) =>
         reject(new Error(`redis-server could not start (${err.message}); install it: apt-get install -y redis-server`)),

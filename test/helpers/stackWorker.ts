@@ -12,7 +12,7 @@ export type StackWorkerMessage =
 const port = parentPort!;
 try {
   const stack = await startStack(workerData as StackOptions);
-  const emulators = Object.fromEntries(Object.entries(stack.embedded.emulators).map(([platform, e]) => [platform, e!.url]));
+  const emulators = Object.fromEntries(Object.entries(stack.embedded.emulators).map(([platform, e]) => [platform, e.url]));
   port.on('message', (message: { type: string }) => {
     if (message.type !== 'close') return;
     void stack.close().finally(() => port.postMessage({ type: 'closed' } satisfies StackWorkerMessage));

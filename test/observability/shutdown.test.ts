@@ -67,8 +67,8 @@ async function spawnGateway(env: Record<string, string> = {}): Promise<Gateway> 
   const logs: Array<Record<string, unknown>> = [];
   const waiters: Array<{ event: string; resolve(line: Record<string, unknown>): void }> = [];
   let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  createInterface({ input: child.stdout! }).on('line', (text) => {
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  createInterface({ input: child.stdout }).on('line', (text) => {
     let line: Record<string, unknown>;
     try {
       line = JSON.parse(text) as Record<string, unknown>;

@@ -15,11 +15,11 @@ function startEmulators(ports: Record<string, number>): Promise<string> {
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       if (out.includes('Control plane')) resolve(out);
     });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) => reject(new Error(`emulators exited with ${code}: ${out}`)));
   });
 }
@@ -32,7 +32,7 @@ describe('npm run emulators', () => {
     let banner = '';
     for (let attempt = 1; ; attempt++) {
       const [prevision, dataiku, civis, previsto] = await freePorts(4);
-      ports = { prevision, dataiku, civis, previsto };
+      ports = { prevision: prevision!, dataiku: dataiku!, civis: civis!, previsto: previsto! };
       try {
         banner = await startEmulators(ports);
         break;

@@ -31,10 +31,10 @@ async function start(env: Record<string, string> = {}): Promise<{ url: string; l
   });
   running = child;
   let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
   const listening = await new Promise<Record<string, unknown>>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the gateway exited with ${code} before listening: ${stderr}`)));
-    createInterface({ input: child.stdout! }).on('line', (text) => {
+    createInterface({ input: child.stdout }).on('line', (text) => {
       try {
         const line = JSON.parse(text) as Record<string, unknown>;
         if (line['event'] === 'listening') resolve(line);

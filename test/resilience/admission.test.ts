@@ -61,7 +61,7 @@ describe('AdmissionGate', () => {
 
   it('admits a client with nothing executing at once when its operation fits, though another client waits', () => {
     const gate = new AdmissionGate({ maxActiveCost: 10, maxQueued: 100, slotMs: 60_000 });
-    gate.enter(6, 'greedy');
+    void gate.enter(6, 'greedy'); // admitted at once; it holds its share until close()
     const waiting = gate.enter(6, 'greedy');
     expect(waiting).toBeInstanceOf(Promise);
     const light = gate.enter(3, 'light');
@@ -87,7 +87,7 @@ describe('AdmissionGate', () => {
 
   it('refuses past maxQueued and counts the refusals', () => {
     const gate = new AdmissionGate({ maxActiveCost: 1, maxQueued: 1, slotMs: 60_000 });
-    gate.enter(1);
+    void gate.enter(1); // admitted at once; it holds the whole budget until close()
     expect(gate.enter(1)).toBeInstanceOf(Promise);
     expect(gate.enter(1)).toBeUndefined();
     expect(gate.refused).toBe(1);

@@ -215,7 +215,7 @@ function jsonLiteral(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `[${value.map(jsonLiteral).join(', ')}]`;
   if (typeof value === 'object')
-    return `{${Object.entries(value as object)
+    return `{${Object.entries(value)
       .map(([k, v]) => `${k}: ${jsonLiteral(v)}`)
       .join(', ')}}`;
   return JSON.stringify(value);

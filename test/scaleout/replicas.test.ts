@@ -52,7 +52,7 @@ async function windowKeys(): Promise<string[]> {
 function outcome(r: GraphQLResult): 'data' | 'rate-limited' | 'other' {
   if (r.status === 200 && r.data?.['contacts'] && !r.errors) return 'data';
   const e = r.errors?.[0]?.extensions;
-  if (r.status === 200 && e?.['code'] === 'RATE_LIMITED' && typeof e['retryAfter'] === 'number' && (e['retryAfter'] as number) > 0)
+  if (r.status === 200 && e?.['code'] === 'RATE_LIMITED' && typeof e['retryAfter'] === 'number' && e['retryAfter'] > 0)
     return 'rate-limited';
   return 'other';
 }

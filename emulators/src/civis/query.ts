@@ -142,14 +142,14 @@ export class Body {
 
   string(camel: string): string | null | undefined {
     const v = this.raw(camel);
-    if (v === undefined || v === null) return v as undefined | null;
+    if (v === undefined || v === null) return v;
     if (typeof v !== 'string') throw badRequest(`${camel} must be a string, got ${JSON.stringify(v)}.`);
     return v;
   }
 
   int(camel: string): number | null | undefined {
     const v = this.raw(camel);
-    if (v === undefined || v === null) return v as undefined | null;
+    if (v === undefined || v === null) return v;
     if (typeof v === 'number' && Number.isInteger(v)) return v;
     if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
     throw badRequest(`${camel} must be an integer, got ${JSON.stringify(v)}.`);
@@ -166,7 +166,7 @@ export class Body {
   /** A JSON object field, e.g. `appState`; arrays and scalars are a 400. */
   object(camel: string): Record<string, unknown> | null | undefined {
     const v = this.raw(camel);
-    if (v === undefined || v === null) return v as undefined | null;
+    if (v === undefined || v === null) return v;
     if (typeof v !== 'object' || Array.isArray(v)) throw badRequest(`${camel} must be a JSON object, got ${JSON.stringify(v)}.`);
     return v as Record<string, unknown>;
   }
@@ -180,17 +180,17 @@ export class Body {
   /** An array of strings, e.g. `primaryKeys`. */
   stringList(camel: string): string[] | null | undefined {
     const v = this.raw(camel);
-    if (v === undefined || v === null) return v as undefined | null;
+    if (v === undefined || v === null) return v;
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
       throw badRequest(`${camel} must be an array of strings, got ${JSON.stringify(v)}.`);
     }
-    return v as string[];
+    return v;
   }
 
   /** An array of integers, e.g. `scheduledDays`. */
   intList(camel: string): number[] | null | undefined {
     const v = this.raw(camel);
-    if (v === undefined || v === null) return v as undefined | null;
+    if (v === undefined || v === null) return v;
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isInteger(x))) {
       throw badRequest(`${camel} must be an array of integers, got ${JSON.stringify(v)}.`);
     }

@@ -77,7 +77,8 @@ function blank(v: unknown): boolean {
  * real model learns from free text (names, addresses) and unknown columns.
  */
 export function hashedContribution(name: string, value: unknown, scale: number): number {
-  const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text =
+    typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
   return (((hashString(`${name}\u0000${text}`) % 2001) - 1000) / 1000) * scale;
 }
 

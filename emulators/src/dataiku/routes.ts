@@ -299,10 +299,10 @@ export function dataikuRoutes(rt: DataikuRuntime): RouteDef[] {
       );
     }
     return {
-      enabled: (enabled as boolean | null | undefined) ?? defaults.enabled,
+      enabled: enabled ?? defaults.enabled,
       method: (method as ResolvedExplanations['method'] | null | undefined) ?? defaults.method,
-      nExplanations: (nExplanations as number | null | undefined) ?? defaults.nExplanations,
-      nMonteCarloSteps: (nMonteCarloSteps as number | null | undefined) ?? defaults.nMonteCarloSteps,
+      nExplanations: nExplanations ?? defaults.nExplanations,
+      nMonteCarloSteps: nMonteCarloSteps ?? defaults.nMonteCarloSteps,
     };
   };
 
@@ -327,7 +327,7 @@ export function dataikuRoutes(rt: DataikuRuntime): RouteDef[] {
       const items = itemsOf(body, '{"features": {...}, "context"?: {...}}');
       const explanations = resolveExplanations(body['explanations'], impl.defaults);
       const generation = generationOf(body['dispatch']);
-      const results: PredictionResult[] = new Array(items.length);
+      const results = new Array<PredictionResult>(items.length);
       for (let i = 0; i < items.length; i++) {
         const item = items[i];
         if (!isObject(item)) throw new EmulatorError(400, `items[${i}] must be an object {"features": {...}}; got ${describeValue(item)}.`);
@@ -372,7 +372,7 @@ export function dataikuRoutes(rt: DataikuRuntime): RouteDef[] {
       const body = objectBody(req, 'predict-effect-multi', '{"items": [{"features": {...}}]}');
       const items = itemsOf(body, '{"features": {...}, "context"?: {...}}');
       const generation = generationOf(body['dispatch']);
-      const results: Array<CausalResult | IgnoredResult> = new Array(items.length);
+      const results = new Array<CausalResult | IgnoredResult>(items.length);
       for (let i = 0; i < items.length; i++) {
         const item = items[i];
         if (!isObject(item)) throw new EmulatorError(400, `items[${i}] must be an object {"features": {...}}; got ${describeValue(item)}.`);
@@ -413,7 +413,7 @@ export function dataikuRoutes(rt: DataikuRuntime): RouteDef[] {
       const impl = implFor(req, 'lookup-multi', 'lookup');
       const body = objectBody(req, 'lookup-multi', '{"items": [{"data": {"customerId": "C0001"}}]}');
       const items = itemsOf(body, '{"data": {...}, "context"?: {...}}');
-      const results: LookupResult[] = new Array(items.length);
+      const results = new Array<LookupResult>(items.length);
       for (let i = 0; i < items.length; i++) {
         const item = items[i];
         if (!isObject(item) || !isObject(item['data'])) {

@@ -343,7 +343,7 @@ export class Emulator {
       }
       if (fault.reset) {
         logEntry.status = -2;
-        req.socket.resetAndDestroy?.() ?? req.socket.destroy();
+        req.socket.resetAndDestroy();
         return;
       }
       if (fault.malformed) {

@@ -114,6 +114,7 @@ function compareValues(a: unknown, b: unknown): number {
   if (a === null || a === undefined) return 1;
   if (b === null || b === undefined) return -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- sort keys are scalar fields; any other value compares by its default text
   return String(a) < String(b) ? -1 : 1;
 }
 

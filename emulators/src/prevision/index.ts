@@ -162,15 +162,14 @@ function create(options?: Partial<PrevisionOptions>): PrevisionEmulator {
   };
   seed();
 
-  let emulator: PrevisionEmulator | undefined;
   const ctx: HandlerContext = {
     store,
     hub,
     options: resolved,
-    baseUrl: baseUrlResolver(resolved.publicUrl, () => emulator!.url),
+    baseUrl: baseUrlResolver(resolved.publicUrl, () => emulator.url),
   };
   const masterTokens = new Set(resolved.masterTokens);
-  emulator = new PrevisionEmulator(hub, store, {
+  const emulator = new PrevisionEmulator(hub, store, {
     name: 'prevision',
     routes: [...apiRoutes(ctx), ...hostRoutes(ctx)],
     errorReply: previsionErrorReply,

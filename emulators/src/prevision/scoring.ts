@@ -95,7 +95,7 @@ export function buildScorer(args: {
       const values = [...new Set(args.rows.map((r) => r[i]).filter((v): v is string => typeof v === 'string'))].sort();
       const weights = values.map(() => round((rnd() * 2 - 1) * 1.2, 3));
       const hint = args.hints?.[col.name];
-      if (Array.isArray(hint)) {
+      if (typeof hint === 'object') {
         // Same drawn weights, handed out so that the hinted order holds (hinted levels first, ascending).
         weights.sort((a, b) => a - b);
         const order = [...hint.filter((h) => values.includes(h)), ...values.filter((v) => !hint.includes(v))];
@@ -185,7 +185,8 @@ export function score(scorer: Scorer, input: Readonly<Record<string, unknown>>, 
       }
     } else {
       if (typeof raw !== 'string' && strict) problems.push(`feature "${f.name}" expects a string, got ${JSON.stringify(raw)}`);
-      else c = (f.levels[String(raw)] ?? 0) * scorer.unit;
+      else if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean')
+        c = (f.levels[String(raw)] ?? 0) * scorer.unit;
     }
     contributions[f.name] = round(c, 4);
     total += c;

@@ -19,6 +19,7 @@ export function shown(v: unknown): string {
   if (typeof v === 'string') return `'${v.length > 60 ? `${v.slice(0, 60)}...` : v}'`;
   if (Array.isArray(v)) return 'an array';
   if (v === null) return 'null';
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are handled first; TypeScript narrows the rest of `unknown` only to `{}`
   return typeof v === 'object' ? 'an object' : String(v);
 }
 
@@ -40,7 +41,7 @@ export const has = (b: Body, k: string): boolean => Object.hasOwn(b, k) && b[k] 
 
 /** Arrays sent as form fields arrive as `{ "0": ..., "1": ... }` (from `x[0]=...&x[1]=...`). */
 export function listLike(v: unknown): unknown[] | undefined {
-  if (Array.isArray(v)) return v;
+  if (Array.isArray(v)) return v as unknown[];
   if (v !== null && typeof v === 'object') {
     const keys = Object.keys(v);
     if (keys.length > 0 && keys.every((k) => /^\d+$/.test(k))) {
@@ -136,7 +137,7 @@ export const stringList: Coercer = (v, p) => {
   if (typeof v === 'string') return [v];
   const list = listLike(v);
   if (!list || !list.every((x) => typeof x === 'string')) return fail(p, `'${p}' must be a list of ids, got ${shown(v)}.`);
-  return list as string[];
+  return list;
 };
 
 export function reference(kind: 'contact' | 'agreement' | 'account', nullable: boolean): Coercer {
@@ -172,6 +173,7 @@ export function mergeMeta(base: Meta, v: unknown): Meta {
       continue;
     }
     if (typeof val === 'object') fail('meta', `meta values must be strings, but meta.${k} is ${shown(val)}.`);
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects failed just above; TypeScript narrows the rest of `unknown` only to `{}`
     const s = String(val);
     if (s.length > META_LIMITS.valueLength) {
       fail('meta', `meta values may be at most ${META_LIMITS.valueLength} characters long; meta.${k} has ${s.length}.`);

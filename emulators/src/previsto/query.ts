@@ -198,7 +198,7 @@ function resolveUncached(spec: ListSpec, name: string): Outcome {
       const next: unknown[] = [];
       for (const node of cur) {
         const v = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
-        if ((stepMany || (flattenLast && i === steps.length - 1)) && Array.isArray(v)) next.push(...v);
+        if ((stepMany || (flattenLast && i === steps.length - 1)) && Array.isArray(v)) next.push(...(v as unknown[]));
         else next.push(v);
       }
       cur = next;
@@ -216,7 +216,7 @@ function resolveUncached(spec: ListSpec, name: string): Outcome {
 
 function resolve(spec: ListSpec, name: string): Outcome {
   let cache = resolveCache.get(spec);
-  if (!cache) resolveCache.set(spec, (cache = new Map()));
+  if (!cache) resolveCache.set(spec, (cache = new Map<string, Outcome>()));
   let hit = cache.get(name);
   if (!hit) {
     hit = resolveUncached(spec, name);

@@ -29,7 +29,7 @@ export interface Answer {
 export interface CivisUnderTest {
   /** The emulator's base URL (known once the file's tests start). */
   readonly url: string;
-  call(path: string, opts?: Call): Promise<Answer>;
+  call: (path: string, opts?: Call) => Promise<Answer>;
 }
 
 /** Starts a Civis emulator for the calling test file, with its data reset before each test. */

@@ -63,7 +63,7 @@ export function predictionRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef
           () => {
             const final = fails ? 'failed' : 'done';
             if (!fails) {
-              const out = predictionCsv(scorer!, ds, filename);
+              const out = predictionCsv(scorer, ds, filename);
               rec.result = out.zip;
               w.predictions_count = out.count;
             }
