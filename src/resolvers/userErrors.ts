@@ -42,7 +42,8 @@ export function userErrorOf(error: unknown, inputArg = 'input'): UserError | und
 export function userErrorsOf(error: unknown, inputArg = 'input'): UserError[] | undefined {
   if (error instanceof InputErrors) {
     const all = error.problems.map((p) => userErrorOf(p, inputArg));
-    return all.every((e) => e !== undefined) ? (all as UserError[]) : undefined;
+    const known = all.filter((e): e is UserError => e !== undefined);
+    return known.length === all.length ? known : undefined;
   }
   const one = userErrorOf(error, inputArg);
   return one ? [one] : undefined;

@@ -40,7 +40,7 @@ export interface GraphQLHttp {
   /** Counts operations answered with errors the caller could have avoided against its allowance. */
   plugin: ApolloServerPlugin<Context>;
   /** The client an operation's context belongs to (for fair admission): its key or address, as the throttle knows it. */
-  clientOf(context: Context): string;
+  clientOf: (context: Context) => string;
   /** The Node request handler, once Apollo and its error formatter exist. */
   handler(
     apollo: ApolloServer<Context>,

@@ -1,4 +1,4 @@
-import { parse, type DefinitionNode, type FieldDefinitionNode } from 'graphql';
+import { Kind, parse, type DefinitionNode, type FieldDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { loadTypeDefFiles } from '../../src/server/schema.js';
 
@@ -31,10 +31,10 @@ interface Count {
 
 function outputFields(def: DefinitionNode): readonly FieldDefinitionNode[] {
   switch (def.kind) {
-    case 'ObjectTypeDefinition':
-    case 'ObjectTypeExtension':
-    case 'InterfaceTypeDefinition':
-    case 'InterfaceTypeExtension':
+    case Kind.OBJECT_TYPE_DEFINITION:
+    case Kind.OBJECT_TYPE_EXTENSION:
+    case Kind.INTERFACE_TYPE_DEFINITION:
+    case Kind.INTERFACE_TYPE_EXTENSION:
       return def.fields ?? [];
     default:
       return [];
@@ -49,7 +49,7 @@ function countFiles(): Map<string, Count> {
     for (const def of parse(sdl).definitions) {
       for (const field of outputFields(def)) {
         count.total++;
-        if (field.type.kind !== 'NonNullType') count.nullable++;
+        if (field.type.kind !== Kind.NON_NULL_TYPE) count.nullable++;
       }
     }
     counts.set(name, count);
