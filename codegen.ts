@@ -9,10 +9,19 @@ import { ENUM_VALUES } from './src/resolvers/enums.js';
 const SCALARS = {
   DateTime: 'string',
   LocalDate: 'string',
+  LocalDateTime: 'string',
+  EmailAddress: 'string',
   JSON: 'unknown',
   JSONObject: 'Record<string, unknown>',
   URL: 'string',
 };
+
+/**
+ * The consumers' scalars: JSON values get a recursive type instead of `unknown`, declared by `JSON_VALUE` at the top of
+ * the generated `graphql.ts` (docs/clients.md shows the same configuration for your own client).
+ */
+const CLIENT_SCALARS = { ...SCALARS, JSON: 'JsonValue', JSONObject: '{ [key: string]: JsonValue }' };
+const JSON_VALUE = 'export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };';
 
 const config: CodegenConfig = {
   schema: 'schema/*.graphql',
@@ -37,6 +46,11 @@ const config: CodegenConfig = {
           PlatformStatus: '../resolvers/models.js#PlatformStatusInfo',
           Endpoint: '../resolvers/models.js#EndpointRef',
           Prediction: '../upstreams/dataiku/types.js#DataikuPrediction',
+          ClassificationResult: '../upstreams/dataiku/types.js#DataikuPrediction',
+          RegressionResult: '../upstreams/dataiku/types.js#DataikuPrediction',
+          IgnoredRecord: '../upstreams/dataiku/types.js#DataikuPrediction',
+          InputFeature: '../upstreams/dataiku/types.js#DataikuInputFeature',
+          Gateway: '../resolvers/models.js#GatewayInfo',
           Forecast: '../upstreams/dataiku/types.js#DataikuForecast',
           EffectPrediction: '../upstreams/dataiku/types.js#DataikuEffect',
           LookupResult: '../upstreams/dataiku/types.js#DataikuLookup',
@@ -90,10 +104,11 @@ const config: CodegenConfig = {
       preset: 'client',
       documents: ['examples/client/**/*.ts', '!examples/client/generated/**'],
       presetConfig: { fragmentMasking: false },
+      plugins: [{ add: { content: JSON_VALUE } }],
       config: {
         useTypeImports: true,
         enumsAsTypes: true,
-        scalars: SCALARS,
+        scalars: CLIENT_SCALARS,
       },
     },
   },

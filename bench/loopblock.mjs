@@ -21,12 +21,12 @@ const { createLogger } = await import('../dist/src/server/logger.js');
 
 const REQUESTS = Number(process.env.BENCH_LOOP_REQUESTS ?? 20);
 const SCALARS =
-  'id previstoId name address apartment postalCode city countryCode location { longitude latitude } number remoteId remoteOrderId ' +
+  'id platformId name address { street apartment postalCode city countryCode } location { longitude latitude } number remoteId remoteOrderId ' +
   'phone email registrationNo ean accountingMode accountingTime invoiceDelivery payingContactId note notifyBeforeWork archived agentIds meta';
 const PREDICT =
-  'predict(endpoint: "churn", explanations: {enabled: true, nExplanations: 5}) { prediction probabilities { label probability } probaPercentile explanations { feature value } ignored ignoreReason }';
+  'predict(endpointName: "churn", explanations: {enabled: true, nExplanations: 5}) { raw result { ... on ClassificationResult { predictedClass probabilities { label probability } probabilityPercentile } } explanations { feature value } ignored }';
 const sql = (n) =>
-  `{ ${Array.from({ length: n }, (_, i) => `s${i}: sqlQuery(endpoint: "customers-sql", parameters: {limit: 1000, minRevenue: ${-1 - i}}) { rowCount rows { values record } }`).join(' ')} }`;
+  `{ ${Array.from({ length: n }, (_, i) => `s${i}: sqlQuery(endpointName: "customers-sql", parameters: {limit: 1000, minRevenue: ${-1 - i}}) { rowCount rows { values record } }`).join(' ')} }`;
 const SCENARIOS = {
   contacts100: `{ contacts(first: 100) { edges { node { ${SCALARS} } } } }`,
   scoredContacts100: `{ contacts(first: 100) { edges { node { ${SCALARS} ${PREDICT} } } } }`,

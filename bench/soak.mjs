@@ -51,11 +51,7 @@ const FAULTS = {
 /** Ten requests per cycle, giving the mix; each connection walks the cycle from the start. */
 const MIX = [
   ...Array.from({ length: 4 }, (_, i) =>
-    graphqlRequest(
-      `{ predict(endpoint: "churn", features: {name: "Soak ${i}", city: "Aarhus"}) { prediction } }`,
-      '"prediction"',
-      'single',
-    ),
+    graphqlRequest(`{ predict(endpointName: "churn", features: {name: "Soak ${i}", city: "Aarhus"}) { raw } }`, '"prediction"', 'single'),
   ),
   ...Array.from({ length: 3 }, () => graphqlRequest(QUERIES.scoredContacts20, '"contacts"', 'scoredContacts20')),
   ...Array.from({ length: 2 }, () => graphqlRequest(QUERIES.assignmentsWithContacts20, '"assignments"', 'assignmentsWithContacts20')),

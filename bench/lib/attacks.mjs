@@ -137,10 +137,10 @@ const nestedListValue = (depth) => {
 
 /** A list literal nested 10,000 deep as a JSON argument: a recursive parser or coercion walks 10,000 frames. */
 function deepListLiteral() {
-  return { query: `{ predict(endpoint: "churn", features: {a: ${nestedList(10_000)}}) { prediction } }` };
+  return { query: `{ predict(endpointName: "churn", features: {a: ${nestedList(10_000)}}) { raw } }` };
 }
 
-const DEEP_VARIABLE_QUERY = 'query DeepVariable($f: JSONObject!) { predict(endpoint: "churn", features: $f) { prediction } }';
+const DEEP_VARIABLE_QUERY = 'query DeepVariable($f: JSONObject!) { predict(endpointName: "churn", features: $f) { raw } }';
 
 /** The same nesting as a JSON variable: no token limit sees it, only a check of variable values does. */
 function deepListVariable() {
@@ -155,7 +155,7 @@ function deepListVariableJson() {
 /** An input object literal nested 900 deep (~3,600 tokens, so under the token limit and over the nesting limit). */
 function deepObjectLiteral() {
   const depth = 900;
-  return { query: `{ predict(endpoint: "churn", features: ${'{a: '.repeat(depth)}1${'}'.repeat(depth)}) { prediction } }` };
+  return { query: `{ predict(endpointName: "churn", features: ${'{a: '.repeat(depth)}1${'}'.repeat(depth)}) { raw } }` };
 }
 
 const GIANT = 900_000;

@@ -12,16 +12,16 @@ const gqlLiteral = (obj) =>
     .join(', ')}}`;
 
 export const QUERIES = {
-  single: `{ predict(endpoint: "churn", features: ${gqlLiteral(FEATURES)}) { prediction } }`,
-  scoredContacts: `{ contacts(first: 100) { edges { node { name predict(endpoint: "churn") { prediction } } } } }`,
+  single: `{ predict(endpointName: "churn", features: ${gqlLiteral(FEATURES)}) { raw } }`,
+  scoredContacts: `{ contacts(first: 100) { edges { node { name predict(endpointName: "churn") { raw } } } } }`,
   aliasedPredicts: `{ ${Array.from(
     { length: 50 },
     (_, i) =>
-      `p${i}: predict(endpoint: "churn", features: {name: "Contact ${i}", city: "${i % 2 ? 'Aarhus' : 'Odense'}", archived: ${i % 3 === 0}}) { prediction }`,
+      `p${i}: predict(endpointName: "churn", features: {name: "Contact ${i}", city: "${i % 2 ? 'Aarhus' : 'Odense'}", archived: ${i % 3 === 0}}) { raw }`,
   ).join(' ')} }`,
   assignmentsWithContacts: `{ assignments(first: 100) { edges { node { contact { name } } } } }`,
   // Soak mix (smaller pages, and the status of every platform).
-  scoredContacts20: `{ contacts(first: 20) { edges { node { name predict(endpoint: "churn") { prediction } } } } }`,
+  scoredContacts20: `{ contacts(first: 20) { edges { node { name predict(endpointName: "churn") { raw } } } } }`,
   assignmentsWithContacts20: `{ assignments(first: 20) { edges { node { contact { name } } } } }`,
   platforms: `{ platforms { kind emulated status { reachable latencyMs } } }`,
 };
@@ -45,17 +45,18 @@ export function graphqlRequest(query, marker, kind) {
 /** Checks the shape of each scenario's answer once, so a run never measures an operation that returns nothing. */
 export const CHECKS = {
   single(data) {
-    if (typeof data?.predict?.prediction !== 'string') throw new Error(`single: expected predict.prediction, got ${JSON.stringify(data)}`);
+    if (typeof data?.predict?.raw?.prediction !== 'string')
+      throw new Error(`single: expected predict.raw.prediction, got ${JSON.stringify(data)}`);
   },
   scoredContacts(data) {
     const edges = data?.contacts?.edges ?? [];
-    if (edges.length !== 100 || edges.some((e) => typeof e.node?.predict?.prediction !== 'string')) {
+    if (edges.length !== 100 || edges.some((e) => typeof e.node?.predict?.raw?.prediction !== 'string')) {
       throw new Error(`scored-contacts: expected 100 contacts each with a prediction, got ${edges.length} (${JSON.stringify(edges[0])})`);
     }
   },
   aliasedPredicts(data) {
     const values = Object.values(data ?? {});
-    if (values.length !== 50 || values.some((v) => typeof v?.prediction !== 'string')) {
+    if (values.length !== 50 || values.some((v) => typeof v?.raw?.prediction !== 'string')) {
       throw new Error(`aliased-predicts: expected 50 predictions, got ${values.length}`);
     }
   },

@@ -86,12 +86,12 @@ export function salesHistory(): Array<{ date: string; store: string; sales: numb
 }
 
 export interface ExampleResults {
-  scored: Array<{ id: string; name: string; city: string | null; prediction: unknown; churnProbability: number | undefined }>;
+  scored: Array<{ id: string; name: string; city: string | null; predictedClass: string | null; churnProbability: number | undefined }>;
   totalContacts: number;
   forecast: NonNullable<SalesForecastQuery['forecast']>;
   /** Contact names of two pages going forward, then of the page before the second one going backward. */
   paging: { forward: string[][]; backward: string[] };
-  created: { id: string; previstoId: string; name: string };
+  created: { id: string; platformId: string; name: string };
   deletedId: string;
 }
 
@@ -100,13 +100,17 @@ export async function runExamples(url: string, options: ClientOptions = {}): Pro
   const scoredData = await request(url, ScoredContacts, { first: 5 }, options);
   const contacts = scoredData.contacts;
   if (!contacts) throw new Error('ScoredContacts returned no contacts connection.');
-  const scored = contacts.edges.map(({ node }) => ({
-    id: node.id,
-    name: node.name,
-    city: node.city,
-    prediction: node.predict?.prediction,
-    churnProbability: node.predict?.probabilities?.find((p) => p.label === 'churn')?.probability,
-  }));
+  const scored = contacts.edges.map(({ node }) => {
+    const result = node.predict?.result;
+    const classified = result?.__typename === 'ClassificationResult' ? result : undefined;
+    return {
+      id: node.id,
+      name: node.name,
+      city: node.address.city,
+      predictedClass: classified?.predictedClass ?? null,
+      churnProbability: classified?.probabilities.find((p) => p.label === 'churn')?.probability,
+    };
+  });
 
   const { forecast } = await request(url, SalesForecast, { history: salesHistory() }, options);
 
@@ -116,17 +120,25 @@ export async function runExamples(url: string, options: ClientOptions = {}): Pro
   const names = (page: { contacts: { edges: Array<{ node: { name: string } }> } | null }) =>
     page.contacts?.edges.map((e) => e.node.name) ?? [];
 
-  const { createContact } = await request(url, CreateContact, { input: { name: 'Example Client Contact', city: 'Aarhus' } }, options);
-  if (!createContact) throw new Error('CreateContact returned no contact.');
-  const { deleteContact } = await request(url, DeleteContact, { id: createContact.id }, options);
-  if (!deleteContact) throw new Error('DeleteContact returned no payload.');
+  const { createContact } = await request(
+    url,
+    CreateContact,
+    { input: { name: 'Example Client Contact', address: { city: 'Aarhus' } } },
+    options,
+  );
+  const created = createContact.contact;
+  if (!created) throw new Error(`CreateContact refused the input: ${createContact.userErrors.map((e) => e.message).join('; ')}`);
+  const { deleteContact } = await request(url, DeleteContact, { input: { id: created.id } }, options);
+  if (!deleteContact.deletedContactId) {
+    throw new Error(`DeleteContact refused the input: ${deleteContact.userErrors.map((e) => e.message).join('; ')}`);
+  }
 
   return {
     scored,
     totalContacts: contacts.totalCount,
     forecast: forecast ?? [],
     paging: { forward: [names(first), names(second)], backward: names(back) },
-    created: { id: createContact.id, previstoId: createContact.previstoId, name: createContact.name },
-    deletedId: deleteContact.deletedId,
+    created: { id: created.id, platformId: created.platformId, name: created.name },
+    deletedId: deleteContact.deletedContactId,
   };
 }

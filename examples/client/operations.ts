@@ -13,12 +13,23 @@ export const ScoredContacts = graphql(`
         node {
           id
           name
-          city
-          predict(endpoint: "churn") {
-            prediction
-            probabilities {
-              label
-              probability
+          address {
+            city
+          }
+          predict(endpointName: "churn") {
+            ignored
+            result {
+              __typename
+              ... on ClassificationResult {
+                predictedClass
+                probabilities {
+                  label
+                  probability
+                }
+              }
+              ... on RegressionResult {
+                predictedValue
+              }
             }
           }
         }
@@ -30,9 +41,9 @@ export const ScoredContacts = graphql(`
 /** The next steps of each time series in `history`. */
 export const SalesForecast = graphql(`
   query SalesForecast($history: [JSONObject!]!) {
-    forecast(endpoint: "sales-forecast", records: $history) {
+    forecast(endpointName: "sales-forecast", records: $history) {
       time
-      forecast
+      value
       timeseriesIdentifier
       quantiles {
         level
@@ -87,18 +98,32 @@ export const ContactsBackward = graphql(`
 export const CreateContact = graphql(`
   mutation CreateContact($input: CreateContactInput!) {
     createContact(input: $input) {
-      id
-      previstoId
-      name
-      city
+      contact {
+        id
+        platformId
+        name
+        address {
+          city
+        }
+      }
+      userErrors {
+        field
+        code
+        message
+      }
     }
   }
 `);
 
 export const DeleteContact = graphql(`
-  mutation DeleteContact($id: ID!) {
-    deleteContact(id: $id) {
-      deletedId
+  mutation DeleteContact($input: DeleteContactInput!) {
+    deleteContact(input: $input) {
+      deletedContactId
+      userErrors {
+        field
+        code
+        message
+      }
     }
   }
 `);

@@ -57,6 +57,31 @@ export class AugurError extends GraphQLError {
   }
 }
 
+/**
+ * Several problems with one field's input, found together (each feature of a record at fault): served as one error
+ * per problem, each with its own `extensions.field` (server/errors.ts expands it), or one `UserError` per problem in a
+ * mutation payload.
+ */
+export class InputErrors extends AugurError {
+  readonly problems: readonly AugurError[];
+
+  constructor(problems: readonly AugurError[]) {
+    super(ErrorCode.BAD_USER_INPUT, problems.map((p) => p.message).join(' '), problems[0]?.details ?? {});
+    this.name = 'InputErrors';
+    this.problems = problems;
+  }
+}
+
+const REST_HINT = /\s*[^.!?]*\b(?:GET|POST|PUT|PATCH|DELETE) \/[^\s.!?]*[^.!?]*[.!?]?/g;
+
+/**
+ * An upstream's message as Augur serves it: without the sentences that point to the upstream's REST routes ("Use an
+ * id from GET /contacts."), which mean nothing to a GraphQL client.
+ */
+export function withoutRestHints(message: string): string {
+  return message.replace(REST_HINT, '').trim();
+}
+
 /** Longest part of a caller's value that an error message repeats. */
 export const ECHO_MAX_CHARS = 100;
 /** The first `max` characters of `text` plus `…`, never splitting a surrogate pair; `text` itself when short enough. */

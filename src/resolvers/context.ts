@@ -25,8 +25,10 @@ export interface PlatformEndpoint {
 /** The endpoints resolvers can address (server/endpoints.ts `EndpointRegistry`). */
 export interface EndpointDirectory {
   dataikuEndpoints(): readonly DataikuEndpointRef[];
-  /** A Dataiku endpoint, or the Prevision deployment id an argument names; throws BAD_USER_INPUT for anything else. */
-  resolve(arg: string, codec: IdCodec, argName?: string): DataikuEndpointRef | { prevision: string };
+  /** The Dataiku endpoint, or the Prevision deployment id, a global id names; throws BAD_USER_INPUT for any other id. */
+  resolveId(id: string, codec: IdCodec, argName?: string): DataikuEndpointRef | { prevision: string };
+  /** The configured Dataiku endpoint `service/endpoint` or a unique endpoint name names; throws NOT_FOUND otherwise. */
+  resolveName(name: string, argName?: string): DataikuEndpointRef;
 }
 
 /** Platform reachability (server/status.ts `StatusChecker`). */
@@ -47,6 +49,8 @@ export interface ResolverSettings {
 
 /** Long-lived collaborators resolvers call, shared by every request. */
 export interface ResolverServices {
+  /** Augur's version, as `Query.gateway` reports it. */
+  version: string;
   config: ResolverSettings;
   codec: IdCodec;
   platforms: Record<PlatformName, PlatformEndpoint>;
@@ -61,6 +65,8 @@ export interface ResolverServices {
 /** The context every resolver receives (codegen's `contextType`). */
 export interface Context {
   requestId: string;
+  /** When the request was received (ISO 8601). */
+  receivedAt: string;
   services: ResolverServices;
   budget: RequestBudget;
   /** Who is calling (an opaque id from `callerOf`, never a secret): callers sharing an upstream key share its rate budget fairly. */

@@ -4,7 +4,9 @@ import { connectionFromArray } from '../relay/connection.js';
 import type { Context } from './context.js';
 import { endpointLocalId, type DataikuEndpointRef, type EndpointRef } from './models.js';
 import type { DataikuEndpointType } from '../upstreams/dataiku/types.js';
-import { badInput, quote } from '../core/errors.js';
+import { AugurError, ErrorCode, InputErrors, badInput, quote } from '../core/errors.js';
+import { checkInputs, inputProblems } from './dataikuInputs.js';
+import { payload } from './userErrors.js';
 import type { DataikuCallContext, DataikuPredictOptions } from '../upstreams/dataiku/client.js';
 import type { DataikuDispatch, DataikuPrediction, DataikuRecord } from '../upstreams/dataiku/types.js';
 import { RECORD_KEY } from '../loaders/dataiku.js';
@@ -22,25 +24,52 @@ const FIELD_FOR_TYPE: Record<DataikuEndpointType, string> = {
   FUNCTION: 'runFunction',
 };
 
-/** Resolves an `endpoint` argument to a configured Dataiku endpoint of the expected type. */
+/** The arguments that name an endpoint: a global id or a configured name, exactly one of them. */
+export interface EndpointArgs {
+  endpoint?: InputMaybe<string>;
+  endpointName?: InputMaybe<string>;
+}
+
+/**
+ * Resolves `endpoint` (a global id) or `endpointName` (`service/endpoint` or a unique name) to a Dataiku endpoint, or
+ * to the Prevision deployment an id names. `prefix` roots the argument names (`input.` inside a mutation's input).
+ */
+export function endpointRef(ctx: Context, args: EndpointArgs, prefix = ''): DataikuEndpointRef | { prevision: string } {
+  const hasId = args.endpoint != null;
+  const hasName = args.endpointName != null;
+  if (hasId === hasName) {
+    throw badInput(
+      hasId
+        ? `Pass either ${prefix}endpoint (a global id) or ${prefix}endpointName, not both.`
+        : `Pass ${prefix}endpoint (a global id from Query.endpoints) or ${prefix}endpointName ("service/endpoint" or a configured name).`,
+      { param: `${prefix}endpoint`, reason: hasId ? 'invalid' : 'required' },
+    );
+  }
+  if (hasId) return ctx.services.endpoints.resolveId(args.endpoint!, ctx.services.codec, `${prefix}endpoint`);
+  return ctx.services.endpoints.resolveName(args.endpointName!, `${prefix}endpointName`);
+}
+
+/** Resolves the endpoint arguments to a configured Dataiku endpoint of the expected type. */
 export function dataikuEndpoint(
   ctx: Context,
-  arg: string,
+  args: EndpointArgs,
   expected: DataikuEndpointType,
-  ref: DataikuEndpointRef | { prevision: string } = ctx.services.endpoints.resolve(arg, ctx.services.codec),
+  prefix = '',
+  ref: DataikuEndpointRef | { prevision: string } = endpointRef(ctx, args, prefix),
 ): DataikuEndpointRef {
+  const param = `${prefix}${args.endpoint != null ? 'endpoint' : 'endpointName'}`;
   if ('prevision' in ref) {
     throw badInput(
-      `Endpoint ${quote(arg)} is a Prevision deployment; only ${FIELD_FOR_TYPE[expected]} on a Dataiku ${expected} endpoint works here.`,
+      `${param} names a Prevision deployment; only ${FIELD_FOR_TYPE[expected]} on a Dataiku ${expected} endpoint works here.`,
       {
-        param: 'endpoint',
+        param,
       },
     );
   }
   if (ref.type !== expected) {
     throw badInput(
       `Endpoint ${ref.serviceId}/${ref.endpointId} is a ${ref.type} endpoint; use ${FIELD_FOR_TYPE[ref.type]} with it, or pick a ${expected} endpoint for ${FIELD_FOR_TYPE[expected]}.`,
-      { param: 'endpoint' },
+      { param },
     );
   }
   return ref;
@@ -95,24 +124,35 @@ function dispatchOf(dispatch: InputMaybe<DispatchInput> | undefined): DataikuDis
 }
 
 /**
- * Scores one record on any prediction endpoint: a Dataiku PREDICTION endpoint (batched into predict-multi) or a
- * Prevision deployment (its unit /predict).
+ * Scores one record on any prediction endpoint: a Dataiku PREDICTION endpoint (batched into predict-multi, its
+ * features checked against the endpoint's declared inputs first) or a Prevision deployment (its unit /predict).
+ * `own` are features the caller did not write (a contact's own fields): they are checked for type, and dropped rather
+ * than refused when the endpoint takes a closed set of features that does not list them.
  */
 export function predictAny(
   ctx: Context,
-  endpoint: string,
   features: Record<string, unknown>,
-  args: {
+  args: EndpointArgs & {
     explanations?: InputMaybe<ExplanationsInput>;
     dispatch?: InputMaybe<DispatchInput>;
     context?: InputMaybe<Record<string, unknown>>;
   },
   recordKey?: string,
+  own?: Record<string, unknown>,
 ): Promise<DataikuPrediction> {
   const options = predictOptions(args.explanations, args.dispatch);
-  const ref = ctx.services.endpoints.resolve(endpoint, ctx.services.codec);
-  if ('prevision' in ref) return predictOnDeployment(ctx, ref.prevision, features, args);
-  return predictRecord(ctx, dataikuEndpoint(ctx, endpoint, 'PREDICTION', ref), features, options, args.context, recordKey);
+  const ref = endpointRef(ctx, args);
+  if ('prevision' in ref) return predictOnDeployment(ctx, ref.prevision, { ...own, ...features }, args);
+  const dataiku = dataikuEndpoint(ctx, args, 'PREDICTION', '', ref);
+  let record = features;
+  if (own) {
+    const kept = dataiku.acceptsUnknown
+      ? own
+      : Object.fromEntries(Object.entries(own).filter(([k]) => dataiku.inputs.some((i) => i.name === k)));
+    record = { ...kept, ...features };
+  }
+  checkInputs(dataiku, record, ['features'], 'feature');
+  return predictRecord(ctx, dataiku, record, options, args.context, recordKey);
 }
 
 /** Scores one record on a Dataiku PREDICTION endpoint through the request's batching loader. */
@@ -127,6 +167,19 @@ export function predictRecord(
   const record: DataikuRecord & { [RECORD_KEY]?: string } = context ? { features, context } : { features };
   if (recordKey !== undefined) record[RECORD_KEY] = context ? `${recordKey}|${JSON.stringify(context)}` : recordKey;
   return ctx.dataiku.predict(ref, options).load(record);
+}
+
+/** The kind of a prediction's outcome, from its shape: a class with probabilities, or a number without. */
+function predictionKind(p: DataikuPrediction): 'IgnoredRecord' | 'ClassificationResult' | 'RegressionResult' {
+  if (p.ignored) return 'IgnoredRecord';
+  if (p.probas && typeof p.probas === 'object') return 'ClassificationResult';
+  if (typeof p.prediction === 'number') return 'RegressionResult';
+  if (typeof p.prediction === 'string' || typeof p.prediction === 'boolean') return 'ClassificationResult';
+  throw new AugurError(
+    ErrorCode.UPSTREAM_ERROR,
+    `The model answered a result that is neither ignored nor a class or a number (prediction: ${quote(p.prediction ?? null)}).`,
+    { platform: 'dataiku' },
+  );
 }
 
 export const dataikuResolvers: Resolvers = {
@@ -147,14 +200,14 @@ export const dataikuResolvers: Resolvers = {
         ctx.services.config.paging,
       );
     },
-    endpoint: async (_p, { id }, ctx) => {
-      const ref = ctx.services.endpoints.resolve(id, ctx.services.codec, 'id');
+    endpoint: async (_p, { id, name }, ctx) => {
+      const ref = endpointRef(ctx, { endpoint: id, endpointName: name });
       if (!('prevision' in ref)) return ref;
       return deploymentRef(await loadPrevision<PrevisionDeployment>(ctx, 'PrevisionDeployment', ref.prevision));
     },
-    predict: (_p, args, ctx) => predictAny(ctx, args.endpoint, args.features, args),
+    predict: (_p, args, ctx) => predictAny(ctx, args.features, args),
     forecast: async (_p, args, ctx) => {
-      const ref = dataikuEndpoint(ctx, args.endpoint, 'FORECAST');
+      const ref = dataikuEndpoint(ctx, args, 'FORECAST');
       if (args.records.length === 0) throw badInput('records must hold at least one history row.', { param: 'records' });
       const max = ctx.services.config.limits.maxRecords;
       if (args.records.length > max) {
@@ -164,64 +217,94 @@ export const dataikuResolvers: Resolvers = {
           max,
         });
       }
+      const problems = args.records.flatMap((record, i) => inputProblems(ref, record, ['records', i], 'column'));
+      if (problems.length > 0) throw new InputErrors(problems);
       return ctx.services.dataiku.forecast(dataikuCall(ctx), ref, args.records, dispatchOf(args.dispatch));
     },
     predictEffect: (_p, args, ctx) => {
       const dispatch = dispatchOf(args.dispatch);
-      const ref = dataikuEndpoint(ctx, args.endpoint, 'CAUSAL_PREDICTION');
+      const ref = dataikuEndpoint(ctx, args, 'CAUSAL_PREDICTION');
+      checkInputs(ref, args.features, ['features'], 'feature');
       const record = args.context ? { features: args.features, context: args.context } : { features: args.features };
       return ctx.dataiku.effect(ref, dispatch).load(record);
     },
     lookup: (_p, args, ctx) => {
-      const ref = dataikuEndpoint(ctx, args.endpoint, 'DATASET_LOOKUP');
+      const ref = dataikuEndpoint(ctx, args, 'DATASET_LOOKUP');
+      checkInputs(ref, args.data, ['data'], 'key');
       const item = args.context ? { data: args.data, context: args.context } : { data: args.data };
       return ctx.dataiku.lookup(ref).load(item);
     },
     sqlQuery: (_p, args, ctx) => {
-      const ref = dataikuEndpoint(ctx, args.endpoint, 'SQL_QUERY');
-      return ctx.services.dataiku.sqlQuery(dataikuCall(ctx), ref, args.parameters ?? {});
+      const ref = dataikuEndpoint(ctx, args, 'SQL_QUERY');
+      const parameters = args.parameters ?? {};
+      checkInputs(ref, parameters, ['parameters'], 'parameter');
+      return ctx.services.dataiku.sqlQuery(dataikuCall(ctx), ref, parameters);
     },
   },
   Mutation: {
-    runFunction: async (_p, args, ctx) => {
-      const ref = dataikuEndpoint(ctx, args.endpoint, 'FUNCTION');
-      return { response: await ctx.services.dataiku.run(dataikuCall(ctx), ref, args.arguments ?? {}) };
-    },
+    runFunction: (_p, { input }, ctx) =>
+      payload(
+        async () => {
+          const ref = dataikuEndpoint(ctx, input, 'FUNCTION', 'input.');
+          const args = input.arguments ?? {};
+          checkInputs(ref, args, ['input', 'arguments'], 'argument');
+          return ctx.services.dataiku.run(dataikuCall(ctx), ref, args);
+        },
+        (response) => ({ response }),
+        { response: null },
+      ),
   },
   Endpoint: {
     id: (ref, _a, ctx) => ctx.services.codec.encode('Endpoint', endpointLocalId(ref)),
+    platformId: (ref) => (ref.platform === 'dataiku' ? `${ref.serviceId}/${ref.endpointId}` : ref.deploymentId),
     platform: (ref) => platformKind(ref.platform),
     name: (ref) => (ref.platform === 'dataiku' ? ref.endpointId : ref.name),
     serviceId: (ref) => (ref.platform === 'dataiku' ? ref.serviceId : ref.projectId),
     type: (ref) => ref.type,
+    inputFeatures: (ref) => (ref.platform === 'dataiku' ? [...ref.inputs] : []),
+    acceptsUnknownFeatures: (ref) => ref.platform !== 'dataiku' || ref.acceptsUnknown,
+  },
+  PredictionResult: {
+    __resolveType: (p) => predictionKind(p),
+  },
+  ClassificationResult: {
+    predictedClass: (p) => String(p.prediction),
+    probabilities: (p) => Object.entries(p.probas ?? {}).map(([label, probability]) => ({ label, probability })),
+    probabilityPercentile: (p) => p.probaPercentile ?? null,
+  },
+  RegressionResult: {
+    predictedValue: (p) => p.prediction as number,
+  },
+  IgnoredRecord: {
+    reason: (p) => p.ignoreReason ?? null,
   },
   Prediction: {
-    prediction: (p) => (p.ignored ? null : (p.prediction ?? null)),
-    probabilities: (p) => (p.probas ? Object.entries(p.probas).map(([label, probability]) => ({ label, probability })) : null),
-    probaPercentile: (p) => p.probaPercentile ?? null,
-    explanations: (p) => (p.explanations ? Object.entries(p.explanations).map(([feature, value]) => ({ feature, value })) : null),
+    result: (p) => p,
+    explanations: (p) => Object.entries(p.explanations ?? {}).map(([feature, value]) => ({ feature, value })),
     ignored: (p) => p.ignored === true,
-    ignoreReason: (p) => p.ignoreReason ?? null,
+    raw: (p) => ({ ...p }),
   },
   Forecast: {
     time: (f) => f.time,
-    forecast: (f) => (f.ignored ? null : (f.forecast ?? null)),
+    value: (f) => (f.ignored ? null : (f.forecast ?? null)),
     quantiles: (f) =>
       (f.quantiles ?? [])
         .map((level, i) => ({ level, value: f.quantilesValues?.[i] ?? Number.NaN }))
         .filter((q) => Number.isFinite(q.value)),
-    timeseriesIdentifier: (f) => f.timeseriesIdentifier ?? null,
+    timeseriesIdentifier: (f) => f.timeseriesIdentifier ?? {},
     ignored: (f) => f.ignored === true,
-    ignoreReason: (f) => f.ignoreReason ?? null,
+    ignoreReason: (f) => (f.ignored ? (f.ignoreReason ?? null) : null),
+    raw: (f) => ({ ...f }),
   },
   EffectPrediction: {
     predictedEffect: (e) => (e.ignored ? null : (e.predictedEffect ?? null)),
     ignored: (e) => e.ignored === true,
-    ignoreReason: (e) => e.ignoreReason ?? null,
+    ignoreReason: (e) => (e.ignored ? (e.ignoreReason ?? null) : null),
+    raw: (e) => ({ ...e }),
   },
   LookupResult: {
     found: (l) => l.notFound !== true && l.data !== undefined,
-    data: (l) => (l.notFound === true ? null : (l.data ?? null)),
+    data: (l) => (l.notFound === true ? {} : (l.data ?? {})),
   },
   SqlQueryResult: {
     columns: (r) => r.columns.map((name, index) => ({ name, index })),

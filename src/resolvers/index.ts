@@ -1,6 +1,14 @@
 /** The full resolver map: scalars, then each domain's resolvers merged type by type. */
 import { GraphQLError, GraphQLScalarType } from 'graphql';
-import { DateTimeResolver, JSONObjectResolver, JSONResolver, LocalDateResolver, URLResolver } from 'graphql-scalars';
+import {
+  DateTimeResolver,
+  EmailAddressResolver,
+  JSONObjectResolver,
+  JSONResolver,
+  LocalDateResolver,
+  LocalDateTimeResolver,
+  URLResolver,
+} from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers.js';
 import { ENUM_VALUES } from './enums.js';
 import { dataikuResolvers } from './dataiku.js';
@@ -28,7 +36,7 @@ export function createNodeFetchers(): Partial<Record<NodeTypeName, NodeFetcher>>
     PrevisionDeployment: (ctx, id) => loadPrevision(ctx, 'PrevisionDeployment', id),
     PrevisionDeploymentPrediction: (ctx, id) => loadPrevision(ctx, 'PrevisionDeploymentPrediction', id),
     Endpoint: async (ctx, id) => {
-      const ref = ctx.services.endpoints.resolve(ctx.services.codec.encode('Endpoint', id), ctx.services.codec);
+      const ref = ctx.services.endpoints.resolveId(ctx.services.codec.encode('Endpoint', id), ctx.services.codec, 'id');
       if (!('prevision' in ref)) return ref;
       return deploymentRef(await loadPrevision<PrevisionDeployment>(ctx, 'PrevisionDeployment', ref.prevision));
     },
@@ -92,6 +100,8 @@ export function createResolvers(options: ResolverOptions = {}): Resolvers {
     {
       DateTime: keepSchemaDescription(DateTimeResolver),
       LocalDate: keepSchemaDescription(LocalDateResolver),
+      LocalDateTime: keepSchemaDescription(LocalDateTimeResolver),
+      EmailAddress: keepSchemaDescription(EmailAddressResolver),
       JSON: boundedJson(keepSchemaDescription(JSONResolver), maxInputDepth),
       JSONObject: boundedJson(keepSchemaDescription(JSONObjectResolver), maxInputDepth),
       URL: keepSchemaDescription(URLResolver),

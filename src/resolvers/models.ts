@@ -3,13 +3,20 @@
  * import nothing generated, so codegen's mappers can point here without an import circle.
  */
 import type { PlatformName } from '../core/upstream.js';
-import type { DataikuEndpointType } from '../upstreams/dataiku/types.js';
+import type { DataikuEndpointType, DataikuInputFeature } from '../upstreams/dataiku/types.js';
 
 /** Mapper of `Platform`. */
 export interface PlatformInfo {
   name: PlatformName;
   url: string;
   emulated: boolean;
+}
+
+/** Mapper of `Gateway`: the Augur instance answering one request. */
+export interface GatewayInfo {
+  version: string;
+  requestId: string;
+  receivedAt: string;
 }
 
 /** Mapper of `PlatformStatus`. */
@@ -19,7 +26,7 @@ export type PlatformStatusInfo = PlatformStatusResult;
 export interface PlatformStatusResult {
   reachable: boolean;
   version: string | null;
-  latencyMs: number | null;
+  latencyMs: number;
   checkedAt: string;
   error: string | null;
 }
@@ -54,6 +61,10 @@ export interface DataikuEndpointRef {
   serviceId: string;
   endpointId: string;
   type: DataikuEndpointType;
+  /** Declared inputs, checked before every call; empty when none are declared. */
+  inputs: readonly DataikuInputFeature[];
+  /** Whether inputs not in `inputs` are sent on. */
+  acceptsUnknown: boolean;
 }
 
 /** A Prevision.io deployment, exposed as an endpoint. */

@@ -1,4 +1,4 @@
-/** Resolvers of `Query.platforms` and `Platform`. */
+/** Resolvers of `Query.platforms`, `Platform` and `Query.gateway`. */
 import type { PlatformKind, Resolvers } from '../generated/resolvers.js';
 import { PLATFORMS, type PlatformName } from '../core/upstream.js';
 
@@ -17,6 +17,7 @@ export const platformResolvers: Resolvers = {
       const name = platformName(kind);
       return { name, ...ctx.services.platforms[name] };
     },
+    gateway: (_p, _a, ctx) => ({ version: ctx.services.version, requestId: ctx.requestId, receivedAt: ctx.receivedAt }),
   },
   Platform: {
     kind: (p) => platformKind(p.name),

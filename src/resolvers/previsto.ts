@@ -6,6 +6,9 @@ import type {
   AssignmentOrder,
   ContactFilter,
   ContactOrder,
+  CreateAgreementInput,
+  CreateAssignmentInput,
+  CreateContactInput,
   InputMaybe,
   MetaCondition,
   Resolvers,
@@ -13,7 +16,9 @@ import type {
 import { resolveConnection, type ConnectionArgs, type PageSource } from '../relay/connection.js';
 import type { NodeTypeName } from '../relay/ids.js';
 import type { Context } from './context.js';
-import { badInput, quote } from '../core/errors.js';
+import { GraphQLEmailAddress } from 'graphql-scalars';
+import { AugurError, ErrorCode, InputErrors, badInput, quote } from '../core/errors.js';
+import { payload } from './userErrors.js';
 import type { PrevistoListQuery } from '../upstreams/previsto/client.js';
 import type { LonLat, PrevistoAgreement, PrevistoAssignment, PrevistoContact, PrevistoResource } from '../upstreams/previsto/types.js';
 import { predictAny } from './dataiku.js';
@@ -21,19 +26,38 @@ import { predictAny } from './dataiku.js';
 /** Previsto's hard upstream page-size limit. */
 const UPSTREAM_MAX_SIZE = 100;
 
-const RAW_ID: Record<'Contact' | 'Agreement' | 'Assignment', RegExp> = {
+type PrevistoType = 'Contact' | 'Agreement' | 'Assignment' | 'Account';
+
+const PLATFORM_ID: Record<'Contact' | 'Agreement' | 'Assignment', RegExp> = {
   Contact: /^(cont|con|cot)[-_][A-Za-z0-9]{4,60}$/,
   Agreement: /^(agrmt|agt)[-_][A-Za-z0-9]{4,60}$/,
   Assignment: /^(asgmt)[-_][A-Za-z0-9]{4,60}$/,
 };
 
-/**
- * Reads an id argument that may be a global id or a Previsto id (`cont-…`, `agrmt-…`, `asgmt-…`). Anything else is
- * rejected before any upstream call.
- */
-export function previstoId(ctx: Context, arg: string, type: 'Contact' | 'Agreement' | 'Assignment', argName = 'id'): string {
-  if (RAW_ID[type].test(arg)) return arg;
+/** Reads a global id argument naming a Previsto object; anything else is refused before any upstream call. */
+export function previstoId(ctx: Context, arg: string, type: PrevistoType, argName = 'id'): string {
   return ctx.services.codec.decode(arg, [type], argName).localId;
+}
+
+/** Reads `id` (a global id) or `platformId` (Previsto's own id), exactly one of them. */
+function idOrPlatformId(
+  ctx: Context,
+  args: { id?: InputMaybe<string>; platformId?: InputMaybe<string> },
+  type: 'Contact' | 'Agreement' | 'Assignment',
+): string {
+  if ((args.id == null) === (args.platformId == null)) {
+    throw badInput(`Pass either id (a global id) or platformId (Previsto's own id), exactly one.`, { param: 'id' });
+  }
+  if (args.id != null) return previstoId(ctx, args.id, type);
+  if (!PLATFORM_ID[type].test(args.platformId!)) {
+    throw badInput(
+      `platformId ${quote(args.platformId)} is not a Previsto ${type.toLowerCase()} id; pass ${type}.platformId as Augur returned it.`,
+      {
+        param: 'platformId',
+      },
+    );
+  }
+  return args.platformId!;
 }
 
 const META_LIMITS = { keys: 20, keyLength: 40, valueLength: 500 };
@@ -54,13 +78,15 @@ export function validateMeta(meta: Record<string, unknown> | null | undefined, p
       });
     }
     if (value !== null && typeof value === 'object') {
-      throw badInput(`${param}.${key} is an object or array; metadata values must be strings, numbers or booleans.`, { param });
+      throw badInput(`${param}.${key} is an object or array; metadata values must be strings, numbers or booleans.`, {
+        param: `${param}.${key}`,
+      });
     }
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects were refused just above; TypeScript narrows the rest of `unknown` only to `{}`
     const text = value === null ? '' : String(value);
     if (text.length > META_LIMITS.valueLength) {
       throw badInput(`${param}.${key} has ${text.length} characters; values may have at most ${META_LIMITS.valueLength}.`, {
-        param,
+        param: `${param}.${key}`,
         limit: META_LIMITS.valueLength,
       });
     }
@@ -82,7 +108,7 @@ function put(filters: Record<string, string>, prop: string, value: string | bool
   if (value !== undefined && value !== null) filters[prop] = String(value);
 }
 
-function contactFilters(f: InputMaybe<ContactFilter> | undefined): Record<string, string> {
+function contactFilters(ctx: Context, f: InputMaybe<ContactFilter> | undefined): Record<string, string> {
   const filters: Record<string, string> = {};
   if (!f) return filters;
   put(filters, 'name', f.name);
@@ -92,7 +118,7 @@ function contactFilters(f: InputMaybe<ContactFilter> | undefined): Record<string
   put(filters, 'email', f.email);
   put(filters, 'phone', f.phone);
   put(filters, 'remoteId', f.remoteId);
-  put(filters, 'payingContactId', f.payingContactId);
+  if (f.payingContactId != null) filters['payingContactId'] = previstoId(ctx, f.payingContactId, 'Contact', 'filter.payingContactId');
   put(filters, 'archived', f.archived);
   put(filters, 'notifyBeforeWork', f.notifyBeforeWork);
   put(filters, 'accountingMode', f.accountingMode);
@@ -105,10 +131,10 @@ function assignmentFilters(ctx: Context, f: InputMaybe<AssignmentFilter> | undef
   const filters: Record<string, string> = {};
   if (!f) return filters;
   if (f.contactId != null) filters['contactId'] = previstoId(ctx, f.contactId, 'Contact', 'filter.contactId');
-  put(filters, 'accountId', f.accountId);
+  if (f.accountId != null) filters['accountId'] = previstoId(ctx, f.accountId, 'Account', 'filter.accountId');
   put(filters, 'status', f.status);
   put(filters, 'action', f.action);
-  put(filters, 'plan.executionTime', f.executionTime);
+  put(filters, 'plan.executionTime', f.executionTime == null ? undefined : previstoTime(f.executionTime));
   put(filters, 'address.city', f.city);
   metaFilters(f.meta, filters);
   return filters;
@@ -134,7 +160,7 @@ const CONTACT_ORDER: Record<ContactOrder['field'], string> = {
 };
 const ASSIGNMENT_ORDER: Record<AssignmentOrder['field'], string> = {
   EXECUTION_TIME: 'plan.executionTime',
-  CREATED_DATE: 'createdDate',
+  CREATED_AT: 'createdDate',
   CONTACT_NAME: 'contactName',
   STATUS: 'status',
   ID: 'id',
@@ -219,9 +245,177 @@ function tasksBody(ctx: Context, tasks: InputMaybe<Array<Record<string, unknown>
   if (!tasks) return undefined;
   return tasks.map((t, i) => {
     const b = body(t);
-    if (t.agreementId != null) b['agreementId'] = previstoId(ctx, t.agreementId, 'Agreement', `tasks[${i}].agreementId`);
+    if (t.agreementId != null) b['agreementId'] = previstoId(ctx, t.agreementId, 'Agreement', `input.tasks[${i}].agreementId`);
     return b;
   });
+}
+
+/**
+ * Runs an input's checks and throws every problem they find at once (one `UserError` each), so a form learns all its
+ * faults in one round trip.
+ */
+function checkAll(...checks: Array<() => void>): void {
+  const problems: AugurError[] = [];
+  for (const check of checks) {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof AugurError)) throw error;
+      problems.push(...(error instanceof InputErrors ? error.problems : [error]));
+    }
+  }
+  if (problems.length === 1) throw problems[0]!;
+  if (problems.length > 1) throw new InputErrors(problems);
+}
+
+/** Refuses an empty (or blank) text the platform requires, as a `REQUIRED` user error. */
+function nonEmpty(value: string | null | undefined, param: string): void {
+  if (value !== undefined && value !== null && value.trim() === '') {
+    throw badInput(`${param} must not be empty.`, { param, reason: 'required' });
+  }
+}
+
+/** Checks an e-mail address with the `EmailAddress` scalar's own rule, before anything is sent. */
+function checkEmail(value: string | null | undefined, param: string): void {
+  if (value === undefined || value === null) return;
+  try {
+    GraphQLEmailAddress.parseValue(value);
+  } catch {
+    throw badInput(`${param} ${quote(value)} is not an e-mail address; expected local@domain.`, { param });
+  }
+}
+
+/** Previsto's `YYYY-MM-DDTHH:mm`, from a `LocalDateTime` (seconds are kept only when not zero). */
+function previstoTime(value: string): string {
+  return value.replace(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}):00(?:\.0+)?(?=$|Z|[+-])/, '$1');
+}
+
+/** A `LocalDateTime` (`YYYY-MM-DDTHH:mm:ss`), from Previsto's `YYYY-MM-DDTHH:mm` with or without seconds. */
+function localDateTime(value: string): string {
+  return value.replace(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?=$|Z|[+-])/, '$1:00');
+}
+
+/** A location Previsto's contract promises; its absence is the platform's failure, not the caller's. */
+function lonLatOf(location: [number, number] | null | undefined, what: string): LonLat {
+  if (Array.isArray(location) && location.length === 2) return location;
+  throw new AugurError(ErrorCode.UPSTREAM_ERROR, `Previsto answered a ${what} without a location.`, { platform: 'previsto' });
+}
+
+type ContactFields = Omit<CreateContactInput, 'name'> & { name?: InputMaybe<string>; archived?: InputMaybe<boolean> };
+
+/** A contact's wire body from its input, checked first: a non-empty name, an e-mail address, metadata limits. */
+function contactBody(ctx: Context, input: ContactFields): Record<string, unknown> {
+  let meta: Record<string, string> | undefined;
+  let payingContact: string | undefined;
+  checkAll(
+    () => nonEmpty(input.name, 'input.name'),
+    () => checkEmail(input.email, 'input.email'),
+    () => (meta = validateMeta(input.meta, 'input.meta')),
+    () => {
+      if (input.payingContactId != null) payingContact = previstoId(ctx, input.payingContactId, 'Contact', 'input.payingContactId');
+    },
+  );
+  const { address, payingContactId: _p, ...rest } = input;
+  void _p;
+  const wire = body({ ...rest, meta });
+  if (payingContact !== undefined) wire['payingContactId'] = payingContact;
+  if (address) {
+    const parts = body(address, { street: 'address', apartment: 'appartment' });
+    Object.assign(wire, parts);
+  }
+  return wire;
+}
+
+type AgreementFields = Omit<CreateAgreementInput, 'contactId' | 'description' | 'duration'> & {
+  description?: InputMaybe<string>;
+  duration?: InputMaybe<number>;
+  archived?: InputMaybe<boolean>;
+  contactId?: InputMaybe<string>;
+};
+
+/** An agreement's wire body from its input, checked first (a description, at least 3 minutes, metadata limits). */
+function agreementBody(ctx: Context, input: AgreementFields): Record<string, unknown> {
+  let meta: Record<string, string> | undefined;
+  let contactId: string | undefined;
+  checkAll(
+    () => nonEmpty(input.description, 'input.description'),
+    () => {
+      if (input.duration != null && input.duration < 3) {
+        throw badInput(`input.duration must be at least 3 minutes, got ${input.duration}.`, { param: 'input.duration' });
+      }
+    },
+    () => (meta = validateMeta(input.meta, 'input.meta')),
+    () => {
+      if (input.contactId != null) contactId = previstoId(ctx, input.contactId, 'Contact', 'input.contactId');
+    },
+  );
+  const { contactId: _c, ...rest } = input;
+  void _c;
+  const wire = body({ ...rest, meta });
+  if (contactId !== undefined) wire['contactId'] = contactId;
+  return wire;
+}
+
+type AssignmentFields = Omit<CreateAssignmentInput, 'contactId' | 'accountId' | 'location' | 'plan'> & {
+  accountId?: InputMaybe<string>;
+  location?: InputMaybe<CreateAssignmentInput['location']>;
+  plan?: InputMaybe<CreateAssignmentInput['plan']>;
+  contactId?: InputMaybe<string>;
+  action?: unknown;
+  status?: unknown;
+};
+
+/** An assignment's wire body from its input, checked first (ids, location, metadata limits). */
+function assignmentBody(ctx: Context, input: AssignmentFields): Record<string, unknown> {
+  const { contactId, accountId, location, plan, tasks, ...rest } = input;
+  const wire = body(rest);
+  checkAll(
+    () => (wire['meta'] = validateMeta(input.meta, 'input.meta')),
+    () => (wire['tasks'] = tasksBody(ctx, tasks)),
+    () => {
+      if (contactId != null) wire['contactId'] = previstoId(ctx, contactId, 'Contact', 'input.contactId');
+    },
+    () => {
+      if (accountId != null) wire['accountId'] = previstoId(ctx, accountId, 'Account', 'input.accountId');
+    },
+    () => {
+      if (location) wire['location'] = lonLat(location, 'input.location');
+    },
+    () => {
+      if (!plan) return;
+      const planBody = body({ ...plan, executionTime: previstoTime(plan.executionTime) });
+      if (plan.accountIds) {
+        planBody['accountIds'] = plan.accountIds.map((id, i) => previstoId(ctx, id, 'Account', `input.plan.accountIds[${i}]`));
+      }
+      wire['plan'] = planBody;
+    },
+  );
+  for (const k of Object.keys(wire)) if (wire[k] === undefined) delete wire[k];
+  return wire;
+}
+
+/** Where Previsto's contact fields sit in `CreateContactInput` and `UpdateContactInput`, by Previsto's name. */
+const CONTACT_PARAMS: Record<string, string> = {
+  address: 'address.street',
+  appartment: 'address.apartment',
+  postalCode: 'address.postalCode',
+  city: 'address.city',
+  countryCode: 'address.countryCode',
+};
+
+/**
+ * Runs a contact write, naming the input field the caller wrote when Previsto refuses one of the fields Augur moves
+ * (`countryCode` is `input.address.countryCode`).
+ */
+async function contactWrite<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const param = error instanceof AugurError ? error.details.param : undefined;
+    const moved = param === undefined ? undefined : CONTACT_PARAMS[param.split('.')[0]!];
+    if (!(error instanceof AugurError) || moved === undefined) throw error;
+    throw new AugurError(error.code, error.message, { ...error.details, param: moved }, { cause: error });
+  }
 }
 
 /** The contact's own fields, sent as prediction features. */
@@ -239,7 +433,7 @@ export const previstoResolvers: Resolvers = {
       if (args.search != null && args.nearby != null) throw badInput('Pass either "search" or "nearby", not both.', { param: 'nearby' });
       if (args.nearby != null && args.orderBy?.length)
         throw badInput('"nearby" orders by distance; it cannot be combined with "orderBy".', { param: 'orderBy' });
-      const base = listBase(contactFilters(args.filter), sortOf(args.orderBy, CONTACT_ORDER));
+      const base = listBase(contactFilters(ctx, args.filter), sortOf(args.orderBy, CONTACT_ORDER));
       if (args.search != null) {
         if (args.search.length > 200)
           throw badInput('search may have at most 200 characters.', { param: 'search', limit: 'maxSearchLength', max: 200 });
@@ -248,7 +442,7 @@ export const previstoResolvers: Resolvers = {
       if (args.nearby != null) base.nearby = lonLat(args.nearby, 'nearby');
       return connection<PrevistoContact>(ctx, 'contacts', 'contacts', args, base);
     },
-    contact: (_p, { id }, ctx) => ctx.previsto.contact.load(previstoId(ctx, id, 'Contact')),
+    contact: (_p, args, ctx) => ctx.previsto.contact.load(idOrPlatformId(ctx, args, 'Contact')),
     assignments: (_p, args, ctx) =>
       connection<PrevistoAssignment>(
         ctx,
@@ -257,7 +451,7 @@ export const previstoResolvers: Resolvers = {
         args,
         listBase(assignmentFilters(ctx, args.filter), sortOf(args.orderBy, ASSIGNMENT_ORDER)),
       ),
-    assignment: (_p, { id }, ctx) => ctx.previsto.assignment.load(previstoId(ctx, id, 'Assignment')),
+    assignment: (_p, args, ctx) => ctx.previsto.assignment.load(idOrPlatformId(ctx, args, 'Assignment')),
     agreements: (_p, args, ctx) =>
       connection<PrevistoAgreement>(
         ctx,
@@ -266,89 +460,112 @@ export const previstoResolvers: Resolvers = {
         args,
         listBase(agreementFilters(ctx, args.filter), sortOf(args.orderBy, AGREEMENT_ORDER)),
       ),
-    agreement: (_p, { id }, ctx) => ctx.previsto.agreement.load(previstoId(ctx, id, 'Agreement')),
+    agreement: (_p, args, ctx) => ctx.previsto.agreement.load(idOrPlatformId(ctx, args, 'Agreement')),
     account: (_p, _a, ctx) => ctx.services.previsto.account(call(ctx)),
   },
   Mutation: {
-    createContact: (_p, { input }, ctx) => {
-      const meta = validateMeta(input.meta, 'input.meta');
-      const wire = body({ ...input, meta }, { apartment: 'appartment' });
-      return ctx.services.previsto.create<PrevistoContact>(call(ctx), 'contacts', wire);
-    },
-    updateContact: (_p, { id, input }, ctx) => {
-      const meta = validateMeta(input.meta, 'input.meta');
-      const raw = previstoId(ctx, id, 'Contact');
-      return ctx.services.previsto.update<PrevistoContact>(
-        call(ctx),
-        'contacts',
-        raw,
-        body({ ...input, meta }, { apartment: 'appartment' }),
-      );
-    },
-    deleteContact: async (_p, { id }, ctx) => {
-      const raw = previstoId(ctx, id, 'Contact');
-      await ctx.services.previsto.remove(call(ctx), 'contacts', raw);
-      return { deletedId: ctx.services.codec.encode('Contact', raw) };
-    },
-    createAgreement: (_p, { input }, ctx) => {
-      const meta = validateMeta(input.meta, 'input.meta');
-      if (input.duration < 3)
-        throw badInput(`input.duration must be at least 3 minutes, got ${input.duration}.`, { param: 'input.duration' });
-      const contactId = previstoId(ctx, input.contactId, 'Contact', 'input.contactId');
-      return ctx.services.previsto.create<PrevistoAgreement>(call(ctx), 'agreements', body({ ...input, contactId, meta }));
-    },
-    updateAgreement: (_p, { id, input }, ctx) => {
-      const meta = validateMeta(input.meta, 'input.meta');
-      if (input.duration != null && input.duration < 3)
-        throw badInput(`input.duration must be at least 3 minutes, got ${input.duration}.`, { param: 'input.duration' });
-      const raw = previstoId(ctx, id, 'Agreement');
-      return ctx.services.previsto.update<PrevistoAgreement>(call(ctx), 'agreements', raw, body({ ...input, meta }));
-    },
-    deleteAgreement: async (_p, { id }, ctx) => {
-      const raw = previstoId(ctx, id, 'Agreement');
-      await ctx.services.previsto.remove(call(ctx), 'agreements', raw);
-      return { deletedId: ctx.services.codec.encode('Agreement', raw) };
-    },
-    createAssignment: (_p, { input }, ctx) => {
-      const meta = validateMeta(input.meta, 'input.meta');
-      const contactId = previstoId(ctx, input.contactId, 'Contact', 'input.contactId');
-      const wire = body({
-        ...input,
-        contactId,
-        meta,
-        location: lonLat(input.location, 'input.location'),
-        plan: body(input.plan),
-        tasks: tasksBody(ctx, input.tasks),
-      });
-      return ctx.services.previsto.create<PrevistoAssignment>(call(ctx), 'assignments', wire);
-    },
-    updateAssignment: (_p, { id, input }, ctx) => {
-      const meta = validateMeta(input.meta, 'input.meta');
-      const raw = previstoId(ctx, id, 'Assignment');
-      const wire = body({
-        ...input,
-        meta,
-        location: input.location ? lonLat(input.location, 'input.location') : undefined,
-        plan: input.plan ? body(input.plan) : undefined,
-        tasks: tasksBody(ctx, input.tasks),
-      });
-      return ctx.services.previsto.update<PrevistoAssignment>(call(ctx), 'assignments', raw, wire);
-    },
-    deleteAssignment: async (_p, { id }, ctx) => {
-      const raw = previstoId(ctx, id, 'Assignment');
-      await ctx.services.previsto.remove(call(ctx), 'assignments', raw);
-      return { deletedId: ctx.services.codec.encode('Assignment', raw) };
-    },
+    createContact: (_p, { input }, ctx) =>
+      payload(
+        () => {
+          const wire = contactBody(ctx, input);
+          return contactWrite(() => ctx.services.previsto.create<PrevistoContact>(call(ctx), 'contacts', wire));
+        },
+        (contact) => ({ contact }),
+        { contact: null },
+      ),
+    updateContact: (_p, { input }, ctx) =>
+      payload(
+        () => {
+          const raw = previstoId(ctx, input.id, 'Contact', 'input.id');
+          const { id: _id, ...fields } = input;
+          void _id;
+          const wire = contactBody(ctx, fields);
+          return contactWrite(() => ctx.services.previsto.update<PrevistoContact>(call(ctx), 'contacts', raw, wire));
+        },
+        (contact) => ({ contact }),
+        { contact: null },
+      ),
+    deleteContact: (_p, { input }, ctx) =>
+      payload(
+        async () => {
+          const raw = previstoId(ctx, input.id, 'Contact', 'input.id');
+          await ctx.services.previsto.remove(call(ctx), 'contacts', raw);
+          return ctx.services.codec.encode('Contact', raw);
+        },
+        (deletedContactId) => ({ deletedContactId }),
+        { deletedContactId: null },
+      ),
+    createAgreement: (_p, { input }, ctx) =>
+      payload(
+        () => {
+          const wire = agreementBody(ctx, input);
+          return ctx.services.previsto.create<PrevistoAgreement>(call(ctx), 'agreements', wire);
+        },
+        (agreement) => ({ agreement }),
+        { agreement: null },
+      ),
+    updateAgreement: (_p, { input }, ctx) =>
+      payload(
+        () => {
+          const raw = previstoId(ctx, input.id, 'Agreement', 'input.id');
+          const { id: _id, ...fields } = input;
+          void _id;
+          return ctx.services.previsto.update<PrevistoAgreement>(call(ctx), 'agreements', raw, agreementBody(ctx, fields));
+        },
+        (agreement) => ({ agreement }),
+        { agreement: null },
+      ),
+    deleteAgreement: (_p, { input }, ctx) =>
+      payload(
+        async () => {
+          const raw = previstoId(ctx, input.id, 'Agreement', 'input.id');
+          await ctx.services.previsto.remove(call(ctx), 'agreements', raw);
+          return ctx.services.codec.encode('Agreement', raw);
+        },
+        (deletedAgreementId) => ({ deletedAgreementId }),
+        { deletedAgreementId: null },
+      ),
+    createAssignment: (_p, { input }, ctx) =>
+      payload(
+        () => {
+          const wire = assignmentBody(ctx, input);
+          return ctx.services.previsto.create<PrevistoAssignment>(call(ctx), 'assignments', wire);
+        },
+        (assignment) => ({ assignment }),
+        { assignment: null },
+      ),
+    updateAssignment: (_p, { input }, ctx) =>
+      payload(
+        () => {
+          const raw = previstoId(ctx, input.id, 'Assignment', 'input.id');
+          const { id: _id, ...fields } = input;
+          void _id;
+          return ctx.services.previsto.update<PrevistoAssignment>(call(ctx), 'assignments', raw, assignmentBody(ctx, fields));
+        },
+        (assignment) => ({ assignment }),
+        { assignment: null },
+      ),
+    deleteAssignment: (_p, { input }, ctx) =>
+      payload(
+        async () => {
+          const raw = previstoId(ctx, input.id, 'Assignment', 'input.id');
+          await ctx.services.previsto.remove(call(ctx), 'assignments', raw);
+          return ctx.services.codec.encode('Assignment', raw);
+        },
+        (deletedAssignmentId) => ({ deletedAssignmentId }),
+        { deletedAssignmentId: null },
+      ),
   },
   Contact: {
     id: globalId('Contact'),
-    previstoId: (c) => c.id,
-    apartment: (c) => c.appartment ?? null,
-    location: (c) => (Array.isArray(c.location) && c.location.length === 2 ? c.location : null),
+    platformId: (c) => c.id,
+    address: (c) => ({ street: c.address, apartment: c.appartment, postalCode: c.postalCode, city: c.city, countryCode: c.countryCode }),
+    location: (c) => lonLatOf(c.location, 'contact'),
+    payingContactId: (c, _a, ctx) => (c.payingContactId ? ctx.services.codec.encode('Contact', c.payingContactId) : null),
     payingContact: (c, _a, ctx) => (c.payingContactId ? ctx.previsto.contact.load(c.payingContactId) : null),
     notifyBeforeWork: (c) => c.notifyBeforeWork === true,
     archived: (c) => c.archived === true,
-    agentIds: (c) => c.agentIds ?? [],
+    agentIds: (c, _a, ctx) => (c.agentIds ?? []).map((id) => ctx.services.codec.encode('Account', id)),
     meta: (c) => c.meta ?? {},
     assignments: (c, args, ctx) => {
       const filters = { ...assignmentFilters(ctx, args.filter), contactId: c.id };
@@ -374,37 +591,47 @@ export const previstoResolvers: Resolvers = {
     predict: (c, args, ctx) =>
       predictAny(
         ctx,
-        args.endpoint,
-        { ...contactFeatures(c), ...(args.features ?? {}) },
+        args.features ?? {},
         args,
         `contact:${c.id}|${args.features ? JSON.stringify(args.features) : ''}`,
+        contactFeatures(c),
       ),
   },
   Agreement: {
     id: globalId('Agreement'),
-    previstoId: (a) => a.id,
-    contact: (a, _args, ctx) => (a.contactId ? ctx.previsto.contact.load(a.contactId) : null),
+    platformId: (a) => a.id,
+    contactId: (a, _args, ctx) => ctx.services.codec.encode('Contact', a.contactId),
+    contact: (a, _args, ctx) => ctx.previsto.contact.load(a.contactId),
     archived: (a) => a.archived === true,
     meta: (a) => a.meta ?? {},
   },
   Assignment: {
     id: globalId('Assignment'),
-    previstoId: (a) => a.id,
-    contact: (a, _args, ctx) => (a.contactId ? ctx.previsto.contact.load(a.contactId) : null),
-    location: (a) => (Array.isArray(a.location) && a.location.length === 2 ? a.location : null),
+    platformId: (a) => a.id,
+    createdAt: (a) => a.createdDate,
+    contactId: (a, _args, ctx) => ctx.services.codec.encode('Contact', a.contactId),
+    contact: (a, _args, ctx) => ctx.previsto.contact.load(a.contactId),
+    payingContactId: (a, _args, ctx) => (a.payingContactId ? ctx.services.codec.encode('Contact', a.payingContactId) : null),
+    accountId: (a, _args, ctx) => ctx.services.codec.encode('Account', a.accountId),
+    location: (a) => lonLatOf(a.location, 'assignment'),
     tasks: (a) => a.tasks ?? [],
+    handledAt: (a) => (a.handledDate ? localDateTime(a.handledDate) : null),
     meta: (a) => a.meta ?? {},
   },
   AssignmentPlan: {
-    accountIds: (p) => p.accountIds ?? [],
+    executionTime: (p) => localDateTime(p.executionTime),
+    accountIds: (p, _a, ctx) => (p.accountIds ?? []).map((id) => ctx.services.codec.encode('Account', id)),
   },
   AssignmentTask: {
+    agreementId: (t, _a, ctx) => (t.agreementId ? ctx.services.codec.encode('Agreement', t.agreementId) : null),
     agreement: (t, _a, ctx) => (t.agreementId ? ctx.previsto.agreement.load(t.agreementId) : null),
+    quantity: (t) => t.quantity ?? 1,
   },
   Account: {
     id: globalId('Account'),
-    previstoId: (a) => a.id,
-    location: (a) => (Array.isArray(a.location) && a.location.length === 2 ? a.location : null),
+    platformId: (a) => a.id,
+    address: (a) => ({ street: a.address, apartment: a.appartment, postalCode: a.postalCode, city: a.city, countryCode: a.countryCode }),
+    location: (a) => lonLatOf(a.location, 'account'),
     roles: (a) => a.roles ?? [],
     meta: (a) => a.meta ?? {},
   },

@@ -4,7 +4,7 @@
  * and served in top-level `errors`.
  */
 import type { UserError, UserErrorCode } from '../generated/resolvers.js';
-import { AugurError, ErrorCode } from '../core/errors.js';
+import { AugurError, ErrorCode, InputErrors } from '../core/errors.js';
 
 /** A mutation payload's error part. */
 export interface WithUserErrors {
@@ -24,9 +24,29 @@ export function inputPath(param: string | undefined, inputArg = 'input'): string
 /** The `UserError` for `error` when the caller can fix it, else undefined. */
 export function userErrorOf(error: unknown, inputArg = 'input'): UserError | undefined {
   if (!(error instanceof AugurError)) return undefined;
-  const field = inputPath(typeof error.details.param === 'string' ? error.details.param : undefined, inputArg);
+  const path = error.details['field'];
+  const field = Array.isArray(path)
+    ? path.map(String)
+    : inputPath(typeof error.details.param === 'string' ? error.details.param : undefined, inputArg);
   const code = userErrorCode(error);
-  return code ? { field, code, message: error.message } : undefined;
+  if (!code) return undefined;
+  // An upstream names its own parameter ("meta.tier"); the caller wrote a path into the input.
+  const message =
+    error.details.upstreamStatus !== undefined && field.length > 0
+      ? error.message.replace(/ \(parameter "[^"]*"\)/, ` (${field.join('.')})`)
+      : error.message;
+  return { field, code, message };
+}
+
+/** The `UserError`s for `error` (one per problem of an `InputErrors`) when the caller can fix it all, else undefined. */
+export function userErrorsOf(error: unknown, inputArg = 'input'): UserError[] | undefined {
+  if (error instanceof InputErrors) {
+    const all = error.problems.map((p) => userErrorOf(p, inputArg));
+    const known = all.filter((e): e is UserError => e !== undefined);
+    return known.length === all.length ? known : undefined;
+  }
+  const one = userErrorOf(error, inputArg);
+  return one ? [one] : undefined;
 }
 
 function userErrorCode(error: AugurError): UserErrorCode | undefined {
@@ -50,17 +70,17 @@ function userErrorCode(error: AugurError): UserErrorCode | undefined {
  * the failure amounts to. Failures the caller cannot fix are rethrown.
  */
 export async function payload<R, P extends object>(
-  run: () => Promise<R>,
+  run: () => R | Promise<R>,
   make: (result: R) => P,
-  empty: P,
+  empty: { [K in keyof P]: P[K] | null },
   inputArg = 'input',
-): Promise<P & WithUserErrors> {
+): Promise<{ [K in keyof P]: P[K] | null } & WithUserErrors> {
   try {
     return { ...make(await run()), userErrors: [] };
   } catch (error) {
-    const userError = userErrorOf(error, inputArg);
-    if (!userError) throw error;
-    return { ...empty, userErrors: [userError] };
+    const userErrors = userErrorsOf(error, inputArg);
+    if (!userErrors) throw error;
+    return { ...empty, userErrors };
   }
 }
 

@@ -3,6 +3,8 @@
  * dependencies `createServer` needs. Used by `main.ts` (default ports) and by tests (port 0).
  */
 import type { Emulator } from '@augur/emulators';
+import type { DataikuEndpointDescription } from '@augur/emulators/dataiku';
+import type { DataikuFeatureType } from '../upstreams/dataiku/types.js';
 import { PLATFORMS, type PlatformName } from '../core/upstream.js';
 import type { Config, DataikuEndpointConfig } from './config.js';
 import type { PlatformEndpoint } from '../resolvers/context.js';
@@ -88,6 +90,7 @@ export async function bootEmbedded(config: Config, options: BootOptions = {}): P
       serviceId,
       endpointId: e.id,
       type: e.type as DataikuEndpointConfig['type'],
+      ...demoInputs(e),
     }));
   }
   return {
@@ -99,4 +102,68 @@ export async function bootEmbedded(config: Config, options: BootOptions = {}): P
       await Promise.all(Object.values(emulators).map((e) => e.close()));
     },
   };
+}
+
+/** Input types of the demo models' features, which the emulator describes by name only. */
+const DEMO_FEATURE_TYPES: Record<string, DataikuFeatureType> = {
+  name: 'STRING',
+  address: 'STRING',
+  postalCode: 'STRING',
+  city: 'STRING',
+  countryCode: 'STRING',
+  location: 'ARRAY',
+  phone: 'STRING',
+  email: 'STRING',
+  notifyBeforeWork: 'BOOLEAN',
+  archived: 'BOOLEAN',
+  accountingMode: 'STRING',
+  invoiceDelivery: 'STRING',
+  agentIds: 'ARRAY',
+  meta: 'OBJECT',
+  surface: 'NUMBER',
+  rooms: 'NUMBER',
+  tenureMonths: 'NUMBER',
+  monthlySpend: 'NUMBER',
+  channel: 'STRING',
+  segment: 'STRING',
+};
+
+const DEMO_PARAMETER_TYPES: Record<string, DataikuFeatureType> = {
+  string: 'STRING',
+  number: 'NUMBER',
+  integer: 'INTEGER',
+  date: 'DATE',
+  'number[]': 'ARRAY',
+};
+
+/**
+ * The inputs the demo service's endpoints declare, from the emulator's description of them: model features (the churn
+ * model takes extra numeric features too), forecast columns, lookup keys, SQL parameters and function arguments.
+ */
+function demoInputs(e: DataikuEndpointDescription): Pick<DataikuEndpointConfig, 'inputs' | 'acceptsUnknown'> {
+  if (e.parameters) {
+    return {
+      inputs: e.parameters.map((p) => ({ name: p.name, type: DEMO_PARAMETER_TYPES[p.type] ?? 'ANY', required: p.required })),
+      acceptsUnknown: false,
+    };
+  }
+  if (e.timeseries) {
+    const t = e.timeseries;
+    return {
+      inputs: [
+        { name: t.dateColumn, type: 'DATE', required: true },
+        ...t.identifierColumns.map((name) => ({ name, type: 'ANY' as const, required: false })),
+        { name: t.target, type: 'NUMBER', required: true },
+      ],
+      acceptsUnknown: false,
+    };
+  }
+  if (e.lookupKeys) return { inputs: e.lookupKeys.map((name) => ({ name, type: 'ANY' as const, required: false })), acceptsUnknown: false };
+  if (e.features) {
+    return {
+      inputs: e.features.map((name) => ({ name, type: DEMO_FEATURE_TYPES[name] ?? 'ANY', required: false })),
+      acceptsUnknown: e.id === 'churn',
+    };
+  }
+  return { inputs: [], acceptsUnknown: true };
 }

@@ -143,5 +143,5 @@ export function createContext(
     },
   }) as Pick<Context, 'dataiku' | 'previsto' | 'prevision' | 'civis'>;
   const context = Object.create(lazy) as Context;
-  return Object.assign(context, { requestId, services, budget, caller, credential, callerGone });
+  return Object.assign(context, { requestId, receivedAt: new Date().toISOString(), services, budget, caller, credential, callerGone });
 }

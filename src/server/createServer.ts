@@ -2,7 +2,9 @@
  * Builds Augur: the upstream clients, the executable schema, Apollo Server and the HTTP handler (graphqlHttp.ts). No I/O happens
  * here (no listen, no environment), so tests build servers freely; `main.ts` wires it to the outside world.
  */
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -26,11 +28,12 @@ import { SupportedOperationTypesRule } from './operationTypes.js';
 import { combineObservers, type AugurObserver } from '../core/observer.js';
 import { admissionPlugin } from './plugins/admission.js';
 import { deadlinePlugin } from './plugins/deadline.js';
+import { errorsPlugin } from './plugins/errors.js';
 import { loggingPlugin } from './plugins/logging.js';
 import { readinessRoute } from './plugins/readiness.js';
 import type { BeforeHook, RouteHandler } from './routes.js';
 import type { Tracing } from './tracing.js';
-import { buildSchema, loadTypeDefFiles } from './schema.js';
+import { buildSchema, loadTypeDefFiles, schemaDirectory } from './schema.js';
 import { AllowList, APQ_TTL_SECONDS, resolveManifest } from './persisted.js';
 import { AdmissionGate } from './admission.js';
 import { ApiKeyCheck } from './apiKeys.js';
@@ -179,6 +182,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     civis: new CivisClient(http.civis),
   };
   const services: Services = {
+    version: augurVersion(),
     config,
     codec: new IdCodec(config.idSecret),
     logger,
@@ -193,7 +197,8 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   };
 
   // Extension points: Apollo plugins, hooks run before routing, and extra HTTP routes.
-  const plugins: ApolloServerPlugin<Context>[] = [ApolloServerPluginLandingPageDisabled()];
+  // The errors plugin comes first, so every other plugin's willSendResponse sees the errors as the client will.
+  const plugins: ApolloServerPlugin<Context>[] = [ApolloServerPluginLandingPageDisabled(), errorsPlugin()];
   const before: BeforeHook[] = [];
   before.push(createCors({ origins: config.cors.origins }));
   if (config.graphiql) before.push(createGraphiQL({ logger }));
@@ -356,4 +361,11 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       await Promise.all([...PLATFORMS.map((p) => http[p].close()), ...[...previsionHosts.values()].map((h) => h.close())]);
     },
   };
+}
+
+/** Augur's version, from the package.json beside `schema/` (the project's root, in the sources and in a build). */
+function augurVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(dirname(schemaDirectory()), 'package.json'), 'utf8')) as { version?: unknown };
+  if (typeof pkg.version !== 'string') throw new Error('package.json beside schema/ has no "version".');
+  return pkg.version;
 }

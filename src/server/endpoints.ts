@@ -14,7 +14,14 @@ export class EndpointRegistry {
   private readonly resolved = new Map<string, DataikuEndpointRef | { prevision: string }>();
 
   constructor(endpoints: readonly DataikuEndpointConfig[]) {
-    this.dataiku = endpoints.map((e) => ({ platform: 'dataiku' as const, ...e }));
+    this.dataiku = endpoints.map((e) => ({
+      platform: 'dataiku' as const,
+      serviceId: e.serviceId,
+      endpointId: e.endpointId,
+      type: e.type,
+      inputs: e.inputs ?? [],
+      acceptsUnknown: e.acceptsUnknown ?? (e.inputs ?? []).length === 0,
+    }));
     for (const ref of this.dataiku) {
       this.byPath.set(`${ref.serviceId}/${ref.endpointId}`, ref);
       this.byName.set(ref.endpointId, [...(this.byName.get(ref.endpointId) ?? []), ref]);
@@ -27,50 +34,67 @@ export class EndpointRegistry {
   }
 
   /**
-   * Resolves an `endpoint` argument that names a Dataiku endpoint: a global id, `service/endpoint`, or a unique
-   * endpoint name. Answers `{prevision: deploymentId}` for a Prevision deployment id, which the caller resolves.
+   * Resolves a global id (of an `Endpoint`, or of a `PrevisionDeployment`) to a configured Dataiku endpoint, or to
+   * `{prevision: deploymentId}` for a Prevision deployment, which the caller loads.
    */
-  resolve(arg: string, codec: IdCodec, argName = 'endpoint'): DataikuEndpointRef | { prevision: string } {
+  resolveId(id: string, codec: IdCodec, argName = 'endpoint'): DataikuEndpointRef | { prevision: string } {
     // Resolution is pure for a given argument, and the same few endpoints are named on every request.
-    const cached = this.resolved.get(arg);
+    const key = `id:${id}`;
+    const cached = this.resolved.get(key);
     if (cached) return cached;
-    const ref = this.resolveUncached(arg, codec, argName);
-    if (this.resolved.size >= 1000) this.resolved.clear();
-    this.resolved.set(arg, ref);
+    const decoded = codec.decode(id, ['Endpoint', 'PrevisionDeployment'], argName);
+    let ref: DataikuEndpointRef | { prevision: string };
+    if (decoded.type === 'PrevisionDeployment') ref = { prevision: decoded.localId };
+    else if (decoded.localId.startsWith('prevision:')) ref = { prevision: decoded.localId.slice('prevision:'.length) };
+    else {
+      const path = decoded.localId.slice('dataiku:'.length);
+      const found = this.byPath.get(path);
+      if (!found) {
+        throw new AugurError(
+          ErrorCode.NOT_FOUND,
+          `Endpoint ${path} is no longer configured in this Augur instance; list Query.endpoints.`,
+          {
+            platform: 'dataiku',
+            param: argName,
+          },
+        );
+      }
+      ref = found;
+    }
+    this.remember(key, ref);
     return ref;
   }
 
-  private resolveUncached(arg: string, codec: IdCodec, argName: string): DataikuEndpointRef | { prevision: string } {
-    const decoded = codec.tryDecode(arg);
-    if (decoded) {
-      if (decoded.type !== 'Endpoint') {
-        throw badInput(`Argument "${argName}" is the id of a ${decoded.type}, not of an Endpoint.`, { param: argName });
-      }
-      if (decoded.localId.startsWith('prevision:')) return { prevision: decoded.localId.slice('prevision:'.length) };
-      const ref = this.byPath.get(decoded.localId.slice('dataiku:'.length));
-      if (!ref) {
-        throw new AugurError(ErrorCode.NOT_FOUND, `Endpoint ${decoded.localId.slice(8)} is no longer configured in this Augur instance.`, {
-          platform: 'dataiku',
-          param: argName,
-        });
-      }
+  /** Resolves a configured Dataiku endpoint by `service/endpoint` or by an endpoint name unique across services. */
+  resolveName(name: string, argName = 'endpointName'): DataikuEndpointRef {
+    const key = `name:${name}`;
+    const cached = this.resolved.get(key);
+    if (cached && !('prevision' in cached)) return cached;
+    const ref = name.includes('/') ? this.byPath.get(name) : undefined;
+    if (ref) {
+      this.remember(key, ref);
       return ref;
     }
-    if (/^[0-9a-f]{24}$/.test(arg)) return { prevision: arg };
-    const ref = arg.includes('/') ? this.byPath.get(arg) : undefined;
-    if (ref) return ref;
-    const named = this.byName.get(arg);
-    if (named && named.length === 1) return named[0]!;
+    const named = this.byName.get(name);
+    if (named && named.length === 1) {
+      this.remember(key, named[0]!);
+      return named[0]!;
+    }
     if (named && named.length > 1) {
       throw badInput(
-        `Endpoint name ${quote(arg)} is ambiguous: it exists in services ${named.map((n) => n.serviceId).join(', ')}. Use "service/endpoint" or the endpoint's id.`,
+        `Endpoint name ${quote(name)} is ambiguous: it exists in services ${named.map((n) => n.serviceId).join(', ')}. Pass "service/endpoint" as ${argName}, or the endpoint's id as endpoint.`,
         { param: argName },
       );
     }
     throw new AugurError(
       ErrorCode.NOT_FOUND,
-      `No endpoint ${quote(arg)}. Pass an id from Query.endpoints, "service/endpoint", or a configured endpoint name (${[...this.byName.keys()].slice(0, 10).join(', ')}).`,
+      `No configured endpoint ${quote(name)}. Pass "service/endpoint" or a configured endpoint name (${[...this.byName.keys()].slice(0, 10).join(', ')}) as ${argName}, or an id from Query.endpoints as endpoint.`,
       { param: argName },
     );
+  }
+
+  private remember(key: string, ref: DataikuEndpointRef | { prevision: string }): void {
+    if (this.resolved.size >= 1000) this.resolved.clear();
+    this.resolved.set(key, ref);
   }
 }

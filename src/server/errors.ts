@@ -123,6 +123,53 @@ function withoutSuggestions(message: string): string {
   return at === -1 ? message : message.slice(0, at);
 }
 
+/** The error each formatted error came from (its innermost cause), for the errors plugin (plugins/errors.ts). */
+const ORIGINALS = new WeakMap<object, unknown>();
+
+/** The innermost error a formatted error came from, when `createFormatError` formatted it. */
+export function originalErrorOf(formatted: GraphQLFormattedError): unknown {
+  return ORIGINALS.get(formatted);
+}
+
+function innermost(error: unknown): unknown {
+  let current = error;
+  for (let i = 0; i < 5; i++) {
+    const next = (current as { originalError?: unknown } | null)?.originalError;
+    if (!next || current instanceof AugurError) break;
+    current = next;
+  }
+  return current;
+}
+
+/** Splits a path as graphql-js and Augur print it (`input.tasks[0].agreementId`) into its parts. */
+export function pathOf(text: string): Array<string | number> {
+  return text
+    .split(/\.|\[(\d+)\]/)
+    .filter((part) => part !== undefined && part !== '')
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+const VARIABLE_ERROR = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)" (got invalid value|of required type|of non-null type)/;
+const INVALID_AT = /^Variable "\$[A-Za-z_][A-Za-z0-9_]*" got invalid value [^]*? at "([A-Za-z_][A-Za-z0-9_.[\]]*)"; /;
+const FIELD_NAMED = /; Field "([A-Za-z_][A-Za-z0-9_]*)" (?:of required type "[^"]*" was not provided|is not defined by type "[^"]*")\.?/;
+
+/**
+ * The input path a request error names, as `extensions.field`: a variable's coercion error (`Variable "$input" got
+ * invalid value … at "input.email"`, or a missing or unknown input field), or Augur's own `param`.
+ */
+function fieldOf(message: string, extensions: Record<string, unknown> | undefined): Array<string | number> | undefined {
+  if (Array.isArray(extensions?.['field'])) return undefined;
+  if (typeof extensions?.['param'] === 'string') return pathOf(extensions['param']);
+  if (extensions?.['code'] !== 'BAD_USER_INPUT') return undefined;
+  const variable = VARIABLE_ERROR.exec(message);
+  if (!variable) return undefined;
+  const at = variable[2] === 'got invalid value' ? INVALID_AT.exec(message) : null;
+  const path = at ? pathOf(at[1]!) : [variable[1]!];
+  const named = variable[2] === 'got invalid value' ? FIELD_NAMED.exec(message) : null;
+  if (named) path.push(named[1]!);
+  return path;
+}
+
 export interface FormatErrorOptions {
   /**
    * Drop graphql-js's "Did you mean …?" suggestions from every message, variable coercion included (Apollo's
@@ -139,6 +186,20 @@ export interface FormatErrorOptions {
 export function createFormatError(
   onMasked: (error: unknown, formatted: GraphQLFormattedError) => void,
   options: FormatErrorOptions = {},
+): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  const format = createBoundedFormatError(onMasked, options);
+  return (formatted, error) => {
+    const out = format(formatted, error);
+    const field = fieldOf(formatted.message, out.extensions as Record<string, unknown> | undefined);
+    const result = field ? { ...out, extensions: { ...out.extensions, field } } : out;
+    ORIGINALS.set(result, innermost(error));
+    return result;
+  };
+}
+
+function createBoundedFormatError(
+  onMasked: (error: unknown, formatted: GraphQLFormattedError) => void,
+  options: FormatErrorOptions,
 ): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
   const format = createUnboundedFormatError(onMasked);
   return (formatted, error) => {

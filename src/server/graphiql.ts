@@ -35,12 +35,18 @@ query ScoredContacts {
     edges {
       node {
         name
-        city
-        predict(endpoint: "churn") {
-          prediction
-          probabilities {
-            label
-            probability
+        address {
+          city
+        }
+        predict(endpointName: "churn") {
+          result {
+            ... on ClassificationResult {
+              predictedClass
+              probabilities {
+                label
+                probability
+              }
+            }
           }
         }
       }

@@ -91,7 +91,7 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
         refusals.info({ event: 'refused', requestId, status, reason, code }, `request refused: ${reason}`);
         metrics?.refused(reason);
         if (reason !== 'throttled') noteRefused(client);
-        sendJson(res, status, body);
+        sendJson(res, status, { ...body, errors: body.errors.map((e) => withRequestId(e, requestId)) });
       };
 
       const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -305,4 +305,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
     });
     req.on('error', reject);
   });
+}
+
+/** An error of a refusal with the request's id in `extensions.requestId`, as Apollo's answers have it (plugins/errors.ts). */
+function withRequestId(error: unknown, requestId: string): unknown {
+  if (typeof error !== 'object' || error === null) return error;
+  const e = error as { extensions?: Record<string, unknown> };
+  return { ...e, extensions: { ...e.extensions, requestId } };
 }

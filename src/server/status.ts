@@ -41,7 +41,13 @@ export class StatusChecker {
       };
     } catch (e) {
       const code = (e as { code?: string }).code;
-      return { reachable: false, version: null, latencyMs: null, checkedAt, error: code ?? 'unreachable' };
+      return {
+        reachable: false,
+        version: null,
+        latencyMs: Math.round((performance.now() - started) * 100) / 100,
+        checkedAt,
+        error: code ?? 'unreachable',
+      };
     }
   }
 }

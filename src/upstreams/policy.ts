@@ -6,7 +6,7 @@
  * breaker's counting, and the errors of calls that got no HTTP answer.
  */
 import type { IncomingHttpHeaders } from 'undici/types/header.js';
-import { AugurError, ErrorCode } from '../core/errors.js';
+import { AugurError, ErrorCode, withoutRestHints } from '../core/errors.js';
 import { PLATFORM_LABEL, type HttpMethod, type PlatformName } from '../core/upstream.js';
 
 /** The error envelope fields Augur reads from an upstream error body. */
@@ -103,10 +103,9 @@ export function errorFromStatus(
   retryAfter: number | undefined,
   redact: (text: string) => string,
 ): AugurError {
+  // An upstream's hint at its own REST routes means nothing to a GraphQL client: it is dropped.
   const upstreamMessage = parsed.message
-    ? redact(parsed.message)
-        .slice(0, 300)
-        .replace(/[.\s]+$/, '')
+    ? withoutRestHints(redact(parsed.message).slice(0, 300)).replace(/[.\s]+$/, '') || undefined
     : undefined;
   const details = { platform, upstreamStatus: status, param: parsed.param, retryAfter };
   const label = PLATFORM_LABEL[platform];

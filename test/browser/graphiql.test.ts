@@ -120,7 +120,7 @@ describe('GraphiQL page', () => {
   it('opens on the scored-contacts example and runs it against the platforms, all offline', async () => {
     const query = await editor(page, QUERY);
     expect(query).toContain('query ScoredContacts');
-    expect(query).toContain('predict(endpoint: "churn")');
+    expect(query).toContain('predict(endpointName: "churn")');
     for (const header of ['x-dataiku-api-key', 'x-previsto-api-key', 'x-civis-api-key', 'x-prevision-token'])
       expect(query).toContain(header);
     const expected = await firstContacts(5);
@@ -131,13 +131,13 @@ describe('GraphiQL page', () => {
     expect(result.errors).toBeUndefined();
     const nodes = result.data.contacts.edges.map((e: any) => e.node);
     expect(nodes.map((n: any) => n.name)).toEqual(expected.map((c) => c.name));
-    expect(nodes.map((n: any) => n.predict.prediction)).toEqual(
+    expect(nodes.map((n: any) => n.predict.result.predictedClass)).toEqual(
       expected.map((c) => (scoreChurn(contactFeatures(c)) as { prediction: string }).prediction),
     );
-    expect(nodes[0].predict.probabilities.map((p: any) => p.label).sort()).toEqual(['churn', 'stay']);
+    expect(nodes[0].predict.result.probabilities.map((p: any) => p.label).sort()).toEqual(['churn', 'stay']);
     // What a person sees: the first contact and a prediction in the result pane.
     await expect.poll(() => page.locator('.result-window').innerText()).toContain(expected[0]!.name);
-    expect(await page.locator('.result-window').innerText()).toMatch(/"prediction": "(churn|stay)"/);
+    expect(await page.locator('.result-window').innerText()).toMatch(/"predictedClass": "(churn|stay)"/);
     // One contact list and one batched prediction, whatever the page size.
     expect((await stack.requests('previsto')).byRoute).toEqual({ 'GET /contacts': 1 });
     expect((await stack.requests('dataiku')).byRoute).toEqual({ 'POST /public/api/v1/{service}/{endpoint}/predict-multi': 1 });

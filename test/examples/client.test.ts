@@ -45,7 +45,7 @@ describe('examples/client', () => {
     const results = await runExamples(stack.url);
 
     expect(results.scored.map((c) => c.name)).toEqual(contacts.slice(0, 5).map((c) => c.name));
-    expect(results.scored.map((c) => c.prediction)).toEqual(
+    expect(results.scored.map((c) => c.predictedClass)).toEqual(
       contacts.slice(0, 5).map((c) => (scoreChurn(contactFeatures(c)) as { prediction: string }).prediction),
     );
     expect(results.scored[0]!.churnProbability).toBe(
@@ -55,7 +55,7 @@ describe('examples/client', () => {
 
     const expectedForecast = forecastSales(salesHistory());
     expect(results.forecast).toHaveLength(expectedForecast.length);
-    expect(results.forecast.map((f) => f.forecast)).toEqual(expectedForecast.map((f) => f.forecast));
+    expect(results.forecast.map((f) => f.value)).toEqual(expectedForecast.map((f) => f.forecast));
     expect(new Set(results.forecast.map((f) => JSON.stringify(f.timeseriesIdentifier)))).toEqual(
       new Set(['{"store":"A"}', '{"store":"B"}']),
     );
@@ -70,7 +70,7 @@ describe('examples/client', () => {
     // Upstream calls: one contact list per page read (scored contacts and three pages), one batched prediction, one
     // forecast, one create, one delete.
     expect((await stack.requests('previsto')).byRoute).toEqual({ 'GET /contacts': 4, 'POST /contacts': 1, 'DELETE /contacts/{id}': 1 });
-    expect((await previsto(`/contacts/${results.created.previstoId}`)).status).toBe(404);
+    expect((await previsto(`/contacts/${results.created.platformId}`)).status).toBe(404);
     expect((await stack.requests('dataiku')).byRoute).toEqual({
       'POST /public/api/v1/{service}/{endpoint}/predict-multi': 1,
       'POST /public/api/v1/{service}/{endpoint}/forecast': 1,
@@ -90,9 +90,17 @@ describe('examples/client', () => {
     expectTypeOf<VariablesOf<typeof ScoredContacts>>().toEqualTypeOf<{ first: number }>();
     type Node = NonNullable<ResultOf<typeof ScoredContacts>['contacts']>['edges'][number]['node'];
     expectTypeOf<Node['name']>().toEqualTypeOf<string>();
-    expectTypeOf<Node['city']>().toEqualTypeOf<string | null>();
+    expectTypeOf<Node['address']['city']>().toEqualTypeOf<string | null>();
+    type Result = NonNullable<Node['predict']>['result'];
+    expectTypeOf<Extract<Result, { __typename: 'ClassificationResult' }>['predictedClass']>().toEqualTypeOf<string>();
+    expectTypeOf<Extract<Result, { __typename: 'RegressionResult' }>['predictedValue']>().toEqualTypeOf<number>();
     const data = await request(stack.url, ScoredContacts, { first: 1 });
     expect(data.contacts?.edges).toHaveLength(1);
+    // JSON values are typed too: no operation's result or variables type falls back to unknown or any.
+    const generated = readFileSync('examples/client/generated/graphql.ts', 'utf8');
+    const operationTypes = generated.split(/\n(?=export )/).filter((text) => /^export type \w+(Query|Mutation)(Variables)? = /.test(text));
+    expect(operationTypes).toHaveLength(12);
+    for (const text of operationTypes) expect(text).not.toMatch(/\b(unknown|any)\b/);
   });
 });
 

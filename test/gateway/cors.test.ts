@@ -110,14 +110,14 @@ describe('CORS with AUGUR_CORS_ORIGINS set to a list', () => {
   });
 
   it.each([
-    ['text/plain', JSON.stringify({ query: 'mutation { createContact(input: { name: "Forged" }) { id } }' })],
+    ['text/plain', JSON.stringify({ query: 'mutation { createContact(input: { name: "Forged" }) { contact { id } } }' })],
     [
       'application/x-www-form-urlencoded',
-      'query=mutation%20%7B%20createContact(input%3A%20%7B%20name%3A%20%22Forged%22%20%7D)%20%7B%20id%20%7D%20%7D',
+      'query=mutation%20%7B%20createContact(input%3A%20%7B%20name%3A%20%22Forged%22%20%7D)%20%7B%20contact%20%7B%20id%20%7D%20%7D%20%7D',
     ],
     [
       'multipart/form-data; boundary=x',
-      '--x\r\nContent-Disposition: form-data; name="query"\r\n\r\nmutation { createContact(input: { name: "Forged" }) { id } }\r\n--x--\r\n',
+      '--x\r\nContent-Disposition: form-data; name="query"\r\n\r\nmutation { createContact(input: { name: "Forged" }) { contact { id } } }\r\n--x--\r\n',
     ],
   ])('keeps CSRF prevention: a simple cross-origin POST as %s runs nothing, even from an allowed origin', async (type, body) => {
     const res = await fetch(stack.url, { method: 'POST', headers: { origin: APP, 'content-type': type }, body });

@@ -17,7 +17,7 @@ afterAll(() => stack.close());
 describe('compiled execution (AUGUR_JIT=true)', () => {
   it('answers the same data with the same upstream calls', async () => {
     await stack.reset();
-    const q = `query Scored($n: Int) { contacts(first: $n) { totalCount pageInfo { hasNextPage } edges { cursor node { id name predict(endpoint: "churn") { prediction probabilities { label probability } } } } } }`;
+    const q = `query Scored($n: Int) { contacts(first: $n) { totalCount pageInfo { hasNextPage } edges { cursor node { id name predict(endpointName: "churn") { raw result { ... on ClassificationResult { predictedClass probabilities { label probability } } } } } } } }`;
     const jit = await stack.gql(q, { n: 100 });
     expect(jit.errors).toBeUndefined();
     expect(jit.data!.contacts.edges).toHaveLength(100);
@@ -33,7 +33,7 @@ describe('compiled execution (AUGUR_JIT=true)', () => {
   });
 
   it('keeps error codes, partial data and node type resolution', async () => {
-    const r = await stack.gql(`{ predict(endpoint: "nope", features: {a: 1}) { prediction } platforms { kind } }`);
+    const r = await stack.gql(`{ predict(endpointName: "nope", features: {a: 1}) { raw } platforms { kind } }`);
     expect(r.errors?.[0]).toMatchObject({ path: ['predict'], extensions: { code: 'NOT_FOUND' } });
     expect(r.data!.platforms).toHaveLength(4);
     const ep = await stack.gql(`{ endpoints(platform: DATAIKU, first: 1) { nodes { id } } }`);
@@ -73,7 +73,7 @@ describe('compiled execution (AUGUR_JIT=true)', () => {
   });
 
   it('rejects bad variables with 400 BAD_USER_INPUT before executing', async () => {
-    const r = await stack.gql(`query($f: JSONObject!) { predict(endpoint: "churn", features: $f) { prediction } }`, { f: [1, 2] });
+    const r = await stack.gql(`query($f: JSONObject!) { predict(endpointName: "churn", features: $f) { raw } }`, { f: [1, 2] });
     expect(r.status).toBe(400);
     expect(r.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
   });

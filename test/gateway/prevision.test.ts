@@ -119,25 +119,29 @@ describe('Prevision deployments as endpoints', () => {
     expect(names.sort()).toEqual(PREVISION_DEMO.deployments.map((d) => d.name).sort());
     const churnId = list.data!.endpoints.nodes.find((n: any) => n.name === CHURN.name).id;
     const r = await stack.gql(
-      `query($e: ID!, $f: JSONObject!) { predict(endpoint: $e, features: $f) { prediction probabilities { label probability } ignored } }`,
+      `query($e: ID!, $f: JSONObject!) { predict(endpoint: $e, features: $f) { result { __typename ... on ClassificationResult { predictedClass probabilities { label probability } } } ignored } }`,
       { e: churnId, f: HIGH_RISK },
     );
     expect(r.errors).toBeUndefined();
     expect(r.data!.predict).toEqual({
-      prediction: 'yes',
-      probabilities: [
-        { label: 'yes', probability: 0.9442 },
-        { label: 'no', probability: 0.0558 },
-      ],
+      result: {
+        __typename: 'ClassificationResult',
+        predictedClass: 'yes',
+        probabilities: [
+          { label: 'yes', probability: 0.9442 },
+          { label: 'no', probability: 0.0558 },
+        ],
+      },
       ignored: false,
     });
   });
 
   it('fetches the OAuth2 token once across many predicts, and refreshes it before expiry', async () => {
+    const house = stack.augur.services.codec.encode('Endpoint', `prevision:${HOUSE.id}`);
     const fields = Array.from(
       { length: 10 },
       (_, i) =>
-        `p${i}: predict(endpoint: "${HOUSE.id}", features: {surface_m2: ${50 + i}, rooms: 3, city: "Lyon", year_built: 1990}) { prediction }`,
+        `p${i}: predict(endpoint: "${house}", features: {surface_m2: ${50 + i}, rooms: 3, city: "Lyon", year_built: 1990}) { ignored }`,
     );
     const first = await stack.gql(`{ ${fields.join(' ')} }`);
     expect(first.errors).toBeUndefined();
@@ -155,12 +159,13 @@ describe('Prevision deployments as endpoints', () => {
   }, 20_000);
 
   it('drops a token the model host refuses and scores with a fresh one', async () => {
-    const q = `query($e: ID!, $f: JSONObject!) { predict(endpoint: $e, features: $f) { prediction } }`;
-    expect((await stack.gql(q, { e: CHURN.id, f: HIGH_RISK })).errors).toBeUndefined();
+    const q = `query($e: ID!, $f: JSONObject!) { predict(endpoint: $e, features: $f) { result { ... on ClassificationResult { predictedClass } } } }`;
+    const churn = stack.augur.services.codec.encode('Endpoint', `prevision:${CHURN.id}`);
+    expect((await stack.gql(q, { e: churn, f: HIGH_RISK })).errors).toBeUndefined();
     await stack.reset(); // the emulator forgets the tokens it issued; Augur still holds one
-    const r = await stack.gql(q, { e: CHURN.id, f: HIGH_RISK });
+    const r = await stack.gql(q, { e: churn, f: HIGH_RISK });
     expect(r.errors).toBeUndefined();
-    expect(r.data!.predict.prediction).toBe('yes');
+    expect(r.data!.predict.result.predictedClass).toBe('yes');
     const counts = await stack.requests('prevision');
     expect(counts.byRoute[TOKEN_ROUTE]).toBe(1);
     expect(counts.byRoute['GET /deployments-host/{deploymentId}/inputs']).toBe(2); // refused once, then served
@@ -168,7 +173,8 @@ describe('Prevision deployments as endpoints', () => {
   });
 
   it('rejects Dataiku-only options on a deployment before any call', async () => {
-    const r = await stack.gql(`{ predict(endpoint: "${CHURN.id}", features: {a: 1}, dispatch: {forcedGeneration: "v1"}) { prediction } }`);
+    const churn = stack.augur.services.codec.encode('Endpoint', `prevision:${CHURN.id}`);
+    const r = await stack.gql(`{ predict(endpoint: "${churn}", features: {a: 1}, dispatch: {forcedGeneration: "v1"}) { ignored } }`);
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'dispatch' });
     expect((await stack.requests('prevision')).total).toBe(0);
   });
@@ -297,8 +303,8 @@ describe('typed model inputs and outputs', () => {
     expect(e.message).toContain('"tenure_months" takes a number');
     expect(e.message).toContain('"monthly_charges" is required and missing');
     // The shared predict field checks the same way.
-    const shared = await stack.gql(`query($e: ID!, $f: JSONObject!) { predict(endpoint: $e, features: $f) { prediction } }`, {
-      e: CHURN.id,
+    const shared = await stack.gql(`query($e: ID!, $f: JSONObject!) { predict(endpoint: $e, features: $f) { ignored } }`, {
+      e: stack.augur.services.codec.encode('Endpoint', `prevision:${CHURN.id}`),
       f: { ...HIGH_RISK, contract: 1 },
     });
     expect(shared.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'features', features: ['contract'] });

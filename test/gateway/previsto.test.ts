@@ -19,7 +19,11 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 beforeEach(() => stack.reset());
 
-const PAGE = `edges { cursor node { id previstoId name } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount`;
+/** The global id Augur gives a Previsto object. */
+const gid = (type: 'Contact' | 'Agreement' | 'Assignment' | 'Account', platformId: string) =>
+  stack.augur.services.codec.encode(type, platformId);
+
+const PAGE = `edges { cursor node { id platformId name } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount`;
 
 describe('Query.contacts', () => {
   it('pages forward with exact pageInfo and totalCount, one list call per page', async () => {
@@ -28,10 +32,10 @@ describe('Query.contacts', () => {
     expect(first.errors).toBeUndefined();
     const c = first.data!.contacts;
     expect(c.totalCount).toBe(all.total);
-    expect(c.edges.map((e: any) => e.node.previstoId)).toEqual(all.body.slice(0, 5).map((x) => x.id));
+    expect(c.edges.map((e: any) => e.node.platformId)).toEqual(all.body.slice(0, 5).map((x) => x.id));
     expect(c.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
     const second = await stack.gql(`query($a: String) { contacts(first: 5, after: $a) { ${PAGE} } }`, { a: c.pageInfo.endCursor });
-    expect(second.data!.contacts.edges.map((e: any) => e.node.previstoId)).toEqual(all.body.slice(5, 10).map((x) => x.id));
+    expect(second.data!.contacts.edges.map((e: any) => e.node.platformId)).toEqual(all.body.slice(5, 10).map((x) => x.id));
     expect(second.data!.contacts.pageInfo.hasPreviousPage).toBe(true);
     expect((await stack.requests('previsto')).byRoute).toEqual({ 'GET /contacts': 3 });
   });
@@ -43,12 +47,12 @@ describe('Query.contacts', () => {
     const fwd = await stack.gql(`query($a: String) { contacts(first: 4, after: $a) { ${PAGE} } }`, { a: start });
     const end = fwd.data!.contacts.pageInfo.endCursor; // offset 4
     const back = await stack.gql(`query($b: String) { contacts(last: 3, before: $b) { ${PAGE} } }`, { b: end });
-    expect(back.data!.contacts.edges.map((e: any) => e.node.previstoId)).toEqual(all.body.slice(1, 4).map((x) => x.id));
+    expect(back.data!.contacts.edges.map((e: any) => e.node.platformId)).toEqual(all.body.slice(1, 4).map((x) => x.id));
     expect(back.data!.contacts.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true });
     const toStart = await stack.gql(`query($b: String) { contacts(last: 10, before: $b) { ${PAGE} } }`, {
       b: back.data!.contacts.pageInfo.startCursor,
     });
-    expect(toStart.data!.contacts.edges.map((e: any) => e.node.previstoId)).toEqual([all.body[0]!.id]);
+    expect(toStart.data!.contacts.edges.map((e: any) => e.node.platformId)).toEqual([all.body[0]!.id]);
     expect(toStart.data!.contacts.pageInfo.hasPreviousPage).toBe(false);
   });
 
@@ -60,7 +64,7 @@ describe('Query.contacts', () => {
     expect(c.edges).toHaveLength(7);
     expect(c.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
     const tail = await upstream<PrevistoContact[]>(`/contacts?page=${Math.floor((all.total - 1) / 1)}&size=1`);
-    expect(c.edges[6].node.previstoId).toBe(tail.body[0]!.id);
+    expect(c.edges[6].node.platformId).toBe(tail.body[0]!.id);
     const ordered = await stack.gql(`{ contacts(last: 3, orderBy: [{field: NAME}]) { edges { node { name } } pageInfo { hasNextPage } } }`);
     const names = ordered.data!.contacts.edges.map((e: any) => e.node.name);
     expect([...names].sort()).toEqual(names);
@@ -86,12 +90,12 @@ describe('Query.contacts', () => {
   it('filters, sorts and searches through Previsto query parameters', async () => {
     const sample = (await upstream<PrevistoContact[]>('/contacts?page=0&size=1')).body[0]!;
     const byCity = await stack.gql(
-      `query($c: String) { contacts(first: 100, filter: {city: $c}) { totalCount edges { node { city } } } }`,
+      `query($c: String) { contacts(first: 100, filter: {city: $c}) { totalCount edges { node { address { city } } } } }`,
       { c: sample.city },
     );
     const expected = await upstream<PrevistoContact[]>(`/contacts?page=0&size=1&city=${encodeURIComponent(sample.city!)}`);
     expect(byCity.data!.contacts.totalCount).toBe(expected.total);
-    expect(byCity.data!.contacts.edges.every((e: any) => e.node.city === sample.city)).toBe(true);
+    expect(byCity.data!.contacts.edges.every((e: any) => e.node.address.city === sample.city)).toBe(true);
     const sorted = await stack.gql(`{ contacts(first: 20, orderBy: [{field: NAME, direction: DESC}]) { edges { node { name } } } }`);
     const names = sorted.data!.contacts.edges.map((e: any) => e.node.name);
     expect([...names].sort().reverse()).toEqual(names);
@@ -138,23 +142,25 @@ describe('Query.contacts', () => {
 describe('upstream call counts', () => {
   it('scores 100 contacts with exactly 2 upstream calls: one list, one predict-multi', async () => {
     const r = await stack.gql(
-      `{ contacts(first: 100) { edges { node { name predict(endpoint: "churn") { prediction probabilities { label probability } } } } } }`,
+      `{ contacts(first: 100) { edges { node { name predict(endpointName: "churn") { result { ... on ClassificationResult { predictedClass probabilities { label probability } } } } } } } }`,
     );
     expect(r.errors).toBeUndefined();
     const edges = r.data!.contacts.edges;
     expect(edges).toHaveLength(100);
     const contacts = (await upstream<PrevistoContact[]>('/contacts?page=0&size=100')).body;
-    expect(edges[7].node.predict.prediction).toBe((scoreChurn(contactFeatures(contacts[7]!)) as { prediction: string }).prediction);
+    expect(edges[7].node.predict.result.predictedClass).toBe(
+      (scoreChurn(contactFeatures(contacts[7]!)) as { prediction: string }).prediction,
+    );
     expect((await stack.requests('previsto')).byRoute).toEqual({ 'GET /contacts': 2 }); // one from Augur, one from this test
     expect((await stack.requests('dataiku')).byRoute).toEqual({ 'POST /public/api/v1/{service}/{endpoint}/predict-multi': 1 });
   });
 
   it('loads the contacts of 100 assignments in at most 4 calls with no duplicate request', async () => {
-    const r = await stack.gql(`{ assignments(first: 100) { edges { node { contactId contact { previstoId name } } } } }`);
+    const r = await stack.gql(`{ assignments(first: 100) { edges { node { contactId contact { platformId name } } } } }`);
     expect(r.errors).toBeUndefined();
     const edges = r.data!.assignments.edges;
     expect(edges).toHaveLength(100);
-    for (const e of edges) expect(e.node.contact.previstoId).toBe(e.node.contactId);
+    for (const e of edges) expect(gid('Contact', e.node.contact.platformId)).toBe(e.node.contactId);
     const counts = await stack.requests('previsto');
     expect(counts.total).toBeLessThanOrEqual(4);
     const log = (await (await fetch(`${stack.embedded.emulators.previsto!.url}/_emulator/requests?log=1`)).json()) as {
@@ -175,16 +181,25 @@ describe('upstream call counts', () => {
 });
 
 describe('single objects, nesting and node ids', () => {
-  it('resolves contact(id) by Previsto id and by global id, and node(id) to the same object', async () => {
+  it('resolves contact(platformId) and contact(id), and node(id) to the same object', async () => {
     const first = (await upstream<PrevistoContact[]>('/contacts?page=0&size=1')).body[0]!;
-    const r = await stack.gql(`query($id: ID!) { contact(id: $id) { id previstoId name } }`, { id: first.id });
-    expect(r.data!.contact).toMatchObject({ previstoId: first.id, name: first.name });
-    const gid = r.data!.contact.id;
-    const n = await stack.gql(`query($id: ID!) { node(id: $id) { __typename id ... on Contact { name } } nodes(ids: [$id]) { id } }`, {
-      id: gid,
-    });
-    expect(n.data).toEqual({ node: { __typename: 'Contact', id: gid, name: first.name }, nodes: [{ id: gid }] });
-    const missing = await stack.gql(`{ contact(id: "cont-DoesNotExist0000") { name } }`);
+    const r = await stack.gql(`query($id: ID!) { contact(platformId: $id) { id platformId name } }`, { id: first.id });
+    expect(r.data!.contact).toMatchObject({ platformId: first.id, name: first.name });
+    const id = r.data!.contact.id;
+    expect(id).toBe(gid('Contact', first.id));
+    const n = await stack.gql(
+      `query($id: ID!) { node(id: $id) { __typename id ... on Contact { name } } nodes(ids: [$id]) { id } contact(id: $id) { platformId } }`,
+      { id },
+    );
+    expect(n.data).toEqual({ node: { __typename: 'Contact', id, name: first.name }, nodes: [{ id }], contact: { platformId: first.id } });
+    // An ID argument takes global ids only: a Previsto id there is refused before any call.
+    await stack.reset();
+    const raw = await stack.gql(`query($id: ID!) { contact(id: $id) { name } }`, { id: first.id });
+    expect(raw.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: ['id'] });
+    const neither = await stack.gql(`{ contact { name } }`);
+    expect(neither.errors?.[0]?.message).toMatch(/either id \(a global id\) or platformId/);
+    expect((await stack.requests('previsto')).total).toBe(0);
+    const missing = await stack.gql(`{ contact(platformId: "cont-DoesNotExist0000") { name } }`);
     expect(missing.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', platform: 'previsto', upstreamStatus: 404 });
   });
 
@@ -201,40 +216,48 @@ describe('single objects, nesting and node ids', () => {
   it("pages a contact's assignments and agreements, and loads task agreements", async () => {
     const a = (await upstream<PrevistoAssignment[]>('/assignments?page=0&size=1')).body[0]!;
     const r = await stack.gql(
-      `query($id: ID!) { contact(id: $id) { assignments(first: 5) { totalCount edges { node { contactId tasks { agreementId agreement { previstoId } } } } } agreements(first: 5) { totalCount edges { node { contactId contact { previstoId } } } } } }`,
-      { id: a.contactId },
+      `query($id: ID!) { contact(id: $id) { assignments(first: 5) { totalCount edges { node { contactId tasks { agreementId agreement { platformId } } } } } agreements(first: 5) { totalCount edges { node { contactId contact { platformId } } } } } }`,
+      { id: gid('Contact', a.contactId) },
     );
     expect(r.errors).toBeUndefined();
     const c = r.data!.contact;
     expect(c.assignments.totalCount).toBeGreaterThan(0);
-    expect(c.assignments.edges.every((e: any) => e.node.contactId === a.contactId)).toBe(true);
+    expect(c.assignments.edges.every((e: any) => e.node.contactId === gid('Contact', a.contactId))).toBe(true);
     for (const e of c.assignments.edges)
-      for (const t of e.node.tasks) if (t.agreementId) expect(t.agreement.previstoId).toBe(t.agreementId);
-    expect(c.agreements.edges.every((e: any) => e.node.contact.previstoId === a.contactId)).toBe(true);
+      for (const t of e.node.tasks) if (t.agreementId) expect(gid('Agreement', t.agreement.platformId)).toBe(t.agreementId);
+    expect(c.agreements.edges.every((e: any) => e.node.contact.platformId === a.contactId)).toBe(true);
   });
 
   it('reads single assignments and agreements, and pages agreements with filters', async () => {
     const a = (await upstream<PrevistoAssignment[]>('/assignments?page=0&size=1')).body[0]!;
     const one = await stack.gql(
-      `query($id: ID!) { assignment(id: $id) { id previstoId contact { previstoId } status action plan { executionTime accountIds } address { city } } }`,
+      `query($id: ID!) { assignment(platformId: $id) { id platformId createdAt contact { platformId } status action plan { executionTime indicativeDate accountIds } address { city } } }`,
       { id: a.id },
     );
     expect(one.errors).toBeUndefined();
-    expect(one.data!.assignment).toMatchObject({ previstoId: a.id, contact: { previstoId: a.contactId } });
+    expect(one.data!.assignment).toMatchObject({
+      platformId: a.id,
+      createdAt: a.createdDate,
+      contact: { platformId: a.contactId },
+      plan: {
+        executionTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/),
+        accountIds: (a.plan.accountIds ?? []).map((id) => gid('Account', id)),
+      },
+    });
     const ags = await stack.gql(
-      `query($c: ID) { agreements(first: 3, filter: {contactId: $c}, orderBy: [{field: AMOUNT, direction: DESC}]) { totalCount edges { node { id previstoId amount contactId } } } }`,
-      { c: a.contactId },
+      `query($c: ID) { agreements(first: 3, filter: {contactId: $c}, orderBy: [{field: AMOUNT, direction: DESC}]) { totalCount edges { node { id platformId amount contactId } } } }`,
+      { c: gid('Contact', a.contactId) },
     );
     expect(ags.errors).toBeUndefined();
     const amounts = ags.data!.agreements.edges.map((e: any) => e.node.amount);
     expect([...amounts].sort((x: number, y: number) => y - x)).toEqual(amounts);
-    expect(ags.data!.agreements.edges.every((e: any) => e.node.contactId === a.contactId)).toBe(true);
+    expect(ags.data!.agreements.edges.every((e: any) => e.node.contactId === gid('Contact', a.contactId))).toBe(true);
     const first = ags.data!.agreements.edges[0].node;
     const single = await stack.gql(
-      `query($id: ID!) { agreement(id: $id) { previstoId } byGlobal: agreement(id: "${first.id}") { previstoId } }`,
-      { id: first.previstoId },
+      `query($id: ID!) { agreement(platformId: $id) { platformId } byGlobal: agreement(id: "${first.id}") { platformId } }`,
+      { id: first.platformId },
     );
-    expect(single.data).toEqual({ agreement: { previstoId: first.previstoId }, byGlobal: { previstoId: first.previstoId } });
+    expect(single.data).toEqual({ agreement: { platformId: first.platformId }, byGlobal: { platformId: first.platformId } });
     const byStatus = await stack.gql(`{ assignments(first: 5, filter: {status: INVOICED}) { totalCount edges { node { status } } } }`);
     const expected = await upstream<PrevistoAssignment[]>('/assignments?page=0&size=1&status=Invoiced');
     expect(byStatus.data!.assignments.totalCount).toBe(expected.total);
@@ -252,100 +275,272 @@ describe('single objects, nesting and node ids', () => {
   });
 
   it('reads the account', async () => {
-    const r = await stack.gql(`{ account { id previstoId name roles meta } }`);
+    const r = await stack.gql(`{ account { id platformId name email emailValidated address { city } location { latitude } roles meta } }`);
     expect(r.errors).toBeUndefined();
-    expect(r.data!.account.previstoId).toMatch(/^acct/);
+    expect(r.data!.account.platformId).toMatch(/^acct/);
+    expect(r.data!.account.id).toBe(gid('Account', r.data!.account.platformId));
   });
 });
 
 describe('mutations', () => {
-  it('creates, updates and deletes a contact; metadata is validated before any upstream call', async () => {
+  const CONTACT_PAYLOAD = `contact { id platformId name email address { street apartment city } meta } userErrors { field code message }`;
+
+  it('creates, updates and deletes a contact through input objects and payloads', async () => {
     const created = await stack.gql(
-      `mutation { createContact(input: {name: "Ny Kunde", city: "Aarhus", apartment: "2. tv", meta: {source: "augur"}}) { id previstoId name apartment meta } }`,
+      `mutation { createContact(input: {name: "Ny Kunde", email: "ny@kunde.dk", address: {city: "Aarhus", apartment: "2. tv"}, meta: {source: "augur"}}) { ${CONTACT_PAYLOAD} } }`,
     );
     expect(created.errors).toBeUndefined();
-    const c = created.data!.createContact;
-    expect(c).toMatchObject({ name: 'Ny Kunde', apartment: '2. tv', meta: { source: 'augur' } });
-    const updated = await stack.gql(`mutation($id: ID!) { updateContact(id: $id, input: {city: "Odense"}) { name city } }`, { id: c.id });
-    expect(updated.data!.updateContact).toEqual({ name: 'Ny Kunde', city: 'Odense' });
-    const deleted = await stack.gql(`mutation($id: ID!) { deleteContact(id: $id) { deletedId } }`, { id: c.previstoId });
-    expect(deleted.data!.deleteContact.deletedId).toBe(c.id);
+    const c = created.data!.createContact.contact;
+    expect(created.data!.createContact.userErrors).toEqual([]);
+    expect(c).toMatchObject({
+      name: 'Ny Kunde',
+      email: 'ny@kunde.dk',
+      address: { apartment: '2. tv', city: 'Aarhus' },
+      meta: { source: 'augur' },
+    });
+    const updated = await stack.gql(
+      `mutation($id: ID!) { updateContact(input: {id: $id, address: {city: "Odense"}}) { contact { name address { city apartment } } userErrors { field } } }`,
+      { id: c.id },
+    );
+    expect(updated.data!.updateContact).toEqual({
+      contact: { name: 'Ny Kunde', address: { city: 'Odense', apartment: '2. tv' } },
+      userErrors: [],
+    });
+    const deleted = await stack.gql(`mutation($id: ID!) { deleteContact(input: {id: $id}) { deletedContactId userErrors { field } } }`, {
+      id: c.id,
+    });
+    expect(deleted.data!.deleteContact).toEqual({ deletedContactId: c.id, userErrors: [] });
     const gone = await stack.gql(`query($id: ID!) { contact(id: $id) { name } }`, { id: c.id });
     expect(gone.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+    const again = await stack.gql(`mutation($id: ID!) { deleteContact(input: {id: $id}) { deletedContactId userErrors { field code } } }`, {
+      id: c.id,
+    });
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.deleteContact).toEqual({ deletedContactId: null, userErrors: [{ field: ['input', 'id'], code: 'NOT_FOUND' }] });
+  });
 
-    await stack.reset();
-    const tooMany = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v']));
-    const badMeta: Array<[Record<string, unknown>, RegExp]> = [
-      [tooMany, /at most 20/],
-      [{ ['k'.repeat(41)]: 'v' }, /1 to 40/],
-      [{ k: 'v'.repeat(501) }, /at most 500/],
-      [{ k: { nested: true } }, /strings, numbers or booleans/],
-    ];
-    for (const [meta, message] of badMeta) {
-      const r = await stack.gql(`mutation($m: JSONObject) { createContact(input: {name: "X", meta: $m}) { id } }`, { m: meta });
-      expect(r.errors?.[0]?.message).toMatch(message);
-      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'input.meta' });
+  it('answers a bad e-mail and an empty name as userErrors naming both, without any upstream call', async () => {
+    for (const [mutation, vars] of [
+      [
+        `mutation($i: CreateContactInput!) { createContact(input: $i) { ${CONTACT_PAYLOAD} } }`,
+        { i: { name: '  ', email: 'not-an-email' } },
+      ],
+      [
+        `mutation($i: UpdateContactInput!) { updateContact(input: $i) { ${CONTACT_PAYLOAD} } }`,
+        { i: { id: gid('Contact', 'cont-AAAAAAAAAAAAAAAAAA'), name: '', email: 'a@@b' } },
+      ],
+    ] as const) {
+      const r = await stack.gql(mutation, vars);
+      expect(r.errors).toBeUndefined();
+      const payload = Object.values(r.data!)[0] as { contact: unknown; userErrors: unknown[] };
+      expect(payload.contact).toBeNull();
+      expect(payload.userErrors).toEqual([
+        { field: ['input', 'name'], code: 'REQUIRED', message: 'input.name must not be empty.' },
+        {
+          field: ['input', 'email'],
+          code: 'INVALID',
+          message: expect.stringMatching(/^input\.email "[^"]+" is not an e-mail address; expected local@domain\.$/),
+        },
+      ]);
     }
     expect((await stack.requests('previsto')).total).toBe(0);
   });
 
-  it('creates and updates agreements and assignments, and maps Previsto 400s with param', async () => {
+  it('answers metadata past Previsto limits as userErrors naming the key, before any upstream call', async () => {
+    const tooMany = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v']));
+    const badMeta: Array<[Record<string, unknown>, RegExp, string[]]> = [
+      [tooMany, /at most 20/, ['input', 'meta']],
+      [{ ['k'.repeat(41)]: 'v' }, /1 to 40/, ['input', 'meta']],
+      [{ k: 'v'.repeat(501) }, /at most 500/, ['input', 'meta', 'k']],
+      [{ tier: { nested: true } }, /strings, numbers or booleans/, ['input', 'meta', 'tier']],
+    ];
+    for (const [meta, message, field] of badMeta) {
+      const r = await stack.gql(
+        `mutation($m: JSONObject) { createContact(input: {name: "X", meta: $m}) { contact { id } userErrors { field code message } } }`,
+        {
+          m: meta,
+        },
+      );
+      expect(r.data!.createContact).toEqual({
+        contact: null,
+        userErrors: [{ field, code: 'INVALID', message: expect.stringMatching(message) }],
+      });
+    }
+    expect((await stack.requests('previsto')).total).toBe(0);
+  });
+
+  it("turns Previsto's 400 param into the input path the caller wrote, after one call", async () => {
+    // Values Augur's own checks accept but Previsto refuses: a country code of three letters, an unknown paying contact.
+    const cases: Array<[Record<string, unknown>, string[]]> = [
+      [{ name: 'X', address: { countryCode: 'DNK' } }, ['input', 'address', 'countryCode']],
+      [{ name: 'X', payingContactId: gid('Contact', 'cont-DoesNotExist0000') }, ['input', 'payingContactId']],
+    ];
+    for (const [input, field] of cases) {
+      await stack.reset();
+      const r = await stack.gql(
+        `mutation($i: CreateContactInput!) { createContact(input: $i) { contact { id } userErrors { field code message } } }`,
+        {
+          i: input,
+        },
+      );
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.createContact).toEqual({
+        contact: null,
+        userErrors: [{ field, code: 'INVALID', message: expect.stringContaining(`Previsto rejected the request (${field.join('.')}): `) }],
+      });
+      // The message speaks of the input, never of Previsto's REST routes.
+      expect(r.data!.createContact.userErrors[0].message).not.toMatch(/GET \/|POST \//);
+      expect((await stack.requests('previsto')).byRoute).toEqual({ 'POST /contacts': 1 });
+    }
+  });
+
+  it('creates, updates and deletes agreements and assignments, with userErrors per mutation', async () => {
     const contact = (await upstream<PrevistoContact[]>('/contacts?page=0&size=1')).body[0]!;
     const account = (await upstream<{ id: string }>('/accounts/current')).body;
+    const contactId = gid('Contact', contact.id);
     const ag = await stack.gql(
-      `mutation($c: ID!) { createAgreement(input: {contactId: $c, description: "Vinduespudsning", duration: 15, amount: 23900, type: PRIMARY, planningDateType: OPTIMAL}) { id previstoId contact { previstoId } type planningDateType amount } }`,
-      { c: contact.id },
+      `mutation($c: ID!) { createAgreement(input: {contactId: $c, description: "Vinduespudsning", duration: 15, amount: 23900, type: PRIMARY, planningDateType: FIXED, planningDate: "2026-12-01"}) { agreement { id platformId contactId contact { platformId } type planningDateType planningDate amount } userErrors { field } } }`,
+      { c: contactId },
     );
     expect(ag.errors).toBeUndefined();
-    expect(ag.data!.createAgreement).toMatchObject({
-      contact: { previstoId: contact.id },
+    const agreement = ag.data!.createAgreement.agreement;
+    expect(agreement).toMatchObject({
+      contactId,
+      contact: { platformId: contact.id },
       type: 'PRIMARY',
-      planningDateType: 'OPTIMAL',
+      planningDateType: 'FIXED',
+      planningDate: '2026-12-01',
       amount: 23900,
     });
     const as = await stack.gql(
-      `mutation($c: ID!, $a: ID, $acct: String!) { createAssignment(input: {contactId: $c, accountId: $acct, location: {longitude: 10.5, latitude: 56.8}, plan: {executionTime: "2026-12-01T08:00"}, tasks: [{agreementId: $a, description: "Pudsning", amount: 20000}]}) { id contactName status action plan { executionTime } tasks { agreement { previstoId } } location { longitude } } }`,
-      { c: contact.id, a: ag.data!.createAgreement.id, acct: account.id },
+      `mutation($c: ID!, $a: ID, $acct: ID!) { createAssignment(input: {contactId: $c, accountId: $acct, location: {longitude: 10.5, latitude: 56.8}, plan: {executionTime: "2026-12-01T08:00:00"}, tasks: [{agreementId: $a, description: "Pudsning", amount: 20000}]}) { assignment { id contactName accountId status action plan { executionTime } tasks { agreement { platformId } quantity } location { longitude } } userErrors { field } } }`,
+      { c: contactId, a: agreement.id, acct: gid('Account', account.id) },
     );
     expect(as.errors).toBeUndefined();
-    expect(as.data!.createAssignment).toMatchObject({
+    const assignment = as.data!.createAssignment.assignment;
+    expect(assignment).toMatchObject({
       contactName: contact.name,
-      plan: { executionTime: '2026-12-01T08:00' },
-      tasks: [{ agreement: { previstoId: ag.data!.createAgreement.previstoId } }],
+      accountId: gid('Account', account.id),
+      plan: { executionTime: '2026-12-01T08:00:00' },
+      tasks: [{ agreement: { platformId: agreement.platformId }, quantity: 1 }],
     });
+    const stored = await upstream<PrevistoAssignment>(
+      `/assignments/${(await stack.gql(`query($id: ID!) { assignment(id: $id) { platformId } }`, { id: assignment.id })).data!.assignment.platformId}`,
+    );
+    expect(stored.body.plan.executionTime).toBe('2026-12-01T08:00');
     const upd = await stack.gql(
-      `mutation($id: ID!) { updateAssignment(id: $id, input: {action: COMPLETED, status: INVOICED}) { action status } }`,
-      { id: as.data!.createAssignment.id },
+      `mutation($id: ID!) { updateAssignment(input: {id: $id, action: COMPLETED, status: INVOICED}) { assignment { action status } userErrors { field } } }`,
+      { id: assignment.id },
     );
-    expect(upd.data!.updateAssignment).toEqual({ action: 'COMPLETED', status: 'INVOICED' });
-    const upAg = await stack.gql(`mutation($id: ID!) { updateAgreement(id: $id, input: {description: "Ny"}) { description duration } }`, {
-      id: ag.data!.createAgreement.id,
+    expect(upd.data!.updateAssignment).toEqual({ assignment: { action: 'COMPLETED', status: 'INVOICED' }, userErrors: [] });
+    const upAg = await stack.gql(
+      `mutation($id: ID!) { updateAgreement(input: {id: $id, description: "Ny"}) { agreement { description duration } userErrors { field } } }`,
+      { id: agreement.id },
+    );
+    expect(upAg.data!.updateAgreement).toEqual({ agreement: { description: 'Ny', duration: 15 }, userErrors: [] });
+    const del = await stack.gql(
+      `mutation($as: ID!, $ag: ID!) { deleteAssignment(input: {id: $as}) { deletedAssignmentId userErrors { field } } deleteAgreement(input: {id: $ag}) { deletedAgreementId userErrors { field } } }`,
+      { as: assignment.id, ag: agreement.id },
+    );
+    expect(del.data).toEqual({
+      deleteAssignment: { deletedAssignmentId: assignment.id, userErrors: [] },
+      deleteAgreement: { deletedAgreementId: agreement.id, userErrors: [] },
     });
-    expect(upAg.data!.updateAgreement).toEqual({ description: 'Ny', duration: 15 });
-    const delAs = await stack.gql(
-      `mutation($id: ID!) { deleteAssignment(id: $id) { deletedId } deleteAgreement(id: "${ag.data!.createAgreement.previstoId}") { deletedId } }`,
-      { id: as.data!.createAssignment.id },
+  });
+
+  it("refuses each agreement and assignment mutation's bad input as userErrors before any call", async () => {
+    await stack.reset();
+    const contactId = gid('Contact', 'cont-AAAAAAAAAAAAAAAAAA');
+    const cases: Array<[string, Record<string, unknown>, Array<{ field: string[]; code: string }>]> = [
+      [
+        `mutation($i: CreateAgreementInput!) { createAgreement(input: $i) { agreement { id } userErrors { field code } } }`,
+        { i: { contactId: 'cont-AAAAAAAAAAAAAAAAAA', description: ' ', duration: 2 } },
+        [
+          { field: ['input', 'description'], code: 'REQUIRED' },
+          { field: ['input', 'duration'], code: 'INVALID' },
+          { field: ['input', 'contactId'], code: 'INVALID' },
+        ],
+      ],
+      [
+        `mutation($i: UpdateAgreementInput!) { updateAgreement(input: $i) { agreement { id } userErrors { field code } } }`,
+        { i: { id: contactId, description: 'x' } },
+        [{ field: ['input', 'id'], code: 'INVALID' }],
+      ],
+      [
+        `mutation($i: DeleteAgreementInput!) { deleteAgreement(input: $i) { deletedAgreementId userErrors { field code } } }`,
+        { i: { id: 'agrmt-notglobal' } },
+        [{ field: ['input', 'id'], code: 'INVALID' }],
+      ],
+      [
+        `mutation($i: CreateAssignmentInput!) { createAssignment(input: $i) { assignment { id } userErrors { field code } } }`,
+        {
+          i: {
+            contactId,
+            accountId: contactId,
+            location: { longitude: 200, latitude: 0 },
+            plan: { executionTime: '2026-01-01T08:00:00' },
+            meta: { k: { deep: 1 } },
+          },
+        },
+        [
+          { field: ['input', 'meta', 'k'], code: 'INVALID' },
+          { field: ['input', 'accountId'], code: 'INVALID' },
+          { field: ['input', 'location'], code: 'INVALID' },
+        ],
+      ],
+      [
+        `mutation($i: UpdateAssignmentInput!) { updateAssignment(input: $i) { assignment { id } userErrors { field code } } }`,
+        { i: { id: gid('Assignment', 'asgmt-AAAAAAAAAAAAAAAAAA'), tasks: [{ agreementId: contactId }] } },
+        [{ field: ['input', 'tasks', '0', 'agreementId'], code: 'INVALID' }],
+      ],
+      [
+        `mutation($i: DeleteAssignmentInput!) { deleteAssignment(input: $i) { deletedAssignmentId userErrors { field code } } }`,
+        { i: { id: contactId } },
+        [{ field: ['input', 'id'], code: 'INVALID' }],
+      ],
+      [
+        `mutation($i: DeleteContactInput!) { deleteContact(input: $i) { deletedContactId userErrors { field code } } }`,
+        { i: { id: 'cont-AAAAAAAAAAAAAAAAAA' } },
+        [{ field: ['input', 'id'], code: 'INVALID' }],
+      ],
+    ];
+    for (const [mutation, vars, userErrors] of cases) {
+      const r = await stack.gql(mutation, vars);
+      expect(r.errors, mutation).toBeUndefined();
+      const payload = Object.values(r.data!)[0] as Record<string, unknown>;
+      expect(payload['userErrors'], mutation).toEqual(userErrors);
+    }
+    expect((await stack.requests('previsto')).total).toBe(0);
+  });
+
+  it("answers Previsto's refusal of an agreement or assignment as a userError naming its param, after one call", async () => {
+    const contact = (await upstream<PrevistoContact[]>('/contacts?page=0&size=1')).body[0]!;
+    await stack.reset();
+    const ag = await stack.gql(
+      `mutation($c: ID!) { createAgreement(input: {contactId: $c, description: "x", duration: 5, currency: "DKKR"}) { agreement { id } userErrors { field code } } }`,
+      { c: gid('Contact', contact.id) },
     );
-    expect(delAs.errors).toBeUndefined();
-    const short = await stack.gql(`mutation($c: ID!) { createAgreement(input: {contactId: $c, description: "x", duration: 2}) { id } }`, {
-      c: contact.id,
-    });
-    expect(short.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'input.duration' });
-    const upstream400 = await stack.gql(
-      `mutation { createAssignment(input: {contactId: "cont-DoesNotExist0000", accountId: "a", location: {longitude: 1, latitude: 1}, plan: {executionTime: "2026-01-01T08:00"}}) { id } }`,
+    expect(ag.data!.createAgreement).toEqual({ agreement: null, userErrors: [{ field: ['input', 'currency'], code: 'INVALID' }] });
+    expect((await stack.requests('previsto')).byRoute).toEqual({ 'POST /agreements': 1 });
+    await stack.reset();
+    const as = await stack.gql(
+      `mutation($c: ID!, $a: ID!) { createAssignment(input: {contactId: $c, accountId: $a, location: {longitude: 1, latitude: 1}, plan: {executionTime: "2026-01-01T08:00:00"}}) { assignment { id } userErrors { field code } } }`,
+      { c: gid('Contact', 'cont-DoesNotExist0000'), a: gid('Account', 'acct-DoesNotExist0000') },
     );
-    expect(upstream400.errors?.[0]?.extensions?.['platform']).toBe('previsto');
-    expect(upstream400.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', upstreamStatus: 400 });
-    expect(upstream400.errors?.[0]?.extensions?.['param']).toBeTruthy();
+    expect(as.errors).toBeUndefined();
+    expect(as.data!.createAssignment.assignment).toBeNull();
+    expect(as.data!.createAssignment.userErrors).toHaveLength(1);
+    expect(as.data!.createAssignment.userErrors[0].field[0]).toBe('input');
+    expect((await stack.requests('previsto')).byRoute).toEqual({ 'POST /assignments': 1 });
   });
 });
 
 describe('Previsto error mapping', () => {
   it("maps 401, 403 (public key), 429 and 5xx, leaving other platforms' data in place", async () => {
-    const q = `{ contacts(first: 1) { totalCount } predict(endpoint: "churn", features: {name: "A"}) { prediction } }`;
+    const q = `{ contacts(first: 1) { totalCount } predict(endpointName: "churn", features: {name: "A"}) { ignored } }`;
     const unauth = await stack.gql(q, undefined, { 'x-previsto-api-key': 'sk_wrong' });
     expect(unauth.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', platform: 'previsto', upstreamStatus: 401 });
-    expect(unauth.data!.predict.prediction).toBeDefined();
+    expect(unauth.data!.predict.ignored).toBe(false);
     const forbidden = await stack.gql(q, undefined, { 'x-previsto-api-key': 'pk_augur_demo' });
     expect(forbidden.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', platform: 'previsto', upstreamStatus: 403 });
     await stack.faults('previsto', { status: 429, retryAfter: 60 });
@@ -362,7 +557,7 @@ describe('Previsto error mapping', () => {
 
   it('fails only Previsto fields, with HTTP 200 and no call, when the Previsto key header is malformed', async () => {
     const r = await stack.gql(
-      `{ contacts(first: 1) { totalCount } platforms { kind } predict(endpoint: "churn", features: {name: "A"}) { prediction } }`,
+      `{ contacts(first: 1) { totalCount } platforms { kind } predict(endpointName: "churn", features: {name: "A"}) { ignored } }`,
       undefined,
       {
         'x-previsto-api-key': 'has space',
@@ -372,13 +567,13 @@ describe('Previsto error mapping', () => {
     expect(r.errors).toHaveLength(1);
     expect(r.errors?.[0]).toMatchObject({ path: ['contacts'], extensions: { code: 'UNAUTHENTICATED', platform: 'previsto' } });
     expect(r.data!.platforms).toHaveLength(4);
-    expect(r.data!.predict.prediction).toBeTruthy();
+    expect(r.data!.predict.ignored).toBe(false);
     expect((await stack.requests('previsto')).total).toBe(0);
   });
 
   it('never retries a create after it may have reached Previsto', async () => {
     await stack.faults('previsto', { status: 503, routes: ['POST /contacts'] });
-    const r = await stack.gql(`mutation { createContact(input: {name: "Once"}) { id } }`);
+    const r = await stack.gql(`mutation { createContact(input: {name: "Once"}) { contact { id } } }`);
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', upstreamStatus: 503 });
     expect((await stack.requests('previsto')).byRoute['POST /contacts']).toBe(1);
   });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EMULATORS, type Emulator } from '@augur/emulators';
 import { startStack, type TestStack } from '../helpers/stack.js';
 
-const SCORED_CONTACTS = `query ScoredContacts { contacts(first: 100) { edges { node { predict(endpoint: "churn") { prediction } } } } }`;
+const SCORED_CONTACTS = `query ScoredContacts { contacts(first: 100) { edges { node { predict(endpointName: "churn") { raw } } } } }`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 let stack: TestStack;
@@ -49,7 +49,7 @@ describe('operation log line', () => {
   it('logs a partial operation with its retries, error codes and one upstream_failure line per failed attempt', async () => {
     await stack.faults('previsto', { status: 503, routes: ['GET /contacts'] });
     const r = await stack.gql(
-      `query Mixed { contacts(first: 1) { totalCount } predict(endpoint: "churn", features: { name: "A" }) { prediction } }`,
+      `query Mixed { contacts(first: 1) { totalCount } predict(endpointName: "churn", features: { name: "A" }) { raw } }`,
       undefined,
       { 'x-request-id': 'obs-test-partial-1' },
     );
@@ -164,7 +164,7 @@ describe('x-request-id', () => {
 
     it('forwards the request id on every upstream call of the operation', async () => {
       seen.length = 0;
-      const r = await proxied.gql(`{ a: predict(endpoint: "churn", features: { name: "A" }) { prediction } }`, undefined, {
+      const r = await proxied.gql(`{ a: predict(endpointName: "churn", features: { name: "A" }) { raw } }`, undefined, {
         'x-request-id': 'obs-upstream-1',
       });
       expect(r.errors).toBeUndefined();
@@ -176,7 +176,7 @@ describe('x-request-id', () => {
     it('logs a failed call with platform, route, status and the body with every credential redacted', async () => {
       echoAuthorization = true;
       try {
-        const r = await proxied.gql(`{ predict(endpoint: "churn", features: { name: "A" }) { prediction } }`, undefined, {
+        const r = await proxied.gql(`{ predict(endpointName: "churn", features: { name: "A" }) { raw } }`, undefined, {
           'x-request-id': 'obs-upstream-2',
         });
         expect(r.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', platform: 'dataiku', upstreamStatus: 500 });

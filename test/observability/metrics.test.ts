@@ -4,7 +4,7 @@ import { startStack, type TestStack } from '../helpers/stack.js';
 import { scrape, value, type Sample } from './prometheus.js';
 
 const PREDICT_MULTI = 'POST /public/api/v1/{service}/{endpoint}/predict-multi';
-const SCORED_CONTACTS = `query ScoredContacts { contacts(first: 100) { edges { node { predict(endpoint: "churn") { prediction } } } } }`;
+const SCORED_CONTACTS = `query ScoredContacts { contacts(first: 100) { edges { node { predict(endpointName: "churn") { raw } } } } }`;
 
 /** The change of every sample between two scrapes, keyed `name{labels}`. */
 function delta(before: Sample[], after: Sample[]) {
@@ -64,12 +64,12 @@ describe('GET /metrics', () => {
     await stack.faults('previsto', { status: 503, routes: ['GET /contacts'] });
     const before = await scrape(stack.url);
     const partial = await stack.gql(
-      `query Mixed { contacts(first: 1) { totalCount } predict(endpoint: "churn", features: { name: "A" }) { prediction } }`,
+      `query Mixed { contacts(first: 1) { totalCount } predict(endpointName: "churn", features: { name: "A" }) { raw } }`,
     );
     expect(partial.data!.contacts).toBeNull();
-    expect(partial.data!.predict.prediction).toEqual(expect.any(String));
+    expect(partial.data!.predict.raw.prediction).toEqual(expect.any(String));
     expect(partial.errors![0]!.extensions!['code']).toBe('UPSTREAM_UNAVAILABLE');
-    const failed = await stack.gql(`query Missing { predict(endpoint: "no-such-endpoint", features: { name: "A" }) { prediction } }`);
+    const failed = await stack.gql(`query Missing { predict(endpointName: "no-such-endpoint", features: { name: "A" }) { raw } }`);
     expect(failed.data!.predict).toBeNull();
     const d = delta(before, await scrape(stack.url));
 
@@ -126,7 +126,7 @@ describe('GET /metrics', () => {
     const fragile = await startStack({ env: { AUGUR_BREAKER_THRESHOLD: '1', AUGUR_BREAKER_COOLDOWN_MS: '1000' } });
     try {
       await fragile.faults('dataiku', { status: 503 });
-      const failed = await fragile.gql(`{ predict(endpoint: "churn", features: { name: "A" }) { prediction } }`);
+      const failed = await fragile.gql(`{ predict(endpointName: "churn", features: { name: "A" }) { raw } }`);
       expect(failed.errors![0]!.extensions!['code']).toBe('UPSTREAM_UNAVAILABLE');
       expect((await fragile.requests('dataiku')).total).toBe(1); // the breaker stopped the retries
       let samples = await scrape(fragile.url);
@@ -135,7 +135,7 @@ describe('GET /metrics', () => {
 
       await fragile.reset();
       await new Promise((resolve) => setTimeout(resolve, 1050)); // the cooldown, after which one probe may go out
-      expect((await fragile.gql(`{ predict(endpoint: "churn", features: { name: "A" }) { prediction } }`)).errors).toBeUndefined();
+      expect((await fragile.gql(`{ predict(endpointName: "churn", features: { name: "A" }) { raw } }`)).errors).toBeUndefined();
       samples = await scrape(fragile.url);
       expect(value(samples, 'augur_circuit_breaker_state', { platform: 'dataiku' })).toBe(0);
     } finally {

@@ -10,7 +10,7 @@ import { EMULATORS, type Emulator } from '@augur/emulators';
 // The gateway process from the unbundled build (test/processes/start.test.ts runs the bundle `npm start` runs);
 // `dist/` is built by the suite's global setup.
 const MAIN = fileURLToPath(new URL('../../dist/src/server/main.js', import.meta.url));
-const SLOW = `query Slow { predict(endpoint: "churn", features: { name: "Anna Jensen" }) { prediction } }`;
+const SLOW = `query Slow { predict(endpointName: "churn", features: { name: "Anna Jensen" }) { raw } }`;
 
 const emulators = {} as Record<keyof typeof EMULATORS, Emulator>;
 beforeAll(async () => {
@@ -160,7 +160,7 @@ describe('SIGTERM', () => {
     const answered = await inFlight;
     expect(answered.status).toBe(200);
     expect(JSON.parse(answered.body)).toEqual({
-      data: { predict: { prediction: (scoreChurn({ name: 'Anna Jensen' }) as { prediction: string }).prediction } },
+      data: { predict: { raw: scoreChurn({ name: 'Anna Jensen' }) } },
     });
     expect(answered.endedAt).toBeGreaterThan(signalledAt);
     expect(await gateway.exit).toBe(0);
@@ -197,7 +197,7 @@ describe('SIGTERM', () => {
     expect(Date.now() - signalledAt).toBeLessThan(800);
     expect(late.status).toBe(200);
     expect(late.connection).toBe('close');
-    expect(JSON.parse(late.body).data.predict.prediction).toEqual(expect.any(String));
+    expect(JSON.parse(late.body).data.predict.raw.prediction).toEqual(expect.any(String));
     const after = (await (await fetch(`${emulators.dataiku.url}/_emulator/requests`)).json()) as { total: number };
     expect(after.total - before.total).toBe(1); // the predict; readiness probed nothing
 

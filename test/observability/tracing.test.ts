@@ -10,7 +10,7 @@ import { createLogger } from '../../src/server/logger.js';
 import { startTracing, type StartedTracing } from '../../src/server/tracing.js';
 
 const PREDICT_MULTI = 'POST /public/api/v1/{service}/{endpoint}/predict-multi';
-const SCORED_CONTACTS = `query ScoredContacts { contacts(first: 100) { edges { node { predict(endpoint: "churn") { prediction } } } } }`;
+const SCORED_CONTACTS = `query ScoredContacts { contacts(first: 100) { edges { node { predict(endpointName: "churn") { raw } } } } }`;
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN_ID = '00f067aa0ba902b7';
 

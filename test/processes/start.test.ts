@@ -61,16 +61,16 @@ describe('npm start', () => {
     expect(Object.values(listening['platforms'] as Record<string, { emulated: boolean }>).every((p) => p.emulated)).toBe(true);
     const r = await gql(
       url,
-      `{ predict(endpoint: "churn", features: {name: "Anna Jensen"}) { prediction } assignments(first: 5) { edges { node { contact { name } } } } }`,
+      `{ predict(endpointName: "churn", features: {name: "Anna Jensen"}) { raw } assignments(first: 5) { edges { node { contact { name } } } } }`,
     );
     expect(r.status).toBe(200);
     expect(r.body['errors']).toBeUndefined();
-    expect(r.body['data'].predict.prediction).toEqual(expect.any(String));
+    expect(r.body['data'].predict.raw.prediction).toEqual(expect.any(String));
     expect(r.body['data'].assignments.edges).toHaveLength(5);
     // The same document again is served from Apollo's document cache, keyed by the query's hash.
     expect(
-      (await gql(url, `{ predict(endpoint: "churn", features: {name: "Anna Jensen"}) { prediction } }`)).body['data'].predict.prediction,
-    ).toEqual(r.body['data'].predict.prediction);
+      (await gql(url, `{ predict(endpointName: "churn", features: {name: "Anna Jensen"}) { raw } }`)).body['data'].predict.raw.prediction,
+    ).toEqual(r.body['data'].predict.raw.prediction);
   });
 
   it('loads an optional feature from its own chunk when configured (Federation)', async () => {

@@ -4,7 +4,7 @@ import { AdmissionGate, type AdmissionTicket } from '../../src/server/admission.
 import { parseConfig } from '../../src/server/config.js';
 import { startStack, type TestStack } from '../helpers/stack.js';
 
-const PREDICT = `{ predict(endpoint: "churn", features: {name: "A"}) { prediction } }`;
+const PREDICT = `{ predict(endpointName: "churn", features: {name: "A"}) { raw } }`;
 /** Estimated cost 1 + 100 x 3 = 301. */
 const HEAVY = `{ contacts(first: 100) { edges { node { name } } } }`;
 const SLOW_CIVIS = `{ civis { me { username } } }`;
@@ -144,7 +144,7 @@ describe('admission through HTTP', () => {
     expect(busy[0]!.errors).toEqual([
       {
         message: expect.stringContaining('capacity'),
-        extensions: { code: 'SERVER_BUSY', retryAfter: 1, limit: 'maxQueuedOperations', max: 1 },
+        extensions: { code: 'SERVER_BUSY', retryAfter: 1, limit: 'maxQueuedOperations', max: 1, requestId: expect.any(String) },
       },
     ]);
     expect(answers.filter((a) => a.status === 200 && a.data?.contacts?.edges?.length === 100)).toHaveLength(2);
@@ -163,7 +163,7 @@ describe('admission through HTTP', () => {
     await new Promise((r) => setTimeout(r, 50));
     const cheap = stack.gql(PREDICT, undefined, { 'x-request-id': 'admission-cheap' }).then((r) => (finished.push('cheap'), r));
     expect((await heavy).status).toBe(200);
-    expect((await cheap).data?.predict?.prediction).toEqual(expect.any(String));
+    expect((await cheap).data?.predict?.raw.prediction).toEqual(expect.any(String));
     expect(finished).toEqual(['heavy', 'cheap']);
     // Each operation's log line says how long it waited for admission: the cheap one about the heavy one's 300 ms.
     const line = (id: string) => stack.logs.find((l) => l['event'] === 'operation' && l['requestId'] === id)!;
@@ -226,7 +226,7 @@ describe('a slow upstream does not hold the queue', () => {
     await new Promise((r) => setTimeout(r, 20));
     const fast = stack.gql(PREDICT).then((r) => (finished.push('fast'), r));
     const [s, f] = await Promise.all([slow, fast]);
-    expect(f.data?.predict?.prediction).toEqual(expect.any(String));
+    expect(f.data?.predict?.raw.prediction).toEqual(expect.any(String));
     expect(s.errors).toBeUndefined();
     expect(finished).toEqual(['fast', 'slow']);
   });

@@ -155,17 +155,19 @@ describe('heavy legitimate operations', () => {
   });
 
   it('answers 100 scored contacts with one Previsto page and one batched Dataiku call', async () => {
-    const { data, calls } = await ok('{ contacts(first: 100) { edges { node { name predict(endpoint: "churn") { prediction } } } } }');
-    const edges = data['contacts'].edges as Array<{ node: { predict: { prediction: unknown } } }>;
+    const { data, calls } = await ok('{ contacts(first: 100) { edges { node { name predict(endpointName: "churn") { raw } } } } }');
+    const edges = data['contacts'].edges as Array<{ node: { predict: { raw: { prediction: unknown } } } }>;
     expect(edges).toHaveLength(100);
-    expect(edges.every((e) => typeof e.node.predict.prediction === 'string')).toBe(true);
+    expect(edges.every((e) => typeof e.node.predict.raw.prediction === 'string')).toBe(true);
     expect(calls).toEqual({ ...NO_CALLS, previsto: 1, dataiku: 1 });
   });
 
   it('answers 50 aliased predicts with one batched Dataiku call', async () => {
-    const query = `{ ${Array.from({ length: 50 }, (_, i) => `p${i}: predict(endpoint: "churn", features: {name: "Contact ${i}", n: ${i}}) { prediction }`).join(' ')} }`;
+    const query = `{ ${Array.from({ length: 50 }, (_, i) => `p${i}: predict(endpointName: "churn", features: {name: "Contact ${i}", n: ${i}}) { raw }`).join(' ')} }`;
     const { data, calls } = await ok(query);
-    expect(Object.values(data).filter((p) => typeof (p as { prediction?: unknown }).prediction === 'string')).toHaveLength(50);
+    expect(Object.values(data).filter((p) => typeof (p as { raw?: { prediction?: unknown } }).raw?.prediction === 'string')).toHaveLength(
+      50,
+    );
     expect(calls).toEqual({ ...NO_CALLS, dataiku: 1 });
   });
 

@@ -40,7 +40,7 @@ describe('two callers with different upstream keys', () => {
     const idsA = new Set(a.map((c) => c.id));
     const idsB = new Set(b.map((c) => c.id));
     expect([...idsA].some((id) => idsB.has(id))).toBe(false);
-    const query = `{ contacts(first: 100) { edges { node { previstoId name } } } assignments(first: 30) { edges { node { contact { previstoId } } } } }`;
+    const query = `{ contacts(first: 100) { edges { node { platformId name } } } assignments(first: 30) { edges { node { contact { platformId } } } } }`;
     const runs = await Promise.all(
       Array.from({ length: 20 }, (_, i) => {
         const key = i % 2 === 0 ? KEY_A : KEY_B;
@@ -51,8 +51,8 @@ describe('two callers with different upstream keys', () => {
       expect(r.errors).toBeUndefined();
       const own = key === KEY_A ? idsA : idsB;
       const seen = [
-        ...r.data!.contacts.edges.map((e: any) => e.node.previstoId),
-        ...r.data!.assignments.edges.map((e: any) => e.node.contact.previstoId),
+        ...r.data!.contacts.edges.map((e: any) => e.node.platformId),
+        ...r.data!.assignments.edges.map((e: any) => e.node.contact.platformId),
       ];
       for (const id of seen) expect(own.has(id), `${key} saw ${id}`).toBe(true);
     }
@@ -70,14 +70,14 @@ describe('writes under faults', () => {
     const results = await Promise.all(
       names.map((name) =>
         stack.gql(
-          `mutation($n: String!) { createContact(input: {name: $n}) { previstoId name } }`,
+          `mutation($n: String!) { createContact(input: {name: $n}) { contact { platformId name } } }`,
           { n: name },
           { 'x-previsto-api-key': KEY_A },
         ),
       ),
     );
     await stack.faults('previsto', []);
-    const acknowledged = results.filter((r) => !r.errors).map((r) => r.data!.createContact.name as string);
+    const acknowledged = results.filter((r) => !r.errors).map((r) => r.data!.createContact.contact.name as string);
     expect(acknowledged.length).toBeGreaterThan(0);
     expect(acknowledged.length).toBeLessThan(30);
     for (const r of results.filter((x) => x.errors))

@@ -25,7 +25,7 @@ async function log(platform: 'previsto' | 'dataiku' | 'civis' | 'prevision') {
 }
 
 const CONTACTS = `{ contacts(first: 2) { totalCount } }`;
-const PREDICT = `{ predict(endpoint: "churn", features: {name: "A"}) { prediction } }`;
+const PREDICT = `{ predict(endpointName: "churn", features: {name: "A"}) { raw } }`;
 
 describe('429 with Retry-After', () => {
   it('waits at least Retry-After before the one retry of an idempotent read, then answers', async () => {
@@ -67,7 +67,7 @@ describe('5xx bursts, hangs, resets and malformed bodies', () => {
   it("times out a hanging upstream with UPSTREAM_TIMEOUT and keeps other platforms' data", async () => {
     await stack.faults('dataiku', { hang: true });
     const started = Date.now();
-    const r = await stack.gql(`{ predict(endpoint: "churn", features: {name: "A"}) { prediction } contacts(first: 1) { totalCount } }`);
+    const r = await stack.gql(`{ predict(endpointName: "churn", features: {name: "A"}) { raw } contacts(first: 1) { totalCount } }`);
     expect(Date.now() - started).toBeLessThan(3000);
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', platform: 'dataiku' });
     expect(r.data!.predict).toBeNull();
@@ -79,7 +79,7 @@ describe('5xx bursts, hangs, resets and malformed bodies', () => {
     expect((await stack.gql(CONTACTS)).errors).toBeUndefined();
     expect((await stack.requests('previsto')).byRoute['GET /contacts']).toBe(2);
     await stack.faults('previsto', { reset: true, routes: ['POST /contacts'] });
-    const w = await stack.gql(`mutation { createContact(input: {name: "Reset"}) { id } }`);
+    const w = await stack.gql(`mutation { createContact(input: {name: "Reset"}) { contact { id } } }`);
     expect(w.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', platform: 'previsto' });
     expect((await stack.requests('previsto')).byRoute['POST /contacts']).toBe(1);
   });
@@ -109,7 +109,7 @@ describe('circuit breaker', () => {
     for (let i = 0; i < 4; i++) await stack.gql(PREDICT);
     const callsWhenOpen = (await stack.requests('dataiku')).total;
     expect(callsWhenOpen).toBe(4);
-    const fast = await stack.gql(`{ predict(endpoint: "churn", features: {name: "A"}) { prediction } contacts(first: 1) { totalCount } }`);
+    const fast = await stack.gql(`{ predict(endpointName: "churn", features: {name: "A"}) { raw } contacts(first: 1) { totalCount } }`);
     expect(fast.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', platform: 'dataiku' });
     expect(fast.errors?.[0]?.message).toMatch(/stopped calling/);
     expect(fast.data!.contacts.totalCount).toBeGreaterThan(0);
@@ -130,11 +130,11 @@ describe('retry budget', () => {
       await own.faults('dataiku', { status: 503 });
       // Five fields that cannot share a call: without a budget, 5 × 3 attempts = 15 calls.
       const r = await own.gql(`{
-        a: predict(endpoint: "churn", features: {name: "A"}) { prediction }
-        b: predict(endpoint: "price", features: {rooms: 2}) { prediction }
-        c: predictEffect(endpoint: "uplift", features: {tenureMonths: 3}) { predictedEffect }
-        d: lookup(endpoint: "customers-lookup", data: {customerId: "C0001"}) { found }
-        e: sqlQuery(endpoint: "customers-sql", parameters: {limit: 1}) { rowCount }
+        a: predict(endpointName: "churn", features: {name: "A"}) { raw }
+        b: predict(endpointName: "price", features: {rooms: 2}) { raw }
+        c: predictEffect(endpointName: "uplift", features: {tenureMonths: 3}) { predictedEffect }
+        d: lookup(endpointName: "customers-lookup", data: {customerId: "C0001"}) { found }
+        e: sqlQuery(endpointName: "customers-sql", parameters: {limit: 1}) { rowCount }
       }`);
       expect(r.errors).toHaveLength(5);
       expect((await own.requests('dataiku')).total).toBe(5 + 2);

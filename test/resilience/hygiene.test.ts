@@ -110,9 +110,9 @@ describe('error hygiene', () => {
 
   it("repeats at most 100 characters of a caller's value in Augur's own messages", async () => {
     await compiled.reset();
-    const endpoint = await compiled.gql(`query($e: ID!) { predict(endpoint: $e, features: {a: 1}) { prediction } }`, { e: HUGE });
+    const endpoint = await compiled.gql(`query($e: String!) { predict(endpointName: $e, features: {a: 1}) { raw } }`, { e: HUGE });
     expectBounded(endpoint, ['NOT_FOUND']);
-    expect(endpoint.errors?.[0]?.message).toContain(`No endpoint "${'x'.repeat(100)}…".`);
+    expect(endpoint.errors?.[0]?.message).toContain(`No configured endpoint "${'x'.repeat(100)}…".`);
     const meta = await compiled.gql(`query($m: [MetaCondition!]) { contacts(first: 1, filter: {meta: $m}) { totalCount } }`, {
       m: [{ key: HUGE, value: 'v' }],
     });
@@ -215,7 +215,7 @@ describe('error hygiene', () => {
       for (const res of [viaPost, viaGet]) {
         expect(res.status).toBe(200);
         expect(res.headers.get('cache-control')).toBe('private, no-cache, must-revalidate');
-        expect(await res.json()).toEqual({ errors: [{ message, extensions: { code } }] });
+        expect(await res.json()).toEqual({ errors: [{ message, extensions: { code, requestId: expect.any(String) } }] });
       }
     }
   });
@@ -224,7 +224,7 @@ describe('error hygiene', () => {
     /** `levels` levels of objects: {"a":{"a":...{"leaf":1}}}. */
     const nested = (levels: number) => `${'{"a":'.repeat(levels - 1)}{"leaf":1}${'}'.repeat(levels - 1)}`;
     const literal = (levels: number) => `${'{a: '.repeat(levels - 1)}{leaf: 1}${'}'.repeat(levels - 1)}`;
-    const PREDICT = 'query($f: JSONObject!) { predict(endpoint: \\"churn\\", features: $f) { prediction } }';
+    const PREDICT = 'query($f: JSONObject!) { predict(endpointName: \\"churn\\", features: $f) { raw } }';
     for (const [stack, max] of [
       [locked, 8],
       [compiled, 64],
@@ -232,30 +232,40 @@ describe('error hygiene', () => {
       await stack.reset();
       const refused = [
         await post(stack.url, `{"query":"${PREDICT}","variables":{"f":${nested(max + 1)}}}`),
-        await stack.gql(`{ predict(endpoint: "churn", features: ${literal(max + 1)}) { prediction } }`),
+        await stack.gql(`{ predict(endpointName: "churn", features: ${literal(max + 1)}) { raw } }`),
       ];
       for (const res of refused) {
         expect(res.status).toBe(400);
-        expect(res.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', limit: 'maxInputDepth', max });
+        expect(res.errors?.[0]?.extensions).toMatchObject({
+          code: 'BAD_USER_INPUT',
+          limit: 'maxInputDepth',
+          max,
+          requestId: expect.any(String),
+        });
         expect(res.errors?.[0]?.message).toContain(`at most ${max} levels deep (AUGUR_MAX_INPUT_DEPTH)`);
       }
       expect(await upstreamTotal(stack)).toBe(0);
       const accepted = await post(stack.url, `{"query":"${PREDICT}","variables":{"f":${nested(max)}}}`);
       expect(accepted.errors).toBeUndefined();
-      expect(accepted.data?.['predict']).toEqual({ prediction: expect.any(String) });
+      expect(accepted.data?.['predict']).toEqual({ raw: expect.objectContaining({ prediction: expect.any(String) }) });
       expect((await stack.requests('dataiku')).total).toBe(1);
     }
   });
 
   it('answers a list nested 10,000 deep, as a JSON variable or as a literal, with HTTP 400 and a clean code, never a stack overflow', async () => {
     const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
-    const QUERY = 'query($f: JSON!) { predict(endpoint: \\"churn\\", features: {a: $f}) { prediction } }';
+    const QUERY = 'query($f: JSON!) { predict(endpointName: \\"churn\\", features: {a: $f}) { raw } }';
     for (const stack of [compiled, interpreted]) {
       await stack.reset();
       const variable = await post(stack.url, `{"query":"${QUERY}","variables":{"f":${deep}}}`);
       expect(variable.status).toBe(400);
-      expect(variable.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', limit: 'maxInputDepth', max: 64 });
-      const literal = await stack.gql(`{ predict(endpoint: "churn", features: {a: ${deep}}) { prediction } }`);
+      expect(variable.errors?.[0]?.extensions).toEqual({
+        code: 'BAD_USER_INPUT',
+        limit: 'maxInputDepth',
+        max: 64,
+        requestId: expect.any(String),
+      });
+      const literal = await stack.gql(`{ predict(endpointName: "churn", features: {a: ${deep}}) { raw } }`);
       expect(literal.status).toBe(400);
       // A token limit may refuse the document before it is parsed; otherwise the nesting is refused.
       expectBounded(literal, ['LIMIT_EXCEEDED', 'BAD_USER_INPUT']);

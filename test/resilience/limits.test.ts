@@ -36,7 +36,7 @@ describe('operation limits', () => {
     const r = await stack.gql(bomb);
     expect(r.status).toBe(400);
     const limits = r.errors!.map((e) => e.extensions);
-    expect(limits).toContainEqual({ code: 'LIMIT_EXCEEDED', limit: 'maxCost', max: 5000, got: 2 ** 30 });
+    expect(limits).toContainEqual({ code: 'LIMIT_EXCEEDED', limit: 'maxCost', max: 5000, got: 2 ** 30, requestId: expect.any(String) });
     expect(limits).toContainEqual(expect.objectContaining({ code: 'LIMIT_EXCEEDED', limit: 'maxFieldComparisons', max: 50_000 }));
     expect(await upstreamTotal()).toBe(0);
     // Refused before Apollo: logged and counted like the other refusals.
@@ -63,7 +63,7 @@ describe('operation limits', () => {
     const http = await refused(flood);
     expect(http).toEqual({
       message: expect.stringMatching(/more than 5000 tokens/),
-      extensions: { code: 'LIMIT_EXCEEDED', limit: 'maxTokens', max: 5000 },
+      extensions: { code: 'LIMIT_EXCEEDED', limit: 'maxTokens', max: 5000, requestId: expect.any(String) },
     });
     const direct = await stack.augur.apollo.executeOperation(
       { query: flood },
@@ -73,12 +73,13 @@ describe('operation limits', () => {
       code: 'LIMIT_EXCEEDED',
       limit: 'maxTokens',
       max: 5000,
+      requestId: expect.any(String),
     });
   });
 
   it('refuses a document longer than maxDocumentBytes before parsing it, counting UTF-8 bytes', async () => {
     const long = await refused(`{ contact(id: "${'A'.repeat(140_000)}") { name } }`);
-    expect(long.extensions).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'maxDocumentBytes', max: 131_072 });
+    expect(long.extensions).toEqual({ requestId: expect.any(String), code: 'LIMIT_EXCEEDED', limit: 'maxDocumentBytes', max: 131_072 });
     // 50,000 three-byte characters: 50,000 UTF-16 units, 150,000 bytes.
     const wide = await refused(`{ contact(id: "${'€'.repeat(50_000)}") { name } }`);
     expect(wide.extensions).toMatchObject({ limit: 'maxDocumentBytes' });
@@ -86,8 +87,8 @@ describe('operation limits', () => {
   });
 
   it('refuses input values nested past the limit as BAD_USER_INPUT before validation recurses into them', async () => {
-    const deep = await refused(`{ predict(endpoint: "churn", features: {a: ${'['.repeat(2000)}${']'.repeat(2000)}}) { prediction } }`);
-    expect(deep.extensions).toEqual({ code: 'BAD_USER_INPUT', limit: 'maxInputDepth', max: 64 });
+    const deep = await refused(`{ predict(endpointName: "churn", features: {a: ${'['.repeat(2000)}${']'.repeat(2000)}}) { raw } }`);
+    expect(deep.extensions).toEqual({ requestId: expect.any(String), code: 'BAD_USER_INPUT', limit: 'maxInputDepth', max: 64 });
   });
 
   it('serves the standard introspection queries, costing the objects they return, through admission', async () => {
@@ -132,7 +133,14 @@ describe('operation limits', () => {
     const grab = await refused(
       `{ ${Array.from({ length: 150 }, (_, i) => `c${i}: contacts(first: 1, search: "x${i}") { totalCount }`).join(' ')} }`,
     );
-    expect(grab.extensions).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'maxUpstreamCalls', max: 30, got: 150, platform: 'previsto' });
+    expect(grab.extensions).toEqual({
+      requestId: expect.any(String),
+      code: 'LIMIT_EXCEEDED',
+      limit: 'maxUpstreamCalls',
+      max: 30,
+      got: 150,
+      platform: 'previsto',
+    });
     expect(grab.message).toMatch(/150 Previsto calls; one operation may plan at most 30/);
     // Per contact, one call for its assignments: the page size given as a variable decides.
     const perContact = `query($n: Int) { contacts(first: $n) { edges { node { assignments(first: 1) { totalCount } } } } }`;
@@ -163,7 +171,7 @@ describe('measureDocument', () => {
   const measure = (query: string) => [...measureDocument(parse(query), schema, settings, calls).operations.values()][0]!;
 
   it('counts upstream calls per platform: lists multiply, model calls batch', () => {
-    expect(measure(`{ contacts(first: 100) { edges { node { name predict(endpoint: "churn") { prediction } } } } }`).calls).toEqual({
+    expect(measure(`{ contacts(first: 100) { edges { node { name predict(endpointName: "churn") { raw } } } } }`).calls).toEqual({
       prevision: 0,
       dataiku: 1,
       civis: 0,
@@ -172,7 +180,7 @@ describe('measureDocument', () => {
     expect(measure(`{ assignments(first: 20) { edges { node { id contact { name } } } } }`).calls.previsto).toBe(21);
     expect(
       measure(
-        `{ ${Array.from({ length: 150 }, (_, i) => `p${i}: predict(endpoint: "churn", features: {n: ${i}}) { prediction }`).join(' ')} }`,
+        `{ ${Array.from({ length: 150 }, (_, i) => `p${i}: predict(endpointName: "churn", features: {n: ${i}}) { raw }`).join(' ')} }`,
       ).calls.dataiku,
     ).toBe(2);
     // Prevision's own predict scores one record per call on Prevision, not on Dataiku.
@@ -194,11 +202,15 @@ describe('measureDocument', () => {
 
   it('counts the rows of a SQL query as a page of the maximum page size, so 200 aliased queries (7 MB) are refused', () => {
     const sql = (n: number) =>
-      `{ ${Array.from({ length: n }, (_, i) => `s${i}: sqlQuery(endpoint: "customers-sql", parameters: {minRevenue: ${-1 - i}}) { rowCount rows { values record } }`).join(' ')} }`;
+      `{ ${Array.from({ length: n }, (_, i) => `s${i}: sqlQuery(endpointName: "customers-sql", parameters: {minRevenue: ${-1 - i}}) { rowCount rows { values record } }`).join(' ')} }`;
     // sqlQuery 3, rowCount 1, rows 1 + 100 x (values 1 + record 1).
     expect(measure(sql(1)).cost).toBe(3 + 1 + 1 + 100 * 2);
     // Lists the schema bounds itself (a prediction's probabilities) still count once.
-    expect(measure(`{ predict(endpoint: "churn", features: {}) { probabilities { label probability } } }`).cost).toBe(3 + 1 + 2);
+    expect(
+      measure(
+        `{ predict(endpointName: "churn", features: {}) { result { ... on ClassificationResult { probabilities { label probability } } } } }`,
+      ).cost,
+    ).toBe(3 + 1 + 1 + 2);
     const { errors } = measureDocument(parse(sql(200)), schema, settings, calls);
     expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/estimated cost is 41000; the limit is 5000/)]);
     expect(measureDocument(parse(sql(24)), schema, settings, calls).errors).toEqual([]);

@@ -35,10 +35,10 @@ describe('hostile input', () => {
   });
 
   it('accepts the documented heavy operations: 100 scored contacts, 50 aliased predicts', async () => {
-    const scored = await stack.gql(`{ contacts(first: 100) { edges { node { name predict(endpoint: "churn") { prediction } } } } }`);
+    const scored = await stack.gql(`{ contacts(first: 100) { edges { node { name predict(endpointName: "churn") { raw } } } } }`);
     expect(scored.errors).toBeUndefined();
     const aliased = await stack.gql(
-      `{ ${Array.from({ length: 50 }, (_, i) => `p${i}: predict(endpoint: "churn", features: {n: ${i}}) { prediction }`).join(' ')} }`,
+      `{ ${Array.from({ length: 50 }, (_, i) => `p${i}: predict(endpointName: "churn", features: {n: ${i}}) { raw }`).join(' ')} }`,
     );
     expect(aliased.errors).toBeUndefined();
   });
@@ -80,7 +80,7 @@ describe('hostile input', () => {
   it('refuses JSON arguments nested past 64 levels as BAD_USER_INPUT, compiled or interpreted, calling no upstream', async () => {
     // Written as text: a value this deep would exhaust the test's own stack in JSON.stringify.
     const nested = (depth: number) => `${'{"a":'.repeat(depth - 1)}{"leaf":1}${'}'.repeat(depth - 1)}`;
-    const PREDICT = 'query($f: JSONObject!) { predict(endpoint: \\"churn\\", features: $f) { prediction } }';
+    const PREDICT = 'query($f: JSONObject!) { predict(endpointName: \\"churn\\", features: $f) { raw } }';
     const post = async (url: string, features: string) => {
       const res = await fetch(url, {
         method: 'POST',
@@ -103,14 +103,14 @@ describe('hostile input', () => {
         expect(deep.status).toBe(400);
         expect(deep.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
         expect(deep.errors?.[0]?.message).toContain('at most 64 levels deep');
-        const literal = await s.gql(`{ predict(endpoint: "churn", features: {a: ${'['.repeat(100)}${']'.repeat(100)}}) { prediction } }`);
+        const literal = await s.gql(`{ predict(endpointName: "churn", features: {a: ${'['.repeat(100)}${']'.repeat(100)}}) { raw } }`);
         expect(literal.status).toBe(400);
         expect(literal.errors?.[0]?.message).toContain('at most 64 levels deep');
         expect((await s.requests('dataiku')).total).toBe(0);
         // 64 levels are accepted.
         const ok = await post(s.url, nested(64));
         expect(ok.errors).toBeUndefined();
-        expect(ok.data?.['predict']).toEqual({ prediction: expect.any(String) });
+        expect(ok.data?.['predict']).toEqual({ raw: expect.objectContaining({ prediction: expect.any(String) }) });
         expect((await post(s.url, nested(65))).errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
       }
     } finally {
@@ -134,7 +134,7 @@ describe('hostile input', () => {
       {
         message: 'This API serves no subscriptions, only queries and mutations.',
         locations: [{ line: 1, column: 1 }],
-        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', requestId: expect.any(String) },
       },
     ]);
     const res = await fetch(stack.url, {
@@ -143,7 +143,9 @@ describe('hostile input', () => {
       body: JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } }),
     });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ errors: [{ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(await res.json()).toEqual({
+      errors: [{ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST', requestId: expect.any(String) } }],
+    });
     // Several operations without operationName, or a name the document does not define.
     for (const [body, message] of [
       [{ query: 'query A { __typename } query B { __typename }' }, 'Must provide operation name if query contains multiple operations.'],
@@ -151,20 +153,22 @@ describe('hostile input', () => {
     ] as const) {
       const r = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       expect(r.status).toBe(400);
-      expect(await r.json()).toEqual({ errors: [{ message, extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] });
+      expect(await r.json()).toEqual({
+        errors: [{ message, extensions: { code: 'OPERATION_RESOLUTION_FAILURE', requestId: expect.any(String) } }],
+      });
     }
     expect(stack.logs.some((l) => l['event'] === 'internal_error')).toBe(false);
   }
 
   it('rejects malformed JSON scalars and oversized pages as BAD_USER_INPUT', async () => {
-    const scalar = await stack.gql(`query($f: JSONObject!) { predict(endpoint: "churn", features: $f) { prediction } }`, { f: [1, 2] });
+    const scalar = await stack.gql(`query($f: JSONObject!) { predict(endpointName: "churn", features: $f) { raw } }`, { f: [1, 2] });
     expect(scalar.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     const page = await stack.gql(`{ contacts(last: 500) { totalCount } }`);
     expect(page.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'maxPageSize', max: 100 });
     const nodes = await stack.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: Array.from({ length: 101 }, () => 'x') });
     expect(nodes.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'maxIds', max: 100 });
     const rows = Array.from({ length: 10_001 }, (_, i) => ({ date: '2024-01-01', store: 'A', sales: i }));
-    const forecast = await stack.gql(`query($r: [JSONObject!]!) { forecast(endpoint: "sales-forecast", records: $r) { forecast } }`, {
+    const forecast = await stack.gql(`query($r: [JSONObject!]!) { forecast(endpointName: "sales-forecast", records: $r) { value } }`, {
       r: rows,
     });
     expect(forecast.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'records', limit: 'maxRecords', max: 10_000 });
@@ -234,8 +238,9 @@ describe('credentials never leak', () => {
       bodies.push(await res.text());
       bodies.push(JSON.stringify([...res.headers]));
     };
-    const everything = `{ platforms { kind url status { reachable error } } contacts(first: 2) { totalCount } predict(endpoint: "churn", features: {a: 1}) { prediction }
-      prevision { projects(first: 1) { totalCount } } p: predict(endpoint: "${PREVISION_DEMO.deployments[0]!.id}", features: {tenure_months: 1, monthly_charges: 50, contract: "month-to-month", support_calls: 0}) { prediction } }`;
+    const deployment = stack.augur.services.codec.encode('Endpoint', `prevision:${PREVISION_DEMO.deployments[0]!.id}`);
+    const everything = `{ platforms { kind url status { reachable error } } contacts(first: 2) { totalCount } predict(endpointName: "churn", features: {a: 1}) { raw }
+      prevision { projects(first: 1) { totalCount } } p: predict(endpoint: "${deployment}", features: {tenure_months: 1, monthly_charges: 50, contract: "month-to-month", support_calls: 0}) { raw } }`;
     await run(everything);
     await run(everything, {
       'x-dataiku-api-key': forwarded[0]!,

@@ -63,22 +63,27 @@ describe('Augur as a Federation 2 subgraph', () => {
   });
 
   it('resolves Contact representations through the contact loader, as Query.nodes does', async () => {
-    const page = await stack.gql<{ contacts: { edges: Array<{ node: { id: string; name: string; city: string | null } }> } }>(
-      '{ contacts(first: 2) { edges { node { id name city } } } }',
+    const page = await stack.gql<{ contacts: { edges: Array<{ node: { id: string; name: string; address: { city: string | null } } }> } }>(
+      '{ contacts(first: 2) { edges { node { id name address { city } } } } }',
     );
     const [a, b] = page.data!.contacts.edges.map((e) => e.node);
     await stack.reset();
 
-    const nodes = await stack.gql('query($ids: [ID!]!) { nodes(ids: $ids) { ... on Contact { id name city } } }', { ids: [a!.id, b!.id] });
+    const nodes = await stack.gql('query($ids: [ID!]!) { nodes(ids: $ids) { ... on Contact { id name address { city } } } }', {
+      ids: [a!.id, b!.id],
+    });
     const viaNodes = await stack.requests('previsto');
     await stack.reset();
 
-    const entities = await stack.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id name city } } }', {
-      r: [
-        { __typename: 'Contact', id: a!.id },
-        { __typename: 'Contact', id: b!.id },
-      ],
-    });
+    const entities = await stack.gql(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id name address { city } } } }',
+      {
+        r: [
+          { __typename: 'Contact', id: a!.id },
+          { __typename: 'Contact', id: b!.id },
+        ],
+      },
+    );
     expect(entities.errors).toBeUndefined();
     expect(entities.data!['_entities']).toEqual([a, b]);
     expect(entities.data!['_entities']).toEqual(nodes.data!['nodes']);

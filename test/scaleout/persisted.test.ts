@@ -66,7 +66,7 @@ describe('automatic persisted queries', () => {
 
   it('with Redis down, a replica still serves the hashes it registered itself and answers others as unknown', async () => {
     const local = await stack({ REDIS_URL: redis.url });
-    const other = 'query OtherContacts { contacts(first: 1) { edges { node { city } } } }';
+    const other = 'query OtherContacts { contacts(first: 1) { edges { node { address { city } } } } }';
     expect((await post(local.url, { query: other, ...byHash(sha256Hex(other)) })).errors).toBeUndefined();
     await redis.kill();
     try {

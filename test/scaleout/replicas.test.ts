@@ -129,9 +129,9 @@ describe('three replicas sharing Redis', () => {
   }, 60_000);
 
   it('share a breaker opening: faults seen by one replica make the others fail fast without calling their upstream', async () => {
-    const predict = '{ predict(endpoint: "churn", features: { name: "Anna Jensen", city: "Aarhus" }) { prediction } }';
+    const predict = '{ predict(endpointName: "churn", features: { name: "Anna Jensen", city: "Aarhus" }) { raw } }';
     const healthy = await replicas[1]!.gql(predict);
-    expect(healthy.data?.['predict']?.prediction).toBeDefined();
+    expect(healthy.data?.['predict']?.raw.prediction).toBeDefined();
 
     upstreams.dataikuA.setFaults({ status: 503 });
     let opened: GraphQLResult | undefined;

@@ -31,7 +31,8 @@ export function readinessRoute(options: ReadinessOptions): RouteHandler {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<PlatformStatusResult>((resolve) => {
       timer = setTimeout(
-        () => resolve({ reachable: false, version: null, latencyMs: null, checkedAt: new Date().toISOString(), error: 'TIMEOUT' }),
+        () =>
+          resolve({ reachable: false, version: null, latencyMs: timeoutMs + 250, checkedAt: new Date().toISOString(), error: 'TIMEOUT' }),
         timeoutMs + 250,
       );
     });

@@ -74,3 +74,26 @@ export interface SqlRowShape {
   values: Array<string | null>;
   columns: string[];
 }
+
+/** The type of a value an endpoint expects (the `FeatureType` enum). */
+export type DataikuFeatureType = 'NUMBER' | 'INTEGER' | 'STRING' | 'BOOLEAN' | 'DATE' | 'ARRAY' | 'OBJECT' | 'ANY';
+export const DATAIKU_FEATURE_TYPES: readonly DataikuFeatureType[] = [
+  'NUMBER',
+  'INTEGER',
+  'STRING',
+  'BOOLEAN',
+  'DATE',
+  'ARRAY',
+  'OBJECT',
+  'ANY',
+];
+
+/**
+ * One input an endpoint declares in Augur's configuration (the API node cannot describe its endpoints): a model's
+ * feature, a forecast's column, a lookup key, a SQL parameter or a function argument. Mapper of `InputFeature`.
+ */
+export interface DataikuInputFeature {
+  name: string;
+  type: DataikuFeatureType;
+  required: boolean;
+}

@@ -1,4 +1,7 @@
-/** Wire types of the Previsto API (docs/upstreams.md §8.7 "Resource fields"); resolver parents map onto these. */
+/**
+ * Wire types of the Previsto API (docs/upstreams.md §8.7 "Resource fields"); resolver parents map onto these. A field
+ * is optional where the contract lets it be absent or null.
+ */
 
 export type Meta = Record<string, string>;
 
@@ -32,16 +35,16 @@ export interface PrevistoContact {
 
 export interface PrevistoAgreement {
   id: string;
-  description?: string | null;
+  description: string;
   note?: string | null;
-  amount?: number | null;
-  currency?: string | null;
-  contactId?: string | null;
+  amount: number;
+  currency: string;
+  contactId: string;
   recurrenceRule?: string | null;
-  type?: 'Primary' | 'Supplementary' | null;
-  workType?: string | null;
-  duration?: number | null;
-  planningDateType?: 'Fixed' | 'Optimal' | null;
+  type: 'Primary' | 'Supplementary';
+  workType: string;
+  duration: number;
+  planningDateType: 'Fixed' | 'Optimal';
   planningDate?: string | null;
   startDate?: string | null;
   endDate?: string | null;
@@ -72,7 +75,7 @@ export interface PrevistoAddress {
 }
 
 export interface PrevistoPlan {
-  executionTime?: string | null;
+  executionTime: string;
   indicativeDate?: string | null;
   accountIds?: string[] | null;
   indicativeDateType?: 'Fixed' | 'Optimal' | null;
@@ -80,17 +83,17 @@ export interface PrevistoPlan {
 
 export interface PrevistoAssignment {
   id: string;
-  createdDate?: string | null;
+  createdDate: string;
   meta?: Meta | null;
-  contactId?: string | null;
+  contactId: string;
   contactName?: string | null;
   payingContactId?: string | null;
-  accountId?: string | null;
-  action?: 'None' | 'Skipped' | 'Completed' | null;
+  accountId: string;
+  action: 'None' | 'Skipped' | 'Completed';
   remoteOrderId?: string | null;
   location?: [number, number] | null;
-  status?: 'None' | 'AppendedToOrder' | 'Invoiced' | 'Fulfilled' | null;
-  plan?: PrevistoPlan | null;
+  status: 'None' | 'AppendedToOrder' | 'Invoiced' | 'Fulfilled';
+  plan: PrevistoPlan;
   tasks?: PrevistoTask[] | null;
   handledDate?: string | null;
   address?: PrevistoAddress | null;
@@ -100,17 +103,17 @@ export interface PrevistoAssignment {
 
 export interface PrevistoAccount {
   id: string;
-  login?: string | null;
-  name?: string | null;
-  email?: string | null;
-  emailValidated?: boolean | null;
+  login: string;
+  name: string;
+  email: string;
+  emailValidated: boolean;
   address?: string | null;
   appartment?: string | null;
   postalCode?: string | null;
   city?: string | null;
   countryCode?: string | null;
   location?: [number, number] | null;
-  languageCode?: string | null;
+  languageCode: string;
   roles?: string[] | null;
   meta?: Meta | null;
   [extra: string]: unknown;

@@ -1,0 +1,99 @@
+import { Kind, parse, type DefinitionNode, type FieldDefinitionNode } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { loadTypeDefFiles } from '../../src/server/schema.js';
+
+/**
+ * Schema files whose output fields follow the nullability rule (docs/schema.md) and are under the target of 25%
+ * nullable: each is held to the target. Add a file once its fields follow the rule.
+ */
+export const FILES_AT_TARGET = ['base.graphql', 'platform.graphql', 'dataiku.graphql', 'civis.graphql', 'prevision.graphql'];
+
+/**
+ * Schema files whose output fields follow the rule but stay above the target, because the platform really lacks the
+ * values: each is held to its ceiling (so it cannot grow), with the reason. When every file is in one of the two
+ * lists, the whole schema is held to the target.
+ */
+/** The whole schema's share at most while FILES_ABOVE_TARGET is not empty (measured: 187 of 732). */
+const OVERALL_CEILING = 187 / 732;
+
+export const FILES_ABOVE_TARGET: Record<string, { ceiling: number; why: string }> = {
+  'previsto.graphql': {
+    ceiling: 0.41,
+    why:
+      "Previsto's contract leaves most contact, agreement and task fields optional (phone, e-mail, notes, external ids, " +
+      'invoicing settings, dates), and every mutation payload has its nullable object.',
+  },
+};
+
+const TARGET = 0.25;
+
+interface Count {
+  nullable: number;
+  total: number;
+}
+
+function outputFields(def: DefinitionNode): readonly FieldDefinitionNode[] {
+  switch (def.kind) {
+    case Kind.OBJECT_TYPE_DEFINITION:
+    case Kind.OBJECT_TYPE_EXTENSION:
+    case Kind.INTERFACE_TYPE_DEFINITION:
+    case Kind.INTERFACE_TYPE_EXTENSION:
+      return def.fields ?? [];
+    default:
+      return [];
+  }
+}
+
+/** Output fields (of object and interface types, root types included) per schema file, and how many are nullable. */
+function countFiles(): Map<string, Count> {
+  const counts = new Map<string, Count>();
+  for (const { name, sdl } of loadTypeDefFiles()) {
+    const count = { nullable: 0, total: 0 };
+    for (const def of parse(sdl).definitions) {
+      for (const field of outputFields(def)) {
+        count.total++;
+        if (field.type.kind !== Kind.NON_NULL_TYPE) count.nullable++;
+      }
+    }
+    counts.set(name, count);
+  }
+  return counts;
+}
+
+const share = (c: Count): number => (c.total === 0 ? 0 : c.nullable / c.total);
+const percent = (c: Count): string => `${c.nullable} of ${c.total} nullable (${Math.round(share(c) * 100)}%)`;
+
+describe('schema nullability', () => {
+  const files = countFiles();
+  const overall = [...files.values()].reduce((a, c) => ({ nullable: a.nullable + c.nullable, total: a.total + c.total }), {
+    nullable: 0,
+    total: 0,
+  });
+  console.log(
+    ['Output fields:', `  all files: ${percent(overall)}`, ...[...files].map(([name, c]) => `  ${name}: ${percent(c)}`)].join('\n'),
+  );
+
+  it('keeps each file at target under 25% nullable output fields', () => {
+    for (const name of FILES_AT_TARGET) {
+      const count = files.get(name);
+      expect(count, `${name} is listed in FILES_AT_TARGET but not in schema/`).toBeDefined();
+      expect(share(count!), `${name}: ${percent(count!)}`).toBeLessThan(TARGET);
+    }
+  });
+
+  it('keeps each file above target at or under its recorded ceiling', () => {
+    for (const [name, { ceiling }] of Object.entries(FILES_ABOVE_TARGET)) {
+      const count = files.get(name);
+      expect(count, `${name} is listed in FILES_ABOVE_TARGET but not in schema/`).toBeDefined();
+      expect(share(count!), `${name}: ${percent(count!)}`).toBeLessThanOrEqual(ceiling);
+    }
+  });
+
+  it('keeps the whole schema under 25% nullable output fields, or at its recorded ceiling while a file is above target', () => {
+    const pending = [...files.keys()].filter((name) => !FILES_AT_TARGET.includes(name) && !(name in FILES_ABOVE_TARGET));
+    expect(pending, 'every schema file is in FILES_AT_TARGET or FILES_ABOVE_TARGET').toEqual([]);
+    // With Previsto above target the whole schema measures 187 of 732 (25.5%); it may not grow past that.
+    const ceiling = Object.keys(FILES_ABOVE_TARGET).length > 0 ? OVERALL_CEILING : TARGET;
+    expect(share(overall), `all files: ${percent(overall)}`).toBeLessThanOrEqual(ceiling);
+  });
+});
