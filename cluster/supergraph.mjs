@@ -2,10 +2,10 @@
  * `npm run cluster:supergraph`: the supergraph through Hive Gateway. Starts the cluster of `npm run cluster` with the
  * reviews subgraph and the router, then sends one query joining Previsto contacts, their Dataiku scores and the
  * reviews subgraph's reviews, with the caller's own upstream credentials, and counts the upstream calls it cost (the
- * emulators' `GET /_emulator/requests` after `POST /_emulator/reset`). The same query without the reviews, sent
- * straight to haproxy, gives the calls Augur makes alone: the router must not add any. A second query with a Previsto
- * key the emulator refuses must fail Previsto's field with UNAUTHENTICATED, which shows the caller's key, not the
- * configured one, reached Augur through the router.
+ * emulators' `GET /_emulator/requests` after `POST /_emulator/reset`, the replicas' readiness probes apart). The same
+ * query without the reviews, sent straight to haproxy, gives the calls Augur makes alone: the router must not add
+ * any. A second query with a Previsto key the emulator refuses must fail Previsto's field with UNAUTHENTICATED, which
+ * shows the caller's key, not the configured one, reached Augur through the router.
  *
  * Prints a summary, then one JSON line; exits 0 when every check holds.
  */
@@ -35,15 +35,24 @@ async function post(url, query, headers) {
   return { status: res.status, body: await res.json() };
 }
 
-/** `{ platform: n }` and `{ "platform route": n }` of the calls counted since the last reset. */
+/**
+ * The routes of the replicas' readiness probes (src/server/status.ts): haproxy checks /readyz twice a second, and each
+ * check may ping every platform, so these are counted apart from the query's own calls.
+ */
+const PROBE_ROUTES = new Set(['prevision GET /ext/v1/version', 'dataiku GET (unmatched)', 'civis GET /users/me', 'previsto GET /accounts/current']);
+
+/** `{ "platform route": n }` of the calls counted since the last reset, readiness probes apart. */
 function summarise(counts) {
-  const total = {};
   const byRoute = {};
-  for (const [platform, { total: n, byRoute: routes }] of Object.entries(counts)) {
-    total[platform] = n;
-    for (const [route, c] of Object.entries(routes)) byRoute[`${platform} ${route}`] = c;
+  const probes = {};
+  for (const [platform, { byRoute: routes }] of Object.entries(counts)) {
+    for (const [route, c] of Object.entries(routes)) {
+      const key = `${platform} ${route}`;
+      if (PROBE_ROUTES.has(key)) probes[key] = c;
+      else byRoute[key] = c;
+    }
   }
-  return { total, byRoute };
+  return { byRoute, probes };
 }
 
 async function main() {
