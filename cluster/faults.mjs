@@ -51,7 +51,11 @@ const READS = {
     weight: 22,
     query:
       'query Batch($a: JSONObject!, $b: JSONObject!, $c: JSONObject!) { a: predict(endpoint: "churn", features: $a) { prediction } b: predict(endpoint: "churn", features: $b) { prediction } c: predict(endpoint: "augur-demo/price", features: $c) { prediction } }',
-    variables: (i) => ({ a: { name: `A ${i % 97}` }, b: { name: `B ${i % 89}` }, c: { surface: 50 + (i % 100), rooms: 1 + (i % 5), city: 'Aarhus' } }),
+    variables: (i) => ({
+      a: { name: `A ${i % 97}` },
+      b: { name: `B ${i % 89}` },
+      c: { surface: 50 + (i % 100), rooms: 1 + (i % 5), city: 'Aarhus' },
+    }),
   },
   cachedContacts: { weight: 20, query: 'query Contacts { contacts(first: 10) { edges { node { name city } } } }' },
   previsionProjects: { weight: 20, query: 'query Projects { prevision { projects(first: 5) { nodes { name } } } }' },
@@ -65,11 +69,15 @@ const pattern = (() => {
   const kinds = [];
   const perSecond = RATE;
   const scale = perSecond / 200;
-  for (const [kind, { weight }] of Object.entries(READS)) for (let n = 0; n < Math.max(1, Math.round(weight * scale)); n++) kinds.push(kind);
+  for (const [kind, { weight }] of Object.entries(READS))
+    for (let n = 0; n < Math.max(1, Math.round(weight * scale)); n++) kinds.push(kind);
   kinds.length = Math.min(kinds.length, perSecond - 1);
   while (kinds.length < perSecond - 1) kinds.push('predict');
   // Spread the kinds over the second (interleave), with the write in the middle.
-  const spread = kinds.map((k, i) => [((i * 7919) % kinds.length) + i / 1e6, k]).sort((a, b) => a[0] - b[0]).map(([, k]) => k);
+  const spread = kinds
+    .map((k, i) => [((i * 7919) % kinds.length) + i / 1e6, k])
+    .sort((a, b) => a[0] - b[0])
+    .map(([, k]) => k);
   spread.splice(Math.floor(perSecond / 2), 0, 'write');
   return spread;
 })();
@@ -174,7 +182,11 @@ const LATENCY = { dataiku: { latencyMs: 40 }, previsto: { latencyMs: 800, routes
 async function run(cluster, note) {
   const { graphqlUrl, replicas, redis } = cluster;
   for (const [platform, fault] of Object.entries(LATENCY)) {
-    const res = await fetch(`${cluster.emulatorUrls[platform]}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
+    const res = await fetch(`${cluster.emulatorUrls[platform]}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fault),
+    });
     if (!res.ok) throw new Error(`Setting ${platform}'s latency failed: HTTP ${res.status} ${await res.text()}`);
   }
   const total = SECONDS * RATE;
@@ -216,7 +228,7 @@ async function run(cluster, note) {
   await at(Math.max(22, (windows.rollingRestart.to - startedAt) / 1000 + 3));
   let victim;
   let holding = [];
-  for (const deadline = Date.now() + 5000; !victim && Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 5000; !victim && Date.now() < deadline;) {
     const sessions = await cluster.sessions();
     const write = sessions.find((x) => x.method === 'POST' && !x.answered && x.server.startsWith('augur'));
     if (write) {
@@ -343,7 +355,9 @@ async function run(cluster, note) {
     failedInFlightOnKilled: failed.filter(inFlightOnVictim).length,
     failedOther: failed.filter((o) => overlaps(o, windows.sigkill) && !inFlightOnVictim(o)).length,
     // Reads the killed replica held that haproxy sent again to another one (their log line names the other replica).
-    readsRetriedElsewhere: retried.filter((e) => e.at <= killAt + 5 && e.at + Math.max(e.ta, 0) >= killAt - 5 && e.server !== windows.sigkill.replica).length,
+    readsRetriedElsewhere: retried.filter(
+      (e) => e.at <= killAt + 5 && e.at + Math.max(e.ta, 0) >= killAt - 5 && e.server !== windows.sigkill.replica,
+    ).length,
   });
   const steadyFailed = failed.filter((o) => !Object.values(windows).some((w) => overlaps(o, w))).length;
   const codes = {};
@@ -376,7 +390,17 @@ async function run(cluster, note) {
     writes: writeCheck,
     previsto,
     served,
-    failures: failed.slice(0, 10).map((o) => ({ id: o.id, kind: o.kind, status: o.status, transport: o.transport, codes: o.errorCodes, lb: lbById.get(o.id), detail: o.detail })),
+    failures: failed
+      .slice(0, 10)
+      .map((o) => ({
+        id: o.id,
+        kind: o.kind,
+        status: o.status,
+        transport: o.transport,
+        codes: o.errorCodes,
+        lb: lbById.get(o.id),
+        detail: o.detail,
+      })),
     targets,
     pass: Object.values(targets).every(Boolean),
   };

@@ -44,7 +44,9 @@ process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 
 try {
-  console.log('Starting Redis, the emulators, three Augur replicas, haproxy' + (router ? ', the reviews subgraph and Hive Gateway...' : '...'));
+  console.log(
+    'Starting Redis, the emulators, three Augur replicas, haproxy' + (router ? ', the reviews subgraph and Hive Gateway...' : '...'),
+  );
   cluster = await startCluster({ ports, router });
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
@@ -64,7 +66,9 @@ const rows = [
 ];
 const width = Math.max(...rows.map(([k]) => k.length));
 console.log(`\nAugur cluster ready:\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}`);
-console.log(`\nTry:\n  curl -s ${cluster.graphqlUrl} -H 'content-type: application/json' -d '{"query":"{ contacts(first: 3) { edges { node { name predict(endpoint: \\"churn\\") { prediction } } } } }"}'`);
+console.log(
+  `\nTry:\n  curl -s ${cluster.graphqlUrl} -H 'content-type: application/json' -d '{"query":"{ contacts(first: 3) { edges { node { name predict(endpoint: \\"churn\\") { prediction } } } } }"}'`,
+);
 if (cluster.router) {
   console.log(
     `  curl -s ${cluster.router.url} -H 'content-type: application/json' -H 'x-previsto-api-key: sk_augur_demo' -d '{"query":"{ contacts(first: 3) { edges { node { name predict(endpoint: \\"churn\\") { prediction } rating reviews { stars text } } } } }"}'`,

@@ -31,7 +31,11 @@ export const QUERY = `query ScoredReviewedContacts {
 const AUGUR_ONLY = QUERY.replace(/\n\s+rating\n\s+reviews \{ stars text author \}/, '').replace(' reviews { stars text }', '');
 
 async function post(url, query, headers) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -39,7 +43,12 @@ async function post(url, query, headers) {
  * The routes of the replicas' readiness probes (src/server/status.ts): haproxy checks /readyz twice a second, and each
  * check may ping every platform, so these are counted apart from the query's own calls.
  */
-const PROBE_ROUTES = new Set(['prevision GET /ext/v1/version', 'dataiku GET (unmatched)', 'civis GET /users/me', 'previsto GET /accounts/current']);
+const PROBE_ROUTES = new Set([
+  'prevision GET /ext/v1/version',
+  'dataiku GET (unmatched)',
+  'civis GET /users/me',
+  'previsto GET /accounts/current',
+]);
 
 /** `{ "platform route": n }` of the calls counted since the last reset, readiness probes apart. */
 function summarise(counts) {
@@ -57,7 +66,11 @@ function summarise(counts) {
 
 async function main() {
   // Without the response cache, so every query below is executed and its upstream calls counted.
-  const cluster = await startCluster({ router: true, keepLbLog: true, replicaEnv: { AUGUR_RESPONSE_CACHE: 'false', AUGUR_CACHE_TTLS: '' } });
+  const cluster = await startCluster({
+    router: true,
+    keepLbLog: true,
+    replicaEnv: { AUGUR_RESPONSE_CACHE: 'false', AUGUR_CACHE_TTLS: '' },
+  });
   try {
     const urls = cluster.emulatorUrls;
     const credentials = { 'x-previsto-api-key': 'sk_augur_demo', 'x-dataiku-api-key': 'augur-demo-dataiku' };
@@ -81,10 +94,15 @@ async function main() {
       everyContactScoredAndReviewed: contacts.every((c) => typeof c.predict?.prediction === 'string' && Array.isArray(c.reviews)),
       someReviews: contacts.some((c) => c.reviews.length > 0),
       endpointReviewed: Array.isArray(routed.body.data?.endpoint?.reviews),
-      sameAsAugurAlone: direct.status === 200 && !direct.body.errors && JSON.stringify(viaRouter.byRoute) === JSON.stringify(viaAugur.byRoute),
-      batched: viaRouter.byRoute['previsto GET /contacts'] === 1 && Object.keys(viaRouter.byRoute).length === 2 && Object.values(viaRouter.byRoute).every((n) => n === 1),
+      sameAsAugurAlone:
+        direct.status === 200 && !direct.body.errors && JSON.stringify(viaRouter.byRoute) === JSON.stringify(viaAugur.byRoute),
+      batched:
+        viaRouter.byRoute['previsto GET /contacts'] === 1 &&
+        Object.keys(viaRouter.byRoute).length === 2 &&
+        Object.values(viaRouter.byRoute).every((n) => n === 1),
       callerKeyReachedAugur:
-        refused.body.errors?.some((e) => e.path?.[0] === 'contacts' && e.extensions?.code === 'UNAUTHENTICATED') === true && refused.body.data?.endpoint?.name === 'churn',
+        refused.body.errors?.some((e) => e.path?.[0] === 'contacts' && e.extensions?.code === 'UNAUTHENTICATED') === true &&
+        refused.body.data?.endpoint?.name === 'churn',
       requestIdReachedAugur: cluster.lbLog.some((entry) => entry.id === requestId && entry.server.startsWith('augur')),
     };
     return {
@@ -109,7 +127,11 @@ main().then(
       .map(([route, n]) => `${route} ×${n}`)
       .join(', ');
     console.log(`Supergraph query through Hive Gateway: ${result.contacts} contacts, ${result.reviews} reviews; upstream calls: ${calls}`);
-    console.log(`  checks: ${Object.entries(result.checks).map(([k, v]) => `${k} ${v ? 'ok' : 'FAILED'}`).join(', ')}`);
+    console.log(
+      `  checks: ${Object.entries(result.checks)
+        .map(([k, v]) => `${k} ${v ? 'ok' : 'FAILED'}`)
+        .join(', ')}`,
+    );
     console.log(JSON.stringify(result));
     process.exit(result.pass ? 0 : 1);
   },

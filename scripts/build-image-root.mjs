@@ -19,7 +19,15 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** What the runtime needs besides node_modules, relative to the project root. */
-export const RUNTIME_FILES = ['package.json', 'package-lock.json', 'dist/augur', 'schema', 'src/server/graphiql/assets', 'examples', 'subgraphs/reviews'];
+export const RUNTIME_FILES = [
+  'package.json',
+  'package-lock.json',
+  'dist/augur',
+  'schema',
+  'src/server/graphiql/assets',
+  'examples',
+  'subgraphs/reviews',
+];
 
 /** One .dockerignore pattern as a regular expression on a relative path (`*`, `?` within a segment, `**` across). */
 function patternRegExp(pattern) {
@@ -31,7 +39,10 @@ function patternRegExp(pattern) {
       source += last ? '.*' : '(?:[^/]+/)*';
       return;
     }
-    source += segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+    source += segment
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]');
     if (!last) source += '/';
   });
   // A pattern naming a folder leaves out everything in it.

@@ -36,7 +36,8 @@ function requireProgram(program, apt) {
   try {
     execFileSync(program, ['-v'], { stdio: 'ignore' });
   } catch (err) {
-    if (err.code === 'ENOENT') throw new Error(`${program} is not installed; install it (Debian/Ubuntu: apt-get install -y ${apt}) and try again.`);
+    if (err.code === 'ENOENT')
+      throw new Error(`${program} is not installed; install it (Debian/Ubuntu: apt-get install -y ${apt}) and try again.`);
   }
 }
 
@@ -302,7 +303,11 @@ export async function startCluster(options = {}) {
       sessions: () => haproxySessions(socketPath),
       /** Waits until haproxy reports `name` with `status` (`UP`, `DOWN`...). */
       waitForServer(name, status, timeoutMs = 20_000) {
-        return waitUntil(async () => (await this.serverStatus())[name] === status, { timeoutMs, intervalMs: 50, what: `haproxy reporting ${name} ${status}` });
+        return waitUntil(async () => (await this.serverStatus())[name] === status, {
+          timeoutMs,
+          intervalMs: 50,
+          what: `haproxy reporting ${name} ${status}`,
+        });
       },
       stop: stopAllServices,
     };

@@ -102,12 +102,19 @@ export class Service {
     const gone = () => {
       if (spawnError) return new Error(`${this.name} could not start (${this.command}: ${spawnError.message}).`);
       if (!this.running && this.child === child) {
-        return new Error(`${this.name} exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready. Last output:\n${this.lastLines.join('\n')}`);
+        return new Error(
+          `${this.name} exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready. Last output:\n${this.lastLines.join('\n')}`,
+        );
       }
       return undefined;
     };
     try {
-      await waitUntil(async () => (await this.ready(this)) ?? false, { timeoutMs: this.readyTimeoutMs, intervalMs: 25, what: `${this.name} ready`, abort: gone });
+      await waitUntil(async () => (await this.ready(this)) ?? false, {
+        timeoutMs: this.readyTimeoutMs,
+        intervalMs: 25,
+        what: `${this.name} ready`,
+        abort: gone,
+      });
     } catch (err) {
       const early = gone();
       child.kill('SIGKILL');

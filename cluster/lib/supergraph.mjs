@@ -39,7 +39,9 @@ export async function fetchSubgraphSdl(url, headers = {}) {
 export function composeSupergraph(subgraphs) {
   const result = composeServices(subgraphs.map(({ name, url, sdl }) => ({ name, url, typeDefs: parse(sdl) })));
   if (result.errors?.length) {
-    throw new Error(`The subgraphs ${subgraphs.map((s) => s.name).join(', ')} do not compose:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);
+    throw new Error(
+      `The subgraphs ${subgraphs.map((s) => s.name).join(', ')} do not compose:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`,
+    );
   }
   return result.supergraphSdl;
 }

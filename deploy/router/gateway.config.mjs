@@ -8,7 +8,14 @@
  */
 
 /** Headers that carry a caller's credentials for Augur (see Configuration in the README). */
-export const CREDENTIAL_HEADERS = ['x-previsto-api-key', 'x-dataiku-api-key', 'x-civis-api-key', 'x-prevision-token', 'x-api-key', 'authorization'];
+export const CREDENTIAL_HEADERS = [
+  'x-previsto-api-key',
+  'x-dataiku-api-key',
+  'x-civis-api-key',
+  'x-prevision-token',
+  'x-api-key',
+  'authorization',
+];
 
 /** Headers that follow a request through every subgraph. */
 export const CORRELATION_HEADERS = ['x-request-id', 'traceparent', 'tracestate'];

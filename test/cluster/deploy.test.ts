@@ -98,7 +98,10 @@ describe('compose.yaml', () => {
     const first = augurServices[0]![1].environment!;
     for (const [name, service] of augurServices) {
       expect(service.environment, name).toEqual(first);
-      expectAugurVariables(Object.fromEntries(Object.entries(service.environment!).map(([k, v]) => [k, interpolate(String(v))])), `compose.yaml ${name}`);
+      expectAugurVariables(
+        Object.fromEntries(Object.entries(service.environment!).map(([k, v]) => [k, interpolate(String(v))])),
+        `compose.yaml ${name}`,
+      );
     }
   });
 
@@ -161,7 +164,9 @@ describe('compose.yaml', () => {
       const supergraph = readFileSync(out, 'utf8');
       const bind = /bind "\$\{AUGUR_LB_BIND-:(\d+)\}"/.exec(haproxyCfg)![1];
       expect(supergraph).toContain(`AUGUR @join__graph(name: "augur", url: "http://haproxy:${bind}/graphql")`);
-      expect(supergraph).toContain(`REVIEWS @join__graph(name: "reviews", url: "http://reviews:${services['reviews']!.environment!['PORT']}/graphql")`);
+      expect(supergraph).toContain(
+        `REVIEWS @join__graph(name: "reviews", url: "http://reviews:${services['reviews']!.environment!['PORT']}/graphql")`,
+      );
       expect(supergraph).toMatch(/type Contact[^{]*@join__type\(graph: REVIEWS, key: "id"\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -41,13 +41,15 @@ export interface RuntimeStage {
 /** ENV's `KEY=value KEY2="value"` pairs. */
 function envPairs(args: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of args.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S*)/g)) out[m[1]!] = m[2]!.startsWith('"') ? (JSON.parse(m[2]!) as string) : m[2]!;
+  for (const m of args.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S*)/g))
+    out[m[1]!] = m[2]!.startsWith('"') ? (JSON.parse(m[2]!) as string) : m[2]!;
   return out;
 }
 
 function execForm(args: string, what: string): string[] {
   const parsed: unknown = JSON.parse(args);
-  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'string')) throw new Error(`${what} must be in exec form (a JSON array), got ${args}`);
+  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'string'))
+    throw new Error(`${what} must be in exec form (a JSON array), got ${args}`);
   return parsed as string[];
 }
 
@@ -55,7 +57,17 @@ function execForm(args: string, what: string): string[] {
 export function runtimeStage(instructions: Instruction[]): RuntimeStage {
   const from = instructions.map((i, n) => [i, n] as const).filter(([i]) => i.keyword === 'FROM');
   const [last, start] = from.at(-1)!;
-  const stage: RuntimeStage = { from: last.args, env: {}, user: undefined, workdir: undefined, cmd: [], entrypoint: undefined, healthcheck: undefined, stopSignal: undefined, expose: [] };
+  const stage: RuntimeStage = {
+    from: last.args,
+    env: {},
+    user: undefined,
+    workdir: undefined,
+    cmd: [],
+    entrypoint: undefined,
+    healthcheck: undefined,
+    stopSignal: undefined,
+    expose: [],
+  };
   for (const i of instructions.slice(start + 1)) {
     if (i.keyword === 'ENV') Object.assign(stage.env, envPairs(i.args));
     if (i.keyword === 'USER') stage.user = i.args.trim();

@@ -8,7 +8,14 @@ import { runClusterScript } from './script.js';
 interface FaultsResult {
   operations: { sent: number; ok: number; failed: number; outcomes: Record<string, number> };
   rollingRestart: { operations: number; failed: number; exitCodes: Record<string, number | null> };
-  sigkill: { replica: string; operations: number; failed: number; failedInFlightOnKilled: number; failedOther: number; heldAtKill: { writes: number; reads: number } };
+  sigkill: {
+    replica: string;
+    operations: number;
+    failed: number;
+    failedInFlightOnKilled: number;
+    failedOther: number;
+    heldAtKill: { writes: number; reads: number };
+  };
   redisRestart: { operations: number; failed: number };
   steady: { failed: number };
   writes: { sent: number; acknowledged: number; lost: number; duplicated: number };

@@ -31,7 +31,8 @@ beforeAll(async () => {
   imageRoot = path.join(mkdtempSync(path.join(os.tmpdir(), 'augur-image-')), 'app');
   const build = spawnSync(process.execPath, ['scripts/build-image-root.mjs', imageRoot], { cwd: ROOT, encoding: 'utf8', timeout: 540_000 });
   buildOutput = `${build.stdout}\n${build.stderr}`;
-  if (build.status !== 0) throw new Error(`scripts/build-image-root.mjs failed (${build.status ?? build.signal}):\n${buildOutput.slice(-4000)}`);
+  if (build.status !== 0)
+    throw new Error(`scripts/build-image-root.mjs failed (${build.status ?? build.signal}):\n${buildOutput.slice(-4000)}`);
   upstreams = await startUpstreams({});
 }, 600_000);
 
@@ -44,7 +45,11 @@ afterAll(async () => {
 /** Starts a command of the image (the Dockerfile's argv, `node` being this Node.js) in the image root. */
 function startInImage(argv: string[], env: Record<string, string>): ChildProcess {
   expect(argv[0]).toBe('node');
-  const child = spawn(process.execPath, argv.slice(1), { cwd: imageRoot, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, argv.slice(1), {
+    cwd: imageRoot,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   return child;
 }
@@ -79,15 +84,28 @@ describe('container image', () => {
 
   it('holds the production dependencies and none of the development-only ones', () => {
     const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-    const installed = JSON.parse(readFileSync(path.join(imageRoot, 'node_modules', '.package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+    const installed = JSON.parse(readFileSync(path.join(imageRoot, 'node_modules', '.package-lock.json'), 'utf8')) as {
+      packages: Record<string, unknown>;
+    };
     const devOnly = Object.keys(installed.packages).filter((p) => lock.packages[p]?.dev === true);
     expect(devOnly).toEqual([]);
-    for (const name of Object.keys(pkg.dependencies)) expect(existsSync(path.join(imageRoot, 'node_modules', name, 'package.json')), name).toBe(true);
+    for (const name of Object.keys(pkg.dependencies))
+      expect(existsSync(path.join(imageRoot, 'node_modules', name, 'package.json')), name).toBe(true);
     for (const name of ['typescript', 'vitest', 'esbuild', '@graphql-hive/gateway', '@apollo/composition']) {
       expect(existsSync(path.join(imageRoot, 'node_modules', name)), name).toBe(false);
     }
     // Nothing of the build stage's sources or tests.
-    expect(readdirSync(imageRoot).sort()).toEqual(['.image-root', 'dist', 'examples', 'node_modules', 'package-lock.json', 'package.json', 'schema', 'src', 'subgraphs']);
+    expect(readdirSync(imageRoot).sort()).toEqual([
+      '.image-root',
+      'dist',
+      'examples',
+      'node_modules',
+      'package-lock.json',
+      'package.json',
+      'schema',
+      'src',
+      'subgraphs',
+    ]);
     expect(readdirSync(path.join(imageRoot, 'dist'))).toEqual(['augur']);
   });
 
@@ -95,14 +113,20 @@ describe('container image', () => {
     const port = await freePort();
     const env = { ...stage.env, HOST: '127.0.0.1', PORT: String(port), ...upstreams.env('A') };
     const child = startInImage(stage.cmd, env);
-    const listening = JSON.parse(await waitForLine(child, (l) => l.includes('"event":"listening"'), 'the image’s CMD')) as Record<string, any>;
+    const listening = JSON.parse(await waitForLine(child, (l) => l.includes('"event":"listening"'), 'the image’s CMD')) as Record<
+      string,
+      any
+    >;
     expect(Object.values(listening['platforms']).every((p) => (p as { emulated: boolean }).emulated === false)).toBe(true);
 
     const origin = `http://127.0.0.1:${port}`;
     const health = await fetch(`${origin}/healthz`);
     expect(health.status).toBe(200);
     // The HEALTHCHECK command itself, as the container runtime would run it inside the container.
-    const check = spawnSync(process.execPath, stage.healthcheck!.cmd.slice(1), { env: { PATH: process.env['PATH'] ?? '', ...env }, timeout: 10_000 });
+    const check = spawnSync(process.execPath, stage.healthcheck!.cmd.slice(1), {
+      env: { PATH: process.env['PATH'] ?? '', ...env },
+      timeout: 10_000,
+    });
     expect(check.status).toBe(0);
 
     await Promise.all([upstreams.previsto, upstreams.dataikuA].map((e) => fetch(`${e.url}/_emulator/reset`, { method: 'POST' })));
@@ -111,18 +135,25 @@ describe('container image', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ contacts(first: 3) { edges { node { name predict(endpoint: "churn") { prediction } } } } }' }),
     });
-    const body = (await res.json()) as { data?: { contacts: { edges: Array<{ node: { name: string; predict: { prediction: string } } }> } }; errors?: unknown };
+    const body = (await res.json()) as {
+      data?: { contacts: { edges: Array<{ node: { name: string; predict: { prediction: string } } }> } };
+      errors?: unknown;
+    };
     expect(body.errors).toBeUndefined();
     expect(body.data!.contacts.edges).toHaveLength(3);
     expect(body.data!.contacts.edges.every((e) => typeof e.node.predict.prediction === 'string')).toBe(true);
-    const total = async (url: string): Promise<number> => ((await (await fetch(`${url}/_emulator/requests`)).json()) as { total: number }).total;
+    const total = async (url: string): Promise<number> =>
+      ((await (await fetch(`${url}/_emulator/requests`)).json()) as { total: number }).total;
     expect(await total(upstreams.previsto.url)).toBe(1);
     expect(await total(upstreams.dataikuA.url)).toBe(1);
 
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    const failed = spawnSync(process.execPath, stage.healthcheck!.cmd.slice(1), { env: { PATH: process.env['PATH'] ?? '', ...env }, timeout: 10_000 });
+    const failed = spawnSync(process.execPath, stage.healthcheck!.cmd.slice(1), {
+      env: { PATH: process.env['PATH'] ?? '', ...env },
+      timeout: 10_000,
+    });
     expect(failed.status).toBe(1);
   });
 

@@ -24,7 +24,11 @@ export function runClusterScript<T>(script: string, env: Record<string, string> 
     child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(timer);
-      const last = output.trim().split('\n').reverse().find((line) => line.startsWith('{'));
+      const last = output
+        .trim()
+        .split('\n')
+        .reverse()
+        .find((line) => line.startsWith('{'));
       if (!last) return reject(new Error(`${script} exited with ${code} without a JSON result line. Output:\n${output.slice(-4000)}`));
       try {
         resolve({ code, result: JSON.parse(last) as T, output });

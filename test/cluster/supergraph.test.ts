@@ -10,7 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { runClusterScript } from './script.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const semver = createRequire(import.meta.url)('semver') as { satisfies(version: string, range: string): boolean; minVersion(range: string): { version: string } };
+const semver = createRequire(import.meta.url)('semver') as {
+  satisfies(version: string, range: string): boolean;
+  minVersion(range: string): { version: string };
+};
 
 interface PackageJson {
   name: string;
@@ -40,16 +43,19 @@ interface SupergraphResult {
 
 describe('supergraph through Hive Gateway', () => {
   it('runs a Hive Gateway whose every installed dependency supports the oldest Node.js Augur supports', () => {
-    const oldest = semver.minVersion((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as PackageJson).engines!.node!).version;
+    const oldest = semver.minVersion(
+      (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as PackageJson).engines!.node!,
+    ).version;
     const start = resolvePackage(ROOT, '@graphql-hive/gateway')!;
     const seen = new Set<string>();
     const unsupported: string[] = [];
-    for (const queue = [start]; queue.length; ) {
+    for (const queue = [start]; queue.length;) {
       const file = queue.pop()!;
       if (seen.has(file)) continue;
       seen.add(file);
       const pkg = JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
-      if (pkg.engines?.node && !semver.satisfies(oldest, pkg.engines.node)) unsupported.push(`${pkg.name}@${pkg.version} (node ${pkg.engines.node})`);
+      if (pkg.engines?.node && !semver.satisfies(oldest, pkg.engines.node))
+        unsupported.push(`${pkg.name}@${pkg.version} (node ${pkg.engines.node})`);
       for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies, ...pkg.peerDependencies })) {
         const found = resolvePackage(path.dirname(file), dep);
         if (found) queue.push(found);
