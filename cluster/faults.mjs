@@ -2,19 +2,21 @@
  * `npm run cluster:faults`: faults under load on the cluster of `npm run cluster` (three replicas behind haproxy,
  * Redis, the emulators). For FAULTS_SECONDS (60) it sends FAULTS_RATE (200) operations per second, open loop: mostly
  * reads of Dataiku, Prevision and Civis, Previsto reads the response cache answers, and one Previsto write
- * (`createContact`) per second, within Previsto's 120 calls per minute per key. The emulators answer Dataiku 40 ms
- * and Previsto's creates 800 ms late, so operations are in flight when a fault strikes. Meanwhile it
+ * (`createContact`) per second, within Previsto's 120 calls per minute per key (FAULTS_GREEDY_PER_MINUTE adds a second
+ * caller asking for more than its share). The emulators answer Dataiku 40 ms and Previsto's creates 800 ms late, so
+ * operations are in flight when a fault strikes. Meanwhile it
  *   (a) restarts each replica in turn: SIGTERM, wait for the exit, start it again, wait until haproxy routes to it;
  *   (b) kills with SIGKILL a replica that holds a write in flight (haproxy's runtime API shows which), then starts it
  *       again;
- *   (c) restarts Redis (SIGTERM, 3 s down, started again empty).
+ *   (c) restarts Redis (SIGTERM, 3 s down, started again from its append-only file).
  *
- * An operation fails when it gets no HTTP answer, a status other than 200, or any `errors`. Every operation sends its
- * own x-request-id, which haproxy logs with the replica it went to and its times. An operation was in flight on the
- * killed replica when that log line names the replica and spans the SIGKILL, or when haproxy wrote no line for it
- * because it closed the caller's connection unanswered (see `inFlightOnVictim`). Reads go as GET, which haproxy may
- * send to another replica when the killed one's connection closes unanswered; writes go as POST and are never sent
- * twice. At the end every acknowledged write is looked up (by the run's metadata tag) and must exist exactly once.
+ * An operation fails when it gets no HTTP answer, a status other than 200, or any `errors` (the second caller's
+ * RATE_LIMITED answers are the budget at work, counted apart). Every operation sends its own x-request-id, which
+ * haproxy logs with the replica it went to and its times. An operation was in flight on the killed replica when that
+ * log line names the replica and spans the SIGKILL, or when haproxy wrote no line for it because it closed the
+ * caller's connection unanswered (see `inFlightOnVictim`). Reads go as GET, which haproxy may send to another replica
+ * when the killed one's connection closes unanswered; writes go as POST and are never sent twice. At the end every
+ * acknowledged write is looked up (by the run's metadata tag) and must exist exactly once.
  *
  * Targets: no failed operation during the rolling restart, the Redis restart or the rest of the run; during the
  * SIGKILL only operations in flight on the killed replica may fail; no acknowledged write lost or duplicated; Previsto
@@ -39,7 +41,8 @@ const RATE = intEnv('FAULTS_RATE', 200, 10, 2000);
 const PREVISTO_LIMIT = 120;
 const RUN = randomBytes(4).toString('hex');
 
-// ---- The operations: per 200, one write and the reads below (scaled to RATE).
+// ---- The operations. Per second, at 200/s: the reads below by weight and one write; and, with
+// FAULTS_GREEDY_PER_MINUTE, Previsto reads from a second caller (scaled to RATE).
 
 const READS = {
   predict: {
@@ -61,24 +64,35 @@ const READS = {
   previsionProjects: { weight: 20, query: 'query Projects { prevision { projects(first: 5) { nodes { name } } } }' },
   endpoints: { weight: 15, query: 'query Endpoints { endpoints(first: 20) { nodes { name type platform } } }' },
   civisMe: { weight: 2, query: 'query Me { civis { me { username } } }' },
+  // FAULTS_GREEDY_PER_MINUTE of these (default none): never cached (a new search each time) and sent with the
+  // caller's own copy of the key, which makes it a caller of its own. Asking for more than its fair share (half the
+  // key's 120 a minute, two callers sharing it), it is answered RATE_LIMITED for the rest by design, and keeps
+  // Previsto's window full: the setting for finding what lets more than the budget through (see docs/deploying.md).
+  greedy: {
+    weight: 0,
+    query: 'query Greedy($s: String!) { contacts(first: 1, search: $s) { totalCount } }',
+    variables: (i) => ({ s: `g${RUN}${i}` }),
+    headers: { 'x-previsto-api-key': 'sk_augur_demo' },
+  },
 };
 const WRITE = 'mutation Create($input: CreateContactInput!) { createContact(input: $input) { id name } }';
 
-/** The kind of operation number i: a fixed pattern per second, so every second has the same mix. */
+const GREEDY_PER_MINUTE = intEnv('FAULTS_GREEDY_PER_MINUTE', 0, 0, 600);
+
+/** The kinds of two seconds of operations (2 × RATE), spread so every second has the same mix. */
 const pattern = (() => {
+  const slots = 2 * RATE;
+  const scale = slots / 400;
   const kinds = [];
-  const perSecond = RATE;
-  const scale = perSecond / 200;
-  for (const [kind, { weight }] of Object.entries(READS))
-    for (let n = 0; n < Math.max(1, Math.round(weight * scale)); n++) kinds.push(kind);
-  kinds.length = Math.min(kinds.length, perSecond - 1);
-  while (kinds.length < perSecond - 1) kinds.push('predict');
-  // Spread the kinds over the second (interleave), with the write in the middle.
+  for (const [kind, { weight }] of Object.entries(READS)) for (let n = 0; n < Math.round(weight * 2 * scale); n++) kinds.push(kind);
+  const special = ['write', 'write', ...Array(Math.round(GREEDY_PER_MINUTE / 30)).fill('greedy')];
+  kinds.length = Math.min(kinds.length, slots - special.length);
+  while (kinds.length < slots - special.length) kinds.push('predict');
   const spread = kinds
     .map((k, i) => [((i * 7919) % kinds.length) + i / 1e6, k])
     .sort((a, b) => a[0] - b[0])
     .map(([, k]) => k);
-  spread.splice(Math.floor(perSecond / 2), 0, 'write');
+  special.forEach((kind, n) => spread.splice(Math.floor(((n + 0.5) * slots) / special.length), 0, kind));
   return spread;
 })();
 
@@ -97,12 +111,15 @@ async function send(graphqlUrl, i) {
         signal: AbortSignal.timeout(30_000),
       });
     } else {
-      const { query, variables } = READS[kind];
+      const { query, variables, headers } = READS[kind];
       const url = new URL(graphqlUrl);
       url.searchParams.set('query', query);
       if (variables) url.searchParams.set('variables', JSON.stringify(variables(i)));
       // GraphQL over GET: a query, which haproxy may send again; the header satisfies Apollo's CSRF prevention.
-      res = await fetch(url, { headers: { 'apollo-require-preflight': 'true', 'x-request-id': id }, signal: AbortSignal.timeout(30_000) });
+      res = await fetch(url, {
+        headers: { 'apollo-require-preflight': 'true', 'x-request-id': id, ...headers },
+        signal: AbortSignal.timeout(30_000),
+      });
     }
     op.status = res.status;
     const text = await res.text();
@@ -114,7 +131,9 @@ async function send(graphqlUrl, i) {
     }
     op.errorCodes = body?.errors ? [...new Set(body.errors.map((e) => e.extensions?.code ?? 'UNKNOWN'))] : [];
     op.ok = res.status === 200 && body?.data && op.errorCodes.length === 0;
-    if (!op.ok) op.detail = text.slice(0, 300);
+    // The greedy caller past its share: Augur refusing it is the budget at work, not a failure.
+    op.refused = kind === 'greedy' && res.status === 200 && op.errorCodes.length === 1 && op.errorCodes[0] === 'RATE_LIMITED';
+    if (!op.ok && !op.refused) op.detail = text.slice(0, 300);
     if (kind === 'write' && op.ok) op.acknowledged = body.data.createContact?.id;
   } catch (err) {
     op.ok = false;
@@ -228,7 +247,7 @@ async function run(cluster, note) {
   await at(Math.max(22, (windows.rollingRestart.to - startedAt) / 1000 + 3));
   let victim;
   let holding = [];
-  for (const deadline = Date.now() + 5000; !victim && Date.now() < deadline;) {
+  for (const deadline = Date.now() + 8000; !victim && Date.now() < deadline;) {
     const sessions = await cluster.sessions();
     const write = sessions.find((x) => x.method === 'POST' && !x.answered && x.server.startsWith('augur'));
     if (write) {
@@ -340,11 +359,11 @@ async function run(cluster, note) {
     const end = entry.at + Math.max(entry.ta, 0);
     return entry.at <= killAt + 5 && end >= killAt - 5;
   };
-  const failed = ops.filter((o) => !o.ok);
+  const failed = ops.filter((o) => !o.ok && !o.refused);
   const phase = (name) => {
     const w = windows[name];
     const inWindow = ops.filter((o) => overlaps(o, w));
-    return { durationMs: w.to - w.from, operations: inWindow.length, failed: inWindow.filter((o) => !o.ok).length };
+    return { durationMs: w.to - w.from, operations: inWindow.length, failed: inWindow.filter((o) => !o.ok && !o.refused).length };
   };
   const sigkill = phase('sigkill');
   const retried = [...lbById.values()].filter((e) => e.retries !== '0');
@@ -359,10 +378,19 @@ async function run(cluster, note) {
       (e) => e.at <= killAt + 5 && e.at + Math.max(e.ta, 0) >= killAt - 5 && e.server !== windows.sigkill.replica,
     ).length,
   });
+  const greedy = ops.filter((o) => o.kind === 'greedy');
   const steadyFailed = failed.filter((o) => !Object.values(windows).some((w) => overlaps(o, w))).length;
   const codes = {};
   for (const o of ops) {
-    const key = o.ok ? 'ok' : o.transport ? `transport:${o.transport}` : o.status !== 200 ? `http:${o.status}` : o.errorCodes.join('+');
+    const key = o.ok
+      ? 'ok'
+      : o.refused
+        ? 'refused:RATE_LIMITED'
+        : o.transport
+          ? `transport:${o.transport}`
+          : o.status !== 200
+            ? `http:${o.status}`
+            : o.errorCodes.join('+');
     codes[key] = (codes[key] ?? 0) + 1;
   }
   const rollingRestart = { ...phase('rollingRestart'), exitCodes: exits };
@@ -383,6 +411,11 @@ async function run(cluster, note) {
     ratePerSecond: RATE,
     upstreamLatency: LATENCY,
     operations: { sent: ops.length, ok: ops.filter((o) => o.ok).length, failed: failed.length, outcomes: codes },
+    greedyCaller: {
+      sent: greedy.length,
+      answered: greedy.filter((o) => o.ok).length,
+      refusedByBudget: greedy.filter((o) => o.refused).length,
+    },
     rollingRestart,
     sigkill,
     redisRestart,
@@ -390,17 +423,15 @@ async function run(cluster, note) {
     writes: writeCheck,
     previsto,
     served,
-    failures: failed
-      .slice(0, 10)
-      .map((o) => ({
-        id: o.id,
-        kind: o.kind,
-        status: o.status,
-        transport: o.transport,
-        codes: o.errorCodes,
-        lb: lbById.get(o.id),
-        detail: o.detail,
-      })),
+    failures: failed.slice(0, 10).map((o) => ({
+      id: o.id,
+      kind: o.kind,
+      status: o.status,
+      transport: o.transport,
+      codes: o.errorCodes,
+      lb: lbById.get(o.id),
+      detail: o.detail,
+    })),
     targets,
     pass: Object.values(targets).every(Boolean),
   };
@@ -416,6 +447,11 @@ main().then(
         `  SIGKILL ${result.sigkill.replica}: ${result.sigkill.operations} operations, ${result.sigkill.failed} failed (${result.sigkill.failedInFlightOnKilled} in flight on it, ${result.sigkill.failedOther} other); ${result.sigkill.readsRetriedElsewhere} reads sent again to another replica`,
         `  Redis restart: ${result.redisRestart.operations} operations, ${result.redisRestart.failed} failed`,
         `  writes: ${result.writes.acknowledged} acknowledged, ${result.writes.lost} lost, ${result.writes.duplicated} duplicated`,
+        ...(result.greedyCaller.sent
+          ? [
+              `  second caller: ${result.greedyCaller.sent} sent, ${result.greedyCaller.answered} answered, ${result.greedyCaller.refusedByBudget} refused RATE_LIMITED`,
+            ]
+          : []),
         `  Previsto: ${result.previsto.calls} calls, at most ${result.previsto.maxInAnySixtySeconds} in any 60 s (limit ${result.previsto.limitPerMinute}), ${result.previsto.answered429} answered 429`,
         `  targets: ${Object.entries(t)
           .map(([k, v]) => `${k} ${v ? 'met' : 'MISSED'}`)

@@ -95,7 +95,8 @@ export function haproxySessions(socketPath) {
 /**
  * Starts the cluster. Options: `ports` (`{ lb, stats, router }`, 0 for a free port; default free), `router` (start the
  * reviews subgraph and Hive Gateway; default true), `runDir` (logs and the supergraph; default a new temporary
- * folder), `keepLbLog` (keep haproxy's JSON log lines in `lbLog`), `replicaEnv` (added to each replica's environment).
+ * folder), `keepLbLog` (keep haproxy's JSON log lines in `lbLog`), `replicaEnv` (added to each replica's environment),
+ * `redisPersistence` (Redis's append-only file, so a restart keeps its data; default true).
  */
 export async function startCluster(options = {}) {
   if (!existsSync(path.join(ROOT, 'dist', 'augur', 'main.js'))) throw new Error('dist/augur/main.js is missing: run npm run build first.');
@@ -119,12 +120,26 @@ export async function startCluster(options = {}) {
   };
 
   try {
-    // ---- Redis: persistence off, as the scale-out tests run it; a restart starts empty.
+    // ---- Redis, with its append-only file in the run folder (`redisPersistence: false` for none): a restart keeps
+    // the rate windows, so the replicas do not count Previsto's last minute from zero again.
+    const persistence = options.redisPersistence ?? true;
     const redis = track(
       new Service({
         name: 'redis',
         command: 'redis-server',
-        args: ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+        args: [
+          '--port',
+          String(redisPort),
+          '--bind',
+          '127.0.0.1',
+          '--protected-mode',
+          'yes',
+          '--save',
+          '',
+          '--dir',
+          runDir,
+          ...(persistence ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--appendonly', 'no']),
+        ],
         logFile: path.join(runDir, 'redis.log'),
         ready: () => redisPing(redisPort),
       }),

@@ -126,6 +126,12 @@ describe('compose.yaml', () => {
     expect(services['haproxy']!.ports).toContain(`${bind}:${bind}`);
   });
 
+  it('tells callers a keep-alive timeout shorter than the one haproxy keeps idle connections for', () => {
+    const hint = Number(/http-response set-header Keep-Alive timeout=(\d+)/.exec(haproxyCfg)![1]);
+    const idle = Number(/timeout http-keep-alive (\d+)s/.exec(haproxyCfg)![1]);
+    expect(hint).toBeLessThan(idle);
+  });
+
   it('runs files the image holds, and mounts files the repository has', () => {
     expect(services['emulators']!.command).toEqual(['node', 'dist/augur/emulators.js']);
     // The emulators' entry point is what `npm run emulators` runs (built by the suite's global setup).
@@ -136,6 +142,7 @@ describe('compose.yaml', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const volume of service.volumes ?? []) {
         const source = volume.split(':')[0]!;
+        if (!source.startsWith('.')) continue; // a named volume
         expect(existsSync(path.join(ROOT, source)), `${name} mounts ${source}`).toBe(true);
       }
       if (service.image === 'augur:local') expect(service.build, name).toBe('.');

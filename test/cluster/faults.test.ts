@@ -19,6 +19,7 @@ interface FaultsResult {
   redisRestart: { operations: number; failed: number };
   steady: { failed: number };
   writes: { sent: number; acknowledged: number; lost: number; duplicated: number };
+  greedyCaller: { sent: number; answered: number; refusedByBudget: number };
   previsto: { limitPerMinute: number; maxInAnySixtySeconds: number; answered429: number; calls: number };
   failures: unknown[];
   targets: Record<string, boolean>;
@@ -44,6 +45,7 @@ describe('cluster under faults', () => {
     expect(result.writes.acknowledged, context).toBeGreaterThan(50);
     expect(result.writes.lost, context).toBe(0);
     expect(result.writes.duplicated, context).toBe(0);
+    expect(result.greedyCaller.sent).toBe(0);
     expect(result.previsto.calls, context).toBeGreaterThan(result.writes.acknowledged);
     expect(result.previsto.maxInAnySixtySeconds, context).toBeLessThanOrEqual(result.previsto.limitPerMinute);
     expect(result.previsto.answered429, context).toBe(0);
