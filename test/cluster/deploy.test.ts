@@ -118,9 +118,14 @@ describe('compose.yaml', () => {
   });
 
   it('puts haproxy in front of exactly these replicas, on the port they listen on', () => {
-    const servers = [...haproxyCfg.matchAll(/^\s*server (\S+) "\$\{\w+-([\w.-]+):(\d+)\}"/gm)].map((m) => ({ host: m[2], port: m[3] }));
-    expect(servers.map((s) => s.host)).toEqual(augurServices.map(([name]) => name));
-    for (const s of servers) expect(s.port).toBe(augurServices[0]![1].environment!['PORT']);
+    // Each backend (the ready replicas, and the live ones when none is ready) lists every replica.
+    const backends = haproxyCfg.split(/^backend /m).slice(1);
+    expect(backends.map((b) => b.split('\n')[0])).toEqual(['augur', 'augur_alive']);
+    for (const backend of backends) {
+      const servers = [...backend.matchAll(/^\s*server (\S+) "\$\{\w+-([\w.-]+):(\d+)\}"/gm)].map((m) => ({ host: m[2], port: m[3] }));
+      expect(servers.map((s) => s.host)).toEqual(augurServices.map(([name]) => name));
+      for (const s of servers) expect(s.port).toBe(augurServices[0]![1].environment!['PORT']);
+    }
     expect(services['haproxy']!.volumes).toContain('./deploy/haproxy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro');
     const bind = /bind "\$\{AUGUR_LB_BIND-:(\d+)\}"/.exec(haproxyCfg)![1];
     expect(services['haproxy']!.ports).toContain(`${bind}:${bind}`);
