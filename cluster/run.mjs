@@ -6,6 +6,7 @@
  * Ports: CLUSTER_PORT (haproxy, default 8080), CLUSTER_ROUTER_PORT (Hive Gateway, default 4080), CLUSTER_STATS_PORT
  * (haproxy's stats page, default 8404); 0 picks a free one. CLUSTER_ROUTER=false leaves the router out.
  */
+import { readFileSync } from 'node:fs';
 import { startCluster } from './lib/cluster.mjs';
 import { stopAll } from './lib/processes.mjs';
 
@@ -40,8 +41,41 @@ const stop = (signal) => {
 };
 // Ctrl-C in a terminal also reaches the children themselves (same process group); each drains its own way while this
 // waits for all of them, and a signal sent to this process alone is passed on by cluster.stop().
-process.on('SIGINT', () => stop('SIGINT'));
-process.on('SIGTERM', () => stop('SIGTERM'));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(signal));
+
+/**
+ * Under `npm run cluster`, npm is an ancestor (npm, sh, this) and does not pass on a signal sent to it alone: when it
+ * is gone, stop as if interrupted, rather than leave the cluster running.
+ */
+function stopWithNpm() {
+  if (!process.env.npm_lifecycle_event) return;
+  let pid = process.ppid;
+  for (let depth = 0; depth < 3 && pid > 1; depth++) {
+    let cmdline;
+    let stat;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      return; // not Linux, or already gone
+    }
+    if (/(^|\/|\0)npm(-cli\.js)?(\0| |$)/.test(cmdline)) {
+      const npm = pid;
+      const timer = setInterval(() => {
+        try {
+          process.kill(npm, 0);
+        } catch {
+          clearInterval(timer);
+          stop('npm exited');
+        }
+      }, 500);
+      timer.unref();
+      return;
+    }
+    pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  }
+}
+stopWithNpm();
 
 try {
   console.log(
