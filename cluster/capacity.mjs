@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
-import { startCluster } from './lib/cluster.mjs';
+import { endpointIds, startCluster } from './lib/cluster.mjs';
 import { sleep } from './lib/processes.mjs';
 import { cpuSeconds, loadavg, machineBusySeconds, memory } from '../bench/lib/stack.mjs';
 
@@ -27,15 +27,21 @@ const CONNECTIONS = intEnv('CAPACITY_CONNECTIONS', 48, 1, 1000);
 const MIX = [
   ...Array(60).fill([
     'predict',
-    'query($f: JSONObject!) { predict(endpoint: "churn", features: $f) { prediction probaPercentile } }',
-    (i) => ({ f: { name: `C ${i % 500}` } }),
+    'query($churn: ID!, $f: JSONObject!) { predict(endpoint: $churn, features: $f) { explanations { feature value } } }',
+    (i, ids) => ({ churn: ids.churn, f: { name: `C ${i % 500}` } }),
   ]),
   ...Array(12).fill([
     'predictBatch',
-    'query($a: JSONObject!, $b: JSONObject!, $c: JSONObject!) { a: predict(endpoint: "churn", features: $a) { prediction } b: predict(endpoint: "churn", features: $b) { prediction } c: predict(endpoint: "augur-demo/price", features: $c) { prediction } }',
-    (i) => ({ a: { name: `A ${i % 97}` }, b: { name: `B ${i % 89}` }, c: { surface: 50 + (i % 100), rooms: 1 + (i % 5), city: 'Aarhus' } }),
+    'query($churn: ID!, $price: ID!, $a: JSONObject!, $b: JSONObject!, $c: JSONObject!) { a: predict(endpoint: $churn, features: $a) { ...Scored } b: predict(endpoint: $churn, features: $b) { ...Scored } c: predict(endpoint: $price, features: $c) { ...Scored } } fragment Scored on Prediction { explanations { feature } }',
+    (i, ids) => ({
+      churn: ids.churn,
+      price: ids.price,
+      a: { name: `A ${i % 97}` },
+      b: { name: `B ${i % 89}` },
+      c: { surface: 50 + (i % 100), rooms: 1 + (i % 5), city: 'Aarhus' },
+    }),
   ]),
-  ...Array(10).fill(['cachedContacts', '{ contacts(first: 10) { edges { node { name city } } } }']),
+  ...Array(10).fill(['cachedContacts', '{ contacts(first: 10) { edges { node { id name } } } }']),
   ...Array(10).fill(['previsionProjects', '{ prevision { projects(first: 5) { nodes { name } } } }']),
   ...Array(8).fill(['endpoints', '{ endpoints(first: 20) { nodes { name type platform } } }']),
 ];
@@ -54,6 +60,7 @@ async function main() {
   const cluster = await startCluster({ router: false });
   try {
     const origin = new URL(cluster.graphqlUrl).origin;
+    const ids = await endpointIds(cluster.graphqlUrl);
     const pool = new Pool(origin, { connections: CONNECTIONS, pipelining: 1 });
     await sleep(1000);
     const idleRss = Object.fromEntries(cluster.replicas.map((r) => [r.name, memory(r.pid).rssKb / 1024]));
@@ -67,7 +74,7 @@ async function main() {
         const i = n++;
         const [, query, variables] = MIX[i % MIX.length];
         const params = new URLSearchParams({ query });
-        if (variables) params.set('variables', JSON.stringify(variables(i)));
+        if (variables) params.set('variables', JSON.stringify(variables(i, ids)));
         try {
           const res = await pool.request({
             path: `/graphql?${params}`,

@@ -25,7 +25,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { emulatorLog, startCluster } from './lib/cluster.mjs';
+import { emulatorLog, endpointIds, startCluster } from './lib/cluster.mjs';
 import { sleep } from './lib/processes.mjs';
 
 function intEnv(name, fallback, min, max) {
@@ -47,20 +47,24 @@ const RUN = randomBytes(4).toString('hex');
 const READS = {
   predict: {
     weight: 120,
-    query: 'query Score($f: JSONObject!) { predict(endpoint: "churn", features: $f) { prediction probaPercentile } }',
-    variables: (i) => ({ f: { name: `Customer ${i % 500}`, city: ['Aarhus', 'Odense', 'Aalborg'][i % 3] } }),
+    // Selections use only fields every version of Augur's schema has had (a prediction's explanations, a contact's
+    // name), so the load stays the same as the schema evolves; each `predict` is one record scored upstream.
+    query: 'query Score($churn: ID!, $f: JSONObject!) { predict(endpoint: $churn, features: $f) { explanations { feature value } } }',
+    variables: (i) => ({ churn: ENDPOINTS.churn, f: { name: `Customer ${i % 500}`, city: ['Aarhus', 'Odense', 'Aalborg'][i % 3] } }),
   },
   predictBatch: {
     weight: 22,
     query:
-      'query Batch($a: JSONObject!, $b: JSONObject!, $c: JSONObject!) { a: predict(endpoint: "churn", features: $a) { prediction } b: predict(endpoint: "churn", features: $b) { prediction } c: predict(endpoint: "augur-demo/price", features: $c) { prediction } }',
+      'query Batch($churn: ID!, $price: ID!, $a: JSONObject!, $b: JSONObject!, $c: JSONObject!) { a: predict(endpoint: $churn, features: $a) { ...Scored } b: predict(endpoint: $churn, features: $b) { ...Scored } c: predict(endpoint: $price, features: $c) { ...Scored } } fragment Scored on Prediction { explanations { feature } }',
     variables: (i) => ({
+      churn: ENDPOINTS.churn,
+      price: ENDPOINTS.price,
       a: { name: `A ${i % 97}` },
       b: { name: `B ${i % 89}` },
       c: { surface: 50 + (i % 100), rooms: 1 + (i % 5), city: 'Aarhus' },
     }),
   },
-  cachedContacts: { weight: 20, query: 'query Contacts { contacts(first: 10) { edges { node { name city } } } }' },
+  cachedContacts: { weight: 20, query: 'query Contacts { contacts(first: 10) { edges { node { id name } } } }' },
   previsionProjects: { weight: 20, query: 'query Projects { prevision { projects(first: 5) { nodes { name } } } }' },
   endpoints: { weight: 15, query: 'query Endpoints { endpoints(first: 20) { nodes { name type platform } } }' },
   civisMe: { weight: 2, query: 'query Me { civis { me { username } } }' },
@@ -75,7 +79,31 @@ const READS = {
     headers: { 'x-previsto-api-key': 'sk_augur_demo' },
   },
 };
-const WRITE = 'mutation Create($input: CreateContactInput!) { createContact(input: $input) { id name } }';
+/**
+ * `createContact`'s selection and how to read its acknowledgement: the contact itself, or (once the schema wraps it in a
+ * payload) the payload's contact and its user errors. Asked of the running schema at start.
+ */
+async function writeShape(graphqlUrl) {
+  const res = await fetch(graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ __type(name: "CreateContactPayload") { name } }' }),
+  });
+  const payload = !!(await res.json()).data?.__type;
+  return payload
+    ? {
+        query:
+          'mutation Create($input: CreateContactInput!) { createContact(input: $input) { contact { id name } userErrors { message } } }',
+        acknowledged: (data) => (data.createContact?.userErrors?.length === 0 ? data.createContact.contact?.id : undefined),
+      }
+    : {
+        query: 'mutation Create($input: CreateContactInput!) { createContact(input: $input) { id name } }',
+        acknowledged: (data) => data.createContact?.id,
+      };
+}
+let WRITE;
+/** Endpoint ids by name, read from the cluster at start. */
+let ENDPOINTS;
 
 const GREEDY_PER_MINUTE = intEnv('FAULTS_GREEDY_PER_MINUTE', 0, 0, 600);
 
@@ -107,7 +135,7 @@ async function send(graphqlUrl, i) {
       res = await fetch(graphqlUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-request-id': id },
-        body: JSON.stringify({ query: WRITE, variables: { input: { name: op.name, city: 'Aarhus', meta: { run: RUN } } } }),
+        body: JSON.stringify({ query: WRITE.query, variables: { input: { name: op.name, meta: { run: RUN } } } }),
         signal: AbortSignal.timeout(30_000),
       });
     } else {
@@ -134,7 +162,13 @@ async function send(graphqlUrl, i) {
     // The greedy caller past its share: Augur refusing it is the budget at work, not a failure.
     op.refused = kind === 'greedy' && res.status === 200 && op.errorCodes.length === 1 && op.errorCodes[0] === 'RATE_LIMITED';
     if (!op.ok && !op.refused) op.detail = text.slice(0, 300);
-    if (kind === 'write' && op.ok) op.acknowledged = body.data.createContact?.id;
+    if (kind === 'write' && op.ok) {
+      op.acknowledged = WRITE.acknowledged(body.data);
+      if (!op.acknowledged) {
+        op.ok = false;
+        op.detail = text.slice(0, 300);
+      }
+    }
   } catch (err) {
     op.ok = false;
     op.transport = err.cause?.code ?? err.name ?? 'error';
@@ -200,6 +234,8 @@ const LATENCY = { dataiku: { latencyMs: 40 }, previsto: { latencyMs: 800, routes
 
 async function run(cluster, note) {
   const { graphqlUrl, replicas, redis } = cluster;
+  WRITE = await writeShape(graphqlUrl);
+  ENDPOINTS = await endpointIds(graphqlUrl);
   for (const [platform, fault] of Object.entries(LATENCY)) {
     const res = await fetch(`${cluster.emulatorUrls[platform]}/_emulator/faults`, {
       method: 'POST',

@@ -7,7 +7,7 @@
  * (haproxy's stats page, default 8404); 0 picks a free one. CLUSTER_ROUTER=false leaves the router out.
  */
 import { readFileSync } from 'node:fs';
-import { startCluster } from './lib/cluster.mjs';
+import { endpointIds, startCluster } from './lib/cluster.mjs';
 import { stopAll } from './lib/processes.mjs';
 
 function port(name, fallback) {
@@ -100,12 +100,15 @@ const rows = [
 ];
 const width = Math.max(...rows.map(([k]) => k.length));
 console.log(`\nAugur cluster ready:\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}`);
+// The churn model's global id (the ids are signed with this run's AUGUR_ID_SECRET), for the examples.
+const churn = (await endpointIds(cluster.graphqlUrl).catch(() => ({}))).churn ?? '<id from { endpoints { nodes { id name } } }>';
+const scored = `predict(endpoint: \\"${churn}\\", explanations: { enabled: true }) { explanations { feature value } }`;
 console.log(
-  `\nTry:\n  curl -s ${cluster.graphqlUrl} -H 'content-type: application/json' -d '{"query":"{ contacts(first: 3) { edges { node { name predict(endpoint: \\"churn\\") { prediction } } } } }"}'`,
+  `\nTry:\n  curl -s ${cluster.graphqlUrl} -H 'content-type: application/json' -d '{"query":"{ contacts(first: 3) { edges { node { name ${scored} } } } }"}'`,
 );
 if (cluster.router) {
   console.log(
-    `  curl -s ${cluster.router.url} -H 'content-type: application/json' -H 'x-previsto-api-key: sk_augur_demo' -d '{"query":"{ contacts(first: 3) { edges { node { name predict(endpoint: \\"churn\\") { prediction } rating reviews { stars text } } } } }"}'`,
+    `  curl -s ${cluster.router.url} -H 'content-type: application/json' -H 'x-previsto-api-key: sk_augur_demo' -d '{"query":"{ contacts(first: 3) { edges { node { name rating reviews { stars text } ${scored} } } } }"}'`,
   );
 }
 console.log('\nCtrl-C stops everything.');

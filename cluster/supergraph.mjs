@@ -9,32 +9,31 @@
  *
  * Prints a summary, then one JSON line; exits 0 when every check holds.
  */
-import { emulatorCounts, resetEmulators, startCluster } from './lib/cluster.mjs';
+import { emulatorCounts, endpointIds, resetEmulators, startCluster } from './lib/cluster.mjs';
 
-export const QUERY = `query ScoredReviewedContacts {
+export const QUERY = `query ScoredReviewedContacts($churn: ID!) {
   contacts(first: 10, orderBy: [{ field: NAME }]) {
     edges {
       node {
         id
         name
-        city
-        predict(endpoint: "churn") { prediction probabilities { label probability } }
+        predict(endpoint: $churn, explanations: { enabled: true, nExplanations: 2 }) { explanations { feature value } }
         rating
         reviews { stars text author }
       }
     }
   }
-  endpoint(id: "churn") { id name type reviews { stars text } }
+  endpoint(id: $churn) { id name type reviews { stars text } }
 }`;
 
 /** The same selection without what the reviews subgraph adds: what Augur alone answers. */
 const AUGUR_ONLY = QUERY.replace(/\n\s+rating\n\s+reviews \{ stars text author \}/, '').replace(' reviews { stars text }', '');
 
-async function post(url, query, headers) {
+async function post(url, query, headers, variables) {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query }),
+    body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, body: await res.json() };
 }
@@ -75,23 +74,24 @@ async function main() {
     const urls = cluster.emulatorUrls;
     const credentials = { 'x-previsto-api-key': 'sk_augur_demo', 'x-dataiku-api-key': 'augur-demo-dataiku' };
     // Warm-up: the first operation of each replica compiles the query; not counted.
-    await post(cluster.router.url, QUERY, credentials);
+    const variables = { churn: (await endpointIds(cluster.graphqlUrl)).churn };
+    await post(cluster.router.url, QUERY, credentials, variables);
 
     await resetEmulators(urls);
     const requestId = `supergraph-check-${Date.now()}`;
-    const routed = await post(cluster.router.url, QUERY, { ...credentials, 'x-request-id': requestId });
+    const routed = await post(cluster.router.url, QUERY, { ...credentials, 'x-request-id': requestId }, variables);
     const viaRouter = summarise(await emulatorCounts(urls));
 
     await resetEmulators(urls);
-    const direct = await post(cluster.graphqlUrl, AUGUR_ONLY, credentials);
+    const direct = await post(cluster.graphqlUrl, AUGUR_ONLY, credentials, variables);
     const viaAugur = summarise(await emulatorCounts(urls));
 
-    const refused = await post(cluster.router.url, QUERY, { ...credentials, 'x-previsto-api-key': 'sk_not_a_key' });
+    const refused = await post(cluster.router.url, QUERY, { ...credentials, 'x-previsto-api-key': 'sk_not_a_key' }, variables);
 
     const contacts = routed.body.data?.contacts?.edges?.map((e) => e.node) ?? [];
     const checks = {
       routedWithoutErrors: routed.status === 200 && !routed.body.errors && contacts.length === 10,
-      everyContactScoredAndReviewed: contacts.every((c) => typeof c.predict?.prediction === 'string' && Array.isArray(c.reviews)),
+      everyContactScoredAndReviewed: contacts.every((c) => c.predict?.explanations?.length > 0 && Array.isArray(c.reviews)),
       someReviews: contacts.some((c) => c.reviews.length > 0),
       endpointReviewed: Array.isArray(routed.body.data?.endpoint?.reviews),
       sameAsAugurAlone:

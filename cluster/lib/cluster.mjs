@@ -332,6 +332,22 @@ export async function startCluster(options = {}) {
   }
 }
 
+/**
+ * Global ids of the endpoints, by name (`{ churn: 'RW5kcG9pbnQ6...', ... }`), from `endpoints`. Queries pass these
+ * ids: the one way of naming an endpoint every version of the schema accepts.
+ */
+export async function endpointIds(graphqlUrl, headers = {}) {
+  const res = await fetch(graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query: '{ endpoints(first: 100) { nodes { id name } } }' }),
+  });
+  const body = await res.json();
+  const nodes = body.data?.endpoints?.nodes;
+  if (!nodes) throw new Error(`Listing the endpoints failed: ${JSON.stringify(body).slice(0, 300)}`);
+  return Object.fromEntries(nodes.map((n) => [n.name, n.id]));
+}
+
 /** Resets the emulators' counters, logs and data (`POST /_emulator/reset` on each). */
 export async function resetEmulators(urls) {
   await Promise.all(PLATFORMS.map((p) => fetch(`${urls[p]}/_emulator/reset`, { method: 'POST' }).then((r) => r.arrayBuffer())));

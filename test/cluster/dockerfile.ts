@@ -48,9 +48,10 @@ function envPairs(args: string): Record<string, string> {
 
 function execForm(args: string, what: string): string[] {
   const parsed: unknown = JSON.parse(args);
-  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'string'))
+  if (!Array.isArray(parsed) || !parsed.every((a): a is string => typeof a === 'string')) {
     throw new Error(`${what} must be in exec form (a JSON array), got ${args}`);
-  return parsed as string[];
+  }
+  return parsed;
 }
 
 /** The last stage's settings (ENV, USER, CMD, HEALTHCHECK...), as the image would run them. */

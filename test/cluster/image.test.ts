@@ -95,17 +95,23 @@ describe('container image', () => {
       expect(existsSync(path.join(imageRoot, 'node_modules', name)), name).toBe(false);
     }
     // Nothing of the build stage's sources or tests.
-    expect(readdirSync(imageRoot).sort()).toEqual([
-      '.image-root',
-      'dist',
-      'examples',
-      'node_modules',
-      'package-lock.json',
-      'package.json',
-      'schema',
-      'src',
-      'subgraphs',
-    ]);
+    const workspaces = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { workspaces?: string[] }).workspaces ?? [];
+    expect(readdirSync(imageRoot).sort()).toEqual(
+      [
+        '.image-root',
+        'dist',
+        'examples',
+        'node_modules',
+        'package-lock.json',
+        'package.json',
+        'schema',
+        'src',
+        'subgraphs',
+        ...workspaces,
+      ].sort(),
+    );
+    // Of a workspace, only its package.json (npm ci checks the lock against it): its code is in the bundle.
+    for (const workspace of workspaces) expect(readdirSync(path.join(imageRoot, workspace))).toEqual(['package.json']);
     expect(readdirSync(path.join(imageRoot, 'dist'))).toEqual(['augur']);
   });
 
@@ -129,19 +135,31 @@ describe('container image', () => {
     });
     expect(check.status).toBe(0);
 
+    const post = (query: string, variables?: Record<string, unknown>): Promise<Response> =>
+      fetch(`${origin}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+    // The churn model by its global id, the form every version of the schema accepts.
+    const endpoints = (await (await post('{ endpoints(first: 100) { nodes { id name } } }')).json()) as {
+      data: { endpoints: { nodes: Array<{ id: string; name: string }> } };
+    };
+    const churn = endpoints.data.endpoints.nodes.find((n) => n.name === 'churn')!.id;
     await Promise.all([upstreams.previsto, upstreams.dataikuA].map((e) => fetch(`${e.url}/_emulator/reset`, { method: 'POST' })));
-    const res = await fetch(`${origin}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ contacts(first: 3) { edges { node { name predict(endpoint: "churn") { prediction } } } } }' }),
-    });
+    const res = await post(
+      'query($churn: ID!) { contacts(first: 3) { edges { node { name predict(endpoint: $churn, explanations: { enabled: true }) { explanations { feature value } } } } } }',
+      { churn },
+    );
     const body = (await res.json()) as {
-      data?: { contacts: { edges: Array<{ node: { name: string; predict: { prediction: string } } }> } };
+      data?: {
+        contacts: { edges: Array<{ node: { name: string; predict: { explanations: Array<{ feature: string; value: number }> } } }> };
+      };
       errors?: unknown;
     };
     expect(body.errors).toBeUndefined();
     expect(body.data!.contacts.edges).toHaveLength(3);
-    expect(body.data!.contacts.edges.every((e) => typeof e.node.predict.prediction === 'string')).toBe(true);
+    expect(body.data!.contacts.edges.every((e) => e.node.predict.explanations.length > 0)).toBe(true);
     const total = async (url: string): Promise<number> =>
       ((await (await fetch(`${url}/_emulator/requests`)).json()) as { total: number }).total;
     expect(await total(upstreams.previsto.url)).toBe(1);
