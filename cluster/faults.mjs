@@ -8,7 +8,8 @@
  *   (a) restarts each replica in turn: SIGTERM, wait for the exit, start it again, wait until haproxy routes to it;
  *   (b) kills with SIGKILL a replica that holds a write in flight (haproxy's runtime API shows which), then starts it
  *       again;
- *   (c) restarts Redis (SIGTERM, 3 s down, started again from its append-only file).
+ *   (c) restarts Redis (SIGTERM, 3 s down, started again from its append-only file; with FAULTS_REDIS_PERSISTENCE=0
+ *       it runs without one and comes back empty).
  *
  * An operation fails when it gets no HTTP answer, a status other than 200, or any `errors` (the second caller's
  * RATE_LIMITED answers are the budget at work, counted apart). Every operation sends its own x-request-id, which
@@ -106,6 +107,7 @@ let WRITE;
 let ENDPOINTS;
 
 const GREEDY_PER_MINUTE = intEnv('FAULTS_GREEDY_PER_MINUTE', 0, 0, 600);
+const REDIS_PERSISTENCE = intEnv('FAULTS_REDIS_PERSISTENCE', 1, 0, 1) === 1;
 
 /** The kinds of two seconds of operations (2 × RATE), spread so every second has the same mix. */
 const pattern = (() => {
@@ -201,7 +203,7 @@ function maxInWindow(times, windowMs) {
 const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
 async function main() {
-  const cluster = await startCluster({ router: false, keepLbLog: true });
+  const cluster = await startCluster({ router: false, keepLbLog: true, redisPersistence: REDIS_PERSISTENCE });
   const events = [];
   const note = (what, extra = {}) => events.push({ at: Date.now(), what, ...extra });
   const rssPeak = {};
@@ -446,6 +448,7 @@ async function run(cluster, note) {
     seconds: SECONDS,
     ratePerSecond: RATE,
     upstreamLatency: LATENCY,
+    redisPersistence: REDIS_PERSISTENCE,
     operations: { sent: ops.length, ok: ops.filter((o) => o.ok).length, failed: failed.length, outcomes: codes },
     greedyCaller: {
       sent: greedy.length,
