@@ -184,8 +184,8 @@ export interface SharedRateStoreOptions {
 interface SharedKeyState {
   /** Slots granted locally while the backend was unavailable, not yet sent to it. */
   unsynced: number;
-  /** Slots the shared window counted at the last answer. */
-  lastCounted: number;
+  /** Slots the shared window counted at the last answer; undefined until it has answered for this key. */
+  lastCounted: number | undefined;
   /** Whether the last call to the backend failed. */
   down: boolean;
   /**
@@ -202,8 +202,9 @@ const MAX_SHARED_KEYS = 10_000;
 /**
  * Windows shared by every replica through a `SlidingWindowBackend`. Slots granted by the backend are also recorded
  * locally. When the backend fails, this replica keeps to its share of the limit over its own recent calls (shared
- * fairly among its own callers), less its share of what the shared window counted when it was last heard from: the
- * calls already made leave the window only as time passes, so the replicas together still stay within the limit.
+ * fairly among its own callers), less its share of what the shared window counted when it was last heard from (all
+ * of the limit, if it never answered for that key): the calls already made leave the window only as time passes, so
+ * the replicas together still stay within the limit.
  * When the backend answers again it is told what this replica granted meanwhile; if it has lost this replica's
  * calls altogether (Redis restarted empty), it is told every call this replica still counts in its own window.
  */
@@ -239,7 +240,8 @@ export class SharedRateStore implements RateStore {
     const t = this.now();
     if (!state.down) {
       state.down = true;
-      state.reserved = Math.max(0, Math.ceil(state.lastCounted / replicas) - own);
+      // Never heard from the shared window about this key: the other replicas may have used it all.
+      state.reserved = Math.max(0, Math.ceil((state.lastCounted ?? limit) / replicas) - own);
       state.reservedUntil = t + windowMs;
     }
     const reserved = t < state.reservedUntil ? state.reserved : 0;
@@ -255,7 +257,7 @@ export class SharedRateStore implements RateStore {
     if (state) {
       this.keys.delete(key);
     } else {
-      state = { unsynced: 0, lastCounted: 0, down: false, reserved: 0, reservedUntil: 0 };
+      state = { unsynced: 0, lastCounted: undefined, down: false, reserved: 0, reservedUntil: 0 };
       if (this.keys.size >= MAX_SHARED_KEYS) this.keys.delete(this.keys.keys().next().value!);
     }
     this.keys.set(key, state);

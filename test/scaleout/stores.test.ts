@@ -39,6 +39,17 @@ describe('SharedRateStore', () => {
     expect((await store.take('k', 'addr:10.0.0.1', 120, 60_000)).waitMs).toBe(0);
   });
 
+  it('takes nothing in the first window of an outage for a key the shared window never counted for it', async () => {
+    let now = 0;
+    const store = new SharedRateStore({ slidingWindow: async () => undefined }, { replicas: 3, namespace: 'previsto', now: () => now });
+    expect(await store.take('new', undefined, 120, 60_000)).toEqual({ waitMs: 60_001, callers: 1, overShare: false });
+    now = 30_000;
+    expect((await store.take('new', undefined, 120, 60_000)).waitMs).toBe(30_001);
+    now = 60_000;
+    for (let i = 0; i < 40; i++) expect((await store.take('new', undefined, 120, 60_000)).waitMs).toBe(0);
+    expect((await store.take('new', undefined, 120, 60_000)).waitMs).toBeGreaterThan(0);
+  });
+
   it("passes on what the shared window answered, a refusal over the caller's share included", async () => {
     const refusal: SharedAnswer = { waitMs: 1500, callers: 4, overShare: true, counted: 120 };
     const store = new SharedRateStore({ slidingWindow: async () => refusal }, { replicas: 2, namespace: 'previsto' });
