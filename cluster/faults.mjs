@@ -332,6 +332,7 @@ async function run(cluster, note) {
   // ---- Writes: every acknowledged one exists exactly once (looked up through the cluster, within the budget).
   const found = new Map();
   let after = null;
+  let waits = 0;
   for (let page = 0; page < 20; page++) {
     const res = await fetch(graphqlUrl, {
       method: 'POST',
@@ -343,6 +344,13 @@ async function run(cluster, note) {
       }),
     });
     const body = await res.json();
+    // A run that asked for more than the budget may have used this minute's: wait as told, then ask again.
+    const retryAfter = body.errors?.find((e) => e.extensions?.code === 'RATE_LIMITED')?.extensions.retryAfter;
+    if (retryAfter !== undefined && waits++ < 3) {
+      await new Promise((r) => setTimeout(r, retryAfter * 1000));
+      page--;
+      continue;
+    }
     if (body.errors) throw new Error(`Looking up the run's contacts failed: ${JSON.stringify(body.errors)}`);
     for (const { node } of body.data.contacts.edges) found.set(node.name, (found.get(node.name) ?? 0) + 1);
     if (!body.data.contacts.pageInfo.hasNextPage) break;
