@@ -202,9 +202,9 @@ const MAX_SHARED_KEYS = 10_000;
 /**
  * Windows shared by every replica through a `SlidingWindowBackend`. Slots granted by the backend are also recorded
  * locally. When the backend fails, this replica keeps to its share of the limit over its own recent calls (shared
- * fairly among its own callers), less its share of what the shared window counted when it was last heard from (all
- * of the limit, if it never answered for that key): the calls already made leave the window only as time passes, so
- * the replicas together still stay within the limit.
+ * fairly among its own callers), less its share of what the shared window counted when it was last heard from (if
+ * it never answered for that key, as if every other replica had used its share): the calls already made leave the
+ * window only as time passes, so the replicas together still stay within the limit.
  * When the backend answers again it is told what this replica granted meanwhile; if it has lost this replica's
  * calls altogether (Redis restarted empty), it is told every call this replica still counts in its own window.
  */
@@ -240,8 +240,9 @@ export class SharedRateStore implements RateStore {
     const t = this.now();
     if (!state.down) {
       state.down = true;
-      // Never heard from the shared window about this key: the other replicas may have used it all.
-      state.reserved = Math.max(0, Math.ceil((state.lastCounted ?? limit) / replicas) - own);
+      // Never heard from the shared window about this key: assume the other replicas used their shares of it.
+      const counted = state.lastCounted ?? (limit * (replicas - 1)) / replicas;
+      state.reserved = Math.max(0, Math.ceil(counted / replicas) - own);
       state.reservedUntil = t + windowMs;
     }
     const reserved = t < state.reservedUntil ? state.reserved : 0;

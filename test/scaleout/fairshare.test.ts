@@ -67,14 +67,16 @@ describe('two replicas sharing Redis', () => {
     // Held to ceil(24 / 6) = 4 calls per window across both replicas.
     expectFairOutcome({ greedy, lights, elapsedMs }, log, { windowMs: WINDOW_MS, limit: LIMIT, share: 4 });
 
-    // Redis holds the key's window, its callers (by the addresses the proxy reported) and one window per caller.
+    // Redis holds the key's window, its callers (by the addresses the proxy reported), one window per caller, ...
     const c = redis.client();
     const keys = (await c.keys('augur:rate:*')).sort();
     const base = keys.find((k) => k.endsWith('}'))!;
     expect(base).toMatch(/^augur:rate:\{previsto:[^}]+\}$/);
     const callers = await c.zrange(`${base}:callers`, '0', '-1');
     expect(callers.sort()).toEqual(['addr:198.51.100.66', ...lightAddresses.map((a) => `addr:${a}`)].sort());
-    expect(keys).toEqual([base, `${base}:callers`, ...callers.map((id) => `${base}:caller:${id}`)].sort());
+    expect(keys).toEqual([base, `${base}:callers`, `${base}:replicas`, ...callers.map((id) => `${base}:caller:${id}`)].sort());
+    // ... and the two replicas whose calls it counts.
+    expect(await c.zcard(`${base}:replicas`)).toBe(2);
     expect(await c.hlen(base)).toBeLessThanOrEqual(8 + 4);
   }, 30_000);
 });
