@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       event: 'listening',
       url: `http://${config.host}:${port}/graphql`,
       startupMs: Math.round(performance.now() - startedAt),
-      // `npm start` sets the heap's size with Node.js flags (see Performance in the README); this shows what applies.
+      // `npm start` sets the heap's size with Node.js flags (see docs/performance.md); this shows what applies.
       heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1048576),
       platforms: Object.fromEntries(PLATFORMS.map((p) => [p, stack.platforms[p]])),
     },
