@@ -125,6 +125,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Under `npm start` (whose script execs Node.js, so npm's own SIGTERM and SIGINT reach the handlers above), npm
+  // itself may still die without passing a signal on (SIGKILL): then stop as if told to, rather than keep the port.
+  if (process.env['npm_lifecycle_event'] === 'start') {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) shutdown('parent_exited');
+    }, 1000).unref();
+  }
 }
 
 main().catch((err: unknown) => {

@@ -73,7 +73,7 @@ describe('container image', () => {
   it('runs node itself as the command, with the start script’s flags, as a user other than root', () => {
     // No shell or npm between the container runtime and Node.js, so SIGTERM reaches Augur's handler.
     expect(stage.entrypoint).toBeUndefined();
-    expect(stage.cmd).toEqual(pkg.scripts['start']!.split(' '));
+    expect(stage.cmd).toEqual(pkg.scripts['start']!.replace(/^exec /, '').split(' '));
     expect(stage.stopSignal).toBe('SIGTERM');
     expect(stage.user).toBeDefined();
     expect(['root', '0', '0:0']).not.toContain(stage.user);

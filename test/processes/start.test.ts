@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const START = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> })
-  .scripts['start']!;
+  .scripts['start']!.replace(/^exec /, '');
 
 let running: ChildProcess | undefined;
 afterEach(() => {
