@@ -24,7 +24,11 @@ function executable(file) {
 }
 
 const NEEDS = [
-  { program: '/usr/bin/chromium', pkg: 'chromium', for: 'the browser tests (GraphiQL, examples/web): Debian’s Chromium, never a downloaded one' },
+  {
+    program: '/usr/bin/chromium',
+    pkg: 'chromium',
+    for: 'the browser tests (GraphiQL, examples/web): Debian’s Chromium, never a downloaded one',
+  },
   { program: 'redis-server', pkg: 'redis-server', for: 'the scale-out tests (replicas sharing state through Redis)' },
   { program: 'haproxy', pkg: 'haproxy', for: 'the cluster tests (three replicas behind haproxy)' },
 ];
@@ -33,7 +37,9 @@ const missing = NEEDS.filter((n) => !found(n.program));
 if (missing.length > 0) {
   console.error('npm test needs programs this machine does not have:');
   for (const m of missing) console.error(`  - ${m.program} (Debian package ${m.pkg}), for ${m.for}`);
-  console.error(`\nInstall them, then run npm test again:\n  sudo apt-get install --no-install-recommends ${missing.map((m) => m.pkg).join(' ')}`);
+  console.error(
+    `\nInstall them, then run npm test again:\n  sudo apt-get install --no-install-recommends ${missing.map((m) => m.pkg).join(' ')}`,
+  );
   console.error('(bash .ci/run installs them and runs the suite, as CI does.)');
   process.exit(1);
 }

@@ -61,7 +61,13 @@ export function createCors(options: CorsOptions): BeforeHook {
   const exposeHeaders = CORS_EXPOSED_HEADERS.join(', ');
 
   const logged = new Set<string>();
-  const refuse = (res: ServerResponse, origin: string, reason: 'origin' | 'headers', message: string, detail: Record<string, unknown>): true => {
+  const refuse = (
+    res: ServerResponse,
+    origin: string,
+    reason: 'origin' | 'headers',
+    message: string,
+    detail: Record<string, unknown>,
+  ): true => {
     const key = `${reason} ${origin} ${JSON.stringify(detail)}`;
     if (options.logger && logged.size < LOGGED_REFUSALS_MAX && !logged.has(key)) {
       logged.add(key);

@@ -196,7 +196,9 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
           const errors = guard.check(query, request);
           if (errors) {
             const reason = errors[0]?.extensions['code'] === 'GRAPHQL_PARSE_FAILED' ? 'syntax' : 'limit';
-            return refuse(res, requestId, client, requestErrorStatus(req), reason, { errors: errors.map((e) => formatError(e.toJSON(), e)) });
+            return refuse(res, requestId, client, requestErrorStatus(req), reason, {
+              errors: errors.map((e) => formatError(e.toJSON(), e)),
+            });
           }
         }
         const headers = new HeaderMap();
@@ -216,7 +218,12 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
         const response = await (tracing ? tracing.around(req, requestId, execute) : execute());
         for (const [key, value] of response.headers) res.setHeader(key, value);
         res.statusCode = response.status ?? 200;
-        if (res.statusCode === 400 && response.body.kind === 'complete' && requestErrorStatus(req) === 200 && onlyRequestErrors(response.body.string))
+        if (
+          res.statusCode === 400 &&
+          response.body.kind === 'complete' &&
+          requestErrorStatus(req) === 200 &&
+          onlyRequestErrors(response.body.string)
+        )
           res.statusCode = 200;
         if (response.body.kind === 'complete') {
           res.setHeader('content-length', Buffer.byteLength(response.body.string));

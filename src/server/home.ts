@@ -27,11 +27,19 @@ export function homeRoute(options: HomeOptions): RouteHandler {
       const refusal = JSON.stringify({
         errors: [{ message: `${method} / is not served; GraphQL is at /graphql.`, extensions: { code: 'BAD_REQUEST' } }],
       });
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(refusal) });
+      res.writeHead(405, {
+        allow: 'GET, HEAD',
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(refusal),
+      });
       res.end(refusal);
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-cache' });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-cache',
+    });
     res.end(method === 'HEAD' ? undefined : body);
   };
 }

@@ -48,13 +48,19 @@ function serve(dir: string): http.Server {
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`The web example's browser test needs Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this).`);
+    throw new Error(
+      `The web example's browser test needs Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this).`,
+    );
   }
   out = mkdtempSync(join(tmpdir(), 'augur-web-'));
   // Vite's own command line, as `npm run web:build` runs it, into a folder of this test's own.
-  await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], {
-    cwd: join(ROOT, 'examples/web'),
-  });
+  await promisify(execFile)(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'],
+    {
+      cwd: join(ROOT, 'examples/web'),
+    },
+  );
   site = serve(out);
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', () => resolve()));
   origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;

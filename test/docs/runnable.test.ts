@@ -36,7 +36,12 @@ export function graphqlBlocks(file: string, markdown: string): Block[] {
   fences.forEach((fence, n) => {
     if (fence.lang !== 'graphql') return;
     const next = fences[n + 1];
-    const between = next ? lines.slice(fence.end + 1, next.start).join('').trim() : 'text';
+    const between = next
+      ? lines
+          .slice(fence.end + 1, next.start)
+          .join('')
+          .trim()
+      : 'text';
     const variables = next?.lang === 'json' && between === '' ? (JSON.parse(next.text) as Record<string, unknown>) : undefined;
     let before = fence.start - 1;
     while (before >= 0 && lines[before]!.trim() === '') before--;
@@ -52,10 +57,12 @@ export function graphqlBlocks(file: string, markdown: string): Block[] {
   return blocks;
 }
 
-const FILES = ['README.md', ...readdirSync('docs').map((f) => `docs/${f}`)].filter((f) => f.endsWith('.md')).sort((a, b) =>
-  // The README first, then the pages in alphabetical order.
-  a === 'README.md' ? -1 : b === 'README.md' ? 1 : a.localeCompare(b),
-);
+const FILES = ['README.md', ...readdirSync('docs').map((f) => `docs/${f}`)]
+  .filter((f) => f.endsWith('.md'))
+  .sort((a, b) =>
+    // The README first, then the pages in alphabetical order.
+    a === 'README.md' ? -1 : b === 'README.md' ? 1 : a.localeCompare(b),
+  );
 const BLOCKS = FILES.flatMap((file) => graphqlBlocks(file, readFileSync(file, 'utf8')));
 
 function operationsOf(document: DocumentNode): Array<string | undefined> {

@@ -70,7 +70,10 @@ describe('CORS with AUGUR_CORS_ORIGINS set to a list', () => {
   it('allows the W3C tracing headers an instrumented page adds to every fetch', async () => {
     const res = await preflight(stack.url, APP, 'content-type,traceparent,tracestate,baggage');
     expect(res.status).toBe(204);
-    const allowed = res.headers.get('access-control-allow-headers')!.split(',').map((h) => h.trim());
+    const allowed = res.headers
+      .get('access-control-allow-headers')!
+      .split(',')
+      .map((h) => h.trim());
     for (const header of ['traceparent', 'tracestate', 'baggage']) expect(allowed).toContain(header);
     const actual = await fetch(stack.url, {
       method: 'POST',

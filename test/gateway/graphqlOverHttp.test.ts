@@ -46,7 +46,11 @@ describe('GraphQL over HTTP', () => {
 
   it('answers a GET query with variables and an operation name when the client sends a preflight header', async () => {
     const query = 'query First($n: Int!) { contacts(first: $n) { nodes { name } } } query Other { __typename }';
-    for (const header of [{ 'apollo-require-preflight': 'true' }, { 'content-type': 'application/json' }, { 'x-apollo-operation-name': 'First' }]) {
+    for (const header of [
+      { 'apollo-require-preflight': 'true' },
+      { 'content-type': 'application/json' },
+      { 'x-apollo-operation-name': 'First' },
+    ] as Array<Record<string, string>>) {
       const res = await fetch(getUrl({ query, variables: { n: 2 }, operationName: 'First' }), { headers: header });
       expect(res.status, JSON.stringify(header)).toBe(200);
       const body = (await res.json()) as any;
@@ -110,7 +114,11 @@ describe('GraphQL over HTTP', () => {
   });
 
   it('keeps HTTP-level refusals 4xx whatever the client accepts', async () => {
-    const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{' });
+    const res = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: '{',
+    });
     expect(res.status).toBe(400);
     const csrf = await fetch(getUrl({ query: '{ __typename }' }), { headers: { accept: 'application/json' } });
     expect(csrf.status).toBe(400);

@@ -79,7 +79,11 @@ describe('the first hour', () => {
   });
 
   it('says before npm test runs which system programs are missing, and how to install them', () => {
-    const res = spawnSync(process.execPath, ['scripts/test-prerequisites.mjs'], { cwd: ROOT, env: { PATH: '/nonexistent' }, encoding: 'utf8' });
+    const res = spawnSync(process.execPath, ['scripts/test-prerequisites.mjs'], {
+      cwd: ROOT,
+      env: { PATH: '/nonexistent' },
+      encoding: 'utf8',
+    });
     expect(res.status).toBe(1);
     expect(res.stderr).toContain('redis-server');
     expect(res.stderr).toMatch(/apt-get install --no-install-recommends .*redis-server/);

@@ -46,10 +46,10 @@ async function npmStart(): Promise<{ port: number; child: ChildProcess }> {
   });
   npm = child;
   let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`npm start exited with ${code} before listening: ${stderr}`)));
-    createInterface({ input: child.stdout! }).on('line', (text) => {
+    createInterface({ input: child.stdout }).on('line', (text) => {
       if (!text.startsWith('{')) return;
       const line = JSON.parse(text) as Record<string, unknown>;
       if (line['event'] === 'listening') resolve(line['url'] as string);

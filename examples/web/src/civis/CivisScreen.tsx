@@ -74,10 +74,14 @@ export function CivisScreen() {
             </option>
           ))}
         </select>
-        <button type="button" disabled={!selected || started.fetching} onClick={() => {
+        <button
+          type="button"
+          disabled={!selected || started.fetching}
+          onClick={() => {
             setRunJob(selected);
             void startRun({ job: selected });
-          }}>
+          }}
+        >
           Run job
         </button>
       </div>

@@ -26,8 +26,7 @@ export const ContactRowFragment = graphql(`
 export function ContactRow(props: { contact: FragmentType<typeof ContactRowFragment> }) {
   const contact = useFragment(ContactRowFragment, props.contact);
   const result = contact.predict?.result;
-  const churn =
-    result && 'probabilities' in result ? result.probabilities.find((p) => p.label === 'churn')?.probability : undefined;
+  const churn = result && 'probabilities' in result ? result.probabilities.find((p) => p.label === 'churn')?.probability : undefined;
   return (
     <tr data-testid="contact-row">
       <td>{contact.name}</td>

@@ -54,7 +54,13 @@ export function ContactsScreen() {
     <section>
       <h2>Scored contacts</h2>
       <div className="toolbar">
-        <input type="search" placeholder="Search name, city, e-mail…" value={typed} onChange={(e) => setTyped(e.target.value)} aria-label="Search" />
+        <input
+          type="search"
+          placeholder="Search name, city, e-mail…"
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          aria-label="Search"
+        />
         <button
           type="button"
           disabled={!contacts?.pageInfo.hasPreviousPage || fetching}
@@ -82,7 +88,9 @@ export function ContactsScreen() {
           </tr>
         </thead>
         <tbody data-fetching={fetching ? 'true' : 'false'}>
-          {contacts?.edges.map((edge) => <ContactRow key={edge.node.id} contact={edge.node} />)}
+          {contacts?.edges.map((edge) => (
+            <ContactRow key={edge.node.id} contact={edge.node} />
+          ))}
         </tbody>
       </table>
     </section>

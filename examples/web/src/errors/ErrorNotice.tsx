@@ -11,19 +11,25 @@ interface AugurError {
   extensions: Record<string, unknown>;
 }
 
+/** A string extension (`platform`, `limit`), or `fallback` when it is absent or not a string. */
+function text(e: AugurError, key: string, fallback: string): string {
+  const value = e.extensions[key];
+  return typeof value === 'string' ? value : fallback;
+}
+
 /** What to do about each code Augur answers (see docs/errors-and-limits.md). */
 const ADVICE: Record<string, (e: AugurError) => string> = {
   RATE_LIMITED: () => 'The platform is rate limiting these requests; retry once the countdown ends.',
   SERVER_BUSY: () => 'Augur is busy; retry in a moment.',
   UNAUTHENTICATED: (e) =>
-    e.extensions['platform'] ? `Check the ${String(e.extensions['platform'])} credentials Augur uses.` : 'Send a valid Augur API key.',
+    e.extensions['platform'] ? `Check the ${text(e, 'platform', '')} credentials Augur uses.` : 'Send a valid Augur API key.',
   FORBIDDEN: () => 'This key may not do that.',
   NOT_FOUND: () => 'It no longer exists; reload the list.',
   BAD_USER_INPUT: (e) => (e.extensions['field'] ? `Fix the input ${JSON.stringify(e.extensions['field'])}.` : 'Fix the input.'),
-  LIMIT_EXCEEDED: (e) => `Ask for less: the operation is past Augur's ${String(e.extensions['limit'] ?? '')} limit.`,
-  UPSTREAM_UNAVAILABLE: (e) => `${String(e.extensions['platform'] ?? 'A platform')} is unavailable; retry later.`,
-  UPSTREAM_TIMEOUT: (e) => `${String(e.extensions['platform'] ?? 'A platform')} did not answer in time; retry later.`,
-  UPSTREAM_ERROR: (e) => `${String(e.extensions['platform'] ?? 'A platform')} failed; retry, and report the request id if it persists.`,
+  LIMIT_EXCEEDED: (e) => `Ask for less: the operation is past Augur's ${text(e, 'limit', '')} limit.`,
+  UPSTREAM_UNAVAILABLE: (e) => `${text(e, 'platform', 'A platform')} is unavailable; retry later.`,
+  UPSTREAM_TIMEOUT: (e) => `${text(e, 'platform', 'A platform')} did not answer in time; retry later.`,
+  UPSTREAM_ERROR: (e) => `${text(e, 'platform', 'A platform')} failed; retry, and report the request id if it persists.`,
   OPERATION_TIMEOUT: () => 'The operation took too long; ask for less or retry.',
   NETWORK_ERROR: () => 'Augur did not answer: is it running (npm start), and does AUGUR_CORS_ORIGINS allow this page?',
 };

@@ -74,7 +74,15 @@ export function ForecastScreen() {
             <YAxis />
             <Tooltip />
             <Legend />
-            <Area type="monotone" dataKey="band" name="quantile band" stroke="none" fill="#6ab0ff" fillOpacity={0.35} isAnimationActive={false} />
+            <Area
+              type="monotone"
+              dataKey="band"
+              name="quantile band"
+              stroke="none"
+              fill="#6ab0ff"
+              fillOpacity={0.35}
+              isAnimationActive={false}
+            />
             <Line type="monotone" dataKey="sales" name="sales" stroke="#1d2330" dot={false} isAnimationActive={false} />
             <Line type="monotone" dataKey="forecast" name="forecast" stroke="#0b63c5" strokeDasharray="5 3" isAnimationActive={false} />
           </ComposedChart>
