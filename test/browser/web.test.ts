@@ -90,11 +90,11 @@ afterEach(async () => {
 const open = (screen: string) => page.goto(`${origin}/?augur=${encodeURIComponent(stack.url)}#${screen}`);
 
 async function rowNames(): Promise<string[]> {
-  await page.locator('tbody[data-fetching="false"] [data-testid="contact-row"]').first().waitFor({ timeout: 20_000 });
+  await page.locator('tbody[data-fetching="false"] [data-testid="contact-row"]').first().waitFor({ timeout: 45_000 });
   return page.locator('[data-testid="contact-row"] td:first-child').allTextContents();
 }
 
-describe('examples/web', () => {
+describe('examples/web', { timeout: 120_000 }, () => {
   it('shows 20 scored contacts, pages forward and back, and narrows them with a search', async () => {
     await open('contacts');
     const first = await rowNames();
@@ -104,19 +104,19 @@ describe('examples/web', () => {
     await page.screenshot({ path: join(RESULTS, 'web-contacts.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'Next' }).click();
-    await expect.poll(rowNames, { timeout: 20_000 }).not.toEqual(first);
+    await expect.poll(rowNames, { timeout: 45_000 }).not.toEqual(first);
     const second = await rowNames();
     expect(second).toHaveLength(20);
     expect(second.filter((n) => first.includes(n))).toEqual([]);
 
     await page.getByRole('button', { name: 'Previous' }).click();
-    await expect.poll(rowNames, { timeout: 20_000 }).toEqual(first);
+    await expect.poll(rowNames, { timeout: 45_000 }).toEqual(first);
 
     const total = Number((await page.getByTestId('contacts-total').textContent())?.split(' ')[0]);
     const city = (await page.locator('[data-testid="contact-row"] td:nth-child(2)').first().textContent())!;
     await page.getByRole('searchbox', { name: 'Search' }).fill(city);
     await expect
-      .poll(async () => Number((await page.getByTestId('contacts-total').textContent())?.split(' ')[0]), { timeout: 20_000 })
+      .poll(async () => Number((await page.getByTestId('contacts-total').textContent())?.split(' ')[0]), { timeout: 45_000 })
       .toBeLessThan(total);
     const narrowed = await rowNames();
     expect(narrowed.length).toBeGreaterThan(0);
@@ -126,9 +126,9 @@ describe('examples/web', () => {
 
   it('draws the forecast with its quantile band', async () => {
     await open('forecast');
-    await expect.poll(() => page.getByTestId('forecast-steps').textContent(), { timeout: 20_000 }).toMatch(/^3 steps forecast/);
+    await expect.poll(() => page.getByTestId('forecast-steps').textContent(), { timeout: 45_000 }).toMatch(/^3 steps forecast/);
     const chart = page.getByTestId('forecast-chart');
-    await chart.locator('path.recharts-area-area').first().waitFor({ timeout: 20_000 });
+    await chart.locator('path.recharts-area-area').first().waitFor({ timeout: 45_000 });
     // The band is a filled area with a real outline, and both lines are drawn.
     expect((await chart.locator('path.recharts-area-area').first().getAttribute('d'))?.length).toBeGreaterThan(20);
     expect(await chart.locator('path.recharts-line-curve').count()).toBe(2);
@@ -138,11 +138,11 @@ describe('examples/web', () => {
   it('starts a Civis job from the button and shows its run reaching a final state', async () => {
     await open('civis');
     const job = page.getByRole('combobox', { name: 'Job' });
-    await job.locator('option', { hasText: 'Nightly revenue rollup' }).waitFor({ state: 'attached', timeout: 20_000 });
+    await job.locator('option', { hasText: 'Nightly revenue rollup' }).waitFor({ state: 'attached', timeout: 45_000 });
     await job.selectOption({ label: (await job.locator('option', { hasText: 'Nightly revenue rollup' }).textContent())! });
     await page.getByRole('button', { name: 'Run job' }).click();
     const state = page.getByTestId('run-state');
-    await expect.poll(() => state.getAttribute('data-final'), { timeout: 30_000 }).toBe('true');
+    await expect.poll(() => state.getAttribute('data-final'), { timeout: 60_000 }).toBe('true');
     expect(await state.textContent()).toBe('SUCCEEDED');
     await page.screenshot({ path: join(RESULTS, 'web-civis.png'), fullPage: true });
   });
@@ -152,7 +152,7 @@ describe('examples/web', () => {
     try {
       await open('contacts');
       const alert = page.locator('[role="alert"][data-code="RATE_LIMITED"]');
-      await alert.waitFor({ timeout: 20_000 });
+      await alert.waitFor({ timeout: 45_000 });
       expect(await alert.textContent()).toMatch(/retry once the countdown ends/);
       await expect.poll(() => page.getByTestId('retry-countdown').textContent(), { timeout: 10_000 }).toMatch(/Retry in \d+ s/);
       await page.screenshot({ path: join(RESULTS, 'web-rate-limited.png'), fullPage: true });

@@ -69,7 +69,7 @@ function operationsOf(document: DocumentNode): Array<string | undefined> {
   return document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value] : []));
 }
 
-describe('the documentation', () => {
+describe('the documentation', { timeout: 60_000 }, () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startStack();

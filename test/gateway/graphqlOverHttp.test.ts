@@ -33,7 +33,7 @@ function getUrl(params: Record<string, unknown>): string {
   return `${stack.url}?${search.toString()}`;
 }
 
-describe('GraphQL over HTTP', () => {
+describe('GraphQL over HTTP', { timeout: 60_000 }, () => {
   it("passes graphql-http's server audit but for the deliberate exceptions, each listed in the docs", async () => {
     const results = [];
     for (const audit of serverAudits({ url: stack.url })) results.push(await audit.fn());

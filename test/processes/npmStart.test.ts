@@ -78,7 +78,7 @@ async function portClosesWithin(port: number, ms: number): Promise<boolean> {
   return false;
 }
 
-describe('npm start', () => {
+describe('npm start', { timeout: 60_000 }, () => {
   it('answers GET / with where things are, to a client that is not a browser', async () => {
     const { port } = await npmStart();
     const res = await fetch(`http://127.0.0.1:${port}/`);
