@@ -14,7 +14,7 @@ const url = process.argv[2] ?? process.env.AUGUR_URL ?? 'http://127.0.0.1:4000/g
 const dir = path.resolve('node_modules/.cache/augur-example');
 mkdirSync(dir, { recursive: true });
 try {
-  const outfile = path.join(dir, 'client.mjs');
+  const outfile = path.join(dir, `client-${process.pid}.mjs`);
   await build({
     entryPoints: ['examples/client/index.ts'],
     bundle: true,
@@ -55,5 +55,5 @@ try {
     console.log(`\nCreated contact ${results.created.name} (${results.created.platformId}), then deleted it.`);
   }
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(path.join(dir, `client-${process.pid}.mjs`), { force: true });
 }
