@@ -5,7 +5,8 @@
  * the block (`<!-- doc-test: expect CODE -->`). Schema blocks (type definitions and extensions) are checked to parse.
  * A block that needs more than Augur (a supergraph's router) says so with `<!-- doc-test: skip <why> -->`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
 import { Kind, parse, type DocumentNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type TestStack } from '../helpers/stack.js';
@@ -65,6 +66,27 @@ const FILES = ['README.md', ...readdirSync('docs').map((f) => `docs/${f}`)]
   );
 const BLOCKS = FILES.flatMap((file) => graphqlBlocks(file, readFileSync(file, 'utf8')));
 
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+function slug(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\- _]/gu, '')
+    .replace(/ /g, '-');
+}
+
+/** The anchors of a Markdown file's headings (outside code blocks). */
+function anchorsOf(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  let inCode = false;
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('```')) inCode = !inCode;
+    const heading = !inCode && /^#{1,6} (.+)$/.exec(line);
+    if (heading) anchors.add(slug(heading[1]!));
+  }
+  return anchors;
+}
+
 function operationsOf(document: DocumentNode): Array<string | undefined> {
   return document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value] : []));
 }
@@ -81,6 +103,24 @@ describe('the documentation', { timeout: 60_000 }, () => {
   it('has GraphQL blocks to run, in the README and in docs/', () => {
     expect(BLOCKS.filter((b) => b.file === 'README.md').length).toBeGreaterThanOrEqual(4);
     expect(BLOCKS.filter((b) => b.file.startsWith('docs/')).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('links every page of docs/ from the README, and every relative link leads to a file and heading that exist', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    for (const page of FILES.filter((f) => f.startsWith('docs/'))) expect(readme, `README links ${page}`).toContain(`](${page}`);
+    const broken: string[] = [];
+    for (const file of FILES) {
+      const text = readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, '');
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target!)) continue;
+        const [pathPart, anchor] = target!.split('#') as [string, string | undefined];
+        const resolved = pathPart ? normalize(join(dirname(file), pathPart)) : file;
+        if (!existsSync(resolved)) broken.push(`${file}: ${target} (no ${resolved})`);
+        else if (anchor && resolved.endsWith('.md') && !anchorsOf(readFileSync(resolved, 'utf8')).has(anchor))
+          broken.push(`${file}: ${target} (no heading #${anchor})`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 
   it('names every operation of a block that holds more than one, so each can be sent as written', () => {
