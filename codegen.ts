@@ -111,6 +111,19 @@ const config: CodegenConfig = {
         scalars: CLIENT_SCALARS,
       },
     },
+    // The example front-end's operations and fragments, with fragment masking: a component sees only what its own
+    // fragment selects (see examples/web).
+    'examples/web/src/generated/': {
+      preset: 'client',
+      documents: ['examples/web/src/**/*.{ts,tsx}', '!examples/web/src/generated/**'],
+      presetConfig: { fragmentMasking: true },
+      plugins: [{ add: { content: JSON_VALUE } }],
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        scalars: CLIENT_SCALARS,
+      },
+    },
   },
 };
 

@@ -19,6 +19,8 @@ export default defineConfig(
     ignores: [
       'src/generated/',
       'examples/client/generated/',
+      'examples/web/src/generated/',
+      'examples/web/dist/',
       'dist/',
       'emulators/dist/',
       'src/server/graphiql/assets/',
@@ -49,7 +51,7 @@ export default defineConfig(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    files: ['**/*.{ts,mts,cts}'],
+    files: ['**/*.{ts,mts,cts,tsx}'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       // Each file is checked with the tsconfig.json nearest to it: the gateway's, or the emulators package's.
@@ -62,6 +64,11 @@ export default defineConfig(
       // other plugins' hooks (admission frees its slot in one).
       '@typescript-eslint/require-await': 'off',
     },
+  },
+  {
+    // The example front-end runs in browsers.
+    files: ['examples/web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     files: ['test/**/*.ts', 'emulators/test/**/*.ts'],

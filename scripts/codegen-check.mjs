@@ -1,9 +1,9 @@
-// Fails when src/generated or examples/client/generated drifts from schema/, the example operations and codegen.ts: regenerates, compares, and restores the committed files.
+// Fails when src/generated, examples/client/generated or examples/web/src/generated drifts from schema/, the example operations and codegen.ts: regenerates, compares, and restores the committed files.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-const dirs = ['src/generated', 'examples/client/generated'];
+const dirs = ['src/generated', 'examples/client/generated', 'examples/web/src/generated'];
 const snapshot = (d) =>
   existsSync(d)
     ? Object.fromEntries(

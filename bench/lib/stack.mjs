@@ -168,8 +168,9 @@ export function gatewayEnv(urls, { port, previstoLimit }) {
 export function gatewayNodeFlags(env = process.env) {
   if (env.BENCH_NODE_FLAGS !== undefined) return env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
   const start = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts?.start ?? '';
-  const m = /^node((?: --[\w-]+(?:=\S+)?)*) dist\/augur\/main\.js$/.exec(start);
-  if (!m) throw new Error(`package.json's start script is not "node [--flags] dist/augur/main.js": "${start}"`);
+  // `exec` makes the shell npm starts become Node.js, so npm's SIGTERM reaches Augur (no orphan on the port).
+  const m = /^(?:exec )?node((?: --[\w-]+(?:=\S+)?)*) dist\/augur\/main\.js$/.exec(start);
+  if (!m) throw new Error(`package.json's start script is not "[exec] node [--flags] dist/augur/main.js": "${start}"`);
   return m[1].split(' ').filter(Boolean);
 }
 

@@ -7,7 +7,7 @@
  * and trace context go to every subgraph, so their log lines and spans join the caller's.
  */
 
-/** Headers that carry a caller's credentials for Augur (see Configuration in the README). */
+/** Headers that carry a caller's credentials for Augur (see docs/configuration.md). */
 export const CREDENTIAL_HEADERS = [
   'x-previsto-api-key',
   'x-dataiku-api-key',

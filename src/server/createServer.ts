@@ -18,6 +18,7 @@ import type { Config, DataikuEndpointConfig } from './config.js';
 import type { Context, Services } from './context.js';
 import type { PlatformEndpoint } from '../resolvers/context.js';
 import { createCors } from './cors.js';
+import { homeRoute } from './home.js';
 import { EndpointRegistry } from './endpoints.js';
 import { createFormatError } from './errors.js';
 import { createGraphiQL } from './graphiql.js';
@@ -200,9 +201,12 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   // The errors plugin comes first, so every other plugin's willSendResponse sees the errors as the client will.
   const plugins: ApolloServerPlugin<Context>[] = [ApolloServerPluginLandingPageDisabled(), errorsPlugin()];
   const before: BeforeHook[] = [];
-  before.push(createCors({ origins: config.cors.origins }));
+  before.push(createCors({ origins: config.cors.origins, logger }));
   if (config.graphiql) before.push(createGraphiQL({ logger }));
-  const routes = new Map<string, RouteHandler>([['/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' })]]);
+  const routes = new Map<string, RouteHandler>([
+    ['/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' })],
+    ['/', homeRoute({ graphiql: config.graphiql, metrics: metrics !== undefined })],
+  ]);
   // Each validated operation's measure, recorded by the limit rule: admission control weighs operations by their
   // estimated cost, and the operation log line shows it.
   const measures = new WeakMap<OperationDefinitionNode, OperationMeasure>();

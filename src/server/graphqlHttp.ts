@@ -160,7 +160,7 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
             // The body, its variables and a typed input around a JSON value take a few levels of their own.
             if (jsonNestsDeeperThan(raw, config.limits.maxInputDepth + JSON_BODY_LEVELS)) {
               const error = inputDepthError(config.limits.maxInputDepth);
-              return refuse(res, requestId, client, 400, 'limit', { errors: [formatError(error.toJSON(), error)] });
+              return refuse(res, requestId, client, requestErrorStatus(req), 'limit', { errors: [formatError(error.toJSON(), error)] });
             }
             try {
               body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
@@ -196,7 +196,9 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
           const errors = guard.check(query, request);
           if (errors) {
             const reason = errors[0]?.extensions['code'] === 'GRAPHQL_PARSE_FAILED' ? 'syntax' : 'limit';
-            return refuse(res, requestId, client, 400, reason, { errors: errors.map((e) => formatError(e.toJSON(), e)) });
+            return refuse(res, requestId, client, requestErrorStatus(req), reason, {
+              errors: errors.map((e) => formatError(e.toJSON(), e)),
+            });
           }
         }
         const headers = new HeaderMap();
@@ -216,6 +218,13 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
         const response = await (tracing ? tracing.around(req, requestId, execute) : execute());
         for (const [key, value] of response.headers) res.setHeader(key, value);
         res.statusCode = response.status ?? 200;
+        if (
+          res.statusCode === 400 &&
+          response.body.kind === 'complete' &&
+          requestErrorStatus(req) === 200 &&
+          onlyRequestErrors(response.body.string)
+        )
+          res.statusCode = 200;
         if (response.body.kind === 'complete') {
           res.setHeader('content-length', Buffer.byteLength(response.body.string));
           res.end(response.body.string);
@@ -262,6 +271,57 @@ function isCallerFault(error: GraphQLError): boolean {
   const code =
     error.extensions['code'] ?? (error.originalError as { extensions?: Record<string, unknown> } | undefined)?.extensions?.['code'];
   return typeof code === 'string' && CALLER_FAULTS.has(code);
+}
+
+/**
+ * The status of a request error (a document that does not parse, validate or fit the limits, variables that do not
+ * coerce, no operation to run) for this request: 400, as Apollo Server answers, unless the client asked for the legacy
+ * `application/json` rather than `application/graphql-response+json`. The GraphQL-over-HTTP specification then wants
+ * 200, since a client of the legacy type may not read the body of a 4xx; a wildcard Accept, or none, keeps 400 (see
+ * docs/graphql-over-http.md).
+ */
+export function requestErrorStatus(req: IncomingMessage): 200 | 400 {
+  return prefersLegacyJson(req.headers.accept) ? 200 : 400;
+}
+
+/** Whether an Accept header names `application/json` and prefers it to `application/graphql-response+json`. */
+export function prefersLegacyJson(accept: string | undefined): boolean {
+  if (!accept) return false;
+  let json = 0;
+  let graphqlResponse = 0;
+  for (const part of accept.split(',')) {
+    const [type, ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    const qParam = params.find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (!Number.isFinite(q)) continue;
+    if (type === 'application/json') json = Math.max(json, q);
+    else if (type === 'application/graphql-response+json') graphqlResponse = Math.max(graphqlResponse, q);
+  }
+  return json > 0 && json > graphqlResponse;
+}
+
+/** Codes of errors that stop a request before execution (GraphQL-over-HTTP "request errors"). */
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'OPERATION_RESOLUTION_FAILURE',
+  'LIMIT_EXCEEDED',
+]);
+
+/** Whether a 400 body of Apollo's holds request errors only (not an HTTP-level refusal such as CSRF prevention's). */
+function onlyRequestErrors(body: string): boolean {
+  try {
+    const parsed = JSON.parse(body) as { data?: unknown; errors?: Array<{ extensions?: { code?: unknown } }> };
+    return (
+      parsed.data === undefined &&
+      Array.isArray(parsed.errors) &&
+      parsed.errors.length > 0 &&
+      parsed.errors.every((e) => typeof e.extensions?.code === 'string' && REQUEST_ERROR_CODES.has(e.extensions.code))
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** Bodies past this size take their turn (turns.ts): decoding and checking one costs about a millisecond per 100 KB. */

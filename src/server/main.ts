@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       event: 'listening',
       url: `http://${config.host}:${port}/graphql`,
       startupMs: Math.round(performance.now() - startedAt),
-      // `npm start` sets the heap's size with Node.js flags (see Performance in the README); this shows what applies.
+      // `npm start` sets the heap's size with Node.js flags (see docs/performance.md); this shows what applies.
       heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1048576),
       platforms: Object.fromEntries(PLATFORMS.map((p) => [p, stack.platforms[p]])),
     },
@@ -125,6 +125,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Under `npm start` (whose script execs Node.js, so npm's own SIGTERM and SIGINT reach the handlers above), npm
+  // itself may still die without passing a signal on (SIGKILL): then stop as if told to, rather than keep the port.
+  if (process.env['npm_lifecycle_event'] === 'start') {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) shutdown('parent_exited');
+    }, 1000).unref();
+  }
 }
 
 main().catch((err: unknown) => {

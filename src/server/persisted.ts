@@ -54,13 +54,16 @@ export function examplesDirectory(): string {
   return join(dirname(schemaDirectory()), 'examples');
 }
 
+/** Folders never read for documents: dependencies, codegen output and builds. */
+const SKIPPED_DIRECTORIES = new Set(['node_modules', 'generated', 'dist']);
+
 const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.js', '.mjs'];
 const GRAPHQL_EXTENSIONS = ['.graphql', '.gql'];
 
 /**
  * The GraphQL documents under `dir`: whole `.graphql`/`.gql` files, and the templates passed to `graphql(...)` or
- * tagged `gql`/`graphql` in source files (templates with `${...}` are skipped). Generated code and `node_modules`
- * are not read.
+ * tagged `gql`/`graphql` in source files (templates with `${...}` are skipped). Generated code, `node_modules` and
+ * built output (`dist`, the web example's bundle) are not read.
  */
 export function findDocuments(dir: string): Array<{ file: string; text: string }> {
   const out: Array<{ file: string; text: string }> = [];
@@ -69,7 +72,7 @@ export function findDocuments(dir: string): Array<{ file: string; text: string }
     for (const name of readdirSync(d).sort()) {
       const path = join(d, name);
       if (statSync(path).isDirectory()) {
-        if (name !== 'node_modules' && name !== 'generated' && !name.startsWith('.')) walk(path);
+        if (!SKIPPED_DIRECTORIES.has(name) && !name.startsWith('.')) walk(path);
         continue;
       }
       const file = relative(dir, path);

@@ -105,12 +105,15 @@ describe('GraphiQL over HTTP', () => {
     expect(post.data).toEqual({ __typename: 'Query' });
   });
 
-  it('redirects a browser from / to /graphql, and nobody else', async () => {
+  it('redirects a browser from / to /graphql, and tells any other client where things are', async () => {
     const browser = await fetch(`${origin}/`, { headers: { accept: BROWSER_ACCEPT }, redirect: 'manual' });
     expect(browser.status).toBe(302);
     expect(browser.headers.get('location')).toBe('/graphql');
-    const client = await fetch(`${origin}/`, { headers: { accept: 'application/json' }, redirect: 'manual' });
-    expect(client.status).toBe(404);
+    for (const accept of ['application/json', '*/*']) {
+      const client = await fetch(`${origin}/`, { headers: { accept }, redirect: 'manual' });
+      expect(client.status, accept).toBe(200);
+      expect(await client.json(), accept).toMatchObject({ service: 'augur', graphql: '/graphql', graphiql: '/graphql' });
+    }
   });
 
   it('is off with AUGUR_GRAPHIQL=false: browsers get Apollo and no assets are served', async () => {

@@ -1,7 +1,7 @@
 /**
  * The deployment files agree with Augur: compose.yaml, the Kubernetes manifests under deploy/kubernetes, haproxy's
  * configuration and the Dockerfile set only variables Augur reads (src/server/config.ts, the authoritative list) and
- * the README documents, with values it accepts; every probe path they use answers; their ports and grace periods
+ * docs/configuration.md documents, with values it accepts; every probe path they use answers; their ports and grace periods
  * agree with each other.
  */
 import { spawnSync } from 'node:child_process';
@@ -17,7 +17,7 @@ import { readDockerfile, runtimeStage } from './dockerfile.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const read = (rel: string): string => readFileSync(path.join(ROOT, rel), 'utf8');
-const README = read('README.md');
+const CONFIGURATION_DOC = read('docs/configuration.md');
 
 /** Every variable parseConfig reads, found by handing it an environment that records each name asked for. */
 function configVariables(): Set<string> {
@@ -40,7 +40,7 @@ function expectAugurVariables(env: Record<string, string>, where: string): void 
   for (const name of Object.keys(env)) {
     if (NODE_VARIABLES.has(name)) continue;
     expect(CONFIG_VARIABLES.has(name), `${where} sets ${name}, which src/server/config.ts never reads`).toBe(true);
-    expect(README.includes(`\`${name}\``), `${where} sets ${name}, which the README does not document`).toBe(true);
+    expect(CONFIGURATION_DOC.includes(`\`${name}\``), `${where} sets ${name}, which docs/configuration.md does not document`).toBe(true);
   }
   // And Augur accepts the values as they are.
   expect(() => parseConfig(env), where).not.toThrow();

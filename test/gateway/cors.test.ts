@@ -67,6 +67,51 @@ describe('CORS with AUGUR_CORS_ORIGINS set to a list', () => {
     expect(await upstreamTotal(stack)).toBe(0);
   });
 
+  it('allows the W3C tracing headers an instrumented page adds to every fetch', async () => {
+    const res = await preflight(stack.url, APP, 'content-type,traceparent,tracestate,baggage');
+    expect(res.status).toBe(204);
+    const allowed = res.headers
+      .get('access-control-allow-headers')!
+      .split(',')
+      .map((h) => h.trim());
+    for (const header of ['traceparent', 'tracestate', 'baggage']) expect(allowed).toContain(header);
+    const actual = await fetch(stack.url, {
+      method: 'POST',
+      headers: {
+        origin: APP,
+        'content-type': 'application/json',
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+        tracestate: 'vendor=1',
+        baggage: 'user=anna',
+      },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(actual.status).toBe(200);
+    expect(actual.headers.get('access-control-allow-origin')).toBe(APP);
+  });
+
+  it('says why a preflight is refused, in its body and once per origin and reason in the log', async () => {
+    const before = stack.logs.filter((l) => l['event'] === 'cors_refused').length;
+    for (let i = 0; i < 3; i++) {
+      const res = await preflight(stack.url, 'https://stranger.example');
+      expect(res.status).toBe(403);
+      const body = (await res.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+      expect(body.errors[0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'origin' });
+      expect(body.errors[0]!.message).toContain('AUGUR_CORS_ORIGINS');
+    }
+    const headers = await preflight(stack.url, APP, 'content-type,x-custom-thing');
+    expect(headers.status).toBe(403);
+    expect(corsHeaders(headers)).toEqual({});
+    const refusal = (await headers.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+    expect(refusal.errors[0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'headers', headers: ['x-custom-thing'] });
+    expect(refusal.errors[0]!.message).toContain('x-custom-thing');
+    const logged = stack.logs.filter((l) => l['event'] === 'cors_refused').slice(before);
+    expect(logged).toEqual([
+      expect.objectContaining({ origin: 'https://stranger.example', reason: 'origin' }),
+      expect.objectContaining({ origin: APP, reason: 'headers', headers: ['x-custom-thing'] }),
+    ]);
+  });
+
   it('refuses a preflight from any other origin with 403 and no CORS headers', async () => {
     for (const origin of [EVIL, 'https://app.example.com.evil.example', 'http://app.example.com', 'null']) {
       const res = await preflight(stack.url, origin);

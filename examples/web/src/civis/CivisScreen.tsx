@@ -1,0 +1,97 @@
+/** Civis jobs, one started from a button, and that run's state as it changes (see useRunState). */
+import { useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { graphql } from '../generated/index.js';
+import { ErrorNotice } from '../errors/ErrorNotice.js';
+import { useRunState } from './useRunState.js';
+
+export const CivisJobs = graphql(`
+  query WebCivisJobs {
+    civis {
+      jobs(first: 10) {
+        nodes {
+          id
+          platformId
+          name
+          type
+          state
+        }
+      }
+    }
+  }
+`);
+
+export const RunCivisJob = graphql(`
+  mutation WebRunCivisJob($job: ID!) {
+    runCivisJob(input: { jobId: $job }) {
+      run {
+        id
+        platformId
+        state
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+function RunStatus({ jobId, runId, platformId }: { jobId: string; runId: string; platformId: string }) {
+  const run = useRunState(jobId, runId);
+  return (
+    <p>
+      Run {platformId}:{' '}
+      <span className="state" data-testid="run-state" data-final={run.final ? 'true' : 'false'}>
+        {run.state ?? '…'}
+      </span>
+      {run.finishedAt ? ` (finished ${new Date(run.finishedAt).toLocaleTimeString()})` : run.startedAt ? ' (running)' : ''}
+      {run.error ? <em> {run.error}</em> : null}
+      {run.requestError ? <ErrorNotice error={run.requestError} /> : null}
+    </p>
+  );
+}
+
+export function CivisScreen() {
+  const [{ data, error }, refetchJobs] = useQuery({ query: CivisJobs });
+  const [jobId, setJobId] = useState<string>('');
+  const [runJob, setRunJob] = useState<string>('');
+  const [started, startRun] = useMutation(RunCivisJob);
+  const jobs = data?.civis?.jobs?.nodes ?? [];
+  const selected = jobId || jobs[0]?.id || '';
+  const run = started.data?.runCivisJob.run;
+  const userErrors = started.data?.runCivisJob.userErrors ?? [];
+  return (
+    <section>
+      <h2>Civis job</h2>
+      {error ? <ErrorNotice error={error} onRetry={() => refetchJobs({ requestPolicy: 'network-only' })} /> : null}
+      <div className="toolbar">
+        <select value={selected} onChange={(e) => setJobId(e.target.value)} aria-label="Job">
+          {jobs.map((job) => (
+            <option key={job.id} value={job.id}>
+              {job.name} ({job.type}, {job.state})
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          disabled={!selected || started.fetching}
+          onClick={() => {
+            setRunJob(selected);
+            void startRun({ job: selected });
+          }}
+        >
+          Run job
+        </button>
+      </div>
+      {started.error ? <ErrorNotice error={started.error} /> : null}
+      {userErrors.map((e, i) => (
+        <div className="error" role="alert" key={i} data-code={e.code}>
+          <code>{e.code}</code> {e.message}
+        </div>
+      ))}
+      {run ? <RunStatus key={run.id} jobId={runJob} runId={run.id} platformId={run.platformId} /> : null}
+    </section>
+  );
+}
