@@ -146,14 +146,40 @@ export type AgreementEdge = {
   node: Agreement;
 };
 
-/** Equality filters on agreements; all given conditions must hold. */
+/** Equality filters on agreements, one per property Previsto filters on; all given conditions must hold. */
 export type AgreementFilter = {
+  /** Global id of the account the agreement is assigned to. */
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+  /** Price in 1/100 of the currency unit. */
+  amount?: InputMaybe<Scalars['Int']['input']>;
   /** Archived or not. */
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   /** Global id of the contact. */
   contactId?: InputMaybe<Scalars['ID']['input']>;
+  /** Currency code (ISO 4217). */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /** What the agreement covers. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Duration in minutes. */
+  duration?: InputMaybe<Scalars['Int']['input']>;
+  /** Last date. */
+  endDate?: InputMaybe<Scalars['LocalDate']['input']>;
   /** Metadata conditions. */
   meta?: InputMaybe<Array<MetaCondition>>;
+  /** Next execution date. */
+  nextDate?: InputMaybe<Scalars['LocalDate']['input']>;
+  /** Internal note. */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** Planned date. */
+  planningDate?: InputMaybe<Scalars['LocalDate']['input']>;
+  /** How the date is planned. */
+  planningDateType?: InputMaybe<PlanningDateType>;
+  /** Previous execution date. */
+  previousDate?: InputMaybe<Scalars['LocalDate']['input']>;
+  /** Recurrence as an iCal RRULE. */
+  recurrenceRule?: InputMaybe<Scalars['String']['input']>;
+  /** First date. */
+  startDate?: InputMaybe<Scalars['LocalDate']['input']>;
   /** Agreement type. */
   type?: InputMaybe<AgreementType>;
   /** Kind of work. */
@@ -168,18 +194,44 @@ export type AgreementOrder = {
   field: AgreementOrderField;
 };
 
-/** Agreement fields to sort by. */
+/** Agreement fields to sort by. Agreements without a value come first in ascending order. */
 export type AgreementOrderField =
+  /** Assigned account's Previsto id. */
+  | 'ACCOUNT_ID'
   /** Amount. */
   | 'AMOUNT'
+  /** Archived (false first). */
+  | 'ARCHIVED'
+  /** Contact's Previsto id. */
+  | 'CONTACT_ID'
+  /** Currency. */
+  | 'CURRENCY'
   /** Description. */
   | 'DESCRIPTION'
   /** Duration. */
   | 'DURATION'
+  /** Last date. */
+  | 'END_DATE'
   /** Previsto id. */
   | 'ID'
   /** Next date. */
-  | 'NEXT_DATE';
+  | 'NEXT_DATE'
+  /** Internal note. */
+  | 'NOTE'
+  /** Planned date. */
+  | 'PLANNING_DATE'
+  /** How the date is planned. */
+  | 'PLANNING_DATE_TYPE'
+  /** Previous execution date. */
+  | 'PREVIOUS_DATE'
+  /** Recurrence rule. */
+  | 'RECURRENCE_RULE'
+  /** First date. */
+  | 'START_DATE'
+  /** Agreement type. */
+  | 'TYPE'
+  /** Kind of work. */
+  | 'WORK_TYPE';
 
 /** Kind of agreement. */
 export type AgreementType =
@@ -260,22 +312,44 @@ export type AssignmentEdge = {
   node: Assignment;
 };
 
-/** Equality filters on assignments; all given conditions must hold. */
+/** Equality filters on assignments, one per property Previsto filters on; all given conditions must hold. */
 export type AssignmentFilter = {
   /** Global id of the responsible account. */
   accountId?: InputMaybe<Scalars['ID']['input']>;
   /** Whether the work was done. */
   action?: InputMaybe<AssignmentAction>;
-  /** City of the work address. */
+  /** Parts of the work address. */
+  address?: InputMaybe<PostalAddressFilter>;
+  /** City of the work address (the same as `address: {city}`). */
   city?: InputMaybe<Scalars['String']['input']>;
   /** Global id of the contact. */
   contactId?: InputMaybe<Scalars['ID']['input']>;
+  /** Name of the contact as recorded on the assignment. */
+  contactName?: InputMaybe<Scalars['String']['input']>;
+  /** Exact creation time (`Assignment.createdAt`). */
+  createdAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Parts of the delivery address. */
+  deliveryAddress?: InputMaybe<PostalAddressFilter>;
   /** Exact planned execution time. */
   executionTime?: InputMaybe<Scalars['LocalDateTime']['input']>;
+  /** Exact time the work was handled. */
+  handledAt?: InputMaybe<Scalars['LocalDateTime']['input']>;
+  /** Indicative date. */
+  indicativeDate?: InputMaybe<Scalars['LocalDate']['input']>;
+  /** How the indicative date is planned. */
+  indicativeDateType?: InputMaybe<PlanningDateType>;
   /** Metadata conditions. */
   meta?: InputMaybe<Array<MetaCondition>>;
+  /** Global id of the paying contact. */
+  payingContactId?: InputMaybe<Scalars['ID']['input']>;
+  /** Global id of an account planned to do the work: matches assignments whose `plan.accountIds` hold it. */
+  plannedAccountId?: InputMaybe<Scalars['ID']['input']>;
+  /** Order id in an external system. */
+  remoteOrderId?: InputMaybe<Scalars['String']['input']>;
   /** Financial status. */
   status?: InputMaybe<AssignmentStatus>;
+  /** Fields of the assignment's tasks. */
+  task?: InputMaybe<AssignmentTaskFilter>;
 };
 
 /** One sort key for assignments. */
@@ -286,18 +360,54 @@ export type AssignmentOrder = {
   field: AssignmentOrderField;
 };
 
-/** Assignment fields to sort by. */
+/** Assignment fields to sort by. Assignments without a value come first in ascending order. */
 export type AssignmentOrderField =
+  /** Responsible account's Previsto id. */
+  | 'ACCOUNT_ID'
+  /** Whether the work was done. */
+  | 'ACTION'
+  /** Apartment of the work address. */
+  | 'APARTMENT'
+  /** City of the work address. */
+  | 'CITY'
+  /** Contact's Previsto id. */
+  | 'CONTACT_ID'
   /** Contact name. */
   | 'CONTACT_NAME'
+  /** Country code of the work address. */
+  | 'COUNTRY_CODE'
   /** Creation time. */
   | 'CREATED_AT'
+  /** Apartment of the delivery address. */
+  | 'DELIVERY_APARTMENT'
+  /** City of the delivery address. */
+  | 'DELIVERY_CITY'
+  /** Country code of the delivery address. */
+  | 'DELIVERY_COUNTRY_CODE'
+  /** Postal code of the delivery address. */
+  | 'DELIVERY_POSTAL_CODE'
+  /** Street of the delivery address. */
+  | 'DELIVERY_STREET'
   /** Planned execution time. */
   | 'EXECUTION_TIME'
+  /** When the work was handled. */
+  | 'HANDLED_AT'
   /** Previsto id. */
   | 'ID'
+  /** Indicative date. */
+  | 'INDICATIVE_DATE'
+  /** How the indicative date is planned. */
+  | 'INDICATIVE_DATE_TYPE'
+  /** Paying contact's Previsto id. */
+  | 'PAYING_CONTACT_ID'
+  /** Postal code of the work address. */
+  | 'POSTAL_CODE'
+  /** Order id in an external system. */
+  | 'REMOTE_ORDER_ID'
   /** Financial status. */
-  | 'STATUS';
+  | 'STATUS'
+  /** Street of the work address. */
+  | 'STREET';
 
 /** When an assignment is planned. */
 export type AssignmentPlan = {
@@ -356,6 +466,29 @@ export type AssignmentTask = {
   unitPrice?: Maybe<Scalars['Int']['output']>;
   /** Kind of work; null when not set. */
   workType?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * Equality filters on an assignment's lines of work: an assignment matches when each given condition holds for one of
+ * its tasks (not necessarily the same task for every condition: Previsto matches each property on its own).
+ */
+export type AssignmentTaskFilter = {
+  /** Global id of the agreement a task comes from. */
+  agreementId?: InputMaybe<Scalars['ID']['input']>;
+  /** Price in 1/100 of the currency unit. */
+  amount?: InputMaybe<Scalars['Int']['input']>;
+  /** What to do. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Duration in minutes. */
+  duration?: InputMaybe<Scalars['Int']['input']>;
+  /** Quantity. */
+  quantity?: InputMaybe<Scalars['Float']['input']>;
+  /** Reference. */
+  reference?: InputMaybe<Scalars['String']['input']>;
+  /** Unit price in 1/100 of the currency unit. */
+  unitPrice?: InputMaybe<Scalars['Int']['input']>;
+  /** Kind of work. */
+  workType?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A line of work of an assignment. */
@@ -1947,16 +2080,27 @@ export type ContactEdge = {
   node: Contact;
 };
 
-/** Equality filters on contacts; all given conditions must hold. */
+/**
+ * Equality filters on contacts, one per property Previsto filters on; all given conditions must hold. A value matches
+ * exactly (case and spaces included).
+ */
 export type ContactFilter = {
   /** Accounting mode. */
   accountingMode?: InputMaybe<AccountingMode>;
+  /** Accounting time. */
+  accountingTime?: InputMaybe<AccountingTime>;
+  /** Global id of an account (agent) assigned to the contact: matches contacts whose `agentIds` hold it. */
+  agentId?: InputMaybe<Scalars['ID']['input']>;
+  /** Apartment (`Contact.address.apartment`). */
+  apartment?: InputMaybe<Scalars['String']['input']>;
   /** Archived or not. */
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   /** City. */
   city?: InputMaybe<Scalars['String']['input']>;
   /** ISO country code. */
   countryCode?: InputMaybe<Scalars['String']['input']>;
+  /** EAN number. */
+  ean?: InputMaybe<Scalars['String']['input']>;
   /** E-mail address. */
   email?: InputMaybe<Scalars['String']['input']>;
   /** Invoice delivery. */
@@ -1965,16 +2109,26 @@ export type ContactFilter = {
   meta?: InputMaybe<Array<MetaCondition>>;
   /** Exact name. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Internal note. */
+  note?: InputMaybe<Scalars['String']['input']>;
   /** Notified before work or not. */
   notifyBeforeWork?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Customer number. */
+  number?: InputMaybe<Scalars['String']['input']>;
   /** Global id of the paying contact. */
   payingContactId?: InputMaybe<Scalars['ID']['input']>;
   /** Phone number. */
   phone?: InputMaybe<Scalars['String']['input']>;
   /** Postal code. */
   postalCode?: InputMaybe<Scalars['String']['input']>;
+  /** Company registration number. */
+  registrationNo?: InputMaybe<Scalars['String']['input']>;
   /** Id in an external system. */
   remoteId?: InputMaybe<Scalars['String']['input']>;
+  /** Order id in an external system. */
+  remoteOrderId?: InputMaybe<Scalars['String']['input']>;
+  /** Street and number (`Contact.address.street`). */
+  street?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** One sort key for contacts. */
@@ -1985,18 +2139,50 @@ export type ContactOrder = {
   field: ContactOrderField;
 };
 
-/** Contact fields to sort by. */
+/** Contact fields to sort by. Contacts without a value come first in ascending order. */
 export type ContactOrderField =
+  /** Accounting mode. */
+  | 'ACCOUNTING_MODE'
+  /** Accounting time. */
+  | 'ACCOUNTING_TIME'
+  /** Apartment. */
+  | 'APARTMENT'
+  /** Archived (false first). */
+  | 'ARCHIVED'
   /** City. */
   | 'CITY'
+  /** Country code. */
+  | 'COUNTRY_CODE'
+  /** EAN number. */
+  | 'EAN'
   /** E-mail address. */
   | 'EMAIL'
   /** Previsto id. */
   | 'ID'
+  /** Invoice delivery. */
+  | 'INVOICE_DELIVERY'
   /** Name. */
   | 'NAME'
+  /** Internal note. */
+  | 'NOTE'
+  /** Notified before work (false first). */
+  | 'NOTIFY_BEFORE_WORK'
+  /** Customer number. */
+  | 'NUMBER'
+  /** Paying contact's Previsto id. */
+  | 'PAYING_CONTACT_ID'
+  /** Phone number. */
+  | 'PHONE'
   /** Postal code. */
-  | 'POSTAL_CODE';
+  | 'POSTAL_CODE'
+  /** Company registration number. */
+  | 'REGISTRATION_NO'
+  /** Id in an external system. */
+  | 'REMOTE_ID'
+  /** Order id in an external system. */
+  | 'REMOTE_ORDER_ID'
+  /** Street and number. */
+  | 'STREET';
 
 /** Fields of a new agreement. */
 export type CreateAgreementInput = {
@@ -2604,6 +2790,11 @@ export type Mutation = {
   runFunction: RunFunctionPayload;
   /** Starts a bulk prediction of a dataset on a deployment; read its state back through the returned object. Never retried. */
   startDeploymentPrediction: StartDeploymentPredictionPayload;
+  /**
+   * Changes the Previsto account of the credential in use (name, e-mail address, language, metadata). The input is
+   * checked before anything is sent. Never retried once it may have reached Previsto.
+   */
+  updateAccount: UpdateAccountPayload;
   /** Changes an agreement; omitted fields stay unchanged. */
   updateAgreement: UpdateAgreementPayload;
   /** Changes an assignment; omitted fields stay unchanged. */
@@ -2684,6 +2875,12 @@ export type MutationRunFunctionArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationStartDeploymentPredictionArgs = {
   input: StartDeploymentPredictionInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationUpdateAccountArgs = {
+  input: UpdateAccountInput;
 };
 
 
@@ -2788,6 +2985,20 @@ export type PostalAddress = {
   postalCode?: Maybe<Scalars['String']['output']>;
   /** Street and number. */
   street?: Maybe<Scalars['String']['output']>;
+};
+
+/** Equality filters on the parts of a postal address; all given conditions must hold. */
+export type PostalAddressFilter = {
+  /** Apartment. */
+  apartment?: InputMaybe<Scalars['String']['input']>;
+  /** City. */
+  city?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 3166-1 country code. */
+  countryCode?: InputMaybe<Scalars['String']['input']>;
+  /** Postal code. */
+  postalCode?: InputMaybe<Scalars['String']['input']>;
+  /** Street and number. */
+  street?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A postal address to set. Omitted parts stay unchanged in an update; null clears a part. */
@@ -3757,6 +3968,30 @@ export type StartDeploymentPredictionPayload = {
   userErrors: Array<UserError>;
 };
 
+/** The current account's fields to change; omitted fields stay unchanged. Previsto lets an account change only these. */
+export type UpdateAccountInput = {
+  /** E-mail address (`local@domain`); checked before anything is sent. Changing it makes `emailValidated` false. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Language code (ISO 639-1, 2 letters). */
+  languageCode?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Metadata to merge: each key given is set, a key given as null or "" is removed, other keys stay. At most 20 keys of
+   * at most 40 characters, values of at most 500 characters.
+   */
+  meta?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** Name; must not be empty. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `updateAccount`. */
+export type UpdateAccountPayload = {
+  __typename?: 'UpdateAccountPayload';
+  /** The account as changed; null when `userErrors` is not empty. */
+  account?: Maybe<Account>;
+  /** Problems with the input; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** An agreement to change; omitted fields stay unchanged. */
 export type UpdateAgreementInput = {
   /** Price in 1/100 of the currency unit. */
@@ -4078,6 +4313,7 @@ export type ResolversTypes = ResolversObject<{
   AssignmentPlanInput: AssignmentPlanInput;
   AssignmentStatus: null;
   AssignmentTask: ResolverTypeWrapper<PrevistoTaskMapper>;
+  AssignmentTaskFilter: AssignmentTaskFilter;
   AssignmentTaskInput: AssignmentTaskInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Civis: ResolverTypeWrapper<CivisRootMapper>;
@@ -4201,6 +4437,7 @@ export type ResolversTypes = ResolversObject<{
   PlatformKind: PlatformKind;
   PlatformStatus: ResolverTypeWrapper<PlatformStatusInfoMapper>;
   PostalAddress: ResolverTypeWrapper<PrevistoAddressMapper>;
+  PostalAddressFilter: PostalAddressFilter;
   PostalAddressInput: PostalAddressInput;
   Prediction: ResolverTypeWrapper<DataikuPredictionMapper>;
   PredictionResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PredictionResult']>;
@@ -4245,6 +4482,8 @@ export type ResolversTypes = ResolversObject<{
   StartDeploymentPredictionPayload: ResolverTypeWrapper<Omit<StartDeploymentPredictionPayload, 'deploymentPrediction'> & { deploymentPrediction?: Maybe<ResolversTypes['PrevisionDeploymentPrediction']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   URL: ResolverTypeWrapper<Scalars['URL']['output']>;
+  UpdateAccountInput: UpdateAccountInput;
+  UpdateAccountPayload: ResolverTypeWrapper<Omit<UpdateAccountPayload, 'account'> & { account?: Maybe<ResolversTypes['Account']> }>;
   UpdateAgreementInput: UpdateAgreementInput;
   UpdateAgreementPayload: ResolverTypeWrapper<Omit<UpdateAgreementPayload, 'agreement'> & { agreement?: Maybe<ResolversTypes['Agreement']> }>;
   UpdateAssignmentInput: UpdateAssignmentInput;
@@ -4273,6 +4512,7 @@ export type ResolversParentTypes = ResolversObject<{
   AssignmentPlan: PrevistoPlanMapper;
   AssignmentPlanInput: AssignmentPlanInput;
   AssignmentTask: PrevistoTaskMapper;
+  AssignmentTaskFilter: AssignmentTaskFilter;
   AssignmentTaskInput: AssignmentTaskInput;
   Boolean: Scalars['Boolean']['output'];
   Civis: CivisRootMapper;
@@ -4385,6 +4625,7 @@ export type ResolversParentTypes = ResolversObject<{
   Platform: PlatformInfoMapper;
   PlatformStatus: PlatformStatusInfoMapper;
   PostalAddress: PrevistoAddressMapper;
+  PostalAddressFilter: PostalAddressFilter;
   PostalAddressInput: PostalAddressInput;
   Prediction: DataikuPredictionMapper;
   PredictionResult: ResolversUnionTypes<ResolversParentTypes>['PredictionResult'];
@@ -4427,6 +4668,8 @@ export type ResolversParentTypes = ResolversObject<{
   StartDeploymentPredictionPayload: Omit<StartDeploymentPredictionPayload, 'deploymentPrediction'> & { deploymentPrediction?: Maybe<ResolversParentTypes['PrevisionDeploymentPrediction']> };
   String: Scalars['String']['output'];
   URL: Scalars['URL']['output'];
+  UpdateAccountInput: UpdateAccountInput;
+  UpdateAccountPayload: Omit<UpdateAccountPayload, 'account'> & { account?: Maybe<ResolversParentTypes['Account']> };
   UpdateAgreementInput: UpdateAgreementInput;
   UpdateAgreementPayload: Omit<UpdateAgreementPayload, 'agreement'> & { agreement?: Maybe<ResolversParentTypes['Agreement']> };
   UpdateAssignmentInput: UpdateAssignmentInput;
@@ -5293,6 +5536,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   runCivisJob?: Resolver<ResolversTypes['RunCivisJobPayload'], ParentType, ContextType, RequireFields<MutationRunCivisJobArgs, 'input'>>;
   runFunction?: Resolver<ResolversTypes['RunFunctionPayload'], ParentType, ContextType, RequireFields<MutationRunFunctionArgs, 'input'>>;
   startDeploymentPrediction?: Resolver<ResolversTypes['StartDeploymentPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartDeploymentPredictionArgs, 'input'>>;
+  updateAccount?: Resolver<ResolversTypes['UpdateAccountPayload'], ParentType, ContextType, RequireFields<MutationUpdateAccountArgs, 'input'>>;
   updateAgreement?: Resolver<ResolversTypes['UpdateAgreementPayload'], ParentType, ContextType, RequireFields<MutationUpdateAgreementArgs, 'input'>>;
   updateAssignment?: Resolver<ResolversTypes['UpdateAssignmentPayload'], ParentType, ContextType, RequireFields<MutationUpdateAssignmentArgs, 'input'>>;
   updateContact?: Resolver<ResolversTypes['UpdateContactPayload'], ParentType, ContextType, RequireFields<MutationUpdateContactArgs, 'input'>>;
@@ -5629,6 +5873,11 @@ export interface UrlScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes[
   name: 'URL';
 }
 
+export type UpdateAccountPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateAccountPayload'] = ResolversParentTypes['UpdateAccountPayload']> = ResolversObject<{
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type UpdateAgreementPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateAgreementPayload'] = ResolversParentTypes['UpdateAgreementPayload']> = ResolversObject<{
   agreement?: Resolver<Maybe<ResolversTypes['Agreement']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -5803,6 +6052,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SqlRow?: SqlRowResolvers<ContextType>;
   StartDeploymentPredictionPayload?: StartDeploymentPredictionPayloadResolvers<ContextType>;
   URL?: GraphQLScalarType;
+  UpdateAccountPayload?: UpdateAccountPayloadResolvers<ContextType>;
   UpdateAgreementPayload?: UpdateAgreementPayloadResolvers<ContextType>;
   UpdateAssignmentPayload?: UpdateAssignmentPayloadResolvers<ContextType>;
   UpdateContactPayload?: UpdateContactPayloadResolvers<ContextType>;

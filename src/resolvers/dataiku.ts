@@ -76,7 +76,7 @@ export function dataikuEndpoint(
 }
 
 export function dataikuCall(ctx: Context): DataikuCallContext {
-  return { apiKey: ctx.credential('dataiku'), budget: ctx.budget };
+  return { ...ctx.dataikuCredentials(), budget: ctx.budget };
 }
 
 /** Validates prediction options before anything is sent, with the same rules as the API node. */

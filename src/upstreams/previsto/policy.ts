@@ -4,6 +4,7 @@
  * and 504 on GET and DELETE only. `Retry-After` is honoured. The client-side rate budget that keeps Augur under
  * Previsto's limit in the first place is `../rateBudget.ts`.
  */
+import { AugurError, withoutRestHints } from '../../core/errors.js';
 import type { ParsedUpstreamError, UpstreamPolicy, RetryTuning } from '../policy.js';
 import {
   DEFAULT_RETRY_TUNING,
@@ -27,6 +28,18 @@ export function parsePrevistoError(body: unknown): ParsedUpstreamError {
   return out;
 }
 
+/**
+ * What a Previsto error answer becomes: the shared status table (`errorFromStatus`), plus Previsto's whole error object
+ * for every status: `upstreamType` (its `type`, opaque), `upstreamMessage` (its `message`, redacted, without hints at
+ * REST routes) and `param`.
+ */
+export function previstoError(status: number, body: unknown, retryAfter: number | undefined, redact: (text: string) => string): AugurError {
+  const parsed = body === undefined ? {} : parsePrevistoError(body);
+  const base = errorFromStatus('previsto', status, parsed, retryAfter, redact);
+  const upstreamMessage = parsed.message === undefined ? undefined : withoutRestHints(redact(parsed.message).slice(0, 300)) || undefined;
+  return new AugurError(base.code, base.message, { ...base.details, upstreamType: parsed.upstreamCode, upstreamMessage });
+}
+
 export function previstoPolicy(tuning: RetryTuning = DEFAULT_RETRY_TUNING): UpstreamPolicy {
   return {
     platform: 'previsto',
@@ -39,8 +52,7 @@ export function previstoPolicy(tuning: RetryTuning = DEFAULT_RETRY_TUNING): Upst
       if (status === 429) return true;
       return GATEWAY_STATUSES.has(status) && (method === 'GET' || method === 'DELETE');
     },
-    errorFromResponse: (status, body, retryAfter, redact) =>
-      errorFromStatus('previsto', status, body === undefined ? {} : parsePrevistoError(body), retryAfter, redact),
+    errorFromResponse: previstoError,
     waitTooLong: rateLimitedOrOwnError('previsto'),
   };
 }
