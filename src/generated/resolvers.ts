@@ -1966,6 +1966,24 @@ export type ClassificationResult = {
   probabilityPercentile?: Maybe<Scalars['Int']['output']>;
 };
 
+/** The individual conditional expectation of one feature for one record. */
+export type ConditionalExpectation = {
+  __typename?: 'ConditionalExpectation';
+  /** Feature name. */
+  feature: Scalars['String']['output'];
+  /** The prediction at each value tried for the feature, every other feature unchanged, in the platform's order. */
+  points: Array<ConditionalPoint>;
+};
+
+/** One point of an individual conditional expectation. */
+export type ConditionalPoint = {
+  __typename?: 'ConditionalPoint';
+  /** The prediction with that value: the first class's probability for a classification, the value for a regression. */
+  prediction: Scalars['Float']['output'];
+  /** The feature value tried (any JSON value); null when the point stands for the feature missing. */
+  value?: Maybe<Scalars['JSON']['output']>;
+};
+
 /** A Previsto customer. */
 export type Contact = Node & {
   __typename?: 'Contact';
@@ -2740,6 +2758,14 @@ export type InvoiceDelivery =
   /** Not delivered by Previsto. */
   | 'None';
 
+/** One dataset line to look up. */
+export type LookupRecordInput = {
+  /** Context passed to the endpoint (the API node logs it). */
+  context?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** Key columns and values to match. */
+  data: Scalars['JSONObject']['input'];
+};
+
 /** The result of a dataset lookup for one record. */
 export type LookupResult = {
   __typename?: 'LookupResult';
@@ -3018,11 +3044,19 @@ export type PostalAddressInput = {
 /** The result of scoring one record. */
 export type Prediction = {
   __typename?: 'Prediction';
+  /**
+   * Individual conditional expectations, one per explained feature: how the prediction moves when only that feature
+   * changes. Empty unless the endpoint computed them (Dataiku, with `ICE` explanations enabled).
+   */
+  conditionals: Array<ConditionalExpectation>;
   /** Feature contributions; empty unless explanations were requested. */
   explanations: Array<FeatureExplanation>;
   /** True when the model declined to score the record (`result` is then an `IgnoredRecord`). */
   ignored: Scalars['Boolean']['output'];
-  /** The platform's own result object, as it answered it (e.g. Dataiku's `prediction`, `probas`, `probaPercentile`). */
+  /**
+   * The platform's whole result object, as it answered it (Dataiku's `prediction`, `probas`, `probaPercentile`,
+   * `explanations`, `conditionals`, `ignored`, `ignoreReason`, and any key the schema does not model).
+   */
   raw: Scalars['JSONObject']['output'];
   /** The typed outcome: `ClassificationResult`, `RegressionResult`, or `IgnoredRecord` when the model declined the record. */
   result: PredictionResult;
@@ -3638,6 +3672,11 @@ export type Query = {
   gateway: Gateway;
   /** Looks up one line of a dataset by its key columns; checked and batched like `predict`. */
   lookup?: Maybe<LookupResult>;
+  /**
+   * Looks up any number of dataset lines on a `DATASET_LOOKUP` endpoint: one result per record, in input order, sent in
+   * `lookup-multi` calls and checked record by record like `predictRecords`.
+   */
+  lookupRecords?: Maybe<Array<Maybe<LookupResult>>>;
   /** Fetches any object by its global id; null (with an error in `errors`) when it does not exist or its platform fails. */
   node?: Maybe<Node>;
   /** Fetches several objects by global id, in order; an unknown or failing id gives null at its position and an error. */
@@ -3655,6 +3694,21 @@ export type Query = {
   predict?: Maybe<Prediction>;
   /** Predicts the causal effect of a treatment for one record; checked and batched like `predict`. */
   predictEffect?: Maybe<EffectPrediction>;
+  /**
+   * Predicts the causal effect for any number of records on a `CAUSAL_PREDICTION` endpoint: one result per record, in
+   * input order, sent in `predict-effect-multi` calls and checked record by record like `predictRecords`.
+   */
+  predictEffects?: Maybe<Array<Maybe<EffectPrediction>>>;
+  /**
+   * Scores any number of records on a Dataiku `PREDICTION` endpoint: one result per record, in input order. Records are
+   * sent in `predict-multi` calls of at most `AUGUR_BATCH_SIZE` (one record alone goes to `predict`), joined with the
+   * operation's other `predict` calls on the same endpoint and options; identical records are scored once. Each record
+   * is checked against the endpoint's declared inputs first: a record at fault is null with its own errors (path ending
+   * at its index) and is not sent, the others are. A failed call nulls the records it carried (one error listing their
+   * paths). Null (with an error) when the endpoint arguments or options are refused, or there are more records than
+   * `AUGUR_MAX_RECORDS`.
+   */
+  predictRecords?: Maybe<Array<Maybe<Prediction>>>;
   /** Prevision.io projects, datasets, experiments, models and deployments. */
   prevision: Prevision;
   /** Runs a parameterised SQL query endpoint; the parameters are checked against its declared inputs. */
@@ -3806,6 +3860,17 @@ export type QueryLookupArgs = {
  * The root of every read. Fields that call an upstream are nullable: when one platform fails, its fields are null with
  * an error in `errors`, and every other field keeps its data.
  */
+export type QueryLookupRecordsArgs = {
+  endpoint?: InputMaybe<Scalars['ID']['input']>;
+  endpointName?: InputMaybe<Scalars['String']['input']>;
+  records: Array<LookupRecordInput>;
+};
+
+
+/**
+ * The root of every read. Fields that call an upstream are nullable: when one platform fails, its fields are null with
+ * an error in `errors`, and every other field keeps its data.
+ */
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
 };
@@ -3860,10 +3925,43 @@ export type QueryPredictEffectArgs = {
  * The root of every read. Fields that call an upstream are nullable: when one platform fails, its fields are null with
  * an error in `errors`, and every other field keeps its data.
  */
+export type QueryPredictEffectsArgs = {
+  dispatch?: InputMaybe<DispatchInput>;
+  endpoint?: InputMaybe<Scalars['ID']['input']>;
+  endpointName?: InputMaybe<Scalars['String']['input']>;
+  records: Array<RecordInput>;
+};
+
+
+/**
+ * The root of every read. Fields that call an upstream are nullable: when one platform fails, its fields are null with
+ * an error in `errors`, and every other field keeps its data.
+ */
+export type QueryPredictRecordsArgs = {
+  dispatch?: InputMaybe<DispatchInput>;
+  endpoint?: InputMaybe<Scalars['ID']['input']>;
+  endpointName?: InputMaybe<Scalars['String']['input']>;
+  explanations?: InputMaybe<ExplanationsInput>;
+  records: Array<RecordInput>;
+};
+
+
+/**
+ * The root of every read. Fields that call an upstream are nullable: when one platform fails, its fields are null with
+ * an error in `errors`, and every other field keeps its data.
+ */
 export type QuerySqlQueryArgs = {
   endpoint?: InputMaybe<Scalars['ID']['input']>;
   endpointName?: InputMaybe<Scalars['String']['input']>;
   parameters?: InputMaybe<Scalars['JSONObject']['input']>;
+};
+
+/** One record to score: its features and, optionally, a context for the endpoint. */
+export type RecordInput = {
+  /** Context passed to the endpoint's enrichments (the API node logs it). */
+  context?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** Feature values by name. */
+  features: Scalars['JSONObject']['input'];
 };
 
 /** The outcome of a regression model for one record. */
@@ -4371,6 +4469,8 @@ export type ResolversTypes = ResolversObject<{
   CivisUserEdge: ResolverTypeWrapper<Omit<CivisUserEdge, 'node'> & { node: ResolversTypes['CivisUser'] }>;
   ClassProbability: ResolverTypeWrapper<ClassProbability>;
   ClassificationResult: ResolverTypeWrapper<DataikuPredictionMapper>;
+  ConditionalExpectation: ResolverTypeWrapper<ConditionalExpectation>;
+  ConditionalPoint: ResolverTypeWrapper<ConditionalPoint>;
   Contact: ResolverTypeWrapper<PrevistoContactMapper>;
   ContactConnection: ResolverTypeWrapper<Omit<ContactConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ContactEdge']>, nodes: Array<ResolversTypes['Contact']> }>;
   ContactEdge: ResolverTypeWrapper<Omit<ContactEdge, 'node'> & { node: ResolversTypes['Contact'] }>;
@@ -4427,6 +4527,7 @@ export type ResolversTypes = ResolversObject<{
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   LocalDate: ResolverTypeWrapper<Scalars['LocalDate']['output']>;
   LocalDateTime: ResolverTypeWrapper<Scalars['LocalDateTime']['output']>;
+  LookupRecordInput: LookupRecordInput;
   LookupResult: ResolverTypeWrapper<DataikuLookupMapper>;
   MetaCondition: MetaCondition;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -4469,6 +4570,7 @@ export type ResolversTypes = ResolversObject<{
   PrevisionState: null;
   Quantile: ResolverTypeWrapper<Quantile>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecordInput: RecordInput;
   RegressionResult: ResolverTypeWrapper<DataikuPredictionMapper>;
   RunCivisJobInput: RunCivisJobInput;
   RunCivisJobPayload: ResolverTypeWrapper<Omit<RunCivisJobPayload, 'run'> & { run?: Maybe<ResolversTypes['CivisJobRun']> }>;
@@ -4568,6 +4670,8 @@ export type ResolversParentTypes = ResolversObject<{
   CivisUserEdge: Omit<CivisUserEdge, 'node'> & { node: ResolversParentTypes['CivisUser'] };
   ClassProbability: ClassProbability;
   ClassificationResult: DataikuPredictionMapper;
+  ConditionalExpectation: ConditionalExpectation;
+  ConditionalPoint: ConditionalPoint;
   Contact: PrevistoContactMapper;
   ContactConnection: Omit<ContactConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ContactEdge']>, nodes: Array<ResolversParentTypes['Contact']> };
   ContactEdge: Omit<ContactEdge, 'node'> & { node: ResolversParentTypes['Contact'] };
@@ -4617,6 +4721,7 @@ export type ResolversParentTypes = ResolversObject<{
   JSONObject: Scalars['JSONObject']['output'];
   LocalDate: Scalars['LocalDate']['output'];
   LocalDateTime: Scalars['LocalDateTime']['output'];
+  LookupRecordInput: LookupRecordInput;
   LookupResult: DataikuLookupMapper;
   MetaCondition: MetaCondition;
   Mutation: Record<PropertyKey, never>;
@@ -4656,6 +4761,7 @@ export type ResolversParentTypes = ResolversObject<{
   PrevisionRegression: PrevisionRegressionResultMapper;
   Quantile: Quantile;
   Query: Record<PropertyKey, never>;
+  RecordInput: RecordInput;
   RegressionResult: DataikuPredictionMapper;
   RunCivisJobInput: RunCivisJobInput;
   RunCivisJobPayload: Omit<RunCivisJobPayload, 'run'> & { run?: Maybe<ResolversParentTypes['CivisJobRun']> };
@@ -5300,6 +5406,16 @@ export type ClassificationResultResolvers<ContextType = Context, ParentType exte
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ConditionalExpectationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConditionalExpectation'] = ResolversParentTypes['ConditionalExpectation']> = ResolversObject<{
+  feature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  points?: Resolver<Array<ResolversTypes['ConditionalPoint']>, ParentType, ContextType>;
+}>;
+
+export type ConditionalPointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConditionalPoint'] = ResolversParentTypes['ConditionalPoint']> = ResolversObject<{
+  prediction?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+}>;
+
 export type ContactResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Contact'] = ResolversParentTypes['Contact']> = ResolversObject<{
   accountingMode?: Resolver<Maybe<ResolversTypes['AccountingMode']>, ParentType, ContextType>;
   accountingTime?: Resolver<Maybe<ResolversTypes['AccountingTime']>, ParentType, ContextType>;
@@ -5580,6 +5696,7 @@ export type PostalAddressResolvers<ContextType = Context, ParentType extends Res
 }>;
 
 export type PredictionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Prediction'] = ResolversParentTypes['Prediction']> = ResolversObject<{
+  conditionals?: Resolver<Array<ResolversTypes['ConditionalExpectation']>, ParentType, ContextType>;
   explanations?: Resolver<Array<ResolversTypes['FeatureExplanation']>, ParentType, ContextType>;
   ignored?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
@@ -5822,12 +5939,15 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   forecast?: Resolver<Maybe<Array<ResolversTypes['Forecast']>>, ParentType, ContextType, RequireFields<QueryForecastArgs, 'records'>>;
   gateway?: Resolver<ResolversTypes['Gateway'], ParentType, ContextType>;
   lookup?: Resolver<Maybe<ResolversTypes['LookupResult']>, ParentType, ContextType, RequireFields<QueryLookupArgs, 'data'>>;
+  lookupRecords?: Resolver<Maybe<Array<Maybe<ResolversTypes['LookupResult']>>>, ParentType, ContextType, RequireFields<QueryLookupRecordsArgs, 'records'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   platform?: Resolver<ResolversTypes['Platform'], ParentType, ContextType, RequireFields<QueryPlatformArgs, 'kind'>>;
   platforms?: Resolver<Array<ResolversTypes['Platform']>, ParentType, ContextType>;
   predict?: Resolver<Maybe<ResolversTypes['Prediction']>, ParentType, ContextType, RequireFields<QueryPredictArgs, 'features'>>;
   predictEffect?: Resolver<Maybe<ResolversTypes['EffectPrediction']>, ParentType, ContextType, RequireFields<QueryPredictEffectArgs, 'features'>>;
+  predictEffects?: Resolver<Maybe<Array<Maybe<ResolversTypes['EffectPrediction']>>>, ParentType, ContextType, RequireFields<QueryPredictEffectsArgs, 'records'>>;
+  predictRecords?: Resolver<Maybe<Array<Maybe<ResolversTypes['Prediction']>>>, ParentType, ContextType, RequireFields<QueryPredictRecordsArgs, 'records'>>;
   prevision?: Resolver<ResolversTypes['Prevision'], ParentType, ContextType>;
   sqlQuery?: Resolver<Maybe<ResolversTypes['SqlQueryResult']>, ParentType, ContextType, Partial<QuerySqlQueryArgs>>;
 }>;
@@ -5972,6 +6092,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CivisUserEdge?: CivisUserEdgeResolvers<ContextType>;
   ClassProbability?: ClassProbabilityResolvers<ContextType>;
   ClassificationResult?: ClassificationResultResolvers<ContextType>;
+  ConditionalExpectation?: ConditionalExpectationResolvers<ContextType>;
+  ConditionalPoint?: ConditionalPointResolvers<ContextType>;
   Contact?: ContactResolvers<ContextType>;
   ContactConnection?: ContactConnectionResolvers<ContextType>;
   ContactEdge?: ContactEdgeResolvers<ContextType>;
