@@ -36,11 +36,13 @@ export function parsePrevistoError(body: unknown): ParsedUpstreamError {
 export function previstoError(status: number, body: unknown, retryAfter: number | undefined, redact: (text: string) => string): AugurError {
   const parsed = body === undefined ? {} : parsePrevistoError(body);
   const base = errorFromStatus('previsto', status, parsed, retryAfter, redact);
-  const upstreamMessage = parsed.message === undefined ? undefined : withoutRestHints(redact(parsed.message).slice(0, 300)) || undefined;
+  const upstreamMessage =
+    parsed.message === undefined ? undefined : withoutRestHints(redact(parsed.message).slice(0, 300)).replace(/[.\s]+$/, '') || undefined;
   return new AugurError(base.code, base.message, { ...base.details, upstreamType: parsed.upstreamCode, upstreamMessage });
 }
 
 export function previstoPolicy(tuning: RetryTuning = DEFAULT_RETRY_TUNING): UpstreamPolicy {
+  const rateLimitedOrOwn = rateLimitedOrOwnError('previsto');
   return {
     platform: 'previsto',
     maxAttempts: tuning.maxAttempts,
@@ -53,6 +55,12 @@ export function previstoPolicy(tuning: RetryTuning = DEFAULT_RETRY_TUNING): Upst
       return GATEWAY_STATUSES.has(status) && (method === 'GET' || method === 'DELETE');
     },
     errorFromResponse: previstoError,
-    waitTooLong: rateLimitedOrOwnError('previsto'),
+    waitTooLong(failure, waitMs) {
+      const error = rateLimitedOrOwn(failure, waitMs);
+      if (error === failure.error) return error;
+      // The 429's own error object still reaches the caller.
+      const { upstreamType, upstreamMessage, param } = failure.error.details;
+      return new AugurError(error.code, error.message, { ...error.details, upstreamType, upstreamMessage, param });
+    },
   };
 }
