@@ -26,7 +26,8 @@ export interface DataikuOptions {
   apiKeys: string[];
   /**
    * [OURS] Bearer tokens accepted as `Authorization: Bearer <token>` only, standing for a service set up for OAuth2/JWT
-   * (dataikuapi's `bearer_token`). Default `['augur-demo-dataiku-token']`. The service is open when both lists are empty.
+   * (dataikuapi's `bearer_token`). Default `['augur-demo-dataiku-token']`, or none when `apiKeys` is given. The service is
+   * open when both lists are empty.
    */
   bearerTokens: string[];
   /** The one service this node serves. Default `augur-demo`. */
@@ -75,7 +76,8 @@ export function resolveDataikuOptions(options: Partial<DataikuOptions> = {}): Da
     throw new Error(`Dataiku emulator option "serviceId" must be a non-empty id without "/", got "${serviceId}".`);
   return {
     apiKeys: [...(options.apiKeys ?? DATAIKU_DEFAULT_OPTIONS.apiKeys)],
-    bearerTokens: [...(options.bearerTokens ?? DATAIKU_DEFAULT_OPTIONS.bearerTokens)],
+    // Keys given without tokens mean a key-only (or, empty, an open) service, as before bearer tokens existed.
+    bearerTokens: [...(options.bearerTokens ?? (options.apiKeys ? [] : DATAIKU_DEFAULT_OPTIONS.bearerTokens))],
     serviceId,
     generations: [...generations],
     activeGeneration,
