@@ -267,8 +267,8 @@ export type Assignment = Node & {
   location: GeoPoint;
   /** Free-form metadata. */
   meta: Scalars['JSONObject']['output'];
-  /** Global id of the paying contact; null when the contact pays itself. */
-  payingContactId?: Maybe<Scalars['ID']['output']>;
+  /** Global id of the paying contact: `contactId` itself when the contact pays for its own work. */
+  payingContactId: Scalars['ID']['output'];
   /** Planning. */
   plan: AssignmentPlan;
   /** Previsto's own id (e.g. `asgmt-…`). */
@@ -464,8 +464,8 @@ export type AssignmentTask = {
   reference?: Maybe<Scalars['String']['output']>;
   /** Unit price in 1/100 of the currency unit; null when not set. */
   unitPrice?: Maybe<Scalars['Int']['output']>;
-  /** Kind of work; null when not set. */
-  workType?: Maybe<Scalars['String']['output']>;
+  /** Kind of work (Previsto's default, `WindowCleaning`, unless set). */
+  workType: Scalars['String']['output'];
 };
 
 /**
@@ -2773,6 +2773,8 @@ export type LookupResult = {
   data: Scalars['JSONObject']['output'];
   /** Whether a matching line was found. */
   found: Scalars['Boolean']['output'];
+  /** The API node's own result object, as it answered it. */
+  raw: Scalars['JSONObject']['output'];
 };
 
 /** One metadata equality condition. */
@@ -4857,7 +4859,7 @@ export type AssignmentResolvers<ContextType = Context, ParentType extends Resolv
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   location?: Resolver<ResolversTypes['GeoPoint'], ParentType, ContextType>;
   meta?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
-  payingContactId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  payingContactId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   plan?: Resolver<ResolversTypes['AssignmentPlan'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   remoteOrderId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -4898,7 +4900,7 @@ export type AssignmentTaskResolvers<ContextType = Context, ParentType extends Re
   quantity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   reference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   unitPrice?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  workType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  workType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type CivisResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Civis'] = ResolversParentTypes['Civis']> = ResolversObject<{
@@ -5637,6 +5639,7 @@ export interface LocalDateTimeScalarConfig extends GraphQLScalarTypeConfig<Resol
 export type LookupResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LookupResult'] = ResolversParentTypes['LookupResult']> = ResolversObject<{
   data?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   found?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{

@@ -394,6 +394,7 @@ export const dataikuResolvers: Resolvers = {
   LookupResult: {
     found: (l) => l.notFound !== true && l.data !== undefined,
     data: (l) => (l.notFound === true ? {} : (l.data ?? {})),
+    raw: (l) => ({ ...l }),
   },
   SqlQueryResult: {
     columns: (r) => r.columns.map((name, index) => ({ name, index })),

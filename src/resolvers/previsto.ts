@@ -768,7 +768,8 @@ export const previstoResolvers: Resolvers = {
     createdAt: (a) => a.createdDate,
     contactId: (a, _args, ctx) => ctx.services.codec.encode('Contact', a.contactId),
     contact: (a, _args, ctx) => ctx.previsto.contact.load(a.contactId),
-    payingContactId: (a, _args, ctx) => (a.payingContactId ? ctx.services.codec.encode('Contact', a.payingContactId) : null),
+    // Previsto fills it from the contact; without one, the contact pays for its own work.
+    payingContactId: (a, _args, ctx) => ctx.services.codec.encode('Contact', a.payingContactId || a.contactId),
     accountId: (a, _args, ctx) => ctx.services.codec.encode('Account', a.accountId),
     location: (a) => lonLatOf(a.location, 'assignment'),
     tasks: (a) => a.tasks ?? [],
@@ -783,6 +784,7 @@ export const previstoResolvers: Resolvers = {
     agreementId: (t, _a, ctx) => (t.agreementId ? ctx.services.codec.encode('Agreement', t.agreementId) : null),
     agreement: (t, _a, ctx) => (t.agreementId ? ctx.previsto.agreement.load(t.agreementId) : null),
     quantity: (t) => t.quantity ?? 1,
+    workType: (t) => t.workType ?? 'WindowCleaning',
   },
   Account: {
     id: globalId('Account'),
