@@ -145,8 +145,11 @@ function contactFilters(ctx: Context, f: InputMaybe<ContactFilter> | undefined):
     note: 'note',
     archived: 'archived',
     notifyBeforeWork: 'notifyBeforeWork',
+    // Enum values arrive spelled as Previsto spells them (resolvers/enums.ts).
+    accountingMode: 'accountingMode',
+    accountingTime: 'accountingTime',
+    invoiceDelivery: 'invoiceDelivery',
   });
-  plain(filters, f, { accountingMode: 'accountingMode', accountingTime: 'accountingTime', invoiceDelivery: 'invoiceDelivery' });
   if (f.payingContactId != null) filters['payingContactId'] = previstoId(ctx, f.payingContactId, 'Contact', 'filter.payingContactId');
   if (f.agentId != null) filters['agentIds'] = previstoId(ctx, f.agentId, 'Account', 'filter.agentId');
   metaFilters(f.meta, filters);
@@ -160,10 +163,16 @@ function assignmentFilters(ctx: Context, f: InputMaybe<AssignmentFilter> | undef
   if (f.payingContactId != null) filters['payingContactId'] = previstoId(ctx, f.payingContactId, 'Contact', 'filter.payingContactId');
   if (f.accountId != null) filters['accountId'] = previstoId(ctx, f.accountId, 'Account', 'filter.accountId');
   if (f.plannedAccountId != null) filters['plan.accountIds'] = previstoId(ctx, f.plannedAccountId, 'Account', 'filter.plannedAccountId');
-  plain(filters, f, { contactName: 'contactName', remoteOrderId: 'remoteOrderId', indicativeDate: 'plan.indicativeDate' });
+  plain(filters, f, {
+    contactName: 'contactName',
+    remoteOrderId: 'remoteOrderId',
+    indicativeDate: 'plan.indicativeDate',
+    status: 'status',
+    action: 'action',
+    indicativeDateType: 'plan.indicativeDateType',
+  });
   // The DateTime scalar hands over a Date whatever the caller wrote; Previsto writes instants as ISO 8601 in UTC.
   if (f.createdAt != null) filters['createdDate'] = new Date(f.createdAt as string | Date).toISOString();
-  plain(filters, f, { status: 'status', action: 'action', indicativeDateType: 'plan.indicativeDateType' });
   put(filters, 'plan.executionTime', f.executionTime == null ? undefined : previstoTime(f.executionTime));
   put(filters, 'handledDate', f.handledAt == null ? undefined : previstoTime(f.handledAt));
   if (f.city != null && f.address?.city != null && f.city !== f.address.city) {
@@ -210,8 +219,9 @@ function agreementFilters(ctx: Context, f: InputMaybe<AgreementFilter> | undefin
     previousDate: 'previousDate',
     nextDate: 'nextDate',
     archived: 'archived',
+    type: 'type',
+    planningDateType: 'planningDateType',
   });
-  plain(filters, f, { type: 'type', planningDateType: 'planningDateType' });
   metaFilters(f.meta, filters);
   return filters;
 }
