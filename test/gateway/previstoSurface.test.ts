@@ -301,6 +301,7 @@ describe('Query.agreements filters', () => {
 describe("Previsto's error object", () => {
   const q = '{ contacts(first: 1) { totalCount } }';
   const cases = [
+    { status: 400, code: 'BAD_USER_INPUT', type: 'invalid_request_error' },
     { status: 401, code: 'UNAUTHENTICATED', type: 'invalid_request_error' },
     { status: 402, code: 'UPSTREAM_ERROR', type: 'invalid_request_error' },
     { status: 403, code: 'FORBIDDEN', type: 'invalid_request_error' },
@@ -310,6 +311,7 @@ describe("Previsto's error object", () => {
     { status: 500, code: 'UPSTREAM_ERROR', type: 'api_error' },
     { status: 502, code: 'UPSTREAM_UNAVAILABLE', type: 'api_error' },
     { status: 503, code: 'UPSTREAM_UNAVAILABLE', type: 'api_error' },
+    { status: 504, code: 'UPSTREAM_UNAVAILABLE', type: 'api_error' },
   ];
   for (const { status, code, type } of cases) {
     it(`reaches the caller as upstreamType and upstreamMessage on HTTP ${status}`, async () => {
@@ -322,7 +324,7 @@ describe("Previsto's error object", () => {
       expect(typeof ext['upstreamMessage']).toBe('string');
       // Retried only where the policy says so (429 and gateway statuses on a GET), never past the attempts.
       const total = (await stack.requests('previsto')).total;
-      expect(total).toBe(status === 429 ? 1 : [502, 503].includes(status) ? 3 : 1);
+      expect(total).toBe([502, 503, 504].includes(status) ? 3 : 1);
     });
   }
 
