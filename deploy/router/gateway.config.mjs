@@ -11,6 +11,7 @@
 export const CREDENTIAL_HEADERS = [
   'x-previsto-api-key',
   'x-dataiku-api-key',
+  'x-dataiku-bearer-token',
   'x-civis-api-key',
   'x-prevision-token',
   'x-api-key',

@@ -5,6 +5,7 @@ import { hashString } from '../src/framework/util.js';
 import {
   DATAIKU_DEMO_ENDPOINTS,
   dataikuEmulator,
+  resolveDataikuOptions,
   demoSalesHistory,
   forecastSales,
   runScore,
@@ -233,6 +234,58 @@ describe('dataiku emulator: client quirks', () => {
   });
 });
 
+describe('dataiku emulator: bearer tokens [OURS]', () => {
+  it('accepts a configured bearer token as Bearer only, and the SDK-style key beside it', async () => {
+    expect((await api('churn', 'predict', sdkPredict(ANNA), { auth: 'Bearer augur-demo-dataiku-token' })).status).toBe(200);
+    const asBasic = `Basic ${Buffer.from('augur-demo-dataiku-token:').toString('base64')}`;
+    expectError(await api('churn', 'predict', sdkPredict(ANNA), { auth: asBasic }), 401, 'UnauthorizedException');
+    expect((await api('churn', 'predict', sdkPredict(ANNA))).status).toBe(200);
+  });
+
+  it('serves an OAuth2/JWT-only service: keys refused, its tokens accepted; keys alone mean no tokens', async () => {
+    const only = dataikuEmulator.create({ apiKeys: [], bearerTokens: ['jwt-1'] });
+    const base = await only.listen(0);
+    try {
+      expect((await post('/public/api/v1/augur-demo/churn/predict', sdkPredict(ANNA), { auth: 'Bearer jwt-1', base })).status).toBe(200);
+      expect((await post('/public/api/v1/augur-demo/churn/predict', sdkPredict(ANNA), { auth: BASIC, base })).status).toBe(401);
+      expect((await post('/public/api/v1/augur-demo/churn/predict', sdkPredict(ANNA), { auth: null, base })).status).toBe(401);
+    } finally {
+      await only.close();
+    }
+    expect(resolveDataikuOptions({ apiKeys: ['k'] }).bearerTokens).toEqual([]);
+    expect(resolveDataikuOptions({}).bearerTokens).toEqual(['augur-demo-dataiku-token']);
+    expect(dataikuEmulator.optionsFromEnv({ AUGUR_EMULATOR_DATAIKU_BEARER_TOKENS: 'a, b' }).bearerTokens).toEqual(['a', 'b']);
+  });
+});
+
+describe('dataiku emulator: individual conditional expectations [OURS]', () => {
+  it('answers conditionals for each explained feature with ICE, on predict and predict-multi, and none otherwise', async () => {
+    const features = { ...ANNA, openInvoices: 40 };
+    const a = await api('churn', 'predict', sdkPredict(features, { withExplanations: true, method: 'ICE', n: 3 }));
+    expect(a.status).toBe(200);
+    const { explanations, conditionals } = a.body.result as {
+      explanations: Record<string, number>;
+      conditionals: Record<string, Array<{ value: unknown; prediction: number }>>;
+    };
+    expect(Object.keys(conditionals)).toEqual(Object.keys(explanations));
+    for (const [name, points] of Object.entries(conditionals)) {
+      const own = (features as Record<string, unknown>)[name];
+      for (const p of points)
+        expect(p.prediction).toBe((scoreChurn({ ...features, [name]: p.value }) as { probas: Record<string, number> }).probas['churn']);
+      if (typeof own === 'number') expect(points.map((p) => p.value)).toEqual([0, own / 2, own, own * 2]);
+      else expect(points.map((p) => p.value)).toEqual([null, own]);
+    }
+    const multi = await api('churn', 'predict-multi', {
+      items: [{ features }],
+      explanations: { enabled: true, method: 'ICE', nExplanations: 3, nMonteCarloSteps: null },
+    });
+    expect(multi.body.results[0]).toEqual(a.body.result);
+    const shapley = await api('churn', 'predict', sdkPredict(features, { withExplanations: true, method: 'SHAPLEY', n: 3 }));
+    expect(shapley.body.result.conditionals).toBeUndefined();
+    expect((await api('churn', 'predict', sdkPredict(features))).body.result.conditionals).toBeUndefined();
+  });
+});
+
 describe('dataiku emulator: predict', () => {
   it('scores a Previsto contact on churn with the {result, timing, apiContext} envelope, nulls meaning defaults', async () => {
     const a = await api('churn', 'predict', sdkPredict(ANNA));
@@ -330,9 +383,12 @@ describe('dataiku emulator: predict', () => {
     expect(a.body.apiContext.endpointId).toBe('price');
     const e = await api('price', 'predict', sdkPredict({ surface: 100, rooms: 4, city: 'Aarhus' }, { withExplanations: true, n: 2 }));
     expect(e.body.result.explanations).toEqual({ city: 180000, surface: 225000 });
-    expect(e.body.result).toEqual(
+    // The endpoint's default method is ICE, which brings the explained features' conditional expectations [OURS].
+    const { conditionals, ...scored } = e.body.result as Record<string, unknown>;
+    expect(scored).toEqual(
       scorePrice({ surface: 100, rooms: 4, city: 'Aarhus' }, { enabled: true, method: 'ICE', nExplanations: 2, nMonteCarloSteps: 100 }),
     );
+    expect(Object.keys(conditionals as object).sort()).toEqual(['city', 'surface']);
   });
 });
 

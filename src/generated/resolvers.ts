@@ -146,14 +146,40 @@ export type AgreementEdge = {
   node: Agreement;
 };
 
-/** Equality filters on agreements; all given conditions must hold. */
+/** Equality filters on agreements, one per property Previsto filters on; all given conditions must hold. */
 export type AgreementFilter = {
+  /** Global id of the account the agreement is assigned to. */
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+  /** Price in 1/100 of the currency unit. */
+  amount?: InputMaybe<Scalars['Int']['input']>;
   /** Archived or not. */
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   /** Global id of the contact. */
   contactId?: InputMaybe<Scalars['ID']['input']>;
+  /** Currency code (ISO 4217). */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /** What the agreement covers. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Duration in minutes. */
+  duration?: InputMaybe<Scalars['Int']['input']>;
+  /** Last date. */
+  endDate?: InputMaybe<Scalars['LocalDate']['input']>;
   /** Metadata conditions. */
   meta?: InputMaybe<Array<MetaCondition>>;
+  /** Next execution date. */
+  nextDate?: InputMaybe<Scalars['LocalDate']['input']>;
+  /** Internal note. */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** Planned date. */
+  planningDate?: InputMaybe<Scalars['LocalDate']['input']>;
+  /** How the date is planned. */
+  planningDateType?: InputMaybe<PlanningDateType>;
+  /** Previous execution date. */
+  previousDate?: InputMaybe<Scalars['LocalDate']['input']>;
+  /** Recurrence as an iCal RRULE. */
+  recurrenceRule?: InputMaybe<Scalars['String']['input']>;
+  /** First date. */
+  startDate?: InputMaybe<Scalars['LocalDate']['input']>;
   /** Agreement type. */
   type?: InputMaybe<AgreementType>;
   /** Kind of work. */
@@ -168,18 +194,44 @@ export type AgreementOrder = {
   field: AgreementOrderField;
 };
 
-/** Agreement fields to sort by. */
+/** Agreement fields to sort by. Agreements without a value come first in ascending order. */
 export type AgreementOrderField =
+  /** Assigned account's Previsto id. */
+  | 'ACCOUNT_ID'
   /** Amount. */
   | 'AMOUNT'
+  /** Archived (false first). */
+  | 'ARCHIVED'
+  /** Contact's Previsto id. */
+  | 'CONTACT_ID'
+  /** Currency. */
+  | 'CURRENCY'
   /** Description. */
   | 'DESCRIPTION'
   /** Duration. */
   | 'DURATION'
+  /** Last date. */
+  | 'END_DATE'
   /** Previsto id. */
   | 'ID'
   /** Next date. */
-  | 'NEXT_DATE';
+  | 'NEXT_DATE'
+  /** Internal note. */
+  | 'NOTE'
+  /** Planned date. */
+  | 'PLANNING_DATE'
+  /** How the date is planned. */
+  | 'PLANNING_DATE_TYPE'
+  /** Previous execution date. */
+  | 'PREVIOUS_DATE'
+  /** Recurrence rule. */
+  | 'RECURRENCE_RULE'
+  /** First date. */
+  | 'START_DATE'
+  /** Agreement type. */
+  | 'TYPE'
+  /** Kind of work. */
+  | 'WORK_TYPE';
 
 /** Kind of agreement. */
 export type AgreementType =
@@ -215,8 +267,8 @@ export type Assignment = Node & {
   location: GeoPoint;
   /** Free-form metadata. */
   meta: Scalars['JSONObject']['output'];
-  /** Global id of the paying contact; null when the contact pays itself. */
-  payingContactId?: Maybe<Scalars['ID']['output']>;
+  /** Global id of the paying contact: `contactId` itself when the contact pays for its own work. */
+  payingContactId: Scalars['ID']['output'];
   /** Planning. */
   plan: AssignmentPlan;
   /** Previsto's own id (e.g. `asgmt-…`). */
@@ -260,22 +312,44 @@ export type AssignmentEdge = {
   node: Assignment;
 };
 
-/** Equality filters on assignments; all given conditions must hold. */
+/** Equality filters on assignments, one per property Previsto filters on; all given conditions must hold. */
 export type AssignmentFilter = {
   /** Global id of the responsible account. */
   accountId?: InputMaybe<Scalars['ID']['input']>;
   /** Whether the work was done. */
   action?: InputMaybe<AssignmentAction>;
-  /** City of the work address. */
+  /** Parts of the work address. */
+  address?: InputMaybe<PostalAddressFilter>;
+  /** City of the work address (the same as `address: {city}`). */
   city?: InputMaybe<Scalars['String']['input']>;
   /** Global id of the contact. */
   contactId?: InputMaybe<Scalars['ID']['input']>;
+  /** Name of the contact as recorded on the assignment. */
+  contactName?: InputMaybe<Scalars['String']['input']>;
+  /** Exact creation time (`Assignment.createdAt`). */
+  createdAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Parts of the delivery address. */
+  deliveryAddress?: InputMaybe<PostalAddressFilter>;
   /** Exact planned execution time. */
   executionTime?: InputMaybe<Scalars['LocalDateTime']['input']>;
+  /** Exact time the work was handled. */
+  handledAt?: InputMaybe<Scalars['LocalDateTime']['input']>;
+  /** Indicative date. */
+  indicativeDate?: InputMaybe<Scalars['LocalDate']['input']>;
+  /** How the indicative date is planned. */
+  indicativeDateType?: InputMaybe<PlanningDateType>;
   /** Metadata conditions. */
   meta?: InputMaybe<Array<MetaCondition>>;
+  /** Global id of the paying contact. */
+  payingContactId?: InputMaybe<Scalars['ID']['input']>;
+  /** Global id of an account planned to do the work: matches assignments whose `plan.accountIds` hold it. */
+  plannedAccountId?: InputMaybe<Scalars['ID']['input']>;
+  /** Order id in an external system. */
+  remoteOrderId?: InputMaybe<Scalars['String']['input']>;
   /** Financial status. */
   status?: InputMaybe<AssignmentStatus>;
+  /** Fields of the assignment's tasks. */
+  task?: InputMaybe<AssignmentTaskFilter>;
 };
 
 /** One sort key for assignments. */
@@ -286,18 +360,54 @@ export type AssignmentOrder = {
   field: AssignmentOrderField;
 };
 
-/** Assignment fields to sort by. */
+/** Assignment fields to sort by. Assignments without a value come first in ascending order. */
 export type AssignmentOrderField =
+  /** Responsible account's Previsto id. */
+  | 'ACCOUNT_ID'
+  /** Whether the work was done. */
+  | 'ACTION'
+  /** Apartment of the work address. */
+  | 'APARTMENT'
+  /** City of the work address. */
+  | 'CITY'
+  /** Contact's Previsto id. */
+  | 'CONTACT_ID'
   /** Contact name. */
   | 'CONTACT_NAME'
+  /** Country code of the work address. */
+  | 'COUNTRY_CODE'
   /** Creation time. */
   | 'CREATED_AT'
+  /** Apartment of the delivery address. */
+  | 'DELIVERY_APARTMENT'
+  /** City of the delivery address. */
+  | 'DELIVERY_CITY'
+  /** Country code of the delivery address. */
+  | 'DELIVERY_COUNTRY_CODE'
+  /** Postal code of the delivery address. */
+  | 'DELIVERY_POSTAL_CODE'
+  /** Street of the delivery address. */
+  | 'DELIVERY_STREET'
   /** Planned execution time. */
   | 'EXECUTION_TIME'
+  /** When the work was handled. */
+  | 'HANDLED_AT'
   /** Previsto id. */
   | 'ID'
+  /** Indicative date. */
+  | 'INDICATIVE_DATE'
+  /** How the indicative date is planned. */
+  | 'INDICATIVE_DATE_TYPE'
+  /** Paying contact's Previsto id. */
+  | 'PAYING_CONTACT_ID'
+  /** Postal code of the work address. */
+  | 'POSTAL_CODE'
+  /** Order id in an external system. */
+  | 'REMOTE_ORDER_ID'
   /** Financial status. */
-  | 'STATUS';
+  | 'STATUS'
+  /** Street of the work address. */
+  | 'STREET';
 
 /** When an assignment is planned. */
 export type AssignmentPlan = {
@@ -354,8 +464,31 @@ export type AssignmentTask = {
   reference?: Maybe<Scalars['String']['output']>;
   /** Unit price in 1/100 of the currency unit; null when not set. */
   unitPrice?: Maybe<Scalars['Int']['output']>;
-  /** Kind of work; null when not set. */
-  workType?: Maybe<Scalars['String']['output']>;
+  /** Kind of work (Previsto's default, `WindowCleaning`, unless set). */
+  workType: Scalars['String']['output'];
+};
+
+/**
+ * Equality filters on an assignment's lines of work: an assignment matches when each given condition holds for one of
+ * its tasks (not necessarily the same task for every condition: Previsto matches each property on its own).
+ */
+export type AssignmentTaskFilter = {
+  /** Global id of the agreement a task comes from. */
+  agreementId?: InputMaybe<Scalars['ID']['input']>;
+  /** Price in 1/100 of the currency unit. */
+  amount?: InputMaybe<Scalars['Int']['input']>;
+  /** What to do. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Duration in minutes. */
+  duration?: InputMaybe<Scalars['Int']['input']>;
+  /** Quantity. */
+  quantity?: InputMaybe<Scalars['Float']['input']>;
+  /** Reference. */
+  reference?: InputMaybe<Scalars['String']['input']>;
+  /** Unit price in 1/100 of the currency unit. */
+  unitPrice?: InputMaybe<Scalars['Int']['input']>;
+  /** Kind of work. */
+  workType?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A line of work of an assignment. */
@@ -1833,6 +1966,24 @@ export type ClassificationResult = {
   probabilityPercentile?: Maybe<Scalars['Int']['output']>;
 };
 
+/** The individual conditional expectation of one feature for one record. */
+export type ConditionalExpectation = {
+  __typename?: 'ConditionalExpectation';
+  /** Feature name. */
+  feature: Scalars['String']['output'];
+  /** The prediction at each value tried for the feature, every other feature unchanged, in the platform's order. */
+  points: Array<ConditionalPoint>;
+};
+
+/** One point of an individual conditional expectation. */
+export type ConditionalPoint = {
+  __typename?: 'ConditionalPoint';
+  /** The prediction with that value: the first class's probability for a classification, the value for a regression. */
+  prediction: Scalars['Float']['output'];
+  /** The feature value tried (any JSON value); null when the point stands for the feature missing. */
+  value?: Maybe<Scalars['JSON']['output']>;
+};
+
 /** A Previsto customer. */
 export type Contact = Node & {
   __typename?: 'Contact';
@@ -1947,16 +2098,27 @@ export type ContactEdge = {
   node: Contact;
 };
 
-/** Equality filters on contacts; all given conditions must hold. */
+/**
+ * Equality filters on contacts, one per property Previsto filters on; all given conditions must hold. A value matches
+ * exactly (case and spaces included).
+ */
 export type ContactFilter = {
   /** Accounting mode. */
   accountingMode?: InputMaybe<AccountingMode>;
+  /** Accounting time. */
+  accountingTime?: InputMaybe<AccountingTime>;
+  /** Global id of an account (agent) assigned to the contact: matches contacts whose `agentIds` hold it. */
+  agentId?: InputMaybe<Scalars['ID']['input']>;
+  /** Apartment (`Contact.address.apartment`). */
+  apartment?: InputMaybe<Scalars['String']['input']>;
   /** Archived or not. */
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   /** City. */
   city?: InputMaybe<Scalars['String']['input']>;
   /** ISO country code. */
   countryCode?: InputMaybe<Scalars['String']['input']>;
+  /** EAN number. */
+  ean?: InputMaybe<Scalars['String']['input']>;
   /** E-mail address. */
   email?: InputMaybe<Scalars['String']['input']>;
   /** Invoice delivery. */
@@ -1965,16 +2127,26 @@ export type ContactFilter = {
   meta?: InputMaybe<Array<MetaCondition>>;
   /** Exact name. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Internal note. */
+  note?: InputMaybe<Scalars['String']['input']>;
   /** Notified before work or not. */
   notifyBeforeWork?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Customer number. */
+  number?: InputMaybe<Scalars['String']['input']>;
   /** Global id of the paying contact. */
   payingContactId?: InputMaybe<Scalars['ID']['input']>;
   /** Phone number. */
   phone?: InputMaybe<Scalars['String']['input']>;
   /** Postal code. */
   postalCode?: InputMaybe<Scalars['String']['input']>;
+  /** Company registration number. */
+  registrationNo?: InputMaybe<Scalars['String']['input']>;
   /** Id in an external system. */
   remoteId?: InputMaybe<Scalars['String']['input']>;
+  /** Order id in an external system. */
+  remoteOrderId?: InputMaybe<Scalars['String']['input']>;
+  /** Street and number (`Contact.address.street`). */
+  street?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** One sort key for contacts. */
@@ -1985,18 +2157,50 @@ export type ContactOrder = {
   field: ContactOrderField;
 };
 
-/** Contact fields to sort by. */
+/** Contact fields to sort by. Contacts without a value come first in ascending order. */
 export type ContactOrderField =
+  /** Accounting mode. */
+  | 'ACCOUNTING_MODE'
+  /** Accounting time. */
+  | 'ACCOUNTING_TIME'
+  /** Apartment. */
+  | 'APARTMENT'
+  /** Archived (false first). */
+  | 'ARCHIVED'
   /** City. */
   | 'CITY'
+  /** Country code. */
+  | 'COUNTRY_CODE'
+  /** EAN number. */
+  | 'EAN'
   /** E-mail address. */
   | 'EMAIL'
   /** Previsto id. */
   | 'ID'
+  /** Invoice delivery. */
+  | 'INVOICE_DELIVERY'
   /** Name. */
   | 'NAME'
+  /** Internal note. */
+  | 'NOTE'
+  /** Notified before work (false first). */
+  | 'NOTIFY_BEFORE_WORK'
+  /** Customer number. */
+  | 'NUMBER'
+  /** Paying contact's Previsto id. */
+  | 'PAYING_CONTACT_ID'
+  /** Phone number. */
+  | 'PHONE'
   /** Postal code. */
-  | 'POSTAL_CODE';
+  | 'POSTAL_CODE'
+  /** Company registration number. */
+  | 'REGISTRATION_NO'
+  /** Id in an external system. */
+  | 'REMOTE_ID'
+  /** Order id in an external system. */
+  | 'REMOTE_ORDER_ID'
+  /** Street and number. */
+  | 'STREET';
 
 /** Fields of a new agreement. */
 export type CreateAgreementInput = {
@@ -2554,6 +2758,14 @@ export type InvoiceDelivery =
   /** Not delivered by Previsto. */
   | 'None';
 
+/** One dataset line to look up. */
+export type LookupRecordInput = {
+  /** Context passed to the endpoint (the API node logs it). */
+  context?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** Key columns and values to match. */
+  data: Scalars['JSONObject']['input'];
+};
+
 /** The result of a dataset lookup for one record. */
 export type LookupResult = {
   __typename?: 'LookupResult';
@@ -2561,6 +2773,8 @@ export type LookupResult = {
   data: Scalars['JSONObject']['output'];
   /** Whether a matching line was found. */
   found: Scalars['Boolean']['output'];
+  /** The API node's own result object, as it answered it. */
+  raw: Scalars['JSONObject']['output'];
 };
 
 /** One metadata equality condition. */
@@ -2604,6 +2818,11 @@ export type Mutation = {
   runFunction: RunFunctionPayload;
   /** Starts a bulk prediction of a dataset on a deployment; read its state back through the returned object. Never retried. */
   startDeploymentPrediction: StartDeploymentPredictionPayload;
+  /**
+   * Changes the Previsto account of the credential in use (name, e-mail address, language, metadata). The input is
+   * checked before anything is sent. Never retried once it may have reached Previsto.
+   */
+  updateAccount: UpdateAccountPayload;
   /** Changes an agreement; omitted fields stay unchanged. */
   updateAgreement: UpdateAgreementPayload;
   /** Changes an assignment; omitted fields stay unchanged. */
@@ -2684,6 +2903,12 @@ export type MutationRunFunctionArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationStartDeploymentPredictionArgs = {
   input: StartDeploymentPredictionInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationUpdateAccountArgs = {
+  input: UpdateAccountInput;
 };
 
 
@@ -2790,6 +3015,20 @@ export type PostalAddress = {
   street?: Maybe<Scalars['String']['output']>;
 };
 
+/** Equality filters on the parts of a postal address; all given conditions must hold. */
+export type PostalAddressFilter = {
+  /** Apartment. */
+  apartment?: InputMaybe<Scalars['String']['input']>;
+  /** City. */
+  city?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 3166-1 country code. */
+  countryCode?: InputMaybe<Scalars['String']['input']>;
+  /** Postal code. */
+  postalCode?: InputMaybe<Scalars['String']['input']>;
+  /** Street and number. */
+  street?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** A postal address to set. Omitted parts stay unchanged in an update; null clears a part. */
 export type PostalAddressInput = {
   /** Apartment. */
@@ -2807,11 +3046,19 @@ export type PostalAddressInput = {
 /** The result of scoring one record. */
 export type Prediction = {
   __typename?: 'Prediction';
+  /**
+   * Individual conditional expectations, one per explained feature: how the prediction moves when only that feature
+   * changes. Empty unless the endpoint computed them (Dataiku, with `ICE` explanations enabled).
+   */
+  conditionals: Array<ConditionalExpectation>;
   /** Feature contributions; empty unless explanations were requested. */
   explanations: Array<FeatureExplanation>;
   /** True when the model declined to score the record (`result` is then an `IgnoredRecord`). */
   ignored: Scalars['Boolean']['output'];
-  /** The platform's own result object, as it answered it (e.g. Dataiku's `prediction`, `probas`, `probaPercentile`). */
+  /**
+   * The platform's whole result object, as it answered it (Dataiku's `prediction`, `probas`, `probaPercentile`,
+   * `explanations`, `conditionals`, `ignored`, `ignoreReason`, and any key the schema does not model).
+   */
   raw: Scalars['JSONObject']['output'];
   /** The typed outcome: `ClassificationResult`, `RegressionResult`, or `IgnoredRecord` when the model declined the record. */
   result: PredictionResult;
@@ -3427,6 +3674,11 @@ export type Query = {
   gateway: Gateway;
   /** Looks up one line of a dataset by its key columns; checked and batched like `predict`. */
   lookup?: Maybe<LookupResult>;
+  /**
+   * Looks up any number of dataset lines on a `DATASET_LOOKUP` endpoint: one result per record, in input order, sent in
+   * `lookup-multi` calls and checked record by record like `predictRecords`.
+   */
+  lookupRecords?: Maybe<Array<Maybe<LookupResult>>>;
   /** Fetches any object by its global id; null (with an error in `errors`) when it does not exist or its platform fails. */
   node?: Maybe<Node>;
   /** Fetches several objects by global id, in order; an unknown or failing id gives null at its position and an error. */
@@ -3444,6 +3696,21 @@ export type Query = {
   predict?: Maybe<Prediction>;
   /** Predicts the causal effect of a treatment for one record; checked and batched like `predict`. */
   predictEffect?: Maybe<EffectPrediction>;
+  /**
+   * Predicts the causal effect for any number of records on a `CAUSAL_PREDICTION` endpoint: one result per record, in
+   * input order, sent in `predict-effect-multi` calls and checked record by record like `predictRecords`.
+   */
+  predictEffects?: Maybe<Array<Maybe<EffectPrediction>>>;
+  /**
+   * Scores any number of records on a Dataiku `PREDICTION` endpoint: one result per record, in input order. Records are
+   * sent in `predict-multi` calls of at most `AUGUR_BATCH_SIZE` (one record alone goes to `predict`), joined with the
+   * operation's other `predict` calls on the same endpoint and options; identical records are scored once. Each record
+   * is checked against the endpoint's declared inputs first: a record at fault is null with its own errors (path ending
+   * at its index) and is not sent, the others are. A failed call nulls the records it carried (one error listing their
+   * paths). Null (with an error) when the endpoint arguments or options are refused, or there are more records than
+   * `AUGUR_MAX_RECORDS`.
+   */
+  predictRecords?: Maybe<Array<Maybe<Prediction>>>;
   /** Prevision.io projects, datasets, experiments, models and deployments. */
   prevision: Prevision;
   /** Runs a parameterised SQL query endpoint; the parameters are checked against its declared inputs. */
@@ -3595,6 +3862,17 @@ export type QueryLookupArgs = {
  * The root of every read. Fields that call an upstream are nullable: when one platform fails, its fields are null with
  * an error in `errors`, and every other field keeps its data.
  */
+export type QueryLookupRecordsArgs = {
+  endpoint?: InputMaybe<Scalars['ID']['input']>;
+  endpointName?: InputMaybe<Scalars['String']['input']>;
+  records: Array<LookupRecordInput>;
+};
+
+
+/**
+ * The root of every read. Fields that call an upstream are nullable: when one platform fails, its fields are null with
+ * an error in `errors`, and every other field keeps its data.
+ */
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
 };
@@ -3649,10 +3927,43 @@ export type QueryPredictEffectArgs = {
  * The root of every read. Fields that call an upstream are nullable: when one platform fails, its fields are null with
  * an error in `errors`, and every other field keeps its data.
  */
+export type QueryPredictEffectsArgs = {
+  dispatch?: InputMaybe<DispatchInput>;
+  endpoint?: InputMaybe<Scalars['ID']['input']>;
+  endpointName?: InputMaybe<Scalars['String']['input']>;
+  records: Array<RecordInput>;
+};
+
+
+/**
+ * The root of every read. Fields that call an upstream are nullable: when one platform fails, its fields are null with
+ * an error in `errors`, and every other field keeps its data.
+ */
+export type QueryPredictRecordsArgs = {
+  dispatch?: InputMaybe<DispatchInput>;
+  endpoint?: InputMaybe<Scalars['ID']['input']>;
+  endpointName?: InputMaybe<Scalars['String']['input']>;
+  explanations?: InputMaybe<ExplanationsInput>;
+  records: Array<RecordInput>;
+};
+
+
+/**
+ * The root of every read. Fields that call an upstream are nullable: when one platform fails, its fields are null with
+ * an error in `errors`, and every other field keeps its data.
+ */
 export type QuerySqlQueryArgs = {
   endpoint?: InputMaybe<Scalars['ID']['input']>;
   endpointName?: InputMaybe<Scalars['String']['input']>;
   parameters?: InputMaybe<Scalars['JSONObject']['input']>;
+};
+
+/** One record to score: its features and, optionally, a context for the endpoint. */
+export type RecordInput = {
+  /** Context passed to the endpoint's enrichments (the API node logs it). */
+  context?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** Feature values by name. */
+  features: Scalars['JSONObject']['input'];
 };
 
 /** The outcome of a regression model for one record. */
@@ -3754,6 +4065,30 @@ export type StartDeploymentPredictionPayload = {
   /** The prediction, started; null when `userErrors` says why it was not. */
   deploymentPrediction?: Maybe<PrevisionDeploymentPrediction>;
   /** Why the prediction was not started; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The current account's fields to change; omitted fields stay unchanged. Previsto lets an account change only these. */
+export type UpdateAccountInput = {
+  /** E-mail address (`local@domain`); checked before anything is sent. Changing it makes `emailValidated` false. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Language code (ISO 639-1, 2 letters). */
+  languageCode?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Metadata to merge: each key given is set, a key given as null or "" is removed, other keys stay. At most 20 keys of
+   * at most 40 characters, values of at most 500 characters.
+   */
+  meta?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** Name; must not be empty. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `updateAccount`. */
+export type UpdateAccountPayload = {
+  __typename?: 'UpdateAccountPayload';
+  /** The account as changed; null when `userErrors` is not empty. */
+  account?: Maybe<Account>;
+  /** Problems with the input; empty on success. */
   userErrors: Array<UserError>;
 };
 
@@ -4078,6 +4413,7 @@ export type ResolversTypes = ResolversObject<{
   AssignmentPlanInput: AssignmentPlanInput;
   AssignmentStatus: null;
   AssignmentTask: ResolverTypeWrapper<PrevistoTaskMapper>;
+  AssignmentTaskFilter: AssignmentTaskFilter;
   AssignmentTaskInput: AssignmentTaskInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Civis: ResolverTypeWrapper<CivisRootMapper>;
@@ -4135,6 +4471,8 @@ export type ResolversTypes = ResolversObject<{
   CivisUserEdge: ResolverTypeWrapper<Omit<CivisUserEdge, 'node'> & { node: ResolversTypes['CivisUser'] }>;
   ClassProbability: ResolverTypeWrapper<ClassProbability>;
   ClassificationResult: ResolverTypeWrapper<DataikuPredictionMapper>;
+  ConditionalExpectation: ResolverTypeWrapper<ConditionalExpectation>;
+  ConditionalPoint: ResolverTypeWrapper<ConditionalPoint>;
   Contact: ResolverTypeWrapper<PrevistoContactMapper>;
   ContactConnection: ResolverTypeWrapper<Omit<ContactConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ContactEdge']>, nodes: Array<ResolversTypes['Contact']> }>;
   ContactEdge: ResolverTypeWrapper<Omit<ContactEdge, 'node'> & { node: ResolversTypes['Contact'] }>;
@@ -4191,6 +4529,7 @@ export type ResolversTypes = ResolversObject<{
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   LocalDate: ResolverTypeWrapper<Scalars['LocalDate']['output']>;
   LocalDateTime: ResolverTypeWrapper<Scalars['LocalDateTime']['output']>;
+  LookupRecordInput: LookupRecordInput;
   LookupResult: ResolverTypeWrapper<DataikuLookupMapper>;
   MetaCondition: MetaCondition;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -4201,6 +4540,7 @@ export type ResolversTypes = ResolversObject<{
   PlatformKind: PlatformKind;
   PlatformStatus: ResolverTypeWrapper<PlatformStatusInfoMapper>;
   PostalAddress: ResolverTypeWrapper<PrevistoAddressMapper>;
+  PostalAddressFilter: PostalAddressFilter;
   PostalAddressInput: PostalAddressInput;
   Prediction: ResolverTypeWrapper<DataikuPredictionMapper>;
   PredictionResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PredictionResult']>;
@@ -4232,6 +4572,7 @@ export type ResolversTypes = ResolversObject<{
   PrevisionState: null;
   Quantile: ResolverTypeWrapper<Quantile>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecordInput: RecordInput;
   RegressionResult: ResolverTypeWrapper<DataikuPredictionMapper>;
   RunCivisJobInput: RunCivisJobInput;
   RunCivisJobPayload: ResolverTypeWrapper<Omit<RunCivisJobPayload, 'run'> & { run?: Maybe<ResolversTypes['CivisJobRun']> }>;
@@ -4245,6 +4586,8 @@ export type ResolversTypes = ResolversObject<{
   StartDeploymentPredictionPayload: ResolverTypeWrapper<Omit<StartDeploymentPredictionPayload, 'deploymentPrediction'> & { deploymentPrediction?: Maybe<ResolversTypes['PrevisionDeploymentPrediction']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   URL: ResolverTypeWrapper<Scalars['URL']['output']>;
+  UpdateAccountInput: UpdateAccountInput;
+  UpdateAccountPayload: ResolverTypeWrapper<Omit<UpdateAccountPayload, 'account'> & { account?: Maybe<ResolversTypes['Account']> }>;
   UpdateAgreementInput: UpdateAgreementInput;
   UpdateAgreementPayload: ResolverTypeWrapper<Omit<UpdateAgreementPayload, 'agreement'> & { agreement?: Maybe<ResolversTypes['Agreement']> }>;
   UpdateAssignmentInput: UpdateAssignmentInput;
@@ -4273,6 +4616,7 @@ export type ResolversParentTypes = ResolversObject<{
   AssignmentPlan: PrevistoPlanMapper;
   AssignmentPlanInput: AssignmentPlanInput;
   AssignmentTask: PrevistoTaskMapper;
+  AssignmentTaskFilter: AssignmentTaskFilter;
   AssignmentTaskInput: AssignmentTaskInput;
   Boolean: Scalars['Boolean']['output'];
   Civis: CivisRootMapper;
@@ -4328,6 +4672,8 @@ export type ResolversParentTypes = ResolversObject<{
   CivisUserEdge: Omit<CivisUserEdge, 'node'> & { node: ResolversParentTypes['CivisUser'] };
   ClassProbability: ClassProbability;
   ClassificationResult: DataikuPredictionMapper;
+  ConditionalExpectation: ConditionalExpectation;
+  ConditionalPoint: ConditionalPoint;
   Contact: PrevistoContactMapper;
   ContactConnection: Omit<ContactConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ContactEdge']>, nodes: Array<ResolversParentTypes['Contact']> };
   ContactEdge: Omit<ContactEdge, 'node'> & { node: ResolversParentTypes['Contact'] };
@@ -4377,6 +4723,7 @@ export type ResolversParentTypes = ResolversObject<{
   JSONObject: Scalars['JSONObject']['output'];
   LocalDate: Scalars['LocalDate']['output'];
   LocalDateTime: Scalars['LocalDateTime']['output'];
+  LookupRecordInput: LookupRecordInput;
   LookupResult: DataikuLookupMapper;
   MetaCondition: MetaCondition;
   Mutation: Record<PropertyKey, never>;
@@ -4385,6 +4732,7 @@ export type ResolversParentTypes = ResolversObject<{
   Platform: PlatformInfoMapper;
   PlatformStatus: PlatformStatusInfoMapper;
   PostalAddress: PrevistoAddressMapper;
+  PostalAddressFilter: PostalAddressFilter;
   PostalAddressInput: PostalAddressInput;
   Prediction: DataikuPredictionMapper;
   PredictionResult: ResolversUnionTypes<ResolversParentTypes>['PredictionResult'];
@@ -4415,6 +4763,7 @@ export type ResolversParentTypes = ResolversObject<{
   PrevisionRegression: PrevisionRegressionResultMapper;
   Quantile: Quantile;
   Query: Record<PropertyKey, never>;
+  RecordInput: RecordInput;
   RegressionResult: DataikuPredictionMapper;
   RunCivisJobInput: RunCivisJobInput;
   RunCivisJobPayload: Omit<RunCivisJobPayload, 'run'> & { run?: Maybe<ResolversParentTypes['CivisJobRun']> };
@@ -4427,6 +4776,8 @@ export type ResolversParentTypes = ResolversObject<{
   StartDeploymentPredictionPayload: Omit<StartDeploymentPredictionPayload, 'deploymentPrediction'> & { deploymentPrediction?: Maybe<ResolversParentTypes['PrevisionDeploymentPrediction']> };
   String: Scalars['String']['output'];
   URL: Scalars['URL']['output'];
+  UpdateAccountInput: UpdateAccountInput;
+  UpdateAccountPayload: Omit<UpdateAccountPayload, 'account'> & { account?: Maybe<ResolversParentTypes['Account']> };
   UpdateAgreementInput: UpdateAgreementInput;
   UpdateAgreementPayload: Omit<UpdateAgreementPayload, 'agreement'> & { agreement?: Maybe<ResolversParentTypes['Agreement']> };
   UpdateAssignmentInput: UpdateAssignmentInput;
@@ -4508,7 +4859,7 @@ export type AssignmentResolvers<ContextType = Context, ParentType extends Resolv
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   location?: Resolver<ResolversTypes['GeoPoint'], ParentType, ContextType>;
   meta?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
-  payingContactId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  payingContactId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   plan?: Resolver<ResolversTypes['AssignmentPlan'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   remoteOrderId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -4549,7 +4900,7 @@ export type AssignmentTaskResolvers<ContextType = Context, ParentType extends Re
   quantity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   reference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   unitPrice?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  workType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  workType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type CivisResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Civis'] = ResolversParentTypes['Civis']> = ResolversObject<{
@@ -5057,6 +5408,16 @@ export type ClassificationResultResolvers<ContextType = Context, ParentType exte
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ConditionalExpectationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConditionalExpectation'] = ResolversParentTypes['ConditionalExpectation']> = ResolversObject<{
+  feature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  points?: Resolver<Array<ResolversTypes['ConditionalPoint']>, ParentType, ContextType>;
+}>;
+
+export type ConditionalPointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConditionalPoint'] = ResolversParentTypes['ConditionalPoint']> = ResolversObject<{
+  prediction?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+}>;
+
 export type ContactResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Contact'] = ResolversParentTypes['Contact']> = ResolversObject<{
   accountingMode?: Resolver<Maybe<ResolversTypes['AccountingMode']>, ParentType, ContextType>;
   accountingTime?: Resolver<Maybe<ResolversTypes['AccountingTime']>, ParentType, ContextType>;
@@ -5278,6 +5639,7 @@ export interface LocalDateTimeScalarConfig extends GraphQLScalarTypeConfig<Resol
 export type LookupResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LookupResult'] = ResolversParentTypes['LookupResult']> = ResolversObject<{
   data?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   found?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
@@ -5293,6 +5655,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   runCivisJob?: Resolver<ResolversTypes['RunCivisJobPayload'], ParentType, ContextType, RequireFields<MutationRunCivisJobArgs, 'input'>>;
   runFunction?: Resolver<ResolversTypes['RunFunctionPayload'], ParentType, ContextType, RequireFields<MutationRunFunctionArgs, 'input'>>;
   startDeploymentPrediction?: Resolver<ResolversTypes['StartDeploymentPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartDeploymentPredictionArgs, 'input'>>;
+  updateAccount?: Resolver<ResolversTypes['UpdateAccountPayload'], ParentType, ContextType, RequireFields<MutationUpdateAccountArgs, 'input'>>;
   updateAgreement?: Resolver<ResolversTypes['UpdateAgreementPayload'], ParentType, ContextType, RequireFields<MutationUpdateAgreementArgs, 'input'>>;
   updateAssignment?: Resolver<ResolversTypes['UpdateAssignmentPayload'], ParentType, ContextType, RequireFields<MutationUpdateAssignmentArgs, 'input'>>;
   updateContact?: Resolver<ResolversTypes['UpdateContactPayload'], ParentType, ContextType, RequireFields<MutationUpdateContactArgs, 'input'>>;
@@ -5336,6 +5699,7 @@ export type PostalAddressResolvers<ContextType = Context, ParentType extends Res
 }>;
 
 export type PredictionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Prediction'] = ResolversParentTypes['Prediction']> = ResolversObject<{
+  conditionals?: Resolver<Array<ResolversTypes['ConditionalExpectation']>, ParentType, ContextType>;
   explanations?: Resolver<Array<ResolversTypes['FeatureExplanation']>, ParentType, ContextType>;
   ignored?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
@@ -5578,12 +5942,15 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   forecast?: Resolver<Maybe<Array<ResolversTypes['Forecast']>>, ParentType, ContextType, RequireFields<QueryForecastArgs, 'records'>>;
   gateway?: Resolver<ResolversTypes['Gateway'], ParentType, ContextType>;
   lookup?: Resolver<Maybe<ResolversTypes['LookupResult']>, ParentType, ContextType, RequireFields<QueryLookupArgs, 'data'>>;
+  lookupRecords?: Resolver<Maybe<Array<Maybe<ResolversTypes['LookupResult']>>>, ParentType, ContextType, RequireFields<QueryLookupRecordsArgs, 'records'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   platform?: Resolver<ResolversTypes['Platform'], ParentType, ContextType, RequireFields<QueryPlatformArgs, 'kind'>>;
   platforms?: Resolver<Array<ResolversTypes['Platform']>, ParentType, ContextType>;
   predict?: Resolver<Maybe<ResolversTypes['Prediction']>, ParentType, ContextType, RequireFields<QueryPredictArgs, 'features'>>;
   predictEffect?: Resolver<Maybe<ResolversTypes['EffectPrediction']>, ParentType, ContextType, RequireFields<QueryPredictEffectArgs, 'features'>>;
+  predictEffects?: Resolver<Maybe<Array<Maybe<ResolversTypes['EffectPrediction']>>>, ParentType, ContextType, RequireFields<QueryPredictEffectsArgs, 'records'>>;
+  predictRecords?: Resolver<Maybe<Array<Maybe<ResolversTypes['Prediction']>>>, ParentType, ContextType, RequireFields<QueryPredictRecordsArgs, 'records'>>;
   prevision?: Resolver<ResolversTypes['Prevision'], ParentType, ContextType>;
   sqlQuery?: Resolver<Maybe<ResolversTypes['SqlQueryResult']>, ParentType, ContextType, Partial<QuerySqlQueryArgs>>;
 }>;
@@ -5628,6 +5995,11 @@ export type StartDeploymentPredictionPayloadResolvers<ContextType = Context, Par
 export interface UrlScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['URL'], any> {
   name: 'URL';
 }
+
+export type UpdateAccountPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateAccountPayload'] = ResolversParentTypes['UpdateAccountPayload']> = ResolversObject<{
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
 
 export type UpdateAgreementPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateAgreementPayload'] = ResolversParentTypes['UpdateAgreementPayload']> = ResolversObject<{
   agreement?: Resolver<Maybe<ResolversTypes['Agreement']>, ParentType, ContextType>;
@@ -5723,6 +6095,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CivisUserEdge?: CivisUserEdgeResolvers<ContextType>;
   ClassProbability?: ClassProbabilityResolvers<ContextType>;
   ClassificationResult?: ClassificationResultResolvers<ContextType>;
+  ConditionalExpectation?: ConditionalExpectationResolvers<ContextType>;
+  ConditionalPoint?: ConditionalPointResolvers<ContextType>;
   Contact?: ContactResolvers<ContextType>;
   ContactConnection?: ContactConnectionResolvers<ContextType>;
   ContactEdge?: ContactEdgeResolvers<ContextType>;
@@ -5803,6 +6177,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SqlRow?: SqlRowResolvers<ContextType>;
   StartDeploymentPredictionPayload?: StartDeploymentPredictionPayloadResolvers<ContextType>;
   URL?: GraphQLScalarType;
+  UpdateAccountPayload?: UpdateAccountPayloadResolvers<ContextType>;
   UpdateAgreementPayload?: UpdateAgreementPayloadResolvers<ContextType>;
   UpdateAssignmentPayload?: UpdateAssignmentPayloadResolvers<ContextType>;
   UpdateContactPayload?: UpdateContactPayloadResolvers<ContextType>;

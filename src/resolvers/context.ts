@@ -6,7 +6,7 @@
 import type { PlatformName } from '../core/upstream.js';
 import type { IdCodec } from '../relay/ids.js';
 import type { RequestBudget } from '../upstreams/requestBudget.js';
-import type { DataikuClient } from '../upstreams/dataiku/client.js';
+import type { DataikuClient, DataikuCredentials } from '../upstreams/dataiku/client.js';
 import type { PrevistoClient } from '../upstreams/previsto/client.js';
 import type { PrevisionClient } from '../upstreams/prevision/client.js';
 import type { CivisClient } from '../upstreams/civis/client.js';
@@ -73,6 +73,11 @@ export interface Context {
   caller: string;
   /** The credential to use for a platform: the caller's header, else the configured one. Throws UNAUTHENTICATED for a malformed header. */
   credential(platform: PlatformName): string | undefined;
+  /**
+   * Dataiku's credentials: the caller's API key or bearer token (`x-dataiku-api-key`, `x-dataiku-bearer-token`), else
+   * the configured ones. Throws UNAUTHENTICATED for a malformed header.
+   */
+  dataikuCredentials(): DataikuCredentials;
   /** Whether the caller has hung up (its connection closed); always false when not served over HTTP. */
   callerGone(): boolean;
   /** Loaders of this request, created on first use. */

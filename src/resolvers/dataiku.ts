@@ -5,7 +5,7 @@ import type { Context } from './context.js';
 import { endpointLocalId, type DataikuEndpointRef, type EndpointRef } from './models.js';
 import type { DataikuEndpointType } from '../upstreams/dataiku/types.js';
 import { AugurError, ErrorCode, InputErrors, badInput, quote } from '../core/errors.js';
-import { checkInputs, inputProblems } from './dataikuInputs.js';
+import { checkInputs, inputProblems, type InputNoun } from './dataikuInputs.js';
 import { payload } from './userErrors.js';
 import type { DataikuCallContext, DataikuPredictOptions } from '../upstreams/dataiku/client.js';
 import type { DataikuDispatch, DataikuPrediction, DataikuRecord } from '../upstreams/dataiku/types.js';
@@ -76,7 +76,7 @@ export function dataikuEndpoint(
 }
 
 export function dataikuCall(ctx: Context): DataikuCallContext {
-  return { apiKey: ctx.credential('dataiku'), budget: ctx.budget };
+  return { ...ctx.dataikuCredentials(), budget: ctx.budget };
 }
 
 /** Validates prediction options before anything is sent, with the same rules as the API node. */
@@ -169,6 +169,70 @@ export function predictRecord(
   return ctx.dataiku.predict(ref, options).load(record);
 }
 
+/** Refuses more records than one field may send (`AUGUR_MAX_RECORDS`), before any call. */
+function checkRecordCount(ctx: Context, count: number, what: string): void {
+  const max = ctx.services.config.limits.maxRecords;
+  if (count > max) {
+    throw badInput(`records holds ${count} ${what}, above the limit of ${max} per call (AUGUR_MAX_RECORDS).`, {
+      param: 'records',
+      limit: 'maxRecords',
+      max,
+    });
+  }
+}
+
+/**
+ * One result per record, in input order: a record whose values the endpoint's declared inputs refuse fails alone
+ * (its item is null, with its errors), and is not sent; the others go to `load`, batched by the request's loader.
+ */
+function perRecord<R extends { context?: InputMaybe<Record<string, unknown>> }, V>(
+  ref: DataikuEndpointRef,
+  records: readonly R[],
+  key: 'features' | 'data',
+  noun: InputNoun,
+  load: (values: Record<string, unknown>, context: Record<string, unknown> | undefined) => Promise<V>,
+): Array<Promise<V>> {
+  return inOrder(
+    records.map((record, i) => {
+      const values = (record as unknown as Record<typeof key, Record<string, unknown>>)[key];
+      const problems = inputProblems(ref, values, ['records', i, key], noun);
+      if (problems.length > 0) return Promise.reject(new InputErrors(problems));
+      return load(values, record.context ?? undefined);
+    }),
+  );
+}
+
+/**
+ * The same promises, each settling only after the ones before it. graphql-jit (0.8) appends the null of a failed list
+ * item at the end of the list it is building rather than at the item's index, so items must settle in index order for
+ * a failed one to land in its place (a failed last item was dropped otherwise).
+ */
+function inOrder<V>(items: Array<Promise<V>>): Array<Promise<V>> {
+  let previous: Promise<unknown> = Promise.resolve();
+  return items.map((item) => {
+    // Handled here at once: a rejection waiting for the items before it is not an unhandled one.
+    item.catch(() => undefined);
+    const settled = previous.then(() => item);
+    previous = settled.catch(() => undefined);
+    return settled;
+  });
+}
+
+/** The individual conditional expectations of a result (`conditionals`: feature to points); malformed entries are skipped. */
+function conditionalsOf(p: DataikuPrediction): Array<{ feature: string; points: Array<{ value: unknown; prediction: number }> }> {
+  const raw = p.conditionals;
+  if (!raw || typeof raw !== 'object') return [];
+  return Object.entries(raw).flatMap(([feature, points]) => {
+    if (!Array.isArray(points)) return [];
+    const kept = points.flatMap((point: unknown) => {
+      if (typeof point !== 'object' || point === null) return [];
+      const { value, prediction } = point as { value?: unknown; prediction?: unknown };
+      return typeof prediction === 'number' && Number.isFinite(prediction) ? [{ value: value ?? null, prediction }] : [];
+    });
+    return [{ feature, points: kept }];
+  });
+}
+
 /** The kind of a prediction's outcome, from its shape: a class with probabilities, or a number without. */
 function predictionKind(p: DataikuPrediction): 'IgnoredRecord' | 'ClassificationResult' | 'RegressionResult' {
   if (p.ignored) return 'IgnoredRecord';
@@ -234,6 +298,30 @@ export const dataikuResolvers: Resolvers = {
       const item = args.context ? { data: args.data, context: args.context } : { data: args.data };
       return ctx.dataiku.lookup(ref).load(item);
     },
+    predictRecords: (_p, args, ctx) => {
+      const options = predictOptions(args.explanations, args.dispatch);
+      const ref = dataikuEndpoint(ctx, args, 'PREDICTION');
+      checkRecordCount(ctx, args.records.length, 'records');
+      const loader = ctx.dataiku.predict(ref, options);
+      return perRecord(ref, args.records, 'features', 'feature', (features, context) =>
+        loader.load(context ? { features, context } : { features }),
+      );
+    },
+    predictEffects: (_p, args, ctx) => {
+      const dispatch = dispatchOf(args.dispatch);
+      const ref = dataikuEndpoint(ctx, args, 'CAUSAL_PREDICTION');
+      checkRecordCount(ctx, args.records.length, 'records');
+      const loader = ctx.dataiku.effect(ref, dispatch);
+      return perRecord(ref, args.records, 'features', 'feature', (features, context) =>
+        loader.load(context ? { features, context } : { features }),
+      );
+    },
+    lookupRecords: (_p, args, ctx) => {
+      const ref = dataikuEndpoint(ctx, args, 'DATASET_LOOKUP');
+      checkRecordCount(ctx, args.records.length, 'lines');
+      const loader = ctx.dataiku.lookup(ref);
+      return perRecord(ref, args.records, 'data', 'key', (data, context) => loader.load(context ? { data, context } : { data }));
+    },
     sqlQuery: (_p, args, ctx) => {
       const ref = dataikuEndpoint(ctx, args, 'SQL_QUERY');
       const parameters = args.parameters ?? {};
@@ -281,6 +369,7 @@ export const dataikuResolvers: Resolvers = {
   Prediction: {
     result: (p) => p,
     explanations: (p) => Object.entries(p.explanations ?? {}).map(([feature, value]) => ({ feature, value })),
+    conditionals: (p) => conditionalsOf(p),
     ignored: (p) => p.ignored === true,
     raw: (p) => ({ ...p }),
   },
@@ -305,6 +394,7 @@ export const dataikuResolvers: Resolvers = {
   LookupResult: {
     found: (l) => l.notFound !== true && l.data !== undefined,
     data: (l) => (l.notFound === true ? {} : (l.data ?? {})),
+    raw: (l) => ({ ...l }),
   },
   SqlQueryResult: {
     columns: (r) => r.columns.map((name, index) => ({ name, index })),

@@ -11,7 +11,9 @@ import type {
   CreateContactInput,
   InputMaybe,
   MetaCondition,
+  PostalAddressFilter,
   Resolvers,
+  UpdateAccountInput,
 } from '../generated/resolvers.js';
 import { resolveConnection, type ConnectionArgs, type PageSource } from '../relay/connection.js';
 import type { NodeTypeName } from '../relay/ids.js';
@@ -108,21 +110,48 @@ function put(filters: Record<string, string>, prop: string, value: string | bool
   if (value !== undefined && value !== null) filters[prop] = String(value);
 }
 
+/** Copies the plain equality conditions of a filter input onto Previsto properties (`filter key` → `property`). */
+function plain(filters: Record<string, string>, f: object, props: Record<string, string>): void {
+  const values = f as Record<string, string | number | boolean | null | undefined>;
+  for (const [key, prop] of Object.entries(props)) put(filters, prop, values[key]);
+}
+
+function addressFilters(
+  filters: Record<string, string>,
+  f: InputMaybe<PostalAddressFilter> | undefined,
+  prefix: 'address' | 'deliveryAddress',
+): void {
+  if (!f) return;
+  plain(filters, f, Object.fromEntries(['street', 'apartment', 'postalCode', 'city', 'countryCode'].map((k) => [k, `${prefix}.${k}`])));
+}
+
 function contactFilters(ctx: Context, f: InputMaybe<ContactFilter> | undefined): Record<string, string> {
   const filters: Record<string, string> = {};
   if (!f) return filters;
-  put(filters, 'name', f.name);
-  put(filters, 'city', f.city);
-  put(filters, 'postalCode', f.postalCode);
-  put(filters, 'countryCode', f.countryCode);
-  put(filters, 'email', f.email);
-  put(filters, 'phone', f.phone);
-  put(filters, 'remoteId', f.remoteId);
+  plain(filters, f, {
+    name: 'name',
+    street: 'address',
+    apartment: 'appartment',
+    city: 'city',
+    postalCode: 'postalCode',
+    countryCode: 'countryCode',
+    number: 'number',
+    email: 'email',
+    phone: 'phone',
+    remoteId: 'remoteId',
+    remoteOrderId: 'remoteOrderId',
+    registrationNo: 'registrationNo',
+    ean: 'ean',
+    note: 'note',
+    archived: 'archived',
+    notifyBeforeWork: 'notifyBeforeWork',
+    // Enum values arrive spelled as Previsto spells them (resolvers/enums.ts).
+    accountingMode: 'accountingMode',
+    accountingTime: 'accountingTime',
+    invoiceDelivery: 'invoiceDelivery',
+  });
   if (f.payingContactId != null) filters['payingContactId'] = previstoId(ctx, f.payingContactId, 'Contact', 'filter.payingContactId');
-  put(filters, 'archived', f.archived);
-  put(filters, 'notifyBeforeWork', f.notifyBeforeWork);
-  put(filters, 'accountingMode', f.accountingMode);
-  put(filters, 'invoiceDelivery', f.invoiceDelivery);
+  if (f.agentId != null) filters['agentIds'] = previstoId(ctx, f.agentId, 'Account', 'filter.agentId');
   metaFilters(f.meta, filters);
   return filters;
 }
@@ -131,11 +160,42 @@ function assignmentFilters(ctx: Context, f: InputMaybe<AssignmentFilter> | undef
   const filters: Record<string, string> = {};
   if (!f) return filters;
   if (f.contactId != null) filters['contactId'] = previstoId(ctx, f.contactId, 'Contact', 'filter.contactId');
+  if (f.payingContactId != null) filters['payingContactId'] = previstoId(ctx, f.payingContactId, 'Contact', 'filter.payingContactId');
   if (f.accountId != null) filters['accountId'] = previstoId(ctx, f.accountId, 'Account', 'filter.accountId');
-  put(filters, 'status', f.status);
-  put(filters, 'action', f.action);
+  if (f.plannedAccountId != null) filters['plan.accountIds'] = previstoId(ctx, f.plannedAccountId, 'Account', 'filter.plannedAccountId');
+  plain(filters, f, {
+    contactName: 'contactName',
+    remoteOrderId: 'remoteOrderId',
+    indicativeDate: 'plan.indicativeDate',
+    status: 'status',
+    action: 'action',
+    indicativeDateType: 'plan.indicativeDateType',
+  });
+  // The DateTime scalar hands over a Date whatever the caller wrote; Previsto writes instants as ISO 8601 in UTC.
+  if (f.createdAt != null) filters['createdDate'] = new Date(f.createdAt as string | Date).toISOString();
   put(filters, 'plan.executionTime', f.executionTime == null ? undefined : previstoTime(f.executionTime));
+  put(filters, 'handledDate', f.handledAt == null ? undefined : previstoTime(f.handledAt));
+  if (f.city != null && f.address?.city != null && f.city !== f.address.city) {
+    throw badInput('filter.city and filter.address.city name the same property with different values; pass one of them.', {
+      param: 'filter.city',
+    });
+  }
   put(filters, 'address.city', f.city);
+  addressFilters(filters, f.address, 'address');
+  addressFilters(filters, f.deliveryAddress, 'deliveryAddress');
+  if (f.task) {
+    const t = f.task;
+    plain(filters, t, {
+      reference: 'tasks.reference',
+      description: 'tasks.description',
+      amount: 'tasks.amount',
+      unitPrice: 'tasks.unitPrice',
+      quantity: 'tasks.quantity',
+      duration: 'tasks.duration',
+      workType: 'tasks.workType',
+    });
+    if (t.agreementId != null) filters['tasks.agreementId'] = previstoId(ctx, t.agreementId, 'Agreement', 'filter.task.agreementId');
+  }
   metaFilters(f.meta, filters);
   return filters;
 }
@@ -144,32 +204,94 @@ function agreementFilters(ctx: Context, f: InputMaybe<AgreementFilter> | undefin
   const filters: Record<string, string> = {};
   if (!f) return filters;
   if (f.contactId != null) filters['contactId'] = previstoId(ctx, f.contactId, 'Contact', 'filter.contactId');
-  put(filters, 'type', f.type);
-  put(filters, 'workType', f.workType);
-  put(filters, 'archived', f.archived);
+  if (f.accountId != null) filters['accountId'] = previstoId(ctx, f.accountId, 'Account', 'filter.accountId');
+  plain(filters, f, {
+    description: 'description',
+    note: 'note',
+    amount: 'amount',
+    currency: 'currency',
+    recurrenceRule: 'recurrenceRule',
+    workType: 'workType',
+    duration: 'duration',
+    planningDate: 'planningDate',
+    startDate: 'startDate',
+    endDate: 'endDate',
+    previousDate: 'previousDate',
+    nextDate: 'nextDate',
+    archived: 'archived',
+    type: 'type',
+    planningDateType: 'planningDateType',
+  });
   metaFilters(f.meta, filters);
   return filters;
 }
 
 const CONTACT_ORDER: Record<ContactOrder['field'], string> = {
   NAME: 'name',
+  STREET: 'address',
+  APARTMENT: 'appartment',
   CITY: 'city',
   POSTAL_CODE: 'postalCode',
+  COUNTRY_CODE: 'countryCode',
+  NUMBER: 'number',
   EMAIL: 'email',
+  PHONE: 'phone',
+  REMOTE_ID: 'remoteId',
+  REMOTE_ORDER_ID: 'remoteOrderId',
+  REGISTRATION_NO: 'registrationNo',
+  EAN: 'ean',
+  NOTE: 'note',
+  PAYING_CONTACT_ID: 'payingContactId',
+  ACCOUNTING_MODE: 'accountingMode',
+  ACCOUNTING_TIME: 'accountingTime',
+  INVOICE_DELIVERY: 'invoiceDelivery',
+  NOTIFY_BEFORE_WORK: 'notifyBeforeWork',
+  ARCHIVED: 'archived',
   ID: 'id',
 };
 const ASSIGNMENT_ORDER: Record<AssignmentOrder['field'], string> = {
   EXECUTION_TIME: 'plan.executionTime',
+  INDICATIVE_DATE: 'plan.indicativeDate',
+  INDICATIVE_DATE_TYPE: 'plan.indicativeDateType',
   CREATED_AT: 'createdDate',
+  CONTACT_ID: 'contactId',
   CONTACT_NAME: 'contactName',
+  PAYING_CONTACT_ID: 'payingContactId',
+  ACCOUNT_ID: 'accountId',
+  ACTION: 'action',
   STATUS: 'status',
+  REMOTE_ORDER_ID: 'remoteOrderId',
+  HANDLED_AT: 'handledDate',
+  STREET: 'address.street',
+  APARTMENT: 'address.apartment',
+  POSTAL_CODE: 'address.postalCode',
+  CITY: 'address.city',
+  COUNTRY_CODE: 'address.countryCode',
+  DELIVERY_STREET: 'deliveryAddress.street',
+  DELIVERY_APARTMENT: 'deliveryAddress.apartment',
+  DELIVERY_POSTAL_CODE: 'deliveryAddress.postalCode',
+  DELIVERY_CITY: 'deliveryAddress.city',
+  DELIVERY_COUNTRY_CODE: 'deliveryAddress.countryCode',
   ID: 'id',
 };
 const AGREEMENT_ORDER: Record<AgreementOrder['field'], string> = {
   DESCRIPTION: 'description',
+  NOTE: 'note',
   AMOUNT: 'amount',
+  CURRENCY: 'currency',
+  CONTACT_ID: 'contactId',
+  RECURRENCE_RULE: 'recurrenceRule',
+  TYPE: 'type',
+  WORK_TYPE: 'workType',
   DURATION: 'duration',
+  PLANNING_DATE_TYPE: 'planningDateType',
+  PLANNING_DATE: 'planningDate',
+  START_DATE: 'startDate',
+  END_DATE: 'endDate',
+  PREVIOUS_DATE: 'previousDate',
   NEXT_DATE: 'nextDate',
+  ACCOUNT_ID: 'accountId',
+  ARCHIVED: 'archived',
   ID: 'id',
 };
 
@@ -394,6 +516,42 @@ function assignmentBody(ctx: Context, input: AssignmentFields): Record<string, u
   return wire;
 }
 
+/** The current account's wire body from its input, checked first: a non-empty name, an e-mail address, a language code, metadata limits. */
+function accountBody(input: UpdateAccountInput): Record<string, unknown> {
+  let meta: Record<string, unknown> | undefined;
+  checkAll(
+    () => {
+      if (input.name === null)
+        throw badInput('input.name must not be null; omit it to keep the name.', { param: 'input.name', reason: 'required' });
+      nonEmpty(input.name, 'input.name');
+    },
+    () => {
+      if (input.email === null)
+        throw badInput('input.email must not be null; omit it to keep the address.', { param: 'input.email', reason: 'required' });
+      checkEmail(input.email, 'input.email');
+    },
+    () => {
+      if (input.languageCode === undefined) return;
+      if (input.languageCode === null || !/^[A-Za-z]{2}$/.test(input.languageCode)) {
+        throw badInput(`input.languageCode must be a 2-letter ISO 639-1 code such as "da" or "en", got ${quote(input.languageCode)}.`, {
+          param: 'input.languageCode',
+        });
+      }
+    },
+    () => {
+      // Previsto merges meta key by key; null (or "") removes a key, so those pass through as null.
+      const raw = input.meta;
+      if (raw == null) return;
+      const removed = Object.keys(raw).filter((k) => raw[k] === null || raw[k] === '');
+      const kept = validateMeta(Object.fromEntries(Object.entries(raw).filter(([k]) => !removed.includes(k))), 'input.meta') ?? {};
+      meta = { ...kept, ...Object.fromEntries(removed.map((k) => [k, null])) };
+    },
+  );
+  const wire = body({ name: input.name, email: input.email, languageCode: input.languageCode?.toLowerCase() });
+  if (meta !== undefined) wire['meta'] = meta;
+  return wire;
+}
+
 /** Where Previsto's contact fields sit in `CreateContactInput` and `UpdateContactInput`, by Previsto's name. */
 const CONTACT_PARAMS: Record<string, string> = {
   address: 'address.street',
@@ -545,6 +703,15 @@ export const previstoResolvers: Resolvers = {
         (assignment) => ({ assignment }),
         { assignment: null },
       ),
+    updateAccount: (_p, { input }, ctx) =>
+      payload(
+        () => {
+          const wire = accountBody(input);
+          return ctx.services.previsto.updateAccount(call(ctx), wire);
+        },
+        (account) => ({ account }),
+        { account: null },
+      ),
     deleteAssignment: (_p, { input }, ctx) =>
       payload(
         async () => {
@@ -611,7 +778,8 @@ export const previstoResolvers: Resolvers = {
     createdAt: (a) => a.createdDate,
     contactId: (a, _args, ctx) => ctx.services.codec.encode('Contact', a.contactId),
     contact: (a, _args, ctx) => ctx.previsto.contact.load(a.contactId),
-    payingContactId: (a, _args, ctx) => (a.payingContactId ? ctx.services.codec.encode('Contact', a.payingContactId) : null),
+    // Previsto fills it from the contact; without one, the contact pays for its own work.
+    payingContactId: (a, _args, ctx) => ctx.services.codec.encode('Contact', a.payingContactId || a.contactId),
     accountId: (a, _args, ctx) => ctx.services.codec.encode('Account', a.accountId),
     location: (a) => lonLatOf(a.location, 'assignment'),
     tasks: (a) => a.tasks ?? [],
@@ -626,6 +794,7 @@ export const previstoResolvers: Resolvers = {
     agreementId: (t, _a, ctx) => (t.agreementId ? ctx.services.codec.encode('Agreement', t.agreementId) : null),
     agreement: (t, _a, ctx) => (t.agreementId ? ctx.previsto.agreement.load(t.agreementId) : null),
     quantity: (t) => t.quantity ?? 1,
+    workType: (t) => t.workType ?? 'WindowCleaning',
   },
   Account: {
     id: globalId('Account'),

@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { BlockList, isIP } from 'node:net';
 import { presentedApiKey } from './apiKeys.js';
 import type { Config } from './config.js';
-import { CREDENTIAL_HEADERS } from './context.js';
+import { CREDENTIAL_HEADERS, DATAIKU_BEARER_HEADER } from './context.js';
 
 /** What `callerOf` reads of a request (a Node `IncomingMessage` fits). */
 export interface CallerRequest {
@@ -15,7 +15,7 @@ export interface CallerRequest {
   socket?: { remoteAddress?: string | undefined } | undefined;
 }
 
-const CREDENTIAL_NAMES = Object.values(CREDENTIAL_HEADERS).sort();
+const CREDENTIAL_NAMES = [...Object.values(CREDENTIAL_HEADERS), DATAIKU_BEARER_HEADER].sort();
 
 /**
  * The caller's id: `key:<fingerprint>` of its gateway API key when keys are configured and it presents one; else

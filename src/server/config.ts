@@ -54,8 +54,15 @@ export interface Config {
   dataiku: {
     /** Endpoints Augur exposes; undefined means the embedded emulator's demo service. */
     endpoints: DataikuEndpointConfig[] | undefined;
+    /** The gateway's bearer token (`DATAIKU_BEARER_TOKEN`), for services set up for OAuth2/JWT; the API key wins when both are set. */
+    bearerToken: string | undefined;
   };
-  previsto: { rateLimitPerMinute: number; rateWindowMs: number };
+  previsto: {
+    rateLimitPerMinute: number;
+    rateWindowMs: number;
+    /** Whether a plain `http://` PREVISTO_URL to another host than this one is accepted (emulators on a private network). */
+    allowHttp: boolean;
+  };
   /** Serve GraphiQL to browsers at `GET /graphql`. */
   graphiql: boolean;
   /** Origins allowed to call `/graphql` from a browser: `'*'` allows any (the Origin is reflected), `[]` none. */
@@ -168,6 +175,12 @@ function url(env: Env, name: string): string | undefined {
     throw new ConfigError(`${name} must use http or https, got "${parsed.protocol}".`);
   }
   return raw.replace(/\/+$/, '');
+}
+
+/** Whether a URL's host is this machine: `localhost`, 127.0.0.0/8 or `[::1]`. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
@@ -477,10 +490,11 @@ export function parseConfig(env: Env, readFile: (path: string) => string = (path
       prevision: platform('PREVISION_URL', 'PREVISION_MASTER_TOKEN', 'PREVISION', 30_000),
       civis: platform('CIVIS_API_ENDPOINT', 'CIVIS_API_KEY', 'CIVIS', 30_000),
     },
-    dataiku: { endpoints: dataikuEndpoints(env, readFile) },
+    dataiku: { endpoints: dataikuEndpoints(env, readFile), bearerToken: str(env, 'DATAIKU_BEARER_TOKEN') },
     previsto: {
       rateLimitPerMinute: int(env, 'PREVISTO_RATE_LIMIT', 120, 1, 1_000_000),
       rateWindowMs: int(env, 'AUGUR_PREVISTO_RATE_WINDOW_MS', 60_000, 1, 3_600_000),
+      allowHttp: bool(env, 'AUGUR_PREVISTO_ALLOW_HTTP', false),
     },
     graphiql: bool(env, 'AUGUR_GRAPHIQL', true),
     cors: { origins: parseCorsOrigins(str(env, 'AUGUR_CORS_ORIGINS')) },
@@ -547,6 +561,17 @@ export function parseConfig(env: Env, readFile: (path: string) => string = (path
   if (config.persistedQueries.manifest && config.persistedQueries.mode !== 'allowlist') {
     throw new ConfigError(
       `AUGUR_PERSISTED_QUERIES_MANIFEST is read only in allow-list mode, and AUGUR_PERSISTED_QUERIES is "${config.persistedQueries.mode}"; set AUGUR_PERSISTED_QUERIES=allowlist or unset the manifest.`,
+    );
+  }
+  const previstoUrl = config.platforms.previsto.url;
+  if (
+    previstoUrl &&
+    !config.previsto.allowHttp &&
+    new URL(previstoUrl).protocol === 'http:' &&
+    !isLoopback(new URL(previstoUrl).hostname)
+  ) {
+    throw new ConfigError(
+      `PREVISTO_URL is plain http:// to ${new URL(previstoUrl).hostname}, and Previsto takes API requests over HTTPS only: the key would travel in clear. Use https://, or set AUGUR_PREVISTO_ALLOW_HTTP=true for an emulator on a private network.`,
     );
   }
   if (config.platforms.dataiku.url && !config.dataiku.endpoints) {

@@ -13,7 +13,7 @@ import { RequestBudget } from '../upstreams/requestBudget.js';
 import { OperationDeadline } from '../upstreams/deadline.js';
 import type { UpstreamHttp } from '../upstreams/http.js';
 import { PLATFORM_LABEL, type PlatformName } from '../core/upstream.js';
-import type { DataikuClient } from '../upstreams/dataiku/client.js';
+import type { DataikuClient, DataikuCredentials } from '../upstreams/dataiku/client.js';
 import type { PrevistoClient } from '../upstreams/previsto/client.js';
 import type { PrevisionClient } from '../upstreams/prevision/client.js';
 import type { CivisClient } from '../upstreams/civis/client.js';
@@ -52,7 +52,12 @@ export const CREDENTIAL_HEADERS: Record<PlatformName, string> = {
   previsto: 'x-previsto-api-key',
 };
 
+/** The header a caller sends its own Dataiku bearer token in (services set up for OAuth2/JWT), beside `x-dataiku-api-key`. */
+export const DATAIKU_BEARER_HEADER = 'x-dataiku-bearer-token';
+
 const CREDENTIAL_SHAPE = /^[\x21-\x7e]{1,512}$/;
+/** A bearer token may be a JWT, longer than an API key. */
+const BEARER_SHAPE = /^[\x21-\x7e]{1,8192}$/;
 
 /** The context of one operation as the server builds it: the resolvers' context, with every service wired. */
 export interface Context extends ResolverContext {
@@ -101,6 +106,10 @@ export function createContext(
     }
   }
 
+  const bearer = get(DATAIKU_BEARER_HEADER);
+  const bearerMalformed = bearer !== undefined && !BEARER_SHAPE.test(bearer);
+  if (bearer !== undefined && !bearerMalformed) services.redactor.add(bearer);
+
   const credential = (platform: PlatformName): string | undefined => {
     if (malformed[platform]) {
       throw new AugurError(
@@ -110,6 +119,22 @@ export function createContext(
       );
     }
     return forwarded[platform] ?? config.platforms[platform].credential;
+  };
+
+  // The caller's own credential, API key or bearer token, replaces the configured ones; of two, the API key is sent
+  // (as dataikuapi does).
+  const dataikuCredentials = (): DataikuCredentials => {
+    if (bearerMalformed) {
+      throw new AugurError(
+        ErrorCode.UNAUTHENTICATED,
+        `The ${DATAIKU_BEARER_HEADER} header is malformed: expected 1 to 8192 printable ASCII characters without spaces. ${PLATFORM_LABEL.dataiku} was not called.`,
+        { platform: 'dataiku' },
+      );
+    }
+    const apiKey = credential('dataiku');
+    if (forwarded.dataiku !== undefined) return { apiKey };
+    if (bearer !== undefined) return { apiKey: undefined, bearerToken: bearer };
+    return { apiKey, bearerToken: config.dataiku.bearerToken };
   };
 
   let dataiku: DataikuLoaders | undefined;
@@ -122,7 +147,7 @@ export function createContext(
   const lazy = Object.create(null, {
     dataiku: {
       get: () =>
-        (dataiku ??= createDataikuLoaders(services.dataiku, { apiKey: credential('dataiku'), budget }, config.batchSize, services.observe)),
+        (dataiku ??= createDataikuLoaders(services.dataiku, { ...dataikuCredentials(), budget }, config.batchSize, services.observe)),
     },
     previsto: {
       get: () =>
@@ -143,5 +168,14 @@ export function createContext(
     },
   }) as Pick<Context, 'dataiku' | 'previsto' | 'prevision' | 'civis'>;
   const context = Object.create(lazy) as Context;
-  return Object.assign(context, { requestId, receivedAt: new Date().toISOString(), services, budget, caller, credential, callerGone });
+  return Object.assign(context, {
+    requestId,
+    receivedAt: new Date().toISOString(),
+    services,
+    budget,
+    caller,
+    credential,
+    dataikuCredentials,
+    callerGone,
+  });
 }

@@ -24,6 +24,7 @@ export const CORS_ALLOWED_HEADERS: readonly string[] = [
   'apollographql-client-version',
   'x-request-id',
   'x-dataiku-api-key',
+  'x-dataiku-bearer-token',
   'x-previsto-api-key',
   'x-civis-api-key',
   'x-prevision-token',

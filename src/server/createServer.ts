@@ -111,7 +111,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     ...(metrics ? [metrics.observer] : []),
     ...(deps.tracing ? [deps.tracing.observer] : []),
   ]);
-  const secrets = PLATFORMS.map((p) => config.platforms[p].credential).filter((s): s is string => !!s);
+  const secrets = [...PLATFORMS.map((p) => config.platforms[p].credential), config.dataiku.bearerToken].filter((s): s is string => !!s);
   const redactor = createRedactor(secrets);
   // Shared state for replicas, when REDIS_URL is set; nothing connects before start().
   const redis =

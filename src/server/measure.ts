@@ -66,7 +66,19 @@ export type FieldCalls = (parentType: string, field: string) => { platform: Plat
 
 /** Fields that call a model (batched into the platform's multi endpoints) cost this much more than a plain field. */
 const MODEL_FIELD_COST = 2;
-const MODEL_FIELDS = new Set(['predict', 'predictEffect', 'lookup', 'forecast', 'sqlQuery', 'runFunction']);
+const MODEL_FIELDS = new Set([
+  'predict',
+  'predictEffect',
+  'lookup',
+  'predictRecords',
+  'predictEffects',
+  'lookupRecords',
+  'forecast',
+  'sqlQuery',
+  'runFunction',
+]);
+/** Model fields taking a list of records (`records`), each record one item of the batched calls. */
+const RECORD_LIST_FIELDS = new Set(['predictRecords', 'predictEffects', 'lookupRecords']);
 
 /**
  * Lists that are not connections yet as long as the upstream makes them: each counts as a page of the maximum page
@@ -399,7 +411,7 @@ export function measureOperations(
             const i = PLATFORM_INDEX.get(calls.platform)!;
             s.calls ??= new Float64Array(PLATFORMS.length);
             s.items ??= new Float64Array(PLATFORMS.length);
-            if (calls.batched) s.items[i]! += 1;
+            if (calls.batched) s.items[i]! += RECORD_LIST_FIELDS.has(name) ? recordsOf(sel) : 1;
             else s.calls[i]! += name === 'nodes' ? idsOf(sel) : 1;
           }
         }
@@ -415,6 +427,14 @@ export function measureOperations(
     }
     return s;
   }
+
+  /** Records a list field sends; one batch's worth when the list is not known yet. */
+  const recordsOf = (sel: FieldNode): number => {
+    const arg = sel.arguments?.find((a) => a.name.value === 'records');
+    const value =
+      arg?.value.kind === Kind.LIST ? arg.value.values : arg?.value.kind === Kind.VARIABLE ? variables?.[arg.value.name.value] : undefined;
+    return Array.isArray(value) ? value.length : settings.batchSize;
+  };
 
   const idsOf = (sel: FieldNode): number => {
     const arg = sel.arguments?.find((a) => a.name.value === 'ids');

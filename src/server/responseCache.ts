@@ -106,6 +106,13 @@ export function credentialFingerprint(ctx: Context): string {
     }
     mac.update(platform).update('\u0000').update(value).update('\u0000');
   }
+  let bearer: string;
+  try {
+    bearer = ctx.dataikuCredentials().bearerToken ?? '';
+  } catch {
+    bearer = '\u0000malformed';
+  }
+  mac.update('dataiku-bearer').update('\u0000').update(bearer);
   return mac.digest('base64url');
 }
 

@@ -10,7 +10,17 @@ import { Kind, parse, type GraphQLSchema, type TypeNode } from 'graphql';
 import type { FieldCalls } from './limits.js';
 import { PLATFORMS, type PlatformName } from '../core/upstream.js';
 
-const MODEL_FIELDS = new Set(['predict', 'predictEffect', 'lookup', 'forecast', 'sqlQuery', 'runFunction']);
+const MODEL_FIELDS = new Set([
+  'predict',
+  'predictEffect',
+  'lookup',
+  'predictRecords',
+  'predictEffects',
+  'lookupRecords',
+  'forecast',
+  'sqlQuery',
+  'runFunction',
+]);
 
 function namedTypeOf(type: TypeNode): string {
   return type.kind === Kind.NAMED_TYPE ? type.name.value : namedTypeOf(type.type);

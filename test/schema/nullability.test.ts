@@ -6,22 +6,34 @@ import { loadTypeDefFiles } from '../../src/server/schema.js';
  * Schema files whose output fields follow the nullability rule (docs/schema.md) and are under the target of 25%
  * nullable: each is held to the target. Add a file once its fields follow the rule.
  */
-export const FILES_AT_TARGET = ['base.graphql', 'platform.graphql', 'dataiku.graphql', 'civis.graphql', 'prevision.graphql'];
+export const FILES_AT_TARGET = ['base.graphql', 'platform.graphql', 'civis.graphql', 'prevision.graphql'];
 
 /**
  * Schema files whose output fields follow the rule but stay above the target, because the platform really lacks the
  * values: each is held to its ceiling (so it cannot grow), with the reason. When every file is in one of the two
  * lists, the whole schema is held to the target.
  */
-/** The whole schema's share at most while FILES_ABOVE_TARGET is not empty (measured: 187 of 732). */
-const OVERALL_CEILING = 187 / 732;
+/** The whole schema's share at most while FILES_ABOVE_TARGET is not empty (measured: 190 of 744). */
+const OVERALL_CEILING = 190 / 744;
 
 export const FILES_ABOVE_TARGET: Record<string, { ceiling: number; why: string }> = {
   'previsto.graphql': {
-    ceiling: 0.41,
+    // Measured: 58 of 150.
+    ceiling: 0.39,
     why:
       "Previsto's contract leaves most contact, agreement and task fields optional (phone, e-mail, notes, external ids, " +
-      'invoicing settings, dates), and every mutation payload has its nullable object.',
+      'invoicing settings, dates, address parts), its writes accept null for them, and every mutation payload has its ' +
+      'nullable object: 36 of the 58 are values Previsto may not have, 10 payload objects, 7 root fields and 5 reads of ' +
+      'their own.',
+  },
+  'dataiku.graphql': {
+    // Measured: 19 of 70.
+    ceiling: 0.272,
+    why:
+      'An API node answers little per call, so the file has few fields, and 10 of its 19 nullable ones are root fields that ' +
+      'call the node (the rule): the three list fields (predictRecords, predictEffects, lookupRecords) fail alone on a ' +
+      'refused argument, and their items fail record by record. The rest are values absent upstream (an ignored ' +
+      "record's value, a percentile only binary classification has, a missing feature's ICE point, SQL NULL, a function's null).",
   },
 };
 
@@ -92,7 +104,7 @@ describe('schema nullability', () => {
   it('keeps the whole schema under 25% nullable output fields, or at its recorded ceiling while a file is above target', () => {
     const pending = [...files.keys()].filter((name) => !FILES_AT_TARGET.includes(name) && !(name in FILES_ABOVE_TARGET));
     expect(pending, 'every schema file is in FILES_AT_TARGET or FILES_ABOVE_TARGET').toEqual([]);
-    // With Previsto above target the whole schema measures 187 of 732 (25.5%); it may not grow past that.
+    // With Previsto and Dataiku above target the whole schema measures 190 of 744 (25.5%); it may not grow past that.
     const ceiling = Object.keys(FILES_ABOVE_TARGET).length > 0 ? OVERALL_CEILING : TARGET;
     expect(share(overall), `all files: ${percent(overall)}`).toBeLessThanOrEqual(ceiling);
   });

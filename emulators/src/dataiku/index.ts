@@ -24,6 +24,12 @@ export interface DataikuOptions {
    * `['augur-demo-dataiku']`. An empty list makes the service unauthenticated, as DSS allows.
    */
   apiKeys: string[];
+  /**
+   * [OURS] Bearer tokens accepted as `Authorization: Bearer <token>` only, standing for a service set up for OAuth2/JWT
+   * (dataikuapi's `bearer_token`). Default `['augur-demo-dataiku-token']`, or none when `apiKeys` is given. The service is
+   * open when both lists are empty.
+   */
+  bearerTokens: string[];
   /** The one service this node serves. Default `augur-demo`. */
   serviceId: string;
   /** Generations (versions) of the service that `dispatch` can target. Default `['v1', 'v2']`. */
@@ -43,6 +49,7 @@ export interface DataikuOptions {
 /** The defaults, the demo credentials included. */
 export const DATAIKU_DEFAULT_OPTIONS: Readonly<DataikuOptions> = Object.freeze({
   apiKeys: ['augur-demo-dataiku'],
+  bearerTokens: ['augur-demo-dataiku-token'],
   serviceId: DATAIKU_DEMO_SERVICE_ID,
   generations: ['v1', 'v2'],
   activeGeneration: 'v2',
@@ -69,6 +76,8 @@ export function resolveDataikuOptions(options: Partial<DataikuOptions> = {}): Da
     throw new Error(`Dataiku emulator option "serviceId" must be a non-empty id without "/", got "${serviceId}".`);
   return {
     apiKeys: [...(options.apiKeys ?? DATAIKU_DEFAULT_OPTIONS.apiKeys)],
+    // Keys given without tokens mean a key-only (or, empty, an open) service, as before bearer tokens existed.
+    bearerTokens: [...(options.bearerTokens ?? (options.apiKeys ? [] : DATAIKU_DEFAULT_OPTIONS.bearerTokens))],
     serviceId,
     generations: [...generations],
     activeGeneration,
@@ -84,6 +93,7 @@ export function createDataikuEmulator(options: Partial<DataikuOptions> = {}): Em
   const o = resolveDataikuOptions(options);
   const runtime = {
     apiKeys: o.apiKeys,
+    bearerTokens: o.bearerTokens,
     serviceId: o.serviceId,
     generations: o.generations,
     activeGeneration: o.activeGeneration,
@@ -122,7 +132,7 @@ export const dataikuEmulator: EmulatorModule<DataikuOptions> = {
   defaultPort: 4102,
   create: createDataikuEmulator,
   /**
-   * `AUGUR_EMULATOR_DATAIKU_API_KEY` (comma list), `AUGUR_EMULATOR_DATAIKU_SERVICE_ID`,
+   * `AUGUR_EMULATOR_DATAIKU_API_KEY` (comma list), `AUGUR_EMULATOR_DATAIKU_BEARER_TOKENS` (comma list), `AUGUR_EMULATOR_DATAIKU_SERVICE_ID`,
    * `AUGUR_EMULATOR_DATAIKU_GENERATIONS` (comma list), `AUGUR_EMULATOR_DATAIKU_ACTIVE_GENERATION`,
    * `AUGUR_EMULATOR_DATAIKU_MAX_ITEMS`. Empty values keep the defaults.
    */
@@ -130,6 +140,8 @@ export const dataikuEmulator: EmulatorModule<DataikuOptions> = {
     const out: Partial<DataikuOptions> = {};
     const keys = list(env['AUGUR_EMULATOR_DATAIKU_API_KEY']);
     if (keys) out.apiKeys = keys;
+    const tokens = list(env['AUGUR_EMULATOR_DATAIKU_BEARER_TOKENS']);
+    if (tokens) out.bearerTokens = tokens;
     const service = env['AUGUR_EMULATOR_DATAIKU_SERVICE_ID']?.trim();
     if (service) out.serviceId = service;
     const generations = list(env['AUGUR_EMULATOR_DATAIKU_GENERATIONS']);
@@ -149,9 +161,9 @@ export const dataikuEmulator: EmulatorModule<DataikuOptions> = {
   describe(options) {
     const o = resolveDataikuOptions(options);
     const auth =
-      o.apiKeys.length === 0
+      o.apiKeys.length === 0 && o.bearerTokens.length === 0
         ? 'no API key required'
-        : `API key: ${o.apiKeys.join(', ')} (HTTP Basic username with a blank password, or Bearer)`;
+        : `API key: ${o.apiKeys.join(', ') || '(none)'} (HTTP Basic username with a blank password, or Bearer); bearer token: ${o.bearerTokens.join(', ') || '(none)'}`;
     return [
       `Dataiku API node: service "${o.serviceId}" at /public/api/v1/${o.serviceId}/{endpoint}/{verb}`,
       auth,

@@ -79,6 +79,10 @@ const schemas: Record<string, Schema> = {
     'Microseconds [OURS].',
   ),
   Ignored: object({ ignored: { const: true }, ignoreReason: enumOf(['IGNORED_BY_MODEL']) }, ['ignored', 'ignoreReason']),
+  Conditionals: mapOf(
+    arrayOf(object({ value: { description: 'The feature value tried (null: missing).' }, prediction: num() }, ['value', 'prediction'])),
+    '[OURS] With ICE explanations: per explained feature, the prediction (first class probability, or value) at a few values of it.',
+  ),
   PredictionResult: {
     oneOf: [
       object(
@@ -88,11 +92,16 @@ const schemas: Record<string, Schema> = {
           probaPercentile: int(),
           ignored: { const: false },
           explanations: mapOf(num(), 'Contribution per feature, when explanations are enabled.'),
+          conditionals: ref('Conditionals'),
         },
         ['prediction', 'probas', 'ignored'],
         'Binary classification.',
       ),
-      object({ prediction: num(), ignored: { const: false }, explanations: mapOf(num()) }, ['prediction', 'ignored'], 'Regression.'),
+      object(
+        { prediction: num(), ignored: { const: false }, explanations: mapOf(num()), conditionals: ref('Conditionals') },
+        ['prediction', 'ignored'],
+        'Regression.',
+      ),
       ref('Ignored'),
     ],
   },

@@ -10,10 +10,11 @@ import { lookupCustomer, queryCustomers } from './customers.js';
 import type { DataikuEndpointDescription } from './endpoints.js';
 import { DATAIKU_DEMO_ENDPOINTS, DATAIKU_VERBS } from './endpoints.js';
 import type { ResolvedExplanations } from './models.js';
-import { forecastSales, runScore, SALES_FORECAST_SPEC, scoreChurn, scorePrice, scoreUplift } from './models.js';
+import { forecastSales, NO_EXPLANATIONS, runScore, SALES_FORECAST_SPEC, scoreChurn, scorePrice, scoreUplift } from './models.js';
 import type {
   ApiContext,
   CausalResult,
+  ConditionalPoint,
   DataikuErrorBody,
   DataikuVerb,
   Features,
@@ -29,6 +30,8 @@ import type {
 /** Options after defaults, as the routes use them. */
 export interface DataikuRuntime {
   apiKeys: readonly string[];
+  /** [OURS] Tokens accepted as `Bearer <token>` only (a service set up for OAuth2/JWT). */
+  bearerTokens: readonly string[];
   serviceId: string;
   generations: readonly string[];
   activeGeneration: string;
@@ -77,7 +80,8 @@ function describeValue(v: unknown): string {
 
 /**
  * The `before` hook: an unknown service is a 404 whatever the key (keys belong to a service), then the key must
- * match. Basic `<key>:` (the SDK's form) and `Bearer <key>` are accepted; with no configured key the service is open.
+ * match. Basic `<key>:` (the SDK's form), `Bearer <key>` and `Bearer <token>` of a configured bearer token are accepted; with
+ * neither keys nor tokens configured the service is open.
  */
 export function dataikuAuth(rt: DataikuRuntime): (req: EmulatorRequest) => EmulatorReply | undefined {
   const keys = new Set(rt.apiKeys);
@@ -87,6 +91,7 @@ export function dataikuAuth(rt: DataikuRuntime): (req: EmulatorRequest) => Emula
     accepted.add(`Basic ${Buffer.from(`${k}:`).toString('base64')}`);
     accepted.add(`Bearer ${k}`);
   }
+  for (const t of rt.bearerTokens) accepted.add(`Bearer ${t}`);
   return (req) => {
     const service = req.params['service'];
     if (service !== rt.serviceId) {
@@ -94,7 +99,7 @@ export function dataikuAuth(rt: DataikuRuntime): (req: EmulatorRequest) => Emula
         detailedMessage: `Service not found: ${service}. This API node serves "${rt.serviceId}": call /public/api/v1/${rt.serviceId}/{endpoint}/{verb}.`,
       });
     }
-    if (keys.size === 0) return undefined;
+    if (keys.size === 0 && rt.bearerTokens.length === 0) return undefined;
     const header = req.headers.authorization;
     if (header !== undefined && accepted.has(header)) return undefined;
     const cred = readCredential(req.headers);
@@ -126,6 +131,38 @@ interface Endpoint {
   impl: Impl;
 }
 
+/** The prediction an individual conditional expectation follows: the first class's probability, or the value. */
+function pointOf(result: PredictionResult): number | undefined {
+  if (result.ignored) return undefined;
+  if ('probas' in result) return Object.values(result.probas)[0];
+  return result.prediction;
+}
+
+/**
+ * [OURS] With ICE explanations enabled, the result also carries `conditionals`: for each explained feature, the
+ * prediction with that feature set to a few values (0, half, itself and double for a number; missing and itself
+ * otherwise), every other feature unchanged.
+ */
+function withConditionals(
+  score: (features: Features, e: ResolvedExplanations) => PredictionResult,
+): (features: Features, e: ResolvedExplanations) => PredictionResult {
+  return (features, e) => {
+    const result = score(features, e);
+    if (result.ignored || !e.enabled || e.method !== 'ICE' || !result.explanations) return result;
+    const conditionals: Record<string, ConditionalPoint[]> = {};
+    for (const name of Object.keys(result.explanations)) {
+      const own = features[name];
+      const values: unknown[] =
+        typeof own === 'number' ? [...new Set([0, own / 2, own, own * 2])].sort((a, b) => a - b) : own == null ? [null] : [null, own];
+      conditionals[name] = values.flatMap((value) => {
+        const prediction = pointOf(score({ ...features, [name]: value }, NO_EXPLANATIONS));
+        return prediction === undefined ? [] : [{ value, prediction }];
+      });
+    }
+    return { ...result, conditionals };
+  };
+}
+
 function defaultsOf(desc: DataikuEndpointDescription): ResolvedExplanations {
   const e = desc.explanations ?? { enabled: false, method: 'ICE', nExplanations: 3, nMonteCarloSteps: 100 };
   return Object.freeze({ ...e }) as ResolvedExplanations;
@@ -135,8 +172,8 @@ function implementations(customers: CustomerTable): Map<string, Endpoint> {
   const byId = new Map(DATAIKU_DEMO_ENDPOINTS.map((d) => [d.id, d]));
   const get = (id: string): DataikuEndpointDescription => byId.get(id)!;
   const list: Endpoint[] = [
-    { desc: get('churn'), impl: { kind: 'predict', score: scoreChurn, defaults: defaultsOf(get('churn')) } },
-    { desc: get('price'), impl: { kind: 'predict', score: scorePrice, defaults: defaultsOf(get('price')) } },
+    { desc: get('churn'), impl: { kind: 'predict', score: withConditionals(scoreChurn), defaults: defaultsOf(get('churn')) } },
+    { desc: get('price'), impl: { kind: 'predict', score: withConditionals(scorePrice), defaults: defaultsOf(get('price')) } },
     { desc: get('sales-forecast'), impl: { kind: 'forecast', forecast: (items) => forecastSales(items, SALES_FORECAST_SPEC) } },
     { desc: get('uplift'), impl: { kind: 'effect', score: scoreUplift } },
     { desc: get('customers-sql'), impl: { kind: 'query', query: (p) => queryCustomers(customers, p) } },

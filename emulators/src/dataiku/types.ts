@@ -91,6 +91,17 @@ export interface ClassificationResult {
   ignored: false;
   /** Only when explanations are enabled: feature name to contribution. */
   explanations?: Record<string, number>;
+  /** [OURS] Only with ICE explanations: each explained feature's individual conditional expectation. */
+  conditionals?: Record<string, ConditionalPoint[]>;
+}
+
+/**
+ * [OURS] One point of an individual conditional expectation: the prediction (the first class's probability for a
+ * classification, the value for a regression) with the feature set to `value` and every other feature unchanged.
+ */
+export interface ConditionalPoint {
+  value: unknown;
+  prediction: number;
 }
 
 /** A regression result: only `prediction` and `ignored` (plus explanations when enabled). */
@@ -98,6 +109,7 @@ export interface RegressionResult {
   prediction: number;
   ignored: false;
   explanations?: Record<string, number>;
+  conditionals?: Record<string, ConditionalPoint[]>;
 }
 
 /** What `result` (or each of `results`) holds for a prediction endpoint. */

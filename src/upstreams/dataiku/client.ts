@@ -21,10 +21,22 @@ export interface DataikuTarget {
   endpointId: string;
 }
 
-/** The caller's API key and the operation's budget, passed with every call. */
-export interface DataikuCallContext {
+/** The credentials of a call: an API key (HTTP Basic) or, for services set up for OAuth2/JWT, a bearer token. */
+export interface DataikuCredentials {
   apiKey: string | undefined;
+  bearerToken?: string | undefined;
+}
+
+/** The caller's credentials and the operation's budget, passed with every call. */
+export interface DataikuCallContext extends DataikuCredentials {
   budget: RequestBudget;
+}
+
+/** The `Authorization` header of a call: the API key as Basic username when there is one, else the bearer token (as dataikuapi does). */
+function authorization(ctx: DataikuCredentials): string | undefined {
+  if (ctx.apiKey) return `Basic ${Buffer.from(`${ctx.apiKey}:`).toString('base64')}`;
+  if (ctx.bearerToken) return `Bearer ${ctx.bearerToken}`;
+  return undefined;
 }
 
 /** Options shared by every record of a predict call. */
@@ -48,7 +60,7 @@ export class DataikuClient {
       method: 'POST',
       path: `/public/api/v1/${encodeURIComponent(target.serviceId)}/${encodeURIComponent(target.endpointId)}/${verb}`,
       route: `POST /public/api/v1/{service}/{endpoint}/${verb}`,
-      authorization: ctx.apiKey ? `Basic ${Buffer.from(`${ctx.apiKey}:`).toString('base64')}` : undefined,
+      authorization: authorization(ctx),
       body,
       idempotent,
       budget: ctx.budget,

@@ -1,6 +1,6 @@
 /**
  * Client for the Previsto REST API: list (page/size with `x-total-count`), get, create, partial update and delete
- * for contacts, agreements and assignments, plus the current account. Every Previsto path Augur calls is here;
+ * for contacts, agreements and assignments, plus reading and changing the current account. Every Previsto path Augur calls is here;
  * retries and errors follow `previstoPolicy` (policy.ts).
  */
 import { createHash } from 'node:crypto';
@@ -147,6 +147,25 @@ export class PrevistoClient {
       rateKey: this.fingerprint(ctx.apiKey),
       caller: ctx.caller,
     });
+  }
+
+  /**
+   * Changes the current account (`POST /accounts/current`, a partial update: name, email, languageCode and meta, whose
+   * keys are merged). Never retried once it may have reached Previsto.
+   */
+  async updateAccount(ctx: PrevistoCallContext, body: Record<string, unknown>): Promise<PrevistoAccount> {
+    const res = await this.http.request<PrevistoAccount>({
+      method: 'POST',
+      path: '/accounts/current',
+      route: 'POST /accounts/current',
+      authorization: this.auth(ctx),
+      body,
+      idempotent: false,
+      budget: ctx.budget,
+      rateKey: this.fingerprint(ctx.apiKey),
+      caller: ctx.caller,
+    });
+    return res.data;
   }
 
   async account(ctx: PrevistoCallContext): Promise<PrevistoAccount> {

@@ -4,6 +4,7 @@
  * and 504 on GET and DELETE only. `Retry-After` is honoured. The client-side rate budget that keeps Augur under
  * Previsto's limit in the first place is `../rateBudget.ts`.
  */
+import { AugurError, withoutRestHints } from '../../core/errors.js';
 import type { ParsedUpstreamError, UpstreamPolicy, RetryTuning } from '../policy.js';
 import {
   DEFAULT_RETRY_TUNING,
@@ -27,7 +28,21 @@ export function parsePrevistoError(body: unknown): ParsedUpstreamError {
   return out;
 }
 
+/**
+ * What a Previsto error answer becomes: the shared status table (`errorFromStatus`), plus Previsto's whole error object
+ * for every status: `upstreamType` (its `type`, opaque), `upstreamMessage` (its `message`, redacted, without hints at
+ * REST routes) and `param`.
+ */
+export function previstoError(status: number, body: unknown, retryAfter: number | undefined, redact: (text: string) => string): AugurError {
+  const parsed = body === undefined ? {} : parsePrevistoError(body);
+  const base = errorFromStatus('previsto', status, parsed, retryAfter, redact);
+  const upstreamMessage =
+    parsed.message === undefined ? undefined : withoutRestHints(redact(parsed.message).slice(0, 300)).replace(/[.\s]+$/, '') || undefined;
+  return new AugurError(base.code, base.message, { ...base.details, upstreamType: parsed.upstreamCode, upstreamMessage });
+}
+
 export function previstoPolicy(tuning: RetryTuning = DEFAULT_RETRY_TUNING): UpstreamPolicy {
+  const rateLimitedOrOwn = rateLimitedOrOwnError('previsto');
   return {
     platform: 'previsto',
     maxAttempts: tuning.maxAttempts,
@@ -39,8 +54,13 @@ export function previstoPolicy(tuning: RetryTuning = DEFAULT_RETRY_TUNING): Upst
       if (status === 429) return true;
       return GATEWAY_STATUSES.has(status) && (method === 'GET' || method === 'DELETE');
     },
-    errorFromResponse: (status, body, retryAfter, redact) =>
-      errorFromStatus('previsto', status, body === undefined ? {} : parsePrevistoError(body), retryAfter, redact),
-    waitTooLong: rateLimitedOrOwnError('previsto'),
+    errorFromResponse: previstoError,
+    waitTooLong(failure, waitMs) {
+      const error = rateLimitedOrOwn(failure, waitMs);
+      if (error === failure.error) return error;
+      // The 429's own error object still reaches the caller.
+      const { upstreamType, upstreamMessage, param } = failure.error.details;
+      return new AugurError(error.code, error.message, { ...error.details, upstreamType, upstreamMessage, param });
+    },
   };
 }
