@@ -188,6 +188,23 @@ export type AgreementType =
   /** An add-on. */
   | 'Supplementary';
 
+/** An object to archive or restore. */
+export type ArchiveCivisObjectInput = {
+  /** True (the default) archives it, false restores it. */
+  archived?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The object: global id of a `CivisScript`, `CivisImport`, `CivisJob`, `CivisProject` or `CivisReport`. */
+  id: Scalars['ID']['input'];
+};
+
+/** The result of `archiveCivisObject`. */
+export type ArchiveCivisObjectPayload = {
+  __typename?: 'ArchiveCivisObjectPayload';
+  /** The object as it now is; null when `userErrors` says why it was not changed. */
+  node?: Maybe<Node>;
+  /** Why the object was not changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A planned visit to a contact. */
 export type Assignment = Node & {
   __typename?: 'Assignment';
@@ -376,6 +393,36 @@ export type AssignmentTaskInput = {
   unitPrice?: InputMaybe<Scalars['Int']['input']>;
   /** Kind of work. */
   workType?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A query to cancel. */
+export type CancelCivisQueryInput = {
+  /** The query: global id. */
+  id: Scalars['ID']['input'];
+};
+
+/** The result of `cancelCivisQuery`. */
+export type CancelCivisQueryPayload = {
+  __typename?: 'CancelCivisQueryPayload';
+  /** The query, read back after the cancellation; null when `userErrors` says why it was not cancelled. */
+  query?: Maybe<CivisQuery>;
+  /** Why the query was not cancelled (CONFLICT: it has already finished); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A run to cancel. */
+export type CancelCivisRunInput = {
+  /** The run: global id of a `CivisJobRun` (of a job, a script or an import). */
+  runId: Scalars['ID']['input'];
+};
+
+/** The result of `cancelCivisRun`. */
+export type CancelCivisRunPayload = {
+  __typename?: 'CancelCivisRunPayload';
+  /** The run, read back after the cancellation; null when `userErrors` says why it was not cancelled. */
+  run?: Maybe<CivisJobRun>;
+  /** Why the run was not cancelled (CONFLICT: it has already finished); empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /**
@@ -581,6 +628,7 @@ export type CivisImportsArgs = {
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CivisOrder>;
   status?: InputMaybe<Array<CivisRunState>>;
@@ -611,7 +659,10 @@ export type CivisJobsArgs = {
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  manageable?: InputMaybe<Scalars['Boolean']['input']>;
+  scheduled?: InputMaybe<Scalars['Boolean']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
   state?: InputMaybe<Array<CivisRunState>>;
 };
@@ -641,6 +692,7 @@ export type CivisModelsArgs = {
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
 };
@@ -695,8 +747,10 @@ export type CivisProjectsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
+  autoShare?: InputMaybe<Scalars['Boolean']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CivisOrder>;
 };
@@ -754,6 +808,7 @@ export type CivisReportsArgs = {
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CivisOrder>;
 };
@@ -782,7 +837,10 @@ export type CivisScriptsArgs = {
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
+  category?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
+  language?: InputMaybe<Array<CivisScriptLanguage>>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CivisOrder>;
   status?: InputMaybe<Array<CivisRunState>>;
@@ -887,6 +945,15 @@ export type CivisColumnConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** Column delimiter of a query's result file. */
+export type CivisColumnDelimiter =
+  /** `,` (Civis's default). */
+  | 'comma'
+  /** `|`. */
+  | 'pipe'
+  /** Tab. */
+  | 'tab';
+
 /** A table column in a connection. */
 export type CivisColumnEdge = {
   __typename?: 'CivisColumnEdge';
@@ -908,6 +975,15 @@ export type CivisColumnStats = {
   /** Standard deviation. */
   standardDeviation: Scalars['Float']['output'];
 };
+
+/** Compression of a query's result file. */
+export type CivisCompression =
+  /** gzip. */
+  | 'gzip'
+  /** Plain CSV (Civis's default). */
+  | 'none'
+  /** zip. */
+  | 'zip';
 
 /** A database (a Civis remote host). */
 export type CivisDatabase = Node & {
@@ -1016,6 +1092,18 @@ export type CivisFileEdge = {
   node: CivisFile;
 };
 
+/**
+ * Where a browser sends a file's bytes: an HTML form POST (multipart/form-data) to `url` with every entry of
+ * `fields`, then the file itself as the last field, named `file`. The bytes go straight to Civis's storage.
+ */
+export type CivisFileUpload = {
+  __typename?: 'CivisFileUpload';
+  /** Form fields to send first, as given (a signed storage policy: send them unchanged). */
+  fields: Scalars['JSONObject']['output'];
+  /** Where to POST the form. */
+  url: Scalars['URL']['output'];
+};
+
 /** A Civis group. */
 export type CivisGroup = {
   __typename?: 'CivisGroup';
@@ -1107,6 +1195,27 @@ export type CivisImportEndpoint = {
   /** The database (Civis remote host); null when the endpoint is no database, or that database cannot be read. */
   remoteHost?: Maybe<CivisDatabase>;
 };
+
+/** The source or destination of an import. */
+export type CivisImportEndpointInput = {
+  /** The credential to read or write with: global id. */
+  credentialId?: InputMaybe<Scalars['ID']['input']>;
+  /** The database (Civis remote host): global id. */
+  databaseId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** How an import moves data, as Civis's `syncType` names it. */
+export type CivisImportSyncType =
+  /** `AutoImport`: a file into a table. */
+  | 'AutoImport'
+  /** `Dbsync`: between databases. */
+  | 'Dbsync'
+  /** `GdocExport`: a table out to a Google Sheet. */
+  | 'GdocExport'
+  /** `GdocImport`: a Google Sheet into a table. */
+  | 'GdocImport'
+  /** `Salesforce`. */
+  | 'Salesforce';
 
 /** A Civis job: the common view of scripts, imports and other runnable objects. */
 export type CivisJob = Node & {
@@ -1435,6 +1544,23 @@ export type CivisProjectObject = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** An object to put in a project or take out of it. */
+export type CivisProjectObjectInput = {
+  /** The object: global id of a `CivisScript`, `CivisImport`, `CivisJob`, `CivisReport` or `CivisFile`. */
+  objectId: Scalars['ID']['input'];
+  /** The project: global id. */
+  projectId: Scalars['ID']['input'];
+};
+
+/** The result of `addCivisProjectObject` and `removeCivisProjectObject`. */
+export type CivisProjectObjectPayload = {
+  __typename?: 'CivisProjectObjectPayload';
+  /** The project, read back after the change; null when `userErrors` says why nothing changed. */
+  project?: Maybe<CivisProject>;
+  /** Why nothing changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A SQL query run on a Civis database; it runs asynchronously. */
 export type CivisQuery = Node & {
   __typename?: 'CivisQuery';
@@ -1661,6 +1787,17 @@ export type CivisScriptEdge = {
   /** The script. */
   node: CivisScript;
 };
+
+/** Language of a Civis script, as Civis's typed script routes name it. */
+export type CivisScriptLanguage =
+  /** A Docker container (`JobTypes::ContainerDocker`). */
+  | 'containers'
+  /** Python 3 (`JobTypes::PythonDocker`). */
+  | 'python3'
+  /** R (`JobTypes::RDocker`). */
+  | 'r'
+  /** SQL run on a database (`JobTypes::SqlRunner`). */
+  | 'sql';
 
 /**
  * A table or view in a Civis database. `primaryKeys`, `dataUpdatedAt` and `schemaUpdatedAt` are only in the table's own
@@ -2068,20 +2205,97 @@ export type CreateAssignmentPayload = {
   userErrors: Array<UserError>;
 };
 
+/** A file to upload into Civis. */
+export type CreateCivisFileUploadInput = {
+  /** Description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** When Civis may delete it; 30 days from now when omitted. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** File name, with its extension; must not be blank. */
+  name: Scalars['String']['input'];
+};
+
+/** The result of `createCivisFileUpload`. */
+export type CreateCivisFileUploadPayload = {
+  __typename?: 'CreateCivisFileUploadPayload';
+  /** The file, empty until the upload is done; null when `userErrors` says why none was created. */
+  file?: Maybe<CivisFile>;
+  /** How to upload its bytes; null when `userErrors` says why none was created. */
+  upload?: Maybe<CivisFileUpload>;
+  /** Why no file was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A new import (or export) configuration; run it with `runCivisJob`. */
+export type CreateCivisImportInput = {
+  /** Where the data goes. */
+  destination?: InputMaybe<CivisImportEndpointInput>;
+  /** Whether to hide it from the Civis UI. */
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
+  /** True for an export out of Civis, false for an import into it. */
+  isOutbound: Scalars['Boolean']['input'];
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** Where the data comes from. */
+  source?: InputMaybe<CivisImportEndpointInput>;
+  /** How it moves data. */
+  syncType: CivisImportSyncType;
+};
+
+/** The result of `createCivisImport`. */
+export type CreateCivisImportPayload = {
+  __typename?: 'CreateCivisImportPayload';
+  /** The new import; null when `userErrors` says why none was created. */
+  import?: Maybe<CivisImport>;
+  /** Why no import was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A new project. */
+export type CreateCivisProjectInput = {
+  /** Whether new objects are shared with members automatically. */
+  autoShare?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Description (Civis requires one: empty when omitted). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** Note. */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `createCivisProject`. */
+export type CreateCivisProjectPayload = {
+  __typename?: 'CreateCivisProjectPayload';
+  /** The new project; null when `userErrors` says why none was created. */
+  project?: Maybe<CivisProject>;
+  /** Why no project was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A new SQL query to run. Give the database by `databaseId` or by `databaseName`, not both. */
 export type CreateCivisQueryInput = {
+  /** Column delimiter of the result file (Civis's default: COMMA). */
+  columnDelimiter?: InputMaybe<CivisColumnDelimiter>;
+  /** Compression of the result file (Civis's default: NONE). */
+  compression?: InputMaybe<CivisCompression>;
   /** The Database credential to run it with (global id); the caller's credential on that database when omitted. */
   credentialId?: InputMaybe<Scalars['ID']['input']>;
   /** The database: global id. */
   databaseId?: InputMaybe<Scalars['ID']['input']>;
   /** The database: its exact name. */
   databaseName?: InputMaybe<Scalars['String']['input']>;
+  /** Prefix of the result file's name. */
+  filenamePrefix?: InputMaybe<Scalars['String']['input']>;
   /** Whether to hide it from the Civis UI (Civis's default: hidden). */
   hidden?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Whether the result file starts with a header row (Civis's default: true). */
+  includeHeader?: InputMaybe<Scalars['Boolean']['input']>;
   /** Rows of the result to keep as a preview (0 to 1000, Civis's default 100). */
   previewRows?: InputMaybe<Scalars['Int']['input']>;
   /** SQL to run; must not be blank. */
   sql: Scalars['String']['input'];
+  /** True: the result file's fields are not quoted. */
+  unquoted?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** The result of `createCivisQuery`. */
@@ -2090,6 +2304,67 @@ export type CreateCivisQueryPayload = {
   /** The query, running; null when `userErrors` says why it was not started. */
   query?: Maybe<CivisQuery>;
   /** Why the query was not started; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A new HTML report. */
+export type CreateCivisReportInput = {
+  /** The report's HTML. */
+  codeBody?: InputMaybe<Scalars['String']['input']>;
+  /** Whether to hide it from the Civis UI. */
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Name; Civis names it `Report #<id>` when omitted. Must not be blank when given. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The script whose output it shows: global id. */
+  scriptId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** The result of `createCivisReport`. */
+export type CreateCivisReportPayload = {
+  __typename?: 'CreateCivisReportPayload';
+  /** The new report; null when `userErrors` says why none was created. */
+  report?: Maybe<CivisReport>;
+  /** Why no report was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/**
+ * A new Civis script. What each language needs: SQL takes `sql`, `databaseId` and `credentialId`; PYTHON3 and R take
+ * `source`; CONTAINER takes `dockerImageName` and `dockerCommand`. A field another language takes is refused.
+ */
+export type CreateCivisScriptInput = {
+  /** CPU shares for a container (CONTAINER only; 1024 when omitted). */
+  cpu?: InputMaybe<Scalars['Int']['input']>;
+  /** The Database credential the SQL runs with: global id (SQL only, required there). */
+  credentialId?: InputMaybe<Scalars['ID']['input']>;
+  /** The database the SQL runs on: global id of a `CivisDatabase` (SQL only, required there). */
+  databaseId?: InputMaybe<Scalars['ID']['input']>;
+  /** Command the container runs (CONTAINER only, required there). */
+  dockerCommand?: InputMaybe<Scalars['String']['input']>;
+  /** Docker image (CONTAINER only, required there). */
+  dockerImageName?: InputMaybe<Scalars['String']['input']>;
+  /** Docker image tag (CONTAINER only; Civis's default `latest`). */
+  dockerImageTag?: InputMaybe<Scalars['String']['input']>;
+  /** Whether to hide it from the Civis UI (Civis's default: shown). */
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Language; decides which of the fields below are required. */
+  language: CivisScriptLanguage;
+  /** Memory in MiB for a container (CONTAINER only; 2048 when omitted). */
+  memory?: InputMaybe<Scalars['Int']['input']>;
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** Source code (PYTHON3 and R only, required there). */
+  source?: InputMaybe<Scalars['String']['input']>;
+  /** SQL to run (SQL only, required there). */
+  sql?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `createCivisScript`. */
+export type CreateCivisScriptPayload = {
+  __typename?: 'CreateCivisScriptPayload';
+  /** The new script; null when `userErrors` says why none was created. */
+  script?: Maybe<CivisScript>;
+  /** Why no script was created; empty on success. */
   userErrors: Array<UserError>;
 };
 
@@ -2574,12 +2849,33 @@ export type MetaCondition = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Puts a script, import, job, report or file in a project (already there: nothing changes). */
+  addCivisProjectObject: CivisProjectObjectPayload;
+  /** Archives (Civis's delete) or restores a script, import, job, project or report of the caller's. */
+  archiveCivisObject: ArchiveCivisObjectPayload;
+  /** Cancels a queued or running query of the caller's. */
+  cancelCivisQuery: CancelCivisQueryPayload;
+  /** Cancels a queued or running run of a job, script or import. */
+  cancelCivisRun: CancelCivisRunPayload;
   /** Creates an agreement. */
   createAgreement: CreateAgreementPayload;
   /** Creates an assignment. */
   createAssignment: CreateAssignmentPayload;
+  /**
+   * Starts a file upload the browser completes itself: answers the new file and the form to POST its bytes to, so
+   * they never pass through Augur. The file is usable once the upload has finished (`fileSize` above 0). Never retried.
+   */
+  createCivisFileUpload: CreateCivisFileUploadPayload;
+  /** Creates an import or export configuration owned by the caller. Never retried. */
+  createCivisImport: CreateCivisImportPayload;
+  /** Creates a project with the caller as its author and member. Never retried. */
+  createCivisProject: CreateCivisProjectPayload;
   /** Runs SQL on a Civis database; poll `civis { query(id:) { state } }` until it has finished. Never retried. */
   createCivisQuery: CreateCivisQueryPayload;
+  /** Creates an HTML report owned by the caller. Never retried. */
+  createCivisReport: CreateCivisReportPayload;
+  /** Creates a script in one of Civis's languages, owned by the caller. Never retried. */
+  createCivisScript: CreateCivisScriptPayload;
   /**
    * Creates a contact. The input is checked (a non-empty name, a well-formed e-mail address, metadata limits) before
    * anything is sent; problems come back in `userErrors`. Never retried once it may have reached Previsto.
@@ -2595,6 +2891,8 @@ export type Mutation = {
   deleteContact: DeleteContactPayload;
   /** Deletes a credential of the caller's. */
   deleteCredential: DeleteCredentialPayload;
+  /** Takes a script, import, job, report or file out of a project (not there: nothing changes). */
+  removeCivisProjectObject: CivisProjectObjectPayload;
   /**
    * Starts a run of a Civis job. Never retried, since a repeat would start a second run. A job that already has a
    * queued or running run is refused with a CONFLICT user error: wait until its `lastRun` has finished.
@@ -2608,10 +2906,44 @@ export type Mutation = {
   updateAgreement: UpdateAgreementPayload;
   /** Changes an assignment; omitted fields stay unchanged. */
   updateAssignment: UpdateAssignmentPayload;
+  /** Changes an import of the caller's (omitted fields stay unchanged): read, then replaced whole as Civis updates imports. */
+  updateCivisImport: UpdateCivisImportPayload;
+  /** Changes a project's name, description or note (omitted fields stay unchanged). */
+  updateCivisProject: UpdateCivisProjectPayload;
+  /** Changes a report of the caller's (omitted fields stay unchanged). Never retried. */
+  updateCivisReport: UpdateCivisReportPayload;
+  /** Changes a script of the caller's (omitted fields stay unchanged). Never retried. */
+  updateCivisScript: UpdateCivisScriptPayload;
+  /** Changes a table's description and key columns in Civis's metadata. Never retried. */
+  updateCivisTable: UpdateCivisTablePayload;
   /** Changes a contact; omitted fields stay unchanged. */
   updateContact: UpdateContactPayload;
   /** Changes a credential of the caller's (omitted fields stay unchanged). Never retried. */
   updateCredential: UpdateCredentialPayload;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationAddCivisProjectObjectArgs = {
+  input: CivisProjectObjectInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationArchiveCivisObjectArgs = {
+  input: ArchiveCivisObjectInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCancelCivisQueryArgs = {
+  input: CancelCivisQueryInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCancelCivisRunArgs = {
+  input: CancelCivisRunInput;
 };
 
 
@@ -2628,8 +2960,38 @@ export type MutationCreateAssignmentArgs = {
 
 
 /** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreateCivisFileUploadArgs = {
+  input: CreateCivisFileUploadInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreateCivisImportArgs = {
+  input: CreateCivisImportInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreateCivisProjectArgs = {
+  input: CreateCivisProjectInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationCreateCivisQueryArgs = {
   input: CreateCivisQueryInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreateCivisReportArgs = {
+  input: CreateCivisReportInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreateCivisScriptArgs = {
+  input: CreateCivisScriptInput;
 };
 
 
@@ -2670,6 +3032,12 @@ export type MutationDeleteCredentialArgs = {
 
 
 /** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationRemoveCivisProjectObjectArgs = {
+  input: CivisProjectObjectInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationRunCivisJobArgs = {
   input: RunCivisJobInput;
 };
@@ -2696,6 +3064,36 @@ export type MutationUpdateAgreementArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationUpdateAssignmentArgs = {
   input: UpdateAssignmentInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationUpdateCivisImportArgs = {
+  input: UpdateCivisImportInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationUpdateCivisProjectArgs = {
+  input: UpdateCivisProjectInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationUpdateCivisReportArgs = {
+  input: UpdateCivisReportInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationUpdateCivisScriptArgs = {
+  input: UpdateCivisScriptInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationUpdateCivisTableArgs = {
+  input: UpdateCivisTableInput;
 };
 
 
@@ -3831,6 +4229,121 @@ export type UpdateAssignmentPayload = {
   userErrors: Array<UserError>;
 };
 
+/** Changes to an import of the caller's; omitted fields stay unchanged. */
+export type UpdateCivisImportInput = {
+  /** New destination; null removes it. */
+  destination?: InputMaybe<CivisImportEndpointInput>;
+  /** The import: global id. */
+  id: Scalars['ID']['input'];
+  /** New direction. */
+  isOutbound?: InputMaybe<Scalars['Boolean']['input']>;
+  /** New name; must not be blank. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New source; null removes it. */
+  source?: InputMaybe<CivisImportEndpointInput>;
+  /** New sync type. */
+  syncType?: InputMaybe<CivisImportSyncType>;
+};
+
+/** The result of `updateCivisImport`. */
+export type UpdateCivisImportPayload = {
+  __typename?: 'UpdateCivisImportPayload';
+  /** The import as changed; null when `userErrors` says why it was not. */
+  import?: Maybe<CivisImport>;
+  /** Why the import was not changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Changes to a project; omitted fields stay unchanged. */
+export type UpdateCivisProjectInput = {
+  /** New description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The project: global id. */
+  id: Scalars['ID']['input'];
+  /** New name; must not be blank. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New note; null clears it. */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `updateCivisProject`. */
+export type UpdateCivisProjectPayload = {
+  __typename?: 'UpdateCivisProjectPayload';
+  /** The project as changed; null when `userErrors` says why it was not. */
+  project?: Maybe<CivisProject>;
+  /** Why the project was not changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Changes to a report of the caller's; omitted fields stay unchanged. */
+export type UpdateCivisReportInput = {
+  /** New HTML. */
+  codeBody?: InputMaybe<Scalars['String']['input']>;
+  /** The report: global id. */
+  id: Scalars['ID']['input'];
+  /** New name; must not be blank. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New script: global id; null detaches it. */
+  scriptId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** The result of `updateCivisReport`. */
+export type UpdateCivisReportPayload = {
+  __typename?: 'UpdateCivisReportPayload';
+  /** The report as changed; null when `userErrors` says why it was not. */
+  report?: Maybe<CivisReport>;
+  /** Why the report was not changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Changes to a script of the caller's; omitted fields stay unchanged. Fields of another language are refused. */
+export type UpdateCivisScriptInput = {
+  /** New Database credential: global id (SQL scripts). */
+  credentialId?: InputMaybe<Scalars['ID']['input']>;
+  /** New command (containers). */
+  dockerCommand?: InputMaybe<Scalars['String']['input']>;
+  /** New Docker image (containers). */
+  dockerImageName?: InputMaybe<Scalars['String']['input']>;
+  /** The script: global id. */
+  id: Scalars['ID']['input'];
+  /** New name; must not be blank. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New source code (PYTHON3 and R scripts). */
+  source?: InputMaybe<Scalars['String']['input']>;
+  /** New SQL (SQL scripts). */
+  sql?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `updateCivisScript`. */
+export type UpdateCivisScriptPayload = {
+  __typename?: 'UpdateCivisScriptPayload';
+  /** The script as changed; null when `userErrors` says why it was not. */
+  script?: Maybe<CivisScript>;
+  /** Why the script was not changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Changes to a table's metadata in Civis (not to its data); omitted fields stay unchanged. */
+export type UpdateCivisTableInput = {
+  /** New description; null clears it. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The table: global id. */
+  id: Scalars['ID']['input'];
+  /** Columns that say when a row last changed; each must be a column of the table. */
+  lastModifiedKeys?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Primary key columns; each must be a column of the table. */
+  primaryKeys?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** The result of `updateCivisTable`. */
+export type UpdateCivisTablePayload = {
+  __typename?: 'UpdateCivisTablePayload';
+  /** The table as changed; null when `userErrors` says why it was not. */
+  table?: Maybe<CivisTable>;
+  /** Why the table was not changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A contact to change; omitted fields stay unchanged. */
 export type UpdateContactInput = {
   /** How work is invoiced. */
@@ -4067,6 +4580,8 @@ export type ResolversTypes = ResolversObject<{
   AgreementOrder: AgreementOrder;
   AgreementOrderField: AgreementOrderField;
   AgreementType: null;
+  ArchiveCivisObjectInput: ArchiveCivisObjectInput;
+  ArchiveCivisObjectPayload: ResolverTypeWrapper<Omit<ArchiveCivisObjectPayload, 'node'> & { node?: Maybe<ResolversTypes['Node']> }>;
   Assignment: ResolverTypeWrapper<PrevistoAssignmentMapper>;
   AssignmentAction: null;
   AssignmentConnection: ResolverTypeWrapper<Omit<AssignmentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['AssignmentEdge']>, nodes: Array<ResolversTypes['Assignment']> }>;
@@ -4080,22 +4595,31 @@ export type ResolversTypes = ResolversObject<{
   AssignmentTask: ResolverTypeWrapper<PrevistoTaskMapper>;
   AssignmentTaskInput: AssignmentTaskInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CancelCivisQueryInput: CancelCivisQueryInput;
+  CancelCivisQueryPayload: ResolverTypeWrapper<Omit<CancelCivisQueryPayload, 'query'> & { query?: Maybe<ResolversTypes['CivisQuery']> }>;
+  CancelCivisRunInput: CancelCivisRunInput;
+  CancelCivisRunPayload: ResolverTypeWrapper<Omit<CancelCivisRunPayload, 'run'> & { run?: Maybe<ResolversTypes['CivisJobRun']> }>;
   Civis: ResolverTypeWrapper<CivisRootMapper>;
   CivisColumn: ResolverTypeWrapper<CivisColumnMapper>;
   CivisColumnConnection: ResolverTypeWrapper<Omit<CivisColumnConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisColumnEdge']>, nodes: Array<ResolversTypes['CivisColumn']> }>;
+  CivisColumnDelimiter: null;
   CivisColumnEdge: ResolverTypeWrapper<Omit<CivisColumnEdge, 'node'> & { node: ResolversTypes['CivisColumn'] }>;
   CivisColumnStats: ResolverTypeWrapper<CivisColumnStats>;
+  CivisCompression: null;
   CivisDatabase: ResolverTypeWrapper<CivisDatabaseMapper>;
   CivisDatabaseConnection: ResolverTypeWrapper<Omit<CivisDatabaseConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisDatabaseEdge']>, nodes: Array<ResolversTypes['CivisDatabase']> }>;
   CivisDatabaseEdge: ResolverTypeWrapper<Omit<CivisDatabaseEdge, 'node'> & { node: ResolversTypes['CivisDatabase'] }>;
   CivisFile: ResolverTypeWrapper<CivisFileMapper>;
   CivisFileConnection: ResolverTypeWrapper<Omit<CivisFileConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisFileEdge']>, nodes: Array<ResolversTypes['CivisFile']> }>;
   CivisFileEdge: ResolverTypeWrapper<Omit<CivisFileEdge, 'node'> & { node: ResolversTypes['CivisFile'] }>;
+  CivisFileUpload: ResolverTypeWrapper<CivisFileUpload>;
   CivisGroup: ResolverTypeWrapper<CivisGroupRefMapper>;
   CivisImport: ResolverTypeWrapper<CivisImportMapper>;
   CivisImportConnection: ResolverTypeWrapper<Omit<CivisImportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisImportEdge']>, nodes: Array<ResolversTypes['CivisImport']> }>;
   CivisImportEdge: ResolverTypeWrapper<Omit<CivisImportEdge, 'node'> & { node: ResolversTypes['CivisImport'] }>;
   CivisImportEndpoint: ResolverTypeWrapper<CivisImportEndpointMapper>;
+  CivisImportEndpointInput: CivisImportEndpointInput;
+  CivisImportSyncType: null;
   CivisJob: ResolverTypeWrapper<CivisJobMapper>;
   CivisJobConnection: ResolverTypeWrapper<Omit<CivisJobConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisJobEdge']>, nodes: Array<ResolversTypes['CivisJob']> }>;
   CivisJobEdge: ResolverTypeWrapper<Omit<CivisJobEdge, 'node'> & { node: ResolversTypes['CivisJob'] }>;
@@ -4114,6 +4638,8 @@ export type ResolversTypes = ResolversObject<{
   CivisProjectConnection: ResolverTypeWrapper<Omit<CivisProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisProjectEdge']>, nodes: Array<ResolversTypes['CivisProject']> }>;
   CivisProjectEdge: ResolverTypeWrapper<Omit<CivisProjectEdge, 'node'> & { node: ResolversTypes['CivisProject'] }>;
   CivisProjectObject: ResolverTypeWrapper<CivisProjectObjectShapeMapper>;
+  CivisProjectObjectInput: CivisProjectObjectInput;
+  CivisProjectObjectPayload: ResolverTypeWrapper<Omit<CivisProjectObjectPayload, 'project'> & { project?: Maybe<ResolversTypes['CivisProject']> }>;
   CivisQuery: ResolverTypeWrapper<CivisQueryMapper>;
   CivisQueryConnection: ResolverTypeWrapper<Omit<CivisQueryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisQueryEdge']>, nodes: Array<ResolversTypes['CivisQuery']> }>;
   CivisQueryEdge: ResolverTypeWrapper<Omit<CivisQueryEdge, 'node'> & { node: ResolversTypes['CivisQuery'] }>;
@@ -4126,6 +4652,7 @@ export type ResolversTypes = ResolversObject<{
   CivisScript: ResolverTypeWrapper<CivisScriptMapper>;
   CivisScriptConnection: ResolverTypeWrapper<Omit<CivisScriptConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisScriptEdge']>, nodes: Array<ResolversTypes['CivisScript']> }>;
   CivisScriptEdge: ResolverTypeWrapper<Omit<CivisScriptEdge, 'node'> & { node: ResolversTypes['CivisScript'] }>;
+  CivisScriptLanguage: null;
   CivisTable: ResolverTypeWrapper<CivisTableSummaryMapper>;
   CivisTableConnection: ResolverTypeWrapper<Omit<CivisTableConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisTableEdge']>, nodes: Array<ResolversTypes['CivisTable']> }>;
   CivisTableEdge: ResolverTypeWrapper<Omit<CivisTableEdge, 'node'> & { node: ResolversTypes['CivisTable'] }>;
@@ -4145,8 +4672,18 @@ export type ResolversTypes = ResolversObject<{
   CreateAgreementPayload: ResolverTypeWrapper<Omit<CreateAgreementPayload, 'agreement'> & { agreement?: Maybe<ResolversTypes['Agreement']> }>;
   CreateAssignmentInput: CreateAssignmentInput;
   CreateAssignmentPayload: ResolverTypeWrapper<Omit<CreateAssignmentPayload, 'assignment'> & { assignment?: Maybe<ResolversTypes['Assignment']> }>;
+  CreateCivisFileUploadInput: CreateCivisFileUploadInput;
+  CreateCivisFileUploadPayload: ResolverTypeWrapper<Omit<CreateCivisFileUploadPayload, 'file'> & { file?: Maybe<ResolversTypes['CivisFile']> }>;
+  CreateCivisImportInput: CreateCivisImportInput;
+  CreateCivisImportPayload: ResolverTypeWrapper<Omit<CreateCivisImportPayload, 'import'> & { import?: Maybe<ResolversTypes['CivisImport']> }>;
+  CreateCivisProjectInput: CreateCivisProjectInput;
+  CreateCivisProjectPayload: ResolverTypeWrapper<Omit<CreateCivisProjectPayload, 'project'> & { project?: Maybe<ResolversTypes['CivisProject']> }>;
   CreateCivisQueryInput: CreateCivisQueryInput;
   CreateCivisQueryPayload: ResolverTypeWrapper<Omit<CreateCivisQueryPayload, 'query'> & { query?: Maybe<ResolversTypes['CivisQuery']> }>;
+  CreateCivisReportInput: CreateCivisReportInput;
+  CreateCivisReportPayload: ResolverTypeWrapper<Omit<CreateCivisReportPayload, 'report'> & { report?: Maybe<ResolversTypes['CivisReport']> }>;
+  CreateCivisScriptInput: CreateCivisScriptInput;
+  CreateCivisScriptPayload: ResolverTypeWrapper<Omit<CreateCivisScriptPayload, 'script'> & { script?: Maybe<ResolversTypes['CivisScript']> }>;
   CreateContactInput: CreateContactInput;
   CreateContactPayload: ResolverTypeWrapper<Omit<CreateContactPayload, 'contact'> & { contact?: Maybe<ResolversTypes['Contact']> }>;
   CreateCredentialInput: CreateCredentialInput;
@@ -4249,6 +4786,16 @@ export type ResolversTypes = ResolversObject<{
   UpdateAgreementPayload: ResolverTypeWrapper<Omit<UpdateAgreementPayload, 'agreement'> & { agreement?: Maybe<ResolversTypes['Agreement']> }>;
   UpdateAssignmentInput: UpdateAssignmentInput;
   UpdateAssignmentPayload: ResolverTypeWrapper<Omit<UpdateAssignmentPayload, 'assignment'> & { assignment?: Maybe<ResolversTypes['Assignment']> }>;
+  UpdateCivisImportInput: UpdateCivisImportInput;
+  UpdateCivisImportPayload: ResolverTypeWrapper<Omit<UpdateCivisImportPayload, 'import'> & { import?: Maybe<ResolversTypes['CivisImport']> }>;
+  UpdateCivisProjectInput: UpdateCivisProjectInput;
+  UpdateCivisProjectPayload: ResolverTypeWrapper<Omit<UpdateCivisProjectPayload, 'project'> & { project?: Maybe<ResolversTypes['CivisProject']> }>;
+  UpdateCivisReportInput: UpdateCivisReportInput;
+  UpdateCivisReportPayload: ResolverTypeWrapper<Omit<UpdateCivisReportPayload, 'report'> & { report?: Maybe<ResolversTypes['CivisReport']> }>;
+  UpdateCivisScriptInput: UpdateCivisScriptInput;
+  UpdateCivisScriptPayload: ResolverTypeWrapper<Omit<UpdateCivisScriptPayload, 'script'> & { script?: Maybe<ResolversTypes['CivisScript']> }>;
+  UpdateCivisTableInput: UpdateCivisTableInput;
+  UpdateCivisTablePayload: ResolverTypeWrapper<Omit<UpdateCivisTablePayload, 'table'> & { table?: Maybe<ResolversTypes['CivisTable']> }>;
   UpdateContactInput: UpdateContactInput;
   UpdateContactPayload: ResolverTypeWrapper<Omit<UpdateContactPayload, 'contact'> & { contact?: Maybe<ResolversTypes['Contact']> }>;
   UpdateCredentialInput: UpdateCredentialInput;
@@ -4265,6 +4812,8 @@ export type ResolversParentTypes = ResolversObject<{
   AgreementEdge: Omit<AgreementEdge, 'node'> & { node: ResolversParentTypes['Agreement'] };
   AgreementFilter: AgreementFilter;
   AgreementOrder: AgreementOrder;
+  ArchiveCivisObjectInput: ArchiveCivisObjectInput;
+  ArchiveCivisObjectPayload: Omit<ArchiveCivisObjectPayload, 'node'> & { node?: Maybe<ResolversParentTypes['Node']> };
   Assignment: PrevistoAssignmentMapper;
   AssignmentConnection: Omit<AssignmentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['AssignmentEdge']>, nodes: Array<ResolversParentTypes['Assignment']> };
   AssignmentEdge: Omit<AssignmentEdge, 'node'> & { node: ResolversParentTypes['Assignment'] };
@@ -4275,6 +4824,10 @@ export type ResolversParentTypes = ResolversObject<{
   AssignmentTask: PrevistoTaskMapper;
   AssignmentTaskInput: AssignmentTaskInput;
   Boolean: Scalars['Boolean']['output'];
+  CancelCivisQueryInput: CancelCivisQueryInput;
+  CancelCivisQueryPayload: Omit<CancelCivisQueryPayload, 'query'> & { query?: Maybe<ResolversParentTypes['CivisQuery']> };
+  CancelCivisRunInput: CancelCivisRunInput;
+  CancelCivisRunPayload: Omit<CancelCivisRunPayload, 'run'> & { run?: Maybe<ResolversParentTypes['CivisJobRun']> };
   Civis: CivisRootMapper;
   CivisColumn: CivisColumnMapper;
   CivisColumnConnection: Omit<CivisColumnConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisColumnEdge']>, nodes: Array<ResolversParentTypes['CivisColumn']> };
@@ -4286,11 +4839,13 @@ export type ResolversParentTypes = ResolversObject<{
   CivisFile: CivisFileMapper;
   CivisFileConnection: Omit<CivisFileConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisFileEdge']>, nodes: Array<ResolversParentTypes['CivisFile']> };
   CivisFileEdge: Omit<CivisFileEdge, 'node'> & { node: ResolversParentTypes['CivisFile'] };
+  CivisFileUpload: CivisFileUpload;
   CivisGroup: CivisGroupRefMapper;
   CivisImport: CivisImportMapper;
   CivisImportConnection: Omit<CivisImportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisImportEdge']>, nodes: Array<ResolversParentTypes['CivisImport']> };
   CivisImportEdge: Omit<CivisImportEdge, 'node'> & { node: ResolversParentTypes['CivisImport'] };
   CivisImportEndpoint: CivisImportEndpointMapper;
+  CivisImportEndpointInput: CivisImportEndpointInput;
   CivisJob: CivisJobMapper;
   CivisJobConnection: Omit<CivisJobConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisJobEdge']>, nodes: Array<ResolversParentTypes['CivisJob']> };
   CivisJobEdge: Omit<CivisJobEdge, 'node'> & { node: ResolversParentTypes['CivisJob'] };
@@ -4308,6 +4863,8 @@ export type ResolversParentTypes = ResolversObject<{
   CivisProjectConnection: Omit<CivisProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisProjectEdge']>, nodes: Array<ResolversParentTypes['CivisProject']> };
   CivisProjectEdge: Omit<CivisProjectEdge, 'node'> & { node: ResolversParentTypes['CivisProject'] };
   CivisProjectObject: CivisProjectObjectShapeMapper;
+  CivisProjectObjectInput: CivisProjectObjectInput;
+  CivisProjectObjectPayload: Omit<CivisProjectObjectPayload, 'project'> & { project?: Maybe<ResolversParentTypes['CivisProject']> };
   CivisQuery: CivisQueryMapper;
   CivisQueryConnection: Omit<CivisQueryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisQueryEdge']>, nodes: Array<ResolversParentTypes['CivisQuery']> };
   CivisQueryEdge: Omit<CivisQueryEdge, 'node'> & { node: ResolversParentTypes['CivisQuery'] };
@@ -4337,8 +4894,18 @@ export type ResolversParentTypes = ResolversObject<{
   CreateAgreementPayload: Omit<CreateAgreementPayload, 'agreement'> & { agreement?: Maybe<ResolversParentTypes['Agreement']> };
   CreateAssignmentInput: CreateAssignmentInput;
   CreateAssignmentPayload: Omit<CreateAssignmentPayload, 'assignment'> & { assignment?: Maybe<ResolversParentTypes['Assignment']> };
+  CreateCivisFileUploadInput: CreateCivisFileUploadInput;
+  CreateCivisFileUploadPayload: Omit<CreateCivisFileUploadPayload, 'file'> & { file?: Maybe<ResolversParentTypes['CivisFile']> };
+  CreateCivisImportInput: CreateCivisImportInput;
+  CreateCivisImportPayload: Omit<CreateCivisImportPayload, 'import'> & { import?: Maybe<ResolversParentTypes['CivisImport']> };
+  CreateCivisProjectInput: CreateCivisProjectInput;
+  CreateCivisProjectPayload: Omit<CreateCivisProjectPayload, 'project'> & { project?: Maybe<ResolversParentTypes['CivisProject']> };
   CreateCivisQueryInput: CreateCivisQueryInput;
   CreateCivisQueryPayload: Omit<CreateCivisQueryPayload, 'query'> & { query?: Maybe<ResolversParentTypes['CivisQuery']> };
+  CreateCivisReportInput: CreateCivisReportInput;
+  CreateCivisReportPayload: Omit<CreateCivisReportPayload, 'report'> & { report?: Maybe<ResolversParentTypes['CivisReport']> };
+  CreateCivisScriptInput: CreateCivisScriptInput;
+  CreateCivisScriptPayload: Omit<CreateCivisScriptPayload, 'script'> & { script?: Maybe<ResolversParentTypes['CivisScript']> };
   CreateContactInput: CreateContactInput;
   CreateContactPayload: Omit<CreateContactPayload, 'contact'> & { contact?: Maybe<ResolversParentTypes['Contact']> };
   CreateCredentialInput: CreateCredentialInput;
@@ -4431,6 +4998,16 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateAgreementPayload: Omit<UpdateAgreementPayload, 'agreement'> & { agreement?: Maybe<ResolversParentTypes['Agreement']> };
   UpdateAssignmentInput: UpdateAssignmentInput;
   UpdateAssignmentPayload: Omit<UpdateAssignmentPayload, 'assignment'> & { assignment?: Maybe<ResolversParentTypes['Assignment']> };
+  UpdateCivisImportInput: UpdateCivisImportInput;
+  UpdateCivisImportPayload: Omit<UpdateCivisImportPayload, 'import'> & { import?: Maybe<ResolversParentTypes['CivisImport']> };
+  UpdateCivisProjectInput: UpdateCivisProjectInput;
+  UpdateCivisProjectPayload: Omit<UpdateCivisProjectPayload, 'project'> & { project?: Maybe<ResolversParentTypes['CivisProject']> };
+  UpdateCivisReportInput: UpdateCivisReportInput;
+  UpdateCivisReportPayload: Omit<UpdateCivisReportPayload, 'report'> & { report?: Maybe<ResolversParentTypes['CivisReport']> };
+  UpdateCivisScriptInput: UpdateCivisScriptInput;
+  UpdateCivisScriptPayload: Omit<UpdateCivisScriptPayload, 'script'> & { script?: Maybe<ResolversParentTypes['CivisScript']> };
+  UpdateCivisTableInput: UpdateCivisTableInput;
+  UpdateCivisTablePayload: Omit<UpdateCivisTablePayload, 'table'> & { table?: Maybe<ResolversParentTypes['CivisTable']> };
   UpdateContactInput: UpdateContactInput;
   UpdateContactPayload: Omit<UpdateContactPayload, 'contact'> & { contact?: Maybe<ResolversParentTypes['Contact']> };
   UpdateCredentialInput: UpdateCredentialInput;
@@ -4495,6 +5072,11 @@ export type AgreementEdgeResolvers<ContextType = Context, ParentType extends Res
 
 export type AgreementTypeResolvers = { PRIMARY: 'Primary', SUPPLEMENTARY: 'Supplementary' };
 
+export type ArchiveCivisObjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ArchiveCivisObjectPayload'] = ResolversParentTypes['ArchiveCivisObjectPayload']> = ResolversObject<{
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type AssignmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Assignment'] = ResolversParentTypes['Assignment']> = ResolversObject<{
   accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   action?: Resolver<ResolversTypes['AssignmentAction'], ParentType, ContextType>;
@@ -4552,6 +5134,16 @@ export type AssignmentTaskResolvers<ContextType = Context, ParentType extends Re
   workType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type CancelCivisQueryPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CancelCivisQueryPayload'] = ResolversParentTypes['CancelCivisQueryPayload']> = ResolversObject<{
+  query?: Resolver<Maybe<ResolversTypes['CivisQuery']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CancelCivisRunPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CancelCivisRunPayload'] = ResolversParentTypes['CancelCivisRunPayload']> = ResolversObject<{
+  run?: Resolver<Maybe<ResolversTypes['CivisJobRun']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type CivisResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Civis'] = ResolversParentTypes['Civis']> = ResolversObject<{
   awsCredential?: Resolver<Maybe<ResolversTypes['Credential']>, ParentType, ContextType, RequireFields<CivisAwsCredentialArgs, 'name'>>;
   credential?: Resolver<Maybe<ResolversTypes['Credential']>, ParentType, ContextType, Partial<CivisCredentialArgs>>;
@@ -4604,6 +5196,8 @@ export type CivisColumnConnectionResolvers<ContextType = Context, ParentType ext
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type CivisColumnDelimiterResolvers = { COMMA: 'comma', PIPE: 'pipe', TAB: 'tab' };
+
 export type CivisColumnEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisColumnEdge'] = ResolversParentTypes['CivisColumnEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['CivisColumn'], ParentType, ContextType>;
@@ -4615,6 +5209,8 @@ export type CivisColumnStatsResolvers<ContextType = Context, ParentType extends 
   min?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   standardDeviation?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
+
+export type CivisCompressionResolvers = { GZIP: 'gzip', NONE: 'none', ZIP: 'zip' };
 
 export type CivisDatabaseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisDatabase'] = ResolversParentTypes['CivisDatabase']> = ResolversObject<{
   adapter?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4669,6 +5265,11 @@ export type CivisFileEdgeResolvers<ContextType = Context, ParentType extends Res
   node?: Resolver<ResolversTypes['CivisFile'], ParentType, ContextType>;
 }>;
 
+export type CivisFileUploadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisFileUpload'] = ResolversParentTypes['CivisFileUpload']> = ResolversObject<{
+  fields?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['URL'], ParentType, ContextType>;
+}>;
+
 export type CivisGroupResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisGroup'] = ResolversParentTypes['CivisGroup']> = ResolversObject<{
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   organizationName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4713,6 +5314,8 @@ export type CivisImportEndpointResolvers<ContextType = Context, ParentType exten
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   remoteHost?: Resolver<Maybe<ResolversTypes['CivisDatabase']>, ParentType, ContextType>;
 }>;
+
+export type CivisImportSyncTypeResolvers = { AUTO_IMPORT: 'AutoImport', DBSYNC: 'Dbsync', GDOC_EXPORT: 'GdocExport', GDOC_IMPORT: 'GdocImport', SALESFORCE: 'Salesforce' };
 
 export type CivisJobResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisJob'] = ResolversParentTypes['CivisJob']> = ResolversObject<{
   archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -4865,6 +5468,11 @@ export type CivisProjectObjectResolvers<ContextType = Context, ParentType extend
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type CivisProjectObjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisProjectObjectPayload'] = ResolversParentTypes['CivisProjectObjectPayload']> = ResolversObject<{
+  project?: Resolver<Maybe<ResolversTypes['CivisProject']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type CivisQueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisQuery'] = ResolversParentTypes['CivisQuery']> = ResolversObject<{
   author?: Resolver<ResolversTypes['CivisUser'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -4973,6 +5581,8 @@ export type CivisScriptEdgeResolvers<ContextType = Context, ParentType extends R
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['CivisScript'], ParentType, ContextType>;
 }>;
+
+export type CivisScriptLanguageResolvers = { CONTAINER: 'containers', PYTHON3: 'python3', R: 'r', SQL: 'sql' };
 
 export type CivisTableResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisTable'] = ResolversParentTypes['CivisTable']> = ResolversObject<{
   columnCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -5108,8 +5718,34 @@ export type CreateAssignmentPayloadResolvers<ContextType = Context, ParentType e
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type CreateCivisFileUploadPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCivisFileUploadPayload'] = ResolversParentTypes['CreateCivisFileUploadPayload']> = ResolversObject<{
+  file?: Resolver<Maybe<ResolversTypes['CivisFile']>, ParentType, ContextType>;
+  upload?: Resolver<Maybe<ResolversTypes['CivisFileUpload']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CreateCivisImportPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCivisImportPayload'] = ResolversParentTypes['CreateCivisImportPayload']> = ResolversObject<{
+  import?: Resolver<Maybe<ResolversTypes['CivisImport']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CreateCivisProjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCivisProjectPayload'] = ResolversParentTypes['CreateCivisProjectPayload']> = ResolversObject<{
+  project?: Resolver<Maybe<ResolversTypes['CivisProject']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type CreateCivisQueryPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCivisQueryPayload'] = ResolversParentTypes['CreateCivisQueryPayload']> = ResolversObject<{
   query?: Resolver<Maybe<ResolversTypes['CivisQuery']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CreateCivisReportPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCivisReportPayload'] = ResolversParentTypes['CreateCivisReportPayload']> = ResolversObject<{
+  report?: Resolver<Maybe<ResolversTypes['CivisReport']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CreateCivisScriptPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCivisScriptPayload'] = ResolversParentTypes['CreateCivisScriptPayload']> = ResolversObject<{
+  script?: Resolver<Maybe<ResolversTypes['CivisScript']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
@@ -5281,20 +5917,35 @@ export type LookupResultResolvers<ContextType = Context, ParentType extends Reso
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  addCivisProjectObject?: Resolver<ResolversTypes['CivisProjectObjectPayload'], ParentType, ContextType, RequireFields<MutationAddCivisProjectObjectArgs, 'input'>>;
+  archiveCivisObject?: Resolver<ResolversTypes['ArchiveCivisObjectPayload'], ParentType, ContextType, RequireFields<MutationArchiveCivisObjectArgs, 'input'>>;
+  cancelCivisQuery?: Resolver<ResolversTypes['CancelCivisQueryPayload'], ParentType, ContextType, RequireFields<MutationCancelCivisQueryArgs, 'input'>>;
+  cancelCivisRun?: Resolver<ResolversTypes['CancelCivisRunPayload'], ParentType, ContextType, RequireFields<MutationCancelCivisRunArgs, 'input'>>;
   createAgreement?: Resolver<ResolversTypes['CreateAgreementPayload'], ParentType, ContextType, RequireFields<MutationCreateAgreementArgs, 'input'>>;
   createAssignment?: Resolver<ResolversTypes['CreateAssignmentPayload'], ParentType, ContextType, RequireFields<MutationCreateAssignmentArgs, 'input'>>;
+  createCivisFileUpload?: Resolver<ResolversTypes['CreateCivisFileUploadPayload'], ParentType, ContextType, RequireFields<MutationCreateCivisFileUploadArgs, 'input'>>;
+  createCivisImport?: Resolver<ResolversTypes['CreateCivisImportPayload'], ParentType, ContextType, RequireFields<MutationCreateCivisImportArgs, 'input'>>;
+  createCivisProject?: Resolver<ResolversTypes['CreateCivisProjectPayload'], ParentType, ContextType, RequireFields<MutationCreateCivisProjectArgs, 'input'>>;
   createCivisQuery?: Resolver<ResolversTypes['CreateCivisQueryPayload'], ParentType, ContextType, RequireFields<MutationCreateCivisQueryArgs, 'input'>>;
+  createCivisReport?: Resolver<ResolversTypes['CreateCivisReportPayload'], ParentType, ContextType, RequireFields<MutationCreateCivisReportArgs, 'input'>>;
+  createCivisScript?: Resolver<ResolversTypes['CreateCivisScriptPayload'], ParentType, ContextType, RequireFields<MutationCreateCivisScriptArgs, 'input'>>;
   createContact?: Resolver<ResolversTypes['CreateContactPayload'], ParentType, ContextType, RequireFields<MutationCreateContactArgs, 'input'>>;
   createCredential?: Resolver<ResolversTypes['CreateCredentialPayload'], ParentType, ContextType, RequireFields<MutationCreateCredentialArgs, 'input'>>;
   deleteAgreement?: Resolver<ResolversTypes['DeleteAgreementPayload'], ParentType, ContextType, RequireFields<MutationDeleteAgreementArgs, 'input'>>;
   deleteAssignment?: Resolver<ResolversTypes['DeleteAssignmentPayload'], ParentType, ContextType, RequireFields<MutationDeleteAssignmentArgs, 'input'>>;
   deleteContact?: Resolver<ResolversTypes['DeleteContactPayload'], ParentType, ContextType, RequireFields<MutationDeleteContactArgs, 'input'>>;
   deleteCredential?: Resolver<ResolversTypes['DeleteCredentialPayload'], ParentType, ContextType, RequireFields<MutationDeleteCredentialArgs, 'input'>>;
+  removeCivisProjectObject?: Resolver<ResolversTypes['CivisProjectObjectPayload'], ParentType, ContextType, RequireFields<MutationRemoveCivisProjectObjectArgs, 'input'>>;
   runCivisJob?: Resolver<ResolversTypes['RunCivisJobPayload'], ParentType, ContextType, RequireFields<MutationRunCivisJobArgs, 'input'>>;
   runFunction?: Resolver<ResolversTypes['RunFunctionPayload'], ParentType, ContextType, RequireFields<MutationRunFunctionArgs, 'input'>>;
   startDeploymentPrediction?: Resolver<ResolversTypes['StartDeploymentPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartDeploymentPredictionArgs, 'input'>>;
   updateAgreement?: Resolver<ResolversTypes['UpdateAgreementPayload'], ParentType, ContextType, RequireFields<MutationUpdateAgreementArgs, 'input'>>;
   updateAssignment?: Resolver<ResolversTypes['UpdateAssignmentPayload'], ParentType, ContextType, RequireFields<MutationUpdateAssignmentArgs, 'input'>>;
+  updateCivisImport?: Resolver<ResolversTypes['UpdateCivisImportPayload'], ParentType, ContextType, RequireFields<MutationUpdateCivisImportArgs, 'input'>>;
+  updateCivisProject?: Resolver<ResolversTypes['UpdateCivisProjectPayload'], ParentType, ContextType, RequireFields<MutationUpdateCivisProjectArgs, 'input'>>;
+  updateCivisReport?: Resolver<ResolversTypes['UpdateCivisReportPayload'], ParentType, ContextType, RequireFields<MutationUpdateCivisReportArgs, 'input'>>;
+  updateCivisScript?: Resolver<ResolversTypes['UpdateCivisScriptPayload'], ParentType, ContextType, RequireFields<MutationUpdateCivisScriptArgs, 'input'>>;
+  updateCivisTable?: Resolver<ResolversTypes['UpdateCivisTablePayload'], ParentType, ContextType, RequireFields<MutationUpdateCivisTableArgs, 'input'>>;
   updateContact?: Resolver<ResolversTypes['UpdateContactPayload'], ParentType, ContextType, RequireFields<MutationUpdateContactArgs, 'input'>>;
   updateCredential?: Resolver<ResolversTypes['UpdateCredentialPayload'], ParentType, ContextType, RequireFields<MutationUpdateCredentialArgs, 'input'>>;
 }>;
@@ -5639,6 +6290,31 @@ export type UpdateAssignmentPayloadResolvers<ContextType = Context, ParentType e
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type UpdateCivisImportPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateCivisImportPayload'] = ResolversParentTypes['UpdateCivisImportPayload']> = ResolversObject<{
+  import?: Resolver<Maybe<ResolversTypes['CivisImport']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type UpdateCivisProjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateCivisProjectPayload'] = ResolversParentTypes['UpdateCivisProjectPayload']> = ResolversObject<{
+  project?: Resolver<Maybe<ResolversTypes['CivisProject']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type UpdateCivisReportPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateCivisReportPayload'] = ResolversParentTypes['UpdateCivisReportPayload']> = ResolversObject<{
+  report?: Resolver<Maybe<ResolversTypes['CivisReport']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type UpdateCivisScriptPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateCivisScriptPayload'] = ResolversParentTypes['UpdateCivisScriptPayload']> = ResolversObject<{
+  script?: Resolver<Maybe<ResolversTypes['CivisScript']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type UpdateCivisTablePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateCivisTablePayload'] = ResolversParentTypes['UpdateCivisTablePayload']> = ResolversObject<{
+  table?: Resolver<Maybe<ResolversTypes['CivisTable']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type UpdateContactPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateContactPayload'] = ResolversParentTypes['UpdateContactPayload']> = ResolversObject<{
   contact?: Resolver<Maybe<ResolversTypes['Contact']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -5663,6 +6339,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AgreementConnection?: AgreementConnectionResolvers<ContextType>;
   AgreementEdge?: AgreementEdgeResolvers<ContextType>;
   AgreementType?: AgreementTypeResolvers;
+  ArchiveCivisObjectPayload?: ArchiveCivisObjectPayloadResolvers<ContextType>;
   Assignment?: AssignmentResolvers<ContextType>;
   AssignmentAction?: AssignmentActionResolvers;
   AssignmentConnection?: AssignmentConnectionResolvers<ContextType>;
@@ -5670,22 +6347,28 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AssignmentPlan?: AssignmentPlanResolvers<ContextType>;
   AssignmentStatus?: AssignmentStatusResolvers;
   AssignmentTask?: AssignmentTaskResolvers<ContextType>;
+  CancelCivisQueryPayload?: CancelCivisQueryPayloadResolvers<ContextType>;
+  CancelCivisRunPayload?: CancelCivisRunPayloadResolvers<ContextType>;
   Civis?: CivisResolvers<ContextType>;
   CivisColumn?: CivisColumnResolvers<ContextType>;
   CivisColumnConnection?: CivisColumnConnectionResolvers<ContextType>;
+  CivisColumnDelimiter?: CivisColumnDelimiterResolvers;
   CivisColumnEdge?: CivisColumnEdgeResolvers<ContextType>;
   CivisColumnStats?: CivisColumnStatsResolvers<ContextType>;
+  CivisCompression?: CivisCompressionResolvers;
   CivisDatabase?: CivisDatabaseResolvers<ContextType>;
   CivisDatabaseConnection?: CivisDatabaseConnectionResolvers<ContextType>;
   CivisDatabaseEdge?: CivisDatabaseEdgeResolvers<ContextType>;
   CivisFile?: CivisFileResolvers<ContextType>;
   CivisFileConnection?: CivisFileConnectionResolvers<ContextType>;
   CivisFileEdge?: CivisFileEdgeResolvers<ContextType>;
+  CivisFileUpload?: CivisFileUploadResolvers<ContextType>;
   CivisGroup?: CivisGroupResolvers<ContextType>;
   CivisImport?: CivisImportResolvers<ContextType>;
   CivisImportConnection?: CivisImportConnectionResolvers<ContextType>;
   CivisImportEdge?: CivisImportEdgeResolvers<ContextType>;
   CivisImportEndpoint?: CivisImportEndpointResolvers<ContextType>;
+  CivisImportSyncType?: CivisImportSyncTypeResolvers;
   CivisJob?: CivisJobResolvers<ContextType>;
   CivisJobConnection?: CivisJobConnectionResolvers<ContextType>;
   CivisJobEdge?: CivisJobEdgeResolvers<ContextType>;
@@ -5702,6 +6385,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CivisProjectConnection?: CivisProjectConnectionResolvers<ContextType>;
   CivisProjectEdge?: CivisProjectEdgeResolvers<ContextType>;
   CivisProjectObject?: CivisProjectObjectResolvers<ContextType>;
+  CivisProjectObjectPayload?: CivisProjectObjectPayloadResolvers<ContextType>;
   CivisQuery?: CivisQueryResolvers<ContextType>;
   CivisQueryConnection?: CivisQueryConnectionResolvers<ContextType>;
   CivisQueryEdge?: CivisQueryEdgeResolvers<ContextType>;
@@ -5714,6 +6398,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CivisScript?: CivisScriptResolvers<ContextType>;
   CivisScriptConnection?: CivisScriptConnectionResolvers<ContextType>;
   CivisScriptEdge?: CivisScriptEdgeResolvers<ContextType>;
+  CivisScriptLanguage?: CivisScriptLanguageResolvers;
   CivisTable?: CivisTableResolvers<ContextType>;
   CivisTableConnection?: CivisTableConnectionResolvers<ContextType>;
   CivisTableEdge?: CivisTableEdgeResolvers<ContextType>;
@@ -5728,7 +6413,12 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ContactEdge?: ContactEdgeResolvers<ContextType>;
   CreateAgreementPayload?: CreateAgreementPayloadResolvers<ContextType>;
   CreateAssignmentPayload?: CreateAssignmentPayloadResolvers<ContextType>;
+  CreateCivisFileUploadPayload?: CreateCivisFileUploadPayloadResolvers<ContextType>;
+  CreateCivisImportPayload?: CreateCivisImportPayloadResolvers<ContextType>;
+  CreateCivisProjectPayload?: CreateCivisProjectPayloadResolvers<ContextType>;
   CreateCivisQueryPayload?: CreateCivisQueryPayloadResolvers<ContextType>;
+  CreateCivisReportPayload?: CreateCivisReportPayloadResolvers<ContextType>;
+  CreateCivisScriptPayload?: CreateCivisScriptPayloadResolvers<ContextType>;
   CreateContactPayload?: CreateContactPayloadResolvers<ContextType>;
   CreateCredentialPayload?: CreateCredentialPayloadResolvers<ContextType>;
   Credential?: CredentialResolvers<ContextType>;
@@ -5805,6 +6495,11 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   URL?: GraphQLScalarType;
   UpdateAgreementPayload?: UpdateAgreementPayloadResolvers<ContextType>;
   UpdateAssignmentPayload?: UpdateAssignmentPayloadResolvers<ContextType>;
+  UpdateCivisImportPayload?: UpdateCivisImportPayloadResolvers<ContextType>;
+  UpdateCivisProjectPayload?: UpdateCivisProjectPayloadResolvers<ContextType>;
+  UpdateCivisReportPayload?: UpdateCivisReportPayloadResolvers<ContextType>;
+  UpdateCivisScriptPayload?: UpdateCivisScriptPayloadResolvers<ContextType>;
+  UpdateCivisTablePayload?: UpdateCivisTablePayloadResolvers<ContextType>;
   UpdateContactPayload?: UpdateContactPayloadResolvers<ContextType>;
   UpdateCredentialPayload?: UpdateCredentialPayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;

@@ -12,6 +12,16 @@ export const ENUM_VALUES = {
   AssignmentStatus: { NONE: 'None', APPENDED_TO_ORDER: 'AppendedToOrder', INVOICED: 'Invoiced', FULFILLED: 'Fulfilled' },
   PrevisionState: { PENDING: 'pending', RUNNING: 'running', DONE: 'done', FAILED: 'failed' },
   CivisRunState: { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed', CANCELLED: 'cancelled', IDLE: 'idle' },
+  CivisScriptLanguage: { SQL: 'sql', PYTHON3: 'python3', R: 'r', CONTAINER: 'containers' },
+  CivisImportSyncType: {
+    DBSYNC: 'Dbsync',
+    AUTO_IMPORT: 'AutoImport',
+    GDOC_IMPORT: 'GdocImport',
+    GDOC_EXPORT: 'GdocExport',
+    SALESFORCE: 'Salesforce',
+  },
+  CivisCompression: { NONE: 'none', GZIP: 'gzip', ZIP: 'zip' },
+  CivisColumnDelimiter: { COMMA: 'comma', TAB: 'tab', PIPE: 'pipe' },
   CredentialType: {
     AMAZON_WEB_SERVICES_S3: 'Amazon Web Services S3',
     BITBUCKET: 'Bitbucket',

@@ -127,7 +127,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   const makeHttp = (platform: PlatformName, baseUrl: string, breaker: CircuitBreaker | undefined): UpstreamHttp => {
     const settings = config.platforms[platform];
     return new UpstreamHttp({
-      policy: POLICIES[platform](config.retry),
+      policy: POLICIES[platform]({ ...config.retry, maxAttempts: settings.retryMaxAttempts }),
       baseUrl,
       timeoutMs: settings.timeoutMs,
       connections: settings.connections,

@@ -122,6 +122,19 @@ export const databaseResolvers: Resolvers = {
           if (credential !== undefined) body.credential = credential;
           if (input.previewRows != null) body.previewRows = input.previewRows;
           if (input.hidden != null) body.hidden = input.hidden;
+          if (input.includeHeader != null) body.includeHeader = input.includeHeader;
+          if (input.compression != null) body.compression = input.compression;
+          if (input.columnDelimiter != null) body.columnDelimiter = input.columnDelimiter;
+          if (input.unquoted != null) body.unquoted = input.unquoted;
+          if (input.filenamePrefix != null) {
+            if (!/^[A-Za-z0-9_.-]{1,100}$/.test(input.filenamePrefix)) {
+              throw badInput(
+                `input.filenamePrefix must be 1 to 100 letters, digits, "_", "-" or ".", got ${quote(input.filenamePrefix)}.`,
+                { param: 'input.filenamePrefix' },
+              );
+            }
+            body.filenamePrefix = input.filenamePrefix;
+          }
           const databaseField = input.databaseId != null ? 'input.databaseId' : 'input.databaseName';
           return pointing(
             () => ctx.services.civis.createQuery(call(ctx), body),
