@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { PlatformInfo as PlatformInfoMapper, PlatformStatusInfo as PlatformStatusInfoMapper, EndpointRef as EndpointRefMapper, GatewayInfo as GatewayInfoMapper, PrevisionRoot as PrevisionRootMapper, PrevisionPredictionResult as PrevisionPredictionResultMapper, PrevisionClassificationResult as PrevisionClassificationResultMapper, PrevisionRegressionResult as PrevisionRegressionResultMapper, CivisRoot as CivisRootMapper } from '../resolvers/models.js';
 import type { DataikuPrediction as DataikuPredictionMapper, DataikuInputFeature as DataikuInputFeatureMapper, DataikuForecast as DataikuForecastMapper, DataikuEffect as DataikuEffectMapper, DataikuLookup as DataikuLookupMapper, DataikuSqlResult as DataikuSqlResultMapper, SqlRowShape as SqlRowShapeMapper } from '../upstreams/dataiku/types.js';
 import type { PrevistoContact as PrevistoContactMapper, PrevistoAgreement as PrevistoAgreementMapper, PrevistoAssignment as PrevistoAssignmentMapper, PrevistoAccount as PrevistoAccountMapper, PrevistoTask as PrevistoTaskMapper, PrevistoPlan as PrevistoPlanMapper, PrevistoAddress as PrevistoAddressMapper, LonLat as LonLatMapper } from '../upstreams/previsto/types.js';
-import type { PrevisionProject as PrevisionProjectMapper, PrevisionDataset as PrevisionDatasetMapper, PrevisionExperiment as PrevisionExperimentMapper, PrevisionExperimentVersion as PrevisionExperimentVersionMapper, PrevisionModel as PrevisionModelMapper, PrevisionDeployment as PrevisionDeploymentMapper, PrevisionDeploymentPrediction as PrevisionDeploymentPredictionMapper } from '../upstreams/prevision/types.js';
+import type { PrevisionProject as PrevisionProjectMapper, PrevisionDataset as PrevisionDatasetMapper, PrevisionExperiment as PrevisionExperimentMapper, PrevisionExperimentVersion as PrevisionExperimentVersionMapper, PrevisionModel as PrevisionModelMapper, PrevisionDeployment as PrevisionDeploymentMapper, PrevisionDeploymentPrediction as PrevisionDeploymentPredictionMapper, PrevisionValidationPrediction as PrevisionValidationPredictionMapper, PrevisionFeature as PrevisionFeatureMapper, PrevisionProjectUser as PrevisionProjectUserMapper, PrevisionProfile as PrevisionProfileMapper } from '../upstreams/prevision/types.js';
 import type { CivisCredential as CivisCredentialMapper, CivisUserParent as CivisUserParentMapper, CivisGroupRef as CivisGroupRefMapper, CivisDatabase as CivisDatabaseMapper, CivisTableSummary as CivisTableSummaryMapper, CivisTableTag as CivisTableTagMapper, CivisColumn as CivisColumnMapper, CivisFile as CivisFileMapper, CivisImport as CivisImportMapper, CivisImportEndpoint as CivisImportEndpointMapper, CivisJob as CivisJobMapper, CivisJobRunParent as CivisJobRunParentMapper, CivisRun as CivisRunMapper, CivisModel as CivisModelMapper, CivisPrediction as CivisPredictionMapper, CivisProject as CivisProjectMapper, CivisProjectObjectShape as CivisProjectObjectShapeMapper, CivisQuery as CivisQueryMapper, CivisReport as CivisReportMapper, CivisScript as CivisScriptMapper } from '../upstreams/civis/types.js';
 import type { Context } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
@@ -2440,6 +2440,94 @@ export type CreateCredentialPayload = {
   userErrors: Array<UserError>;
 };
 
+/** A new deployment of a trained model. */
+export type CreatePrevisionDeploymentInput = {
+  /** Who may call it (FINE_GRAINED when omitted). */
+  accessType?: InputMaybe<PrevisionAccessType>;
+  /** A challenger model of the same experiment: global id. */
+  challengerModelId?: InputMaybe<Scalars['ID']['input']>;
+  /** Description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The model to serve: global id of a `PrevisionModel` of a finished experiment version. */
+  mainModelId: Scalars['ID']['input'];
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+};
+
+/** A new version of a deployment, serving other models of its experiment. */
+export type CreatePrevisionDeploymentVersionInput = {
+  /** A challenger model: global id. */
+  challengerModelId?: InputMaybe<Scalars['ID']['input']>;
+  /** The deployment: global id of a `PrevisionDeployment` or its `Endpoint`. It must be serving. */
+  deploymentId: Scalars['ID']['input'];
+  /** The model to serve: global id. */
+  mainModelId: Scalars['ID']['input'];
+  /** Name of the version; must not be blank. */
+  name: Scalars['String']['input'];
+};
+
+/** A new experiment in a project. */
+export type CreatePrevisionExperimentInput = {
+  /** What it learns from (TABULAR when omitted). */
+  dataType?: InputMaybe<PrevisionDataType>;
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** The project: global id. */
+  projectId: Scalars['ID']['input'];
+  /** What it predicts. */
+  trainingType: PrevisionTrainingType;
+};
+
+/** The result of `createPrevisionExperiment`. */
+export type CreatePrevisionExperimentPayload = {
+  __typename?: 'CreatePrevisionExperimentPayload';
+  /** The new experiment; null when `userErrors` says why none was created. */
+  experiment?: Maybe<PrevisionExperiment>;
+  /** Why no experiment was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A new version of an experiment: what to train on. It is created as a draft; confirm it to train. */
+export type CreatePrevisionExperimentVersionInput = {
+  /** The training dataset: global id, in the experiment's project. */
+  datasetId: Scalars['ID']['input'];
+  /** Description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Columns not to learn from. */
+  dropList?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The experiment: global id. */
+  experimentId: Scalars['ID']['input'];
+  /** A dataset to hold out for the holdout predictions: global id. */
+  holdoutDatasetId?: InputMaybe<Scalars['ID']['input']>;
+  /** A column identifying rows, not used to learn. */
+  idColumn?: InputMaybe<Scalars['String']['input']>;
+  /** The metric to optimise (the training type's default when omitted). */
+  metric?: InputMaybe<Scalars['String']['input']>;
+  /** How much to try (QUICK when omitted). */
+  profile?: InputMaybe<PrevisionTrainingProfile>;
+  /** The column to predict. */
+  targetColumn: Scalars['String']['input'];
+};
+
+/** A new Prevision project. */
+export type CreatePrevisionProjectInput = {
+  /** Colour as `#RRGGBB` (Prevision's default `#16D92C`). */
+  color?: InputMaybe<Scalars['String']['input']>;
+  /** Description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+};
+
+/** The result of `createPrevisionProject`. */
+export type CreatePrevisionProjectPayload = {
+  __typename?: 'CreatePrevisionProjectPayload';
+  /** The new project; null when `userErrors` says why none was created. */
+  project?: Maybe<PrevisionProject>;
+  /** Why no project was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A Civis credential. Secrets (passwords, keys) are write-only: no field ever returns them. */
 export type Credential = Node & {
   __typename?: 'Credential';
@@ -2593,6 +2681,21 @@ export type DeletePayload = {
   __typename?: 'DeletePayload';
   /** Global id of the deleted object. */
   deletedId: Scalars['ID']['output'];
+};
+
+/** A Prevision object to delete. */
+export type DeletePrevisionObjectInput = {
+  /** Global id of a `PrevisionProject`, `PrevisionDataset`, `PrevisionExperiment`, `PrevisionExperimentVersion`, `PrevisionDeployment` or `PrevisionValidationPrediction`. */
+  id: Scalars['ID']['input'];
+};
+
+/** The result of `deletePrevisionObject`. */
+export type DeletePrevisionObjectPayload = {
+  __typename?: 'DeletePrevisionObjectPayload';
+  /** Global id of the deleted object; null when `userErrors` says why it was not deleted. */
+  deletedId?: Maybe<Scalars['ID']['output']>;
+  /** Why it was not deleted (INVALID: something still uses it, such as a deployment); empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** Which model generation of a Dataiku service answers. Set at most one field. */
@@ -2857,6 +2960,8 @@ export type Mutation = {
   cancelCivisQuery: CancelCivisQueryPayload;
   /** Cancels a queued or running run of a job, script or import. */
   cancelCivisRun: CancelCivisRunPayload;
+  /** Confirms a draft version: its training starts; poll its `state`. Never retried. */
+  confirmPrevisionExperimentVersion: PrevisionExperimentVersionPayload;
   /** Creates an agreement. */
   createAgreement: CreateAgreementPayload;
   /** Creates an assignment. */
@@ -2883,6 +2988,16 @@ export type Mutation = {
   createContact: CreateContactPayload;
   /** Creates a credential owned by the caller. Never retried. */
   createCredential: CreateCredentialPayload;
+  /** Deploys a trained model; poll `deployState` until DONE. Never retried. */
+  createPrevisionDeployment: PrevisionDeploymentPayload;
+  /** Adds a version to a deployment, serving other models once deployed. Never retried. */
+  createPrevisionDeploymentVersion: PrevisionDeploymentPayload;
+  /** Creates an experiment in a project. Never retried. */
+  createPrevisionExperiment: CreatePrevisionExperimentPayload;
+  /** Creates a draft version of an experiment; confirm it to train. Never retried. */
+  createPrevisionExperimentVersion: PrevisionExperimentVersionPayload;
+  /** Creates a Prevision project. Never retried. */
+  createPrevisionProject: CreatePrevisionProjectPayload;
   /** Deletes an agreement. */
   deleteAgreement: DeleteAgreementPayload;
   /** Deletes an assignment. */
@@ -2891,6 +3006,8 @@ export type Mutation = {
   deleteContact: DeleteContactPayload;
   /** Deletes a credential of the caller's. */
   deleteCredential: DeleteCredentialPayload;
+  /** Deletes a Prevision project, dataset, experiment, experiment version, deployment or validation prediction. */
+  deletePrevisionObject: DeletePrevisionObjectPayload;
   /** Takes a script, import, job, report or file out of a project (not there: nothing changes). */
   removeCivisProjectObject: CivisProjectObjectPayload;
   /**
@@ -2902,6 +3019,10 @@ export type Mutation = {
   runFunction: RunFunctionPayload;
   /** Starts a bulk prediction of a dataset on a deployment; read its state back through the returned object. Never retried. */
   startDeploymentPrediction: StartDeploymentPredictionPayload;
+  /** Starts a validation prediction of a dataset by a model; poll its `state`. Never retried. */
+  startPrevisionValidationPrediction: StartPrevisionValidationPredictionPayload;
+  /** Stops a version's training; it ends DONE with the models trained so far. */
+  stopPrevisionExperimentVersion: PrevisionExperimentVersionPayload;
   /** Changes an agreement; omitted fields stay unchanged. */
   updateAgreement: UpdateAgreementPayload;
   /** Changes an assignment; omitted fields stay unchanged. */
@@ -2944,6 +3065,12 @@ export type MutationCancelCivisQueryArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationCancelCivisRunArgs = {
   input: CancelCivisRunInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationConfirmPrevisionExperimentVersionArgs = {
+  input: PrevisionExperimentVersionInput;
 };
 
 
@@ -3008,6 +3135,36 @@ export type MutationCreateCredentialArgs = {
 
 
 /** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionDeploymentArgs = {
+  input: CreatePrevisionDeploymentInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionDeploymentVersionArgs = {
+  input: CreatePrevisionDeploymentVersionInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionExperimentArgs = {
+  input: CreatePrevisionExperimentInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionExperimentVersionArgs = {
+  input: CreatePrevisionExperimentVersionInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionProjectArgs = {
+  input: CreatePrevisionProjectInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationDeleteAgreementArgs = {
   input: DeleteAgreementInput;
 };
@@ -3032,6 +3189,12 @@ export type MutationDeleteCredentialArgs = {
 
 
 /** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationDeletePrevisionObjectArgs = {
+  input: DeletePrevisionObjectInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationRemoveCivisProjectObjectArgs = {
   input: CivisProjectObjectInput;
 };
@@ -3052,6 +3215,18 @@ export type MutationRunFunctionArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationStartDeploymentPredictionArgs = {
   input: StartDeploymentPredictionInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationStartPrevisionValidationPredictionArgs = {
+  input: StartPrevisionValidationPredictionInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationStopPrevisionExperimentVersionArgs = {
+  input: PrevisionExperimentVersionInput;
 };
 
 
@@ -3245,10 +3420,14 @@ export type Prevision = {
    * per operation.
    */
   predict?: Maybe<PrevisionPrediction>;
+  /** The user the master token belongs to (`GET /profile`). */
+  profile?: Maybe<PrevisionProfile>;
   /** One project. */
   project?: Maybe<PrevisionProject>;
   /** Projects the master token can see. */
   projects?: Maybe<PrevisionProjectConnection>;
+  /** One validation or holdout prediction. */
+  validationPrediction?: Maybe<PrevisionValidationPrediction>;
 };
 
 
@@ -3324,7 +3503,9 @@ export type PrevisionModelArgs = {
  * pass exactly one.
  */
 export type PrevisionPredictArgs = {
+  confidence?: InputMaybe<Scalars['Boolean']['input']>;
   deployment: Scalars['ID']['input'];
+  explain?: InputMaybe<Scalars['Boolean']['input']>;
   features: Scalars['JSONObject']['input'];
 };
 
@@ -3350,11 +3531,36 @@ export type PrevisionProjectsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
+
+
+/**
+ * Prevision.io: projects and everything inside them, and unit predictions on deployed models. Lists are connections
+ * over Prevision's 1-based pages. A single object is read by global id (`id`) or by Prevision's own id (`platformId`):
+ * pass exactly one.
+ */
+export type PrevisionValidationPredictionArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  platformId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Who may call a deployment. */
+export type PrevisionAccessType =
+  /** Holders of an API key of the deployment (Prevision's default). */
+  | 'fine_grained'
+  /** Members of the project. */
+  | 'private'
+  /** Anyone with the URL. */
+  | 'public';
 
 /** The answer of a classification model (binary or multiclass). */
 export type PrevisionClassification = PrevisionPrediction & {
   __typename?: 'PrevisionClassification';
+  /** Confidence intervals as the model sent them; null unless `confidence` was asked and the model sent them. */
+  confidence?: Maybe<Scalars['JSONObject']['output']>;
+  /** Each feature's contribution to the prediction; null unless `explain` was asked and the model sent it. */
+  explanation?: Maybe<Scalars['JSONObject']['output']>;
   /** The predicted class. */
   label: Scalars['String']['output'];
   /** The probability of each class, most probable first; empty when the model sent none. */
@@ -3362,6 +3568,15 @@ export type PrevisionClassification = PrevisionPrediction & {
   /** The answer's values as the deployed model gave them: `prediction`, and `probas` and `confidence` when it sent them. */
   raw: Scalars['JSONObject']['output'];
 };
+
+/** What a Prevision experiment learns from. */
+export type PrevisionDataType =
+  /** Images. */
+  | 'images'
+  /** Rows and columns. */
+  | 'tabular'
+  /** Time series. */
+  | 'timeseries';
 
 /** A dataset uploaded to a Prevision.io project. */
 export type PrevisionDataset = Node & {
@@ -3473,6 +3688,15 @@ export type PrevisionDeploymentEdge = {
   node: PrevisionDeployment;
 };
 
+/** The result of `createPrevisionDeployment` and `createPrevisionDeploymentVersion`. */
+export type PrevisionDeploymentPayload = {
+  __typename?: 'PrevisionDeploymentPayload';
+  /** The deployment; null when `userErrors` says why nothing was done. */
+  deployment?: Maybe<PrevisionDeployment>;
+  /** Why nothing was done; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A bulk prediction of a dataset on a deployment; it runs asynchronously. */
 export type PrevisionDeploymentPrediction = Node & {
   __typename?: 'PrevisionDeploymentPrediction';
@@ -3581,10 +3805,18 @@ export type PrevisionExperimentVersion = Node & {
   bestModelScore?: Maybe<Scalars['Float']['output']>;
   /** When created. */
   createdAt: Scalars['DateTime']['output'];
+  /** Prevision's own id of the training dataset. */
+  datasetPlatformId: Scalars['ID']['output'];
   /** Description; null when none was given. */
   description?: Maybe<Scalars['String']['output']>;
+  /** True until the version is confirmed (`confirmPrevisionExperimentVersion`); a draft does not train. */
+  draft: Scalars['Boolean']['output'];
   /** The experiment (a call of its own, once per experiment and request). */
   experiment: PrevisionExperiment;
+  /** The columns of the training dataset and their roles, statistics and importance (calls of their own, up to 2000 features). */
+  features?: Maybe<Array<PrevisionFeature>>;
+  /** Holdout predictions Prevision made of the version's holdout dataset (a call of its own). */
+  holdoutPredictions?: Maybe<Array<PrevisionValidationPrediction>>;
   /** Global id. */
   id: Scalars['ID']['output'];
   /** Metric optimised. */
@@ -3632,11 +3864,47 @@ export type PrevisionExperimentVersionEdge = {
   node: PrevisionExperimentVersion;
 };
 
+/** An experiment version to confirm or stop. */
+export type PrevisionExperimentVersionInput = {
+  /** The version: global id. */
+  id: Scalars['ID']['input'];
+};
+
+/** The result of `createPrevisionExperimentVersion`, `confirmPrevisionExperimentVersion` and `stopPrevisionExperimentVersion`. */
+export type PrevisionExperimentVersionPayload = {
+  __typename?: 'PrevisionExperimentVersionPayload';
+  /** The version; null when `userErrors` says why nothing was done. */
+  experimentVersion?: Maybe<PrevisionExperimentVersion>;
+  /** Why nothing was done; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A column of an experiment version's training dataset, as Prevision describes it. */
+export type PrevisionFeature = {
+  __typename?: 'PrevisionFeature';
+  /** Share of the best model's feature importance (0 to 1); null for a column that is no feature, or before a model exists. */
+  importance?: Maybe<Scalars['Float']['output']>;
+  /** Column name. */
+  name: Scalars['String']['output'];
+  /** Its role in training: target, id, fold, weight, feature or dropped. */
+  role: Scalars['String']['output'];
+  /** Statistics Prevision computed for the column (counts, missing values, range or levels). */
+  stats: Scalars['JSONObject']['output'];
+  /** `linear` (numerical) or `categorical`. */
+  type: Scalars['String']['output'];
+};
+
 /** A trained model. */
 export type PrevisionModel = Node & {
   __typename?: 'PrevisionModel';
+  /** The model's analysis on its training data: metrics, and for classifiers the ROC curve and optimal threshold (a call of its own). */
+  analysis?: Maybe<Scalars['JSONObject']['output']>;
   /** Whether it can be deployed. */
   deployable: Scalars['Boolean']['output'];
+  /** Prevision's own id of the experiment version that trained it. */
+  experimentVersionPlatformId: Scalars['ID']['output'];
+  /** The model's hyperparameters by name (a call of its own); null when it cannot be read. */
+  hyperparameters?: Maybe<Scalars['JSONObject']['output']>;
   /** Global id. */
   id: Scalars['ID']['output'];
   /** Name of the version's metric. */
@@ -3675,13 +3943,49 @@ export type PrevisionModelEdge = {
   node: PrevisionModel;
 };
 
+/** An explicit order for a Prevision list (Prevision's `sortBy` and `descending`). Without one, Prevision's own order applies. */
+export type PrevisionOrder = {
+  /** Direction; ascending when omitted. */
+  direction?: InputMaybe<SortDirection>;
+  /** Field to sort by. */
+  field: PrevisionOrderField;
+};
+
+/** Fields Prevision lists can be sorted by. */
+export type PrevisionOrderField =
+  /** Creation time. */
+  | 'CREATED_AT'
+  /** Name. */
+  | 'NAME';
+
 /**
  * A deployed Prevision model's answer for one record: a `PrevisionClassification` or a `PrevisionRegression`, by what
  * the model predicts.
  */
 export type PrevisionPrediction = {
+  /** Confidence intervals as the model sent them; null unless `confidence` was asked and the model sent them. */
+  confidence?: Maybe<Scalars['JSONObject']['output']>;
+  /** Each feature's contribution to the prediction; null unless `explain` was asked and the model sent it. */
+  explanation?: Maybe<Scalars['JSONObject']['output']>;
   /** The answer's values as the deployed model gave them: `prediction`, and `probas` and `confidence` when it sent them. */
   raw: Scalars['JSONObject']['output'];
+};
+
+/** The user the master token belongs to. */
+export type PrevisionProfile = {
+  __typename?: 'PrevisionProfile';
+  /** Company. */
+  company: Scalars['String']['output'];
+  /** E-mail address. */
+  email: Scalars['String']['output'];
+  /** First name. */
+  firstName: Scalars['String']['output'];
+  /** Last name. */
+  lastName: Scalars['String']['output'];
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** Roles on the platform. */
+  roles: Array<Scalars['String']['output']>;
 };
 
 /** A Prevision.io project. */
@@ -3705,6 +4009,8 @@ export type PrevisionProject = Node & {
   name: Scalars['String']['output'];
   /** Prevision's own id. */
   platformId: Scalars['ID']['output'];
+  /** Members of the project with their roles (a call of its own). */
+  users?: Maybe<Array<PrevisionProjectUser>>;
 };
 
 
@@ -3714,6 +4020,7 @@ export type PrevisionProjectDatasetsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 
@@ -3723,6 +4030,7 @@ export type PrevisionProjectDeploymentsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 
@@ -3732,6 +4040,7 @@ export type PrevisionProjectExperimentsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 /** A page of Prevision projects. */
@@ -3756,9 +4065,24 @@ export type PrevisionProjectEdge = {
   node: PrevisionProject;
 };
 
+/** A member of a Prevision project. */
+export type PrevisionProjectUser = {
+  __typename?: 'PrevisionProjectUser';
+  /** E-mail address. */
+  email: Scalars['String']['output'];
+  /** Prevision's own id of the user. */
+  platformId: Scalars['ID']['output'];
+  /** Role in the project: admin, contributor or viewer. */
+  role: Scalars['String']['output'];
+};
+
 /** The answer of a regression model. */
 export type PrevisionRegression = PrevisionPrediction & {
   __typename?: 'PrevisionRegression';
+  /** Confidence intervals as the model sent them; null unless `confidence` was asked and the model sent them. */
+  confidence?: Maybe<Scalars['JSONObject']['output']>;
+  /** Each feature's contribution to the prediction; null unless `explain` was asked and the model sent it. */
+  explanation?: Maybe<Scalars['JSONObject']['output']>;
   /** The answer's values as the deployed model gave them: `prediction`, and `confidence` when it sent it. */
   raw: Scalars['JSONObject']['output'];
   /** The predicted value. */
@@ -3775,6 +4099,59 @@ export type PrevisionState =
   | 'pending'
   /** In progress. */
   | 'running';
+
+/** How much a training tries, as Prevision's `profile` names it. */
+export type PrevisionTrainingProfile =
+  /** Most thorough. */
+  | 'advanced'
+  /** Balanced. */
+  | 'normal'
+  /** Fastest. */
+  | 'quick';
+
+/** What a Prevision experiment predicts. */
+export type PrevisionTrainingType =
+  /** Two classes. */
+  | 'classification'
+  /** More than two classes. */
+  | 'multiclassification'
+  /** Objects in images. */
+  | 'object-detection'
+  /** A number. */
+  | 'regression'
+  /** Text similarity. */
+  | 'text-similarity';
+
+/** A prediction of a dataset by a model of an experiment version (validation or holdout); it runs asynchronously. */
+export type PrevisionValidationPrediction = Node & {
+  __typename?: 'PrevisionValidationPrediction';
+  /** Whether confidence intervals were computed. */
+  confidence: Scalars['Boolean']['output'];
+  /** When created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Name of the dataset scored. */
+  datasetName: Scalars['String']['output'];
+  /** Prevision's own id of the dataset scored. */
+  datasetPlatformId: Scalars['ID']['output'];
+  /** Whether the result file can be downloaded from Prevision. */
+  downloadAvailable: Scalars['Boolean']['output'];
+  /** Whether this is the version's holdout prediction (made by Prevision), rather than one asked for. */
+  holdout: Scalars['Boolean']['output'];
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Name of the model. */
+  modelName: Scalars['String']['output'];
+  /** Prevision's own id of the model. */
+  modelPlatformId: Scalars['ID']['output'];
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** Number of predictions made; null until done. */
+  predictionsCount?: Maybe<Scalars['Int']['output']>;
+  /** The version's metric on the dataset; null until done, or when the dataset lacks the target. */
+  score?: Maybe<Scalars['Float']['output']>;
+  /** State. */
+  state: PrevisionState;
+};
 
 /** One quantile of a forecast. */
 export type Quantile = {
@@ -4153,6 +4530,25 @@ export type StartDeploymentPredictionPayload = {
   deploymentPrediction?: Maybe<PrevisionDeploymentPrediction>;
   /** Why the prediction was not started; empty on success. */
   userErrors: Array<UserError>;
+};
+
+/** A validation prediction to start: a dataset scored by a model of a finished experiment version. */
+export type StartPrevisionValidationPredictionInput = {
+  /** Whether to compute confidence intervals. */
+  confidence?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The dataset: global id, in the model's project. */
+  datasetId: Scalars['ID']['input'];
+  /** The model: global id. */
+  modelId: Scalars['ID']['input'];
+};
+
+/** The result of `startPrevisionValidationPrediction`. */
+export type StartPrevisionValidationPredictionPayload = {
+  __typename?: 'StartPrevisionValidationPredictionPayload';
+  /** Why it was not started; empty on success. */
+  userErrors: Array<UserError>;
+  /** The prediction, started; null when `userErrors` says why it was not. */
+  validationPrediction?: Maybe<PrevisionValidationPrediction>;
 };
 
 /** An agreement to change; omitted fields stay unchanged. */
@@ -4561,6 +4957,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( PrevisionExperimentVersionMapper )
     | ( PrevisionModelMapper )
     | ( PrevisionProjectMapper )
+    | ( PrevisionValidationPredictionMapper )
   ;
   PrevisionPrediction:
     | ( PrevisionClassificationResultMapper )
@@ -4688,6 +5085,13 @@ export type ResolversTypes = ResolversObject<{
   CreateContactPayload: ResolverTypeWrapper<Omit<CreateContactPayload, 'contact'> & { contact?: Maybe<ResolversTypes['Contact']> }>;
   CreateCredentialInput: CreateCredentialInput;
   CreateCredentialPayload: ResolverTypeWrapper<Omit<CreateCredentialPayload, 'credential'> & { credential?: Maybe<ResolversTypes['Credential']> }>;
+  CreatePrevisionDeploymentInput: CreatePrevisionDeploymentInput;
+  CreatePrevisionDeploymentVersionInput: CreatePrevisionDeploymentVersionInput;
+  CreatePrevisionExperimentInput: CreatePrevisionExperimentInput;
+  CreatePrevisionExperimentPayload: ResolverTypeWrapper<Omit<CreatePrevisionExperimentPayload, 'experiment'> & { experiment?: Maybe<ResolversTypes['PrevisionExperiment']> }>;
+  CreatePrevisionExperimentVersionInput: CreatePrevisionExperimentVersionInput;
+  CreatePrevisionProjectInput: CreatePrevisionProjectInput;
+  CreatePrevisionProjectPayload: ResolverTypeWrapper<Omit<CreatePrevisionProjectPayload, 'project'> & { project?: Maybe<ResolversTypes['PrevisionProject']> }>;
   Credential: ResolverTypeWrapper<CivisCredentialMapper>;
   CredentialConnection: ResolverTypeWrapper<Omit<CredentialConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CredentialEdge']>, nodes: Array<ResolversTypes['Credential']> }>;
   CredentialEdge: ResolverTypeWrapper<Omit<CredentialEdge, 'node'> & { node: ResolversTypes['Credential'] }>;
@@ -4702,6 +5106,8 @@ export type ResolversTypes = ResolversObject<{
   DeleteCredentialInput: DeleteCredentialInput;
   DeleteCredentialPayload: ResolverTypeWrapper<DeleteCredentialPayload>;
   DeletePayload: ResolverTypeWrapper<DeletePayload>;
+  DeletePrevisionObjectInput: DeletePrevisionObjectInput;
+  DeletePrevisionObjectPayload: ResolverTypeWrapper<DeletePrevisionObjectPayload>;
   DispatchInput: DispatchInput;
   EffectPrediction: ResolverTypeWrapper<DataikuEffectMapper>;
   EmailAddress: ResolverTypeWrapper<Scalars['EmailAddress']['output']>;
@@ -4742,13 +5148,16 @@ export type ResolversTypes = ResolversObject<{
   Prediction: ResolverTypeWrapper<DataikuPredictionMapper>;
   PredictionResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PredictionResult']>;
   Prevision: ResolverTypeWrapper<PrevisionRootMapper>;
+  PrevisionAccessType: null;
   PrevisionClassification: ResolverTypeWrapper<PrevisionClassificationResultMapper>;
+  PrevisionDataType: null;
   PrevisionDataset: ResolverTypeWrapper<PrevisionDatasetMapper>;
   PrevisionDatasetConnection: ResolverTypeWrapper<Omit<PrevisionDatasetConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionDatasetEdge']>, nodes: Array<ResolversTypes['PrevisionDataset']> }>;
   PrevisionDatasetEdge: ResolverTypeWrapper<Omit<PrevisionDatasetEdge, 'node'> & { node: ResolversTypes['PrevisionDataset'] }>;
   PrevisionDeployment: ResolverTypeWrapper<PrevisionDeploymentMapper>;
   PrevisionDeploymentConnection: ResolverTypeWrapper<Omit<PrevisionDeploymentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionDeploymentEdge']>, nodes: Array<ResolversTypes['PrevisionDeployment']> }>;
   PrevisionDeploymentEdge: ResolverTypeWrapper<Omit<PrevisionDeploymentEdge, 'node'> & { node: ResolversTypes['PrevisionDeployment'] }>;
+  PrevisionDeploymentPayload: ResolverTypeWrapper<Omit<PrevisionDeploymentPayload, 'deployment'> & { deployment?: Maybe<ResolversTypes['PrevisionDeployment']> }>;
   PrevisionDeploymentPrediction: ResolverTypeWrapper<PrevisionDeploymentPredictionMapper>;
   PrevisionDeploymentPredictionConnection: ResolverTypeWrapper<Omit<PrevisionDeploymentPredictionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionDeploymentPredictionEdge']>, nodes: Array<ResolversTypes['PrevisionDeploymentPrediction']> }>;
   PrevisionDeploymentPredictionEdge: ResolverTypeWrapper<Omit<PrevisionDeploymentPredictionEdge, 'node'> & { node: ResolversTypes['PrevisionDeploymentPrediction'] }>;
@@ -4758,15 +5167,25 @@ export type ResolversTypes = ResolversObject<{
   PrevisionExperimentVersion: ResolverTypeWrapper<PrevisionExperimentVersionMapper>;
   PrevisionExperimentVersionConnection: ResolverTypeWrapper<Omit<PrevisionExperimentVersionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionExperimentVersionEdge']>, nodes: Array<ResolversTypes['PrevisionExperimentVersion']> }>;
   PrevisionExperimentVersionEdge: ResolverTypeWrapper<Omit<PrevisionExperimentVersionEdge, 'node'> & { node: ResolversTypes['PrevisionExperimentVersion'] }>;
+  PrevisionExperimentVersionInput: PrevisionExperimentVersionInput;
+  PrevisionExperimentVersionPayload: ResolverTypeWrapper<Omit<PrevisionExperimentVersionPayload, 'experimentVersion'> & { experimentVersion?: Maybe<ResolversTypes['PrevisionExperimentVersion']> }>;
+  PrevisionFeature: ResolverTypeWrapper<PrevisionFeatureMapper>;
   PrevisionModel: ResolverTypeWrapper<PrevisionModelMapper>;
   PrevisionModelConnection: ResolverTypeWrapper<Omit<PrevisionModelConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionModelEdge']>, nodes: Array<ResolversTypes['PrevisionModel']> }>;
   PrevisionModelEdge: ResolverTypeWrapper<Omit<PrevisionModelEdge, 'node'> & { node: ResolversTypes['PrevisionModel'] }>;
+  PrevisionOrder: PrevisionOrder;
+  PrevisionOrderField: PrevisionOrderField;
   PrevisionPrediction: ResolverTypeWrapper<PrevisionPredictionResultMapper>;
+  PrevisionProfile: ResolverTypeWrapper<PrevisionProfileMapper>;
   PrevisionProject: ResolverTypeWrapper<PrevisionProjectMapper>;
   PrevisionProjectConnection: ResolverTypeWrapper<Omit<PrevisionProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionProjectEdge']>, nodes: Array<ResolversTypes['PrevisionProject']> }>;
   PrevisionProjectEdge: ResolverTypeWrapper<Omit<PrevisionProjectEdge, 'node'> & { node: ResolversTypes['PrevisionProject'] }>;
+  PrevisionProjectUser: ResolverTypeWrapper<PrevisionProjectUserMapper>;
   PrevisionRegression: ResolverTypeWrapper<PrevisionRegressionResultMapper>;
   PrevisionState: null;
+  PrevisionTrainingProfile: null;
+  PrevisionTrainingType: null;
+  PrevisionValidationPrediction: ResolverTypeWrapper<PrevisionValidationPredictionMapper>;
   Quantile: ResolverTypeWrapper<Quantile>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegressionResult: ResolverTypeWrapper<DataikuPredictionMapper>;
@@ -4780,6 +5199,8 @@ export type ResolversTypes = ResolversObject<{
   SqlRow: ResolverTypeWrapper<SqlRowShapeMapper>;
   StartDeploymentPredictionInput: StartDeploymentPredictionInput;
   StartDeploymentPredictionPayload: ResolverTypeWrapper<Omit<StartDeploymentPredictionPayload, 'deploymentPrediction'> & { deploymentPrediction?: Maybe<ResolversTypes['PrevisionDeploymentPrediction']> }>;
+  StartPrevisionValidationPredictionInput: StartPrevisionValidationPredictionInput;
+  StartPrevisionValidationPredictionPayload: ResolverTypeWrapper<Omit<StartPrevisionValidationPredictionPayload, 'validationPrediction'> & { validationPrediction?: Maybe<ResolversTypes['PrevisionValidationPrediction']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   URL: ResolverTypeWrapper<Scalars['URL']['output']>;
   UpdateAgreementInput: UpdateAgreementInput;
@@ -4910,6 +5331,13 @@ export type ResolversParentTypes = ResolversObject<{
   CreateContactPayload: Omit<CreateContactPayload, 'contact'> & { contact?: Maybe<ResolversParentTypes['Contact']> };
   CreateCredentialInput: CreateCredentialInput;
   CreateCredentialPayload: Omit<CreateCredentialPayload, 'credential'> & { credential?: Maybe<ResolversParentTypes['Credential']> };
+  CreatePrevisionDeploymentInput: CreatePrevisionDeploymentInput;
+  CreatePrevisionDeploymentVersionInput: CreatePrevisionDeploymentVersionInput;
+  CreatePrevisionExperimentInput: CreatePrevisionExperimentInput;
+  CreatePrevisionExperimentPayload: Omit<CreatePrevisionExperimentPayload, 'experiment'> & { experiment?: Maybe<ResolversParentTypes['PrevisionExperiment']> };
+  CreatePrevisionExperimentVersionInput: CreatePrevisionExperimentVersionInput;
+  CreatePrevisionProjectInput: CreatePrevisionProjectInput;
+  CreatePrevisionProjectPayload: Omit<CreatePrevisionProjectPayload, 'project'> & { project?: Maybe<ResolversParentTypes['PrevisionProject']> };
   Credential: CivisCredentialMapper;
   CredentialConnection: Omit<CredentialConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CredentialEdge']>, nodes: Array<ResolversParentTypes['Credential']> };
   CredentialEdge: Omit<CredentialEdge, 'node'> & { node: ResolversParentTypes['Credential'] };
@@ -4923,6 +5351,8 @@ export type ResolversParentTypes = ResolversObject<{
   DeleteCredentialInput: DeleteCredentialInput;
   DeleteCredentialPayload: DeleteCredentialPayload;
   DeletePayload: DeletePayload;
+  DeletePrevisionObjectInput: DeletePrevisionObjectInput;
+  DeletePrevisionObjectPayload: DeletePrevisionObjectPayload;
   DispatchInput: DispatchInput;
   EffectPrediction: DataikuEffectMapper;
   EmailAddress: Scalars['EmailAddress']['output'];
@@ -4963,6 +5393,7 @@ export type ResolversParentTypes = ResolversObject<{
   PrevisionDeployment: PrevisionDeploymentMapper;
   PrevisionDeploymentConnection: Omit<PrevisionDeploymentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionDeploymentEdge']>, nodes: Array<ResolversParentTypes['PrevisionDeployment']> };
   PrevisionDeploymentEdge: Omit<PrevisionDeploymentEdge, 'node'> & { node: ResolversParentTypes['PrevisionDeployment'] };
+  PrevisionDeploymentPayload: Omit<PrevisionDeploymentPayload, 'deployment'> & { deployment?: Maybe<ResolversParentTypes['PrevisionDeployment']> };
   PrevisionDeploymentPrediction: PrevisionDeploymentPredictionMapper;
   PrevisionDeploymentPredictionConnection: Omit<PrevisionDeploymentPredictionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionDeploymentPredictionEdge']>, nodes: Array<ResolversParentTypes['PrevisionDeploymentPrediction']> };
   PrevisionDeploymentPredictionEdge: Omit<PrevisionDeploymentPredictionEdge, 'node'> & { node: ResolversParentTypes['PrevisionDeploymentPrediction'] };
@@ -4972,14 +5403,21 @@ export type ResolversParentTypes = ResolversObject<{
   PrevisionExperimentVersion: PrevisionExperimentVersionMapper;
   PrevisionExperimentVersionConnection: Omit<PrevisionExperimentVersionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionExperimentVersionEdge']>, nodes: Array<ResolversParentTypes['PrevisionExperimentVersion']> };
   PrevisionExperimentVersionEdge: Omit<PrevisionExperimentVersionEdge, 'node'> & { node: ResolversParentTypes['PrevisionExperimentVersion'] };
+  PrevisionExperimentVersionInput: PrevisionExperimentVersionInput;
+  PrevisionExperimentVersionPayload: Omit<PrevisionExperimentVersionPayload, 'experimentVersion'> & { experimentVersion?: Maybe<ResolversParentTypes['PrevisionExperimentVersion']> };
+  PrevisionFeature: PrevisionFeatureMapper;
   PrevisionModel: PrevisionModelMapper;
   PrevisionModelConnection: Omit<PrevisionModelConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionModelEdge']>, nodes: Array<ResolversParentTypes['PrevisionModel']> };
   PrevisionModelEdge: Omit<PrevisionModelEdge, 'node'> & { node: ResolversParentTypes['PrevisionModel'] };
+  PrevisionOrder: PrevisionOrder;
   PrevisionPrediction: PrevisionPredictionResultMapper;
+  PrevisionProfile: PrevisionProfileMapper;
   PrevisionProject: PrevisionProjectMapper;
   PrevisionProjectConnection: Omit<PrevisionProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionProjectEdge']>, nodes: Array<ResolversParentTypes['PrevisionProject']> };
   PrevisionProjectEdge: Omit<PrevisionProjectEdge, 'node'> & { node: ResolversParentTypes['PrevisionProject'] };
+  PrevisionProjectUser: PrevisionProjectUserMapper;
   PrevisionRegression: PrevisionRegressionResultMapper;
+  PrevisionValidationPrediction: PrevisionValidationPredictionMapper;
   Quantile: Quantile;
   Query: Record<PropertyKey, never>;
   RegressionResult: DataikuPredictionMapper;
@@ -4992,6 +5430,8 @@ export type ResolversParentTypes = ResolversObject<{
   SqlRow: SqlRowShapeMapper;
   StartDeploymentPredictionInput: StartDeploymentPredictionInput;
   StartDeploymentPredictionPayload: Omit<StartDeploymentPredictionPayload, 'deploymentPrediction'> & { deploymentPrediction?: Maybe<ResolversParentTypes['PrevisionDeploymentPrediction']> };
+  StartPrevisionValidationPredictionInput: StartPrevisionValidationPredictionInput;
+  StartPrevisionValidationPredictionPayload: Omit<StartPrevisionValidationPredictionPayload, 'validationPrediction'> & { validationPrediction?: Maybe<ResolversParentTypes['PrevisionValidationPrediction']> };
   String: Scalars['String']['output'];
   URL: Scalars['URL']['output'];
   UpdateAgreementInput: UpdateAgreementInput;
@@ -5759,6 +6199,16 @@ export type CreateCredentialPayloadResolvers<ContextType = Context, ParentType e
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type CreatePrevisionExperimentPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionExperimentPayload'] = ResolversParentTypes['CreatePrevisionExperimentPayload']> = ResolversObject<{
+  experiment?: Resolver<Maybe<ResolversTypes['PrevisionExperiment']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CreatePrevisionProjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionProjectPayload'] = ResolversParentTypes['CreatePrevisionProjectPayload']> = ResolversObject<{
+  project?: Resolver<Maybe<ResolversTypes['PrevisionProject']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type CredentialResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Credential'] = ResolversParentTypes['Credential']> = ResolversObject<{
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   default?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -5819,6 +6269,11 @@ export type DeleteCredentialPayloadResolvers<ContextType = Context, ParentType e
 
 export type DeletePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeletePayload'] = ResolversParentTypes['DeletePayload']> = ResolversObject<{
   deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type DeletePrevisionObjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeletePrevisionObjectPayload'] = ResolversParentTypes['DeletePrevisionObjectPayload']> = ResolversObject<{
+  deletedId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type EffectPredictionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EffectPrediction'] = ResolversParentTypes['EffectPrediction']> = ResolversObject<{
@@ -5921,6 +6376,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   archiveCivisObject?: Resolver<ResolversTypes['ArchiveCivisObjectPayload'], ParentType, ContextType, RequireFields<MutationArchiveCivisObjectArgs, 'input'>>;
   cancelCivisQuery?: Resolver<ResolversTypes['CancelCivisQueryPayload'], ParentType, ContextType, RequireFields<MutationCancelCivisQueryArgs, 'input'>>;
   cancelCivisRun?: Resolver<ResolversTypes['CancelCivisRunPayload'], ParentType, ContextType, RequireFields<MutationCancelCivisRunArgs, 'input'>>;
+  confirmPrevisionExperimentVersion?: Resolver<ResolversTypes['PrevisionExperimentVersionPayload'], ParentType, ContextType, RequireFields<MutationConfirmPrevisionExperimentVersionArgs, 'input'>>;
   createAgreement?: Resolver<ResolversTypes['CreateAgreementPayload'], ParentType, ContextType, RequireFields<MutationCreateAgreementArgs, 'input'>>;
   createAssignment?: Resolver<ResolversTypes['CreateAssignmentPayload'], ParentType, ContextType, RequireFields<MutationCreateAssignmentArgs, 'input'>>;
   createCivisFileUpload?: Resolver<ResolversTypes['CreateCivisFileUploadPayload'], ParentType, ContextType, RequireFields<MutationCreateCivisFileUploadArgs, 'input'>>;
@@ -5931,14 +6387,22 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createCivisScript?: Resolver<ResolversTypes['CreateCivisScriptPayload'], ParentType, ContextType, RequireFields<MutationCreateCivisScriptArgs, 'input'>>;
   createContact?: Resolver<ResolversTypes['CreateContactPayload'], ParentType, ContextType, RequireFields<MutationCreateContactArgs, 'input'>>;
   createCredential?: Resolver<ResolversTypes['CreateCredentialPayload'], ParentType, ContextType, RequireFields<MutationCreateCredentialArgs, 'input'>>;
+  createPrevisionDeployment?: Resolver<ResolversTypes['PrevisionDeploymentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDeploymentArgs, 'input'>>;
+  createPrevisionDeploymentVersion?: Resolver<ResolversTypes['PrevisionDeploymentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDeploymentVersionArgs, 'input'>>;
+  createPrevisionExperiment?: Resolver<ResolversTypes['CreatePrevisionExperimentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExperimentArgs, 'input'>>;
+  createPrevisionExperimentVersion?: Resolver<ResolversTypes['PrevisionExperimentVersionPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExperimentVersionArgs, 'input'>>;
+  createPrevisionProject?: Resolver<ResolversTypes['CreatePrevisionProjectPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionProjectArgs, 'input'>>;
   deleteAgreement?: Resolver<ResolversTypes['DeleteAgreementPayload'], ParentType, ContextType, RequireFields<MutationDeleteAgreementArgs, 'input'>>;
   deleteAssignment?: Resolver<ResolversTypes['DeleteAssignmentPayload'], ParentType, ContextType, RequireFields<MutationDeleteAssignmentArgs, 'input'>>;
   deleteContact?: Resolver<ResolversTypes['DeleteContactPayload'], ParentType, ContextType, RequireFields<MutationDeleteContactArgs, 'input'>>;
   deleteCredential?: Resolver<ResolversTypes['DeleteCredentialPayload'], ParentType, ContextType, RequireFields<MutationDeleteCredentialArgs, 'input'>>;
+  deletePrevisionObject?: Resolver<ResolversTypes['DeletePrevisionObjectPayload'], ParentType, ContextType, RequireFields<MutationDeletePrevisionObjectArgs, 'input'>>;
   removeCivisProjectObject?: Resolver<ResolversTypes['CivisProjectObjectPayload'], ParentType, ContextType, RequireFields<MutationRemoveCivisProjectObjectArgs, 'input'>>;
   runCivisJob?: Resolver<ResolversTypes['RunCivisJobPayload'], ParentType, ContextType, RequireFields<MutationRunCivisJobArgs, 'input'>>;
   runFunction?: Resolver<ResolversTypes['RunFunctionPayload'], ParentType, ContextType, RequireFields<MutationRunFunctionArgs, 'input'>>;
   startDeploymentPrediction?: Resolver<ResolversTypes['StartDeploymentPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartDeploymentPredictionArgs, 'input'>>;
+  startPrevisionValidationPrediction?: Resolver<ResolversTypes['StartPrevisionValidationPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartPrevisionValidationPredictionArgs, 'input'>>;
+  stopPrevisionExperimentVersion?: Resolver<ResolversTypes['PrevisionExperimentVersionPayload'], ParentType, ContextType, RequireFields<MutationStopPrevisionExperimentVersionArgs, 'input'>>;
   updateAgreement?: Resolver<ResolversTypes['UpdateAgreementPayload'], ParentType, ContextType, RequireFields<MutationUpdateAgreementArgs, 'input'>>;
   updateAssignment?: Resolver<ResolversTypes['UpdateAssignmentPayload'], ParentType, ContextType, RequireFields<MutationUpdateAssignmentArgs, 'input'>>;
   updateCivisImport?: Resolver<ResolversTypes['UpdateCivisImportPayload'], ParentType, ContextType, RequireFields<MutationUpdateCivisImportArgs, 'input'>>;
@@ -5951,7 +6415,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'Account' | 'Agreement' | 'Assignment' | 'CivisDatabase' | 'CivisFile' | 'CivisImport' | 'CivisJob' | 'CivisJobRun' | 'CivisModel' | 'CivisPrediction' | 'CivisProject' | 'CivisQuery' | 'CivisReport' | 'CivisScript' | 'CivisTable' | 'CivisUser' | 'Contact' | 'Credential' | 'Endpoint' | 'PrevisionDataset' | 'PrevisionDeployment' | 'PrevisionDeploymentPrediction' | 'PrevisionExperiment' | 'PrevisionExperimentVersion' | 'PrevisionModel' | 'PrevisionProject', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Account' | 'Agreement' | 'Assignment' | 'CivisDatabase' | 'CivisFile' | 'CivisImport' | 'CivisJob' | 'CivisJobRun' | 'CivisModel' | 'CivisPrediction' | 'CivisProject' | 'CivisQuery' | 'CivisReport' | 'CivisScript' | 'CivisTable' | 'CivisUser' | 'Contact' | 'Credential' | 'Endpoint' | 'PrevisionDataset' | 'PrevisionDeployment' | 'PrevisionDeploymentPrediction' | 'PrevisionExperiment' | 'PrevisionExperimentVersion' | 'PrevisionModel' | 'PrevisionProject' | 'PrevisionValidationPrediction', ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -6005,16 +6469,24 @@ export type PrevisionResolvers<ContextType = Context, ParentType extends Resolve
   experimentVersion?: Resolver<Maybe<ResolversTypes['PrevisionExperimentVersion']>, ParentType, ContextType, Partial<PrevisionExperimentVersionArgs>>;
   model?: Resolver<Maybe<ResolversTypes['PrevisionModel']>, ParentType, ContextType, Partial<PrevisionModelArgs>>;
   predict?: Resolver<Maybe<ResolversTypes['PrevisionPrediction']>, ParentType, ContextType, RequireFields<PrevisionPredictArgs, 'deployment' | 'features'>>;
+  profile?: Resolver<Maybe<ResolversTypes['PrevisionProfile']>, ParentType, ContextType>;
   project?: Resolver<Maybe<ResolversTypes['PrevisionProject']>, ParentType, ContextType, Partial<PrevisionProjectArgs>>;
   projects?: Resolver<Maybe<ResolversTypes['PrevisionProjectConnection']>, ParentType, ContextType, Partial<PrevisionProjectsArgs>>;
+  validationPrediction?: Resolver<Maybe<ResolversTypes['PrevisionValidationPrediction']>, ParentType, ContextType, Partial<PrevisionValidationPredictionArgs>>;
 }>;
 
+export type PrevisionAccessTypeResolvers = { FINE_GRAINED: 'fine_grained', PRIVATE: 'private', PUBLIC: 'public' };
+
 export type PrevisionClassificationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionClassification'] = ResolversParentTypes['PrevisionClassification']> = ResolversObject<{
+  confidence?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
+  explanation?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   probabilities?: Resolver<Array<ResolversTypes['ClassProbability']>, ParentType, ContextType>;
   raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
+
+export type PrevisionDataTypeResolvers = { IMAGES: 'images', TABULAR: 'tabular', TIMESERIES: 'timeseries' };
 
 export type PrevisionDatasetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionDataset'] = ResolversParentTypes['PrevisionDataset']> = ResolversObject<{
   columnCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -6068,6 +6540,11 @@ export type PrevisionDeploymentConnectionResolvers<ContextType = Context, Parent
 export type PrevisionDeploymentEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionDeploymentEdge'] = ResolversParentTypes['PrevisionDeploymentEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['PrevisionDeployment'], ParentType, ContextType>;
+}>;
+
+export type PrevisionDeploymentPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionDeploymentPayload'] = ResolversParentTypes['PrevisionDeploymentPayload']> = ResolversObject<{
+  deployment?: Resolver<Maybe<ResolversTypes['PrevisionDeployment']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type PrevisionDeploymentPredictionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionDeploymentPrediction'] = ResolversParentTypes['PrevisionDeploymentPrediction']> = ResolversObject<{
@@ -6124,8 +6601,12 @@ export type PrevisionExperimentEdgeResolvers<ContextType = Context, ParentType e
 export type PrevisionExperimentVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionExperimentVersion'] = ResolversParentTypes['PrevisionExperimentVersion']> = ResolversObject<{
   bestModelScore?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  datasetPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  draft?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   experiment?: Resolver<ResolversTypes['PrevisionExperiment'], ParentType, ContextType>;
+  features?: Resolver<Maybe<Array<ResolversTypes['PrevisionFeature']>>, ParentType, ContextType>;
+  holdoutPredictions?: Resolver<Maybe<Array<ResolversTypes['PrevisionValidationPrediction']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   metric?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   models?: Resolver<ResolversTypes['PrevisionModelConnection'], ParentType, ContextType, Partial<PrevisionExperimentVersionModelsArgs>>;
@@ -6148,8 +6629,24 @@ export type PrevisionExperimentVersionEdgeResolvers<ContextType = Context, Paren
   node?: Resolver<ResolversTypes['PrevisionExperimentVersion'], ParentType, ContextType>;
 }>;
 
+export type PrevisionExperimentVersionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionExperimentVersionPayload'] = ResolversParentTypes['PrevisionExperimentVersionPayload']> = ResolversObject<{
+  experimentVersion?: Resolver<Maybe<ResolversTypes['PrevisionExperimentVersion']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type PrevisionFeatureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionFeature'] = ResolversParentTypes['PrevisionFeature']> = ResolversObject<{
+  importance?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  stats?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type PrevisionModelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionModel'] = ResolversParentTypes['PrevisionModel']> = ResolversObject<{
+  analysis?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
   deployable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  experimentVersionPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  hyperparameters?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   metric?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -6176,6 +6673,15 @@ export type PrevisionPredictionResolvers<ContextType = Context, ParentType exten
   __resolveType: TypeResolveFn<'PrevisionClassification' | 'PrevisionRegression', ParentType, ContextType>;
 }>;
 
+export type PrevisionProfileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionProfile'] = ResolversParentTypes['PrevisionProfile']> = ResolversObject<{
+  company?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  firstName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type PrevisionProjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionProject'] = ResolversParentTypes['PrevisionProject']> = ResolversObject<{
   color?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -6186,6 +6692,7 @@ export type PrevisionProjectResolvers<ContextType = Context, ParentType extends 
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  users?: Resolver<Maybe<Array<ResolversTypes['PrevisionProjectUser']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -6201,13 +6708,42 @@ export type PrevisionProjectEdgeResolvers<ContextType = Context, ParentType exte
   node?: Resolver<ResolversTypes['PrevisionProject'], ParentType, ContextType>;
 }>;
 
+export type PrevisionProjectUserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionProjectUser'] = ResolversParentTypes['PrevisionProjectUser']> = ResolversObject<{
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type PrevisionRegressionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionRegression'] = ResolversParentTypes['PrevisionRegression']> = ResolversObject<{
+  confidence?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
+  explanation?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
   raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PrevisionStateResolvers = { DONE: 'done', FAILED: 'failed', PENDING: 'pending', RUNNING: 'running' };
+
+export type PrevisionTrainingProfileResolvers = { ADVANCED: 'advanced', NORMAL: 'normal', QUICK: 'quick' };
+
+export type PrevisionTrainingTypeResolvers = { CLASSIFICATION: 'classification', MULTICLASSIFICATION: 'multiclassification', OBJECT_DETECTION: 'object-detection', REGRESSION: 'regression', TEXT_SIMILARITY: 'text-similarity' };
+
+export type PrevisionValidationPredictionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionValidationPrediction'] = ResolversParentTypes['PrevisionValidationPrediction']> = ResolversObject<{
+  confidence?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  datasetName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  datasetPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  downloadAvailable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  holdout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  modelName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  modelPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  predictionsCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  score?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['PrevisionState'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type QuantileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Quantile'] = ResolversParentTypes['Quantile']> = ResolversObject<{
   level?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -6274,6 +6810,11 @@ export type SqlRowResolvers<ContextType = Context, ParentType extends ResolversP
 export type StartDeploymentPredictionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StartDeploymentPredictionPayload'] = ResolversParentTypes['StartDeploymentPredictionPayload']> = ResolversObject<{
   deploymentPrediction?: Resolver<Maybe<ResolversTypes['PrevisionDeploymentPrediction']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type StartPrevisionValidationPredictionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StartPrevisionValidationPredictionPayload'] = ResolversParentTypes['StartPrevisionValidationPredictionPayload']> = ResolversObject<{
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  validationPrediction?: Resolver<Maybe<ResolversTypes['PrevisionValidationPrediction']>, ParentType, ContextType>;
 }>;
 
 export interface UrlScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['URL'], any> {
@@ -6421,6 +6962,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CreateCivisScriptPayload?: CreateCivisScriptPayloadResolvers<ContextType>;
   CreateContactPayload?: CreateContactPayloadResolvers<ContextType>;
   CreateCredentialPayload?: CreateCredentialPayloadResolvers<ContextType>;
+  CreatePrevisionExperimentPayload?: CreatePrevisionExperimentPayloadResolvers<ContextType>;
+  CreatePrevisionProjectPayload?: CreatePrevisionProjectPayloadResolvers<ContextType>;
   Credential?: CredentialResolvers<ContextType>;
   CredentialConnection?: CredentialConnectionResolvers<ContextType>;
   CredentialEdge?: CredentialEdgeResolvers<ContextType>;
@@ -6431,6 +6974,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DeleteContactPayload?: DeleteContactPayloadResolvers<ContextType>;
   DeleteCredentialPayload?: DeleteCredentialPayloadResolvers<ContextType>;
   DeletePayload?: DeletePayloadResolvers<ContextType>;
+  DeletePrevisionObjectPayload?: DeletePrevisionObjectPayloadResolvers<ContextType>;
   EffectPrediction?: EffectPredictionResolvers<ContextType>;
   EmailAddress?: GraphQLScalarType;
   Endpoint?: EndpointResolvers<ContextType>;
@@ -6458,13 +7002,16 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Prediction?: PredictionResolvers<ContextType>;
   PredictionResult?: PredictionResultResolvers<ContextType>;
   Prevision?: PrevisionResolvers<ContextType>;
+  PrevisionAccessType?: PrevisionAccessTypeResolvers;
   PrevisionClassification?: PrevisionClassificationResolvers<ContextType>;
+  PrevisionDataType?: PrevisionDataTypeResolvers;
   PrevisionDataset?: PrevisionDatasetResolvers<ContextType>;
   PrevisionDatasetConnection?: PrevisionDatasetConnectionResolvers<ContextType>;
   PrevisionDatasetEdge?: PrevisionDatasetEdgeResolvers<ContextType>;
   PrevisionDeployment?: PrevisionDeploymentResolvers<ContextType>;
   PrevisionDeploymentConnection?: PrevisionDeploymentConnectionResolvers<ContextType>;
   PrevisionDeploymentEdge?: PrevisionDeploymentEdgeResolvers<ContextType>;
+  PrevisionDeploymentPayload?: PrevisionDeploymentPayloadResolvers<ContextType>;
   PrevisionDeploymentPrediction?: PrevisionDeploymentPredictionResolvers<ContextType>;
   PrevisionDeploymentPredictionConnection?: PrevisionDeploymentPredictionConnectionResolvers<ContextType>;
   PrevisionDeploymentPredictionEdge?: PrevisionDeploymentPredictionEdgeResolvers<ContextType>;
@@ -6474,15 +7021,22 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PrevisionExperimentVersion?: PrevisionExperimentVersionResolvers<ContextType>;
   PrevisionExperimentVersionConnection?: PrevisionExperimentVersionConnectionResolvers<ContextType>;
   PrevisionExperimentVersionEdge?: PrevisionExperimentVersionEdgeResolvers<ContextType>;
+  PrevisionExperimentVersionPayload?: PrevisionExperimentVersionPayloadResolvers<ContextType>;
+  PrevisionFeature?: PrevisionFeatureResolvers<ContextType>;
   PrevisionModel?: PrevisionModelResolvers<ContextType>;
   PrevisionModelConnection?: PrevisionModelConnectionResolvers<ContextType>;
   PrevisionModelEdge?: PrevisionModelEdgeResolvers<ContextType>;
   PrevisionPrediction?: PrevisionPredictionResolvers<ContextType>;
+  PrevisionProfile?: PrevisionProfileResolvers<ContextType>;
   PrevisionProject?: PrevisionProjectResolvers<ContextType>;
   PrevisionProjectConnection?: PrevisionProjectConnectionResolvers<ContextType>;
   PrevisionProjectEdge?: PrevisionProjectEdgeResolvers<ContextType>;
+  PrevisionProjectUser?: PrevisionProjectUserResolvers<ContextType>;
   PrevisionRegression?: PrevisionRegressionResolvers<ContextType>;
   PrevisionState?: PrevisionStateResolvers;
+  PrevisionTrainingProfile?: PrevisionTrainingProfileResolvers;
+  PrevisionTrainingType?: PrevisionTrainingTypeResolvers;
+  PrevisionValidationPrediction?: PrevisionValidationPredictionResolvers<ContextType>;
   Quantile?: QuantileResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RegressionResult?: RegressionResultResolvers<ContextType>;
@@ -6492,6 +7046,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SqlQueryResult?: SqlQueryResultResolvers<ContextType>;
   SqlRow?: SqlRowResolvers<ContextType>;
   StartDeploymentPredictionPayload?: StartDeploymentPredictionPayloadResolvers<ContextType>;
+  StartPrevisionValidationPredictionPayload?: StartPrevisionValidationPredictionPayloadResolvers<ContextType>;
   URL?: GraphQLScalarType;
   UpdateAgreementPayload?: UpdateAgreementPayloadResolvers<ContextType>;
   UpdateAssignmentPayload?: UpdateAssignmentPayloadResolvers<ContextType>;

@@ -11,6 +11,16 @@ export const ENUM_VALUES = {
   AssignmentAction: { NONE: 'None', SKIPPED: 'Skipped', COMPLETED: 'Completed' },
   AssignmentStatus: { NONE: 'None', APPENDED_TO_ORDER: 'AppendedToOrder', INVOICED: 'Invoiced', FULFILLED: 'Fulfilled' },
   PrevisionState: { PENDING: 'pending', RUNNING: 'running', DONE: 'done', FAILED: 'failed' },
+  PrevisionTrainingType: {
+    CLASSIFICATION: 'classification',
+    MULTICLASSIFICATION: 'multiclassification',
+    REGRESSION: 'regression',
+    TEXT_SIMILARITY: 'text-similarity',
+    OBJECT_DETECTION: 'object-detection',
+  },
+  PrevisionDataType: { TABULAR: 'tabular', TIMESERIES: 'timeseries', IMAGES: 'images' },
+  PrevisionTrainingProfile: { QUICK: 'quick', NORMAL: 'normal', ADVANCED: 'advanced' },
+  PrevisionAccessType: { PUBLIC: 'public', FINE_GRAINED: 'fine_grained', PRIVATE: 'private' },
   CivisRunState: { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed', CANCELLED: 'cancelled', IDLE: 'idle' },
   CivisScriptLanguage: { SQL: 'sql', PYTHON3: 'python3', R: 'r', CONTAINER: 'containers' },
   CivisImportSyncType: {

@@ -178,7 +178,12 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   const clients = {
     dataiku: new DataikuClient(http.dataiku),
     previsto: new PrevistoClient(http.previsto),
-    prevision: new PrevisionClient({ api: http.prevision, host: previsionHost, addSecret: (secret) => redactor.add(secret) }),
+    prevision: new PrevisionClient({
+      api: http.prevision,
+      host: previsionHost,
+      addSecret: (secret) => redactor.add(secret),
+      probeToken: config.platforms.prevision.credential,
+    }),
     civis: new CivisClient(http.civis),
   };
   const services: Services = {

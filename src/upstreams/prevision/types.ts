@@ -58,6 +58,8 @@ export interface PrevisionExperimentVersion {
   created_at: string;
   dataset_id: string;
   state: PrevisionState;
+  /** True until the version is confirmed; a draft does not train. */
+  draft?: boolean;
   best_model: { _id: string; model_name: string; metric: { name: string; value: number } } | null;
   experiment_version_params: { target_column: string; metric: string };
 }
@@ -129,4 +131,49 @@ export interface PrevisionUnitPrediction {
   probas?: Record<string, number>;
   confidence?: Record<string, unknown>;
   explanation?: Record<string, number> | Array<{ name?: string; value?: number }>;
+}
+
+/** `GET /experiment-versions/{id}/features` (a paged list). */
+export interface PrevisionFeature {
+  name: string;
+  type: string;
+  role: string;
+  stats: Record<string, unknown>;
+  importance_value: number | null;
+}
+
+/** `GET /validation-predictions/{id}`, and the items of `GET /experiment-versions/{id}/holdout-predictions`. */
+export interface PrevisionValidationPrediction {
+  _id: string;
+  project_id: string;
+  experiment_id: string;
+  experiment_version_id: string;
+  model_id: string;
+  model_name: string;
+  dataset_id: string;
+  dataset_name: string;
+  state: PrevisionState;
+  confidence: boolean;
+  holdout: boolean;
+  download_available: boolean;
+  score: { name: string; value: number } | null;
+  predictions_count: number | null;
+  created_at: string;
+}
+
+/** The items of `GET /projects/{id}/users`. */
+export interface PrevisionProjectUser {
+  _id: string;
+  email: string;
+  role: string;
+}
+
+/** `GET /profile`: the user the master token belongs to. */
+export interface PrevisionProfile {
+  _id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  company: string;
+  roles: string[];
 }
