@@ -97,6 +97,7 @@ const config: CodegenConfig = {
           CivisPrediction: '../upstreams/civis/types.js#CivisPrediction',
           CivisProject: '../upstreams/civis/types.js#CivisProject',
           CivisProjectObject: '../upstreams/civis/types.js#CivisProjectObjectShape',
+          CivisProjectRef: '../upstreams/civis/types.js#CivisProjectObjectRef',
           CivisQuery: '../upstreams/civis/types.js#CivisQuery',
           CivisReport: '../upstreams/civis/types.js#CivisReport',
           CivisScript: '../upstreams/civis/types.js#CivisScript',

@@ -4,7 +4,7 @@ import type { PlatformInfo as PlatformInfoMapper, PlatformStatusInfo as Platform
 import type { DataikuPrediction as DataikuPredictionMapper, DataikuInputFeature as DataikuInputFeatureMapper, DataikuForecast as DataikuForecastMapper, DataikuEffect as DataikuEffectMapper, DataikuLookup as DataikuLookupMapper, DataikuSqlResult as DataikuSqlResultMapper, SqlRowShape as SqlRowShapeMapper } from '../upstreams/dataiku/types.js';
 import type { PrevistoContact as PrevistoContactMapper, PrevistoAgreement as PrevistoAgreementMapper, PrevistoAssignment as PrevistoAssignmentMapper, PrevistoAccount as PrevistoAccountMapper, PrevistoTask as PrevistoTaskMapper, PrevistoPlan as PrevistoPlanMapper, PrevistoAddress as PrevistoAddressMapper, LonLat as LonLatMapper } from '../upstreams/previsto/types.js';
 import type { PrevisionProject as PrevisionProjectMapper, PrevisionDataset as PrevisionDatasetMapper, PrevisionExperiment as PrevisionExperimentMapper, PrevisionExperimentVersion as PrevisionExperimentVersionMapper, PrevisionModel as PrevisionModelMapper, PrevisionDeployment as PrevisionDeploymentMapper, PrevisionDeploymentPrediction as PrevisionDeploymentPredictionMapper, PrevisionValidationPrediction as PrevisionValidationPredictionMapper, PrevisionFeature as PrevisionFeatureMapper, PrevisionProjectUser as PrevisionProjectUserMapper, PrevisionProfile as PrevisionProfileMapper } from '../upstreams/prevision/types.js';
-import type { CivisCredential as CivisCredentialMapper, CivisUserParent as CivisUserParentMapper, CivisGroupRef as CivisGroupRefMapper, CivisDatabase as CivisDatabaseMapper, CivisTableSummary as CivisTableSummaryMapper, CivisTableTag as CivisTableTagMapper, CivisColumn as CivisColumnMapper, CivisFile as CivisFileMapper, CivisImport as CivisImportMapper, CivisImportEndpoint as CivisImportEndpointMapper, CivisJob as CivisJobMapper, CivisJobRunParent as CivisJobRunParentMapper, CivisRun as CivisRunMapper, CivisModel as CivisModelMapper, CivisPrediction as CivisPredictionMapper, CivisProject as CivisProjectMapper, CivisProjectObjectShape as CivisProjectObjectShapeMapper, CivisQuery as CivisQueryMapper, CivisReport as CivisReportMapper, CivisScript as CivisScriptMapper } from '../upstreams/civis/types.js';
+import type { CivisCredential as CivisCredentialMapper, CivisUserParent as CivisUserParentMapper, CivisGroupRef as CivisGroupRefMapper, CivisDatabase as CivisDatabaseMapper, CivisTableSummary as CivisTableSummaryMapper, CivisTableTag as CivisTableTagMapper, CivisColumn as CivisColumnMapper, CivisFile as CivisFileMapper, CivisImport as CivisImportMapper, CivisImportEndpoint as CivisImportEndpointMapper, CivisJob as CivisJobMapper, CivisJobRunParent as CivisJobRunParentMapper, CivisRun as CivisRunMapper, CivisModel as CivisModelMapper, CivisPrediction as CivisPredictionMapper, CivisProject as CivisProjectMapper, CivisProjectObjectShape as CivisProjectObjectShapeMapper, CivisProjectObjectRef as CivisProjectObjectRefMapper, CivisQuery as CivisQueryMapper, CivisReport as CivisReportMapper, CivisScript as CivisScriptMapper } from '../upstreams/civis/types.js';
 import type { Context } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -1100,6 +1100,8 @@ export type CivisFileUpload = {
   __typename?: 'CivisFileUpload';
   /** Form fields to send first, as given (a signed storage policy: send them unchanged). */
   fields: Scalars['JSONObject']['output'];
+  /** The file, empty until the upload is done. */
+  file: CivisFile;
   /** Where to POST the form. */
   url: Scalars['URL']['output'];
 };
@@ -1150,6 +1152,8 @@ export type CivisImport = Node & {
   state: CivisRunState;
   /** Sync type (Dbsync, Salesforce, GdocImport, AutoImport). */
   syncType: Scalars['String']['output'];
+  /** Time zone its schedule runs in. */
+  timeZone: Scalars['String']['output'];
   /** When last changed. */
   updatedAt: Scalars['DateTime']['output'];
 };
@@ -1561,9 +1565,20 @@ export type CivisProjectObjectPayload = {
   userErrors: Array<UserError>;
 };
 
+/** A project an object is in, as the object lists it. */
+export type CivisProjectRef = {
+  __typename?: 'CivisProjectRef';
+  /** Name of the project. */
+  name: Scalars['String']['output'];
+  /** Civis's own id of the project. */
+  platformId: Scalars['ID']['output'];
+};
+
 /** A SQL query run on a Civis database; it runs asynchronously. */
 export type CivisQuery = Node & {
   __typename?: 'CivisQuery';
+  /** Whether archived. */
+  archived: Scalars['Boolean']['output'];
   /** Who ran it. */
   author: CivisUser;
   /** When created. */
@@ -1580,6 +1595,8 @@ export type CivisQuery = Node & {
   error?: Maybe<Scalars['String']['output']>;
   /** When finished; null until it has finished. */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Whether it is hidden from the Civis UI. */
+  hidden: Scalars['Boolean']['output'];
   /** Global id. */
   id: Scalars['ID']['output'];
   /** Civis's own id of the last run. */
@@ -1648,6 +1665,8 @@ export type CivisReport = Node & {
   name: Scalars['String']['output'];
   /** Civis's own id (an integer, as a string). */
   platformId: Scalars['ID']['output'];
+  /** Projects it is in. */
+  projects: Array<CivisProjectRef>;
   /** The script producing it, read with its own call; null when there is none, or that read fails. */
   script?: Maybe<CivisScript>;
   /** State of the last run (IDLE when never run). */
@@ -1740,6 +1759,8 @@ export type CivisScript = Node & {
   name: Scalars['String']['output'];
   /** Civis's own id (also its job id; an integer, as a string). */
   platformId: Scalars['ID']['output'];
+  /** Projects it is in. */
+  projects: Array<CivisProjectRef>;
   /** Runs, newest first. */
   runs: CivisJobRunConnection;
   /** Source code; null for a SQL script and for scripts without source (containers). */
@@ -1748,6 +1769,8 @@ export type CivisScript = Node & {
   sql?: Maybe<Scalars['String']['output']>;
   /** State of the last run (IDLE when never run). */
   state: CivisRunState;
+  /** Time zone its schedule runs in. */
+  timeZone: Scalars['String']['output'];
   /** Job type (e.g. `JobTypes::PythonDocker`). */
   type: Scalars['String']['output'];
   /** When last changed. */
@@ -1821,10 +1844,14 @@ export type CivisTable = Node & {
   id: Scalars['ID']['output'];
   /** Whether it is a view. */
   isView: Scalars['Boolean']['output'];
+  /** Columns that say when a row last changed. */
+  lastModifiedKeys: Array<Scalars['String']['output']>;
   /** When the metadata was last refreshed; null when never. */
   lastRefresh?: Maybe<Scalars['DateTime']['output']>;
   /** Name. */
   name: Scalars['String']['output'];
+  /** Mapping of the table's columns to Civis's ontology, by ontology key (column names as values). */
+  ontologyMapping: Scalars['JSONObject']['output'];
   /** Database role owning the table. */
   owner: Scalars['String']['output'];
   /** Civis's own id (an integer, as a string). */
@@ -2218,9 +2245,7 @@ export type CreateCivisFileUploadInput = {
 /** The result of `createCivisFileUpload`. */
 export type CreateCivisFileUploadPayload = {
   __typename?: 'CreateCivisFileUploadPayload';
-  /** The file, empty until the upload is done; null when `userErrors` says why none was created. */
-  file?: Maybe<CivisFile>;
-  /** How to upload its bytes; null when `userErrors` says why none was created. */
+  /** The new file and how to upload its bytes; null when `userErrors` says why none was created. */
   upload?: Maybe<CivisFileUpload>;
   /** Why no file was created; empty on success. */
   userErrors: Array<UserError>;
@@ -3559,8 +3584,8 @@ export type PrevisionClassification = PrevisionPrediction & {
   __typename?: 'PrevisionClassification';
   /** Confidence intervals as the model sent them; null unless `confidence` was asked and the model sent them. */
   confidence?: Maybe<Scalars['JSONObject']['output']>;
-  /** Each feature's contribution to the prediction; null unless `explain` was asked and the model sent it. */
-  explanation?: Maybe<Scalars['JSONObject']['output']>;
+  /** Each feature's contribution to the prediction, largest first; empty unless `explain` was asked and the model sent it. */
+  explanation: Array<PrevisionFeatureContribution>;
   /** The predicted class. */
   label: Scalars['String']['output'];
   /** The probability of each class, most probable first; empty when the model sent none. */
@@ -3813,9 +3838,9 @@ export type PrevisionExperimentVersion = Node & {
   draft: Scalars['Boolean']['output'];
   /** The experiment (a call of its own, once per experiment and request). */
   experiment: PrevisionExperiment;
-  /** The columns of the training dataset and their roles, statistics and importance (calls of their own, up to 2000 features). */
-  features?: Maybe<Array<PrevisionFeature>>;
-  /** Holdout predictions Prevision made of the version's holdout dataset (a call of its own). */
+  /** The columns of the training dataset and their roles, statistics and importance, over Prevision's pages. */
+  features: PrevisionFeatureConnection;
+  /** Holdout predictions Prevision made of the version's holdout dataset (a call of its own); null when that call fails. */
   holdoutPredictions?: Maybe<Array<PrevisionValidationPrediction>>;
   /** Global id. */
   id: Scalars['ID']['output'];
@@ -3831,6 +3856,15 @@ export type PrevisionExperimentVersion = Node & {
   targetColumn: Scalars['String']['output'];
   /** Version number. */
   version: Scalars['Int']['output'];
+};
+
+
+/** One training run of an experiment. */
+export type PrevisionExperimentVersionFeaturesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -3894,10 +3928,41 @@ export type PrevisionFeature = {
   type: Scalars['String']['output'];
 };
 
+/** A page of an experiment version's features. */
+export type PrevisionFeatureConnection = {
+  __typename?: 'PrevisionFeatureConnection';
+  /** Edges of this page. */
+  edges: Array<PrevisionFeatureEdge>;
+  /** Nodes of this page. */
+  nodes: Array<PrevisionFeature>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One feature's contribution to a unit prediction. */
+export type PrevisionFeatureContribution = {
+  __typename?: 'PrevisionFeatureContribution';
+  /** Feature name. */
+  feature: Scalars['String']['output'];
+  /** Its contribution (signed: toward or away from the prediction). */
+  value: Scalars['Float']['output'];
+};
+
+/** A feature of an experiment version in a connection. */
+export type PrevisionFeatureEdge = {
+  __typename?: 'PrevisionFeatureEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The feature. */
+  node: PrevisionFeature;
+};
+
 /** A trained model. */
 export type PrevisionModel = Node & {
   __typename?: 'PrevisionModel';
-  /** The model's analysis on its training data: metrics, and for classifiers the ROC curve and optimal threshold (a call of its own). */
+  /** The model's analysis on its training data: metrics, and for classifiers the ROC curve and optimal threshold (a call of its own); null when it cannot be read. */
   analysis?: Maybe<Scalars['JSONObject']['output']>;
   /** Whether it can be deployed. */
   deployable: Scalars['Boolean']['output'];
@@ -3965,8 +4030,8 @@ export type PrevisionOrderField =
 export type PrevisionPrediction = {
   /** Confidence intervals as the model sent them; null unless `confidence` was asked and the model sent them. */
   confidence?: Maybe<Scalars['JSONObject']['output']>;
-  /** Each feature's contribution to the prediction; null unless `explain` was asked and the model sent it. */
-  explanation?: Maybe<Scalars['JSONObject']['output']>;
+  /** Each feature's contribution to the prediction, largest first; empty unless `explain` was asked and the model sent it. */
+  explanation: Array<PrevisionFeatureContribution>;
   /** The answer's values as the deployed model gave them: `prediction`, and `probas` and `confidence` when it sent them. */
   raw: Scalars['JSONObject']['output'];
 };
@@ -4009,7 +4074,7 @@ export type PrevisionProject = Node & {
   name: Scalars['String']['output'];
   /** Prevision's own id. */
   platformId: Scalars['ID']['output'];
-  /** Members of the project with their roles (a call of its own). */
+  /** Members of the project with their roles (a call of its own); null when that call fails. */
   users?: Maybe<Array<PrevisionProjectUser>>;
 };
 
@@ -4081,8 +4146,8 @@ export type PrevisionRegression = PrevisionPrediction & {
   __typename?: 'PrevisionRegression';
   /** Confidence intervals as the model sent them; null unless `confidence` was asked and the model sent them. */
   confidence?: Maybe<Scalars['JSONObject']['output']>;
-  /** Each feature's contribution to the prediction; null unless `explain` was asked and the model sent it. */
-  explanation?: Maybe<Scalars['JSONObject']['output']>;
+  /** Each feature's contribution to the prediction, largest first; empty unless `explain` was asked and the model sent it. */
+  explanation: Array<PrevisionFeatureContribution>;
   /** The answer's values as the deployed model gave them: `prediction`, and `confidence` when it sent it. */
   raw: Scalars['JSONObject']['output'];
   /** The predicted value. */
@@ -4135,10 +4200,16 @@ export type PrevisionValidationPrediction = Node & {
   datasetPlatformId: Scalars['ID']['output'];
   /** Whether the result file can be downloaded from Prevision. */
   downloadAvailable: Scalars['Boolean']['output'];
+  /** The experiment version (a call of its own, once per version and request). */
+  experimentVersion: PrevisionExperimentVersion;
+  /** Prevision's own id of the experiment version. */
+  experimentVersionPlatformId: Scalars['ID']['output'];
   /** Whether this is the version's holdout prediction (made by Prevision), rather than one asked for. */
   holdout: Scalars['Boolean']['output'];
   /** Global id. */
   id: Scalars['ID']['output'];
+  /** The model (a call of its own, once per model and request). */
+  model: PrevisionModel;
   /** Name of the model. */
   modelName: Scalars['String']['output'];
   /** Prevision's own id of the model. */
@@ -5009,7 +5080,7 @@ export type ResolversTypes = ResolversObject<{
   CivisFile: ResolverTypeWrapper<CivisFileMapper>;
   CivisFileConnection: ResolverTypeWrapper<Omit<CivisFileConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisFileEdge']>, nodes: Array<ResolversTypes['CivisFile']> }>;
   CivisFileEdge: ResolverTypeWrapper<Omit<CivisFileEdge, 'node'> & { node: ResolversTypes['CivisFile'] }>;
-  CivisFileUpload: ResolverTypeWrapper<CivisFileUpload>;
+  CivisFileUpload: ResolverTypeWrapper<Omit<CivisFileUpload, 'file'> & { file: ResolversTypes['CivisFile'] }>;
   CivisGroup: ResolverTypeWrapper<CivisGroupRefMapper>;
   CivisImport: ResolverTypeWrapper<CivisImportMapper>;
   CivisImportConnection: ResolverTypeWrapper<Omit<CivisImportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisImportEdge']>, nodes: Array<ResolversTypes['CivisImport']> }>;
@@ -5037,6 +5108,7 @@ export type ResolversTypes = ResolversObject<{
   CivisProjectObject: ResolverTypeWrapper<CivisProjectObjectShapeMapper>;
   CivisProjectObjectInput: CivisProjectObjectInput;
   CivisProjectObjectPayload: ResolverTypeWrapper<Omit<CivisProjectObjectPayload, 'project'> & { project?: Maybe<ResolversTypes['CivisProject']> }>;
+  CivisProjectRef: ResolverTypeWrapper<CivisProjectObjectRefMapper>;
   CivisQuery: ResolverTypeWrapper<CivisQueryMapper>;
   CivisQueryConnection: ResolverTypeWrapper<Omit<CivisQueryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisQueryEdge']>, nodes: Array<ResolversTypes['CivisQuery']> }>;
   CivisQueryEdge: ResolverTypeWrapper<Omit<CivisQueryEdge, 'node'> & { node: ResolversTypes['CivisQuery'] }>;
@@ -5070,7 +5142,7 @@ export type ResolversTypes = ResolversObject<{
   CreateAssignmentInput: CreateAssignmentInput;
   CreateAssignmentPayload: ResolverTypeWrapper<Omit<CreateAssignmentPayload, 'assignment'> & { assignment?: Maybe<ResolversTypes['Assignment']> }>;
   CreateCivisFileUploadInput: CreateCivisFileUploadInput;
-  CreateCivisFileUploadPayload: ResolverTypeWrapper<Omit<CreateCivisFileUploadPayload, 'file'> & { file?: Maybe<ResolversTypes['CivisFile']> }>;
+  CreateCivisFileUploadPayload: ResolverTypeWrapper<Omit<CreateCivisFileUploadPayload, 'upload'> & { upload?: Maybe<ResolversTypes['CivisFileUpload']> }>;
   CreateCivisImportInput: CreateCivisImportInput;
   CreateCivisImportPayload: ResolverTypeWrapper<Omit<CreateCivisImportPayload, 'import'> & { import?: Maybe<ResolversTypes['CivisImport']> }>;
   CreateCivisProjectInput: CreateCivisProjectInput;
@@ -5170,6 +5242,9 @@ export type ResolversTypes = ResolversObject<{
   PrevisionExperimentVersionInput: PrevisionExperimentVersionInput;
   PrevisionExperimentVersionPayload: ResolverTypeWrapper<Omit<PrevisionExperimentVersionPayload, 'experimentVersion'> & { experimentVersion?: Maybe<ResolversTypes['PrevisionExperimentVersion']> }>;
   PrevisionFeature: ResolverTypeWrapper<PrevisionFeatureMapper>;
+  PrevisionFeatureConnection: ResolverTypeWrapper<Omit<PrevisionFeatureConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionFeatureEdge']>, nodes: Array<ResolversTypes['PrevisionFeature']> }>;
+  PrevisionFeatureContribution: ResolverTypeWrapper<PrevisionFeatureContribution>;
+  PrevisionFeatureEdge: ResolverTypeWrapper<Omit<PrevisionFeatureEdge, 'node'> & { node: ResolversTypes['PrevisionFeature'] }>;
   PrevisionModel: ResolverTypeWrapper<PrevisionModelMapper>;
   PrevisionModelConnection: ResolverTypeWrapper<Omit<PrevisionModelConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionModelEdge']>, nodes: Array<ResolversTypes['PrevisionModel']> }>;
   PrevisionModelEdge: ResolverTypeWrapper<Omit<PrevisionModelEdge, 'node'> & { node: ResolversTypes['PrevisionModel'] }>;
@@ -5260,7 +5335,7 @@ export type ResolversParentTypes = ResolversObject<{
   CivisFile: CivisFileMapper;
   CivisFileConnection: Omit<CivisFileConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisFileEdge']>, nodes: Array<ResolversParentTypes['CivisFile']> };
   CivisFileEdge: Omit<CivisFileEdge, 'node'> & { node: ResolversParentTypes['CivisFile'] };
-  CivisFileUpload: CivisFileUpload;
+  CivisFileUpload: Omit<CivisFileUpload, 'file'> & { file: ResolversParentTypes['CivisFile'] };
   CivisGroup: CivisGroupRefMapper;
   CivisImport: CivisImportMapper;
   CivisImportConnection: Omit<CivisImportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisImportEdge']>, nodes: Array<ResolversParentTypes['CivisImport']> };
@@ -5286,6 +5361,7 @@ export type ResolversParentTypes = ResolversObject<{
   CivisProjectObject: CivisProjectObjectShapeMapper;
   CivisProjectObjectInput: CivisProjectObjectInput;
   CivisProjectObjectPayload: Omit<CivisProjectObjectPayload, 'project'> & { project?: Maybe<ResolversParentTypes['CivisProject']> };
+  CivisProjectRef: CivisProjectObjectRefMapper;
   CivisQuery: CivisQueryMapper;
   CivisQueryConnection: Omit<CivisQueryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisQueryEdge']>, nodes: Array<ResolversParentTypes['CivisQuery']> };
   CivisQueryEdge: Omit<CivisQueryEdge, 'node'> & { node: ResolversParentTypes['CivisQuery'] };
@@ -5316,7 +5392,7 @@ export type ResolversParentTypes = ResolversObject<{
   CreateAssignmentInput: CreateAssignmentInput;
   CreateAssignmentPayload: Omit<CreateAssignmentPayload, 'assignment'> & { assignment?: Maybe<ResolversParentTypes['Assignment']> };
   CreateCivisFileUploadInput: CreateCivisFileUploadInput;
-  CreateCivisFileUploadPayload: Omit<CreateCivisFileUploadPayload, 'file'> & { file?: Maybe<ResolversParentTypes['CivisFile']> };
+  CreateCivisFileUploadPayload: Omit<CreateCivisFileUploadPayload, 'upload'> & { upload?: Maybe<ResolversParentTypes['CivisFileUpload']> };
   CreateCivisImportInput: CreateCivisImportInput;
   CreateCivisImportPayload: Omit<CreateCivisImportPayload, 'import'> & { import?: Maybe<ResolversParentTypes['CivisImport']> };
   CreateCivisProjectInput: CreateCivisProjectInput;
@@ -5406,6 +5482,9 @@ export type ResolversParentTypes = ResolversObject<{
   PrevisionExperimentVersionInput: PrevisionExperimentVersionInput;
   PrevisionExperimentVersionPayload: Omit<PrevisionExperimentVersionPayload, 'experimentVersion'> & { experimentVersion?: Maybe<ResolversParentTypes['PrevisionExperimentVersion']> };
   PrevisionFeature: PrevisionFeatureMapper;
+  PrevisionFeatureConnection: Omit<PrevisionFeatureConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionFeatureEdge']>, nodes: Array<ResolversParentTypes['PrevisionFeature']> };
+  PrevisionFeatureContribution: PrevisionFeatureContribution;
+  PrevisionFeatureEdge: Omit<PrevisionFeatureEdge, 'node'> & { node: ResolversParentTypes['PrevisionFeature'] };
   PrevisionModel: PrevisionModelMapper;
   PrevisionModelConnection: Omit<PrevisionModelConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionModelEdge']>, nodes: Array<ResolversParentTypes['PrevisionModel']> };
   PrevisionModelEdge: Omit<PrevisionModelEdge, 'node'> & { node: ResolversParentTypes['PrevisionModel'] };
@@ -5707,6 +5786,7 @@ export type CivisFileEdgeResolvers<ContextType = Context, ParentType extends Res
 
 export type CivisFileUploadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisFileUpload'] = ResolversParentTypes['CivisFileUpload']> = ResolversObject<{
   fields?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+  file?: Resolver<ResolversTypes['CivisFile'], ParentType, ContextType>;
   url?: Resolver<ResolversTypes['URL'], ParentType, ContextType>;
 }>;
 
@@ -5733,6 +5813,7 @@ export type CivisImportResolvers<ContextType = Context, ParentType extends Resol
   source?: Resolver<Maybe<ResolversTypes['CivisImportEndpoint']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['CivisRunState'], ParentType, ContextType>;
   syncType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -5913,7 +5994,13 @@ export type CivisProjectObjectPayloadResolvers<ContextType = Context, ParentType
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type CivisProjectRefResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisProjectRef'] = ResolversParentTypes['CivisProjectRef']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type CivisQueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisQuery'] = ResolversParentTypes['CivisQuery']> = ResolversObject<{
+  archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   author?: Resolver<ResolversTypes['CivisUser'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   credential?: Resolver<ResolversTypes['Credential'], ParentType, ContextType>;
@@ -5922,6 +6009,7 @@ export type CivisQueryResolvers<ContextType = Context, ParentType extends Resolv
   databasePlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  hidden?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastRunPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -5959,6 +6047,7 @@ export type CivisReportResolvers<ContextType = Context, ParentType extends Resol
   lastRun?: Resolver<Maybe<ResolversTypes['CivisRunStatus']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  projects?: Resolver<Array<ResolversTypes['CivisProjectRef']>, ParentType, ContextType>;
   script?: Resolver<Maybe<ResolversTypes['CivisScript']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['CivisRunState'], ParentType, ContextType>;
   tableauId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -6001,10 +6090,12 @@ export type CivisScriptResolvers<ContextType = Context, ParentType extends Resol
   lastRun?: Resolver<Maybe<ResolversTypes['CivisJobRun']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  projects?: Resolver<Array<ResolversTypes['CivisProjectRef']>, ParentType, ContextType>;
   runs?: Resolver<ResolversTypes['CivisJobRunConnection'], ParentType, ContextType, Partial<CivisScriptRunsArgs>>;
   source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sql?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['CivisRunState'], ParentType, ContextType>;
+  timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -6033,8 +6124,10 @@ export type CivisTableResolvers<ContextType = Context, ParentType extends Resolv
   fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isView?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  lastModifiedKeys?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   lastRefresh?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ontologyMapping?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   owner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   primaryKeys?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -6159,7 +6252,6 @@ export type CreateAssignmentPayloadResolvers<ContextType = Context, ParentType e
 }>;
 
 export type CreateCivisFileUploadPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCivisFileUploadPayload'] = ResolversParentTypes['CreateCivisFileUploadPayload']> = ResolversObject<{
-  file?: Resolver<Maybe<ResolversTypes['CivisFile']>, ParentType, ContextType>;
   upload?: Resolver<Maybe<ResolversTypes['CivisFileUpload']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
@@ -6479,7 +6571,7 @@ export type PrevisionAccessTypeResolvers = { FINE_GRAINED: 'fine_grained', PRIVA
 
 export type PrevisionClassificationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionClassification'] = ResolversParentTypes['PrevisionClassification']> = ResolversObject<{
   confidence?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
-  explanation?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
+  explanation?: Resolver<Array<ResolversTypes['PrevisionFeatureContribution']>, ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   probabilities?: Resolver<Array<ResolversTypes['ClassProbability']>, ParentType, ContextType>;
   raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
@@ -6605,7 +6697,7 @@ export type PrevisionExperimentVersionResolvers<ContextType = Context, ParentTyp
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   draft?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   experiment?: Resolver<ResolversTypes['PrevisionExperiment'], ParentType, ContextType>;
-  features?: Resolver<Maybe<Array<ResolversTypes['PrevisionFeature']>>, ParentType, ContextType>;
+  features?: Resolver<ResolversTypes['PrevisionFeatureConnection'], ParentType, ContextType, Partial<PrevisionExperimentVersionFeaturesArgs>>;
   holdoutPredictions?: Resolver<Maybe<Array<ResolversTypes['PrevisionValidationPrediction']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   metric?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -6640,6 +6732,23 @@ export type PrevisionFeatureResolvers<ContextType = Context, ParentType extends 
   role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   stats?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type PrevisionFeatureConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionFeatureConnection'] = ResolversParentTypes['PrevisionFeatureConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PrevisionFeatureEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PrevisionFeature']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PrevisionFeatureContributionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionFeatureContribution'] = ResolversParentTypes['PrevisionFeatureContribution']> = ResolversObject<{
+  feature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type PrevisionFeatureEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionFeatureEdge'] = ResolversParentTypes['PrevisionFeatureEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PrevisionFeature'], ParentType, ContextType>;
 }>;
 
 export type PrevisionModelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionModel'] = ResolversParentTypes['PrevisionModel']> = ResolversObject<{
@@ -6716,7 +6825,7 @@ export type PrevisionProjectUserResolvers<ContextType = Context, ParentType exte
 
 export type PrevisionRegressionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionRegression'] = ResolversParentTypes['PrevisionRegression']> = ResolversObject<{
   confidence?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
-  explanation?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
+  explanation?: Resolver<Array<ResolversTypes['PrevisionFeatureContribution']>, ParentType, ContextType>;
   raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -6734,8 +6843,11 @@ export type PrevisionValidationPredictionResolvers<ContextType = Context, Parent
   datasetName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   datasetPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   downloadAvailable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  experimentVersion?: Resolver<ResolversTypes['PrevisionExperimentVersion'], ParentType, ContextType>;
+  experimentVersionPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   holdout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['PrevisionModel'], ParentType, ContextType>;
   modelName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   modelPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -6927,6 +7039,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CivisProjectEdge?: CivisProjectEdgeResolvers<ContextType>;
   CivisProjectObject?: CivisProjectObjectResolvers<ContextType>;
   CivisProjectObjectPayload?: CivisProjectObjectPayloadResolvers<ContextType>;
+  CivisProjectRef?: CivisProjectRefResolvers<ContextType>;
   CivisQuery?: CivisQueryResolvers<ContextType>;
   CivisQueryConnection?: CivisQueryConnectionResolvers<ContextType>;
   CivisQueryEdge?: CivisQueryEdgeResolvers<ContextType>;
@@ -7023,6 +7136,9 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PrevisionExperimentVersionEdge?: PrevisionExperimentVersionEdgeResolvers<ContextType>;
   PrevisionExperimentVersionPayload?: PrevisionExperimentVersionPayloadResolvers<ContextType>;
   PrevisionFeature?: PrevisionFeatureResolvers<ContextType>;
+  PrevisionFeatureConnection?: PrevisionFeatureConnectionResolvers<ContextType>;
+  PrevisionFeatureContribution?: PrevisionFeatureContributionResolvers<ContextType>;
+  PrevisionFeatureEdge?: PrevisionFeatureEdgeResolvers<ContextType>;
   PrevisionModel?: PrevisionModelResolvers<ContextType>;
   PrevisionModelConnection?: PrevisionModelConnectionResolvers<ContextType>;
   PrevisionModelEdge?: PrevisionModelEdgeResolvers<ContextType>;

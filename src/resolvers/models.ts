@@ -43,7 +43,7 @@ export interface PrevisionClassificationResult {
   label: string;
   probabilities: Array<{ label: string; probability: number }>;
   raw: Record<string, unknown>;
-  explanation: Record<string, unknown> | null;
+  explanation: Array<{ feature: string; value: number }>;
   confidence: Record<string, unknown> | null;
 }
 
@@ -52,7 +52,7 @@ export interface PrevisionRegressionResult {
   kind: 'regression';
   value: number;
   raw: Record<string, unknown>;
-  explanation: Record<string, unknown> | null;
+  explanation: Array<{ feature: string; value: number }>;
   confidence: Record<string, unknown> | null;
 }
 

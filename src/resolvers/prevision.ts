@@ -185,11 +185,17 @@ function toPrediction(p: PrevisionUnitPrediction): DataikuPrediction {
   return out;
 }
 
-/** A model's explanation as an object of contributions by feature (the SDK's list of `{name, value}` included). */
-function explanationOf(e: PrevisionUnitPrediction['explanation']): Record<string, unknown> | null {
-  if (!e || typeof e !== 'object') return null;
-  if (!Array.isArray(e)) return e;
-  return Object.fromEntries(e.filter((x) => typeof x?.name === 'string').map((x) => [x.name!, x.value ?? null]));
+/**
+ * A model's explanation as contributions by feature, largest first (an object by feature, or the SDK's list of
+ * `{name, value}`); empty when none was sent. Values that are not numbers are left out.
+ */
+function explanationOf(e: PrevisionUnitPrediction['explanation']): Array<{ feature: string; value: number }> {
+  if (!e || typeof e !== 'object') return [];
+  const pairs: Array<[unknown, unknown]> = Array.isArray(e) ? e.map((x) => [x?.name, x?.value]) : Object.entries(e);
+  return pairs
+    .filter((p): p is [string, number] => typeof p[0] === 'string' && typeof p[1] === 'number' && Number.isFinite(p[1]))
+    .map(([feature, value]) => ({ feature, value }))
+    .sort((a, b) => Math.abs(b.value) - Math.abs(a.value) || a.feature.localeCompare(b.feature));
 }
 
 /** The typed result of a unit prediction: a class with its probabilities, or a number. */

@@ -19,7 +19,7 @@ import type {
   PrevisionValidationPrediction,
 } from '../upstreams/prevision/types.js';
 import type { Context } from './context.js';
-import { loadPrevision, lookupId, previsionId, readAll } from './prevision.js';
+import { connection, loadPrevision, lookupId, previsionId } from './prevision.js';
 import { fieldNamedIn, payload, pointing, type NamedField } from './userErrors.js';
 
 const MAX_NAME = 255;
@@ -360,7 +360,8 @@ export const previsionLifecycleResolvers: Resolvers = {
   PrevisionExperimentVersion: {
     draft: (v) => v.draft === true,
     datasetPlatformId: (v) => v.dataset_id,
-    features: (v, _a, ctx) => readAll<PrevisionFeature>(ctx, PREVISION_LISTS.featuresOf(v._id)),
+    features: (v, args, ctx) =>
+      connection<PrevisionFeature>(ctx, 'PrevisionExperimentVersion.features', PREVISION_LISTS.featuresOf(v._id), args),
     holdoutPredictions: async (v, _a, ctx) => {
       const page = await ctx.services.prevision.getDocument<{ items?: PrevisionValidationPrediction[] }>(
         call(ctx),
@@ -390,6 +391,9 @@ export const previsionLifecycleResolvers: Resolvers = {
     score: (p) => p.score?.value ?? null,
     predictionsCount: (p) => p.predictions_count,
     downloadAvailable: (p) => p.download_available,
+    experimentVersionPlatformId: (p) => p.experiment_version_id,
+    model: (p, _a, ctx) => loadPrevision(ctx, 'PrevisionModel', p.model_id),
+    experimentVersion: (p, _a, ctx) => loadPrevision(ctx, 'PrevisionExperimentVersion', p.experiment_version_id),
     createdAt: (p) => p.created_at,
   },
 };

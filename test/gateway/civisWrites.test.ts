@@ -297,6 +297,8 @@ describe('projects: createCivisProject, updateCivisProject, addCivisProjectObjec
     });
     const added = await stack.gql(ADD, { i: { projectId: p.id, objectId: gid('CivisScript', 5001) } });
     expect(added.data!.addCivisProjectObject.project.objects).toEqual([{ platformId: '5001', objectType: 'JobTypes::Script' }]);
+    const script = await stack.gql(`{ civis { script(platformId: "5001") { projects { platformId name } } } }`);
+    expect(script.data!.civis.script.projects).toContainEqual({ platformId: p.platformId, name: 'Q3' });
     await stack.gql(ADD, { i: { projectId: p.id, objectId: gid('CivisFile', 8001) } });
     const removed = await stack.gql(REMOVE, { i: { projectId: p.id, objectId: gid('CivisScript', 5001) } });
     expect(removed.data!.removeCivisProjectObject.project.objects).toEqual([{ platformId: '8001' }]);
@@ -306,6 +308,7 @@ describe('projects: createCivisProject, updateCivisProject, addCivisProjectObjec
       `PUT /projects/${p.platformId} 200`,
       `PUT /jobs/5001/projects/${p.platformId} 204`,
       `GET /projects/${p.platformId} 200`,
+      'GET /scripts/5001 200',
       `PUT /files/8001/projects/${p.platformId} 204`,
       `GET /projects/${p.platformId} 200`,
       `DELETE /jobs/5001/projects/${p.platformId} 204`,
@@ -335,7 +338,8 @@ describe('projects: createCivisProject, updateCivisProject, addCivisProjectObjec
 describe('Mutation.createCivisReport, updateCivisReport and updateCivisTable', () => {
   const CREATE = `mutation($i: CreateCivisReportInput!) { createCivisReport(input: $i) { report { id platformId name script { platformId } } ${ERRORS} } }`;
   const UPDATE = `mutation($i: UpdateCivisReportInput!) { updateCivisReport(input: $i) { report { name script { platformId } } ${ERRORS} } }`;
-  const TABLE = `mutation($i: UpdateCivisTableInput!) { updateCivisTable(input: $i) { table { platformId description primaryKeys } ${ERRORS} } }`;
+  const TABLE = `mutation($i: UpdateCivisTableInput!) { updateCivisTable(input: $i) {
+    table { platformId description primaryKeys lastModifiedKeys } ${ERRORS} } }`;
 
   it('creates and updates a report with one POST and one PATCH', async () => {
     const created = await stack.gql(CREATE, { i: { name: 'Revenue', scriptId: gid('CivisScript', 5001), codeBody: '<p>hi</p>' } });
@@ -361,7 +365,7 @@ describe('Mutation.createCivisReport, updateCivisReport and updateCivisTable', (
     expect(r.errors).toBeUndefined();
     expect(r.data!.updateCivisTable).toEqual({
       userErrors: [],
-      table: { platformId: String(SEED_IDS.customersTable), description: 'Customers', primaryKeys: ['customer_id'] },
+      table: { platformId: String(SEED_IDS.customersTable), description: 'Customers', primaryKeys: ['customer_id'], lastModifiedKeys: [] },
     });
     expect(await calls()).toEqual([`PATCH /tables/${SEED_IDS.customersTable} 200`]);
     const bad = await stack.gql(TABLE, { i: { id: gid('CivisTable', SEED_IDS.customersTable), primaryKeys: ['nope'] } });
@@ -375,12 +379,13 @@ describe('Mutation.createCivisReport, updateCivisReport and updateCivisTable', (
 
 describe('Mutation.createCivisFileUpload', () => {
   const UPLOAD = `mutation($i: CreateCivisFileUploadInput!) { createCivisFileUpload(input: $i) {
-    file { id platformId name fileSize author { username } } upload { url fields } ${ERRORS} } }`;
+    upload { file { id platformId name fileSize author { username } } url fields } ${ERRORS} } }`;
 
   it('answers the upload URL and form fields; the bytes go to Civis directly and the file is then usable', async () => {
     const r = await stack.gql(UPLOAD, { i: { name: 'data.csv', description: 'Upload' } });
     expect(r.errors).toBeUndefined();
-    const { file, upload } = r.data!.createCivisFileUpload;
+    const { upload } = r.data!.createCivisFileUpload;
+    const file = upload.file;
     expect(file).toMatchObject({ name: 'data.csv', fileSize: 0, author: { username: 'ada.demo' } });
     expect(upload.url).toMatch(/\/files\/\d+\/upload$/);
     expect(upload.fields).toMatchObject({ key: `files/${file.platformId}/data.csv` });

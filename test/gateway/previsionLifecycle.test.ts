@@ -138,15 +138,17 @@ describe('Prevision experiments: create, version, confirm, stop, and what a vers
     const versionId = model.data!.prevision.model.experimentVersionPlatformId;
     await stack.reset();
     const r = await stack.gql(`{ prevision {
-      experimentVersion(platformId: "${versionId}") { draft features { name type role importance stats } holdoutPredictions { platformId holdout state } }
+      experimentVersion(platformId: "${versionId}") { draft features(first: 100) { totalCount nodes { name type role importance stats } } holdoutPredictions { platformId holdout state model { platformId } } }
       model(platformId: "${CHURN.modelId}") { hyperparameters analysis }
     } }`);
     expect(r.errors).toBeUndefined();
     const v = r.data!.prevision.experimentVersion;
     expect(v.draft).toBe(false);
-    expect(v.features.find((f: any) => f.name === CHURN.target)).toMatchObject({ role: 'target', importance: null });
+    expect(v.features.totalCount).toBe(v.features.nodes.length);
+    expect(v.features.nodes.find((f: any) => f.name === CHURN.target)).toMatchObject({ role: 'target', importance: null });
+    expect(v.holdoutPredictions.every((p: any) => p.model.platformId)).toBe(true);
     expect(
-      v.features
+      v.features.nodes
         .filter((f: any) => f.role === 'feature')
         .map((f: any) => f.name)
         .sort(),
@@ -265,16 +267,17 @@ describe('Prevision reads: profile, project members, sorted lists, predictions w
     const features = { tenure_months: 3, monthly_charges: 99.5, contract: 'month-to-month', support_calls: 4 };
     const r = await stack.gql(
       `query($d: ID!, $f: JSONObject!) { prevision {
-        plain: predict(deployment: $d, features: $f) { explanation confidence }
-        full: predict(deployment: $d, features: $f, explain: true, confidence: true) { explanation confidence ... on PrevisionClassification { label } }
+        plain: predict(deployment: $d, features: $f) { explanation { feature value } confidence }
+        full: predict(deployment: $d, features: $f, explain: true, confidence: true) { explanation { feature value } confidence ... on PrevisionClassification { label } }
       } }`,
       { d: gid('PrevisionDeployment', CHURN.id), f: features },
     );
     expect(r.errors).toBeUndefined();
-    expect(r.data!.prevision.plain).toEqual({ explanation: null, confidence: null });
-    expect(Object.keys(r.data!.prevision.full.explanation).sort()).toEqual(
-      expect.arrayContaining(CHURN.features.filter((f) => f in features)),
-    );
+    expect(r.data!.prevision.plain).toEqual({ explanation: [], confidence: null });
+    const contributions = r.data!.prevision.full.explanation as Array<{ feature: string; value: number }>;
+    expect(contributions.map((c) => c.feature)).toEqual(expect.arrayContaining(CHURN.features.filter((f) => f in features)));
+    const sizes = contributions.map((c) => Math.abs(c.value));
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
     expect(r.data!.prevision.full.confidence).toEqual(expect.any(Object));
     const log = (await (await fetch(`${stack.embedded.emulators.prevision!.url}/_emulator/requests?log=1`)).json()) as {
       log: Array<{ route: string; query: string }>;

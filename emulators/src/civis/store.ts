@@ -104,15 +104,15 @@ export class CivisStore extends FilesStore {
    */
   linkProjectObject(callerId: number, kind: 'jobs' | 'reports' | 'files', objectId: number, projectId: number, add: boolean): void {
     const p = this.project(projectId, callerId);
-    const toggle = (ids: number[]) => {
-      const at = ids.indexOf(objectId);
-      if (add && at < 0) ids.push(objectId);
+    const toggle = (ids: number[], id = objectId) => {
+      const at = ids.indexOf(id);
+      if (add && at < 0) ids.push(id);
       if (!add && at >= 0) ids.splice(at, 1);
     };
     if (kind === 'jobs') {
       const j = this.job(objectId);
       toggle(j.kind === 'import' ? p.importIds : p.scriptIds);
-      toggle(j.projectIds);
+      toggle(j.projectIds, p.id);
     } else if (kind === 'reports') {
       const r = this.report(objectId);
       if (!r.memberIds.includes(callerId)) throw notFound();

@@ -133,6 +133,9 @@ const SEGMENT_OF_TYPE: Record<string, 'sql' | 'python3' | 'r' | 'containers'> = 
 };
 
 export const writeResolvers: Resolvers = {
+  CivisProjectRef: {
+    platformId: (p) => String(p.id),
+  },
   Mutation: {
     createCivisScript: (_p, { input }, ctx) =>
       payload(
@@ -487,10 +490,10 @@ export const writeResolvers: Resolvers = {
           }
           // The answer lacks the author: the file is read back whole.
           const file = await ctx.services.civis.get<CivisFile>(call(ctx), 'files', created.id);
-          return { file, upload: { url: created.uploadUrl, fields: created.uploadFields } };
+          return { file, url: created.uploadUrl, fields: created.uploadFields };
         },
-        (r): { file: CivisFile | null; upload: { url: string; fields: Record<string, string> } | null } => r,
-        { file: null, upload: null },
+        (upload): { upload: { file: CivisFile; url: string; fields: Record<string, string> } | null } => ({ upload }),
+        { upload: null },
       ),
   },
 };
