@@ -17,6 +17,30 @@ const record = (properties: Record<string, Schema>, description?: string): Schem
   object(properties, Object.keys(properties), description);
 
 export const PREVISION_SCHEMAS: Record<string, Schema> = {
+  Connector: record({
+    _id: ID,
+    project_id: ID,
+    name: str(),
+    type: enumOf(['SQL', 'FTP', 'SFTP', 'S3', 'GCP']),
+    host: text(),
+    port: nullable(int()),
+    username: text(),
+    created_at: dateTime(),
+    created_by: ID,
+  }),
+  DataSource: record({
+    _id: ID,
+    project_id: ID,
+    connector_id: ID,
+    name: str(),
+    path: text(),
+    database: text(),
+    table: text(),
+    bucket: text(),
+    request: text('A SQL request to read instead of a table.'),
+    created_at: dateTime(),
+    created_by: ID,
+  }),
   Error: object(
     {
       status: int(),
@@ -68,7 +92,7 @@ export const PREVISION_SCHEMAS: Record<string, Schema> = {
     separator: str(),
     decimal: str(),
     file_type: enumOf(['csv', 'zip', 'parquet']),
-    datasource: { type: 'null' },
+    datasource: nullable(str('The data source it was read from; null for an upload.')),
     copy_state: STATE,
     describe_state: STATE,
     drift_state: STATE,

@@ -8,7 +8,7 @@
  * along. With the real clock a timer applies due steps so that SSE listeners (the SDK only re-reads a resource after
  * an event) are told without polling; with an injected clock, steps are applied whenever the API is read.
  */
-import type { Experiment, ExperimentVersion, PrevisionEventName, Profile, Project } from './types.js';
+import type { Connector, DataSource, Experiment, ExperimentVersion, PrevisionEventName, Profile, Project } from './types.js';
 import type {
   AccessToken,
   ApiKeyRecord,
@@ -187,6 +187,8 @@ export class PrevisionStore {
   readonly predictions = new Map<string, PredictionRecord>();
   readonly validationPredictions = new Map<string, ValidationPredictionRecord>();
   readonly tokens = new Map<string, AccessToken>();
+  readonly connectors = new Map<string, Connector>();
+  readonly dataSources = new Map<string, DataSource>();
   /** Issued tokens, for unguessable-enough but deterministic values. */
   tokenSerial = 0;
 
@@ -226,6 +228,8 @@ export class PrevisionStore {
     this.predictions.clear();
     this.validationPredictions.clear();
     this.tokens.clear();
+    this.connectors.clear();
+    this.dataSources.clear();
     this.tokenSerial = 0;
   }
 
@@ -235,6 +239,13 @@ export class PrevisionStore {
     for (const d of [...this.datasets.values()]) if (d.wire.project_id === id) this.deleteDataset(d.wire._id);
     for (const e of [...this.experiments.values()]) if (e.project_id === id) this.deleteExperiment(e._id);
     for (const d of [...this.deployments.values()]) if (d.project_id === id) this.deleteDeployment(d._id);
+    for (const c of [...this.connectors.values()]) if (c.project_id === id) this.deleteConnector(c._id);
+  }
+
+  /** Removes a connector and the data sources reading through it. */
+  deleteConnector(id: string): void {
+    this.connectors.delete(id);
+    for (const s of [...this.dataSources.values()]) if (s.connector_id === id) this.dataSources.delete(s._id);
   }
 
   deleteDataset(id: string): void {

@@ -91,7 +91,8 @@ export interface Dataset {
   separator: string;
   decimal: string;
   file_type: 'csv' | 'zip' | 'parquet';
-  datasource: null;
+  /** The data source it was read from; null for an upload. */
+  datasource: string | null;
   copy_state: PrevisionState;
   describe_state: PrevisionState;
   drift_state: PrevisionState;
@@ -362,4 +363,35 @@ export interface DynamicAnalysis {
   labels: [string, string];
   confusion_matrix: [[number, number], [number, number]];
   score: { accuracy: number; precision: number; recall: number; f1Score: number };
+}
+
+/** The kinds of connector the SDK creates (`connectors_names`). */
+export type ConnectorType = 'SQL' | 'FTP' | 'SFTP' | 'S3' | 'GCP';
+
+/** `GET /ext/v1/connectors/{id}`: a connection to a remote source. Secrets (password, secret key, Google credentials) are never answered. */
+export interface Connector {
+  _id: string;
+  project_id: string;
+  name: string;
+  type: ConnectorType;
+  host: string | null;
+  port: number | null;
+  username: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+/** `GET /ext/v1/data-sources/{id}`: what to read through a connector. */
+export interface DataSource {
+  _id: string;
+  project_id: string;
+  connector_id: string;
+  name: string;
+  path: string | null;
+  database: string | null;
+  table: string | null;
+  bucket: string | null;
+  request: string | null;
+  created_at: string;
+  created_by: string;
 }
