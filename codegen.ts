@@ -76,6 +76,8 @@ const config: CodegenConfig = {
           PrevisionFeature: '../upstreams/prevision/types.js#PrevisionFeature',
           PrevisionProjectUser: '../upstreams/prevision/types.js#PrevisionProjectUser',
           PrevisionProfile: '../upstreams/prevision/types.js#PrevisionProfile',
+          PrevisionConnector: '../upstreams/prevision/types.js#PrevisionConnector',
+          PrevisionDataSource: '../upstreams/prevision/types.js#PrevisionDataSource',
           PrevisionPrediction: '../resolvers/models.js#PrevisionPredictionResult',
           PrevisionClassification: '../resolvers/models.js#PrevisionClassificationResult',
           PrevisionRegression: '../resolvers/models.js#PrevisionRegressionResult',

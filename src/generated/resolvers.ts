@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { PlatformInfo as PlatformInfoMapper, PlatformStatusInfo as PlatformStatusInfoMapper, EndpointRef as EndpointRefMapper, GatewayInfo as GatewayInfoMapper, PrevisionRoot as PrevisionRootMapper, PrevisionPredictionResult as PrevisionPredictionResultMapper, PrevisionClassificationResult as PrevisionClassificationResultMapper, PrevisionRegressionResult as PrevisionRegressionResultMapper, CivisRoot as CivisRootMapper } from '../resolvers/models.js';
 import type { DataikuPrediction as DataikuPredictionMapper, DataikuInputFeature as DataikuInputFeatureMapper, DataikuForecast as DataikuForecastMapper, DataikuEffect as DataikuEffectMapper, DataikuLookup as DataikuLookupMapper, DataikuSqlResult as DataikuSqlResultMapper, SqlRowShape as SqlRowShapeMapper } from '../upstreams/dataiku/types.js';
 import type { PrevistoContact as PrevistoContactMapper, PrevistoAgreement as PrevistoAgreementMapper, PrevistoAssignment as PrevistoAssignmentMapper, PrevistoAccount as PrevistoAccountMapper, PrevistoTask as PrevistoTaskMapper, PrevistoPlan as PrevistoPlanMapper, PrevistoAddress as PrevistoAddressMapper, LonLat as LonLatMapper } from '../upstreams/previsto/types.js';
-import type { PrevisionProject as PrevisionProjectMapper, PrevisionDataset as PrevisionDatasetMapper, PrevisionExperiment as PrevisionExperimentMapper, PrevisionExperimentVersion as PrevisionExperimentVersionMapper, PrevisionModel as PrevisionModelMapper, PrevisionDeployment as PrevisionDeploymentMapper, PrevisionDeploymentPrediction as PrevisionDeploymentPredictionMapper, PrevisionValidationPrediction as PrevisionValidationPredictionMapper, PrevisionFeature as PrevisionFeatureMapper, PrevisionProjectUser as PrevisionProjectUserMapper, PrevisionProfile as PrevisionProfileMapper } from '../upstreams/prevision/types.js';
+import type { PrevisionProject as PrevisionProjectMapper, PrevisionDataset as PrevisionDatasetMapper, PrevisionExperiment as PrevisionExperimentMapper, PrevisionExperimentVersion as PrevisionExperimentVersionMapper, PrevisionModel as PrevisionModelMapper, PrevisionDeployment as PrevisionDeploymentMapper, PrevisionDeploymentPrediction as PrevisionDeploymentPredictionMapper, PrevisionValidationPrediction as PrevisionValidationPredictionMapper, PrevisionFeature as PrevisionFeatureMapper, PrevisionProjectUser as PrevisionProjectUserMapper, PrevisionProfile as PrevisionProfileMapper, PrevisionConnector as PrevisionConnectorMapper, PrevisionDataSource as PrevisionDataSourceMapper } from '../upstreams/prevision/types.js';
 import type { CivisCredential as CivisCredentialMapper, CivisUserParent as CivisUserParentMapper, CivisGroupRef as CivisGroupRefMapper, CivisDatabase as CivisDatabaseMapper, CivisTableSummary as CivisTableSummaryMapper, CivisTableTag as CivisTableTagMapper, CivisColumn as CivisColumnMapper, CivisFile as CivisFileMapper, CivisImport as CivisImportMapper, CivisImportEndpoint as CivisImportEndpointMapper, CivisJob as CivisJobMapper, CivisJobRunParent as CivisJobRunParentMapper, CivisRun as CivisRunMapper, CivisModel as CivisModelMapper, CivisPrediction as CivisPredictionMapper, CivisProject as CivisProjectMapper, CivisProjectObjectShape as CivisProjectObjectShapeMapper, CivisProjectObjectRef as CivisProjectObjectRefMapper, CivisQuery as CivisQueryMapper, CivisReport as CivisReportMapper, CivisScript as CivisScriptMapper } from '../upstreams/civis/types.js';
 import type { Context } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
@@ -2465,6 +2465,85 @@ export type CreateCredentialPayload = {
   userErrors: Array<UserError>;
 };
 
+/**
+ * A new connector. SQL, FTP and SFTP take `host`, `port`, `username` and `password`; S3 takes `username` (the access
+ * key id) and `password` (the secret key); GCP takes `googleCredentials`.
+ */
+export type CreatePrevisionConnectorInput = {
+  /** GCP service account key. Write-only. */
+  googleCredentials?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** Host (SQL, FTP, SFTP). */
+  host?: InputMaybe<Scalars['String']['input']>;
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** Password, or S3 secret key. Write-only. */
+  password?: InputMaybe<Scalars['String']['input']>;
+  /** Port, 1 to 65535 (SQL, FTP, SFTP). */
+  port?: InputMaybe<Scalars['Int']['input']>;
+  /** The project: global id. */
+  projectId: Scalars['ID']['input'];
+  /** Kind. */
+  type: PrevisionConnectorType;
+  /** User name, or S3 access key id. */
+  username?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `createPrevisionConnector`. */
+export type CreatePrevisionConnectorPayload = {
+  __typename?: 'CreatePrevisionConnectorPayload';
+  /** The new connector; null when `userErrors` says why none was created. */
+  connector?: Maybe<PrevisionConnector>;
+  /** Why no connector was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/**
+ * A new data source. A SQL connector takes `table` (with `database`) or `request`; FTP and SFTP take `path`; S3 and GCP
+ * take `bucket` (and `path`).
+ */
+export type CreatePrevisionDataSourceInput = {
+  /** Bucket. */
+  bucket?: InputMaybe<Scalars['String']['input']>;
+  /** The connector: global id. */
+  connectorId: Scalars['ID']['input'];
+  /** Database. */
+  database?: InputMaybe<Scalars['String']['input']>;
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** Path. */
+  path?: InputMaybe<Scalars['String']['input']>;
+  /** SQL request, instead of a table. */
+  request?: InputMaybe<Scalars['String']['input']>;
+  /** Table. */
+  table?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `createPrevisionDataSource`. */
+export type CreatePrevisionDataSourcePayload = {
+  __typename?: 'CreatePrevisionDataSourcePayload';
+  /** The new data source; null when `userErrors` says why none was created. */
+  dataSource?: Maybe<PrevisionDataSource>;
+  /** Why no data source was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A dataset to read from a data source into its project. */
+export type CreatePrevisionDatasetFromDataSourceInput = {
+  /** The data source: global id. */
+  dataSourceId: Scalars['ID']['input'];
+  /** Name of the dataset; must not be blank. */
+  name: Scalars['String']['input'];
+};
+
+/** The result of `createPrevisionDatasetFromDataSource`. */
+export type CreatePrevisionDatasetFromDataSourcePayload = {
+  __typename?: 'CreatePrevisionDatasetFromDataSourcePayload';
+  /** The dataset, being copied (poll `copyState`); null when `userErrors` says why none was created. */
+  dataset?: Maybe<PrevisionDataset>;
+  /** Why no dataset was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A new deployment of a trained model. */
 export type CreatePrevisionDeploymentInput = {
   /** Who may call it (FINE_GRAINED when omitted). */
@@ -2710,7 +2789,7 @@ export type DeletePayload = {
 
 /** A Prevision object to delete. */
 export type DeletePrevisionObjectInput = {
-  /** Global id of a `PrevisionProject`, `PrevisionDataset`, `PrevisionExperiment`, `PrevisionExperimentVersion`, `PrevisionDeployment` or `PrevisionValidationPrediction`. */
+  /** Global id of a `PrevisionProject`, `PrevisionDataset`, `PrevisionExperiment`, `PrevisionExperimentVersion`, `PrevisionDeployment`, `PrevisionValidationPrediction`, `PrevisionConnector` (and its data sources) or `PrevisionDataSource`. */
   id: Scalars['ID']['input'];
 };
 
@@ -3013,6 +3092,12 @@ export type Mutation = {
   createContact: CreateContactPayload;
   /** Creates a credential owned by the caller. Never retried. */
   createCredential: CreateCredentialPayload;
+  /** Creates a connector in a project; its secret is sent to Prevision and never returned. Never retried. */
+  createPrevisionConnector: CreatePrevisionConnectorPayload;
+  /** Creates a data source on a connector. Never retried. */
+  createPrevisionDataSource: CreatePrevisionDataSourcePayload;
+  /** Reads a data source into a new dataset of its project; poll the dataset's `copyState`. Never retried. */
+  createPrevisionDatasetFromDataSource: CreatePrevisionDatasetFromDataSourcePayload;
   /** Deploys a trained model; poll `deployState` until DONE. Never retried. */
   createPrevisionDeployment: PrevisionDeploymentPayload;
   /** Adds a version to a deployment, serving other models once deployed. Never retried. */
@@ -3048,6 +3133,8 @@ export type Mutation = {
   startPrevisionValidationPrediction: StartPrevisionValidationPredictionPayload;
   /** Stops a version's training; it ends DONE with the models trained so far. */
   stopPrevisionExperimentVersion: PrevisionExperimentVersionPayload;
+  /** Asks Prevision to reach the source through a connector. */
+  testPrevisionConnector: TestPrevisionConnectorPayload;
   /** Changes an agreement; omitted fields stay unchanged. */
   updateAgreement: UpdateAgreementPayload;
   /** Changes an assignment; omitted fields stay unchanged. */
@@ -3160,6 +3247,24 @@ export type MutationCreateCredentialArgs = {
 
 
 /** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionConnectorArgs = {
+  input: CreatePrevisionConnectorInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionDataSourceArgs = {
+  input: CreatePrevisionDataSourceInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionDatasetFromDataSourceArgs = {
+  input: CreatePrevisionDatasetFromDataSourceInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationCreatePrevisionDeploymentArgs = {
   input: CreatePrevisionDeploymentInput;
 };
@@ -3252,6 +3357,12 @@ export type MutationStartPrevisionValidationPredictionArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationStopPrevisionExperimentVersionArgs = {
   input: PrevisionExperimentVersionInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationTestPrevisionConnectorArgs = {
+  input: TestPrevisionConnectorInput;
 };
 
 
@@ -3594,6 +3705,111 @@ export type PrevisionClassification = PrevisionPrediction & {
   raw: Scalars['JSONObject']['output'];
 };
 
+/** A connection from a Prevision project to a remote source. Its password or key is write-only: no field returns it. */
+export type PrevisionConnector = Node & {
+  __typename?: 'PrevisionConnector';
+  /** When created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Host; null for S3 and GCP connectors. */
+  host?: Maybe<Scalars['String']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** Port; null when the kind has none. */
+  port?: Maybe<Scalars['Int']['output']>;
+  /** Kind. */
+  type: PrevisionConnectorType;
+  /** User name; null for GCP connectors. */
+  username?: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of Prevision connectors. */
+export type PrevisionConnectorConnection = {
+  __typename?: 'PrevisionConnectorConnection';
+  /** Edges of this page. */
+  edges: Array<PrevisionConnectorEdge>;
+  /** Nodes of this page. */
+  nodes: Array<PrevisionConnector>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Prevision connector in a connection. */
+export type PrevisionConnectorEdge = {
+  __typename?: 'PrevisionConnectorEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The connector. */
+  node: PrevisionConnector;
+};
+
+/** Kind of a Prevision connector. */
+export type PrevisionConnectorType =
+  /** An FTP server. */
+  | 'FTP'
+  /** Google Cloud Storage. */
+  | 'GCP'
+  /** Amazon S3. */
+  | 'S3'
+  /** An SFTP server. */
+  | 'SFTP'
+  /** A SQL database. */
+  | 'SQL';
+
+/** What to read through a connector: a table or a request of a database, a path of a file server, a bucket. */
+export type PrevisionDataSource = Node & {
+  __typename?: 'PrevisionDataSource';
+  /** Bucket; null for other kinds. */
+  bucket?: Maybe<Scalars['String']['output']>;
+  /** The connector (a call of its own, once per connector and request). */
+  connector: PrevisionConnector;
+  /** Prevision's own id of the connector. */
+  connectorPlatformId: Scalars['ID']['output'];
+  /** When created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Database; null when not a database source, or the request names it. */
+  database?: Maybe<Scalars['String']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Path on a file server; null for other kinds. */
+  path?: Maybe<Scalars['String']['output']>;
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** SQL request read instead of a table; null when a table is read. */
+  request?: Maybe<Scalars['String']['output']>;
+  /** Table; null when not a database source, or read through `request`. */
+  table?: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of Prevision data sources. */
+export type PrevisionDataSourceConnection = {
+  __typename?: 'PrevisionDataSourceConnection';
+  /** Edges of this page. */
+  edges: Array<PrevisionDataSourceEdge>;
+  /** Nodes of this page. */
+  nodes: Array<PrevisionDataSource>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Prevision data source in a connection. */
+export type PrevisionDataSourceEdge = {
+  __typename?: 'PrevisionDataSourceEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The data source. */
+  node: PrevisionDataSource;
+};
+
 /** What a Prevision experiment learns from. */
 export type PrevisionDataType =
   /** Images. */
@@ -3612,6 +3828,8 @@ export type PrevisionDataset = Node & {
   copyState: PrevisionState;
   /** When created. */
   createdAt: Scalars['DateTime']['output'];
+  /** Prevision's own id of the data source it was read from; null for an upload. */
+  dataSourcePlatformId?: Maybe<Scalars['ID']['output']>;
   /** State of the statistical description. */
   describeState: PrevisionState;
   /** File type (csv, zip, parquet). */
@@ -4058,8 +4276,12 @@ export type PrevisionProject = Node & {
   __typename?: 'PrevisionProject';
   /** Colour, as a hex string. */
   color: Scalars['String']['output'];
+  /** Connectors of the project. */
+  connectors: PrevisionConnectorConnection;
   /** When created. */
   createdAt: Scalars['DateTime']['output'];
+  /** Data sources of the project. */
+  dataSources: PrevisionDataSourceConnection;
   /** Datasets of the project. */
   datasets: PrevisionDatasetConnection;
   /** Model deployments of the project. */
@@ -4076,6 +4298,24 @@ export type PrevisionProject = Node & {
   platformId: Scalars['ID']['output'];
   /** Members of the project with their roles (a call of its own); null when that call fails. */
   users?: Maybe<Array<PrevisionProjectUser>>;
+};
+
+
+/** A Prevision.io project. */
+export type PrevisionProjectConnectorsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A Prevision.io project. */
+export type PrevisionProjectDataSourcesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -4622,6 +4862,21 @@ export type StartPrevisionValidationPredictionPayload = {
   validationPrediction?: Maybe<PrevisionValidationPrediction>;
 };
 
+/** A connector to test. */
+export type TestPrevisionConnectorInput = {
+  /** The connector: global id. */
+  id: Scalars['ID']['input'];
+};
+
+/** The result of `testPrevisionConnector`. */
+export type TestPrevisionConnectorPayload = {
+  __typename?: 'TestPrevisionConnectorPayload';
+  /** Whether Prevision reached the source through the connector; null when `userErrors` says why it was not tested. */
+  reachable?: Maybe<Scalars['Boolean']['output']>;
+  /** Why the connector was not tested (NOT_FOUND: no such connector); empty otherwise. */
+  userErrors: Array<UserError>;
+};
+
 /** An agreement to change; omitted fields stay unchanged. */
 export type UpdateAgreementInput = {
   /** Price in 1/100 of the currency unit. */
@@ -5021,6 +5276,8 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( PrevistoContactMapper )
     | ( CivisCredentialMapper )
     | ( EndpointRefMapper )
+    | ( PrevisionConnectorMapper )
+    | ( PrevisionDataSourceMapper )
     | ( PrevisionDatasetMapper )
     | ( PrevisionDeploymentMapper )
     | ( PrevisionDeploymentPredictionMapper )
@@ -5157,6 +5414,12 @@ export type ResolversTypes = ResolversObject<{
   CreateContactPayload: ResolverTypeWrapper<Omit<CreateContactPayload, 'contact'> & { contact?: Maybe<ResolversTypes['Contact']> }>;
   CreateCredentialInput: CreateCredentialInput;
   CreateCredentialPayload: ResolverTypeWrapper<Omit<CreateCredentialPayload, 'credential'> & { credential?: Maybe<ResolversTypes['Credential']> }>;
+  CreatePrevisionConnectorInput: CreatePrevisionConnectorInput;
+  CreatePrevisionConnectorPayload: ResolverTypeWrapper<Omit<CreatePrevisionConnectorPayload, 'connector'> & { connector?: Maybe<ResolversTypes['PrevisionConnector']> }>;
+  CreatePrevisionDataSourceInput: CreatePrevisionDataSourceInput;
+  CreatePrevisionDataSourcePayload: ResolverTypeWrapper<Omit<CreatePrevisionDataSourcePayload, 'dataSource'> & { dataSource?: Maybe<ResolversTypes['PrevisionDataSource']> }>;
+  CreatePrevisionDatasetFromDataSourceInput: CreatePrevisionDatasetFromDataSourceInput;
+  CreatePrevisionDatasetFromDataSourcePayload: ResolverTypeWrapper<Omit<CreatePrevisionDatasetFromDataSourcePayload, 'dataset'> & { dataset?: Maybe<ResolversTypes['PrevisionDataset']> }>;
   CreatePrevisionDeploymentInput: CreatePrevisionDeploymentInput;
   CreatePrevisionDeploymentVersionInput: CreatePrevisionDeploymentVersionInput;
   CreatePrevisionExperimentInput: CreatePrevisionExperimentInput;
@@ -5222,6 +5485,13 @@ export type ResolversTypes = ResolversObject<{
   Prevision: ResolverTypeWrapper<PrevisionRootMapper>;
   PrevisionAccessType: null;
   PrevisionClassification: ResolverTypeWrapper<PrevisionClassificationResultMapper>;
+  PrevisionConnector: ResolverTypeWrapper<PrevisionConnectorMapper>;
+  PrevisionConnectorConnection: ResolverTypeWrapper<Omit<PrevisionConnectorConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionConnectorEdge']>, nodes: Array<ResolversTypes['PrevisionConnector']> }>;
+  PrevisionConnectorEdge: ResolverTypeWrapper<Omit<PrevisionConnectorEdge, 'node'> & { node: ResolversTypes['PrevisionConnector'] }>;
+  PrevisionConnectorType: null;
+  PrevisionDataSource: ResolverTypeWrapper<PrevisionDataSourceMapper>;
+  PrevisionDataSourceConnection: ResolverTypeWrapper<Omit<PrevisionDataSourceConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionDataSourceEdge']>, nodes: Array<ResolversTypes['PrevisionDataSource']> }>;
+  PrevisionDataSourceEdge: ResolverTypeWrapper<Omit<PrevisionDataSourceEdge, 'node'> & { node: ResolversTypes['PrevisionDataSource'] }>;
   PrevisionDataType: null;
   PrevisionDataset: ResolverTypeWrapper<PrevisionDatasetMapper>;
   PrevisionDatasetConnection: ResolverTypeWrapper<Omit<PrevisionDatasetConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionDatasetEdge']>, nodes: Array<ResolversTypes['PrevisionDataset']> }>;
@@ -5277,6 +5547,8 @@ export type ResolversTypes = ResolversObject<{
   StartPrevisionValidationPredictionInput: StartPrevisionValidationPredictionInput;
   StartPrevisionValidationPredictionPayload: ResolverTypeWrapper<Omit<StartPrevisionValidationPredictionPayload, 'validationPrediction'> & { validationPrediction?: Maybe<ResolversTypes['PrevisionValidationPrediction']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  TestPrevisionConnectorInput: TestPrevisionConnectorInput;
+  TestPrevisionConnectorPayload: ResolverTypeWrapper<TestPrevisionConnectorPayload>;
   URL: ResolverTypeWrapper<Scalars['URL']['output']>;
   UpdateAgreementInput: UpdateAgreementInput;
   UpdateAgreementPayload: ResolverTypeWrapper<Omit<UpdateAgreementPayload, 'agreement'> & { agreement?: Maybe<ResolversTypes['Agreement']> }>;
@@ -5407,6 +5679,12 @@ export type ResolversParentTypes = ResolversObject<{
   CreateContactPayload: Omit<CreateContactPayload, 'contact'> & { contact?: Maybe<ResolversParentTypes['Contact']> };
   CreateCredentialInput: CreateCredentialInput;
   CreateCredentialPayload: Omit<CreateCredentialPayload, 'credential'> & { credential?: Maybe<ResolversParentTypes['Credential']> };
+  CreatePrevisionConnectorInput: CreatePrevisionConnectorInput;
+  CreatePrevisionConnectorPayload: Omit<CreatePrevisionConnectorPayload, 'connector'> & { connector?: Maybe<ResolversParentTypes['PrevisionConnector']> };
+  CreatePrevisionDataSourceInput: CreatePrevisionDataSourceInput;
+  CreatePrevisionDataSourcePayload: Omit<CreatePrevisionDataSourcePayload, 'dataSource'> & { dataSource?: Maybe<ResolversParentTypes['PrevisionDataSource']> };
+  CreatePrevisionDatasetFromDataSourceInput: CreatePrevisionDatasetFromDataSourceInput;
+  CreatePrevisionDatasetFromDataSourcePayload: Omit<CreatePrevisionDatasetFromDataSourcePayload, 'dataset'> & { dataset?: Maybe<ResolversParentTypes['PrevisionDataset']> };
   CreatePrevisionDeploymentInput: CreatePrevisionDeploymentInput;
   CreatePrevisionDeploymentVersionInput: CreatePrevisionDeploymentVersionInput;
   CreatePrevisionExperimentInput: CreatePrevisionExperimentInput;
@@ -5463,6 +5741,12 @@ export type ResolversParentTypes = ResolversObject<{
   PredictionResult: ResolversUnionTypes<ResolversParentTypes>['PredictionResult'];
   Prevision: PrevisionRootMapper;
   PrevisionClassification: PrevisionClassificationResultMapper;
+  PrevisionConnector: PrevisionConnectorMapper;
+  PrevisionConnectorConnection: Omit<PrevisionConnectorConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionConnectorEdge']>, nodes: Array<ResolversParentTypes['PrevisionConnector']> };
+  PrevisionConnectorEdge: Omit<PrevisionConnectorEdge, 'node'> & { node: ResolversParentTypes['PrevisionConnector'] };
+  PrevisionDataSource: PrevisionDataSourceMapper;
+  PrevisionDataSourceConnection: Omit<PrevisionDataSourceConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionDataSourceEdge']>, nodes: Array<ResolversParentTypes['PrevisionDataSource']> };
+  PrevisionDataSourceEdge: Omit<PrevisionDataSourceEdge, 'node'> & { node: ResolversParentTypes['PrevisionDataSource'] };
   PrevisionDataset: PrevisionDatasetMapper;
   PrevisionDatasetConnection: Omit<PrevisionDatasetConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionDatasetEdge']>, nodes: Array<ResolversParentTypes['PrevisionDataset']> };
   PrevisionDatasetEdge: Omit<PrevisionDatasetEdge, 'node'> & { node: ResolversParentTypes['PrevisionDataset'] };
@@ -5512,6 +5796,8 @@ export type ResolversParentTypes = ResolversObject<{
   StartPrevisionValidationPredictionInput: StartPrevisionValidationPredictionInput;
   StartPrevisionValidationPredictionPayload: Omit<StartPrevisionValidationPredictionPayload, 'validationPrediction'> & { validationPrediction?: Maybe<ResolversParentTypes['PrevisionValidationPrediction']> };
   String: Scalars['String']['output'];
+  TestPrevisionConnectorInput: TestPrevisionConnectorInput;
+  TestPrevisionConnectorPayload: TestPrevisionConnectorPayload;
   URL: Scalars['URL']['output'];
   UpdateAgreementInput: UpdateAgreementInput;
   UpdateAgreementPayload: Omit<UpdateAgreementPayload, 'agreement'> & { agreement?: Maybe<ResolversParentTypes['Agreement']> };
@@ -6291,6 +6577,21 @@ export type CreateCredentialPayloadResolvers<ContextType = Context, ParentType e
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type CreatePrevisionConnectorPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionConnectorPayload'] = ResolversParentTypes['CreatePrevisionConnectorPayload']> = ResolversObject<{
+  connector?: Resolver<Maybe<ResolversTypes['PrevisionConnector']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CreatePrevisionDataSourcePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionDataSourcePayload'] = ResolversParentTypes['CreatePrevisionDataSourcePayload']> = ResolversObject<{
+  dataSource?: Resolver<Maybe<ResolversTypes['PrevisionDataSource']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CreatePrevisionDatasetFromDataSourcePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionDatasetFromDataSourcePayload'] = ResolversParentTypes['CreatePrevisionDatasetFromDataSourcePayload']> = ResolversObject<{
+  dataset?: Resolver<Maybe<ResolversTypes['PrevisionDataset']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type CreatePrevisionExperimentPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionExperimentPayload'] = ResolversParentTypes['CreatePrevisionExperimentPayload']> = ResolversObject<{
   experiment?: Resolver<Maybe<ResolversTypes['PrevisionExperiment']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -6479,6 +6780,9 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createCivisScript?: Resolver<ResolversTypes['CreateCivisScriptPayload'], ParentType, ContextType, RequireFields<MutationCreateCivisScriptArgs, 'input'>>;
   createContact?: Resolver<ResolversTypes['CreateContactPayload'], ParentType, ContextType, RequireFields<MutationCreateContactArgs, 'input'>>;
   createCredential?: Resolver<ResolversTypes['CreateCredentialPayload'], ParentType, ContextType, RequireFields<MutationCreateCredentialArgs, 'input'>>;
+  createPrevisionConnector?: Resolver<ResolversTypes['CreatePrevisionConnectorPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionConnectorArgs, 'input'>>;
+  createPrevisionDataSource?: Resolver<ResolversTypes['CreatePrevisionDataSourcePayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDataSourceArgs, 'input'>>;
+  createPrevisionDatasetFromDataSource?: Resolver<ResolversTypes['CreatePrevisionDatasetFromDataSourcePayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDatasetFromDataSourceArgs, 'input'>>;
   createPrevisionDeployment?: Resolver<ResolversTypes['PrevisionDeploymentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDeploymentArgs, 'input'>>;
   createPrevisionDeploymentVersion?: Resolver<ResolversTypes['PrevisionDeploymentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDeploymentVersionArgs, 'input'>>;
   createPrevisionExperiment?: Resolver<ResolversTypes['CreatePrevisionExperimentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExperimentArgs, 'input'>>;
@@ -6495,6 +6799,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   startDeploymentPrediction?: Resolver<ResolversTypes['StartDeploymentPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartDeploymentPredictionArgs, 'input'>>;
   startPrevisionValidationPrediction?: Resolver<ResolversTypes['StartPrevisionValidationPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartPrevisionValidationPredictionArgs, 'input'>>;
   stopPrevisionExperimentVersion?: Resolver<ResolversTypes['PrevisionExperimentVersionPayload'], ParentType, ContextType, RequireFields<MutationStopPrevisionExperimentVersionArgs, 'input'>>;
+  testPrevisionConnector?: Resolver<ResolversTypes['TestPrevisionConnectorPayload'], ParentType, ContextType, RequireFields<MutationTestPrevisionConnectorArgs, 'input'>>;
   updateAgreement?: Resolver<ResolversTypes['UpdateAgreementPayload'], ParentType, ContextType, RequireFields<MutationUpdateAgreementArgs, 'input'>>;
   updateAssignment?: Resolver<ResolversTypes['UpdateAssignmentPayload'], ParentType, ContextType, RequireFields<MutationUpdateAssignmentArgs, 'input'>>;
   updateCivisImport?: Resolver<ResolversTypes['UpdateCivisImportPayload'], ParentType, ContextType, RequireFields<MutationUpdateCivisImportArgs, 'input'>>;
@@ -6507,7 +6812,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'Account' | 'Agreement' | 'Assignment' | 'CivisDatabase' | 'CivisFile' | 'CivisImport' | 'CivisJob' | 'CivisJobRun' | 'CivisModel' | 'CivisPrediction' | 'CivisProject' | 'CivisQuery' | 'CivisReport' | 'CivisScript' | 'CivisTable' | 'CivisUser' | 'Contact' | 'Credential' | 'Endpoint' | 'PrevisionDataset' | 'PrevisionDeployment' | 'PrevisionDeploymentPrediction' | 'PrevisionExperiment' | 'PrevisionExperimentVersion' | 'PrevisionModel' | 'PrevisionProject' | 'PrevisionValidationPrediction', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Account' | 'Agreement' | 'Assignment' | 'CivisDatabase' | 'CivisFile' | 'CivisImport' | 'CivisJob' | 'CivisJobRun' | 'CivisModel' | 'CivisPrediction' | 'CivisProject' | 'CivisQuery' | 'CivisReport' | 'CivisScript' | 'CivisTable' | 'CivisUser' | 'Contact' | 'Credential' | 'Endpoint' | 'PrevisionConnector' | 'PrevisionDataSource' | 'PrevisionDataset' | 'PrevisionDeployment' | 'PrevisionDeploymentPrediction' | 'PrevisionExperiment' | 'PrevisionExperimentVersion' | 'PrevisionModel' | 'PrevisionProject' | 'PrevisionValidationPrediction', ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -6578,12 +6883,66 @@ export type PrevisionClassificationResolvers<ContextType = Context, ParentType e
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type PrevisionConnectorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionConnector'] = ResolversParentTypes['PrevisionConnector']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  host?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  port?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['PrevisionConnectorType'], ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PrevisionConnectorConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionConnectorConnection'] = ResolversParentTypes['PrevisionConnectorConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PrevisionConnectorEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PrevisionConnector']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PrevisionConnectorEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionConnectorEdge'] = ResolversParentTypes['PrevisionConnectorEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PrevisionConnector'], ParentType, ContextType>;
+}>;
+
+export type PrevisionConnectorTypeResolvers = { FTP: 'FTP', GCP: 'GCP', S3: 'S3', SFTP: 'SFTP', SQL: 'SQL' };
+
+export type PrevisionDataSourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionDataSource'] = ResolversParentTypes['PrevisionDataSource']> = ResolversObject<{
+  bucket?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  connector?: Resolver<ResolversTypes['PrevisionConnector'], ParentType, ContextType>;
+  connectorPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  database?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  path?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  request?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  table?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PrevisionDataSourceConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionDataSourceConnection'] = ResolversParentTypes['PrevisionDataSourceConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PrevisionDataSourceEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PrevisionDataSource']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PrevisionDataSourceEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionDataSourceEdge'] = ResolversParentTypes['PrevisionDataSourceEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PrevisionDataSource'], ParentType, ContextType>;
+}>;
+
 export type PrevisionDataTypeResolvers = { IMAGES: 'images', TABULAR: 'tabular', TIMESERIES: 'timeseries' };
 
 export type PrevisionDatasetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionDataset'] = ResolversParentTypes['PrevisionDataset']> = ResolversObject<{
   columnCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   copyState?: Resolver<ResolversTypes['PrevisionState'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  dataSourcePlatformId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   describeState?: Resolver<ResolversTypes['PrevisionState'], ParentType, ContextType>;
   fileType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -6793,7 +7152,9 @@ export type PrevisionProfileResolvers<ContextType = Context, ParentType extends 
 
 export type PrevisionProjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionProject'] = ResolversParentTypes['PrevisionProject']> = ResolversObject<{
   color?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  connectors?: Resolver<ResolversTypes['PrevisionConnectorConnection'], ParentType, ContextType, Partial<PrevisionProjectConnectorsArgs>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  dataSources?: Resolver<ResolversTypes['PrevisionDataSourceConnection'], ParentType, ContextType, Partial<PrevisionProjectDataSourcesArgs>>;
   datasets?: Resolver<ResolversTypes['PrevisionDatasetConnection'], ParentType, ContextType, Partial<PrevisionProjectDatasetsArgs>>;
   deployments?: Resolver<ResolversTypes['PrevisionDeploymentConnection'], ParentType, ContextType, Partial<PrevisionProjectDeploymentsArgs>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -6927,6 +7288,11 @@ export type StartDeploymentPredictionPayloadResolvers<ContextType = Context, Par
 export type StartPrevisionValidationPredictionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StartPrevisionValidationPredictionPayload'] = ResolversParentTypes['StartPrevisionValidationPredictionPayload']> = ResolversObject<{
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
   validationPrediction?: Resolver<Maybe<ResolversTypes['PrevisionValidationPrediction']>, ParentType, ContextType>;
+}>;
+
+export type TestPrevisionConnectorPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TestPrevisionConnectorPayload'] = ResolversParentTypes['TestPrevisionConnectorPayload']> = ResolversObject<{
+  reachable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export interface UrlScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['URL'], any> {
@@ -7075,6 +7441,9 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CreateCivisScriptPayload?: CreateCivisScriptPayloadResolvers<ContextType>;
   CreateContactPayload?: CreateContactPayloadResolvers<ContextType>;
   CreateCredentialPayload?: CreateCredentialPayloadResolvers<ContextType>;
+  CreatePrevisionConnectorPayload?: CreatePrevisionConnectorPayloadResolvers<ContextType>;
+  CreatePrevisionDataSourcePayload?: CreatePrevisionDataSourcePayloadResolvers<ContextType>;
+  CreatePrevisionDatasetFromDataSourcePayload?: CreatePrevisionDatasetFromDataSourcePayloadResolvers<ContextType>;
   CreatePrevisionExperimentPayload?: CreatePrevisionExperimentPayloadResolvers<ContextType>;
   CreatePrevisionProjectPayload?: CreatePrevisionProjectPayloadResolvers<ContextType>;
   Credential?: CredentialResolvers<ContextType>;
@@ -7117,6 +7486,13 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Prevision?: PrevisionResolvers<ContextType>;
   PrevisionAccessType?: PrevisionAccessTypeResolvers;
   PrevisionClassification?: PrevisionClassificationResolvers<ContextType>;
+  PrevisionConnector?: PrevisionConnectorResolvers<ContextType>;
+  PrevisionConnectorConnection?: PrevisionConnectorConnectionResolvers<ContextType>;
+  PrevisionConnectorEdge?: PrevisionConnectorEdgeResolvers<ContextType>;
+  PrevisionConnectorType?: PrevisionConnectorTypeResolvers;
+  PrevisionDataSource?: PrevisionDataSourceResolvers<ContextType>;
+  PrevisionDataSourceConnection?: PrevisionDataSourceConnectionResolvers<ContextType>;
+  PrevisionDataSourceEdge?: PrevisionDataSourceEdgeResolvers<ContextType>;
   PrevisionDataType?: PrevisionDataTypeResolvers;
   PrevisionDataset?: PrevisionDatasetResolvers<ContextType>;
   PrevisionDatasetConnection?: PrevisionDatasetConnectionResolvers<ContextType>;
@@ -7163,6 +7539,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SqlRow?: SqlRowResolvers<ContextType>;
   StartDeploymentPredictionPayload?: StartDeploymentPredictionPayloadResolvers<ContextType>;
   StartPrevisionValidationPredictionPayload?: StartPrevisionValidationPredictionPayloadResolvers<ContextType>;
+  TestPrevisionConnectorPayload?: TestPrevisionConnectorPayloadResolvers<ContextType>;
   URL?: GraphQLScalarType;
   UpdateAgreementPayload?: UpdateAgreementPayloadResolvers<ContextType>;
   UpdateAssignmentPayload?: UpdateAssignmentPayloadResolvers<ContextType>;

@@ -35,6 +35,8 @@ export const NODE_TYPES = {
   PrevisionDeployment: /^[0-9a-f]{24}$/,
   PrevisionDeploymentPrediction: /^[0-9a-f]{24}$/,
   PrevisionValidationPrediction: /^[0-9a-f]{24}$/,
+  PrevisionConnector: /^[0-9a-f]{24}$/,
+  PrevisionDataSource: /^[0-9a-f]{24}$/,
 } as const satisfies Record<string, RegExp>;
 
 export type NodeTypeName = keyof typeof NODE_TYPES;

@@ -21,6 +21,7 @@ export const ENUM_VALUES = {
   PrevisionDataType: { TABULAR: 'tabular', TIMESERIES: 'timeseries', IMAGES: 'images' },
   PrevisionTrainingProfile: { QUICK: 'quick', NORMAL: 'normal', ADVANCED: 'advanced' },
   PrevisionAccessType: { PUBLIC: 'public', FINE_GRAINED: 'fine_grained', PRIVATE: 'private' },
+  PrevisionConnectorType: { SQL: 'SQL', FTP: 'FTP', SFTP: 'SFTP', S3: 'S3', GCP: 'GCP' },
   CivisRunState: { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed', CANCELLED: 'cancelled', IDLE: 'idle' },
   CivisScriptLanguage: { SQL: 'sql', PYTHON3: 'python3', R: 'r', CONTAINER: 'containers' },
   CivisImportSyncType: {

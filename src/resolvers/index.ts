@@ -37,6 +37,8 @@ export function createNodeFetchers(): Partial<Record<NodeTypeName, NodeFetcher>>
     PrevisionDeployment: (ctx, id) => loadPrevision(ctx, 'PrevisionDeployment', id),
     PrevisionDeploymentPrediction: (ctx, id) => loadPrevision(ctx, 'PrevisionDeploymentPrediction', id),
     PrevisionValidationPrediction: (ctx, id) => loadPrevision(ctx, 'PrevisionValidationPrediction', id),
+    PrevisionConnector: (ctx, id) => loadPrevision(ctx, 'PrevisionConnector', id),
+    PrevisionDataSource: (ctx, id) => loadPrevision(ctx, 'PrevisionDataSource', id),
     Endpoint: async (ctx, id) => {
       const ref = ctx.services.endpoints.resolveId(ctx.services.codec.encode('Endpoint', id), ctx.services.codec, 'id');
       if (!('prevision' in ref)) return ref;

@@ -39,7 +39,9 @@ type PrevisionType =
   | 'PrevisionModel'
   | 'PrevisionDeployment'
   | 'PrevisionDeploymentPrediction'
-  | 'PrevisionValidationPrediction';
+  | 'PrevisionValidationPrediction'
+  | 'PrevisionConnector'
+  | 'PrevisionDataSource';
 
 /** The collection each type is read from by id. */
 const COLLECTIONS: Record<PrevisionType, PrevisionCollection> = {
@@ -51,6 +53,8 @@ const COLLECTIONS: Record<PrevisionType, PrevisionCollection> = {
   PrevisionDeployment: 'deployments',
   PrevisionDeploymentPrediction: 'deployment-predictions',
   PrevisionValidationPrediction: 'validation-predictions',
+  PrevisionConnector: 'connectors',
+  PrevisionDataSource: 'data-sources',
 };
 
 /** Reads a global id argument as the Prevision id it stands for; a deployment may also be given by its Endpoint's id. */

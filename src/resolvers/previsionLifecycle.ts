@@ -8,6 +8,9 @@ import type { NodeTypeName } from '../relay/ids.js';
 import { AugurError, ErrorCode, InputErrors, badInput, quote } from '../core/errors.js';
 import { PREVISION_LISTS, type PrevisionCallContext, type PrevisionDeletable } from '../upstreams/prevision/client.js';
 import type {
+  PrevisionConnector,
+  PrevisionDataSource,
+  PrevisionDataset,
   PrevisionDeployment,
   PrevisionExperiment,
   PrevisionExperimentVersion,
@@ -79,7 +82,11 @@ const DELETABLE: Partial<Record<NodeTypeName, PrevisionDeletable>> = {
   PrevisionExperimentVersion: 'experiment-versions',
   PrevisionDeployment: 'deployments',
   PrevisionValidationPrediction: 'validation-predictions',
+  PrevisionConnector: 'connectors',
+  PrevisionDataSource: 'data-sources',
 };
+
+const PORTLESS = new Set(['S3', 'GCP']);
 
 const gid = (type: NodeTypeName) => (o: { _id: string }, _a: unknown, ctx: Context) => ctx.services.codec.encode(type, o._id);
 const state = <S extends string | null>(v: S) => v as never;
@@ -329,6 +336,131 @@ export const previsionLifecycleResolvers: Resolvers = {
         (validationPrediction): { validationPrediction: PrevisionValidationPrediction | null } => ({ validationPrediction }),
         { validationPrediction: null },
       ),
+
+    createPrevisionConnector: (_p, { input }, ctx) =>
+      payload(
+        async () => {
+          const p = new Problems();
+          const projectId = p.id(ctx, 'input.projectId', input.projectId, 'PrevisionProject');
+          p.text('input.name', input.name, true);
+          const type = input.type;
+          const need = (field: 'host' | 'username' | 'password', when: boolean) => {
+            const v = input[field];
+            if (when && (v == null || !v.trim()))
+              p.add(`input.${field}`, `input.${field} is required for a ${type} connector.`, 'required');
+          };
+          need('host', !PORTLESS.has(type));
+          need('username', type !== 'GCP');
+          need('password', type !== 'GCP');
+          if (!PORTLESS.has(type) && input.port == null) p.add('input.port', `input.port is required for a ${type} connector.`, 'required');
+          if (input.port != null && (input.port < 1 || input.port > 65535))
+            p.add('input.port', `input.port must be between 1 and 65535, got ${input.port}.`);
+          if (type === 'GCP' && input.googleCredentials == null)
+            p.add('input.googleCredentials', 'input.googleCredentials is required for a GCP connector.', 'required');
+          if (type !== 'GCP' && input.googleCredentials != null)
+            p.add('input.googleCredentials', 'input.googleCredentials applies to GCP connectors only.');
+          p.throwIfAny();
+          const body: Record<string, unknown> = { type, name: input.name };
+          for (const f of ['host', 'port', 'username', 'password', 'googleCredentials'] as const) if (input[f] != null) body[f] = input[f];
+          const connector = await pointing(
+            () => ctx.services.prevision.createConnector<PrevisionConnector>(call(ctx), projectId!, body),
+            refusal('input.projectId', [
+              ['input.port', 'port'],
+              ['input.host', 'host'],
+              ['input.username', 'username'],
+              ['input.password', 'password'],
+              ['input.googleCredentials', 'googleCredentials'],
+              ['input.name', 'name'],
+            ]),
+          ).catch((e: unknown) => {
+            // Prevision is not expected to echo a secret, but never trusted to.
+            if (e instanceof AugurError && input.password && e.message.includes(input.password))
+              throw new AugurError(e.code, e.message.split(input.password).join('[REDACTED]'), e.details);
+            throw e;
+          });
+          return created<PrevisionConnector>('connector')(connector);
+        },
+        (connector): { connector: PrevisionConnector | null } => ({ connector }),
+        { connector: null },
+      ),
+    testPrevisionConnector: (_p, { input }, ctx) =>
+      payload(
+        async () => {
+          const id = previsionId(ctx, input.id, 'PrevisionConnector', 'input.id');
+          try {
+            await ctx.services.prevision.testConnector(call(ctx), id);
+            return true;
+          } catch (e) {
+            // A 400 is Prevision's answer that the source cannot be reached through the connector.
+            if (e instanceof AugurError && e.details.upstreamStatus === 400) return false;
+            if (e instanceof AugurError && e.code === ErrorCode.NOT_FOUND)
+              throw new AugurError(e.code, e.message, { ...e.details, param: 'input.id' });
+            throw e;
+          }
+        },
+        (reachable): { reachable: boolean | null } => ({ reachable }),
+        { reachable: null },
+      ),
+    createPrevisionDataSource: (_p, { input }, ctx) =>
+      payload(
+        async () => {
+          const p = new Problems();
+          const connectorId = p.id(ctx, 'input.connectorId', input.connectorId, 'PrevisionConnector');
+          p.text('input.name', input.name, true);
+          if (input.table != null && input.request != null) p.add('input.request', 'Pass input.table or input.request, not both.');
+          p.throwIfAny();
+          const connector = await pointing(
+            () => loadPrevision<PrevisionConnector>(ctx, 'PrevisionConnector', connectorId!),
+            () => 'input.connectorId',
+          );
+          const body: Record<string, unknown> = { connector_id: connector._id, name: input.name };
+          for (const f of ['database', 'table', 'request', 'path', 'bucket'] as const) if (input[f] != null) body[f] = input[f];
+          return created<PrevisionDataSource>('data source')(
+            await pointing(
+              () => ctx.services.prevision.createDataSource<PrevisionDataSource>(call(ctx), connector.project_id, body),
+              (e) =>
+                fieldNamedIn(e.message, [
+                  ['input.connectorId', 'connector_id'],
+                  ['input.table', 'table'],
+                  ['input.request', 'request'],
+                  ['input.path', 'path'],
+                  ['input.bucket', 'bucket'],
+                  ['input.name', 'name'],
+                ]),
+            ),
+          );
+        },
+        (dataSource): { dataSource: PrevisionDataSource | null } => ({ dataSource }),
+        { dataSource: null },
+      ),
+    createPrevisionDatasetFromDataSource: (_p, { input }, ctx) =>
+      payload(
+        async () => {
+          const p = new Problems();
+          const sourceId = p.id(ctx, 'input.dataSourceId', input.dataSourceId, 'PrevisionDataSource');
+          p.text('input.name', input.name, true);
+          p.throwIfAny();
+          const source = await pointing(
+            () => loadPrevision<PrevisionDataSource>(ctx, 'PrevisionDataSource', sourceId!),
+            () => 'input.dataSourceId',
+          );
+          return created<PrevisionDataset>('dataset')(
+            await pointing(
+              () =>
+                ctx.services.prevision.createDatasetFromDataSource<PrevisionDataset>(call(ctx), source.project_id, {
+                  name: input.name,
+                  datasource_id: source._id,
+                }),
+              refusal('input.dataSourceId', [
+                ['input.dataSourceId', 'datasource_id'],
+                ['input.name', 'name'],
+              ]),
+            ),
+          );
+        },
+        (dataset): { dataset: PrevisionDataset | null } => ({ dataset }),
+        { dataset: null },
+      ),
   },
   Prevision: {
     profile: (_r, _a, ctx) => ctx.services.prevision.getDocument<PrevisionProfile>(call(ctx), 'profile'),
@@ -345,6 +477,10 @@ export const previsionLifecycleResolvers: Resolvers = {
     lastName: (p) => p.last_name,
   },
   PrevisionProject: {
+    connectors: (p, args, ctx) =>
+      connection<PrevisionConnector>(ctx, 'PrevisionProject.connectors', PREVISION_LISTS.connectorsOf(p._id), args),
+    dataSources: (p, args, ctx) =>
+      connection<PrevisionDataSource>(ctx, 'PrevisionProject.dataSources', PREVISION_LISTS.dataSourcesOf(p._id), args),
     users: async (p, _a, ctx) => {
       const page = await ctx.services.prevision.getDocument<{ items?: PrevisionProjectUser[] } | PrevisionProjectUser[]>(
         call(ctx),
@@ -353,6 +489,21 @@ export const previsionLifecycleResolvers: Resolvers = {
       );
       return Array.isArray(page) ? page : (page.items ?? []);
     },
+  },
+  PrevisionDataset: {
+    dataSourcePlatformId: (d) => d.datasource ?? null,
+  },
+  PrevisionConnector: {
+    id: gid('PrevisionConnector'),
+    platformId: (c) => c._id,
+    createdAt: (c) => c.created_at,
+  },
+  PrevisionDataSource: {
+    id: gid('PrevisionDataSource'),
+    platformId: (s) => s._id,
+    connectorPlatformId: (s) => s.connector_id,
+    connector: (s, _a, ctx) => loadPrevision(ctx, 'PrevisionConnector', s.connector_id),
+    createdAt: (s) => s.created_at,
   },
   PrevisionProjectUser: {
     platformId: (u) => u._id,

@@ -305,3 +305,95 @@ describe('Prevision status', () => {
     expect(good.data!.platform.status).toMatchObject({ reachable: true, error: null, version: expect.any(String) });
   });
 });
+
+describe('Prevision connectors, data sources and datasets read from them', () => {
+  const CONNECTOR = `mutation($i: CreatePrevisionConnectorInput!) { createPrevisionConnector(input: $i) {
+    connector { id platformId name type host port username } ${ERRORS} } }`;
+  const TEST = `mutation($i: TestPrevisionConnectorInput!) { testPrevisionConnector(input: $i) { reachable ${ERRORS} } }`;
+  const SOURCE = `mutation($i: CreatePrevisionDataSourceInput!) { createPrevisionDataSource(input: $i) {
+    dataSource { id platformId name table connector { platformId } } ${ERRORS} } }`;
+  const DATASET = `mutation($i: CreatePrevisionDatasetFromDataSourceInput!) { createPrevisionDatasetFromDataSource(input: $i) {
+    dataset { id platformId name rowCount copyState dataSourcePlatformId } ${ERRORS} } }`;
+  const SQL = { type: 'SQL', name: 'warehouse', host: 'db.example', port: 5432, username: 'reader', password: 'Very-Secret-Pw' };
+
+  it('creates a connector (its password never answered nor logged), a data source on it, and a dataset from that', async () => {
+    const c = await stack.gql(CONNECTOR, { i: { projectId: gid('PrevisionProject', PROJECT.id), ...SQL } });
+    expect(c.errors).toBeUndefined();
+    const connector = c.data!.createPrevisionConnector.connector;
+    expect(connector).toMatchObject({ name: 'warehouse', type: 'SQL', host: 'db.example', port: 5432, username: 'reader' });
+    expect(JSON.stringify(c)).not.toContain('Very-Secret-Pw');
+    expect(JSON.stringify(stack.logs)).not.toContain('Very-Secret-Pw');
+    const t = await stack.gql(TEST, { i: { id: connector.id } });
+    expect(t.data!.testPrevisionConnector).toEqual({ reachable: true, userErrors: [] });
+    const s = await stack.gql(SOURCE, { i: { connectorId: connector.id, name: 'orders', database: 'shop', table: 'orders' } });
+    expect(s.errors).toBeUndefined();
+    const source = s.data!.createPrevisionDataSource.dataSource;
+    expect(source).toMatchObject({ name: 'orders', table: 'orders', connector: { platformId: connector.platformId } });
+    const d = await stack.gql(DATASET, { i: { dataSourceId: source.id, name: 'orders' } });
+    expect(d.errors).toBeUndefined();
+    expect(d.data!.createPrevisionDatasetFromDataSource.dataset).toMatchObject({
+      name: 'orders',
+      rowCount: 20,
+      copyState: 'RUNNING',
+      dataSourcePlatformId: source.platformId,
+    });
+    const listed = await stack.gql(`{ prevision { project(platformId: "${PROJECT.id}") {
+      connectors(first: 5) { totalCount nodes { platformId } } dataSources(first: 5) { nodes { platformId } } } } }`);
+    expect(listed.data!.prevision.project.connectors).toEqual({ totalCount: 1, nodes: [{ platformId: connector.platformId }] });
+    expect(listed.data!.prevision.project.dataSources.nodes).toEqual([{ platformId: source.platformId }]);
+    const counts = await routes();
+    expect(counts).toMatchObject({
+      'POST /ext/v1/projects/{pid}/connectors': 1,
+      'POST /ext/v1/connectors/{id}/test': 1,
+      // Read once for the data source's project, and again for its `connector` field from the request's memo.
+      'GET /ext/v1/connectors/{id}': 1,
+      'POST /ext/v1/projects/{pid}/data-sources': 1,
+      'GET /ext/v1/data-sources/{id}': 1,
+      'POST /ext/v1/projects/{pid}/datasets/data-source': 1,
+      'GET /ext/v1/projects/{pid}/connectors': 1,
+      'GET /ext/v1/projects/{pid}/data-sources': 1,
+    });
+    const deleted = await stack.gql(`mutation($i: DeletePrevisionObjectInput!) { deletePrevisionObject(input: $i) { deletedId } }`, {
+      i: { id: connector.id },
+    });
+    expect(deleted.data!.deletePrevisionObject.deletedId).toBe(connector.id);
+  });
+
+  it("checks each kind's required fields at once before any call, and reports an unreachable source as reachable: false", async () => {
+    const bad = await stack.gql(CONNECTOR, { i: { projectId: gid('PrevisionProject', PROJECT.id), type: 'SQL', name: 'x', port: 70000 } });
+    expect(bad.data!.createPrevisionConnector.userErrors.map((e: any) => e.field.join('.'))).toEqual([
+      'input.host',
+      'input.username',
+      'input.password',
+      'input.port',
+    ]);
+    const gcp = await stack.gql(CONNECTOR, { i: { projectId: gid('PrevisionProject', PROJECT.id), type: 'GCP', name: 'g' } });
+    expect(gcp.data!.createPrevisionConnector.userErrors).toEqual([
+      { field: ['input', 'googleCredentials'], code: 'REQUIRED', message: expect.any(String) },
+    ]);
+    expect((await stack.requests('prevision')).total).toBe(0);
+    const c = await stack.gql(CONNECTOR, { i: { projectId: gid('PrevisionProject', PROJECT.id), ...SQL, host: 'unreachable.invalid' } });
+    const t = await stack.gql(TEST, { i: { id: c.data!.createPrevisionConnector.connector.id } });
+    expect(t.data!.testPrevisionConnector).toEqual({ reachable: false, userErrors: [] });
+    const unknown = await stack.gql(TEST, { i: { id: gid('PrevisionConnector', 'a'.repeat(24)) } });
+    expect(unknown.data!.testPrevisionConnector.userErrors).toEqual([
+      { field: ['input', 'id'], code: 'NOT_FOUND', message: expect.any(String) },
+    ]);
+    const noTable = await stack.gql(SOURCE, { i: { connectorId: c.data!.createPrevisionConnector.connector.id, name: 's' } });
+    expect(noTable.data!.createPrevisionDataSource.userErrors).toEqual([
+      { field: ['input', 'table'], code: 'INVALID', message: expect.any(String) },
+    ]);
+    const noSource = await stack.gql(DATASET, { i: { dataSourceId: gid('PrevisionDataSource', 'b'.repeat(24)), name: 'd' } });
+    expect(noSource.data!.createPrevisionDatasetFromDataSource.userErrors).toEqual([
+      { field: ['input', 'dataSourceId'], code: 'NOT_FOUND', message: expect.any(String) },
+    ]);
+  });
+
+  it('surfaces a Prevision outage on a connector create as UPSTREAM_UNAVAILABLE, sent once', async () => {
+    await stack.faults('prevision', { status: 502, count: 1, routes: ['POST /ext/v1/projects/{pid}/connectors'] });
+    const r = await stack.gql(CONNECTOR, { i: { projectId: gid('PrevisionProject', PROJECT.id), ...SQL } });
+    expect(r.data).toBeNull();
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', upstreamStatus: 502 });
+    expect(await routes()).toEqual({ 'POST /ext/v1/projects/{pid}/connectors': 1 });
+  });
+});

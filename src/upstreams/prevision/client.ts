@@ -29,10 +29,20 @@ export type PrevisionCollection =
   | 'models'
   | 'deployments'
   | 'deployment-predictions'
-  | 'validation-predictions';
+  | 'validation-predictions'
+  | 'connectors'
+  | 'data-sources';
 
 /** The collections whose objects `DELETE /{collection}/{id}` deletes. */
-export type PrevisionDeletable = 'projects' | 'datasets' | 'experiments' | 'experiment-versions' | 'deployments' | 'validation-predictions';
+export type PrevisionDeletable =
+  | 'projects'
+  | 'datasets'
+  | 'experiments'
+  | 'experiment-versions'
+  | 'deployments'
+  | 'validation-predictions'
+  | 'connectors'
+  | 'data-sources';
 
 /** A list order: Prevision's `sortBy` (a top-level key of the items) and `descending`. */
 export interface PrevisionSort {
@@ -71,6 +81,8 @@ export const PREVISION_LISTS = {
   modelsOf: (versionId: string) => under('experiment-versions', versionId, 'models'),
   predictionsOf: (deploymentId: string) => under('deployments', deploymentId, 'deployment-predictions'),
   featuresOf: (versionId: string) => under('experiment-versions', versionId, 'features'),
+  connectorsOf: (projectId: string) => under('projects', projectId, 'connectors'),
+  dataSourcesOf: (projectId: string) => under('projects', projectId, 'data-sources'),
 };
 
 /** Documents read whole with `GET`, and where. */
@@ -261,6 +273,37 @@ export class PrevisionClient {
       'POST',
       `/experiment-versions/${encodeURIComponent(versionId)}/validation-predictions`,
       '/experiment-versions/{id}/validation-predictions',
+      body,
+    );
+  }
+
+  /** `POST /projects/{id}/connectors`, as JSON. Sent once; the secret in it is registered for redaction first. */
+  createConnector<T>(ctx: PrevisionCallContext, projectId: string, body: Record<string, unknown>): Promise<T> {
+    for (const secret of [body['password'], body['googleCredentials']]) {
+      if (typeof secret === 'string' && secret) this.options.addSecret(secret);
+      else if (secret && typeof secret === 'object')
+        for (const v of Object.values(secret)) if (typeof v === 'string' && v.length >= 8) this.options.addSecret(v);
+    }
+    return this.send<T>(ctx, 'POST', `/projects/${encodeURIComponent(projectId)}/connectors`, '/projects/{id}/connectors', body);
+  }
+
+  /** `POST /connectors/{id}/test`: whether Prevision reaches the source (a 400 says it does not). Changes nothing, so repeated like a read. */
+  testConnector(ctx: PrevisionCallContext, id: string): Promise<unknown> {
+    return this.send<unknown>(ctx, 'POST', `/connectors/${encodeURIComponent(id)}/test`, '/connectors/{id}/test', {}, true);
+  }
+
+  /** `POST /projects/{id}/data-sources`. Sent once. */
+  createDataSource<T>(ctx: PrevisionCallContext, projectId: string, body: Record<string, unknown>): Promise<T> {
+    return this.send<T>(ctx, 'POST', `/projects/${encodeURIComponent(projectId)}/data-sources`, '/projects/{id}/data-sources', body);
+  }
+
+  /** `POST /projects/{id}/datasets/data-source` with `{name, datasource_id}`. Sent once: it starts a copy. */
+  createDatasetFromDataSource<T>(ctx: PrevisionCallContext, projectId: string, body: Record<string, unknown>): Promise<T> {
+    return this.send<T>(
+      ctx,
+      'POST',
+      `/projects/${encodeURIComponent(projectId)}/datasets/data-source`,
+      '/projects/{id}/datasets/data-source',
       body,
     );
   }

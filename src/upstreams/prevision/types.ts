@@ -26,6 +26,8 @@ export interface PrevisionProject {
 export interface PrevisionDataset {
   _id: string;
   project_id: string;
+  /** The data source it was read from; null (or absent) for an upload. */
+  datasource?: string | null;
   name: string;
   separator: string;
   file_type: string;
@@ -176,4 +178,30 @@ export interface PrevisionProfile {
   last_name: string;
   company: string;
   roles: string[];
+}
+
+/** `GET /connectors/{id}`. Secrets are never part of it. */
+export interface PrevisionConnector {
+  _id: string;
+  project_id: string;
+  name: string;
+  type: 'SQL' | 'FTP' | 'SFTP' | 'S3' | 'GCP';
+  host: string | null;
+  port: number | null;
+  username: string | null;
+  created_at: string;
+}
+
+/** `GET /data-sources/{id}`. */
+export interface PrevisionDataSource {
+  _id: string;
+  project_id: string;
+  connector_id: string;
+  name: string;
+  path: string | null;
+  database: string | null;
+  table: string | null;
+  bucket: string | null;
+  request: string | null;
+  created_at: string;
 }
