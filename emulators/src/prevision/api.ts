@@ -12,6 +12,7 @@ import { modelRoutes } from './api/models.js';
 import { deploymentRoutes } from './api/deployments.js';
 import { predictionRoutes } from './api/predictions.js';
 import { connectorRoutes } from './api/connectors.js';
+import { exporterRoutes } from './api/exporters.js';
 
 export { PLATFORM_VERSION } from './api/scope.js';
 
@@ -26,5 +27,6 @@ export function apiRoutes(ctx: HandlerContext): RouteDef[] {
     ...deploymentRoutes(ctx, scope),
     ...predictionRoutes(ctx, scope),
     ...connectorRoutes(ctx, scope),
+    ...exporterRoutes(ctx, scope),
   ];
 }

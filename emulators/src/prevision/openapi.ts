@@ -65,6 +65,7 @@ const deployments = { tag: 'Deployments' };
 const predictions = { tag: 'Predictions' };
 const host = { tag: 'Deployed model host' };
 const connectors = { tag: 'Connectors and data sources' };
+const exporters = { tag: 'Exporters and exports' };
 
 /** A body the SDK sends as a form, which the API also takes as JSON. */
 function formOrJson(schema: Schema): Record<string, unknown> {
@@ -84,7 +85,7 @@ const api: Paths = {
       'Server-sent events of job updates',
       {
         '200': media(
-          'An endless stream: `:ok` at once, a `:keep-alive` comment every 15 s, then `id: <n>`, `event: <NAME>` (`EXPERIMENT_VERSION_UPDATE`, `DATASET_UPDATE`, `PREDICTION_UPDATE`, `DEPLOYMENT_PREDICTION_UPDATE`) and `data: {"_id": "..."}` per event.',
+          'An endless stream: `:ok` at once, a `:keep-alive` comment every 15 s, then `id: <n>`, `event: <NAME>` (`EXPERIMENT_VERSION_UPDATE`, `DATASET_UPDATE`, `PREDICTION_UPDATE`, `DEPLOYMENT_PREDICTION_UPDATE`, `EXPORT_UPDATE`) and `data: {"_id": "..."}` per event.',
           'text/event-stream',
         ),
       },
@@ -411,6 +412,44 @@ const api: Paths = {
     }),
   },
   '/data-sources/{id}': { get: one('Get a data source', 'DataSource', connectors), delete: remove('Delete a data source', connectors) },
+  '/projects/{pid}/exporters': {
+    get: list("List a project's exporters", 'Exporter', exporters),
+    post: one('Create an exporter', 'Exporter', {
+      ...exporters,
+      description: 'A SQL connector takes `database`, `table` and `database_write_mode`; others `filepath` and `file_write_mode`.',
+      body: formOrJson(
+        object(
+          {
+            connector_id: str(),
+            name: str(),
+            description: str(),
+            filepath: str(),
+            bucket: str(),
+            database: str(),
+            table: str(),
+            database_write_mode: { type: 'string', enum: ['replace', 'append'] },
+            file_write_mode: { type: 'string', enum: ['timestamp', 'safe', 'replace'] },
+          },
+          ['connector_id', 'name'],
+        ),
+      ),
+    }),
+  },
+  '/exporters/{id}': {
+    get: one('Get an exporter', 'Exporter', exporters),
+    delete: remove('Delete an exporter and its exports', exporters),
+  },
+  '/exporters/{id}/exports': { get: list("List an exporter's exports", 'Export', exporters) },
+  '/exporters/{id}/dataset/{datasetId}': {
+    post: one('Export a dataset', 'Export', { ...exporters, description: 'A job: `status` moves to `done` (`EXPORT_UPDATE`).' }),
+  },
+  '/exporters/{id}/prediction/{predictionId}': {
+    post: one('Export a prediction', 'Export', {
+      ...exporters,
+      body: formOrJson(object({ prediction_type: { type: 'string', enum: ['deployment', 'experiment'] } }, ['prediction_type'])),
+    }),
+  },
+  '/exports/{id}': { get: one('Get an export', 'Export', exporters) },
   '/projects/{pid}/datasets/data-source': {
     post: one('Create a dataset read from a data source', 'Dataset', {
       ...datasets,
@@ -530,6 +569,8 @@ export function previsionOpenApi(): OpenApiDocument {
       id: 'The record id (24 hex characters).',
       pid: 'The project id.',
       deploymentId: 'The deployment id.',
+      datasetId: 'The dataset id.',
+      predictionId: 'The id of a deployment prediction or a validation prediction (by `prediction_type`).',
     },
     paths: { ...Object.fromEntries(Object.entries(api).map(([path, item]) => [`${API}${path}`, item])), ...others },
   });

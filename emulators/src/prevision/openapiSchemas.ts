@@ -17,6 +17,32 @@ const record = (properties: Record<string, Schema>, description?: string): Schem
   object(properties, Object.keys(properties), description);
 
 export const PREVISION_SCHEMAS: Record<string, Schema> = {
+  Exporter: record({
+    _id: ID,
+    project_id: ID,
+    connector_id: ID,
+    name: str(),
+    description: text(),
+    filepath: text(),
+    bucket: text(),
+    database: text(),
+    table: text(),
+    database_write_mode: nullable(enumOf(['replace', 'append'])),
+    file_write_mode: nullable(enumOf(['timestamp', 'safe', 'replace'])),
+    created_at: dateTime(),
+    created_by: ID,
+  }),
+  Export: record({
+    _id: ID,
+    project_id: ID,
+    exporter_id: ID,
+    dataset_id: nullable(ID),
+    prediction_id: nullable(ID),
+    prediction_type: nullable(enumOf(['deployment', 'experiment'])),
+    status: STATE,
+    created_at: dateTime(),
+    created_by: ID,
+  }),
   Connector: record({
     _id: ID,
     project_id: ID,

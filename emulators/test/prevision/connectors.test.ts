@@ -69,3 +69,36 @@ describe('prevision emulator: connectors, data sources, datasets from a data sou
     expect((await call(url, `/ext/v1/data-sources/${s.body._id}`)).status).toBe(404);
   });
 });
+
+describe('prevision emulator: exporters and exports', () => {
+  it('creates an exporter on a connector, exports a dataset and a prediction as jobs that end done', async () => {
+    const c = (
+      await call(
+        url,
+        `/ext/v1/projects/${PID}/connectors`,
+        form({ type: 'SQL', name: 'wh', host: 'db', port: '5432', username: 'u', password: 'p' }),
+      )
+    ).body;
+    const e = await call(
+      url,
+      `/ext/v1/projects/${PID}/exporters`,
+      form({ connector_id: c._id, name: 'out', database: 'shop', table: 'scores', database_write_mode: 'append' }),
+    );
+    expect(e.status).toBe(200);
+    expect(e.body).toMatchObject({ connector_id: c._id, database_write_mode: 'append', file_write_mode: null });
+    const dataset = PREVISION_DEMO.projects[0]!.datasetIds[0]!;
+    const x = await call(url, `/ext/v1/exporters/${e.body._id}/dataset/${dataset}`, { method: 'POST' });
+    expect(x.body).toMatchObject({ status: 'pending', dataset_id: dataset, exporter_id: e.body._id });
+    await call(url, `/ext/v1/exports/${x.body._id}`);
+    await call(url, `/ext/v1/exports/${x.body._id}`);
+    expect((await call(url, `/ext/v1/exports/${x.body._id}`)).body.status).toBe('done');
+    const prediction = PREVISION_DEMO.deployments.find((d) => d.projectId === PID)?.predictionIds[0];
+    if (prediction) {
+      const p = await call(url, `/ext/v1/exporters/${e.body._id}/prediction/${prediction}`, form({ prediction_type: 'deployment' }));
+      expect(p.body).toMatchObject({ prediction_id: prediction, prediction_type: 'deployment' });
+    }
+    expect((await call(url, `/ext/v1/exporters/${e.body._id}/exports`)).body.items.length).toBe(prediction ? 2 : 1);
+    const missing = await call(url, `/ext/v1/projects/${PID}/exporters`, form({ connector_id: c._id, name: 'x' }));
+    expect(missing.status).toBe(400);
+  });
+});
