@@ -78,6 +78,8 @@ const config: CodegenConfig = {
           PrevisionProfile: '../upstreams/prevision/types.js#PrevisionProfile',
           PrevisionConnector: '../upstreams/prevision/types.js#PrevisionConnector',
           PrevisionDataSource: '../upstreams/prevision/types.js#PrevisionDataSource',
+          PrevisionExporter: '../upstreams/prevision/types.js#PrevisionExporter',
+          PrevisionExport: '../upstreams/prevision/types.js#PrevisionExport',
           PrevisionPrediction: '../resolvers/models.js#PrevisionPredictionResult',
           PrevisionClassification: '../resolvers/models.js#PrevisionClassificationResult',
           PrevisionRegression: '../resolvers/models.js#PrevisionRegressionResult',

@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { PlatformInfo as PlatformInfoMapper, PlatformStatusInfo as PlatformStatusInfoMapper, EndpointRef as EndpointRefMapper, GatewayInfo as GatewayInfoMapper, PrevisionRoot as PrevisionRootMapper, PrevisionPredictionResult as PrevisionPredictionResultMapper, PrevisionClassificationResult as PrevisionClassificationResultMapper, PrevisionRegressionResult as PrevisionRegressionResultMapper, CivisRoot as CivisRootMapper } from '../resolvers/models.js';
 import type { DataikuPrediction as DataikuPredictionMapper, DataikuInputFeature as DataikuInputFeatureMapper, DataikuForecast as DataikuForecastMapper, DataikuEffect as DataikuEffectMapper, DataikuLookup as DataikuLookupMapper, DataikuSqlResult as DataikuSqlResultMapper, SqlRowShape as SqlRowShapeMapper } from '../upstreams/dataiku/types.js';
 import type { PrevistoContact as PrevistoContactMapper, PrevistoAgreement as PrevistoAgreementMapper, PrevistoAssignment as PrevistoAssignmentMapper, PrevistoAccount as PrevistoAccountMapper, PrevistoTask as PrevistoTaskMapper, PrevistoPlan as PrevistoPlanMapper, PrevistoAddress as PrevistoAddressMapper, LonLat as LonLatMapper } from '../upstreams/previsto/types.js';
-import type { PrevisionProject as PrevisionProjectMapper, PrevisionDataset as PrevisionDatasetMapper, PrevisionExperiment as PrevisionExperimentMapper, PrevisionExperimentVersion as PrevisionExperimentVersionMapper, PrevisionModel as PrevisionModelMapper, PrevisionDeployment as PrevisionDeploymentMapper, PrevisionDeploymentPrediction as PrevisionDeploymentPredictionMapper, PrevisionValidationPrediction as PrevisionValidationPredictionMapper, PrevisionFeature as PrevisionFeatureMapper, PrevisionProjectUser as PrevisionProjectUserMapper, PrevisionProfile as PrevisionProfileMapper, PrevisionConnector as PrevisionConnectorMapper, PrevisionDataSource as PrevisionDataSourceMapper } from '../upstreams/prevision/types.js';
+import type { PrevisionProject as PrevisionProjectMapper, PrevisionDataset as PrevisionDatasetMapper, PrevisionExperiment as PrevisionExperimentMapper, PrevisionExperimentVersion as PrevisionExperimentVersionMapper, PrevisionModel as PrevisionModelMapper, PrevisionDeployment as PrevisionDeploymentMapper, PrevisionDeploymentPrediction as PrevisionDeploymentPredictionMapper, PrevisionValidationPrediction as PrevisionValidationPredictionMapper, PrevisionFeature as PrevisionFeatureMapper, PrevisionProjectUser as PrevisionProjectUserMapper, PrevisionProfile as PrevisionProfileMapper, PrevisionConnector as PrevisionConnectorMapper, PrevisionDataSource as PrevisionDataSourceMapper, PrevisionExporter as PrevisionExporterMapper, PrevisionExport as PrevisionExportMapper } from '../upstreams/prevision/types.js';
 import type { CivisCredential as CivisCredentialMapper, CivisUserParent as CivisUserParentMapper, CivisGroupRef as CivisGroupRefMapper, CivisDatabase as CivisDatabaseMapper, CivisTableSummary as CivisTableSummaryMapper, CivisTableTag as CivisTableTagMapper, CivisColumn as CivisColumnMapper, CivisFile as CivisFileMapper, CivisImport as CivisImportMapper, CivisImportEndpoint as CivisImportEndpointMapper, CivisJob as CivisJobMapper, CivisJobRunParent as CivisJobRunParentMapper, CivisRun as CivisRunMapper, CivisModel as CivisModelMapper, CivisPrediction as CivisPredictionMapper, CivisProject as CivisProjectMapper, CivisProjectObjectShape as CivisProjectObjectShapeMapper, CivisProjectObjectRef as CivisProjectObjectRefMapper, CivisQuery as CivisQueryMapper, CivisReport as CivisReportMapper, CivisScript as CivisScriptMapper } from '../upstreams/civis/types.js';
 import type { Context } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
@@ -2613,6 +2613,38 @@ export type CreatePrevisionExperimentVersionInput = {
   targetColumn: Scalars['String']['input'];
 };
 
+/**
+ * A new exporter. On a SQL connector give `database` and `table` (write mode REPLACE or APPEND); on others `path`
+ * (and `bucket` for S3 and GCP; write mode TIMESTAMP, SAFE or REPLACE).
+ */
+export type CreatePrevisionExporterInput = {
+  /** Bucket (S3 and GCP). */
+  bucket?: InputMaybe<Scalars['String']['input']>;
+  /** The connector: global id. */
+  connectorId: Scalars['ID']['input'];
+  /** Database (SQL connectors). */
+  database?: InputMaybe<Scalars['String']['input']>;
+  /** Description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** File path (file connectors). */
+  path?: InputMaybe<Scalars['String']['input']>;
+  /** Table (SQL connectors). */
+  table?: InputMaybe<Scalars['String']['input']>;
+  /** How it writes (REPLACE for databases, TIMESTAMP for files when omitted). */
+  writeMode?: InputMaybe<PrevisionWriteMode>;
+};
+
+/** The result of `createPrevisionExporter`. */
+export type CreatePrevisionExporterPayload = {
+  __typename?: 'CreatePrevisionExporterPayload';
+  /** The new exporter; null when `userErrors` says why none was created. */
+  exporter?: Maybe<PrevisionExporter>;
+  /** Why no exporter was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A new Prevision project. */
 export type CreatePrevisionProjectInput = {
   /** Colour as `#RRGGBB` (Prevision's default `#16D92C`). */
@@ -2789,7 +2821,7 @@ export type DeletePayload = {
 
 /** A Prevision object to delete. */
 export type DeletePrevisionObjectInput = {
-  /** Global id of a `PrevisionProject`, `PrevisionDataset`, `PrevisionExperiment`, `PrevisionExperimentVersion`, `PrevisionDeployment`, `PrevisionValidationPrediction`, `PrevisionConnector` (and its data sources) or `PrevisionDataSource`. */
+  /** Global id of a `PrevisionProject`, `PrevisionDataset`, `PrevisionExperiment`, `PrevisionExperimentVersion`, `PrevisionDeployment`, `PrevisionValidationPrediction`, `PrevisionConnector` (and its data sources and exporters), `PrevisionDataSource` or `PrevisionExporter`. */
   id: Scalars['ID']['input'];
 };
 
@@ -3106,6 +3138,8 @@ export type Mutation = {
   createPrevisionExperiment: CreatePrevisionExperimentPayload;
   /** Creates a draft version of an experiment; confirm it to train. Never retried. */
   createPrevisionExperimentVersion: PrevisionExperimentVersionPayload;
+  /** Creates an exporter on a connector. Never retried. */
+  createPrevisionExporter: CreatePrevisionExporterPayload;
   /** Creates a Prevision project. Never retried. */
   createPrevisionProject: CreatePrevisionProjectPayload;
   /** Deletes an agreement. */
@@ -3129,6 +3163,8 @@ export type Mutation = {
   runFunction: RunFunctionPayload;
   /** Starts a bulk prediction of a dataset on a deployment; read its state back through the returned object. Never retried. */
   startDeploymentPrediction: StartDeploymentPredictionPayload;
+  /** Exports a dataset or a prediction with an exporter; poll the export's `state`. Never retried. */
+  startPrevisionExport: StartPrevisionExportPayload;
   /** Starts a validation prediction of a dataset by a model; poll its `state`. Never retried. */
   startPrevisionValidationPrediction: StartPrevisionValidationPredictionPayload;
   /** Stops a version's training; it ends DONE with the models trained so far. */
@@ -3289,6 +3325,12 @@ export type MutationCreatePrevisionExperimentVersionArgs = {
 
 
 /** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionExporterArgs = {
+  input: CreatePrevisionExporterInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationCreatePrevisionProjectArgs = {
   input: CreatePrevisionProjectInput;
 };
@@ -3345,6 +3387,12 @@ export type MutationRunFunctionArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationStartDeploymentPredictionArgs = {
   input: StartDeploymentPredictionInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationStartPrevisionExportArgs = {
+  input: StartPrevisionExportInput;
 };
 
 
@@ -3546,6 +3594,8 @@ export type Prevision = {
   experiment?: Maybe<PrevisionExperiment>;
   /** One experiment version. */
   experimentVersion?: Maybe<PrevisionExperimentVersion>;
+  /** One export, by id: how its state is polled. */
+  export?: Maybe<PrevisionExport>;
   /** One model. */
   model?: Maybe<PrevisionModel>;
   /**
@@ -3617,6 +3667,17 @@ export type PrevisionExperimentArgs = {
  * pass exactly one.
  */
 export type PrevisionExperimentVersionArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  platformId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Prevision.io: projects and everything inside them, and unit predictions on deployed models. Lists are connections
+ * over Prevision's 1-based pages. A single object is read by global id (`id`) or by Prevision's own id (`platformId`):
+ * pass exactly one.
+ */
+export type PrevisionExportArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
   platformId?: InputMaybe<Scalars['String']['input']>;
 };
@@ -4131,6 +4192,103 @@ export type PrevisionExperimentVersionPayload = {
   userErrors: Array<UserError>;
 };
 
+/** One export of a dataset or a prediction; it runs asynchronously. */
+export type PrevisionExport = Node & {
+  __typename?: 'PrevisionExport';
+  /** When created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Prevision's own id of the exporter. */
+  exporterPlatformId: Scalars['ID']['output'];
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** Prevision's own id of what was exported: a dataset, a deployment prediction or a validation prediction. */
+  sourcePlatformId: Scalars['ID']['output'];
+  /** What was exported: `dataset`, `deployment` (a bulk prediction) or `experiment` (a validation prediction). */
+  sourceType: Scalars['String']['output'];
+  /** State. */
+  state: PrevisionState;
+};
+
+/** A page of Prevision exports. */
+export type PrevisionExportConnection = {
+  __typename?: 'PrevisionExportConnection';
+  /** Edges of this page. */
+  edges: Array<PrevisionExportEdge>;
+  /** Nodes of this page. */
+  nodes: Array<PrevisionExport>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Prevision export in a connection. */
+export type PrevisionExportEdge = {
+  __typename?: 'PrevisionExportEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The export. */
+  node: PrevisionExport;
+};
+
+/** Where exports of datasets and predictions go, through a connector: a database table, or a file path (in a bucket). */
+export type PrevisionExporter = Node & {
+  __typename?: 'PrevisionExporter';
+  /** The connector (a call of its own, once per connector and request). */
+  connector: PrevisionConnector;
+  /** Prevision's own id of the connector. */
+  connectorPlatformId: Scalars['ID']['output'];
+  /** When created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Description; null when none was given. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Exports made with it. */
+  exports: PrevisionExportConnection;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** Where it writes: `database.table`, or the file path (after `bucket/` when there is one). */
+  target: Scalars['String']['output'];
+  /** How it writes. */
+  writeMode: PrevisionWriteMode;
+};
+
+
+/** Where exports of datasets and predictions go, through a connector: a database table, or a file path (in a bucket). */
+export type PrevisionExporterExportsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of Prevision exporters. */
+export type PrevisionExporterConnection = {
+  __typename?: 'PrevisionExporterConnection';
+  /** Edges of this page. */
+  edges: Array<PrevisionExporterEdge>;
+  /** Nodes of this page. */
+  nodes: Array<PrevisionExporter>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Prevision exporter in a connection. */
+export type PrevisionExporterEdge = {
+  __typename?: 'PrevisionExporterEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The exporter. */
+  node: PrevisionExporter;
+};
+
 /** A column of an experiment version's training dataset, as Prevision describes it. */
 export type PrevisionFeature = {
   __typename?: 'PrevisionFeature';
@@ -4290,6 +4448,8 @@ export type PrevisionProject = Node & {
   description?: Maybe<Scalars['String']['output']>;
   /** Experiments of the project. */
   experiments: PrevisionExperimentConnection;
+  /** Exporters of the project. */
+  exporters: PrevisionExporterConnection;
   /** Global id. */
   id: Scalars['ID']['output'];
   /** Name. */
@@ -4346,6 +4506,15 @@ export type PrevisionProjectExperimentsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<PrevisionOrder>;
+};
+
+
+/** A Prevision.io project. */
+export type PrevisionProjectExportersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of Prevision projects. */
@@ -4463,6 +4632,20 @@ export type PrevisionValidationPrediction = Node & {
   /** State. */
   state: PrevisionState;
 };
+
+/**
+ * How an exporter writes: REPLACE and APPEND for a database table; TIMESTAMP (a new file per export), SAFE (never
+ * overwrite) and REPLACE for files.
+ */
+export type PrevisionWriteMode =
+  /** Append to the table (databases). */
+  | 'append'
+  /** Overwrite the table or file. */
+  | 'replace'
+  /** Fail rather than overwrite (files). */
+  | 'safe'
+  /** A new, timestamped file per export (files). */
+  | 'timestamp';
 
 /** One quantile of a forecast. */
 export type Quantile = {
@@ -4840,6 +5023,30 @@ export type StartDeploymentPredictionPayload = {
   /** The prediction, started; null when `userErrors` says why it was not. */
   deploymentPrediction?: Maybe<PrevisionDeploymentPrediction>;
   /** Why the prediction was not started; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/**
+ * What to export, and with which exporter: exactly one of `datasetId`, `deploymentPredictionId` and
+ * `validationPredictionId`.
+ */
+export type StartPrevisionExportInput = {
+  /** A dataset of the exporter's project: global id. */
+  datasetId?: InputMaybe<Scalars['ID']['input']>;
+  /** A bulk prediction: global id of a `PrevisionDeploymentPrediction`. */
+  deploymentPredictionId?: InputMaybe<Scalars['ID']['input']>;
+  /** The exporter: global id. */
+  exporterId: Scalars['ID']['input'];
+  /** A validation prediction: global id. */
+  validationPredictionId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** The result of `startPrevisionExport`. */
+export type StartPrevisionExportPayload = {
+  __typename?: 'StartPrevisionExportPayload';
+  /** The export, started; null when `userErrors` says why it was not. */
+  export?: Maybe<PrevisionExport>;
+  /** Why it was not started; empty on success. */
   userErrors: Array<UserError>;
 };
 
@@ -5283,6 +5490,8 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( PrevisionDeploymentPredictionMapper )
     | ( PrevisionExperimentMapper )
     | ( PrevisionExperimentVersionMapper )
+    | ( PrevisionExportMapper )
+    | ( PrevisionExporterMapper )
     | ( PrevisionModelMapper )
     | ( PrevisionProjectMapper )
     | ( PrevisionValidationPredictionMapper )
@@ -5425,6 +5634,8 @@ export type ResolversTypes = ResolversObject<{
   CreatePrevisionExperimentInput: CreatePrevisionExperimentInput;
   CreatePrevisionExperimentPayload: ResolverTypeWrapper<Omit<CreatePrevisionExperimentPayload, 'experiment'> & { experiment?: Maybe<ResolversTypes['PrevisionExperiment']> }>;
   CreatePrevisionExperimentVersionInput: CreatePrevisionExperimentVersionInput;
+  CreatePrevisionExporterInput: CreatePrevisionExporterInput;
+  CreatePrevisionExporterPayload: ResolverTypeWrapper<Omit<CreatePrevisionExporterPayload, 'exporter'> & { exporter?: Maybe<ResolversTypes['PrevisionExporter']> }>;
   CreatePrevisionProjectInput: CreatePrevisionProjectInput;
   CreatePrevisionProjectPayload: ResolverTypeWrapper<Omit<CreatePrevisionProjectPayload, 'project'> & { project?: Maybe<ResolversTypes['PrevisionProject']> }>;
   Credential: ResolverTypeWrapper<CivisCredentialMapper>;
@@ -5511,6 +5722,12 @@ export type ResolversTypes = ResolversObject<{
   PrevisionExperimentVersionEdge: ResolverTypeWrapper<Omit<PrevisionExperimentVersionEdge, 'node'> & { node: ResolversTypes['PrevisionExperimentVersion'] }>;
   PrevisionExperimentVersionInput: PrevisionExperimentVersionInput;
   PrevisionExperimentVersionPayload: ResolverTypeWrapper<Omit<PrevisionExperimentVersionPayload, 'experimentVersion'> & { experimentVersion?: Maybe<ResolversTypes['PrevisionExperimentVersion']> }>;
+  PrevisionExport: ResolverTypeWrapper<PrevisionExportMapper>;
+  PrevisionExportConnection: ResolverTypeWrapper<Omit<PrevisionExportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionExportEdge']>, nodes: Array<ResolversTypes['PrevisionExport']> }>;
+  PrevisionExportEdge: ResolverTypeWrapper<Omit<PrevisionExportEdge, 'node'> & { node: ResolversTypes['PrevisionExport'] }>;
+  PrevisionExporter: ResolverTypeWrapper<PrevisionExporterMapper>;
+  PrevisionExporterConnection: ResolverTypeWrapper<Omit<PrevisionExporterConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionExporterEdge']>, nodes: Array<ResolversTypes['PrevisionExporter']> }>;
+  PrevisionExporterEdge: ResolverTypeWrapper<Omit<PrevisionExporterEdge, 'node'> & { node: ResolversTypes['PrevisionExporter'] }>;
   PrevisionFeature: ResolverTypeWrapper<PrevisionFeatureMapper>;
   PrevisionFeatureConnection: ResolverTypeWrapper<Omit<PrevisionFeatureConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionFeatureEdge']>, nodes: Array<ResolversTypes['PrevisionFeature']> }>;
   PrevisionFeatureContribution: ResolverTypeWrapper<PrevisionFeatureContribution>;
@@ -5531,6 +5748,7 @@ export type ResolversTypes = ResolversObject<{
   PrevisionTrainingProfile: null;
   PrevisionTrainingType: null;
   PrevisionValidationPrediction: ResolverTypeWrapper<PrevisionValidationPredictionMapper>;
+  PrevisionWriteMode: null;
   Quantile: ResolverTypeWrapper<Quantile>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegressionResult: ResolverTypeWrapper<DataikuPredictionMapper>;
@@ -5544,6 +5762,8 @@ export type ResolversTypes = ResolversObject<{
   SqlRow: ResolverTypeWrapper<SqlRowShapeMapper>;
   StartDeploymentPredictionInput: StartDeploymentPredictionInput;
   StartDeploymentPredictionPayload: ResolverTypeWrapper<Omit<StartDeploymentPredictionPayload, 'deploymentPrediction'> & { deploymentPrediction?: Maybe<ResolversTypes['PrevisionDeploymentPrediction']> }>;
+  StartPrevisionExportInput: StartPrevisionExportInput;
+  StartPrevisionExportPayload: ResolverTypeWrapper<Omit<StartPrevisionExportPayload, 'export'> & { export?: Maybe<ResolversTypes['PrevisionExport']> }>;
   StartPrevisionValidationPredictionInput: StartPrevisionValidationPredictionInput;
   StartPrevisionValidationPredictionPayload: ResolverTypeWrapper<Omit<StartPrevisionValidationPredictionPayload, 'validationPrediction'> & { validationPrediction?: Maybe<ResolversTypes['PrevisionValidationPrediction']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -5690,6 +5910,8 @@ export type ResolversParentTypes = ResolversObject<{
   CreatePrevisionExperimentInput: CreatePrevisionExperimentInput;
   CreatePrevisionExperimentPayload: Omit<CreatePrevisionExperimentPayload, 'experiment'> & { experiment?: Maybe<ResolversParentTypes['PrevisionExperiment']> };
   CreatePrevisionExperimentVersionInput: CreatePrevisionExperimentVersionInput;
+  CreatePrevisionExporterInput: CreatePrevisionExporterInput;
+  CreatePrevisionExporterPayload: Omit<CreatePrevisionExporterPayload, 'exporter'> & { exporter?: Maybe<ResolversParentTypes['PrevisionExporter']> };
   CreatePrevisionProjectInput: CreatePrevisionProjectInput;
   CreatePrevisionProjectPayload: Omit<CreatePrevisionProjectPayload, 'project'> & { project?: Maybe<ResolversParentTypes['PrevisionProject']> };
   Credential: CivisCredentialMapper;
@@ -5765,6 +5987,12 @@ export type ResolversParentTypes = ResolversObject<{
   PrevisionExperimentVersionEdge: Omit<PrevisionExperimentVersionEdge, 'node'> & { node: ResolversParentTypes['PrevisionExperimentVersion'] };
   PrevisionExperimentVersionInput: PrevisionExperimentVersionInput;
   PrevisionExperimentVersionPayload: Omit<PrevisionExperimentVersionPayload, 'experimentVersion'> & { experimentVersion?: Maybe<ResolversParentTypes['PrevisionExperimentVersion']> };
+  PrevisionExport: PrevisionExportMapper;
+  PrevisionExportConnection: Omit<PrevisionExportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionExportEdge']>, nodes: Array<ResolversParentTypes['PrevisionExport']> };
+  PrevisionExportEdge: Omit<PrevisionExportEdge, 'node'> & { node: ResolversParentTypes['PrevisionExport'] };
+  PrevisionExporter: PrevisionExporterMapper;
+  PrevisionExporterConnection: Omit<PrevisionExporterConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionExporterEdge']>, nodes: Array<ResolversParentTypes['PrevisionExporter']> };
+  PrevisionExporterEdge: Omit<PrevisionExporterEdge, 'node'> & { node: ResolversParentTypes['PrevisionExporter'] };
   PrevisionFeature: PrevisionFeatureMapper;
   PrevisionFeatureConnection: Omit<PrevisionFeatureConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionFeatureEdge']>, nodes: Array<ResolversParentTypes['PrevisionFeature']> };
   PrevisionFeatureContribution: PrevisionFeatureContribution;
@@ -5793,6 +6021,8 @@ export type ResolversParentTypes = ResolversObject<{
   SqlRow: SqlRowShapeMapper;
   StartDeploymentPredictionInput: StartDeploymentPredictionInput;
   StartDeploymentPredictionPayload: Omit<StartDeploymentPredictionPayload, 'deploymentPrediction'> & { deploymentPrediction?: Maybe<ResolversParentTypes['PrevisionDeploymentPrediction']> };
+  StartPrevisionExportInput: StartPrevisionExportInput;
+  StartPrevisionExportPayload: Omit<StartPrevisionExportPayload, 'export'> & { export?: Maybe<ResolversParentTypes['PrevisionExport']> };
   StartPrevisionValidationPredictionInput: StartPrevisionValidationPredictionInput;
   StartPrevisionValidationPredictionPayload: Omit<StartPrevisionValidationPredictionPayload, 'validationPrediction'> & { validationPrediction?: Maybe<ResolversParentTypes['PrevisionValidationPrediction']> };
   String: Scalars['String']['output'];
@@ -6597,6 +6827,11 @@ export type CreatePrevisionExperimentPayloadResolvers<ContextType = Context, Par
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type CreatePrevisionExporterPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionExporterPayload'] = ResolversParentTypes['CreatePrevisionExporterPayload']> = ResolversObject<{
+  exporter?: Resolver<Maybe<ResolversTypes['PrevisionExporter']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type CreatePrevisionProjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionProjectPayload'] = ResolversParentTypes['CreatePrevisionProjectPayload']> = ResolversObject<{
   project?: Resolver<Maybe<ResolversTypes['PrevisionProject']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -6787,6 +7022,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createPrevisionDeploymentVersion?: Resolver<ResolversTypes['PrevisionDeploymentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDeploymentVersionArgs, 'input'>>;
   createPrevisionExperiment?: Resolver<ResolversTypes['CreatePrevisionExperimentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExperimentArgs, 'input'>>;
   createPrevisionExperimentVersion?: Resolver<ResolversTypes['PrevisionExperimentVersionPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExperimentVersionArgs, 'input'>>;
+  createPrevisionExporter?: Resolver<ResolversTypes['CreatePrevisionExporterPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExporterArgs, 'input'>>;
   createPrevisionProject?: Resolver<ResolversTypes['CreatePrevisionProjectPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionProjectArgs, 'input'>>;
   deleteAgreement?: Resolver<ResolversTypes['DeleteAgreementPayload'], ParentType, ContextType, RequireFields<MutationDeleteAgreementArgs, 'input'>>;
   deleteAssignment?: Resolver<ResolversTypes['DeleteAssignmentPayload'], ParentType, ContextType, RequireFields<MutationDeleteAssignmentArgs, 'input'>>;
@@ -6797,6 +7033,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   runCivisJob?: Resolver<ResolversTypes['RunCivisJobPayload'], ParentType, ContextType, RequireFields<MutationRunCivisJobArgs, 'input'>>;
   runFunction?: Resolver<ResolversTypes['RunFunctionPayload'], ParentType, ContextType, RequireFields<MutationRunFunctionArgs, 'input'>>;
   startDeploymentPrediction?: Resolver<ResolversTypes['StartDeploymentPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartDeploymentPredictionArgs, 'input'>>;
+  startPrevisionExport?: Resolver<ResolversTypes['StartPrevisionExportPayload'], ParentType, ContextType, RequireFields<MutationStartPrevisionExportArgs, 'input'>>;
   startPrevisionValidationPrediction?: Resolver<ResolversTypes['StartPrevisionValidationPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartPrevisionValidationPredictionArgs, 'input'>>;
   stopPrevisionExperimentVersion?: Resolver<ResolversTypes['PrevisionExperimentVersionPayload'], ParentType, ContextType, RequireFields<MutationStopPrevisionExperimentVersionArgs, 'input'>>;
   testPrevisionConnector?: Resolver<ResolversTypes['TestPrevisionConnectorPayload'], ParentType, ContextType, RequireFields<MutationTestPrevisionConnectorArgs, 'input'>>;
@@ -6812,7 +7049,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'Account' | 'Agreement' | 'Assignment' | 'CivisDatabase' | 'CivisFile' | 'CivisImport' | 'CivisJob' | 'CivisJobRun' | 'CivisModel' | 'CivisPrediction' | 'CivisProject' | 'CivisQuery' | 'CivisReport' | 'CivisScript' | 'CivisTable' | 'CivisUser' | 'Contact' | 'Credential' | 'Endpoint' | 'PrevisionConnector' | 'PrevisionDataSource' | 'PrevisionDataset' | 'PrevisionDeployment' | 'PrevisionDeploymentPrediction' | 'PrevisionExperiment' | 'PrevisionExperimentVersion' | 'PrevisionModel' | 'PrevisionProject' | 'PrevisionValidationPrediction', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Account' | 'Agreement' | 'Assignment' | 'CivisDatabase' | 'CivisFile' | 'CivisImport' | 'CivisJob' | 'CivisJobRun' | 'CivisModel' | 'CivisPrediction' | 'CivisProject' | 'CivisQuery' | 'CivisReport' | 'CivisScript' | 'CivisTable' | 'CivisUser' | 'Contact' | 'Credential' | 'Endpoint' | 'PrevisionConnector' | 'PrevisionDataSource' | 'PrevisionDataset' | 'PrevisionDeployment' | 'PrevisionDeploymentPrediction' | 'PrevisionExperiment' | 'PrevisionExperimentVersion' | 'PrevisionExport' | 'PrevisionExporter' | 'PrevisionModel' | 'PrevisionProject' | 'PrevisionValidationPrediction', ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -6864,6 +7101,7 @@ export type PrevisionResolvers<ContextType = Context, ParentType extends Resolve
   deploymentPrediction?: Resolver<Maybe<ResolversTypes['PrevisionDeploymentPrediction']>, ParentType, ContextType, Partial<PrevisionDeploymentPredictionArgs>>;
   experiment?: Resolver<Maybe<ResolversTypes['PrevisionExperiment']>, ParentType, ContextType, Partial<PrevisionExperimentArgs>>;
   experimentVersion?: Resolver<Maybe<ResolversTypes['PrevisionExperimentVersion']>, ParentType, ContextType, Partial<PrevisionExperimentVersionArgs>>;
+  export?: Resolver<Maybe<ResolversTypes['PrevisionExport']>, ParentType, ContextType, Partial<PrevisionExportArgs>>;
   model?: Resolver<Maybe<ResolversTypes['PrevisionModel']>, ParentType, ContextType, Partial<PrevisionModelArgs>>;
   predict?: Resolver<Maybe<ResolversTypes['PrevisionPrediction']>, ParentType, ContextType, RequireFields<PrevisionPredictArgs, 'deployment' | 'features'>>;
   profile?: Resolver<Maybe<ResolversTypes['PrevisionProfile']>, ParentType, ContextType>;
@@ -7085,6 +7323,55 @@ export type PrevisionExperimentVersionPayloadResolvers<ContextType = Context, Pa
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type PrevisionExportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionExport'] = ResolversParentTypes['PrevisionExport']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  exporterPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sourcePlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sourceType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['PrevisionState'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PrevisionExportConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionExportConnection'] = ResolversParentTypes['PrevisionExportConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PrevisionExportEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PrevisionExport']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PrevisionExportEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionExportEdge'] = ResolversParentTypes['PrevisionExportEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PrevisionExport'], ParentType, ContextType>;
+}>;
+
+export type PrevisionExporterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionExporter'] = ResolversParentTypes['PrevisionExporter']> = ResolversObject<{
+  connector?: Resolver<ResolversTypes['PrevisionConnector'], ParentType, ContextType>;
+  connectorPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  exports?: Resolver<ResolversTypes['PrevisionExportConnection'], ParentType, ContextType, Partial<PrevisionExporterExportsArgs>>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  target?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  writeMode?: Resolver<ResolversTypes['PrevisionWriteMode'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PrevisionExporterConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionExporterConnection'] = ResolversParentTypes['PrevisionExporterConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PrevisionExporterEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PrevisionExporter']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PrevisionExporterEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionExporterEdge'] = ResolversParentTypes['PrevisionExporterEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PrevisionExporter'], ParentType, ContextType>;
+}>;
+
 export type PrevisionFeatureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionFeature'] = ResolversParentTypes['PrevisionFeature']> = ResolversObject<{
   importance?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -7159,6 +7446,7 @@ export type PrevisionProjectResolvers<ContextType = Context, ParentType extends 
   deployments?: Resolver<ResolversTypes['PrevisionDeploymentConnection'], ParentType, ContextType, Partial<PrevisionProjectDeploymentsArgs>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   experiments?: Resolver<ResolversTypes['PrevisionExperimentConnection'], ParentType, ContextType, Partial<PrevisionProjectExperimentsArgs>>;
+  exporters?: Resolver<ResolversTypes['PrevisionExporterConnection'], ParentType, ContextType, Partial<PrevisionProjectExportersArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -7217,6 +7505,8 @@ export type PrevisionValidationPredictionResolvers<ContextType = Context, Parent
   state?: Resolver<ResolversTypes['PrevisionState'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
+
+export type PrevisionWriteModeResolvers = { APPEND: 'append', REPLACE: 'replace', SAFE: 'safe', TIMESTAMP: 'timestamp' };
 
 export type QuantileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Quantile'] = ResolversParentTypes['Quantile']> = ResolversObject<{
   level?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -7282,6 +7572,11 @@ export type SqlRowResolvers<ContextType = Context, ParentType extends ResolversP
 
 export type StartDeploymentPredictionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StartDeploymentPredictionPayload'] = ResolversParentTypes['StartDeploymentPredictionPayload']> = ResolversObject<{
   deploymentPrediction?: Resolver<Maybe<ResolversTypes['PrevisionDeploymentPrediction']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type StartPrevisionExportPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StartPrevisionExportPayload'] = ResolversParentTypes['StartPrevisionExportPayload']> = ResolversObject<{
+  export?: Resolver<Maybe<ResolversTypes['PrevisionExport']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
@@ -7445,6 +7740,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CreatePrevisionDataSourcePayload?: CreatePrevisionDataSourcePayloadResolvers<ContextType>;
   CreatePrevisionDatasetFromDataSourcePayload?: CreatePrevisionDatasetFromDataSourcePayloadResolvers<ContextType>;
   CreatePrevisionExperimentPayload?: CreatePrevisionExperimentPayloadResolvers<ContextType>;
+  CreatePrevisionExporterPayload?: CreatePrevisionExporterPayloadResolvers<ContextType>;
   CreatePrevisionProjectPayload?: CreatePrevisionProjectPayloadResolvers<ContextType>;
   Credential?: CredentialResolvers<ContextType>;
   CredentialConnection?: CredentialConnectionResolvers<ContextType>;
@@ -7511,6 +7807,12 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PrevisionExperimentVersionConnection?: PrevisionExperimentVersionConnectionResolvers<ContextType>;
   PrevisionExperimentVersionEdge?: PrevisionExperimentVersionEdgeResolvers<ContextType>;
   PrevisionExperimentVersionPayload?: PrevisionExperimentVersionPayloadResolvers<ContextType>;
+  PrevisionExport?: PrevisionExportResolvers<ContextType>;
+  PrevisionExportConnection?: PrevisionExportConnectionResolvers<ContextType>;
+  PrevisionExportEdge?: PrevisionExportEdgeResolvers<ContextType>;
+  PrevisionExporter?: PrevisionExporterResolvers<ContextType>;
+  PrevisionExporterConnection?: PrevisionExporterConnectionResolvers<ContextType>;
+  PrevisionExporterEdge?: PrevisionExporterEdgeResolvers<ContextType>;
   PrevisionFeature?: PrevisionFeatureResolvers<ContextType>;
   PrevisionFeatureConnection?: PrevisionFeatureConnectionResolvers<ContextType>;
   PrevisionFeatureContribution?: PrevisionFeatureContributionResolvers<ContextType>;
@@ -7529,6 +7831,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PrevisionTrainingProfile?: PrevisionTrainingProfileResolvers;
   PrevisionTrainingType?: PrevisionTrainingTypeResolvers;
   PrevisionValidationPrediction?: PrevisionValidationPredictionResolvers<ContextType>;
+  PrevisionWriteMode?: PrevisionWriteModeResolvers;
   Quantile?: QuantileResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RegressionResult?: RegressionResultResolvers<ContextType>;
@@ -7538,6 +7841,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SqlQueryResult?: SqlQueryResultResolvers<ContextType>;
   SqlRow?: SqlRowResolvers<ContextType>;
   StartDeploymentPredictionPayload?: StartDeploymentPredictionPayloadResolvers<ContextType>;
+  StartPrevisionExportPayload?: StartPrevisionExportPayloadResolvers<ContextType>;
   StartPrevisionValidationPredictionPayload?: StartPrevisionValidationPredictionPayloadResolvers<ContextType>;
   TestPrevisionConnectorPayload?: TestPrevisionConnectorPayloadResolvers<ContextType>;
   URL?: GraphQLScalarType;

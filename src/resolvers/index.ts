@@ -39,6 +39,8 @@ export function createNodeFetchers(): Partial<Record<NodeTypeName, NodeFetcher>>
     PrevisionValidationPrediction: (ctx, id) => loadPrevision(ctx, 'PrevisionValidationPrediction', id),
     PrevisionConnector: (ctx, id) => loadPrevision(ctx, 'PrevisionConnector', id),
     PrevisionDataSource: (ctx, id) => loadPrevision(ctx, 'PrevisionDataSource', id),
+    PrevisionExporter: (ctx, id) => loadPrevision(ctx, 'PrevisionExporter', id),
+    PrevisionExport: (ctx, id) => loadPrevision(ctx, 'PrevisionExport', id),
     Endpoint: async (ctx, id) => {
       const ref = ctx.services.endpoints.resolveId(ctx.services.codec.encode('Endpoint', id), ctx.services.codec, 'id');
       if (!('prevision' in ref)) return ref;

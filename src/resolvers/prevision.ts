@@ -41,7 +41,9 @@ type PrevisionType =
   | 'PrevisionDeploymentPrediction'
   | 'PrevisionValidationPrediction'
   | 'PrevisionConnector'
-  | 'PrevisionDataSource';
+  | 'PrevisionDataSource'
+  | 'PrevisionExporter'
+  | 'PrevisionExport';
 
 /** The collection each type is read from by id. */
 const COLLECTIONS: Record<PrevisionType, PrevisionCollection> = {
@@ -55,6 +57,8 @@ const COLLECTIONS: Record<PrevisionType, PrevisionCollection> = {
   PrevisionValidationPrediction: 'validation-predictions',
   PrevisionConnector: 'connectors',
   PrevisionDataSource: 'data-sources',
+  PrevisionExporter: 'exporters',
+  PrevisionExport: 'exports',
 };
 
 /** Reads a global id argument as the Prevision id it stands for; a deployment may also be given by its Endpoint's id. */

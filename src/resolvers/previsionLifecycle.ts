@@ -12,6 +12,8 @@ import type {
   PrevisionDataSource,
   PrevisionDataset,
   PrevisionDeployment,
+  PrevisionExport,
+  PrevisionExporter,
   PrevisionExperiment,
   PrevisionExperimentVersion,
   PrevisionFeature,
@@ -84,6 +86,7 @@ const DELETABLE: Partial<Record<NodeTypeName, PrevisionDeletable>> = {
   PrevisionValidationPrediction: 'validation-predictions',
   PrevisionConnector: 'connectors',
   PrevisionDataSource: 'data-sources',
+  PrevisionExporter: 'exporters',
 };
 
 const PORTLESS = new Set(['S3', 'GCP']);
@@ -461,9 +464,98 @@ export const previsionLifecycleResolvers: Resolvers = {
         (dataset): { dataset: PrevisionDataset | null } => ({ dataset }),
         { dataset: null },
       ),
+    createPrevisionExporter: (_p, { input }, ctx) =>
+      payload(
+        async () => {
+          const p = new Problems();
+          const connectorId = p.id(ctx, 'input.connectorId', input.connectorId, 'PrevisionConnector');
+          p.text('input.name', input.name, true);
+          p.throwIfAny();
+          const connector = await pointing(
+            () => loadPrevision<PrevisionConnector>(ctx, 'PrevisionConnector', connectorId!),
+            () => 'input.connectorId',
+          );
+          const database = connector.type === 'SQL';
+          if (database) {
+            if (input.database == null)
+              p.add('input.database', 'input.database is required for an exporter on a SQL connector.', 'required');
+            if (input.table == null) p.add('input.table', 'input.table is required for an exporter on a SQL connector.', 'required');
+            if (input.writeMode != null && input.writeMode !== 'replace' && input.writeMode !== 'append')
+              p.add('input.writeMode', 'input.writeMode must be REPLACE or APPEND for a database.');
+          } else {
+            if (input.path == null)
+              p.add('input.path', `input.path is required for an exporter on a ${connector.type} connector.`, 'required');
+            if (input.writeMode === 'append') p.add('input.writeMode', 'input.writeMode must be TIMESTAMP, SAFE or REPLACE for files.');
+          }
+          p.throwIfAny();
+          const body: Record<string, unknown> = { connector_id: connector._id, name: input.name };
+          if (input.description != null) body['description'] = input.description;
+          if (input.database != null) body['database'] = input.database;
+          if (input.table != null) body['table'] = input.table;
+          if (input.path != null) body['filepath'] = input.path;
+          if (input.bucket != null) body['bucket'] = input.bucket;
+          if (input.writeMode != null) body[database ? 'database_write_mode' : 'file_write_mode'] = input.writeMode;
+          return created<PrevisionExporter>('exporter')(
+            await pointing(
+              () => ctx.services.prevision.createExporter<PrevisionExporter>(call(ctx), connector.project_id, body),
+              (e) =>
+                fieldNamedIn(e.message, [
+                  ['input.connectorId', 'connector_id'],
+                  ['input.database', 'database'],
+                  ['input.table', 'table'],
+                  ['input.path', 'filepath'],
+                  ['input.writeMode', 'database_write_mode', 'file_write_mode'],
+                  ['input.name', 'name'],
+                ]),
+            ),
+          );
+        },
+        (exporter): { exporter: PrevisionExporter | null } => ({ exporter }),
+        { exporter: null },
+      ),
+    startPrevisionExport: (_p, { input }, ctx) =>
+      payload(
+        async () => {
+          const p = new Problems();
+          const exporterId = p.id(ctx, 'input.exporterId', input.exporterId, 'PrevisionExporter');
+          const given = (['datasetId', 'deploymentPredictionId', 'validationPredictionId'] as const).filter((k) => input[k] != null);
+          if (given.length !== 1)
+            p.add(
+              given.length === 0 ? 'input.datasetId' : `input.${given[1]!}`,
+              'Pass exactly one of input.datasetId, input.deploymentPredictionId and input.validationPredictionId.',
+            );
+          const dataset = input.datasetId != null ? p.id(ctx, 'input.datasetId', input.datasetId, 'PrevisionDataset') : undefined;
+          const deployment =
+            input.deploymentPredictionId != null
+              ? p.id(ctx, 'input.deploymentPredictionId', input.deploymentPredictionId, 'PrevisionDeploymentPrediction')
+              : undefined;
+          const validation =
+            input.validationPredictionId != null
+              ? p.id(ctx, 'input.validationPredictionId', input.validationPredictionId, 'PrevisionValidationPrediction')
+              : undefined;
+          p.throwIfAny();
+          const what =
+            dataset !== undefined
+              ? { dataset }
+              : deployment !== undefined
+                ? { prediction: deployment, type: 'deployment' as const }
+                : { prediction: validation!, type: 'experiment' as const };
+          const field = `input.${given[0]!}`;
+          return created<PrevisionExport>('export')(
+            await pointing(
+              () => ctx.services.prevision.startExport<PrevisionExport>(call(ctx), exporterId!, what),
+              // A 404 is the exporter; a 400 says the dataset or prediction is not in its project.
+              (e) => (e.code === ErrorCode.NOT_FOUND ? 'input.exporterId' : field),
+            ),
+          );
+        },
+        (exp): { export: PrevisionExport | null } => ({ export: exp }),
+        { export: null },
+      ),
   },
   Prevision: {
     profile: (_r, _a, ctx) => ctx.services.prevision.getDocument<PrevisionProfile>(call(ctx), 'profile'),
+    export: (_r, args, ctx) => loadPrevision<PrevisionExport>(ctx, 'PrevisionExport', lookupId(ctx, args, 'PrevisionExport')),
     validationPrediction: (_r, args, ctx) =>
       loadPrevision<PrevisionValidationPrediction>(
         ctx,
@@ -477,6 +569,7 @@ export const previsionLifecycleResolvers: Resolvers = {
     lastName: (p) => p.last_name,
   },
   PrevisionProject: {
+    exporters: (p, args, ctx) => connection<PrevisionExporter>(ctx, 'PrevisionProject.exporters', PREVISION_LISTS.exportersOf(p._id), args),
     connectors: (p, args, ctx) =>
       connection<PrevisionConnector>(ctx, 'PrevisionProject.connectors', PREVISION_LISTS.connectorsOf(p._id), args),
     dataSources: (p, args, ctx) =>
@@ -504,6 +597,25 @@ export const previsionLifecycleResolvers: Resolvers = {
     connectorPlatformId: (s) => s.connector_id,
     connector: (s, _a, ctx) => loadPrevision(ctx, 'PrevisionConnector', s.connector_id),
     createdAt: (s) => s.created_at,
+  },
+  PrevisionExporter: {
+    id: gid('PrevisionExporter'),
+    platformId: (e) => e._id,
+    connectorPlatformId: (e) => e.connector_id,
+    connector: (e, _a, ctx) => loadPrevision(ctx, 'PrevisionConnector', e.connector_id),
+    target: (e) => (e.database != null ? `${e.database}.${e.table ?? ''}` : `${e.bucket ? `${e.bucket}/` : ''}${e.filepath ?? ''}`),
+    writeMode: (e) => (e.database_write_mode ?? e.file_write_mode ?? 'replace') as never,
+    createdAt: (e) => e.created_at,
+    exports: (e, args, ctx) => connection<PrevisionExport>(ctx, 'PrevisionExporter.exports', PREVISION_LISTS.exportsOf(e._id), args),
+  },
+  PrevisionExport: {
+    id: gid('PrevisionExport'),
+    platformId: (x) => x._id,
+    state: (x) => state(x.status),
+    exporterPlatformId: (x) => x.exporter_id,
+    sourcePlatformId: (x) => x.dataset_id ?? x.prediction_id ?? '',
+    sourceType: (x) => (x.dataset_id != null ? 'dataset' : (x.prediction_type ?? 'deployment')),
+    createdAt: (x) => x.created_at,
   },
   PrevisionProjectUser: {
     platformId: (u) => u._id,

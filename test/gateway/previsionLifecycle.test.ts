@@ -397,3 +397,94 @@ describe('Prevision connectors, data sources and datasets read from them', () =>
     expect(await routes()).toEqual({ 'POST /ext/v1/projects/{pid}/connectors': 1 });
   });
 });
+
+describe('Prevision exporters and exports', () => {
+  const CONNECTOR = `mutation($i: CreatePrevisionConnectorInput!) { createPrevisionConnector(input: $i) { connector { id } } }`;
+  const EXPORTER = `mutation($i: CreatePrevisionExporterInput!) { createPrevisionExporter(input: $i) {
+    exporter { id platformId name target writeMode connector { type } } ${ERRORS} } }`;
+  const EXPORT = `mutation($i: StartPrevisionExportInput!) { startPrevisionExport(input: $i) {
+    export { id platformId state sourceType sourcePlatformId } ${ERRORS} } }`;
+
+  async function sqlConnector(): Promise<string> {
+    const c = await stack.gql(CONNECTOR, {
+      i: {
+        projectId: gid('PrevisionProject', PROJECT.id),
+        type: 'SQL',
+        name: 'wh',
+        host: 'db',
+        port: 5432,
+        username: 'u',
+        password: 'pw-123456',
+      },
+    });
+    return c.data!.createPrevisionConnector.connector.id;
+  }
+
+  it('creates an exporter, exports a dataset, and polls the export until done', async () => {
+    const connectorId = await sqlConnector();
+    const e = await stack.gql(EXPORTER, { i: { connectorId, name: 'scores', database: 'shop', table: 'scores', writeMode: 'APPEND' } });
+    expect(e.errors).toBeUndefined();
+    const exporter = e.data!.createPrevisionExporter.exporter;
+    expect(exporter).toMatchObject({ name: 'scores', target: 'shop.scores', writeMode: 'APPEND', connector: { type: 'SQL' } });
+    const x = await stack.gql(EXPORT, { i: { exporterId: exporter.id, datasetId: gid('PrevisionDataset', DATASET) } });
+    expect(x.errors).toBeUndefined();
+    const exp = x.data!.startPrevisionExport.export;
+    expect(exp).toMatchObject({ state: 'PENDING', sourceType: 'dataset', sourcePlatformId: DATASET });
+    let state = exp.state;
+    for (let i = 0; i < 4 && state !== 'DONE'; i++) {
+      state = (await stack.gql(`{ prevision { export(id: "${exp.id}") { state } } }`)).data!.prevision.export.state;
+    }
+    expect(state).toBe('DONE');
+    const listed = await stack.gql(
+      `{ prevision { project(platformId: "${PROJECT.id}") { exporters(first: 5) { nodes { platformId exports(first: 5) { totalCount } } } } } }`,
+    );
+    expect(listed.data!.prevision.project.exporters.nodes).toEqual([{ platformId: exporter.platformId, exports: { totalCount: 1 } }]);
+    expect(await routes()).toMatchObject({
+      'POST /ext/v1/projects/{pid}/exporters': 1,
+      'POST /ext/v1/exporters/{id}/dataset/{datasetId}': 1,
+      'GET /ext/v1/exporters/{id}/exports': 1,
+    });
+  });
+
+  it('checks the target and the one thing to export before any export call, and points refusals at their field', async () => {
+    const connectorId = await sqlConnector();
+    const before = (await stack.requests('prevision')).total;
+    const bad = await stack.gql(EXPORTER, { i: { connectorId, name: 'x', path: '/out.csv', writeMode: 'SAFE' } });
+    expect(bad.data!.createPrevisionExporter.userErrors.map((u: any) => u.field.join('.'))).toEqual([
+      'input.database',
+      'input.table',
+      'input.writeMode',
+    ]);
+    const e = await stack.gql(EXPORTER, { i: { connectorId, name: 'x', database: 'd', table: 't' } });
+    const exporterId = e.data!.createPrevisionExporter.exporter.id;
+    const none = await stack.gql(EXPORT, { i: { exporterId } });
+    expect(none.data!.startPrevisionExport.userErrors).toEqual([
+      { field: ['input', 'datasetId'], code: 'INVALID', message: expect.any(String) },
+    ]);
+    const two = await stack.gql(EXPORT, {
+      i: {
+        exporterId,
+        datasetId: gid('PrevisionDataset', DATASET),
+        deploymentPredictionId: gid('PrevisionDeploymentPrediction', CHURN.predictionIds[0] ?? 'c'.repeat(24)),
+      },
+    });
+    expect(two.data!.startPrevisionExport.userErrors[0].field).toEqual(['input', 'deploymentPredictionId']);
+    // A connector read per mutation that needed it, and the exporter create; no export was sent.
+    expect((await stack.requests('prevision')).byRoute).toMatchObject({
+      'GET /ext/v1/connectors/{id}': 2,
+      'POST /ext/v1/projects/{pid}/exporters': 1,
+    });
+    expect((await stack.requests('prevision')).total - before).toBe(3);
+    const otherProject = PREVISION_DEMO.projects.find((x) => x.id !== PROJECT.id && x.datasetIds.length > 0)!;
+    const elsewhere = await stack.gql(EXPORT, { i: { exporterId, datasetId: gid('PrevisionDataset', otherProject.datasetIds[0]!) } });
+    expect(elsewhere.data!.startPrevisionExport.userErrors).toEqual([
+      { field: ['input', 'datasetId'], code: 'INVALID', message: expect.any(String) },
+    ]);
+    const unknown = await stack.gql(EXPORT, {
+      i: { exporterId: gid('PrevisionExporter', 'd'.repeat(24)), datasetId: gid('PrevisionDataset', DATASET) },
+    });
+    expect(unknown.data!.startPrevisionExport.userErrors).toEqual([
+      { field: ['input', 'exporterId'], code: 'NOT_FOUND', message: expect.any(String) },
+    ]);
+  });
+});

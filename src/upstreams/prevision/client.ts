@@ -31,7 +31,9 @@ export type PrevisionCollection =
   | 'deployment-predictions'
   | 'validation-predictions'
   | 'connectors'
-  | 'data-sources';
+  | 'data-sources'
+  | 'exporters'
+  | 'exports';
 
 /** The collections whose objects `DELETE /{collection}/{id}` deletes. */
 export type PrevisionDeletable =
@@ -42,7 +44,8 @@ export type PrevisionDeletable =
   | 'deployments'
   | 'validation-predictions'
   | 'connectors'
-  | 'data-sources';
+  | 'data-sources'
+  | 'exporters';
 
 /** A list order: Prevision's `sortBy` (a top-level key of the items) and `descending`. */
 export interface PrevisionSort {
@@ -83,6 +86,8 @@ export const PREVISION_LISTS = {
   featuresOf: (versionId: string) => under('experiment-versions', versionId, 'features'),
   connectorsOf: (projectId: string) => under('projects', projectId, 'connectors'),
   dataSourcesOf: (projectId: string) => under('projects', projectId, 'data-sources'),
+  exportersOf: (projectId: string) => under('projects', projectId, 'exporters'),
+  exportsOf: (exporterId: string) => under('exporters', exporterId, 'exports'),
 };
 
 /** Documents read whole with `GET`, and where. */
@@ -305,6 +310,32 @@ export class PrevisionClient {
       `/projects/${encodeURIComponent(projectId)}/datasets/data-source`,
       '/projects/{id}/datasets/data-source',
       body,
+    );
+  }
+
+  /** `POST /projects/{id}/exporters`. Sent once. */
+  createExporter<T>(ctx: PrevisionCallContext, projectId: string, body: Record<string, unknown>): Promise<T> {
+    return this.send<T>(ctx, 'POST', `/projects/${encodeURIComponent(projectId)}/exporters`, '/projects/{id}/exporters', body);
+  }
+
+  /**
+   * `POST /exporters/{id}/dataset/{dataset_id}`, or `POST /exporters/{id}/prediction/{prediction_id}` with
+   * `{prediction_type}`. Sent once: it starts a job.
+   */
+  startExport<T>(
+    ctx: PrevisionCallContext,
+    exporterId: string,
+    what: { dataset: string } | { prediction: string; type: 'deployment' | 'experiment' },
+  ): Promise<T> {
+    const base = `/exporters/${encodeURIComponent(exporterId)}`;
+    if ('dataset' in what)
+      return this.send<T>(ctx, 'POST', `${base}/dataset/${encodeURIComponent(what.dataset)}`, '/exporters/{id}/dataset/{dataset_id}', {});
+    return this.send<T>(
+      ctx,
+      'POST',
+      `${base}/prediction/${encodeURIComponent(what.prediction)}`,
+      '/exporters/{id}/prediction/{prediction_id}',
+      { prediction_type: what.type },
     );
   }
 

@@ -205,3 +205,30 @@ export interface PrevisionDataSource {
   request: string | null;
   created_at: string;
 }
+
+/** `GET /exporters/{id}`. */
+export interface PrevisionExporter {
+  _id: string;
+  project_id: string;
+  connector_id: string;
+  name: string;
+  description: string | null;
+  filepath: string | null;
+  bucket: string | null;
+  database: string | null;
+  table: string | null;
+  database_write_mode: string | null;
+  file_write_mode: string | null;
+  created_at: string;
+}
+
+/** `GET /exports/{id}`; `status` is a job state. */
+export interface PrevisionExport {
+  _id: string;
+  exporter_id: string;
+  dataset_id: string | null;
+  prediction_id: string | null;
+  prediction_type: 'deployment' | 'experiment' | null;
+  status: PrevisionState;
+  created_at: string;
+}
