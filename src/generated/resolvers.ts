@@ -4467,6 +4467,7 @@ export type PrevisionProjectConnectorsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 
@@ -4476,6 +4477,7 @@ export type PrevisionProjectDataSourcesArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 
@@ -4515,6 +4517,7 @@ export type PrevisionProjectExportersArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 /** A page of Prevision projects. */

@@ -338,7 +338,7 @@ describe('Prevision connectors, data sources and datasets read from them', () =>
       dataSourcePlatformId: source.platformId,
     });
     const listed = await stack.gql(`{ prevision { project(platformId: "${PROJECT.id}") {
-      connectors(first: 5) { totalCount nodes { platformId } } dataSources(first: 5) { nodes { platformId } } } } }`);
+      connectors(first: 5, orderBy: {field: NAME}) { totalCount nodes { platformId } } dataSources(first: 5) { nodes { platformId } } } } }`);
     expect(listed.data!.prevision.project.connectors).toEqual({ totalCount: 1, nodes: [{ platformId: connector.platformId }] });
     expect(listed.data!.prevision.project.dataSources.nodes).toEqual([{ platformId: source.platformId }]);
     const counts = await routes();

@@ -272,6 +272,12 @@ export class FilesStore extends JobsStore {
       if (c.wire.type !== 'Database')
         throw badRequest(`credential ${credential} is a ${c.wire.type} credential; queries need a Database one.`);
     }
+    const compression = body.string('compression');
+    if (compression != null && !['gzip', 'zip', 'none'].includes(compression))
+      throw badRequest(`compression must be one of gzip, zip or none, got ${JSON.stringify(compression)}.`);
+    const delimiter = body.string('columnDelimiter');
+    if (delimiter != null && !['comma', 'tab', 'pipe'].includes(delimiter))
+      throw badRequest(`columnDelimiter must be one of comma, tab or pipe, got ${JSON.stringify(delimiter)}.`);
     const previewRows = body.int('previewRows') ?? 100;
     if (previewRows < 0 || previewRows > 1000) throw badRequest(`previewRows must be between 0 and 1000, got ${previewRows}.`);
     const outcome = this.runSql(this, database, sql, previewRows);

@@ -92,3 +92,21 @@ describe('civis emulator: PUT /imports/{id} and project membership', () => {
     expect((await call('/imports/5001/projects/7001', { method: 'PUT' })).status).toBe(404);
   });
 });
+
+describe('civis emulator: query export options', () => {
+  it('takes the documented compression and delimiter values and refuses others', async () => {
+    const ok = await call('/queries/', {
+      method: 'POST',
+      body: { database: 32, sql: 'SELECT 1', previewRows: 10, compression: 'gzip', columnDelimiter: 'pipe' },
+    });
+    expect(ok.status).toBe(201);
+    expectBadRequest(
+      await call('/queries/', { method: 'POST', body: { database: 32, sql: 'SELECT 1', previewRows: 10, compression: 'bz2' } }),
+      'compression must be one of',
+    );
+    expectBadRequest(
+      await call('/queries/', { method: 'POST', body: { database: 32, sql: 'SELECT 1', previewRows: 10, columnDelimiter: ';' } }),
+      'columnDelimiter must be one of',
+    );
+  });
+});
