@@ -3,8 +3,8 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { PlatformInfo as PlatformInfoMapper, PlatformStatusInfo as PlatformStatusInfoMapper, EndpointRef as EndpointRefMapper, GatewayInfo as GatewayInfoMapper, PrevisionRoot as PrevisionRootMapper, PrevisionPredictionResult as PrevisionPredictionResultMapper, PrevisionClassificationResult as PrevisionClassificationResultMapper, PrevisionRegressionResult as PrevisionRegressionResultMapper, CivisRoot as CivisRootMapper } from '../resolvers/models.js';
 import type { DataikuPrediction as DataikuPredictionMapper, DataikuInputFeature as DataikuInputFeatureMapper, DataikuForecast as DataikuForecastMapper, DataikuEffect as DataikuEffectMapper, DataikuLookup as DataikuLookupMapper, DataikuSqlResult as DataikuSqlResultMapper, SqlRowShape as SqlRowShapeMapper } from '../upstreams/dataiku/types.js';
 import type { PrevistoContact as PrevistoContactMapper, PrevistoAgreement as PrevistoAgreementMapper, PrevistoAssignment as PrevistoAssignmentMapper, PrevistoAccount as PrevistoAccountMapper, PrevistoTask as PrevistoTaskMapper, PrevistoPlan as PrevistoPlanMapper, PrevistoAddress as PrevistoAddressMapper, LonLat as LonLatMapper } from '../upstreams/previsto/types.js';
-import type { PrevisionProject as PrevisionProjectMapper, PrevisionDataset as PrevisionDatasetMapper, PrevisionExperiment as PrevisionExperimentMapper, PrevisionExperimentVersion as PrevisionExperimentVersionMapper, PrevisionModel as PrevisionModelMapper, PrevisionDeployment as PrevisionDeploymentMapper, PrevisionDeploymentPrediction as PrevisionDeploymentPredictionMapper } from '../upstreams/prevision/types.js';
-import type { CivisCredential as CivisCredentialMapper, CivisUserParent as CivisUserParentMapper, CivisGroupRef as CivisGroupRefMapper, CivisDatabase as CivisDatabaseMapper, CivisTableSummary as CivisTableSummaryMapper, CivisTableTag as CivisTableTagMapper, CivisColumn as CivisColumnMapper, CivisFile as CivisFileMapper, CivisImport as CivisImportMapper, CivisImportEndpoint as CivisImportEndpointMapper, CivisJob as CivisJobMapper, CivisJobRunParent as CivisJobRunParentMapper, CivisRun as CivisRunMapper, CivisModel as CivisModelMapper, CivisPrediction as CivisPredictionMapper, CivisProject as CivisProjectMapper, CivisProjectObjectShape as CivisProjectObjectShapeMapper, CivisQuery as CivisQueryMapper, CivisReport as CivisReportMapper, CivisScript as CivisScriptMapper } from '../upstreams/civis/types.js';
+import type { PrevisionProject as PrevisionProjectMapper, PrevisionDataset as PrevisionDatasetMapper, PrevisionExperiment as PrevisionExperimentMapper, PrevisionExperimentVersion as PrevisionExperimentVersionMapper, PrevisionModel as PrevisionModelMapper, PrevisionDeployment as PrevisionDeploymentMapper, PrevisionDeploymentPrediction as PrevisionDeploymentPredictionMapper, PrevisionValidationPrediction as PrevisionValidationPredictionMapper, PrevisionFeature as PrevisionFeatureMapper, PrevisionProjectUser as PrevisionProjectUserMapper, PrevisionProfile as PrevisionProfileMapper, PrevisionConnector as PrevisionConnectorMapper, PrevisionDataSource as PrevisionDataSourceMapper, PrevisionExporter as PrevisionExporterMapper, PrevisionExport as PrevisionExportMapper } from '../upstreams/prevision/types.js';
+import type { CivisCredential as CivisCredentialMapper, CivisUserParent as CivisUserParentMapper, CivisGroupRef as CivisGroupRefMapper, CivisDatabase as CivisDatabaseMapper, CivisTableSummary as CivisTableSummaryMapper, CivisTableTag as CivisTableTagMapper, CivisColumn as CivisColumnMapper, CivisFile as CivisFileMapper, CivisImport as CivisImportMapper, CivisImportEndpoint as CivisImportEndpointMapper, CivisJob as CivisJobMapper, CivisJobRunParent as CivisJobRunParentMapper, CivisRun as CivisRunMapper, CivisModel as CivisModelMapper, CivisPrediction as CivisPredictionMapper, CivisProject as CivisProjectMapper, CivisProjectObjectShape as CivisProjectObjectShapeMapper, CivisProjectObjectRef as CivisProjectObjectRefMapper, CivisQuery as CivisQueryMapper, CivisReport as CivisReportMapper, CivisScript as CivisScriptMapper } from '../upstreams/civis/types.js';
 import type { Context } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -239,6 +239,23 @@ export type AgreementType =
   | 'Primary'
   /** An add-on. */
   | 'Supplementary';
+
+/** An object to archive or restore. */
+export type ArchiveCivisObjectInput = {
+  /** True (the default) archives it, false restores it. */
+  archived?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The object: global id of a `CivisScript`, `CivisImport`, `CivisJob`, `CivisProject` or `CivisReport`. */
+  id: Scalars['ID']['input'];
+};
+
+/** The result of `archiveCivisObject`. */
+export type ArchiveCivisObjectPayload = {
+  __typename?: 'ArchiveCivisObjectPayload';
+  /** The object as it now is; null when `userErrors` says why it was not changed. */
+  node?: Maybe<Node>;
+  /** Why the object was not changed; empty on success. */
+  userErrors: Array<UserError>;
+};
 
 /** A planned visit to a contact. */
 export type Assignment = Node & {
@@ -511,6 +528,36 @@ export type AssignmentTaskInput = {
   workType?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A query to cancel. */
+export type CancelCivisQueryInput = {
+  /** The query: global id. */
+  id: Scalars['ID']['input'];
+};
+
+/** The result of `cancelCivisQuery`. */
+export type CancelCivisQueryPayload = {
+  __typename?: 'CancelCivisQueryPayload';
+  /** The query, read back after the cancellation; null when `userErrors` says why it was not cancelled. */
+  query?: Maybe<CivisQuery>;
+  /** Why the query was not cancelled (CONFLICT: it has already finished); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A run to cancel. */
+export type CancelCivisRunInput = {
+  /** The run: global id of a `CivisJobRun` (of a job, a script or an import). */
+  runId: Scalars['ID']['input'];
+};
+
+/** The result of `cancelCivisRun`. */
+export type CancelCivisRunPayload = {
+  __typename?: 'CancelCivisRunPayload';
+  /** The run, read back after the cancellation; null when `userErrors` says why it was not cancelled. */
+  run?: Maybe<CivisJobRun>;
+  /** Why the run was not cancelled (CONFLICT: it has already finished); empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /**
  * Civis Platform: databases, tables, files, imports, jobs, models, predictions, projects, queries, reports, scripts and
  * users, plus the look-ups civis-python's client offers. Lists are connections over Civis's 1-based pages. A single
@@ -714,6 +761,7 @@ export type CivisImportsArgs = {
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CivisOrder>;
   status?: InputMaybe<Array<CivisRunState>>;
@@ -744,7 +792,10 @@ export type CivisJobsArgs = {
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  manageable?: InputMaybe<Scalars['Boolean']['input']>;
+  scheduled?: InputMaybe<Scalars['Boolean']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
   state?: InputMaybe<Array<CivisRunState>>;
 };
@@ -774,6 +825,7 @@ export type CivisModelsArgs = {
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
 };
@@ -828,8 +880,10 @@ export type CivisProjectsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
+  autoShare?: InputMaybe<Scalars['Boolean']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CivisOrder>;
 };
@@ -887,6 +941,7 @@ export type CivisReportsArgs = {
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CivisOrder>;
 };
@@ -915,7 +970,10 @@ export type CivisScriptsArgs = {
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
+  category?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
+  language?: InputMaybe<Array<CivisScriptLanguage>>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CivisOrder>;
   status?: InputMaybe<Array<CivisRunState>>;
@@ -1020,6 +1078,15 @@ export type CivisColumnConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** Column delimiter of a query's result file. */
+export type CivisColumnDelimiter =
+  /** `,` (Civis's default). */
+  | 'comma'
+  /** `|`. */
+  | 'pipe'
+  /** Tab. */
+  | 'tab';
+
 /** A table column in a connection. */
 export type CivisColumnEdge = {
   __typename?: 'CivisColumnEdge';
@@ -1041,6 +1108,15 @@ export type CivisColumnStats = {
   /** Standard deviation. */
   standardDeviation: Scalars['Float']['output'];
 };
+
+/** Compression of a query's result file. */
+export type CivisCompression =
+  /** gzip. */
+  | 'gzip'
+  /** Plain CSV (Civis's default). */
+  | 'none'
+  /** zip. */
+  | 'zip';
 
 /** A database (a Civis remote host). */
 export type CivisDatabase = Node & {
@@ -1149,6 +1225,20 @@ export type CivisFileEdge = {
   node: CivisFile;
 };
 
+/**
+ * Where a browser sends a file's bytes: an HTML form POST (multipart/form-data) to `url` with every entry of
+ * `fields`, then the file itself as the last field, named `file`. The bytes go straight to Civis's storage.
+ */
+export type CivisFileUpload = {
+  __typename?: 'CivisFileUpload';
+  /** Form fields to send first, as given (a signed storage policy: send them unchanged). */
+  fields: Scalars['JSONObject']['output'];
+  /** The file, empty until the upload is done. */
+  file: CivisFile;
+  /** Where to POST the form. */
+  url: Scalars['URL']['output'];
+};
+
 /** A Civis group. */
 export type CivisGroup = {
   __typename?: 'CivisGroup';
@@ -1195,6 +1285,8 @@ export type CivisImport = Node & {
   state: CivisRunState;
   /** Sync type (Dbsync, Salesforce, GdocImport, AutoImport). */
   syncType: Scalars['String']['output'];
+  /** Time zone its schedule runs in. */
+  timeZone: Scalars['String']['output'];
   /** When last changed. */
   updatedAt: Scalars['DateTime']['output'];
 };
@@ -1240,6 +1332,27 @@ export type CivisImportEndpoint = {
   /** The database (Civis remote host); null when the endpoint is no database, or that database cannot be read. */
   remoteHost?: Maybe<CivisDatabase>;
 };
+
+/** The source or destination of an import. */
+export type CivisImportEndpointInput = {
+  /** The credential to read or write with: global id. */
+  credentialId?: InputMaybe<Scalars['ID']['input']>;
+  /** The database (Civis remote host): global id. */
+  databaseId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** How an import moves data, as Civis's `syncType` names it. */
+export type CivisImportSyncType =
+  /** `AutoImport`: a file into a table. */
+  | 'AutoImport'
+  /** `Dbsync`: between databases. */
+  | 'Dbsync'
+  /** `GdocExport`: a table out to a Google Sheet. */
+  | 'GdocExport'
+  /** `GdocImport`: a Google Sheet into a table. */
+  | 'GdocImport'
+  /** `Salesforce`. */
+  | 'Salesforce';
 
 /** A Civis job: the common view of scripts, imports and other runnable objects. */
 export type CivisJob = Node & {
@@ -1568,9 +1681,37 @@ export type CivisProjectObject = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** An object to put in a project or take out of it. */
+export type CivisProjectObjectInput = {
+  /** The object: global id of a `CivisScript`, `CivisImport`, `CivisJob`, `CivisReport` or `CivisFile`. */
+  objectId: Scalars['ID']['input'];
+  /** The project: global id. */
+  projectId: Scalars['ID']['input'];
+};
+
+/** The result of `addCivisProjectObject` and `removeCivisProjectObject`. */
+export type CivisProjectObjectPayload = {
+  __typename?: 'CivisProjectObjectPayload';
+  /** The project, read back after the change; null when `userErrors` says why nothing changed. */
+  project?: Maybe<CivisProject>;
+  /** Why nothing changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A project an object is in, as the object lists it. */
+export type CivisProjectRef = {
+  __typename?: 'CivisProjectRef';
+  /** Name of the project. */
+  name: Scalars['String']['output'];
+  /** Civis's own id of the project. */
+  platformId: Scalars['ID']['output'];
+};
+
 /** A SQL query run on a Civis database; it runs asynchronously. */
 export type CivisQuery = Node & {
   __typename?: 'CivisQuery';
+  /** Whether archived. */
+  archived: Scalars['Boolean']['output'];
   /** Who ran it. */
   author: CivisUser;
   /** When created. */
@@ -1587,6 +1728,8 @@ export type CivisQuery = Node & {
   error?: Maybe<Scalars['String']['output']>;
   /** When finished; null until it has finished. */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Whether it is hidden from the Civis UI. */
+  hidden: Scalars['Boolean']['output'];
   /** Global id. */
   id: Scalars['ID']['output'];
   /** Civis's own id of the last run. */
@@ -1655,6 +1798,8 @@ export type CivisReport = Node & {
   name: Scalars['String']['output'];
   /** Civis's own id (an integer, as a string). */
   platformId: Scalars['ID']['output'];
+  /** Projects it is in. */
+  projects: Array<CivisProjectRef>;
   /** The script producing it, read with its own call; null when there is none, or that read fails. */
   script?: Maybe<CivisScript>;
   /** State of the last run (IDLE when never run). */
@@ -1747,6 +1892,8 @@ export type CivisScript = Node & {
   name: Scalars['String']['output'];
   /** Civis's own id (also its job id; an integer, as a string). */
   platformId: Scalars['ID']['output'];
+  /** Projects it is in. */
+  projects: Array<CivisProjectRef>;
   /** Runs, newest first. */
   runs: CivisJobRunConnection;
   /** Source code; null for a SQL script and for scripts without source (containers). */
@@ -1755,6 +1902,8 @@ export type CivisScript = Node & {
   sql?: Maybe<Scalars['String']['output']>;
   /** State of the last run (IDLE when never run). */
   state: CivisRunState;
+  /** Time zone its schedule runs in. */
+  timeZone: Scalars['String']['output'];
   /** Job type (e.g. `JobTypes::PythonDocker`). */
   type: Scalars['String']['output'];
   /** When last changed. */
@@ -1795,6 +1944,17 @@ export type CivisScriptEdge = {
   node: CivisScript;
 };
 
+/** Language of a Civis script, as Civis's typed script routes name it. */
+export type CivisScriptLanguage =
+  /** A Docker container (`JobTypes::ContainerDocker`). */
+  | 'containers'
+  /** Python 3 (`JobTypes::PythonDocker`). */
+  | 'python3'
+  /** R (`JobTypes::RDocker`). */
+  | 'r'
+  /** SQL run on a database (`JobTypes::SqlRunner`). */
+  | 'sql';
+
 /**
  * A table or view in a Civis database. `primaryKeys`, `dataUpdatedAt` and `schemaUpdatedAt` are only in the table's own
  * record: on a table from a list they cost a read of it (once per table and request).
@@ -1817,10 +1977,14 @@ export type CivisTable = Node & {
   id: Scalars['ID']['output'];
   /** Whether it is a view. */
   isView: Scalars['Boolean']['output'];
+  /** Columns that say when a row last changed. */
+  lastModifiedKeys: Array<Scalars['String']['output']>;
   /** When the metadata was last refreshed; null when never. */
   lastRefresh?: Maybe<Scalars['DateTime']['output']>;
   /** Name. */
   name: Scalars['String']['output'];
+  /** Mapping of the table's columns to Civis's ontology, by ontology key (column names as values). */
+  ontologyMapping: Scalars['JSONObject']['output'];
   /** Database role owning the table. */
   owner: Scalars['String']['output'];
   /** Civis's own id (an integer, as a string). */
@@ -2272,20 +2436,95 @@ export type CreateAssignmentPayload = {
   userErrors: Array<UserError>;
 };
 
+/** A file to upload into Civis. */
+export type CreateCivisFileUploadInput = {
+  /** Description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** When Civis may delete it; 30 days from now when omitted. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** File name, with its extension; must not be blank. */
+  name: Scalars['String']['input'];
+};
+
+/** The result of `createCivisFileUpload`. */
+export type CreateCivisFileUploadPayload = {
+  __typename?: 'CreateCivisFileUploadPayload';
+  /** The new file and how to upload its bytes; null when `userErrors` says why none was created. */
+  upload?: Maybe<CivisFileUpload>;
+  /** Why no file was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A new import (or export) configuration; run it with `runCivisJob`. */
+export type CreateCivisImportInput = {
+  /** Where the data goes. */
+  destination?: InputMaybe<CivisImportEndpointInput>;
+  /** Whether to hide it from the Civis UI. */
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
+  /** True for an export out of Civis, false for an import into it. */
+  isOutbound: Scalars['Boolean']['input'];
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** Where the data comes from. */
+  source?: InputMaybe<CivisImportEndpointInput>;
+  /** How it moves data. */
+  syncType: CivisImportSyncType;
+};
+
+/** The result of `createCivisImport`. */
+export type CreateCivisImportPayload = {
+  __typename?: 'CreateCivisImportPayload';
+  /** The new import; null when `userErrors` says why none was created. */
+  import?: Maybe<CivisImport>;
+  /** Why no import was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A new project. */
+export type CreateCivisProjectInput = {
+  /** Whether new objects are shared with members automatically. */
+  autoShare?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Description (Civis requires one: empty when omitted). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** Note. */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `createCivisProject`. */
+export type CreateCivisProjectPayload = {
+  __typename?: 'CreateCivisProjectPayload';
+  /** The new project; null when `userErrors` says why none was created. */
+  project?: Maybe<CivisProject>;
+  /** Why no project was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A new SQL query to run. Give the database by `databaseId` or by `databaseName`, not both. */
 export type CreateCivisQueryInput = {
+  /** Column delimiter of the result file (Civis's default: COMMA). */
+  columnDelimiter?: InputMaybe<CivisColumnDelimiter>;
+  /** Compression of the result file (Civis's default: NONE). */
+  compression?: InputMaybe<CivisCompression>;
   /** The Database credential to run it with (global id); the caller's credential on that database when omitted. */
   credentialId?: InputMaybe<Scalars['ID']['input']>;
   /** The database: global id. */
   databaseId?: InputMaybe<Scalars['ID']['input']>;
   /** The database: its exact name. */
   databaseName?: InputMaybe<Scalars['String']['input']>;
+  /** Prefix of the result file's name. */
+  filenamePrefix?: InputMaybe<Scalars['String']['input']>;
   /** Whether to hide it from the Civis UI (Civis's default: hidden). */
   hidden?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Whether the result file starts with a header row (Civis's default: true). */
+  includeHeader?: InputMaybe<Scalars['Boolean']['input']>;
   /** Rows of the result to keep as a preview (0 to 1000, Civis's default 100). */
   previewRows?: InputMaybe<Scalars['Int']['input']>;
   /** SQL to run; must not be blank. */
   sql: Scalars['String']['input'];
+  /** True: the result file's fields are not quoted. */
+  unquoted?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** The result of `createCivisQuery`. */
@@ -2294,6 +2533,67 @@ export type CreateCivisQueryPayload = {
   /** The query, running; null when `userErrors` says why it was not started. */
   query?: Maybe<CivisQuery>;
   /** Why the query was not started; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A new HTML report. */
+export type CreateCivisReportInput = {
+  /** The report's HTML. */
+  codeBody?: InputMaybe<Scalars['String']['input']>;
+  /** Whether to hide it from the Civis UI. */
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Name; Civis names it `Report #<id>` when omitted. Must not be blank when given. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The script whose output it shows: global id. */
+  scriptId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** The result of `createCivisReport`. */
+export type CreateCivisReportPayload = {
+  __typename?: 'CreateCivisReportPayload';
+  /** The new report; null when `userErrors` says why none was created. */
+  report?: Maybe<CivisReport>;
+  /** Why no report was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/**
+ * A new Civis script. What each language needs: SQL takes `sql`, `databaseId` and `credentialId`; PYTHON3 and R take
+ * `source`; CONTAINER takes `dockerImageName` and `dockerCommand`. A field another language takes is refused.
+ */
+export type CreateCivisScriptInput = {
+  /** CPU shares for a container (CONTAINER only; 1024 when omitted). */
+  cpu?: InputMaybe<Scalars['Int']['input']>;
+  /** The Database credential the SQL runs with: global id (SQL only, required there). */
+  credentialId?: InputMaybe<Scalars['ID']['input']>;
+  /** The database the SQL runs on: global id of a `CivisDatabase` (SQL only, required there). */
+  databaseId?: InputMaybe<Scalars['ID']['input']>;
+  /** Command the container runs (CONTAINER only, required there). */
+  dockerCommand?: InputMaybe<Scalars['String']['input']>;
+  /** Docker image (CONTAINER only, required there). */
+  dockerImageName?: InputMaybe<Scalars['String']['input']>;
+  /** Docker image tag (CONTAINER only; Civis's default `latest`). */
+  dockerImageTag?: InputMaybe<Scalars['String']['input']>;
+  /** Whether to hide it from the Civis UI (Civis's default: shown). */
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Language; decides which of the fields below are required. */
+  language: CivisScriptLanguage;
+  /** Memory in MiB for a container (CONTAINER only; 2048 when omitted). */
+  memory?: InputMaybe<Scalars['Int']['input']>;
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** Source code (PYTHON3 and R only, required there). */
+  source?: InputMaybe<Scalars['String']['input']>;
+  /** SQL to run (SQL only, required there). */
+  sql?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `createCivisScript`. */
+export type CreateCivisScriptPayload = {
+  __typename?: 'CreateCivisScriptPayload';
+  /** The new script; null when `userErrors` says why none was created. */
+  script?: Maybe<CivisScript>;
+  /** Why no script was created; empty on success. */
   userErrors: Array<UserError>;
 };
 
@@ -2366,6 +2666,205 @@ export type CreateCredentialPayload = {
   /** The new credential; null when `userErrors` says why none was created. */
   credential?: Maybe<Credential>;
   /** Why no credential was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/**
+ * A new connector. SQL, FTP and SFTP take `host`, `port`, `username` and `password`; S3 takes `username` (the access
+ * key id) and `password` (the secret key); GCP takes `googleCredentials`.
+ */
+export type CreatePrevisionConnectorInput = {
+  /** GCP service account key. Write-only. */
+  googleCredentials?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** Host (SQL, FTP, SFTP). */
+  host?: InputMaybe<Scalars['String']['input']>;
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** Password, or S3 secret key. Write-only. */
+  password?: InputMaybe<Scalars['String']['input']>;
+  /** Port, 1 to 65535 (SQL, FTP, SFTP). */
+  port?: InputMaybe<Scalars['Int']['input']>;
+  /** The project: global id. */
+  projectId: Scalars['ID']['input'];
+  /** Kind. */
+  type: PrevisionConnectorType;
+  /** User name, or S3 access key id. */
+  username?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `createPrevisionConnector`. */
+export type CreatePrevisionConnectorPayload = {
+  __typename?: 'CreatePrevisionConnectorPayload';
+  /** The new connector; null when `userErrors` says why none was created. */
+  connector?: Maybe<PrevisionConnector>;
+  /** Why no connector was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/**
+ * A new data source. A SQL connector takes `table` (with `database`) or `request`; FTP and SFTP take `path`; S3 and GCP
+ * take `bucket` (and `path`).
+ */
+export type CreatePrevisionDataSourceInput = {
+  /** Bucket. */
+  bucket?: InputMaybe<Scalars['String']['input']>;
+  /** The connector: global id. */
+  connectorId: Scalars['ID']['input'];
+  /** Database. */
+  database?: InputMaybe<Scalars['String']['input']>;
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** Path. */
+  path?: InputMaybe<Scalars['String']['input']>;
+  /** SQL request, instead of a table. */
+  request?: InputMaybe<Scalars['String']['input']>;
+  /** Table. */
+  table?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `createPrevisionDataSource`. */
+export type CreatePrevisionDataSourcePayload = {
+  __typename?: 'CreatePrevisionDataSourcePayload';
+  /** The new data source; null when `userErrors` says why none was created. */
+  dataSource?: Maybe<PrevisionDataSource>;
+  /** Why no data source was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A dataset to read from a data source into its project. */
+export type CreatePrevisionDatasetFromDataSourceInput = {
+  /** The data source: global id. */
+  dataSourceId: Scalars['ID']['input'];
+  /** Name of the dataset; must not be blank. */
+  name: Scalars['String']['input'];
+};
+
+/** The result of `createPrevisionDatasetFromDataSource`. */
+export type CreatePrevisionDatasetFromDataSourcePayload = {
+  __typename?: 'CreatePrevisionDatasetFromDataSourcePayload';
+  /** The dataset, being copied (poll `copyState`); null when `userErrors` says why none was created. */
+  dataset?: Maybe<PrevisionDataset>;
+  /** Why no dataset was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A new deployment of a trained model. */
+export type CreatePrevisionDeploymentInput = {
+  /** Who may call it (FINE_GRAINED when omitted). */
+  accessType?: InputMaybe<PrevisionAccessType>;
+  /** A challenger model of the same experiment: global id. */
+  challengerModelId?: InputMaybe<Scalars['ID']['input']>;
+  /** Description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The model to serve: global id of a `PrevisionModel` of a finished experiment version. */
+  mainModelId: Scalars['ID']['input'];
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+};
+
+/** A new version of a deployment, serving other models of its experiment. */
+export type CreatePrevisionDeploymentVersionInput = {
+  /** A challenger model: global id. */
+  challengerModelId?: InputMaybe<Scalars['ID']['input']>;
+  /** The deployment: global id of a `PrevisionDeployment` or its `Endpoint`. It must be serving. */
+  deploymentId: Scalars['ID']['input'];
+  /** The model to serve: global id. */
+  mainModelId: Scalars['ID']['input'];
+  /** Name of the version; must not be blank. */
+  name: Scalars['String']['input'];
+};
+
+/** A new experiment in a project. */
+export type CreatePrevisionExperimentInput = {
+  /** What it learns from (TABULAR when omitted). */
+  dataType?: InputMaybe<PrevisionDataType>;
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** The project: global id. */
+  projectId: Scalars['ID']['input'];
+  /** What it predicts. */
+  trainingType: PrevisionTrainingType;
+};
+
+/** The result of `createPrevisionExperiment`. */
+export type CreatePrevisionExperimentPayload = {
+  __typename?: 'CreatePrevisionExperimentPayload';
+  /** The new experiment; null when `userErrors` says why none was created. */
+  experiment?: Maybe<PrevisionExperiment>;
+  /** Why no experiment was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A new version of an experiment: what to train on. It is created as a draft; confirm it to train. */
+export type CreatePrevisionExperimentVersionInput = {
+  /** The training dataset: global id, in the experiment's project. */
+  datasetId: Scalars['ID']['input'];
+  /** Description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Columns not to learn from. */
+  dropList?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The experiment: global id. */
+  experimentId: Scalars['ID']['input'];
+  /** A dataset to hold out for the holdout predictions: global id. */
+  holdoutDatasetId?: InputMaybe<Scalars['ID']['input']>;
+  /** A column identifying rows, not used to learn. */
+  idColumn?: InputMaybe<Scalars['String']['input']>;
+  /** The metric to optimise (the training type's default when omitted). */
+  metric?: InputMaybe<Scalars['String']['input']>;
+  /** How much to try (QUICK when omitted). */
+  profile?: InputMaybe<PrevisionTrainingProfile>;
+  /** The column to predict. */
+  targetColumn: Scalars['String']['input'];
+};
+
+/**
+ * A new exporter. On a SQL connector give `database` and `table` (write mode REPLACE or APPEND); on others `path`
+ * (and `bucket` for S3 and GCP; write mode TIMESTAMP, SAFE or REPLACE).
+ */
+export type CreatePrevisionExporterInput = {
+  /** Bucket (S3 and GCP). */
+  bucket?: InputMaybe<Scalars['String']['input']>;
+  /** The connector: global id. */
+  connectorId: Scalars['ID']['input'];
+  /** Database (SQL connectors). */
+  database?: InputMaybe<Scalars['String']['input']>;
+  /** Description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** File path (file connectors). */
+  path?: InputMaybe<Scalars['String']['input']>;
+  /** Table (SQL connectors). */
+  table?: InputMaybe<Scalars['String']['input']>;
+  /** How it writes (REPLACE for databases, TIMESTAMP for files when omitted). */
+  writeMode?: InputMaybe<PrevisionWriteMode>;
+};
+
+/** The result of `createPrevisionExporter`. */
+export type CreatePrevisionExporterPayload = {
+  __typename?: 'CreatePrevisionExporterPayload';
+  /** The new exporter; null when `userErrors` says why none was created. */
+  exporter?: Maybe<PrevisionExporter>;
+  /** Why no exporter was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A new Prevision project. */
+export type CreatePrevisionProjectInput = {
+  /** Colour as `#RRGGBB` (Prevision's default `#16D92C`). */
+  color?: InputMaybe<Scalars['String']['input']>;
+  /** Description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+};
+
+/** The result of `createPrevisionProject`. */
+export type CreatePrevisionProjectPayload = {
+  __typename?: 'CreatePrevisionProjectPayload';
+  /** The new project; null when `userErrors` says why none was created. */
+  project?: Maybe<PrevisionProject>;
+  /** Why no project was created; empty on success. */
   userErrors: Array<UserError>;
 };
 
@@ -2522,6 +3021,21 @@ export type DeletePayload = {
   __typename?: 'DeletePayload';
   /** Global id of the deleted object. */
   deletedId: Scalars['ID']['output'];
+};
+
+/** A Prevision object to delete. */
+export type DeletePrevisionObjectInput = {
+  /** Global id of a `PrevisionProject`, `PrevisionDataset`, `PrevisionExperiment`, `PrevisionExperimentVersion`, `PrevisionDeployment`, `PrevisionValidationPrediction`, `PrevisionConnector` (and its data sources and exporters), `PrevisionDataSource` or `PrevisionExporter`. */
+  id: Scalars['ID']['input'];
+};
+
+/** The result of `deletePrevisionObject`. */
+export type DeletePrevisionObjectPayload = {
+  __typename?: 'DeletePrevisionObjectPayload';
+  /** Global id of the deleted object; null when `userErrors` says why it was not deleted. */
+  deletedId?: Maybe<Scalars['ID']['output']>;
+  /** Why it was not deleted (INVALID: something still uses it, such as a deployment); empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** Which model generation of a Dataiku service answers. Set at most one field. */
@@ -2788,12 +3302,35 @@ export type MetaCondition = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Puts a script, import, job, report or file in a project (already there: nothing changes). */
+  addCivisProjectObject: CivisProjectObjectPayload;
+  /** Archives (Civis's delete) or restores a script, import, job, project or report of the caller's. */
+  archiveCivisObject: ArchiveCivisObjectPayload;
+  /** Cancels a queued or running query of the caller's. */
+  cancelCivisQuery: CancelCivisQueryPayload;
+  /** Cancels a queued or running run of a job, script or import. */
+  cancelCivisRun: CancelCivisRunPayload;
+  /** Confirms a draft version: its training starts; poll its `state`. Never retried. */
+  confirmPrevisionExperimentVersion: PrevisionExperimentVersionPayload;
   /** Creates an agreement. */
   createAgreement: CreateAgreementPayload;
   /** Creates an assignment. */
   createAssignment: CreateAssignmentPayload;
+  /**
+   * Starts a file upload the browser completes itself: answers the new file and the form to POST its bytes to, so
+   * they never pass through Augur. The file is usable once the upload has finished (`fileSize` above 0). Never retried.
+   */
+  createCivisFileUpload: CreateCivisFileUploadPayload;
+  /** Creates an import or export configuration owned by the caller. Never retried. */
+  createCivisImport: CreateCivisImportPayload;
+  /** Creates a project with the caller as its author and member. Never retried. */
+  createCivisProject: CreateCivisProjectPayload;
   /** Runs SQL on a Civis database; poll `civis { query(id:) { state } }` until it has finished. Never retried. */
   createCivisQuery: CreateCivisQueryPayload;
+  /** Creates an HTML report owned by the caller. Never retried. */
+  createCivisReport: CreateCivisReportPayload;
+  /** Creates a script in one of Civis's languages, owned by the caller. Never retried. */
+  createCivisScript: CreateCivisScriptPayload;
   /**
    * Creates a contact. The input is checked (a non-empty name, a well-formed e-mail address, metadata limits) before
    * anything is sent; problems come back in `userErrors`. Never retried once it may have reached Previsto.
@@ -2801,6 +3338,24 @@ export type Mutation = {
   createContact: CreateContactPayload;
   /** Creates a credential owned by the caller. Never retried. */
   createCredential: CreateCredentialPayload;
+  /** Creates a connector in a project; its secret is sent to Prevision and never returned. Never retried. */
+  createPrevisionConnector: CreatePrevisionConnectorPayload;
+  /** Creates a data source on a connector. Never retried. */
+  createPrevisionDataSource: CreatePrevisionDataSourcePayload;
+  /** Reads a data source into a new dataset of its project; poll the dataset's `copyState`. Never retried. */
+  createPrevisionDatasetFromDataSource: CreatePrevisionDatasetFromDataSourcePayload;
+  /** Deploys a trained model; poll `deployState` until DONE. Never retried. */
+  createPrevisionDeployment: PrevisionDeploymentPayload;
+  /** Adds a version to a deployment, serving other models once deployed. Never retried. */
+  createPrevisionDeploymentVersion: PrevisionDeploymentPayload;
+  /** Creates an experiment in a project. Never retried. */
+  createPrevisionExperiment: CreatePrevisionExperimentPayload;
+  /** Creates a draft version of an experiment; confirm it to train. Never retried. */
+  createPrevisionExperimentVersion: PrevisionExperimentVersionPayload;
+  /** Creates an exporter on a connector. Never retried. */
+  createPrevisionExporter: CreatePrevisionExporterPayload;
+  /** Creates a Prevision project. Never retried. */
+  createPrevisionProject: CreatePrevisionProjectPayload;
   /** Deletes an agreement. */
   deleteAgreement: DeleteAgreementPayload;
   /** Deletes an assignment. */
@@ -2809,6 +3364,10 @@ export type Mutation = {
   deleteContact: DeleteContactPayload;
   /** Deletes a credential of the caller's. */
   deleteCredential: DeleteCredentialPayload;
+  /** Deletes a Prevision project, dataset, experiment, experiment version, deployment or validation prediction. */
+  deletePrevisionObject: DeletePrevisionObjectPayload;
+  /** Takes a script, import, job, report or file out of a project (not there: nothing changes). */
+  removeCivisProjectObject: CivisProjectObjectPayload;
   /**
    * Starts a run of a Civis job. Never retried, since a repeat would start a second run. A job that already has a
    * queued or running run is refused with a CONFLICT user error: wait until its `lastRun` has finished.
@@ -2818,6 +3377,14 @@ export type Mutation = {
   runFunction: RunFunctionPayload;
   /** Starts a bulk prediction of a dataset on a deployment; read its state back through the returned object. Never retried. */
   startDeploymentPrediction: StartDeploymentPredictionPayload;
+  /** Exports a dataset or a prediction with an exporter; poll the export's `state`. Never retried. */
+  startPrevisionExport: StartPrevisionExportPayload;
+  /** Starts a validation prediction of a dataset by a model; poll its `state`. Never retried. */
+  startPrevisionValidationPrediction: StartPrevisionValidationPredictionPayload;
+  /** Stops a version's training; it ends DONE with the models trained so far. */
+  stopPrevisionExperimentVersion: PrevisionExperimentVersionPayload;
+  /** Asks Prevision to reach the source through a connector. */
+  testPrevisionConnector: TestPrevisionConnectorPayload;
   /**
    * Changes the Previsto account of the credential in use (name, e-mail address, language, metadata). The input is
    * checked before anything is sent. Never retried once it may have reached Previsto.
@@ -2827,10 +3394,50 @@ export type Mutation = {
   updateAgreement: UpdateAgreementPayload;
   /** Changes an assignment; omitted fields stay unchanged. */
   updateAssignment: UpdateAssignmentPayload;
+  /** Changes an import of the caller's (omitted fields stay unchanged): read, then replaced whole as Civis updates imports. */
+  updateCivisImport: UpdateCivisImportPayload;
+  /** Changes a project's name, description or note (omitted fields stay unchanged). */
+  updateCivisProject: UpdateCivisProjectPayload;
+  /** Changes a report of the caller's (omitted fields stay unchanged). Never retried. */
+  updateCivisReport: UpdateCivisReportPayload;
+  /** Changes a script of the caller's (omitted fields stay unchanged). Never retried. */
+  updateCivisScript: UpdateCivisScriptPayload;
+  /** Changes a table's description and key columns in Civis's metadata. Never retried. */
+  updateCivisTable: UpdateCivisTablePayload;
   /** Changes a contact; omitted fields stay unchanged. */
   updateContact: UpdateContactPayload;
   /** Changes a credential of the caller's (omitted fields stay unchanged). Never retried. */
   updateCredential: UpdateCredentialPayload;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationAddCivisProjectObjectArgs = {
+  input: CivisProjectObjectInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationArchiveCivisObjectArgs = {
+  input: ArchiveCivisObjectInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCancelCivisQueryArgs = {
+  input: CancelCivisQueryInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCancelCivisRunArgs = {
+  input: CancelCivisRunInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationConfirmPrevisionExperimentVersionArgs = {
+  input: PrevisionExperimentVersionInput;
 };
 
 
@@ -2847,8 +3454,38 @@ export type MutationCreateAssignmentArgs = {
 
 
 /** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreateCivisFileUploadArgs = {
+  input: CreateCivisFileUploadInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreateCivisImportArgs = {
+  input: CreateCivisImportInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreateCivisProjectArgs = {
+  input: CreateCivisProjectInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationCreateCivisQueryArgs = {
   input: CreateCivisQueryInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreateCivisReportArgs = {
+  input: CreateCivisReportInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreateCivisScriptArgs = {
+  input: CreateCivisScriptInput;
 };
 
 
@@ -2861,6 +3498,60 @@ export type MutationCreateContactArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationCreateCredentialArgs = {
   input: CreateCredentialInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionConnectorArgs = {
+  input: CreatePrevisionConnectorInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionDataSourceArgs = {
+  input: CreatePrevisionDataSourceInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionDatasetFromDataSourceArgs = {
+  input: CreatePrevisionDatasetFromDataSourceInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionDeploymentArgs = {
+  input: CreatePrevisionDeploymentInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionDeploymentVersionArgs = {
+  input: CreatePrevisionDeploymentVersionInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionExperimentArgs = {
+  input: CreatePrevisionExperimentInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionExperimentVersionArgs = {
+  input: CreatePrevisionExperimentVersionInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionExporterArgs = {
+  input: CreatePrevisionExporterInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionProjectArgs = {
+  input: CreatePrevisionProjectInput;
 };
 
 
@@ -2889,6 +3580,18 @@ export type MutationDeleteCredentialArgs = {
 
 
 /** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationDeletePrevisionObjectArgs = {
+  input: DeletePrevisionObjectInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationRemoveCivisProjectObjectArgs = {
+  input: CivisProjectObjectInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationRunCivisJobArgs = {
   input: RunCivisJobInput;
 };
@@ -2907,6 +3610,30 @@ export type MutationStartDeploymentPredictionArgs = {
 
 
 /** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationStartPrevisionExportArgs = {
+  input: StartPrevisionExportInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationStartPrevisionValidationPredictionArgs = {
+  input: StartPrevisionValidationPredictionInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationStopPrevisionExperimentVersionArgs = {
+  input: PrevisionExperimentVersionInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationTestPrevisionConnectorArgs = {
+  input: TestPrevisionConnectorInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationUpdateAccountArgs = {
   input: UpdateAccountInput;
 };
@@ -2921,6 +3648,36 @@ export type MutationUpdateAgreementArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationUpdateAssignmentArgs = {
   input: UpdateAssignmentInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationUpdateCivisImportArgs = {
+  input: UpdateCivisImportInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationUpdateCivisProjectArgs = {
+  input: UpdateCivisProjectInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationUpdateCivisReportArgs = {
+  input: UpdateCivisReportInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationUpdateCivisScriptArgs = {
+  input: UpdateCivisScriptInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationUpdateCivisTableArgs = {
+  input: UpdateCivisTableInput;
 };
 
 
@@ -3084,6 +3841,8 @@ export type Prevision = {
   experiment?: Maybe<PrevisionExperiment>;
   /** One experiment version. */
   experimentVersion?: Maybe<PrevisionExperimentVersion>;
+  /** One export, by id: how its state is polled. */
+  export?: Maybe<PrevisionExport>;
   /** One model. */
   model?: Maybe<PrevisionModel>;
   /**
@@ -3094,10 +3853,14 @@ export type Prevision = {
    * per operation.
    */
   predict?: Maybe<PrevisionPrediction>;
+  /** The user the master token belongs to (`GET /profile`). */
+  profile?: Maybe<PrevisionProfile>;
   /** One project. */
   project?: Maybe<PrevisionProject>;
   /** Projects the master token can see. */
   projects?: Maybe<PrevisionProjectConnection>;
+  /** One validation or holdout prediction. */
+  validationPrediction?: Maybe<PrevisionValidationPrediction>;
 };
 
 
@@ -3161,6 +3924,17 @@ export type PrevisionExperimentVersionArgs = {
  * over Prevision's 1-based pages. A single object is read by global id (`id`) or by Prevision's own id (`platformId`):
  * pass exactly one.
  */
+export type PrevisionExportArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  platformId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Prevision.io: projects and everything inside them, and unit predictions on deployed models. Lists are connections
+ * over Prevision's 1-based pages. A single object is read by global id (`id`) or by Prevision's own id (`platformId`):
+ * pass exactly one.
+ */
 export type PrevisionModelArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
   platformId?: InputMaybe<Scalars['String']['input']>;
@@ -3173,7 +3947,9 @@ export type PrevisionModelArgs = {
  * pass exactly one.
  */
 export type PrevisionPredictArgs = {
+  confidence?: InputMaybe<Scalars['Boolean']['input']>;
   deployment: Scalars['ID']['input'];
+  explain?: InputMaybe<Scalars['Boolean']['input']>;
   features: Scalars['JSONObject']['input'];
 };
 
@@ -3199,11 +3975,36 @@ export type PrevisionProjectsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
+
+
+/**
+ * Prevision.io: projects and everything inside them, and unit predictions on deployed models. Lists are connections
+ * over Prevision's 1-based pages. A single object is read by global id (`id`) or by Prevision's own id (`platformId`):
+ * pass exactly one.
+ */
+export type PrevisionValidationPredictionArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  platformId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Who may call a deployment. */
+export type PrevisionAccessType =
+  /** Holders of an API key of the deployment (Prevision's default). */
+  | 'fine_grained'
+  /** Members of the project. */
+  | 'private'
+  /** Anyone with the URL. */
+  | 'public';
 
 /** The answer of a classification model (binary or multiclass). */
 export type PrevisionClassification = PrevisionPrediction & {
   __typename?: 'PrevisionClassification';
+  /** Confidence intervals as the model sent them; null unless `confidence` was asked and the model sent them. */
+  confidence?: Maybe<Scalars['JSONObject']['output']>;
+  /** Each feature's contribution to the prediction, largest first; empty unless `explain` was asked and the model sent it. */
+  explanation: Array<PrevisionFeatureContribution>;
   /** The predicted class. */
   label: Scalars['String']['output'];
   /** The probability of each class, most probable first; empty when the model sent none. */
@@ -3211,6 +4012,120 @@ export type PrevisionClassification = PrevisionPrediction & {
   /** The answer's values as the deployed model gave them: `prediction`, and `probas` and `confidence` when it sent them. */
   raw: Scalars['JSONObject']['output'];
 };
+
+/** A connection from a Prevision project to a remote source. Its password or key is write-only: no field returns it. */
+export type PrevisionConnector = Node & {
+  __typename?: 'PrevisionConnector';
+  /** When created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Host; null for S3 and GCP connectors. */
+  host?: Maybe<Scalars['String']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** Port; null when the kind has none. */
+  port?: Maybe<Scalars['Int']['output']>;
+  /** Kind. */
+  type: PrevisionConnectorType;
+  /** User name; null for GCP connectors. */
+  username?: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of Prevision connectors. */
+export type PrevisionConnectorConnection = {
+  __typename?: 'PrevisionConnectorConnection';
+  /** Edges of this page. */
+  edges: Array<PrevisionConnectorEdge>;
+  /** Nodes of this page. */
+  nodes: Array<PrevisionConnector>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Prevision connector in a connection. */
+export type PrevisionConnectorEdge = {
+  __typename?: 'PrevisionConnectorEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The connector. */
+  node: PrevisionConnector;
+};
+
+/** Kind of a Prevision connector. */
+export type PrevisionConnectorType =
+  /** An FTP server. */
+  | 'FTP'
+  /** Google Cloud Storage. */
+  | 'GCP'
+  /** Amazon S3. */
+  | 'S3'
+  /** An SFTP server. */
+  | 'SFTP'
+  /** A SQL database. */
+  | 'SQL';
+
+/** What to read through a connector: a table or a request of a database, a path of a file server, a bucket. */
+export type PrevisionDataSource = Node & {
+  __typename?: 'PrevisionDataSource';
+  /** Bucket; null for other kinds. */
+  bucket?: Maybe<Scalars['String']['output']>;
+  /** The connector (a call of its own, once per connector and request). */
+  connector: PrevisionConnector;
+  /** Prevision's own id of the connector. */
+  connectorPlatformId: Scalars['ID']['output'];
+  /** When created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Database; null when not a database source, or the request names it. */
+  database?: Maybe<Scalars['String']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Path on a file server; null for other kinds. */
+  path?: Maybe<Scalars['String']['output']>;
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** SQL request read instead of a table; null when a table is read. */
+  request?: Maybe<Scalars['String']['output']>;
+  /** Table; null when not a database source, or read through `request`. */
+  table?: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of Prevision data sources. */
+export type PrevisionDataSourceConnection = {
+  __typename?: 'PrevisionDataSourceConnection';
+  /** Edges of this page. */
+  edges: Array<PrevisionDataSourceEdge>;
+  /** Nodes of this page. */
+  nodes: Array<PrevisionDataSource>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Prevision data source in a connection. */
+export type PrevisionDataSourceEdge = {
+  __typename?: 'PrevisionDataSourceEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The data source. */
+  node: PrevisionDataSource;
+};
+
+/** What a Prevision experiment learns from. */
+export type PrevisionDataType =
+  /** Images. */
+  | 'images'
+  /** Rows and columns. */
+  | 'tabular'
+  /** Time series. */
+  | 'timeseries';
 
 /** A dataset uploaded to a Prevision.io project. */
 export type PrevisionDataset = Node & {
@@ -3221,6 +4136,8 @@ export type PrevisionDataset = Node & {
   copyState: PrevisionState;
   /** When created. */
   createdAt: Scalars['DateTime']['output'];
+  /** Prevision's own id of the data source it was read from; null for an upload. */
+  dataSourcePlatformId?: Maybe<Scalars['ID']['output']>;
   /** State of the statistical description. */
   describeState: PrevisionState;
   /** File type (csv, zip, parquet). */
@@ -3320,6 +4237,15 @@ export type PrevisionDeploymentEdge = {
   cursor: Scalars['String']['output'];
   /** The deployment. */
   node: PrevisionDeployment;
+};
+
+/** The result of `createPrevisionDeployment` and `createPrevisionDeploymentVersion`. */
+export type PrevisionDeploymentPayload = {
+  __typename?: 'PrevisionDeploymentPayload';
+  /** The deployment; null when `userErrors` says why nothing was done. */
+  deployment?: Maybe<PrevisionDeployment>;
+  /** Why nothing was done; empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** A bulk prediction of a dataset on a deployment; it runs asynchronously. */
@@ -3430,10 +4356,18 @@ export type PrevisionExperimentVersion = Node & {
   bestModelScore?: Maybe<Scalars['Float']['output']>;
   /** When created. */
   createdAt: Scalars['DateTime']['output'];
+  /** Prevision's own id of the training dataset. */
+  datasetPlatformId: Scalars['ID']['output'];
   /** Description; null when none was given. */
   description?: Maybe<Scalars['String']['output']>;
+  /** True until the version is confirmed (`confirmPrevisionExperimentVersion`); a draft does not train. */
+  draft: Scalars['Boolean']['output'];
   /** The experiment (a call of its own, once per experiment and request). */
   experiment: PrevisionExperiment;
+  /** The columns of the training dataset and their roles, statistics and importance, over Prevision's pages. */
+  features: PrevisionFeatureConnection;
+  /** Holdout predictions Prevision made of the version's holdout dataset (a call of its own); null when that call fails. */
+  holdoutPredictions?: Maybe<Array<PrevisionValidationPrediction>>;
   /** Global id. */
   id: Scalars['ID']['output'];
   /** Metric optimised. */
@@ -3448,6 +4382,15 @@ export type PrevisionExperimentVersion = Node & {
   targetColumn: Scalars['String']['output'];
   /** Version number. */
   version: Scalars['Int']['output'];
+};
+
+
+/** One training run of an experiment. */
+export type PrevisionExperimentVersionFeaturesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -3481,11 +4424,175 @@ export type PrevisionExperimentVersionEdge = {
   node: PrevisionExperimentVersion;
 };
 
+/** An experiment version to confirm or stop. */
+export type PrevisionExperimentVersionInput = {
+  /** The version: global id. */
+  id: Scalars['ID']['input'];
+};
+
+/** The result of `createPrevisionExperimentVersion`, `confirmPrevisionExperimentVersion` and `stopPrevisionExperimentVersion`. */
+export type PrevisionExperimentVersionPayload = {
+  __typename?: 'PrevisionExperimentVersionPayload';
+  /** The version; null when `userErrors` says why nothing was done. */
+  experimentVersion?: Maybe<PrevisionExperimentVersion>;
+  /** Why nothing was done; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** One export of a dataset or a prediction; it runs asynchronously. */
+export type PrevisionExport = Node & {
+  __typename?: 'PrevisionExport';
+  /** When created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Prevision's own id of the exporter. */
+  exporterPlatformId: Scalars['ID']['output'];
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** Prevision's own id of what was exported: a dataset, a deployment prediction or a validation prediction. */
+  sourcePlatformId: Scalars['ID']['output'];
+  /** What was exported: `dataset`, `deployment` (a bulk prediction) or `experiment` (a validation prediction). */
+  sourceType: Scalars['String']['output'];
+  /** State. */
+  state: PrevisionState;
+};
+
+/** A page of Prevision exports. */
+export type PrevisionExportConnection = {
+  __typename?: 'PrevisionExportConnection';
+  /** Edges of this page. */
+  edges: Array<PrevisionExportEdge>;
+  /** Nodes of this page. */
+  nodes: Array<PrevisionExport>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Prevision export in a connection. */
+export type PrevisionExportEdge = {
+  __typename?: 'PrevisionExportEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The export. */
+  node: PrevisionExport;
+};
+
+/** Where exports of datasets and predictions go, through a connector: a database table, or a file path (in a bucket). */
+export type PrevisionExporter = Node & {
+  __typename?: 'PrevisionExporter';
+  /** The connector (a call of its own, once per connector and request). */
+  connector: PrevisionConnector;
+  /** Prevision's own id of the connector. */
+  connectorPlatformId: Scalars['ID']['output'];
+  /** When created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Description; null when none was given. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Exports made with it. */
+  exports: PrevisionExportConnection;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** Where it writes: `database.table`, or the file path (after `bucket/` when there is one). */
+  target: Scalars['String']['output'];
+  /** How it writes. */
+  writeMode: PrevisionWriteMode;
+};
+
+
+/** Where exports of datasets and predictions go, through a connector: a database table, or a file path (in a bucket). */
+export type PrevisionExporterExportsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of Prevision exporters. */
+export type PrevisionExporterConnection = {
+  __typename?: 'PrevisionExporterConnection';
+  /** Edges of this page. */
+  edges: Array<PrevisionExporterEdge>;
+  /** Nodes of this page. */
+  nodes: Array<PrevisionExporter>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Prevision exporter in a connection. */
+export type PrevisionExporterEdge = {
+  __typename?: 'PrevisionExporterEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The exporter. */
+  node: PrevisionExporter;
+};
+
+/** A column of an experiment version's training dataset, as Prevision describes it. */
+export type PrevisionFeature = {
+  __typename?: 'PrevisionFeature';
+  /** Share of the best model's feature importance (0 to 1); null for a column that is no feature, or before a model exists. */
+  importance?: Maybe<Scalars['Float']['output']>;
+  /** Column name. */
+  name: Scalars['String']['output'];
+  /** Its role in training: target, id, fold, weight, feature or dropped. */
+  role: Scalars['String']['output'];
+  /** Statistics Prevision computed for the column (counts, missing values, range or levels). */
+  stats: Scalars['JSONObject']['output'];
+  /** `linear` (numerical) or `categorical`. */
+  type: Scalars['String']['output'];
+};
+
+/** A page of an experiment version's features. */
+export type PrevisionFeatureConnection = {
+  __typename?: 'PrevisionFeatureConnection';
+  /** Edges of this page. */
+  edges: Array<PrevisionFeatureEdge>;
+  /** Nodes of this page. */
+  nodes: Array<PrevisionFeature>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One feature's contribution to a unit prediction. */
+export type PrevisionFeatureContribution = {
+  __typename?: 'PrevisionFeatureContribution';
+  /** Feature name. */
+  feature: Scalars['String']['output'];
+  /** Its contribution (signed: toward or away from the prediction). */
+  value: Scalars['Float']['output'];
+};
+
+/** A feature of an experiment version in a connection. */
+export type PrevisionFeatureEdge = {
+  __typename?: 'PrevisionFeatureEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The feature. */
+  node: PrevisionFeature;
+};
+
 /** A trained model. */
 export type PrevisionModel = Node & {
   __typename?: 'PrevisionModel';
+  /** The model's analysis on its training data: metrics, and for classifiers the ROC curve and optimal threshold (a call of its own); null when it cannot be read. */
+  analysis?: Maybe<Scalars['JSONObject']['output']>;
   /** Whether it can be deployed. */
   deployable: Scalars['Boolean']['output'];
+  /** Prevision's own id of the experiment version that trained it. */
+  experimentVersionPlatformId: Scalars['ID']['output'];
+  /** The model's hyperparameters by name (a call of its own); null when it cannot be read. */
+  hyperparameters?: Maybe<Scalars['JSONObject']['output']>;
   /** Global id. */
   id: Scalars['ID']['output'];
   /** Name of the version's metric. */
@@ -3524,13 +4631,49 @@ export type PrevisionModelEdge = {
   node: PrevisionModel;
 };
 
+/** An explicit order for a Prevision list (Prevision's `sortBy` and `descending`). Without one, Prevision's own order applies. */
+export type PrevisionOrder = {
+  /** Direction; ascending when omitted. */
+  direction?: InputMaybe<SortDirection>;
+  /** Field to sort by. */
+  field: PrevisionOrderField;
+};
+
+/** Fields Prevision lists can be sorted by. */
+export type PrevisionOrderField =
+  /** Creation time. */
+  | 'CREATED_AT'
+  /** Name. */
+  | 'NAME';
+
 /**
  * A deployed Prevision model's answer for one record: a `PrevisionClassification` or a `PrevisionRegression`, by what
  * the model predicts.
  */
 export type PrevisionPrediction = {
+  /** Confidence intervals as the model sent them; null unless `confidence` was asked and the model sent them. */
+  confidence?: Maybe<Scalars['JSONObject']['output']>;
+  /** Each feature's contribution to the prediction, largest first; empty unless `explain` was asked and the model sent it. */
+  explanation: Array<PrevisionFeatureContribution>;
   /** The answer's values as the deployed model gave them: `prediction`, and `probas` and `confidence` when it sent them. */
   raw: Scalars['JSONObject']['output'];
+};
+
+/** The user the master token belongs to. */
+export type PrevisionProfile = {
+  __typename?: 'PrevisionProfile';
+  /** Company. */
+  company: Scalars['String']['output'];
+  /** E-mail address. */
+  email: Scalars['String']['output'];
+  /** First name. */
+  firstName: Scalars['String']['output'];
+  /** Last name. */
+  lastName: Scalars['String']['output'];
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** Roles on the platform. */
+  roles: Array<Scalars['String']['output']>;
 };
 
 /** A Prevision.io project. */
@@ -3538,8 +4681,12 @@ export type PrevisionProject = Node & {
   __typename?: 'PrevisionProject';
   /** Colour, as a hex string. */
   color: Scalars['String']['output'];
+  /** Connectors of the project. */
+  connectors: PrevisionConnectorConnection;
   /** When created. */
   createdAt: Scalars['DateTime']['output'];
+  /** Data sources of the project. */
+  dataSources: PrevisionDataSourceConnection;
   /** Datasets of the project. */
   datasets: PrevisionDatasetConnection;
   /** Model deployments of the project. */
@@ -3548,12 +4695,36 @@ export type PrevisionProject = Node & {
   description?: Maybe<Scalars['String']['output']>;
   /** Experiments of the project. */
   experiments: PrevisionExperimentConnection;
+  /** Exporters of the project. */
+  exporters: PrevisionExporterConnection;
   /** Global id. */
   id: Scalars['ID']['output'];
   /** Name. */
   name: Scalars['String']['output'];
   /** Prevision's own id. */
   platformId: Scalars['ID']['output'];
+  /** Members of the project with their roles (a call of its own); null when that call fails. */
+  users?: Maybe<Array<PrevisionProjectUser>>;
+};
+
+
+/** A Prevision.io project. */
+export type PrevisionProjectConnectorsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
+};
+
+
+/** A Prevision.io project. */
+export type PrevisionProjectDataSourcesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 
@@ -3563,6 +4734,7 @@ export type PrevisionProjectDatasetsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 
@@ -3572,6 +4744,7 @@ export type PrevisionProjectDeploymentsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 
@@ -3581,6 +4754,17 @@ export type PrevisionProjectExperimentsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
+};
+
+
+/** A Prevision.io project. */
+export type PrevisionProjectExportersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 /** A page of Prevision projects. */
@@ -3605,9 +4789,24 @@ export type PrevisionProjectEdge = {
   node: PrevisionProject;
 };
 
+/** A member of a Prevision project. */
+export type PrevisionProjectUser = {
+  __typename?: 'PrevisionProjectUser';
+  /** E-mail address. */
+  email: Scalars['String']['output'];
+  /** Prevision's own id of the user. */
+  platformId: Scalars['ID']['output'];
+  /** Role in the project: admin, contributor or viewer. */
+  role: Scalars['String']['output'];
+};
+
 /** The answer of a regression model. */
 export type PrevisionRegression = PrevisionPrediction & {
   __typename?: 'PrevisionRegression';
+  /** Confidence intervals as the model sent them; null unless `confidence` was asked and the model sent them. */
+  confidence?: Maybe<Scalars['JSONObject']['output']>;
+  /** Each feature's contribution to the prediction, largest first; empty unless `explain` was asked and the model sent it. */
+  explanation: Array<PrevisionFeatureContribution>;
   /** The answer's values as the deployed model gave them: `prediction`, and `confidence` when it sent it. */
   raw: Scalars['JSONObject']['output'];
   /** The predicted value. */
@@ -3624,6 +4823,79 @@ export type PrevisionState =
   | 'pending'
   /** In progress. */
   | 'running';
+
+/** How much a training tries, as Prevision's `profile` names it. */
+export type PrevisionTrainingProfile =
+  /** Most thorough. */
+  | 'advanced'
+  /** Balanced. */
+  | 'normal'
+  /** Fastest. */
+  | 'quick';
+
+/** What a Prevision experiment predicts. */
+export type PrevisionTrainingType =
+  /** Two classes. */
+  | 'classification'
+  /** More than two classes. */
+  | 'multiclassification'
+  /** Objects in images. */
+  | 'object-detection'
+  /** A number. */
+  | 'regression'
+  /** Text similarity. */
+  | 'text-similarity';
+
+/** A prediction of a dataset by a model of an experiment version (validation or holdout); it runs asynchronously. */
+export type PrevisionValidationPrediction = Node & {
+  __typename?: 'PrevisionValidationPrediction';
+  /** Whether confidence intervals were computed. */
+  confidence: Scalars['Boolean']['output'];
+  /** When created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Name of the dataset scored. */
+  datasetName: Scalars['String']['output'];
+  /** Prevision's own id of the dataset scored. */
+  datasetPlatformId: Scalars['ID']['output'];
+  /** Whether the result file can be downloaded from Prevision. */
+  downloadAvailable: Scalars['Boolean']['output'];
+  /** The experiment version (a call of its own, once per version and request). */
+  experimentVersion: PrevisionExperimentVersion;
+  /** Prevision's own id of the experiment version. */
+  experimentVersionPlatformId: Scalars['ID']['output'];
+  /** Whether this is the version's holdout prediction (made by Prevision), rather than one asked for. */
+  holdout: Scalars['Boolean']['output'];
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** The model (a call of its own, once per model and request). */
+  model: PrevisionModel;
+  /** Name of the model. */
+  modelName: Scalars['String']['output'];
+  /** Prevision's own id of the model. */
+  modelPlatformId: Scalars['ID']['output'];
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** Number of predictions made; null until done. */
+  predictionsCount?: Maybe<Scalars['Int']['output']>;
+  /** The version's metric on the dataset; null until done, or when the dataset lacks the target. */
+  score?: Maybe<Scalars['Float']['output']>;
+  /** State. */
+  state: PrevisionState;
+};
+
+/**
+ * How an exporter writes: REPLACE and APPEND for a database table; TIMESTAMP (a new file per export), SAFE (never
+ * overwrite) and REPLACE for files.
+ */
+export type PrevisionWriteMode =
+  /** Append to the table (databases). */
+  | 'append'
+  /** Overwrite the table or file. */
+  | 'replace'
+  /** Fail rather than overwrite (files). */
+  | 'safe'
+  /** A new, timestamped file per export (files). */
+  | 'timestamp';
 
 /** One quantile of a forecast. */
 export type Quantile = {
@@ -4068,6 +5340,64 @@ export type StartDeploymentPredictionPayload = {
   userErrors: Array<UserError>;
 };
 
+/**
+ * What to export, and with which exporter: exactly one of `datasetId`, `deploymentPredictionId` and
+ * `validationPredictionId`.
+ */
+export type StartPrevisionExportInput = {
+  /** A dataset of the exporter's project: global id. */
+  datasetId?: InputMaybe<Scalars['ID']['input']>;
+  /** A bulk prediction: global id of a `PrevisionDeploymentPrediction`. */
+  deploymentPredictionId?: InputMaybe<Scalars['ID']['input']>;
+  /** The exporter: global id. */
+  exporterId: Scalars['ID']['input'];
+  /** A validation prediction: global id. */
+  validationPredictionId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** The result of `startPrevisionExport`. */
+export type StartPrevisionExportPayload = {
+  __typename?: 'StartPrevisionExportPayload';
+  /** The export, started; null when `userErrors` says why it was not. */
+  export?: Maybe<PrevisionExport>;
+  /** Why it was not started; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A validation prediction to start: a dataset scored by a model of a finished experiment version. */
+export type StartPrevisionValidationPredictionInput = {
+  /** Whether to compute confidence intervals. */
+  confidence?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The dataset: global id, in the model's project. */
+  datasetId: Scalars['ID']['input'];
+  /** The model: global id. */
+  modelId: Scalars['ID']['input'];
+};
+
+/** The result of `startPrevisionValidationPrediction`. */
+export type StartPrevisionValidationPredictionPayload = {
+  __typename?: 'StartPrevisionValidationPredictionPayload';
+  /** Why it was not started; empty on success. */
+  userErrors: Array<UserError>;
+  /** The prediction, started; null when `userErrors` says why it was not. */
+  validationPrediction?: Maybe<PrevisionValidationPrediction>;
+};
+
+/** A connector to test. */
+export type TestPrevisionConnectorInput = {
+  /** The connector: global id. */
+  id: Scalars['ID']['input'];
+};
+
+/** The result of `testPrevisionConnector`. */
+export type TestPrevisionConnectorPayload = {
+  __typename?: 'TestPrevisionConnectorPayload';
+  /** Whether Prevision reached the source through the connector; null when `userErrors` says why it was not tested. */
+  reachable?: Maybe<Scalars['Boolean']['output']>;
+  /** Why the connector was not tested (NOT_FOUND: no such connector); empty otherwise. */
+  userErrors: Array<UserError>;
+};
+
 /** The current account's fields to change; omitted fields stay unchanged. Previsto lets an account change only these. */
 export type UpdateAccountInput = {
   /** E-mail address (`local@domain`); checked before anything is sent. Changing it makes `emailValidated` false. */
@@ -4163,6 +5493,121 @@ export type UpdateAssignmentPayload = {
   /** The assignment as changed; null when `userErrors` is not empty. */
   assignment?: Maybe<Assignment>;
   /** Problems with the input; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Changes to an import of the caller's; omitted fields stay unchanged. */
+export type UpdateCivisImportInput = {
+  /** New destination; null removes it. */
+  destination?: InputMaybe<CivisImportEndpointInput>;
+  /** The import: global id. */
+  id: Scalars['ID']['input'];
+  /** New direction. */
+  isOutbound?: InputMaybe<Scalars['Boolean']['input']>;
+  /** New name; must not be blank. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New source; null removes it. */
+  source?: InputMaybe<CivisImportEndpointInput>;
+  /** New sync type. */
+  syncType?: InputMaybe<CivisImportSyncType>;
+};
+
+/** The result of `updateCivisImport`. */
+export type UpdateCivisImportPayload = {
+  __typename?: 'UpdateCivisImportPayload';
+  /** The import as changed; null when `userErrors` says why it was not. */
+  import?: Maybe<CivisImport>;
+  /** Why the import was not changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Changes to a project; omitted fields stay unchanged. */
+export type UpdateCivisProjectInput = {
+  /** New description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The project: global id. */
+  id: Scalars['ID']['input'];
+  /** New name; must not be blank. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New note; null clears it. */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `updateCivisProject`. */
+export type UpdateCivisProjectPayload = {
+  __typename?: 'UpdateCivisProjectPayload';
+  /** The project as changed; null when `userErrors` says why it was not. */
+  project?: Maybe<CivisProject>;
+  /** Why the project was not changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Changes to a report of the caller's; omitted fields stay unchanged. */
+export type UpdateCivisReportInput = {
+  /** New HTML. */
+  codeBody?: InputMaybe<Scalars['String']['input']>;
+  /** The report: global id. */
+  id: Scalars['ID']['input'];
+  /** New name; must not be blank. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New script: global id; null detaches it. */
+  scriptId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** The result of `updateCivisReport`. */
+export type UpdateCivisReportPayload = {
+  __typename?: 'UpdateCivisReportPayload';
+  /** The report as changed; null when `userErrors` says why it was not. */
+  report?: Maybe<CivisReport>;
+  /** Why the report was not changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Changes to a script of the caller's; omitted fields stay unchanged. Fields of another language are refused. */
+export type UpdateCivisScriptInput = {
+  /** New Database credential: global id (SQL scripts). */
+  credentialId?: InputMaybe<Scalars['ID']['input']>;
+  /** New command (containers). */
+  dockerCommand?: InputMaybe<Scalars['String']['input']>;
+  /** New Docker image (containers). */
+  dockerImageName?: InputMaybe<Scalars['String']['input']>;
+  /** The script: global id. */
+  id: Scalars['ID']['input'];
+  /** New name; must not be blank. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New source code (PYTHON3 and R scripts). */
+  source?: InputMaybe<Scalars['String']['input']>;
+  /** New SQL (SQL scripts). */
+  sql?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `updateCivisScript`. */
+export type UpdateCivisScriptPayload = {
+  __typename?: 'UpdateCivisScriptPayload';
+  /** The script as changed; null when `userErrors` says why it was not. */
+  script?: Maybe<CivisScript>;
+  /** Why the script was not changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Changes to a table's metadata in Civis (not to its data); omitted fields stay unchanged. */
+export type UpdateCivisTableInput = {
+  /** New description; null clears it. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The table: global id. */
+  id: Scalars['ID']['input'];
+  /** Columns that say when a row last changed; each must be a column of the table. */
+  lastModifiedKeys?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Primary key columns; each must be a column of the table. */
+  primaryKeys?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** The result of `updateCivisTable`. */
+export type UpdateCivisTablePayload = {
+  __typename?: 'UpdateCivisTablePayload';
+  /** The table as changed; null when `userErrors` says why it was not. */
+  table?: Maybe<CivisTable>;
+  /** Why the table was not changed; empty on success. */
   userErrors: Array<UserError>;
 };
 
@@ -4376,13 +5821,18 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( PrevistoContactMapper )
     | ( CivisCredentialMapper )
     | ( EndpointRefMapper )
+    | ( PrevisionConnectorMapper )
+    | ( PrevisionDataSourceMapper )
     | ( PrevisionDatasetMapper )
     | ( PrevisionDeploymentMapper )
     | ( PrevisionDeploymentPredictionMapper )
     | ( PrevisionExperimentMapper )
     | ( PrevisionExperimentVersionMapper )
+    | ( PrevisionExportMapper )
+    | ( PrevisionExporterMapper )
     | ( PrevisionModelMapper )
     | ( PrevisionProjectMapper )
+    | ( PrevisionValidationPredictionMapper )
   ;
   PrevisionPrediction:
     | ( PrevisionClassificationResultMapper )
@@ -4402,6 +5852,8 @@ export type ResolversTypes = ResolversObject<{
   AgreementOrder: AgreementOrder;
   AgreementOrderField: AgreementOrderField;
   AgreementType: null;
+  ArchiveCivisObjectInput: ArchiveCivisObjectInput;
+  ArchiveCivisObjectPayload: ResolverTypeWrapper<Omit<ArchiveCivisObjectPayload, 'node'> & { node?: Maybe<ResolversTypes['Node']> }>;
   Assignment: ResolverTypeWrapper<PrevistoAssignmentMapper>;
   AssignmentAction: null;
   AssignmentConnection: ResolverTypeWrapper<Omit<AssignmentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['AssignmentEdge']>, nodes: Array<ResolversTypes['Assignment']> }>;
@@ -4416,22 +5868,31 @@ export type ResolversTypes = ResolversObject<{
   AssignmentTaskFilter: AssignmentTaskFilter;
   AssignmentTaskInput: AssignmentTaskInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CancelCivisQueryInput: CancelCivisQueryInput;
+  CancelCivisQueryPayload: ResolverTypeWrapper<Omit<CancelCivisQueryPayload, 'query'> & { query?: Maybe<ResolversTypes['CivisQuery']> }>;
+  CancelCivisRunInput: CancelCivisRunInput;
+  CancelCivisRunPayload: ResolverTypeWrapper<Omit<CancelCivisRunPayload, 'run'> & { run?: Maybe<ResolversTypes['CivisJobRun']> }>;
   Civis: ResolverTypeWrapper<CivisRootMapper>;
   CivisColumn: ResolverTypeWrapper<CivisColumnMapper>;
   CivisColumnConnection: ResolverTypeWrapper<Omit<CivisColumnConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisColumnEdge']>, nodes: Array<ResolversTypes['CivisColumn']> }>;
+  CivisColumnDelimiter: null;
   CivisColumnEdge: ResolverTypeWrapper<Omit<CivisColumnEdge, 'node'> & { node: ResolversTypes['CivisColumn'] }>;
   CivisColumnStats: ResolverTypeWrapper<CivisColumnStats>;
+  CivisCompression: null;
   CivisDatabase: ResolverTypeWrapper<CivisDatabaseMapper>;
   CivisDatabaseConnection: ResolverTypeWrapper<Omit<CivisDatabaseConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisDatabaseEdge']>, nodes: Array<ResolversTypes['CivisDatabase']> }>;
   CivisDatabaseEdge: ResolverTypeWrapper<Omit<CivisDatabaseEdge, 'node'> & { node: ResolversTypes['CivisDatabase'] }>;
   CivisFile: ResolverTypeWrapper<CivisFileMapper>;
   CivisFileConnection: ResolverTypeWrapper<Omit<CivisFileConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisFileEdge']>, nodes: Array<ResolversTypes['CivisFile']> }>;
   CivisFileEdge: ResolverTypeWrapper<Omit<CivisFileEdge, 'node'> & { node: ResolversTypes['CivisFile'] }>;
+  CivisFileUpload: ResolverTypeWrapper<Omit<CivisFileUpload, 'file'> & { file: ResolversTypes['CivisFile'] }>;
   CivisGroup: ResolverTypeWrapper<CivisGroupRefMapper>;
   CivisImport: ResolverTypeWrapper<CivisImportMapper>;
   CivisImportConnection: ResolverTypeWrapper<Omit<CivisImportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisImportEdge']>, nodes: Array<ResolversTypes['CivisImport']> }>;
   CivisImportEdge: ResolverTypeWrapper<Omit<CivisImportEdge, 'node'> & { node: ResolversTypes['CivisImport'] }>;
   CivisImportEndpoint: ResolverTypeWrapper<CivisImportEndpointMapper>;
+  CivisImportEndpointInput: CivisImportEndpointInput;
+  CivisImportSyncType: null;
   CivisJob: ResolverTypeWrapper<CivisJobMapper>;
   CivisJobConnection: ResolverTypeWrapper<Omit<CivisJobConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisJobEdge']>, nodes: Array<ResolversTypes['CivisJob']> }>;
   CivisJobEdge: ResolverTypeWrapper<Omit<CivisJobEdge, 'node'> & { node: ResolversTypes['CivisJob'] }>;
@@ -4450,6 +5911,9 @@ export type ResolversTypes = ResolversObject<{
   CivisProjectConnection: ResolverTypeWrapper<Omit<CivisProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisProjectEdge']>, nodes: Array<ResolversTypes['CivisProject']> }>;
   CivisProjectEdge: ResolverTypeWrapper<Omit<CivisProjectEdge, 'node'> & { node: ResolversTypes['CivisProject'] }>;
   CivisProjectObject: ResolverTypeWrapper<CivisProjectObjectShapeMapper>;
+  CivisProjectObjectInput: CivisProjectObjectInput;
+  CivisProjectObjectPayload: ResolverTypeWrapper<Omit<CivisProjectObjectPayload, 'project'> & { project?: Maybe<ResolversTypes['CivisProject']> }>;
+  CivisProjectRef: ResolverTypeWrapper<CivisProjectObjectRefMapper>;
   CivisQuery: ResolverTypeWrapper<CivisQueryMapper>;
   CivisQueryConnection: ResolverTypeWrapper<Omit<CivisQueryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisQueryEdge']>, nodes: Array<ResolversTypes['CivisQuery']> }>;
   CivisQueryEdge: ResolverTypeWrapper<Omit<CivisQueryEdge, 'node'> & { node: ResolversTypes['CivisQuery'] }>;
@@ -4462,6 +5926,7 @@ export type ResolversTypes = ResolversObject<{
   CivisScript: ResolverTypeWrapper<CivisScriptMapper>;
   CivisScriptConnection: ResolverTypeWrapper<Omit<CivisScriptConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisScriptEdge']>, nodes: Array<ResolversTypes['CivisScript']> }>;
   CivisScriptEdge: ResolverTypeWrapper<Omit<CivisScriptEdge, 'node'> & { node: ResolversTypes['CivisScript'] }>;
+  CivisScriptLanguage: null;
   CivisTable: ResolverTypeWrapper<CivisTableSummaryMapper>;
   CivisTableConnection: ResolverTypeWrapper<Omit<CivisTableConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisTableEdge']>, nodes: Array<ResolversTypes['CivisTable']> }>;
   CivisTableEdge: ResolverTypeWrapper<Omit<CivisTableEdge, 'node'> & { node: ResolversTypes['CivisTable'] }>;
@@ -4483,12 +5948,37 @@ export type ResolversTypes = ResolversObject<{
   CreateAgreementPayload: ResolverTypeWrapper<Omit<CreateAgreementPayload, 'agreement'> & { agreement?: Maybe<ResolversTypes['Agreement']> }>;
   CreateAssignmentInput: CreateAssignmentInput;
   CreateAssignmentPayload: ResolverTypeWrapper<Omit<CreateAssignmentPayload, 'assignment'> & { assignment?: Maybe<ResolversTypes['Assignment']> }>;
+  CreateCivisFileUploadInput: CreateCivisFileUploadInput;
+  CreateCivisFileUploadPayload: ResolverTypeWrapper<Omit<CreateCivisFileUploadPayload, 'upload'> & { upload?: Maybe<ResolversTypes['CivisFileUpload']> }>;
+  CreateCivisImportInput: CreateCivisImportInput;
+  CreateCivisImportPayload: ResolverTypeWrapper<Omit<CreateCivisImportPayload, 'import'> & { import?: Maybe<ResolversTypes['CivisImport']> }>;
+  CreateCivisProjectInput: CreateCivisProjectInput;
+  CreateCivisProjectPayload: ResolverTypeWrapper<Omit<CreateCivisProjectPayload, 'project'> & { project?: Maybe<ResolversTypes['CivisProject']> }>;
   CreateCivisQueryInput: CreateCivisQueryInput;
   CreateCivisQueryPayload: ResolverTypeWrapper<Omit<CreateCivisQueryPayload, 'query'> & { query?: Maybe<ResolversTypes['CivisQuery']> }>;
+  CreateCivisReportInput: CreateCivisReportInput;
+  CreateCivisReportPayload: ResolverTypeWrapper<Omit<CreateCivisReportPayload, 'report'> & { report?: Maybe<ResolversTypes['CivisReport']> }>;
+  CreateCivisScriptInput: CreateCivisScriptInput;
+  CreateCivisScriptPayload: ResolverTypeWrapper<Omit<CreateCivisScriptPayload, 'script'> & { script?: Maybe<ResolversTypes['CivisScript']> }>;
   CreateContactInput: CreateContactInput;
   CreateContactPayload: ResolverTypeWrapper<Omit<CreateContactPayload, 'contact'> & { contact?: Maybe<ResolversTypes['Contact']> }>;
   CreateCredentialInput: CreateCredentialInput;
   CreateCredentialPayload: ResolverTypeWrapper<Omit<CreateCredentialPayload, 'credential'> & { credential?: Maybe<ResolversTypes['Credential']> }>;
+  CreatePrevisionConnectorInput: CreatePrevisionConnectorInput;
+  CreatePrevisionConnectorPayload: ResolverTypeWrapper<Omit<CreatePrevisionConnectorPayload, 'connector'> & { connector?: Maybe<ResolversTypes['PrevisionConnector']> }>;
+  CreatePrevisionDataSourceInput: CreatePrevisionDataSourceInput;
+  CreatePrevisionDataSourcePayload: ResolverTypeWrapper<Omit<CreatePrevisionDataSourcePayload, 'dataSource'> & { dataSource?: Maybe<ResolversTypes['PrevisionDataSource']> }>;
+  CreatePrevisionDatasetFromDataSourceInput: CreatePrevisionDatasetFromDataSourceInput;
+  CreatePrevisionDatasetFromDataSourcePayload: ResolverTypeWrapper<Omit<CreatePrevisionDatasetFromDataSourcePayload, 'dataset'> & { dataset?: Maybe<ResolversTypes['PrevisionDataset']> }>;
+  CreatePrevisionDeploymentInput: CreatePrevisionDeploymentInput;
+  CreatePrevisionDeploymentVersionInput: CreatePrevisionDeploymentVersionInput;
+  CreatePrevisionExperimentInput: CreatePrevisionExperimentInput;
+  CreatePrevisionExperimentPayload: ResolverTypeWrapper<Omit<CreatePrevisionExperimentPayload, 'experiment'> & { experiment?: Maybe<ResolversTypes['PrevisionExperiment']> }>;
+  CreatePrevisionExperimentVersionInput: CreatePrevisionExperimentVersionInput;
+  CreatePrevisionExporterInput: CreatePrevisionExporterInput;
+  CreatePrevisionExporterPayload: ResolverTypeWrapper<Omit<CreatePrevisionExporterPayload, 'exporter'> & { exporter?: Maybe<ResolversTypes['PrevisionExporter']> }>;
+  CreatePrevisionProjectInput: CreatePrevisionProjectInput;
+  CreatePrevisionProjectPayload: ResolverTypeWrapper<Omit<CreatePrevisionProjectPayload, 'project'> & { project?: Maybe<ResolversTypes['PrevisionProject']> }>;
   Credential: ResolverTypeWrapper<CivisCredentialMapper>;
   CredentialConnection: ResolverTypeWrapper<Omit<CredentialConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CredentialEdge']>, nodes: Array<ResolversTypes['Credential']> }>;
   CredentialEdge: ResolverTypeWrapper<Omit<CredentialEdge, 'node'> & { node: ResolversTypes['Credential'] }>;
@@ -4503,6 +5993,8 @@ export type ResolversTypes = ResolversObject<{
   DeleteCredentialInput: DeleteCredentialInput;
   DeleteCredentialPayload: ResolverTypeWrapper<DeleteCredentialPayload>;
   DeletePayload: ResolverTypeWrapper<DeletePayload>;
+  DeletePrevisionObjectInput: DeletePrevisionObjectInput;
+  DeletePrevisionObjectPayload: ResolverTypeWrapper<DeletePrevisionObjectPayload>;
   DispatchInput: DispatchInput;
   EffectPrediction: ResolverTypeWrapper<DataikuEffectMapper>;
   EmailAddress: ResolverTypeWrapper<Scalars['EmailAddress']['output']>;
@@ -4545,13 +6037,23 @@ export type ResolversTypes = ResolversObject<{
   Prediction: ResolverTypeWrapper<DataikuPredictionMapper>;
   PredictionResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PredictionResult']>;
   Prevision: ResolverTypeWrapper<PrevisionRootMapper>;
+  PrevisionAccessType: null;
   PrevisionClassification: ResolverTypeWrapper<PrevisionClassificationResultMapper>;
+  PrevisionConnector: ResolverTypeWrapper<PrevisionConnectorMapper>;
+  PrevisionConnectorConnection: ResolverTypeWrapper<Omit<PrevisionConnectorConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionConnectorEdge']>, nodes: Array<ResolversTypes['PrevisionConnector']> }>;
+  PrevisionConnectorEdge: ResolverTypeWrapper<Omit<PrevisionConnectorEdge, 'node'> & { node: ResolversTypes['PrevisionConnector'] }>;
+  PrevisionConnectorType: null;
+  PrevisionDataSource: ResolverTypeWrapper<PrevisionDataSourceMapper>;
+  PrevisionDataSourceConnection: ResolverTypeWrapper<Omit<PrevisionDataSourceConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionDataSourceEdge']>, nodes: Array<ResolversTypes['PrevisionDataSource']> }>;
+  PrevisionDataSourceEdge: ResolverTypeWrapper<Omit<PrevisionDataSourceEdge, 'node'> & { node: ResolversTypes['PrevisionDataSource'] }>;
+  PrevisionDataType: null;
   PrevisionDataset: ResolverTypeWrapper<PrevisionDatasetMapper>;
   PrevisionDatasetConnection: ResolverTypeWrapper<Omit<PrevisionDatasetConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionDatasetEdge']>, nodes: Array<ResolversTypes['PrevisionDataset']> }>;
   PrevisionDatasetEdge: ResolverTypeWrapper<Omit<PrevisionDatasetEdge, 'node'> & { node: ResolversTypes['PrevisionDataset'] }>;
   PrevisionDeployment: ResolverTypeWrapper<PrevisionDeploymentMapper>;
   PrevisionDeploymentConnection: ResolverTypeWrapper<Omit<PrevisionDeploymentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionDeploymentEdge']>, nodes: Array<ResolversTypes['PrevisionDeployment']> }>;
   PrevisionDeploymentEdge: ResolverTypeWrapper<Omit<PrevisionDeploymentEdge, 'node'> & { node: ResolversTypes['PrevisionDeployment'] }>;
+  PrevisionDeploymentPayload: ResolverTypeWrapper<Omit<PrevisionDeploymentPayload, 'deployment'> & { deployment?: Maybe<ResolversTypes['PrevisionDeployment']> }>;
   PrevisionDeploymentPrediction: ResolverTypeWrapper<PrevisionDeploymentPredictionMapper>;
   PrevisionDeploymentPredictionConnection: ResolverTypeWrapper<Omit<PrevisionDeploymentPredictionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionDeploymentPredictionEdge']>, nodes: Array<ResolversTypes['PrevisionDeploymentPrediction']> }>;
   PrevisionDeploymentPredictionEdge: ResolverTypeWrapper<Omit<PrevisionDeploymentPredictionEdge, 'node'> & { node: ResolversTypes['PrevisionDeploymentPrediction'] }>;
@@ -4561,15 +6063,35 @@ export type ResolversTypes = ResolversObject<{
   PrevisionExperimentVersion: ResolverTypeWrapper<PrevisionExperimentVersionMapper>;
   PrevisionExperimentVersionConnection: ResolverTypeWrapper<Omit<PrevisionExperimentVersionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionExperimentVersionEdge']>, nodes: Array<ResolversTypes['PrevisionExperimentVersion']> }>;
   PrevisionExperimentVersionEdge: ResolverTypeWrapper<Omit<PrevisionExperimentVersionEdge, 'node'> & { node: ResolversTypes['PrevisionExperimentVersion'] }>;
+  PrevisionExperimentVersionInput: PrevisionExperimentVersionInput;
+  PrevisionExperimentVersionPayload: ResolverTypeWrapper<Omit<PrevisionExperimentVersionPayload, 'experimentVersion'> & { experimentVersion?: Maybe<ResolversTypes['PrevisionExperimentVersion']> }>;
+  PrevisionExport: ResolverTypeWrapper<PrevisionExportMapper>;
+  PrevisionExportConnection: ResolverTypeWrapper<Omit<PrevisionExportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionExportEdge']>, nodes: Array<ResolversTypes['PrevisionExport']> }>;
+  PrevisionExportEdge: ResolverTypeWrapper<Omit<PrevisionExportEdge, 'node'> & { node: ResolversTypes['PrevisionExport'] }>;
+  PrevisionExporter: ResolverTypeWrapper<PrevisionExporterMapper>;
+  PrevisionExporterConnection: ResolverTypeWrapper<Omit<PrevisionExporterConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionExporterEdge']>, nodes: Array<ResolversTypes['PrevisionExporter']> }>;
+  PrevisionExporterEdge: ResolverTypeWrapper<Omit<PrevisionExporterEdge, 'node'> & { node: ResolversTypes['PrevisionExporter'] }>;
+  PrevisionFeature: ResolverTypeWrapper<PrevisionFeatureMapper>;
+  PrevisionFeatureConnection: ResolverTypeWrapper<Omit<PrevisionFeatureConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionFeatureEdge']>, nodes: Array<ResolversTypes['PrevisionFeature']> }>;
+  PrevisionFeatureContribution: ResolverTypeWrapper<PrevisionFeatureContribution>;
+  PrevisionFeatureEdge: ResolverTypeWrapper<Omit<PrevisionFeatureEdge, 'node'> & { node: ResolversTypes['PrevisionFeature'] }>;
   PrevisionModel: ResolverTypeWrapper<PrevisionModelMapper>;
   PrevisionModelConnection: ResolverTypeWrapper<Omit<PrevisionModelConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionModelEdge']>, nodes: Array<ResolversTypes['PrevisionModel']> }>;
   PrevisionModelEdge: ResolverTypeWrapper<Omit<PrevisionModelEdge, 'node'> & { node: ResolversTypes['PrevisionModel'] }>;
+  PrevisionOrder: PrevisionOrder;
+  PrevisionOrderField: PrevisionOrderField;
   PrevisionPrediction: ResolverTypeWrapper<PrevisionPredictionResultMapper>;
+  PrevisionProfile: ResolverTypeWrapper<PrevisionProfileMapper>;
   PrevisionProject: ResolverTypeWrapper<PrevisionProjectMapper>;
   PrevisionProjectConnection: ResolverTypeWrapper<Omit<PrevisionProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionProjectEdge']>, nodes: Array<ResolversTypes['PrevisionProject']> }>;
   PrevisionProjectEdge: ResolverTypeWrapper<Omit<PrevisionProjectEdge, 'node'> & { node: ResolversTypes['PrevisionProject'] }>;
+  PrevisionProjectUser: ResolverTypeWrapper<PrevisionProjectUserMapper>;
   PrevisionRegression: ResolverTypeWrapper<PrevisionRegressionResultMapper>;
   PrevisionState: null;
+  PrevisionTrainingProfile: null;
+  PrevisionTrainingType: null;
+  PrevisionValidationPrediction: ResolverTypeWrapper<PrevisionValidationPredictionMapper>;
+  PrevisionWriteMode: null;
   Quantile: ResolverTypeWrapper<Quantile>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordInput: RecordInput;
@@ -4584,7 +6106,13 @@ export type ResolversTypes = ResolversObject<{
   SqlRow: ResolverTypeWrapper<SqlRowShapeMapper>;
   StartDeploymentPredictionInput: StartDeploymentPredictionInput;
   StartDeploymentPredictionPayload: ResolverTypeWrapper<Omit<StartDeploymentPredictionPayload, 'deploymentPrediction'> & { deploymentPrediction?: Maybe<ResolversTypes['PrevisionDeploymentPrediction']> }>;
+  StartPrevisionExportInput: StartPrevisionExportInput;
+  StartPrevisionExportPayload: ResolverTypeWrapper<Omit<StartPrevisionExportPayload, 'export'> & { export?: Maybe<ResolversTypes['PrevisionExport']> }>;
+  StartPrevisionValidationPredictionInput: StartPrevisionValidationPredictionInput;
+  StartPrevisionValidationPredictionPayload: ResolverTypeWrapper<Omit<StartPrevisionValidationPredictionPayload, 'validationPrediction'> & { validationPrediction?: Maybe<ResolversTypes['PrevisionValidationPrediction']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  TestPrevisionConnectorInput: TestPrevisionConnectorInput;
+  TestPrevisionConnectorPayload: ResolverTypeWrapper<TestPrevisionConnectorPayload>;
   URL: ResolverTypeWrapper<Scalars['URL']['output']>;
   UpdateAccountInput: UpdateAccountInput;
   UpdateAccountPayload: ResolverTypeWrapper<Omit<UpdateAccountPayload, 'account'> & { account?: Maybe<ResolversTypes['Account']> }>;
@@ -4592,6 +6120,16 @@ export type ResolversTypes = ResolversObject<{
   UpdateAgreementPayload: ResolverTypeWrapper<Omit<UpdateAgreementPayload, 'agreement'> & { agreement?: Maybe<ResolversTypes['Agreement']> }>;
   UpdateAssignmentInput: UpdateAssignmentInput;
   UpdateAssignmentPayload: ResolverTypeWrapper<Omit<UpdateAssignmentPayload, 'assignment'> & { assignment?: Maybe<ResolversTypes['Assignment']> }>;
+  UpdateCivisImportInput: UpdateCivisImportInput;
+  UpdateCivisImportPayload: ResolverTypeWrapper<Omit<UpdateCivisImportPayload, 'import'> & { import?: Maybe<ResolversTypes['CivisImport']> }>;
+  UpdateCivisProjectInput: UpdateCivisProjectInput;
+  UpdateCivisProjectPayload: ResolverTypeWrapper<Omit<UpdateCivisProjectPayload, 'project'> & { project?: Maybe<ResolversTypes['CivisProject']> }>;
+  UpdateCivisReportInput: UpdateCivisReportInput;
+  UpdateCivisReportPayload: ResolverTypeWrapper<Omit<UpdateCivisReportPayload, 'report'> & { report?: Maybe<ResolversTypes['CivisReport']> }>;
+  UpdateCivisScriptInput: UpdateCivisScriptInput;
+  UpdateCivisScriptPayload: ResolverTypeWrapper<Omit<UpdateCivisScriptPayload, 'script'> & { script?: Maybe<ResolversTypes['CivisScript']> }>;
+  UpdateCivisTableInput: UpdateCivisTableInput;
+  UpdateCivisTablePayload: ResolverTypeWrapper<Omit<UpdateCivisTablePayload, 'table'> & { table?: Maybe<ResolversTypes['CivisTable']> }>;
   UpdateContactInput: UpdateContactInput;
   UpdateContactPayload: ResolverTypeWrapper<Omit<UpdateContactPayload, 'contact'> & { contact?: Maybe<ResolversTypes['Contact']> }>;
   UpdateCredentialInput: UpdateCredentialInput;
@@ -4608,6 +6146,8 @@ export type ResolversParentTypes = ResolversObject<{
   AgreementEdge: Omit<AgreementEdge, 'node'> & { node: ResolversParentTypes['Agreement'] };
   AgreementFilter: AgreementFilter;
   AgreementOrder: AgreementOrder;
+  ArchiveCivisObjectInput: ArchiveCivisObjectInput;
+  ArchiveCivisObjectPayload: Omit<ArchiveCivisObjectPayload, 'node'> & { node?: Maybe<ResolversParentTypes['Node']> };
   Assignment: PrevistoAssignmentMapper;
   AssignmentConnection: Omit<AssignmentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['AssignmentEdge']>, nodes: Array<ResolversParentTypes['Assignment']> };
   AssignmentEdge: Omit<AssignmentEdge, 'node'> & { node: ResolversParentTypes['Assignment'] };
@@ -4619,6 +6159,10 @@ export type ResolversParentTypes = ResolversObject<{
   AssignmentTaskFilter: AssignmentTaskFilter;
   AssignmentTaskInput: AssignmentTaskInput;
   Boolean: Scalars['Boolean']['output'];
+  CancelCivisQueryInput: CancelCivisQueryInput;
+  CancelCivisQueryPayload: Omit<CancelCivisQueryPayload, 'query'> & { query?: Maybe<ResolversParentTypes['CivisQuery']> };
+  CancelCivisRunInput: CancelCivisRunInput;
+  CancelCivisRunPayload: Omit<CancelCivisRunPayload, 'run'> & { run?: Maybe<ResolversParentTypes['CivisJobRun']> };
   Civis: CivisRootMapper;
   CivisColumn: CivisColumnMapper;
   CivisColumnConnection: Omit<CivisColumnConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisColumnEdge']>, nodes: Array<ResolversParentTypes['CivisColumn']> };
@@ -4630,11 +6174,13 @@ export type ResolversParentTypes = ResolversObject<{
   CivisFile: CivisFileMapper;
   CivisFileConnection: Omit<CivisFileConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisFileEdge']>, nodes: Array<ResolversParentTypes['CivisFile']> };
   CivisFileEdge: Omit<CivisFileEdge, 'node'> & { node: ResolversParentTypes['CivisFile'] };
+  CivisFileUpload: Omit<CivisFileUpload, 'file'> & { file: ResolversParentTypes['CivisFile'] };
   CivisGroup: CivisGroupRefMapper;
   CivisImport: CivisImportMapper;
   CivisImportConnection: Omit<CivisImportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisImportEdge']>, nodes: Array<ResolversParentTypes['CivisImport']> };
   CivisImportEdge: Omit<CivisImportEdge, 'node'> & { node: ResolversParentTypes['CivisImport'] };
   CivisImportEndpoint: CivisImportEndpointMapper;
+  CivisImportEndpointInput: CivisImportEndpointInput;
   CivisJob: CivisJobMapper;
   CivisJobConnection: Omit<CivisJobConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisJobEdge']>, nodes: Array<ResolversParentTypes['CivisJob']> };
   CivisJobEdge: Omit<CivisJobEdge, 'node'> & { node: ResolversParentTypes['CivisJob'] };
@@ -4652,6 +6198,9 @@ export type ResolversParentTypes = ResolversObject<{
   CivisProjectConnection: Omit<CivisProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisProjectEdge']>, nodes: Array<ResolversParentTypes['CivisProject']> };
   CivisProjectEdge: Omit<CivisProjectEdge, 'node'> & { node: ResolversParentTypes['CivisProject'] };
   CivisProjectObject: CivisProjectObjectShapeMapper;
+  CivisProjectObjectInput: CivisProjectObjectInput;
+  CivisProjectObjectPayload: Omit<CivisProjectObjectPayload, 'project'> & { project?: Maybe<ResolversParentTypes['CivisProject']> };
+  CivisProjectRef: CivisProjectObjectRefMapper;
   CivisQuery: CivisQueryMapper;
   CivisQueryConnection: Omit<CivisQueryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisQueryEdge']>, nodes: Array<ResolversParentTypes['CivisQuery']> };
   CivisQueryEdge: Omit<CivisQueryEdge, 'node'> & { node: ResolversParentTypes['CivisQuery'] };
@@ -4683,12 +6232,37 @@ export type ResolversParentTypes = ResolversObject<{
   CreateAgreementPayload: Omit<CreateAgreementPayload, 'agreement'> & { agreement?: Maybe<ResolversParentTypes['Agreement']> };
   CreateAssignmentInput: CreateAssignmentInput;
   CreateAssignmentPayload: Omit<CreateAssignmentPayload, 'assignment'> & { assignment?: Maybe<ResolversParentTypes['Assignment']> };
+  CreateCivisFileUploadInput: CreateCivisFileUploadInput;
+  CreateCivisFileUploadPayload: Omit<CreateCivisFileUploadPayload, 'upload'> & { upload?: Maybe<ResolversParentTypes['CivisFileUpload']> };
+  CreateCivisImportInput: CreateCivisImportInput;
+  CreateCivisImportPayload: Omit<CreateCivisImportPayload, 'import'> & { import?: Maybe<ResolversParentTypes['CivisImport']> };
+  CreateCivisProjectInput: CreateCivisProjectInput;
+  CreateCivisProjectPayload: Omit<CreateCivisProjectPayload, 'project'> & { project?: Maybe<ResolversParentTypes['CivisProject']> };
   CreateCivisQueryInput: CreateCivisQueryInput;
   CreateCivisQueryPayload: Omit<CreateCivisQueryPayload, 'query'> & { query?: Maybe<ResolversParentTypes['CivisQuery']> };
+  CreateCivisReportInput: CreateCivisReportInput;
+  CreateCivisReportPayload: Omit<CreateCivisReportPayload, 'report'> & { report?: Maybe<ResolversParentTypes['CivisReport']> };
+  CreateCivisScriptInput: CreateCivisScriptInput;
+  CreateCivisScriptPayload: Omit<CreateCivisScriptPayload, 'script'> & { script?: Maybe<ResolversParentTypes['CivisScript']> };
   CreateContactInput: CreateContactInput;
   CreateContactPayload: Omit<CreateContactPayload, 'contact'> & { contact?: Maybe<ResolversParentTypes['Contact']> };
   CreateCredentialInput: CreateCredentialInput;
   CreateCredentialPayload: Omit<CreateCredentialPayload, 'credential'> & { credential?: Maybe<ResolversParentTypes['Credential']> };
+  CreatePrevisionConnectorInput: CreatePrevisionConnectorInput;
+  CreatePrevisionConnectorPayload: Omit<CreatePrevisionConnectorPayload, 'connector'> & { connector?: Maybe<ResolversParentTypes['PrevisionConnector']> };
+  CreatePrevisionDataSourceInput: CreatePrevisionDataSourceInput;
+  CreatePrevisionDataSourcePayload: Omit<CreatePrevisionDataSourcePayload, 'dataSource'> & { dataSource?: Maybe<ResolversParentTypes['PrevisionDataSource']> };
+  CreatePrevisionDatasetFromDataSourceInput: CreatePrevisionDatasetFromDataSourceInput;
+  CreatePrevisionDatasetFromDataSourcePayload: Omit<CreatePrevisionDatasetFromDataSourcePayload, 'dataset'> & { dataset?: Maybe<ResolversParentTypes['PrevisionDataset']> };
+  CreatePrevisionDeploymentInput: CreatePrevisionDeploymentInput;
+  CreatePrevisionDeploymentVersionInput: CreatePrevisionDeploymentVersionInput;
+  CreatePrevisionExperimentInput: CreatePrevisionExperimentInput;
+  CreatePrevisionExperimentPayload: Omit<CreatePrevisionExperimentPayload, 'experiment'> & { experiment?: Maybe<ResolversParentTypes['PrevisionExperiment']> };
+  CreatePrevisionExperimentVersionInput: CreatePrevisionExperimentVersionInput;
+  CreatePrevisionExporterInput: CreatePrevisionExporterInput;
+  CreatePrevisionExporterPayload: Omit<CreatePrevisionExporterPayload, 'exporter'> & { exporter?: Maybe<ResolversParentTypes['PrevisionExporter']> };
+  CreatePrevisionProjectInput: CreatePrevisionProjectInput;
+  CreatePrevisionProjectPayload: Omit<CreatePrevisionProjectPayload, 'project'> & { project?: Maybe<ResolversParentTypes['PrevisionProject']> };
   Credential: CivisCredentialMapper;
   CredentialConnection: Omit<CredentialConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CredentialEdge']>, nodes: Array<ResolversParentTypes['Credential']> };
   CredentialEdge: Omit<CredentialEdge, 'node'> & { node: ResolversParentTypes['Credential'] };
@@ -4702,6 +6276,8 @@ export type ResolversParentTypes = ResolversObject<{
   DeleteCredentialInput: DeleteCredentialInput;
   DeleteCredentialPayload: DeleteCredentialPayload;
   DeletePayload: DeletePayload;
+  DeletePrevisionObjectInput: DeletePrevisionObjectInput;
+  DeletePrevisionObjectPayload: DeletePrevisionObjectPayload;
   DispatchInput: DispatchInput;
   EffectPrediction: DataikuEffectMapper;
   EmailAddress: Scalars['EmailAddress']['output'];
@@ -4738,12 +6314,19 @@ export type ResolversParentTypes = ResolversObject<{
   PredictionResult: ResolversUnionTypes<ResolversParentTypes>['PredictionResult'];
   Prevision: PrevisionRootMapper;
   PrevisionClassification: PrevisionClassificationResultMapper;
+  PrevisionConnector: PrevisionConnectorMapper;
+  PrevisionConnectorConnection: Omit<PrevisionConnectorConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionConnectorEdge']>, nodes: Array<ResolversParentTypes['PrevisionConnector']> };
+  PrevisionConnectorEdge: Omit<PrevisionConnectorEdge, 'node'> & { node: ResolversParentTypes['PrevisionConnector'] };
+  PrevisionDataSource: PrevisionDataSourceMapper;
+  PrevisionDataSourceConnection: Omit<PrevisionDataSourceConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionDataSourceEdge']>, nodes: Array<ResolversParentTypes['PrevisionDataSource']> };
+  PrevisionDataSourceEdge: Omit<PrevisionDataSourceEdge, 'node'> & { node: ResolversParentTypes['PrevisionDataSource'] };
   PrevisionDataset: PrevisionDatasetMapper;
   PrevisionDatasetConnection: Omit<PrevisionDatasetConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionDatasetEdge']>, nodes: Array<ResolversParentTypes['PrevisionDataset']> };
   PrevisionDatasetEdge: Omit<PrevisionDatasetEdge, 'node'> & { node: ResolversParentTypes['PrevisionDataset'] };
   PrevisionDeployment: PrevisionDeploymentMapper;
   PrevisionDeploymentConnection: Omit<PrevisionDeploymentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionDeploymentEdge']>, nodes: Array<ResolversParentTypes['PrevisionDeployment']> };
   PrevisionDeploymentEdge: Omit<PrevisionDeploymentEdge, 'node'> & { node: ResolversParentTypes['PrevisionDeployment'] };
+  PrevisionDeploymentPayload: Omit<PrevisionDeploymentPayload, 'deployment'> & { deployment?: Maybe<ResolversParentTypes['PrevisionDeployment']> };
   PrevisionDeploymentPrediction: PrevisionDeploymentPredictionMapper;
   PrevisionDeploymentPredictionConnection: Omit<PrevisionDeploymentPredictionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionDeploymentPredictionEdge']>, nodes: Array<ResolversParentTypes['PrevisionDeploymentPrediction']> };
   PrevisionDeploymentPredictionEdge: Omit<PrevisionDeploymentPredictionEdge, 'node'> & { node: ResolversParentTypes['PrevisionDeploymentPrediction'] };
@@ -4753,14 +6336,30 @@ export type ResolversParentTypes = ResolversObject<{
   PrevisionExperimentVersion: PrevisionExperimentVersionMapper;
   PrevisionExperimentVersionConnection: Omit<PrevisionExperimentVersionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionExperimentVersionEdge']>, nodes: Array<ResolversParentTypes['PrevisionExperimentVersion']> };
   PrevisionExperimentVersionEdge: Omit<PrevisionExperimentVersionEdge, 'node'> & { node: ResolversParentTypes['PrevisionExperimentVersion'] };
+  PrevisionExperimentVersionInput: PrevisionExperimentVersionInput;
+  PrevisionExperimentVersionPayload: Omit<PrevisionExperimentVersionPayload, 'experimentVersion'> & { experimentVersion?: Maybe<ResolversParentTypes['PrevisionExperimentVersion']> };
+  PrevisionExport: PrevisionExportMapper;
+  PrevisionExportConnection: Omit<PrevisionExportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionExportEdge']>, nodes: Array<ResolversParentTypes['PrevisionExport']> };
+  PrevisionExportEdge: Omit<PrevisionExportEdge, 'node'> & { node: ResolversParentTypes['PrevisionExport'] };
+  PrevisionExporter: PrevisionExporterMapper;
+  PrevisionExporterConnection: Omit<PrevisionExporterConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionExporterEdge']>, nodes: Array<ResolversParentTypes['PrevisionExporter']> };
+  PrevisionExporterEdge: Omit<PrevisionExporterEdge, 'node'> & { node: ResolversParentTypes['PrevisionExporter'] };
+  PrevisionFeature: PrevisionFeatureMapper;
+  PrevisionFeatureConnection: Omit<PrevisionFeatureConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionFeatureEdge']>, nodes: Array<ResolversParentTypes['PrevisionFeature']> };
+  PrevisionFeatureContribution: PrevisionFeatureContribution;
+  PrevisionFeatureEdge: Omit<PrevisionFeatureEdge, 'node'> & { node: ResolversParentTypes['PrevisionFeature'] };
   PrevisionModel: PrevisionModelMapper;
   PrevisionModelConnection: Omit<PrevisionModelConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionModelEdge']>, nodes: Array<ResolversParentTypes['PrevisionModel']> };
   PrevisionModelEdge: Omit<PrevisionModelEdge, 'node'> & { node: ResolversParentTypes['PrevisionModel'] };
+  PrevisionOrder: PrevisionOrder;
   PrevisionPrediction: PrevisionPredictionResultMapper;
+  PrevisionProfile: PrevisionProfileMapper;
   PrevisionProject: PrevisionProjectMapper;
   PrevisionProjectConnection: Omit<PrevisionProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionProjectEdge']>, nodes: Array<ResolversParentTypes['PrevisionProject']> };
   PrevisionProjectEdge: Omit<PrevisionProjectEdge, 'node'> & { node: ResolversParentTypes['PrevisionProject'] };
+  PrevisionProjectUser: PrevisionProjectUserMapper;
   PrevisionRegression: PrevisionRegressionResultMapper;
+  PrevisionValidationPrediction: PrevisionValidationPredictionMapper;
   Quantile: Quantile;
   Query: Record<PropertyKey, never>;
   RecordInput: RecordInput;
@@ -4774,7 +6373,13 @@ export type ResolversParentTypes = ResolversObject<{
   SqlRow: SqlRowShapeMapper;
   StartDeploymentPredictionInput: StartDeploymentPredictionInput;
   StartDeploymentPredictionPayload: Omit<StartDeploymentPredictionPayload, 'deploymentPrediction'> & { deploymentPrediction?: Maybe<ResolversParentTypes['PrevisionDeploymentPrediction']> };
+  StartPrevisionExportInput: StartPrevisionExportInput;
+  StartPrevisionExportPayload: Omit<StartPrevisionExportPayload, 'export'> & { export?: Maybe<ResolversParentTypes['PrevisionExport']> };
+  StartPrevisionValidationPredictionInput: StartPrevisionValidationPredictionInput;
+  StartPrevisionValidationPredictionPayload: Omit<StartPrevisionValidationPredictionPayload, 'validationPrediction'> & { validationPrediction?: Maybe<ResolversParentTypes['PrevisionValidationPrediction']> };
   String: Scalars['String']['output'];
+  TestPrevisionConnectorInput: TestPrevisionConnectorInput;
+  TestPrevisionConnectorPayload: TestPrevisionConnectorPayload;
   URL: Scalars['URL']['output'];
   UpdateAccountInput: UpdateAccountInput;
   UpdateAccountPayload: Omit<UpdateAccountPayload, 'account'> & { account?: Maybe<ResolversParentTypes['Account']> };
@@ -4782,6 +6387,16 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateAgreementPayload: Omit<UpdateAgreementPayload, 'agreement'> & { agreement?: Maybe<ResolversParentTypes['Agreement']> };
   UpdateAssignmentInput: UpdateAssignmentInput;
   UpdateAssignmentPayload: Omit<UpdateAssignmentPayload, 'assignment'> & { assignment?: Maybe<ResolversParentTypes['Assignment']> };
+  UpdateCivisImportInput: UpdateCivisImportInput;
+  UpdateCivisImportPayload: Omit<UpdateCivisImportPayload, 'import'> & { import?: Maybe<ResolversParentTypes['CivisImport']> };
+  UpdateCivisProjectInput: UpdateCivisProjectInput;
+  UpdateCivisProjectPayload: Omit<UpdateCivisProjectPayload, 'project'> & { project?: Maybe<ResolversParentTypes['CivisProject']> };
+  UpdateCivisReportInput: UpdateCivisReportInput;
+  UpdateCivisReportPayload: Omit<UpdateCivisReportPayload, 'report'> & { report?: Maybe<ResolversParentTypes['CivisReport']> };
+  UpdateCivisScriptInput: UpdateCivisScriptInput;
+  UpdateCivisScriptPayload: Omit<UpdateCivisScriptPayload, 'script'> & { script?: Maybe<ResolversParentTypes['CivisScript']> };
+  UpdateCivisTableInput: UpdateCivisTableInput;
+  UpdateCivisTablePayload: Omit<UpdateCivisTablePayload, 'table'> & { table?: Maybe<ResolversParentTypes['CivisTable']> };
   UpdateContactInput: UpdateContactInput;
   UpdateContactPayload: Omit<UpdateContactPayload, 'contact'> & { contact?: Maybe<ResolversParentTypes['Contact']> };
   UpdateCredentialInput: UpdateCredentialInput;
@@ -4846,6 +6461,11 @@ export type AgreementEdgeResolvers<ContextType = Context, ParentType extends Res
 
 export type AgreementTypeResolvers = { PRIMARY: 'Primary', SUPPLEMENTARY: 'Supplementary' };
 
+export type ArchiveCivisObjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ArchiveCivisObjectPayload'] = ResolversParentTypes['ArchiveCivisObjectPayload']> = ResolversObject<{
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type AssignmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Assignment'] = ResolversParentTypes['Assignment']> = ResolversObject<{
   accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   action?: Resolver<ResolversTypes['AssignmentAction'], ParentType, ContextType>;
@@ -4903,6 +6523,16 @@ export type AssignmentTaskResolvers<ContextType = Context, ParentType extends Re
   workType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type CancelCivisQueryPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CancelCivisQueryPayload'] = ResolversParentTypes['CancelCivisQueryPayload']> = ResolversObject<{
+  query?: Resolver<Maybe<ResolversTypes['CivisQuery']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CancelCivisRunPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CancelCivisRunPayload'] = ResolversParentTypes['CancelCivisRunPayload']> = ResolversObject<{
+  run?: Resolver<Maybe<ResolversTypes['CivisJobRun']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type CivisResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Civis'] = ResolversParentTypes['Civis']> = ResolversObject<{
   awsCredential?: Resolver<Maybe<ResolversTypes['Credential']>, ParentType, ContextType, RequireFields<CivisAwsCredentialArgs, 'name'>>;
   credential?: Resolver<Maybe<ResolversTypes['Credential']>, ParentType, ContextType, Partial<CivisCredentialArgs>>;
@@ -4955,6 +6585,8 @@ export type CivisColumnConnectionResolvers<ContextType = Context, ParentType ext
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type CivisColumnDelimiterResolvers = { COMMA: 'comma', PIPE: 'pipe', TAB: 'tab' };
+
 export type CivisColumnEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisColumnEdge'] = ResolversParentTypes['CivisColumnEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['CivisColumn'], ParentType, ContextType>;
@@ -4966,6 +6598,8 @@ export type CivisColumnStatsResolvers<ContextType = Context, ParentType extends 
   min?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   standardDeviation?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
+
+export type CivisCompressionResolvers = { GZIP: 'gzip', NONE: 'none', ZIP: 'zip' };
 
 export type CivisDatabaseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisDatabase'] = ResolversParentTypes['CivisDatabase']> = ResolversObject<{
   adapter?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5020,6 +6654,12 @@ export type CivisFileEdgeResolvers<ContextType = Context, ParentType extends Res
   node?: Resolver<ResolversTypes['CivisFile'], ParentType, ContextType>;
 }>;
 
+export type CivisFileUploadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisFileUpload'] = ResolversParentTypes['CivisFileUpload']> = ResolversObject<{
+  fields?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+  file?: Resolver<ResolversTypes['CivisFile'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['URL'], ParentType, ContextType>;
+}>;
+
 export type CivisGroupResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisGroup'] = ResolversParentTypes['CivisGroup']> = ResolversObject<{
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   organizationName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5043,6 +6683,7 @@ export type CivisImportResolvers<ContextType = Context, ParentType extends Resol
   source?: Resolver<Maybe<ResolversTypes['CivisImportEndpoint']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['CivisRunState'], ParentType, ContextType>;
   syncType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -5064,6 +6705,8 @@ export type CivisImportEndpointResolvers<ContextType = Context, ParentType exten
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   remoteHost?: Resolver<Maybe<ResolversTypes['CivisDatabase']>, ParentType, ContextType>;
 }>;
+
+export type CivisImportSyncTypeResolvers = { AUTO_IMPORT: 'AutoImport', DBSYNC: 'Dbsync', GDOC_EXPORT: 'GdocExport', GDOC_IMPORT: 'GdocImport', SALESFORCE: 'Salesforce' };
 
 export type CivisJobResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisJob'] = ResolversParentTypes['CivisJob']> = ResolversObject<{
   archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -5216,7 +6859,18 @@ export type CivisProjectObjectResolvers<ContextType = Context, ParentType extend
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type CivisProjectObjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisProjectObjectPayload'] = ResolversParentTypes['CivisProjectObjectPayload']> = ResolversObject<{
+  project?: Resolver<Maybe<ResolversTypes['CivisProject']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CivisProjectRefResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisProjectRef'] = ResolversParentTypes['CivisProjectRef']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type CivisQueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisQuery'] = ResolversParentTypes['CivisQuery']> = ResolversObject<{
+  archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   author?: Resolver<ResolversTypes['CivisUser'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   credential?: Resolver<ResolversTypes['Credential'], ParentType, ContextType>;
@@ -5225,6 +6879,7 @@ export type CivisQueryResolvers<ContextType = Context, ParentType extends Resolv
   databasePlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  hidden?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastRunPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -5262,6 +6917,7 @@ export type CivisReportResolvers<ContextType = Context, ParentType extends Resol
   lastRun?: Resolver<Maybe<ResolversTypes['CivisRunStatus']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  projects?: Resolver<Array<ResolversTypes['CivisProjectRef']>, ParentType, ContextType>;
   script?: Resolver<Maybe<ResolversTypes['CivisScript']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['CivisRunState'], ParentType, ContextType>;
   tableauId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -5304,10 +6960,12 @@ export type CivisScriptResolvers<ContextType = Context, ParentType extends Resol
   lastRun?: Resolver<Maybe<ResolversTypes['CivisJobRun']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  projects?: Resolver<Array<ResolversTypes['CivisProjectRef']>, ParentType, ContextType>;
   runs?: Resolver<ResolversTypes['CivisJobRunConnection'], ParentType, ContextType, Partial<CivisScriptRunsArgs>>;
   source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sql?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['CivisRunState'], ParentType, ContextType>;
+  timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -5325,6 +6983,8 @@ export type CivisScriptEdgeResolvers<ContextType = Context, ParentType extends R
   node?: Resolver<ResolversTypes['CivisScript'], ParentType, ContextType>;
 }>;
 
+export type CivisScriptLanguageResolvers = { CONTAINER: 'containers', PYTHON3: 'python3', R: 'r', SQL: 'sql' };
+
 export type CivisTableResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisTable'] = ResolversParentTypes['CivisTable']> = ResolversObject<{
   columnCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   columns?: Resolver<ResolversTypes['CivisColumnConnection'], ParentType, ContextType, Partial<CivisTableColumnsArgs>>;
@@ -5334,8 +6994,10 @@ export type CivisTableResolvers<ContextType = Context, ParentType extends Resolv
   fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isView?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  lastModifiedKeys?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   lastRefresh?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ontologyMapping?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   owner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   primaryKeys?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -5469,8 +7131,33 @@ export type CreateAssignmentPayloadResolvers<ContextType = Context, ParentType e
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type CreateCivisFileUploadPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCivisFileUploadPayload'] = ResolversParentTypes['CreateCivisFileUploadPayload']> = ResolversObject<{
+  upload?: Resolver<Maybe<ResolversTypes['CivisFileUpload']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CreateCivisImportPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCivisImportPayload'] = ResolversParentTypes['CreateCivisImportPayload']> = ResolversObject<{
+  import?: Resolver<Maybe<ResolversTypes['CivisImport']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CreateCivisProjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCivisProjectPayload'] = ResolversParentTypes['CreateCivisProjectPayload']> = ResolversObject<{
+  project?: Resolver<Maybe<ResolversTypes['CivisProject']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type CreateCivisQueryPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCivisQueryPayload'] = ResolversParentTypes['CreateCivisQueryPayload']> = ResolversObject<{
   query?: Resolver<Maybe<ResolversTypes['CivisQuery']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CreateCivisReportPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCivisReportPayload'] = ResolversParentTypes['CreateCivisReportPayload']> = ResolversObject<{
+  report?: Resolver<Maybe<ResolversTypes['CivisReport']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CreateCivisScriptPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCivisScriptPayload'] = ResolversParentTypes['CreateCivisScriptPayload']> = ResolversObject<{
+  script?: Resolver<Maybe<ResolversTypes['CivisScript']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
@@ -5481,6 +7168,36 @@ export type CreateContactPayloadResolvers<ContextType = Context, ParentType exte
 
 export type CreateCredentialPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateCredentialPayload'] = ResolversParentTypes['CreateCredentialPayload']> = ResolversObject<{
   credential?: Resolver<Maybe<ResolversTypes['Credential']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CreatePrevisionConnectorPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionConnectorPayload'] = ResolversParentTypes['CreatePrevisionConnectorPayload']> = ResolversObject<{
+  connector?: Resolver<Maybe<ResolversTypes['PrevisionConnector']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CreatePrevisionDataSourcePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionDataSourcePayload'] = ResolversParentTypes['CreatePrevisionDataSourcePayload']> = ResolversObject<{
+  dataSource?: Resolver<Maybe<ResolversTypes['PrevisionDataSource']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CreatePrevisionDatasetFromDataSourcePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionDatasetFromDataSourcePayload'] = ResolversParentTypes['CreatePrevisionDatasetFromDataSourcePayload']> = ResolversObject<{
+  dataset?: Resolver<Maybe<ResolversTypes['PrevisionDataset']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CreatePrevisionExperimentPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionExperimentPayload'] = ResolversParentTypes['CreatePrevisionExperimentPayload']> = ResolversObject<{
+  experiment?: Resolver<Maybe<ResolversTypes['PrevisionExperiment']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CreatePrevisionExporterPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionExporterPayload'] = ResolversParentTypes['CreatePrevisionExporterPayload']> = ResolversObject<{
+  exporter?: Resolver<Maybe<ResolversTypes['PrevisionExporter']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CreatePrevisionProjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionProjectPayload'] = ResolversParentTypes['CreatePrevisionProjectPayload']> = ResolversObject<{
+  project?: Resolver<Maybe<ResolversTypes['PrevisionProject']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
@@ -5544,6 +7261,11 @@ export type DeleteCredentialPayloadResolvers<ContextType = Context, ParentType e
 
 export type DeletePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeletePayload'] = ResolversParentTypes['DeletePayload']> = ResolversObject<{
   deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type DeletePrevisionObjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeletePrevisionObjectPayload'] = ResolversParentTypes['DeletePrevisionObjectPayload']> = ResolversObject<{
+  deletedId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type EffectPredictionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EffectPrediction'] = ResolversParentTypes['EffectPrediction']> = ResolversObject<{
@@ -5643,27 +7365,57 @@ export type LookupResultResolvers<ContextType = Context, ParentType extends Reso
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  addCivisProjectObject?: Resolver<ResolversTypes['CivisProjectObjectPayload'], ParentType, ContextType, RequireFields<MutationAddCivisProjectObjectArgs, 'input'>>;
+  archiveCivisObject?: Resolver<ResolversTypes['ArchiveCivisObjectPayload'], ParentType, ContextType, RequireFields<MutationArchiveCivisObjectArgs, 'input'>>;
+  cancelCivisQuery?: Resolver<ResolversTypes['CancelCivisQueryPayload'], ParentType, ContextType, RequireFields<MutationCancelCivisQueryArgs, 'input'>>;
+  cancelCivisRun?: Resolver<ResolversTypes['CancelCivisRunPayload'], ParentType, ContextType, RequireFields<MutationCancelCivisRunArgs, 'input'>>;
+  confirmPrevisionExperimentVersion?: Resolver<ResolversTypes['PrevisionExperimentVersionPayload'], ParentType, ContextType, RequireFields<MutationConfirmPrevisionExperimentVersionArgs, 'input'>>;
   createAgreement?: Resolver<ResolversTypes['CreateAgreementPayload'], ParentType, ContextType, RequireFields<MutationCreateAgreementArgs, 'input'>>;
   createAssignment?: Resolver<ResolversTypes['CreateAssignmentPayload'], ParentType, ContextType, RequireFields<MutationCreateAssignmentArgs, 'input'>>;
+  createCivisFileUpload?: Resolver<ResolversTypes['CreateCivisFileUploadPayload'], ParentType, ContextType, RequireFields<MutationCreateCivisFileUploadArgs, 'input'>>;
+  createCivisImport?: Resolver<ResolversTypes['CreateCivisImportPayload'], ParentType, ContextType, RequireFields<MutationCreateCivisImportArgs, 'input'>>;
+  createCivisProject?: Resolver<ResolversTypes['CreateCivisProjectPayload'], ParentType, ContextType, RequireFields<MutationCreateCivisProjectArgs, 'input'>>;
   createCivisQuery?: Resolver<ResolversTypes['CreateCivisQueryPayload'], ParentType, ContextType, RequireFields<MutationCreateCivisQueryArgs, 'input'>>;
+  createCivisReport?: Resolver<ResolversTypes['CreateCivisReportPayload'], ParentType, ContextType, RequireFields<MutationCreateCivisReportArgs, 'input'>>;
+  createCivisScript?: Resolver<ResolversTypes['CreateCivisScriptPayload'], ParentType, ContextType, RequireFields<MutationCreateCivisScriptArgs, 'input'>>;
   createContact?: Resolver<ResolversTypes['CreateContactPayload'], ParentType, ContextType, RequireFields<MutationCreateContactArgs, 'input'>>;
   createCredential?: Resolver<ResolversTypes['CreateCredentialPayload'], ParentType, ContextType, RequireFields<MutationCreateCredentialArgs, 'input'>>;
+  createPrevisionConnector?: Resolver<ResolversTypes['CreatePrevisionConnectorPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionConnectorArgs, 'input'>>;
+  createPrevisionDataSource?: Resolver<ResolversTypes['CreatePrevisionDataSourcePayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDataSourceArgs, 'input'>>;
+  createPrevisionDatasetFromDataSource?: Resolver<ResolversTypes['CreatePrevisionDatasetFromDataSourcePayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDatasetFromDataSourceArgs, 'input'>>;
+  createPrevisionDeployment?: Resolver<ResolversTypes['PrevisionDeploymentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDeploymentArgs, 'input'>>;
+  createPrevisionDeploymentVersion?: Resolver<ResolversTypes['PrevisionDeploymentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDeploymentVersionArgs, 'input'>>;
+  createPrevisionExperiment?: Resolver<ResolversTypes['CreatePrevisionExperimentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExperimentArgs, 'input'>>;
+  createPrevisionExperimentVersion?: Resolver<ResolversTypes['PrevisionExperimentVersionPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExperimentVersionArgs, 'input'>>;
+  createPrevisionExporter?: Resolver<ResolversTypes['CreatePrevisionExporterPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExporterArgs, 'input'>>;
+  createPrevisionProject?: Resolver<ResolversTypes['CreatePrevisionProjectPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionProjectArgs, 'input'>>;
   deleteAgreement?: Resolver<ResolversTypes['DeleteAgreementPayload'], ParentType, ContextType, RequireFields<MutationDeleteAgreementArgs, 'input'>>;
   deleteAssignment?: Resolver<ResolversTypes['DeleteAssignmentPayload'], ParentType, ContextType, RequireFields<MutationDeleteAssignmentArgs, 'input'>>;
   deleteContact?: Resolver<ResolversTypes['DeleteContactPayload'], ParentType, ContextType, RequireFields<MutationDeleteContactArgs, 'input'>>;
   deleteCredential?: Resolver<ResolversTypes['DeleteCredentialPayload'], ParentType, ContextType, RequireFields<MutationDeleteCredentialArgs, 'input'>>;
+  deletePrevisionObject?: Resolver<ResolversTypes['DeletePrevisionObjectPayload'], ParentType, ContextType, RequireFields<MutationDeletePrevisionObjectArgs, 'input'>>;
+  removeCivisProjectObject?: Resolver<ResolversTypes['CivisProjectObjectPayload'], ParentType, ContextType, RequireFields<MutationRemoveCivisProjectObjectArgs, 'input'>>;
   runCivisJob?: Resolver<ResolversTypes['RunCivisJobPayload'], ParentType, ContextType, RequireFields<MutationRunCivisJobArgs, 'input'>>;
   runFunction?: Resolver<ResolversTypes['RunFunctionPayload'], ParentType, ContextType, RequireFields<MutationRunFunctionArgs, 'input'>>;
   startDeploymentPrediction?: Resolver<ResolversTypes['StartDeploymentPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartDeploymentPredictionArgs, 'input'>>;
+  startPrevisionExport?: Resolver<ResolversTypes['StartPrevisionExportPayload'], ParentType, ContextType, RequireFields<MutationStartPrevisionExportArgs, 'input'>>;
+  startPrevisionValidationPrediction?: Resolver<ResolversTypes['StartPrevisionValidationPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartPrevisionValidationPredictionArgs, 'input'>>;
+  stopPrevisionExperimentVersion?: Resolver<ResolversTypes['PrevisionExperimentVersionPayload'], ParentType, ContextType, RequireFields<MutationStopPrevisionExperimentVersionArgs, 'input'>>;
+  testPrevisionConnector?: Resolver<ResolversTypes['TestPrevisionConnectorPayload'], ParentType, ContextType, RequireFields<MutationTestPrevisionConnectorArgs, 'input'>>;
   updateAccount?: Resolver<ResolversTypes['UpdateAccountPayload'], ParentType, ContextType, RequireFields<MutationUpdateAccountArgs, 'input'>>;
   updateAgreement?: Resolver<ResolversTypes['UpdateAgreementPayload'], ParentType, ContextType, RequireFields<MutationUpdateAgreementArgs, 'input'>>;
   updateAssignment?: Resolver<ResolversTypes['UpdateAssignmentPayload'], ParentType, ContextType, RequireFields<MutationUpdateAssignmentArgs, 'input'>>;
+  updateCivisImport?: Resolver<ResolversTypes['UpdateCivisImportPayload'], ParentType, ContextType, RequireFields<MutationUpdateCivisImportArgs, 'input'>>;
+  updateCivisProject?: Resolver<ResolversTypes['UpdateCivisProjectPayload'], ParentType, ContextType, RequireFields<MutationUpdateCivisProjectArgs, 'input'>>;
+  updateCivisReport?: Resolver<ResolversTypes['UpdateCivisReportPayload'], ParentType, ContextType, RequireFields<MutationUpdateCivisReportArgs, 'input'>>;
+  updateCivisScript?: Resolver<ResolversTypes['UpdateCivisScriptPayload'], ParentType, ContextType, RequireFields<MutationUpdateCivisScriptArgs, 'input'>>;
+  updateCivisTable?: Resolver<ResolversTypes['UpdateCivisTablePayload'], ParentType, ContextType, RequireFields<MutationUpdateCivisTableArgs, 'input'>>;
   updateContact?: Resolver<ResolversTypes['UpdateContactPayload'], ParentType, ContextType, RequireFields<MutationUpdateContactArgs, 'input'>>;
   updateCredential?: Resolver<ResolversTypes['UpdateCredentialPayload'], ParentType, ContextType, RequireFields<MutationUpdateCredentialArgs, 'input'>>;
 }>;
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'Account' | 'Agreement' | 'Assignment' | 'CivisDatabase' | 'CivisFile' | 'CivisImport' | 'CivisJob' | 'CivisJobRun' | 'CivisModel' | 'CivisPrediction' | 'CivisProject' | 'CivisQuery' | 'CivisReport' | 'CivisScript' | 'CivisTable' | 'CivisUser' | 'Contact' | 'Credential' | 'Endpoint' | 'PrevisionDataset' | 'PrevisionDeployment' | 'PrevisionDeploymentPrediction' | 'PrevisionExperiment' | 'PrevisionExperimentVersion' | 'PrevisionModel' | 'PrevisionProject', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Account' | 'Agreement' | 'Assignment' | 'CivisDatabase' | 'CivisFile' | 'CivisImport' | 'CivisJob' | 'CivisJobRun' | 'CivisModel' | 'CivisPrediction' | 'CivisProject' | 'CivisQuery' | 'CivisReport' | 'CivisScript' | 'CivisTable' | 'CivisUser' | 'Contact' | 'Credential' | 'Endpoint' | 'PrevisionConnector' | 'PrevisionDataSource' | 'PrevisionDataset' | 'PrevisionDeployment' | 'PrevisionDeploymentPrediction' | 'PrevisionExperiment' | 'PrevisionExperimentVersion' | 'PrevisionExport' | 'PrevisionExporter' | 'PrevisionModel' | 'PrevisionProject' | 'PrevisionValidationPrediction', ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -5716,23 +7468,86 @@ export type PrevisionResolvers<ContextType = Context, ParentType extends Resolve
   deploymentPrediction?: Resolver<Maybe<ResolversTypes['PrevisionDeploymentPrediction']>, ParentType, ContextType, Partial<PrevisionDeploymentPredictionArgs>>;
   experiment?: Resolver<Maybe<ResolversTypes['PrevisionExperiment']>, ParentType, ContextType, Partial<PrevisionExperimentArgs>>;
   experimentVersion?: Resolver<Maybe<ResolversTypes['PrevisionExperimentVersion']>, ParentType, ContextType, Partial<PrevisionExperimentVersionArgs>>;
+  export?: Resolver<Maybe<ResolversTypes['PrevisionExport']>, ParentType, ContextType, Partial<PrevisionExportArgs>>;
   model?: Resolver<Maybe<ResolversTypes['PrevisionModel']>, ParentType, ContextType, Partial<PrevisionModelArgs>>;
   predict?: Resolver<Maybe<ResolversTypes['PrevisionPrediction']>, ParentType, ContextType, RequireFields<PrevisionPredictArgs, 'deployment' | 'features'>>;
+  profile?: Resolver<Maybe<ResolversTypes['PrevisionProfile']>, ParentType, ContextType>;
   project?: Resolver<Maybe<ResolversTypes['PrevisionProject']>, ParentType, ContextType, Partial<PrevisionProjectArgs>>;
   projects?: Resolver<Maybe<ResolversTypes['PrevisionProjectConnection']>, ParentType, ContextType, Partial<PrevisionProjectsArgs>>;
+  validationPrediction?: Resolver<Maybe<ResolversTypes['PrevisionValidationPrediction']>, ParentType, ContextType, Partial<PrevisionValidationPredictionArgs>>;
 }>;
 
+export type PrevisionAccessTypeResolvers = { FINE_GRAINED: 'fine_grained', PRIVATE: 'private', PUBLIC: 'public' };
+
 export type PrevisionClassificationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionClassification'] = ResolversParentTypes['PrevisionClassification']> = ResolversObject<{
+  confidence?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
+  explanation?: Resolver<Array<ResolversTypes['PrevisionFeatureContribution']>, ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   probabilities?: Resolver<Array<ResolversTypes['ClassProbability']>, ParentType, ContextType>;
   raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type PrevisionConnectorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionConnector'] = ResolversParentTypes['PrevisionConnector']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  host?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  port?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['PrevisionConnectorType'], ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PrevisionConnectorConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionConnectorConnection'] = ResolversParentTypes['PrevisionConnectorConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PrevisionConnectorEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PrevisionConnector']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PrevisionConnectorEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionConnectorEdge'] = ResolversParentTypes['PrevisionConnectorEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PrevisionConnector'], ParentType, ContextType>;
+}>;
+
+export type PrevisionConnectorTypeResolvers = { FTP: 'FTP', GCP: 'GCP', S3: 'S3', SFTP: 'SFTP', SQL: 'SQL' };
+
+export type PrevisionDataSourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionDataSource'] = ResolversParentTypes['PrevisionDataSource']> = ResolversObject<{
+  bucket?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  connector?: Resolver<ResolversTypes['PrevisionConnector'], ParentType, ContextType>;
+  connectorPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  database?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  path?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  request?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  table?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PrevisionDataSourceConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionDataSourceConnection'] = ResolversParentTypes['PrevisionDataSourceConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PrevisionDataSourceEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PrevisionDataSource']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PrevisionDataSourceEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionDataSourceEdge'] = ResolversParentTypes['PrevisionDataSourceEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PrevisionDataSource'], ParentType, ContextType>;
+}>;
+
+export type PrevisionDataTypeResolvers = { IMAGES: 'images', TABULAR: 'tabular', TIMESERIES: 'timeseries' };
+
 export type PrevisionDatasetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionDataset'] = ResolversParentTypes['PrevisionDataset']> = ResolversObject<{
   columnCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   copyState?: Resolver<ResolversTypes['PrevisionState'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  dataSourcePlatformId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   describeState?: Resolver<ResolversTypes['PrevisionState'], ParentType, ContextType>;
   fileType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -5781,6 +7596,11 @@ export type PrevisionDeploymentConnectionResolvers<ContextType = Context, Parent
 export type PrevisionDeploymentEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionDeploymentEdge'] = ResolversParentTypes['PrevisionDeploymentEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['PrevisionDeployment'], ParentType, ContextType>;
+}>;
+
+export type PrevisionDeploymentPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionDeploymentPayload'] = ResolversParentTypes['PrevisionDeploymentPayload']> = ResolversObject<{
+  deployment?: Resolver<Maybe<ResolversTypes['PrevisionDeployment']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type PrevisionDeploymentPredictionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionDeploymentPrediction'] = ResolversParentTypes['PrevisionDeploymentPrediction']> = ResolversObject<{
@@ -5837,8 +7657,12 @@ export type PrevisionExperimentEdgeResolvers<ContextType = Context, ParentType e
 export type PrevisionExperimentVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionExperimentVersion'] = ResolversParentTypes['PrevisionExperimentVersion']> = ResolversObject<{
   bestModelScore?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  datasetPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  draft?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   experiment?: Resolver<ResolversTypes['PrevisionExperiment'], ParentType, ContextType>;
+  features?: Resolver<ResolversTypes['PrevisionFeatureConnection'], ParentType, ContextType, Partial<PrevisionExperimentVersionFeaturesArgs>>;
+  holdoutPredictions?: Resolver<Maybe<Array<ResolversTypes['PrevisionValidationPrediction']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   metric?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   models?: Resolver<ResolversTypes['PrevisionModelConnection'], ParentType, ContextType, Partial<PrevisionExperimentVersionModelsArgs>>;
@@ -5861,8 +7685,90 @@ export type PrevisionExperimentVersionEdgeResolvers<ContextType = Context, Paren
   node?: Resolver<ResolversTypes['PrevisionExperimentVersion'], ParentType, ContextType>;
 }>;
 
+export type PrevisionExperimentVersionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionExperimentVersionPayload'] = ResolversParentTypes['PrevisionExperimentVersionPayload']> = ResolversObject<{
+  experimentVersion?: Resolver<Maybe<ResolversTypes['PrevisionExperimentVersion']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type PrevisionExportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionExport'] = ResolversParentTypes['PrevisionExport']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  exporterPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sourcePlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sourceType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['PrevisionState'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PrevisionExportConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionExportConnection'] = ResolversParentTypes['PrevisionExportConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PrevisionExportEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PrevisionExport']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PrevisionExportEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionExportEdge'] = ResolversParentTypes['PrevisionExportEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PrevisionExport'], ParentType, ContextType>;
+}>;
+
+export type PrevisionExporterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionExporter'] = ResolversParentTypes['PrevisionExporter']> = ResolversObject<{
+  connector?: Resolver<ResolversTypes['PrevisionConnector'], ParentType, ContextType>;
+  connectorPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  exports?: Resolver<ResolversTypes['PrevisionExportConnection'], ParentType, ContextType, Partial<PrevisionExporterExportsArgs>>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  target?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  writeMode?: Resolver<ResolversTypes['PrevisionWriteMode'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PrevisionExporterConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionExporterConnection'] = ResolversParentTypes['PrevisionExporterConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PrevisionExporterEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PrevisionExporter']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PrevisionExporterEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionExporterEdge'] = ResolversParentTypes['PrevisionExporterEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PrevisionExporter'], ParentType, ContextType>;
+}>;
+
+export type PrevisionFeatureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionFeature'] = ResolversParentTypes['PrevisionFeature']> = ResolversObject<{
+  importance?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  stats?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type PrevisionFeatureConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionFeatureConnection'] = ResolversParentTypes['PrevisionFeatureConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PrevisionFeatureEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PrevisionFeature']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PrevisionFeatureContributionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionFeatureContribution'] = ResolversParentTypes['PrevisionFeatureContribution']> = ResolversObject<{
+  feature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type PrevisionFeatureEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionFeatureEdge'] = ResolversParentTypes['PrevisionFeatureEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PrevisionFeature'], ParentType, ContextType>;
+}>;
+
 export type PrevisionModelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionModel'] = ResolversParentTypes['PrevisionModel']> = ResolversObject<{
+  analysis?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
   deployable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  experimentVersionPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  hyperparameters?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   metric?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5889,16 +7795,29 @@ export type PrevisionPredictionResolvers<ContextType = Context, ParentType exten
   __resolveType: TypeResolveFn<'PrevisionClassification' | 'PrevisionRegression', ParentType, ContextType>;
 }>;
 
+export type PrevisionProfileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionProfile'] = ResolversParentTypes['PrevisionProfile']> = ResolversObject<{
+  company?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  firstName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type PrevisionProjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionProject'] = ResolversParentTypes['PrevisionProject']> = ResolversObject<{
   color?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  connectors?: Resolver<ResolversTypes['PrevisionConnectorConnection'], ParentType, ContextType, Partial<PrevisionProjectConnectorsArgs>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  dataSources?: Resolver<ResolversTypes['PrevisionDataSourceConnection'], ParentType, ContextType, Partial<PrevisionProjectDataSourcesArgs>>;
   datasets?: Resolver<ResolversTypes['PrevisionDatasetConnection'], ParentType, ContextType, Partial<PrevisionProjectDatasetsArgs>>;
   deployments?: Resolver<ResolversTypes['PrevisionDeploymentConnection'], ParentType, ContextType, Partial<PrevisionProjectDeploymentsArgs>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   experiments?: Resolver<ResolversTypes['PrevisionExperimentConnection'], ParentType, ContextType, Partial<PrevisionProjectExperimentsArgs>>;
+  exporters?: Resolver<ResolversTypes['PrevisionExporterConnection'], ParentType, ContextType, Partial<PrevisionProjectExportersArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  users?: Resolver<Maybe<Array<ResolversTypes['PrevisionProjectUser']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -5914,13 +7833,47 @@ export type PrevisionProjectEdgeResolvers<ContextType = Context, ParentType exte
   node?: Resolver<ResolversTypes['PrevisionProject'], ParentType, ContextType>;
 }>;
 
+export type PrevisionProjectUserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionProjectUser'] = ResolversParentTypes['PrevisionProjectUser']> = ResolversObject<{
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type PrevisionRegressionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionRegression'] = ResolversParentTypes['PrevisionRegression']> = ResolversObject<{
+  confidence?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
+  explanation?: Resolver<Array<ResolversTypes['PrevisionFeatureContribution']>, ParentType, ContextType>;
   raw?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PrevisionStateResolvers = { DONE: 'done', FAILED: 'failed', PENDING: 'pending', RUNNING: 'running' };
+
+export type PrevisionTrainingProfileResolvers = { ADVANCED: 'advanced', NORMAL: 'normal', QUICK: 'quick' };
+
+export type PrevisionTrainingTypeResolvers = { CLASSIFICATION: 'classification', MULTICLASSIFICATION: 'multiclassification', OBJECT_DETECTION: 'object-detection', REGRESSION: 'regression', TEXT_SIMILARITY: 'text-similarity' };
+
+export type PrevisionValidationPredictionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionValidationPrediction'] = ResolversParentTypes['PrevisionValidationPrediction']> = ResolversObject<{
+  confidence?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  datasetName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  datasetPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  downloadAvailable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  experimentVersion?: Resolver<ResolversTypes['PrevisionExperimentVersion'], ParentType, ContextType>;
+  experimentVersionPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  holdout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['PrevisionModel'], ParentType, ContextType>;
+  modelName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  modelPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  predictionsCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  score?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['PrevisionState'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PrevisionWriteModeResolvers = { APPEND: 'append', REPLACE: 'replace', SAFE: 'safe', TIMESTAMP: 'timestamp' };
 
 export type QuantileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Quantile'] = ResolversParentTypes['Quantile']> = ResolversObject<{
   level?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -5992,6 +7945,21 @@ export type StartDeploymentPredictionPayloadResolvers<ContextType = Context, Par
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type StartPrevisionExportPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StartPrevisionExportPayload'] = ResolversParentTypes['StartPrevisionExportPayload']> = ResolversObject<{
+  export?: Resolver<Maybe<ResolversTypes['PrevisionExport']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type StartPrevisionValidationPredictionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StartPrevisionValidationPredictionPayload'] = ResolversParentTypes['StartPrevisionValidationPredictionPayload']> = ResolversObject<{
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  validationPrediction?: Resolver<Maybe<ResolversTypes['PrevisionValidationPrediction']>, ParentType, ContextType>;
+}>;
+
+export type TestPrevisionConnectorPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TestPrevisionConnectorPayload'] = ResolversParentTypes['TestPrevisionConnectorPayload']> = ResolversObject<{
+  reachable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export interface UrlScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['URL'], any> {
   name: 'URL';
 }
@@ -6008,6 +7976,31 @@ export type UpdateAgreementPayloadResolvers<ContextType = Context, ParentType ex
 
 export type UpdateAssignmentPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateAssignmentPayload'] = ResolversParentTypes['UpdateAssignmentPayload']> = ResolversObject<{
   assignment?: Resolver<Maybe<ResolversTypes['Assignment']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type UpdateCivisImportPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateCivisImportPayload'] = ResolversParentTypes['UpdateCivisImportPayload']> = ResolversObject<{
+  import?: Resolver<Maybe<ResolversTypes['CivisImport']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type UpdateCivisProjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateCivisProjectPayload'] = ResolversParentTypes['UpdateCivisProjectPayload']> = ResolversObject<{
+  project?: Resolver<Maybe<ResolversTypes['CivisProject']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type UpdateCivisReportPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateCivisReportPayload'] = ResolversParentTypes['UpdateCivisReportPayload']> = ResolversObject<{
+  report?: Resolver<Maybe<ResolversTypes['CivisReport']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type UpdateCivisScriptPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateCivisScriptPayload'] = ResolversParentTypes['UpdateCivisScriptPayload']> = ResolversObject<{
+  script?: Resolver<Maybe<ResolversTypes['CivisScript']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type UpdateCivisTablePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateCivisTablePayload'] = ResolversParentTypes['UpdateCivisTablePayload']> = ResolversObject<{
+  table?: Resolver<Maybe<ResolversTypes['CivisTable']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
@@ -6035,6 +8028,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AgreementConnection?: AgreementConnectionResolvers<ContextType>;
   AgreementEdge?: AgreementEdgeResolvers<ContextType>;
   AgreementType?: AgreementTypeResolvers;
+  ArchiveCivisObjectPayload?: ArchiveCivisObjectPayloadResolvers<ContextType>;
   Assignment?: AssignmentResolvers<ContextType>;
   AssignmentAction?: AssignmentActionResolvers;
   AssignmentConnection?: AssignmentConnectionResolvers<ContextType>;
@@ -6042,22 +8036,28 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AssignmentPlan?: AssignmentPlanResolvers<ContextType>;
   AssignmentStatus?: AssignmentStatusResolvers;
   AssignmentTask?: AssignmentTaskResolvers<ContextType>;
+  CancelCivisQueryPayload?: CancelCivisQueryPayloadResolvers<ContextType>;
+  CancelCivisRunPayload?: CancelCivisRunPayloadResolvers<ContextType>;
   Civis?: CivisResolvers<ContextType>;
   CivisColumn?: CivisColumnResolvers<ContextType>;
   CivisColumnConnection?: CivisColumnConnectionResolvers<ContextType>;
+  CivisColumnDelimiter?: CivisColumnDelimiterResolvers;
   CivisColumnEdge?: CivisColumnEdgeResolvers<ContextType>;
   CivisColumnStats?: CivisColumnStatsResolvers<ContextType>;
+  CivisCompression?: CivisCompressionResolvers;
   CivisDatabase?: CivisDatabaseResolvers<ContextType>;
   CivisDatabaseConnection?: CivisDatabaseConnectionResolvers<ContextType>;
   CivisDatabaseEdge?: CivisDatabaseEdgeResolvers<ContextType>;
   CivisFile?: CivisFileResolvers<ContextType>;
   CivisFileConnection?: CivisFileConnectionResolvers<ContextType>;
   CivisFileEdge?: CivisFileEdgeResolvers<ContextType>;
+  CivisFileUpload?: CivisFileUploadResolvers<ContextType>;
   CivisGroup?: CivisGroupResolvers<ContextType>;
   CivisImport?: CivisImportResolvers<ContextType>;
   CivisImportConnection?: CivisImportConnectionResolvers<ContextType>;
   CivisImportEdge?: CivisImportEdgeResolvers<ContextType>;
   CivisImportEndpoint?: CivisImportEndpointResolvers<ContextType>;
+  CivisImportSyncType?: CivisImportSyncTypeResolvers;
   CivisJob?: CivisJobResolvers<ContextType>;
   CivisJobConnection?: CivisJobConnectionResolvers<ContextType>;
   CivisJobEdge?: CivisJobEdgeResolvers<ContextType>;
@@ -6074,6 +8074,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CivisProjectConnection?: CivisProjectConnectionResolvers<ContextType>;
   CivisProjectEdge?: CivisProjectEdgeResolvers<ContextType>;
   CivisProjectObject?: CivisProjectObjectResolvers<ContextType>;
+  CivisProjectObjectPayload?: CivisProjectObjectPayloadResolvers<ContextType>;
+  CivisProjectRef?: CivisProjectRefResolvers<ContextType>;
   CivisQuery?: CivisQueryResolvers<ContextType>;
   CivisQueryConnection?: CivisQueryConnectionResolvers<ContextType>;
   CivisQueryEdge?: CivisQueryEdgeResolvers<ContextType>;
@@ -6086,6 +8088,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CivisScript?: CivisScriptResolvers<ContextType>;
   CivisScriptConnection?: CivisScriptConnectionResolvers<ContextType>;
   CivisScriptEdge?: CivisScriptEdgeResolvers<ContextType>;
+  CivisScriptLanguage?: CivisScriptLanguageResolvers;
   CivisTable?: CivisTableResolvers<ContextType>;
   CivisTableConnection?: CivisTableConnectionResolvers<ContextType>;
   CivisTableEdge?: CivisTableEdgeResolvers<ContextType>;
@@ -6102,9 +8105,20 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ContactEdge?: ContactEdgeResolvers<ContextType>;
   CreateAgreementPayload?: CreateAgreementPayloadResolvers<ContextType>;
   CreateAssignmentPayload?: CreateAssignmentPayloadResolvers<ContextType>;
+  CreateCivisFileUploadPayload?: CreateCivisFileUploadPayloadResolvers<ContextType>;
+  CreateCivisImportPayload?: CreateCivisImportPayloadResolvers<ContextType>;
+  CreateCivisProjectPayload?: CreateCivisProjectPayloadResolvers<ContextType>;
   CreateCivisQueryPayload?: CreateCivisQueryPayloadResolvers<ContextType>;
+  CreateCivisReportPayload?: CreateCivisReportPayloadResolvers<ContextType>;
+  CreateCivisScriptPayload?: CreateCivisScriptPayloadResolvers<ContextType>;
   CreateContactPayload?: CreateContactPayloadResolvers<ContextType>;
   CreateCredentialPayload?: CreateCredentialPayloadResolvers<ContextType>;
+  CreatePrevisionConnectorPayload?: CreatePrevisionConnectorPayloadResolvers<ContextType>;
+  CreatePrevisionDataSourcePayload?: CreatePrevisionDataSourcePayloadResolvers<ContextType>;
+  CreatePrevisionDatasetFromDataSourcePayload?: CreatePrevisionDatasetFromDataSourcePayloadResolvers<ContextType>;
+  CreatePrevisionExperimentPayload?: CreatePrevisionExperimentPayloadResolvers<ContextType>;
+  CreatePrevisionExporterPayload?: CreatePrevisionExporterPayloadResolvers<ContextType>;
+  CreatePrevisionProjectPayload?: CreatePrevisionProjectPayloadResolvers<ContextType>;
   Credential?: CredentialResolvers<ContextType>;
   CredentialConnection?: CredentialConnectionResolvers<ContextType>;
   CredentialEdge?: CredentialEdgeResolvers<ContextType>;
@@ -6115,6 +8129,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DeleteContactPayload?: DeleteContactPayloadResolvers<ContextType>;
   DeleteCredentialPayload?: DeleteCredentialPayloadResolvers<ContextType>;
   DeletePayload?: DeletePayloadResolvers<ContextType>;
+  DeletePrevisionObjectPayload?: DeletePrevisionObjectPayloadResolvers<ContextType>;
   EffectPrediction?: EffectPredictionResolvers<ContextType>;
   EmailAddress?: GraphQLScalarType;
   Endpoint?: EndpointResolvers<ContextType>;
@@ -6142,13 +8157,23 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Prediction?: PredictionResolvers<ContextType>;
   PredictionResult?: PredictionResultResolvers<ContextType>;
   Prevision?: PrevisionResolvers<ContextType>;
+  PrevisionAccessType?: PrevisionAccessTypeResolvers;
   PrevisionClassification?: PrevisionClassificationResolvers<ContextType>;
+  PrevisionConnector?: PrevisionConnectorResolvers<ContextType>;
+  PrevisionConnectorConnection?: PrevisionConnectorConnectionResolvers<ContextType>;
+  PrevisionConnectorEdge?: PrevisionConnectorEdgeResolvers<ContextType>;
+  PrevisionConnectorType?: PrevisionConnectorTypeResolvers;
+  PrevisionDataSource?: PrevisionDataSourceResolvers<ContextType>;
+  PrevisionDataSourceConnection?: PrevisionDataSourceConnectionResolvers<ContextType>;
+  PrevisionDataSourceEdge?: PrevisionDataSourceEdgeResolvers<ContextType>;
+  PrevisionDataType?: PrevisionDataTypeResolvers;
   PrevisionDataset?: PrevisionDatasetResolvers<ContextType>;
   PrevisionDatasetConnection?: PrevisionDatasetConnectionResolvers<ContextType>;
   PrevisionDatasetEdge?: PrevisionDatasetEdgeResolvers<ContextType>;
   PrevisionDeployment?: PrevisionDeploymentResolvers<ContextType>;
   PrevisionDeploymentConnection?: PrevisionDeploymentConnectionResolvers<ContextType>;
   PrevisionDeploymentEdge?: PrevisionDeploymentEdgeResolvers<ContextType>;
+  PrevisionDeploymentPayload?: PrevisionDeploymentPayloadResolvers<ContextType>;
   PrevisionDeploymentPrediction?: PrevisionDeploymentPredictionResolvers<ContextType>;
   PrevisionDeploymentPredictionConnection?: PrevisionDeploymentPredictionConnectionResolvers<ContextType>;
   PrevisionDeploymentPredictionEdge?: PrevisionDeploymentPredictionEdgeResolvers<ContextType>;
@@ -6158,15 +8183,32 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PrevisionExperimentVersion?: PrevisionExperimentVersionResolvers<ContextType>;
   PrevisionExperimentVersionConnection?: PrevisionExperimentVersionConnectionResolvers<ContextType>;
   PrevisionExperimentVersionEdge?: PrevisionExperimentVersionEdgeResolvers<ContextType>;
+  PrevisionExperimentVersionPayload?: PrevisionExperimentVersionPayloadResolvers<ContextType>;
+  PrevisionExport?: PrevisionExportResolvers<ContextType>;
+  PrevisionExportConnection?: PrevisionExportConnectionResolvers<ContextType>;
+  PrevisionExportEdge?: PrevisionExportEdgeResolvers<ContextType>;
+  PrevisionExporter?: PrevisionExporterResolvers<ContextType>;
+  PrevisionExporterConnection?: PrevisionExporterConnectionResolvers<ContextType>;
+  PrevisionExporterEdge?: PrevisionExporterEdgeResolvers<ContextType>;
+  PrevisionFeature?: PrevisionFeatureResolvers<ContextType>;
+  PrevisionFeatureConnection?: PrevisionFeatureConnectionResolvers<ContextType>;
+  PrevisionFeatureContribution?: PrevisionFeatureContributionResolvers<ContextType>;
+  PrevisionFeatureEdge?: PrevisionFeatureEdgeResolvers<ContextType>;
   PrevisionModel?: PrevisionModelResolvers<ContextType>;
   PrevisionModelConnection?: PrevisionModelConnectionResolvers<ContextType>;
   PrevisionModelEdge?: PrevisionModelEdgeResolvers<ContextType>;
   PrevisionPrediction?: PrevisionPredictionResolvers<ContextType>;
+  PrevisionProfile?: PrevisionProfileResolvers<ContextType>;
   PrevisionProject?: PrevisionProjectResolvers<ContextType>;
   PrevisionProjectConnection?: PrevisionProjectConnectionResolvers<ContextType>;
   PrevisionProjectEdge?: PrevisionProjectEdgeResolvers<ContextType>;
+  PrevisionProjectUser?: PrevisionProjectUserResolvers<ContextType>;
   PrevisionRegression?: PrevisionRegressionResolvers<ContextType>;
   PrevisionState?: PrevisionStateResolvers;
+  PrevisionTrainingProfile?: PrevisionTrainingProfileResolvers;
+  PrevisionTrainingType?: PrevisionTrainingTypeResolvers;
+  PrevisionValidationPrediction?: PrevisionValidationPredictionResolvers<ContextType>;
+  PrevisionWriteMode?: PrevisionWriteModeResolvers;
   Quantile?: QuantileResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RegressionResult?: RegressionResultResolvers<ContextType>;
@@ -6176,10 +8218,18 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SqlQueryResult?: SqlQueryResultResolvers<ContextType>;
   SqlRow?: SqlRowResolvers<ContextType>;
   StartDeploymentPredictionPayload?: StartDeploymentPredictionPayloadResolvers<ContextType>;
+  StartPrevisionExportPayload?: StartPrevisionExportPayloadResolvers<ContextType>;
+  StartPrevisionValidationPredictionPayload?: StartPrevisionValidationPredictionPayloadResolvers<ContextType>;
+  TestPrevisionConnectorPayload?: TestPrevisionConnectorPayloadResolvers<ContextType>;
   URL?: GraphQLScalarType;
   UpdateAccountPayload?: UpdateAccountPayloadResolvers<ContextType>;
   UpdateAgreementPayload?: UpdateAgreementPayloadResolvers<ContextType>;
   UpdateAssignmentPayload?: UpdateAssignmentPayloadResolvers<ContextType>;
+  UpdateCivisImportPayload?: UpdateCivisImportPayloadResolvers<ContextType>;
+  UpdateCivisProjectPayload?: UpdateCivisProjectPayloadResolvers<ContextType>;
+  UpdateCivisReportPayload?: UpdateCivisReportPayloadResolvers<ContextType>;
+  UpdateCivisScriptPayload?: UpdateCivisScriptPayloadResolvers<ContextType>;
+  UpdateCivisTablePayload?: UpdateCivisTablePayloadResolvers<ContextType>;
   UpdateContactPayload?: UpdateContactPayloadResolvers<ContextType>;
   UpdateCredentialPayload?: UpdateCredentialPayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;

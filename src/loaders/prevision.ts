@@ -5,7 +5,13 @@
 import DataLoader from 'dataloader';
 import { memoize } from './memo.js';
 import type { AugurObserver } from '../core/observer.js';
-import type { PrevisionCallContext, PrevisionClient, PrevisionCollection, PrevisionList } from '../upstreams/prevision/client.js';
+import type {
+  PrevisionCallContext,
+  PrevisionClient,
+  PrevisionCollection,
+  PrevisionList,
+  PrevisionPredictOptions,
+} from '../upstreams/prevision/client.js';
 import type { PrevisionDeployedInput, PrevisionDeployment, PrevisionUnitPrediction } from '../upstreams/prevision/types.js';
 
 export interface PrevisionLoaders {
@@ -13,7 +19,11 @@ export interface PrevisionLoaders {
   get<T>(collection: PrevisionCollection, id: string): Promise<T>;
   /** One page of a list (zero-based `pageIndex`), memoised for the request. */
   list<T>(list: PrevisionList, pageIndex: number, size: number): Promise<{ items: T[]; total: number }>;
-  predict(deployment: PrevisionDeployment): DataLoader<Record<string, unknown>, PrevisionUnitPrediction, string>;
+  /** Unit predictions on a deployment, one loader per deployment and options (`explain`, `confidence`). */
+  predict(
+    deployment: PrevisionDeployment,
+    options?: PrevisionPredictOptions,
+  ): DataLoader<Record<string, unknown>, PrevisionUnitPrediction, string>;
   /** The features a deployment's model takes, read once per deployment and request. */
   inputs(deployment: PrevisionDeployment): Promise<PrevisionDeployedInput[]>;
 }
@@ -40,17 +50,18 @@ export function createPrevisionLoaders(
     get: get as <T>(collection: PrevisionCollection, id: string) => Promise<T>,
     list: list as <T>(list: PrevisionList, pageIndex: number, size: number) => Promise<{ items: T[]; total: number }>,
     inputs,
-    predict(deployment) {
-      let loader = predictors.get(deployment._id);
+    predict(deployment, options = {}) {
+      const key = `${deployment._id}|${options.explain === true}|${options.confidence === true}`;
+      let loader = predictors.get(key);
       if (!loader) {
         loader = new DataLoader<Record<string, unknown>, PrevisionUnitPrediction, string>(
           (records) => {
             observe.loaderBatch('prevision', 'predict', records.length);
-            return Promise.all(records.map((r) => client.predictUnit(ctx, deployment, r).catch((e: unknown) => e as Error)));
+            return Promise.all(records.map((r) => client.predictUnit(ctx, deployment, r, options).catch((e: unknown) => e as Error)));
           },
           { cacheKeyFn: (record) => JSON.stringify(record), maxBatchSize: 100 },
         );
-        predictors.set(deployment._id, loader);
+        predictors.set(key, loader);
       }
       return loader;
     },

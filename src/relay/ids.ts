@@ -34,6 +34,11 @@ export const NODE_TYPES = {
   PrevisionModel: /^[0-9a-f]{24}$/,
   PrevisionDeployment: /^[0-9a-f]{24}$/,
   PrevisionDeploymentPrediction: /^[0-9a-f]{24}$/,
+  PrevisionValidationPrediction: /^[0-9a-f]{24}$/,
+  PrevisionConnector: /^[0-9a-f]{24}$/,
+  PrevisionDataSource: /^[0-9a-f]{24}$/,
+  PrevisionExporter: /^[0-9a-f]{24}$/,
+  PrevisionExport: /^[0-9a-f]{24}$/,
 } as const satisfies Record<string, RegExp>;
 
 export type NodeTypeName = keyof typeof NODE_TYPES;

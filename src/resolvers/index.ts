@@ -16,6 +16,7 @@ import { createNodeResolvers, type NodeFetcher } from './node.js';
 import { platformResolvers } from './platform.js';
 import { previstoResolvers } from './previsto.js';
 import { deploymentRef, loadPrevision, previsionResolvers } from './prevision.js';
+import { previsionLifecycleResolvers } from './previsionLifecycle.js';
 import { civisNodeFetchers, civisResolvers } from './civis/index.js';
 import { mergeResolvers } from './merge.js';
 import type { PrevisionDeployment } from '../upstreams/prevision/types.js';
@@ -35,6 +36,11 @@ export function createNodeFetchers(): Partial<Record<NodeTypeName, NodeFetcher>>
     PrevisionModel: (ctx, id) => loadPrevision(ctx, 'PrevisionModel', id),
     PrevisionDeployment: (ctx, id) => loadPrevision(ctx, 'PrevisionDeployment', id),
     PrevisionDeploymentPrediction: (ctx, id) => loadPrevision(ctx, 'PrevisionDeploymentPrediction', id),
+    PrevisionValidationPrediction: (ctx, id) => loadPrevision(ctx, 'PrevisionValidationPrediction', id),
+    PrevisionConnector: (ctx, id) => loadPrevision(ctx, 'PrevisionConnector', id),
+    PrevisionDataSource: (ctx, id) => loadPrevision(ctx, 'PrevisionDataSource', id),
+    PrevisionExporter: (ctx, id) => loadPrevision(ctx, 'PrevisionExporter', id),
+    PrevisionExport: (ctx, id) => loadPrevision(ctx, 'PrevisionExport', id),
     Endpoint: async (ctx, id) => {
       const ref = ctx.services.endpoints.resolveId(ctx.services.codec.encode('Endpoint', id), ctx.services.codec, 'id');
       if (!('prevision' in ref)) return ref;
@@ -112,6 +118,7 @@ export function createResolvers(options: ResolverOptions = {}): Resolvers {
     dataikuResolvers,
     previstoResolvers,
     previsionResolvers,
+    previsionLifecycleResolvers,
     civisResolvers,
   );
 }

@@ -43,6 +43,8 @@ export interface PrevisionClassificationResult {
   label: string;
   probabilities: Array<{ label: string; probability: number }>;
   raw: Record<string, unknown>;
+  explanation: Array<{ feature: string; value: number }>;
+  confidence: Record<string, unknown> | null;
 }
 
 /** Mapper of `PrevisionRegression`. */
@@ -50,6 +52,8 @@ export interface PrevisionRegressionResult {
   kind: 'regression';
   value: number;
   raw: Record<string, unknown>;
+  explanation: Array<{ feature: string; value: number }>;
+  confidence: Record<string, unknown> | null;
 }
 
 /** Mapper of the `Civis` namespace type. */

@@ -1,5 +1,5 @@
 /** Resolvers of the Prevision.io part of the schema, and predictions on Prevision deployments. */
-import type { FeatureType, InputMaybe, Resolvers } from '../generated/resolvers.js';
+import type { FeatureType, InputMaybe, PrevisionOrder, PrevisionOrderField, Resolvers } from '../generated/resolvers.js';
 import { resolveConnection, type ConnectionArgs, type PageSource } from '../relay/connection.js';
 import type { NodeTypeName } from '../relay/ids.js';
 import type { Context } from './context.js';
@@ -7,7 +7,13 @@ import type { PrevisionDeploymentRef, PrevisionPredictionResult } from './models
 import { fieldNamedIn, payload, pointing } from './userErrors.js';
 import { AugurError, ErrorCode, badInput, quote } from '../core/errors.js';
 import type { DataikuPrediction } from '../upstreams/dataiku/types.js';
-import { PREVISION_LISTS, type PrevisionCollection, type PrevisionList } from '../upstreams/prevision/client.js';
+import {
+  PREVISION_LISTS,
+  sortedList,
+  type PrevisionCollection,
+  type PrevisionList,
+  type PrevisionPredictOptions,
+} from '../upstreams/prevision/client.js';
 import type {
   PrevisionDataset,
   PrevisionDeployedInput,
@@ -32,7 +38,12 @@ type PrevisionType =
   | 'PrevisionExperimentVersion'
   | 'PrevisionModel'
   | 'PrevisionDeployment'
-  | 'PrevisionDeploymentPrediction';
+  | 'PrevisionDeploymentPrediction'
+  | 'PrevisionValidationPrediction'
+  | 'PrevisionConnector'
+  | 'PrevisionDataSource'
+  | 'PrevisionExporter'
+  | 'PrevisionExport';
 
 /** The collection each type is read from by id. */
 const COLLECTIONS: Record<PrevisionType, PrevisionCollection> = {
@@ -43,6 +54,11 @@ const COLLECTIONS: Record<PrevisionType, PrevisionCollection> = {
   PrevisionModel: 'models',
   PrevisionDeployment: 'deployments',
   PrevisionDeploymentPrediction: 'deployment-predictions',
+  PrevisionValidationPrediction: 'validation-predictions',
+  PrevisionConnector: 'connectors',
+  PrevisionDataSource: 'data-sources',
+  PrevisionExporter: 'exporters',
+  PrevisionExport: 'exports',
 };
 
 /** Reads a global id argument as the Prevision id it stands for; a deployment may also be given by its Endpoint's id. */
@@ -57,7 +73,7 @@ export function previsionId(ctx: Context, arg: string, type: PrevisionType, argN
 }
 
 /** Reads a single-object look-up's `id` (a global id) or `platformId` (Prevision's own id): exactly one. */
-function lookupId(ctx: Context, args: { id?: InputMaybe<string>; platformId?: InputMaybe<string> }, type: PrevisionType): string {
+export function lookupId(ctx: Context, args: { id?: InputMaybe<string>; platformId?: InputMaybe<string> }, type: PrevisionType): string {
   if ((args.id == null) === (args.platformId == null)) {
     throw badInput('Pass exactly one of "id" (a global id) and "platformId" (Prevision\'s own id).', {
       param: args.id == null ? 'id' : 'platformId',
@@ -81,12 +97,26 @@ function source<T>(ctx: Context, list: PrevisionList): PageSource<T> {
   return { maxPageSize: PAGE_SIZE_LIMIT, fetchPage: (page, size) => ctx.prevision.list<T>(list, page, size) };
 }
 
-/** A connection over a paged Prevision list; cursors are bound to the list. */
-function connection<T>(ctx: Context, name: string, list: PrevisionList, args: ConnectionArgs) {
-  return resolveConnection<T>(name, { path: list.path }, args, source<T>(ctx, list), ctx.services.codec, ctx.services.config.paging);
+const SORT_KEYS: Record<PrevisionOrderField, string> = { NAME: 'name', CREATED_AT: 'created_at' };
+
+/**
+ * A connection over a paged Prevision list, in Prevision's order or the one `orderBy` asks for (`sortBy`,
+ * `descending`); cursors are bound to the list and its order.
+ */
+export function connection<T>(
+  ctx: Context,
+  name: string,
+  list: PrevisionList,
+  args: ConnectionArgs & { orderBy?: InputMaybe<PrevisionOrder> },
+) {
+  const sorted = sortedList(
+    list,
+    args.orderBy ? { sortBy: SORT_KEYS[args.orderBy.field], descending: args.orderBy.direction === 'DESC' } : undefined,
+  );
+  return resolveConnection<T>(name, { path: sorted.path }, args, source<T>(ctx, sorted), ctx.services.codec, ctx.services.config.paging);
 }
 
-async function readAll<T>(ctx: Context, list: PrevisionList): Promise<T[]> {
+export async function readAll<T>(ctx: Context, list: PrevisionList): Promise<T[]> {
   const first = await ctx.prevision.list<T>(list, 0, PAGE_SIZE_LIMIT);
   const pages = Math.min(MAX_LISTED_PAGES, Math.ceil(first.total / PAGE_SIZE_LIMIT));
   const rest = await Promise.all(
@@ -149,10 +179,11 @@ async function scoreOnDeployment(
   deploymentId: string,
   features: Record<string, unknown>,
   param: string,
+  options: PrevisionPredictOptions = {},
 ): Promise<PrevisionUnitPrediction> {
   const deployment = await loadPrevision<PrevisionDeployment>(ctx, 'PrevisionDeployment', deploymentId);
   checkFeatures(await ctx.prevision.inputs(deployment), features, param);
-  return ctx.prevision.predict(deployment).load(features);
+  return ctx.prevision.predict(deployment, options).load(features);
 }
 
 function toPrediction(p: PrevisionUnitPrediction): DataikuPrediction {
@@ -162,18 +193,33 @@ function toPrediction(p: PrevisionUnitPrediction): DataikuPrediction {
   return out;
 }
 
+/**
+ * A model's explanation as contributions by feature, largest first (an object by feature, or the SDK's list of
+ * `{name, value}`); empty when none was sent. Values that are not numbers are left out.
+ */
+function explanationOf(e: PrevisionUnitPrediction['explanation']): Array<{ feature: string; value: number }> {
+  if (!e || typeof e !== 'object') return [];
+  const pairs: Array<[unknown, unknown]> = Array.isArray(e) ? e.map((x) => [x?.name, x?.value]) : Object.entries(e);
+  return pairs
+    .filter((p): p is [string, number] => typeof p[0] === 'string' && typeof p[1] === 'number' && Number.isFinite(p[1]))
+    .map(([feature, value]) => ({ feature, value }))
+    .sort((a, b) => Math.abs(b.value) - Math.abs(a.value) || a.feature.localeCompare(b.feature));
+}
+
 /** The typed result of a unit prediction: a class with its probabilities, or a number. */
 function typedPrediction(deploymentId: string, p: PrevisionUnitPrediction): PrevisionPredictionResult {
   const raw: Record<string, unknown> = { prediction: p.prediction };
   if (p.probas && typeof p.probas === 'object') raw['probas'] = p.probas;
   if (p.confidence && typeof p.confidence === 'object') raw['confidence'] = p.confidence;
-  if (typeof p.prediction === 'number' && !p.probas) return { kind: 'regression', value: p.prediction, raw };
+  const confidence = p.confidence && typeof p.confidence === 'object' ? p.confidence : null;
+  const explanation = explanationOf(p.explanation);
+  if (typeof p.prediction === 'number' && !p.probas) return { kind: 'regression', value: p.prediction, raw, explanation, confidence };
   if (typeof p.prediction === 'string' || typeof p.prediction === 'number' || typeof p.prediction === 'boolean') {
     const probabilities = Object.entries(p.probas ?? {})
       .filter((e): e is [string, number] => typeof e[1] === 'number')
       .map(([label, probability]) => ({ label, probability }))
       .sort((a, b) => b.probability - a.probability);
-    return { kind: 'classification', label: String(p.prediction), probabilities, raw };
+    return { kind: 'classification', label: String(p.prediction), probabilities, raw, explanation, confidence };
   }
   throw new AugurError(
     ErrorCode.UPSTREAM_ERROR,
@@ -255,9 +301,10 @@ export const previsionResolvers: Resolvers = {
     deployment: (_r, args, ctx) => loadPrevision(ctx, 'PrevisionDeployment', lookupId(ctx, args, 'PrevisionDeployment')),
     deploymentPrediction: (_r, args, ctx) =>
       loadPrevision(ctx, 'PrevisionDeploymentPrediction', lookupId(ctx, args, 'PrevisionDeploymentPrediction')),
-    predict: async (_r, { deployment, features }, ctx) => {
+    predict: async (_r, { deployment, features, explain, confidence }, ctx) => {
       const deploymentId = previsionId(ctx, deployment, 'PrevisionDeployment', 'deployment');
-      return typedPrediction(deploymentId, await scoreOnDeployment(ctx, deploymentId, features, 'features'));
+      const options = { explain: explain === true, confidence: confidence === true };
+      return typedPrediction(deploymentId, await scoreOnDeployment(ctx, deploymentId, features, 'features', options));
     },
   },
   PrevisionPrediction: {

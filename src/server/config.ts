@@ -31,6 +31,8 @@ export interface PlatformSettings {
   timeoutMs: number;
   /** Keep-alive connections in the pool. */
   connections: number;
+  /** Attempts per call, the first included (`AUGUR_<PLATFORM>_RETRY_MAX_ATTEMPTS`). */
+  retryMaxAttempts: number;
 }
 
 export interface Config {
@@ -456,11 +458,15 @@ const DEFAULT_ID_SECRET = 'augur-default-id-secret-v1';
  * `readFile` reads the files the environment names (`AUGUR_DATAIKU_ENDPOINTS_FILE`); tests may pass their own.
  */
 export function parseConfig(env: Env, readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): Config {
-  const platform = (urlVar: string, keyVar: string, prefix: string, timeoutMs: number): PlatformSettings => ({
+  // Attempts per call: the platform's own variable, else AUGUR_RETRY_MAX_ATTEMPTS when set, else the platform's
+  // default (Civis: 1 + civis-python's retry_total of 6; the others 3).
+  const globalAttempts = str(env, 'AUGUR_RETRY_MAX_ATTEMPTS') === undefined ? undefined : int(env, 'AUGUR_RETRY_MAX_ATTEMPTS', 3, 1, 10);
+  const platform = (urlVar: string, keyVar: string, prefix: string, timeoutMs: number, attempts = 3): PlatformSettings => ({
     url: url(env, urlVar),
     credential: str(env, keyVar),
     timeoutMs: int(env, `AUGUR_${prefix}_TIMEOUT_MS`, timeoutMs, 1, 600_000),
     connections: int(env, `AUGUR_${prefix}_CONNECTIONS`, 64, 1, 1024),
+    retryMaxAttempts: int(env, `AUGUR_${prefix}_RETRY_MAX_ATTEMPTS`, globalAttempts ?? attempts, 1, 10),
   });
   const config: Config = {
     port: int(env, 'PORT', 4000, 0, 65535),
@@ -488,7 +494,7 @@ export function parseConfig(env: Env, readFile: (path: string) => string = (path
       dataiku: platform('DATAIKU_APINODE_URL', 'DATAIKU_API_KEY', 'DATAIKU', 30_000),
       previsto: platform('PREVISTO_URL', 'PREVISTO_API_KEY', 'PREVISTO', 15_000),
       prevision: platform('PREVISION_URL', 'PREVISION_MASTER_TOKEN', 'PREVISION', 30_000),
-      civis: platform('CIVIS_API_ENDPOINT', 'CIVIS_API_KEY', 'CIVIS', 30_000),
+      civis: platform('CIVIS_API_ENDPOINT', 'CIVIS_API_KEY', 'CIVIS', 30_000, 7),
     },
     dataiku: { endpoints: dataikuEndpoints(env, readFile), bearerToken: str(env, 'DATAIKU_BEARER_TOKEN') },
     previsto: {

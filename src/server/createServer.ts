@@ -128,7 +128,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   const makeHttp = (platform: PlatformName, baseUrl: string, breaker: CircuitBreaker | undefined): UpstreamHttp => {
     const settings = config.platforms[platform];
     return new UpstreamHttp({
-      policy: POLICIES[platform](config.retry),
+      policy: POLICIES[platform]({ ...config.retry, maxAttempts: settings.retryMaxAttempts }),
       baseUrl,
       timeoutMs: settings.timeoutMs,
       connections: settings.connections,
@@ -179,7 +179,12 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   const clients = {
     dataiku: new DataikuClient(http.dataiku),
     previsto: new PrevistoClient(http.previsto),
-    prevision: new PrevisionClient({ api: http.prevision, host: previsionHost, addSecret: (secret) => redactor.add(secret) }),
+    prevision: new PrevisionClient({
+      api: http.prevision,
+      host: previsionHost,
+      addSecret: (secret) => redactor.add(secret),
+      probeToken: config.platforms.prevision.credential,
+    }),
     civis: new CivisClient(http.civis),
   };
   const services: Services = {

@@ -100,11 +100,15 @@ export class UpstreamHttp {
    * A reachability check outside retries, breaker and budgets: any HTTP answer counts as reachable. Answers the
    * status, the headers and the body text.
    */
-  async probe(path: string, timeoutMs: number): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
+  async probe(
+    path: string,
+    timeoutMs: number,
+    authorization?: string,
+  ): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
     const res = await this.pool.request({
       method: 'GET',
       path: this.basePath + path,
-      headers: { accept: 'application/json' },
+      headers: authorization ? { accept: 'application/json', authorization } : { accept: 'application/json' },
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });

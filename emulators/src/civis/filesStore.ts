@@ -3,6 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import { badRequest, notFound, type Body } from './query.js';
+import { EmulatorError } from '../framework/emulator.js';
 import type { CivisFile, CivisFileCreated, CivisMultipartFileCreated, CivisQuery, CivisReport, CivisReportDetail } from './types.js';
 import {
   MULTIPART_MAX_PARTS,
@@ -271,6 +272,12 @@ export class FilesStore extends JobsStore {
       if (c.wire.type !== 'Database')
         throw badRequest(`credential ${credential} is a ${c.wire.type} credential; queries need a Database one.`);
     }
+    const compression = body.string('compression');
+    if (compression != null && !['gzip', 'zip', 'none'].includes(compression))
+      throw badRequest(`compression must be one of gzip, zip or none, got ${JSON.stringify(compression)}.`);
+    const delimiter = body.string('columnDelimiter');
+    if (delimiter != null && !['comma', 'tab', 'pipe'].includes(delimiter))
+      throw badRequest(`columnDelimiter must be one of comma, tab or pipe, got ${JSON.stringify(delimiter)}.`);
     const previewRows = body.int('previewRows') ?? 100;
     if (previewRows < 0 || previewRows > 1000) throw badRequest(`previewRows must be between 0 and 1000, got ${previewRows}.`);
     const outcome = this.runSql(this, database, sql, previewRows);
@@ -290,6 +297,23 @@ export class FilesStore extends JobsStore {
     this.queries.set(q.id, q);
     this.version++;
     return this.queryWire(q, false);
+  }
+
+  /** `DELETE /queries/{id}/runs/{run_id}`: cancels the caller's query while its run is queued or running (409 otherwise). */
+  cancelQueryRun(callerId: number, id: number, runId: number): void {
+    const q = this.query(id);
+    if (q.authorId !== callerId || q.run.id !== runId) throw notFound();
+    this.settle(q.run, false);
+    if (q.run.state !== 'queued' && q.run.state !== 'running') {
+      throw new EmulatorError(409, `Query ${id} has already finished (${q.run.state}); only a queued or running query can be cancelled.`, {
+        error: 'conflict',
+      });
+    }
+    q.run.state = 'cancelled';
+    q.run.finishedMs = this.progress.now();
+    q.run.live = false;
+    q.result = null;
+    this.version++;
   }
 
   /** `DELETE /queries/{id}`: hides the caller's query and answers it (the platform keeps it). */

@@ -13,10 +13,13 @@ import type {
   CivisSchedule,
   CivisScript,
   CivisScriptDetail,
+  CivisTypedScript,
 } from './types.js';
 import {
   IMPORT_SYNC_TYPES,
   SCRIPT_SEGMENTS,
+  SCRIPT_JOB_TYPES,
+  type ScriptSegment,
   type CredentialRecord,
   type RunRecord,
   type JobRecord,
@@ -270,6 +273,143 @@ export class JobsStore extends BaseStore {
     j.archived = true;
     j.updatedAt = this.nowIso();
     this.version++;
+  }
+
+  /**
+   * `POST /scripts/{sql|python3|r|containers}`: a script in that language. SQL takes `sql` on a database with a
+   * Database credential; Python and R take `source`; a container takes `requiredResources` and runs
+   * `dockerCommand` in `dockerImageName`.
+   */
+  createTypedScript(callerId: number, segment: ScriptSegment, body: Body): CivisTypedScript {
+    if (segment === 'sql') {
+      const detail = this.createScript(callerId, body);
+      return this.typedScript(this.job(detail.id), callerId);
+    }
+    const name = body.string('name');
+    if (segment !== 'containers' && (!name || !name.trim())) throw badRequest('name is required and must not be blank.');
+    if (body.has('name') && (!name || !name.trim())) throw badRequest('name must not be blank.');
+    let source: string | null = null;
+    let container: JobRecord['container'] = null;
+    if (segment === 'containers') {
+      if (!body.has('requiredResources') || !body.object('requiredResources'))
+        throw badRequest('requiredResources is required: an object such as {"cpu": 1024, "memory": 2048}.');
+      const dockerImageName = body.string('dockerImageName');
+      const dockerCommand = body.string('dockerCommand');
+      if (!dockerImageName) throw badRequest('dockerImageName is required: the image the container runs.');
+      if (!dockerCommand) throw badRequest('dockerCommand is required: the command the container runs.');
+      container = {
+        dockerImageName,
+        dockerImageTag: body.string('dockerImageTag') ?? 'latest',
+        dockerCommand,
+        repoHttpUri: body.string('repoHttpUri') ?? null,
+        requiredResources: body.object('requiredResources') ?? {},
+      };
+    } else {
+      source = body.string('source') ?? null;
+      if (!source || !source.trim()) throw badRequest('source is required and must not be blank.');
+    }
+    const j = this.newJob(callerId, {
+      name: name || `Container #${this.nextIds.job}`,
+      type: SCRIPT_JOB_TYPES[segment],
+      kind: 'script',
+      category: 'script',
+      hidden: body.bool('hidden') ?? false,
+      source,
+      container,
+      params: (body.raw('params') as unknown[] | null | undefined) ?? [],
+      arguments: body.object('arguments') ?? {},
+    });
+    return this.typedScript(j, callerId);
+  }
+
+  /** A script as its typed routes answer it: the detail, plus a container's image and command. */
+  typedScript(j: JobRecord, callerId: number): CivisTypedScript {
+    return { ...this.scriptDetail(j, callerId), ...(j.container ? { ...j.container } : {}) };
+  }
+
+  /** `PATCH /scripts/{segment}/{id}`: the caller's script of that language; only the fields given change. */
+  patchScript(callerId: number, segment: ScriptSegment, j: JobRecord, body: Body): CivisTypedScript {
+    if (j.kind !== 'script' || SCRIPT_SEGMENTS[j.type] !== segment || j.authorId !== callerId) throw notFound();
+    const text = (field: string): string | undefined => {
+      if (!body.has(field)) return undefined;
+      const v = body.string(field);
+      if (!v || !v.trim()) throw badRequest(`${field} must not be blank.`);
+      return v;
+    };
+    const name = text('name');
+    const sql = segment === 'sql' ? text('sql') : undefined;
+    const source = segment === 'python3' || segment === 'r' ? text('source') : undefined;
+    const command = segment === 'containers' ? text('dockerCommand') : undefined;
+    const image = segment === 'containers' ? text('dockerImageName') : undefined;
+    if (segment === 'sql' && body.has('credentialId')) {
+      const id = body.int('credentialId');
+      if (id === null || id === undefined) throw badRequest('credentialId must be the id of a Database credential.');
+      this.databaseCredential(callerId, id, 'credentialId');
+    }
+    if (name !== undefined) j.name = name;
+    if (sql !== undefined) j.sql = sql;
+    if (source !== undefined) j.source = source;
+    if (j.container && command !== undefined) j.container.dockerCommand = command;
+    if (j.container && image !== undefined) j.container.dockerImageName = image;
+    if (body.has('params')) j.params = (body.raw('params') as unknown[] | null) ?? [];
+    if (body.has('arguments')) j.arguments = body.object('arguments') ?? {};
+    j.updatedAt = this.nowIso();
+    this.version++;
+    return this.typedScript(j, callerId);
+  }
+
+  /** `DELETE /jobs/{id}/runs/{run_id}`: cancels that run when it is queued or running (409 otherwise). */
+  cancelRunById(j: JobRecord, runId: number): void {
+    this.touchJob(j, false);
+    const run = j.runs.find((r) => r.id === runId);
+    if (!run) throw notFound();
+    if (run.state !== 'queued' && run.state !== 'running') {
+      throw new EmulatorError(
+        409,
+        `Run ${runId} of job ${j.id} has already finished (${run.state}); only a queued or running run can be cancelled.`,
+        {
+          error: 'conflict',
+        },
+      );
+    }
+    run.state = 'cancelled';
+    run.finishedMs = this.progress.now();
+    run.live = false;
+    this.version++;
+  }
+
+  /** `PUT /jobs/{id}/archive`: archives (or restores) the caller's job, script or import. */
+  setJobArchived(callerId: number, j: JobRecord, status: boolean): CivisJobDetail {
+    if (j.authorId !== callerId) throw notFound();
+    if (j.archived !== status) {
+      j.archived = status;
+      j.updatedAt = this.nowIso();
+      this.version++;
+    }
+    return this.jobDetail(j);
+  }
+
+  /** `PUT /imports/{id}`: replaces the caller's import configuration (`name`, `syncType`, `isOutbound` required). */
+  replaceImport(callerId: number, j: JobRecord, body: Body): CivisImportDetail {
+    if (j.kind !== 'import' || j.authorId !== callerId) throw notFound();
+    const name = body.string('name');
+    if (!name || !name.trim()) throw badRequest('name is required and must not be blank.');
+    const syncType = body.string('syncType');
+    if (!syncType || !(IMPORT_SYNC_TYPES as readonly string[]).includes(syncType)) {
+      throw badRequest(`syncType must be one of ${IMPORT_SYNC_TYPES.join(', ')}, got ${JSON.stringify(syncType ?? null)}.`);
+    }
+    const isOutbound = body.bool('isOutbound');
+    if (isOutbound === undefined) throw badRequest('isOutbound is required: true for an export out of Civis, false for an import.');
+    const source = this.importEndpoint(callerId, body, 'source');
+    const destination = this.importEndpoint(callerId, body, 'destination');
+    const schedule = this.scheduleFrom(body.nested('schedule'));
+    j.name = name;
+    j.category = isOutbound ? 'export' : 'import';
+    j.import = { ...j.import!, syncType, isOutbound, source, destination };
+    if (schedule) j.schedule = schedule;
+    j.updatedAt = this.nowIso();
+    this.version++;
+    return this.importDetail(j, callerId);
   }
 
   /** `POST /imports/`: an import configuration with no syncs and no runs yet. */

@@ -130,6 +130,17 @@ export interface JobRecord {
   /** Script parameters and their values, as given when the script was created. */
   params?: unknown[];
   arguments?: Record<string, unknown>;
+  /** A container script's image, command and resources. */
+  container?: ContainerSpec | null;
+}
+
+/** What a container script runs. */
+export interface ContainerSpec {
+  dockerImageName: string;
+  dockerImageTag: string;
+  dockerCommand: string;
+  repoHttpUri: string | null;
+  requiredResources: Record<string, unknown>;
 }
 
 export interface ModelRecord {
@@ -246,4 +257,15 @@ export const SCRIPT_SEGMENTS: Record<string, string> = {
   'JobTypes::RDocker': 'r',
   'JobTypes::ContainerDocker': 'containers',
   'JobTypes::JavascriptRunner': 'javascript',
+};
+
+/** The languages scripts are created in through `POST /scripts/{segment}`. */
+export type ScriptSegment = 'sql' | 'python3' | 'r' | 'containers';
+
+/** The job type of each script language. */
+export const SCRIPT_JOB_TYPES: Record<ScriptSegment, string> = {
+  sql: 'JobTypes::SqlRunner',
+  python3: 'JobTypes::PythonDocker',
+  r: 'JobTypes::RDocker',
+  containers: 'JobTypes::ContainerDocker',
 };

@@ -14,12 +14,14 @@ import { importRoutes } from './routes/imports.js';
 import { queryRoutes } from './routes/queries.js';
 import { reportRoutes } from './routes/reports.js';
 import { fileRoutes } from './routes/files.js';
+import { lifecycleRoutes } from './routes/lifecycle.js';
 
 export type { CivisRoute, QueryParamDoc, RouteContext, RouteDoc, Shape } from './routes/kit.js';
 
 /** The Civis route table, in matching order (literal segments such as `/users/me` before `/users/{id}`). */
 export function civisRoutes(ctx: RouteContext): CivisRoute[] {
   return [
+    ...lifecycleRoutes(ctx),
     ...credentialRoutes(ctx),
     ...tableRoutes(ctx),
     ...userRoutes(ctx),

@@ -5,7 +5,7 @@
  * predictions) < `FilesStore` (files, queries, reports) < `CivisStore` (projects, which list all of those).
  */
 import { badRequest, notFound, type Body } from './query.js';
-import type { CivisProject, CivisProjectDetail } from './types.js';
+import type { CivisProject, CivisProjectDetail, CivisReportDetail } from './types.js';
 import type { TableRecord, JobRecord, ModelRecord, ProjectRecord, FileRecord, ReportRecord } from './records.js';
 import { iso } from './baseStore.js';
 import { FilesStore } from './filesStore.js';
@@ -70,6 +70,63 @@ export class CivisStore extends FilesStore {
     const p = this.project(id, callerId);
     if (p.authorId !== callerId) throw notFound();
     this.projects.delete(id);
+    this.version++;
+  }
+
+  /** `PUT /projects/{id}/archive`: archives (or restores) the caller's project. */
+  setProjectArchived(callerId: number, id: number, status: boolean): CivisProjectDetail {
+    const p = this.project(id, callerId);
+    if (p.authorId !== callerId) throw notFound();
+    if (p.archived !== status) {
+      p.archived = status;
+      p.updatedAt = this.nowIso();
+      this.version++;
+    }
+    return this.projectDetail(p, callerId);
+  }
+
+  /** `PUT /reports/{id}/archive`: archives (or restores) the caller's report. */
+  setReportArchived(callerId: number, id: number, status: boolean): CivisReportDetail {
+    const r = this.report(id);
+    if (r.wire.user.id !== callerId) throw notFound();
+    if (r.wire.archived !== status) {
+      r.wire = { ...r.wire, archived: status, updatedAt: this.nowIso() };
+      r.detail = { ...r.detail, archived: status, updatedAt: r.wire.updatedAt };
+      this.version++;
+    }
+    return r.detail;
+  }
+
+  /**
+   * `PUT` (add) or `DELETE` (remove) `/{jobs|imports|scripts|reports|files}/{id}/projects/{project_id}`: the object
+   * must be visible to the caller and the project one they belong to. Both answer 204; adding twice or removing an
+   * object that is not in the project changes nothing.
+   */
+  linkProjectObject(callerId: number, kind: 'jobs' | 'reports' | 'files', objectId: number, projectId: number, add: boolean): void {
+    const p = this.project(projectId, callerId);
+    const toggle = (ids: number[], id = objectId) => {
+      const at = ids.indexOf(id);
+      if (add && at < 0) ids.push(id);
+      if (!add && at >= 0) ids.splice(at, 1);
+    };
+    if (kind === 'jobs') {
+      const j = this.job(objectId);
+      toggle(j.kind === 'import' ? p.importIds : p.scriptIds);
+      toggle(j.projectIds, p.id);
+    } else if (kind === 'reports') {
+      const r = this.report(objectId);
+      if (!r.memberIds.includes(callerId)) throw notFound();
+      toggle(p.reportIds);
+      const others = r.wire.projects.filter((x) => x.id !== p.id);
+      const projects = add ? [...others, { id: p.id, name: p.name }] : others;
+      r.wire = { ...r.wire, projects };
+      r.detail = { ...r.detail, projects };
+    } else {
+      const f = this.file(objectId);
+      if (f.authorId !== callerId) throw notFound();
+      toggle(p.fileIds);
+    }
+    p.updatedAt = this.nowIso();
     this.version++;
   }
 

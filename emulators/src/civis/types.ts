@@ -280,6 +280,15 @@ export interface CivisScriptDetail extends CivisScript {
   myPermissionLevel: string;
 }
 
+/** A script as `POST /scripts/{sql|python3|r|containers}` and their PATCH answer it; containers add their image. */
+export interface CivisTypedScript extends CivisScriptDetail {
+  dockerImageName?: string;
+  dockerImageTag?: string;
+  dockerCommand?: string;
+  repoHttpUri?: string | null;
+  requiredResources?: Record<string, unknown>;
+}
+
 /** `POST /scripts/{id}/cancel`. */
 export interface CivisCancelResult {
   id: number;

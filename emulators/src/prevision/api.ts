@@ -11,6 +11,8 @@ import { experimentRoutes } from './api/experiments.js';
 import { modelRoutes } from './api/models.js';
 import { deploymentRoutes } from './api/deployments.js';
 import { predictionRoutes } from './api/predictions.js';
+import { connectorRoutes } from './api/connectors.js';
+import { exporterRoutes } from './api/exporters.js';
 
 export { PLATFORM_VERSION } from './api/scope.js';
 
@@ -24,5 +26,7 @@ export function apiRoutes(ctx: HandlerContext): RouteDef[] {
     ...modelRoutes(ctx, scope),
     ...deploymentRoutes(ctx, scope),
     ...predictionRoutes(ctx, scope),
+    ...connectorRoutes(ctx, scope),
+    ...exporterRoutes(ctx, scope),
   ];
 }

@@ -64,6 +64,13 @@ const models = { tag: 'Models' };
 const deployments = { tag: 'Deployments' };
 const predictions = { tag: 'Predictions' };
 const host = { tag: 'Deployed model host' };
+const connectors = { tag: 'Connectors and data sources' };
+const exporters = { tag: 'Exporters and exports' };
+
+/** A body the SDK sends as a form, which the API also takes as JSON. */
+function formOrJson(schema: Schema): Record<string, unknown> {
+  return { required: true, content: { 'application/x-www-form-urlencoded': { schema }, 'application/json': { schema } } };
+}
 
 const api: Paths = {
   '/version': {
@@ -78,7 +85,7 @@ const api: Paths = {
       'Server-sent events of job updates',
       {
         '200': media(
-          'An endless stream: `:ok` at once, a `:keep-alive` comment every 15 s, then `id: <n>`, `event: <NAME>` (`EXPERIMENT_VERSION_UPDATE`, `DATASET_UPDATE`, `PREDICTION_UPDATE`, `DEPLOYMENT_PREDICTION_UPDATE`) and `data: {"_id": "..."}` per event.',
+          'An endless stream: `:ok` at once, a `:keep-alive` comment every 15 s, then `id: <n>`, `event: <NAME>` (`EXPERIMENT_VERSION_UPDATE`, `DATASET_UPDATE`, `PREDICTION_UPDATE`, `DEPLOYMENT_PREDICTION_UPDATE`, `EXPORT_UPDATE`) and `data: {"_id": "..."}` per event.',
           'text/event-stream',
         ),
       },
@@ -353,6 +360,104 @@ const api: Paths = {
   },
   '/deployment-predictions/{id}': { get: one('Get a bulk prediction', 'DeploymentPrediction', predictions) },
   '/deployment-predictions/{id}/download': { get: op("Download a bulk prediction's result", { '200': ZIP }, predictions) },
+  '/projects/{pid}/connectors': {
+    get: list("List a project's connectors", 'Connector', connectors),
+    post: one('Create a connector', 'Connector', {
+      ...connectors,
+      description: 'The SDK sends a form (a GCP connector as JSON). Passwords and keys are stored and never answered.',
+      body: formOrJson(
+        object(
+          {
+            type: { type: 'string', enum: ['SQL', 'FTP', 'SFTP', 'S3', 'GCP'] },
+            name: str(),
+            host: str('Required for SQL, FTP and SFTP.'),
+            port: int(undefined, { minimum: 1, maximum: 65535 }),
+            username: str(),
+            password: str('Write-only.'),
+            googleCredentials: object({}, [], 'GCP only: the service account key. Write-only.'),
+          },
+          ['type', 'name'],
+        ),
+      ),
+    }),
+  },
+  '/connectors/{id}': {
+    get: one('Get a connector', 'Connector', connectors),
+    delete: remove('Delete a connector and its data sources', connectors),
+  },
+  '/connectors/{id}/test': {
+    post: one('Test a connector', object({ message: str() }, ['message']), {
+      ...connectors,
+      description: '[OURS] 200 unless the host is `unreachable.invalid` (400): the emulator reaches no remote source.',
+    }),
+  },
+  '/projects/{pid}/data-sources': {
+    get: list("List a project's data sources", 'DataSource', connectors),
+    post: one('Create a data source', 'DataSource', {
+      ...connectors,
+      body: formOrJson(
+        object(
+          {
+            connector_id: str(),
+            name: str(),
+            path: str(),
+            database: str(),
+            table: str(),
+            bucket: str(),
+            request: str(),
+          },
+          ['connector_id', 'name'],
+        ),
+      ),
+    }),
+  },
+  '/data-sources/{id}': { get: one('Get a data source', 'DataSource', connectors), delete: remove('Delete a data source', connectors) },
+  '/projects/{pid}/exporters': {
+    get: list("List a project's exporters", 'Exporter', exporters),
+    post: one('Create an exporter', 'Exporter', {
+      ...exporters,
+      description: 'A SQL connector takes `database`, `table` and `database_write_mode`; others `filepath` and `file_write_mode`.',
+      body: formOrJson(
+        object(
+          {
+            connector_id: str(),
+            name: str(),
+            description: str(),
+            filepath: str(),
+            bucket: str(),
+            database: str(),
+            table: str(),
+            database_write_mode: { type: 'string', enum: ['replace', 'append'] },
+            file_write_mode: { type: 'string', enum: ['timestamp', 'safe', 'replace'] },
+          },
+          ['connector_id', 'name'],
+        ),
+      ),
+    }),
+  },
+  '/exporters/{id}': {
+    get: one('Get an exporter', 'Exporter', exporters),
+    delete: remove('Delete an exporter and its exports', exporters),
+  },
+  '/exporters/{id}/exports': { get: list("List an exporter's exports", 'Export', exporters) },
+  '/exporters/{id}/dataset/{datasetId}': {
+    post: one('Export a dataset', 'Export', { ...exporters, description: 'A job: `status` moves to `done` (`EXPORT_UPDATE`).' }),
+  },
+  '/exporters/{id}/prediction/{predictionId}': {
+    post: one('Export a prediction', 'Export', {
+      ...exporters,
+      body: formOrJson(object({ prediction_type: { type: 'string', enum: ['deployment', 'experiment'] } }, ['prediction_type'])),
+    }),
+  },
+  '/exports/{id}': { get: one('Get an export', 'Export', exporters) },
+  '/projects/{pid}/datasets/data-source': {
+    post: one('Create a dataset read from a data source', 'Dataset', {
+      ...datasets,
+      description:
+        'Answers at once with `copy_state: running`, like an upload. [OURS] The emulator reaches no remote source: the dataset holds a synthetic table (`id`, `value`, `label`, 20 rows).',
+      body: formOrJson(object({ name: str(), datasource_id: str() }, ['name', 'datasource_id'])),
+    }),
+  },
 };
 
 const bearer = [{ accessToken: [] }];
@@ -464,6 +569,8 @@ export function previsionOpenApi(): OpenApiDocument {
       id: 'The record id (24 hex characters).',
       pid: 'The project id.',
       deploymentId: 'The deployment id.',
+      datasetId: 'The dataset id.',
+      predictionId: 'The id of a deployment prediction or a validation prediction (by `prediction_type`).',
     },
     paths: { ...Object.fromEntries(Object.entries(api).map(([path, item]) => [`${API}${path}`, item])), ...others },
   });

@@ -8,7 +8,17 @@
  * along. With the real clock a timer applies due steps so that SSE listeners (the SDK only re-reads a resource after
  * an event) are told without polling; with an injected clock, steps are applied whenever the API is read.
  */
-import type { Experiment, ExperimentVersion, PrevisionEventName, Profile, Project } from './types.js';
+import type {
+  Connector,
+  DataSource,
+  Experiment,
+  Export,
+  Exporter,
+  ExperimentVersion,
+  PrevisionEventName,
+  Profile,
+  Project,
+} from './types.js';
 import type {
   AccessToken,
   ApiKeyRecord,
@@ -187,6 +197,10 @@ export class PrevisionStore {
   readonly predictions = new Map<string, PredictionRecord>();
   readonly validationPredictions = new Map<string, ValidationPredictionRecord>();
   readonly tokens = new Map<string, AccessToken>();
+  readonly connectors = new Map<string, Connector>();
+  readonly dataSources = new Map<string, DataSource>();
+  readonly exporters = new Map<string, Exporter>();
+  readonly exports = new Map<string, Export>();
   /** Issued tokens, for unguessable-enough but deterministic values. */
   tokenSerial = 0;
 
@@ -226,6 +240,10 @@ export class PrevisionStore {
     this.predictions.clear();
     this.validationPredictions.clear();
     this.tokens.clear();
+    this.connectors.clear();
+    this.dataSources.clear();
+    this.exporters.clear();
+    this.exports.clear();
     this.tokenSerial = 0;
   }
 
@@ -235,6 +253,24 @@ export class PrevisionStore {
     for (const d of [...this.datasets.values()]) if (d.wire.project_id === id) this.deleteDataset(d.wire._id);
     for (const e of [...this.experiments.values()]) if (e.project_id === id) this.deleteExperiment(e._id);
     for (const d of [...this.deployments.values()]) if (d.project_id === id) this.deleteDeployment(d._id);
+    for (const c of [...this.connectors.values()]) if (c.project_id === id) this.deleteConnector(c._id);
+  }
+
+  /** Removes a connector and the data sources reading through it. */
+  deleteConnector(id: string): void {
+    this.connectors.delete(id);
+    for (const s of [...this.dataSources.values()]) if (s.connector_id === id) this.dataSources.delete(s._id);
+    for (const e of [...this.exporters.values()]) if (e.connector_id === id) this.deleteExporter(e._id);
+  }
+
+  /** Removes an exporter and its exports. */
+  deleteExporter(id: string): void {
+    this.exporters.delete(id);
+    for (const x of [...this.exports.values()]) {
+      if (x.exporter_id !== id) continue;
+      this.exports.delete(x._id);
+      this.jobs.cancel(x._id);
+    }
   }
 
   deleteDataset(id: string): void {

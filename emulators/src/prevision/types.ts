@@ -15,7 +15,8 @@ export type AccessType = 'public' | 'fine_grained' | 'private';
  * Event names on `GET /ext/v1/events` that the SDK waits on (`PREDICTION_UPDATE` for validation predictions:
  * `ValidationPrediction._wait_for_prediction`).
  */
-export type PrevisionEventName = 'DEPLOYMENT_PREDICTION_UPDATE' | 'EXPERIMENT_VERSION_UPDATE' | 'DATASET_UPDATE' | 'PREDICTION_UPDATE';
+export type PrevisionEventName =
+  'DEPLOYMENT_PREDICTION_UPDATE' | 'EXPERIMENT_VERSION_UPDATE' | 'DATASET_UPDATE' | 'PREDICTION_UPDATE' | 'EXPORT_UPDATE';
 
 /** `metaData` of every paged list. `currentPage` is 1-based. */
 export interface ListMetaData {
@@ -91,7 +92,8 @@ export interface Dataset {
   separator: string;
   decimal: string;
   file_type: 'csv' | 'zip' | 'parquet';
-  datasource: null;
+  /** The data source it was read from; null for an upload. */
+  datasource: string | null;
   copy_state: PrevisionState;
   describe_state: PrevisionState;
   drift_state: PrevisionState;
@@ -362,4 +364,67 @@ export interface DynamicAnalysis {
   labels: [string, string];
   confusion_matrix: [[number, number], [number, number]];
   score: { accuracy: number; precision: number; recall: number; f1Score: number };
+}
+
+/** The kinds of connector the SDK creates (`connectors_names`). */
+export type ConnectorType = 'SQL' | 'FTP' | 'SFTP' | 'S3' | 'GCP';
+
+/** `GET /ext/v1/connectors/{id}`: a connection to a remote source. Secrets (password, secret key, Google credentials) are never answered. */
+export interface Connector {
+  _id: string;
+  project_id: string;
+  name: string;
+  type: ConnectorType;
+  host: string | null;
+  port: number | null;
+  username: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+/** `GET /ext/v1/data-sources/{id}`: what to read through a connector. */
+export interface DataSource {
+  _id: string;
+  project_id: string;
+  connector_id: string;
+  name: string;
+  path: string | null;
+  database: string | null;
+  table: string | null;
+  bucket: string | null;
+  request: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+/** `GET /ext/v1/exporters/{id}`: where exports of datasets and predictions go, through a connector. */
+export interface Exporter {
+  _id: string;
+  project_id: string;
+  connector_id: string;
+  name: string;
+  description: string | null;
+  filepath: string | null;
+  bucket: string | null;
+  database: string | null;
+  table: string | null;
+  /** `replace` or `append`, for a database. */
+  database_write_mode: 'replace' | 'append' | null;
+  /** `timestamp`, `safe` or `replace`, for files. */
+  file_write_mode: 'timestamp' | 'safe' | 'replace' | null;
+  created_at: string;
+  created_by: string;
+}
+
+/** `GET /ext/v1/exports/{id}`: one export of a dataset or a prediction; `status` moves like a job's state. */
+export interface Export {
+  _id: string;
+  project_id: string;
+  exporter_id: string;
+  dataset_id: string | null;
+  prediction_id: string | null;
+  prediction_type: 'deployment' | 'experiment' | null;
+  status: PrevisionState;
+  created_at: string;
+  created_by: string;
 }

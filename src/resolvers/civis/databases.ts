@@ -122,6 +122,19 @@ export const databaseResolvers: Resolvers = {
           if (credential !== undefined) body.credential = credential;
           if (input.previewRows != null) body.previewRows = input.previewRows;
           if (input.hidden != null) body.hidden = input.hidden;
+          if (input.includeHeader != null) body.includeHeader = input.includeHeader;
+          if (input.compression != null) body.compression = input.compression;
+          if (input.columnDelimiter != null) body.columnDelimiter = input.columnDelimiter;
+          if (input.unquoted != null) body.unquoted = input.unquoted;
+          if (input.filenamePrefix != null) {
+            if (!/^[A-Za-z0-9_.-]{1,100}$/.test(input.filenamePrefix)) {
+              throw badInput(
+                `input.filenamePrefix must be 1 to 100 letters, digits, "_", "-" or ".", got ${quote(input.filenamePrefix)}.`,
+                { param: 'input.filenamePrefix' },
+              );
+            }
+            body.filenamePrefix = input.filenamePrefix;
+          }
           const databaseField = input.databaseId != null ? 'input.databaseId' : 'input.databaseName';
           return pointing(
             () => ctx.services.civis.createQuery(call(ctx), body),
@@ -196,6 +209,8 @@ export const databaseResolvers: Resolvers = {
     fullName: (t) => `${t.schema}.${t.name}`,
     tags: (t) => t.tableTags,
     primaryKeys: detailField<CivisTableDetail, string[]>('CivisTable', 'primaryKeys', (d) => d.primaryKeys),
+    lastModifiedKeys: detailField<CivisTableDetail, string[]>('CivisTable', 'primaryKeys', (d) => d.lastModifiedKeys ?? []),
+    ontologyMapping: detailField<CivisTableDetail, Record<string, string>>('CivisTable', 'primaryKeys', (d) => d.ontologyMapping ?? {}),
     dataUpdatedAt: detailField<CivisTableDetail, string | null>('CivisTable', 'dataUpdatedAt', (d) => d.dataUpdatedAt),
     schemaUpdatedAt: detailField<CivisTableDetail, string | null>('CivisTable', 'schemaUpdatedAt', (d) => d.schemaUpdatedAt),
     database: (t, _a, ctx) => loadCivis(ctx, 'CivisDatabase', t.databaseId),

@@ -14,6 +14,7 @@ import { jobResolvers, loadRun } from './jobs.js';
 import { modelResolvers } from './models.js';
 import { COLLECTIONS, loadCivis, type CivisType } from './shared.js';
 import { workspaceResolvers } from './workspace.js';
+import { writeResolvers } from './writes.js';
 
 /** Everything `Query.node` can fetch on Civis. */
 export const civisNodeFetchers: Partial<Record<NodeTypeName, NodeFetcher>> = {
@@ -34,4 +35,5 @@ export const civisResolvers: Resolvers = mergeResolvers(
   jobResolvers,
   modelResolvers,
   workspaceResolvers,
+  writeResolvers,
 );

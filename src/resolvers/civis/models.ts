@@ -33,7 +33,12 @@ export const modelResolvers: Resolvers = {
         ctx,
         'models',
         CIVIS_LISTS.models,
-        { model_name: args.name || undefined, author: userIds(ctx, args.author, 'author'), archived: flag(args.archived) },
+        {
+          model_name: args.name || undefined,
+          author: userIds(ctx, args.author, 'author'),
+          archived: flag(args.archived),
+          hidden: flag(args.hidden),
+        },
         args,
       ),
     model: (_r, args, ctx) => loadCivis(ctx, 'CivisModel', lookupId(ctx, args, 'CivisModel')),

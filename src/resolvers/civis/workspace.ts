@@ -51,7 +51,12 @@ export const workspaceResolvers: Resolvers = {
         ctx,
         'projects',
         CIVIS_LISTS.projects,
-        { author: userIds(ctx, args.author, 'author'), archived: flag(args.archived) },
+        {
+          author: userIds(ctx, args.author, 'author'),
+          archived: flag(args.archived),
+          hidden: flag(args.hidden),
+          auto_share: flag(args.autoShare),
+        },
         args,
         args.orderBy,
       ),

@@ -7,7 +7,23 @@
 import type { UpstreamHttp } from '../http.js';
 import type { RequestBudget } from '../requestBudget.js';
 import type { HttpMethod } from '../../core/upstream.js';
-import type { CivisCredential, CivisDatabase, CivisMe, CivisPrediction, CivisQuery, CivisRun, CivisSchema } from './types.js';
+import type {
+  CivisCredential,
+  CivisDatabase,
+  CivisFileCreated,
+  CivisMe,
+  CivisPrediction,
+  CivisQuery,
+  CivisRun,
+  CivisSchema,
+} from './types.js';
+
+/** Collections with a `PUT /{kind}/{id}/archive` route. */
+export type CivisArchivable = 'jobs' | 'projects' | 'reports';
+/** Collections with `PUT|DELETE /{kind}/{id}/projects/{project_id}`. */
+export type CivisProjectMember = 'jobs' | 'imports' | 'reports' | 'files';
+/** The language segment of Civis's typed script routes. */
+export type CivisScriptSegment = 'sql' | 'python3' | 'r' | 'containers';
 
 /** The caller's API key and the operation's budget, passed with every call. */
 export interface CivisCallContext {
@@ -131,6 +147,11 @@ export interface CivisQueryWrite {
   credential?: number;
   previewRows?: number;
   hidden?: boolean;
+  includeHeader?: boolean;
+  compression?: 'none' | 'gzip' | 'zip';
+  columnDelimiter?: 'comma' | 'tab' | 'pipe';
+  unquoted?: boolean;
+  filenamePrefix?: string;
 }
 
 export class CivisClient {
@@ -225,6 +246,97 @@ export class CivisClient {
       idempotent: true,
       budget: ctx.budget,
     });
+  }
+
+  /** `DELETE /jobs/{id}/runs/{run_id}` (202): cancels a run of a job, a script or an import. Retried like any DELETE. */
+  async cancelJobRun(ctx: CivisCallContext, jobId: number, runId: number): Promise<void> {
+    await this.write(ctx, 'DELETE', `/jobs/${jobId}/runs/${runId}`, 'DELETE /jobs/{id}/runs/{run_id}', undefined, true);
+  }
+
+  /** `DELETE /queries/{id}/runs/{run_id}` (202): cancels a query's run. Retried like any DELETE. */
+  async cancelQueryRun(ctx: CivisCallContext, queryId: number, runId: number): Promise<void> {
+    await this.write(ctx, 'DELETE', `/queries/${queryId}/runs/${runId}`, 'DELETE /queries/{id}/runs/{run_id}', undefined, true);
+  }
+
+  /** `PUT /{jobs|projects|reports}/{id}/archive` with `{status}`: archives or restores. A PUT, so repeated safely. */
+  archive<T>(ctx: CivisCallContext, kind: CivisArchivable, id: number, status: boolean): Promise<T> {
+    return this.write<T>(ctx, 'PUT', `/${kind}/${id}/archive`, `PUT /${kind}/{id}/archive`, { status }, true);
+  }
+
+  /** `POST /scripts/{language}`: creates a script. Sent once. */
+  createScript<T>(ctx: CivisCallContext, language: CivisScriptSegment, body: Record<string, unknown>): Promise<T> {
+    return this.once<T>(ctx, 'POST', `/scripts/${language}`, `POST /scripts/${language}`, body);
+  }
+
+  /** `PATCH /scripts/{language}/{id}`: changes the given fields. Never retried. */
+  updateScript<T>(ctx: CivisCallContext, language: CivisScriptSegment, id: number, body: Record<string, unknown>): Promise<T> {
+    return this.once<T>(ctx, 'PATCH', `/scripts/${language}/${id}`, `PATCH /scripts/${language}/{id}`, body);
+  }
+
+  /** `POST /imports/`: creates an import configuration. Sent once. */
+  createImport<T>(ctx: CivisCallContext, body: Record<string, unknown>): Promise<T> {
+    return this.once<T>(ctx, 'POST', '/imports/', 'POST /imports/', body);
+  }
+
+  /** `PUT /imports/{id}`: replaces an import configuration whole. A PUT, so repeated safely. */
+  replaceImport<T>(ctx: CivisCallContext, id: number, body: Record<string, unknown>): Promise<T> {
+    return this.write<T>(ctx, 'PUT', `/imports/${id}`, 'PUT /imports/{id}', body, true);
+  }
+
+  /** `POST /projects/`. Sent once. */
+  createProject<T>(ctx: CivisCallContext, body: Record<string, unknown>): Promise<T> {
+    return this.once<T>(ctx, 'POST', '/projects/', 'POST /projects/', body);
+  }
+
+  /** `PUT /projects/{project_id}`: name, description and note. A PUT, so repeated safely. */
+  updateProject<T>(ctx: CivisCallContext, id: number, body: Record<string, unknown>): Promise<T> {
+    return this.write<T>(ctx, 'PUT', `/projects/${id}`, 'PUT /projects/{project_id}', body, true);
+  }
+
+  /** `PUT` (add) or `DELETE` (remove) `/{kind}/{id}/projects/{project_id}` (204). Both repeat safely. */
+  async linkToProject(ctx: CivisCallContext, kind: CivisProjectMember, id: number, projectId: number, add: boolean): Promise<void> {
+    const method = add ? 'PUT' : 'DELETE';
+    await this.write(ctx, method, `/${kind}/${id}/projects/${projectId}`, `${method} /${kind}/{id}/projects/{project_id}`, undefined, true);
+  }
+
+  /** `POST /reports/`: an HTML report. Sent once. */
+  createReport<T>(ctx: CivisCallContext, body: Record<string, unknown>): Promise<T> {
+    return this.once<T>(ctx, 'POST', '/reports/', 'POST /reports/', body);
+  }
+
+  /** `PATCH /reports/{id}`. Never retried. */
+  updateReport<T>(ctx: CivisCallContext, id: number, body: Record<string, unknown>): Promise<T> {
+    return this.once<T>(ctx, 'PATCH', `/reports/${id}`, 'PATCH /reports/{id}', body);
+  }
+
+  /** `PATCH /tables/{id}`: a table's description and key columns. Never retried. */
+  updateTable<T>(ctx: CivisCallContext, id: number, body: Record<string, unknown>): Promise<T> {
+    return this.once<T>(ctx, 'PATCH', `/tables/${id}`, 'PATCH /tables/{id}', body);
+  }
+
+  /** `POST /files/`: a file without content, with the URL and form fields its bytes are posted to. Sent once. */
+  createFile(ctx: CivisCallContext, body: Record<string, unknown>): Promise<CivisFileCreated> {
+    return this.once<CivisFileCreated>(ctx, 'POST', '/files/', 'POST /files/', body);
+  }
+
+  private async write<T>(
+    ctx: CivisCallContext,
+    method: HttpMethod,
+    path: string,
+    route: string,
+    body: unknown,
+    idempotent: boolean,
+  ): Promise<T> {
+    const res = await this.http.request<T>({
+      method,
+      path,
+      route,
+      authorization: this.auth(ctx),
+      ...(body !== undefined ? { body } : {}),
+      idempotent,
+      budget: ctx.budget,
+    });
+    return res.data;
   }
 
   /** A GET of one path (with its query string); `route` is its template for logs and metrics. */

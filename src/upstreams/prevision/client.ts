@@ -22,7 +22,36 @@ export interface PrevisionCallContext {
 
 /** The Prevision collections whose objects Augur reads by id, with `GET /{collection}/{id}`. */
 export type PrevisionCollection =
-  'projects' | 'datasets' | 'experiments' | 'experiment-versions' | 'models' | 'deployments' | 'deployment-predictions';
+  | 'projects'
+  | 'datasets'
+  | 'experiments'
+  | 'experiment-versions'
+  | 'models'
+  | 'deployments'
+  | 'deployment-predictions'
+  | 'validation-predictions'
+  | 'connectors'
+  | 'data-sources'
+  | 'exporters'
+  | 'exports';
+
+/** The collections whose objects `DELETE /{collection}/{id}` deletes. */
+export type PrevisionDeletable =
+  | 'projects'
+  | 'datasets'
+  | 'experiments'
+  | 'experiment-versions'
+  | 'deployments'
+  | 'validation-predictions'
+  | 'connectors'
+  | 'data-sources'
+  | 'exporters';
+
+/** A list order: Prevision's `sortBy` (a top-level key of the items) and `descending`. */
+export interface PrevisionSort {
+  sortBy: string;
+  descending: boolean;
+}
 
 /**
  * A paged Prevision list. Its `path` identifies the list: the request's memo and its connections' cursors are keyed
@@ -31,6 +60,13 @@ export type PrevisionCollection =
 export interface PrevisionList {
   readonly path: string;
   readonly route: string;
+}
+
+/** The same list in an explicit order; its path (and so its memo and cursors) carries the order. */
+export function sortedList(list: PrevisionList, sort: PrevisionSort | undefined): PrevisionList {
+  if (!sort) return list;
+  const qs = `sortBy=${encodeURIComponent(sort.sortBy)}&descending=${sort.descending}`;
+  return { path: `${list.path}?${qs}`, route: list.route };
 }
 
 const under = (collection: string, id: string, list: string): PrevisionList => ({
@@ -47,6 +83,28 @@ export const PREVISION_LISTS = {
   versionsOf: (experimentId: string) => under('experiments', experimentId, 'versions'),
   modelsOf: (versionId: string) => under('experiment-versions', versionId, 'models'),
   predictionsOf: (deploymentId: string) => under('deployments', deploymentId, 'deployment-predictions'),
+  featuresOf: (versionId: string) => under('experiment-versions', versionId, 'features'),
+  connectorsOf: (projectId: string) => under('projects', projectId, 'connectors'),
+  dataSourcesOf: (projectId: string) => under('projects', projectId, 'data-sources'),
+  exportersOf: (projectId: string) => under('projects', projectId, 'exporters'),
+  exportsOf: (exporterId: string) => under('exporters', exporterId, 'exports'),
+};
+
+/** Documents read whole with `GET`, and where. */
+export type PrevisionDocument = 'hyperparameters' | 'analysis' | 'profile' | 'holdoutPredictions' | 'projectUsers';
+
+const DOCUMENTS: Record<PrevisionDocument, (id: string) => { path: string; route: string }> = {
+  hyperparameters: (id) => ({
+    path: `/models/${encodeURIComponent(id)}/hyperparameters/download`,
+    route: '/models/{id}/hyperparameters/download',
+  }),
+  analysis: (id) => ({ path: `/models/${encodeURIComponent(id)}/analysis`, route: '/models/{id}/analysis' }),
+  profile: () => ({ path: '/profile', route: '/profile' }),
+  holdoutPredictions: (id) => ({
+    path: `/experiment-versions/${encodeURIComponent(id)}/holdout-predictions`,
+    route: '/experiment-versions/{id}/holdout-predictions',
+  }),
+  projectUsers: (id) => ({ path: `/projects/${encodeURIComponent(id)}/users`, route: '/projects/{id}/users' }),
 };
 
 interface TokenEntry {
@@ -57,11 +115,19 @@ interface TokenEntry {
   refreshing?: Promise<string>;
 }
 
+/** What a unit prediction also asks the deployed model for. */
+export interface PrevisionPredictOptions {
+  explain?: boolean;
+  confidence?: boolean;
+}
+
 export interface PrevisionClientOptions {
   /** The `/ext/v1` API. */
   api: UpstreamHttp;
   /** Returns the HTTP client of another Prevision host (deployed models, the OIDC token endpoint). */
   host(baseUrl: string): UpstreamHttp;
+  /** The configured master token, sent by the reachability check so a refused token shows in the platform status. */
+  probeToken?: string | undefined;
   /** Registers a secret (OAuth client secrets, access tokens) so it is redacted from every log line. */
   addSecret(secret: string): void;
   now?: () => number;
@@ -85,9 +151,15 @@ export class PrevisionClient {
     return ctx.masterToken;
   }
 
-  /** A reachability check (`GET /version` without a credential): any HTTP answer counts; the body names the version. */
+  /**
+   * A reachability check (`GET /version` with the configured master token): any HTTP answer counts, but a 401 says the
+   * token is refused, which fails the check as `unauthenticated`; the body names the version.
+   */
   async probe(timeoutMs: number): Promise<{ version: string | null }> {
-    const res = await this.options.api.probe('/version', timeoutMs);
+    const res = await this.options.api.probe('/version', timeoutMs, this.options.probeToken);
+    if (res.status === 401) {
+      throw Object.assign(new Error('Prevision refused the configured master token.'), { code: 'unauthenticated' });
+    }
     try {
       const v = (JSON.parse(res.text) as { version?: unknown; api_version?: unknown }).version;
       return { version: typeof v === 'string' ? v : null };
@@ -108,7 +180,12 @@ export class PrevisionClient {
     pageIndex: number,
     rowsPerPage: number,
   ): Promise<{ items: T[]; total: number }> {
-    const page = await this.read<PrevisionListPage<T>>(ctx, `${list.path}?page=${pageIndex + 1}&rowsPerPage=${rowsPerPage}`, list.route);
+    const sep = list.path.includes('?') ? '&' : '?';
+    const page = await this.read<PrevisionListPage<T>>(
+      ctx,
+      `${list.path}${sep}page=${pageIndex + 1}&rowsPerPage=${rowsPerPage}`,
+      list.route,
+    );
     const items = Array.isArray(page?.items) ? page.items : [];
     const total = Number(page?.metaData?.totalItems);
     return { items, total: Number.isFinite(total) ? total : pageIndex * rowsPerPage + items.length };
@@ -124,6 +201,154 @@ export class PrevisionClient {
       budget: ctx.budget,
     });
     return res.data;
+  }
+
+  /** `GET {path}`: a document of one object (a model's hyperparameters or analysis, the profile, a version's holdout predictions). */
+  getDocument<T>(ctx: PrevisionCallContext, what: PrevisionDocument, id?: string): Promise<T> {
+    const { path, route } = DOCUMENTS[what](id ?? '');
+    return this.read<T>(ctx, path, route);
+  }
+
+  /** A create or a state change: sent once (`idempotent` false), or repeated when it is a PUT that can be (`stop`). */
+  private async send<T>(
+    ctx: PrevisionCallContext,
+    method: 'POST' | 'PUT',
+    path: string,
+    route: string,
+    body: unknown,
+    idempotent = false,
+  ): Promise<T> {
+    const res = await this.options.api.request<T>({
+      method,
+      path,
+      route: `${method} ${route}`,
+      authorization: this.auth(ctx),
+      body,
+      idempotent,
+      budget: ctx.budget,
+    });
+    return res.data;
+  }
+
+  /** `POST /projects`. Sent once. */
+  createProject<T>(ctx: PrevisionCallContext, body: Record<string, unknown>): Promise<T> {
+    return this.send<T>(ctx, 'POST', '/projects', '/projects', body);
+  }
+
+  /** `POST /projects/{id}/experiments`. Sent once. */
+  createExperiment<T>(ctx: PrevisionCallContext, projectId: string, body: Record<string, unknown>): Promise<T> {
+    return this.send<T>(ctx, 'POST', `/projects/${encodeURIComponent(projectId)}/experiments`, '/projects/{id}/experiments', body);
+  }
+
+  /** `POST /experiments/{id}/versions`: a draft version. Sent once. */
+  createExperimentVersion<T>(ctx: PrevisionCallContext, experimentId: string, body: Record<string, unknown>): Promise<T> {
+    return this.send<T>(ctx, 'POST', `/experiments/${encodeURIComponent(experimentId)}/versions`, '/experiments/{id}/versions', body);
+  }
+
+  /** `PUT /experiment-versions/{id}/confirm`: starts training. Sent once: a repeat after it acted is refused by Prevision. */
+  confirmExperimentVersion<T>(ctx: PrevisionCallContext, id: string): Promise<T> {
+    return this.send<T>(ctx, 'PUT', `/experiment-versions/${encodeURIComponent(id)}/confirm`, '/experiment-versions/{id}/confirm', {});
+  }
+
+  /** `PUT /experiment-versions/{id}/stop`: stopping twice has one effect, so it is repeated like a read. */
+  stopExperimentVersion<T>(ctx: PrevisionCallContext, id: string): Promise<T> {
+    return this.send<T>(ctx, 'PUT', `/experiment-versions/${encodeURIComponent(id)}/stop`, '/experiment-versions/{id}/stop', {}, true);
+  }
+
+  /** `POST /projects/{id}/model-deployments`. Sent once. */
+  createDeployment<T>(ctx: PrevisionCallContext, projectId: string, body: Record<string, unknown>): Promise<T> {
+    return this.send<T>(
+      ctx,
+      'POST',
+      `/projects/${encodeURIComponent(projectId)}/model-deployments`,
+      '/projects/{id}/model-deployments',
+      body,
+    );
+  }
+
+  /** `POST /deployments/{id}/versions`. Sent once. */
+  createDeploymentVersion<T>(ctx: PrevisionCallContext, deploymentId: string, body: Record<string, unknown>): Promise<T> {
+    return this.send<T>(ctx, 'POST', `/deployments/${encodeURIComponent(deploymentId)}/versions`, '/deployments/{id}/versions', body);
+  }
+
+  /** `POST /experiment-versions/{id}/validation-predictions`. Sent once: it starts a job. */
+  startValidationPrediction<T>(ctx: PrevisionCallContext, versionId: string, body: Record<string, unknown>): Promise<T> {
+    return this.send<T>(
+      ctx,
+      'POST',
+      `/experiment-versions/${encodeURIComponent(versionId)}/validation-predictions`,
+      '/experiment-versions/{id}/validation-predictions',
+      body,
+    );
+  }
+
+  /** `POST /projects/{id}/connectors`, as JSON. Sent once; the secret in it is registered for redaction first. */
+  createConnector<T>(ctx: PrevisionCallContext, projectId: string, body: Record<string, unknown>): Promise<T> {
+    for (const secret of [body['password'], body['googleCredentials']]) {
+      if (typeof secret === 'string' && secret) this.options.addSecret(secret);
+      else if (secret && typeof secret === 'object')
+        for (const v of Object.values(secret)) if (typeof v === 'string' && v.length >= 8) this.options.addSecret(v);
+    }
+    return this.send<T>(ctx, 'POST', `/projects/${encodeURIComponent(projectId)}/connectors`, '/projects/{id}/connectors', body);
+  }
+
+  /** `POST /connectors/{id}/test`: whether Prevision reaches the source (a 400 says it does not). Changes nothing, so repeated like a read. */
+  testConnector(ctx: PrevisionCallContext, id: string): Promise<unknown> {
+    return this.send<unknown>(ctx, 'POST', `/connectors/${encodeURIComponent(id)}/test`, '/connectors/{id}/test', {}, true);
+  }
+
+  /** `POST /projects/{id}/data-sources`. Sent once. */
+  createDataSource<T>(ctx: PrevisionCallContext, projectId: string, body: Record<string, unknown>): Promise<T> {
+    return this.send<T>(ctx, 'POST', `/projects/${encodeURIComponent(projectId)}/data-sources`, '/projects/{id}/data-sources', body);
+  }
+
+  /** `POST /projects/{id}/datasets/data-source` with `{name, datasource_id}`. Sent once: it starts a copy. */
+  createDatasetFromDataSource<T>(ctx: PrevisionCallContext, projectId: string, body: Record<string, unknown>): Promise<T> {
+    return this.send<T>(
+      ctx,
+      'POST',
+      `/projects/${encodeURIComponent(projectId)}/datasets/data-source`,
+      '/projects/{id}/datasets/data-source',
+      body,
+    );
+  }
+
+  /** `POST /projects/{id}/exporters`. Sent once. */
+  createExporter<T>(ctx: PrevisionCallContext, projectId: string, body: Record<string, unknown>): Promise<T> {
+    return this.send<T>(ctx, 'POST', `/projects/${encodeURIComponent(projectId)}/exporters`, '/projects/{id}/exporters', body);
+  }
+
+  /**
+   * `POST /exporters/{id}/dataset/{dataset_id}`, or `POST /exporters/{id}/prediction/{prediction_id}` with
+   * `{prediction_type}`. Sent once: it starts a job.
+   */
+  startExport<T>(
+    ctx: PrevisionCallContext,
+    exporterId: string,
+    what: { dataset: string } | { prediction: string; type: 'deployment' | 'experiment' },
+  ): Promise<T> {
+    const base = `/exporters/${encodeURIComponent(exporterId)}`;
+    if ('dataset' in what)
+      return this.send<T>(ctx, 'POST', `${base}/dataset/${encodeURIComponent(what.dataset)}`, '/exporters/{id}/dataset/{dataset_id}', {});
+    return this.send<T>(
+      ctx,
+      'POST',
+      `${base}/prediction/${encodeURIComponent(what.prediction)}`,
+      '/exporters/{id}/prediction/{prediction_id}',
+      { prediction_type: what.type },
+    );
+  }
+
+  /** `DELETE /{collection}/{id}` (204). Deleting twice has one effect, so it is repeated like a read. */
+  async delete(ctx: PrevisionCallContext, collection: PrevisionDeletable, id: string): Promise<void> {
+    await this.options.api.request<unknown>({
+      method: 'DELETE',
+      path: `/${collection}/${encodeURIComponent(id)}`,
+      route: `DELETE /${collection}/{id}`,
+      authorization: this.auth(ctx),
+      idempotent: true,
+      budget: ctx.budget,
+    });
   }
 
   /** Starts a bulk prediction of a dataset on a deployment. Never retried: it creates a job. */
@@ -177,12 +402,14 @@ export class PrevisionClient {
     ctx: PrevisionCallContext,
     deployment: PrevisionDeployment,
     features: Record<string, unknown>,
+    options: PrevisionPredictOptions = {},
   ): Promise<PrevisionUnitPrediction> {
     const host = this.deployedHost(deployment);
+    const query = [options.confidence ? 'confidence=true' : '', options.explain ? 'explain=true' : ''].filter(Boolean).join('&');
     const res = await this.withToken(ctx, deployment._id, (token) =>
       host.request<PrevisionUnitPrediction>({
         method: 'POST',
-        path: '/predict',
+        path: query ? `/predict?${query}` : '/predict',
         route: 'POST {deployment}/predict',
         authorization: `Bearer ${token}`,
         body: features,

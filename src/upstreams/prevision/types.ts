@@ -26,6 +26,8 @@ export interface PrevisionProject {
 export interface PrevisionDataset {
   _id: string;
   project_id: string;
+  /** The data source it was read from; null (or absent) for an upload. */
+  datasource?: string | null;
   name: string;
   separator: string;
   file_type: string;
@@ -58,6 +60,8 @@ export interface PrevisionExperimentVersion {
   created_at: string;
   dataset_id: string;
   state: PrevisionState;
+  /** True until the version is confirmed; a draft does not train. */
+  draft?: boolean;
   best_model: { _id: string; model_name: string; metric: { name: string; value: number } } | null;
   experiment_version_params: { target_column: string; metric: string };
 }
@@ -129,4 +133,102 @@ export interface PrevisionUnitPrediction {
   probas?: Record<string, number>;
   confidence?: Record<string, unknown>;
   explanation?: Record<string, number> | Array<{ name?: string; value?: number }>;
+}
+
+/** `GET /experiment-versions/{id}/features` (a paged list). */
+export interface PrevisionFeature {
+  name: string;
+  type: string;
+  role: string;
+  stats: Record<string, unknown>;
+  importance_value: number | null;
+}
+
+/** `GET /validation-predictions/{id}`, and the items of `GET /experiment-versions/{id}/holdout-predictions`. */
+export interface PrevisionValidationPrediction {
+  _id: string;
+  project_id: string;
+  experiment_id: string;
+  experiment_version_id: string;
+  model_id: string;
+  model_name: string;
+  dataset_id: string;
+  dataset_name: string;
+  state: PrevisionState;
+  confidence: boolean;
+  holdout: boolean;
+  download_available: boolean;
+  score: { name: string; value: number } | null;
+  predictions_count: number | null;
+  created_at: string;
+}
+
+/** The items of `GET /projects/{id}/users`. */
+export interface PrevisionProjectUser {
+  _id: string;
+  email: string;
+  role: string;
+}
+
+/** `GET /profile`: the user the master token belongs to. */
+export interface PrevisionProfile {
+  _id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  company: string;
+  roles: string[];
+}
+
+/** `GET /connectors/{id}`. Secrets are never part of it. */
+export interface PrevisionConnector {
+  _id: string;
+  project_id: string;
+  name: string;
+  type: 'SQL' | 'FTP' | 'SFTP' | 'S3' | 'GCP';
+  host: string | null;
+  port: number | null;
+  username: string | null;
+  created_at: string;
+}
+
+/** `GET /data-sources/{id}`. */
+export interface PrevisionDataSource {
+  _id: string;
+  project_id: string;
+  connector_id: string;
+  name: string;
+  path: string | null;
+  database: string | null;
+  table: string | null;
+  bucket: string | null;
+  request: string | null;
+  created_at: string;
+}
+
+/** `GET /exporters/{id}`. */
+export interface PrevisionExporter {
+  _id: string;
+  project_id: string;
+  connector_id: string;
+  name: string;
+  description: string | null;
+  filepath: string | null;
+  bucket: string | null;
+  database: string | null;
+  table: string | null;
+  database_write_mode: string | null;
+  file_write_mode: string | null;
+  created_at: string;
+}
+
+/** `GET /exports/{id}`; `status` is a job state. */
+export interface PrevisionExport {
+  _id: string;
+  exporter_id: string;
+  dataset_id: string | null;
+  prediction_id: string | null;
+  prediction_type: 'deployment' | 'experiment' | null;
+  status: PrevisionState;
+  created_at: string;
 }
