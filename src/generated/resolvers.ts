@@ -2604,6 +2604,8 @@ export type Mutation = {
   runFunction: RunFunctionPayload;
   /** Starts a bulk prediction of a dataset on a deployment; read its state back through the returned object. Never retried. */
   startDeploymentPrediction: StartDeploymentPredictionPayload;
+  /** Changes the account of the credential in use (name, e-mail address, language); omitted fields stay unchanged. */
+  updateAccount: UpdateAccountPayload;
   /** Changes an agreement; omitted fields stay unchanged. */
   updateAgreement: UpdateAgreementPayload;
   /** Changes an assignment; omitted fields stay unchanged. */
@@ -2684,6 +2686,12 @@ export type MutationRunFunctionArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationStartDeploymentPredictionArgs = {
   input: StartDeploymentPredictionInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationUpdateAccountArgs = {
+  input: UpdateAccountInput;
 };
 
 
@@ -3757,6 +3765,25 @@ export type StartDeploymentPredictionPayload = {
   userErrors: Array<UserError>;
 };
 
+/** What `updateAccount` changes; omitted fields stay unchanged. */
+export type UpdateAccountInput = {
+  /** E-mail address (it then needs validating again). */
+  email?: InputMaybe<Scalars['EmailAddress']['input']>;
+  /** Language code (ISO 639-1, e.g. `da`). */
+  languageCode?: InputMaybe<Scalars['String']['input']>;
+  /** Name; must not be empty. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `updateAccount`. */
+export type UpdateAccountPayload = {
+  __typename?: 'UpdateAccountPayload';
+  /** The account as changed; null when `userErrors` is not empty. */
+  account?: Maybe<Account>;
+  /** Problems with the input; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** An agreement to change; omitted fields stay unchanged. */
 export type UpdateAgreementInput = {
   /** Price in 1/100 of the currency unit. */
@@ -4245,6 +4272,8 @@ export type ResolversTypes = ResolversObject<{
   StartDeploymentPredictionPayload: ResolverTypeWrapper<Omit<StartDeploymentPredictionPayload, 'deploymentPrediction'> & { deploymentPrediction?: Maybe<ResolversTypes['PrevisionDeploymentPrediction']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   URL: ResolverTypeWrapper<Scalars['URL']['output']>;
+  UpdateAccountInput: UpdateAccountInput;
+  UpdateAccountPayload: ResolverTypeWrapper<Omit<UpdateAccountPayload, 'account'> & { account?: Maybe<ResolversTypes['Account']> }>;
   UpdateAgreementInput: UpdateAgreementInput;
   UpdateAgreementPayload: ResolverTypeWrapper<Omit<UpdateAgreementPayload, 'agreement'> & { agreement?: Maybe<ResolversTypes['Agreement']> }>;
   UpdateAssignmentInput: UpdateAssignmentInput;
@@ -4427,6 +4456,8 @@ export type ResolversParentTypes = ResolversObject<{
   StartDeploymentPredictionPayload: Omit<StartDeploymentPredictionPayload, 'deploymentPrediction'> & { deploymentPrediction?: Maybe<ResolversParentTypes['PrevisionDeploymentPrediction']> };
   String: Scalars['String']['output'];
   URL: Scalars['URL']['output'];
+  UpdateAccountInput: UpdateAccountInput;
+  UpdateAccountPayload: Omit<UpdateAccountPayload, 'account'> & { account?: Maybe<ResolversParentTypes['Account']> };
   UpdateAgreementInput: UpdateAgreementInput;
   UpdateAgreementPayload: Omit<UpdateAgreementPayload, 'agreement'> & { agreement?: Maybe<ResolversParentTypes['Agreement']> };
   UpdateAssignmentInput: UpdateAssignmentInput;
@@ -5293,6 +5324,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   runCivisJob?: Resolver<ResolversTypes['RunCivisJobPayload'], ParentType, ContextType, RequireFields<MutationRunCivisJobArgs, 'input'>>;
   runFunction?: Resolver<ResolversTypes['RunFunctionPayload'], ParentType, ContextType, RequireFields<MutationRunFunctionArgs, 'input'>>;
   startDeploymentPrediction?: Resolver<ResolversTypes['StartDeploymentPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartDeploymentPredictionArgs, 'input'>>;
+  updateAccount?: Resolver<ResolversTypes['UpdateAccountPayload'], ParentType, ContextType, RequireFields<MutationUpdateAccountArgs, 'input'>>;
   updateAgreement?: Resolver<ResolversTypes['UpdateAgreementPayload'], ParentType, ContextType, RequireFields<MutationUpdateAgreementArgs, 'input'>>;
   updateAssignment?: Resolver<ResolversTypes['UpdateAssignmentPayload'], ParentType, ContextType, RequireFields<MutationUpdateAssignmentArgs, 'input'>>;
   updateContact?: Resolver<ResolversTypes['UpdateContactPayload'], ParentType, ContextType, RequireFields<MutationUpdateContactArgs, 'input'>>;
@@ -5629,6 +5661,11 @@ export interface UrlScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes[
   name: 'URL';
 }
 
+export type UpdateAccountPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateAccountPayload'] = ResolversParentTypes['UpdateAccountPayload']> = ResolversObject<{
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type UpdateAgreementPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateAgreementPayload'] = ResolversParentTypes['UpdateAgreementPayload']> = ResolversObject<{
   agreement?: Resolver<Maybe<ResolversTypes['Agreement']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -5803,6 +5840,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SqlRow?: SqlRowResolvers<ContextType>;
   StartDeploymentPredictionPayload?: StartDeploymentPredictionPayloadResolvers<ContextType>;
   URL?: GraphQLScalarType;
+  UpdateAccountPayload?: UpdateAccountPayloadResolvers<ContextType>;
   UpdateAgreementPayload?: UpdateAgreementPayloadResolvers<ContextType>;
   UpdateAssignmentPayload?: UpdateAssignmentPayloadResolvers<ContextType>;
   UpdateContactPayload?: UpdateContactPayloadResolvers<ContextType>;

@@ -555,6 +555,18 @@ export const previstoResolvers: Resolvers = {
         (deletedAssignmentId) => ({ deletedAssignmentId }),
         { deletedAssignmentId: null },
       ),
+    updateAccount: (_p, { input }, ctx) =>
+      payload(
+        () => {
+          const body: Record<string, unknown> = {};
+          if (input.name != null) body['name'] = input.name;
+          if (input.email != null) body['email'] = input.email;
+          if (input.languageCode != null) body['languageCode'] = input.languageCode;
+          return ctx.services.previsto.updateAccount(call(ctx), body);
+        },
+        (account) => ({ account }),
+        { account: null },
+      ),
   },
   Contact: {
     id: globalId('Contact'),
