@@ -56,7 +56,11 @@ export function createDataikuLoaders(
 ): DataikuLoaders {
   // Groups of the shared batcher are per credential; its fingerprint, never the key, names them.
   let credential: string | undefined;
-  const fingerprint = () => (credential ??= createHash('sha256').update(ctx.apiKey ?? '').digest('base64url').slice(0, 16));
+  const fingerprint = () =>
+    (credential ??= createHash('sha256')
+      .update(ctx.apiKey ?? '')
+      .digest('base64url')
+      .slice(0, 16));
   const predictLoaders = new Map<string, DataLoader<DataikuRecord, DataikuPrediction, string>>();
   const effectLoaders = new Map<string, DataLoader<DataikuRecord, DataikuEffect, string>>();
   const lookupLoaders = new Map<string, DataLoader<LookupItem, DataikuLookup, string>>();

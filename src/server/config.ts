@@ -151,7 +151,10 @@ export function parseEntityCacheTtls(raw: string, name = 'AUGUR_ENTITY_CACHE_TTL
     .map((s) => s.trim())
     .filter(Boolean)) {
     const m = /^([a-z]+)(?:\.([a-z]+))?\s*=\s*(\d+)$/.exec(item);
-    if (!m) throw new ConfigError(`${name} entries must look like "platform=seconds" or "platform.type=seconds" (e.g. "previsto=10,previsto.account=60"), got "${item}".`);
+    if (!m)
+      throw new ConfigError(
+        `${name} entries must look like "platform=seconds" or "platform.type=seconds" (e.g. "previsto=10,previsto.account=60"), got "${item}".`,
+      );
     const [, platform, type, seconds] = m as unknown as [string, string, string | undefined, string];
     const types = ENTITY_CACHE_TYPES[platform as PlatformName];
     if (!types) {

@@ -105,7 +105,13 @@ export class RedisCacheStore implements CacheStore {
     return entry ? { stamp, entry } : { stamp };
   }
 
-  async set(part: CachePartition, stamp: string, entries: ReadonlyArray<{ key: string; value: string }>, ttlMs: number, at: number): Promise<void> {
+  async set(
+    part: CachePartition,
+    stamp: string,
+    entries: ReadonlyArray<{ key: string; value: string }>,
+    ttlMs: number,
+    at: number,
+  ): Promise<void> {
     if (stamp === 'unavailable' || entries.length === 0) return;
     const args = entries.flatMap((e) => [e.key, encode(at, e.value)]);
     await this.redis.run('entity_cache', (c) =>
@@ -163,11 +169,17 @@ async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
  * `"id"` as well (that object; its type's list pages go with it). For writes made outside Augur.
  */
 export function invalidateRoute(cache: ReadCache | undefined, adminKey: string | undefined, logger: Logger) {
-  const refuse = (res: ServerResponse, status: number, code: string, message: string) => sendJson(res, status, { error: { code, message } });
+  const refuse = (res: ServerResponse, status: number, code: string, message: string) =>
+    sendJson(res, status, { error: { code, message } });
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
-      refuse(res, 405, 'METHOD_NOT_ALLOWED', 'Use POST /cache/invalidate with a JSON body such as {"platform": "previsto", "type": "contacts"}.');
+      refuse(
+        res,
+        405,
+        'METHOD_NOT_ALLOWED',
+        'Use POST /cache/invalidate with a JSON body such as {"platform": "previsto", "type": "contacts"}.',
+      );
       return;
     }
     if (adminKey === undefined) {
@@ -184,7 +196,12 @@ export function invalidateRoute(cache: ReadCache | undefined, adminKey: string |
     try {
       body = await readJson(req, 16 * 1024);
     } catch {
-      refuse(res, 400, 'BAD_REQUEST', 'The body must be a JSON object of at most 16 KB, e.g. {"platform": "previsto", "type": "contacts", "id": "..."}.');
+      refuse(
+        res,
+        400,
+        'BAD_REQUEST',
+        'The body must be a JSON object of at most 16 KB, e.g. {"platform": "previsto", "type": "contacts", "id": "..."}.',
+      );
       return;
     }
     const b = (body ?? {}) as Record<string, unknown>;
@@ -202,10 +219,13 @@ export function invalidateRoute(cache: ReadCache | undefined, adminKey: string |
       return bad('"id" needs "type" and must be a non-empty string of at most 256 characters.');
     const scope = {
       ...(platform !== undefined ? { platform: platform as PlatformName } : {}),
-      ...(type !== undefined ? { type: type as string } : {}),
+      ...(type !== undefined ? { type } : {}),
     };
     if (!cache) {
-      sendJson(res, 200, { invalidated: null, note: 'The entity cache is off (AUGUR_ENTITY_CACHE_TTLS caches nothing); nothing to invalidate.' });
+      sendJson(res, 200, {
+        invalidated: null,
+        note: 'The entity cache is off (AUGUR_ENTITY_CACHE_TTLS caches nothing); nothing to invalidate.',
+      });
       return;
     }
     try {

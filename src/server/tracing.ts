@@ -106,13 +106,22 @@ export function createTracing({ tracer, propagator }: TracingOptions): Tracing {
       current.getStore()?.addEvent('loader.batch', { 'augur.platform': platform, 'augur.loader': loader, 'augur.batch_size': size });
     },
     cacheRead(platform, type, outcome) {
-      current.getStore()?.addEvent('upstream.read', { 'augur.platform': platform, 'augur.type': type, 'augur.served_by': outcome === 'hit' ? 'cache' : 'upstream' });
+      current.getStore()?.addEvent('upstream.read', {
+        'augur.platform': platform,
+        'augur.type': type,
+        'augur.served_by': outcome === 'hit' ? 'cache' : 'upstream',
+      });
     },
     sharedCall(platform, route) {
       current.getStore()?.addEvent('upstream.read', { 'augur.platform': platform, 'http.route': route, 'augur.served_by': 'shared' });
     },
     crossBatch(platform, verb, size, operations) {
-      current.getStore()?.addEvent('upstream.batch', { 'augur.platform': platform, 'augur.verb': verb, 'augur.batch_size': size, 'augur.operations': operations });
+      current.getStore()?.addEvent('upstream.batch', {
+        'augur.platform': platform,
+        'augur.verb': verb,
+        'augur.batch_size': size,
+        'augur.operations': operations,
+      });
     },
     rateLimitWait(platform, waitMs) {
       current.getStore()?.addEvent('rate_limit.wait', { 'augur.platform': platform, 'augur.wait_ms': waitMs });

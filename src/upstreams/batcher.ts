@@ -20,8 +20,8 @@ interface Waiting<I, V> {
   items: I[];
   budget: RequestBudget;
   send: BatchSend<I, V>;
-  resolve(values: V[]): void;
-  reject(err: unknown): void;
+  resolve: (values: V[]) => void;
+  reject: (err: unknown) => void;
 }
 
 interface Group<I, V> {
@@ -118,7 +118,12 @@ export class CrossBatcher {
         return;
       }
       // Possibly one caller's item, or the carrier's deadline: each caller's items again, on their own.
-      await Promise.all(live.map((w) => (w.budget.signal.aborted ? w.reject(deadlineError(w.budget)) : w.send(w.items, w.budget).then(w.resolve, w.reject))));
+      await Promise.all(
+        live.map(async (w) => {
+          if (w.budget.signal.aborted) w.reject(deadlineError(w.budget));
+          else await w.send(w.items, w.budget).then(w.resolve, w.reject);
+        }),
+      );
       return;
     }
     let at = 0;

@@ -31,7 +31,13 @@ export interface CacheStore {
   /** The entry of `key` (entity id, or `?<query>` for a list page) and the partition's stamp. Never throws. */
   get(part: CachePartition, key: string): Promise<CacheLookup>;
   /** Stores entries fetched while `stamp` was current; drops them when it no longer is. Never throws. */
-  set(part: CachePartition, stamp: string, entries: ReadonlyArray<{ key: string; value: string }>, ttlMs: number, at: number): Promise<void>;
+  set(
+    part: CachePartition,
+    stamp: string,
+    entries: ReadonlyArray<{ key: string; value: string }>,
+    ttlMs: number,
+    at: number,
+  ): Promise<void>;
   /**
    * A write: bumps the partition's generation (its list pages go) and stores `value` as entity `id` (or removes it
    * when `value` is undefined). Resolves once the change is visible to every later `get`.
@@ -175,7 +181,13 @@ export class MemoryCacheStore implements CacheStore {
     return { stamp, entry: { at: e.at, value: e.value } };
   }
 
-  async set(part: CachePartition, stamp: string, entries: ReadonlyArray<{ key: string; value: string }>, ttlMs: number, at: number): Promise<void> {
+  async set(
+    part: CachePartition,
+    stamp: string,
+    entries: ReadonlyArray<{ key: string; value: string }>,
+    ttlMs: number,
+    at: number,
+  ): Promise<void> {
     if (this.stampOf(part) !== stamp) return;
     for (const { key, value } of entries) this.put(this.entryKey(part, stamp, key), value, ttlMs, at);
   }

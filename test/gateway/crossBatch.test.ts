@@ -14,7 +14,7 @@ afterAll(async () => {
   await Promise.all(stacks.map((s) => s.close()));
 });
 async function stack(env: Record<string, string> = {}): Promise<TestStack> {
-  const s = await startStack({ env, });
+  const s = await startStack({ env });
   stacks.push(s);
   return s;
 }

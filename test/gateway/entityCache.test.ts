@@ -132,7 +132,9 @@ describe('entity cache in memory', () => {
       { i: { name: 'Aardvark Cache', email: 'cache@example.com' } },
     );
     const id = created.data!['createContact'].contact.id as string;
-    const all = await s.gql('query All { contacts(first: 100, orderBy: {field: NAME, direction: ASC}) { totalCount edges { node { id } } } }');
+    const all = await s.gql(
+      'query All { contacts(first: 100, orderBy: {field: NAME, direction: ASC}) { totalCount edges { node { id } } } }',
+    );
     expect(all.errors).toBeUndefined();
     const listed = (all.data!['contacts'].edges as Array<{ node: { id: string } }>).map((e) => e.node.id);
     expect(listed).toContain(id);
@@ -144,10 +146,12 @@ describe('entity cache in memory', () => {
     );
     expect(updated.data!['updateContact'].userErrors).toEqual([]);
     expect((await s.gql(CONTACT, { id })).data!['contact'].name).toBe('Aardvark Renamed');
-    const firstPage = await s.gql('query All { contacts(first: 100, orderBy: {field: NAME, direction: ASC}) { edges { node { id name } } } }');
-    expect((firstPage.data!['contacts'].edges as Array<{ node: { id: string; name: string } }>).find((e) => e.node.id === id)?.node.name).toBe(
-      'Aardvark Renamed',
+    const firstPage = await s.gql(
+      'query All { contacts(first: 100, orderBy: {field: NAME, direction: ASC}) { edges { node { id name } } } }',
     );
+    expect(
+      (firstPage.data!['contacts'].edges as Array<{ node: { id: string; name: string } }>).find((e) => e.node.id === id)?.node.name,
+    ).toBe('Aardvark Renamed');
 
     await s.gql('mutation Delete($id: ID!) { deleteContact(input: {id: $id}) { deletedContactId } }', { id });
     expect((await s.gql(CONTACT, { id })).errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
@@ -169,7 +173,9 @@ describe('entity cache in memory', () => {
     const agreementId = agreement.data!['createAgreement'].agreement.id as string;
     const AGREEMENT = 'query G($id: ID!) { agreement(id: $id) { description } }';
     expect((await s.gql(AGREEMENT, { id: agreementId })).data!['agreement'].description).toBe('Cache test');
-    await s.gql('mutation U($id: ID!) { updateAgreement(input: {id: $id, description: "Changed"}) { userErrors { code } } }', { id: agreementId });
+    await s.gql('mutation U($id: ID!) { updateAgreement(input: {id: $id, description: "Changed"}) { userErrors { code } } }', {
+      id: agreementId,
+    });
     expect((await s.gql(AGREEMENT, { id: agreementId })).data!['agreement'].description).toBe('Changed');
 
     const ASSIGNMENTS = 'query L($c: ID!) { contact(id: $c) { assignments(first: 50) { edges { node { id status } } } } }';
@@ -185,14 +191,18 @@ describe('entity cache in memory', () => {
     const ids = (r: { data?: Record<string, any> | null }) =>
       (r.data!['contact'].assignments.edges as Array<{ node: { id: string; status: string } }>).map((e) => e.node);
     expect(ids(await s.gql(ASSIGNMENTS, { c: contactId })).map((n) => n.id)).toContain(assignmentId);
-    await s.gql('mutation U($id: ID!) { updateAssignment(input: {id: $id, status: INVOICED}) { userErrors { code } } }', { id: assignmentId });
+    await s.gql('mutation U($id: ID!) { updateAssignment(input: {id: $id, status: INVOICED}) { userErrors { code } } }', {
+      id: assignmentId,
+    });
     expect(ids(await s.gql(ASSIGNMENTS, { c: contactId })).find((n) => n.id === assignmentId)?.status).toBe('INVOICED');
-    expect((await s.gql('query A($id: ID!) { assignment(id: $id) { status } }', { id: assignmentId })).data!['assignment'].status).toBe('INVOICED');
+    expect((await s.gql('query A($id: ID!) { assignment(id: $id) { status } }', { id: assignmentId })).data!['assignment'].status).toBe(
+      'INVOICED',
+    );
     await s.gql('mutation D($id: ID!) { deleteAssignment(input: {id: $id}) { deletedAssignmentId } }', { id: assignmentId });
     expect(ids(await s.gql(ASSIGNMENTS, { c: contactId })).map((n) => n.id)).not.toContain(assignmentId);
-    expect((await s.gql('query A($id: ID!) { assignment(id: $id) { status } }', { id: assignmentId })).errors?.[0]?.extensions?.['code']).toBe(
-      'NOT_FOUND',
-    );
+    expect(
+      (await s.gql('query A($id: ID!) { assignment(id: $id) { status } }', { id: assignmentId })).errors?.[0]?.extensions?.['code'],
+    ).toBe('NOT_FOUND');
 
     await s.gql('mutation D($id: ID!) { deleteAgreement(input: {id: $id}) { deletedAgreementId } }', { id: agreementId });
     expect((await s.gql(AGREEMENT, { id: agreementId })).errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');

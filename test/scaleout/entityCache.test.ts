@@ -93,7 +93,9 @@ describe('entity cache over Redis, two replicas', () => {
     // Both replicas have read the contact (from the cache).
     expect((await gqlB(CONTACT, { id })).data!['contact'].name).toBe(list.data!['contacts'].edges[0].node.name);
 
-    await a.gql('mutation U($i: UpdateContactInput!) { updateContact(input: $i) { userErrors { code } } }', { i: { id, name: 'Replica Renamed' } });
+    await a.gql('mutation U($i: UpdateContactInput!) { updateContact(input: $i) { userErrors { code } } }', {
+      i: { id, name: 'Replica Renamed' },
+    });
     expect((await gqlB(CONTACT, { id })).data!['contact'].name).toBe('Replica Renamed');
     expect(((await gqlB(CONTACTS)).data!['contacts'].edges as Array<{ node: { name: string } }>)[0]!.node.name).toBe('Replica Renamed');
 
@@ -110,7 +112,9 @@ describe('entity cache over Redis, two replicas', () => {
     const agreementId = agreement.data!['createAgreement'].agreement.id as string;
     const AGREEMENT = 'query G($id: ID!) { agreement(id: $id) { description } }';
     expect((await gqlB(AGREEMENT, { id: agreementId })).data!['agreement'].description).toBe('On A');
-    await a.gql('mutation U($id: ID!) { updateAgreement(input: {id: $id, description: "Changed On A"}) { userErrors { code } } }', { id: agreementId });
+    await a.gql('mutation U($id: ID!) { updateAgreement(input: {id: $id, description: "Changed On A"}) { userErrors { code } } }', {
+      id: agreementId,
+    });
     expect((await gqlB(AGREEMENT, { id: agreementId })).data!['agreement'].description).toBe('Changed On A');
     await gqlB('mutation D($id: ID!) { deleteAgreement(input: {id: $id}) { deletedAgreementId } }', { id: agreementId });
     expect((await a.gql(AGREEMENT, { id: agreementId })).errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
@@ -128,7 +132,9 @@ describe('entity cache over Redis, two replicas', () => {
     );
     const assignmentId = assignment.data!['createAssignment'].assignment.id as string;
     expect(await statusOf(gqlB, assignmentId)).toBe(assignment.data!['createAssignment'].assignment.status);
-    await gqlB('mutation U($id: ID!) { updateAssignment(input: {id: $id, status: INVOICED}) { userErrors { code } } }', { id: assignmentId });
+    await gqlB('mutation U($id: ID!) { updateAssignment(input: {id: $id, status: INVOICED}) { userErrors { code } } }', {
+      id: assignmentId,
+    });
     expect(await statusOf(a.gql.bind(a) as typeof gqlB, assignmentId)).toBe('INVOICED');
     await a.gql('mutation D($id: ID!) { deleteAssignment(input: {id: $id}) { deletedAssignmentId } }', { id: assignmentId });
     expect(await statusOf(gqlB, assignmentId)).toBeUndefined();
@@ -148,7 +154,9 @@ describe('entity cache over Redis, two replicas', () => {
     expect((await gqlB(CONTACT, { id })).errors).toBeUndefined();
     expect(await previstoCalls()).toBeGreaterThan(before);
     // A write while Redis is down cannot invalidate there...
-    await a.gql('mutation U($i: UpdateContactInput!) { updateContact(input: $i) { userErrors { code } } }', { i: { id, name: 'While Down' } });
+    await a.gql('mutation U($i: UpdateContactInput!) { updateContact(input: $i) { userErrors { code } } }', {
+      i: { id, name: 'While Down' },
+    });
     await redis.restart();
     // ...and the restarted Redis is empty here; either way the next read after recovery must show the write.
     expect((await gqlB(CONTACT, { id })).data!['contact'].name).toBe('While Down');

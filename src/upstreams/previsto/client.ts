@@ -111,7 +111,10 @@ export class PrevistoClient {
       resource,
       `?${listQueryString(q)}`,
       () => this.fetchList<T>(ctx, resource, q),
-      (page) => page.items.flatMap((item) => (typeof (item as { id?: unknown }).id === 'string' ? [{ id: (item as { id: string }).id, value: item }] : [])),
+      (page) =>
+        page.items.flatMap((item) =>
+          typeof (item as { id?: unknown }).id === 'string' ? [{ id: (item as { id: string }).id, value: item }] : [],
+        ),
     );
   }
 
