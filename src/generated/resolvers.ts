@@ -2604,7 +2604,10 @@ export type Mutation = {
   runFunction: RunFunctionPayload;
   /** Starts a bulk prediction of a dataset on a deployment; read its state back through the returned object. Never retried. */
   startDeploymentPrediction: StartDeploymentPredictionPayload;
-  /** Changes the account of the credential in use (name, e-mail address, language); omitted fields stay unchanged. */
+  /**
+   * Changes the Previsto account of the credential in use (name, e-mail address, language, metadata). The input is
+   * checked before anything is sent. Never retried once it may have reached Previsto.
+   */
   updateAccount: UpdateAccountPayload;
   /** Changes an agreement; omitted fields stay unchanged. */
   updateAgreement: UpdateAgreementPayload;
@@ -3765,12 +3768,17 @@ export type StartDeploymentPredictionPayload = {
   userErrors: Array<UserError>;
 };
 
-/** What `updateAccount` changes; omitted fields stay unchanged. */
+/** The current account's fields to change; omitted fields stay unchanged. Previsto lets an account change only these. */
 export type UpdateAccountInput = {
-  /** E-mail address (it then needs validating again). */
-  email?: InputMaybe<Scalars['EmailAddress']['input']>;
-  /** Language code (ISO 639-1, e.g. `da`). */
+  /** E-mail address (`local@domain`); checked before anything is sent. Changing it makes `emailValidated` false. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Language code (ISO 639-1, 2 letters). */
   languageCode?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Metadata to merge: each key given is set, a key given as null or "" is removed, other keys stay. At most 20 keys of
+   * at most 40 characters, values of at most 500 characters.
+   */
+  meta?: InputMaybe<Scalars['JSONObject']['input']>;
   /** Name; must not be empty. */
   name?: InputMaybe<Scalars['String']['input']>;
 };

@@ -559,9 +559,21 @@ export const previstoResolvers: Resolvers = {
       payload(
         () => {
           const body: Record<string, unknown> = {};
+          // Checked before anything is sent, as the schema promises; Previsto's own checks come back as userErrors.
+          if (input.name != null && input.name.trim() === '')
+            throw badInput('input.name must not be empty; omit it to keep the name.', { param: 'input.name', reason: 'required' });
+          if (input.email != null && !/^[^@\s]+@[^@\s]+$/.test(input.email))
+            throw badInput(`input.email must be an e-mail address such as anna@example.com, got ${quote(input.email)}.`, {
+              param: 'input.email',
+            });
+          if (input.languageCode != null && !/^[A-Za-z]{2}$/.test(input.languageCode))
+            throw badInput(`input.languageCode must be a 2-letter ISO 639-1 code such as "da", got ${quote(input.languageCode)}.`, {
+              param: 'input.languageCode',
+            });
           if (input.name != null) body['name'] = input.name;
           if (input.email != null) body['email'] = input.email;
           if (input.languageCode != null) body['languageCode'] = input.languageCode;
+          if (input.meta != null) body['meta'] = input.meta;
           return ctx.services.previsto.updateAccount(call(ctx), body);
         },
         (account) => ({ account }),

@@ -210,6 +210,12 @@ describe('entity cache in memory', () => {
     const renamed = await s.gql('mutation R { updateAccount(input: {name: "Cache Account"}) { account { name } userErrors { code } } }');
     expect(renamed.data!['updateAccount']).toEqual({ account: { name: 'Cache Account' }, userErrors: [] });
     expect((await s.gql('query Account { account { name } }')).data!['account'].name).toBe('Cache Account');
+    const refused = await s.gql(
+      'mutation R { updateAccount(input: {name: " ", languageCode: "danish"}) { account { name } userErrors { field code } } }',
+    );
+    expect(refused.data!['updateAccount'].account).toBeNull();
+    expect(refused.data!['updateAccount'].userErrors).toEqual([{ field: ['input', 'name'], code: 'REQUIRED' }]);
+    expect(await route(s, 'POST /accounts/current')).toBe(1);
   });
 
   it('refuses POST /cache/invalidate without the admin key, and invalidates by type with it', async () => {
