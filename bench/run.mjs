@@ -31,6 +31,7 @@ import { hotSet } from './lib/hotset.mjs';
 import { load, latencyOf, mergeRuns } from './lib/load.mjs';
 import { CHECKS, DIRECT, QUERIES, graphqlRequest } from './lib/scenarios.mjs';
 import {
+  childError,
   closed,
   createControl,
   freePort,
@@ -234,7 +235,7 @@ async function timeToFirstAnswer(spawnIt, port, body, ok) {
     for (;;) {
       if (child.exitCode !== null) {
         await closed(child);
-        const error = new Error(`The process exited (code ${child.exitCode}) before answering. Output:\n${lines.join('\n') || '(none)'}`);
+        const error = childError(`The process exited (code ${child.exitCode}) before answering.`, lines);
         // The port was free when picked, but another process on the machine may have taken it since.
         error.portTaken = lines.some((l) => l.includes('EADDRINUSE'));
         throw error;
@@ -246,7 +247,7 @@ async function timeToFirstAnswer(spawnIt, port, body, ok) {
         return { ms, startupMs: listening ? Number(listening[1]) : undefined };
       }
       if (performance.now() - t0 > 20_000)
-        throw new Error(`No successful answer within 20 s. Last answer: ${JSON.stringify(answer)}. Output:\n${lines.join('\n')}`);
+        throw childError(`No successful answer within 20 s. Last answer: ${JSON.stringify(answer)}.`, lines);
       await sleep(2);
     }
   } finally {
@@ -671,7 +672,8 @@ if (unknown.length) {
 (args.includes('--profile') ? profile() : measure()).then(
   (code) => process.exit(code),
   (err) => {
-    console.error(err instanceof Error ? err.stack : err);
+    // A child process that died is reported by its own output, not by the harness's stack (see childError).
+    console.error(err?.childProcess ? `bench: ${err.message}` : err instanceof Error ? err.stack : err);
     process.exit(1);
   },
 );

@@ -103,13 +103,21 @@ function tail(child, max = 40) {
   return lines;
 }
 
+/**
+ * An error about a child process, for the harness to print as its message alone: the child's last output, quoted
+ * line by line, so that a stack the child printed is never mistaken for the harness's own (nor glued to it).
+ */
+export function childError(message, lines) {
+  const quoted = lines.length ? lines.map((l) => `  | ${l}`).join('\n') : '  | (no output)';
+  const err = new Error(`${message}\nIts last output:\n${quoted}`);
+  err.childProcess = true;
+  return err;
+}
+
 function waitFor(child, lines, predicate, what, timeoutMs) {
   return new Promise((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(
-      () => done(new Error(`${what} did not become ready within ${timeoutMs} ms. Last output:\n${lines.join('\n')}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => done(childError(`${what} did not become ready within ${timeoutMs} ms.`, lines)), timeoutMs);
     const onData = (chunk) => {
       buffer += chunk.toString('utf8');
       let nl;
@@ -123,11 +131,7 @@ function waitFor(child, lines, predicate, what, timeoutMs) {
     let settled = false;
     // 'close', not 'exit': the child's last words (often the reason it died) are read by then.
     const onClose = () =>
-      done(
-        new Error(
-          `${what} exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready. Last output:\n${lines.join('\n') || '(none)'}`,
-        ),
-      );
+      done(childError(`${what} exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready.`, lines));
     function done(err, value) {
       if (settled) return;
       settled = true;
@@ -478,7 +482,7 @@ export function runMain(main) {
   main().then(
     (code) => process.exit(code),
     (err) => {
-      console.error(err instanceof Error ? err.stack : err);
+      console.error(err?.childProcess ? `bench: ${err.message}` : err instanceof Error ? err.stack : err);
       process.exit(1);
     },
   );

@@ -14,7 +14,7 @@ afterAll(async () => {
   await Promise.all(stacks.map((s) => s.close()));
 });
 async function stack(env: Record<string, string> = {}): Promise<TestStack> {
-  const s = await startStack({ env });
+  const s = await startStack({ env: { AUGUR_CROSS_BATCH: 'true', AUGUR_SHARE_READS: 'true', ...env } });
   stacks.push(s);
   return s;
 }
@@ -31,7 +31,7 @@ describe('cross-operation batching', () => {
     expect((await byRoute(s))[SINGLE]).toBe(50);
     await s.reset();
     // A slow upstream keeps the first call in flight while the other operations arrive.
-    await s.faults('dataiku', { latencyMs: 300, routes: [SINGLE, MULTI] });
+    await s.faults('dataiku', { latencyMs: 1000, routes: [SINGLE, MULTI] });
     const together = await Promise.all(Array.from({ length: 50 }, (_, i) => s.gql(PREDICT, { f: features(i) })));
     for (const r of together) expect(r.errors).toBeUndefined();
     expect(together.map((r) => r.data)).toEqual(alone);

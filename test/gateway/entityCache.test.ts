@@ -26,7 +26,17 @@ afterAll(async () => {
   await Promise.all(stacks.map((s) => s.close()));
 });
 async function stack(env: Record<string, string> = {}): Promise<TestStack> {
-  const s = await startStack({ env: { AUGUR_CACHE_ADMIN_KEY: ADMIN_KEY, ...env }, emulatorOptions: tenants });
+  // Augur's defaults, which the test helper turns off for other suites.
+  const s = await startStack({
+    env: {
+      AUGUR_ENTITY_CACHE_TTLS: 'previsto=10',
+      AUGUR_SHARE_READS: 'true',
+      AUGUR_CROSS_BATCH: 'true',
+      AUGUR_CACHE_ADMIN_KEY: ADMIN_KEY,
+      ...env,
+    },
+    emulatorOptions: tenants,
+  });
   stacks.push(s);
   return s;
 }
@@ -56,8 +66,8 @@ function invalidate(s: TestStack, body: unknown, key: string | null = ADMIN_KEY)
 describe('in-flight sharing', () => {
   it('answers 50 concurrent identical contact queries with 1 Previsto call, with the cache off', async () => {
     const s = await stack({ AUGUR_ENTITY_CACHE_TTLS: 'previsto=0' });
-    // A slow upstream keeps the first call in flight while the others arrive.
-    await s.faults('previsto', { latencyMs: 300, routes: ['GET /contacts'] });
+    // A slow upstream keeps the first call in flight while the others arrive (generously: the machine may be busy).
+    await s.faults('previsto', { latencyMs: 3000, routes: ['GET /contacts'] });
     const results = await Promise.all(Array.from({ length: 50 }, () => s.gql(CONTACTS)));
     for (const r of results) expect(r.errors).toBeUndefined();
     expect(new Set(results.map((r) => JSON.stringify(r.data))).size).toBe(1);
@@ -276,7 +286,7 @@ describe('entity cache settings', () => {
   });
 
   it('refuses POST /cache/invalidate when no admin key is configured', async () => {
-    const s = await startStack({ emulatorOptions: tenants });
+    const s = await startStack({ env: { AUGUR_ENTITY_CACHE_TTLS: 'previsto=10' }, emulatorOptions: tenants });
     stacks.push(s);
     const r = await invalidate(s, {}, 'anything-anything-anything');
     expect(r.status).toBe(403);

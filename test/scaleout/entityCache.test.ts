@@ -46,7 +46,7 @@ async function gqlB(query: string, variables?: Record<string, unknown>, headers:
 beforeAll(async () => {
   redis = await startRedis();
   a = await startStack({
-    env: { REDIS_URL: redis.url, AUGUR_CACHE_ADMIN_KEY: ADMIN_KEY, AUGUR_ENTITY_CACHE_TTLS: 'previsto=60' },
+    env: { REDIS_URL: redis.url, AUGUR_CACHE_ADMIN_KEY: ADMIN_KEY, AUGUR_ENTITY_CACHE_TTLS: 'previsto=60', AUGUR_SHARE_READS: 'true' },
     emulatorOptions: {
       previsto: {
         tenants: [
