@@ -99,9 +99,9 @@ export class UpstreamHttp {
   private readonly pool: Pool;
   private readonly basePath: string;
   private readonly label: string;
-  /** GETs in flight, by credential, path and headers (see `shareKey`). */
   /** Writes answered so far: part of every sharing key. */
   private writes = 0;
+  /** GETs in flight, by the writes answered before they left, credential, path and headers. */
   private readonly inFlight = new Map<string, { promise: Promise<UpstreamResponse<unknown>>; signal: AbortSignal }>();
 
   constructor(private readonly options: UpstreamHttpOptions) {
