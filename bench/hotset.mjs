@@ -20,7 +20,7 @@ runMain(async () => {
     `Hot set: ${result.users} users, ${result.seconds} s per run, Previsto limit ${result.previstoLimitPerMinute}/min`,
     ...[result.on, result.off].map(
       (h) =>
-        `${h.label}: ${h.operationsWithDataPerMinute} ops/min with data, ${h.rateLimited} RATE_LIMITED, ${h.staleReadsAfterOwnWrites} stale of ${h.readsAfterOwnWrites} reads after own writes (${h.readsAfterOwnWritesOverwrittenByOthers} overwritten by another user meanwhile), ${h.previstoCallsPerMinute} Previsto calls/min, p50 ${h.p50Ms} ms, p99 ${h.p99Ms} ms; outcomes ${JSON.stringify(h.outcomes)}`,
+        `${h.label}: ${h.operationsWithDataPerMinute} ops/min with data, ${h.rateLimited} RATE_LIMITED, ${h.staleReadsAfterOwnWrites} stale of ${h.readsAfterOwnWrites} reads after own writes (${h.readsAfterOwnWritesOverwrittenByOthers} overwritten by another user meanwhile), ${h.previstoCallsPerMinute} Previsto calls/min (at most ${h.previstoMaxCallsIn60s} in any 60 s), p50 ${h.p50Ms} ms, p99 ${h.p99Ms} ms; outcomes ${JSON.stringify(h.outcomes)}`,
     ),
   ];
   report('hotset', lines, result);

@@ -195,6 +195,7 @@ function pickHot(h) {
     rateLimited: h.rateLimited,
     staleReadsAfterOwnWrites: h.staleReadsAfterOwnWrites,
     previstoCallsPerMinute: h.previstoCallsPerMinute,
+    previstoMaxCallsIn60s: h.previstoMaxCallsIn60s,
     p50Ms: h.p50Ms,
     p99Ms: h.p99Ms,
   };
@@ -515,11 +516,11 @@ async function measure() {
         `Hot set: ${hot.users} front-end users (think time 1 to 2.2 s) for ${hot.seconds} s per run against Previsto's real 120/min limit, Zipf over 200 hot contacts and their assignments, 2% writes each read back by its writer; fresh emulator state and gateway per run.`,
       );
       out.push(
-        `${pad('run', 27, true)}${pad('ops', 7)}${pad('data/min', 10)}${pad('RATE_LIM', 10)}${pad('stale', 7)}${pad('writes', 8)}${pad('Previsto/min', 14)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}`,
+        `${pad('run', 27, true)}${pad('ops', 7)}${pad('data/min', 10)}${pad('RATE_LIM', 10)}${pad('stale', 7)}${pad('writes', 8)}${pad('Previsto/min', 14)}${pad('max in 60 s', 13)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}`,
       );
       for (const h of [hot.on, hot.off]) {
         out.push(
-          `${pad(h.label, 27, true)}${pad(h.operations, 7)}${pad(h.operationsWithDataPerMinute, 10)}${pad(h.rateLimited, 10)}${pad(h.staleReadsAfterOwnWrites, 7)}${pad(h.writes, 8)}${pad(h.previstoCallsPerMinute, 14)}${pad(h.p50Ms, 9)}${pad(h.p99Ms, 9)}`,
+          `${pad(h.label, 27, true)}${pad(h.operations, 7)}${pad(h.operationsWithDataPerMinute, 10)}${pad(h.rateLimited, 10)}${pad(h.staleReadsAfterOwnWrites, 7)}${pad(h.writes, 8)}${pad(h.previstoCallsPerMinute, 14)}${pad(h.previstoMaxCallsIn60s, 13)}${pad(h.p50Ms, 9)}${pad(h.p99Ms, 9)}`,
         );
       }
     }
@@ -559,6 +560,7 @@ async function measure() {
       target('hot set: RATE_LIMITED', hot.on.rateLimited, '0', hot.on.rateLimited === 0);
       target('hot set: stale reads after own writes', hot.on.staleReadsAfterOwnWrites, '0', hot.on.staleReadsAfterOwnWrites === 0);
       target('hot set: Previsto calls/min', hot.on.previstoCallsPerMinute, '<= 120', hot.on.previstoCallsPerMinute <= 120);
+      target('hot set: Previsto calls in any 60 s', hot.on.previstoMaxCallsIn60s, '<= 120', hot.on.previstoMaxCallsIn60s <= 120);
     }
     target(
       'duplicate requests (assignments)',

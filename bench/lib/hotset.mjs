@@ -193,6 +193,13 @@ async function run(urls, control, data, { users, seconds, env, label }) {
     const minutes = (performance.now() - started) / 60_000;
     const counts = await control.counts();
     const previsto = counts.previsto.total;
+    // The most Previsto calls in any 60 s: what Previsto's own per-minute limit sees.
+    const at = (await control.log('previsto')).map((l) => l.at).sort((a, b) => a - b);
+    let maxPerMinute = 0;
+    for (let start = 0, end = 0; end < at.length; end++) {
+      while (at[end] - at[start] >= 60_000) start++;
+      maxPerMinute = Math.max(maxPerMinute, end - start + 1);
+    }
     const sorted = [...times].sort((a, b) => a - b);
     const rateLimited = Object.entries(outcomes)
       .filter(([k]) => k.includes('RATE_LIMITED'))
@@ -207,6 +214,7 @@ async function run(urls, control, data, { users, seconds, env, label }) {
       readsAfterOwnWritesOverwrittenByOthers: overwritten,
       writes,
       previstoCallsPerMinute: round(previsto / minutes, 1),
+      previstoMaxCallsIn60s: maxPerMinute,
       previstoByRoute: counts.previsto.byRoute,
       p50Ms: round(percentile(sorted, 50), 2),
       p99Ms: round(percentile(sorted, 99), 2),
