@@ -7,7 +7,9 @@
  *   scored-contacts            contacts(first: 100) each scored with churn
  *   aliased-predicts           50 aliased predict fields in one operation
  *   assignments-with-contacts  assignments(first: 100) with their contacts
+ *   single, no cross-op batch  single with AUGUR_CROSS_BATCH=false, alternating with single in the same rounds
  *   cold start                 gateway process start to first successful GraphQL answer
+ *   hot set                    front-end users against Previsto's real 120/min, entity cache on and off
  * Prints a table, then as its last line one JSON object (also written to bench/results/latest.json).
  *
  *   npm run bench                  the measurements
@@ -16,16 +18,21 @@
  * Environment: BENCH_DURATION (s per throughput scenario, default 8), BENCH_THROUGHPUT_ROUNDS (direct and single
  * alternate in this many rounds, default 2), BENCH_LATENCY_ROUNDS (default 3, 2 s per side each),
  * BENCH_CONNECTIONS (default 50), BENCH_COUNT_OPS (default 20), BENCH_COLD_RUNS (default 5),
- * BENCH_PREVISTO_RATE_LIMIT (default 1000000 per minute, given to the emulator and to the gateway alike).
+ * BENCH_PREVISTO_RATE_LIMIT (default 1000000 per minute, given to the emulator and to the gateway alike),
+ * BENCH_HOTSET_SECONDS (s per hot-set run, default 60; 0 skips it), BENCH_HOTSET_USERS (default 100),
+ * BENCH_HOTSET_TTL (the entity cache's Previsto TTL in the hot set's cache-on run, default 300).
  */
 import http from 'node:http';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { hotSet } from './lib/hotset.mjs';
 import { load, latencyOf, mergeRuns } from './lib/load.mjs';
 import { CHECKS, DIRECT, QUERIES, graphqlRequest } from './lib/scenarios.mjs';
 import {
+  childError,
+  closed,
   createControl,
   freePort,
   gqlOk,
@@ -54,6 +61,9 @@ const ROUNDS = intEnv('BENCH_THROUGHPUT_ROUNDS', 2, 1, 20);
 const COUNT_OPS = intEnv('BENCH_COUNT_OPS', 20, 1, 1000);
 const COLD_RUNS = intEnv('BENCH_COLD_RUNS', 5, 1, 50);
 const PREVISTO_LIMIT = previstoRateLimit();
+const HOTSET_SECONDS = intEnv('BENCH_HOTSET_SECONDS', 60, 0, 600);
+const HOTSET_USERS = intEnv('BENCH_HOTSET_USERS', 100, 1, 1000);
+const HOTSET_TTL = intEnv('BENCH_HOTSET_TTL', 300, 1, 86_400);
 
 const log = (...args) => console.error(...args);
 
@@ -67,6 +77,7 @@ const GRAPHQL = {
 const LABEL = {
   direct: 'direct (Dataiku REST)',
   single: 'single',
+  singleUnbatched: 'single, no cross-op batch',
   scoredContacts: 'scored-contacts',
   aliasedPredicts: 'aliased-predicts',
   assignmentsWithContacts: 'assignments-with-contacts',
@@ -116,30 +127,48 @@ async function throughput(origin, request, pids) {
  * Direct and single at CONNECTIONS connections, alternating in ROUNDS rounds (DURATION s in all per side), so that
  * both see the same machine when other work shares its cores; the gateway is a process of its own.
  */
-async function directVsSingle(urls, emulatorsPid) {
+async function directVsSingle(urls, emulatorsPid, control) {
   const gateway = await startGateway(urls, { port: 0, previstoLimit: PREVISTO_LIMIT });
+  // The same gateway with cross-operation batching off: what single predictions cost without it, in the same rounds.
+  const unbatched = await startGateway(urls, { port: 0, previstoLimit: PREVISTO_LIMIT, env: { AUGUR_CROSS_BATCH: 'false' } });
   try {
     CHECKS.single(await gqlOk(gateway.graphqlUrl, QUERIES.single, LABEL.single));
+    CHECKS.single(await gqlOk(unbatched.graphqlUrl, QUERIES.single, LABEL.single));
     const pids = { gateway: gateway.pid, emulators: emulatorsPid };
-    const targets = { direct: [urls.dataiku, DIRECT], single: [gateway.url, GRAPHQL.single] };
+    const targets = {
+      direct: [urls.dataiku, DIRECT, pids],
+      single: [gateway.url, GRAPHQL.single, pids],
+      singleUnbatched: [unbatched.url, GRAPHQL.single, { gateway: unbatched.pid, emulators: emulatorsPid }],
+    };
     for (const [origin, request] of Object.values(targets))
       await load({ url: origin, requests: [request], connections: CONNECTIONS, duration: 1 });
     const slice = Math.max(1, Math.round(DURATION / ROUNDS));
-    const parts = { direct: [], single: [] };
+    const parts = { direct: [], single: [], singleUnbatched: [] };
+    // Dataiku calls made during each side's slices, read from the emulator's counter around them.
+    const dataikuCalls = { single: 0, singleUnbatched: 0 };
     for (let r = 0; r < ROUNDS; r++) {
-      for (const [name, [origin, request]] of Object.entries(targets)) {
-        const sampler = sampleProcesses(pids);
+      for (const [name, [origin, request, who]] of Object.entries(targets)) {
+        const before = (await control.counts()).dataiku.total;
+        const sampler = sampleProcesses(who);
         const run = await load({ url: origin, requests: [request], connections: CONNECTIONS, duration: slice });
         parts[name].push({ ...run, processes: sampler.stop() });
+        if (name in dataikuCalls) dataikuCalls[name] += (await control.counts()).dataiku.total - before;
       }
     }
     const mem = memory(gateway.pid);
+    const merged = Object.fromEntries(Object.entries(parts).map(([n, p]) => [n, mergeRuns(p)]));
+    for (const name of Object.keys(dataikuCalls)) merged[name].upstreamCallsPerOp = round(dataikuCalls[name] / merged[name].completed, 3);
     return {
-      direct: mergeRuns(parts.direct),
-      single: { ...mergeRuns(parts.single), gatewayHwmMb: round(mem.hwmKb / 1024, 1), gatewayRssAfterMb: round(mem.rssKb / 1024, 1) },
+      direct: merged.direct,
+      single: { ...merged.single, gatewayHwmMb: round(mem.hwmKb / 1024, 1), gatewayRssAfterMb: round(mem.rssKb / 1024, 1) },
+      singleUnbatched: {
+        ...merged.singleUnbatched,
+        gatewayHwmMb: round(memory(unbatched.pid).hwmKb / 1024, 1),
+        gatewayRssAfterMb: round(memory(unbatched.pid).rssKb / 1024, 1),
+      },
     };
   } finally {
-    await gateway.stop();
+    await Promise.all([gateway.stop(), unbatched.stop()]);
   }
 }
 
@@ -157,6 +186,19 @@ async function gatewayThroughput(urls, emulatorsPid, name) {
   } finally {
     await gateway.stop();
   }
+}
+
+/** The hot-set figures the JSON result keeps. */
+function pickHot(h) {
+  return {
+    operationsWithDataPerMinute: h.operationsWithDataPerMinute,
+    rateLimited: h.rateLimited,
+    staleReadsAfterOwnWrites: h.staleReadsAfterOwnWrites,
+    previstoCallsPerMinute: h.previstoCallsPerMinute,
+    previstoMaxCallsIn60s: h.previstoMaxCallsIn60s,
+    p50Ms: h.p50Ms,
+    p99Ms: h.p99Ms,
+  };
 }
 
 /** Minimal POST over a fresh connection (no pooling), for polling a starting process. */
@@ -192,8 +234,13 @@ async function timeToFirstAnswer(spawnIt, port, body, ok) {
   const { child, lines } = spawnIt(port);
   try {
     for (;;) {
-      if (child.exitCode !== null)
-        throw new Error(`The process exited (code ${child.exitCode}) before answering. Output:\n${lines.join('\n')}`);
+      if (child.exitCode !== null) {
+        await closed(child);
+        const error = childError(`The process exited (code ${child.exitCode}) before answering.`, lines);
+        // The port was free when picked, but another process on the machine may have taken it since.
+        error.portTaken = lines.some((l) => l.includes('EADDRINUSE'));
+        throw error;
+      }
       const answer = await postOnce(port, body);
       if (answer && ok(answer)) {
         const ms = performance.now() - t0;
@@ -201,7 +248,7 @@ async function timeToFirstAnswer(spawnIt, port, body, ok) {
         return { ms, startupMs: listening ? Number(listening[1]) : undefined };
       }
       if (performance.now() - t0 > 20_000)
-        throw new Error(`No successful answer within 20 s. Last answer: ${JSON.stringify(answer)}. Output:\n${lines.join('\n')}`);
+        throw childError(`No successful answer within 20 s. Last answer: ${JSON.stringify(answer)}.`, lines);
       await sleep(2);
     }
   } finally {
@@ -215,8 +262,17 @@ async function coldStart(urls) {
   const gatewayRuns = [];
   const mainMs = [];
   for (let i = 0; i < COLD_RUNS; i++) {
-    const port = await freePort();
-    const r = await timeToFirstAnswer((p) => spawnGateway(urls, { port: p, previstoLimit: PREVISTO_LIMIT }), port, body, okGraphql);
+    let r;
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      try {
+        r = await timeToFirstAnswer((p) => spawnGateway(urls, { port: p, previstoLimit: PREVISTO_LIMIT }), port, body, okGraphql);
+        break;
+      } catch (err) {
+        if (!err.portTaken || attempt === 3) throw err;
+        log(`cold start: port ${port} was taken by another process before the gateway bound it; retrying on another port`);
+      }
+    }
     gatewayRuns.push(r.ms);
     if (r.startupMs !== undefined) mainMs.push(r.startupMs);
   }
@@ -257,7 +313,13 @@ async function measure() {
   const loadStart = loadavg();
   log(`Augur benchmark: node ${process.version}, ${os.cpus().length} cores, loadavg ${loadStart}`);
   const emulators = await startEmulators({ previstoLimit: PREVISTO_LIMIT });
-  const gateway = await startGateway(emulators.urls, { port: 0, previstoLimit: PREVISTO_LIMIT });
+  // Calls per operation are measured with the entity cache off, so they show what one operation costs by itself
+  // (with it on, repeats of an operation cost nothing); the hot-set scenario measures the cache.
+  const gateway = await startGateway(emulators.urls, {
+    port: 0,
+    previstoLimit: PREVISTO_LIMIT,
+    env: { AUGUR_ENTITY_CACHE_TTLS: 'previsto=0' },
+  });
   const idleMem = memory(gateway.pid);
   const control = createControl(emulators.urls);
   log(
@@ -305,11 +367,16 @@ async function measure() {
     const runs = {};
     // Each throughput scenario gets a gateway process of its own (memory peaks are then the scenario's own).
     await gateway.stop();
-    Object.assign(runs, await directVsSingle(emulators.urls, emulators.pid));
+    Object.assign(runs, await directVsSingle(emulators.urls, emulators.pid, control));
     log(
       `direct: ${runs.direct.rps.toFixed(0)} rps, ${runs.direct.errors} errors, emulators CPU ${runs.direct.processes.cpuPct.emulators}%`,
     );
-    log(`single: ${runs.single.rps.toFixed(0)} rps, ${runs.single.errors} errors, gateway CPU ${runs.single.processes.cpuPct.gateway}%`);
+    log(
+      `single: ${runs.single.rps.toFixed(0)} rps, ${runs.single.errors} errors, gateway CPU ${runs.single.processes.cpuPct.gateway}%, ${runs.single.upstreamCallsPerOp} Dataiku calls/op`,
+    );
+    log(
+      `single, cross-operation batching off: ${runs.singleUnbatched.rps.toFixed(0)} rps, ${runs.singleUnbatched.upstreamCallsPerOp} Dataiku calls/op`,
+    );
     for (const name of ['scoredContacts', 'aliasedPredicts', 'assignmentsWithContacts']) {
       runs[name] = await gatewayThroughput(emulators.urls, emulators.pid, name);
       log(
@@ -320,6 +387,9 @@ async function measure() {
     // 4. Cold start (the load gateway is stopped; the emulators keep running).
     const cold = await coldStart(emulators.urls);
     log(`cold start: median ${cold.medianMs.toFixed(1)} ms (${cold.runsMs.join(', ')}); bare node ${cold.bareNodeMedianMs.toFixed(1)} ms`);
+
+    // 5. The hot set: front-end users against Previsto's real 120 per minute, entity cache on and off.
+    const hot = HOTSET_SECONDS > 0 ? await hotSet({ users: HOTSET_USERS, seconds: HOTSET_SECONDS, ttlSeconds: HOTSET_TTL, log }) : null;
     const loadEnd = loadavg();
 
     // ---- report ----
@@ -343,9 +413,23 @@ async function measure() {
       },
       rssPeakMb,
       coldStartMs: round(cold.medianMs, 1),
+      singlePredictions: {
+        upstreamCallsPerOp: runs.single.upstreamCallsPerOp,
+        upstreamCallsPerOpUnbatched: runs.singleUnbatched.upstreamCallsPerOp,
+        throughputRatioBatchedVsUnbatched:
+          runs.single.errors || runs.singleUnbatched.errors ? null : round(runs.single.rps / runs.singleUnbatched.rps, 3),
+      },
+      hotSet: hot && {
+        users: hot.users,
+        seconds: hot.seconds,
+        ttlSeconds: hot.ttlSeconds,
+        on: pickHot(hot.on),
+        off: pickHot(hot.off),
+      },
       rps: {
         direct: ok('direct'),
         single: ok('single'),
+        singleUnbatched: ok('singleUnbatched'),
         scoredContacts: ok('scoredContacts'),
         aliasedPredicts: ok('aliasedPredicts'),
         assignmentsWithContacts: ok('assignmentsWithContacts'),
@@ -376,7 +460,7 @@ async function measure() {
     for (const [name, r] of Object.entries(runs)) {
       out.push(
         `${pad(LABEL[name], 27, true)}${pad(r.rps.toFixed(0), 9)}${pad(r.latencyMs.p50.toFixed(2), 9)}${pad(r.latencyMs.p99.toFixed(2), 9)}${pad(r.errors, 8)}` +
-          `${pad(name === 'direct' ? 1 : calls[name].perOp, 10)}${pad(r.processes.cpuPct.gateway ?? '-', 9)}${pad(r.processes.cpuPct.emulators, 10)}` +
+          `${pad(name === 'direct' ? 1 : (r.upstreamCallsPerOp ?? calls[name].perOp), 10)}${pad(r.processes.cpuPct.gateway ?? '-', 9)}${pad(r.processes.cpuPct.emulators, 10)}` +
           `${pad(r.processes.cpuPct.loadGenerator, 10)}${pad(r.processes.cpuPct.others, 12)}${pad(name === 'direct' ? '-' : r.gatewayHwmMb, 11)}${pad(cpuPerOp(name, r).toFixed(3), 11)}`,
       );
     }
@@ -426,6 +510,20 @@ async function measure() {
       `Emulators are not the bottleneck: during single they used ${runs.single.processes.cpuPct.emulators}% of a core while the gateway used ${runs.single.processes.cpuPct.gateway}%; ` +
         `served directly they answer ${runs.direct.rps.toFixed(0)} rps (${round(runs.direct.rps / runs.single.rps, 1)}× single).`,
     );
+    if (hot) {
+      out.push('');
+      out.push(
+        `Hot set: ${hot.users} front-end users (think time 1 to 2.2 s) for ${hot.seconds} s per run against Previsto's real 120/min limit, Zipf over 200 hot contacts and their assignments, 2% writes each read back by its writer; fresh emulator state and gateway per run.`,
+      );
+      out.push(
+        `${pad('run', 27, true)}${pad('ops', 7)}${pad('data/min', 10)}${pad('RATE_LIM', 10)}${pad('stale', 7)}${pad('writes', 8)}${pad('Previsto/min', 14)}${pad('max in 60 s', 13)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}`,
+      );
+      for (const h of [hot.on, hot.off]) {
+        out.push(
+          `${pad(h.label, 27, true)}${pad(h.operations, 7)}${pad(h.operationsWithDataPerMinute, 10)}${pad(h.rateLimited, 10)}${pad(h.staleReadsAfterOwnWrites, 7)}${pad(h.writes, 8)}${pad(h.previstoCallsPerMinute, 14)}${pad(h.previstoMaxCallsIn60s, 13)}${pad(h.p50Ms, 9)}${pad(h.p99Ms, 9)}`,
+        );
+      }
+    }
     out.push('');
     const target = (label, value, goal, met) =>
       out.push(
@@ -445,6 +543,25 @@ async function measure() {
       '<= 4',
       result.upstreamCallsPerOp.assignmentsWithContacts <= 4,
     );
+    target(
+      'single: upstream calls/op (50 conn)',
+      result.singlePredictions.upstreamCallsPerOp,
+      '<= 0.2',
+      result.singlePredictions.upstreamCallsPerOp <= 0.2,
+    );
+    target(
+      'single: rps batched / unbatched',
+      result.singlePredictions.throughputRatioBatchedVsUnbatched,
+      '>= 1.5',
+      result.singlePredictions.throughputRatioBatchedVsUnbatched >= 1.5,
+    );
+    if (hot) {
+      target('hot set: ops/min with data', hot.on.operationsWithDataPerMinute, '>= 3000', hot.on.operationsWithDataPerMinute >= 3000);
+      target('hot set: RATE_LIMITED', hot.on.rateLimited, '0', hot.on.rateLimited === 0);
+      target('hot set: stale reads after own writes', hot.on.staleReadsAfterOwnWrites, '0', hot.on.staleReadsAfterOwnWrites === 0);
+      target('hot set: Previsto calls/min', hot.on.previstoCallsPerMinute, '<= 120', hot.on.previstoCallsPerMinute <= 120);
+      target('hot set: Previsto calls in any 60 s', hot.on.previstoMaxCallsIn60s, '<= 120', hot.on.previstoMaxCallsIn60s <= 120);
+    }
     target(
       'duplicate requests (assignments)',
       calls.assignmentsWithContacts.duplicatesInOneOp.length,
@@ -485,6 +602,7 @@ async function measure() {
           gatewayIdleMemoryKb: idleMem,
           heaviestScenario: heaviest,
           coldStart: cold,
+          hotSet: hot,
           failed,
         },
         null,
@@ -556,7 +674,8 @@ if (unknown.length) {
 (args.includes('--profile') ? profile() : measure()).then(
   (code) => process.exit(code),
   (err) => {
-    console.error(err instanceof Error ? err.stack : err);
+    // A child process that died is reported by its own output, not by the harness's stack (see childError).
+    console.error(err?.childProcess ? `bench: ${err.message}` : err instanceof Error ? err.stack : err);
     process.exit(1);
   },
 );

@@ -64,11 +64,11 @@ function summarise(counts) {
 }
 
 async function main() {
-  // Without the response cache, so every query below is executed and its upstream calls counted.
+  // Without the response cache nor the entity cache, so every query below is executed and its upstream calls counted.
   const cluster = await startCluster({
     router: true,
     keepLbLog: true,
-    replicaEnv: { AUGUR_RESPONSE_CACHE: 'false', AUGUR_CACHE_TTLS: '' },
+    replicaEnv: { AUGUR_RESPONSE_CACHE: 'false', AUGUR_CACHE_TTLS: '', AUGUR_ENTITY_CACHE_TTLS: 'previsto=0' },
   });
   try {
     const urls = cluster.emulatorUrls;

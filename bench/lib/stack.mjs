@@ -32,6 +32,19 @@ export function previstoRateLimit(env = process.env) {
 const children = new Set();
 let exitHookInstalled = false;
 
+/**
+ * Kills a child, never throwing: `ChildProcess.kill` emits 'error' when the signal cannot be sent (EPERM), and an
+ * 'error' event nobody listens to is thrown, which inside an exit handler ends the harness with nothing but a stack.
+ */
+function killQuietly(c, signal) {
+  if (c.exitCode !== null || c.signalCode !== null) return;
+  try {
+    c.kill(signal);
+  } catch {
+    // Already gone, or not ours to signal any more.
+  }
+}
+
 function track(child) {
   children.add(child);
   child.once('exit', () => children.delete(child));
@@ -39,15 +52,36 @@ function track(child) {
     exitHookInstalled = true;
     // Never leave a child of this run behind, whatever ends the harness.
     process.once('exit', () => {
-      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      for (const c of children) killQuietly(c, 'SIGKILL');
     });
     for (const sig of ['SIGINT', 'SIGTERM']) {
       process.once(sig, () => {
-        for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+        for (const c of children) killQuietly(c, 'SIGTERM');
         process.exit(130);
       });
     }
   }
+}
+
+/**
+ * Resolves once a child has exited AND its stdout and stderr are drained. Node emits 'exit' possibly before the
+ * child's last output was read, so a harness that reports a dead child from its 'exit' handler may report it with
+ * no output at all (only its own stack); 'close' comes after both.
+ */
+export function closed(child) {
+  if (!child.augurClosed) {
+    child.augurClosed = new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        if (
+          (!child.stdout || child.stdout.readableEnded || child.stdout.destroyed) &&
+          (!child.stderr || child.stderr.readableEnded || child.stderr.destroyed)
+        )
+          return resolve();
+      }
+      child.once('close', () => resolve());
+    });
+  }
+  return child.augurClosed;
 }
 
 /** Keeps the last lines a child wrote, for error messages. */
@@ -62,16 +96,28 @@ function tail(child, max = 40) {
   };
   child.stdout?.on('data', push);
   child.stderr?.on('data', push);
+  // A child that cannot be spawned (EAGAIN, ENOMEM on a loaded machine) or signalled emits 'error'; unheard, it would
+  // be thrown. It is recorded with the output instead, and the wait for the child reports it.
+  child.on('error', (err) => push(`[harness] child process error: ${err.message}`));
+  closed(child);
   return lines;
+}
+
+/**
+ * An error about a child process, for the harness to print as its message alone: the child's last output, quoted
+ * line by line, so that a stack the child printed is never mistaken for the harness's own (nor glued to it).
+ */
+export function childError(message, lines) {
+  const quoted = lines.length ? lines.map((l) => `  | ${l}`).join('\n') : '  | (no output)';
+  const err = new Error(`${message}\nIts last output:\n${quoted}`);
+  err.childProcess = true;
+  return err;
 }
 
 function waitFor(child, lines, predicate, what, timeoutMs) {
   return new Promise((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(
-      () => done(new Error(`${what} did not become ready within ${timeoutMs} ms. Last output:\n${lines.join('\n')}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => done(childError(`${what} did not become ready within ${timeoutMs} ms.`, lines)), timeoutMs);
     const onData = (chunk) => {
       buffer += chunk.toString('utf8');
       let nl;
@@ -82,17 +128,21 @@ function waitFor(child, lines, predicate, what, timeoutMs) {
         if (value !== undefined) return done(undefined, value);
       }
     };
-    const onExit = (code, signal) =>
-      done(new Error(`${what} exited (code ${code}, signal ${signal}) before it was ready. Last output:\n${lines.join('\n')}`));
+    let settled = false;
+    // 'close', not 'exit': the child's last words (often the reason it died) are read by then.
+    const onClose = () =>
+      done(childError(`${what} exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready.`, lines));
     function done(err, value) {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       child.stdout.off('data', onData);
-      child.off('exit', onExit);
+      child.off('close', onClose);
       if (err) reject(err);
       else resolve(value);
     }
     child.stdout.on('data', onData);
-    child.once('exit', onExit);
+    child.once('close', onClose);
   });
 }
 
@@ -100,12 +150,12 @@ function waitFor(child, lines, predicate, what, timeoutMs) {
 export function stopChild(child, graceMs = 10_000) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    const timer = setTimeout(() => killQuietly(child, 'SIGKILL'), graceMs);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();
     });
-    child.kill('SIGTERM');
+    killQuietly(child, 'SIGTERM');
   });
 }
 
@@ -366,7 +416,16 @@ export function sampleProcesses(pids, intervalMs = 100) {
       sample();
       const wallS = (performance.now() - startWall) / 1000;
       const cpuPct = {};
-      for (const [name, pid] of Object.entries(pids)) cpuPct[name] = round(((cpuSeconds(pid) - startCpu[name]) / wallS) * 100, 1);
+      for (const [name, pid] of Object.entries(pids)) {
+        let cpu;
+        try {
+          cpu = cpuSeconds(pid);
+        } catch (err) {
+          // Say which process died during the measurement, rather than only where /proc could not be read.
+          throw new Error(`The ${name} process (pid ${pid}) exited during the measurement: ${err.message}`);
+        }
+        cpuPct[name] = round(((cpu - startCpu[name]) / wallS) * 100, 1);
+      }
       const self = process.cpuUsage(startSelf);
       cpuPct.loadGenerator = round(((self.user + self.system) / 1e6 / wallS) * 100, 1);
       // Whatever else ran on the machine meanwhile (other work sharing the cores), in % of one core.
@@ -424,7 +483,7 @@ export function runMain(main) {
   main().then(
     (code) => process.exit(code),
     (err) => {
-      console.error(err instanceof Error ? err.stack : err);
+      console.error(err?.childProcess ? `bench: ${err.message}` : err instanceof Error ? err.stack : err);
       process.exit(1);
     },
   );

@@ -35,6 +35,14 @@ export interface AugurObserver {
   breakerState?(platform: PlatformName, state: BreakerState): void;
   rateLimitWait?(platform: PlatformName, waitMs: number): void;
   loaderBatch?(platform: PlatformName, loader: string, size: number): void;
+  /** A read the entity cache answered (`hit`) or had to send (`miss`), by cached type. */
+  cacheRead?(platform: PlatformName, type: string, outcome: 'hit' | 'miss'): void;
+  /** Cached entries made invalid: by a write through Augur (`write`) or `POST /cache/invalidate` (`admin`). */
+  cacheInvalidation?(platform: PlatformName | 'all', type: string, reason: 'write' | 'admin'): void;
+  /** An upstream read that joined an identical one in flight instead of being sent. */
+  sharedCall?(platform: PlatformName, route: string): void;
+  /** A batch sent for several operations at once: `size` items from `operations` operations. */
+  crossBatch?(platform: PlatformName, verb: string, size: number, operations: number): void;
 }
 
 /** Every hook present, except the attempt start, absent when no observer needs it. */
@@ -84,5 +92,9 @@ export function combineObservers(observers: readonly AugurObserver[]): CombinedO
     breakerState: each('breakerState'),
     rateLimitWait: each('rateLimitWait'),
     loaderBatch: each('loaderBatch'),
+    cacheRead: each('cacheRead'),
+    cacheInvalidation: each('cacheInvalidation'),
+    sharedCall: each('sharedCall'),
+    crossBatch: each('crossBatch'),
   };
 }

@@ -2,7 +2,9 @@
  * Per-request Dataiku loaders: every `predict` (and `predictEffect`, `lookup`) of one operation that targets the same
  * endpoint with the same options joins one multi call per `batchSize` records, and identical records are sent once.
  */
+import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
+import type { CrossBatcher } from '../upstreams/batcher.js';
 import { stableStringify } from '../core/stableStringify.js';
 import { AugurError, ErrorCode } from '../core/errors.js';
 import type { DataikuCallContext, DataikuClient, DataikuPredictOptions, DataikuTarget } from '../upstreams/dataiku/client.js';
@@ -41,13 +43,24 @@ function lengthChecked<T>(results: T[] | undefined, expected: number, verb: stri
   return results;
 }
 
-/** Creates the loaders of one request for one Dataiku credential. */
+/**
+ * Creates the loaders of one request for one Dataiku credential. With `shared`, each loader's batch joins the batches
+ * of other operations for the same endpoint, options and credential (see upstreams/batcher.ts).
+ */
 export function createDataikuLoaders(
   client: DataikuClient,
   ctx: DataikuCallContext,
   batchSize: number,
   observe: Pick<Required<AugurObserver>, 'loaderBatch'>,
+  shared?: CrossBatcher,
 ): DataikuLoaders {
+  // Groups of the shared batcher are per credential; its fingerprint, never the key, names them.
+  let credential: string | undefined;
+  const fingerprint = () =>
+    (credential ??= createHash('sha256')
+      .update(ctx.apiKey ?? '')
+      .digest('base64url')
+      .slice(0, 16));
   const predictLoaders = new Map<string, DataLoader<DataikuRecord, DataikuPrediction, string>>();
   const effectLoaders = new Map<string, DataLoader<DataikuRecord, DataikuEffect, string>>();
   const lookupLoaders = new Map<string, DataLoader<LookupItem, DataikuLookup, string>>();
@@ -63,17 +76,22 @@ export function createDataikuLoaders(
     loaders: Map<string, DataLoader<K, V, string>>,
     key: string,
     name: string,
-    one: (item: K) => Promise<V>,
-    many: (items: K[]) => Promise<V[]>,
+    one: (item: K, call: DataikuCallContext) => Promise<V>,
+    many: (items: K[], call: DataikuCallContext) => Promise<V[]>,
     multiVerb: string,
   ): DataLoader<K, V, string> => {
     let loader = loaders.get(key);
     if (!loader) {
+      const send = async (items: K[], budget: DataikuCallContext['budget']): Promise<V[]> => {
+        const call = budget === ctx.budget ? ctx : { ...ctx, budget };
+        if (items.length === 1) return [await one(items[0]!, call)];
+        return lengthChecked(await many(items, call), items.length, multiVerb);
+      };
       loader = new DataLoader<K, V, string>(
         async (items) => {
           observe.loaderBatch('dataiku', name, items.length);
-          if (items.length === 1) return [await one(items[0]!)];
-          return lengthChecked(await many([...items]), items.length, multiVerb);
+          if (shared) return shared.run(`${name}|${fingerprint()}|${key}`, [...items], ctx.budget, send);
+          return send([...items], ctx.budget);
         },
         loaderOptions as DataLoader.Options<K, V, string>,
       );
@@ -89,8 +107,8 @@ export function createDataikuLoaders(
         predictLoaders,
         `${target.serviceId}/${target.endpointId}|${JSON.stringify(options)}`,
         'predict',
-        (record) => client.predict(ctx, target, record, options),
-        (records) => client.predictMulti(ctx, target, records, options),
+        (record, call) => client.predict(call, target, record, options),
+        (records, call) => client.predictMulti(call, target, records, options),
         'predict-multi',
       ),
     effect: (target, dispatch) =>
@@ -98,8 +116,8 @@ export function createDataikuLoaders(
         effectLoaders,
         `${target.serviceId}/${target.endpointId}|${stableStringify(dispatch ?? null)}`,
         'predictEffect',
-        (record) => client.predictEffect(ctx, target, record, dispatch),
-        (records) => client.predictEffectMulti(ctx, target, records, dispatch),
+        (record, call) => client.predictEffect(call, target, record, dispatch),
+        (records, call) => client.predictEffectMulti(call, target, records, dispatch),
         'predict-effect-multi',
       ),
     lookup: (target) =>
@@ -107,8 +125,8 @@ export function createDataikuLoaders(
         lookupLoaders,
         `${target.serviceId}/${target.endpointId}`,
         'lookup',
-        (item) => client.lookup(ctx, target, item.data, item.context),
-        (items) => client.lookupMulti(ctx, target, items),
+        (item, call) => client.lookup(call, target, item.data, item.context),
+        (items, call) => client.lookupMulti(call, target, items),
         'lookup-multi',
       ),
   };

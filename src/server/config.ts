@@ -135,6 +135,51 @@ export interface Config {
   cache: { ttls: Record<string, number>; responseCache: boolean };
   /** Serve the schema as an Apollo Federation 2 subgraph. */
   federation: boolean;
+  /**
+   * Sharing between operations: identical upstream reads in flight share one call (`reads`); Dataiku multi calls carry
+   * the records of several operations (`batches`).
+   */
+  sharing: { reads: boolean; batches: boolean };
+  /**
+   * The entity cache (docs/caching.md): seconds per `platform` or `platform.type` (0: off), its memory bound, and the
+   * key `POST /cache/invalidate` requires (unset: the endpoint is refused).
+   */
+  entityCache: { ttls: Record<string, number>; maxBytes: number; adminKey: string | undefined };
+}
+
+/** What the entity cache can hold, per platform. */
+export const ENTITY_CACHE_TYPES: Readonly<Partial<Record<PlatformName, readonly string[]>>> = {
+  previsto: ['contacts', 'agreements', 'assignments', 'account'],
+};
+
+/** Parses `AUGUR_ENTITY_CACHE_TTLS`: comma-separated `platform=seconds` or `platform.type=seconds`. */
+export function parseEntityCacheTtls(raw: string, name = 'AUGUR_ENTITY_CACHE_TTLS'): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const m = /^([a-z]+)(?:\.([a-z]+))?\s*=\s*(\d+)$/.exec(item);
+    if (!m)
+      throw new ConfigError(
+        `${name} entries must look like "platform=seconds" or "platform.type=seconds" (e.g. "previsto=10,previsto.account=60"), got "${item}".`,
+      );
+    const [, platform, type, seconds] = m as unknown as [string, string, string | undefined, string];
+    const types = ENTITY_CACHE_TYPES[platform as PlatformName];
+    if (!types) {
+      throw new ConfigError(
+        `${name} names "${platform}", whose reads Augur does not cache; cached platforms: ${Object.keys(ENTITY_CACHE_TYPES).join(', ')}.`,
+      );
+    }
+    if (type !== undefined && !types.includes(type)) {
+      throw new ConfigError(`${name} names ${platform}.${type}; the cached types of ${platform} are ${types.join(', ')}.`);
+    }
+    const key = type === undefined ? platform : `${platform}.${type}`;
+    if (key in out) throw new ConfigError(`${name} lists ${key} twice.`);
+    if (Number(seconds) > 86_400) throw new ConfigError(`${name} entry "${item}" exceeds one day (86400 s).`);
+    out[key] = Number(seconds);
+  }
+  return out;
 }
 
 export type PersistedQueryMode = 'apq' | 'allowlist' | 'off';
@@ -550,7 +595,16 @@ export function parseConfig(env: Env, readFile: (path: string) => string = (path
     persistedQueries: { mode: persistedMode(env, 'AUGUR_PERSISTED_QUERIES'), manifest: str(env, 'AUGUR_PERSISTED_QUERIES_MANIFEST') },
     cache: { ttls: parseCacheTtls(str(env, 'AUGUR_CACHE_TTLS')), responseCache: bool(env, 'AUGUR_RESPONSE_CACHE', false) },
     federation: bool(env, 'AUGUR_FEDERATION', false),
+    sharing: { reads: bool(env, 'AUGUR_SHARE_READS', true), batches: bool(env, 'AUGUR_CROSS_BATCH', true) },
+    entityCache: {
+      ttls: parseEntityCacheTtls(str(env, 'AUGUR_ENTITY_CACHE_TTLS') ?? 'previsto=10'),
+      maxBytes: int(env, 'AUGUR_ENTITY_CACHE_MB', 64, 1, 65_536) * 1024 * 1024,
+      adminKey: str(env, 'AUGUR_CACHE_ADMIN_KEY'),
+    },
   };
+  if (config.entityCache.adminKey !== undefined && config.entityCache.adminKey.length < 16) {
+    throw new ConfigError('AUGUR_CACHE_ADMIN_KEY must have at least 16 characters; generate it randomly.');
+  }
   if (config.apiKeys.some((key) => key.length < 16)) {
     throw new ConfigError('AUGUR_API_KEYS entries must have at least 16 characters each; generate them randomly.');
   }

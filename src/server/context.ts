@@ -22,6 +22,8 @@ import { createDataikuLoaders, type DataikuLoaders } from '../loaders/dataiku.js
 import { createPrevistoLoaders, type PrevistoLoaders, type TotalsCache } from '../loaders/previsto.js';
 import { createCivisLoaders, type CivisLoaders } from '../loaders/civis.js';
 import type { StatusChecker } from './status.js';
+import type { CrossBatcher } from '../upstreams/batcher.js';
+import type { ReadCache } from '../upstreams/readCache.js';
 import type { CombinedObserver } from '../core/observer.js';
 import type { Context as ResolverContext, PlatformEndpoint, ResolverServices } from '../resolvers/context.js';
 
@@ -40,6 +42,10 @@ export interface Services extends ResolverServices {
   prevision: PrevisionClient;
   civis: CivisClient;
   status: StatusChecker;
+  /** Dataiku multi calls shared by operations (AUGUR_CROSS_BATCH), when on. */
+  dataikuBatcher?: CrossBatcher;
+  /** The entity cache (AUGUR_ENTITY_CACHE_TTLS), when any type is cached. */
+  entityCache?: ReadCache;
   /** Where Augur reports its own work (metrics, logs). */
   observe: CombinedObserver;
 }
@@ -147,7 +153,13 @@ export function createContext(
   const lazy = Object.create(null, {
     dataiku: {
       get: () =>
-        (dataiku ??= createDataikuLoaders(services.dataiku, { ...dataikuCredentials(), budget }, config.batchSize, services.observe)),
+        (dataiku ??= createDataikuLoaders(
+          services.dataiku,
+          { ...dataikuCredentials(), budget },
+          config.batchSize,
+          services.observe,
+          services.dataikuBatcher,
+        )),
     },
     previsto: {
       get: () =>

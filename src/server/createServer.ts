@@ -59,6 +59,10 @@ import { previstoPolicy } from '../upstreams/previsto/policy.js';
 import { PrevisionClient } from '../upstreams/prevision/client.js';
 import { previsionPolicy } from '../upstreams/prevision/policy.js';
 import { CivisClient } from '../upstreams/civis/client.js';
+import { CrossBatcher } from '../upstreams/batcher.js';
+import { MemoryCacheStore, ReadCache } from '../upstreams/readCache.js';
+import { RedisCacheStore, invalidateRoute } from './entityCache.js';
+import { cacheExtensionsPlugin } from './plugins/cacheExtensions.js';
 import { civisPolicy } from '../upstreams/civis/policy.js';
 
 export interface ServerDeps {
@@ -135,6 +139,8 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       logger,
       redact: redactor.redact,
       onAttempt: observe.upstreamAttempt,
+      shareReads: config.sharing.reads,
+      onShared: observe.sharedCall,
       ...(observe.upstreamAttemptStart ? { onAttemptStart: observe.upstreamAttemptStart } : {}),
       ...(breaker ? { breaker } : {}),
       ...(platform === 'previsto'
@@ -176,9 +182,24 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     return client;
   };
 
+  // The entity cache (docs/caching.md): in Redis when configured, so replicas share it and see each other's writes.
+  const entityCache = Object.values(config.entityCache.ttls).some((s) => s > 0)
+    ? new ReadCache({
+        store: redis ? new RedisCacheStore(redis) : new MemoryCacheStore(config.entityCache.maxBytes),
+        ttls: config.entityCache.ttls,
+        onRead: observe.cacheRead,
+        onInvalidate: observe.cacheInvalidation,
+      })
+    : undefined;
+  const dataikuBatcher = config.sharing.batches
+    ? new CrossBatcher({
+        maxItems: config.batchSize,
+        onBatch: (group, items, operations) => observe.crossBatch('dataiku', group.slice(0, group.indexOf('|')), items, operations),
+      })
+    : undefined;
   const clients = {
     dataiku: new DataikuClient(http.dataiku),
-    previsto: new PrevistoClient(http.previsto),
+    previsto: new PrevistoClient(http.previsto, entityCache),
     prevision: new PrevisionClient({
       api: http.prevision,
       host: previsionHost,
@@ -200,6 +221,8 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     previstoTotals: new TotalsCache(60_000),
     status: new StatusChecker(clients, config.statusTtlMs),
     observe,
+    ...(dataikuBatcher ? { dataikuBatcher } : {}),
+    ...(entityCache ? { entityCache } : {}),
   };
 
   // Extension points: Apollo plugins, hooks run before routing, and extra HTTP routes.
@@ -216,7 +239,8 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   // estimated cost, and the operation log line shows it.
   const measures = new WeakMap<OperationDefinitionNode, OperationMeasure>();
   const costs = { get: (operation: OperationDefinitionNode) => measures.get(operation)?.cost };
-  plugins.push(loggingPlugin({ logger, costs }));
+  plugins.push(loggingPlugin({ logger, costs }), cacheExtensionsPlugin());
+  routes.set('/cache/invalidate', invalidateRoute(entityCache, config.entityCache.adminKey, logger));
   let draining = false;
   routes.set('/readyz', readinessRoute({ clients, platforms: deps.platforms, draining: () => draining }));
   if (metrics) {

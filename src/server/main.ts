@@ -136,6 +136,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack : err);
+  const code = (err as { code?: unknown } | undefined)?.code;
+  // A port that is taken or not allowed is a setting to change, not a bug: say so without a stack.
+  if (code === 'EADDRINUSE' || code === 'EACCES')
+    console.error(`Augur could not listen: ${(err as Error).message}. Set PORT (and HOST) to an address it may use.`);
+  else console.error(err instanceof Error ? err.stack : err);
   process.exit(1);
 });

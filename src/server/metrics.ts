@@ -164,7 +164,53 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers,
   });
 
+  const cacheReads = new Counter({
+    name: 'augur_entity_cache_reads_total',
+    help: 'Upstream reads through the entity cache, by platform, type and outcome (hit: answered from the cache; miss: sent).',
+    labelNames: ['platform', 'type', 'outcome'] as const,
+    registers,
+  });
+  const cacheInvalidations = new Counter({
+    name: 'augur_entity_cache_invalidations_total',
+    help: 'Entity cache invalidations, by platform ("all" for everything), type and reason (write: a write through Augur; admin: POST /cache/invalidate).',
+    labelNames: ['platform', 'type', 'reason'] as const,
+    registers,
+  });
+  const sharedCalls = new Counter({
+    name: 'augur_upstream_shared_reads_total',
+    help: 'Upstream reads that joined an identical read already in flight (same credential) instead of being sent, by platform and route.',
+    labelNames: ['platform', 'route'] as const,
+    registers,
+  });
+  const crossBatchSizes = new Histogram({
+    name: 'augur_cross_operation_batch_size',
+    help: 'Items per upstream batch carrying the items of several operations, by platform and verb.',
+    labelNames: ['platform', 'verb'] as const,
+    buckets: BATCH_BUCKETS,
+    registers,
+  });
+  const crossBatchOperations = new Histogram({
+    name: 'augur_cross_operation_batch_operations',
+    help: 'Operations sharing one upstream batch, by platform and verb.',
+    labelNames: ['platform', 'verb'] as const,
+    buckets: BATCH_BUCKETS,
+    registers,
+  });
+
   const observer: AugurObserver = {
+    cacheRead(platform, type, outcome) {
+      cacheReads.inc({ platform, type, outcome });
+    },
+    cacheInvalidation(platform, type, reason) {
+      cacheInvalidations.inc({ platform, type, reason });
+    },
+    sharedCall(platform, route) {
+      sharedCalls.inc({ platform, route });
+    },
+    crossBatch(platform, verb, size, operations) {
+      crossBatchSizes.observe({ platform, verb }, size);
+      crossBatchOperations.observe({ platform, verb }, operations);
+    },
     upstreamAttempt({ platform, route, status, durationMs, retry }) {
       upstreamRequests.inc({ platform, route, status: String(status) });
       upstreamSeconds.observe({ platform, route }, durationMs / 1000);

@@ -67,6 +67,9 @@ export function createTracing({ tracer, propagator }: TracingOptions): Tracing {
           span.setAttributes({
             'augur.outcome': outcome,
             'augur.upstream_calls': ctx.budget.calls,
+            'augur.cache_hits': ctx.budget.cacheHits,
+            'augur.shared_calls': ctx.budget.sharedCalls,
+            'augur.batched_items': ctx.budget.batchedItems,
             'augur.retries': ctx.budget.retries,
             'augur.queued_ms': ctx.budget.queuedMs,
             'augur.rate_limit_wait_ms': ctx.budget.rateLimitWaitMs,
@@ -101,6 +104,24 @@ export function createTracing({ tracer, propagator }: TracingOptions): Tracing {
     },
     loaderBatch(platform, loader, size) {
       current.getStore()?.addEvent('loader.batch', { 'augur.platform': platform, 'augur.loader': loader, 'augur.batch_size': size });
+    },
+    cacheRead(platform, type, outcome) {
+      current.getStore()?.addEvent('upstream.read', {
+        'augur.platform': platform,
+        'augur.type': type,
+        'augur.served_by': outcome === 'hit' ? 'cache' : 'upstream',
+      });
+    },
+    sharedCall(platform, route) {
+      current.getStore()?.addEvent('upstream.read', { 'augur.platform': platform, 'http.route': route, 'augur.served_by': 'shared' });
+    },
+    crossBatch(platform, verb, size, operations) {
+      current.getStore()?.addEvent('upstream.batch', {
+        'augur.platform': platform,
+        'augur.verb': verb,
+        'augur.batch_size': size,
+        'augur.operations': operations,
+      });
     },
     rateLimitWait(platform, waitMs) {
       current.getStore()?.addEvent('rate_limit.wait', { 'augur.platform': platform, 'augur.wait_ms': waitMs });

@@ -33,6 +33,13 @@ export interface UpstreamHttpOptions {
   onAttempt?(event: UpstreamAttempt): void;
   /** Called before each attempt (tracing): may add headers, and returns what to call when the attempt ends. */
   onAttemptStart?(attempt: UpstreamAttemptStart, headers: Record<string, string>): AttemptEnd | undefined;
+  /**
+   * Identical idempotent GETs in flight at the same moment share one call (default true). Identical means the same
+   * path, the same credential (`Authorization`) and the same extra headers, so no answer ever crosses credentials.
+   */
+  shareReads?: boolean;
+  /** Called when a read joined an identical one in flight instead of being sent. */
+  onShared?(platform: PlatformName, route: string): void;
 }
 
 export interface UpstreamRequest {
@@ -64,12 +71,38 @@ export interface UpstreamResponse<T> {
 
 const NETWORK_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
+/** Thrown by `abortable` when the waiting operation's own deadline passed. */
+class AbortedWait extends Error {}
+
+/** `promise`, or a rejection as soon as `signal` aborts (the promise itself keeps running for its other waiters). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new AbortedWait('aborted'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new AbortedWait('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
 /** A keep-alive client for one upstream platform. */
 export class UpstreamHttp {
   readonly platform: PlatformName;
   private readonly pool: Pool;
   private readonly basePath: string;
   private readonly label: string;
+  /** Writes answered so far: part of every sharing key. */
+  private writes = 0;
+  /** GETs in flight, by the writes answered before they left, credential, path and headers. */
+  private readonly inFlight = new Map<string, { promise: Promise<UpstreamResponse<unknown>>; signal: AbortSignal }>();
 
   constructor(private readonly options: UpstreamHttpOptions) {
     this.platform = options.policy.platform;
@@ -115,8 +148,55 @@ export class UpstreamHttp {
     return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
   }
 
-  /** Sends a request, retrying where the platform's policy and the operation's budget allow. */
+  /**
+   * Sends a request, retrying where the platform's policy and the operation's budget allow. An idempotent GET
+   * identical to one already in flight (same path, credential and headers) joins it instead of being sent: it is
+   * answered what that call answers. The shared call runs under the budget of the operation that sent it; if that
+   * operation's deadline cuts it short, each joiner whose own deadline has not passed sends the read itself.
+   */
   async request<T>(req: UpstreamRequest): Promise<UpstreamResponse<T>> {
+    if (req.method !== 'GET' || !req.idempotent || req.body !== undefined) {
+      if (req.method === 'GET') return this.send(req);
+      try {
+        return await this.send(req);
+      } finally {
+        // A read that starts after a write was answered must never join one that left before it.
+        this.writes++;
+      }
+    }
+    if (this.options.shareReads === false) return this.send(req);
+    const key = `${this.writes}\u0000${req.authorization ?? ''}\u0000${req.path}\u0000${req.headers ? JSON.stringify(req.headers) : ''}`;
+    for (;;) {
+      const running = this.inFlight.get(key);
+      if (!running) break;
+      if (req.budget.signal.aborted) throw this.deadlinePassed(req, false);
+      req.budget.sharedCalls++;
+      this.options.onShared?.(this.platform, req.route);
+      try {
+        const shared = await abortable(running.promise, req.budget.signal);
+        // Each operation gets its own copy: nothing one does to its answer can reach another.
+        return { ...shared, data: structuredClone(shared.data) as T };
+      } catch (err) {
+        if (req.budget.signal.aborted) throw this.deadlinePassed(req, false);
+        // The sender's deadline passed, not ours: send it ourselves (or join whoever did first).
+        if (running.signal.aborted && !(err instanceof AbortedWait)) {
+          req.budget.sharedCalls--;
+          continue;
+        }
+        throw err;
+      }
+    }
+    const promise = this.send<T>(req);
+    const entry = { promise: promise as Promise<UpstreamResponse<unknown>>, signal: req.budget.signal };
+    this.inFlight.set(key, entry);
+    try {
+      return await promise;
+    } finally {
+      if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+    }
+  }
+
+  private async send<T>(req: UpstreamRequest): Promise<UpstreamResponse<T>> {
     const { policy, breaker } = this.options;
     const { signal } = req.budget;
     let attempt = 0;

@@ -16,6 +16,14 @@ export class RequestBudget {
   queuedMs = 0;
   /** Milliseconds its upstream calls waited for a client-side rate budget (Previsto's per-key limit), for logs. */
   rateLimitWaitMs = 0;
+  /** Upstream reads answered by the entity cache (readCache.ts), for `extensions.cache`, logs and traces. */
+  cacheHits = 0;
+  /** Age in ms of the oldest cached value the operation used (0 when none came from the cache). */
+  cacheAgeMs = 0;
+  /** Upstream reads that joined an identical call already in flight instead of sending their own. */
+  sharedCalls = 0;
+  /** Items this operation sent within a batch shared with other operations (batcher.ts). */
+  batchedItems = 0;
 
   constructor(
     readonly deadline: number,

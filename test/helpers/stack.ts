@@ -49,6 +49,12 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     AUGUR_RETRY_BASE_DELAY_MS: '5',
     AUGUR_RETRY_MAX_DELAY_MS: '20',
     AUGUR_REFUSALS_PER_MINUTE: '0',
+    // Suites count upstream calls per operation: sharing between operations (docs/caching.md) is off unless a suite
+    // turns it on, as test/gateway/entityCache.test.ts and crossBatch.test.ts do. The rest of the suite thereby checks
+    // that the cache off behaves as before it existed.
+    AUGUR_ENTITY_CACHE_TTLS: 'previsto=0',
+    AUGUR_SHARE_READS: 'false',
+    AUGUR_CROSS_BATCH: 'false',
     ...options.env,
   };
   const config = parseConfig(env);

@@ -22,7 +22,15 @@ let tracing: StartedTracing;
 const exporter = new InMemorySpanExporter();
 
 beforeAll(async () => {
-  const config = parseConfig({ LOG_LEVEL: 'silent', AUGUR_RETRY_BASE_DELAY_MS: '5', AUGUR_RETRY_MAX_DELAY_MS: '20' });
+  // One client span per upstream call: no sharing of calls between operations (docs/caching.md).
+  const config = parseConfig({
+    LOG_LEVEL: 'silent',
+    AUGUR_RETRY_BASE_DELAY_MS: '5',
+    AUGUR_RETRY_MAX_DELAY_MS: '20',
+    AUGUR_ENTITY_CACHE_TTLS: 'previsto=0',
+    AUGUR_SHARE_READS: 'false',
+    AUGUR_CROSS_BATCH: 'false',
+  });
   embedded = await bootEmbedded(config, { port: () => 0 });
   tracing = await startTracing({ serviceName: 'augur-test', exporter, immediate: true });
   augur = await createServer({

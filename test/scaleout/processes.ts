@@ -37,7 +37,17 @@ export async function post(url: string, body: unknown, headers: Record<string, s
 export async function startReplica(name: string, env: Record<string, string>): Promise<Replica> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['dist/src/server/main.js'], {
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    // Sharing between operations (docs/caching.md) is off unless a suite turns it on: these suites count upstream calls.
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      AUGUR_ENTITY_CACHE_TTLS: 'previsto=0',
+      AUGUR_SHARE_READS: 'false',
+      AUGUR_CROSS_BATCH: 'false',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Array<Record<string, unknown>> = [];

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { UpstreamHttp } from '../http.js';
+import type { CachePartition, ReadCache } from '../readCache.js';
 import type { RequestBudget } from '../requestBudget.js';
 import type { PrevistoAccount, PrevistoResource } from './types.js';
 
@@ -48,7 +49,39 @@ const UPDATE_VERB: Record<PrevistoResource, 'POST' | 'PUT'> = { contacts: 'POST'
 export class PrevistoClient {
   private readonly fingerprints = new Map<string, string>();
 
-  constructor(private readonly http: UpstreamHttp) {}
+  /** `cache`: the entity cache (reads of contacts, agreements, assignments and the account; writes keep it true). */
+  constructor(
+    private readonly http: UpstreamHttp,
+    private readonly cache?: ReadCache,
+  ) {}
+
+  private part(ctx: PrevistoCallContext, type: PrevistoResource | 'account'): CachePartition {
+    return { platform: 'previsto', fingerprint: this.fingerprint(ctx.apiKey), type };
+  }
+
+  /** Reads through the entity cache when there is one. */
+  private cached<T>(
+    ctx: PrevistoCallContext,
+    type: PrevistoResource | 'account',
+    key: string,
+    fetch: () => Promise<T>,
+    entities?: (value: T) => ReadonlyArray<{ id: string; value: unknown }>,
+  ): Promise<T> {
+    if (!this.cache) return fetch();
+    return this.cache.read({ part: this.part(ctx, type), key, budget: ctx.budget, fetch, ...(entities ? { entities } : {}) });
+  }
+
+  /** Tells the cache what a write changed: `value` is the entity as Previsto answered it, undefined when it is gone. */
+  private async wrote(ctx: PrevistoCallContext, resource: PrevistoResource, id: string | undefined, value: unknown): Promise<void> {
+    if (!this.cache) return;
+    const valid = value !== null && typeof value === 'object' && (value as { id?: unknown }).id === id;
+    await this.cache.wrote(this.part(ctx, resource), id, valid ? value : undefined);
+    // A deleted contact takes its assignments and agreements with it: their lists and objects are re-read.
+    if (resource === 'contacts' && value === undefined) {
+      await this.cache.wrote(this.part(ctx, 'assignments'), undefined, undefined);
+      await this.cache.wrote(this.part(ctx, 'agreements'), undefined, undefined);
+    }
+  }
 
   /** A reachability check (`GET /accounts/current` without a credential): any HTTP answer counts. Previsto reports no version. */
   async probe(timeoutMs: number): Promise<{ version: string | null }> {
@@ -73,6 +106,19 @@ export class PrevistoClient {
   }
 
   async list<T>(ctx: PrevistoCallContext, resource: PrevistoResource, q: PrevistoListQuery): Promise<PrevistoPage<T>> {
+    return this.cached(
+      ctx,
+      resource,
+      `?${listQueryString(q)}`,
+      () => this.fetchList<T>(ctx, resource, q),
+      (page) =>
+        page.items.flatMap((item) =>
+          typeof (item as { id?: unknown }).id === 'string' ? [{ id: (item as { id: string }).id, value: item }] : [],
+        ),
+    );
+  }
+
+  private async fetchList<T>(ctx: PrevistoCallContext, resource: PrevistoResource, q: PrevistoListQuery): Promise<PrevistoPage<T>> {
     const res = await this.http.request<T[]>({
       method: 'GET',
       path: `/${resource}?${listQueryString(q)}`,
@@ -90,6 +136,10 @@ export class PrevistoClient {
   }
 
   async get<T>(ctx: PrevistoCallContext, resource: PrevistoResource, id: string): Promise<T> {
+    return this.cached(ctx, resource, id, () => this.fetchOne<T>(ctx, resource, id));
+  }
+
+  private async fetchOne<T>(ctx: PrevistoCallContext, resource: PrevistoResource, id: string): Promise<T> {
     const res = await this.http.request<T>({
       method: 'GET',
       path: `/${resource}/${encodeURIComponent(id)}`,
@@ -105,70 +155,106 @@ export class PrevistoClient {
 
   /** Creates a resource. Never retried once it may have reached Previsto, so a create is never duplicated. */
   async create<T>(ctx: PrevistoCallContext, resource: PrevistoResource, body: Record<string, unknown>): Promise<T> {
-    const res = await this.http.request<T>({
-      method: 'POST',
-      path: `/${resource}`,
-      route: `POST /${resource}`,
-      authorization: this.auth(ctx),
-      body,
-      idempotent: false,
-      budget: ctx.budget,
-      rateKey: this.fingerprint(ctx.apiKey),
-      caller: ctx.caller,
-    });
+    const data = await this.writing(ctx, resource, undefined, () =>
+      this.http.request<T>({
+        method: 'POST',
+        path: `/${resource}`,
+        route: `POST /${resource}`,
+        authorization: this.auth(ctx),
+        body,
+        idempotent: false,
+        budget: ctx.budget,
+        rateKey: this.fingerprint(ctx.apiKey),
+        caller: ctx.caller,
+      }),
+    );
+    return data;
+  }
+
+  /**
+   * Sends a write and keeps the cache true: on success the entity becomes what Previsto answered; on failure (which may
+   * still have been applied) the entity and the type's lists go.
+   */
+  private async writing<T>(
+    ctx: PrevistoCallContext,
+    resource: PrevistoResource,
+    id: string | undefined,
+    send: () => Promise<{ data: T }>,
+  ): Promise<T> {
+    let res: { data: T };
+    try {
+      res = await send();
+    } catch (err) {
+      await this.wrote(ctx, resource, id, undefined);
+      throw err;
+    }
+    const answered = (res.data as { id?: unknown } | undefined)?.id;
+    await this.wrote(ctx, resource, id ?? (typeof answered === 'string' ? answered : undefined), res.data);
     return res.data;
   }
 
   /** Partial update (missing fields stay unchanged): POST for contacts and agreements, PUT for assignments. */
   async update<T>(ctx: PrevistoCallContext, resource: PrevistoResource, id: string, body: Record<string, unknown>): Promise<T> {
     const method = UPDATE_VERB[resource];
-    const res = await this.http.request<T>({
-      method,
-      path: `/${resource}/${encodeURIComponent(id)}`,
-      route: `${method} /${resource}/{id}`,
-      authorization: this.auth(ctx),
-      body,
-      idempotent: method === 'PUT',
-      budget: ctx.budget,
-      rateKey: this.fingerprint(ctx.apiKey),
-      caller: ctx.caller,
-    });
-    return res.data;
+    return this.writing(ctx, resource, id, () =>
+      this.http.request<T>({
+        method,
+        path: `/${resource}/${encodeURIComponent(id)}`,
+        route: `${method} /${resource}/{id}`,
+        authorization: this.auth(ctx),
+        body,
+        idempotent: method === 'PUT',
+        budget: ctx.budget,
+        rateKey: this.fingerprint(ctx.apiKey),
+        caller: ctx.caller,
+      }),
+    );
   }
 
   async remove(ctx: PrevistoCallContext, resource: PrevistoResource, id: string): Promise<void> {
-    await this.http.request<unknown>({
-      method: 'DELETE',
-      path: `/${resource}/${encodeURIComponent(id)}`,
-      route: `DELETE /${resource}/{id}`,
-      authorization: this.auth(ctx),
-      idempotent: true,
-      budget: ctx.budget,
-      rateKey: this.fingerprint(ctx.apiKey),
-      caller: ctx.caller,
+    await this.writing(ctx, resource, id, async () => {
+      await this.http.request<unknown>({
+        method: 'DELETE',
+        path: `/${resource}/${encodeURIComponent(id)}`,
+        route: `DELETE /${resource}/{id}`,
+        authorization: this.auth(ctx),
+        idempotent: true,
+        budget: ctx.budget,
+        rateKey: this.fingerprint(ctx.apiKey),
+        caller: ctx.caller,
+      });
+      return { data: undefined };
     });
   }
 
-  /**
-   * Changes the current account (`POST /accounts/current`, a partial update: name, email, languageCode and meta, whose
-   * keys are merged). Never retried once it may have reached Previsto.
-   */
+  /** Updates the key's account (`POST /accounts/current`; only name, email, languageCode and meta change). */
   async updateAccount(ctx: PrevistoCallContext, body: Record<string, unknown>): Promise<PrevistoAccount> {
-    const res = await this.http.request<PrevistoAccount>({
-      method: 'POST',
-      path: '/accounts/current',
-      route: 'POST /accounts/current',
-      authorization: this.auth(ctx),
-      body,
-      idempotent: false,
-      budget: ctx.budget,
-      rateKey: this.fingerprint(ctx.apiKey),
-      caller: ctx.caller,
-    });
-    return res.data;
+    const part = this.part(ctx, 'account');
+    try {
+      const res = await this.http.request<PrevistoAccount>({
+        method: 'POST',
+        path: '/accounts/current',
+        route: 'POST /accounts/current',
+        authorization: this.auth(ctx),
+        body,
+        idempotent: false,
+        budget: ctx.budget,
+        rateKey: this.fingerprint(ctx.apiKey),
+        caller: ctx.caller,
+      });
+      await this.cache?.wrote(part, 'current', res.data && typeof res.data === 'object' ? res.data : undefined);
+      return res.data;
+    } catch (err) {
+      await this.cache?.wrote(part, 'current', undefined);
+      throw err;
+    }
   }
 
   async account(ctx: PrevistoCallContext): Promise<PrevistoAccount> {
+    return this.cached(ctx, 'account', 'current', () => this.fetchAccount(ctx));
+  }
+
+  private async fetchAccount(ctx: PrevistoCallContext): Promise<PrevistoAccount> {
     const res = await this.http.request<PrevistoAccount>({
       method: 'GET',
       path: '/accounts/current',
