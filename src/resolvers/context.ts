@@ -73,6 +73,8 @@ export interface Context {
   caller: string;
   /** The credential to use for a platform: the caller's header, else the configured one. Throws UNAUTHENTICATED for a malformed header. */
   credential(platform: PlatformName): string | undefined;
+  /** Throws FORBIDDEN when the caller may not read objects of this type (checked before loading one by id). */
+  authorizeType(typename: string): void;
   /** Whether the caller has hung up (its connection closed); always false when not served over HTTP. */
   callerGone(): boolean;
   /** Loaders of this request, created on first use. */

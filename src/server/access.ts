@@ -1,0 +1,151 @@
+/**
+ * Who may call what: the caller's principal (from its token or gateway key) and the `@authenticated` and
+ * `@requiresScopes` directives of `schema/`, enforced field by field before any resolver runs, so a field the caller
+ * may not see fails alone with FORBIDDEN and makes no upstream call.
+ *
+ * Where a directive applies, in the style of Apollo's: on a field, to that field; on a type, to every field that
+ * returns it and to loading it by id (`node`, `nodes`, `_entities`); on a type extension (`extend type Query
+ * @requiresScopes(...)`), to each field that extension declares, so a field added to a platform's block inherits its
+ * scopes. Several requirements on one field must all hold. `scopes: [["a", "b"], ["c"]]` reads "a and b, or c".
+ */
+import { defaultFieldResolver, getNamedType, isObjectType, Kind, parse, type ConstDirectiveNode, type GraphQLSchema } from 'graphql';
+import { AugurError, ErrorCode } from '../core/errors.js';
+
+/** One directive's demand: a signed-in caller, and (when `scopes` is set) one of the scope sets. */
+export interface Requirement {
+  scopes: string[][] | undefined;
+}
+
+/** Who is calling, as far as access goes. */
+export interface Principal {
+  /**
+   * `open`: no signed tokens are configured, every field is allowed (today's behaviour); `key`: a gateway key, every
+   * field is allowed; `token`: a verified token, allowed what its scopes allow; `anonymous`: no credential, allowed only
+   * fields without requirements.
+   */
+  kind: 'open' | 'key' | 'token' | 'anonymous';
+  /** The token's `sub` (never logged with the token itself). */
+  subject?: string;
+  /** The token's `iss`. */
+  issuer?: string;
+  /** The tenant the token's tenant claim names. */
+  tenant?: string;
+  /** The caller's scopes, after the configured mapping (token callers only). */
+  scopes?: ReadonlySet<string>;
+}
+
+export const OPEN: Principal = { kind: 'open' };
+
+/** The requirements the SDL declares, by type and by field, read from the schema files. */
+export interface AccessTable {
+  /** Requirements of a field itself (its own directives and its extension's). */
+  field(parent: string, field: string): readonly Requirement[];
+  /** Requirements of a type (directives on its definition). */
+  type(name: string): readonly Requirement[];
+}
+
+const DIRECTIVES = new Set(['authenticated', 'requiresScopes']);
+
+function requirementOf(directive: ConstDirectiveNode): Requirement | undefined {
+  if (directive.name.value === 'authenticated') return { scopes: undefined };
+  if (directive.name.value !== 'requiresScopes') return undefined;
+  const arg = directive.arguments?.find((a) => a.name.value === 'scopes')?.value;
+  const scopes: string[][] = [];
+  if (arg?.kind === Kind.LIST) {
+    for (const set of arg.values) {
+      if (set.kind !== Kind.LIST) continue;
+      scopes.push(set.values.flatMap((v) => (v.kind === Kind.STRING ? [v.value] : [])));
+    }
+  }
+  return { scopes };
+}
+
+const requirementsOf = (directives: readonly ConstDirectiveNode[] | undefined): Requirement[] =>
+  (directives ?? []).flatMap((d) => (DIRECTIVES.has(d.name.value) ? [requirementOf(d)!] : []));
+
+/** Reads the access directives of the SDL files. */
+export function accessTableOf(files: ReadonlyArray<{ sdl: string }>): AccessTable {
+  const fields = new Map<string, Requirement[]>();
+  const types = new Map<string, Requirement[]>();
+  const add = (map: Map<string, Requirement[]>, key: string, reqs: Requirement[]): void => {
+    if (reqs.length > 0) map.set(key, [...(map.get(key) ?? []), ...reqs]);
+  };
+  for (const file of files) {
+    for (const def of parse(file.sdl, { noLocation: true }).definitions) {
+      if (
+        def.kind !== Kind.OBJECT_TYPE_DEFINITION &&
+        def.kind !== Kind.OBJECT_TYPE_EXTENSION &&
+        def.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
+        def.kind !== Kind.INTERFACE_TYPE_EXTENSION
+      ) {
+        continue;
+      }
+      const own = requirementsOf(def.directives);
+      const extension = def.kind === Kind.OBJECT_TYPE_EXTENSION || def.kind === Kind.INTERFACE_TYPE_EXTENSION;
+      if (!extension) add(types, def.name.value, own);
+      for (const field of def.fields ?? []) {
+        add(fields, `${def.name.value}.${field.name.value}`, [...(extension ? own : []), ...requirementsOf(field.directives)]);
+      }
+    }
+  }
+  return {
+    field: (parent, field) => fields.get(`${parent}.${field}`) ?? [],
+    type: (name) => types.get(name) ?? [],
+  };
+}
+
+/** Whether the principal meets every requirement. */
+export function allows(principal: Principal, requirements: readonly Requirement[]): boolean {
+  if (principal.kind === 'open' || principal.kind === 'key') return true;
+  if (principal.kind !== 'token') return requirements.length === 0;
+  const scopes = principal.scopes ?? new Set<string>();
+  return requirements.every((r) => !r.scopes || r.scopes.some((set) => set.every((s) => scopes.has(s))));
+}
+
+/** The FORBIDDEN error of a field or type the principal may not see; it names the scopes, never the caller's token. */
+export function forbidden(principal: Principal, requirements: readonly Requirement[], what: string): AugurError {
+  const needed = requirements.flatMap((r) => (r.scopes ? [r.scopes] : []));
+  const scopes = needed.map((sets) => sets.map((set) => set.join(' and ')).join(' or ')).join('; and ');
+  if (principal.kind === 'anonymous') {
+    return new AugurError(ErrorCode.FORBIDDEN, `${what} needs a signed token: send "Authorization: Bearer <token>".`, {
+      reason: 'unauthenticated',
+      ...(needed.length > 0 ? { requiredScopes: needed.flat() } : {}),
+    });
+  }
+  return new AugurError(ErrorCode.FORBIDDEN, `${what} needs the scope ${scopes}, which this token does not grant.`, {
+    reason: 'missing_scope',
+    requiredScopes: needed.flat(),
+  });
+}
+
+/**
+ * Wraps the resolver of every field with requirements (its own, its extension's, or its return type's) with the
+ * check. Only those fields pay for it; without signed tokens configured nothing is wrapped at all.
+ */
+export function enforceAccess(schema: GraphQLSchema, table: AccessTable, principalOf: (context: unknown) => Principal): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const requirements = [...table.field(type.name, field.name), ...table.type(getNamedType(field.type).name)];
+      if (requirements.length === 0) continue;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      const what = `${type.name}.${field.name}`;
+      field.resolve = (source, args, context, info) => {
+        const principal = principalOf(context);
+        if (!allows(principal, requirements)) throw forbidden(principal, requirements, what);
+        return resolve(source, args, context, info);
+      };
+    }
+  }
+}
+
+/** Scopes from a token's claim (a space-separated string or an array of strings), through the configured mapping. */
+export function scopesOf(claim: unknown, map: Record<string, string[]> | undefined): Set<string> {
+  const raw = typeof claim === 'string' ? claim.split(/\s+/) : Array.isArray(claim) ? claim.filter((s) => typeof s === 'string') : [];
+  const out = new Set<string>();
+  for (const scope of raw as string[]) {
+    if (!scope) continue;
+    for (const mapped of map?.[scope] ?? [scope]) out.add(mapped);
+  }
+  return out;
+}
