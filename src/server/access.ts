@@ -8,7 +8,20 @@
  * @requiresScopes(...)`), to each field that extension declares, so a field added to a platform's block inherits its
  * scopes. Several requirements on one field must all hold. `scopes: [["a", "b"], ["c"]]` reads "a and b, or c".
  */
-import { defaultFieldResolver, getNamedType, isObjectType, Kind, parse, type ConstDirectiveNode, type GraphQLSchema } from 'graphql';
+import {
+  defaultFieldResolver,
+  getNamedType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  parse,
+  type ConstDirectiveNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionNode,
+} from 'graphql';
 import { AugurError, ErrorCode } from '../core/errors.js';
 
 /** One directive's demand: a signed-in caller, and (when `scopes` is set) one of the scope sets. */
@@ -102,41 +115,111 @@ export function allows(principal: Principal, requirements: readonly Requirement[
   return requirements.every((r) => !r.scopes || r.scopes.some((set) => set.every((s) => scopes.has(s))));
 }
 
+/** The requirements' scopes as one `[[...]]` alternative list ("a and b, or c"), as `@requiresScopes` writes them. */
+export function scopeAlternatives(requirements: readonly Requirement[]): string[][] {
+  let out: string[][] = [[]];
+  for (const r of requirements) {
+    if (!r.scopes) continue;
+    out = out.flatMap((prefix) => r.scopes!.map((set) => [...new Set([...prefix, ...set])]));
+  }
+  const seen = new Set<string>();
+  return out.filter((set) => set.length > 0 && !seen.has(set.join(' ')) && seen.add(set.join(' ')));
+}
+
 /** The FORBIDDEN error of a field or type the principal may not see; it names the scopes, never the caller's token. */
 export function forbidden(principal: Principal, requirements: readonly Requirement[], what: string): AugurError {
-  const needed = requirements.flatMap((r) => (r.scopes ? [r.scopes] : []));
-  const scopes = needed.map((sets) => sets.map((set) => set.join(' and ')).join(' or ')).join('; and ');
+  const needed = scopeAlternatives(requirements);
+  const scopes = needed.map((set) => set.join(' and ')).join(', or ');
   if (principal.kind === 'anonymous') {
     return new AugurError(ErrorCode.FORBIDDEN, `${what} needs a signed token: send "Authorization: Bearer <token>".`, {
       reason: 'unauthenticated',
-      ...(needed.length > 0 ? { requiredScopes: needed.flat() } : {}),
+      ...(needed.length > 0 ? { requiredScopes: needed } : {}),
     });
   }
   return new AugurError(ErrorCode.FORBIDDEN, `${what} needs the scope ${scopes}, which this token does not grant.`, {
     reason: 'missing_scope',
-    requiredScopes: needed.flat(),
+    requiredScopes: needed,
   });
 }
 
 /**
- * Wraps the resolver of every field with requirements (its own, its extension's, or its return type's) with the
- * check. Only those fields pay for it; without signed tokens configured nothing is wrapped at all.
+ * The requirements of every field of the schema: its own, its extension's, and its return type's. A root query field
+ * that cannot be null (a platform's namespace, `civis: Civis!`) passes its requirements on to the fields of the type
+ * it returns, so that refusing it fails those fields alone instead of the whole `data`; it makes no upstream call.
  */
-export function enforceAccess(schema: GraphQLSchema, table: AccessTable, principalOf: (context: unknown) => Principal): void {
+export function fieldRequirements(schema: GraphQLSchema, table: AccessTable): Map<GraphQLField<unknown, unknown>, Requirement[]> {
+  const out = new Map<GraphQLField<unknown, unknown>, Requirement[]>();
+  const inherited = new Map<string, Requirement[]>();
+  const query = schema.getQueryType();
+  for (const field of Object.values(query?.getFields() ?? {})) {
+    const own = [...table.field(query!.name, field.name), ...table.type(getNamedType(field.type).name)];
+    const target = getNamedType(field.type);
+    if (own.length > 0 && isNonNullType(field.type) && isObjectType(target)) {
+      inherited.set(target.name, [...(inherited.get(target.name) ?? []), ...own]);
+    } else if (own.length > 0) out.set(field, own);
+  }
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    if (!isObjectType(type) || type.name.startsWith('__') || type === query) continue;
     for (const field of Object.values(type.getFields())) {
-      const requirements = [...table.field(type.name, field.name), ...table.type(getNamedType(field.type).name)];
-      if (requirements.length === 0) continue;
-      const resolve = field.resolve ?? defaultFieldResolver;
-      const what = `${type.name}.${field.name}`;
-      field.resolve = (source, args, context, info) => {
-        const principal = principalOf(context);
-        if (!allows(principal, requirements)) throw forbidden(principal, requirements, what);
-        return resolve(source, args, context, info);
-      };
+      const requirements = [
+        ...(inherited.get(type.name) ?? []),
+        ...table.field(type.name, field.name),
+        ...table.type(getNamedType(field.type).name),
+      ];
+      if (requirements.length > 0) out.set(field, requirements);
     }
   }
+  return out;
+}
+
+/**
+ * Wraps the resolver of every field with requirements with the check (see `fieldRequirements`). Only those fields pay
+ * for it; without signed tokens configured nothing is wrapped at all.
+ */
+export function enforceAccess(schema: GraphQLSchema, table: AccessTable, principalOf: (context: unknown) => Principal): void {
+  for (const [field, requirements] of fieldRequirements(schema, table)) {
+    const resolve = field.resolve ?? defaultFieldResolver;
+    const what = `The field ${field.name}`;
+    field.resolve = (source, args, context, info) => {
+      const principal = principalOf(context);
+      if (!allows(principal, requirements)) throw forbidden(principal, requirements, what);
+      return resolve(source, args, context, info);
+    };
+  }
+}
+
+/**
+ * The mutation fields of an operation the principal may not run, with their requirements. Mutations are checked
+ * before the first one runs: their payloads cannot be null, so a refused field fails the whole operation, and an
+ * earlier field of the same operation must not have written anything by then.
+ */
+export function forbiddenMutations(
+  schema: GraphQLSchema,
+  table: AccessTable,
+  operation: OperationDefinitionNode,
+  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
+  principal: Principal,
+): Array<{ field: string; requirements: Requirement[] }> {
+  const mutation = schema.getMutationType();
+  if (operation.operation !== 'mutation' || !mutation) return [];
+  const fields = mutation.getFields();
+  const out: Array<{ field: string; requirements: Requirement[] }> = [];
+  const visit = (selections: readonly SelectionNode[], seen: Set<string>): void => {
+    for (const s of selections) {
+      if (s.kind === Kind.FIELD) {
+        const field = fields[s.name.value];
+        if (!field) continue;
+        const requirements = [...table.field(mutation.name, field.name), ...table.type(getNamedType(field.type).name)];
+        if (!allows(principal, requirements)) out.push({ field: field.name, requirements });
+      } else if (s.kind === Kind.INLINE_FRAGMENT) visit(s.selectionSet.selections, seen);
+      else if (!seen.has(s.name.value) && fragments[s.name.value]) {
+        seen.add(s.name.value);
+        visit(fragments[s.name.value]!.selectionSet.selections, seen);
+      }
+    }
+  };
+  visit(operation.selectionSet.selections, new Set());
+  return out;
 }
 
 /** Scopes from a token's claim (a space-separated string or an array of strings), through the configured mapping. */

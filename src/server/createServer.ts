@@ -40,6 +40,7 @@ import { ApiKeyCheck } from './apiKeys.js';
 import { accessTableOf, enforceAccess, type AccessTable } from './access.js';
 import { Authenticator } from './authenticate.js';
 import { auditPlugin } from './plugins/audit.js';
+import { mutationAccessPlugin } from './plugins/access.js';
 import { TenantDirectory } from './tenants.js';
 import { TokenVerifier } from './tokens.js';
 import { DocumentGuard } from './guard.js';
@@ -246,6 +247,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     access = accessTableOf(typeDefFiles);
     enforceAccess(schema, access, (context) => (context as Context).principal);
     services.access = access;
+    plugins.push(mutationAccessPlugin(schema, access));
   }
   plugins.push(auditPlugin({ logger, ...(metrics ? { registry: metrics.registry } : {}) }));
   // Apollo would add federated (ftv1) traces for any caller asking for them: timings and errors stay in Augur's logs.
