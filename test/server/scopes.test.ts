@@ -55,7 +55,9 @@ describe('@requiresScopes and @authenticated', () => {
     );
     expect(res.status).toBe(200);
     expect(res.data).toBeUndefined();
-    expect(res.errors).toMatchObject([{ path: ['createContact'], extensions: { code: 'FORBIDDEN', requiredScopes: [['previsto:write']] } }]);
+    expect(res.errors).toMatchObject([
+      { path: ['createContact'], extensions: { code: 'FORBIDDEN', requiredScopes: [['previsto:write']] } },
+    ]);
     expect(await total()).toEqual({ prevision: 0, dataiku: 0, civis: 0, previsto: 0 });
     const writer = await issuer.token({ scp: 'previsto:read previsto:write' });
     const ok = await stack.gql(`mutation { createContact(input: { name: "Ny Kunde" }) { contact { name } } }`, undefined, bearer(writer));

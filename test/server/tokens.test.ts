@@ -51,7 +51,11 @@ describe('signed tokens', () => {
       ['HS256 signed with the public key', hmacWithPublicKey, 'algorithm_not_allowed'],
       ['unknown kid', await issuer.token({ scope: 'previsto:read' }, { kid: 'nobody' }), 'unknown_key'],
       ['another key under a known kid', await issuer.token({ scope: 'previsto:read' }, { key: stranger }), 'bad_signature'],
-      ['tampered payload', `${header}.${b64url({ ...claims, scope: 'previsto:read previsto:write civis:write' })}.${signature}`, 'bad_signature'],
+      [
+        'tampered payload',
+        `${header}.${b64url({ ...claims, scope: 'previsto:read previsto:write civis:write' })}.${signature}`,
+        'bad_signature',
+      ],
       ['not a JWT at all', 'eyJhbGciOiJSUzI1NiJ9.e30', 'malformed'],
     ];
     for (const [name, token, reason] of cases) {
