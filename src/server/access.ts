@@ -14,6 +14,7 @@ import {
   isNonNullType,
   isObjectType,
   Kind,
+  OperationTypeNode,
   parse,
   type ConstDirectiveNode,
   type FragmentDefinitionNode,
@@ -201,7 +202,7 @@ export function forbiddenMutations(
   principal: Principal,
 ): Array<{ field: string; requirements: Requirement[] }> {
   const mutation = schema.getMutationType();
-  if (operation.operation !== 'mutation' || !mutation) return [];
+  if (operation.operation !== OperationTypeNode.MUTATION || !mutation) return [];
   const fields = mutation.getFields();
   const out: Array<{ field: string; requirements: Requirement[] }> = [];
   const visit = (selections: readonly SelectionNode[], seen: Set<string>): void => {
@@ -224,9 +225,10 @@ export function forbiddenMutations(
 
 /** Scopes from a token's claim (a space-separated string or an array of strings), through the configured mapping. */
 export function scopesOf(claim: unknown, map: Record<string, string[]> | undefined): Set<string> {
-  const raw = typeof claim === 'string' ? claim.split(/\s+/) : Array.isArray(claim) ? claim.filter((s) => typeof s === 'string') : [];
+  const raw =
+    typeof claim === 'string' ? claim.split(/\s+/) : Array.isArray(claim) ? claim.filter((s): s is string => typeof s === 'string') : [];
   const out = new Set<string>();
-  for (const scope of raw as string[]) {
+  for (const scope of raw) {
     if (!scope) continue;
     for (const mapped of map?.[scope] ?? [scope]) out.add(mapped);
   }

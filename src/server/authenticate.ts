@@ -93,7 +93,8 @@ export class Authenticator {
       if (typeof tenant !== 'string' || tenant === '') {
         return this.refusal(new TokenError('tenant_missing', `The token names no tenant (claim "${this.config.tenantClaim}").`));
       }
-      if (!this.tenants.get(tenant)) return this.refusal(new TokenError('tenant_unknown', "The token's tenant is not configured in Augur."));
+      if (!this.tenants.get(tenant))
+        return this.refusal(new TokenError('tenant_unknown', "The token's tenant is not configured in Augur."));
       principal.tenant = tenant;
     }
     return { principal };

@@ -28,7 +28,8 @@ export function callerOf(
   config: Pick<Config, 'apiKeys' | 'trustedProxies'> & { auth?: Pick<Config['auth'], 'forwardedKeys'> },
   principal?: Principal,
 ): string {
-  if (principal?.kind === 'token') return `tok:${fingerprint(`${principal.tenant ?? ''}\n${principal.issuer ?? ''}\n${principal.subject ?? ''}`)}`;
+  if (principal?.kind === 'token')
+    return `tok:${fingerprint(`${principal.tenant ?? ''}\n${principal.issuer ?? ''}\n${principal.subject ?? ''}`)}`;
   if (config.apiKeys.length > 0) {
     const key = presentedApiKey(req.headers);
     if (key) return `key:${fingerprint(key)}`;

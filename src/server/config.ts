@@ -504,7 +504,9 @@ export function parseScopeMap(raw: string | undefined, name = 'AUGUR_JWT_SCOPE_M
     throw new ConfigError(`${name} must be JSON such as {"analyst": ["previsto:read", "civis:read"]}: ${(e as Error).message}.`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new ConfigError(`${name} must be a JSON object mapping each token scope to a list of Augur scopes, e.g. {"analyst": ["previsto:read"]}.`);
+    throw new ConfigError(
+      `${name} must be a JSON object mapping each token scope to a list of Augur scopes, e.g. {"analyst": ["previsto:read"]}.`,
+    );
   }
   const out: Record<string, string[]> = {};
   for (const [scope, mapped] of Object.entries(doc as Record<string, unknown>)) {
@@ -526,13 +528,19 @@ function jwtConfig(env: Env): JwtConfig | undefined {
       (v) => str(env, v) !== undefined,
     );
     if (stray.length > 0) {
-      throw new ConfigError(`${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set, but tokens are off: set AUGUR_JWT_JWKS_URL or AUGUR_JWT_JWKS_FILE too.`);
+      throw new ConfigError(
+        `${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set, but tokens are off: set AUGUR_JWT_JWKS_URL or AUGUR_JWT_JWKS_FILE too.`,
+      );
     }
     return undefined;
   }
   if (jwksUrl && jwksFile) throw new ConfigError('Set AUGUR_JWT_JWKS_URL or AUGUR_JWT_JWKS_FILE, not both.');
-  if (issuers.length === 0) throw new ConfigError('AUGUR_JWT_ISSUER is required with signed tokens: the issuer (`iss`) your identity provider writes, e.g. https://login.example.com/.');
-  if (audiences.length === 0) throw new ConfigError('AUGUR_JWT_AUDIENCE is required with signed tokens: the audience (`aud`) tokens for Augur carry, e.g. augur.');
+  if (issuers.length === 0)
+    throw new ConfigError(
+      'AUGUR_JWT_ISSUER is required with signed tokens: the issuer (`iss`) your identity provider writes, e.g. https://login.example.com/.',
+    );
+  if (audiences.length === 0)
+    throw new ConfigError('AUGUR_JWT_AUDIENCE is required with signed tokens: the audience (`aud`) tokens for Augur carry, e.g. augur.');
   const algorithms = list(env, 'AUGUR_JWT_ALGORITHMS');
   for (const alg of algorithms) {
     if (!(JWT_ALGORITHMS as readonly string[]).includes(alg)) {
@@ -589,7 +597,9 @@ export function parseTenantsFile(text: string, name = 'AUGUR_TENANTS_FILE'): Rec
   }
   const tenants = (doc as { tenants?: unknown } | null)?.tenants;
   if (typeof tenants !== 'object' || tenants === null || Array.isArray(tenants)) {
-    throw new ConfigError(`${name} must hold "tenants", a map of tenant ids to their platform keys, e.g. {"tenants": {"acme": {"previsto": "sk_..."}}}.`);
+    throw new ConfigError(
+      `${name} must hold "tenants", a map of tenant ids to their platform keys, e.g. {"tenants": {"acme": {"previsto": "sk_..."}}}.`,
+    );
   }
   const out: Record<string, TenantCredentials> = {};
   for (const [id, entry] of Object.entries(tenants as Record<string, unknown>)) {
@@ -630,10 +640,14 @@ function authConfig(env: Env, readFile: (path: string) => string): AuthConfig {
   const tenants = tenantsFile !== undefined || Object.keys(fromEnv).length > 0;
   const tenantClaim = str(env, 'AUGUR_TENANT_CLAIM');
   if (tenants && !tenantClaim) {
-    throw new ConfigError('Tenants are configured (AUGUR_TENANTS_FILE or AUGUR_TENANT_<ID>_…) but AUGUR_TENANT_CLAIM is not: name the token claim holding the tenant, e.g. org.');
+    throw new ConfigError(
+      'Tenants are configured (AUGUR_TENANTS_FILE or AUGUR_TENANT_<ID>_…) but AUGUR_TENANT_CLAIM is not: name the token claim holding the tenant, e.g. org.',
+    );
   }
-  if (tenantClaim && !jwt) throw new ConfigError('AUGUR_TENANT_CLAIM reads a token claim: set AUGUR_JWT_JWKS_URL or AUGUR_JWT_JWKS_FILE too.');
-  if (tenantClaim && !tenants) throw new ConfigError('AUGUR_TENANT_CLAIM is set but no tenant is: set AUGUR_TENANTS_FILE or AUGUR_TENANT_<ID>_<PLATFORM KEY>.');
+  if (tenantClaim && !jwt)
+    throw new ConfigError('AUGUR_TENANT_CLAIM reads a token claim: set AUGUR_JWT_JWKS_URL or AUGUR_JWT_JWKS_FILE too.');
+  if (tenantClaim && !tenants)
+    throw new ConfigError('AUGUR_TENANT_CLAIM is set but no tenant is: set AUGUR_TENANTS_FILE or AUGUR_TENANT_<ID>_<PLATFORM KEY>.');
   if (tenantsFile !== undefined) readTenantsFile(tenantsFile, readFile);
   return { jwt, tenantClaim, tenantsFile, envTenants: fromEnv, forwardedKeys: bool(env, 'AUGUR_FORWARDED_KEYS', !tenants) };
 }

@@ -135,7 +135,9 @@ export function createContext(
     }
     // Once tenants are configured, the gateway's own credentials serve its machine callers (gateway keys) only.
     if (tenants?.enabled && principal.kind !== 'key') {
-      throw new AugurError(ErrorCode.UNAUTHENTICATED, `${PLATFORM_LABEL[platform]} can only be called on behalf of a tenant.`, { platform });
+      throw new AugurError(ErrorCode.UNAUTHENTICATED, `${PLATFORM_LABEL[platform]} can only be called on behalf of a tenant.`, {
+        platform,
+      });
     }
     return config.platforms[platform].credential;
   };

@@ -34,7 +34,9 @@ const KEY_DIRECTIVE: ConstDirectiveNode = {
  * router then enforces the same way.
  */
 export function subgraphTypeDefs(typeDefs: readonly string[], entities: ReadonlySet<string>): DocumentNode {
-  const definitions: DefinitionNode[] = [...parse(`extend schema @link(url: "${FEDERATION_SPEC_URL}", import: ["@key", "@authenticated", "@requiresScopes"])`).definitions];
+  const definitions: DefinitionNode[] = [
+    ...parse(`extend schema @link(url: "${FEDERATION_SPEC_URL}", import: ["@key", "@authenticated", "@requiresScopes"])`).definitions,
+  ];
   const documents = typeDefs.map((sdl) => parse(sdl));
   const referenced = new Set<string>();
   for (const doc of documents) {

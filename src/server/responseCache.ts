@@ -109,7 +109,11 @@ export function credentialFingerprint(ctx: Context): string {
   }
   // Who may see what is part of the key too: two callers of one tenant with different scopes never share an answer.
   const { principal } = ctx;
-  mac.update(principal.kind).update('\u0000').update(principal.tenant ?? '').update('\u0000');
+  mac
+    .update(principal.kind)
+    .update('\u0000')
+    .update(principal.tenant ?? '')
+    .update('\u0000');
   mac.update([...(principal.scopes ?? [])].sort().join(' '));
   return mac.digest('base64url');
 }

@@ -172,10 +172,12 @@ function refusalOf(err: unknown): Error {
         return new TokenError('invalid_claims', `The token's "${err.claim}" claim is not acceptable.`);
     }
   }
-  if (err instanceof joseErrors.JOSEAlgNotAllowed) return new TokenError('algorithm_not_allowed', 'The token is signed with an algorithm Augur does not accept.');
+  if (err instanceof joseErrors.JOSEAlgNotAllowed)
+    return new TokenError('algorithm_not_allowed', 'The token is signed with an algorithm Augur does not accept.');
   if (err instanceof joseErrors.JWKSNoMatchingKey || err instanceof joseErrors.JWKSMultipleMatchingKeys) {
     return new TokenError('unknown_key', 'The token is signed with a key Augur does not know.');
   }
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return new TokenError('bad_signature', 'The token signature does not verify.');
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed)
+    return new TokenError('bad_signature', 'The token signature does not verify.');
   return new TokenError('malformed', 'The token is not a well-formed signed JWT.');
 }

@@ -49,8 +49,9 @@ export class TestIssuer {
 
   static async start(): Promise<TestIssuer> {
     const [rsa, ec] = await Promise.all([signingKey('RS256', 'rsa-1'), signingKey('ES256', 'ec-1')]);
-    let issuer: TestIssuer | undefined;
+    const state: { issuer?: TestIssuer } = {};
     const server = http.createServer((req, res) => {
+      const issuer = state.issuer;
       if (req.url !== '/.well-known/jwks.json' || !issuer) {
         res.writeHead(404).end();
         return;
@@ -60,8 +61,8 @@ export class TestIssuer {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    issuer = new TestIssuer(server, rsa, ec);
-    return issuer;
+    state.issuer = new TestIssuer(server, rsa, ec);
+    return state.issuer;
   }
 
   get jwksUrl(): string {

@@ -57,7 +57,8 @@ describe('Augur as a Federation 2 subgraph', () => {
     const aboutAugur = (result.hints ?? []).filter((h) => {
       const coordinate = h.coordinate ?? h.element?.coordinate ?? '';
       // Composition gives the Node interface the conjunction of its implementations' scopes, and says so: expected.
-      if (h.definition.code === 'MERGED_NON_REPEATABLE_DIRECTIVE_ARGUMENTS' && h.message.includes('@requiresScopes is applied to "Node"')) return false;
+      if (h.definition.code === 'MERGED_NON_REPEATABLE_DIRECTIVE_ARGUMENTS' && h.message.includes('@requiresScopes is applied to "Node"'))
+        return false;
       return augurTypes.has(coordinate.split('.')[0]!) || [...augurTypes].some((t) => h.message.includes(`"${t}`));
     });
     expect(aboutAugur.map((h) => h.toString())).toEqual([]);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parse } from 'graphql';
+import { Kind, parse } from 'graphql';
 import { startStack, type TestStack } from '../helpers/stack.js';
 import { bearer, TestIssuer } from '../helpers/issuer.js';
 import { loadTypeDefFiles } from '../../src/server/schema.js';
@@ -129,8 +129,8 @@ describe('the SDL', () => {
     for (const file of files) {
       if (!PLATFORMS.some((p) => file.name === `${p}.graphql`)) continue;
       for (const def of parse(file.sdl).definitions) {
-        if (def.kind !== 'ObjectTypeDefinition' && def.kind !== 'ObjectTypeExtension') continue;
-        const isNode = def.kind === 'ObjectTypeDefinition' && def.interfaces?.some((i) => i.name.value === 'Node');
+        if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+        const isNode = def.kind === Kind.OBJECT_TYPE_DEFINITION && def.interfaces?.some((i) => i.name.value === 'Node');
         if (isNode && table.type(def.name.value).length === 0) missing.push(def.name.value);
         if (def.name.value !== 'Query' && def.name.value !== 'Mutation') continue;
         for (const field of def.fields ?? []) {

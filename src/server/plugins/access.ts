@@ -4,7 +4,7 @@
  * no upstream call.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, OperationTypeNode, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
 import { forbidden, forbiddenMutations, type AccessTable } from '../access.js';
 import type { Context } from '../context.js';
 import { AugurError, ErrorCode } from '../../core/errors.js';
@@ -14,7 +14,7 @@ export function mutationAccessPlugin(schema: GraphQLSchema, table: AccessTable):
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, contextValue }) {
-          if (operation?.operation !== 'mutation') return;
+          if (operation?.operation !== OperationTypeNode.MUTATION) return;
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
           const refused = forbiddenMutations(schema, table, operation, fragments, contextValue.principal);

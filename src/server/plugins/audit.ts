@@ -4,7 +4,7 @@
  * `augur_mutations_total{tenant, outcome}` in `/metrics`. Never a token, a key, variables or the query text.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind } from 'graphql';
+import { Kind, OperationTypeNode } from 'graphql';
 import { Counter, type Registry } from 'prom-client';
 import type { Context } from '../context.js';
 import type { Logger } from '../../core/logger.js';
@@ -34,7 +34,7 @@ export function auditPlugin({ logger, registry }: AuditPluginOptions): ApolloSer
       return {
         async willSendResponse(requestContext) {
           const operation = requestContext.operation;
-          if (operation?.operation !== 'mutation') return;
+          if (operation?.operation !== OperationTypeNode.MUTATION) return;
           const ctx = requestContext.contextValue;
           const response = requestContext.response;
           const result = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
