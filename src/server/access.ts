@@ -179,6 +179,13 @@ export function fieldRequirements(schema: GraphQLSchema, table: AccessTable): Ma
  */
 export function enforceAccess(schema: GraphQLSchema, table: AccessTable, principalOf: (context: unknown) => Principal): void {
   for (const [field, requirements] of fieldRequirements(schema, table)) {
+    // GraphiQL's documentation shows descriptions, not applied directives: say there what the field needs.
+    const scopes = scopeAlternatives(requirements);
+    const note =
+      scopes.length > 0
+        ? `Needs the scope ${scopes.map((set) => set.map((s) => `\`${s}\``).join(' and ')).join(', or ')}.`
+        : 'Needs a signed-in caller.';
+    field.description = field.description ? `${field.description}\n\n${note}` : note;
     const resolve = field.resolve ?? defaultFieldResolver;
     const what = `The field ${field.name}`;
     field.resolve = (source, args, context, info) => {

@@ -1,8 +1,9 @@
 /**
  * The HTTP face of `/graphql`: everything between a request's first byte and Apollo. The routes and hooks go first;
- * then the request id, the API key, the slowing of clients whose requests keep being refused (throttle.ts), the body
- * (its size, JSON nesting, batching, the persisted-query allow list) and the document guard (guard.ts) each refuse
- * what they must without Apollo parsing anything; what passes is executed by Apollo and written back.
+ * then the request id, the caller's gateway key or signed token (authenticate.ts), the slowing of clients whose
+ * requests keep being refused (throttle.ts), the body (its size, JSON nesting, batching, the persisted-query allow
+ * list) and the document guard (guard.ts) each refuse what they must without Apollo parsing anything; what passes is
+ * executed by Apollo and written back.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
