@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CIVIS_DEMO_API_KEY, CIVIS_DEMO_API_KEY_2 } from '@augur/emulators/civis';
 import { PREVISTO_DEMO_SECRET_KEY, PREVISTO_DEMO_SECRET_KEY_2 } from '@augur/emulators/previsto';
+import { DATAIKU_DEMO_API_KEY_2 } from '@augur/emulators/dataiku';
 import { startStack, type TestStack } from '../helpers/stack.js';
 import { bearer, TestIssuer } from '../helpers/issuer.js';
 
@@ -22,6 +23,9 @@ const GLOBEX = `  globex:
     previsto: ${PREVISTO_DEMO_SECRET_KEY_2}
     civis: ${CIVIS_DEMO_API_KEY_2}
     prevision: not-a-prevision-token
+    dataiku: ${DATAIKU_DEMO_API_KEY_2}
+  hooli:
+    civis: ${CIVIS_DEMO_API_KEY_2}
 `;
 /** Writes the file as a secret mount would: a new file renamed over the old one. */
 function writeTenants(text: string): void {
@@ -94,17 +98,26 @@ describe('tenants', () => {
     expect(acme.errors).toBeUndefined();
     const globex = await stack.gql(q, undefined, bearer(await token('globex')));
     expect(globex.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', platform: 'prevision' });
-    // Globex has no Dataiku key at all: refused without a call.
+    // Each tenant's Dataiku key reads its own customers.
+    const lookup = `{ lookup(endpointName: "customers-lookup", data: { customerId: "C0001" }) { found data } }`;
+    const acmeLookup = await stack.gql(lookup, undefined, bearer(await token('acme')));
+    const globexLookup = await stack.gql(lookup, undefined, bearer(await token('globex')));
+    expect(acmeLookup.errors).toBeUndefined();
+    expect(globexLookup.errors).toBeUndefined();
+    expect(acmeLookup.data!.lookup.found).toBe(true);
+    expect(globexLookup.data!.lookup.data).not.toEqual(acmeLookup.data!.lookup.data);
+    // Hooli has no Dataiku key at all: refused without a call.
     await stack.reset();
     const scored = await stack.gql(
       `{ predict(endpointName: "churn", features: { name: "Anna" }) { result { __typename } } }`,
       undefined,
-      bearer(await token('globex')),
+      bearer(await token('hooli')),
     );
     expect(scored.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', platform: 'dataiku' });
     expect((await stack.requests('dataiku')).total).toBe(0);
     const text = JSON.stringify([acme, globex, scored]) + JSON.stringify(stack.logs);
-    for (const secret of [PREVISTO_DEMO_SECRET_KEY_2, CIVIS_DEMO_API_KEY_2, 'not-a-prevision-token']) expect(text).not.toContain(secret);
+    for (const secret of [PREVISTO_DEMO_SECRET_KEY_2, CIVIS_DEMO_API_KEY_2, DATAIKU_DEMO_API_KEY_2, 'not-a-prevision-token'])
+      expect(text).not.toContain(secret);
   });
 
   it('refuses tokens without a tenant or with an unknown one', async () => {
