@@ -154,8 +154,9 @@ export function fieldRequirements(schema: GraphQLSchema, table: AccessTable): Ma
   const query = schema.getQueryType();
   for (const field of Object.values(query?.getFields() ?? {})) {
     const own = [...table.field(query!.name, field.name), ...table.type(getNamedType(field.type).name)];
-    const target = getNamedType(field.type);
-    if (own.length > 0 && isNonNullType(field.type) && isObjectType(target)) {
+    // Only a namespace object itself (not a list of them) hands its requirements down.
+    const target = isNonNullType(field.type) ? field.type.ofType : undefined;
+    if (own.length > 0 && isObjectType(target)) {
       inherited.set(target.name, [...(inherited.get(target.name) ?? []), ...own]);
     } else if (own.length > 0) out.set(field, own);
   }

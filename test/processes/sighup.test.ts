@@ -60,7 +60,11 @@ describe('SIGHUP', () => {
       issuer!
         .token({ org, scope: 'previsto:read' })
         .then((t) =>
-          fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(t) }, body: '{"query":"{ gateway { version } }"}' }),
+          fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...bearer(t) },
+            body: '{"query":"{ gateway { version } }"}',
+          }),
         );
     expect((await query('globex')).status).toBe(401);
     writeFileSync(file, JSON.stringify({ tenants: { acme: { previsto: 'sk_augur_demo' }, globex: { previsto: 'sk_augur_demo_2' } } }));
