@@ -57,15 +57,13 @@ describe('SIGHUP', () => {
     };
     const url = (await logged('listening'))['url'] as string;
     const query = (org: string) =>
-      issuer!
-        .token({ org, scope: 'previsto:read' })
-        .then((t) =>
-          fetch(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', ...bearer(t) },
-            body: '{"query":"{ gateway { version } }"}',
-          }),
-        );
+      issuer!.token({ org, scope: 'previsto:read' }).then((t) =>
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...bearer(t) },
+          body: '{"query":"{ gateway { version } }"}',
+        }),
+      );
     expect((await query('globex')).status).toBe(401);
     writeFileSync(file, JSON.stringify({ tenants: { acme: { previsto: 'sk_augur_demo' }, globex: { previsto: 'sk_augur_demo_2' } } }));
     child.kill('SIGHUP');
