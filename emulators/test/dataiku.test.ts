@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../src/framework/emulator.js';
 import { hashString } from '../src/framework/util.js';
 import {
+  DATAIKU_DEMO_API_KEY_2,
   DATAIKU_DEMO_ENDPOINTS,
   dataikuEmulator,
   resolveDataikuOptions,
@@ -130,6 +131,17 @@ describe('dataiku emulator: authentication and errors', () => {
     expect((await api('churn', 'predict', sdkPredict(ANNA), { auth: `Bearer ${KEY}` })).status).toBe(200);
     const withPassword = `Basic ${Buffer.from(`${KEY}:ignored`).toString('base64')}`;
     expect((await api('churn', 'predict', sdkPredict(ANNA), { auth: withPassword })).status).toBe(200);
+  });
+
+  it("answers another organization's key from its own customers, and everything else as for the first key", async () => {
+    const other = `Bearer ${DATAIKU_DEMO_API_KEY_2}`;
+    const mine = await api('customers-lookup', 'lookup', { data: { customerId: 'C0001' } });
+    const theirs = await api('customers-lookup', 'lookup', { data: { customerId: 'C0001' } }, { auth: other });
+    expect(theirs.status).toBe(200);
+    expect(theirs.body.results[0].data).not.toEqual(mine.body.results[0].data);
+    expect(theirs.body.results[0].data.id).toBe('C0001');
+    const scored = await api('churn', 'predict', sdkPredict(ANNA), { auth: other });
+    expect(scored.body.result).toEqual((await api('churn', 'predict', sdkPredict(ANNA))).body.result);
   });
 
   it('answers 404 NotFoundException for an unknown service (whatever the key) and an unknown endpoint', async () => {

@@ -78,6 +78,8 @@ export interface Context {
    * the configured ones. Throws UNAUTHENTICATED for a malformed header.
    */
   dataikuCredentials(): DataikuCredentials;
+  /** Throws FORBIDDEN when the caller may not read objects of this type (checked before loading one by id). */
+  authorizeType(typename: string): void;
   /** Whether the caller has hung up (its connection closed); always false when not served over HTTP. */
   callerGone(): boolean;
   /** Loaders of this request, created on first use. */

@@ -10,6 +10,7 @@ export type NodeFetcher = (ctx: Context, localId: string) => Promise<object | nu
 export function createNodeResolvers(fetchers: Partial<Record<NodeTypeName, NodeFetcher>>): Resolvers {
   const resolve = async (id: string, ctx: Context): Promise<object | null> => {
     const { type, localId } = ctx.services.codec.decode(id);
+    ctx.authorizeType(type);
     const fetch = fetchers[type];
     if (!fetch) throw new AugurError(ErrorCode.NOT_FOUND, `Objects of type ${type} cannot be fetched by id in this Augur instance.`);
     const obj = await fetch(ctx, localId);

@@ -8,6 +8,7 @@ import { BlockList, isIP } from 'node:net';
 import { presentedApiKey } from './apiKeys.js';
 import type { Config } from './config.js';
 import { CREDENTIAL_HEADERS, DATAIKU_BEARER_HEADER } from './context.js';
+import type { Principal } from './access.js';
 
 /** What `callerOf` reads of a request (a Node `IncomingMessage` fits). */
 export interface CallerRequest {
@@ -18,16 +19,23 @@ export interface CallerRequest {
 const CREDENTIAL_NAMES = [...Object.values(CREDENTIAL_HEADERS), DATAIKU_BEARER_HEADER].sort();
 
 /**
- * The caller's id: `key:<fingerprint>` of its gateway API key when keys are configured and it presents one; else
+ * The caller's id: `tok:<fingerprint>` of its tenant, issuer and subject when it sent a verified token; else `key:<fingerprint>` of its gateway API key when keys are configured and it presents one; else
  * `cred:<fingerprint>` of the upstream credentials it sends in its own headers; else `addr:<ip>` of its address,
  * where `X-Forwarded-For` is believed only as far as it was written by trusted proxies.
  */
-export function callerOf(req: CallerRequest, config: Pick<Config, 'apiKeys' | 'trustedProxies'>): string {
+export function callerOf(
+  req: CallerRequest,
+  config: Pick<Config, 'apiKeys' | 'trustedProxies'> & { auth?: Pick<Config['auth'], 'forwardedKeys'> },
+  principal?: Principal,
+): string {
+  if (principal?.kind === 'token')
+    return `tok:${fingerprint(`${principal.tenant ?? ''}\n${principal.issuer ?? ''}\n${principal.subject ?? ''}`)}`;
   if (config.apiKeys.length > 0) {
     const key = presentedApiKey(req.headers);
     if (key) return `key:${fingerprint(key)}`;
   }
-  const sent = CREDENTIAL_NAMES.flatMap((name) => {
+  // Credentials that are not forwarded (AUGUR_FORWARDED_KEYS=false) do not make a caller either.
+  const sent = (config.auth?.forwardedKeys === false ? [] : CREDENTIAL_NAMES).flatMap((name) => {
     const value = first(req.headers[name]);
     return value ? [`${name}=${value}`] : [];
   });

@@ -26,6 +26,8 @@ import type { CrossBatcher } from '../upstreams/batcher.js';
 import type { ReadCache } from '../upstreams/readCache.js';
 import type { CombinedObserver } from '../core/observer.js';
 import type { Context as ResolverContext, PlatformEndpoint, ResolverServices } from '../resolvers/context.js';
+import { allows, forbidden, OPEN, type AccessTable, type Principal } from './access.js';
+import type { TenantDirectory } from './tenants.js';
 
 /** Long-lived collaborators shared by every request. */
 export interface Services extends ResolverServices {
@@ -48,6 +50,10 @@ export interface Services extends ResolverServices {
   entityCache?: ReadCache;
   /** Where Augur reports its own work (metrics, logs). */
   observe: CombinedObserver;
+  /** Tenants and their upstream credentials, when configured. */
+  tenants?: TenantDirectory;
+  /** The SDL's access directives, when signed tokens are configured (loading by id checks the type's). */
+  access?: AccessTable;
 }
 
 /** The request headers through which callers send their own upstream credentials. */
@@ -68,6 +74,8 @@ const BEARER_SHAPE = /^[\x21-\x7e]{1,8192}$/;
 /** The context of one operation as the server builds it: the resolvers' context, with every service wired. */
 export interface Context extends ResolverContext {
   services: Services;
+  /** Who is calling, as far as access goes: their subject, tenant and scopes. */
+  principal: Principal;
 }
 
 /** The caller's `x-request-id` when it is 1 to 128 characters of `A-Za-z0-9._:-`, else a new UUID. */
@@ -81,6 +89,7 @@ export function requestIdFrom(headers: IncomingHttpHeaders | Map<string, string>
  * Creates the context of one operation from its HTTP headers. `requestId` is the id already chosen for the request
  * (by `requestIdFrom`, so the HTTP layer can echo it); without it one is derived from the headers. `caller` says who
  * calls (the HTTP layer passes `callerOf(req)`); operations run without HTTP all count as one caller, `local`.
+ * `principal` is who the HTTP layer authenticated; without it, everything is open unless signed tokens are configured.
  */
 export function createContext(
   services: Services,
@@ -88,6 +97,7 @@ export function createContext(
   requestId = requestIdFrom(headers),
   callerGone: () => boolean = () => false,
   caller = 'local',
+  principal: Principal = services.config.auth.jwt ? { kind: 'anonymous' } : OPEN,
 ): Context {
   const get = (name: string): string | undefined =>
     headers instanceof Map ? headers.get(name) : Array.isArray(headers[name]) ? headers[name][0] : headers[name];
@@ -102,7 +112,8 @@ export function createContext(
 
   const forwarded: Partial<Record<PlatformName, string>> = {};
   const malformed: Partial<Record<PlatformName, true>> = {};
-  for (const [platform, header] of Object.entries(CREDENTIAL_HEADERS) as Array<[PlatformName, string]>) {
+  // With forwarded keys off (the default once tenants are configured) the headers are not even read.
+  for (const [platform, header] of config.auth.forwardedKeys ? (Object.entries(CREDENTIAL_HEADERS) as Array<[PlatformName, string]>) : []) {
     const value = get(header);
     if (value === undefined) continue;
     if (!CREDENTIAL_SHAPE.test(value)) malformed[platform] = true;
@@ -124,7 +135,31 @@ export function createContext(
         { platform },
       );
     }
-    return forwarded[platform] ?? config.platforms[platform].credential;
+    if (forwarded[platform] !== undefined) return forwarded[platform];
+    const tenants = services.tenants;
+    if (principal.tenant !== undefined && tenants) {
+      const key = tenants.get(principal.tenant)?.[platform];
+      if (key === undefined) {
+        throw new AugurError(
+          ErrorCode.UNAUTHENTICATED,
+          `No ${PLATFORM_LABEL[platform]} credentials are configured for this caller's tenant, so ${PLATFORM_LABEL[platform]} was not called.`,
+          { platform },
+        );
+      }
+      return key;
+    }
+    // Once tenants are configured, the gateway's own credentials serve its machine callers (gateway keys) only.
+    if (tenants?.enabled && principal.kind !== 'key') {
+      throw new AugurError(ErrorCode.UNAUTHENTICATED, `${PLATFORM_LABEL[platform]} can only be called on behalf of a tenant.`, {
+        platform,
+      });
+    }
+    return config.platforms[platform].credential;
+  };
+  // Loading an object by id (`node`, `nodes`, `_entities`) checks its type's access directives before any call.
+  const authorizeType = (typename: string): void => {
+    const requirements = services.access?.type(typename) ?? [];
+    if (!allows(principal, requirements)) throw forbidden(principal, requirements, `Reading a ${typename}`);
   };
 
   // The caller's own credential, API key or bearer token, replaces the configured ones; of two, the API key is sent
@@ -189,5 +224,7 @@ export function createContext(
     credential,
     dataikuCredentials,
     callerGone,
+    principal,
+    authorizeType,
   });
 }

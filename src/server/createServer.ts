@@ -38,6 +38,12 @@ import { buildSchema, loadTypeDefFiles, schemaDirectory } from './schema.js';
 import { AllowList, APQ_TTL_SECONDS, resolveManifest } from './persisted.js';
 import { AdmissionGate } from './admission.js';
 import { ApiKeyCheck } from './apiKeys.js';
+import { accessTableOf, enforceAccess, type AccessTable } from './access.js';
+import { Authenticator } from './authenticate.js';
+import { auditPlugin } from './plugins/audit.js';
+import { mutationAccessPlugin } from './plugins/access.js';
+import { TenantDirectory } from './tenants.js';
+import { TokenVerifier } from './tokens.js';
 import { DocumentGuard } from './guard.js';
 import { createGraphQLHttp, sendJson } from './graphqlHttp.js';
 import { introspectionCachePlugin } from './introspection.js';
@@ -76,6 +82,8 @@ export interface ServerDeps {
   observers?: readonly AugurObserver[];
   /** OpenTelemetry tracing, when enabled (`startTracing` in `tracing.ts`). */
   tracing?: Tracing;
+  /** Reads the files the configuration names (the tenants file); tests may pass their own. */
+  readFile?: (path: string) => string;
 }
 
 export interface AugurServer {
@@ -86,6 +94,8 @@ export interface AugurServer {
   start(): Promise<void>;
   /** From now on `/readyz` answers 503 `{ready: false, draining: true}`, so load balancers stop sending traffic. */
   beginDraining(): void;
+  /** Reads the tenants file again (main.ts calls it on SIGHUP); answers whether it parsed. */
+  reloadTenants(): boolean;
   stop(): Promise<void>;
 }
 
@@ -225,6 +235,14 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     ...(entityCache ? { entityCache } : {}),
   };
 
+  // Tenants and their upstream credentials (AUGUR_TENANTS_FILE, AUGUR_TENANT_<ID>_…), watched for changes.
+  const { auth } = config;
+  const tenants =
+    auth.tenantsFile !== undefined || Object.keys(auth.envTenants).length > 0
+      ? new TenantDirectory(auth, logger, deps.readFile ?? ((path) => readFileSync(path, 'utf8')), (secret) => redactor.add(secret))
+      : undefined;
+  if (tenants) services.tenants = tenants;
+
   // Extension points: Apollo plugins, hooks run before routing, and extra HTTP routes.
   // The errors plugin comes first, so every other plugin's willSendResponse sees the errors as the client will.
   const plugins: ApolloServerPlugin<Context>[] = [ApolloServerPluginLandingPageDisabled(), errorsPlugin()];
@@ -256,6 +274,15 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   const schema = federationModule
     ? federationModule.buildFederatedSchema(resolvers, createNodeFetchers(), typeDefFiles)
     : buildSchema(resolvers, typeDefFiles);
+  // Scopes are enforced once signed tokens are configured; without them every field stays open, as it always was.
+  let access: AccessTable | undefined;
+  if (auth.jwt) {
+    access = accessTableOf(typeDefFiles);
+    enforceAccess(schema, access, (context) => (context as Context).principal);
+    services.access = access;
+    plugins.push(mutationAccessPlugin(schema, access));
+  }
+  plugins.push(auditPlugin({ logger, ...(metrics ? { registry: metrics.registry } : {}) }));
   // Apollo would add federated (ftv1) traces for any caller asking for them: timings and errors stay in Augur's logs.
   if (config.federation) plugins.push(ApolloServerPluginInlineTraceDisabled());
   const sharedCache = (feature: 'persisted_queries' | 'response_cache', prefix: string): KeyValueCache<string> =>
@@ -314,7 +341,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     logger,
     guard,
     allowList,
-    apiKeys: new ApiKeyCheck(config.apiKeys),
+    authenticator: new Authenticator(auth, new ApiKeyCheck(config.apiKeys), auth.jwt ? new TokenVerifier(auth.jwt) : undefined, tenants),
     services,
     routes,
     before,
@@ -382,11 +409,16 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
         breakerSync?.start();
       }
       await apollo.start();
+      tenants?.watch();
     },
     beginDraining() {
       draining = true;
     },
+    reloadTenants() {
+      return tenants?.reload('SIGHUP') ?? true;
+    },
     async stop() {
+      tenants?.close();
       admission.close();
       await apollo.stop();
       breakerSync?.stop();

@@ -14,7 +14,10 @@ import type { NodeTypeName } from '../relay/ids.js';
 import type { NodeFetcher } from '../resolvers/node.js';
 
 /** The Federation version Augur's subgraph schema links to. */
-export const FEDERATION_SPEC_URL = 'https://specs.apollo.dev/federation/v2.3';
+export const FEDERATION_SPEC_URL = 'https://specs.apollo.dev/federation/v2.5';
+
+/** Augur's access directives (schema/auth.graphql), which the subgraph takes from Federation's spec instead. */
+const ACCESS_DIRECTIVES = new Set(['authenticated', 'requiresScopes']);
 
 const KEY_DIRECTIVE: ConstDirectiveNode = {
   kind: Kind.DIRECTIVE,
@@ -25,10 +28,15 @@ const KEY_DIRECTIVE: ConstDirectiveNode = {
 /**
  * The subgraph type definitions: `typeDefs` plus the federation link, with `@key(fields: "id")` on the object types
  * named in `entities` (each must implement Node, whose `id` is Augur's global id). Enums no field or argument uses
- * (the documentation-only `ErrorCode`) are left out: composition would flag each as an unused enum.
+ * (the documentation-only `ErrorCode`) are left out: composition would flag each as an unused enum. `@authenticated`
+ * and `@requiresScopes` are imported from Federation (their definitions in `schema/auth.graphql` are left out), and
+ * those on a type extension move onto each field it declares, which is what they mean in Augur's SDL and what the
+ * router then enforces the same way.
  */
 export function subgraphTypeDefs(typeDefs: readonly string[], entities: ReadonlySet<string>): DocumentNode {
-  const definitions: DefinitionNode[] = [...parse(`extend schema @link(url: "${FEDERATION_SPEC_URL}", import: ["@key"])`).definitions];
+  const definitions: DefinitionNode[] = [
+    ...parse(`extend schema @link(url: "${FEDERATION_SPEC_URL}", import: ["@key", "@authenticated", "@requiresScopes"])`).definitions,
+  ];
   const documents = typeDefs.map((sdl) => parse(sdl));
   const referenced = new Set<string>();
   for (const doc of documents) {
@@ -42,6 +50,16 @@ export function subgraphTypeDefs(typeDefs: readonly string[], entities: Readonly
   for (const doc of documents) {
     for (const def of doc.definitions) {
       if (def.kind === Kind.ENUM_TYPE_DEFINITION && !referenced.has(def.name.value)) continue;
+      if (def.kind === Kind.DIRECTIVE_DEFINITION && ACCESS_DIRECTIVES.has(def.name.value)) continue;
+      if (def.kind === Kind.OBJECT_TYPE_EXTENSION && def.directives?.some((d) => ACCESS_DIRECTIVES.has(d.name.value))) {
+        const moved = def.directives.filter((d) => ACCESS_DIRECTIVES.has(d.name.value));
+        definitions.push({
+          ...def,
+          directives: def.directives.filter((d) => !ACCESS_DIRECTIVES.has(d.name.value)),
+          fields: def.fields?.map((f) => ({ ...f, directives: [...moved, ...(f.directives ?? [])] })),
+        });
+        continue;
+      }
       if (def.kind === Kind.OBJECT_TYPE_DEFINITION && entities.has(def.name.value)) {
         if (!def.interfaces?.some((i) => i.name.value === 'Node')) {
           throw new Error(`Type ${def.name.value} is declared an entity but does not implement Node, so it has no global id to key on.`);
@@ -72,6 +90,7 @@ export function entityResolvers(fetchers: Partial<Record<NodeTypeName, NodeFetch
             param: 'representations',
           });
         }
+        ctx.authorizeType(type);
         const obj = await fetch(ctx, localId);
         // A copy: the subgraph library tags it with __typename, and the loader's cached object must stay untouched.
         return obj === null ? null : Object.assign(Object.create(Object.getPrototypeOf(obj) as object) as object, obj);

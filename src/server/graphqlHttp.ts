@@ -1,14 +1,15 @@
 /**
  * The HTTP face of `/graphql`: everything between a request's first byte and Apollo. The routes and hooks go first;
- * then the request id, the API key, the slowing of clients whose requests keep being refused (throttle.ts), the body
- * (its size, JSON nesting, batching, the persisted-query allow list) and the document guard (guard.ts) each refuse
- * what they must without Apollo parsing anything; what passes is executed by Apollo and written back.
+ * then the request id, the caller's gateway key or signed token (authenticate.ts), the slowing of clients whose
+ * requests keep being refused (throttle.ts), the body (its size, JSON nesting, batching, the persisted-query allow
+ * list) and the document guard (guard.ts) each refuse what they must without Apollo parsing anything; what passes is
+ * executed by Apollo and written back.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../core/logger.js';
-import type { ApiKeyCheck } from './apiKeys.js';
+import type { Authenticator } from './authenticate.js';
 import { callerOf, clientOf } from './callers.js';
 import type { Config } from './config.js';
 import { createContext, requestIdFrom, type Context, type Services } from './context.js';
@@ -26,7 +27,8 @@ export interface GraphQLHttpOptions {
   logger: Logger;
   services: Services;
   guard: DocumentGuard;
-  apiKeys: ApiKeyCheck;
+  /** Tokens and gateway keys (authenticate.ts). */
+  authenticator: Authenticator;
   /** Set in allow-list mode: unregistered operations are refused before Apollo. */
   allowList: AllowList | undefined;
   /** Routes other than `/graphql`, by path, and hooks that may answer any request first (CORS, GraphiQL). */
@@ -49,7 +51,7 @@ export interface GraphQLHttp {
 }
 
 export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
-  const { config, logger, services, guard, apiKeys, allowList, routes, before, metrics, tracing } = options;
+  const { config, logger, services, guard, authenticator, allowList, routes, before, metrics, tracing } = options;
   // A request refused before Apollo sees it: answered, logged and counted like an operation, without its content.
   const refusals = logger.child({}, { redact: [] });
   const MAX_BODY_BYTES = config.limits.maxBodyBytes;
@@ -109,8 +111,9 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
         // The request id is chosen first so every answer echoes it, refusals before Apollo included.
         const requestId = requestIdFrom(req.headers);
         res.setHeader('x-request-id', requestId);
-        const keyValid = apiKeys.allows(req.headers);
-        const client = clientOf(req, config, keyValid);
+        const authentication = await authenticator.authenticate(req.headers);
+        const principal = 'principal' in authentication ? authentication.principal : undefined;
+        const client = clientOf(req, config, principal?.kind === 'key');
         const throttled = throttle.verdict(client);
         if (throttled === 'refuse') {
           res.setHeader('retry-after', String(Math.ceil(config.refusals.delayMs / 1000)));
@@ -127,15 +130,12 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
           metrics?.slowed();
           await throttle.hold();
         }
-        if (!keyValid) {
-          res.setHeader('www-authenticate', 'Bearer realm="augur"');
-          return refuse(res, requestId, client, 401, 'unauthenticated', {
-            errors: [
-              {
-                message: 'A valid Augur API key is required: send it as "Authorization: Bearer <key>" or "x-api-key".',
-                extensions: { code: 'UNAUTHENTICATED' },
-              },
-            ],
+        if (!principal) {
+          const { status, challenge, reason, message } = (authentication as Exclude<typeof authentication, { principal: unknown }>).refusal;
+          if (challenge) res.setHeader('www-authenticate', challenge);
+          if (status === 503) res.setHeader('retry-after', '5');
+          return refuse(res, requestId, client, status, 'unauthenticated', {
+            errors: [{ message, extensions: { code: status === 503 ? 'UPSTREAM_UNAVAILABLE' : 'UNAUTHENTICATED', reason } }],
           });
         }
         const method = (req.method ?? 'GET').toUpperCase();
@@ -210,7 +210,14 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
           apollo.executeHTTPGraphQLRequest({
             httpGraphQLRequest,
             context: async () => {
-              const context = createContext(services, req.headers, requestId, () => req.socket.destroyed, callerOf(req, config));
+              const context = createContext(
+                services,
+                req.headers,
+                requestId,
+                () => req.socket.destroyed,
+                callerOf(req, config, principal),
+                principal,
+              );
               // A property, not a WeakMap entry: Apollo hands plugins a shallow copy of the context.
               return Object.assign(context, { [CLIENT]: client });
             },

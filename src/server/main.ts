@@ -123,6 +123,8 @@ async function main(): Promise<void> {
     stopping = true;
     void drainAndStop(signal);
   };
+  // SIGHUP reads the tenants file again (it is also watched); a file that does not parse keeps the tenants known.
+  process.on('SIGHUP', () => augur.reloadTenants());
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   // Under `npm start` (whose script execs Node.js, so npm's own SIGTERM and SIGINT reach the handlers above), npm

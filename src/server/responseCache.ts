@@ -91,7 +91,8 @@ export function cacheHintsPlugin<T extends object>(ttls: Readonly<Record<string,
 }
 
 /**
- * A fingerprint of the upstream credentials a request uses (forwarded headers, else the configured ones): an HMAC
+ * A fingerprint of the upstream credentials a request uses (forwarded headers, the tenant's or the configured ones),
+ * with the caller's tenant and scopes: an HMAC
  * keyed with the id secret, so replicas agree and nothing reversible is stored.
  */
 export function credentialFingerprint(ctx: Context): string {
@@ -113,6 +114,14 @@ export function credentialFingerprint(ctx: Context): string {
     bearer = '\u0000malformed';
   }
   mac.update('dataiku-bearer').update('\u0000').update(bearer);
+  // Who may see what is part of the key too: two callers of one tenant with different scopes never share an answer.
+  const { principal } = ctx;
+  mac
+    .update(principal.kind)
+    .update('\u0000')
+    .update(principal.tenant ?? '')
+    .update('\u0000');
+  mac.update([...(principal.scopes ?? [])].sort().join(' '));
   return mac.digest('base64url');
 }
 

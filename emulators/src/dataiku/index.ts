@@ -44,7 +44,15 @@ export interface DataikuOptions {
   maxItems: number;
   /** PRNG seed of the `customers` dataset. */
   customerSeed: number;
+  /**
+   * Keys of other organizations, each with a `customers` dataset of its own (key to PRNG seed): accepted like
+   * `apiKeys`, and the lookup and SQL endpoints answer such a key from its own dataset. Default: `augur-demo-dataiku-2`.
+   */
+  keyCustomerSeeds: Record<string, number>;
 }
+
+/** A second organization's key, with customers of its own. */
+export const DATAIKU_DEMO_API_KEY_2 = 'augur-demo-dataiku-2';
 
 /** The defaults, the demo credentials included. */
 export const DATAIKU_DEFAULT_OPTIONS: Readonly<DataikuOptions> = Object.freeze({
@@ -57,6 +65,7 @@ export const DATAIKU_DEFAULT_OPTIONS: Readonly<DataikuOptions> = Object.freeze({
   apiVersion: '1',
   maxItems: 10_000,
   customerSeed: DEFAULT_CUSTOMER_SEED,
+  keyCustomerSeeds: Object.freeze({ [DATAIKU_DEMO_API_KEY_2]: DEFAULT_CUSTOMER_SEED + 1 }),
 });
 
 /** Fills defaults and checks the options; throws an Error naming the bad option. */
@@ -85,6 +94,8 @@ export function resolveDataikuOptions(options: Partial<DataikuOptions> = {}): Da
     apiVersion: options.apiVersion ?? DATAIKU_DEFAULT_OPTIONS.apiVersion,
     maxItems,
     customerSeed: options.customerSeed ?? DATAIKU_DEFAULT_OPTIONS.customerSeed,
+    // With keys of its own and no other organization named, an emulator serves just those keys.
+    keyCustomerSeeds: { ...(options.keyCustomerSeeds ?? (options.apiKeys ? {} : DATAIKU_DEFAULT_OPTIONS.keyCustomerSeeds)) },
   };
 }
 
@@ -100,6 +111,7 @@ export function createDataikuEmulator(options: Partial<DataikuOptions> = {}): Em
     maxItems: o.maxItems,
     // Read-only through the user API, so reset has nothing to restore.
     customers: seedCustomers(o.customerSeed),
+    keyCustomers: new Map(Object.entries(o.keyCustomerSeeds).map(([key, seed]) => [key, seedCustomers(seed)] as const)),
   };
   const versionHeaders = Object.freeze({ 'DSS-API-Version': o.apiVersion, 'DSS-Version': o.dssVersion });
   return new Emulator({
@@ -164,9 +176,11 @@ export const dataikuEmulator: EmulatorModule<DataikuOptions> = {
       o.apiKeys.length === 0 && o.bearerTokens.length === 0
         ? 'no API key required'
         : `API key: ${o.apiKeys.join(', ') || '(none)'} (HTTP Basic username with a blank password, or Bearer); bearer token: ${o.bearerTokens.join(', ') || '(none)'}`;
+    const others = Object.keys(o.keyCustomerSeeds);
     return [
       `Dataiku API node: service "${o.serviceId}" at /public/api/v1/${o.serviceId}/{endpoint}/{verb}`,
       auth,
+      ...(others.length > 0 ? [`Another organization's key, with customers of its own: ${others.join(', ')}`] : []),
       `Endpoints: ${DATAIKU_DEMO_ENDPOINTS.map((e) => `${e.id} (${e.type})`).join(', ')}`,
       `Generations: ${o.generations.join(', ')} (active ${o.activeGeneration})`,
     ];

@@ -37,6 +37,14 @@ export interface DataikuRuntime {
   activeGeneration: string;
   maxItems: number;
   customers: CustomerTable;
+  /** Keys of other organizations with their own customers (accepted like `apiKeys`). */
+  keyCustomers?: ReadonlyMap<string, CustomerTable>;
+}
+
+/** The key a request presents (Basic username or Bearer token), when it has one. */
+function presentedKey(req: EmulatorRequest): string | undefined {
+  const cred = readCredential(req.headers);
+  return cred.scheme === 'basic' ? cred.username : cred.scheme === 'bearer' ? cred.token : undefined;
 }
 
 const EXC = 'com.dataiku.dip.exceptions.';
@@ -84,10 +92,10 @@ function describeValue(v: unknown): string {
  * neither keys nor tokens configured the service is open.
  */
 export function dataikuAuth(rt: DataikuRuntime): (req: EmulatorRequest) => EmulatorReply | undefined {
-  const keys = new Set(rt.apiKeys);
+  const keys = new Set([...rt.apiKeys, ...(rt.keyCustomers?.keys() ?? [])]);
   // The exact header strings the SDK produces, so the common case is one Set lookup with no base64 decoding.
   const accepted = new Set<string>();
-  for (const k of rt.apiKeys) {
+  for (const k of keys) {
     accepted.add(`Basic ${Buffer.from(`${k}:`).toString('base64')}`);
     accepted.add(`Bearer ${k}`);
   }
@@ -213,11 +221,14 @@ const RUN_TIMING: FunctionTiming = Object.freeze({ preProcessing: 15, wait: 2, e
 /** Builds one route per verb, so counters read e.g. `POST /public/api/v1/{service}/{endpoint}/predict-multi`. */
 export function dataikuRoutes(rt: DataikuRuntime): RouteDef[] {
   const endpoints = implementations(rt.customers);
+  // Another organization's key reads its own customers through the same endpoints.
+  const keyEndpoints = new Map([...(rt.keyCustomers ?? [])].map(([key, table]) => [key, implementations(table)] as const));
   const generationSet = new Set(rt.generations);
 
   const endpointFor = (req: EmulatorRequest, verb: DataikuVerb): Endpoint => {
     const id = req.params['endpoint']!;
-    const ep = endpoints.get(id);
+    const key = keyEndpoints.size > 0 ? presentedKey(req) : undefined;
+    const ep = ((key !== undefined && keyEndpoints.get(key)) || endpoints).get(id);
     if (!ep) {
       throw new EmulatorError(404, `Endpoint not found: ${id}`, {
         detailedMessage: `Endpoint not found: ${id}. Service ${rt.serviceId} has: ${[...endpoints.keys()].join(', ')}.`,

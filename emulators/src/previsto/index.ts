@@ -30,6 +30,10 @@ export const PREVISTO_DEMO_SECRET_KEY = 'sk_augur_demo';
 export const PREVISTO_DEMO_PUBLIC_KEY = 'pk_augur_demo';
 /** Seed of the default tenant's data. */
 export const PREVISTO_DEFAULT_SEED = 4104;
+/** A second organization's secret key, with data of its own (seed 4105): for multi-tenant tests and demos. */
+export const PREVISTO_DEMO_SECRET_KEY_2 = 'sk_augur_demo_2';
+/** Seed of the second organization's data. */
+export const PREVISTO_SECOND_SEED = 4105;
 /** Documented limit: 120 requests per minute per API key. */
 export const PREVISTO_DEFAULT_RATE_LIMIT = 120;
 
@@ -41,7 +45,10 @@ function publicLimitFor(secretLimit: number): number {
 function resolve(options: Partial<PrevistoOptions> = {}): PrevistoOptions {
   const rateLimitPerMinute = options.rateLimitPerMinute ?? PREVISTO_DEFAULT_RATE_LIMIT;
   return {
-    tenants: options.tenants ?? [{ secretKey: PREVISTO_DEMO_SECRET_KEY, publicKey: PREVISTO_DEMO_PUBLIC_KEY, seed: PREVISTO_DEFAULT_SEED }],
+    tenants: options.tenants ?? [
+      { secretKey: PREVISTO_DEMO_SECRET_KEY, publicKey: PREVISTO_DEMO_PUBLIC_KEY, seed: PREVISTO_DEFAULT_SEED },
+      { secretKey: PREVISTO_DEMO_SECRET_KEY_2, seed: PREVISTO_SECOND_SEED },
+    ],
     rateLimitPerMinute,
     publicRateLimitPerMinute: options.publicRateLimitPerMinute ?? publicLimitFor(rateLimitPerMinute),
     rateWindowMs: options.rateWindowMs ?? 60_000,
@@ -61,8 +68,8 @@ function positiveInt(env: Readonly<Record<string, string | undefined>>, name: st
 /**
  * The Previsto emulator (default port 4104).
  *
- * Options: `tenants` (`{secretKey, publicKey?, seed}` each with its own data store; default one tenant with
- * `sk_augur_demo` / `pk_augur_demo`), `rateLimitPerMinute` (default 120 per secret key), `publicRateLimitPerMinute`
+ * Options: `tenants` (`{secretKey, publicKey?, seed}` each with its own data store; default two tenants:
+ * `sk_augur_demo` / `pk_augur_demo` with seed 4104, and `sk_augur_demo_2` with seed 4105), `rateLimitPerMinute` (default 120 per secret key), `publicRateLimitPerMinute`
  * (default a quarter of that, 30), `rateWindowMs` (default 60 000), `now`.
  *
  * Environment: `AUGUR_EMULATOR_PREVISTO_SECRET_KEY`, `AUGUR_EMULATOR_PREVISTO_PUBLIC_KEY`,

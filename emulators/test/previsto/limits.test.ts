@@ -232,6 +232,7 @@ describe('previsto emulator: module', () => {
     expect(previstoEmulator.describe()).toEqual([
       'HTTP Basic with the API key as username and an empty password (curl -u <key>: <url>/contacts)',
       'secret key: sk_augur_demo (full access), public key: pk_augur_demo (create contacts/agreements, 2FA, addresses), seed 4104',
+      'secret key: sk_augur_demo_2 (full access), seed 4105',
       'rate limit: 120/minute per secret key, 30/minute per public key',
     ]);
   });
