@@ -3757,6 +3757,94 @@ export type StartDeploymentPredictionPayload = {
   userErrors: Array<UserError>;
 };
 
+/**
+ * Live results for long work (docs/live.md), over GraphQL over Server-Sent Events (`POST /graphql/stream`) or
+ * GraphQL over WebSocket (`graphql-transport-ws` on `/graphql`). Each field emits the object at once, then each time
+ * the platform reports it changed, and completes after a terminal state; its type is the one the matching query
+ * returns, so one fragment serves both. One poll per watched object and credential serves every subscriber. Each field
+ * takes exactly one of `id` (global id) and `platformId` (the platform's own id), as the matching query field does.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * A run of a Civis job, script or import, as `runCivisJob` returned it (its global id: Civis needs the job as well
+   * as the run). Completes after SUCCEEDED, FAILED or CANCELLED; a failed run emits its `error` first.
+   */
+  civisJobRun?: Maybe<CivisJobRun>;
+  /** A Civis SQL query started by `createCivisQuery`. Completes after SUCCEEDED, FAILED or CANCELLED. */
+  civisQuery?: Maybe<CivisQuery>;
+  /** A Prevision deployment coming up: completes once both `deployState` and `mainModelRunState` are DONE or FAILED. */
+  previsionDeployment?: Maybe<PrevisionDeployment>;
+  /** A bulk prediction started by `startDeploymentPrediction`. Completes after DONE or FAILED. */
+  previsionDeploymentPrediction?: Maybe<PrevisionDeploymentPrediction>;
+  /** A Prevision experiment version while it trains. Completes after DONE or FAILED. */
+  previsionExperimentVersion?: Maybe<PrevisionExperimentVersion>;
+};
+
+
+/**
+ * Live results for long work (docs/live.md), over GraphQL over Server-Sent Events (`POST /graphql/stream`) or
+ * GraphQL over WebSocket (`graphql-transport-ws` on `/graphql`). Each field emits the object at once, then each time
+ * the platform reports it changed, and completes after a terminal state; its type is the one the matching query
+ * returns, so one fragment serves both. One poll per watched object and credential serves every subscriber. Each field
+ * takes exactly one of `id` (global id) and `platformId` (the platform's own id), as the matching query field does.
+ */
+export type SubscriptionCivisJobRunArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live results for long work (docs/live.md), over GraphQL over Server-Sent Events (`POST /graphql/stream`) or
+ * GraphQL over WebSocket (`graphql-transport-ws` on `/graphql`). Each field emits the object at once, then each time
+ * the platform reports it changed, and completes after a terminal state; its type is the one the matching query
+ * returns, so one fragment serves both. One poll per watched object and credential serves every subscriber. Each field
+ * takes exactly one of `id` (global id) and `platformId` (the platform's own id), as the matching query field does.
+ */
+export type SubscriptionCivisQueryArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  platformId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Live results for long work (docs/live.md), over GraphQL over Server-Sent Events (`POST /graphql/stream`) or
+ * GraphQL over WebSocket (`graphql-transport-ws` on `/graphql`). Each field emits the object at once, then each time
+ * the platform reports it changed, and completes after a terminal state; its type is the one the matching query
+ * returns, so one fragment serves both. One poll per watched object and credential serves every subscriber. Each field
+ * takes exactly one of `id` (global id) and `platformId` (the platform's own id), as the matching query field does.
+ */
+export type SubscriptionPrevisionDeploymentArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  platformId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Live results for long work (docs/live.md), over GraphQL over Server-Sent Events (`POST /graphql/stream`) or
+ * GraphQL over WebSocket (`graphql-transport-ws` on `/graphql`). Each field emits the object at once, then each time
+ * the platform reports it changed, and completes after a terminal state; its type is the one the matching query
+ * returns, so one fragment serves both. One poll per watched object and credential serves every subscriber. Each field
+ * takes exactly one of `id` (global id) and `platformId` (the platform's own id), as the matching query field does.
+ */
+export type SubscriptionPrevisionDeploymentPredictionArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  platformId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Live results for long work (docs/live.md), over GraphQL over Server-Sent Events (`POST /graphql/stream`) or
+ * GraphQL over WebSocket (`graphql-transport-ws` on `/graphql`). Each field emits the object at once, then each time
+ * the platform reports it changed, and completes after a terminal state; its type is the one the matching query
+ * returns, so one fragment serves both. One poll per watched object and credential serves every subscriber. Each field
+ * takes exactly one of `id` (global id) and `platformId` (the platform's own id), as the matching query field does.
+ */
+export type SubscriptionPrevisionExperimentVersionArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  platformId?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** An agreement to change; omitted fields stay unchanged. */
 export type UpdateAgreementInput = {
   /** Price in 1/100 of the currency unit. */
@@ -4244,6 +4332,7 @@ export type ResolversTypes = ResolversObject<{
   StartDeploymentPredictionInput: StartDeploymentPredictionInput;
   StartDeploymentPredictionPayload: ResolverTypeWrapper<Omit<StartDeploymentPredictionPayload, 'deploymentPrediction'> & { deploymentPrediction?: Maybe<ResolversTypes['PrevisionDeploymentPrediction']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   URL: ResolverTypeWrapper<Scalars['URL']['output']>;
   UpdateAgreementInput: UpdateAgreementInput;
   UpdateAgreementPayload: ResolverTypeWrapper<Omit<UpdateAgreementPayload, 'agreement'> & { agreement?: Maybe<ResolversTypes['Agreement']> }>;
@@ -4426,6 +4515,7 @@ export type ResolversParentTypes = ResolversObject<{
   StartDeploymentPredictionInput: StartDeploymentPredictionInput;
   StartDeploymentPredictionPayload: Omit<StartDeploymentPredictionPayload, 'deploymentPrediction'> & { deploymentPrediction?: Maybe<ResolversParentTypes['PrevisionDeploymentPrediction']> };
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   URL: Scalars['URL']['output'];
   UpdateAgreementInput: UpdateAgreementInput;
   UpdateAgreementPayload: Omit<UpdateAgreementPayload, 'agreement'> & { agreement?: Maybe<ResolversParentTypes['Agreement']> };
@@ -5625,6 +5715,14 @@ export type StartDeploymentPredictionPayloadResolvers<ContextType = Context, Par
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  civisJobRun?: SubscriptionResolver<Maybe<ResolversTypes['CivisJobRun']>, "civisJobRun", ParentType, ContextType, RequireFields<SubscriptionCivisJobRunArgs, 'id'>>;
+  civisQuery?: SubscriptionResolver<Maybe<ResolversTypes['CivisQuery']>, "civisQuery", ParentType, ContextType, Partial<SubscriptionCivisQueryArgs>>;
+  previsionDeployment?: SubscriptionResolver<Maybe<ResolversTypes['PrevisionDeployment']>, "previsionDeployment", ParentType, ContextType, Partial<SubscriptionPrevisionDeploymentArgs>>;
+  previsionDeploymentPrediction?: SubscriptionResolver<Maybe<ResolversTypes['PrevisionDeploymentPrediction']>, "previsionDeploymentPrediction", ParentType, ContextType, Partial<SubscriptionPrevisionDeploymentPredictionArgs>>;
+  previsionExperimentVersion?: SubscriptionResolver<Maybe<ResolversTypes['PrevisionExperimentVersion']>, "previsionExperimentVersion", ParentType, ContextType, Partial<SubscriptionPrevisionExperimentVersionArgs>>;
+}>;
+
 export interface UrlScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['URL'], any> {
   name: 'URL';
 }
@@ -5802,6 +5900,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SqlQueryResult?: SqlQueryResultResolvers<ContextType>;
   SqlRow?: SqlRowResolvers<ContextType>;
   StartDeploymentPredictionPayload?: StartDeploymentPredictionPayloadResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   URL?: GraphQLScalarType;
   UpdateAgreementPayload?: UpdateAgreementPayloadResolvers<ContextType>;
   UpdateAssignmentPayload?: UpdateAssignmentPayloadResolvers<ContextType>;

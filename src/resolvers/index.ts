@@ -18,6 +18,7 @@ import { previstoResolvers } from './previsto.js';
 import { deploymentRef, loadPrevision, previsionResolvers } from './prevision.js';
 import { civisNodeFetchers, civisResolvers } from './civis/index.js';
 import { mergeResolvers } from './merge.js';
+import { subscriptionResolvers } from './subscriptions.js';
 import type { PrevisionDeployment } from '../upstreams/prevision/types.js';
 import type { NodeTypeName } from '../relay/ids.js';
 
@@ -113,5 +114,6 @@ export function createResolvers(options: ResolverOptions = {}): Resolvers {
     previstoResolvers,
     previsionResolvers,
     civisResolvers,
+    subscriptionResolvers,
   );
 }

@@ -57,7 +57,7 @@ export function previsionId(ctx: Context, arg: string, type: PrevisionType, argN
 }
 
 /** Reads a single-object look-up's `id` (a global id) or `platformId` (Prevision's own id): exactly one. */
-function lookupId(ctx: Context, args: { id?: InputMaybe<string>; platformId?: InputMaybe<string> }, type: PrevisionType): string {
+export function lookupId(ctx: Context, args: { id?: InputMaybe<string>; platformId?: InputMaybe<string> }, type: PrevisionType): string {
   if ((args.id == null) === (args.platformId == null)) {
     throw badInput('Pass exactly one of "id" (a global id) and "platformId" (Prevision\'s own id).', {
       param: args.id == null ? 'id' : 'platformId',

@@ -126,6 +126,26 @@ export interface Config {
   cache: { ttls: Record<string, number>; responseCache: boolean };
   /** Serve the schema as an Apollo Federation 2 subgraph. */
   federation: boolean;
+  /** Subscriptions (docs/live.md): polling of watched objects, caps, and what a slow client may leave unread. */
+  live: LiveConfig;
+}
+
+/** Subscriptions' settings (`AUGUR_LIVE_*`, see docs/live.md). */
+export interface LiveConfig {
+  /** Whether `/graphql/stream` (SSE) and WebSocket upgrades on `/graphql` are served. */
+  enabled: boolean;
+  /** First interval between polls of a watched object, and the interval again after a change. */
+  pollMinMs: number;
+  /** Longest interval between polls while the object does not change. */
+  pollMaxMs: number;
+  /** Open subscriptions per WebSocket connection. */
+  maxPerConnection: number;
+  /** Open subscriptions in this replica. */
+  maxTotal: number;
+  /** Bytes a client may leave unread on its connection before it is disconnected. */
+  maxBufferedBytes: number;
+  /** With Redis: how long a replica's claim to poll an object lasts without renewal. */
+  leaseMs: number;
 }
 
 export type PersistedQueryMode = 'apq' | 'allowlist' | 'off';
@@ -530,9 +550,23 @@ export function parseConfig(env: Env, readFile: (path: string) => string = (path
     persistedQueries: { mode: persistedMode(env, 'AUGUR_PERSISTED_QUERIES'), manifest: str(env, 'AUGUR_PERSISTED_QUERIES_MANIFEST') },
     cache: { ttls: parseCacheTtls(str(env, 'AUGUR_CACHE_TTLS')), responseCache: bool(env, 'AUGUR_RESPONSE_CACHE', false) },
     federation: bool(env, 'AUGUR_FEDERATION', false),
+    live: {
+      enabled: bool(env, 'AUGUR_LIVE', true),
+      pollMinMs: int(env, 'AUGUR_LIVE_POLL_MIN_MS', 1000, 10, 600_000),
+      pollMaxMs: int(env, 'AUGUR_LIVE_POLL_MAX_MS', 10_000, 10, 3_600_000),
+      maxPerConnection: int(env, 'AUGUR_LIVE_MAX_PER_CONNECTION', 100, 1, 100_000),
+      maxTotal: int(env, 'AUGUR_LIVE_MAX_SUBSCRIPTIONS', 10_000, 1, 10_000_000),
+      maxBufferedBytes: int(env, 'AUGUR_LIVE_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      leaseMs: int(env, 'AUGUR_LIVE_LEASE_MS', 5000, 100, 600_000),
+    },
   };
   if (config.apiKeys.some((key) => key.length < 16)) {
     throw new ConfigError('AUGUR_API_KEYS entries must have at least 16 characters each; generate them randomly.');
+  }
+  if (config.live.pollMinMs > config.live.pollMaxMs) {
+    throw new ConfigError(
+      `AUGUR_LIVE_POLL_MIN_MS (${config.live.pollMinMs}) cannot exceed AUGUR_LIVE_POLL_MAX_MS (${config.live.pollMaxMs}).`,
+    );
   }
   if (config.paging.defaultPageSize > config.paging.maxPageSize) {
     throw new ConfigError(

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { dirname, join } from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
@@ -59,6 +60,12 @@ import { PrevisionClient } from '../upstreams/prevision/client.js';
 import { previsionPolicy } from '../upstreams/prevision/policy.js';
 import { CivisClient } from '../upstreams/civis/client.js';
 import { civisPolicy } from '../upstreams/civis/policy.js';
+import { LiveHub } from './live/hub.js';
+import { createLiveMetrics } from './live/metrics.js';
+import { LiveOperations } from './live/operations.js';
+import { createSseHandler } from './live/sse.js';
+import { createWsServer, type WsServer } from './live/ws.js';
+import { STREAM_PATH } from './graphqlHttp.js';
 
 export interface ServerDeps {
   config: Config;
@@ -78,6 +85,12 @@ export interface AugurServer {
   apollo: ApolloServer<Context>;
   /** Node `http` request handler serving `/graphql` and `/healthz`. */
   handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Node `http` `upgrade` listener: GraphQL over WebSocket on `/graphql` (when subscriptions are on). */
+  upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** The subscriptions' pollers (open subscriptions, active pollers). */
+  live: LiveHub;
+  /** Ends every open subscription with SHUTTING_DOWN, then completes it, and closes WebSocket connections. */
+  closeSubscriptions(): Promise<void>;
   start(): Promise<void>;
   /** From now on `/readyz` answers 503 `{ready: false, draining: true}`, so load balancers stop sending traffic. */
   beginDraining(): void;
@@ -175,6 +188,21 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     return client;
   };
 
+  // Subscriptions' pollers: with Redis, one replica polls each watched object and relays what it reads (live/relay.ts).
+  const liveMetrics = metrics ? createLiveMetrics(metrics.registry) : undefined;
+  const liveRelay =
+    redisModule && redis && config.live.enabled ? new (await import('./live/relay.js')).RedisLiveRelay(redis, logger) : undefined;
+  const live = new LiveHub({
+    config: config.live,
+    secret: config.idSecret,
+    requestBudgetMs: config.requestBudgetMs,
+    retryBudget: config.retryBudget,
+    operationTimeoutMs: config.operationTimeoutMs,
+    logger,
+    ...(liveMetrics ? { metrics: liveMetrics } : {}),
+    ...(liveRelay ? { relay: liveRelay } : {}),
+  });
+
   const clients = {
     dataiku: new DataikuClient(http.dataiku),
     previsto: new PrevistoClient(http.previsto),
@@ -194,6 +222,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     previstoTotals: new TotalsCache(60_000),
     status: new StatusChecker(clients, config.statusTtlMs),
     observe,
+    live,
   };
 
   // Extension points: Apollo plugins, hooks run before routing, and extra HTTP routes.
@@ -201,6 +230,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   const plugins: ApolloServerPlugin<Context>[] = [ApolloServerPluginLandingPageDisabled(), errorsPlugin()];
   const before: BeforeHook[] = [];
   before.push(createCors({ origins: config.cors.origins }));
+  if (config.live.enabled) before.push(createCors({ origins: config.cors.origins, endpoint: STREAM_PATH }));
   if (config.graphiql) before.push(createGraphiQL({ logger }));
   const routes = new Map<string, RouteHandler>([['/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' })]]);
   // Each validated operation's measure, recorded by the limit rule: admission control weighs operations by their
@@ -337,16 +367,50 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     plugins,
   });
 
-  const handler = graphqlHttp.handler(apollo, formatError);
+  // Subscriptions (docs/live.md): SSE at /graphql/stream through the HTTP layer's checks, WebSocket on /graphql.
+  const apiKeys = new ApiKeyCheck(config.apiKeys);
+  let ws: WsServer | undefined;
+  let sse;
+  if (config.live.enabled) {
+    const operations = new LiveOperations({
+      schema,
+      apollo,
+      services,
+      guard,
+      limits,
+      fieldCalls,
+      admission,
+      formatError,
+      maxTokens: config.limits.maxTokens,
+      logger,
+      ...(liveMetrics ? { metrics: liveMetrics } : {}),
+    });
+    sse = createSseHandler({ operations, maxBufferedBytes: config.live.maxBufferedBytes, logger, ...(liveMetrics ? { metrics: liveMetrics } : {}) });
+    ws = createWsServer({ config, schema, operations, apiKeys, logger, ...(liveMetrics ? { metrics: liveMetrics } : {}) });
+  }
+  const handler = graphqlHttp.handler(apollo, formatError, sse);
+  const closeSubscriptions = async (): Promise<void> => {
+    live.close();
+    // The last events (SHUTTING_DOWN, then complete) go out before the sockets close.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await ws?.close();
+  };
 
   return {
     services,
     apollo,
     handler,
+    upgrade: (req, socket, head) => {
+      if (ws) ws.upgrade(req, socket, head);
+      else socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    },
+    live,
+    closeSubscriptions,
     async start() {
       if (redis) {
         await redis.connect();
         breakerSync?.start();
+        await liveRelay?.start();
       }
       await apollo.start();
     },
@@ -354,6 +418,8 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       draining = true;
     },
     async stop() {
+      await closeSubscriptions();
+      await liveRelay?.close();
       admission.close();
       await apollo.stop();
       breakerSync?.stop();
