@@ -7,7 +7,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, parse, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, type ExecutionArgs, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ErrorCode } from '../../core/errors.js';
@@ -46,6 +46,12 @@ interface Connection {
 /** A placeholder document: graphql-ws reads the operation type from it, `execute`/`subscribe` return what `run` gave. */
 const PLACEHOLDER = parse('{ __typename }');
 
+/** graphql-ws serialises each error with its `toJSON`, as GraphQLErrors have it: formatted errors get one. */
+function serialisable(result: FormattedExecutionResult): FormattedExecutionResult {
+  if (!result.errors) return result;
+  return { ...result, errors: result.errors.map((e) => ({ ...e, toJSON: () => e })) };
+}
+
 export function createWsServer(options: WsOptions): WsServer {
   const { config, operations, apiKeys, logger, metrics } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxBodyBytes });
@@ -55,7 +61,19 @@ export function createWsServer(options: WsOptions): WsServer {
     origin === undefined || config.cors.origins === '*' || config.cors.origins.includes(origin);
   const pass = (args: ExecutionArgs) => {
     const result = results.get(args.contextValue as object)!;
-    return result as never;
+    if (!LiveOperations.isStream(result)) return serialisable(result) as never;
+    const stream: AsyncIterableIterator<FormattedExecutionResult> = {
+      next: async () => {
+        const next = await result.next();
+        return next.done ? next : { value: serialisable(next.value), done: false };
+      },
+      return: () => result.return!(),
+      throw: (error?: unknown) => result.throw!(error),
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+    return stream as never;
   };
 
   useServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>(
