@@ -23,9 +23,15 @@ const PREVISION_TERMINAL = new Set<PrevisionState>(['done', 'failed']);
  * A subscription field over one watched object: `subscribe` yields the snapshots, `resolve` hands each on. `read`
  * closes over the services only, never the first subscriber's context, which the shared poller would keep alive.
  */
-function live<T>(watchOf: (args: Record<string, unknown>, ctx: Context) => LiveWatch<T>) {
+/** Every subscription field names its object by `id` (global id) or `platformId` (the platform's own id). */
+interface LookupArgs {
+  id?: string | null;
+  platformId?: string | null;
+}
+
+function live<T>(watchOf: (args: LookupArgs, ctx: Context) => LiveWatch<T>) {
   return {
-    subscribe: async (_root: unknown, args: Record<string, unknown>, ctx: Context) => ctx.services.live.watch(ctx, watchOf(args, ctx)),
+    subscribe: async (_root: unknown, args: LookupArgs, ctx: Context) => ctx.services.live.watch(ctx, watchOf(args, ctx)),
     resolve: (snapshot: T) => snapshot,
   };
 }
@@ -35,7 +41,7 @@ export const subscriptionResolvers: Resolvers = {
     civisJobRun: live<CivisJobRunParent>((args, ctx) => {
       const { civis } = ctx.services;
       const [jobId, runId] = ctx.services.codec
-        .decode(String(args['id']), ['CivisJobRun'])
+        .decode(args.id ?? '', ['CivisJobRun'])
         .localId.split(':')
         .map(Number) as [number, number];
       return {
@@ -79,8 +85,8 @@ export const subscriptionResolvers: Resolvers = {
       const { prevision } = ctx.services;
       // The deployment's own id or its Endpoint's, as `Prevision.deployment` takes them.
       const id =
-        args['id'] != null && args['platformId'] == null
-          ? previsionId(ctx, String(args['id']), 'PrevisionDeployment')
+        args.id != null && args.platformId == null
+          ? previsionId(ctx, args.id, 'PrevisionDeployment')
           : previsionLookupId(ctx, args, 'PrevisionDeployment');
       return {
         platform: 'prevision',

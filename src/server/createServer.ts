@@ -231,7 +231,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   const before: BeforeHook[] = [];
   before.push(createCors({ origins: config.cors.origins }));
   if (config.live.enabled) before.push(createCors({ origins: config.cors.origins, endpoint: STREAM_PATH }));
-  if (config.graphiql) before.push(createGraphiQL({ logger }));
+  if (config.graphiql) before.push(createGraphiQL({ logger, ...(config.live.enabled ? { streamEndpoint: STREAM_PATH } : {}) }));
   const routes = new Map<string, RouteHandler>([['/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' })]]);
   // Each validated operation's measure, recorded by the limit rule: admission control weighs operations by their
   // estimated cost, and the operation log line shows it.
@@ -385,7 +385,12 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       logger,
       ...(liveMetrics ? { metrics: liveMetrics } : {}),
     });
-    sse = createSseHandler({ operations, maxBufferedBytes: config.live.maxBufferedBytes, logger, ...(liveMetrics ? { metrics: liveMetrics } : {}) });
+    sse = createSseHandler({
+      operations,
+      maxBufferedBytes: config.live.maxBufferedBytes,
+      logger,
+      ...(liveMetrics ? { metrics: liveMetrics } : {}),
+    });
     ws = createWsServer({ config, schema, operations, apiKeys, logger, ...(liveMetrics ? { metrics: liveMetrics } : {}) });
   }
   const handler = graphqlHttp.handler(apollo, formatError, sse);

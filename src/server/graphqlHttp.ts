@@ -218,7 +218,14 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
           }
         }
         if (streaming) {
-          return stream(req, res, { body, headers: req.headers, requestId, client, caller: callerOf(req, config), callerGone: () => req.socket.destroyed });
+          return stream(req, res, {
+            body,
+            headers: req.headers,
+            requestId,
+            client,
+            caller: callerOf(req, config),
+            callerGone: () => req.socket.destroyed,
+          });
         }
         const headers = new HeaderMap();
         for (const [key, value] of Object.entries(req.headers)) {

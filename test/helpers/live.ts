@@ -88,7 +88,10 @@ export function wsSubscribe(client: Client, query: string, variables: Record<str
       { query, variables },
       {
         next: (value) => events.push(value as never),
-        error: (error) => reject(error instanceof Error ? error : Object.assign(new Error(`subscription error: ${JSON.stringify(error)}`), { errors: error })),
+        error: (error) =>
+          reject(
+            error instanceof Error ? error : Object.assign(new Error(`subscription error: ${JSON.stringify(error)}`), { errors: error }),
+          ),
         complete: () => resolve(),
       },
     );

@@ -68,7 +68,11 @@ describe('subscriptions across replicas over Redis', () => {
 
     await b.kill();
     // Within the lease's TTL (600 ms) and a third of it, A holds the lease and polls.
-    await until(async () => (await redis.client().get(lease!)) !== holder && (await redis.client().get(lease!)) !== null, 10_000, 'A to take the lease');
+    await until(
+      async () => (await redis.client().get(lease!)) !== holder && (await redis.client().get(lease!)) !== null,
+      10_000,
+      'A to take the lease',
+    );
     const before = (await a.requests('civis')).byRoute[RUN_ROUTE] ?? 0;
     await until(async () => ((await a.requests('civis')).byRoute[RUN_ROUTE] ?? 0) > before + 1, 10_000, 'A to poll');
     // A's subscriber saw no error and no duplicate: the run has not changed.

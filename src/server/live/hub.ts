@@ -172,7 +172,7 @@ class Poller {
     try {
       await this.first;
     } catch (error) {
-      feed.return();
+      void feed.return();
       throw error;
     }
     if (this.last) feed.push(this.last.value);
@@ -289,7 +289,10 @@ class Poller {
     if (this.stopped || message.from === this.hub.options.relay?.replicaId) return;
     if (message.error) {
       const { code, ...details } = message.error.extensions;
-      return this.fail(new AugurError((code as ErrorCode | undefined) ?? ErrorCode.INTERNAL_SERVER_ERROR, message.error.message, details), false);
+      return this.fail(
+        new AugurError((code as ErrorCode | undefined) ?? ErrorCode.INTERNAL_SERVER_ERROR, message.error.message, details),
+        false,
+      );
     }
     if (message.value === undefined) return;
     this.apply(message.value, message.terminal === true);

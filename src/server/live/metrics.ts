@@ -1,7 +1,6 @@
 /** Not public: the subscriptions' Prometheus metrics, registered in the server's registry when metrics are on. */
 import { Counter, Gauge, type Registry } from 'prom-client';
 
-
 /** How a subscription reached Augur. */
 export type LiveTransport = 'sse' | 'ws';
 
@@ -54,4 +53,3 @@ export function createLiveMetrics(registry: Registry): LiveMetrics {
     }),
   };
 }
-

@@ -9,6 +9,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import {
   GraphQLError,
+  OperationTypeNode,
   createSourceEventStream,
   execute,
   getOperationAST,
@@ -97,7 +98,7 @@ export class LiveOperations {
     }
     const operationName = typeof params.operationName === 'string' ? params.operationName : undefined;
     const operation = getOperationAST(document, operationName);
-    if (operation?.operation !== 'subscription') return this.viaApollo(params, query, request);
+    if (operation?.operation !== OperationTypeNode.SUBSCRIPTION) return this.viaApollo(params, query, request);
 
     const { schema, services, admission } = this.options;
     const errors = validate(schema, document, this.rules);
@@ -265,7 +266,9 @@ export class LiveOperations {
 
 function asGraphQLError(error: unknown): GraphQLError {
   if (error instanceof GraphQLError) return error;
-  return new GraphQLError(error instanceof Error ? error.message : String(error), { originalError: error instanceof Error ? error : undefined });
+  return new GraphQLError(error instanceof Error ? error.message : String(error), {
+    originalError: error instanceof Error ? error : undefined,
+  });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

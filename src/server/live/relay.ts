@@ -58,7 +58,10 @@ export class RedisLiveRelay implements LiveRelay {
 
   async start(): Promise<void> {
     await this.subscriber.connect().catch((err: unknown) => {
-      this.logger.warn({ event: 'live_relay_unavailable', err: String(err) }, 'live events relay not connected; replicas poll on their own');
+      this.logger.warn(
+        { event: 'live_relay_unavailable', err: String(err) },
+        'live events relay not connected; replicas poll on their own',
+      );
     });
   }
 
