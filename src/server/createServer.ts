@@ -25,7 +25,7 @@ import { createGraphiQL } from './graphiql.js';
 import { createRedactor } from './logger.js';
 import type { Logger } from '../core/logger.js';
 import { createMetrics } from './metrics.js';
-import { SupportedOperationTypesRule } from './operationTypes.js';
+import { SubscriptionsOverStreamsRule, SupportedOperationTypesRule } from './operationTypes.js';
 import { combineObservers, type AugurObserver } from '../core/observer.js';
 import { admissionPlugin } from './plugins/admission.js';
 import { deadlinePlugin } from './plugins/deadline.js';
@@ -346,7 +346,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     introspection: config.introspection,
     hideSchemaDetailsFromClientErrors: !config.introspection,
     parseOptions: { maxTokens: config.limits.maxTokens },
-    validationRules: [SupportedOperationTypesRule, limitRule(limits, fieldCalls, measures)],
+    validationRules: [SupportedOperationTypesRule, SubscriptionsOverStreamsRule, limitRule(limits, fieldCalls, measures)],
     includeStacktraceInErrorResponses: false,
     // The embedding program owns shutdown (main.ts drains, then calls stop()); Apollo's own SIGTERM handler would
     // stop it at once and fail every request still to come during the drain.

@@ -226,3 +226,112 @@ describe('one poll per watched object and credential (no repeated polls)', () =>
     }
   });
 });
+
+describe('subscriptions follow the gateway key, CORS and limits rules of /graphql', () => {
+  const KEY = 'live-test-gateway-key-0123456789';
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({
+      env: {
+        AUGUR_API_KEYS: KEY,
+        AUGUR_CORS_ORIGINS: 'https://app.example.com',
+        AUGUR_MAX_DEPTH: '4',
+        AUGUR_LIVE_POLL_MIN_MS: '60000',
+        AUGUR_LIVE_POLL_MAX_MS: '60000',
+      },
+    });
+  });
+  afterAll(() => stack.close());
+
+  it('refuses SSE and WebSocket subscribers without the gateway key, and serves those with it', async () => {
+    const id = stack.augur.services.codec.encode('CivisJobRun', `${SEED_IDS.runningJob}:1`);
+    const refused = await sseSubscribe(stack.url, WATCH_RUN, { id });
+    expect(refused.status).toBe(401);
+    await refused.done;
+    expect(refused.events[0]!.errors![0]!.extensions!['code']).toBe('UNAUTHENTICATED');
+
+    const anonymous = wsClient(stack.url);
+    const noKey = wsSubscribe(anonymous, WATCH_RUN, { id });
+    await expect(noKey.done).rejects.toMatchObject({ errors: { code: 4403 } });
+    await anonymous.dispose();
+    expect((await stack.requests('civis')).total).toBe(0);
+
+    const run = await stack.gql(`{ civis { job(platformId: "${SEED_IDS.runningJob}") { lastRun { id } } } }`, {}, { 'x-api-key': KEY });
+    const runId = run.data!.civis.job.lastRun.id as string;
+    const sse = await sseSubscribe(stack.url, WATCH_RUN, { id: runId }, { authorization: `Bearer ${KEY}` });
+    const keyed = wsClient(stack.url, { 'x-api-key': KEY });
+    const ws = wsSubscribe(keyed, WATCH_RUN, { id: runId });
+    await until(() => sse.events.length === 1 && ws.events.length === 1, 10_000, 'first events');
+    expect(states(sse.events)).toEqual(['RUNNING']);
+    expect(states(ws.events)).toEqual(['RUNNING']);
+    sse.close();
+    ws.close();
+    await keyed.dispose();
+  });
+
+  it('answers CORS preflights of /graphql/stream and refuses WebSocket upgrades from other origins', async () => {
+    const preflight = await fetch(`${stack.url}/stream`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    const other = await fetch(`${stack.url}/stream`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' },
+    });
+    expect(other.status).toBe(403);
+
+    const { default: WebSocket } = await import('ws');
+    const status = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(stack.url.replace(/^http/, 'ws'), 'graphql-transport-ws', { origin: 'https://evil.example.com' });
+      socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      socket.on('error', () => undefined);
+    });
+    expect(status).toBe(403);
+  });
+
+  it('applies the document limits, and refuses other methods and media types with clear errors', async () => {
+    await stack.reset();
+    const deep = await sseSubscribe(
+      stack.url,
+      `subscription($id: ID!) { civisJobRun(id: $id) { job { lastRun { job { lastRun { state } } } } } }`,
+      { id: 'x' },
+      { 'x-api-key': KEY },
+    );
+    expect(deep.status).toBe(400);
+    await deep.done;
+    expect(deep.events[0]!.errors![0]!.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'maxDepth' });
+
+    const get = await fetch(`${stack.url}/stream`, { headers: { accept: 'text/event-stream', 'x-api-key': KEY } });
+    expect(get.status).toBe(405);
+    const json = await fetch(`${stack.url}/stream`, {
+      method: 'POST',
+      headers: { accept: 'application/json', 'content-type': 'application/json', 'x-api-key': KEY },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(json.status).toBe(406);
+    expect(((await json.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    // Over plain HTTP, /graphql still refuses subscriptions, with a clear message.
+    const http = await stack.gql(WATCH_RUN, { id: 'x' }, { 'x-api-key': KEY });
+    expect(http.status).toBe(400);
+    expect(http.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/\/graphql\/stream/),
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
+    expect((await stack.requests('civis')).total).toBe(0);
+  });
+
+  it('exports the subscriptions’ metrics', async () => {
+    const text = await (await fetch(stack.url.replace(/\/graphql$/, '/metrics'))).text();
+    expect(text).toMatch(/^augur_subscriptions_active\{transport="sse"\} \d+/m);
+    expect(text).toMatch(/^augur_subscriptions_active\{transport="ws"\} \d+/m);
+    expect(text).toMatch(/^augur_live_pollers_active \d+/m);
+    expect(text).toMatch(/^augur_live_polls_total\{platform="civis",outcome="ok"\} [1-9]/m);
+    expect(text).toMatch(/^augur_subscription_events_total\{transport="ws"\} [1-9]/m);
+  });
+});
