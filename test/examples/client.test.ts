@@ -111,7 +111,9 @@ describe('examples/client', () => {
     expect(data.contacts?.edges).toHaveLength(1);
     // JSON values are typed too: no operation's result or variables type falls back to unknown or any.
     const generated = readFileSync('examples/client/generated/graphql.ts', 'utf8');
-    const operationTypes = generated.split(/\n(?=export )/).filter((text) => /^export type \w+(Query|Mutation|Subscription)(Variables)? = /.test(text));
+    const operationTypes = generated
+      .split(/\n(?=export )/)
+      .filter((text) => /^export type \w+(Query|Mutation|Subscription)(Variables)? = /.test(text));
     expect(operationTypes).toHaveLength(16);
     for (const text of operationTypes) expect(text).not.toMatch(/\b(unknown|any)\b/);
   });
