@@ -3770,15 +3770,15 @@ export type Subscription = {
    * A run of a Civis job, script or import, as `runCivisJob` returned it (its global id: Civis needs the job as well
    * as the run). Completes after SUCCEEDED, FAILED or CANCELLED; a failed run emits its `error` first.
    */
-  civisJobRun?: Maybe<CivisJobRun>;
+  civisJobRun: CivisJobRun;
   /** A Civis SQL query started by `createCivisQuery`. Completes after SUCCEEDED, FAILED or CANCELLED. */
-  civisQuery?: Maybe<CivisQuery>;
+  civisQuery: CivisQuery;
   /** A Prevision deployment coming up: completes once both `deployState` and `mainModelRunState` are DONE or FAILED. */
-  previsionDeployment?: Maybe<PrevisionDeployment>;
+  previsionDeployment: PrevisionDeployment;
   /** A bulk prediction started by `startDeploymentPrediction`. Completes after DONE or FAILED. */
-  previsionDeploymentPrediction?: Maybe<PrevisionDeploymentPrediction>;
+  previsionDeploymentPrediction: PrevisionDeploymentPrediction;
   /** A Prevision experiment version while it trains. Completes after DONE or FAILED. */
-  previsionExperimentVersion?: Maybe<PrevisionExperimentVersion>;
+  previsionExperimentVersion: PrevisionExperimentVersion;
 };
 
 
@@ -5716,11 +5716,11 @@ export type StartDeploymentPredictionPayloadResolvers<ContextType = Context, Par
 }>;
 
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
-  civisJobRun?: SubscriptionResolver<Maybe<ResolversTypes['CivisJobRun']>, "civisJobRun", ParentType, ContextType, RequireFields<SubscriptionCivisJobRunArgs, 'id'>>;
-  civisQuery?: SubscriptionResolver<Maybe<ResolversTypes['CivisQuery']>, "civisQuery", ParentType, ContextType, Partial<SubscriptionCivisQueryArgs>>;
-  previsionDeployment?: SubscriptionResolver<Maybe<ResolversTypes['PrevisionDeployment']>, "previsionDeployment", ParentType, ContextType, Partial<SubscriptionPrevisionDeploymentArgs>>;
-  previsionDeploymentPrediction?: SubscriptionResolver<Maybe<ResolversTypes['PrevisionDeploymentPrediction']>, "previsionDeploymentPrediction", ParentType, ContextType, Partial<SubscriptionPrevisionDeploymentPredictionArgs>>;
-  previsionExperimentVersion?: SubscriptionResolver<Maybe<ResolversTypes['PrevisionExperimentVersion']>, "previsionExperimentVersion", ParentType, ContextType, Partial<SubscriptionPrevisionExperimentVersionArgs>>;
+  civisJobRun?: SubscriptionResolver<ResolversTypes['CivisJobRun'], "civisJobRun", ParentType, ContextType, RequireFields<SubscriptionCivisJobRunArgs, 'id'>>;
+  civisQuery?: SubscriptionResolver<ResolversTypes['CivisQuery'], "civisQuery", ParentType, ContextType, Partial<SubscriptionCivisQueryArgs>>;
+  previsionDeployment?: SubscriptionResolver<ResolversTypes['PrevisionDeployment'], "previsionDeployment", ParentType, ContextType, Partial<SubscriptionPrevisionDeploymentArgs>>;
+  previsionDeploymentPrediction?: SubscriptionResolver<ResolversTypes['PrevisionDeploymentPrediction'], "previsionDeploymentPrediction", ParentType, ContextType, Partial<SubscriptionPrevisionDeploymentPredictionArgs>>;
+  previsionExperimentVersion?: SubscriptionResolver<ResolversTypes['PrevisionExperimentVersion'], "previsionExperimentVersion", ParentType, ContextType, Partial<SubscriptionPrevisionExperimentVersionArgs>>;
 }>;
 
 export interface UrlScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['URL'], any> {
