@@ -13,7 +13,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../core/logger.js';
 import { RATE_WINDOW_LUA } from './redisRateWindow.js';
 import type { BreakerShare, CircuitBreaker } from '../upstreams/breaker.js';
-import type { SharedTake, SlidingWindowBackend, Take } from '../upstreams/rateBudget.js';
+import type { SharedAnswer, SharedTake, SlidingWindowBackend } from '../upstreams/rateBudget.js';
 import type { PlatformName } from '../core/upstream.js';
 
 /** What fell back to local state when Redis failed (a metric label). */
@@ -37,12 +37,16 @@ type RedisWithScripts = Redis & {
     window: string,
     callers: string,
     callerWindow: string,
+    replicas: string,
     limit: number,
     windowMs: number,
     buckets: number,
     caller: string,
     maxCallers: number,
-  ): Promise<[number, number, number]>;
+    replica: string,
+    backfill: number,
+    own: number,
+  ): Promise<[number, number, number, number]>;
 };
 
 /** A command's outcome: Redis answered (`ok`), or it failed or was skipped and the caller must use local state. */
@@ -83,7 +87,7 @@ export class RedisState implements SlidingWindowBackend {
       // Reconnect forever, backing off to one attempt per second.
       retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 5), 1000),
     }) as RedisWithScripts;
-    this.client.defineCommand('augurRateWindow', { numberOfKeys: 3, lua: RATE_WINDOW_LUA });
+    this.client.defineCommand('augurRateWindow', { numberOfKeys: 4, lua: RATE_WINDOW_LUA });
     this.client.on('ready', () => this.markUp());
     this.client.on('error', (err: Error) => this.markDown(err.message));
     this.client.on('close', () => this.markDown('connection closed'));
@@ -184,7 +188,7 @@ export class RedisState implements SlidingWindowBackend {
    * The rate budget's window, in Redis (see RATE_WINDOW_LUA); undefined when Redis failed. The keys share a hash tag,
    * so a Redis Cluster keeps them on one node as the script needs.
    */
-  async slidingWindow(key: string, take: SharedTake): Promise<Take | undefined> {
+  async slidingWindow(key: string, take: SharedTake): Promise<SharedAnswer | undefined> {
     const base = `${this.keyPrefix}rate:{${key}}`;
     const caller = take.caller ?? '';
     const r = await this.run('rate_budget', (c) =>
@@ -192,16 +196,20 @@ export class RedisState implements SlidingWindowBackend {
         base,
         `${base}:callers`,
         `${base}:caller:${caller}`,
+        `${base}:replicas`,
         take.limit,
         take.windowMs,
         take.buckets,
         caller,
         take.maxCallers,
+        this.replicaId,
+        take.backfill,
+        take.own,
       ),
     );
     if (!r.ok) return undefined;
-    const [waitMs, callers, over] = r.value.map(Number) as [number, number, number];
-    return { waitMs, callers, overShare: over === 1 };
+    const [waitMs, callers, over, counted] = r.value.map(Number) as [number, number, number, number];
+    return { waitMs, callers, overShare: over === 1, counted };
   }
 
   /** Registers `augur_redis_up` and `augur_redis_fallbacks_total` in a metrics registry. */

@@ -13,8 +13,15 @@
  * the last window and capped at `maxCallers` (the idlest are dropped), and each caller has a window of its own; a
  * caller may hold at most ceil(limit / callers). Every key expires once nothing in it counts any more.
  *
- * KEYS[1] the key's window, KEYS[2] its callers, KEYS[3] this caller's window; ARGV limit, windowMs, buckets, caller
- * ('' when callers are not told apart), maxCallers. Answers {0 | ms until a slot may free, callers, over share 0|1}.
+ * Replicas reconcile what Redis missed. Slots a replica granted on its own while Redis was unreachable arrive as
+ * `backfill` with its next call and are counted in the current bucket (later than they were made: never less
+ * than the truth). The replicas whose slots the window holds are a sorted set scored by their last call, trimmed to
+ * the last window; a replica missing from it (Redis restarted empty, or the key was lost) brings `own` instead, every
+ * slot it counts in its own window, so a restart of Redis does not hand out the limit a second time within a window.
+ *
+ * KEYS[1] the key's window, KEYS[2] its callers, KEYS[3] this caller's window, KEYS[4] its replicas; ARGV limit,
+ * windowMs, buckets, caller ('' when callers are not told apart), maxCallers, replica, backfill, own. Answers
+ * {0 | ms until a slot may free, callers, over share 0|1, slots counted in the key's window afterwards}.
  */
 export const RATE_WINDOW_LUA = `
 local t = redis.call('TIME')
@@ -71,6 +78,22 @@ local function waitBelow(key, at, n, below)
 end
 
 local keyCount, keyAt = count(KEYS[1])
+local replica = ARGV[6]
+if replica ~= '' then
+  local since = string.format('%d', math.ceil((cur - slots + 1) * width))
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. since)
+  local missed = tonumber(ARGV[7])
+  if not redis.call('ZSCORE', KEYS[4], replica) then missed = tonumber(ARGV[8]) end
+  if missed > 0 then
+    redis.call('HINCRBY', KEYS[1], keyAt % slots, missed)
+    redis.call('HINCRBY', KEYS[1], 's', missed)
+    redis.call('HSET', KEYS[1], 'h', string.format('%d', keyAt))
+    redis.call('PEXPIRE', KEYS[1], ttl)
+    keyCount = keyCount + missed
+  end
+  redis.call('ZADD', KEYS[4], string.format('%d', now), replica)
+  redis.call('PEXPIRE', KEYS[4], ttl)
+end
 local callers, mine, mineAt = 1, 0, cur
 if caller ~= '' then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. string.format('%d', math.ceil((cur - slots + 1) * width)))
@@ -89,10 +112,10 @@ if keyCount < limit and not over then
     if size > maxCallers then redis.call('ZPOPMIN', KEYS[2], size - maxCallers) end
     redis.call('PEXPIRE', KEYS[2], ttl)
   end
-  return {0, callers, 0}
+  return {0, callers, 0, keyCount + 1}
 end
 local wait = 0
 if keyCount >= limit then wait = waitBelow(KEYS[1], keyAt, keyCount, limit) end
 if over then wait = math.max(wait, waitBelow(KEYS[3], mineAt, mine, share)) end
-return {wait, callers, over and 1 or 0}
+return {wait, callers, over and 1 or 0, keyCount}
 `;

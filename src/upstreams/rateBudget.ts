@@ -96,6 +96,11 @@ export class MemoryRateStore implements RateStore {
     this.grant(key, this.windows(key, windowMs, t), caller, t);
   }
 
+  /** Slots counted for `key` now: this store's own grants and the ones it recorded. */
+  counted(key: string): number {
+    return this.keys.get(key)?.window.count(this.now()) ?? 0;
+  }
+
   /** Keys held, for tests that check memory stays bounded. */
   get size(): number {
     return this.keys.size;
@@ -148,11 +153,20 @@ export interface SharedTake {
   windowMs: number;
   buckets: number;
   maxCallers: number;
+  /** Slots this replica granted on its own while the shared store was unavailable, not yet counted there. */
+  backfill: number;
+  /** Slots this replica counts in its own window: the shared store counts them if it holds none of this replica's. */
+  own: number;
+}
+
+/** What the shared store answered: a `Take`, and the slots its window for the key counts afterwards. */
+export interface SharedAnswer extends Take {
+  counted: number;
 }
 
 /** Shared windows (Redis): answers like `RateStore.take`, or undefined when the shared store failed. */
 export interface SlidingWindowBackend {
-  slidingWindow(key: string, take: SharedTake): Promise<Take | undefined>;
+  slidingWindow(key: string, take: SharedTake): Promise<SharedAnswer | undefined>;
 }
 
 export interface SharedRateStoreOptions {
@@ -166,27 +180,88 @@ export interface SharedRateStoreOptions {
   maxCallers?: number;
 }
 
+/** What a `SharedRateStore` remembers of a key between calls. */
+interface SharedKeyState {
+  /** Slots granted locally while the backend was unavailable, not yet sent to it. */
+  unsynced: number;
+  /** Slots the shared window counted at the last answer; undefined until it has answered for this key. */
+  lastCounted: number | undefined;
+  /** Whether the last call to the backend failed. */
+  down: boolean;
+  /**
+   * From the start of an outage until a window has passed: the slots of the other replicas' calls this replica
+   * assumes still counted, taken from its own share (their calls were made before the outage and leave within a window).
+   */
+  reserved: number;
+  reservedUntil: number;
+}
+
+/** Keys a `SharedRateStore` remembers at most; past it the least recently used is forgotten. */
+const MAX_SHARED_KEYS = 10_000;
+
 /**
  * Windows shared by every replica through a `SlidingWindowBackend`. Slots granted by the backend are also recorded
- * locally; when the backend fails, this replica keeps to its share of the limit over its own recent calls (shared
- * fairly among its own callers).
+ * locally. When the backend fails, this replica keeps to its share of the limit over its own recent calls (shared
+ * fairly among its own callers), less its share of what the shared window counted when it was last heard from (all
+ * of the limit, if it never answered for that key): the calls already made leave the window only as time passes, so
+ * the replicas together still stay within the limit.
+ * When the backend answers again it is told what this replica granted meanwhile; if it has lost this replica's
+ * calls altogether (Redis restarted empty), it is told every call this replica still counts in its own window.
  */
 export class SharedRateStore implements RateStore {
   private readonly local: MemoryRateStore;
+  private readonly keys = new Map<string, SharedKeyState>();
+  private readonly now: () => number;
 
   constructor(
     private readonly backend: SlidingWindowBackend,
     private readonly options: SharedRateStoreOptions,
   ) {
     this.local = new MemoryRateStore(options);
+    this.now = options.now ?? Date.now;
   }
 
   async take(key: string, caller: string | undefined, limit: number, windowMs: number): Promise<Take> {
-    const { buckets = bucketsFor(windowMs), maxCallers = MAX_CALLERS_PER_KEY } = this.options;
-    const taken = await this.backend.slidingWindow(`${this.options.namespace}:${key}`, { caller, limit, windowMs, buckets, maxCallers });
-    if (taken === undefined) return this.local.take(key, caller, Math.max(1, Math.floor(limit / this.options.replicas)), windowMs);
-    if (taken.waitMs === 0) this.local.record(key, caller, windowMs);
-    return taken;
+    const { buckets = bucketsFor(windowMs), maxCallers = MAX_CALLERS_PER_KEY, replicas } = this.options;
+    const state = this.state(key);
+    // Sent once: a take answered meanwhile must not send the same slots again.
+    const backfill = state.unsynced;
+    state.unsynced = 0;
+    const own = this.local.counted(key);
+    const shared = `${this.options.namespace}:${key}`;
+    const taken = await this.backend.slidingWindow(shared, { caller, limit, windowMs, buckets, maxCallers, backfill, own });
+    if (taken !== undefined) {
+      state.down = false;
+      state.lastCounted = taken.counted;
+      if (taken.waitMs === 0) this.local.record(key, caller, windowMs);
+      return { waitMs: taken.waitMs, callers: taken.callers, overShare: taken.overShare };
+    }
+    state.unsynced += backfill;
+    const t = this.now();
+    if (!state.down) {
+      state.down = true;
+      // Never heard from the shared window about this key: the other replicas may have used it all.
+      state.reserved = Math.max(0, Math.ceil((state.lastCounted ?? limit) / replicas) - own);
+      state.reservedUntil = t + windowMs;
+    }
+    const reserved = t < state.reservedUntil ? state.reserved : 0;
+    const allowance = Math.floor(limit / replicas) - reserved;
+    if (allowance <= 0) return { waitMs: state.reservedUntil - t + 1, callers: 1, overShare: false };
+    const answer = this.local.take(key, caller, allowance, windowMs);
+    if (answer.waitMs === 0) state.unsynced++;
+    return answer;
+  }
+
+  private state(key: string): SharedKeyState {
+    let state = this.keys.get(key);
+    if (state) {
+      this.keys.delete(key);
+    } else {
+      state = { unsynced: 0, lastCounted: undefined, down: false, reserved: 0, reservedUntil: 0 };
+      if (this.keys.size >= MAX_SHARED_KEYS) this.keys.delete(this.keys.keys().next().value!);
+    }
+    this.keys.set(key, state);
+    return state;
   }
 }
 

@@ -28,6 +28,8 @@ const take = (over: Partial<SharedTake> = {}): SharedTake => ({
   windowMs: 60_000,
   buckets: 60,
   maxCallers: 10_000,
+  backfill: 0,
+  own: 0,
   ...over,
 });
 
@@ -35,7 +37,7 @@ describe('RedisState rate window', () => {
   it('grants up to the limit, then answers the ms until the oldest bucket leaves, in a hash of bounded size', async () => {
     const answers = [];
     for (let i = 0; i < 7; i++) answers.push(await state.slidingWindow('previsto:plain', take()));
-    expect(answers.slice(0, 5)).toEqual(Array(5).fill({ waitMs: 0, callers: 1, overShare: false }));
+    expect(answers.slice(0, 5)).toEqual([1, 2, 3, 4, 5].map((counted) => ({ waitMs: 0, callers: 1, overShare: false, counted })));
     for (const refused of answers.slice(5)) {
       expect(refused).toMatchObject({ callers: 1, overShare: false });
       // All five were taken within the current 1 s bucket, which stops counting 61 to 62 s from now (60 buckets and
@@ -61,17 +63,17 @@ describe('RedisState rate window', () => {
 
   it('holds each caller to ceil(limit / callers) and lets a lone caller use the whole limit', async () => {
     const fair = (caller: string) => state.slidingWindow('previsto:fair', take({ caller, limit: 10 }));
-    for (let i = 0; i < 10; i++) expect(await fair('key:lone')).toEqual({ waitMs: 0, callers: 1, overShare: false });
+    for (let i = 0; i < 10; i++) expect(await fair('key:lone')).toMatchObject({ waitMs: 0, callers: 1, overShare: false });
     expect(await fair('key:lone')).toMatchObject({ callers: 1, overShare: false });
 
     const shared = (caller: string) => state.slidingWindow('previsto:shared', take({ caller, limit: 10 }));
     expect((await shared('key:b'))!.waitMs).toBe(0);
-    for (let i = 0; i < 5; i++) expect(await shared('key:a')).toEqual({ waitMs: 0, callers: 2, overShare: false });
+    for (let i = 0; i < 5; i++) expect(await shared('key:a')).toMatchObject({ waitMs: 0, callers: 2, overShare: false });
     const over = await shared('key:a');
     expect(over).toMatchObject({ callers: 2, overShare: true });
     expect(over!.waitMs).toBeGreaterThan(59_000);
-    expect(await shared('key:b')).toEqual({ waitMs: 0, callers: 2, overShare: false });
-    expect(await shared('key:c')).toEqual({ waitMs: 0, callers: 3, overShare: false });
+    expect(await shared('key:b')).toMatchObject({ waitMs: 0, callers: 2, overShare: false });
+    expect(await shared('key:c')).toMatchObject({ waitMs: 0, callers: 3, overShare: false });
     expect(await redis.client().zrange('augur:rate:{previsto:shared}:callers', '0', '-1')).toEqual(['key:a', 'key:b', 'key:c']);
     expect(Number(await redis.client().hget('augur:rate:{previsto:shared}:caller:key:a', 's'))).toBe(5);
   });
@@ -89,6 +91,29 @@ describe('RedisState rate window', () => {
       expect(ttl, key).toBeGreaterThan(0);
       expect(ttl, key).toBeLessThanOrEqual(2200);
     }
-    for (const key of keys.filter((k) => !k.endsWith(':callers'))) expect(await c.hlen(key), key).toBeLessThanOrEqual(24);
+    for (const key of keys.filter((k) => !k.endsWith(':callers') && !k.endsWith(':replicas')))
+      expect(await c.hlen(key), key).toBeLessThanOrEqual(24);
+  });
+
+  it("counts slots granted while it was unreachable, and a replica's own slots again once it has lost them", async () => {
+    const c = redis.client();
+    const window = (k: string) => state.slidingWindow(k, take({ limit: 10 }));
+    for (let i = 0; i < 3; i++) expect(await window('previsto:reconcile')).toMatchObject({ waitMs: 0, counted: i + 1 });
+    // Back after an outage in which this replica granted 2 on its own: they are counted, once.
+    expect(await state.slidingWindow('previsto:reconcile', take({ limit: 10, backfill: 2, own: 5 }))).toMatchObject({
+      waitMs: 0,
+      counted: 6,
+    });
+    expect(await state.slidingWindow('previsto:reconcile', take({ limit: 10, own: 6 }))).toMatchObject({ waitMs: 0, counted: 7 });
+    expect(await c.zrange('augur:rate:{previsto:reconcile}:replicas', '0', '-1')).toEqual([state.replicaId]);
+
+    // Redis restarted empty: the window no longer knows this replica, which brings every slot it still counts.
+    await c.flushall();
+    expect(await state.slidingWindow('previsto:reconcile', take({ limit: 10, backfill: 1, own: 8 }))).toMatchObject({
+      waitMs: 0,
+      counted: 9,
+    });
+    expect(await window('previsto:reconcile')).toMatchObject({ waitMs: 0, counted: 10 });
+    expect((await window('previsto:reconcile'))!.waitMs).toBeGreaterThan(59_000);
   });
 });
