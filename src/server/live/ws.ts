@@ -115,7 +115,8 @@ export function createWsServer(options: WsOptions): WsServer {
         const socket = ctx.extra.socket;
         const result = await operations.run(payload, {
           headers: connection.headers,
-          requestId: `${connection.requestId}:${id}`.slice(0, 128),
+          // The client names its operations: only the characters of a request id are kept.
+          requestId: `${connection.requestId}:${id.replace(/[^A-Za-z0-9._:-]/g, '')}`.slice(0, 128),
           client: connection.client,
           caller: connection.caller,
           callerGone: () => socket.readyState !== socket.OPEN,
