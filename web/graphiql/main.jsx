@@ -11,12 +11,23 @@ const endpoint = settings.endpoint || '/graphql';
 /** Where subscriptions go (GraphQL over Server-Sent Events); absent when the server serves none. */
 const streamEndpoint = settings.streamEndpoint;
 
-/** Whether the operation to run is a subscription (a document that does not parse goes to /graphql, which says why). */
-function isSubscription(params) {
+/**
+ * The operation to run, when it is a subscription (a document that does not parse goes to /graphql, which says why).
+ * GraphiQL updates the operation name a moment after the editor's text: a name the document no longer has is
+ * dropped when the document holds a single operation.
+ */
+function subscriptionOf(params) {
   try {
-    return getOperationAST(parse(params.query), params.operationName)?.operation === 'subscription';
+    const document = parse(params.query);
+    let operationName = params.operationName;
+    let operation = getOperationAST(document, operationName);
+    if (!operation && operationName) {
+      operation = getOperationAST(document);
+      operationName = operation?.name?.value;
+    }
+    return operation?.operation === 'subscription' ? { ...params, operationName } : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -48,7 +59,8 @@ function subscribe(params, options) {
  * A body that is not JSON becomes a GraphQL error so the response pane always shows what happened.
  */
 async function fetcher(params, options) {
-  if (streamEndpoint && isSubscription(params)) return subscribe(params, options);
+  const subscription = streamEndpoint && subscriptionOf(params);
+  if (subscription) return subscribe(subscription, options);
   const response = await fetch(endpoint, {
     method: 'POST',
     headers: {
