@@ -5,8 +5,18 @@
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { Kind, print, type OperationDefinitionNode } from 'graphql';
-import { ContactsBackward, ContactsForward, CreateContact, DeleteContact, SalesForecast, ScoredContacts } from './operations.js';
-import type { SalesForecastQuery } from './generated/graphql.js';
+import { createClient } from 'graphql-sse';
+import {
+  ContactsBackward,
+  ContactsForward,
+  CreateContact,
+  DeleteContact,
+  RunCivisJob,
+  SalesForecast,
+  ScoredContacts,
+  WatchCivisRun,
+} from './operations.js';
+import type { CivisRunFieldsFragment, SalesForecastQuery } from './generated/graphql.js';
 
 /** A GraphQL response that carried errors (or no data); `errors` are the response's, with their `extensions.code`. */
 export class GraphQLRequestError extends Error {
@@ -27,6 +37,16 @@ export interface ClientOptions {
 
 const printed = new WeakMap<object, { query: string; operationName: string | undefined }>();
 
+function source(document: TypedDocumentNode<unknown, unknown>): { query: string; operationName: string | undefined } {
+  let found = printed.get(document);
+  if (!found) {
+    const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    found = { query: print(document), operationName: operation?.name?.value };
+    printed.set(document, found);
+  }
+  return found;
+}
+
 /** Sends one operation and returns its typed `data`; throws `GraphQLRequestError` on any error. */
 export async function request<TResult, TVariables>(
   url: string,
@@ -34,16 +54,11 @@ export async function request<TResult, TVariables>(
   variables: TVariables,
   options: ClientOptions = {},
 ): Promise<TResult> {
-  let source = printed.get(document);
-  if (!source) {
-    const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-    source = { query: print(document), operationName: operation?.name?.value };
-    printed.set(document, source);
-  }
+  const operation = source(document as TypedDocumentNode<unknown, unknown>);
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...options.headers },
-    body: JSON.stringify({ ...source, variables }),
+    body: JSON.stringify({ ...operation, variables }),
   });
   const text = await res.text();
   let body: { data?: TResult | null; errors?: GraphQLRequestError['errors'] };
@@ -51,7 +66,7 @@ export async function request<TResult, TVariables>(
     body = JSON.parse(text) as typeof body;
   } catch {
     throw new GraphQLRequestError(
-      `${source.operationName ?? 'operation'}: expected a GraphQL JSON response, got HTTP ${res.status}: ${text.slice(0, 200)}`,
+      `${operation.operationName ?? 'operation'}: expected a GraphQL JSON response, got HTTP ${res.status}: ${text.slice(0, 200)}`,
       res.status,
       [],
     );
@@ -60,9 +75,53 @@ export async function request<TResult, TVariables>(
     const errors = body.errors ?? [];
     const codeOf = (code: unknown): string => (typeof code === 'string' ? code : JSON.stringify(code));
     const summary = errors.map((e) => `${e.message}${e.extensions?.code ? ` (${codeOf(e.extensions.code)})` : ''}`).join('; ') || 'no data';
-    throw new GraphQLRequestError(`${source.operationName ?? 'operation'} failed with HTTP ${res.status}: ${summary}`, res.status, errors);
+    throw new GraphQLRequestError(
+      `${operation.operationName ?? 'operation'} failed with HTTP ${res.status}: ${summary}`,
+      res.status,
+      errors,
+    );
   }
   return body.data;
+}
+
+/**
+ * Subscribes over GraphQL over Server-Sent Events (`<url>/stream`, graphql-sse's client) and yields each event's typed
+ * `data`; throws `GraphQLRequestError` on an event with errors. Leaving the loop closes the stream.
+ */
+export async function* subscribe<TResult, TVariables>(
+  url: string,
+  document: TypedDocumentNode<TResult, TVariables>,
+  variables: TVariables,
+  options: ClientOptions = {},
+): AsyncGenerator<TResult> {
+  const client = createClient({ url: `${url}/stream`, headers: { ...options.headers }, retryAttempts: 0 });
+  const operation = source(document as TypedDocumentNode<unknown, unknown>);
+  try {
+    for await (const event of client.iterate<TResult>({ ...operation, variables: variables as Record<string, unknown> })) {
+      if (event.errors?.length || event.data == null) {
+        const errors = (event.errors ?? []) as GraphQLRequestError['errors'];
+        throw new GraphQLRequestError(
+          `${operation.operationName ?? 'subscription'}: ${errors.map((e) => e.message).join('; ')}`,
+          200,
+          errors,
+        );
+      }
+      yield event.data;
+    }
+  } finally {
+    client.dispose();
+  }
+}
+
+/** Runs a Civis job and watches the run until it has finished: every state it went through, the last one finished. */
+export async function runAndWatchCivisJob(url: string, jobId: string, options: ClientOptions = {}): Promise<CivisRunFieldsFragment[]> {
+  const { runCivisJob } = await request(url, RunCivisJob, { input: { jobId } }, options);
+  if (!runCivisJob.run) throw new Error(`RunCivisJob refused: ${runCivisJob.userErrors.map((e) => e.message).join('; ')}`);
+  const seen: CivisRunFieldsFragment[] = [runCivisJob.run];
+  for await (const { civisJobRun } of subscribe(url, WatchCivisRun, { id: runCivisJob.run.id }, options)) {
+    if (civisJobRun) seen.push(civisJobRun);
+  }
+  return seen;
 }
 
 /** Two weeks of daily sales for stores A and B: the history the forecast example sends. */

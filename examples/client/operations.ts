@@ -127,3 +127,40 @@ export const DeleteContact = graphql(`
     }
   }
 `);
+
+/** Starts a run of a Civis job (a job, script or import, by global id). */
+export const RunCivisJob = graphql(`
+  mutation RunCivisJob($input: RunCivisJobInput!) {
+    runCivisJob(input: $input) {
+      run {
+        ...CivisRunFields
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** What the mutation and the subscription both read of a run: one fragment serves both. */
+export const CivisRunFields = graphql(`
+  fragment CivisRunFields on CivisJobRun {
+    id
+    platformId
+    state
+    startedAt
+    finishedAt
+    error
+  }
+`);
+
+/** Watches the run live (docs/live.md): the run at once, then each change, completing once it has finished. */
+export const WatchCivisRun = graphql(`
+  subscription WatchCivisRun($id: ID!) {
+    civisJobRun(id: $id) {
+      ...CivisRunFields
+    }
+  }
+`);

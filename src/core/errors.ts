@@ -27,6 +27,8 @@ export const ErrorCode = {
   LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
   /** The operation ran past `AUGUR_OPERATION_TIMEOUT_MS`: its remaining upstream calls were aborted. */
   OPERATION_TIMEOUT: 'OPERATION_TIMEOUT',
+  /** The gateway is stopping: open subscriptions end with this error, then complete; subscribe again elsewhere. */
+  SHUTTING_DOWN: 'SHUTTING_DOWN',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -5383,6 +5383,94 @@ export type StartPrevisionValidationPredictionPayload = {
   validationPrediction?: Maybe<PrevisionValidationPrediction>;
 };
 
+/**
+ * Live results for long work (docs/live.md), over GraphQL over Server-Sent Events (`POST /graphql/stream`) or
+ * GraphQL over WebSocket (`graphql-transport-ws` on `/graphql`). Each field emits the object at once, then each time
+ * the platform reports it changed, and completes after a terminal state; its type is the one the matching query
+ * returns, so one fragment serves both. One poll per watched object and credential serves every subscriber. Each field
+ * takes exactly one of `id` (global id) and `platformId` (the platform's own id), as the matching query field does.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * A run of a Civis job, script or import, as `runCivisJob` returned it (its global id: Civis needs the job as well
+   * as the run). Completes after SUCCEEDED, FAILED or CANCELLED; a failed run emits its `error` first.
+   */
+  civisJobRun: CivisJobRun;
+  /** A Civis SQL query started by `createCivisQuery`. Completes after SUCCEEDED, FAILED or CANCELLED. */
+  civisQuery: CivisQuery;
+  /** A Prevision deployment coming up: completes once both `deployState` and `mainModelRunState` are DONE or FAILED. */
+  previsionDeployment: PrevisionDeployment;
+  /** A bulk prediction started by `startDeploymentPrediction`. Completes after DONE or FAILED. */
+  previsionDeploymentPrediction: PrevisionDeploymentPrediction;
+  /** A Prevision experiment version while it trains. Completes after DONE or FAILED. */
+  previsionExperimentVersion: PrevisionExperimentVersion;
+};
+
+
+/**
+ * Live results for long work (docs/live.md), over GraphQL over Server-Sent Events (`POST /graphql/stream`) or
+ * GraphQL over WebSocket (`graphql-transport-ws` on `/graphql`). Each field emits the object at once, then each time
+ * the platform reports it changed, and completes after a terminal state; its type is the one the matching query
+ * returns, so one fragment serves both. One poll per watched object and credential serves every subscriber. Each field
+ * takes exactly one of `id` (global id) and `platformId` (the platform's own id), as the matching query field does.
+ */
+export type SubscriptionCivisJobRunArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live results for long work (docs/live.md), over GraphQL over Server-Sent Events (`POST /graphql/stream`) or
+ * GraphQL over WebSocket (`graphql-transport-ws` on `/graphql`). Each field emits the object at once, then each time
+ * the platform reports it changed, and completes after a terminal state; its type is the one the matching query
+ * returns, so one fragment serves both. One poll per watched object and credential serves every subscriber. Each field
+ * takes exactly one of `id` (global id) and `platformId` (the platform's own id), as the matching query field does.
+ */
+export type SubscriptionCivisQueryArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  platformId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Live results for long work (docs/live.md), over GraphQL over Server-Sent Events (`POST /graphql/stream`) or
+ * GraphQL over WebSocket (`graphql-transport-ws` on `/graphql`). Each field emits the object at once, then each time
+ * the platform reports it changed, and completes after a terminal state; its type is the one the matching query
+ * returns, so one fragment serves both. One poll per watched object and credential serves every subscriber. Each field
+ * takes exactly one of `id` (global id) and `platformId` (the platform's own id), as the matching query field does.
+ */
+export type SubscriptionPrevisionDeploymentArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  platformId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Live results for long work (docs/live.md), over GraphQL over Server-Sent Events (`POST /graphql/stream`) or
+ * GraphQL over WebSocket (`graphql-transport-ws` on `/graphql`). Each field emits the object at once, then each time
+ * the platform reports it changed, and completes after a terminal state; its type is the one the matching query
+ * returns, so one fragment serves both. One poll per watched object and credential serves every subscriber. Each field
+ * takes exactly one of `id` (global id) and `platformId` (the platform's own id), as the matching query field does.
+ */
+export type SubscriptionPrevisionDeploymentPredictionArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  platformId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Live results for long work (docs/live.md), over GraphQL over Server-Sent Events (`POST /graphql/stream`) or
+ * GraphQL over WebSocket (`graphql-transport-ws` on `/graphql`). Each field emits the object at once, then each time
+ * the platform reports it changed, and completes after a terminal state; its type is the one the matching query
+ * returns, so one fragment serves both. One poll per watched object and credential serves every subscriber. Each field
+ * takes exactly one of `id` (global id) and `platformId` (the platform's own id), as the matching query field does.
+ */
+export type SubscriptionPrevisionExperimentVersionArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  platformId?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** A connector to test. */
 export type TestPrevisionConnectorInput = {
   /** The connector: global id. */
@@ -6111,6 +6199,7 @@ export type ResolversTypes = ResolversObject<{
   StartPrevisionValidationPredictionInput: StartPrevisionValidationPredictionInput;
   StartPrevisionValidationPredictionPayload: ResolverTypeWrapper<Omit<StartPrevisionValidationPredictionPayload, 'validationPrediction'> & { validationPrediction?: Maybe<ResolversTypes['PrevisionValidationPrediction']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TestPrevisionConnectorInput: TestPrevisionConnectorInput;
   TestPrevisionConnectorPayload: ResolverTypeWrapper<TestPrevisionConnectorPayload>;
   URL: ResolverTypeWrapper<Scalars['URL']['output']>;
@@ -6378,6 +6467,7 @@ export type ResolversParentTypes = ResolversObject<{
   StartPrevisionValidationPredictionInput: StartPrevisionValidationPredictionInput;
   StartPrevisionValidationPredictionPayload: Omit<StartPrevisionValidationPredictionPayload, 'validationPrediction'> & { validationPrediction?: Maybe<ResolversParentTypes['PrevisionValidationPrediction']> };
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   TestPrevisionConnectorInput: TestPrevisionConnectorInput;
   TestPrevisionConnectorPayload: TestPrevisionConnectorPayload;
   URL: Scalars['URL']['output'];
@@ -7965,6 +8055,14 @@ export type StartPrevisionValidationPredictionPayloadResolvers<ContextType = Con
   validationPrediction?: Resolver<Maybe<ResolversTypes['PrevisionValidationPrediction']>, ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  civisJobRun?: SubscriptionResolver<ResolversTypes['CivisJobRun'], "civisJobRun", ParentType, ContextType, RequireFields<SubscriptionCivisJobRunArgs, 'id'>>;
+  civisQuery?: SubscriptionResolver<ResolversTypes['CivisQuery'], "civisQuery", ParentType, ContextType, Partial<SubscriptionCivisQueryArgs>>;
+  previsionDeployment?: SubscriptionResolver<ResolversTypes['PrevisionDeployment'], "previsionDeployment", ParentType, ContextType, Partial<SubscriptionPrevisionDeploymentArgs>>;
+  previsionDeploymentPrediction?: SubscriptionResolver<ResolversTypes['PrevisionDeploymentPrediction'], "previsionDeploymentPrediction", ParentType, ContextType, Partial<SubscriptionPrevisionDeploymentPredictionArgs>>;
+  previsionExperimentVersion?: SubscriptionResolver<ResolversTypes['PrevisionExperimentVersion'], "previsionExperimentVersion", ParentType, ContextType, Partial<SubscriptionPrevisionExperimentVersionArgs>>;
+}>;
+
 export type TestPrevisionConnectorPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TestPrevisionConnectorPayload'] = ResolversParentTypes['TestPrevisionConnectorPayload']> = ResolversObject<{
   reachable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -8230,6 +8328,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   StartDeploymentPredictionPayload?: StartDeploymentPredictionPayloadResolvers<ContextType>;
   StartPrevisionExportPayload?: StartPrevisionExportPayloadResolvers<ContextType>;
   StartPrevisionValidationPredictionPayload?: StartPrevisionValidationPredictionPayloadResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   TestPrevisionConnectorPayload?: TestPrevisionConnectorPayloadResolvers<ContextType>;
   URL?: GraphQLScalarType;
   UpdateAccountPayload?: UpdateAccountPayloadResolvers<ContextType>;

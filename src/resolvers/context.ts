@@ -47,6 +47,30 @@ export interface ResolverSettings {
   };
 }
 
+/**
+ * One object a subscription watches: what identifies it, how to read it, and when it is finished. The feed
+ * (server/live/hub.ts) reads it with one shared poller per object and credential, whatever the number of subscribers.
+ */
+export interface LiveWatch<T> {
+  /** The platform read, whose credential the poller uses (and is keyed by). */
+  platform: PlatformName;
+  /** What is watched, such as `civis:run:12:34`; never a secret (it names Redis keys and log lines). */
+  key: string;
+  /** One poll, with the caller's credential for `platform` and a budget of its own. */
+  read(credential: string | undefined, budget: RequestBudget): Promise<T>;
+  /** Whether the object has reached a state it never leaves: the subscription completes after emitting it. */
+  terminal(value: T): boolean;
+}
+
+/** Live results (server/live/hub.ts `LiveHub`). */
+export interface LiveFeeds {
+  /**
+   * The object's snapshots: the current one at once, then one per change, ending after a terminal one. Rejects
+   * (without polling on) when the first read fails, and with LIMIT_EXCEEDED past the subscription caps.
+   */
+  watch<T>(ctx: Context, watch: LiveWatch<T>): Promise<AsyncIterable<T>>;
+}
+
 /** Long-lived collaborators resolvers call, shared by every request. */
 export interface ResolverServices {
   /** Augur's version, as `Query.gateway` reports it. */
@@ -60,6 +84,8 @@ export interface ResolverServices {
   prevision: PrevisionClient;
   civis: CivisClient;
   status: StatusSource;
+  /** Subscriptions' shared pollers. */
+  live: LiveFeeds;
 }
 
 /** The context every resolver receives (codegen's `contextType`). */

@@ -19,6 +19,7 @@ import { deploymentRef, loadPrevision, previsionResolvers } from './prevision.js
 import { previsionLifecycleResolvers } from './previsionLifecycle.js';
 import { civisNodeFetchers, civisResolvers } from './civis/index.js';
 import { mergeResolvers } from './merge.js';
+import { subscriptionResolvers } from './subscriptions.js';
 import type { PrevisionDeployment } from '../upstreams/prevision/types.js';
 import type { NodeTypeName } from '../relay/ids.js';
 
@@ -120,5 +121,6 @@ export function createResolvers(options: ResolverOptions = {}): Resolvers {
     previsionResolvers,
     previsionLifecycleResolvers,
     civisResolvers,
+    subscriptionResolvers,
   );
 }

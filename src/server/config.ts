@@ -148,6 +148,8 @@ export interface Config {
   entityCache: { ttls: Record<string, number>; maxBytes: number; adminKey: string | undefined };
   /** Who may call what: signed tokens, scopes, tenants and their upstream credentials (docs/auth.md). */
   auth: AuthConfig;
+  /** Subscriptions (docs/live.md): polling of watched objects, caps, and what a slow client may leave unread. */
+  live: LiveConfig;
 }
 
 /** The signature algorithms a token may use: asymmetric only, so a public key can never verify an HMAC. */
@@ -189,6 +191,23 @@ export interface AuthConfig {
   forwardedKeys: boolean;
 }
 
+/** Subscriptions' settings (`AUGUR_LIVE_*`, see docs/live.md). */
+export interface LiveConfig {
+  /** Whether `/graphql/stream` (SSE) and WebSocket upgrades on `/graphql` are served. */
+  enabled: boolean;
+  /** First interval between polls of a watched object, and the interval again after a change. */
+  pollMinMs: number;
+  /** Longest interval between polls while the object does not change. */
+  pollMaxMs: number;
+  /** Open subscriptions per WebSocket connection. */
+  maxPerConnection: number;
+  /** Open subscriptions in this replica. */
+  maxTotal: number;
+  /** Bytes a client may leave unread on its connection before it is disconnected. */
+  maxBufferedBytes: number;
+  /** With Redis: how long a replica's claim to poll an object lasts without renewal. */
+  leaseMs: number;
+}
 
 /** What the entity cache can hold, per platform. */
 export const ENTITY_CACHE_TYPES: Readonly<Partial<Record<PlatformName, readonly string[]>>> = {
@@ -819,12 +838,26 @@ export function parseConfig(env: Env, readFile: (path: string) => string = (path
       adminKey: str(env, 'AUGUR_CACHE_ADMIN_KEY'),
     },
     auth: authConfig(env, readFile),
+    live: {
+      enabled: bool(env, 'AUGUR_LIVE', true),
+      pollMinMs: int(env, 'AUGUR_LIVE_POLL_MIN_MS', 1000, 10, 600_000),
+      pollMaxMs: int(env, 'AUGUR_LIVE_POLL_MAX_MS', 10_000, 10, 3_600_000),
+      maxPerConnection: int(env, 'AUGUR_LIVE_MAX_PER_CONNECTION', 100, 1, 100_000),
+      maxTotal: int(env, 'AUGUR_LIVE_MAX_SUBSCRIPTIONS', 10_000, 1, 10_000_000),
+      maxBufferedBytes: int(env, 'AUGUR_LIVE_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      leaseMs: int(env, 'AUGUR_LIVE_LEASE_MS', 5000, 100, 600_000),
+    },
   };
   if (config.entityCache.adminKey !== undefined && config.entityCache.adminKey.length < 16) {
     throw new ConfigError('AUGUR_CACHE_ADMIN_KEY must have at least 16 characters; generate it randomly.');
   }
   if (config.apiKeys.some((key) => key.length < 16)) {
     throw new ConfigError('AUGUR_API_KEYS entries must have at least 16 characters each; generate them randomly.');
+  }
+  if (config.live.pollMinMs > config.live.pollMaxMs) {
+    throw new ConfigError(
+      `AUGUR_LIVE_POLL_MIN_MS (${config.live.pollMinMs}) cannot exceed AUGUR_LIVE_POLL_MAX_MS (${config.live.pollMaxMs}).`,
+    );
   }
   if (config.paging.defaultPageSize > config.paging.maxPageSize) {
     throw new ConfigError(

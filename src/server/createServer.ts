@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { dirname, join } from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
@@ -25,7 +26,7 @@ import { createGraphiQL } from './graphiql.js';
 import { createRedactor } from './logger.js';
 import type { Logger } from '../core/logger.js';
 import { createMetrics } from './metrics.js';
-import { SupportedOperationTypesRule } from './operationTypes.js';
+import { SubscriptionsOverStreamsRule, SupportedOperationTypesRule } from './operationTypes.js';
 import { combineObservers, type AugurObserver } from '../core/observer.js';
 import { admissionPlugin } from './plugins/admission.js';
 import { deadlinePlugin } from './plugins/deadline.js';
@@ -70,6 +71,12 @@ import { MemoryCacheStore, ReadCache } from '../upstreams/readCache.js';
 import { RedisCacheStore, invalidateRoute } from './entityCache.js';
 import { cacheExtensionsPlugin } from './plugins/cacheExtensions.js';
 import { civisPolicy } from '../upstreams/civis/policy.js';
+import { LiveHub } from './live/hub.js';
+import { createLiveMetrics } from './live/metrics.js';
+import { LiveOperations } from './live/operations.js';
+import { createSseHandler } from './live/sse.js';
+import { createWsServer, type WsServer } from './live/ws.js';
+import { STREAM_PATH } from './graphqlHttp.js';
 
 export interface ServerDeps {
   config: Config;
@@ -91,6 +98,12 @@ export interface AugurServer {
   apollo: ApolloServer<Context>;
   /** Node `http` request handler serving `/graphql` and `/healthz`. */
   handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Node `http` `upgrade` listener: GraphQL over WebSocket on `/graphql` (when subscriptions are on). */
+  upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** The subscriptions' pollers (open subscriptions, active pollers). */
+  live: LiveHub;
+  /** Ends every open subscription with SHUTTING_DOWN, then completes it, and closes WebSocket connections. */
+  closeSubscriptions(): Promise<void>;
   start(): Promise<void>;
   /** From now on `/readyz` answers 503 `{ready: false, draining: true}`, so load balancers stop sending traffic. */
   beginDraining(): void;
@@ -207,6 +220,22 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
         onBatch: (group, items, operations) => observe.crossBatch('dataiku', group.slice(0, group.indexOf('|')), items, operations),
       })
     : undefined;
+
+  // Subscriptions' pollers: with Redis, one replica polls each watched object and relays what it reads (live/relay.ts).
+  const liveMetrics = metrics ? createLiveMetrics(metrics.registry) : undefined;
+  const liveRelay =
+    redisModule && redis && config.live.enabled ? new (await import('./live/relay.js')).RedisLiveRelay(redis, logger) : undefined;
+  const live = new LiveHub({
+    config: config.live,
+    secret: config.idSecret,
+    requestBudgetMs: config.requestBudgetMs,
+    retryBudget: config.retryBudget,
+    operationTimeoutMs: config.operationTimeoutMs,
+    logger,
+    ...(liveMetrics ? { metrics: liveMetrics } : {}),
+    ...(liveRelay ? { relay: liveRelay } : {}),
+  });
+
   const clients = {
     dataiku: new DataikuClient(http.dataiku),
     previsto: new PrevistoClient(http.previsto, entityCache),
@@ -233,6 +262,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     observe,
     ...(dataikuBatcher ? { dataikuBatcher } : {}),
     ...(entityCache ? { entityCache } : {}),
+    live,
   };
 
   // Tenants and their upstream credentials (AUGUR_TENANTS_FILE, AUGUR_TENANT_<ID>_…), watched for changes.
@@ -248,7 +278,8 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   const plugins: ApolloServerPlugin<Context>[] = [ApolloServerPluginLandingPageDisabled(), errorsPlugin()];
   const before: BeforeHook[] = [];
   before.push(createCors({ origins: config.cors.origins, logger }));
-  if (config.graphiql) before.push(createGraphiQL({ logger }));
+  if (config.live.enabled) before.push(createCors({ origins: config.cors.origins, logger, endpoint: STREAM_PATH }));
+  if (config.graphiql) before.push(createGraphiQL({ logger, ...(config.live.enabled ? { streamEndpoint: STREAM_PATH } : {}) }));
   const routes = new Map<string, RouteHandler>([
     ['/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' })],
     ['/', homeRoute({ graphiql: config.graphiql, metrics: metrics !== undefined })],
@@ -376,7 +407,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     introspection: config.introspection,
     hideSchemaDetailsFromClientErrors: !config.introspection,
     parseOptions: { maxTokens: config.limits.maxTokens },
-    validationRules: [SupportedOperationTypesRule, limitRule(limits, fieldCalls, measures)],
+    validationRules: [SupportedOperationTypesRule, SubscriptionsOverStreamsRule, limitRule(limits, fieldCalls, measures)],
     includeStacktraceInErrorResponses: false,
     // The embedding program owns shutdown (main.ts drains, then calls stop()); Apollo's own SIGTERM handler would
     // stop it at once and fail every request still to come during the drain.
@@ -397,16 +428,55 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     plugins,
   });
 
-  const handler = graphqlHttp.handler(apollo, formatError);
+  // Subscriptions (docs/live.md): SSE at /graphql/stream through the HTTP layer's checks, WebSocket on /graphql.
+  const apiKeys = new ApiKeyCheck(config.apiKeys);
+  let ws: WsServer | undefined;
+  let sse;
+  if (config.live.enabled) {
+    const operations = new LiveOperations({
+      schema,
+      apollo,
+      services,
+      guard,
+      limits,
+      fieldCalls,
+      admission,
+      formatError,
+      maxTokens: config.limits.maxTokens,
+      logger,
+      ...(liveMetrics ? { metrics: liveMetrics } : {}),
+    });
+    sse = createSseHandler({
+      operations,
+      maxBufferedBytes: config.live.maxBufferedBytes,
+      logger,
+      ...(liveMetrics ? { metrics: liveMetrics } : {}),
+    });
+    ws = createWsServer({ config, schema, operations, apiKeys, logger, ...(liveMetrics ? { metrics: liveMetrics } : {}) });
+  }
+  const handler = graphqlHttp.handler(apollo, formatError, sse);
+  const closeSubscriptions = async (): Promise<void> => {
+    live.close();
+    // The last events (SHUTTING_DOWN, then complete) go out before the sockets close.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await ws?.close();
+  };
 
   return {
     services,
     apollo,
     handler,
+    upgrade: (req, socket, head) => {
+      if (ws) ws.upgrade(req, socket, head);
+      else socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    },
+    live,
+    closeSubscriptions,
     async start() {
       if (redis) {
         await redis.connect();
         breakerSync?.start();
+        await liveRelay?.start();
       }
       await apollo.start();
       tenants?.watch();
@@ -419,6 +489,8 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     },
     async stop() {
       tenants?.close();
+      await closeSubscriptions();
+      await liveRelay?.close();
       admission.close();
       await apollo.stop();
       breakerSync?.stop();

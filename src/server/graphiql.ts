@@ -64,6 +64,8 @@ export interface GraphiQLOptions {
   redirectRoot?: boolean;
   /** The operation a new GraphiQL opens with. */
   defaultQuery?: string;
+  /** Where the page sends subscriptions (GraphQL over SSE); without it the page runs none. */
+  streamEndpoint?: string;
   /** Where a missing or unreadable bundle is reported (with its path, which callers are not shown). */
   logger?: Pick<Logger, 'error'>;
 }
@@ -114,7 +116,12 @@ export function graphiqlAssetsDirectory(): string {
 export function createGraphiQL(options: GraphiQLOptions = {}): BeforeHook {
   const endpoint = options.endpoint ?? '/graphql';
   const redirectRoot = options.redirectRoot ?? true;
-  const settings = { endpoint, defaultQuery: options.defaultQuery ?? GRAPHIQL_DEFAULT_QUERY, defaultHeaders: '{}' };
+  const settings = {
+    endpoint,
+    defaultQuery: options.defaultQuery ?? GRAPHIQL_DEFAULT_QUERY,
+    defaultHeaders: '{}',
+    ...(options.streamEndpoint ? { streamEndpoint: options.streamEndpoint } : {}),
+  };
   let assets: Map<string, Asset> | Error | undefined;
 
   // Read on first use rather than at creation, so building a server does no I/O for a page nobody opens.

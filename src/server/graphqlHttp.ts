@@ -21,6 +21,7 @@ import type { BeforeHook, RouteHandler } from './routes.js';
 import { RefusalThrottle } from './throttle.js';
 import type { Tracing } from './tracing.js';
 import { Turns } from './turns.js';
+import type { SseHandler } from './live/sse.js';
 
 export interface GraphQLHttpOptions {
   config: Config;
@@ -38,6 +39,9 @@ export interface GraphQLHttpOptions {
   tracing?: Tracing;
 }
 
+/** The path of GraphQL over Server-Sent Events (live/sse.ts). */
+export const STREAM_PATH = '/graphql/stream';
+
 export interface GraphQLHttp {
   /** Counts operations answered with errors the caller could have avoided against its allowance. */
   plugin: ApolloServerPlugin<Context>;
@@ -47,6 +51,8 @@ export interface GraphQLHttp {
   handler(
     apollo: ApolloServer<Context>,
     formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
+    /** Serves `POST /graphql/stream` (subscriptions over SSE) once the request passed every check of `/graphql`. */
+    stream?: SseHandler,
   ): (req: IncomingMessage, res: ServerResponse) => void;
 }
 
@@ -80,7 +86,7 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
   return {
     plugin,
     clientOf: (context) => (context as ThrottledContext)[CLIENT] ?? context.caller,
-    handler(apollo, formatError) {
+    handler(apollo, formatError, stream) {
       const refuse = (
         res: ServerResponse,
         requestId: string,
@@ -103,7 +109,8 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
         for (const hook of before) if (await hook(req, res)) return;
         const route = routes.get(path);
         if (route) return route(req, res);
-        if (path !== '/graphql' && path !== '/graphql/') {
+        const streaming = stream !== undefined && path === STREAM_PATH;
+        if (path !== '/graphql' && path !== '/graphql/' && !streaming) {
           return sendJson(res, 404, {
             errors: [{ message: `No route ${path}. GraphQL is served at /graphql.`, extensions: { code: 'NOT_FOUND' } }],
           });
@@ -139,6 +146,17 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
           });
         }
         const method = (req.method ?? 'GET').toUpperCase();
+        if (streaming && (method !== 'POST' || !/^text\/event-stream\b/.test(req.headers.accept ?? ''))) {
+          if (method !== 'POST') res.setHeader('allow', 'POST');
+          return sendJson(res, method !== 'POST' ? 405 : 406, {
+            errors: [
+              {
+                message: `${STREAM_PATH} serves GraphQL over Server-Sent Events: POST a JSON body {"query": ...} with "Accept: text/event-stream".`,
+                extensions: { code: 'BAD_REQUEST', requestId },
+              },
+            ],
+          });
+        }
         let body: unknown;
         if (method === 'POST') {
           const raw = await readBody(req, MAX_BODY_BYTES);
@@ -200,6 +218,16 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
               errors: errors.map((e) => formatError(e.toJSON(), e)),
             });
           }
+        }
+        if (streaming) {
+          return stream(req, res, {
+            body,
+            headers: req.headers,
+            requestId,
+            client,
+            caller: callerOf(req, config),
+            callerGone: () => req.socket.destroyed,
+          });
         }
         const headers = new HeaderMap();
         for (const [key, value] of Object.entries(req.headers)) {

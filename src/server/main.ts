@@ -50,6 +50,8 @@ async function main(): Promise<void> {
     });
     augur.handler(req, res);
   });
+  // GraphQL over WebSocket (subscriptions, docs/live.md) on /graphql.
+  server.on('upgrade', augur.upgrade);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -86,6 +88,9 @@ async function main(): Promise<void> {
       server.closeIdleConnections();
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
+    // Open subscriptions end with SHUTTING_DOWN and complete, so their streams leave the requests in flight.
+    logger.info({ event: 'subscriptions_closing', subscriptions: augur.live.subscriptions }, 'completing open subscriptions');
+    await augur.closeSubscriptions();
     logger.info({ event: 'shutdown', signal, inFlight: inFlight.size, graceMs }, 'draining in-flight requests');
     server.close();
     server.closeIdleConnections();

@@ -24,3 +24,21 @@ export function SupportedOperationTypesRule(context: ValidationContext): ASTVisi
     },
   };
 }
+
+/**
+ * A validation rule for `/graphql` over plain HTTP: subscriptions are served by the streaming transports only
+ * (live/sse.ts, live/ws.ts), so one posted to `/graphql` is refused with where to send it, not executed once.
+ */
+export function SubscriptionsOverStreamsRule(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(node) {
+      if (node.operation !== OperationTypeNode.SUBSCRIPTION) return;
+      context.reportError(
+        new GraphQLError(
+          'Subscriptions are served as event streams: POST them to /graphql/stream with "Accept: text/event-stream" (GraphQL over SSE), or send them over a WebSocket to /graphql (graphql-transport-ws).',
+          { nodes: node },
+        ),
+      );
+    },
+  };
+}

@@ -17,7 +17,7 @@ import type { SharedAnswer, SharedTake, SlidingWindowBackend } from '../upstream
 import type { PlatformName } from '../core/upstream.js';
 
 /** What fell back to local state when Redis failed (a metric label). */
-export type RedisFeature = 'rate_budget' | 'breaker' | 'persisted_queries' | 'response_cache' | 'entity_cache';
+export type RedisFeature = 'rate_budget' | 'breaker' | 'persisted_queries' | 'response_cache' | 'entity_cache' | 'live';
 
 export interface RedisStateOptions {
   /** `redis://` or `rediss://` URL (may hold a password: it is never logged). */

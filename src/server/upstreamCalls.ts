@@ -54,6 +54,9 @@ export function fieldCallsOf(files: ReadonlyArray<{ name: string; sdl: string }>
         else if (!platform) {
           // `node`/`nodes` resolve ids of any platform: they are counted against the scarcest, Previsto.
           if (parent === 'Query' && (name === 'node' || name === 'nodes')) set(parent, name, { platform: 'previsto', batched: false });
+          // A subscription field reads the platform its name starts with (schema/subscriptions.graphql).
+          const reads = parent === 'Subscription' ? PLATFORMS.find((p) => name.startsWith(p)) : undefined;
+          if (reads) set(parent, name, { platform: reads, batched: false });
         } else if (/(Edge|Connection|PageInfo)$/.test(parent)) continue;
         else if (
           parent === 'Query' ||

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SEED_IDS } from '@augur/emulators/civis';
 import { scoreChurn } from '@augur/emulators/dataiku';
 import { contactFeatures } from '../../src/resolvers/previsto.js';
 import type { PrevistoContact } from '../../src/upstreams/previsto/types.js';
@@ -77,7 +78,10 @@ beforeAll(async () => {
       `The GraphiQL browser tests need Debian's Chromium at ${CHROMIUM}, which is missing. Install it with: apt-get install -y chromium (.ci/run does this).`,
     );
   }
-  stack = await startStack({ emulatorOptions: { previsto: { rateLimitPerMinute: 100_000 } }, env: { PREVISTO_RATE_LIMIT: '100000' } });
+  stack = await startStack({
+    emulatorOptions: { previsto: { rateLimitPerMinute: 100_000 } },
+    env: { PREVISTO_RATE_LIMIT: '100000', AUGUR_LIVE_POLL_MIN_MS: '50', AUGUR_LIVE_POLL_MAX_MS: '200' },
+  });
   profile = mkdtempSync(join(tmpdir(), 'augur-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -172,5 +176,25 @@ describe('GraphiQL page', () => {
     expect(result.errors![0]).toMatchObject({ path: ['contacts'], extensions: { code: 'UNAUTHENTICATED', platform: 'previsto' } });
     expect((await stack.requests('previsto')).byRoute).toEqual({ 'GET /contacts': 1 });
     expect((await stack.requests('dataiku')).total).toBe(0);
+  }, 60_000);
+
+  it('runs a subscription over SSE and shows a live Civis run reaching SUCCEEDED in the result pane', async () => {
+    const jobId = stack.augur.services.codec.encode('CivisJob', String(SEED_IDS.idleJob));
+    const run = await stack.gql(`mutation($i: RunCivisJobInput!) { runCivisJob(input: $i) { run { id state } } }`, { i: { jobId } });
+    const id = run.data!.runCivisJob.run.id as string;
+    await editor(
+      page,
+      QUERY,
+      `subscription WatchRun {\n  civisJobRun(id: "${id}") {\n    platformId\n    state\n    finishedAt\n    error\n  }\n}`,
+    );
+    await editor(page, RESULT, '');
+    await page.locator('button.graphiql-execute-button').click();
+    // GraphiQL shows each event as it arrives; the last one is the finished run.
+    await expect.poll(() => page.locator('.result-window').innerText(), { timeout: 30_000 }).toContain('"state": "SUCCEEDED"');
+    const result = JSON.parse(await editor(page, RESULT)) as { data: { civisJobRun: { state: string; error: string | null } } };
+    expect(result.data.civisJobRun).toMatchObject({ state: 'SUCCEEDED', error: null });
+    // The stream completed, so the poller stopped: one read per state change.
+    await expect.poll(() => stack.augur.live.activePollers).toBe(0);
+    expect((await stack.requests('civis')).byRoute['GET /jobs/{id}/runs/{run_id}']).toBeLessThanOrEqual(3);
   }, 60_000);
 });

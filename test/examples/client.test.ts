@@ -14,7 +14,8 @@ import {
   type IntrospectionQuery,
 } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { GraphQLRequestError, request, runExamples, salesHistory } from '../../examples/client/index.js';
+import { GraphQLRequestError, request, runAndWatchCivisJob, runExamples, salesHistory } from '../../examples/client/index.js';
+import { SEED_IDS } from '@augur/emulators/civis';
 import { ScoredContacts } from '../../examples/client/operations.js';
 import { forecastSales, scoreChurn } from '@augur/emulators/dataiku';
 import { contactFeatures } from '../../src/resolvers/previsto.js';
@@ -32,7 +33,10 @@ async function previsto<T>(path: string): Promise<{ status: number; body: T }> {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ emulatorOptions: { previsto: { rateLimitPerMinute: 100_000 } }, env: { PREVISTO_RATE_LIMIT: '100000' } });
+  stack = await startStack({
+    emulatorOptions: { previsto: { rateLimitPerMinute: 100_000 } },
+    env: { PREVISTO_RATE_LIMIT: '100000', AUGUR_LIVE_POLL_MIN_MS: '50' },
+  });
 });
 afterAll(() => stack.close());
 beforeEach(() => stack.reset());
@@ -86,6 +90,15 @@ describe('examples/client', () => {
     expect((await stack.requests('previsto')).byRoute).toEqual({ 'GET /contacts': 1 });
   });
 
+  it('runs a Civis job and watches it over SSE with a typed subscription until it has succeeded', async () => {
+    const jobId = stack.augur.services.codec.encode('CivisJob', String(SEED_IDS.idleJob));
+    const states = await runAndWatchCivisJob(stack.url, jobId);
+    expect(states[0]!.state).toBe('QUEUED');
+    expect(states.at(-1)).toMatchObject({ state: 'SUCCEEDED', error: null, finishedAt: expect.any(String) });
+    expect(new Set(states.map((s) => s.platformId))).toEqual(new Set([states[0]!.platformId]));
+    expect((await stack.requests('civis')).byRoute['POST /jobs/{id}/runs']).toBe(1);
+  });
+
   it('types results and variables from the schema', async () => {
     expectTypeOf<VariablesOf<typeof ScoredContacts>>().toEqualTypeOf<{ first: number }>();
     type Node = NonNullable<ResultOf<typeof ScoredContacts>['contacts']>['edges'][number]['node'];
@@ -98,8 +111,10 @@ describe('examples/client', () => {
     expect(data.contacts?.edges).toHaveLength(1);
     // JSON values are typed too: no operation's result or variables type falls back to unknown or any.
     const generated = readFileSync('examples/client/generated/graphql.ts', 'utf8');
-    const operationTypes = generated.split(/\n(?=export )/).filter((text) => /^export type \w+(Query|Mutation)(Variables)? = /.test(text));
-    expect(operationTypes).toHaveLength(12);
+    const operationTypes = generated
+      .split(/\n(?=export )/)
+      .filter((text) => /^export type \w+(Query|Mutation|Subscription)(Variables)? = /.test(text));
+    expect(operationTypes).toHaveLength(16);
     for (const text of operationTypes) expect(text).not.toMatch(/\b(unknown|any)\b/);
   });
 });

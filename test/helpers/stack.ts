@@ -78,6 +78,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   });
   await augur.start();
   const server = http.createServer(augur.handler);
+  server.on('upgrade', augur.upgrade);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 

@@ -30,6 +30,8 @@ export interface ThreadStack {
   reset(timeoutMs?: number): Promise<void>;
   /** Terminates the worker, whatever it is doing, and starts a fresh stack with the same options. */
   restart(): Promise<void>;
+  /** Terminates the worker as a crash would: nothing is closed or released first. */
+  kill(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -127,6 +129,9 @@ export async function startThreadStack(options: StackOptions = {}): Promise<Thre
     async restart() {
       await running.worker.terminate();
       running = await spawn(options);
+    },
+    async kill() {
+      await running.worker.terminate();
     },
     close: () => stop(running),
   };

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { scoreChurn } from '@augur/emulators/dataiku';
 import { EMULATORS, type Emulator } from '@augur/emulators';
+import { SEED_IDS } from '@augur/emulators/civis';
+import { sseSubscribe, until, wsClient, wsSubscribe } from '../helpers/live.js';
 
 // The gateway process from the unbundled build (test/processes/start.test.ts runs the bundle `npm start` runs);
 // `dist/` is built by the suite's global setup.
@@ -144,6 +146,32 @@ async function slowDataiku(latencyMs: number): Promise<void> {
 }
 
 describe('SIGTERM', () => {
+  it('completes every open subscription with SHUTTING_DOWN, then drains and exits 0', async () => {
+    const gateway = await spawnGateway({ AUGUR_LIVE_POLL_MIN_MS: '50' });
+    // The seeded run that stays RUNNING: its subscriptions stay open until the gateway stops.
+    const r = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ civis { job(platformId: "${SEED_IDS.runningJob}") { lastRun { id } } } }` }),
+    });
+    const id = ((await r.json()) as { data: { civis: { job: { lastRun: { id: string } } } } }).data.civis.job.lastRun.id;
+    const query = 'subscription($id: ID!) { civisJobRun(id: $id) { state } }';
+    const sse = await sseSubscribe(gateway.url, query, { id });
+    const client = wsClient(gateway.url);
+    const ws = wsSubscribe(client, query, { id });
+    await until(() => sse.events.length === 1 && ws.events.length === 1, 15_000, 'first events');
+    gateway.child.kill('SIGTERM');
+    await Promise.all([sse.done, ws.done]);
+    for (const events of [sse.events, ws.events]) {
+      expect(events[0]!.data).toEqual({ civisJobRun: { state: 'RUNNING' } });
+      expect(events.at(-1)!.errors![0]!.extensions!['code']).toBe('SHUTTING_DOWN');
+    }
+    expect(await gateway.exit).toBe(0);
+    expect(gateway.logs.find((l) => l['event'] === 'subscriptions_closing')).toMatchObject({ subscriptions: 2 });
+    expect(gateway.logs.find((l) => l['event'] === 'stopped')).toMatchObject({ drained: true });
+    await client.dispose();
+  });
+
   it('stops accepting connections, answers the operation in flight with its data, then exits 0', async () => {
     const gateway = await spawnGateway();
     await slowDataiku(1500);

@@ -128,11 +128,12 @@ describe('hostile input', () => {
   });
 
   async function callerMistakes(stack: TestStack): Promise<void> {
-    const subscription = await stack.gql(`subscription Watch { contacts { totalCount } }`);
+    const subscription = await stack.gql(`subscription Watch { civisQuery(platformId: "1") { state } }`);
     expect(subscription.status).toBe(400);
     expect(subscription.errors).toEqual([
       {
-        message: 'This API serves no subscriptions, only queries and mutations.',
+        message:
+          'Subscriptions are served as event streams: POST them to /graphql/stream with "Accept: text/event-stream" (GraphQL over SSE), or send them over a WebSocket to /graphql (graphql-transport-ws).',
         locations: [{ line: 1, column: 1 }],
         extensions: { code: 'GRAPHQL_VALIDATION_FAILED', requestId: expect.any(String) },
       },

@@ -20,6 +20,9 @@ type Documents = {
     "\n  query ContactsBackward($last: Int!, $before: String) {\n    contacts(last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n          name\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": typeof types.ContactsBackwardDocument,
     "\n  mutation CreateContact($input: CreateContactInput!) {\n    createContact(input: $input) {\n      contact {\n        id\n        platformId\n        name\n        address {\n          city\n        }\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": typeof types.CreateContactDocument,
     "\n  mutation DeleteContact($input: DeleteContactInput!) {\n    deleteContact(input: $input) {\n      deletedContactId\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": typeof types.DeleteContactDocument,
+    "\n  mutation RunCivisJob($input: RunCivisJobInput!) {\n    runCivisJob(input: $input) {\n      run {\n        ...CivisRunFields\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": typeof types.RunCivisJobDocument,
+    "\n  fragment CivisRunFields on CivisJobRun {\n    id\n    platformId\n    state\n    startedAt\n    finishedAt\n    error\n  }\n": typeof types.CivisRunFieldsFragmentDoc,
+    "\n  subscription WatchCivisRun($id: ID!) {\n    civisJobRun(id: $id) {\n      ...CivisRunFields\n    }\n  }\n": typeof types.WatchCivisRunDocument,
 };
 const documents: Documents = {
     "\n  query ScoredContacts($first: Int!) {\n    contacts(first: $first) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          address {\n            city\n          }\n          predict(endpointName: \"churn\") {\n            ignored\n            result {\n              __typename\n              ... on ClassificationResult {\n                predictedClass\n                probabilities {\n                  label\n                  probability\n                }\n              }\n              ... on RegressionResult {\n                predictedValue\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": types.ScoredContactsDocument,
@@ -28,6 +31,9 @@ const documents: Documents = {
     "\n  query ContactsBackward($last: Int!, $before: String) {\n    contacts(last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n          name\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": types.ContactsBackwardDocument,
     "\n  mutation CreateContact($input: CreateContactInput!) {\n    createContact(input: $input) {\n      contact {\n        id\n        platformId\n        name\n        address {\n          city\n        }\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": types.CreateContactDocument,
     "\n  mutation DeleteContact($input: DeleteContactInput!) {\n    deleteContact(input: $input) {\n      deletedContactId\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": types.DeleteContactDocument,
+    "\n  mutation RunCivisJob($input: RunCivisJobInput!) {\n    runCivisJob(input: $input) {\n      run {\n        ...CivisRunFields\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": types.RunCivisJobDocument,
+    "\n  fragment CivisRunFields on CivisJobRun {\n    id\n    platformId\n    state\n    startedAt\n    finishedAt\n    error\n  }\n": types.CivisRunFieldsFragmentDoc,
+    "\n  subscription WatchCivisRun($id: ID!) {\n    civisJobRun(id: $id) {\n      ...CivisRunFields\n    }\n  }\n": types.WatchCivisRunDocument,
 };
 
 /**
@@ -68,6 +74,18 @@ export function graphql(source: "\n  mutation CreateContact($input: CreateContac
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteContact($input: DeleteContactInput!) {\n    deleteContact(input: $input) {\n      deletedContactId\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteContact($input: DeleteContactInput!) {\n    deleteContact(input: $input) {\n      deletedContactId\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RunCivisJob($input: RunCivisJobInput!) {\n    runCivisJob(input: $input) {\n      run {\n        ...CivisRunFields\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RunCivisJob($input: RunCivisJobInput!) {\n    runCivisJob(input: $input) {\n      run {\n        ...CivisRunFields\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment CivisRunFields on CivisJobRun {\n    id\n    platformId\n    state\n    startedAt\n    finishedAt\n    error\n  }\n"): (typeof documents)["\n  fragment CivisRunFields on CivisJobRun {\n    id\n    platformId\n    state\n    startedAt\n    finishedAt\n    error\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WatchCivisRun($id: ID!) {\n    civisJobRun(id: $id) {\n      ...CivisRunFields\n    }\n  }\n"): (typeof documents)["\n  subscription WatchCivisRun($id: ID!) {\n    civisJobRun(id: $id) {\n      ...CivisRunFields\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
