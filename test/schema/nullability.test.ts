@@ -6,7 +6,14 @@ import { loadTypeDefFiles } from '../../src/server/schema.js';
  * Schema files whose output fields follow the nullability rule (docs/schema.md) and are under the target of 25%
  * nullable: each is held to the target. Add a file once its fields follow the rule.
  */
-export const FILES_AT_TARGET = ['auth.graphql', 'base.graphql', 'platform.graphql', 'civis.graphql', 'prevision.graphql', 'subscriptions.graphql'];
+export const FILES_AT_TARGET = [
+  'auth.graphql',
+  'base.graphql',
+  'platform.graphql',
+  'civis.graphql',
+  'prevision.graphql',
+  'subscriptions.graphql',
+];
 
 /**
  * Schema files whose output fields follow the rule but stay above the target, because the platform really lacks the
