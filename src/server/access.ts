@@ -194,6 +194,15 @@ export function enforceAccess(schema: GraphQLSchema, table: AccessTable, princip
       if (!allows(principal, requirements)) throw forbidden(principal, requirements, what);
       return resolve(source, args, context, info);
     };
+    // A subscription is refused before its poller starts, not event by event.
+    const subscribe = field.subscribe;
+    if (subscribe) {
+      field.subscribe = (source, args, context, info) => {
+        const principal = principalOf(context);
+        if (!allows(principal, requirements)) throw forbidden(principal, requirements, what);
+        return subscribe(source, args, context, info);
+      };
+    }
   }
 }
 

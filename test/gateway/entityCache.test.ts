@@ -224,7 +224,10 @@ describe('entity cache in memory', () => {
       'mutation R { updateAccount(input: {name: " ", languageCode: "danish"}) { account { name } userErrors { field code } } }',
     );
     expect(refused.data!['updateAccount'].account).toBeNull();
-    expect(refused.data!['updateAccount'].userErrors).toEqual([{ field: ['input', 'name'], code: 'REQUIRED' }]);
+    expect(refused.data!['updateAccount'].userErrors).toEqual([
+      { field: ['input', 'name'], code: 'REQUIRED' },
+      { field: ['input', 'languageCode'], code: 'INVALID' },
+    ]);
     expect(await route(s, 'POST /accounts/current')).toBe(1);
   });
 

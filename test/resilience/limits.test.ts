@@ -112,10 +112,10 @@ describe('operation limits', () => {
     const metrics = await (await fetch(stack.url.replace(/graphql$/, 'metrics'))).text();
     expect(metrics).toMatch(/^augur_introspection_cache_hits_total 2$/m);
     const line = stack.logs.filter((l) => l['event'] === 'operation' && l['operationName'] === 'IntrospectionQuery').pop();
-    expect(line?.['cost']).toBeGreaterThan(2000);
-    // Within the default AUGUR_MAX_COST (5000). The schema's answer has grown to about 5,100 objects (Civis and
-    // Prevision surfaces), so little room is left: a larger schema needs a higher limit or a cheaper introspection.
-    expect(line?.['cost']).toBeLessThan(5000);
+    expect(line?.['cost']).toBeGreaterThan(1000);
+    // At most 60% of the default AUGUR_MAX_COST (5000), so the schema can grow a while before GraphiQL's and codegen's
+    // own introspection would be refused; when this fails, make introspection cheaper or the limit higher, knowingly.
+    expect(line?.['cost']).toBeLessThan(0.6 * 5000);
   });
 
   it('refuses a second __schema, an ofType chain deeper than the standard query, and introspection past the cost limit', async () => {
@@ -228,10 +228,10 @@ describe('measureDocument', () => {
         inputValueDeprecation: true,
       }),
     );
-    // The schema's real answer holds about 5,100 objects; the estimate must stay within the cost limit, or GraphiQL
-    // and codegen could no longer introspect (little room is left: see the test above).
-    expect(standard.cost).toBeGreaterThan(2000);
-    expect(standard.cost).toBeLessThan(settings.maxCost);
+    // Half a field per object returned; it must stay well within the cost limit, or GraphiQL and codegen could no
+    // longer introspect (see the test above for the margin).
+    expect(standard.cost).toBeGreaterThan(1000);
+    expect(standard.cost).toBeLessThan(0.6 * settings.maxCost);
     // A __type is estimated at the schema's largest type (Mutation): each answers 1 + fields x 2 objects.
     const largest = Math.max(
       ...Object.values(schema.getTypeMap()).map((t) => ('getFields' in t && 'getInterfaces' in t ? Object.keys(t.getFields()).length : 0)),
@@ -240,7 +240,7 @@ describe('measureDocument', () => {
     expect(
       measure(`{ ${Array.from({ length: 200 }, (_, i) => `t${i}: __type(name: "Contact") { fields { name type { name } } }`).join(' ')} }`)
         .cost,
-    ).toBe(200 * (1 + largest * 2));
+    ).toBe(200 * 0.5 * (1 + largest * 2));
   });
 });
 
