@@ -20,8 +20,8 @@ export const FILES_AT_TARGET = [
  * values: each is held to its ceiling (so it cannot grow), with the reason. When every file is in one of the two
  * lists, the whole schema is held to the target.
  */
-/** The whole schema's share at most while FILES_ABOVE_TARGET is not empty (measured: 190 of 744). */
-const OVERALL_CEILING = 190 / 744;
+/** The whole schema's share at most while FILES_ABOVE_TARGET is not empty (measured: 239 of 963, 24.8%, under the target). */
+const OVERALL_CEILING = 239 / 963;
 
 export const FILES_ABOVE_TARGET: Record<string, { ceiling: number; why: string }> = {
   'previsto.graphql': {
@@ -111,7 +111,7 @@ describe('schema nullability', () => {
   it('keeps the whole schema under 25% nullable output fields, or at its recorded ceiling while a file is above target', () => {
     const pending = [...files.keys()].filter((name) => !FILES_AT_TARGET.includes(name) && !(name in FILES_ABOVE_TARGET));
     expect(pending, 'every schema file is in FILES_AT_TARGET or FILES_ABOVE_TARGET').toEqual([]);
-    // With Previsto and Dataiku above target the whole schema measures 190 of 744 (25.5%); it may not grow past that.
+    // With Previsto and Dataiku above target the whole schema measures 239 of 963 (24.8%); it may not grow past that.
     const ceiling = Object.keys(FILES_ABOVE_TARGET).length > 0 ? OVERALL_CEILING : TARGET;
     expect(share(overall), `all files: ${percent(overall)}`).toBeLessThanOrEqual(ceiling);
   });
