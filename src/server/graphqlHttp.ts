@@ -225,8 +225,9 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
             headers: req.headers,
             requestId,
             client,
-            caller: callerOf(req, config),
+            caller: callerOf(req, config, principal),
             callerGone: () => req.socket.destroyed,
+            principal,
           });
         }
         const headers = new HeaderMap();

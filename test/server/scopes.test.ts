@@ -141,3 +141,29 @@ describe('the SDL', () => {
     expect(missing, 'add @requiresScopes (see schema/auth.graphql)').toEqual([]);
   });
 });
+
+describe('subscriptions over SSE', () => {
+  const watch = async (token: string): Promise<string> => {
+    const res = await fetch(`${stack.url}/stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...bearer(token) },
+      body: JSON.stringify({ query: 'subscription W { civisQuery(platformId: "999999") { state } }', operationName: 'W' }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(res.status).toBe(200);
+    return res.text();
+  };
+
+  it('refuses a subscription whose type the token may not read before any poll, and lets one it may read through', async () => {
+    const refused = await watch(await issuer.token({ scp: ['previsto:read'] }));
+    expect(refused).toContain('"FORBIDDEN"');
+    expect(refused).toContain('civis:read');
+    expect((await total()).civis).toBe(0);
+
+    // With the scope, the subscription reaches Civis: the unknown query is reported as such, not as forbidden.
+    const allowed = await watch(await issuer.token({ scp: ['civis:read'] }));
+    expect(allowed).not.toContain('FORBIDDEN');
+    expect(allowed).toContain('"NOT_FOUND"');
+    expect((await total()).civis).toBeGreaterThan(0);
+  });
+});

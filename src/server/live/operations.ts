@@ -26,6 +26,7 @@ import {
 import { AugurError, ErrorCode } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { AdmissionGate, AdmissionTicket } from '../admission.js';
+import type { Principal } from '../access.js';
 import { createContext, type Context, type Services } from '../context.js';
 import { tokenLimitError } from '../errors.js';
 import type { DocumentGuard } from '../guard.js';
@@ -43,6 +44,11 @@ export interface LiveRequest {
   client: string;
   callerGone: () => boolean;
   transport: LiveTransport;
+  /**
+   * Who is calling, as the HTTP layer authenticated it (SSE). Unset (WebSocket), the context's default applies: every
+   * field open without signed tokens, only unguarded fields with them.
+   */
+  principal?: Principal;
 }
 
 /** An operation's parameters as both protocols carry them. */
@@ -109,7 +115,8 @@ export class LiveOperations {
       measure && upstreamCallsError(measure, operation, document, schema, this.options.limits, this.options.fieldCalls, variables);
     if (callsError) return this.failure(request, callsError);
 
-    const context = (): Context => createContext(services, request.headers, request.requestId, request.callerGone, request.caller);
+    const context = (): Context =>
+      createContext(services, request.headers, request.requestId, request.callerGone, request.caller, request.principal);
     // Admitted like any operation while it subscribes (the first read of the object); events are cheap replays.
     const entry = admission.enter(measure?.cost ?? 1, request.client);
     if (entry === undefined) {
@@ -162,7 +169,14 @@ export class LiveOperations {
 
   /** A query or mutation: Apollo runs it with every plugin (limits, admission, errors, logging, metrics). */
   private async viaApollo(params: LiveParams, query: string, request: LiveRequest): Promise<FormattedExecutionResult> {
-    const contextValue = createContext(this.options.services, request.headers, request.requestId, request.callerGone, request.caller);
+    const contextValue = createContext(
+      this.options.services,
+      request.headers,
+      request.requestId,
+      request.callerGone,
+      request.caller,
+      request.principal,
+    );
     const response = await this.options.apollo.executeOperation(
       {
         query,
