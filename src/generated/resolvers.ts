@@ -3760,15 +3760,15 @@ export type PlatformStatus = {
 /** A postal address. Each part is null when Previsto has none. */
 export type PostalAddress = {
   __typename?: 'PostalAddress';
-  /** Apartment. */
+  /** Apartment; null when not set. */
   apartment?: Maybe<Scalars['String']['output']>;
-  /** City. */
+  /** City; null when not set. */
   city?: Maybe<Scalars['String']['output']>;
-  /** ISO 3166-1 country code. */
+  /** ISO 3166-1 country code; null when not set. */
   countryCode?: Maybe<Scalars['String']['output']>;
-  /** Postal code. */
+  /** Postal code; null when not set. */
   postalCode?: Maybe<Scalars['String']['output']>;
-  /** Street and number. */
+  /** Street and number; null when not set. */
   street?: Maybe<Scalars['String']['output']>;
 };
 

@@ -44,14 +44,14 @@ describe('Civis and Prevision schema nullability', () => {
     expect(nullable.length / total, `${name}: ${nullable.length} of ${total} nullable: ${nullable.join(', ')}`).toBeLessThan(TARGET);
   });
 
-  it.each(FILES)('says in the description of every nullable field of %s when it is null', (name) => {
+  it.each([...files.keys()])('says in the description of every nullable field of %s when it is null', (name) => {
     const undocumented: string[] = [];
     for (const def of parse(files.get(name)!).definitions) {
       for (const field of outputFields(def)) {
         if (field.type.kind === Kind.NON_NULL_TYPE) continue;
         const parent = 'name' in def && def.name ? def.name.value : '?';
         // Fields of the namespace roots (`Civis`, `Prevision`) and root types call an upstream and may fail alone.
-        if (['Civis', 'Prevision', 'Query', 'Mutation'].includes(parent)) continue;
+        if (['Civis', 'Prevision', 'Query', 'Mutation', 'Subscription'].includes(parent)) continue;
         if (!/\bnull\b/i.test(field.description?.value ?? '')) undocumented.push(`${parent}.${field.name.value}`);
       }
     }
