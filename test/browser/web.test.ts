@@ -1,7 +1,9 @@
 /**
  * The example front-end (examples/web) in a real browser: Vite builds it, a static server serves the build on its
  * own origin (so every GraphQL call is cross-origin, through Augur's CORS), and Debian's Chromium drives it against
- * a stack of emulators. A screenshot of each screen is written to test-results/web-*.png.
+ * a stack of emulators: an open Augur, then one that requires signed tokens with tenants (a local JWKS). The page's
+ * GraphQL requests are recorded, so the Civis screen is shown to follow its run through one `civisJobRun`
+ * subscription rather than by polling. A screenshot of each screen is written to test-results/web-*.png.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TestIssuer } from '../helpers/issuer.js';
 import { startStack, type TestStack } from '../helpers/stack.js';
 
 /** Debian's Chromium (`apt-get install chromium`; `.ci/run` does it). Never a downloaded browser build. */
@@ -27,6 +30,9 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
+/** The Civis emulator's route that reads one run: a poll of it. */
+const RUN_READ = 'GET /jobs/{id}/runs/{run_id}';
+
 let stack: TestStack;
 let out: string;
 let site: http.Server;
@@ -34,6 +40,24 @@ let origin: string;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
+
+/** A GraphQL request the page sent: to `/graphql` or `/graphql/stream`, its operation and its Authorization header. */
+interface Sent {
+  path: string;
+  operationName: string | undefined;
+  authorization: string | undefined;
+}
+let sent: Sent[] = [];
+
+async function record(req: Request): Promise<void> {
+  const url = new URL(req.url());
+  if (req.method() !== 'POST' || !url.pathname.startsWith('/graphql')) return;
+  const body = req.postDataJSON() as { operationName?: string } | null;
+  const headers = await req.allHeaders();
+  sent.push({ path: url.pathname, operationName: body?.operationName, authorization: headers['authorization'] });
+}
+
+const operations = (path: string): Array<string | undefined> => sent.filter((r) => r.path === path).map((r) => r.operationName);
 
 /** Serves the build: files by path, index.html for anything else (the app routes by hash anyway). */
 function serve(dir: string): http.Server {
@@ -78,8 +102,10 @@ afterAll(async () => {
 
 beforeEach(async () => {
   pageErrors.length = 0;
+  sent = [];
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('request', (req) => void record(req));
 });
 
 afterEach(async () => {
@@ -87,7 +113,22 @@ afterEach(async () => {
   expect(pageErrors).toEqual([]);
 });
 
-const open = (screen: string) => page.goto(`${origin}/?augur=${encodeURIComponent(stack.url)}#${screen}`);
+const open = (screen: string, on: TestStack = stack) => page.goto(`${origin}/?augur=${encodeURIComponent(on.url)}#${screen}`);
+
+/** Picks the seeded job "Nightly revenue rollup" and presses Run job. */
+async function runNightlyJob(): Promise<void> {
+  const job = page.getByRole('combobox', { name: 'Job' });
+  await job.locator('option', { hasText: 'Nightly revenue rollup' }).waitFor({ state: 'attached', timeout: 45_000 });
+  await job.selectOption({ label: (await job.locator('option', { hasText: 'Nightly revenue rollup' }).textContent())! });
+  await page.getByRole('button', { name: 'Run job' }).click();
+}
+
+/** Waits for the run on screen to reach a final state; answers it and every state shown before it, in order. */
+async function finalRun(): Promise<{ state: string | null; history: string[] }> {
+  const state = page.getByTestId('run-state');
+  await expect.poll(() => state.getAttribute('data-final'), { timeout: 60_000 }).toBe('true');
+  return { state: await state.textContent(), history: await page.getByTestId('run-history').locator('li').allTextContents() };
+}
 
 async function rowNames(): Promise<string[]> {
   await page.locator('tbody[data-fetching="false"] [data-testid="contact-row"]').first().waitFor({ timeout: 45_000 });
@@ -135,16 +176,68 @@ describe('examples/web', { timeout: 120_000 }, () => {
     await page.screenshot({ path: join(RESULTS, 'web-forecast.png'), fullPage: true });
   });
 
-  it('starts a Civis job from the button and shows its run reaching a final state', async () => {
+  it('starts a Civis job from the button and follows its run through one subscription, not by polling', async () => {
+    await stack.reset();
     await open('civis');
-    const job = page.getByRole('combobox', { name: 'Job' });
-    await job.locator('option', { hasText: 'Nightly revenue rollup' }).waitFor({ state: 'attached', timeout: 45_000 });
-    await job.selectOption({ label: (await job.locator('option', { hasText: 'Nightly revenue rollup' }).textContent())! });
-    await page.getByRole('button', { name: 'Run job' }).click();
-    const state = page.getByTestId('run-state');
-    await expect.poll(() => state.getAttribute('data-final'), { timeout: 60_000 }).toBe('true');
-    expect(await state.textContent()).toBe('SUCCEEDED');
+    await runNightlyJob();
+    const run = await finalRun();
+    // QUEUED from the mutation, then each event of the subscription: every state once, in order.
+    expect(run).toEqual({ state: 'SUCCEEDED', history: ['QUEUED', 'RUNNING', 'SUCCEEDED'] });
+    expect(await page.getByTestId('run').textContent()).toMatch(/\(finished \d/);
     await page.screenshot({ path: join(RESULTS, 'web-civis.png'), fullPage: true });
+    // One subscription request; /graphql saw the job list and the mutation, and no read of the run.
+    expect(operations('/graphql/stream')).toEqual(['WebWatchCivisRun']);
+    expect(operations('/graphql')).toEqual(['WebCivisJobs', 'WebRunCivisJob']);
+    // Civis was read once per event after the first state: by Augur's poller, which the page never asked again.
+    expect((await stack.requests('civis')).byRoute[RUN_READ]).toBe(run.history.length - 1);
+  });
+
+  it("shows the subscription's error with its code when Augur cannot watch the run", async () => {
+    await stack.faults('civis', { status: 404, routes: [RUN_READ] });
+    try {
+      await open('civis');
+      await runNightlyJob();
+      const alert = page.locator('[data-testid="run"] [role="alert"][data-code="NOT_FOUND"]');
+      await alert.waitFor({ timeout: 45_000 });
+      expect(await alert.textContent()).toMatch(/no such resource/);
+      expect(await page.getByTestId('run-history').locator('li').allTextContents()).toEqual(['QUEUED']);
+      expect(operations('/graphql/stream')).toEqual(['WebWatchCivisRun']);
+      await page.screenshot({ path: join(RESULTS, 'web-civis-error.png'), fullPage: true });
+    } finally {
+      await stack.reset();
+    }
+  });
+
+  it('shows a failed run with its error', async () => {
+    await stack.reset();
+    // The emulator's job runs always succeed, so this stream is written here: the events Augur sends for a run that
+    // fails (docs/live.md), answered to the page's subscription request in place of Augur's.
+    await page.route('**/graphql/stream', async (route) => {
+      const body = route.request().postDataJSON() as { variables: { id: string } };
+      const event = (state: string, finishedAt: string | null, error: string | null) =>
+        `event: next\ndata: ${JSON.stringify({
+          data: {
+            civisJobRun: {
+              id: body.variables.id,
+              platformId: '9001',
+              state,
+              startedAt: '2026-01-05T10:00:00Z',
+              finishedAt,
+              error,
+            },
+          },
+        })}\n\n`;
+      await route.fulfill({
+        status: 200,
+        headers: { 'content-type': 'text/event-stream', 'access-control-allow-origin': origin },
+        body: `${event('RUNNING', null, null)}${event('FAILED', '2026-01-05T10:01:00Z', 'Error in library(civis): there is no package called civis')}event: complete\ndata:\n\n`,
+      });
+    });
+    await open('civis');
+    await runNightlyJob();
+    expect(await finalRun()).toEqual({ state: 'FAILED', history: ['QUEUED', 'RUNNING', 'FAILED'] });
+    expect(await page.getByTestId('run-error').textContent()).toMatch(/there is no package called civis/);
+    await page.screenshot({ path: join(RESULTS, 'web-civis-failed.png'), fullPage: true });
   });
 
   it('shows an error with its code and what to do: RATE_LIMITED counts down its retryAfter', async () => {
@@ -159,5 +252,89 @@ describe('examples/web', { timeout: 120_000 }, () => {
     } finally {
       await stack.reset();
     }
+  });
+});
+
+/** Every platform's read and write scopes, as `npm run -s token` grants by default. */
+const EVERY_SCOPE = ['prevision', 'dataiku', 'civis', 'previsto'].flatMap((p) => [`${p}:read`, `${p}:write`]).join(' ');
+
+describe('examples/web against an Augur that requires signed tokens', { timeout: 120_000 }, () => {
+  let issuer: TestIssuer;
+  let secured: TestStack;
+  let token: string;
+
+  beforeAll(async () => {
+    issuer = await TestIssuer.start();
+    secured = await startStack({
+      emulatorOptions: { previsto: { rateLimitPerMinute: 100_000 } },
+      env: issuer.env({
+        PREVISTO_RATE_LIMIT: '100000',
+        AUGUR_TENANT_CLAIM: 'org',
+        AUGUR_TENANTS_FILE: join(ROOT, 'examples/tenants.example.yaml'),
+        // Only the page's own origin: its preflights must allow the Authorization header.
+        AUGUR_CORS_ORIGINS: origin,
+      }),
+    });
+    token = await issuer.token({ sub: 'ada@demo', org: 'demo', scope: EVERY_SCOPE });
+  }, 60_000);
+
+  afterAll(async () => {
+    await secured?.close();
+    await issuer?.close();
+  });
+
+  it('asks for a token, then loads contacts with the one pasted, and keeps it for the next visit', async () => {
+    await open('contacts', secured);
+    const refused = page.locator('[role="alert"][data-code="FORBIDDEN"]');
+    await refused.waitFor({ timeout: 45_000 });
+    expect(await refused.textContent()).toMatch(/requires a token for this: paste one above/);
+    expect(await page.getByTestId('token-status').textContent()).toBe('No token');
+    await page.screenshot({ path: join(RESULTS, 'web-token-missing.png'), fullPage: true });
+
+    await page.getByLabel('Token').fill(`Bearer ${token}`);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    expect(await rowNames()).toHaveLength(20);
+    expect(await page.getByTestId('token-status').textContent()).toMatch(/^Token: ada@demo, tenant demo, expires /);
+    await page.screenshot({ path: join(RESULTS, 'web-token.png'), fullPage: true });
+    const withToken = sent.filter((r) => r.authorization !== undefined);
+    expect(withToken.length).toBeGreaterThan(0);
+    expect(new Set(withToken.map((r) => r.authorization))).toEqual(new Set([`Bearer ${token}`]));
+
+    sent = [];
+    await page.reload();
+    expect(await rowNames()).toHaveLength(20);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((r) => r.authorization === `Bearer ${token}`)).toBe(true);
+  });
+
+  it("runs a Civis job and follows the run over the subscription with the user's token", async () => {
+    await page.addInitScript(`localStorage.setItem('augur.token', ${JSON.stringify(token)})`);
+    await open('civis', secured);
+    await runNightlyJob();
+    expect(await finalRun()).toEqual({ state: 'SUCCEEDED', history: ['QUEUED', 'RUNNING', 'SUCCEEDED'] });
+    await page.screenshot({ path: join(RESULTS, 'web-token-civis.png'), fullPage: true });
+    expect(operations('/graphql/stream')).toEqual(['WebWatchCivisRun']);
+    expect(operations('/graphql')).toEqual(['WebCivisJobs', 'WebRunCivisJob']);
+    expect(sent.every((r) => r.authorization === `Bearer ${token}`)).toBe(true);
+  });
+
+  it('shows the code and reason of a stream Augur refuses, without sending it again', async () => {
+    const expired = await issuer.token({ sub: 'ada@demo', org: 'demo', scope: EVERY_SCOPE }, { expiresIn: -600 });
+    // The queries keep the valid token; only the subscription's request carries an expired one, which Augur answers
+    // with 401 and a JSON body, as it would on /graphql.
+    await page.route('**/graphql/stream', (route) =>
+      route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${expired}` } }),
+    );
+    await page.addInitScript(`localStorage.setItem('augur.token', ${JSON.stringify(token)})`);
+    await secured.reset();
+    await open('civis', secured);
+    await runNightlyJob();
+    const alert = page.locator('[data-testid="run"] [role="alert"][data-code="UNAUTHENTICATED"]');
+    await alert.waitFor({ timeout: 45_000 });
+    expect(await alert.textContent()).toMatch(/did not accept the token \(expired\)/);
+    expect(operations('/graphql/stream')).toEqual(['WebWatchCivisRun']);
+    expect((await secured.requests('civis')).byRoute[RUN_READ]).toBeUndefined();
+    await page.screenshot({ path: join(RESULTS, 'web-token-refused.png'), fullPage: true });
+    await secured.reset();
   });
 });

@@ -1,5 +1,8 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { Provider } from 'urql';
+import { TokenField } from './auth/TokenField.js';
 import { CivisScreen } from './civis/CivisScreen.js';
+import { createAugurClient, saveToken, savedToken } from './client.js';
 import { ContactsScreen } from './contacts/ContactsScreen.js';
 import { ForecastScreen } from './forecast/ForecastScreen.js';
 
@@ -17,9 +20,12 @@ function initialScreen(): ScreenName {
 
 export function App({ augurUrl }: { augurUrl: string }) {
   const [screen, setScreen] = useState<ScreenName>(initialScreen);
+  const [token, setToken] = useState<string>(savedToken);
+  // A new token makes a new client: the screens' operations run again with it, and open subscriptions start over.
+  const client = useMemo(() => createAugurClient(augurUrl, token), [augurUrl, token]);
   const { Screen } = SCREENS[screen];
   return (
-    <>
+    <Provider value={client}>
       <header>
         <h1>Augur example</h1>
         <nav>
@@ -38,10 +44,17 @@ export function App({ augurUrl }: { augurUrl: string }) {
         <small>
           GraphQL: <code>{augurUrl}</code>
         </small>
+        <TokenField
+          token={token}
+          onChange={(next) => {
+            saveToken(next);
+            setToken(next || savedToken());
+          }}
+        />
       </header>
       <main>
         <Screen />
       </main>
-    </>
+    </Provider>
   );
 }

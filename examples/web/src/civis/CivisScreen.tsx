@@ -1,9 +1,9 @@
-/** Civis jobs, one started from a button, and that run's state as it changes (see useRunState). */
+/** Civis jobs, one started from a button, and that run's states as Augur pushes them (see RunStatus and useRunState). */
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../generated/index.js';
 import { ErrorNotice } from '../errors/ErrorNotice.js';
-import { useRunState } from './useRunState.js';
+import { RunStatus } from './RunStatus.js';
 
 export const CivisJobs = graphql(`
   query WebCivisJobs {
@@ -26,8 +26,7 @@ export const RunCivisJob = graphql(`
     runCivisJob(input: { jobId: $job }) {
       run {
         id
-        platformId
-        state
+        ...RunStatus_run
       }
       userErrors {
         field
@@ -38,25 +37,9 @@ export const RunCivisJob = graphql(`
   }
 `);
 
-function RunStatus({ jobId, runId, platformId }: { jobId: string; runId: string; platformId: string }) {
-  const run = useRunState(jobId, runId);
-  return (
-    <p>
-      Run {platformId}:{' '}
-      <span className="state" data-testid="run-state" data-final={run.final ? 'true' : 'false'}>
-        {run.state ?? '…'}
-      </span>
-      {run.finishedAt ? ` (finished ${new Date(run.finishedAt).toLocaleTimeString()})` : run.startedAt ? ' (running)' : ''}
-      {run.error ? <em> {run.error}</em> : null}
-      {run.requestError ? <ErrorNotice error={run.requestError} /> : null}
-    </p>
-  );
-}
-
 export function CivisScreen() {
   const [{ data, error }, refetchJobs] = useQuery({ query: CivisJobs });
   const [jobId, setJobId] = useState<string>('');
-  const [runJob, setRunJob] = useState<string>('');
   const [started, startRun] = useMutation(RunCivisJob);
   const jobs = data?.civis?.jobs?.nodes ?? [];
   const selected = jobId || jobs[0]?.id || '';
@@ -74,14 +57,7 @@ export function CivisScreen() {
             </option>
           ))}
         </select>
-        <button
-          type="button"
-          disabled={!selected || started.fetching}
-          onClick={() => {
-            setRunJob(selected);
-            void startRun({ job: selected });
-          }}
-        >
+        <button type="button" disabled={!selected || started.fetching} onClick={() => void startRun({ job: selected })}>
           Run job
         </button>
       </div>
@@ -91,7 +67,7 @@ export function CivisScreen() {
           <code>{e.code}</code> {e.message}
         </div>
       ))}
-      {run ? <RunStatus key={run.id} jobId={runJob} runId={run.id} platformId={run.platformId} /> : null}
+      {run ? <RunStatus key={run.id} runId={run.id} started={run} /> : null}
     </section>
   );
 }

@@ -1,57 +1,37 @@
 /**
- * A Civis run's state as it changes. For now it polls `civis { job { run } }` once a second until the state is final
- * (each read is also what moves Civis's run on). This hook is the only place that knows how updates arrive: once
- * Augur serves subscriptions, its body becomes a `useSubscription` on the run and the screen stays as it is.
+ * A Civis run's changes, as Augur pushes them: the `civisJobRun` subscription (docs/live.md), sent over GraphQL over
+ * SSE by the client's subscriptionExchange. Augur emits the run at once, then each time its state (or another selected
+ * field) changes, and completes after a final state; it polls Civis once for every tab watching the run. This hook is
+ * the only place that knows how updates arrive.
  */
-import { useEffect } from 'react';
-import { useQuery, type CombinedError } from 'urql';
+import { useSubscription, type CombinedError } from 'urql';
 import { graphql } from '../generated/index.js';
-import type { CivisRunState } from '../generated/graphql.js';
+import type { WebWatchCivisRunSubscription } from '../generated/graphql.js';
 
-export const CivisRunPoll = graphql(`
-  query WebCivisRun($job: ID!, $run: ID!) {
-    civis {
-      job(id: $job) {
-        id
-        run(id: $run) {
-          id
-          platformId
-          state
-          startedAt
-          finishedAt
-          error
-        }
-      }
+export const WatchCivisRun = graphql(`
+  subscription WebWatchCivisRun($id: ID!) {
+    civisJobRun(id: $id) {
+      id
+      ...RunStatus_run
     }
   }
 `);
 
-/** States after which a run no longer changes. */
-export const FINAL_STATES: ReadonlySet<CivisRunState> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+export type RunEvent = WebWatchCivisRunSubscription['civisJobRun'];
 
-export const POLL_INTERVAL_MS = 1000;
-
-export interface RunState {
-  state: CivisRunState | undefined;
-  startedAt: string | null | undefined;
-  finishedAt: string | null | undefined;
-  error: string | null | undefined;
-  final: boolean;
-  requestError: CombinedError | undefined;
+export interface RunEvents {
+  /** The run as each event gave it, oldest first. */
+  events: RunEvent[];
+  /** What ended the subscription early: Augur's errors (with their `extensions.code`), or the network's. */
+  error: CombinedError | undefined;
 }
 
-export function useRunState(jobId: string, runId: string): RunState {
-  const [{ data, error, fetching }, reexecute] = useQuery({
-    query: CivisRunPoll,
-    variables: { job: jobId, run: runId },
-    requestPolicy: 'network-only',
-  });
-  const run = data?.civis?.job?.run ?? undefined;
-  const final = run !== undefined && FINAL_STATES.has(run.state);
-  useEffect(() => {
-    if (fetching || final || error) return undefined;
-    const timer = setTimeout(() => reexecute({ requestPolicy: 'network-only' }), POLL_INTERVAL_MS);
-    return () => clearTimeout(timer);
-  }, [fetching, final, error, reexecute]);
-  return { state: run?.state, startedAt: run?.startedAt, finishedAt: run?.finishedAt, error: run?.error, final, requestError: error };
+/** Keeps every event: urql hands each new one to this reducer (an error result repeats the last event's data). */
+function collect(events: RunEvent[] = [], data: WebWatchCivisRunSubscription): RunEvent[] {
+  return events[events.length - 1] === data.civisJobRun ? events : [...events, data.civisJobRun];
+}
+
+export function useRunState(runId: string): RunEvents {
+  const [{ data, error }] = useSubscription({ query: WatchCivisRun, variables: { id: runId } }, collect);
+  return { events: data ?? [], error };
 }

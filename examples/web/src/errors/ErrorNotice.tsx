@@ -22,8 +22,19 @@ const ADVICE: Record<string, (e: AugurError) => string> = {
   RATE_LIMITED: () => 'The platform is rate limiting these requests; retry once the countdown ends.',
   SERVER_BUSY: () => 'Augur is busy; retry in a moment.',
   UNAUTHENTICATED: (e) =>
-    e.extensions['platform'] ? `Check the ${text(e, 'platform', '')} credentials Augur uses.` : 'Send a valid Augur API key.',
-  FORBIDDEN: () => 'This key may not do that.',
+    e.extensions['platform']
+      ? `Check the ${text(e, 'platform', '')} credentials Augur uses.`
+      : e.extensions['reason'] === 'key_required'
+        ? 'Augur requires a key or a token: paste a token above.'
+        : e.extensions['reason']
+          ? `Augur did not accept the token (${text(e, 'reason', '')}): paste a valid one above.`
+          : 'Send a valid Augur API key.',
+  FORBIDDEN: (e) =>
+    e.extensions['reason'] === 'unauthenticated'
+      ? 'Augur requires a token for this: paste one above.'
+      : e.extensions['reason'] === 'missing_scope'
+        ? `The token lacks the scope for this (${JSON.stringify(e.extensions['requiredScopes'])}).`
+        : 'This key may not do that.',
   NOT_FOUND: () => 'It no longer exists; reload the list.',
   BAD_USER_INPUT: (e) => (e.extensions['field'] ? `Fix the input ${JSON.stringify(e.extensions['field'])}.` : 'Fix the input.'),
   LIMIT_EXCEEDED: (e) => `Ask for less: the operation is past Augur's ${text(e, 'limit', '')} limit.`,
