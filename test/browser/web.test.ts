@@ -70,24 +70,38 @@ function serve(dir: string): http.Server {
   });
 }
 
+/**
+ * Builds the app with Vite's own command line, as `npm run web:build` runs it, into a folder of its own. `env` is what
+ * Vite reads (`VITE_AUGUR_TOKEN`, …); none of the caller's own `VITE_` variables reach the build.
+ */
+async function build(env: Record<string, string> = {}): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'augur-web-'));
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITE_')));
+  await promisify(execFile)(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'warn'],
+    { cwd: join(ROOT, 'examples/web'), env: { ...inherited, ...env } },
+  );
+  return dir;
+}
+
+/** Serves a build on a free port: its own origin. */
+async function listen(dir: string): Promise<{ server: http.Server; origin: string }> {
+  const server = serve(dir);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+const close = (server: http.Server | undefined) => new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `The web example's browser test needs Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this).`,
     );
   }
-  out = mkdtempSync(join(tmpdir(), 'augur-web-'));
-  // Vite's own command line, as `npm run web:build` runs it, into a folder of this test's own.
-  await promisify(execFile)(
-    process.execPath,
-    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'],
-    {
-      cwd: join(ROOT, 'examples/web'),
-    },
-  );
-  site = serve(out);
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', () => resolve()));
-  origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  out = await build();
+  ({ server: site, origin } = await listen(out));
   stack = await startStack({ emulatorOptions: { previsto: { rateLimitPerMinute: 100_000 } }, env: { PREVISTO_RATE_LIMIT: '100000' } });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
   mkdirSync(RESULTS, { recursive: true });
@@ -95,7 +109,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => (site ? site.close(resolve) : resolve(undefined)));
+  await close(site);
   await stack?.close();
   if (out) rmSync(out, { recursive: true, force: true });
 });
@@ -262,25 +276,33 @@ describe('examples/web against an Augur that requires signed tokens', { timeout:
   let issuer: TestIssuer;
   let secured: TestStack;
   let token: string;
+  /** A build made with `VITE_AUGUR_TOKEN`, on an origin of its own. */
+  let tokenBuild: string;
+  let tokenSite: http.Server;
+  let tokenOrigin: string;
 
   beforeAll(async () => {
     issuer = await TestIssuer.start();
+    token = await issuer.token({ sub: 'ada@demo', org: 'demo', scope: EVERY_SCOPE }, { expiresIn: 3600 });
+    tokenBuild = await build({ VITE_AUGUR_TOKEN: token });
+    ({ server: tokenSite, origin: tokenOrigin } = await listen(tokenBuild));
     secured = await startStack({
       emulatorOptions: { previsto: { rateLimitPerMinute: 100_000 } },
       env: issuer.env({
         PREVISTO_RATE_LIMIT: '100000',
         AUGUR_TENANT_CLAIM: 'org',
         AUGUR_TENANTS_FILE: join(ROOT, 'examples/tenants.example.yaml'),
-        // Only the page's own origin: its preflights must allow the Authorization header.
-        AUGUR_CORS_ORIGINS: origin,
+        // Only the pages' own origins: their preflights must allow the Authorization header.
+        AUGUR_CORS_ORIGINS: `${origin},${tokenOrigin}`,
       }),
     });
-    token = await issuer.token({ sub: 'ada@demo', org: 'demo', scope: EVERY_SCOPE });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
+    await close(tokenSite);
     await secured?.close();
     await issuer?.close();
+    if (tokenBuild) rmSync(tokenBuild, { recursive: true, force: true });
   });
 
   it('asks for a token, then loads contacts with the one pasted, and keeps it for the next visit', async () => {
@@ -303,6 +325,14 @@ describe('examples/web against an Augur that requires signed tokens', { timeout:
     sent = [];
     await page.reload();
     expect(await rowNames()).toHaveLength(20);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((r) => r.authorization === `Bearer ${token}`)).toBe(true);
+  });
+
+  it('sends the token the app was built with (VITE_AUGUR_TOKEN)', async () => {
+    await page.goto(`${tokenOrigin}/?augur=${encodeURIComponent(secured.url)}#contacts`);
+    expect(await rowNames()).toHaveLength(20);
+    expect(await page.getByTestId('token-status').textContent()).toMatch(/^Token: ada@demo, tenant demo/);
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.every((r) => r.authorization === `Bearer ${token}`)).toBe(true);
   });
