@@ -1,9 +1,9 @@
 /**
- * The urql client. Queries and mutations are POSTed as JSON to Augur's `/graphql`, which passes its CSRF prevention
- * without any extra header. Subscriptions go to `/graphql/stream` over GraphQL over Server-Sent Events (graphql-sse's
- * client, distinct connections mode: one request per subscription), with the same headers. The page's origin must be
- * allowed by Augur's `AUGUR_CORS_ORIGINS` (the default allows any); `Authorization` is among the headers its preflight
- * accepts.
+ * The urql client. Queries and mutations are POSTed as JSON to Augur's GraphQL endpoint, which passes its CSRF
+ * prevention without any extra header. Subscriptions go to `/graphql/stream` over GraphQL over Server-Sent Events
+ * (graphql-sse's client, distinct connections mode: one request per subscription), with the same headers. The page's
+ * origin must be allowed by Augur's `AUGUR_CORS_ORIGINS` (the default allows any); `Authorization` is among the
+ * headers its preflight accepts.
  */
 import { createClient as createStreamClient } from 'graphql-sse';
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
@@ -77,10 +77,10 @@ function isErrorBody(body: unknown): body is { errors: unknown[] } {
 
 /**
  * `fetch` for the event streams. Augur refuses a stream it will not serve (a token it does not accept: 401; a document
- * past its limits: 400; …) as it refuses a request to `/graphql`: an HTTP status and a JSON body of GraphQL errors.
- * graphql-sse would take that for a network failure, retry it, and report only the status; this hands the errors on
- * instead, as the stream's one result followed by its end, which is how Augur answers a subscription that fails once
- * started. The screen then shows their `extensions.code` like any other error.
+ * past its limits: 400; …) as it refuses a query: an HTTP status and a JSON body of GraphQL errors. graphql-sse would
+ * take that for a network failure, retry it, and report only the status; this hands the errors on instead, as the
+ * stream's one result followed by its end, which is how Augur answers a subscription that fails once started. The
+ * screen then shows their `extensions.code` like any other error.
  */
 async function streamFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const res = await fetch(input, init);

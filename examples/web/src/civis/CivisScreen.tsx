@@ -1,4 +1,4 @@
-/** Civis jobs, one started from a button, and that run's states as Augur pushes them (see RunStatus and useRunState). */
+/** Civis jobs, one started from a button, and that run's states as Augur pushes them (see RunStatus, useRunState). */
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../generated/index.js';
