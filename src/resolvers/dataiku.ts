@@ -192,29 +192,11 @@ function perRecord<R extends { context?: InputMaybe<Record<string, unknown>> }, 
   noun: InputNoun,
   load: (values: Record<string, unknown>, context: Record<string, unknown> | undefined) => Promise<V>,
 ): Array<Promise<V>> {
-  return inOrder(
-    records.map((record, i) => {
-      const values = (record as unknown as Record<typeof key, Record<string, unknown>>)[key];
-      const problems = inputProblems(ref, values, ['records', i, key], noun);
-      if (problems.length > 0) return Promise.reject(new InputErrors(problems));
-      return load(values, record.context ?? undefined);
-    }),
-  );
-}
-
-/**
- * The same promises, each settling only after the ones before it. graphql-jit (0.8) appends the null of a failed list
- * item at the end of the list it is building rather than at the item's index, so items must settle in index order for
- * a failed one to land in its place (a failed last item was dropped otherwise).
- */
-function inOrder<V>(items: Array<Promise<V>>): Array<Promise<V>> {
-  let previous: Promise<unknown> = Promise.resolve();
-  return items.map((item) => {
-    // Handled here at once: a rejection waiting for the items before it is not an unhandled one.
-    item.catch(() => undefined);
-    const settled = previous.then(() => item);
-    previous = settled.catch(() => undefined);
-    return settled;
+  return records.map((record, i) => {
+    const values = (record as unknown as Record<typeof key, Record<string, unknown>>)[key];
+    const problems = inputProblems(ref, values, ['records', i, key], noun);
+    if (problems.length > 0) return Promise.reject(new InputErrors(problems));
+    return load(values, record.context ?? undefined);
   });
 }
 

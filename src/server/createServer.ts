@@ -35,6 +35,7 @@ import { loggingPlugin } from './plugins/logging.js';
 import { readinessRoute } from './plugins/readiness.js';
 import type { BeforeHook, RouteHandler } from './routes.js';
 import type { Tracing } from './tracing.js';
+import { settleListItems } from './listItems.js';
 import { buildSchema, loadTypeDefFiles, schemaDirectory } from './schema.js';
 import { AllowList, APQ_TTL_SECONDS, resolveManifest } from './persisted.js';
 import { AdmissionGate } from './admission.js';
@@ -305,6 +306,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   const schema = federationModule
     ? federationModule.buildFederatedSchema(resolvers, createNodeFetchers(), typeDefFiles)
     : buildSchema(resolvers, typeDefFiles);
+  settleListItems(schema);
   // Scopes are enforced once signed tokens are configured; without them every field stays open, as it always was.
   let access: AccessTable | undefined;
   if (auth.jwt) {

@@ -43,6 +43,31 @@ describe('compiled execution (AUGUR_JIT=true)', () => {
     expect(n.data!.node).toEqual({ __typename: 'Endpoint', name: 'churn' });
   });
 
+  it('answers nodes(ids) in the order asked, a missing object as null at its own index', async () => {
+    const codec = stack.augur.services.codec;
+    const contacts = await stack.gql(`{ contacts(first: 2) { nodes { id name } } }`);
+    const [a, b] = contacts.data!.contacts.nodes;
+    // Missing objects on two platforms, between and after found ones: their 404s settle at other moments than the finds.
+    const ids = [
+      codec.encode('CivisScript', '999999'),
+      a.id,
+      codec.encode('Contact', 'cont-DoesNotExist0000'),
+      b.id,
+      codec.encode('CivisProject', '999998'),
+    ];
+    await stack.reset();
+    const r = await stack.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Contact { name } } }`, { ids });
+    expect(r.data!.nodes).toEqual([null, { id: a.id, name: a.name }, null, { id: b.id, name: b.name }, null]);
+    expect(r.errors!.map((e) => [e.path, e.extensions?.['code']])).toEqual(
+      expect.arrayContaining([
+        [['nodes', 0], 'NOT_FOUND'],
+        [['nodes', 2], 'NOT_FOUND'],
+        [['nodes', 4], 'NOT_FOUND'],
+      ]),
+    );
+    expect(r.errors).toHaveLength(3);
+  });
+
   it('masks and logs an unexpected resolver error with its path, as the interpreter does', async () => {
     // graphql-jit leaves `extensions` undefined on a wrapped TypeError; Apollo's formatting used to fail on it,
     // answering a bare "Internal server error" without path and never logging the cause.
