@@ -12,8 +12,14 @@
  *   hot set                    front-end users against Previsto's real 120/min, entity cache on and off
  * Prints a table, then as its last line one JSON object (also written to bench/results/latest.json).
  *
- *   npm run bench                  the measurements
- *   npm run bench -- --profile     instead, CPU profiles of the gateway under the single and scored-contacts load
+ *   npm run bench                      the measurements
+ *   npm run bench -- --baseline <ref>  also the same scenarios against the build of a git ref (built once into a
+ *                                      temporary folder), alternating with this build, and the ratios of the two
+ *   npm run bench -- --profile         instead, CPU profiles of the gateway under the single and scored-contacts load
+ *
+ * Each GraphQL scenario also gets its floor: the time, in this process, to JSON.parse the upstream bodies one
+ * operation receives (recorded by a proxy in front of the emulators) and to JSON.stringify its response; the gateway's
+ * CPU per operation is printed as a multiple of it, and per list item for the list scenarios.
  *
  * Environment: BENCH_DURATION (s per throughput scenario, default 8), BENCH_THROUGHPUT_ROUNDS (direct and single
  * alternate in this many rounds, default 2), BENCH_LATENCY_ROUNDS (default 3, 2 s per side each),
@@ -27,6 +33,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { baselineBuild } from './lib/baseline.mjs';
+import { floorOf, recordingProxies } from './lib/floor.mjs';
 import { hotSet } from './lib/hotset.mjs';
 import { load, latencyOf, mergeRuns } from './lib/load.mjs';
 import { CHECKS, DIRECT, QUERIES, graphqlRequest } from './lib/scenarios.mjs';
@@ -188,6 +196,108 @@ async function gatewayThroughput(urls, emulatorsPid, name) {
   }
 }
 
+/** List items per operation of the list scenarios (CPU per item = CPU per operation / items). */
+const ITEMS = { scoredContacts: 100, aliasedPredicts: 50, assignmentsWithContacts: 100 };
+const SCENARIOS = ['single', 'scoredContacts', 'aliasedPredicts', 'assignmentsWithContacts'];
+
+/** Each scenario's floor: one operation through a gateway whose upstream bodies a recording proxy keeps. */
+async function floors(urls) {
+  const proxies = await recordingProxies(urls);
+  const gateway = await startGateway(proxies.urls, {
+    port: 0,
+    previstoLimit: PREVISTO_LIMIT,
+    env: { AUGUR_ENTITY_CACHE_TTLS: 'previsto=0' },
+  });
+  try {
+    const out = {};
+    for (const name of SCENARIOS) {
+      await gqlOk(gateway.graphqlUrl, QUERIES[name], LABEL[name]);
+      proxies.clear();
+      const res = await fetch(gateway.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: QUERIES[name] }),
+      });
+      const text = await res.text();
+      CHECKS[name](JSON.parse(text).data);
+      out[name] = floorOf([...proxies.bodies], text);
+    }
+    return out;
+  } finally {
+    await gateway.stop();
+    await proxies.close();
+  }
+}
+
+/**
+ * This build against the baseline's, scenario by scenario: a gateway of each, loaded alternately in ROUNDS slices,
+ * their CPU per operation read from /proc; then added latency at one connection, alternating likewise.
+ */
+async function compare(urls, emulatorsPid, baseline) {
+  const builds = { current: undefined, baseline: baseline.root };
+  const out = { cpuMsPerOp: { current: {}, baseline: {} }, rps: { current: {}, baseline: {} }, rssPeakMb: { current: {}, baseline: {} } };
+  const cpuMs = (r) => ((r.processes.cpuPct.gateway / 100) * 1000) / r.rps;
+  for (const name of SCENARIOS) {
+    const gateways = {};
+    for (const [build, root] of Object.entries(builds))
+      gateways[build] = await startGateway(urls, { port: 0, previstoLimit: PREVISTO_LIMIT, root });
+    try {
+      for (const g of Object.values(gateways)) {
+        CHECKS[name](await gqlOk(g.graphqlUrl, QUERIES[name], LABEL[name]));
+        await load({ url: g.url, requests: [GRAPHQL[name]], connections: CONNECTIONS, duration: 1 });
+      }
+      const parts = { current: [], baseline: [] };
+      const slice = Math.max(1, Math.round(DURATION / ROUNDS));
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const [build, g] of Object.entries(gateways)) {
+          const sampler = sampleProcesses({ gateway: g.pid, emulators: emulatorsPid });
+          const run = await load({ url: g.url, requests: [GRAPHQL[name]], connections: CONNECTIONS, duration: slice });
+          parts[build].push({ ...run, processes: sampler.stop() });
+        }
+      }
+      for (const build of Object.keys(builds)) {
+        const merged = mergeRuns(parts[build]);
+        if (merged.errors) throw new Error(`--baseline: ${LABEL[name]} on the ${build} build answered ${merged.errors} errors`);
+        out.cpuMsPerOp[build][name] = round(cpuMs(merged), 4);
+        out.rps[build][name] = round(merged.rps, 1);
+        out.rssPeakMb[build][name] = round(memory(gateways[build].pid).hwmKb / 1024, 1);
+      }
+    } finally {
+      await Promise.all(Object.values(gateways).map((g) => g.stop()));
+    }
+    log(
+      `baseline ${LABEL[name]}: CPU ms/op ${out.cpuMsPerOp.current[name]} (this build) vs ${out.cpuMsPerOp.baseline[name]} (${baseline.ref}): ${round(out.cpuMsPerOp.current[name] / out.cpuMsPerOp.baseline[name], 3)}x`,
+    );
+  }
+  // Added latency at one connection: direct, this build and the baseline interleaved in rounds.
+  const gateways = {};
+  for (const [build, root] of Object.entries(builds))
+    gateways[build] = await startGateway(urls, { port: 0, previstoLimit: PREVISTO_LIMIT, root });
+  try {
+    const runs = { direct: [], current: [], baseline: [] };
+    const targets = {
+      direct: [urls.dataiku, DIRECT],
+      current: [gateways.current.url, GRAPHQL.single],
+      baseline: [gateways.baseline.url, GRAPHQL.single],
+    };
+    for (const [origin, request] of Object.values(targets)) await load({ url: origin, requests: [request], connections: 1, duration: 1 });
+    for (let r = 0; r < LATENCY_ROUNDS; r++)
+      for (const [name, [origin, request]] of Object.entries(targets))
+        runs[name].push(await load({ url: origin, requests: [request], connections: 1, duration: 2 }));
+    const lat = Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, latencyOf(r)]));
+    out.addedLatencyP99Ms = {
+      current: round(lat.current.p99 - lat.direct.p99, 3),
+      baseline: round(lat.baseline.p99 - lat.direct.p99, 3),
+    };
+  } finally {
+    await Promise.all(Object.values(gateways).map((g) => g.stop()));
+  }
+  out.cpuRatio = Object.fromEntries(SCENARIOS.map((n) => [n, round(out.cpuMsPerOp.current[n] / out.cpuMsPerOp.baseline[n], 3)]));
+  out.addedLatencyP99Ratio =
+    out.addedLatencyP99Ms.baseline > 0 ? round(out.addedLatencyP99Ms.current / out.addedLatencyP99Ms.baseline, 3) : null;
+  return out;
+}
+
 /** The hot-set figures the JSON result keeps. */
 function pickHot(h) {
   return {
@@ -309,9 +419,10 @@ function pad(v, n, right = false) {
   return right ? s.padEnd(n) : s.padStart(n);
 }
 
-async function measure() {
+async function measure(baselineRef) {
   const loadStart = loadavg();
   log(`Augur benchmark: node ${process.version}, ${os.cpus().length} cores, loadavg ${loadStart}`);
+  const baseline = baselineRef ? baselineBuild(baselineRef, log) : null;
   const emulators = await startEmulators({ previstoLimit: PREVISTO_LIMIT });
   // Calls per operation are measured with the entity cache off, so they show what one operation costs by itself
   // (with it on, repeats of an operation cost nothing); the hot-set scenario measures the cache.
@@ -343,6 +454,11 @@ async function measure() {
       );
     }
     await control.resetAll();
+    const floor = await floors(emulators.urls);
+    for (const [name, f] of Object.entries(floor))
+      log(
+        `floor ${LABEL[name]}: ${f.floorUs} µs (parse ${f.upstreamBodies} upstream bodies ${f.parseUs} µs, stringify ${f.stringifyUs} µs)`,
+      );
 
     // 2. Added latency: one connection, back to back, direct and single interleaved in rounds.
     const latencyRuns = { direct: [], single: [] };
@@ -384,6 +500,9 @@ async function measure() {
       );
     }
 
+    // 3b. The same scenarios against the baseline build, alternating.
+    const comparison = baseline ? await compare(emulators.urls, emulators.pid, baseline) : null;
+
     // 4. Cold start (the load gateway is stopped; the emulators keep running).
     const cold = await coldStart(emulators.urls);
     log(`cold start: median ${cold.medianMs.toFixed(1)} ms (${cold.runsMs.join(', ')}); bare node ${cold.bareNodeMedianMs.toFixed(1)} ms`);
@@ -402,6 +521,21 @@ async function measure() {
       .sort((a, b) => b[1].gatewayHwmMb - a[1].gatewayHwmMb)[0][0];
     const rssPeakMb = runs[heaviest].gatewayHwmMb;
     const ok = (name) => (runs[name].errors === 0 ? round(runs[name].rps, 1) : null);
+    // CPU time per operation of the process doing the work (emulators for direct, gateway otherwise): unlike rps it
+    // hardly depends on what else runs on the machine.
+    const cpuPerOp = (name, r) => ((r.processes.cpuPct[name === 'direct' ? 'emulators' : 'gateway'] / 100) * 1000) / r.rps;
+    for (const [name, r] of Object.entries(runs)) r.cpuMsPerOp = round(cpuPerOp(name, r), 4);
+    const floorOut = Object.fromEntries(
+      SCENARIOS.map((name) => [
+        name,
+        {
+          floorUs: floor[name].floorUs,
+          cpuUsPerOp: round(runs[name].cpuMsPerOp * 1000, 1),
+          floorMultiple: round((runs[name].cpuMsPerOp * 1000) / floor[name].floorUs, 2),
+          ...(ITEMS[name] ? { cpuUsPerItem: round((runs[name].cpuMsPerOp * 1000) / ITEMS[name], 2) } : {}),
+        },
+      ]),
+    );
     const result = {
       throughputRatioSingleVsDirect: runs.direct.errors || runs.single.errors ? null : round(runs.single.rps / runs.direct.rps, 3),
       addedLatencyP50Ms: latency.errors ? null : round(latency.single.p50 - latency.direct.p50, 3),
@@ -413,6 +547,21 @@ async function measure() {
       },
       rssPeakMb,
       coldStartMs: round(cold.medianMs, 1),
+      coldStartVsBareNode: round(cold.medianMs / cold.bareNodeMedianMs, 2),
+      floor: floorOut,
+      ...(comparison
+        ? {
+            baseline: {
+              ref: baseline.ref,
+              commit: baseline.commit.slice(0, 12),
+              cpuRatio: comparison.cpuRatio,
+              addedLatencyP99Ratio: comparison.addedLatencyP99Ratio,
+              addedLatencyP99Ms: comparison.addedLatencyP99Ms,
+              cpuMsPerOp: comparison.cpuMsPerOp,
+              rssPeakMb: comparison.rssPeakMb,
+            },
+          }
+        : {}),
       singlePredictions: {
         upstreamCallsPerOp: runs.single.upstreamCallsPerOp,
         upstreamCallsPerOpUnbatched: runs.singleUnbatched.upstreamCallsPerOp,
@@ -436,10 +585,6 @@ async function measure() {
       },
     };
 
-    // CPU time per operation of the process doing the work (emulators for direct, gateway otherwise): unlike rps it
-    // hardly depends on what else runs on the machine.
-    const cpuPerOp = (name, r) => ((r.processes.cpuPct[name === 'direct' ? 'emulators' : 'gateway'] / 100) * 1000) / r.rps;
-    for (const [name, r] of Object.entries(runs)) r.cpuMsPerOp = round(cpuPerOp(name, r), 3);
     const out = [];
     out.push('');
     out.push(
@@ -525,6 +670,37 @@ async function measure() {
       }
     }
     out.push('');
+    out.push(
+      'Floor: per operation, JSON.parse of the upstream bodies it receives (recorded by a proxy) and JSON.stringify of its response, in this process; the gateway CPU per operation as a multiple of it.',
+    );
+    out.push(
+      `${pad('scenario', 27, true)}${pad('bodies', 8)}${pad('floor µs', 10)}${pad('gw CPU µs', 11)}${pad('x floor', 9)}${pad('µs/item', 9)}`,
+    );
+    for (const name of SCENARIOS) {
+      const f = floorOut[name];
+      out.push(
+        `${pad(LABEL[name], 27, true)}${pad(floor[name].upstreamBodies, 8)}${pad(f.floorUs, 10)}${pad(f.cpuUsPerOp, 11)}${pad(f.floorMultiple, 9)}${pad(f.cpuUsPerItem, 9)}`,
+      );
+    }
+    if (comparison) {
+      out.push('');
+      out.push(
+        `Against the baseline ${baseline.ref} (${baseline.commit.slice(0, 12)}), same run, alternating ${ROUNDS} rounds per scenario at ${CONNECTIONS} connections:`,
+      );
+      out.push(
+        `${pad('scenario', 27, true)}${pad('CPU ms/op', 11)}${pad('baseline', 10)}${pad('ratio', 8)}${pad('rps', 9)}${pad('baseline', 10)}${pad('RSS MB', 8)}${pad('baseline', 10)}`,
+      );
+      for (const name of SCENARIOS) {
+        out.push(
+          `${pad(LABEL[name], 27, true)}${pad(comparison.cpuMsPerOp.current[name], 11)}${pad(comparison.cpuMsPerOp.baseline[name], 10)}${pad(comparison.cpuRatio[name], 8)}` +
+            `${pad(comparison.rps.current[name], 9)}${pad(comparison.rps.baseline[name], 10)}${pad(comparison.rssPeakMb.current[name], 8)}${pad(comparison.rssPeakMb.baseline[name], 10)}`,
+        );
+      }
+      out.push(
+        `added latency p99 at 1 connection: ${comparison.addedLatencyP99Ms.current} ms, baseline ${comparison.addedLatencyP99Ms.baseline} ms (ratio ${comparison.addedLatencyP99Ratio})`,
+      );
+    }
+    out.push('');
     const target = (label, value, goal, met) =>
       out.push(
         `  ${pad(label, 34, true)}${pad(value ?? 'failed', 12)}  target ${pad(goal, 8, true)} ${value === null ? 'FAILED' : met ? 'met' : 'MISSED'}`,
@@ -533,8 +709,17 @@ async function measure() {
     target('throughput ratio single/direct', result.throughputRatioSingleVsDirect, '>= 0.1', result.throughputRatioSingleVsDirect >= 0.1);
     target('added latency p50 (ms)', result.addedLatencyP50Ms, '<= 1', result.addedLatencyP50Ms <= 1);
     target('added latency p99 (ms)', result.addedLatencyP99Ms, '<= 5', result.addedLatencyP99Ms <= 5);
-    target('gateway RSS peak (MB)', result.rssPeakMb, '<= 150', result.rssPeakMb <= 150);
+    target('gateway RSS peak (MB)', result.rssPeakMb, '<= 100', result.rssPeakMb <= 100);
     target('cold start (ms)', result.coldStartMs, '<= 500', result.coldStartMs <= 500);
+    target('cold start / bare Node server', result.coldStartVsBareNode, '<= 2', result.coldStartVsBareNode <= 2);
+    for (const name of ['scoredContacts', 'aliasedPredicts', 'assignmentsWithContacts'])
+      target(`${LABEL[name]}: x floor`, floorOut[name].floorMultiple, '<= 3', floorOut[name].floorMultiple <= 3);
+    if (comparison) {
+      const goals = { single: 0.6, scoredContacts: 0.45, aliasedPredicts: 0.5, assignmentsWithContacts: 0.45 };
+      for (const [name, goal] of Object.entries(goals))
+        target(`CPU/op vs baseline: ${LABEL[name]}`, comparison.cpuRatio[name], `<= ${goal}`, comparison.cpuRatio[name] <= goal);
+      target('added p99 vs baseline', comparison.addedLatencyP99Ratio, '<= 0.5', comparison.addedLatencyP99Ratio <= 0.5);
+    }
     target('calls/op scored-contacts', result.upstreamCallsPerOp.scoredContacts, '2', result.upstreamCallsPerOp.scoredContacts === 2);
     target('calls/op aliased-predicts', result.upstreamCallsPerOp.aliasedPredicts, '1', result.upstreamCallsPerOp.aliasedPredicts === 1);
     target(
@@ -618,6 +803,9 @@ async function measure() {
   }
 }
 
+/** The scenarios `--profile` runs: BENCH_PROFILE (comma-separated names), else single and scored-contacts. */
+const PROFILED = (process.env.BENCH_PROFILE ?? 'single,scoredContacts').split(',').filter((n) => SCENARIOS.includes(n));
+
 /** `--profile`: a fresh gateway under `node --cpu-prof` per scenario, loaded as in the throughput runs. */
 async function profile() {
   mkdirSync(RESULTS, { recursive: true });
@@ -625,7 +813,7 @@ async function profile() {
   const emulators = await startEmulators({ previstoLimit: PREVISTO_LIMIT });
   const summaries = {};
   try {
-    for (const name of ['single', 'scoredContacts']) {
+    for (const name of PROFILED) {
       const file = path.join(RESULTS, `${name}.cpuprofile`);
       rmSync(file, { force: true });
       const gateway = await startGateway(emulators.urls, {
@@ -666,12 +854,16 @@ async function profile() {
 }
 
 const args = process.argv.slice(2);
-const unknown = args.filter((a) => a !== '--profile');
-if (unknown.length) {
-  console.error(`Unknown argument(s) ${unknown.join(' ')}. Usage: npm run bench [-- --profile]`);
+const at = args.indexOf('--baseline');
+const baselineRef = at >= 0 ? args[at + 1] : undefined;
+const unknown = args.filter((a, i) => a !== '--profile' && !(at >= 0 && (i === at || i === at + 1)));
+if (unknown.length || (at >= 0 && !baselineRef)) {
+  console.error(
+    `Unknown argument(s) ${unknown.join(' ') || '--baseline without a ref'}. Usage: npm run bench [-- --profile | --baseline <git ref>]`,
+  );
   process.exit(2);
 }
-(args.includes('--profile') ? profile() : measure()).then(
+(args.includes('--profile') ? profile() : measure(baselineRef)).then(
   (code) => process.exit(code),
   (err) => {
     // A child process that died is reported by its own output, not by the harness's stack (see childError).

@@ -226,11 +226,11 @@ export function gatewayNodeFlags(env = process.env) {
 
 /**
  * Spawns `node <flags of npm start> [nodeArgs] dist/augur/main.js` (what `npm start` runs) with the benchmark
- * environment; does not wait.
+ * environment; does not wait. `root` is the build to run (another checkout's, for `--baseline`).
  */
-export function spawnGateway(urls, { port = 0, previstoLimit, nodeArgs = [], env = {} }) {
+export function spawnGateway(urls, { port = 0, previstoLimit, nodeArgs = [], env = {}, root = ROOT }) {
   const child = spawn(process.execPath, [...gatewayNodeFlags(), ...nodeArgs, 'dist/augur/main.js'], {
-    cwd: ROOT,
+    cwd: root,
     env: { ...gatewayEnv(urls, { port, previstoLimit }), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

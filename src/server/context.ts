@@ -56,6 +56,40 @@ export interface Services extends ResolverServices {
   access?: AccessTable;
 }
 
+/** Where a context keeps its platforms' loaders, each made at its first use (see `LAZY_LOADERS`). */
+const LOADERS = Symbol('loaders');
+type LoaderSlots = { [P in 'dataiku' | 'previsto' | 'prevision' | 'civis']: () => Context[P] };
+
+/**
+ * The prototype of every context: each platform's loaders are a getter here, made at first use by the context's own
+ * slots. The getters live on a prototype because Apollo copies a context's own properties for each operation (which
+ * would run every getter, creating every platform's loaders and failing the whole request on one malformed
+ * credential header); the slots are an own property, so the copy shares them. One prototype for every request keeps
+ * contexts on a single hidden class, where a prototype per request cost V8 a new map each time.
+ */
+const LAZY_LOADERS: Pick<Context, 'dataiku' | 'previsto' | 'prevision' | 'civis'> = Object.create(null, {
+  dataiku: {
+    get: function (this: { [LOADERS]: LoaderSlots }) {
+      return this[LOADERS].dataiku();
+    },
+  },
+  previsto: {
+    get: function (this: { [LOADERS]: LoaderSlots }) {
+      return this[LOADERS].previsto();
+    },
+  },
+  prevision: {
+    get: function (this: { [LOADERS]: LoaderSlots }) {
+      return this[LOADERS].prevision();
+    },
+  },
+  civis: {
+    get: function (this: { [LOADERS]: LoaderSlots }) {
+      return this[LOADERS].civis();
+    },
+  },
+}) as Pick<Context, 'dataiku' | 'previsto' | 'prevision' | 'civis'>;
+
 /** The request headers through which callers send their own upstream credentials. */
 export const CREDENTIAL_HEADERS: Record<PlatformName, string> = {
   prevision: 'x-prevision-token',
@@ -182,40 +216,30 @@ export function createContext(
   let previsto: PrevistoLoaders | undefined;
   let prevision: PrevisionLoaders | undefined;
   let civis: CivisLoaders | undefined;
-  // The lazy loaders live on the prototype: Apollo copies the context's own properties (Object.assign) for each
-  // operation, which would otherwise run every getter, creating every platform's loaders and failing the whole
-  // request on one malformed credential header.
-  const lazy = Object.create(null, {
-    dataiku: {
-      get: () =>
-        (dataiku ??= createDataikuLoaders(
-          services.dataiku,
-          { ...dataikuCredentials(), budget },
-          config.batchSize,
-          services.observe,
-          services.dataikuBatcher,
-        )),
-    },
-    previsto: {
-      get: () =>
-        (previsto ??= createPrevistoLoaders(
-          services.previsto,
-          { apiKey: credential('previsto'), budget, caller },
-          services.previstoTotals,
-          Math.min(100, config.paging.maxPageSize),
-          services.observe,
-        )),
-    },
-    prevision: {
-      get: () =>
-        (prevision ??= createPrevisionLoaders(services.prevision, { masterToken: credential('prevision'), budget }, services.observe)),
-    },
-    civis: {
-      get: () => (civis ??= createCivisLoaders(services.civis, { apiKey: credential('civis'), budget }, services.observe)),
-    },
-  }) as Pick<Context, 'dataiku' | 'previsto' | 'prevision' | 'civis'>;
-  const context = Object.create(lazy) as Context;
+  const loaders: LoaderSlots = {
+    dataiku: () =>
+      (dataiku ??= createDataikuLoaders(
+        services.dataiku,
+        { ...dataikuCredentials(), budget },
+        config.batchSize,
+        services.observe,
+        services.dataikuBatcher,
+      )),
+    previsto: () =>
+      (previsto ??= createPrevistoLoaders(
+        services.previsto,
+        { apiKey: credential('previsto'), budget, caller },
+        services.previstoTotals,
+        Math.min(100, config.paging.maxPageSize),
+        services.observe,
+      )),
+    prevision: () =>
+      (prevision ??= createPrevisionLoaders(services.prevision, { masterToken: credential('prevision'), budget }, services.observe)),
+    civis: () => (civis ??= createCivisLoaders(services.civis, { apiKey: credential('civis'), budget }, services.observe)),
+  };
+  const context = Object.create(LAZY_LOADERS) as Context & { [LOADERS]: LoaderSlots };
   return Object.assign(context, {
+    [LOADERS]: loaders,
     requestId,
     receivedAt: new Date().toISOString(),
     services,

@@ -7,7 +7,9 @@
 import { setMaxListeners } from 'node:events';
 
 export class OperationDeadline {
-  private readonly controller = new AbortController();
+  /** Made when a signal is first asked for: most operations answered from a cache or a shared call never need one. */
+  private controller: AbortController | undefined;
+  private fired = false;
   private timer: NodeJS.Timeout | undefined;
   private endsAt = Number.POSITIVE_INFINITY;
 
@@ -15,19 +17,22 @@ export class OperationDeadline {
     /** 0 means no deadline. */
     readonly timeoutMs: number,
     private readonly now: () => number = () => performance.now(),
-  ) {
-    // One listener per upstream call in flight: an operation scoring 100 records on Prevision has 100 at once, which
-    // is expected, not the leak Node's default limit of 10 warns about.
-    setMaxListeners(0, this.controller.signal);
-  }
+  ) {}
 
   /** Aborted once the deadline passed. */
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      // One listener per upstream call in flight: an operation scoring 100 records on Prevision has 100 at once,
+      // which is expected, not the leak Node's default limit of 10 warns about.
+      setMaxListeners(0, this.controller.signal);
+      if (this.fired) this.controller.abort();
+    }
     return this.controller.signal;
   }
 
   get expired(): boolean {
-    return this.controller.signal.aborted;
+    return this.fired;
   }
 
   /** Starts the clock (once; later calls change nothing). `onExpire` runs when it fires. */
@@ -36,7 +41,8 @@ export class OperationDeadline {
     this.endsAt = this.now() + this.timeoutMs;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.controller.abort();
+      this.fired = true;
+      this.controller?.abort();
       onExpire?.();
     }, this.timeoutMs);
     // A deadline never keeps the process alive: a stopping server has its own grace period.

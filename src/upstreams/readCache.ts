@@ -22,8 +22,12 @@ export interface CachePartition {
 /** What a store answers for a lookup: the generation stamp current now, and the entry when there is one. */
 export interface CacheLookup {
   stamp: string;
-  /** `at` is when it was fetched (ms since the epoch); `value` is its JSON text. */
-  entry?: { at: number; value: string };
+  /**
+   * `at` is when it was fetched (ms since the epoch); `value` is its JSON text. A store that keeps entries in this
+   * process also answers `parsed`, the value parsed once and deep-frozen, shared by every hit (callers never mutate
+   * what a read answers; the freeze makes any that tried fail loudly).
+   */
+  entry?: { at: number; value: string; parsed?: unknown };
 }
 
 /** Where entries live: memory (`MemoryCacheStore`) or Redis (`server/entityCache.ts`). */
@@ -97,7 +101,7 @@ export class ReadCache {
       this.options.onRead?.(r.part.platform, r.part.type, 'hit');
       r.budget.cacheHits++;
       r.budget.cacheAgeMs = Math.max(r.budget.cacheAgeMs, Math.max(0, now - found.entry.at));
-      return JSON.parse(found.entry.value) as T;
+      return (found.entry.parsed ?? JSON.parse(found.entry.value)) as T;
     }
     this.options.onRead?.(r.part.platform, r.part.type, 'miss');
     const at = this.now();
@@ -131,6 +135,17 @@ interface MemoryEntry {
   value: string;
   expires: number;
   bytes: number;
+  /** The value, parsed at its first hit and frozen: a hit then costs no parsing. */
+  parsed?: unknown;
+}
+
+/** Freezes `value` and everything it holds (JSON values: objects and arrays). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /**
@@ -178,7 +193,8 @@ export class MemoryCacheStore implements CacheStore {
     // Most recently used last.
     this.entries.delete(k);
     this.entries.set(k, e);
-    return { stamp, entry: { at: e.at, value: e.value } };
+    e.parsed ??= deepFreeze(JSON.parse(e.value) as unknown);
+    return { stamp, entry: { at: e.at, value: e.value, parsed: e.parsed } };
   }
 
   async set(

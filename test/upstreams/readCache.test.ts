@@ -43,6 +43,17 @@ describe('ReadCache with the memory store', () => {
     expect(t.calls()).toBe(2);
   });
 
+  it('parses an entry once: every hit shares one deep-frozen value', async () => {
+    const t = setup();
+    await t.read(part(), '?page=1', { items: [{ id: 'c1', tags: ['a'] }] });
+    const first = (await t.read(part(), '?page=1', null)) as { items: Array<{ id: string; tags: string[] }> };
+    const second = await t.read(part(), '?page=1', null);
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first.items[0]!.tags)).toBe(true);
+    expect(() => first.items[0]!.tags.push('b')).toThrow(TypeError);
+    expect(t.calls()).toBe(1);
+  });
+
   it('never stores a read that left before a write of its type', async () => {
     const t = setup();
     let release: (v: unknown) => void = () => {};
