@@ -530,6 +530,8 @@ async function measure(baselineRef) {
         name,
         {
           floorUs: floor[name].floorUs,
+          upstreamBytes: floor[name].upstreamBytes,
+          responseBytes: floor[name].responseBytes,
           cpuUsPerOp: round(runs[name].cpuMsPerOp * 1000, 1),
           floorMultiple: round((runs[name].cpuMsPerOp * 1000) / floor[name].floorUs, 2),
           ...(ITEMS[name] ? { cpuUsPerItem: round((runs[name].cpuMsPerOp * 1000) / ITEMS[name], 2) } : {}),
