@@ -24,7 +24,10 @@ await build({
   charset: 'ascii',
   // graphql-js and Apollo skip their development-only checks (graphql-js's cross-realm instanceof costs ~3% of CPU).
   define: { 'process.env.NODE_ENV': '"production"' },
-  alias: { '@apollo/utils.createhash': './scripts/bundle-shims/createhash.cjs' },
+  alias: {
+    '@apollo/utils.createhash': './scripts/bundle-shims/createhash.cjs',
+    'fast-json-stringify': './scripts/bundle-shims/fast-json-stringify.cjs',
+  },
   // CommonJS dependencies inside an ES module bundle need a require.
   banner: {
     js: "import { createRequire as __augurCreateRequire } from 'node:module'; const require = __augurCreateRequire(import.meta.url);",
