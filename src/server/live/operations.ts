@@ -45,8 +45,8 @@ export interface LiveRequest {
   callerGone: () => boolean;
   transport: LiveTransport;
   /**
-   * Who is calling, as the HTTP layer authenticated it (SSE). Unset (WebSocket), the context's default applies: every
-   * field open without signed tokens, only unguarded fields with them.
+   * Who is calling, as the HTTP layer (SSE) or the connection's handshake (WebSocket) authenticated it. Unset, the
+   * context's default applies: every field open without signed tokens, only unguarded fields with them.
    */
   principal?: Principal;
 }
