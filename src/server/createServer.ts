@@ -369,7 +369,12 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   );
 
   // Tokens and gateway keys, checked alike on /graphql, /graphql/stream and WebSocket connections (authenticate.ts).
-  const authenticator = new Authenticator(auth, new ApiKeyCheck(config.apiKeys), auth.jwt ? new TokenVerifier(auth.jwt) : undefined, tenants);
+  const authenticator = new Authenticator(
+    auth,
+    new ApiKeyCheck(config.apiKeys),
+    auth.jwt ? new TokenVerifier(auth.jwt) : undefined,
+    tenants,
+  );
   // The HTTP face of /graphql: refusals before Apollo, slowing of clients that keep being refused (graphqlHttp.ts).
   const graphqlHttp = createGraphQLHttp({
     config,

@@ -74,7 +74,7 @@ describe('createWsServer', () => {
     client.on('error', () => undefined);
     let received = 0;
     client.on('message', (data) => {
-      const message = JSON.parse(String(data)) as { type: string };
+      const message = JSON.parse((data as Buffer).toString('utf8')) as { type: string };
       if (message.type === 'connection_ack') {
         client.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { x }' } }));
       }

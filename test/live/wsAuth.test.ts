@@ -124,7 +124,11 @@ describe('WebSocket authentication', () => {
     const stranger = await signingKey('RS256', issuer.rsa.kid);
     const cases: Array<[Record<string, string>, number, string]> = [
       [{ authorization: `Bearer ${await token('acme', READ, -120)}` }, 4401, 'token expired'],
-      [{ authorization: `Bearer ${await issuer.token({ org: 'acme', scope: READ }, { audience: 'someone-else' })}` }, 4401, 'wrong audience'],
+      [
+        { authorization: `Bearer ${await issuer.token({ org: 'acme', scope: READ }, { audience: 'someone-else' })}` },
+        4401,
+        'wrong audience',
+      ],
       [{ authorization: `Bearer ${await issuer.token({ org: 'acme', scope: READ }, { key: stranger })}` }, 4401, 'bad signature'],
       [{}, 4401, 'key required'],
       [{ 'x-api-key': 'not-the-key' }, 4401, 'key required'],
@@ -211,7 +215,9 @@ describe('WebSocket authentication', () => {
       await initech.dispose();
     }
 
-    const subs = await Promise.all(['acme', 'globex', 'hooli'].map(async (org) => watching({ authorization: `Bearer ${await token(org)}` })));
+    const subs = await Promise.all(
+      ['acme', 'globex', 'hooli'].map(async (org) => watching({ authorization: `Bearer ${await token(org)}` })),
+    );
     try {
       // One poller per tenant, each having read the run once to emit at once.
       expect(stack.augur.live.activePollers).toBe(3);

@@ -60,7 +60,7 @@ describe('civis emulator: runs of a script whose code ends with an error fail wi
     for (const id of cases) expect((await runToEnd(id)).last, `job ${id}`).toMatchObject({ state: 'succeeded', error: null });
   });
 
-  it("fails the next run once the author patches the error in, and keeps the runs before as they ended", async () => {
+  it('fails the next run once the author patches the error in, and keeps the runs before as they ended', async () => {
     // Job 5003 ("Weekly KPI report", an R script of bob's, the second demo key).
     const before = await runToEnd(5003);
     expect(before.last.state).toBe('succeeded');

@@ -203,7 +203,11 @@ export function createWsServer(options: WsOptions): WsServer {
         // A timer may fire late; a subscription never starts on an expired token.
         if (connection.expiresAt !== undefined && Date.now() >= connection.expiresAt) {
           expire(socket, connection);
-          return [new GraphQLError('The token has expired; get a new one.', { extensions: { code: ErrorCode.UNAUTHENTICATED, reason: 'expired' } })];
+          return [
+            new GraphQLError('The token has expired; get a new one.', {
+              extensions: { code: ErrorCode.UNAUTHENTICATED, reason: 'expired' },
+            }),
+          ];
         }
         const open = Object.keys(ctx.subscriptions).length;
         if (open > config.live.maxPerConnection) {
