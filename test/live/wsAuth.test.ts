@@ -1,7 +1,8 @@
 /**
  * WebSocket connections are authenticated as `/graphql` requests are: signed tokens (a local JWKS), gateway keys and
  * tenants, from connectionParams or the upgrade request's headers. Refusals close the connection with graphql-ws's
- * codes and a reason; a token's scopes apply to each subscription; an expiring token closes its connection.
+ * codes and a reason; a token's scopes apply to each subscription; an expiring token closes its connection (and ends
+ * an SSE stream).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { CIVIS_DEMO_API_KEY, CIVIS_DEMO_API_KEY_2, SEED_IDS } from '@augur/emula
 import { PREVISTO_DEMO_SECRET_KEY } from '@augur/emulators/previsto';
 import { signingKey, TestIssuer } from '../helpers/issuer.js';
 import { startStack, type TestStack } from '../helpers/stack.js';
-import { until, wsClient, wsSubscribe, type Subscription } from '../helpers/live.js';
+import { sseSubscribe, until, wsClient, wsSubscribe, type Subscription } from '../helpers/live.js';
 
 const KEY = 'ws-auth-gateway-key-0123456789abcdef';
 const WATCH_RUN = 'subscription($id: ID!) { civisJobRun(id: $id) { id state error } }';
@@ -202,6 +203,22 @@ describe('WebSocket authentication', () => {
     } finally {
       await client.dispose();
     }
+  });
+
+  it('ends an open SSE stream with UNAUTHENTICATED "expired" when its token expires, then completes, and stops its poller', async () => {
+    const sub = await sseSubscribe(stack.url, WATCH_RUN, { id: frozen }, { authorization: `Bearer ${await token('acme', READ, 2)}` });
+    expect(sub.status).toBe(200);
+    await until(() => sub.events.length === 1, 10_000, 'first event');
+    expect(sub.events[0]!.data.civisJobRun.state).toBe('RUNNING');
+    await sub.done;
+    expect(sub.events).toHaveLength(2);
+    expect(sub.events[1]!.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED', reason: 'expired' }) }),
+    ]);
+    await until(() => stack.augur.live.activePollers === 0 && stack.augur.live.subscriptions === 0, 5_000, 'the poller to stop');
+    const after = await reads();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await reads()).toBe(after);
   });
 
   it('never shares a poller or an event between tenants, even two with the same upstream key', async () => {
