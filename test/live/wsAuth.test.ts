@@ -254,3 +254,22 @@ describe('WebSocket authentication', () => {
     }
   });
 });
+
+describe('WebSocket authentication when the key set cannot be read', () => {
+  it('closes with 1013 "keys unavailable; retry shortly", reading nothing', async () => {
+    // The issuer is gone: its JWKS URL refuses connections.
+    const gone = await TestIssuer.start();
+    const env = gone.env({ AUGUR_LIVE_POLL_MIN_MS: '50' });
+    await gone.close();
+    const down = await startStack({ env });
+    const client = wsClient(down.url, { authorization: `Bearer ${await issuer.token({ scope: READ })}` });
+    try {
+      const closed = await outcome(wsSubscribe(client, WATCH_RUN, { id: frozen }));
+      expect(closed).toMatchObject({ code: 1013, reason: 'keys unavailable; retry shortly' });
+      expect((await down.requests('civis')).total).toBe(0);
+    } finally {
+      await client.dispose();
+      await down.close();
+    }
+  });
+});
