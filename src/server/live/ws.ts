@@ -177,6 +177,8 @@ export function createWsServer(options: WsOptions): WsServer {
           socket.close(code, reason);
           return false;
         }
+        // Gone while its token was checked: nothing to keep (onClose has run already).
+        if (socket.readyState !== socket.OPEN) return false;
         const { principal, expiresAt } = authentication;
         // Who the caller is on the network comes from the upgrade request; its credentials from the overlay.
         const network = { headers: { ...headers, 'x-forwarded-for': req.headers['x-forwarded-for'] }, socket: req.socket };
