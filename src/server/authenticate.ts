@@ -12,7 +12,14 @@ import type { TenantDirectory } from './tenants.js';
 import { KeySetUnavailable, looksLikeJwt, TokenError, type TokenRefusal, type TokenVerifier } from './tokens.js';
 
 export type Authentication =
-  | { principal: Principal }
+  | {
+      principal: Principal;
+      /**
+       * When a token's credential stops being accepted (epoch ms: its `exp` plus the clock skew tolerance); unset for
+       * keys and tokens without `exp`. A connection that outlives its token (WebSocket) is closed then.
+       */
+      expiresAt?: number;
+    }
   | {
       refusal: {
         status: 401 | 503;
@@ -97,7 +104,8 @@ export class Authenticator {
         return this.refusal(new TokenError('tenant_unknown', "The token's tenant is not configured in Augur."));
       principal.tenant = tenant;
     }
-    return { principal };
+    if (typeof claims.exp !== 'number') return { principal };
+    return { principal, expiresAt: (claims.exp + jwt.clockSkewSeconds) * 1000 };
   }
 
   private refusal(err: TokenError): Authentication {

@@ -368,13 +368,20 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
     fieldCalls,
   );
 
+  // Tokens and gateway keys, checked alike on /graphql, /graphql/stream and WebSocket connections (authenticate.ts).
+  const authenticator = new Authenticator(
+    auth,
+    new ApiKeyCheck(config.apiKeys),
+    auth.jwt ? new TokenVerifier(auth.jwt) : undefined,
+    tenants,
+  );
   // The HTTP face of /graphql: refusals before Apollo, slowing of clients that keep being refused (graphqlHttp.ts).
   const graphqlHttp = createGraphQLHttp({
     config,
     logger,
     guard,
     allowList,
-    authenticator: new Authenticator(auth, new ApiKeyCheck(config.apiKeys), auth.jwt ? new TokenVerifier(auth.jwt) : undefined, tenants),
+    authenticator,
     services,
     routes,
     before,
@@ -431,7 +438,6 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   });
 
   // Subscriptions (docs/live.md): SSE at /graphql/stream through the HTTP layer's checks, WebSocket on /graphql.
-  const apiKeys = new ApiKeyCheck(config.apiKeys);
   let ws: WsServer | undefined;
   let sse;
   if (config.live.enabled) {
@@ -454,7 +460,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       logger,
       ...(liveMetrics ? { metrics: liveMetrics } : {}),
     });
-    ws = createWsServer({ config, schema, operations, apiKeys, logger, ...(liveMetrics ? { metrics: liveMetrics } : {}) });
+    ws = createWsServer({ config, schema, operations, authenticator, logger, ...(liveMetrics ? { metrics: liveMetrics } : {}) });
   }
   const handler = graphqlHttp.handler(apollo, formatError, sse);
   const closeSubscriptions = async (): Promise<void> => {

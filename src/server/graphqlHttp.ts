@@ -228,6 +228,7 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
             caller: callerOf(req, config, principal),
             callerGone: () => req.socket.destroyed,
             principal,
+            ...('expiresAt' in authentication && authentication.expiresAt !== undefined ? { expiresAt: authentication.expiresAt } : {}),
           });
         }
         const headers = new HeaderMap();

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CIVIS_DEMO_API_KEY_2 } from '@augur/emulators/civis';
 import { TestIssuer } from '../helpers/issuer.js';
 import { startStack, type TestStack } from '../helpers/stack.js';
 
@@ -129,13 +130,16 @@ afterEach(async () => {
 
 const open = (screen: string, on: TestStack = stack) => page.goto(`${origin}/?augur=${encodeURIComponent(on.url)}#${screen}`);
 
-/** Picks the seeded job "Nightly revenue rollup" and presses Run job. */
-async function runNightlyJob(): Promise<void> {
+/** Picks a seeded job by name and presses Run job. */
+async function runJob(name: string): Promise<void> {
   const job = page.getByRole('combobox', { name: 'Job' });
-  await job.locator('option', { hasText: 'Nightly revenue rollup' }).waitFor({ state: 'attached', timeout: 45_000 });
-  await job.selectOption({ label: (await job.locator('option', { hasText: 'Nightly revenue rollup' }).textContent())! });
+  await job.locator('option', { hasText: name }).waitFor({ state: 'attached', timeout: 45_000 });
+  await job.selectOption({ label: (await job.locator('option', { hasText: name }).textContent())! });
   await page.getByRole('button', { name: 'Run job' }).click();
 }
+
+/** Picks the seeded job "Nightly revenue rollup" and presses Run job. */
+const runNightlyJob = (): Promise<void> => runJob('Nightly revenue rollup');
 
 /** Waits for the run on screen to reach a final state; answers it and every state shown before it, in order. */
 async function finalRun(): Promise<{ state: string | null; history: string[] }> {
@@ -222,36 +226,28 @@ describe('examples/web', { timeout: 120_000 }, () => {
     }
   });
 
-  it('shows a failed run with its error', async () => {
+  it('shows a run that fails on Civis with its error, over the same subscription', async () => {
     await stack.reset();
-    // The emulator's job runs always succeed, so this stream is written here: the events Augur sends for a run that
-    // fails (docs/live.md), answered to the page's subscription request in place of Augur's.
-    await page.route('**/graphql/stream', async (route) => {
-      const body = route.request().postDataJSON() as { variables: { id: string } };
-      const event = (state: string, finishedAt: string | null, error: string | null) =>
-        `event: next\ndata: ${JSON.stringify({
-          data: {
-            civisJobRun: {
-              id: body.variables.id,
-              platformId: '9001',
-              state,
-              startedAt: '2026-01-05T10:00:00Z',
-              finishedAt,
-              error,
-            },
-          },
-        })}\n\n`;
-      await route.fulfill({
-        status: 200,
-        headers: { 'content-type': 'text/event-stream', 'access-control-allow-origin': origin },
-        body: `${event('RUNNING', null, null)}${event('FAILED', '2026-01-05T10:01:00Z', 'Error in library(civis): there is no package called civis')}event: complete\ndata:\n\n`,
-      });
+    // Bob, the second demo key, owns the R script "Weekly KPI report" (job 5003): he makes it stop with an error, so
+    // the emulator fails each of its runs with R's message, as the platform would.
+    const patched = await fetch(`${stack.embedded.emulators.civis!.url}/scripts/r/5003`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${CIVIS_DEMO_API_KEY_2}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ source: 'library(civis)\nstop("the KPI table is empty")\n' }),
     });
-    await open('civis');
-    await runNightlyJob();
-    expect(await finalRun()).toEqual({ state: 'FAILED', history: ['QUEUED', 'RUNNING', 'FAILED'] });
-    expect(await page.getByTestId('run-error').textContent()).toMatch(/there is no package called civis/);
-    await page.screenshot({ path: join(RESULTS, 'web-civis-failed.png'), fullPage: true });
+    expect(patched.status).toBe(200);
+    try {
+      await open('civis');
+      await runJob('Weekly KPI report');
+      expect(await finalRun()).toEqual({ state: 'FAILED', history: ['QUEUED', 'RUNNING', 'FAILED'] });
+      expect(await page.getByTestId('run-error').textContent()).toMatch(/Error: the KPI table is empty/);
+      await page.screenshot({ path: join(RESULTS, 'web-civis-failed.png'), fullPage: true });
+      // Augur's stream, not a written one: one subscription, and the run read on Civis by its poller.
+      expect(operations('/graphql/stream')).toEqual(['WebWatchCivisRun']);
+      expect((await stack.requests('civis')).byRoute[RUN_READ]).toBeGreaterThanOrEqual(1);
+    } finally {
+      await stack.reset();
+    }
   });
 
   it('shows an error with its code and what to do: RATE_LIMITED counts down its retryAfter', async () => {

@@ -68,11 +68,16 @@ export async function sseSubscribe(
   return { status: res.status, events, done: settled, close: () => controller.abort() };
 }
 
-/** A graphql-ws client on Augur's `/graphql`. */
-export function wsClient(graphqlUrl: string, connectionParams: Record<string, string> = {}): Client {
+/** A graphql-ws client on Augur's `/graphql`; `headers` are sent with the upgrade request (as a server-side client can). */
+export function wsClient(graphqlUrl: string, connectionParams: Record<string, string> = {}, headers: Record<string, string> = {}): Client {
+  class WithHeaders extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols, { headers });
+    }
+  }
   return createClient({
     url: graphqlUrl.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
+    webSocketImpl: WithHeaders,
     connectionParams,
     retryAttempts: 0,
     lazy: true,

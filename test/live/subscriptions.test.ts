@@ -252,7 +252,7 @@ describe('subscriptions follow the gateway key, CORS and limits rules of /graphq
 
     const anonymous = wsClient(stack.url);
     const noKey = wsSubscribe(anonymous, WATCH_RUN, { id });
-    await expect(noKey.done).rejects.toMatchObject({ errors: { code: 4403 } });
+    await expect(noKey.done).rejects.toMatchObject({ errors: { code: 4401, reason: 'key required' } });
     await anonymous.dispose();
     expect((await stack.requests('civis')).total).toBe(0);
 

@@ -28,6 +28,7 @@ import {
 } from './records.js';
 import { EmulatorError } from '../framework/emulator.js';
 import { BaseStore, iso } from './baseStore.js';
+import { scriptOutcome } from './scriptOutcome.js';
 
 /** The store with jobs, scripts, imports, models and predictions. */
 export class JobsStore extends BaseStore {
@@ -57,7 +58,10 @@ export class JobsStore extends BaseStore {
     return j.runs.find((r) => r.state === 'queued' || r.state === 'running');
   }
 
-  /** `POST /jobs/{id}/runs` and `POST /scripts/{id}/run`: a run, unless one is already queued or running. */
+  /**
+   * `POST /jobs/{id}/runs` and `POST /scripts/{id}/run`: a run, unless one is already queued or running. It fails when
+   * the script's code ends with an error (scriptOutcome.ts).
+   */
   startRun(j: JobRecord, conflict: (active: RunRecord) => { error: string; message: string }): RunRecord {
     this.touchJob(j, false);
     const active = this.activeRun(j);
@@ -65,7 +69,8 @@ export class JobsStore extends BaseStore {
       const { error, message } = conflict(active);
       throw new EmulatorError(409, message, { error });
     }
-    const run = this.newRun();
+    const { outcome, error } = scriptOutcome(j);
+    const run = this.newRun(outcome, error);
     j.runs.push(run);
     return run;
   }

@@ -5,8 +5,9 @@
  * goes through the platform client, so the retry, breaker and rate-budget rules of queries apply. A poller stops as
  * soon as its last subscriber leaves, or after the object reached a terminal state.
  *
- * Credentials are never shared: a poller is keyed by the object and an HMAC of the credential it reads with, so
- * subscribers with different credentials have different pollers and never see each other's events.
+ * Credentials are never shared: a poller is keyed by the object and an HMAC of the credential it reads with (and the
+ * caller's tenant), so subscribers with different credentials or tenants have different pollers and never see each
+ * other's events.
  *
  * With a relay (Redis, relay.ts), one replica holds a lease to poll each object and publishes what it reads; the
  * others deliver those events to their own subscribers and take the lease over when it lapses.
@@ -94,8 +95,10 @@ export class LiveHub implements LiveFeeds {
     }
     // Throws UNAUTHENTICATED for a malformed credential header, before anything is read.
     const credential = ctx.credential(watch.platform);
+    // Tenants never share a poller, even two configured with the same upstream key.
+    const tenant = (ctx as Partial<{ principal: { tenant?: string } }>).principal?.tenant ?? '';
     const fingerprint = createHmac('sha256', this.options.secret)
-      .update(`${watch.platform}\0${credential ?? ''}`)
+      .update(`${watch.platform}\0${tenant}\0${credential ?? ''}`)
       .digest('base64url')
       .slice(0, 22);
     const key = `${watch.key}:${fingerprint}`;

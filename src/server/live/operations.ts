@@ -45,11 +45,19 @@ export interface LiveRequest {
   callerGone: () => boolean;
   transport: LiveTransport;
   /**
-   * Who is calling, as the HTTP layer authenticated it (SSE). Unset (WebSocket), the context's default applies: every
-   * field open without signed tokens, only unguarded fields with them.
+   * Who is calling, as the HTTP layer (SSE) or the connection's handshake (WebSocket) authenticated it. Unset, the
+   * context's default applies: every field open without signed tokens, only unguarded fields with them.
    */
   principal?: Principal;
+  /**
+   * When the caller's token stops being accepted (epoch ms): an open subscription then ends with a last result,
+   * `UNAUTHENTICATED` (`reason: "expired"`), and completes (SSE; a WebSocket connection is closed instead, ws.ts).
+   */
+  expiresAt?: number;
 }
+
+/** setTimeout's longest delay (about 24.8 days); a later expiry re-arms the timer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** An operation's parameters as both protocols carry them. */
 export interface LiveParams {
@@ -214,9 +222,33 @@ export class LiveOperations {
     let done = false;
     let events = 0;
     let previous: string | undefined;
+    // A subscription does not outlive its token: at expiry the source is let go (its poller stops when no one else
+    // watches) and the subscriber gets the refusal it would get subscribing now.
+    let expired = false;
+    let expiry: NodeJS.Timeout | undefined;
+    const expire = (): void => {
+      const left = request.expiresAt! - Date.now();
+      if (left > 0) {
+        expiry = setTimeout(expire, Math.min(left, MAX_TIMER_MS));
+        expiry.unref();
+        return;
+      }
+      expired = true;
+      void iterator.return?.();
+    };
+    if (request.expiresAt !== undefined) expire();
+    const expiredResult = (): IteratorYieldResult<FormattedExecutionResult> => {
+      finish();
+      logger.info({ event: 'subscription_expired', requestId: request.requestId, transport }, 'subscription ended: its token expired');
+      const error = new AugurError(ErrorCode.UNAUTHENTICATED, 'The token has expired; subscribe again with a new one.', {
+        reason: 'expired',
+      });
+      return { value: this.format(request, { errors: [error] }), done: false };
+    };
     const finish = (): void => {
       if (done) return;
       done = true;
+      if (expiry) clearTimeout(expiry);
       metrics?.subscriptions.dec({ transport });
       logger.info({ event: 'subscription_ended', requestId: request.requestId, transport, events }, 'subscription ended');
     };
@@ -224,9 +256,11 @@ export class LiveOperations {
     const results: AsyncIterableIterator<FormattedExecutionResult> = {
       next: async () => {
         if (done) return ended;
+        if (expired) return expiredResult();
         try {
           for (;;) {
             const next = await iterator.next();
+            if (expired && !done) return expiredResult();
             if (next.done || done) {
               finish();
               return ended;
