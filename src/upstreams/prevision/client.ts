@@ -6,6 +6,9 @@
 import { createHash } from 'node:crypto';
 import { AugurError, ErrorCode } from '../../core/errors.js';
 import type { UpstreamHttp } from '../http.js';
+import { ObjectCache } from '../objectCache.js';
+import type { ReadCache } from '../readCache.js';
+import { PREVISION_CACHE_RULES } from './cache.js';
 import type { RequestBudget } from '../requestBudget.js';
 import type {
   PrevisionDeployedInput,
@@ -18,6 +21,11 @@ import type {
 export interface PrevisionCallContext {
   masterToken: string | undefined;
   budget: RequestBudget;
+  /**
+   * Read objects and list pages through the entity cache (the request's loaders set it). Unset, reads go to
+   * Prevision: subscriptions' pollers and the reads a mutation makes around its write need the current state.
+   */
+  cached?: boolean;
 }
 
 /** The Prevision collections whose objects Augur reads by id, with `GET /{collection}/{id}`. */
@@ -131,6 +139,8 @@ export interface PrevisionClientOptions {
   /** Registers a secret (OAuth client secrets, access tokens) so it is redacted from every log line. */
   addSecret(secret: string): void;
   now?: () => number;
+  /** The entity cache: objects by id and list pages when the call asks; every write drops what it changes (cache.ts). */
+  cache?: ReadCache;
 }
 
 /** How long before expiry a token is refreshed: 60 s as the SDK does, or a quarter of a short lifetime. */
@@ -142,9 +152,11 @@ export class PrevisionClient {
   private readonly tokens = new Map<string, TokenEntry>();
   private oidc: { url: string; at: number } | undefined;
   private readonly now: () => number;
+  private readonly objects: ObjectCache;
 
   constructor(private readonly options: PrevisionClientOptions) {
     this.now = options.now ?? Date.now;
+    this.objects = new ObjectCache(PREVISION_CACHE_RULES, options.cache);
   }
 
   private auth(ctx: PrevisionCallContext): string | undefined {
@@ -170,7 +182,7 @@ export class PrevisionClient {
 
   /** `GET /{collection}/{id}`: one object by its Prevision id. */
   get<T>(ctx: PrevisionCallContext, collection: PrevisionCollection, id: string): Promise<T> {
-    return this.read<T>(ctx, `/${collection}/${encodeURIComponent(id)}`, `/${collection}/{id}`);
+    return this.cachedRead<T>(ctx, `/${collection}/${encodeURIComponent(id)}`, `/${collection}/{id}`);
   }
 
   /** Reads one page (zero-based `pageIndex`; Prevision's pages are 1-based). */
@@ -181,7 +193,7 @@ export class PrevisionClient {
     rowsPerPage: number,
   ): Promise<{ items: T[]; total: number }> {
     const sep = list.path.includes('?') ? '&' : '?';
-    const page = await this.read<PrevisionListPage<T>>(
+    const page = await this.cachedRead<PrevisionListPage<T>>(
       ctx,
       `${list.path}${sep}page=${pageIndex + 1}&rowsPerPage=${rowsPerPage}`,
       list.route,
@@ -189,6 +201,11 @@ export class PrevisionClient {
     const items = Array.isArray(page?.items) ? page.items : [];
     const total = Number(page?.metaData?.totalItems);
     return { items, total: Number.isFinite(total) ? total : pageIndex * rowsPerPage + items.length };
+  }
+
+  /** A read of an object or a list page, through the entity cache when the call asks for it. */
+  private cachedRead<T>(ctx: PrevisionCallContext, path: string, route: string): Promise<T> {
+    return this.objects.read(ctx, ctx.masterToken, `GET ${route}`, path, () => this.read<T>(ctx, path, route));
   }
 
   private async read<T>(ctx: PrevisionCallContext, path: string, route: string): Promise<T> {
@@ -218,16 +235,18 @@ export class PrevisionClient {
     body: unknown,
     idempotent = false,
   ): Promise<T> {
-    const res = await this.options.api.request<T>({
-      method,
-      path,
-      route: `${method} ${route}`,
-      authorization: this.auth(ctx),
-      body,
-      idempotent,
-      budget: ctx.budget,
+    return this.objects.write(`${method} ${route}`, async () => {
+      const res = await this.options.api.request<T>({
+        method,
+        path,
+        route: `${method} ${route}`,
+        authorization: this.auth(ctx),
+        body,
+        idempotent,
+        budget: ctx.budget,
+      });
+      return res.data;
     });
-    return res.data;
   }
 
   /** `POST /projects`. Sent once. */
@@ -341,28 +360,27 @@ export class PrevisionClient {
 
   /** `DELETE /{collection}/{id}` (204). Deleting twice has one effect, so it is repeated like a read. */
   async delete(ctx: PrevisionCallContext, collection: PrevisionDeletable, id: string): Promise<void> {
-    await this.options.api.request<unknown>({
-      method: 'DELETE',
-      path: `/${collection}/${encodeURIComponent(id)}`,
-      route: `DELETE /${collection}/{id}`,
-      authorization: this.auth(ctx),
-      idempotent: true,
-      budget: ctx.budget,
-    });
+    await this.objects.write(`DELETE /${collection}/{id}`, () =>
+      this.options.api.request<unknown>({
+        method: 'DELETE',
+        path: `/${collection}/${encodeURIComponent(id)}`,
+        route: `DELETE /${collection}/{id}`,
+        authorization: this.auth(ctx),
+        idempotent: true,
+        budget: ctx.budget,
+      }),
+    );
   }
 
   /** Starts a bulk prediction of a dataset on a deployment. Never retried: it creates a job. */
-  async startDeploymentPrediction(ctx: PrevisionCallContext, deploymentId: string, datasetId: string): Promise<{ _id: string }> {
-    const res = await this.options.api.request<{ _id: string }>({
-      method: 'POST',
-      path: `/deployments/${encodeURIComponent(deploymentId)}/deployment-predictions`,
-      route: 'POST /deployments/{id}/deployment-predictions',
-      authorization: this.auth(ctx),
-      body: { dataset_id: datasetId },
-      idempotent: false,
-      budget: ctx.budget,
-    });
-    return res.data;
+  startDeploymentPrediction(ctx: PrevisionCallContext, deploymentId: string, datasetId: string): Promise<{ _id: string }> {
+    return this.send<{ _id: string }>(
+      ctx,
+      'POST',
+      `/deployments/${encodeURIComponent(deploymentId)}/deployment-predictions`,
+      '/deployments/{id}/deployment-predictions',
+      { dataset_id: datasetId },
+    );
   }
 
   /** The features a deployed model takes (`GET {url}/inputs` on its host), with a cached OAuth2 token. */
