@@ -20,7 +20,7 @@ const CHURN = PREVISION_DEMO.deployments[0]!;
 const PROJECT = PREVISION_DEMO.projects.find((p) => p.id === CHURN.projectId)!;
 const ERRORS = 'userErrors { field code message }';
 
-const SCRIPT = 'query S($p: String!) { civis { script(platformId: $p) { name archived projects { platformId } } } }';
+const SCRIPT = 'query S($p: String!) { civis { script(platformId: $p) { name archived projects { platformId name } } } }';
 const SCRIPTS = '{ civis { scripts(first: 50) { nodes { platformId name } } } }';
 const JOB = `query J($p: String!) { civis { job(platformId: $p) { state lastRun { platformId state } runs(first: 20) { nodes { platformId state } } } } }`;
 const PROJECT_Q =
@@ -176,18 +176,22 @@ describe('entity cache for Civis and Prevision, in memory', () => {
     });
     expect(linked.addCivisProjectObject.userErrors).toEqual([]);
     expect(await objects()).toContain(id);
-    expect((await data(s, SCRIPT, { p: id })).civis.script.projects).toEqual([{ platformId: '7001' }]);
-    await data(s, `mutation($i: CivisProjectObjectInput!) { removeCivisProjectObject(input: $i) { ${ERRORS} } }`, {
-      i: { projectId: gid(s, 'CivisProject', 7001), objectId: gid(s, 'CivisScript', id) },
-    });
-    expect(await objects()).not.toContain(id);
-    expect((await data(s, SCRIPT, { p: id })).civis.script.projects).toEqual([]);
+    const projectName = (await data(s, PROJECT_OBJECTS, { p: '7001' })).civis.project.name as string;
+    expect((await data(s, SCRIPT, { p: id })).civis.script.projects).toEqual([{ platformId: '7001', name: projectName }]);
 
+    // A project's name shows in the objects it holds: renaming it shows there at once too.
     const project = await data(s, `mutation($i: UpdateCivisProjectInput!) { updateCivisProject(input: $i) { ${ERRORS} } }`, {
       i: { id: gid(s, 'CivisProject', 7001), name: 'Project renamed' },
     });
     expect(project.updateCivisProject.userErrors).toEqual([]);
     expect((await data(s, PROJECT_OBJECTS, { p: '7001' })).civis.project.name).toBe('Project renamed');
+    expect((await data(s, SCRIPT, { p: id })).civis.script.projects).toEqual([{ platformId: '7001', name: 'Project renamed' }]);
+
+    await data(s, `mutation($i: CivisProjectObjectInput!) { removeCivisProjectObject(input: $i) { ${ERRORS} } }`, {
+      i: { projectId: gid(s, 'CivisProject', 7001), objectId: gid(s, 'CivisScript', id) },
+    });
+    expect(await objects()).not.toContain(id);
+    expect((await data(s, SCRIPT, { p: id })).civis.script.projects).toEqual([]);
   });
 
   it("shows a job's new run, its lastRun and state at once after runCivisJob and cancelCivisRun", async () => {

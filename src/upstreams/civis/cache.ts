@@ -2,9 +2,11 @@
  * What the entity cache keeps of Civis and what each Civis write makes stale (docs/caching.md). Types are Civis's
  * collections, plus `runs` (a job's runs). Route templates are those the client logs.
  *
- * Scripts, imports, models and predictions are jobs in Civis (one id space: `GET /jobs/{id}` reads any of them), and a
- * project's detail lists its objects, so a write to any of them changes the others' views: a run started or cancelled
- * changes its job's `state` and `lastRun` wherever the job is read. Those writes drop the whole family.
+ * Scripts, imports, models and predictions are jobs in Civis (one id space: `GET /jobs/{id}` reads any of them), a
+ * project's detail lists its objects, and a report carries its script's name and SQL, so a write to any of them
+ * changes the others' views: a run started or cancelled changes its job's `state` and `lastRun` wherever the job is
+ * read. Those writes drop the whole family. Objects carry the names of their projects, so renaming a project drops
+ * everything.
  */
 import type { ObjectCacheRules } from '../objectCache.js';
 
@@ -26,8 +28,8 @@ export const CIVIS_CACHE_TYPES = [
   'runs',
 ] as const;
 
-/** A job and everything that shows it: its runs, the other views of the same id, and the projects listing it. */
-const JOB_FAMILY = ['jobs', 'scripts', 'imports', 'models', 'predictions', 'runs', 'projects'] as const;
+/** A job and everything that shows it: its runs, the other views of the same id, the projects listing it, reports of its script. */
+const JOB_FAMILY = ['jobs', 'scripts', 'imports', 'models', 'predictions', 'runs', 'projects', 'reports'] as const;
 
 /** Civis's cache rules: reads by route, and what each write route changes. */
 export const CIVIS_CACHE_RULES: ObjectCacheRules = {
@@ -86,7 +88,8 @@ export const CIVIS_CACHE_RULES: ObjectCacheRules = {
     'PATCH /credentials/{id}': ['credentials'],
     'DELETE /credentials/{id}': ['credentials'],
     'POST /projects/': ['projects'],
-    'PUT /projects/{project_id}': ['projects'],
+    // A project's name shows in every object it holds (`projects: [{id, name}]`).
+    'PUT /projects/{project_id}': '*',
     'PUT /projects/{id}/archive': ['projects'],
     'POST /reports/': ['reports', 'projects'],
     'PATCH /reports/{id}': ['reports', 'projects'],
