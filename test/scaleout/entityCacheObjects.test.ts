@@ -180,4 +180,19 @@ describe('Civis and Prevision entity cache over Redis, two replicas', () => {
     expect(ids(await onA(PROJECTS))).not.toContain(project.platformId);
     expect(ids(await onA(PROJECTS, undefined, SECOND))).not.toContain(project.platformId);
   });
+
+  it('answers a Civis write while Redis is down, and serves nothing stale once it is back', async () => {
+    await onA(SCRIPT, { p: '5002' });
+    await onB(SCRIPT, { p: '5002' });
+    await redis.kill();
+    // Reads still answer, from Civis; the write answers although its invalidation cannot reach Redis.
+    expect((await onB(SCRIPT, { p: '5002' })).civis.script.name).toEqual(expect.any(String));
+    const renamed = await onA(`mutation($i: UpdateCivisScriptInput!) { updateCivisScript(input: $i) { script { name } ${ERRORS} } }`, {
+      i: { id: gid('CivisScript', 5002), name: 'Renamed while Redis was down' },
+    });
+    expect(renamed.updateCivisScript).toEqual({ script: { name: 'Renamed while Redis was down' }, userErrors: [] });
+    await redis.restart();
+    expect((await onB(SCRIPT, { p: '5002' })).civis.script.name).toBe('Renamed while Redis was down');
+    expect((await onA(SCRIPT, { p: '5002' })).civis.script.name).toBe('Renamed while Redis was down');
+  });
 });
