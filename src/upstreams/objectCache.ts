@@ -5,7 +5,7 @@
  * - A read goes through the cache only when its caller asks (`cached`): the request's loaders do; subscriptions'
  *   pollers and the reads a mutation makes around its write do not, so they always see the upstream's current state.
  *   Only the routes of the table are cached (never tokens, secrets or documents).
- * - A write (any method but GET), acknowledged or not (a failed or timed-out write may still have been applied), drops
+ * - A write (any method but GET sent through the client's guarded HTTP layer), acknowledged or not (a failed or timed-out write may still have been applied), drops
  *   the cached objects and list pages of every type its route changes, for every credential: the same object is
  *   visible to every member of an organisation or project, so another credential's copy is as stale as the writer's.
  *   It is done before the write returns, so before the mutation answers. A write route missing from the table drops the
@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PlatformName } from '../core/upstream.js';
+import type { UpstreamHttp, UpstreamRequest, UpstreamResponse } from './http.js';
 import type { ReadCache } from './readCache.js';
 import type { RequestBudget } from './requestBudget.js';
 
@@ -102,6 +103,18 @@ export class ObjectCache {
       budget: call.budget,
       fetch,
     });
+  }
+
+  /**
+   * `http` with every write (any method but GET) going through `write`, so no write the client sends, including one a
+   * method added later sends itself, can leave the cache stale. Everything else of `http` is `http`'s own.
+   */
+  guard(http: UpstreamHttp): UpstreamHttp {
+    if (!this.cache) return http;
+    const request = <T>(req: UpstreamRequest): Promise<UpstreamResponse<T>> =>
+      req.method === 'GET' ? http.request<T>(req) : this.write(req.route, () => http.request<T>(req));
+    // The other members (probe, stats) run on `http` through the prototype; only `request` is replaced.
+    return Object.assign(Object.create(http) as UpstreamHttp, { request });
   }
 
   /** Sends a write; whatever its outcome, the types its route changes are dropped before it returns or throws. */

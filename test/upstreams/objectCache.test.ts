@@ -134,7 +134,8 @@ describe('the write tables', () => {
     expect(objects.typesChangedBy('PUT /experiment-versions/{id}/confirm')).toEqual(
       expect.arrayContaining(['experiment-versions', 'experiments', 'models']),
     );
-    expect(objects.typesChangedBy('POST /projects/{id}/datasets/file')).toBe('*');
+    expect(objects.typesChangedBy('POST /projects/{id}/datasets/file')).toEqual(['datasets', 'projects']);
+    expect(objects.typesChangedBy('POST /projects/{id}/pipeline-scheduled-runs')).toBe('*');
   });
 
   it('name only cached types as read types, every type with a read', () => {
@@ -191,6 +192,36 @@ describe('the clients with an entity cache', () => {
     await expect(failing.runJob({ apiKey: 'ada', budget: budget() }, 5001)).rejects.toThrow('timed out');
     await read('bob');
     expect(gets(http)).toBe(5);
+  });
+
+  it('drops the whole platform on a write a client method sends through its HTTP layer without a table entry', async () => {
+    const cache = new ReadCache({ store: new MemoryCacheStore(1 << 20), ttls: { civis: 60 } });
+    const http = fakeHttp((req) => ({ id: 1, n: http.sent.length }));
+    const objects = new ObjectCache(CIVIS_CACHE_RULES, cache);
+    const guarded = objects.guard(http);
+    const read = () =>
+      objects.read(
+        { budget: budget(), cached: true },
+        'ada',
+        'GET /tables/{id}',
+        '/tables/1',
+        async () =>
+          (await guarded.request({ method: 'GET', path: '/tables/1', route: 'GET /tables/{id}', idempotent: true, budget: budget() })).data,
+      );
+    await read();
+    await read();
+    expect(http.sent).toHaveLength(1);
+    await guarded.request({
+      method: 'POST',
+      path: '/tables/1/refresh',
+      route: 'POST /tables/{id}/refresh',
+      idempotent: false,
+      budget: budget(),
+    });
+    await read();
+    expect(http.sent.map((r) => r.route)).toEqual(['GET /tables/{id}', 'POST /tables/{id}/refresh', 'GET /tables/{id}']);
+    // Without a cache the HTTP layer is the client's own.
+    expect(new ObjectCache(CIVIS_CACHE_RULES).guard(http)).toBe(http);
   });
 
   it('answers the write when the store cannot invalidate (Redis down), and never caches a route outside the table', async () => {

@@ -165,12 +165,16 @@ export interface CivisQueryWrite {
 export class CivisClient {
   private readonly objects: ObjectCache;
 
-  /** `cache`: the entity cache (reads by id and list pages when the call asks; every write drops what it changes, see cache.ts). */
+  /**
+   * `cache`: the entity cache. Reads by id and list pages go through it when the call asks; every write sent through
+   * `http` drops what its route changes (cache.ts), whichever method sends it.
+   */
   constructor(
     private readonly http: UpstreamHttp,
     cache?: ReadCache,
   ) {
     this.objects = new ObjectCache(CIVIS_CACHE_RULES, cache);
+    this.http = this.objects.guard(http);
   }
 
   private auth(ctx: CivisCallContext): string | undefined {
@@ -257,7 +261,14 @@ export class CivisClient {
 
   /** `DELETE /credentials/{id}` (204). Retried like any DELETE: deleting twice has one effect. */
   async deleteCredential(ctx: CivisCallContext, id: number): Promise<void> {
-    await this.write(ctx, 'DELETE', `/credentials/${id}`, 'DELETE /credentials/{id}', undefined, true);
+    await this.http.request<unknown>({
+      method: 'DELETE',
+      path: `/credentials/${id}`,
+      route: 'DELETE /credentials/{id}',
+      authorization: this.auth(ctx),
+      idempotent: true,
+      budget: ctx.budget,
+    });
   }
 
   /** `DELETE /jobs/{id}/runs/{run_id}` (202): cancels a run of a job, a script or an import. Retried like any DELETE. */
@@ -339,18 +350,16 @@ export class CivisClient {
     body: unknown,
     idempotent: boolean,
   ): Promise<T> {
-    return this.objects.write(route, async () => {
-      const res = await this.http.request<T>({
-        method,
-        path,
-        route,
-        authorization: this.auth(ctx),
-        ...(body !== undefined ? { body } : {}),
-        idempotent,
-        budget: ctx.budget,
-      });
-      return res.data;
+    const res = await this.http.request<T>({
+      method,
+      path,
+      route,
+      authorization: this.auth(ctx),
+      ...(body !== undefined ? { body } : {}),
+      idempotent,
+      budget: ctx.budget,
     });
+    return res.data;
   }
 
   /** A GET of one path (with its query string); `route` is its template for logs, metrics and the entity cache. */
@@ -372,7 +381,16 @@ export class CivisClient {
    * A write. It follows Civis's own rule for non-idempotent verbs: a POST is repeated only after 429 or 503, which
    * Civis answers before acting; never after 502, 504 or a connection that may have reached it; a PATCH never.
    */
-  private once<T>(ctx: CivisCallContext, method: HttpMethod, path: string, route: string, body?: unknown): Promise<T> {
-    return this.write<T>(ctx, method, path, route, body, false);
+  private async once<T>(ctx: CivisCallContext, method: HttpMethod, path: string, route: string, body?: unknown): Promise<T> {
+    const res = await this.http.request<T>({
+      method,
+      path,
+      route,
+      authorization: this.auth(ctx),
+      ...(body !== undefined ? { body } : {}),
+      idempotent: false,
+      budget: ctx.budget,
+    });
+    return res.data;
   }
 }

@@ -61,6 +61,7 @@ export const PREVISION_CACHE_RULES: ObjectCacheRules = {
     'POST /connectors/{id}/test': [],
     'POST /projects/{id}/data-sources': ['data-sources', 'connectors', 'projects'],
     'POST /projects/{id}/datasets/data-source': ['datasets', 'data-sources', 'projects'],
+    'POST /projects/{id}/datasets/file': ['datasets', 'projects'],
     'POST /projects/{id}/exporters': ['exporters', 'connectors', 'projects'],
     'POST /exporters/{id}/dataset/{dataset_id}': ['exports', 'exporters', 'datasets'],
     'POST /exporters/{id}/prediction/{prediction_id}': ['exports', 'exporters', 'deployment-predictions', 'validation-predictions'],

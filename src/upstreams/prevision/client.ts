@@ -139,7 +139,10 @@ export interface PrevisionClientOptions {
   /** Registers a secret (OAuth client secrets, access tokens) so it is redacted from every log line. */
   addSecret(secret: string): void;
   now?: () => number;
-  /** The entity cache: objects by id and list pages when the call asks; every write drops what it changes (cache.ts). */
+  /**
+   * The entity cache: objects by id and list pages go through it when the call asks; every write sent through `api`
+   * drops what its route changes (cache.ts), whichever method sends it.
+   */
   cache?: ReadCache;
 }
 
@@ -157,6 +160,7 @@ export class PrevisionClient {
   constructor(private readonly options: PrevisionClientOptions) {
     this.now = options.now ?? Date.now;
     this.objects = new ObjectCache(PREVISION_CACHE_RULES, options.cache);
+    this.options = { ...options, api: this.objects.guard(options.api) };
   }
 
   private auth(ctx: PrevisionCallContext): string | undefined {
@@ -203,7 +207,7 @@ export class PrevisionClient {
     return { items, total: Number.isFinite(total) ? total : pageIndex * rowsPerPage + items.length };
   }
 
-  /** A read of an object or a list page, through the entity cache when the call asks for it. */
+  /** A read of an object or a list page, through the entity cache when the call asks for it and the route is cached. */
   private cachedRead<T>(ctx: PrevisionCallContext, path: string, route: string): Promise<T> {
     return this.objects.read(ctx, ctx.masterToken, `GET ${route}`, path, () => this.read<T>(ctx, path, route));
   }
@@ -235,18 +239,16 @@ export class PrevisionClient {
     body: unknown,
     idempotent = false,
   ): Promise<T> {
-    return this.objects.write(`${method} ${route}`, async () => {
-      const res = await this.options.api.request<T>({
-        method,
-        path,
-        route: `${method} ${route}`,
-        authorization: this.auth(ctx),
-        body,
-        idempotent,
-        budget: ctx.budget,
-      });
-      return res.data;
+    const res = await this.options.api.request<T>({
+      method,
+      path,
+      route: `${method} ${route}`,
+      authorization: this.auth(ctx),
+      body,
+      idempotent,
+      budget: ctx.budget,
     });
+    return res.data;
   }
 
   /** `POST /projects`. Sent once. */
@@ -360,27 +362,28 @@ export class PrevisionClient {
 
   /** `DELETE /{collection}/{id}` (204). Deleting twice has one effect, so it is repeated like a read. */
   async delete(ctx: PrevisionCallContext, collection: PrevisionDeletable, id: string): Promise<void> {
-    await this.objects.write(`DELETE /${collection}/{id}`, () =>
-      this.options.api.request<unknown>({
-        method: 'DELETE',
-        path: `/${collection}/${encodeURIComponent(id)}`,
-        route: `DELETE /${collection}/{id}`,
-        authorization: this.auth(ctx),
-        idempotent: true,
-        budget: ctx.budget,
-      }),
-    );
+    await this.options.api.request<unknown>({
+      method: 'DELETE',
+      path: `/${collection}/${encodeURIComponent(id)}`,
+      route: `DELETE /${collection}/{id}`,
+      authorization: this.auth(ctx),
+      idempotent: true,
+      budget: ctx.budget,
+    });
   }
 
   /** Starts a bulk prediction of a dataset on a deployment. Never retried: it creates a job. */
-  startDeploymentPrediction(ctx: PrevisionCallContext, deploymentId: string, datasetId: string): Promise<{ _id: string }> {
-    return this.send<{ _id: string }>(
-      ctx,
-      'POST',
-      `/deployments/${encodeURIComponent(deploymentId)}/deployment-predictions`,
-      '/deployments/{id}/deployment-predictions',
-      { dataset_id: datasetId },
-    );
+  async startDeploymentPrediction(ctx: PrevisionCallContext, deploymentId: string, datasetId: string): Promise<{ _id: string }> {
+    const res = await this.options.api.request<{ _id: string }>({
+      method: 'POST',
+      path: `/deployments/${encodeURIComponent(deploymentId)}/deployment-predictions`,
+      route: 'POST /deployments/{id}/deployment-predictions',
+      authorization: this.auth(ctx),
+      body: { dataset_id: datasetId },
+      idempotent: false,
+      budget: ctx.budget,
+    });
+    return res.data;
   }
 
   /** The features a deployed model takes (`GET {url}/inputs` on its host), with a cached OAuth2 token. */
