@@ -196,7 +196,7 @@ describe('the clients with an entity cache', () => {
 
   it('drops the whole platform on a write a client method sends through its HTTP layer without a table entry', async () => {
     const cache = new ReadCache({ store: new MemoryCacheStore(1 << 20), ttls: { civis: 60 } });
-    const http = fakeHttp((req) => ({ id: 1, n: http.sent.length }));
+    const http = fakeHttp(() => ({ id: 1, n: http.sent.length }));
     const objects = new ObjectCache(CIVIS_CACHE_RULES, cache);
     const guarded = objects.guard(http);
     const read = () =>
