@@ -38,20 +38,19 @@ export interface CivisLoaders {
 
 export function createCivisLoaders(
   client: CivisClient,
-  ctx: CivisCallContext,
+  call: CivisCallContext,
   observe: Pick<Required<AugurObserver>, 'loaderBatch'>,
 ): CivisLoaders {
   // The request's reads may be answered by the entity cache; the client's other callers (writes, pollers) read Civis.
-  const cached: CivisCallContext = { ...ctx, cached: true };
+  const ctx: CivisCallContext = { ...call, cached: true };
   const get = memoize(
     (collection: CivisCollection, id: number) => `${collection}\n${id}`,
-    (collection: CivisCollection, id: number) => client.get<unknown>(cached, collection, id),
+    (collection: CivisCollection, id: number) => client.get<unknown>(ctx, collection, id),
   ) as <T>(collection: CivisCollection, id: number) => Promise<T>;
   const list = memoize(
     (list: CivisList, params: CivisParams, pageIndex: number, limit: number) =>
       `${list.path}\n${civisQueryString(params)}\n${pageIndex}\n${limit}`,
-    (list: CivisList, params: CivisParams, pageIndex: number, limit: number) =>
-      client.list<unknown>(cached, list, params, pageIndex, limit),
+    (list: CivisList, params: CivisParams, pageIndex: number, limit: number) => client.list<unknown>(ctx, list, params, pageIndex, limit),
   ) as <T>(list: CivisList, params: CivisParams, pageIndex: number, limit: number) => Promise<CivisPage<T>>;
   const user = new DataLoader<number, CivisUserDetail>(
     (ids) => {
@@ -63,12 +62,12 @@ export function createCivisLoaders(
   const once = <A extends unknown[], V>(fetch: (...args: A) => Promise<V>) => memoize((...args: A) => args.join('\n'), fetch);
   return {
     get,
-    jobRun: once((jobId: number, runId: number) => client.getJobRun(cached, jobId, runId)),
-    databases: once(() => client.listDatabases(cached)),
-    databaseSchemas: once((databaseId: number) => client.listDatabaseSchemas(cached, databaseId)),
-    predictions: once((modelId?: number) => client.listPredictions(cached, modelId)),
+    jobRun: once((jobId: number, runId: number) => client.getJobRun(ctx, jobId, runId)),
+    databases: once(() => client.listDatabases(ctx)),
+    databaseSchemas: once((databaseId: number) => client.listDatabaseSchemas(ctx, databaseId)),
+    predictions: once((modelId?: number) => client.listPredictions(ctx, modelId)),
     list,
     user,
-    me: once(() => client.getMe(cached)),
+    me: once(() => client.getMe(ctx)),
   };
 }
