@@ -1,7 +1,7 @@
 /**
  * Per-request Civis loaders: every object and every unpaginated list read once per request, every list page read
  * once, and users loaded with one `GET /users/{id}` per distinct user (Civis has no multi-get), whatever the number
- * of objects that reference them.
+ * of objects that reference them. Reads go through the entity cache when it holds their type (docs/caching.md).
  */
 import DataLoader from 'dataloader';
 import { memoize } from './memo.js';
@@ -38,9 +38,11 @@ export interface CivisLoaders {
 
 export function createCivisLoaders(
   client: CivisClient,
-  ctx: CivisCallContext,
+  call: CivisCallContext,
   observe: Pick<Required<AugurObserver>, 'loaderBatch'>,
 ): CivisLoaders {
+  // The request's reads may be answered by the entity cache; the client's other callers (writes, pollers) read Civis.
+  const ctx: CivisCallContext = { ...call, cached: true };
   const get = memoize(
     (collection: CivisCollection, id: number) => `${collection}\n${id}`,
     (collection: CivisCollection, id: number) => client.get<unknown>(ctx, collection, id),

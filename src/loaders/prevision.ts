@@ -33,13 +33,15 @@ export function createPrevisionLoaders(
   ctx: PrevisionCallContext,
   observe: Pick<Required<AugurObserver>, 'loaderBatch'>,
 ): PrevisionLoaders {
+  // Objects and list pages may be answered by the entity cache; the client's other callers (writes, pollers) read Prevision.
+  const cached: PrevisionCallContext = { ...ctx, cached: true };
   const get = memoize(
     (collection: PrevisionCollection, id: string) => `${collection}\n${id}`,
-    (collection: PrevisionCollection, id: string) => client.get<unknown>(ctx, collection, id),
+    (collection: PrevisionCollection, id: string) => client.get<unknown>(cached, collection, id),
   );
   const list = memoize(
     (list: PrevisionList, pageIndex: number, size: number) => `${list.path}\n${pageIndex}\n${size}`,
-    (list: PrevisionList, pageIndex: number, size: number) => client.list<unknown>(ctx, list, pageIndex, size),
+    (list: PrevisionList, pageIndex: number, size: number) => client.list<unknown>(cached, list, pageIndex, size),
   );
   const inputs = memoize(
     (deployment: PrevisionDeployment) => deployment._id,

@@ -13,6 +13,8 @@ import {
   type DataikuFeatureType,
   type DataikuInputFeature,
 } from '../upstreams/dataiku/types.js';
+import { CIVIS_CACHE_TYPES } from '../upstreams/civis/cache.js';
+import { PREVISION_CACHE_TYPES } from '../upstreams/prevision/cache.js';
 
 export interface DataikuEndpointConfig {
   serviceId: string;
@@ -212,6 +214,8 @@ export interface LiveConfig {
 /** What the entity cache can hold, per platform. */
 export const ENTITY_CACHE_TYPES: Readonly<Partial<Record<PlatformName, readonly string[]>>> = {
   previsto: ['contacts', 'agreements', 'assignments', 'account'],
+  civis: CIVIS_CACHE_TYPES,
+  prevision: PREVISION_CACHE_TYPES,
 };
 
 /** Parses `AUGUR_ENTITY_CACHE_TTLS`: comma-separated `platform=seconds` or `platform.type=seconds`. */
@@ -221,7 +225,7 @@ export function parseEntityCacheTtls(raw: string, name = 'AUGUR_ENTITY_CACHE_TTL
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    const m = /^([a-z]+)(?:\.([a-z]+))?\s*=\s*(\d+)$/.exec(item);
+    const m = /^([a-z]+)(?:\.([a-z][a-z-]*))?\s*=\s*(\d+)$/.exec(item);
     if (!m)
       throw new ConfigError(
         `${name} entries must look like "platform=seconds" or "platform.type=seconds" (e.g. "previsto=10,previsto.account=60"), got "${item}".`,

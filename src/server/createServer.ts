@@ -245,8 +245,9 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       host: previsionHost,
       addSecret: (secret) => redactor.add(secret),
       probeToken: config.platforms.prevision.credential,
+      ...(entityCache ? { cache: entityCache } : {}),
     }),
-    civis: new CivisClient(http.civis),
+    civis: new CivisClient(http.civis, entityCache),
   };
   const services: Services = {
     version: augurVersion(),

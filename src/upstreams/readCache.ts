@@ -123,6 +123,27 @@ export class ReadCache {
     await this.options.store.write(part, id, value === undefined ? undefined : JSON.stringify(value), ttl, this.now());
   }
 
+  /** Whether any type of `platform` is cached. */
+  caches(platform: PlatformName): boolean {
+    return Object.entries(this.options.ttls).some(([key, seconds]) => seconds > 0 && (key === platform || key.startsWith(`${platform}.`)));
+  }
+
+  /**
+   * After a write on a platform whose objects several credentials see (Civis, Prevision.io): every credential's
+   * cached objects and list pages of `type` go (of the whole platform without `type`). Never throws: an invalidation
+   * Redis could not take makes the store drop everything at its first command after recovery, and reads bypass it
+   * until then.
+   */
+  async wroteShared(platform: PlatformName, type?: string): Promise<void> {
+    if (type === undefined ? !this.caches(platform) : this.ttlMs(platform, type) <= 0) return;
+    this.options.onInvalidate?.(platform, type ?? 'all', 'write');
+    try {
+      await this.options.store.invalidate(type === undefined ? { platform } : { platform, type });
+    } catch {
+      // Owed by the store (see RedisCacheStore.invalidate).
+    }
+  }
+
   /** `POST /cache/invalidate`. */
   async invalidate(scope: { platform?: PlatformName; type?: string }): Promise<void> {
     this.options.onInvalidate?.(scope.platform ?? 'all', scope.type ?? 'all', 'admin');

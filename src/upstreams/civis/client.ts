@@ -5,8 +5,11 @@
  * `civisPolicy` (policy.ts), with writes repeated only where Civis's rules make it safe (429/503 on POST, never PATCH).
  */
 import type { UpstreamHttp } from '../http.js';
+import { ObjectCache } from '../objectCache.js';
+import type { ReadCache } from '../readCache.js';
 import type { RequestBudget } from '../requestBudget.js';
 import type { HttpMethod } from '../../core/upstream.js';
+import { CIVIS_CACHE_RULES } from './cache.js';
 import type {
   CivisCredential,
   CivisDatabase,
@@ -29,6 +32,11 @@ export type CivisScriptSegment = 'sql' | 'python3' | 'r' | 'containers';
 export interface CivisCallContext {
   apiKey: string | undefined;
   budget: RequestBudget;
+  /**
+   * Read through the entity cache (the request's loaders set it). Unset, reads go to Civis: subscriptions' pollers
+   * and the reads a mutation makes around its write need the current state.
+   */
+  cached?: boolean;
 }
 
 /** Query parameters of a list; `undefined` values are left out. */
@@ -155,7 +163,19 @@ export interface CivisQueryWrite {
 }
 
 export class CivisClient {
-  constructor(private readonly http: UpstreamHttp) {}
+  private readonly objects: ObjectCache;
+
+  /**
+   * `cache`: the entity cache. Reads by id and list pages go through it when the call asks; every write sent through
+   * `http` drops what its route changes (cache.ts), whichever method sends it.
+   */
+  constructor(
+    private readonly http: UpstreamHttp,
+    cache?: ReadCache,
+  ) {
+    this.objects = new ObjectCache(CIVIS_CACHE_RULES, cache);
+    this.http = this.objects.guard(http);
+  }
 
   private auth(ctx: CivisCallContext): string | undefined {
     return ctx.apiKey ? `Basic ${Buffer.from(`${ctx.apiKey}:`).toString('base64')}` : undefined;
@@ -202,18 +222,21 @@ export class CivisClient {
    * Reads one page of a paginated list: zero-based `pageIndex` (Civis's `page_num` is 1-based) of `limit` items.
    * Civis answers a bare array past the last page and the total in `X-Pagination-Total-Entries`.
    */
-  async list<T>(ctx: CivisCallContext, list: CivisList, params: CivisParams, pageIndex: number, limit: number): Promise<CivisPage<T>> {
-    const res = await this.http.request<T[]>({
-      method: 'GET',
-      path: withQuery(list.path, { ...params, page_num: pageIndex + 1, limit }),
-      route: `GET ${list.route}`,
-      authorization: this.auth(ctx),
-      idempotent: true,
-      budget: ctx.budget,
+  list<T>(ctx: CivisCallContext, list: CivisList, params: CivisParams, pageIndex: number, limit: number): Promise<CivisPage<T>> {
+    const path = withQuery(list.path, { ...params, page_num: pageIndex + 1, limit });
+    return this.objects.read(ctx, ctx.apiKey, `GET ${list.route}`, path, async () => {
+      const res = await this.http.request<T[]>({
+        method: 'GET',
+        path,
+        route: `GET ${list.route}`,
+        authorization: this.auth(ctx),
+        idempotent: true,
+        budget: ctx.budget,
+      });
+      const items = Array.isArray(res.data) ? res.data : [];
+      const total = headerNumber(res.headers['x-pagination-total-entries']);
+      return { items, total: Number.isFinite(total) ? total : pageIndex * limit + items.length };
     });
-    const items = Array.isArray(res.data) ? res.data : [];
-    const total = headerNumber(res.headers['x-pagination-total-entries']);
-    return { items, total: Number.isFinite(total) ? total : pageIndex * limit + items.length };
   }
 
   /** `POST /jobs/{id}/runs`: starts a run. Sent once: a repeated request could start a second run. */
@@ -339,17 +362,19 @@ export class CivisClient {
     return res.data;
   }
 
-  /** A GET of one path (with its query string); `route` is its template for logs and metrics. */
-  private async read<T>(ctx: CivisCallContext, path: string, route: string): Promise<T> {
-    const res = await this.http.request<T>({
-      method: 'GET',
-      path,
-      route: `GET ${route}`,
-      authorization: this.auth(ctx),
-      idempotent: true,
-      budget: ctx.budget,
+  /** A GET of one path (with its query string); `route` is its template for logs, metrics and the entity cache. */
+  private read<T>(ctx: CivisCallContext, path: string, route: string): Promise<T> {
+    return this.objects.read(ctx, ctx.apiKey, `GET ${route}`, path, async () => {
+      const res = await this.http.request<T>({
+        method: 'GET',
+        path,
+        route: `GET ${route}`,
+        authorization: this.auth(ctx),
+        idempotent: true,
+        budget: ctx.budget,
+      });
+      return res.data;
     });
-    return res.data;
   }
 
   /**

@@ -6,6 +6,9 @@
 import { createHash } from 'node:crypto';
 import { AugurError, ErrorCode } from '../../core/errors.js';
 import type { UpstreamHttp } from '../http.js';
+import { ObjectCache } from '../objectCache.js';
+import type { ReadCache } from '../readCache.js';
+import { PREVISION_CACHE_RULES } from './cache.js';
 import type { RequestBudget } from '../requestBudget.js';
 import type {
   PrevisionDeployedInput,
@@ -18,6 +21,11 @@ import type {
 export interface PrevisionCallContext {
   masterToken: string | undefined;
   budget: RequestBudget;
+  /**
+   * Read objects and list pages through the entity cache (the request's loaders set it). Unset, reads go to
+   * Prevision: subscriptions' pollers and the reads a mutation makes around its write need the current state.
+   */
+  cached?: boolean;
 }
 
 /** The Prevision collections whose objects Augur reads by id, with `GET /{collection}/{id}`. */
@@ -131,6 +139,11 @@ export interface PrevisionClientOptions {
   /** Registers a secret (OAuth client secrets, access tokens) so it is redacted from every log line. */
   addSecret(secret: string): void;
   now?: () => number;
+  /**
+   * The entity cache: objects by id and list pages go through it when the call asks; every write sent through `api`
+   * drops what its route changes (cache.ts), whichever method sends it.
+   */
+  cache?: ReadCache;
 }
 
 /** How long before expiry a token is refreshed: 60 s as the SDK does, or a quarter of a short lifetime. */
@@ -142,9 +155,12 @@ export class PrevisionClient {
   private readonly tokens = new Map<string, TokenEntry>();
   private oidc: { url: string; at: number } | undefined;
   private readonly now: () => number;
+  private readonly objects: ObjectCache;
 
   constructor(private readonly options: PrevisionClientOptions) {
     this.now = options.now ?? Date.now;
+    this.objects = new ObjectCache(PREVISION_CACHE_RULES, options.cache);
+    this.options = { ...options, api: this.objects.guard(options.api) };
   }
 
   private auth(ctx: PrevisionCallContext): string | undefined {
@@ -170,7 +186,7 @@ export class PrevisionClient {
 
   /** `GET /{collection}/{id}`: one object by its Prevision id. */
   get<T>(ctx: PrevisionCallContext, collection: PrevisionCollection, id: string): Promise<T> {
-    return this.read<T>(ctx, `/${collection}/${encodeURIComponent(id)}`, `/${collection}/{id}`);
+    return this.cachedRead<T>(ctx, `/${collection}/${encodeURIComponent(id)}`, `/${collection}/{id}`);
   }
 
   /** Reads one page (zero-based `pageIndex`; Prevision's pages are 1-based). */
@@ -181,7 +197,7 @@ export class PrevisionClient {
     rowsPerPage: number,
   ): Promise<{ items: T[]; total: number }> {
     const sep = list.path.includes('?') ? '&' : '?';
-    const page = await this.read<PrevisionListPage<T>>(
+    const page = await this.cachedRead<PrevisionListPage<T>>(
       ctx,
       `${list.path}${sep}page=${pageIndex + 1}&rowsPerPage=${rowsPerPage}`,
       list.route,
@@ -189,6 +205,11 @@ export class PrevisionClient {
     const items = Array.isArray(page?.items) ? page.items : [];
     const total = Number(page?.metaData?.totalItems);
     return { items, total: Number.isFinite(total) ? total : pageIndex * rowsPerPage + items.length };
+  }
+
+  /** A read of an object or a list page, through the entity cache when the call asks for it and the route is cached. */
+  private cachedRead<T>(ctx: PrevisionCallContext, path: string, route: string): Promise<T> {
+    return this.objects.read(ctx, ctx.masterToken, `GET ${route}`, path, () => this.read<T>(ctx, path, route));
   }
 
   private async read<T>(ctx: PrevisionCallContext, path: string, route: string): Promise<T> {
