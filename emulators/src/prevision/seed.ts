@@ -239,19 +239,30 @@ export interface PrevisionDemo {
 }
 
 export const DEFAULT_MASTER_TOKEN = 'augur-demo-prevision';
+/** A second organization's master token, with data of its own (another user, project and deployment). */
+export const SECOND_MASTER_TOKEN = 'augur-demo-prevision-2';
+/** The 5-byte process part of the second organization's ids, so that no id of one organization is valid in the other. */
+export const SECOND_ORG_MACHINE = 'b7c02d4e91';
 
-/** Builds the seed from scratch (a fresh object graph each call, so resets never share state with a previous run). */
-export function buildSeed(ids: ObjectIdFactory): PlatformData {
+/** Which organization's data a seed builds. */
+export type SeedOrganization = 'first' | 'second';
+
+/**
+ * Builds the seed from scratch (a fresh object graph each call, so resets never share state with a previous run).
+ * The first organization is the demo one; the second ({@link SECOND_MASTER_TOKEN}) has one project of its own.
+ */
+export function buildSeed(ids: ObjectIdFactory, org: SeedOrganization = 'first'): PlatformData {
+  const second = org === 'second';
   const userId = ids.next(SEED_BASE_MS - 30 * DAY);
   const analystId = ids.next(SEED_BASE_MS - 29 * DAY);
-  const demoUser: UserRef = { _id: userId, email: 'demo@augur.example' };
-  const analyst: UserRef = { _id: analystId, email: 'analyst@augur.example' };
+  const demoUser: UserRef = { _id: userId, email: second ? 'bob@globex.example' : 'demo@augur.example' };
+  const analyst: UserRef = { _id: analystId, email: second ? 'carol@globex.example' : 'analyst@augur.example' };
   const profile: Profile = {
     _id: userId,
     email: demoUser.email,
-    first_name: 'Ada',
-    last_name: 'Demo',
-    company: 'Augur',
+    first_name: second ? 'Bob' : 'Ada',
+    last_name: second ? 'Analyst' : 'Demo',
+    company: second ? 'Globex' : 'Augur',
     roles: ['admin'],
     created_at: iso(SEED_BASE_MS - 30 * DAY),
   };
@@ -461,6 +472,27 @@ export function buildSeed(ids: ObjectIdFactory): PlatformData {
     data.predictions.push(rec);
     return rec;
   };
+
+  if (second) {
+    // The second organization: one project, rent estimates (regression deployed), one bulk prediction.
+    const rentProject = project('Rental pricing', 'Monthly rent estimates for the letting desk', '#E69500', SEED_BASE_MS + 2 * DAY);
+    const rentTrain = dataset(
+      rentProject,
+      'rentals_train',
+      generateTable(301, 30, HOUSE_FEATURES, { name: 'rent_eur', stats: { kind: 'regression', mean: 1100, std: 350 }, hints: HOUSE_HINTS }),
+      SEED_BASE_MS + 2 * DAY + HOUR,
+    );
+    const rentScoring = dataset(rentProject, 'rentals_scoring', generateTable(302, 10, HOUSE_FEATURES), SEED_BASE_MS + 2 * DAY + 2 * HOUR);
+    const rentExp = experiment(rentProject, 'Rent estimate', 'regression', SEED_BASE_MS + 3 * DAY);
+    const rentV1 = version(rentExp, rentTrain, 'rent_eur', SEED_BASE_MS + 3 * DAY + HOUR, { description: 'baseline', hints: HOUSE_HINTS });
+    const rentModel = rentV1.models[0]!;
+    const rentDep = deployment(rentProject, rentExp, rentV1.version, rentModel, 'rent-api', SEED_BASE_MS + 4 * DAY, {
+      clientId: 'augur-demo-rent-client',
+      secret: 'augur-demo-rent-secret',
+    });
+    prediction(rentDep, rentModel, rentScoring, SEED_BASE_MS + 5 * DAY, 'done');
+    return data;
+  }
 
   // Project 1: customer churn (classification deployed) and lifetime value (regression).
   const churnProject = project('Customer churn', 'Who is about to leave, and what is each customer worth', '#16D92C', SEED_BASE_MS);
