@@ -4215,6 +4215,7 @@ export type PrevisionDeploymentPredictionsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 /** A page of Prevision deployments. */
@@ -4325,6 +4326,7 @@ export type PrevisionExperimentVersionsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 /** A page of Prevision experiments. */
@@ -4391,6 +4393,7 @@ export type PrevisionExperimentVersionFeaturesArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 
@@ -4400,6 +4403,7 @@ export type PrevisionExperimentVersionModelsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 /** A page of Prevision experiment versions. */
@@ -4512,6 +4516,7 @@ export type PrevisionExporterExportsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 /** A page of Prevision exporters. */

@@ -24,7 +24,7 @@ import type {
   PrevisionValidationPrediction,
 } from '../upstreams/prevision/types.js';
 import type { Context } from './context.js';
-import { connection, loadPrevision, lookupId, previsionId } from './prevision.js';
+import { BY_CREATION, BY_NAME, connection, loadPrevision, lookupId, previsionId } from './prevision.js';
 import { fieldNamedIn, payload, pointing, type NamedField } from './userErrors.js';
 
 const MAX_NAME = 255;
@@ -606,7 +606,8 @@ export const previsionLifecycleResolvers: Resolvers = {
     target: (e) => (e.database != null ? `${e.database}.${e.table ?? ''}` : `${e.bucket ? `${e.bucket}/` : ''}${e.filepath ?? ''}`),
     writeMode: (e) => (e.database_write_mode ?? e.file_write_mode ?? 'replace') as never,
     createdAt: (e) => e.created_at,
-    exports: (e, args, ctx) => connection<PrevisionExport>(ctx, 'PrevisionExporter.exports', PREVISION_LISTS.exportsOf(e._id), args),
+    exports: (e, args, ctx) =>
+      connection<PrevisionExport>(ctx, 'PrevisionExporter.exports', PREVISION_LISTS.exportsOf(e._id), args, BY_CREATION),
   },
   PrevisionExport: {
     id: gid('PrevisionExport'),
@@ -624,7 +625,7 @@ export const previsionLifecycleResolvers: Resolvers = {
     draft: (v) => v.draft === true,
     datasetPlatformId: (v) => v.dataset_id,
     features: (v, args, ctx) =>
-      connection<PrevisionFeature>(ctx, 'PrevisionExperimentVersion.features', PREVISION_LISTS.featuresOf(v._id), args),
+      connection<PrevisionFeature>(ctx, 'PrevisionExperimentVersion.features', PREVISION_LISTS.featuresOf(v._id), args, BY_NAME),
     holdoutPredictions: async (v, _a, ctx) => {
       const page = await ctx.services.prevision.getDocument<{ items?: PrevisionValidationPrediction[] }>(
         call(ctx),
