@@ -662,7 +662,6 @@ export function buildSeed(ids: ObjectIdFactory, org: SeedOrganization = 'first')
   data.pipelineTemplates = [template];
   data.pipelineRuns = [run];
   data.imageFolders = [folder];
-  churnProject.pipelines_count = 1;
 
   return data;
 }
