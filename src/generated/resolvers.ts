@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { PlatformInfo as PlatformInfoMapper, PlatformStatusInfo as PlatformStatusInfoMapper, EndpointRef as EndpointRefMapper, GatewayInfo as GatewayInfoMapper, PrevisionRoot as PrevisionRootMapper, PrevisionPredictionResult as PrevisionPredictionResultMapper, PrevisionClassificationResult as PrevisionClassificationResultMapper, PrevisionRegressionResult as PrevisionRegressionResultMapper, CivisRoot as CivisRootMapper } from '../resolvers/models.js';
 import type { DataikuPrediction as DataikuPredictionMapper, DataikuInputFeature as DataikuInputFeatureMapper, DataikuForecast as DataikuForecastMapper, DataikuEffect as DataikuEffectMapper, DataikuLookup as DataikuLookupMapper, DataikuSqlResult as DataikuSqlResultMapper, SqlRowShape as SqlRowShapeMapper } from '../upstreams/dataiku/types.js';
 import type { PrevistoContact as PrevistoContactMapper, PrevistoAgreement as PrevistoAgreementMapper, PrevistoAssignment as PrevistoAssignmentMapper, PrevistoAccount as PrevistoAccountMapper, PrevistoTask as PrevistoTaskMapper, PrevistoPlan as PrevistoPlanMapper, PrevistoAddress as PrevistoAddressMapper, LonLat as LonLatMapper } from '../upstreams/previsto/types.js';
-import type { PrevisionProject as PrevisionProjectMapper, PrevisionDataset as PrevisionDatasetMapper, PrevisionExperiment as PrevisionExperimentMapper, PrevisionExperimentVersion as PrevisionExperimentVersionMapper, PrevisionModel as PrevisionModelMapper, PrevisionDeployment as PrevisionDeploymentMapper, PrevisionDeploymentPrediction as PrevisionDeploymentPredictionMapper, PrevisionValidationPrediction as PrevisionValidationPredictionMapper, PrevisionFeature as PrevisionFeatureMapper, PrevisionProjectUser as PrevisionProjectUserMapper, PrevisionProfile as PrevisionProfileMapper, PrevisionConnector as PrevisionConnectorMapper, PrevisionDataSource as PrevisionDataSourceMapper, PrevisionExporter as PrevisionExporterMapper, PrevisionExport as PrevisionExportMapper } from '../upstreams/prevision/types.js';
+import type { PrevisionProject as PrevisionProjectMapper, PrevisionDataset as PrevisionDatasetMapper, PrevisionExperiment as PrevisionExperimentMapper, PrevisionExperimentVersion as PrevisionExperimentVersionMapper, PrevisionModel as PrevisionModelMapper, PrevisionDeployment as PrevisionDeploymentMapper, PrevisionDeploymentPrediction as PrevisionDeploymentPredictionMapper, PrevisionValidationPrediction as PrevisionValidationPredictionMapper, PrevisionFeature as PrevisionFeatureMapper, PrevisionProjectUser as PrevisionProjectUserMapper, PrevisionProfile as PrevisionProfileMapper, PrevisionConnector as PrevisionConnectorMapper, PrevisionDataSource as PrevisionDataSourceMapper, PrevisionExporter as PrevisionExporterMapper, PrevisionExport as PrevisionExportMapper, PrevisionPipelineTemplate as PrevisionPipelineTemplateMapper, PrevisionPipelineNode as PrevisionPipelineNodeMapper, PrevisionPipelineScheduledRun as PrevisionPipelineScheduledRunMapper, PrevisionPipelineExecution as PrevisionPipelineExecutionMapper, PrevisionImageFolder as PrevisionImageFolderMapper } from '../upstreams/prevision/types.js';
 import type { CivisCredential as CivisCredentialMapper, CivisUserParent as CivisUserParentMapper, CivisGroupRef as CivisGroupRefMapper, CivisDatabase as CivisDatabaseMapper, CivisTableSummary as CivisTableSummaryMapper, CivisTableTag as CivisTableTagMapper, CivisColumn as CivisColumnMapper, CivisFile as CivisFileMapper, CivisImport as CivisImportMapper, CivisImportEndpoint as CivisImportEndpointMapper, CivisJob as CivisJobMapper, CivisJobRunParent as CivisJobRunParentMapper, CivisRun as CivisRunMapper, CivisModel as CivisModelMapper, CivisPrediction as CivisPredictionMapper, CivisProject as CivisProjectMapper, CivisProjectObjectShape as CivisProjectObjectShapeMapper, CivisProjectObjectRef as CivisProjectObjectRefMapper, CivisQuery as CivisQueryMapper, CivisReport as CivisReportMapper, CivisScript as CivisScriptMapper } from '../upstreams/civis/types.js';
 import type { Context } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
@@ -2849,6 +2849,26 @@ export type CreatePrevisionExporterPayload = {
   userErrors: Array<UserError>;
 };
 
+/** A new pipeline scheduled run of a template. */
+export type CreatePrevisionPipelineScheduledRunInput = {
+  /** Cron schedule of five fields (`0 2 * * *`); required with RECURRING, refused with MANUAL. */
+  cron?: InputMaybe<Scalars['String']['input']>;
+  /** Description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** How it starts; MANUAL when omitted. */
+  execType?: InputMaybe<PrevisionPipelineExecType>;
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** Values to set on the template's nodes. */
+  nodeSettings?: InputMaybe<Array<PrevisionPipelineNodeSettingInput>>;
+  /** End of a recurring run's period, passed to Prevision as given; RECURRING only. */
+  periodEnd?: InputMaybe<Scalars['String']['input']>;
+  /** Start of a recurring run's period, passed to Prevision as given; RECURRING only. */
+  periodStart?: InputMaybe<Scalars['String']['input']>;
+  /** Global id of the `PrevisionPipelineTemplate`; the run is made in its project. */
+  templateId: Scalars['ID']['input'];
+};
+
 /** A new Prevision project. */
 export type CreatePrevisionProjectInput = {
   /** Colour as `#RRGGBB` (Prevision's default `#16D92C`). */
@@ -3025,7 +3045,7 @@ export type DeletePayload = {
 
 /** A Prevision object to delete. */
 export type DeletePrevisionObjectInput = {
-  /** Global id of a `PrevisionProject`, `PrevisionDataset`, `PrevisionExperiment`, `PrevisionExperimentVersion`, `PrevisionDeployment`, `PrevisionValidationPrediction`, `PrevisionConnector` (and its data sources and exporters), `PrevisionDataSource` or `PrevisionExporter`. */
+  /** Global id of a `PrevisionProject`, `PrevisionDataset`, `PrevisionExperiment`, `PrevisionExperimentVersion`, `PrevisionDeployment`, `PrevisionValidationPrediction`, `PrevisionConnector` (and its data sources and exporters), `PrevisionDataSource`, `PrevisionExporter`, `PrevisionPipelineScheduledRun`, `PrevisionPipelineTemplate` (not while a scheduled run uses it) or `PrevisionImageFolder`. */
   id: Scalars['ID']['input'];
 };
 
@@ -3354,6 +3374,12 @@ export type Mutation = {
   createPrevisionExperimentVersion: PrevisionExperimentVersionPayload;
   /** Creates an exporter on a connector. Never retried. */
   createPrevisionExporter: CreatePrevisionExporterPayload;
+  /**
+   * Creates and confirms a pipeline scheduled run with the SDK's calls: a draft, one call per configured node, the
+   * schedule, then the confirmation. The draft and the confirmation are sent once; when a step after the draft fails,
+   * the draft is deleted and the failure reported. Node settings are checked against the template before any write.
+   */
+  createPrevisionPipelineScheduledRun: PrevisionPipelineScheduledRunPayload;
   /** Creates a Prevision project. Never retried. */
   createPrevisionProject: CreatePrevisionProjectPayload;
   /** Deletes an agreement. */
@@ -3385,6 +3411,8 @@ export type Mutation = {
   stopPrevisionExperimentVersion: PrevisionExperimentVersionPayload;
   /** Asks Prevision to reach the source through a connector. */
   testPrevisionConnector: TestPrevisionConnectorPayload;
+  /** Starts one execution of a confirmed scheduled run; read it back through `executions`. Never retried. */
+  triggerPrevisionPipelineScheduledRun: PrevisionPipelineScheduledRunPayload;
   /**
    * Changes the Previsto account of the credential in use (name, e-mail address, language, metadata). The input is
    * checked before anything is sent. Never retried once it may have reached Previsto.
@@ -3550,6 +3578,12 @@ export type MutationCreatePrevisionExporterArgs = {
 
 
 /** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionPipelineScheduledRunArgs = {
+  input: CreatePrevisionPipelineScheduledRunInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationCreatePrevisionProjectArgs = {
   input: CreatePrevisionProjectInput;
 };
@@ -3630,6 +3664,12 @@ export type MutationStopPrevisionExperimentVersionArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationTestPrevisionConnectorArgs = {
   input: TestPrevisionConnectorInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationTriggerPrevisionPipelineScheduledRunArgs = {
+  input: TriggerPrevisionPipelineScheduledRunInput;
 };
 
 
@@ -3843,8 +3883,14 @@ export type Prevision = {
   experimentVersion?: Maybe<PrevisionExperimentVersion>;
   /** One export, by id: how its state is polled. */
   export?: Maybe<PrevisionExport>;
+  /** One image folder. */
+  imageFolder?: Maybe<PrevisionImageFolder>;
   /** One model. */
   model?: Maybe<PrevisionModel>;
+  /** One pipeline scheduled run. */
+  pipelineScheduledRun?: Maybe<PrevisionPipelineScheduledRun>;
+  /** One pipeline template. */
+  pipelineTemplate?: Maybe<PrevisionPipelineTemplate>;
   /**
    * Scores one record on a deployment, typed by what its model predicts. `features` is checked against the
    * deployment's `inputFeatures` before the record is sent: a required feature missing (or null), or a value of the
@@ -3935,7 +3981,40 @@ export type PrevisionExportArgs = {
  * over Prevision's 1-based pages. A single object is read by global id (`id`) or by Prevision's own id (`platformId`):
  * pass exactly one.
  */
+export type PrevisionImageFolderArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  platformId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Prevision.io: projects and everything inside them, and unit predictions on deployed models. Lists are connections
+ * over Prevision's 1-based pages. A single object is read by global id (`id`) or by Prevision's own id (`platformId`):
+ * pass exactly one.
+ */
 export type PrevisionModelArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  platformId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Prevision.io: projects and everything inside them, and unit predictions on deployed models. Lists are connections
+ * over Prevision's 1-based pages. A single object is read by global id (`id`) or by Prevision's own id (`platformId`):
+ * pass exactly one.
+ */
+export type PrevisionPipelineScheduledRunArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  platformId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Prevision.io: projects and everything inside them, and unit predictions on deployed models. Lists are connections
+ * over Prevision's 1-based pages. A single object is read by global id (`id`) or by Prevision's own id (`platformId`):
+ * pass exactly one.
+ */
+export type PrevisionPipelineTemplateArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
   platformId?: InputMaybe<Scalars['String']['input']>;
 };
@@ -4587,6 +4666,47 @@ export type PrevisionFeatureEdge = {
   node: PrevisionFeature;
 };
 
+/** A Prevision image folder: a zip of images registered in a project, for image experiments. */
+export type PrevisionImageFolder = Node & {
+  __typename?: 'PrevisionImageFolder';
+  /** State of the copy into Prevision. */
+  copyState: PrevisionState;
+  /** When created; null when Prevision does not say. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Images in it; null when Prevision does not say. */
+  imageCount?: Maybe<Scalars['Int']['output']>;
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** Size of the zip in bytes; null when Prevision does not say. */
+  sizeBytes?: Maybe<Scalars['Float']['output']>;
+};
+
+/** A page of Prevision image folders. */
+export type PrevisionImageFolderConnection = {
+  __typename?: 'PrevisionImageFolderConnection';
+  /** Edges of this page. */
+  edges: Array<PrevisionImageFolderEdge>;
+  /** Nodes of this page. */
+  nodes: Array<PrevisionImageFolder>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Prevision image folder in a connection. */
+export type PrevisionImageFolderEdge = {
+  __typename?: 'PrevisionImageFolderEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The image folder. */
+  node: PrevisionImageFolder;
+};
+
 /** A trained model. */
 export type PrevisionModel = Node & {
   __typename?: 'PrevisionModel';
@@ -4651,6 +4771,178 @@ export type PrevisionOrderField =
   /** Name. */
   | 'NAME';
 
+/** How a Prevision pipeline scheduled run is started. */
+export type PrevisionPipelineExecType =
+  /** Only when triggered (`triggerPrevisionPipelineScheduledRun`). */
+  | 'manual'
+  /** On a cron schedule, within an optional period; it can be triggered too. */
+  | 'recurring';
+
+/** One execution of a Prevision pipeline scheduled run. */
+export type PrevisionPipelineExecution = {
+  __typename?: 'PrevisionPipelineExecution';
+  /** When it ended; null while it runs. */
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** When it started. */
+  startedAt: Scalars['DateTime']['output'];
+  /** State. */
+  state: PrevisionState;
+};
+
+/** A node of a Prevision pipeline template: one component (import a dataset, predict, export...). */
+export type PrevisionPipelineNode = {
+  __typename?: 'PrevisionPipelineNode';
+  /** The component's name. */
+  name: Scalars['String']['output'];
+  /** Prevision's own id of the node; a scheduled run's `nodeSettings` name it. */
+  platformId: Scalars['ID']['output'];
+  /** The properties a scheduled run may set on this node (Prevision's hidden ones left out, as the SDK does). */
+  properties: Array<PrevisionPipelineNodeProperty>;
+};
+
+/** A property a pipeline node takes, which a scheduled run sets. */
+export type PrevisionPipelineNodeProperty = {
+  __typename?: 'PrevisionPipelineNodeProperty';
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Type, as Prevision names it (`string`, `boolean`...). */
+  type: Scalars['String']['output'];
+};
+
+/** What a scheduled run sets on one node of its template. */
+export type PrevisionPipelineNodeSetting = {
+  __typename?: 'PrevisionPipelineNodeSetting';
+  /** Prevision's own id of the node. */
+  nodePlatformId: Scalars['ID']['output'];
+  /** Property values by name. */
+  values: Scalars['JSONObject']['output'];
+};
+
+/** What a new scheduled run sets on one node of its template. */
+export type PrevisionPipelineNodeSettingInput = {
+  /** Prevision's own id of the node (`PrevisionPipelineNode.platformId`). */
+  nodePlatformId: Scalars['ID']['input'];
+  /** Property values by name; each name must be one of the node's `properties`. */
+  values: Scalars['JSONObject']['input'];
+};
+
+/** A Prevision pipeline scheduled run: a template with its nodes configured, executed when triggered or on a schedule. */
+export type PrevisionPipelineScheduledRun = Node & {
+  __typename?: 'PrevisionPipelineScheduledRun';
+  /** When created; null when Prevision does not say. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The cron schedule of a recurring run; null for a manual one. */
+  cron?: Maybe<Scalars['String']['output']>;
+  /** Description; null when none was given. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** True until confirmed; a draft does not run. */
+  draft: Scalars['Boolean']['output'];
+  /** Whether it may run. */
+  enabled: Scalars['Boolean']['output'];
+  /** How it starts. */
+  execType: PrevisionPipelineExecType;
+  /** Its last executions, newest first (a call of its own unless the run was read by id); null when they cannot be read. */
+  executions?: Maybe<Array<PrevisionPipelineExecution>>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** What it sets on its template's nodes. */
+  nodeSettings: Array<PrevisionPipelineNodeSetting>;
+  /** End of a recurring run's period, as Prevision gives it; null when unset. */
+  periodEnd?: Maybe<Scalars['String']['output']>;
+  /** Start of a recurring run's period, as Prevision gives it; null when unset. */
+  periodStart?: Maybe<Scalars['String']['output']>;
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** Its template (a call of its own, once per template and request); null when it cannot be read. */
+  template?: Maybe<PrevisionPipelineTemplate>;
+  /** Prevision's own id of its template. */
+  templatePlatformId: Scalars['ID']['output'];
+};
+
+
+/** A Prevision pipeline scheduled run: a template with its nodes configured, executed when triggered or on a schedule. */
+export type PrevisionPipelineScheduledRunExecutionsArgs = {
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of Prevision pipeline scheduled runs. */
+export type PrevisionPipelineScheduledRunConnection = {
+  __typename?: 'PrevisionPipelineScheduledRunConnection';
+  /** Edges of this page. */
+  edges: Array<PrevisionPipelineScheduledRunEdge>;
+  /** Nodes of this page. */
+  nodes: Array<PrevisionPipelineScheduledRun>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Prevision pipeline scheduled run in a connection. */
+export type PrevisionPipelineScheduledRunEdge = {
+  __typename?: 'PrevisionPipelineScheduledRunEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The scheduled run. */
+  node: PrevisionPipelineScheduledRun;
+};
+
+/** The result of `createPrevisionPipelineScheduledRun` and `triggerPrevisionPipelineScheduledRun`. */
+export type PrevisionPipelineScheduledRunPayload = {
+  __typename?: 'PrevisionPipelineScheduledRunPayload';
+  /** The scheduled run; null when `userErrors` says why nothing was done. */
+  scheduledRun?: Maybe<PrevisionPipelineScheduledRun>;
+  /** Why nothing was done; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A Prevision pipeline template: a graph of components that scheduled runs execute. */
+export type PrevisionPipelineTemplate = Node & {
+  __typename?: 'PrevisionPipelineTemplate';
+  /** When created; null when Prevision does not say. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Description; null when none was given. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** True while the template is being edited in Prevision. */
+  draft: Scalars['Boolean']['output'];
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Its nodes, in Prevision's order. */
+  nodes: Array<PrevisionPipelineNode>;
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** True once a scheduled run uses it (it cannot be deleted then). */
+  usedInRun: Scalars['Boolean']['output'];
+};
+
+/** A page of Prevision pipeline templates. */
+export type PrevisionPipelineTemplateConnection = {
+  __typename?: 'PrevisionPipelineTemplateConnection';
+  /** Edges of this page. */
+  edges: Array<PrevisionPipelineTemplateEdge>;
+  /** Nodes of this page. */
+  nodes: Array<PrevisionPipelineTemplate>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Prevision pipeline template in a connection. */
+export type PrevisionPipelineTemplateEdge = {
+  __typename?: 'PrevisionPipelineTemplateEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The template. */
+  node: PrevisionPipelineTemplate;
+};
+
 /**
  * A deployed Prevision model's answer for one record: a `PrevisionClassification` or a `PrevisionRegression`, by what
  * the model predicts.
@@ -4704,8 +4996,14 @@ export type PrevisionProject = Node & {
   exporters: PrevisionExporterConnection;
   /** Global id. */
   id: Scalars['ID']['output'];
+  /** Image folders of the project. */
+  imageFolders: PrevisionImageFolderConnection;
   /** Name. */
   name: Scalars['String']['output'];
+  /** Pipeline scheduled runs of the project. */
+  pipelineScheduledRuns: PrevisionPipelineScheduledRunConnection;
+  /** Pipeline templates of the project. */
+  pipelineTemplates: PrevisionPipelineTemplateConnection;
   /** Prevision's own id. */
   platformId: Scalars['ID']['output'];
   /** Members of the project with their roles (a call of its own); null when that call fails. */
@@ -4765,6 +5063,36 @@ export type PrevisionProjectExperimentsArgs = {
 
 /** A Prevision.io project. */
 export type PrevisionProjectExportersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
+};
+
+
+/** A Prevision.io project. */
+export type PrevisionProjectImageFoldersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
+};
+
+
+/** A Prevision.io project. */
+export type PrevisionProjectPipelineScheduledRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
+};
+
+
+/** A Prevision.io project. */
+export type PrevisionProjectPipelineTemplatesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -5491,6 +5819,12 @@ export type TestPrevisionConnectorPayload = {
   userErrors: Array<UserError>;
 };
 
+/** A scheduled run to trigger. */
+export type TriggerPrevisionPipelineScheduledRunInput = {
+  /** Global id of a confirmed `PrevisionPipelineScheduledRun`. */
+  id: Scalars['ID']['input'];
+};
+
 /** The current account's fields to change; omitted fields stay unchanged. Previsto lets an account change only these. */
 export type UpdateAccountInput = {
   /** E-mail address (`local@domain`); checked before anything is sent. Changing it makes `emailValidated` false. */
@@ -5923,7 +6257,10 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( PrevisionExperimentVersionMapper )
     | ( PrevisionExportMapper )
     | ( PrevisionExporterMapper )
+    | ( PrevisionImageFolderMapper )
     | ( PrevisionModelMapper )
+    | ( PrevisionPipelineScheduledRunMapper )
+    | ( PrevisionPipelineTemplateMapper )
     | ( PrevisionProjectMapper )
     | ( PrevisionValidationPredictionMapper )
   ;
@@ -6070,6 +6407,7 @@ export type ResolversTypes = ResolversObject<{
   CreatePrevisionExperimentVersionInput: CreatePrevisionExperimentVersionInput;
   CreatePrevisionExporterInput: CreatePrevisionExporterInput;
   CreatePrevisionExporterPayload: ResolverTypeWrapper<Omit<CreatePrevisionExporterPayload, 'exporter'> & { exporter?: Maybe<ResolversTypes['PrevisionExporter']> }>;
+  CreatePrevisionPipelineScheduledRunInput: CreatePrevisionPipelineScheduledRunInput;
   CreatePrevisionProjectInput: CreatePrevisionProjectInput;
   CreatePrevisionProjectPayload: ResolverTypeWrapper<Omit<CreatePrevisionProjectPayload, 'project'> & { project?: Maybe<ResolversTypes['PrevisionProject']> }>;
   Credential: ResolverTypeWrapper<CivisCredentialMapper>;
@@ -6168,11 +6506,27 @@ export type ResolversTypes = ResolversObject<{
   PrevisionFeatureConnection: ResolverTypeWrapper<Omit<PrevisionFeatureConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionFeatureEdge']>, nodes: Array<ResolversTypes['PrevisionFeature']> }>;
   PrevisionFeatureContribution: ResolverTypeWrapper<PrevisionFeatureContribution>;
   PrevisionFeatureEdge: ResolverTypeWrapper<Omit<PrevisionFeatureEdge, 'node'> & { node: ResolversTypes['PrevisionFeature'] }>;
+  PrevisionImageFolder: ResolverTypeWrapper<PrevisionImageFolderMapper>;
+  PrevisionImageFolderConnection: ResolverTypeWrapper<Omit<PrevisionImageFolderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionImageFolderEdge']>, nodes: Array<ResolversTypes['PrevisionImageFolder']> }>;
+  PrevisionImageFolderEdge: ResolverTypeWrapper<Omit<PrevisionImageFolderEdge, 'node'> & { node: ResolversTypes['PrevisionImageFolder'] }>;
   PrevisionModel: ResolverTypeWrapper<PrevisionModelMapper>;
   PrevisionModelConnection: ResolverTypeWrapper<Omit<PrevisionModelConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionModelEdge']>, nodes: Array<ResolversTypes['PrevisionModel']> }>;
   PrevisionModelEdge: ResolverTypeWrapper<Omit<PrevisionModelEdge, 'node'> & { node: ResolversTypes['PrevisionModel'] }>;
   PrevisionOrder: PrevisionOrder;
   PrevisionOrderField: PrevisionOrderField;
+  PrevisionPipelineExecType: null;
+  PrevisionPipelineExecution: ResolverTypeWrapper<PrevisionPipelineExecutionMapper>;
+  PrevisionPipelineNode: ResolverTypeWrapper<PrevisionPipelineNodeMapper>;
+  PrevisionPipelineNodeProperty: ResolverTypeWrapper<PrevisionPipelineNodeProperty>;
+  PrevisionPipelineNodeSetting: ResolverTypeWrapper<PrevisionPipelineNodeSetting>;
+  PrevisionPipelineNodeSettingInput: PrevisionPipelineNodeSettingInput;
+  PrevisionPipelineScheduledRun: ResolverTypeWrapper<PrevisionPipelineScheduledRunMapper>;
+  PrevisionPipelineScheduledRunConnection: ResolverTypeWrapper<Omit<PrevisionPipelineScheduledRunConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionPipelineScheduledRunEdge']>, nodes: Array<ResolversTypes['PrevisionPipelineScheduledRun']> }>;
+  PrevisionPipelineScheduledRunEdge: ResolverTypeWrapper<Omit<PrevisionPipelineScheduledRunEdge, 'node'> & { node: ResolversTypes['PrevisionPipelineScheduledRun'] }>;
+  PrevisionPipelineScheduledRunPayload: ResolverTypeWrapper<Omit<PrevisionPipelineScheduledRunPayload, 'scheduledRun'> & { scheduledRun?: Maybe<ResolversTypes['PrevisionPipelineScheduledRun']> }>;
+  PrevisionPipelineTemplate: ResolverTypeWrapper<PrevisionPipelineTemplateMapper>;
+  PrevisionPipelineTemplateConnection: ResolverTypeWrapper<Omit<PrevisionPipelineTemplateConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionPipelineTemplateEdge']>, nodes: Array<ResolversTypes['PrevisionPipelineTemplate']> }>;
+  PrevisionPipelineTemplateEdge: ResolverTypeWrapper<Omit<PrevisionPipelineTemplateEdge, 'node'> & { node: ResolversTypes['PrevisionPipelineTemplate'] }>;
   PrevisionPrediction: ResolverTypeWrapper<PrevisionPredictionResultMapper>;
   PrevisionProfile: ResolverTypeWrapper<PrevisionProfileMapper>;
   PrevisionProject: ResolverTypeWrapper<PrevisionProjectMapper>;
@@ -6207,6 +6561,7 @@ export type ResolversTypes = ResolversObject<{
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TestPrevisionConnectorInput: TestPrevisionConnectorInput;
   TestPrevisionConnectorPayload: ResolverTypeWrapper<TestPrevisionConnectorPayload>;
+  TriggerPrevisionPipelineScheduledRunInput: TriggerPrevisionPipelineScheduledRunInput;
   URL: ResolverTypeWrapper<Scalars['URL']['output']>;
   UpdateAccountInput: UpdateAccountInput;
   UpdateAccountPayload: ResolverTypeWrapper<Omit<UpdateAccountPayload, 'account'> & { account?: Maybe<ResolversTypes['Account']> }>;
@@ -6355,6 +6710,7 @@ export type ResolversParentTypes = ResolversObject<{
   CreatePrevisionExperimentVersionInput: CreatePrevisionExperimentVersionInput;
   CreatePrevisionExporterInput: CreatePrevisionExporterInput;
   CreatePrevisionExporterPayload: Omit<CreatePrevisionExporterPayload, 'exporter'> & { exporter?: Maybe<ResolversParentTypes['PrevisionExporter']> };
+  CreatePrevisionPipelineScheduledRunInput: CreatePrevisionPipelineScheduledRunInput;
   CreatePrevisionProjectInput: CreatePrevisionProjectInput;
   CreatePrevisionProjectPayload: Omit<CreatePrevisionProjectPayload, 'project'> & { project?: Maybe<ResolversParentTypes['PrevisionProject']> };
   Credential: CivisCredentialMapper;
@@ -6442,10 +6798,25 @@ export type ResolversParentTypes = ResolversObject<{
   PrevisionFeatureConnection: Omit<PrevisionFeatureConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionFeatureEdge']>, nodes: Array<ResolversParentTypes['PrevisionFeature']> };
   PrevisionFeatureContribution: PrevisionFeatureContribution;
   PrevisionFeatureEdge: Omit<PrevisionFeatureEdge, 'node'> & { node: ResolversParentTypes['PrevisionFeature'] };
+  PrevisionImageFolder: PrevisionImageFolderMapper;
+  PrevisionImageFolderConnection: Omit<PrevisionImageFolderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionImageFolderEdge']>, nodes: Array<ResolversParentTypes['PrevisionImageFolder']> };
+  PrevisionImageFolderEdge: Omit<PrevisionImageFolderEdge, 'node'> & { node: ResolversParentTypes['PrevisionImageFolder'] };
   PrevisionModel: PrevisionModelMapper;
   PrevisionModelConnection: Omit<PrevisionModelConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionModelEdge']>, nodes: Array<ResolversParentTypes['PrevisionModel']> };
   PrevisionModelEdge: Omit<PrevisionModelEdge, 'node'> & { node: ResolversParentTypes['PrevisionModel'] };
   PrevisionOrder: PrevisionOrder;
+  PrevisionPipelineExecution: PrevisionPipelineExecutionMapper;
+  PrevisionPipelineNode: PrevisionPipelineNodeMapper;
+  PrevisionPipelineNodeProperty: PrevisionPipelineNodeProperty;
+  PrevisionPipelineNodeSetting: PrevisionPipelineNodeSetting;
+  PrevisionPipelineNodeSettingInput: PrevisionPipelineNodeSettingInput;
+  PrevisionPipelineScheduledRun: PrevisionPipelineScheduledRunMapper;
+  PrevisionPipelineScheduledRunConnection: Omit<PrevisionPipelineScheduledRunConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionPipelineScheduledRunEdge']>, nodes: Array<ResolversParentTypes['PrevisionPipelineScheduledRun']> };
+  PrevisionPipelineScheduledRunEdge: Omit<PrevisionPipelineScheduledRunEdge, 'node'> & { node: ResolversParentTypes['PrevisionPipelineScheduledRun'] };
+  PrevisionPipelineScheduledRunPayload: Omit<PrevisionPipelineScheduledRunPayload, 'scheduledRun'> & { scheduledRun?: Maybe<ResolversParentTypes['PrevisionPipelineScheduledRun']> };
+  PrevisionPipelineTemplate: PrevisionPipelineTemplateMapper;
+  PrevisionPipelineTemplateConnection: Omit<PrevisionPipelineTemplateConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionPipelineTemplateEdge']>, nodes: Array<ResolversParentTypes['PrevisionPipelineTemplate']> };
+  PrevisionPipelineTemplateEdge: Omit<PrevisionPipelineTemplateEdge, 'node'> & { node: ResolversParentTypes['PrevisionPipelineTemplate'] };
   PrevisionPrediction: PrevisionPredictionResultMapper;
   PrevisionProfile: PrevisionProfileMapper;
   PrevisionProject: PrevisionProjectMapper;
@@ -6475,6 +6846,7 @@ export type ResolversParentTypes = ResolversObject<{
   Subscription: Record<PropertyKey, never>;
   TestPrevisionConnectorInput: TestPrevisionConnectorInput;
   TestPrevisionConnectorPayload: TestPrevisionConnectorPayload;
+  TriggerPrevisionPipelineScheduledRunInput: TriggerPrevisionPipelineScheduledRunInput;
   URL: Scalars['URL']['output'];
   UpdateAccountInput: UpdateAccountInput;
   UpdateAccountPayload: Omit<UpdateAccountPayload, 'account'> & { account?: Maybe<ResolversParentTypes['Account']> };
@@ -7493,6 +7865,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createPrevisionExperiment?: Resolver<ResolversTypes['CreatePrevisionExperimentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExperimentArgs, 'input'>>;
   createPrevisionExperimentVersion?: Resolver<ResolversTypes['PrevisionExperimentVersionPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExperimentVersionArgs, 'input'>>;
   createPrevisionExporter?: Resolver<ResolversTypes['CreatePrevisionExporterPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExporterArgs, 'input'>>;
+  createPrevisionPipelineScheduledRun?: Resolver<ResolversTypes['PrevisionPipelineScheduledRunPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionPipelineScheduledRunArgs, 'input'>>;
   createPrevisionProject?: Resolver<ResolversTypes['CreatePrevisionProjectPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionProjectArgs, 'input'>>;
   deleteAgreement?: Resolver<ResolversTypes['DeleteAgreementPayload'], ParentType, ContextType, RequireFields<MutationDeleteAgreementArgs, 'input'>>;
   deleteAssignment?: Resolver<ResolversTypes['DeleteAssignmentPayload'], ParentType, ContextType, RequireFields<MutationDeleteAssignmentArgs, 'input'>>;
@@ -7507,6 +7880,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   startPrevisionValidationPrediction?: Resolver<ResolversTypes['StartPrevisionValidationPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartPrevisionValidationPredictionArgs, 'input'>>;
   stopPrevisionExperimentVersion?: Resolver<ResolversTypes['PrevisionExperimentVersionPayload'], ParentType, ContextType, RequireFields<MutationStopPrevisionExperimentVersionArgs, 'input'>>;
   testPrevisionConnector?: Resolver<ResolversTypes['TestPrevisionConnectorPayload'], ParentType, ContextType, RequireFields<MutationTestPrevisionConnectorArgs, 'input'>>;
+  triggerPrevisionPipelineScheduledRun?: Resolver<ResolversTypes['PrevisionPipelineScheduledRunPayload'], ParentType, ContextType, RequireFields<MutationTriggerPrevisionPipelineScheduledRunArgs, 'input'>>;
   updateAccount?: Resolver<ResolversTypes['UpdateAccountPayload'], ParentType, ContextType, RequireFields<MutationUpdateAccountArgs, 'input'>>;
   updateAgreement?: Resolver<ResolversTypes['UpdateAgreementPayload'], ParentType, ContextType, RequireFields<MutationUpdateAgreementArgs, 'input'>>;
   updateAssignment?: Resolver<ResolversTypes['UpdateAssignmentPayload'], ParentType, ContextType, RequireFields<MutationUpdateAssignmentArgs, 'input'>>;
@@ -7520,7 +7894,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'Account' | 'Agreement' | 'Assignment' | 'CivisDatabase' | 'CivisFile' | 'CivisImport' | 'CivisJob' | 'CivisJobRun' | 'CivisModel' | 'CivisPrediction' | 'CivisProject' | 'CivisQuery' | 'CivisReport' | 'CivisScript' | 'CivisTable' | 'CivisUser' | 'Contact' | 'Credential' | 'Endpoint' | 'PrevisionConnector' | 'PrevisionDataSource' | 'PrevisionDataset' | 'PrevisionDeployment' | 'PrevisionDeploymentPrediction' | 'PrevisionExperiment' | 'PrevisionExperimentVersion' | 'PrevisionExport' | 'PrevisionExporter' | 'PrevisionModel' | 'PrevisionProject' | 'PrevisionValidationPrediction', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Account' | 'Agreement' | 'Assignment' | 'CivisDatabase' | 'CivisFile' | 'CivisImport' | 'CivisJob' | 'CivisJobRun' | 'CivisModel' | 'CivisPrediction' | 'CivisProject' | 'CivisQuery' | 'CivisReport' | 'CivisScript' | 'CivisTable' | 'CivisUser' | 'Contact' | 'Credential' | 'Endpoint' | 'PrevisionConnector' | 'PrevisionDataSource' | 'PrevisionDataset' | 'PrevisionDeployment' | 'PrevisionDeploymentPrediction' | 'PrevisionExperiment' | 'PrevisionExperimentVersion' | 'PrevisionExport' | 'PrevisionExporter' | 'PrevisionImageFolder' | 'PrevisionModel' | 'PrevisionPipelineScheduledRun' | 'PrevisionPipelineTemplate' | 'PrevisionProject' | 'PrevisionValidationPrediction', ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -7574,7 +7948,10 @@ export type PrevisionResolvers<ContextType = Context, ParentType extends Resolve
   experiment?: Resolver<Maybe<ResolversTypes['PrevisionExperiment']>, ParentType, ContextType, Partial<PrevisionExperimentArgs>>;
   experimentVersion?: Resolver<Maybe<ResolversTypes['PrevisionExperimentVersion']>, ParentType, ContextType, Partial<PrevisionExperimentVersionArgs>>;
   export?: Resolver<Maybe<ResolversTypes['PrevisionExport']>, ParentType, ContextType, Partial<PrevisionExportArgs>>;
+  imageFolder?: Resolver<Maybe<ResolversTypes['PrevisionImageFolder']>, ParentType, ContextType, Partial<PrevisionImageFolderArgs>>;
   model?: Resolver<Maybe<ResolversTypes['PrevisionModel']>, ParentType, ContextType, Partial<PrevisionModelArgs>>;
+  pipelineScheduledRun?: Resolver<Maybe<ResolversTypes['PrevisionPipelineScheduledRun']>, ParentType, ContextType, Partial<PrevisionPipelineScheduledRunArgs>>;
+  pipelineTemplate?: Resolver<Maybe<ResolversTypes['PrevisionPipelineTemplate']>, ParentType, ContextType, Partial<PrevisionPipelineTemplateArgs>>;
   predict?: Resolver<Maybe<ResolversTypes['PrevisionPrediction']>, ParentType, ContextType, RequireFields<PrevisionPredictArgs, 'deployment' | 'features'>>;
   profile?: Resolver<Maybe<ResolversTypes['PrevisionProfile']>, ParentType, ContextType>;
   project?: Resolver<Maybe<ResolversTypes['PrevisionProject']>, ParentType, ContextType, Partial<PrevisionProjectArgs>>;
@@ -7869,6 +8246,29 @@ export type PrevisionFeatureEdgeResolvers<ContextType = Context, ParentType exte
   node?: Resolver<ResolversTypes['PrevisionFeature'], ParentType, ContextType>;
 }>;
 
+export type PrevisionImageFolderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionImageFolder'] = ResolversParentTypes['PrevisionImageFolder']> = ResolversObject<{
+  copyState?: Resolver<ResolversTypes['PrevisionState'], ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  imageCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sizeBytes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PrevisionImageFolderConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionImageFolderConnection'] = ResolversParentTypes['PrevisionImageFolderConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PrevisionImageFolderEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PrevisionImageFolder']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PrevisionImageFolderEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionImageFolderEdge'] = ResolversParentTypes['PrevisionImageFolderEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PrevisionImageFolder'], ParentType, ContextType>;
+}>;
+
 export type PrevisionModelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionModel'] = ResolversParentTypes['PrevisionModel']> = ResolversObject<{
   analysis?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
   deployable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -7896,6 +8296,91 @@ export type PrevisionModelEdgeResolvers<ContextType = Context, ParentType extend
   node?: Resolver<ResolversTypes['PrevisionModel'], ParentType, ContextType>;
 }>;
 
+export type PrevisionPipelineExecTypeResolvers = { MANUAL: 'manual', RECURRING: 'recurring' };
+
+export type PrevisionPipelineExecutionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineExecution'] = ResolversParentTypes['PrevisionPipelineExecution']> = ResolversObject<{
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['PrevisionState'], ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineNodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineNode'] = ResolversParentTypes['PrevisionPipelineNode']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  properties?: Resolver<Array<ResolversTypes['PrevisionPipelineNodeProperty']>, ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineNodePropertyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineNodeProperty'] = ResolversParentTypes['PrevisionPipelineNodeProperty']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineNodeSettingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineNodeSetting'] = ResolversParentTypes['PrevisionPipelineNodeSetting']> = ResolversObject<{
+  nodePlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  values?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineScheduledRunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineScheduledRun'] = ResolversParentTypes['PrevisionPipelineScheduledRun']> = ResolversObject<{
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  cron?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  draft?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  execType?: Resolver<ResolversTypes['PrevisionPipelineExecType'], ParentType, ContextType>;
+  executions?: Resolver<Maybe<Array<ResolversTypes['PrevisionPipelineExecution']>>, ParentType, ContextType, RequireFields<PrevisionPipelineScheduledRunExecutionsArgs, 'last'>>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nodeSettings?: Resolver<Array<ResolversTypes['PrevisionPipelineNodeSetting']>, ParentType, ContextType>;
+  periodEnd?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  periodStart?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  template?: Resolver<Maybe<ResolversTypes['PrevisionPipelineTemplate']>, ParentType, ContextType>;
+  templatePlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineScheduledRunConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineScheduledRunConnection'] = ResolversParentTypes['PrevisionPipelineScheduledRunConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PrevisionPipelineScheduledRunEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PrevisionPipelineScheduledRun']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineScheduledRunEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineScheduledRunEdge'] = ResolversParentTypes['PrevisionPipelineScheduledRunEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PrevisionPipelineScheduledRun'], ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineScheduledRunPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineScheduledRunPayload'] = ResolversParentTypes['PrevisionPipelineScheduledRunPayload']> = ResolversObject<{
+  scheduledRun?: Resolver<Maybe<ResolversTypes['PrevisionPipelineScheduledRun']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineTemplateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineTemplate'] = ResolversParentTypes['PrevisionPipelineTemplate']> = ResolversObject<{
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  draft?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PrevisionPipelineNode']>, ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  usedInRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineTemplateConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineTemplateConnection'] = ResolversParentTypes['PrevisionPipelineTemplateConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PrevisionPipelineTemplateEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PrevisionPipelineTemplate']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineTemplateEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineTemplateEdge'] = ResolversParentTypes['PrevisionPipelineTemplateEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PrevisionPipelineTemplate'], ParentType, ContextType>;
+}>;
+
 export type PrevisionPredictionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPrediction'] = ResolversParentTypes['PrevisionPrediction']> = ResolversObject<{
   __resolveType: TypeResolveFn<'PrevisionClassification' | 'PrevisionRegression', ParentType, ContextType>;
 }>;
@@ -7920,7 +8405,10 @@ export type PrevisionProjectResolvers<ContextType = Context, ParentType extends 
   experiments?: Resolver<ResolversTypes['PrevisionExperimentConnection'], ParentType, ContextType, Partial<PrevisionProjectExperimentsArgs>>;
   exporters?: Resolver<ResolversTypes['PrevisionExporterConnection'], ParentType, ContextType, Partial<PrevisionProjectExportersArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  imageFolders?: Resolver<ResolversTypes['PrevisionImageFolderConnection'], ParentType, ContextType, Partial<PrevisionProjectImageFoldersArgs>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pipelineScheduledRuns?: Resolver<ResolversTypes['PrevisionPipelineScheduledRunConnection'], ParentType, ContextType, Partial<PrevisionProjectPipelineScheduledRunsArgs>>;
+  pipelineTemplates?: Resolver<ResolversTypes['PrevisionPipelineTemplateConnection'], ParentType, ContextType, Partial<PrevisionProjectPipelineTemplatesArgs>>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   users?: Resolver<Maybe<Array<ResolversTypes['PrevisionProjectUser']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -8307,9 +8795,24 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PrevisionFeatureConnection?: PrevisionFeatureConnectionResolvers<ContextType>;
   PrevisionFeatureContribution?: PrevisionFeatureContributionResolvers<ContextType>;
   PrevisionFeatureEdge?: PrevisionFeatureEdgeResolvers<ContextType>;
+  PrevisionImageFolder?: PrevisionImageFolderResolvers<ContextType>;
+  PrevisionImageFolderConnection?: PrevisionImageFolderConnectionResolvers<ContextType>;
+  PrevisionImageFolderEdge?: PrevisionImageFolderEdgeResolvers<ContextType>;
   PrevisionModel?: PrevisionModelResolvers<ContextType>;
   PrevisionModelConnection?: PrevisionModelConnectionResolvers<ContextType>;
   PrevisionModelEdge?: PrevisionModelEdgeResolvers<ContextType>;
+  PrevisionPipelineExecType?: PrevisionPipelineExecTypeResolvers;
+  PrevisionPipelineExecution?: PrevisionPipelineExecutionResolvers<ContextType>;
+  PrevisionPipelineNode?: PrevisionPipelineNodeResolvers<ContextType>;
+  PrevisionPipelineNodeProperty?: PrevisionPipelineNodePropertyResolvers<ContextType>;
+  PrevisionPipelineNodeSetting?: PrevisionPipelineNodeSettingResolvers<ContextType>;
+  PrevisionPipelineScheduledRun?: PrevisionPipelineScheduledRunResolvers<ContextType>;
+  PrevisionPipelineScheduledRunConnection?: PrevisionPipelineScheduledRunConnectionResolvers<ContextType>;
+  PrevisionPipelineScheduledRunEdge?: PrevisionPipelineScheduledRunEdgeResolvers<ContextType>;
+  PrevisionPipelineScheduledRunPayload?: PrevisionPipelineScheduledRunPayloadResolvers<ContextType>;
+  PrevisionPipelineTemplate?: PrevisionPipelineTemplateResolvers<ContextType>;
+  PrevisionPipelineTemplateConnection?: PrevisionPipelineTemplateConnectionResolvers<ContextType>;
+  PrevisionPipelineTemplateEdge?: PrevisionPipelineTemplateEdgeResolvers<ContextType>;
   PrevisionPrediction?: PrevisionPredictionResolvers<ContextType>;
   PrevisionProfile?: PrevisionProfileResolvers<ContextType>;
   PrevisionProject?: PrevisionProjectResolvers<ContextType>;

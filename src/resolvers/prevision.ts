@@ -43,7 +43,10 @@ type PrevisionType =
   | 'PrevisionConnector'
   | 'PrevisionDataSource'
   | 'PrevisionExporter'
-  | 'PrevisionExport';
+  | 'PrevisionExport'
+  | 'PrevisionPipelineTemplate'
+  | 'PrevisionPipelineScheduledRun'
+  | 'PrevisionImageFolder';
 
 /** The collection each type is read from by id. */
 const COLLECTIONS: Record<PrevisionType, PrevisionCollection> = {
@@ -59,6 +62,9 @@ const COLLECTIONS: Record<PrevisionType, PrevisionCollection> = {
   PrevisionDataSource: 'data-sources',
   PrevisionExporter: 'exporters',
   PrevisionExport: 'exports',
+  PrevisionPipelineTemplate: 'pipeline-templates',
+  PrevisionPipelineScheduledRun: 'pipeline-scheduled-runs',
+  PrevisionImageFolder: 'image-folders',
 };
 
 /** Reads a global id argument as the Prevision id it stands for; a deployment may also be given by its Endpoint's id. */

@@ -30,12 +30,13 @@ import { fieldNamedIn, payload, pointing, type NamedField } from './userErrors.j
 const MAX_NAME = 255;
 const COLOR = /^#[0-9A-Fa-f]{6}$/;
 
-function call(ctx: Context): PrevisionCallContext {
+/** The call context of a Prevision request: the caller's master token and the operation's budget. */
+export function call(ctx: Context): PrevisionCallContext {
   return { masterToken: ctx.credential('prevision'), budget: ctx.budget };
 }
 
 /** Collects the input's problems, so every one is reported at once. */
-class Problems {
+export class Problems {
   private readonly list: AugurError[] = [];
   add(param: string, message: string, reason?: 'required'): void {
     this.list.push(badInput(message, { param, ...(reason ? { reason } : {}) }));
@@ -63,12 +64,12 @@ class Problems {
 }
 
 /** Prevision names its body fields in messages (`Field "target_column": ...`): a refusal is pointed at the input field. */
-function refusal(notFound: string | undefined, fields: readonly NamedField[]) {
+export function refusal(notFound: string | undefined, fields: readonly NamedField[]) {
   return (e: AugurError) => (e.code === ErrorCode.NOT_FOUND && notFound ? notFound : fieldNamedIn(e.message, fields));
 }
 
 /** The id Prevision answered a create with; a create answer without one breaks its contract. */
-function created<T extends { _id?: string }>(what: string) {
+export function created<T extends { _id?: string }>(what: string) {
   return (answer: T): T & { _id: string } => {
     if (!answer?._id) {
       throw new AugurError(ErrorCode.UPSTREAM_ERROR, `Prevision did not return the id of the new ${what}.`, { platform: 'prevision' });
@@ -87,6 +88,9 @@ const DELETABLE: Partial<Record<NodeTypeName, PrevisionDeletable>> = {
   PrevisionConnector: 'connectors',
   PrevisionDataSource: 'data-sources',
   PrevisionExporter: 'exporters',
+  PrevisionPipelineTemplate: 'pipeline-templates',
+  PrevisionPipelineScheduledRun: 'pipeline-scheduled-runs',
+  PrevisionImageFolder: 'image-folders',
 };
 
 const PORTLESS = new Set(['S3', 'GCP']);

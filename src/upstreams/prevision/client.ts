@@ -33,7 +33,10 @@ export type PrevisionCollection =
   | 'connectors'
   | 'data-sources'
   | 'exporters'
-  | 'exports';
+  | 'exports'
+  | 'pipeline-templates'
+  | 'pipeline-scheduled-runs'
+  | 'image-folders';
 
 /** The collections whose objects `DELETE /{collection}/{id}` deletes. */
 export type PrevisionDeletable =
@@ -45,7 +48,10 @@ export type PrevisionDeletable =
   | 'validation-predictions'
   | 'connectors'
   | 'data-sources'
-  | 'exporters';
+  | 'exporters'
+  | 'pipeline-templates'
+  | 'pipeline-scheduled-runs'
+  | 'image-folders';
 
 /** A list order: Prevision's `sortBy` (a top-level key of the items) and `descending`. */
 export interface PrevisionSort {
@@ -88,6 +94,9 @@ export const PREVISION_LISTS = {
   dataSourcesOf: (projectId: string) => under('projects', projectId, 'data-sources'),
   exportersOf: (projectId: string) => under('projects', projectId, 'exporters'),
   exportsOf: (exporterId: string) => under('exporters', exporterId, 'exports'),
+  pipelineTemplatesOf: (projectId: string) => under('projects', projectId, 'pipeline-templates'),
+  pipelineRunsOf: (projectId: string) => under('projects', projectId, 'pipeline-scheduled-runs'),
+  imageFoldersOf: (projectId: string) => under('projects', projectId, 'image-folders'),
 };
 
 /** Documents read whole with `GET`, and where. */
@@ -336,6 +345,66 @@ export class PrevisionClient {
       `${base}/prediction/${encodeURIComponent(what.prediction)}`,
       '/exporters/{id}/prediction/{prediction_id}',
       { prediction_type: what.type },
+    );
+  }
+
+  /** `GET /pipeline-scheduled-runs/{id}?limit=n`: a scheduled run with its last `limit` executions, newest first. */
+  pipelineRunExecutions<T>(ctx: PrevisionCallContext, runId: string, limit: number): Promise<T> {
+    return this.read<T>(ctx, `/pipeline-scheduled-runs/${encodeURIComponent(runId)}?limit=${limit}`, '/pipeline-scheduled-runs/{id}');
+  }
+
+  /** `POST /projects/{id}/pipeline-scheduled-runs` with `{pipeline_template_id, name, description?}`: a draft run. Sent once. */
+  createPipelineScheduledRun<T>(ctx: PrevisionCallContext, projectId: string, body: Record<string, unknown>): Promise<T> {
+    return this.send<T>(
+      ctx,
+      'POST',
+      `/projects/${encodeURIComponent(projectId)}/pipeline-scheduled-runs`,
+      '/projects/{id}/pipeline-scheduled-runs',
+      body,
+    );
+  }
+
+  /** `PUT /pipeline-scheduled-runs/{id}/node/{node_id}` with `[{name, value}]`: sets a node's properties; repeating it has one effect. */
+  configurePipelineNode<T>(
+    ctx: PrevisionCallContext,
+    runId: string,
+    nodeId: string,
+    properties: Array<{ name: string; value: unknown }>,
+  ): Promise<T> {
+    return this.send<T>(
+      ctx,
+      'PUT',
+      `/pipeline-scheduled-runs/${encodeURIComponent(runId)}/node/${encodeURIComponent(nodeId)}`,
+      '/pipeline-scheduled-runs/{id}/node/{node_id}',
+      properties,
+      true,
+    );
+  }
+
+  /** `PUT /pipeline-scheduled-runs/{id}` with `{name, exec_type, exec_cron?, exec_period_start?, exec_period_end?}`; repeating it has one effect. */
+  updatePipelineScheduledRun<T>(ctx: PrevisionCallContext, runId: string, body: Record<string, unknown>): Promise<T> {
+    return this.send<T>(ctx, 'PUT', `/pipeline-scheduled-runs/${encodeURIComponent(runId)}`, '/pipeline-scheduled-runs/{id}', body, true);
+  }
+
+  /** `POST /pipeline-scheduled-runs/{id}/confirm`. Sent once: a second confirm is refused. */
+  confirmPipelineScheduledRun<T>(ctx: PrevisionCallContext, runId: string): Promise<T> {
+    return this.send<T>(
+      ctx,
+      'POST',
+      `/pipeline-scheduled-runs/${encodeURIComponent(runId)}/confirm`,
+      '/pipeline-scheduled-runs/{id}/confirm',
+      {},
+    );
+  }
+
+  /** `POST /pipeline-scheduled-runs/{id}/trigger`: starts an execution. Sent once. */
+  triggerPipelineScheduledRun(ctx: PrevisionCallContext, runId: string): Promise<unknown> {
+    return this.send<unknown>(
+      ctx,
+      'POST',
+      `/pipeline-scheduled-runs/${encodeURIComponent(runId)}/trigger`,
+      '/pipeline-scheduled-runs/{id}/trigger',
+      {},
     );
   }
 
