@@ -14,13 +14,14 @@ const SCALARS = {
   JSON: 'unknown',
   JSONObject: 'Record<string, unknown>',
   URL: 'string',
+  Upload: "import('../core/upload.js').FileUpload",
 };
 
 /**
  * The consumers' scalars: JSON values get a recursive type instead of `unknown`, declared by `JSON_VALUE` at the top of
  * the generated `graphql.ts` (docs/clients.md shows the same configuration for your own client).
  */
-const CLIENT_SCALARS = { ...SCALARS, JSON: 'JsonValue', JSONObject: '{ [key: string]: JsonValue }' };
+const CLIENT_SCALARS = { ...SCALARS, JSON: 'JsonValue', JSONObject: '{ [key: string]: JsonValue }', Upload: 'Blob' };
 const JSON_VALUE = 'export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };';
 
 const config: CodegenConfig = {

@@ -34,6 +34,11 @@ export type Scalars = {
   LocalDateTime: { input: string; output: string; }
   /** An absolute URL. */
   URL: { input: string; output: string; }
+  /**
+   * A file sent in a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec): the
+   * request's `map` puts it at a variable. Only as a variable, one per request, with an `Apollo-Require-Preflight` header.
+   */
+  Upload: { input: import('../core/upload.js').FileUpload; output: import('../core/upload.js').FileUpload; }
 };
 
 /** The Previsto account the gateway's credential belongs to. */
@@ -2748,6 +2753,29 @@ export type CreatePrevisionDatasetFromDataSourcePayload = {
   userErrors: Array<UserError>;
 };
 
+/** A dataset to register from a file. */
+export type CreatePrevisionDatasetFromFileInput = {
+  /** Decimal mark of the csv (Prevision's default `.`). */
+  decimal?: InputMaybe<Scalars['String']['input']>;
+  /** The file: a csv, or a zip holding one. It streams to Prevision as it arrives and may be at most `AUGUR_MAX_UPLOAD_BYTES`. */
+  file: Scalars['Upload']['input'];
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** Global id of the `PrevisionProject`. */
+  projectId: Scalars['ID']['input'];
+  /** Column separator of the csv (Prevision's default `,`). */
+  separator?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `createPrevisionDatasetFromFile`. */
+export type CreatePrevisionDatasetFromFilePayload = {
+  __typename?: 'CreatePrevisionDatasetFromFilePayload';
+  /** The new dataset, copying (`copyState` RUNNING); null when `userErrors` says why none was made. */
+  dataset?: Maybe<PrevisionDataset>;
+  /** Why no dataset was made; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A new deployment of a trained model. */
 export type CreatePrevisionDeploymentInput = {
   /** Who may call it (FINE_GRAINED when omitted). */
@@ -3364,6 +3392,12 @@ export type Mutation = {
   createPrevisionDataSource: CreatePrevisionDataSourcePayload;
   /** Reads a data source into a new dataset of its project; poll the dataset's `copyState`. Never retried. */
   createPrevisionDatasetFromDataSource: CreatePrevisionDatasetFromDataSourcePayload;
+  /**
+   * Registers a dataset from an uploaded file (`POST /projects/{id}/datasets/file`). The file streams through Augur to
+   * Prevision without being held whole; past `AUGUR_MAX_UPLOAD_BYTES` the upload is cut off and the field fails with
+   * LIMIT_EXCEEDED (nothing is registered). Never retried.
+   */
+  createPrevisionDatasetFromFile: CreatePrevisionDatasetFromFilePayload;
   /** Deploys a trained model; poll `deployState` until DONE. Never retried. */
   createPrevisionDeployment: PrevisionDeploymentPayload;
   /** Adds a version to a deployment, serving other models once deployed. Never retried. */
@@ -3544,6 +3578,12 @@ export type MutationCreatePrevisionDataSourceArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationCreatePrevisionDatasetFromDataSourceArgs = {
   input: CreatePrevisionDatasetFromDataSourceInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionDatasetFromFileArgs = {
+  input: CreatePrevisionDatasetFromFileInput;
 };
 
 
@@ -6400,6 +6440,8 @@ export type ResolversTypes = ResolversObject<{
   CreatePrevisionDataSourcePayload: ResolverTypeWrapper<Omit<CreatePrevisionDataSourcePayload, 'dataSource'> & { dataSource?: Maybe<ResolversTypes['PrevisionDataSource']> }>;
   CreatePrevisionDatasetFromDataSourceInput: CreatePrevisionDatasetFromDataSourceInput;
   CreatePrevisionDatasetFromDataSourcePayload: ResolverTypeWrapper<Omit<CreatePrevisionDatasetFromDataSourcePayload, 'dataset'> & { dataset?: Maybe<ResolversTypes['PrevisionDataset']> }>;
+  CreatePrevisionDatasetFromFileInput: CreatePrevisionDatasetFromFileInput;
+  CreatePrevisionDatasetFromFilePayload: ResolverTypeWrapper<Omit<CreatePrevisionDatasetFromFilePayload, 'dataset'> & { dataset?: Maybe<ResolversTypes['PrevisionDataset']> }>;
   CreatePrevisionDeploymentInput: CreatePrevisionDeploymentInput;
   CreatePrevisionDeploymentVersionInput: CreatePrevisionDeploymentVersionInput;
   CreatePrevisionExperimentInput: CreatePrevisionExperimentInput;
@@ -6583,6 +6625,7 @@ export type ResolversTypes = ResolversObject<{
   UpdateContactPayload: ResolverTypeWrapper<Omit<UpdateContactPayload, 'contact'> & { contact?: Maybe<ResolversTypes['Contact']> }>;
   UpdateCredentialInput: UpdateCredentialInput;
   UpdateCredentialPayload: ResolverTypeWrapper<Omit<UpdateCredentialPayload, 'credential'> & { credential?: Maybe<ResolversTypes['Credential']> }>;
+  Upload: ResolverTypeWrapper<Scalars['Upload']['output']>;
   UserError: ResolverTypeWrapper<UserError>;
   UserErrorCode: UserErrorCode;
 }>;
@@ -6703,6 +6746,8 @@ export type ResolversParentTypes = ResolversObject<{
   CreatePrevisionDataSourcePayload: Omit<CreatePrevisionDataSourcePayload, 'dataSource'> & { dataSource?: Maybe<ResolversParentTypes['PrevisionDataSource']> };
   CreatePrevisionDatasetFromDataSourceInput: CreatePrevisionDatasetFromDataSourceInput;
   CreatePrevisionDatasetFromDataSourcePayload: Omit<CreatePrevisionDatasetFromDataSourcePayload, 'dataset'> & { dataset?: Maybe<ResolversParentTypes['PrevisionDataset']> };
+  CreatePrevisionDatasetFromFileInput: CreatePrevisionDatasetFromFileInput;
+  CreatePrevisionDatasetFromFilePayload: Omit<CreatePrevisionDatasetFromFilePayload, 'dataset'> & { dataset?: Maybe<ResolversParentTypes['PrevisionDataset']> };
   CreatePrevisionDeploymentInput: CreatePrevisionDeploymentInput;
   CreatePrevisionDeploymentVersionInput: CreatePrevisionDeploymentVersionInput;
   CreatePrevisionExperimentInput: CreatePrevisionExperimentInput;
@@ -6868,6 +6913,7 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateContactPayload: Omit<UpdateContactPayload, 'contact'> & { contact?: Maybe<ResolversParentTypes['Contact']> };
   UpdateCredentialInput: UpdateCredentialInput;
   UpdateCredentialPayload: Omit<UpdateCredentialPayload, 'credential'> & { credential?: Maybe<ResolversParentTypes['Credential']> };
+  Upload: Scalars['Upload']['output'];
   UserError: UserError;
 }>;
 
@@ -7663,6 +7709,11 @@ export type CreatePrevisionDatasetFromDataSourcePayloadResolvers<ContextType = C
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type CreatePrevisionDatasetFromFilePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionDatasetFromFilePayload'] = ResolversParentTypes['CreatePrevisionDatasetFromFilePayload']> = ResolversObject<{
+  dataset?: Resolver<Maybe<ResolversTypes['PrevisionDataset']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type CreatePrevisionExperimentPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionExperimentPayload'] = ResolversParentTypes['CreatePrevisionExperimentPayload']> = ResolversObject<{
   experiment?: Resolver<Maybe<ResolversTypes['PrevisionExperiment']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -7860,6 +7911,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createPrevisionConnector?: Resolver<ResolversTypes['CreatePrevisionConnectorPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionConnectorArgs, 'input'>>;
   createPrevisionDataSource?: Resolver<ResolversTypes['CreatePrevisionDataSourcePayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDataSourceArgs, 'input'>>;
   createPrevisionDatasetFromDataSource?: Resolver<ResolversTypes['CreatePrevisionDatasetFromDataSourcePayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDatasetFromDataSourceArgs, 'input'>>;
+  createPrevisionDatasetFromFile?: Resolver<ResolversTypes['CreatePrevisionDatasetFromFilePayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDatasetFromFileArgs, 'input'>>;
   createPrevisionDeployment?: Resolver<ResolversTypes['PrevisionDeploymentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDeploymentArgs, 'input'>>;
   createPrevisionDeploymentVersion?: Resolver<ResolversTypes['PrevisionDeploymentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDeploymentVersionArgs, 'input'>>;
   createPrevisionExperiment?: Resolver<ResolversTypes['CreatePrevisionExperimentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExperimentArgs, 'input'>>;
@@ -8615,6 +8667,10 @@ export type UpdateCredentialPayloadResolvers<ContextType = Context, ParentType e
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export interface UploadScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Upload'], any> {
+  name: 'Upload';
+}
+
 export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
   field?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -8717,6 +8773,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CreatePrevisionConnectorPayload?: CreatePrevisionConnectorPayloadResolvers<ContextType>;
   CreatePrevisionDataSourcePayload?: CreatePrevisionDataSourcePayloadResolvers<ContextType>;
   CreatePrevisionDatasetFromDataSourcePayload?: CreatePrevisionDatasetFromDataSourcePayloadResolvers<ContextType>;
+  CreatePrevisionDatasetFromFilePayload?: CreatePrevisionDatasetFromFilePayloadResolvers<ContextType>;
   CreatePrevisionExperimentPayload?: CreatePrevisionExperimentPayloadResolvers<ContextType>;
   CreatePrevisionExporterPayload?: CreatePrevisionExporterPayloadResolvers<ContextType>;
   CreatePrevisionProjectPayload?: CreatePrevisionProjectPayloadResolvers<ContextType>;
@@ -8849,6 +8906,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   UpdateCivisTablePayload?: UpdateCivisTablePayloadResolvers<ContextType>;
   UpdateContactPayload?: UpdateContactPayloadResolvers<ContextType>;
   UpdateCredentialPayload?: UpdateCredentialPayloadResolvers<ContextType>;
+  Upload?: GraphQLScalarType;
   UserError?: UserErrorResolvers<ContextType>;
 }>;
 

@@ -18,6 +18,7 @@ import { previstoResolvers } from './previsto.js';
 import { deploymentRef, loadPrevision, previsionResolvers } from './prevision.js';
 import { previsionLifecycleResolvers } from './previsionLifecycle.js';
 import { previsionPipelineResolvers } from './previsionPipelines.js';
+import { previsionUploadResolvers } from './previsionUploads.js';
 import { civisNodeFetchers, civisResolvers } from './civis/index.js';
 import { mergeResolvers } from './merge.js';
 import { subscriptionResolvers } from './subscriptions.js';
@@ -125,6 +126,7 @@ export function createResolvers(options: ResolverOptions = {}): Resolvers {
     previsionResolvers,
     previsionLifecycleResolvers,
     previsionPipelineResolvers,
+    previsionUploadResolvers,
     civisResolvers,
     subscriptionResolvers,
   );

@@ -3,7 +3,8 @@
  * client-credentials tokens, fetched once per deployment and credential and refreshed shortly before they expire.
  * Every Prevision path Augur calls is here; retries and errors follow `previsionPolicy` (policy.ts).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { AugurError, ErrorCode } from '../../core/errors.js';
 import type { UpstreamHttp } from '../http.js';
 import type { RequestBudget } from '../requestBudget.js';
@@ -406,6 +407,62 @@ export class PrevisionClient {
       '/pipeline-scheduled-runs/{id}/trigger',
       {},
     );
+  }
+
+  /**
+   * `POST /projects/{id}/datasets/file`: a multipart body with the fields and the file, as the SDK's
+   * `MultipartEncoder` sends it. The file streams from `file.chunks` to Prevision as it arrives; past `maxBytes` the
+   * upload is cut off and LIMIT_EXCEEDED thrown. Sent once: a stream cannot be sent again.
+   */
+  async uploadDataset<T>(
+    ctx: PrevisionCallContext,
+    projectId: string,
+    fields: Record<string, string>,
+    file: { filename: string; mimeType: string; chunks: AsyncIterable<Buffer> },
+    maxBytes: number,
+  ): Promise<T> {
+    const boundary = `augur${randomBytes(12).toString('hex')}`;
+    // Quotes and line breaks would end the header early: the name keeps everything else.
+    const quoted = (v: string): string => v.replace(/["\r\n\\]/g, '_');
+    let sent = 0;
+    let exceeded = false;
+    async function* body(): AsyncGenerator<Buffer> {
+      for (const [name, value] of Object.entries(fields))
+        yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quoted(name)}"\r\n\r\n${value}\r\n`);
+      yield Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoted(file.filename || 'dataset.csv')}"\r\n` +
+          `Content-Type: ${file.mimeType.replace(/[\r\n]/g, '')}\r\n\r\n`,
+      );
+      for await (const chunk of file.chunks) {
+        sent += chunk.length;
+        if (sent > maxBytes) {
+          exceeded = true;
+          throw new Error('upload limit exceeded');
+        }
+        yield chunk;
+      }
+      yield Buffer.from(`\r\n--${boundary}--\r\n`);
+    }
+    try {
+      const res = await this.options.api.request<T>({
+        method: 'POST',
+        path: `/projects/${encodeURIComponent(projectId)}/datasets/file`,
+        route: 'POST /projects/{id}/datasets/file',
+        authorization: this.auth(ctx),
+        body: Readable.from(body()),
+        contentType: `multipart/form-data; boundary=${boundary}`,
+        idempotent: false,
+        budget: ctx.budget,
+      });
+      return res.data;
+    } catch (e) {
+      if (!exceeded) throw e;
+      throw new AugurError(
+        ErrorCode.LIMIT_EXCEEDED,
+        `The file is larger than ${maxBytes} bytes (AUGUR_MAX_UPLOAD_BYTES): the upload was cut off and nothing was registered.`,
+        { limit: 'maxUploadBytes', max: maxBytes, platform: 'prevision' },
+      );
+    }
   }
 
   /** `DELETE /{collection}/{id}` (204). Deleting twice has one effect, so it is repeated like a read. */
