@@ -3825,9 +3825,15 @@ export type PlatformKind =
 /** The result of a reachability check of a platform. */
 export type PlatformStatus = {
   __typename?: 'PlatformStatus';
+  /**
+   * Whether the platform accepted the credential the check sent: false when it refused it (then `reachable` is false and
+   * `error` is `unauthenticated`), null when the check sends none or got no answer. Prevision's check sends the
+   * configured master token; the other platforms' checks send no credential.
+   */
+  authenticated?: Maybe<Scalars['Boolean']['output']>;
   /** When the check ran. */
   checkedAt: Scalars['DateTime']['output'];
-  /** Why the platform is unreachable (a network error code); null when it is reachable. */
+  /** Why the platform is unreachable (a network error code), or `unauthenticated` when it refused the check's credential; null when it is reachable. */
   error?: Maybe<Scalars['String']['output']>;
   /** How long the check took, in milliseconds: until the answer, or until it failed. */
   latencyMs: Scalars['Float']['output'];
@@ -7966,6 +7972,7 @@ export type PlatformResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type PlatformStatusResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PlatformStatus'] = ResolversParentTypes['PlatformStatus']> = ResolversObject<{
+  authenticated?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   checkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   latencyMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;

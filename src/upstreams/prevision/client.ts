@@ -165,16 +165,17 @@ export class PrevisionClient {
    * A reachability check (`GET /version` with the configured master token): any HTTP answer counts, but a 401 says the
    * token is refused, which fails the check as `unauthenticated`; the body names the version.
    */
-  async probe(timeoutMs: number): Promise<{ version: string | null }> {
+  async probe(timeoutMs: number): Promise<{ version: string | null; authenticated?: boolean }> {
     const res = await this.options.api.probe('/version', timeoutMs, this.options.probeToken);
     if (res.status === 401) {
       throw Object.assign(new Error('Prevision refused the configured master token.'), { code: 'unauthenticated' });
     }
+    const authenticated = this.options.probeToken !== undefined ? { authenticated: true } : {};
     try {
       const v = (JSON.parse(res.text) as { version?: unknown; api_version?: unknown }).version;
-      return { version: typeof v === 'string' ? v : null };
+      return { version: typeof v === 'string' ? v : null, ...authenticated };
     } catch {
-      return { version: null };
+      return { version: null, ...authenticated };
     }
   }
 
