@@ -3811,6 +3811,15 @@ export type Platform = {
   url: Scalars['URL']['output'];
 };
 
+/** What a platform's status check learnt of the credential Augur calls it with. */
+export type PlatformCredentialState =
+  /** The platform accepted it. */
+  | 'ACCEPTED'
+  /** The check sends no credential, or got no answer. */
+  | 'NOT_CHECKED'
+  /** The platform refused it: the platform shows as unreachable with `error: "unauthenticated"`. */
+  | 'REFUSED';
+
 /** The upstream platforms Augur fronts. */
 export type PlatformKind =
   /** Civis Platform: credentials, databases, tables, jobs, models and more. */
@@ -3825,14 +3834,13 @@ export type PlatformKind =
 /** The result of a reachability check of a platform. */
 export type PlatformStatus = {
   __typename?: 'PlatformStatus';
-  /**
-   * Whether the platform accepted the credential the check sent: false when it refused it (then `reachable` is false and
-   * `error` is `unauthenticated`), null when the check sends none or got no answer. Prevision's check sends the
-   * configured master token; the other platforms' checks send no credential.
-   */
-  authenticated?: Maybe<Scalars['Boolean']['output']>;
   /** When the check ran. */
   checkedAt: Scalars['DateTime']['output'];
+  /**
+   * What the platform said of the credential the check sent. Prevision's check sends the configured master token; the
+   * other platforms' checks send none (NOT_CHECKED).
+   */
+  credential: PlatformCredentialState;
   /** Why the platform is unreachable (a network error code), or `unauthenticated` when it refused the check's credential; null when it is reachable. */
   error?: Maybe<Scalars['String']['output']>;
   /** How long the check took, in milliseconds: until the answer, or until it failed. */
@@ -4717,8 +4725,8 @@ export type PrevisionImageFolder = Node & {
   __typename?: 'PrevisionImageFolder';
   /** State of the copy into Prevision. */
   copyState: PrevisionState;
-  /** When created; null when Prevision does not say. */
-  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When created. */
+  createdAt: Scalars['DateTime']['output'];
   /** Global id. */
   id: Scalars['ID']['output'];
   /** Images in it; null when Prevision does not say. */
@@ -4877,8 +4885,8 @@ export type PrevisionPipelineNodeSettingInput = {
 /** A Prevision pipeline scheduled run: a template with its nodes configured, executed when triggered or on a schedule. */
 export type PrevisionPipelineScheduledRun = Node & {
   __typename?: 'PrevisionPipelineScheduledRun';
-  /** When created; null when Prevision does not say. */
-  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When created. */
+  createdAt: Scalars['DateTime']['output'];
   /** The cron schedule of a recurring run; null for a manual one. */
   cron?: Maybe<Scalars['String']['output']>;
   /** Description; null when none was given. */
@@ -4949,8 +4957,8 @@ export type PrevisionPipelineScheduledRunPayload = {
 /** A Prevision pipeline template: a graph of components that scheduled runs execute. */
 export type PrevisionPipelineTemplate = Node & {
   __typename?: 'PrevisionPipelineTemplate';
-  /** When created; null when Prevision does not say. */
-  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When created. */
+  createdAt: Scalars['DateTime']['output'];
   /** Description; null when none was given. */
   description?: Maybe<Scalars['String']['output']>;
   /** True while the template is being edited in Prevision. */
@@ -6508,6 +6516,7 @@ export type ResolversTypes = ResolversObject<{
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PlanningDateType: null;
   Platform: ResolverTypeWrapper<PlatformInfoMapper>;
+  PlatformCredentialState: PlatformCredentialState;
   PlatformKind: PlatformKind;
   PlatformStatus: ResolverTypeWrapper<PlatformStatusInfoMapper>;
   PostalAddress: ResolverTypeWrapper<PrevistoAddressMapper>;
@@ -7972,8 +7981,8 @@ export type PlatformResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type PlatformStatusResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PlatformStatus'] = ResolversParentTypes['PlatformStatus']> = ResolversObject<{
-  authenticated?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   checkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  credential?: Resolver<ResolversTypes['PlatformCredentialState'], ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   latencyMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   reachable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -8307,7 +8316,7 @@ export type PrevisionFeatureEdgeResolvers<ContextType = Context, ParentType exte
 
 export type PrevisionImageFolderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionImageFolder'] = ResolversParentTypes['PrevisionImageFolder']> = ResolversObject<{
   copyState?: Resolver<ResolversTypes['PrevisionState'], ParentType, ContextType>;
-  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   imageCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8381,7 +8390,7 @@ export type PrevisionPipelineNodeSettingResolvers<ContextType = Context, ParentT
 }>;
 
 export type PrevisionPipelineScheduledRunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineScheduledRun'] = ResolversParentTypes['PrevisionPipelineScheduledRun']> = ResolversObject<{
-  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   cron?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   draft?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -8417,7 +8426,7 @@ export type PrevisionPipelineScheduledRunPayloadResolvers<ContextType = Context,
 }>;
 
 export type PrevisionPipelineTemplateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineTemplate'] = ResolversParentTypes['PrevisionPipelineTemplate']> = ResolversObject<{
-  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   draft?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

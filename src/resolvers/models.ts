@@ -29,7 +29,7 @@ export interface PlatformStatusResult {
   latencyMs: number;
   checkedAt: string;
   error: string | null;
-  /** Whether the platform accepted the credential the check sent; null when the check sends none or got no answer. */
+  /** Whether the platform accepted the credential the check sent; undefined when the check sends none or got no answer. */
   authenticated?: boolean | null;
 }
 

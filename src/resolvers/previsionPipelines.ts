@@ -144,7 +144,7 @@ export const previsionPipelineResolvers: Resolvers = {
     draft: (t) => t.draft === true,
     usedInRun: (t) => t.used_in_run === true,
     nodes: (t) => t.nodes ?? [],
-    createdAt: (t) => t.created_at ?? null,
+    createdAt: (t) => t.created_at,
   },
   PrevisionPipelineNode: {
     platformId: (n) => n._id,
@@ -175,7 +175,7 @@ export const previsionPipelineResolvers: Resolvers = {
       const full = await ctx.services.prevision.pipelineRunExecutions<PrevisionPipelineScheduledRun>(call(ctx), r._id, limit);
       return full.executions ?? [];
     },
-    createdAt: (r) => r.created_at ?? null,
+    createdAt: (r) => r.created_at,
   },
   PrevisionPipelineExecution: {
     platformId: (x) => x._id,
@@ -189,6 +189,6 @@ export const previsionPipelineResolvers: Resolvers = {
     copyState: (f) => f.copy_state as never,
     imageCount: (f) => f.nb_images ?? null,
     sizeBytes: (f) => f.size ?? null,
-    createdAt: (f) => f.created_at ?? null,
+    createdAt: (f) => f.created_at,
   },
 };

@@ -1,8 +1,9 @@
 /**
  * The Prevision.io emulator: the `/ext/v1` master-token API (projects, datasets, experiments, versions and their
  * feature analyses, models and their details, validation and holdout predictions, deployments and their versions,
- * API keys, bulk deployment predictions, the `/events` SSE stream) plus, on the same server, the Keycloak-style
- * token endpoint and each deployed model's host under `/deployments-host/{deploymentId}`.
+ * API keys, bulk deployment predictions, connectors, data sources, exporters, pipelines, image folders, the `/events`
+ * SSE stream) plus, on the same server, the Keycloak-style token endpoint and each deployed model's host under
+ * `/deployments-host/{deploymentId}`. A second organization's master tokens reach a state of their own.
  *
  * Asynchronous resources (deployment and validation predictions, dataset uploads, experiment trainings, new
  * deployments and deployment versions) move `pending` → `running` → `done` one step every `asyncStepMs` of the

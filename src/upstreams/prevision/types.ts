@@ -251,7 +251,7 @@ export interface PrevisionPipelineTemplate {
   nodes?: PrevisionPipelineNode[];
   draft?: boolean;
   used_in_run?: boolean;
-  created_at?: string | null;
+  created_at: string;
 }
 
 /** One execution of a scheduled run. */
@@ -277,7 +277,7 @@ export interface PrevisionPipelineScheduledRun {
   enabled: boolean;
   draft: boolean;
   executions?: PrevisionPipelineExecution[];
-  created_at?: string | null;
+  created_at: string;
 }
 
 /** `GET /image-folders/{id}` (the SDK's `DatasetImages`). */
@@ -288,5 +288,5 @@ export interface PrevisionImageFolder {
   copy_state: PrevisionState;
   nb_images?: number | null;
   size?: number | null;
-  created_at?: string | null;
+  created_at: string;
 }
