@@ -27,6 +27,7 @@ import type { PrevisionErrorBody } from './types.js';
 export type * from './types.js';
 export { PREVISION_DEMO, DEFAULT_MASTER_TOKEN, SECOND_MASTER_TOKEN, type PrevisionDemo } from './seed.js';
 export { TOKEN_PATH, DEPLOYMENT_HOST_PREFIX } from './host.js';
+export { zipSingleFile } from './files.js';
 export type { SentEvent } from './events.js';
 
 /** Options of the Prevision emulator; every field has a default. */

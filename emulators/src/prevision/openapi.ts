@@ -502,7 +502,19 @@ const api: Paths = {
       description: 'A job: the execution moves to `done` (`PIPELINE_SCHEDULED_RUN_UPDATE`). [OURS] the answer.',
     }),
   },
-  '/projects/{pid}/image-folders': { get: list("List a project's image folders", 'ImageFolder', pipelines) },
+  '/projects/{pid}/image-folders': {
+    get: list("List a project's image folders", 'ImageFolder', pipelines),
+    post: one('Upload a zip of images as an image folder', 'ImageFolder', {
+      ...pipelines,
+      description: 'Answers at once with `copy_state: running`; `done` after the copy (`FOLDER_UPDATE`).',
+      body: {
+        required: true,
+        content: {
+          'multipart/form-data': { schema: object({ name: str(), file: str('The zip.', { format: 'binary' }) }, ['name', 'file']) },
+        },
+      },
+    }),
+  },
   '/image-folders/{id}': {
     get: one('Get an image folder', 'ImageFolder', pipelines),
     delete: remove('Delete an image folder', pipelines),

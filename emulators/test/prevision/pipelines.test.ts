@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PREVISION_DEMO, type PrevisionEmulator } from '../../src/prevision/index.js';
+import { PREVISION_DEMO, zipSingleFile, type PrevisionEmulator } from '../../src/prevision/index.js';
 import { call, counters, usePrevision } from './helpers.js';
 
 let em: PrevisionEmulator;
@@ -90,5 +90,29 @@ describe('pipeline templates and scheduled runs', () => {
     expect((await call(url, `/ext/v1/image-folders/${folder}`)).body.name).toBe('store_fronts');
     expect((await call(url, `/ext/v1/image-folders/${folder}`, { method: 'DELETE' })).status).toBe(204);
     expect((await call(url, `/ext/v1/image-folders/${folder}`)).status).toBe(404);
+  });
+
+  it("uploads a zip of images as the SDK's DatasetImages._new does, copying until FOLDER_UPDATE says done", async () => {
+    const form = new FormData();
+    form.append('name', 'shelves');
+    form.append('file', new Blob([zipSingleFile('a.png', Buffer.alloc(300, 1))]), 'shelves');
+    const r = await call(url, `/ext/v1/projects/${CHURN.id}/image-folders`, { method: 'POST', body: form });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ name: 'shelves', project_id: CHURN.id, copy_state: 'running', nb_images: 1 });
+    const again = await call(url, `/ext/v1/image-folders/${r.body._id}`);
+    expect(again.body.copy_state).toBe('running');
+    expect((await call(url, `/ext/v1/image-folders/${r.body._id}`)).body.copy_state).toBe('done');
+    expect(
+      em
+        .events()
+        .filter((e) => e.event === 'FOLDER_UPDATE')
+        .map((e) => e.data._id),
+    ).toEqual([r.body._id]);
+    const notZip = new FormData();
+    notZip.append('name', 'x');
+    notZip.append('file', new Blob(['a,b\n1,2\n']), 'x.csv');
+    const refused = await call(url, `/ext/v1/projects/${CHURN.id}/image-folders`, { method: 'POST', body: notZip });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/not a zip/);
   });
 });

@@ -6,6 +6,7 @@
  * nothing: it moves `pending` → `running` → `done` like the other jobs (`PIPELINE_SCHEDULED_RUN_UPDATE`).
  */
 import type { RouteDef } from '../../framework/emulator.js';
+import { parseMultipart } from '../files.js';
 import { badRequest, jsonFirstBody, notFound, objectBody, oneOf, optionalString, requiredString, type HandlerContext } from '../context.js';
 import type { ImageFolder, PipelineExecution, PipelineScheduledRun, PipelineTemplate } from '../types.js';
 import { API, ok, noContent, type ApiScope } from './scope.js';
@@ -13,6 +14,7 @@ import { API, ok, noContent, type ApiScope } from './scope.js';
 /** Executions `GET /pipeline-scheduled-runs/{id}` answers without `limit` (the SDK's default). */
 const DEFAULT_EXECUTIONS = 15;
 const CRON = /^(\S+\s+){4}\S+$/;
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
 /** The `/ext/v1` pipeline and image-folder routes. */
 export function pipelineRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef[] {
@@ -214,18 +216,68 @@ export function pipelineRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef[]
       path: `${API}/projects/{pid}/image-folders`,
       handler: (req) => {
         const pid = project(req.params['pid']!)._id;
+        store.jobs.settleAll();
         return page(
           [...store.imageFolders.values()].filter((f) => f.project_id === pid),
           req,
         );
       },
     },
-    { method: 'GET', path: `${API}/image-folders/{id}`, handler: (req) => ok(folder(req.params['id']!)) },
+    {
+      method: 'POST',
+      path: `${API}/projects/{pid}/image-folders`,
+      handler: (req) => {
+        const pid = project(req.params['pid']!)._id;
+        const parts = parseMultipart(req.rawBody, req.headers['content-type']);
+        if (!parts)
+          throw badRequest(
+            `Expected a multipart/form-data body with fields "name" and "file" (a zip of images), got Content-Type ${JSON.stringify(req.headers['content-type'] ?? null)}.`,
+          );
+        const name = parts.find((p) => p.name === 'name' && p.filename === null)?.data.toString('utf8');
+        if (!name) throw badRequest('Multipart field "name" is required (the image folder name).');
+        const file = parts.find((p) => p.name === 'file');
+        if (!file) throw badRequest('Multipart field "file" is required: attach a zip of images.');
+        if (!file.data.subarray(0, 4).equals(ZIP_MAGIC))
+          throw badRequest('The file is not a zip: an image folder is uploaded as a zip of images.');
+        // Each entry of a zip starts with a local file header.
+        let images = 0;
+        for (let at = file.data.indexOf(ZIP_MAGIC); at !== -1; at = file.data.indexOf(ZIP_MAGIC, at + 4)) images++;
+        const now = options.now();
+        const f: ImageFolder = {
+          _id: store.ids.next(now),
+          project_id: pid,
+          name,
+          copy_state: 'running',
+          nb_images: images,
+          size: file.data.length,
+          created_at: new Date(now).toISOString(),
+          created_by: store.profile._id,
+        };
+        store.imageFolders.set(f._id, f);
+        store.jobs.start(f._id, 'FOLDER_UPDATE', [
+          () => {
+            f.copy_state = 'done';
+          },
+        ]);
+        return ok(f);
+      },
+    },
+    {
+      method: 'GET',
+      path: `${API}/image-folders/{id}`,
+      handler: (req) => {
+        const f = folder(req.params['id']!);
+        store.jobs.read(f._id);
+        return ok(f);
+      },
+    },
     {
       method: 'DELETE',
       path: `${API}/image-folders/{id}`,
       handler: (req) => {
-        store.imageFolders.delete(folder(req.params['id']!)._id);
+        const f = folder(req.params['id']!);
+        store.imageFolders.delete(f._id);
+        store.jobs.cancel(f._id);
         return noContent();
       },
     },
