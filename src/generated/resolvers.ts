@@ -2877,6 +2877,25 @@ export type CreatePrevisionExporterPayload = {
   userErrors: Array<UserError>;
 };
 
+/** An image folder to register from a zip of images. */
+export type CreatePrevisionImageFolderFromFileInput = {
+  /** The zip of images, sent in a GraphQL multipart request; streamed to Prevision, at most `AUGUR_MAX_UPLOAD_BYTES`. */
+  file: Scalars['Upload']['input'];
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** Global id of the `PrevisionProject`. */
+  projectId: Scalars['ID']['input'];
+};
+
+/** The result of `createPrevisionImageFolderFromFile`. */
+export type CreatePrevisionImageFolderFromFilePayload = {
+  __typename?: 'CreatePrevisionImageFolderFromFilePayload';
+  /** The new image folder, copying (`copyState` RUNNING); null when `userErrors` says why none was made. */
+  imageFolder?: Maybe<PrevisionImageFolder>;
+  /** Why no image folder was made; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A new pipeline scheduled run of a template. */
 export type CreatePrevisionPipelineScheduledRunInput = {
   /** Cron schedule of five fields (`0 2 * * *`); required with RECURRING, refused with MANUAL. */
@@ -3409,6 +3428,11 @@ export type Mutation = {
   /** Creates an exporter on a connector. Never retried. */
   createPrevisionExporter: CreatePrevisionExporterPayload;
   /**
+   * Registers an image folder from an uploaded zip of images (`POST /projects/{id}/image-folders`), streamed like
+   * `createPrevisionDatasetFromFile`'s file: LIMIT_EXCEEDED past `AUGUR_MAX_UPLOAD_BYTES`. Never retried.
+   */
+  createPrevisionImageFolderFromFile: CreatePrevisionImageFolderFromFilePayload;
+  /**
    * Creates and confirms a pipeline scheduled run with the SDK's calls: a draft, one call per configured node, the
    * schedule, then the confirmation. The draft and the confirmation are sent once; when a step after the draft fails,
    * the draft is deleted and the failure reported. Node settings are checked against the template before any write.
@@ -3614,6 +3638,12 @@ export type MutationCreatePrevisionExperimentVersionArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationCreatePrevisionExporterArgs = {
   input: CreatePrevisionExporterInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionImageFolderFromFileArgs = {
+  input: CreatePrevisionImageFolderFromFileInput;
 };
 
 
@@ -6463,6 +6493,8 @@ export type ResolversTypes = ResolversObject<{
   CreatePrevisionExperimentVersionInput: CreatePrevisionExperimentVersionInput;
   CreatePrevisionExporterInput: CreatePrevisionExporterInput;
   CreatePrevisionExporterPayload: ResolverTypeWrapper<Omit<CreatePrevisionExporterPayload, 'exporter'> & { exporter?: Maybe<ResolversTypes['PrevisionExporter']> }>;
+  CreatePrevisionImageFolderFromFileInput: CreatePrevisionImageFolderFromFileInput;
+  CreatePrevisionImageFolderFromFilePayload: ResolverTypeWrapper<Omit<CreatePrevisionImageFolderFromFilePayload, 'imageFolder'> & { imageFolder?: Maybe<ResolversTypes['PrevisionImageFolder']> }>;
   CreatePrevisionPipelineScheduledRunInput: CreatePrevisionPipelineScheduledRunInput;
   CreatePrevisionProjectInput: CreatePrevisionProjectInput;
   CreatePrevisionProjectPayload: ResolverTypeWrapper<Omit<CreatePrevisionProjectPayload, 'project'> & { project?: Maybe<ResolversTypes['PrevisionProject']> }>;
@@ -6770,6 +6802,8 @@ export type ResolversParentTypes = ResolversObject<{
   CreatePrevisionExperimentVersionInput: CreatePrevisionExperimentVersionInput;
   CreatePrevisionExporterInput: CreatePrevisionExporterInput;
   CreatePrevisionExporterPayload: Omit<CreatePrevisionExporterPayload, 'exporter'> & { exporter?: Maybe<ResolversParentTypes['PrevisionExporter']> };
+  CreatePrevisionImageFolderFromFileInput: CreatePrevisionImageFolderFromFileInput;
+  CreatePrevisionImageFolderFromFilePayload: Omit<CreatePrevisionImageFolderFromFilePayload, 'imageFolder'> & { imageFolder?: Maybe<ResolversParentTypes['PrevisionImageFolder']> };
   CreatePrevisionPipelineScheduledRunInput: CreatePrevisionPipelineScheduledRunInput;
   CreatePrevisionProjectInput: CreatePrevisionProjectInput;
   CreatePrevisionProjectPayload: Omit<CreatePrevisionProjectPayload, 'project'> & { project?: Maybe<ResolversParentTypes['PrevisionProject']> };
@@ -7739,6 +7773,11 @@ export type CreatePrevisionExporterPayloadResolvers<ContextType = Context, Paren
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type CreatePrevisionImageFolderFromFilePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionImageFolderFromFilePayload'] = ResolversParentTypes['CreatePrevisionImageFolderFromFilePayload']> = ResolversObject<{
+  imageFolder?: Resolver<Maybe<ResolversTypes['PrevisionImageFolder']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type CreatePrevisionProjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionProjectPayload'] = ResolversParentTypes['CreatePrevisionProjectPayload']> = ResolversObject<{
   project?: Resolver<Maybe<ResolversTypes['PrevisionProject']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -7932,6 +7971,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createPrevisionExperiment?: Resolver<ResolversTypes['CreatePrevisionExperimentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExperimentArgs, 'input'>>;
   createPrevisionExperimentVersion?: Resolver<ResolversTypes['PrevisionExperimentVersionPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExperimentVersionArgs, 'input'>>;
   createPrevisionExporter?: Resolver<ResolversTypes['CreatePrevisionExporterPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExporterArgs, 'input'>>;
+  createPrevisionImageFolderFromFile?: Resolver<ResolversTypes['CreatePrevisionImageFolderFromFilePayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionImageFolderFromFileArgs, 'input'>>;
   createPrevisionPipelineScheduledRun?: Resolver<ResolversTypes['PrevisionPipelineScheduledRunPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionPipelineScheduledRunArgs, 'input'>>;
   createPrevisionProject?: Resolver<ResolversTypes['CreatePrevisionProjectPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionProjectArgs, 'input'>>;
   deleteAgreement?: Resolver<ResolversTypes['DeleteAgreementPayload'], ParentType, ContextType, RequireFields<MutationDeleteAgreementArgs, 'input'>>;
@@ -8792,6 +8832,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CreatePrevisionDatasetFromFilePayload?: CreatePrevisionDatasetFromFilePayloadResolvers<ContextType>;
   CreatePrevisionExperimentPayload?: CreatePrevisionExperimentPayloadResolvers<ContextType>;
   CreatePrevisionExporterPayload?: CreatePrevisionExporterPayloadResolvers<ContextType>;
+  CreatePrevisionImageFolderFromFilePayload?: CreatePrevisionImageFolderFromFilePayloadResolvers<ContextType>;
   CreatePrevisionProjectPayload?: CreatePrevisionProjectPayloadResolvers<ContextType>;
   Credential?: CredentialResolvers<ContextType>;
   CredentialConnection?: CredentialConnectionResolvers<ContextType>;

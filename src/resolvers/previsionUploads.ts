@@ -5,7 +5,7 @@
 import { GraphQLError, GraphQLScalarType } from 'graphql';
 import type { Resolvers } from '../generated/resolvers.js';
 import { isFileUpload, type FileUpload } from '../core/upload.js';
-import type { PrevisionDataset } from '../upstreams/prevision/types.js';
+import type { PrevisionDataset, PrevisionImageFolder } from '../upstreams/prevision/types.js';
 import { call, created, Problems, refusal } from './previsionLifecycle.js';
 import { payload, pointing } from './userErrors.js';
 
@@ -68,6 +68,32 @@ export const previsionUploadResolvers: Resolvers = {
         },
         (dataset): { dataset: PrevisionDataset | null } => ({ dataset }),
         { dataset: null },
+      ),
+    createPrevisionImageFolderFromFile: (_p, { input }, ctx) =>
+      payload(
+        async () => {
+          const p = new Problems();
+          const projectId = p.id(ctx, 'input.projectId', input.projectId, 'PrevisionProject');
+          p.text('input.name', input.name, true);
+          p.throwIfAny();
+          const file = input.file;
+          return created<PrevisionImageFolder>('image folder')(
+            await pointing(
+              () =>
+                ctx.services.prevision.uploadImageFolder<PrevisionImageFolder>(
+                  call(ctx),
+                  projectId!,
+                  input.name,
+                  { filename: file.filename || input.name, mimeType: file.mimeType, chunks: file.chunks() },
+                  ctx.services.config.limits.maxUploadBytes,
+                ),
+              // A 404 is the project; a 400 the file (not a zip) unless Prevision names the name.
+              (e) => refusal('input.projectId', [['input.name', 'name']])(e) ?? 'input.file',
+            ),
+          );
+        },
+        (imageFolder): { imageFolder: PrevisionImageFolder | null } => ({ imageFolder }),
+        { imageFolder: null },
       ),
   },
 };

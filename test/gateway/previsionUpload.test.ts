@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PREVISION_DEMO } from '@augur/emulators/prevision';
+import { PREVISION_DEMO, zipSingleFile } from '@augur/emulators/prevision';
 import { startStack, type TestStack } from '../helpers/stack.js';
 
 const PROJECT = PREVISION_DEMO.projects[0]!;
@@ -31,10 +31,10 @@ function csv(rows: number): Buffer {
 async function upload(
   input: Record<string, unknown>,
   file: Buffer | undefined,
-  options: { headers?: Record<string, string>; map?: unknown } = {},
+  options: { headers?: Record<string, string>; map?: unknown; query?: string } = {},
 ): Promise<{ status: number; body: any }> {
   const form = new FormData();
-  form.append('operations', JSON.stringify({ query: UPLOAD, variables: { i: { ...input, file: null } } }));
+  form.append('operations', JSON.stringify({ query: options.query ?? UPLOAD, variables: { i: { ...input, file: null } } }));
   form.append('map', JSON.stringify(options.map ?? { 0: ['variables.i.file'] }));
   if (file) form.append('0', new Blob([file], { type: 'text/csv' }), 'customers.csv');
   const res = await fetch(stack.url, {
@@ -121,5 +121,22 @@ describe('createPrevisionDatasetFromFile (GraphQL multipart requests)', () => {
     expect(json.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(json.errors?.[0]?.message).toMatch(/multipart/);
     expect((await stack.requests('prevision')).total).toBe(0);
+  });
+
+  it('registers an image folder from a zip in one streamed call, and points a refused file at input.file', async () => {
+    const FOLDER = `mutation($i: CreatePrevisionImageFolderFromFileInput!) { createPrevisionImageFolderFromFile(input: $i) {
+      imageFolder { id name copyState imageCount sizeBytes } userErrors { field code message } } }`;
+    const zip = zipSingleFile('shelf.png', Buffer.alloc(200_000, 3));
+    const r = await upload({ projectId: gid(PROJECT.id), name: 'shelves' }, zip, { query: FOLDER });
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data.createPrevisionImageFolderFromFile).toEqual({
+      imageFolder: { id: expect.any(String), name: 'shelves', copyState: 'RUNNING', imageCount: 1, sizeBytes: zip.length },
+      userErrors: [],
+    });
+    expect((await stack.requests('prevision')).byRoute).toEqual({ 'POST /ext/v1/projects/{pid}/image-folders': 1 });
+    const refused = await upload({ projectId: gid(PROJECT.id), name: 'not images' }, csv(10), { query: FOLDER });
+    expect(refused.body.data.createPrevisionImageFolderFromFile.userErrors).toEqual([
+      { field: ['input', 'file'], code: 'INVALID', message: expect.stringMatching(/not a zip/) },
+    ]);
   });
 });

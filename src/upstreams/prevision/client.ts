@@ -125,6 +125,13 @@ interface TokenEntry {
   refreshing?: Promise<string>;
 }
 
+/** A file to upload: its name and type as the caller gave them, and its bytes as they arrive. */
+export interface PrevisionUploadFile {
+  filename: string;
+  mimeType: string;
+  chunks: AsyncIterable<Buffer>;
+}
+
 /** What a unit prediction also asks the deployed model for. */
 export interface PrevisionPredictOptions {
   explain?: boolean;
@@ -415,11 +422,47 @@ export class PrevisionClient {
    * `MultipartEncoder` sends it. The file streams from `file.chunks` to Prevision as it arrives; past `maxBytes` the
    * upload is cut off and LIMIT_EXCEEDED thrown. Sent once: a stream cannot be sent again.
    */
-  async uploadDataset<T>(
+  uploadDataset<T>(
     ctx: PrevisionCallContext,
     projectId: string,
     fields: Record<string, string>,
-    file: { filename: string; mimeType: string; chunks: AsyncIterable<Buffer> },
+    file: PrevisionUploadFile,
+    maxBytes: number,
+  ): Promise<T> {
+    return this.upload<T>(
+      ctx,
+      `/projects/${encodeURIComponent(projectId)}/datasets/file`,
+      '/projects/{id}/datasets/file',
+      fields,
+      file,
+      maxBytes,
+    );
+  }
+
+  /** `POST /projects/{id}/image-folders`: `name` and a zip of images, as the SDK's `DatasetImages._new` sends them; streamed like {@link uploadDataset}. */
+  uploadImageFolder<T>(
+    ctx: PrevisionCallContext,
+    projectId: string,
+    name: string,
+    file: PrevisionUploadFile,
+    maxBytes: number,
+  ): Promise<T> {
+    return this.upload<T>(
+      ctx,
+      `/projects/${encodeURIComponent(projectId)}/image-folders`,
+      '/projects/{id}/image-folders',
+      { name },
+      file,
+      maxBytes,
+    );
+  }
+
+  private async upload<T>(
+    ctx: PrevisionCallContext,
+    path: string,
+    route: string,
+    fields: Record<string, string>,
+    file: PrevisionUploadFile,
     maxBytes: number,
   ): Promise<T> {
     const boundary = `augur${randomBytes(12).toString('hex')}`;
@@ -447,8 +490,8 @@ export class PrevisionClient {
     try {
       const res = await this.options.api.request<T>({
         method: 'POST',
-        path: `/projects/${encodeURIComponent(projectId)}/datasets/file`,
-        route: 'POST /projects/{id}/datasets/file',
+        path,
+        route: `POST ${route}`,
         authorization: this.auth(ctx),
         body: Readable.from(body()),
         contentType: `multipart/form-data; boundary=${boundary}`,
