@@ -28,6 +28,7 @@ import { PREVISION_SCHEMAS, page } from './openapiSchemas.js';
 import { DEPLOYMENT_HOST_PREFIX, TOKEN_PATH } from './host.js';
 
 const API = '/ext/v1';
+const ROLES = ['admin', 'contributor', 'viewer', 'end_user'];
 const ERRORS = { '400': responseRef('BadRequest'), '401': responseRef('Unauthorized'), '404': responseRef('NotFound') };
 const PAGING = [
   query('page', int(undefined, { minimum: 1, default: 1 }), '1-based page number; a page past the end answers `items: []`.'),
@@ -102,7 +103,21 @@ const api: Paths = {
     }),
   },
   '/projects/{id}': { get: one('Get a project', 'Project', projects), delete: remove('Delete a project and what it holds', projects) },
-  '/projects/{id}/users': { get: list("List a project's users with their role", 'ProjectUser', projects) },
+  '/projects/{id}/users': {
+    get: list("List a project's users with their role", 'ProjectUser', projects),
+    post: one('Add a user to a project', 'Project', {
+      ...projects,
+      description: "As the R SDK's `create_project_user`; [OURS] answers the project. A project keeps at least one admin.",
+      body: jsonBody(object({ email: str(), projectRole: enumOf(ROLES) }, ['email', 'projectRole'])),
+    }),
+  },
+  '/projects/{id}/users/{userId}': {
+    put: one("Change a project member's role", 'Project', {
+      ...projects,
+      body: jsonBody(object({ projectRole: enumOf(ROLES) }, ['projectRole'])),
+    }),
+    delete: one('Remove a member from a project (200)', 'Project', projects),
+  },
   '/projects/{pid}/datasets': { get: list("List a project's datasets", 'Dataset', datasets) },
   '/projects/{pid}/datasets/file': {
     post: one('Upload a dataset (csv, or a zip holding one)', 'Dataset', {
@@ -641,6 +656,7 @@ export function previsionOpenApi(): OpenApiDocument {
       datasetId: 'The dataset id.',
       predictionId: 'The id of a deployment prediction or a validation prediction (by `prediction_type`).',
       nodeId: "The id of a node of the run's pipeline template.",
+      userId: 'The id of a user (a member of the project).',
     },
     paths: { ...Object.fromEntries(Object.entries(api).map(([path, item]) => [`${API}${path}`, item])), ...others },
   });

@@ -169,11 +169,12 @@ export const PREVISION_SCHEMAS: Record<string, Schema> = {
     admins: arrayOf(USER_REF),
     contributors: arrayOf(USER_REF),
     viewers: arrayOf(USER_REF),
+    end_users: arrayOf(USER_REF),
     pipelines_count: int(),
     experiments_count: int(),
     dataset_count: int(),
   }),
-  ProjectUser: object({ _id: ID, email: str(), role: enumOf(['admin', 'contributor', 'viewer']) }, ['_id', 'email', 'role']),
+  ProjectUser: object({ _id: ID, email: str(), role: enumOf(['admin', 'contributor', 'viewer', 'end_user']) }, ['_id', 'email', 'role']),
   Dataset: record({
     _id: ID,
     project_id: ID,

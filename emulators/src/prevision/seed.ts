@@ -293,6 +293,7 @@ export function buildSeed(ids: ObjectIdFactory, org: SeedOrganization = 'first')
       admins: [demoUser],
       contributors: [analyst],
       viewers: [],
+      end_users: [],
       pipelines_count: 0,
       experiments_count: 0,
       dataset_count: 0,

@@ -78,6 +78,8 @@ export interface Project {
   admins: UserRef[];
   contributors: UserRef[];
   viewers: UserRef[];
+  /** Members who may only use the project's deployed models (the R SDK's `end_user` role). */
+  end_users: UserRef[];
   pipelines_count: number;
   experiments_count: number;
   dataset_count: number;
