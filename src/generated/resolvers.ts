@@ -84,6 +84,16 @@ export type AccountingTime =
   /** Before the work is done. */
   | 'BeforeWork';
 
+/** A user to add to a Prevision project. */
+export type AddPrevisionProjectUserInput = {
+  /** The user's e-mail address; a user the organization does not know yet is invited. */
+  email: Scalars['String']['input'];
+  /** Global id of the `PrevisionProject`. */
+  projectId: Scalars['ID']['input'];
+  /** Their role. */
+  role: PrevisionProjectRole;
+};
+
 /** A recurring service agreement with a contact. */
 export type Agreement = Node & {
   __typename?: 'Agreement';
@@ -3371,6 +3381,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Puts a script, import, job, report or file in a project (already there: nothing changes). */
   addCivisProjectObject: CivisProjectObjectPayload;
+  /** Adds a user to a project with a role (`POST /projects/{id}/users`). Never retried. */
+  addPrevisionProjectUser: PrevisionProjectUsersPayload;
   /** Archives (Civis's delete) or restores a script, import, job, project or report of the caller's. */
   archiveCivisObject: ArchiveCivisObjectPayload;
   /** Cancels a queued or running query of the caller's. */
@@ -3452,6 +3464,8 @@ export type Mutation = {
   deletePrevisionObject: DeletePrevisionObjectPayload;
   /** Takes a script, import, job, report or file out of a project (not there: nothing changes). */
   removeCivisProjectObject: CivisProjectObjectPayload;
+  /** Removes a member from a project. A project keeps at least one admin: removing the last one is refused. */
+  removePrevisionProjectUser: PrevisionProjectUsersPayload;
   /**
    * Starts a run of a Civis job. Never retried, since a repeat would start a second run. A job that already has a
    * queued or running run is refused with a CONFLICT user error: wait until its `lastRun` has finished.
@@ -3459,6 +3473,8 @@ export type Mutation = {
   runCivisJob: RunCivisJobPayload;
   /** Runs a Dataiku function endpoint with the given arguments and returns its result. Never retried. */
   runFunction: RunFunctionPayload;
+  /** Changes a member's role. A project keeps at least one admin: demoting the last one is refused. */
+  setPrevisionProjectUserRole: PrevisionProjectUsersPayload;
   /** Starts a bulk prediction of a dataset on a deployment; read its state back through the returned object. Never retried. */
   startDeploymentPrediction: StartDeploymentPredictionPayload;
   /** Exports a dataset or a prediction with an exporter; poll the export's `state`. Never retried. */
@@ -3500,6 +3516,12 @@ export type Mutation = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationAddCivisProjectObjectArgs = {
   input: CivisProjectObjectInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationAddPrevisionProjectUserArgs = {
+  input: AddPrevisionProjectUserInput;
 };
 
 
@@ -3696,6 +3718,12 @@ export type MutationRemoveCivisProjectObjectArgs = {
 
 
 /** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationRemovePrevisionProjectUserArgs = {
+  input: RemovePrevisionProjectUserInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationRunCivisJobArgs = {
   input: RunCivisJobInput;
 };
@@ -3704,6 +3732,12 @@ export type MutationRunCivisJobArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationRunFunctionArgs = {
   input: RunFunctionInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationSetPrevisionProjectUserRoleArgs = {
+  input: SetPrevisionProjectUserRoleInput;
 };
 
 
@@ -5206,6 +5240,17 @@ export type PrevisionProjectEdge = {
   node: PrevisionProject;
 };
 
+/** A member's role in a Prevision project. */
+export type PrevisionProjectRole =
+  /** Manages the project and its members. */
+  | 'admin'
+  /** Creates and changes the project's objects. */
+  | 'contributor'
+  /** Uses the project's deployed models only. */
+  | 'end_user'
+  /** Reads the project. */
+  | 'viewer';
+
 /** A member of a Prevision project. */
 export type PrevisionProjectUser = {
   __typename?: 'PrevisionProjectUser';
@@ -5215,6 +5260,15 @@ export type PrevisionProjectUser = {
   platformId: Scalars['ID']['output'];
   /** Role in the project: admin, contributor or viewer. */
   role: Scalars['String']['output'];
+};
+
+/** The result of a change to a Prevision project's members. */
+export type PrevisionProjectUsersPayload = {
+  __typename?: 'PrevisionProjectUsersPayload';
+  /** The project, with its members as they are now (`users`); null when `userErrors` says why nothing changed. */
+  project?: Maybe<PrevisionProject>;
+  /** Why nothing changed; empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** The answer of a regression model. */
@@ -5662,6 +5716,14 @@ export type RegressionResult = {
   predictedValue: Scalars['Float']['output'];
 };
 
+/** A member to remove from a Prevision project. */
+export type RemovePrevisionProjectUserInput = {
+  /** Global id of the `PrevisionProject`. */
+  projectId: Scalars['ID']['input'];
+  /** Prevision's own id of the member (`PrevisionProjectUser.platformId`). */
+  userPlatformId: Scalars['ID']['input'];
+};
+
 /** A job to run. */
 export type RunCivisJobInput = {
   /** The job, script or import: global id of a `CivisJob`, `CivisScript` or `CivisImport`. */
@@ -5694,6 +5756,16 @@ export type RunFunctionPayload = {
   response?: Maybe<Scalars['JSON']['output']>;
   /** Problems with the input (an unknown or missing argument, a wrong type, or the function's own refusal); empty on success. */
   userErrors: Array<UserError>;
+};
+
+/** A new role for a member of a Prevision project. */
+export type SetPrevisionProjectUserRoleInput = {
+  /** Global id of the `PrevisionProject`. */
+  projectId: Scalars['ID']['input'];
+  /** The new role. */
+  role: PrevisionProjectRole;
+  /** Prevision's own id of the member (`PrevisionProjectUser.platformId`). */
+  userPlatformId: Scalars['ID']['input'];
 };
 
 /** Sort direction of an `orderBy` entry. */
@@ -6359,6 +6431,7 @@ export type ResolversTypes = ResolversObject<{
   Account: ResolverTypeWrapper<PrevistoAccountMapper>;
   AccountingMode: null;
   AccountingTime: null;
+  AddPrevisionProjectUserInput: AddPrevisionProjectUserInput;
   Agreement: ResolverTypeWrapper<PrevistoAgreementMapper>;
   AgreementConnection: ResolverTypeWrapper<Omit<AgreementConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['AgreementEdge']>, nodes: Array<ResolversTypes['Agreement']> }>;
   AgreementEdge: ResolverTypeWrapper<Omit<AgreementEdge, 'node'> & { node: ResolversTypes['Agreement'] }>;
@@ -6621,7 +6694,9 @@ export type ResolversTypes = ResolversObject<{
   PrevisionProject: ResolverTypeWrapper<PrevisionProjectMapper>;
   PrevisionProjectConnection: ResolverTypeWrapper<Omit<PrevisionProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionProjectEdge']>, nodes: Array<ResolversTypes['PrevisionProject']> }>;
   PrevisionProjectEdge: ResolverTypeWrapper<Omit<PrevisionProjectEdge, 'node'> & { node: ResolversTypes['PrevisionProject'] }>;
+  PrevisionProjectRole: null;
   PrevisionProjectUser: ResolverTypeWrapper<PrevisionProjectUserMapper>;
+  PrevisionProjectUsersPayload: ResolverTypeWrapper<Omit<PrevisionProjectUsersPayload, 'project'> & { project?: Maybe<ResolversTypes['PrevisionProject']> }>;
   PrevisionRegression: ResolverTypeWrapper<PrevisionRegressionResultMapper>;
   PrevisionState: null;
   PrevisionTrainingProfile: null;
@@ -6632,10 +6707,12 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordInput: RecordInput;
   RegressionResult: ResolverTypeWrapper<DataikuPredictionMapper>;
+  RemovePrevisionProjectUserInput: RemovePrevisionProjectUserInput;
   RunCivisJobInput: RunCivisJobInput;
   RunCivisJobPayload: ResolverTypeWrapper<Omit<RunCivisJobPayload, 'run'> & { run?: Maybe<ResolversTypes['CivisJobRun']> }>;
   RunFunctionInput: RunFunctionInput;
   RunFunctionPayload: ResolverTypeWrapper<RunFunctionPayload>;
+  SetPrevisionProjectUserRoleInput: SetPrevisionProjectUserRoleInput;
   SortDirection: SortDirection;
   SqlColumn: ResolverTypeWrapper<SqlColumn>;
   SqlQueryResult: ResolverTypeWrapper<DataikuSqlResultMapper>;
@@ -6680,6 +6757,7 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Account: PrevistoAccountMapper;
+  AddPrevisionProjectUserInput: AddPrevisionProjectUserInput;
   Agreement: PrevistoAgreementMapper;
   AgreementConnection: Omit<AgreementConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['AgreementEdge']>, nodes: Array<ResolversParentTypes['Agreement']> };
   AgreementEdge: Omit<AgreementEdge, 'node'> & { node: ResolversParentTypes['Agreement'] };
@@ -6917,16 +6995,19 @@ export type ResolversParentTypes = ResolversObject<{
   PrevisionProjectConnection: Omit<PrevisionProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionProjectEdge']>, nodes: Array<ResolversParentTypes['PrevisionProject']> };
   PrevisionProjectEdge: Omit<PrevisionProjectEdge, 'node'> & { node: ResolversParentTypes['PrevisionProject'] };
   PrevisionProjectUser: PrevisionProjectUserMapper;
+  PrevisionProjectUsersPayload: Omit<PrevisionProjectUsersPayload, 'project'> & { project?: Maybe<ResolversParentTypes['PrevisionProject']> };
   PrevisionRegression: PrevisionRegressionResultMapper;
   PrevisionValidationPrediction: PrevisionValidationPredictionMapper;
   Quantile: Quantile;
   Query: Record<PropertyKey, never>;
   RecordInput: RecordInput;
   RegressionResult: DataikuPredictionMapper;
+  RemovePrevisionProjectUserInput: RemovePrevisionProjectUserInput;
   RunCivisJobInput: RunCivisJobInput;
   RunCivisJobPayload: Omit<RunCivisJobPayload, 'run'> & { run?: Maybe<ResolversParentTypes['CivisJobRun']> };
   RunFunctionInput: RunFunctionInput;
   RunFunctionPayload: RunFunctionPayload;
+  SetPrevisionProjectUserRoleInput: SetPrevisionProjectUserRoleInput;
   SqlColumn: SqlColumn;
   SqlQueryResult: DataikuSqlResultMapper;
   SqlRow: SqlRowShapeMapper;
@@ -7948,6 +8029,7 @@ export type LookupResultResolvers<ContextType = Context, ParentType extends Reso
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addCivisProjectObject?: Resolver<ResolversTypes['CivisProjectObjectPayload'], ParentType, ContextType, RequireFields<MutationAddCivisProjectObjectArgs, 'input'>>;
+  addPrevisionProjectUser?: Resolver<ResolversTypes['PrevisionProjectUsersPayload'], ParentType, ContextType, RequireFields<MutationAddPrevisionProjectUserArgs, 'input'>>;
   archiveCivisObject?: Resolver<ResolversTypes['ArchiveCivisObjectPayload'], ParentType, ContextType, RequireFields<MutationArchiveCivisObjectArgs, 'input'>>;
   cancelCivisQuery?: Resolver<ResolversTypes['CancelCivisQueryPayload'], ParentType, ContextType, RequireFields<MutationCancelCivisQueryArgs, 'input'>>;
   cancelCivisRun?: Resolver<ResolversTypes['CancelCivisRunPayload'], ParentType, ContextType, RequireFields<MutationCancelCivisRunArgs, 'input'>>;
@@ -7980,8 +8062,10 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deleteCredential?: Resolver<ResolversTypes['DeleteCredentialPayload'], ParentType, ContextType, RequireFields<MutationDeleteCredentialArgs, 'input'>>;
   deletePrevisionObject?: Resolver<ResolversTypes['DeletePrevisionObjectPayload'], ParentType, ContextType, RequireFields<MutationDeletePrevisionObjectArgs, 'input'>>;
   removeCivisProjectObject?: Resolver<ResolversTypes['CivisProjectObjectPayload'], ParentType, ContextType, RequireFields<MutationRemoveCivisProjectObjectArgs, 'input'>>;
+  removePrevisionProjectUser?: Resolver<ResolversTypes['PrevisionProjectUsersPayload'], ParentType, ContextType, RequireFields<MutationRemovePrevisionProjectUserArgs, 'input'>>;
   runCivisJob?: Resolver<ResolversTypes['RunCivisJobPayload'], ParentType, ContextType, RequireFields<MutationRunCivisJobArgs, 'input'>>;
   runFunction?: Resolver<ResolversTypes['RunFunctionPayload'], ParentType, ContextType, RequireFields<MutationRunFunctionArgs, 'input'>>;
+  setPrevisionProjectUserRole?: Resolver<ResolversTypes['PrevisionProjectUsersPayload'], ParentType, ContextType, RequireFields<MutationSetPrevisionProjectUserRoleArgs, 'input'>>;
   startDeploymentPrediction?: Resolver<ResolversTypes['StartDeploymentPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartDeploymentPredictionArgs, 'input'>>;
   startPrevisionExport?: Resolver<ResolversTypes['StartPrevisionExportPayload'], ParentType, ContextType, RequireFields<MutationStartPrevisionExportArgs, 'input'>>;
   startPrevisionValidationPrediction?: Resolver<ResolversTypes['StartPrevisionValidationPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartPrevisionValidationPredictionArgs, 'input'>>;
@@ -8534,10 +8618,17 @@ export type PrevisionProjectEdgeResolvers<ContextType = Context, ParentType exte
   node?: Resolver<ResolversTypes['PrevisionProject'], ParentType, ContextType>;
 }>;
 
+export type PrevisionProjectRoleResolvers = { ADMIN: 'admin', CONTRIBUTOR: 'contributor', END_USER: 'end_user', VIEWER: 'viewer' };
+
 export type PrevisionProjectUserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionProjectUser'] = ResolversParentTypes['PrevisionProjectUser']> = ResolversObject<{
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type PrevisionProjectUsersPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionProjectUsersPayload'] = ResolversParentTypes['PrevisionProjectUsersPayload']> = ResolversObject<{
+  project?: Resolver<Maybe<ResolversTypes['PrevisionProject']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type PrevisionRegressionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionRegression'] = ResolversParentTypes['PrevisionRegression']> = ResolversObject<{
@@ -8932,7 +9023,9 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PrevisionProject?: PrevisionProjectResolvers<ContextType>;
   PrevisionProjectConnection?: PrevisionProjectConnectionResolvers<ContextType>;
   PrevisionProjectEdge?: PrevisionProjectEdgeResolvers<ContextType>;
+  PrevisionProjectRole?: PrevisionProjectRoleResolvers;
   PrevisionProjectUser?: PrevisionProjectUserResolvers<ContextType>;
+  PrevisionProjectUsersPayload?: PrevisionProjectUsersPayloadResolvers<ContextType>;
   PrevisionRegression?: PrevisionRegressionResolvers<ContextType>;
   PrevisionState?: PrevisionStateResolvers;
   PrevisionTrainingProfile?: PrevisionTrainingProfileResolvers;

@@ -1,12 +1,14 @@
 /**
- * Prevision.io pipelines and image folders through Augur: pipeline templates and their nodes, scheduled runs (read,
- * created with the SDK's four calls, triggered) with their executions, and a project's image folders.
+ * Prevision.io pipelines, image folders and project members through Augur: pipeline templates and their nodes,
+ * scheduled runs (read, created with the SDK's four calls, triggered) with their executions, a project's image
+ * folders, and members added, re-roled and removed.
  */
 import type { Resolvers } from '../generated/resolvers.js';
 import type { NodeTypeName } from '../relay/ids.js';
-import { badInput, quote } from '../core/errors.js';
+import { badInput, ErrorCode, quote } from '../core/errors.js';
 import { PREVISION_LISTS } from '../upstreams/prevision/client.js';
 import type {
+  PrevisionProject,
   PrevisionImageFolder,
   PrevisionPipelineNode,
   PrevisionPipelineScheduledRun,
@@ -21,6 +23,27 @@ import { payload, pointing } from './userErrors.js';
 const CRON = /^\S+(\s+\S+){4}$/;
 const DEFAULT_EXECUTIONS = 15;
 const MAX_EXECUTIONS = 100;
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PREVISION_ID = /^[0-9a-f]{24}$/;
+
+/** The project after a change to its members, read afresh (what Prevision answers the change with is not published). */
+async function projectAfter(ctx: Context, projectId: string): Promise<PrevisionProject> {
+  return ctx.services.prevision.get<PrevisionProject>(call(ctx), 'projects', projectId);
+}
+
+/** Checks a member change's project and member ids before any call. */
+function memberIds(ctx: Context, input: { projectId: string; userPlatformId?: string }): { projectId: string; userId: string } {
+  const p = new Problems();
+  const projectId = p.id(ctx, 'input.projectId', input.projectId, 'PrevisionProject');
+  if (input.userPlatformId !== undefined && !PREVISION_ID.test(input.userPlatformId))
+    p.add(
+      'input.userPlatformId',
+      `input.userPlatformId must be Prevision's own id of a member (24 hexadecimal digits), got ${quote(input.userPlatformId)}.`,
+    );
+  p.throwIfAny();
+  return { projectId: projectId!, userId: input.userPlatformId ?? '' };
+}
 
 const gid = (type: NodeTypeName) => (o: { _id: string }, _a: unknown, ctx: Context) => ctx.services.codec.encode(type, o._id);
 
@@ -99,6 +122,53 @@ export const previsionPipelineResolvers: Resolvers = {
         },
         (scheduledRun): { scheduledRun: PrevisionPipelineScheduledRun | null } => ({ scheduledRun }),
         { scheduledRun: null },
+      ),
+    addPrevisionProjectUser: (_p, { input }, ctx) =>
+      payload(
+        async () => {
+          const p = new Problems();
+          const projectId = p.id(ctx, 'input.projectId', input.projectId, 'PrevisionProject');
+          if (!EMAIL.test(input.email.trim())) p.add('input.email', `input.email must be an e-mail address, got ${quote(input.email)}.`);
+          p.throwIfAny();
+          await pointing(
+            () => ctx.services.prevision.addProjectUser(call(ctx), projectId!, input.email.trim(), input.role),
+            refusal('input.projectId', [
+              ['input.email', 'email'],
+              ['input.role', 'projectRole'],
+            ]),
+          );
+          return projectAfter(ctx, projectId!);
+        },
+        (project): { project: PrevisionProject | null } => ({ project }),
+        { project: null },
+      ),
+    setPrevisionProjectUserRole: (_p, { input }, ctx) =>
+      payload(
+        async () => {
+          const { projectId, userId } = memberIds(ctx, input);
+          // A 404 is the project or the member, whichever Prevision names; a 400 the role (the last admin's).
+          await pointing(
+            () => ctx.services.prevision.setProjectUserRole(call(ctx), projectId, userId, input.role),
+            (e) =>
+              e.code === ErrorCode.NOT_FOUND ? (/member/i.test(e.message) ? 'input.userPlatformId' : 'input.projectId') : 'input.role',
+          );
+          return projectAfter(ctx, projectId);
+        },
+        (project): { project: PrevisionProject | null } => ({ project }),
+        { project: null },
+      ),
+    removePrevisionProjectUser: (_p, { input }, ctx) =>
+      payload(
+        async () => {
+          const { projectId, userId } = memberIds(ctx, input);
+          await pointing(
+            () => ctx.services.prevision.removeProjectUser(call(ctx), projectId, userId),
+            (e) => (e.code === ErrorCode.NOT_FOUND && !/member/i.test(e.message) ? 'input.projectId' : 'input.userPlatformId'),
+          );
+          return projectAfter(ctx, projectId);
+        },
+        (project): { project: PrevisionProject | null } => ({ project }),
+        { project: null },
       ),
     triggerPrevisionPipelineScheduledRun: (_p, { input }, ctx) =>
       payload(

@@ -310,3 +310,64 @@ describe('Prevision pipelines and image folders', () => {
     expect(counts['POST /ext/v1/pipeline-scheduled-runs/{id}/trigger']).toBe(2);
   });
 });
+
+describe('Prevision project members', () => {
+  const USERS = 'project { users { platformId email role } }';
+  const ADD = `mutation($i: AddPrevisionProjectUserInput!) { addPrevisionProjectUser(input: $i) { ${USERS} ${ERRORS} } }`;
+  const SET = `mutation($i: SetPrevisionProjectUserRoleInput!) { setPrevisionProjectUserRole(input: $i) { ${USERS} ${ERRORS} } }`;
+  const REMOVE = `mutation($i: RemovePrevisionProjectUserInput!) { removePrevisionProjectUser(input: $i) { ${USERS} ${ERRORS} } }`;
+
+  it('adds a member, changes their role and removes them, one call each, answering the members as they are', async () => {
+    const projectId = gid('PrevisionProject', PROJECT.id);
+    const added = await stack.gql(ADD, { i: { projectId, email: 'grace@augur.example', role: 'END_USER' } });
+    expect(added.errors).toBeUndefined();
+    const users = added.data!.addPrevisionProjectUser.project.users;
+    const grace = users.find((u: any) => u.email === 'grace@augur.example');
+    expect(grace).toMatchObject({ role: 'end_user' });
+    expect(await routes()).toEqual({
+      'POST /ext/v1/projects/{id}/users': 1,
+      'GET /ext/v1/projects/{id}': 1,
+      'GET /ext/v1/projects/{id}/users': 1,
+    });
+    const set = await stack.gql(SET, { i: { projectId, userPlatformId: grace.platformId, role: 'CONTRIBUTOR' } });
+    expect(set.data!.setPrevisionProjectUserRole.project.users).toContainEqual({ ...grace, role: 'contributor' });
+    const removed = await stack.gql(REMOVE, { i: { projectId, userPlatformId: grace.platformId } });
+    expect(removed.data!.removePrevisionProjectUser.userErrors).toEqual([]);
+    expect(removed.data!.removePrevisionProjectUser.project.users.map((u: any) => u.email)).not.toContain('grace@augur.example');
+    const counts = await routes();
+    expect(counts['PUT /ext/v1/projects/{id}/users/{userId}']).toBe(1);
+    expect(counts['DELETE /ext/v1/projects/{id}/users/{userId}']).toBe(1);
+  });
+
+  it('refuses bad input before any call and points Prevision refusals at their field', async () => {
+    const projectId = gid('PrevisionProject', PROJECT.id);
+    const bad = await stack.gql(ADD, { i: { projectId: 'nope', email: 'not-an-email', role: 'VIEWER' } });
+    expect(bad.data!.addPrevisionProjectUser.userErrors.map((e: any) => e.field.join('.'))).toEqual(['input.projectId', 'input.email']);
+    const badId = await stack.gql(REMOVE, { i: { projectId, userPlatformId: 'someone' } });
+    expect(badId.data!.removePrevisionProjectUser.userErrors[0]).toMatchObject({ field: ['input', 'userPlatformId'], code: 'INVALID' });
+    expect((await stack.requests('prevision')).total).toBe(0);
+    const twice = await stack.gql(ADD, { i: { projectId, email: PREVISION_DEMO.user.email, role: 'VIEWER' } });
+    expect(twice.data!.addPrevisionProjectUser.userErrors).toEqual([
+      { field: ['input', 'email'], code: 'INVALID', message: expect.stringMatching(/already a member/) },
+    ]);
+    const lastAdmin = await stack.gql(SET, { i: { projectId, userPlatformId: PREVISION_DEMO.user.id, role: 'VIEWER' } });
+    expect(lastAdmin.data!.setPrevisionProjectUserRole.userErrors).toEqual([
+      { field: ['input', 'role'], code: 'INVALID', message: expect.stringMatching(/last admin/) },
+    ]);
+    const stranger = await stack.gql(REMOVE, { i: { projectId, userPlatformId: 'a'.repeat(24) } });
+    expect(stranger.data!.removePrevisionProjectUser.userErrors[0]).toMatchObject({
+      field: ['input', 'userPlatformId'],
+      code: 'NOT_FOUND',
+    });
+    const noProject = await stack.gql(REMOVE, {
+      i: { projectId: gid('PrevisionProject', 'b'.repeat(24)), userPlatformId: 'a'.repeat(24) },
+    });
+    expect(noProject.data!.removePrevisionProjectUser.userErrors[0]).toMatchObject({ field: ['input', 'projectId'], code: 'NOT_FOUND' });
+    // The add is never repeated: an outage answers once.
+    await stack.reset();
+    await stack.faults('prevision', { status: 503, routes: ['POST /ext/v1/projects/{id}/users'] });
+    const down = await stack.gql(ADD, { i: { projectId, email: 'x@augur.example', role: 'VIEWER' } });
+    expect(down.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', upstreamStatus: 503 });
+    expect((await routes())['POST /ext/v1/projects/{id}/users']).toBe(1);
+  });
+});

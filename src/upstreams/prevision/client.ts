@@ -357,6 +357,38 @@ export class PrevisionClient {
     );
   }
 
+  /** `POST /projects/{id}/users` with `{email, projectRole}` (the R SDK's `create_project_user`). Sent once. */
+  addProjectUser<T>(ctx: PrevisionCallContext, projectId: string, email: string, role: string): Promise<T> {
+    return this.send<T>(ctx, 'POST', `/projects/${encodeURIComponent(projectId)}/users`, '/projects/{id}/users', {
+      email,
+      projectRole: role,
+    });
+  }
+
+  /** `PUT /projects/{id}/users/{user_id}` with `{projectRole}`; setting a role twice has one effect. */
+  setProjectUserRole<T>(ctx: PrevisionCallContext, projectId: string, userId: string, role: string): Promise<T> {
+    return this.send<T>(
+      ctx,
+      'PUT',
+      `/projects/${encodeURIComponent(projectId)}/users/${encodeURIComponent(userId)}`,
+      '/projects/{id}/users/{user_id}',
+      { projectRole: role },
+      true,
+    );
+  }
+
+  /** `DELETE /projects/{id}/users/{user_id}`; removing twice has one effect, so it is repeated like a read. */
+  async removeProjectUser(ctx: PrevisionCallContext, projectId: string, userId: string): Promise<void> {
+    await this.options.api.request<unknown>({
+      method: 'DELETE',
+      path: `/projects/${encodeURIComponent(projectId)}/users/${encodeURIComponent(userId)}`,
+      route: 'DELETE /projects/{id}/users/{user_id}',
+      authorization: this.auth(ctx),
+      idempotent: true,
+      budget: ctx.budget,
+    });
+  }
+
   /** `GET /pipeline-scheduled-runs/{id}?limit=n`: a scheduled run with its last `limit` executions, newest first. */
   pipelineRunExecutions<T>(ctx: PrevisionCallContext, runId: string, limit: number): Promise<T> {
     return this.read<T>(ctx, `/pipeline-scheduled-runs/${encodeURIComponent(runId)}?limit=${limit}`, '/pipeline-scheduled-runs/{id}');
