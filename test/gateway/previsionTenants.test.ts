@@ -116,4 +116,40 @@ describe('Prevision with two tenants', () => {
     expect(scored.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
     expect(JSON.stringify([r, scored]) + JSON.stringify(stack.logs)).not.toContain(SECOND_MASTER_TOKEN);
   });
+
+  it("uploads each tenant's file to its own organization concurrently, and lists pipelines and folders apart", async () => {
+    const acme = await token('acme');
+    const globex = await token('globex');
+    const first = async (who: Record<string, string>) =>
+      (await stack.gql<Read>(READ, undefined, who)).data!.prevision.projects.nodes[0]!.platformId;
+    const [acmeProject, globexProject] = await Promise.all([first(acme), first(globex)]);
+    const upload = async (who: Record<string, string>, projectPlatformId: string, name: string) => {
+      const form = new FormData();
+      const query = `mutation($i: CreatePrevisionDatasetFromFileInput!) { createPrevisionDatasetFromFile(input: $i) { dataset { platformId } userErrors { code } } }`;
+      const projectId = stack.augur.services.codec.encode('PrevisionProject', projectPlatformId);
+      form.append('operations', JSON.stringify({ query, variables: { i: { projectId, name, file: null } } }));
+      form.append('map', JSON.stringify({ 0: ['variables.i.file'] }));
+      form.append('0', new Blob([`a,b\n${'1,2\n'.repeat(5000)}`], { type: 'text/csv' }), `${name}.csv`);
+      const res = await fetch(stack.url, { method: 'POST', headers: { ...who, 'apollo-require-preflight': 'true' }, body: form });
+      return ((await res.json()) as any).data.createPrevisionDatasetFromFile.dataset.platformId as string;
+    };
+    const [acmeDataset, globexDataset] = await Promise.all([
+      upload(acme, acmeProject, 'acme_upload'),
+      upload(globex, globexProject, 'globex_upload'),
+    ]);
+    const LISTS = `query($p: String!) { prevision { project(platformId: $p) { datasets(first: 20) { nodes { platformId } }
+      pipelineTemplates(first: 5) { totalCount } pipelineScheduledRuns(first: 5) { totalCount } imageFolders(first: 5) { totalCount } } } }`;
+    const [a, g] = await Promise.all([stack.gql(LISTS, { p: acmeProject }, acme), stack.gql(LISTS, { p: globexProject }, globex)]);
+    const ids = (r: any) => r.data.prevision.project.datasets.nodes.map((n: { platformId: string }) => n.platformId);
+    expect(ids(a)).toContain(acmeDataset);
+    expect(ids(a)).not.toContain(globexDataset);
+    expect(ids(g)).toContain(globexDataset);
+    expect(ids(g)).not.toContain(acmeDataset);
+    expect(a.data!.prevision.project.pipelineTemplates.totalCount).toBe(1);
+    expect(g.data!.prevision.project.pipelineTemplates.totalCount).toBe(0);
+    expect(g.data!.prevision.project.imageFolders.totalCount).toBe(0);
+    // Neither tenant can read the other's upload.
+    const cross = await stack.gql(`query($d: String!) { prevision { dataset(platformId: $d) { name } } }`, { d: globexDataset }, acme);
+    expect(cross.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+  });
 });
