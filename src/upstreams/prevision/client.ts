@@ -3,11 +3,11 @@
  * client-credentials tokens, fetched once per deployment and credential and refreshed shortly before they expire.
  * Every Prevision path Augur calls is here; retries and errors follow `previsionPolicy` (policy.ts).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
 import { AugurError, ErrorCode } from '../../core/errors.js';
 import type { UpstreamHttp } from '../http.js';
 import type { RequestBudget } from '../requestBudget.js';
+import { MultipartUpload, type PrevisionUploadFile } from './upload.js';
 import type {
   PrevisionDeployedInput,
   PrevisionDeployment,
@@ -125,12 +125,7 @@ interface TokenEntry {
   refreshing?: Promise<string>;
 }
 
-/** A file to upload: its name and type as the caller gave them, and its bytes as they arrive. */
-export interface PrevisionUploadFile {
-  filename: string;
-  mimeType: string;
-  chunks: AsyncIterable<Buffer>;
-}
+export type { PrevisionUploadFile } from './upload.js';
 
 /** What a unit prediction also asks the deployed model for. */
 export interface PrevisionPredictOptions {
@@ -497,42 +492,21 @@ export class PrevisionClient {
     file: PrevisionUploadFile,
     maxBytes: number,
   ): Promise<T> {
-    const boundary = `augur${randomBytes(12).toString('hex')}`;
-    // Quotes and line breaks would end the header early: the name keeps everything else.
-    const quoted = (v: string): string => v.replace(/["\r\n\\]/g, '_');
-    let sent = 0;
-    let exceeded = false;
-    async function* body(): AsyncGenerator<Buffer> {
-      for (const [name, value] of Object.entries(fields))
-        yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quoted(name)}"\r\n\r\n${value}\r\n`);
-      yield Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoted(file.filename || 'dataset.csv')}"\r\n` +
-          `Content-Type: ${file.mimeType.replace(/[\r\n]/g, '')}\r\n\r\n`,
-      );
-      for await (const chunk of file.chunks) {
-        sent += chunk.length;
-        if (sent > maxBytes) {
-          exceeded = true;
-          throw new Error('upload limit exceeded');
-        }
-        yield chunk;
-      }
-      yield Buffer.from(`\r\n--${boundary}--\r\n`);
-    }
+    const upload = new MultipartUpload(fields, file, maxBytes);
     try {
       const res = await this.options.api.request<T>({
         method: 'POST',
         path,
         route: `POST ${route}`,
         authorization: this.auth(ctx),
-        body: Readable.from(body()),
-        contentType: `multipart/form-data; boundary=${boundary}`,
+        body: upload.body(),
+        contentType: upload.contentType,
         idempotent: false,
         budget: ctx.budget,
       });
       return res.data;
     } catch (e) {
-      if (!exceeded) throw e;
+      if (!upload.exceeded) throw e;
       throw new AugurError(
         ErrorCode.LIMIT_EXCEEDED,
         `The file is larger than ${maxBytes} bytes (AUGUR_MAX_UPLOAD_BYTES): the upload was cut off and nothing was registered.`,
