@@ -14,13 +14,14 @@ const SCALARS = {
   JSON: 'unknown',
   JSONObject: 'Record<string, unknown>',
   URL: 'string',
+  Upload: "import('../core/upload.js').FileUpload",
 };
 
 /**
  * The consumers' scalars: JSON values get a recursive type instead of `unknown`, declared by `JSON_VALUE` at the top of
  * the generated `graphql.ts` (docs/clients.md shows the same configuration for your own client).
  */
-const CLIENT_SCALARS = { ...SCALARS, JSON: 'JsonValue', JSONObject: '{ [key: string]: JsonValue }' };
+const CLIENT_SCALARS = { ...SCALARS, JSON: 'JsonValue', JSONObject: '{ [key: string]: JsonValue }', Upload: 'Blob' };
 const JSON_VALUE = 'export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };';
 
 const config: CodegenConfig = {
@@ -80,6 +81,11 @@ const config: CodegenConfig = {
           PrevisionDataSource: '../upstreams/prevision/types.js#PrevisionDataSource',
           PrevisionExporter: '../upstreams/prevision/types.js#PrevisionExporter',
           PrevisionExport: '../upstreams/prevision/types.js#PrevisionExport',
+          PrevisionPipelineTemplate: '../upstreams/prevision/types.js#PrevisionPipelineTemplate',
+          PrevisionPipelineNode: '../upstreams/prevision/types.js#PrevisionPipelineNode',
+          PrevisionPipelineScheduledRun: '../upstreams/prevision/types.js#PrevisionPipelineScheduledRun',
+          PrevisionPipelineExecution: '../upstreams/prevision/types.js#PrevisionPipelineExecution',
+          PrevisionImageFolder: '../upstreams/prevision/types.js#PrevisionImageFolder',
           PrevisionPrediction: '../resolvers/models.js#PrevisionPredictionResult',
           PrevisionClassification: '../resolvers/models.js#PrevisionClassificationResult',
           PrevisionRegression: '../resolvers/models.js#PrevisionRegressionResult',

@@ -131,7 +131,8 @@ describe('projects', () => {
       color: '#16D92C',
       created_by: PREVISION_DEMO.user.id,
       admins: [{ _id: PREVISION_DEMO.user.id, email: 'demo@augur.example' }],
-      pipelines_count: 0,
+      // The seeded template "Score new customers".
+      pipelines_count: 1,
       experiments_count: 2,
       dataset_count: 3,
     });

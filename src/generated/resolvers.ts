@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { PlatformInfo as PlatformInfoMapper, PlatformStatusInfo as PlatformStatusInfoMapper, EndpointRef as EndpointRefMapper, GatewayInfo as GatewayInfoMapper, PrevisionRoot as PrevisionRootMapper, PrevisionPredictionResult as PrevisionPredictionResultMapper, PrevisionClassificationResult as PrevisionClassificationResultMapper, PrevisionRegressionResult as PrevisionRegressionResultMapper, CivisRoot as CivisRootMapper } from '../resolvers/models.js';
 import type { DataikuPrediction as DataikuPredictionMapper, DataikuInputFeature as DataikuInputFeatureMapper, DataikuForecast as DataikuForecastMapper, DataikuEffect as DataikuEffectMapper, DataikuLookup as DataikuLookupMapper, DataikuSqlResult as DataikuSqlResultMapper, SqlRowShape as SqlRowShapeMapper } from '../upstreams/dataiku/types.js';
 import type { PrevistoContact as PrevistoContactMapper, PrevistoAgreement as PrevistoAgreementMapper, PrevistoAssignment as PrevistoAssignmentMapper, PrevistoAccount as PrevistoAccountMapper, PrevistoTask as PrevistoTaskMapper, PrevistoPlan as PrevistoPlanMapper, PrevistoAddress as PrevistoAddressMapper, LonLat as LonLatMapper } from '../upstreams/previsto/types.js';
-import type { PrevisionProject as PrevisionProjectMapper, PrevisionDataset as PrevisionDatasetMapper, PrevisionExperiment as PrevisionExperimentMapper, PrevisionExperimentVersion as PrevisionExperimentVersionMapper, PrevisionModel as PrevisionModelMapper, PrevisionDeployment as PrevisionDeploymentMapper, PrevisionDeploymentPrediction as PrevisionDeploymentPredictionMapper, PrevisionValidationPrediction as PrevisionValidationPredictionMapper, PrevisionFeature as PrevisionFeatureMapper, PrevisionProjectUser as PrevisionProjectUserMapper, PrevisionProfile as PrevisionProfileMapper, PrevisionConnector as PrevisionConnectorMapper, PrevisionDataSource as PrevisionDataSourceMapper, PrevisionExporter as PrevisionExporterMapper, PrevisionExport as PrevisionExportMapper } from '../upstreams/prevision/types.js';
+import type { PrevisionProject as PrevisionProjectMapper, PrevisionDataset as PrevisionDatasetMapper, PrevisionExperiment as PrevisionExperimentMapper, PrevisionExperimentVersion as PrevisionExperimentVersionMapper, PrevisionModel as PrevisionModelMapper, PrevisionDeployment as PrevisionDeploymentMapper, PrevisionDeploymentPrediction as PrevisionDeploymentPredictionMapper, PrevisionValidationPrediction as PrevisionValidationPredictionMapper, PrevisionFeature as PrevisionFeatureMapper, PrevisionProjectUser as PrevisionProjectUserMapper, PrevisionProfile as PrevisionProfileMapper, PrevisionConnector as PrevisionConnectorMapper, PrevisionDataSource as PrevisionDataSourceMapper, PrevisionExporter as PrevisionExporterMapper, PrevisionExport as PrevisionExportMapper, PrevisionPipelineTemplate as PrevisionPipelineTemplateMapper, PrevisionPipelineNode as PrevisionPipelineNodeMapper, PrevisionPipelineScheduledRun as PrevisionPipelineScheduledRunMapper, PrevisionPipelineExecution as PrevisionPipelineExecutionMapper, PrevisionImageFolder as PrevisionImageFolderMapper } from '../upstreams/prevision/types.js';
 import type { CivisCredential as CivisCredentialMapper, CivisUserParent as CivisUserParentMapper, CivisGroupRef as CivisGroupRefMapper, CivisDatabase as CivisDatabaseMapper, CivisTableSummary as CivisTableSummaryMapper, CivisTableTag as CivisTableTagMapper, CivisColumn as CivisColumnMapper, CivisFile as CivisFileMapper, CivisImport as CivisImportMapper, CivisImportEndpoint as CivisImportEndpointMapper, CivisJob as CivisJobMapper, CivisJobRunParent as CivisJobRunParentMapper, CivisRun as CivisRunMapper, CivisModel as CivisModelMapper, CivisPrediction as CivisPredictionMapper, CivisProject as CivisProjectMapper, CivisProjectObjectShape as CivisProjectObjectShapeMapper, CivisProjectObjectRef as CivisProjectObjectRefMapper, CivisQuery as CivisQueryMapper, CivisReport as CivisReportMapper, CivisScript as CivisScriptMapper } from '../upstreams/civis/types.js';
 import type { Context } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
@@ -34,6 +34,11 @@ export type Scalars = {
   LocalDateTime: { input: string; output: string; }
   /** An absolute URL. */
   URL: { input: string; output: string; }
+  /**
+   * A file sent in a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec): the
+   * request's `map` puts it at a variable. Only as a variable, one per request, with an `Apollo-Require-Preflight` header.
+   */
+  Upload: { input: import('../core/upload.js').FileUpload; output: import('../core/upload.js').FileUpload; }
 };
 
 /** The Previsto account the gateway's credential belongs to. */
@@ -78,6 +83,16 @@ export type AccountingTime =
   | 'AfterWork'
   /** Before the work is done. */
   | 'BeforeWork';
+
+/** A user to add to a Prevision project. */
+export type AddPrevisionProjectUserInput = {
+  /** The user's e-mail address; a user the organization does not know yet is invited. */
+  email: Scalars['String']['input'];
+  /** Global id of the `PrevisionProject`. */
+  projectId: Scalars['ID']['input'];
+  /** Their role. */
+  role: PrevisionProjectRole;
+};
 
 /** A recurring service agreement with a contact. */
 export type Agreement = Node & {
@@ -2748,6 +2763,29 @@ export type CreatePrevisionDatasetFromDataSourcePayload = {
   userErrors: Array<UserError>;
 };
 
+/** A dataset to register from a file. */
+export type CreatePrevisionDatasetFromFileInput = {
+  /** Decimal mark of the csv (Prevision's default `.`). */
+  decimal?: InputMaybe<Scalars['String']['input']>;
+  /** The file: a csv, or a zip holding one. It streams to Prevision as it arrives and may be at most `AUGUR_MAX_UPLOAD_BYTES`. */
+  file: Scalars['Upload']['input'];
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** Global id of the `PrevisionProject`. */
+  projectId: Scalars['ID']['input'];
+  /** Column separator of the csv (Prevision's default `,`). */
+  separator?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `createPrevisionDatasetFromFile`. */
+export type CreatePrevisionDatasetFromFilePayload = {
+  __typename?: 'CreatePrevisionDatasetFromFilePayload';
+  /** The new dataset, copying (`copyState` RUNNING); null when `userErrors` says why none was made. */
+  dataset?: Maybe<PrevisionDataset>;
+  /** Why no dataset was made; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A new deployment of a trained model. */
 export type CreatePrevisionDeploymentInput = {
   /** Who may call it (FINE_GRAINED when omitted). */
@@ -2847,6 +2885,45 @@ export type CreatePrevisionExporterPayload = {
   exporter?: Maybe<PrevisionExporter>;
   /** Why no exporter was created; empty on success. */
   userErrors: Array<UserError>;
+};
+
+/** An image folder to register from a zip of images. */
+export type CreatePrevisionImageFolderFromFileInput = {
+  /** The zip of images, sent in a GraphQL multipart request; streamed to Prevision, at most `AUGUR_MAX_UPLOAD_BYTES`. */
+  file: Scalars['Upload']['input'];
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** Global id of the `PrevisionProject`. */
+  projectId: Scalars['ID']['input'];
+};
+
+/** The result of `createPrevisionImageFolderFromFile`. */
+export type CreatePrevisionImageFolderFromFilePayload = {
+  __typename?: 'CreatePrevisionImageFolderFromFilePayload';
+  /** The new image folder, copying (`copyState` RUNNING); null when `userErrors` says why none was made. */
+  imageFolder?: Maybe<PrevisionImageFolder>;
+  /** Why no image folder was made; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A new pipeline scheduled run of a template. */
+export type CreatePrevisionPipelineScheduledRunInput = {
+  /** Cron schedule of five fields (`0 2 * * *`); required with RECURRING, refused with MANUAL. */
+  cron?: InputMaybe<Scalars['String']['input']>;
+  /** Description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** How it starts; MANUAL when omitted. */
+  execType?: InputMaybe<PrevisionPipelineExecType>;
+  /** Name; must not be blank. */
+  name: Scalars['String']['input'];
+  /** Values to set on the template's nodes. */
+  nodeSettings?: InputMaybe<Array<PrevisionPipelineNodeSettingInput>>;
+  /** End of a recurring run's period, passed to Prevision as given; RECURRING only. */
+  periodEnd?: InputMaybe<Scalars['String']['input']>;
+  /** Start of a recurring run's period, passed to Prevision as given; RECURRING only. */
+  periodStart?: InputMaybe<Scalars['String']['input']>;
+  /** Global id of the `PrevisionPipelineTemplate`; the run is made in its project. */
+  templateId: Scalars['ID']['input'];
 };
 
 /** A new Prevision project. */
@@ -3025,7 +3102,7 @@ export type DeletePayload = {
 
 /** A Prevision object to delete. */
 export type DeletePrevisionObjectInput = {
-  /** Global id of a `PrevisionProject`, `PrevisionDataset`, `PrevisionExperiment`, `PrevisionExperimentVersion`, `PrevisionDeployment`, `PrevisionValidationPrediction`, `PrevisionConnector` (and its data sources and exporters), `PrevisionDataSource` or `PrevisionExporter`. */
+  /** Global id of a `PrevisionProject`, `PrevisionDataset`, `PrevisionExperiment`, `PrevisionExperimentVersion`, `PrevisionDeployment`, `PrevisionValidationPrediction`, `PrevisionConnector` (and its data sources and exporters), `PrevisionDataSource`, `PrevisionExporter`, `PrevisionPipelineScheduledRun`, `PrevisionPipelineTemplate` (not while a scheduled run uses it) or `PrevisionImageFolder`. */
   id: Scalars['ID']['input'];
 };
 
@@ -3304,6 +3381,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Puts a script, import, job, report or file in a project (already there: nothing changes). */
   addCivisProjectObject: CivisProjectObjectPayload;
+  /** Adds a user to a project with a role (`POST /projects/{id}/users`). Never retried. */
+  addPrevisionProjectUser: PrevisionProjectUsersPayload;
   /** Archives (Civis's delete) or restores a script, import, job, project or report of the caller's. */
   archiveCivisObject: ArchiveCivisObjectPayload;
   /** Cancels a queued or running query of the caller's. */
@@ -3344,6 +3423,12 @@ export type Mutation = {
   createPrevisionDataSource: CreatePrevisionDataSourcePayload;
   /** Reads a data source into a new dataset of its project; poll the dataset's `copyState`. Never retried. */
   createPrevisionDatasetFromDataSource: CreatePrevisionDatasetFromDataSourcePayload;
+  /**
+   * Registers a dataset from an uploaded file (`POST /projects/{id}/datasets/file`). The file streams through Augur to
+   * Prevision without being held whole; past `AUGUR_MAX_UPLOAD_BYTES` the upload is cut off and the field fails with
+   * LIMIT_EXCEEDED (nothing is registered). Never retried.
+   */
+  createPrevisionDatasetFromFile: CreatePrevisionDatasetFromFilePayload;
   /** Deploys a trained model; poll `deployState` until DONE. Never retried. */
   createPrevisionDeployment: PrevisionDeploymentPayload;
   /** Adds a version to a deployment, serving other models once deployed. Never retried. */
@@ -3354,6 +3439,17 @@ export type Mutation = {
   createPrevisionExperimentVersion: PrevisionExperimentVersionPayload;
   /** Creates an exporter on a connector. Never retried. */
   createPrevisionExporter: CreatePrevisionExporterPayload;
+  /**
+   * Registers an image folder from an uploaded zip of images (`POST /projects/{id}/image-folders`), streamed like
+   * `createPrevisionDatasetFromFile`'s file: LIMIT_EXCEEDED past `AUGUR_MAX_UPLOAD_BYTES`. Never retried.
+   */
+  createPrevisionImageFolderFromFile: CreatePrevisionImageFolderFromFilePayload;
+  /**
+   * Creates and confirms a pipeline scheduled run with the SDK's calls: a draft, one call per configured node, the
+   * schedule, then the confirmation. The draft and the confirmation are sent once; when a step after the draft fails,
+   * the draft is deleted and the failure reported. Node settings are checked against the template before any write.
+   */
+  createPrevisionPipelineScheduledRun: PrevisionPipelineScheduledRunPayload;
   /** Creates a Prevision project. Never retried. */
   createPrevisionProject: CreatePrevisionProjectPayload;
   /** Deletes an agreement. */
@@ -3368,6 +3464,8 @@ export type Mutation = {
   deletePrevisionObject: DeletePrevisionObjectPayload;
   /** Takes a script, import, job, report or file out of a project (not there: nothing changes). */
   removeCivisProjectObject: CivisProjectObjectPayload;
+  /** Removes a member from a project. A project keeps at least one admin: removing the last one is refused. */
+  removePrevisionProjectUser: PrevisionProjectUsersPayload;
   /**
    * Starts a run of a Civis job. Never retried, since a repeat would start a second run. A job that already has a
    * queued or running run is refused with a CONFLICT user error: wait until its `lastRun` has finished.
@@ -3375,6 +3473,8 @@ export type Mutation = {
   runCivisJob: RunCivisJobPayload;
   /** Runs a Dataiku function endpoint with the given arguments and returns its result. Never retried. */
   runFunction: RunFunctionPayload;
+  /** Changes a member's role. A project keeps at least one admin: demoting the last one is refused. */
+  setPrevisionProjectUserRole: PrevisionProjectUsersPayload;
   /** Starts a bulk prediction of a dataset on a deployment; read its state back through the returned object. Never retried. */
   startDeploymentPrediction: StartDeploymentPredictionPayload;
   /** Exports a dataset or a prediction with an exporter; poll the export's `state`. Never retried. */
@@ -3385,6 +3485,8 @@ export type Mutation = {
   stopPrevisionExperimentVersion: PrevisionExperimentVersionPayload;
   /** Asks Prevision to reach the source through a connector. */
   testPrevisionConnector: TestPrevisionConnectorPayload;
+  /** Starts one execution of a confirmed scheduled run; read it back through `executions`. Never retried. */
+  triggerPrevisionPipelineScheduledRun: PrevisionPipelineScheduledRunPayload;
   /**
    * Changes the Previsto account of the credential in use (name, e-mail address, language, metadata). The input is
    * checked before anything is sent. Never retried once it may have reached Previsto.
@@ -3414,6 +3516,12 @@ export type Mutation = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationAddCivisProjectObjectArgs = {
   input: CivisProjectObjectInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationAddPrevisionProjectUserArgs = {
+  input: AddPrevisionProjectUserInput;
 };
 
 
@@ -3520,6 +3628,12 @@ export type MutationCreatePrevisionDatasetFromDataSourceArgs = {
 
 
 /** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionDatasetFromFileArgs = {
+  input: CreatePrevisionDatasetFromFileInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationCreatePrevisionDeploymentArgs = {
   input: CreatePrevisionDeploymentInput;
 };
@@ -3546,6 +3660,18 @@ export type MutationCreatePrevisionExperimentVersionArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationCreatePrevisionExporterArgs = {
   input: CreatePrevisionExporterInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionImageFolderFromFileArgs = {
+  input: CreatePrevisionImageFolderFromFileInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationCreatePrevisionPipelineScheduledRunArgs = {
+  input: CreatePrevisionPipelineScheduledRunInput;
 };
 
 
@@ -3592,6 +3718,12 @@ export type MutationRemoveCivisProjectObjectArgs = {
 
 
 /** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationRemovePrevisionProjectUserArgs = {
+  input: RemovePrevisionProjectUserInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationRunCivisJobArgs = {
   input: RunCivisJobInput;
 };
@@ -3600,6 +3732,12 @@ export type MutationRunCivisJobArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationRunFunctionArgs = {
   input: RunFunctionInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationSetPrevisionProjectUserRoleArgs = {
+  input: SetPrevisionProjectUserRoleInput;
 };
 
 
@@ -3630,6 +3768,12 @@ export type MutationStopPrevisionExperimentVersionArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationTestPrevisionConnectorArgs = {
   input: TestPrevisionConnectorInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationTriggerPrevisionPipelineScheduledRunArgs = {
+  input: TriggerPrevisionPipelineScheduledRunInput;
 };
 
 
@@ -3731,6 +3875,15 @@ export type Platform = {
   url: Scalars['URL']['output'];
 };
 
+/** What a platform's status check learnt of the credential Augur calls it with. */
+export type PlatformCredentialState =
+  /** The platform accepted it. */
+  | 'ACCEPTED'
+  /** The check sends no credential, or got no answer. */
+  | 'NOT_CHECKED'
+  /** The platform refused it: the platform shows as unreachable with `error: "unauthenticated"`. */
+  | 'REFUSED';
+
 /** The upstream platforms Augur fronts. */
 export type PlatformKind =
   /** Civis Platform: credentials, databases, tables, jobs, models and more. */
@@ -3747,7 +3900,12 @@ export type PlatformStatus = {
   __typename?: 'PlatformStatus';
   /** When the check ran. */
   checkedAt: Scalars['DateTime']['output'];
-  /** Why the platform is unreachable (a network error code); null when it is reachable. */
+  /**
+   * What the platform said of the credential the check sent. Prevision's check sends the configured master token; the
+   * other platforms' checks send none (NOT_CHECKED).
+   */
+  credential: PlatformCredentialState;
+  /** Why the platform is unreachable (a network error code), or `unauthenticated` when it refused the check's credential; null when it is reachable. */
   error?: Maybe<Scalars['String']['output']>;
   /** How long the check took, in milliseconds: until the answer, or until it failed. */
   latencyMs: Scalars['Float']['output'];
@@ -3843,8 +4001,14 @@ export type Prevision = {
   experimentVersion?: Maybe<PrevisionExperimentVersion>;
   /** One export, by id: how its state is polled. */
   export?: Maybe<PrevisionExport>;
+  /** One image folder. */
+  imageFolder?: Maybe<PrevisionImageFolder>;
   /** One model. */
   model?: Maybe<PrevisionModel>;
+  /** One pipeline scheduled run. */
+  pipelineScheduledRun?: Maybe<PrevisionPipelineScheduledRun>;
+  /** One pipeline template. */
+  pipelineTemplate?: Maybe<PrevisionPipelineTemplate>;
   /**
    * Scores one record on a deployment, typed by what its model predicts. `features` is checked against the
    * deployment's `inputFeatures` before the record is sent: a required feature missing (or null), or a value of the
@@ -3935,7 +4099,40 @@ export type PrevisionExportArgs = {
  * over Prevision's 1-based pages. A single object is read by global id (`id`) or by Prevision's own id (`platformId`):
  * pass exactly one.
  */
+export type PrevisionImageFolderArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  platformId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Prevision.io: projects and everything inside them, and unit predictions on deployed models. Lists are connections
+ * over Prevision's 1-based pages. A single object is read by global id (`id`) or by Prevision's own id (`platformId`):
+ * pass exactly one.
+ */
 export type PrevisionModelArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  platformId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Prevision.io: projects and everything inside them, and unit predictions on deployed models. Lists are connections
+ * over Prevision's 1-based pages. A single object is read by global id (`id`) or by Prevision's own id (`platformId`):
+ * pass exactly one.
+ */
+export type PrevisionPipelineScheduledRunArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  platformId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Prevision.io: projects and everything inside them, and unit predictions on deployed models. Lists are connections
+ * over Prevision's 1-based pages. A single object is read by global id (`id`) or by Prevision's own id (`platformId`):
+ * pass exactly one.
+ */
+export type PrevisionPipelineTemplateArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
   platformId?: InputMaybe<Scalars['String']['input']>;
 };
@@ -4215,6 +4412,7 @@ export type PrevisionDeploymentPredictionsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 /** A page of Prevision deployments. */
@@ -4325,6 +4523,7 @@ export type PrevisionExperimentVersionsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 /** A page of Prevision experiments. */
@@ -4391,6 +4590,7 @@ export type PrevisionExperimentVersionFeaturesArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 
@@ -4400,6 +4600,7 @@ export type PrevisionExperimentVersionModelsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 /** A page of Prevision experiment versions. */
@@ -4512,6 +4713,7 @@ export type PrevisionExporterExportsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
 };
 
 /** A page of Prevision exporters. */
@@ -4582,6 +4784,47 @@ export type PrevisionFeatureEdge = {
   node: PrevisionFeature;
 };
 
+/** A Prevision image folder: a zip of images registered in a project, for image experiments. */
+export type PrevisionImageFolder = Node & {
+  __typename?: 'PrevisionImageFolder';
+  /** State of the copy into Prevision. */
+  copyState: PrevisionState;
+  /** When created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Images in it; null when Prevision does not say. */
+  imageCount?: Maybe<Scalars['Int']['output']>;
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** Size of the zip in bytes; null when Prevision does not say. */
+  sizeBytes?: Maybe<Scalars['Float']['output']>;
+};
+
+/** A page of Prevision image folders. */
+export type PrevisionImageFolderConnection = {
+  __typename?: 'PrevisionImageFolderConnection';
+  /** Edges of this page. */
+  edges: Array<PrevisionImageFolderEdge>;
+  /** Nodes of this page. */
+  nodes: Array<PrevisionImageFolder>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Prevision image folder in a connection. */
+export type PrevisionImageFolderEdge = {
+  __typename?: 'PrevisionImageFolderEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The image folder. */
+  node: PrevisionImageFolder;
+};
+
 /** A trained model. */
 export type PrevisionModel = Node & {
   __typename?: 'PrevisionModel';
@@ -4646,6 +4889,178 @@ export type PrevisionOrderField =
   /** Name. */
   | 'NAME';
 
+/** How a Prevision pipeline scheduled run is started. */
+export type PrevisionPipelineExecType =
+  /** Only when triggered (`triggerPrevisionPipelineScheduledRun`). */
+  | 'manual'
+  /** On a cron schedule, within an optional period; it can be triggered too. */
+  | 'recurring';
+
+/** One execution of a Prevision pipeline scheduled run. */
+export type PrevisionPipelineExecution = {
+  __typename?: 'PrevisionPipelineExecution';
+  /** When it ended; null while it runs. */
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** When it started. */
+  startedAt: Scalars['DateTime']['output'];
+  /** State. */
+  state: PrevisionState;
+};
+
+/** A node of a Prevision pipeline template: one component (import a dataset, predict, export...). */
+export type PrevisionPipelineNode = {
+  __typename?: 'PrevisionPipelineNode';
+  /** The component's name. */
+  name: Scalars['String']['output'];
+  /** Prevision's own id of the node; a scheduled run's `nodeSettings` name it. */
+  platformId: Scalars['ID']['output'];
+  /** The properties a scheduled run may set on this node (Prevision's hidden ones left out, as the SDK does). */
+  properties: Array<PrevisionPipelineNodeProperty>;
+};
+
+/** A property a pipeline node takes, which a scheduled run sets. */
+export type PrevisionPipelineNodeProperty = {
+  __typename?: 'PrevisionPipelineNodeProperty';
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Type, as Prevision names it (`string`, `boolean`...). */
+  type: Scalars['String']['output'];
+};
+
+/** What a scheduled run sets on one node of its template. */
+export type PrevisionPipelineNodeSetting = {
+  __typename?: 'PrevisionPipelineNodeSetting';
+  /** Prevision's own id of the node. */
+  nodePlatformId: Scalars['ID']['output'];
+  /** Property values by name. */
+  values: Scalars['JSONObject']['output'];
+};
+
+/** What a new scheduled run sets on one node of its template. */
+export type PrevisionPipelineNodeSettingInput = {
+  /** Prevision's own id of the node (`PrevisionPipelineNode.platformId`). */
+  nodePlatformId: Scalars['ID']['input'];
+  /** Property values by name; each name must be one of the node's `properties`. */
+  values: Scalars['JSONObject']['input'];
+};
+
+/** A Prevision pipeline scheduled run: a template with its nodes configured, executed when triggered or on a schedule. */
+export type PrevisionPipelineScheduledRun = Node & {
+  __typename?: 'PrevisionPipelineScheduledRun';
+  /** When created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The cron schedule of a recurring run; null for a manual one. */
+  cron?: Maybe<Scalars['String']['output']>;
+  /** Description; null when none was given. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** True until confirmed; a draft does not run. */
+  draft: Scalars['Boolean']['output'];
+  /** Whether it may run. */
+  enabled: Scalars['Boolean']['output'];
+  /** How it starts. */
+  execType: PrevisionPipelineExecType;
+  /** Its last executions, newest first (a call of its own unless the run was read by id); null when they cannot be read. */
+  executions?: Maybe<Array<PrevisionPipelineExecution>>;
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** What it sets on its template's nodes. */
+  nodeSettings: Array<PrevisionPipelineNodeSetting>;
+  /** End of a recurring run's period, as Prevision gives it; null when unset. */
+  periodEnd?: Maybe<Scalars['String']['output']>;
+  /** Start of a recurring run's period, as Prevision gives it; null when unset. */
+  periodStart?: Maybe<Scalars['String']['output']>;
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** Its template (a call of its own, once per template and request); null when it cannot be read. */
+  template?: Maybe<PrevisionPipelineTemplate>;
+  /** Prevision's own id of its template. */
+  templatePlatformId: Scalars['ID']['output'];
+};
+
+
+/** A Prevision pipeline scheduled run: a template with its nodes configured, executed when triggered or on a schedule. */
+export type PrevisionPipelineScheduledRunExecutionsArgs = {
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of Prevision pipeline scheduled runs. */
+export type PrevisionPipelineScheduledRunConnection = {
+  __typename?: 'PrevisionPipelineScheduledRunConnection';
+  /** Edges of this page. */
+  edges: Array<PrevisionPipelineScheduledRunEdge>;
+  /** Nodes of this page. */
+  nodes: Array<PrevisionPipelineScheduledRun>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Prevision pipeline scheduled run in a connection. */
+export type PrevisionPipelineScheduledRunEdge = {
+  __typename?: 'PrevisionPipelineScheduledRunEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The scheduled run. */
+  node: PrevisionPipelineScheduledRun;
+};
+
+/** The result of `createPrevisionPipelineScheduledRun` and `triggerPrevisionPipelineScheduledRun`. */
+export type PrevisionPipelineScheduledRunPayload = {
+  __typename?: 'PrevisionPipelineScheduledRunPayload';
+  /** The scheduled run; null when `userErrors` says why nothing was done. */
+  scheduledRun?: Maybe<PrevisionPipelineScheduledRun>;
+  /** Why nothing was done; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A Prevision pipeline template: a graph of components that scheduled runs execute. */
+export type PrevisionPipelineTemplate = Node & {
+  __typename?: 'PrevisionPipelineTemplate';
+  /** When created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Description; null when none was given. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** True while the template is being edited in Prevision. */
+  draft: Scalars['Boolean']['output'];
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Name. */
+  name: Scalars['String']['output'];
+  /** Its nodes, in Prevision's order. */
+  nodes: Array<PrevisionPipelineNode>;
+  /** Prevision's own id. */
+  platformId: Scalars['ID']['output'];
+  /** True once a scheduled run uses it (it cannot be deleted then). */
+  usedInRun: Scalars['Boolean']['output'];
+};
+
+/** A page of Prevision pipeline templates. */
+export type PrevisionPipelineTemplateConnection = {
+  __typename?: 'PrevisionPipelineTemplateConnection';
+  /** Edges of this page. */
+  edges: Array<PrevisionPipelineTemplateEdge>;
+  /** Nodes of this page. */
+  nodes: Array<PrevisionPipelineTemplate>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Prevision pipeline template in a connection. */
+export type PrevisionPipelineTemplateEdge = {
+  __typename?: 'PrevisionPipelineTemplateEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The template. */
+  node: PrevisionPipelineTemplate;
+};
+
 /**
  * A deployed Prevision model's answer for one record: a `PrevisionClassification` or a `PrevisionRegression`, by what
  * the model predicts.
@@ -4699,8 +5114,14 @@ export type PrevisionProject = Node & {
   exporters: PrevisionExporterConnection;
   /** Global id. */
   id: Scalars['ID']['output'];
+  /** Image folders of the project. */
+  imageFolders: PrevisionImageFolderConnection;
   /** Name. */
   name: Scalars['String']['output'];
+  /** Pipeline scheduled runs of the project. */
+  pipelineScheduledRuns: PrevisionPipelineScheduledRunConnection;
+  /** Pipeline templates of the project. */
+  pipelineTemplates: PrevisionPipelineTemplateConnection;
   /** Prevision's own id. */
   platformId: Scalars['ID']['output'];
   /** Members of the project with their roles (a call of its own); null when that call fails. */
@@ -4767,6 +5188,36 @@ export type PrevisionProjectExportersArgs = {
   orderBy?: InputMaybe<PrevisionOrder>;
 };
 
+
+/** A Prevision.io project. */
+export type PrevisionProjectImageFoldersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
+};
+
+
+/** A Prevision.io project. */
+export type PrevisionProjectPipelineScheduledRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
+};
+
+
+/** A Prevision.io project. */
+export type PrevisionProjectPipelineTemplatesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PrevisionOrder>;
+};
+
 /** A page of Prevision projects. */
 export type PrevisionProjectConnection = {
   __typename?: 'PrevisionProjectConnection';
@@ -4789,6 +5240,17 @@ export type PrevisionProjectEdge = {
   node: PrevisionProject;
 };
 
+/** A member's role in a Prevision project. */
+export type PrevisionProjectRole =
+  /** Manages the project and its members. */
+  | 'admin'
+  /** Creates and changes the project's objects. */
+  | 'contributor'
+  /** Uses the project's deployed models only. */
+  | 'end_user'
+  /** Reads the project. */
+  | 'viewer';
+
 /** A member of a Prevision project. */
 export type PrevisionProjectUser = {
   __typename?: 'PrevisionProjectUser';
@@ -4798,6 +5260,15 @@ export type PrevisionProjectUser = {
   platformId: Scalars['ID']['output'];
   /** Role in the project: admin, contributor or viewer. */
   role: Scalars['String']['output'];
+};
+
+/** The result of a change to a Prevision project's members. */
+export type PrevisionProjectUsersPayload = {
+  __typename?: 'PrevisionProjectUsersPayload';
+  /** The project, with its members as they are now (`users`); null when `userErrors` says why nothing changed. */
+  project?: Maybe<PrevisionProject>;
+  /** Why nothing changed; empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** The answer of a regression model. */
@@ -5245,6 +5716,14 @@ export type RegressionResult = {
   predictedValue: Scalars['Float']['output'];
 };
 
+/** A member to remove from a Prevision project. */
+export type RemovePrevisionProjectUserInput = {
+  /** Global id of the `PrevisionProject`. */
+  projectId: Scalars['ID']['input'];
+  /** Prevision's own id of the member (`PrevisionProjectUser.platformId`). */
+  userPlatformId: Scalars['ID']['input'];
+};
+
 /** A job to run. */
 export type RunCivisJobInput = {
   /** The job, script or import: global id of a `CivisJob`, `CivisScript` or `CivisImport`. */
@@ -5277,6 +5756,16 @@ export type RunFunctionPayload = {
   response?: Maybe<Scalars['JSON']['output']>;
   /** Problems with the input (an unknown or missing argument, a wrong type, or the function's own refusal); empty on success. */
   userErrors: Array<UserError>;
+};
+
+/** A new role for a member of a Prevision project. */
+export type SetPrevisionProjectUserRoleInput = {
+  /** Global id of the `PrevisionProject`. */
+  projectId: Scalars['ID']['input'];
+  /** The new role. */
+  role: PrevisionProjectRole;
+  /** Prevision's own id of the member (`PrevisionProjectUser.platformId`). */
+  userPlatformId: Scalars['ID']['input'];
 };
 
 /** Sort direction of an `orderBy` entry. */
@@ -5484,6 +5973,12 @@ export type TestPrevisionConnectorPayload = {
   reachable?: Maybe<Scalars['Boolean']['output']>;
   /** Why the connector was not tested (NOT_FOUND: no such connector); empty otherwise. */
   userErrors: Array<UserError>;
+};
+
+/** A scheduled run to trigger. */
+export type TriggerPrevisionPipelineScheduledRunInput = {
+  /** Global id of a confirmed `PrevisionPipelineScheduledRun`. */
+  id: Scalars['ID']['input'];
 };
 
 /** The current account's fields to change; omitted fields stay unchanged. Previsto lets an account change only these. */
@@ -5918,7 +6413,10 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( PrevisionExperimentVersionMapper )
     | ( PrevisionExportMapper )
     | ( PrevisionExporterMapper )
+    | ( PrevisionImageFolderMapper )
     | ( PrevisionModelMapper )
+    | ( PrevisionPipelineScheduledRunMapper )
+    | ( PrevisionPipelineTemplateMapper )
     | ( PrevisionProjectMapper )
     | ( PrevisionValidationPredictionMapper )
   ;
@@ -5933,6 +6431,7 @@ export type ResolversTypes = ResolversObject<{
   Account: ResolverTypeWrapper<PrevistoAccountMapper>;
   AccountingMode: null;
   AccountingTime: null;
+  AddPrevisionProjectUserInput: AddPrevisionProjectUserInput;
   Agreement: ResolverTypeWrapper<PrevistoAgreementMapper>;
   AgreementConnection: ResolverTypeWrapper<Omit<AgreementConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['AgreementEdge']>, nodes: Array<ResolversTypes['Agreement']> }>;
   AgreementEdge: ResolverTypeWrapper<Omit<AgreementEdge, 'node'> & { node: ResolversTypes['Agreement'] }>;
@@ -6058,6 +6557,8 @@ export type ResolversTypes = ResolversObject<{
   CreatePrevisionDataSourcePayload: ResolverTypeWrapper<Omit<CreatePrevisionDataSourcePayload, 'dataSource'> & { dataSource?: Maybe<ResolversTypes['PrevisionDataSource']> }>;
   CreatePrevisionDatasetFromDataSourceInput: CreatePrevisionDatasetFromDataSourceInput;
   CreatePrevisionDatasetFromDataSourcePayload: ResolverTypeWrapper<Omit<CreatePrevisionDatasetFromDataSourcePayload, 'dataset'> & { dataset?: Maybe<ResolversTypes['PrevisionDataset']> }>;
+  CreatePrevisionDatasetFromFileInput: CreatePrevisionDatasetFromFileInput;
+  CreatePrevisionDatasetFromFilePayload: ResolverTypeWrapper<Omit<CreatePrevisionDatasetFromFilePayload, 'dataset'> & { dataset?: Maybe<ResolversTypes['PrevisionDataset']> }>;
   CreatePrevisionDeploymentInput: CreatePrevisionDeploymentInput;
   CreatePrevisionDeploymentVersionInput: CreatePrevisionDeploymentVersionInput;
   CreatePrevisionExperimentInput: CreatePrevisionExperimentInput;
@@ -6065,6 +6566,9 @@ export type ResolversTypes = ResolversObject<{
   CreatePrevisionExperimentVersionInput: CreatePrevisionExperimentVersionInput;
   CreatePrevisionExporterInput: CreatePrevisionExporterInput;
   CreatePrevisionExporterPayload: ResolverTypeWrapper<Omit<CreatePrevisionExporterPayload, 'exporter'> & { exporter?: Maybe<ResolversTypes['PrevisionExporter']> }>;
+  CreatePrevisionImageFolderFromFileInput: CreatePrevisionImageFolderFromFileInput;
+  CreatePrevisionImageFolderFromFilePayload: ResolverTypeWrapper<Omit<CreatePrevisionImageFolderFromFilePayload, 'imageFolder'> & { imageFolder?: Maybe<ResolversTypes['PrevisionImageFolder']> }>;
+  CreatePrevisionPipelineScheduledRunInput: CreatePrevisionPipelineScheduledRunInput;
   CreatePrevisionProjectInput: CreatePrevisionProjectInput;
   CreatePrevisionProjectPayload: ResolverTypeWrapper<Omit<CreatePrevisionProjectPayload, 'project'> & { project?: Maybe<ResolversTypes['PrevisionProject']> }>;
   Credential: ResolverTypeWrapper<CivisCredentialMapper>;
@@ -6117,6 +6621,7 @@ export type ResolversTypes = ResolversObject<{
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PlanningDateType: null;
   Platform: ResolverTypeWrapper<PlatformInfoMapper>;
+  PlatformCredentialState: PlatformCredentialState;
   PlatformKind: PlatformKind;
   PlatformStatus: ResolverTypeWrapper<PlatformStatusInfoMapper>;
   PostalAddress: ResolverTypeWrapper<PrevistoAddressMapper>;
@@ -6163,17 +6668,35 @@ export type ResolversTypes = ResolversObject<{
   PrevisionFeatureConnection: ResolverTypeWrapper<Omit<PrevisionFeatureConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionFeatureEdge']>, nodes: Array<ResolversTypes['PrevisionFeature']> }>;
   PrevisionFeatureContribution: ResolverTypeWrapper<PrevisionFeatureContribution>;
   PrevisionFeatureEdge: ResolverTypeWrapper<Omit<PrevisionFeatureEdge, 'node'> & { node: ResolversTypes['PrevisionFeature'] }>;
+  PrevisionImageFolder: ResolverTypeWrapper<PrevisionImageFolderMapper>;
+  PrevisionImageFolderConnection: ResolverTypeWrapper<Omit<PrevisionImageFolderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionImageFolderEdge']>, nodes: Array<ResolversTypes['PrevisionImageFolder']> }>;
+  PrevisionImageFolderEdge: ResolverTypeWrapper<Omit<PrevisionImageFolderEdge, 'node'> & { node: ResolversTypes['PrevisionImageFolder'] }>;
   PrevisionModel: ResolverTypeWrapper<PrevisionModelMapper>;
   PrevisionModelConnection: ResolverTypeWrapper<Omit<PrevisionModelConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionModelEdge']>, nodes: Array<ResolversTypes['PrevisionModel']> }>;
   PrevisionModelEdge: ResolverTypeWrapper<Omit<PrevisionModelEdge, 'node'> & { node: ResolversTypes['PrevisionModel'] }>;
   PrevisionOrder: PrevisionOrder;
   PrevisionOrderField: PrevisionOrderField;
+  PrevisionPipelineExecType: null;
+  PrevisionPipelineExecution: ResolverTypeWrapper<PrevisionPipelineExecutionMapper>;
+  PrevisionPipelineNode: ResolverTypeWrapper<PrevisionPipelineNodeMapper>;
+  PrevisionPipelineNodeProperty: ResolverTypeWrapper<PrevisionPipelineNodeProperty>;
+  PrevisionPipelineNodeSetting: ResolverTypeWrapper<PrevisionPipelineNodeSetting>;
+  PrevisionPipelineNodeSettingInput: PrevisionPipelineNodeSettingInput;
+  PrevisionPipelineScheduledRun: ResolverTypeWrapper<PrevisionPipelineScheduledRunMapper>;
+  PrevisionPipelineScheduledRunConnection: ResolverTypeWrapper<Omit<PrevisionPipelineScheduledRunConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionPipelineScheduledRunEdge']>, nodes: Array<ResolversTypes['PrevisionPipelineScheduledRun']> }>;
+  PrevisionPipelineScheduledRunEdge: ResolverTypeWrapper<Omit<PrevisionPipelineScheduledRunEdge, 'node'> & { node: ResolversTypes['PrevisionPipelineScheduledRun'] }>;
+  PrevisionPipelineScheduledRunPayload: ResolverTypeWrapper<Omit<PrevisionPipelineScheduledRunPayload, 'scheduledRun'> & { scheduledRun?: Maybe<ResolversTypes['PrevisionPipelineScheduledRun']> }>;
+  PrevisionPipelineTemplate: ResolverTypeWrapper<PrevisionPipelineTemplateMapper>;
+  PrevisionPipelineTemplateConnection: ResolverTypeWrapper<Omit<PrevisionPipelineTemplateConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionPipelineTemplateEdge']>, nodes: Array<ResolversTypes['PrevisionPipelineTemplate']> }>;
+  PrevisionPipelineTemplateEdge: ResolverTypeWrapper<Omit<PrevisionPipelineTemplateEdge, 'node'> & { node: ResolversTypes['PrevisionPipelineTemplate'] }>;
   PrevisionPrediction: ResolverTypeWrapper<PrevisionPredictionResultMapper>;
   PrevisionProfile: ResolverTypeWrapper<PrevisionProfileMapper>;
   PrevisionProject: ResolverTypeWrapper<PrevisionProjectMapper>;
   PrevisionProjectConnection: ResolverTypeWrapper<Omit<PrevisionProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PrevisionProjectEdge']>, nodes: Array<ResolversTypes['PrevisionProject']> }>;
   PrevisionProjectEdge: ResolverTypeWrapper<Omit<PrevisionProjectEdge, 'node'> & { node: ResolversTypes['PrevisionProject'] }>;
+  PrevisionProjectRole: null;
   PrevisionProjectUser: ResolverTypeWrapper<PrevisionProjectUserMapper>;
+  PrevisionProjectUsersPayload: ResolverTypeWrapper<Omit<PrevisionProjectUsersPayload, 'project'> & { project?: Maybe<ResolversTypes['PrevisionProject']> }>;
   PrevisionRegression: ResolverTypeWrapper<PrevisionRegressionResultMapper>;
   PrevisionState: null;
   PrevisionTrainingProfile: null;
@@ -6184,10 +6707,12 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordInput: RecordInput;
   RegressionResult: ResolverTypeWrapper<DataikuPredictionMapper>;
+  RemovePrevisionProjectUserInput: RemovePrevisionProjectUserInput;
   RunCivisJobInput: RunCivisJobInput;
   RunCivisJobPayload: ResolverTypeWrapper<Omit<RunCivisJobPayload, 'run'> & { run?: Maybe<ResolversTypes['CivisJobRun']> }>;
   RunFunctionInput: RunFunctionInput;
   RunFunctionPayload: ResolverTypeWrapper<RunFunctionPayload>;
+  SetPrevisionProjectUserRoleInput: SetPrevisionProjectUserRoleInput;
   SortDirection: SortDirection;
   SqlColumn: ResolverTypeWrapper<SqlColumn>;
   SqlQueryResult: ResolverTypeWrapper<DataikuSqlResultMapper>;
@@ -6202,6 +6727,7 @@ export type ResolversTypes = ResolversObject<{
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TestPrevisionConnectorInput: TestPrevisionConnectorInput;
   TestPrevisionConnectorPayload: ResolverTypeWrapper<TestPrevisionConnectorPayload>;
+  TriggerPrevisionPipelineScheduledRunInput: TriggerPrevisionPipelineScheduledRunInput;
   URL: ResolverTypeWrapper<Scalars['URL']['output']>;
   UpdateAccountInput: UpdateAccountInput;
   UpdateAccountPayload: ResolverTypeWrapper<Omit<UpdateAccountPayload, 'account'> & { account?: Maybe<ResolversTypes['Account']> }>;
@@ -6223,6 +6749,7 @@ export type ResolversTypes = ResolversObject<{
   UpdateContactPayload: ResolverTypeWrapper<Omit<UpdateContactPayload, 'contact'> & { contact?: Maybe<ResolversTypes['Contact']> }>;
   UpdateCredentialInput: UpdateCredentialInput;
   UpdateCredentialPayload: ResolverTypeWrapper<Omit<UpdateCredentialPayload, 'credential'> & { credential?: Maybe<ResolversTypes['Credential']> }>;
+  Upload: ResolverTypeWrapper<Scalars['Upload']['output']>;
   UserError: ResolverTypeWrapper<UserError>;
   UserErrorCode: UserErrorCode;
 }>;
@@ -6230,6 +6757,7 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Account: PrevistoAccountMapper;
+  AddPrevisionProjectUserInput: AddPrevisionProjectUserInput;
   Agreement: PrevistoAgreementMapper;
   AgreementConnection: Omit<AgreementConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['AgreementEdge']>, nodes: Array<ResolversParentTypes['Agreement']> };
   AgreementEdge: Omit<AgreementEdge, 'node'> & { node: ResolversParentTypes['Agreement'] };
@@ -6343,6 +6871,8 @@ export type ResolversParentTypes = ResolversObject<{
   CreatePrevisionDataSourcePayload: Omit<CreatePrevisionDataSourcePayload, 'dataSource'> & { dataSource?: Maybe<ResolversParentTypes['PrevisionDataSource']> };
   CreatePrevisionDatasetFromDataSourceInput: CreatePrevisionDatasetFromDataSourceInput;
   CreatePrevisionDatasetFromDataSourcePayload: Omit<CreatePrevisionDatasetFromDataSourcePayload, 'dataset'> & { dataset?: Maybe<ResolversParentTypes['PrevisionDataset']> };
+  CreatePrevisionDatasetFromFileInput: CreatePrevisionDatasetFromFileInput;
+  CreatePrevisionDatasetFromFilePayload: Omit<CreatePrevisionDatasetFromFilePayload, 'dataset'> & { dataset?: Maybe<ResolversParentTypes['PrevisionDataset']> };
   CreatePrevisionDeploymentInput: CreatePrevisionDeploymentInput;
   CreatePrevisionDeploymentVersionInput: CreatePrevisionDeploymentVersionInput;
   CreatePrevisionExperimentInput: CreatePrevisionExperimentInput;
@@ -6350,6 +6880,9 @@ export type ResolversParentTypes = ResolversObject<{
   CreatePrevisionExperimentVersionInput: CreatePrevisionExperimentVersionInput;
   CreatePrevisionExporterInput: CreatePrevisionExporterInput;
   CreatePrevisionExporterPayload: Omit<CreatePrevisionExporterPayload, 'exporter'> & { exporter?: Maybe<ResolversParentTypes['PrevisionExporter']> };
+  CreatePrevisionImageFolderFromFileInput: CreatePrevisionImageFolderFromFileInput;
+  CreatePrevisionImageFolderFromFilePayload: Omit<CreatePrevisionImageFolderFromFilePayload, 'imageFolder'> & { imageFolder?: Maybe<ResolversParentTypes['PrevisionImageFolder']> };
+  CreatePrevisionPipelineScheduledRunInput: CreatePrevisionPipelineScheduledRunInput;
   CreatePrevisionProjectInput: CreatePrevisionProjectInput;
   CreatePrevisionProjectPayload: Omit<CreatePrevisionProjectPayload, 'project'> & { project?: Maybe<ResolversParentTypes['PrevisionProject']> };
   Credential: CivisCredentialMapper;
@@ -6437,26 +6970,44 @@ export type ResolversParentTypes = ResolversObject<{
   PrevisionFeatureConnection: Omit<PrevisionFeatureConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionFeatureEdge']>, nodes: Array<ResolversParentTypes['PrevisionFeature']> };
   PrevisionFeatureContribution: PrevisionFeatureContribution;
   PrevisionFeatureEdge: Omit<PrevisionFeatureEdge, 'node'> & { node: ResolversParentTypes['PrevisionFeature'] };
+  PrevisionImageFolder: PrevisionImageFolderMapper;
+  PrevisionImageFolderConnection: Omit<PrevisionImageFolderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionImageFolderEdge']>, nodes: Array<ResolversParentTypes['PrevisionImageFolder']> };
+  PrevisionImageFolderEdge: Omit<PrevisionImageFolderEdge, 'node'> & { node: ResolversParentTypes['PrevisionImageFolder'] };
   PrevisionModel: PrevisionModelMapper;
   PrevisionModelConnection: Omit<PrevisionModelConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionModelEdge']>, nodes: Array<ResolversParentTypes['PrevisionModel']> };
   PrevisionModelEdge: Omit<PrevisionModelEdge, 'node'> & { node: ResolversParentTypes['PrevisionModel'] };
   PrevisionOrder: PrevisionOrder;
+  PrevisionPipelineExecution: PrevisionPipelineExecutionMapper;
+  PrevisionPipelineNode: PrevisionPipelineNodeMapper;
+  PrevisionPipelineNodeProperty: PrevisionPipelineNodeProperty;
+  PrevisionPipelineNodeSetting: PrevisionPipelineNodeSetting;
+  PrevisionPipelineNodeSettingInput: PrevisionPipelineNodeSettingInput;
+  PrevisionPipelineScheduledRun: PrevisionPipelineScheduledRunMapper;
+  PrevisionPipelineScheduledRunConnection: Omit<PrevisionPipelineScheduledRunConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionPipelineScheduledRunEdge']>, nodes: Array<ResolversParentTypes['PrevisionPipelineScheduledRun']> };
+  PrevisionPipelineScheduledRunEdge: Omit<PrevisionPipelineScheduledRunEdge, 'node'> & { node: ResolversParentTypes['PrevisionPipelineScheduledRun'] };
+  PrevisionPipelineScheduledRunPayload: Omit<PrevisionPipelineScheduledRunPayload, 'scheduledRun'> & { scheduledRun?: Maybe<ResolversParentTypes['PrevisionPipelineScheduledRun']> };
+  PrevisionPipelineTemplate: PrevisionPipelineTemplateMapper;
+  PrevisionPipelineTemplateConnection: Omit<PrevisionPipelineTemplateConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionPipelineTemplateEdge']>, nodes: Array<ResolversParentTypes['PrevisionPipelineTemplate']> };
+  PrevisionPipelineTemplateEdge: Omit<PrevisionPipelineTemplateEdge, 'node'> & { node: ResolversParentTypes['PrevisionPipelineTemplate'] };
   PrevisionPrediction: PrevisionPredictionResultMapper;
   PrevisionProfile: PrevisionProfileMapper;
   PrevisionProject: PrevisionProjectMapper;
   PrevisionProjectConnection: Omit<PrevisionProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PrevisionProjectEdge']>, nodes: Array<ResolversParentTypes['PrevisionProject']> };
   PrevisionProjectEdge: Omit<PrevisionProjectEdge, 'node'> & { node: ResolversParentTypes['PrevisionProject'] };
   PrevisionProjectUser: PrevisionProjectUserMapper;
+  PrevisionProjectUsersPayload: Omit<PrevisionProjectUsersPayload, 'project'> & { project?: Maybe<ResolversParentTypes['PrevisionProject']> };
   PrevisionRegression: PrevisionRegressionResultMapper;
   PrevisionValidationPrediction: PrevisionValidationPredictionMapper;
   Quantile: Quantile;
   Query: Record<PropertyKey, never>;
   RecordInput: RecordInput;
   RegressionResult: DataikuPredictionMapper;
+  RemovePrevisionProjectUserInput: RemovePrevisionProjectUserInput;
   RunCivisJobInput: RunCivisJobInput;
   RunCivisJobPayload: Omit<RunCivisJobPayload, 'run'> & { run?: Maybe<ResolversParentTypes['CivisJobRun']> };
   RunFunctionInput: RunFunctionInput;
   RunFunctionPayload: RunFunctionPayload;
+  SetPrevisionProjectUserRoleInput: SetPrevisionProjectUserRoleInput;
   SqlColumn: SqlColumn;
   SqlQueryResult: DataikuSqlResultMapper;
   SqlRow: SqlRowShapeMapper;
@@ -6470,6 +7021,7 @@ export type ResolversParentTypes = ResolversObject<{
   Subscription: Record<PropertyKey, never>;
   TestPrevisionConnectorInput: TestPrevisionConnectorInput;
   TestPrevisionConnectorPayload: TestPrevisionConnectorPayload;
+  TriggerPrevisionPipelineScheduledRunInput: TriggerPrevisionPipelineScheduledRunInput;
   URL: Scalars['URL']['output'];
   UpdateAccountInput: UpdateAccountInput;
   UpdateAccountPayload: Omit<UpdateAccountPayload, 'account'> & { account?: Maybe<ResolversParentTypes['Account']> };
@@ -6491,6 +7043,7 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateContactPayload: Omit<UpdateContactPayload, 'contact'> & { contact?: Maybe<ResolversParentTypes['Contact']> };
   UpdateCredentialInput: UpdateCredentialInput;
   UpdateCredentialPayload: Omit<UpdateCredentialPayload, 'credential'> & { credential?: Maybe<ResolversParentTypes['Credential']> };
+  Upload: Scalars['Upload']['output'];
   UserError: UserError;
 }>;
 
@@ -7286,6 +7839,11 @@ export type CreatePrevisionDatasetFromDataSourcePayloadResolvers<ContextType = C
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type CreatePrevisionDatasetFromFilePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionDatasetFromFilePayload'] = ResolversParentTypes['CreatePrevisionDatasetFromFilePayload']> = ResolversObject<{
+  dataset?: Resolver<Maybe<ResolversTypes['PrevisionDataset']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type CreatePrevisionExperimentPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionExperimentPayload'] = ResolversParentTypes['CreatePrevisionExperimentPayload']> = ResolversObject<{
   experiment?: Resolver<Maybe<ResolversTypes['PrevisionExperiment']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -7293,6 +7851,11 @@ export type CreatePrevisionExperimentPayloadResolvers<ContextType = Context, Par
 
 export type CreatePrevisionExporterPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionExporterPayload'] = ResolversParentTypes['CreatePrevisionExporterPayload']> = ResolversObject<{
   exporter?: Resolver<Maybe<ResolversTypes['PrevisionExporter']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CreatePrevisionImageFolderFromFilePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatePrevisionImageFolderFromFilePayload'] = ResolversParentTypes['CreatePrevisionImageFolderFromFilePayload']> = ResolversObject<{
+  imageFolder?: Resolver<Maybe<ResolversTypes['PrevisionImageFolder']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
@@ -7466,6 +8029,7 @@ export type LookupResultResolvers<ContextType = Context, ParentType extends Reso
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addCivisProjectObject?: Resolver<ResolversTypes['CivisProjectObjectPayload'], ParentType, ContextType, RequireFields<MutationAddCivisProjectObjectArgs, 'input'>>;
+  addPrevisionProjectUser?: Resolver<ResolversTypes['PrevisionProjectUsersPayload'], ParentType, ContextType, RequireFields<MutationAddPrevisionProjectUserArgs, 'input'>>;
   archiveCivisObject?: Resolver<ResolversTypes['ArchiveCivisObjectPayload'], ParentType, ContextType, RequireFields<MutationArchiveCivisObjectArgs, 'input'>>;
   cancelCivisQuery?: Resolver<ResolversTypes['CancelCivisQueryPayload'], ParentType, ContextType, RequireFields<MutationCancelCivisQueryArgs, 'input'>>;
   cancelCivisRun?: Resolver<ResolversTypes['CancelCivisRunPayload'], ParentType, ContextType, RequireFields<MutationCancelCivisRunArgs, 'input'>>;
@@ -7483,11 +8047,14 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createPrevisionConnector?: Resolver<ResolversTypes['CreatePrevisionConnectorPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionConnectorArgs, 'input'>>;
   createPrevisionDataSource?: Resolver<ResolversTypes['CreatePrevisionDataSourcePayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDataSourceArgs, 'input'>>;
   createPrevisionDatasetFromDataSource?: Resolver<ResolversTypes['CreatePrevisionDatasetFromDataSourcePayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDatasetFromDataSourceArgs, 'input'>>;
+  createPrevisionDatasetFromFile?: Resolver<ResolversTypes['CreatePrevisionDatasetFromFilePayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDatasetFromFileArgs, 'input'>>;
   createPrevisionDeployment?: Resolver<ResolversTypes['PrevisionDeploymentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDeploymentArgs, 'input'>>;
   createPrevisionDeploymentVersion?: Resolver<ResolversTypes['PrevisionDeploymentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionDeploymentVersionArgs, 'input'>>;
   createPrevisionExperiment?: Resolver<ResolversTypes['CreatePrevisionExperimentPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExperimentArgs, 'input'>>;
   createPrevisionExperimentVersion?: Resolver<ResolversTypes['PrevisionExperimentVersionPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExperimentVersionArgs, 'input'>>;
   createPrevisionExporter?: Resolver<ResolversTypes['CreatePrevisionExporterPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionExporterArgs, 'input'>>;
+  createPrevisionImageFolderFromFile?: Resolver<ResolversTypes['CreatePrevisionImageFolderFromFilePayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionImageFolderFromFileArgs, 'input'>>;
+  createPrevisionPipelineScheduledRun?: Resolver<ResolversTypes['PrevisionPipelineScheduledRunPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionPipelineScheduledRunArgs, 'input'>>;
   createPrevisionProject?: Resolver<ResolversTypes['CreatePrevisionProjectPayload'], ParentType, ContextType, RequireFields<MutationCreatePrevisionProjectArgs, 'input'>>;
   deleteAgreement?: Resolver<ResolversTypes['DeleteAgreementPayload'], ParentType, ContextType, RequireFields<MutationDeleteAgreementArgs, 'input'>>;
   deleteAssignment?: Resolver<ResolversTypes['DeleteAssignmentPayload'], ParentType, ContextType, RequireFields<MutationDeleteAssignmentArgs, 'input'>>;
@@ -7495,13 +8062,16 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deleteCredential?: Resolver<ResolversTypes['DeleteCredentialPayload'], ParentType, ContextType, RequireFields<MutationDeleteCredentialArgs, 'input'>>;
   deletePrevisionObject?: Resolver<ResolversTypes['DeletePrevisionObjectPayload'], ParentType, ContextType, RequireFields<MutationDeletePrevisionObjectArgs, 'input'>>;
   removeCivisProjectObject?: Resolver<ResolversTypes['CivisProjectObjectPayload'], ParentType, ContextType, RequireFields<MutationRemoveCivisProjectObjectArgs, 'input'>>;
+  removePrevisionProjectUser?: Resolver<ResolversTypes['PrevisionProjectUsersPayload'], ParentType, ContextType, RequireFields<MutationRemovePrevisionProjectUserArgs, 'input'>>;
   runCivisJob?: Resolver<ResolversTypes['RunCivisJobPayload'], ParentType, ContextType, RequireFields<MutationRunCivisJobArgs, 'input'>>;
   runFunction?: Resolver<ResolversTypes['RunFunctionPayload'], ParentType, ContextType, RequireFields<MutationRunFunctionArgs, 'input'>>;
+  setPrevisionProjectUserRole?: Resolver<ResolversTypes['PrevisionProjectUsersPayload'], ParentType, ContextType, RequireFields<MutationSetPrevisionProjectUserRoleArgs, 'input'>>;
   startDeploymentPrediction?: Resolver<ResolversTypes['StartDeploymentPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartDeploymentPredictionArgs, 'input'>>;
   startPrevisionExport?: Resolver<ResolversTypes['StartPrevisionExportPayload'], ParentType, ContextType, RequireFields<MutationStartPrevisionExportArgs, 'input'>>;
   startPrevisionValidationPrediction?: Resolver<ResolversTypes['StartPrevisionValidationPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartPrevisionValidationPredictionArgs, 'input'>>;
   stopPrevisionExperimentVersion?: Resolver<ResolversTypes['PrevisionExperimentVersionPayload'], ParentType, ContextType, RequireFields<MutationStopPrevisionExperimentVersionArgs, 'input'>>;
   testPrevisionConnector?: Resolver<ResolversTypes['TestPrevisionConnectorPayload'], ParentType, ContextType, RequireFields<MutationTestPrevisionConnectorArgs, 'input'>>;
+  triggerPrevisionPipelineScheduledRun?: Resolver<ResolversTypes['PrevisionPipelineScheduledRunPayload'], ParentType, ContextType, RequireFields<MutationTriggerPrevisionPipelineScheduledRunArgs, 'input'>>;
   updateAccount?: Resolver<ResolversTypes['UpdateAccountPayload'], ParentType, ContextType, RequireFields<MutationUpdateAccountArgs, 'input'>>;
   updateAgreement?: Resolver<ResolversTypes['UpdateAgreementPayload'], ParentType, ContextType, RequireFields<MutationUpdateAgreementArgs, 'input'>>;
   updateAssignment?: Resolver<ResolversTypes['UpdateAssignmentPayload'], ParentType, ContextType, RequireFields<MutationUpdateAssignmentArgs, 'input'>>;
@@ -7515,7 +8085,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'Account' | 'Agreement' | 'Assignment' | 'CivisDatabase' | 'CivisFile' | 'CivisImport' | 'CivisJob' | 'CivisJobRun' | 'CivisModel' | 'CivisPrediction' | 'CivisProject' | 'CivisQuery' | 'CivisReport' | 'CivisScript' | 'CivisTable' | 'CivisUser' | 'Contact' | 'Credential' | 'Endpoint' | 'PrevisionConnector' | 'PrevisionDataSource' | 'PrevisionDataset' | 'PrevisionDeployment' | 'PrevisionDeploymentPrediction' | 'PrevisionExperiment' | 'PrevisionExperimentVersion' | 'PrevisionExport' | 'PrevisionExporter' | 'PrevisionModel' | 'PrevisionProject' | 'PrevisionValidationPrediction', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Account' | 'Agreement' | 'Assignment' | 'CivisDatabase' | 'CivisFile' | 'CivisImport' | 'CivisJob' | 'CivisJobRun' | 'CivisModel' | 'CivisPrediction' | 'CivisProject' | 'CivisQuery' | 'CivisReport' | 'CivisScript' | 'CivisTable' | 'CivisUser' | 'Contact' | 'Credential' | 'Endpoint' | 'PrevisionConnector' | 'PrevisionDataSource' | 'PrevisionDataset' | 'PrevisionDeployment' | 'PrevisionDeploymentPrediction' | 'PrevisionExperiment' | 'PrevisionExperimentVersion' | 'PrevisionExport' | 'PrevisionExporter' | 'PrevisionImageFolder' | 'PrevisionModel' | 'PrevisionPipelineScheduledRun' | 'PrevisionPipelineTemplate' | 'PrevisionProject' | 'PrevisionValidationPrediction', ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -7536,6 +8106,7 @@ export type PlatformResolvers<ContextType = Context, ParentType extends Resolver
 
 export type PlatformStatusResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PlatformStatus'] = ResolversParentTypes['PlatformStatus']> = ResolversObject<{
   checkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  credential?: Resolver<ResolversTypes['PlatformCredentialState'], ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   latencyMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   reachable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -7569,7 +8140,10 @@ export type PrevisionResolvers<ContextType = Context, ParentType extends Resolve
   experiment?: Resolver<Maybe<ResolversTypes['PrevisionExperiment']>, ParentType, ContextType, Partial<PrevisionExperimentArgs>>;
   experimentVersion?: Resolver<Maybe<ResolversTypes['PrevisionExperimentVersion']>, ParentType, ContextType, Partial<PrevisionExperimentVersionArgs>>;
   export?: Resolver<Maybe<ResolversTypes['PrevisionExport']>, ParentType, ContextType, Partial<PrevisionExportArgs>>;
+  imageFolder?: Resolver<Maybe<ResolversTypes['PrevisionImageFolder']>, ParentType, ContextType, Partial<PrevisionImageFolderArgs>>;
   model?: Resolver<Maybe<ResolversTypes['PrevisionModel']>, ParentType, ContextType, Partial<PrevisionModelArgs>>;
+  pipelineScheduledRun?: Resolver<Maybe<ResolversTypes['PrevisionPipelineScheduledRun']>, ParentType, ContextType, Partial<PrevisionPipelineScheduledRunArgs>>;
+  pipelineTemplate?: Resolver<Maybe<ResolversTypes['PrevisionPipelineTemplate']>, ParentType, ContextType, Partial<PrevisionPipelineTemplateArgs>>;
   predict?: Resolver<Maybe<ResolversTypes['PrevisionPrediction']>, ParentType, ContextType, RequireFields<PrevisionPredictArgs, 'deployment' | 'features'>>;
   profile?: Resolver<Maybe<ResolversTypes['PrevisionProfile']>, ParentType, ContextType>;
   project?: Resolver<Maybe<ResolversTypes['PrevisionProject']>, ParentType, ContextType, Partial<PrevisionProjectArgs>>;
@@ -7864,6 +8438,29 @@ export type PrevisionFeatureEdgeResolvers<ContextType = Context, ParentType exte
   node?: Resolver<ResolversTypes['PrevisionFeature'], ParentType, ContextType>;
 }>;
 
+export type PrevisionImageFolderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionImageFolder'] = ResolversParentTypes['PrevisionImageFolder']> = ResolversObject<{
+  copyState?: Resolver<ResolversTypes['PrevisionState'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  imageCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sizeBytes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PrevisionImageFolderConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionImageFolderConnection'] = ResolversParentTypes['PrevisionImageFolderConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PrevisionImageFolderEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PrevisionImageFolder']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PrevisionImageFolderEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionImageFolderEdge'] = ResolversParentTypes['PrevisionImageFolderEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PrevisionImageFolder'], ParentType, ContextType>;
+}>;
+
 export type PrevisionModelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionModel'] = ResolversParentTypes['PrevisionModel']> = ResolversObject<{
   analysis?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
   deployable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -7891,6 +8488,91 @@ export type PrevisionModelEdgeResolvers<ContextType = Context, ParentType extend
   node?: Resolver<ResolversTypes['PrevisionModel'], ParentType, ContextType>;
 }>;
 
+export type PrevisionPipelineExecTypeResolvers = { MANUAL: 'manual', RECURRING: 'recurring' };
+
+export type PrevisionPipelineExecutionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineExecution'] = ResolversParentTypes['PrevisionPipelineExecution']> = ResolversObject<{
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['PrevisionState'], ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineNodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineNode'] = ResolversParentTypes['PrevisionPipelineNode']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  properties?: Resolver<Array<ResolversTypes['PrevisionPipelineNodeProperty']>, ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineNodePropertyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineNodeProperty'] = ResolversParentTypes['PrevisionPipelineNodeProperty']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineNodeSettingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineNodeSetting'] = ResolversParentTypes['PrevisionPipelineNodeSetting']> = ResolversObject<{
+  nodePlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  values?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineScheduledRunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineScheduledRun'] = ResolversParentTypes['PrevisionPipelineScheduledRun']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cron?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  draft?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  execType?: Resolver<ResolversTypes['PrevisionPipelineExecType'], ParentType, ContextType>;
+  executions?: Resolver<Maybe<Array<ResolversTypes['PrevisionPipelineExecution']>>, ParentType, ContextType, RequireFields<PrevisionPipelineScheduledRunExecutionsArgs, 'last'>>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nodeSettings?: Resolver<Array<ResolversTypes['PrevisionPipelineNodeSetting']>, ParentType, ContextType>;
+  periodEnd?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  periodStart?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  template?: Resolver<Maybe<ResolversTypes['PrevisionPipelineTemplate']>, ParentType, ContextType>;
+  templatePlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineScheduledRunConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineScheduledRunConnection'] = ResolversParentTypes['PrevisionPipelineScheduledRunConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PrevisionPipelineScheduledRunEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PrevisionPipelineScheduledRun']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineScheduledRunEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineScheduledRunEdge'] = ResolversParentTypes['PrevisionPipelineScheduledRunEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PrevisionPipelineScheduledRun'], ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineScheduledRunPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineScheduledRunPayload'] = ResolversParentTypes['PrevisionPipelineScheduledRunPayload']> = ResolversObject<{
+  scheduledRun?: Resolver<Maybe<ResolversTypes['PrevisionPipelineScheduledRun']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineTemplateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineTemplate'] = ResolversParentTypes['PrevisionPipelineTemplate']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  draft?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PrevisionPipelineNode']>, ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  usedInRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineTemplateConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineTemplateConnection'] = ResolversParentTypes['PrevisionPipelineTemplateConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PrevisionPipelineTemplateEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PrevisionPipelineTemplate']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PrevisionPipelineTemplateEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPipelineTemplateEdge'] = ResolversParentTypes['PrevisionPipelineTemplateEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PrevisionPipelineTemplate'], ParentType, ContextType>;
+}>;
+
 export type PrevisionPredictionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionPrediction'] = ResolversParentTypes['PrevisionPrediction']> = ResolversObject<{
   __resolveType: TypeResolveFn<'PrevisionClassification' | 'PrevisionRegression', ParentType, ContextType>;
 }>;
@@ -7915,7 +8597,10 @@ export type PrevisionProjectResolvers<ContextType = Context, ParentType extends 
   experiments?: Resolver<ResolversTypes['PrevisionExperimentConnection'], ParentType, ContextType, Partial<PrevisionProjectExperimentsArgs>>;
   exporters?: Resolver<ResolversTypes['PrevisionExporterConnection'], ParentType, ContextType, Partial<PrevisionProjectExportersArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  imageFolders?: Resolver<ResolversTypes['PrevisionImageFolderConnection'], ParentType, ContextType, Partial<PrevisionProjectImageFoldersArgs>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pipelineScheduledRuns?: Resolver<ResolversTypes['PrevisionPipelineScheduledRunConnection'], ParentType, ContextType, Partial<PrevisionProjectPipelineScheduledRunsArgs>>;
+  pipelineTemplates?: Resolver<ResolversTypes['PrevisionPipelineTemplateConnection'], ParentType, ContextType, Partial<PrevisionProjectPipelineTemplatesArgs>>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   users?: Resolver<Maybe<Array<ResolversTypes['PrevisionProjectUser']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -7933,10 +8618,17 @@ export type PrevisionProjectEdgeResolvers<ContextType = Context, ParentType exte
   node?: Resolver<ResolversTypes['PrevisionProject'], ParentType, ContextType>;
 }>;
 
+export type PrevisionProjectRoleResolvers = { ADMIN: 'admin', CONTRIBUTOR: 'contributor', END_USER: 'end_user', VIEWER: 'viewer' };
+
 export type PrevisionProjectUserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionProjectUser'] = ResolversParentTypes['PrevisionProjectUser']> = ResolversObject<{
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type PrevisionProjectUsersPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionProjectUsersPayload'] = ResolversParentTypes['PrevisionProjectUsersPayload']> = ResolversObject<{
+  project?: Resolver<Maybe<ResolversTypes['PrevisionProject']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type PrevisionRegressionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrevisionRegression'] = ResolversParentTypes['PrevisionRegression']> = ResolversObject<{
@@ -8122,6 +8814,10 @@ export type UpdateCredentialPayloadResolvers<ContextType = Context, ParentType e
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export interface UploadScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Upload'], any> {
+  name: 'Upload';
+}
+
 export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
   field?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -8224,8 +8920,10 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CreatePrevisionConnectorPayload?: CreatePrevisionConnectorPayloadResolvers<ContextType>;
   CreatePrevisionDataSourcePayload?: CreatePrevisionDataSourcePayloadResolvers<ContextType>;
   CreatePrevisionDatasetFromDataSourcePayload?: CreatePrevisionDatasetFromDataSourcePayloadResolvers<ContextType>;
+  CreatePrevisionDatasetFromFilePayload?: CreatePrevisionDatasetFromFilePayloadResolvers<ContextType>;
   CreatePrevisionExperimentPayload?: CreatePrevisionExperimentPayloadResolvers<ContextType>;
   CreatePrevisionExporterPayload?: CreatePrevisionExporterPayloadResolvers<ContextType>;
+  CreatePrevisionImageFolderFromFilePayload?: CreatePrevisionImageFolderFromFilePayloadResolvers<ContextType>;
   CreatePrevisionProjectPayload?: CreatePrevisionProjectPayloadResolvers<ContextType>;
   Credential?: CredentialResolvers<ContextType>;
   CredentialConnection?: CredentialConnectionResolvers<ContextType>;
@@ -8302,15 +9000,32 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PrevisionFeatureConnection?: PrevisionFeatureConnectionResolvers<ContextType>;
   PrevisionFeatureContribution?: PrevisionFeatureContributionResolvers<ContextType>;
   PrevisionFeatureEdge?: PrevisionFeatureEdgeResolvers<ContextType>;
+  PrevisionImageFolder?: PrevisionImageFolderResolvers<ContextType>;
+  PrevisionImageFolderConnection?: PrevisionImageFolderConnectionResolvers<ContextType>;
+  PrevisionImageFolderEdge?: PrevisionImageFolderEdgeResolvers<ContextType>;
   PrevisionModel?: PrevisionModelResolvers<ContextType>;
   PrevisionModelConnection?: PrevisionModelConnectionResolvers<ContextType>;
   PrevisionModelEdge?: PrevisionModelEdgeResolvers<ContextType>;
+  PrevisionPipelineExecType?: PrevisionPipelineExecTypeResolvers;
+  PrevisionPipelineExecution?: PrevisionPipelineExecutionResolvers<ContextType>;
+  PrevisionPipelineNode?: PrevisionPipelineNodeResolvers<ContextType>;
+  PrevisionPipelineNodeProperty?: PrevisionPipelineNodePropertyResolvers<ContextType>;
+  PrevisionPipelineNodeSetting?: PrevisionPipelineNodeSettingResolvers<ContextType>;
+  PrevisionPipelineScheduledRun?: PrevisionPipelineScheduledRunResolvers<ContextType>;
+  PrevisionPipelineScheduledRunConnection?: PrevisionPipelineScheduledRunConnectionResolvers<ContextType>;
+  PrevisionPipelineScheduledRunEdge?: PrevisionPipelineScheduledRunEdgeResolvers<ContextType>;
+  PrevisionPipelineScheduledRunPayload?: PrevisionPipelineScheduledRunPayloadResolvers<ContextType>;
+  PrevisionPipelineTemplate?: PrevisionPipelineTemplateResolvers<ContextType>;
+  PrevisionPipelineTemplateConnection?: PrevisionPipelineTemplateConnectionResolvers<ContextType>;
+  PrevisionPipelineTemplateEdge?: PrevisionPipelineTemplateEdgeResolvers<ContextType>;
   PrevisionPrediction?: PrevisionPredictionResolvers<ContextType>;
   PrevisionProfile?: PrevisionProfileResolvers<ContextType>;
   PrevisionProject?: PrevisionProjectResolvers<ContextType>;
   PrevisionProjectConnection?: PrevisionProjectConnectionResolvers<ContextType>;
   PrevisionProjectEdge?: PrevisionProjectEdgeResolvers<ContextType>;
+  PrevisionProjectRole?: PrevisionProjectRoleResolvers;
   PrevisionProjectUser?: PrevisionProjectUserResolvers<ContextType>;
+  PrevisionProjectUsersPayload?: PrevisionProjectUsersPayloadResolvers<ContextType>;
   PrevisionRegression?: PrevisionRegressionResolvers<ContextType>;
   PrevisionState?: PrevisionStateResolvers;
   PrevisionTrainingProfile?: PrevisionTrainingProfileResolvers;
@@ -8341,6 +9056,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   UpdateCivisTablePayload?: UpdateCivisTablePayloadResolvers<ContextType>;
   UpdateContactPayload?: UpdateContactPayloadResolvers<ContextType>;
   UpdateCredentialPayload?: UpdateCredentialPayloadResolvers<ContextType>;
+  Upload?: GraphQLScalarType;
   UserError?: UserErrorResolvers<ContextType>;
 }>;
 

@@ -39,6 +39,9 @@ export const NODE_TYPES = {
   PrevisionDataSource: /^[0-9a-f]{24}$/,
   PrevisionExporter: /^[0-9a-f]{24}$/,
   PrevisionExport: /^[0-9a-f]{24}$/,
+  PrevisionPipelineTemplate: /^[0-9a-f]{24}$/,
+  PrevisionPipelineScheduledRun: /^[0-9a-f]{24}$/,
+  PrevisionImageFolder: /^[0-9a-f]{24}$/,
 } as const satisfies Record<string, RegExp>;
 
 export type NodeTypeName = keyof typeof NODE_TYPES;

@@ -44,6 +44,8 @@ export interface ResolverSettings {
     maxRecords: number;
     /** Most ids per list-of-ids argument (`nodes(ids)`, Civis id lists). */
     maxIds: number;
+    /** Largest uploaded file (`AUGUR_MAX_UPLOAD_BYTES`), counted as it streams. */
+    maxUploadBytes: number;
   };
 }
 

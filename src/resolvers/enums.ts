@@ -23,6 +23,8 @@ export const ENUM_VALUES = {
   PrevisionAccessType: { PUBLIC: 'public', FINE_GRAINED: 'fine_grained', PRIVATE: 'private' },
   PrevisionConnectorType: { SQL: 'SQL', FTP: 'FTP', SFTP: 'SFTP', S3: 'S3', GCP: 'GCP' },
   PrevisionWriteMode: { REPLACE: 'replace', APPEND: 'append', TIMESTAMP: 'timestamp', SAFE: 'safe' },
+  PrevisionPipelineExecType: { MANUAL: 'manual', RECURRING: 'recurring' },
+  PrevisionProjectRole: { ADMIN: 'admin', CONTRIBUTOR: 'contributor', VIEWER: 'viewer', END_USER: 'end_user' },
   CivisRunState: { QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed', CANCELLED: 'cancelled', IDLE: 'idle' },
   CivisScriptLanguage: { SQL: 'sql', PYTHON3: 'python3', R: 'r', CONTAINER: 'containers' },
   CivisImportSyncType: {

@@ -17,6 +17,8 @@ import { platformResolvers } from './platform.js';
 import { previstoResolvers } from './previsto.js';
 import { deploymentRef, loadPrevision, previsionResolvers } from './prevision.js';
 import { previsionLifecycleResolvers } from './previsionLifecycle.js';
+import { previsionPipelineResolvers } from './previsionPipelines.js';
+import { previsionUploadResolvers } from './previsionUploads.js';
 import { civisNodeFetchers, civisResolvers } from './civis/index.js';
 import { mergeResolvers } from './merge.js';
 import { subscriptionResolvers } from './subscriptions.js';
@@ -42,6 +44,9 @@ export function createNodeFetchers(): Partial<Record<NodeTypeName, NodeFetcher>>
     PrevisionDataSource: (ctx, id) => loadPrevision(ctx, 'PrevisionDataSource', id),
     PrevisionExporter: (ctx, id) => loadPrevision(ctx, 'PrevisionExporter', id),
     PrevisionExport: (ctx, id) => loadPrevision(ctx, 'PrevisionExport', id),
+    PrevisionPipelineTemplate: (ctx, id) => loadPrevision(ctx, 'PrevisionPipelineTemplate', id),
+    PrevisionPipelineScheduledRun: (ctx, id) => loadPrevision(ctx, 'PrevisionPipelineScheduledRun', id),
+    PrevisionImageFolder: (ctx, id) => loadPrevision(ctx, 'PrevisionImageFolder', id),
     Endpoint: async (ctx, id) => {
       const ref = ctx.services.endpoints.resolveId(ctx.services.codec.encode('Endpoint', id), ctx.services.codec, 'id');
       if (!('prevision' in ref)) return ref;
@@ -120,6 +125,8 @@ export function createResolvers(options: ResolverOptions = {}): Resolvers {
     previstoResolvers,
     previsionResolvers,
     previsionLifecycleResolvers,
+    previsionPipelineResolvers,
+    previsionUploadResolvers,
     civisResolvers,
     subscriptionResolvers,
   );

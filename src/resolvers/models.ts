@@ -29,6 +29,8 @@ export interface PlatformStatusResult {
   latencyMs: number;
   checkedAt: string;
   error: string | null;
+  /** Whether the platform accepted the credential the check sent; undefined when the check sends none or got no answer. */
+  authenticated?: boolean | null;
 }
 
 /** Mapper of the `Prevision` namespace type. */

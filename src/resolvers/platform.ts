@@ -25,4 +25,7 @@ export const platformResolvers: Resolvers = {
     emulated: (p) => p.emulated,
     status: (p, _a, ctx) => ctx.services.status.check(p.name),
   },
+  PlatformStatus: {
+    credential: (s) => (s.authenticated === true ? 'ACCEPTED' : s.authenticated === false ? 'REFUSED' : 'NOT_CHECKED'),
+  },
 };

@@ -43,7 +43,10 @@ type PrevisionType =
   | 'PrevisionConnector'
   | 'PrevisionDataSource'
   | 'PrevisionExporter'
-  | 'PrevisionExport';
+  | 'PrevisionExport'
+  | 'PrevisionPipelineTemplate'
+  | 'PrevisionPipelineScheduledRun'
+  | 'PrevisionImageFolder';
 
 /** The collection each type is read from by id. */
 const COLLECTIONS: Record<PrevisionType, PrevisionCollection> = {
@@ -59,6 +62,9 @@ const COLLECTIONS: Record<PrevisionType, PrevisionCollection> = {
   PrevisionDataSource: 'data-sources',
   PrevisionExporter: 'exporters',
   PrevisionExport: 'exports',
+  PrevisionPipelineTemplate: 'pipeline-templates',
+  PrevisionPipelineScheduledRun: 'pipeline-scheduled-runs',
+  PrevisionImageFolder: 'image-folders',
 };
 
 /** Reads a global id argument as the Prevision id it stands for; a deployment may also be given by its Endpoint's id. */
@@ -99,20 +105,38 @@ function source<T>(ctx: Context, list: PrevisionList): PageSource<T> {
 
 const SORT_KEYS: Record<PrevisionOrderField, string> = { NAME: 'name', CREATED_AT: 'created_at' };
 
+/** The order fields a list's items can be sorted by, as Prevision's `sortBy` keys (every field when not given). */
+export type PrevisionSortKeys = Partial<Record<PrevisionOrderField, string>>;
+
+/** Lists whose items lack a name (experiment versions, bulk predictions, exports) sort by creation time only. */
+export const BY_CREATION: PrevisionSortKeys = { CREATED_AT: 'created_at' };
+/** Features have a name and no creation time. */
+export const BY_NAME: PrevisionSortKeys = { NAME: 'name' };
+
 /**
  * A connection over a paged Prevision list, in Prevision's order or the one `orderBy` asks for (`sortBy`,
- * `descending`); cursors are bound to the list and its order.
+ * `descending`); cursors are bound to the list and its order. An order field the list's items do not have is refused
+ * before any call.
  */
 export function connection<T>(
   ctx: Context,
   name: string,
   list: PrevisionList,
   args: ConnectionArgs & { orderBy?: InputMaybe<PrevisionOrder> },
+  sortKeys: PrevisionSortKeys = SORT_KEYS,
 ) {
-  const sorted = sortedList(
-    list,
-    args.orderBy ? { sortBy: SORT_KEYS[args.orderBy.field], descending: args.orderBy.direction === 'DESC' } : undefined,
-  );
+  let sort: { sortBy: string; descending: boolean } | undefined;
+  if (args.orderBy) {
+    const sortBy = sortKeys[args.orderBy.field];
+    if (sortBy === undefined) {
+      throw badInput(
+        `${name} cannot be ordered by ${args.orderBy.field}: its items have no such field. Order by ${Object.keys(sortKeys).join(' or ')}.`,
+        { param: 'orderBy.field' },
+      );
+    }
+    sort = { sortBy, descending: args.orderBy.direction === 'DESC' };
+  }
+  const sorted = sortedList(list, sort);
   return resolveConnection<T>(name, { path: sorted.path }, args, source<T>(ctx, sorted), ctx.services.codec, ctx.services.config.paging);
 }
 
@@ -337,7 +361,7 @@ export const previsionResolvers: Resolvers = {
     dataType: (e) => e.data_type,
     project: (e, _a, ctx) => loadPrevision(ctx, 'PrevisionProject', e.project_id),
     versions: (e, args, ctx) =>
-      connection<PrevisionExperimentVersion>(ctx, 'PrevisionExperiment.versions', PREVISION_LISTS.versionsOf(e._id), args),
+      connection<PrevisionExperimentVersion>(ctx, 'PrevisionExperiment.versions', PREVISION_LISTS.versionsOf(e._id), args, BY_CREATION),
   },
   PrevisionExperimentVersion: {
     id: gid('PrevisionExperimentVersion'),
@@ -371,7 +395,13 @@ export const previsionResolvers: Resolvers = {
       (await ctx.prevision.inputs(d)).map((input) => ({ name: input.name, type: featureType(input), required: input.required })),
     endpoint: (d) => deploymentRef(d),
     predictions: (d, args, ctx) =>
-      connection<PrevisionDeploymentPrediction>(ctx, 'PrevisionDeployment.predictions', PREVISION_LISTS.predictionsOf(d._id), args),
+      connection<PrevisionDeploymentPrediction>(
+        ctx,
+        'PrevisionDeployment.predictions',
+        PREVISION_LISTS.predictionsOf(d._id),
+        args,
+        BY_CREATION,
+      ),
   },
   PrevisionDeploymentPrediction: {
     id: gid('PrevisionDeploymentPrediction'),

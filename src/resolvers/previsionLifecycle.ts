@@ -24,18 +24,19 @@ import type {
   PrevisionValidationPrediction,
 } from '../upstreams/prevision/types.js';
 import type { Context } from './context.js';
-import { connection, loadPrevision, lookupId, previsionId } from './prevision.js';
+import { BY_CREATION, BY_NAME, connection, loadPrevision, lookupId, previsionId } from './prevision.js';
 import { fieldNamedIn, payload, pointing, type NamedField } from './userErrors.js';
 
 const MAX_NAME = 255;
 const COLOR = /^#[0-9A-Fa-f]{6}$/;
 
-function call(ctx: Context): PrevisionCallContext {
+/** The call context of a Prevision request: the caller's master token and the operation's budget. */
+export function call(ctx: Context): PrevisionCallContext {
   return { masterToken: ctx.credential('prevision'), budget: ctx.budget };
 }
 
 /** Collects the input's problems, so every one is reported at once. */
-class Problems {
+export class Problems {
   private readonly list: AugurError[] = [];
   add(param: string, message: string, reason?: 'required'): void {
     this.list.push(badInput(message, { param, ...(reason ? { reason } : {}) }));
@@ -63,12 +64,12 @@ class Problems {
 }
 
 /** Prevision names its body fields in messages (`Field "target_column": ...`): a refusal is pointed at the input field. */
-function refusal(notFound: string | undefined, fields: readonly NamedField[]) {
+export function refusal(notFound: string | undefined, fields: readonly NamedField[]) {
   return (e: AugurError) => (e.code === ErrorCode.NOT_FOUND && notFound ? notFound : fieldNamedIn(e.message, fields));
 }
 
 /** The id Prevision answered a create with; a create answer without one breaks its contract. */
-function created<T extends { _id?: string }>(what: string) {
+export function created<T extends { _id?: string }>(what: string) {
   return (answer: T): T & { _id: string } => {
     if (!answer?._id) {
       throw new AugurError(ErrorCode.UPSTREAM_ERROR, `Prevision did not return the id of the new ${what}.`, { platform: 'prevision' });
@@ -87,6 +88,9 @@ const DELETABLE: Partial<Record<NodeTypeName, PrevisionDeletable>> = {
   PrevisionConnector: 'connectors',
   PrevisionDataSource: 'data-sources',
   PrevisionExporter: 'exporters',
+  PrevisionPipelineTemplate: 'pipeline-templates',
+  PrevisionPipelineScheduledRun: 'pipeline-scheduled-runs',
+  PrevisionImageFolder: 'image-folders',
 };
 
 const PORTLESS = new Set(['S3', 'GCP']);
@@ -606,7 +610,8 @@ export const previsionLifecycleResolvers: Resolvers = {
     target: (e) => (e.database != null ? `${e.database}.${e.table ?? ''}` : `${e.bucket ? `${e.bucket}/` : ''}${e.filepath ?? ''}`),
     writeMode: (e) => (e.database_write_mode ?? e.file_write_mode ?? 'replace') as never,
     createdAt: (e) => e.created_at,
-    exports: (e, args, ctx) => connection<PrevisionExport>(ctx, 'PrevisionExporter.exports', PREVISION_LISTS.exportsOf(e._id), args),
+    exports: (e, args, ctx) =>
+      connection<PrevisionExport>(ctx, 'PrevisionExporter.exports', PREVISION_LISTS.exportsOf(e._id), args, BY_CREATION),
   },
   PrevisionExport: {
     id: gid('PrevisionExport'),
@@ -624,7 +629,7 @@ export const previsionLifecycleResolvers: Resolvers = {
     draft: (v) => v.draft === true,
     datasetPlatformId: (v) => v.dataset_id,
     features: (v, args, ctx) =>
-      connection<PrevisionFeature>(ctx, 'PrevisionExperimentVersion.features', PREVISION_LISTS.featuresOf(v._id), args),
+      connection<PrevisionFeature>(ctx, 'PrevisionExperimentVersion.features', PREVISION_LISTS.featuresOf(v._id), args, BY_NAME),
     holdoutPredictions: async (v, _a, ctx) => {
       const page = await ctx.services.prevision.getDocument<{ items?: PrevisionValidationPrediction[] }>(
         call(ctx),

@@ -92,6 +92,8 @@ export interface Config {
     maxInputDepth: number;
     /** Bound on the field-merging checks validation would run (see limits.ts). */
     maxFieldComparisons: number;
+    /** Largest file of a GraphQL multipart request (an `Upload`), in bytes; counted while it streams through. */
+    maxUploadBytes: number;
   };
   /** Longest an operation runs before its upstream calls are aborted and it answers what it has, in ms. */
   operationTimeoutMs: number;
@@ -801,6 +803,7 @@ export function parseConfig(env: Env, readFile: (path: string) => string = (path
       maxDirectives: int(env, 'AUGUR_MAX_DIRECTIVES', 50, 0, 10_000),
       maxInputDepth: int(env, 'AUGUR_MAX_INPUT_DEPTH', 64, 1, 256),
       maxFieldComparisons: int(env, 'AUGUR_MAX_FIELD_COMPARISONS', 50_000, 100, 10_000_000),
+      maxUploadBytes: int(env, 'AUGUR_MAX_UPLOAD_BYTES', 100 * 1024 * 1024, 1024, 10 * 1024 * 1024 * 1024),
     },
     operationTimeoutMs: int(env, 'AUGUR_OPERATION_TIMEOUT_MS', 15_000, 10, 600_000),
     fairShare: {

@@ -15,6 +15,7 @@ import type { Config } from './config.js';
 import { createContext, requestIdFrom, type Context, type Services } from './context.js';
 import { inputDepthError } from './errors.js';
 import { jsonNestsDeeperThan, type DocumentGuard } from './guard.js';
+import { multipartBoundary, MultipartError, readMultipartOperation } from './multipart.js';
 import type { Metrics, RefusalReason } from './metrics.js';
 import type { AllowList } from './persisted.js';
 import type { BeforeHook, RouteHandler } from './routes.js';
@@ -158,7 +159,37 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
           });
         }
         let body: unknown;
-        if (method === 'POST') {
+        const boundary = method === 'POST' && !streaming ? multipartBoundary(req.headers['content-type']) : undefined;
+        if (boundary !== undefined) {
+          // A GraphQL multipart request (a file upload). Its file is read by the resolver as it streams, so the
+          // connection closes after the answer whether or not the file was read.
+          res.setHeader('connection', 'close');
+          // multipart/form-data is a content type a cross-site form may send: as Apollo's CSRF prevention asks, a
+          // header no such form can set must come with it, and it is checked before anything is read.
+          if (!req.headers['apollo-require-preflight'] && !req.headers['x-apollo-operation-name']) {
+            return refuse(res, requestId, client, 400, 'multipart', {
+              errors: [
+                {
+                  message:
+                    'A multipart request must carry a non-empty "Apollo-Require-Preflight" (or "X-Apollo-Operation-Name") header, which no cross-site form can set.',
+                  extensions: { code: 'BAD_REQUEST' },
+                },
+              ],
+            });
+          }
+          try {
+            body = (await readMultipartOperation(req, boundary, MAX_BODY_BYTES)).body;
+          } catch (e) {
+            if (!(e instanceof MultipartError)) throw e;
+            return refuse(res, requestId, client, e.status, 'multipart', {
+              errors: [{ message: e.message, extensions: { code: 'BAD_REQUEST' } }],
+            });
+          }
+          if (jsonNestsDeeperThan(Buffer.from(JSON.stringify(body)), config.limits.maxInputDepth + JSON_BODY_LEVELS)) {
+            const error = inputDepthError(config.limits.maxInputDepth);
+            return refuse(res, requestId, client, requestErrorStatus(req), 'limit', { errors: [formatError(error.toJSON(), error)] });
+          }
+        } else if (method === 'POST') {
           const raw = await readBody(req, MAX_BODY_BYTES);
           if (raw === 'too-large') {
             // The rest of the body is left unread: the connection closes once the answer is written.

@@ -42,11 +42,12 @@ export interface Metrics {
 
 /** Why a request was refused before reaching Apollo: the `reason` of its log line and of `augur_http_refused_total`. */
 export type RefusalReason =
-  'unauthenticated' | 'body_too_large' | 'malformed_json' | 'batched' | 'not_registered' | 'syntax' | 'limit' | 'throttled';
+  'unauthenticated' | 'body_too_large' | 'malformed_json' | 'multipart' | 'batched' | 'not_registered' | 'syntax' | 'limit' | 'throttled';
 const REFUSAL_REASONS: readonly RefusalReason[] = [
   'unauthenticated',
   'body_too_large',
   'malformed_json',
+  'multipart',
   'batched',
   'not_registered',
   'syntax',

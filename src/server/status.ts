@@ -7,7 +7,11 @@ import type { PlatformStatusResult } from '../resolvers/models.js';
 
 /** What a platform client offers for the check (each client knows the path it probes and where its version is). */
 export interface PlatformProbe {
-  probe(timeoutMs: number): Promise<{ version: string | null }>;
+  /**
+   * Resolves once the platform answered; `authenticated` is true when the check sent a credential and it was accepted.
+   * A refused credential rejects with `code: 'unauthenticated'`.
+   */
+  probe(timeoutMs: number): Promise<{ version: string | null; authenticated?: boolean }>;
 }
 
 export class StatusChecker {
@@ -31,13 +35,14 @@ export class StatusChecker {
     const started = performance.now();
     const checkedAt = new Date().toISOString();
     try {
-      const { version } = await this.clients[platform].probe(this.timeoutMs);
+      const { version, authenticated } = await this.clients[platform].probe(this.timeoutMs);
       return {
         reachable: true,
         version,
         latencyMs: Math.round((performance.now() - started) * 100) / 100,
         checkedAt,
         error: null,
+        authenticated: authenticated ?? null,
       };
     } catch (e) {
       const code = (e as { code?: string }).code;
@@ -47,6 +52,7 @@ export class StatusChecker {
         latencyMs: Math.round((performance.now() - started) * 100) / 100,
         checkedAt,
         error: code ?? 'unreachable',
+        authenticated: code === 'unauthenticated' ? false : null,
       };
     }
   }

@@ -4,6 +4,7 @@
  * by platform (which failures are retried, the backoff, `Retry-After`, what an HTTP error answer becomes) is the
  * platform's policy (`<platform>/policy.ts`), passed in.
  */
+import { Readable } from 'node:stream';
 import { Pool, errors as undiciErrors } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header.js';
 import { AugurError, ErrorCode } from '../core/errors.js';
@@ -50,7 +51,7 @@ export interface UpstreamRequest {
   route: string;
   /** The `Authorization` header value (built by the platform client from the caller's credential). */
   authorization?: string;
-  /** JSON-serialised unless already a string. */
+  /** JSON-serialised unless already a string or a stream (an upload: sent as it is read, and never sent twice). */
   body?: unknown;
   contentType?: string | null;
   headers?: Record<string, string>;
@@ -233,6 +234,7 @@ export class UpstreamHttp {
 
       attempt++;
       const canRetry =
+        !(req.body instanceof Readable) &&
         attempt < policy.maxAttempts &&
         req.budget.retriesLeft > 0 &&
         policy.retryable(req.method, req.idempotent, failure.status, failure.networkCode);
@@ -279,9 +281,9 @@ export class UpstreamHttp {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     if (req.authorization) headers['authorization'] = req.authorization;
     if (req.budget.requestId) headers['x-request-id'] = req.budget.requestId;
-    let body: string | undefined;
+    let body: string | Readable | undefined;
     if (req.body !== undefined) {
-      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      body = typeof req.body === 'string' || req.body instanceof Readable ? req.body : JSON.stringify(req.body);
       if (req.contentType !== null) headers['content-type'] = req.contentType ?? 'application/json';
     }
     const ending = this.options.onAttemptStart?.(

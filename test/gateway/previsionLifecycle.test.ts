@@ -295,14 +295,17 @@ describe('Prevision status', () => {
   it('reports a refused master token as unauthenticated', async () => {
     const bad = await startStack({ env: { PREVISION_MASTER_TOKEN: 'not-the-token' } });
     try {
-      const r = await bad.gql(`{ platform(kind: PREVISION) { status { reachable error version } } }`);
+      const r = await bad.gql(`{ platform(kind: PREVISION) { status { reachable error version credential } } }`);
       expect(r.errors).toBeUndefined();
-      expect(r.data!.platform.status).toEqual({ reachable: false, error: 'unauthenticated', version: null });
+      expect(r.data!.platform.status).toEqual({ reachable: false, error: 'unauthenticated', version: null, credential: 'REFUSED' });
     } finally {
       await bad.close();
     }
-    const good = await stack.gql(`{ platform(kind: PREVISION) { status { reachable error version } } }`);
-    expect(good.data!.platform.status).toMatchObject({ reachable: true, error: null, version: expect.any(String) });
+    const good = await stack.gql(`{ platforms { kind status { reachable error version credential } } }`);
+    const byKind = Object.fromEntries(good.data!.platforms.map((p: any) => [p.kind, p.status]));
+    expect(byKind.PREVISION).toMatchObject({ reachable: true, error: null, version: expect.any(String), credential: 'ACCEPTED' });
+    // The other platforms' checks send no credential: they say nothing of it.
+    for (const kind of ['DATAIKU', 'CIVIS', 'PREVISTO']) expect(byKind[kind]).toMatchObject({ reachable: true, credential: 'NOT_CHECKED' });
   });
 });
 

@@ -12,6 +12,7 @@ export const FILES_AT_TARGET = [
   'platform.graphql',
   'civis.graphql',
   'prevision.graphql',
+  'previsionPipelines.graphql',
   'subscriptions.graphql',
 ];
 

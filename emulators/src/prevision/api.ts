@@ -13,6 +13,7 @@ import { deploymentRoutes } from './api/deployments.js';
 import { predictionRoutes } from './api/predictions.js';
 import { connectorRoutes } from './api/connectors.js';
 import { exporterRoutes } from './api/exporters.js';
+import { pipelineRoutes } from './api/pipelines.js';
 
 export { PLATFORM_VERSION } from './api/scope.js';
 
@@ -28,5 +29,6 @@ export function apiRoutes(ctx: HandlerContext): RouteDef[] {
     ...predictionRoutes(ctx, scope),
     ...connectorRoutes(ctx, scope),
     ...exporterRoutes(ctx, scope),
+    ...pipelineRoutes(ctx, scope),
   ];
 }

@@ -10,6 +10,7 @@ import type { ListPage } from './types.js';
 /** Resolved options (every field set). */
 export interface ResolvedPrevisionOptions {
   masterTokens: string[];
+  secondMasterTokens: string[];
   tokenTtlSeconds: number;
   keepAliveMs: number;
   asyncStepMs: number;

@@ -1,8 +1,9 @@
 /**
  * The Prevision.io emulator: the `/ext/v1` master-token API (projects, datasets, experiments, versions and their
  * feature analyses, models and their details, validation and holdout predictions, deployments and their versions,
- * API keys, bulk deployment predictions, the `/events` SSE stream) plus, on the same server, the Keycloak-style
- * token endpoint and each deployed model's host under `/deployments-host/{deploymentId}`.
+ * API keys, bulk deployment predictions, connectors, data sources, exporters, pipelines, image folders, the `/events`
+ * SSE stream) plus, on the same server, the Keycloak-style token endpoint and each deployed model's host under
+ * `/deployments-host/{deploymentId}`. A second organization's master tokens reach a state of their own.
  *
  * Asynchronous resources (deployment and validation predictions, dataset uploads, experiment trainings, new
  * deployments and deployment versions) move `pending` → `running` → `done` one step every `asyncStepMs` of the
@@ -12,26 +13,33 @@
  * real clock a timer delivers steps on time; with an injected `now`, steps are applied when the API is read, so
  * tests stay deterministic and never sleep.
  */
-import { Emulator, type EmulatorReply, type EmulatorRequest } from '../framework/emulator.js';
+import { Emulator, type EmulatorReply, type EmulatorRequest, type RouteDef } from '../framework/emulator.js';
 import type { EmulatorModule } from '../framework/platform.js';
 import { apiRoutes } from './api.js';
 import { baseUrlResolver, type HandlerContext, type ResolvedPrevisionOptions } from './context.js';
 import { EventHub, type SentEvent } from './events.js';
 import { DEPLOYMENT_HOST_PREFIX, hostRoutes, TOKEN_PATH } from './host.js';
 import { previsionOpenApi } from './openapi.js';
-import { buildSeed, DEFAULT_MASTER_TOKEN, PREVISION_DEMO } from './seed.js';
+import { buildSeed, DEFAULT_MASTER_TOKEN, PREVISION_DEMO, SECOND_MASTER_TOKEN, SECOND_ORG_MACHINE, type SeedOrganization } from './seed.js';
 import { JobRunner, ObjectIdFactory, PrevisionStore } from './store.js';
 import type { PrevisionErrorBody } from './types.js';
 
 export type * from './types.js';
-export { PREVISION_DEMO, DEFAULT_MASTER_TOKEN, type PrevisionDemo } from './seed.js';
+export { PREVISION_DEMO, DEFAULT_MASTER_TOKEN, SECOND_MASTER_TOKEN, type PrevisionDemo } from './seed.js';
 export { TOKEN_PATH, DEPLOYMENT_HOST_PREFIX } from './host.js';
+export { zipSingleFile } from './files.js';
 export type { SentEvent } from './events.js';
 
 /** Options of the Prevision emulator; every field has a default. */
 export interface PrevisionOptions {
   /** Accepted master tokens (raw `Authorization` values). Default `['augur-demo-prevision']`. */
   masterTokens: string[];
+  /**
+   * Master tokens of a second organization with data of its own (another user, project, deployment; ids that are
+   * unknown to the first): what one organization creates, the other never sees. Default
+   * `['augur-demo-prevision-2']`; `[]` serves one organization only.
+   */
+  secondMasterTokens: string[];
   /** `expires_in` of deployed-model access tokens, in seconds. Default 300. */
   tokenTtlSeconds: number;
   /** Interval of `:` keep-alive comments on `/ext/v1/events`, in ms (0 disables them). Default 15000. */
@@ -79,6 +87,9 @@ export function previsionErrorReply(status: number, message: string, extra: Reco
 function resolve(o: Partial<PrevisionOptions> = {}): ResolvedPrevisionOptions {
   const tokens = (o.masterTokens ?? [DEFAULT_MASTER_TOKEN]).filter((t) => t.length > 0);
   if (tokens.length === 0) throw new Error('Prevision emulator: masterTokens must hold at least one non-empty token.');
+  const secondTokens = (o.secondMasterTokens ?? [SECOND_MASTER_TOKEN]).filter((t) => t.length > 0);
+  const shared = secondTokens.filter((t) => tokens.includes(t));
+  if (shared.length > 0) throw new Error('Prevision emulator: a token may not be in both masterTokens and secondMasterTokens.');
   const nonNegative = (name: string, v: number | undefined, d: number): number => {
     const x = v ?? d;
     if (!Number.isFinite(x) || x < 0) throw new Error(`Prevision emulator: option ${name} must be a number >= 0, got ${String(v)}.`);
@@ -92,6 +103,7 @@ function resolve(o: Partial<PrevisionOptions> = {}): ResolvedPrevisionOptions {
   if (ttl < 1) throw new Error(`Prevision emulator: tokenTtlSeconds must be at least 1, got ${ttl}.`);
   return {
     masterTokens: tokens,
+    secondMasterTokens: secondTokens,
     tokenTtlSeconds: ttl,
     keepAliveMs: nonNegative('keepAliveMs', o.keepAliveMs, 15_000),
     asyncStepMs: nonNegative('asyncStepMs', o.asyncStepMs, 2000),
@@ -107,33 +119,44 @@ function resolve(o: Partial<PrevisionOptions> = {}): ResolvedPrevisionOptions {
 /** A Prevision emulator instance: an {@link Emulator} that also ends its event streams and job timers on close. */
 export class PrevisionEmulator extends Emulator {
   constructor(
-    private readonly hub: EventHub,
-    private readonly store: PrevisionStore,
+    private readonly orgs: readonly Organization[],
     options: ConstructorParameters<typeof Emulator>[0],
   ) {
     super(options);
   }
 
-  /** Events sent on `/ext/v1/events` since the last reset (oldest first). */
+  /** Events sent on the first organization's `/ext/v1/events` since the last reset (oldest first). */
   events(): SentEvent[] {
-    return this.hub.recent();
+    return this.orgs[0]!.hub.recent();
   }
 
-  /** Open `/ext/v1/events` streams. */
+  /** Open `/ext/v1/events` streams (every organization's). */
   get eventStreams(): number {
-    return this.hub.size;
+    return this.orgs.reduce((n, o) => n + o.hub.size, 0);
   }
 
   /** Applies every asynchronous step that is due (useful with an injected clock). */
   settle(): void {
-    this.store.jobs.settleAll();
+    for (const o of this.orgs) o.store.jobs.settleAll();
   }
 
   override async close(): Promise<void> {
-    this.store.jobs.clear();
-    this.hub.closeAll();
+    for (const o of this.orgs) {
+      o.store.jobs.clear();
+      o.hub.closeAll();
+    }
     await super.close();
   }
+}
+
+/** One organization: its master tokens, its own state and event stream, and the route handlers bound to them. */
+interface Organization {
+  tokens: ReadonlySet<string>;
+  store: PrevisionStore;
+  hub: EventHub;
+  seed(): void;
+  api: RouteDef[];
+  host: RouteDef[];
 }
 
 function authMessage(header: string | undefined): string {
@@ -148,37 +171,65 @@ function authMessage(header: string | undefined): string {
 
 function create(options?: Partial<PrevisionOptions>): PrevisionEmulator {
   const resolved = resolve(options);
-  const hub = new EventHub(resolved.keepAliveMs);
-  const jobs = new JobRunner(
-    { stepMs: resolved.asyncStepMs, stepReads: resolved.asyncStepReads, now: resolved.now, timers: !resolved.clockInjected },
-    (event, id) => hub.emit(event, id),
-  );
-  const ids = new ObjectIdFactory();
-  const store = new PrevisionStore(ids, jobs);
-  const seed = (): void => {
-    ids.reset();
-    store.load(buildSeed(ids));
-    hub.clearHistory();
+  const baseUrl = baseUrlResolver(resolved.publicUrl, () => emulator.url);
+  const organization = (tokens: readonly string[], org: SeedOrganization): Organization => {
+    const hub = new EventHub(resolved.keepAliveMs);
+    const jobs = new JobRunner(
+      { stepMs: resolved.asyncStepMs, stepReads: resolved.asyncStepReads, now: resolved.now, timers: !resolved.clockInjected },
+      (event, id) => hub.emit(event, id),
+    );
+    const ids = org === 'first' ? new ObjectIdFactory() : new ObjectIdFactory(SECOND_ORG_MACHINE);
+    const store = new PrevisionStore(ids, jobs);
+    const seed = (): void => {
+      ids.reset();
+      store.load(buildSeed(ids, org));
+      hub.clearHistory();
+    };
+    seed();
+    const ctx: HandlerContext = { store, hub, options: resolved, baseUrl };
+    return { tokens: new Set(tokens), store, hub, seed, api: apiRoutes(ctx), host: hostRoutes(ctx) };
   };
-  seed();
+  const orgs = [organization(resolved.masterTokens, 'first')];
+  if (resolved.secondMasterTokens.length > 0) orgs.push(organization(resolved.secondMasterTokens, 'second'));
+  const first = orgs[0]!;
 
-  const ctx: HandlerContext = {
-    store,
-    hub,
-    options: resolved,
-    baseUrl: baseUrlResolver(resolved.publicUrl, () => emulator.url),
+  // Every organization has the same route table; a request runs the handler of the organization its master token
+  // (API routes) or its deployment (deployed-model hosts) belongs to. The token endpoint asks each in turn.
+  const byToken = (req: EmulatorRequest): Organization => orgs.find((o) => o.tokens.has(req.headers.authorization ?? '')) ?? first;
+  const byDeployment = (req: EmulatorRequest): Organization => {
+    const id = req.params['deploymentId'];
+    return (id !== undefined && orgs.find((o) => o.store.deployments.has(id))) || first;
   };
-  const masterTokens = new Set(resolved.masterTokens);
-  const emulator = new PrevisionEmulator(hub, store, {
+  const api: RouteDef[] = first.api.map((route, i) => ({
+    ...route,
+    handler: (req, res) => byToken(req).api[i]!.handler(req, res),
+  }));
+  const host: RouteDef[] = first.host.map((route, i) => ({
+    ...route,
+    handler:
+      route.path === TOKEN_PATH
+        ? async (req, res) => {
+            let reply: EmulatorReply | undefined;
+            for (const o of orgs) {
+              reply = await o.host[i]!.handler(req, res);
+              if (reply?.status !== 401) return reply;
+            }
+            return reply;
+          }
+        : (req, res) => byDeployment(req).host[i]!.handler(req, res),
+  }));
+  const emulator = new PrevisionEmulator(orgs, {
     name: 'prevision',
-    routes: [...apiRoutes(ctx), ...hostRoutes(ctx)],
+    routes: [...api, ...host],
     errorReply: previsionErrorReply,
     before(req: EmulatorRequest) {
       const h = req.headers.authorization;
-      if (h !== undefined && masterTokens.has(h)) return undefined;
+      if (h !== undefined && orgs.some((o) => o.tokens.has(h))) return undefined;
       return previsionErrorReply(401, authMessage(h), {});
     },
-    reset: seed,
+    reset: () => {
+      for (const o of orgs) o.seed();
+    },
     openapi: previsionOpenApi,
   });
   return emulator;
@@ -206,6 +257,13 @@ export const previsionEmulator: EmulatorModule<PrevisionOptions> = {
         .map((t) => t.trim())
         .filter((t) => t !== '');
     }
+    const second = env['AUGUR_EMULATOR_PREVISION_SECOND_MASTER_TOKEN'];
+    if (second !== undefined) {
+      out.secondMasterTokens = second
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== '');
+    }
     const ttl = intFromEnv(env, 'AUGUR_EMULATOR_PREVISION_TOKEN_TTL_SECONDS');
     if (ttl !== undefined) out.tokenTtlSeconds = ttl;
     const keepAlive = intFromEnv(env, 'AUGUR_EMULATOR_PREVISION_KEEPALIVE_MS');
@@ -227,6 +285,8 @@ export const previsionEmulator: EmulatorModule<PrevisionOptions> = {
     for (const d of PREVISION_DEMO.deployments) {
       lines.push(`Deployment ${d.name} (${d.id}, ${d.trainingType}): client_id ${d.clientId}, client_secret ${d.clientSecret}`);
     }
+    const second = options?.secondMasterTokens ?? [SECOND_MASTER_TOKEN];
+    if (second.length > 0) lines.push(`Second organization, with data of its own: master token ${second[0]}`);
     return lines;
   },
 };

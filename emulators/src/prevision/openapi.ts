@@ -6,6 +6,7 @@
 import {
   arrayOf,
   bool,
+  enumOf,
   int,
   json,
   jsonBody,
@@ -27,6 +28,7 @@ import { PREVISION_SCHEMAS, page } from './openapiSchemas.js';
 import { DEPLOYMENT_HOST_PREFIX, TOKEN_PATH } from './host.js';
 
 const API = '/ext/v1';
+const ROLES = ['admin', 'contributor', 'viewer', 'end_user'];
 const ERRORS = { '400': responseRef('BadRequest'), '401': responseRef('Unauthorized'), '404': responseRef('NotFound') };
 const PAGING = [
   query('page', int(undefined, { minimum: 1, default: 1 }), '1-based page number; a page past the end answers `items: []`.'),
@@ -66,6 +68,7 @@ const predictions = { tag: 'Predictions' };
 const host = { tag: 'Deployed model host' };
 const connectors = { tag: 'Connectors and data sources' };
 const exporters = { tag: 'Exporters and exports' };
+const pipelines = { tag: 'Pipelines and image folders' };
 
 /** A body the SDK sends as a form, which the API also takes as JSON. */
 function formOrJson(schema: Schema): Record<string, unknown> {
@@ -100,7 +103,21 @@ const api: Paths = {
     }),
   },
   '/projects/{id}': { get: one('Get a project', 'Project', projects), delete: remove('Delete a project and what it holds', projects) },
-  '/projects/{id}/users': { get: list("List a project's users with their role", 'ProjectUser', projects) },
+  '/projects/{id}/users': {
+    get: list("List a project's users with their role", 'ProjectUser', projects),
+    post: one('Add a user to a project', 'Project', {
+      ...projects,
+      description: "As the R SDK's `create_project_user`; [OURS] answers the project. A project keeps at least one admin.",
+      body: jsonBody(object({ email: str(), projectRole: enumOf(ROLES) }, ['email', 'projectRole'])),
+    }),
+  },
+  '/projects/{id}/users/{userId}': {
+    put: one("Change a project member's role", 'Project', {
+      ...projects,
+      body: jsonBody(object({ projectRole: enumOf(ROLES) }, ['projectRole'])),
+    }),
+    delete: one('Remove a member from a project (200)', 'Project', projects),
+  },
   '/projects/{pid}/datasets': { get: list("List a project's datasets", 'Dataset', datasets) },
   '/projects/{pid}/datasets/file': {
     post: one('Upload a dataset (csv, or a zip holding one)', 'Dataset', {
@@ -450,6 +467,73 @@ const api: Paths = {
     }),
   },
   '/exports/{id}': { get: one('Get an export', 'Export', exporters) },
+  '/projects/{pid}/pipeline-templates': { get: list("List a project's pipeline templates", 'PipelineTemplate', pipelines) },
+  '/pipeline-templates/{id}': {
+    get: one('Get a pipeline template', 'PipelineTemplate', pipelines),
+    delete: remove('Delete a pipeline template (400 while a scheduled run uses it)', pipelines),
+  },
+  '/projects/{pid}/pipeline-scheduled-runs': {
+    get: list("List a project's pipeline scheduled runs (without their executions)", 'PipelineScheduledRun', pipelines),
+    post: one('Create a draft scheduled run of a template', 'PipelineScheduledRun', {
+      ...pipelines,
+      description: "The first of the SDK's four steps: configure the nodes, set the schedule, then confirm.",
+      body: jsonBody(object({ pipeline_template_id: str(), name: str(), description: str() }, ['pipeline_template_id', 'name'])),
+    }),
+  },
+  '/pipeline-scheduled-runs/{id}': {
+    get: one('Get a scheduled run with its last executions', 'PipelineScheduledRun', {
+      ...pipelines,
+      parameters: [query('limit', int(), 'How many of the last executions to answer (default 15), newest first.')],
+    }),
+    put: one('Set the name and schedule of a scheduled run', 'PipelineScheduledRun', {
+      ...pipelines,
+      body: jsonBody(
+        object(
+          {
+            name: str(),
+            exec_type: enumOf(['manual', 'recurring']),
+            exec_cron: str('Five-field cron; recurring runs only.'),
+            exec_period_start: str(),
+            exec_period_end: str(),
+          },
+          ['exec_type'],
+        ),
+      ),
+    }),
+    delete: remove('Delete a scheduled run', pipelines),
+  },
+  '/pipeline-scheduled-runs/{id}/node/{nodeId}': {
+    put: one("Configure one node of a scheduled run's template", 'PipelineScheduledRun', {
+      ...pipelines,
+      body: jsonBody(arrayOf(object({ name: str(), value: {} }, ['name']))),
+    }),
+  },
+  '/pipeline-scheduled-runs/{id}/confirm': {
+    post: one('Confirm a draft scheduled run (once)', 'PipelineScheduledRun', pipelines),
+  },
+  '/pipeline-scheduled-runs/{id}/trigger': {
+    post: one('Trigger an execution of a confirmed scheduled run', object({ _id: str(), execution_id: str() }, ['_id', 'execution_id']), {
+      ...pipelines,
+      description: 'A job: the execution moves to `done` (`PIPELINE_SCHEDULED_RUN_UPDATE`). [OURS] the answer.',
+    }),
+  },
+  '/projects/{pid}/image-folders': {
+    get: list("List a project's image folders", 'ImageFolder', pipelines),
+    post: one('Upload a zip of images as an image folder', 'ImageFolder', {
+      ...pipelines,
+      description: 'Answers at once with `copy_state: running`; `done` after the copy (`FOLDER_UPDATE`).',
+      body: {
+        required: true,
+        content: {
+          'multipart/form-data': { schema: object({ name: str(), file: str('The zip.', { format: 'binary' }) }, ['name', 'file']) },
+        },
+      },
+    }),
+  },
+  '/image-folders/{id}': {
+    get: one('Get an image folder', 'ImageFolder', pipelines),
+    delete: remove('Delete an image folder', pipelines),
+  },
   '/projects/{pid}/datasets/data-source': {
     post: one('Create a dataset read from a data source', 'Dataset', {
       ...datasets,
@@ -571,6 +655,8 @@ export function previsionOpenApi(): OpenApiDocument {
       deploymentId: 'The deployment id.',
       datasetId: 'The dataset id.',
       predictionId: 'The id of a deployment prediction or a validation prediction (by `prediction_type`).',
+      nodeId: "The id of a node of the run's pipeline template.",
+      userId: 'The id of a user (a member of the project).',
     },
     paths: { ...Object.fromEntries(Object.entries(api).map(([path, item]) => [`${API}${path}`, item])), ...others },
   });

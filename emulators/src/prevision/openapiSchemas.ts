@@ -16,7 +16,70 @@ const USER_REF = object({ _id: ID, email: str() }, ['_id', 'email']);
 const record = (properties: Record<string, Schema>, description?: string): Schema =>
   object(properties, Object.keys(properties), description);
 
+const PIPELINE_NODE = object(
+  {
+    _id: ID,
+    pipeline_component_id: object(
+      {
+        _id: ID,
+        metadata: object({ name: str() }, ['name']),
+        interfaces: object({ properties: arrayOf(object({ name: str(), type: str(), hidden: bool() }, ['name', 'type'])) }, ['properties']),
+      },
+      ['_id', 'metadata', 'interfaces'],
+    ),
+  },
+  ['_id', 'pipeline_component_id'],
+);
+
 export const PREVISION_SCHEMAS: Record<string, Schema> = {
+  PipelineTemplate: record({
+    _id: ID,
+    project_id: ID,
+    name: str(),
+    description: text(),
+    nodes: arrayOf(PIPELINE_NODE),
+    edges: arrayOf(object({ source: ID, target: ID }, ['source', 'target'])),
+    draft: bool(),
+    used_in_run: bool(),
+    created_at: dateTime(),
+    created_by: ID,
+  }),
+  PipelineScheduledRun: object(
+    {
+      _id: ID,
+      project_id: ID,
+      name: str(),
+      description: text(),
+      pipeline_template_id: ID,
+      pipeline_template: object({ _id: ID, name: str() }, ['_id', 'name']),
+      nodes_properties: arrayOf(
+        object({ node_id: ID, properties: arrayOf(object({ name: str(), value: {} }, ['name'])) }, ['node_id', 'properties']),
+      ),
+      exec_type: enumOf(['manual', 'recurring']),
+      exec_cron: text(),
+      exec_period_start: text(),
+      exec_period_end: text(),
+      enabled: bool(),
+      draft: bool(),
+      executions: arrayOf(
+        object({ _id: ID, status: STATE, start_at: dateTime(), end_at: nullable(dateTime()) }, ['_id', 'status', 'start_at', 'end_at']),
+        'Only in `GET /pipeline-scheduled-runs/{id}`, the last `limit`, newest first.',
+      ),
+      created_at: dateTime(),
+      created_by: ID,
+    },
+    ['_id', 'project_id', 'name', 'pipeline_template_id', 'exec_type', 'enabled', 'draft', 'created_at'],
+  ),
+  ImageFolder: record({
+    _id: ID,
+    project_id: ID,
+    name: str(),
+    copy_state: STATE,
+    nb_images: int(),
+    size: int(),
+    created_at: dateTime(),
+    created_by: ID,
+  }),
   Exporter: record({
     _id: ID,
     project_id: ID,
@@ -106,11 +169,12 @@ export const PREVISION_SCHEMAS: Record<string, Schema> = {
     admins: arrayOf(USER_REF),
     contributors: arrayOf(USER_REF),
     viewers: arrayOf(USER_REF),
+    end_users: arrayOf(USER_REF),
     pipelines_count: int(),
     experiments_count: int(),
     dataset_count: int(),
   }),
-  ProjectUser: object({ _id: ID, email: str(), role: enumOf(['admin', 'contributor', 'viewer']) }, ['_id', 'email', 'role']),
+  ProjectUser: object({ _id: ID, email: str(), role: enumOf(['admin', 'contributor', 'viewer', 'end_user']) }, ['_id', 'email', 'role']),
   Dataset: record({
     _id: ID,
     project_id: ID,

@@ -23,7 +23,10 @@ import type {
   DatasetColumn,
   Experiment,
   ExperimentVersion,
+  ImageFolder,
   Model,
+  PipelineScheduledRun,
+  PipelineTemplate,
   Profile,
   Project,
   TrainingType,
@@ -239,19 +242,30 @@ export interface PrevisionDemo {
 }
 
 export const DEFAULT_MASTER_TOKEN = 'augur-demo-prevision';
+/** A second organization's master token, with data of its own (another user, project and deployment). */
+export const SECOND_MASTER_TOKEN = 'augur-demo-prevision-2';
+/** The 5-byte process part of the second organization's ids, so that no id of one organization is valid in the other. */
+export const SECOND_ORG_MACHINE = 'b7c02d4e91';
 
-/** Builds the seed from scratch (a fresh object graph each call, so resets never share state with a previous run). */
-export function buildSeed(ids: ObjectIdFactory): PlatformData {
+/** Which organization's data a seed builds. */
+export type SeedOrganization = 'first' | 'second';
+
+/**
+ * Builds the seed from scratch (a fresh object graph each call, so resets never share state with a previous run).
+ * The first organization is the demo one; the second ({@link SECOND_MASTER_TOKEN}) has one project of its own.
+ */
+export function buildSeed(ids: ObjectIdFactory, org: SeedOrganization = 'first'): PlatformData {
+  const second = org === 'second';
   const userId = ids.next(SEED_BASE_MS - 30 * DAY);
   const analystId = ids.next(SEED_BASE_MS - 29 * DAY);
-  const demoUser: UserRef = { _id: userId, email: 'demo@augur.example' };
-  const analyst: UserRef = { _id: analystId, email: 'analyst@augur.example' };
+  const demoUser: UserRef = { _id: userId, email: second ? 'bob@globex.example' : 'demo@augur.example' };
+  const analyst: UserRef = { _id: analystId, email: second ? 'carol@globex.example' : 'analyst@augur.example' };
   const profile: Profile = {
     _id: userId,
     email: demoUser.email,
-    first_name: 'Ada',
-    last_name: 'Demo',
-    company: 'Augur',
+    first_name: second ? 'Bob' : 'Ada',
+    last_name: second ? 'Analyst' : 'Demo',
+    company: second ? 'Globex' : 'Augur',
     roles: ['admin'],
     created_at: iso(SEED_BASE_MS - 30 * DAY),
   };
@@ -279,6 +293,7 @@ export function buildSeed(ids: ObjectIdFactory): PlatformData {
       admins: [demoUser],
       contributors: [analyst],
       viewers: [],
+      end_users: [],
       pipelines_count: 0,
       experiments_count: 0,
       dataset_count: 0,
@@ -462,6 +477,27 @@ export function buildSeed(ids: ObjectIdFactory): PlatformData {
     return rec;
   };
 
+  if (second) {
+    // The second organization: one project, rent estimates (regression deployed), one bulk prediction.
+    const rentProject = project('Rental pricing', 'Monthly rent estimates for the letting desk', '#E69500', SEED_BASE_MS + 2 * DAY);
+    const rentTrain = dataset(
+      rentProject,
+      'rentals_train',
+      generateTable(301, 30, HOUSE_FEATURES, { name: 'rent_eur', stats: { kind: 'regression', mean: 1100, std: 350 }, hints: HOUSE_HINTS }),
+      SEED_BASE_MS + 2 * DAY + HOUR,
+    );
+    const rentScoring = dataset(rentProject, 'rentals_scoring', generateTable(302, 10, HOUSE_FEATURES), SEED_BASE_MS + 2 * DAY + 2 * HOUR);
+    const rentExp = experiment(rentProject, 'Rent estimate', 'regression', SEED_BASE_MS + 3 * DAY);
+    const rentV1 = version(rentExp, rentTrain, 'rent_eur', SEED_BASE_MS + 3 * DAY + HOUR, { description: 'baseline', hints: HOUSE_HINTS });
+    const rentModel = rentV1.models[0]!;
+    const rentDep = deployment(rentProject, rentExp, rentV1.version, rentModel, 'rent-api', SEED_BASE_MS + 4 * DAY, {
+      clientId: 'augur-demo-rent-client',
+      secret: 'augur-demo-rent-secret',
+    });
+    prediction(rentDep, rentModel, rentScoring, SEED_BASE_MS + 5 * DAY, 'done');
+    return data;
+  }
+
   // Project 1: customer churn (classification deployed) and lifetime value (regression).
   const churnProject = project('Customer churn', 'Who is about to leave, and what is each customer worth', '#16D92C', SEED_BASE_MS);
   const churnTrain = dataset(
@@ -553,6 +589,80 @@ export function buildSeed(ids: ObjectIdFactory): PlatformData {
   prediction(churnDep, churnModel, churnScoring, SEED_BASE_MS + 9 * DAY, 'done');
   prediction(churnDep, churnModel, churnTrain, SEED_BASE_MS + 9 * DAY + HOUR, 'failed');
   prediction(houseDep, houseModel, housesScoring, SEED_BASE_MS + 10 * DAY, 'done');
+
+  // Pipelines of the churn project: a template scoring new customers, and a scheduled run of it that ran twice.
+  // Created last, so the ids above stay what they were before pipelines existed.
+  const at = SEED_BASE_MS + 11 * DAY;
+  const component = (name: string, properties: Array<{ name: string; type: string; hidden?: boolean }>, t: number) => ({
+    _id: ids.next(t),
+    pipeline_component_id: { _id: ids.next(t), metadata: { name }, interfaces: { properties } },
+  });
+  const nodes = [
+    component('import-dataset', [{ name: 'dataset_id', type: 'string' }], at),
+    component(
+      'predict',
+      [
+        { name: 'deployment_id', type: 'string' },
+        { name: 'confidence', type: 'boolean' },
+        { name: 'internal_queue', type: 'string', hidden: true },
+      ],
+      at,
+    ),
+    component('export', [{ name: 'exporter_id', type: 'string' }], at),
+  ];
+  const template: PipelineTemplate = {
+    _id: ids.next(at),
+    project_id: churnProject._id,
+    name: 'Score new customers',
+    description: 'Imports a dataset, scores it on churn-api and exports the predictions',
+    nodes,
+    edges: [
+      { source: nodes[0]!._id, target: nodes[1]!._id },
+      { source: nodes[1]!._id, target: nodes[2]!._id },
+    ],
+    draft: false,
+    used_in_run: true,
+    created_at: iso(at),
+    created_by: userId,
+  };
+  const runAt = at + HOUR;
+  const run: PipelineScheduledRun = {
+    _id: ids.next(runAt),
+    project_id: churnProject._id,
+    name: 'Nightly churn scoring',
+    description: null,
+    pipeline_template_id: template._id,
+    pipeline_template: { _id: template._id, name: template.name },
+    nodes_properties: [{ node_id: nodes[1]!._id, properties: [{ name: 'deployment_id', value: churnDep._id }] }],
+    exec_type: 'recurring',
+    exec_cron: '0 2 * * *',
+    exec_period_start: iso(runAt),
+    exec_period_end: null,
+    enabled: true,
+    draft: false,
+    executions: [1, 2].map((n) => ({
+      _id: ids.next(runAt + n * DAY),
+      status: 'done' as const,
+      start_at: iso(runAt + n * DAY),
+      end_at: iso(runAt + n * DAY + 10 * 60_000),
+    })),
+    created_at: iso(runAt),
+    created_by: userId,
+  };
+  const folderAt = at + 2 * HOUR;
+  const folder: ImageFolder = {
+    _id: ids.next(folderAt),
+    project_id: churnProject._id,
+    name: 'store_fronts',
+    copy_state: 'done',
+    nb_images: 48,
+    size: 3_145_728,
+    created_at: iso(folderAt),
+    created_by: userId,
+  };
+  data.pipelineTemplates = [template];
+  data.pipelineRuns = [run];
+  data.imageFolders = [folder];
 
   return data;
 }

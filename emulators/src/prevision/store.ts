@@ -15,6 +15,9 @@ import type {
   Export,
   Exporter,
   ExperimentVersion,
+  ImageFolder,
+  PipelineScheduledRun,
+  PipelineTemplate,
   PrevisionEventName,
   Profile,
   Project,
@@ -78,6 +81,9 @@ export interface PlatformData {
   deployments: DeploymentRecord[];
   apiKeys: ApiKeyRecord[];
   predictions: PredictionRecord[];
+  pipelineTemplates?: PipelineTemplate[];
+  pipelineRuns?: PipelineScheduledRun[];
+  imageFolders?: ImageFolder[];
 }
 
 interface Job {
@@ -201,6 +207,9 @@ export class PrevisionStore {
   readonly dataSources = new Map<string, DataSource>();
   readonly exporters = new Map<string, Exporter>();
   readonly exports = new Map<string, Export>();
+  readonly pipelineTemplates = new Map<string, PipelineTemplate>();
+  readonly pipelineRuns = new Map<string, PipelineScheduledRun>();
+  readonly imageFolders = new Map<string, ImageFolder>();
   /** Issued tokens, for unguessable-enough but deterministic values. */
   tokenSerial = 0;
 
@@ -220,6 +229,9 @@ export class PrevisionStore {
     for (const d of data.deployments) this.deployments.set(d._id, d);
     for (const k of data.apiKeys) this.addApiKey(k);
     for (const p of data.predictions) this.predictions.set(p.wire._id, p);
+    for (const t of data.pipelineTemplates ?? []) this.pipelineTemplates.set(t._id, t);
+    for (const r of data.pipelineRuns ?? []) this.pipelineRuns.set(r._id, r);
+    for (const f of data.imageFolders ?? []) this.imageFolders.set(f._id, f);
   }
 
   addApiKey(k: ApiKeyRecord): void {
@@ -244,6 +256,9 @@ export class PrevisionStore {
     this.dataSources.clear();
     this.exporters.clear();
     this.exports.clear();
+    this.pipelineTemplates.clear();
+    this.pipelineRuns.clear();
+    this.imageFolders.clear();
     this.tokenSerial = 0;
   }
 
@@ -254,6 +269,9 @@ export class PrevisionStore {
     for (const e of [...this.experiments.values()]) if (e.project_id === id) this.deleteExperiment(e._id);
     for (const d of [...this.deployments.values()]) if (d.project_id === id) this.deleteDeployment(d._id);
     for (const c of [...this.connectors.values()]) if (c.project_id === id) this.deleteConnector(c._id);
+    for (const r of [...this.pipelineRuns.values()]) if (r.project_id === id) this.pipelineRuns.delete(r._id);
+    for (const t of [...this.pipelineTemplates.values()]) if (t.project_id === id) this.pipelineTemplates.delete(t._id);
+    for (const f of [...this.imageFolders.values()]) if (f.project_id === id) this.imageFolders.delete(f._id);
   }
 
   /** Removes a connector and the data sources reading through it. */

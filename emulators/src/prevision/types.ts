@@ -16,7 +16,13 @@ export type AccessType = 'public' | 'fine_grained' | 'private';
  * `ValidationPrediction._wait_for_prediction`).
  */
 export type PrevisionEventName =
-  'DEPLOYMENT_PREDICTION_UPDATE' | 'EXPERIMENT_VERSION_UPDATE' | 'DATASET_UPDATE' | 'PREDICTION_UPDATE' | 'EXPORT_UPDATE';
+  | 'DEPLOYMENT_PREDICTION_UPDATE'
+  | 'EXPERIMENT_VERSION_UPDATE'
+  | 'DATASET_UPDATE'
+  | 'PREDICTION_UPDATE'
+  | 'EXPORT_UPDATE'
+  | 'FOLDER_UPDATE'
+  | 'PIPELINE_SCHEDULED_RUN_UPDATE';
 
 /** `metaData` of every paged list. `currentPage` is 1-based. */
 export interface ListMetaData {
@@ -72,6 +78,8 @@ export interface Project {
   admins: UserRef[];
   contributors: UserRef[];
   viewers: UserRef[];
+  /** Members who may only use the project's deployed models (the R SDK's `end_user` role). */
+  end_users: UserRef[];
   pipelines_count: number;
   experiments_count: number;
   dataset_count: number;
@@ -425,6 +433,78 @@ export interface Export {
   prediction_id: string | null;
   prediction_type: 'deployment' | 'experiment' | null;
   status: PrevisionState;
+  created_at: string;
+  created_by: string;
+}
+
+/** A property a pipeline component takes, as `PipelineTemplate.get_nodes_properties` reads it. */
+export interface PipelineComponentProperty {
+  name: string;
+  type: string;
+  hidden?: boolean;
+}
+
+/** A node of a pipeline template: its `pipeline_component_id` is the component, embedded. */
+export interface PipelineNode {
+  _id: string;
+  pipeline_component_id: {
+    _id: string;
+    metadata: { name: string };
+    interfaces: { properties: PipelineComponentProperty[] };
+  };
+}
+
+/** `GET /ext/v1/pipeline-templates/{id}`: the SDK's `PipelineTemplate` reads `_id`, `name`, `project_id`, `nodes`, `edges`, `description`, `draft`, `used_in_run`. */
+export interface PipelineTemplate {
+  _id: string;
+  project_id: string;
+  name: string;
+  description: string | null;
+  nodes: PipelineNode[];
+  edges: Array<{ source: string; target: string }>;
+  draft: boolean;
+  used_in_run: boolean;
+  created_at: string;
+  created_by: string;
+}
+
+/** One execution of a scheduled run (`GET /pipeline-scheduled-runs/{id}?limit=n` answers the last n as `executions`). */
+export interface PipelineExecution {
+  _id: string;
+  status: PrevisionState;
+  start_at: string;
+  end_at: string | null;
+}
+
+/** `GET /ext/v1/pipeline-scheduled-runs/{id}`: the SDK's `PipelineScheduledRun`. */
+export interface PipelineScheduledRun {
+  _id: string;
+  project_id: string;
+  name: string;
+  description: string | null;
+  pipeline_template_id: string;
+  pipeline_template: { _id: string; name: string };
+  /** What each node was configured with (`PUT /pipeline-scheduled-runs/{id}/node/{node_id}`). */
+  nodes_properties: Array<{ node_id: string; properties: Array<{ name: string; value: unknown }> }>;
+  exec_type: 'manual' | 'recurring';
+  exec_cron: string | null;
+  exec_period_start: string | null;
+  exec_period_end: string | null;
+  enabled: boolean;
+  draft: boolean;
+  executions: PipelineExecution[];
+  created_at: string;
+  created_by: string;
+}
+
+/** `GET /ext/v1/image-folders/{id}`: a zip of images; the SDK's `DatasetImages` reads `_id`, `name`, `project_id`, `copy_state`. */
+export interface ImageFolder {
+  _id: string;
+  project_id: string;
+  name: string;
+  copy_state: PrevisionState;
+  nb_images: number;
+  size: number;
   created_at: string;
   created_by: string;
 }

@@ -10,6 +10,7 @@ import { ObjectCache } from '../objectCache.js';
 import type { ReadCache } from '../readCache.js';
 import { PREVISION_CACHE_RULES } from './cache.js';
 import type { RequestBudget } from '../requestBudget.js';
+import { MultipartUpload, type PrevisionUploadFile } from './upload.js';
 import type {
   PrevisionDeployedInput,
   PrevisionDeployment,
@@ -41,7 +42,10 @@ export type PrevisionCollection =
   | 'connectors'
   | 'data-sources'
   | 'exporters'
-  | 'exports';
+  | 'exports'
+  | 'pipeline-templates'
+  | 'pipeline-scheduled-runs'
+  | 'image-folders';
 
 /** The collections whose objects `DELETE /{collection}/{id}` deletes. */
 export type PrevisionDeletable =
@@ -53,7 +57,10 @@ export type PrevisionDeletable =
   | 'validation-predictions'
   | 'connectors'
   | 'data-sources'
-  | 'exporters';
+  | 'exporters'
+  | 'pipeline-templates'
+  | 'pipeline-scheduled-runs'
+  | 'image-folders';
 
 /** A list order: Prevision's `sortBy` (a top-level key of the items) and `descending`. */
 export interface PrevisionSort {
@@ -96,6 +103,9 @@ export const PREVISION_LISTS = {
   dataSourcesOf: (projectId: string) => under('projects', projectId, 'data-sources'),
   exportersOf: (projectId: string) => under('projects', projectId, 'exporters'),
   exportsOf: (exporterId: string) => under('exporters', exporterId, 'exports'),
+  pipelineTemplatesOf: (projectId: string) => under('projects', projectId, 'pipeline-templates'),
+  pipelineRunsOf: (projectId: string) => under('projects', projectId, 'pipeline-scheduled-runs'),
+  imageFoldersOf: (projectId: string) => under('projects', projectId, 'image-folders'),
 };
 
 /** Documents read whole with `GET`, and where. */
@@ -122,6 +132,8 @@ interface TokenEntry {
   expiresAt: number;
   refreshing?: Promise<string>;
 }
+
+export type { PrevisionUploadFile } from './upload.js';
 
 /** What a unit prediction also asks the deployed model for. */
 export interface PrevisionPredictOptions {
@@ -171,16 +183,17 @@ export class PrevisionClient {
    * A reachability check (`GET /version` with the configured master token): any HTTP answer counts, but a 401 says the
    * token is refused, which fails the check as `unauthenticated`; the body names the version.
    */
-  async probe(timeoutMs: number): Promise<{ version: string | null }> {
+  async probe(timeoutMs: number): Promise<{ version: string | null; authenticated?: boolean }> {
     const res = await this.options.api.probe('/version', timeoutMs, this.options.probeToken);
     if (res.status === 401) {
       throw Object.assign(new Error('Prevision refused the configured master token.'), { code: 'unauthenticated' });
     }
+    const authenticated = this.options.probeToken !== undefined ? { authenticated: true } : {};
     try {
       const v = (JSON.parse(res.text) as { version?: unknown; api_version?: unknown }).version;
-      return { version: typeof v === 'string' ? v : null };
+      return { version: typeof v === 'string' ? v : null, ...authenticated };
     } catch {
-      return { version: null };
+      return { version: null, ...authenticated };
     }
   }
 
@@ -358,6 +371,169 @@ export class PrevisionClient {
       '/exporters/{id}/prediction/{prediction_id}',
       { prediction_type: what.type },
     );
+  }
+
+  /** `POST /projects/{id}/users` with `{email, projectRole}` (the R SDK's `create_project_user`). Sent once. */
+  addProjectUser<T>(ctx: PrevisionCallContext, projectId: string, email: string, role: string): Promise<T> {
+    return this.send<T>(ctx, 'POST', `/projects/${encodeURIComponent(projectId)}/users`, '/projects/{id}/users', {
+      email,
+      projectRole: role,
+    });
+  }
+
+  /** `PUT /projects/{id}/users/{user_id}` with `{projectRole}`; setting a role twice has one effect. */
+  setProjectUserRole<T>(ctx: PrevisionCallContext, projectId: string, userId: string, role: string): Promise<T> {
+    return this.send<T>(
+      ctx,
+      'PUT',
+      `/projects/${encodeURIComponent(projectId)}/users/${encodeURIComponent(userId)}`,
+      '/projects/{id}/users/{user_id}',
+      { projectRole: role },
+      true,
+    );
+  }
+
+  /** `DELETE /projects/{id}/users/{user_id}`; removing twice has one effect, so it is repeated like a read. */
+  async removeProjectUser(ctx: PrevisionCallContext, projectId: string, userId: string): Promise<void> {
+    await this.options.api.request<unknown>({
+      method: 'DELETE',
+      path: `/projects/${encodeURIComponent(projectId)}/users/${encodeURIComponent(userId)}`,
+      route: 'DELETE /projects/{id}/users/{user_id}',
+      authorization: this.auth(ctx),
+      idempotent: true,
+      budget: ctx.budget,
+    });
+  }
+
+  /** `GET /pipeline-scheduled-runs/{id}?limit=n`: a scheduled run with its last `limit` executions, newest first. */
+  pipelineRunExecutions<T>(ctx: PrevisionCallContext, runId: string, limit: number): Promise<T> {
+    return this.read<T>(ctx, `/pipeline-scheduled-runs/${encodeURIComponent(runId)}?limit=${limit}`, '/pipeline-scheduled-runs/{id}');
+  }
+
+  /** `POST /projects/{id}/pipeline-scheduled-runs` with `{pipeline_template_id, name, description?}`: a draft run. Sent once. */
+  createPipelineScheduledRun<T>(ctx: PrevisionCallContext, projectId: string, body: Record<string, unknown>): Promise<T> {
+    return this.send<T>(
+      ctx,
+      'POST',
+      `/projects/${encodeURIComponent(projectId)}/pipeline-scheduled-runs`,
+      '/projects/{id}/pipeline-scheduled-runs',
+      body,
+    );
+  }
+
+  /** `PUT /pipeline-scheduled-runs/{id}/node/{node_id}` with `[{name, value}]`: sets a node's properties; repeating it has one effect. */
+  configurePipelineNode<T>(
+    ctx: PrevisionCallContext,
+    runId: string,
+    nodeId: string,
+    properties: Array<{ name: string; value: unknown }>,
+  ): Promise<T> {
+    return this.send<T>(
+      ctx,
+      'PUT',
+      `/pipeline-scheduled-runs/${encodeURIComponent(runId)}/node/${encodeURIComponent(nodeId)}`,
+      '/pipeline-scheduled-runs/{id}/node/{node_id}',
+      properties,
+      true,
+    );
+  }
+
+  /** `PUT /pipeline-scheduled-runs/{id}` with `{name, exec_type, exec_cron?, exec_period_start?, exec_period_end?}`; repeating it has one effect. */
+  updatePipelineScheduledRun<T>(ctx: PrevisionCallContext, runId: string, body: Record<string, unknown>): Promise<T> {
+    return this.send<T>(ctx, 'PUT', `/pipeline-scheduled-runs/${encodeURIComponent(runId)}`, '/pipeline-scheduled-runs/{id}', body, true);
+  }
+
+  /** `POST /pipeline-scheduled-runs/{id}/confirm`. Sent once: a second confirm is refused. */
+  confirmPipelineScheduledRun<T>(ctx: PrevisionCallContext, runId: string): Promise<T> {
+    return this.send<T>(
+      ctx,
+      'POST',
+      `/pipeline-scheduled-runs/${encodeURIComponent(runId)}/confirm`,
+      '/pipeline-scheduled-runs/{id}/confirm',
+      {},
+    );
+  }
+
+  /** `POST /pipeline-scheduled-runs/{id}/trigger`: starts an execution. Sent once. */
+  triggerPipelineScheduledRun(ctx: PrevisionCallContext, runId: string): Promise<unknown> {
+    return this.send<unknown>(
+      ctx,
+      'POST',
+      `/pipeline-scheduled-runs/${encodeURIComponent(runId)}/trigger`,
+      '/pipeline-scheduled-runs/{id}/trigger',
+      {},
+    );
+  }
+
+  /**
+   * `POST /projects/{id}/datasets/file`: a multipart body with the fields and the file, as the SDK's
+   * `MultipartEncoder` sends it. The file streams from `file.chunks` to Prevision as it arrives; past `maxBytes` the
+   * upload is cut off and LIMIT_EXCEEDED thrown. Sent once: a stream cannot be sent again.
+   */
+  uploadDataset<T>(
+    ctx: PrevisionCallContext,
+    projectId: string,
+    fields: Record<string, string>,
+    file: PrevisionUploadFile,
+    maxBytes: number,
+  ): Promise<T> {
+    return this.upload<T>(
+      ctx,
+      `/projects/${encodeURIComponent(projectId)}/datasets/file`,
+      '/projects/{id}/datasets/file',
+      fields,
+      file,
+      maxBytes,
+    );
+  }
+
+  /** `POST /projects/{id}/image-folders`: `name` and a zip of images, as the SDK's `DatasetImages._new` sends them; streamed like {@link uploadDataset}. */
+  uploadImageFolder<T>(
+    ctx: PrevisionCallContext,
+    projectId: string,
+    name: string,
+    file: PrevisionUploadFile,
+    maxBytes: number,
+  ): Promise<T> {
+    return this.upload<T>(
+      ctx,
+      `/projects/${encodeURIComponent(projectId)}/image-folders`,
+      '/projects/{id}/image-folders',
+      { name },
+      file,
+      maxBytes,
+    );
+  }
+
+  private async upload<T>(
+    ctx: PrevisionCallContext,
+    path: string,
+    route: string,
+    fields: Record<string, string>,
+    file: PrevisionUploadFile,
+    maxBytes: number,
+  ): Promise<T> {
+    const upload = new MultipartUpload(fields, file, maxBytes);
+    try {
+      const res = await this.options.api.request<T>({
+        method: 'POST',
+        path,
+        route: `POST ${route}`,
+        authorization: this.auth(ctx),
+        body: upload.body(),
+        contentType: upload.contentType,
+        idempotent: false,
+        budget: ctx.budget,
+      });
+      return res.data;
+    } catch (e) {
+      if (!upload.exceeded) throw e;
+      throw new AugurError(
+        ErrorCode.LIMIT_EXCEEDED,
+        `The file is larger than ${maxBytes} bytes (AUGUR_MAX_UPLOAD_BYTES): the upload was cut off and nothing was registered.`,
+        { limit: 'maxUploadBytes', max: maxBytes, platform: 'prevision' },
+      );
+    }
   }
 
   /** `DELETE /{collection}/{id}` (204). Deleting twice has one effect, so it is repeated like a read. */

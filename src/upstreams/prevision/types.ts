@@ -232,3 +232,61 @@ export interface PrevisionExport {
   status: PrevisionState;
   created_at: string;
 }
+
+/** A node of a pipeline template: its component, embedded, with the properties a run sets (the SDK's `get_nodes_properties`). */
+export interface PrevisionPipelineNode {
+  _id: string;
+  pipeline_component_id?: {
+    metadata?: { name?: string };
+    interfaces?: { properties?: Array<{ name: string; type: string; hidden?: boolean }> };
+  };
+}
+
+/** `GET /pipeline-templates/{id}` (the SDK's `PipelineTemplate`). */
+export interface PrevisionPipelineTemplate {
+  _id: string;
+  project_id: string;
+  name: string;
+  description?: string | null;
+  nodes?: PrevisionPipelineNode[];
+  draft?: boolean;
+  used_in_run?: boolean;
+  created_at: string;
+}
+
+/** One execution of a scheduled run. */
+export interface PrevisionPipelineExecution {
+  _id: string;
+  status: PrevisionState;
+  start_at: string;
+  end_at?: string | null;
+}
+
+/** `GET /pipeline-scheduled-runs/{id}` (the SDK's `PipelineScheduledRun`); `executions` only when read by id. */
+export interface PrevisionPipelineScheduledRun {
+  _id: string;
+  project_id: string;
+  name: string;
+  description?: string | null;
+  pipeline_template_id: string;
+  nodes_properties?: Array<{ node_id: string; properties: Array<{ name: string; value: unknown }> }>;
+  exec_type: 'manual' | 'recurring';
+  exec_cron?: string | null;
+  exec_period_start?: string | null;
+  exec_period_end?: string | null;
+  enabled: boolean;
+  draft: boolean;
+  executions?: PrevisionPipelineExecution[];
+  created_at: string;
+}
+
+/** `GET /image-folders/{id}` (the SDK's `DatasetImages`). */
+export interface PrevisionImageFolder {
+  _id: string;
+  project_id: string;
+  name: string;
+  copy_state: PrevisionState;
+  nb_images?: number | null;
+  size?: number | null;
+  created_at: string;
+}

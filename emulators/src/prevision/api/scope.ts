@@ -34,7 +34,9 @@ export function apiScope(ctx: HandlerContext) {
     let datasets = 0;
     for (const e of store.experiments.values()) if (e.project_id === p._id) experiments++;
     for (const d of store.datasets.values()) if (d.wire.project_id === p._id) datasets++;
-    return { ...p, experiments_count: experiments, dataset_count: datasets };
+    let pipelines = 0;
+    for (const t of store.pipelineTemplates.values()) if (t.project_id === p._id) pipelines++;
+    return { ...p, experiments_count: experiments, dataset_count: datasets, pipelines_count: pipelines };
   };
   const dataset = (id: string): DatasetRecord => {
     const d = store.datasets.get(id);
