@@ -221,6 +221,20 @@ export interface CivisSchedule {
   scheduledDaysOfMonth: number[];
 }
 
+/** What a script sends after its runs. */
+export interface CivisNotifications {
+  urls: string[];
+  successEmailSubject: string | null;
+  successEmailBody: string | null;
+  successEmailAddresses: string[];
+  successEmailFromName: string | null;
+  successEmailReplyTo: string | null;
+  failureEmailAddresses: string[];
+  stallWarningMinutes: number | null;
+  successOn: boolean;
+  failureOn: boolean;
+}
+
 /** `GET /jobs/`. */
 export interface CivisJob {
   id: number;
@@ -273,6 +287,7 @@ export interface CivisScriptDetail extends CivisScript {
   schedule: CivisSchedule;
   params: unknown[];
   arguments: Record<string, unknown>;
+  notifications: CivisNotifications;
   runningAs: CivisUserRef;
   sql: string | null;
   source: string | null;
@@ -572,6 +587,26 @@ export interface CivisQuery {
   author: CivisUserRef;
   previewRows: number;
   reportId: number | null;
+}
+
+/** `POST /queries/` answers the query with the CSV options its result file is written with. */
+export interface CivisQueryCreated extends CivisQuery {
+  myPermissionLevel: string;
+  interactive: boolean;
+  includeHeader: boolean;
+  compression: string;
+  columnDelimiter: string;
+  unquoted: boolean;
+  filenamePrefix: string | null;
+}
+
+/** `GET /jobs/{id}/runs/{run_id}/outputs`: one thing a run produced (a query's run: its result file). */
+export interface CivisRunOutput {
+  objectType: string;
+  objectId: number;
+  name: string;
+  link: string;
+  value: string | null;
 }
 
 /** `GET /reports/`. */
