@@ -618,7 +618,7 @@ export type Civis = {
   project?: Maybe<CivisProject>;
   /** Projects the caller belongs to, most recently changed first unless `orderBy` says otherwise. */
   projects?: Maybe<CivisProjectConnection>;
-  /** The caller's own queries, newest first. */
+  /** The caller's own queries, newest first unless `orderBy` says otherwise. */
   queries?: Maybe<CivisQueryConnection>;
   /** One of the caller's queries by global id or Civis id (pass exactly one of `id` and `platformId`); reading it is how a query's progress is polled. */
   query?: Maybe<CivisQuery>;
@@ -760,11 +760,14 @@ export type CivisImportsArgs = {
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
+  destination?: InputMaybe<Array<Scalars['ID']['input']>>;
   first?: InputMaybe<Scalars['Int']['input']>;
   hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CivisOrder>;
+  source?: InputMaybe<Array<Scalars['ID']['input']>>;
   status?: InputMaybe<Array<CivisRunState>>;
+  syncType?: InputMaybe<Array<CivisImportSyncType>>;
 };
 
 
@@ -798,6 +801,7 @@ export type CivisJobsArgs = {
   scheduled?: InputMaybe<Scalars['Boolean']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
   state?: InputMaybe<Array<CivisRunState>>;
+  type?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 
@@ -824,10 +828,15 @@ export type CivisModelsArgs = {
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
+  dependentVariable?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<CivisModelOrder>;
+  scheduled?: InputMaybe<Scalars['Boolean']['input']>;
+  state?: InputMaybe<CivisRunState>;
+  trainingTableName?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -885,6 +894,7 @@ export type CivisProjectsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  manageable?: InputMaybe<Scalars['Boolean']['input']>;
   orderBy?: InputMaybe<CivisOrder>;
 };
 
@@ -897,11 +907,21 @@ export type CivisProjectsArgs = {
  */
 export type CivisQueriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  archived?: InputMaybe<Scalars['Boolean']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
+  createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  credential?: InputMaybe<Scalars['ID']['input']>;
   database?: InputMaybe<Scalars['ID']['input']>;
   databaseName?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CivisQueryOrder>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  startedAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  startedBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  state?: InputMaybe<Array<CivisRunState>>;
 };
 
 
@@ -942,8 +962,10 @@ export type CivisReportsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   hidden?: InputMaybe<Scalars['Boolean']['input']>;
+  kind?: InputMaybe<CivisReportKind>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CivisOrder>;
+  templatePlatformId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -1004,6 +1026,7 @@ export type CivisTableArgs = {
 export type CivisTablesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
+  credential?: InputMaybe<Scalars['ID']['input']>;
   database?: InputMaybe<Scalars['ID']['input']>;
   databaseName?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1011,6 +1034,7 @@ export type CivisTablesArgs = {
   name?: InputMaybe<Scalars['String']['input']>;
   schema?: InputMaybe<Scalars['String']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
+  tagPlatformIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 
@@ -1033,12 +1057,24 @@ export type CivisUserArgs = {
  * global ids only.
  */
 export type CivisUsersArgs = {
+  accountStatus?: InputMaybe<CivisAccountStatus>;
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  groupPlatformIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CivisUserOrder>;
   search?: InputMaybe<Scalars['String']['input']>;
 };
+
+/** Status of a Civis user account, as the user list filters on it. */
+export type CivisAccountStatus =
+  /** Active accounts (Civis's default). */
+  | 'active'
+  /** Every account. */
+  | 'all'
+  /** Deactivated accounts. */
+  | 'inactive';
 
 /** A column of a Civis table, with Civis's statistics. */
 export type CivisColumn = {
@@ -1111,9 +1147,9 @@ export type CivisColumnStats = {
 
 /** Compression of a query's result file. */
 export type CivisCompression =
-  /** gzip. */
+  /** gzip (Civis's default). */
   | 'gzip'
-  /** Plain CSV (Civis's default). */
+  /** Plain CSV. */
   | 'none'
   /** zip. */
   | 'zip';
@@ -1277,6 +1313,8 @@ export type CivisImport = Node & {
   platformId: Scalars['ID']['output'];
   /** Runs, newest first. */
   runs: CivisJobRunConnection;
+  /** When it runs on its own. */
+  schedule: CivisSchedule;
   /** Whether it runs on a schedule. */
   scheduled: Scalars['Boolean']['output'];
   /** Where the data comes from; null when the import has no source (an AutoImport). */
@@ -1378,6 +1416,8 @@ export type CivisJob = Node & {
   run?: Maybe<CivisJobRun>;
   /** Runs, newest first. */
   runs: CivisJobRunConnection;
+  /** When it runs on its own. */
+  schedule: CivisSchedule;
   /** Whether it runs on a schedule. */
   scheduled: Scalars['Boolean']['output'];
   /** State of the last run (IDLE when never run). */
@@ -1544,6 +1584,70 @@ export type CivisModelEdge = {
   cursor: Scalars['String']['output'];
   /** The model. */
   node: CivisModel;
+};
+
+/** An explicit order for `Civis.models`. */
+export type CivisModelOrder = {
+  /** Direction; ascending when omitted. */
+  direction?: InputMaybe<SortDirection>;
+  /** Field to sort by. */
+  field: CivisModelOrderField;
+};
+
+/** Fields Civis's model list can be ordered by. */
+export type CivisModelOrderField =
+  /** Last change of the last build (Civis `last_run.updated_at`). */
+  | 'last_run.updated_at'
+  /** Last change (Civis `updated_at`). */
+  | 'updated_at';
+
+/** Who Civis tells when a job's run ends, and how. */
+export type CivisNotifications = {
+  __typename?: 'CivisNotifications';
+  /** Addresses told of a failure. */
+  failureEmailAddresses: Array<Scalars['String']['output']>;
+  /** Whether failure e-mails are on. */
+  failureOn: Scalars['Boolean']['output'];
+  /** Minutes after which a run that has not finished is reported as stalled; null when off. */
+  stallWarningMinutes?: Maybe<Scalars['Int']['output']>;
+  /** Addresses told of a success. */
+  successEmailAddresses: Array<Scalars['String']['output']>;
+  /** Body of the success e-mail (Markdown); null for Civis's own. */
+  successEmailBody?: Maybe<Scalars['String']['output']>;
+  /** Sender name of success e-mails; null for Civis's own. */
+  successEmailFromName?: Maybe<Scalars['String']['output']>;
+  /** Reply-to address of success e-mails; null for the author. */
+  successEmailReplyTo?: Maybe<Scalars['String']['output']>;
+  /** Subject of the success e-mail; null for Civis's own. */
+  successEmailSubject?: Maybe<Scalars['String']['output']>;
+  /** Whether success e-mails are on. */
+  successOn: Scalars['Boolean']['output'];
+  /** URLs that receive a POST when a run ends. */
+  urls: Array<Scalars['String']['output']>;
+};
+
+/** Who Civis tells when a job's run ends. Omitted fields take Civis's defaults. */
+export type CivisNotificationsInput = {
+  /** Addresses told of a failure. */
+  failureEmailAddresses?: InputMaybe<Array<Scalars['EmailAddress']['input']>>;
+  /** Whether failure e-mails are on (Civis's default: the author's preference). */
+  failureOn?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Minutes after which a run that has not finished is reported as stalled (1 to 10080). */
+  stallWarningMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** Addresses told of a success. */
+  successEmailAddresses?: InputMaybe<Array<Scalars['EmailAddress']['input']>>;
+  /** Body of the success e-mail (Markdown). */
+  successEmailBody?: InputMaybe<Scalars['String']['input']>;
+  /** Sender name of success e-mails. */
+  successEmailFromName?: InputMaybe<Scalars['String']['input']>;
+  /** Reply-to address of success e-mails. */
+  successEmailReplyTo?: InputMaybe<Scalars['EmailAddress']['input']>;
+  /** Subject of the success e-mail. */
+  successEmailSubject?: InputMaybe<Scalars['String']['input']>;
+  /** Whether success e-mails are on (Civis's default: the author's preference). */
+  successOn?: InputMaybe<Scalars['Boolean']['input']>;
+  /** URLs that receive a POST when a run ends (http or https). */
+  urls?: InputMaybe<Array<Scalars['URL']['input']>>;
 };
 
 /** An explicit order for a Civis list. Without one, Civis's default order applies (newest change first for most lists). */
@@ -1740,6 +1844,17 @@ export type CivisQuery = Node & {
   previewRows: Scalars['Int']['output'];
   /** The preview of the result; null until the query has succeeded. */
   result?: Maybe<CivisQueryResult>;
+  /**
+   * The file Civis wrote the whole result to (CSV, compressed as `createCivisQuery` asked), read from the query run's
+   * outputs; null until the query has succeeded.
+   */
+  resultFile?: Maybe<CivisFile>;
+  /**
+   * Every row of the result, read from its result file (not only the preview); null until the query has succeeded. The
+   * file is downloaded and parsed once per operation whatever the number of pages asked for; a file larger than
+   * `AUGUR_CIVIS_RESULT_MAX_BYTES` (decompressed) fails the field with LIMIT_EXCEEDED. Cursors are bound to the query.
+   */
+  rows?: Maybe<CivisQueryRowConnection>;
   /** SQL text. */
   sql: Scalars['String']['output'];
   /** When started; null while queued. */
@@ -1748,6 +1863,15 @@ export type CivisQuery = Node & {
   state: CivisRunState;
   /** When last changed. */
   updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/** A SQL query run on a Civis database; it runs asynchronously. */
+export type CivisQueryRowsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of Civis queries. */
@@ -1772,6 +1896,21 @@ export type CivisQueryEdge = {
   node: CivisQuery;
 };
 
+/** An explicit order for `Civis.queries`. */
+export type CivisQueryOrder = {
+  /** Direction; ascending when omitted. */
+  direction?: InputMaybe<SortDirection>;
+  /** Field to sort by. */
+  field: CivisQueryOrderField;
+};
+
+/** Fields Civis's query list can be ordered by. */
+export type CivisQueryOrderField =
+  /** Creation time (Civis `created_at`). */
+  | 'created_at'
+  /** Start of the last run (Civis `started_at`). */
+  | 'started_at';
+
 /** What a finished Civis query keeps of its result: the first rows, as text. */
 export type CivisQueryResult = {
   __typename?: 'CivisQueryResult';
@@ -1779,6 +1918,39 @@ export type CivisQueryResult = {
   columns: Array<Scalars['String']['output']>;
   /** Rows (values as text; null for SQL NULL), at most the query's `previewRows`. */
   rows: Array<Array<Maybe<Scalars['String']['output']>>>;
+};
+
+/** One row of a Civis query's result. */
+export type CivisQueryRow = {
+  __typename?: 'CivisQueryRow';
+  /** Position in the result, from 0. */
+  index: Scalars['Int']['output'];
+  /** Values in column order, as text; null for an empty unquoted field (SQL NULL in a quoted file). */
+  values: Array<Maybe<Scalars['String']['output']>>;
+};
+
+/** A page of a Civis query's result rows. */
+export type CivisQueryRowConnection = {
+  __typename?: 'CivisQueryRowConnection';
+  /** Column names, from the file's header row (or the preview when the file has none). */
+  columns: Array<Scalars['String']['output']>;
+  /** Edges of this page. */
+  edges: Array<CivisQueryRowEdge>;
+  /** Nodes of this page. */
+  nodes: Array<CivisQueryRow>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Rows in the whole result. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A row of a query's result in a connection. */
+export type CivisQueryRowEdge = {
+  __typename?: 'CivisQueryRowEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The row. */
+  node: CivisQueryRow;
 };
 
 /** A Civis report (HTML or Tableau). */
@@ -1834,6 +2006,13 @@ export type CivisReportEdge = {
   node: CivisReport;
 };
 
+/** The kinds of report Civis's report list filters on. */
+export type CivisReportKind =
+  /** Every other report (HTML and the rest). */
+  | 'other'
+  /** Tableau reports. */
+  | 'tableau';
+
 /** State of a Civis run, job, script, import, query or prediction. */
 export type CivisRunState =
   /** Cancelled before it finished. */
@@ -1866,6 +2045,37 @@ export type CivisRunStatus = {
   state: CivisRunState;
 };
 
+/** When a Civis job runs on its own. Days of the week count from 0 (Sunday) to 6. */
+export type CivisSchedule = {
+  __typename?: 'CivisSchedule';
+  /** Days of the month it runs (1 to 31). */
+  daysOfMonth: Array<Scalars['Int']['output']>;
+  /** Days of the week it runs (0 is Sunday). */
+  daysOfWeek: Array<Scalars['Int']['output']>;
+  /** Hours of the day it runs (0 to 23). */
+  hours: Array<Scalars['Int']['output']>;
+  /** Minutes of the hour it runs (0 to 59). */
+  minutes: Array<Scalars['Int']['output']>;
+  /** Runs per hour (Civis's older way to schedule); null when not used. */
+  runsPerHour?: Maybe<Scalars['Int']['output']>;
+  /** Whether the schedule is on. */
+  scheduled: Scalars['Boolean']['output'];
+};
+
+/** When a Civis job runs on its own. Give days of the week or days of the month, not both. */
+export type CivisScheduleInput = {
+  /** Days of the month (1 to 31). */
+  daysOfMonth?: InputMaybe<Array<Scalars['Int']['input']>>;
+  /** Days of the week (0 is Sunday, 6 Saturday). */
+  daysOfWeek?: InputMaybe<Array<Scalars['Int']['input']>>;
+  /** Hours of the day (0 to 23). */
+  hours?: InputMaybe<Array<Scalars['Int']['input']>>;
+  /** Minutes of the hour (0 to 59). */
+  minutes?: InputMaybe<Array<Scalars['Int']['input']>>;
+  /** Whether the schedule is on. */
+  scheduled: Scalars['Boolean']['input'];
+};
+
 /**
  * A Civis script (SQL, Python, R, container...), a kind of job. `sql` and `source` are only in the script's own
  * record: on a script from a list they cost a read of it.
@@ -1874,6 +2084,8 @@ export type CivisScript = Node & {
   __typename?: 'CivisScript';
   /** Whether archived. */
   archived: Scalars['Boolean']['output'];
+  /** The values its parameters run with, as set on the script (a read of the script when it comes from a list). */
+  arguments: Array<CivisScriptArgument>;
   /** Its author. */
   author: CivisUser;
   /** Category (script, import, export, enhancement). */
@@ -1890,12 +2102,18 @@ export type CivisScript = Node & {
   lastRun?: Maybe<CivisJobRun>;
   /** Name. */
   name: Scalars['String']['output'];
+  /** Who is told when a run ends (a read of the script when it comes from a list). */
+  notifications: CivisNotifications;
+  /** The parameters it declares (a read of the script when it comes from a list). */
+  params: Array<CivisScriptParam>;
   /** Civis's own id (also its job id; an integer, as a string). */
   platformId: Scalars['ID']['output'];
   /** Projects it is in. */
   projects: Array<CivisProjectRef>;
   /** Runs, newest first. */
   runs: CivisJobRunConnection;
+  /** When it runs on its own (a read of the script when it comes from a list). */
+  schedule: CivisSchedule;
   /** Source code; null for a SQL script and for scripts without source (containers). */
   source?: Maybe<Scalars['String']['output']>;
   /** SQL; null for a script that is not a SQL script. */
@@ -1920,6 +2138,23 @@ export type CivisScriptRunsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The value a script's parameter runs with. */
+export type CivisScriptArgument = {
+  __typename?: 'CivisScriptArgument';
+  /** The parameter's name. */
+  name: Scalars['String']['output'];
+  /** The value, as Civis keeps it (a string, a number, a boolean, or an object for credentials). */
+  value?: Maybe<Scalars['JSON']['output']>;
+};
+
+/** The value of one of a script's parameters. */
+export type CivisScriptArgumentInput = {
+  /** The parameter's name; it must be one of the script's `params`. */
+  name: Scalars['String']['input'];
+  /** The value (a string, a number or a boolean). */
+  value: Scalars['JSON']['input'];
 };
 
 /** A page of Civis scripts. */
@@ -1954,6 +2189,93 @@ export type CivisScriptLanguage =
   | 'r'
   /** SQL run on a database (`JobTypes::SqlRunner`). */
   | 'sql';
+
+/** A parameter a Civis script declares; its value is given by the script's arguments or at run time. */
+export type CivisScriptParam = {
+  __typename?: 'CivisScriptParam';
+  /** The values it may take; empty when it is not enumerable. */
+  allowedValues: Array<CivisScriptParamChoice>;
+  /** Value used when no argument gives one; null when there is none. */
+  default?: Maybe<Scalars['String']['output']>;
+  /** Description; null when none was given. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Label users are shown; null when none was given. */
+  label?: Maybe<Scalars['String']['output']>;
+  /** Name the code reads it by. */
+  name: Scalars['String']['output'];
+  /** Whether a value is required. */
+  required: Scalars['Boolean']['output'];
+  /** Type. */
+  type: CivisScriptParamType;
+  /** Civis's own name of the type (useful when `type` is OTHER). */
+  typeName: Scalars['String']['output'];
+  /** Fixed value; null when the parameter is not fixed. */
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+/** A choice of an enumerable script parameter. */
+export type CivisScriptParamChoice = {
+  __typename?: 'CivisScriptParamChoice';
+  /** What users are shown. */
+  label?: Maybe<Scalars['String']['output']>;
+  /** The value. */
+  value: Scalars['String']['output'];
+};
+
+/** A choice of an enumerable script parameter. */
+export type CivisScriptParamChoiceInput = {
+  /** What users are shown. */
+  label?: InputMaybe<Scalars['String']['input']>;
+  /** The value. */
+  value: Scalars['String']['input'];
+};
+
+/** A parameter of a Civis script. */
+export type CivisScriptParamInput = {
+  /** The values it may take, making it enumerable. */
+  allowedValues?: InputMaybe<Array<CivisScriptParamChoiceInput>>;
+  /** Value used when no argument gives one; Civis refuses one for a required parameter and for credentials. */
+  default?: InputMaybe<Scalars['String']['input']>;
+  /** Description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Label users are shown. */
+  label?: InputMaybe<Scalars['String']['input']>;
+  /** Name the code reads it by: letters, digits and `_`, starting with a letter or `_`; unique in the script. */
+  name: Scalars['String']['input'];
+  /** Whether a value is required (Civis's default: false). */
+  required?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Type (not OTHER). */
+  type: CivisScriptParamType;
+  /** Fixed value: makes the parameter fixed. */
+  value?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Type of a script parameter, as Civis names it. */
+export type CivisScriptParamType =
+  /** `bool`. */
+  | 'bool'
+  /** `credential_aws`: an AWS credential id. */
+  | 'credential_aws'
+  /** `credential_custom`: a Custom credential id. */
+  | 'credential_custom'
+  /** `credential_redshift`: a Database credential id. */
+  | 'credential_redshift'
+  /** `database`: a Civis database id. */
+  | 'database'
+  /** `file`: a Civis file id. */
+  | 'file'
+  /** `float`. */
+  | 'float'
+  /** `integer`. */
+  | 'integer'
+  /** `multi_line_string`. */
+  | 'multi_line_string'
+  /** A type this Augur does not know. Not accepted as input. */
+  | '(other)'
+  /** `string`. */
+  | 'string'
+  /** `table`: a table name. */
+  | 'table';
 
 /**
  * A table or view in a Civis database. `primaryKeys`, `dataUpdatedAt` and `schemaUpdatedAt` are only in the table's own
@@ -2109,6 +2431,21 @@ export type CivisUserEdge = {
   /** The user. */
   node: CivisUser;
 };
+
+/** An explicit order for `Civis.users`. */
+export type CivisUserOrder = {
+  /** Direction; ascending when omitted. */
+  direction?: InputMaybe<SortDirection>;
+  /** Field to sort by. */
+  field: CivisUserOrderField;
+};
+
+/** Fields Civis's user list can be ordered by. */
+export type CivisUserOrderField =
+  /** Display name (Civis `name`). */
+  | 'name'
+  /** Username (Civis `user`). */
+  | 'user';
 
 /** The probability a classification model gives one class. */
 export type ClassProbability = {
@@ -2505,7 +2842,7 @@ export type CreateCivisProjectPayload = {
 export type CreateCivisQueryInput = {
   /** Column delimiter of the result file (Civis's default: COMMA). */
   columnDelimiter?: InputMaybe<CivisColumnDelimiter>;
-  /** Compression of the result file (Civis's default: NONE). */
+  /** Compression of the result file (Civis's default: GZIP). */
   compression?: InputMaybe<CivisCompression>;
   /** The Database credential to run it with (global id); the caller's credential on that database when omitted. */
   credentialId?: InputMaybe<Scalars['ID']['input']>;
@@ -2562,6 +2899,8 @@ export type CreateCivisReportPayload = {
  * `source`; CONTAINER takes `dockerImageName` and `dockerCommand`. A field another language takes is refused.
  */
 export type CreateCivisScriptInput = {
+  /** Values of its parameters, by name. Replaces every argument on update. */
+  arguments?: InputMaybe<Array<CivisScriptArgumentInput>>;
   /** CPU shares for a container (CONTAINER only; 1024 when omitted). */
   cpu?: InputMaybe<Scalars['Int']['input']>;
   /** The Database credential the SQL runs with: global id (SQL only, required there). */
@@ -2582,6 +2921,12 @@ export type CreateCivisScriptInput = {
   memory?: InputMaybe<Scalars['Int']['input']>;
   /** Name; must not be blank. */
   name: Scalars['String']['input'];
+  /** Who is told when a run ends. Replaces every setting on update (omitted ones take Civis's defaults). */
+  notifications?: InputMaybe<CivisNotificationsInput>;
+  /** The parameters the script declares; `arguments` may only name these. Replaces the whole list on update. */
+  params?: InputMaybe<Array<CivisScriptParamInput>>;
+  /** When it runs on its own. Replaces the whole schedule on update. */
+  schedule?: InputMaybe<CivisScheduleInput>;
   /** Source code (PYTHON3 and R only, required there). */
   source?: InputMaybe<Scalars['String']['input']>;
   /** SQL to run (SQL only, required there). */
@@ -5653,6 +5998,8 @@ export type UpdateCivisReportPayload = {
 
 /** Changes to a script of the caller's; omitted fields stay unchanged. Fields of another language are refused. */
 export type UpdateCivisScriptInput = {
+  /** Values of its parameters, by name. Replaces every argument on update. */
+  arguments?: InputMaybe<Array<CivisScriptArgumentInput>>;
   /** New Database credential: global id (SQL scripts). */
   credentialId?: InputMaybe<Scalars['ID']['input']>;
   /** New command (containers). */
@@ -5663,6 +6010,12 @@ export type UpdateCivisScriptInput = {
   id: Scalars['ID']['input'];
   /** New name; must not be blank. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Who is told when a run ends. Replaces every setting on update (omitted ones take Civis's defaults). */
+  notifications?: InputMaybe<CivisNotificationsInput>;
+  /** The parameters the script declares; `arguments` may only name these. Replaces the whole list on update. */
+  params?: InputMaybe<Array<CivisScriptParamInput>>;
+  /** When it runs on its own. Replaces the whole schedule on update. */
+  schedule?: InputMaybe<CivisScheduleInput>;
   /** New source code (PYTHON3 and R scripts). */
   source?: InputMaybe<Scalars['String']['input']>;
   /** New SQL (SQL scripts). */
@@ -5961,6 +6314,7 @@ export type ResolversTypes = ResolversObject<{
   CancelCivisRunInput: CancelCivisRunInput;
   CancelCivisRunPayload: ResolverTypeWrapper<Omit<CancelCivisRunPayload, 'run'> & { run?: Maybe<ResolversTypes['CivisJobRun']> }>;
   Civis: ResolverTypeWrapper<CivisRootMapper>;
+  CivisAccountStatus: null;
   CivisColumn: ResolverTypeWrapper<CivisColumnMapper>;
   CivisColumnConnection: ResolverTypeWrapper<Omit<CivisColumnConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisColumnEdge']>, nodes: Array<ResolversTypes['CivisColumn']> }>;
   CivisColumnDelimiter: null;
@@ -5990,6 +6344,10 @@ export type ResolversTypes = ResolversObject<{
   CivisModel: ResolverTypeWrapper<CivisModelMapper>;
   CivisModelConnection: ResolverTypeWrapper<Omit<CivisModelConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisModelEdge']>, nodes: Array<ResolversTypes['CivisModel']> }>;
   CivisModelEdge: ResolverTypeWrapper<Omit<CivisModelEdge, 'node'> & { node: ResolversTypes['CivisModel'] }>;
+  CivisModelOrder: CivisModelOrder;
+  CivisModelOrderField: null;
+  CivisNotifications: ResolverTypeWrapper<CivisNotifications>;
+  CivisNotificationsInput: CivisNotificationsInput;
   CivisOrder: CivisOrder;
   CivisOrderField: CivisOrderField;
   CivisPrediction: ResolverTypeWrapper<CivisPredictionMapper>;
@@ -6005,16 +6363,31 @@ export type ResolversTypes = ResolversObject<{
   CivisQuery: ResolverTypeWrapper<CivisQueryMapper>;
   CivisQueryConnection: ResolverTypeWrapper<Omit<CivisQueryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisQueryEdge']>, nodes: Array<ResolversTypes['CivisQuery']> }>;
   CivisQueryEdge: ResolverTypeWrapper<Omit<CivisQueryEdge, 'node'> & { node: ResolversTypes['CivisQuery'] }>;
+  CivisQueryOrder: CivisQueryOrder;
+  CivisQueryOrderField: null;
   CivisQueryResult: ResolverTypeWrapper<CivisQueryResult>;
+  CivisQueryRow: ResolverTypeWrapper<CivisQueryRow>;
+  CivisQueryRowConnection: ResolverTypeWrapper<CivisQueryRowConnection>;
+  CivisQueryRowEdge: ResolverTypeWrapper<CivisQueryRowEdge>;
   CivisReport: ResolverTypeWrapper<CivisReportMapper>;
   CivisReportConnection: ResolverTypeWrapper<Omit<CivisReportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisReportEdge']>, nodes: Array<ResolversTypes['CivisReport']> }>;
   CivisReportEdge: ResolverTypeWrapper<Omit<CivisReportEdge, 'node'> & { node: ResolversTypes['CivisReport'] }>;
+  CivisReportKind: null;
   CivisRunState: null;
   CivisRunStatus: ResolverTypeWrapper<CivisRunMapper>;
+  CivisSchedule: ResolverTypeWrapper<CivisSchedule>;
+  CivisScheduleInput: CivisScheduleInput;
   CivisScript: ResolverTypeWrapper<CivisScriptMapper>;
+  CivisScriptArgument: ResolverTypeWrapper<CivisScriptArgument>;
+  CivisScriptArgumentInput: CivisScriptArgumentInput;
   CivisScriptConnection: ResolverTypeWrapper<Omit<CivisScriptConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisScriptEdge']>, nodes: Array<ResolversTypes['CivisScript']> }>;
   CivisScriptEdge: ResolverTypeWrapper<Omit<CivisScriptEdge, 'node'> & { node: ResolversTypes['CivisScript'] }>;
   CivisScriptLanguage: null;
+  CivisScriptParam: ResolverTypeWrapper<CivisScriptParam>;
+  CivisScriptParamChoice: ResolverTypeWrapper<CivisScriptParamChoice>;
+  CivisScriptParamChoiceInput: CivisScriptParamChoiceInput;
+  CivisScriptParamInput: CivisScriptParamInput;
+  CivisScriptParamType: null;
   CivisTable: ResolverTypeWrapper<CivisTableSummaryMapper>;
   CivisTableConnection: ResolverTypeWrapper<Omit<CivisTableConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisTableEdge']>, nodes: Array<ResolversTypes['CivisTable']> }>;
   CivisTableEdge: ResolverTypeWrapper<Omit<CivisTableEdge, 'node'> & { node: ResolversTypes['CivisTable'] }>;
@@ -6022,6 +6395,8 @@ export type ResolversTypes = ResolversObject<{
   CivisUser: ResolverTypeWrapper<CivisUserParentMapper>;
   CivisUserConnection: ResolverTypeWrapper<Omit<CivisUserConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisUserEdge']>, nodes: Array<ResolversTypes['CivisUser']> }>;
   CivisUserEdge: ResolverTypeWrapper<Omit<CivisUserEdge, 'node'> & { node: ResolversTypes['CivisUser'] }>;
+  CivisUserOrder: CivisUserOrder;
+  CivisUserOrderField: null;
   ClassProbability: ResolverTypeWrapper<ClassProbability>;
   ClassificationResult: ResolverTypeWrapper<DataikuPredictionMapper>;
   ConditionalExpectation: ResolverTypeWrapper<ConditionalExpectation>;
@@ -6279,6 +6654,9 @@ export type ResolversParentTypes = ResolversObject<{
   CivisModel: CivisModelMapper;
   CivisModelConnection: Omit<CivisModelConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisModelEdge']>, nodes: Array<ResolversParentTypes['CivisModel']> };
   CivisModelEdge: Omit<CivisModelEdge, 'node'> & { node: ResolversParentTypes['CivisModel'] };
+  CivisModelOrder: CivisModelOrder;
+  CivisNotifications: CivisNotifications;
+  CivisNotificationsInput: CivisNotificationsInput;
   CivisOrder: CivisOrder;
   CivisPrediction: CivisPredictionMapper;
   CivisPredictionConnection: Omit<CivisPredictionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisPredictionEdge']>, nodes: Array<ResolversParentTypes['CivisPrediction']> };
@@ -6293,14 +6671,26 @@ export type ResolversParentTypes = ResolversObject<{
   CivisQuery: CivisQueryMapper;
   CivisQueryConnection: Omit<CivisQueryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisQueryEdge']>, nodes: Array<ResolversParentTypes['CivisQuery']> };
   CivisQueryEdge: Omit<CivisQueryEdge, 'node'> & { node: ResolversParentTypes['CivisQuery'] };
+  CivisQueryOrder: CivisQueryOrder;
   CivisQueryResult: CivisQueryResult;
+  CivisQueryRow: CivisQueryRow;
+  CivisQueryRowConnection: CivisQueryRowConnection;
+  CivisQueryRowEdge: CivisQueryRowEdge;
   CivisReport: CivisReportMapper;
   CivisReportConnection: Omit<CivisReportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisReportEdge']>, nodes: Array<ResolversParentTypes['CivisReport']> };
   CivisReportEdge: Omit<CivisReportEdge, 'node'> & { node: ResolversParentTypes['CivisReport'] };
   CivisRunStatus: CivisRunMapper;
+  CivisSchedule: CivisSchedule;
+  CivisScheduleInput: CivisScheduleInput;
   CivisScript: CivisScriptMapper;
+  CivisScriptArgument: CivisScriptArgument;
+  CivisScriptArgumentInput: CivisScriptArgumentInput;
   CivisScriptConnection: Omit<CivisScriptConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisScriptEdge']>, nodes: Array<ResolversParentTypes['CivisScript']> };
   CivisScriptEdge: Omit<CivisScriptEdge, 'node'> & { node: ResolversParentTypes['CivisScript'] };
+  CivisScriptParam: CivisScriptParam;
+  CivisScriptParamChoice: CivisScriptParamChoice;
+  CivisScriptParamChoiceInput: CivisScriptParamChoiceInput;
+  CivisScriptParamInput: CivisScriptParamInput;
   CivisTable: CivisTableSummaryMapper;
   CivisTableConnection: Omit<CivisTableConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisTableEdge']>, nodes: Array<ResolversParentTypes['CivisTable']> };
   CivisTableEdge: Omit<CivisTableEdge, 'node'> & { node: ResolversParentTypes['CivisTable'] };
@@ -6308,6 +6698,7 @@ export type ResolversParentTypes = ResolversObject<{
   CivisUser: CivisUserParentMapper;
   CivisUserConnection: Omit<CivisUserConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisUserEdge']>, nodes: Array<ResolversParentTypes['CivisUser']> };
   CivisUserEdge: Omit<CivisUserEdge, 'node'> & { node: ResolversParentTypes['CivisUser'] };
+  CivisUserOrder: CivisUserOrder;
   ClassProbability: ClassProbability;
   ClassificationResult: DataikuPredictionMapper;
   ConditionalExpectation: ConditionalExpectation;
@@ -6665,6 +7056,8 @@ export type CivisResolvers<ContextType = Context, ParentType extends ResolversPa
   users?: Resolver<Maybe<ResolversTypes['CivisUserConnection']>, ParentType, ContextType, Partial<CivisUsersArgs>>;
 }>;
 
+export type CivisAccountStatusResolvers = { ACTIVE: 'active', ALL: 'all', INACTIVE: 'inactive' };
+
 export type CivisColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisColumn'] = ResolversParentTypes['CivisColumn']> = ResolversObject<{
   civisDataType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -6779,6 +7172,7 @@ export type CivisImportResolvers<ContextType = Context, ParentType extends Resol
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   runs?: Resolver<ResolversTypes['CivisJobRunConnection'], ParentType, ContextType, Partial<CivisImportRunsArgs>>;
+  schedule?: Resolver<ResolversTypes['CivisSchedule'], ParentType, ContextType>;
   scheduled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['CivisImportEndpoint']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['CivisRunState'], ParentType, ContextType>;
@@ -6818,6 +7212,7 @@ export type CivisJobResolvers<ContextType = Context, ParentType extends Resolver
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   run?: Resolver<Maybe<ResolversTypes['CivisJobRun']>, ParentType, ContextType, Partial<CivisJobRunArgs>>;
   runs?: Resolver<ResolversTypes['CivisJobRunConnection'], ParentType, ContextType, Partial<CivisJobRunsArgs>>;
+  schedule?: Resolver<ResolversTypes['CivisSchedule'], ParentType, ContextType>;
   scheduled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   state?: Resolver<ResolversTypes['CivisRunState'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -6894,6 +7289,21 @@ export type CivisModelConnectionResolvers<ContextType = Context, ParentType exte
 export type CivisModelEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisModelEdge'] = ResolversParentTypes['CivisModelEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['CivisModel'], ParentType, ContextType>;
+}>;
+
+export type CivisModelOrderFieldResolvers = { LAST_RUN_UPDATED_AT: 'last_run.updated_at', UPDATED_AT: 'updated_at' };
+
+export type CivisNotificationsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisNotifications'] = ResolversParentTypes['CivisNotifications']> = ResolversObject<{
+  failureEmailAddresses?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  failureOn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  stallWarningMinutes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  successEmailAddresses?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  successEmailBody?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  successEmailFromName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  successEmailReplyTo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  successEmailSubject?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  successOn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  urls?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type CivisPredictionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisPrediction'] = ResolversParentTypes['CivisPrediction']> = ResolversObject<{
@@ -6985,6 +7395,8 @@ export type CivisQueryResolvers<ContextType = Context, ParentType extends Resolv
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   previewRows?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   result?: Resolver<Maybe<ResolversTypes['CivisQueryResult']>, ParentType, ContextType>;
+  resultFile?: Resolver<Maybe<ResolversTypes['CivisFile']>, ParentType, ContextType>;
+  rows?: Resolver<Maybe<ResolversTypes['CivisQueryRowConnection']>, ParentType, ContextType, Partial<CivisQueryRowsArgs>>;
   sql?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['CivisRunState'], ParentType, ContextType>;
@@ -7004,9 +7416,29 @@ export type CivisQueryEdgeResolvers<ContextType = Context, ParentType extends Re
   node?: Resolver<ResolversTypes['CivisQuery'], ParentType, ContextType>;
 }>;
 
+export type CivisQueryOrderFieldResolvers = { CREATED_AT: 'created_at', STARTED_AT: 'started_at' };
+
 export type CivisQueryResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisQueryResult'] = ResolversParentTypes['CivisQueryResult']> = ResolversObject<{
   columns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   rows?: Resolver<Array<Array<Maybe<ResolversTypes['String']>>>, ParentType, ContextType>;
+}>;
+
+export type CivisQueryRowResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisQueryRow'] = ResolversParentTypes['CivisQueryRow']> = ResolversObject<{
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  values?: Resolver<Array<Maybe<ResolversTypes['String']>>, ParentType, ContextType>;
+}>;
+
+export type CivisQueryRowConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisQueryRowConnection'] = ResolversParentTypes['CivisQueryRowConnection']> = ResolversObject<{
+  columns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['CivisQueryRowEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CivisQueryRow']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CivisQueryRowEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisQueryRowEdge'] = ResolversParentTypes['CivisQueryRowEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CivisQueryRow'], ParentType, ContextType>;
 }>;
 
 export type CivisReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisReport'] = ResolversParentTypes['CivisReport']> = ResolversObject<{
@@ -7038,6 +7470,8 @@ export type CivisReportEdgeResolvers<ContextType = Context, ParentType extends R
   node?: Resolver<ResolversTypes['CivisReport'], ParentType, ContextType>;
 }>;
 
+export type CivisReportKindResolvers = { OTHER: 'other', TABLEAU: 'tableau' };
+
 export type CivisRunStateResolvers = { CANCELLED: 'cancelled', FAILED: 'failed', IDLE: 'idle', QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded' };
 
 export type CivisRunStatusResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisRunStatus'] = ResolversParentTypes['CivisRunStatus']> = ResolversObject<{
@@ -7049,8 +7483,18 @@ export type CivisRunStatusResolvers<ContextType = Context, ParentType extends Re
   state?: Resolver<ResolversTypes['CivisRunState'], ParentType, ContextType>;
 }>;
 
+export type CivisScheduleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisSchedule'] = ResolversParentTypes['CivisSchedule']> = ResolversObject<{
+  daysOfMonth?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  daysOfWeek?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  hours?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  minutes?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  runsPerHour?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  scheduled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type CivisScriptResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisScript'] = ResolversParentTypes['CivisScript']> = ResolversObject<{
   archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  arguments?: Resolver<Array<ResolversTypes['CivisScriptArgument']>, ParentType, ContextType>;
   author?: Resolver<ResolversTypes['CivisUser'], ParentType, ContextType>;
   category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -7059,9 +7503,12 @@ export type CivisScriptResolvers<ContextType = Context, ParentType extends Resol
   isTemplate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   lastRun?: Resolver<Maybe<ResolversTypes['CivisJobRun']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  notifications?: Resolver<ResolversTypes['CivisNotifications'], ParentType, ContextType>;
+  params?: Resolver<Array<ResolversTypes['CivisScriptParam']>, ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   projects?: Resolver<Array<ResolversTypes['CivisProjectRef']>, ParentType, ContextType>;
   runs?: Resolver<ResolversTypes['CivisJobRunConnection'], ParentType, ContextType, Partial<CivisScriptRunsArgs>>;
+  schedule?: Resolver<ResolversTypes['CivisSchedule'], ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sql?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['CivisRunState'], ParentType, ContextType>;
@@ -7069,6 +7516,11 @@ export type CivisScriptResolvers<ContextType = Context, ParentType extends Resol
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CivisScriptArgumentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisScriptArgument'] = ResolversParentTypes['CivisScriptArgument']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
 }>;
 
 export type CivisScriptConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisScriptConnection'] = ResolversParentTypes['CivisScriptConnection']> = ResolversObject<{
@@ -7084,6 +7536,25 @@ export type CivisScriptEdgeResolvers<ContextType = Context, ParentType extends R
 }>;
 
 export type CivisScriptLanguageResolvers = { CONTAINER: 'containers', PYTHON3: 'python3', R: 'r', SQL: 'sql' };
+
+export type CivisScriptParamResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisScriptParam'] = ResolversParentTypes['CivisScriptParam']> = ResolversObject<{
+  allowedValues?: Resolver<Array<ResolversTypes['CivisScriptParamChoice']>, ParentType, ContextType>;
+  default?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  required?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['CivisScriptParamType'], ParentType, ContextType>;
+  typeName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type CivisScriptParamChoiceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisScriptParamChoice'] = ResolversParentTypes['CivisScriptParamChoice']> = ResolversObject<{
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CivisScriptParamTypeResolvers = { BOOL: 'bool', CREDENTIAL_AWS: 'credential_aws', CREDENTIAL_CUSTOM: 'credential_custom', CREDENTIAL_REDSHIFT: 'credential_redshift', DATABASE: 'database', FILE: 'file', FLOAT: 'float', INTEGER: 'integer', MULTI_LINE_STRING: 'multi_line_string', OTHER: '(other)', STRING: 'string', TABLE: 'table' };
 
 export type CivisTableResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisTable'] = ResolversParentTypes['CivisTable']> = ResolversObject<{
   columnCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -7157,6 +7628,8 @@ export type CivisUserEdgeResolvers<ContextType = Context, ParentType extends Res
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['CivisUser'], ParentType, ContextType>;
 }>;
+
+export type CivisUserOrderFieldResolvers = { NAME: 'name', USERNAME: 'user' };
 
 export type ClassProbabilityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ClassProbability'] = ResolversParentTypes['ClassProbability']> = ResolversObject<{
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8147,6 +8620,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CancelCivisQueryPayload?: CancelCivisQueryPayloadResolvers<ContextType>;
   CancelCivisRunPayload?: CancelCivisRunPayloadResolvers<ContextType>;
   Civis?: CivisResolvers<ContextType>;
+  CivisAccountStatus?: CivisAccountStatusResolvers;
   CivisColumn?: CivisColumnResolvers<ContextType>;
   CivisColumnConnection?: CivisColumnConnectionResolvers<ContextType>;
   CivisColumnDelimiter?: CivisColumnDelimiterResolvers;
@@ -8175,6 +8649,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CivisModel?: CivisModelResolvers<ContextType>;
   CivisModelConnection?: CivisModelConnectionResolvers<ContextType>;
   CivisModelEdge?: CivisModelEdgeResolvers<ContextType>;
+  CivisModelOrderField?: CivisModelOrderFieldResolvers;
+  CivisNotifications?: CivisNotificationsResolvers<ContextType>;
   CivisPrediction?: CivisPredictionResolvers<ContextType>;
   CivisPredictionConnection?: CivisPredictionConnectionResolvers<ContextType>;
   CivisPredictionEdge?: CivisPredictionEdgeResolvers<ContextType>;
@@ -8187,16 +8663,26 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CivisQuery?: CivisQueryResolvers<ContextType>;
   CivisQueryConnection?: CivisQueryConnectionResolvers<ContextType>;
   CivisQueryEdge?: CivisQueryEdgeResolvers<ContextType>;
+  CivisQueryOrderField?: CivisQueryOrderFieldResolvers;
   CivisQueryResult?: CivisQueryResultResolvers<ContextType>;
+  CivisQueryRow?: CivisQueryRowResolvers<ContextType>;
+  CivisQueryRowConnection?: CivisQueryRowConnectionResolvers<ContextType>;
+  CivisQueryRowEdge?: CivisQueryRowEdgeResolvers<ContextType>;
   CivisReport?: CivisReportResolvers<ContextType>;
   CivisReportConnection?: CivisReportConnectionResolvers<ContextType>;
   CivisReportEdge?: CivisReportEdgeResolvers<ContextType>;
+  CivisReportKind?: CivisReportKindResolvers;
   CivisRunState?: CivisRunStateResolvers;
   CivisRunStatus?: CivisRunStatusResolvers<ContextType>;
+  CivisSchedule?: CivisScheduleResolvers<ContextType>;
   CivisScript?: CivisScriptResolvers<ContextType>;
+  CivisScriptArgument?: CivisScriptArgumentResolvers<ContextType>;
   CivisScriptConnection?: CivisScriptConnectionResolvers<ContextType>;
   CivisScriptEdge?: CivisScriptEdgeResolvers<ContextType>;
   CivisScriptLanguage?: CivisScriptLanguageResolvers;
+  CivisScriptParam?: CivisScriptParamResolvers<ContextType>;
+  CivisScriptParamChoice?: CivisScriptParamChoiceResolvers<ContextType>;
+  CivisScriptParamType?: CivisScriptParamTypeResolvers;
   CivisTable?: CivisTableResolvers<ContextType>;
   CivisTableConnection?: CivisTableConnectionResolvers<ContextType>;
   CivisTableEdge?: CivisTableEdgeResolvers<ContextType>;
@@ -8204,6 +8690,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CivisUser?: CivisUserResolvers<ContextType>;
   CivisUserConnection?: CivisUserConnectionResolvers<ContextType>;
   CivisUserEdge?: CivisUserEdgeResolvers<ContextType>;
+  CivisUserOrderField?: CivisUserOrderFieldResolvers;
   ClassProbability?: ClassProbabilityResolvers<ContextType>;
   ClassificationResult?: ClassificationResultResolvers<ContextType>;
   ConditionalExpectation?: ConditionalExpectationResolvers<ContextType>;

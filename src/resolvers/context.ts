@@ -45,6 +45,12 @@ export interface ResolverSettings {
     /** Most ids per list-of-ids argument (`nodes(ids)`, Civis id lists). */
     maxIds: number;
   };
+  /** Each platform's call timeout (for downloads made outside the platform's HTTP client: Civis result files). */
+  platforms: Record<PlatformName, { timeoutMs: number }>;
+  civis: {
+    /** Most bytes of CSV read of a query's result file (`AUGUR_CIVIS_RESULT_MAX_BYTES`). */
+    resultMaxBytes: number;
+  };
 }
 
 /**

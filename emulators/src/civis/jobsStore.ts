@@ -13,6 +13,7 @@ import type {
   CivisSchedule,
   CivisNotifications,
   CivisScript,
+  CivisScriptParamWire,
   CivisScriptDetail,
   CivisTypedScript,
 } from './types.js';
@@ -151,7 +152,8 @@ export class JobsStore extends BaseStore {
       ...this.scriptWire(j),
       hidden: j.hidden,
       schedule: j.schedule,
-      params: j.params ?? [],
+      // Checked by `scriptSettings` when they were written.
+      params: (j.params ?? []) as CivisScriptParamWire[],
       arguments: j.arguments ?? {},
       notifications: this.notificationsWire(j),
       runningAs: this.user(j.authorId).ref,

@@ -221,6 +221,18 @@ export interface CivisSchedule {
   scheduledDaysOfMonth: number[];
 }
 
+/** A parameter a script declares (`params` of a script's detail). */
+export interface CivisScriptParamWire {
+  name: string;
+  label?: string | null;
+  description?: string | null;
+  type: string;
+  required?: boolean | null;
+  value?: string | null;
+  default?: string | null;
+  allowedValues?: Array<{ label?: string | null; value: string }> | null;
+}
+
 /** What a script sends after its runs. */
 export interface CivisNotifications {
   urls: string[];
@@ -285,7 +297,7 @@ export interface CivisScript {
 export interface CivisScriptDetail extends CivisScript {
   hidden: boolean;
   schedule: CivisSchedule;
-  params: unknown[];
+  params: CivisScriptParamWire[];
   arguments: Record<string, unknown>;
   notifications: CivisNotifications;
   runningAs: CivisUserRef;

@@ -108,13 +108,21 @@ export function flag(value: InputMaybe<boolean> | undefined): boolean | undefine
 
 const ORDER_FIELD: Record<CivisOrder['field'], string> = { UPDATED_AT: 'updated_at', CREATED_AT: 'created_at', NAME: 'name' };
 
-interface OrderParams {
+/** Civis's `order` and `order_dir`, as a list is asked for them. */
+export interface OrderParams {
   order: string;
   order_dir: 'asc' | 'desc';
 }
 
-function orderParams(order: InputMaybe<CivisOrder> | undefined): OrderParams | undefined {
+/** An order argument whose field's internal value is Civis's own name of it (the per-list order enums). */
+export function civisOrder(order: InputMaybe<{ field: string; direction?: InputMaybe<string> }> | undefined): OrderParams | undefined {
   if (!order) return undefined;
+  return { order: order.field, order_dir: order.direction === 'DESC' ? 'desc' : 'asc' };
+}
+
+function orderParams(order: InputMaybe<CivisOrder> | OrderParams | undefined): OrderParams | undefined {
+  if (!order) return undefined;
+  if ('order' in order) return order;
   return { order: ORDER_FIELD[order.field], order_dir: order.direction === 'DESC' ? 'desc' : 'asc' };
 }
 
@@ -146,7 +154,7 @@ export function connection<W, T = W>(
   list: CivisList,
   params: CivisParams,
   args: ConnectionArgs,
-  order?: InputMaybe<CivisOrder>,
+  order?: InputMaybe<CivisOrder> | OrderParams,
   map: (item: W) => T = (item) => item as unknown as T,
 ) {
   const o = orderParams(order);
