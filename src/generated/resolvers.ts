@@ -4,7 +4,7 @@ import type { PlatformInfo as PlatformInfoMapper, PlatformStatusInfo as Platform
 import type { DataikuPrediction as DataikuPredictionMapper, DataikuInputFeature as DataikuInputFeatureMapper, DataikuForecast as DataikuForecastMapper, DataikuEffect as DataikuEffectMapper, DataikuLookup as DataikuLookupMapper, DataikuSqlResult as DataikuSqlResultMapper, SqlRowShape as SqlRowShapeMapper } from '../upstreams/dataiku/types.js';
 import type { PrevistoContact as PrevistoContactMapper, PrevistoAgreement as PrevistoAgreementMapper, PrevistoAssignment as PrevistoAssignmentMapper, PrevistoAccount as PrevistoAccountMapper, PrevistoTask as PrevistoTaskMapper, PrevistoPlan as PrevistoPlanMapper, PrevistoAddress as PrevistoAddressMapper, LonLat as LonLatMapper } from '../upstreams/previsto/types.js';
 import type { PrevisionProject as PrevisionProjectMapper, PrevisionDataset as PrevisionDatasetMapper, PrevisionExperiment as PrevisionExperimentMapper, PrevisionExperimentVersion as PrevisionExperimentVersionMapper, PrevisionModel as PrevisionModelMapper, PrevisionDeployment as PrevisionDeploymentMapper, PrevisionDeploymentPrediction as PrevisionDeploymentPredictionMapper, PrevisionValidationPrediction as PrevisionValidationPredictionMapper, PrevisionFeature as PrevisionFeatureMapper, PrevisionProjectUser as PrevisionProjectUserMapper, PrevisionProfile as PrevisionProfileMapper, PrevisionConnector as PrevisionConnectorMapper, PrevisionDataSource as PrevisionDataSourceMapper, PrevisionExporter as PrevisionExporterMapper, PrevisionExport as PrevisionExportMapper } from '../upstreams/prevision/types.js';
-import type { CivisCredential as CivisCredentialMapper, CivisUserParent as CivisUserParentMapper, CivisGroupRef as CivisGroupRefMapper, CivisDatabase as CivisDatabaseMapper, CivisTableSummary as CivisTableSummaryMapper, CivisTableTag as CivisTableTagMapper, CivisColumn as CivisColumnMapper, CivisFile as CivisFileMapper, CivisImport as CivisImportMapper, CivisImportEndpoint as CivisImportEndpointMapper, CivisJob as CivisJobMapper, CivisJobRunParent as CivisJobRunParentMapper, CivisRun as CivisRunMapper, CivisModel as CivisModelMapper, CivisPrediction as CivisPredictionMapper, CivisProject as CivisProjectMapper, CivisProjectObjectShape as CivisProjectObjectShapeMapper, CivisProjectObjectRef as CivisProjectObjectRefMapper, CivisQuery as CivisQueryMapper, CivisReport as CivisReportMapper, CivisScript as CivisScriptMapper } from '../upstreams/civis/types.js';
+import type { CivisCredential as CivisCredentialMapper, CivisUserParent as CivisUserParentMapper, CivisGroupRef as CivisGroupRefMapper, CivisDatabase as CivisDatabaseMapper, CivisTableSummary as CivisTableSummaryMapper, CivisTableTag as CivisTableTagMapper, CivisColumn as CivisColumnMapper, CivisFile as CivisFileMapper, CivisImport as CivisImportMapper, CivisImportEndpoint as CivisImportEndpointMapper, CivisJob as CivisJobMapper, CivisJobRunParent as CivisJobRunParentMapper, CivisRun as CivisRunMapper, CivisModel as CivisModelMapper, CivisPrediction as CivisPredictionMapper, CivisProject as CivisProjectMapper, CivisProjectObjectShape as CivisProjectObjectShapeMapper, CivisProjectObjectRef as CivisProjectObjectRefMapper, CivisQuery as CivisQueryMapper, CivisReport as CivisReportMapper, CivisScript as CivisScriptMapper, CivisScriptParamWire as CivisScriptParamWireMapper, CivisSchedule as CivisScheduleMapper, CivisNotifications as CivisNotificationsMapper } from '../upstreams/civis/types.js';
 import type { Context } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -6346,7 +6346,7 @@ export type ResolversTypes = ResolversObject<{
   CivisModelEdge: ResolverTypeWrapper<Omit<CivisModelEdge, 'node'> & { node: ResolversTypes['CivisModel'] }>;
   CivisModelOrder: CivisModelOrder;
   CivisModelOrderField: null;
-  CivisNotifications: ResolverTypeWrapper<CivisNotifications>;
+  CivisNotifications: ResolverTypeWrapper<CivisNotificationsMapper>;
   CivisNotificationsInput: CivisNotificationsInput;
   CivisOrder: CivisOrder;
   CivisOrderField: CivisOrderField;
@@ -6375,7 +6375,7 @@ export type ResolversTypes = ResolversObject<{
   CivisReportKind: null;
   CivisRunState: null;
   CivisRunStatus: ResolverTypeWrapper<CivisRunMapper>;
-  CivisSchedule: ResolverTypeWrapper<CivisSchedule>;
+  CivisSchedule: ResolverTypeWrapper<CivisScheduleMapper>;
   CivisScheduleInput: CivisScheduleInput;
   CivisScript: ResolverTypeWrapper<CivisScriptMapper>;
   CivisScriptArgument: ResolverTypeWrapper<CivisScriptArgument>;
@@ -6383,7 +6383,7 @@ export type ResolversTypes = ResolversObject<{
   CivisScriptConnection: ResolverTypeWrapper<Omit<CivisScriptConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisScriptEdge']>, nodes: Array<ResolversTypes['CivisScript']> }>;
   CivisScriptEdge: ResolverTypeWrapper<Omit<CivisScriptEdge, 'node'> & { node: ResolversTypes['CivisScript'] }>;
   CivisScriptLanguage: null;
-  CivisScriptParam: ResolverTypeWrapper<CivisScriptParam>;
+  CivisScriptParam: ResolverTypeWrapper<CivisScriptParamWireMapper>;
   CivisScriptParamChoice: ResolverTypeWrapper<CivisScriptParamChoice>;
   CivisScriptParamChoiceInput: CivisScriptParamChoiceInput;
   CivisScriptParamInput: CivisScriptParamInput;
@@ -6655,7 +6655,7 @@ export type ResolversParentTypes = ResolversObject<{
   CivisModelConnection: Omit<CivisModelConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisModelEdge']>, nodes: Array<ResolversParentTypes['CivisModel']> };
   CivisModelEdge: Omit<CivisModelEdge, 'node'> & { node: ResolversParentTypes['CivisModel'] };
   CivisModelOrder: CivisModelOrder;
-  CivisNotifications: CivisNotifications;
+  CivisNotifications: CivisNotificationsMapper;
   CivisNotificationsInput: CivisNotificationsInput;
   CivisOrder: CivisOrder;
   CivisPrediction: CivisPredictionMapper;
@@ -6680,14 +6680,14 @@ export type ResolversParentTypes = ResolversObject<{
   CivisReportConnection: Omit<CivisReportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisReportEdge']>, nodes: Array<ResolversParentTypes['CivisReport']> };
   CivisReportEdge: Omit<CivisReportEdge, 'node'> & { node: ResolversParentTypes['CivisReport'] };
   CivisRunStatus: CivisRunMapper;
-  CivisSchedule: CivisSchedule;
+  CivisSchedule: CivisScheduleMapper;
   CivisScheduleInput: CivisScheduleInput;
   CivisScript: CivisScriptMapper;
   CivisScriptArgument: CivisScriptArgument;
   CivisScriptArgumentInput: CivisScriptArgumentInput;
   CivisScriptConnection: Omit<CivisScriptConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisScriptEdge']>, nodes: Array<ResolversParentTypes['CivisScript']> };
   CivisScriptEdge: Omit<CivisScriptEdge, 'node'> & { node: ResolversParentTypes['CivisScript'] };
-  CivisScriptParam: CivisScriptParam;
+  CivisScriptParam: CivisScriptParamWireMapper;
   CivisScriptParamChoice: CivisScriptParamChoice;
   CivisScriptParamChoiceInput: CivisScriptParamChoiceInput;
   CivisScriptParamInput: CivisScriptParamInput;

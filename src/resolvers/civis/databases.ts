@@ -25,6 +25,7 @@ import {
   pid,
   runState,
   civisOrder,
+  platformIds,
 } from './shared.js';
 
 /** The states a query's last run can be in (a query always has a run, so never IDLE). */
@@ -122,13 +123,21 @@ function numericStats(c: CivisColumn) {
 function tablesConnection(
   ctx: Context,
   databaseId: number | undefined,
-  a: { schema?: InputMaybe<string>; name?: InputMaybe<string>; search?: InputMaybe<string> } & ConnectionArgs,
+  a: {
+    schema?: InputMaybe<string>;
+    name?: InputMaybe<string>;
+    search?: InputMaybe<string>;
+    tagPlatformIds?: InputMaybe<string[]>;
+    credential?: InputMaybe<string>;
+  } & ConnectionArgs,
 ) {
   const params: CivisParams = {
     database_id: databaseId,
     schema: a.schema ?? undefined,
     name: a.name ?? undefined,
     search: a.search ?? undefined,
+    table_tag_ids: platformIds(ctx, a.tagPlatformIds, 'tagPlatformIds'),
+    credential_id: a.credential != null ? civisId(ctx, a.credential, 'Credential', 'credential') : undefined,
   };
   return connection<CivisTableSummary>(ctx, 'tables', CIVIS_LISTS.tables, params, a);
 }

@@ -90,11 +90,27 @@ export function loadCivis<T>(ctx: Context, type: CivisType, id: number): Promise
 
 /** A list-of-users argument as Civis's comma list of user ids (at most `maxIds`). */
 export function userIds(ctx: Context, ids: InputMaybe<string[]> | undefined, argName: string): string | undefined {
-  if (!ids || ids.length === 0) return undefined;
+  return globalIds(ctx, ids, 'CivisUser', argName);
+}
+
+function checkCount(ctx: Context, ids: readonly string[], argName: string): void {
   const max = ctx.services.config.limits.maxIds;
   if (ids.length > max)
     throw badInput(`${argName} accepts at most ${max} ids (AUGUR_MAX_IDS), got ${ids.length}.`, { param: argName, limit: 'maxIds', max });
-  return ids.map((id, i) => civisId(ctx, id, 'CivisUser', `${argName}[${i}]`)).join(',');
+}
+
+/** A list of global ids of one type as Civis's comma list of its ids (at most `maxIds`); undefined when empty. */
+export function globalIds(ctx: Context, ids: InputMaybe<string[]> | undefined, type: NodeTypeName, argName: string): string | undefined {
+  if (!ids || ids.length === 0) return undefined;
+  checkCount(ctx, ids, argName);
+  return ids.map((id, i) => civisId(ctx, id, type, `${argName}[${i}]`)).join(',');
+}
+
+/** A list of Civis's own ids (`platformId`s) as its comma list (at most `maxIds`); undefined when empty. */
+export function platformIds(ctx: Context, ids: InputMaybe<string[]> | undefined, argName: string): string | undefined {
+  if (!ids || ids.length === 0) return undefined;
+  checkCount(ctx, ids, argName);
+  return ids.map((id, i) => platformIdArg(id, `${argName}[${i}]`)).join(',');
 }
 
 /** A list of states as Civis's comma list. */

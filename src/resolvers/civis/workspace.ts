@@ -7,7 +7,7 @@ import { AugurError, ErrorCode } from '../../core/errors.js';
 import { CIVIS_LISTS } from '../../upstreams/civis/client.js';
 import type { CivisProjectDetail, CivisProjectObjectShape, CivisUserDetail, CivisUserParent } from '../../upstreams/civis/types.js';
 import type { Context } from '../context.js';
-import { connection, detailField, flag, gid, loadCivis, lookupId, pid, userIds } from './shared.js';
+import { civisOrder, connection, detailField, flag, gid, loadCivis, lookupId, pid, platformIds, userIds } from './shared.js';
 
 /**
  * Reads a field of a user from the shape at hand, or from the user loaded by id (once per user and request) when it
@@ -56,12 +56,25 @@ export const workspaceResolvers: Resolvers = {
           archived: flag(args.archived),
           hidden: flag(args.hidden),
           auto_share: flag(args.autoShare),
+          permission: args.manageable ? 'manage' : undefined,
         },
         args,
         args.orderBy,
       ),
     project: (_r, args, ctx) => loadCivis(ctx, 'CivisProject', lookupId(ctx, args, 'CivisProject')),
-    users: (_r, args, ctx) => connection(ctx, 'users', CIVIS_LISTS.users, { query: args.search || undefined }, args),
+    users: (_r, args, ctx) =>
+      connection(
+        ctx,
+        'users',
+        CIVIS_LISTS.users,
+        {
+          query: args.search || undefined,
+          group_ids: platformIds(ctx, args.groupPlatformIds, 'groupPlatformIds'),
+          account_status: args.accountStatus ?? undefined,
+        },
+        args,
+        civisOrder(args.orderBy),
+      ),
     user: (_r, args, ctx) => ctx.civis.user.load(lookupId(ctx, args, 'CivisUser')),
   },
   CivisUser: {
