@@ -102,6 +102,7 @@ const config: CodegenConfig = {
           CivisProject: '../upstreams/civis/types.js#CivisProject',
           CivisProjectObject: '../upstreams/civis/types.js#CivisProjectObjectShape',
           CivisProjectRef: '../upstreams/civis/types.js#CivisProjectObjectRef',
+          CivisProjectFile: '../upstreams/civis/types.js#CivisProjectFileRef',
           CivisQuery: '../upstreams/civis/types.js#CivisQuery',
           CivisReport: '../upstreams/civis/types.js#CivisReport',
           CivisScript: '../upstreams/civis/types.js#CivisScript',

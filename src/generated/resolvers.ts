@@ -4,7 +4,7 @@ import type { PlatformInfo as PlatformInfoMapper, PlatformStatusInfo as Platform
 import type { DataikuPrediction as DataikuPredictionMapper, DataikuInputFeature as DataikuInputFeatureMapper, DataikuForecast as DataikuForecastMapper, DataikuEffect as DataikuEffectMapper, DataikuLookup as DataikuLookupMapper, DataikuSqlResult as DataikuSqlResultMapper, SqlRowShape as SqlRowShapeMapper } from '../upstreams/dataiku/types.js';
 import type { PrevistoContact as PrevistoContactMapper, PrevistoAgreement as PrevistoAgreementMapper, PrevistoAssignment as PrevistoAssignmentMapper, PrevistoAccount as PrevistoAccountMapper, PrevistoTask as PrevistoTaskMapper, PrevistoPlan as PrevistoPlanMapper, PrevistoAddress as PrevistoAddressMapper, LonLat as LonLatMapper } from '../upstreams/previsto/types.js';
 import type { PrevisionProject as PrevisionProjectMapper, PrevisionDataset as PrevisionDatasetMapper, PrevisionExperiment as PrevisionExperimentMapper, PrevisionExperimentVersion as PrevisionExperimentVersionMapper, PrevisionModel as PrevisionModelMapper, PrevisionDeployment as PrevisionDeploymentMapper, PrevisionDeploymentPrediction as PrevisionDeploymentPredictionMapper, PrevisionValidationPrediction as PrevisionValidationPredictionMapper, PrevisionFeature as PrevisionFeatureMapper, PrevisionProjectUser as PrevisionProjectUserMapper, PrevisionProfile as PrevisionProfileMapper, PrevisionConnector as PrevisionConnectorMapper, PrevisionDataSource as PrevisionDataSourceMapper, PrevisionExporter as PrevisionExporterMapper, PrevisionExport as PrevisionExportMapper } from '../upstreams/prevision/types.js';
-import type { CivisCredential as CivisCredentialMapper, CivisUserParent as CivisUserParentMapper, CivisGroupRef as CivisGroupRefMapper, CivisDatabase as CivisDatabaseMapper, CivisTableSummary as CivisTableSummaryMapper, CivisTableTag as CivisTableTagMapper, CivisColumn as CivisColumnMapper, CivisFile as CivisFileMapper, CivisImport as CivisImportMapper, CivisImportEndpoint as CivisImportEndpointMapper, CivisJob as CivisJobMapper, CivisJobRunParent as CivisJobRunParentMapper, CivisRun as CivisRunMapper, CivisModel as CivisModelMapper, CivisPrediction as CivisPredictionMapper, CivisProject as CivisProjectMapper, CivisProjectObjectShape as CivisProjectObjectShapeMapper, CivisProjectObjectRef as CivisProjectObjectRefMapper, CivisQuery as CivisQueryMapper, CivisReport as CivisReportMapper, CivisScript as CivisScriptMapper, CivisScriptParamWire as CivisScriptParamWireMapper, CivisSchedule as CivisScheduleMapper, CivisNotifications as CivisNotificationsMapper } from '../upstreams/civis/types.js';
+import type { CivisCredential as CivisCredentialMapper, CivisUserParent as CivisUserParentMapper, CivisGroupRef as CivisGroupRefMapper, CivisDatabase as CivisDatabaseMapper, CivisTableSummary as CivisTableSummaryMapper, CivisTableTag as CivisTableTagMapper, CivisColumn as CivisColumnMapper, CivisFile as CivisFileMapper, CivisImport as CivisImportMapper, CivisImportEndpoint as CivisImportEndpointMapper, CivisJob as CivisJobMapper, CivisJobRunParent as CivisJobRunParentMapper, CivisRun as CivisRunMapper, CivisModel as CivisModelMapper, CivisPrediction as CivisPredictionMapper, CivisProject as CivisProjectMapper, CivisProjectObjectShape as CivisProjectObjectShapeMapper, CivisProjectObjectRef as CivisProjectObjectRefMapper, CivisProjectFileRef as CivisProjectFileRefMapper, CivisQuery as CivisQueryMapper, CivisReport as CivisReportMapper, CivisScript as CivisScriptMapper, CivisScriptParamWire as CivisScriptParamWireMapper, CivisSchedule as CivisScheduleMapper, CivisNotifications as CivisNotificationsMapper } from '../upstreams/civis/types.js';
 import type { Context } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -593,7 +593,8 @@ export type Civis = {
   file?: Maybe<CivisFile>;
   /**
    * Files stored in Civis, newest first. Civis's published API has no file listing, so a platform that does not list
-   * files answers this field with NOT_FOUND; `file` works everywhere.
+   * files answers this field with NOT_FOUND; `file` works everywhere, and `CivisProject.files` lists a project's files on
+   * any Civis.
    */
   files?: Maybe<CivisFileConnection>;
   /** One import by global id or Civis id; pass exactly one of `id` and `platformId`. */
@@ -1732,6 +1733,11 @@ export type CivisProject = Node & {
   createdAt: Scalars['DateTime']['output'];
   /** Description; null when none was given. */
   description?: Maybe<Scalars['String']['output']>;
+  /**
+   * The files in the project, as the project lists them (a read of the project when it comes from a list). Civis has
+   * no general file listing: this is how a client lists files on any Civis.
+   */
+  files: CivisProjectFileConnection;
   /** Global id. */
   id: Scalars['ID']['output'];
   /** Members. */
@@ -1748,6 +1754,18 @@ export type CivisProject = Node & {
   platformId: Scalars['ID']['output'];
   /** When last changed. */
   updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/**
+ * A Civis project. `note`, `myPermissionLevel` and `objects` are only in the project's own record: on a project from a
+ * list they cost a read of it (once per project and request).
+ */
+export type CivisProjectFilesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of Civis projects. */
@@ -1770,6 +1788,47 @@ export type CivisProjectEdge = {
   cursor: Scalars['String']['output'];
   /** The project. */
   node: CivisProject;
+};
+
+/** A file as a project lists it. */
+export type CivisProjectFile = {
+  __typename?: 'CivisProjectFile';
+  /** When created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Whether it has expired (its content is gone). */
+  expired: Scalars['Boolean']['output'];
+  /** The file itself, with its download link (a call of its own, once per file and request). */
+  file: CivisFile;
+  /** Size in bytes; null while the file has no content. */
+  fileSize?: Maybe<Scalars['Float']['output']>;
+  /** File name. */
+  name: Scalars['String']['output'];
+  /** Civis's own id of the file (an integer, as a string). */
+  platformId: Scalars['ID']['output'];
+  /** When last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** A page of a project's files. */
+export type CivisProjectFileConnection = {
+  __typename?: 'CivisProjectFileConnection';
+  /** Edges of this page. */
+  edges: Array<CivisProjectFileEdge>;
+  /** Nodes of this page. */
+  nodes: Array<CivisProjectFile>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A file of a project in a connection. */
+export type CivisProjectFileEdge = {
+  __typename?: 'CivisProjectFileEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The file. */
+  node: CivisProjectFile;
 };
 
 /** An object in a Civis project. */
@@ -6356,6 +6415,9 @@ export type ResolversTypes = ResolversObject<{
   CivisProject: ResolverTypeWrapper<CivisProjectMapper>;
   CivisProjectConnection: ResolverTypeWrapper<Omit<CivisProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisProjectEdge']>, nodes: Array<ResolversTypes['CivisProject']> }>;
   CivisProjectEdge: ResolverTypeWrapper<Omit<CivisProjectEdge, 'node'> & { node: ResolversTypes['CivisProject'] }>;
+  CivisProjectFile: ResolverTypeWrapper<CivisProjectFileRefMapper>;
+  CivisProjectFileConnection: ResolverTypeWrapper<Omit<CivisProjectFileConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisProjectFileEdge']>, nodes: Array<ResolversTypes['CivisProjectFile']> }>;
+  CivisProjectFileEdge: ResolverTypeWrapper<Omit<CivisProjectFileEdge, 'node'> & { node: ResolversTypes['CivisProjectFile'] }>;
   CivisProjectObject: ResolverTypeWrapper<CivisProjectObjectShapeMapper>;
   CivisProjectObjectInput: CivisProjectObjectInput;
   CivisProjectObjectPayload: ResolverTypeWrapper<Omit<CivisProjectObjectPayload, 'project'> & { project?: Maybe<ResolversTypes['CivisProject']> }>;
@@ -6664,6 +6726,9 @@ export type ResolversParentTypes = ResolversObject<{
   CivisProject: CivisProjectMapper;
   CivisProjectConnection: Omit<CivisProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisProjectEdge']>, nodes: Array<ResolversParentTypes['CivisProject']> };
   CivisProjectEdge: Omit<CivisProjectEdge, 'node'> & { node: ResolversParentTypes['CivisProject'] };
+  CivisProjectFile: CivisProjectFileRefMapper;
+  CivisProjectFileConnection: Omit<CivisProjectFileConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisProjectFileEdge']>, nodes: Array<ResolversParentTypes['CivisProjectFile']> };
+  CivisProjectFileEdge: Omit<CivisProjectFileEdge, 'node'> & { node: ResolversParentTypes['CivisProjectFile'] };
   CivisProjectObject: CivisProjectObjectShapeMapper;
   CivisProjectObjectInput: CivisProjectObjectInput;
   CivisProjectObjectPayload: Omit<CivisProjectObjectPayload, 'project'> & { project?: Maybe<ResolversParentTypes['CivisProject']> };
@@ -7339,6 +7404,7 @@ export type CivisProjectResolvers<ContextType = Context, ParentType extends Reso
   autoShare?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  files?: Resolver<ResolversTypes['CivisProjectFileConnection'], ParentType, ContextType, Partial<CivisProjectFilesArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   members?: Resolver<Array<ResolversTypes['CivisUser']>, ParentType, ContextType>;
   myPermissionLevel?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -7360,6 +7426,28 @@ export type CivisProjectConnectionResolvers<ContextType = Context, ParentType ex
 export type CivisProjectEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisProjectEdge'] = ResolversParentTypes['CivisProjectEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['CivisProject'], ParentType, ContextType>;
+}>;
+
+export type CivisProjectFileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisProjectFile'] = ResolversParentTypes['CivisProjectFile']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  file?: Resolver<ResolversTypes['CivisFile'], ParentType, ContextType>;
+  fileSize?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type CivisProjectFileConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisProjectFileConnection'] = ResolversParentTypes['CivisProjectFileConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CivisProjectFileEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CivisProjectFile']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CivisProjectFileEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisProjectFileEdge'] = ResolversParentTypes['CivisProjectFileEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CivisProjectFile'], ParentType, ContextType>;
 }>;
 
 export type CivisProjectObjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisProjectObject'] = ResolversParentTypes['CivisProjectObject']> = ResolversObject<{
@@ -8657,6 +8745,9 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CivisProject?: CivisProjectResolvers<ContextType>;
   CivisProjectConnection?: CivisProjectConnectionResolvers<ContextType>;
   CivisProjectEdge?: CivisProjectEdgeResolvers<ContextType>;
+  CivisProjectFile?: CivisProjectFileResolvers<ContextType>;
+  CivisProjectFileConnection?: CivisProjectFileConnectionResolvers<ContextType>;
+  CivisProjectFileEdge?: CivisProjectFileEdgeResolvers<ContextType>;
   CivisProjectObject?: CivisProjectObjectResolvers<ContextType>;
   CivisProjectObjectPayload?: CivisProjectObjectPayloadResolvers<ContextType>;
   CivisProjectRef?: CivisProjectRefResolvers<ContextType>;

@@ -299,3 +299,29 @@ describe('Civis list filters', () => {
     expect(grouped.sent).toEqual([`GET /users/?group_ids=${group}&limit=20&page_num=1`]);
   });
 });
+
+describe('CivisProject.files', () => {
+  it("lists a project's files from the project's own record, and reads a file only when asked for it", async () => {
+    const projects = await upstream<any[]>('/projects/');
+    const withFiles = (await Promise.all(projects.map((p) => upstream<any>(`/projects/${p.id}`)))).find((p) => p.files.length > 0);
+    expect(withFiles).toBeDefined();
+    const before = (await civisLog()).length;
+    const r = await stack.gql(`{ civis { project(platformId: "${withFiles.id}") {
+      files(first: 10) { totalCount nodes { platformId name expired } } } } }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.civis.project.files).toEqual({
+      totalCount: withFiles.files.length,
+      nodes: withFiles.files.slice(0, 10).map((f: any) => ({ platformId: String(f.id), name: f.fileName, expired: f.expired })),
+    });
+    expect((await civisLog()).slice(before).map((l) => `${l.method} ${l.path}`)).toEqual([`GET /projects/${withFiles.id}`]);
+
+    const withFile = await stack.gql(
+      `{ civis { projects(first: 20) { nodes { platformId files(first: 1) { nodes { file { name downloadUrl } } } } } } }`,
+    );
+    expect(withFile.errors).toBeUndefined();
+    const hit = withFile.data!.civis.projects.nodes.find((p: any) => p.platformId === String(withFiles.id));
+    expect(hit.files.nodes[0].file.name).toBe(withFiles.files[0].fileName);
+    const bad = await stack.gql(`{ civis { project(platformId: "${withFiles.id}") { files(first: -1) { totalCount } } } }`);
+    expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'first' });
+  });
+});

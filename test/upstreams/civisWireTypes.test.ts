@@ -50,6 +50,7 @@ describe('Civis wire types', () => {
     expectTypeOf<Gateway.CivisRunOutput>().toEqualTypeOf<Emulator.CivisRunOutput>();
     expectTypeOf<Gateway.CivisScriptParamWire>().toEqualTypeOf<Emulator.CivisScriptParamWire>();
     expectTypeOf<Gateway.CivisNotifications>().toEqualTypeOf<Emulator.CivisNotifications>();
+    expectTypeOf<Gateway.CivisProjectFileRef>().toEqualTypeOf<Emulator.CivisProjectFileRef>();
     expectTypeOf<Gateway.CivisReport>().toEqualTypeOf<Emulator.CivisReport>();
     expectTypeOf<Gateway.CivisReportDetail>().toEqualTypeOf<Emulator.CivisReportDetail>();
   });

@@ -495,15 +495,7 @@ export interface CivisProjectDetail extends CivisProject {
   workflows: unknown[];
   reports: Array<{ id: number; createdAt: string; updatedAt: string; name: string; state: string }>;
   scriptTemplates: unknown[];
-  files: Array<{
-    id: number;
-    createdAt: string;
-    updatedAt: string;
-    name: string;
-    fileName: string;
-    fileSize: number | null;
-    expired: boolean;
-  }>;
+  files: CivisProjectFileRef[];
   enhancements: unknown[];
   projects: CivisProjectObjectRef[];
   allObjects: Array<{
@@ -619,6 +611,17 @@ export interface CivisRunOutput {
   name: string;
   link: string;
   value: string | null;
+}
+
+/** A file as `GET /projects/{project_id}` lists it. */
+export interface CivisProjectFileRef {
+  id: number;
+  createdAt: string;
+  updatedAt: string;
+  name: string;
+  fileName: string;
+  fileSize: number | null;
+  expired: boolean;
 }
 
 /** `GET /reports/`. */

@@ -7,7 +7,19 @@ import { AugurError, ErrorCode } from '../../core/errors.js';
 import { CIVIS_LISTS } from '../../upstreams/civis/client.js';
 import type { CivisProjectDetail, CivisProjectObjectShape, CivisUserDetail, CivisUserParent } from '../../upstreams/civis/types.js';
 import type { Context } from '../context.js';
-import { civisOrder, connection, detailField, flag, gid, loadCivis, lookupId, pid, platformIds, userIds } from './shared.js';
+import {
+  arrayConnection,
+  civisOrder,
+  connection,
+  detailField,
+  flag,
+  gid,
+  loadCivis,
+  lookupId,
+  pid,
+  platformIds,
+  userIds,
+} from './shared.js';
 
 /**
  * Reads a field of a user from the shape at hand, or from the user loaded by id (once per user and request) when it
@@ -99,6 +111,11 @@ export const workspaceResolvers: Resolvers = {
     platformId: pid,
     organizationPlatformId: (g) => String(g.organizationId),
   },
+  CivisProjectFile: {
+    platformId: pid,
+    name: (f) => f.fileName ?? f.name,
+    file: (f, _a, ctx) => loadCivis(ctx, 'CivisFile', f.id),
+  },
   CivisFile: {
     id: gid('CivisFile'),
     platformId: pid,
@@ -109,6 +126,11 @@ export const workspaceResolvers: Resolvers = {
     note: detailField<CivisProjectDetail, string | null>('CivisProject', 'note', (d) => d.note),
     myPermissionLevel: detailField<CivisProjectDetail, string>('CivisProject', 'myPermissionLevel', (d) => d.myPermissionLevel),
     objects: detailField<CivisProjectDetail, CivisProjectObjectShape[]>('CivisProject', 'allObjects', (d) => d.allObjects),
+    files: (p, args, ctx) =>
+      arrayConnection(ctx, 'files', { project: p.id }, args, async () => {
+        const detail = 'allObjects' in p ? (p as CivisProjectDetail) : await loadCivis<CivisProjectDetail>(ctx, 'CivisProject', p.id);
+        return detail.files ?? [];
+      }),
     members: (p) => p.users,
   },
   CivisProjectObject: {
