@@ -2115,8 +2115,6 @@ export type CivisSchedule = {
   hours: Array<Scalars['Int']['output']>;
   /** Minutes of the hour it runs (0 to 59). */
   minutes: Array<Scalars['Int']['output']>;
-  /** Runs per hour (Civis's older way to schedule); null when not used. */
-  runsPerHour?: Maybe<Scalars['Int']['output']>;
   /** Whether the schedule is on. */
   scheduled: Scalars['Boolean']['output'];
 };
@@ -2204,7 +2202,7 @@ export type CivisScriptArgument = {
   __typename?: 'CivisScriptArgument';
   /** The parameter's name. */
   name: Scalars['String']['output'];
-  /** The value, as Civis keeps it (a string, a number, a boolean, or an object for credentials). */
+  /** The value, as Civis keeps it (a string, a number, a boolean, or an object for credentials); null when set to null. */
   value?: Maybe<Scalars['JSON']['output']>;
 };
 
@@ -2275,8 +2273,8 @@ export type CivisScriptParam = {
 /** A choice of an enumerable script parameter. */
 export type CivisScriptParamChoice = {
   __typename?: 'CivisScriptParamChoice';
-  /** What users are shown. */
-  label?: Maybe<Scalars['String']['output']>;
+  /** What users are shown (the value when no label was given). */
+  label: Scalars['String']['output'];
   /** The value. */
   value: Scalars['String']['output'];
 };
@@ -7576,7 +7574,6 @@ export type CivisScheduleResolvers<ContextType = Context, ParentType extends Res
   daysOfWeek?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
   hours?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
   minutes?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
-  runsPerHour?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   scheduled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
@@ -7638,7 +7635,7 @@ export type CivisScriptParamResolvers<ContextType = Context, ParentType extends 
 }>;
 
 export type CivisScriptParamChoiceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisScriptParamChoice'] = ResolversParentTypes['CivisScriptParamChoice']> = ResolversObject<{
-  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 

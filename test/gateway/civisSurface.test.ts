@@ -38,7 +38,7 @@ beforeEach(() => stack.reset());
 const ERRORS = 'userErrors { field code message }';
 const SETTINGS = `params { name label type typeName required value default allowedValues { label value } }
   arguments { name value }
-  schedule { scheduled daysOfWeek daysOfMonth hours minutes runsPerHour }
+  schedule { scheduled daysOfWeek daysOfMonth hours minutes }
   notifications { urls successEmailAddresses failureEmailAddresses stallWarningMinutes successOn failureOn successEmailSubject }`;
 const CREATE = `mutation($i: CreateCivisScriptInput!) { createCivisScript(input: $i) { script { id platformId ${SETTINGS} } ${ERRORS} } }`;
 const UPDATE = `mutation($i: UpdateCivisScriptInput!) { updateCivisScript(input: $i) { script { platformId ${SETTINGS} } ${ERRORS} } }`;
@@ -90,7 +90,7 @@ describe('createCivisScript and updateCivisScript: params, arguments, schedule, 
       },
     ]);
     expect(script.arguments).toEqual([{ name: 'days', value: 7 }]);
-    expect(script.schedule).toEqual({ scheduled: true, daysOfWeek: [1, 5], daysOfMonth: [], hours: [6], minutes: [30], runsPerHour: null });
+    expect(script.schedule).toEqual({ scheduled: true, daysOfWeek: [1, 5], daysOfMonth: [], hours: [6], minutes: [30] });
     expect(script.notifications).toEqual({
       urls: ['https://hooks.example.com/civis'],
       successEmailAddresses: ['ops@example.com'],

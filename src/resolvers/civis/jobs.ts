@@ -206,7 +206,6 @@ export const jobResolvers: Resolvers = {
     daysOfMonth: (s) => s.scheduledDaysOfMonth ?? [],
     hours: (s) => s.scheduledHours ?? [],
     minutes: (s) => s.scheduledMinutes ?? [],
-    runsPerHour: (s) => s.scheduledRunsPerHour,
   },
   CivisScriptParam: {
     // A type this schema does not know reads as OTHER; `typeName` keeps Civis's own name.
@@ -217,7 +216,7 @@ export const jobResolvers: Resolvers = {
     required: (p) => p.required ?? false,
     value: (p) => p.value ?? null,
     default: (p) => p.default ?? null,
-    allowedValues: (p) => (p.allowedValues ?? []).map((c) => ({ label: c.label ?? null, value: c.value })),
+    allowedValues: (p) => (p.allowedValues ?? []).map((c) => ({ label: c.label ?? c.value, value: c.value })),
   },
   CivisRunStatus: {
     platformId: pid,
