@@ -132,7 +132,7 @@ describe('createCivisScript and updateCivisScript: params, arguments, schedule, 
     expect(u.data!.updateCivisScript.script.params.map((p: any) => p.name)).toEqual(['days', 'region']);
     const writes = (await calls()).filter((c) => !c.startsWith('GET'));
     expect(writes).toEqual(['POST /scripts/r', `PATCH /scripts/r/${platformId}`]);
-    const body = (await upstream(`/scripts/${platformId}`)) as any;
+    const body = await upstream(`/scripts/${platformId}`);
     expect(body.arguments).toEqual({ region: 'us' });
   });
 

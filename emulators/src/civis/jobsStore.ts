@@ -512,7 +512,7 @@ export class JobsStore extends BaseStore {
   /** A script's notifications as the platform answers them: every key, defaults from the author's preferences. */
   notificationsWire(j: JobRecord): CivisNotifications {
     const n = j.notifications ?? {};
-    const str = (k: string) => (typeof n[k] === 'string' ? (n[k] as string) : null);
+    const str = (k: string) => (typeof n[k] === 'string' ? n[k] : null);
     const list = (k: string) => (Array.isArray(n[k]) ? (n[k] as string[]) : []);
     return {
       urls: list('urls'),
