@@ -70,8 +70,6 @@ const FIELD_TYPES: Record<string, Schema> = {
   expectedRuntime: { type: 'integer' },
   scoredTableId: { type: 'integer' },
   includeHeader: { type: 'boolean' },
-  filenamePrefix: { type: 'string' },
-  value: { type: 'string' },
   script: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, sql: { type: 'string' } } },
   parentProject: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } },
   resultRows: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
