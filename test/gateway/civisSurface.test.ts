@@ -325,3 +325,16 @@ describe('CivisProject.files', () => {
     expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'first' });
   });
 });
+
+describe('Civis list filters: upstream refusals', () => {
+  it("maps Civis's 400 for a filter value it refuses to an error on the list, made once (a 400 is never retried)", async () => {
+    const before = (await civisLog()).length;
+    const r = await stack.gql(`{ civis { tables(credential: "${gid('Credential', 999999)}") { totalCount } } }`);
+    expect(r.data!.civis.tables).toBeNull();
+    expect(r.errors![0]).toMatchObject({
+      path: ['civis', 'tables'],
+      extensions: { code: 'BAD_USER_INPUT', platform: 'civis', upstreamStatus: 400 },
+    });
+    expect((await civisLog()).slice(before).map((l) => `${l.method} ${l.path} ${l.status}`)).toEqual(['GET /tables/ 400']);
+  });
+});
