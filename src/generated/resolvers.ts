@@ -1033,6 +1033,7 @@ export type CivisTablesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<CivisTableOrder>;
   schema?: InputMaybe<Scalars['String']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
   tagPlatformIds?: InputMaybe<Array<Scalars['ID']['input']>>;
@@ -1663,6 +1664,11 @@ export type CivisOrder = {
 export type CivisOrderField =
   /** Creation time (Civis `created_at`). */
   | 'CREATED_AT'
+  /**
+   * Last change of the last run (Civis `last_run.updated_at`): scripts, imports and reports only; refused with
+   * BAD_USER_INPUT on credentials and projects.
+   */
+  | 'LAST_RUN_UPDATED_AT'
   /** Name, ignoring case (Civis `name`). */
   | 'NAME'
   /** Last change (Civis `updated_at`). */
@@ -2418,6 +2424,21 @@ export type CivisTableEdge = {
   /** The table. */
   node: CivisTable;
 };
+
+/** An explicit order for `Civis.tables`. */
+export type CivisTableOrder = {
+  /** Direction; ascending when omitted. */
+  direction?: InputMaybe<SortDirection>;
+  /** Field to sort by. */
+  field: CivisTableOrderField;
+};
+
+/** Fields Civis's table list can be ordered by. */
+export type CivisTableOrderField =
+  /** Name, then schema (Civis `name`). */
+  | 'name'
+  /** Schema, then name (Civis `schema`). */
+  | 'schema';
 
 /** A table tag. */
 export type CivisTableTag = {
@@ -6451,6 +6472,8 @@ export type ResolversTypes = ResolversObject<{
   CivisTable: ResolverTypeWrapper<CivisTableSummaryMapper>;
   CivisTableConnection: ResolverTypeWrapper<Omit<CivisTableConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisTableEdge']>, nodes: Array<ResolversTypes['CivisTable']> }>;
   CivisTableEdge: ResolverTypeWrapper<Omit<CivisTableEdge, 'node'> & { node: ResolversTypes['CivisTable'] }>;
+  CivisTableOrder: CivisTableOrder;
+  CivisTableOrderField: null;
   CivisTableTag: ResolverTypeWrapper<CivisTableTagMapper>;
   CivisUser: ResolverTypeWrapper<CivisUserParentMapper>;
   CivisUserConnection: ResolverTypeWrapper<Omit<CivisUserConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisUserEdge']>, nodes: Array<ResolversTypes['CivisUser']> }>;
@@ -6757,6 +6780,7 @@ export type ResolversParentTypes = ResolversObject<{
   CivisTable: CivisTableSummaryMapper;
   CivisTableConnection: Omit<CivisTableConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisTableEdge']>, nodes: Array<ResolversParentTypes['CivisTable']> };
   CivisTableEdge: Omit<CivisTableEdge, 'node'> & { node: ResolversParentTypes['CivisTable'] };
+  CivisTableOrder: CivisTableOrder;
   CivisTableTag: CivisTableTagMapper;
   CivisUser: CivisUserParentMapper;
   CivisUserConnection: Omit<CivisUserConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisUserEdge']>, nodes: Array<ResolversParentTypes['CivisUser']> };
@@ -7677,6 +7701,8 @@ export type CivisTableEdgeResolvers<ContextType = Context, ParentType extends Re
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['CivisTable'], ParentType, ContextType>;
 }>;
+
+export type CivisTableOrderFieldResolvers = { NAME: 'name', SCHEMA: 'schema' };
 
 export type CivisTableTagResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisTableTag'] = ResolversParentTypes['CivisTableTag']> = ResolversObject<{
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8774,6 +8800,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CivisTable?: CivisTableResolvers<ContextType>;
   CivisTableConnection?: CivisTableConnectionResolvers<ContextType>;
   CivisTableEdge?: CivisTableEdgeResolvers<ContextType>;
+  CivisTableOrderField?: CivisTableOrderFieldResolvers;
   CivisTableTag?: CivisTableTagResolvers<ContextType>;
   CivisUser?: CivisUserResolvers<ContextType>;
   CivisUserConnection?: CivisUserConnectionResolvers<ContextType>;

@@ -33,6 +33,7 @@ export const ENUM_VALUES = {
     SALESFORCE: 'Salesforce',
   },
   CivisCompression: { NONE: 'none', GZIP: 'gzip', ZIP: 'zip' },
+  CivisTableOrderField: { SCHEMA: 'schema', NAME: 'name' },
   CivisQueryOrderField: { CREATED_AT: 'created_at', STARTED_AT: 'started_at' },
   CivisModelOrderField: { UPDATED_AT: 'updated_at', LAST_RUN_UPDATED_AT: 'last_run.updated_at' },
   CivisUserOrderField: { NAME: 'name', USERNAME: 'user' },

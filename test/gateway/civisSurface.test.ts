@@ -338,3 +338,33 @@ describe('Civis list filters: upstream refusals', () => {
     expect((await civisLog()).slice(before).map((l) => `${l.method} ${l.path} ${l.status}`)).toEqual(['GET /tables/ 400']);
   });
 });
+
+describe('Civis list orders', () => {
+  async function sent(query: string) {
+    const before = (await civisLog()).length;
+    const r = await stack.gql(`{ civis { ${query} } }`);
+    return { r, sent: (await civisLog()).slice(before).map((l) => `${l.path}?${decodeURIComponent(l.query)}`) };
+  }
+
+  it('orders tables by name and runnable lists by their last run, reading `last` from the flipped order in one call', async () => {
+    const t = await sent(`tables(orderBy: { field: NAME, direction: DESC }, first: 5) { nodes { name } }`);
+    const names = t.r.data!.civis.tables.nodes.map((n: any) => n.name);
+    expect(names).toEqual([...names].sort((a: string, b: string) => b.localeCompare(a)));
+    expect(t.sent).toEqual(['/tables/?limit=5&order=name&order_dir=desc&page_num=1']);
+    const s = await sent(`scripts(orderBy: { field: LAST_RUN_UPDATED_AT }, last: 2) { nodes { platformId } }`);
+    expect(s.r.errors).toBeUndefined();
+    expect(s.sent).toEqual(['/scripts/?limit=2&order=last_run.updated_at&order_dir=desc&page_num=1']);
+  });
+
+  it('refuses LAST_RUN_UPDATED_AT on lists without runs, before any call', async () => {
+    for (const list of ['projects', 'credentials']) {
+      const root = list === 'credentials' ? `credentials(orderBy: { field: LAST_RUN_UPDATED_AT }) { totalCount }` : null;
+      const before = (await civisLog()).length;
+      const r = root
+        ? await stack.gql(`{ ${root} }`)
+        : await stack.gql(`{ civis { projects(orderBy: { field: LAST_RUN_UPDATED_AT }) { totalCount } } }`);
+      expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', param: 'orderBy.field' });
+      expect((await civisLog()).slice(before)).toEqual([]);
+    }
+  });
+});

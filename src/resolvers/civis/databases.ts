@@ -129,6 +129,7 @@ function tablesConnection(
     search?: InputMaybe<string>;
     tagPlatformIds?: InputMaybe<string[]>;
     credential?: InputMaybe<string>;
+    orderBy?: InputMaybe<{ field: string; direction?: InputMaybe<string> }>;
   } & ConnectionArgs,
 ) {
   const params: CivisParams = {
@@ -139,7 +140,7 @@ function tablesConnection(
     table_tag_ids: platformIds(ctx, a.tagPlatformIds, 'tagPlatformIds'),
     credential_id: a.credential != null ? civisId(ctx, a.credential, 'Credential', 'credential') : undefined,
   };
-  return connection<CivisTableSummary>(ctx, 'tables', CIVIS_LISTS.tables, params, a);
+  return connection<CivisTableSummary>(ctx, 'tables', CIVIS_LISTS.tables, params, a, civisOrder(a.orderBy));
 }
 
 /**

@@ -122,7 +122,15 @@ export function flag(value: InputMaybe<boolean> | undefined): boolean | undefine
   return value === null || value === undefined ? undefined : value;
 }
 
-const ORDER_FIELD: Record<CivisOrder['field'], string> = { UPDATED_AT: 'updated_at', CREATED_AT: 'created_at', NAME: 'name' };
+const ORDER_FIELD: Record<CivisOrder['field'], string> = {
+  UPDATED_AT: 'updated_at',
+  CREATED_AT: 'created_at',
+  NAME: 'name',
+  LAST_RUN_UPDATED_AT: 'last_run.updated_at',
+};
+
+/** The lists Civis sorts by their last run's change (`last_run.updated_at`): those of runnable objects. */
+const RUN_ORDERED = new Set(['/scripts/', '/imports/', '/reports/']);
 
 /** Civis's `order` and `order_dir`, as a list is asked for them. */
 export interface OrderParams {
@@ -174,6 +182,11 @@ export function connection<W, T = W>(
   map: (item: W) => T = (item) => item as unknown as T,
 ) {
   const o = orderParams(order);
+  if (o?.order === 'last_run.updated_at' && !RUN_ORDERED.has(list.path) && order && !('order' in order)) {
+    throw badInput(`Argument "orderBy.field" LAST_RUN_UPDATED_AT orders scripts, imports and reports only; ${name} have no runs.`, {
+      param: 'orderBy.field',
+    });
+  }
   const shaping = { path: list.path, params, order: o ?? null };
   return resolveConnection<T>(
     name,
