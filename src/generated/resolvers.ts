@@ -5501,6 +5501,7 @@ export type QueryCredentialsArgs = {
   orderBy?: InputMaybe<CivisOrder>;
   owner?: InputMaybe<Array<Scalars['ID']['input']>>;
   remoteHost?: InputMaybe<Scalars['ID']['input']>;
+  systemCredentials?: InputMaybe<Scalars['Boolean']['input']>;
   type?: InputMaybe<Array<CredentialType>>;
 };
 

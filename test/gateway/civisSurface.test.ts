@@ -368,3 +368,21 @@ describe('Civis list orders', () => {
     }
   });
 });
+
+describe('Query.credentials(systemCredentials)', () => {
+  it("asks Civis for system credentials only when true, which a user's key does not see", async () => {
+    const before = (await civisLog()).length;
+    const r = await stack.gql(
+      `{ sys: credentials(systemCredentials: true) { totalCount } own: credentials(systemCredentials: false) { totalCount } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.sys.totalCount).toBe(0);
+    expect(r.data!.own.totalCount).toBeGreaterThan(0);
+    expect(
+      (await civisLog())
+        .slice(before)
+        .map((l) => `${l.path}?${l.query}`)
+        .sort(),
+    ).toEqual(['/credentials/?limit=20&page_num=1', '/credentials/?limit=20&page_num=1&system_credentials=true']);
+  });
+});
