@@ -129,9 +129,6 @@ const ORDER_FIELD: Record<CivisOrder['field'], string> = {
   LAST_RUN_UPDATED_AT: 'last_run.updated_at',
 };
 
-/** The lists Civis sorts by their last run's change (`last_run.updated_at`): those of runnable objects. */
-const RUN_ORDERED = new Set(['/scripts/', '/imports/', '/reports/']);
-
 /** Civis's `order` and `order_dir`, as a list is asked for them. */
 export interface OrderParams {
   order: string;
@@ -182,7 +179,7 @@ export function connection<W, T = W>(
   map: (item: W) => T = (item) => item as unknown as T,
 ) {
   const o = orderParams(order);
-  if (o?.order === 'last_run.updated_at' && !RUN_ORDERED.has(list.path) && order && !('order' in order)) {
+  if (o?.order === 'last_run.updated_at' && !list.runOrdered) {
     throw badInput(`Argument "orderBy.field" LAST_RUN_UPDATED_AT orders scripts, imports and reports only; ${name} have no runs.`, {
       param: 'orderBy.field',
     });

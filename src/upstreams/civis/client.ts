@@ -113,22 +113,25 @@ export interface CivisList {
   readonly path: string;
   readonly route: string;
   readonly maxLimit: number;
+  /** Civis sorts it by its objects' last run (`order=last_run.updated_at`). */
+  readonly runOrdered?: boolean;
 }
 
 const list = (path: string, maxLimit: number, route = path): CivisList => ({ path, route, maxLimit });
+const runList = (path: string, maxLimit: number): CivisList => ({ ...list(path, maxLimit), runOrdered: true });
 
 /** Civis's paginated lists: the collections, a job's runs and a table's columns. */
 export const CIVIS_LISTS = {
   credentials: list('/credentials/', 1000),
   tables: list('/tables/', 1000),
   files: list('/files/', 50),
-  imports: list('/imports/', 50),
+  imports: runList('/imports/', 50),
   jobs: list('/jobs/', 50),
-  models: list('/models/', 50),
+  models: runList('/models/', 50),
   projects: list('/projects/', 1000),
   queries: list('/queries/', 50),
-  reports: list('/reports/', 50),
-  scripts: list('/scripts/', 50),
+  reports: runList('/reports/', 50),
+  scripts: runList('/scripts/', 50),
   users: list('/users/', 10000),
   /** `GET /jobs/{id}/runs`: the runs of a job, a script or an import. */
   runsOf: (jobId: number): CivisList => list(`/jobs/${jobId}/runs`, 100, '/jobs/{id}/runs'),
