@@ -136,6 +136,42 @@ describe('createCivisScript and updateCivisScript: params, arguments, schedule, 
     expect(body.arguments).toEqual({ region: 'us' });
   });
 
+  it('takes the same settings on SQL and container scripts', async () => {
+    const cred = (await stack.gql(`{ civis { defaultCredential { id } } }`)).data!.civis.defaultCredential.id;
+    const sql = await stack.gql(CREATE, {
+      i: {
+        language: 'SQL',
+        name: 'Counts',
+        sql: 'SELECT count(*) FROM public.orders',
+        databaseId: gid('CivisDatabase', 32),
+        credentialId: cred,
+        params: [{ name: 'since', type: 'STRING' }],
+        arguments: [{ name: 'since', value: '2026-01-01' }],
+        schedule: { scheduled: true, daysOfMonth: [1, 15], hours: [2], minutes: [0] },
+      },
+    });
+    expect(sql.errors).toBeUndefined();
+    expect(sql.data!.createCivisScript.script).toMatchObject({
+      arguments: [{ name: 'since', value: '2026-01-01' }],
+      schedule: { scheduled: true, daysOfWeek: [], daysOfMonth: [1, 15], hours: [2], minutes: [0] },
+    });
+    const box = await stack.gql(CREATE, {
+      i: {
+        language: 'CONTAINER',
+        name: 'Box',
+        dockerImageName: 'civisanalytics/datascience-python',
+        dockerCommand: 'python run.py',
+        notifications: { failureEmailAddresses: ['oncall@example.com'], successOn: false },
+      },
+    });
+    expect(box.errors).toBeUndefined();
+    expect(box.data!.createCivisScript.script.notifications).toMatchObject({
+      failureEmailAddresses: ['oncall@example.com'],
+      successOn: false,
+    });
+    expect((await calls()).filter((c) => c.startsWith('POST'))).toEqual(['POST /scripts/sql', 'POST /scripts/containers']);
+  });
+
   it('reports every problem of the settings at once, before any call', async () => {
     const r = await stack.gql(CREATE, {
       i: {
