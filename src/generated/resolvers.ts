@@ -4,7 +4,7 @@ import type { PlatformInfo as PlatformInfoMapper, PlatformStatusInfo as Platform
 import type { DataikuPrediction as DataikuPredictionMapper, DataikuInputFeature as DataikuInputFeatureMapper, DataikuForecast as DataikuForecastMapper, DataikuEffect as DataikuEffectMapper, DataikuLookup as DataikuLookupMapper, DataikuSqlResult as DataikuSqlResultMapper, SqlRowShape as SqlRowShapeMapper } from '../upstreams/dataiku/types.js';
 import type { PrevistoContact as PrevistoContactMapper, PrevistoAgreement as PrevistoAgreementMapper, PrevistoAssignment as PrevistoAssignmentMapper, PrevistoAccount as PrevistoAccountMapper, PrevistoTask as PrevistoTaskMapper, PrevistoPlan as PrevistoPlanMapper, PrevistoAddress as PrevistoAddressMapper, LonLat as LonLatMapper } from '../upstreams/previsto/types.js';
 import type { PrevisionProject as PrevisionProjectMapper, PrevisionDataset as PrevisionDatasetMapper, PrevisionExperiment as PrevisionExperimentMapper, PrevisionExperimentVersion as PrevisionExperimentVersionMapper, PrevisionModel as PrevisionModelMapper, PrevisionDeployment as PrevisionDeploymentMapper, PrevisionDeploymentPrediction as PrevisionDeploymentPredictionMapper, PrevisionValidationPrediction as PrevisionValidationPredictionMapper, PrevisionFeature as PrevisionFeatureMapper, PrevisionProjectUser as PrevisionProjectUserMapper, PrevisionProfile as PrevisionProfileMapper, PrevisionConnector as PrevisionConnectorMapper, PrevisionDataSource as PrevisionDataSourceMapper, PrevisionExporter as PrevisionExporterMapper, PrevisionExport as PrevisionExportMapper, PrevisionPipelineTemplate as PrevisionPipelineTemplateMapper, PrevisionPipelineNode as PrevisionPipelineNodeMapper, PrevisionPipelineScheduledRun as PrevisionPipelineScheduledRunMapper, PrevisionPipelineExecution as PrevisionPipelineExecutionMapper, PrevisionImageFolder as PrevisionImageFolderMapper } from '../upstreams/prevision/types.js';
-import type { CivisCredential as CivisCredentialMapper, CivisUserParent as CivisUserParentMapper, CivisGroupRef as CivisGroupRefMapper, CivisDatabase as CivisDatabaseMapper, CivisTableSummary as CivisTableSummaryMapper, CivisTableTag as CivisTableTagMapper, CivisColumn as CivisColumnMapper, CivisFile as CivisFileMapper, CivisImport as CivisImportMapper, CivisImportEndpoint as CivisImportEndpointMapper, CivisJob as CivisJobMapper, CivisJobRunParent as CivisJobRunParentMapper, CivisRun as CivisRunMapper, CivisModel as CivisModelMapper, CivisPrediction as CivisPredictionMapper, CivisProject as CivisProjectMapper, CivisProjectObjectShape as CivisProjectObjectShapeMapper, CivisProjectObjectRef as CivisProjectObjectRefMapper, CivisQuery as CivisQueryMapper, CivisReport as CivisReportMapper, CivisScript as CivisScriptMapper } from '../upstreams/civis/types.js';
+import type { CivisCredential as CivisCredentialMapper, CivisUserParent as CivisUserParentMapper, CivisGroupRef as CivisGroupRefMapper, CivisDatabase as CivisDatabaseMapper, CivisTableSummary as CivisTableSummaryMapper, CivisTableTag as CivisTableTagMapper, CivisColumn as CivisColumnMapper, CivisFile as CivisFileMapper, CivisImport as CivisImportMapper, CivisImportEndpoint as CivisImportEndpointMapper, CivisJob as CivisJobMapper, CivisJobRunParent as CivisJobRunParentMapper, CivisRun as CivisRunMapper, CivisModel as CivisModelMapper, CivisPrediction as CivisPredictionMapper, CivisProject as CivisProjectMapper, CivisProjectObjectShape as CivisProjectObjectShapeMapper, CivisProjectObjectRef as CivisProjectObjectRefMapper, CivisProjectFileRef as CivisProjectFileRefMapper, CivisQuery as CivisQueryMapper, CivisReport as CivisReportMapper, CivisScript as CivisScriptMapper, CivisScriptParamWire as CivisScriptParamWireMapper, CivisSchedule as CivisScheduleMapper, CivisNotifications as CivisNotificationsMapper } from '../upstreams/civis/types.js';
 import type { Context } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -608,7 +608,8 @@ export type Civis = {
   file?: Maybe<CivisFile>;
   /**
    * Files stored in Civis, newest first. Civis's published API has no file listing, so a platform that does not list
-   * files answers this field with NOT_FOUND; `file` works everywhere.
+   * files answers this field with NOT_FOUND; `file` works everywhere, and `CivisProject.files` lists a project's files on
+   * any Civis.
    */
   files?: Maybe<CivisFileConnection>;
   /** One import by global id or Civis id; pass exactly one of `id` and `platformId`. */
@@ -633,7 +634,7 @@ export type Civis = {
   project?: Maybe<CivisProject>;
   /** Projects the caller belongs to, most recently changed first unless `orderBy` says otherwise. */
   projects?: Maybe<CivisProjectConnection>;
-  /** The caller's own queries, newest first. */
+  /** The caller's own queries, newest first unless `orderBy` says otherwise. */
   queries?: Maybe<CivisQueryConnection>;
   /** One of the caller's queries by global id or Civis id (pass exactly one of `id` and `platformId`); reading it is how a query's progress is polled. */
   query?: Maybe<CivisQuery>;
@@ -775,11 +776,14 @@ export type CivisImportsArgs = {
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
+  destination?: InputMaybe<Array<Scalars['ID']['input']>>;
   first?: InputMaybe<Scalars['Int']['input']>;
   hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CivisOrder>;
+  source?: InputMaybe<Array<Scalars['ID']['input']>>;
   status?: InputMaybe<Array<CivisRunState>>;
+  syncType?: InputMaybe<Array<CivisImportSyncType>>;
 };
 
 
@@ -813,6 +817,7 @@ export type CivisJobsArgs = {
   scheduled?: InputMaybe<Scalars['Boolean']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
   state?: InputMaybe<Array<CivisRunState>>;
+  type?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 
@@ -839,10 +844,15 @@ export type CivisModelsArgs = {
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
+  dependentVariable?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<CivisModelOrder>;
+  scheduled?: InputMaybe<Scalars['Boolean']['input']>;
+  state?: InputMaybe<CivisRunState>;
+  trainingTableName?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -900,6 +910,7 @@ export type CivisProjectsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  manageable?: InputMaybe<Scalars['Boolean']['input']>;
   orderBy?: InputMaybe<CivisOrder>;
 };
 
@@ -912,11 +923,21 @@ export type CivisProjectsArgs = {
  */
 export type CivisQueriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  archived?: InputMaybe<Scalars['Boolean']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
+  createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  credential?: InputMaybe<Scalars['ID']['input']>;
   database?: InputMaybe<Scalars['ID']['input']>;
   databaseName?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CivisQueryOrder>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  startedAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  startedBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  state?: InputMaybe<Array<CivisRunState>>;
 };
 
 
@@ -957,8 +978,10 @@ export type CivisReportsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   hidden?: InputMaybe<Scalars['Boolean']['input']>;
+  kind?: InputMaybe<CivisReportKind>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CivisOrder>;
+  templatePlatformId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -1019,13 +1042,16 @@ export type CivisTableArgs = {
 export type CivisTablesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
+  credential?: InputMaybe<Scalars['ID']['input']>;
   database?: InputMaybe<Scalars['ID']['input']>;
   databaseName?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<CivisTableOrder>;
   schema?: InputMaybe<Scalars['String']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
+  tagPlatformIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 
@@ -1048,12 +1074,24 @@ export type CivisUserArgs = {
  * global ids only.
  */
 export type CivisUsersArgs = {
+  accountStatus?: InputMaybe<CivisAccountStatus>;
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  groupPlatformIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CivisUserOrder>;
   search?: InputMaybe<Scalars['String']['input']>;
 };
+
+/** Status of a Civis user account, as the user list filters on it. */
+export type CivisAccountStatus =
+  /** Active accounts (Civis's default). */
+  | 'active'
+  /** Every account. */
+  | 'all'
+  /** Deactivated accounts. */
+  | 'inactive';
 
 /** A column of a Civis table, with Civis's statistics. */
 export type CivisColumn = {
@@ -1126,9 +1164,9 @@ export type CivisColumnStats = {
 
 /** Compression of a query's result file. */
 export type CivisCompression =
-  /** gzip. */
+  /** gzip (Civis's default). */
   | 'gzip'
-  /** Plain CSV (Civis's default). */
+  /** Plain CSV. */
   | 'none'
   /** zip. */
   | 'zip';
@@ -1292,6 +1330,8 @@ export type CivisImport = Node & {
   platformId: Scalars['ID']['output'];
   /** Runs, newest first. */
   runs: CivisJobRunConnection;
+  /** When it runs on its own. */
+  schedule: CivisSchedule;
   /** Whether it runs on a schedule. */
   scheduled: Scalars['Boolean']['output'];
   /** Where the data comes from; null when the import has no source (an AutoImport). */
@@ -1393,6 +1433,8 @@ export type CivisJob = Node & {
   run?: Maybe<CivisJobRun>;
   /** Runs, newest first. */
   runs: CivisJobRunConnection;
+  /** When it runs on its own. */
+  schedule: CivisSchedule;
   /** Whether it runs on a schedule. */
   scheduled: Scalars['Boolean']['output'];
   /** State of the last run (IDLE when never run). */
@@ -1561,6 +1603,70 @@ export type CivisModelEdge = {
   node: CivisModel;
 };
 
+/** An explicit order for `Civis.models`. */
+export type CivisModelOrder = {
+  /** Direction; ascending when omitted. */
+  direction?: InputMaybe<SortDirection>;
+  /** Field to sort by. */
+  field: CivisModelOrderField;
+};
+
+/** Fields Civis's model list can be ordered by. */
+export type CivisModelOrderField =
+  /** Last change of the last build (Civis `last_run.updated_at`). */
+  | 'last_run.updated_at'
+  /** Last change (Civis `updated_at`). */
+  | 'updated_at';
+
+/** Who Civis tells when a job's run ends, and how. */
+export type CivisNotifications = {
+  __typename?: 'CivisNotifications';
+  /** Addresses told of a failure. */
+  failureEmailAddresses: Array<Scalars['String']['output']>;
+  /** Whether failure e-mails are on. */
+  failureOn: Scalars['Boolean']['output'];
+  /** Minutes after which a run that has not finished is reported as stalled; null when off. */
+  stallWarningMinutes?: Maybe<Scalars['Int']['output']>;
+  /** Addresses told of a success. */
+  successEmailAddresses: Array<Scalars['String']['output']>;
+  /** Body of the success e-mail (Markdown); null for Civis's own. */
+  successEmailBody?: Maybe<Scalars['String']['output']>;
+  /** Sender name of success e-mails; null for Civis's own. */
+  successEmailFromName?: Maybe<Scalars['String']['output']>;
+  /** Reply-to address of success e-mails; null for the author. */
+  successEmailReplyTo?: Maybe<Scalars['String']['output']>;
+  /** Subject of the success e-mail; null for Civis's own. */
+  successEmailSubject?: Maybe<Scalars['String']['output']>;
+  /** Whether success e-mails are on. */
+  successOn: Scalars['Boolean']['output'];
+  /** URLs that receive a POST when a run ends. */
+  urls: Array<Scalars['String']['output']>;
+};
+
+/** Who Civis tells when a job's run ends. Omitted fields take Civis's defaults. */
+export type CivisNotificationsInput = {
+  /** Addresses told of a failure. */
+  failureEmailAddresses?: InputMaybe<Array<Scalars['EmailAddress']['input']>>;
+  /** Whether failure e-mails are on (Civis's default: the author's preference). */
+  failureOn?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Minutes after which a run that has not finished is reported as stalled (1 to 10080). */
+  stallWarningMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** Addresses told of a success. */
+  successEmailAddresses?: InputMaybe<Array<Scalars['EmailAddress']['input']>>;
+  /** Body of the success e-mail (Markdown). */
+  successEmailBody?: InputMaybe<Scalars['String']['input']>;
+  /** Sender name of success e-mails. */
+  successEmailFromName?: InputMaybe<Scalars['String']['input']>;
+  /** Reply-to address of success e-mails. */
+  successEmailReplyTo?: InputMaybe<Scalars['EmailAddress']['input']>;
+  /** Subject of the success e-mail. */
+  successEmailSubject?: InputMaybe<Scalars['String']['input']>;
+  /** Whether success e-mails are on (Civis's default: the author's preference). */
+  successOn?: InputMaybe<Scalars['Boolean']['input']>;
+  /** URLs that receive a POST when a run ends (http or https). */
+  urls?: InputMaybe<Array<Scalars['URL']['input']>>;
+};
+
 /** An explicit order for a Civis list. Without one, Civis's default order applies (newest change first for most lists). */
 export type CivisOrder = {
   /** Direction; ascending when omitted. */
@@ -1573,6 +1679,11 @@ export type CivisOrder = {
 export type CivisOrderField =
   /** Creation time (Civis `created_at`). */
   | 'CREATED_AT'
+  /**
+   * Last change of the last run (Civis `last_run.updated_at`): scripts, imports and reports only; refused with
+   * BAD_USER_INPUT on credentials and projects.
+   */
+  | 'LAST_RUN_UPDATED_AT'
   /** Name, ignoring case (Civis `name`). */
   | 'NAME'
   /** Last change (Civis `updated_at`). */
@@ -1643,6 +1754,11 @@ export type CivisProject = Node & {
   createdAt: Scalars['DateTime']['output'];
   /** Description; null when none was given. */
   description?: Maybe<Scalars['String']['output']>;
+  /**
+   * The files in the project, as the project lists them (a read of the project when it comes from a list). Civis has
+   * no general file listing: this is how a client lists files on any Civis.
+   */
+  files: CivisProjectFileConnection;
   /** Global id. */
   id: Scalars['ID']['output'];
   /** Members. */
@@ -1659,6 +1775,18 @@ export type CivisProject = Node & {
   platformId: Scalars['ID']['output'];
   /** When last changed. */
   updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/**
+ * A Civis project. `note`, `myPermissionLevel` and `objects` are only in the project's own record: on a project from a
+ * list they cost a read of it (once per project and request).
+ */
+export type CivisProjectFilesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of Civis projects. */
@@ -1681,6 +1809,47 @@ export type CivisProjectEdge = {
   cursor: Scalars['String']['output'];
   /** The project. */
   node: CivisProject;
+};
+
+/** A file as a project lists it. */
+export type CivisProjectFile = {
+  __typename?: 'CivisProjectFile';
+  /** When created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Whether it has expired (its content is gone). */
+  expired: Scalars['Boolean']['output'];
+  /** The file itself, with its download link (a call of its own, once per file and request). */
+  file: CivisFile;
+  /** Size in bytes; null while the file has no content. */
+  fileSize?: Maybe<Scalars['Float']['output']>;
+  /** File name. */
+  name: Scalars['String']['output'];
+  /** Civis's own id of the file (an integer, as a string). */
+  platformId: Scalars['ID']['output'];
+  /** When last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** A page of a project's files. */
+export type CivisProjectFileConnection = {
+  __typename?: 'CivisProjectFileConnection';
+  /** Edges of this page. */
+  edges: Array<CivisProjectFileEdge>;
+  /** Nodes of this page. */
+  nodes: Array<CivisProjectFile>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Total across pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A file of a project in a connection. */
+export type CivisProjectFileEdge = {
+  __typename?: 'CivisProjectFileEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The file. */
+  node: CivisProjectFile;
 };
 
 /** An object in a Civis project. */
@@ -1755,6 +1924,17 @@ export type CivisQuery = Node & {
   previewRows: Scalars['Int']['output'];
   /** The preview of the result; null until the query has succeeded. */
   result?: Maybe<CivisQueryResult>;
+  /**
+   * The file Civis wrote the whole result to (CSV, compressed as `createCivisQuery` asked), read from the query run's
+   * outputs; null until the query has succeeded.
+   */
+  resultFile?: Maybe<CivisFile>;
+  /**
+   * Every row of the result, read from its result file (not only the preview); null until the query has succeeded. The
+   * file is downloaded and parsed once per operation whatever the number of pages asked for; a file larger than
+   * `AUGUR_CIVIS_RESULT_MAX_BYTES` (decompressed) fails the field with LIMIT_EXCEEDED. Cursors are bound to the query.
+   */
+  rows?: Maybe<CivisQueryRowConnection>;
   /** SQL text. */
   sql: Scalars['String']['output'];
   /** When started; null while queued. */
@@ -1763,6 +1943,15 @@ export type CivisQuery = Node & {
   state: CivisRunState;
   /** When last changed. */
   updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/** A SQL query run on a Civis database; it runs asynchronously. */
+export type CivisQueryRowsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of Civis queries. */
@@ -1787,6 +1976,21 @@ export type CivisQueryEdge = {
   node: CivisQuery;
 };
 
+/** An explicit order for `Civis.queries`. */
+export type CivisQueryOrder = {
+  /** Direction; ascending when omitted. */
+  direction?: InputMaybe<SortDirection>;
+  /** Field to sort by. */
+  field: CivisQueryOrderField;
+};
+
+/** Fields Civis's query list can be ordered by. */
+export type CivisQueryOrderField =
+  /** Creation time (Civis `created_at`). */
+  | 'created_at'
+  /** Start of the last run (Civis `started_at`). */
+  | 'started_at';
+
 /** What a finished Civis query keeps of its result: the first rows, as text. */
 export type CivisQueryResult = {
   __typename?: 'CivisQueryResult';
@@ -1794,6 +1998,39 @@ export type CivisQueryResult = {
   columns: Array<Scalars['String']['output']>;
   /** Rows (values as text; null for SQL NULL), at most the query's `previewRows`. */
   rows: Array<Array<Maybe<Scalars['String']['output']>>>;
+};
+
+/** One row of a Civis query's result. */
+export type CivisQueryRow = {
+  __typename?: 'CivisQueryRow';
+  /** Position in the result, from 0. */
+  index: Scalars['Int']['output'];
+  /** Values in column order, as text; null for an empty unquoted field (SQL NULL in a quoted file). */
+  values: Array<Maybe<Scalars['String']['output']>>;
+};
+
+/** A page of a Civis query's result rows. */
+export type CivisQueryRowConnection = {
+  __typename?: 'CivisQueryRowConnection';
+  /** Column names, from the file's header row (or the preview when the file has none). */
+  columns: Array<Scalars['String']['output']>;
+  /** Edges of this page. */
+  edges: Array<CivisQueryRowEdge>;
+  /** Nodes of this page. */
+  nodes: Array<CivisQueryRow>;
+  /** Paging information. */
+  pageInfo: PageInfo;
+  /** Rows in the whole result. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A row of a query's result in a connection. */
+export type CivisQueryRowEdge = {
+  __typename?: 'CivisQueryRowEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The row. */
+  node: CivisQueryRow;
 };
 
 /** A Civis report (HTML or Tableau). */
@@ -1849,6 +2086,13 @@ export type CivisReportEdge = {
   node: CivisReport;
 };
 
+/** The kinds of report Civis's report list filters on. */
+export type CivisReportKind =
+  /** Every other report (HTML and the rest). */
+  | 'other'
+  /** Tableau reports. */
+  | 'tableau';
+
 /** State of a Civis run, job, script, import, query or prediction. */
 export type CivisRunState =
   /** Cancelled before it finished. */
@@ -1881,6 +2125,35 @@ export type CivisRunStatus = {
   state: CivisRunState;
 };
 
+/** When a Civis job runs on its own. Days of the week count from 0 (Sunday) to 6. */
+export type CivisSchedule = {
+  __typename?: 'CivisSchedule';
+  /** Days of the month it runs (1 to 31). */
+  daysOfMonth: Array<Scalars['Int']['output']>;
+  /** Days of the week it runs (0 is Sunday). */
+  daysOfWeek: Array<Scalars['Int']['output']>;
+  /** Hours of the day it runs (0 to 23). */
+  hours: Array<Scalars['Int']['output']>;
+  /** Minutes of the hour it runs (0 to 59). */
+  minutes: Array<Scalars['Int']['output']>;
+  /** Whether the schedule is on. */
+  scheduled: Scalars['Boolean']['output'];
+};
+
+/** When a Civis job runs on its own. Give days of the week or days of the month, not both. */
+export type CivisScheduleInput = {
+  /** Days of the month (1 to 31). */
+  daysOfMonth?: InputMaybe<Array<Scalars['Int']['input']>>;
+  /** Days of the week (0 is Sunday, 6 Saturday). */
+  daysOfWeek?: InputMaybe<Array<Scalars['Int']['input']>>;
+  /** Hours of the day (0 to 23). */
+  hours?: InputMaybe<Array<Scalars['Int']['input']>>;
+  /** Minutes of the hour (0 to 59). */
+  minutes?: InputMaybe<Array<Scalars['Int']['input']>>;
+  /** Whether the schedule is on. */
+  scheduled: Scalars['Boolean']['input'];
+};
+
 /**
  * A Civis script (SQL, Python, R, container...), a kind of job. `sql` and `source` are only in the script's own
  * record: on a script from a list they cost a read of it.
@@ -1889,6 +2162,8 @@ export type CivisScript = Node & {
   __typename?: 'CivisScript';
   /** Whether archived. */
   archived: Scalars['Boolean']['output'];
+  /** The values its parameters run with, as set on the script (a read of the script when it comes from a list). */
+  arguments: Array<CivisScriptArgument>;
   /** Its author. */
   author: CivisUser;
   /** Category (script, import, export, enhancement). */
@@ -1905,12 +2180,18 @@ export type CivisScript = Node & {
   lastRun?: Maybe<CivisJobRun>;
   /** Name. */
   name: Scalars['String']['output'];
+  /** Who is told when a run ends (a read of the script when it comes from a list). */
+  notifications: CivisNotifications;
+  /** The parameters it declares (a read of the script when it comes from a list). */
+  params: Array<CivisScriptParam>;
   /** Civis's own id (also its job id; an integer, as a string). */
   platformId: Scalars['ID']['output'];
   /** Projects it is in. */
   projects: Array<CivisProjectRef>;
   /** Runs, newest first. */
   runs: CivisJobRunConnection;
+  /** When it runs on its own (a read of the script when it comes from a list). */
+  schedule: CivisSchedule;
   /** Source code; null for a SQL script and for scripts without source (containers). */
   source?: Maybe<Scalars['String']['output']>;
   /** SQL; null for a script that is not a SQL script. */
@@ -1935,6 +2216,23 @@ export type CivisScriptRunsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The value a script's parameter runs with. */
+export type CivisScriptArgument = {
+  __typename?: 'CivisScriptArgument';
+  /** The parameter's name. */
+  name: Scalars['String']['output'];
+  /** The value, as Civis keeps it (a string, a number, a boolean, or an object for credentials); null when set to null. */
+  value?: Maybe<Scalars['JSON']['output']>;
+};
+
+/** The value of one of a script's parameters. */
+export type CivisScriptArgumentInput = {
+  /** The parameter's name; it must be one of the script's `params`. */
+  name: Scalars['String']['input'];
+  /** The value (a string, a number or a boolean). */
+  value: Scalars['JSON']['input'];
 };
 
 /** A page of Civis scripts. */
@@ -1969,6 +2267,93 @@ export type CivisScriptLanguage =
   | 'r'
   /** SQL run on a database (`JobTypes::SqlRunner`). */
   | 'sql';
+
+/** A parameter a Civis script declares; its value is given by the script's arguments or at run time. */
+export type CivisScriptParam = {
+  __typename?: 'CivisScriptParam';
+  /** The values it may take; empty when it is not enumerable. */
+  allowedValues: Array<CivisScriptParamChoice>;
+  /** Value used when no argument gives one; null when there is none. */
+  default?: Maybe<Scalars['String']['output']>;
+  /** Description; null when none was given. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Label users are shown; null when none was given. */
+  label?: Maybe<Scalars['String']['output']>;
+  /** Name the code reads it by. */
+  name: Scalars['String']['output'];
+  /** Whether a value is required. */
+  required: Scalars['Boolean']['output'];
+  /** Type. */
+  type: CivisScriptParamType;
+  /** Civis's own name of the type (useful when `type` is OTHER). */
+  typeName: Scalars['String']['output'];
+  /** Fixed value; null when the parameter is not fixed. */
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+/** A choice of an enumerable script parameter. */
+export type CivisScriptParamChoice = {
+  __typename?: 'CivisScriptParamChoice';
+  /** What users are shown (the value when no label was given). */
+  label: Scalars['String']['output'];
+  /** The value. */
+  value: Scalars['String']['output'];
+};
+
+/** A choice of an enumerable script parameter. */
+export type CivisScriptParamChoiceInput = {
+  /** What users are shown. */
+  label?: InputMaybe<Scalars['String']['input']>;
+  /** The value. */
+  value: Scalars['String']['input'];
+};
+
+/** A parameter of a Civis script. */
+export type CivisScriptParamInput = {
+  /** The values it may take, making it enumerable. */
+  allowedValues?: InputMaybe<Array<CivisScriptParamChoiceInput>>;
+  /** Value used when no argument gives one; Civis refuses one for a required parameter and for credentials. */
+  default?: InputMaybe<Scalars['String']['input']>;
+  /** Description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Label users are shown. */
+  label?: InputMaybe<Scalars['String']['input']>;
+  /** Name the code reads it by: letters, digits and `_`, starting with a letter or `_`; unique in the script. */
+  name: Scalars['String']['input'];
+  /** Whether a value is required (Civis's default: false). */
+  required?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Type (not OTHER). */
+  type: CivisScriptParamType;
+  /** Fixed value: makes the parameter fixed. */
+  value?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Type of a script parameter, as Civis names it. */
+export type CivisScriptParamType =
+  /** `bool`. */
+  | 'bool'
+  /** `credential_aws`: an AWS credential id. */
+  | 'credential_aws'
+  /** `credential_custom`: a Custom credential id. */
+  | 'credential_custom'
+  /** `credential_redshift`: a Database credential id. */
+  | 'credential_redshift'
+  /** `database`: a Civis database id. */
+  | 'database'
+  /** `file`: a Civis file id. */
+  | 'file'
+  /** `float`. */
+  | 'float'
+  /** `integer`. */
+  | 'integer'
+  /** `multi_line_string`. */
+  | 'multi_line_string'
+  /** A type this Augur does not know. Not accepted as input. */
+  | '(other)'
+  /** `string`. */
+  | 'string'
+  /** `table`: a table name. */
+  | 'table';
 
 /**
  * A table or view in a Civis database. `primaryKeys`, `dataUpdatedAt` and `schemaUpdatedAt` are only in the table's own
@@ -2055,6 +2440,21 @@ export type CivisTableEdge = {
   node: CivisTable;
 };
 
+/** An explicit order for `Civis.tables`. */
+export type CivisTableOrder = {
+  /** Direction; ascending when omitted. */
+  direction?: InputMaybe<SortDirection>;
+  /** Field to sort by. */
+  field: CivisTableOrderField;
+};
+
+/** Fields Civis's table list can be ordered by. */
+export type CivisTableOrderField =
+  /** Name, then schema (Civis `name`). */
+  | 'name'
+  /** Schema, then name (Civis `schema`). */
+  | 'schema';
+
 /** A table tag. */
 export type CivisTableTag = {
   __typename?: 'CivisTableTag';
@@ -2124,6 +2524,21 @@ export type CivisUserEdge = {
   /** The user. */
   node: CivisUser;
 };
+
+/** An explicit order for `Civis.users`. */
+export type CivisUserOrder = {
+  /** Direction; ascending when omitted. */
+  direction?: InputMaybe<SortDirection>;
+  /** Field to sort by. */
+  field: CivisUserOrderField;
+};
+
+/** Fields Civis's user list can be ordered by. */
+export type CivisUserOrderField =
+  /** Display name (Civis `name`). */
+  | 'name'
+  /** Username (Civis `user`). */
+  | 'user';
 
 /** The probability a classification model gives one class. */
 export type ClassProbability = {
@@ -2520,7 +2935,7 @@ export type CreateCivisProjectPayload = {
 export type CreateCivisQueryInput = {
   /** Column delimiter of the result file (Civis's default: COMMA). */
   columnDelimiter?: InputMaybe<CivisColumnDelimiter>;
-  /** Compression of the result file (Civis's default: NONE). */
+  /** Compression of the result file (Civis's default: GZIP). */
   compression?: InputMaybe<CivisCompression>;
   /** The Database credential to run it with (global id); the caller's credential on that database when omitted. */
   credentialId?: InputMaybe<Scalars['ID']['input']>;
@@ -2577,6 +2992,8 @@ export type CreateCivisReportPayload = {
  * `source`; CONTAINER takes `dockerImageName` and `dockerCommand`. A field another language takes is refused.
  */
 export type CreateCivisScriptInput = {
+  /** Values of its parameters, by name. Replaces every argument on update. */
+  arguments?: InputMaybe<Array<CivisScriptArgumentInput>>;
   /** CPU shares for a container (CONTAINER only; 1024 when omitted). */
   cpu?: InputMaybe<Scalars['Int']['input']>;
   /** The Database credential the SQL runs with: global id (SQL only, required there). */
@@ -2597,6 +3014,12 @@ export type CreateCivisScriptInput = {
   memory?: InputMaybe<Scalars['Int']['input']>;
   /** Name; must not be blank. */
   name: Scalars['String']['input'];
+  /** Who is told when a run ends. Replaces every setting on update (omitted ones take Civis's defaults). */
+  notifications?: InputMaybe<CivisNotificationsInput>;
+  /** The parameters the script declares; `arguments` may only name these. Replaces the whole list on update. */
+  params?: InputMaybe<Array<CivisScriptParamInput>>;
+  /** When it runs on its own. Replaces the whole schedule on update. */
+  schedule?: InputMaybe<CivisScheduleInput>;
   /** Source code (PYTHON3 and R only, required there). */
   source?: InputMaybe<Scalars['String']['input']>;
   /** SQL to run (SQL only, required there). */
@@ -5549,6 +5972,7 @@ export type QueryCredentialsArgs = {
   orderBy?: InputMaybe<CivisOrder>;
   owner?: InputMaybe<Array<Scalars['ID']['input']>>;
   remoteHost?: InputMaybe<Scalars['ID']['input']>;
+  systemCredentials?: InputMaybe<Scalars['Boolean']['input']>;
   type?: InputMaybe<Array<CredentialType>>;
 };
 
@@ -6148,6 +6572,8 @@ export type UpdateCivisReportPayload = {
 
 /** Changes to a script of the caller's; omitted fields stay unchanged. Fields of another language are refused. */
 export type UpdateCivisScriptInput = {
+  /** Values of its parameters, by name. Replaces every argument on update. */
+  arguments?: InputMaybe<Array<CivisScriptArgumentInput>>;
   /** New Database credential: global id (SQL scripts). */
   credentialId?: InputMaybe<Scalars['ID']['input']>;
   /** New command (containers). */
@@ -6158,6 +6584,12 @@ export type UpdateCivisScriptInput = {
   id: Scalars['ID']['input'];
   /** New name; must not be blank. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Who is told when a run ends. Replaces every setting on update (omitted ones take Civis's defaults). */
+  notifications?: InputMaybe<CivisNotificationsInput>;
+  /** The parameters the script declares; `arguments` may only name these. Replaces the whole list on update. */
+  params?: InputMaybe<Array<CivisScriptParamInput>>;
+  /** When it runs on its own. Replaces the whole schedule on update. */
+  schedule?: InputMaybe<CivisScheduleInput>;
   /** New source code (PYTHON3 and R scripts). */
   source?: InputMaybe<Scalars['String']['input']>;
   /** New SQL (SQL scripts). */
@@ -6460,6 +6892,7 @@ export type ResolversTypes = ResolversObject<{
   CancelCivisRunInput: CancelCivisRunInput;
   CancelCivisRunPayload: ResolverTypeWrapper<Omit<CancelCivisRunPayload, 'run'> & { run?: Maybe<ResolversTypes['CivisJobRun']> }>;
   Civis: ResolverTypeWrapper<CivisRootMapper>;
+  CivisAccountStatus: null;
   CivisColumn: ResolverTypeWrapper<CivisColumnMapper>;
   CivisColumnConnection: ResolverTypeWrapper<Omit<CivisColumnConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisColumnEdge']>, nodes: Array<ResolversTypes['CivisColumn']> }>;
   CivisColumnDelimiter: null;
@@ -6489,6 +6922,10 @@ export type ResolversTypes = ResolversObject<{
   CivisModel: ResolverTypeWrapper<CivisModelMapper>;
   CivisModelConnection: ResolverTypeWrapper<Omit<CivisModelConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisModelEdge']>, nodes: Array<ResolversTypes['CivisModel']> }>;
   CivisModelEdge: ResolverTypeWrapper<Omit<CivisModelEdge, 'node'> & { node: ResolversTypes['CivisModel'] }>;
+  CivisModelOrder: CivisModelOrder;
+  CivisModelOrderField: null;
+  CivisNotifications: ResolverTypeWrapper<CivisNotificationsMapper>;
+  CivisNotificationsInput: CivisNotificationsInput;
   CivisOrder: CivisOrder;
   CivisOrderField: CivisOrderField;
   CivisPrediction: ResolverTypeWrapper<CivisPredictionMapper>;
@@ -6497,6 +6934,9 @@ export type ResolversTypes = ResolversObject<{
   CivisProject: ResolverTypeWrapper<CivisProjectMapper>;
   CivisProjectConnection: ResolverTypeWrapper<Omit<CivisProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisProjectEdge']>, nodes: Array<ResolversTypes['CivisProject']> }>;
   CivisProjectEdge: ResolverTypeWrapper<Omit<CivisProjectEdge, 'node'> & { node: ResolversTypes['CivisProject'] }>;
+  CivisProjectFile: ResolverTypeWrapper<CivisProjectFileRefMapper>;
+  CivisProjectFileConnection: ResolverTypeWrapper<Omit<CivisProjectFileConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisProjectFileEdge']>, nodes: Array<ResolversTypes['CivisProjectFile']> }>;
+  CivisProjectFileEdge: ResolverTypeWrapper<Omit<CivisProjectFileEdge, 'node'> & { node: ResolversTypes['CivisProjectFile'] }>;
   CivisProjectObject: ResolverTypeWrapper<CivisProjectObjectShapeMapper>;
   CivisProjectObjectInput: CivisProjectObjectInput;
   CivisProjectObjectPayload: ResolverTypeWrapper<Omit<CivisProjectObjectPayload, 'project'> & { project?: Maybe<ResolversTypes['CivisProject']> }>;
@@ -6504,23 +6944,42 @@ export type ResolversTypes = ResolversObject<{
   CivisQuery: ResolverTypeWrapper<CivisQueryMapper>;
   CivisQueryConnection: ResolverTypeWrapper<Omit<CivisQueryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisQueryEdge']>, nodes: Array<ResolversTypes['CivisQuery']> }>;
   CivisQueryEdge: ResolverTypeWrapper<Omit<CivisQueryEdge, 'node'> & { node: ResolversTypes['CivisQuery'] }>;
+  CivisQueryOrder: CivisQueryOrder;
+  CivisQueryOrderField: null;
   CivisQueryResult: ResolverTypeWrapper<CivisQueryResult>;
+  CivisQueryRow: ResolverTypeWrapper<CivisQueryRow>;
+  CivisQueryRowConnection: ResolverTypeWrapper<CivisQueryRowConnection>;
+  CivisQueryRowEdge: ResolverTypeWrapper<CivisQueryRowEdge>;
   CivisReport: ResolverTypeWrapper<CivisReportMapper>;
   CivisReportConnection: ResolverTypeWrapper<Omit<CivisReportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisReportEdge']>, nodes: Array<ResolversTypes['CivisReport']> }>;
   CivisReportEdge: ResolverTypeWrapper<Omit<CivisReportEdge, 'node'> & { node: ResolversTypes['CivisReport'] }>;
+  CivisReportKind: null;
   CivisRunState: null;
   CivisRunStatus: ResolverTypeWrapper<CivisRunMapper>;
+  CivisSchedule: ResolverTypeWrapper<CivisScheduleMapper>;
+  CivisScheduleInput: CivisScheduleInput;
   CivisScript: ResolverTypeWrapper<CivisScriptMapper>;
+  CivisScriptArgument: ResolverTypeWrapper<CivisScriptArgument>;
+  CivisScriptArgumentInput: CivisScriptArgumentInput;
   CivisScriptConnection: ResolverTypeWrapper<Omit<CivisScriptConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisScriptEdge']>, nodes: Array<ResolversTypes['CivisScript']> }>;
   CivisScriptEdge: ResolverTypeWrapper<Omit<CivisScriptEdge, 'node'> & { node: ResolversTypes['CivisScript'] }>;
   CivisScriptLanguage: null;
+  CivisScriptParam: ResolverTypeWrapper<CivisScriptParamWireMapper>;
+  CivisScriptParamChoice: ResolverTypeWrapper<CivisScriptParamChoice>;
+  CivisScriptParamChoiceInput: CivisScriptParamChoiceInput;
+  CivisScriptParamInput: CivisScriptParamInput;
+  CivisScriptParamType: null;
   CivisTable: ResolverTypeWrapper<CivisTableSummaryMapper>;
   CivisTableConnection: ResolverTypeWrapper<Omit<CivisTableConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisTableEdge']>, nodes: Array<ResolversTypes['CivisTable']> }>;
   CivisTableEdge: ResolverTypeWrapper<Omit<CivisTableEdge, 'node'> & { node: ResolversTypes['CivisTable'] }>;
+  CivisTableOrder: CivisTableOrder;
+  CivisTableOrderField: null;
   CivisTableTag: ResolverTypeWrapper<CivisTableTagMapper>;
   CivisUser: ResolverTypeWrapper<CivisUserParentMapper>;
   CivisUserConnection: ResolverTypeWrapper<Omit<CivisUserConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisUserEdge']>, nodes: Array<ResolversTypes['CivisUser']> }>;
   CivisUserEdge: ResolverTypeWrapper<Omit<CivisUserEdge, 'node'> & { node: ResolversTypes['CivisUser'] }>;
+  CivisUserOrder: CivisUserOrder;
+  CivisUserOrderField: null;
   ClassProbability: ResolverTypeWrapper<ClassProbability>;
   ClassificationResult: ResolverTypeWrapper<DataikuPredictionMapper>;
   ConditionalExpectation: ResolverTypeWrapper<ConditionalExpectation>;
@@ -6807,6 +7266,9 @@ export type ResolversParentTypes = ResolversObject<{
   CivisModel: CivisModelMapper;
   CivisModelConnection: Omit<CivisModelConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisModelEdge']>, nodes: Array<ResolversParentTypes['CivisModel']> };
   CivisModelEdge: Omit<CivisModelEdge, 'node'> & { node: ResolversParentTypes['CivisModel'] };
+  CivisModelOrder: CivisModelOrder;
+  CivisNotifications: CivisNotificationsMapper;
+  CivisNotificationsInput: CivisNotificationsInput;
   CivisOrder: CivisOrder;
   CivisPrediction: CivisPredictionMapper;
   CivisPredictionConnection: Omit<CivisPredictionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisPredictionEdge']>, nodes: Array<ResolversParentTypes['CivisPrediction']> };
@@ -6814,6 +7276,9 @@ export type ResolversParentTypes = ResolversObject<{
   CivisProject: CivisProjectMapper;
   CivisProjectConnection: Omit<CivisProjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisProjectEdge']>, nodes: Array<ResolversParentTypes['CivisProject']> };
   CivisProjectEdge: Omit<CivisProjectEdge, 'node'> & { node: ResolversParentTypes['CivisProject'] };
+  CivisProjectFile: CivisProjectFileRefMapper;
+  CivisProjectFileConnection: Omit<CivisProjectFileConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisProjectFileEdge']>, nodes: Array<ResolversParentTypes['CivisProjectFile']> };
+  CivisProjectFileEdge: Omit<CivisProjectFileEdge, 'node'> & { node: ResolversParentTypes['CivisProjectFile'] };
   CivisProjectObject: CivisProjectObjectShapeMapper;
   CivisProjectObjectInput: CivisProjectObjectInput;
   CivisProjectObjectPayload: Omit<CivisProjectObjectPayload, 'project'> & { project?: Maybe<ResolversParentTypes['CivisProject']> };
@@ -6821,21 +7286,35 @@ export type ResolversParentTypes = ResolversObject<{
   CivisQuery: CivisQueryMapper;
   CivisQueryConnection: Omit<CivisQueryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisQueryEdge']>, nodes: Array<ResolversParentTypes['CivisQuery']> };
   CivisQueryEdge: Omit<CivisQueryEdge, 'node'> & { node: ResolversParentTypes['CivisQuery'] };
+  CivisQueryOrder: CivisQueryOrder;
   CivisQueryResult: CivisQueryResult;
+  CivisQueryRow: CivisQueryRow;
+  CivisQueryRowConnection: CivisQueryRowConnection;
+  CivisQueryRowEdge: CivisQueryRowEdge;
   CivisReport: CivisReportMapper;
   CivisReportConnection: Omit<CivisReportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisReportEdge']>, nodes: Array<ResolversParentTypes['CivisReport']> };
   CivisReportEdge: Omit<CivisReportEdge, 'node'> & { node: ResolversParentTypes['CivisReport'] };
   CivisRunStatus: CivisRunMapper;
+  CivisSchedule: CivisScheduleMapper;
+  CivisScheduleInput: CivisScheduleInput;
   CivisScript: CivisScriptMapper;
+  CivisScriptArgument: CivisScriptArgument;
+  CivisScriptArgumentInput: CivisScriptArgumentInput;
   CivisScriptConnection: Omit<CivisScriptConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisScriptEdge']>, nodes: Array<ResolversParentTypes['CivisScript']> };
   CivisScriptEdge: Omit<CivisScriptEdge, 'node'> & { node: ResolversParentTypes['CivisScript'] };
+  CivisScriptParam: CivisScriptParamWireMapper;
+  CivisScriptParamChoice: CivisScriptParamChoice;
+  CivisScriptParamChoiceInput: CivisScriptParamChoiceInput;
+  CivisScriptParamInput: CivisScriptParamInput;
   CivisTable: CivisTableSummaryMapper;
   CivisTableConnection: Omit<CivisTableConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisTableEdge']>, nodes: Array<ResolversParentTypes['CivisTable']> };
   CivisTableEdge: Omit<CivisTableEdge, 'node'> & { node: ResolversParentTypes['CivisTable'] };
+  CivisTableOrder: CivisTableOrder;
   CivisTableTag: CivisTableTagMapper;
   CivisUser: CivisUserParentMapper;
   CivisUserConnection: Omit<CivisUserConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisUserEdge']>, nodes: Array<ResolversParentTypes['CivisUser']> };
   CivisUserEdge: Omit<CivisUserEdge, 'node'> & { node: ResolversParentTypes['CivisUser'] };
+  CivisUserOrder: CivisUserOrder;
   ClassProbability: ClassProbability;
   ClassificationResult: DataikuPredictionMapper;
   ConditionalExpectation: ConditionalExpectation;
@@ -7218,6 +7697,8 @@ export type CivisResolvers<ContextType = Context, ParentType extends ResolversPa
   users?: Resolver<Maybe<ResolversTypes['CivisUserConnection']>, ParentType, ContextType, Partial<CivisUsersArgs>>;
 }>;
 
+export type CivisAccountStatusResolvers = { ACTIVE: 'active', ALL: 'all', INACTIVE: 'inactive' };
+
 export type CivisColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisColumn'] = ResolversParentTypes['CivisColumn']> = ResolversObject<{
   civisDataType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -7332,6 +7813,7 @@ export type CivisImportResolvers<ContextType = Context, ParentType extends Resol
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   runs?: Resolver<ResolversTypes['CivisJobRunConnection'], ParentType, ContextType, Partial<CivisImportRunsArgs>>;
+  schedule?: Resolver<ResolversTypes['CivisSchedule'], ParentType, ContextType>;
   scheduled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['CivisImportEndpoint']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['CivisRunState'], ParentType, ContextType>;
@@ -7371,6 +7853,7 @@ export type CivisJobResolvers<ContextType = Context, ParentType extends Resolver
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   run?: Resolver<Maybe<ResolversTypes['CivisJobRun']>, ParentType, ContextType, Partial<CivisJobRunArgs>>;
   runs?: Resolver<ResolversTypes['CivisJobRunConnection'], ParentType, ContextType, Partial<CivisJobRunsArgs>>;
+  schedule?: Resolver<ResolversTypes['CivisSchedule'], ParentType, ContextType>;
   scheduled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   state?: Resolver<ResolversTypes['CivisRunState'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -7449,6 +7932,21 @@ export type CivisModelEdgeResolvers<ContextType = Context, ParentType extends Re
   node?: Resolver<ResolversTypes['CivisModel'], ParentType, ContextType>;
 }>;
 
+export type CivisModelOrderFieldResolvers = { LAST_RUN_UPDATED_AT: 'last_run.updated_at', UPDATED_AT: 'updated_at' };
+
+export type CivisNotificationsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisNotifications'] = ResolversParentTypes['CivisNotifications']> = ResolversObject<{
+  failureEmailAddresses?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  failureOn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  stallWarningMinutes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  successEmailAddresses?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  successEmailBody?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  successEmailFromName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  successEmailReplyTo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  successEmailSubject?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  successOn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  urls?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type CivisPredictionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisPrediction'] = ResolversParentTypes['CivisPrediction']> = ResolversObject<{
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7482,6 +7980,7 @@ export type CivisProjectResolvers<ContextType = Context, ParentType extends Reso
   autoShare?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  files?: Resolver<ResolversTypes['CivisProjectFileConnection'], ParentType, ContextType, Partial<CivisProjectFilesArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   members?: Resolver<Array<ResolversTypes['CivisUser']>, ParentType, ContextType>;
   myPermissionLevel?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -7503,6 +8002,28 @@ export type CivisProjectConnectionResolvers<ContextType = Context, ParentType ex
 export type CivisProjectEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisProjectEdge'] = ResolversParentTypes['CivisProjectEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['CivisProject'], ParentType, ContextType>;
+}>;
+
+export type CivisProjectFileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisProjectFile'] = ResolversParentTypes['CivisProjectFile']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  file?: Resolver<ResolversTypes['CivisFile'], ParentType, ContextType>;
+  fileSize?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type CivisProjectFileConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisProjectFileConnection'] = ResolversParentTypes['CivisProjectFileConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CivisProjectFileEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CivisProjectFile']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CivisProjectFileEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisProjectFileEdge'] = ResolversParentTypes['CivisProjectFileEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CivisProjectFile'], ParentType, ContextType>;
 }>;
 
 export type CivisProjectObjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisProjectObject'] = ResolversParentTypes['CivisProjectObject']> = ResolversObject<{
@@ -7538,6 +8059,8 @@ export type CivisQueryResolvers<ContextType = Context, ParentType extends Resolv
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   previewRows?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   result?: Resolver<Maybe<ResolversTypes['CivisQueryResult']>, ParentType, ContextType>;
+  resultFile?: Resolver<Maybe<ResolversTypes['CivisFile']>, ParentType, ContextType>;
+  rows?: Resolver<Maybe<ResolversTypes['CivisQueryRowConnection']>, ParentType, ContextType, Partial<CivisQueryRowsArgs>>;
   sql?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['CivisRunState'], ParentType, ContextType>;
@@ -7557,9 +8080,29 @@ export type CivisQueryEdgeResolvers<ContextType = Context, ParentType extends Re
   node?: Resolver<ResolversTypes['CivisQuery'], ParentType, ContextType>;
 }>;
 
+export type CivisQueryOrderFieldResolvers = { CREATED_AT: 'created_at', STARTED_AT: 'started_at' };
+
 export type CivisQueryResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisQueryResult'] = ResolversParentTypes['CivisQueryResult']> = ResolversObject<{
   columns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   rows?: Resolver<Array<Array<Maybe<ResolversTypes['String']>>>, ParentType, ContextType>;
+}>;
+
+export type CivisQueryRowResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisQueryRow'] = ResolversParentTypes['CivisQueryRow']> = ResolversObject<{
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  values?: Resolver<Array<Maybe<ResolversTypes['String']>>, ParentType, ContextType>;
+}>;
+
+export type CivisQueryRowConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisQueryRowConnection'] = ResolversParentTypes['CivisQueryRowConnection']> = ResolversObject<{
+  columns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['CivisQueryRowEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['CivisQueryRow']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CivisQueryRowEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisQueryRowEdge'] = ResolversParentTypes['CivisQueryRowEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CivisQueryRow'], ParentType, ContextType>;
 }>;
 
 export type CivisReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisReport'] = ResolversParentTypes['CivisReport']> = ResolversObject<{
@@ -7591,6 +8134,8 @@ export type CivisReportEdgeResolvers<ContextType = Context, ParentType extends R
   node?: Resolver<ResolversTypes['CivisReport'], ParentType, ContextType>;
 }>;
 
+export type CivisReportKindResolvers = { OTHER: 'other', TABLEAU: 'tableau' };
+
 export type CivisRunStateResolvers = { CANCELLED: 'cancelled', FAILED: 'failed', IDLE: 'idle', QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded' };
 
 export type CivisRunStatusResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisRunStatus'] = ResolversParentTypes['CivisRunStatus']> = ResolversObject<{
@@ -7602,8 +8147,17 @@ export type CivisRunStatusResolvers<ContextType = Context, ParentType extends Re
   state?: Resolver<ResolversTypes['CivisRunState'], ParentType, ContextType>;
 }>;
 
+export type CivisScheduleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisSchedule'] = ResolversParentTypes['CivisSchedule']> = ResolversObject<{
+  daysOfMonth?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  daysOfWeek?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  hours?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  minutes?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  scheduled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type CivisScriptResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisScript'] = ResolversParentTypes['CivisScript']> = ResolversObject<{
   archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  arguments?: Resolver<Array<ResolversTypes['CivisScriptArgument']>, ParentType, ContextType>;
   author?: Resolver<ResolversTypes['CivisUser'], ParentType, ContextType>;
   category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -7612,9 +8166,12 @@ export type CivisScriptResolvers<ContextType = Context, ParentType extends Resol
   isTemplate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   lastRun?: Resolver<Maybe<ResolversTypes['CivisJobRun']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  notifications?: Resolver<ResolversTypes['CivisNotifications'], ParentType, ContextType>;
+  params?: Resolver<Array<ResolversTypes['CivisScriptParam']>, ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   projects?: Resolver<Array<ResolversTypes['CivisProjectRef']>, ParentType, ContextType>;
   runs?: Resolver<ResolversTypes['CivisJobRunConnection'], ParentType, ContextType, Partial<CivisScriptRunsArgs>>;
+  schedule?: Resolver<ResolversTypes['CivisSchedule'], ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sql?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['CivisRunState'], ParentType, ContextType>;
@@ -7622,6 +8179,11 @@ export type CivisScriptResolvers<ContextType = Context, ParentType extends Resol
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CivisScriptArgumentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisScriptArgument'] = ResolversParentTypes['CivisScriptArgument']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
 }>;
 
 export type CivisScriptConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisScriptConnection'] = ResolversParentTypes['CivisScriptConnection']> = ResolversObject<{
@@ -7637,6 +8199,25 @@ export type CivisScriptEdgeResolvers<ContextType = Context, ParentType extends R
 }>;
 
 export type CivisScriptLanguageResolvers = { CONTAINER: 'containers', PYTHON3: 'python3', R: 'r', SQL: 'sql' };
+
+export type CivisScriptParamResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisScriptParam'] = ResolversParentTypes['CivisScriptParam']> = ResolversObject<{
+  allowedValues?: Resolver<Array<ResolversTypes['CivisScriptParamChoice']>, ParentType, ContextType>;
+  default?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  required?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['CivisScriptParamType'], ParentType, ContextType>;
+  typeName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type CivisScriptParamChoiceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisScriptParamChoice'] = ResolversParentTypes['CivisScriptParamChoice']> = ResolversObject<{
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CivisScriptParamTypeResolvers = { BOOL: 'bool', CREDENTIAL_AWS: 'credential_aws', CREDENTIAL_CUSTOM: 'credential_custom', CREDENTIAL_REDSHIFT: 'credential_redshift', DATABASE: 'database', FILE: 'file', FLOAT: 'float', INTEGER: 'integer', MULTI_LINE_STRING: 'multi_line_string', OTHER: '(other)', STRING: 'string', TABLE: 'table' };
 
 export type CivisTableResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisTable'] = ResolversParentTypes['CivisTable']> = ResolversObject<{
   columnCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -7675,6 +8256,8 @@ export type CivisTableEdgeResolvers<ContextType = Context, ParentType extends Re
   node?: Resolver<ResolversTypes['CivisTable'], ParentType, ContextType>;
 }>;
 
+export type CivisTableOrderFieldResolvers = { NAME: 'name', SCHEMA: 'schema' };
+
 export type CivisTableTagResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisTableTag'] = ResolversParentTypes['CivisTableTag']> = ResolversObject<{
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -7710,6 +8293,8 @@ export type CivisUserEdgeResolvers<ContextType = Context, ParentType extends Res
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['CivisUser'], ParentType, ContextType>;
 }>;
+
+export type CivisUserOrderFieldResolvers = { NAME: 'name', USERNAME: 'user' };
 
 export type ClassProbabilityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ClassProbability'] = ResolversParentTypes['ClassProbability']> = ResolversObject<{
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8843,6 +9428,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CancelCivisQueryPayload?: CancelCivisQueryPayloadResolvers<ContextType>;
   CancelCivisRunPayload?: CancelCivisRunPayloadResolvers<ContextType>;
   Civis?: CivisResolvers<ContextType>;
+  CivisAccountStatus?: CivisAccountStatusResolvers;
   CivisColumn?: CivisColumnResolvers<ContextType>;
   CivisColumnConnection?: CivisColumnConnectionResolvers<ContextType>;
   CivisColumnDelimiter?: CivisColumnDelimiterResolvers;
@@ -8871,35 +9457,52 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CivisModel?: CivisModelResolvers<ContextType>;
   CivisModelConnection?: CivisModelConnectionResolvers<ContextType>;
   CivisModelEdge?: CivisModelEdgeResolvers<ContextType>;
+  CivisModelOrderField?: CivisModelOrderFieldResolvers;
+  CivisNotifications?: CivisNotificationsResolvers<ContextType>;
   CivisPrediction?: CivisPredictionResolvers<ContextType>;
   CivisPredictionConnection?: CivisPredictionConnectionResolvers<ContextType>;
   CivisPredictionEdge?: CivisPredictionEdgeResolvers<ContextType>;
   CivisProject?: CivisProjectResolvers<ContextType>;
   CivisProjectConnection?: CivisProjectConnectionResolvers<ContextType>;
   CivisProjectEdge?: CivisProjectEdgeResolvers<ContextType>;
+  CivisProjectFile?: CivisProjectFileResolvers<ContextType>;
+  CivisProjectFileConnection?: CivisProjectFileConnectionResolvers<ContextType>;
+  CivisProjectFileEdge?: CivisProjectFileEdgeResolvers<ContextType>;
   CivisProjectObject?: CivisProjectObjectResolvers<ContextType>;
   CivisProjectObjectPayload?: CivisProjectObjectPayloadResolvers<ContextType>;
   CivisProjectRef?: CivisProjectRefResolvers<ContextType>;
   CivisQuery?: CivisQueryResolvers<ContextType>;
   CivisQueryConnection?: CivisQueryConnectionResolvers<ContextType>;
   CivisQueryEdge?: CivisQueryEdgeResolvers<ContextType>;
+  CivisQueryOrderField?: CivisQueryOrderFieldResolvers;
   CivisQueryResult?: CivisQueryResultResolvers<ContextType>;
+  CivisQueryRow?: CivisQueryRowResolvers<ContextType>;
+  CivisQueryRowConnection?: CivisQueryRowConnectionResolvers<ContextType>;
+  CivisQueryRowEdge?: CivisQueryRowEdgeResolvers<ContextType>;
   CivisReport?: CivisReportResolvers<ContextType>;
   CivisReportConnection?: CivisReportConnectionResolvers<ContextType>;
   CivisReportEdge?: CivisReportEdgeResolvers<ContextType>;
+  CivisReportKind?: CivisReportKindResolvers;
   CivisRunState?: CivisRunStateResolvers;
   CivisRunStatus?: CivisRunStatusResolvers<ContextType>;
+  CivisSchedule?: CivisScheduleResolvers<ContextType>;
   CivisScript?: CivisScriptResolvers<ContextType>;
+  CivisScriptArgument?: CivisScriptArgumentResolvers<ContextType>;
   CivisScriptConnection?: CivisScriptConnectionResolvers<ContextType>;
   CivisScriptEdge?: CivisScriptEdgeResolvers<ContextType>;
   CivisScriptLanguage?: CivisScriptLanguageResolvers;
+  CivisScriptParam?: CivisScriptParamResolvers<ContextType>;
+  CivisScriptParamChoice?: CivisScriptParamChoiceResolvers<ContextType>;
+  CivisScriptParamType?: CivisScriptParamTypeResolvers;
   CivisTable?: CivisTableResolvers<ContextType>;
   CivisTableConnection?: CivisTableConnectionResolvers<ContextType>;
   CivisTableEdge?: CivisTableEdgeResolvers<ContextType>;
+  CivisTableOrderField?: CivisTableOrderFieldResolvers;
   CivisTableTag?: CivisTableTagResolvers<ContextType>;
   CivisUser?: CivisUserResolvers<ContextType>;
   CivisUserConnection?: CivisUserConnectionResolvers<ContextType>;
   CivisUserEdge?: CivisUserEdgeResolvers<ContextType>;
+  CivisUserOrderField?: CivisUserOrderFieldResolvers;
   ClassProbability?: ClassProbabilityResolvers<ContextType>;
   ClassificationResult?: ClassificationResultResolvers<ContextType>;
   ConditionalExpectation?: ConditionalExpectationResolvers<ContextType>;

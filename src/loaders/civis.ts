@@ -10,12 +10,22 @@ import {
   civisQueryString,
   type CivisCallContext,
   type CivisClient,
+  type CivisCsvRead,
   type CivisCollection,
   type CivisList,
   type CivisPage,
   type CivisParams,
 } from '../upstreams/civis/client.js';
-import type { CivisDatabase, CivisMe, CivisPrediction, CivisRun, CivisSchema, CivisUserDetail } from '../upstreams/civis/types.js';
+import type { CsvRecord } from '../upstreams/civis/csv.js';
+import type {
+  CivisDatabase,
+  CivisMe,
+  CivisPrediction,
+  CivisRun,
+  CivisRunOutput,
+  CivisSchema,
+  CivisUserDetail,
+} from '../upstreams/civis/types.js';
 
 export interface CivisLoaders {
   /** One object by collection and Civis id (`GET /{collection}/{id}`), memoised for the request. */
@@ -34,6 +44,10 @@ export interface CivisLoaders {
   user: DataLoader<number, CivisUserDetail>;
   /** `GET /users/me`, once per request. */
   me(): Promise<CivisMe>;
+  /** What a run produced (a query's run: its result file), once per run and request. */
+  runOutputs(jobId: number, runId: number): Promise<CivisRunOutput[]>;
+  /** A CSV file Civis wrote, downloaded and parsed once per file and request (`read` bounds it). */
+  csvFile(fileId: number, url: string, read: CivisCsvRead): Promise<CsvRecord[]>;
 }
 
 export function createCivisLoaders(
@@ -69,5 +83,11 @@ export function createCivisLoaders(
     list,
     user,
     me: once(() => client.getMe(ctx)),
+    runOutputs: once((jobId: number, runId: number) => client.listRunOutputs(ctx, jobId, runId)),
+    // Keyed by the file alone: its link changes with every read of the file, its content does not.
+    csvFile: memoize(
+      (fileId: number, _url: string, _read: CivisCsvRead) => String(fileId),
+      (_fileId: number, url: string, read: CivisCsvRead) => client.readCsv(ctx, url, read),
+    ),
   };
 }

@@ -47,6 +47,12 @@ export interface ResolverSettings {
     /** Largest uploaded file (`AUGUR_MAX_UPLOAD_BYTES`), counted as it streams. */
     maxUploadBytes: number;
   };
+  /** Each platform's call timeout (for downloads made outside the platform's HTTP client: Civis result files). */
+  platforms: Record<PlatformName, { timeoutMs: number }>;
+  civis: {
+    /** Most bytes of CSV read of a query's result file (`AUGUR_CIVIS_RESULT_MAX_BYTES`). */
+    resultMaxBytes: number;
+  };
 }
 
 /**

@@ -68,6 +68,10 @@ export interface Config {
     /** Whether a plain `http://` PREVISTO_URL to another host than this one is accepted (emulators on a private network). */
     allowHttp: boolean;
   };
+  civis: {
+    /** Most bytes of CSV (after decompression) Augur reads of a query's result file (`CivisQuery.rows`). */
+    resultMaxBytes: number;
+  };
   /** Serve GraphiQL to browsers at `GET /graphql`. */
   graphiql: boolean;
   /** Origins allowed to call `/graphql` from a browser: `'*'` allows any (the Origin is reflected), `[]` none. */
@@ -789,6 +793,7 @@ export function parseConfig(env: Env, readFile: (path: string) => string = (path
       rateWindowMs: int(env, 'AUGUR_PREVISTO_RATE_WINDOW_MS', 60_000, 1, 3_600_000),
       allowHttp: bool(env, 'AUGUR_PREVISTO_ALLOW_HTTP', false),
     },
+    civis: { resultMaxBytes: int(env, 'AUGUR_CIVIS_RESULT_MAX_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024) },
     graphiql: bool(env, 'AUGUR_GRAPHIQL', true),
     cors: { origins: parseCorsOrigins(str(env, 'AUGUR_CORS_ORIGINS')) },
     limits: {

@@ -46,6 +46,11 @@ describe('Civis wire types', () => {
     expectTypeOf<Gateway.CivisMultipartFileCreated>().toEqualTypeOf<Emulator.CivisMultipartFileCreated>();
     expectTypeOf<Gateway.CivisFile>().toEqualTypeOf<Emulator.CivisFile>();
     expectTypeOf<Gateway.CivisQuery>().toEqualTypeOf<Emulator.CivisQuery>();
+    expectTypeOf<Gateway.CivisQueryCreated>().toEqualTypeOf<Emulator.CivisQueryCreated>();
+    expectTypeOf<Gateway.CivisRunOutput>().toEqualTypeOf<Emulator.CivisRunOutput>();
+    expectTypeOf<Gateway.CivisScriptParamWire>().toEqualTypeOf<Emulator.CivisScriptParamWire>();
+    expectTypeOf<Gateway.CivisNotifications>().toEqualTypeOf<Emulator.CivisNotifications>();
+    expectTypeOf<Gateway.CivisProjectFileRef>().toEqualTypeOf<Emulator.CivisProjectFileRef>();
     expectTypeOf<Gateway.CivisReport>().toEqualTypeOf<Emulator.CivisReport>();
     expectTypeOf<Gateway.CivisReportDetail>().toEqualTypeOf<Emulator.CivisReportDetail>();
   });

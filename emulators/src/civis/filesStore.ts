@@ -2,13 +2,26 @@
  * Internal to the Civis emulator: the store's files (single and multipart uploads), queries and reports.
  */
 import { createHash } from 'node:crypto';
+import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { badRequest, notFound, type Body } from './query.js';
 import { EmulatorError } from '../framework/emulator.js';
-import type { CivisFile, CivisFileCreated, CivisMultipartFileCreated, CivisQuery, CivisReport, CivisReportDetail } from './types.js';
+import type {
+  CivisFile,
+  CivisFileCreated,
+  CivisMultipartFileCreated,
+  CivisQuery,
+  CivisQueryCreated,
+  CivisReport,
+  CivisReportDetail,
+  CivisRunOutput,
+} from './types.js';
 import {
   MULTIPART_MAX_PARTS,
   MULTIPART_MIN_PART_BYTES,
+  DEFAULT_QUERY_EXPORT,
+  RESULT_FILE_MAX_ROWS,
   type CredentialRecord,
+  type QueryExport,
   type JobRecord,
   type FileRecord,
   type MultipartUpload,
@@ -236,12 +249,14 @@ export class FilesStore extends JobsStore {
       // The platform hands out one presigned URL under both names; civis-python downloads `fileUrl` without auth.
       downloadUrl: download,
       fileUrl: download,
-      detectedInfo: {
-        includeHeader: isCsv ? header.length > 0 : null,
-        columnDelimiter: isCsv ? 'comma' : null,
-        compression: f.name.endsWith('.gz') ? 'gzip' : isCsv ? 'none' : null,
-        tableColumns: header.map((name) => ({ name, sqlType: 'VARCHAR(256)' })),
-      },
+      detectedInfo: f.detected
+        ? { ...f.detected, tableColumns: [] }
+        : {
+            includeHeader: isCsv ? header.length > 0 : null,
+            columnDelimiter: isCsv ? 'comma' : null,
+            compression: f.name.endsWith('.gz') ? 'gzip' : isCsv ? 'none' : null,
+            tableColumns: header.map((name) => ({ name, sqlType: 'VARCHAR(256)' })),
+          },
       myPermissionLevel: f.authorId === callerId ? 'manage' : 'read',
     };
   }
@@ -254,7 +269,7 @@ export class FilesStore extends JobsStore {
     return q;
   }
 
-  createQuery(callerId: number, body: Body): CivisQuery {
+  createQuery(callerId: number, body: Body): CivisQueryCreated {
     const database = body.int('database');
     if (database === undefined || database === null) throw badRequest('database is required: the id of the database to run the SQL on.');
     if (!this.databases.has(database)) throw badRequest(`database ${database} is not a known database; GET /databases/ lists the ids.`);
@@ -278,6 +293,16 @@ export class FilesStore extends JobsStore {
     const delimiter = body.string('columnDelimiter');
     if (delimiter != null && !['comma', 'tab', 'pipe'].includes(delimiter))
       throw badRequest(`columnDelimiter must be one of comma, tab or pipe, got ${JSON.stringify(delimiter)}.`);
+    const prefix = body.string('filenamePrefix');
+    if (prefix != null && !/^[A-Za-z0-9_.-]{1,100}$/.test(prefix))
+      throw badRequest(`filenamePrefix must be 1 to 100 letters, digits, "_", "-" or ".", got ${JSON.stringify(prefix)}.`);
+    const exportOptions: QueryExport = {
+      includeHeader: body.bool('includeHeader') ?? DEFAULT_QUERY_EXPORT.includeHeader,
+      compression: (compression ?? DEFAULT_QUERY_EXPORT.compression) as QueryExport['compression'],
+      columnDelimiter: (delimiter ?? DEFAULT_QUERY_EXPORT.columnDelimiter) as QueryExport['columnDelimiter'],
+      unquoted: body.bool('unquoted') ?? DEFAULT_QUERY_EXPORT.unquoted,
+      filenamePrefix: prefix ?? null,
+    };
     const previewRows = body.int('previewRows') ?? 100;
     if (previewRows < 0 || previewRows > 1000) throw badRequest(`previewRows must be between 0 and 1000, got ${previewRows}.`);
     const outcome = this.runSql(this, database, sql, previewRows);
@@ -293,10 +318,60 @@ export class FilesStore extends JobsStore {
       createdAt: iso(run.createdMs)!,
       run,
       result: 'error' in outcome ? null : outcome,
+      export: exportOptions,
+      resultFileId: null,
     };
     this.queries.set(q.id, q);
     this.version++;
-    return this.queryWire(q, false);
+    return {
+      ...this.queryWire(q, false),
+      myPermissionLevel: 'manage',
+      interactive: false,
+      ...exportOptions,
+    };
+  }
+
+  /**
+   * `GET /jobs/{id}/runs/{run_id}/outputs` of a query (a query is a job on the platform, and its run ids are unique
+   * among all runs): its result file once the run has succeeded, nothing before. The file is written on first read.
+   */
+  queryOutputs(callerId: number, q: QueryRecord, runId: number): CivisRunOutput[] {
+    if (q.authorId !== callerId || q.run.id !== runId) throw notFound();
+    this.settle(q.run, false);
+    if (q.run.state !== 'succeeded' || q.result === null) return [];
+    const f = this.resultFile(q);
+    return [{ objectType: 'File', objectId: f.id, name: f.name, link: `/files/${f.id}`, value: null }];
+  }
+
+  /** The query's result file: every row of its SQL (up to `RESULT_FILE_MAX_ROWS`) as CSV, written with its options. */
+  private resultFile(q: QueryRecord): FileRecord {
+    const existing = q.resultFileId == null ? undefined : this.files.get(q.resultFileId);
+    if (existing) return existing;
+    const opts = q.export ?? DEFAULT_QUERY_EXPORT;
+    const outcome = this.runSql(this, q.database, q.sql, RESULT_FILE_MAX_ROWS);
+    const result = 'error' in outcome ? q.result! : outcome;
+    const sep = { comma: ',', tab: '\t', pipe: '|' }[opts.columnDelimiter];
+    const cell = (v: string | null) => (v === null ? '' : opts.unquoted ? v : `"${v.replace(/"/g, '""')}"`);
+    const lines = (opts.includeHeader ? [result.columns.map(cell).join(sep)] : []).concat(result.rows.map((r) => r.map(cell).join(sep)));
+    const csv = Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8');
+    const base = `${opts.filenamePrefix ?? 'query'}_${q.id}.csv`;
+    const name = opts.compression === 'gzip' ? `${base}.gz` : opts.compression === 'zip' ? `${base}.zip` : base;
+    const content = opts.compression === 'gzip' ? gzipSync(csv) : opts.compression === 'zip' ? zipOne(base, csv) : csv;
+    const createdMs = this.progress.now();
+    const f: FileRecord = {
+      id: this.nextIds.file++,
+      name,
+      authorId: q.authorId,
+      createdAt: new Date(createdMs).toISOString(),
+      expiresAt: new Date(createdMs + 30 * DAY_MS).toISOString(),
+      description: `Results of query ${q.id}`,
+      content,
+      detected: { includeHeader: opts.includeHeader, columnDelimiter: opts.columnDelimiter, compression: opts.compression },
+    };
+    this.files.set(f.id, f);
+    q.resultFileId = f.id;
+    this.version++;
+    return f;
   }
 
   /** `DELETE /queries/{id}/runs/{run_id}`: cancels the caller's query while its run is queued or running (409 otherwise). */
@@ -472,4 +547,41 @@ export class FilesStore extends JobsStore {
     this.version++;
     return detail;
   }
+}
+
+/** A zip archive holding one deflated entry, as the platform writes a result file with `compression: zip`. */
+function zipOne(name: string, data: Buffer): Buffer {
+  const packed = deflateRawSync(data);
+  const crc = crc32(data);
+  const nameBytes = Buffer.from(name, 'utf8');
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(0, 6);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(0, 10);
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(packed.length, 18);
+  local.writeUInt32LE(data.length, 22);
+  local.writeUInt16LE(nameBytes.length, 26);
+  local.writeUInt16LE(0, 28);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(0, 8);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(0, 12);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(packed.length, 20);
+  central.writeUInt32LE(data.length, 24);
+  central.writeUInt16LE(nameBytes.length, 28);
+  central.writeUInt32LE(0, 42);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(46 + nameBytes.length, 12);
+  end.writeUInt32LE(30 + nameBytes.length + packed.length, 16);
+  return Buffer.concat([local, nameBytes, packed, central, nameBytes, end]);
 }

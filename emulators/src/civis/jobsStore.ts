@@ -11,12 +11,16 @@ import type {
   CivisJob,
   CivisJobDetail,
   CivisSchedule,
+  CivisNotifications,
   CivisScript,
+  CivisScriptParamWire,
   CivisScriptDetail,
   CivisTypedScript,
 } from './types.js';
 import {
   IMPORT_SYNC_TYPES,
+  NOTIFICATION_KEYS,
+  SCRIPT_PARAM_TYPES,
   SCRIPT_SEGMENTS,
   SCRIPT_JOB_TYPES,
   type ScriptSegment,
@@ -153,8 +157,10 @@ export class JobsStore extends BaseStore {
       ...this.scriptWire(j),
       hidden: j.hidden,
       schedule: j.schedule,
-      params: j.params ?? [],
+      // Checked by `scriptSettings` when they were written.
+      params: (j.params ?? []) as CivisScriptParamWire[],
       arguments: j.arguments ?? {},
+      notifications: this.notificationsWire(j),
       runningAs: this.user(j.authorId).ref,
       sql: j.sql,
       source: j.source,
@@ -250,11 +256,7 @@ export class JobsStore extends BaseStore {
     if (templateScriptId !== null && this.jobs.get(templateScriptId)?.kind !== 'script') {
       throw badRequest(`templateScriptId ${templateScriptId} is not a known script; GET /scripts/ lists the ids.`);
     }
-    const params = body.raw('params');
-    if (params !== undefined && params !== null && !Array.isArray(params))
-      throw badRequest(`params must be an array of parameter definitions, got ${JSON.stringify(params)}.`);
-    const args = body.object('arguments') ?? {};
-    body.object('notifications');
+    const settings = this.scriptSettings(body);
     const j = this.newJob(callerId, {
       name,
       type: 'JobTypes::SqlRunner',
@@ -264,8 +266,7 @@ export class JobsStore extends BaseStore {
       fromTemplateId: templateScriptId,
       templateScriptId,
       sql,
-      params: (params as unknown[] | null | undefined) ?? [],
-      arguments: args,
+      ...settings,
     });
     return this.scriptDetail(j, callerId);
   }
@@ -313,6 +314,7 @@ export class JobsStore extends BaseStore {
       source = body.string('source') ?? null;
       if (!source || !source.trim()) throw badRequest('source is required and must not be blank.');
     }
+    const settings = this.scriptSettings(body);
     const j = this.newJob(callerId, {
       name: name || `Container #${this.nextIds.job}`,
       type: SCRIPT_JOB_TYPES[segment],
@@ -321,8 +323,7 @@ export class JobsStore extends BaseStore {
       hidden: body.bool('hidden') ?? false,
       source,
       container,
-      params: (body.raw('params') as unknown[] | null | undefined) ?? [],
-      arguments: body.object('arguments') ?? {},
+      ...settings,
     });
     return this.typedScript(j, callerId);
   }
@@ -356,8 +357,11 @@ export class JobsStore extends BaseStore {
     if (source !== undefined) j.source = source;
     if (j.container && command !== undefined) j.container.dockerCommand = command;
     if (j.container && image !== undefined) j.container.dockerImageName = image;
-    if (body.has('params')) j.params = (body.raw('params') as unknown[] | null) ?? [];
-    if (body.has('arguments')) j.arguments = body.object('arguments') ?? {};
+    const settings = this.scriptSettings(body);
+    if (body.has('params')) j.params = settings.params;
+    if (body.has('arguments')) j.arguments = settings.arguments;
+    if (body.has('notifications')) j.notifications = settings.notifications;
+    if (settings.schedule) j.schedule = settings.schedule;
     j.updatedAt = this.nowIso();
     this.version++;
     return this.typedScript(j, callerId);
@@ -470,16 +474,87 @@ export class JobsStore extends BaseStore {
     return { remoteHostId: hostId, credentialId, additionalCredentials, name: db?.name ?? credentialName ?? '' };
   }
 
+  /**
+   * A script body's `params` (each needs a `name` and one of the documented types), `arguments`, `notifications`
+   * and `schedule`; absent ones come back empty (the schedule undefined).
+   */
+  private scriptSettings(body: Body): Pick<JobRecord, 'params' | 'arguments' | 'notifications'> & { schedule?: CivisSchedule } {
+    const raw = body.raw('params');
+    if (raw !== undefined && raw !== null && !Array.isArray(raw))
+      throw badRequest(`params must be an array of parameter definitions, got ${JSON.stringify(raw)}.`);
+    const params = (raw as unknown[] | null | undefined) ?? [];
+    const names = new Set<string>();
+    params.forEach((p, i) => {
+      const def = p as Record<string, unknown> | null;
+      if (!def || typeof def !== 'object' || Array.isArray(def)) throw badRequest(`params[${i}] must be an object.`);
+      const name = def['name'];
+      if (typeof name !== 'string' || !name.trim()) throw badRequest(`params[${i}].name is required and must not be blank.`);
+      if (names.has(name)) throw badRequest(`params[${i}].name ${JSON.stringify(name)} is defined twice.`);
+      names.add(name);
+      if (typeof def['type'] !== 'string' || !(SCRIPT_PARAM_TYPES as readonly string[]).includes(def['type'])) {
+        throw badRequest(`params[${i}].type must be one of ${SCRIPT_PARAM_TYPES.join(', ')}, got ${JSON.stringify(def['type'] ?? null)}.`);
+      }
+    });
+    const n = body.nested('notifications');
+    const notifications: Record<string, unknown> = {};
+    if (n) {
+      for (const k of NOTIFICATION_KEYS) if (n.has(k)) notifications[k] = n.raw(k);
+      for (const k of ['successEmailSubject', 'successEmailBody', 'successEmailFromName', 'successEmailReplyTo']) n.string(k);
+      for (const list of ['urls', 'successEmailAddresses', 'failureEmailAddresses']) {
+        const v = n.raw(list);
+        if (v !== undefined && v !== null && (!Array.isArray(v) || v.some((x) => typeof x !== 'string')))
+          throw badRequest(`notifications.${list} must be an array of strings.`);
+      }
+      const stall = n.int('stallWarningMinutes');
+      if (stall != null && stall < 0) throw badRequest(`notifications.stallWarningMinutes must not be negative, got ${stall}.`);
+      n.bool('successOn');
+      n.bool('failureOn');
+    }
+    const schedule = this.scheduleFrom(body.nested('schedule'));
+    return { params, arguments: body.object('arguments') ?? {}, notifications, ...(schedule ? { schedule } : {}) };
+  }
+
+  /** A script's notifications as the platform answers them: every key, defaults from the author's preferences. */
+  notificationsWire(j: JobRecord): CivisNotifications {
+    const n = j.notifications ?? {};
+    const str = (k: string) => (typeof n[k] === 'string' ? n[k] : null);
+    const list = (k: string) => (Array.isArray(n[k]) ? (n[k] as string[]) : []);
+    return {
+      urls: list('urls'),
+      successEmailSubject: str('successEmailSubject'),
+      successEmailBody: str('successEmailBody'),
+      successEmailAddresses: list('successEmailAddresses'),
+      successEmailFromName: str('successEmailFromName'),
+      successEmailReplyTo: str('successEmailReplyTo'),
+      failureEmailAddresses: list('failureEmailAddresses'),
+      stallWarningMinutes: typeof n['stallWarningMinutes'] === 'number' ? n['stallWarningMinutes'] : null,
+      successOn: typeof n['successOn'] === 'boolean' ? n['successOn'] : true,
+      failureOn: typeof n['failureOn'] === 'boolean' ? n['failureOn'] : true,
+    };
+  }
+
   private scheduleFrom(b: Body | null | undefined): CivisSchedule | undefined {
     if (!b) return undefined;
     const perHour = b.int('scheduledRunsPerHour') ?? null;
+    const within = (field: string, min: number, max: number): number[] => {
+      const values = b.intList(field) ?? [];
+      const bad = values.find((v) => v < min || v > max);
+      if (bad !== undefined) throw badRequest(`schedule.${field} takes values from ${min} to ${max}, got ${bad}.`);
+      return values;
+    };
+    const days = within('scheduledDays', 0, 6);
+    const daysOfMonth = within('scheduledDaysOfMonth', 1, 31);
+    if (days.length > 0 && daysOfMonth.length > 0)
+      throw badRequest('schedule.scheduledDays and schedule.scheduledDaysOfMonth are mutually exclusive; give one of them.');
+    if (perHour !== null && (perHour < 1 || perHour > 60))
+      throw badRequest(`schedule.scheduledRunsPerHour takes values from 1 to 60, got ${perHour}.`);
     return {
       scheduled: b.bool('scheduled') ?? false,
-      scheduledDays: b.intList('scheduledDays') ?? [],
-      scheduledHours: b.intList('scheduledHours') ?? [],
-      scheduledMinutes: b.intList('scheduledMinutes') ?? [],
+      scheduledDays: days,
+      scheduledHours: within('scheduledHours', 0, 23),
+      scheduledMinutes: within('scheduledMinutes', 0, 59),
       scheduledRunsPerHour: perHour,
-      scheduledDaysOfMonth: b.intList('scheduledDaysOfMonth') ?? [],
+      scheduledDaysOfMonth: daysOfMonth,
     };
   }
 

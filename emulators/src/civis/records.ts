@@ -130,6 +130,8 @@ export interface JobRecord {
   /** Script parameters and their values, as given when the script was created. */
   params?: unknown[];
   arguments?: Record<string, unknown>;
+  /** What is sent after a run (e-mails, webhook URLs), as given; absent until a write sets it. */
+  notifications?: Record<string, unknown>;
   /** A container script's image, command and resources. */
   container?: ContainerSpec | null;
 }
@@ -182,6 +184,8 @@ export interface FileRecord {
   expiresAt: string | null;
   description: string | null;
   content: Buffer | null;
+  /** What the platform detected of a CSV it wrote itself (a query's result file); otherwise sniffed from the content. */
+  detected?: { includeHeader: boolean; columnDelimiter: string; compression: string } | null;
   /** The multipart upload in progress, from `POST /files/multipart` until it is completed or aborted. */
   upload?: MultipartUpload | null;
 }
@@ -206,7 +210,32 @@ export interface QueryRecord {
   createdAt: string;
   run: RunRecord;
   result: { columns: string[]; rows: string[][] } | null;
+  /** How the result file is written (`POST /queries/`'s CSV options); the seed's queries use the defaults. */
+  export?: QueryExport;
+  /** The result file, written the first time a succeeded run's outputs are read. */
+  resultFileId?: number | null;
 }
+
+/** The CSV options of a query's result file, as `POST /queries/` takes them. */
+export interface QueryExport {
+  includeHeader: boolean;
+  compression: 'gzip' | 'zip' | 'none';
+  columnDelimiter: 'comma' | 'tab' | 'pipe';
+  unquoted: boolean;
+  filenamePrefix: string | null;
+}
+
+/** Defaults of `POST /queries/`'s CSV options, from the vendor's spec. */
+export const DEFAULT_QUERY_EXPORT: QueryExport = {
+  includeHeader: true,
+  compression: 'gzip',
+  columnDelimiter: 'comma',
+  unquoted: false,
+  filenamePrefix: null,
+};
+
+/** **[OURS]** Most rows the emulator writes to a query's result file (the seed's largest table has two million). */
+export const RESULT_FILE_MAX_ROWS = 200_000;
 
 export interface ReportRecord {
   wire: CivisReport;
@@ -269,3 +298,32 @@ export const SCRIPT_JOB_TYPES: Record<ScriptSegment, string> = {
   r: 'JobTypes::RDocker',
   containers: 'JobTypes::ContainerDocker',
 };
+
+/** The parameter types a script's `params` may declare, from the vendor's spec. */
+export const SCRIPT_PARAM_TYPES = [
+  'string',
+  'multi_line_string',
+  'integer',
+  'float',
+  'bool',
+  'file',
+  'table',
+  'database',
+  'credential_aws',
+  'credential_redshift',
+  'credential_custom',
+] as const;
+
+/** The keys of a script's `notifications`. */
+export const NOTIFICATION_KEYS = [
+  'urls',
+  'successEmailSubject',
+  'successEmailBody',
+  'successEmailAddresses',
+  'successEmailFromName',
+  'successEmailReplyTo',
+  'failureEmailAddresses',
+  'stallWarningMinutes',
+  'successOn',
+  'failureOn',
+] as const;

@@ -221,6 +221,32 @@ export interface CivisSchedule {
   scheduledDaysOfMonth: number[];
 }
 
+/** A parameter a script declares (`params` of a script's detail). */
+export interface CivisScriptParamWire {
+  name: string;
+  label?: string | null;
+  description?: string | null;
+  type: string;
+  required?: boolean | null;
+  value?: string | null;
+  default?: string | null;
+  allowedValues?: Array<{ label?: string | null; value: string }> | null;
+}
+
+/** What a script sends after its runs. */
+export interface CivisNotifications {
+  urls: string[];
+  successEmailSubject: string | null;
+  successEmailBody: string | null;
+  successEmailAddresses: string[];
+  successEmailFromName: string | null;
+  successEmailReplyTo: string | null;
+  failureEmailAddresses: string[];
+  stallWarningMinutes: number | null;
+  successOn: boolean;
+  failureOn: boolean;
+}
+
 /** `GET /jobs/`. */
 export interface CivisJob {
   id: number;
@@ -271,8 +297,9 @@ export interface CivisScript {
 export interface CivisScriptDetail extends CivisScript {
   hidden: boolean;
   schedule: CivisSchedule;
-  params: unknown[];
+  params: CivisScriptParamWire[];
   arguments: Record<string, unknown>;
+  notifications: CivisNotifications;
   runningAs: CivisUserRef;
   sql: string | null;
   source: string | null;
@@ -468,15 +495,7 @@ export interface CivisProjectDetail extends CivisProject {
   workflows: unknown[];
   reports: Array<{ id: number; createdAt: string; updatedAt: string; name: string; state: string }>;
   scriptTemplates: unknown[];
-  files: Array<{
-    id: number;
-    createdAt: string;
-    updatedAt: string;
-    name: string;
-    fileName: string;
-    fileSize: number | null;
-    expired: boolean;
-  }>;
+  files: CivisProjectFileRef[];
   enhancements: unknown[];
   projects: CivisProjectObjectRef[];
   allObjects: Array<{
@@ -572,6 +591,37 @@ export interface CivisQuery {
   author: CivisUserRef;
   previewRows: number;
   reportId: number | null;
+}
+
+/** `POST /queries/` answers the query with the CSV options its result file is written with. */
+export interface CivisQueryCreated extends CivisQuery {
+  myPermissionLevel: string;
+  interactive: boolean;
+  includeHeader: boolean;
+  compression: string;
+  columnDelimiter: string;
+  unquoted: boolean;
+  filenamePrefix: string | null;
+}
+
+/** `GET /jobs/{id}/runs/{run_id}/outputs`: one thing a run produced (a query's run: its result file). */
+export interface CivisRunOutput {
+  objectType: string;
+  objectId: number;
+  name: string;
+  link: string;
+  value: string | null;
+}
+
+/** A file as `GET /projects/{project_id}` lists it. */
+export interface CivisProjectFileRef {
+  id: number;
+  createdAt: string;
+  updatedAt: string;
+  name: string;
+  fileName: string;
+  fileSize: number | null;
+  expired: boolean;
 }
 
 /** `GET /reports/`. */

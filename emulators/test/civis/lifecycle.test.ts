@@ -110,3 +110,86 @@ describe('civis emulator: query export options', () => {
     );
   });
 });
+
+describe('civis emulator: script params, arguments, schedule and notifications', () => {
+  const settings = {
+    params: [
+      { name: 'days', label: 'Days', type: 'integer', required: true },
+      { name: 'table', type: 'table', default: 'public.orders' },
+    ],
+    arguments: { days: 7 },
+    schedule: { scheduled: true, scheduledDays: [1, 3], scheduledHours: [6], scheduledMinutes: [30] },
+    notifications: {
+      success_email_addresses: ['ops@example.com'],
+      failureOn: false,
+      stallWarningMinutes: 45,
+      urls: ['https://hooks.example.com/x'],
+    },
+  };
+
+  it('keeps them on create and answers them on the typed route and on GET /scripts/{id}', async () => {
+    const r = await call('/scripts/python3', { method: 'POST', body: { name: 'Nightly', source: 'print(1)', ...settings } });
+    expect(r.status).toBe(201);
+    const expected = {
+      params: settings.params,
+      arguments: { days: 7 },
+      schedule: {
+        scheduled: true,
+        scheduledDays: [1, 3],
+        scheduledHours: [6],
+        scheduledMinutes: [30],
+        scheduledRunsPerHour: null,
+        scheduledDaysOfMonth: [],
+      },
+      notifications: {
+        urls: ['https://hooks.example.com/x'],
+        successEmailSubject: null,
+        successEmailBody: null,
+        successEmailAddresses: ['ops@example.com'],
+        successEmailFromName: null,
+        successEmailReplyTo: null,
+        failureEmailAddresses: [],
+        stallWarningMinutes: 45,
+        successOn: true,
+        failureOn: false,
+      },
+    };
+    expect(r.body).toMatchObject(expected);
+    expect((await call(`/scripts/${r.body.id}`)).body).toMatchObject(expected);
+    expect((await call(`/jobs/?scheduled=true`)).body.map((j: any) => j.id)).toContain(r.body.id);
+  });
+
+  it('changes only what PATCH sends, and leaves the rest', async () => {
+    const id = (await call('/scripts/r', { method: 'POST', body: { name: 'M', source: 'x <- 1', ...settings } })).body.id;
+    const p = await call(`/scripts/r/${id}`, {
+      method: 'PATCH',
+      body: { schedule: { scheduled: false }, notifications: { successOn: false } },
+    });
+    expect(p.status).toBe(200);
+    expect(p.body.schedule).toMatchObject({ scheduled: false, scheduledDays: [] });
+    expect(p.body.notifications).toMatchObject({ successOn: false, failureOn: true, successEmailAddresses: [] });
+    expect(p.body.params).toEqual(settings.params);
+    expect(p.body.arguments).toEqual({ days: 7 });
+  });
+
+  it('refuses a param without a name or with an unknown type, a duplicate name, and out-of-range schedules with 400', async () => {
+    const post = (body: object) => call('/scripts/python3', { method: 'POST', body: { name: 'x', source: 'print(1)', ...body } });
+    expectBadRequest(await post({ params: [{ type: 'integer' }] }), 'params[0].name is required');
+    expectBadRequest(await post({ params: [{ name: 'a', type: 'number' }] }), 'params[0].type must be one of string, multi_line_string');
+    expectBadRequest(
+      await post({
+        params: [
+          { name: 'a', type: 'bool' },
+          { name: 'a', type: 'bool' },
+        ],
+      }),
+      'params[1].name "a" is defined twice',
+    );
+    expectBadRequest(await post({ schedule: { scheduledHours: [24] } }), 'schedule.scheduledHours takes values from 0 to 23, got 24');
+    expectBadRequest(
+      await post({ schedule: { scheduledDays: [1], scheduledDaysOfMonth: [1] } }),
+      'scheduledDays and schedule.scheduledDaysOfMonth are mutually exclusive',
+    );
+    expectBadRequest(await post({ notifications: { urls: 'https://x' } }), 'notifications.urls must be an array of strings');
+  });
+});

@@ -77,6 +77,7 @@ describe('civis emulator: /endpoints (generated Swagger 2.0)', () => {
       '/imports/',
       '/jobs/',
       '/jobs/{id}/runs',
+      '/jobs/{id}/runs/{run_id}/outputs',
       '/models/',
       '/models/{id}/builds',
       '/projects/',

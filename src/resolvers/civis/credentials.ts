@@ -114,6 +114,7 @@ export const credentialResolvers: Resolvers = {
         users: userIds(ctx, args.owner, 'owner'),
         default: args.default === true ? true : undefined,
         remote_host_id: args.remoteHost != null ? civisId(ctx, args.remoteHost, 'CivisDatabase', 'remoteHost') : undefined,
+        system_credentials: args.systemCredentials === true ? true : undefined,
       };
       return connection<CivisCredential>(ctx, 'credentials', CIVIS_LISTS.credentials, params, args, args.orderBy);
     },

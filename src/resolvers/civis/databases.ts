@@ -8,9 +8,73 @@ import { AugurError, ErrorCode, badInput, quote } from '../../core/errors.js';
 import { CIVIS_LISTS, type CivisParams, type CivisQueryWrite } from '../../upstreams/civis/client.js';
 import type { CivisDatabase, CivisTableDetail, CivisTableSummary } from '../../upstreams/civis/types.js';
 import type { Context } from '../context.js';
-import type { CivisColumn, CivisQuery } from '../../upstreams/civis/types.js';
+import type { CivisColumn, CivisFile, CivisQuery } from '../../upstreams/civis/types.js';
+import { CSV_DELIMITERS } from '../../upstreams/civis/csv.js';
+import { connectionFromArray } from '../../relay/connection.js';
 import { payload, pointing, fieldNamedIn } from '../userErrors.js';
-import { arrayConnection, call, civisId, connection, detailField, gid, loadCivis, lookupId, pid, runState } from './shared.js';
+import {
+  arrayConnection,
+  call,
+  civisId,
+  connection,
+  detailField,
+  flag,
+  gid,
+  loadCivis,
+  lookupId,
+  pid,
+  runState,
+  civisOrder,
+  platformIds,
+} from './shared.js';
+
+/** The states a query's last run can be in (a query always has a run, so never IDLE). */
+const QUERY_STATES = new Set(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+
+/** A `DateTime` argument as Civis's ISO 8601 time. */
+function time(v: InputMaybe<Date | string> | undefined): string | undefined {
+  if (v == null) return undefined;
+  return v instanceof Date ? v.toISOString() : new Date(v).toISOString();
+}
+
+/** The file a succeeded query wrote its result to (its run's File output), or null before that or without one. */
+async function resultFileOf(ctx: Context, q: CivisQuery): Promise<CivisFile | null> {
+  if (q.state !== 'succeeded') return null;
+  const outputs = await ctx.civis.runOutputs(q.id, q.lastRunId);
+  const file = outputs.find((o) => o.objectType === 'File');
+  return file ? ctx.civis.get<CivisFile>('files', file.objectId) : null;
+}
+
+/** Whether a record is the same list of names as `columns`. */
+function sameNames(record: ReadonlyArray<string | null> | undefined, columns: readonly string[] | null): boolean {
+  return !!record && !!columns && record.length === columns.length && record.every((v, i) => v === columns[i]);
+}
+
+/** Every row of a query's result as a connection, read from its result file once per operation. */
+async function queryRows(ctx: Context, q: CivisQuery, args: ConnectionArgs) {
+  const { codec, config } = ctx.services;
+  // Cursors name the query and its run: a new run writes a new result.
+  const shaping = { query: q.id, run: q.lastRunId };
+  // Paging arguments are checked before any call.
+  connectionFromArray('rows', shaping, args, [], codec, config.paging);
+  const file = await resultFileOf(ctx, q);
+  if (!file) return null;
+  if (!file.downloadUrl) {
+    throw new AugurError(ErrorCode.UPSTREAM_ERROR, `Civis lists file ${file.id} as the query's result but it has no content.`, {
+      platform: 'civis',
+    });
+  }
+  const records = await ctx.civis.csvFile(file.id, file.downloadUrl, {
+    delimiter: CSV_DELIMITERS[file.detectedInfo?.columnDelimiter ?? 'comma'] ?? ',',
+    maxBytes: config.civis.resultMaxBytes,
+    timeoutMs: config.platforms.civis.timeoutMs,
+  });
+  // Civis records whether it wrote a header; without that word, a first row that names the preview's columns is one.
+  const header = file.detectedInfo?.includeHeader ?? sameNames(records[0], q.resultColumns);
+  const columns = header ? (records[0] ?? []).map((v) => v ?? '') : (q.resultColumns ?? []);
+  const rows = (header ? records.slice(1) : records).map((values, index) => ({ index, values }));
+  return { columns, ...connectionFromArray('rows', shaping, args, rows, codec, config.paging) };
+}
 
 /** civis-python's `get_database_id`: the database with exactly this name. */
 async function databaseByName(ctx: Context, name: string, argName: string): Promise<CivisDatabase> {
@@ -59,15 +123,24 @@ function numericStats(c: CivisColumn) {
 function tablesConnection(
   ctx: Context,
   databaseId: number | undefined,
-  a: { schema?: InputMaybe<string>; name?: InputMaybe<string>; search?: InputMaybe<string> } & ConnectionArgs,
+  a: {
+    schema?: InputMaybe<string>;
+    name?: InputMaybe<string>;
+    search?: InputMaybe<string>;
+    tagPlatformIds?: InputMaybe<string[]>;
+    credential?: InputMaybe<string>;
+    orderBy?: InputMaybe<{ field: string; direction?: InputMaybe<string> }>;
+  } & ConnectionArgs,
 ) {
   const params: CivisParams = {
     database_id: databaseId,
     schema: a.schema ?? undefined,
     name: a.name ?? undefined,
     search: a.search ?? undefined,
+    table_tag_ids: platformIds(ctx, a.tagPlatformIds, 'tagPlatformIds'),
+    credential_id: a.credential != null ? civisId(ctx, a.credential, 'Credential', 'credential') : undefined,
   };
-  return connection<CivisTableSummary>(ctx, 'tables', CIVIS_LISTS.tables, params, a);
+  return connection<CivisTableSummary>(ctx, 'tables', CIVIS_LISTS.tables, params, a, civisOrder(a.orderBy));
 }
 
 /**
@@ -187,14 +260,27 @@ export const databaseResolvers: Resolvers = {
       }
       return found;
     },
-    queries: async (_r, args, ctx) =>
-      connection(
-        ctx,
-        'queries',
-        CIVIS_LISTS.queries,
-        { database_id: await databaseIdOf(ctx, args.database, args.databaseName, 'database', 'databaseName') },
-        args,
-      ),
+    queries: async (_r, args, ctx) => {
+      for (const [i, st] of (args.state ?? []).entries()) {
+        if (!QUERY_STATES.has(st))
+          throw badInput(`Argument "state" lists IDLE, which no query is in (a query always has a run); got it at index ${i}.`, {
+            param: `state[${i}]`,
+          });
+      }
+      const params: CivisParams = {
+        database_id: await databaseIdOf(ctx, args.database, args.databaseName, 'database', 'databaseName'),
+        credential_id: args.credential != null ? civisId(ctx, args.credential, 'Credential', 'credential') : undefined,
+        state: args.state?.length ? args.state.join(',') : undefined,
+        query: args.search?.trim() || undefined,
+        created_after: time(args.createdAfter),
+        created_before: time(args.createdBefore),
+        started_after: time(args.startedAfter),
+        started_before: time(args.startedBefore),
+        hidden: flag(args.hidden),
+        archived: flag(args.archived),
+      };
+      return connection(ctx, 'queries', CIVIS_LISTS.queries, params, args, civisOrder(args.orderBy));
+    },
     query: (_r, args, ctx) => loadCivis(ctx, 'CivisQuery', lookupId(ctx, args, 'CivisQuery')),
   },
   CivisDatabase: {
@@ -232,5 +318,7 @@ export const databaseResolvers: Resolvers = {
     database: (q, _a, ctx) => loadCivis(ctx, 'CivisDatabase', q.database),
     credentialPlatformId: (q) => String(q.credential),
     credential: (q, _a, ctx) => loadCivis(ctx, 'Credential', q.credential),
+    resultFile: (q, _a, ctx) => resultFileOf(ctx, q),
+    rows: (q, args, ctx) => queryRows(ctx, q, args),
   },
 };

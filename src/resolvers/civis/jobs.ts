@@ -2,11 +2,19 @@
  * Civis jobs and what runs like one: `Civis.jobs`, `job`, `imports`, `import`, `scripts`, `script`, `reports`,
  * `report`, their object types with their runs, and `Mutation.runCivisJob`.
  */
-import type { Resolvers } from '../../generated/resolvers.js';
+import type { InputMaybe, Resolvers } from '../../generated/resolvers.js';
 import type { ConnectionArgs } from '../../relay/connection.js';
-import { AugurError, ErrorCode, badInput } from '../../core/errors.js';
+import { AugurError, ErrorCode, badInput, quote } from '../../core/errors.js';
 import { CIVIS_LISTS } from '../../upstreams/civis/client.js';
-import type { CivisJobRunParent, CivisRun, CivisScriptDetail } from '../../upstreams/civis/types.js';
+import type {
+  CivisJobRunParent,
+  CivisNotifications,
+  CivisRun,
+  CivisSchedule,
+  CivisScriptDetail,
+  CivisScriptParamWire,
+} from '../../upstreams/civis/types.js';
+import { ENUM_VALUES } from '../enums.js';
 import type { Context } from '../context.js';
 import { payload, pointing } from '../userErrors.js';
 import {
@@ -25,9 +33,23 @@ import {
   runState,
   states,
   userIds,
+  globalIds,
 } from './shared.js';
 
+/** Job types as Civis's comma list; a type is `Namespace::Name` (`JobTypes::SqlRunner`), which no comma can be part of. */
+function jobTypes(types: InputMaybe<string[]> | undefined): string | undefined {
+  if (!types || types.length === 0) return undefined;
+  types.forEach((t, i) => {
+    if (!/^[A-Za-z][A-Za-z0-9]*(::[A-Za-z][A-Za-z0-9]*)*$/.test(t))
+      throw badInput(`Argument "type" lists ${quote(t)}, which is not a Civis job type such as "JobTypes::SqlRunner".`, {
+        param: `type[${i}]`,
+      });
+  });
+  return types.join(',');
+}
+
 const JOB_TYPES = ['CivisJob', 'CivisScript', 'CivisImport'] as const;
+const PARAM_TYPES = new Set<string>(Object.values(ENUM_VALUES.CivisScriptParamType).filter((t) => t !== '(other)'));
 
 /** One run of a job, a script or an import, through the request's loaders. */
 export async function loadRun(ctx: Context, jobId: number, runId: number): Promise<CivisJobRunParent> {
@@ -73,6 +95,9 @@ export const jobResolvers: Resolvers = {
         CIVIS_LISTS.imports,
         {
           status: states(args.status),
+          type: args.syncType?.length ? args.syncType.join(',') : undefined,
+          source: globalIds(ctx, args.source, 'CivisDatabase', 'source'),
+          destination: globalIds(ctx, args.destination, 'CivisDatabase', 'destination'),
           author: userIds(ctx, args.author, 'author'),
           archived: flag(args.archived),
           hidden: flag(args.hidden),
@@ -94,6 +119,7 @@ export const jobResolvers: Resolvers = {
           hidden: flag(args.hidden),
           scheduled: flag(args.scheduled),
           permission: args.manageable ? 'manage' : undefined,
+          type: jobTypes(args.type),
         },
         args,
       ),
@@ -103,7 +129,13 @@ export const jobResolvers: Resolvers = {
         ctx,
         'reports',
         CIVIS_LISTS.reports,
-        { author: userIds(ctx, args.author, 'author'), archived: flag(args.archived), hidden: flag(args.hidden) },
+        {
+          type: args.kind ?? undefined,
+          template_id: args.templatePlatformId != null ? platformIdArg(args.templatePlatformId, 'templatePlatformId') : undefined,
+          author: userIds(ctx, args.author, 'author'),
+          archived: flag(args.archived),
+          hidden: flag(args.hidden),
+        },
         args,
         args.orderBy,
       ),
@@ -169,6 +201,23 @@ export const jobResolvers: Resolvers = {
     state: (r) => runState(r.state),
     job: (r, _a, ctx) => loadCivis(ctx, 'CivisJob', r.jobId),
   },
+  CivisSchedule: {
+    daysOfWeek: (s) => s.scheduledDays ?? [],
+    daysOfMonth: (s) => s.scheduledDaysOfMonth ?? [],
+    hours: (s) => s.scheduledHours ?? [],
+    minutes: (s) => s.scheduledMinutes ?? [],
+  },
+  CivisScriptParam: {
+    // A type this schema does not know reads as OTHER; `typeName` keeps Civis's own name.
+    type: (p) => (PARAM_TYPES.has(p.type) ? (p.type as never) : ('(other)' as never)),
+    typeName: (p) => p.type,
+    label: (p) => p.label ?? null,
+    description: (p) => p.description ?? null,
+    required: (p) => p.required ?? false,
+    value: (p) => p.value ?? null,
+    default: (p) => p.default ?? null,
+    allowedValues: (p) => (p.allowedValues ?? []).map((c) => ({ label: c.label ?? c.value, value: c.value })),
+  },
   CivisRunStatus: {
     platformId: pid,
     state: (r) => runState(r.state),
@@ -188,6 +237,12 @@ export const jobResolvers: Resolvers = {
     fromTemplatePlatformId: (s) => idString(s.fromTemplateId),
     sql: detailField<CivisScriptDetail, string | null>('CivisScript', 'sql', (d) => d.sql),
     source: detailField<CivisScriptDetail, string | null>('CivisScript', 'source', (d) => d.source),
+    params: detailField<CivisScriptDetail, CivisScriptParamWire[]>('CivisScript', 'params', (d) => d.params ?? []),
+    arguments: detailField<CivisScriptDetail, Array<{ name: string; value: unknown }>>('CivisScript', 'params', (d) =>
+      Object.entries(d.arguments ?? {}).map(([name, value]) => ({ name, value })),
+    ),
+    schedule: detailField<CivisScriptDetail, CivisSchedule>('CivisScript', 'params', (d) => d.schedule),
+    notifications: detailField<CivisScriptDetail, CivisNotifications>('CivisScript', 'params', (d) => d.notifications),
     lastRun: (s) => jobRun(s.id, s.lastRun),
     runs: (s, args, ctx) => runsConnection(ctx, s.id, args),
   },

@@ -1,9 +1,9 @@
 /** Civis models and their predictions: `Civis.models`, `model`, `predictions`, `prediction` and their object types. */
-import type { Resolvers } from '../../generated/resolvers.js';
+import type { InputMaybe, Resolvers } from '../../generated/resolvers.js';
 import type { ConnectionArgs } from '../../relay/connection.js';
 import { CIVIS_LISTS } from '../../upstreams/civis/client.js';
 import type { CivisModelDetail, CivisPredictionDetail, CivisTableSummary } from '../../upstreams/civis/types.js';
-import { AugurError, ErrorCode } from '../../core/errors.js';
+import { AugurError, ErrorCode, badInput } from '../../core/errors.js';
 import type { Context } from '../context.js';
 import {
   arrayConnection,
@@ -18,7 +18,26 @@ import {
   pid,
   runState,
   userIds,
+  civisOrder,
 } from './shared.js';
+
+/** The build states Civis's model list filters on (its `status`, which also takes `scheduled`). */
+const MODEL_STATES = new Set(['running', 'failed', 'succeeded', 'idle']);
+
+/** Civis's one `status` value from `state` and `scheduled`, at most one of them. */
+function modelStatus(state: InputMaybe<string> | undefined, scheduled: InputMaybe<boolean> | undefined): string | undefined {
+  if (state != null && scheduled != null)
+    throw badInput('Pass either "state" or "scheduled": Civis filters models on one status.', { param: 'scheduled' });
+  if (scheduled === false)
+    throw badInput('Argument "scheduled" takes true only: Civis cannot list models without a schedule.', { param: 'scheduled' });
+  if (scheduled) return 'scheduled';
+  if (state == null) return undefined;
+  if (!MODEL_STATES.has(state))
+    throw badInput(`Argument "state" is ${state.toUpperCase()}; Civis filters models on RUNNING, FAILED, SUCCEEDED or IDLE.`, {
+      param: 'state',
+    });
+  return state;
+}
 
 /** Civis does not paginate predictions: the list (of one model, or of all) is paged here. */
 function predictionsConnection(ctx: Context, modelId: number | undefined, args: ConnectionArgs) {
@@ -35,11 +54,15 @@ export const modelResolvers: Resolvers = {
         CIVIS_LISTS.models,
         {
           model_name: args.name || undefined,
+          training_table_name: args.trainingTableName || undefined,
+          dependent_variable: args.dependentVariable ?? undefined,
+          status: modelStatus(args.state, args.scheduled),
           author: userIds(ctx, args.author, 'author'),
           archived: flag(args.archived),
           hidden: flag(args.hidden),
         },
         args,
+        civisOrder(args.orderBy),
       ),
     model: (_r, args, ctx) => loadCivis(ctx, 'CivisModel', lookupId(ctx, args, 'CivisModel')),
     predictions: (_r, args, ctx) =>

@@ -90,11 +90,27 @@ export function loadCivis<T>(ctx: Context, type: CivisType, id: number): Promise
 
 /** A list-of-users argument as Civis's comma list of user ids (at most `maxIds`). */
 export function userIds(ctx: Context, ids: InputMaybe<string[]> | undefined, argName: string): string | undefined {
-  if (!ids || ids.length === 0) return undefined;
+  return globalIds(ctx, ids, 'CivisUser', argName);
+}
+
+function checkCount(ctx: Context, ids: readonly string[], argName: string): void {
   const max = ctx.services.config.limits.maxIds;
   if (ids.length > max)
     throw badInput(`${argName} accepts at most ${max} ids (AUGUR_MAX_IDS), got ${ids.length}.`, { param: argName, limit: 'maxIds', max });
-  return ids.map((id, i) => civisId(ctx, id, 'CivisUser', `${argName}[${i}]`)).join(',');
+}
+
+/** A list of global ids of one type as Civis's comma list of its ids (at most `maxIds`); undefined when empty. */
+export function globalIds(ctx: Context, ids: InputMaybe<string[]> | undefined, type: NodeTypeName, argName: string): string | undefined {
+  if (!ids || ids.length === 0) return undefined;
+  checkCount(ctx, ids, argName);
+  return ids.map((id, i) => civisId(ctx, id, type, `${argName}[${i}]`)).join(',');
+}
+
+/** A list of Civis's own ids (`platformId`s) as its comma list (at most `maxIds`); undefined when empty. */
+export function platformIds(ctx: Context, ids: InputMaybe<string[]> | undefined, argName: string): string | undefined {
+  if (!ids || ids.length === 0) return undefined;
+  checkCount(ctx, ids, argName);
+  return ids.map((id, i) => platformIdArg(id, `${argName}[${i}]`)).join(',');
 }
 
 /** A list of states as Civis's comma list. */
@@ -106,15 +122,28 @@ export function flag(value: InputMaybe<boolean> | undefined): boolean | undefine
   return value === null || value === undefined ? undefined : value;
 }
 
-const ORDER_FIELD: Record<CivisOrder['field'], string> = { UPDATED_AT: 'updated_at', CREATED_AT: 'created_at', NAME: 'name' };
+const ORDER_FIELD: Record<CivisOrder['field'], string> = {
+  UPDATED_AT: 'updated_at',
+  CREATED_AT: 'created_at',
+  NAME: 'name',
+  LAST_RUN_UPDATED_AT: 'last_run.updated_at',
+};
 
-interface OrderParams {
+/** Civis's `order` and `order_dir`, as a list is asked for them. */
+export interface OrderParams {
   order: string;
   order_dir: 'asc' | 'desc';
 }
 
-function orderParams(order: InputMaybe<CivisOrder> | undefined): OrderParams | undefined {
+/** An order argument whose field's internal value is Civis's own name of it (the per-list order enums). */
+export function civisOrder(order: InputMaybe<{ field: string; direction?: InputMaybe<string> }> | undefined): OrderParams | undefined {
   if (!order) return undefined;
+  return { order: order.field, order_dir: order.direction === 'DESC' ? 'desc' : 'asc' };
+}
+
+function orderParams(order: InputMaybe<CivisOrder> | OrderParams | undefined): OrderParams | undefined {
+  if (!order) return undefined;
+  if ('order' in order) return order;
   return { order: ORDER_FIELD[order.field], order_dir: order.direction === 'DESC' ? 'desc' : 'asc' };
 }
 
@@ -146,10 +175,15 @@ export function connection<W, T = W>(
   list: CivisList,
   params: CivisParams,
   args: ConnectionArgs,
-  order?: InputMaybe<CivisOrder>,
+  order?: InputMaybe<CivisOrder> | OrderParams,
   map: (item: W) => T = (item) => item as unknown as T,
 ) {
   const o = orderParams(order);
+  if (o?.order === 'last_run.updated_at' && !list.runOrdered) {
+    throw badInput(`Argument "orderBy.field" LAST_RUN_UPDATED_AT orders scripts, imports and reports only; ${name} have no runs.`, {
+      param: 'orderBy.field',
+    });
+  }
   const shaping = { path: list.path, params, order: o ?? null };
   return resolveConnection<T>(
     name,

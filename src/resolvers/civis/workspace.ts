@@ -7,7 +7,19 @@ import { AugurError, ErrorCode } from '../../core/errors.js';
 import { CIVIS_LISTS } from '../../upstreams/civis/client.js';
 import type { CivisProjectDetail, CivisProjectObjectShape, CivisUserDetail, CivisUserParent } from '../../upstreams/civis/types.js';
 import type { Context } from '../context.js';
-import { connection, detailField, flag, gid, loadCivis, lookupId, pid, userIds } from './shared.js';
+import {
+  arrayConnection,
+  civisOrder,
+  connection,
+  detailField,
+  flag,
+  gid,
+  loadCivis,
+  lookupId,
+  pid,
+  platformIds,
+  userIds,
+} from './shared.js';
 
 /**
  * Reads a field of a user from the shape at hand, or from the user loaded by id (once per user and request) when it
@@ -56,12 +68,25 @@ export const workspaceResolvers: Resolvers = {
           archived: flag(args.archived),
           hidden: flag(args.hidden),
           auto_share: flag(args.autoShare),
+          permission: args.manageable ? 'manage' : undefined,
         },
         args,
         args.orderBy,
       ),
     project: (_r, args, ctx) => loadCivis(ctx, 'CivisProject', lookupId(ctx, args, 'CivisProject')),
-    users: (_r, args, ctx) => connection(ctx, 'users', CIVIS_LISTS.users, { query: args.search || undefined }, args),
+    users: (_r, args, ctx) =>
+      connection(
+        ctx,
+        'users',
+        CIVIS_LISTS.users,
+        {
+          query: args.search || undefined,
+          group_ids: platformIds(ctx, args.groupPlatformIds, 'groupPlatformIds'),
+          account_status: args.accountStatus ?? undefined,
+        },
+        args,
+        civisOrder(args.orderBy),
+      ),
     user: (_r, args, ctx) => ctx.civis.user.load(lookupId(ctx, args, 'CivisUser')),
   },
   CivisUser: {
@@ -86,6 +111,11 @@ export const workspaceResolvers: Resolvers = {
     platformId: pid,
     organizationPlatformId: (g) => String(g.organizationId),
   },
+  CivisProjectFile: {
+    platformId: pid,
+    name: (f) => f.fileName ?? f.name,
+    file: (f, _a, ctx) => loadCivis(ctx, 'CivisFile', f.id),
+  },
   CivisFile: {
     id: gid('CivisFile'),
     platformId: pid,
@@ -96,6 +126,11 @@ export const workspaceResolvers: Resolvers = {
     note: detailField<CivisProjectDetail, string | null>('CivisProject', 'note', (d) => d.note),
     myPermissionLevel: detailField<CivisProjectDetail, string>('CivisProject', 'myPermissionLevel', (d) => d.myPermissionLevel),
     objects: detailField<CivisProjectDetail, CivisProjectObjectShape[]>('CivisProject', 'allObjects', (d) => d.allObjects),
+    files: (p, args, ctx) =>
+      arrayConnection(ctx, 'files', { project: p.id }, args, async () => {
+        const detail = 'allObjects' in p ? (p as CivisProjectDetail) : await loadCivis<CivisProjectDetail>(ctx, 'CivisProject', p.id);
+        return detail.files ?? [];
+      }),
     members: (p) => p.users,
   },
   CivisProjectObject: {

@@ -4,6 +4,13 @@
  * writes Augur exposes (job runs, queries, credentials). Every Civis path Augur calls is here. Retries follow
  * `civisPolicy` (policy.ts), with writes repeated only where Civis's rules make it safe (429/503 on POST, never PATCH).
  */
+import { createGunzip, inflateRawSync } from 'node:zlib';
+import { StringDecoder } from 'node:string_decoder';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { request as undiciRequest, errors as undiciErrors } from 'undici';
+import { AugurError, ErrorCode } from '../../core/errors.js';
+import { CsvReader, type CsvRecord } from './csv.js';
 import type { UpstreamHttp } from '../http.js';
 import { ObjectCache } from '../objectCache.js';
 import type { ReadCache } from '../readCache.js';
@@ -18,6 +25,7 @@ import type {
   CivisPrediction,
   CivisQuery,
   CivisRun,
+  CivisRunOutput,
   CivisSchema,
 } from './types.js';
 
@@ -113,22 +121,25 @@ export interface CivisList {
   readonly path: string;
   readonly route: string;
   readonly maxLimit: number;
+  /** Civis sorts it by its objects' last run (`order=last_run.updated_at`). */
+  readonly runOrdered?: boolean;
 }
 
 const list = (path: string, maxLimit: number, route = path): CivisList => ({ path, route, maxLimit });
+const runList = (path: string, maxLimit: number): CivisList => ({ ...list(path, maxLimit), runOrdered: true });
 
 /** Civis's paginated lists: the collections, a job's runs and a table's columns. */
 export const CIVIS_LISTS = {
   credentials: list('/credentials/', 1000),
   tables: list('/tables/', 1000),
   files: list('/files/', 50),
-  imports: list('/imports/', 50),
+  imports: runList('/imports/', 50),
   jobs: list('/jobs/', 50),
-  models: list('/models/', 50),
+  models: runList('/models/', 50),
   projects: list('/projects/', 1000),
   queries: list('/queries/', 50),
-  reports: list('/reports/', 50),
-  scripts: list('/scripts/', 50),
+  reports: runList('/reports/', 50),
+  scripts: runList('/scripts/', 50),
   users: list('/users/', 10000),
   /** `GET /jobs/{id}/runs`: the runs of a job, a script or an import. */
   runsOf: (jobId: number): CivisList => list(`/jobs/${jobId}/runs`, 100, '/jobs/{id}/runs'),
@@ -160,6 +171,57 @@ export interface CivisQueryWrite {
   columnDelimiter?: 'comma' | 'tab' | 'pipe';
   unquoted?: boolean;
   filenamePrefix?: string;
+}
+
+/** How to read a CSV file Civis wrote: its delimiter, and the bounds on the download. */
+export interface CivisCsvRead {
+  /** `,`, tab or `|`. */
+  delimiter: string;
+  /** Most bytes of CSV text read (after decompression); past it the read fails with LIMIT_EXCEEDED. */
+  maxBytes: number;
+  /** Time to the answer's headers, and between two pieces of its body. */
+  timeoutMs: number;
+}
+
+/** A file's bytes as they come: plain, gzip or a one-entry zip, told apart by their first bytes. */
+function compressionOf(head: Buffer): 'gzip' | 'zip' | 'none' {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) return 'zip';
+  return 'none';
+}
+
+function tooLarge(maxBytes: number): AugurError {
+  return new AugurError(
+    ErrorCode.LIMIT_EXCEEDED,
+    `The Civis result file holds more than ${maxBytes} bytes of CSV (AUGUR_CIVIS_RESULT_MAX_BYTES). Ask for fewer rows (a LIMIT in the SQL), or download resultFile.downloadUrl yourself.`,
+    { platform: 'civis', limit: 'civisResultMaxBytes', max: maxBytes },
+  );
+}
+
+/** The first entry of a zip archive, inflated (Civis writes one CSV per archive); at most `maxBytes` of it. */
+function unzipFirst(zip: Buffer, maxBytes: number): Buffer {
+  if (zip.length < 30 || zip.readUInt32LE(0) !== 0x04034b50) throw badFile('it is not a zip archive');
+  const method = zip.readUInt16LE(8);
+  const flags = zip.readUInt16LE(6);
+  const start = 30 + zip.readUInt16LE(26) + zip.readUInt16LE(28);
+  // With a data descriptor (flag bit 3) the sizes follow the data; inflating to the end of the stream finds it.
+  const size = flags & 0x08 ? zip.length - start : zip.readUInt32LE(18);
+  const data = zip.subarray(start, start + size);
+  if (method === 0) {
+    if (data.length > maxBytes) throw tooLarge(maxBytes);
+    return data;
+  }
+  if (method !== 8) throw badFile(`its zip entry uses compression method ${method}, not deflate`);
+  try {
+    return inflateRawSync(data, { maxOutputLength: maxBytes });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(maxBytes);
+    throw badFile('its zip entry does not inflate');
+  }
+}
+
+function badFile(why: string): AugurError {
+  return new AugurError(ErrorCode.UPSTREAM_ERROR, `Civis's result file could not be read: ${why}.`, { platform: 'civis' });
 }
 
 export class CivisClient {
@@ -236,6 +298,121 @@ export class CivisClient {
       const items = Array.isArray(res.data) ? res.data : [];
       const total = headerNumber(res.headers['x-pagination-total-entries']);
       return { items, total: Number.isFinite(total) ? total : pageIndex * limit + items.length };
+    });
+  }
+
+  /**
+   * `GET /jobs/{id}/runs/{run_id}/outputs`: what a run produced. A query is a job on the platform, so a query's id
+   * and its `lastRunId` list its result file. One page of Civis's maximum (50) holds every output of a run.
+   */
+  async listRunOutputs(ctx: CivisCallContext, jobId: number, runId: number): Promise<CivisRunOutput[]> {
+    const path = `/jobs/${jobId}/runs/${runId}/outputs?limit=50`;
+    return arrayOf(await this.read<CivisRunOutput[]>(ctx, path, '/jobs/{id}/runs/{run_id}/outputs'));
+  }
+
+  /**
+   * Downloads a file Civis wrote (its `downloadUrl`, a presigned link that takes no credential: none is sent) and
+   * parses it as CSV while it arrives, gzip and zip included. Bounded: past `maxBytes` of CSV text the download is
+   * stopped and the read fails with LIMIT_EXCEEDED. The link is never put in an error or a log (it is a bearer
+   * secret). Not retried: a read of the whole file again is the caller's choice.
+   */
+  async readCsv(ctx: CivisCallContext, url: string, opts: CivisCsvRead): Promise<CsvRecord[]> {
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      throw badFile('its download link is not a URL');
+    }
+    if (target.protocol !== 'https:' && target.protocol !== 'http:') throw badFile('its download link is not http or https');
+    if (ctx.budget.signal.aborted) throw this.deadline(ctx);
+    ctx.budget.calls++;
+    let res: Awaited<ReturnType<typeof undiciRequest>>;
+    try {
+      res = await undiciRequest(target, {
+        method: 'GET',
+        signal: ctx.budget.signal,
+        headersTimeout: opts.timeoutMs,
+        bodyTimeout: opts.timeoutMs,
+      });
+    } catch (e) {
+      throw this.downloadFailed(ctx, e, opts.timeoutMs);
+    }
+    if (res.statusCode < 200 || res.statusCode > 299) {
+      await res.body.dump().catch(() => undefined);
+      throw new AugurError(
+        ErrorCode.UPSTREAM_ERROR,
+        `Civis's storage refused the result file's download (HTTP ${res.statusCode}); its link may have expired: read the query again.`,
+        { platform: 'civis', upstreamStatus: res.statusCode },
+      );
+    }
+    const csv = new CsvReader(opts.delimiter);
+    const decoder = new StringDecoder('utf8');
+    let text = 0;
+    // Kept aside: a stream pipeline reports its own abort rather than the error that stopped it.
+    let overflow: AugurError | undefined;
+    const take = (chunk: Buffer) => {
+      text += chunk.length;
+      if (text > opts.maxBytes) throw (overflow = tooLarge(opts.maxBytes));
+      csv.push(decoder.write(chunk));
+    };
+    const it = (res.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    try {
+      const head = await it.next();
+      const first: Buffer = head.done ? Buffer.alloc(0) : head.value;
+      const kind = compressionOf(first);
+      async function* all(): AsyncGenerator<Buffer> {
+        if (first.length > 0) yield first;
+        for (;;) {
+          const next = await it.next();
+          if (next.done) return;
+          yield next.value;
+        }
+      }
+      if (kind === 'gzip') {
+        await pipeline(Readable.from(all()), createGunzip(), async (source: AsyncIterable<Buffer>) => {
+          for await (const chunk of source) take(chunk);
+        });
+      } else if (kind === 'zip') {
+        const parts: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of all()) {
+          size += chunk.length;
+          if (size > opts.maxBytes) throw tooLarge(opts.maxBytes);
+          parts.push(chunk);
+        }
+        take(unzipFirst(Buffer.concat(parts), opts.maxBytes));
+      } else for await (const chunk of all()) take(chunk);
+    } catch (e) {
+      res.body.destroy();
+      if (overflow) throw overflow;
+      if (e instanceof AugurError) throw e;
+      if (typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('Z_'))
+        throw badFile('it is not valid gzip');
+      throw this.downloadFailed(ctx, e, opts.timeoutMs);
+    }
+    csv.push(decoder.end());
+    return csv.end();
+  }
+
+  private deadline(ctx: CivisCallContext): AugurError {
+    const ms = ctx.budget.operationDeadline.timeoutMs;
+    return new AugurError(
+      ErrorCode.OPERATION_TIMEOUT,
+      `The operation ran past its ${ms} ms limit (AUGUR_OPERATION_TIMEOUT_MS) while reading Civis's result file.`,
+      { limit: 'operationTimeoutMs', max: ms, platform: 'civis' },
+    );
+  }
+
+  /** A failed download as an Augur error, without the link or anything the storage answered. */
+  private downloadFailed(ctx: CivisCallContext, e: unknown, timeoutMs: number): AugurError {
+    if (ctx.budget.signal.aborted) return this.deadline(ctx);
+    if (e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError) {
+      return new AugurError(ErrorCode.UPSTREAM_TIMEOUT, `Civis's storage did not send the result file within ${timeoutMs} ms.`, {
+        platform: 'civis',
+      });
+    }
+    return new AugurError(ErrorCode.UPSTREAM_UNAVAILABLE, "Civis's storage could not be reached to download the result file.", {
+      platform: 'civis',
     });
   }
 

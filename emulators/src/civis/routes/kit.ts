@@ -136,6 +136,16 @@ export const QUERIES_PAGE: PageSpec<{ id: number; createdAt: string; startedAt: 
   defaultDir: 'desc',
 };
 
+/** `GET /jobs/{id}/runs/{run_id}/outputs`: every output fits the default page. */
+export const OUTPUTS_PAGE: PageSpec<{ objectId: number }> = {
+  defaultLimit: 50,
+  maxLimit: 50,
+  // Outputs carry no time of their own; both orders follow the output's id, as they are created in that order.
+  orders: { created_at: (o) => o.objectId, id: (o) => o.objectId },
+  defaultOrder: 'created_at',
+  defaultDir: 'desc',
+};
+
 export const USERS_PAGE: PageSpec<{ id: number; name: string; user: string }> = {
   defaultLimit: 20,
   maxLimit: 10000,
@@ -266,4 +276,13 @@ export const NOTIFICATIONS: Shape = {
   stallWarningMinutes: 'integer',
   successOn: 'boolean',
   failureOn: 'boolean',
+};
+
+export const SCHEDULE: Shape = {
+  scheduled: 'boolean',
+  scheduledDays: ['integer'],
+  scheduledHours: ['integer'],
+  scheduledMinutes: ['integer'],
+  scheduledRunsPerHour: 'integer',
+  scheduledDaysOfMonth: ['integer'],
 };

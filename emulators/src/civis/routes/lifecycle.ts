@@ -5,7 +5,7 @@
 import type { EmulatorRequest } from '../../framework/emulator.js';
 import { badRequest, notFound } from '../query.js';
 import type { ScriptSegment } from '../records.js';
-import { type CivisRoute, type RouteContext, type Shape, ok, pathId, body, NOTIFICATIONS, jobOfKind } from './kit.js';
+import { type CivisRoute, type RouteContext, type Shape, ok, pathId, body, NOTIFICATIONS, SCHEDULE, jobOfKind } from './kit.js';
 
 const SEGMENTS: readonly ScriptSegment[] = ['sql', 'python3', 'r', 'containers'];
 const LABEL: Record<ScriptSegment, string> = {
@@ -22,6 +22,7 @@ const SCRIPT_COMMON: Record<string, Shape> = {
     { name: 'string', label: 'string', description: 'string', type: 'string', required: 'boolean', value: 'string', default: 'string' },
   ],
   arguments: 'object',
+  schedule: SCHEDULE,
   notifications: NOTIFICATIONS,
   timeZone: 'string',
   hidden: 'boolean',

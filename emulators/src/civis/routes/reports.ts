@@ -27,7 +27,9 @@ export function reportRoutes(ctx: RouteContext): CivisRoute[] {
         const out = [];
         for (const r of s.reports.values()) {
           if (!r.memberIds.includes(callerId)) continue;
-          if (types && !types.includes(r.wire.type)) continue;
+          // `tableau` and `other` as documented; a full type name (`ReportTypes::HTML`) is taken too.
+          const kind = r.wire.type === 'ReportTypes::Tableau' ? 'tableau' : 'other';
+          if (types && !types.some((t) => t.toLowerCase() === kind || t === r.wire.type)) continue;
           if (templateId !== undefined && r.wire.templateId !== templateId) continue;
           if (authors && !authors.includes(r.wire.user.id)) continue;
           if (!hidden(r.detail.hidden) || !archived(r.wire.archived)) continue;
