@@ -171,7 +171,7 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
               errors: [
                 {
                   message:
-                    'A multipart request must carry a non-empty "Apollo-Require-Preflight" (or "X-Apollo-Operation-Name") header, which no cross-site form can set.',
+                    'This multipart request has been blocked as a possible Cross-Site Request Forgery (CSRF): it must carry a non-empty "Apollo-Require-Preflight" (or "X-Apollo-Operation-Name") header, which no cross-site form can set.',
                   extensions: { code: 'BAD_REQUEST' },
                 },
               ],
