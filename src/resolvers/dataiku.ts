@@ -5,7 +5,7 @@ import type { Context } from './context.js';
 import { endpointLocalId, type DataikuEndpointRef, type EndpointRef } from './models.js';
 import type { DataikuEndpointType } from '../upstreams/dataiku/types.js';
 import { AugurError, ErrorCode, InputErrors, badInput, quote } from '../core/errors.js';
-import { checkInputs, inputProblems, type InputNoun } from './dataikuInputs.js';
+import { checkInputs, declaredInputs, inputProblems, type InputNoun } from './dataikuInputs.js';
 import { payload } from './userErrors.js';
 import type { DataikuCallContext, DataikuPredictOptions } from '../upstreams/dataiku/client.js';
 import type { DataikuDispatch, DataikuPrediction, DataikuRecord } from '../upstreams/dataiku/types.js';
@@ -79,11 +79,17 @@ export function dataikuCall(ctx: Context): DataikuCallContext {
   return { ...ctx.dataikuCredentials(), budget: ctx.budget };
 }
 
+/** The options of a prediction without explanations or dispatch (most of them): one frozen object, shared. */
+const DEFAULT_PREDICT_OPTIONS: DataikuPredictOptions = Object.freeze({
+  explanations: Object.freeze({ enabled: null, method: null, nExplanations: null, nMonteCarloSteps: null }),
+});
+
 /** Validates prediction options before anything is sent, with the same rules as the API node. */
 export function predictOptions(
   explanations: InputMaybe<ExplanationsInput> | undefined,
   dispatch: InputMaybe<DispatchInput> | undefined,
 ): DataikuPredictOptions {
+  if (explanations == null && dispatch == null) return DEFAULT_PREDICT_OPTIONS;
   const e = explanations ?? {};
   if (e.nExplanations != null && e.nExplanations < 1) {
     throw badInput(`explanations.nExplanations must be at least 1, got ${e.nExplanations}.`, { param: 'explanations.nExplanations' });
@@ -146,10 +152,13 @@ export function predictAny(
   const dataiku = dataikuEndpoint(ctx, args, 'PREDICTION', '', ref);
   let record = features;
   if (own) {
-    const kept = dataiku.acceptsUnknown
-      ? own
-      : Object.fromEntries(Object.entries(own).filter(([k]) => dataiku.inputs.some((i) => i.name === k)));
-    record = { ...kept, ...features };
+    // The object's own fields the endpoint takes, overridden by the caller's features: built in one pass, as this
+    // runs once per list item.
+    const declared = dataiku.acceptsUnknown ? undefined : declaredInputs(dataiku);
+    const merged: Record<string, unknown> = {};
+    for (const k in own) if (!declared || declared.has(k)) merged[k] = own[k];
+    for (const k in features) merged[k] = features[k];
+    record = merged;
   }
   checkInputs(dataiku, record, ['features'], 'feature');
   return predictRecord(ctx, dataiku, record, options, args.context, recordKey);

@@ -4,7 +4,7 @@
  * required input and value of the wrong type is one problem naming its path (`["features", "age"]`).
  */
 import { AugurError, ErrorCode, InputErrors, quote } from '../core/errors.js';
-import type { DataikuFeatureType } from '../upstreams/dataiku/types.js';
+import type { DataikuFeatureType, DataikuInputFeature } from '../upstreams/dataiku/types.js';
 import type { DataikuEndpointRef } from './models.js';
 
 /** What the checked values are to the endpoint, for messages. */
@@ -53,6 +53,19 @@ const TYPE_WORDS: Record<DataikuFeatureType, string> = {
   ANY: 'any value',
 };
 
+// Endpoint configurations live as long as the process: each one's inputs by name is built once, not per record.
+const DECLARED = new WeakMap<readonly DataikuInputFeature[], ReadonlyMap<string, DataikuInputFeature>>();
+
+/** The endpoint's declared inputs by name. */
+export function declaredInputs(ref: DataikuEndpointRef): ReadonlyMap<string, DataikuInputFeature> {
+  let declared = DECLARED.get(ref.inputs);
+  if (!declared) {
+    declared = new Map(ref.inputs.map((i) => [i.name, i]));
+    DECLARED.set(ref.inputs, declared);
+  }
+  return declared;
+}
+
 /** The problems of `values` against the endpoint's declared inputs; `path` is where `values` sits in the request. */
 export function inputProblems(
   ref: DataikuEndpointRef,
@@ -64,7 +77,7 @@ export function inputProblems(
   const problems: AugurError[] = [];
   const problem = (name: string, message: string, reason: string) =>
     problems.push(new AugurError(ErrorCode.BAD_USER_INPUT, message, { platform: 'dataiku', field: [...path, name], reason }));
-  const declared = new Map(ref.inputs.map((i) => [i.name, i]));
+  const declared = declaredInputs(ref);
   if (!ref.acceptsUnknown) {
     for (const name of Object.keys(values)) {
       if (declared.has(name)) continue;

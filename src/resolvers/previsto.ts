@@ -67,8 +67,9 @@ function call(ctx: Context) {
 
 /** The contact's own fields, sent as prediction features. */
 export function contactFeatures(contact: PrevistoContact): Record<string, unknown> {
-  const { id: _id, ...features } = contact;
-  void _id;
+  // A plain copy loop: rest destructuring with an excluded key is several times slower in V8, and this runs per contact.
+  const features: Record<string, unknown> = {};
+  for (const k in contact) if (k !== 'id') features[k] = (contact as unknown as Record<string, unknown>)[k];
   return features;
 }
 
