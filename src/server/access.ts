@@ -15,7 +15,7 @@ import {
   isObjectType,
   Kind,
   OperationTypeNode,
-  parse,
+  type DocumentNode,
   type ConstDirectiveNode,
   type FragmentDefinitionNode,
   type GraphQLField,
@@ -78,14 +78,14 @@ const requirementsOf = (directives: readonly ConstDirectiveNode[] | undefined): 
   (directives ?? []).flatMap((d) => (DIRECTIVES.has(d.name.value) ? [requirementOf(d)!] : []));
 
 /** Reads the access directives of the SDL files. */
-export function accessTableOf(files: ReadonlyArray<{ sdl: string }>): AccessTable {
+export function accessTableOf(files: ReadonlyArray<{ readonly document: DocumentNode }>): AccessTable {
   const fields = new Map<string, Requirement[]>();
   const types = new Map<string, Requirement[]>();
   const add = (map: Map<string, Requirement[]>, key: string, reqs: Requirement[]): void => {
     if (reqs.length > 0) map.set(key, [...(map.get(key) ?? []), ...reqs]);
   };
   for (const file of files) {
-    for (const def of parse(file.sdl, { noLocation: true }).definitions) {
+    for (const def of file.document.definitions) {
       if (
         def.kind !== Kind.OBJECT_TYPE_DEFINITION &&
         def.kind !== Kind.OBJECT_TYPE_EXTENSION &&

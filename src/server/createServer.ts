@@ -302,16 +302,19 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
 
   // Persisted queries, cache hints and the response cache (shared through Redis when configured).
   const resolvers = createResolvers({ maxInputDepth: config.limits.maxInputDepth });
-  // The schema's files are read once: the schema is built from them, and the limits learn from them which platform each field calls.
+  // The schema's files are read and parsed once: the limits learn from them which platform each field calls, the
+  // access table its scopes, and then the schema is built from them.
   const typeDefFiles = loadTypeDefFiles();
+  const fieldCalls = fieldCallsOf(typeDefFiles);
+  const accessTable = auth.jwt ? accessTableOf(typeDefFiles) : undefined;
   const schema = federationModule
     ? federationModule.buildFederatedSchema(resolvers, createNodeFetchers(), typeDefFiles)
     : buildSchema(resolvers, typeDefFiles);
   settleListItems(schema);
   // Scopes are enforced once signed tokens are configured; without them every field stays open, as it always was.
   let access: AccessTable | undefined;
-  if (auth.jwt) {
-    access = accessTableOf(typeDefFiles);
+  if (accessTable) {
+    access = accessTable;
     enforceAccess(schema, access, (context) => (context as Context).principal);
     services.access = access;
     plugins.push(mutationAccessPlugin(schema, access));
@@ -362,7 +365,6 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       },
     },
   };
-  const fieldCalls = fieldCallsOf(typeDefFiles, schema);
   const guard = new DocumentGuard(
     schema,
     { ...limits, maxTokens: config.limits.maxTokens, maxDocumentBytes: config.limits.maxDocumentBytes },

@@ -6,7 +6,7 @@
  * parent already fetched. Model fields (`predict` ...) call Dataiku wherever they are declared, batched into its multi
  * endpoints, except Prevision's own `Prevision.predict`, which calls Prevision once per record.
  */
-import { Kind, parse, type GraphQLSchema, type TypeNode } from 'graphql';
+import { Kind, type DocumentNode, type TypeNode } from 'graphql';
 import type { FieldCalls } from './limits.js';
 import { PLATFORMS, type PlatformName } from '../core/upstream.js';
 
@@ -26,25 +26,35 @@ function namedTypeOf(type: TypeNode): string {
   return type.kind === Kind.NAMED_TYPE ? type.name.value : namedTypeOf(type.type);
 }
 
-export function fieldCallsOf(files: ReadonlyArray<{ name: string; sdl: string }>, schema: GraphQLSchema): FieldCalls {
+export function fieldCallsOf(files: ReadonlyArray<{ readonly name: string; readonly document: DocumentNode }>): FieldCalls {
   const table = new Map<string, Map<string, { platform: PlatformName; batched: boolean }>>();
   const set = (parent: string, field: string, calls: { platform: PlatformName; batched: boolean }): void => {
     let fields = table.get(parent);
     if (!fields) table.set(parent, (fields = new Map<string, { platform: PlatformName; batched: boolean }>()));
     fields.set(field, calls);
   };
-  const node = schema.getType('Node');
-  const isEntity = (typeName: string): boolean => {
-    const t = schema.getType(typeName);
-    return !!t && !!node && 'getInterfaces' in t && t.getInterfaces().some((i) => i.name === 'Node');
-  };
-  const isComposite = (typeName: string): boolean => {
-    const t = schema.getType(typeName);
-    return !!t && 'getFields' in t && !('getValues' in t);
-  };
+  // Read from the documents alone (before the schema is built from them): which object and interface types there
+  // are, and which implement Node, in their definition or in an extension.
+  const composite = new Set<string>();
+  const entities = new Set<string>();
+  for (const { document } of files) {
+    for (const def of document.definitions) {
+      if (
+        def.kind === Kind.OBJECT_TYPE_DEFINITION ||
+        def.kind === Kind.OBJECT_TYPE_EXTENSION ||
+        def.kind === Kind.INTERFACE_TYPE_DEFINITION ||
+        def.kind === Kind.INTERFACE_TYPE_EXTENSION
+      ) {
+        composite.add(def.name.value);
+        if (def.interfaces?.some((i) => i.name.value === 'Node')) entities.add(def.name.value);
+      }
+    }
+  }
+  const isEntity = (typeName: string): boolean => entities.has(typeName);
+  const isComposite = (typeName: string): boolean => composite.has(typeName);
   for (const file of files) {
     const platform = PLATFORMS.find((p) => `${p}.graphql` === file.name);
-    for (const def of parse(file.sdl, { noLocation: true }).definitions) {
+    for (const def of file.document.definitions) {
       if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
       const parent = def.name.value;
       for (const field of def.fields ?? []) {

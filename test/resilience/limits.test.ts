@@ -156,7 +156,7 @@ describe('operation limits', () => {
 
 describe('measureDocument', () => {
   const schema = buildSchema(createResolvers());
-  const calls = fieldCallsOf(loadTypeDefFiles(), schema);
+  const calls = fieldCallsOf(loadTypeDefFiles());
   const settings: LimitSettings = {
     maxDepth: 12,
     maxAliases: 200,
