@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { JWTPayload } from 'jose';
 import type { ApiKeyCheck } from './apiKeys.js';
-import type { AuthConfig } from './config.js';
+import type { AuthConfig } from './config/auth.js';
 import { OPEN, scopesOf, type Principal } from './access.js';
 import type { TenantDirectory } from './tenants.js';
 import { KeySetUnavailable, looksLikeJwt, TokenError, type TokenRefusal, type TokenVerifier } from './tokens.js';

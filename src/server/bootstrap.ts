@@ -6,7 +6,8 @@ import type { Emulator } from '@augur/emulators';
 import type { DataikuEndpointDescription } from '@augur/emulators/dataiku';
 import type { DataikuFeatureType } from '../upstreams/dataiku/types.js';
 import { PLATFORMS, type PlatformName } from '../core/upstream.js';
-import type { Config, DataikuEndpointConfig } from './config.js';
+import type { Config } from './config.js';
+import type { DataikuEndpointConfig } from './config/dataiku.js';
 import type { PlatformEndpoint } from '../resolvers/context.js';
 
 export interface EmbeddedStack {

@@ -15,7 +15,8 @@ import {
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { OperationDefinitionNode } from 'graphql';
-import type { Config, DataikuEndpointConfig } from './config.js';
+import type { Config } from './config.js';
+import type { DataikuEndpointConfig } from './config/dataiku.js';
 import type { Context, Services } from './context.js';
 import type { PlatformEndpoint } from '../resolvers/context.js';
 import { createCors } from './cors.js';

@@ -2,7 +2,7 @@
  * The endpoints Augur can call. Dataiku's user API cannot list endpoints, so they come from configuration (or the
  * embedded emulator's demo service); Prevision deployments are added by the Prevision part of the schema.
  */
-import type { DataikuEndpointConfig } from './config.js';
+import type { DataikuEndpointConfig } from './config/dataiku.js';
 import type { DataikuEndpointRef } from '../resolvers/models.js';
 import { AugurError, ErrorCode, badInput, quote } from '../core/errors.js';
 import type { IdCodec } from '../relay/ids.js';

@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../core/logger.js';
 import { PLATFORMS, type PlatformName } from '../core/upstream.js';
 import type { CacheLookup, CachePartition, CacheStore, ReadCache } from '../upstreams/readCache.js';
-import { ENTITY_CACHE_TYPES } from './config.js';
+import { ENTITY_CACHE_TYPES } from './config/caching.js';
 import type { RedisState } from './redis.js';
 import { sendJson } from './graphqlHttp.js';
 

@@ -4,7 +4,8 @@
  */
 import http from 'node:http';
 import { getHeapStatistics } from 'node:v8';
-import { ConfigError, parseConfig } from './config.js';
+import { parseConfig } from './config.js';
+import { ConfigError } from './config/env.js';
 import { bootEmbedded } from './bootstrap.js';
 import { createServer } from './createServer.js';
 import { createLogger } from './logger.js';

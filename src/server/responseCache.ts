@@ -17,7 +17,7 @@ import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { getNamedType, isCompositeType, OperationTypeNode, type GraphQLSchema, type ResponsePath } from 'graphql';
-import { ConfigError } from './config.js';
+import { ConfigError } from './config/env.js';
 import type { Context } from './context.js';
 import { PLATFORMS } from '../core/upstream.js';
 

@@ -5,7 +5,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { readTenantsFile, type AuthConfig, type TenantCredentials } from './config.js';
+import { readTenantsFile, type AuthConfig, type TenantCredentials } from './config/auth.js';
 import type { Logger } from '../core/logger.js';
 
 export class TenantDirectory {

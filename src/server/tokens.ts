@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { JwtConfig } from './config.js';
+import type { JwtConfig } from './config/auth.js';
 
 /** Why a token was refused: sent in `WWW-Authenticate` and `extensions.reason`. */
 export type TokenRefusal =

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/server/config.js';
+import { parseConfig } from '../../src/server/config.js';
+import { ConfigError } from '../../src/server/config/env.js';
 import { acceptsHtml, createGraphiQL, graphiqlAssetsDirectory } from '../../src/server/graphiql.js';
 import { startStack, type TestStack } from '../helpers/stack.js';
 

@@ -1,6 +1,6 @@
 /**
  * The deployment files agree with Augur: compose.yaml, the Kubernetes manifests under deploy/kubernetes, haproxy's
- * configuration and the Dockerfile set only variables Augur reads (src/server/config.ts, the authoritative list) and
+ * configuration and the Dockerfile set only variables Augur reads (parseConfig in src/server/config.ts, the authoritative list) and
  * docs/configuration.md documents, with values it accepts; every probe path they use answers; their ports and grace periods
  * agree with each other.
  */
@@ -39,7 +39,7 @@ const NODE_VARIABLES = new Set(['NODE_OPTIONS', 'NODE_ENV']);
 function expectAugurVariables(env: Record<string, string>, where: string): void {
   for (const name of Object.keys(env)) {
     if (NODE_VARIABLES.has(name)) continue;
-    expect(CONFIG_VARIABLES.has(name), `${where} sets ${name}, which src/server/config.ts never reads`).toBe(true);
+    expect(CONFIG_VARIABLES.has(name), `${where} sets ${name}, which parseConfig never reads`).toBe(true);
     expect(CONFIGURATION_DOC.includes(`\`${name}\``), `${where} sets ${name}, which docs/configuration.md does not document`).toBe(true);
   }
   // And Augur accepts the values as they are.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/server/config.js';
+import { parseConfig } from '../../src/server/config.js';
+import { ConfigError } from '../../src/server/config/env.js';
 import { CORS_ALLOWED_HEADERS } from '../../src/server/cors.js';
 import { startStack, type TestStack } from '../helpers/stack.js';
 import type { PlatformName } from '../../src/core/upstream.js';

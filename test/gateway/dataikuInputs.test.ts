@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runScore } from '@augur/emulators/dataiku';
-import { ConfigError, parseConfig, parseDataikuEndpoints, parseDataikuEndpointsFile } from '../../src/server/config.js';
+import { parseConfig } from '../../src/server/config.js';
+import { parseDataikuEndpoints, parseDataikuEndpointsFile } from '../../src/server/config/dataiku.js';
+import { ConfigError } from '../../src/server/config/env.js';
 import { startStack, type TestStack } from '../helpers/stack.js';
 
 /** The demo service's endpoints, declared with typed inputs as an operator would. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, parseTenantsFile } from '../../src/server/config.js';
+import { parseConfig } from '../../src/server/config.js';
+import { parseTenantsFile } from '../../src/server/config/auth.js';
+import { ConfigError } from '../../src/server/config/env.js';
 
 const JWT = {
   AUGUR_JWT_JWKS_URL: 'https://login.example.com/jwks.json',

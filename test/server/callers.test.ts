@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { callerOf } from '../../src/server/callers.js';
-import { ConfigError, parseConfig } from '../../src/server/config.js';
+import { parseConfig } from '../../src/server/config.js';
+import { ConfigError } from '../../src/server/config/env.js';
 
 const API_KEY = 'augur-gateway-key-0123456789';
 const PREVISTO_KEY = 'sk_live_secret_4242';

@@ -20,7 +20,7 @@ import type { PlatformName } from '../../core/upstream.js';
 import type { Context, LiveFeeds, LiveWatch } from '../../resolvers/context.js';
 import { OperationDeadline } from '../../upstreams/deadline.js';
 import { RequestBudget } from '../../upstreams/requestBudget.js';
-import type { LiveConfig } from '../config.js';
+import type { LiveConfig } from '../config/types.js';
 import { Feed } from './feed.js';
 import type { LiveMetrics } from './metrics.js';
 
