@@ -5,13 +5,9 @@
 import DataLoader from 'dataloader';
 import { memoize } from './memo.js';
 import type { AugurObserver } from '../core/observer.js';
-import type {
-  PrevisionCallContext,
-  PrevisionClient,
-  PrevisionCollection,
-  PrevisionList,
-  PrevisionPredictOptions,
-} from '../upstreams/prevision/client.js';
+import type { PrevisionCallContext, PrevisionClient } from '../upstreams/prevision/client.js';
+import type { PrevisionPredictOptions } from '../upstreams/prevision/deployedModels.js';
+import type { PrevisionCollection, PrevisionList } from '../upstreams/prevision/resources.js';
 import type { PrevisionDeployedInput, PrevisionDeployment, PrevisionUnitPrediction } from '../upstreams/prevision/types.js';
 
 export interface PrevisionLoaders {

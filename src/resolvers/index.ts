@@ -16,6 +16,7 @@ import { createNodeResolvers, type NodeFetcher } from './node.js';
 import { platformResolvers } from './platform.js';
 import { previstoResolvers } from './previsto.js';
 import { deploymentRef, loadPrevision, previsionResolvers } from './prevision.js';
+import { previsionConnectorResolvers } from './previsionConnectors.js';
 import { previsionLifecycleResolvers } from './previsionLifecycle.js';
 import { previsionPipelineResolvers } from './previsionPipelines.js';
 import { previsionUploadResolvers } from './previsionUploads.js';
@@ -125,6 +126,7 @@ export function createResolvers(options: ResolverOptions = {}): Resolvers {
     previstoResolvers,
     previsionResolvers,
     previsionLifecycleResolvers,
+    previsionConnectorResolvers,
     previsionPipelineResolvers,
     previsionUploadResolvers,
     civisResolvers,

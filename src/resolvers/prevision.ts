@@ -7,13 +7,8 @@ import type { PrevisionDeploymentRef, PrevisionPredictionResult } from './models
 import { fieldNamedIn, payload, pointing } from './userErrors.js';
 import { AugurError, ErrorCode, badInput, quote } from '../core/errors.js';
 import type { DataikuPrediction } from '../upstreams/dataiku/types.js';
-import {
-  PREVISION_LISTS,
-  sortedList,
-  type PrevisionCollection,
-  type PrevisionList,
-  type PrevisionPredictOptions,
-} from '../upstreams/prevision/client.js';
+import type { PrevisionPredictOptions } from '../upstreams/prevision/deployedModels.js';
+import { PREVISION_LISTS, sortedList, type PrevisionCollection, type PrevisionList } from '../upstreams/prevision/resources.js';
 import type {
   PrevisionDataset,
   PrevisionDeployedInput,

@@ -6,7 +6,7 @@
 import type { Resolvers } from '../generated/resolvers.js';
 import type { NodeTypeName } from '../relay/ids.js';
 import { badInput, ErrorCode, quote } from '../core/errors.js';
-import { PREVISION_LISTS } from '../upstreams/prevision/client.js';
+import { PREVISION_LISTS } from '../upstreams/prevision/resources.js';
 import type {
   PrevisionProject,
   PrevisionImageFolder,
@@ -16,7 +16,7 @@ import type {
 } from '../upstreams/prevision/types.js';
 import type { Context } from './context.js';
 import { connection, loadPrevision, lookupId } from './prevision.js';
-import { call, created, Problems, refusal } from './previsionLifecycle.js';
+import { call, created, Problems, refusal } from './previsionWrites.js';
 import { payload, pointing } from './userErrors.js';
 
 /** Five whitespace-separated cron fields; Prevision checks the rest. */

@@ -6,7 +6,7 @@ import { GraphQLError, GraphQLScalarType } from 'graphql';
 import type { Resolvers } from '../generated/resolvers.js';
 import { isFileUpload, type FileUpload } from '../core/upload.js';
 import type { PrevisionDataset, PrevisionImageFolder } from '../upstreams/prevision/types.js';
-import { call, created, Problems, refusal } from './previsionLifecycle.js';
+import { call, created, Problems, refusal } from './previsionWrites.js';
 import { payload, pointing } from './userErrors.js';
 
 const NOT_A_FILE =

@@ -1,23 +1,24 @@
 /**
  * Client for Prevision.io: the `/ext/v1` API with the raw master token, and deployed-model hosts with OAuth2
- * client-credentials tokens, fetched once per deployment and credential and refreshed shortly before they expire.
- * Every Prevision path Augur calls is here; retries and errors follow `previsionPolicy` (policy.ts).
+ * client-credentials tokens (deployedModels.ts). Every Prevision path Augur calls is here, in the resources it reads
+ * (resources.ts) or on deployed models' hosts; retries and errors follow `previsionPolicy` (policy.ts).
  */
-import { createHash } from 'node:crypto';
 import { AugurError, ErrorCode } from '../../core/errors.js';
 import type { UpstreamHttp } from '../http.js';
 import { ObjectCache } from '../objectCache.js';
 import type { ReadCache } from '../readCache.js';
 import { PREVISION_CACHE_RULES } from './cache.js';
 import type { RequestBudget } from '../requestBudget.js';
+import { DeployedModels, type PrevisionPredictOptions } from './deployedModels.js';
+import {
+  PREVISION_DOCUMENTS,
+  type PrevisionCollection,
+  type PrevisionDeletable,
+  type PrevisionDocument,
+  type PrevisionList,
+} from './resources.js';
 import { MultipartUpload, type PrevisionUploadFile } from './upload.js';
-import type {
-  PrevisionDeployedInput,
-  PrevisionDeployment,
-  PrevisionListPage,
-  PrevisionUnitPrediction,
-  PrevisionVersionInfo,
-} from './types.js';
+import type { PrevisionDeployedInput, PrevisionDeployment, PrevisionListPage, PrevisionUnitPrediction } from './types.js';
 
 export interface PrevisionCallContext {
   masterToken: string | undefined;
@@ -29,117 +30,7 @@ export interface PrevisionCallContext {
   cached?: boolean;
 }
 
-/** The Prevision collections whose objects Augur reads by id, with `GET /{collection}/{id}`. */
-export type PrevisionCollection =
-  | 'projects'
-  | 'datasets'
-  | 'experiments'
-  | 'experiment-versions'
-  | 'models'
-  | 'deployments'
-  | 'deployment-predictions'
-  | 'validation-predictions'
-  | 'connectors'
-  | 'data-sources'
-  | 'exporters'
-  | 'exports'
-  | 'pipeline-templates'
-  | 'pipeline-scheduled-runs'
-  | 'image-folders';
-
-/** The collections whose objects `DELETE /{collection}/{id}` deletes. */
-export type PrevisionDeletable =
-  | 'projects'
-  | 'datasets'
-  | 'experiments'
-  | 'experiment-versions'
-  | 'deployments'
-  | 'validation-predictions'
-  | 'connectors'
-  | 'data-sources'
-  | 'exporters'
-  | 'pipeline-templates'
-  | 'pipeline-scheduled-runs'
-  | 'image-folders';
-
-/** A list order: Prevision's `sortBy` (a top-level key of the items) and `descending`. */
-export interface PrevisionSort {
-  sortBy: string;
-  descending: boolean;
-}
-
-/**
- * A paged Prevision list. Its `path` identifies the list: the request's memo and its connections' cursors are keyed
- * by it.
- */
-export interface PrevisionList {
-  readonly path: string;
-  readonly route: string;
-}
-
-/** The same list in an explicit order; its path (and so its memo and cursors) carries the order. */
-export function sortedList(list: PrevisionList, sort: PrevisionSort | undefined): PrevisionList {
-  if (!sort) return list;
-  const qs = `sortBy=${encodeURIComponent(sort.sortBy)}&descending=${sort.descending}`;
-  return { path: `${list.path}?${qs}`, route: list.route };
-}
-
-const under = (collection: string, id: string, list: string): PrevisionList => ({
-  path: `/${collection}/${encodeURIComponent(id)}/${list}`,
-  route: `/${collection}/{id}/${list}`,
-});
-
-/** Prevision's paged lists: the projects, and what each project, experiment, version and deployment holds. */
-export const PREVISION_LISTS = {
-  projects: { path: '/projects', route: '/projects' } as PrevisionList,
-  datasetsOf: (projectId: string) => under('projects', projectId, 'datasets'),
-  experimentsOf: (projectId: string) => under('projects', projectId, 'experiments'),
-  deploymentsOf: (projectId: string) => under('projects', projectId, 'model-deployments'),
-  versionsOf: (experimentId: string) => under('experiments', experimentId, 'versions'),
-  modelsOf: (versionId: string) => under('experiment-versions', versionId, 'models'),
-  predictionsOf: (deploymentId: string) => under('deployments', deploymentId, 'deployment-predictions'),
-  featuresOf: (versionId: string) => under('experiment-versions', versionId, 'features'),
-  connectorsOf: (projectId: string) => under('projects', projectId, 'connectors'),
-  dataSourcesOf: (projectId: string) => under('projects', projectId, 'data-sources'),
-  exportersOf: (projectId: string) => under('projects', projectId, 'exporters'),
-  exportsOf: (exporterId: string) => under('exporters', exporterId, 'exports'),
-  pipelineTemplatesOf: (projectId: string) => under('projects', projectId, 'pipeline-templates'),
-  pipelineRunsOf: (projectId: string) => under('projects', projectId, 'pipeline-scheduled-runs'),
-  imageFoldersOf: (projectId: string) => under('projects', projectId, 'image-folders'),
-};
-
-/** Documents read whole with `GET`, and where. */
-export type PrevisionDocument = 'hyperparameters' | 'analysis' | 'profile' | 'holdoutPredictions' | 'projectUsers';
-
-const DOCUMENTS: Record<PrevisionDocument, (id: string) => { path: string; route: string }> = {
-  hyperparameters: (id) => ({
-    path: `/models/${encodeURIComponent(id)}/hyperparameters/download`,
-    route: '/models/{id}/hyperparameters/download',
-  }),
-  analysis: (id) => ({ path: `/models/${encodeURIComponent(id)}/analysis`, route: '/models/{id}/analysis' }),
-  profile: () => ({ path: '/profile', route: '/profile' }),
-  holdoutPredictions: (id) => ({
-    path: `/experiment-versions/${encodeURIComponent(id)}/holdout-predictions`,
-    route: '/experiment-versions/{id}/holdout-predictions',
-  }),
-  projectUsers: (id) => ({ path: `/projects/${encodeURIComponent(id)}/users`, route: '/projects/{id}/users' }),
-};
-
-interface TokenEntry {
-  clientId: string;
-  clientSecret: string;
-  accessToken?: string;
-  expiresAt: number;
-  refreshing?: Promise<string>;
-}
-
 export type { PrevisionUploadFile } from './upload.js';
-
-/** What a unit prediction also asks the deployed model for. */
-export interface PrevisionPredictOptions {
-  explain?: boolean;
-  confidence?: boolean;
-}
 
 export interface PrevisionClientOptions {
   /** The `/ext/v1` API. */
@@ -158,21 +49,19 @@ export interface PrevisionClientOptions {
   cache?: ReadCache;
 }
 
-/** How long before expiry a token is refreshed: 60 s as the SDK does, or a quarter of a short lifetime. */
-function refreshMarginMs(lifetimeMs: number): number {
-  return Math.min(60_000, lifetimeMs / 4);
-}
-
 export class PrevisionClient {
-  private readonly tokens = new Map<string, TokenEntry>();
-  private oidc: { url: string; at: number } | undefined;
-  private readonly now: () => number;
   private readonly objects: ObjectCache;
+  private readonly deployed: DeployedModels;
 
   constructor(private readonly options: PrevisionClientOptions) {
-    this.now = options.now ?? Date.now;
     this.objects = new ObjectCache(PREVISION_CACHE_RULES, options.cache);
     this.options = { ...options, api: this.objects.guard(options.api) };
+    this.deployed = new DeployedModels({
+      read: (ctx, path, route) => this.read(ctx, path, route),
+      host: (baseUrl) => this.options.host(baseUrl),
+      addSecret: (secret) => this.options.addSecret(secret),
+      now: options.now ?? Date.now,
+    });
   }
 
   private auth(ctx: PrevisionCallContext): string | undefined {
@@ -239,7 +128,7 @@ export class PrevisionClient {
 
   /** `GET {path}`: a document of one object (a model's hyperparameters or analysis, the profile, a version's holdout predictions). */
   getDocument<T>(ctx: PrevisionCallContext, what: PrevisionDocument, id?: string): Promise<T> {
-    const { path, route } = DOCUMENTS[what](id ?? '');
+    const { path, route } = PREVISION_DOCUMENTS[what](id ?? '');
     return this.read<T>(ctx, path, route);
   }
 
@@ -563,161 +452,17 @@ export class PrevisionClient {
   }
 
   /** The features a deployed model takes (`GET {url}/inputs` on its host), with a cached OAuth2 token. */
-  async deployedInputs(ctx: PrevisionCallContext, deployment: PrevisionDeployment): Promise<PrevisionDeployedInput[]> {
-    const host = this.deployedHost(deployment);
-    const res = await this.withToken(ctx, deployment._id, (token) =>
-      host.request<PrevisionDeployedInput[]>({
-        method: 'GET',
-        path: '/inputs',
-        route: 'GET {deployment}/inputs',
-        authorization: `Bearer ${token}`,
-        idempotent: true,
-        budget: ctx.budget,
-      }),
-    );
-    if (!Array.isArray(res.data)) {
-      throw new AugurError(ErrorCode.UPSTREAM_ERROR, `Prevision deployment ${deployment._id} did not list its model's inputs.`, {
-        platform: 'prevision',
-      });
-    }
-    return res.data;
-  }
-
-  private deployedHost(deployment: PrevisionDeployment): UpstreamHttp {
-    if (!deployment.url) {
-      throw new AugurError(
-        ErrorCode.UPSTREAM_ERROR,
-        `Prevision deployment ${deployment._id} has no URL yet (deployState ${deployment.deploy_state}).`,
-        { platform: 'prevision' },
-      );
-    }
-    return this.options.host(deployment.url);
+  deployedInputs(ctx: PrevisionCallContext, deployment: PrevisionDeployment): Promise<PrevisionDeployedInput[]> {
+    return this.deployed.inputs(ctx, deployment);
   }
 
   /** Scores one record on a deployed model, with a cached OAuth2 token. */
-  async predictUnit(
+  predictUnit(
     ctx: PrevisionCallContext,
     deployment: PrevisionDeployment,
     features: Record<string, unknown>,
     options: PrevisionPredictOptions = {},
   ): Promise<PrevisionUnitPrediction> {
-    const host = this.deployedHost(deployment);
-    const query = [options.confidence ? 'confidence=true' : '', options.explain ? 'explain=true' : ''].filter(Boolean).join('&');
-    const res = await this.withToken(ctx, deployment._id, (token) =>
-      host.request<PrevisionUnitPrediction>({
-        method: 'POST',
-        path: query ? `/predict?${query}` : '/predict',
-        route: 'POST {deployment}/predict',
-        authorization: `Bearer ${token}`,
-        body: features,
-        idempotent: true,
-        budget: ctx.budget,
-      }),
-    );
-    return res.data;
-  }
-
-  /**
-   * Calls a deployed model's host with the deployment's token. A token the host refuses (401: revoked, or the
-   * platform restarted before it expired) is dropped and the call made once more with a fresh one.
-   */
-  private async withToken<T>(ctx: PrevisionCallContext, deploymentId: string, call: (token: string) => Promise<T>): Promise<T> {
-    const token = await this.accessToken(ctx, deploymentId);
-    try {
-      return await call(token);
-    } catch (e) {
-      if (!(e instanceof AugurError && e.code === ErrorCode.UNAUTHENTICATED && e.details.upstreamStatus === 401)) throw e;
-      const entry = this.tokens.get(this.fingerprint(ctx, deploymentId));
-      if (entry?.accessToken === token) {
-        entry.accessToken = undefined;
-        entry.expiresAt = 0;
-      }
-      return call(await this.accessToken(ctx, deploymentId));
-    }
-  }
-
-  private fingerprint(ctx: PrevisionCallContext, deploymentId: string): string {
-    return `${createHash('sha256')
-      .update(ctx.masterToken ?? '')
-      .digest('base64url')
-      .slice(0, 16)}|${deploymentId}`;
-  }
-
-  private async accessToken(ctx: PrevisionCallContext, deploymentId: string): Promise<string> {
-    const key = this.fingerprint(ctx, deploymentId);
-    let entry = this.tokens.get(key);
-    if (!entry) {
-      const keys = await this.read<{ items?: Array<{ _id: string }> }>(
-        ctx,
-        `/deployments/${encodeURIComponent(deploymentId)}/api-keys`,
-        '/deployments/{id}/api-keys',
-      );
-      const keyId = keys.items?.[0]?._id;
-      if (!keyId) {
-        throw new AugurError(
-          ErrorCode.UPSTREAM_ERROR,
-          `Prevision deployment ${deploymentId} has no API key; create one in Prevision to score through Augur.`,
-          {
-            platform: 'prevision',
-          },
-        );
-      }
-      const secret = await this.read<{ service_account_client_id: string; client_secret: string }>(
-        ctx,
-        `/api-keys/${encodeURIComponent(keyId)}/secret`,
-        '/api-keys/{id}/secret',
-      );
-      this.options.addSecret(secret.client_secret);
-      entry = this.tokens.get(key) ?? { clientId: secret.service_account_client_id, clientSecret: secret.client_secret, expiresAt: 0 };
-      if (this.tokens.size > 10_000) this.tokens.clear();
-      this.tokens.set(key, entry);
-    }
-    for (;;) {
-      if (entry.accessToken && this.now() < entry.expiresAt) return entry.accessToken;
-      const current = entry;
-      const refreshing = (current.refreshing ??= this.fetchToken(ctx, current).finally(() => {
-        current.refreshing = undefined;
-      }));
-      try {
-        return await refreshing;
-      } catch (e) {
-        // The refresh is shared, and the operation that started it may have reached its deadline (it started first,
-        // so its deadline passes first): that says nothing about this operation, which fetches a token itself.
-        if (!(e instanceof AugurError && e.code === ErrorCode.OPERATION_TIMEOUT) || ctx.budget.signal.aborted) throw e;
-      }
-    }
-  }
-
-  private async fetchToken(ctx: PrevisionCallContext, entry: TokenEntry): Promise<string> {
-    const oidcUrl = await this.oidcUrl(ctx);
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: entry.clientId, client_secret: entry.clientSecret });
-    const res = await this.options.host(oidcUrl).request<{ access_token?: string; expires_in?: number }>({
-      method: 'POST',
-      path: '/auth/realms/prevision.io/protocol/openid-connect/token',
-      route: 'POST {oidc}/auth/realms/prevision.io/protocol/openid-connect/token',
-      body: form.toString(),
-      contentType: 'application/x-www-form-urlencoded',
-      idempotent: true,
-      budget: ctx.budget,
-    });
-    const token = res.data?.access_token;
-    if (!token)
-      throw new AugurError(ErrorCode.UPSTREAM_ERROR, 'Prevision token endpoint answered without an access token.', {
-        platform: 'prevision',
-      });
-    this.options.addSecret(token);
-    const lifetimeMs = Math.max(1, Number(res.data.expires_in ?? 300)) * 1000;
-    entry.accessToken = token;
-    entry.expiresAt = this.now() + lifetimeMs - refreshMarginMs(lifetimeMs);
-    return token;
-  }
-
-  private async oidcUrl(ctx: PrevisionCallContext): Promise<string> {
-    if (this.oidc && this.now() - this.oidc.at < 300_000) return this.oidc.url;
-    const info = await this.read<PrevisionVersionInfo>(ctx, '/version', '/version');
-    if (!info?.oidc_url)
-      throw new AugurError(ErrorCode.UPSTREAM_ERROR, 'Prevision /version did not name an oidc_url.', { platform: 'prevision' });
-    this.oidc = { url: info.oidc_url.replace(/\/+$/, ''), at: this.now() };
-    return this.oidc.url;
+    return this.deployed.predict(ctx, deployment, features, options);
   }
 }
