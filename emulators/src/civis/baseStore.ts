@@ -2,16 +2,10 @@
  * Internal to the Civis emulator: the store's state, and its users, credentials, databases, tables and runs.
  */
 import { badRequest, notFound, type Body } from './query.js';
-import type {
-  CivisCredential,
-  CivisDatabase,
-  CivisMe,
-  CivisModelType,
-  CivisRun,
-  CivisTableUpdated,
-  CivisUserDetail,
-  CivisUserSummary,
-} from './types.js';
+import type { CivisCredential, CivisDatabase, CivisMe, CivisUserDetail, CivisUserSummary } from './types/accounts.js';
+import type { CivisRun } from './types/common.js';
+import type { CivisModelType } from './types/models.js';
+import type { CivisTableUpdated } from './types/tables.js';
 import {
   CREDENTIAL_TYPES,
   type UserRecord,

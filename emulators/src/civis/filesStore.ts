@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { badRequest, notFound, type Body } from './query.js';
 import { EmulatorError } from '../framework/emulator.js';
+import type { CivisRunOutput } from './types/jobs.js';
 import type {
   CivisFile,
   CivisFileCreated,
@@ -13,8 +14,7 @@ import type {
   CivisQueryCreated,
   CivisReport,
   CivisReportDetail,
-  CivisRunOutput,
-} from './types.js';
+} from './types/workspace.js';
 import {
   MULTIPART_MAX_PARTS,
   MULTIPART_MIN_PART_BYTES,

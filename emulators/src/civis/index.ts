@@ -13,7 +13,12 @@ import { buildSeed, runSql, SEED_IDS } from './seed.js';
 import { buildSpec } from './spec.js';
 import { CivisStore } from './store.js';
 
-export type * from './types.js';
+export type * from './types/common.js';
+export type * from './types/accounts.js';
+export type * from './types/tables.js';
+export type * from './types/jobs.js';
+export type * from './types/models.js';
+export type * from './types/workspace.js';
 export { SEED_IDS, SEED_BASE_MS } from './seed.js';
 export { CREDENTIAL_TYPES } from './store.js';
 

@@ -3,6 +3,7 @@
  */
 import { badRequest, notFound, type Body } from './query.js';
 import { UNSCHEDULED } from './seed.js';
+import type { CivisSchedule } from './types/common.js';
 import type {
   CivisCancelResult,
   CivisImport,
@@ -10,13 +11,12 @@ import type {
   CivisImportEndpoint,
   CivisJob,
   CivisJobDetail,
-  CivisSchedule,
   CivisNotifications,
   CivisScript,
-  CivisScriptParamWire,
   CivisScriptDetail,
+  CivisScriptParamWire,
   CivisTypedScript,
-} from './types.js';
+} from './types/jobs.js';
 import {
   IMPORT_SYNC_TYPES,
   NOTIFICATION_KEYS,

@@ -1,24 +1,19 @@
 /**
  * Internal to the Civis emulator: the records the store keeps and the seed builds, and the constants both share.
  */
+import type { CivisCredential, CivisDatabase } from './types/accounts.js';
+import type { CivisGroupRef, CivisSchedule, CivisUserRef } from './types/common.js';
+import type { CivisImportEndpoint } from './types/jobs.js';
 import type {
-  CivisCredential,
-  CivisDatabase,
-  CivisGroupRef,
-  CivisImportEndpoint,
   CivisModel,
   CivisModelBuild,
   CivisModelDetail,
   CivisModelType,
   CivisPrediction,
   CivisPredictionDetail,
-  CivisReport,
-  CivisReportDetail,
-  CivisSchedule,
-  CivisTableDetail,
-  CivisTableSummary,
-  CivisUserRef,
-} from './types.js';
+} from './types/models.js';
+import type { CivisTableDetail, CivisTableSummary } from './types/tables.js';
+import type { CivisReport, CivisReportDetail } from './types/workspace.js';
 
 /** Every credential type the API knows (`GET /credentials/types`). */
 export const CREDENTIAL_TYPES = [

@@ -5,7 +5,7 @@
  * predictions) < `FilesStore` (files, queries, reports) < `CivisStore` (projects, which list all of those).
  */
 import { badRequest, notFound, type Body } from './query.js';
-import type { CivisProject, CivisProjectDetail, CivisReportDetail } from './types.js';
+import type { CivisProject, CivisProjectDetail, CivisReportDetail } from './types/workspace.js';
 import type { TableRecord, JobRecord, ModelRecord, ProjectRecord, FileRecord, ReportRecord } from './records.js';
 import { iso } from './baseStore.js';
 import { FilesStore } from './filesStore.js';

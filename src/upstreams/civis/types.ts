@@ -1,7 +1,7 @@
 /**
  * Wire types of the Civis Platform API (docs/upstreams.md §7 "Civis Platform"): camelCase JSON as the platform
  * answers it, field lists taken from the response schemas of the vendor's published Swagger document; resolver parents
- * map onto these. The emulator keeps its own copy (emulators/src/civis/types.ts): the gateway does not import the
+ * map onto these. The emulator keeps its own copy (emulators/src/civis/types/): the gateway does not import the
  * emulators.
  */
 

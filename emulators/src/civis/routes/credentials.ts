@@ -4,7 +4,7 @@
 import type { EmulatorRequest } from '../../framework/emulator.js';
 import { badRequest, paginate, qBool, qInt, qIntList, qList, qString, type PageSpec } from '../query.js';
 import { CREDENTIAL_TYPES } from '../store.js';
-import type { CivisCredential } from '../types.js';
+import type { CivisCredential } from '../types/accounts.js';
 import { type CivisRoute, type RouteContext, CREDENTIALS_PAGE, ok, pathId, body, contains, P, CREDENTIAL_BODY } from './kit.js';
 
 /** The spec route and the credentials routes, in matching order. */

@@ -5,7 +5,9 @@
 import type { EmulatorReply, EmulatorRequest, RouteDef } from '../../framework/emulator.js';
 import { Body, badRequest, notFound, qList, type PageSpec } from '../query.js';
 import type { CivisStore, JobRecord } from '../store.js';
-import type { CivisColumn, CivisCredential, CivisRun, CivisTableSummary } from '../types.js';
+import type { CivisCredential } from '../types/accounts.js';
+import type { CivisRun } from '../types/common.js';
+import type { CivisColumn, CivisTableSummary } from '../types/tables.js';
 
 /** A JSON schema in shorthand: a type name, `[item]` for arrays, or an object of properties. */
 export type Shape = 'integer' | 'number' | 'string' | 'boolean' | 'object' | Shape[] | { [key: string]: Shape };

@@ -3,7 +3,7 @@
  */
 import type { EmulatorRequest } from '../../framework/emulator.js';
 import { badRequest, paginate, qInt, qIntList, qString, type PageSpec } from '../query.js';
-import type { CivisTableSummary } from '../types.js';
+import type { CivisTableSummary } from '../types/tables.js';
 import { type CivisRoute, type RouteContext, TABLES_PAGE, COLUMNS_PAGE, ok, pathId, body, matcher, contains, P } from './kit.js';
 
 /** The databases and tables routes, in matching order. */

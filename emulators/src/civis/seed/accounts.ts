@@ -1,7 +1,8 @@
 /**
  * Internal to the Civis emulator: the seeded organization, users, databases and credentials.
  */
-import type { CivisDatabase, CivisGroupRef } from '../types.js';
+import type { CivisDatabase } from '../types/accounts.js';
+import type { CivisGroupRef } from '../types/common.js';
 import type { CredentialRecord, UserRecord } from '../records.js';
 import { at } from './base.js';
 

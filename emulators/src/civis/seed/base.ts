@@ -1,7 +1,7 @@
 /**
  * Internal to the Civis emulator: the fixed base date every seeded time is an offset from, the seeded ids, and the schedules.
  */
-import type { CivisSchedule } from '../types.js';
+import type { CivisSchedule } from '../types/common.js';
 
 export const SEED_BASE_MS = Date.UTC(2026, 0, 5, 9, 0, 0);
 export const HOUR = 3_600_000;

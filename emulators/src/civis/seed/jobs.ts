@@ -1,7 +1,7 @@
 /**
  * Internal to the Civis emulator: the seeded scripts and imports with their runs.
  */
-import type { CivisImportEndpoint } from '../types.js';
+import type { CivisImportEndpoint } from '../types/jobs.js';
 import type { JobRecord, RunRecord } from '../records.js';
 import { SEED_BASE_MS, HOUR, at, UNSCHEDULED, NIGHTLY } from './base.js';
 

@@ -1,7 +1,8 @@
 /**
  * Internal to the Civis emulator: the seeded model types, models and predictions.
  */
-import type { CivisModelBuild, CivisModelType, CivisRun } from '../types.js';
+import type { CivisRun } from '../types/common.js';
+import type { CivisModelBuild, CivisModelType } from '../types/models.js';
 import type { ModelRecord, PredictionRecord, TableRecord, UserRecord } from '../records.js';
 import { at, UNSCHEDULED } from './base.js';
 import { frozenRun } from './jobs.js';

@@ -2,7 +2,7 @@
  * Internal to the Civis emulator: the seeded tables, their deterministic cells, and the tiny SQL "engine" that answers queries from them.
  */
 import { hashString } from '../../framework/util.js';
-import type { CivisColumn, CivisTableDetail, CivisTableSummary, CivisTableTag } from '../types.js';
+import type { CivisColumn, CivisTableDetail, CivisTableSummary, CivisTableTag } from '../types/tables.js';
 import type { SeedData, SqlOutcome, TableRecord } from '../records.js';
 import { SEED_BASE_MS, HOUR, at } from './base.js';
 

@@ -1,7 +1,7 @@
 /**
  * Internal to the Civis emulator: the seeded projects, files, reports and queries.
  */
-import type { CivisRun } from '../types.js';
+import type { CivisRun } from '../types/common.js';
 import type { FileRecord, JobRecord, ProjectRecord, QueryRecord, ReportRecord, SeedData, UserRecord } from '../records.js';
 import { at } from './base.js';
 import { runSql } from './tables.js';

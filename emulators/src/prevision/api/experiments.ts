@@ -4,7 +4,7 @@
 import { EmulatorError, type RouteDef } from '../../framework/emulator.js';
 import { correlationMatrix, distributionChart, droppedFeatures, featureInfos, featuresStats, versionGraph } from '../analysis.js';
 import { badRequest, objectBody, oneOf, optionalString, requiredString, type HandlerContext } from '../context.js';
-import { defaultMetric, recordModels, trainModels } from '../seed.js';
+import { defaultMetric, recordModels, trainModels } from '../training.js';
 import type { ModelRecord } from '../store.js';
 import type { DataType, Experiment, ExperimentVersion, TrainingType } from '../types.js';
 import { API, ok, noContent, type ApiScope } from './scope.js';

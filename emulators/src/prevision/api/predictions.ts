@@ -3,7 +3,7 @@
  */
 import type { RouteDef } from '../../framework/emulator.js';
 import { badRequest, objectBody, type HandlerContext } from '../context.js';
-import { predictionCsv } from '../seed.js';
+import { predictionCsv } from '../training.js';
 import type { PredictionRecord } from '../store.js';
 import { API, ok, zipReply, type ApiScope } from './scope.js';
 

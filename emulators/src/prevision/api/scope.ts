@@ -6,7 +6,7 @@ import type { EmulatorRequest, EmulatorReply } from '../../framework/emulator.js
 import { evaluate, featureImportances, metricValue, predictionTable, type Table } from '../analysis.js';
 import { badRequest, notFound, paginate, requiredString, type HandlerContext } from '../context.js';
 import { zipSingleFile, formatCsv } from '../files.js';
-import { finishVersion } from '../seed.js';
+import { finishVersion } from '../training.js';
 import type { DatasetRecord, DeploymentRecord, ModelRecord, PredictionRecord, ValidationPredictionRecord } from '../store.js';
 import type { Deployment, DeploymentModelRef, Experiment, ExperimentVersion, Project } from '../types.js';
 
