@@ -6,7 +6,9 @@
  * gateway is from doing only that.
  */
 import http from 'node:http';
-import { PLATFORMS } from './stack.mjs';
+import { CHECKS, LABEL, QUERIES, SCENARIOS } from './scenarios.mjs';
+import { PREVISTO_LIMIT } from './settings.mjs';
+import { gqlOk, PLATFORMS, startGateway } from './stack.mjs';
 
 /**
  * One recording proxy per platform in front of `urls`.
@@ -115,4 +117,33 @@ export function floorOf(bodies, responseText) {
     upstreamBytes: bodies.reduce((n, b) => n + Buffer.byteLength(b), 0),
     responseBytes: Buffer.byteLength(responseText),
   };
+}
+
+/** Each scenario's floor: one operation through a gateway whose upstream bodies a recording proxy keeps. */
+export async function floors(urls) {
+  const proxies = await recordingProxies(urls);
+  const gateway = await startGateway(proxies.urls, {
+    port: 0,
+    previstoLimit: PREVISTO_LIMIT,
+    env: { AUGUR_ENTITY_CACHE_TTLS: 'previsto=0' },
+  });
+  try {
+    const out = {};
+    for (const name of SCENARIOS) {
+      await gqlOk(gateway.graphqlUrl, QUERIES[name], LABEL[name]);
+      proxies.clear();
+      const res = await fetch(gateway.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: QUERIES[name] }),
+      });
+      const text = await res.text();
+      CHECKS[name](JSON.parse(text).data);
+      out[name] = floorOf([...proxies.bodies], text);
+    }
+    return out;
+  } finally {
+    await gateway.stop();
+    await proxies.close();
+  }
 }

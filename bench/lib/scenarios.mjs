@@ -67,3 +67,26 @@ export const CHECKS = {
     }
   },
 };
+
+/** The load of each GraphQL scenario, with the string every good answer contains. */
+export const GRAPHQL = {
+  single: graphqlRequest(QUERIES.single, '"prediction"'),
+  scoredContacts: graphqlRequest(QUERIES.scoredContacts, '"prediction"'),
+  aliasedPredicts: graphqlRequest(QUERIES.aliasedPredicts, '"p49"'),
+  assignmentsWithContacts: graphqlRequest(QUERIES.assignmentsWithContacts, '"contact"'),
+};
+
+/** How the report names each scenario. */
+export const LABEL = {
+  direct: 'direct (Dataiku REST)',
+  single: 'single',
+  singleUnbatched: 'single, no cross-op batch',
+  scoredContacts: 'scored-contacts',
+  aliasedPredicts: 'aliased-predicts',
+  assignmentsWithContacts: 'assignments-with-contacts',
+};
+
+/** List items per operation of the list scenarios (CPU per item = CPU per operation / items). */
+export const ITEMS = { scoredContacts: 100, aliasedPredicts: 50, assignmentsWithContacts: 100 };
+/** The GraphQL scenarios, in the order they are measured and reported. */
+export const SCENARIOS = ['single', 'scoredContacts', 'aliasedPredicts', 'assignmentsWithContacts'];

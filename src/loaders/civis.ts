@@ -17,15 +17,11 @@ import {
   type CivisParams,
 } from '../upstreams/civis/client.js';
 import type { CsvRecord } from '../upstreams/civis/csv.js';
-import type {
-  CivisDatabase,
-  CivisMe,
-  CivisPrediction,
-  CivisRun,
-  CivisRunOutput,
-  CivisSchema,
-  CivisUserDetail,
-} from '../upstreams/civis/types.js';
+import type { CivisDatabase, CivisSchema } from '../upstreams/civis/databaseTypes.js';
+import type { CivisRunOutput } from '../upstreams/civis/jobTypes.js';
+import type { CivisPrediction } from '../upstreams/civis/modelTypes.js';
+import type { CivisRun } from '../upstreams/civis/types.js';
+import type { CivisMe, CivisUserDetail } from '../upstreams/civis/userTypes.js';
 
 export interface CivisLoaders {
   /** One object by collection and Civis id (`GET /{collection}/{id}`), memoised for the request. */

@@ -4,7 +4,8 @@
  * emitted are the wire types the matching query fields return, so the types' own resolvers serve both.
  */
 import type { Resolvers } from '../generated/resolvers.js';
-import type { CivisJobRunParent, CivisQuery } from '../upstreams/civis/types.js';
+import type { CivisQuery } from '../upstreams/civis/databaseTypes.js';
+import type { CivisJobRunParent } from '../upstreams/civis/jobTypes.js';
 import type {
   PrevisionDeployment,
   PrevisionDeploymentPrediction,

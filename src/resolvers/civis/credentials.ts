@@ -6,7 +6,7 @@ import { ENUM_VALUES } from '../enums.js';
 import type { CredentialType, InputMaybe, Resolvers } from '../../generated/resolvers.js';
 import { AugurError, ErrorCode, badInput, quote } from '../../core/errors.js';
 import { CIVIS_LISTS, type CivisCredentialWrite, type CivisParams } from '../../upstreams/civis/client.js';
-import type { CivisCredential } from '../../upstreams/civis/types.js';
+import type { CivisCredential } from '../../upstreams/civis/userTypes.js';
 import type { Context } from '../context.js';
 import { fieldNamedIn, payload, pointing, type NamedField } from '../userErrors.js';
 import { call, civisId, connection, gid, loadCivis, lookupId, pid, states, userIds } from './shared.js';

@@ -10,11 +10,14 @@ import { mergeResolvers } from '../merge.js';
 import type { NodeFetcher } from '../node.js';
 import { credentialResolvers } from './credentials.js';
 import { databaseResolvers } from './databases.js';
+import { databaseWriteResolvers } from './databaseWrites.js';
 import { jobResolvers, loadRun } from './jobs.js';
+import { jobWriteResolvers } from './jobWrites.js';
 import { modelResolvers } from './models.js';
+import { scriptWriteResolvers } from './scriptWrites.js';
 import { COLLECTIONS, loadCivis, type CivisType } from './shared.js';
 import { workspaceResolvers } from './workspace.js';
-import { writeResolvers } from './writes.js';
+import { workspaceWriteResolvers } from './workspaceWrites.js';
 
 /** Everything `Query.node` can fetch on Civis. */
 export const civisNodeFetchers: Partial<Record<NodeTypeName, NodeFetcher>> = {
@@ -35,5 +38,8 @@ export const civisResolvers: Resolvers = mergeResolvers(
   jobResolvers,
   modelResolvers,
   workspaceResolvers,
-  writeResolvers,
+  scriptWriteResolvers,
+  jobWriteResolvers,
+  databaseWriteResolvers,
+  workspaceWriteResolvers,
 );

@@ -6,14 +6,8 @@ import type { InputMaybe, Resolvers } from '../../generated/resolvers.js';
 import type { ConnectionArgs } from '../../relay/connection.js';
 import { AugurError, ErrorCode, badInput, quote } from '../../core/errors.js';
 import { CIVIS_LISTS } from '../../upstreams/civis/client.js';
-import type {
-  CivisJobRunParent,
-  CivisNotifications,
-  CivisRun,
-  CivisSchedule,
-  CivisScriptDetail,
-  CivisScriptParamWire,
-} from '../../upstreams/civis/types.js';
+import type { CivisJobRunParent, CivisNotifications, CivisScriptDetail, CivisScriptParamWire } from '../../upstreams/civis/jobTypes.js';
+import type { CivisRun, CivisSchedule } from '../../upstreams/civis/types.js';
 import { ENUM_VALUES } from '../enums.js';
 import type { Context } from '../context.js';
 import { payload, pointing } from '../userErrors.js';

@@ -2,7 +2,8 @@
 import type { InputMaybe, Resolvers } from '../../generated/resolvers.js';
 import type { ConnectionArgs } from '../../relay/connection.js';
 import { CIVIS_LISTS } from '../../upstreams/civis/client.js';
-import type { CivisModelDetail, CivisPredictionDetail, CivisTableSummary } from '../../upstreams/civis/types.js';
+import type { CivisTableSummary } from '../../upstreams/civis/databaseTypes.js';
+import type { CivisModelDetail, CivisPredictionDetail } from '../../upstreams/civis/modelTypes.js';
 import { AugurError, ErrorCode, badInput } from '../../core/errors.js';
 import type { Context } from '../context.js';
 import {

@@ -10,7 +10,8 @@ import type { NodeTypeName } from '../../relay/ids.js';
 import type { Context } from '../context.js';
 import { AugurError, ErrorCode, badInput, quote } from '../../core/errors.js';
 import type { CivisCallContext, CivisCollection, CivisList, CivisParams } from '../../upstreams/civis/client.js';
-import type { CivisJobRunParent, CivisRun } from '../../upstreams/civis/types.js';
+import type { CivisJobRunParent } from '../../upstreams/civis/jobTypes.js';
+import type { CivisRun } from '../../upstreams/civis/types.js';
 
 /** Civis object types addressable by a numeric Civis id. */
 export type CivisType =

@@ -5,7 +5,8 @@
 import type { Resolvers } from '../../generated/resolvers.js';
 import { AugurError, ErrorCode } from '../../core/errors.js';
 import { CIVIS_LISTS } from '../../upstreams/civis/client.js';
-import type { CivisProjectDetail, CivisProjectObjectShape, CivisUserDetail, CivisUserParent } from '../../upstreams/civis/types.js';
+import type { CivisProjectDetail, CivisProjectObjectShape } from '../../upstreams/civis/projectTypes.js';
+import type { CivisUserDetail, CivisUserParent } from '../../upstreams/civis/userTypes.js';
 import type { Context } from '../context.js';
 import {
   arrayConnection,

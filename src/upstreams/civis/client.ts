@@ -17,17 +17,12 @@ import type { ReadCache } from '../readCache.js';
 import type { RequestBudget } from '../requestBudget.js';
 import type { HttpMethod } from '../../core/upstream.js';
 import { CIVIS_CACHE_RULES } from './cache.js';
-import type {
-  CivisCredential,
-  CivisDatabase,
-  CivisFileCreated,
-  CivisMe,
-  CivisPrediction,
-  CivisQuery,
-  CivisRun,
-  CivisRunOutput,
-  CivisSchema,
-} from './types.js';
+import type { CivisDatabase, CivisQuery, CivisSchema } from './databaseTypes.js';
+import type { CivisFileCreated } from './fileTypes.js';
+import type { CivisRunOutput } from './jobTypes.js';
+import type { CivisPrediction } from './modelTypes.js';
+import type { CivisRun } from './types.js';
+import type { CivisCredential, CivisMe } from './userTypes.js';
 
 /** Collections with a `PUT /{kind}/{id}/archive` route. */
 export type CivisArchivable = 'jobs' | 'projects' | 'reports';

@@ -1,0 +1,79 @@
+/**
+ * Benchmark support (not part of Augur's public code): this build measured against a baseline build
+ * (`npm run bench -- --baseline <ref>`, built by baseline.mjs), scenario by scenario, in the same run.
+ */
+import { latencyOf, load, mergeRuns } from './load.mjs';
+import { CHECKS, DIRECT, GRAPHQL, LABEL, QUERIES, SCENARIOS } from './scenarios.mjs';
+import { CONNECTIONS, DURATION, LATENCY_ROUNDS, PREVISTO_LIMIT, ROUNDS } from './settings.mjs';
+import { gqlOk, memory, round, sampleProcesses, startGateway } from './stack.mjs';
+
+const log = (...args) => console.error(...args);
+
+/**
+ * This build against the baseline's, scenario by scenario: a gateway of each, loaded alternately in ROUNDS slices,
+ * their CPU per operation read from /proc; then added latency at one connection, alternating likewise.
+ */
+export async function compare(urls, emulatorsPid, baseline) {
+  const builds = { current: undefined, baseline: baseline.root };
+  const out = { cpuMsPerOp: { current: {}, baseline: {} }, rps: { current: {}, baseline: {} }, rssPeakMb: { current: {}, baseline: {} } };
+  const cpuMs = (r) => ((r.processes.cpuPct.gateway / 100) * 1000) / r.rps;
+  for (const name of SCENARIOS) {
+    const gateways = {};
+    for (const [build, root] of Object.entries(builds))
+      gateways[build] = await startGateway(urls, { port: 0, previstoLimit: PREVISTO_LIMIT, root });
+    try {
+      for (const g of Object.values(gateways)) {
+        CHECKS[name](await gqlOk(g.graphqlUrl, QUERIES[name], LABEL[name]));
+        await load({ url: g.url, requests: [GRAPHQL[name]], connections: CONNECTIONS, duration: 1 });
+      }
+      const parts = { current: [], baseline: [] };
+      const slice = Math.max(1, Math.round(DURATION / ROUNDS));
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const [build, g] of Object.entries(gateways)) {
+          const sampler = sampleProcesses({ gateway: g.pid, emulators: emulatorsPid });
+          const run = await load({ url: g.url, requests: [GRAPHQL[name]], connections: CONNECTIONS, duration: slice });
+          parts[build].push({ ...run, processes: sampler.stop() });
+        }
+      }
+      for (const build of Object.keys(builds)) {
+        const merged = mergeRuns(parts[build]);
+        if (merged.errors) throw new Error(`--baseline: ${LABEL[name]} on the ${build} build answered ${merged.errors} errors`);
+        out.cpuMsPerOp[build][name] = round(cpuMs(merged), 4);
+        out.rps[build][name] = round(merged.rps, 1);
+        out.rssPeakMb[build][name] = round(memory(gateways[build].pid).hwmKb / 1024, 1);
+      }
+    } finally {
+      await Promise.all(Object.values(gateways).map((g) => g.stop()));
+    }
+    log(
+      `baseline ${LABEL[name]}: CPU ms/op ${out.cpuMsPerOp.current[name]} (this build) vs ${out.cpuMsPerOp.baseline[name]} (${baseline.ref}): ${round(out.cpuMsPerOp.current[name] / out.cpuMsPerOp.baseline[name], 3)}x`,
+    );
+  }
+  // Added latency at one connection: direct, this build and the baseline interleaved in rounds.
+  const gateways = {};
+  for (const [build, root] of Object.entries(builds))
+    gateways[build] = await startGateway(urls, { port: 0, previstoLimit: PREVISTO_LIMIT, root });
+  try {
+    const runs = { direct: [], current: [], baseline: [] };
+    const targets = {
+      direct: [urls.dataiku, DIRECT],
+      current: [gateways.current.url, GRAPHQL.single],
+      baseline: [gateways.baseline.url, GRAPHQL.single],
+    };
+    for (const [origin, request] of Object.values(targets)) await load({ url: origin, requests: [request], connections: 1, duration: 1 });
+    for (let r = 0; r < LATENCY_ROUNDS; r++)
+      for (const [name, [origin, request]] of Object.entries(targets))
+        runs[name].push(await load({ url: origin, requests: [request], connections: 1, duration: 2 }));
+    const lat = Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, latencyOf(r)]));
+    out.addedLatencyP99Ms = {
+      current: round(lat.current.p99 - lat.direct.p99, 3),
+      baseline: round(lat.baseline.p99 - lat.direct.p99, 3),
+    };
+  } finally {
+    await Promise.all(Object.values(gateways).map((g) => g.stop()));
+  }
+  out.cpuRatio = Object.fromEntries(SCENARIOS.map((n) => [n, round(out.cpuMsPerOp.current[n] / out.cpuMsPerOp.baseline[n], 3)]));
+  out.addedLatencyP99Ratio =
+    out.addedLatencyP99Ms.baseline > 0 ? round(out.addedLatencyP99Ms.current / out.addedLatencyP99Ms.baseline, 3) : null;
+  return out;
+}
