@@ -74,6 +74,7 @@ export function createDataikuLoaders(
       .digest('base64url')
       .slice(0, 16));
   const predictLoaders = new Map<string, DataLoader<DataikuRecord, DataikuPrediction, string>>();
+  const predictByIdentity = new Map<DataikuTarget, Map<DataikuPredictOptions, DataLoader<DataikuRecord, DataikuPrediction, string>>>();
   const effectLoaders = new Map<string, DataLoader<DataikuRecord, DataikuEffect, string>>();
   const lookupLoaders = new Map<string, DataLoader<LookupItem, DataikuLookup, string>>();
   // Records are keyed by their JSON text: identical records (same key order, as upstream JSON and repeated
@@ -113,16 +114,26 @@ export function createDataikuLoaders(
   };
 
   return {
-    // predictOptions() builds options with a fixed key order, so their JSON is canonical.
-    predict: (target, options) =>
-      batching(
-        predictLoaders,
-        `${target.serviceId}/${target.endpointId}|${optionsKey(options)}`,
-        'predict',
-        (record, call) => client.predict(call, target, record, options),
-        (records, call) => client.predictMulti(call, target, records, options),
-        'predict-multi',
-      ),
+    // predictOptions() builds options with a fixed key order, so their JSON is canonical. Targets and options are
+    // long-lived objects, the same for every record of a field: the loader is found by identity first, and by the
+    // key (which equal options built apart share) only once per pair.
+    predict: (target, options) => {
+      let byOptions = predictByIdentity.get(target);
+      if (!byOptions) predictByIdentity.set(target, (byOptions = new Map()));
+      let loader = byOptions.get(options);
+      if (!loader) {
+        loader = batching(
+          predictLoaders,
+          `${target.serviceId}/${target.endpointId}|${optionsKey(options)}`,
+          'predict',
+          (record, call) => client.predict(call, target, record, options),
+          (records, call) => client.predictMulti(call, target, records, options),
+          'predict-multi',
+        );
+        byOptions.set(options, loader);
+      }
+      return loader;
+    },
     effect: (target, dispatch) =>
       batching(
         effectLoaders,
