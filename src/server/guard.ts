@@ -168,16 +168,22 @@ export function jsonNestsDeeperThan(json: Buffer, max: number): boolean {
   for (let i = json.indexOf(0x7b); i !== -1 && opening <= max; i = json.indexOf(0x7b, i + 1)) opening++;
   for (let i = json.indexOf(0x5b); i !== -1 && opening <= max; i = json.indexOf(0x5b, i + 1)) opening++;
   if (opening <= max) return false;
+  // Brackets inside strings (a query's selection sets) do not nest: each string is skipped natively to its closing
+  // quote, one not preceded by an odd number of backslashes.
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < json.length; i++) {
     const c = json[i]!;
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: the next byte is escaped
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
+    if (c === 0x22) {
+      let end = i;
+      for (;;) {
+        end = json.indexOf(0x22, end + 1);
+        if (end === -1) return false;
+        let backslashes = 0;
+        while (json[end - 1 - backslashes] === 0x5c) backslashes++;
+        if (backslashes % 2 === 0) break;
+      }
+      i = end;
+    } else if (c === 0x7b || c === 0x5b) {
       if (++depth > max) return true;
     } else if (c === 0x7d || c === 0x5d) depth--;
   }

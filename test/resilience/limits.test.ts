@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getIntrospectionQuery, parse } from 'graphql';
 import { createContext } from '../../src/server/context.js';
@@ -251,5 +252,32 @@ describe('jsonNestsDeeperThan', () => {
     expect(jsonNestsDeeperThan(deep(9), 10)).toBe(false);
     expect(jsonNestsDeeperThan(deep(10), 10)).toBe(true);
     expect(jsonNestsDeeperThan(Buffer.from(`{"q":"${'['.repeat(50)}\\\\\\"{{{"}`), 3)).toBe(false);
+  });
+
+  it('agrees with a byte-by-byte scan on any text of quotes, backslashes and brackets', async () => {
+    const { jsonNestsDeeperThan } = await import('../../src/server/guard.js');
+    const reference = (json: Buffer, max: number): boolean => {
+      let depth = 0;
+      let inString = false;
+      for (let i = 0; i < json.length; i++) {
+        const c = json[i]!;
+        if (inString) {
+          if (c === 0x5c) i++;
+          else if (c === 0x22) inString = false;
+        } else if (c === 0x22) inString = true;
+        else if (c === 0x7b || c === 0x5b) {
+          if (++depth > max) return true;
+        } else if (c === 0x7d || c === 0x5d) depth--;
+      }
+      return false;
+    };
+    const text = fc.array(fc.constantFrom('{', '}', '[', ']', '"', '\\', 'a', ':', ','), { maxLength: 60 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(text, fc.integer({ min: 0, max: 6 }), (t, max) => {
+        const json = Buffer.from(t);
+        expect(jsonNestsDeeperThan(json, max)).toBe(reference(json, max));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
