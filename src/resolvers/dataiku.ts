@@ -5,7 +5,7 @@ import type { Context } from './context.js';
 import { endpointLocalId, type DataikuEndpointRef, type EndpointRef } from './models.js';
 import type { DataikuEndpointType } from '../upstreams/dataiku/types.js';
 import { AugurError, ErrorCode, InputErrors, badInput, quote } from '../core/errors.js';
-import { checkInputs, declaredInputs, inputProblems, type InputNoun } from './dataikuInputs.js';
+import { checkInputs, inputProblems, type InputNoun } from './dataikuInputs.js';
 import { payload } from './userErrors.js';
 import type { DataikuCallContext, DataikuPredictOptions } from '../upstreams/dataiku/client.js';
 import type { DataikuDispatch, DataikuPrediction, DataikuRecord } from '../upstreams/dataiku/types.js';
@@ -132,8 +132,8 @@ function dispatchOf(dispatch: InputMaybe<DispatchInput> | undefined): DataikuDis
 /**
  * Scores one record on any prediction endpoint: a Dataiku PREDICTION endpoint (batched into predict-multi, its
  * features checked against the endpoint's declared inputs first) or a Prevision deployment (its unit /predict).
- * `own` are features the caller did not write (a contact's own fields): they are checked for type, and dropped rather
- * than refused when the endpoint takes a closed set of features that does not list them.
+ * `own` are features the caller did not write (a contact's own fields, its `id` never among them): they are checked
+ * for type, and dropped rather than refused when the endpoint takes a closed set of features that does not list them.
  */
 export function predictAny(
   ctx: Context,
@@ -144,24 +144,36 @@ export function predictAny(
     context?: InputMaybe<Record<string, unknown>>;
   },
   recordKey?: string,
-  own?: Record<string, unknown>,
+  own?: Readonly<Record<string, unknown>>,
 ): Promise<DataikuPrediction> {
   const options = predictOptions(args.explanations, args.dispatch);
   const ref = endpointRef(ctx, args);
-  if ('prevision' in ref) return predictOnDeployment(ctx, ref.prevision, { ...own, ...features }, args);
+  if ('prevision' in ref) return predictOnDeployment(ctx, ref.prevision, { ...ownFields(own), ...features }, args);
   const dataiku = dataikuEndpoint(ctx, args, 'PREDICTION', '', ref);
   let record = features;
   if (own) {
-    // The object's own fields the endpoint takes, overridden by the caller's features: built in one pass, as this
-    // runs once per list item.
-    const declared = dataiku.acceptsUnknown ? undefined : declaredInputs(dataiku);
+    // The object's own fields the endpoint takes, overridden by the caller's features. This runs once per list item:
+    // with a closed set of inputs only those few are looked up, not every field of the object.
     const merged: Record<string, unknown> = {};
-    for (const k in own) if (!declared || declared.has(k)) merged[k] = own[k];
+    if (dataiku.acceptsUnknown) Object.assign(merged, ownFields(own));
+    else {
+      for (const input of dataiku.inputs) {
+        const name = input.name;
+        if (name !== 'id' && Object.hasOwn(own, name)) merged[name] = own[name];
+      }
+    }
     for (const k in features) merged[k] = features[k];
     record = merged;
   }
   checkInputs(dataiku, record, ['features'], 'feature');
   return predictRecord(ctx, dataiku, record, options, args.context, recordKey);
+}
+
+/** An object's fields as features: all of them but its `id`. */
+function ownFields(own: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  if (own) for (const k of Object.keys(own)) if (k !== 'id') fields[k] = own[k];
+  return fields;
 }
 
 /** Scores one record on a Dataiku PREDICTION endpoint through the request's batching loader. */

@@ -251,7 +251,7 @@ export const previstoResolvers: Resolvers = {
         args.features ?? {},
         args,
         `contact:${c.id}|${args.features ? JSON.stringify(args.features) : ''}`,
-        contactFeatures(c),
+        c as unknown as Readonly<Record<string, unknown>>,
       ),
   },
   Agreement: {
