@@ -154,9 +154,10 @@ export function predictAny(
   if (own) {
     // The object's own fields the endpoint takes, overridden by the caller's features. This runs once per list item:
     // with a closed set of inputs only those few are looked up, not every field of the object.
-    const merged: Record<string, unknown> = {};
-    if (dataiku.acceptsUnknown) Object.assign(merged, ownFields(own));
+    let merged: Record<string, unknown>;
+    if (dataiku.acceptsUnknown) merged = ownFields(own);
     else {
+      merged = {};
       for (const input of dataiku.inputs) {
         const name = input.name;
         if (name !== 'id' && Object.hasOwn(own, name)) merged[name] = own[name];
@@ -171,8 +172,10 @@ export function predictAny(
 
 /** An object's fields as features: all of them but its `id`. */
 function ownFields(own: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
-  const fields: Record<string, unknown> = {};
-  if (own) for (const k of Object.keys(own)) if (k !== 'id') fields[k] = own[k];
+  if (!own) return {};
+  // Rest destructuring copies through V8's object-clone fast path: several times faster than a loop of keyed stores.
+  const { id: _id, ...fields } = own;
+  void _id;
   return fields;
 }
 
