@@ -3908,6 +3908,12 @@ export type Mutation = {
   startDeploymentPrediction: StartDeploymentPredictionPayload;
   /** Exports a dataset or a prediction with an exporter; poll the export's `state`. Never retried. */
   startPrevisionExport: StartPrevisionExportPayload;
+  /**
+   * Exports an uploaded file with an exporter (`POST /exporters/{id}/file`); poll the export's `state`. The file streams
+   * through Augur to Prevision without being held whole; past `AUGUR_MAX_UPLOAD_BYTES` the upload is cut off and the
+   * field fails with LIMIT_EXCEEDED (no export is started). Never retried.
+   */
+  startPrevisionExportFromFile: StartPrevisionExportPayload;
   /** Starts a validation prediction of a dataset by a model; poll its `state`. Never retried. */
   startPrevisionValidationPrediction: StartPrevisionValidationPredictionPayload;
   /** Stops a version's training; it ends DONE with the models trained so far. */
@@ -4179,6 +4185,12 @@ export type MutationStartDeploymentPredictionArgs = {
 /** The root of every write. Each platform's schema file adds its mutations. */
 export type MutationStartPrevisionExportArgs = {
   input: StartPrevisionExportInput;
+};
+
+
+/** The root of every write. Each platform's schema file adds its mutations. */
+export type MutationStartPrevisionExportFromFileArgs = {
+  input: StartPrevisionExportFromFileInput;
 };
 
 
@@ -5069,7 +5081,7 @@ export type PrevisionExperimentVersionPayload = {
   userErrors: Array<UserError>;
 };
 
-/** One export of a dataset or a prediction; it runs asynchronously. */
+/** One export of a dataset, a prediction or an uploaded file; it runs asynchronously. */
 export type PrevisionExport = Node & {
   __typename?: 'PrevisionExport';
   /** When created. */
@@ -5080,9 +5092,9 @@ export type PrevisionExport = Node & {
   id: Scalars['ID']['output'];
   /** Prevision's own id. */
   platformId: Scalars['ID']['output'];
-  /** Prevision's own id of what was exported: a dataset, a deployment prediction or a validation prediction. */
-  sourcePlatformId: Scalars['ID']['output'];
-  /** What was exported: `dataset`, `deployment` (a bulk prediction) or `experiment` (a validation prediction). */
+  /** Prevision's own id of what was exported: a dataset, a deployment prediction or a validation prediction; null for an uploaded file (`sourceType` `file`), which is no Prevision object. */
+  sourcePlatformId?: Maybe<Scalars['ID']['output']>;
+  /** What was exported: `dataset`, `deployment` (a bulk prediction), `experiment` (a validation prediction) or `file` (a file uploaded with `startPrevisionExportFromFile`). */
   sourceType: Scalars['String']['output'];
   /** State. */
   state: PrevisionState;
@@ -6259,6 +6271,14 @@ export type StartDeploymentPredictionPayload = {
   userErrors: Array<UserError>;
 };
 
+/** A file to write through an exporter, as the SDK's `Exporter.export_file` sends it. */
+export type StartPrevisionExportFromFileInput = {
+  /** The exporter: global id of a `PrevisionExporter`. */
+  exporterId: Scalars['ID']['input'];
+  /** The file to export, usually a csv. It streams to Prevision as it arrives and may be at most `AUGUR_MAX_UPLOAD_BYTES`. */
+  file: Scalars['Upload']['input'];
+};
+
 /**
  * What to export, and with which exporter: exactly one of `datasetId`, `deploymentPredictionId` and
  * `validationPredictionId`.
@@ -6274,7 +6294,7 @@ export type StartPrevisionExportInput = {
   validationPredictionId?: InputMaybe<Scalars['ID']['input']>;
 };
 
-/** The result of `startPrevisionExport`. */
+/** The result of `startPrevisionExport` and `startPrevisionExportFromFile`. */
 export type StartPrevisionExportPayload = {
   __typename?: 'StartPrevisionExportPayload';
   /** The export, started; null when `userErrors` says why it was not. */
@@ -7184,6 +7204,7 @@ export type ResolversTypes = ResolversObject<{
   SqlRow: ResolverTypeWrapper<SqlRowShapeMapper>;
   StartDeploymentPredictionInput: StartDeploymentPredictionInput;
   StartDeploymentPredictionPayload: ResolverTypeWrapper<Omit<StartDeploymentPredictionPayload, 'deploymentPrediction'> & { deploymentPrediction?: Maybe<ResolversTypes['PrevisionDeploymentPrediction']> }>;
+  StartPrevisionExportFromFileInput: StartPrevisionExportFromFileInput;
   StartPrevisionExportInput: StartPrevisionExportInput;
   StartPrevisionExportPayload: ResolverTypeWrapper<Omit<StartPrevisionExportPayload, 'export'> & { export?: Maybe<ResolversTypes['PrevisionExport']> }>;
   StartPrevisionValidationPredictionInput: StartPrevisionValidationPredictionInput;
@@ -7498,6 +7519,7 @@ export type ResolversParentTypes = ResolversObject<{
   SqlRow: SqlRowShapeMapper;
   StartDeploymentPredictionInput: StartDeploymentPredictionInput;
   StartDeploymentPredictionPayload: Omit<StartDeploymentPredictionPayload, 'deploymentPrediction'> & { deploymentPrediction?: Maybe<ResolversParentTypes['PrevisionDeploymentPrediction']> };
+  StartPrevisionExportFromFileInput: StartPrevisionExportFromFileInput;
   StartPrevisionExportInput: StartPrevisionExportInput;
   StartPrevisionExportPayload: Omit<StartPrevisionExportPayload, 'export'> & { export?: Maybe<ResolversParentTypes['PrevisionExport']> };
   StartPrevisionValidationPredictionInput: StartPrevisionValidationPredictionInput;
@@ -8659,6 +8681,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   setPrevisionProjectUserRole?: Resolver<ResolversTypes['PrevisionProjectUsersPayload'], ParentType, ContextType, RequireFields<MutationSetPrevisionProjectUserRoleArgs, 'input'>>;
   startDeploymentPrediction?: Resolver<ResolversTypes['StartDeploymentPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartDeploymentPredictionArgs, 'input'>>;
   startPrevisionExport?: Resolver<ResolversTypes['StartPrevisionExportPayload'], ParentType, ContextType, RequireFields<MutationStartPrevisionExportArgs, 'input'>>;
+  startPrevisionExportFromFile?: Resolver<ResolversTypes['StartPrevisionExportPayload'], ParentType, ContextType, RequireFields<MutationStartPrevisionExportFromFileArgs, 'input'>>;
   startPrevisionValidationPrediction?: Resolver<ResolversTypes['StartPrevisionValidationPredictionPayload'], ParentType, ContextType, RequireFields<MutationStartPrevisionValidationPredictionArgs, 'input'>>;
   stopPrevisionExperimentVersion?: Resolver<ResolversTypes['PrevisionExperimentVersionPayload'], ParentType, ContextType, RequireFields<MutationStopPrevisionExperimentVersionArgs, 'input'>>;
   testPrevisionConnector?: Resolver<ResolversTypes['TestPrevisionConnectorPayload'], ParentType, ContextType, RequireFields<MutationTestPrevisionConnectorArgs, 'input'>>;
@@ -8960,7 +8983,7 @@ export type PrevisionExportResolvers<ContextType = Context, ParentType extends R
   exporterPlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   platformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  sourcePlatformId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sourcePlatformId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   sourceType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   state?: Resolver<ResolversTypes['PrevisionState'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;

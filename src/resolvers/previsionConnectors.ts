@@ -280,8 +280,9 @@ export const previsionConnectorResolvers: Resolvers = {
     platformId: (x) => x._id,
     state: (x) => state(x.status),
     exporterPlatformId: (x) => x.exporter_id,
-    sourcePlatformId: (x) => x.dataset_id ?? x.prediction_id ?? '',
-    sourceType: (x) => (x.dataset_id != null ? 'dataset' : (x.prediction_type ?? 'deployment')),
+    // An export of an uploaded file names neither a dataset nor a prediction.
+    sourcePlatformId: (x) => x.dataset_id ?? x.prediction_id ?? null,
+    sourceType: (x) => (x.dataset_id != null ? 'dataset' : x.prediction_id != null ? (x.prediction_type ?? 'deployment') : 'file'),
     createdAt: (x) => x.created_at,
   },
 };

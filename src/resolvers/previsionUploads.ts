@@ -1,11 +1,13 @@
 /**
- * Datasets registered from an uploaded file: the `Upload` scalar (a file of a GraphQL multipart request, read as it
- * streams) and `createPrevisionDatasetFromFile`, which streams the file on to Prevision.
+ * What Prevision takes as an uploaded file: the `Upload` scalar (a file of a GraphQL multipart request, read as it
+ * streams), and the mutations that stream it on to Prevision: datasets and image folders registered from a file, and
+ * a file exported through an exporter.
  */
 import { GraphQLError, GraphQLScalarType } from 'graphql';
 import type { Resolvers } from '../generated/resolvers.js';
 import { isFileUpload, type FileUpload } from '../core/upload.js';
-import type { PrevisionDataset, PrevisionImageFolder } from '../upstreams/prevision/types.js';
+import { ErrorCode } from '../core/errors.js';
+import type { PrevisionDataset, PrevisionExport, PrevisionImageFolder } from '../upstreams/prevision/types.js';
 import { call, created, Problems, refusal } from './previsionWrites.js';
 import { payload, pointing } from './userErrors.js';
 
@@ -94,6 +96,30 @@ export const previsionUploadResolvers: Resolvers = {
         },
         (imageFolder): { imageFolder: PrevisionImageFolder | null } => ({ imageFolder }),
         { imageFolder: null },
+      ),
+    startPrevisionExportFromFile: (_p, { input }, ctx) =>
+      payload(
+        async () => {
+          const p = new Problems();
+          const exporterId = p.id(ctx, 'input.exporterId', input.exporterId, 'PrevisionExporter');
+          p.throwIfAny();
+          const file = input.file;
+          return created<PrevisionExport>('export')(
+            await pointing(
+              () =>
+                ctx.services.prevision.uploadExport<PrevisionExport>(
+                  call(ctx),
+                  exporterId!,
+                  { filename: file.filename, mimeType: file.mimeType, chunks: file.chunks() },
+                  ctx.services.config.limits.maxUploadBytes,
+                ),
+              // A 404 is the exporter; a 400 is the file.
+              (e) => (e.code === ErrorCode.NOT_FOUND ? 'input.exporterId' : 'input.file'),
+            ),
+          );
+        },
+        (exp): { export: PrevisionExport | null } => ({ export: exp }),
+        { export: null },
       ),
   },
 };

@@ -102,6 +102,8 @@ export const PREVISION_SCHEMAS: Record<string, Schema> = {
     dataset_id: nullable(ID),
     prediction_id: nullable(ID),
     prediction_type: nullable(enumOf(['deployment', 'experiment'])),
+    file_name: nullable(str('[OURS] The uploaded file, for an export of a file.')),
+    file_size: nullable(int('[OURS] Its size in bytes.')),
     status: STATE,
     created_at: dateTime(),
     created_by: ID,

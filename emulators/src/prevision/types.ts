@@ -424,7 +424,7 @@ export interface Exporter {
   created_by: string;
 }
 
-/** `GET /ext/v1/exports/{id}`: one export of a dataset or a prediction; `status` moves like a job's state. */
+/** `GET /ext/v1/exports/{id}`: one export of a dataset, a prediction or an uploaded file; `status` moves like a job's state. */
 export interface Export {
   _id: string;
   project_id: string;
@@ -432,6 +432,10 @@ export interface Export {
   dataset_id: string | null;
   prediction_id: string | null;
   prediction_type: 'deployment' | 'experiment' | null;
+  /** **[OURS]** The uploaded file's name, for an export of a file (`POST /exporters/{id}/file`); null otherwise. */
+  file_name: string | null;
+  /** **[OURS]** The uploaded file's size in bytes, for an export of a file; null otherwise. */
+  file_size: number | null;
   status: PrevisionState;
   created_at: string;
   created_by: string;

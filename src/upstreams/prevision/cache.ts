@@ -65,6 +65,7 @@ export const PREVISION_CACHE_RULES: ObjectCacheRules = {
     'POST /projects/{id}/exporters': ['exporters', 'connectors', 'projects'],
     'POST /exporters/{id}/dataset/{dataset_id}': ['exports', 'exporters', 'datasets'],
     'POST /exporters/{id}/prediction/{prediction_id}': ['exports', 'exporters', 'deployment-predictions', 'validation-predictions'],
+    'POST /exporters/{id}/file': ['exports', 'exporters'],
     'DELETE /validation-predictions/{id}': ['validation-predictions', 'experiment-versions'],
     'DELETE /exporters/{id}': ['exporters', 'exports', 'connectors', 'projects'],
     'DELETE /data-sources/{id}': ['data-sources', 'datasets', 'connectors', 'projects'],

@@ -394,6 +394,11 @@ export class PrevisionClient {
     );
   }
 
+  /** `POST /exporters/{id}/file`: the part `file` alone, as the SDK's `Exporter.export_file` sends it; answers the export. Streamed like {@link uploadDataset}. */
+  uploadExport<T>(ctx: PrevisionCallContext, exporterId: string, file: PrevisionUploadFile, maxBytes: number): Promise<T> {
+    return this.upload<T>(ctx, `/exporters/${encodeURIComponent(exporterId)}/file`, '/exporters/{id}/file', {}, file, maxBytes);
+  }
+
   private async upload<T>(
     ctx: PrevisionCallContext,
     path: string,

@@ -1,10 +1,12 @@
 /**
  * Internal to the Prevision emulator: the `/ext/v1` exporters and exports routes. An exporter writes through a
- * connector; an export of a dataset or a prediction is a job whose `status` moves like the others (`EXPORT_UPDATE`).
- * The emulator writes nothing anywhere **[OURS]**: an export ends `done`.
+ * connector; an export of a dataset, a prediction or an uploaded file (the SDK's `Exporter.export_file`) is a job
+ * whose `status` moves like the others (`EXPORT_UPDATE`). The emulator writes nothing anywhere **[OURS]**: an export
+ * ends `done`, and an uploaded file is kept only as its name and size.
  */
 import type { RouteDef } from '../../framework/emulator.js';
 import { badRequest, notFound, objectBody, oneOf, optionalString, requiredString, type HandlerContext } from '../context.js';
+import { parseMultipart } from '../files.js';
 import type { Export, Exporter } from '../types.js';
 import { API, ok, noContent, type ApiScope } from './scope.js';
 
@@ -18,12 +20,20 @@ export function exporterRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef[]
     if (!e) throw notFound('Exporter', id);
     return e;
   };
-  const startExport = (e: Exporter, over: Pick<Export, 'dataset_id' | 'prediction_id' | 'prediction_type'>): Export => {
+  const startExport = (
+    e: Exporter,
+    over: Partial<Pick<Export, 'dataset_id' | 'prediction_id' | 'prediction_type' | 'file_name' | 'file_size'>>,
+  ): Export => {
     const now = options.now();
     const x: Export = {
       _id: store.ids.next(now),
       project_id: e.project_id,
       exporter_id: e._id,
+      dataset_id: null,
+      prediction_id: null,
+      prediction_type: null,
+      file_name: null,
+      file_size: null,
       ...over,
       status: 'pending',
       created_at: new Date(now).toISOString(),
@@ -118,7 +128,7 @@ export function exporterRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef[]
         const d = store.datasets.get(req.params['datasetId']!);
         if (!d || d.wire.project_id !== e.project_id)
           throw badRequest(`No dataset ${JSON.stringify(req.params['datasetId'])} in project ${e.project_id}.`);
-        return ok(startExport(e, { dataset_id: d.wire._id, prediction_id: null, prediction_type: null }));
+        return ok(startExport(e, { dataset_id: d.wire._id }));
       },
     },
     {
@@ -131,7 +141,30 @@ export function exporterRoutes(ctx: HandlerContext, scope: ApiScope): RouteDef[]
         const found =
           type === 'deployment' ? store.predictions.get(id)?.wire.project_id : store.validationPredictions.get(id)?.wire.project_id;
         if (found !== e.project_id) throw badRequest(`No ${type} prediction ${JSON.stringify(id)} in project ${e.project_id}.`);
-        return ok(startExport(e, { dataset_id: null, prediction_id: id, prediction_type: type }));
+        return ok(startExport(e, { prediction_id: id, prediction_type: type }));
+      },
+    },
+    {
+      // The SDK's `Export._new(file_path=...)`: a `MultipartEncoder` body with the part `file` (sent as `text/csv`)
+      // and, when given, the fields `encoding`, `separator`, `decimal`, `thousands`, `origin`,
+      // `pipeline_scheduled_run_id`. It reads `_id` from the answer.
+      method: 'POST',
+      path: `${API}/exporters/{id}/file`,
+      handler: (req) => {
+        const e = exporter(req.params['id']!);
+        const parts = parseMultipart(req.rawBody, req.headers['content-type']);
+        if (!parts) {
+          throw badRequest(
+            `Expected a multipart/form-data body with the part "file", got Content-Type ${JSON.stringify(req.headers['content-type'] ?? null)}.`,
+          );
+        }
+        const file = parts.find((p) => p.name === 'file');
+        if (!file) throw badRequest('Multipart field "file" is required: attach the file to export.');
+        for (const name of ['separator', 'decimal', 'thousands']) {
+          const v = parts.find((p) => p.name === name && p.filename === null)?.data.toString('utf8');
+          if (v !== undefined && v.length !== 1) throw badRequest(`Field "${name}" must be one character, got ${JSON.stringify(v)}.`);
+        }
+        return ok(startExport(e, { file_name: file.filename || 'file', file_size: file.data.length }));
       },
     },
     {

@@ -6,7 +6,7 @@ import { TAGS, formOrJson, list, one, remove } from './kit.js';
 
 const { exporters } = TAGS;
 
-/** Exporters and the exports of datasets and predictions. */
+/** Exporters and the exports of datasets, predictions and uploaded files. */
 export const EXPORTER_PATHS: Paths = {
   '/projects/{pid}/exporters': {
     get: list("List a project's exporters", 'Exporter', exporters),
@@ -43,6 +43,32 @@ export const EXPORTER_PATHS: Paths = {
     post: one('Export a prediction', 'Export', {
       ...exporters,
       body: formOrJson(object({ prediction_type: { type: 'string', enum: ['deployment', 'experiment'] } }, ['prediction_type'])),
+    }),
+  },
+  '/exporters/{id}/file': {
+    post: one('Export an uploaded file', 'Export', {
+      ...exporters,
+      description:
+        "The SDK's `Exporter.export_file`. A job like the other exports; [OURS] the answer's `file_name` and `file_size` say what was uploaded. 400 without the part `file`.",
+      body: {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: object(
+              {
+                file: str('The file (the SDK sends it as text/csv).', { contentMediaType: 'application/octet-stream' }),
+                encoding: str(),
+                separator: str('One character.'),
+                decimal: str('One character.'),
+                thousands: str('One character.'),
+                origin: str(),
+                pipeline_scheduled_run_id: str(),
+              },
+              ['file'],
+            ),
+          },
+        },
+      },
     }),
   },
   '/exports/{id}': { get: one('Get an export', 'Export', exporters) },
