@@ -780,6 +780,7 @@ export type CivisImportArgs = {
 export type CivisImportsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   archived?: InputMaybe<Scalars['Boolean']['input']>;
+  archivedFilter?: InputMaybe<CivisArchivedFilter>;
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
   destination?: InputMaybe<Array<Scalars['ID']['input']>>;
@@ -787,6 +788,7 @@ export type CivisImportsArgs = {
   hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CivisOrder>;
+  scheduled?: InputMaybe<Scalars['Boolean']['input']>;
   source?: InputMaybe<Array<Scalars['ID']['input']>>;
   status?: InputMaybe<Array<CivisRunState>>;
   syncType?: InputMaybe<Array<CivisImportSyncType>>;
@@ -814,12 +816,15 @@ export type CivisJobArgs = {
 export type CivisJobsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   archived?: InputMaybe<Scalars['Boolean']['input']>;
+  archivedFilter?: InputMaybe<CivisArchivedFilter>;
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   hidden?: InputMaybe<Scalars['Boolean']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   manageable?: InputMaybe<Scalars['Boolean']['input']>;
+  orderBy?: InputMaybe<CivisJobOrder>;
+  permission?: InputMaybe<CivisPermission>;
   scheduled?: InputMaybe<Scalars['Boolean']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
   state?: InputMaybe<Array<CivisRunState>>;
@@ -848,6 +853,7 @@ export type CivisModelArgs = {
 export type CivisModelsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   archived?: InputMaybe<Scalars['Boolean']['input']>;
+  archivedFilter?: InputMaybe<CivisArchivedFilter>;
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
   dependentVariable?: InputMaybe<Scalars['String']['input']>;
@@ -910,6 +916,7 @@ export type CivisProjectArgs = {
 export type CivisProjectsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   archived?: InputMaybe<Scalars['Boolean']['input']>;
+  archivedFilter?: InputMaybe<CivisArchivedFilter>;
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   autoShare?: InputMaybe<Scalars['Boolean']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -918,6 +925,7 @@ export type CivisProjectsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   manageable?: InputMaybe<Scalars['Boolean']['input']>;
   orderBy?: InputMaybe<CivisOrder>;
+  permission?: InputMaybe<CivisPermission>;
 };
 
 
@@ -930,6 +938,8 @@ export type CivisProjectsArgs = {
 export type CivisQueriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   archived?: InputMaybe<Scalars['Boolean']['input']>;
+  archivedFilter?: InputMaybe<CivisArchivedFilter>;
+  author?: InputMaybe<Scalars['ID']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
@@ -980,6 +990,7 @@ export type CivisReportArgs = {
 export type CivisReportsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   archived?: InputMaybe<Scalars['Boolean']['input']>;
+  archivedFilter?: InputMaybe<CivisArchivedFilter>;
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1012,6 +1023,7 @@ export type CivisScriptArgs = {
 export type CivisScriptsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   archived?: InputMaybe<Scalars['Boolean']['input']>;
+  archivedFilter?: InputMaybe<CivisArchivedFilter>;
   author?: InputMaybe<Array<Scalars['ID']['input']>>;
   before?: InputMaybe<Scalars['String']['input']>;
   category?: InputMaybe<Scalars['String']['input']>;
@@ -1020,6 +1032,7 @@ export type CivisScriptsArgs = {
   language?: InputMaybe<Array<CivisScriptLanguage>>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CivisOrder>;
+  scheduled?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<Array<CivisRunState>>;
 };
 
@@ -1083,10 +1096,12 @@ export type CivisUsersArgs = {
   accountStatus?: InputMaybe<CivisAccountStatus>;
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
+  featureFlag?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   groupPlatformIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CivisUserOrder>;
+  organizationPlatformId?: InputMaybe<Scalars['ID']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -1098,6 +1113,15 @@ export type CivisAccountStatus =
   | 'all'
   /** Deactivated accounts. */
   | 'inactive';
+
+/** Which objects a Civis list answers by their archival status: Civis's `archived`, which takes false, true or all. */
+export type CivisArchivedFilter =
+  /** Live objects only (`archived=false`, Civis's default). */
+  | 'false'
+  /** Live and archived objects (`archived=all`). */
+  | 'all'
+  /** Archived objects only (`archived=true`). */
+  | 'true';
 
 /** A column of a Civis table, with Civis's statistics. */
 export type CivisColumn = {
@@ -1155,6 +1179,21 @@ export type CivisColumnEdge = {
   node: CivisColumn;
 };
 
+/** An explicit order for `CivisTable.columns`. */
+export type CivisColumnOrder = {
+  /** Direction; ascending when omitted. */
+  direction?: InputMaybe<SortDirection>;
+  /** Field to sort by. */
+  field: CivisColumnOrderField;
+};
+
+/** Fields Civis's list of a table's columns can be ordered by. */
+export type CivisColumnOrderField =
+  /** Column name (Civis `name`). */
+  | 'name'
+  /** Position in the table, `CivisColumn.order` (Civis `order`). */
+  | 'order';
+
 /** Civis's statistics of a numeric column. */
 export type CivisColumnStats = {
   __typename?: 'CivisColumnStats';
@@ -1200,7 +1239,7 @@ export type CivisDatabase = Node & {
   port: Scalars['Int']['output'];
   /** Schema names of the database (a call of its own). */
   schemas: Array<Scalars['String']['output']>;
-  /** Tables of this database, ordered by schema then name. */
+  /** Tables of this database, ordered by schema then name unless `orderBy` says otherwise. */
   tables: CivisTableConnection;
 };
 
@@ -1209,10 +1248,14 @@ export type CivisDatabase = Node & {
 export type CivisDatabaseTablesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
+  credential?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<CivisTableOrder>;
   schema?: InputMaybe<Scalars['String']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  tagPlatformIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 /** A page of Civis databases. */
@@ -1334,7 +1377,7 @@ export type CivisImport = Node & {
   name: Scalars['String']['output'];
   /** Civis's own id (also its job id; an integer, as a string). */
   platformId: Scalars['ID']['output'];
-  /** Runs, newest first. */
+  /** Runs, newest first unless `orderBy` says otherwise. */
   runs: CivisJobRunConnection;
   /** When it runs on its own. */
   schedule: CivisSchedule;
@@ -1359,6 +1402,7 @@ export type CivisImportRunsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CivisRunOrder>;
 };
 
 /** A page of Civis imports. */
@@ -1437,7 +1481,7 @@ export type CivisJob = Node & {
    * `id` and `platformId`. Null when that read fails.
    */
   run?: Maybe<CivisJobRun>;
-  /** Runs, newest first. */
+  /** Runs, newest first unless `orderBy` says otherwise. */
   runs: CivisJobRunConnection;
   /** When it runs on its own. */
   schedule: CivisSchedule;
@@ -1465,6 +1509,7 @@ export type CivisJobRunsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CivisRunOrder>;
 };
 
 /** A page of Civis jobs. */
@@ -1488,6 +1533,19 @@ export type CivisJobEdge = {
   /** The job. */
   node: CivisJob;
 };
+
+/** An explicit order for `Civis.jobs`. */
+export type CivisJobOrder = {
+  /** Direction; ascending when omitted. */
+  direction?: InputMaybe<SortDirection>;
+  /** Field to sort by. */
+  field: CivisJobOrderField;
+};
+
+/** Fields Civis's job list can be ordered by. */
+export type CivisJobOrderField =
+  /** Last change (Civis `updated_at`). */
+  | 'updated_at';
 
 /** One run of a Civis job, script or import. */
 export type CivisJobRun = Node & {
@@ -1694,6 +1752,15 @@ export type CivisOrderField =
   | 'NAME'
   /** Last change (Civis `updated_at`). */
   | 'UPDATED_AT';
+
+/** A permission the caller holds on an object, as Civis's `permission` list filter names it. */
+export type CivisPermission =
+  /** May change, share and archive it. */
+  | 'manage'
+  /** May read it: every object the caller sees. */
+  | 'read'
+  /** May change it. */
+  | 'write';
 
 /** A scoring run of a CivisML model on a table. */
 export type CivisPrediction = Node & {
@@ -2099,6 +2166,19 @@ export type CivisReportKind =
   /** Tableau reports. */
   | 'tableau';
 
+/** An explicit order for the runs of a job, a script or an import. */
+export type CivisRunOrder = {
+  /** Direction; ascending when omitted. */
+  direction?: InputMaybe<SortDirection>;
+  /** Field to sort by. */
+  field: CivisRunOrderField;
+};
+
+/** Fields Civis's list of a job's runs can be ordered by. */
+export type CivisRunOrderField =
+  /** Run id, which grows with each run (Civis `id`). */
+  | 'id';
+
 /** State of a Civis run, job, script, import, query or prediction. */
 export type CivisRunState =
   /** Cancelled before it finished. */
@@ -2194,7 +2274,7 @@ export type CivisScript = Node & {
   platformId: Scalars['ID']['output'];
   /** Projects it is in. */
   projects: Array<CivisProjectRef>;
-  /** Runs, newest first. */
+  /** Runs, newest first unless `orderBy` says otherwise. */
   runs: CivisJobRunConnection;
   /** When it runs on its own (a read of the script when it comes from a list). */
   schedule: CivisSchedule;
@@ -2222,6 +2302,7 @@ export type CivisScriptRunsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CivisRunOrder>;
 };
 
 /** The value a script's parameter runs with. */
@@ -2369,7 +2450,7 @@ export type CivisTable = Node & {
   __typename?: 'CivisTable';
   /** Number of columns. */
   columnCount: Scalars['Int']['output'];
-  /** Columns, by name. */
+  /** Columns, by name unless `orderBy` says otherwise. */
   columns: CivisColumnConnection;
   /** When the data last changed; null when Civis does not know. */
   dataUpdatedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -2422,6 +2503,7 @@ export type CivisTableColumnsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<CivisColumnOrder>;
 };
 
 /** A page of Civis tables. */
@@ -6919,10 +7001,13 @@ export type ResolversTypes = ResolversObject<{
   CancelCivisRunPayload: ResolverTypeWrapper<Omit<CancelCivisRunPayload, 'run'> & { run?: Maybe<ResolversTypes['CivisJobRun']> }>;
   Civis: ResolverTypeWrapper<CivisRootMapper>;
   CivisAccountStatus: null;
+  CivisArchivedFilter: null;
   CivisColumn: ResolverTypeWrapper<CivisColumnMapper>;
   CivisColumnConnection: ResolverTypeWrapper<Omit<CivisColumnConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisColumnEdge']>, nodes: Array<ResolversTypes['CivisColumn']> }>;
   CivisColumnDelimiter: null;
   CivisColumnEdge: ResolverTypeWrapper<Omit<CivisColumnEdge, 'node'> & { node: ResolversTypes['CivisColumn'] }>;
+  CivisColumnOrder: CivisColumnOrder;
+  CivisColumnOrderField: null;
   CivisColumnStats: ResolverTypeWrapper<CivisColumnStats>;
   CivisCompression: null;
   CivisDatabase: ResolverTypeWrapper<CivisDatabaseMapper>;
@@ -6942,6 +7027,8 @@ export type ResolversTypes = ResolversObject<{
   CivisJob: ResolverTypeWrapper<CivisJobMapper>;
   CivisJobConnection: ResolverTypeWrapper<Omit<CivisJobConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisJobEdge']>, nodes: Array<ResolversTypes['CivisJob']> }>;
   CivisJobEdge: ResolverTypeWrapper<Omit<CivisJobEdge, 'node'> & { node: ResolversTypes['CivisJob'] }>;
+  CivisJobOrder: CivisJobOrder;
+  CivisJobOrderField: null;
   CivisJobRun: ResolverTypeWrapper<CivisJobRunParentMapper>;
   CivisJobRunConnection: ResolverTypeWrapper<Omit<CivisJobRunConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisJobRunEdge']>, nodes: Array<ResolversTypes['CivisJobRun']> }>;
   CivisJobRunEdge: ResolverTypeWrapper<Omit<CivisJobRunEdge, 'node'> & { node: ResolversTypes['CivisJobRun'] }>;
@@ -6954,6 +7041,7 @@ export type ResolversTypes = ResolversObject<{
   CivisNotificationsInput: CivisNotificationsInput;
   CivisOrder: CivisOrder;
   CivisOrderField: CivisOrderField;
+  CivisPermission: null;
   CivisPrediction: ResolverTypeWrapper<CivisPredictionMapper>;
   CivisPredictionConnection: ResolverTypeWrapper<Omit<CivisPredictionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisPredictionEdge']>, nodes: Array<ResolversTypes['CivisPrediction']> }>;
   CivisPredictionEdge: ResolverTypeWrapper<Omit<CivisPredictionEdge, 'node'> & { node: ResolversTypes['CivisPrediction'] }>;
@@ -6980,6 +7068,8 @@ export type ResolversTypes = ResolversObject<{
   CivisReportConnection: ResolverTypeWrapper<Omit<CivisReportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CivisReportEdge']>, nodes: Array<ResolversTypes['CivisReport']> }>;
   CivisReportEdge: ResolverTypeWrapper<Omit<CivisReportEdge, 'node'> & { node: ResolversTypes['CivisReport'] }>;
   CivisReportKind: null;
+  CivisRunOrder: CivisRunOrder;
+  CivisRunOrderField: null;
   CivisRunState: null;
   CivisRunStatus: ResolverTypeWrapper<CivisRunMapper>;
   CivisSchedule: ResolverTypeWrapper<CivisScheduleMapper>;
@@ -7270,6 +7360,7 @@ export type ResolversParentTypes = ResolversObject<{
   CivisColumn: CivisColumnMapper;
   CivisColumnConnection: Omit<CivisColumnConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisColumnEdge']>, nodes: Array<ResolversParentTypes['CivisColumn']> };
   CivisColumnEdge: Omit<CivisColumnEdge, 'node'> & { node: ResolversParentTypes['CivisColumn'] };
+  CivisColumnOrder: CivisColumnOrder;
   CivisColumnStats: CivisColumnStats;
   CivisDatabase: CivisDatabaseMapper;
   CivisDatabaseConnection: Omit<CivisDatabaseConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisDatabaseEdge']>, nodes: Array<ResolversParentTypes['CivisDatabase']> };
@@ -7287,6 +7378,7 @@ export type ResolversParentTypes = ResolversObject<{
   CivisJob: CivisJobMapper;
   CivisJobConnection: Omit<CivisJobConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisJobEdge']>, nodes: Array<ResolversParentTypes['CivisJob']> };
   CivisJobEdge: Omit<CivisJobEdge, 'node'> & { node: ResolversParentTypes['CivisJob'] };
+  CivisJobOrder: CivisJobOrder;
   CivisJobRun: CivisJobRunParentMapper;
   CivisJobRunConnection: Omit<CivisJobRunConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisJobRunEdge']>, nodes: Array<ResolversParentTypes['CivisJobRun']> };
   CivisJobRunEdge: Omit<CivisJobRunEdge, 'node'> & { node: ResolversParentTypes['CivisJobRun'] };
@@ -7321,6 +7413,7 @@ export type ResolversParentTypes = ResolversObject<{
   CivisReport: CivisReportMapper;
   CivisReportConnection: Omit<CivisReportConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CivisReportEdge']>, nodes: Array<ResolversParentTypes['CivisReport']> };
   CivisReportEdge: Omit<CivisReportEdge, 'node'> & { node: ResolversParentTypes['CivisReport'] };
+  CivisRunOrder: CivisRunOrder;
   CivisRunStatus: CivisRunMapper;
   CivisSchedule: CivisScheduleMapper;
   CivisScheduleInput: CivisScheduleInput;
@@ -7727,6 +7820,8 @@ export type CivisResolvers<ContextType = Context, ParentType extends ResolversPa
 
 export type CivisAccountStatusResolvers = { ACTIVE: 'active', ALL: 'all', INACTIVE: 'inactive' };
 
+export type CivisArchivedFilterResolvers = { ACTIVE: 'false', ALL: 'all', ARCHIVED: 'true' };
+
 export type CivisColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisColumn'] = ResolversParentTypes['CivisColumn']> = ResolversObject<{
   civisDataType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -7753,6 +7848,8 @@ export type CivisColumnEdgeResolvers<ContextType = Context, ParentType extends R
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['CivisColumn'], ParentType, ContextType>;
 }>;
+
+export type CivisColumnOrderFieldResolvers = { NAME: 'name', ORDER: 'order' };
 
 export type CivisColumnStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisColumnStats'] = ResolversParentTypes['CivisColumnStats']> = ResolversObject<{
   average?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -7901,6 +7998,8 @@ export type CivisJobEdgeResolvers<ContextType = Context, ParentType extends Reso
   node?: Resolver<ResolversTypes['CivisJob'], ParentType, ContextType>;
 }>;
 
+export type CivisJobOrderFieldResolvers = { UPDATED_AT: 'updated_at' };
+
 export type CivisJobRunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisJobRun'] = ResolversParentTypes['CivisJobRun']> = ResolversObject<{
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -7974,6 +8073,8 @@ export type CivisNotificationsResolvers<ContextType = Context, ParentType extend
   successOn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   urls?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
+
+export type CivisPermissionResolvers = { MANAGE: 'manage', READ: 'read', WRITE: 'write' };
 
 export type CivisPredictionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CivisPrediction'] = ResolversParentTypes['CivisPrediction']> = ResolversObject<{
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -8163,6 +8264,8 @@ export type CivisReportEdgeResolvers<ContextType = Context, ParentType extends R
 }>;
 
 export type CivisReportKindResolvers = { OTHER: 'other', TABLEAU: 'tableau' };
+
+export type CivisRunOrderFieldResolvers = { ID: 'id' };
 
 export type CivisRunStateResolvers = { CANCELLED: 'cancelled', FAILED: 'failed', IDLE: 'idle', QUEUED: 'queued', RUNNING: 'running', SUCCEEDED: 'succeeded' };
 
@@ -9458,10 +9561,12 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CancelCivisRunPayload?: CancelCivisRunPayloadResolvers<ContextType>;
   Civis?: CivisResolvers<ContextType>;
   CivisAccountStatus?: CivisAccountStatusResolvers;
+  CivisArchivedFilter?: CivisArchivedFilterResolvers;
   CivisColumn?: CivisColumnResolvers<ContextType>;
   CivisColumnConnection?: CivisColumnConnectionResolvers<ContextType>;
   CivisColumnDelimiter?: CivisColumnDelimiterResolvers;
   CivisColumnEdge?: CivisColumnEdgeResolvers<ContextType>;
+  CivisColumnOrderField?: CivisColumnOrderFieldResolvers;
   CivisColumnStats?: CivisColumnStatsResolvers<ContextType>;
   CivisCompression?: CivisCompressionResolvers;
   CivisDatabase?: CivisDatabaseResolvers<ContextType>;
@@ -9480,6 +9585,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CivisJob?: CivisJobResolvers<ContextType>;
   CivisJobConnection?: CivisJobConnectionResolvers<ContextType>;
   CivisJobEdge?: CivisJobEdgeResolvers<ContextType>;
+  CivisJobOrderField?: CivisJobOrderFieldResolvers;
   CivisJobRun?: CivisJobRunResolvers<ContextType>;
   CivisJobRunConnection?: CivisJobRunConnectionResolvers<ContextType>;
   CivisJobRunEdge?: CivisJobRunEdgeResolvers<ContextType>;
@@ -9488,6 +9594,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CivisModelEdge?: CivisModelEdgeResolvers<ContextType>;
   CivisModelOrderField?: CivisModelOrderFieldResolvers;
   CivisNotifications?: CivisNotificationsResolvers<ContextType>;
+  CivisPermission?: CivisPermissionResolvers;
   CivisPrediction?: CivisPredictionResolvers<ContextType>;
   CivisPredictionConnection?: CivisPredictionConnectionResolvers<ContextType>;
   CivisPredictionEdge?: CivisPredictionEdgeResolvers<ContextType>;
@@ -9512,6 +9619,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CivisReportConnection?: CivisReportConnectionResolvers<ContextType>;
   CivisReportEdge?: CivisReportEdgeResolvers<ContextType>;
   CivisReportKind?: CivisReportKindResolvers;
+  CivisRunOrderField?: CivisRunOrderFieldResolvers;
   CivisRunState?: CivisRunStateResolvers;
   CivisRunStatus?: CivisRunStatusResolvers<ContextType>;
   CivisSchedule?: CivisScheduleResolvers<ContextType>;

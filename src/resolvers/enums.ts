@@ -40,6 +40,11 @@ export const ENUM_VALUES = {
   CivisModelOrderField: { UPDATED_AT: 'updated_at', LAST_RUN_UPDATED_AT: 'last_run.updated_at' },
   CivisUserOrderField: { NAME: 'name', USERNAME: 'user' },
   CivisAccountStatus: { ACTIVE: 'active', INACTIVE: 'inactive', ALL: 'all' },
+  CivisArchivedFilter: { ACTIVE: 'false', ARCHIVED: 'true', ALL: 'all' },
+  CivisPermission: { READ: 'read', WRITE: 'write', MANAGE: 'manage' },
+  CivisJobOrderField: { UPDATED_AT: 'updated_at' },
+  CivisRunOrderField: { ID: 'id' },
+  CivisColumnOrderField: { NAME: 'name', ORDER: 'order' },
   CivisReportKind: { TABLEAU: 'tableau', OTHER: 'other' },
   CivisScriptParamType: {
     STRING: 'string',

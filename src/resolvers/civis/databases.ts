@@ -27,6 +27,7 @@ import {
   civisOrder,
   platformIds,
 } from './shared.js';
+import { archivedParam } from './listFilters.js';
 
 /** The states a query's last run can be in (a query always has a run, so never IDLE). */
 const QUERY_STATES = new Set(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
@@ -277,7 +278,8 @@ export const databaseResolvers: Resolvers = {
         started_after: time(args.startedAfter),
         started_before: time(args.startedBefore),
         hidden: flag(args.hidden),
-        archived: flag(args.archived),
+        archived: archivedParam(args),
+        author_id: args.author != null ? civisId(ctx, args.author, 'CivisUser', 'author') : undefined,
       };
       return connection(ctx, 'queries', CIVIS_LISTS.queries, params, args, civisOrder(args.orderBy));
     },
@@ -300,7 +302,8 @@ export const databaseResolvers: Resolvers = {
     dataUpdatedAt: detailField<CivisTableDetail, string | null>('CivisTable', 'dataUpdatedAt', (d) => d.dataUpdatedAt),
     schemaUpdatedAt: detailField<CivisTableDetail, string | null>('CivisTable', 'schemaUpdatedAt', (d) => d.schemaUpdatedAt),
     database: (t, _a, ctx) => loadCivis(ctx, 'CivisDatabase', t.databaseId),
-    columns: (t, args, ctx) => connection(ctx, 'columns', CIVIS_LISTS.columnsOf(t.id), { name: args.name || undefined }, args),
+    columns: (t, args, ctx) =>
+      connection(ctx, 'columns', CIVIS_LISTS.columnsOf(t.id), { name: args.name || undefined }, args, civisOrder(args.orderBy)),
   },
   CivisTableTag: {
     platformId: pid,

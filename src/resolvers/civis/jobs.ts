@@ -2,7 +2,7 @@
  * Civis jobs and what runs like one: `Civis.jobs`, `job`, `imports`, `import`, `scripts`, `script`, `reports`,
  * `report`, their object types with their runs, and `Mutation.runCivisJob`.
  */
-import type { InputMaybe, Resolvers } from '../../generated/resolvers.js';
+import type { CivisRunOrder, InputMaybe, Resolvers } from '../../generated/resolvers.js';
 import type { ConnectionArgs } from '../../relay/connection.js';
 import { AugurError, ErrorCode, badInput, quote } from '../../core/errors.js';
 import { CIVIS_LISTS } from '../../upstreams/civis/client.js';
@@ -25,10 +25,11 @@ import {
   pid,
   platformIdArg,
   runState,
-  states,
   userIds,
   globalIds,
+  civisOrder,
 } from './shared.js';
+import { archivedParam, jobStateParam, permissionParam, runStatusParam, scriptCategoryParam } from './listFilters.js';
 
 /** Job types as Civis's comma list; a type is `Namespace::Name` (`JobTypes::SqlRunner`), which no comma can be part of. */
 function jobTypes(types: InputMaybe<string[]> | undefined): string | undefined {
@@ -51,8 +52,11 @@ export async function loadRun(ctx: Context, jobId: number, runId: number): Promi
   return { ...run, jobId };
 }
 
-function runsConnection(ctx: Context, jobId: number, args: ConnectionArgs) {
-  return connection<CivisRun, CivisJobRunParent>(ctx, 'runs', CIVIS_LISTS.runsOf(jobId), {}, args, undefined, (r) => ({ ...r, jobId }));
+function runsConnection(ctx: Context, jobId: number, args: ConnectionArgs & { orderBy?: InputMaybe<CivisRunOrder> }) {
+  return connection<CivisRun, CivisJobRunParent>(ctx, 'runs', CIVIS_LISTS.runsOf(jobId), {}, args, civisOrder(args.orderBy), (r) => ({
+    ...r,
+    jobId,
+  }));
 }
 
 export const jobResolvers: Resolvers = {
@@ -88,12 +92,12 @@ export const jobResolvers: Resolvers = {
         'imports',
         CIVIS_LISTS.imports,
         {
-          status: states(args.status),
+          status: runStatusParam(args.status, args.scheduled, 'imports'),
           type: args.syncType?.length ? args.syncType.join(',') : undefined,
           source: globalIds(ctx, args.source, 'CivisDatabase', 'source'),
           destination: globalIds(ctx, args.destination, 'CivisDatabase', 'destination'),
           author: userIds(ctx, args.author, 'author'),
-          archived: flag(args.archived),
+          archived: archivedParam(args),
           hidden: flag(args.hidden),
         },
         args,
@@ -106,16 +110,17 @@ export const jobResolvers: Resolvers = {
         'jobs',
         CIVIS_LISTS.jobs,
         {
-          state: states(args.state),
+          state: jobStateParam(args.state),
           q: args.search || undefined,
           author: userIds(ctx, args.author, 'author'),
-          archived: flag(args.archived),
+          archived: archivedParam(args),
           hidden: flag(args.hidden),
           scheduled: flag(args.scheduled),
-          permission: args.manageable ? 'manage' : undefined,
+          permission: permissionParam(args),
           type: jobTypes(args.type),
         },
         args,
+        civisOrder(args.orderBy),
       ),
     job: (_r, args, ctx) => loadCivis(ctx, 'CivisJob', lookupId(ctx, args, JOB_TYPES)),
     reports: (_r, args, ctx) =>
@@ -127,7 +132,7 @@ export const jobResolvers: Resolvers = {
           type: args.kind ?? undefined,
           template_id: args.templatePlatformId != null ? platformIdArg(args.templatePlatformId, 'templatePlatformId') : undefined,
           author: userIds(ctx, args.author, 'author'),
-          archived: flag(args.archived),
+          archived: archivedParam(args),
           hidden: flag(args.hidden),
         },
         args,
@@ -140,12 +145,12 @@ export const jobResolvers: Resolvers = {
         'scripts',
         CIVIS_LISTS.scripts,
         {
-          status: states(args.status),
+          status: runStatusParam(args.status, args.scheduled, 'scripts'),
           author: userIds(ctx, args.author, 'author'),
-          archived: flag(args.archived),
+          archived: archivedParam(args),
           hidden: flag(args.hidden),
           type: args.language?.length ? args.language.join(',') : undefined,
-          category: args.category || undefined,
+          category: scriptCategoryParam(args.category),
         },
         args,
         args.orderBy,

@@ -21,6 +21,7 @@ import {
   userIds,
   civisOrder,
 } from './shared.js';
+import { archivedParam } from './listFilters.js';
 
 /** The build states Civis's model list filters on (its `status`, which also takes `scheduled`). */
 const MODEL_STATES = new Set(['running', 'failed', 'succeeded', 'idle']);
@@ -59,7 +60,7 @@ export const modelResolvers: Resolvers = {
           dependent_variable: args.dependentVariable ?? undefined,
           status: modelStatus(args.state, args.scheduled),
           author: userIds(ctx, args.author, 'author'),
-          archived: flag(args.archived),
+          archived: archivedParam(args),
           hidden: flag(args.hidden),
         },
         args,

@@ -18,9 +18,11 @@ import {
   loadCivis,
   lookupId,
   pid,
+  platformIdArg,
   platformIds,
   userIds,
 } from './shared.js';
+import { archivedParam, featureFlagParam, permissionParam } from './listFilters.js';
 
 /**
  * Reads a field of a user from the shape at hand, or from the user loaded by id (once per user and request) when it
@@ -66,10 +68,10 @@ export const workspaceResolvers: Resolvers = {
         CIVIS_LISTS.projects,
         {
           author: userIds(ctx, args.author, 'author'),
-          archived: flag(args.archived),
+          archived: archivedParam(args),
           hidden: flag(args.hidden),
           auto_share: flag(args.autoShare),
-          permission: args.manageable ? 'manage' : undefined,
+          permission: permissionParam(args),
         },
         args,
         args.orderBy,
@@ -84,6 +86,9 @@ export const workspaceResolvers: Resolvers = {
           query: args.search || undefined,
           group_ids: platformIds(ctx, args.groupPlatformIds, 'groupPlatformIds'),
           account_status: args.accountStatus ?? undefined,
+          feature_flag: featureFlagParam(args.featureFlag),
+          organization_id:
+            args.organizationPlatformId != null ? platformIdArg(args.organizationPlatformId, 'organizationPlatformId') : undefined,
         },
         args,
         civisOrder(args.orderBy),

@@ -10,7 +10,7 @@ import {
   SCRIPTS_PAGE,
   ok,
   body,
-  stateFilter,
+  statusFilter,
   P,
   HIDDEN,
   ARCHIVED,
@@ -38,7 +38,7 @@ export function importRoutes(ctx: RouteContext): CivisRoute[] {
         const types = qList(q, 'type');
         const destination = qIntList(q, 'destination');
         const source = qIntList(q, 'source');
-        const status = stateFilter(q, 'status');
+        const status = statusFilter(q, 'status');
         const authors = qIntList(q, 'author');
         const hidden = qFlagFilter(q, 'hidden');
         const archived = qFlagFilter(q, 'archived');
@@ -50,7 +50,7 @@ export function importRoutes(ctx: RouteContext): CivisRoute[] {
           if (types && !types.some((t) => t.toLowerCase() === spec.syncType.toLowerCase())) continue;
           if (destination && !destination.includes(spec.destination?.remoteHostId ?? -1)) continue;
           if (source && !source.includes(spec.source?.remoteHostId ?? -1)) continue;
-          if (status && !status(s.jobState(j))) continue;
+          if (status && !status(s.jobState(j), j.schedule.scheduled)) continue;
           if (authors && !authors.includes(j.authorId)) continue;
           if (!hidden(j.hidden) || !archived(j.archived)) continue;
           out.push(s.importWire(j));

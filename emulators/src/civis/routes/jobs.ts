@@ -12,6 +12,7 @@ import {
   pathId,
   contains,
   stateFilter,
+  permissionParam,
   P,
   HIDDEN,
   ARCHIVED,
@@ -33,8 +34,9 @@ export function jobRoutes(ctx: RouteContext): CivisRoute[] {
         const q = req.query;
         const state = stateFilter(q, 'state');
         const types = qList(q, 'type');
-        const text = contains(qString(q, 'q'));
-        const permission = qString(q, 'permission');
+        const search = qString(q, 'q');
+        const text = contains(search);
+        const permission = permissionParam(q);
         const scheduled = qBool(q, 'scheduled');
         const hidden = qFlagFilter(q, 'hidden');
         const archived = qFlagFilter(q, 'archived');
@@ -45,8 +47,9 @@ export function jobRoutes(ctx: RouteContext): CivisRoute[] {
           s.touchJob(j, false);
           if (state && !state(s.jobState(j))) continue;
           if (types && !types.includes(j.type)) continue;
-          if (text && !text(j.name)) continue;
-          if (permission === 'manage' && j.authorId !== callerId) continue;
+          if (text && !text(j.name) && !text(j.type) && search?.trim() !== String(j.id)) continue;
+          // Jobs are shared read-only with every user here; writing and managing one is its author's.
+          if (permission !== undefined && permission !== 'read' && j.authorId !== callerId) continue;
           if (scheduled !== undefined && j.schedule.scheduled !== scheduled) continue;
           if (authors && !authors.includes(j.authorId)) continue;
           if (!hidden(j.hidden) || !archived(j.archived)) continue;

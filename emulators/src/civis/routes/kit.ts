@@ -3,7 +3,7 @@
  * documentation shorthands).
  */
 import type { EmulatorReply, EmulatorRequest, RouteDef } from '../../framework/emulator.js';
-import { Body, badRequest, notFound, qList, type PageSpec } from '../query.js';
+import { Body, badRequest, notFound, qList, qString, type PageSpec } from '../query.js';
 import type { CivisStore, JobRecord } from '../store.js';
 import type { CivisCredential } from '../types/accounts.js';
 import type { CivisRun } from '../types/common.js';
@@ -211,7 +211,8 @@ export function contains(needle: string | undefined): ((s: string | null) => boo
   return (s) => s !== null && s.toLowerCase().includes(n);
 }
 
-export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'idle'];
+/** The states `GET /jobs/` filters on (`state`), as its spec lists them: a job's last run, so never `idle`. */
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
 export function stateFilter(query: URLSearchParams, name: string): ((state: string) => boolean) | undefined {
   const states = qList(query, name);
@@ -220,6 +221,29 @@ export function stateFilter(query: URLSearchParams, name: string): ((state: stri
     if (!JOB_STATES.includes(s)) throw badRequest(`${name} must be among ${JOB_STATES.join(', ')}, got ${JSON.stringify(s)}.`);
   }
   return (st) => states.includes(st);
+}
+
+/** The statuses scripts and imports filter on (`status`), as their spec lists them: `scheduled` is a job with a schedule. */
+export const RUN_STATUSES = ['running', 'failed', 'succeeded', 'idle', 'scheduled'];
+
+/** `status` of `GET /scripts/` and `GET /imports/`: a job matches one of the listed states, or `scheduled` when it has a schedule. */
+export function statusFilter(query: URLSearchParams, name: string): ((state: string, scheduled: boolean) => boolean) | undefined {
+  const statuses = qList(query, name);
+  if (!statuses) return undefined;
+  for (const s of statuses) {
+    if (!RUN_STATUSES.includes(s)) throw badRequest(`${name} must be among ${RUN_STATUSES.join(', ')}, got ${JSON.stringify(s)}.`);
+  }
+  return (st, scheduled) => statuses.includes(st) || (scheduled && statuses.includes('scheduled'));
+}
+
+/** `permission` of `GET /jobs/` and `GET /projects/`: read, write or manage; anything else is a 400. */
+export function permissionParam(query: URLSearchParams): 'read' | 'write' | 'manage' | undefined {
+  const p = qString(query, 'permission');
+  if (p === undefined || p === '') return undefined;
+  if (p !== 'read' && p !== 'write' && p !== 'manage') {
+    throw badRequest(`permission must be read, write or manage, got ${JSON.stringify(p)}.`);
+  }
+  return p;
 }
 
 /** Script type filter names as the docs list them, to the job type each selects. */

@@ -2,8 +2,20 @@
  * Internal to the Civis emulator: the projects routes.
  */
 import type { EmulatorRequest } from '../../framework/emulator.js';
-import { badRequest, paginate, qBool, qFlagFilter, qIntList, qString, type PageSpec } from '../query.js';
-import { type CivisRoute, type RouteContext, PROJECTS_PAGE, ok, pathId, body, P, HIDDEN, ARCHIVED, AUTHOR } from './kit.js';
+import { paginate, qBool, qFlagFilter, qIntList, type PageSpec } from '../query.js';
+import {
+  type CivisRoute,
+  type RouteContext,
+  PROJECTS_PAGE,
+  ok,
+  pathId,
+  body,
+  permissionParam,
+  P,
+  HIDDEN,
+  ARCHIVED,
+  AUTHOR,
+} from './kit.js';
 
 /** The projects routes, in matching order. */
 export function projectRoutes(ctx: RouteContext): CivisRoute[] {
@@ -19,10 +31,7 @@ export function projectRoutes(ctx: RouteContext): CivisRoute[] {
         const s = store();
         const callerId = me(req);
         const q = req.query;
-        const permission = qString(q, 'permission');
-        if (permission !== undefined && !['read', 'write', 'manage'].includes(permission)) {
-          throw badRequest(`permission must be read, write or manage, got ${JSON.stringify(permission)}.`);
-        }
+        const permission = permissionParam(q);
         const autoShare = qBool(q, 'auto_share');
         const authors = qIntList(q, 'author');
         const hidden = qFlagFilter(q, 'hidden');
@@ -30,7 +39,8 @@ export function projectRoutes(ctx: RouteContext): CivisRoute[] {
         const out = [];
         for (const p of s.projects.values()) {
           if (!s.canSeeProject(p, callerId)) continue;
-          if (permission === 'manage' && p.authorId !== callerId) continue;
+          // Members read a project (their permission level is `read`); writing and managing it is its author's.
+          if (permission !== undefined && permission !== 'read' && p.authorId !== callerId) continue;
           if (autoShare !== undefined && p.autoShare !== autoShare) continue;
           if (authors && !authors.includes(p.authorId)) continue;
           if (!hidden(p.hidden) || !archived(p.archived)) continue;

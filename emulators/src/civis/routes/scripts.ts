@@ -10,7 +10,7 @@ import {
   SCRIPTS_PAGE,
   ok,
   body,
-  stateFilter,
+  statusFilter,
   SCRIPT_TYPE_FILTER,
   P,
   HIDDEN,
@@ -19,6 +19,9 @@ import {
   NOTIFICATIONS,
   jobOfKind,
 } from './kit.js';
+
+/** The job categories `GET /scripts/` filters on, as its spec lists them. */
+const SCRIPT_CATEGORIES = ['script', 'import', 'export', 'enhancement'];
 
 /** The scripts routes, in matching order. */
 export function scriptRoutes(ctx: RouteContext): CivisRoute[] {
@@ -43,8 +46,11 @@ export function scriptRoutes(ctx: RouteContext): CivisRoute[] {
           return jt;
         });
         const category = qString(q, 'category');
+        if (category !== undefined && !SCRIPT_CATEGORIES.includes(category)) {
+          throw badRequest(`category must be one of ${SCRIPT_CATEGORIES.join(', ')}, got ${JSON.stringify(category)}.`);
+        }
         const authors = qIntList(q, 'author');
-        const status = stateFilter(q, 'status');
+        const status = statusFilter(q, 'status');
         const hidden = qFlagFilter(q, 'hidden');
         const archived = qFlagFilter(q, 'archived');
         const out = [];
@@ -54,7 +60,7 @@ export function scriptRoutes(ctx: RouteContext): CivisRoute[] {
           if (types && !types.includes(j.type)) continue;
           if (category !== undefined && j.category !== category) continue;
           if (authors && !authors.includes(j.authorId)) continue;
-          if (status && !status(s.jobState(j))) continue;
+          if (status && !status(s.jobState(j), j.schedule.scheduled)) continue;
           if (!hidden(j.hidden) || !archived(j.archived)) continue;
           out.push(s.scriptWire(j));
         }

@@ -18,18 +18,23 @@ export function userRoutes(ctx: RouteContext): CivisRoute[] {
       handler: (req) => {
         const s = store();
         const q = req.query;
-        const text = contains(qString(q, 'query'));
+        const queryText = qString(q, 'query');
+        const text = contains(queryText);
         const status = (qString(q, 'account_status') ?? 'active').toLowerCase();
         if (!['active', 'inactive', 'all'].includes(status))
           throw badRequest(`account_status must be active, inactive or all, got ${JSON.stringify(status)}.`);
-        const groupIds = [...(qIntList(q, 'group_id') ?? []), ...(qIntList(q, 'group_ids') ?? [])];
+        const groupId = qInt(q, 'group_id');
+        const groupIdList = qIntList(q, 'group_ids');
+        // The spec: group_id "cannot be present if group_ids is", and the other way round.
+        if (groupId !== undefined && groupIdList !== undefined) throw badRequest('pass group_id or group_ids, not both.');
+        const groupIds = groupIdList ?? (groupId === undefined ? [] : [groupId]);
         const orgId = qInt(q, 'organization_id');
         const flag = qString(q, 'feature_flag');
         const excludeGroups = qBool(q, 'exclude_groups') ?? false;
         const out = [];
         for (const u of s.users.values()) {
           if (status !== 'all' && u.accountStatus !== status) continue;
-          if (text && !text(u.name) && !text(u.username) && !text(u.email)) continue;
+          if (text && !text(u.name) && !text(u.username) && !text(u.email) && queryText?.trim() !== String(u.id)) continue;
           if (groupIds.length && !u.groups.some((g) => groupIds.includes(g.id))) continue;
           if (orgId !== undefined && orgId !== s.organization.id) continue;
           if (flag && !u.featureFlags[flag]) continue;
@@ -46,9 +51,14 @@ export function userRoutes(ctx: RouteContext): CivisRoute[] {
             'account_status',
             'The account status by which to filter users. May be one of "active", "inactive", or "all". Defaults to active.',
           ),
-          P.str('query', 'Return users who match the given query, based on name, user, and email.'),
-          P.int('group_id', 'The ID of the group by which to filter users.'),
-          { name: 'group_ids', type: 'array', items: 'integer', description: 'The IDs of the groups by which to filter users.' },
+          P.str('query', 'Return users who match the given query, based on name, user, email, and id.'),
+          P.int('group_id', 'The ID of the group by which to filter users. Cannot be present if group_ids is.'),
+          {
+            name: 'group_ids',
+            type: 'array',
+            items: 'integer',
+            description: 'The IDs of the groups by which to filter users. Cannot be present if group_id is.',
+          },
           P.int('organization_id', 'The ID of the organization by which to filter users.'),
           P.bool('exclude_groups', "Whether or not to exclude users' groups. Default: false."),
         ],
