@@ -74,7 +74,8 @@ export function createDataikuLoaders(
       .digest('base64url')
       .slice(0, 16));
   const predictLoaders = new Map<string, DataLoader<DataikuRecord, DataikuPrediction, string>>();
-  const predictByIdentity = new Map<DataikuTarget, Map<DataikuPredictOptions, DataLoader<DataikuRecord, DataikuPrediction, string>>>();
+  type PredictLoader = DataLoader<DataikuRecord, DataikuPrediction, string>;
+  const predictByIdentity = new Map<DataikuTarget, Map<DataikuPredictOptions, PredictLoader>>();
   const effectLoaders = new Map<string, DataLoader<DataikuRecord, DataikuEffect, string>>();
   const lookupLoaders = new Map<string, DataLoader<LookupItem, DataikuLookup, string>>();
   // Records are keyed by their JSON text: identical records (same key order, as upstream JSON and repeated
@@ -119,7 +120,7 @@ export function createDataikuLoaders(
     // key (which equal options built apart share) only once per pair.
     predict: (target, options) => {
       let byOptions = predictByIdentity.get(target);
-      if (!byOptions) predictByIdentity.set(target, (byOptions = new Map()));
+      if (!byOptions) predictByIdentity.set(target, (byOptions = new Map<DataikuPredictOptions, PredictLoader>()));
       let loader = byOptions.get(options);
       if (!loader) {
         loader = batching(
