@@ -178,7 +178,7 @@ export function measureDocument(
     if (cost > settings.maxCost) {
       report(
         limitError(
-          `The operation's estimated cost is ${amount(cost)}; the limit is ${settings.maxCost}. Each field costs 1 (fields that call a model cost 3, introspection 0.5 per object returned) and connection fields multiply what they select by first/last. Ask for smaller pages or fewer fields.`,
+          `The operation's estimated cost is ${amount(cost)}; the limit is ${settings.maxCost}. Each field costs 1 (fields that call a model cost 3, introspection 0.25 per object returned) and connection fields multiply what they select by first/last. Ask for smaller pages or fewer fields.`,
           'maxCost',
           settings.maxCost,
           cost,
