@@ -464,7 +464,15 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       logger,
       ...(liveMetrics ? { metrics: liveMetrics } : {}),
     });
-    ws = createWsServer({ config, schema, operations, authenticator, logger, ...(liveMetrics ? { metrics: liveMetrics } : {}) });
+    ws = createWsServer({
+      config,
+      schema,
+      operations,
+      authenticator,
+      logger,
+      refusals: graphqlHttp.refusals,
+      ...(liveMetrics ? { metrics: liveMetrics } : {}),
+    });
   }
   const handler = graphqlHttp.handler(apollo, formatError, sse);
   const closeSubscriptions = async (): Promise<void> => {

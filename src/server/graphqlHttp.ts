@@ -19,7 +19,7 @@ import { multipartBoundary, MultipartError, readMultipartOperation } from './mul
 import type { Metrics, RefusalReason } from './metrics.js';
 import type { AllowList } from './persisted.js';
 import type { BeforeHook, RouteHandler } from './routes.js';
-import { RefusalThrottle } from './throttle.js';
+import { RefusalThrottle, type RefusalGate } from './throttle.js';
 import type { Tracing } from './tracing.js';
 import { Turns } from './turns.js';
 import type { SseHandler } from './live/sse.js';
@@ -46,6 +46,8 @@ export const STREAM_PATH = '/graphql/stream';
 export interface GraphQLHttp {
   /** Counts operations answered with errors the caller could have avoided against its allowance. */
   plugin: ApolloServerPlugin<Context>;
+  /** The refusal throttle `/graphql` uses, for the other transports. */
+  refusals: RefusalGate;
   /** The client an operation's context belongs to (for fair admission): its key or address, as the throttle knows it. */
   clientOf: (context: Context) => string;
   /** The Node request handler, once Apollo and its error formatter exist. */
@@ -84,8 +86,19 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
   // Large bodies are decoded and checked one per event-loop turn (see turns.ts).
   const largeBodies = new Turns();
 
+  const refusalGate: RefusalGate = {
+    verdict: (client) => {
+      const verdict = throttle.verdict(client);
+      if (verdict === 'wait') metrics?.slowed();
+      return verdict;
+    },
+    hold: () => throttle.hold(),
+    refused: noteRefused,
+  };
+
   return {
     plugin,
+    refusals: refusalGate,
     clientOf: (context) => (context as ThrottledContext)[CLIENT] ?? context.caller,
     handler(apollo, formatError, stream) {
       const refuse = (

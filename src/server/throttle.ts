@@ -29,6 +29,19 @@ interface Allowance {
 /** What the throttle decided for a request. */
 export type ThrottleVerdict = 'go' | 'wait' | 'refuse';
 
+/**
+ * The slowing of callers whose requests keep being refused (throttle.ts), shared by every transport: a refused
+ * WebSocket connection spends the same allowance as a refused `/graphql` request.
+ */
+export interface RefusalGate {
+  /** Whether the client's next request goes on, waits (`hold`), or is refused at once. */
+  verdict(client: string): ThrottleVerdict;
+  /** Waits out a slowed client's delay. */
+  hold(): Promise<void>;
+  /** Counts a refusal against the client's allowance. */
+  refused(client: string): void;
+}
+
 export class RefusalThrottle {
   private readonly allowances = new Map<string, Allowance>();
   private readonly perMs: number;

@@ -273,3 +273,50 @@ describe('WebSocket authentication when the key set cannot be read', () => {
     }
   });
 });
+
+describe('WebSocket refusals and the refusal throttle', () => {
+  it('spends the same allowance as /graphql refusals: once it is spent, connections and requests of that client wait', async () => {
+    const slow = await startStack({
+      env: { AUGUR_API_KEYS: KEY, AUGUR_REFUSALS_PER_MINUTE: '2', AUGUR_REFUSAL_DELAY_MS: '600', AUGUR_LIVE_POLL_MIN_MS: '50' },
+    });
+    const refusedAfter = async (): Promise<{ ms: number; closed: unknown }> => {
+      const started = performance.now();
+      const client = wsClient(slow.url, { 'x-api-key': 'not-the-key' });
+      try {
+        const closed = await outcome(wsSubscribe(client, WATCH_RUN, { id: frozen }));
+        return { ms: performance.now() - started, closed };
+      } finally {
+        await client.dispose();
+      }
+    };
+    try {
+      // The allowance (2) is spent by two refused connections, each refused at once.
+      for (let i = 0; i < 2; i++) {
+        const { ms, closed } = await refusedAfter();
+        expect(closed).toMatchObject({ code: 4401, reason: 'key required' });
+        expect(ms).toBeLessThan(600);
+      }
+      // The third waits out the delay before it is refused; so does a /graphql request of the same client (the same
+      // address, no key).
+      const third = await refusedAfter();
+      expect(third.closed).toMatchObject({ code: 4401, reason: 'key required' });
+      expect(third.ms).toBeGreaterThanOrEqual(550);
+      const started = performance.now();
+      const res = await fetch(slow.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ __typename }"}',
+      });
+      expect(res.status).toBe(401);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(550);
+      // A caller with the gateway key is another client: not slowed.
+      const keyed = performance.now();
+      expect((await slow.gql('{ __typename }', {}, { 'x-api-key': KEY })).data).toEqual({ __typename: 'Query' });
+      expect(performance.now() - keyed).toBeLessThan(550);
+      expect(slow.logs.some((l) => l['event'] === 'caller_slowed')).toBe(true);
+      expect((await slow.requests('civis')).total).toBe(0);
+    } finally {
+      await slow.close();
+    }
+  });
+});

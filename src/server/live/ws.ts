@@ -23,6 +23,7 @@ import type { Config } from '../config.js';
 import { requestIdFrom } from '../context.js';
 import { LiveOperations, type LiveResult } from './operations.js';
 import type { LiveMetrics } from './metrics.js';
+import type { RefusalGate } from '../throttle.js';
 
 export interface WsOptions {
   config: Config;
@@ -32,6 +33,8 @@ export interface WsOptions {
   authenticator: Authenticator;
   logger: Logger;
   metrics?: LiveMetrics;
+  /** `/graphql`'s refusal throttle: refused connections spend the client's allowance, and a slowed client waits. */
+  refusals?: RefusalGate;
 }
 
 export interface WsServer {
@@ -79,6 +82,9 @@ const CLOSES: Record<Refusal['reason'], { code: number; reason: string }> = {
   keys_unavailable: { code: 1013, reason: 'keys unavailable; retry shortly' },
 };
 
+/** A client slowed by the refusal throttle while too many others' connections already wait: like HTTP's 429. */
+const THROTTLED = { code: 4429, reason: 'too many refused requests; retry later' };
+
 /** setTimeout's longest delay (about 24.8 days); a later expiry re-arms the timer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -111,7 +117,7 @@ class EagerWebSocket extends WebSocket {
 }
 
 export function createWsServer(options: WsOptions): WsServer {
-  const { config, operations, authenticator, logger, metrics } = options;
+  const { config, operations, authenticator, logger, metrics, refusals } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxBodyBytes, WebSocket: EagerWebSocket });
   const connections = new WeakMap<object, Connection>();
   const results = new WeakMap<object, LiveResult>();
@@ -166,6 +172,20 @@ export function createWsServer(options: WsOptions): WsServer {
         }
         const requestId = requestIdFrom(headers);
         const authentication = await authenticator.authenticate(headers);
+        // Who the caller is on the network comes from the upgrade request; its credentials from the overlay.
+        const network = { headers: { ...headers, 'x-forwarded-for': req.headers['x-forwarded-for'] }, socket: req.socket };
+        const client = clientOf(network, config, 'principal' in authentication && authentication.principal.kind === 'key');
+        // A client whose requests keep being refused is slowed here as on /graphql, before anything else is done.
+        const verdict = refusals?.verdict(client) ?? 'go';
+        if (verdict === 'refuse') {
+          logger.info(
+            { event: 'refused', requestId, reason: 'throttled', code: THROTTLED.code, transport: 'ws' },
+            'request refused: throttled',
+          );
+          socket.close(THROTTLED.code, THROTTLED.reason);
+          return false;
+        }
+        if (verdict === 'wait') await refusals!.hold();
         if (!('principal' in authentication)) {
           const { code, reason } = CLOSES[authentication.refusal.reason];
           // The reason, never the credential: a token's text or a key is not logged.
@@ -173,19 +193,18 @@ export function createWsServer(options: WsOptions): WsServer {
             { event: 'refused', requestId, reason: 'unauthenticated', detail: authentication.refusal.reason, code, transport: 'ws' },
             'request refused: unauthenticated',
           );
+          refusals?.refused(client);
           // graphql-ws would close with 4403 "Forbidden" on `false`; the socket is already closing with the real reason.
-          socket.close(code, reason);
+          if (socket.readyState === socket.OPEN) socket.close(code, reason);
           return false;
         }
         // Gone while its token was checked: nothing to keep (onClose has run already).
         if (socket.readyState !== socket.OPEN) return false;
         const { principal, expiresAt } = authentication;
-        // Who the caller is on the network comes from the upgrade request; its credentials from the overlay.
-        const network = { headers: { ...headers, 'x-forwarded-for': req.headers['x-forwarded-for'] }, socket: req.socket };
         const connection: Connection = {
           headers,
           requestId,
-          client: clientOf(network, config, principal.kind === 'key'),
+          client,
           caller: callerOf(network, config, principal),
           principal,
           expiresAt,
