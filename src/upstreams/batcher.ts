@@ -94,8 +94,8 @@ export class CrossBatcher {
 
   private async send<I, V>(group: string, batch: Array<Waiting<I, V>>): Promise<void> {
     // Waiters whose operation already ran out of time are answered by their own deadline, not sent.
-    const live = batch.filter((w) => !w.budget.signal.aborted);
-    for (const w of batch) if (w.budget.signal.aborted) w.reject(deadlineError(w.budget));
+    const live = batch.filter((w) => !w.budget.expired);
+    for (const w of batch) if (w.budget.expired) w.reject(deadlineError(w.budget));
     if (live.length === 0) return;
     if (live.length === 1) {
       const w = live[0]!;
@@ -113,14 +113,14 @@ export class CrossBatcher {
       if (!Array.isArray(results) || results.length !== items.length) throw new Error('batch answered a wrong number of results');
     } catch (err) {
       const code = err instanceof AugurError ? err.code : undefined;
-      if (code !== undefined && WHOLE_BATCH.has(code) && !carrier.budget.signal.aborted) {
+      if (code !== undefined && WHOLE_BATCH.has(code) && !carrier.budget.expired) {
         for (const w of live) w.reject(err);
         return;
       }
       // Possibly one caller's item, or the carrier's deadline: each caller's items again, on their own.
       await Promise.all(
         live.map(async (w) => {
-          if (w.budget.signal.aborted) w.reject(deadlineError(w.budget));
+          if (w.budget.expired) w.reject(deadlineError(w.budget));
           else await w.send(w.items, w.budget).then(w.resolve, w.reject);
         }),
       );

@@ -39,6 +39,11 @@ export class RequestBudget {
     return this.operationDeadline.signal;
   }
 
+  /** Whether the operation's deadline has passed: what `signal.aborted` says, without making a signal to ask. */
+  get expired(): boolean {
+    return this.operationDeadline.expired;
+  }
+
   /** Milliseconds left for waiting: before the wait deadline and before the operation's own (never negative). */
   remainingMs(now = Date.now()): number {
     return Math.max(0, Math.min(this.deadline - now, this.operationDeadline.remainingMs()));
