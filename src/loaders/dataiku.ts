@@ -32,18 +32,6 @@ function recordKey(record: object & { [RECORD_KEY]?: string }): string {
   return record[RECORD_KEY] ?? JSON.stringify(record);
 }
 
-// Options objects are shared by every record of a field (and the default one by every field): their JSON is
-// written once per object, not once per record.
-const OPTIONS_KEYS = new WeakMap<DataikuPredictOptions, string>();
-function optionsKey(options: DataikuPredictOptions): string {
-  let key = OPTIONS_KEYS.get(options);
-  if (key === undefined) {
-    key = JSON.stringify(options);
-    OPTIONS_KEYS.set(options, key);
-  }
-  return key;
-}
-
 function lengthChecked<T>(results: T[] | undefined, expected: number, verb: string): T[] {
   if (!Array.isArray(results) || results.length !== expected) {
     throw new AugurError(
@@ -125,7 +113,7 @@ export function createDataikuLoaders(
       if (!loader) {
         loader = batching(
           predictLoaders,
-          `${target.serviceId}/${target.endpointId}|${optionsKey(options)}`,
+          `${target.serviceId}/${target.endpointId}|${JSON.stringify(options)}`,
           'predict',
           (record, call) => client.predict(call, target, record, options),
           (records, call) => client.predictMulti(call, target, records, options),

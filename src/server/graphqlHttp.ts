@@ -135,7 +135,7 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
         const authentication = await authenticator.authenticate(req.headers);
         const principal = 'principal' in authentication ? authentication.principal : undefined;
         const client = clientOf(req, config, principal?.kind === 'key');
-        const throttled = throttle.verdict(client);
+        const throttled = refusalGate.verdict(client);
         if (throttled === 'refuse') {
           res.setHeader('retry-after', String(Math.ceil(config.refusals.delayMs / 1000)));
           return refuse(res, requestId, client, 429, 'throttled', {
@@ -147,10 +147,7 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
             ],
           });
         }
-        if (throttled === 'wait') {
-          metrics?.slowed();
-          await throttle.hold();
-        }
+        if (throttled === 'wait') await refusalGate.hold();
         if (!principal) {
           const { status, challenge, reason, message } = (authentication as Exclude<typeof authentication, { principal: unknown }>).refusal;
           if (challenge) res.setHeader('www-authenticate', challenge);

@@ -6,7 +6,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED_IDS } from '@augur/emulators/civis';
 import { scoreChurn } from '@augur/emulators/dataiku';
-import { contactFeatures } from '../../src/resolvers/previsto.js';
+import { ownFields as contactFeatures } from '../../src/resolvers/dataiku.js';
 import type { PrevistoContact } from '../../src/upstreams/previsto/types.js';
 import { startStack, type TestStack } from '../helpers/stack.js';
 

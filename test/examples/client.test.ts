@@ -18,7 +18,7 @@ import { GraphQLRequestError, request, runAndWatchCivisJob, runExamples, salesHi
 import { SEED_IDS } from '@augur/emulators/civis';
 import { ScoredContacts } from '../../examples/client/operations.js';
 import { forecastSales, scoreChurn } from '@augur/emulators/dataiku';
-import { contactFeatures } from '../../src/resolvers/previsto.js';
+import { ownFields as contactFeatures } from '../../src/resolvers/dataiku.js';
 import { loadTypeDefs } from '../../src/server/schema.js';
 import type { PrevistoContact } from '../../src/upstreams/previsto/types.js';
 import { startStack, type TestStack } from '../helpers/stack.js';
@@ -53,7 +53,7 @@ describe('examples/client', () => {
       contacts.slice(0, 5).map((c) => (scoreChurn(contactFeatures(c)) as { prediction: string }).prediction),
     );
     expect(results.scored[0]!.churnProbability).toBe(
-      (scoreChurn(contactFeatures(contacts[0]!)) as { probas: Record<string, number> }).probas.churn,
+      (scoreChurn(contactFeatures(contacts[0])) as { probas: Record<string, number> }).probas.churn,
     );
     expect(results.totalContacts).toBeGreaterThan(5);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { scoreChurn } from '@augur/emulators/dataiku';
-import { contactFeatures } from '../../src/resolvers/previsto.js';
+import { ownFields as contactFeatures } from '../../src/resolvers/dataiku.js';
 import type { PrevistoAssignment, PrevistoContact } from '../../src/upstreams/previsto/types.js';
 import { startStack, type TestStack } from '../helpers/stack.js';
 
@@ -149,7 +149,7 @@ describe('upstream call counts', () => {
     expect(edges).toHaveLength(100);
     const contacts = (await upstream<PrevistoContact[]>('/contacts?page=0&size=100')).body;
     expect(edges[7].node.predict.result.predictedClass).toBe(
-      (scoreChurn(contactFeatures(contacts[7]!)) as { prediction: string }).prediction,
+      (scoreChurn(contactFeatures(contacts[7])) as { prediction: string }).prediction,
     );
     expect((await stack.requests('previsto')).byRoute).toEqual({ 'GET /contacts': 2 }); // one from Augur, one from this test
     expect((await stack.requests('dataiku')).byRoute).toEqual({ 'POST /public/api/v1/{service}/{endpoint}/predict-multi': 1 });
