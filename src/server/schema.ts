@@ -29,6 +29,11 @@ export function buildSchema(resolvers: Resolvers, files: readonly SchemaFile[] =
     typeDefs: files.map((f) => f[TAKE_DOCUMENT]()),
     resolvers: resolvers as never,
     inheritResolversFromInterfaces: true,
+    // Start time: the resolvers are set on the types graphql-js built rather than on a copy of the whole schema, and
+    // the SDL's document rules are left to the tests (test/schema/sdl.test.ts), which hold the same files to them;
+    // graphql-js still validates the built schema before its first execution.
+    updateResolversInPlace: true,
+    assumeValidSDL: true,
   });
 }
 

@@ -1,10 +1,16 @@
 /**
- * The bundle's stand-in for `@apollo/utils.createhash` (scripts/bundle-shims/createhash.cjs): it remembers the digests
- * of short texts, so it must answer exactly what Node's crypto answers, whether remembered or not.
+ * The bundle's stand-ins (scripts/bundle-shims/). `@apollo/utils.createhash` remembers the digests of short texts, so
+ * it must answer exactly what Node's crypto answers, whether remembered or not. `undici` exports only part of undici,
+ * so it must export everything the sources import from it, working.
  */
 import { createHash as nodeHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import fc from 'fast-check';
+import * as undici from 'undici';
 import { describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
@@ -41,5 +47,57 @@ describe('the createhash shim of the bundle', () => {
     const texts = Array.from({ length: 600 }, (_, i) => `query Q${i} { contacts(first: ${i}) { edges { node { id } } } }`);
     for (const t of [...texts, ...texts])
       expect(shim.createHash('sha256').update(t).digest('hex')).toBe(nodeHash('sha256').update(t).digest('hex'));
+  });
+});
+
+describe('the undici shim of the bundle', () => {
+  const undiciShim = require('../../scripts/bundle-shims/undici.cjs') as Record<string, unknown>;
+
+  it('exports every value the sources import from undici, as undici exports it', () => {
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+      );
+    const imported = new Set<string>();
+    for (const file of [...files('src'), ...files('emulators/src')]) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/import\s+(type\s+)?\{([^}]*)\}\s+from\s+'undici'/g)) {
+        if (m[1]) continue;
+        for (const part of m[2]!.split(',')) {
+          const name = part
+            .trim()
+            .split(/\s+as\s+/)[0]!
+            .replace(/^type\s+/, '');
+          if (name && !part.trim().startsWith('type ')) imported.add(name);
+        }
+      }
+    }
+    expect(imported.size).toBeGreaterThan(0);
+    // `request` is built anew as undici's entry builds it (its behaviour is the next test); the rest is undici's own.
+    for (const name of imported) {
+      if (name === 'request') expect(typeof undiciShim[name]).toBe('function');
+      else expect(undiciShim[name], name).toBe((undici as Record<string, unknown>)[name]);
+    }
+  });
+
+  it('answers with its pools and its request, and its errors are the ones they throw', async () => {
+    const server = http.createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ path: req.url, method: req.method }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { Pool, request, errors } = undiciShim as unknown as typeof undici;
+    const pool = new Pool(origin, { connections: 1 });
+    try {
+      const viaPool = await pool.request({ path: '/a?b=1', method: 'GET' });
+      expect(await viaPool.body.json()).toEqual({ path: '/a?b=1', method: 'GET' });
+      const viaRequest = await request(`${origin}/c`, { method: 'POST', body: 'x' });
+      expect(viaRequest.statusCode).toBe(200);
+      expect(await viaRequest.body.json()).toEqual({ path: '/c', method: 'POST' });
+      await expect(pool.request({ path: 'no-slash', method: 'GET' })).rejects.toBeInstanceOf(errors.InvalidArgumentError);
+    } finally {
+      await pool.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

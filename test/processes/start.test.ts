@@ -80,4 +80,22 @@ describe('npm start', () => {
     expect(r.status).toBe(200);
     expect(r.body['data']._service.sdl).toContain('type Contact');
   });
+
+  it('downloads a Civis result file through the bundled HTTP client', async () => {
+    // The bundle's undici is a shim (scripts/bundle-shims/undici.cjs): its `request` reads Civis result files.
+    const { url } = await start();
+    const created = await gql(
+      url,
+      `mutation { createCivisQuery(input: {databaseName: "redshift-general", sql: "SELECT customer_id, email FROM public.customers LIMIT 12", previewRows: 1}) { query { id } userErrors { message } } }`,
+    );
+    expect(created.body['data'].createCivisQuery.userErrors).toEqual([]);
+    const id = created.body['data'].createCivisQuery.query.id as string;
+    let rows: Record<string, any> | undefined;
+    for (let i = 0; i < 10 && !rows; i++) {
+      const r = await gql(url, `{ civis { query(id: "${id}") { state rows(first: 20) { totalCount nodes { values } } } } }`);
+      if (r.body['data']?.civis.query.state === 'SUCCEEDED') rows = r.body['data'].civis.query.rows;
+    }
+    expect(rows?.['totalCount']).toBe(12);
+    expect(rows?.['nodes'][11].values).toEqual(['12', 'user12@example.com']);
+  });
 });
