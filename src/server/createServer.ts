@@ -72,6 +72,7 @@ import { CrossBatcher } from '../upstreams/batcher.js';
 import { MemoryCacheStore, ReadCache } from '../upstreams/readCache.js';
 import { RedisCacheStore, invalidateRoute } from './entityCache.js';
 import { cacheExtensionsPlugin } from './plugins/cacheExtensions.js';
+import { combinePlugins } from './plugins/combine.js';
 import { civisPolicy } from '../upstreams/civis/policy.js';
 import { LiveHub } from './live/hub.js';
 import { createLiveMetrics } from './live/metrics.js';
@@ -438,7 +439,8 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
         ),
       { hideSuggestions: !config.introspection },
     )),
-    plugins,
+    // Augur's request hooks reach Apollo as one listener (plugins/combine.ts).
+    plugins: combinePlugins(plugins),
   });
 
   // Subscriptions (docs/live.md): SSE at /graphql/stream through the HTTP layer's checks, WebSocket on /graphql.
