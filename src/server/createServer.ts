@@ -72,7 +72,7 @@ import { CrossBatcher } from '../upstreams/batcher.js';
 import { MemoryCacheStore, ReadCache } from '../upstreams/readCache.js';
 import { RedisCacheStore, invalidateRoute } from './entityCache.js';
 import { cacheExtensionsPlugin } from './plugins/cacheExtensions.js';
-import { combinePlugins } from './plugins/combine.js';
+import { combinePlugins, type AugurPlugin } from './plugins/combine.js';
 import { civisPolicy } from '../upstreams/civis/policy.js';
 import { LiveHub } from './live/hub.js';
 import { createLiveMetrics } from './live/metrics.js';
@@ -279,7 +279,7 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
 
   // Extension points: Apollo plugins, hooks run before routing, and extra HTTP routes.
   // The errors plugin comes first, so every other plugin's willSendResponse sees the errors as the client will.
-  const plugins: ApolloServerPlugin<Context>[] = [ApolloServerPluginLandingPageDisabled(), errorsPlugin()];
+  const plugins: Array<ApolloServerPlugin<Context> | AugurPlugin<Context>> = [ApolloServerPluginLandingPageDisabled(), errorsPlugin()];
   const before: BeforeHook[] = [];
   before.push(createCors({ origins: config.cors.origins, logger }));
   if (config.live.enabled) before.push(createCors({ origins: config.cors.origins, logger, endpoint: STREAM_PATH }));

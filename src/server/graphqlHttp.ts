@@ -6,7 +6,7 @@
  * executed by Apollo and written back.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../core/logger.js';
 import type { Authenticator } from './authenticate.js';
@@ -23,6 +23,7 @@ import { RefusalThrottle, type RefusalGate } from './throttle.js';
 import type { Tracing } from './tracing.js';
 import { Turns } from './turns.js';
 import type { SseHandler } from './live/sse.js';
+import type { AugurPlugin } from './plugins/combine.js';
 
 export interface GraphQLHttpOptions {
   config: Config;
@@ -45,7 +46,7 @@ export const STREAM_PATH = '/graphql/stream';
 
 export interface GraphQLHttp {
   /** Counts operations answered with errors the caller could have avoided against its allowance. */
-  plugin: ApolloServerPlugin<Context>;
+  plugin: AugurPlugin<Context>;
   /** The refusal throttle `/graphql` uses, for the other transports. */
   refusals: RefusalGate;
   /** The client an operation's context belongs to (for fair admission): its key or address, as the throttle knows it. */
@@ -73,10 +74,10 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
         'caller slowed down: too many refused requests',
       );
   };
-  const plugin: ApolloServerPlugin<Context> = {
-    async requestDidStart() {
+  const plugin: AugurPlugin<Context> = {
+    requestDidStart() {
       return {
-        async didEncounterErrors({ contextValue, errors }) {
+        didEncounterErrors({ contextValue, errors }) {
           const client = (contextValue as ThrottledContext)[CLIENT];
           if (client && errors.some(isCallerFault)) noteRefused(client);
         },

@@ -4,7 +4,6 @@
  * one process never share or clash over a metric. Label values are bounded by construction: platforms and route
  * templates come from code, and operation names are capped (see `OperationNameLabels`).
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AdmissionGate } from './admission.js';
 import type { Context } from './context.js';
@@ -12,6 +11,7 @@ import type { RouteHandler } from './routes.js';
 import type { AugurObserver } from '../core/observer.js';
 import { operationName, operationOutcome } from './plugins/operation.js';
 import { PLATFORMS, type BreakerState } from '../core/upstream.js';
+import type { AugurPlugin } from './plugins/combine.js';
 
 export interface MetricsOptions {
   /** Distinct operation names labelled before further names become `other`. Default 100. */
@@ -26,7 +26,7 @@ export interface Metrics {
   /** Subscribe it to the server's observers: upstream attempts, breaker changes, rate-limit waits, loader batches. */
   observer: AugurObserver;
   /** Counts and times every GraphQL operation. */
-  plugin: ApolloServerPlugin<Context>;
+  plugin: AugurPlugin<Context>;
   /** `GET /metrics` in the Prometheus text format. */
   route: RouteHandler;
   registry: Registry;
@@ -229,11 +229,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
   };
 
-  const plugin: ApolloServerPlugin<Context> = {
-    async requestDidStart() {
+  const plugin: AugurPlugin<Context> = {
+    requestDidStart() {
       const started = performance.now();
       return {
-        async willSendResponse(requestContext) {
+        willSendResponse(requestContext) {
           const operation = names.label(operationName(requestContext, Number.POSITIVE_INFINITY));
           operations.inc({ operation, outcome: operationOutcome(requestContext.response) });
           operationSeconds.observe({ operation }, (performance.now() - started) / 1000);

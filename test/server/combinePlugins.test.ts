@@ -51,7 +51,7 @@ async function run(plugins: ApolloServerPlugin<BaseContext>[], query: string): P
 }
 
 describe('combinePlugins', () => {
-  it("calls the same hooks in the same order as Apollo does on the plugins apart, sync and async alike", async () => {
+  it('calls the same hooks in the same order as Apollo does on the plugins apart, sync and async alike', async () => {
     for (const query of ['{ hello }', '{ nope }', '{ hello ']) {
       const apart: string[] = [];
       const together: string[] = [];
@@ -60,13 +60,20 @@ describe('combinePlugins', () => {
       const b = await run(combinePlugins(make(together)), query);
       expect(b).toEqual(a);
       expect(together).toEqual(apart);
-      expect(together.filter((l) => l.endsWith('.requestDidStart'))).toEqual(['a.requestDidStart', 'b.requestDidStart', 'c.requestDidStart']);
+      expect(together.filter((l) => l.endsWith('.requestDidStart'))).toEqual([
+        'a.requestDidStart',
+        'b.requestDidStart',
+        'c.requestDidStart',
+      ]);
     }
   });
 
   it("lets the first listener's answer stand for the operation, as Apollo does", async () => {
     const log: string[] = [];
-    const answer = { body: { kind: 'single', singleResult: { data: { hello: 'from b' } } }, http: { headers: new Map(), status: undefined } };
+    const answer = {
+      body: { kind: 'single', singleResult: { data: { hello: 'from b' } } },
+      http: { headers: new Map(), status: undefined },
+    };
     const result = await run(
       combinePlugins([recorder('a', log), recorder('b', log, { async: true, answer }), recorder('c', log, { answer: 'unused' })]),
       '{ hello }',
@@ -81,10 +88,10 @@ describe('combinePlugins', () => {
     const log: string[] = [];
     const apollos = ApolloServerPluginLandingPageDisabled();
     const combined = combinePlugins([recorder('a', log), recorder('b', log), apollos, recorder('c', log)]);
-    // a+b as one request plugin, their server hooks, Apollo's plugin, then c alone (a run of one is left as it is).
-    expect(combined).toHaveLength(5);
+    // a+b as one request plugin and their server hooks, Apollo's plugin, then c's request hooks and server hooks.
+    expect(combined).toHaveLength(6);
     expect(combined[3]).toBe(apollos);
-    expect(combined.filter((p) => p.requestDidStart)).toHaveLength(2);
+    expect(combined.filter((p) => 'requestDidStart' in p)).toHaveLength(2);
   });
 
   it('fails the hooks together when one of them throws, as Promise.all does', async () => {
@@ -97,10 +104,24 @@ describe('combinePlugins', () => {
         };
       },
     };
+    // The same hook, thrown synchronously: the other listeners' hooks still run, as they would beside an async one.
+    const failingNow = {
+      requestDidStart: () => ({
+        didResolveOperation: () => {
+          throw new Error('refused by the plugin');
+        },
+      }),
+    };
     const log: string[] = [];
     const apart = await run([recorder('a', log), failing], '{ hello }');
-    const together = await run(combinePlugins([recorder('a', []), failing]), '{ hello }');
-    expect(together).toEqual(apart);
-    expect(JSON.stringify(together)).toContain('refused by the plugin');
+    for (const plugin of [failing, failingNow]) {
+      const together: string[] = [];
+      const result = await run(combinePlugins([plugin, recorder('a', together)]), '{ hello }');
+      expect(result).toEqual(apart);
+      expect(JSON.stringify(result)).toContain('refused by the plugin');
+      expect(together).toContain('a.didResolveOperation');
+      expect(together).toContain('a.willSendResponse');
+      expect(together).not.toContain('a.executionDidStart');
+    }
   });
 });

@@ -3,17 +3,17 @@
  * `forbiddenMutations` in access.ts): answered 200 with one FORBIDDEN error at the first refused field, no data, and
  * no upstream call.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, OperationTypeNode, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
 import { forbidden, forbiddenMutations, type AccessTable } from '../access.js';
 import type { Context } from '../context.js';
 import { AugurError, ErrorCode } from '../../core/errors.js';
+import type { AugurPlugin } from './combine.js';
 
-export function mutationAccessPlugin(schema: GraphQLSchema, table: AccessTable): ApolloServerPlugin<Context> {
+export function mutationAccessPlugin(schema: GraphQLSchema, table: AccessTable): AugurPlugin<Context> {
   return {
-    async requestDidStart() {
+    requestDidStart() {
       return {
-        async didResolveOperation({ operation, document, contextValue }) {
+        didResolveOperation({ operation, document, contextValue }) {
           if (operation?.operation !== OperationTypeNode.MUTATION) return;
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;

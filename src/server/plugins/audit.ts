@@ -3,12 +3,12 @@
  * tenant, or the kind of caller), the operation's name, the mutation fields it selected and the outcome; and
  * `augur_mutations_total{tenant, outcome}` in `/metrics`. Never a token, a key, variables or the query text.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, OperationTypeNode } from 'graphql';
 import { Counter, type Registry } from 'prom-client';
 import type { Context } from '../context.js';
 import type { Logger } from '../../core/logger.js';
 import { errorCodes, operationName, operationOutcome } from './operation.js';
+import type { AugurPlugin } from './combine.js';
 
 export interface AuditPluginOptions {
   logger: Logger;
@@ -19,7 +19,7 @@ export interface AuditPluginOptions {
 /** `ok`, `partial` or `error` as for every operation, or `rejected` when a payload answered user errors instead. */
 export type AuditOutcome = 'ok' | 'partial' | 'error' | 'rejected';
 
-export function auditPlugin({ logger, registry }: AuditPluginOptions): ApolloServerPlugin<Context> {
+export function auditPlugin({ logger, registry }: AuditPluginOptions): AugurPlugin<Context> {
   const audit = logger.child({}, { redact: [] });
   const mutations = registry
     ? new Counter({
@@ -30,9 +30,9 @@ export function auditPlugin({ logger, registry }: AuditPluginOptions): ApolloSer
       })
     : undefined;
   return {
-    async requestDidStart() {
+    requestDidStart() {
       return {
-        async willSendResponse(requestContext) {
+        willSendResponse(requestContext) {
           const operation = requestContext.operation;
           if (operation?.operation !== OperationTypeNode.MUTATION) return;
           const ctx = requestContext.contextValue;

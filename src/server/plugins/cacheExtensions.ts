@@ -4,7 +4,7 @@
  * `Age`), `shared` (reads that joined an identical call of another operation) and `batched` (records sent in a batch
  * shared with other operations). A front-end can tell from it that data may be up to `age` seconds old.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { AugurPlugin } from './combine.js';
 import type { Context } from '../context.js';
 
 export interface CacheExtension {
@@ -14,10 +14,10 @@ export interface CacheExtension {
   batched: number;
 }
 
-export function cacheExtensionsPlugin(): ApolloServerPlugin<Context> {
+export function cacheExtensionsPlugin(): AugurPlugin<Context> {
   return {
-    requestDidStart: async () => ({
-      willSendResponse: async ({ contextValue: ctx, response }) => {
+    requestDidStart: () => ({
+      willSendResponse: ({ contextValue: ctx, response }) => {
         const b = ctx.budget;
         if (response.body.kind !== 'single' || (b.cacheHits === 0 && b.sharedCalls === 0 && b.batchedItems === 0)) return;
         const cache: CacheExtension = {

@@ -6,20 +6,20 @@
  * waiting on one fails with OPERATION_TIMEOUT, so execution finishes at once with the data already resolved, and the
  * admission slot is given back as the response goes out.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from '../context.js';
 import type { Logger } from '../../core/logger.js';
+import type { AugurPlugin } from './combine.js';
 
 export interface DeadlinePluginOptions {
   /** Told when an operation's deadline passes (one warning line per such operation). */
   logger: Logger;
 }
 
-export function deadlinePlugin({ logger }: DeadlinePluginOptions): ApolloServerPlugin<Context> {
+export function deadlinePlugin({ logger }: DeadlinePluginOptions): AugurPlugin<Context> {
   return {
-    async requestDidStart() {
+    requestDidStart() {
       return {
-        async executionDidStart({ contextValue }) {
+        executionDidStart({ contextValue }) {
           const { budget } = contextValue;
           budget.operationDeadline.start(() =>
             logger.warn(
@@ -33,7 +33,7 @@ export function deadlinePlugin({ logger }: DeadlinePluginOptions): ApolloServerP
             ),
           );
         },
-        async willSendResponse({ contextValue }) {
+        willSendResponse({ contextValue }) {
           contextValue.budget.operationDeadline.stop();
         },
       };

@@ -11,11 +11,11 @@
  * - The order is deterministic whatever order the resolvers failed in: errors without a path first, as they came,
  *   then by path.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { AugurError, ErrorCode, InputErrors } from '../../core/errors.js';
 import type { Context } from '../context.js';
 import { originalErrorOf } from '../errors.js';
+import type { AugurPlugin } from './combine.js';
 
 type Path = ReadonlyArray<string | number>;
 
@@ -85,11 +85,11 @@ export function shapeErrors(errors: readonly GraphQLFormattedError[], requestId:
 }
 
 /** The plugin that applies `shapeErrors` to every response Apollo sends. */
-export function errorsPlugin(): ApolloServerPlugin<Context> {
+export function errorsPlugin(): AugurPlugin<Context> {
   return {
-    async requestDidStart() {
+    requestDidStart() {
       return {
-        async willSendResponse({ response, contextValue }) {
+        willSendResponse({ response, contextValue }) {
           if (response.body.kind !== 'single') return;
           const errors = response.body.singleResult.errors;
           if (errors?.length) response.body.singleResult.errors = shapeErrors(errors, contextValue.requestId);

@@ -3,11 +3,11 @@
  * type, outcome, timings, counts, error codes, request id): never headers, variables or the query text, so no secret
  * a caller sends can reach the logs.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { OperationDefinitionNode } from 'graphql';
 import type { Context } from '../context.js';
 import type { Logger } from '../../core/logger.js';
 import { errorCodes, operationName, operationOutcome, operationType } from './operation.js';
+import type { AugurPlugin } from './combine.js';
 
 export interface LoggingPluginOptions {
   logger: Logger;
@@ -15,15 +15,15 @@ export interface LoggingPluginOptions {
   costs?: Pick<WeakMap<OperationDefinitionNode, number>, 'get'>;
 }
 
-export function loggingPlugin({ logger, costs }: LoggingPluginOptions): ApolloServerPlugin<Context> {
+export function loggingPlugin({ logger, costs }: LoggingPluginOptions): AugurPlugin<Context> {
   // Every field of this line is computed by Augur (no header, variable, query text or upstream text), so it skips the
   // root logger's path-based redaction, which walks and copies each logged object: 4-5x the cost of the line itself.
   const operations = logger.child({}, { redact: [] });
   return {
-    async requestDidStart() {
+    requestDidStart() {
       const started = performance.now();
       return {
-        async willSendResponse(requestContext) {
+        willSendResponse(requestContext) {
           const ctx = requestContext.contextValue;
           const outcome = operationOutcome(requestContext.response);
           const { codes, count } = errorCodes(requestContext.response);
