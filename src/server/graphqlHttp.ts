@@ -12,6 +12,7 @@ import type { Logger } from '../core/logger.js';
 import type { Authenticator } from './authenticate.js';
 import { callerOf, clientOf } from './callers.js';
 import type { Config } from './config.js';
+import { singleResultContentType } from './contentType.js';
 import { createContext, requestIdFrom, type Context, type Services } from './context.js';
 import { inputDepthError } from './errors.js';
 import { jsonNestsDeeperThan, type DocumentGuard } from './guard.js';
@@ -80,6 +81,12 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
         didEncounterErrors({ contextValue, errors }) {
           const client = (contextValue as ThrottledContext)[CLIENT];
           if (client && errors.some(isCallerFault)) noteRefused(client);
+        },
+        // The content type Apollo would negotiate, remembered per Accept header (contentType.ts).
+        willSendResponse({ request, response }) {
+          if (response.body.kind !== 'single' || !request.http || response.http.headers.has('content-type')) return;
+          const type = singleResultContentType(request.http.headers.get('accept'));
+          if (type) response.http.headers.set('content-type', type);
         },
       };
     },
