@@ -2,8 +2,8 @@
  * Augur's own plugins as one Apollo plugin. Apollo calls every request hook on every plugin's listener through an
  * awaited Promise.all or an awaited loop (`responseForOperation`), whether the listener has the hook or not: with about
  * fifteen plugins, that was 6 KB of promises and closures per operation in `invokeHooksUntilDefinedAndNonNull` alone.
- * The combined listener has only the hooks some listener has, calls them in the plugins' order, and awaits only what
- * returns a promise. The order and the outcome are Apollo's: hooks Apollo runs together are all called before any is
+ * The combined listener calls a hook only on the listeners that have it, in the plugins' order, and awaits only what
+ * answers a promise. The order and the outcome are Apollo's: hooks Apollo runs together are all called before any is
  * awaited, and the first rejection fails them; a `*DidStart` hook's end hooks run in reverse order.
  *
  * Apollo's own plugins (those it recognises by their internal id) are left as they are and where they are, between
