@@ -4,7 +4,7 @@
  * and served in top-level `errors`.
  */
 import type { UserError, UserErrorCode } from '../generated/resolvers.js';
-import { AugurError, ErrorCode, InputErrors } from '../core/errors.js';
+import { AugurError, ErrorCode, InputErrors, badInput } from '../core/errors.js';
 
 /** A mutation payload's error part. */
 export interface WithUserErrors {
@@ -99,6 +99,50 @@ export function fieldNamedIn(message: string, fields: readonly NamedField[]): st
     }
   }
   return undefined;
+}
+
+/**
+ * Where a platform's refusal of a write points: NOT_FOUND at `notFound` (the id input), others at the field the
+ * platform's message names.
+ */
+export function refusalPointer(notFound: string | undefined, fields: readonly NamedField[]) {
+  return (e: AugurError): string | undefined => (e.code === ErrorCode.NOT_FOUND && notFound ? notFound : fieldNamedIn(e.message, fields));
+}
+
+const MAX_NAME = 255;
+
+/**
+ * Collects a write's input problems, so every one is reported at once; each platform adds how its ids are read
+ * (`decode` turns the refusal of an id into a problem of its field).
+ */
+export class InputProblems {
+  private readonly list: AugurError[] = [];
+  /** Records a problem of the input field `param`. */
+  add(param: string, message: string, reason?: 'required'): void {
+    this.list.push(badInput(message, { param, ...(reason ? { reason } : {}) }));
+  }
+  /** A name or text that must not be blank (`required`: it must be given too), of at most 255 characters. */
+  text(param: string, value: string | null | undefined, required: boolean): void {
+    if (value == null) {
+      if (required) this.add(param, `${param} is required.`, 'required');
+    } else if (!value.trim()) this.add(param, `${param} must not be blank.`, 'required');
+    else if (value.length > MAX_NAME) this.add(param, `${param} may have at most ${MAX_NAME} characters, got ${value.length}.`);
+  }
+  /** `read()`'s value; undefined, and its AugurError recorded as a problem of `param`, when it throws one. */
+  protected decode<T>(param: string, read: () => T): T | undefined {
+    try {
+      return read();
+    } catch (e) {
+      if (!(e instanceof AugurError)) throw e;
+      this.list.push(new AugurError(e.code, e.message, { ...e.details, param }));
+      return undefined;
+    }
+  }
+  /** Throws the one problem recorded, or all of them as one `InputErrors`; returns when there is none. */
+  throwIfAny(): void {
+    if (this.list.length === 1) throw this.list[0]!;
+    if (this.list.length > 1) throw new InputErrors(this.list);
+  }
 }
 
 /**

@@ -8,7 +8,7 @@ import { AugurError, ErrorCode, badInput, quote } from '../../core/errors.js';
 import { CIVIS_LISTS, type CivisCredentialWrite, type CivisParams } from '../../upstreams/civis/client.js';
 import type { CivisCredential } from '../../upstreams/civis/userTypes.js';
 import type { Context } from '../context.js';
-import { fieldNamedIn, payload, pointing, type NamedField } from '../userErrors.js';
+import { payload, pointing, refusalPointer, type NamedField } from '../userErrors.js';
 import { call, civisId, connection, gid, loadCivis, lookupId, pid, states, userIds } from './shared.js';
 
 const AWS = 'Amazon Web Services S3';
@@ -88,8 +88,7 @@ function credentialBody(ctx: Context, input: CredentialFields): CivisCredentialW
 }
 
 /** Where a refusal of a credential write points: NOT_FOUND at the credential, others at the field Civis names. */
-const credentialRefusal = (notFound: string | undefined) => (e: AugurError) =>
-  e.code === ErrorCode.NOT_FOUND && notFound ? notFound : fieldNamedIn(e.message, CREDENTIAL_FIELDS);
+const credentialRefusal = (notFound: string | undefined) => refusalPointer(notFound, CREDENTIAL_FIELDS);
 
 /** One page of the key's credentials narrowed by `params`, as the helpers read it. */
 function credentialsPage(ctx: Context, params: CivisParams, limit: number) {
