@@ -2,7 +2,7 @@
  * Per-request Dataiku loaders: every `predict` (and `predictEffect`, `lookup`) of one operation that targets the same
  * endpoint with the same options joins one multi call per `batchSize` records, and identical records are sent once.
  */
-import { createHash } from 'node:crypto';
+import { credentialFingerprint } from '../core/fingerprint.js';
 import DataLoader from 'dataloader';
 import type { CrossBatcher } from '../upstreams/batcher.js';
 import { stableStringify } from '../core/stableStringify.js';
@@ -55,12 +55,7 @@ export function createDataikuLoaders(
   shared?: CrossBatcher,
 ): DataikuLoaders {
   // Groups of the shared batcher are per credential; its fingerprint, never the key, names them.
-  let credential: string | undefined;
-  const fingerprint = () =>
-    (credential ??= createHash('sha256')
-      .update(ctx.apiKey ?? '')
-      .digest('base64url')
-      .slice(0, 16));
+  const fingerprint = () => credentialFingerprint(ctx.apiKey);
   const predictLoaders = new Map<string, DataLoader<DataikuRecord, DataikuPrediction, string>>();
   type PredictLoader = DataLoader<DataikuRecord, DataikuPrediction, string>;
   const predictByIdentity = new Map<DataikuTarget, Map<DataikuPredictOptions, PredictLoader>>();

@@ -11,7 +11,7 @@
  *   It is done before the write returns, so before the mutation answers. A write route missing from the table drops the
  *   platform's whole cache: a new write is safe before anyone maps it.
  */
-import { createHash } from 'node:crypto';
+import { credentialFingerprint } from '../core/fingerprint.js';
 import type { PlatformName } from '../core/upstream.js';
 import type { UpstreamHttp, UpstreamRequest, UpstreamResponse } from './http.js';
 import type { ReadCache } from './readCache.js';
@@ -68,7 +68,6 @@ function writeTypes(rules: ObjectCacheRules, patterns: readonly WritePattern[], 
 /** A platform client's hooks into the entity cache, driven by its rules. Without a cache both are pass-throughs. */
 export class ObjectCache {
   private readonly patterns: WritePattern[];
-  private readonly fingerprints = new Map<string, string>();
   private readonly changes = new Map<string, readonly string[] | '*'>();
 
   constructor(
@@ -80,14 +79,7 @@ export class ObjectCache {
 
   /** A non-secret key of a credential: the cache's partitions (and Redis keys) carry it, never the credential. */
   private fingerprint(credential: string | undefined): string {
-    const key = credential ?? '';
-    let fp = this.fingerprints.get(key);
-    if (!fp) {
-      fp = createHash('sha256').update(key).digest('base64url').slice(0, 16);
-      if (this.fingerprints.size > 10_000) this.fingerprints.clear();
-      this.fingerprints.set(key, fp);
-    }
-    return fp;
+    return credentialFingerprint(credential);
   }
 
   /** `fetch`'s answer, from the cache when the caller asks for it, the route is cached and a current entry exists. */

@@ -3,7 +3,7 @@
  * for contacts, agreements and assignments, plus reading and changing the current account. Every Previsto path Augur calls is here;
  * retries and errors follow `previstoPolicy` (policy.ts).
  */
-import { createHash } from 'node:crypto';
+import { credentialFingerprint } from '../../core/fingerprint.js';
 import type { UpstreamHttp } from '../http.js';
 import type { CachePartition, ReadCache } from '../readCache.js';
 import type { RequestBudget } from '../requestBudget.js';
@@ -47,8 +47,6 @@ export function listQueryString(q: PrevistoListQuery): string {
 const UPDATE_VERB: Record<PrevistoResource, 'POST' | 'PUT'> = { contacts: 'POST', agreements: 'POST', assignments: 'PUT' };
 
 export class PrevistoClient {
-  private readonly fingerprints = new Map<string, string>();
-
   /** `cache`: the entity cache (reads of contacts, agreements, assignments and the account; writes keep it true). */
   constructor(
     private readonly http: UpstreamHttp,
@@ -91,14 +89,7 @@ export class PrevistoClient {
 
   /** A non-secret key identifying a credential, for rate budgets and caches. */
   fingerprint(apiKey: string | undefined): string {
-    const key = apiKey ?? '';
-    let fp = this.fingerprints.get(key);
-    if (!fp) {
-      fp = createHash('sha256').update(key).digest('base64url').slice(0, 16);
-      if (this.fingerprints.size > 10_000) this.fingerprints.clear();
-      this.fingerprints.set(key, fp);
-    }
-    return fp;
+    return credentialFingerprint(apiKey);
   }
 
   private auth(ctx: PrevistoCallContext): string | undefined {
