@@ -191,12 +191,7 @@ export async function resolveConnection<T>(
     edges,
     nodes: items,
     totalCount: total,
-    pageInfo: {
-      hasPreviousPage: Math.min(start, total) > 0,
-      hasNextPage: end < total,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
+    pageInfo: lazyPageInfo(edges, Math.min(start, total) > 0, end < total),
   };
 }
 
@@ -215,6 +210,20 @@ function lazyEdges<T>(items: T[], start: number, binding: string, codec: IdCodec
       },
     };
   });
+}
+
+/** A page's info whose end cursors, like its edges', are signed only when read. */
+function lazyPageInfo<T>(edges: Edge<T>[], hasPreviousPage: boolean, hasNextPage: boolean): PageInfo {
+  return {
+    hasPreviousPage,
+    hasNextPage,
+    get startCursor() {
+      return edges[0]?.cursor ?? null;
+    },
+    get endCursor() {
+      return edges[edges.length - 1]?.cursor ?? null;
+    },
+  };
 }
 
 /** A connection over a list already in memory (configured Dataiku endpoints, for instance). */
@@ -238,11 +247,6 @@ export function connectionFromArray<T>(
     edges,
     nodes: items,
     totalCount: all.length,
-    pageInfo: {
-      hasPreviousPage: Math.min(start, all.length) > 0,
-      hasNextPage: start + items.length < all.length,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
+    pageInfo: lazyPageInfo(edges, Math.min(start, all.length) > 0, start + items.length < all.length),
   };
 }
