@@ -8,8 +8,9 @@ import type { Logger } from '../core/logger.js';
 export interface LoggerOptions {
   level?: string;
   /**
-   * Where lines go. Defaults to stdout written asynchronously: under load, lines written while a write is in flight
-   * are joined into one, instead of one blocking syscall per line. `flush()` before exit.
+   * Where lines go. Defaults to stdout written asynchronously: the lines of one turn of the event loop, and under load
+   * those written while a write is in flight, leave in one syscall instead of one blocking syscall per line.
+   * `flush()` before exit (lines still held are written synchronously when the process exits).
    */
   destination?: DestinationStream;
 }
@@ -35,9 +36,70 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         censor: '[REDACTED]',
       },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    options.destination ?? new TurnBatchedDestination(pino.destination({ dest: 1, sync: false })),
   );
 }
+
+type SonicBoom = ReturnType<typeof pino.destination>;
+
+/**
+ * Hands sonic-boom the lines of one turn of the event loop as one string. Given one line at a time while a write is
+ * in flight, sonic-boom appends it to the text it holds and measures that whole text's byte length again, flattening
+ * it: under load that cost more than building the line. Here lines wait in an array, in order, until the turn ends,
+ * and are joined once. `flush` and `flushSync` hand over what waits first, and so does the process's exit.
+ */
+export class TurnBatchedDestination implements DestinationStream {
+  private lines: string[] = [];
+  private scheduled = false;
+
+  constructor(private readonly out: SonicBoom) {
+    atExit.add(new WeakRef(this));
+  }
+
+  write(line: string): boolean {
+    this.lines.push(line);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.handOver);
+    }
+    return true;
+  }
+
+  flush(cb?: (err?: Error) => void): void {
+    this.handOver();
+    this.out.flush(cb);
+  }
+
+  flushSync(): void {
+    this.handOver();
+    this.out.flushSync();
+  }
+
+  end(): void {
+    this.handOver();
+    this.out.end();
+  }
+
+  private readonly handOver = (): void => {
+    this.scheduled = false;
+    if (this.lines.length === 0 || (this.out as { destroyed?: boolean }).destroyed) return;
+    const text = this.lines.length === 1 ? this.lines[0]! : this.lines.join('');
+    this.lines = [];
+    this.out.write(text);
+  };
+}
+
+/** Every batched destination still alive, written out synchronously when the process exits. */
+const atExit = new Set<WeakRef<TurnBatchedDestination>>();
+process.once('exit', () => {
+  for (const ref of atExit) {
+    try {
+      ref.deref()?.flushSync();
+    } catch {
+      // A destination that cannot write any more (closed, or its descriptor not open yet) has nothing to save.
+    }
+  }
+});
 
 /** Builds a function that replaces every occurrence of the given secrets (and their Basic encodings) in text. */
 export function createRedactor(secrets: Iterable<string>): { redact: (text: string) => string; add: (secret: string) => void } {
