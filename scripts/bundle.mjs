@@ -45,6 +45,10 @@ await build({
       name: 'undici-shim',
       setup: (b) => b.onResolve({ filter: /^undici$/ }, () => ({ path: path.resolve('scripts/bundle-shims/undici.cjs') })),
     },
+    {
+      name: 'negotiator-shim',
+      setup: (b) => b.onResolve({ filter: /^negotiator$/ }, () => ({ path: path.resolve('scripts/bundle-shims/negotiator.cjs') })),
+    },
   ],
   legalComments: 'none',
   // V8 keeps every loaded module's source text in the heap for the life of the process, as a two-byte string as soon

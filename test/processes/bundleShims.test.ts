@@ -1,7 +1,8 @@
 /**
  * The bundle's stand-ins (scripts/bundle-shims/). `@apollo/utils.createhash` remembers the digests of short texts, so
  * it must answer exactly what Node's crypto answers, whether remembered or not. `undici` exports only part of undici,
- * so it must export everything the sources import from it, working.
+ * so it must export everything the sources import from it, working. `negotiator` remembers its media-type answers, so
+ * they must be negotiator's answers.
  */
 import { createHash as nodeHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -99,5 +100,52 @@ describe('the undici shim of the bundle', () => {
       await pool.destroy();
       await new Promise<void>((r) => server.close(() => r()));
     }
+  });
+});
+
+describe('the negotiator shim of the bundle', () => {
+  type Negotiation = {
+    mediaType(available?: string[]): string | undefined;
+    mediaTypes(available?: string[]): string[];
+    charset(available?: string[]): string | undefined;
+  };
+  type Make = (request: { headers: Record<string, string | undefined> }) => Negotiation;
+  const real = require('negotiator') as Make;
+  const shimmed = require('../../scripts/bundle-shims/negotiator.cjs') as Make & {
+    Negotiator: new (...args: Parameters<Make>) => Negotiation;
+  };
+  const types = ['application/json', 'application/graphql-response+json', 'multipart/mixed', 'text/html', 'text/*', '*/*'];
+  const offered = [
+    'multipart/mixed;deferSpec=20220824',
+    'multipart/mixed; deferSpec=20220824',
+    'application/json; charset=utf-8',
+    'application/graphql-response+json; charset=utf-8',
+    'text/html',
+  ];
+  const accept = fc.oneof(
+    fc.constant(undefined),
+    fc.string({ maxLength: 40 }),
+    fc
+      .array(fc.tuple(fc.constantFrom(...types, ...offered), fc.option(fc.constantFrom('0', '0.1', '0.5', '1'))), { maxLength: 4 })
+      .map((parts) => parts.map(([t, q]) => (q === null ? t : `${t};q=${q}`)).join(', ')),
+    fc.string({ minLength: 513, maxLength: 600 }),
+  );
+
+  it('answers mediaType as negotiator does, remembered or not, for any Accept header and offer', () => {
+    fc.assert(
+      fc.property(accept, fc.option(fc.subarray(offered), { nil: undefined }), (header, available) => {
+        const expected = real({ headers: { accept: header } }).mediaType(available);
+        // Twice: the second answer comes from memory for headers short enough.
+        expect(shimmed({ headers: { accept: header } }).mediaType(available)).toBe(expected);
+        expect(new shimmed.Negotiator({ headers: { accept: header } }).mediaType(available)).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('leaves the other negotiations to negotiator', () => {
+    const request = { headers: { accept: 'text/html, application/json;q=0.5', 'accept-charset': 'utf-8, iso-8859-1;q=0.2' } };
+    expect(shimmed(request).mediaTypes()).toEqual(real(request).mediaTypes());
+    expect(shimmed(request).charset(['iso-8859-1', 'utf-8'])).toBe('utf-8');
   });
 });
