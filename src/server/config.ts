@@ -110,6 +110,7 @@ export function parseConfig(env: Env, readFile: (path: string) => string = (path
       .filter(Boolean),
     introspection: bool(env, 'AUGUR_INTROSPECTION', true),
     jit: bool(env, 'AUGUR_JIT', true),
+    directExecution: bool(env, 'AUGUR_DIRECT_EXECUTION', true),
     metrics: bool(env, 'AUGUR_METRICS', true),
     shutdownGraceMs: int(env, 'AUGUR_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     shutdownDelayMs: int(env, 'AUGUR_SHUTDOWN_DELAY_MS', 0, 0, 600_000),

@@ -24,6 +24,7 @@ import { homeRoute } from './home.js';
 import { EndpointRegistry } from './endpoints.js';
 import { createFormatError } from './errors.js';
 import { createGraphiQL } from './graphiql.js';
+import { DirectExecution } from './directExecution.js';
 import { createRedactor } from './logger.js';
 import type { Logger } from '../core/logger.js';
 import { createMetrics } from './metrics.js';
@@ -415,8 +416,13 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
   plugins.push(deadlinePlugin({ logger }));
 
   let formatError: ReturnType<typeof createFormatError>;
+  // Operations of known documents run without Apollo's HTTP pipeline, through the same plugins and executor
+  // (directExecution.ts). Per-field plugin hooks (cache control) need Apollo's own execution, so it is off with them.
+  const executor = jitModule?.jitExecutor(schema);
+  const direct = executor && config.directExecution && !cacheModule ? new DirectExecution<Context>() : undefined;
+  if (direct) plugins.push(direct.plugin());
   const apollo = new ApolloServer<Context>({
-    ...(jitModule ? { gateway: jitModule.jitGateway(schema) } : { schema }),
+    ...(jitModule ? { gateway: jitModule.jitGateway(schema, executor) } : { schema }),
     persistedQueries,
     introspection: config.introspection,
     hideSchemaDetailsFromClientErrors: !config.introspection,
@@ -476,7 +482,8 @@ export async function createServer(deps: ServerDeps): Promise<AugurServer> {
       ...(liveMetrics ? { metrics: liveMetrics } : {}),
     });
   }
-  const handler = graphqlHttp.handler(apollo, formatError, sse);
+  direct?.attach({ apollo, schema, executor: executor!, formatError });
+  const handler = graphqlHttp.handler(apollo, formatError, sse, direct);
   const closeSubscriptions = async (): Promise<void> => {
     live.close();
     // The last events (SHUTTING_DOWN, then complete) go out before the sockets close.

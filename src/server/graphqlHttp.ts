@@ -25,6 +25,7 @@ import type { Tracing } from './tracing.js';
 import { Turns } from './turns.js';
 import type { SseHandler } from './live/sse.js';
 import type { AugurPlugin } from './plugins/combine.js';
+import type { DirectExecution } from './directExecution.js';
 
 export interface GraphQLHttpOptions {
   config: Config;
@@ -58,6 +59,8 @@ export interface GraphQLHttp {
     formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
     /** Serves `POST /graphql/stream` (subscriptions over SSE) once the request passed every check of `/graphql`. */
     stream?: SseHandler,
+    /** Runs operations of documents Apollo already validated without Apollo's HTTP pipeline (directExecution.ts). */
+    direct?: DirectExecution<Context>,
   ): (req: IncomingMessage, res: ServerResponse) => void;
 }
 
@@ -108,7 +111,7 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
     plugin,
     refusals: refusalGate,
     clientOf: (context) => (context as ThrottledContext)[CLIENT] ?? context.caller,
-    handler(apollo, formatError, stream) {
+    handler(apollo, formatError, stream, direct) {
       const refuse = (
         res: ServerResponse,
         requestId: string,
@@ -285,22 +288,19 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
           if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
         }
         const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: q === -1 ? '' : url.slice(q), body };
-        const execute = () =>
-          apollo.executeHTTPGraphQLRequest({
-            httpGraphQLRequest,
-            context: async () => {
-              const context = createContext(
-                services,
-                req.headers,
-                requestId,
-                () => req.socket.destroyed,
-                callerOf(req, config, principal),
-                principal,
-              );
-              // A property, not a WeakMap entry: Apollo hands plugins a shallow copy of the context.
-              return Object.assign(context, { [CLIENT]: client });
-            },
-          });
+        const context = async (): Promise<Context> => {
+          const context = createContext(
+            services,
+            req.headers,
+            requestId,
+            () => req.socket.destroyed,
+            callerOf(req, config, principal),
+            principal,
+          );
+          // A property, not a WeakMap entry: Apollo hands plugins a shallow copy of the context.
+          return Object.assign(context, { [CLIENT]: client });
+        };
+        const execute = () => direct?.run(httpGraphQLRequest, context) ?? apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context });
         const response = await (tracing ? tracing.around(req, requestId, execute) : execute());
         for (const [key, value] of response.headers) res.setHeader(key, value);
         res.statusCode = response.status ?? 200;

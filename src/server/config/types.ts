@@ -108,6 +108,11 @@ export interface Config {
   introspection: boolean;
   /** Execute operations compiled by graphql-jit instead of graphql-js's interpreter. */
   jit: boolean;
+  /**
+   * Run operations of documents Apollo already validated without Apollo's HTTP pipeline (directExecution.ts), with
+   * compiled execution and no cache control only.
+   */
+  directExecution: boolean;
   /** Serve Prometheus metrics at `GET /metrics`. */
   metrics: boolean;
   /** How long a SIGTERM waits for in-flight requests before stopping anyway, in ms. */
