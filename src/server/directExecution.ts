@@ -23,6 +23,7 @@ import type { GraphQLRequestExecutionListener, GraphQLRequestListener, HTTPGraph
 import {
   GraphQLError,
   Kind,
+  OperationTypeNode,
   getOperationAST,
   type DocumentNode,
   type ExecutionResult,
@@ -125,7 +126,7 @@ function directBody(body: unknown): DirectBody | undefined {
   return {
     query,
     variables: (variables ?? undefined) as Record<string, unknown> | undefined,
-    operationName: (operationName ?? undefined) as string | undefined,
+    operationName: operationName ?? undefined,
   };
 }
 
@@ -165,7 +166,8 @@ export class DirectExecution<TContext extends BaseContext> {
     const known = this.documents.get(body.query);
     if (!known) return undefined;
     const operation = operationOf(known, body.operationName);
-    if (!operation || (operation.operation !== 'query' && operation.operation !== 'mutation')) return undefined;
+    if (!operation || (operation.operation !== OperationTypeNode.QUERY && operation.operation !== OperationTypeNode.MUTATION))
+      return undefined;
     const contentType = singleResultContentType(http.headers.get('accept'));
     if (contentType === null) return undefined;
     return this.execute(this.options, http, body, known, operation, contentType, context, plugins);
@@ -277,7 +279,8 @@ async function respond<TContext extends BaseContext>(
     ) as ExecutionListener<TContext>[];
     executionListeners.reverse();
     // Per-field hooks (cache control) need Apollo's schema instrumentation: direct execution is off when they exist.
-    if (executionListeners.some((l) => l.willResolveField)) throw new Error('Direct execution cannot run willResolveField hooks.');
+    if (executionListeners.some((l) => l.willResolveField !== undefined))
+      throw new Error('Direct execution cannot run willResolveField hooks.');
     try {
       const result = await parts.executor({
         document: known.document,
