@@ -39,7 +39,7 @@ import type { AugurPlugin } from './plugins/combine.js';
 interface KnownDocument {
   document: DocumentNode;
   queryHash: string;
-  operations: Map<string | undefined, OperationDefinitionNode | null>;
+  operations: Map<string | undefined, OperationDefinitionNode>;
 }
 
 /** The documents Apollo validated, by text: at most `maxEntries`, and `maxChars` of text in all, the oldest forgotten first. */
@@ -74,11 +74,11 @@ export class KnownDocuments {
 
 /** The operation of a known document that `operationName` selects, as graphql-js's `getOperationAST` finds it. */
 function operationOf(known: KnownDocument, operationName: string | undefined): OperationDefinitionNode | null {
-  let operation = known.operations.get(operationName);
-  if (operation === undefined) {
-    operation = getOperationAST(known.document, operationName) ?? null;
-    known.operations.set(operationName, operation);
-  }
+  const kept = known.operations.get(operationName);
+  if (kept) return kept;
+  const operation = getOperationAST(known.document, operationName) ?? null;
+  // Only names the document answers are kept: a caller sending made-up names must not grow the map.
+  if (operation) known.operations.set(operationName, operation);
   return operation;
 }
 
