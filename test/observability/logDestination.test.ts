@@ -1,6 +1,6 @@
 /**
  * The default log destination joins the lines of one turn of the event loop into one write, keeps their order, and
- * loses none: not on `flush`, `flushSync`, nor when the process exits right after logging.
+ * loses none: not on `flush`, `flushSync`, nor when the process exits right after logging. Lines carry pino's ISO time.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -68,5 +68,30 @@ describe('the turn-batched log destination', () => {
       .filter(Boolean)
       .map((l) => (JSON.parse(l) as { n: number }).n);
     expect(numbers).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+  });
+});
+
+describe('log line timestamps', () => {
+  it('are ISO 8601 in UTC with milliseconds, as pino writes them, and follow the clock', async () => {
+    const { writes, destination } = recorder();
+    const logger = createLogger({ destination });
+    const before = Date.now();
+    logger.info('one');
+    await new Promise((r) => setTimeout(r, 5));
+    logger.info('two');
+    const after = Date.now();
+    await nextTurn();
+    const times = writes
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { time: string }).time);
+    expect(times).toHaveLength(2);
+    for (const t of times) {
+      expect(t).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Date.parse(t)).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(t)).toBeLessThanOrEqual(after);
+    }
+    expect(Date.parse(times[1]!)).toBeGreaterThan(Date.parse(times[0]!));
   });
 });
