@@ -10,8 +10,9 @@ import { gqlOk, memory, round, sampleProcesses, startGateway } from './stack.mjs
 const log = (...args) => console.error(...args);
 
 /**
- * This build against the baseline's, scenario by scenario: a gateway of each, loaded alternately in ROUNDS slices,
- * their CPU per operation read from /proc; then added latency at one connection, alternating likewise.
+ * This build against the baseline's, scenario by scenario: a gateway of each, loaded alternately in ROUNDS slices (the
+ * order reversed every other round), their CPU per operation read from /proc; then added latency at one connection,
+ * alternating likewise.
  */
 export async function compare(urls, emulatorsPid, baseline) {
   const builds = { current: undefined, baseline: baseline.root };
@@ -29,7 +30,9 @@ export async function compare(urls, emulatorsPid, baseline) {
       const parts = { current: [], baseline: [] };
       const slice = Math.max(1, Math.round(DURATION / ROUNDS));
       for (let r = 0; r < ROUNDS; r++) {
-        for (const [build, g] of Object.entries(gateways)) {
+        // Each round runs the builds in the other order than the round before, so neither always follows the other.
+        const order = r % 2 === 0 ? Object.entries(gateways) : Object.entries(gateways).reverse();
+        for (const [build, g] of order) {
           const sampler = sampleProcesses({ gateway: g.pid, emulators: emulatorsPid });
           const run = await load({ url: g.url, requests: [GRAPHQL[name]], connections: CONNECTIONS, duration: slice });
           parts[build].push({ ...run, processes: sampler.stop() });
@@ -61,9 +64,14 @@ export async function compare(urls, emulatorsPid, baseline) {
       baseline: [gateways.baseline.url, GRAPHQL.single],
     };
     for (const [origin, request] of Object.values(targets)) await load({ url: origin, requests: [request], connections: 1, duration: 1 });
-    for (let r = 0; r < LATENCY_ROUNDS; r++)
-      for (const [name, [origin, request]] of Object.entries(targets))
+    for (let r = 0; r < LATENCY_ROUNDS; r++) {
+      // Direct first in every round; the two builds swap places from one round to the next.
+      const order = r % 2 === 0 ? ['direct', 'current', 'baseline'] : ['direct', 'baseline', 'current'];
+      for (const name of order) {
+        const [origin, request] = targets[name];
         runs[name].push(await load({ url: origin, requests: [request], connections: 1, duration: 2 }));
+      }
+    }
     const lat = Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, latencyOf(r)]));
     out.addedLatencyP99Ms = {
       current: round(lat.current.p99 - lat.direct.p99, 3),
