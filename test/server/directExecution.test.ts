@@ -2,6 +2,7 @@
  * Direct execution (src/server/directExecution.ts) answers a known document exactly as Apollo's pipeline does. Each
  * case below is sent twice: the first time its document is new, so Apollo answers it (and the document becomes
  * known), the second time it runs directly. Status, headers, body, upstream calls and log lines must be the same.
+ * Once Apollo has stopped, nothing runs directly.
  */
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -175,6 +176,27 @@ describe('direct execution of known documents', () => {
     apolloCalls.mockClear();
     await send('known', { query });
     expect(apolloCalls).not.toHaveBeenCalled();
+  });
+});
+
+describe('a stopped server', () => {
+  it('runs no known document directly once Apollo has stopped: Apollo answers, and nothing reaches an upstream', async () => {
+    const own = await startStack();
+    try {
+      const query = `{ predict(endpointName: "churn", features: {name: "Ida", city: "Ribe", countryCode: "DK", archived: false}) { raw } }`;
+      const first = await own.gql(query);
+      expect(first.errors).toBeUndefined();
+      await own.augur.apollo.stop();
+      await own.reset();
+      const after = await own.gql(query);
+      expect(after.status).toBe(500);
+      expect(after.data).toBeUndefined();
+      // Apollo's refusal to execute after stopping, masked as every unexpected error is.
+      expect(after.errors?.[0]?.extensions?.['code']).toBe('INTERNAL_SERVER_ERROR');
+      expect((await own.requests('dataiku')).total).toBe(0);
+    } finally {
+      await own.close();
+    }
   });
 });
 
