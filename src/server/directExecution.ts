@@ -33,7 +33,7 @@ import {
 } from 'graphql';
 import { singleResultContentType } from './contentType.js';
 import type { JitRequest } from './jit.js';
-import type { AugurPlugin } from './plugins/combine.js';
+import { settle, type AugurPlugin } from './plugins/combine.js';
 
 /** A document Apollo validated, by its text: its hash (Apollo's `queryHash`) and its operations by name. */
 interface KnownDocument {
@@ -206,7 +206,7 @@ export class DirectExecution<TContext extends BaseContext> {
     };
     const rc = requestContext as GraphQLRequestContext<TContext>;
     try {
-      const listeners = (await all(plugins.map((p) => p.requestDidStart?.(rc)))).filter(isDefined);
+      const listeners = (await settle(plugins.map((p) => p.requestDidStart?.(rc)))).filter(isDefined);
       await respond(parts, requestContext, listeners, known, operation);
     } catch (maybeError) {
       // As Apollo's internalExecuteOperation and executeHTTPGraphQLRequest answer an error of the pipeline itself.
@@ -237,7 +237,7 @@ async function respond<TContext extends BaseContext>(
 ): Promise<void> {
   const rc = requestContext as GraphQLRequestContext<TContext>;
   const each = <K extends keyof Listener<TContext>>(hook: K, call: (l: Listener<TContext>) => unknown) =>
-    all(listeners.map((l) => (l[hook] ? call(l) : undefined)));
+    settle(listeners.map((l) => (l[hook] ? call(l) : undefined)));
   const didEncounterErrors = async (errors: readonly GraphQLError[]) => {
     requestContext.errors = errors;
     await each('didEncounterErrors', (l) => l.didEncounterErrors!(rc as never));
@@ -302,10 +302,10 @@ async function respond<TContext extends BaseContext>(
       requestContext.response.body = { kind: 'single', singleResult: { ...result, errors: formattedErrors } };
     } catch (executionMaybeError) {
       const executionError = ensureError(executionMaybeError);
-      await all(executionListeners.map((l) => l.executionDidEnd?.(executionError)));
+      await settle(executionListeners.map((l) => l.executionDidEnd?.(executionError)));
       return sendErrorResponse([ensureGraphQLError(executionError)]);
     }
-    await all(executionListeners.map((l) => l.executionDidEnd?.()));
+    await settle(executionListeners.map((l) => l.executionDidEnd?.()));
   }
   await each('willSendResponse', (l) => l.willSendResponse!(rc as never));
 }
@@ -371,14 +371,6 @@ function isPartialHead(x: unknown): x is { status?: number; headers?: Map<string
 }
 
 const isDefined = <T>(value: T | null | undefined | void): value is T => value !== null && value !== undefined;
-
-const isPromise = (value: unknown): value is PromiseLike<unknown> =>
-  typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-
-/** Promise.all's answer, without a promise when nothing answered one (every hook was called before any is awaited). */
-function all<T>(values: T[]): Promise<Awaited<T>[]> | Awaited<T>[] {
-  return values.some(isPromise) ? Promise.all(values) : (values as Awaited<T>[]);
-}
 
 function ensureError(maybeError: unknown): Error {
   return maybeError instanceof Error ? maybeError : new GraphQLError(`Unexpected error value: ${String(maybeError)}`);

@@ -42,9 +42,12 @@ type EndHook = (...args: unknown[]) => unknown;
 const isPromise = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 
-/** The values, or a promise of them when one of them is a promise (as `Promise.all` answers, without a tick otherwise). */
-function settle<T>(values: T[]): T[] | Promise<Awaited<T>[]> {
-  return values.some(isPromise) ? Promise.all(values) : values;
+/**
+ * The values, or a promise of them when one of them is a promise (as `Promise.all` answers, without a tick otherwise).
+ * Direct execution (directExecution.ts) calls Apollo's hooks with it too.
+ */
+export function settle<T>(values: T[]): Awaited<T>[] | Promise<Awaited<T>[]> {
+  return values.some(isPromise) ? Promise.all(values) : (values as Awaited<T>[]);
 }
 
 /** One end hook calling the others in reverse order (as Apollo's invokeDidStartHook does). */
