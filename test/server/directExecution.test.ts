@@ -200,6 +200,24 @@ describe('a stopped server', () => {
   });
 });
 
+describe('another caller', () => {
+  it("runs a known document with each caller's own credential: a bad key fails its caller alone, and never shows", async () => {
+    const own = await startStack();
+    try {
+      const query = `{ predict(endpointName: "churn", features: {name: "Ida", city: "Ribe", countryCode: "DK", archived: false}) { raw } }`;
+      expect((await own.gql(query)).errors).toBeUndefined();
+      const spy = vi.spyOn(own.augur.apollo, 'executeHTTPGraphQLRequest');
+      const other = await own.gql(query, undefined, { 'x-dataiku-api-key': 'wrong-key-123' });
+      expect(other.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', platform: 'dataiku', upstreamStatus: 401 });
+      expect(JSON.stringify(other)).not.toContain('wrong-key-123');
+      expect((await own.gql(query)).errors).toBeUndefined();
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('known documents', () => {
   const doc = parse('{ platforms { kind } }');
 
