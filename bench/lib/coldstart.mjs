@@ -38,7 +38,7 @@ function postOnce(port, body) {
  * Spawns a process and polls until `ok(answer)`; answers the ms from spawn to that answer, and the `startupMs` the
  * gateway logged with its `listening` line (its own time from main() to listening), when there is one.
  */
-async function timeToFirstAnswer(spawnIt, port, body, ok) {
+export async function timeToFirstAnswer(spawnIt, port, body, ok) {
   const t0 = performance.now();
   const { child, lines } = spawnIt(port);
   try {
@@ -65,6 +65,19 @@ async function timeToFirstAnswer(spawnIt, port, body, ok) {
   }
 }
 
+/** A Node HTTP server that answers `{}` to everything: what Node itself costs before any server code runs. */
+const BARE_NODE_SERVER = `require('http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('{}')); }).listen(Number(process.argv[1]), '127.0.0.1')`;
+
+/** Spawn to first answer of a bare Node HTTP server, in ms. */
+export async function bareNodeColdStart(body) {
+  const port = await freePort();
+  const spawnIt = (p) => ({
+    child: spawn(process.execPath, ['-e', BARE_NODE_SERVER, String(p)], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    lines: [],
+  });
+  return (await timeToFirstAnswer(spawnIt, port, body, (a) => a.status === 200)).ms;
+}
+
 /** Cold starts of the gateway (COLD_RUNS of them, retried on a port taken meanwhile) and of a bare Node server. */
 export async function coldStart(urls) {
   const body = JSON.stringify({ query: QUERIES.single });
@@ -87,24 +100,8 @@ export async function coldStart(urls) {
     if (r.startupMs !== undefined) mainMs.push(r.startupMs);
   }
   // Context: the same measure for a bare Node HTTP server, i.e. what Node itself costs before any Augur code runs.
-  const bare = `require('http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('{}')); }).listen(Number(process.argv[1]), '127.0.0.1')`;
   const nodeRuns = [];
-  for (let i = 0; i < COLD_RUNS; i++) {
-    const port = await freePort();
-    nodeRuns.push(
-      (
-        await timeToFirstAnswer(
-          (p) => {
-            const child = spawn(process.execPath, ['-e', bare, String(p)], { stdio: ['ignore', 'pipe', 'pipe'] });
-            return { child, lines: [] };
-          },
-          port,
-          body,
-          (a) => a.status === 200,
-        )
-      ).ms,
-    );
-  }
+  for (let i = 0; i < COLD_RUNS; i++) nodeRuns.push(await bareNodeColdStart(body));
   return {
     medianMs: median(gatewayRuns),
     runsMs: gatewayRuns.map((v) => round(v, 1)),

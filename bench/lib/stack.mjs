@@ -146,6 +146,13 @@ function waitFor(child, lines, predicate, what, timeoutMs) {
   });
 }
 
+/** Spawns `node <args>` (a bench helper server) and waits until it prints `listening`. */
+export async function startNodeServer(args, what, options) {
+  const started = spawnNode(args, options);
+  await waitFor(started.child, started.lines, (line) => (line.trim() === 'listening' ? true : undefined), what, 15_000);
+  return started;
+}
+
 /** Stops a child this harness started (SIGTERM, then SIGKILL after `graceMs`), resolving once it has exited. */
 export function stopChild(child, graceMs = 10_000) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -229,11 +236,15 @@ export function gatewayNodeFlags(env = process.env) {
  * environment; does not wait. `root` is the build to run (another checkout's, for `--baseline`).
  */
 export function spawnGateway(urls, { port = 0, previstoLimit, nodeArgs = [], env = {}, root = ROOT }) {
-  const child = spawn(process.execPath, [...gatewayNodeFlags(), ...nodeArgs, 'dist/augur/main.js'], {
+  return spawnNode([...gatewayNodeFlags(), ...nodeArgs, 'dist/augur/main.js'], {
     cwd: root,
     env: { ...gatewayEnv(urls, { port, previstoLimit }), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Spawns `node <args>`, stopped with the harness, keeping its last lines of output for error messages. */
+export function spawnNode(args, { cwd = ROOT, env = process.env } = {}) {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   track(child);
   const lines = tail(child);
   return { child, pid: child.pid, lines };
