@@ -117,7 +117,7 @@ export function reportLines({
   }
   out.push('');
   out.push(
-    'Floor: per operation, JSON.parse of the upstream bodies it receives (recorded by a proxy) and JSON.stringify of its response, in this process; the gateway CPU per operation as a multiple of it.',
+    `Floor: per operation, JSON.parse of the upstream bodies it receives (recorded by a proxy) and JSON.stringify of its response, in this process; the gateway CPU per operation (from the ${floorOut.single.cpuFrom}) as a multiple of it.`,
   );
   out.push(
     `${pad('scenario', 27, true)}${pad('bodies', 8)}${pad('floor µs', 10)}${pad('gw CPU µs', 11)}${pad('x floor', 9)}${pad('µs/item', 9)}`,
