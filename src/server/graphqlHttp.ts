@@ -14,8 +14,8 @@ import { callerOf, clientOf } from './callers.js';
 import type { Config } from './config.js';
 import { singleResultContentType } from './contentType.js';
 import { createContext, requestIdFrom, type Context, type Services } from './context.js';
-import { inputDepthError } from './errors.js';
-import { jsonNestsDeeperThan, type DocumentGuard } from './guard.js';
+import { documentSizeError, inputDepthError } from './errors.js';
+import { jsonNestsDeeperThan, jsonQueryBytesAtLeast, type DocumentGuard } from './guard.js';
 import { multipartBoundary, MultipartError, readMultipartOperation } from './multipart.js';
 import type { Metrics, RefusalReason } from './metrics.js';
 import type { AllowList } from './persisted.js';
@@ -230,6 +230,13 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
             // The body, its variables and a typed input around a JSON value take a few levels of their own.
             if (jsonNestsDeeperThan(raw, config.limits.maxInputDepth + JSON_BODY_LEVELS)) {
               const error = inputDepthError(config.limits.maxInputDepth);
+              return refuse(res, requestId, client, requestErrorStatus(req), 'limit', { errors: [formatError(error.toJSON(), error)] });
+            }
+            // A document the guard would refuse for its size is refused before the body is decoded and parsed, with
+            // the guard's error; with an allow list, which answers first, the body is parsed for it as before.
+            const maxDocument = config.limits.maxDocumentBytes;
+            if (!allowList && raw.length > maxDocument && jsonQueryBytesAtLeast(raw) > maxDocument) {
+              const error = documentSizeError(maxDocument);
               return refuse(res, requestId, client, requestErrorStatus(req), 'limit', { errors: [formatError(error.toJSON(), error)] });
             }
             try {

@@ -159,6 +159,79 @@ function tooLong(text: string, max: number): boolean {
 }
 
 /**
+ * At most the size in UTF-8 bytes of the top-level `query` string of a JSON request body, read from its bytes without
+ * decoding or parsing them: decoding and parsing a 900 KB body costs milliseconds and as much memory again, which a
+ * document that will be refused for its size should not be able to buy. 0 when the body is not an object, has no
+ * such member, its last `query` member (the one JSON.parse keeps) is not a string, or one of its keys is written with
+ * escapes. Each escape counts as the fewest bytes it can decode to (`\uXXXX` one, any other one), every other byte as
+ * itself: invalid UTF-8 decodes to at least as many bytes (U+FFFD, three bytes for at most three). The bound holds
+ * for any body that parses; one that does not may be refused for its size rather than for its syntax.
+ */
+export function jsonQueryBytesAtLeast(json: Buffer): number {
+  let depth = 0;
+  let bytes = 0;
+  // At depth 1: whether a member's key comes next, and whether the value that comes next is `query`'s.
+  let keyNext = false;
+  let queryValueNext = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i]!;
+    if (c === 0x22) {
+      const end = closingQuote(json, i);
+      if (end === -1) return 0;
+      if (depth === 1) {
+        if (keyNext) {
+          // A key written with escapes may be `query` too: not worth decoding here, the body is parsed as usual.
+          const escaped = json.indexOf(0x5c, i);
+          if (escaped !== -1 && escaped < end) return 0;
+          keyNext = false;
+          queryValueNext = end - i === 6 && json.toString('latin1', i + 1, end) === 'query';
+        } else if (queryValueNext) {
+          bytes = unescapedBytesAtLeast(json, i + 1, end);
+          queryValueNext = false;
+        }
+      }
+      i = end;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth === 1) {
+        if (c !== 0x7b) return 0;
+        keyNext = true;
+      } else if (depth === 2 && queryValueNext) {
+        bytes = 0;
+        queryValueNext = false;
+      }
+    } else if (c === 0x7d || c === 0x5d || c === 0x2c) {
+      if (depth === 1 && queryValueNext) {
+        // `query` held a literal (null, a number, true or false).
+        bytes = 0;
+        queryValueNext = false;
+      }
+      if (c === 0x2c) keyNext = depth === 1;
+      else depth--;
+    }
+  }
+  return bytes;
+}
+
+/** The index of the quote closing the JSON string opened at `open` (one not preceded by an odd number of backslashes), or -1. */
+function closingQuote(json: Buffer, open: number): number {
+  let end = open;
+  for (;;) {
+    end = json.indexOf(0x22, end + 1);
+    if (end === -1) return -1;
+    let backslashes = 0;
+    while (json[end - 1 - backslashes] === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return end;
+  }
+}
+
+/** The fewest UTF-8 bytes the JSON string content `json[start, end)` decodes to. */
+function unescapedBytesAtLeast(json: Buffer, start: number, end: number): number {
+  let bytes = end - start;
+  for (let b = json.indexOf(0x5c, start); b !== -1 && b < end; b = json.indexOf(0x5c, b + 2)) bytes -= json[b + 1] === 0x75 ? 5 : 1;
+  return bytes;
+}
+
+/**
  * Whether a JSON text nests objects and arrays deeper than `max`, found by scanning its bytes: parsing ten thousand
  * nested arrays costs milliseconds and as many allocations, which a request body of 20 KB should not be able to buy.
  */
@@ -174,14 +247,8 @@ export function jsonNestsDeeperThan(json: Buffer, max: number): boolean {
   for (let i = 0; i < json.length; i++) {
     const c = json[i]!;
     if (c === 0x22) {
-      let end = i;
-      for (;;) {
-        end = json.indexOf(0x22, end + 1);
-        if (end === -1) return false;
-        let backslashes = 0;
-        while (json[end - 1 - backslashes] === 0x5c) backslashes++;
-        if (backslashes % 2 === 0) break;
-      }
+      const end = closingQuote(json, i);
+      if (end === -1) return false;
       i = end;
     } else if (c === 0x7b || c === 0x5b) {
       if (++depth > max) return true;

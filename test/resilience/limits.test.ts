@@ -87,6 +87,24 @@ describe('operation limits', () => {
     expect(await upstreamTotal()).toBe(0);
   });
 
+  it('refuses a body whose query alone is over maxDocumentBytes without parsing it, as the guard refuses it after', async () => {
+    const query = `{ contact(id: "${'A'.repeat(140_000)}") { name } }`;
+    const post = async (body: string) => {
+      const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const json = (await res.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+      const { requestId: _id, ...extensions } = json.errors[0]!.extensions;
+      return { status: res.status, message: json.errors[0]!.message, extensions, count: json.errors.length };
+    };
+    // Read from the body's bytes; a key written with escapes leaves it to the guard, once the body is parsed.
+    const early = await post(JSON.stringify({ query, variables: { a: [1, { b: 'c' }] } }));
+    const guarded = await post(`{"qu\\u0065ry": ${JSON.stringify(query)}}`);
+    expect(early).toEqual(guarded);
+    expect(early).toMatchObject({ status: 400, count: 1, extensions: { code: 'LIMIT_EXCEEDED', limit: 'maxDocumentBytes', max: 131_072 } });
+    // Escapes count as the fewest bytes they decode to: 30,000 escaped quotes are 30,000 bytes, not 60,000.
+    const escapes = await stack.gql(`{ __typename ${'#'.repeat(100_000)}${'"'.repeat(30_000)}\n}`);
+    expect(escapes.errors?.[0]?.extensions?.['limit']).not.toBe('maxDocumentBytes');
+  });
+
   it('refuses input values nested past the limit as BAD_USER_INPUT before validation recurses into them', async () => {
     const deep = await refused(`{ predict(endpointName: "churn", features: {a: ${'['.repeat(2000)}${']'.repeat(2000)}}) { raw } }`);
     expect(deep.extensions).toEqual({ requestId: expect.any(String), code: 'BAD_USER_INPUT', limit: 'maxInputDepth', max: 64 });
@@ -279,5 +297,53 @@ describe('jsonNestsDeeperThan', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('jsonQueryBytesAtLeast', () => {
+  it('never exceeds the UTF-8 size of the query JSON.parse finds, whatever the body', async () => {
+    const { jsonQueryBytesAtLeast } = await import('../../src/server/guard.js');
+    const utf8 = (json: Buffer): number => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(json.toString('utf8'));
+      } catch {
+        return -1;
+      }
+      const query =
+        parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as { query?: unknown }).query : undefined;
+      return typeof query === 'string' ? Buffer.byteLength(query, 'utf8') : 0;
+    };
+    // Strings with every kind of escape, surrogates alone and in pairs, several `query` members, other values.
+    const content = fc.string({ unit: fc.constantFrom('a', '€', '😀', '\\', '"', '\n', '\ud800', '\u0000', '{', '[') });
+    const value = fc.oneof(
+      content.map((t) => JSON.stringify(t)),
+      content.map((t) => JSON.stringify(t).replace(/[a€]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)),
+      fc.constantFrom('null', '12', 'true', '{"query":"xxxxxxxxxxxx"}', '["query","xxxxxxxxxxxx"]'),
+    );
+    const member = fc.tuple(fc.constantFrom('query', 'variables', 'operationName', 'qu\\u0065ry'), value).map(([k, v]) => `"${k}": ${v}`);
+    const body = fc.oneof(
+      fc.array(member, { maxLength: 4 }).map((ms) => ` {${ms.join(', ')}} `),
+      fc.array(member, { maxLength: 2 }).map((ms) => `[{${ms.join(',')}}]`),
+      fc.string({ unit: fc.constantFrom('{', '}', '"', '\\', 'query', ':', ',', 'x') }),
+    );
+    fc.assert(
+      fc.property(body, (text) => {
+        const json = Buffer.from(text);
+        const bound = jsonQueryBytesAtLeast(json);
+        const real = utf8(json);
+        if (real >= 0) expect(bound).toBeLessThanOrEqual(real);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('is the exact size for a plain query string, and 0 when the last query member is not a string', async () => {
+    const { jsonQueryBytesAtLeast } = await import('../../src/server/guard.js');
+    expect(jsonQueryBytesAtLeast(Buffer.from(JSON.stringify({ query: `{ a(s: "${'x'.repeat(1000)}") }`, variables: { q: 1 } })))).toBe(
+      1012,
+    );
+    expect(jsonQueryBytesAtLeast(Buffer.from(`{"query":"${'x'.repeat(50)}","query":null}`))).toBe(0);
+    expect(jsonQueryBytesAtLeast(Buffer.from(`{"variables":{"query":"${'x'.repeat(50)}"}}`))).toBe(0);
   });
 });
