@@ -28,4 +28,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
 # AUGUR_SHUTDOWN_DELAY_MS passes, requests in flight drain within AUGUR_SHUTDOWN_GRACE_MS, then it exits.
 STOPSIGNAL SIGTERM
 # The Node.js flags of `npm start` (package.json), which the image test checks.
-CMD ["node", "--max-semi-space-size=8", "--max-old-space-size=1024", "dist/augur/main.js"]
+CMD ["node", "--max-semi-space-size=16", "--max-old-space-size=1024", "dist/augur/main.js"]

@@ -5,7 +5,7 @@
 import { latencyOf, load, mergeRuns } from './load.mjs';
 import { CHECKS, DIRECT, GRAPHQL, LABEL, QUERIES, SCENARIOS } from './scenarios.mjs';
 import { CONNECTIONS, DURATION, LATENCY_ROUNDS, PREVISTO_LIMIT, ROUNDS } from './settings.mjs';
-import { gqlOk, memory, round, sampleProcesses, startGateway } from './stack.mjs';
+import { gatewayNodeFlags, gqlOk, memory, round, sampleProcesses, startGateway } from './stack.mjs';
 
 const log = (...args) => console.error(...args);
 
@@ -17,6 +17,9 @@ const log = (...args) => console.error(...args);
 export async function compare(urls, emulatorsPid, baseline) {
   const builds = { current: undefined, baseline: baseline.root };
   const out = { cpuMsPerOp: { current: {}, baseline: {} }, rps: { current: {}, baseline: {} }, rssPeakMb: { current: {}, baseline: {} } };
+  // Each build runs with the Node.js flags of its own `npm start` (unless BENCH_NODE_FLAGS sets them for both).
+  out.nodeFlags = { current: gatewayNodeFlags().join(' '), baseline: gatewayNodeFlags(process.env, baseline.root).join(' ') };
+  log(`baseline: this build runs with "${out.nodeFlags.current}", ${baseline.ref} with "${out.nodeFlags.baseline}"`);
   const cpuMs = (r) => ((r.processes.cpuPct.gateway / 100) * 1000) / r.rps;
   for (const name of SCENARIOS) {
     const gateways = {};

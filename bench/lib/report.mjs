@@ -131,7 +131,7 @@ export function reportLines({
   if (comparison) {
     out.push('');
     out.push(
-      `Against the baseline ${baseline.ref} (${baseline.commit.slice(0, 12)}), same run, alternating ${ROUNDS} rounds per scenario at ${CONNECTIONS} connections:`,
+      `Against the baseline ${baseline.ref} (${baseline.commit.slice(0, 12)}), same run, alternating ${ROUNDS} rounds per scenario at ${CONNECTIONS} connections; Node.js flags "${comparison.nodeFlags.current}" for this build, "${comparison.nodeFlags.baseline}" for the baseline (each its own npm start's):`,
     );
     out.push(
       `${pad('scenario', 27, true)}${pad('CPU ms/op', 11)}${pad('baseline', 10)}${pad('ratio', 8)}${pad('rps', 9)}${pad('baseline', 10)}${pad('RSS MB', 8)}${pad('baseline', 10)}`,

@@ -78,6 +78,7 @@ export function summarize({ runs, latency, calls, floor, comparison, baseline, c
           baseline: {
             ref: baseline.ref,
             commit: baseline.commit.slice(0, 12),
+            nodeFlags: comparison.nodeFlags,
             cpuRatio: comparison.cpuRatio,
             addedLatencyP99Ratio: comparison.addedLatencyP99Ratio,
             addedLatencyP99Ms: comparison.addedLatencyP99Ms,

@@ -219,12 +219,13 @@ export function gatewayEnv(urls, { port, previstoLimit }) {
 
 /**
  * The Node.js flags `npm start` passes (package.json's start script: `node <flags> dist/augur/main.js`), so the
- * benchmark measures the gateway exactly as it is started. BENCH_NODE_FLAGS (space-separated) replaces them, to
- * measure other memory/speed trade-offs; set it to a single space for none.
+ * benchmark measures the gateway exactly as it is started; `root` is the build whose package.json to read (another
+ * checkout's, for `--baseline`: each build runs as its own `npm start` runs it). BENCH_NODE_FLAGS (space-separated)
+ * replaces them for every build, to measure other memory/speed trade-offs; set it to a single space for none.
  */
-export function gatewayNodeFlags(env = process.env) {
+export function gatewayNodeFlags(env = process.env, root = ROOT) {
   if (env.BENCH_NODE_FLAGS !== undefined) return env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
-  const start = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts?.start ?? '';
+  const start = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts?.start ?? '';
   // `exec` makes the shell npm starts become Node.js, so npm's SIGTERM reaches Augur (no orphan on the port).
   const m = /^(?:exec )?node((?: --[\w-]+(?:=\S+)?)*) dist\/augur\/main\.js$/.exec(start);
   if (!m) throw new Error(`package.json's start script is not "[exec] node [--flags] dist/augur/main.js": "${start}"`);
@@ -236,7 +237,7 @@ export function gatewayNodeFlags(env = process.env) {
  * environment; does not wait. `root` is the build to run (another checkout's, for `--baseline`).
  */
 export function spawnGateway(urls, { port = 0, previstoLimit, nodeArgs = [], env = {}, root = ROOT }) {
-  return spawnNode([...gatewayNodeFlags(), ...nodeArgs, 'dist/augur/main.js'], {
+  return spawnNode([...gatewayNodeFlags(process.env, root), ...nodeArgs, 'dist/augur/main.js'], {
     cwd: root,
     env: { ...gatewayEnv(urls, { port, previstoLimit }), ...env },
   });
