@@ -140,7 +140,8 @@ export class RedisState implements SlidingWindowBackend {
     }
     try {
       const value = await this.withTimeout(command(this.client));
-      if (!this.up) this.markUp();
+      // A reply read before the connection closed may settle after its 'close': Redis is not back for that.
+      if (!this.up && this.client.status === 'ready') this.markUp();
       return { ok: true, value };
     } catch (err) {
       this.markDown(err instanceof Error ? err.message : String(err));
