@@ -86,11 +86,8 @@ async function main() {
     bareProxy: (port) => [...flags, bundles.bareProxy, ...proxyArgs(port)],
     apollo: (port) => [...flags, bundles.apollo, ...proxyArgs(port)],
   };
-  const spawners = {
-    bareProxy: (port) => spawnNode(commands.bareProxy(port)),
-    apollo: (port) => spawnNode(commands.apollo(port)),
-    gateway: (port) => spawnGateway(emulators.urls, { port, previstoLimit: PREVISTO_LIMIT }),
-  };
+  const spawnServer = (name, port) =>
+    name === 'gateway' ? spawnGateway(emulators.urls, { port, previstoLimit: PREVISTO_LIMIT }) : spawnNode(commands[name](port));
   const startServer = async (name) => {
     const port = await freePort();
     const started = await startNodeServer(commands[name](port), LABELS[name]);
@@ -135,7 +132,7 @@ async function main() {
       cold.bareNode.push(await bareNodeColdStart(GRAPHQL.aliasedPredicts.body));
       for (const name of names) {
         const port = await freePort();
-        cold[name].push((await timeToFirstAnswer(() => spawners[name](port), port, GRAPHQL.aliasedPredicts.body, okAliased)).ms);
+        cold[name].push((await timeToFirstAnswer(() => spawnServer(name, port), port, GRAPHQL.aliasedPredicts.body, okAliased)).ms);
       }
     }
     const coldMs = Object.fromEntries(Object.entries(cold).map(([n, runs]) => [n, round(median(runs), 1)]));

@@ -126,6 +126,9 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
         if (reason !== 'throttled') noteRefused(client);
         sendJson(res, status, { ...body, errors: body.errors.map((e) => withRequestId(e, requestId)) });
       };
+      /** Refuses a request that broke a limit checked before Apollo (its body's depth, its document's size). */
+      const refuseLimit = (req: IncomingMessage, res: ServerResponse, requestId: string, client: string, error: GraphQLError): void =>
+        refuse(res, requestId, client, requestErrorStatus(req), 'limit', { errors: [formatError(error.toJSON(), error)] });
 
       const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
         const url = req.url ?? '/';
@@ -208,7 +211,7 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
           }
           if (jsonNestsDeeperThan(Buffer.from(JSON.stringify(body)), config.limits.maxInputDepth + JSON_BODY_LEVELS)) {
             const error = inputDepthError(config.limits.maxInputDepth);
-            return refuse(res, requestId, client, requestErrorStatus(req), 'limit', { errors: [formatError(error.toJSON(), error)] });
+            return refuseLimit(req, res, requestId, client, error);
           }
         } else if (method === 'POST') {
           const raw = await readBody(req, MAX_BODY_BYTES);
@@ -230,14 +233,14 @@ export function createGraphQLHttp(options: GraphQLHttpOptions): GraphQLHttp {
             // The body, its variables and a typed input around a JSON value take a few levels of their own.
             if (jsonNestsDeeperThan(raw, config.limits.maxInputDepth + JSON_BODY_LEVELS)) {
               const error = inputDepthError(config.limits.maxInputDepth);
-              return refuse(res, requestId, client, requestErrorStatus(req), 'limit', { errors: [formatError(error.toJSON(), error)] });
+              return refuseLimit(req, res, requestId, client, error);
             }
             // A document the guard would refuse for its size is refused before the body is decoded and parsed, with
             // the guard's error; with an allow list, which answers first, the body is parsed for it as before.
             const maxDocument = config.limits.maxDocumentBytes;
             if (!allowList && raw.length > maxDocument && jsonQueryBytesAtLeast(raw) > maxDocument) {
               const error = documentSizeError(maxDocument);
-              return refuse(res, requestId, client, requestErrorStatus(req), 'limit', { errors: [formatError(error.toJSON(), error)] });
+              return refuseLimit(req, res, requestId, client, error);
             }
             try {
               body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
