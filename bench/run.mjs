@@ -23,6 +23,7 @@
  *
  * Environment: BENCH_DURATION (s per throughput scenario, default 8), BENCH_THROUGHPUT_ROUNDS (direct and single
  * alternate in this many rounds, default 2), BENCH_LATENCY_ROUNDS (default 3, 2 s per side each),
+ * BENCH_LATENCY_WARMUP (s of one-connection load a gateway serves before the latency rounds count, default 10),
  * BENCH_CONNECTIONS (default 50), BENCH_COUNT_OPS (default 20), BENCH_COLD_RUNS (default 5),
  * BENCH_PREVISTO_RATE_LIMIT (default 1000000 per minute, given to the emulator and to the gateway alike),
  * BENCH_HOTSET_SECONDS (s per hot-set run, default 60; 0 skips it), BENCH_HOTSET_USERS (default 100),
@@ -49,6 +50,7 @@ import {
   HOTSET_TTL,
   HOTSET_USERS,
   LATENCY_ROUNDS,
+  LATENCY_WARMUP,
   PREVISTO_LIMIT,
   RESULTS,
 } from './lib/settings.mjs';
@@ -99,10 +101,11 @@ async function measure(baselineRef) {
         `floor ${LABEL[name]}: ${f.floorUs} µs (parse ${f.upstreamBodies} upstream bodies ${f.parseUs} µs, stringify ${f.stringifyUs} µs)`,
       );
 
-    // 2. Added latency: one connection, back to back, direct and single interleaved in rounds.
+    // 2. Added latency: one connection, back to back, direct and single interleaved in rounds, once the gateway has
+    // served LATENCY_WARMUP seconds at one connection (V8 optimizes that path for several seconds after start).
     const latencyRuns = { direct: [], single: [] };
     await load({ url: dataikuOrigin, requests: [direct], connections: 1, duration: 1 });
-    await load({ url: gateway.url, requests: [GRAPHQL.single], connections: 1, duration: 1 });
+    await load({ url: gateway.url, requests: [GRAPHQL.single], connections: 1, duration: LATENCY_WARMUP });
     for (let r = 0; r < LATENCY_ROUNDS; r++) {
       latencyRuns.direct.push(await load({ url: dataikuOrigin, requests: [direct], connections: 1, duration: 2 }));
       latencyRuns.single.push(await load({ url: gateway.url, requests: [GRAPHQL.single], connections: 1, duration: 2 }));

@@ -4,7 +4,7 @@
  */
 import { latencyOf, load, mergeRuns } from './load.mjs';
 import { CHECKS, DIRECT, GRAPHQL, LABEL, QUERIES, SCENARIOS } from './scenarios.mjs';
-import { CONNECTIONS, DURATION, LATENCY_ROUNDS, PREVISTO_LIMIT, ROUNDS } from './settings.mjs';
+import { CONNECTIONS, DURATION, LATENCY_ROUNDS, LATENCY_WARMUP, PREVISTO_LIMIT, ROUNDS } from './settings.mjs';
 import { gatewayNodeFlags, gqlOk, memory, round, sampleProcesses, startGateway } from './stack.mjs';
 
 const log = (...args) => console.error(...args);
@@ -55,36 +55,40 @@ export async function compare(urls, emulatorsPid, baseline) {
       `baseline ${LABEL[name]}: CPU ms/op ${out.cpuMsPerOp.current[name]} (this build) vs ${out.cpuMsPerOp.baseline[name]} (${baseline.ref}): ${round(out.cpuMsPerOp.current[name] / out.cpuMsPerOp.baseline[name], 3)}x`,
     );
   }
-  // Added latency at one connection: direct, this build and the baseline interleaved in rounds.
+  // Added latency at one connection: direct, this build and the baseline interleaved in rounds, twice. First right
+  // after start (1 s of warm-up), while V8 is still optimizing the one-connection path; then once each gateway has
+  // served LATENCY_WARMUP seconds at one connection, the steady state the target is about.
   const gateways = {};
   for (const [build, root] of Object.entries(builds))
     gateways[build] = await startGateway(urls, { port: 0, previstoLimit: PREVISTO_LIMIT, root });
   try {
-    const runs = { direct: [], current: [], baseline: [] };
     const targets = {
       direct: [urls.dataiku, DIRECT],
       current: [gateways.current.url, GRAPHQL.single],
       baseline: [gateways.baseline.url, GRAPHQL.single],
     };
-    for (const [origin, request] of Object.values(targets)) await load({ url: origin, requests: [request], connections: 1, duration: 1 });
-    for (let r = 0; r < LATENCY_ROUNDS; r++) {
-      // Direct first in every round; the two builds swap places from one round to the next.
-      const order = r % 2 === 0 ? ['direct', 'current', 'baseline'] : ['direct', 'baseline', 'current'];
-      for (const name of order) {
-        const [origin, request] = targets[name];
-        runs[name].push(await load({ url: origin, requests: [request], connections: 1, duration: 2 }));
+    const oneConnection = ([origin, request], duration) => load({ url: origin, requests: [request], connections: 1, duration });
+    const addedP99 = async () => {
+      const runs = { direct: [], current: [], baseline: [] };
+      for (let r = 0; r < LATENCY_ROUNDS; r++) {
+        // Direct first in every round; the two builds swap places from one round to the next.
+        const order = r % 2 === 0 ? ['direct', 'current', 'baseline'] : ['direct', 'baseline', 'current'];
+        for (const name of order) runs[name].push(await oneConnection(targets[name], 2));
       }
-    }
-    const lat = Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, latencyOf(r)]));
-    out.addedLatencyP99Ms = {
-      current: round(lat.current.p99 - lat.direct.p99, 3),
-      baseline: round(lat.baseline.p99 - lat.direct.p99, 3),
+      const lat = Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, latencyOf(r)]));
+      return { current: round(lat.current.p99 - lat.direct.p99, 3), baseline: round(lat.baseline.p99 - lat.direct.p99, 3) };
     };
+    for (const target of Object.values(targets)) await oneConnection(target, 1);
+    out.addedLatencyP99MsAfterStart = await addedP99();
+    const served = 1 + 2 * LATENCY_ROUNDS;
+    if (LATENCY_WARMUP > served) for (const build of Object.keys(builds)) await oneConnection(targets[build], LATENCY_WARMUP - served);
+    out.addedLatencyP99Ms = await addedP99();
   } finally {
     await Promise.all(Object.values(gateways).map((g) => g.stop()));
   }
   out.cpuRatio = Object.fromEntries(SCENARIOS.map((n) => [n, round(out.cpuMsPerOp.current[n] / out.cpuMsPerOp.baseline[n], 3)]));
-  out.addedLatencyP99Ratio =
-    out.addedLatencyP99Ms.baseline > 0 ? round(out.addedLatencyP99Ms.current / out.addedLatencyP99Ms.baseline, 3) : null;
+  const ratio = ({ current, baseline }) => (baseline > 0 ? round(current / baseline, 3) : null);
+  out.addedLatencyP99Ratio = ratio(out.addedLatencyP99Ms);
+  out.addedLatencyP99RatioAfterStart = ratio(out.addedLatencyP99MsAfterStart);
   return out;
 }

@@ -5,7 +5,7 @@
 import os from 'node:os';
 import { cpuPerOp } from './result.mjs';
 import { LABEL, SCENARIOS } from './scenarios.mjs';
-import { COLD_RUNS, CONNECTIONS, COUNT_OPS, DURATION, LATENCY_ROUNDS, PREVISTO_LIMIT, ROUNDS } from './settings.mjs';
+import { COLD_RUNS, CONNECTIONS, COUNT_OPS, DURATION, LATENCY_ROUNDS, LATENCY_WARMUP, PREVISTO_LIMIT, ROUNDS } from './settings.mjs';
 import { round } from './stack.mjs';
 
 /** `v` as a table cell `n` characters wide, right-aligned unless `right` (then left-aligned); `-` for no value. */
@@ -63,7 +63,7 @@ export function reportLines({
   }
   out.push('');
   out.push(
-    `Added latency: 1 connection, back to back, ${LATENCY_ROUNDS} interleaved rounds of 2 s per side (high-resolution times of every response).`,
+    `Added latency: 1 connection, back to back, ${LATENCY_ROUNDS} interleaved rounds of 2 s per side after ${LATENCY_WARMUP} s of warm-up (high-resolution times of every response).`,
   );
   out.push(`${pad('', 27, true)}${pad('samples', 9)}${pad('p50 ms', 9)}${pad('p90 ms', 9)}${pad('p99 ms', 9)}${pad('mean ms', 9)}`);
   for (const name of ['direct', 'single']) {
@@ -143,7 +143,8 @@ export function reportLines({
       );
     }
     out.push(
-      `added latency p99 at 1 connection: ${comparison.addedLatencyP99Ms.current} ms, baseline ${comparison.addedLatencyP99Ms.baseline} ms (ratio ${comparison.addedLatencyP99Ratio})`,
+      `added latency p99 at 1 connection, steady (after ${LATENCY_WARMUP} s at one connection): ${comparison.addedLatencyP99Ms.current} ms, baseline ${comparison.addedLatencyP99Ms.baseline} ms (ratio ${comparison.addedLatencyP99Ratio})`,
+      `added latency p99 at 1 connection, in the first ${1 + 2 * LATENCY_ROUNDS} s after start: ${comparison.addedLatencyP99MsAfterStart.current} ms, baseline ${comparison.addedLatencyP99MsAfterStart.baseline} ms (ratio ${comparison.addedLatencyP99RatioAfterStart})`,
     );
   }
   out.push('');

@@ -82,6 +82,8 @@ export function summarize({ runs, latency, calls, floor, comparison, baseline, c
             cpuRatio: comparison.cpuRatio,
             addedLatencyP99Ratio: comparison.addedLatencyP99Ratio,
             addedLatencyP99Ms: comparison.addedLatencyP99Ms,
+            addedLatencyP99RatioAfterStart: comparison.addedLatencyP99RatioAfterStart,
+            addedLatencyP99MsAfterStart: comparison.addedLatencyP99MsAfterStart,
             cpuMsPerOp: comparison.cpuMsPerOp,
             rssPeakMb: comparison.rssPeakMb,
           },

@@ -9,6 +9,8 @@ export const RESULTS = path.join(ROOT, 'bench', 'results');
 
 export const DURATION = intEnv('BENCH_DURATION', 8, 1, 120);
 export const LATENCY_ROUNDS = intEnv('BENCH_LATENCY_ROUNDS', 3, 1, 20);
+/** Seconds of one-connection load a gateway serves before its steady-state latency rounds (see bench/run.mjs). */
+export const LATENCY_WARMUP = intEnv('BENCH_LATENCY_WARMUP', 10, 1, 120);
 export const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 50, 1, 1000);
 export const ROUNDS = intEnv('BENCH_THROUGHPUT_ROUNDS', 2, 1, 20);
 export const COUNT_OPS = intEnv('BENCH_COUNT_OPS', 20, 1, 1000);
