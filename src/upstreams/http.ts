@@ -131,6 +131,25 @@ export class UpstreamHttp {
   }
 
   /**
+   * Runs a GET this client does not send itself (a file behind a link the platform handed out, which takes none of
+   * its credentials) under the same metrics and trace span as its own attempts. The trace context stays here: the
+   * headers it would add are not sent to the link's host. `run` reports the status it was answered.
+   */
+  async observeGet<T>(route: string, run: (answered: (status: number) => void) => Promise<T>): Promise<T> {
+    const start: UpstreamAttemptStart = { platform: this.platform, route, method: 'GET', retry: false };
+    const ending = this.options.onAttemptStart?.(start, {});
+    const started = performance.now();
+    let status: number | 'error' = 'error';
+    try {
+      return await run((answered) => (status = answered));
+    } finally {
+      const event: UpstreamAttempt = { ...start, status, durationMs: performance.now() - started };
+      this.options.onAttempt?.(event);
+      ending?.(event);
+    }
+  }
+
+  /**
    * A reachability check outside retries, breaker and budgets: any HTTP answer counts as reachable. Answers the
    * status, the headers and the body text.
    */

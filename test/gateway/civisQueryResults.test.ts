@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStack, type TestStack } from '../helpers/stack.js';
 import type { NodeTypeName } from '../../src/relay/ids.js';
+import { RESULT_FILE_ROUTE } from '../../src/upstreams/civis/client.js';
+import { scrape, value } from '../observability/prometheus.js';
 
 let stack: TestStack;
 
@@ -85,14 +87,21 @@ describe('CivisQuery.rows and resultFile', () => {
     expect(tail.data!.civis.query.rows.nodes.map((n: any) => n.index)).toEqual([118, 119]);
   });
 
-  it('reads the file once per operation, however many aliases ask for pages of it', async () => {
+  it('reads the file once per operation, however many aliases ask for pages of it, and counts that read in the metrics', async () => {
     const q = await finishedQuery({ sql: 'SELECT customer_id FROM public.customers LIMIT 30', previewRows: 1 });
+    const before = await scrape(stack.url);
     const r = await stack.gql(`{ civis { query(id: "${q.id}") {
       a: rows(first: 10) { nodes { index } } b: rows(first: 10, after: null) { totalCount } c: resultFile { name } } } }`);
     expect(r.errors).toBeUndefined();
     expect(r.data!.civis.query.b.totalCount).toBe(30);
     expect((await calls()).filter((c) => c.startsWith('GET /files/{id}/download'))).toHaveLength(1);
     expect((await calls()).filter((c) => c.startsWith('GET /jobs/'))).toHaveLength(1);
+    // Under a route template: the link itself is a bearer secret, never a label.
+    const after = await scrape(stack.url);
+    const delta = (name: string, labels: Record<string, string>) => value(after, name, labels) - value(before, name, labels);
+    expect(delta('augur_upstream_requests_total', { platform: 'civis', route: RESULT_FILE_ROUTE, status: '200' })).toBe(1);
+    expect(delta('augur_upstream_request_duration_seconds_count', { platform: 'civis', route: RESULT_FILE_ROUTE })).toBe(1);
+    expect(after.filter((sample) => Object.values(sample.labels).some((v) => /^https?:/.test(v)))).toEqual([]);
   });
 
   it('reads files written without a header, unquoted with pipes, plain or zipped', async () => {

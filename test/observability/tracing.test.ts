@@ -9,6 +9,7 @@ import { ConfigError } from '../../src/server/config/env.js';
 import { createServer, type AugurServer } from '../../src/server/createServer.js';
 import { createLogger } from '../../src/server/logger.js';
 import { startTracing, type StartedTracing } from '../../src/server/tracing.js';
+import { RESULT_FILE_ROUTE } from '../../src/upstreams/civis/client.js';
 
 const PREDICT_MULTI = 'POST /public/api/v1/{service}/{endpoint}/predict-multi';
 const SCORED_CONTACTS = `query ScoredContacts { contacts(first: 100) { edges { node { predict(endpointName: "churn") { raw } } } } }`;
@@ -166,6 +167,40 @@ describe('tracing', () => {
       await new Promise<void>((resolve) => plainServer.close(() => resolve()));
       await plain.stop();
     }
+  });
+
+  it("traces the download of a Civis result file under its route, without sending the trace context to the file's host", async () => {
+    const created = await gql(
+      `mutation { createCivisQuery(input: { databaseName: "redshift-general", sql: "SELECT customer_id FROM public.customers LIMIT 3" }) { query { id } } }`,
+    );
+    const id = created.data!.createCivisQuery.query.id as string;
+    for (let i = 0; i < 5; i++)
+      if ((await gql(`{ civis { query(id: "${id}") { state } } }`)).data!.civis.query.state === 'SUCCEEDED') break;
+    const civisLog = async () =>
+      (
+        (await (await fetch(`${embedded.emulators.civis!.url}/_emulator/requests?log=1`)).json()) as {
+          log: Array<{ route: string; traceparent?: string }>;
+        }
+      ).log;
+    const seen = (await civisLog()).length;
+    exporter.reset();
+    const r = await gql(`query Rows { civis { query(id: "${id}") { rows(first: 3) { totalCount } } } }`, {
+      traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01`,
+    });
+    expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+    expect(r.data!.civis.query.rows.totalCount).toBe(3);
+    const spans = exporter.getFinishedSpans();
+    const op = spans.find((s) => s.kind === SpanKind.SERVER)!;
+    const download = childrenOf(spans, op).find((s) => s.name === RESULT_FILE_ROUTE)!;
+    expect(download.kind).toBe(SpanKind.CLIENT);
+    expect(download.attributes['http.response.status_code']).toBe(200);
+    expect(download.spanContext().traceId).toBe(TRACE_ID);
+    const log = (await civisLog()).slice(seen);
+    const file = log.filter((l) => l.route === 'GET /files/{id}/download');
+    expect(file).toHaveLength(1);
+    expect(file[0]!.traceparent).toBeUndefined();
+    // The platform's own calls of the same operation do carry it.
+    expect(log.find((l) => l.route === 'GET /files/{id}')?.traceparent).toMatch(new RegExp(`^00-${TRACE_ID}-`));
   });
 
   it('marks failed upstream attempts and a failed operation as errors', async () => {

@@ -168,6 +168,12 @@ export interface CivisQueryWrite {
   filenamePrefix?: string;
 }
 
+/**
+ * The route a result file's download is reported under in metrics and traces: the link itself is a bearer secret
+ * (a presigned URL) and never a label.
+ */
+export const RESULT_FILE_ROUTE = 'GET {downloadUrl}';
+
 /** How to read a CSV file Civis wrote: its delimiter, and the bounds on the download. */
 export interface CivisCsvRead {
   /** `,`, tab or `|`. */
@@ -321,6 +327,11 @@ export class CivisClient {
     if (target.protocol !== 'https:' && target.protocol !== 'http:') throw badFile('its download link is not http or https');
     if (ctx.budget.signal.aborted) throw this.deadline(ctx);
     ctx.budget.calls++;
+    return this.http.observeGet(RESULT_FILE_ROUTE, (answered) => this.download(ctx, target, opts, answered));
+  }
+
+  /** `readCsv`'s request and parse, reporting the status the storage answered. */
+  private async download(ctx: CivisCallContext, target: URL, opts: CivisCsvRead, answered: (status: number) => void): Promise<CsvRecord[]> {
     let res: Awaited<ReturnType<typeof undiciRequest>>;
     try {
       res = await undiciRequest(target, {
@@ -332,6 +343,7 @@ export class CivisClient {
     } catch (e) {
       throw this.downloadFailed(ctx, e, opts.timeoutMs);
     }
+    answered(res.statusCode);
     if (res.statusCode < 200 || res.statusCode > 299) {
       await res.body.dump().catch(() => undefined);
       throw new AugurError(
