@@ -21,7 +21,7 @@ import { bareNodeColdStart, timeToFirstAnswer } from './lib/coldstart.mjs';
 import { floors } from './lib/floor.mjs';
 import { load } from './lib/load.mjs';
 import { CHECKS, DIRECT, GRAPHQL } from './lib/scenarios.mjs';
-import { COLD_RUNS, CONNECTIONS, PREVISTO_LIMIT, RESULTS } from './lib/settings.mjs';
+import { COLD_RUNS, CONNECTIONS, PREVISTO_LIMIT, RESULTS, WARMUP } from './lib/settings.mjs';
 import {
   cpuSeconds,
   freePort,
@@ -106,7 +106,7 @@ async function main() {
         body: GRAPHQL.aliasedPredicts.body,
       });
       CHECKS.aliasedPredicts((await res.json()).data);
-      await load({ url: side.url, requests: [GRAPHQL.aliasedPredicts], connections: CONNECTIONS, duration: 1 });
+      await load({ url: side.url, requests: [GRAPHQL.aliasedPredicts], connections: CONNECTIONS, duration: WARMUP });
     }
     const names = Object.keys(sides);
     const totals = Object.fromEntries(names.map((n) => [n, { cpuS: 0, ops: 0 }]));

@@ -21,7 +21,8 @@
  * operation receives (recorded by a proxy in front of the emulators) and to JSON.stringify its response; the gateway's
  * CPU per operation is printed as a multiple of it, and per list item for the list scenarios.
  *
- * Environment: BENCH_DURATION (s per throughput scenario, default 8), BENCH_THROUGHPUT_ROUNDS (direct and single
+ * Environment: BENCH_DURATION (s per throughput scenario, default 8), BENCH_WARMUP (s of unmeasured load before each
+ * process's throughput runs, default 8), BENCH_THROUGHPUT_ROUNDS (direct and single
  * alternate in this many rounds, default 2), BENCH_LATENCY_ROUNDS (default 3, 2 s per side each),
  * BENCH_LATENCY_WARMUP (s of one-connection load a gateway serves before the latency rounds count, default 10),
  * BENCH_CONNECTIONS (default 50), BENCH_COUNT_OPS (default 20), BENCH_COLD_RUNS (default 5),

@@ -4,7 +4,7 @@
  */
 import { latencyOf, load, mergeRuns } from './load.mjs';
 import { CHECKS, DIRECT, GRAPHQL, LABEL, QUERIES, SCENARIOS } from './scenarios.mjs';
-import { CONNECTIONS, DURATION, LATENCY_ROUNDS, LATENCY_WARMUP, PREVISTO_LIMIT, ROUNDS } from './settings.mjs';
+import { CONNECTIONS, DURATION, LATENCY_ROUNDS, LATENCY_WARMUP, PREVISTO_LIMIT, ROUNDS, WARMUP } from './settings.mjs';
 import { gatewayNodeFlags, gqlOk, memory, round, sampleProcesses, startGateway } from './stack.mjs';
 
 const log = (...args) => console.error(...args);
@@ -28,7 +28,8 @@ export async function compare(urls, emulatorsPid, baseline) {
     try {
       for (const g of Object.values(gateways)) {
         CHECKS[name](await gqlOk(g.graphqlUrl, QUERIES[name], LABEL[name]));
-        await load({ url: g.url, requests: [GRAPHQL[name]], connections: CONNECTIONS, duration: 1 });
+        // Past the first seconds, where V8 is still optimizing and CPU per operation falls by half or more.
+        await load({ url: g.url, requests: [GRAPHQL[name]], connections: CONNECTIONS, duration: WARMUP });
       }
       const parts = { current: [], baseline: [] };
       const slice = Math.max(1, Math.round(DURATION / ROUNDS));

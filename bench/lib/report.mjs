@@ -5,7 +5,17 @@
 import os from 'node:os';
 import { cpuPerOp } from './result.mjs';
 import { LABEL, SCENARIOS } from './scenarios.mjs';
-import { COLD_RUNS, CONNECTIONS, COUNT_OPS, DURATION, LATENCY_ROUNDS, LATENCY_WARMUP, PREVISTO_LIMIT, ROUNDS } from './settings.mjs';
+import {
+  COLD_RUNS,
+  CONNECTIONS,
+  COUNT_OPS,
+  DURATION,
+  LATENCY_ROUNDS,
+  LATENCY_WARMUP,
+  PREVISTO_LIMIT,
+  ROUNDS,
+  WARMUP,
+} from './settings.mjs';
 import { round } from './stack.mjs';
 
 /** `v` as a table cell `n` characters wide, right-aligned unless `right` (then left-aligned); `-` for no value. */
@@ -42,7 +52,7 @@ export function reportLines({
   out.push(`gateway and emulators are separate processes on loopback; Previsto limit ${PREVISTO_LIMIT}/min (emulator and gateway budget)`);
   out.push('');
   out.push(
-    `Throughput: ${CONNECTIONS} connections, ${DURATION} s each after a 1 s warm-up (direct and single alternate in ${ROUNDS} rounds). CPU % is of one core (200 = both cores), from /proc: gateway, emulators, load generator (this process), and every other process on the machine.`,
+    `Throughput: ${CONNECTIONS} connections, ${DURATION} s each after ${WARMUP} s of warm-up (direct and single alternate in ${ROUNDS} rounds). CPU % is of one core (200 = both cores), from /proc: gateway, emulators, load generator (this process), and every other process on the machine.`,
   );
   out.push('CPU ms/op: CPU time per operation of the process doing the work (the emulators for direct, the gateway otherwise).');
   out.push(

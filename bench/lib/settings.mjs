@@ -8,6 +8,8 @@ import { intEnv, previstoRateLimit, ROOT } from './stack.mjs';
 export const RESULTS = path.join(ROOT, 'bench', 'results');
 
 export const DURATION = intEnv('BENCH_DURATION', 8, 1, 120);
+/** Seconds of load a process serves, unmeasured, before its throughput runs (see bench/run.mjs). */
+export const WARMUP = intEnv('BENCH_WARMUP', 8, 1, 120);
 export const LATENCY_ROUNDS = intEnv('BENCH_LATENCY_ROUNDS', 3, 1, 20);
 /** Seconds of one-connection load a gateway serves before its steady-state latency rounds (see bench/run.mjs). */
 export const LATENCY_WARMUP = intEnv('BENCH_LATENCY_WARMUP', 10, 1, 120);

@@ -4,12 +4,12 @@
  */
 import { load, mergeRuns } from './load.mjs';
 import { CHECKS, DIRECT, GRAPHQL, LABEL, QUERIES } from './scenarios.mjs';
-import { CONNECTIONS, DURATION, PREVISTO_LIMIT, ROUNDS } from './settings.mjs';
+import { CONNECTIONS, DURATION, PREVISTO_LIMIT, ROUNDS, WARMUP } from './settings.mjs';
 import { gqlOk, memory, round, sampleProcesses, startGateway } from './stack.mjs';
 
-/** One throughput run with a 1 s unmeasured warm-up, sampling the processes' CPU and RSS. */
+/** One throughput run after WARMUP s of unmeasured load, sampling the processes' CPU and RSS. */
 async function throughput(origin, request, pids) {
-  await load({ url: origin, requests: [request], connections: CONNECTIONS, duration: 1 });
+  await load({ url: origin, requests: [request], connections: CONNECTIONS, duration: WARMUP });
   const sampler = sampleProcesses(pids);
   const run = await load({ url: origin, requests: [request], connections: CONNECTIONS, duration: DURATION });
   return { ...run, processes: sampler.stop() };
@@ -33,7 +33,7 @@ export async function directVsSingle(urls, emulatorsPid, control) {
       singleUnbatched: [unbatched.url, GRAPHQL.single, { gateway: unbatched.pid, emulators: emulatorsPid }],
     };
     for (const [origin, request] of Object.values(targets))
-      await load({ url: origin, requests: [request], connections: CONNECTIONS, duration: 1 });
+      await load({ url: origin, requests: [request], connections: CONNECTIONS, duration: WARMUP });
     const slice = Math.max(1, Math.round(DURATION / ROUNDS));
     const parts = { direct: [], single: [], singleUnbatched: [] };
     // Dataiku calls made during each side's slices, read from the emulator's counter around them.

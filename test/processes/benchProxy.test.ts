@@ -14,7 +14,7 @@ const SERVERS = ['bareProxy', 'apollo', 'gateway'];
 describe('bench:proxy', () => {
   it('measures the bare proxy, a minimal Apollo Server and the gateway on the same operation', async () => {
     const { stdout } = await run(process.execPath, ['bench/proxy.mjs'], {
-      env: { ...process.env, PROXY_ROUNDS: '1', PROXY_SECONDS: '1', BENCH_CONNECTIONS: '4', BENCH_COLD_RUNS: '1' },
+      env: { ...process.env, PROXY_ROUNDS: '1', PROXY_SECONDS: '1', BENCH_CONNECTIONS: '4', BENCH_COLD_RUNS: '1', BENCH_WARMUP: '1' },
       timeout: 150_000,
     });
     const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
