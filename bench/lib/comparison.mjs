@@ -4,7 +4,7 @@
  */
 import { latencyOf, load, mergeRuns } from './load.mjs';
 import { CHECKS, DIRECT, GRAPHQL, LABEL, QUERIES, SCENARIOS } from './scenarios.mjs';
-import { CONNECTIONS, DURATION, LATENCY_ROUNDS, LATENCY_WARMUP, PREVISTO_LIMIT, ROUNDS, WARMUP } from './settings.mjs';
+import { CONNECTIONS, DURATION, LATENCY_AFTER_START, LATENCY_ROUNDS, LATENCY_WARMUP, PREVISTO_LIMIT, ROUNDS, WARMUP } from './settings.mjs';
 import { gatewayNodeFlags, gqlOk, memory, round, sampleProcesses, startGateway } from './stack.mjs';
 
 const log = (...args) => console.error(...args);
@@ -81,8 +81,8 @@ export async function compare(urls, emulatorsPid, baseline) {
     };
     for (const target of Object.values(targets)) await oneConnection(target, 1);
     out.addedLatencyP99MsAfterStart = await addedP99();
-    const served = 1 + 2 * LATENCY_ROUNDS;
-    if (LATENCY_WARMUP > served) for (const build of Object.keys(builds)) await oneConnection(targets[build], LATENCY_WARMUP - served);
+    if (LATENCY_WARMUP > LATENCY_AFTER_START)
+      for (const build of Object.keys(builds)) await oneConnection(targets[build], LATENCY_WARMUP - LATENCY_AFTER_START);
     out.addedLatencyP99Ms = await addedP99();
   } finally {
     await Promise.all(Object.values(gateways).map((g) => g.stop()));

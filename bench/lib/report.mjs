@@ -10,6 +10,7 @@ import {
   CONNECTIONS,
   COUNT_OPS,
   DURATION,
+  LATENCY_AFTER_START,
   LATENCY_ROUNDS,
   LATENCY_WARMUP,
   PREVISTO_LIMIT,
@@ -154,7 +155,7 @@ export function reportLines({
     }
     out.push(
       `added latency p99 at 1 connection, steady (after ${LATENCY_WARMUP} s at one connection): ${comparison.addedLatencyP99Ms.current} ms, baseline ${comparison.addedLatencyP99Ms.baseline} ms (ratio ${comparison.addedLatencyP99Ratio})`,
-      `added latency p99 at 1 connection, in the first ${1 + 2 * LATENCY_ROUNDS} s after start: ${comparison.addedLatencyP99MsAfterStart.current} ms, baseline ${comparison.addedLatencyP99MsAfterStart.baseline} ms (ratio ${comparison.addedLatencyP99RatioAfterStart})`,
+      `added latency p99 at 1 connection, in the first ${LATENCY_AFTER_START} s after start: ${comparison.addedLatencyP99MsAfterStart.current} ms, baseline ${comparison.addedLatencyP99MsAfterStart.baseline} ms (ratio ${comparison.addedLatencyP99RatioAfterStart})`,
     );
   }
   out.push('');

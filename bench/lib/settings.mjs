@@ -13,6 +13,8 @@ export const WARMUP = intEnv('BENCH_WARMUP', 8, 1, 120);
 export const LATENCY_ROUNDS = intEnv('BENCH_LATENCY_ROUNDS', 3, 1, 20);
 /** Seconds of one-connection load a gateway serves before its steady-state latency rounds (see bench/run.mjs). */
 export const LATENCY_WARMUP = intEnv('BENCH_LATENCY_WARMUP', 10, 1, 120);
+/** Seconds of one-connection load each gateway has served when its after-start latency rounds end: 1 s, then 2 s a round. */
+export const LATENCY_AFTER_START = 1 + 2 * LATENCY_ROUNDS;
 export const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 50, 1, 1000);
 export const ROUNDS = intEnv('BENCH_THROUGHPUT_ROUNDS', 2, 1, 20);
 export const COUNT_OPS = intEnv('BENCH_COUNT_OPS', 20, 1, 1000);
