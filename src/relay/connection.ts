@@ -196,34 +196,69 @@ export async function resolveConnection<T>(
 }
 
 /**
- * Edges whose cursor is signed only when read: most queries select nodes but no cursor, and an HMAC per edge would
- * be the costliest part of a page.
+ * An edge whose cursor is signed only when read: most queries select nodes but no cursor, and an HMAC per edge would
+ * be the costliest part of a page. A class, not an object literal with a getter: each such literal gets a hidden class
+ * of its own (its getter is a new closure), which V8 allocates in the old generation and which kept every page's edges
+ * alive past young collections, to be promoted and swept later.
  */
-function lazyEdges<T>(items: T[], start: number, binding: string, codec: IdCodec): Edge<T>[] {
-  return items.map((node, i) => {
-    let cursor: string | undefined;
-    return {
-      node,
-      get cursor() {
-        cursor ??= codec.cursor(binding, start + i);
-        return cursor;
-      },
-    };
-  });
+class LazyEdge<T> implements Edge<T> {
+  readonly #offset: number;
+  readonly #binding: string;
+  readonly #codec: IdCodec;
+  #cursor: string | undefined;
+
+  constructor(
+    readonly node: T,
+    offset: number,
+    binding: string,
+    codec: IdCodec,
+  ) {
+    this.#offset = offset;
+    this.#binding = binding;
+    this.#codec = codec;
+  }
+
+  get cursor(): string {
+    return (this.#cursor ??= this.#codec.cursor(this.#binding, this.#offset));
+  }
+
+  toJSON(): Edge<T> {
+    return { cursor: this.cursor, node: this.node };
+  }
 }
 
-/** A page's info whose end cursors, like its edges', are signed only when read. */
+function lazyEdges<T>(items: T[], start: number, binding: string, codec: IdCodec): Edge<T>[] {
+  return items.map((node, i) => new LazyEdge(node, start + i, binding, codec));
+}
+
+/** A page's info whose end cursors, like its edges', are signed only when read (a class, as the edges are). */
+class LazyPageInfo<T> implements PageInfo {
+  readonly #edges: Edge<T>[];
+
+  constructor(
+    readonly hasPreviousPage: boolean,
+    readonly hasNextPage: boolean,
+    edges: Edge<T>[],
+  ) {
+    this.#edges = edges;
+  }
+
+  get startCursor(): string | null {
+    return this.#edges[0]?.cursor ?? null;
+  }
+
+  get endCursor(): string | null {
+    return this.#edges[this.#edges.length - 1]?.cursor ?? null;
+  }
+
+  toJSON(): PageInfo {
+    const { hasNextPage, hasPreviousPage, startCursor, endCursor } = this;
+    return { hasNextPage, hasPreviousPage, startCursor, endCursor };
+  }
+}
+
 function lazyPageInfo<T>(edges: Edge<T>[], hasPreviousPage: boolean, hasNextPage: boolean): PageInfo {
-  return {
-    hasPreviousPage,
-    hasNextPage,
-    get startCursor() {
-      return edges[0]?.cursor ?? null;
-    },
-    get endCursor() {
-      return edges[edges.length - 1]?.cursor ?? null;
-    },
-  };
+  return new LazyPageInfo(hasPreviousPage, hasNextPage, edges);
 }
 
 /** A connection over a list already in memory (configured Dataiku endpoints, for instance). */
