@@ -150,29 +150,51 @@ export function predictAny(
   const ref = endpointRef(ctx, args);
   if ('prevision' in ref) return predictOnDeployment(ctx, ref.prevision, { ...ownFields(own), ...features }, args);
   const dataiku = dataikuEndpoint(ctx, args, 'PREDICTION', '', ref);
-  let record = features;
+  let record: Readonly<Record<string, unknown>> = features;
   if (own) {
     // The object's own fields the endpoint takes, overridden by the caller's features. This runs once per list item:
     // with a closed set of inputs only those few are looked up, not every field of the object.
-    let merged: Record<string, unknown>;
-    if (dataiku.acceptsUnknown) merged = ownFields(own);
+    if (dataiku.acceptsUnknown) record = hasKeys(features) ? { ...ownFields(own), ...features } : ownFields(own);
     else {
-      merged = {};
+      const merged: Record<string, unknown> = {};
       for (const input of dataiku.inputs) {
         const name = input.name;
         if (name !== 'id' && Object.hasOwn(own, name)) merged[name] = own[name];
       }
+      for (const k in features) merged[k] = features[k];
+      record = merged;
     }
-    for (const k in features) merged[k] = features[k];
-    record = merged;
   }
   checkInputs(dataiku, record, ['features'], 'feature');
   return predictRecord(ctx, dataiku, record, options, args.context, recordKey);
 }
 
+/** Whether an object has an enumerable property. */
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
+}
+
+/**
+ * The features of each frozen object (an entity cache hit, shared by every operation that reads it until it expires),
+ * derived once and frozen in turn: every operation that scores the object sends the same object, whose JSON text is
+ * then serialised once too (core/frozenJson.ts).
+ */
+const sharedFeatures = new WeakMap<object, Readonly<Record<string, unknown>>>();
+
 /** An object's fields as features (a contact's, scored with its own fields): all of them but its `id`. */
-export function ownFields(own: object | undefined): Record<string, unknown> {
+export function ownFields(own: object | undefined): Readonly<Record<string, unknown>> {
   if (!own) return {};
+  if (!Object.isFrozen(own)) return withoutId(own);
+  let fields = sharedFeatures.get(own);
+  if (fields === undefined) {
+    fields = Object.freeze(withoutId(own));
+    sharedFeatures.set(own, fields);
+  }
+  return fields;
+}
+
+function withoutId(own: object): Record<string, unknown> {
   // Rest destructuring copies through V8's object-clone fast path: several times faster than a loop of keyed stores.
   const { id: _id, ...fields } = own as Record<string, unknown>;
   void _id;

@@ -51,7 +51,7 @@ export interface UpstreamRequest {
   route: string;
   /** The `Authorization` header value (built by the platform client from the caller's credential). */
   authorization?: string;
-  /** JSON-serialised unless already a string or a stream (an upload: sent as it is read, and never sent twice). */
+  /** JSON-serialised unless already a string, bytes, or a stream (an upload: sent as it is read, and never sent twice). */
   body?: unknown;
   contentType?: string | null;
   headers?: Record<string, string>;
@@ -300,9 +300,12 @@ export class UpstreamHttp {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     if (req.authorization) headers['authorization'] = req.authorization;
     if (req.budget.requestId) headers['x-request-id'] = req.budget.requestId;
-    let body: string | Readable | undefined;
+    let body: string | Uint8Array | Readable | undefined;
     if (req.body !== undefined) {
-      body = typeof req.body === 'string' || req.body instanceof Readable ? req.body : JSON.stringify(req.body);
+      body =
+        typeof req.body === 'string' || req.body instanceof Uint8Array || req.body instanceof Readable
+          ? req.body
+          : JSON.stringify(req.body);
       if (req.contentType !== null) headers['content-type'] = req.contentType ?? 'application/json';
     }
     const ending = this.options.onAttemptStart?.(

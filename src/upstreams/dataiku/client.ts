@@ -2,6 +2,7 @@
  * Client for the Dataiku API node user API: the verbs of `dataikuapi.APINodeClient`, with the same bodies. Every
  * Dataiku path Augur calls is here; retries and errors follow `dataikuPolicy` (policy.ts).
  */
+import { frozenJsonBytes } from '../../core/frozenJson.js';
 import type { UpstreamHttp } from '../http.js';
 import type { RequestBudget } from '../requestBudget.js';
 import type {
@@ -43,6 +44,35 @@ function authorization(ctx: DataikuCredentials): string | undefined {
 export interface DataikuPredictOptions {
   explanations: DataikuExplanations;
   dispatch?: DataikuDispatch;
+}
+
+const ITEMS_START = Buffer.from('{"items":[{"features":');
+const ITEMS_BETWEEN = Buffer.from('},{"features":');
+const ITEMS_END = Buffer.from('}]');
+
+/**
+ * The body of a predict-multi call: `{ items, explanations, dispatch? }`. When every record is features alone, frozen
+ * (an entity cache hit scored with its own fields), the body is assembled from each record's remembered bytes
+ * (core/frozenJson.ts) rather than serialised and encoded again: the same bytes that `JSON.stringify` gives the body.
+ */
+export function predictMultiBody(records: readonly DataikuRecord[], options: DataikuPredictOptions): Buffer | Record<string, unknown> {
+  const body: Record<string, unknown> = { items: records, explanations: options.explanations };
+  if (options.dispatch) body['dispatch'] = options.dispatch;
+  if (records.length === 0) return body;
+  const parts: Buffer[] = [ITEMS_START];
+  for (const record of records) {
+    if (record.context !== undefined || !Object.isFrozen(record.features)) return body;
+    if (parts.length > 1) parts.push(ITEMS_BETWEEN);
+    parts.push(frozenJsonBytes(record.features));
+  }
+  parts.push(ITEMS_END);
+  let tail = '';
+  const explanations = JSON.stringify(options.explanations) as string | undefined;
+  if (explanations !== undefined) tail += `,"explanations":${explanations}`;
+  const dispatch = options.dispatch ? (JSON.stringify(options.dispatch) as string | undefined) : undefined;
+  if (dispatch !== undefined) tail += `,"dispatch":${dispatch}`;
+  parts.push(Buffer.from(`${tail}}`));
+  return Buffer.concat(parts);
 }
 
 export class DataikuClient {
@@ -87,9 +117,7 @@ export class DataikuClient {
     records: DataikuRecord[],
     options: DataikuPredictOptions,
   ): Promise<DataikuPrediction[]> {
-    const body: Record<string, unknown> = { items: records, explanations: options.explanations };
-    if (options.dispatch) body['dispatch'] = options.dispatch;
-    const data = await this.post<{ results: DataikuPrediction[] }>(ctx, target, 'predict-multi', body, true);
+    const data = await this.post<{ results: DataikuPrediction[] }>(ctx, target, 'predict-multi', predictMultiBody(records, options), true);
     return data.results;
   }
 
