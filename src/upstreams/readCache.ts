@@ -160,8 +160,8 @@ interface MemoryEntry {
   parsed?: unknown;
 }
 
-/** Freezes `value` and everything it holds (JSON values: objects and arrays). */
-function deepFreeze<T>(value: T): T {
+/** Freezes `value` and everything it holds (JSON values: objects and arrays), as the cache shares what it parsed. */
+export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const v of Object.values(value)) deepFreeze(v);

@@ -11,9 +11,20 @@ import type { PrevistoContact } from '../../src/upstreams/previsto/types.js';
 import { startStack, type TestStack } from '../helpers/stack.js';
 
 const ADMIN_KEY = 'cache-admin-key-0123456789';
+const SECOND_KEY = 'sk_augur_second_tenant';
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startStack({ env: { AUGUR_ENTITY_CACHE_TTLS: 'previsto=60', AUGUR_CACHE_ADMIN_KEY: ADMIN_KEY } });
+  stack = await startStack({
+    env: { AUGUR_ENTITY_CACHE_TTLS: 'previsto=60', AUGUR_CACHE_ADMIN_KEY: ADMIN_KEY },
+    emulatorOptions: {
+      previsto: {
+        tenants: [
+          { secretKey: 'sk_augur_demo', seed: 4104 },
+          { secretKey: SECOND_KEY, seed: 99 },
+        ],
+      },
+    },
+  });
 });
 afterAll(() => stack.close());
 // Fresh emulator data and counters, and an empty cache, for each test.
@@ -27,9 +38,9 @@ beforeEach(async () => {
   expect(r.status).toBe(200);
 });
 
-const AUTH = { authorization: `Basic ${Buffer.from('sk_augur_demo:').toString('base64')}` };
-async function emulatorContacts(): Promise<PrevistoContact[]> {
-  const res = await fetch(`${stack.embedded.emulators.previsto!.url}/contacts?page=0&size=20`, { headers: AUTH });
+async function emulatorContacts(key = 'sk_augur_demo'): Promise<PrevistoContact[]> {
+  const headers = { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` };
+  const res = await fetch(`${stack.embedded.emulators.previsto!.url}/contacts?page=0&size=20`, { headers });
   return (await res.json()) as PrevistoContact[];
 }
 
@@ -37,8 +48,8 @@ type Scored = { contacts: { edges: Array<{ node: { id: string; platformId: strin
 const scored = (features = '') =>
   `{ contacts(first: 20) { edges { node { id platformId predict(endpointName: "churn"${features}) { raw } } } } }`;
 
-async function churn(features = ''): Promise<Map<string, number>> {
-  const r = await stack.gql<Scored>(scored(features));
+async function churn(features = '', headers?: Record<string, string>): Promise<Map<string, number>> {
+  const r = await stack.gql<Scored>(scored(features), undefined, headers);
   expect(r.errors).toBeUndefined();
   return new Map(r.data!.contacts.edges.map((e) => [e.node.platformId, e.node.predict.raw.probas.churn]));
 }
@@ -81,5 +92,17 @@ describe('contacts scored from the entity cache', () => {
     const want = modelChurn(ownFields({ ...contact, notifyBeforeWork: notify }));
     expect(want).not.toBe(before.get(first.platformId));
     expect(after.get(first.platformId)).toBe(want);
+  });
+
+  it("scores each caller's own cached contacts: a second Previsto key never gets the first key's features", async () => {
+    const mine = await emulatorContacts();
+    const theirs = await emulatorContacts(SECOND_KEY);
+    expect(theirs.map((c) => c.id)).not.toEqual(mine.map((c) => c.id));
+    const want = (cs: PrevistoContact[]) => new Map(cs.map((c) => [c.id, modelChurn(ownFields(c))]));
+    for (let i = 0; i < 2; i++) {
+      expect(await churn()).toEqual(want(mine));
+      expect(await churn('', { 'x-previsto-api-key': SECOND_KEY })).toEqual(want(theirs));
+    }
+    expect((await stack.requests('previsto')).byRoute).toEqual({ 'GET /contacts': 4 }); // one per key from Augur, two from this test
   });
 });

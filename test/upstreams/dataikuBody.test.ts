@@ -7,14 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ownFields } from '../../src/resolvers/dataiku.js';
 import { predictMultiBody, type DataikuPredictOptions } from '../../src/upstreams/dataiku/client.js';
 import type { DataikuRecord } from '../../src/upstreams/dataiku/types.js';
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
+import { deepFreeze } from '../../src/upstreams/readCache.js';
 
 const features = fc.dictionary(fc.string({ unit: 'binary', maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 6 });
 const options = fc.record(
